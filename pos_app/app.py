@@ -1,0 +1,49 @@
+"""Composition root and the ``pos-app`` entry point.
+
+Sub-commands are looked up lazily so ``pos-app demo-data`` never imports Qt and a missing
+optional library only disables the command that needs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+# name -> (module, function, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo-data": ("pos_app.commands.demo_data", "main", "fill a local store with demo data"),
+}
+
+
+def _usage() -> str:
+    lines = ["usage: pos-app [COMMAND] [ARGS...]", "", "commands:"]
+    for name, (_, _, summary) in sorted(COMMANDS.items()):
+        lines.append(f"  {name:<12} {summary}")
+    return "\n".join(lines)
+
+
+def _resolve(name: str) -> Callable[[list[str]], int]:
+    module_name, func_name, _ = COMMANDS[name]
+    module = importlib.import_module(module_name)
+    func: Callable[[list[str]], int] = getattr(module, func_name)
+    return func
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("-h", "--help"):
+        print(_usage())
+        return 0
+    if not args:
+        print(_usage())
+        return 0
+    name, rest = args[0], args[1:]
+    if name not in COMMANDS:
+        print(f"pos-app: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    return _resolve(name)(rest)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

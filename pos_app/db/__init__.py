@@ -1,0 +1,1 @@
+"""The local SQLite store: models, migrations, unit of work, repositories, outbox."""

@@ -1,0 +1,1 @@
+"""Scanners, card readers, printers, cash drawer and sound; drivers chosen by configuration."""

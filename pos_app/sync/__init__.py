@@ -1,0 +1,1 @@
+"""Outbox worker, HTTP transport, change-feed puller and reconciler."""

@@ -1,0 +1,1 @@
+"""Qt widgets and view models; talks to services only."""

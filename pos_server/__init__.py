@@ -1,0 +1,1 @@
+"""Central server: guests, ledger, catalogue, guest orders, change feed, web cabinet."""

@@ -1,0 +1,5 @@
+"""Shared fixtures. Qt runs headless in tests."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
