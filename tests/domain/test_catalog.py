@@ -1,0 +1,40 @@
+"""Which products a group discount covers."""
+
+import pytest
+
+from pos_app.domain.catalog import WHOLE_ORDER, DiscountScope, Product
+from pos_app.domain.errors import InvalidAmount
+
+LATTE = Product(
+    id="latte", name="Латте", price=18_000, group_id="coffee", tags=frozenset({"напитки"})
+)
+HOUR = Product(id="pc-hour", name="Час игры", price=25_000, group_id="gaming")
+CHIPS = Product(id="chips", name="Чипсы", price=9_000, group_id="snacks", tags=frozenset({"еда"}))
+
+
+def test_empty_scope_covers_the_whole_order() -> None:
+    assert WHOLE_ORDER.is_whole_order
+    assert all(WHOLE_ORDER.covers(p) for p in (LATTE, HOUR, CHIPS))
+
+
+def test_scope_by_product_group() -> None:
+    scope = DiscountScope(product_group_ids=frozenset({"coffee"}))
+    assert scope.covers(LATTE)
+    assert not scope.covers(HOUR)
+
+
+def test_scope_by_product_id() -> None:
+    scope = DiscountScope(product_ids=frozenset({"pc-hour"}))
+    assert scope.covers(HOUR)
+    assert not scope.covers(CHIPS)
+
+
+def test_scope_by_tag() -> None:
+    scope = DiscountScope(tags=frozenset({"еда"}))
+    assert scope.covers(CHIPS)
+    assert not scope.covers(LATTE)
+
+
+def test_product_price_must_be_kopecks() -> None:
+    with pytest.raises(InvalidAmount):
+        Product(id="x", name="x", price=-1)
