@@ -1,0 +1,38 @@
+# Sales receipt. Rendered for 32, 42 or 48 columns by pos_app/devices/receipt.py.
+#
+#   <center bold double>text   a text line; styles: center, right, bold, double
+#   @row Label|value           label on the left, value on the right
+#   ?...                       optional: left out when every {field} in it is empty or 0
+#   @rule @lines @discounts @payments @qr @logo @cut @drawer @feed N    blocks
+#                              (@qr, @logo, @drawer print only when the receipt asks for them;
+#                              text after @rule only serves the ? condition)
+#   {field}                    a ReceiptData field; money and points are already formatted
+@logo
+<center bold double>{venue_name}
+?<center>{venue_address}
+?<center>ИНН {tax_id}
+?<center bold>{copy_label}
+@rule
+@row Чек|{number}
+@row Дата|{printed_at}
+?@row Кассир|{cashier}
+?@row Гость|{guest_name}
+?@row Карта|{guest_card}
+@rule
+@lines
+@rule
+?@row Подытог|{subtotal}
+@discounts
+?@row Скидка всего|-{discount_total}
+<bold double>@row ИТОГО|{total}
+@payments
+?@row Сдача|{change}
+?@rule {points_spent}{points_earned}{points_balance}
+?@row Списано баллов|{points_spent}
+?@row Начислено баллов|{points_earned}
+?@row Баланс баллов|{points_balance}
+@qr
+?<center>{footer}
+<center>Спасибо за покупку!
+@cut
+@drawer
