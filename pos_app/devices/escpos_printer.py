@@ -183,7 +183,11 @@ def _query(device: Any, n: int) -> int | None:
     """One real-time status byte, or None when the printer does not answer in time."""
     device._raw(DLE_EOT + bytes([n]))
     try:
-        reply = device._read()
+        if isinstance(device, escpos_printers.Serial):
+            # python-escpos reads 16 bytes, i.e. always waits for the whole timeout.
+            reply = device.device.read(1)
+        else:
+            reply = device._read()
     except TimeoutError:
         return None
     return reply[-1] if reply else None
