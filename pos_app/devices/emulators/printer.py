@@ -101,6 +101,7 @@ class PrinterEmulator:
     def _serve(self, conn: socket.socket) -> None:
         decoder = EscposDecoder(self.brand, self.columns, self.status_byte)
         raw = bytearray()
+        no_paper = False  # paper state while the job's bytes arrive, not when it ends
         conn.settimeout(0.2)
         with conn:
             while not self._stop.is_set():
@@ -114,15 +115,16 @@ class PrinterEmulator:
                     break
                 raw += data
                 reply = decoder.feed(data)
+                no_paper = no_paper or (self.paper_out and _prints_something(data, reply))
                 if reply:
                     conn.sendall(reply)
-        self._store(decoder.finish(), bytes(raw))
+        self._store(decoder.finish(), bytes(raw), no_paper)
 
-    def _store(self, job: DecodedJob, raw: bytes) -> None:
+    def _store(self, job: DecodedJob, raw: bytes, no_paper: bool) -> None:
         if not any(line.strip() for line in job.lines):
             return  # a status-only connection prints nothing
         with self.jobs_done:
-            if self.paper_out:
+            if no_paper:
                 self.rejected += 1
                 log.warning("paper out: job of %d bytes not printed", len(raw))
                 return
@@ -135,6 +137,11 @@ class PrinterEmulator:
             stem.with_suffix(".bin").write_bytes(raw)
             self.printed.append(stem.with_suffix(".txt"))
             self.jobs_done.notify_all()
+
+
+def _prints_something(data: bytes, reply: bytes) -> bool:
+    """Whether a chunk is more than status requests (3 bytes each, one reply byte each)."""
+    return len(data) > 3 * len(reply)
 
 
 def main(argv: list[str]) -> int:
