@@ -13,6 +13,11 @@ from collections.abc import Callable, Sequence
 # name -> (module, function, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo-data": ("pos_app.commands.demo_data", "main", "fill a local store with demo data"),
+    "emulate": (
+        "pos_app.devices.emulate_cli",
+        "main",
+        "emulate a printer (TCP 9100), scanner or card reader (pty)",
+    ),
 }
 
 
