@@ -1,0 +1,106 @@
+"""Guest groups (tiers) and the rules that move a guest between them (seed 002).
+
+Promotion: a group with ``auto_move`` receives every guest whose lifetime spend reaches its
+threshold; the highest such group wins, and a guest is never moved *down* by promotion.
+
+Correction of a hand-placed guest: a guest sitting in an automatic group whose threshold they
+have not reached is moved to the best *lower* automatic group they qualify for, or, when they
+qualify for none, to the lowest lower automatic group (the manual's "moved to 5 % and stays
+until 1 000 ₽, or to a lower group with a smaller threshold"). ``no_demotion`` on the group, or
+the group not being automatic, keeps the guest where they were put.
+
+Demotion by period (optional global setting): see :func:`group_after_period`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pos_app.domain.catalog import WHOLE_ORDER, DiscountScope
+from pos_app.domain.errors import DomainError
+from pos_app.domain.money import Percent, require_amount
+
+
+class UnknownGroup(DomainError):
+    code = "unknown_group"
+
+
+@dataclass(frozen=True)
+class GuestGroup:
+    """A tier: its discount, how guests get in, and its limits (amounts in kopecks)."""
+
+    id: str
+    name: str
+    discount: Percent
+    spend_threshold: int = 0
+    scope: DiscountScope = WHOLE_ORDER
+    auto_move: bool = False
+    no_demotion: bool = False
+    demote_to: str | None = None
+    daily_identification_limit: int | None = None
+    daily_points_spend_limit: int | None = None
+    accrual: Percent | None = None
+    max_redemption: Percent | None = None
+    offline_allowance: int = 0
+
+    def __post_init__(self) -> None:
+        require_amount(self.spend_threshold, "spend threshold")
+        require_amount(self.offline_allowance, "offline allowance")
+        if self.daily_points_spend_limit is not None:
+            require_amount(self.daily_points_spend_limit, "daily points spend limit")
+        if self.daily_identification_limit is not None and self.daily_identification_limit < 0:
+            raise DomainError("The daily identification limit cannot be negative.")
+
+
+def _rank(group: GuestGroup) -> tuple[int, int, str]:
+    """Deterministic order of tiers: threshold, then discount, then id."""
+    return (group.spend_threshold, group.discount.bp, group.id)
+
+
+def _best_reached(groups: Sequence[GuestGroup], spend: int) -> GuestGroup | None:
+    reached = [g for g in groups if g.auto_move and g.spend_threshold <= spend]
+    return max(reached, key=_rank, default=None)
+
+
+def group_after_spend(
+    current: GuestGroup | None, lifetime_spend: int, groups: Sequence[GuestGroup]
+) -> GuestGroup | None:
+    """The group a guest belongs in after their lifetime spend became ``lifetime_spend``."""
+    require_amount(lifetime_spend, "lifetime spend")
+    best = _best_reached(groups, lifetime_spend)
+    if current is None:
+        return best
+    if best is not None and _rank(best) > _rank(current):
+        return best
+    if lifetime_spend >= current.spend_threshold:
+        return current
+    if current.no_demotion or not current.auto_move:
+        return current
+    lower = [
+        g
+        for g in groups
+        if g.auto_move and g.id != current.id and g.spend_threshold < current.spend_threshold
+    ]
+    if not lower:
+        return current
+    return _best_reached(lower, lifetime_spend) or min(lower, key=_rank)
+
+
+def group_after_period(
+    current: GuestGroup | None, spend_in_period: int, groups: Sequence[GuestGroup]
+) -> GuestGroup | None:
+    """Demotion by period: short of the threshold within the period -> ``demote_to``."""
+    require_amount(spend_in_period, "spend in period")
+    if current is None or current.no_demotion or current.demote_to is None:
+        return current
+    if spend_in_period >= current.spend_threshold:
+        return current
+    for group in groups:
+        if group.id == current.demote_to:
+            return group
+    raise UnknownGroup(
+        f"Group {current.name!r} demotes to a group that no longer exists.",
+        group_id=current.id,
+        demote_to=current.demote_to,
+    )
