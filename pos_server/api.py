@@ -1,0 +1,139 @@
+"""HTTP routes, kept thin: parse, authenticate, call the terminal registry or the op pipeline."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from pos_server import terminals
+from pos_server.feed import read_changes
+from pos_server.ops.pipeline import BatchInvalid, Clock, apply_batch, check_batch
+from pos_server.schemas import (
+    ChangeOut,
+    ChangesResponse,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorResponse,
+    OpsRequest,
+    OpsResponse,
+)
+from pos_server.settings import ServerSettings
+
+router = APIRouter(prefix="/v1")
+bearer = HTTPBearer(auto_error=False, description="the token from POST /v1/terminals/enrol")
+
+UNAUTHORISED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "missing, forged or revoked token"}
+}
+
+
+def get_sessions(request: Request) -> sessionmaker[Session]:
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    return sessions
+
+
+def get_settings(request: Request) -> ServerSettings:
+    settings: ServerSettings = request.app.state.settings
+    return settings
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
+Settings = Annotated[ServerSettings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+def _unauthorised(message: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def current_terminal(
+    sessions: Sessions,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> str:
+    """Terminal id behind the request's bearer token, or 401 saying what is wrong."""
+    if credentials is None:
+        raise _unauthorised("An 'Authorization: Bearer <token>' header is required.")
+    try:
+        with sessions() as session:
+            return terminals.authenticate(session, credentials.credentials)
+    except terminals.AuthError as exc:
+        raise _unauthorised(str(exc)) from exc
+
+
+TerminalId = Annotated[str, Depends(current_terminal)]
+
+
+@router.post("/terminals/enrol", responses=UNAUTHORISED)
+def enrol(body: EnrolRequest, sessions: Sessions, clock: ClockDep) -> EnrolResponse:
+    """Exchange a one-time enrolment code (from `pos-server terminal add`) for a bearer token."""
+    try:
+        with sessions.begin() as session:
+            enrolment = terminals.enrol(session, body.code, clock())
+    except terminals.AuthError as exc:
+        raise _unauthorised(str(exc)) from exc
+    return EnrolResponse(terminal_id=enrolment.terminal_id, token=enrolment.token)
+
+
+@router.post(
+    "/ops",
+    responses={
+        **UNAUTHORISED,
+        403: {"model": ErrorResponse, "description": "operation of another terminal"},
+        413: {"model": ErrorResponse, "description": "too many operations in one batch"},
+    },
+)
+def post_ops(
+    body: OpsRequest, terminal_id: TerminalId, sessions: Sessions, settings: Settings,
+    clock: ClockDep,
+) -> OpsResponse:
+    """Apply a batch of operations in order; one verdict per operation."""
+    count = len(body.operations)
+    if count > settings.max_batch:
+        raise HTTPException(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            f"A batch may hold at most {settings.max_batch} operations; this one has {count}.",
+        )
+    for op in body.operations:
+        if op.terminal_id != terminal_id:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"Operation {op.op_id} names terminal {op.terminal_id!r}, "
+                "but the token belongs to another terminal.",
+            )
+    try:
+        checked = check_batch(body.operations)
+    except BatchInvalid as exc:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            {"message": f"{exc}; nothing was applied.", "operations": exc.errors},
+        ) from exc
+    outcome = apply_batch(sessions, terminal_id, checked, clock)
+    return OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
+
+
+@router.get("/changes", responses=UNAUTHORISED)
+def get_changes(
+    _terminal: TerminalId,
+    sessions: Sessions,
+    settings: Settings,
+    cursor: Annotated[int, Query(ge=0, description="last change id seen; 0 from the start")] = 0,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+) -> ChangesResponse:
+    """Changes after ``cursor``, oldest first, at most ``limit`` (capped by the server)."""
+    with sessions() as session:
+        page = read_changes(session, cursor, min(limit, settings.max_page))
+        changes = [
+            ChangeOut(id=c.id, entity=c.entity, entity_id=c.entity_id, data=c.data, at=c.at)
+            for c in page.changes
+        ]
+    return ChangesResponse(changes=changes, next_cursor=page.next_cursor, has_more=page.has_more)

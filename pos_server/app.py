@@ -1,0 +1,41 @@
+"""FastAPI application factory: one engine and session factory per app instance."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+
+from pos_server.api import router
+from pos_server.db import make_engine, make_sessions
+from pos_server.ops.pipeline import Clock
+from pos_server.settings import ServerSettings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
+    """Build the app for ``settings``; the database must already be migrated."""
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Tillkeeper central server", version="1", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_sessions(engine)
+    app.state.clock = clock
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(router)
+    return app

@@ -1,0 +1,143 @@
+"""``pos-server``: run, migrate, add/revoke terminals, export applied operations."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from pos_server import terminals
+from pos_server.db import make_engine, make_sessions, upgrade
+from pos_server.db.models import AppliedOperation
+from pos_server.settings import ServerSettings
+
+
+def _settings(args: argparse.Namespace) -> ServerSettings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "db", None):
+        overrides["database_url"] = args.db
+    if getattr(args, "host", None):
+        overrides["host"] = args.host
+    if getattr(args, "port", None):
+        overrides["port"] = args.port
+    return ServerSettings(**overrides)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from pos_server.app import create_app
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    upgrade(_settings(args).database_url)
+    print("database is up to date", file=sys.stderr)
+    return 0
+
+
+def cmd_terminal_add(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessions(engine).begin() as session:
+            added = terminals.add_terminal(session, args.name, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    print(json.dumps({"terminal_id": added.terminal_id, "enrolment_code": added.enrolment_code}))
+    return 0
+
+
+def cmd_terminal_revoke(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessions(engine).begin() as session:
+            found = terminals.revoke(session, args.terminal_id, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    if not found:
+        print(f"no terminal {args.terminal_id}", file=sys.stderr)
+        return 1
+    print(json.dumps({"terminal_id": args.terminal_id, "revoked": True}))
+    return 0
+
+
+def _operations(url: str, terminal_id: str | None) -> Iterator[dict[str, Any]]:
+    engine = make_engine(url)
+    query = select(AppliedOperation).order_by(AppliedOperation.terminal_id, AppliedOperation.seq)
+    if terminal_id:
+        query = query.where(AppliedOperation.terminal_id == terminal_id)
+    try:
+        with make_sessions(engine)() as session:
+            for op in session.scalars(query.execution_options(yield_per=500)):
+                yield {
+                    "op_id": op.op_id, "terminal_id": op.terminal_id, "seq": op.seq,
+                    "kind": op.kind, "verdict": op.verdict, "reason": op.reason,
+                    "payload": op.payload,
+                }
+    finally:
+        engine.dispose()
+
+
+def cmd_export_operations(args: argparse.Namespace) -> int:
+    for row in _operations(_settings(args).database_url, args.terminal):
+        print(json.dumps(row, ensure_ascii=False, sort_keys=True))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pos-server", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    db_help = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
+
+    run = sub.add_parser("run", help="migrate, then serve the API")
+    run.add_argument("--db", help=db_help)
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    run.set_defaults(func=cmd_run)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database schema")
+    migrate.add_argument("--db", help=db_help)
+    migrate.set_defaults(func=cmd_migrate)
+
+    terminal = sub.add_parser("terminal", help="manage terminals").add_subparsers(
+        dest="action", required=True
+    )
+    add = terminal.add_parser("add", help="register a terminal, print id and one-time code")
+    add.add_argument("name")
+    add.add_argument("--db", help=db_help)
+    add.set_defaults(func=cmd_terminal_add)
+    revoke = terminal.add_parser("revoke", help="revoke a terminal's token")
+    revoke.add_argument("terminal_id")
+    revoke.add_argument("--db", help=db_help)
+    revoke.set_defaults(func=cmd_terminal_revoke)
+
+    export = sub.add_parser("export", help="audit exports").add_subparsers(
+        dest="what", required=True
+    )
+    ops = export.add_parser("operations", help="applied operations as JSON lines")
+    ops.add_argument("--terminal", help="only this terminal id")
+    ops.add_argument("--db", help=db_help)
+    ops.set_defaults(func=cmd_export_operations)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,28 @@
+"""Alembic environment: runs online against the URL that ``pos_server.db.migrate`` passes in."""
+
+from alembic import context
+
+from pos_server.db.engine import make_engine
+from pos_server.db.models import Base
+
+config = context.config
+url = config.attributes["database_url"]
+
+
+def run_migrations() -> None:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=Base.metadata,
+                render_as_batch=url.startswith("sqlite"),
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+run_migrations()

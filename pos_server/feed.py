@@ -1,0 +1,48 @@
+"""Change feed: rows written in the same transaction as the change, read by keyset paging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from pos_server.db.models import Change, FeedCounter
+
+
+def record_change(
+    session: Session, entity: str, entity_id: str, data: dict[str, Any], now: datetime
+) -> int:
+    """Append a change and return its id.
+
+    Ids come from one counter row whose lock is held until commit, so changes become visible
+    in id order: a cursor that has passed id N never misses a change committed later with a
+    smaller id (which autoincrement ids allow on PostgreSQL under concurrent writers).
+    """
+    next_id = session.execute(
+        update(FeedCounter)
+        .where(FeedCounter.id == 1)
+        .values(last_id=FeedCounter.last_id + 1)
+        .returning(FeedCounter.last_id)
+    ).scalar_one()
+    session.add(Change(id=next_id, entity=entity, entity_id=entity_id, data=data, at=now))
+    session.flush()
+    return next_id
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    changes: list[Change]
+    next_cursor: int
+    has_more: bool
+
+
+def read_changes(session: Session, cursor: int, limit: int) -> ChangePage:
+    """Changes with id > cursor, oldest first; ``next_cursor`` resumes after the last one."""
+    query = select(Change).where(Change.id > cursor).order_by(Change.id).limit(limit + 1)
+    rows = list(session.scalars(query))
+    has_more = len(rows) > limit
+    page = rows[:limit]
+    return ChangePage(page, page[-1].id if page else cursor, has_more)

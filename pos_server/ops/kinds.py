@@ -1,0 +1,148 @@
+"""Handlers, one per operation kind. Each checks every rule before writing anything, so a
+rejected or conflicting operation leaves no trace but its applied_operations row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_server.db.models import Guest, GuestIdentifier, Sale, SaleLine, SalePayment
+from pos_server.feed import record_change
+from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.schemas import GuestCreated, IdentifierBound, SaleClosed, WireModel
+
+
+@dataclass(frozen=True)
+class OpContext:
+    session: Session
+    terminal_id: str
+    op_id: str
+    now: datetime  # the server's clock, never the till's
+
+
+def guest_state(guest: Guest) -> dict[str, Any]:
+    return {"guest_id": guest.id, "name": guest.name, "phone": guest.phone}
+
+
+def sale_state(sale: Sale) -> dict[str, Any]:
+    return {
+        "sale_id": sale.id,
+        "terminal_id": sale.terminal_id,
+        "receipt_no": sale.receipt_no,
+        "total": sale.total,
+        "closed_at": sale.closed_at.isoformat(),
+    }
+
+
+def _unknown_guest(guest_id: str) -> Verdict:
+    return rejected("unknown_guest", f"Guest {guest_id} is not known to the server.")
+
+
+def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
+    """Record a closed sale with its lines and payments."""
+    existing = ctx.session.get(Sale, sale.sale_id)
+    if existing is not None:
+        return conflict(
+            "sale_exists", f"Sale {sale.sale_id} was already recorded.", sale_state(existing)
+        )
+    problem = _sale_arithmetic_problem(sale)
+    if problem:
+        return rejected("totals_mismatch", problem)
+    if sale.guest_id is not None and ctx.session.get(Guest, sale.guest_id) is None:
+        return _unknown_guest(sale.guest_id)
+    ctx.session.add(
+        Sale(
+            id=sale.sale_id,
+            terminal_id=ctx.terminal_id,
+            op_id=ctx.op_id,
+            receipt_no=sale.receipt_no,
+            guest_id=sale.guest_id,
+            opened_at=sale.opened_at,
+            closed_at=sale.closed_at,
+            total=sale.total,
+        )
+    )
+    ctx.session.flush()
+    for line in sale.lines:
+        ctx.session.add(SaleLine(sale_id=sale.sale_id, **line.model_dump()))
+    for position, payment in enumerate(sale.payments, start=1):
+        ctx.session.add(
+            SalePayment(
+                sale_id=sale.sale_id, position=position, method=payment.method,
+                amount=payment.amount,
+            )
+        )
+    return APPLIED
+
+
+def _sale_arithmetic_problem(sale: SaleClosed) -> str | None:
+    line_numbers = [line.line_no for line in sale.lines]
+    if len(set(line_numbers)) != len(line_numbers):
+        return "Two lines share one line number."
+    for line in sale.lines:
+        if line.quantity * line.unit_price - line.discount != line.total:
+            return f"Line {line.line_no}: quantity × price − discount is not the line total."
+    if sum(line.total for line in sale.lines) != sale.total:
+        return "The line totals do not add up to the sale total."
+    if sum(payment.amount for payment in sale.payments) != sale.total:
+        return "The payments do not add up to the sale total."
+    return None
+
+
+def guest_created(ctx: OpContext, new: GuestCreated) -> Verdict:
+    existing = ctx.session.get(Guest, new.guest_id)
+    if existing is not None:
+        return conflict(
+            "guest_exists", f"Guest {new.guest_id} already exists.", guest_state(existing)
+        )
+    guest = Guest(
+        id=new.guest_id, name=new.name, phone=new.phone, created_at=ctx.now,
+        created_by=ctx.terminal_id,
+    )
+    ctx.session.add(guest)
+    ctx.session.flush()
+    record_change(ctx.session, "guest", guest.id, guest_state(guest), ctx.now)
+    return APPLIED
+
+
+def identifier_bound(ctx: OpContext, bound: IdentifierBound) -> Verdict:
+    """Bind a card or app code to a guest; a value belongs to at most one guest."""
+    if ctx.session.get(Guest, bound.guest_id) is None:
+        return _unknown_guest(bound.guest_id)
+    owner = ctx.session.scalars(
+        select(GuestIdentifier).where(GuestIdentifier.value == bound.value)
+    ).one_or_none()
+    if owner is not None and owner.guest_id != bound.guest_id:
+        return rejected("identifier_taken", "This card or code already belongs to another guest.")
+    if owner is not None:
+        return APPLIED  # already bound to this guest: nothing changes
+    ctx.session.add(
+        GuestIdentifier(
+            guest_id=bound.guest_id, medium=bound.medium, method=bound.method,
+            value=bound.value, bound_at=ctx.now,
+        )
+    )
+    ctx.session.flush()
+    record_change(ctx.session, "identifier", bound.value, bound.model_dump(), ctx.now)
+    return APPLIED
+
+
+Handler = Callable[[OpContext, Any], Verdict]
+
+HANDLERS: dict[str, Handler] = {
+    "sale.closed": sale_closed,
+    "guest.created": guest_created,
+    "identifier.bound": identifier_bound,
+}
+
+
+def handle(ctx: OpContext, kind: str, payload: WireModel | None) -> Verdict:
+    handler = HANDLERS.get(kind)
+    if handler is None or payload is None:
+        return rejected("unknown_kind", f"The server does not know operations of kind {kind!r}.")
+    return handler(ctx, payload)

@@ -1,0 +1,166 @@
+"""Judge a batch of operations: each in its own transaction with its applied_operations row.
+
+Order of checks per operation (DESIGN.md "Sync protocol", "Lessons from the field"):
+known op_id -> replay the stored verdict (or refuse when the payload differs); seq not the next
+one -> refuse with the server's last seq; else apply the kind's handler and store its verdict.
+Operations of one terminal are serialised by a row lock on the terminal (SQLite: the database
+write lock taken at BEGIN IMMEDIATE).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pos_server.db.models import AppliedOperation, Terminal
+from pos_server.ops.kinds import OpContext, handle
+from pos_server.ops.verdicts import Verdict, refused
+from pos_server.schemas import PAYLOAD_MODELS, Operation, OpResult, WireModel
+
+Clock = Callable[[], datetime]
+ATTEMPTS = 3  # a unique-constraint race with another terminal is retried, then judged afresh
+
+
+class BatchInvalid(Exception):
+    """Some operation's payload does not have the shape its kind requires; nothing was written."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(errors)} operation(s) have a malformed payload")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class CheckedOp:
+    op: Operation
+    payload: WireModel | None  # None for a kind the server does not know
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    results: list[OpResult]
+    last_seq: int
+
+
+def check_batch(operations: Sequence[Operation]) -> list[CheckedOp]:
+    """Validate every payload before anything is written, so a bad batch is all-or-nothing."""
+    checked: list[CheckedOp] = []
+    errors: list[dict[str, Any]] = []
+    for index, op in enumerate(operations):
+        model = PAYLOAD_MODELS.get(op.kind)
+        try:
+            payload = model.model_validate(op.payload) if model else None
+        except ValidationError as exc:
+            details = exc.errors(include_url=False, include_context=False, include_input=False)
+            errors.append({"index": index, "op_id": str(op.op_id), "kind": op.kind,
+                           "errors": details})
+            continue
+        checked.append(CheckedOp(op, payload))
+    if errors:
+        raise BatchInvalid(errors)
+    return checked
+
+
+def payload_hash(op: Operation) -> str:
+    """Digest of everything an op_id stands for; a retry must match it exactly."""
+    canonical = json.dumps(
+        {
+            "terminal_id": op.terminal_id,
+            "seq": op.seq,
+            "kind": op.kind,
+            "created_at": op.created_at.astimezone(UTC).isoformat(),
+            "payload": op.payload,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def apply_batch(
+    sessions: sessionmaker[Session], terminal_id: str, ops: Sequence[CheckedOp], clock: Clock
+) -> BatchOutcome:
+    results: list[OpResult] = []
+    last_seq = 0
+    for checked in ops:
+        result, last_seq = apply_one(sessions, terminal_id, checked, clock)
+        results.append(result)
+    if not ops:
+        with sessions() as session:
+            last_seq = session.get_one(Terminal, terminal_id).last_seq
+    return BatchOutcome(results, last_seq)
+
+
+def apply_one(
+    sessions: sessionmaker[Session], terminal_id: str, checked: CheckedOp, clock: Clock
+) -> tuple[OpResult, int]:
+    for attempt in range(ATTEMPTS):
+        try:
+            with sessions.begin() as session:
+                verdict, replayed, last_seq = _judge(session, terminal_id, checked, clock())
+        except IntegrityError:
+            if attempt == ATTEMPTS - 1:
+                raise
+            continue
+        op = checked.op
+        result = OpResult(
+            op_id=str(op.op_id), seq=op.seq, status=verdict.status,  # type: ignore[arg-type]
+            reason=verdict.reason, message=verdict.message, current=verdict.current,
+            replayed=replayed,
+        )
+        return result, last_seq
+    raise AssertionError("unreachable")
+
+
+def _judge(
+    session: Session, terminal_id: str, checked: CheckedOp, now: datetime
+) -> tuple[Verdict, bool, int]:
+    op = checked.op
+    terminal = session.scalars(
+        select(Terminal).where(Terminal.id == terminal_id).with_for_update()
+    ).one()
+    digest = payload_hash(op)
+    known = session.get(AppliedOperation, str(op.op_id))
+    if known is not None:
+        if known.payload_hash != digest or known.terminal_id != terminal_id:
+            message = "This op_id was already used for a different operation; it is not applied."
+            return refused("op_id_reused", message), False, terminal.last_seq
+        stored = Verdict(known.verdict, known.reason, known.message, known.current)
+        return stored, True, terminal.last_seq
+    expected = terminal.last_seq + 1
+    if op.seq != expected:
+        reason = "seq_used" if op.seq < expected else "seq_gap"
+        message = f"Expected seq {expected}, got {op.seq}; resend from seq {expected}."
+        return refused(reason, message), False, terminal.last_seq
+    verdict = _apply_kind(session, terminal_id, checked, now)
+    session.add(
+        AppliedOperation(
+            op_id=str(op.op_id), terminal_id=terminal_id, seq=op.seq, kind=op.kind,
+            created_at=op.created_at, received_at=now, payload=op.payload, payload_hash=digest,
+            verdict=verdict.status, reason=verdict.reason, message=verdict.message,
+            current=verdict.current,
+        )
+    )
+    terminal.last_seq = op.seq
+    return verdict, False, op.seq
+
+
+def _apply_kind(session: Session, terminal_id: str, checked: CheckedOp, now: datetime) -> Verdict:
+    """Run the handler in a savepoint; anything but ``applied`` leaves no trace."""
+    savepoint = session.begin_nested()
+    ctx = OpContext(session, terminal_id, str(checked.op.op_id), now)
+    verdict = handle(ctx, checked.op.kind, checked.payload)
+    if verdict.applied:
+        savepoint.commit()
+    else:
+        savepoint.rollback()
+    return verdict

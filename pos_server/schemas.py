@@ -1,0 +1,129 @@
+"""Wire format of the HTTP API (pydantic). Integers are strict: "5" or true is not a number."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints
+
+MAX_AMOUNT = 10**11  # one billion roubles in kopecks: anything above is a corrupted number
+MAX_QUANTITY = 100_000
+
+Amount = Annotated[int, Strict(), Field(ge=0, le=MAX_AMOUNT)]
+Quantity = Annotated[int, Strict(), Field(ge=1, le=MAX_QUANTITY)]
+EntityId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EnrolRequest(WireModel):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class EnrolResponse(WireModel):
+    terminal_id: str
+    token: str
+
+
+class Operation(WireModel):
+    """One outbox row of a till, exactly as DESIGN.md "Sync protocol" describes it."""
+
+    op_id: UUID
+    terminal_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
+    seq: Annotated[int, Strict(), Field(ge=1, le=2**62)]
+    created_at: AwareDatetime
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    payload: dict[str, Any]
+
+
+class OpsRequest(WireModel):
+    operations: list[Operation]
+
+
+Status = Literal["applied", "rejected", "conflict", "refused"]
+
+
+class OpResult(WireModel):
+    op_id: str
+    seq: int
+    status: Status
+    reason: str | None = None
+    message: str | None = None
+    current: dict[str, Any] | None = None
+    replayed: bool = False
+
+
+class OpsResponse(WireModel):
+    results: list[OpResult]
+    last_seq: int = Field(description="the last seq the server has judged for this terminal")
+
+
+class ChangeOut(WireModel):
+    id: int
+    entity: str
+    entity_id: str
+    data: dict[str, Any]
+    at: AwareDatetime
+
+
+class ChangesResponse(WireModel):
+    changes: list[ChangeOut]
+    next_cursor: int = Field(description="pass back as ?cursor= to continue")
+    has_more: bool
+
+
+class ErrorResponse(WireModel):
+    detail: Any
+
+
+# --- operation payloads -------------------------------------------------------------------
+
+
+class SaleLineIn(WireModel):
+    line_no: Annotated[int, Strict(), Field(ge=1, le=10_000)]
+    product_id: EntityId
+    name: Name
+    quantity: Quantity
+    unit_price: Amount
+    discount: Amount = 0
+    total: Amount
+
+
+class PaymentIn(WireModel):
+    method: Literal["cash", "card", "balance", "points"]
+    amount: Amount
+
+
+class SaleClosed(WireModel):
+    sale_id: EntityId
+    receipt_no: Annotated[str, StringConstraints(max_length=32)] | None = None
+    opened_at: AwareDatetime
+    closed_at: AwareDatetime
+    guest_id: EntityId | None = None
+    lines: Annotated[list[SaleLineIn], Field(min_length=1, max_length=1000)]
+    payments: Annotated[list[PaymentIn], Field(max_length=50)]
+    total: Amount
+
+
+class GuestCreated(WireModel):
+    guest_id: EntityId
+    name: Name
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+
+
+class IdentifierBound(WireModel):
+    guest_id: EntityId
+    medium: Literal["card", "guest_app", "white_label_app"]
+    method: Literal["msr", "barcode", "manual"]
+    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+
+PAYLOAD_MODELS: dict[str, type[WireModel]] = {
+    "sale.closed": SaleClosed,
+    "guest.created": GuestCreated,
+    "identifier.bound": IdentifierBound,
+}

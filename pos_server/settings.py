@@ -1,0 +1,30 @@
+"""Typed server settings: defaults, then ``POS_SERVER_*`` environment variables, then CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PORT = 8765
+
+
+def default_database_url() -> str:
+    """A SQLite file in the platform's data directory, so a bare ``pos-server run`` just works."""
+    folder = Path(user_data_dir("pos_server"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'pos_server.sqlite3'}"
+
+
+class ServerSettings(BaseSettings):
+    """Everything the server reads from its environment, typed and validated at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="POS_SERVER_", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    host: str = "127.0.0.1"
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
+    max_batch: int = Field(default=500, ge=1, le=10_000, description="operations per POST /v1/ops")
+    max_page: int = Field(default=1000, ge=1, le=10_000, description="changes per GET /v1/changes")

@@ -1,0 +1,148 @@
+"""Server fixtures: a migrated database per test, on SQLite and (when it answers) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import make_url
+
+from pos_server import terminals
+from pos_server.app import create_app
+from pos_server.db import make_engine, make_sessions, upgrade
+from pos_server.settings import ServerSettings
+
+PG_URL = os.environ.get("POS_TEST_PG_URL")
+PG_SKIP_REASON = "POS_TEST_PG_URL is not set (PostgreSQL did not answer): PostgreSQL variant skipped"
+
+
+@contextmanager
+def throwaway_pg_database(admin_url: str) -> Iterator[str]:
+    """A fresh database pos_test_server_<random>, dropped afterwards; nothing else is touched."""
+    import psycopg
+
+    url = make_url(admin_url)
+    name = f"pos_test_server_{uuid.uuid4().hex[:12]}"
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    if not PG_URL:
+        pytest.skip(PG_SKIP_REASON)
+    with throwaway_pg_database(PG_URL) as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def settings(db_url: str) -> ServerSettings:
+    return ServerSettings(database_url=db_url, max_batch=50, max_page=20)
+
+
+@pytest.fixture
+def client(settings: ServerSettings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def add_terminal(db_url: str, name: str = "Till 1") -> terminals.NewTerminal:
+    engine = make_engine(db_url)
+    try:
+        with make_sessions(engine).begin() as session:
+            return terminals.add_terminal(session, name, datetime.now(UTC))
+    finally:
+        engine.dispose()
+
+
+class Till:
+    """A terminal as the tests drive it: builds operations with the next seq and pushes them."""
+
+    def __init__(self, client: TestClient, terminal_id: str, token: str) -> None:
+        self.client = client
+        self.terminal_id = terminal_id
+        self.token = token
+        self.seq = 0
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def op(self, kind: str, payload: dict[str, Any], **override: Any) -> dict[str, Any]:
+        if "seq" not in override:
+            self.seq += 1
+        op = {
+            "op_id": str(uuid.uuid4()),
+            "terminal_id": self.terminal_id,
+            "seq": self.seq,
+            "created_at": datetime.now(UTC).isoformat(),
+            "kind": kind,
+            "payload": payload,
+        }
+        op.update(override)
+        return op
+
+    def push(self, *ops: dict[str, Any]) -> Any:
+        return self.client.post("/v1/ops", json={"operations": list(ops)}, headers=self.headers)
+
+    def push_ok(self, *ops: dict[str, Any]) -> dict[str, Any]:
+        response = self.push(*ops)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+def enrol(client: TestClient, db_url: str, name: str = "Till 1") -> Till:
+    added = add_terminal(db_url, name)
+    response = client.post("/v1/terminals/enrol", json={"code": added.enrolment_code})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["terminal_id"] == added.terminal_id
+    return Till(client, added.terminal_id, body["token"])
+
+
+@pytest.fixture
+def till(client: TestClient, db_url: str) -> Till:
+    return enrol(client, db_url)
+
+
+def guest_payload(guest_id: str | None = None, name: str = "Anna") -> dict[str, Any]:
+    return {"guest_id": guest_id or str(uuid.uuid4()), "name": name, "phone": "+79121234567"}
+
+
+def sale_payload(guest_id: str | None = None, **override: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "sale_id": str(uuid.uuid4()),
+        "receipt_no": "A-000001",
+        "opened_at": "2026-11-23T10:00:00+00:00",
+        "closed_at": "2026-11-23T10:05:00+00:00",
+        "guest_id": guest_id,
+        "lines": [
+            {"line_no": 1, "product_id": "latte", "name": "Latte", "quantity": 2,
+             "unit_price": 25000, "discount": 5000, "total": 45000},
+            {"line_no": 2, "product_id": "cookie", "name": "Cookie", "quantity": 1,
+             "unit_price": 9000, "total": 9000},
+        ],
+        "payments": [{"method": "card", "amount": 50000}, {"method": "points", "amount": 4000}],
+        "total": 54000,
+    }
+    payload.update(override)
+    return payload
