@@ -2,7 +2,8 @@
 
 ``new -> accepted -> paid -> completed``, plus ``cancelled`` (only before accept) and
 ``voided`` (only after accept). Items are delivered one by one after accept; *complete* may be
-pressed any time after accept and marks everything delivered; an unpaid completed order leaves
+pressed at any time (seed 001): on a new order it accepts it first (the invoice is created), and
+it marks everything delivered; an unpaid completed order leaves
 a debt. Every transition returns the new order and the effects the services must apply
 (invoice, payment, debt, points hold), so nothing is applied twice: a second console acting on
 a stale order gets :class:`IllegalOrderAction` naming the state the order is really in.
@@ -49,7 +50,7 @@ _ALLOWED_FROM: dict[OrderAction, frozenset[OrderState]] = {
     OrderAction.CANCEL: frozenset({OrderState.NEW}),
     OrderAction.DELIVER: _OPEN,
     OrderAction.PAY: frozenset({OrderState.ACCEPTED}),
-    OrderAction.COMPLETE: _OPEN,
+    OrderAction.COMPLETE: _OPEN | {OrderState.NEW},
     OrderAction.VOID: _OPEN,
 }
 
@@ -264,8 +265,16 @@ def pay(order: Order, method: PaymentMethod | None = None) -> Transition:
 
 
 def complete(order: Order) -> Transition:
-    """Deliver everything and finish; an unpaid total stays as the guest's debt."""
+    """Deliver everything and finish; an unpaid total stays as the guest's debt.
+
+    Seed 001 allows *complete* at any time; on a new order it implies *accept*, so the debt
+    always stands against an invoice.
+    """
     _require(order, OrderAction.COMPLETE)
+    if order.state is OrderState.NEW:
+        order, accepted = accept(order)
+        done, effects = complete(order)
+        return done, accepted + effects
     pending = [line.id for line in order.lines if not line.delivered]
     effects: list[Effect] = [ItemDelivered(order.id, line_id) for line_id in pending]
     lines = tuple(replace(line, delivered=True) for line in order.lines)

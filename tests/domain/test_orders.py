@@ -104,6 +104,18 @@ def test_complete_unpaid_delivers_everything_and_records_a_debt() -> None:
     )
 
 
+def test_complete_on_a_new_order_accepts_it_first_so_the_debt_has_an_invoice() -> None:
+    order, effects = complete(_order(hold="h1"))
+    assert order.state is OrderState.COMPLETED
+    assert effects == (
+        InvoiceCreated("o1", "g1", rub(600)),
+        ItemDelivered("o1", "l1"),
+        ItemDelivered("o1", "l2"),
+        PointsHoldReleased("o1", "h1"),
+        DebtRecorded("o1", "g1", rub(600)),
+    )
+
+
 def test_cancel_only_before_accept_and_releases_a_hold() -> None:
     order, effects = cancel(_order(hold="h1"))
     assert order.state is OrderState.CANCELLED
@@ -162,7 +174,7 @@ def test_delivering_twice_or_an_unknown_item_is_refused() -> None:
 
 def test_allowed_actions_drive_the_buttons() -> None:
     new = _order()
-    assert allowed_actions(new) == {OrderAction.ACCEPT, OrderAction.CANCEL}
+    assert allowed_actions(new) == {OrderAction.ACCEPT, OrderAction.CANCEL, OrderAction.COMPLETE}
     accepted, _ = accept(new)
     assert allowed_actions(accepted) == {
         OrderAction.DELIVER,
