@@ -272,9 +272,9 @@ def complete(order: Order) -> Transition:
     """
     _require(order, OrderAction.COMPLETE)
     if order.state is OrderState.NEW:
-        order, accepted = accept(order)
-        done, effects = complete(order)
-        return done, accepted + effects
+        accepted_order, invoice = accept(order)
+        done, rest = complete(accepted_order)
+        return done, invoice + rest
     pending = [line.id for line in order.lines if not line.delivered]
     effects: list[Effect] = [ItemDelivered(order.id, line_id) for line_id in pending]
     lines = tuple(replace(line, delivered=True) for line in order.lines)
