@@ -100,7 +100,7 @@ def post_ops(
     count = len(body.operations)
     if count > settings.max_batch:
         raise HTTPException(
-            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            status.HTTP_413_CONTENT_TOO_LARGE,
             f"A batch may hold at most {settings.max_batch} operations; this one has {count}.",
         )
     for op in body.operations:

@@ -19,7 +19,9 @@ from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.settings import ServerSettings
 
 PG_URL = os.environ.get("POS_TEST_PG_URL")
-PG_SKIP_REASON = "POS_TEST_PG_URL is not set (PostgreSQL did not answer): PostgreSQL variant skipped"
+PG_SKIP_REASON = (
+    "POS_TEST_PG_URL is not set (PostgreSQL did not answer): PostgreSQL variant skipped"
+)
 
 
 @contextmanager
