@@ -7,6 +7,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints
 
+from pos_app.domain.identifiers import InputMethod, Medium
+
 MAX_AMOUNT = 10**11  # one billion roubles in kopecks: anything above is a corrupted number
 MAX_QUANTITY = 100_000
 
@@ -117,8 +119,8 @@ class GuestCreated(WireModel):
 
 class IdentifierBound(WireModel):
     guest_id: EntityId
-    medium: Literal["card", "guest_app", "white_label_app"]
-    method: Literal["msr", "barcode", "manual"]
+    medium: Medium
+    method: InputMethod
     value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
 

@@ -11,6 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pos_app.domain.errors import DomainError
+from pos_app.domain.identifiers import IdentifierTaken, normalise_identifier
+from pos_app.domain.phones import normalise_phone
 from pos_server.db.models import Guest, GuestIdentifier, Sale, SaleLine, SalePayment
 from pos_server.feed import record_change
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
@@ -94,14 +97,23 @@ def _sale_arithmetic_problem(sale: SaleClosed) -> str | None:
     return None
 
 
+def _broken_rule(error: DomainError) -> Verdict:
+    return rejected(error.code, error.message)
+
+
 def guest_created(ctx: OpContext, new: GuestCreated) -> Verdict:
+    """Create a guest; the phone is stored in the one E.164 form of ``pos_app.domain.phones``."""
+    try:
+        phone = normalise_phone(new.phone) if new.phone else None
+    except DomainError as error:
+        return _broken_rule(error)
     existing = ctx.session.get(Guest, new.guest_id)
     if existing is not None:
         return conflict(
             "guest_exists", f"Guest {new.guest_id} already exists.", guest_state(existing)
         )
     guest = Guest(
-        id=new.guest_id, name=new.name, phone=new.phone, created_at=ctx.now,
+        id=new.guest_id, name=new.name, phone=phone, created_at=ctx.now,
         created_by=ctx.terminal_id,
     )
     ctx.session.add(guest)
@@ -111,24 +123,34 @@ def guest_created(ctx: OpContext, new: GuestCreated) -> Verdict:
 
 
 def identifier_bound(ctx: OpContext, bound: IdentifierBound) -> Verdict:
-    """Bind a card or app code to a guest; a value belongs to at most one guest."""
+    """Bind a card or app code to a guest; a value belongs to at most one guest.
+
+    The value is normalised by ``pos_app.domain.identifiers`` (the till's own rule), so a card
+    swiped on one till and typed on another is one identifier.
+    """
+    try:
+        value = normalise_identifier(bound.method, bound.value)
+    except DomainError as error:
+        return _broken_rule(error)
     if ctx.session.get(Guest, bound.guest_id) is None:
         return _unknown_guest(bound.guest_id)
     owner = ctx.session.scalars(
-        select(GuestIdentifier).where(GuestIdentifier.value == bound.value)
+        select(GuestIdentifier).where(GuestIdentifier.value == value)
     ).one_or_none()
     if owner is not None and owner.guest_id != bound.guest_id:
-        return rejected("identifier_taken", "This card or code already belongs to another guest.")
+        return _broken_rule(IdentifierTaken("This card or code already belongs to another guest."))
     if owner is not None:
         return APPLIED  # already bound to this guest: nothing changes
     ctx.session.add(
         GuestIdentifier(
             guest_id=bound.guest_id, medium=bound.medium, method=bound.method,
-            value=bound.value, bound_at=ctx.now,
+            value=value, bound_at=ctx.now,
         )
     )
     ctx.session.flush()
-    record_change(ctx.session, "identifier", bound.value, bound.model_dump(), ctx.now)
+    data = {"guest_id": bound.guest_id, "medium": bound.medium.value,
+            "method": bound.method.value, "value": value}
+    record_change(ctx.session, "identifier", value, data, ctx.now)
     return APPLIED
 
 

@@ -120,7 +120,7 @@ def test_identifier_owned_by_another_guest_is_rejected(till: Till, db_url: str) 
     engine = make_engine(db_url)
     with make_sessions(engine)() as session:
         rows = session.scalars(select(GuestIdentifier)).all()
-        assert [(r.guest_id, r.value) for r in rows] == [("anna", "7777")]
+        assert [(r.guest_id, r.value) for r in rows] == [("anna", "7777")]  # trimmed
     engine.dispose()
 
 
@@ -190,3 +190,41 @@ def test_op_ids_are_canonical_uuids(till: Till) -> None:
     op_id = uuid.uuid4()
     op = till.op("guest.created", guest_payload(), op_id=str(op_id).upper())
     assert till.push_ok(op)["results"][0]["op_id"] == str(op_id)
+
+
+def test_phone_is_normalised_by_the_domain_rule_and_a_bad_one_rejected(
+    till: Till, db_url: str
+) -> None:
+    body = till.push_ok(
+        till.op("guest.created", {"guest_id": "anna", "name": " Anna ",
+                                  "phone": "8 (912) 123-45-67"}),
+        till.op("guest.created", {"guest_id": "boris", "name": "Boris", "phone": "12ab"}),
+    )
+    assert [r["status"] for r in body["results"]] == ["applied", "rejected"]
+    assert body["results"][1]["reason"] == "invalid_phone"
+    assert "not a phone number" in body["results"][1]["message"]
+    engine = make_engine(db_url)
+    with make_sessions(engine)() as session:
+        anna = session.get_one(Guest, "anna")
+        assert (anna.name, anna.phone) == ("Anna", "+79121234567")
+        assert session.get(Guest, "boris") is None
+    engine.dispose()
+
+
+def test_a_swiped_card_and_the_same_card_typed_are_one_identifier(till: Till) -> None:
+    till.push_ok(till.op("guest.created", guest_payload("anna")),
+                 till.op("guest.created", guest_payload("boris")))
+    body = till.push_ok(
+        till.op("identifier.bound", {"guest_id": "anna", "medium": "card", "method": "msr",
+                                     "value": ";4000123412341234=2612?"}),
+        till.op("identifier.bound", {"guest_id": "boris", "medium": "card",
+                                     "method": "manual", "value": "4000 1234 1234 1234"}),
+        till.op("identifier.bound", {"guest_id": "boris", "medium": "card",
+                                     "method": "manual", "value": "\x07"}),
+    )
+    assert [(r["status"], r["reason"]) for r in body["results"]] == [
+        ("applied", None), ("rejected", "identifier_taken"), ("rejected", "invalid_identifier")
+    ]
+    changes = till.client.get("/v1/changes", headers=till.headers).json()["changes"]
+    assert changes[-1]["data"] == {"guest_id": "anna", "medium": "card", "method": "msr",
+                                   "value": "4000123412341234"}
