@@ -1,1 +1,6 @@
-"""The local SQLite store: models, migrations, unit of work, repositories, outbox."""
+"""The till's local SQLite store: models, migrations, unit of work, repositories, outbox."""
+
+from pos_app.db.uow import SqlUnitOfWork, Store, open_store
+from pos_app.services.ports import StoreError
+
+__all__ = ["SqlUnitOfWork", "Store", "StoreError", "open_store"]

@@ -1,0 +1,91 @@
+"""Conversions between domain values and column values (JSON text, basis points, flags)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pos_app.domain.catalog import DiscountScope, Product
+from pos_app.domain.money import Percent
+
+
+def dump_json(value: Any) -> str:
+    """Compact, key-sorted, UTF-8 friendly JSON: equal payloads give equal text (for hashing)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def load_json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def dump_tags(tags: Iterable[str]) -> str:
+    return dump_json(sorted(tags))
+
+
+def load_tags(text: str | None) -> frozenset[str]:
+    return frozenset(load_json(text) or ())
+
+
+def scope_to_dict(scope: DiscountScope) -> dict[str, list[str]]:
+    return {
+        "product_group_ids": sorted(scope.product_group_ids),
+        "product_ids": sorted(scope.product_ids),
+        "tags": sorted(scope.tags),
+    }
+
+
+def scope_from_dict(data: Mapping[str, Iterable[str]] | None) -> DiscountScope:
+    data = data or {}
+    return DiscountScope(
+        product_group_ids=frozenset(data.get("product_group_ids", ())),
+        product_ids=frozenset(data.get("product_ids", ())),
+        tags=frozenset(data.get("tags", ())),
+    )
+
+
+def percent_or_none(bp: int | None) -> Percent | None:
+    return None if bp is None else Percent(bp)
+
+
+def bp_or_none(percent: Percent | None) -> int | None:
+    return None if percent is None else percent.bp
+
+
+def product_from_row(row: Any) -> Product:
+    """From any row by column name (Core ``RowMapping`` or ``sqlite3.Row``)."""
+    return Product(
+        id=row["id"],
+        name=row["name"],
+        price=row["price"],
+        group_id=row["group_id"],
+        tags=load_tags(row["tags"]),
+        barcode=row["barcode"],
+        guest_orderable=bool(row["guest_orderable"]),
+        payable_with_points=bool(row["payable_with_points"]),
+    )
+
+
+def product_to_row(product: Product) -> dict[str, Any]:
+    return {
+        "id": product.id,
+        "name": product.name,
+        "price": product.price,
+        "group_id": product.group_id,
+        "tags": dump_tags(product.tags),
+        "barcode": product.barcode,
+        "guest_orderable": product.guest_orderable,
+        "payable_with_points": product.payable_with_points,
+        "active": True,
+    }
+
+
+def query(raw: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    """Rows by column name from the driver connection (hot reads skip Core's compile step)."""
+    cursor = raw.cursor()
+    cursor.row_factory = sqlite3.Row
+    try:
+        return cursor.execute(sql, params).fetchall()
+    finally:
+        cursor.close()

@@ -1,0 +1,141 @@
+"""Guests with their phones and identifiers in SQLite.
+
+A normalised identifier value is unique in the table (one value, at most one guest); binding a
+value that belongs to someone else raises the domain's ``IdentifierTaken``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from pos_app.db.codec import dump_json, load_json, query
+from pos_app.db.models import GuestPhone, GuestRow, IdentifierRow, table
+from pos_app.domain.guests import Guest, PasswordHash
+from pos_app.domain.identifiers import Identifier, IdentifierTaken, InputMethod, Medium
+
+GUESTS = table(GuestRow)
+PHONES = table(GuestPhone)
+IDENTIFIERS = table(IdentifierRow)
+
+
+def _dump_hash(h: PasswordHash | None) -> str | None:
+    if h is None:
+        return None
+    return f"pbkdf2_{h.algorithm}${h.iterations}${h.salt.hex()}${h.digest.hex()}"
+
+
+def _load_hash(text: str | None) -> PasswordHash | None:
+    if not text:
+        return None
+    scheme, iterations, salt, digest = text.split("$")
+    return PasswordHash(
+        bytes.fromhex(salt), bytes.fromhex(digest), int(iterations), scheme.removeprefix("pbkdf2_")
+    )
+
+
+_GUEST_COLS = ", ".join(f"g.{c.name}" for c in GUESTS.columns)
+_BY_ID = f"SELECT {_GUEST_COLS} FROM guests g WHERE g.id = ?"
+_BY_IDENTIFIER = (
+    f"SELECT {_GUEST_COLS} FROM guests g JOIN identifiers i ON i.guest_id = g.id WHERE i.value = ?"
+)
+_BY_PHONE = (
+    f"SELECT {_GUEST_COLS} FROM guests g JOIN guest_phones p ON p.guest_id = g.id"
+    " WHERE p.phone = ? ORDER BY g.name, g.id"
+)
+_PHONES_OF = "SELECT phone FROM guest_phones WHERE guest_id = ? ORDER BY position, phone"
+
+
+class SqlGuestRepository:
+    """Reads run on the driver connection (identification is on the till's hot path)."""
+
+    def __init__(self, conn: Connection, raw: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._raw = raw
+
+    def get(self, guest_id: str) -> Guest | None:
+        rows = query(self._raw, _BY_ID, (guest_id,))
+        return self._guest(rows[0]) if rows else None
+
+    def by_identifier(self, value: str) -> Guest | None:
+        rows = query(self._raw, _BY_IDENTIFIER, (value,))
+        return self._guest(rows[0]) if rows else None
+
+    def by_phone(self, e164: str) -> Sequence[Guest]:
+        return [self._guest(r) for r in query(self._raw, _BY_PHONE, (e164,))]
+
+    def add(self, guest: Guest) -> None:
+        row = {
+            "id": guest.id,
+            "name": guest.name,
+            "search_key": guest.search_key,
+            "group_id": guest.group_id,
+            "lifetime_spend": guest.lifetime_spend,
+            "emails": dump_json(list(guest.emails)),
+            "login": guest.login,
+            "password_hash": _dump_hash(guest.password_hash),
+            "skip_registration": guest.skip_registration,
+            "can_order_from_cabinet": guest.can_order_from_cabinet,
+        }
+        stmt = sqlite_insert(GUESTS).values(row)
+        self._conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
+        self._conn.execute(delete(PHONES).where(PHONES.c.guest_id == guest.id))
+        if guest.phones:
+            self._conn.execute(
+                sqlite_insert(PHONES),
+                [
+                    {"guest_id": guest.id, "phone": p, "position": i}
+                    for i, p in enumerate(guest.phones)
+                ],
+            )
+
+    def add_identifier(self, identifier: Identifier, guest_id: str) -> None:
+        """Bind a normalised identifier to a guest; again for the same guest is a no-op."""
+        owner = self._conn.execute(
+            select(IDENTIFIERS.c.guest_id).where(IDENTIFIERS.c.value == identifier.value)
+        ).scalar()
+        if owner == guest_id:
+            return
+        if owner is not None:
+            raise IdentifierTaken(
+                "This card or code already belongs to another guest.",
+                value=identifier.value,
+                guest_id=owner,
+            )
+        self._conn.execute(
+            sqlite_insert(IDENTIFIERS),
+            {
+                "value": identifier.value,
+                "medium": identifier.medium.value,
+                "method": identifier.method.value,
+                "guest_id": guest_id,
+            },
+        )
+
+    def identifiers_of(self, guest_id: str) -> Sequence[Identifier]:
+        rows = self._conn.execute(
+            select(IDENTIFIERS).where(IDENTIFIERS.c.guest_id == guest_id).order_by(IDENTIFIERS.c.id)
+        )
+        return [Identifier(Medium(r.medium), InputMethod(r.method), r.value) for r in rows]
+
+    def count(self) -> int:
+        return int(self._conn.execute(select(func.count()).select_from(GUESTS)).scalar_one())
+
+    def _guest(self, row: sqlite3.Row) -> Guest:
+        phones = [r[0] for r in self._raw.execute(_PHONES_OF, (row["id"],))]
+        return Guest(
+            id=row["id"],
+            name=row["name"],
+            phones=tuple(phones),
+            emails=tuple(load_json(row["emails"]) or ()),
+            group_id=row["group_id"],
+            lifetime_spend=row["lifetime_spend"],
+            login=row["login"],
+            password_hash=_load_hash(row["password_hash"]),
+            skip_registration=bool(row["skip_registration"]),
+            can_order_from_cabinet=bool(row["can_order_from_cabinet"]),
+        )

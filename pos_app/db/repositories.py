@@ -1,0 +1,176 @@
+"""Catalogue, guest-group and account-snapshot repositories over one connection.
+
+The catalogue is read far more often than it changes (every scan), so product lookups go
+through a ``CatalogCache`` shared by the store: it is filled lazily and dropped whenever a unit
+of work that wrote to the catalogue commits (or rolls back).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from pos_app.db.codec import (
+    bp_or_none,
+    dump_json,
+    load_json,
+    percent_or_none,
+    product_from_row,
+    product_to_row,
+    query,
+    scope_from_dict,
+    scope_to_dict,
+)
+from pos_app.db.models import AccountSnapshot, GuestGroupRow, ProductGroup, ProductRow, table
+from pos_app.domain.catalog import Product
+from pos_app.domain.groups import GuestGroup
+from pos_app.domain.money import Percent
+from pos_app.services.ports import AccountView
+
+PRODUCTS = table(ProductRow)
+PRODUCT_GROUPS = table(ProductGroup)
+GROUPS = table(GuestGroupRow)
+ACCOUNTS = table(AccountSnapshot)
+
+
+class CatalogCache:
+    """Products by id and by barcode, loaded once per catalogue version."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_id: dict[str, Product] | None = None
+        self._by_barcode: dict[str, Product] = {}
+
+    def lookup(self, conn: Connection) -> tuple[dict[str, Product], dict[str, Product]]:
+        with self._lock:
+            if self._by_id is None:
+                rows = conn.execute(select(PRODUCTS).where(PRODUCTS.c.active.is_(True)))
+                products = [product_from_row(r._mapping) for r in rows]
+                self._by_id = {p.id: p for p in products}
+                self._by_barcode = {p.barcode: p for p in products if p.barcode}
+            return self._by_id, self._by_barcode
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._by_id = None
+            self._by_barcode = {}
+
+
+class SqlProductRepository:
+    def __init__(self, conn: Connection, cache: CatalogCache) -> None:
+        self._conn = conn
+        self._cache = cache
+        self.dirty = False
+
+    def get(self, product_id: str) -> Product | None:
+        if self.dirty:  # our own uncommitted writes are not in the shared cache
+            row = self._conn.execute(select(PRODUCTS).where(PRODUCTS.c.id == product_id)).first()
+            return None if row is None else product_from_row(row._mapping)
+        return self._cache.lookup(self._conn)[0].get(product_id)
+
+    def by_barcode(self, barcode: str) -> Product | None:
+        if self.dirty:
+            row = self._conn.execute(select(PRODUCTS).where(PRODUCTS.c.barcode == barcode)).first()
+            return None if row is None else product_from_row(row._mapping)
+        return self._cache.lookup(self._conn)[1].get(barcode)
+
+    def add(self, product: Product) -> None:
+        row = product_to_row(product)
+        stmt = sqlite_insert(PRODUCTS).values(row)
+        self._conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
+        self.dirty = True
+
+    def add_group(self, group_id: str, name: str, sort_order: int = 0) -> None:
+        row = {"id": group_id, "name": name, "sort_order": sort_order}
+        stmt = sqlite_insert(PRODUCT_GROUPS).values(row)
+        self._conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
+
+    def all(self) -> Sequence[Product]:
+        rows = self._conn.execute(select(PRODUCTS).order_by(PRODUCTS.c.group_id, PRODUCTS.c.name))
+        return [product_from_row(r._mapping) for r in rows]
+
+
+def group_from_row(r: Any) -> GuestGroup:
+    return GuestGroup(
+        id=r["id"],
+        name=r["name"],
+        discount=Percent(r["discount_bp"]),
+        spend_threshold=r["spend_threshold"],
+        scope=scope_from_dict(load_json(r["scope"])),
+        auto_move=bool(r["auto_move"]),
+        no_demotion=bool(r["no_demotion"]),
+        demote_to=r["demote_to"],
+        daily_identification_limit=r["daily_identification_limit"],
+        daily_points_spend_limit=r["daily_points_spend_limit"],
+        accrual=percent_or_none(r["accrual_bp"]),
+        max_redemption=percent_or_none(r["max_redemption_bp"]),
+        offline_allowance=r["offline_allowance"],
+    )
+
+
+class SqlGuestGroupRepository:
+    def __init__(self, conn: Connection, raw: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._raw = raw
+
+    def get(self, group_id: str) -> GuestGroup | None:
+        rows = query(self._raw, "SELECT * FROM guest_groups WHERE id = ?", (group_id,))
+        return group_from_row(rows[0]) if rows else None
+
+    def add(self, group: GuestGroup) -> None:
+        row = {
+            "id": group.id,
+            "name": group.name,
+            "discount_bp": group.discount.bp,
+            "spend_threshold": group.spend_threshold,
+            "scope": dump_json(scope_to_dict(group.scope)),
+            "auto_move": group.auto_move,
+            "no_demotion": group.no_demotion,
+            "demote_to": group.demote_to,
+            "daily_identification_limit": group.daily_identification_limit,
+            "daily_points_spend_limit": group.daily_points_spend_limit,
+            "accrual_bp": bp_or_none(group.accrual),
+            "max_redemption_bp": bp_or_none(group.max_redemption),
+            "offline_allowance": group.offline_allowance,
+        }
+        stmt = sqlite_insert(GROUPS).values(row)
+        self._conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
+
+    def all(self) -> Sequence[GuestGroup]:
+        rows = self._conn.execute(select(GROUPS).order_by(GROUPS.c.spend_threshold, GROUPS.c.id))
+        return [group_from_row(r._mapping) for r in rows]
+
+
+class SqlAccountRepository:
+    def __init__(self, conn: Connection, raw: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._raw = raw
+
+    def set_snapshot(
+        self, account_id: str, guest_id: str, kind: str, *, total: int, held: int, at: datetime
+    ) -> None:
+        row = {
+            "account_id": account_id,
+            "guest_id": guest_id,
+            "kind": kind,
+            "total": total,
+            "held": held,
+            "updated_at": at,
+        }
+        stmt = sqlite_insert(ACCOUNTS).values(row)
+        self._conn.execute(stmt.on_conflict_do_update(index_elements=["account_id"], set_=row))
+
+    def for_guest(self, guest_id: str) -> Sequence[AccountView]:
+        rows = self._raw.execute(
+            "SELECT account_id, kind, total, held FROM account_snapshots"
+            " WHERE guest_id = ? ORDER BY kind, account_id",
+            (guest_id,),
+        )
+        return [AccountView(*r) for r in rows]

@@ -1,0 +1,306 @@
+"""Sales in SQLite: the sale row with its guest/group snapshot, its lines and payments.
+
+A till edits one open sale many times (every scan is a unit of work), so this repository keeps
+the open sales it has written in a ``SaleCache`` shared by the store, and writes only what
+changed since: the sale row, the lines that are new/changed/removed, the new payments.
+Each cached entry remembers the row ``version`` it was written at; ``get`` checks it with one
+indexed read, so a sale changed by anything else (or a rolled-back save) is re-read, never
+served stale. Entries touched by a unit of work that does not commit are dropped. The hot
+statements are plain SQL on the sqlite3 connection inside the unit of work's transaction,
+generated from the models (Core's per-statement overhead was most of a scan's cost).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table
+
+from pos_app.db.codec import dump_json, dump_tags, load_json, load_tags, scope_from_dict
+from pos_app.db.codec import scope_to_dict as _scope_dict
+from pos_app.db.models import PaymentRow, SaleLineRow, SaleRow, table
+from pos_app.domain.catalog import Product
+from pos_app.domain.money import Percent
+from pos_app.domain.pricing import GroupSnapshot, SaleLine
+from pos_app.domain.sale import GuestSnapshot, Payment, PaymentMethod, Sale, SaleStatus
+
+SALES = table(SaleRow)
+LINES = table(SaleLineRow)
+PAYMENTS = table(PaymentRow)
+SALE_COLS = [c.name for c in SALES.columns]
+LINE_COLS = [c.name for c in LINES.columns]
+PAY_COLS = [c.name for c in PAYMENTS.columns]
+
+
+def _insert_sql(table: Table, cols: list[str], verb: str = "INSERT") -> str:
+    return f"{verb} INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+_INSERT_SALE = _insert_sql(SALES, SALE_COLS)
+_UPDATES: dict[tuple[int, ...], str] = {}
+
+
+def _update_sql(changed: tuple[int, ...]) -> str:
+    """UPDATE of only the changed columns: SQLite rewrites every index of a column it sets."""
+    sql = _UPDATES.get(changed)
+    if sql is None:
+        sets = ", ".join(f"{SALE_COLS[i]} = ?" for i in changed)
+        sql = _UPDATES[changed] = f"UPDATE sales SET {sets} WHERE id = ? AND version = ?"
+    return sql
+
+
+_UPSERT_LINE = _insert_sql(LINES, LINE_COLS, "INSERT OR REPLACE")
+_DELETE_LINE = "DELETE FROM sale_lines WHERE sale_id = ? AND line_no = ?"
+_INSERT_PAYMENT = _insert_sql(PAYMENTS, PAY_COLS)
+_SELECT_SALE = f"SELECT {', '.join(SALE_COLS)} FROM sales WHERE id = ?"
+_SELECT_VERSION = "SELECT version FROM sales WHERE id = ?"
+_SELECT_LINES = f"SELECT {', '.join(LINE_COLS)} FROM sale_lines WHERE sale_id = ? ORDER BY line_no"
+_SELECT_PAYMENTS = f"SELECT {', '.join(PAY_COLS)} FROM payments WHERE sale_id = ? ORDER BY position"
+
+
+class ConcurrentSaleChange(RuntimeError):
+    """The sale row changed under this unit of work (two writers on one sale)."""
+
+
+def _ts(at: datetime | None) -> str | None:
+    """The same text as ``models.UTCDateTime`` writes."""
+    return None if at is None else at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _sale_values(sale: Sale, version: int) -> tuple[Any, ...]:
+    guest = sale.guest
+    group = guest.group if guest else None
+    totals = sale.totals
+    row = {
+        "id": sale.id,
+        "terminal_id": sale.terminal_id,
+        "status": sale.status.value,
+        "opened_at": _ts(sale.opened_at),
+        "ended_at": _ts(sale.ended_at),
+        "receipt_no": sale.receipt_no,
+        "next_line_no": sale.next_line_no,
+        "version": version,
+        "guest_id": guest.guest_id if guest else None,
+        "guest_name": guest.name if guest else None,
+        "identified_by": guest.identified_by if guest else None,
+        "group_id": group.group_id if group else None,
+        "group_name": group.name if group else None,
+        "discount_bp": group.discount.bp if group else None,
+        "discount_scope": dump_json(_scope_dict(group.scope)) if group else None,
+        "subtotal": totals.subtotal,
+        "discount": totals.discount,
+        "total": totals.total,
+        "paid": sale.paid,
+    }
+    return tuple(row[c] for c in SALE_COLS)
+
+
+def _line_values(sale_id: str, line: SaleLine) -> tuple[Any, ...]:
+    p = line.product
+    row = {
+        "sale_id": sale_id,
+        "line_no": line.line_no,
+        "product_id": p.id,
+        "product_name": p.name,
+        "product_group_id": p.group_id,
+        "tags": dump_tags(p.tags),
+        "barcode": p.barcode,
+        "payable_with_points": p.payable_with_points,
+        "unit_price": line.unit_price,
+        "quantity": line.quantity,
+        "discount": line.discount,
+        "total": line.total,
+    }
+    return tuple(row[c] for c in LINE_COLS)
+
+
+def _payment_values(sale_id: str, position: int, p: Payment) -> tuple[Any, ...]:
+    row = {
+        "sale_id": sale_id,
+        "position": position,
+        "method": p.method.value,
+        "amount": p.amount,
+        "tendered": p.tendered,
+        "change": p.change,
+        "at": _ts(p.at),
+    }
+    return tuple(row[c] for c in PAY_COLS)
+
+
+@dataclass
+class _Written:
+    """What the database holds for a sale as of the last save (compared on the next save)."""
+
+    sale: Sale
+    version: int
+    row: tuple[Any, ...]
+    lines: dict[int, tuple[Any, ...]]
+    payments: int
+
+
+def _written(sale: Sale, version: int) -> _Written:
+    lines = {line.line_no: _line_values(sale.id, line) for line in sale.lines}
+    return _Written(sale, version, _sale_values(sale, version), lines, len(sale.payments))
+
+
+class SaleCache:
+    """Open sales by id, shared by the units of work of one store."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, _Written] = {}
+
+    def get(self, sale_id: str) -> _Written | None:
+        with self._lock:
+            return self._entries.get(sale_id)
+
+    def put(self, entry: _Written) -> None:
+        with self._lock:
+            if entry.sale.status is SaleStatus.OPEN:
+                self._entries[entry.sale.id] = entry
+            else:
+                self._entries.pop(entry.sale.id, None)
+
+    def drop(self, sale_ids: set[str]) -> None:
+        with self._lock:
+            for sale_id in sale_ids:
+                self._entries.pop(sale_id, None)
+
+
+def _restore(row: dict[str, Any], lines: list[Any], payments: list[Any]) -> Sale:
+    guest = None
+    if row["guest_id"] is not None:
+        group = None
+        if row["group_id"] is not None:
+            scope = scope_from_dict(load_json(row["discount_scope"]))
+            group = GroupSnapshot(
+                row["group_id"], row["group_name"], Percent(row["discount_bp"] or 0), scope
+            )
+        guest = GuestSnapshot(
+            row["guest_id"], row["guest_name"], group, row["identified_by"] or "manual"
+        )
+    sale_lines = []
+    for values in lines:
+        r = dict(zip(LINE_COLS, values, strict=True))
+        product = Product(
+            r["product_id"], r["product_name"], r["unit_price"], r["product_group_id"],
+            load_tags(r["tags"]), r["barcode"], payable_with_points=bool(r["payable_with_points"]),
+        )  # fmt: skip
+        sale_lines.append(SaleLine(r["line_no"], product, r["quantity"], r["unit_price"]))
+    pays = []
+    for values in payments:
+        r = dict(zip(PAY_COLS, values, strict=True))
+        at = _dt(r["at"])
+        assert at is not None
+        method = PaymentMethod(r["method"])
+        pays.append(Payment(method, r["amount"], at, r["tendered"], r["change"]))
+    opened_at = _dt(row["opened_at"])
+    assert opened_at is not None
+    return Sale(
+        id=row["id"],
+        terminal_id=row["terminal_id"],
+        opened_at=opened_at,
+        status=SaleStatus(row["status"]),
+        lines=sale_lines,
+        guest=guest,
+        payments=pays,
+        receipt_no=row["receipt_no"],
+        ended_at=_dt(row["ended_at"]),
+        next_line_no=row["next_line_no"],
+    )
+
+
+class SqlSaleRepository:
+    """Reads and writes whole Sale aggregates, writing only the difference on save."""
+
+    def __init__(self, conn: sqlite3.Connection, cache: SaleCache) -> None:
+        self._conn = conn
+        self._cache = cache
+        self._pending: dict[str, _Written] = {}  # written in this transaction, not yet committed
+        self.touched: set[str] = set()
+
+    def add(self, sale: Sale) -> None:
+        entry = _written(sale, 1)
+        self._run(_INSERT_SALE, entry.row)
+        self._write_lines(sale.id, {}, entry.lines)
+        self._write_payments(sale, 0)
+        self._remember(entry)
+
+    def get(self, sale_id: str) -> Sale | None:
+        self.touched.add(sale_id)
+        entry = self._pending.get(sale_id) or self._cache.get(sale_id)
+        if entry is not None:
+            version = self._run(_SELECT_VERSION, (sale_id,)).fetchone()
+            if version is not None and version[0] == entry.version:
+                self._pending[sale_id] = entry
+                return entry.sale
+        found = self._run(_SELECT_SALE, (sale_id,)).fetchone()
+        if found is None:
+            return None
+        row = dict(zip(SALE_COLS, found, strict=True))
+        lines = list(self._run(_SELECT_LINES, (sale_id,)))
+        payments = list(self._run(_SELECT_PAYMENTS, (sale_id,)))
+        sale = _restore(row, lines, payments)
+        entry = _Written(sale, row["version"], tuple(found), {v[1]: tuple(v) for v in lines},
+                         len(payments))  # fmt: skip
+        self._pending[sale_id] = entry
+        return sale
+
+    def save(self, sale: Sale) -> None:
+        old = self._pending.get(sale.id)
+        if old is None:
+            raise RuntimeError("save() a sale that was got or added in this unit of work")
+        new = _written(sale, old.version + 1)
+        changed = tuple(i for i, (a, b) in enumerate(zip(old.row, new.row, strict=True)) if a != b)
+        params = (*(new.row[i] for i in changed), sale.id, old.version)
+        result = self._run(_update_sql(changed), params)
+        if result.rowcount != 1:
+            raise ConcurrentSaleChange(f"sale {sale.id} changed under this unit of work")
+        self._write_lines(sale.id, old.lines, new.lines)
+        self._write_payments(sale, old.payments)
+        self._remember(new)
+
+    def after_commit(self) -> None:
+        for entry in self._pending.values():
+            self._cache.put(entry)
+        self._pending.clear()
+        self.touched.clear()
+
+    def after_rollback(self) -> None:
+        self._cache.drop(self.touched | set(self._pending))
+        self._pending.clear()
+        self.touched.clear()
+
+    def _remember(self, entry: _Written) -> None:
+        self.touched.add(entry.sale.id)
+        self._pending[entry.sale.id] = entry
+
+    def _write_lines(
+        self, sale_id: str, old: dict[int, tuple[Any, ...]], new: dict[int, tuple[Any, ...]]
+    ) -> None:
+        changed = [v for no, v in new.items() if old.get(no) != v]
+        removed = [(sale_id, no) for no in old if no not in new]
+        if removed:
+            self._conn.executemany(_DELETE_LINE, removed)
+        if changed:
+            self._conn.executemany(_UPSERT_LINE, changed)
+
+    def _write_payments(self, sale: Sale, written: int) -> None:
+        rows = [
+            _payment_values(sale.id, position, p)
+            for position, p in enumerate(sale.payments, start=1)
+            if position > written
+        ]
+        if rows:
+            self._conn.executemany(_INSERT_PAYMENT, rows)
+
+    def _run(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)

@@ -1,0 +1,157 @@
+"""Opening the till's SQLite store: checks, backup, migrations, connection settings.
+
+``open_store(path)`` is the only way in. It refuses a file that is not a healthy SQLite
+database with a ``StoreError`` naming the file and the newest backup, takes an online backup
+before running any pending migration on an existing file, migrates to the head revision, and
+returns a ``Store`` whose every connection runs in WAL mode with ``synchronous=FULL`` (a till
+loses power; a sale shown as done must survive it) and foreign keys on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from pos_app.services.ports import StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 5_000
+_BACKUP_GLOB = "{stem}.backup-*.sqlite3"
+
+
+def alembic_config() -> Config:
+    """Alembic configured in code: the scripts are found next to this module, no ini file."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations folder has no revision"
+    return head
+
+
+def newest_backup(path: Path) -> Path | None:
+    backups = sorted(path.parent.glob(_BACKUP_GLOB.format(stem=path.stem)))
+    return backups[-1] if backups else None
+
+
+def store_error(path: Path, reason: str) -> StoreError:
+    return StoreError(path, reason, newest_backup(path))
+
+
+def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Autocommit at the driver level; transactions are begun explicitly below so that a unit of
+    # work takes the write lock at BEGIN (no SQLITE_BUSY upgrade deadlock with the sync worker).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _begin_immediate(conn: Any) -> None:
+    # A unit of work may already have begun on the driver (its hot path runs there).
+    if not conn.connection.driver_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite+pysqlite:///{path}", pool_size=2, max_overflow=4)
+    event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _check_file(path: Path) -> str | None:
+    """The current alembic revision of an existing database (``None`` for a new/empty one)."""
+    if path.is_dir():
+        raise store_error(path, "it is a directory, not a database file")
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=rw", uri=True)) as conn:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise store_error(path, "it is damaged: " + "; ".join(problems[:3]))
+            has_version = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
+            if not has_version:
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if tables:
+                    raise store_error(path, "it is an SQLite database, but not a till store")
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            return None if row is None else str(row[0])
+    except sqlite3.DatabaseError as exc:
+        raise store_error(path, _reason(exc)) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return f"it is not a readable SQLite database ({text})"
+    if "unable to open" in text or "readonly" in text or "permission" in text.lower():
+        return f"it cannot be opened for writing ({text}); check the file's permissions"
+    return text
+
+
+def backup_file(path: Path, revision: str, now: datetime | None = None) -> Path:
+    """An online backup (sqlite3 backup API, consistent even under WAL) next to ``path``."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.stem}.backup-{stamp}-{revision}.sqlite3")
+    with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    return target
+
+
+def _migrate(engine: Engine) -> None:
+    config = alembic_config()
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+
+
+@contextmanager
+def _as_store_error(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except StoreError:
+        raise
+    except (sqlite3.Error, DBAPIError) as exc:
+        raise store_error(path, _reason(getattr(exc, "orig", None) or exc)) from exc
+    except (SQLAlchemyError, OSError) as exc:
+        raise store_error(path, str(exc)) from exc
+
+
+def prepare_file(path: Path) -> Path | None:
+    """Check, back up when a migration is due, migrate. Returns the backup made, if any."""
+    path = Path(path)
+    with _as_store_error(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        current = _check_file(path)
+        backup = None
+        if current is not None and current != head_revision():
+            backup = backup_file(path, current)
+        engine = make_engine(path)
+        try:
+            _migrate(engine)
+        finally:
+            engine.dispose()
+        return backup

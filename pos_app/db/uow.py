@@ -1,0 +1,195 @@
+"""The SQLite unit of work and the ``Store`` that makes them.
+
+A unit of work is one connection and one transaction (begun ``IMMEDIATE``). Leaving the
+``with`` block rolls back whatever was not committed; ``commit()`` is the only way to keep
+changes. After a commit the same unit of work may go on; its next statement begins a new
+transaction.
+
+Durability: every connection opens with ``synchronous=FULL``, and every durable unit of work
+(the default) runs with it, so its commit is on the disk when it returns. A unit of work made
+with ``durable=False`` (basket edits: open a sale, scan a line, identify the guest) runs with
+``synchronous=NORMAL`` instead (set before its BEGIN; the pooled connection remembers its mode
+so it is switched only when it changes): in WAL mode that is still atomic and
+never corrupts, but a power cut may lose the last such commits (the cashier scans again). The
+next durable commit (closing the sale) syncs the WAL and with it every commit before it. A
+relaxed unit of work may not write outbox operations, so nothing the sync worker could have
+sent is ever lost. On the bench this turns seven fsyncs per sale into one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from pos_app.db.guests_repo import SqlGuestRepository
+from pos_app.db.outbox import SqlOutbox, SqlTerminal, ensure_terminal, read_terminal
+from pos_app.db.repositories import (
+    CatalogCache,
+    SqlAccountRepository,
+    SqlGuestGroupRepository,
+    SqlProductRepository,
+)
+from pos_app.db.sales_repo import SaleCache, SqlSaleRepository
+from pos_app.db.store import make_engine, prepare_file, store_error
+from pos_app.services.ports import Clock, StoreError, TerminalInfo
+
+DEFAULT_RECEIPT_PREFIX = "T1"
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class UuidGenerator:
+    def new_id(self) -> str:
+        return str(uuid.uuid4())
+
+
+class SqlUnitOfWork:
+    """One transaction on one pooled connection; see the module docstring."""
+
+    products: SqlProductRepository
+    groups: SqlGuestGroupRepository
+    guests: SqlGuestRepository
+    accounts: SqlAccountRepository
+    sales: SqlSaleRepository
+    outbox: SqlOutbox
+    terminal: SqlTerminal
+
+    def __init__(self, store: Store, *, durable: bool = True) -> None:
+        self._store = store
+        self.durable = durable
+        self._conn: Connection | None = None
+        self._raw: sqlite3.Connection | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The live connection (for adapters in ``pos_app.db`` and tests, not for services)."""
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not entered")
+        return self._conn
+
+    def __enter__(self) -> Self:
+        try:
+            conn = self._store.engine.connect()
+            raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+            mode = "FULL" if self.durable else "NORMAL"
+            if conn.info.get("synchronous", "FULL") != mode:  # pooled connections remember it
+                raw.execute(f"PRAGMA synchronous = {mode}")  # SQLite allows it only outside BEGIN
+                conn.info["synchronous"] = mode
+            raw.execute("BEGIN IMMEDIATE")
+        except (DBAPIError, sqlite3.Error) as exc:
+            raise store_error(self._store.path, str(getattr(exc, "orig", exc))) from exc
+        self._conn, self._raw = conn, raw
+        self.products = SqlProductRepository(conn, self._store.catalog)
+        self.groups = SqlGuestGroupRepository(conn, raw)
+        self.guests = SqlGuestRepository(conn, raw)
+        self.accounts = SqlAccountRepository(conn, raw)
+        self.sales = SqlSaleRepository(raw, self._store.sales)
+        self.outbox = SqlOutbox(conn, raw, self._store.clock, durable=self.durable)
+        self.terminal = SqlTerminal(raw, self._store.terminal)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, raw = self._conn, self._raw
+        self._conn = self._raw = None
+        if conn is None or raw is None:
+            return
+        try:
+            self._end(conn, raw, commit=False)
+        finally:
+            conn.close()
+
+    def commit(self) -> None:
+        """Make this transaction's changes permanent; the unit of work may go on after it."""
+        conn, raw = self.connection, self._raw
+        assert raw is not None
+        self._end(conn, raw, commit=True)
+        raw.execute("BEGIN")  # deferred: costs nothing until the unit of work goes on
+
+    def rollback(self) -> None:
+        conn, raw = self.connection, self._raw
+        assert raw is not None
+        self._end(conn, raw, commit=False)
+        raw.execute("BEGIN")
+
+    def _end(self, conn: Connection, raw: sqlite3.Connection, *, commit: bool) -> None:
+        # Core statements make SQLAlchemy track a transaction too; ending it through SQLAlchemy
+        # ends the driver's as well, so both always agree.
+        if commit:
+            conn.commit() if conn.in_transaction() else raw.commit()
+            self.sales.after_commit()
+        else:
+            conn.rollback() if conn.in_transaction() else raw.rollback()
+            self.sales.after_rollback()
+        if self.products.dirty:
+            self._store.catalog.invalidate()
+            self.products.dirty = False
+
+
+class Store:
+    """An open till database; ``unit_of_work()`` is what services get as their factory."""
+
+    def __init__(self, path: Path, engine: Engine, clock: Clock) -> None:
+        self.path = path
+        self.engine = engine
+        self.clock = clock
+        self.catalog = CatalogCache()
+        self.sales = SaleCache()
+        self.terminal = TerminalInfo("", "")  # read by open_store
+
+    def unit_of_work(self, *, durable: bool = True) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self, durable=durable)
+
+    __call__ = unit_of_work
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(
+    path: str | Path,
+    *,
+    terminal_id: str | None = None,
+    receipt_prefix: str = DEFAULT_RECEIPT_PREFIX,
+    clock: Clock | None = None,
+) -> Store:
+    """Check, back up, migrate and open the store at ``path``; raises ``StoreError``.
+
+    ``terminal_id`` and ``receipt_prefix`` name the till the first time the file is used; an
+    existing store keeps the identity it has.
+    """
+    path = Path(path).expanduser().absolute()
+    prepare_file(path)
+    store = Store(path, make_engine(path), clock or SystemClock())
+    try:
+        with store.engine.connect() as conn:
+            ensure_terminal(conn, terminal_id or str(uuid.uuid4()), receipt_prefix)
+            conn.commit()
+            store.terminal = read_terminal(conn)
+    except DBAPIError as exc:
+        store.close()
+        raise store_error(path, str(exc.orig)) from exc
+    return store
+
+
+__all__ = ["SqlUnitOfWork", "Store", "StoreError", "open_store"]

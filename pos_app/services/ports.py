@@ -1,0 +1,189 @@
+"""Ports the use cases need, as ``typing.Protocol``s (cosmicpython's repository + unit of work).
+
+The SQLite adapter in ``pos_app.db`` implements them; ``tests/services/fakes.py`` has in-memory
+fakes. A unit of work rolls back unless ``commit()`` is called, and everything a use case writes
+through it - the change and its outbox operations - lands in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from pos_app.domain.catalog import Product
+from pos_app.domain.groups import GuestGroup
+from pos_app.domain.guests import Guest
+from pos_app.domain.identifiers import Identifier
+from pos_app.domain.sale import Sale
+
+
+class StoreError(Exception):
+    """The local store cannot be used (damaged, unreadable, locked); names the file and backup.
+
+    Raised by the storage adapter; defined here so the UI and commands can catch it without
+    importing the adapter.
+    """
+
+    def __init__(self, path: Path, reason: str, backup: Path | None = None) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        self.backup = backup
+        hint = (
+            f"The newest backup is {self.backup}."
+            if self.backup
+            else "No backup of it was found next to it."
+        )
+        super().__init__(f"Cannot use the till database {self.path}: {reason}. {hint}")
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One operation for the server (DESIGN.md "Sync protocol")."""
+
+    op_id: str
+    terminal_id: str
+    seq: int
+    created_at: datetime
+    kind: str
+    payload: Mapping[str, Any]
+    status: str = "pending"
+    attempts: int = 0
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalInfo:
+    terminal_id: str
+    receipt_prefix: str
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware UTC datetime."""
+        ...
+
+
+class IdGenerator(Protocol):
+    def new_id(self) -> str:
+        """A fresh unique id (UUID text in production)."""
+        ...
+
+
+class ProductRepository(Protocol):
+    def get(self, product_id: str) -> Product | None: ...
+    def by_barcode(self, barcode: str) -> Product | None: ...
+    def add(self, product: Product) -> None:
+        """Insert or replace the product (catalogue pull and demo data)."""
+        ...
+    def add_group(self, group_id: str, name: str, sort_order: int = 0) -> None: ...
+    def all(self) -> Sequence[Product]: ...
+
+
+class GuestGroupRepository(Protocol):
+    def get(self, group_id: str) -> GuestGroup | None: ...
+    def add(self, group: GuestGroup) -> None:
+        """Insert or replace."""
+        ...
+    def all(self) -> Sequence[GuestGroup]: ...
+
+
+class GuestRepository(Protocol):
+    def get(self, guest_id: str) -> Guest | None: ...
+    def by_identifier(self, value: str) -> Guest | None:
+        """The guest owning a *normalised* identifier value."""
+        ...
+    def by_phone(self, e164: str) -> Sequence[Guest]: ...
+    def add(self, guest: Guest) -> None:
+        """Insert or replace the guest with their phones."""
+        ...
+    def add_identifier(self, identifier: Identifier, guest_id: str) -> None:
+        """Bind a card/app identifier; raises ``IdentifierTaken`` if another guest has it."""
+        ...
+    def identifiers_of(self, guest_id: str) -> Sequence[Identifier]: ...
+    def count(self) -> int: ...
+
+
+class AccountRepository(Protocol):
+    """Cached snapshots of the guests' accounts; the server holds the ledger."""
+
+    def set_snapshot(
+        self, account_id: str, guest_id: str, kind: str, *, total: int, held: int, at: datetime
+    ) -> None: ...
+    def for_guest(self, guest_id: str) -> Sequence[AccountView]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    account_id: str
+    kind: str  # "bonus" | "balance"
+    total: int
+    held: int
+
+    @property
+    def available(self) -> int:
+        return self.total - self.held
+
+
+class SaleRepository(Protocol):
+    def add(self, sale: Sale) -> None: ...
+    def get(self, sale_id: str) -> Sale | None: ...
+    def save(self, sale: Sale) -> None:
+        """Write the sale's current state (lines, guest snapshot, payments, status)."""
+        ...
+
+
+class Outbox(Protocol):
+    def append(self, kind: str, payload: Mapping[str, Any]) -> OutboxEntry:
+        """Queue an operation in the current transaction with the next gap-free ``seq``."""
+        ...
+    def pending(self, limit: int = 100) -> Sequence[OutboxEntry]: ...
+
+
+class Terminal(Protocol):
+    def info(self) -> TerminalInfo: ...
+    def next_receipt_no(self) -> str:
+        """The next receipt number of this till (``"T1-000042"``), gap-free with the commit."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: repositories and the outbox share it; rolls back unless committed."""
+
+    @property
+    def products(self) -> ProductRepository: ...
+    @property
+    def groups(self) -> GuestGroupRepository: ...
+    @property
+    def guests(self) -> GuestRepository: ...
+    @property
+    def accounts(self) -> AccountRepository: ...
+    @property
+    def sales(self) -> SaleRepository: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def terminal(self) -> Terminal: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, durable: bool = True) -> UnitOfWork:
+        """A new unit of work. ``durable=False`` is for basket edits that a power cut may lose
+        (the cashier scans again); such a unit of work may not write outbox operations. Closing
+        a sale is always durable, and it makes every earlier relaxed commit durable too."""
+        ...

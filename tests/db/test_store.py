@@ -1,0 +1,177 @@
+"""The till's SQLite store: migrations, backup, durability settings, unit of work, outbox."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from pos_app.db import open_store
+from pos_app.db import store as store_module
+from pos_app.db.outbox import NotDurable
+from pos_app.db.store import head_revision
+from pos_app.domain.catalog import Product
+from pos_app.domain.money import rub
+from pos_app.domain.sale import Sale
+
+from .conftest import NOW
+
+MIGRATION_0002 = '''"""Test-only revision: a column on settings."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("settings") as batch:
+        batch.add_column(sa.Column("note", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("settings") as batch:
+        batch.drop_column("note")
+'''
+
+
+def tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def test_a_fresh_file_is_migrated_to_head(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "till.sqlite3"
+    open_store(path, terminal_id="T1").close()
+    assert {"products", "guests", "identifiers", "sales", "sale_lines", "payments", "outbox",
+            "terminal_state", "settings", "account_snapshots"} <= tables(path)  # fmt: skip
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert not list(tmp_path.glob("new/*.backup-*"))  # nothing to protect on a new file
+
+
+def test_a_backup_is_taken_before_a_pending_migration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "till.sqlite3"
+    with open_store(path, terminal_id="T1") as store, store.unit_of_work() as uow:
+        uow.products.add(Product("latte", "Латте", rub(180)))
+        uow.commit()
+    migrations = tmp_path / "migrations"
+    shutil.copytree(store_module.MIGRATIONS, migrations)
+    (migrations / "versions" / "0002_note.py").write_text(MIGRATION_0002)
+    monkeypatch.setattr(store_module, "MIGRATIONS", migrations)
+    assert head_revision() == "0002"
+
+    open_store(path).close()
+
+    [backup] = tmp_path.glob("till.backup-*-0001.sqlite3")
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT name FROM products").fetchall() == [("Латте",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    with sqlite3.connect(path) as conn:
+        assert "note" in {r[1] for r in conn.execute("PRAGMA table_info(settings)")}
+    open_store(path).close()  # at head now: no second backup
+    assert len(list(tmp_path.glob("till.backup-*"))) == 1
+
+
+def test_every_connection_is_wal_with_full_sync_and_foreign_keys(tmp_path: Path) -> None:
+    with open_store(tmp_path / "t.sqlite3") as store:
+        with store.unit_of_work() as uow:
+            pragma = uow.connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA synchronous").scalar() == 2  # FULL
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA busy_timeout").scalar() == 5000
+        with store.unit_of_work(durable=False) as uow:
+            assert uow.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        with store.unit_of_work() as uow:  # the same pooled connection, durable again
+            assert uow.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
+def test_the_unit_of_work_rolls_back_unless_committed(tmp_path: Path) -> None:
+    with open_store(tmp_path / "t.sqlite3") as store:
+        with store.unit_of_work() as uow:
+            uow.products.add(Product("latte", "Латте", rub(180)))
+            assert uow.products.get("latte") is not None  # visible inside
+        with store.unit_of_work() as uow:
+            assert uow.products.get("latte") is None
+            uow.products.add(Product("latte", "Латте", rub(180)))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.products.get("latte") == Product("latte", "Латте", rub(180))
+
+
+def test_outbox_rows_go_with_their_transaction(tmp_path: Path) -> None:
+    with open_store(tmp_path / "t.sqlite3", terminal_id="T9") as store:
+        with store.unit_of_work() as uow:
+            uow.sales.add(Sale.open("s1", "T9", NOW))
+            uow.outbox.append("sale.closed", {"sale_id": "s1"})
+        with store.unit_of_work() as uow:
+            assert uow.sales.get("s1") is None
+            assert uow.outbox.pending() == []
+            uow.sales.add(Sale.open("s2", "T9", NOW))
+            entry = uow.outbox.append("sale.closed", {"sale_id": "s2", "name": "Латте"})
+            uow.commit()
+        with store.unit_of_work() as uow:
+            [op] = uow.outbox.pending()
+        assert (op.seq, op.terminal_id, op.op_id) == (1, "T9", entry.op_id)
+        assert op.payload == {"sale_id": "s2", "name": "Латте"}
+        assert op.created_at.tzinfo is not None
+
+
+def test_a_relaxed_unit_of_work_may_not_write_operations(tmp_path: Path) -> None:
+    with (
+        open_store(tmp_path / "t.sqlite3") as store,
+        store.unit_of_work(durable=False) as uow,
+        pytest.raises(NotDurable),
+    ):
+        uow.outbox.append("sale.closed", {})
+
+
+def test_seq_is_gap_free_across_rollbacks_and_threads(tmp_path: Path) -> None:
+    with open_store(tmp_path / "t.sqlite3") as store:
+
+        def worker(name: str) -> None:
+            for i in range(60):
+                with store.unit_of_work() as uow:
+                    uow.outbox.append("test.op", {"worker": name, "i": i})
+                    if i % 3:  # every third one is rolled back
+                        uow.commit()
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in "abc"]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with store.unit_of_work() as uow:
+            seqs = [op.seq for op in uow.outbox.pending(limit=1_000)]
+    assert seqs == list(range(1, 3 * 40 + 1))
+
+
+def test_a_sale_changed_elsewhere_is_read_again_not_served_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "t.sqlite3"
+    with open_store(path) as store:
+        with store.unit_of_work() as uow:
+            sale = Sale.open("s1", "T1", NOW)
+            sale.add_line(Product("latte", "Латте", rub(180)))
+            uow.sales.add(sale)
+            uow.commit()
+        with sqlite3.connect(path) as other:  # e.g. a repair tool
+            other.execute("UPDATE sale_lines SET quantity = 3 WHERE sale_id = 's1'")
+            other.execute("UPDATE sales SET version = version + 1 WHERE id = 's1'")
+        with store.unit_of_work() as uow:
+            restored = uow.sales.get("s1")
+            assert restored is not None and restored.lines[0].quantity == 3
+            restored.add_line(Product("cake", "Чизкейк", rub(250)))
+            uow.sales.save(restored)  # not committed
+        with store.unit_of_work() as uow:
+            again = uow.sales.get("s1")
+            assert again is not None and [line.product.id for line in again.lines] == ["latte"]

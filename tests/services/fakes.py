@@ -1,0 +1,236 @@
+"""In-memory fakes of the service ports (cosmicpython style): tests assert on their state.
+
+``FakeStore`` holds the committed data; a ``FakeUnitOfWork`` works on a deep copy of it and
+publishes the copy only on ``commit()``, so "rolls back unless committed" is real here too.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+from pos_app.domain.catalog import Product
+from pos_app.domain.groups import GuestGroup
+from pos_app.domain.guests import Guest
+from pos_app.domain.identifiers import Identifier, IdentifierTaken
+from pos_app.domain.sale import Sale, format_receipt_no
+from pos_app.services.ports import AccountView, OutboxEntry, TerminalInfo
+
+
+class FakeClock:
+    def __init__(self, start: datetime = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        self.current += timedelta(seconds=1)
+        return self.current
+
+
+class FakeIds:
+    def __init__(self, prefix: str = "id") -> None:
+        self._counter = itertools.count(1)
+        self._prefix = prefix
+
+    def new_id(self) -> str:
+        return f"{self._prefix}-{next(self._counter)}"
+
+
+@dataclass
+class _Data:
+    products: dict[str, Product] = field(default_factory=dict)
+    product_groups: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, GuestGroup] = field(default_factory=dict)
+    guests: dict[str, Guest] = field(default_factory=dict)
+    identifiers: dict[str, tuple[Identifier, str]] = field(default_factory=dict)
+    accounts: dict[str, tuple[str, AccountView]] = field(default_factory=dict)
+    sales: dict[str, Sale] = field(default_factory=dict)
+    outbox: list[OutboxEntry] = field(default_factory=list)
+    next_seq: int = 1
+    next_receipt_no: int = 1
+
+
+class FakeStore:
+    """The committed state; call it (like ``Store``) for a unit of work."""
+
+    def __init__(self, terminal: TerminalInfo | None = None) -> None:
+        self.data = _Data()
+        self.terminal = terminal or TerminalInfo("T1", "T1")
+        self.commits = 0
+        self.relaxed_commits = 0
+
+    def __call__(self, *, durable: bool = True) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self, durable=durable)
+
+    @property
+    def pending(self) -> list[OutboxEntry]:
+        return [e for e in self.data.outbox if e.status == "pending"]
+
+
+class _Products:
+    def __init__(self, data: _Data) -> None:
+        self.d = data
+
+    def get(self, product_id: str) -> Product | None:
+        return self.d.products.get(product_id)
+
+    def by_barcode(self, barcode: str) -> Product | None:
+        return next((p for p in self.d.products.values() if p.barcode == barcode), None)
+
+    def add(self, product: Product) -> None:
+        self.d.products[product.id] = product
+
+    def add_group(self, group_id: str, name: str, sort_order: int = 0) -> None:
+        self.d.product_groups[group_id] = name
+
+    def all(self) -> Sequence[Product]:
+        return list(self.d.products.values())
+
+
+class _Groups:
+    def __init__(self, data: _Data) -> None:
+        self.d = data
+
+    def get(self, group_id: str) -> GuestGroup | None:
+        return self.d.groups.get(group_id)
+
+    def add(self, group: GuestGroup) -> None:
+        self.d.groups[group.id] = group
+
+    def all(self) -> Sequence[GuestGroup]:
+        return list(self.d.groups.values())
+
+
+class _Guests:
+    def __init__(self, data: _Data) -> None:
+        self.d = data
+
+    def get(self, guest_id: str) -> Guest | None:
+        return self.d.guests.get(guest_id)
+
+    def by_identifier(self, value: str) -> Guest | None:
+        found = self.d.identifiers.get(value)
+        return None if found is None else self.d.guests.get(found[1])
+
+    def by_phone(self, e164: str) -> Sequence[Guest]:
+        return [g for g in self.d.guests.values() if e164 in g.phones]
+
+    def add(self, guest: Guest) -> None:
+        self.d.guests[guest.id] = guest
+
+    def add_identifier(self, identifier: Identifier, guest_id: str) -> None:
+        owner = self.d.identifiers.get(identifier.value)
+        if owner is not None and owner[1] != guest_id:
+            raise IdentifierTaken("This card or code already belongs to another guest.")
+        self.d.identifiers[identifier.value] = (identifier, guest_id)
+
+    def identifiers_of(self, guest_id: str) -> Sequence[Identifier]:
+        return [i for i, g in self.d.identifiers.values() if g == guest_id]
+
+    def count(self) -> int:
+        return len(self.d.guests)
+
+
+class _Accounts:
+    def __init__(self, data: _Data) -> None:
+        self.d = data
+
+    def set_snapshot(
+        self, account_id: str, guest_id: str, kind: str, *, total: int, held: int, at: datetime
+    ) -> None:
+        self.d.accounts[account_id] = (guest_id, AccountView(account_id, kind, total, held))
+
+    def for_guest(self, guest_id: str) -> Sequence[AccountView]:
+        return [a for g, a in self.d.accounts.values() if g == guest_id]
+
+
+class _Sales:
+    def __init__(self, data: _Data) -> None:
+        self.d = data
+
+    def add(self, sale: Sale) -> None:
+        self.d.sales[sale.id] = sale
+
+    def get(self, sale_id: str) -> Sale | None:
+        return self.d.sales.get(sale_id)
+
+    def save(self, sale: Sale) -> None:
+        self.d.sales[sale.id] = sale
+
+
+class _Outbox:
+    def __init__(self, data: _Data, store: FakeStore, clock: FakeClock, durable: bool) -> None:
+        self.d, self.store, self.clock, self.durable = data, store, clock, durable
+
+    def append(self, kind: str, payload: Mapping[str, Any]) -> OutboxEntry:
+        assert self.durable, "operations must be written by a durable unit of work"
+        entry = OutboxEntry(
+            str(uuid.uuid4()),
+            self.store.terminal.terminal_id,
+            self.d.next_seq,
+            self.clock.now(),
+            kind,
+            copy.deepcopy(dict(payload)),
+        )
+        self.d.next_seq += 1
+        self.d.outbox.append(entry)
+        return entry
+
+    def pending(self, limit: int = 100) -> Sequence[OutboxEntry]:
+        return [e for e in self.d.outbox if e.status == "pending"][:limit]
+
+
+class _Terminal:
+    def __init__(self, data: _Data, info: TerminalInfo) -> None:
+        self.d, self._info = data, info
+
+    def info(self) -> TerminalInfo:
+        return self._info
+
+    def next_receipt_no(self) -> str:
+        number = self.d.next_receipt_no
+        self.d.next_receipt_no += 1
+        return format_receipt_no(self._info.receipt_prefix, number)
+
+
+class FakeUnitOfWork:
+    def __init__(self, store: FakeStore, *, durable: bool = True) -> None:
+        self.store = store
+        self.durable = durable
+        self.committed = False
+
+    def __enter__(self) -> Self:
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
+        self.work = copy.deepcopy(self.store.data)
+        self.products = _Products(self.work)
+        self.groups = _Groups(self.work)
+        self.guests = _Guests(self.work)
+        self.accounts = _Accounts(self.work)
+        self.sales = _Sales(self.work)
+        self.outbox = _Outbox(self.work, self.store, FakeClock(), self.durable)
+        self.terminal = _Terminal(self.work, self.store.terminal)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.work = _Data()  # anything not committed is gone
+
+    def commit(self) -> None:
+        self.store.data = copy.deepcopy(self.work)
+        self.store.commits += 1
+        self.store.relaxed_commits += 0 if self.durable else 1
+        self.committed = True
+
+    def rollback(self) -> None:
+        self._begin()
