@@ -25,6 +25,8 @@ from pos_server.settings import ServerSettings
 router = APIRouter(prefix="/v1")
 bearer = HTTPBearer(auto_error=False, description="the token from POST /v1/terminals/enrol")
 
+MAX_ID = 2**63 - 1  # BIGINT; a larger cursor would overflow the database driver
+
 UNAUTHORISED: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "missing, forged or revoked token"}
 }
@@ -126,7 +128,9 @@ def get_changes(
     _terminal: TerminalId,
     sessions: Sessions,
     settings: Settings,
-    cursor: Annotated[int, Query(ge=0, description="last change id seen; 0 from the start")] = 0,
+    cursor: Annotated[
+        int, Query(ge=0, le=MAX_ID, description="last change id seen; 0 from the start")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
 ) -> ChangesResponse:
     """Changes after ``cursor``, oldest first, at most ``limit`` (capped by the server)."""
