@@ -1,0 +1,82 @@
+"""The guest's balance (deposit) account: money, not points.
+
+A payment may not take it below zero. The one way it goes negative is a recorded **debt**:
+seed 001 says an order completed without payment leaves its amount owed on the guest's balance
+account, and a later top-up pays the debt off first (the balance is simply the sum).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.ledger import Ledger, Posting, PostingKind
+from pos_app.domain.money import format_money, require_amount
+
+
+class InsufficientBalance(DomainError):
+    code = "insufficient_balance"
+
+
+class BalanceAccount(Ledger):
+    """Money the guest deposited (topped up) or owes (negative ``total``)."""
+
+    @property
+    def debt(self) -> int:
+        return max(-self.total, 0)
+
+    def top_up(
+        self,
+        amount: int,
+        *,
+        now: datetime,
+        actor: str,
+        terminal_id: str | None,
+        reason: str,
+        ref: str | None = None,
+        kind: PostingKind = PostingKind.CREDIT,
+    ) -> Posting:
+        return self._post(
+            kind, amount, total_delta=amount, held_delta=0, now=now, actor=actor,
+            terminal_id=terminal_id, reason=reason, ref=ref,
+        )  # fmt: skip
+
+    def pay(
+        self,
+        amount: int,
+        *,
+        now: datetime,
+        actor: str,
+        terminal_id: str | None,
+        reason: str,
+        ref: str | None = None,
+    ) -> Posting:
+        """Pay from the balance; never beyond what is on it."""
+        require_amount(amount, "payment amount", allow_zero=False)
+        if amount > self.available:
+            raise InsufficientBalance(
+                f"The balance has only {format_money(max(self.available, 0))}; "
+                f"{format_money(amount)} is to be paid.",
+                available=self.available,
+                requested=amount,
+            )
+        return self._post(
+            PostingKind.DEBIT, amount, total_delta=-amount, held_delta=0, now=now, actor=actor,
+            terminal_id=terminal_id, reason=reason, ref=ref,
+        )  # fmt: skip
+
+    def charge_debt(
+        self,
+        amount: int,
+        *,
+        now: datetime,
+        actor: str,
+        terminal_id: str | None,
+        reason: str,
+        ref: str | None = None,
+    ) -> Posting:
+        """Record an unpaid amount as owed; the balance may go negative here only."""
+        return self._post(
+            PostingKind.DEBT, amount, total_delta=-amount, held_delta=0, now=now, actor=actor,
+            terminal_id=terminal_id, reason=reason, ref=ref,
+        )  # fmt: skip

@@ -1,0 +1,264 @@
+"""Bonus (points) accounts with holds — two-phase spending, as TigerBeetle's pending transfers.
+
+Paying with points places a **hold**; closing the order **commits** it, possibly for less (the
+rest is released in the same step); cancelling **releases** it; a hold nobody ends **expires**
+by the server's clock (``DEFAULT_HOLD_TTL``). ``available = total - held`` never goes negative
+except through a recorded :class:`Overdraft`, which is how two honest cases are handled:
+
+* an offline hold replayed by the server beyond the balance (``allow_overdraft=True``);
+* a **late commit** — a commit that arrives after its hold expired. The hold stays EXPIRED (it
+  ended once, by expiry, and its amount went back to ``available``); the commit becomes a
+  DEBIT posting with ``ref`` = the hold id, applied at once, with an Overdraft recorded for the
+  part the account no longer covers. The points were really spent at the till, so the ledger
+  says so and a manager sees the shortfall; nothing is silently dropped.
+
+Every hold ends exactly once: a second commit, release or expiry raises HoldAlreadyEnded. For
+each ended hold, its COMMIT + RELEASE + EXPIRE postings add up to the hold's amount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.ledger import Ledger, Posting, PostingKind, require_aware
+from pos_app.domain.money import format_money, require_amount
+
+DEFAULT_HOLD_TTL = timedelta(hours=24)
+
+
+class InsufficientPoints(DomainError):
+    code = "insufficient_points"
+
+
+class HoldNotFound(DomainError):
+    code = "hold_not_found"
+
+
+class HoldAlreadyEnded(DomainError):
+    code = "hold_already_ended"
+
+
+class CommitExceedsHold(DomainError):
+    code = "commit_exceeds_hold"
+
+
+class DuplicateHold(DomainError):
+    code = "duplicate_hold"
+
+
+class HoldStatus(StrEnum):
+    OPEN = "open"
+    COMMITTED = "committed"
+    RELEASED = "released"
+    EXPIRED = "expired"
+
+
+@dataclass(slots=True)
+class Hold:
+    id: str
+    account_id: str
+    amount: int
+    created_at: datetime
+    expires_at: datetime
+    terminal_id: str | None
+    status: HoldStatus = HoldStatus.OPEN
+    committed_amount: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Overdraft:
+    """How far one operation took ``available`` below zero; reported to managers."""
+
+    account_id: str
+    amount: int
+    at: datetime
+    reason: str
+    ref: str | None
+
+
+def _points(kopecks: int) -> str:
+    return format_money(kopecks, currency="points")
+
+
+class BonusAccount(Ledger):
+    """A guest's points: ``total`` posted, ``held`` in open holds, ``available`` to spend."""
+
+    def __init__(self, account_id: str, total: int = 0, holds: Iterable[Hold] = ()) -> None:
+        super().__init__(account_id, total)
+        self.holds: dict[str, Hold] = {h.id: h for h in holds}
+        self._held = sum(h.amount for h in self.holds.values() if h.status is HoldStatus.OPEN)
+        self.overdrafts: list[Overdraft] = []
+
+    # -- plain credits and debits ------------------------------------------------------------
+
+    def credit(
+        self,
+        amount: int,
+        *,
+        now: datetime,
+        actor: str,
+        terminal_id: str | None,
+        reason: str,
+        ref: str | None = None,
+        kind: PostingKind = PostingKind.CREDIT,
+    ) -> Posting:
+        """Add points (a credit, an accrual after payment, a manual adjustment)."""
+        return self._post(
+            kind, amount, total_delta=amount, held_delta=0, now=now, actor=actor,
+            terminal_id=terminal_id, reason=reason, ref=ref,
+        )  # fmt: skip
+
+    def debit(
+        self,
+        amount: int,
+        *,
+        now: datetime,
+        actor: str,
+        terminal_id: str | None,
+        reason: str,
+        ref: str | None = None,
+        allow_overdraft: bool = False,
+    ) -> Posting:
+        """Take points now; beyond ``available`` only as a recorded overdraft."""
+        require_amount(amount, "points amount", allow_zero=False)
+        self._cover(amount, now=now, reason=reason, ref=ref, allow_overdraft=allow_overdraft)
+        return self._post(
+            PostingKind.DEBIT, amount, total_delta=-amount, held_delta=0, now=now, actor=actor,
+            terminal_id=terminal_id, reason=reason, ref=ref,
+        )  # fmt: skip
+
+    def _cover(
+        self, amount: int, *, now: datetime, reason: str, ref: str | None, allow_overdraft: bool
+    ) -> None:
+        """Refuse, or record the overdraft, when ``amount`` exceeds ``available``."""
+        if amount <= self.available:
+            return
+        if not allow_overdraft:
+            raise InsufficientPoints(
+                f"Only {_points(max(self.available, 0))} available; "
+                f"{_points(amount)} requested.",
+                available=self.available,
+                requested=amount,
+            )
+        shortfall = amount - max(self.available, 0)
+        self.overdrafts.append(Overdraft(self.account_id, shortfall, now, reason, ref))
+
+    # -- holds -------------------------------------------------------------------------------
+
+    def place_hold(
+        self,
+        hold_id: str,
+        amount: int,
+        *,
+        now: datetime,
+        actor: str,
+        terminal_id: str | None,
+        reason: str,
+        ref: str | None = None,
+        ttl: timedelta = DEFAULT_HOLD_TTL,
+        allow_overdraft: bool = False,
+    ) -> Posting:
+        """Reserve points for an order being paid; the hold id is made by the till."""
+        require_amount(amount, "hold amount", allow_zero=False)
+        require_aware(now)
+        if hold_id in self.holds:
+            raise DuplicateHold(f"Hold {hold_id} already exists.", hold_id=hold_id)
+        ref = ref or hold_id
+        self._cover(amount, now=now, reason=reason, ref=ref, allow_overdraft=allow_overdraft)
+        self.holds[hold_id] = Hold(hold_id, self.account_id, amount, now, now + ttl, terminal_id)
+        return self._post(
+            PostingKind.HOLD, amount, total_delta=0, held_delta=amount, now=now, actor=actor,
+            terminal_id=terminal_id, reason=reason, ref=ref,
+        )  # fmt: skip
+
+    def _open_hold(self, hold_id: str, now: datetime) -> Hold:
+        hold = self.holds.get(hold_id)
+        if hold is None:
+            raise HoldNotFound(f"Hold {hold_id} is unknown.", hold_id=hold_id)
+        if hold.status is HoldStatus.OPEN and now >= hold.expires_at:
+            self._expire(hold, now)
+        return hold
+
+    def commit_hold(
+        self,
+        hold_id: str,
+        amount: int | None = None,
+        *,
+        now: datetime,
+        actor: str,
+        terminal_id: str | None,
+        reason: str = "",
+    ) -> list[Posting]:
+        """Spend ``amount`` (default: all) of the hold and release the rest."""
+        require_aware(now)
+        hold = self._open_hold(hold_id, now)
+        wanted = hold.amount if amount is None else require_amount(amount, "commit amount")
+        if wanted > hold.amount:
+            raise CommitExceedsHold(
+                f"Cannot commit {_points(wanted)}: the hold is for {_points(hold.amount)}.",
+                hold_id=hold_id, hold_amount=hold.amount, requested=wanted,
+            )  # fmt: skip
+        if hold.status is HoldStatus.EXPIRED and hold.committed_amount == 0 and wanted:
+            return [self._late_commit(hold, wanted, now=now, actor=actor, terminal_id=terminal_id)]
+        self._require_open(hold)
+        hold.status, hold.committed_amount = HoldStatus.COMMITTED, wanted
+        postings = []
+        if wanted:
+            postings.append(self._post(
+                PostingKind.COMMIT, wanted, total_delta=-wanted, held_delta=-wanted,
+                now=now, actor=actor, terminal_id=terminal_id, reason=reason, ref=hold_id,
+            ))  # fmt: skip
+        rest = hold.amount - wanted
+        if rest:
+            postings.append(self._post(
+                PostingKind.RELEASE, rest, total_delta=0, held_delta=-rest,
+                now=now, actor=actor, terminal_id=terminal_id, reason=reason, ref=hold_id,
+            ))  # fmt: skip
+        return postings
+
+    def _late_commit(
+        self, hold: Hold, amount: int, *, now: datetime, actor: str, terminal_id: str | None
+    ) -> Posting:
+        hold.committed_amount = amount  # remembered so a replayed late commit is refused
+        return self.debit(
+            amount, now=now, actor=actor, terminal_id=terminal_id,
+            reason="commit after the hold expired", ref=hold.id, allow_overdraft=True,
+        )  # fmt: skip
+
+    def release_hold(
+        self, hold_id: str, *, now: datetime, actor: str, terminal_id: str | None, reason: str = ""
+    ) -> Posting:
+        """Give the held points back (order cancelled)."""
+        require_aware(now)
+        hold = self._open_hold(hold_id, now)
+        self._require_open(hold)
+        hold.status = HoldStatus.RELEASED
+        return self._post(
+            PostingKind.RELEASE, hold.amount, total_delta=0, held_delta=-hold.amount, now=now,
+            actor=actor, terminal_id=terminal_id, reason=reason, ref=hold_id,
+        )  # fmt: skip
+
+    def expire_holds(self, now: datetime) -> list[Posting]:
+        """End every open hold whose time is up (the server's sweeper calls this)."""
+        require_aware(now)
+        due = [h for h in self.holds.values() if h.status is HoldStatus.OPEN]
+        return [self._expire(h, now) for h in due if now >= h.expires_at]
+
+    def _expire(self, hold: Hold, now: datetime) -> Posting:
+        hold.status = HoldStatus.EXPIRED
+        return self._post(
+            PostingKind.EXPIRE, hold.amount, total_delta=0, held_delta=-hold.amount, now=now,
+            actor="system", terminal_id=None, reason="hold expired", ref=hold.id,
+        )  # fmt: skip
+
+    @staticmethod
+    def _require_open(hold: Hold) -> None:
+        if hold.status is not HoldStatus.OPEN:
+            raise HoldAlreadyEnded(
+                f"Hold {hold.id} has already ended ({hold.status.value}).",
+                hold_id=hold.id, status=hold.status.value,
+            )  # fmt: skip

@@ -1,0 +1,115 @@
+"""What every account shares: an append-only list of postings with the balance after each.
+
+A posting is never edited or deleted; corrections are new postings. Each one says who
+(actor), where (terminal), when, why (reason, ref) and the account's ``total`` and ``held``
+after it, so the guest card can show the history and an auditor can replay it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.money import require_amount
+
+
+class NaiveTimestamp(DomainError):
+    code = "naive_timestamp"
+
+
+class PostingKind(StrEnum):
+    CREDIT = "credit"
+    DEBIT = "debit"
+    HOLD = "hold"
+    COMMIT = "commit"
+    RELEASE = "release"
+    EXPIRE = "expire"
+    ACCRUAL = "accrual"
+    ADJUSTMENT = "adjustment"
+    DEBT = "debt"
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One change to an account. ``amount`` is the magnitude; the deltas carry the sign."""
+
+    account_id: str
+    kind: PostingKind
+    amount: int
+    total_after: int
+    held_after: int
+    at: datetime
+    actor: str
+    terminal_id: str | None
+    reason: str
+    ref: str | None
+    total_delta: int
+    held_delta: int
+
+
+def require_aware(now: datetime) -> datetime:
+    """Times come from a clock in UTC; a naive datetime is a programming slip, refused."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise NaiveTimestamp("Timestamps must carry a time zone (UTC).")
+    return now
+
+
+class Ledger:
+    """An account's running ``total`` and the postings made through this object."""
+
+    def __init__(self, account_id: str, total: int = 0) -> None:
+        if not isinstance(total, int) or isinstance(total, bool):
+            raise TypeError("total must be int kopecks")
+        self.account_id = account_id
+        self._total = total
+        self._held = 0
+        self.postings: list[Posting] = []
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def held(self) -> int:
+        return self._held
+
+    @property
+    def available(self) -> int:
+        return self._total - self.held
+
+    def _post(
+        self,
+        kind: PostingKind,
+        amount: int,
+        *,
+        total_delta: int,
+        held_delta: int,
+        now: datetime,
+        actor: str,
+        terminal_id: str | None,
+        reason: str,
+        ref: str | None,
+    ) -> Posting:
+        """Apply the deltas and record the posting with the balances after it."""
+        require_amount(amount, f"{kind.value} amount", allow_zero=False)
+        require_aware(now)
+        self._total += total_delta
+        self._held += held_delta
+        posting = Posting(
+            account_id=self.account_id,
+            kind=kind,
+            amount=amount,
+            total_after=self._total,
+            held_after=self.held,
+            at=now,
+            actor=actor,
+            terminal_id=terminal_id,
+            reason=reason,
+            ref=ref,
+            total_delta=total_delta,
+            held_delta=held_delta,
+        )
+        self.postings.append(posting)
+        return posting

@@ -1,0 +1,175 @@
+"""Points accounts: holds, partial commits, release, expiry, overdrafts."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pos_app.domain.bonus import (
+    DEFAULT_HOLD_TTL,
+    BonusAccount,
+    CommitExceedsHold,
+    DuplicateHold,
+    HoldAlreadyEnded,
+    HoldNotFound,
+    HoldStatus,
+    InsufficientPoints,
+)
+from pos_app.domain.ledger import NaiveTimestamp, PostingKind
+from pos_app.domain.money import rub
+
+T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+WHO = {"actor": "cashier-1", "terminal_id": "T1"}
+
+
+def account(total: int = rub(1_000)) -> BonusAccount:
+    return BonusAccount("acc-1", total=total)
+
+
+def test_hold_reduces_available_not_total() -> None:
+    acc = account()
+    posting = acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    assert (acc.total, acc.held, acc.available) == (rub(1_000), rub(300), rub(700))
+    assert posting.kind is PostingKind.HOLD
+    assert (posting.total_after, posting.held_after) == (rub(1_000), rub(300))
+    assert acc.holds["h1"].expires_at == T0 + DEFAULT_HOLD_TTL
+
+
+def test_full_commit_spends_the_hold() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    postings = acc.commit_hold("h1", now=T0, **WHO)
+    assert [p.kind for p in postings] == [PostingKind.COMMIT]
+    assert (acc.total, acc.held, acc.available) == (rub(700), 0, rub(700))
+    assert acc.holds["h1"].status is HoldStatus.COMMITTED
+
+
+def test_partial_commit_releases_the_rest_in_the_same_step() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    commit, release = acc.commit_hold("h1", rub(120), now=T0, **WHO)
+    assert (commit.kind, commit.amount, commit.total_after, commit.held_after) == (
+        PostingKind.COMMIT, rub(120), rub(880), rub(180),
+    )  # fmt: skip
+    assert (release.kind, release.amount, release.held_after) == (PostingKind.RELEASE, rub(180), 0)
+    assert acc.available == rub(880)
+
+
+def test_commit_of_zero_releases_everything() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    [release] = acc.commit_hold("h1", 0, now=T0, **WHO)
+    assert release.kind is PostingKind.RELEASE
+    assert acc.available == rub(1_000)
+
+
+def test_release_gives_the_points_back() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    acc.release_hold("h1", now=T0, reason="cancelled", **WHO)
+    assert (acc.total, acc.held) == (rub(1_000), 0)
+
+
+def test_a_hold_ends_exactly_once() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    acc.commit_hold("h1", now=T0, **WHO)
+    with pytest.raises(HoldAlreadyEnded):
+        acc.commit_hold("h1", now=T0, **WHO)
+    with pytest.raises(HoldAlreadyEnded):
+        acc.release_hold("h1", now=T0, **WHO)
+    assert acc.total == rub(700)
+
+
+def test_hold_beyond_available_is_refused_with_the_figures() -> None:
+    acc = account(rub(100))
+    with pytest.raises(InsufficientPoints) as err:
+        acc.place_hold("h1", rub(150), now=T0, reason="order 7", **WHO)
+    assert err.value.details == {"available": rub(100), "requested": rub(150)}
+    assert "100,00 points available" in err.value.message
+    assert acc.postings == [] and acc.holds == {}
+
+
+def test_offline_hold_replayed_beyond_balance_records_an_overdraft() -> None:
+    acc = account(rub(100))
+    acc.place_hold("h1", rub(150), now=T0, reason="offline", allow_overdraft=True, **WHO)
+    assert acc.available == -rub(50)
+    [overdraft] = acc.overdrafts
+    assert overdraft.amount == rub(50)
+    assert overdraft.ref == "h1"
+
+
+def test_expiry_by_the_servers_clock_releases_the_hold() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    assert acc.expire_holds(T0 + timedelta(hours=23)) == []
+    [expired] = acc.expire_holds(T0 + timedelta(hours=24))
+    assert expired.kind is PostingKind.EXPIRE
+    assert acc.holds["h1"].status is HoldStatus.EXPIRED
+    assert acc.available == rub(1_000)
+
+
+def test_late_commit_is_applied_as_a_debit_when_covered() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    later = T0 + timedelta(hours=25)
+    [debit] = acc.commit_hold("h1", rub(200), now=later, **WHO)
+    assert debit.kind is PostingKind.DEBIT and debit.ref == "h1"
+    assert acc.holds["h1"].status is HoldStatus.EXPIRED  # it ended once, by expiry
+    assert acc.total == rub(800)
+    assert acc.overdrafts == []
+    with pytest.raises(HoldAlreadyEnded):  # a replay of the same late commit
+        acc.commit_hold("h1", rub(200), now=later, **WHO)
+
+
+def test_late_commit_beyond_balance_records_an_overdraft() -> None:
+    acc = account(rub(300))
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    acc.expire_holds(T0 + timedelta(days=2))
+    acc.debit(rub(250), now=T0 + timedelta(days=2), reason="another till", **WHO)
+    acc.commit_hold("h1", now=T0 + timedelta(days=2), **WHO)
+    assert acc.total == -rub(250)
+    assert [o.amount for o in acc.overdrafts] == [rub(250)]
+
+
+def test_commit_more_than_held_is_refused() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    with pytest.raises(CommitExceedsHold):
+        acc.commit_hold("h1", rub(301), now=T0, **WHO)
+    assert acc.holds["h1"].status is HoldStatus.OPEN
+
+
+def test_unknown_and_duplicate_holds() -> None:
+    acc = account()
+    with pytest.raises(HoldNotFound):
+        acc.release_hold("nope", now=T0, **WHO)
+    acc.place_hold("h1", rub(1), now=T0, reason="", **WHO)
+    with pytest.raises(DuplicateHold):
+        acc.place_hold("h1", rub(1), now=T0, reason="", **WHO)
+
+
+def test_account_rebuilt_from_stored_holds_knows_what_is_held() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="", **WHO)
+    again = BonusAccount("acc-1", total=acc.total, holds=acc.holds.values())
+    assert again.held == rub(300)
+    again.commit_hold("h1", rub(100), now=T0, **WHO)
+    assert again.available == rub(900)
+
+
+def test_naive_times_and_bad_amounts_are_refused() -> None:
+    acc = account()
+    with pytest.raises(NaiveTimestamp):
+        acc.credit(rub(1), now=datetime(2026, 1, 1), reason="", **WHO)  # noqa: DTZ001
+    with pytest.raises(Exception, match="positive"):
+        acc.credit(0, now=T0, reason="", **WHO)
+    with pytest.raises(Exception, match="whole number"):
+        acc.debit(1.5, now=T0, reason="", **WHO)  # type: ignore[arg-type]
+
+
+def test_postings_record_who_where_why() -> None:
+    acc = account()
+    p = acc.credit(rub(50), now=T0, reason="promo", ref="promo-1", kind=PostingKind.ACCRUAL, **WHO)
+    who = (p.actor, p.terminal_id, p.reason, p.ref, p.at)
+    assert who == ("cashier-1", "T1", "promo", "promo-1", T0)
+    assert p.total_after == rub(1_050)

@@ -1,0 +1,38 @@
+"""Daily identification and spend limits of a guest group (seed 002)."""
+
+import pytest
+
+from pos_app.domain.limits import (
+    DailyIdentificationLimitReached,
+    DailyLimits,
+    DailySpendLimitExceeded,
+    check_identification,
+    check_spend,
+    remaining_spend,
+)
+from pos_app.domain.money import rub
+
+
+def test_identification_limit_allows_up_to_the_limit() -> None:
+    limits = DailyLimits(identifications=3)
+    check_identification(limits, identified_today=2)
+    with pytest.raises(DailyIdentificationLimitReached) as err:
+        check_identification(limits, identified_today=3)
+    assert "identified 3 times today; the limit is 3" in err.value.message
+
+
+def test_spend_limit_counts_what_was_spent_today() -> None:
+    limits = DailyLimits(points_spend=rub(500))
+    assert remaining_spend(limits, rub(200)) == rub(300)
+    check_spend(limits, spent_today=rub(200), amount=rub(300))
+    with pytest.raises(DailySpendLimitExceeded) as err:
+        check_spend(limits, spent_today=rub(200), amount=rub(301))
+    assert err.value.details["remaining"] == rub(300)
+    assert "300,00 points" in err.value.message
+
+
+def test_no_limit_means_no_limit() -> None:
+    unlimited = DailyLimits()
+    check_identification(unlimited, identified_today=10_000)
+    check_spend(unlimited, spent_today=rub(10**6), amount=rub(10**6))
+    assert remaining_spend(unlimited, rub(5)) is None
