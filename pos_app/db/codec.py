@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -21,6 +22,11 @@ def load_json(text: str | None) -> Any:
 
 
 def dump_tags(tags: Iterable[str]) -> str:
+    return _dump_tag_set(frozenset(tags))
+
+
+@functools.lru_cache(maxsize=4096)
+def _dump_tag_set(tags: frozenset[str]) -> str:  # a catalogue has few distinct tag sets
     return dump_json(sorted(tags))
 
 

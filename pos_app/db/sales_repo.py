@@ -12,6 +12,7 @@ generated from the models (Core's per-statement overhead was most of a scan's co
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ class ConcurrentSaleChange(RuntimeError):
     """The sale row changed under this unit of work (two writers on one sale)."""
 
 
+@functools.lru_cache(maxsize=256)  # the open sales' times are written on every save
 def _ts(at: datetime | None) -> str | None:
     """The same text as ``models.UTCDateTime`` writes."""
     return None if at is None else at.astimezone(UTC).isoformat(timespec="microseconds")

@@ -117,6 +117,7 @@ def backup_file(path: Path, revision: str, now: datetime | None = None) -> Path:
     target = path.with_name(f"{path.stem}.backup-{stamp}-{revision}.sqlite3")
     with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
     return target
 
 

@@ -19,6 +19,7 @@ sent is ever lost. On the bench this turns seven fsyncs per sale into one.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,7 +80,7 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         try:
-            conn = self._store.engine.connect()
+            conn = self._store.checkout()
             raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
             mode = "FULL" if self.durable else "NORMAL"
             if conn.info.get("synchronous", "FULL") != mode:  # pooled connections remember it
@@ -111,7 +112,7 @@ class SqlUnitOfWork:
         try:
             self._end(conn, raw, commit=False)
         finally:
-            conn.close()
+            self._store.checkin(conn)
 
     def commit(self) -> None:
         """Make this transaction's changes permanent; the unit of work may go on after it."""
@@ -150,6 +151,27 @@ class Store:
         self.catalog = CatalogCache()
         self.sales = SaleCache()
         self.terminal = TerminalInfo("", "")  # read by open_store
+        # Each thread keeps its last connection between units of work (the till's op thread
+        # runs one after another); the pool serves any other.
+        self._local = threading.local()
+        self._kept: list[Connection] = []
+        self._lock = threading.Lock()
+
+    def checkout(self) -> Connection:
+        conn: Connection | None = getattr(self._local, "idle", None)
+        if conn is not None:
+            self._local.idle = None
+            return conn
+        return self.engine.connect()
+
+    def checkin(self, conn: Connection) -> None:
+        if getattr(self._local, "idle", None) is None and not conn.closed:
+            self._local.idle = conn
+            with self._lock:
+                if conn not in self._kept:
+                    self._kept.append(conn)
+        else:
+            conn.close()
 
     def unit_of_work(self, *, durable: bool = True) -> SqlUnitOfWork:
         return SqlUnitOfWork(self, durable=durable)
@@ -157,6 +179,11 @@ class Store:
     __call__ = unit_of_work
 
     def close(self) -> None:
+        with self._lock:
+            kept, self._kept = self._kept, []
+        for conn in kept:
+            conn.close()
+        self._local = threading.local()
         self.engine.dispose()
 
     def __enter__(self) -> Self:

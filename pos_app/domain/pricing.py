@@ -107,17 +107,18 @@ class Totals:
 
 def price_lines(lines: Sequence[SaleLine], group: GroupSnapshot | None) -> list[SaleLine]:
     """The lines with the group discount applied by the rule in the module docstring."""
-    plain = [replace(line, discount=0) for line in lines]
-    if group is None or group.discount.bp == 0:
-        return plain
-    covered = [i for i, line in enumerate(plain) if group.scope.covers(line.product)]
-    if not covered:
-        return plain
-    weights = [plain[i].subtotal for i in covered]
-    discount = group.discount.apply(sum(weights))
-    for i, part in zip(covered, allocate(discount, weights), strict=True):
-        plain[i] = replace(plain[i], discount=part)
-    return plain
+    discounts = [0] * len(lines)
+    if group is not None and group.discount.bp != 0:
+        covered = [i for i, line in enumerate(lines) if group.scope.covers(line.product)]
+        weights = [lines[i].subtotal for i in covered]
+        if covered:
+            parts = allocate(group.discount.apply(sum(weights)), weights)
+            for i, part in zip(covered, parts, strict=True):
+                discounts[i] = part
+    return [
+        line if line.discount == d else replace(line, discount=d)
+        for line, d in zip(lines, discounts, strict=True)
+    ]
 
 
 def totals_of(lines: Sequence[SaleLine]) -> Totals:

@@ -134,6 +134,7 @@ class Sale:
         self.receipt_no = receipt_no
         self.ended_at = ended_at
         self._lines = price_lines(list(lines), self._group)
+        self._totals = totals_of(self._lines)
         last = max((line.line_no for line in self._lines), default=0)
         self._next_line_no = max(next_line_no or 1, last + 1)
 
@@ -152,7 +153,7 @@ class Sale:
 
     @property
     def totals(self) -> Totals:
-        return totals_of(self._lines)
+        return self._totals
 
     @property
     def total(self) -> int:
@@ -260,6 +261,7 @@ class Sale:
     # --- helpers -------------------------------------------------------------------------
     def _reprice(self) -> None:
         self._lines = price_lines(self._lines, self._group)
+        self._totals = totals_of(self._lines)
 
     def _line(self, line_no: int) -> SaleLine:
         for line in self._lines:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -71,13 +72,14 @@ def test_a_backup_is_taken_before_a_pending_migration(
     open_store(path).close()
 
     [backup] = tmp_path.glob("till.backup-*-0001.sqlite3")
-    with sqlite3.connect(backup) as conn:
+    with closing(sqlite3.connect(backup)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
         assert conn.execute("SELECT name FROM products").fetchall() == [("Латте",)]
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn:
         assert "note" in {r[1] for r in conn.execute("PRAGMA table_info(settings)")}
     open_store(path).close()  # at head now: no second backup
-    assert len(list(tmp_path.glob("till.backup-*"))) == 1
+    assert list(tmp_path.glob("till.backup-*")) == [backup]
 
 
 def test_every_connection_is_wal_with_full_sync_and_foreign_keys(tmp_path: Path) -> None:
