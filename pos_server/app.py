@@ -27,7 +27,12 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(title="Tillkeeper central server", version="1", lifespan=lifespan)
+    app = FastAPI(
+        title="Tillkeeper central server",
+        version="1",
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessions(engine)

@@ -27,4 +27,7 @@ class ServerSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
     max_batch: int = Field(default=500, ge=1, le=10_000, description="operations per POST /v1/ops")
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="larger request bodies get 413 unread"
+    )
     max_page: int = Field(default=1000, ge=1, le=10_000, description="changes per GET /v1/changes")

@@ -100,3 +100,26 @@ def test_cursor_beyond_bigint_is_422_not_a_crash(client: TestClient, till: Till)
     assert response.status_code == 422
     top = client.get(f"/v1/changes?cursor={2**63 - 1}", headers=till.headers)
     assert top.status_code == 200 and top.json()["changes"] == []
+
+
+def test_oversized_body_is_413_before_it_is_parsed(db_url: str) -> None:
+    from pos_server.app import create_app
+    from pos_server.settings import ServerSettings
+    from tests.server.conftest import enrol
+
+    settings = ServerSettings(database_url=db_url, max_body_bytes=4096)
+    with TestClient(create_app(settings)) as client:
+        till = enrol(client, db_url)
+        big = till.op("guest.created", guest_payload(name="A" * 200) | {"pad": "x" * 5000})
+        assert till.push(big).status_code == 413
+
+        def chunks() -> Any:  # no Content-Length: the limit must count streamed bytes
+            yield b'{"operations": ['
+            for _ in range(100):
+                yield b'{"op_id": "00000000-0000-0000-0000-000000000000"},'
+            yield b"{}]}"
+
+        response = client.post("/v1/ops", content=chunks(),
+                               headers={**till.headers, "Content-Type": "application/json"})
+        assert response.status_code == 413
+        assert count(db_url, AppliedOperation) == 0
