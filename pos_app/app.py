@@ -13,6 +13,11 @@ from collections.abc import Callable, Sequence
 # name -> (module, function, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo-data": ("pos_app.commands.demo_data", "main", "fill a local store with demo data"),
+    "demo-sale": (
+        "pos_app.commands.demo_sale",
+        "main",
+        "one demo sale through the services, printed on the (emulated) printer",
+    ),
     "emulate": (
         "pos_app.devices.emulate_cli",
         "main",
