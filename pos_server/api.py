@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -119,7 +120,8 @@ def post_ops(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             {"message": f"{exc}; nothing was applied.", "operations": exc.errors},
         ) from exc
-    outcome = apply_batch(sessions, terminal_id, checked, clock)
+    ttl = timedelta(seconds=settings.hold_ttl_seconds)
+    outcome = apply_batch(sessions, terminal_id, checked, clock, ttl)
     return OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
 
 

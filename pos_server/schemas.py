@@ -124,8 +124,36 @@ class IdentifierBound(WireModel):
     value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
 
+HoldId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class HoldPlaced(WireModel):
+    """Points reserved for an order being paid. ``offline``: the till accepted it without the
+    server, so the server applies it even beyond the balance and records an overdraft."""
+
+    hold_id: HoldId
+    guest_id: EntityId
+    amount: Annotated[int, Strict(), Field(ge=1, le=MAX_AMOUNT)]
+    offline: Annotated[bool, Strict()] = False
+    ref: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+class HoldCommitted(WireModel):
+    """Spend ``amount`` of the hold (all of it when null); the rest is released."""
+
+    hold_id: HoldId
+    amount: Amount | None = None
+
+
+class HoldReleased(WireModel):
+    hold_id: HoldId
+
+
 PAYLOAD_MODELS: dict[str, type[WireModel]] = {
     "sale.closed": SaleClosed,
     "guest.created": GuestCreated,
     "identifier.bound": IdentifierBound,
+    "hold.placed": HoldPlaced,
+    "hold.committed": HoldCommitted,
+    "hold.released": HoldReleased,
 }

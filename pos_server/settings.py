@@ -30,4 +30,7 @@ class ServerSettings(BaseSettings):
     max_body_bytes: int = Field(
         default=16 * 1024 * 1024, ge=1024, description="larger request bodies get 413 unread"
     )
+    hold_ttl_seconds: int = Field(
+        default=24 * 3600, ge=60, description="an open points hold expires after this"
+    )
     max_page: int = Field(default=1000, ge=1, le=10_000, description="changes per GET /v1/changes")

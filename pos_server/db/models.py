@@ -158,3 +158,58 @@ class Change(Base):
     entity_id: Mapped[str] = mapped_column(String(128))
     data: Mapped[dict[str, Any]]
     at: Mapped[datetime]
+
+
+class BonusAccountRow(Base):
+    """A guest's points account; ``total`` and ``held`` mirror the postings (a cache, locked
+    with SELECT ... FOR UPDATE while an operation changes the account)."""
+
+    __tablename__ = "bonus_accounts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    total: Mapped[int] = mapped_column(BigInteger)
+    held: Mapped[int] = mapped_column(BigInteger)
+
+
+class BonusHoldRow(Base):
+    __tablename__ = "bonus_holds"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("bonus_accounts.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    terminal_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(16))
+    committed_amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class PostingRow(Base):
+    """Append-only: who, which terminal, when, why, and the balances after."""
+
+    __tablename__ = "bonus_postings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("bonus_accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    total_after: Mapped[int] = mapped_column(BigInteger)
+    held_after: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    terminal_id: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(String(200))
+    ref: Mapped[str | None] = mapped_column(String(64))
+
+
+class OverdraftRow(Base):
+    """Where ``available`` went below zero (offline hold replayed, late commit): for managers."""
+
+    __tablename__ = "overdrafts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("bonus_accounts.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(200))
+    ref: Mapped[str | None] = mapped_column(String(64))

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import IdentifierTaken, normalise_identifier
 from pos_app.domain.phones import normalise_phone
 from pos_server.db.models import Guest, GuestIdentifier, Sale, SaleLine, SalePayment
 from pos_server.feed import record_change
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.schemas import GuestCreated, IdentifierBound, SaleClosed, WireModel
+from pos_server.schemas import GuestCreated, IdentifierBound, SaleClosed
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class OpContext:
     terminal_id: str
     op_id: str
     now: datetime  # the server's clock, never the till's
+    hold_ttl: timedelta = DEFAULT_HOLD_TTL
 
 
 def guest_state(guest: Guest) -> dict[str, Any]:
@@ -42,7 +44,7 @@ def sale_state(sale: Sale) -> dict[str, Any]:
     }
 
 
-def _unknown_guest(guest_id: str) -> Verdict:
+def unknown_guest(guest_id: str) -> Verdict:
     return rejected("unknown_guest", f"Guest {guest_id} is not known to the server.")
 
 
@@ -57,7 +59,7 @@ def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
     if problem:
         return rejected("totals_mismatch", problem)
     if sale.guest_id is not None and ctx.session.get(Guest, sale.guest_id) is None:
-        return _unknown_guest(sale.guest_id)
+        return unknown_guest(sale.guest_id)
     ctx.session.add(
         Sale(
             id=sale.sale_id,
@@ -97,7 +99,7 @@ def _sale_arithmetic_problem(sale: SaleClosed) -> str | None:
     return None
 
 
-def _broken_rule(error: DomainError) -> Verdict:
+def broken_rule(error: DomainError) -> Verdict:
     return rejected(error.code, error.message)
 
 
@@ -106,7 +108,7 @@ def guest_created(ctx: OpContext, new: GuestCreated) -> Verdict:
     try:
         phone = normalise_phone(new.phone) if new.phone else None
     except DomainError as error:
-        return _broken_rule(error)
+        return broken_rule(error)
     existing = ctx.session.get(Guest, new.guest_id)
     if existing is not None:
         return conflict(
@@ -131,14 +133,14 @@ def identifier_bound(ctx: OpContext, bound: IdentifierBound) -> Verdict:
     try:
         value = normalise_identifier(bound.method, bound.value)
     except DomainError as error:
-        return _broken_rule(error)
+        return broken_rule(error)
     if ctx.session.get(Guest, bound.guest_id) is None:
-        return _unknown_guest(bound.guest_id)
+        return unknown_guest(bound.guest_id)
     owner = ctx.session.scalars(
         select(GuestIdentifier).where(GuestIdentifier.value == value)
     ).one_or_none()
     if owner is not None and owner.guest_id != bound.guest_id:
-        return _broken_rule(IdentifierTaken("This card or code already belongs to another guest."))
+        return broken_rule(IdentifierTaken("This card or code already belongs to another guest."))
     if owner is not None:
         return APPLIED  # already bound to this guest: nothing changes
     ctx.session.add(
@@ -162,9 +164,3 @@ HANDLERS: dict[str, Handler] = {
     "identifier.bound": identifier_bound,
 }
 
-
-def handle(ctx: OpContext, kind: str, payload: WireModel | None) -> Verdict:
-    handler = HANDLERS.get(kind)
-    if handler is None or payload is None:
-        return rejected("unknown_kind", f"The server does not know operations of kind {kind!r}.")
-    return handler(ctx, payload)

@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,8 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 from pos_server.db.models import AppliedOperation, Terminal
-from pos_server.ops.kinds import OpContext, handle
+from pos_server.ops.dispatch import handle
+from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict, refused
 from pos_server.schemas import PAYLOAD_MODELS, Operation, OpResult, WireModel
 
@@ -87,12 +89,16 @@ def payload_hash(op: Operation) -> str:
 
 
 def apply_batch(
-    sessions: sessionmaker[Session], terminal_id: str, ops: Sequence[CheckedOp], clock: Clock
+    sessions: sessionmaker[Session],
+    terminal_id: str,
+    ops: Sequence[CheckedOp],
+    clock: Clock,
+    hold_ttl: timedelta = DEFAULT_HOLD_TTL,
 ) -> BatchOutcome:
     results: list[OpResult] = []
     last_seq = 0
     for checked in ops:
-        result, last_seq = apply_one(sessions, terminal_id, checked, clock)
+        result, last_seq = apply_one(sessions, terminal_id, checked, clock, hold_ttl)
         results.append(result)
     if not ops:
         with sessions() as session:
@@ -101,12 +107,17 @@ def apply_batch(
 
 
 def apply_one(
-    sessions: sessionmaker[Session], terminal_id: str, checked: CheckedOp, clock: Clock
+    sessions: sessionmaker[Session],
+    terminal_id: str,
+    checked: CheckedOp,
+    clock: Clock,
+    hold_ttl: timedelta = DEFAULT_HOLD_TTL,
 ) -> tuple[OpResult, int]:
     for attempt in range(ATTEMPTS):
         try:
             with sessions.begin() as session:
-                verdict, replayed, last_seq = _judge(session, terminal_id, checked, clock())
+                ctx = OpContext(session, terminal_id, str(checked.op.op_id), clock(), hold_ttl)
+                verdict, replayed, last_seq = _judge(ctx, checked)
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise
@@ -121,9 +132,8 @@ def apply_one(
     raise AssertionError("unreachable")
 
 
-def _judge(
-    session: Session, terminal_id: str, checked: CheckedOp, now: datetime
-) -> tuple[Verdict, bool, int]:
+def _judge(ctx: OpContext, checked: CheckedOp) -> tuple[Verdict, bool, int]:
+    session, terminal_id, now = ctx.session, ctx.terminal_id, ctx.now
     op = checked.op
     terminal = session.scalars(
         select(Terminal).where(Terminal.id == terminal_id).with_for_update()
@@ -141,7 +151,7 @@ def _judge(
         reason = "seq_used" if op.seq < expected else "seq_gap"
         message = f"Expected seq {expected}, got {op.seq}; resend from seq {expected}."
         return refused(reason, message), False, terminal.last_seq
-    verdict = _apply_kind(session, terminal_id, checked, now)
+    verdict = _apply_kind(ctx, checked)
     session.add(
         AppliedOperation(
             op_id=str(op.op_id), terminal_id=terminal_id, seq=op.seq, kind=op.kind,
@@ -154,10 +164,9 @@ def _judge(
     return verdict, False, op.seq
 
 
-def _apply_kind(session: Session, terminal_id: str, checked: CheckedOp, now: datetime) -> Verdict:
+def _apply_kind(ctx: OpContext, checked: CheckedOp) -> Verdict:
     """Run the handler in a savepoint; anything but ``applied`` leaves no trace."""
-    savepoint = session.begin_nested()
-    ctx = OpContext(session, terminal_id, str(checked.op.op_id), now)
+    savepoint = ctx.session.begin_nested()
     verdict = handle(ctx, checked.op.kind, checked.payload)
     if verdict.applied:
         savepoint.commit()

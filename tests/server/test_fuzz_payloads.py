@@ -19,7 +19,8 @@ from tests.server.test_ops import count
 
 junk = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(10**20), max_value=10**20),
-    st.floats(allow_nan=False), st.text(max_size=20), st.lists(st.integers(), max_size=3),
+    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20),
+    st.lists(st.integers(), max_size=3),
 )
 amounts = st.one_of(st.integers(min_value=-5, max_value=10**6), junk)
 

@@ -1,0 +1,101 @@
+"""Bonus accounts in the database, driven by ``pos_app.domain.bonus`` (the rules are not copied).
+
+An operation loads the account with its row locked (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
+the write lock of BEGIN IMMEDIATE), lets the domain object decide, then writes the postings,
+holds, overdrafts and a feed snapshot in the same transaction. So concurrent holds on one
+account are judged one after another and can never overspend it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus
+from pos_app.domain.ledger import PostingKind
+from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
+from pos_server.feed import record_change
+
+
+def _locked_row(session: Session, account_id: str) -> BonusAccountRow | None:
+    query = select(BonusAccountRow).where(BonusAccountRow.id == account_id).with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def load_account(session: Session, account_id: str, hold_ids: Iterable[str] = ()) -> BonusAccount:
+    """The account (created empty on first use) with its open holds and the named holds."""
+    row = _locked_row(session, account_id)
+    if row is None:
+        session.add(BonusAccountRow(id=account_id, total=0, held=0))
+        session.flush()  # a concurrent creator makes this an IntegrityError: the op is retried
+        row = _locked_row(session, account_id)
+        assert row is not None
+    wanted = list(hold_ids)
+    holds = session.scalars(
+        select(BonusHoldRow).where(
+            BonusHoldRow.account_id == account_id,
+            or_(BonusHoldRow.status == HoldStatus.OPEN.value, BonusHoldRow.id.in_(wanted)),
+        )
+    )
+    return BonusAccount(account_id, row.total, [_hold(h) for h in holds])
+
+
+def _hold(row: BonusHoldRow) -> Hold:
+    return Hold(
+        id=row.id, account_id=row.account_id, amount=row.amount, created_at=row.created_at,
+        expires_at=row.expires_at, terminal_id=row.terminal_id, status=HoldStatus(row.status),
+        committed_amount=row.committed_amount,
+    )
+
+
+def save_account(session: Session, account: BonusAccount, now: datetime) -> None:
+    """Write what the domain object did: balances, holds, postings, overdrafts, a snapshot."""
+    row = session.get_one(BonusAccountRow, account.account_id)
+    row.total, row.held = account.total, account.held
+    for hold in account.holds.values():
+        stored = session.get(BonusHoldRow, hold.id)
+        if stored is None:
+            session.add(BonusHoldRow(
+                id=hold.id, account_id=hold.account_id, amount=hold.amount,
+                created_at=hold.created_at, expires_at=hold.expires_at,
+                terminal_id=hold.terminal_id, status=hold.status.value,
+                committed_amount=hold.committed_amount,
+            ))  # fmt: skip
+        else:
+            stored.status, stored.committed_amount = hold.status.value, hold.committed_amount
+    for p in account.postings:
+        session.add(PostingRow(
+            account_id=p.account_id, kind=p.kind.value, amount=p.amount,
+            total_after=p.total_after, held_after=p.held_after, at=p.at, actor=p.actor,
+            terminal_id=p.terminal_id, reason=p.reason, ref=p.ref,
+        ))  # fmt: skip
+    for o in account.overdrafts:
+        session.add(OverdraftRow(
+            account_id=o.account_id, amount=o.amount, at=o.at, reason=o.reason, ref=o.ref
+        ))  # fmt: skip
+    session.flush()
+    if account.postings:
+        record_change(session, "bonus_account", account.account_id, snapshot(account), now)
+
+
+def snapshot(account: BonusAccount) -> dict[str, int | str]:
+    return {"account_id": account.account_id, "total": account.total, "held": account.held,
+            "available": account.available}
+
+
+def hold_account_id(session: Session, hold_id: str) -> str | None:
+    return session.scalar(select(BonusHoldRow.account_id).where(BonusHoldRow.id == hold_id))
+
+
+def credit_points(
+    session: Session, account_id: str, amount: int, *, now: datetime, actor: str, reason: str
+) -> BonusAccount:
+    """Add points outside a sale (manual adjustment by an operator, tests, imports)."""
+    account = load_account(session, account_id)
+    account.credit(amount, now=now, actor=actor, terminal_id=None, reason=reason,
+                   kind=PostingKind.ADJUSTMENT)
+    save_account(session, account, now)
+    return account

@@ -1,0 +1,17 @@
+"""Which handler judges which operation kind."""
+
+from __future__ import annotations
+
+from pos_server.ops.hold_kinds import HOLD_HANDLERS
+from pos_server.ops.kinds import HANDLERS, OpContext
+from pos_server.ops.verdicts import Verdict, rejected
+from pos_server.schemas import WireModel
+
+ALL_HANDLERS = {**HANDLERS, **HOLD_HANDLERS}
+
+
+def handle(ctx: OpContext, kind: str, payload: WireModel | None) -> Verdict:
+    handler = ALL_HANDLERS.get(kind)
+    if handler is None or payload is None:
+        return rejected("unknown_kind", f"The server does not know operations of kind {kind!r}.")
+    return handler(ctx, payload)

@@ -1,0 +1,87 @@
+"""hold.placed / hold.committed / hold.released: the till's points spending, two-phase.
+
+The rules live in ``pos_app.domain.bonus``; a rule it refuses becomes a ``rejected`` verdict
+with the domain error's code (insufficient_points, hold_already_ended, commit_exceeds_hold...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_app.domain.bonus import BonusAccount
+from pos_app.domain.errors import DomainError
+from pos_server.db.models import BonusHoldRow, Guest
+from pos_server.ledger import hold_account_id, load_account, save_account
+from pos_server.ops.kinds import Handler, OpContext, broken_rule, unknown_guest
+from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.schemas import HoldCommitted, HoldPlaced, HoldReleased
+
+
+def _actor(ctx: OpContext) -> str:
+    return f"terminal:{ctx.terminal_id}"
+
+
+def hold_state(row: BonusHoldRow) -> dict[str, Any]:
+    return {"hold_id": row.id, "account_id": row.account_id, "amount": row.amount,
+            "status": row.status, "committed_amount": row.committed_amount,
+            "expires_at": row.expires_at.isoformat()}
+
+
+def hold_placed(ctx: OpContext, placed: HoldPlaced) -> Verdict:
+    existing = ctx.session.get(BonusHoldRow, placed.hold_id)
+    if existing is not None:
+        return conflict("hold_exists", f"Hold {placed.hold_id} already exists.",
+                        hold_state(existing))
+    if ctx.session.get(Guest, placed.guest_id) is None:
+        return unknown_guest(placed.guest_id)
+    account = load_account(ctx.session, placed.guest_id)
+    try:
+        account.place_hold(
+            placed.hold_id, placed.amount, now=ctx.now, actor=_actor(ctx),
+            terminal_id=ctx.terminal_id, reason="points payment", ref=placed.ref,
+            ttl=ctx.hold_ttl, allow_overdraft=placed.offline,
+        )  # fmt: skip
+    except DomainError as error:
+        return broken_rule(error)
+    save_account(ctx.session, account, ctx.now)
+    return APPLIED
+
+
+def _with_hold(ctx: OpContext, hold_id: str) -> BonusAccount | Verdict:
+    account_id = hold_account_id(ctx.session, hold_id)
+    if account_id is None:
+        return rejected("hold_not_found", f"Hold {hold_id} is not known to the server.")
+    return load_account(ctx.session, account_id, [hold_id])
+
+
+def hold_committed(ctx: OpContext, commit: HoldCommitted) -> Verdict:
+    account = _with_hold(ctx, commit.hold_id)
+    if isinstance(account, Verdict):
+        return account
+    try:
+        account.commit_hold(commit.hold_id, commit.amount, now=ctx.now, actor=_actor(ctx),
+                            terminal_id=ctx.terminal_id, reason="order paid")
+    except DomainError as error:
+        return broken_rule(error)
+    save_account(ctx.session, account, ctx.now)
+    return APPLIED
+
+
+def hold_released(ctx: OpContext, release: HoldReleased) -> Verdict:
+    account = _with_hold(ctx, release.hold_id)
+    if isinstance(account, Verdict):
+        return account
+    try:
+        account.release_hold(release.hold_id, now=ctx.now, actor=_actor(ctx),
+                             terminal_id=ctx.terminal_id, reason="order cancelled")
+    except DomainError as error:
+        return broken_rule(error)
+    save_account(ctx.session, account, ctx.now)
+    return APPLIED
+
+
+HOLD_HANDLERS: dict[str, Handler] = {
+    "hold.placed": hold_placed,
+    "hold.committed": hold_committed,
+    "hold.released": hold_released,
+}

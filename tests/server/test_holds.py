@@ -1,0 +1,180 @@
+"""Points holds through POST /v1/ops: place, commit (partial), release, expiry, overdrafts,
+and 50 terminals racing for one account."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from pos_server import terminals
+from pos_server.app import create_app
+from pos_server.db import make_engine, make_sessions
+from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
+from pos_server.ledger import credit_points
+from pos_server.ops.pipeline import apply_batch, check_batch
+from pos_server.schemas import Operation
+from pos_server.settings import ServerSettings
+from tests.server.conftest import Till, enrol, guest_payload
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def anna(db_url: str, clock: Clock) -> Iterator[Till]:
+    """A till, and guest Anna with 1 000.00 points."""
+    with TestClient(create_app(ServerSettings(database_url=db_url), clock=clock)) as client:
+        till = enrol(client, db_url)
+        till.push_ok(till.op("guest.created", guest_payload("anna")))
+        engine = make_engine(db_url)
+        with make_sessions(engine).begin() as session:
+            credit_points(session, "anna", 100_000, now=clock(), actor="test", reason="gift")
+        engine.dispose()
+        yield till
+
+
+def state(db_url: str) -> dict[str, Any]:
+    engine = make_engine(db_url)
+    with make_sessions(engine)() as session:
+        account = session.get_one(BonusAccountRow, "anna")
+        rows = session.scalars(select(BonusHoldRow))
+        holds = {h.id: (h.status, h.committed_amount) for h in rows}
+        postings = [(p.kind, p.amount) for p in
+                    session.scalars(select(PostingRow).order_by(PostingRow.id))]
+        overdrafts = [o.amount for o in session.scalars(select(OverdraftRow))]
+        result = {"total": account.total, "held": account.held, "holds": holds,
+                  "postings": postings[1:], "overdrafts": overdrafts}
+    engine.dispose()
+    return result
+
+
+def hold(till: Till, hold_id: str, amount: int, **extra: Any) -> dict[str, Any]:
+    return till.op("hold.placed", {"hold_id": hold_id, "guest_id": "anna", "amount": amount,
+                                   **extra})
+
+
+def test_hold_then_partial_commit_releases_the_rest(anna: Till, db_url: str) -> None:
+    body = anna.push_ok(hold(anna, "h1", 30_000))
+    assert body["results"][0]["status"] == "applied"
+    assert (state(db_url)["total"], state(db_url)["held"]) == (100_000, 30_000)
+
+    anna.push_ok(anna.op("hold.committed", {"hold_id": "h1", "amount": 20_000}))
+    after = state(db_url)
+    assert (after["total"], after["held"]) == (80_000, 0)
+    assert after["holds"] == {"h1": ("committed", 20_000)}
+    assert after["postings"] == [("hold", 30_000), ("commit", 20_000), ("release", 10_000)]
+
+    snapshots = [c for c in anna.client.get("/v1/changes", headers=anna.headers).json()["changes"]
+                 if c["entity"] == "bonus_account"]
+    assert snapshots[-1]["data"] == {"account_id": "anna", "total": 80_000, "held": 0,
+                                     "available": 80_000}
+
+
+def test_release_ends_a_hold_once(anna: Till, db_url: str) -> None:
+    body = anna.push_ok(
+        hold(anna, "h1", 30_000),
+        anna.op("hold.released", {"hold_id": "h1"}),
+        anna.op("hold.released", {"hold_id": "h1"}),
+        anna.op("hold.committed", {"hold_id": "h1"}),
+        anna.op("hold.committed", {"hold_id": "nope"}),
+    )
+    assert [(r["status"], r["reason"]) for r in body["results"]] == [
+        ("applied", None), ("applied", None), ("rejected", "hold_already_ended"),
+        ("rejected", "hold_already_ended"), ("rejected", "hold_not_found"),
+    ]
+    assert state(db_url)["held"] == 0 and state(db_url)["total"] == 100_000
+
+
+def test_online_hold_beyond_available_is_rejected_offline_one_is_an_overdraft(
+    anna: Till, db_url: str
+) -> None:
+    body = anna.push_ok(hold(anna, "h1", 80_000), hold(anna, "h2", 30_000))
+    assert body["results"][1]["reason"] == "insufficient_points"
+    assert "h2" not in state(db_url)["holds"]
+
+    body = anna.push_ok(hold(anna, "h3", 30_000, offline=True))
+    assert body["results"][0]["status"] == "applied"
+    after = state(db_url)
+    assert (after["total"], after["held"], after["overdrafts"]) == (100_000, 110_000, [10_000])
+
+
+def test_commit_after_expiry_is_a_debit_when_the_balance_covers_it(
+    anna: Till, db_url: str, clock: Clock
+) -> None:
+    anna.push_ok(hold(anna, "h1", 30_000))
+    clock.now += timedelta(hours=25)
+    body = anna.push_ok(anna.op("hold.committed", {"hold_id": "h1"}))
+    assert body["results"][0]["status"] == "applied"
+    after = state(db_url)
+    assert (after["total"], after["held"], after["overdrafts"]) == (70_000, 0, [])
+    assert after["holds"] == {"h1": ("expired", 30_000)}
+    assert after["postings"] == [("hold", 30_000), ("expire", 30_000), ("debit", 30_000)]
+
+
+def test_hold_for_unknown_guest_and_duplicate_hold(anna: Till, db_url: str) -> None:
+    body = anna.push_ok(
+        hold(anna, "h1", 1_000),
+        anna.op("hold.placed", {"hold_id": "h2", "guest_id": "ghost", "amount": 1}),
+        hold(anna, "h1", 2_000),
+    )
+    assert [(r["status"], r["reason"]) for r in body["results"]] == [
+        ("applied", None), ("rejected", "unknown_guest"), ("conflict", "hold_exists")
+    ]
+    assert body["results"][2]["current"]["amount"] == 1_000
+
+
+def test_fifty_terminals_holding_at_once_never_overspend(db_url: str) -> None:
+    engine = make_engine(db_url)
+    sessions = make_sessions(engine)
+    now = datetime.now(UTC)
+    with sessions.begin() as session:
+        ids = [terminals.add_terminal(session, f"T{n}", now).terminal_id for n in range(50)]
+    setup = Operation(op_id=uuid.uuid4(), terminal_id=ids[0], seq=1, created_at=now,
+                      kind="guest.created", payload=guest_payload("anna"))
+    apply_batch(sessions, ids[0], check_batch([setup]), lambda: now)
+    with sessions.begin() as session:
+        credit_points(session, "anna", 2_000, now=now, actor="test", reason="gift")
+    start = threading.Barrier(50)
+    statuses: list[str] = []
+
+    def place(terminal_id: str, seq: int) -> None:
+        op = Operation(op_id=uuid.uuid4(), terminal_id=terminal_id, seq=seq, created_at=now,
+                       kind="hold.placed", payload={"hold_id": str(uuid.uuid4()),
+                                                    "guest_id": "anna", "amount": 100})
+        checked = check_batch([op])
+        start.wait()
+        outcome = apply_batch(sessions, terminal_id, checked, lambda: datetime.now(UTC))
+        statuses.extend(r.status for r in outcome.results)
+
+    threads = [threading.Thread(target=place, args=(tid, 2 if n == 0 else 1))
+               for n, tid in enumerate(ids)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses).count("applied") == 20
+    assert statuses.count("rejected") == 30
+    with sessions() as session:
+        account = session.get_one(BonusAccountRow, "anna")
+        open_holds = session.scalars(select(BonusHoldRow)).all()
+        assert (account.total, account.held) == (2_000, 2_000)
+        assert sum(h.amount for h in open_holds) == 2_000
+        assert session.scalars(select(OverdraftRow)).all() == []
+    engine.dispose()
