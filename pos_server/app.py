@@ -12,6 +12,7 @@ from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
 from pos_server.ops.pipeline import Clock
 from pos_server.settings import ServerSettings
+from pos_server.sweeper import HoldSweeper
 
 
 def utc_now() -> datetime:
@@ -21,11 +22,20 @@ def utc_now() -> datetime:
 def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     """Build the app for ``settings``; the database must already be migrated."""
     engine = make_engine(settings.database_url)
+    sessions = make_sessions(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        sweeper = None
+        if settings.sweep_interval_seconds > 0:
+            sweeper = HoldSweeper(sessions, clock, settings.sweep_interval_seconds)
+            sweeper.start()
+        try:
+            yield
+        finally:
+            if sweeper is not None:
+                sweeper.stop()
+            engine.dispose()
 
     app = FastAPI(
         title="Tillkeeper central server",
@@ -35,7 +45,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = make_sessions(engine)
+    app.state.sessions = sessions
     app.state.clock = clock
 
     @app.get("/health")

@@ -33,4 +33,7 @@ class ServerSettings(BaseSettings):
     hold_ttl_seconds: int = Field(
         default=24 * 3600, ge=60, description="an open points hold expires after this"
     )
+    sweep_interval_seconds: float = Field(
+        default=30.0, ge=0, description="how often expired holds are swept; 0 turns it off"
+    )
     max_page: int = Field(default=1000, ge=1, le=10_000, description="changes per GET /v1/changes")

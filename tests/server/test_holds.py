@@ -178,3 +178,43 @@ def test_fifty_terminals_holding_at_once_never_overspend(db_url: str) -> None:
         assert sum(h.amount for h in open_holds) == 2_000
         assert session.scalars(select(OverdraftRow)).all() == []
     engine.dispose()
+
+
+def test_sweeper_expires_due_holds_without_any_request(
+    anna: Till, db_url: str, clock: Clock
+) -> None:
+    from pos_server.sweeper import expire_due_holds
+
+    anna.push_ok(hold(anna, "old", 10_000))
+    clock.now += timedelta(hours=20)
+    anna.push_ok(hold(anna, "young", 20_000))
+    engine = make_engine(db_url)
+    sessions = make_sessions(engine)
+    assert expire_due_holds(sessions, clock) == 0
+    clock.now += timedelta(hours=5)
+    assert expire_due_holds(sessions, clock) == 1
+    assert expire_due_holds(sessions, clock) == 0
+    engine.dispose()
+    after = state(db_url)
+    assert after["holds"] == {"old": ("expired", 0), "young": ("open", 0)}
+    assert (after["total"], after["held"]) == (100_000, 20_000)
+    assert after["postings"][-1] == ("expire", 10_000)
+
+
+def test_running_app_sweeps_on_its_own(db_url: str) -> None:
+    clock = Clock()
+    settings = ServerSettings(database_url=db_url, sweep_interval_seconds=0.05,
+                              hold_ttl_seconds=60)
+    with TestClient(create_app(settings, clock=clock)) as client:
+        till = enrol(client, db_url)
+        till.push_ok(till.op("guest.created", guest_payload("anna")))
+        engine = make_engine(db_url)
+        with make_sessions(engine).begin() as session:
+            credit_points(session, "anna", 5_000, now=clock(), actor="test", reason="gift")
+        till.push_ok(hold(till, "h1", 1_000))
+        clock.now += timedelta(seconds=61)
+        deadline = datetime.now(UTC) + timedelta(seconds=5)
+        while state(db_url)["holds"]["h1"][0] != "expired":
+            assert datetime.now(UTC) < deadline, "the sweeper did not expire the hold"
+            threading.Event().wait(0.05)
+        engine.dispose()
