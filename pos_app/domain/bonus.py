@@ -89,9 +89,21 @@ class BonusAccount(Ledger):
 
     def __init__(self, account_id: str, total: int = 0, holds: Iterable[Hold] = ()) -> None:
         super().__init__(account_id, total)
-        self.holds: dict[str, Hold] = {h.id: h for h in holds}
+        self.holds: dict[str, Hold] = {}
+        for hold in holds:
+            self._adopt(hold)
         self._held = sum(h.amount for h in self.holds.values() if h.status is HoldStatus.OPEN)
         self.overdrafts: list[Overdraft] = []
+
+    def _adopt(self, hold: Hold) -> None:
+        """Take a stored hold in; one of another account or with naive times is a slip."""
+        if hold.account_id != self.account_id:
+            raise ValueError(f"hold {hold.id} belongs to {hold.account_id}, not {self.account_id}")
+        if hold.id in self.holds:
+            raise DuplicateHold(f"Hold {hold.id} already exists.", hold_id=hold.id)
+        require_aware(hold.created_at)
+        require_aware(hold.expires_at)
+        self.holds[hold.id] = hold
 
     # -- plain credits and debits ------------------------------------------------------------
 

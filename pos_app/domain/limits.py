@@ -27,9 +27,23 @@ class DailyLimits:
     identifications: int | None = None
     points_spend: int | None = None
 
+    def __post_init__(self) -> None:
+        if self.identifications is not None:
+            _require_count(self.identifications, "identifications limit")
+        if self.points_spend is not None:
+            require_amount(self.points_spend, "daily points spend limit")
+
+
+def _require_count(count: int, what: str) -> int:
+    """Today's counts come from the caller's query; a negative or fractional one is a slip."""
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise ValueError(f"{what} must be a non-negative int, got {count!r}")
+    return count
+
 
 def check_identification(limits: DailyLimits, identified_today: int) -> None:
     """Refuse one more identification when the day's count is used up."""
+    _require_count(identified_today, "identified_today")
     limit = limits.identifications
     if limit is not None and identified_today >= limit:
         raise DailyIdentificationLimitReached(
@@ -42,6 +56,7 @@ def check_identification(limits: DailyLimits, identified_today: int) -> None:
 
 def remaining_spend(limits: DailyLimits, spent_today: int) -> int | None:
     """Points the guest may still spend today, or ``None`` without a limit."""
+    _require_count(spent_today, "spent_today")
     if limits.points_spend is None:
         return None
     return max(limits.points_spend - spent_today, 0)

@@ -1,15 +1,24 @@
 """The money balance account: payments never beyond it, debt only on purpose."""
 
 from datetime import UTC, datetime
+from typing import TypedDict
 
 import pytest
 
 from pos_app.domain.balance import BalanceAccount, InsufficientBalance
-from pos_app.domain.ledger import PostingKind
+from pos_app.domain.errors import InvalidAmount
+from pos_app.domain.ledger import NaiveTimestamp, PostingKind
 from pos_app.domain.money import rub
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-WHO = {"actor": "op-1", "terminal_id": "C1"}
+
+
+class Who(TypedDict):
+    actor: str
+    terminal_id: str | None
+
+
+WHO: Who = {"actor": "op-1", "terminal_id": "C1"}
 
 
 def test_top_up_then_pay() -> None:
@@ -37,3 +46,34 @@ def test_completed_unpaid_order_leaves_a_debt_that_a_top_up_pays_off() -> None:
     acc.top_up(rub(700), now=T0, reason="paid the debt", **WHO)
     assert acc.total == rub(200) and acc.debt == 0
     assert [p.total_after for p in acc.postings] == [-rub(500), rub(200)]
+
+
+def test_paying_exactly_the_balance_leaves_zero() -> None:
+    acc = BalanceAccount("bal-1", total=rub(250))
+    posting = acc.pay(rub(250), now=T0, reason="order 6", **WHO)
+    assert (posting.total_after, posting.total_delta, posting.held_after) == (0, -rub(250), 0)
+    assert acc.total == 0 and acc.available == 0 and acc.debt == 0
+
+
+def test_debt_is_a_posting_of_its_own_kind_with_the_balance_after() -> None:
+    acc = BalanceAccount("bal-1")
+    debt = acc.charge_debt(rub(80), now=T0, reason="order completed unpaid", ref="o1", **WHO)
+    assert (debt.kind, debt.amount, debt.total_after, debt.ref) == (
+        PostingKind.DEBT, rub(80), -rub(80), "o1",
+    )  # fmt: skip
+    acc.top_up(rub(30), now=T0, reason="partial", **WHO)
+    assert acc.debt == rub(50)
+
+
+def test_amounts_and_times_are_validated() -> None:
+    acc = BalanceAccount("bal-1", total=rub(100))
+    for bad in (0, -rub(1)):
+        with pytest.raises(InvalidAmount):
+            acc.top_up(bad, now=T0, reason="", **WHO)
+        with pytest.raises(InvalidAmount):
+            acc.pay(bad, now=T0, reason="", **WHO)
+        with pytest.raises(InvalidAmount):
+            acc.charge_debt(bad, now=T0, reason="", **WHO)
+    with pytest.raises(NaiveTimestamp):
+        acc.pay(rub(1), now=datetime(2026, 1, 1), reason="", **WHO)  # noqa: DTZ001
+    assert acc.postings == [] and acc.total == rub(100)

@@ -1,6 +1,7 @@
 """Points accounts: holds, partial commits, release, expiry, overdrafts."""
 
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 import pytest
 
@@ -9,16 +10,25 @@ from pos_app.domain.bonus import (
     BonusAccount,
     CommitExceedsHold,
     DuplicateHold,
+    Hold,
     HoldAlreadyEnded,
     HoldNotFound,
     HoldStatus,
     InsufficientPoints,
 )
+from pos_app.domain.errors import InvalidAmount
 from pos_app.domain.ledger import NaiveTimestamp, PostingKind
 from pos_app.domain.money import rub
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-WHO = {"actor": "cashier-1", "terminal_id": "T1"}
+
+
+class Who(TypedDict):
+    actor: str
+    terminal_id: str | None
+
+
+WHO: Who = {"actor": "cashier-1", "terminal_id": "T1"}
 
 
 def account(total: int = rub(1_000)) -> BonusAccount:
@@ -173,3 +183,128 @@ def test_postings_record_who_where_why() -> None:
     who = (p.actor, p.terminal_id, p.reason, p.ref, p.at)
     assert who == ("cashier-1", "T1", "promo", "promo-1", T0)
     assert p.total_after == rub(1_050)
+
+
+def test_manual_example_12000_order_paid_half_in_points() -> None:
+    # Seed 004: order 12 000 ₽, max redemption 50 % -> 6 000 points held, then committed.
+    acc = account(rub(10_000))
+    acc.place_hold("h1", rub(6_000), now=T0, reason="order 12", ref="o12", **WHO)
+    assert (acc.total, acc.held, acc.available) == (rub(10_000), rub(6_000), rub(4_000))
+    [commit] = acc.commit_hold("h1", now=T0 + timedelta(minutes=5), reason="order 12 paid", **WHO)
+    assert (commit.total_after, commit.held_after) == (rub(4_000), 0)
+    assert (commit.total_delta, commit.held_delta) == (-rub(6_000), -rub(6_000))
+    assert (acc.total, acc.held, acc.available) == (rub(4_000), 0, rub(4_000))
+
+
+def test_commit_after_expiry_without_a_sweeper_run_expires_first() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    postings = acc.commit_hold("h1", now=T0 + DEFAULT_HOLD_TTL, **WHO)
+    assert postings[-1].kind is PostingKind.DEBIT
+    kinds = [p.kind for p in acc.postings]
+    assert kinds == [PostingKind.HOLD, PostingKind.EXPIRE, PostingKind.DEBIT]
+    assert acc.holds["h1"].status is HoldStatus.EXPIRED
+    assert (acc.total, acc.held) == (rub(700), 0)
+
+
+def test_commit_just_before_expiry_is_an_ordinary_commit() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    just_before = T0 + DEFAULT_HOLD_TTL - timedelta(microseconds=1)
+    [commit] = acc.commit_hold("h1", now=just_before, **WHO)
+    assert commit.kind is PostingKind.COMMIT
+    assert acc.holds["h1"].status is HoldStatus.COMMITTED
+
+
+def test_release_or_expiry_after_expiry_changes_nothing() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", ttl=timedelta(minutes=10), **WHO)
+    later = T0 + timedelta(hours=1)
+    assert len(acc.expire_holds(later)) == 1
+    assert acc.expire_holds(later + timedelta(hours=1)) == []
+    with pytest.raises(HoldAlreadyEnded) as err:
+        acc.release_hold("h1", now=later, **WHO)
+    assert err.value.details == {"hold_id": "h1", "status": "expired"}
+    with pytest.raises(HoldAlreadyEnded):  # nothing to commit late: 0 of an expired hold
+        acc.commit_hold("h1", 0, now=later, **WHO)
+    assert len(acc.postings) == 2 and acc.available == rub(1_000)
+
+
+def test_sweeper_ends_only_the_holds_whose_time_is_up() -> None:
+    acc = account()
+    acc.place_hold("short", rub(100), now=T0, reason="", ttl=timedelta(hours=1), **WHO)
+    acc.place_hold("long", rub(200), now=T0, reason="", ttl=timedelta(hours=5), **WHO)
+    [expired] = acc.expire_holds(T0 + timedelta(hours=2))
+    assert (expired.ref, expired.amount, expired.held_after) == ("short", rub(100), rub(200))
+    assert acc.holds["long"].status is HoldStatus.OPEN
+
+
+def test_failed_operations_post_nothing() -> None:
+    acc = account(rub(100))
+    acc.place_hold("h1", rub(60), now=T0, reason="", **WHO)
+    before = list(acc.postings)
+    with pytest.raises(InsufficientPoints):
+        acc.debit(rub(41), now=T0, reason="", **WHO)
+    with pytest.raises(CommitExceedsHold):
+        acc.commit_hold("h1", rub(61), now=T0, **WHO)
+    with pytest.raises(HoldNotFound):
+        acc.commit_hold("h2", now=T0, **WHO)
+    assert acc.postings == before and acc.overdrafts == []
+    assert (acc.total, acc.held, acc.available) == (rub(100), rub(60), rub(40))
+
+
+def test_overdraft_is_only_the_part_not_covered() -> None:
+    acc = account(rub(100))
+    acc.debit(rub(130), now=T0, reason="offline sale", ref="op-9", allow_overdraft=True, **WHO)
+    [overdraft] = acc.overdrafts
+    assert (overdraft.amount, overdraft.ref, overdraft.reason) == (rub(30), "op-9", "offline sale")
+    acc.debit(rub(20), now=T0, reason="second", allow_overdraft=True, **WHO)
+    assert [o.amount for o in acc.overdrafts] == [rub(30), rub(20)]
+    assert acc.available == -rub(50)
+
+
+def _stored_hold(**changes: object) -> Hold:
+    fields: dict[str, object] = {
+        "id": "h1", "account_id": "acc-1", "amount": rub(10), "created_at": T0,
+        "expires_at": T0 + DEFAULT_HOLD_TTL, "terminal_id": "T1",
+    }  # fmt: skip
+    fields.update(changes)
+    return Hold(**fields)  # type: ignore[arg-type]
+
+
+def test_rebuilding_refuses_foreign_duplicate_or_naive_holds() -> None:
+    with pytest.raises(ValueError, match="belongs to"):
+        BonusAccount("acc-1", holds=[_stored_hold(account_id="acc-2")])
+    with pytest.raises(DuplicateHold):
+        BonusAccount("acc-1", holds=[_stored_hold(), _stored_hold()])
+    with pytest.raises(NaiveTimestamp):
+        BonusAccount("acc-1", holds=[_stored_hold(expires_at=datetime(2026, 1, 1))])  # noqa: DTZ001
+    ended = _stored_hold(status=HoldStatus.RELEASED)
+    assert BonusAccount("acc-1", total=rub(50), holds=[ended]).held == 0
+
+
+def test_naive_time_is_refused_by_every_hold_operation() -> None:
+    acc = account()
+    naive = datetime(2026, 11, 23, 12, 0)  # noqa: DTZ001
+    with pytest.raises(NaiveTimestamp, match="time zone"):
+        acc.place_hold("h1", rub(1), now=naive, reason="", **WHO)
+    acc.place_hold("h1", rub(1), now=T0, reason="", **WHO)
+    with pytest.raises(NaiveTimestamp):
+        acc.commit_hold("h1", now=naive, **WHO)
+    with pytest.raises(NaiveTimestamp):
+        acc.release_hold("h1", now=naive, **WHO)
+    with pytest.raises(NaiveTimestamp):
+        acc.expire_holds(naive)
+    assert acc.holds["h1"].status is HoldStatus.OPEN and len(acc.postings) == 1
+
+
+def test_hold_and_commit_amounts_are_validated() -> None:
+    acc = account()
+    with pytest.raises(InvalidAmount, match="positive"):
+        acc.place_hold("h1", 0, now=T0, reason="", **WHO)
+    with pytest.raises(InvalidAmount, match="positive"):
+        acc.place_hold("h1", -rub(1), now=T0, reason="", **WHO)
+    acc.place_hold("h1", rub(5), now=T0, reason="", **WHO)
+    with pytest.raises(InvalidAmount):
+        acc.commit_hold("h1", -1, now=T0, **WHO)
+    assert acc.holds["h1"].status is HoldStatus.OPEN

@@ -1,6 +1,7 @@
 """Invariants of a points account over random sequences of operations (DESIGN.md 2 and 3)."""
 
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -11,7 +12,14 @@ from pos_app.domain.errors import DomainError
 from pos_app.domain.ledger import PostingKind
 
 AMOUNTS = st.integers(min_value=1, max_value=50_000)
-WHO = {"actor": "t", "terminal_id": "T1"}
+
+
+class Who(TypedDict):
+    actor: str
+    terminal_id: str | None
+
+
+WHO: Who = {"actor": "t", "terminal_id": "T1"}
 ENDINGS = (PostingKind.COMMIT, PostingKind.RELEASE, PostingKind.EXPIRE)
 
 
