@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pos_server import terminals
 from pos_server.feed import read_changes
 from pos_server.ops.pipeline import BatchInvalid, Clock, apply_batch, check_batch
+from pos_server.reconcile import QueueNotDrained, reconcile_holds
 from pos_server.schemas import (
     ChangeOut,
     ChangesResponse,
@@ -20,6 +21,8 @@ from pos_server.schemas import (
     ErrorResponse,
     OpsRequest,
     OpsResponse,
+    ReconcileRequest,
+    ReconcileResponse,
 )
 from pos_server.settings import ServerSettings
 
@@ -123,6 +126,24 @@ def post_ops(
     ttl = timedelta(seconds=settings.hold_ttl_seconds)
     outcome = apply_batch(sessions, terminal_id, checked, clock, ttl)
     return OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
+
+
+@router.post(
+    "/holds/reconcile",
+    responses={**UNAUTHORISED, 409: {"model": ErrorResponse, "description": "queue not drained"}},
+)
+def post_reconcile(
+    body: ReconcileRequest, terminal_id: TerminalId, sessions: Sessions, clock: ClockDep
+) -> ReconcileResponse:
+    """After a reconnect, with the queue drained: release this terminal's forgotten holds."""
+    try:
+        with sessions.begin() as session:
+            released = reconcile_holds(
+                session, terminal_id, body.last_seq, body.open_hold_ids, clock()
+            )
+    except QueueNotDrained as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    return ReconcileResponse(released=released)
 
 
 @router.get("/changes", responses=UNAUTHORISED)

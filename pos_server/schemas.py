@@ -64,6 +64,18 @@ class OpsResponse(WireModel):
     last_seq: int = Field(description="the last seq the server has judged for this terminal")
 
 
+class ReconcileRequest(WireModel):
+    last_seq: Annotated[int, Strict(), Field(ge=0, le=2**62)]
+    open_hold_ids: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=64)]],
+        Field(max_length=10_000),
+    ]
+
+
+class ReconcileResponse(WireModel):
+    released: list[str]
+
+
 class ChangeOut(WireModel):
     id: int
     entity: str

@@ -218,3 +218,34 @@ def test_running_app_sweeps_on_its_own(db_url: str) -> None:
             assert datetime.now(UTC) < deadline, "the sweeper did not expire the hold"
             threading.Event().wait(0.05)
         engine.dispose()
+
+
+def test_reconcile_releases_only_the_holds_the_till_forgot(anna: Till, db_url: str) -> None:
+    anna.push_ok(hold(anna, "kept", 10_000), hold(anna, "forgotten", 20_000),
+                 hold(anna, "done", 5_000), anna.op("hold.committed", {"hold_id": "done"}))
+    stale = anna.client.post("/v1/holds/reconcile", headers=anna.headers,
+                             json={"last_seq": 3, "open_hold_ids": ["kept"]})
+    assert stale.status_code == 409
+    assert "push the queue" in stale.json()["detail"]
+    assert state(db_url)["holds"]["forgotten"] == ("open", 0)
+
+    response = anna.client.post("/v1/holds/reconcile", headers=anna.headers,
+                                json={"last_seq": anna.seq, "open_hold_ids": ["kept"]})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"released": ["forgotten"]}
+    after = state(db_url)
+    assert after["holds"] == {"kept": ("open", 0), "forgotten": ("released", 0),
+                              "done": ("committed", 5_000)}
+    assert (after["total"], after["held"]) == (95_000, 10_000)
+    again = anna.client.post("/v1/holds/reconcile", headers=anna.headers,
+                             json={"last_seq": anna.seq, "open_hold_ids": ["kept"]})
+    assert again.json() == {"released": []}
+
+
+def test_reconcile_leaves_other_terminals_holds_alone(anna: Till, db_url: str) -> None:
+    other = enrol(anna.client, db_url, "Other till")
+    other.push_ok(hold(other, "theirs", 1_000))
+    response = anna.client.post("/v1/holds/reconcile", headers=anna.headers,
+                                json={"last_seq": anna.seq, "open_hold_ids": []})
+    assert response.json() == {"released": []}
+    assert state(db_url)["holds"]["theirs"] == ("open", 0)

@@ -39,7 +39,7 @@ def test_no_request_breaks_the_server(tmp_path: Path) -> None:
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result
         operations.append(result.ok())
-    assert len(operations) == 4
+    assert len(operations) == 5
 
     for operation in operations:
 
