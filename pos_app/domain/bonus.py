@@ -12,8 +12,12 @@ except through a recorded :class:`Overdraft`, which is how two honest cases are 
   part the account no longer covers. The points were really spent at the till, so the ledger
   says so and a manager sees the shortfall; nothing is silently dropped.
 
-Every hold ends exactly once: a second commit, release or expiry raises HoldAlreadyEnded. For
-each ended hold, its COMMIT + RELEASE + EXPIRE postings add up to the hold's amount.
+Every hold ends exactly once: a second commit, release or expiry raises HoldAlreadyEnded (so
+does a second late commit, and a late "commit" of 0, which has nothing left to do). For each
+ended hold, its COMMIT + RELEASE + EXPIRE postings add up to the hold's amount. Expiry goes by
+the ``now`` passed in: a commit or release of a hold whose time is up first posts its EXPIRE,
+as the sweeper would have. An account rebuilt from stored holds refuses naive times, duplicate
+ids and holds of another account.
 """
 
 from __future__ import annotations
@@ -209,14 +213,16 @@ class BonusAccount(Ledger):
         require_aware(now)
         hold = self._open_hold(hold_id, now)
         wanted = hold.amount if amount is None else require_amount(amount, "commit amount")
+        late = hold.status is HoldStatus.EXPIRED and hold.committed_amount == 0 and wanted > 0
+        if not late:
+            self._require_open(hold)  # an ended hold says so first, whatever the amount
         if wanted > hold.amount:
             raise CommitExceedsHold(
                 f"Cannot commit {_points(wanted)}: the hold is for {_points(hold.amount)}.",
                 hold_id=hold_id, hold_amount=hold.amount, requested=wanted,
             )  # fmt: skip
-        if hold.status is HoldStatus.EXPIRED and hold.committed_amount == 0 and wanted:
+        if late:
             return [self._late_commit(hold, wanted, now=now, actor=actor, terminal_id=terminal_id)]
-        self._require_open(hold)
         hold.status, hold.committed_amount = HoldStatus.COMMITTED, wanted
         postings = []
         if wanted:

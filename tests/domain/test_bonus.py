@@ -87,6 +87,8 @@ def test_a_hold_ends_exactly_once() -> None:
         acc.commit_hold("h1", now=T0, **WHO)
     with pytest.raises(HoldAlreadyEnded):
         acc.release_hold("h1", now=T0, **WHO)
+    with pytest.raises(HoldAlreadyEnded):  # not "exceeds hold": the hold is over
+        acc.commit_hold("h1", rub(301), now=T0, **WHO)
     assert acc.total == rub(700)
 
 
@@ -144,9 +146,19 @@ def test_late_commit_beyond_balance_records_an_overdraft() -> None:
 def test_commit_more_than_held_is_refused() -> None:
     acc = account()
     acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
-    with pytest.raises(CommitExceedsHold):
+    with pytest.raises(CommitExceedsHold) as err:
         acc.commit_hold("h1", rub(301), now=T0, **WHO)
+    assert err.value.details == {"hold_id": "h1", "hold_amount": rub(300), "requested": rub(301)}
     assert acc.holds["h1"].status is HoldStatus.OPEN
+
+
+def test_late_commit_larger_than_the_hold_is_refused() -> None:
+    acc = account()
+    acc.place_hold("h1", rub(300), now=T0, reason="order 7", **WHO)
+    acc.expire_holds(T0 + timedelta(days=2))
+    with pytest.raises(CommitExceedsHold):
+        acc.commit_hold("h1", rub(301), now=T0 + timedelta(days=2), **WHO)
+    assert acc.total == rub(1_000) and acc.holds["h1"].committed_amount == 0
 
 
 def test_unknown_and_duplicate_holds() -> None:
