@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from pos_server import terminals
 from pos_server.db import make_engine, make_sessions, upgrade
-from pos_server.db.models import AppliedOperation
+from pos_server.db.models import AppliedOperation, OverdraftRow
 from pos_server.settings import ServerSettings
 
 
@@ -90,6 +90,21 @@ def _operations(url: str, terminal_id: str | None) -> Iterator[dict[str, Any]]:
         engine.dispose()
 
 
+def cmd_overdrafts(args: argparse.Namespace) -> int:
+    """Overdrafts for managers to review, oldest first, as JSON lines."""
+    engine = make_engine(_settings(args).database_url)
+    try:
+        with make_sessions(engine)() as session:
+            for row in session.scalars(select(OverdraftRow).order_by(OverdraftRow.id)):
+                print(json.dumps({
+                    "account_id": row.account_id, "amount": row.amount,
+                    "at": row.at.isoformat(), "reason": row.reason, "ref": row.ref,
+                }, ensure_ascii=False))  # fmt: skip
+    finally:
+        engine.dispose()
+    return 0
+
+
 def cmd_export_operations(args: argparse.Namespace) -> int:
     for row in _operations(_settings(args).database_url, args.terminal):
         print(json.dumps(row, ensure_ascii=False, sort_keys=True))
@@ -122,6 +137,10 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("terminal_id")
     revoke.add_argument("--db", help=db_help)
     revoke.set_defaults(func=cmd_terminal_revoke)
+
+    overdrafts = sub.add_parser("overdrafts", help="points overdrafts for managers (JSON lines)")
+    overdrafts.add_argument("--db", help=db_help)
+    overdrafts.set_defaults(func=cmd_overdrafts)
 
     export = sub.add_parser("export", help="audit exports").add_subparsers(
         dest="what", required=True

@@ -65,7 +65,7 @@ def test_fuzzed_payloads_get_verdicts_or_422_never_500(tmp_path: Path) -> None:
         till = Till(client, added.terminal_id, token)
 
         @given(batch=st.lists(payloads, min_size=1, max_size=3))
-        @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
         def push(batch: list[tuple[str, dict[str, Any]]]) -> None:
             before = [count(url, model) for model in (AppliedOperation, Guest, Sale, Change)]
             start_seq = till.seq

@@ -249,3 +249,17 @@ def test_reconcile_leaves_other_terminals_holds_alone(anna: Till, db_url: str) -
                                 json={"last_seq": anna.seq, "open_hold_ids": []})
     assert response.json() == {"released": []}
     assert state(db_url)["holds"]["theirs"] == ("open", 0)
+
+
+def test_overdrafts_are_listed_for_managers(
+    anna: Till, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from pos_server.cli import main
+
+    anna.push_ok(hold(anna, "h1", 130_000, offline=True, ref="order-7"))
+    capsys.readouterr()
+    assert main(["overdrafts", "--db", db_url]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["account_id"], r["amount"], r["ref"]) for r in rows] == [("anna", 30_000, "order-7")]
