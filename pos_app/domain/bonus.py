@@ -82,6 +82,7 @@ class Overdraft:
     at: datetime
     reason: str
     ref: str | None
+    hold_id: str | None = None
 
 
 def _points(kopecks: int) -> str:
@@ -148,7 +149,14 @@ class BonusAccount(Ledger):
         )  # fmt: skip
 
     def _cover(
-        self, amount: int, *, now: datetime, reason: str, ref: str | None, allow_overdraft: bool
+        self,
+        amount: int,
+        *,
+        now: datetime,
+        reason: str,
+        ref: str | None,
+        allow_overdraft: bool,
+        hold_id: str | None = None,
     ) -> None:
         """Refuse, or record the overdraft, when ``amount`` exceeds ``available``."""
         if amount <= self.available:
@@ -161,7 +169,7 @@ class BonusAccount(Ledger):
                 requested=amount,
             )
         shortfall = amount - max(self.available, 0)
-        self.overdrafts.append(Overdraft(self.account_id, shortfall, now, reason, ref))
+        self.overdrafts.append(Overdraft(self.account_id, shortfall, now, reason, ref, hold_id))
 
     # -- holds -------------------------------------------------------------------------------
 
@@ -184,11 +192,14 @@ class BonusAccount(Ledger):
         if hold_id in self.holds:
             raise DuplicateHold(f"Hold {hold_id} already exists.", hold_id=hold_id)
         ref = ref or hold_id
-        self._cover(amount, now=now, reason=reason, ref=ref, allow_overdraft=allow_overdraft)
+        self._cover(
+            amount, now=now, reason=reason, ref=ref, allow_overdraft=allow_overdraft,
+            hold_id=hold_id,
+        )  # fmt: skip
         self.holds[hold_id] = Hold(hold_id, self.account_id, amount, now, now + ttl, terminal_id)
         return self._post(
             PostingKind.HOLD, amount, total_delta=0, held_delta=amount, now=now, actor=actor,
-            terminal_id=terminal_id, reason=reason, ref=ref,
+            terminal_id=terminal_id, reason=reason, ref=ref, hold_id=hold_id,
         )  # fmt: skip
 
     def _open_hold(self, hold_id: str, now: datetime) -> Hold:
@@ -229,12 +240,14 @@ class BonusAccount(Ledger):
             postings.append(self._post(
                 PostingKind.COMMIT, wanted, total_delta=-wanted, held_delta=-wanted,
                 now=now, actor=actor, terminal_id=terminal_id, reason=reason, ref=hold_id,
+                hold_id=hold_id,
             ))  # fmt: skip
         rest = hold.amount - wanted
         if rest:
             postings.append(self._post(
                 PostingKind.RELEASE, rest, total_delta=0, held_delta=-rest,
                 now=now, actor=actor, terminal_id=terminal_id, reason=reason, ref=hold_id,
+                hold_id=hold_id,
             ))  # fmt: skip
         return postings
 
@@ -242,9 +255,13 @@ class BonusAccount(Ledger):
         self, hold: Hold, amount: int, *, now: datetime, actor: str, terminal_id: str | None
     ) -> Posting:
         hold.committed_amount = amount  # remembered so a replayed late commit is refused
-        return self.debit(
-            amount, now=now, actor=actor, terminal_id=terminal_id,
-            reason="commit after the hold expired", ref=hold.id, allow_overdraft=True,
+        reason = "commit after the hold expired"
+        self._cover(
+            amount, now=now, reason=reason, ref=hold.id, allow_overdraft=True, hold_id=hold.id
+        )
+        return self._post(
+            PostingKind.DEBIT, amount, total_delta=-amount, held_delta=0, now=now, actor=actor,
+            terminal_id=terminal_id, reason=reason, ref=hold.id, hold_id=hold.id,
         )  # fmt: skip
 
     def release_hold(
@@ -257,7 +274,7 @@ class BonusAccount(Ledger):
         hold.status = HoldStatus.RELEASED
         return self._post(
             PostingKind.RELEASE, hold.amount, total_delta=0, held_delta=-hold.amount, now=now,
-            actor=actor, terminal_id=terminal_id, reason=reason, ref=hold_id,
+            actor=actor, terminal_id=terminal_id, reason=reason, ref=hold_id, hold_id=hold_id,
         )  # fmt: skip
 
     def expire_holds(self, now: datetime) -> list[Posting]:
@@ -271,6 +288,7 @@ class BonusAccount(Ledger):
         return self._post(
             PostingKind.EXPIRE, hold.amount, total_delta=0, held_delta=-hold.amount, now=now,
             actor="system", terminal_id=None, reason="hold expired", ref=hold.id,
+            hold_id=hold.id,
         )  # fmt: skip
 
     @staticmethod

@@ -47,6 +47,7 @@ class Posting:
     ref: str | None
     total_delta: int
     held_delta: int
+    hold_id: str | None = None  # set on every posting a hold made (hold, commit, ...)
 
 
 def require_aware(now: datetime) -> datetime:
@@ -91,6 +92,7 @@ class Ledger:
         terminal_id: str | None,
         reason: str,
         ref: str | None,
+        hold_id: str | None = None,
     ) -> Posting:
         """Apply the deltas and record the posting with the balances after it."""
         require_amount(amount, f"{kind.value} amount", allow_zero=False)
@@ -110,6 +112,7 @@ class Ledger:
             ref=ref,
             total_delta=total_delta,
             held_delta=held_delta,
+            hold_id=hold_id,
         )
         self.postings.append(posting)
         return posting

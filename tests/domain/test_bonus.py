@@ -320,3 +320,23 @@ def test_hold_and_commit_amounts_are_validated() -> None:
     with pytest.raises(InvalidAmount):
         acc.commit_hold("h1", -1, now=T0, **WHO)
     assert acc.holds["h1"].status is HoldStatus.OPEN
+
+
+def test_every_posting_a_hold_makes_names_the_hold_even_with_an_order_ref() -> None:
+    acc = account(rub(100))
+    acc.place_hold(
+        "h1", rub(150), now=T0, reason="offline", ref="order-7", allow_overdraft=True, **WHO
+    )
+    acc.place_hold("h2", rub(10), now=T0, reason="", ref="order-8", allow_overdraft=True, **WHO)
+    acc.commit_hold("h1", rub(50), now=T0, **WHO)
+    acc.expire_holds(T0 + timedelta(days=2))
+    acc.commit_hold("h2", now=T0 + timedelta(days=2), **WHO)  # late commit
+    assert [(p.kind, p.ref, p.hold_id) for p in acc.postings] == [
+        (PostingKind.HOLD, "order-7", "h1"),
+        (PostingKind.HOLD, "order-8", "h2"),
+        (PostingKind.COMMIT, "h1", "h1"),
+        (PostingKind.RELEASE, "h1", "h1"),
+        (PostingKind.EXPIRE, "h2", "h2"),
+        (PostingKind.DEBIT, "h2", "h2"),
+    ]
+    assert [(o.ref, o.hold_id) for o in acc.overdrafts] == [("order-7", "h1"), ("order-8", "h2")]
