@@ -99,6 +99,7 @@ def cmd_overdrafts(args: argparse.Namespace) -> int:
                 print(json.dumps({
                     "account_id": row.account_id, "amount": row.amount,
                     "at": row.at.isoformat(), "reason": row.reason, "ref": row.ref,
+                    "hold_id": row.hold_id,
                 }, ensure_ascii=False))  # fmt: skip
     finally:
         engine.dispose()

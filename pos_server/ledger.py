@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus
-from pos_app.domain.ledger import PostingKind
+from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus, Overdraft
+from pos_app.domain.ledger import Posting, PostingKind
 from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
 from pos_server.feed import record_change
 
@@ -70,11 +70,12 @@ def save_account(session: Session, account: BonusAccount, now: datetime) -> None
         session.add(PostingRow(
             account_id=p.account_id, kind=p.kind.value, amount=p.amount,
             total_after=p.total_after, held_after=p.held_after, at=p.at, actor=p.actor,
-            terminal_id=p.terminal_id, reason=p.reason, ref=p.ref,
+            terminal_id=p.terminal_id, reason=p.reason, ref=p.ref, hold_id=p.hold_id,
         ))  # fmt: skip
     for o in account.overdrafts:
         session.add(OverdraftRow(
-            account_id=o.account_id, amount=o.amount, at=o.at, reason=o.reason, ref=o.ref
+            account_id=o.account_id, amount=o.amount, at=o.at, reason=o.reason, ref=o.ref,
+            hold_id=o.hold_id,
         ))  # fmt: skip
     session.flush()
     if account.postings:
@@ -84,6 +85,34 @@ def save_account(session: Session, account: BonusAccount, now: datetime) -> None
 def snapshot(account: BonusAccount) -> dict[str, int | str]:
     return {"account_id": account.account_id, "total": account.total, "held": account.held,
             "available": account.available}
+
+
+def load_postings(session: Session, account_id: str) -> list[Posting]:
+    """The account's postings, oldest first, as domain objects (deltas from the balance chain)."""
+    rows = session.scalars(
+        select(PostingRow).where(PostingRow.account_id == account_id).order_by(PostingRow.id)
+    )
+    postings: list[Posting] = []
+    total_before = held_before = 0
+    for r in rows:
+        postings.append(Posting(
+            account_id=r.account_id, kind=PostingKind(r.kind), amount=r.amount,
+            total_after=r.total_after, held_after=r.held_after, at=r.at, actor=r.actor,
+            terminal_id=r.terminal_id, reason=r.reason, ref=r.ref,
+            total_delta=r.total_after - total_before, held_delta=r.held_after - held_before,
+            hold_id=r.hold_id,
+        ))  # fmt: skip
+        total_before, held_before = r.total_after, r.held_after
+    return postings
+
+
+def load_overdrafts(session: Session, account_id: str | None = None) -> list[Overdraft]:
+    """Recorded overdrafts (of one account, or all), oldest first, with the hold that made them."""
+    query = select(OverdraftRow).order_by(OverdraftRow.id)
+    if account_id is not None:
+        query = query.where(OverdraftRow.account_id == account_id)
+    return [Overdraft(o.account_id, o.amount, o.at, o.reason, o.ref, o.hold_id)
+            for o in session.scalars(query)]
 
 
 def hold_account_id(session: Session, hold_id: str) -> str | None:

@@ -200,6 +200,7 @@ class PostingRow(Base):
     terminal_id: Mapped[str | None] = mapped_column(String(36))
     reason: Mapped[str] = mapped_column(String(200))
     ref: Mapped[str | None] = mapped_column(String(64))
+    hold_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class OverdraftRow(Base):
@@ -213,3 +214,4 @@ class OverdraftRow(Base):
     at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(String(200))
     ref: Mapped[str | None] = mapped_column(String(64))
+    hold_id: Mapped[str | None] = mapped_column(String(64), index=True)

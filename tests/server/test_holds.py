@@ -17,7 +17,7 @@ from pos_server import terminals
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
-from pos_server.ledger import credit_points
+from pos_server.ledger import credit_points, load_postings
 from pos_server.ops.pipeline import apply_batch, check_batch
 from pos_server.schemas import Operation
 from pos_server.settings import ServerSettings
@@ -262,4 +262,25 @@ def test_overdrafts_are_listed_for_managers(
     capsys.readouterr()
     assert main(["overdrafts", "--db", db_url]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(r["account_id"], r["amount"], r["ref"]) for r in rows] == [("anna", 30_000, "order-7")]
+    assert [(r["account_id"], r["amount"], r["ref"], r["hold_id"]) for r in rows] == [
+        ("anna", 30_000, "order-7", "h1")]
+
+
+def test_postings_with_an_order_ref_name_their_hold(anna: Till, db_url: str) -> None:
+    anna.push_ok(hold(anna, "h1", 30_000, ref="order-9"),
+                 anna.op("hold.committed", {"hold_id": "h1", "amount": 10_000}))
+    engine = make_engine(db_url)
+    with make_sessions(engine)() as session:
+        postings = load_postings(session, "anna")
+        joined = session.execute(
+            select(PostingRow.kind, BonusHoldRow.status)
+            .join(BonusHoldRow, BonusHoldRow.id == PostingRow.hold_id)
+            .where(PostingRow.ref == "order-9").order_by(PostingRow.id)
+        ).all()
+    engine.dispose()
+    assert [(p.kind.value, p.ref, p.hold_id) for p in postings] == [
+        ("adjustment", None, None), ("hold", "order-9", "h1"), ("commit", "h1", "h1"),
+        ("release", "h1", "h1")]
+    assert [(p.total_delta, p.held_delta) for p in postings] == [
+        (100_000, 0), (0, 30_000), (-10_000, -10_000), (0, -20_000)]
+    assert [tuple(row) for row in joined] == [("hold", "committed")]
