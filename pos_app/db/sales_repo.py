@@ -54,7 +54,13 @@ def _update_sql(changed: tuple[int, ...]) -> str:
     return sql
 
 
-_UPSERT_LINE = _insert_sql(LINES, LINE_COLS, "INSERT OR REPLACE")
+# An upsert, not INSERT OR REPLACE: a changed line is updated in place, so SQLite leaves the
+# primary-key index alone (REPLACE deletes and re-inserts, rewriting its index page too).
+_UPSERT_LINE = (
+    _insert_sql(LINES, LINE_COLS)
+    + " ON CONFLICT (sale_id, line_no) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in LINE_COLS if c not in ("sale_id", "line_no"))
+)
 _DELETE_LINE = "DELETE FROM sale_lines WHERE sale_id = ? AND line_no = ?"
 _INSERT_PAYMENT = _insert_sql(PAYMENTS, PAY_COLS)
 _SELECT_SALE = f"SELECT {', '.join(SALE_COLS)} FROM sales WHERE id = ?"
@@ -154,22 +160,43 @@ def _written(sale: Sale, version: int) -> _Written:
 
 
 class SaleCache:
-    """Open sales by id, shared by the units of work of one store."""
+    """Open sales by id, shared by the units of work of one store.
+
+    Besides the written sales it keeps the *unwritten* ones: a sale just opened, still empty,
+    is not inserted until it first changes (one write and one commit fewer per sale at the
+    till). It is only its id, terminal and opening time, rebuilt on every read, so a refused
+    edit cannot leave it changed; a power cut loses nothing a cashier scanned.
+    """
+
+    MAX_UNWRITTEN = 256  # abandoned empty sales: forget the oldest
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[str, _Written] = {}
+        self._unwritten: dict[str, tuple[str, datetime]] = {}
 
     def get(self, sale_id: str) -> _Written | None:
         with self._lock:
             return self._entries.get(sale_id)
 
-    def put(self, entry: _Written) -> None:
+    def unwritten(self, sale_id: str) -> Sale | None:
         with self._lock:
-            if entry.sale.status is SaleStatus.OPEN:
-                self._entries[entry.sale.id] = entry
+            found = self._unwritten.get(sale_id)
+        return None if found is None else Sale.open(sale_id, *found)
+
+    def put(self, entry: _Written) -> None:
+        sale = entry.sale
+        with self._lock:
+            if entry.version == 0:
+                self._unwritten[sale.id] = (sale.terminal_id, sale.opened_at)
+                while len(self._unwritten) > self.MAX_UNWRITTEN:
+                    del self._unwritten[next(iter(self._unwritten))]
+                return
+            self._unwritten.pop(sale.id, None)
+            if sale.status is SaleStatus.OPEN:
+                self._entries[sale.id] = entry
             else:
-                self._entries.pop(entry.sale.id, None)
+                self._entries.pop(sale.id, None)
 
     def drop(self, sale_ids: set[str]) -> None:
         with self._lock:
@@ -220,6 +247,11 @@ def _restore(row: dict[str, Any], lines: list[Any], payments: list[Any]) -> Sale
     )
 
 
+def _is_empty(sale: Sale) -> bool:
+    return (sale.status is SaleStatus.OPEN and not sale.lines and not sale.payments
+            and sale.guest is None)  # fmt: skip
+
+
 class SqlSaleRepository:
     """Reads and writes whole Sale aggregates, writing only the difference on save."""
 
@@ -230,11 +262,11 @@ class SqlSaleRepository:
         self.touched: set[str] = set()
 
     def add(self, sale: Sale) -> None:
-        entry = _written(sale, 1)
-        self._run(_INSERT_SALE, entry.row)
-        self._write_lines(sale.id, {}, entry.lines)
-        self._write_payments(sale, 0)
-        self._remember(entry)
+        """A new sale; one still empty is written by its first ``save`` (see ``SaleCache``)."""
+        if _is_empty(sale):
+            self._remember(_Written(sale, 0, (), {}, 0))
+        else:
+            self._insert(sale)
 
     def get(self, sale_id: str) -> Sale | None:
         self.touched.add(sale_id)
@@ -246,7 +278,10 @@ class SqlSaleRepository:
                 return entry.sale
         found = self._run(_SELECT_SALE, (sale_id,)).fetchone()
         if found is None:
-            return None
+            sale = self._cache.unwritten(sale_id)
+            if sale is not None:
+                self._pending[sale_id] = _Written(sale, 0, (), {}, 0)
+            return sale
         row = dict(zip(SALE_COLS, found, strict=True))
         lines = list(self._run(_SELECT_LINES, (sale_id,)))
         payments = list(self._run(_SELECT_PAYMENTS, (sale_id,)))
@@ -260,6 +295,9 @@ class SqlSaleRepository:
         old = self._pending.get(sale.id)
         if old is None:
             raise RuntimeError("save() a sale that was got or added in this unit of work")
+        if old.version == 0:
+            self._insert(sale)
+            return
         new = _written(sale, old.version + 1)
         changed = tuple(i for i, (a, b) in enumerate(zip(old.row, new.row, strict=True)) if a != b)
         params = (*(new.row[i] for i in changed), sale.id, old.version)
@@ -280,6 +318,13 @@ class SqlSaleRepository:
         self._cache.drop(self.touched | set(self._pending))
         self._pending.clear()
         self.touched.clear()
+
+    def _insert(self, sale: Sale) -> None:
+        entry = _written(sale, 1)
+        self._run(_INSERT_SALE, entry.row)
+        self._write_lines(sale.id, {}, entry.lines)
+        self._write_payments(sale, 0)
+        self._remember(entry)
 
     def _remember(self, entry: _Written) -> None:
         self.touched.add(entry.sale.id)
