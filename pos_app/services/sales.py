@@ -115,13 +115,16 @@ class SaleService:
             if identifier is not None:
                 guest = uow.guests.by_identifier(normalise_identifier(method, identifier))
                 via = method.value
+                missing = "No guest has this card or code."
             elif phone is not None:
-                guest = _guest_by_phone(uow, phone)
+                number = normalise_phone(phone)
+                guest = _guest_by_phone(uow, number)
                 via = "phone"
+                missing = f"No guest has the phone number {number}."
             else:
                 raise ValueError("identify_guest needs an identifier or a phone")
             if guest is None:
-                raise GuestNotFound("No guest has this card or code.", method=method.value)
+                raise GuestNotFound(missing, method=via)
             group = uow.groups.get(guest.group_id) if guest.group_id else None
             snapshot = GroupSnapshot.of(group) if group else None
             sale.attach_guest(GuestSnapshot(guest.id, guest.name, snapshot, via))
@@ -180,8 +183,8 @@ def _load(uow: UnitOfWork, sale_id: str) -> Sale:
     return sale
 
 
-def _guest_by_phone(uow: UnitOfWork, phone: str) -> Guest | None:
-    guests = uow.guests.by_phone(normalise_phone(phone))
+def _guest_by_phone(uow: UnitOfWork, number: str) -> Guest | None:
+    guests = uow.guests.by_phone(number)
     if len(guests) > 1:
         raise AmbiguousPhone(
             "Several guests share this phone number; identify the guest by card instead.",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -64,17 +67,52 @@ def test_an_sqlite_file_of_another_program_is_refused(tmp_path: Path) -> None:
         open_store(path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_a_file_without_permission(tmp_path: Path) -> None:
-    path = tmp_path / "till.sqlite3"
-    real_store(path, products=1)
-    path.chmod(0)
+_OPEN = """
+import sys
+from pos_app.db import StoreError, open_store
+try:
+    open_store(sys.argv[1]).close()
+except StoreError as exc:
+    print(exc)
+    sys.exit(3)
+"""
+
+
+def _unprivileged() -> list[str]:
+    """The command prefix that runs Python without root's right to read any file."""
+    python = [sys.executable]
+    if os.geteuid() != 0:
+        return python
+    drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root and setpriv is not installed")
+    probe = subprocess.run([*drop, *python, "-c", "pass"], check=False, timeout=60)
+    if probe.returncode != 0:
+        pytest.skip("running as root and Python cannot be run as nobody here")
+    return [*drop, *python]
+
+
+def test_a_file_without_permission() -> None:
+    """As root the check runs as nobody (root reads any file whatever its permissions)."""
+    folder = Path(tempfile.mkdtemp(prefix="till-perm-"))  # in /tmp, which nobody may enter
     try:
-        with pytest.raises(StoreError) as err:
-            open_store(path)
-        assert str(path) in str(err.value)
+        folder.chmod(0o777)
+        path = folder / "till.sqlite3"
+        real_store(path, products=1)
+        path.chmod(0)
+        done = subprocess.run(
+            [*_unprivileged(), "-c", _OPEN, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 3, done.stderr
+        assert str(path) in done.stdout
+        assert "permission" in done.stdout
+        assert "Traceback" not in done.stdout + done.stderr
     finally:
-        path.chmod(0o600)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_read_only_directory(tmp_path: Path) -> None:

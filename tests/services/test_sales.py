@@ -49,10 +49,12 @@ def test_identify_by_phone_in_any_format_with_a_scoped_discount(shop: Shop) -> N
 
 def test_unknown_card_and_phone_are_clear_errors(shop: Shop) -> None:
     sale_id = shop.service.open_sale().sale_id
-    with pytest.raises(GuestNotFound):
+    with pytest.raises(GuestNotFound, match="card or code"):
         shop.service.identify_guest(sale_id, identifier="NOPE", method=InputMethod.MANUAL)
-    with pytest.raises(GuestNotFound):
-        shop.service.identify_guest(sale_id, phone="+7 900 000-00-00")
+    with pytest.raises(GuestNotFound, match=r"phone number \+79000000000") as err:
+        shop.service.identify_guest(sale_id, phone="8 (900) 000-00-00")
+    assert err.value.details["method"] == "phone"
+    assert shop.service.get_sale(sale_id).guest is None
 
 
 def test_a_phone_shared_by_two_guests_asks_for_the_card(shop: Shop) -> None:
