@@ -177,3 +177,22 @@ def test_a_sale_changed_elsewhere_is_read_again_not_served_from_the_cache(
         with store.unit_of_work() as uow:
             again = uow.sales.get("s1")
             assert again is not None and [line.product.id for line in again.lines] == ["latte"]
+
+
+def test_the_migrations_build_exactly_the_models(tmp_path: Path) -> None:
+    """A model changed without a migration (or the reverse) shows up here, not on a till."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from pos_app.db.models import Base
+
+    path = tmp_path / "t.sqlite3"
+    open_store(path).close()
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
