@@ -26,6 +26,10 @@ class UnknownGroup(DomainError):
     code = "unknown_group"
 
 
+class InvalidGroup(DomainError):
+    code = "invalid_group"
+
+
 @dataclass(frozen=True)
 class GuestGroup:
     """A tier: its discount, how guests get in, and its limits (amounts in kopecks)."""
@@ -50,7 +54,13 @@ class GuestGroup:
         if self.daily_points_spend_limit is not None:
             require_amount(self.daily_points_spend_limit, "daily points spend limit")
         if self.daily_identification_limit is not None and self.daily_identification_limit < 0:
-            raise DomainError("The daily identification limit cannot be negative.")
+            raise InvalidGroup(
+                "The daily identification limit cannot be negative.", group_id=self.id
+            )
+        if self.demote_to == self.id:
+            raise InvalidGroup(
+                f"Group {self.name!r} cannot demote guests to itself.", group_id=self.id
+            )
 
 
 def _rank(group: GuestGroup) -> tuple[int, int, str]:

@@ -12,6 +12,7 @@ import hmac
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import require_amount
@@ -22,7 +23,7 @@ PBKDF2_ITERATIONS = 200_000
 MIN_SALT_BYTES = 16
 MIN_PASSWORD_LENGTH = 6
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LOGIN_RE = re.compile(r"^[0-9A-Za-z._-]{3,64}$")
+_LOGIN_RE = re.compile(r"^[\w.-]{3,64}$")  # \w: letters of any script, digits, "_"
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -50,6 +51,26 @@ def normalise_email(text: str) -> str:
     return email
 
 
+class ContactKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One normalised contact of a guest, as stored and as searched for."""
+
+    kind: ContactKind
+    value: str
+
+
+def parse_contact(text: str) -> Contact:
+    """A typed contact: an e-mail if it has ``@``, else a phone (InvalidEmail/InvalidPhone)."""
+    if "@" in text:
+        return Contact(ContactKind.EMAIL, normalise_email(text))
+    return Contact(ContactKind.PHONE, normalise_phone(text))
+
+
 def name_search_key(name: str) -> str:
     """Key for name search: case-folded, ``ё`` as ``е``, whitespace collapsed."""
     folded = " ".join(name.split()).casefold()
@@ -57,7 +78,8 @@ def name_search_key(name: str) -> str:
 
 
 def normalise_login(text: str) -> str:
-    """A cabinet login: numeric or alphabetic (seed 000), 3–64 characters, case-insensitive."""
+    """A cabinet login: numeric or alphabetic, Cyrillic too (seed 000), 3–64 characters,
+    case-insensitive."""
     login = text.strip().lower()
     if not _LOGIN_RE.match(login):
         raise InvalidLogin(
@@ -131,12 +153,18 @@ class Guest:
         return name_search_key(self.name)
 
     @property
+    def contacts(self) -> tuple[Contact, ...]:
+        phones = tuple(Contact(ContactKind.PHONE, phone) for phone in self.phones)
+        return phones + tuple(Contact(ContactKind.EMAIL, email) for email in self.emails)
+
+    @property
     def sms_phone(self) -> str | None:
         """The first mobile number, where cabinet credentials can be sent by SMS."""
         return next((p for p in self.phones if is_mobile(p)), None)
 
     def matches(self, query: str) -> bool:
-        """Till search: a name fragment, a phone in any typed form, or an e-mail."""
+        """Till search: a name fragment, phone digits or a phone in any typed form, an e-mail
+        or a part of one (three characters at least)."""
         key = name_search_key(query)
         if key and key in self.search_key:
             return True
@@ -144,9 +172,10 @@ class Guest:
         if len(digits) >= 4 and any(digits in p for p in self.phones):
             return True
         try:
-            return normalise_phone(query) in self.phones
+            return parse_contact(query) in self.contacts
         except DomainError:
-            return query.strip().lower() in self.emails
+            fragment = query.strip().lower()
+            return len(fragment) >= 3 and any(fragment in email for email in self.emails)
 
     def with_spend(self, amount: int) -> Guest:
         """The guest after a paid order of ``amount`` kopecks."""

@@ -3,17 +3,22 @@
 The same rule runs before storing and before lookup, so a card swiped today and typed by hand
 tomorrow finds the same guest. Rules (defined only here):
 
-- every method: surrounding whitespace trimmed, result upper-cased, inner whitespace removed;
-  empty results and control characters are refused;
-- magnetic stripe (ISO 7813): start/end sentinels (``%``, ``;``, ``?``) and the LRC character
-  after the end sentinel are dropped; track 2 is preferred when present and its PAN (data
-  before ``=``) is the value; a track 1 of format ``B`` gives its PAN (before ``^``); other
-  stripe data gives the data between the sentinels, cut at a field separator ``=``.
+- every method: all whitespace removed (outer and inner), letters upper-cased (lookup is
+  case-insensitive); empty results and control or invisible (format) characters are refused;
+- magnetic stripe (ISO 7813): start/end sentinels (``%``, ``;``, ``?``) and whatever follows
+  the end sentinel (the LRC character) are dropped; track 2 is preferred when present, else
+  track 1, else the raw data (a reader configured to send no sentinels); of that track, a
+  format-code ``B`` (track 1) is dropped and the value is the data before the first field
+  separator (``=`` or ``^``), i.e. the card number / PAN.
+
+The result never contains whitespace, sentinels or field separators, so normalising a stored
+value again gives the same value (the same card typed by hand later still matches).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -41,33 +46,39 @@ class IdentifierTaken(DomainError):
 
 
 _WHITESPACE_RE = re.compile(r"\s+")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})  # control, format, surrogate, private
 _TRACK2_RE = re.compile(r";([^;?%]*)(?:\?|$)")
 _TRACK1_RE = re.compile(r"%([^;?%]*)(?:\?|$)")
+_FIELD_SEPARATOR_RE = re.compile(r"[=^]")
 _SENTINELS = "%;?"
+
+
+def _stripe_track(data: str) -> str:
+    """The data of the preferred track (2, then 1), without sentinels and LRC."""
+    for track_re in (_TRACK2_RE, _TRACK1_RE):
+        found = track_re.search(data)
+        if found and found.group(1):
+            return found.group(1)
+    bare = data.lstrip(_SENTINELS).split("?", 1)[0]
+    return "".join(ch for ch in bare if ch not in _SENTINELS)
 
 
 def _stripe_value(data: str) -> str:
     """The identifying part of stripe data (already upper-cased, whitespace-free)."""
-    track2 = _TRACK2_RE.search(data)
-    if track2 and track2.group(1):
-        return track2.group(1).split("=", 1)[0]
-    track1 = _TRACK1_RE.search(data)
-    content = track1.group(1) if track1 and track1.group(1) else data.strip(_SENTINELS)
-    content = "".join(ch for ch in content if ch not in _SENTINELS)
-    if content.startswith("B") and "^" in content:
-        return content[1:].split("^", 1)[0]
-    return content.split("=", 1)[0]
+    track = _stripe_track(data)
+    if track.startswith("B") and "^" in track:
+        track = track[1:]  # ISO 7813 track 1 format code
+    return _FIELD_SEPARATOR_RE.split(track, maxsplit=1)[0]
 
 
 def normalise_identifier(method: InputMethod, raw: str) -> str:
     """The stored/looked-up form of ``raw`` read by ``method``; raises InvalidIdentifier."""
-    text = raw.strip()
-    if _CONTROL_RE.search(text):
+    compact = _WHITESPACE_RE.sub("", raw)
+    if any(unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in compact):
         raise InvalidIdentifier(
             "The identifier contains control characters; scan or type it again.", method=method
         )
-    value = _WHITESPACE_RE.sub("", text).upper()
+    value = compact.upper()
     if method is InputMethod.MSR:
         value = _stripe_value(value)
     if not value:
@@ -99,9 +110,7 @@ class IdentifierIndex:
         owner = self._owner.get(identifier.value)
         if owner is not None and owner != guest_id:
             raise IdentifierTaken(
-                "This card or code already belongs to another guest.",
-                value=identifier.value,
-                guest_id=owner,
+                "This card or code already belongs to another guest.", value=identifier.value
             )
         self._owner[identifier.value] = guest_id
 

@@ -3,17 +3,27 @@
 ``new -> accepted -> paid -> completed``, plus ``cancelled`` (only before accept) and
 ``voided`` (only after accept). Items are delivered one by one after accept; *complete* may be
 pressed at any time (seed 001): on a new order it accepts it first (the invoice is created), and
-it marks everything delivered; an unpaid completed order leaves
-a debt. Every transition returns the new order and the effects the services must apply
-(invoice, payment, debt, points hold), so nothing is applied twice: a second console acting on
-a stale order gets :class:`IllegalOrderAction` naming the state the order is really in.
+it marks everything delivered; an unpaid completed order leaves its whole total as a debt on
+the guest's balance account (1 point = 1 rouble, so lines chosen "in points" are owed in money
+and their hold is released).
+
+Every transition returns the new order and the effects the services must apply (invoice,
+payment, points, debt), so nothing is applied twice: a second console acting on a reloaded
+order gets :class:`IllegalOrderAction` naming the state the order is really in.
+
+Payment: lines the guest chose to pay in points (only where the product allows it) are paid in
+points; the rest is paid by the method chosen at payment time (the guest's choice by default).
+Choosing ``points`` as the method pays the whole order in points. Points come first from the
+hold placed when the order was submitted, any remainder by a direct debit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 
+from pos_app.domain.catalog import Product
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import require_amount
 
@@ -73,6 +83,18 @@ class EmptyOrder(DomainError):
     code = "empty_order"
 
 
+class InvalidOrder(DomainError):
+    code = "invalid_order"
+
+
+class ProductNotOrderable(DomainError):
+    code = "product_not_orderable"
+
+
+class PointsNotAllowed(DomainError):
+    code = "points_not_allowed"
+
+
 @dataclass(frozen=True, slots=True)
 class OrderLine:
     """One product line; ``in_points`` when the guest chose to pay it with points."""
@@ -89,14 +111,40 @@ class OrderLine:
         require_amount(self.unit_price, "unit price")
         require_amount(self.quantity, "quantity", allow_zero=False)
 
+    @classmethod
+    def for_product(
+        cls, line_id: str, product: Product, quantity: int, *, in_points: bool = False
+    ) -> OrderLine:
+        """A guest's line: the product must be enabled for guest ordering (and for points)."""
+        if not product.guest_orderable:
+            raise ProductNotOrderable(
+                f"{product.name} cannot be ordered by guests.", product_id=product.id
+            )
+        if in_points and not product.payable_with_points:
+            raise PointsNotAllowed(
+                f"{product.name} cannot be paid with points.", product_id=product.id
+            )
+        return cls(line_id, product.id, product.name, quantity, product.price, in_points)
+
     @property
     def amount(self) -> int:
         return self.quantity * self.unit_price
 
 
 @dataclass(frozen=True, slots=True)
+class HoldRef:
+    """The points hold placed when the order was submitted (ledger hold id and amount)."""
+
+    id: str
+    amount: int
+
+    def __post_init__(self) -> None:
+        require_amount(self.amount, "hold amount", allow_zero=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
-    """A guest order; ``method`` is the payment method the guest (or operator) chose."""
+    """A guest order; ``method`` is how the guest (or, at payment, the operator) means to pay."""
 
     id: str
     guest_id: str
@@ -104,16 +152,29 @@ class Order:
     method: PaymentMethod
     state: OrderState = OrderState.NEW
     note: str = ""
-    points_hold_id: str | None = None
-    paid_amount: int = 0
+    ready_by: datetime | None = None
+    points_hold: HoldRef | None = None
+    paid_money: int = 0
+    paid_points: int = 0
 
     def __post_init__(self) -> None:
         if not self.lines:
             raise EmptyOrder("An order needs at least one item.", order_id=self.id)
+        if self.ready_by is not None and self.ready_by.utcoffset() is None:
+            raise InvalidOrder("The ready-by time needs a time zone.", order_id=self.id)
 
     @property
     def total(self) -> int:
         return sum(line.amount for line in self.lines)
+
+    @property
+    def points_total(self) -> int:
+        """The part of the total the guest chose to pay with points."""
+        return sum(line.amount for line in self.lines if line.in_points)
+
+    @property
+    def money_total(self) -> int:
+        return self.total - self.points_total
 
     @property
     def all_delivered(self) -> bool:
@@ -139,6 +200,8 @@ class InvoiceAnnulled:
 
 @dataclass(frozen=True, slots=True)
 class PaymentRecorded:
+    """Money received for the order: cash, card, or a debit of the balance account."""
+
     order_id: str
     guest_id: str
     amount: int
@@ -147,6 +210,8 @@ class PaymentRecorded:
 
 @dataclass(frozen=True, slots=True)
 class PaymentReversed:
+    """A voided paid order: the money payment is given back by the same method."""
+
     order_id: str
     guest_id: str
     amount: int
@@ -155,6 +220,8 @@ class PaymentReversed:
 
 @dataclass(frozen=True, slots=True)
 class PointsHoldCommitted:
+    """Commit ``amount`` of the hold; the ledger releases the rest of it."""
+
     order_id: str
     hold_id: str
     amount: int
@@ -167,6 +234,24 @@ class PointsHoldReleased:
 
 
 @dataclass(frozen=True, slots=True)
+class PointsDebited:
+    """Points paid beyond the hold (or without one): a direct debit of the bonus account."""
+
+    order_id: str
+    guest_id: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class PointsRefunded:
+    """A voided paid order: the points it took are credited back."""
+
+    order_id: str
+    guest_id: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
 class ItemDelivered:
     order_id: str
     line_id: str
@@ -174,6 +259,8 @@ class ItemDelivered:
 
 @dataclass(frozen=True, slots=True)
 class DebtRecorded:
+    """Completed unpaid: the guest owes ``amount`` on their balance account."""
+
     order_id: str
     guest_id: str
     amount: int
@@ -186,6 +273,8 @@ Effect = (
     | PaymentReversed
     | PointsHoldCommitted
     | PointsHoldReleased
+    | PointsDebited
+    | PointsRefunded
     | ItemDelivered
     | DebtRecorded
 )
@@ -201,19 +290,21 @@ def allowed_actions(order: Order) -> frozenset[OrderAction]:
 
 
 def _require(order: Order, action: OrderAction) -> None:
-    if order.state not in _ALLOWED_FROM[action]:
-        raise IllegalOrderAction(
-            f"Cannot {action.value} order {order.id}: it is already {order.state.value}.",
-            order_id=order.id,
-            action=action.value,
-            state=order.state.value,
-        )
+    if order.state in _ALLOWED_FROM[action]:
+        return
+    where = "not accepted yet" if order.state is OrderState.NEW else f"already {order.state}"
+    raise IllegalOrderAction(
+        f"Cannot {action.value} order {order.id}: it is {where}.",
+        order_id=order.id,
+        action=action.value,
+        state=order.state.value,
+    )
 
 
 def _release_hold(order: Order) -> tuple[Effect, ...]:
-    if order.points_hold_id is None:
+    if order.points_hold is None:
         return ()
-    return (PointsHoldReleased(order.id, order.points_hold_id),)
+    return (PointsHoldReleased(order.id, order.points_hold.id),)
 
 
 def accept(order: Order) -> Transition:
@@ -226,7 +317,7 @@ def accept(order: Order) -> Transition:
 def cancel(order: Order) -> Transition:
     """Reject a new order; a points hold placed with it is released."""
     _require(order, OrderAction.CANCEL)
-    return replace(order, state=OrderState.CANCELLED, points_hold_id=None), _release_hold(order)
+    return replace(order, state=OrderState.CANCELLED, points_hold=None), _release_hold(order)
 
 
 def deliver(order: Order, line_id: str) -> Transition:
@@ -245,21 +336,38 @@ def deliver(order: Order, line_id: str) -> Transition:
     raise LineNotFound(f"Order {order.id} has no item {line_id}.", order_id=order.id)
 
 
-def pay(order: Order, method: PaymentMethod | None = None) -> Transition:
-    """Record payment of the invoice; the operator may change the method now.
+def _points_effects(order: Order, points_due: int) -> list[Effect]:
+    """Take ``points_due`` from the hold first, the rest by a direct debit."""
+    hold = order.points_hold
+    from_hold = min(points_due, hold.amount) if hold else 0
+    effects: list[Effect] = []
+    if hold is not None:
+        if from_hold:
+            effects.append(PointsHoldCommitted(order.id, hold.id, from_hold))
+        else:
+            effects.append(PointsHoldReleased(order.id, hold.id))
+    if points_due > from_hold:
+        effects.append(PointsDebited(order.id, order.guest_id, points_due - from_hold))
+    return effects
 
-    Paying by points commits the order's hold; switching away from points releases it.
-    """
+
+def pay(order: Order, method: PaymentMethod | None = None) -> Transition:
+    """Record payment of the invoice; the operator may change the method now."""
     _require(order, OrderAction.PAY)
     chosen = method or order.method
-    effects: list[Effect] = [PaymentRecorded(order.id, order.guest_id, order.total, chosen)]
-    if order.points_hold_id is not None:
-        if chosen is PaymentMethod.POINTS:
-            effects.append(PointsHoldCommitted(order.id, order.points_hold_id, order.total))
-        else:
-            effects.append(PointsHoldReleased(order.id, order.points_hold_id))
+    points_due = order.total if chosen is PaymentMethod.POINTS else order.points_total
+    money_due = order.total - points_due
+    effects: list[Effect] = []
+    if money_due:
+        effects.append(PaymentRecorded(order.id, order.guest_id, money_due, chosen))
+    effects.extend(_points_effects(order, points_due))
     paid = replace(
-        order, state=OrderState.PAID, method=chosen, paid_amount=order.total, points_hold_id=None
+        order,
+        state=OrderState.PAID,
+        method=chosen,
+        paid_money=money_due,
+        paid_points=points_due,
+        points_hold=None,
     )
     return paid, tuple(effects)
 
@@ -281,16 +389,18 @@ def complete(order: Order) -> Transition:
     if order.state is OrderState.ACCEPTED:
         effects.extend(_release_hold(order))
         effects.append(DebtRecorded(order.id, order.guest_id, order.total))
-    done = replace(order, state=OrderState.COMPLETED, lines=lines, points_hold_id=None)
+    done = replace(order, state=OrderState.COMPLETED, lines=lines, points_hold=None)
     return done, tuple(effects)
 
 
 def void(order: Order) -> Transition:
-    """Annul the invoice and cancel the order; a payment is reversed, a hold released."""
+    """Annul the invoice and cancel the order; a payment is given back, a hold released."""
     _require(order, OrderAction.VOID)
     effects: list[Effect] = [InvoiceAnnulled(order.id, order.guest_id, order.total)]
-    if order.state is OrderState.PAID:
-        effects.append(PaymentReversed(order.id, order.guest_id, order.paid_amount, order.method))
+    if order.paid_money:
+        effects.append(PaymentReversed(order.id, order.guest_id, order.paid_money, order.method))
+    if order.paid_points:
+        effects.append(PointsRefunded(order.id, order.guest_id, order.paid_points))
     effects.extend(_release_hold(order))
-    voided = replace(order, state=OrderState.VOIDED, points_hold_id=None)
+    voided = replace(order, state=OrderState.VOIDED, points_hold=None)
     return voided, tuple(effects)

@@ -34,18 +34,33 @@ def normalise_phone(text: str) -> str:
     if not body.isascii() or not body.isdigit():
         raise _fail(text, "only digits, spaces, brackets and dashes are allowed")
     if has_plus:
-        if body.startswith("0"):
-            raise _fail(text, "a country code cannot start with 0")
-        if body.startswith("7") and len(body) != _RU_NATIONAL + 1:
-            raise _fail(text, "a Russian number has 10 digits after +7")
-        if not _MIN_DIGITS <= len(body) <= _MAX_DIGITS:
-            raise _fail(text, f"it needs {_MIN_DIGITS} to {_MAX_DIGITS} digits after +")
-        return "+" + body
+        return _international(text, body)
     if len(body) == _RU_NATIONAL + 1 and body[0] in "78":
-        return "+7" + body[1:]
-    if len(body) == _RU_NATIONAL and body[0] != "0":
-        return "+7" + body
+        return _russian(text, body[1:])
+    if len(body) == _RU_NATIONAL:
+        return _russian(text, body)
     raise _fail(text, "type a Russian number with 8 or +7, or a foreign one with + and its code")
+
+
+def _international(text: str, body: str) -> str:
+    if body.startswith("0"):
+        raise _fail(text, "a country code cannot start with 0")
+    if body.startswith("7"):
+        if len(body) != _RU_NATIONAL + 1:
+            raise _fail(text, "a Russian number has 10 digits after +7")
+        return _russian(text, body[1:])
+    if body.startswith("89"):  # "+8 912 ..." is a Russian number typed with a stray "+"
+        raise _fail(text, "there is no country code +89; type a Russian number as +7 or 8")
+    if not _MIN_DIGITS <= len(body) <= _MAX_DIGITS:
+        raise _fail(text, f"it needs {_MIN_DIGITS} to {_MAX_DIGITS} digits after +")
+    return "+" + body
+
+
+def _russian(text: str, national: str) -> str:
+    """``+7`` and the ten national digits; area and mobile codes never start with 0, 1 or 2."""
+    if national[0] in "012":
+        raise _fail(text, "a number after +7 or 8 cannot start with 0, 1 or 2")
+    return "+7" + national
 
 
 def is_mobile(e164: str) -> bool:

@@ -5,8 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pos_app.domain.groups import GuestGroup, UnknownGroup, group_after_period, group_after_spend
+from pos_app.domain.groups import (
+    GuestGroup,
+    InvalidGroup,
+    UnknownGroup,
+    group_after_period,
+    group_after_spend,
+)
 from pos_app.domain.money import Percent, rub
 
 FIVE = GuestGroup("g5", "Guests with 5%", Percent.of(5), rub(500), auto_move=True)
@@ -80,3 +88,50 @@ def test_demotion_to_a_deleted_group_is_a_typed_error() -> None:
     orphan = replace(TEN, demote_to="gone")
     with pytest.raises(UnknownGroup):
         group_after_period(orphan, 0, [orphan])
+
+
+def test_a_group_that_demotes_to_itself_or_has_a_negative_limit_is_refused() -> None:
+    with pytest.raises(InvalidGroup):
+        replace(TEN, demote_to="g10")
+    with pytest.raises(InvalidGroup):
+        replace(TEN, daily_identification_limit=-1)
+
+
+_GROUPS = st.lists(
+    st.builds(
+        GuestGroup,
+        id=st.sampled_from(["a", "b", "c", "d"]),
+        name=st.just("group"),
+        discount=st.integers(0, 30).map(Percent.of),
+        spend_threshold=st.integers(0, 20).map(lambda r: rub(100 * r)),
+        auto_move=st.booleans(),
+        no_demotion=st.booleans(),
+    ),
+    min_size=1,
+    max_size=4,
+    unique_by=lambda g: g.id,
+)
+
+
+@settings(max_examples=200)
+@given(
+    groups=_GROUPS,
+    pick=st.integers(-1, 3),
+    spend=st.integers(0, rub(2_500)),
+    extra=st.integers(0, rub(2_500)),
+)
+def test_the_outcome_is_stable_and_more_spend_never_moves_a_guest_down(
+    groups: list[GuestGroup], pick: int, spend: int, extra: int
+) -> None:
+    current = groups[pick] if 0 <= pick < len(groups) else None
+    placed = group_after_spend(current, spend, groups)
+    assert placed is None or placed in groups
+    assert group_after_spend(placed, spend, groups) == placed  # re-evaluating changes nothing
+    later = group_after_spend(placed, spend + extra, groups)
+    if placed is not None:
+        assert later is not None
+        assert (later.spend_threshold, later.discount.bp, later.id) >= (
+            placed.spend_threshold,
+            placed.discount.bp,
+            placed.id,
+        )

@@ -7,6 +7,8 @@ import pytest
 from pos_app.domain.errors import InvalidAmount
 from pos_app.domain.guests import (
     MIN_PASSWORD_LENGTH,
+    Contact,
+    ContactKind,
     Guest,
     InvalidEmail,
     InvalidGuest,
@@ -15,6 +17,7 @@ from pos_app.domain.guests import (
     WeakPassword,
     generate_password,
     name_search_key,
+    parse_contact,
 )
 from pos_app.domain.money import rub
 from pos_app.domain.phones import InvalidPhone
@@ -60,8 +63,24 @@ def test_till_search_by_name_phone_or_email() -> None:
     assert guest.matches("8 912 123 45 67")
     assert guest.matches("4567")
     assert guest.matches("P@Example.com")
+    assert guest.matches("example.COM")  # part of an e-mail
+    assert not guest.matches("ex")  # too short to search e-mails by
     assert not guest.matches("Иванов")
     assert not guest.matches("8 999 000 00 00")
+
+
+def test_a_typed_contact_is_an_email_or_a_phone() -> None:
+    assert parse_contact(" Anna@Mail.RU ") == Contact(ContactKind.EMAIL, "anna@mail.ru")
+    assert parse_contact("8 912 123-45-67") == Contact(ContactKind.PHONE, "+79121234567")
+    with pytest.raises(InvalidEmail):
+        parse_contact("anna@")
+    with pytest.raises(InvalidPhone):
+        parse_contact("anna")
+    guest = _guest(phones=("+79121234567",), emails=("a@b.ru",))
+    assert guest.contacts == (
+        Contact(ContactKind.PHONE, "+79121234567"),
+        Contact(ContactKind.EMAIL, "a@b.ru"),
+    )
 
 
 def test_sms_phone_is_the_first_mobile() -> None:
@@ -72,8 +91,10 @@ def test_sms_phone_is_the_first_mobile() -> None:
 def test_login_numeric_or_alphabetic_and_validated() -> None:
     assert _guest(login="100234").login == "100234"
     assert _guest(login=" Petr.Elkin ").login == "petr.elkin"
-    with pytest.raises(InvalidLogin):
-        _guest(login="a b")
+    assert _guest(login="Пётр_Ёлкин").login == "пётр_ёлкин"  # alphabetic includes Cyrillic
+    for bad in ("a b", "ab", "x" * 65, "petr@home"):
+        with pytest.raises(InvalidLogin):
+            _guest(login=bad)
 
 
 def test_password_hash_verifies_only_the_right_password() -> None:
