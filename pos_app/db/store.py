@@ -141,11 +141,24 @@ def _as_store_error(path: Path) -> Iterator[None]:
         raise store_error(path, str(exc)) from exc
 
 
+def _make_folder(path: Path) -> None:
+    """Create the database's folder, saying plainly when a file stands where a folder must."""
+    for folder in (path.parent, *path.parent.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise store_error(path, f"{folder} is a file, but it must be a folder")
+            break
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise store_error(path, f"its folder cannot be created ({exc.strerror})") from exc
+
+
 def prepare_file(path: Path) -> Path | None:
     """Check, back up when a migration is due, migrate. Returns the backup made, if any."""
     path = Path(path)
     with _as_store_error(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(path)
         current = _check_file(path)
         backup = None
         if current is not None and current != head_revision():

@@ -122,3 +122,6 @@ def test_a_read_only_directory(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as err:
         open_store(blocker / "till.sqlite3")
     assert "till.sqlite3" in str(err.value)
+    assert f"{blocker} is a file, but it must be a folder" in str(err.value)
+    with pytest.raises(StoreError, match="is a file, but it must be a folder"):
+        open_store(blocker / "deeper" / "till.sqlite3")
