@@ -16,8 +16,10 @@ Every hold ends exactly once: a second commit, release or expiry raises HoldAlre
 does a second late commit, and a late "commit" of 0, which has nothing left to do). For each
 ended hold, its COMMIT + RELEASE + EXPIRE postings add up to the hold's amount. Expiry goes by
 the ``now`` passed in: a commit or release of a hold whose time is up first posts its EXPIRE,
-as the sweeper would have. An account rebuilt from stored holds refuses naive times, duplicate
-ids and holds of another account.
+as the sweeper would have. Hold ids are the till's UUIDs: a second hold with a known id raises
+DuplicateHold (the server answers a replay from its own records), an empty one InvalidHoldId.
+An account rebuilt from stored holds refuses naive times, duplicate ids and holds of another
+account.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ class DuplicateHold(DomainError):
     code = "duplicate_hold"
 
 
+class InvalidHoldId(DomainError):
+    code = "invalid_hold_id"
+
+
 class HoldStatus(StrEnum):
     OPEN = "open"
     COMMITTED = "committed"
@@ -87,6 +93,13 @@ class Overdraft:
 
 def _points(kopecks: int) -> str:
     return format_money(kopecks, currency="points")
+
+
+def _require_hold_id(hold_id: str) -> str:
+    """Hold ids come from the till (UUIDs); an empty or padded one could never be found again."""
+    if not isinstance(hold_id, str) or not hold_id or hold_id != hold_id.strip():
+        raise InvalidHoldId(f"Hold id {hold_id!r} is not valid.", hold_id=str(hold_id))
+    return hold_id
 
 
 class BonusAccount(Ledger):
@@ -142,6 +155,7 @@ class BonusAccount(Ledger):
     ) -> Posting:
         """Take points now; beyond ``available`` only as a recorded overdraft."""
         require_amount(amount, "points amount", allow_zero=False)
+        require_aware(now)  # checked before an overdraft can be recorded for a refused debit
         self._cover(amount, now=now, reason=reason, ref=ref, allow_overdraft=allow_overdraft)
         return self._post(
             PostingKind.DEBIT, amount, total_delta=-amount, held_delta=0, now=now, actor=actor,
@@ -163,8 +177,7 @@ class BonusAccount(Ledger):
             return
         if not allow_overdraft:
             raise InsufficientPoints(
-                f"Only {_points(max(self.available, 0))} available; "
-                f"{_points(amount)} requested.",
+                f"Only {_points(max(self.available, 0))} available; {_points(amount)} requested.",
                 available=self.available,
                 requested=amount,
             )
@@ -187,8 +200,11 @@ class BonusAccount(Ledger):
         allow_overdraft: bool = False,
     ) -> Posting:
         """Reserve points for an order being paid; the hold id is made by the till."""
+        _require_hold_id(hold_id)
         require_amount(amount, "hold amount", allow_zero=False)
         require_aware(now)
+        if ttl <= timedelta(0):
+            raise ValueError(f"a hold's time to live must be positive, got {ttl}")
         if hold_id in self.holds:
             raise DuplicateHold(f"Hold {hold_id} already exists.", hold_id=hold_id)
         ref = ref or hold_id

@@ -41,13 +41,17 @@ def _require_count(count: int, what: str) -> int:
     return count
 
 
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
 def check_identification(limits: DailyLimits, identified_today: int) -> None:
     """Refuse one more identification when the day's count is used up."""
     _require_count(identified_today, "identified_today")
     limit = limits.identifications
     if limit is not None and identified_today >= limit:
         raise DailyIdentificationLimitReached(
-            f"The guest has already been identified {identified_today} times today; "
+            f"The guest has already been identified {_times(identified_today)} today; "
             f"the limit is {limit}.",
             identified_today=identified_today,
             limit=limit,

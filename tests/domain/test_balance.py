@@ -4,10 +4,12 @@ from datetime import UTC, datetime
 from typing import TypedDict
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pos_app.domain.balance import BalanceAccount, InsufficientBalance
 from pos_app.domain.errors import InvalidAmount
-from pos_app.domain.ledger import NaiveTimestamp, PostingKind
+from pos_app.domain.ledger import NaiveTimestamp, Posting, PostingKind
 from pos_app.domain.money import rub
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -77,3 +79,40 @@ def test_amounts_and_times_are_validated() -> None:
     with pytest.raises(NaiveTimestamp):
         acc.pay(rub(1), now=datetime(2026, 1, 1), reason="", **WHO)  # noqa: DTZ001
     assert acc.postings == [] and acc.total == rub(100)
+
+
+OPS = st.lists(
+    st.tuples(st.sampled_from(["top_up", "pay", "charge_debt"]), st.integers(1, rub(500))),
+    max_size=30,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(opening=st.integers(0, rub(300)), ops=OPS)
+def test_balance_is_the_sum_of_postings_and_goes_negative_only_by_debt(
+    opening: int, ops: list[tuple[str, int]]
+) -> None:
+    acc = BalanceAccount("bal-1", total=opening)
+    total = opening
+    for op, amount in ops:
+        before = acc.total
+        if op == "pay" and amount > before:
+            with pytest.raises(InsufficientBalance):
+                acc.pay(amount, now=T0, reason="", **WHO)
+            continue
+        getattr(acc, op)(amount, now=T0, reason="", **WHO)
+        total += amount if op == "top_up" else -amount
+        assert acc.total == total
+        if acc.total < 0:  # only a debt posting can leave the account below zero
+            assert acc.postings[-1].kind is PostingKind.DEBT or before < 0
+    assert acc.total == opening + sum(p.total_delta for p in acc.postings)
+    assert [p.total_after for p in acc.postings] == _running(opening, acc.postings)
+    assert acc.debt == max(-acc.total, 0) and all(p.held_after == 0 for p in acc.postings)
+
+
+def _running(opening: int, postings: list[Posting]) -> list[int]:
+    totals, total = [], opening
+    for posting in postings:
+        total += posting.total_delta
+        totals.append(total)
+    return totals

@@ -1,5 +1,6 @@
 """Points accounts: holds, partial commits, release, expiry, overdrafts."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict
 
@@ -15,6 +16,7 @@ from pos_app.domain.bonus import (
     HoldNotFound,
     HoldStatus,
     InsufficientPoints,
+    InvalidHoldId,
 )
 from pos_app.domain.errors import InvalidAmount
 from pos_app.domain.ledger import NaiveTimestamp, PostingKind
@@ -340,3 +342,35 @@ def test_every_posting_a_hold_makes_names_the_hold_even_with_an_order_ref() -> N
         (PostingKind.DEBIT, "h2", "h2"),
     ]
     assert [(o.ref, o.hold_id) for o in acc.overdrafts] == [("order-7", "h1"), ("order-8", "h2")]
+
+
+def test_a_refused_naive_overdraft_debit_records_no_overdraft() -> None:
+    acc = account(rub(100))
+    naive = datetime(2026, 11, 23, 12, 0)  # noqa: DTZ001
+    with pytest.raises(NaiveTimestamp):
+        acc.debit(rub(150), now=naive, reason="offline", allow_overdraft=True, **WHO)
+    assert acc.overdrafts == [] and acc.postings == [] and acc.total == rub(100)
+
+
+@pytest.mark.parametrize("bad_id", ["", " h1", "h1\n"])
+def test_empty_or_padded_hold_ids_are_refused(bad_id: str) -> None:
+    acc = account()
+    with pytest.raises(InvalidHoldId) as err:
+        acc.place_hold(bad_id, rub(1), now=T0, reason="", **WHO)
+    assert err.value.details == {"hold_id": bad_id}
+    assert acc.holds == {} and acc.postings == []
+
+
+def test_uuid_hold_ids_made_by_the_till_are_accepted() -> None:
+    hold_id = str(uuid.uuid4())
+    acc = account()
+    acc.place_hold(hold_id, rub(1), now=T0, reason="", **WHO)
+    assert acc.holds[hold_id].status is HoldStatus.OPEN
+
+
+@pytest.mark.parametrize("ttl", [timedelta(0), timedelta(seconds=-1)])
+def test_a_hold_must_live_for_some_time(ttl: timedelta) -> None:
+    acc = account()
+    with pytest.raises(ValueError, match="time to live"):
+        acc.place_hold("h1", rub(1), now=T0, reason="", ttl=ttl, **WHO)
+    assert acc.holds == {} and acc.postings == []

@@ -81,8 +81,12 @@ class AccountMachine(RuleBasedStateMachine):
         made_here = [o.amount for o in self.acc.overdrafts]
         self.overdraft_log = self.overdraft_log[: self.overdraft_base] + made_here
 
-    def _hold_ids(self) -> list[str]:
-        return sorted(self.holds)
+    def _pick_hold(self, data: st.DataObject) -> str:
+        """Mostly an open hold (to reach commits and releases), else any one (to hit ended ones)."""
+        open_ids = sorted(i for i, h in self.holds.items() if h.status is HoldStatus.OPEN)
+        prefer_open: bool = data.draw(st.booleans(), "open one")
+        pool = open_ids if open_ids and prefer_open else sorted(self.holds)
+        return data.draw(st.sampled_from(pool), "hold id")
 
     # -- rules -------------------------------------------------------------------------------
 
@@ -104,15 +108,18 @@ class AccountMachine(RuleBasedStateMachine):
             self.total -= amount
         self._collect()
 
-    @rule(amount=AMOUNTS, overdraft=st.booleans(), ttl_h=st.integers(1, 48))
-    def hold(self, amount: int, overdraft: bool, ttl_h: int) -> None:
+    @rule(
+        amount=AMOUNTS, overdraft=st.booleans(), ttl_h=st.integers(1, 48),
+        order_ref=st.sampled_from([None, "order-1", "order-2"]),
+    )  # fmt: skip
+    def hold(self, amount: int, overdraft: bool, ttl_h: int, order_ref: str | None) -> None:
         self.next_id += 1
         hold_id, ttl = f"h{self.next_id}", timedelta(hours=ttl_h)
         allowed = self._take(amount, overdraft)
         try:
             self.acc.place_hold(
                 hold_id, amount, now=self.now, reason="", allow_overdraft=overdraft, ttl=ttl,
-                **WHO,
+                ref=order_ref, **WHO,
             )  # fmt: skip
         except InsufficientPoints:
             assert not allowed
@@ -124,7 +131,7 @@ class AccountMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.holds)
     @rule(data=st.data(), fraction=st.integers(0, 100))
     def commit(self, data: st.DataObject, fraction: int) -> None:
-        hold_id = data.draw(st.sampled_from(self._hold_ids()))
+        hold_id = self._pick_hold(data)
         model = self.holds[hold_id]
         amount = model.amount * fraction // 100
         self._expire_due(model)  # a due hold expires lazily, the others wait for the sweeper
@@ -147,7 +154,7 @@ class AccountMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.holds)
     @rule(data=st.data())
     def release(self, data: st.DataObject) -> None:
-        hold_id = data.draw(st.sampled_from(self._hold_ids()))
+        hold_id = self._pick_hold(data)
         model = self.holds[hold_id]
         self._expire_due(model)
         ok = model.status is HoldStatus.OPEN
@@ -219,8 +226,13 @@ class AccountMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_hold_ends_exactly_once(self) -> None:
+        by_hold: dict[str, list[Posting]] = {}
+        for posting in self.log:
+            if posting.hold_id is not None:
+                by_hold.setdefault(posting.hold_id, []).append(posting)
+        assert set(by_hold) <= set(self.acc.holds)
         for hold in self.acc.holds.values():
-            mine = [p for p in self.log if p.ref == hold.id]
+            mine = by_hold.get(hold.id, [])
             assert [p.kind for p in mine].count(PostingKind.HOLD) == 1
             endings = [(p.kind, p.amount) for p in mine if p.kind in ENDINGS]
             late = [p.amount for p in mine if p.kind is PostingKind.DEBIT]

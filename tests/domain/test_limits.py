@@ -19,7 +19,9 @@ def test_identification_limit_allows_up_to_the_limit() -> None:
     check_identification(limits, identified_today=2)
     with pytest.raises(DailyIdentificationLimitReached) as err:
         check_identification(limits, identified_today=3)
-    assert "identified 3 times today; the limit is 3" in err.value.message
+    assert err.value.message == (
+        "The guest has already been identified 3 times today; the limit is 3."
+    )
 
 
 def test_spend_limit_counts_what_was_spent_today() -> None:
@@ -67,3 +69,12 @@ def test_bad_counts_and_limits_are_programming_slips() -> None:
         DailyLimits(points_spend=-rub(1))
     with pytest.raises(InvalidAmount):
         check_spend(DailyLimits(points_spend=1), spent_today=0, amount=-1)
+
+
+def test_a_limit_of_one_says_once() -> None:
+    with pytest.raises(DailyIdentificationLimitReached) as err:
+        check_identification(DailyLimits(identifications=1), identified_today=1)
+    assert err.value.message == (
+        "The guest has already been identified once today; the limit is 1."
+    )
+    assert err.value.details == {"identified_today": 1, "limit": 1}
