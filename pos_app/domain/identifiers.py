@@ -94,6 +94,13 @@ class Identifier:
     method: InputMethod
     value: str
 
+    def __post_init__(self) -> None:
+        if normalise_identifier(self.method, self.value) != self.value:
+            raise InvalidIdentifier(
+                "The identifier is not in its normal form; read it with Identifier.read.",
+                method=self.method,
+            )
+
     @classmethod
     def read(cls, medium: Medium, method: InputMethod, raw: str) -> Identifier:
         return cls(medium, method, normalise_identifier(method, raw))

@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pos_app.domain.money import Percent, rub
 from pos_app.domain.phones import InvalidPhone
@@ -91,3 +93,34 @@ def test_unknown_code_is_a_typed_error() -> None:
 def test_cashback_is_a_percentage_of_the_money_paid() -> None:
     assert cashback_for(rub(10_625), PROGRAM) == rub(1_062, 50)
     assert cashback_for(0, PROGRAM) == 0
+
+
+@settings(max_examples=100)
+@given(
+    digits=st.from_regex(r"[0-9]{1,12}", fullmatch=True),
+    full=st.booleans(),
+    upper=st.lists(st.booleans(), min_size=8, max_size=8),
+    spaces=st.sampled_from(["", " ", "  ", "\t"]),
+)
+def test_any_typing_of_a_code_gives_the_same_code(
+    digits: str, full: bool, upper: list[bool], spaces: str
+) -> None:
+    prefix = "".join(ch if up else ch.lower() for ch, up in zip("TOPLASER", upper, strict=True))
+    typed = spaces + (prefix + spaces if full else "") + digits + spaces
+    code = parse_typed_code("toplaser", typed)
+    assert code == "TOPLASER" + digits
+    assert parse_typed_code("TOPLASER", code) == code
+
+
+@settings(max_examples=100)
+@given(
+    total=st.integers(0, rub(1_000_000)),
+    discount=st.integers(0, 10_000),
+    cashback=st.integers(0, 10_000),
+)
+def test_discount_and_to_pay_always_add_up(total: int, discount: int, cashback: int) -> None:
+    program = ReferralProgram(Percent(discount), Percent(cashback))
+    quote = quote_referral(total, program, owner_guest_id="friend", buyer_guest_id=None)
+    assert quote.discount + quote.to_pay == total
+    assert 0 <= quote.discount <= total
+    assert 0 <= cashback_for(quote.to_pay, program) <= quote.to_pay
