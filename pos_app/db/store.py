@@ -9,6 +9,7 @@ loses power; a sale shown as done must survive it) and foreign keys on.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -77,10 +78,23 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+def _require_writable(path: Path) -> None:
+    """SQLite opens a write-protected file read-only without a word: the first sale would fail."""
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise store_error(path, "the till may not read and write it; check the file's permissions")
+    if path.parent.is_dir() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise store_error(
+            path,
+            f"the till may not write in its folder {path.parent} (the WAL journal lives there);"
+            " check the folder's permissions",
+        )
+
+
 def _check_file(path: Path) -> str | None:
     """The current alembic revision of an existing database (``None`` for a new/empty one)."""
     if path.is_dir():
         raise store_error(path, "it is a directory, not a database file")
+    _require_writable(path)
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:

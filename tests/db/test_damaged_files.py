@@ -67,14 +67,15 @@ def test_an_sqlite_file_of_another_program_is_refused(tmp_path: Path) -> None:
         open_store(path)
 
 
-_OPEN = """
+_OPEN_EACH = """
 import sys
 from pos_app.db import StoreError, open_store
-try:
-    open_store(sys.argv[1]).close()
-except StoreError as exc:
-    print(exc)
-    sys.exit(3)
+for path in sys.argv[1:]:
+    try:
+        open_store(path).close()
+        print("opened")
+    except StoreError as exc:
+        print(exc)
 """
 
 
@@ -92,27 +93,42 @@ def _unprivileged() -> list[str]:
     return [*drop, *python]
 
 
-def test_a_file_without_permission() -> None:
-    """As root the check runs as nobody (root reads any file whatever its permissions)."""
-    folder = Path(tempfile.mkdtemp(prefix="till-perm-"))  # in /tmp, which nobody may enter
+CASES = {  # file mode, folder mode -> what the message must say
+    (0o000, 0o777): "check the file's permissions",
+    (0o444, 0o777): "check the file's permissions",  # SQLite would open it read-only
+    (0o666, 0o555): "check the folder's permissions",  # no room for the WAL journal
+}
+
+
+def test_files_without_permission() -> None:
+    """One unprivileged child (as root: nobody, since root reads any file) tries each case."""
+    top = Path(tempfile.mkdtemp(prefix="till-perm-"))  # in /tmp, which nobody may enter
+    top.chmod(0o755)
+    paths = []
     try:
-        folder.chmod(0o777)
-        path = folder / "till.sqlite3"
-        real_store(path, products=1)
-        path.chmod(0)
+        for i, (file_mode, folder_mode) in enumerate(CASES):
+            path = top / str(i) / "till.sqlite3"
+            real_store(path, products=1)
+            path.chmod(file_mode)
+            path.parent.chmod(folder_mode)
+            paths.append(path)
         done = subprocess.run(
-            [*_unprivileged(), "-c", _OPEN, str(path)],
+            [*_unprivileged(), "-c", _OPEN_EACH, *map(str, paths)],
             capture_output=True,
             text=True,
             timeout=60,
             check=False,
         )
-        assert done.returncode == 3, done.stderr
-        assert str(path) in done.stdout
-        assert "permission" in done.stdout
-        assert "Traceback" not in done.stdout + done.stderr
+        assert done.returncode == 0, done.stderr
+        messages = done.stdout.splitlines()
+        assert len(messages) == len(CASES), done.stdout
+        for path, complaint, message in zip(paths, CASES.values(), messages, strict=True):
+            assert message.startswith(f"Cannot use the till database {path}: "), message
+            assert complaint in message
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        for path in paths:
+            path.parent.chmod(0o700)
+        shutil.rmtree(top, ignore_errors=True)
 
 
 def test_a_read_only_directory(tmp_path: Path) -> None:
