@@ -24,7 +24,7 @@ from sqlalchemy import Table
 from pos_app.db.codec import dump_json, dump_tags, load_json, load_tags, scope_from_dict
 from pos_app.db.codec import scope_to_dict as _scope_dict
 from pos_app.db.models import PaymentRow, SaleLineRow, SaleRow, table
-from pos_app.domain.catalog import Product
+from pos_app.domain.catalog import DiscountScope, Product
 from pos_app.domain.money import Percent
 from pos_app.domain.pricing import GroupSnapshot, SaleLine
 from pos_app.domain.sale import GuestSnapshot, Payment, PaymentMethod, Sale, SaleStatus
@@ -83,64 +83,51 @@ def _dt(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
+@functools.lru_cache(maxsize=256)  # a till has few groups; saved with every edit of a sale
+def _scope_json(scope: DiscountScope) -> str:
+    return dump_json(_scope_dict(scope))
+
+
+# The value tuples below are built in these columns' order (plain tuples: saves run on every
+# scan); the import-time check keeps them in step with the models.
+_SALE_ORDER = (
+    "id", "terminal_id", "status", "opened_at", "ended_at", "receipt_no", "next_line_no",
+    "version", "guest_id", "guest_name", "identified_by", "group_id", "group_name",
+    "discount_bp", "discount_scope", "subtotal", "discount", "total", "paid",
+)  # fmt: skip
+_LINE_ORDER = (
+    "sale_id", "line_no", "product_id", "product_name", "product_group_id", "tags", "barcode",
+    "payable_with_points", "unit_price", "quantity", "discount", "total",
+)  # fmt: skip
+_PAY_ORDER = ("sale_id", "position", "method", "amount", "tendered", "change", "at")
+if (tuple(SALE_COLS), tuple(LINE_COLS), tuple(PAY_COLS)) != (_SALE_ORDER, _LINE_ORDER, _PAY_ORDER):
+    raise RuntimeError("sales_repo value tuples are out of step with pos_app.db.models")
+
+
 def _sale_values(sale: Sale, version: int) -> tuple[Any, ...]:
+    totals = sale.totals
     guest = sale.guest
     group = guest.group if guest else None
-    totals = sale.totals
-    row = {
-        "id": sale.id,
-        "terminal_id": sale.terminal_id,
-        "status": sale.status.value,
-        "opened_at": _ts(sale.opened_at),
-        "ended_at": _ts(sale.ended_at),
-        "receipt_no": sale.receipt_no,
-        "next_line_no": sale.next_line_no,
-        "version": version,
-        "guest_id": guest.guest_id if guest else None,
-        "guest_name": guest.name if guest else None,
-        "identified_by": guest.identified_by if guest else None,
-        "group_id": group.group_id if group else None,
-        "group_name": group.name if group else None,
-        "discount_bp": group.discount.bp if group else None,
-        "discount_scope": dump_json(_scope_dict(group.scope)) if group else None,
-        "subtotal": totals.subtotal,
-        "discount": totals.discount,
-        "total": totals.total,
-        "paid": sale.paid,
-    }
-    return tuple(row[c] for c in SALE_COLS)
+    return (
+        sale.id, sale.terminal_id, sale.status.value, _ts(sale.opened_at), _ts(sale.ended_at),
+        sale.receipt_no, sale.next_line_no, version,
+        *((guest.guest_id, guest.name, guest.identified_by) if guest else (None, None, None)),
+        *((group.group_id, group.name, group.discount.bp, _scope_json(group.scope)) if group
+          else (None, None, None, None)),
+        totals.subtotal, totals.discount, totals.total, sale.paid,
+    )  # fmt: skip
 
 
 def _line_values(sale_id: str, line: SaleLine) -> tuple[Any, ...]:
     p = line.product
-    row = {
-        "sale_id": sale_id,
-        "line_no": line.line_no,
-        "product_id": p.id,
-        "product_name": p.name,
-        "product_group_id": p.group_id,
-        "tags": dump_tags(p.tags),
-        "barcode": p.barcode,
-        "payable_with_points": p.payable_with_points,
-        "unit_price": line.unit_price,
-        "quantity": line.quantity,
-        "discount": line.discount,
-        "total": line.total,
-    }
-    return tuple(row[c] for c in LINE_COLS)
+    return (
+        sale_id, line.line_no, p.id, p.name, p.group_id, dump_tags(p.tags), p.barcode,
+        p.payable_with_points, line.unit_price, line.quantity, line.discount, line.total,
+    )  # fmt: skip
 
 
 def _payment_values(sale_id: str, position: int, p: Payment) -> tuple[Any, ...]:
-    row = {
-        "sale_id": sale_id,
-        "position": position,
-        "method": p.method.value,
-        "amount": p.amount,
-        "tendered": p.tendered,
-        "change": p.change,
-        "at": _ts(p.at),
-    }
-    return tuple(row[c] for c in PAY_COLS)
+    return (sale_id, position, p.method.value, p.amount, p.tendered, p.change, _ts(p.at))
 
 
 @dataclass

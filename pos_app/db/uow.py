@@ -38,7 +38,7 @@ from pos_app.db.repositories import (
     SqlProductRepository,
 )
 from pos_app.db.sales_repo import SaleCache, SqlSaleRepository
-from pos_app.db.store import make_engine, prepare_file, store_error
+from pos_app.db.store import describe_failure, make_engine, prepare_file, store_error
 from pos_app.services.ports import Clock, StoreError, TerminalInfo
 
 DEFAULT_RECEIPT_PREFIX = "T1"
@@ -57,19 +57,52 @@ class UuidGenerator:
 class SqlUnitOfWork:
     """One transaction on one pooled connection; see the module docstring."""
 
-    products: SqlProductRepository
-    groups: SqlGuestGroupRepository
-    guests: SqlGuestRepository
-    accounts: SqlAccountRepository
-    sales: SqlSaleRepository
-    outbox: SqlOutbox
-    terminal: SqlTerminal
-
     def __init__(self, store: Store, *, durable: bool = True) -> None:
         self._store = store
         self.durable = durable
         self._conn: Connection | None = None
         self._raw: sqlite3.Connection | None = None
+        # Repositories are made on first use: most units of work touch two or three of them.
+        self._products: SqlProductRepository | None = None
+        self._sales: SqlSaleRepository | None = None
+
+    @property
+    def products(self) -> SqlProductRepository:
+        if self._products is None:
+            self._products = SqlProductRepository(self.connection, self._store.catalog)
+        return self._products
+
+    @property
+    def groups(self) -> SqlGuestGroupRepository:
+        return SqlGuestGroupRepository(self.connection, self._driver)
+
+    @property
+    def guests(self) -> SqlGuestRepository:
+        return SqlGuestRepository(self.connection, self._driver)
+
+    @property
+    def accounts(self) -> SqlAccountRepository:
+        return SqlAccountRepository(self.connection, self._driver)
+
+    @property
+    def sales(self) -> SqlSaleRepository:
+        if self._sales is None:
+            self._sales = SqlSaleRepository(self._driver, self._store.sales)
+        return self._sales
+
+    @property
+    def outbox(self) -> SqlOutbox:
+        return SqlOutbox(self.connection, self._driver, self._store.clock, durable=self.durable)
+
+    @property
+    def terminal(self) -> SqlTerminal:
+        return SqlTerminal(self._driver, self._store.terminal)
+
+    @property
+    def _driver(self) -> sqlite3.Connection:
+        if self._raw is None:
+            raise RuntimeError("the unit of work is not entered")
+        return self._raw
 
     @property
     def connection(self) -> Connection:
@@ -90,13 +123,7 @@ class SqlUnitOfWork:
         except (DBAPIError, sqlite3.Error) as exc:
             raise store_error(self._store.path, str(getattr(exc, "orig", exc))) from exc
         self._conn, self._raw = conn, raw
-        self.products = SqlProductRepository(conn, self._store.catalog)
-        self.groups = SqlGuestGroupRepository(conn, raw)
-        self.guests = SqlGuestRepository(conn, raw)
-        self.accounts = SqlAccountRepository(conn, raw)
-        self.sales = SqlSaleRepository(raw, self._store.sales)
-        self.outbox = SqlOutbox(conn, raw, self._store.clock, durable=self.durable)
-        self.terminal = SqlTerminal(raw, self._store.terminal)
+        self._products = self._sales = None
         return self
 
     def __exit__(
@@ -113,6 +140,9 @@ class SqlUnitOfWork:
             self._end(conn, raw, commit=False)
         finally:
             self._store.checkin(conn)
+        failure = _storage_failure(exc)
+        if failure is not None:
+            raise store_error(self._store.path, describe_failure(failure)) from exc
 
     def commit(self) -> None:
         """Make this transaction's changes permanent; the unit of work may go on after it."""
@@ -130,15 +160,27 @@ class SqlUnitOfWork:
     def _end(self, conn: Connection, raw: sqlite3.Connection, *, commit: bool) -> None:
         # Core statements make SQLAlchemy track a transaction too; ending it through SQLAlchemy
         # ends the driver's as well, so both always agree.
+        sales, products = self._sales, self._products
         if commit:
             conn.commit() if conn.in_transaction() else raw.commit()
-            self.sales.after_commit()
+            if sales is not None:
+                sales.after_commit()
         else:
             conn.rollback() if conn.in_transaction() else raw.rollback()
-            self.sales.after_rollback()
-        if self.products.dirty:
+            if sales is not None:
+                sales.after_rollback()
+        if products is not None and products.dirty:
             self._store.catalog.invalidate()
-            self.products.dirty = False
+            products.dirty = False
+
+
+def _storage_failure(exc: BaseException | None) -> sqlite3.Error | None:
+    """The driver error behind ``exc`` when the file itself failed (full, locked, I/O,
+    read-only, damaged), as opposed to a constraint or a programming error."""
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, sqlite3.OperationalError) or type(orig) is sqlite3.DatabaseError:
+        return orig
+    return None
 
 
 class Store:
