@@ -113,15 +113,19 @@ def _check_file(path: Path) -> str | None:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             return None if row is None else str(row[0])
     except sqlite3.DatabaseError as exc:
-        raise store_error(path, _reason(exc)) from exc
+        raise store_error(path, describe_failure(exc)) from exc
 
 
-def _reason(exc: BaseException) -> str:
+def describe_failure(exc: BaseException) -> str:
     text = str(exc)
     if "not a database" in text or "malformed" in text:
         return f"it is not a readable SQLite database ({text})"
     if "unable to open" in text or "readonly" in text or "permission" in text.lower():
         return f"it cannot be opened for writing ({text}); check the file's permissions"
+    if "full" in text:
+        return f"the disk is full ({text}); free some space, then try again"
+    if "locked" in text or "busy" in text:
+        return f"another program holds it locked ({text}); close it, then try again"
     return text
 
 
@@ -150,7 +154,7 @@ def _as_store_error(path: Path) -> Iterator[None]:
     except StoreError:
         raise
     except (sqlite3.Error, DBAPIError) as exc:
-        raise store_error(path, _reason(getattr(exc, "orig", None) or exc)) from exc
+        raise store_error(path, describe_failure(getattr(exc, "orig", None) or exc)) from exc
     except (SQLAlchemyError, OSError) as exc:
         raise store_error(path, str(exc)) from exc
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.db import open_store
+from pos_app.db import StoreError, open_store
 from pos_app.db import store as store_module
 from pos_app.db.outbox import NotDurable
 from pos_app.db.store import head_revision
@@ -196,3 +196,37 @@ def test_the_migrations_build_exactly_the_models(tmp_path: Path) -> None:
             assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()
+
+
+def test_a_full_disk_mid_transaction_is_a_store_error_and_nothing_is_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "t.sqlite3"
+    with open_store(path) as store:
+        with store.unit_of_work() as uow:
+            uow.products.add(Product("latte", "Латте", rub(180)))
+            uow.commit()
+            pages = uow.connection.exec_driver_sql("PRAGMA page_count").scalar()
+        with pytest.raises(StoreError) as err, store.unit_of_work() as uow:
+            # SQLite's own limit stands in for a full disk: the same error path.
+            uow.connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+            for i in range(500):
+                uow.products.add(Product(f"p{i}", "Товар " + "x" * 200, rub(10)))
+            uow.commit()
+        assert err.value.path == path
+        assert "disk is full" in str(err.value)
+        with store.unit_of_work() as uow:
+            uow.connection.exec_driver_sql("PRAGMA max_page_count = 1073741823")
+            assert uow.products.get("p0") is None
+            assert uow.products.get("latte") is not None
+
+
+def test_a_constraint_violation_is_not_mistaken_for_a_broken_file(tmp_path: Path) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with (
+        open_store(tmp_path / "t.sqlite3") as store,
+        pytest.raises(IntegrityError),
+        store.unit_of_work() as uow,
+    ):
+        uow.connection.exec_driver_sql("INSERT INTO sale_lines (sale_id) VALUES ('no-such-sale')")
