@@ -35,7 +35,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     upgrade(settings.database_url)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # open order streams never end by themselves: give them 3 s to go on shutdown
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                timeout_graceful_shutdown=3)
     return 0
 
 

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from pos_app.domain.identifiers import InputMethod, Medium
+from pos_app.domain.orders import PaymentMethod
 
 MAX_AMOUNT = 10**11  # one billion roubles in kopecks: anything above is a corrupted number
 MAX_QUANTITY = 100_000
@@ -161,6 +162,83 @@ class HoldReleased(WireModel):
     hold_id: HoldId
 
 
+# --- guest orders ------------------------------------------------------------------------
+
+OrderId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+LineId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+
+
+class OrderLineIn(WireModel):
+    """A catalogue product ordered by the guest; ``in_points`` when this line is paid in points."""
+
+    product_id: EntityId
+    name: Name
+    quantity: Quantity
+    unit_price: Amount
+    in_points: Annotated[bool, Strict()] = False
+
+
+class OrderPlaced(WireModel):
+    """Body of POST /v1/orders. Without ``order_id`` the server makes one."""
+
+    order_id: OrderId | None = None
+    guest_id: EntityId
+    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=100)]
+    method: PaymentMethod = Field(description="the guest's payment intent")
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    ready_by: AwareDatetime | None = None
+
+
+class OrderLineOut(WireModel):
+    line_id: str
+    product_id: str
+    name: str
+    quantity: int
+    unit_price: int
+    in_points: bool
+    delivered: bool
+
+
+class OrderOut(WireModel):
+    order_id: str
+    guest_id: str
+    state: str
+    method: str
+    note: str
+    ready_by: AwareDatetime | None
+    total: int
+    points_hold_id: str | None
+    points_hold_amount: int
+    invoice_status: str
+    paid_money: int
+    paid_points: int
+    reversed_amount: int
+    debt: int
+    placed_at: AwareDatetime
+    updated_at: AwareDatetime
+    version: int
+    allowed_actions: list[str]
+    lines: list[OrderLineOut]
+
+
+class OrderRef(WireModel):
+    """Payload of order.accepted / order.cancelled / order.voided / order.completed."""
+
+    order_id: OrderId
+
+
+class OrderItemDelivered(WireModel):
+    order_id: OrderId
+    line_id: LineId
+
+
+class OrderPaid(WireModel):
+    """The operator may change the payment method when recording the payment."""
+
+    order_id: OrderId
+    method: PaymentMethod | None = None
+
+
 PAYLOAD_MODELS: dict[str, type[WireModel]] = {
     "sale.closed": SaleClosed,
     "guest.created": GuestCreated,
@@ -168,4 +246,10 @@ PAYLOAD_MODELS: dict[str, type[WireModel]] = {
     "hold.placed": HoldPlaced,
     "hold.committed": HoldCommitted,
     "hold.released": HoldReleased,
+    "order.accepted": OrderRef,
+    "order.cancelled": OrderRef,
+    "order.voided": OrderRef,
+    "order.completed": OrderRef,
+    "order.item_delivered": OrderItemDelivered,
+    "order.paid": OrderPaid,
 }

@@ -37,3 +37,9 @@ class ServerSettings(BaseSettings):
         default=30.0, ge=0, description="how often expired holds are swept; 0 turns it off"
     )
     max_page: int = Field(default=1000, ge=1, le=10_000, description="changes per GET /v1/changes")
+    stream_poll_seconds: float = Field(
+        default=0.2, gt=0, le=5, description="how often an order stream looks for new changes"
+    )
+    stream_heartbeat_seconds: float = Field(
+        default=15.0, gt=0, description="an idle order stream sends a comment this often"
+    )

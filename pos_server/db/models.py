@@ -215,3 +215,48 @@ class OverdraftRow(Base):
     reason: Mapped[str] = mapped_column(String(200))
     ref: Mapped[str | None] = mapped_column(String(64))
     hold_id: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class GuestOrderRow(Base):
+    """A guest order (seed 001); ``state`` and the money fields follow ``pos_app.domain.orders``.
+
+    ``invoice_status``: none / open / paid / annulled. ``debt`` is what a completed unpaid order
+    left on the guest; ``reversed_amount`` a money payment given back by a void (points
+    come back as a bonus posting).
+    """
+
+    __tablename__ = "guest_orders"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(500))
+    ready_by: Mapped[datetime | None]
+    points_hold_id: Mapped[str | None] = mapped_column(String(64))
+    points_hold_amount: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(BigInteger)
+    invoice_status: Mapped[str] = mapped_column(String(16))
+    paid_money: Mapped[int] = mapped_column(BigInteger)
+    paid_points: Mapped[int] = mapped_column(BigInteger)
+    reversed_amount: Mapped[int] = mapped_column(BigInteger)
+    debt: Mapped[int] = mapped_column(BigInteger)
+    placed_at: Mapped[datetime]
+    placed_by: Mapped[str] = mapped_column(ForeignKey("terminals.id"))
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class GuestOrderLineRow(Base):
+    __tablename__ = "guest_order_lines"
+
+    order_id: Mapped[str] = mapped_column(ForeignKey("guest_orders.id"), primary_key=True)
+    line_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    in_points: Mapped[bool]
+    delivered: Mapped[bool]

@@ -24,6 +24,7 @@ MAX_EXAMPLES = 20
 # JSON Schema counts 287.0 as an integer; the server deliberately refuses floats where kopecks
 # or seqs are expected (docs/api.md), so "schema-valid data rejected" is the intended answer.
 EXCLUDED = [checks.positive_data_acceptance]
+STREAM = "/v1/orders/stream"
 
 
 def test_no_request_breaks_the_server(tmp_path: Path) -> None:
@@ -39,9 +40,11 @@ def test_no_request_breaks_the_server(tmp_path: Path) -> None:
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result
         operations.append(result.ok())
-    assert len(operations) == 5
+    assert len(operations) == 7
 
     for operation in operations:
+        if operation.path == STREAM:
+            continue  # never ends by design; its bad input is tested in test_order_stream.py
 
         @given(case=operation.as_strategy())
         @settings(max_examples=MAX_EXAMPLES, deadline=None,

@@ -1,0 +1,78 @@
+"""HTTP routes for guest orders: place one, and the push stream of order changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request, status
+from fastapi.responses import StreamingResponse
+
+from pos_server.api import MAX_ID, UNAUTHORISED, ClockDep, Sessions, Settings, TerminalId
+from pos_server.orders import OrderRefused, place_order
+from pos_server.schemas import ErrorResponse, OrderOut, OrderPlaced
+from pos_server.stream import feed_head, order_stream
+
+router = APIRouter(prefix="/v1/orders")
+
+REFUSALS: dict[int | str, dict[str, object]] = {
+    **UNAUTHORISED,
+    404: {"model": ErrorResponse, "description": "unknown guest"},
+    409: {"model": ErrorResponse, "description": "an order with this id exists"},
+}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=REFUSALS)
+def post_order(
+    body: OrderPlaced, terminal_id: TerminalId, sessions: Sessions, settings: Settings,
+    clock: ClockDep,
+) -> OrderOut:
+    """Place a guest order (state ``new``); paying in points holds them at once."""
+    ttl = timedelta(seconds=settings.hold_ttl_seconds)
+    try:
+        with sessions.begin() as session:
+            state = place_order(session, body, terminal_id=terminal_id, now=clock(),
+                                hold_ttl=ttl)  # fmt: skip
+    except OrderRefused as exc:
+        raise HTTPException(exc.status, {"code": exc.code, "message": exc.message}) from exc
+    return OrderOut.model_validate(state)
+
+
+def _start_cursor(last_event_id: str | None, cursor: int | None) -> int | None:
+    """Last-Event-ID (an EventSource reconnecting) wins over ?cursor=."""
+    if last_event_id is None:
+        return cursor
+    text = last_event_id.strip()
+    if not text.isdigit() or int(text) > MAX_ID:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                            "Last-Event-ID must be a change id (a non-negative integer).")
+    return int(text)
+
+
+@router.get(
+    "/stream",
+    responses={**UNAUTHORISED, 200: {"content": {"text/event-stream": {}},
+                                      "description": "server-sent events"}},
+    response_class=StreamingResponse,
+)
+async def get_order_stream(
+    request: Request,
+    _terminal: TerminalId,
+    sessions: Sessions,
+    settings: Settings,
+    cursor: Annotated[
+        int | None, Query(ge=0, le=MAX_ID, description="resume after this change id")
+    ] = None,
+    last_event_id: Annotated[str | None, Header(max_length=32)] = None,
+) -> StreamingResponse:
+    """New orders and order changes as they happen (event ``order``, id = change id)."""
+    start = _start_cursor(last_event_id, cursor)
+    if start is None:
+        start = feed_head(sessions)
+    body = order_stream(
+        sessions, start, poll_seconds=settings.stream_poll_seconds,
+        heartbeat_seconds=settings.stream_heartbeat_seconds,
+        disconnected=request.is_disconnected,
+    )
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(body, media_type="text/event-stream", headers=headers)
