@@ -114,6 +114,34 @@ def cmd_export_operations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo_order(args: argparse.Namespace) -> int:
+    """Place believable guest orders, one transaction each; print each as a JSON line."""
+    import random
+
+    from pos_server.demo import place_demo_order
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    rng = random.Random(args.seed)
+    engine = make_engine(settings.database_url)
+    try:
+        for _ in range(args.count):
+            with make_sessions(engine).begin() as session:
+                order = place_demo_order(session, now=datetime.now(UTC), rng=rng)
+            print(json.dumps({k: order[k] for k in ("order_id", "guest_id", "total", "method")}),
+                  flush=True)  # fmt: skip
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError("must be between 1 and 100000")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pos-server", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +172,12 @@ def _parser() -> argparse.ArgumentParser:
     overdrafts = sub.add_parser("overdrafts", help="points overdrafts for managers (JSON lines)")
     overdrafts.add_argument("--db", help=db_help)
     overdrafts.set_defaults(func=cmd_overdrafts)
+
+    demo = sub.add_parser("demo-order", help="place believable demo guest orders")
+    demo.add_argument("--db", help=db_help)
+    demo.add_argument("--count", type=_positive, default=1, help="how many orders (default 1)")
+    demo.add_argument("--seed", type=int, help="random seed, for repeatable demos")
+    demo.set_defaults(func=cmd_demo_order)
 
     export = sub.add_parser("export", help="audit exports").add_subparsers(
         dest="what", required=True

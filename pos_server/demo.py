@@ -1,0 +1,77 @@
+"""``pos-server demo-order``: believable guest orders for demos and tests.
+
+Orders go through ``place_order`` (the same path as POST /v1/orders), each in its own
+transaction, so consoles subscribed to the order stream see them arrive one by one.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_app.domain.bonus import DEFAULT_HOLD_TTL
+from pos_app.domain.orders import PaymentMethod
+from pos_server import terminals
+from pos_server.db.models import Guest, Terminal
+from pos_server.feed import record_change
+from pos_server.orders import place_order
+from pos_server.schemas import OrderLineIn, OrderPlaced
+
+DEMO_TERMINAL = "demo-order"
+MENU = [
+    ("espresso", "Espresso", 15_000), ("cappuccino", "Cappuccino", 22_000),
+    ("latte", "Latte", 25_000), ("flat-white", "Flat white", 24_000),
+    ("croissant", "Croissant", 15_000), ("cheesecake", "Cheesecake", 32_000),
+    ("lemonade", "Lemonade", 18_000), ("sandwich", "Chicken sandwich", 34_000),
+]  # fmt: skip
+DEMO_GUESTS = [
+    ("demo-anna", "Anna Smirnova", "+79121234567"), ("demo-ivan", "Ivan Petrov", "+79031112233"),
+    ("demo-olga", "Olga Kuznetsova", "+79265554433"),
+]  # fmt: skip
+NOTES = ["", "", "no sugar", "oat milk, please", "to go", "table 4", "extra hot"]
+METHODS = [PaymentMethod.CARD, PaymentMethod.CARD, PaymentMethod.CASH, PaymentMethod.BALANCE]
+
+
+def demo_terminal(session: Session, now: datetime) -> str:
+    """The terminal demo orders are placed by (registered once; its code is never used)."""
+    found = session.scalar(select(Terminal.id).where(Terminal.name == DEMO_TERMINAL))
+    return found or terminals.add_terminal(session, DEMO_TERMINAL, now).terminal_id
+
+
+def demo_guests(session: Session, terminal_id: str, now: datetime) -> list[str]:
+    """Existing guests (up to 20), or three demo guests created on an empty server."""
+    existing = list(session.scalars(select(Guest.id).order_by(Guest.id).limit(20)))
+    if existing:
+        return existing
+    for guest_id, name, phone in DEMO_GUESTS:
+        session.add(Guest(id=guest_id, name=name, phone=phone, created_at=now,
+                          created_by=terminal_id))  # fmt: skip
+        session.flush()
+        record_change(session, "guest", guest_id,
+                      {"guest_id": guest_id, "name": name, "phone": phone}, now)  # fmt: skip
+    return [guest_id for guest_id, _, _ in DEMO_GUESTS]
+
+
+def demo_order(rng: random.Random, guest_id: str, now: datetime) -> OrderPlaced:
+    dishes = rng.sample(MENU, rng.randint(1, 3))
+    lines = [OrderLineIn(product_id=pid, name=name, quantity=rng.choice([1, 1, 1, 2]),
+                         unit_price=price) for pid, name, price in dishes]  # fmt: skip
+    return OrderPlaced(
+        guest_id=guest_id, lines=lines, method=rng.choice(METHODS), note=rng.choice(NOTES),
+        ready_by=now + timedelta(minutes=rng.choice([10, 15, 20, 30, 45])),
+    )
+
+
+def place_demo_order(
+    session: Session, *, now: datetime, rng: random.Random
+) -> dict[str, Any]:
+    """Place one demo order in ``session``'s transaction; returns the order's state."""
+    terminal_id = demo_terminal(session, now)
+    guest_id = rng.choice(demo_guests(session, terminal_id, now))
+    placed = demo_order(rng, guest_id, now)
+    return place_order(session, placed, terminal_id=terminal_id, now=now,
+                       hold_ttl=DEFAULT_HOLD_TTL)  # fmt: skip
