@@ -140,3 +140,37 @@ def test_real_server_process_enrols_and_applies_ops(live_server: tuple[str, str]
         changes = http.get("/v1/changes", headers=headers).json()
         assert [c["entity_id"] for c in changes["changes"]] == ["live-guest"]
         assert http.get("/v1/changes", headers={"Authorization": "Bearer x"}).status_code == 401
+
+
+def test_demo_order_places_believable_orders_that_reach_the_feed(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import select
+
+    from pos_server.db import make_engine, make_sessions
+    from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
+    from pos_server.feed import read_changes
+
+    code, lines = run_cli(capsys, "demo-order", "--db", db_url, "--count", "4", "--seed", "7")
+    assert code == 0 and len(lines) == 4
+    printed = [json.loads(line) for line in lines]
+    again = run_cli(capsys, "demo-order", "--db", db_url, "--seed", "7")[1]
+    assert len(again) == 1
+    engine = make_engine(db_url)
+    with make_sessions(engine)() as session:
+        orders = {o.id: o for o in session.scalars(select(GuestOrderRow))}
+        guests = set(session.scalars(select(Guest.id)))
+        lines_by_order: dict[str, int] = {}
+        for line in session.scalars(select(GuestOrderLineRow)):
+            lines_by_order[line.order_id] = lines_by_order.get(line.order_id, 0) + 1
+            assert line.unit_price > 0 and 1 <= line.quantity <= 2
+        feed = read_changes(session, 0, 100).changes
+    engine.dispose()
+    assert len(orders) == 5 and len(guests) == 3  # the second run reused the demo guests
+    for row in printed:
+        order = orders[row["order_id"]]
+        assert (order.state, order.total, order.guest_id) == ("new", row["total"], row["guest_id"])
+        assert 1 <= lines_by_order[order.id] <= 3 and order.ready_by is not None
+    assert [c.entity for c in feed].count("order") == 5
+    with pytest.raises(SystemExit):
+        main(["demo-order", "--db", db_url, "--count", "0"])
