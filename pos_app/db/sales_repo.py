@@ -8,6 +8,7 @@ indexed read, so a sale changed by anything else (or a rolled-back save) is re-r
 served stale. Entries touched by a unit of work that does not commit are dropped. The hot
 statements are plain SQL on the sqlite3 connection inside the unit of work's transaction,
 generated from the models (Core's per-statement overhead was most of a scan's cost).
+A sale just opened is not written until its first change (see ``SaleCache``).
 """
 
 from __future__ import annotations
@@ -257,7 +258,10 @@ class SqlSaleRepository:
 
     def get(self, sale_id: str) -> Sale | None:
         self.touched.add(sale_id)
-        entry = self._pending.get(sale_id) or self._cache.get(sale_id)
+        entry = self._pending.get(sale_id)
+        if entry is not None and entry.version == 0:  # added in this unit of work, unwritten
+            return entry.sale
+        entry = entry or self._cache.get(sale_id)
         if entry is not None:
             version = self._run(_SELECT_VERSION, (sale_id,)).fetchone()
             if version is not None and version[0] == entry.version:
@@ -302,6 +306,8 @@ class SqlSaleRepository:
         self.touched.clear()
 
     def after_rollback(self) -> None:
+        if not self.touched and not self._pending:  # e.g. leaving a committed unit of work
+            return
         self._cache.drop(self.touched | set(self._pending))
         self._pending.clear()
         self.touched.clear()
