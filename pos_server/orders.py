@@ -101,7 +101,8 @@ class StoredOrder:
 
 def load_order(session: Session, order_id: str, *, lock: bool = True) -> StoredOrder | None:
     query = select(GuestOrderRow).where(GuestOrderRow.id == order_id)
-    row = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    # FOR NO KEY UPDATE: the order row is changed, never its key
+    row = session.scalars(query.with_for_update(key_share=True) if lock else query).one_or_none()
     if row is None:
         return None
     lines = session.scalars(

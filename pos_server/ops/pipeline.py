@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
@@ -29,7 +29,16 @@ from pos_server.ops.verdicts import Verdict, refused
 from pos_server.schemas import PAYLOAD_MODELS, Operation, OpResult, WireModel
 
 Clock = Callable[[], datetime]
-ATTEMPTS = 3  # a unique-constraint race with another terminal is retried, then judged afresh
+ATTEMPTS = 5  # a unique-constraint race or a deadlock is retried, then judged afresh
+# PostgreSQL deadlock_detected / serialization_failure: the victim's transaction was rolled
+# back whole, so running it again is safe (seen with consoles racing for one order's row).
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def _retryable(error: Exception) -> bool:
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(getattr(error, "orig", None), "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
 class BatchInvalid(Exception):
@@ -118,8 +127,8 @@ def apply_one(
             with sessions.begin() as session:
                 ctx = OpContext(session, terminal_id, str(checked.op.op_id), clock(), hold_ttl)
                 verdict, replayed, last_seq = _judge(ctx, checked)
-        except IntegrityError:
-            if attempt == ATTEMPTS - 1:
+        except (IntegrityError, OperationalError) as error:
+            if attempt == ATTEMPTS - 1 or not _retryable(error):
                 raise
             continue
         op = checked.op

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -201,3 +202,76 @@ def test_cancel_releases_complete_unpaid_leaves_debt_void_reverses(
     assert (paid["state"], paid["invoice_status"], paid["reversed_amount"]) == (
         "voided", "annulled", 59_000)
     assert final["points"]["state"] == "cancelled"
+
+
+def test_void_of_an_order_paid_in_points_gives_the_points_back(
+    tills: tuple[Till, Till], db_url: str
+) -> None:
+    one, _ = tills
+    lines = [{"product_id": "latte", "name": "Latte", "quantity": 1, "unit_price": 25_000,
+              "in_points": True},
+             {"product_id": "cookie", "name": "Cookie", "quantity": 1, "unit_price": 9_000}]
+    order = place(one, order_id="o-1", lines=lines, method="card")
+    assert order["points_hold_amount"] == 25_000  # only the line chosen in points is held
+    act(one, "order.accepted", order_id="o-1")
+    act(one, "order.paid", order_id="o-1")
+    summary, postings = db_rows(db_url)
+    assert (summary["total"], summary["held"]) == (75_000, 0)
+    assert act(one, "order.voided", order_id="o-1")["status"] == "applied"
+    summary, postings = db_rows(db_url)
+    assert (summary["total"], summary["held"]) == (100_000, 0)
+    assert [kind for kind, _, _ in postings] == ["hold", "commit", "credit"]
+    last = [c["data"] for c in one.client.get("/v1/changes", headers=one.headers).json()[
+        "changes"] if c["entity"] == "order"][-1]
+    assert (last["paid_money"], last["paid_points"], last["reversed_amount"]) == (
+        9_000, 25_000, 9_000)
+
+
+def test_consoles_racing_to_pay_one_order_apply_it_once(db_url: str) -> None:
+    import threading
+    import uuid
+    from datetime import UTC, datetime
+
+    from pos_server import terminals
+    from pos_server.ops.pipeline import apply_batch, check_batch
+    from pos_server.orders import place_order
+    from pos_server.schemas import Operation, OrderPlaced
+
+    engine = make_engine(db_url)
+    sessions = make_sessions(engine)
+    now = datetime.now(UTC)
+    with sessions.begin() as session:
+        ids = [terminals.add_terminal(session, f"C{n}", now).terminal_id for n in range(8)]
+    setup = Operation(op_id=uuid.uuid4(), terminal_id=ids[0], seq=1, created_at=now,
+                      kind="guest.created", payload=guest_payload("anna"))
+    apply_batch(sessions, ids[0], check_batch([setup]), lambda: now)
+    with sessions.begin() as session:
+        credit_points(session, "anna", 100_000, now=now, actor="t", reason="gift")
+        place_order(session, OrderPlaced.model_validate(order_body(order_id="o-1",
+                    method="points")), terminal_id=ids[0], now=now, hold_ttl=timedelta(hours=1))
+    accept = Operation(op_id=uuid.uuid4(), terminal_id=ids[0], seq=2, created_at=now,
+                       kind="order.accepted", payload={"order_id": "o-1"})
+    apply_batch(sessions, ids[0], check_batch([accept]), lambda: now)
+    start, statuses = threading.Barrier(8), []
+
+    def pay(n: int, terminal_id: str) -> None:
+        method = "points" if n % 2 else "cash"
+        op = Operation(op_id=uuid.uuid4(), terminal_id=terminal_id, seq=3 if n == 0 else 1,
+                       created_at=now, kind="order.paid",
+                       payload={"order_id": "o-1", "method": method})
+        checked = check_batch([op])
+        start.wait()
+        outcome = apply_batch(sessions, terminal_id, checked, lambda: datetime.now(UTC))
+        statuses.extend(r.status for r in outcome.results)
+
+    threads = [threading.Thread(target=pay, args=(n, tid)) for n, tid in enumerate(ids)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    assert sorted(statuses) == ["applied"] + ["conflict"] * 7
+    summary, postings = db_rows(db_url)
+    assert summary["held"] == 0 and len(summary["holds"]) == 1
+    ended = [kind for kind, _, _ in postings if kind in {"commit", "release"}]
+    assert ended in (["commit"], ["release"])  # the hold ended exactly once
