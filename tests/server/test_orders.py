@@ -88,6 +88,7 @@ def test_an_order_is_placed_and_goes_to_the_feed(tills: tuple[Till, Till]) -> No
         ("o-1", "placed", "new")]
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # input checks: no DB specifics
 @pytest.mark.parametrize(("override", "status", "needle"), [
     ({"lines": []}, 422, "lines"),
     ({"guest_id": "nobody"}, 404, "nobody"),
