@@ -25,21 +25,7 @@ class BalanceAccount(Ledger):
     def debt(self) -> int:
         return max(-self.total, 0)
 
-    def top_up(
-        self,
-        amount: int,
-        *,
-        now: datetime,
-        actor: str,
-        terminal_id: str | None,
-        reason: str,
-        ref: str | None = None,
-        kind: PostingKind = PostingKind.CREDIT,
-    ) -> Posting:
-        return self._post(
-            kind, amount, total_delta=amount, held_delta=0, now=now, actor=actor,
-            terminal_id=terminal_id, reason=reason, ref=ref,
-        )  # fmt: skip
+    top_up = Ledger.credit  # money paid in (by card from the cabinet, cash at the till)
 
     def pay(
         self,

@@ -123,24 +123,7 @@ class BonusAccount(Ledger):
         require_aware(hold.expires_at)
         self.holds[hold.id] = hold
 
-    # -- plain credits and debits ------------------------------------------------------------
-
-    def credit(
-        self,
-        amount: int,
-        *,
-        now: datetime,
-        actor: str,
-        terminal_id: str | None,
-        reason: str,
-        ref: str | None = None,
-        kind: PostingKind = PostingKind.CREDIT,
-    ) -> Posting:
-        """Add points (a credit, an accrual after payment, a manual adjustment)."""
-        return self._post(
-            kind, amount, total_delta=amount, held_delta=0, now=now, actor=actor,
-            terminal_id=terminal_id, reason=reason, ref=ref,
-        )  # fmt: skip
+    # -- plain debits (credits come from Ledger.credit) ----------------------------------------
 
     def debit(
         self,

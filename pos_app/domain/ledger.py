@@ -80,6 +80,23 @@ class Ledger:
     def available(self) -> int:
         return self._total - self.held
 
+    def credit(
+        self,
+        amount: int,
+        *,
+        now: datetime,
+        actor: str,
+        terminal_id: str | None,
+        reason: str,
+        ref: str | None = None,
+        kind: PostingKind = PostingKind.CREDIT,
+    ) -> Posting:
+        """Add to the account (a credit, an accrual after payment, a top-up, an adjustment)."""
+        return self._post(
+            kind, amount, total_delta=amount, held_delta=0, now=now, actor=actor,
+            terminal_id=terminal_id, reason=reason, ref=ref,
+        )  # fmt: skip
+
     def _post(
         self,
         kind: PostingKind,
