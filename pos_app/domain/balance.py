@@ -46,9 +46,9 @@ class BalanceAccount(Ledger):
                 available=self.available,
                 requested=amount,
             )
-        return self._post(
-            PostingKind.DEBIT, amount, total_delta=-amount, held_delta=0, now=now, actor=actor,
-            terminal_id=terminal_id, reason=reason, ref=ref,
+        return self._take(
+            PostingKind.DEBIT, amount, now=now, actor=actor, terminal_id=terminal_id,
+            reason=reason, ref=ref,
         )  # fmt: skip
 
     def charge_debt(
@@ -62,7 +62,7 @@ class BalanceAccount(Ledger):
         ref: str | None = None,
     ) -> Posting:
         """Record an unpaid amount as owed; the balance may go negative here only."""
-        return self._post(
-            PostingKind.DEBT, amount, total_delta=-amount, held_delta=0, now=now, actor=actor,
-            terminal_id=terminal_id, reason=reason, ref=ref,
+        return self._take(
+            PostingKind.DEBT, amount, now=now, actor=actor, terminal_id=terminal_id,
+            reason=reason, ref=ref,
         )  # fmt: skip

@@ -140,9 +140,9 @@ class BonusAccount(Ledger):
         require_amount(amount, "points amount", allow_zero=False)
         require_aware(now)  # checked before an overdraft can be recorded for a refused debit
         self._cover(amount, now=now, reason=reason, ref=ref, allow_overdraft=allow_overdraft)
-        return self._post(
-            PostingKind.DEBIT, amount, total_delta=-amount, held_delta=0, now=now, actor=actor,
-            terminal_id=terminal_id, reason=reason, ref=ref,
+        return self._take(
+            PostingKind.DEBIT, amount, now=now, actor=actor, terminal_id=terminal_id,
+            reason=reason, ref=ref,
         )  # fmt: skip
 
     def _cover(
@@ -258,9 +258,9 @@ class BonusAccount(Ledger):
         self._cover(
             amount, now=now, reason=reason, ref=hold.id, allow_overdraft=True, hold_id=hold.id
         )
-        return self._post(
-            PostingKind.DEBIT, amount, total_delta=-amount, held_delta=0, now=now, actor=actor,
-            terminal_id=terminal_id, reason=reason, ref=hold.id, hold_id=hold.id,
+        return self._take(
+            PostingKind.DEBIT, amount, now=now, actor=actor, terminal_id=terminal_id,
+            reason=reason, ref=hold.id, hold_id=hold.id,
         )  # fmt: skip
 
     def release_hold(

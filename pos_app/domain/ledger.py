@@ -97,6 +97,24 @@ class Ledger:
             terminal_id=terminal_id, reason=reason, ref=ref,
         )  # fmt: skip
 
+    def _take(
+        self,
+        kind: PostingKind,
+        amount: int,
+        *,
+        now: datetime,
+        actor: str,
+        terminal_id: str | None,
+        reason: str,
+        ref: str | None,
+        hold_id: str | None = None,
+    ) -> Posting:
+        """Take ``amount`` off the total; callers decide first whether the account may."""
+        return self._post(
+            kind, amount, total_delta=-amount, held_delta=0, now=now, actor=actor,
+            terminal_id=terminal_id, reason=reason, ref=ref, hold_id=hold_id,
+        )  # fmt: skip
+
     def _post(
         self,
         kind: PostingKind,
