@@ -13,7 +13,6 @@ characters (US usage table) and framed like a serial stream.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any, Protocol
 
 from pos_app.devices.events import DeviceState, DeviceStatus, ScanEvent, ScanRejected
 from pos_app.devices.frames import FrameMode, decode_frame
+from pos_app.devices.owned_thread import OwnedThread
 from pos_app.devices.serial_reader import StreamFramer
 
 try:
@@ -168,26 +168,18 @@ class HidReader:
         self._backend = (
             backend if backend is not None else (HidapiBackend() if HIDAPI_AVAILABLE else None)
         )
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = OwnedThread(self._run, name=f"hid:{config.device}")
+        self._stop = self._worker.stopping
         self.state = DeviceState.CONNECTING
 
     def start(self) -> None:
         if self._backend is None:
             self._set_state(DeviceState.DISABLED, "hidapi is not installed")
             return
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(
-                target=self._run, name=f"hid:{self.config.device}", daemon=True
-            )
-            self._thread.start()
+        self._worker.start()
 
     def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
 
     def _run(self) -> None:
         assert self._backend is not None

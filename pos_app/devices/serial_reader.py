@@ -9,7 +9,6 @@ so the settings screen can store them per terminal.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pos_app.devices.events import DeviceState, DeviceStatus, ScanEvent, ScanRejected
 from pos_app.devices.frames import FrameMode, decode_frame
 from pos_app.devices.msr import looks_like_swipe
+from pos_app.devices.owned_thread import OwnedThread
 
 try:  # a missing pyserial disables this driver instead of crashing the till
     import serial
@@ -118,27 +118,18 @@ class SerialReader:
         self.config = config
         self._on_event = on_event
         self._on_status = on_status
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = OwnedThread(self._run, name=f"serial:{config.device}")
+        self._stop = self._worker.stopping
         self.state = DeviceState.DISABLED if serial is None else DeviceState.CONNECTING
 
     def start(self) -> None:
         if serial is None:
             self._set_state(DeviceState.DISABLED, "pyserial is not installed")
             return
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(
-            target=self._run, name=f"serial:{self.config.device}", daemon=True
-        )
-        self._thread.start()
+        self._worker.start()
 
     def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -133,7 +133,7 @@ def test_missing_port_is_disconnected_not_an_exception(tmp_path: Path) -> None:
         assert reader.state is DeviceState.DISCONNECTED
     finally:
         reader.stop()
-    assert reader._thread is None
+    assert not reader._worker.running
 
 
 def test_a_failing_consumer_does_not_stop_the_reader(pty_pair: PtyPair) -> None:
