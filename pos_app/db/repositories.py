@@ -7,6 +7,7 @@ of work that wrote to the catalogue commits (or rolls back).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -174,3 +175,32 @@ class SqlAccountRepository:
             (guest_id,),
         )
         return [AccountView(*r) for r in rows]
+
+
+class SqlSettingsRepository:
+    """The ``settings`` table: one JSON value per key."""
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self._raw = raw
+
+    def get(self, key: str, default: Any = None) -> Any:
+        row = self._raw.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set(self, key: str, value: Any) -> None:
+        self._raw.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False, sort_keys=True)),
+        )
+
+    def delete(self, key: str) -> None:
+        self._raw.execute("DELETE FROM settings WHERE key = ?", (key,))
+
+    def with_prefix(self, prefix: str) -> dict[str, Any]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._raw.execute(
+            "SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\\' ORDER BY key",
+            (escaped + "%",),
+        )
+        return {key: json.loads(value) for key, value in rows}

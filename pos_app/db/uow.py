@@ -36,6 +36,7 @@ from pos_app.db.repositories import (
     SqlAccountRepository,
     SqlGuestGroupRepository,
     SqlProductRepository,
+    SqlSettingsRepository,
 )
 from pos_app.db.sales_repo import SaleCache, SqlSaleRepository
 from pos_app.db.store import describe_failure, make_engine, prepare_file, store_error
@@ -97,6 +98,10 @@ class SqlUnitOfWork:
     @property
     def terminal(self) -> SqlTerminal:
         return SqlTerminal(self._driver, self._store.terminal)
+
+    @property
+    def settings(self) -> SqlSettingsRepository:
+        return SqlSettingsRepository(self._driver)
 
     @property
     def _driver(self) -> sqlite3.Connection:

@@ -20,12 +20,12 @@ from pos_app.domain.sale import Sale
 
 from .conftest import NOW
 
-MIGRATION_0002 = '''"""Test-only revision: a column on settings."""
+MIGRATION_NEXT = '''"""Test-only revision: a column on settings."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -52,7 +52,8 @@ def test_a_fresh_file_is_migrated_to_head(tmp_path: Path) -> None:
     assert {"products", "guests", "identifiers", "sales", "sale_lines", "payments", "outbox",
             "terminal_state", "settings", "account_snapshots"} <= tables(path)  # fmt: skip
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert version == (head_revision(),)
     assert not list(tmp_path.glob("new/*.backup-*"))  # nothing to protect on a new file
 
 
@@ -65,17 +66,18 @@ def test_a_backup_is_taken_before_a_pending_migration(
         uow.commit()
     migrations = tmp_path / "migrations"
     shutil.copytree(store_module.MIGRATIONS, migrations)
-    (migrations / "versions" / "0002_note.py").write_text(MIGRATION_0002)
+    old_head = head_revision()
+    (migrations / "versions" / "9999_note.py").write_text(MIGRATION_NEXT.format(head=old_head))
     monkeypatch.setattr(store_module, "MIGRATIONS", migrations)
-    assert head_revision() == "0002"
+    assert head_revision() == "9999"
 
     open_store(path).close()
 
-    [backup] = tmp_path.glob("till.backup-*-0001.sqlite3")
+    [backup] = tmp_path.glob(f"till.backup-*-{old_head}.sqlite3")
     with closing(sqlite3.connect(backup)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
         assert conn.execute("SELECT name FROM products").fetchall() == [("Латте",)]
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (old_head,)
     with closing(sqlite3.connect(path)) as conn:
         assert "note" in {r[1] for r in conn.execute("PRAGMA table_info(settings)")}
     open_store(path).close()  # at head now: no second backup

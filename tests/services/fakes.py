@@ -53,6 +53,7 @@ class _Data:
     outbox: list[OutboxEntry] = field(default_factory=list)
     next_seq: int = 1
     next_receipt_no: int = 1
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 class FakeStore:
@@ -198,6 +199,23 @@ class _Terminal:
         return format_receipt_no(self._info.receipt_prefix, number)
 
 
+class _Settings:
+    def __init__(self, data: _Data) -> None:
+        self._data = data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return copy.deepcopy(self._data.settings.get(key, default))
+
+    def set(self, key: str, value: Any) -> None:
+        self._data.settings[key] = copy.deepcopy(value)
+
+    def delete(self, key: str) -> None:
+        self._data.settings.pop(key, None)
+
+    def with_prefix(self, prefix: str) -> dict[str, Any]:
+        return {k: v for k, v in sorted(self._data.settings.items()) if k.startswith(prefix)}
+
+
 class FakeUnitOfWork:
     def __init__(self, store: FakeStore, *, durable: bool = True) -> None:
         self.store = store
@@ -217,6 +235,7 @@ class FakeUnitOfWork:
         self.sales = _Sales(self.work)
         self.outbox = _Outbox(self.work, self.store, FakeClock(), self.durable)
         self.terminal = _Terminal(self.work, self.store.terminal)
+        self.settings = _Settings(self.work)
 
     def __exit__(
         self,

@@ -1,0 +1,22 @@
+"""Operator console: cached guest orders.
+
+Owned by the console work stream, which fills it in.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from __future__ import annotations
+
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

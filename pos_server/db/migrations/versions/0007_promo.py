@@ -1,0 +1,20 @@
+"""Promo codes and referral cashback on the server.
+
+Owned by the till-services work stream, which fills it in.
+
+Revision ID: 0007
+Revises: 0006
+"""
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
