@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -133,13 +133,16 @@ def _payment_values(sale_id: str, position: int, p: Payment) -> tuple[Any, ...]:
 
 @dataclass
 class _Written:
-    """What the database holds for a sale as of the last save (compared on the next save)."""
+    """A sale and what the database holds for it as of the last write (``version``, ``row``,
+    ``lines``, ``payments``: compared on the next write). ``dirty``: ``sale`` has basket edits
+    the database does not have yet (see ``SaleCache``)."""
 
     sale: Sale
     version: int
     row: tuple[Any, ...]
     lines: dict[int, tuple[Any, ...]]
     payments: int
+    dirty: bool = False
 
 
 def _written(sale: Sale, version: int) -> _Written:
@@ -150,10 +153,17 @@ def _written(sale: Sale, version: int) -> _Written:
 class SaleCache:
     """Open sales by id, shared by the units of work of one store.
 
-    Besides the written sales it keeps the *unwritten* ones: a sale just opened, still empty,
-    is not inserted until it first changes (one write and one commit fewer per sale at the
-    till). It is only its id, terminal and opening time, rebuilt on every read, so a refused
-    edit cannot leave it changed; a power cut loses nothing a cashier scanned.
+    Basket edits (scans, quantities, the guest) made in a relaxed unit of work are kept here
+    and reach the database with the sale's next durable write - the payment that closes it, in
+    one transaction with its outbox row - or with ``Store.flush_open_sales`` (the till calls it
+    when idle, and on shutdown). That turns a sale's five or six commits into one or two. What
+    a crash can lose is the same as before - basket edits, never money or an outbox row: a
+    relaxed commit was already allowed to vanish in a power cut (``synchronous=NORMAL``); now
+    a crash of the app loses the edits since the last flush as well, and the cashier scans
+    again. Units of work get copies of the cached sales, so one that fails or rolls back
+    leaves the cache as it was.
+
+    A sale just opened, still empty, is only its id, terminal and opening time.
     """
 
     MAX_UNWRITTEN = 256  # abandoned empty sales: forget the oldest
@@ -175,7 +185,7 @@ class SaleCache:
     def put(self, entry: _Written) -> None:
         sale = entry.sale
         with self._lock:
-            if entry.version == 0:
+            if entry.version == 0 and not entry.dirty:
                 self._unwritten[sale.id] = (sale.terminal_id, sale.opened_at)
                 while len(self._unwritten) > self.MAX_UNWRITTEN:
                     del self._unwritten[next(iter(self._unwritten))]
@@ -186,10 +196,9 @@ class SaleCache:
             else:
                 self._entries.pop(sale.id, None)
 
-    def drop(self, sale_ids: set[str]) -> None:
+    def dirty(self) -> list[_Written]:
         with self._lock:
-            for sale_id in sale_ids:
-                self._entries.pop(sale_id, None)
+            return [entry for entry in self._entries.values() if entry.dirty]
 
 
 def _restore(row: dict[str, Any], lines: list[Any], payments: list[Any]) -> Sale:
@@ -243,9 +252,10 @@ def _is_empty(sale: Sale) -> bool:
 class SqlSaleRepository:
     """Reads and writes whole Sale aggregates, writing only the difference on save."""
 
-    def __init__(self, conn: sqlite3.Connection, cache: SaleCache) -> None:
+    def __init__(self, conn: sqlite3.Connection, cache: SaleCache, *, defer: bool = False) -> None:
         self._conn = conn
         self._cache = cache
+        self._defer = defer  # a relaxed unit of work: keep basket edits in the cache
         self._pending: dict[str, _Written] = {}  # written in this transaction, not yet committed
         self.touched: set[str] = set()
 
@@ -259,14 +269,15 @@ class SqlSaleRepository:
     def get(self, sale_id: str) -> Sale | None:
         self.touched.add(sale_id)
         entry = self._pending.get(sale_id)
-        if entry is not None and entry.version == 0:  # added in this unit of work, unwritten
+        if entry is not None:  # already in this unit of work
             return entry.sale
-        entry = entry or self._cache.get(sale_id)
+        entry = self._cache.get(sale_id)
         if entry is not None:
+            if entry.version == 0:  # edited, never written: nothing else can have it
+                return self._work_on(entry)
             version = self._run(_SELECT_VERSION, (sale_id,)).fetchone()
             if version is not None and version[0] == entry.version:
-                self._pending[sale_id] = entry
-                return entry.sale
+                return self._work_on(entry)
         found = self._run(_SELECT_SALE, (sale_id,)).fetchone()
         if found is None:
             sale = self._cache.unwritten(sale_id)
@@ -286,6 +297,29 @@ class SqlSaleRepository:
         old = self._pending.get(sale.id)
         if old is None:
             raise RuntimeError("save() a sale that was got or added in this unit of work")
+        if self._defer and sale.status is SaleStatus.OPEN and len(sale.payments) == old.payments:
+            self._remember(replace(old, sale=sale, dirty=True))
+            return
+        self._write(old, sale)
+
+    def write_dirty(self) -> int:
+        """Write every cached sale with unwritten basket edits; returns how many."""
+        written = 0
+        for entry in self._cache.dirty():
+            version = self._run(_SELECT_VERSION, (entry.sale.id,)).fetchone()
+            if (version[0] if version else 0) != entry.version:
+                continue  # written meanwhile by another unit of work
+            self._write(entry, entry.sale.copy())
+            written += 1
+        return written
+
+    def _work_on(self, entry: _Written) -> Sale:
+        """A copy for this unit of work, so a refused edit or a rollback leaves the cache alone."""
+        working = replace(entry, sale=entry.sale.copy())
+        self._pending[working.sale.id] = working
+        return working.sale
+
+    def _write(self, old: _Written, sale: Sale) -> None:
         if old.version == 0:
             self._insert(sale)
             return
@@ -306,9 +340,7 @@ class SqlSaleRepository:
         self.touched.clear()
 
     def after_rollback(self) -> None:
-        if not self.touched and not self._pending:  # e.g. leaving a committed unit of work
-            return
-        self._cache.drop(self.touched | set(self._pending))
+        # The cache still holds what was committed: this unit of work worked on copies.
         self._pending.clear()
         self.touched.clear()
 

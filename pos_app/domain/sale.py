@@ -142,6 +142,16 @@ class Sale:
     def open(cls, sale_id: str, terminal_id: str, now: datetime) -> Sale:
         return cls(id=sale_id, terminal_id=terminal_id, opened_at=now)
 
+    def copy(self) -> Sale:
+        """An independent copy (lines, guest and payments are immutable values, so a shallow
+        copy of the lists is enough): a store hands one out so a refused edit leaves the
+        original as it was."""
+        twin = Sale.__new__(Sale)
+        twin.__dict__.update(self.__dict__)
+        twin.payments = list(self.payments)
+        twin._lines = list(self._lines)
+        return twin
+
     # --- reading -------------------------------------------------------------------------
     @property
     def lines(self) -> tuple[SaleLine, ...]:

@@ -196,7 +196,8 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, durable: bool = True) -> UnitOfWork:
-        """A new unit of work. ``durable=False`` is for basket edits that a power cut may lose
-        (the cashier scans again); such a unit of work may not write outbox operations. Closing
-        a sale is always durable, and it makes every earlier relaxed commit durable too."""
+        """A new unit of work. ``durable=False`` is for basket edits that a crash may lose
+        (the cashier scans again): the store may keep them in memory until the sale's next
+        durable write or an idle flush; such a unit of work may not write outbox operations.
+        Paying and closing a sale is always durable and writes every earlier edit with it."""
         ...

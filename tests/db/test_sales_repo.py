@@ -1,5 +1,6 @@
-"""The sales repository's lazy first write: an opened, still empty sale is kept by the store
-and written by its first change, with the same commit/rollback rules as any other write."""
+"""The sales repository's deferred writes: an opened sale and its basket edits (relaxed units
+of work) are kept by the store and written by the sale's next durable write, by
+``flush_open_sales`` or on close, with the same commit/rollback rules as any other write."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from pos_app.db import open_store
+import pytest
+
+from pos_app.db import Store, open_store
 from pos_app.domain.catalog import Product
 from pos_app.domain.money import rub
 from pos_app.domain.sale import Sale, SaleStatus
@@ -15,6 +18,7 @@ from pos_app.domain.sale import Sale, SaleStatus
 from .conftest import NOW
 
 LATTE = Product("latte", "Латте", rub(180))
+TEA = Product("tea", "Чай", rub(180))
 
 
 def _rows(path: Path, sale_id: str) -> tuple[int, int]:
@@ -45,7 +49,10 @@ def test_an_empty_sale_is_written_by_its_first_change(tmp_path: Path) -> None:
             sale.add_line(LATTE)
             uow.sales.save(sale)
             uow.commit()
+        assert _rows(path, "s1") == (0, 0)  # a basket edit: kept in memory for now
+        assert store.flush_open_sales() == 1
         assert _rows(path, "s1") == (1, 1)
+        assert store.flush_open_sales() == 0
         with store.unit_of_work() as uow:
             again = uow.sales.get("s1")
             assert again is not None and again.status is SaleStatus.OPEN
@@ -77,3 +84,68 @@ def test_a_cancelled_empty_sale_is_written(tmp_path: Path) -> None:
         with store.unit_of_work() as uow:
             again = uow.sales.get("s1")
             assert again is not None and again.status is SaleStatus.CANCELLED
+
+
+def _basket(store: Store, *products: Product) -> None:
+    with store.unit_of_work(durable=False) as uow:
+        uow.sales.add(Sale.open("s1", "T1", NOW))
+        uow.commit()
+    for product in products:
+        with store.unit_of_work(durable=False) as uow:
+            sale = uow.sales.get("s1")
+            assert sale is not None
+            sale.add_line(product)
+            uow.sales.save(sale)
+            uow.commit()
+
+
+def test_basket_edits_reach_the_file_with_the_durable_payment(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    with open_store(path) as store:
+        _basket(store, LATTE, TEA, LATTE)
+        assert _rows(path, "s1") == (0, 0)
+        with store.unit_of_work() as uow:
+            sale = uow.sales.get("s1")
+            assert sale is not None
+            sale.pay_cash(rub(1000), NOW)
+            sale.close("T1-000001", NOW)
+            uow.sales.save(sale)
+            uow.commit()
+        assert _rows(path, "s1") == (1, 2)
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT status, total FROM sales").fetchone() == ("closed", 54000)
+
+
+def test_a_failed_payment_keeps_the_basket(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    with open_store(path) as store:
+        _basket(store, LATTE, TEA)
+        with pytest.raises(RuntimeError), store.unit_of_work() as uow:
+            sale = uow.sales.get("s1")
+            assert sale is not None
+            sale.pay_cash(rub(1000), NOW)
+            uow.sales.save(sale)
+            raise RuntimeError("the card terminal hung up")  # before the commit
+        with store.unit_of_work(durable=False) as uow:
+            sale = uow.sales.get("s1")
+            assert sale is not None
+            assert [line.product.id for line in sale.lines] == ["latte", "tea"]
+            assert sale.payments == []
+    # closing the store writes what was still in memory
+    assert _rows(path, "s1") == (1, 2)
+    with open_store(path) as store, store.unit_of_work() as uow:
+        reopened = uow.sales.get("s1")
+        assert reopened is not None and reopened.total == rub(360)
+
+
+def test_a_refused_edit_leaves_the_cached_basket_as_it_was(tmp_path: Path) -> None:
+    with open_store(tmp_path / "t.sqlite3") as store:
+        _basket(store, LATTE)
+        with store.unit_of_work(durable=False) as uow:  # edited, never committed
+            sale = uow.sales.get("s1")
+            assert sale is not None
+            sale.add_line(TEA)
+            uow.sales.save(sale)
+        with store.unit_of_work(durable=False) as uow:
+            sale = uow.sales.get("s1")
+            assert sale is not None and [ln.product.id for ln in sale.lines] == ["latte"]
