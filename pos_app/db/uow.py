@@ -43,6 +43,12 @@ from pos_app.db.repositories import (
 )
 from pos_app.db.sales_repo import SaleCache, SqlSaleRepository
 from pos_app.db.store import describe_failure, make_engine, prepare_file, store_error
+from pos_app.db.till_repo import (
+    SqlGuestSearch,
+    SqlPromoRepository,
+    SqlShiftRepository,
+    SqlStaffRepository,
+)
 from pos_app.services.ports import Clock, StoreError, TerminalInfo
 
 DEFAULT_RECEIPT_PREFIX = "T1"
@@ -108,6 +114,23 @@ class SqlUnitOfWork:
     @property
     def settings(self) -> SqlSettingsRepository:
         return SqlSettingsRepository(self._driver)
+
+    # the till's own tables (till_repo.py)
+    @property
+    def staff(self) -> SqlStaffRepository:
+        return SqlStaffRepository(self._driver)
+
+    @property
+    def shifts(self) -> SqlShiftRepository:
+        return SqlShiftRepository(self._driver)
+
+    @property
+    def promo(self) -> SqlPromoRepository:
+        return SqlPromoRepository(self._driver)
+
+    @property
+    def guest_search(self) -> SqlGuestSearch:
+        return SqlGuestSearch(self.connection, self._driver)
 
     @property
     def _driver(self) -> sqlite3.Connection:

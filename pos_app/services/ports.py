@@ -19,6 +19,12 @@ from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier
 from pos_app.domain.sale import Sale
+from pos_app.services.ports_till import (
+    GuestSearch,
+    PromoRepository,
+    ShiftRepository,
+    StaffRepository,
+)
 
 
 class StoreError(Exception):
@@ -180,6 +186,15 @@ class UnitOfWork(Protocol):
     def terminal(self) -> Terminal: ...
     @property
     def settings(self) -> SettingsRepository: ...
+    # the till's own repositories (ports_till.py)
+    @property
+    def staff(self) -> StaffRepository: ...
+    @property
+    def shifts(self) -> ShiftRepository: ...
+    @property
+    def promo(self) -> PromoRepository: ...
+    @property
+    def guest_search(self) -> GuestSearch: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

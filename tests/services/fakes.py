@@ -21,6 +21,13 @@ from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, IdentifierTaken
 from pos_app.domain.sale import Sale, format_receipt_no
 from pos_app.services.ports import AccountView, OutboxEntry, TerminalInfo
+from tests.services.fakes_till import (
+    FakeGuestSearch,
+    FakePromo,
+    FakeShifts,
+    FakeStaff,
+    FakeTillData,
+)
 
 
 class FakeClock:
@@ -54,6 +61,7 @@ class _Data:
     next_seq: int = 1
     next_receipt_no: int = 1
     settings: dict[str, Any] = field(default_factory=dict)
+    till: FakeTillData = field(default_factory=FakeTillData)
 
 
 class FakeStore:
@@ -236,6 +244,10 @@ class FakeUnitOfWork:
         self.outbox = _Outbox(self.work, self.store, FakeClock(), self.durable)
         self.terminal = _Terminal(self.work, self.store.terminal)
         self.settings = _Settings(self.work)
+        self.staff = FakeStaff(self.work.till)
+        self.shifts = FakeShifts(self.work.till, self.work.sales)
+        self.promo = FakePromo(self.work.till)
+        self.guest_search = FakeGuestSearch(self.work.guests)
 
     def __exit__(
         self,
