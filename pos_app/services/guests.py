@@ -1,0 +1,215 @@
+"""Guests at the till: search, "create guest and bind this card", the guest panel, daily limits.
+
+API (plain frozen results; ``DomainError`` subclasses with cashier-readable messages)::
+
+    guests = GuestService(uow_factory, clock, ids)
+    guests.search("анна")  /  guests.search("912 123")   # -> [GuestSummary], name or phone
+    panel = guests.create_guest("Анна", phone="8 912 …", identifier=";7700…?",
+                                method=InputMethod.MSR)  # -> GuestPanel; one unit of work,
+                                # ops guest.created + identifier.bound
+    panel = guests.panel(guest_id)                        # -> GuestPanel (limits of today)
+    sale, panel = guests.identify(sale_service, sale_id, identifier=…, method=…)  # or phone=
+                                # checks the daily identification limit first (clear error)
+
+The guest panel shows name, phones, group and discount, points total / held / available,
+balance, the guest's promo code, and today's limits: identifications used and allowed, points
+spent and still allowed. "Today" is the shop's business day in local time: the UTC offset in
+minutes is the setting ``shop.utc_offset_minutes`` (default 180, Moscow). The counts are what
+this till knows (its own sales of the day); the server enforces the limits across tills.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.groups import GuestGroup
+from pos_app.domain.guests import Guest
+from pos_app.domain.identifiers import Identifier, InputMethod, Medium, normalise_identifier
+from pos_app.domain.limits import DailyLimits, check_identification, remaining_spend
+from pos_app.domain.phones import normalise_phone
+from pos_app.services.dto import GroupView, SaleView
+from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.sales import GuestNotFound, SaleService
+
+GUEST_CREATED = "guest.created"
+IDENTIFIER_BOUND = "identifier.bound"
+UTC_OFFSET_KEY = "shop.utc_offset_minutes"
+DEFAULT_UTC_OFFSET_MINUTES = 180
+
+
+class GuestExists(DomainError):
+    code = "guest_exists"
+
+
+@dataclass(frozen=True, slots=True)
+class GuestSummary:
+    guest_id: str
+    name: str
+    phones: tuple[str, ...]
+    group_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TodayLimits:
+    identifications: int  # this business day, on this till
+    identification_limit: int | None
+    points_spent: int  # kopecks
+    points_limit: int | None
+    points_remaining: int | None  # None: no limit
+
+    @property
+    def identification_limit_reached(self) -> bool:
+        limit = self.identification_limit
+        return limit is not None and self.identifications >= limit
+
+
+@dataclass(frozen=True, slots=True)
+class GuestPanel:
+    """Everything the till's guest panel shows (kopecks; 1 point = 1 rouble = 100)."""
+
+    guest_id: str
+    name: str
+    phones: tuple[str, ...]
+    group: GroupView | None
+    points_total: int
+    points_held: int
+    points_available: int
+    balance: int | None  # None: no balance account
+    promo_code: str | None
+    today: TodayLimits
+
+
+def business_day_start(uow: UnitOfWork, now: datetime) -> datetime:
+    """Midnight of the shop's business day containing ``now``, as an aware UTC datetime."""
+    offset = timedelta(minutes=int(uow.settings.get(UTC_OFFSET_KEY, DEFAULT_UTC_OFFSET_MINUTES)))
+    local = now.astimezone(timezone(offset))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
+
+
+def today_limits(
+    uow: UnitOfWork, guest_id: str, group: GuestGroup | None, now: datetime,
+    exclude_sale: str | None = None,
+) -> TodayLimits:  # fmt: skip
+    sales = [
+        s for s in uow.shifts.guest_sales_since(guest_id, business_day_start(uow, now))
+        if s.sale_id != exclude_sale
+    ]  # fmt: skip
+    spent = sum(
+        p.amount for s in sales if s.status != "cancelled" for p in s.payments
+        if p.method == "points"
+    )  # fmt: skip
+    limits = _limits(group)
+    return TodayLimits(len(sales), limits.identifications, spent, limits.points_spend,
+                       remaining_spend(limits, spent))  # fmt: skip
+
+
+def _limits(group: GuestGroup | None) -> DailyLimits:
+    if group is None:
+        return DailyLimits()
+    return DailyLimits(group.daily_identification_limit, group.daily_points_spend_limit)
+
+
+class GuestService:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._ids = ids
+
+    def search(self, text: str, limit: int = 20) -> list[GuestSummary]:
+        """By a name fragment (any case, ё = е) or phone digits/number in any format."""
+        text = text.strip()
+        if not text:
+            return []
+        with self._uow(durable=False) as uow:
+            found: dict[str, Guest] = {}
+            try:
+                for guest in uow.guests.by_phone(normalise_phone(text)):
+                    found[guest.id] = guest
+            except DomainError:
+                pass  # not a whole phone number: a fragment
+            for guest in uow.guest_search.search(text, limit):
+                found.setdefault(guest.id, guest)
+            return [_summary(uow, g) for g in list(found.values())[:limit]]
+
+    def create_guest(
+        self, name: str, *, phone: str | None = None, identifier: str | None = None,
+        method: InputMethod = InputMethod.MANUAL, medium: Medium = Medium.CARD,
+    ) -> GuestPanel:  # fmt: skip
+        """A new guest, with the card or code that was not known bound to them, in one durable
+        unit of work with its ``guest.created`` and ``identifier.bound`` operations."""
+        with self._uow() as uow:
+            guest = Guest(self._ids.new_id(), name, (phone,) if phone else ())
+            for number in guest.phones:
+                if uow.guests.by_phone(number):
+                    other = uow.guests.by_phone(number)[0]
+                    raise GuestExists(
+                        f"{other.name} already has the phone number {number}; "
+                        "identify that guest instead.", guest_id=other.id, phone=number,
+                    )  # fmt: skip
+            uow.guests.add(guest)
+            uow.outbox.append(GUEST_CREATED, {"guest_id": guest.id, "name": guest.name,
+                                              "phone": guest.phones[0] if guest.phones else None})
+            if identifier is not None:
+                bound = Identifier(medium, method, normalise_identifier(method, identifier))
+                uow.guests.add_identifier(bound, guest.id)
+                uow.outbox.append(IDENTIFIER_BOUND, {
+                    "guest_id": guest.id, "medium": medium.value, "method": method.value,
+                    "value": bound.value})  # fmt: skip
+            panel = self._panel(uow, guest)
+            uow.commit()
+            return panel
+
+    def panel(self, guest_id: str) -> GuestPanel:
+        with self._uow(durable=False) as uow:
+            guest = uow.guests.get(guest_id)
+            if guest is None:
+                raise GuestNotFound(f"There is no guest {guest_id}.", guest_id=guest_id)
+            return self._panel(uow, guest)
+
+    def identify(
+        self, sales: SaleService, sale_id: str, *, identifier: str | None = None,
+        method: InputMethod = InputMethod.MANUAL, phone: str | None = None,
+    ) -> tuple[SaleView, GuestPanel]:  # fmt: skip
+        """``SaleService.identify_guest`` after the daily identification limit is checked."""
+        with self._uow(durable=False) as uow:
+            guest = self._find(uow, identifier, method, phone)
+            if guest is not None:
+                group = uow.groups.get(guest.group_id) if guest.group_id else None
+                today = today_limits(uow, guest.id, group, self._clock.now(), sale_id)
+                check_identification(_limits(group), today.identifications)
+        view = sales.identify_guest(sale_id, identifier=identifier, method=method, phone=phone)
+        assert view.guest is not None
+        return view, self.panel(view.guest.guest_id)
+
+    def _find(
+        self, uow: UnitOfWork, identifier: str | None, method: InputMethod, phone: str | None
+    ) -> Guest | None:
+        if identifier is not None:
+            return uow.guests.by_identifier(normalise_identifier(method, identifier))
+        if phone is not None:
+            found = uow.guests.by_phone(normalise_phone(phone))
+            return found[0] if len(found) == 1 else None
+        return None
+
+    def _panel(self, uow: UnitOfWork, guest: Guest) -> GuestPanel:
+        group = uow.groups.get(guest.group_id) if guest.group_id else None
+        accounts = uow.accounts.for_guest(guest.id)
+        bonus = [a for a in accounts if a.kind == "bonus"]
+        balance = [a for a in accounts if a.kind == "balance"]
+        code = uow.promo.of_guest(guest.id)
+        return GuestPanel(
+            guest.id, guest.name, tuple(guest.phones),
+            GroupView(group.id, group.name, group.discount.bp) if group else None,
+            sum(a.total for a in bonus), sum(a.held for a in bonus),
+            sum(a.available for a in bonus),
+            sum(a.available for a in balance) if balance else None,
+            code.code if code else None,
+            today_limits(uow, guest.id, group, self._clock.now()),
+        )  # fmt: skip
+
+
+def _summary(uow: UnitOfWork, guest: Guest) -> GuestSummary:
+    group = uow.groups.get(guest.group_id) if guest.group_id else None
+    return GuestSummary(guest.id, guest.name, tuple(guest.phones), group.name if group else None)
