@@ -48,6 +48,15 @@ _BY_PHONE = (
     " WHERE p.phone = ? ORDER BY g.name, g.id"
 )
 _PHONES_OF = "SELECT phone FROM guest_phones WHERE guest_id = ? ORDER BY position, phone"
+_UPSERT_COLS = (
+    "id, name, search_key, group_id, lifetime_spend, emails, login, password_hash,"
+    " skip_registration, can_order_from_cabinet"
+)
+_UPSERT_GUEST = (
+    f"INSERT INTO guests ({_UPSERT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in _UPSERT_COLS.split(",")[1:])
+)
 
 
 class SqlGuestRepository:
@@ -92,6 +101,32 @@ class SqlGuestRepository:
                     for i, p in enumerate(guest.phones)
                 ],
             )
+
+    def add_many(self, guests: Sequence[Guest]) -> None:
+        """Insert or replace many guests with their phones in three ``executemany`` calls
+        (the change feed's first sync brings 100 000 guests; one statement each is 5x slower)."""
+        rows = [
+            (g.id, g.name, g.search_key, g.group_id, g.lifetime_spend, dump_json(list(g.emails)),
+             g.login, _dump_hash(g.password_hash), g.skip_registration, g.can_order_from_cabinet)
+            for g in guests
+        ]  # fmt: skip
+        self._raw.executemany(_UPSERT_GUEST, rows)
+        ids = [(g.id,) for g in guests]
+        self._raw.executemany("DELETE FROM guest_phones WHERE guest_id = ?", ids)
+        phones = [(g.id, p, i) for g in guests for i, p in enumerate(g.phones)]
+        self._raw.executemany(
+            "INSERT INTO guest_phones (guest_id, phone, position) VALUES (?, ?, ?)", phones
+        )
+
+    def get_many(self, guest_ids: Sequence[str]) -> dict[str, Guest]:
+        """The guests among ``guest_ids`` that exist, by id (one query per 500 ids)."""
+        found: dict[str, Guest] = {}
+        for start in range(0, len(guest_ids), 500):
+            chunk = tuple(guest_ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT {_GUEST_COLS} FROM guests g WHERE g.id IN ({marks})"
+            found.update((r["id"], self._guest(r)) for r in query(self._raw, sql, chunk))
+        return found
 
     def add_identifier(self, identifier: Identifier, guest_id: str) -> None:
         """Bind a normalised identifier to a guest; again for the same guest is a no-op."""

@@ -132,6 +132,13 @@ class _Guests:
     def add(self, guest: Guest) -> None:
         self.d.guests[guest.id] = guest
 
+    def add_many(self, guests: Sequence[Guest]) -> None:
+        for guest in guests:
+            self.d.guests[guest.id] = guest
+
+    def get_many(self, guest_ids: Sequence[str]) -> dict[str, Guest]:
+        return {i: self.d.guests[i] for i in guest_ids if i in self.d.guests}
+
     def add_identifier(self, identifier: Identifier, guest_id: str) -> None:
         owner = self.d.identifiers.get(identifier.value)
         if owner is not None and owner[1] != guest_id:
