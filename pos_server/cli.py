@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pos_server import terminals
+from pos_server import admin_cli, terminals
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import AppliedOperation, OverdraftRow
 from pos_server.settings import ServerSettings
@@ -186,6 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     ops.add_argument("--terminal", help="only this terminal id")
     ops.add_argument("--db", help=db_help)
     ops.set_defaults(func=cmd_export_operations)
+    admin_cli.register(sub)
     return parser
 
 

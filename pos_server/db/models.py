@@ -260,3 +260,8 @@ class GuestOrderLineRow(Base):
     unit_price: Mapped[int] = mapped_column(BigInteger)
     in_points: Mapped[bool]
     delivered: Mapped[bool]
+
+
+# Tables of other modules on the same Base, imported so every user of Base.metadata (alembic,
+# the schema comparison test, test fixtures) sees them.
+from pos_server.db import models_staff as _models_staff  # noqa: E402, F401

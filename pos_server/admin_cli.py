@@ -1,0 +1,179 @@
+"""``pos-server admin|staff|catalogue|groups ...``: the operator's commands for staff and data.
+
+Each command migrates the database first, does its work in one transaction and prints one JSON
+line; a refusal prints a sentence on stderr and exits 1 with nothing written. A PIN comes from
+``--pin``, else from the first line of stdin when it is not a terminal (scripts), else from a
+prompt asked twice (never echoed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from pos_server import catalogue, groups, staff
+from pos_server.db import make_engine, make_sessions, upgrade
+from pos_server.db.models_staff import StaffRow
+from pos_server.settings import ServerSettings
+
+DB_HELP = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
+
+
+class _Refused(Exception):
+    """Printed on stderr, exit status 1."""
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    return str(args.db) if args.db else ServerSettings().database_url
+
+
+def _in_transaction(args: argparse.Namespace, work: Callable[[Session], dict[str, Any]]) -> int:
+    url = _database_url(args)
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with make_sessions(engine).begin() as session:
+            result = work(session)
+    except (staff.StaffError, catalogue.CatalogueError, groups.GroupsError, _Refused) as exc:
+        print(f"pos-server: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def _read_pin(args: argparse.Namespace) -> str:
+    if args.pin is not None:
+        return str(args.pin)
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    first = getpass.getpass("PIN (4-8 digits): ")
+    if getpass.getpass("PIN again: ") != first:
+        raise _Refused("The two PINs differ; nothing was saved.")
+    return first
+
+
+def _with_pin(args: argparse.Namespace, work: Callable[[Session, str], StaffRow]) -> int:
+    """Read the PIN before the transaction (a prompt must not hold the database's lock)."""
+    try:
+        pin = _read_pin(args)
+    except _Refused as exc:
+        print(f"pos-server: {exc}", file=sys.stderr)
+        return 1
+    return _in_transaction(args, lambda session: staff.public_view(work(session, pin)))
+
+
+def _add(args: argparse.Namespace, role: str) -> int:
+    now = datetime.now(UTC)
+    return _with_pin(args, lambda s, pin: staff.add_staff(s, args.name, role, pin, now))
+
+
+def cmd_admin_add(args: argparse.Namespace) -> int:
+    return _add(args, staff.Role.ADMIN.value)
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    return _add(args, args.role)
+
+
+def cmd_staff_set_pin(args: argparse.Namespace) -> int:
+    now = datetime.now(UTC)
+    return _with_pin(args, lambda s, pin: staff.change_pin(s, args.staff_id, pin, now))
+
+
+def cmd_staff_deactivate(args: argparse.Namespace) -> int:
+    now = datetime.now(UTC)
+    return _in_transaction(
+        args, lambda s: staff.public_view(staff.deactivate(s, args.staff_id, now))
+    )
+
+
+def cmd_staff_list(args: argparse.Namespace) -> int:
+    return _in_transaction(
+        args, lambda s: {"staff": [staff.public_view(row) for row in staff.list_staff(s)]}
+    )
+
+
+def _load_json(path: str, model: type[Any]) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _Refused(f"Cannot read {path}: {exc.strerror}.") from exc
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise _Refused(
+            f"{path} is not a valid file ({exc.error_count()} error(s)); first at {where}: "
+            f"{first['msg']}."
+        ) from exc
+
+
+def cmd_catalogue_import(args: argparse.Namespace) -> int:
+    now = datetime.now(UTC)
+
+    def work(session: Session) -> dict[str, Any]:
+        data = _load_json(args.file, catalogue.CatalogueIn)
+        return catalogue.import_catalogue(session, data, now)
+
+    return _in_transaction(args, work)
+
+
+def cmd_groups_import(args: argparse.Namespace) -> int:
+    now = datetime.now(UTC)
+
+    def work(session: Session) -> dict[str, Any]:
+        return groups.import_groups(session, _load_json(args.file, groups.GroupsIn), now)
+
+    return _in_transaction(args, work)
+
+
+def _with_db(parser: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int]) -> None:
+    parser.add_argument("--db", help=DB_HELP)
+    parser.set_defaults(func=func)
+
+
+def register(sub: Any) -> None:
+    """Add the commands to ``pos-server``'s subparsers."""
+    admin = sub.add_parser("admin", help="admin accounts").add_subparsers(
+        dest="action", required=True
+    )
+    add_admin = admin.add_parser("add", help="create an admin; prints one JSON line")
+    add_admin.add_argument("name")
+    add_admin.add_argument("--pin", help="4-8 digits (else stdin or a prompt)")
+    _with_db(add_admin, cmd_admin_add)
+
+    people = sub.add_parser("staff", help="cashiers, managers, operators").add_subparsers(
+        dest="action", required=True
+    )
+    add = people.add_parser("add", help="create a staff member; prints one JSON line")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in staff.Role])
+    add.add_argument("--pin", help="4-8 digits (else stdin or a prompt)")
+    _with_db(add, cmd_staff_add)
+    set_pin = people.add_parser("set-pin", help="give a staff member a new PIN")
+    set_pin.add_argument("staff_id")
+    set_pin.add_argument("--pin", help="4-8 digits (else stdin or a prompt)")
+    _with_db(set_pin, cmd_staff_set_pin)
+    deactivate = people.add_parser("deactivate", help="stop a staff member signing in")
+    deactivate.add_argument("staff_id")
+    _with_db(deactivate, cmd_staff_deactivate)
+    _with_db(people.add_parser("list", help="staff without their hashes"), cmd_staff_list)
+
+    for name, func, what in (("catalogue", cmd_catalogue_import, "product groups and products"),
+                             ("groups", cmd_groups_import, "guest groups")):  # fmt: skip
+        actions = sub.add_parser(name, help=what).add_subparsers(dest="action", required=True)
+        load = actions.add_parser("import", help=f"upsert {what} from a JSON file")
+        load.add_argument("file")
+        _with_db(load, func)

@@ -1,0 +1,163 @@
+"""Guest groups (tiers) on the server: imported from JSON, read as ``pos_app.domain`` groups.
+
+``pos-server groups import FILE.json`` reads::
+
+    {"groups": [{"id": "g10", "name": "Guest 10 %", "discount_bp": 1000,
+                 "spend_threshold": 100000, "auto_move": true, "no_demotion": false,
+                 "demote_to": null, "scope": {"product_group_ids": [], "product_ids": [],
+                 "tags": []}, "daily_identification_limit": null,
+                 "daily_points_spend_limit": null, "accrual_bp": 500,
+                 "max_redemption_bp": 3000, "offline_allowance": 50000, "active": true}]}
+
+Percentages are basis points (1 % = 100), amounts kopecks. Every group is built as a
+``pos_app.domain.groups.GuestGroup`` before anything is written, so the domain's own checks
+refuse a bad file. Upsert by id, a ``guest_group`` change only when a group really changed
+(like the catalogue import). The ledger reads groups with ``load_groups`` / ``get_group``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_app.domain.catalog import DiscountScope
+from pos_app.domain.errors import DomainError
+from pos_app.domain.groups import GuestGroup
+from pos_app.domain.money import Percent
+from pos_server.db.models_staff import GuestGroupRow
+from pos_server.feed import record_change
+from pos_server.schemas import Amount, EntityId, Name
+
+GROUP_ENTITY = "guest_group"
+Bp = Annotated[int, Strict(), Field(ge=0, le=10_000)]
+Flag = Annotated[bool, Strict()]
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Refs = Annotated[list[Ref], Field(max_length=10_000)]
+
+
+class GroupsError(Exception):
+    """The groups file cannot be imported; the message says what to fix."""
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScopeIn(_In):
+    product_group_ids: Refs = []
+    product_ids: Refs = []
+    tags: Refs = []
+
+
+class GuestGroupIn(_In):
+    id: EntityId
+    name: Name
+    discount_bp: Bp
+    spend_threshold: Amount = 0
+    scope: ScopeIn = ScopeIn()
+    auto_move: Flag = False
+    no_demotion: Flag = False
+    demote_to: EntityId | None = None
+    daily_identification_limit: Annotated[int, Strict(), Field(ge=0, le=10_000)] | None = None
+    daily_points_spend_limit: Amount | None = None
+    accrual_bp: Bp | None = None
+    max_redemption_bp: Bp | None = None
+    offline_allowance: Amount = 0
+    active: Flag = True
+
+
+class GroupsIn(_In):
+    groups: Annotated[list[GuestGroupIn], Field(max_length=1_000)]
+
+
+def _values(group: GuestGroupIn) -> dict[str, Any]:
+    values = group.model_dump()
+    values["scope"] = {key: sorted(set(ids)) for key, ids in values["scope"].items()}
+    return values
+
+
+def to_domain(row: GuestGroupRow) -> GuestGroup:
+    """The domain group; the rules (promotion, limits, accrual) live there, not here."""
+    scope = DiscountScope(
+        frozenset(row.scope.get("product_group_ids", ())),
+        frozenset(row.scope.get("product_ids", ())),
+        frozenset(row.scope.get("tags", ())),
+    )
+    return GuestGroup(
+        row.id, row.name, Percent(row.discount_bp), row.spend_threshold, scope, row.auto_move,
+        row.no_demotion, row.demote_to, row.daily_identification_limit,
+        row.daily_points_spend_limit,
+        None if row.accrual_bp is None else Percent(row.accrual_bp),
+        None if row.max_redemption_bp is None else Percent(row.max_redemption_bp),
+        row.offline_allowance,
+    )  # fmt: skip
+
+
+def feed_data(row: GuestGroupRow) -> dict[str, Any]:
+    """The ``guest_group`` change: every field of the row except ``updated_at``."""
+    return {"group_id": row.id, "name": row.name, "discount_bp": row.discount_bp,
+            "spend_threshold": row.spend_threshold, "scope": row.scope,
+            "auto_move": row.auto_move, "no_demotion": row.no_demotion,
+            "demote_to": row.demote_to,
+            "daily_identification_limit": row.daily_identification_limit,
+            "daily_points_spend_limit": row.daily_points_spend_limit,
+            "accrual_bp": row.accrual_bp, "max_redemption_bp": row.max_redemption_bp,
+            "offline_allowance": row.offline_allowance, "active": row.active}  # fmt: skip
+
+
+def _check(session: Session, data: GroupsIn) -> None:
+    ids = [g.id for g in data.groups]
+    if len(set(ids)) < len(ids):
+        dupe = next(i for i in ids if ids.count(i) > 1)
+        raise GroupsError(f"The file names guest group {dupe!r} more than once.")
+    known = set(ids) | set(session.scalars(select(GuestGroupRow.id)))
+    for group in data.groups:
+        if group.demote_to is not None and group.demote_to not in known:
+            raise GroupsError(
+                f"Group {group.id!r} demotes to {group.demote_to!r}, which is neither in the "
+                "file nor on the server."
+            )
+        try:
+            to_domain(GuestGroupRow(**_values(group)))
+        except DomainError as error:
+            raise GroupsError(f"Group {group.id!r}: {error.message}") from error
+
+
+def import_groups(session: Session, data: GroupsIn, now: datetime) -> dict[str, int]:
+    """Apply a checked groups file in the caller's transaction; counts of groups and changes."""
+    _check(session, data)
+    changed = 0
+    for group in data.groups:
+        values = _values(group)
+        row = session.get(GuestGroupRow, group.id)
+        if row is None:
+            row = GuestGroupRow(**values, updated_at=now)
+            session.add(row)
+        elif all(getattr(row, key) == value for key, value in values.items()):
+            continue
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = now
+        session.flush()
+        record_change(session, GROUP_ENTITY, row.id, feed_data(row), now)
+        changed += 1
+    return {"groups": len(data.groups), "changes": changed}
+
+
+def load_groups(session: Session) -> list[GuestGroup]:
+    """Every active group, as domain objects (for promotion after a sale)."""
+    rows = session.scalars(
+        select(GuestGroupRow).where(GuestGroupRow.active.is_(True)).order_by(GuestGroupRow.id)
+    )
+    return [to_domain(row) for row in rows]
+
+
+def get_group(session: Session, group_id: str) -> GuestGroup | None:
+    """The group ``group_id`` (active or not: a guest may still sit in a withdrawn one)."""
+    row = session.get(GuestGroupRow, group_id)
+    return None if row is None else to_domain(row)

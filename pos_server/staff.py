@@ -1,0 +1,161 @@
+"""Staff on the server: cashiers, managers, operators and admins with roles and PINs.
+
+A PIN is 4-8 digits and is never stored: the server keeps a PBKDF2-SHA256 hash (hashlib), a
+random 16-byte salt and the hash parameters. Those three travel to the tills in the change feed
+(entity ``staff``) so a till checks a PIN offline with ``pos_app.services.staff.hash_pin``; the
+shape is what ``pos_app.services.staff.staff_from_feed`` reads. The PIN alone identifies a
+person at the till, so two active staff members may not share a PIN (checked on add and on a
+PIN change, by hashing the new PIN with every active member's salt).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_server.db.models_staff import StaffRow
+from pos_server.feed import record_change
+
+STAFF_ENTITY = "staff"
+SALT_BYTES = 16
+# Same algorithm and cost as the till's default (pos_app.services.staff.DEFAULT_PARAMS): a till
+# tries every active record on sign-in, so the cost is paid per staff member there.
+PIN_PARAMS: Mapping[str, Any] = {"algorithm": "pbkdf2_sha256", "iterations": 60_000}
+_PIN_RE = re.compile(r"^[0-9]{4,8}$")
+
+
+class Role(StrEnum):
+    CASHIER = "cashier"
+    MANAGER = "manager"
+    OPERATOR = "operator"
+    ADMIN = "admin"
+
+
+class StaffError(Exception):
+    """A staff request cannot be done; the message is a sentence for the operator."""
+
+
+def require_pin(pin: str) -> str:
+    pin = pin.strip()
+    if not _PIN_RE.match(pin):
+        raise StaffError("A PIN is 4 to 8 digits.")
+    return pin
+
+
+def hash_pin(pin: str, salt: bytes, params: Mapping[str, Any]) -> str:
+    """Hex digest of ``pin``: PBKDF2-SHA256 (or scrypt, for records made elsewhere)."""
+    algorithm = params.get("algorithm")
+    if algorithm == "pbkdf2_sha256":
+        return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, int(params["iterations"])).hex()
+    if algorithm == "scrypt":
+        n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
+        return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32,
+                              maxmem=2 * 128 * n * r * p + 2**20).hex()  # fmt: skip
+    raise StaffError(f"Unknown PIN hash algorithm {algorithm!r}.")
+
+
+def pin_matches(row: StaffRow, pin: str) -> bool:
+    candidate = hash_pin(pin, bytes.fromhex(row.salt), row.params)
+    return hmac.compare_digest(candidate, row.pin_hash)
+
+
+def feed_data(row: StaffRow) -> dict[str, Any]:
+    """The ``staff`` change: hash, salt and parameters, never the PIN."""
+    return {"staff_id": row.id, "name": row.name, "role": row.role, "pin_hash": row.pin_hash,
+            "salt": row.salt, "params": dict(row.params), "active": row.active}  # fmt: skip
+
+
+def public_view(row: StaffRow) -> dict[str, Any]:
+    """What the CLI prints: no hash, no salt."""
+    return {"staff_id": row.id, "name": row.name, "role": row.role, "active": row.active}
+
+
+def _refuse_shared_pin(session: Session, pin: str, except_id: str | None) -> None:
+    for other in session.scalars(select(StaffRow).where(StaffRow.active.is_(True))):
+        if other.id != except_id and pin_matches(other, pin):
+            raise StaffError(
+                "Another active member of staff already has this PIN; a till tells people "
+                "apart by PIN alone, so choose a different one."
+            )
+
+
+def _set_pin(row: StaffRow, pin: str) -> None:
+    salt = secrets.token_bytes(SALT_BYTES)
+    row.params = dict(PIN_PARAMS)
+    row.salt = salt.hex()
+    row.pin_hash = hash_pin(pin, salt, row.params)
+
+
+def add_staff(session: Session, name: str, role: str, pin: str, now: datetime) -> StaffRow:
+    """Create a staff member and send them to the tills through the change feed."""
+    name = name.strip()
+    if not 1 <= len(name) <= 200:
+        raise StaffError("A staff member's name is 1 to 200 characters.")
+    try:
+        checked_role = Role(role)
+    except ValueError:
+        roles = ", ".join(r.value for r in Role)
+        raise StaffError(f"Unknown role {role!r}; the roles are {roles}.") from None
+    pin = require_pin(pin)
+    _refuse_shared_pin(session, pin, None)
+    row = StaffRow(id=str(uuid.uuid4()), name=name, role=checked_role.value, active=True,
+                   created_at=now, updated_at=now)  # fmt: skip
+    _set_pin(row, pin)
+    session.add(row)
+    session.flush()
+    record_change(session, STAFF_ENTITY, row.id, feed_data(row), now)
+    return row
+
+
+def change_pin(session: Session, staff_id: str, pin: str, now: datetime) -> StaffRow:
+    """New PIN (new salt); the tills get the new hash through the feed."""
+    row = _get(session, staff_id)
+    pin = require_pin(pin)
+    _refuse_shared_pin(session, pin, row.id)
+    _set_pin(row, pin)
+    row.updated_at = now
+    record_change(session, STAFF_ENTITY, row.id, feed_data(row), now)
+    return row
+
+
+def deactivate(session: Session, staff_id: str, now: datetime) -> StaffRow:
+    """The person can no longer sign in anywhere once the tills pull the change."""
+    row = _get(session, staff_id)
+    if row.active:
+        row.active = False
+        row.updated_at = now
+        record_change(session, STAFF_ENTITY, row.id, feed_data(row), now)
+    return row
+
+
+def _get(session: Session, staff_id: str) -> StaffRow:
+    row = session.get(StaffRow, staff_id)
+    if row is None:
+        raise StaffError(f"No member of staff has the id {staff_id!r}.")
+    return row
+
+
+def authenticate(session: Session, staff_id: str, pin: str, roles: set[Role]) -> StaffRow:
+    """The active staff member ``staff_id`` if ``pin`` is theirs and their role is in ``roles``
+    (for server calls that need a manager's or an admin's say); StaffError otherwise."""
+    row = session.get(StaffRow, staff_id)
+    if row is None or not row.active or not pin_matches(row, pin):
+        raise StaffError("Unknown member of staff or wrong PIN.")
+    if Role(row.role) not in roles:
+        allowed = " or ".join(sorted(r.value for r in roles))
+        raise StaffError(f"{row.name} is a {row.role}; this needs a {allowed}.")
+    return row
+
+
+def list_staff(session: Session) -> list[StaffRow]:
+    return list(session.scalars(select(StaffRow).order_by(StaffRow.name, StaffRow.id)))
