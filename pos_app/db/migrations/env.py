@@ -11,6 +11,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
+from pos_app.db import models_print  # noqa: F401 - print_jobs on the one metadata
 from pos_app.db.models import Base
 
 config = context.config

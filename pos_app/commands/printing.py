@@ -1,0 +1,85 @@
+"""The till's printing, composed: SQLite print queue + ESC/POS printer + the print worker.
+
+``ReceiptPrinting`` is built by the composition root (or a command) with the store and the
+printer's configuration, started once, and handed to the screens as a ``PrintService`` (which
+only enqueues and reads state). Rendering (receipt template -> ESC/POS bytes for the printer's
+profile) happens here, on the caller's thread, before the job is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from pos_app.commands.receipts import receipt_for
+from pos_app.db.print_queue import SqlPrintQueue
+from pos_app.db.uow import Store
+from pos_app.devices.escpos_printer import EscposPrinter, PrinterConfig
+from pos_app.devices.receipt import ReceiptData, render_receipt
+from pos_app.devices.printer_test_page import render_test_page
+from pos_app.services.dto import SaleView
+from pos_app.services.printing import Backoff, PrintService, PrintWorker
+
+
+def printer_config(settings: Mapping[str, Any]) -> PrinterConfig:
+    """A ``PrinterConfig`` from the stored printer settings (``device.printer``)."""
+    driver = str(settings.get("driver", "network"))
+    columns = settings.get("columns")
+    return PrinterConfig(
+        transport=driver,
+        host=str(settings.get("host", "127.0.0.1")),
+        port=int(settings.get("port", 9100)),
+        device_path=str(settings.get("device_path", "")),
+        baudrate=int(settings.get("baudrate", 19200)),
+        usb_vendor_id=int(settings.get("usb_vendor_id", 0)),
+        usb_product_id=int(settings.get("usb_product_id", 0)),
+        timeout_s=float(settings.get("timeout_s", 5.0)),
+        profile=str(settings.get("profile", "epson")),
+        codepage=settings.get("codepage") or None,
+        codepage_number=settings.get("codepage_number"),
+        columns=int(columns) if columns else None,
+    )
+
+
+class ReceiptPrinting:
+    """One printer's queue service and worker; ``start()`` after the store is open."""
+
+    def __init__(
+        self,
+        store: Store,
+        config: PrinterConfig,
+        *,
+        printer_name: str = "receipt",
+        backoff: Backoff | None = None,
+        idle_poll_s: float = 2.0,
+    ) -> None:
+        self.printer = EscposPrinter(config)
+        self.service = PrintService(
+            SqlPrintQueue(store), store.clock, printer=printer_name, backoff=backoff
+        )
+        self.worker = PrintWorker(self.service, self.printer, idle_poll_s=idle_poll_s)
+
+    @property
+    def columns(self) -> int:
+        return self.printer.profile.columns
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.worker.stop(timeout)
+
+    def enqueue_receipt(self, receipt: ReceiptData) -> int:
+        document = self.printer.render(render_receipt(receipt, self.columns))
+        return self.service.enqueue("receipt", document, title=f"Receipt {receipt.number}")
+
+    def enqueue_sale(self, sale: SaleView, *, venue_name: str, cashier: str = "") -> int:
+        return self.enqueue_receipt(receipt_for(sale, venue_name=venue_name, cashier=cashier))
+
+    def enqueue_test_page(self) -> int:
+        c = self.printer.config
+        where = f"{c.host}:{c.port}" if c.transport == "network" else c.device_path
+        description = f"{c.transport} {where} {self.printer.profile.name}"
+        ops = render_test_page(self.columns, description, datetime.now(UTC))
+        return self.service.enqueue("test", self.printer.render(ops), title="Test page")
