@@ -41,8 +41,10 @@ def test_done_and_cancelled_jobs_leave_the_head(tmp_path: Path) -> None:
         head = queue.head("receipt")
         assert head is not None and head.id == c
         done = queue.get(a)
-        assert done is not None and done.status == "done" and done.printed_at == T0 + timedelta(
-            seconds=1
+        assert (
+            done is not None
+            and done.status == "done"
+            and done.printed_at == T0 + timedelta(seconds=1)
         )
         recent = queue.recent("receipt", 2)
         assert [j.id for j in recent] == [c, b] and all(j.document == b"" for j in recent)
