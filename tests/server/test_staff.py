@@ -42,7 +42,7 @@ def check_like_a_till(data: dict[str, Any], pin: str) -> bool:
     candidate = hashlib.pbkdf2_hmac(
         "sha256", pin.encode(), bytes.fromhex(data["salt"]), params["iterations"]
     ).hex()
-    return candidate == data["pin_hash"]
+    return bool(candidate == data["pin_hash"])
 
 
 def test_admin_add_prints_one_json_line_and_feeds_the_hash_never_the_pin(
