@@ -1,7 +1,8 @@
 """A TCP (port 9100, "RAW") ESC/POS printer for demos and tests.
 
 Each connection is one job. What the job printed is decoded into ``job-NNNN.txt`` in the
-output folder (plus the raw bytes as ``job-NNNN.bin``); real-time status requests are
+output folder, drawn as ``job-NNNN.png`` (see ``png.py``) and kept raw as ``job-NNNN.bin``;
+real-time status requests are
 answered while the job streams in. Paper-out can be simulated with ``--paper-out``, by
 creating a file named ``PAPER_OUT`` in the output folder, or by sending SIGUSR1 (toggle):
 the printer then reports paper end and offline, and prints nothing.
@@ -19,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 
 from pos_app.devices.emulators.escpos_decoder import CODEPAGES, DecodedJob, EscposDecoder
+from pos_app.devices.emulators.png import render_png
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,10 @@ class PrinterEmulator:
         brand: str = "epson",
         columns: int = 48,
         paper_out: bool = False,
+        png: bool = True,
     ) -> None:
         self.out_dir = out_dir
+        self.png = png
         self.host, self.port = host, port
         self.brand, self.columns = brand, columns
         self._paper_out = paper_out
@@ -135,8 +139,18 @@ class PrinterEmulator:
                 text += "".join(f"[WARNING: {w}]\n" for w in job.warnings)
             stem.with_suffix(".txt").write_text(text, encoding="utf-8")
             stem.with_suffix(".bin").write_bytes(raw)
+            if self.png:
+                _save_png(job.lines, self.columns, stem.with_suffix(".png"))
             self.printed.append(stem.with_suffix(".txt"))
             self.jobs_done.notify_all()
+
+
+def _save_png(lines: list[str], columns: int, path: Path) -> None:
+    """The picture is for people; a failure to draw it never loses the job's text."""
+    try:
+        render_png(lines, columns, path)
+    except (OSError, ValueError) as exc:
+        log.warning("no PNG for %s: %s", path.name, exc)
 
 
 def _prints_something(data: bytes, reply: bytes) -> bool:
@@ -152,6 +166,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--profile", default="epson", choices=sorted(CODEPAGES))
     parser.add_argument("--columns", type=int, default=48, choices=(32, 42, 48))
     parser.add_argument("--paper-out", action="store_true", help="start with no paper")
+    parser.add_argument("--no-png", action="store_true", help="write no PNG per job")
     args = parser.parse_args(argv)
     emulator = PrinterEmulator(
         args.out,
@@ -160,6 +175,7 @@ def main(argv: list[str]) -> int:
         brand=args.profile,
         columns=args.columns,
         paper_out=args.paper_out,
+        png=not args.no_png,
     )
     try:
         port = emulator.start()
