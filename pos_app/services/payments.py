@@ -1,0 +1,281 @@
+"""Paying a sale: cash, bank card, balance account, and any mix until nothing is due.
+
+API (plain frozen results; ``DomainError`` subclasses with cashier-readable messages)::
+
+    pay = PaymentService(uow_factory, clock, ids, sale_service, acquirer=TcpAcquirer(...))
+    pay.pay_cash(sale_id, tendered)        # -> PaymentResult (change to hand back)
+    pay.pay_card(sale_id, amount=None)     # -> PaymentResult; None = all that is due
+    pay.pay_balance(sale_id, amount=None)  # -> PaymentResult; from the guest's balance
+    pay.balance_available(sale_id)         # -> int kopecks the guest may pay from balance
+    pay.available_for_points(sale_id)      # -> PointsAllowance (max redemption %, shown)
+    pay.accrual_estimate(sale_id)          # -> int points (kopecks) the server will credit
+
+Points are paid through ``pos_app.services.points`` (holds; the sync work stream).
+
+The payment that settles the sale closes it **in the same durable unit of work** (receipt
+number, ``sale.closed``, and the promo code's ``promo.redeemed``, see ``promo.py``): the till
+should take every payment through this service so a mix (cash + card + balance + points) ends
+as one closed sale. ``PaymentResult.closed`` says whether it did.
+
+Card: the terminal is asked to charge under a reference made here; the answer is recorded with
+the payment (``uow.shifts.add_card_slip``). A terminal that does not answer in time gets a
+reversal of that reference, so no card is charged without the sale knowing: the cashier reads
+"nothing was charged" or, if even the reversal got no answer, "check the terminal's slip".
+
+Balance account: the cached balance (``uow.accounts``, kind ``balance``) minus what this till
+has already taken from it and not yet delivered (pending ``sale.closed`` operations) and minus
+this sale's earlier balance payments. There is no offline overdraft of a balance: beyond the
+cached balance is refused. The server debits it when ``sale.closed`` arrives.
+
+Loyalty settings: the program's defaults are the setting ``loyalty.program``
+(``{"accrual_bp": 500, "max_redemption_bp": 5000}`` when unset), overridden by the guest's
+group (``GuestGroup.accrual`` / ``max_redemption``), resolved by ``pos_app.domain.loyalty``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.loyalty import (
+    LoyaltyOverride,
+    LoyaltySettings,
+    accrual_for,
+    max_redeemable,
+    resolve_settings,
+)
+from pos_app.domain.money import Percent, format_money
+from pos_app.domain.sale import PaymentMethod, Sale
+from pos_app.services.acquiring import (
+    Acquirer,
+    CardApproval,
+    CardPaymentUncertain,
+    CardTerminalUnavailable,
+)
+from pos_app.services.dto import SaleView
+from pos_app.services.guests import today_limits
+from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.ports_till import CardSlip, SaleRecord
+from pos_app.services.sales import SaleNotFound, SaleService
+
+PROGRAM_KEY = "loyalty.program"
+DEFAULT_PROGRAM = LoyaltySettings(accrual=Percent.of(5), max_redemption=Percent.of(50))
+MONEY_METHODS = frozenset({"cash", "card", "balance"})
+
+# Called in the unit of work that closes a sale, after ``sale.closed`` is queued (promo.py).
+CloseHook = Callable[[UnitOfWork, Sale], None]
+
+
+class NoGuest(DomainError):
+    code = "no_guest"
+
+
+class InsufficientBalance(DomainError):
+    code = "insufficient_balance"
+
+
+class NoCardTerminal(DomainError):
+    code = "no_card_terminal"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentResult:
+    sale: SaleView
+    method: str
+    amount: int
+    change: int
+    closed: bool
+    accrual_estimate: int  # points (kopecks) the guest should get once the server posts them
+    card: CardApproval | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PointsAllowance:
+    """What the points field shows: the cap and why (kopecks; 1 point = 100)."""
+
+    order_total: int
+    max_redemption_bp: int
+    cap_by_percent: int  # max redemption % of the order (of the lines payable by points)
+    available: int  # the guest's cached available points
+    daily_remaining: int | None
+    already_paid: int  # points already on this sale
+    max_points: int  # what may still be paid in points now
+
+
+def program_settings(uow: UnitOfWork) -> LoyaltySettings:
+    data = uow.settings.get(PROGRAM_KEY)
+    if not data:
+        return DEFAULT_PROGRAM
+    return LoyaltySettings(
+        Percent(int(data["accrual_bp"])), Percent(int(data["max_redemption_bp"]))
+    )
+
+
+def loyalty_for(uow: UnitOfWork, guest_id: str | None) -> LoyaltySettings:
+    guest = uow.guests.get(guest_id) if guest_id else None
+    group = uow.groups.get(guest.group_id) if guest and guest.group_id else None
+    override = LoyaltyOverride(group.accrual, group.max_redemption) if group else LoyaltyOverride()
+    return resolve_settings(program_settings(uow), group=override)
+
+
+def money_paid(methods_amounts: list[tuple[str, int]]) -> int:
+    return sum(amount for method, amount in methods_amounts if method in MONEY_METHODS)
+
+
+def accrual_estimate_for(uow: UnitOfWork, sale: SaleRecord) -> int:
+    """The till's estimate of a closed sale's accrual (the server posts the real one)."""
+    if sale.guest_id is None:
+        return 0
+    paid = money_paid([(p.method, p.amount) for p in sale.payments])
+    return accrual_for(paid, loyalty_for(uow, sale.guest_id))
+
+
+def _sale_accrual(uow: UnitOfWork, sale: Sale) -> int:
+    if sale.guest is None:
+        return 0
+    paid = money_paid([(p.method.value, p.amount) for p in sale.payments])
+    return accrual_for(paid, loyalty_for(uow, sale.guest.guest_id))
+
+
+class PaymentService:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator,
+        sales: SaleService, *, acquirer: Acquirer | None = None,
+        close_hooks: tuple[CloseHook, ...] = (),
+    ) -> None:  # fmt: skip
+        self._uow = uow_factory
+        self._clock = clock
+        self._ids = ids
+        self._sales = sales
+        self._acquirer = acquirer
+        self._close_hooks = close_hooks
+
+    def pay_cash(self, sale_id: str, tendered: int) -> PaymentResult:
+        with self._uow() as uow:
+            sale = _load(uow, sale_id)
+            payment = sale.pay_cash(tendered, self._clock.now())
+            return self._record(uow, sale, "cash", payment.amount, payment.change)
+
+    def pay_balance(self, sale_id: str, amount: int | None = None) -> PaymentResult:
+        with self._uow() as uow:
+            sale = _load(uow, sale_id)
+            amount = sale.due if amount is None else amount
+            available = _balance_available(uow, sale)
+            if amount > available:
+                raise InsufficientBalance(
+                    f"The guest has only {format_money(available)} on their balance; "
+                    f"{format_money(amount)} cannot be paid from it.",
+                    available=available, amount=amount,
+                )  # fmt: skip
+            sale.pay(PaymentMethod.BALANCE, amount, self._clock.now())
+            return self._record(uow, sale, "balance", amount, 0)
+
+    def balance_available(self, sale_id: str) -> int:
+        with self._uow(durable=False) as uow:
+            return _balance_available(uow, _load(uow, sale_id))
+
+    def pay_card(self, sale_id: str, amount: int | None = None) -> PaymentResult:
+        """Charge a bank card through the terminal, then record the payment."""
+        if self._acquirer is None:
+            raise NoCardTerminal("No card terminal is set up on this till.")
+        with self._uow(durable=False) as uow:
+            sale = _load(uow, sale_id)
+            amount = sale.due if amount is None else amount
+            sale.copy().pay(PaymentMethod.CARD, amount, self._clock.now())  # checks only
+        ref = self._ids.new_id()
+        approval = self._charge(ref, amount)
+        try:
+            with self._uow() as uow:
+                sale = _load(uow, sale_id)
+                sale.pay(PaymentMethod.CARD, amount, self._clock.now())
+                uow.shifts.add_card_slip(CardSlip(ref, sale_id, amount, approval.auth_code,
+                                                  approval.rrn, self._clock.now()))
+                result = self._record(uow, sale, "card", amount, 0)
+        except Exception:
+            self._acquirer.reverse(ref)  # the card must not stay charged for nothing
+            raise
+        return PaymentResult(result.sale, "card", amount, 0, result.closed,
+                             result.accrual_estimate, approval)  # fmt: skip
+
+    def _charge(self, ref: str, amount: int) -> CardApproval:
+        assert self._acquirer is not None
+        try:
+            return self._acquirer.charge(ref, amount)
+        except CardTerminalUnavailable as lost:
+            if not lost.details.get("sent", True):
+                raise  # the request never left the till: nothing can have been charged
+            try:
+                self._acquirer.reverse(ref)
+            except CardTerminalUnavailable as again:
+                raise CardPaymentUncertain(
+                    "The card terminal stopped answering, so it is not known whether the card "
+                    "was charged. Check the terminal's last slip before charging again.",
+                    ref=ref, amount=amount,
+                ) from again
+            raise CardTerminalUnavailable(
+                f"{lost.message} The payment was cancelled: nothing was charged.",
+                ref=ref, amount=amount,
+            ) from lost
+
+    def available_for_points(self, sale_id: str) -> PointsAllowance:
+        with self._uow(durable=False) as uow:
+            sale = _load(uow, sale_id)
+            if sale.guest is None:
+                raise NoGuest("Identify the guest first to pay with points.")
+            guest_id = sale.guest.guest_id
+            settings = loyalty_for(uow, guest_id)
+            payable = sum(line.total for line in sale.lines if line.product.payable_with_points)
+            cap = settings.max_redemption.apply(payable)
+            accounts = [a for a in uow.accounts.for_guest(guest_id) if a.kind == "bonus"]
+            available = sum(a.available for a in accounts)
+            guest = uow.guests.get(guest_id)
+            group = uow.groups.get(guest.group_id) if guest and guest.group_id else None
+            today = today_limits(uow, guest_id, group, self._clock.now(), sale.id)
+            paid = sum(p.amount for p in sale.payments if p.method is PaymentMethod.POINTS)
+            room = max_redeemable(payable, settings, available, today.points_remaining)
+            return PointsAllowance(sale.total, settings.max_redemption.bp, cap, available,
+                                   today.points_remaining, paid,
+                                   max(min(room - paid, sale.due), 0))  # fmt: skip
+
+    def accrual_estimate(self, sale_id: str) -> int:
+        with self._uow(durable=False) as uow:
+            return _sale_accrual(uow, _load(uow, sale_id))
+
+    def _record(
+        self, uow: UnitOfWork, sale: Sale, method: str, amount: int, change: int
+    ) -> PaymentResult:
+        closed = sale.due == 0
+        if closed:
+            self._sales._close(uow, sale)  # the one place that closes a sale
+            for hook in self._close_hooks:
+                hook(uow, sale)
+        uow.sales.save(sale)
+        accrual = _sale_accrual(uow, sale)
+        uow.commit()
+        return PaymentResult(SaleView.of(sale), method, amount, change, closed, accrual)
+
+
+def _load(uow: UnitOfWork, sale_id: str) -> Sale:
+    sale = uow.sales.get(sale_id)
+    if sale is None:
+        raise SaleNotFound(f"There is no sale {sale_id}.", sale_id=sale_id)
+    return sale
+
+
+def _balance_available(uow: UnitOfWork, sale: Sale) -> int:
+    if sale.guest is None:
+        raise NoGuest("Identify the guest first to pay from their balance.")
+    guest_id = sale.guest.guest_id
+    accounts = [a for a in uow.accounts.for_guest(guest_id) if a.kind == "balance"]
+    if not accounts:
+        raise InsufficientBalance("The guest has no balance account.", available=0)
+    cached = sum(a.available for a in accounts)
+    undelivered: int = sum(
+        int(p["amount"]) for e in uow.outbox.pending(limit=10_000) if e.kind == "sale.closed"
+        and (e.payload.get("guest") or {}).get("guest_id") == guest_id
+        for p in e.payload.get("payments", ()) if p.get("method") == "balance"
+    )  # fmt: skip
+    this_sale = sum(p.amount for p in sale.payments if p.method is PaymentMethod.BALANCE)
+    return max(cached - undelivered - this_sale, 0)
+

@@ -1,0 +1,295 @@
+"""Cash shifts: open with a cash count, cash in/out, X report (running), Z report (closes).
+
+API (plain frozen results; ``DomainError`` subclasses with cashier-readable messages)::
+
+    shifts = ShiftService(uow_factory, clock, ids, staff_service)
+    shifts.current()                                  # -> ShiftView | None
+    shifts.open_shift(session, opening_cash)          # -> ShiftView; op ``shift.opened``
+    shifts.cash_in(session, amount, reason)           # -> ShiftView
+    shifts.cash_out(session, amount, reason)          # -> ShiftView (never below zero)
+    shifts.x_report()                                 # -> ShiftReport (kind "X")
+    shifts.close_shift(session, counted_cash, manager_pin=None)
+                                                      # -> ShiftReport (kind "Z"); op
+                                                      #    ``shift.closed``; OperationsWaiting
+                                                      #    unless the outbox is empty or a
+                                                      #    manager's PIN approves
+    report_lines(report, width=42)                    # -> [str] the printable report
+
+Expected cash = opening cash + cash kept by closed sales (tendered minus change) + cash in -
+cash out; a cancelled sale handed its money back, so it adds nothing. Sales belong to a shift
+by time: those of this till that ended while it was open. Points spent are the points payments;
+points earned is the till's estimate (``payments.accrual_estimate``; the server posts the real
+accrual). Closing a shift with operations still waiting in the outbox warns and needs a manager
+(DESIGN.md: sales lost before sync are the field's top complaint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.money import format_money, require_amount
+from pos_app.services.payments import accrual_estimate_for
+from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.ports_till import CashMovement, SaleRecord, ShiftRecord
+from pos_app.services.staff import Action, Authorization, StaffService, StaffSession
+
+SHIFT_OPENED = "shift.opened"
+SHIFT_CLOSED = "shift.closed"
+METHODS = ("cash", "card", "balance", "points")
+
+
+class ShiftAlreadyOpen(DomainError):
+    code = "shift_already_open"
+
+
+class NoOpenShift(DomainError):
+    code = "no_open_shift"
+
+
+class NotEnoughCash(DomainError):
+    code = "not_enough_cash"
+
+
+class OperationsWaiting(DomainError):
+    code = "operations_waiting"
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftView:
+    shift_id: str
+    number: int
+    opened_at: datetime
+    opened_by: str
+    opening_cash: int
+    cash_in: int
+    cash_out: int
+    expected_cash: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftReport:
+    kind: str  # "X" (running) | "Z" (closes the shift)
+    shift_id: str
+    number: int
+    terminal_id: str
+    opened_at: datetime
+    opened_by: str
+    at: datetime
+    closed_by: str | None
+    opening_cash: int
+    cash_in: int
+    cash_out: int
+    sales_count: int
+    sales_total: int
+    by_method: tuple[tuple[str, int], ...]
+    discounts: int
+    refunds_count: int
+    refunds_total: int
+    points_spent: int
+    points_earned_estimate: int
+    expected_cash: int
+    counted_cash: int | None
+    difference: int | None  # counted - expected
+    pending_operations: int
+    authorized_by: str | None = None
+
+    def as_payload(self) -> dict[str, Any]:
+        return {
+            "shift_id": self.shift_id, "number": self.number, "terminal_id": self.terminal_id,
+            "opened_at": self.opened_at.isoformat(), "closed_at": self.at.isoformat(),
+            "opened_by": self.opened_by, "closed_by": self.closed_by,
+            "opening_cash": self.opening_cash, "cash_in": self.cash_in,
+            "cash_out": self.cash_out, "sales_count": self.sales_count,
+            "sales_total": self.sales_total, "by_method": dict(self.by_method),
+            "discounts": self.discounts, "refunds_count": self.refunds_count,
+            "refunds_total": self.refunds_total, "points_spent": self.points_spent,
+            "expected_cash": self.expected_cash, "counted_cash": self.counted_cash,
+            "difference": self.difference, "pending_operations": self.pending_operations,
+            "authorized_by": self.authorized_by,
+        }  # fmt: skip
+
+
+class ShiftService:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, staff: StaffService
+    ) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._ids = ids
+        self._staff = staff
+
+    def current(self) -> ShiftView | None:
+        with self._uow(durable=False) as uow:
+            shift = uow.shifts.current(uow.terminal.info().terminal_id)
+            return None if shift is None else _view(uow, shift)
+
+    def open_shift(self, session: StaffSession, opening_cash: int) -> ShiftView:
+        self._staff.require(session, Action.OPEN_SHIFT)
+        require_amount(opening_cash, "opening cash")
+        with self._uow() as uow:
+            terminal_id = uow.terminal.info().terminal_id
+            if (open_ := uow.shifts.current(terminal_id)) is not None:
+                raise ShiftAlreadyOpen(
+                    f"Shift {open_.number} is still open; close it first.", number=open_.number
+                )
+            shift = ShiftRecord(self._ids.new_id(), terminal_id,
+                                uow.shifts.last_number(terminal_id) + 1, self._clock.now(),
+                                session.staff_id, opening_cash)  # fmt: skip
+            uow.shifts.save(shift)
+            uow.outbox.append(SHIFT_OPENED, {
+                "shift_id": shift.shift_id, "terminal_id": terminal_id, "number": shift.number,
+                "opened_at": shift.opened_at.isoformat(), "opened_by": session.staff_id,
+                "opening_cash": opening_cash})  # fmt: skip
+            view = _view(uow, shift)
+            uow.commit()
+            return view
+
+    def cash_in(self, session: StaffSession, amount: int, reason: str = "") -> ShiftView:
+        return self._move(session, "in", amount, reason)
+
+    def cash_out(self, session: StaffSession, amount: int, reason: str = "") -> ShiftView:
+        return self._move(session, "out", amount, reason)
+
+    def _move(self, session: StaffSession, kind: str, amount: int, reason: str) -> ShiftView:
+        self._staff.require(session, Action.CASH_IN_OUT)
+        require_amount(amount, "amount", allow_zero=False)
+        with self._uow() as uow:
+            shift = _open_shift(uow)
+            if kind == "out" and amount > (in_drawer := _view(uow, shift).expected_cash):
+                raise NotEnoughCash(
+                    f"Only {format_money(in_drawer)} should be in the drawer; "
+                    f"{format_money(amount)} cannot be taken out.",
+                    expected=in_drawer, amount=amount,
+                )  # fmt: skip
+            uow.shifts.add_movement(CashMovement(shift.shift_id, kind, amount, reason.strip(),
+                                                 self._clock.now(), session.staff_id))
+            view = _view(uow, shift)
+            uow.commit()
+            return view
+
+    def x_report(self) -> ShiftReport:
+        with self._uow(durable=False) as uow:
+            return _report(uow, _open_shift(uow), "X", self._clock.now())
+
+    def close_shift(
+        self, session: StaffSession, counted_cash: int, manager_pin: str | None = None
+    ) -> ShiftReport:
+        """The Z report: count the drawer, close the shift, queue ``shift.closed``."""
+        self._staff.require(session, Action.CLOSE_SHIFT)
+        require_amount(counted_cash, "counted cash")
+        approval: Authorization | None = None
+        if manager_pin is not None:
+            approval = self._staff.authorize_manager(manager_pin, Action.CLOSE_SHIFT_WITH_PENDING)
+        with self._uow() as uow:
+            shift = _open_shift(uow)
+            waiting = uow.outbox.pending(limit=10_000)
+            if waiting and approval is None:
+                raise _waiting(waiting[0].created_at, len(waiting))
+            now = self._clock.now()
+            report = _report(uow, shift, "Z", now, counted=counted_cash,
+                             closed_by=session.staff_id,
+                             authorized_by=approval.staff_id if approval else None)  # fmt: skip
+            uow.shifts.save(ShiftRecord(
+                shift.shift_id, shift.terminal_id, shift.number, shift.opened_at,
+                shift.opened_by, shift.opening_cash, now, session.staff_id, counted_cash,
+                report.expected_cash))  # fmt: skip
+            payload = report.as_payload()
+            payload["authorization"] = approval.as_payload() if approval else None
+            uow.outbox.append(SHIFT_CLOSED, payload)
+            uow.commit()
+            return report
+
+
+def _waiting(oldest: datetime, count: int) -> OperationsWaiting:
+    return OperationsWaiting(
+        f"{count} operation{'s have' if count != 1 else ' has'} not reached the server yet "
+        f"(the oldest from {oldest:%H:%M} UTC). Wait for the connection, or close the shift "
+        "with a manager's PIN.", count=count, oldest=oldest.isoformat(),
+    )  # fmt: skip
+
+
+def _open_shift(uow: UnitOfWork) -> ShiftRecord:
+    shift = uow.shifts.current(uow.terminal.info().terminal_id)
+    if shift is None:
+        raise NoOpenShift("No shift is open on this till; open one with a cash count first.")
+    return shift
+
+
+def _cash_kept(sales: Sequence[SaleRecord]) -> int:
+    return sum(p.amount for s in sales if s.status == "closed" for p in s.payments
+               if p.method == "cash")  # fmt: skip
+
+
+def _movements(uow: UnitOfWork, shift: ShiftRecord) -> tuple[int, int]:
+    moves = uow.shifts.movements(shift.shift_id)
+    return (sum(m.amount for m in moves if m.kind == "in"),
+            sum(m.amount for m in moves if m.kind == "out"))  # fmt: skip
+
+
+def _view(uow: UnitOfWork, shift: ShiftRecord) -> ShiftView:
+    cash_in, cash_out = _movements(uow, shift)
+    sales = uow.shifts.ended_sales(shift.terminal_id, shift.opened_at, shift.closed_at)
+    expected = shift.opening_cash + _cash_kept(sales) + cash_in - cash_out
+    return ShiftView(shift.shift_id, shift.number, shift.opened_at, shift.opened_by,
+                     shift.opening_cash, cash_in, cash_out, expected)  # fmt: skip
+
+
+def _report(
+    uow: UnitOfWork, shift: ShiftRecord, kind: str, now: datetime, *,
+    counted: int | None = None, closed_by: str | None = None, authorized_by: str | None = None,
+) -> ShiftReport:  # fmt: skip
+    sales = uow.shifts.ended_sales(shift.terminal_id, shift.opened_at)
+    closed = [s for s in sales if s.status == "closed"]
+    refunds = [s for s in sales if s.status == "cancelled" and any(p.amount for p in s.payments)]
+    by_method = dict.fromkeys(METHODS, 0)
+    for sale in closed:
+        for p in sale.payments:
+            by_method[p.method] = by_method.get(p.method, 0) + p.amount
+    view = _view(uow, shift)
+    return ShiftReport(
+        kind, shift.shift_id, shift.number, shift.terminal_id, shift.opened_at,
+        shift.opened_by, now, closed_by, shift.opening_cash, view.cash_in, view.cash_out,
+        len(closed), sum(s.total for s in closed), tuple(by_method.items()),
+        sum(s.discount for s in closed), len(refunds),
+        sum(p.amount for s in refunds for p in s.payments), by_method["points"],
+        sum(accrual_estimate_for(uow, s) for s in closed), view.expected_cash, counted,
+        None if counted is None else counted - view.expected_cash,
+        len(uow.outbox.pending(limit=10_000)), authorized_by,
+    )  # fmt: skip
+
+
+_NAMES = {"cash": "Наличные", "card": "Карта", "balance": "Депозит", "points": "Баллы"}
+
+
+def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
+    """The report as printable lines (Russian, like the receipts), ``width`` characters."""
+
+    def row(label: str, amount: int | str) -> str:
+        value = amount if isinstance(amount, str) else format_money(amount)
+        return f"{label}{value:>{max(width - len(label), 1)}}"
+
+    title = "X-ОТЧЁТ (без закрытия смены)" if report.kind == "X" else "Z-ОТЧЁТ (закрытие смены)"
+    lines = [title.center(width), f"Смена № {report.number}, касса {report.terminal_id}",
+             f"Открыта {report.opened_at:%d.%m.%Y %H:%M} UTC ({report.opened_by})",
+             f"{'Закрыта' if report.kind == 'Z' else 'На момент'} {report.at:%d.%m.%Y %H:%M} UTC",
+             "-" * width, row("Продаж", str(report.sales_count)),
+             row("Выручка", report.sales_total)]  # fmt: skip
+    lines += [row(f"  {_NAMES.get(m, m)}", amount) for m, amount in report.by_method]
+    lines += [row("Скидки", report.discounts),
+              row(f"Возвраты ({report.refunds_count})", report.refunds_total),
+              row("Списано баллов", report.points_spent),
+              row("Начислится баллов (оценка)", report.points_earned_estimate),
+              "-" * width, row("Наличные на начало", report.opening_cash),
+              row("Внесено", report.cash_in), row("Изъято", report.cash_out),
+              row("Ожидается в кассе", report.expected_cash)]  # fmt: skip
+    if report.counted_cash is not None and report.difference is not None:
+        lines += [row("Пересчитано", report.counted_cash),
+                  row("Расхождение", f"{'+' if report.difference > 0 else ''}"
+                                     f"{format_money(report.difference)}")]  # fmt: skip
+    if report.pending_operations:
+        lines.append(f"Не отправлено на сервер: {report.pending_operations}")
+    return lines
