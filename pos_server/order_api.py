@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from pos_server.api import MAX_ID, UNAUTHORISED, ClockDep, Sessions, Settings, TerminalId
+from pos_server.catalogue import CatalogueError, check_order
 from pos_server.orders import OrderRefused, place_order
 from pos_server.schemas import ErrorResponse, OrderOut, OrderPlaced
 from pos_server.stream import feed_head, order_stream
@@ -31,10 +32,14 @@ def post_order(
     ttl = timedelta(seconds=settings.hold_ttl_seconds)
     try:
         with sessions.begin() as session:
+            body = check_order(session, body)  # once a catalogue exists, lines must be in it
             state = place_order(session, body, terminal_id=terminal_id, now=clock(),
                                 hold_ttl=ttl)  # fmt: skip
     except OrderRefused as exc:
         raise HTTPException(exc.status, {"code": exc.code, "message": exc.message}) from exc
+    except CatalogueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            {"code": exc.code, "message": str(exc)}) from exc
     return OrderOut.model_validate(state)
 
 
