@@ -18,6 +18,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "main",
         "one demo sale through the services, printed on the (emulated) printer",
     ),
+    "pull": (
+        "pos_app.commands.pull",
+        "main",
+        "bring the till's store up to the server's change feed (resumable)",
+    ),
     "emulate": (
         "pos_app.devices.emulate_cli",
         "main",
