@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "main",
         "one demo sale through the services, printed on the (emulated) printer",
     ),
+    "till": ("pos_app.commands.till_app", "main", "open the till window (also: plain pos-app)"),
     "pull": (
         "pos_app.commands.pull",
         "main",
@@ -51,8 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_usage())
         return 0
     if not args:
-        print(_usage())
-        return 0
+        args = ["till"]  # plain `pos-app` opens the till
     name, rest = args[0], args[1:]
     if name not in COMMANDS:
         print(f"pos-app: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)

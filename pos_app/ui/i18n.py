@@ -1,0 +1,44 @@
+"""Which language the UI speaks, and the Qt translators that make it speak it.
+
+Every area of the UI ships its own ``resources/translations/<area>_<lang>.qm`` (the till's is
+``till_ru.qm``); this loader installs all of them for the chosen language, so a new screen
+adds a file and needs no change here. Russian is the default on a Russian locale, English
+otherwise (the source strings are English); ``--lang`` overrides both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+LANGUAGES = ("ru", "en")
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations"
+
+
+def pick_language(override: str | None = None, locale: QLocale | None = None) -> str:
+    """``override`` if given, else ``ru`` on a Russian locale, else ``en``."""
+    if override:
+        if override not in LANGUAGES:
+            raise ValueError(f"unknown language {override!r}; choose one of {', '.join(LANGUAGES)}")
+        return override
+    system = locale if locale is not None else QLocale.system()
+    return "ru" if system.language() == QLocale.Language.Russian else "en"
+
+
+def install_translators(
+    app: QCoreApplication, language: str, directory: Path = TRANSLATIONS_DIR
+) -> list[QTranslator]:
+    """Install every ``*_<language>.qm`` in ``directory``; returns them (keep them alive).
+
+    English needs no file: the source strings are English.
+    """
+    installed: list[QTranslator] = []
+    if language == "en":
+        return installed
+    for qm in sorted(directory.glob(f"*_{language}.qm")):
+        translator = QTranslator(app)
+        if translator.load(str(qm)):
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed

@@ -1,0 +1,319 @@
+"""The till window: sign-in, then the selling screen (catalogue | guest, basket, totals).
+
+Keyboard- and scanner-first: the wedge key hook turns scanner bursts into readings routed by
+the scan router; F3 searches the catalogue, F4 finds a guest by phone or code, F12 takes
+cash, Del removes the selected line. Every service call goes through the op runner via the
+till controller; core events (sync state, device readings, printed receipts) arrive through
+the one bridge as Qt signals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.services.dto import CashPaymentResult, SaleView
+from pos_app.services.sales import SaleService
+from pos_app.ui.bridge import CoreBridge
+from pos_app.ui.key_hook import Reading, as_reading, rejection_message
+from pos_app.ui.op_runner import OpRunner
+from pos_app.ui.scan_router import DEFAULT_RULES, ScanRouter, promo_rules
+from pos_app.ui.till.basket import BasketPanel
+from pos_app.ui.till.catalogue import CataloguePanel
+from pos_app.ui.till.controller import TillController
+from pos_app.ui.till.format import money
+from pos_app.ui.till.guest_panel import GuestPanel
+from pos_app.ui.till.messages import cashier_text
+from pos_app.ui.till.payment import CashPaymentDialog
+from pos_app.ui.till.ports import Catalogue, CatalogueSource, SignedInStaff, StaffAuth, TillExtras
+from pos_app.ui.till.signin import SignInDialog
+from pos_app.ui.till.status import SyncStatusLabel
+from pos_app.ui.till.totals import TotalsPanel
+
+IDLE_FLUSH_MS = 30_000
+
+
+@dataclass
+class TillContext:
+    """What the composition root hands the window."""
+
+    sales: SaleService
+    staff: StaffAuth
+    catalogue: CatalogueSource
+    runner: OpRunner
+    bridge: CoreBridge
+    venue_name: str = ""
+    extras: TillExtras = field(default_factory=TillExtras)
+
+
+class TillWindow(QMainWindow):
+    def __init__(self, context: TillContext) -> None:
+        super().__init__()
+        self.setObjectName("tillWindow")
+        self.setWindowTitle(self.tr("Till"))
+        self.ctx = context
+        self.staff: SignedInStaff | None = None
+        self.sign_in_dialog: SignInDialog | None = None
+        rules = (*promo_rules(context.extras.promo_prefixes), *DEFAULT_RULES)
+        self.controller = TillController(context.sales, context.runner, ScanRouter(rules), self)
+        self.catalogue = CataloguePanel()
+        self.basket = BasketPanel()
+        self.guest_panel = GuestPanel()
+        self.totals = TotalsPanel()
+        self.banner = QLabel("")
+        self.banner.setObjectName("messageBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.sync_status = SyncStatusLabel()
+        self.statusBar().addPermanentWidget(self.sync_status)
+        self.sync_status.setText(self.tr("offline — not enrolled with a server"))
+        self._build()
+        self._connect()
+        self._shortcuts()
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(IDLE_FLUSH_MS)
+        self._flush_timer.timeout.connect(self._idle_flush)
+        self._flush_timer.start()
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        header = QWidget()
+        header.setObjectName("header")
+        top = QHBoxLayout(header)
+        self.venue = QLabel(self.ctx.venue_name or self.tr("Till"))
+        self.venue.setObjectName("venueName")
+        self.cashier = QLabel("")
+        self.cashier.setObjectName("cashierName")
+        self.clock = QLabel("")
+        top.addWidget(self.venue)
+        top.addStretch(1)
+        top.addWidget(self.cashier)
+        top.addSpacing(24)
+        top.addWidget(self.clock)
+        self.pay_button = QPushButton(self.tr("Cash (F12)"))
+        self.pay_button.setObjectName("payCashButton")
+        self.find_button = QPushButton(self.tr("Find guest (F4)"))
+        self.find_button.setObjectName("findGuestButton")
+        self.cancel_button = QPushButton(self.tr("Cancel sale"))
+        self.cancel_button.setObjectName("cancelSaleButton")
+        for button in (self.pay_button, self.find_button, self.cancel_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        actions = QHBoxLayout()
+        actions.addWidget(self.find_button)
+        actions.addWidget(self.cancel_button)
+        right = QVBoxLayout()
+        right.addWidget(self.guest_panel)
+        right.addWidget(self.basket, 1)
+        right.addWidget(self.banner)
+        right.addWidget(self.totals)
+        right.addLayout(actions)
+        right.addWidget(self.pay_button)
+        body = QHBoxLayout()
+        body.addWidget(self.catalogue, 3)
+        right_host = QWidget()
+        right_host.setLayout(right)
+        body.addWidget(right_host, 2)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(header)
+        inner = QWidget()
+        inner.setLayout(body)
+        outer.addWidget(inner, 1)
+        self.setCentralWidget(central)
+        self._show_sale(None)
+        self._tick_clock()
+
+    def _connect(self) -> None:
+        c = self.controller
+        self.catalogue.product_chosen.connect(c.add_product)
+        self.basket.quantity_requested.connect(c.set_quantity)
+        self.basket.removal_requested.connect(c.remove_line)
+        c.sale_did_change.connect(self._show_sale)
+        c.guest_did_change.connect(self.guest_panel.show_guest)
+        c.sale_did_close.connect(self._sale_closed)
+        c.message_did_arrive.connect(self.show_message)
+        c.unknown_card.connect(self._unknown_card)
+        self.pay_button.clicked.connect(self.pay_cash)
+        self.find_button.clicked.connect(self.find_guest)
+        self.cancel_button.clicked.connect(self.cancel_sale)
+        bridge = self.ctx.bridge
+        bridge.sync_did_change_state.connect(self.sync_status.show_state)
+        bridge.scan_did_arrive.connect(self._device_event)
+        bridge.receipt_did_print.connect(self._receipt_printed)
+        clock = QTimer(self)
+        clock.setInterval(10_000)
+        clock.timeout.connect(self._tick_clock)
+        clock.start()
+
+    def _shortcuts(self) -> None:
+        for key, slot in (
+            ("F3", self.catalogue.search.setFocus),
+            ("F4", self.find_guest),
+            ("F12", self.pay_cash),
+            ("Del", self.basket.remove_selected),
+            ("Ctrl+Up", self.basket.increase),
+            ("Ctrl+Down", self.basket.decrease),
+        ):
+            QShortcut(QKeySequence(key), self, slot)
+
+    # --- sign-in and start -------------------------------------------------------------
+
+    def start(self) -> None:
+        """Ask for a PIN; the catalogue loads meanwhile."""
+        self.ctx.runner.run(self.ctx.catalogue.load, self._catalogue_loaded, self._failed)
+        QTimer.singleShot(0, self.sign_in)
+
+    def sign_in(self) -> None:
+        self.sign_in_dialog = SignInDialog(self.ctx.staff, self.ctx.runner, self)
+        self.sign_in_dialog.signed_in.connect(self._signed_in)
+        self.sign_in_dialog.rejected.connect(self._sign_in_refused)
+        self.sign_in_dialog.open()
+
+    def _signed_in(self, staff: SignedInStaff) -> None:
+        self.staff = staff
+        self.cashier.setText(self.tr("Cashier: %1").replace("%1", staff.name))
+        self.catalogue.search.setFocus()
+
+    def _sign_in_refused(self) -> None:
+        if self.staff is None:
+            self.close()
+
+    def _catalogue_loaded(self, catalogue: Catalogue) -> None:
+        self.catalogue.set_catalogue(catalogue)
+
+    # --- reactions ----------------------------------------------------------------------
+
+    def handle_reading(self, reading: Reading) -> None:
+        """A scanner or card reading from the key hook or a serial/HID reader."""
+        if self.staff is None or (self.sign_in_dialog and self.sign_in_dialog.isVisible()):
+            return  # nobody signed in: readings are not sales
+        self.hide_message()
+        self.controller.handle_reading(reading)
+
+    def _device_event(self, event: object) -> None:
+        reading = as_reading(event)
+        if reading is not None:
+            self.handle_reading(reading)
+            return
+        message = rejection_message(event)
+        if message is not None:
+            self.reading_rejected(message)
+
+    def reading_rejected(self, message: str) -> None:
+        del message  # the device's English sentence; the cashier reads the translated one
+        self.show_message(self.tr("Card not read — swipe again."), "error")
+
+    def _show_sale(self, sale: SaleView | None) -> None:
+        self.basket.show_sale(sale)
+        self.totals.show_sale(sale)
+        self.pay_button.setEnabled(sale is not None and sale.due > 0)
+        self.cancel_button.setEnabled(sale is not None)
+
+    def _sale_closed(self, result: CashPaymentResult) -> None:
+        sale = result.sale
+        self.show_message(
+            self.tr("Sale %1 closed. Change: %2")
+            .replace("%1", sale.receipt_no or "")
+            .replace("%2", money(result.change)),
+            "info",
+        )
+        self.ctx.bridge.on_sale_completed(sale)
+
+    def _receipt_printed(self, result: object) -> None:
+        if getattr(result, "ok", True):
+            self.statusBar().showMessage(self.tr("Receipt printed"), 5000)
+        else:
+            detail = str(getattr(result, "message", ""))
+            self.show_message(self.tr("The receipt did not print: %1").replace("%1", detail))
+
+    def _unknown_card(self, identifier: str, method: str) -> None:
+        registrar = self.ctx.extras.registrar
+        if registrar is None:
+            return  # the error message already says no guest has this card
+        name, ok = QInputDialog.getText(
+            self, self.tr("New guest"),
+            self.tr("No guest has this card. Create a guest and bind this card?\nName:"),
+        )  # fmt: skip
+        if not ok or not name.strip():
+            return
+        self.ctx.runner.run(
+            lambda: registrar.create_guest_with_card(name.strip(), None, identifier, method),
+            lambda _: self.controller.identify(identifier, method),
+            self._failed,
+        )
+
+    # --- cashier actions ----------------------------------------------------------------
+
+    def pay_cash(self) -> None:
+        sale = self.controller.sale
+        if sale is None or sale.due <= 0:
+            return
+        dialog = CashPaymentDialog(sale.due, self)
+        if dialog.exec() and dialog.tendered is not None:
+            self.controller.pay_cash(dialog.tendered)
+
+    def find_guest(self) -> None:
+        text, ok = QInputDialog.getText(
+            self, self.tr("Find guest"), self.tr("Phone number, card number or code:")
+        )
+        text = text.strip()
+        if not ok or not text:
+            return
+        digits = sum(ch.isdigit() for ch in text)
+        if digits >= 10 and digits >= len(text.replace(" ", "")) - 6:
+            self.controller.identify_by_phone(text)
+        else:
+            self.controller.identify(text, "manual")
+
+    def cancel_sale(self) -> None:
+        if self.controller.sale is None:
+            return
+        question = self.tr("Cancel this sale and empty the basket?")
+        answer = QMessageBox.question(self, self.tr("Cancel sale"), question)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.cancel_sale()
+
+    # --- messages, clock, idle ----------------------------------------------------------
+
+    def show_message(self, text: str, level: str = "error") -> None:
+        self.banner.setText(text)
+        self.banner.setProperty("level", level)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+        self.banner.show()
+
+    def hide_message(self) -> None:
+        self.banner.hide()
+
+    def _failed(self, error: Exception) -> None:
+        self.show_message(cashier_text(error))
+
+    def _tick_clock(self) -> None:
+        self.clock.setText(datetime.now().astimezone().strftime("%d.%m.%Y  %H:%M"))
+
+    def _idle_flush(self) -> None:
+        flush = self.ctx.extras.idle_flush
+        if flush is not None and not self.ctx.runner.busy:
+            self.ctx.runner.run(flush)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        flush = self.ctx.extras.idle_flush
+        if flush is not None:
+            self.ctx.runner.run(flush)
+        self._flush_timer.stop()
+        super().closeEvent(event)

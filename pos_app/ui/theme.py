@@ -1,0 +1,54 @@
+"""The till's look: large readable type, big touch targets, the amount to pay in heavy type.
+
+One style sheet for the whole app, so screens share a look without each styling itself.
+"""
+
+from __future__ import annotations
+
+STYLE_SHEET = """
+QWidget { font-size: 15px; color: #1d2329; }
+QMainWindow, QDialog { background: #eef1f4; }
+#header { background: #1f2a36; }
+#header QLabel { color: #e9eef3; font-size: 16px; }
+#venueName { font-size: 18px; font-weight: 600; }
+QLineEdit { padding: 8px 10px; border: 1px solid #b9c3cc; border-radius: 6px;
+            background: white; font-size: 17px; }
+QLineEdit:focus { border: 2px solid #2f7dd1; }
+#groupButton { padding: 8px 14px; border-radius: 6px; background: #dfe5ea;
+               border: 1px solid #c8d1d9; font-weight: 600; }
+#groupButton:checked { background: #2f7dd1; color: white; border-color: #2f7dd1; }
+#productTile { background: white; border: 1px solid #cfd7de; border-radius: 8px;
+               font-size: 15px; padding: 6px; text-align: left; }
+#productTile:hover { border-color: #2f7dd1; }
+#productTile:pressed { background: #dbe9f8; }
+#basket { background: white; border: 1px solid #cfd7de; border-radius: 6px;
+          font-size: 16px; gridline-color: #eef1f4; }
+QHeaderView::section { background: #f5f7f9; border: none; padding: 6px;
+                       font-weight: 600; color: #56626e; }
+#totals, #guestPanel { background: white; border: 1px solid #cfd7de; border-radius: 8px; }
+#grandTotal { font-size: 40px; font-weight: 700; color: #11181f; }
+#toPayCaption { font-size: 18px; font-weight: 700; color: #56626e; }
+#itemCount { color: #56626e; }
+#guestName { font-size: 20px; font-weight: 700; }
+#guestHint { color: #6b7783; }
+QPushButton { padding: 8px 12px; border-radius: 6px; border: 1px solid #c2ccd5;
+              background: #f8fafb; }
+QPushButton:pressed { background: #dde4ea; }
+#payCashButton { background: #1e9e5a; color: white; font-size: 20px; font-weight: 700;
+                 border: none; padding: 14px; }
+#payCashButton:disabled { background: #9fcfb5; }
+#cancelSaleButton { color: #a23030; }
+#messageBanner[level="error"] { background: #fde8e8; color: #8f1d1d; border-radius: 6px;
+                                padding: 8px; font-weight: 600; }
+#messageBanner[level="info"] { background: #e6f4ea; color: #1d5e34; border-radius: 6px;
+                               padding: 8px; font-weight: 600; }
+#paymentDue { font-size: 36px; font-weight: 700; }
+#paymentChange { font-size: 24px; font-weight: 700; color: #1e7a46; }
+#noteButton { font-size: 16px; padding: 10px; }
+#signInTitle { font-size: 20px; font-weight: 600; }
+#pinEdit { font-size: 28px; letter-spacing: 8px; }
+#keypadButton { font-size: 22px; }
+#signInError { color: #8f1d1d; font-weight: 600; min-height: 40px; }
+#syncStatus { padding: 2px 8px; color: #8a5a00; }
+#syncStatus[online="true"] { color: #1d5e34; }
+"""

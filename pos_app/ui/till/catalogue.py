@@ -1,0 +1,119 @@
+"""Catalogue: product groups as buttons, products as big tiles, and a search field.
+
+Touch and mouse pick a tile; the keyboard types in the search field (name, code or barcode)
+and Enter adds the first match. The catalogue itself is loaded once by the window (off the
+GUI thread) and handed in as plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain.catalog import Product
+from pos_app.ui.till.format import money
+from pos_app.ui.till.ports import Catalogue
+
+COLUMNS = 4
+
+
+class CataloguePanel(QWidget):
+    product_chosen = Signal(str)  # product id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._catalogue = Catalogue()
+        self._group_id: str | None = None
+        self.search = QLineEdit()
+        self.search.setObjectName("productSearch")
+        self.search.setPlaceholderText(self.tr("Search by name or code (F3)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._show_tiles)
+        self.search.returnPressed.connect(self._add_first_match)
+        self._groups_row = QHBoxLayout()
+        self._groups_row.setSpacing(6)
+        self._group_buttons = QButtonGroup(self)
+        self._group_buttons.setExclusive(True)
+        self._tiles_host = QWidget()
+        self._tiles = QGridLayout(self._tiles_host)
+        self._tiles.setSpacing(8)
+        self._tiles.setAlignment(Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._tiles_host)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addLayout(self._groups_row)
+        layout.addWidget(scroll, 1)
+
+    def set_catalogue(self, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
+        for button in self._group_buttons.buttons():
+            self._group_buttons.removeButton(button)
+            button.deleteLater()
+        for group in catalogue.groups:
+            button = QPushButton(group.name)
+            button.setObjectName("groupButton")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, gid=group.group_id: self.show_group(gid))
+            self._group_buttons.addButton(button)
+            self._groups_row.addWidget(button)
+        if catalogue.groups:
+            self._group_buttons.buttons()[0].setChecked(True)
+            self.show_group(catalogue.groups[0].group_id)
+
+    def show_group(self, group_id: str) -> None:
+        self._group_id = group_id
+        self.search.clear()
+        self._show_tiles()
+
+    def visible_products(self) -> list[Product]:
+        """What the tiles show now: search matches, or the chosen group's products."""
+        if self.search.text().strip():
+            return self._catalogue.search(self.search.text())
+        for group in self._catalogue.groups:
+            if group.group_id == self._group_id:
+                return list(group.products)
+        return []
+
+    def _show_tiles(self) -> None:
+        while self._tiles.count():
+            item = self._tiles.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self._place(self.visible_products())
+
+    def _place(self, products: Sequence[Product]) -> None:
+        for i, product in enumerate(products):
+            tile = QToolButton()
+            tile.setObjectName("productTile")
+            tile.setText(f"{product.name}\n{money(product.price)}")
+            tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            tile.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            tile.setMinimumSize(150, 72)
+            tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            tile.clicked.connect(lambda _=False, pid=product.id: self.product_chosen.emit(pid))
+            self._tiles.addWidget(tile, i // COLUMNS, i % COLUMNS)
+
+    def _add_first_match(self) -> None:
+        matches = self._catalogue.search(self.search.text())
+        if matches:
+            self.product_chosen.emit(matches[0].id)
+            self.search.clear()

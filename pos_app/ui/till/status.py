@@ -1,0 +1,72 @@
+"""The status bar's sync part: online / offline since HH:MM / N operations waiting / last sync.
+
+It reads the sync core's plain state object by its attributes (``enrolled``, ``online``,
+``offline_since``, ``pending``, ``oldest_pending_at``, ``last_sync_at``; times aware UTC,
+shown in local time), delivered through the bridge's ``sync_did_change_state``. Until the till
+is enrolled with a server it says so instead of pretending to be online.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("SyncStatus", text)
+
+
+def _hhmm(at: datetime) -> str:
+    return at.astimezone().strftime("%H:%M")
+
+
+def _age(since: datetime, now: datetime) -> str:
+    minutes = max(int((now - since).total_seconds() // 60), 0)
+    if minutes < 1:
+        return _t("under a minute")
+    if minutes < 120:
+        return _t("%1 min").replace("%1", str(minutes))
+    return _t("%1 h").replace("%1", str(minutes // 60))
+
+
+def describe(state: object, now: datetime | None = None) -> str:
+    """One line for the status bar."""
+    now = now or datetime.now(UTC)
+    parts: list[str] = []
+    if not getattr(state, "enrolled", True):
+        parts.append(_t("offline — not enrolled with a server"))
+    elif getattr(state, "online", False):
+        parts.append(_t("online"))
+    else:
+        since = getattr(state, "offline_since", None)
+        parts.append(_t("offline since %1").replace("%1", _hhmm(since)) if since else _t("offline"))
+    pending = int(getattr(state, "pending", 0) or 0)
+    if pending:
+        text = _t("%1 operations waiting").replace("%1", str(pending))
+        oldest = getattr(state, "oldest_pending_at", None)
+        if oldest is not None:
+            text += " " + _t("(oldest %1)").replace("%1", _age(oldest, now))
+        parts.append(text)
+    else:
+        parts.append(_t("nothing waiting"))
+    last = getattr(state, "last_sync_at", None)
+    if last is not None:
+        parts.append(_t("last sync %1").replace("%1", _hhmm(last)))
+    return " · ".join(parts)
+
+
+class SyncStatusLabel(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncStatus")
+        self.state: object | None = None
+
+    def show_state(self, state: object) -> None:
+        self.state = state
+        self.setText(describe(state))
+        online = bool(getattr(state, "online", False)) and getattr(state, "enrolled", True)
+        self.setProperty("online", online)
+        self.style().unpolish(self)
+        self.style().polish(self)
