@@ -3,14 +3,18 @@
 A payment may not take it below zero. The one way it goes negative is a recorded **debt**:
 seed 001 says an order completed without payment leaves its amount owed on the guest's balance
 account, and a later top-up pays the debt off first (the balance is simply the sum).
+The other is an **offline** payment the till accepted against its cached balance and the
+server replays beyond what is left (``allow_overdraft=True``): the money was really taken at
+the till, so it is applied and the shortfall is recorded as an :class:`Overdraft` for managers.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from pos_app.domain.bonus import Overdraft
 from pos_app.domain.errors import DomainError
-from pos_app.domain.ledger import Ledger, Posting, PostingKind
+from pos_app.domain.ledger import Ledger, Posting, PostingKind, require_aware
 from pos_app.domain.money import format_money, require_amount
 
 
@@ -20,6 +24,10 @@ class InsufficientBalance(DomainError):
 
 class BalanceAccount(Ledger):
     """Money the guest deposited (topped up) or owes (negative ``total``)."""
+
+    def __init__(self, account_id: str, total: int = 0) -> None:
+        super().__init__(account_id, total)
+        self.overdrafts: list[Overdraft] = []
 
     @property
     def debt(self) -> int:
@@ -36,10 +44,15 @@ class BalanceAccount(Ledger):
         terminal_id: str | None,
         reason: str,
         ref: str | None = None,
+        allow_overdraft: bool = False,
     ) -> Posting:
-        """Pay from the balance; never beyond what is on it."""
+        """Pay from the balance; beyond what is on it only as a recorded overdraft (offline)."""
         require_amount(amount, "payment amount", allow_zero=False)
-        if amount > self.available:
+        require_aware(now)  # before an overdraft can be recorded for a refused payment
+        if amount > self.available and allow_overdraft:
+            shortfall = amount - max(self.available, 0)
+            self.overdrafts.append(Overdraft(self.account_id, shortfall, now, reason, ref))
+        elif amount > self.available:
             raise InsufficientBalance(
                 f"The balance has only {format_money(max(self.available, 0))}; "
                 f"{format_money(amount)} is to be paid.",

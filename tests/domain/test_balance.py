@@ -116,3 +116,19 @@ def _running(opening: int, postings: list[Posting]) -> list[int]:
         total += posting.total_delta
         totals.append(total)
     return totals
+
+
+def test_offline_payment_beyond_the_balance_is_applied_with_the_overdraft_recorded() -> None:
+    acc = BalanceAccount("bal-1", total=rub(100))
+    posting = acc.pay(rub(150), now=T0, reason="offline sale", ref="s1", allow_overdraft=True,
+                      **WHO)  # fmt: skip
+    assert posting.kind is PostingKind.DEBIT and acc.total == -rub(50)
+    assert [(o.amount, o.ref) for o in acc.overdrafts] == [(rub(50), "s1")]
+    acc.pay(rub(10), now=T0, reason="offline sale", allow_overdraft=True, **WHO)
+    assert [o.amount for o in acc.overdrafts] == [rub(50), rub(10)]  # never counts below zero
+
+
+def test_offline_payment_covered_by_the_balance_records_no_overdraft() -> None:
+    acc = BalanceAccount("bal-1", total=rub(100))
+    acc.pay(rub(100), now=T0, reason="offline sale", allow_overdraft=True, **WHO)
+    assert acc.overdrafts == [] and acc.total == 0
