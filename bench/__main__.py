@@ -6,6 +6,7 @@ import importlib
 import sys
 
 BENCHMARKS = {
+    "devices": "bench.devices",
     "store": "bench.store",
 }
 

@@ -8,7 +8,7 @@ profile) happens here, on the caller's thread, before the job is stored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,8 +16,8 @@ from pos_app.commands.receipts import receipt_for
 from pos_app.db.print_queue import SqlPrintQueue
 from pos_app.db.uow import Store
 from pos_app.devices.escpos_printer import EscposPrinter, PrinterConfig
-from pos_app.devices.receipt import ReceiptData, render_receipt
 from pos_app.devices.printer_test_page import render_test_page
+from pos_app.devices.receipt import ReceiptData, render_receipt
 from pos_app.services.dto import SaleView
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
 
@@ -53,10 +53,15 @@ class ReceiptPrinting:
         printer_name: str = "receipt",
         backoff: Backoff | None = None,
         idle_poll_s: float = 2.0,
+        on_change: Callable[[int, bool], None] | None = None,
     ) -> None:
         self.printer = EscposPrinter(config)
         self.service = PrintService(
-            SqlPrintQueue(store), store.clock, printer=printer_name, backoff=backoff
+            SqlPrintQueue(store),
+            store.clock,
+            printer=printer_name,
+            backoff=backoff,
+            on_change=on_change,
         )
         self.worker = PrintWorker(self.service, self.printer, idle_poll_s=idle_poll_s)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -87,12 +88,16 @@ class PrintService:
         *,
         printer: str = "receipt",
         backoff: Backoff | None = None,
+        on_change: Callable[[int, bool], None] | None = None,
     ) -> None:
         self.queue = queue
         self.clock = clock
         self.printer = printer
         self.backoff = backoff or Backoff()
         self.wake = threading.Event()  # set when there may be work for the worker
+        # Called on the worker's thread after each attempt with (job id, printed): the status
+        # bar refreshes on it instead of polling. It must not block.
+        self.on_change = on_change
 
     def enqueue(self, kind: JobKind, document: bytes, title: str = "") -> int:
         job_id = self.queue.add(
@@ -160,12 +165,22 @@ class PrintService:
         outcome = printer.print_bytes(job.document)
         if outcome.ok:
             self.queue.mark_done(job.id, self.clock.now())
+            self._changed(job.id, True)
             return 0.0
         delay = self.backoff.delay(job.attempts + 1)
         retry_at = self.clock.now() + timedelta(seconds=delay)
         self.queue.mark_waiting(job.id, outcome.message, retry_at)
         log.info("print job %d waits %.1f s: %s", job.id, delay, outcome.message)
+        self._changed(job.id, False)
         return delay
+
+    def _changed(self, job_id: int, printed: bool) -> None:
+        if self.on_change is None:
+            return
+        try:
+            self.on_change(job_id, printed)
+        except Exception:  # a listener's fault must not stop the printing
+            log.exception("print queue listener failed")
 
 
 class PrintWorker:

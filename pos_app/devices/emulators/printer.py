@@ -134,15 +134,20 @@ class PrinterEmulator:
                 return
             self._job_number += 1
             stem = self.out_dir / f"job-{self._job_number:04d}"
-            text = job.text
-            if job.warnings:
-                text += "".join(f"[WARNING: {w}]\n" for w in job.warnings)
-            stem.with_suffix(".txt").write_text(text, encoding="utf-8")
-            stem.with_suffix(".bin").write_bytes(raw)
-            if self.png:
-                _save_png(job.lines, self.columns, stem.with_suffix(".png"))
-            self.printed.append(stem.with_suffix(".txt"))
+            self.printed.append(write_job_files(stem, job, raw, self.columns, self.png))
             self.jobs_done.notify_all()
+
+
+def write_job_files(stem: Path, job: DecodedJob, raw: bytes, columns: int, png: bool) -> Path:
+    """``stem.txt`` (decoded text and warnings), ``stem.bin`` (raw), ``stem.png``; -> the .txt"""
+    text = job.text
+    if job.warnings:
+        text += "".join(f"[WARNING: {w}]\n" for w in job.warnings)
+    stem.with_suffix(".txt").write_text(text, encoding="utf-8")
+    stem.with_suffix(".bin").write_bytes(raw)
+    if png:
+        _save_png(job.lines, columns, stem.with_suffix(".png"))
+    return stem.with_suffix(".txt")
 
 
 def _save_png(lines: list[str], columns: int, path: Path) -> None:
