@@ -1,0 +1,115 @@
+"""Ledger-rules tables (migration 0005), on the same Base as ``models``.
+
+Balance (money) accounts with append-only postings and overdrafts; a guest's group and lifetime
+spend; the loyalty facts of each sale (the guest's group at that moment, accrual); rule
+breaches the server recorded instead of refusing (offline operations); the audit of admin
+actions. Amounts are int kopecks, times UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pos_server.db.models import Base, BigId
+
+
+class BalanceAccountRow(Base):
+    """A guest's money account (id = guest id); ``total`` mirrors the postings, negative only
+    by debt or a recorded overdraft. Locked with SELECT ... FOR UPDATE while it changes."""
+
+    __tablename__ = "balance_accounts"
+
+    id: Mapped[str] = mapped_column(ForeignKey("guests.id"), primary_key=True)
+    total: Mapped[int] = mapped_column(BigInteger)
+
+
+class BalancePostingRow(Base):
+    """Append-only: who, which terminal, when, why, and the balance after."""
+
+    __tablename__ = "balance_postings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("balance_accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    total_after: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    terminal_id: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(String(200))
+    ref: Mapped[str | None] = mapped_column(String(64))
+
+
+class BalanceOverdraftRow(Base):
+    """An offline balance payment replayed beyond the balance: for managers."""
+
+    __tablename__ = "balance_overdrafts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("balance_accounts.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(200))
+    ref: Mapped[str | None] = mapped_column(String(64))
+
+
+class GuestLoyaltyRow(Base):
+    """A guest's group (no FK: guest_groups comes in a later migration) and lifetime spend."""
+
+    __tablename__ = "guest_loyalty"
+
+    guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id"), primary_key=True)
+    group_id: Mapped[str | None] = mapped_column(String(64))
+    lifetime_spend: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]
+
+
+class SaleLoyaltyRow(Base):
+    """What a sale meant for its guest: the group at that moment, money and points paid,
+    the accrual credited, and whether the till closed it offline."""
+
+    __tablename__ = "sale_loyalty"
+
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id"), index=True)
+    group_id: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime] = mapped_column(index=True)
+    money_paid: Mapped[int] = mapped_column(BigInteger)
+    points_paid: Mapped[int] = mapped_column(BigInteger)
+    accrual: Mapped[int] = mapped_column(BigInteger)
+    offline: Mapped[bool]
+
+
+class RuleBreachRow(Base):
+    """A rule the server did not enforce because the till had already acted offline (daily
+    limit, max redemption, an overdraft beyond the group's offline allowance): for managers."""
+
+    __tablename__ = "rule_breaches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+    terminal_id: Mapped[str | None] = mapped_column(String(36))
+    ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    message: Mapped[str] = mapped_column(String(500))
+
+
+class AdminAuditRow(Base):
+    """One row per admin action (reset holds...): who, from which terminal, why, what."""
+
+    __tablename__ = "admin_audit"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))
+    terminal_id: Mapped[str | None] = mapped_column(String(36))
+    target: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(String(500))
+    details: Mapped[dict[str, Any]]
