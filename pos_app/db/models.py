@@ -167,6 +167,9 @@ class SaleRow(Base):
     discount: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     paid: Mapped[int] = mapped_column(default=0)
+    # a discount on the whole order after the group's (a promo code; migration 0004)
+    order_discount_bp: Mapped[int | None]
+    order_discount_reason: Mapped[str | None] = mapped_column(String(100))
     __table_args__ = (
         CheckConstraint("status IN ('open', 'closed', 'cancelled')", name="status"),
     )

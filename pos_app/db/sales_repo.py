@@ -28,7 +28,14 @@ from pos_app.db.models import PaymentRow, SaleLineRow, SaleRow, table
 from pos_app.domain.catalog import DiscountScope, Product
 from pos_app.domain.money import Percent
 from pos_app.domain.pricing import GroupSnapshot, SaleLine
-from pos_app.domain.sale import GuestSnapshot, Payment, PaymentMethod, Sale, SaleStatus
+from pos_app.domain.sale import (
+    GuestSnapshot,
+    OrderDiscount,
+    Payment,
+    PaymentMethod,
+    Sale,
+    SaleStatus,
+)
 
 SALES = table(SaleRow)
 LINES = table(SaleLineRow)
@@ -95,6 +102,7 @@ _SALE_ORDER = (
     "id", "terminal_id", "status", "opened_at", "ended_at", "receipt_no", "next_line_no",
     "version", "guest_id", "guest_name", "identified_by", "group_id", "group_name",
     "discount_bp", "discount_scope", "subtotal", "discount", "total", "paid",
+    "order_discount_bp", "order_discount_reason",
 )  # fmt: skip
 _LINE_ORDER = (
     "sale_id", "line_no", "product_id", "product_name", "product_group_id", "tags", "barcode",
@@ -116,6 +124,7 @@ def _sale_values(sale: Sale, version: int) -> tuple[Any, ...]:
         *((group.group_id, group.name, group.discount.bp, _scope_json(group.scope)) if group
           else (None, None, None, None)),
         totals.subtotal, totals.discount, totals.total, sale.paid,
+        *((order.percent.bp, order.reason) if (order := sale.order_discount) else (None, None)),
     )  # fmt: skip
 
 
@@ -241,7 +250,9 @@ def _restore(row: dict[str, Any], lines: list[Any], payments: list[Any]) -> Sale
         receipt_no=row["receipt_no"],
         ended_at=_dt(row["ended_at"]),
         next_line_no=row["next_line_no"],
-    )
+        order_discount=None if row["order_discount_bp"] is None else OrderDiscount(
+            Percent(row["order_discount_bp"]), row["order_discount_reason"] or ""),
+    )  # fmt: skip
 
 
 def _is_empty(sale: Sale) -> bool:

@@ -105,8 +105,12 @@ class Totals:
     total: int
 
 
-def price_lines(lines: Sequence[SaleLine], group: GroupSnapshot | None) -> list[SaleLine]:
-    """The lines with the group discount applied by the rule in the module docstring."""
+def price_lines(
+    lines: Sequence[SaleLine], group: GroupSnapshot | None, order_discount: Percent | None = None
+) -> list[SaleLine]:
+    """The lines with the group discount applied by the rule in the module docstring, then
+    ``order_discount`` (a promo code's, seed 003): that percentage of the order total *after*
+    the group discount, spread over every line by what it still costs (``money.allocate``)."""
     discounts = [0] * len(lines)
     if group is not None and group.discount.bp != 0:
         covered = [i for i, line in enumerate(lines) if group.scope.covers(line.product)]
@@ -115,6 +119,10 @@ def price_lines(lines: Sequence[SaleLine], group: GroupSnapshot | None) -> list[
             parts = allocate(group.discount.apply(sum(weights)), weights)
             for i, part in zip(covered, parts, strict=True):
                 discounts[i] = part
+    if order_discount is not None and order_discount.bp != 0 and lines:
+        remaining = [line.subtotal - d for line, d in zip(lines, discounts, strict=True)]
+        extra = allocate(order_discount.apply(sum(remaining)), remaining)
+        discounts = [d + e for d, e in zip(discounts, extra, strict=True)]
     return [
         line if line.discount == d else replace(line, discount=d)
         for line, d in zip(lines, discounts, strict=True)

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from pos_app.domain.catalog import Product
 from pos_app.domain.errors import DomainError
-from pos_app.domain.money import format_money, require_amount
+from pos_app.domain.money import Percent, format_money, require_amount
 from pos_app.domain.pricing import (
     GroupSnapshot,
     SaleLine,
@@ -98,6 +98,15 @@ class GuestSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class OrderDiscount:
+    """A percentage off the whole order after the group discount, and why (``"promo:CODE"``:
+    a referral promo code, seed 003). Pricing: ``pricing.price_lines``."""
+
+    percent: Percent
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Payment:
     """Money taken; for cash ``tendered`` is what the guest handed over, ``change`` given back."""
 
@@ -124,6 +133,7 @@ class Sale:
         receipt_no: str | None = None,
         ended_at: datetime | None = None,
         next_line_no: int | None = None,
+        order_discount: OrderDiscount | None = None,
     ) -> None:
         self.id = id
         self.terminal_id = terminal_id
@@ -133,7 +143,8 @@ class Sale:
         self.payments: list[Payment] = list(payments)
         self.receipt_no = receipt_no
         self.ended_at = ended_at
-        self._lines = price_lines(list(lines), self._group)
+        self.order_discount = order_discount
+        self._lines = price_lines(list(lines), self._group, self._order_percent)
         self._totals = totals_of(self._lines)
         last = max((line.line_no for line in self._lines), default=0)
         self._next_line_no = max(next_line_no or 1, last + 1)
@@ -185,6 +196,10 @@ class Sale:
     def _group(self) -> GroupSnapshot | None:
         return self.guest.group if self.guest else None
 
+    @property
+    def _order_percent(self) -> Percent | None:
+        return self.order_discount.percent if self.order_discount else None
+
     # --- basket --------------------------------------------------------------------------
     def add_line(self, product: Product, quantity: int = 1) -> SaleLine:
         """Add ``quantity`` of a product; the same product at the same price adds up on one line."""
@@ -219,6 +234,12 @@ class Sale:
         """Identify the guest; their group's discount applies to the lines at once."""
         self._require_editable()
         self.guest = guest
+        self._reprice()
+
+    def set_order_discount(self, discount: OrderDiscount | None) -> None:
+        """Apply (or with ``None`` remove) a discount on the whole order, before payment."""
+        self._require_editable()
+        self.order_discount = discount
         self._reprice()
 
     # --- payment and the end of the sale -------------------------------------------------
@@ -270,7 +291,7 @@ class Sale:
 
     # --- helpers -------------------------------------------------------------------------
     def _reprice(self) -> None:
-        self._lines = price_lines(self._lines, self._group)
+        self._lines = price_lines(self._lines, self._group, self._order_percent)
         self._totals = totals_of(self._lines)
 
     def _line(self, line_no: int) -> SaleLine:

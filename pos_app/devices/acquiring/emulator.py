@@ -10,6 +10,7 @@ It keeps what it charged and reversed, so tests assert on the terminal's own sta
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import socket
 import threading
@@ -43,6 +44,7 @@ class FakeCardTerminal:
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     @property
     def approved_total(self) -> int:
@@ -53,13 +55,20 @@ class FakeCardTerminal:
         sock = socket.create_server((self.host, self.port))
         sock.settimeout(0.2)
         self._sock, self.port = sock, sock.getsockname()[1]
-        threading.Thread(target=self._serve, name="fake-card-terminal", daemon=True).start()
+        self._thread = threading.Thread(target=self._serve, name="fake-card-terminal",
+                                        daemon=True)
+        self._thread.start()
         return self.port
 
     def stop(self) -> None:
+        """Stop listening at once (a terminal switched off refuses connections)."""
         self._stop.set()
         if self._sock is not None:
+            with contextlib.suppress(OSError):  # shutdown wakes the accept() (Linux)
+                self._sock.shutdown(socket.SHUT_RDWR)
             self._sock.close()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
 
     def _serve(self) -> None:
         assert self._sock is not None

@@ -1,4 +1,5 @@
-"""Till: staff, shifts with cash movements, card slips, promo codes (``models_till.py``).
+"""Till: staff, shifts with cash movements, card slips, promo codes (``models_till.py``);
+the sale's order discount (a promo code's) on ``sales``.
 
 Revision ID: 0004
 Revises: 0003
@@ -92,6 +93,15 @@ def upgrade() -> None:
     )
 
 
+    with op.batch_alter_table('sales', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('order_discount_bp', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('order_discount_reason', sa.String(length=100),
+                                      nullable=True))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('sales', schema=None) as batch_op:
+        batch_op.drop_column('order_discount_reason')
+        batch_op.drop_column('order_discount_bp')
     for name in ('sale_promos', 'promo_codes', 'card_slips', 'cash_movements', 'shifts', 'staff'):
         op.drop_table(name)
