@@ -128,7 +128,10 @@ class _Page:
             return
         self.flush_guests()  # identifiers and accounts need their guest on disk
         handler = self.handlers.get(change.entity)
-        why = "unknown entity" if handler is None else handler(change)
+        try:
+            why = "unknown entity" if handler is None else handler(change)
+        except (DomainError, KeyError, TypeError, ValueError):
+            why = "invalid"  # one bad row must not stop the feed for good; counted instead
         if why is None:
             self.applied += 1
         else:
@@ -141,10 +144,15 @@ class _Page:
         ids = list(self.guests)
         existing = self.uow.guests.get_many(ids)
         known_groups: dict[str, bool] = {}
-        merged = [
-            _guest(existing.get(i), i, self.guests[i], self._group_known(known_groups))
-            for i in ids
-        ]
+        group_known = self._group_known(known_groups)
+        merged: list[Guest] = []
+        for guest_id in ids:
+            try:
+                merged.append(_guest(existing.get(guest_id), guest_id, self.guests[guest_id],
+                                     group_known))  # fmt: skip
+            except (DomainError, KeyError, TypeError, ValueError):
+                self.applied -= 1
+                self.skipped["guest/invalid"] = self.skipped.get("guest/invalid", 0) + 1
         self.uow.guests.add_many(merged)
         self.guests = {}
 

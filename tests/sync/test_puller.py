@@ -215,9 +215,11 @@ def test_given_a_first_sync_killed_half_way_when_restarted_then_it_resumes_not_r
     seen = [json.loads(first.stdout.readline()) for _ in range(5)]  # five pages committed
     first.send_signal(signal.SIGKILL)
     first.wait(10)
-    killed_at = FeedService(open_store(data_dir / "till.sqlite3").unit_of_work, SystemClock())
-    cursor = killed_at.cursor()
+    with open_store(data_dir / "till.sqlite3") as killed:
+        cursor = FeedService(killed.unit_of_work, SystemClock()).cursor()
     assert 5000 <= cursor < 20_000, seen
+    with open_store(data_dir / "till.sqlite3") as killed, killed.unit_of_work() as uow:
+        assert uow.guests.count() == cursor  # each page committed with its cursor, no more
 
     second = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120, check=False)
 

@@ -1,0 +1,166 @@
+"""FeedService: pages of the change feed into the store, with the cursor, in one unit of work.
+
+Fakes for the rules; one test on the real SQLite store for the all-or-nothing page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pos_app.db import open_store
+from pos_app.domain.guests import Guest
+from pos_app.services.feed import CURSOR_KEY, Change, FeedService, protected_keys
+from pos_app.services.ports import OutboxEntry
+from tests.services.fakes import FakeClock, FakeStore
+
+
+def change(n: int, entity: str, entity_id: str, **data: Any) -> Change:
+    return Change(n, entity, entity_id, data)
+
+
+def guest(n: int, guest_id: str, name: str, phone: str | None = None, **more: Any) -> Change:
+    return change(n, "guest", guest_id, guest_id=guest_id, name=name, phone=phone, **more)
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    return FakeStore()
+
+
+@pytest.fixture
+def feed(store: FakeStore) -> FeedService:
+    return FeedService(store, FakeClock())
+
+
+def test_given_a_page_when_applied_then_rows_and_cursor_commit_together(
+    store: FakeStore, feed: FeedService
+) -> None:
+    page = [guest(1, "anna", "Anna", "8 912 123-45-67"),
+            change(2, "identifier", "4000123412341234", guest_id="anna", medium="card",
+                   method="msr", value="4000123412341234"),
+            change(3, "bonus_account", "anna", account_id="anna", total=700, held=200,
+                   available=500)]  # fmt: skip
+
+    result = feed.apply_page(0, page, 3)
+
+    assert (result.applied, result.cursor, result.skipped) == (3, 3, {})
+    assert store.data.guests["anna"].phones == ("+79121234567",)
+    assert store.data.identifiers["4000123412341234"][1] == "anna"
+    [(owner, account)] = store.data.accounts.values()
+    assert (owner, account.total, account.held, account.kind) == ("anna", 700, 200, "bonus")
+    assert store.data.settings[CURSOR_KEY] == 3 and store.commits == 1
+
+
+def test_given_a_page_fetched_from_an_old_cursor_when_applied_then_it_is_stale_and_ignored(
+    store: FakeStore, feed: FeedService
+) -> None:
+    feed.apply_page(0, [guest(1, "anna", "Anna")], 1)
+
+    again = feed.apply_page(0, [guest(1, "anna", "Anna Renamed")], 1)
+
+    assert again.stale and again.cursor == 1
+    assert store.data.guests["anna"].name == "Anna"
+
+
+def test_given_unknown_entities_orders_and_orphans_when_applied_then_skipped_and_counted(
+    store: FakeStore, feed: FeedService
+) -> None:
+    page = [change(1, "order", "o-1", order_id="o-1", state="new"),
+            change(2, "loyalty_rule", "r1", name="?"),
+            change(3, "bonus_account", "ghost", account_id="ghost", total=1, held=0),
+            change(4, "product", "old", product_id="old", name="Old", price=1, active=False)]
+
+    result = feed.apply_page(0, page, 4)
+
+    assert result.applied == 0 and result.cursor == 4
+    assert result.skipped == {"order": 1, "loyalty_rule": 1, "bonus_account/unknown guest": 1,
+                              "product/inactive": 1}  # fmt: skip
+    assert store.data.settings[CURSOR_KEY] == 4  # skipped changes are not pulled again
+
+
+def test_given_a_local_guest_with_more_fields_when_the_feed_updates_it_then_they_are_kept(
+    store: FakeStore, feed: FeedService
+) -> None:
+    store.data.guests["anna"] = Guest("anna", "Anna", ("+79121234567",),
+                                      emails=("anna@example.com",), lifetime_spend=900)
+    feed.apply_page(0, [guest(1, "anna", "Anna Smirnova", "+79127654321",
+                              group_id="gold")], 1)  # fmt: skip
+
+    anna = store.data.guests["anna"]
+    assert (anna.name, anna.phones, anna.emails) == (
+        "Anna Smirnova", ("+79127654321",), ("anna@example.com",))
+    assert (anna.lifetime_spend, anna.group_id) == (900, None)  # no local group "gold" yet
+
+
+def test_given_waiting_operations_when_their_rows_change_on_the_server_then_deferred(
+    store: FakeStore, feed: FeedService
+) -> None:
+    with store() as uow:
+        uow.guests.add(Guest("boris", "Boris (till)"))
+        uow.outbox.append("hold.placed", {"hold_id": "h1", "guest_id": "boris", "amount": 5})
+        uow.commit()
+    page = [guest(1, "boris", "Boris (server)"),
+            change(2, "bonus_account", "boris", account_id="boris", total=100, held=0),
+            guest(3, "boris", "Boris (server, later)")]
+
+    first = feed.apply_page(0, page, 3)
+
+    assert (first.applied, first.deferred, first.cursor) == (0, 3, 3)
+    assert store.data.guests["boris"].name == "Boris (till)" and not store.data.accounts
+    assert feed.deferred_count() == 2  # the newest change per row
+    store.data.outbox[0] = OutboxEntry(**{**_fields(store.data.outbox[0]), "status": "applied"})
+
+    assert feed.retry_deferred() == 2
+
+    assert store.data.guests["boris"].name == "Boris (server, later)"
+    assert store.data.accounts["boris"][1].total == 100 and feed.deferred_count() == 0
+
+
+def test_given_a_deferred_row_when_a_newer_change_arrives_after_the_drain_then_the_newer_wins(
+    store: FakeStore, feed: FeedService
+) -> None:
+    with store() as uow:
+        uow.guests.add(Guest("vera", "Vera (till)"))
+        uow.outbox.append("guest.created", {"guest_id": "vera", "name": "Vera (till)"})
+        uow.commit()
+    feed.apply_page(0, [guest(1, "vera", "Vera v1")], 1)
+    store.data.outbox.clear()
+
+    feed.apply_page(1, [guest(2, "vera", "Vera v2")], 2)
+
+    assert store.data.guests["vera"].name == "Vera v2" and feed.deferred_count() == 0
+
+
+def test_protected_keys_normalise_identifier_values_as_the_server_does() -> None:
+    from datetime import UTC, datetime
+
+    op = OutboxEntry("op", "T1", 1, datetime.now(UTC), "identifier.bound",
+                     {"guest_id": "anna", "medium": "card", "method": "msr",
+                      "value": ";4000123412341234=2612?"})  # fmt: skip
+
+    assert "identifier:4000123412341234" in protected_keys([op])
+    assert {"guest:anna", "bonus_account:anna"} <= protected_keys([op])
+
+
+def test_given_a_malformed_row_on_sqlite_then_it_is_counted_and_the_feed_goes_on(
+    tmp_path: Path,
+) -> None:
+    with open_store(tmp_path / "till.sqlite3") as real:
+        feed = FeedService(real.unit_of_work, FakeClock())
+        page = [guest(1, "anna", "Anna"), guest(2, "bob", "   "),  # a guest needs a name
+                change(3, "product", "p", product_id="p", name="Tea", price=-1),
+                change(4, "staff", "s1", name="Olga", role="pilot")]  # fmt: skip
+
+        result = feed.apply_page(0, page, 4)
+
+        assert result.applied == 1 and feed.cursor() == 4
+        assert result.skipped == {"guest/invalid": 1, "product/invalid": 1, "staff/invalid": 1}
+        with real.unit_of_work() as uow:
+            assert uow.guests.count() == 1
+
+
+def _fields(entry: OutboxEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in entry.__slots__}
