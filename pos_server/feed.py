@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from pos_server.db.models import Change, FeedCounter
@@ -32,17 +33,31 @@ def record_change(
     return next_id
 
 
+FeedRow = Row[tuple[int, str, str, dict[str, Any], datetime]]
+
+
 @dataclass(frozen=True)
 class ChangePage:
-    changes: list[Change]
+    changes: Sequence[FeedRow]  # rows with .id, .entity, .entity_id, .data, .at
     next_cursor: int
     has_more: bool
 
 
 def read_changes(session: Session, cursor: int, limit: int) -> ChangePage:
-    """Changes with id > cursor, oldest first; ``next_cursor`` resumes after the last one."""
-    query = select(Change).where(Change.id > cursor).order_by(Change.id).limit(limit + 1)
-    rows = list(session.scalars(query))
+    """Changes with id > cursor, oldest first; ``next_cursor`` resumes after the last one.
+
+    One indexed range query bounded by ``LIMIT limit + 1`` (the extra row says whether there is
+    more), reading plain rows, not ORM objects: a page costs the same, in time and memory, at
+    the start of a feed of millions of changes as at its end, and nothing else is loaded
+    (tested with 100 000 guests: tests/server/test_feed_100k.py).
+    """
+    query = (
+        select(Change.id, Change.entity, Change.entity_id, Change.data, Change.at)
+        .where(Change.id > cursor)
+        .order_by(Change.id)
+        .limit(limit + 1)
+    )
+    rows = session.execute(query).all()
     has_more = len(rows) > limit
     page = rows[:limit]
     return ChangePage(page, page[-1].id if page else cursor, has_more)
