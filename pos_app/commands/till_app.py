@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,17 +18,19 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
-from pos_app.commands.receipts import receipt_for
+from pos_app.commands.printing import ReceiptPrinting, printer_config
 from pos_app.commands.store_factory import DATA_DIR_ENV, open_till_store, sale_service
 from pos_app.db import Store
 from pos_app.db.models import OutboxRow, ProductGroup
-from pos_app.db.uow import SystemClock
-from pos_app.devices.escpos_printer import EscposPrinter, PrinterConfig
-from pos_app.devices.receipt import render_receipt
+from pos_app.db.uow import SystemClock, UuidGenerator
+from pos_app.devices.acquiring import TcpAcquirer
+from pos_app.devices.escpos_printer import PrinterConfig
 from pos_app.devices.serial_reader import SerialConfig, SerialReader
 from pos_app.devices.wedge import WedgeConfig, WedgeDecoder
 from pos_app.domain.catalog import Product
 from pos_app.services.dto import SaleView
+from pos_app.services.guests import GuestService
+from pos_app.services.payments import PaymentService
 from pos_app.services.ports import StoreError
 from pos_app.services.staff import StaffService
 from pos_app.ui.bridge import CoreBridge
@@ -98,28 +99,36 @@ def _aware(value: object) -> datetime | None:
     return None
 
 
-class ReceiptPrinter:
-    """Prints closed sales' receipts on its own thread (a slow or absent printer never holds
-    up the op worker); the result goes back through the bridge."""
+@dataclass(frozen=True)
+class PrintNotice:
+    """One attempt of the print queue, for the window: printed, or why not."""
 
-    def __init__(
-        self, printer: EscposPrinter, venue: str, report: Callable[[object], None]
-    ) -> None:
-        self._printer = printer
-        self._venue = venue
-        self._report = report
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-print")
+    ok: bool
+    message: str = ""
 
-    def print_sale(self, sale: SaleView, cashier: str = "") -> None:
-        self._pool.submit(self._print, sale, cashier)
 
-    def _print(self, sale: SaleView, cashier: str) -> None:
-        doc = render_receipt(receipt_for(sale, venue_name=self._venue, cashier=cashier))
-        result = self._printer.print_document(doc)
-        self._report(result)
+def start_printing(
+    store: Store, options: TillOptions, bridge: CoreBridge
+) -> ReceiptPrinting | None:
+    """The print queue's worker for the receipt printer (``--printer``, else the stored
+    ``device.printer`` settings); its attempts are reported through the bridge."""
+    if options.printer is None:
+        return None
+    if options.printer:
+        host, _, port = options.printer.rpartition(":")
+        config = PrinterConfig(host=host or "127.0.0.1", port=int(port or 9100))
+    else:
+        with store.unit_of_work(durable=False) as uow:
+            config = printer_config(uow.settings.get("device.printer") or {})
+    printing: ReceiptPrinting | None = None
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
+    def changed(_job: int, printed: bool) -> None:
+        detail = "" if printed or printing is None else printing.service.state().last_error
+        bridge.on_receipt_printed(PrintNotice(printed, detail or ""))
+
+    printing = ReceiptPrinting(store, config, on_change=changed)
+    printing.start()
+    return printing
 
 
 @dataclass
@@ -128,8 +137,9 @@ class TillOptions:
     server: str | None = None
     lang: str | None = None
     venue: str = "Демо-кафе"
-    printer: str | None = "127.0.0.1:9100"
+    printer: str | None = ""  # HOST:PORT; "" = the stored settings; None = no printer
     card_readers: Sequence[str] = field(default_factory=tuple)
+    card_terminal: str = ""
 
 
 def parse_args(argv: list[str]) -> TillOptions:
@@ -139,13 +149,18 @@ def parse_args(argv: list[str]) -> TillOptions:
     p.add_argument("--server", help="URL of the central server (used once sync is built in)")
     p.add_argument("--lang", choices=("ru", "en"), help="UI language (default: from the locale)")
     p.add_argument("--venue", default="Демо-кафе", help="venue name on screen and receipts")
-    p.add_argument("--printer", default="127.0.0.1:9100",
-                   help="HOST:PORT of the ESC/POS receipt printer, or 'none'")  # fmt: skip
+    p.add_argument("--printer", default="",
+                   help="HOST:PORT of the ESC/POS receipt printer (default: the printer "
+                   "settings), or 'none'")  # fmt: skip
+    p.add_argument("--card-terminal", default="", metavar="HOST:PORT",
+                   help="the card terminal (e.g. the fake one: python -m "
+                   "pos_app.devices.acquiring.emulator)")  # fmt: skip
     p.add_argument("--card-reader", action="append", default=[], metavar="PORT",
                    help="a serial card reader or scanner, e.g. /dev/ttyUSB0")  # fmt: skip
     a = p.parse_args(argv)
     printer = None if a.printer.lower() == "none" else a.printer
-    return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader))
+    return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
+                       a.card_terminal)  # fmt: skip
 
 
 @dataclass
@@ -157,16 +172,16 @@ class TillRuntime:
     bridge: CoreBridge
     key_hook: WedgeKeyHook
     readers: list[SerialReader]
-    printer: ReceiptPrinter | None
+    printer: ReceiptPrinting | None
     translators: Sequence[object]
 
     def stop(self, app: QApplication) -> None:
         self.key_hook.uninstall(app)
         for reader in self.readers:
             reader.stop()
-        if self.printer is not None:
-            self.printer.shutdown()
         self.runner.shutdown(wait=True)
+        if self.printer is not None:
+            self.printer.stop()
 
 
 def build_till(store: Store, options: TillOptions, app: QApplication) -> TillRuntime:
@@ -174,9 +189,16 @@ def build_till(store: Store, options: TillOptions, app: QApplication) -> TillRun
     translators = list(install_translators(app, pick_language(options.lang)))
     app.setStyleSheet(STYLE_SHEET)
     runner, bridge = OpRunner(), CoreBridge()
+    clock, ids, sales = SystemClock(), UuidGenerator(), sale_service(store)
+    acquirer = None
+    if options.card_terminal:
+        host, _, port = options.card_terminal.rpartition(":")
+        acquirer = TcpAcquirer(host or "127.0.0.1", int(port), timeout=30.0)
     context = TillContext(
-        sales=sale_service(store),
-        staff=StaffService(store.unit_of_work, SystemClock()),
+        sales=sales,
+        payments=PaymentService(store.unit_of_work, clock, ids, sales, acquirer=acquirer),
+        guests=GuestService(store.unit_of_work, clock, ids),
+        staff=StaffService(store.unit_of_work, clock),
         catalogue=StoreCatalogue(store),
         runner=runner,
         bridge=bridge,
@@ -198,17 +220,15 @@ def build_till(store: Store, options: TillOptions, app: QApplication) -> TillRun
     ]
     for reader in readers:
         reader.start()
-    printer = None
-    if options.printer:
-        host, _, port = options.printer.rpartition(":")
-        printer = ReceiptPrinter(
-            EscposPrinter(PrinterConfig(host=host or "127.0.0.1", port=int(port or 9100))),
-            options.venue,
-            bridge.on_receipt_printed,
-        )
-        bridge.sale_did_complete.connect(
-            lambda sale: printer.print_sale(sale, window.staff.name if window.staff else "")
-        )
+    printer = start_printing(store, options, bridge)
+    if printer is not None:
+        venue = options.venue
+
+        def enqueue(sale: SaleView) -> None:
+            cashier = window.staff.name if window.staff else ""
+            runner.run(lambda: printer.enqueue_sale(sale, venue_name=venue, cashier=cashier))
+
+        bridge.sale_did_complete.connect(enqueue)
     _poll_outbox(window, store, runner, bridge)
     return TillRuntime(window, runner, bridge, hook, readers, printer, translators)
 

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.services.dto import CashPaymentResult, SaleView
+from pos_app.services.dto import SaleView
+from pos_app.services.guests import GuestService, GuestSummary
+from pos_app.services.payments import PaymentResult, PaymentService
 from pos_app.services.sales import SaleService
 from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.key_hook import Reading, as_reading, rejection_message
@@ -37,7 +39,8 @@ from pos_app.ui.till.controller import TillController
 from pos_app.ui.till.format import money
 from pos_app.ui.till.guest_panel import GuestPanel
 from pos_app.ui.till.messages import cashier_text
-from pos_app.ui.till.payment import CashPaymentDialog
+from pos_app.ui.till.new_guest import NewGuestDialog
+from pos_app.ui.till.payment import PaymentDialog
 from pos_app.ui.till.ports import Catalogue, CatalogueSource, SignedInStaff, StaffAuth, TillExtras
 from pos_app.ui.till.signin import SignInDialog
 from pos_app.ui.till.status import SyncStatusLabel
@@ -51,6 +54,8 @@ class TillContext:
     """What the composition root hands the window."""
 
     sales: SaleService
+    payments: PaymentService
+    guests: GuestService
     staff: StaffAuth
     catalogue: CatalogueSource
     runner: OpRunner
@@ -67,8 +72,17 @@ class TillWindow(QMainWindow):
         self.ctx = context
         self.staff: SignedInStaff | None = None
         self.sign_in_dialog: SignInDialog | None = None
+        self.payment_dialog: PaymentDialog | None = None
+        self.new_guest_dialog: NewGuestDialog | None = None
         rules = (*promo_rules(context.extras.promo_prefixes), *DEFAULT_RULES)
-        self.controller = TillController(context.sales, context.runner, ScanRouter(rules), self)
+        self.controller = TillController(
+            context.sales,
+            context.payments,
+            context.guests,
+            context.runner,
+            ScanRouter(rules),
+            parent=self,
+        )
         self.catalogue = CataloguePanel()
         self.basket = BasketPanel()
         self.guest_panel = GuestPanel()
@@ -104,7 +118,7 @@ class TillWindow(QMainWindow):
         top.addWidget(self.cashier)
         top.addSpacing(24)
         top.addWidget(self.clock)
-        self.pay_button = QPushButton(self.tr("Cash (F12)"))
+        self.pay_button = QPushButton(self.tr("Pay (F12)"))
         self.pay_button.setObjectName("payCashButton")
         self.find_button = QPushButton(self.tr("Find guest (F4)"))
         self.find_button.setObjectName("findGuestButton")
@@ -146,9 +160,10 @@ class TillWindow(QMainWindow):
         c.sale_did_change.connect(self._show_sale)
         c.guest_did_change.connect(self.guest_panel.show_guest)
         c.sale_did_close.connect(self._sale_closed)
+        c.payment_did_succeed.connect(self._part_paid)
         c.message_did_arrive.connect(self.show_message)
         c.unknown_card.connect(self._unknown_card)
-        self.pay_button.clicked.connect(self.pay_cash)
+        self.pay_button.clicked.connect(self.pay)
         self.find_button.clicked.connect(self.find_guest)
         self.cancel_button.clicked.connect(self.cancel_sale)
         bridge = self.ctx.bridge
@@ -164,7 +179,7 @@ class TillWindow(QMainWindow):
         for key, slot in (
             ("F3", self.catalogue.search.setFocus),
             ("F4", self.find_guest),
-            ("F12", self.pay_cash),
+            ("F12", self.pay),
             ("Del", self.basket.remove_selected),
             ("Ctrl+Up", self.basket.increase),
             ("Ctrl+Down", self.basket.decrease),
@@ -224,15 +239,27 @@ class TillWindow(QMainWindow):
         self.pay_button.setEnabled(sale is not None and sale.due > 0)
         self.cancel_button.setEnabled(sale is not None)
 
-    def _sale_closed(self, result: CashPaymentResult) -> None:
+    def _sale_closed(self, result: PaymentResult) -> None:
         sale = result.sale
+        text = self.tr("Sale %1 closed.").replace("%1", sale.receipt_no or "")
+        if result.change:
+            text += " " + self.tr("Change: %1").replace("%1", money(result.change))
+        if result.accrual_estimate:
+            text += " " + self.tr("Points to the guest: %1").replace(
+                "%1", money(result.accrual_estimate)
+            )
+        self.show_message(text, "info")
+        self.ctx.bridge.on_sale_completed(sale)
+
+    def _part_paid(self, result: PaymentResult) -> None:
+        """Part of the sale is paid (a mix): ask for the rest at once."""
         self.show_message(
-            self.tr("Sale %1 closed. Change: %2")
-            .replace("%1", sale.receipt_no or "")
-            .replace("%2", money(result.change)),
+            self.tr("%1 paid; %2 left to pay.")
+            .replace("%1", money(result.amount))
+            .replace("%2", money(result.sale.due)),
             "info",
         )
-        self.ctx.bridge.on_sale_completed(sale)
+        self.pay()
 
     def _receipt_printed(self, result: object) -> None:
         if getattr(result, "ok", True):
@@ -242,43 +269,64 @@ class TillWindow(QMainWindow):
             self.show_message(self.tr("The receipt did not print: %1").replace("%1", detail))
 
     def _unknown_card(self, identifier: str, method: str) -> None:
-        registrar = self.ctx.extras.registrar
-        if registrar is None:
-            return  # the error message already says no guest has this card
-        name, ok = QInputDialog.getText(
-            self, self.tr("New guest"),
-            self.tr("No guest has this card. Create a guest and bind this card?\nName:"),
-        )  # fmt: skip
-        if not ok or not name.strip():
-            return
-        self.ctx.runner.run(
-            lambda: registrar.create_guest_with_card(name.strip(), None, identifier, method),
-            lambda _: self.controller.identify(identifier, method),
-            self._failed,
-        )
+        dialog = NewGuestDialog(identifier, self)
+        self.new_guest_dialog = dialog
+
+        def create() -> None:
+            phone = dialog.phone.text().strip() or None
+            self.controller.create_guest(dialog.name.text().strip(), phone, identifier, method)
+
+        dialog.accepted.connect(create)
+        dialog.open()
 
     # --- cashier actions ----------------------------------------------------------------
 
-    def pay_cash(self) -> None:
+    def pay(self) -> None:
+        """Ask how the guest pays; the balance they may use is read first (off the GUI)."""
         sale = self.controller.sale
         if sale is None or sale.due <= 0:
             return
-        dialog = CashPaymentDialog(sale.due, self)
-        if dialog.exec() and dialog.tendered is not None:
-            self.controller.pay_cash(dialog.tendered)
+        self.controller.balance_available(lambda balance: self._ask_payment(sale.due, balance))
+
+    def _ask_payment(self, due: int, balance: int | None) -> None:
+        dialog = PaymentDialog(due, balance, self)
+        self.payment_dialog = dialog
+
+        def take() -> None:
+            if dialog.amount is not None:
+                self.controller.pay(dialog.method, dialog.amount)
+
+        dialog.accepted.connect(take)
+        dialog.open()
 
     def find_guest(self) -> None:
+        """By phone (any format), card number or code, or a name fragment."""
         text, ok = QInputDialog.getText(
-            self, self.tr("Find guest"), self.tr("Phone number, card number or code:")
+            self, self.tr("Find guest"), self.tr("Phone, card number, code or name:")
         )
         text = text.strip()
         if not ok or not text:
             return
         digits = sum(ch.isdigit() for ch in text)
-        if digits >= 10 and digits >= len(text.replace(" ", "")) - 6:
+        if digits >= 10 and not any(ch.isalpha() for ch in text):
             self.controller.identify_by_phone(text)
-        else:
+        elif digits and not any(ch.isalpha() and ch not in "QR-" for ch in text.upper()):
             self.controller.identify(text, "manual")
+        else:
+            self.controller.search_guests(text, self._pick_guest)
+
+    def _pick_guest(self, found: list[GuestSummary]) -> None:
+        if not found:
+            self.show_message(self.tr("No guest found."))
+            return
+        labels = [f"{g.name} · {', '.join(g.phones) or '—'}" for g in found]
+        label, ok = QInputDialog.getItem(self, self.tr("Find guest"), self.tr("Guest:"), labels,
+                                         0, False)  # fmt: skip
+        if ok and label in labels:
+            guest = found[labels.index(label)]
+            self.controller.identify_guest_id(
+                guest.guest_id, guest.phones[0] if guest.phones else None
+            )
 
     def cancel_sale(self) -> None:
         if self.controller.sale is None:

@@ -60,11 +60,13 @@ def test_scan_swipe_pay_cash_and_the_receipt_prints(till_factory: Any) -> None:
     guest = window.guest_panel.guest
     assert guest is not None and guest.name == "Анна Смирнова"
     assert "10 %" in window.guest_panel.group.text()
+    assert "860,00" in window.guest_panel.points.text()  # demo points of guest 1
+    assert "1\u00a0500,00" in window.guest_panel.balance.text()
     sale = window.controller.sale
     assert sale is not None
     assert sale.subtotal == 2 * 210_00 and sale.discount == 42_00 and sale.total == 378_00
     assert window.totals.total.text().startswith("378,00")
-    window.controller.pay_cash(500_00)
+    window.controller.pay("cash", 500_00)
     till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
     assert "Change: 122,00" in window.banner.text()
     jobs = till.printer.wait_for_jobs(1, timeout=10)

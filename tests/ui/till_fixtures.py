@@ -19,6 +19,7 @@ from pos_app.commands.store_factory import open_till_store
 from pos_app.commands.till_app import TillOptions, TillRuntime, build_till
 from pos_app.db import Store
 from pos_app.db.uow import SystemClock
+from pos_app.devices.acquiring import FakeCardTerminal
 from pos_app.devices.emulators.printer import PrinterEmulator
 from pos_app.devices.emulators.serial_device import PtyDevice
 from pos_app.services.staff import StaffService
@@ -33,6 +34,7 @@ class Till:
     store: Store
     printer: PrinterEmulator
     reader: PtyDevice
+    terminal: FakeCardTerminal
     qtbot: QtBot
 
     @property
@@ -90,11 +92,14 @@ def till_factory(qtbot: QtBot, tmp_path: Path) -> Iterator[object]:
         printer = PrinterEmulator(tmp_path / "printer", port=0)
         port = printer.start()
         reader = PtyDevice()
+        terminal = FakeCardTerminal()
+        terminal_port = terminal.start()
         options = TillOptions(
             data_dir=str(tmp_path / "till"),
             lang=lang,
             printer=f"127.0.0.1:{port}",
             card_readers=(reader.path,),
+            card_terminal=f"127.0.0.1:{terminal_port}",
         )
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -103,7 +108,7 @@ def till_factory(qtbot: QtBot, tmp_path: Path) -> Iterator[object]:
         runtime.window.resize(1366, 768)
         runtime.window.show()
         runtime.window.start()
-        till = Till(runtime, store, printer, reader, qtbot)
+        till = Till(runtime, store, printer, reader, terminal, qtbot)
         made.append(till)
         return till
 
@@ -113,5 +118,6 @@ def till_factory(qtbot: QtBot, tmp_path: Path) -> Iterator[object]:
     for till in made:
         till.runtime.stop(app)
         till.printer.stop()
+        till.terminal.stop()
         till.reader.close()
         till.store.close()

@@ -3,7 +3,7 @@
 Every service call goes through the op runner. Which sale is open is known only on the op
 worker (``_SaleHolder``), so two quick scans cannot open two sales: the first op opens the
 sale and the next one, queued behind it on the same worker, adds to it. The GUI side hears
-about each change through signals and redraws from the plain ``SaleView`` it is given.
+about each change through signals and redraws from the plain views it is given.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from PySide6.QtCore import QObject, Signal
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import InputMethod
-from pos_app.services.dto import CashPaymentResult, GuestView, SaleView
+from pos_app.services.dto import SaleView
+from pos_app.services.guests import GuestPanel as GuestInfo
+from pos_app.services.guests import GuestService
+from pos_app.services.payments import PaymentResult, PaymentService
 from pos_app.services.sales import GuestNotFound, ProductNotFound, SaleService
 from pos_app.ui.key_hook import Reading
 from pos_app.ui.op_runner import OpRunner
@@ -24,6 +27,7 @@ from pos_app.ui.scan_router import ScanRouter, Target
 from pos_app.ui.till.messages import cashier_text
 
 log = logging.getLogger(__name__)
+Identified = tuple[SaleView, GuestInfo]
 
 
 class _SaleHolder:
@@ -45,34 +49,36 @@ class _SaleHolder:
 
 class TillController(QObject):
     sale_did_change = Signal(object)  # SaleView | None
-    guest_did_change = Signal(object)  # GuestView | None
-    sale_did_close = Signal(object)  # CashPaymentResult
+    guest_did_change = Signal(object)  # GuestInfo | None
+    sale_did_close = Signal(object)  # PaymentResult of the payment that closed it
+    payment_did_succeed = Signal(object)  # PaymentResult that left something due
     message_did_arrive = Signal(str, str)  # text, level: "info" | "error"
     unknown_card = Signal(str, str)  # identifier, method
 
-    def __init__(self, sales: SaleService, runner: OpRunner, router: ScanRouter,
-                 parent: QObject | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, sales: SaleService, payments: PaymentService, guests: GuestService,
+        runner: OpRunner, router: ScanRouter, *, parent: QObject | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self._holder = _SaleHolder(sales)
         self._sales = sales
+        self._payments = payments
+        self._guests = guests
         self._runner = runner
         self._router = router
         self.sale: SaleView | None = None
-        self.guest: GuestView | None = None
+        self.guest: GuestInfo | None = None
 
-    # --- actions -------------------------------------------------------------------------
+    # --- basket --------------------------------------------------------------------------
 
     def add_product(self, product_id: str) -> None:
-        self._op(lambda: self._holder.track(
-            self._sales.add_line(self._holder.ensure(), product_id=product_id)))  # fmt: skip
+        self._op(lambda: self._sales.add_line(self._holder.ensure(), product_id=product_id))
 
     def set_quantity(self, line_no: int, quantity: int) -> None:
-        self._op(lambda: self._holder.track(
-            self._sales.set_quantity(self._holder.ensure(), line_no, quantity)))  # fmt: skip
+        self._op(lambda: self._sales.set_quantity(self._holder.ensure(), line_no, quantity))
 
     def remove_line(self, line_no: int) -> None:
-        self._op(lambda: self._holder.track(
-            self._sales.remove_line(self._holder.ensure(), line_no)))  # fmt: skip
+        self._op(lambda: self._sales.remove_line(self._holder.ensure(), line_no))
 
     def handle_reading(self, reading: Reading) -> None:
         route = self._router.route(reading)
@@ -83,31 +89,74 @@ class TillController(QObject):
                 self.tr("Promo codes are not available at this till yet."), "error"
             )
         else:
-            self._op(lambda: self._scan_barcode(route.value), on_error=self._scan_failed)
+            self._runner.run(lambda: self._scan_barcode(route.value), self._shown, self._failed)
+
+    # --- guest ---------------------------------------------------------------------------
 
     def identify(self, identifier: str, method: str) -> None:
-        def work() -> SaleView:
-            sale_id = self._holder.ensure()
-            return self._holder.track(
-                self._sales.identify_guest(
-                    sale_id, identifier=identifier, method=InputMethod(method)
-                )
-            )
+        def work() -> Identified:
+            return self._identify_by(identifier, method)
 
         def failed(error: Exception) -> None:
-            if isinstance(error, GuestNotFound):
+            if isinstance(error, GuestNotFound) and method != "manual":
                 self.unknown_card.emit(identifier, method)
             self._failed(error)
 
-        self._op(work, on_error=failed)
+        self._runner.run(work, self._shown, failed)
 
     def identify_by_phone(self, phone: str) -> None:
-        self._op(lambda: self._holder.track(
-            self._sales.identify_guest(self._holder.ensure(), phone=phone)))  # fmt: skip
+        self._runner.run(
+            lambda: self._guests.identify(self._sales, self._holder.ensure(), phone=phone),
+            self._shown,
+            self._failed,
+        )
 
-    def pay_cash(self, tendered: int) -> None:
-        def work() -> CashPaymentResult:
-            result = self._sales.pay_cash(self._holder.ensure(), tendered)
+    def identify_guest_id(self, guest_id: str, phone: str | None) -> None:
+        """A guest picked from the search list: identified by their phone when unique."""
+        if phone:
+            self.identify_by_phone(phone)
+        else:
+            self.message_did_arrive.emit(
+                self.tr("This guest has no phone; swipe their card instead."), "error"
+            )
+
+    def create_guest(self, name: str, phone: str | None, identifier: str, method: str) -> None:
+        """Create a guest with the unknown card bound to them, then identify them by it."""
+
+        def work() -> Identified:
+            self._guests.create_guest(name, phone=phone, identifier=identifier,
+                                      method=InputMethod(method))  # fmt: skip
+            return self._identify_by(identifier, method)
+
+        self._runner.run(work, self._shown, self._failed)
+
+    def _identify_by(self, identifier: str, method: str) -> Identified:
+        sale_id = self._holder.ensure()
+        how = InputMethod(method)
+        return self._guests.identify(self._sales, sale_id, identifier=identifier, method=how)
+
+    def search_guests(self, text: str, done: Callable[[Any], None]) -> None:
+        self._runner.run(lambda: self._guests.search(text), done, self._failed)
+
+    # --- payment -------------------------------------------------------------------------
+
+    def balance_available(self, done: Callable[[int | None], None]) -> None:
+        def work() -> int | None:
+            if self.guest is None or self.guest.balance is None:
+                return None
+            return self._payments.balance_available(self._holder.ensure())
+
+        self._runner.run(work, done, lambda _e: done(None))
+
+    def pay(self, method: str, amount: int) -> None:
+        def work() -> PaymentResult:
+            sale_id = self._holder.ensure()
+            if method == "cash":
+                result = self._payments.pay_cash(sale_id, amount)
+            elif method == "card":
+                result = self._payments.pay_card(sale_id, amount)
+            else:
+                result = self._payments.pay_balance(sale_id, amount)
             self._holder.track(result.sale)
             return result
 
@@ -123,49 +172,45 @@ class TillController(QObject):
 
     # --- results -------------------------------------------------------------------------
 
-    def _scan_barcode(self, code: str) -> SaleView:
+    def _scan_barcode(self, code: str) -> SaleView | Identified:
         """A product if one has this barcode, else a guest whose card or code it is."""
         sale_id = self._holder.ensure()
         try:
             return self._holder.track(self._sales.add_line(sale_id, barcode=code))
         except ProductNotFound:
             try:
-                return self._holder.track(self._sales.identify_guest(
-                    sale_id, identifier=code, method=InputMethod.BARCODE))  # fmt: skip
+                return self._guests.identify(self._sales, sale_id, identifier=code,
+                                             method=InputMethod.BARCODE)  # fmt: skip
             except GuestNotFound:
                 raise ProductNotFound(f"No product has the code {code}.", barcode=code) from None
 
-    def _scan_failed(self, error: Exception) -> None:
-        self._failed(error)
+    def _op(self, work: Callable[[], SaleView]) -> None:
+        self._runner.run(lambda: self._holder.track(work()), self._show, self._failed)
 
-    def _op(self, work: Callable[[], SaleView],
-            on_error: Callable[[Exception], None] | None = None) -> None:  # fmt: skip
-        self._runner.run(work, self._show, on_error or self._failed)
+    def _shown(self, result: SaleView | Identified) -> None:
+        if isinstance(result, tuple):
+            self._show(result[0], result[1])
+        else:
+            self._show(result)
 
-    def _show(self, sale: SaleView | None) -> None:
+    def _show(self, sale: SaleView | None, guest: GuestInfo | None = None) -> None:
         self.sale = sale if sale is not None and sale.status == "open" else None
-        guest = sale.guest if sale is not None else None
-        if guest is None:
+        if self.sale is None or self.sale.guest is None:
             self.guest = None
-        elif self.guest is None or guest.guest_id != self.guest.guest_id or _richer(guest):
-            self.guest = guest  # keep the full view from identification across basket edits
+        elif guest is not None:
+            self.guest = guest
         self.sale_did_change.emit(self.sale)
         self.guest_did_change.emit(self.guest)
 
-    def _paid(self, result: CashPaymentResult) -> None:
-        if result.sale.status == "closed":
-            self.sale_did_close.emit(result)
+    def _paid(self, result: PaymentResult) -> None:
+        if result.closed:
             self._show(None)
+            self.sale_did_close.emit(result)
         else:
             self._show(result.sale)
+            self.payment_did_succeed.emit(result)
 
     def _failed(self, error: Exception) -> None:
         if not isinstance(error, DomainError | OSError):
             log.error("till action failed", exc_info=error)
         self.message_did_arrive.emit(cashier_text(error), "error")
-
-
-def _richer(guest: GuestView) -> bool:
-    """A view made at identification carries the accounts; basket edits' views do not."""
-    fields: tuple[Any, ...] = (guest.bonus_available, guest.balance, guest.phones)
-    return any(f not in (None, ()) for f in fields)

@@ -1,16 +1,20 @@
-"""Cash payment: the amount due in big type, what the guest hands over, the change live.
+"""Payment: the amount due in big type; cash (with change), bank card or the guest's balance.
 
-Quick buttons give the usual notes; Enter takes the payment. The dialog only collects the
-amount; the window takes the payment through the sale service (off the GUI thread).
+One dialog takes one payment. A payment smaller than what is due leaves the sale open and the
+window opens the dialog again for the rest, so any mix (card + cash, balance + card) is a
+sequence of plain steps. The dialog only collects method and amount; the window takes the
+payment through the payment service, off the GUI thread.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -22,6 +26,7 @@ from pos_app.domain.money import rub
 from pos_app.ui.till.format import money, parse_amount
 
 NOTES = (100, 500, 1_000, 2_000, 5_000)
+METHODS = ("cash", "card", "balance")
 
 
 def suggested_notes(due: int) -> list[int]:
@@ -34,64 +39,136 @@ def suggested_notes(due: int) -> list[int]:
     return out[:5]
 
 
-class CashPaymentDialog(QDialog):
-    def __init__(self, due: int, parent: QWidget | None = None) -> None:
+def _plain(amount: int) -> str:
+    return money(amount).replace(" ₽", "")
+
+
+class PaymentDialog(QDialog):
+    """``method`` and ``amount`` (tendered cash, or the card/balance part) once accepted."""
+
+    def __init__(
+        self, due: int, balance_available: int | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("cashPayment")
-        self.setWindowTitle(self.tr("Cash payment"))
+        self.setObjectName("payment")
+        self.setWindowTitle(self.tr("Payment"))
+        self.setMinimumWidth(560)
         self.due = due
-        self.tendered: int | None = None
-        caption = QLabel(self.tr("Due"))
+        self.balance_available = balance_available
+        self.method = "cash"
+        self.amount: int | None = None
         self.due_label = QLabel(money(due))
         self.due_label.setObjectName("paymentDue")
-        self.amount = QLineEdit(money(due).replace(" ₽", ""))
-        self.amount.setObjectName("tenderedEdit")
-        self.amount.selectAll()
-        self.amount.textChanged.connect(self._update)
-        self.change = QLabel()
-        self.change.setObjectName("paymentChange")
-        notes = QGridLayout()
-        for i, amount in enumerate(suggested_notes(due)):
-            button = QPushButton(money(amount))
-            button.setObjectName("noteButton")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _=False, a=amount: self._choose(a))
-            notes.addWidget(button, 0, i)
+        self.field_caption = QLabel()
+        self.edit = QLineEdit()
+        self.edit.setObjectName("amountEdit")
+        self.edit.textChanged.connect(self._update)
+        self.edit.returnPressed.connect(self._take)
+        self.hint = QLabel()
+        self.hint.setObjectName("paymentChange")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Take cash"))
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Back"))
         self.buttons.accepted.connect(self._take)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(caption)
+        layout.addWidget(QLabel(self.tr("Due")))
         layout.addWidget(self.due_label)
-        layout.addWidget(QLabel(self.tr("Cash received")))
-        layout.addWidget(self.amount)
-        layout.addLayout(notes)
-        layout.addWidget(self.change)
+        layout.addLayout(self._method_row())
+        layout.addWidget(self.field_caption)
+        layout.addWidget(self.edit)
+        self.notes = QWidget()
+        layout.addWidget(self.notes)
+        self._note_buttons()
+        layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
+        self.choose("cash")
+
+    def _method_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.method_buttons = QButtonGroup(self)
+        names = {
+            "cash": self.tr("Cash"),
+            "card": self.tr("Bank card"),
+            "balance": self.tr("Balance"),
+        }
+        for method in METHODS:
+            button = QPushButton(names[method])
+            button.setObjectName("methodButton")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setEnabled(method != "balance" or bool(self.balance_available))
+            button.clicked.connect(lambda _=False, m=method: self.choose(m))
+            self.method_buttons.addButton(button)
+            setattr(self, f"{method}_button", button)
+            row.addWidget(button)
+        return row
+
+    def _note_buttons(self) -> None:
+        grid = QGridLayout(self.notes)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, amount in enumerate(suggested_notes(self.due)):
+            button = QPushButton(money(amount))
+            button.setObjectName("noteButton")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, a=amount: self._note(a))
+            grid.addWidget(button, 0, i)
+
+    def choose(self, method: str) -> None:
+        """Switch the method; the amount field starts at what that method can pay."""
+        self.method = method
+        getattr(self, f"{method}_button").setChecked(True)
+        self.notes.setVisible(method == "cash")
+        if method == "cash":
+            self.field_caption.setText(self.tr("Cash received"))
+            self.ok.setText(self.tr("Take cash"))
+            start = self.due
+        else:
+            self.field_caption.setText(self.tr("Amount"))
+            self.ok.setText(self.tr("Pay by card") if method == "card" else self.tr("Pay"))
+            start = min(self.due, self.balance_available or 0) if method == "balance" else self.due
+        self.edit.setText(_plain(start))
+        self.edit.selectAll()
+        self.edit.setFocus()
         self._update()
 
-    def _choose(self, amount: int) -> None:
-        self.amount.setText(money(amount).replace(" ₽", ""))
+    def _note(self, amount: int) -> None:
+        self.edit.setText(_plain(amount))
         self._take()
 
+    def _check(self, amount: int | None) -> str | None:
+        """Why ``amount`` cannot be taken, or None."""
+        if amount is None or amount <= 0:
+            return self.tr("Type the amount")
+        if self.method == "cash":
+            return None
+        if amount > self.due:
+            return self.tr("More than is due")
+        if self.method == "balance" and amount > (self.balance_available or 0):
+            return self.tr("Only %1 on the balance").replace(
+                "%1", money(self.balance_available or 0)
+            )
+        return None
+
     def _update(self) -> None:
-        tendered = parse_amount(self.amount.text())
-        ok = tendered is not None and tendered >= self.due
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
-        if tendered is None:
-            self.change.setText(self.tr("Type the amount received"))
-        elif tendered < self.due:
-            self.change.setText(self.tr("Short by %1").replace("%1", money(self.due - tendered)))
+        amount = parse_amount(self.edit.text())
+        problem = self._check(amount)
+        self.ok.setEnabled(problem is None)
+        if problem is not None or amount is None:
+            self.hint.setText(problem or "")
+        elif self.method == "cash" and amount >= self.due:
+            self.hint.setText(self.tr("Change %1").replace("%1", money(amount - self.due)))
+        elif amount < self.due:
+            self.hint.setText(self.tr("Left to pay after this: %1").replace(
+                "%1", money(self.due - amount)))  # fmt: skip
         else:
-            self.change.setText(self.tr("Change %1").replace("%1", money(tendered - self.due)))
+            self.hint.setText("")
 
     def _take(self) -> None:
-        tendered = parse_amount(self.amount.text())
-        if tendered is None or tendered < self.due:
+        amount = parse_amount(self.edit.text())
+        if self._check(amount) is not None:
             return
-        self.tendered = tendered
+        self.amount = amount
         self.accept()

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pos_app.domain.catalog import Product
-from pos_app.services.dto import GuestView
 
 
 class SignedInStaff(Protocol):
@@ -28,14 +27,6 @@ class SignedInStaff(Protocol):
 class StaffAuth(Protocol):
     def sign_in(self, pin: str) -> SignedInStaff:
         """The staff member whose PIN this is; raises a ``DomainError`` for a wrong PIN."""
-        ...
-
-
-class GuestRegistrar(Protocol):
-    def create_guest_with_card(
-        self, name: str, phone: str | None, identifier: str, method: str
-    ) -> GuestView:
-        """Create a guest and bind the card or code just read to them."""
         ...
 
 
@@ -76,6 +67,5 @@ class CatalogueSource(Protocol):
 class TillExtras:
     """Optional collaborators; a missing one hides its feature instead of faking it."""
 
-    registrar: GuestRegistrar | None = None
     idle_flush: Callable[[], object] | None = None  # store flush of open sales (op thread)
     promo_prefixes: Sequence[str] = field(default_factory=tuple)

@@ -1,0 +1,99 @@
+"""Paying at the till through the real dialogs: a card + balance + cash mix, change, the
+receipt with every payment; an unknown card creates a guest; a guest found by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_app.commands.demo_data import card_number
+from tests.ui.test_till_window import LATTE, signed_in
+from tests.ui.till_fixtures import Till
+
+
+def _pay_with(till: Till, method: str, amount: str) -> None:
+    window = till.window
+    till.qtbot.waitUntil(lambda: window.payment_dialog is not None
+                         and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
+    dialog = window.payment_dialog
+    assert dialog is not None
+    dialog.choose(method)
+    dialog.edit.setText(amount)
+    assert dialog.ok.isEnabled(), dialog.hint.text()
+    dialog.ok.click()
+    till.qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+
+
+def test_a_mix_of_card_balance_and_cash_closes_one_sale(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    window = till.window
+    till.scan(LATTE)
+    till.scan(f";{card_number(1)}?")  # guest 1 through the wedge: 10 %, 1 500 ₽ on balance
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None
+                         and window.controller.sale.total == 189_00, timeout=5000)  # fmt: skip
+    window.pay()
+    _pay_with(till, "card", "100")
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None
+                         and window.controller.sale.due == 89_00, timeout=10000)  # fmt: skip
+    assert till.terminal.approved_total == 100_00
+    _pay_with(till, "balance", "50")  # the dialog came back for the rest by itself
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None
+                         and window.controller.sale.due == 39_00, timeout=5000)  # fmt: skip
+    _pay_with(till, "cash", "50")
+    till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+    assert "Change: 11,00" in window.banner.text()
+    text = till.printer.wait_for_jobs(1, timeout=10)[0].read_text(encoding="utf-8")
+    for expected in ("Карта", "Депозит", "Наличные", "189,00"):
+        assert expected in text, text
+
+
+def test_the_balance_button_is_off_for_a_guest_without_a_balance(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    window = till.window
+    till.scan(LATTE)
+    till.scan(f";{card_number(2)}?")  # guest 2 has no deposit
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+    window.pay()
+    till.qtbot.waitUntil(lambda: window.payment_dialog is not None, timeout=5000)
+    dialog = window.payment_dialog
+    assert dialog is not None
+    assert not dialog.balance_button.isEnabled()
+    assert dialog.due == 199_50  # 210 ₽ less guest 2's 5 %
+    dialog.edit.setText("100")  # part in cash is a step of a mix: the rest is asked next
+    assert dialog.ok.isEnabled() and dialog.hint.text() == "Left to pay after this: 99,50 ₽"
+    dialog.reject()
+
+
+def test_an_unknown_card_creates_a_guest_and_binds_it_in_one_dialog(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    window = till.window
+    till.scan(";7799000000000042?")
+    till.qtbot.waitUntil(lambda: window.new_guest_dialog is not None
+                         and window.new_guest_dialog.isVisible(), timeout=5000)  # fmt: skip
+    dialog = window.new_guest_dialog
+    assert dialog is not None
+    assert not dialog.ok.isEnabled()
+    dialog.name.setText("Пётр Новый")
+    dialog.phone.setText("8 (900) 123-45-67")
+    dialog.ok.click()
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+    guest = window.guest_panel.guest
+    assert guest is not None and guest.name == "Пётр Новый"
+    assert guest.phones == ("+79001234567",)
+    # the card is now theirs: a second swipe in a new sale finds them
+    window.controller.cancel_sale()
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is None, timeout=5000)
+    till.scan(";7799000000000042?")
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+
+
+def test_a_guest_found_by_a_name_fragment(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    window = till.window
+    found: list[Any] = []
+    window.controller.search_guests("кузнец", found.extend)
+    till.qtbot.waitUntil(lambda: bool(found), timeout=5000)
+    assert [g.name for g in found] == ["Мария Кузнецова"]
+    window.controller.identify_guest_id(found[0].guest_id, found[0].phones[0])
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+    assert "Мария Кузнецова" in window.guest_panel.name.text()
