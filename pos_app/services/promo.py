@@ -1,0 +1,230 @@
+"""Promo codes and referral cashback at the till (seed 003).
+
+API (plain frozen results; ``DomainError`` subclasses with cashier-readable messages)::
+
+    promo = PromoService(uow_factory, clock, ids)
+    quote = promo.check_code(sale_id, "6502")   # -> PromoQuote: discount and amount to pay
+    quote = promo.apply_code(sale_id, "6502")   # -> PromoQuote with the sale repriced
+    promo.remove_code(sale_id)                  # -> SaleView
+    pay = PaymentService(..., close_hooks=(promo.on_sale_closed,))   # wiring, once
+    promo.outcome(sale_id)                      # -> PromoOutcome after payment: cashback
+                                                #    estimate, the buyer's own code
+    promo.upsert_from_feed(data)                # ``promo_code`` entity from the change feed
+
+The cashier types the digits after the prefix (or the whole code, any case). A code is known
+to the till from the change feed or because this till issued it; a guest's own code is refused.
+The discount is the program's percentage of the order total after the group discount, as an
+``OrderDiscount`` on the sale (12 500 ₽ at 15 % -> 1 875 ₽ off, 10 625 ₽ to pay).
+
+When the payment closes the sale (same unit of work, ``on_sale_closed``) two operations are
+queued: ``promo.redeemed`` (the server credits the owner's cashback, the program's % of what the
+buyer paid in money) and, when the buyer is an identified guest without a code yet,
+``promo.issued`` with the buyer's own new code (a phone that already has a code keeps it).
+
+Program settings: ``promo.program`` = ``{"prefix", "discount_bp", "cashback_bp", "digits"}``
+(default ``PROMO``, 15 %, 5 %, 6 digits).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pos_app.domain.money import Percent
+from pos_app.domain.promo import (
+    MAX_ISSUE_ATTEMPTS,
+    PromoCodeSpaceExhausted,
+    ReferralProgram,
+    UnknownPromoCode,
+    cashback_for,
+    issue_code,
+    make_code,
+    parse_typed_code,
+    quote_referral,
+)
+from pos_app.domain.sale import OrderDiscount, Sale
+from pos_app.services.dto import SaleView
+from pos_app.services.payments import money_paid
+from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.ports_till import PromoCodeRecord, SalePromo
+from pos_app.services.sales import SaleNotFound
+
+PROGRAM_KEY = "promo.program"
+DEFAULT_PROGRAM: Mapping[str, Any] = {"prefix": "PROMO", "discount_bp": 1500,
+                                      "cashback_bp": 500, "digits": 6}  # fmt: skip
+PROMO_REDEEMED = "promo.redeemed"
+PROMO_ISSUED = "promo.issued"
+REASON_PREFIX = "promo:"
+
+
+@dataclass(frozen=True, slots=True)
+class PromoQuote:
+    code: str
+    owner_guest_id: str
+    owner_name: str
+    discount_bp: int
+    order_total: int  # before the promo discount
+    discount: int
+    to_pay: int
+    sale: SaleView
+
+
+@dataclass(frozen=True, slots=True)
+class PromoOutcome:
+    code: str
+    owner_guest_id: str
+    cashback_estimate: int  # the server posts the real one
+    buyer_guest_id: str | None
+    buyer_code: str | None  # the buyer's own card/code (new or the one they had)
+
+
+def program(uow: UnitOfWork) -> tuple[str, ReferralProgram, int]:
+    data = {**DEFAULT_PROGRAM, **(uow.settings.get(PROGRAM_KEY) or {})}
+    referral = ReferralProgram(Percent(int(data["discount_bp"])), Percent(int(data["cashback_bp"])))
+    return str(data["prefix"]), referral, int(data["digits"])
+
+
+def random_digits(count: int) -> Callable[[], str]:
+    return lambda: "".join(secrets.choice("0123456789") for _ in range(count))
+
+
+class PromoService:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator,
+        digits: Callable[[int], Callable[[], str]] = random_digits,
+    ) -> None:  # fmt: skip
+        self._uow = uow_factory
+        self._clock = clock
+        self._ids = ids
+        self._digits = digits
+
+    def check_code(self, sale_id: str, typed: str) -> PromoQuote:
+        """What applying the code would do; the sale is not changed."""
+        with self._uow(durable=False) as uow:
+            sale = _load(uow, sale_id).copy()
+            return self._quote(uow, sale, typed)
+
+    def apply_code(self, sale_id: str, typed: str) -> PromoQuote:
+        with self._uow(durable=False) as uow:
+            sale = _load(uow, sale_id)
+            quote = self._quote(uow, sale, typed)
+            uow.sales.save(sale)
+            _, referral, _ = program(uow)
+            uow.promo.set_sale_promo(SalePromo(sale.id, quote.code, quote.owner_guest_id,
+                                               referral.discount.bp, referral.cashback.bp))
+            uow.commit()
+            return quote
+
+    def remove_code(self, sale_id: str) -> SaleView:
+        with self._uow(durable=False) as uow:
+            sale = _load(uow, sale_id)
+            sale.set_order_discount(None)
+            uow.sales.save(sale)
+            uow.promo.drop_sale_promo(sale_id)
+            uow.commit()
+            return SaleView.of(sale)
+
+    def _quote(self, uow: UnitOfWork, sale: Sale, typed: str) -> PromoQuote:
+        """Reprice ``sale`` with the code's discount and say what it did."""
+        prefix, referral, _ = program(uow)
+        code = parse_typed_code(prefix, typed)
+        record = uow.promo.by_code(code)
+        if record is None:
+            raise UnknownPromoCode(
+                f"Promo code {code} is not known at this till; check the digits "
+                "(a code issued a moment ago elsewhere arrives with the next sync).",
+                promo_code=code,
+            )  # fmt: skip
+        buyer = sale.guest.guest_id if sale.guest else None
+        sale.set_order_discount(None)
+        quote = quote_referral(sale.total, referral, record.guest_id, buyer)
+        sale.set_order_discount(OrderDiscount(referral.discount, REASON_PREFIX + code))
+        assert sale.total == quote.to_pay  # one pricing rule for the quote and the sale
+        owner = uow.guests.get(record.guest_id)
+        return PromoQuote(code, record.guest_id, owner.name if owner else "",
+                          referral.discount.bp, quote.order_total, quote.discount,
+                          quote.to_pay, SaleView.of(sale))  # fmt: skip
+
+    def on_sale_closed(self, uow: UnitOfWork, sale: Sale) -> None:
+        """Close hook of ``PaymentService``: queue the cashback and issue the buyer's code."""
+        promo = uow.promo.sale_promo(sale.id)
+        if promo is None or sale.order_discount is None:
+            return
+        paid = money_paid([(p.method.value, p.amount) for p in sale.payments])
+        cashback = cashback_for(paid, ReferralProgram(Percent(promo.discount_bp),
+                                                      Percent(promo.cashback_bp)))
+        buyer = sale.guest.guest_id if sale.guest else None
+        uow.outbox.append(PROMO_REDEEMED, {
+            "sale_id": sale.id, "code": promo.code, "owner_guest_id": promo.owner_guest_id,
+            "buyer_guest_id": buyer, "paid_in_money": paid, "discount": sale.totals.discount,
+            "cashback_bp": promo.cashback_bp, "cashback": cashback,
+        })  # fmt: skip
+        if buyer is not None:
+            self._issue(uow, buyer)
+
+    def _issue(self, uow: UnitOfWork, guest_id: str) -> None:
+        if uow.promo.of_guest(guest_id) is not None:
+            return
+        guest = uow.guests.get(guest_id)
+        phone = guest.phones[0] if guest and guest.phones else None
+        if phone is not None and (same := uow.promo.by_phone(phone)) is not None:
+            uow.promo.add_code(PromoCodeRecord(same.code, guest_id, phone))
+            return
+        prefix, _, digits = program(uow)
+        generate, taken = self._digits(digits), _Taken(uow)
+        if phone is not None:
+            code = issue_code(prefix, phone, {}, taken, generate)
+        else:  # a guest without a phone still gets a card
+            code = _free_code(prefix, taken, generate)
+        uow.promo.add_code(PromoCodeRecord(code, guest_id, phone))
+        uow.outbox.append(PROMO_ISSUED, {"code": code, "guest_id": guest_id, "phone": phone})
+
+    def outcome(self, sale_id: str) -> PromoOutcome | None:
+        with self._uow(durable=False) as uow:
+            sale = _load(uow, sale_id)
+            promo = uow.promo.sale_promo(sale_id)
+            if promo is None:
+                return None
+            paid = money_paid([(p.method.value, p.amount) for p in sale.payments])
+            buyer = sale.guest.guest_id if sale.guest else None
+            own = uow.promo.of_guest(buyer) if buyer else None
+            return PromoOutcome(promo.code, promo.owner_guest_id,
+                                Percent(promo.cashback_bp).apply(paid), buyer,
+                                own.code if own else None)  # fmt: skip
+
+    def upsert_from_feed(self, data: Mapping[str, Any]) -> None:
+        """A ``promo_code`` change: ``{"code", "guest_id", "phone"}``."""
+        with self._uow(durable=False) as uow:
+            uow.promo.add_code(PromoCodeRecord(str(data["code"]).upper(), str(data["guest_id"]),
+                                               data.get("phone")))
+            uow.commit()
+
+
+def _free_code(prefix: str, taken: _Taken, generate: Callable[[], str]) -> str:
+    for _ in range(MAX_ISSUE_ATTEMPTS):
+        code = make_code(prefix, generate())
+        if code not in taken:
+            return code
+    raise PromoCodeSpaceExhausted(
+        "Could not find a free promo code; make the codes longer in the settings.",
+        attempts=MAX_ISSUE_ATTEMPTS,
+    )
+
+
+class _Taken:
+    """``code in taken`` asks the store (codes from the feed and the ones issued here)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self._uow.promo.code_taken(code)
+
+
+def _load(uow: UnitOfWork, sale_id: str) -> Sale:
+    sale = uow.sales.get(sale_id)
+    if sale is None:
+        raise SaleNotFound(f"There is no sale {sale_id}.", sale_id=sale_id)
+    return sale
