@@ -163,4 +163,5 @@ def get_changes(
             ChangeOut(id=c.id, entity=c.entity, entity_id=c.entity_id, data=c.data, at=c.at)
             for c in page.changes
         ]
-    return ChangesResponse(changes=changes, next_cursor=page.next_cursor, has_more=page.has_more)
+    return ChangesResponse(changes=changes, next_cursor=page.next_cursor, has_more=page.has_more,
+                           head=page.head)

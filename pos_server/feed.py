@@ -41,6 +41,7 @@ class ChangePage:
     changes: Sequence[FeedRow]  # rows with .id, .entity, .entity_id, .data, .at
     next_cursor: int
     has_more: bool
+    head: int  # the feed's last committed change id: a first sync's progress total
 
 
 def read_changes(session: Session, cursor: int, limit: int) -> ChangePage:
@@ -60,4 +61,5 @@ def read_changes(session: Session, cursor: int, limit: int) -> ChangePage:
     rows = session.execute(query).all()
     has_more = len(rows) > limit
     page = rows[:limit]
-    return ChangePage(page, page[-1].id if page else cursor, has_more)
+    head = session.execute(select(FeedCounter.last_id).where(FeedCounter.id == 1)).scalar_one()
+    return ChangePage(page, page[-1].id if page else cursor, has_more, max(head, cursor))

@@ -89,6 +89,7 @@ class ChangesResponse(WireModel):
     changes: list[ChangeOut]
     next_cursor: int = Field(description="pass back as ?cursor= to continue")
     has_more: bool
+    head: int = Field(description="the feed's last change id when the page was read")
 
 
 class ErrorResponse(WireModel):
