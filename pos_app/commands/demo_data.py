@@ -9,6 +9,7 @@ a fixed id and is written as an upsert, so running it twice changes nothing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from datetime import UTC, datetime
 
@@ -19,7 +20,11 @@ from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import Percent, format_money, rub
+from pos_app.domain.phones import normalise_phone
 from pos_app.services.ports import StoreError, UnitOfWork
+from pos_app.services.ports_till import PromoCodeRecord
+from pos_app.services.promo import PROGRAM_KEY as PROMO_PROGRAM_KEY
+from pos_app.services.staff import make_record
 
 GROUPS = (
     GuestGroup("g5", "Гость 5 %", Percent.of(5), rub(500), auto_move=True),
@@ -69,6 +74,28 @@ def fill_guests(uow: UnitOfWork, now: datetime) -> int:
     return len(GUESTS)
 
 
+# Staff of the demo (pos-app till signs in with these PINs). The salt is derived from the id so
+# running demo-data again writes the same hash; real staff come from the server with random salts.
+DEMO_STAFF = (
+    ("staff-cashier", "Ирина Кассирова", "cashier", "1111"),
+    ("staff-manager", "Олег Менеджеров", "manager", "9999"),
+    ("staff-operator", "Дарья Операторова", "operator", "2222"),
+)
+DEMO_PROMO_PROGRAM = {"prefix": "TOPLASER", "discount_bp": 1500, "cashback_bp": 1000,
+                      "digits": 4}  # fmt: skip
+
+
+def fill_till(uow: UnitOfWork) -> int:
+    """Staff with PINs, the promo program and the first guest's promo code (TOPLASER6502)."""
+    for staff_id, name, role, pin in DEMO_STAFF:
+        salt = hashlib.sha256(staff_id.encode()).digest()[:16]
+        uow.staff.add(make_record(staff_id, name, role, pin, salt))
+    uow.settings.set(PROMO_PROGRAM_KEY, DEMO_PROMO_PROGRAM)
+    guest_id, _, phone, *_ = GUESTS[0]
+    uow.promo.add_code(PromoCodeRecord("TOPLASER6502", guest_id, normalise_phone(phone)))
+    return len(DEMO_STAFF)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="pos-app demo-data", description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -81,6 +108,7 @@ def main(argv: list[str]) -> int:
         with store, store.unit_of_work() as uow:
             products = fill_catalogue(uow)
             guests = fill_guests(uow, datetime.now(UTC))
+            staff = fill_till(uow)
             uow.commit()
             total_guests = uow.guests.count()
             points = sum(p for *_, p, _ in GUESTS)
@@ -95,4 +123,6 @@ def main(argv: list[str]) -> int:
         f"  {guests} demo guests ({total_guests} in the store), each with a stripe card "
         f"({card_number(1)}...) and an app QR code; {format_money(rub(points))} in bonus points"
     )
+    print(f"  {staff} staff: cashier PIN 1111, manager 9999, operator 2222; "
+          "promo code TOPLASER6502 (type 6502)")
     return 0
