@@ -13,47 +13,87 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain.errors import DomainError
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Errors", text)
+from pos_app.domain.money import format_money
 
 
 def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
     return {
-        "wrong_pin": lambda d: _t("Wrong PIN. %n more tries before a pause.").replace(
-            "%n", str(d.get("tries_left", 0))
+        "wrong_pin": lambda d: QCoreApplication.translate(
+            "Errors", "Wrong PIN. %1 more tries before a pause."
+        ).replace("%1", str(d.get("tries_left", 0))),
+        "invalid_pin": lambda d: QCoreApplication.translate("Errors", "A PIN is 4 to 8 digits."),
+        "sign_in_locked": lambda d: QCoreApplication.translate(
+            "Errors", "Too many wrong PINs. Try again in %1 seconds."
+        ).replace("%1", str(d.get("seconds", ""))),
+        "unknown_staff": lambda d: QCoreApplication.translate(
+            "Errors",
+            "No staff are set up on this till yet; sync with the server or load the demo data.",
         ),
-        "invalid_pin": lambda d: _t("A PIN is 4 to 8 digits."),
-        "sign_in_locked": lambda d: _t("Too many wrong PINs. Try again in %1 seconds.").replace(
-            "%1", str(d.get("seconds", ""))
+        "product_not_found": lambda d: QCoreApplication.translate(
+            "Errors", "No product has the code %1."
+        ).replace("%1", str(d.get("barcode") or d.get("product_id") or "")),
+        "guest_not_found": lambda d: QCoreApplication.translate(
+            "Errors", "No guest has this card or code."
         ),
-        "unknown_staff": lambda d: _t(
-            "No staff are set up on this till yet; sync with the server or load the demo data."
+        "ambiguous_phone": lambda d: QCoreApplication.translate(
+            "Errors", "Several guests share this phone number; identify the guest by card instead."
         ),
-        "product_not_found": lambda d: _t("No product has the code %1.").replace(
-            "%1", str(d.get("barcode") or d.get("product_id") or "")
+        "invalid_phone": lambda d: QCoreApplication.translate(
+            "Errors", "This is not a phone number."
         ),
-        "guest_not_found": lambda d: _t("No guest has this card or code."),
-        "ambiguous_phone": lambda d: _t(
-            "Several guests share this phone number; identify the guest by card instead."
+        "bad_swipe": lambda d: QCoreApplication.translate("Errors", "Card not read — swipe again."),
+        "empty_sale": lambda d: QCoreApplication.translate("Errors", "The basket is empty."),
+        "not_paid_in_full": lambda d: QCoreApplication.translate(
+            "Errors", "The sale is not paid in full yet."
         ),
-        "invalid_phone": lambda d: _t("This is not a phone number."),
-        "bad_swipe": lambda d: _t("Card not read — swipe again."),
-        "empty_sale": lambda d: _t("The basket is empty."),
-        "not_paid_in_full": lambda d: _t("The sale is not paid in full yet."),
-        "nothing_due": lambda d: _t("Nothing is left to pay."),
-        "invalid_amount": lambda d: _t("This is not an amount of money."),
-        "overpayment": lambda d: _t("This is more than is due."),
-        "payment_started": lambda d: _t("A payment was already taken; finish or cancel the sale."),
-        "line_not_found": lambda d: _t("This line is no longer in the basket."),
-        "sale_not_open": lambda d: _t("This sale is already finished; start a new one."),
-        "permission_denied": lambda d: _t("A manager's PIN is needed for this."),
-        "identifier_taken": lambda d: _t("This card already belongs to another guest."),
-        "daily_identification_limit": lambda d: _t(
-            "This guest has used the card as many times today as allowed."
+        "nothing_due": lambda d: QCoreApplication.translate("Errors", "Nothing is left to pay."),
+        "invalid_amount": lambda d: QCoreApplication.translate(
+            "Errors", "This is not an amount of money."
         ),
-        "daily_spend_limit": lambda d: _t("This guest is over today's spending limit."),
+        "overpayment": lambda d: QCoreApplication.translate("Errors", "This is more than is due."),
+        "payment_started": lambda d: QCoreApplication.translate(
+            "Errors", "A payment was already taken; finish or cancel the sale."
+        ),
+        "line_not_found": lambda d: QCoreApplication.translate(
+            "Errors", "This line is no longer in the basket."
+        ),
+        "sale_not_open": lambda d: QCoreApplication.translate(
+            "Errors", "This sale is already finished; start a new one."
+        ),
+        "permission_denied": lambda d: QCoreApplication.translate(
+            "Errors", "A manager's PIN is needed for this."
+        ),
+        "identifier_taken": lambda d: QCoreApplication.translate(
+            "Errors", "This card already belongs to another guest."
+        ),
+        "daily_identification_limit": lambda d: QCoreApplication.translate(
+            "Errors", "This guest has used the card as many times today as allowed."
+        ),
+        "daily_spend_limit": lambda d: QCoreApplication.translate(
+            "Errors", "This guest is over today's spending limit."
+        ),
+        "card_declined": lambda d: QCoreApplication.translate(
+            "Errors", "The card was declined. Ask for another card or another way to pay."
+        ),
+        "card_terminal_unavailable": lambda d: QCoreApplication.translate(
+            "Errors",
+            "The card terminal does not answer; nothing was charged. Try again or take cash.",
+        ),
+        "card_payment_uncertain": lambda d: QCoreApplication.translate(
+            "Errors",
+            "The card terminal stopped answering, so it is not known whether the card was "
+            "charged. Check the terminal's last slip before charging again.",
+        ),
+        "no_card_terminal": lambda d: QCoreApplication.translate(
+            "Errors", "No card terminal is set up on this till."
+        ),
+        "insufficient_balance": lambda d: QCoreApplication.translate(
+            "Errors", "The guest has only %1 on their balance."
+        ).replace("%1", format_money(int(d.get("available", 0)))),
+        "no_guest": lambda d: QCoreApplication.translate("Errors", "Identify the guest first."),
+        "guest_exists": lambda d: QCoreApplication.translate(
+            "Errors", "A guest with this phone number already exists; identify that guest instead."
+        ),
     }
 
 
@@ -63,5 +103,9 @@ def cashier_text(error: BaseException) -> str:
         make = _texts().get(error.code)
         return make(error.details) if make else error.message
     if isinstance(error, OSError):
-        return _t("The till cannot reach a file or device: %1").replace("%1", str(error))
-    return _t("Something went wrong: %1").replace("%1", str(error) or type(error).__name__)
+        return QCoreApplication.translate(
+            "Errors", "The till cannot reach a file or device: %1"
+        ).replace("%1", str(error))
+    return QCoreApplication.translate("Errors", "Something went wrong: %1").replace(
+        "%1", str(error) or type(error).__name__
+    )

@@ -14,10 +14,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("SyncStatus", text)
-
-
 def _hhmm(at: datetime) -> str:
     return at.astimezone().strftime("%H:%M")
 
@@ -25,10 +21,10 @@ def _hhmm(at: datetime) -> str:
 def _age(since: datetime, now: datetime) -> str:
     minutes = max(int((now - since).total_seconds() // 60), 0)
     if minutes < 1:
-        return _t("under a minute")
+        return QCoreApplication.translate("SyncStatus", "under a minute")
     if minutes < 120:
-        return _t("%1 min").replace("%1", str(minutes))
-    return _t("%1 h").replace("%1", str(minutes // 60))
+        return QCoreApplication.translate("SyncStatus", "%1 min").replace("%1", str(minutes))
+    return QCoreApplication.translate("SyncStatus", "%1 h").replace("%1", str(minutes // 60))
 
 
 def describe(state: object, now: datetime | None = None) -> str:
@@ -36,24 +32,36 @@ def describe(state: object, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     parts: list[str] = []
     if not getattr(state, "enrolled", True):
-        parts.append(_t("offline — not enrolled with a server"))
+        parts.append(
+            QCoreApplication.translate("SyncStatus", "offline — not enrolled with a server")
+        )
     elif getattr(state, "online", False):
-        parts.append(_t("online"))
+        parts.append(QCoreApplication.translate("SyncStatus", "online"))
     else:
         since = getattr(state, "offline_since", None)
-        parts.append(_t("offline since %1").replace("%1", _hhmm(since)) if since else _t("offline"))
+        parts.append(
+            QCoreApplication.translate("SyncStatus", "offline since %1").replace("%1", _hhmm(since))
+            if since
+            else QCoreApplication.translate("SyncStatus", "offline")
+        )
     pending = int(getattr(state, "pending", 0) or 0)
     if pending:
-        text = _t("%1 operations waiting").replace("%1", str(pending))
+        text = QCoreApplication.translate("SyncStatus", "%1 operations waiting").replace(
+            "%1", str(pending)
+        )
         oldest = getattr(state, "oldest_pending_at", None)
         if oldest is not None:
-            text += " " + _t("(oldest %1)").replace("%1", _age(oldest, now))
+            text += " " + QCoreApplication.translate("SyncStatus", "(oldest %1)").replace(
+                "%1", _age(oldest, now)
+            )
         parts.append(text)
     else:
-        parts.append(_t("nothing waiting"))
+        parts.append(QCoreApplication.translate("SyncStatus", "nothing waiting"))
     last = getattr(state, "last_sync_at", None)
     if last is not None:
-        parts.append(_t("last sync %1").replace("%1", _hhmm(last)))
+        parts.append(
+            QCoreApplication.translate("SyncStatus", "last sync %1").replace("%1", _hhmm(last))
+        )
     return " · ".join(parts)
 
 

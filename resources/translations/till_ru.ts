@@ -1,0 +1,477 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru_RU">
+<context>
+    <name>BasketPanel</name>
+    <message>
+        <source>Item</source>
+        <translation>Товар</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>Кол.</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Remove line (Del)</source>
+        <translation>Удалить строку (Del)</translation>
+    </message>
+    <message>
+        <source>discount %1</source>
+        <translation>скидка %1</translation>
+    </message>
+</context>
+<context>
+    <name>CataloguePanel</name>
+    <message>
+        <source>Search by name or code (F3)</source>
+        <translation>Поиск по названию или коду (F3)</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Wrong PIN. %1 more tries before a pause.</source>
+        <translation>Неверный ПИН-код. Осталось попыток до паузы: %1.</translation>
+    </message>
+    <message>
+        <source>A PIN is 4 to 8 digits.</source>
+        <translation>ПИН-код — от 4 до 8 цифр.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again in %1 seconds.</source>
+        <translation>Слишком много неверных ПИН-кодов. Повторите через %1 с.</translation>
+    </message>
+    <message>
+        <source>No staff are set up on this till yet; sync with the server or load the demo data.</source>
+        <translation>На этой кассе ещё нет сотрудников: синхронизируйте её с сервером или загрузите демо-данные.</translation>
+    </message>
+    <message>
+        <source>No product has the code %1.</source>
+        <translation>Нет товара с кодом %1.</translation>
+    </message>
+    <message>
+        <source>No guest has this card or code.</source>
+        <translation>Нет гостя с такой картой или кодом.</translation>
+    </message>
+    <message>
+        <source>Several guests share this phone number; identify the guest by card instead.</source>
+        <translation>Этот номер телефона у нескольких гостей — определите гостя по карте.</translation>
+    </message>
+    <message>
+        <source>This is not a phone number.</source>
+        <translation>Это не номер телефона.</translation>
+    </message>
+    <message>
+        <source>Card not read — swipe again.</source>
+        <translation>Карта не прочитана — проведите ещё раз.</translation>
+    </message>
+    <message>
+        <source>The basket is empty.</source>
+        <translation>Корзина пуста.</translation>
+    </message>
+    <message>
+        <source>The sale is not paid in full yet.</source>
+        <translation>Чек ещё не оплачен полностью.</translation>
+    </message>
+    <message>
+        <source>Nothing is left to pay.</source>
+        <translation>Оплачивать больше нечего.</translation>
+    </message>
+    <message>
+        <source>This is not an amount of money.</source>
+        <translation>Это не сумма денег.</translation>
+    </message>
+    <message>
+        <source>This is more than is due.</source>
+        <translation>Это больше, чем к оплате.</translation>
+    </message>
+    <message>
+        <source>A payment was already taken; finish or cancel the sale.</source>
+        <translation>Оплата уже принята — завершите или отмените чек.</translation>
+    </message>
+    <message>
+        <source>This line is no longer in the basket.</source>
+        <translation>Этой строки уже нет в корзине.</translation>
+    </message>
+    <message>
+        <source>This sale is already finished; start a new one.</source>
+        <translation>Этот чек уже закрыт — начните новый.</translation>
+    </message>
+    <message>
+        <source>A manager&apos;s PIN is needed for this.</source>
+        <translation>Для этого нужен ПИН-код менеджера.</translation>
+    </message>
+    <message>
+        <source>This card already belongs to another guest.</source>
+        <translation>Эта карта уже принадлежит другому гостю.</translation>
+    </message>
+    <message>
+        <source>This guest has used the card as many times today as allowed.</source>
+        <translation>Гость сегодня уже использовал карту максимальное число раз.</translation>
+    </message>
+    <message>
+        <source>This guest is over today&apos;s spending limit.</source>
+        <translation>Гость превысил сегодняшний лимит списания.</translation>
+    </message>
+    <message>
+        <source>The card was declined. Ask for another card or another way to pay.</source>
+        <translation>Карта отклонена. Попросите другую карту или другой способ оплаты.</translation>
+    </message>
+    <message>
+        <source>The card terminal does not answer; nothing was charged. Try again or take cash.</source>
+        <translation>Терминал не отвечает; деньги не списаны. Повторите или примите наличные.</translation>
+    </message>
+    <message>
+        <source>The card terminal stopped answering, so it is not known whether the card was charged. Check the terminal&apos;s last slip before charging again.</source>
+        <translation>Терминал перестал отвечать, и неизвестно, списаны ли деньги. Проверьте последний слип терминала, прежде чем списывать снова.</translation>
+    </message>
+    <message>
+        <source>No card terminal is set up on this till.</source>
+        <translation>К этой кассе не подключён платёжный терминал.</translation>
+    </message>
+    <message>
+        <source>The guest has only %1 on their balance.</source>
+        <translation>На депозите гостя только %1.</translation>
+    </message>
+    <message>
+        <source>Identify the guest first.</source>
+        <translation>Сначала определите гостя.</translation>
+    </message>
+    <message>
+        <source>A guest with this phone number already exists; identify that guest instead.</source>
+        <translation>Гость с этим номером уже есть — определите его.</translation>
+    </message>
+    <message>
+        <source>The till cannot reach a file or device: %1</source>
+        <translation>Касса не может обратиться к файлу или устройству: %1</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1</source>
+        <translation>Что-то пошло не так: %1</translation>
+    </message>
+</context>
+<context>
+    <name>GuestPanel</name>
+    <message>
+        <source>Swipe a card, scan a QR code or press F4 to find a guest</source>
+        <translation>Проведите карту, отсканируйте QR-код или нажмите F4, чтобы найти гостя</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Группа</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Баллы</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Депозит</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <source>No guest</source>
+        <translation>Гость не выбран</translation>
+    </message>
+    <message>
+        <source>no group, no discount</source>
+        <translation>без группы, без скидки</translation>
+    </message>
+    <message>
+        <source>%1 — discount %2</source>
+        <translation>%1 — скидка %2</translation>
+    </message>
+    <message>
+        <source>%1 available (total %2, held %3)</source>
+        <translation>доступно %1 (всего %2, в резерве %3)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>visits: %1</source>
+        <translation>визитов: %1</translation>
+    </message>
+    <message>
+        <source>visits: %1 of %2</source>
+        <translation>визитов: %1 из %2</translation>
+    </message>
+    <message>
+        <source>points left to spend: %1</source>
+        <translation>можно списать ещё %1</translation>
+    </message>
+</context>
+<context>
+    <name>NewGuestDialog</name>
+    <message>
+        <source>New guest</source>
+        <translation>Новый гость</translation>
+    </message>
+    <message>
+        <source>No guest has the card %1. Create a guest and bind this card?</source>
+        <translation>Карта %1 не принадлежит ни одному гостю. Создать гостя и привязать к нему эту карту?</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Create and bind the card</source>
+        <translation>Создать и привязать карту</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <source>Payment</source>
+        <translation>Оплата</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Назад</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>К оплате</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Наличные</translation>
+    </message>
+    <message>
+        <source>Bank card</source>
+        <translation>Банковская карта</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Депозит</translation>
+    </message>
+    <message>
+        <source>Cash received</source>
+        <translation>Получено наличными</translation>
+    </message>
+    <message>
+        <source>Take cash</source>
+        <translation>Принять наличные</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Pay by card</source>
+        <translation>Оплатить картой</translation>
+    </message>
+    <message>
+        <source>Pay</source>
+        <translation>Оплатить</translation>
+    </message>
+    <message>
+        <source>Type the amount</source>
+        <translation>Введите сумму</translation>
+    </message>
+    <message>
+        <source>More than is due</source>
+        <translation>Больше, чем к оплате</translation>
+    </message>
+    <message>
+        <source>Only %1 on the balance</source>
+        <translation>На депозите только %1</translation>
+    </message>
+    <message>
+        <source>Change %1</source>
+        <translation>Сдача %1</translation>
+    </message>
+    <message>
+        <source>Left to pay after this: %1</source>
+        <translation>Останется доплатить: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in</source>
+        <translation>Вход</translation>
+    </message>
+    <message>
+        <source>Enter your PIN</source>
+        <translation>Введите ПИН-код</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>ОК</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Проверяем…</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <source>under a minute</source>
+        <translation>меньше минуты</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 мин</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 ч</translation>
+    </message>
+    <message>
+        <source>offline — not enrolled with a server</source>
+        <translation>офлайн — касса не подключена к серверу</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>онлайн</translation>
+    </message>
+    <message>
+        <source>offline since %1</source>
+        <translation>офлайн с %1</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>офлайн</translation>
+    </message>
+    <message>
+        <source>%1 operations waiting</source>
+        <translation>операций в очереди: %1</translation>
+    </message>
+    <message>
+        <source>(oldest %1)</source>
+        <translation>(старейшей %1)</translation>
+    </message>
+    <message>
+        <source>nothing waiting</source>
+        <translation>очередь пуста</translation>
+    </message>
+    <message>
+        <source>last sync %1</source>
+        <translation>синхронизация %1</translation>
+    </message>
+</context>
+<context>
+    <name>TillController</name>
+    <message>
+        <source>Promo codes are not available at this till yet.</source>
+        <translation>Промокоды на этой кассе пока недоступны.</translation>
+    </message>
+    <message>
+        <source>This guest has no phone; swipe their card instead.</source>
+        <translation>У гостя нет телефона — проведите его карту.</translation>
+    </message>
+</context>
+<context>
+    <name>TillWindow</name>
+    <message>
+        <source>Till</source>
+        <translation>Касса</translation>
+    </message>
+    <message>
+        <source>offline — not enrolled with a server</source>
+        <translation>офлайн — касса не подключена к серверу</translation>
+    </message>
+    <message>
+        <source>Pay (F12)</source>
+        <translation>Оплата (F12)</translation>
+    </message>
+    <message>
+        <source>Find guest (F4)</source>
+        <translation>Найти гостя (F4)</translation>
+    </message>
+    <message>
+        <source>Cancel sale</source>
+        <translation>Отменить чек</translation>
+    </message>
+    <message>
+        <source>Cashier: %1</source>
+        <translation>Кассир: %1</translation>
+    </message>
+    <message>
+        <source>Card not read — swipe again.</source>
+        <translation>Карта не прочитана — проведите ещё раз.</translation>
+    </message>
+    <message>
+        <source>Sale %1 closed.</source>
+        <translation>Чек %1 закрыт.</translation>
+    </message>
+    <message>
+        <source>Change: %1</source>
+        <translation>Сдача: %1</translation>
+    </message>
+    <message>
+        <source>Points to the guest: %1</source>
+        <translation>Гостю начислится баллов: %1</translation>
+    </message>
+    <message>
+        <source>%1 paid; %2 left to pay.</source>
+        <translation>Оплачено %1; осталось %2.</translation>
+    </message>
+    <message>
+        <source>Receipt printed</source>
+        <translation>Чек напечатан</translation>
+    </message>
+    <message>
+        <source>The receipt did not print: %1</source>
+        <translation>Чек не напечатан: %1</translation>
+    </message>
+    <message>
+        <source>Find guest</source>
+        <translation>Найти гостя</translation>
+    </message>
+    <message>
+        <source>Phone, card number, code or name:</source>
+        <translation>Телефон, номер карты, код или имя:</translation>
+    </message>
+    <message>
+        <source>No guest found.</source>
+        <translation>Гость не найден.</translation>
+    </message>
+    <message>
+        <source>Guest:</source>
+        <translation>Гость:</translation>
+    </message>
+    <message>
+        <source>Cancel this sale and empty the basket?</source>
+        <translation>Отменить этот чек и очистить корзину?</translation>
+    </message>
+</context>
+<context>
+    <name>TotalsPanel</name>
+    <message>
+        <source>Subtotal</source>
+        <translation>Сумма без скидки</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>Скидка</translation>
+    </message>
+    <message>
+        <source>TO PAY</source>
+        <translation>К ОПЛАТЕ</translation>
+    </message>
+    <message>
+        <source>Items: %1</source>
+        <translation>Позиций: %1</translation>
+    </message>
+</context>
+</TS>
