@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "main",
         "emulate a printer (TCP 9100), scanner or card reader (pty)",
     ),
+    "console": ("pos_app.commands.console_app", "main", "the operator console for guest orders"),
 }
 
 

@@ -1,0 +1,177 @@
+"""``pos-app console``: the operator console, wired together.
+
+Store (the console's own SQLite file: order cache, outbox, settings) -> ``ConsoleOrders`` ->
+the order stream (sync) feeding the window (ui) through queued signals, and the action sender
+(sync) pushing the console's outbox. The token is kept in the OS keyring after ``--enrol``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from pos_app.db import Store, StoreError, open_store
+from pos_app.db.orders_repo import SqlOrderCache
+from pos_app.services.orders import ConsoleOrders, StreamBatch
+from pos_app.sync.order_actions import HttpActionSender
+from pos_app.sync.order_stream import OrderStream, StreamStatus
+
+log = logging.getLogger(__name__)
+KEYRING_SERVICE = "tillkeeper-console"
+
+
+@dataclass
+class RunningConsole:
+    """A console's parts, for the app, the tests and the benchmark."""
+
+    store: Store
+    service: ConsoleOrders
+    stream: OrderStream
+    sender: HttpActionSender
+    window: Any  # ConsoleWindow (Qt is imported only when a console starts)
+    runner: Any  # OpRunner
+
+    def close(self) -> None:
+        self.stream.stop()
+        self.window.shutdown()
+        self.window.close()
+        self.runner.shutdown(wait=True)
+        self.store.close()
+
+
+def start_console(
+    store: Store, base_url: str, token: str, *, sound: Any, name: str = "",
+    heartbeat_timeout: float = 40.0,
+) -> RunningConsole:
+    """Build and start one console on the GUI thread (a QApplication must exist)."""
+    from pos_app.ui.console.window import ConsoleSignals, ConsoleWindow
+    from pos_app.ui.op_runner import OpRunner
+
+    cache = SqlOrderCache(store)
+    sender = HttpActionSender(store.unit_of_work, base_url, token)
+    signals = ConsoleSignals()
+    holder: dict[str, OrderStream] = {}
+    service = ConsoleOrders(cache, store.unit_of_work, sender,
+                            is_online=lambda: holder["stream"].online)  # fmt: skip
+
+    def on_batch(batch: StreamBatch) -> None:  # the stream's dispatcher thread
+        signals.on_orders(service.ingest(batch))
+
+    def on_status(status: StreamStatus) -> None:  # the stream's reader thread
+        signals.on_status(status)
+        if status.online:  # actions queued while offline go now, off the reader thread
+            threading.Thread(target=_flush, args=(sender,), daemon=True).start()
+
+    stream = OrderStream(base_url, token, cursor=cache.cursor(), on_batch=on_batch,
+                         on_status=on_status, heartbeat_timeout=heartbeat_timeout)  # fmt: skip
+    holder["stream"] = stream
+    runner = OpRunner()
+    window = ConsoleWindow(service, runner, signals, sound, name=name)
+    stream.start()
+    return RunningConsole(store, service, stream, sender, window, runner)
+
+
+def _flush(sender: HttpActionSender) -> None:
+    try:
+        sender.flush()
+    except Exception:  # a failed flush is retried at the next reconnect
+        log.exception("queued order actions not sent")
+
+
+def enrol(base_url: str, code: str) -> tuple[str, str]:
+    """Exchange a one-time code for (terminal id, token)."""
+    response = requests.post(f"{base_url.rstrip('/')}/v1/terminals/enrol", json={"code": code},
+                             timeout=10)  # fmt: skip
+    if response.status_code != 200:
+        raise SystemExit(f"Enrolment refused ({response.status_code}): {response.text}")
+    body = response.json()
+    return str(body["terminal_id"]), str(body["token"])
+
+
+def _token(args: argparse.Namespace, terminal_id: str) -> str | None:
+    token = args.token or os.environ.get("POS_CONSOLE_TOKEN")
+    if token:
+        return str(token)
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, terminal_id)
+    except Exception as exc:  # no keyring backend on this machine
+        log.warning("keyring unavailable: %s", exc)
+        return None
+
+
+def _save_token(terminal_id: str, token: str) -> None:
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, terminal_id, token)
+    except Exception as exc:
+        print(f"pos-app console: the token could not be stored in the keyring ({exc}); "
+              "pass --token next time.", file=sys.stderr)  # fmt: skip
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pos-app console", description=__doc__)
+    parser.add_argument("--server", default="http://127.0.0.1:8765", help="server base URL")
+    parser.add_argument("--data-dir", type=Path, required=True, help="the console's store")
+    parser.add_argument("--enrol", metavar="CODE", help="enrol this console with a one-time code")
+    parser.add_argument("--token", help="bearer token (else POS_CONSOLE_TOKEN or the keyring)")
+    parser.add_argument("--name", default="", help="shown in the title bar")
+    parser.add_argument("--lang", choices=("ru", "en"), help="UI language")
+    parser.add_argument("--screenshot", type=Path, help="save a screenshot and quit")
+    parser.add_argument("--after", type=float, default=3.0, help="seconds before the screenshot")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    terminal_id = token = None
+    if args.enrol:
+        terminal_id, token = enrol(args.server, args.enrol)
+        _save_token(terminal_id, token)
+    try:
+        store = open_store(args.data_dir / "console.sqlite3", terminal_id=terminal_id)
+    except StoreError as exc:
+        print(f"pos-app console: {exc}", file=sys.stderr)
+        return 1
+    token = token or _token(args, store.terminal.terminal_id)
+    if not token:
+        store.close()
+        print("pos-app console: no token; enrol with --enrol CODE (from `pos-server terminal "
+              "add`) or pass --token.", file=sys.stderr)  # fmt: skip
+        return 2
+    return _run_gui(args, store, token)
+
+
+def _run_gui(args: argparse.Namespace, store: Store, token: str) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.devices.sound import SoundSettings, create_sound_player
+    from pos_app.ui.i18n import install_translators, pick_language
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    translators = install_translators(app, pick_language(args.lang))  # noqa: F841 - kept alive
+    console = start_console(store, args.server, token, name=args.name,
+                            sound=create_sound_player(SoundSettings()))  # fmt: skip
+    console.window.resize(1280, 760)
+    console.window.show()
+    if args.screenshot:
+        def shoot() -> None:
+            console.window.grab().save(str(args.screenshot))
+            app.quit()
+
+        QTimer.singleShot(int(args.after * 1000), shoot)
+    try:
+        return int(app.exec())
+    finally:
+        console.close()

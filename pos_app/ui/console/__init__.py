@@ -1,0 +1,1 @@
+"""The operator console: incoming guest orders, their workflow (seed 001) and history."""

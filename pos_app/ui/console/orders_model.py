@@ -1,0 +1,182 @@
+"""Table models of orders: the incoming panel (kept up to date change by change) and the
+history (replaced by each query). One ``QAbstractTableModel`` each, never a widget per row, so
+a thousand orders cost a thousand small tuples and the view paints only what is visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from pos_app.domain.orders import OrderState, PaymentMethod
+from pos_app.services.orders import OrderView
+
+Index = QModelIndex | QPersistentModelIndex
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+STATE_COLOURS = {
+    OrderState.NEW: "#c0392b", OrderState.ACCEPTED: "#2471a3", OrderState.PAID: "#1e8449",
+    OrderState.COMPLETED: "#5d6d7e", OrderState.CANCELLED: "#7f8c8d",
+    OrderState.VOIDED: "#7f8c8d",
+}  # fmt: skip
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ConsoleOrders", text)
+
+
+def money(kopecks: int) -> str:
+    """``123450`` -> ``1 234.50 ₽`` (integer arithmetic, no float)."""
+    sign = "-" if kopecks < 0 else ""
+    roubles, kop = divmod(abs(kopecks), 100)
+    return f"{sign}{roubles:,}.{kop:02d} ₽".replace(",", "\u202f")
+
+
+def clock(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%H:%M") if moment else "–"
+
+
+def state_text(state: OrderState) -> str:
+    return {
+        OrderState.NEW: _tr("New"), OrderState.ACCEPTED: _tr("Accepted"),
+        OrderState.PAID: _tr("Paid"), OrderState.COMPLETED: _tr("Completed"),
+        OrderState.CANCELLED: _tr("Cancelled"), OrderState.VOIDED: _tr("Voided"),
+    }[state]  # fmt: skip
+
+
+def method_text(method: PaymentMethod) -> str:
+    return {
+        PaymentMethod.CASH: _tr("Cash"), PaymentMethod.CARD: _tr("Card"),
+        PaymentMethod.BALANCE: _tr("Balance"), PaymentMethod.POINTS: _tr("Points"),
+    }[method]  # fmt: skip
+
+
+def items_text(order: OrderView) -> str:
+    return ", ".join(f"{ln.name} ×{ln.quantity}" if ln.quantity > 1 else ln.name
+                     for ln in order.lines)  # fmt: skip
+
+
+def _placed(order: OrderView) -> str:
+    return order.placed_at.astimezone().strftime("%d.%m %H:%M")
+
+
+COLUMNS: tuple[tuple[str, Callable[[OrderView], str]], ...] = (
+    ("No.", lambda o: o.order_id[:8]),
+    ("Placed", _placed),
+    ("Guest", lambda o: o.guest_label),
+    ("Items", items_text),
+    ("Total", lambda o: money(o.total)),
+    ("Ready by", lambda o: clock(o.ready_by)),
+    ("Payment", lambda o: method_text(o.method)),
+    ("State", lambda o: state_text(o.state) + (" ⏳" if o.pending_ops else "")),
+)
+TOTAL_COLUMN, STATE_COLUMN = 4, 7
+
+
+class OrdersModel(QAbstractTableModel):
+    """Rows of ``OrderView``; ``keep`` decides which orders belong in this table."""
+
+    def __init__(self, keep: Callable[[OrderView], bool] = lambda o: True) -> None:
+        super().__init__()
+        self._keep = keep
+        self._rows: list[OrderView] = []
+        self._row_of: dict[str, int] = {}
+
+    # -- Qt model API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        order = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[column][1](order)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == TOTAL_COLUMN:
+            return RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATE_COLUMN:
+            return QColor(STATE_COLOURS[order.state])
+        if role == Qt.ItemDataRole.ToolTipRole and order.note:
+            return order.note
+        if role == Qt.ItemDataRole.UserRole:
+            return order.order_id
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _tr(COLUMNS[section][0])
+        return None
+
+    # -- contents
+    @property
+    def orders(self) -> Sequence[OrderView]:
+        return tuple(self._rows)
+
+    def order(self, row: int) -> OrderView:
+        return self._rows[row]
+
+    def row_of(self, order_id: str) -> int | None:
+        return self._row_of.get(order_id)
+
+    def count(self, state: OrderState) -> int:
+        return sum(1 for o in self._rows if o.state is state)
+
+    def replace_all(self, orders: Iterable[OrderView]) -> None:
+        self.beginResetModel()
+        self._rows = [o for o in orders if self._keep(o)]
+        self._reindex()
+        self.endResetModel()
+
+    def apply(self, orders: Iterable[OrderView]) -> list[OrderView]:
+        """Update changed rows in place, drop rows that no longer belong, append new ones at
+        the bottom (one insert for the whole batch). Returns the orders that were appended."""
+        added: list[OrderView] = []
+        gone: list[int] = []
+        for order in orders:
+            row = self._row_of.get(order.order_id)
+            if row is None:
+                if self._keep(order):
+                    self._row_of[order.order_id] = -1  # a later change in the batch replaces it
+                    added.append(order)
+                continue
+            if row < 0:
+                added = [order if o.order_id == order.order_id else o for o in added]
+                continue
+            self._rows[row] = order
+            if self._keep(order):
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            else:
+                gone.append(row)
+        added = [o for o in added if self._keep(o)]
+        self._remove(gone)
+        if added:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
+            self._rows.extend(added)
+            self.endInsertRows()
+        self._reindex()
+        return added
+
+    def _remove(self, rows: list[int]) -> None:
+        for row in sorted(set(rows), reverse=True):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+
+    def _reindex(self) -> None:
+        self._row_of = {o.order_id: i for i, o in enumerate(self._rows)}

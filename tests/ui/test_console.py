@@ -1,0 +1,226 @@
+"""Two operator consoles (two app instances, each with its own store, enrolment and stream)
+against one real ``pos-server run``: an order placed through the API appears on both within a
+second, only the console that enables sound rings, both press Accept and exactly one wins, the
+buttons follow the domain's allowed actions, and after a server restart the consoles catch up
+without showing anything twice."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from pytestqt.qtbot import QtBot
+
+from pos_app.commands.console_app import RunningConsole, start_console
+from pos_app.db import open_store
+from pos_app.domain.orders import OrderAction, OrderState
+from pos_app.services.orders import ConsoleSettings
+from tests.sync.test_order_stream_server import RealServer
+
+ConsoleFactory = Callable[..., RunningConsole]
+
+
+class FakeSound:
+    """The sound port's fake: what was played."""
+
+    def __init__(self) -> None:
+        self.played: list[str] = []
+
+    def play(self, name: str) -> bool:
+        self.played.append(name)
+        return True
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
+    running = RealServer(tmp_path_factory.mktemp("console-ui")).start()
+    running.add_guest("anna", "Anna Smirnova")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def make_factory(server: RealServer, tmp_path: Path, qtbot: QtBot,
+                 opened: list[RunningConsole]) -> ConsoleFactory:  # fmt: skip
+    def make(name: str, *, sound: bool = True, repeat: int = 0) -> RunningConsole:
+        who = server.enrol(name)
+        store = open_store(tmp_path / name / "console.sqlite3", terminal_id=who.terminal_id)
+        console = start_console(store, server.base, who.token, sound=FakeSound(), name=name,
+                                heartbeat_timeout=3.0)  # fmt: skip
+        opened.append(console)
+        qtbot.addWidget(console.window)
+        qtbot.waitUntil(lambda: console.window.ready and console.stream.online, timeout=5000)
+        console.window.panel.load_settings(ConsoleSettings(sound, repeat))
+        console.window.panel.settings_changed.emit(console.window.panel.settings)
+        return console
+
+    return make
+
+
+@pytest.fixture
+def consoles(server: RealServer, tmp_path: Path, qtbot: QtBot) -> Iterator[ConsoleFactory]:
+    opened: list[RunningConsole] = []
+    yield make_factory(server, tmp_path, qtbot, opened)
+    for console in opened:
+        console.close()
+
+
+def rows(console: RunningConsole) -> list[str]:
+    return [o.order_id for o in console.window.model.orders]
+
+
+def select(console: RunningConsole, qtbot: QtBot, order_id: str) -> None:
+    console.window.panel.select(order_id)
+    qtbot.waitUntil(
+        lambda: (
+            console.window.detail.order is not None
+            and console.window.detail.order.order_id == order_id
+        ),
+        timeout=2000,
+    )
+
+
+def enabled(console: RunningConsole) -> set[OrderAction]:
+    return {a for a, b in console.window.detail.buttons.items() if b.isEnabled()}
+
+
+def state_on(console: RunningConsole, order_id: str) -> OrderState | None:
+    row = console.window.model.row_of(order_id)
+    return console.window.model.order(row).state if row is not None else None
+
+
+def test_a_new_order_appears_on_both_consoles_within_a_second_and_rings_where_enabled(
+    server: RealServer, consoles: ConsoleFactory, qtbot: QtBot
+) -> None:
+    loud, quiet = consoles("Bar", sound=True), consoles("Kitchen", sound=False)
+    started = time.monotonic()
+    server.place("ui-1", note="table 4")
+    qtbot.waitUntil(lambda: "ui-1" in rows(loud) and "ui-1" in rows(quiet), timeout=1000)
+    assert time.monotonic() - started < 1.0
+    assert rows(loud)[-1] == rows(quiet)[-1] == "ui-1"  # appended at the bottom
+    assert loud.window.alert._sound.played == ["new_order"]  # type: ignore[attr-defined]
+    assert quiet.window.alert._sound.played == []  # type: ignore[attr-defined]
+    assert loud.window.panel.badge.text() == quiet.window.panel.badge.text() != "0"
+    assert loud.window.alert.alerting and loud.window.panel.ack.isEnabled()
+    select(loud, qtbot, "ui-1")  # looking at it acknowledges the alert
+    assert not loud.window.alert.alerting
+    assert loud.window.detail.fields["guest"].text() == "Anna Smirnova (anna)"
+    assert loud.window.detail.fields["note"].text() == "table 4"
+
+
+def test_both_consoles_accept_one_wins_and_the_other_sees_the_new_state(
+    server: RealServer, consoles: ConsoleFactory, qtbot: QtBot
+) -> None:
+    first, second = consoles("Hall"), consoles("Terrace")
+    server.place("ui-2")
+    for console in (first, second):
+        qtbot.waitUntil(lambda c=console: "ui-2" in rows(c), timeout=1000)
+        select(console, qtbot, "ui-2")
+        assert enabled(console) == {OrderAction.ACCEPT, OrderAction.CANCEL, OrderAction.COMPLETE}
+    first.window.detail.buttons[OrderAction.ACCEPT].click()
+    second.window.detail.buttons[OrderAction.ACCEPT].click()
+    messages = [c.window.detail.message for c in (first, second)]
+    qtbot.waitUntil(lambda: all(m.text() != "Sending…" for m in messages), timeout=3000)
+    texts = sorted(m.text() for m in messages)
+    assert texts[0] == "" and texts[1].startswith("Another console got there first")
+    for console in (first, second):
+        qtbot.waitUntil(lambda c=console: state_on(c, "ui-2") is OrderState.ACCEPTED,
+                        timeout=1000)  # fmt: skip
+        qtbot.waitUntil(lambda c=console: OrderAction.PAY in enabled(c), timeout=1000)
+        assert enabled(console) == {OrderAction.DELIVER, OrderAction.PAY, OrderAction.COMPLETE,
+                                    OrderAction.VOID}  # fmt: skip
+    changes = requests.get(
+        f"{server.base}/v1/changes",
+        params={"cursor": 0, "limit": 1000},
+        headers=server.admin.headers,
+        timeout=5,
+    ).json()["changes"]  # type: ignore[union-attr]
+    accepted = [c for c in changes if c["entity_id"] == "ui-2" and c["data"]["event"] == "accepted"]
+    assert len(accepted) == 1  # applied once
+
+
+def test_the_workflow_deliver_pay_complete_then_the_order_moves_to_history(
+    server: RealServer, consoles: ConsoleFactory, qtbot: QtBot
+) -> None:
+    console = consoles("Counter")
+    server.place("ui-3")
+    qtbot.waitUntil(lambda: "ui-3" in rows(console), timeout=1000)
+    select(console, qtbot, "ui-3")
+    detail = console.window.detail
+    detail.buttons[OrderAction.ACCEPT].click()
+    qtbot.waitUntil(lambda: state_on(console, "ui-3") is OrderState.ACCEPTED, timeout=2000)
+    qtbot.waitUntil(detail.buttons[OrderAction.DELIVER].isEnabled, timeout=1000)
+    detail.buttons[OrderAction.DELIVER].click()  # the first undelivered line is selected
+    qtbot.waitUntil(lambda: detail.order is not None and detail.order.lines[0].delivered,
+                    timeout=2000)  # fmt: skip
+    detail.method.setCurrentIndex(detail.method.findData("cash"))  # the guest changed mind
+    qtbot.waitUntil(detail.buttons[OrderAction.PAY].isEnabled, timeout=1000)
+    detail.buttons[OrderAction.PAY].click()
+    qtbot.waitUntil(lambda: state_on(console, "ui-3") is OrderState.PAID, timeout=2000)
+    qtbot.waitUntil(lambda: detail.order is not None and detail.order.state is OrderState.PAID,
+                    timeout=1000)  # fmt: skip
+    assert detail.order.method.value == "cash"
+    assert OrderAction.PAY not in enabled(console) and OrderAction.CANCEL not in enabled(console)
+    detail.buttons[OrderAction.COMPLETE].click()
+    qtbot.waitUntil(lambda: "ui-3" not in rows(console), timeout=2000)  # left the panel
+    console.window.tabs.setCurrentIndex(1)
+    history = console.window.history
+    history.search.setText("smirn")
+    qtbot.waitUntil(lambda: history.model.row_of("ui-3") is not None, timeout=2000)
+    row = history.model.row_of("ui-3")
+    assert row is not None and history.model.order(row).state is OrderState.COMPLETED
+
+
+def test_offline_refuses_online_only_actions_queues_deliveries_and_catches_up_after_restart(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    server = RealServer(tmp_path / "server", heartbeat=0.5)
+    (tmp_path / "server").mkdir()
+    server.start()
+    server.add_guest("anna", "Anna Smirnova")
+    opened: list[RunningConsole] = []
+    make = make_factory(server, tmp_path, qtbot, opened)
+    try:
+        one, two = make("One"), make("Two")
+        server.place("off-1")
+        server.place("off-2")
+        qtbot.waitUntil(lambda: rows(one)[-2:] == rows(two)[-2:] == ["off-1", "off-2"],
+                        timeout=2000)  # fmt: skip
+        select(one, qtbot, "off-1")
+        one.window.detail.buttons[OrderAction.ACCEPT].click()
+        qtbot.waitUntil(lambda: state_on(one, "off-1") is OrderState.ACCEPTED, timeout=2000)
+        server.stop()
+        qtbot.waitUntil(lambda: not one.stream.online and not two.stream.online, timeout=5000)
+        qtbot.waitUntil(lambda: one.window.connection.text().startswith("Offline since"),
+                        timeout=1000)
+        select(one, qtbot, "off-2")
+        assert not one.window.detail.buttons[OrderAction.ACCEPT].isEnabled()
+        one.window._act("off-2", "accept", "", "")  # a click that raced the state change
+        qtbot.waitUntil(lambda: "needs the server" in one.window.detail.message.text(),
+                        timeout=2000)
+        select(one, qtbot, "off-1")
+        qtbot.waitUntil(one.window.detail.buttons[OrderAction.DELIVER].isEnabled,
+                        timeout=1000)
+        one.window.detail.buttons[OrderAction.DELIVER].click()  # queued while offline
+        qtbot.waitUntil(lambda: "Saved on this console" in one.window.detail.message.text(),
+                        timeout=2000)  # fmt: skip
+        assert one.window.detail.order is not None and one.window.detail.order.lines[0].delivered
+        server.start()
+        server.place("off-3")
+        qtbot.waitUntil(lambda: one.stream.online and two.stream.online, timeout=10000)
+        qtbot.waitUntil(lambda: "off-3" in rows(one) and "off-3" in rows(two), timeout=2000)
+        for console in (one, two):  # the queued delivery reached the server and both consoles
+            qtbot.waitUntil(lambda c=console: c.window.model.order(
+                c.window.model.row_of("off-1")).lines[0].delivered  # type: ignore[arg-type]
+                and not c.window.model.order(c.window.model.row_of("off-1")).pending_ops,  # type: ignore[arg-type]
+                timeout=3000)  # fmt: skip
+            assert len(rows(console)) == len(set(rows(console)))  # nothing shown twice
+            assert rows(console)[-3:] == ["off-1", "off-2", "off-3"]
+    finally:
+        for console in opened:
+            console.close()
+        server.stop()
