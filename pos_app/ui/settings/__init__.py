@@ -1,0 +1,1 @@
+"""Settings screens (device settings per terminal)."""
