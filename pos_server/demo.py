@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 from pos_app.domain.orders import PaymentMethod
 from pos_server import terminals
+from pos_server.catalogue import check_order
 from pos_server.db.models import Guest, Terminal
+from pos_server.db.models_staff import ProductRow
 from pos_server.feed import record_change
 from pos_server.orders import place_order
 from pos_server.schemas import OrderLineIn, OrderPlaced
@@ -56,8 +58,21 @@ def demo_guests(session: Session, terminal_id: str, now: datetime) -> list[str]:
     return [guest_id for guest_id, _, _ in DEMO_GUESTS]
 
 
-def demo_order(rng: random.Random, guest_id: str, now: datetime) -> OrderPlaced:
-    dishes = rng.sample(MENU, rng.randint(1, 3))
+def demo_menu(session: Session) -> list[tuple[str, str, int]]:
+    """The catalogue's products open to guest orders once the server has a catalogue (which
+    POST /v1/orders then insists on), else the built-in MENU."""
+    rows = session.execute(
+        select(ProductRow.id, ProductRow.name, ProductRow.price)
+        .where(ProductRow.active.is_(True), ProductRow.guest_orderable.is_(True))
+        .order_by(ProductRow.id)
+    ).all()
+    return [(pid, name, price) for pid, name, price in rows] or MENU
+
+
+def demo_order(
+    rng: random.Random, guest_id: str, now: datetime, menu: list[tuple[str, str, int]] = MENU
+) -> OrderPlaced:
+    dishes = rng.sample(menu, rng.randint(1, min(3, len(menu))))
     lines = [OrderLineIn(product_id=pid, name=name, quantity=rng.choice([1, 1, 1, 2]),
                          unit_price=price) for pid, name, price in dishes]  # fmt: skip
     return OrderPlaced(
@@ -72,6 +87,6 @@ def place_demo_order(
     """Place one demo order in ``session``'s transaction; returns the order's state."""
     terminal_id = demo_terminal(session, now)
     guest_id = rng.choice(demo_guests(session, terminal_id, now))
-    placed = demo_order(rng, guest_id, now)
+    placed = check_order(session, demo_order(rng, guest_id, now, demo_menu(session)))
     return place_order(session, placed, terminal_id=terminal_id, now=now,
                        hold_ttl=DEFAULT_HOLD_TTL)  # fmt: skip

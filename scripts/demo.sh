@@ -30,6 +30,9 @@ echo "== virtual receipt printer on 127.0.0.1:$PRINTER_PORT (jobs decoded into $
 PIDS+=($!)
 
 if has_module pos_server.cli; then
+  echo "== demo catalogue and guest groups on the central server (idempotent)"
+  "$BIN/pos-server" catalogue import "$ROOT/pos_server/demo_data/catalogue.json" --db "sqlite:///$DEMO/server.sqlite3"
+  "$BIN/pos-server" groups import "$ROOT/pos_server/demo_data/groups.json" --db "sqlite:///$DEMO/server.sqlite3"
   echo "== central server on http://127.0.0.1:$SERVER_PORT (database $DEMO/server.sqlite3)"
   "$BIN/pos-server" run --db "sqlite:///$DEMO/server.sqlite3" --host 127.0.0.1 --port "$SERVER_PORT" &
   PIDS+=($!)

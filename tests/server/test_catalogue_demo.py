@@ -12,11 +12,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from pos_app.commands.demo_data import GROUPS
 from pos_app.commands.demo_data_catalog import CATALOGUE, ean13
 from pos_app.domain.money import rub
 from pos_server import catalogue, groups
 from pos_server.cli import main
+from pos_server.db import make_engine, make_sessions
+from pos_server.db.models import GuestOrderLineRow
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "pos_server" / "demo_data"
 
@@ -65,6 +69,27 @@ def test_demo_files_import_into_a_server(tmp_path: Path, capsys: Any) -> None:
     assert first == {"groups": len(CATALOGUE), "products": products,
                      "changes": len(CATALOGUE) + products}  # fmt: skip
     assert second == {"groups": 2, "changes": 2}
+
+
+
+def test_demo_orders_come_from_the_catalogue_once_there_is_one(
+    tmp_path: Path, capsys: Any
+) -> None:
+    db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    assert main(["catalogue", "import", str(DEMO_DIR / "catalogue.json"), "--db", db]) == 0
+    assert main(["demo-order", "--count", "6", "--seed", "3", "--db", db]) == 0
+    capsys.readouterr()
+    products = {p["id"]: p for p in export_catalogue()["products"]}
+    engine = make_engine(db)
+    try:
+        with make_sessions(engine)() as session:
+            lines = list(session.scalars(select(GuestOrderLineRow)))
+    finally:
+        engine.dispose()
+    assert len(lines) >= 6
+    for line in lines:
+        product = products[line.product_id]
+        assert (line.name, line.unit_price) == (product["name"], product["price"])
 
 
 if __name__ == "__main__":
