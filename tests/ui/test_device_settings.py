@@ -112,3 +112,26 @@ def test_last_scan_shows_what_the_scanner_read(qtbot: QtBot, screen: Screen) -> 
     w.scanner.last_scan_button.click()
     qtbot.waitUntil(lambda: "4600000000017" in w.scanner.last_scan.text(), timeout=3000)
     assert "barcode · wedge" in w.scanner.last_scan.text()
+
+
+def test_the_screen_speaks_russian_with_its_translation(qtbot: QtBot, screen: Screen) -> None:
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from pos_app.ui.i18n import TRANSLATIONS_DIR
+
+    app = QCoreApplication.instance()
+    assert app is not None
+    translator = QTranslator()
+    assert translator.load(str(TRANSLATIONS_DIR / "device_settings_ru.qm"))
+    app.installTranslator(translator)
+    try:
+        runner = OpRunner()
+        widget = DeviceSettingsWidget(screen.service, runner)
+        qtbot.addWidget(widget)
+        assert widget.tabs.tabText(0) == "Чековый принтер"
+        assert widget.printer.test_button.text() == "Напечатать тестовую страницу"
+        assert widget.sound.enabled.text() == "Воспроизводить звуки"
+        qtbot.waitUntil(widget.save_button.isEnabled)
+        runner.shutdown()
+    finally:
+        app.removeTranslator(translator)
