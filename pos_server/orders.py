@@ -7,9 +7,9 @@ the other: the second sees the state the first left. Every change goes to the ch
 entity ``order`` (what GET /v1/orders/stream pushes).
 
 Effects: a points hold is committed or released through ``pos_server.ledger`` (the bonus
-ledger). The server has no money (balance) account yet, so invoice, payment, reversal and
-debt are recorded on the order itself (``invoice_status``, ``paid_amount``,
-``reversed_amount``, ``debt``).
+ledger). Invoice, payment, reversal and debt are recorded on the order itself
+(``invoice_status``, ``paid_money``, ``reversed_amount``, ``debt``); a balance payment, its
+reversal and a debt also post to the guest's balance account (``pos_server.ledger_balance``).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from pos_app.domain.orders import (
 from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
 from pos_server.feed import record_change
 from pos_server.ledger import hold_account_id, load_account, save_account
+from pos_server.ledger_balance import order_money_effect
 from pos_server.schemas import OrderLineOut, OrderOut, OrderPlaced
 
 ORDER_ENTITY = "order"
@@ -206,6 +207,7 @@ def _apply_effect(
     session: Session, row: GuestOrderRow, effect: Effect, terminal_id: str, now: datetime
 ) -> None:
     points = _Points(session, row.id, terminal_id, now)
+    _balance_effect(session, row, effect, terminal_id, now)
     match effect:
         case InvoiceCreated():
             row.invoice_status = "open"
@@ -229,6 +231,20 @@ def _apply_effect(
             pass  # the delivered flags come from the new domain order
     if isinstance(effect, PointsHoldCommitted | PointsDebited):
         row.invoice_status = "paid"
+
+
+def _balance_effect(
+    session: Session, row: GuestOrderRow, effect: Effect, terminal_id: str, now: datetime
+) -> None:
+    """A balance payment, its reversal, or a debt also posts to the balance account."""
+    where: dict[str, Any] = {"order_id": row.id, "terminal_id": terminal_id, "now": now}
+    match effect:
+        case PaymentRecorded(amount=amount, method=PaymentMethod.BALANCE):
+            order_money_effect(session, "pay", row.guest_id, amount, **where)
+        case PaymentReversed(amount=amount, method=PaymentMethod.BALANCE):
+            order_money_effect(session, "refund", row.guest_id, amount, **where)
+        case DebtRecorded(amount=amount):
+            order_money_effect(session, "debt", row.guest_id, amount, **where)
 
 
 @dataclass(frozen=True)

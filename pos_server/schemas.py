@@ -110,8 +110,11 @@ class SaleLineIn(WireModel):
 
 
 class PaymentIn(WireModel):
+    """``hold_id``: the points hold this points payment committed (see docs/api.md)."""
+
     method: Literal["cash", "card", "balance", "points"]
     amount: Amount
+    hold_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
 
 class SaleClosed(WireModel):
@@ -123,6 +126,7 @@ class SaleClosed(WireModel):
     lines: Annotated[list[SaleLineIn], Field(min_length=1, max_length=1000)]
     payments: Annotated[list[PaymentIn], Field(max_length=50)]
     total: Amount
+    offline: Annotated[bool, Strict()] = False  # closed by the till without the server
 
 
 class GuestCreated(WireModel):
@@ -161,6 +165,14 @@ class HoldCommitted(WireModel):
 
 class HoldReleased(WireModel):
     hold_id: HoldId
+
+
+class BalanceToppedUp(WireModel):
+    """Money paid into the guest's balance account (cash at the till, card in the cabinet)."""
+
+    guest_id: EntityId
+    amount: Annotated[int, Strict(), Field(ge=1, le=MAX_AMOUNT)]
+    ref: Annotated[str, StringConstraints(max_length=64)] | None = None
 
 
 # --- guest orders ------------------------------------------------------------------------
@@ -247,6 +259,7 @@ PAYLOAD_MODELS: dict[str, type[WireModel]] = {
     "hold.placed": HoldPlaced,
     "hold.committed": HoldCommitted,
     "hold.released": HoldReleased,
+    "balance.topped_up": BalanceToppedUp,
     "order.accepted": OrderRef,
     "order.cancelled": OrderRef,
     "order.voided": OrderRef,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pos_server.ops.balance_kinds import BALANCE_HANDLERS
 from pos_server.ops.hold_kinds import HOLD_HANDLERS
 from pos_server.ops.kinds import HANDLERS, OpContext
 from pos_server.ops.order_kinds import ORDER_HANDLERS
 from pos_server.ops.verdicts import Verdict, rejected
 from pos_server.schemas import WireModel
 
-ALL_HANDLERS = {**HANDLERS, **HOLD_HANDLERS, **ORDER_HANDLERS}
+ALL_HANDLERS = {**HANDLERS, **HOLD_HANDLERS, **ORDER_HANDLERS, **BALANCE_HANDLERS}
 
 
 def handle(ctx: OpContext, kind: str, payload: WireModel | None) -> Verdict:

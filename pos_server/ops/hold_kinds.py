@@ -10,8 +10,12 @@ from typing import Any
 
 from pos_app.domain.bonus import BonusAccount
 from pos_app.domain.errors import DomainError
+from pos_app.domain.groups import GuestGroup
+from pos_app.domain.limits import check_spend
+from pos_app.domain.money import format_money
 from pos_server.db.models import BonusHoldRow, Guest
 from pos_server.ledger import hold_account_id, load_account, save_account
+from pos_server.ledger_rules import group_of, limits_of, points_spent_today, record_breach
 from pos_server.ops.kinds import Handler, OpContext, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 from pos_server.schemas import HoldCommitted, HoldPlaced, HoldReleased
@@ -35,6 +39,10 @@ def hold_placed(ctx: OpContext, placed: HoldPlaced) -> Verdict:
     if ctx.session.get(Guest, placed.guest_id) is None:
         return unknown_guest(placed.guest_id)
     account = load_account(ctx.session, placed.guest_id)
+    group = group_of(ctx.session, placed.guest_id)
+    problem = _check_daily_spend(ctx, placed, group, account.held)
+    if problem is not None:
+        return problem
     try:
         account.place_hold(
             placed.hold_id, placed.amount, now=ctx.now, actor=_actor(ctx),
@@ -43,8 +51,45 @@ def hold_placed(ctx: OpContext, placed: HoldPlaced) -> Verdict:
         )  # fmt: skip
     except DomainError as error:
         return broken_rule(error)
+    if account.overdrafts:
+        _flag_beyond_allowance(ctx, placed, group, -account.available)
     save_account(ctx.session, account, ctx.now)
     return APPLIED
+
+
+def _check_daily_spend(
+    ctx: OpContext, placed: HoldPlaced, group: GuestGroup | None, held: int
+) -> Verdict | None:
+    """The group's daily points limit (points committed or debited today plus open holds):
+    online a ``rejected/daily_limit``; an offline hold is applied and the breach recorded."""
+    limits = limits_of(group)
+    if limits.points_spend is None:
+        return None
+    spent = points_spent_today(ctx.session, placed.guest_id, ctx.now) + held
+    try:
+        check_spend(limits, spent, placed.amount)
+    except DomainError as error:
+        if not placed.offline:
+            return rejected("daily_limit", error.message)
+        record_breach(ctx.session, placed.guest_id, error.code, placed.amount, now=ctx.now,
+                      terminal_id=ctx.terminal_id, ref=placed.hold_id, message=error.message)
+    return None
+
+
+def _flag_beyond_allowance(
+    ctx: OpContext, placed: HoldPlaced, group: GuestGroup | None, overdrawn: int
+) -> None:
+    """An offline hold took the account below zero: within the group's offline allowance that
+    is the recorded overdraft alone; beyond it the overdraft is also flagged for managers."""
+    allowance = 0 if group is None else group.offline_allowance
+    if overdrawn <= allowance:
+        return
+    message = (f"Offline hold {placed.hold_id} left the account "
+               f"{format_money(overdrawn, currency='points')} overdrawn; the group's offline "
+               f"allowance is {format_money(allowance, currency='points')}.")  # fmt: skip
+    record_breach(ctx.session, placed.guest_id, "offline_allowance", overdrawn - allowance,
+                  now=ctx.now, terminal_id=ctx.terminal_id, ref=placed.hold_id,
+                  message=message)  # fmt: skip
 
 
 def _with_hold(ctx: OpContext, hold_id: str) -> BonusAccount | Verdict:

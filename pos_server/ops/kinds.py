@@ -49,7 +49,8 @@ def unknown_guest(guest_id: str) -> Verdict:
 
 
 def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
-    """Record a closed sale with its lines and payments."""
+    """Record a closed sale with its lines and payments, then its guest's ledger effects
+    (``sale_effects``); a rejection there is undone by the caller's savepoint."""
     existing = ctx.session.get(Sale, sale.sale_id)
     if existing is not None:
         return conflict(
@@ -82,7 +83,9 @@ def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
                 amount=payment.amount,
             )
         )
-    return APPLIED
+    from pos_server.ops.sale_effects import apply_sale_effects  # it builds on this module
+
+    return apply_sale_effects(ctx, sale) or APPLIED
 
 
 def _sale_arithmetic_problem(sale: SaleClosed) -> str | None:

@@ -1,0 +1,150 @@
+"""Loyalty rules on the server, from ``pos_app.domain`` (loyalty, limits, groups), not copies.
+
+What this module adds is only what the domain leaves to its caller: where a guest's group and
+lifetime spend are stored, what "today" is (the shop's business day in ``shop_timezone``), how
+today's identifications and points spending are counted, and where a rule the server could not
+enforce (the till already acted offline) is recorded for managers (``rule_breaches``).
+
+Program defaults (the percentages when neither the guest nor the group sets one) come from the
+environment like the other settings: ``POS_SERVER_ACCRUAL_BP`` (500 = 5 %),
+``POS_SERVER_MAX_REDEMPTION_BP`` (5000 = 50 %), ``POS_SERVER_SHOP_TIMEZONE`` (``UTC``); the
+same defaults as the till's ``loyalty.program``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pos_app.domain.groups import GuestGroup, group_after_spend
+from pos_app.domain.ledger import PostingKind
+from pos_app.domain.limits import DailyLimits
+from pos_app.domain.loyalty import (
+    NO_OVERRIDE,
+    LoyaltyOverride,
+    LoyaltySettings,
+    resolve_settings,
+)
+from pos_app.domain.money import Percent
+from pos_server.db.models import Guest, PostingRow
+from pos_server.db.models_ledger import GuestLoyaltyRow, RuleBreachRow, SaleLoyaltyRow
+from pos_server.feed import record_change
+from pos_server.groups import get_group, load_groups
+
+
+class LedgerRules(BaseSettings):
+    """Program-wide loyalty defaults and the shop's time zone."""
+
+    model_config = SettingsConfigDict(env_prefix="POS_SERVER_", extra="ignore")
+
+    accrual_bp: int = Field(default=500, ge=0, le=10_000)
+    max_redemption_bp: int = Field(default=5_000, ge=0, le=10_000)
+    shop_timezone: str = "UTC"
+
+    @property
+    def program(self) -> LoyaltySettings:
+        return LoyaltySettings(Percent(self.accrual_bp), Percent(self.max_redemption_bp))
+
+
+@cache
+def ledger_rules() -> LedgerRules:
+    return LedgerRules()
+
+
+def day_bounds(at: datetime) -> tuple[datetime, datetime]:
+    """The shop's business day holding ``at``, as aware datetimes [start, end)."""
+    zone = ZoneInfo(ledger_rules().shop_timezone)
+    start = datetime.combine(at.astimezone(zone).date(), time(0), tzinfo=zone)
+    return start, start + timedelta(days=1)
+
+
+def settings_for(group: GuestGroup | None) -> LoyaltySettings:
+    """Accrual and max redemption for a guest of ``group`` (domain resolution order)."""
+    override = NO_OVERRIDE if group is None else LoyaltyOverride(group.accrual,
+                                                                 group.max_redemption)
+    return resolve_settings(ledger_rules().program, group=override)
+
+
+def limits_of(group: GuestGroup | None) -> DailyLimits:
+    if group is None:
+        return DailyLimits()
+    return DailyLimits(group.daily_identification_limit, group.daily_points_spend_limit)
+
+
+def loyalty_row(session: Session, guest_id: str, now: datetime) -> GuestLoyaltyRow:
+    """The guest's group and lifetime spend, row locked (created on first use)."""
+    query = select(GuestLoyaltyRow).where(GuestLoyaltyRow.guest_id == guest_id)
+    row = session.scalars(query.with_for_update()).one_or_none()
+    if row is None:
+        row = GuestLoyaltyRow(guest_id=guest_id, group_id=None, lifetime_spend=0, updated_at=now)
+        session.add(row)
+        session.flush()  # a concurrent creator makes this an IntegrityError: the op is retried
+    return row
+
+
+def group_of(session: Session, guest_id: str) -> GuestGroup | None:
+    """The guest's group (read without a lock: for limits on holds)."""
+    group_id = session.scalar(
+        select(GuestLoyaltyRow.group_id).where(GuestLoyaltyRow.guest_id == guest_id)
+    )
+    return None if group_id is None else get_group(session, group_id)
+
+
+def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
+    """Points committed or debited today (late commits included)."""
+    start, end = day_bounds(now)
+    spent = session.scalar(
+        select(func.coalesce(func.sum(PostingRow.amount), 0)).where(
+            PostingRow.account_id == guest_id,
+            PostingRow.kind.in_((PostingKind.COMMIT.value, PostingKind.DEBIT.value)),
+            PostingRow.at >= start, PostingRow.at < end,
+        )
+    )  # fmt: skip
+    return int(spent or 0)
+
+
+def identified_on_day(session: Session, guest_id: str, at: datetime) -> int:
+    """Sales of the guest closed on the business day of ``at`` (each is one identification)."""
+    start, end = day_bounds(at)
+    count = session.scalar(
+        select(func.count()).select_from(SaleLoyaltyRow).where(
+            SaleLoyaltyRow.guest_id == guest_id,
+            SaleLoyaltyRow.closed_at >= start, SaleLoyaltyRow.closed_at < end,
+        )
+    )  # fmt: skip
+    return int(count or 0)
+
+
+def record_breach(
+    session: Session, guest_id: str, rule: str, amount: int, *, now: datetime,
+    terminal_id: str | None, ref: str | None, message: str,
+) -> None:  # fmt: skip
+    session.add(RuleBreachRow(guest_id=guest_id, rule=rule, amount=amount, at=now,
+                              terminal_id=terminal_id, ref=ref, message=message[:500]))
+
+
+def promote(session: Session, row: GuestLoyaltyRow, spend: int, now: datetime) -> None:
+    """Add ``spend`` to the lifetime spend and move the guest by ``group_after_spend``; the
+    guest goes to the feed with the new group and spend."""
+    current = None if row.group_id is None else get_group(session, row.group_id)
+    row.lifetime_spend += spend
+    after = group_after_spend(current, row.lifetime_spend, load_groups(session))
+    row.group_id = None if after is None else after.id
+    row.updated_at = now
+    guest = session.get_one(Guest, row.guest_id)
+    record_change(session, "guest", guest.id, guest_data(guest, row), now)
+
+
+def guest_data(guest: Guest, row: GuestLoyaltyRow | None) -> dict[str, Any]:
+    """A ``guest`` change: the guest with their group and lifetime spend (what a till reads)."""
+    data: dict[str, Any] = {"guest_id": guest.id, "name": guest.name, "phone": guest.phone}
+    if row is not None:
+        data.update(group_id=row.group_id, lifetime_spend=row.lifetime_spend)
+    return data

@@ -1,0 +1,162 @@
+"""What ``sale.closed`` does to its guest's accounts, by the rules of ``pos_app.domain``.
+
+Checked in this order, each a ``rejected`` verdict online (the caller's savepoint then undoes
+the whole operation) and, for a sale the till closed ``offline``, a recorded rule breach
+instead (the guest already left with the goods):
+
+1. a points payment names a hold that is not this guest's -> ``hold_mismatch`` (always);
+2. points beyond the max redemption % of the total -> ``max_redemption_exceeded``;
+3. the guest's daily identification limit used up -> ``daily_limit``;
+4. balance payments beyond the balance -> ``insufficient_balance`` (offline: an overdraft).
+
+Then, after payment: accrual on the money part (cash, card, balance) to the bonus account,
+the sale's loyalty row (the guest's group at that moment), and group auto-promotion by the
+lifetime spend. Points are NOT debited here: the till's ``hold.committed`` before this sale
+already spent them (docs/api.md, "Contract with the till").
+"""
+
+from __future__ import annotations
+
+from pos_app.domain.balance import InsufficientBalance
+from pos_app.domain.errors import DomainError
+from pos_app.domain.groups import GuestGroup
+from pos_app.domain.ledger import PostingKind
+from pos_app.domain.limits import check_identification
+from pos_app.domain.loyalty import LoyaltySettings, accrual_for
+from pos_app.domain.money import format_money
+from pos_server.db.models import BonusHoldRow
+from pos_server.db.models_ledger import SaleLoyaltyRow
+from pos_server.groups import get_group
+from pos_server.ledger import load_account, save_account
+from pos_server.ledger_balance import load_balance, save_balance
+from pos_server.ledger_rules import (
+    identified_on_day,
+    limits_of,
+    loyalty_row,
+    promote,
+    record_breach,
+    settings_for,
+)
+from pos_server.ops.kinds import OpContext
+from pos_server.ops.verdicts import Verdict, rejected
+from pos_server.schemas import SaleClosed
+
+MONEY_METHODS = frozenset({"cash", "card", "balance"})
+
+
+def _paid(sale: SaleClosed, *methods: str) -> int:
+    return sum(p.amount for p in sale.payments if p.method in methods)
+
+
+def apply_sale_effects(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
+    """Check the guest's rules and post the sale's effects; a Verdict is a rejection."""
+    if sale.guest_id is None:
+        if _paid(sale, "balance") or any(p.hold_id for p in sale.payments):
+            return rejected("guest_required",
+                            "A sale paid from a balance account or with held points must name "
+                            "its guest.")  # fmt: skip
+        return None
+    problem = _hold_mismatch(ctx, sale)
+    if problem is not None:
+        return problem
+    row = loyalty_row(ctx.session, sale.guest_id, ctx.now)
+    group = None if row.group_id is None else get_group(ctx.session, row.group_id)
+    settings = settings_for(group)
+    for check in (_check_redemption, _check_identification):
+        problem = check(ctx, sale, settings, group)
+        if problem is not None:
+            return problem
+    problem = _pay_from_balance(ctx, sale)
+    if problem is not None:
+        return problem
+    accrual = _accrue(ctx, sale, settings)
+    ctx.session.add(SaleLoyaltyRow(
+        sale_id=sale.sale_id, guest_id=sale.guest_id, group_id=row.group_id,
+        closed_at=sale.closed_at, money_paid=_paid(sale, *MONEY_METHODS),
+        points_paid=_paid(sale, "points"), accrual=accrual, offline=sale.offline,
+    ))  # fmt: skip
+    promote(ctx.session, row, sale.total, ctx.now)
+    return None
+
+
+def _hold_mismatch(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
+    for payment in sale.payments:
+        if payment.hold_id is None:
+            continue
+        hold = ctx.session.get(BonusHoldRow, payment.hold_id)
+        if hold is None or hold.account_id != sale.guest_id:
+            whose = "is not known to the server" if hold is None else "belongs to another guest"
+            return rejected("hold_mismatch",
+                            f"The points payment names hold {payment.hold_id}, which {whose}.")
+    return None
+
+
+def _breach_or_reject(
+    ctx: OpContext, sale: SaleClosed, reason: str, *, rule: str, amount: int, message: str
+) -> Verdict | None:
+    """Online: refuse. Offline: the till already acted, so record the breach for managers."""
+    if not sale.offline:
+        return rejected(reason, message)
+    assert sale.guest_id is not None
+    record_breach(ctx.session, sale.guest_id, rule, amount, now=ctx.now,
+                  terminal_id=ctx.terminal_id, ref=sale.sale_id, message=message)  # fmt: skip
+    return None
+
+
+def _check_redemption(
+    ctx: OpContext, sale: SaleClosed, settings: LoyaltySettings, _group: GuestGroup | None
+) -> Verdict | None:
+    points = _paid(sale, "points")
+    cap = settings.max_redemption.apply(sale.total)
+    if points <= cap:
+        return None
+    message = (f"At most {settings.max_redemption.bp / 100:g} % of the sale "
+               f"({format_money(cap, currency='points')}) may be paid with points; "
+               f"{format_money(points, currency='points')} were.")  # fmt: skip
+    return _breach_or_reject(ctx, sale, "max_redemption_exceeded", rule="max_redemption",
+                             amount=points - cap, message=message)  # fmt: skip
+
+
+def _check_identification(
+    ctx: OpContext, sale: SaleClosed, _settings: LoyaltySettings, group: GuestGroup | None
+) -> Verdict | None:
+    assert sale.guest_id is not None
+    limits = limits_of(group)
+    if limits.identifications is None:
+        return None
+    try:
+        check_identification(limits, identified_on_day(ctx.session, sale.guest_id,
+                                                       sale.closed_at))
+    except DomainError as error:
+        return _breach_or_reject(ctx, sale, "daily_limit", rule=error.code, amount=1,
+                                 message=error.message)
+    return None
+
+
+def _pay_from_balance(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
+    amount = _paid(sale, "balance")
+    if amount == 0:
+        return None
+    assert sale.guest_id is not None
+    account = load_balance(ctx.session, sale.guest_id)
+    try:
+        account.pay(amount, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
+                    terminal_id=ctx.terminal_id, reason=f"sale {sale.sale_id}",
+                    ref=sale.sale_id, allow_overdraft=sale.offline)  # fmt: skip
+    except InsufficientBalance as error:
+        return rejected(error.code, error.message)
+    save_balance(ctx.session, account, ctx.now)
+    return None
+
+
+def _accrue(ctx: OpContext, sale: SaleClosed, settings: LoyaltySettings) -> int:
+    """Points for the money part, credited after payment; returns the amount."""
+    assert sale.guest_id is not None
+    accrual = accrual_for(_paid(sale, *MONEY_METHODS), settings)
+    if accrual:
+        account = load_account(ctx.session, sale.guest_id)
+        account.credit(accrual, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
+                       terminal_id=ctx.terminal_id, reason=f"accrual for sale {sale.sale_id}",
+                       ref=sale.sale_id, kind=PostingKind.ACCRUAL)  # fmt: skip
+        save_account(ctx.session, account, ctx.now)
+    return accrual

@@ -1,0 +1,106 @@
+"""sale.closed and its guest: balance payments, accrual on the money part, the till's points
+contract (hold -> commit -> sale naming the hold), max redemption, daily identification limit,
+group auto-promotion; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.server.ledger_fixtures import Shop, group, pay, sale, shop
+
+__all__ = ["shop"]
+
+
+def points_sale(s: Shop, hold_id: str, points: int, total: int, **extra: Any) -> dict[str, Any]:
+    """The till's contract: hold.placed, hold.committed, then sale.closed naming the hold."""
+    s.push("hold.placed", {"hold_id": hold_id, "guest_id": "anna", "amount": points})
+    s.push("hold.committed", {"hold_id": hold_id, "amount": points})
+    return s.push("sale.closed", sale("anna", total, pay("card", total - points),
+                                      pay("points", points, hold_id), **extra))
+
+
+def test_balance_payment_is_debited_online_refused_beyond_offline_an_overdraft(
+    shop: Shop,
+) -> None:
+    assert shop.push("balance.topped_up", {"guest_id": "anna", "amount": 30_000,
+                                           "ref": "cash"})["status"] == "applied"
+    assert shop.push("sale.closed", sale("anna", 25_000, pay("balance", 25_000)))[
+        "status"] == "applied"
+    refused = shop.push("sale.closed", sale("anna", 10_000, pay("balance", 10_000)))
+    assert (refused["status"], refused["reason"]) == ("rejected", "insufficient_balance")
+    assert "50,00" in refused["message"]
+    offline = shop.push("sale.closed", sale("anna", 10_000, pay("balance", 10_000),
+                                            offline=True))
+    assert offline["status"] == "applied"
+    after = shop.state()
+    assert after["balance"] == -5_000 and after["balance_overdrafts"] == [5_000]
+    assert after["balance_postings"] == [("credit", 30_000, 30_000), ("debit", 25_000, 5_000),
+                                         ("debit", 10_000, -5_000)]
+    assert after["sales"] == 2  # the refused sale left nothing
+
+    feed = shop.till.client.get("/v1/changes?limit=500", headers=shop.till.headers).json()
+    balance = [c["data"] for c in feed["changes"] if c["entity"] == "balance_account"]
+    assert balance[-1] == {"account_id": "balance:anna", "guest_id": "anna", "total": -5_000,
+                           "held": 0, "available": -5_000, "debt": 5_000}
+
+
+def test_accrual_is_on_the_money_part_and_points_are_not_debited_twice(shop: Shop) -> None:
+    result = points_sale(shop, "h1", 4_000, 54_000)
+    assert result["status"] == "applied", result
+    after = shop.state()
+    # 5 % (program default) of the 500.00 paid by card; the 40.00 points came from the commit
+    assert after["point_postings"] == [("hold", 4_000), ("commit", 4_000), ("accrual", 2_500)]
+    assert after["points"] == 100_000 - 4_000 + 2_500
+
+
+def test_a_points_payment_must_name_a_hold_of_this_guest(shop: Shop) -> None:
+    shop.push("hold.placed", {"hold_id": "hb", "guest_id": "boris", "amount": 1, "offline": True})
+    for hold_id in ("hb", "nope"):
+        result = shop.push("sale.closed", sale("anna", 1_000, pay("card", 999),
+                                               pay("points", 1, hold_id)))
+        assert (result["status"], result["reason"]) == ("rejected", "hold_mismatch")
+    no_guest = shop.push("sale.closed", sale(None, 1_000, pay("balance", 1_000)))
+    assert no_guest["reason"] == "guest_required"
+    assert shop.state()["sales"] == 0 and shop.state()["point_postings"] == []
+
+
+def test_max_redemption_is_enforced_online_and_recorded_offline(shop: Shop) -> None:
+    shop.groups(group("vip", max_redemption_bp=3_000, accrual_bp=1_000))
+    shop.put_in_group("anna", "vip")
+    too_much = points_sale(shop, "h1", 4_000, 10_000)
+    assert (too_much["status"], too_much["reason"]) == ("rejected", "max_redemption_exceeded")
+    assert "30 %" in too_much["message"]
+    offline = points_sale(shop, "h2", 4_000, 10_000, offline=True)
+    assert offline["status"] == "applied"
+    after = shop.state()
+    assert after["breaches"] == [("max_redemption", 1_000)]
+    assert after["point_postings"][-1] == ("accrual", 600)  # the group's 10 % of 60.00
+
+
+def test_daily_identification_limit(shop: Shop) -> None:
+    shop.groups(group("strict", daily_identification_limit=1))
+    shop.put_in_group("anna", "strict")
+    assert shop.push("sale.closed", sale("anna", 1_000))["status"] == "applied"
+    second = shop.push("sale.closed", sale("anna", 1_000))
+    assert (second["status"], second["reason"]) == ("rejected", "daily_limit")
+    assert "once today" in second["message"]
+    assert shop.push("sale.closed", sale("anna", 1_000, offline=True))["status"] == "applied"
+    tomorrow = shop.push("sale.closed", sale("anna", 1_000, closed_at="2026-11-24T09:00:00+00:00"))
+    assert tomorrow["status"] == "applied"
+    assert shop.state()["breaches"] == [("daily_identification_limit", 1)]
+
+
+def test_group_auto_promotion_after_each_sale(shop: Shop) -> None:
+    shop.groups(group("g5", discount_bp=500, spend_threshold=50_000, auto_move=True),
+                group("g10", discount_bp=1_000, spend_threshold=100_000, auto_move=True))
+    shop.push("sale.closed", sale("anna", 40_000))
+    assert (shop.state()["group"], shop.state()["spend"]) == (None, 40_000)
+    shop.push("sale.closed", sale("anna", 20_000))
+    assert shop.state()["group"] == "g5"
+    shop.push("sale.closed", sale("anna", 40_000))
+    assert (shop.state()["group"], shop.state()["spend"]) == ("g10", 100_000)
+    feed = shop.till.client.get("/v1/changes?limit=500", headers=shop.till.headers).json()
+    guests = [c["data"] for c in feed["changes"] if c["entity"] == "guest"
+              and c["entity_id"] == "anna"]
+    assert guests[-1] == {"guest_id": "anna", "name": "Anna", "phone": "+79121234567",
+                          "group_id": "g10", "lifetime_spend": 100_000}
