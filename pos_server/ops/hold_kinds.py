@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pos_app.domain.bonus import BonusAccount
+from pos_app.domain.bonus import BonusAccount, HoldStatus
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.limits import check_spend
@@ -40,7 +40,9 @@ def hold_placed(ctx: OpContext, placed: HoldPlaced) -> Verdict:
         return unknown_guest(placed.guest_id)
     account = load_account(ctx.session, placed.guest_id)
     group = group_of(ctx.session, placed.guest_id)
-    problem = _check_daily_spend(ctx, placed, group, account.held)
+    held = sum(h.amount for h in account.holds.values()
+               if h.status is HoldStatus.OPEN and h.expires_at > ctx.now)  # not yet swept
+    problem = _check_daily_spend(ctx, placed, group, held)
     if problem is not None:
         return problem
     try:

@@ -1,0 +1,61 @@
+"""Balance (money) accounts: top-ups, guest orders paid from the balance, their voids and
+debts, every change an append-only posting with the balance after it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.server.ledger_fixtures import Shop, shop
+
+__all__ = ["shop"]
+
+
+def order(s: Shop, order_id: str, method: str = "balance") -> None:
+    body = {"order_id": order_id, "guest_id": "anna", "method": method,
+            "lines": [{"product_id": "latte", "name": "Latte", "quantity": 1,
+                       "unit_price": 20_000}]}  # fmt: skip
+    response = s.till.client.post("/v1/orders", json=body, headers=s.till.headers)
+    assert response.status_code == 201, response.text
+
+
+def act(s: Shop, kind: str, order_id: str, **extra: Any) -> str:
+    result = s.push(kind, {"order_id": order_id, **extra})
+    return str(result["reason"] or result["status"])
+
+
+def test_top_up_and_unknown_guest(shop: Shop) -> None:
+    assert shop.push("balance.topped_up", {"guest_id": "anna", "amount": 5_000, "ref": None})[
+        "status"] == "applied"
+    ghost = shop.push("balance.topped_up", {"guest_id": "ghost", "amount": 5_000})
+    assert (ghost["status"], ghost["reason"]) == ("rejected", "unknown_guest")
+    assert shop.state()["balance_postings"] == [("credit", 5_000, 5_000)]
+
+
+def test_order_paid_from_the_balance_then_voided(shop: Shop) -> None:
+    order(shop, "o1")
+    act(shop, "order.accepted", "o1")
+    assert act(shop, "order.paid", "o1") == "insufficient_balance"  # empty balance
+    shop.push("balance.topped_up", {"guest_id": "anna", "amount": 30_000})
+    assert act(shop, "order.paid", "o1") == "applied"
+    assert shop.state()["balance"] == 10_000
+    assert act(shop, "order.voided", "o1") == "applied"
+    assert shop.state()["balance_postings"] == [
+        ("credit", 30_000, 30_000), ("debit", 20_000, 10_000), ("credit", 20_000, 30_000)]
+
+
+def test_completed_unpaid_order_is_a_debt_a_top_up_pays_off(shop: Shop) -> None:
+    order(shop, "o2", method="card")
+    assert act(shop, "order.completed", "o2") == "applied"
+    assert shop.state()["balance"] == -20_000
+    shop.push("balance.topped_up", {"guest_id": "anna", "amount": 25_000})
+    after = shop.state()
+    assert after["balance_postings"] == [("debt", 20_000, -20_000), ("credit", 25_000, 5_000)]
+    assert after["balance_overdrafts"] == []  # a debt is not an overdraft
+
+
+def test_an_order_paid_by_card_leaves_the_balance_alone(shop: Shop) -> None:
+    order(shop, "o3", method="card")
+    act(shop, "order.accepted", "o3")
+    assert act(shop, "order.paid", "o3") == "applied"
+    assert act(shop, "order.voided", "o3") == "applied"
+    assert shop.state()["balance_postings"] == []
