@@ -267,3 +267,9 @@ PAYLOAD_MODELS: dict[str, type[WireModel]] = {
     "order.item_delivered": OrderItemDelivered,
     "order.paid": OrderPaid,
 }
+
+
+# Payloads of the till's shift and promo kinds; imported last since they build on WireModel.
+from pos_server.till_schemas import TILL_PAYLOADS  # noqa: E402
+
+PAYLOAD_MODELS.update(TILL_PAYLOADS)

@@ -1,0 +1,126 @@
+"""promo.issued / promo.redeemed and shift.opened / shift.closed through POST /v1/ops."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_server.db import make_engine, make_sessions
+from pos_server.db.models import BonusAccountRow, PostingRow
+from pos_server.db.models_till import PromoRedemptionRow, ShiftRow
+from tests.server.conftest import Till, guest_payload, sale_payload
+
+
+def verdicts(body: dict[str, Any]) -> list[tuple[str, str | None]]:
+    return [(r["status"], r["reason"]) for r in body["results"]]
+
+
+def with_session(db_url: str) -> Any:
+    return make_sessions(make_engine(db_url))()
+
+
+def _guests(till: Till) -> None:
+    till.push_ok(
+        till.op("guest.created", guest_payload("olga", "Olga")),
+        till.op("guest.created", {**guest_payload("pavel", "Pavel"), "phone": "+79220000002"}),
+    )
+
+
+def _redeemed(sale_id: str, **override: Any) -> dict[str, Any]:
+    payload = {"sale_id": sale_id, "code": "TOPLASER6502", "owner_guest_id": "olga",
+               "buyer_guest_id": "pavel", "paid_in_money": 54_000, "discount": 5_000,
+               "cashback_bp": 1_000, "cashback": 5_400}
+    return {**payload, **override}
+
+
+def test_a_redeemed_code_credits_the_owner_once(till: Till, db_url: str) -> None:
+    _guests(till)
+    sale = sale_payload("pavel", payments=[{"method": "card", "amount": 54_000}])
+    body = till.push_ok(
+        till.op("promo.issued", {"code": "toplaser6502", "guest_id": "olga",
+                                 "phone": "8 912 123-45-67"}),
+        till.op("sale.closed", sale),
+        till.op("promo.redeemed", _redeemed(sale["sale_id"])),
+        till.op("promo.redeemed", _redeemed(sale["sale_id"])),
+    )
+    assert verdicts(body) == [("applied", None), ("applied", None), ("applied", None),
+                              ("conflict", "already_redeemed")]
+    with with_session(db_url) as session:
+        assert session.get_one(BonusAccountRow, "olga").total == 5_400  # 10 % of 540 ₽
+        posting = session.query(PostingRow).filter_by(account_id="olga").one()
+        assert (posting.kind, posting.ref, posting.reason) == ("credit", sale["sale_id"],
+                                                               "referral cashback")
+        assert session.get_one(PromoRedemptionRow, sale["sale_id"]).cashback == 5_400
+    changes = till.client.get("/v1/changes", headers=till.headers).json()["changes"]
+    assert {"code": "TOPLASER6502", "guest_id": "olga", "phone": "+79121234567"} in [
+        c["data"] for c in changes if c["entity"] == "promo_code"]
+
+
+def test_redemptions_that_break_a_rule_are_rejected(till: Till) -> None:
+    _guests(till)
+    sale = sale_payload("pavel", payments=[{"method": "card", "amount": 54_000}])
+    body = till.push_ok(
+        till.op("promo.issued", {"code": "TOPLASER6502", "guest_id": "olga"}),
+        till.op("promo.redeemed", _redeemed(sale["sale_id"])),  # the sale is not there yet
+        till.op("sale.closed", sale),
+        till.op("promo.redeemed", _redeemed(sale["sale_id"], code="TOPLASER1")),
+        till.op("promo.redeemed", _redeemed(sale["sale_id"], buyer_guest_id="olga")),
+        till.op("promo.redeemed", _redeemed(sale["sale_id"], owner_guest_id="pavel")),
+        till.op("promo.redeemed", _redeemed(sale["sale_id"], paid_in_money=60_000)),
+    )
+    assert verdicts(body) == [
+        ("applied", None), ("rejected", "sale_not_recorded"), ("applied", None),
+        ("rejected", "unknown_promo_code"), ("rejected", "own_promo_code"),
+        ("rejected", "promo_owner_mismatch"), ("rejected", "totals_mismatch")]
+
+
+def test_a_phone_keeps_its_code_and_a_code_is_never_shared(till: Till) -> None:
+    _guests(till)
+    body = till.push_ok(
+        till.op("promo.issued", {"code": "TOPLASER7001", "guest_id": "pavel",
+                                 "phone": "+79220000002"}),
+        till.op("promo.issued", {"code": "TOPLASER7001", "guest_id": "pavel"}),
+        till.op("promo.issued", {"code": "TOPLASER7002", "guest_id": "pavel",
+                                 "phone": "89220000002"}),
+        till.op("promo.issued", {"code": "TOPLASER7001", "guest_id": "olga"}),
+        till.op("promo.issued", {"code": "TOPLASER7003", "guest_id": "nobody"}),
+    )
+    assert verdicts(body) == [("applied", None), ("applied", None),
+                              ("conflict", "phone_has_code"), ("rejected", "promo_code_taken"),
+                              ("rejected", "unknown_guest")]
+    assert body["results"][2]["current"]["code"] == "TOPLASER7001"
+
+
+def _shift_closed(**override: Any) -> dict[str, Any]:
+    payload = {
+        "shift_id": "sh-1", "number": 1, "terminal_id": "T1",
+        "opened_at": "2026-11-23T08:00:00+00:00", "closed_at": "2026-11-23T20:00:00+00:00",
+        "opened_by": "c1", "closed_by": "c1", "opening_cash": 500_000, "cash_in": 0,
+        "cash_out": 0, "sales_count": 2, "sales_total": 40_500,
+        "by_method": {"cash": 40_500, "card": 0, "balance": 0, "points": 0},
+        "discounts": 2_500, "refunds_count": 0, "refunds_total": 0, "points_spent": 0,
+        "expected_cash": 540_500, "counted_cash": 540_000, "difference": -500,
+        "pending_operations": 0, "authorized_by": None, "authorization": None,
+    }  # fmt: skip
+    return {**payload, **override}
+
+
+def test_shifts_are_recorded_with_their_z_report(till: Till, db_url: str) -> None:
+    opened = {"shift_id": "sh-1", "terminal_id": "T1", "number": 1,
+              "opened_at": "2026-11-23T08:00:00+00:00", "opened_by": "c1",
+              "opening_cash": 500_000}
+    body = till.push_ok(
+        till.op("shift.closed", _shift_closed(shift_id="sh-0")),
+        till.op("shift.opened", opened),
+        till.op("shift.opened", opened),
+        till.op("shift.closed", _shift_closed(difference=0)),
+        till.op("shift.closed", _shift_closed()),
+        till.op("shift.closed", _shift_closed()),
+    )
+    assert verdicts(body) == [("rejected", "unknown_shift"), ("applied", None),
+                              ("conflict", "shift_exists"), ("rejected", "totals_mismatch"),
+                              ("applied", None), ("conflict", "shift_closed")]
+    with with_session(db_url) as session:
+        row = session.get_one(ShiftRow, "sh-1")
+        assert (row.terminal_id, row.counted_cash, row.expected_cash) == (
+            till.terminal_id, 540_000, 540_500)
+        assert row.report is not None and row.report["by_method"]["cash"] == 40_500
