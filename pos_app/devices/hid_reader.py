@@ -7,7 +7,9 @@ of crashing the till. Unplug and replug are states: the worker reports *disconne
 looks for the device again every ``reconnect_s``.
 
 Most scanners in HID mode are keyboards; their 8-byte boot reports are decoded here into
-characters (US usage table) and framed like a serial stream.
+characters (US usage table) and framed like a serial stream. Scanners in HID POS mode (usage
+page 0x8C, ``protocol="pos"``) send scanned-data reports instead; see ``hid_pos.py`` for the
+report layout that is supported.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Protocol
 
 from pos_app.devices.events import DeviceState, DeviceStatus, ScanEvent, ScanRejected
 from pos_app.devices.frames import FrameMode, decode_frame
+from pos_app.devices.hid_pos import PosReportDecoder
 from pos_app.devices.owned_thread import OwnedThread
 from pos_app.devices.serial_reader import StreamFramer
 
@@ -88,6 +91,7 @@ class HidMatch:
     product_id: int | None = None
     serial_number: str | None = None
     interface: int | None = None
+    usage_page: int | None = None  # 0x8C picks a scanner's HID POS interface
 
     def matches(self, info: Mapping[str, Any]) -> bool:
         wanted = {
@@ -95,6 +99,7 @@ class HidMatch:
             "product_id": self.product_id,
             "serial_number": self.serial_number,
             "interface_number": self.interface,
+            "usage_page": self.usage_page,
         }
         return all(v is None or info.get(k) == v for k, v in wanted.items())
 
@@ -110,6 +115,9 @@ class HidConfig:
     gap_s: float = 0.05
     mode: FrameMode = FrameMode.AUTO
     aim_ids: bool = False
+    # "keyboard" (boot reports) or "pos" (usage page 0x8C; its scanned-data reports are
+    # numbered, so set has_report_id=True unless the scanner's descriptor says otherwise)
+    protocol: str = "keyboard"
 
 
 class HidHandle(Protocol):
@@ -208,6 +216,9 @@ class HidReader:
             return None
 
     def _read_until_error(self, handle: HidHandle) -> None:
+        if self.config.protocol == "pos":
+            self._read_pos_reports(handle)
+            return
         c = self.config
         decoder = KeyboardReportDecoder(c.has_report_id)
         framer = StreamFramer(b"\r", c.gap_s, c.mode is not FrameMode.BARCODE)
@@ -219,8 +230,18 @@ class HidReader:
             for frame in frames:
                 self._deliver(frame.decode("latin-1"))
 
-    def _deliver(self, text: str) -> None:
-        event = decode_frame(text, self.config.device, self.config.mode, self.config.aim_ids)
+    def _read_pos_reports(self, handle: HidHandle) -> None:
+        c = self.config
+        decoder = PosReportDecoder(c.has_report_id)
+        while not self._stop.is_set():
+            report = handle.read(c.report_length, c.read_timeout_ms)
+            scan = decoder.feed(report) if report else None
+            if scan is not None:
+                self._deliver(scan.frame, aim_ids=bool(scan.aim))
+
+    def _deliver(self, text: str, aim_ids: bool | None = None) -> None:
+        aim = self.config.aim_ids if aim_ids is None else aim_ids
+        event = decode_frame(text, self.config.device, self.config.mode, aim)
         if event is None:
             return
         try:
