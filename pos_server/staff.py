@@ -45,6 +45,14 @@ class StaffError(Exception):
     """A staff request cannot be done; the message is a sentence for the operator."""
 
 
+class WrongCredentials(StaffError):
+    """Unknown or withdrawn staff id, or a wrong PIN (deliberately not told apart)."""
+
+
+class NotAllowed(StaffError):
+    """The PIN is right but the person's role may not do this."""
+
+
 def require_pin(pin: str) -> str:
     pin = pin.strip()
     if not _PIN_RE.match(pin):
@@ -149,11 +157,14 @@ def authenticate(session: Session, staff_id: str, pin: str, roles: set[Role]) ->
     """The active staff member ``staff_id`` if ``pin`` is theirs and their role is in ``roles``
     (for server calls that need a manager's or an admin's say); StaffError otherwise."""
     row = session.get(StaffRow, staff_id)
-    if row is None or not row.active or not pin_matches(row, pin):
-        raise StaffError("Unknown member of staff or wrong PIN.")
+    if row is None or not row.active:
+        hash_pin(pin, bytes(SALT_BYTES), PIN_PARAMS)  # same cost as a real check: no timing hint
+        raise WrongCredentials("Unknown member of staff or wrong PIN.")
+    if not pin_matches(row, pin):
+        raise WrongCredentials("Unknown member of staff or wrong PIN.")
     if Role(row.role) not in roles:
         allowed = " or ".join(sorted(r.value for r in roles))
-        raise StaffError(f"{row.name} is a {row.role}; this needs a {allowed}.")
+        raise NotAllowed(f"{row.name} is a {row.role}; this needs a {allowed}.")
     return row
 
 
