@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from pos_server import order_api, order_list
+from pos_server import admin_api, order_api, order_list
 from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
 from pos_server.ops.pipeline import Clock
@@ -56,4 +56,5 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(router)
     app.include_router(order_api.router)
     app.include_router(order_list.router)  # after order_api: /v1/orders/stream wins over /{id}
+    app.include_router(admin_api.router)
     return app

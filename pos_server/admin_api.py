@@ -1,0 +1,150 @@
+"""Manager calls on the ledger: the overdraft and rule-breach listing, the audited "reset holds".
+
+Both need the terminal's bearer token and a manager's or admin's ``X-Staff-Id`` /
+``X-Staff-Pin`` (``pos_server.staff_auth``). "Reset holds" is the admin action the system must
+never need (holds expire, reconciliation releases forgotten ones), so every use writes an
+``admin_audit`` row with the person, the terminal, the reason and the holds it released, and
+each release is a posting with actor ``staff:<id>``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_app.domain.bonus import HoldAlreadyEnded, HoldStatus
+from pos_server.api import UNAUTHORISED, ClockDep, Sessions, TerminalId
+from pos_server.db.models import BonusHoldRow, OverdraftRow
+from pos_server.db.models_ledger import AdminAuditRow, BalanceOverdraftRow, RuleBreachRow
+from pos_server.db.models_staff import StaffRow
+from pos_server.ledger import load_account, save_account
+from pos_server.schemas import EntityId, ErrorResponse, WireModel
+from pos_server.staff_auth import ManagerOrAdmin
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
+STAFF_REFUSALS: dict[int | str, dict[str, Any]] = {
+    **UNAUTHORISED,
+    403: {"model": ErrorResponse, "description": "the staff member's role may not do this"},
+    429: {"model": ErrorResponse, "description": "too many wrong PINs"},
+}
+
+
+class ResetHolds(WireModel):
+    """Exactly one of ``guest_id`` / ``terminal_id``; the reason goes to the audit."""
+
+    guest_id: EntityId | None = None
+    terminal_id: Annotated[str, StringConstraints(min_length=1, max_length=36)] | None = None
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3,
+                                             max_length=500)]  # fmt: skip
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ResetHolds:
+        if (self.guest_id is None) == (self.terminal_id is None):
+            raise ValueError("name exactly one of guest_id or terminal_id")
+        return self
+
+
+class ResetHoldsOut(WireModel):
+    released: list[str]
+    audit_id: int
+
+
+class OverdraftsOut(WireModel):
+    overdrafts: list[dict[str, Any]] = Field(description="points and balance overdrafts")
+    breaches: list[dict[str, Any]] = Field(description="rules recorded instead of enforced")
+
+
+def _points(row: OverdraftRow, flagged: set[str | None]) -> dict[str, Any]:
+    return {"account": "points", "id": row.id, "guest_id": row.account_id, "amount": row.amount,
+            "at": row.at.isoformat(), "reason": row.reason, "ref": row.ref,
+            "hold_id": row.hold_id, "beyond_offline_allowance": row.hold_id in flagged}  # fmt: skip
+
+
+def _balance(row: BalanceOverdraftRow) -> dict[str, Any]:
+    return {"account": "balance", "id": row.id, "guest_id": row.account_id,
+            "amount": row.amount, "at": row.at.isoformat(), "reason": row.reason,
+            "ref": row.ref, "hold_id": None, "beyond_offline_allowance": False}  # fmt: skip
+
+
+def _breach(row: RuleBreachRow) -> dict[str, Any]:
+    return {"id": row.id, "guest_id": row.guest_id, "rule": row.rule, "amount": row.amount,
+            "at": row.at.isoformat(), "terminal_id": row.terminal_id, "ref": row.ref,
+            "message": row.message}  # fmt: skip
+
+
+@router.get("/overdrafts", responses=STAFF_REFUSALS)
+def get_overdrafts(
+    _manager: ManagerOrAdmin,
+    sessions: Sessions,
+    since: Annotated[AwareDatetime | None, Query(description="only from this time on")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1_000,
+) -> OverdraftsOut:
+    """Overdrafts (points and balance) and rule breaches, newest first, at most ``limit`` each."""
+    with sessions() as session:
+        breaches = _newest(session, RuleBreachRow, since, limit)
+        flagged = {b.ref for b in breaches if b.rule == "offline_allowance"} - {None}
+        points = [_points(r, flagged) for r in _newest(session, OverdraftRow, since, limit)]
+        money = [_balance(r) for r in _newest(session, BalanceOverdraftRow, since, limit)]
+    overdrafts = sorted(points + money, key=lambda o: o["at"], reverse=True)[:limit]
+    return OverdraftsOut(overdrafts=overdrafts, breaches=[_breach(b) for b in breaches])
+
+
+Row = TypeVar("Row", OverdraftRow, BalanceOverdraftRow, RuleBreachRow)
+
+
+def _newest(session: Session, table: type[Row], since: datetime | None, limit: int) -> list[Row]:
+    query = select(table).order_by(table.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(table.at >= since)
+    return list(session.scalars(query))
+
+
+@router.post("/holds/reset", responses={**STAFF_REFUSALS, 422: {"model": ErrorResponse}})
+def reset_holds(
+    body: ResetHolds, manager: ManagerOrAdmin, terminal_id: TerminalId, sessions: Sessions,
+    clock: ClockDep,
+) -> ResetHoldsOut:
+    """Release every open hold of a guest or of a terminal; audited."""
+    now = clock()
+    with sessions.begin() as session:
+        released = _release_open_holds(session, body, manager, now)
+        audit = AdminAuditRow(
+            at=now, action="reset_holds", actor=f"staff:{manager.id}", terminal_id=terminal_id,
+            target=f"guest:{body.guest_id}" if body.guest_id else f"terminal:{body.terminal_id}",
+            reason=body.reason,
+            details={"staff_name": manager.name, "role": manager.role, "released": released},
+        )  # fmt: skip
+        session.add(audit)
+        session.flush()
+        audit_id = audit.id
+    return ResetHoldsOut(released=released, audit_id=audit_id)
+
+
+def _release_open_holds(
+    session: Session, body: ResetHolds, manager: StaffRow, now: datetime
+) -> list[str]:
+    query = select(BonusHoldRow.id, BonusHoldRow.account_id).where(
+        BonusHoldRow.status == HoldStatus.OPEN.value)
+    if body.guest_id is not None:
+        query = query.where(BonusHoldRow.account_id == body.guest_id)
+    else:
+        query = query.where(BonusHoldRow.terminal_id == body.terminal_id)
+    holds = session.execute(query.order_by(BonusHoldRow.account_id, BonusHoldRow.id)).all()
+    released: list[str] = []
+    for hold_id, account_id in holds:
+        account = load_account(session, account_id, [hold_id])  # locked
+        if account.holds[hold_id].status is not HoldStatus.OPEN:
+            continue  # ended by a racing commit while we waited for the lock
+        try:
+            account.release_hold(hold_id, now=now, actor=f"staff:{manager.id}",
+                                 terminal_id=None, reason=f"holds reset by {manager.name}")
+            released.append(hold_id)
+        except HoldAlreadyEnded:
+            pass  # its time was up: it has just expired instead (an EXPIRE posting)
+        save_account(session, account, now)
+    return released

@@ -1,0 +1,87 @@
+"""Manager calls: GET /v1/admin/overdrafts and the audited POST /v1/admin/holds/reset, both
+behind the terminal token plus a manager's or admin's PIN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from pos_server.db.models import PostingRow
+from pos_server.db.models_ledger import AdminAuditRow
+from pos_server.staff import add_staff
+from tests.server.ledger_fixtures import Shop, group, pay, sale, shop
+
+__all__ = ["shop"]
+
+
+def people(s: Shop) -> tuple[dict[str, str], dict[str, str]]:
+    """Headers of a manager (PIN 4321) and of a cashier (PIN 1111)."""
+    manager = s.write(lambda db: add_staff(db, "Maria", "manager", "4321", s.clock()).id)
+    cashier = s.write(lambda db: add_staff(db, "Ivan", "cashier", "1111", s.clock()).id)
+    return ({**s.till.headers, "X-Staff-Id": manager, "X-Staff-Pin": "4321"},
+            {**s.till.headers, "X-Staff-Id": cashier, "X-Staff-Pin": "1111"})
+
+
+def test_overdrafts_list_points_and_balance_and_the_flagged_ones(shop: Shop) -> None:
+    manager, cashier = people(shop)
+    shop.groups(group("regular", offline_allowance=1_000))
+    shop.put_in_group("anna", "regular")
+    shop.push("hold.placed", {"hold_id": "h1", "guest_id": "anna", "amount": 100_500,
+                              "offline": True})  # 5.00 over: within the allowance
+    shop.push("hold.placed", {"hold_id": "h2", "guest_id": "anna", "amount": 2_000,
+                              "offline": True})  # now 25.00 over: beyond it
+    shop.push("sale.closed", sale("boris", 3_000, pay("balance", 3_000), offline=True))
+    response = shop.till.client.get("/v1/admin/overdrafts", headers=manager)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    listed = [(o["account"], o["guest_id"], o["amount"], o["hold_id"],
+               o["beyond_offline_allowance"]) for o in body["overdrafts"]]  # fmt: skip
+    assert sorted(listed, key=str) == sorted([
+        ("points", "anna", 500, "h1", False), ("points", "anna", 2_000, "h2", True),
+        ("balance", "boris", 3_000, None, False)], key=str)
+    assert [(b["rule"], b["ref"], b["amount"]) for b in body["breaches"]] == [
+        ("offline_allowance", "h2", 1_500)]
+
+    assert shop.till.client.get("/v1/admin/overdrafts", headers=cashier).status_code == 403
+    assert shop.till.client.get("/v1/admin/overdrafts",
+                                headers=shop.till.headers).status_code == 401
+    wrong = {**manager, "X-Staff-Pin": "0000"}
+    assert shop.till.client.get("/v1/admin/overdrafts", headers=wrong).status_code == 401
+
+
+def reset(s: Shop, headers: dict[str, str], **body: Any) -> Any:
+    return s.till.client.post("/v1/admin/holds/reset", json=body, headers=headers)
+
+
+def test_reset_holds_releases_and_is_audited(shop: Shop) -> None:
+    manager, cashier = people(shop)
+    for hold_id, guest in (("h1", "anna"), ("h2", "anna"), ("h3", "boris")):
+        shop.push("hold.placed", {"hold_id": hold_id, "guest_id": guest, "amount": 1_000,
+                                  "offline": True})
+    assert reset(shop, cashier, guest_id="anna", reason="stuck").status_code == 403
+    assert reset(shop, manager, reason="no target").status_code == 422
+    assert reset(shop, manager, guest_id="anna", terminal_id="x", reason="both").status_code == 422
+
+    response = reset(shop, manager, guest_id="anna", reason="till stolen, holds stuck")
+    assert response.status_code == 200, response.text
+    assert response.json()["released"] == ["h1", "h2"]
+    assert shop.state()["held"] == 0 and shop.state("boris")["held"] == 1_000
+    by_terminal = reset(shop, manager, terminal_id=shop.till.terminal_id, reason="reinstall")
+    assert by_terminal.json()["released"] == ["h3"]
+    again = reset(shop, manager, guest_id="anna", reason="just checking")
+    assert again.json()["released"] == []
+
+    def audit(db: Any) -> list[tuple[str, str, str, list[str]]]:
+        rows = db.scalars(select(AdminAuditRow).order_by(AdminAuditRow.id))
+        return [(r.actor.split(":")[0], r.target, r.reason, r.details["released"])
+                for r in rows]  # fmt: skip
+
+    assert shop.write(audit) == [
+        ("staff", "guest:anna", "till stolen, holds stuck", ["h1", "h2"]),
+        ("staff", f"terminal:{shop.till.terminal_id}", "reinstall", ["h3"]),
+        ("staff", "guest:anna", "just checking", []),
+    ]
+    actors = shop.write(lambda db: {p.actor for p in db.scalars(
+        select(PostingRow).where(PostingRow.kind == "release"))})
+    assert len(actors) == 1 and next(iter(actors)).startswith("staff:")
