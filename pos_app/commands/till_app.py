@@ -236,15 +236,15 @@ def build_till(store: Store, options: TillOptions, app: QApplication) -> TillRun
 def _poll_outbox(window: TillWindow, store: Store, runner: OpRunner, bridge: CoreBridge) -> None:
     """Until a sync engine reports its state, show the local queue (not enrolled)."""
 
-    def poll() -> None:
-        if not runner.busy:
+    def poll(force: bool = False) -> None:
+        if force or not runner.busy:
             runner.run(lambda: outbox_state(store), bridge.on_sync_state)
 
     timer = QTimer(window)
     timer.setInterval(SYNC_POLL_MS)
     timer.timeout.connect(poll)
     timer.start()
-    bridge.sale_did_complete.connect(lambda _sale: poll())
+    bridge.sale_did_complete.connect(lambda _sale: poll(force=True))
     poll()
 
 

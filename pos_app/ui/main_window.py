@@ -47,6 +47,7 @@ from pos_app.ui.till.status import SyncStatusLabel
 from pos_app.ui.till.totals import TotalsPanel
 
 IDLE_FLUSH_MS = 30_000
+RIGHT_PANEL_WIDTH = 540
 
 
 @dataclass
@@ -137,10 +138,11 @@ class TillWindow(QMainWindow):
         right.addLayout(actions)
         right.addWidget(self.pay_button)
         body = QHBoxLayout()
-        body.addWidget(self.catalogue, 3)
+        body.addWidget(self.catalogue, 1)
         right_host = QWidget()
         right_host.setLayout(right)
-        body.addWidget(right_host, 2)
+        right_host.setFixedWidth(RIGHT_PANEL_WIDTH)
+        body.addWidget(right_host)
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -241,14 +243,14 @@ class TillWindow(QMainWindow):
 
     def _sale_closed(self, result: PaymentResult) -> None:
         sale = result.sale
-        text = self.tr("Sale %1 closed.").replace("%1", sale.receipt_no or "")
+        parts = [self.tr("Sale %1 closed.").replace("%1", sale.receipt_no or "")]
         if result.change:
-            text += " " + self.tr("Change: %1").replace("%1", money(result.change))
+            parts.append(self.tr("Change: %1").replace("%1", money(result.change)))
         if result.accrual_estimate:
-            text += " " + self.tr("Points to the guest: %1").replace(
-                "%1", money(result.accrual_estimate)
+            parts.append(
+                self.tr("Points to the guest: %1").replace("%1", money(result.accrual_estimate))
             )
-        self.show_message(text, "info")
+        self.show_message("  ·  ".join(parts), "info")
         self.ctx.bridge.on_sale_completed(sale)
 
     def _part_paid(self, result: PaymentResult) -> None:

@@ -30,6 +30,7 @@ QHeaderView::section { background: #f5f7f9; border: none; padding: 6px;
 #toPayCaption { font-size: 18px; font-weight: 700; color: #56626e; }
 #itemCount { color: #56626e; }
 #guestName { font-size: 20px; font-weight: 700; }
+#guestPoints { font-size: 17px; font-weight: 700; color: #1d5e34; }
 #guestHint { color: #6b7783; }
 QPushButton { padding: 8px 12px; border-radius: 6px; border: 1px solid #c2ccd5;
               background: #f8fafb; }
@@ -42,6 +43,10 @@ QPushButton:pressed { background: #dde4ea; }
                                 padding: 8px; font-weight: 600; }
 #messageBanner[level="info"] { background: #e6f4ea; color: #1d5e34; border-radius: 6px;
                                padding: 8px; font-weight: 600; }
+#signIn, #payment, #newGuest { background: #ffffff; border: 2px solid #2f7dd1;
+                               border-radius: 10px; }
+#methodButton { padding: 12px; font-size: 17px; font-weight: 600; }
+#methodButton:checked { background: #2f7dd1; color: white; border-color: #2f7dd1; }
 #paymentDue { font-size: 36px; font-weight: 700; }
 #paymentChange { font-size: 24px; font-weight: 700; color: #1e7a46; }
 #noteButton { font-size: 16px; padding: 10px; }

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="ru_RU">
 <context>
     <name>BasketPanel</name>
@@ -106,7 +105,7 @@
         <translation>Этот чек уже закрыт — начните новый.</translation>
     </message>
     <message>
-        <source>A manager&apos;s PIN is needed for this.</source>
+        <source>A manager's PIN is needed for this.</source>
         <translation>Для этого нужен ПИН-код менеджера.</translation>
     </message>
     <message>
@@ -118,7 +117,7 @@
         <translation>Гость сегодня уже использовал карту максимальное число раз.</translation>
     </message>
     <message>
-        <source>This guest is over today&apos;s spending limit.</source>
+        <source>This guest is over today's spending limit.</source>
         <translation>Гость превысил сегодняшний лимит списания.</translation>
     </message>
     <message>
@@ -130,7 +129,7 @@
         <translation>Терминал не отвечает; деньги не списаны. Повторите или примите наличные.</translation>
     </message>
     <message>
-        <source>The card terminal stopped answering, so it is not known whether the card was charged. Check the terminal&apos;s last slip before charging again.</source>
+        <source>The card terminal stopped answering, so it is not known whether the card was charged. Check the terminal's last slip before charging again.</source>
         <translation>Терминал перестал отвечать, и неизвестно, списаны ли деньги. Проверьте последний слип терминала, прежде чем списывать снова.</translation>
     </message>
     <message>
@@ -193,8 +192,12 @@
         <translation>%1 — скидка %2</translation>
     </message>
     <message>
-        <source>%1 available (total %2, held %3)</source>
-        <translation>доступно %1 (всего %2, в резерве %3)</translation>
+        <source>%1 available</source>
+        <translation>доступно %1</translation>
+    </message>
+    <message>
+        <source>total %1 · held %2</source>
+        <translation>всего %1 · в резерве %2</translation>
     </message>
     <message>
         <source>none</source>
@@ -353,8 +356,8 @@
         <translation>офлайн</translation>
     </message>
     <message>
-        <source>%1 operations waiting</source>
-        <translation>операций в очереди: %1</translation>
+        <source>waiting to send: %1</source>
+        <translation>ждут отправки: %1</translation>
     </message>
     <message>
         <source>(oldest %1)</source>

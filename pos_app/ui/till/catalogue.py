@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
-    QHBoxLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -28,6 +27,7 @@ from pos_app.ui.till.format import money
 from pos_app.ui.till.ports import Catalogue
 
 COLUMNS = 4
+GROUP_COLUMNS = 4
 
 
 class CataloguePanel(QWidget):
@@ -43,7 +43,7 @@ class CataloguePanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._show_tiles)
         self.search.returnPressed.connect(self._add_first_match)
-        self._groups_row = QHBoxLayout()
+        self._groups_row = QGridLayout()  # rows of group buttons: all groups always in view
         self._groups_row.setSpacing(6)
         self._group_buttons = QButtonGroup(self)
         self._group_buttons.setExclusive(True)
@@ -73,7 +73,8 @@ class CataloguePanel(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _=False, gid=group.group_id: self.show_group(gid))
             self._group_buttons.addButton(button)
-            self._groups_row.addWidget(button)
+            count = len(self._group_buttons.buttons()) - 1
+            self._groups_row.addWidget(button, count // GROUP_COLUMNS, count % GROUP_COLUMNS)
         if catalogue.groups:
             self._group_buttons.buttons()[0].setChecked(True)
             self.show_group(catalogue.groups[0].group_id)
@@ -107,7 +108,7 @@ class CataloguePanel(QWidget):
             tile.setText(f"{product.name}\n{money(product.price)}")
             tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             tile.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            tile.setMinimumSize(150, 72)
+            tile.setMinimumSize(120, 72)
             tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             tile.clicked.connect(lambda _=False, pid=product.id: self.product_chosen.emit(pid))
             self._tiles.addWidget(tile, i // COLUMNS, i % COLUMNS)

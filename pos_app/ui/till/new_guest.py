@@ -42,6 +42,7 @@ class NewGuestDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -74,6 +74,7 @@ class PaymentDialog(QDialog):
         self.buttons.accepted.connect(self._take)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(QLabel(self.tr("Due")))
         layout.addWidget(self.due_label)
         layout.addLayout(self._method_row())

@@ -49,6 +49,7 @@ class SignInDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(self.title)
         layout.addWidget(self.pin)
         layout.addLayout(self._keypad())

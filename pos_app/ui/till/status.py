@@ -46,7 +46,7 @@ def describe(state: object, now: datetime | None = None) -> str:
         )
     pending = int(getattr(state, "pending", 0) or 0)
     if pending:
-        text = QCoreApplication.translate("SyncStatus", "%1 operations waiting").replace(
+        text = QCoreApplication.translate("SyncStatus", "waiting to send: %1").replace(
             "%1", str(pending)
         )
         oldest = getattr(state, "oldest_pending_at", None)

@@ -1,0 +1,127 @@
+"""Screenshots of the real till with the demo data, for the README.
+
+Run under a virtual display (the window is drawn by the real X server, dialogs included)::
+
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m tests.ui.make_screenshots
+
+It fills a temporary store with ``pos-app demo-data``, builds the till through the same
+composition root as ``pos-app till``, signs in with the demo cashier's PIN, scans products and
+swipes a guest card through the keyboard-wedge path, and saves ``docs/screenshots/till-*.png``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from pos_app.commands.demo_data import card_number
+from pos_app.commands.demo_data import main as demo_data
+from pos_app.commands.demo_data_catalog import ean13
+from pos_app.commands.store_factory import open_till_store
+from pos_app.commands.till_app import TillOptions, build_till
+from pos_app.devices.acquiring import FakeCardTerminal
+from pos_app.devices.emulators.printer import PrinterEmulator
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the till did not get there in time")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def settle(seconds: float = 0.4) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def keys(text: str, gap_ms: int, stamp: int, window: QWidget) -> None:
+    """Key presses with timestamps: a scanner's burst (gap 4 ms) or a person typing."""
+    for i, char in enumerate(text):
+        target: QWidget | None = QApplication.focusWidget() or window
+        key = int(Qt.Key.Key_Return) if char == "\r" else ord(char.upper()) & 0xFFFF
+        event = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, char)
+        event.setTimestamp(stamp + i * gap_ms)
+        QApplication.sendEvent(target, event)
+    settle(0.2)
+
+
+def shoot(name: str) -> None:
+    settle(0.5)
+    screen = QApplication.primaryScreen()
+    screen.grabWindow(0).save(str(OUT / f"till-{name}.png"))
+    print(f"saved {OUT / f'till-{name}.png'}")
+
+
+def main(lang: str = "ru") -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        demo_data(["--data-dir", f"{tmp}/till"])
+        printer = PrinterEmulator(Path(tmp) / "printer", port=0)
+        terminal = FakeCardTerminal()
+        options = TillOptions(data_dir=f"{tmp}/till", lang=lang,
+                              printer=f"127.0.0.1:{printer.start()}",
+                              card_terminal=f"127.0.0.1:{terminal.start()}")  # fmt: skip
+        store = open_till_store(f"{tmp}/till")
+        runtime = build_till(store, options, app)
+        window = runtime.window
+        window.setGeometry(0, 0, 1366, 768)
+        window.showMaximized()
+        window.start()
+        wait_until(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
+        dialog = window.sign_in_dialog
+        assert dialog is not None
+        dialog.pin.setText("11")
+        shoot("sign-in")
+        dialog.pin.setText("1111")
+        dialog.submit()
+        wait_until(lambda: window.staff is not None)
+        window.activateWindow()
+        stamp = 1_000_000
+        for barcode in (ean13("460000000004"), ean13("460000000004"), ean13("460000000026")):
+            stamp += 100_000
+            keys(barcode + "\r", 4, stamp, window)
+        window.controller.add_product("pc-3h")
+        window.controller.add_product("cheesecake")
+        wait_until(lambda: window.controller.sale is not None
+                   and len(window.controller.sale.lines) == 4)  # fmt: skip
+        stamp += 100_000
+        keys(f";{card_number(1)}=4912?\r", 4, stamp, window)
+        wait_until(lambda: window.guest_panel.guest is not None)
+        window.catalogue.show_group("coffee")
+        shoot("sale")
+        window.pay()
+        wait_until(lambda: window.payment_dialog is not None
+                   and window.payment_dialog.isVisible())  # fmt: skip
+        payment = window.payment_dialog
+        assert payment is not None
+        payment.edit.setText("1100")
+        shoot("payment")
+        payment.ok.click()
+        wait_until(lambda: window.controller.sale is None)
+        printer.wait_for_jobs(1, timeout=10)
+        shoot("closed")
+        runtime.stop(app)
+        store.close()
+        printer.stop()
+        terminal.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(*sys.argv[1:2]))
