@@ -9,6 +9,10 @@ API (plain frozen results; ``DomainError`` subclasses with cashier-readable mess
     pay.balance_available(sale_id)         # -> int kopecks the guest may pay from balance
     pay.available_for_points(sale_id)      # -> PointsAllowance (max redemption %, shown)
     pay.accrual_estimate(sale_id)          # -> int points (kopecks) the server will credit
+    pay.void_sale(sale_id, session, approval=None)   # -> VoidResult; with payments taken
+                                           # needs the void permission or a manager's
+                                           # StaffService.authorize_manager(pin, Action.VOID);
+                                           # card payments are reversed at the terminal
 
 Points are paid through ``pos_app.services.points`` (holds; the sync work stream).
 
@@ -35,12 +39,13 @@ group (``GuestGroup.accrual`` / ``max_redemption``), resolved by ``pos_app.domai
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.loyalty import (
     LoyaltyOverride,
     LoyaltySettings,
+    PermissionDenied,
     accrual_for,
     max_redeemable,
     resolve_settings,
@@ -58,6 +63,7 @@ from pos_app.services.guests import today_limits
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import CardSlip, SaleRecord
 from pos_app.services.sales import SaleNotFound, SaleService
+from pos_app.services.staff import Action, Authorization, StaffSession
 
 PROGRAM_KEY = "loyalty.program"
 DEFAULT_PROGRAM = LoyaltySettings(accrual=Percent.of(5), max_redemption=Percent.of(50))
@@ -88,6 +94,14 @@ class PaymentResult:
     closed: bool
     accrual_estimate: int  # points (kopecks) the guest should get once the server posts them
     card: CardApproval | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VoidResult:
+    sale: SaleView
+    cash_to_return: int  # hand this back from the drawer
+    card_reversed: int  # returned to the card by the terminal
+    approved_by: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +231,35 @@ class PaymentService:
                 f"{lost.message} The payment was cancelled: nothing was charged.",
                 ref=ref, amount=amount,
             ) from lost
+
+    def void_sale(
+        self, sale_id: str, session: StaffSession, approval: Authorization | None = None
+    ) -> VoidResult:
+        """Cancel an open sale; once money was taken it is a void that needs the ``void``
+        permission or a manager's ``approval``, and every card payment is reversed first."""
+        with self._uow(durable=False) as uow:
+            sale = _load(uow, sale_id)
+            slips = [s for s in uow.shifts.card_slips(sale.opened_at)
+                     if s.sale_id == sale_id and not s.reversed]  # fmt: skip
+        approved = approval is not None and approval.action == Action.VOID.value
+        if sale.payments and not session.can(Action.VOID) and not approved:
+            raise PermissionDenied(
+                f"{session.name} ({session.role}) may not void a sale that has payments; "
+                "a manager's PIN is needed.", permission=Action.VOID.value, role=session.role,
+            )  # fmt: skip
+        for slip in slips:  # a terminal that does not answer leaves the sale as it was
+            if self._acquirer is None:
+                raise NoCardTerminal("No card terminal is set up to reverse the card payment.")
+            self._acquirer.reverse(slip.ref)
+        cancelled = self._sales.cancel_sale(sale_id)
+        with self._uow() as uow:
+            for slip in slips:
+                uow.shifts.add_card_slip(replace(slip, reversed=True))
+            uow.promo.drop_sale_promo(sale_id)
+            uow.commit()
+        cash = sum(p.amount for p in sale.payments if p.method is PaymentMethod.CASH)
+        return VoidResult(cancelled.sale, cash, sum(s.amount for s in slips),
+                          approval.staff_id if approval else None)  # fmt: skip
 
     def available_for_points(self, sale_id: str) -> PointsAllowance:
         with self._uow(durable=False) as uow:

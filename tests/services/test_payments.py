@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from pos_app.devices.acquiring import FakeCardTerminal, TcpAcquirer
+from pos_app.domain.loyalty import PermissionDenied
 from pos_app.domain.money import rub
 from pos_app.domain.sale import NotPaidInFull, Overpayment, PaymentMethod
 from pos_app.services.acquiring import (
@@ -15,6 +16,7 @@ from pos_app.services.acquiring import (
     CardTerminalUnavailable,
 )
 from pos_app.services.payments import InsufficientBalance, NoGuest, PaymentService
+from pos_app.services.staff import Action, StaffService, StaffSession
 from tests.services.conftest import ANNA_CARD, Shop
 from tests.services.fakes import FakeClock, FakeIds
 
@@ -161,3 +163,49 @@ def test_points_allowance_shows_the_max_redemption_cap(shop: Shop, pay: PaymentS
     assert (allowance.cap_by_percent, allowance.already_paid) == (rub(109, 80), rub(50))
     assert allowance.max_points == rub(59, 80)
     assert pay.accrual_estimate(sale_id) == 0  # nothing paid in money yet
+
+
+def _cashier_and_manager(shop: Shop) -> tuple[StaffService, StaffSession]:
+    staff = StaffService(shop.uow, FakeClock())
+    staff.add_staff("c1", "Ирина", "cashier", "1111", bytes(16))
+    staff.add_staff("m1", "Олег", "manager", "9999", bytes(range(16)))
+    return staff, staff.sign_in("1111")
+
+
+def test_a_void_with_payments_needs_a_manager_and_reverses_the_card(
+    shop: Shop, pay: PaymentService, terminal: FakeCardTerminal
+) -> None:
+    staff, cashier = _cashier_and_manager(shop)
+    sale_id = _anna_sale(shop)
+    pay.pay_card(sale_id, rub(300))
+    pay.pay_cash(sale_id, rub(100))
+    with pytest.raises(PermissionDenied, match="may not void a sale that has payments"):
+        pay.void_sale(sale_id, cashier)
+    assert terminal.approved_total == rub(300)  # nothing happened
+    approval = staff.authorize_manager("9999", Action.VOID)
+    voided = pay.void_sale(sale_id, cashier, approval)
+    assert (voided.sale.status, voided.cash_to_return, voided.card_reversed) == (
+        "cancelled", rub(100), rub(300))
+    assert voided.approved_by == "m1" and terminal.approved_total == 0
+    assert [e.kind for e in shop.pending()] == ["sale.cancelled"]
+
+
+def test_a_basket_without_payments_is_cancelled_by_the_cashier(
+    shop: Shop, pay: PaymentService, terminal: FakeCardTerminal
+) -> None:
+    _, cashier = _cashier_and_manager(shop)
+    sale_id = _anna_sale(shop)
+    assert pay.void_sale(sale_id, cashier).sale.status == "cancelled"
+
+
+def test_a_void_waits_for_the_terminal_to_reverse(
+    shop: Shop, pay: PaymentService, terminal: FakeCardTerminal
+) -> None:
+    staff, _ = _cashier_and_manager(shop)
+    manager = staff.sign_in("9999")
+    sale_id = _anna_sale(shop)
+    pay.pay_card(sale_id, rub(300))
+    terminal.silent = True
+    with pytest.raises(CardTerminalUnavailable):
+        pay.void_sale(sale_id, manager)
+    assert shop.service.get_sale(sale_id).status == "open"  # nothing cancelled
