@@ -43,6 +43,7 @@ from pos_app.db.repositories import (
 )
 from pos_app.db.sales_repo import SaleCache, SqlSaleRepository
 from pos_app.db.store import describe_failure, make_engine, prepare_file, store_error
+from pos_app.db.sync_repo import SqlSyncRepository
 from pos_app.db.till_repo import (
     SqlGuestSearch,
     SqlPromoRepository,
@@ -131,6 +132,10 @@ class SqlUnitOfWork:
     @property
     def guest_search(self) -> SqlGuestSearch:
         return SqlGuestSearch(self.connection, self._driver)
+
+    @property
+    def sync(self) -> SqlSyncRepository:
+        return SqlSyncRepository(self._driver)
 
     @property
     def _driver(self) -> sqlite3.Connection:

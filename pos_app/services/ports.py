@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from pos_app.domain.catalog import Product
 from pos_app.domain.groups import GuestGroup
@@ -25,6 +25,9 @@ from pos_app.services.ports_till import (
     ShiftRepository,
     StaffRepository,
 )
+
+if TYPE_CHECKING:  # ports_sync imports OutboxEntry from here
+    from pos_app.services.ports_sync import SyncRepository
 
 
 class StoreError(Exception):
@@ -201,6 +204,9 @@ class UnitOfWork(Protocol):
     def promo(self) -> PromoRepository: ...
     @property
     def guest_search(self) -> GuestSearch: ...
+    # the sync engine's holds, reconciliation items and verdicts (ports_sync.py)
+    @property
+    def sync(self) -> SyncRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -21,6 +21,7 @@ from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, IdentifierTaken
 from pos_app.domain.sale import Sale, format_receipt_no
 from pos_app.services.ports import AccountView, OutboxEntry, TerminalInfo
+from tests.services.fakes_sync import FakeSync, FakeSyncData
 from tests.services.fakes_till import (
     FakeGuestSearch,
     FakePromo,
@@ -62,6 +63,7 @@ class _Data:
     next_receipt_no: int = 1
     settings: dict[str, Any] = field(default_factory=dict)
     till: FakeTillData = field(default_factory=FakeTillData)
+    sync: FakeSyncData = field(default_factory=FakeSyncData)
 
 
 class FakeStore:
@@ -255,6 +257,7 @@ class FakeUnitOfWork:
         self.shifts = FakeShifts(self.work.till, self.work.sales)
         self.promo = FakePromo(self.work.till)
         self.guest_search = FakeGuestSearch(self.work.guests)
+        self.sync = FakeSync(self.work.sync, self.work.outbox)
 
     def __exit__(
         self,

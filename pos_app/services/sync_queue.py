@@ -1,0 +1,179 @@
+"""The outbox as the sync worker sees it: what to send, and what the server's verdicts change.
+
+The worker in ``pos_app.sync`` speaks HTTP and may not touch the store; every read and write it
+needs goes through this service, one unit of work per step:
+
+* ``waiting`` - the pending operations in ``seq`` order (the next batch);
+* ``record`` - a batch's verdicts in ONE transaction: ``applied`` marks the operation done;
+  ``rejected`` marks it final and raises a reconciliation item (never retried); ``conflict``
+  marks it final, applies the server's ``current`` where the till keeps that thing (a guest),
+  and raises an item with the server's message; hold operations update the till's hold record;
+  the server's ``last_seq`` is kept for the reconciliation call;
+* ``reopen_after`` - the server says it has judged less than the till thinks (a restored
+  server database, a ``seq_gap``): everything after its ``last_seq`` is pending again;
+* ``open_hold_ids`` / ``released_by_server`` / ``holds_reflected`` - reconciliation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from pos_app.domain.errors import DomainError
+from pos_app.services.ports import Clock, OutboxEntry, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.ports_sync import (
+    HOLD_COMMITTED,
+    HOLD_OPEN,
+    HOLD_REFUSED,
+    HOLD_RELEASED,
+    OpVerdict,
+    QueueStats,
+    ReconciliationItem,
+)
+
+LAST_SEQ_KEY = "sync.last_seq"  # the last seq the server said it has judged
+HOLD_KINDS = ("hold.placed", "hold.committed", "hold.released")
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What one ``record`` call did (for the connectivity state and the log)."""
+
+    applied: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    messages: tuple[str, ...] = ()
+
+
+class SyncQueue:
+    """Built once per terminal with the store's unit-of-work factory; safe from any thread."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+
+    def terminal_id(self) -> str:
+        with self._uow(durable=False) as uow:
+            return uow.terminal.info().terminal_id
+
+    def waiting(self, limit: int = 500) -> Sequence[OutboxEntry]:
+        with self._uow(durable=False) as uow:
+            return list(uow.sync.waiting(limit))
+
+    def stats(self) -> QueueStats:
+        with self._uow(durable=False) as uow:
+            return uow.sync.stats()
+
+    def last_seq(self) -> int:
+        with self._uow(durable=False) as uow:
+            return int(uow.settings.get(LAST_SEQ_KEY, 0))
+
+    def items(self, *, include_resolved: bool = False) -> Sequence[ReconciliationItem]:
+        with self._uow(durable=False) as uow:
+            return list(uow.sync.items(include_resolved=include_resolved))
+
+    def record(
+        self, sent: Sequence[OutboxEntry], verdicts: Sequence[OpVerdict], last_seq: int
+    ) -> Recorded:
+        """Store the judged verdicts of one batch (``refused`` ones are the worker's business)."""
+        by_id = {entry.op_id: entry for entry in sent}
+        counts = {"applied": 0, "rejected": 0, "conflict": 0}
+        messages: list[str] = []
+        with self._uow() as uow:
+            for verdict in verdicts:
+                entry = by_id.get(verdict.op_id)
+                if entry is None or verdict.status not in counts:
+                    continue
+                counts[verdict.status] += 1
+                message = _judge(uow, entry, verdict, self._clock.now())
+                if message:
+                    messages.append(message)
+            uow.settings.set(LAST_SEQ_KEY, last_seq)
+            uow.commit()
+        return Recorded(counts["applied"], counts["rejected"], counts["conflict"],
+                        tuple(messages))  # fmt: skip
+
+    def reopen_after(self, server_last_seq: int) -> int:
+        """Operations after the server's ``last_seq`` are pending again; returns how many."""
+        with self._uow() as uow:
+            count = uow.sync.reopen_after(server_last_seq)
+            uow.settings.set(LAST_SEQ_KEY, server_last_seq)
+            uow.commit()
+            return count
+
+    def open_hold_ids(self) -> list[str]:
+        with self._uow(durable=False) as uow:
+            return list(uow.sync.open_hold_ids())
+
+    def released_by_server(self, hold_ids: Sequence[str]) -> int:
+        """The server released these holds at reconciliation: the till stops counting them."""
+        changed = 0
+        with self._uow() as uow:
+            for hold_id in hold_ids:
+                hold = uow.sync.get_hold(hold_id)
+                if hold is not None and hold.status == HOLD_OPEN:
+                    uow.sync.save_hold(replace(hold, status=HOLD_RELEASED))
+                    changed += 1
+            uow.commit()
+        return changed
+
+    def holds_reflected(self, before: datetime) -> int:
+        """After a drain and an account refresh: holds made before ``before`` whose operations
+        are all judged are in the cached snapshots now, so the offline rule stops subtracting
+        them."""
+        with self._uow() as uow:
+            count = uow.sync.mark_reflected(before)
+            uow.commit()
+            return count
+
+
+def _judge(uow: UnitOfWork, entry: OutboxEntry, verdict: OpVerdict, now: datetime) -> str | None:
+    if verdict.status == "applied":
+        uow.sync.mark(entry.op_id, "applied")
+        return None
+    text = f"{verdict.reason or verdict.status}: {verdict.message or ''}".strip()
+    if verdict.status == "rejected":
+        uow.sync.mark(entry.op_id, "rejected", f"rejected: {text}")
+        if entry.kind in HOLD_KINDS and not _hold_rejected(uow, entry):
+            return None  # the end of a hold the server never had: nothing for a manager
+    else:
+        uow.sync.mark(entry.op_id, "rejected", f"conflict: {text}")
+        _take_current(uow, entry, verdict)
+    uow.sync.add_item(ReconciliationItem(
+        entry.op_id, entry.seq, entry.kind, verdict.status, verdict.reason or verdict.status,
+        verdict.message or text, now, dict(entry.payload),
+    ))  # fmt: skip
+    return f"{entry.kind} {verdict.status}: {verdict.message or text}"
+
+
+def _hold_rejected(uow: UnitOfWork, entry: OutboxEntry) -> bool:
+    """Update the hold a rejected hold operation named; False when no item is needed."""
+    hold = uow.sync.get_hold(str(entry.payload.get("hold_id")))
+    if hold is None:
+        return True
+    if entry.kind == "hold.placed":
+        uow.sync.save_hold(replace(hold, status=HOLD_REFUSED))
+        return True
+    return hold.status != HOLD_REFUSED
+
+
+def _take_current(uow: UnitOfWork, entry: OutboxEntry, verdict: OpVerdict) -> None:
+    """Apply the server's state where the till keeps a copy of it."""
+    current: dict[str, Any] = dict(verdict.current or {})
+    if entry.kind == "guest.created" and current.get("guest_id"):
+        guest = uow.guests.get(str(current["guest_id"]))
+        if guest is not None:
+            phone = current.get("phone")
+            # a server copy that does not fit the till's rules: ours stays, the item says it
+            with contextlib.suppress(DomainError):
+                uow.guests.add(replace(guest, name=str(current.get("name") or guest.name),
+                                       phones=(str(phone),) if phone else guest.phones))
+    elif entry.kind == "hold.placed" and current.get("status"):
+        hold = uow.sync.get_hold(str(entry.payload.get("hold_id")))
+        status = {"committed": HOLD_COMMITTED, "released": HOLD_RELEASED,
+                  "expired": HOLD_RELEASED}.get(str(current["status"]))  # fmt: skip
+        if hold is not None and status is not None:
+            uow.sync.save_hold(replace(hold, status=status))

@@ -1,0 +1,125 @@
+"""HTTP to the central server with ``requests``: push operations, reconcile holds, enrol.
+
+Every call has a timeout (connect, read) and one ``requests.Session`` keeps the connection
+alive between batches. Failures come out as two kinds, because the worker treats them
+differently:
+
+* ``Unreachable`` - no answer, a cut connection, a timeout, a 5xx or 429: the operations may or
+  may not have been applied, so the same batch is sent again later (the server replays stored
+  verdicts of known ``op_id``s, so a retry is harmless);
+* ``Refused`` - the server answered and will answer the same again (401 revoked token, 403,
+  413, 422 malformed payload): retrying cannot help; ``status`` and ``detail`` say why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from pos_app.services.ports_sync import OpVerdict
+
+CONNECT_TIMEOUT = 3.05
+READ_TIMEOUT = 30.0  # a batch of 500 sales is judged in well under a second; 30 s is a hang
+
+
+class TransportError(Exception):
+    """The server could not be used for this call."""
+
+
+class Unreachable(TransportError):
+    """No usable answer: try again later."""
+
+
+class Refused(TransportError):
+    """The server refused the request itself; sending it again gives the same answer."""
+
+    def __init__(self, status: int, detail: Any) -> None:
+        self.status = status
+        self.detail = detail
+        super().__init__(f"the server answered {status}: {_short(detail)}")
+
+
+class NotDrained(TransportError):
+    """``/v1/holds/reconcile`` said 409: the server has judged another last seq."""
+
+
+@dataclass(frozen=True, slots=True)
+class PushAnswer:
+    results: list[OpVerdict]
+    last_seq: int
+
+
+def _short(detail: Any) -> str:
+    if isinstance(detail, Mapping) and "message" in detail:
+        return str(detail["message"])
+    return str(detail)[:300]
+
+
+class HttpTransport:
+    """The terminal's calls to one server; safe to use from one thread at a time."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        *,
+        timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+        self._session = requests.Session()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def push(self, operations: Sequence[Mapping[str, Any]]) -> PushAnswer:
+        body = self._post("/v1/ops", {"operations": list(operations)})
+        results = [
+            OpVerdict(str(r["op_id"]), int(r["seq"]), str(r["status"]), r.get("reason"),
+                      r.get("message"), r.get("current"), bool(r.get("replayed")))
+            for r in body["results"]
+        ]  # fmt: skip
+        return PushAnswer(results, int(body["last_seq"]))
+
+    def reconcile(self, last_seq: int, open_hold_ids: Sequence[str]) -> list[str]:
+        body = self._post(
+            "/v1/holds/reconcile", {"last_seq": last_seq, "open_hold_ids": list(open_hold_ids)}
+        )
+        return [str(h) for h in body["released"]]
+
+    def enrol(self, code: str) -> tuple[str, str]:
+        """Exchange a one-time enrolment code for ``(terminal_id, token)``."""
+        body = self._post("/v1/terminals/enrol", {"code": code}, auth=False)
+        return str(body["terminal_id"]), str(body["token"])
+
+    def _post(self, path: str, body: Mapping[str, Any], *, auth: bool = True) -> Any:
+        headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
+        try:
+            response = self._session.post(
+                self.base_url + path, json=body, headers=headers, timeout=self._timeout
+            )
+        except requests.RequestException as exc:
+            raise Unreachable(f"{self.base_url} did not answer: {exc.__class__.__name__}") from exc
+        return _body(response)
+
+
+def _body(response: requests.Response) -> Any:
+    status = response.status_code
+    if status in {200, 201}:
+        try:
+            return response.json()
+        except ValueError as exc:  # a proxy's page or a cut body
+            raise Unreachable(f"the answer to {response.url} was not JSON") from exc
+    if status >= 500 or status in (408, 429):
+        raise Unreachable(f"the server answered {status}")
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        detail = response.text[:300]
+    if status == 409:
+        raise NotDrained(_short(detail))
+    raise Refused(status, detail)

@@ -1,0 +1,267 @@
+"""The outbox worker: one background thread per terminal pushes the queue to the server.
+
+What it does, and why (DESIGN.md "Sync protocol"):
+
+* **In order, in batches.** The pending operations go in ``seq`` order, ``batch_size`` at a time,
+  each batch in one ``POST /v1/ops``; every verdict of a batch is recorded in one transaction
+  (``SyncQueue.record``) before the next batch is read.
+* **Every verdict.** ``applied`` -> done; ``rejected`` -> final, a reconciliation item, never
+  retried; ``conflict`` -> final, the server's state taken where the till keeps it, a message;
+  ``refused/seq_gap`` -> everything after the server's ``last_seq`` is pending again and is
+  resent from there; ``refused/op_id_reused`` or ``seq_used`` (and a 422 malformed batch, a 401)
+  -> the worker stops with ``state.fatal`` set: a till bug no retry can fix.
+* **Retries.** A batch without an answer is sent again (the server replays known ``op_id``s),
+  after an exponential backoff with jitter - or at once on ``wake()``: a new operation was
+  queued, the network came back.
+* **Reconciliation after every reconnect.** Once the queue is empty after a start or an outage:
+  ``POST /v1/holds/reconcile`` with the till's open holds, then ``refresh`` (the change-feed
+  pull that brings fresh account snapshots), then the holds are marked as reflected.
+* **One sender per terminal.** The OS file lock ``SenderLock`` (between processes: a second
+  window waits with ``sending=False``) and ``order_actions.sender_lock`` (inside the process).
+
+Holds: ``push_now(op_id, timeout)`` wakes the worker and waits for that operation's verdict.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from pos_app.services.ports import OutboxEntry
+from pos_app.services.ports_sync import OpVerdict
+from pos_app.services.sync_queue import SyncQueue
+from pos_app.sync.backoff import Backoff
+from pos_app.sync.order_actions import sender_lock
+from pos_app.sync.sender_lock import SenderLock
+from pos_app.sync.state import SyncState
+from pos_app.sync.transport import HttpTransport, NotDrained, PushAnswer, Refused, Unreachable
+from pos_app.sync.wire import wire_op
+
+log = logging.getLogger(__name__)
+DEFAULT_BATCH = 500
+KEPT_VERDICTS = 512
+ANOTHER_SENDER = "Another window of this till is sending its operations; this one waits."
+
+
+class SyncFatal(Exception):
+    """The queue cannot go on without someone fixing the till (or its token)."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class OutboxWorker:
+    """Pushes one terminal's outbox; ``start()`` runs it on its own daemon thread."""
+
+    def __init__(
+        self,
+        queue: SyncQueue,
+        transport: HttpTransport,
+        *,
+        state: SyncState | None = None,
+        lock: SenderLock | None = None,
+        batch_size: int = DEFAULT_BATCH,
+        backoff: Backoff | None = None,
+        idle_poll: float = 2.0,
+        refresh: Callable[[], None] | None = None,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.queue = queue
+        self.transport = transport
+        self.state = state or SyncState()
+        self.batch_size = batch_size
+        self._lock = lock
+        self._backoff = backoff or Backoff()
+        self._idle_poll = idle_poll
+        self._refresh = refresh
+        self._now = now
+        self._terminal_id = queue.terminal_id()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._idle = threading.Event()
+        self._verdicts: OrderedDict[str, OpVerdict] = OrderedDict()
+        self._verdict_cond = threading.Condition()
+        self._needs_reconcile = True
+        self._thread: threading.Thread | None = None
+
+    # --- life cycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="outbox-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the request in flight (bounded by its timeout), then end the thread."""
+        self._stop.set()
+        self._wake.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout)
+        if self._lock is not None:
+            self._lock.release()
+        self.transport.close()
+
+    def wake(self) -> None:
+        """Try again now: an operation was queued, or the network came back."""
+        self._idle.clear()
+        self._wake.set()
+
+    def is_online(self) -> bool:
+        return self.state.snapshot.online
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Until the queue is empty and reconciled (True), or ``timeout``/fatal (False)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            if not self._idle.wait(left):
+                return False
+            if self.state.snapshot.fatal is not None:
+                return False
+            if self.queue.stats().waiting == 0:
+                return True
+            self.wake()  # an operation came in while the last attempt was finishing
+
+    def push_now(self, op_id: str, timeout: float) -> OpVerdict | None:
+        """Wake the worker and wait up to ``timeout`` s for ``op_id``'s verdict."""
+        with self._verdict_cond:
+            self.wake()
+            self._verdict_cond.wait_for(lambda: op_id in self._verdicts, timeout)
+            return self._verdicts.get(op_id)
+
+    # --- the loop -----------------------------------------------------------------------------
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            delay = self._attempt()
+            if delay is None:
+                self._stop.wait()  # fatal: stays stopped until the till is fixed and restarted
+                return
+            self._wake.wait(delay)
+
+    def _attempt(self) -> float | None:
+        """One try to drain and reconcile; the wait before the next one (None: fatal)."""
+        if self.state.snapshot.fatal is not None:
+            return None
+        if self._lock is not None and not self._lock.acquire():
+            self.state.update(sending=False, last_error=ANOTHER_SENDER)
+            return self._backoff.next_delay()
+        try:
+            self.drain_once()
+        except Unreachable as exc:
+            self._needs_reconcile = True
+            self.state.went_offline(str(exc), self._now())
+            return self._backoff.next_delay()
+        except SyncFatal as exc:
+            log.error("outbox worker stopped: %s", exc)
+            self.state.update(fatal=str(exc), last_error=str(exc))
+            self._idle.set()
+            return None
+        except Exception as exc:  # a bug or a store error: keep the thread, say it, retry
+            log.exception("outbox worker attempt failed")
+            self.state.update(last_error=f"{exc.__class__.__name__}: {exc}")
+            return self._backoff.next_delay()
+        self._backoff.reset()
+        self._idle.set()
+        return self._idle_poll
+
+    def drain_once(self) -> None:
+        """Push everything waiting, then reconcile if this is a reconnect (caller's thread)."""
+        while batch := self.queue.waiting(self.batch_size):
+            if self._stop.is_set():
+                return
+            self._push(batch)
+            self.state.update(online=True, offline_since=None, sending=True)
+            self._publish_queue()
+        if self._needs_reconcile:
+            self._reconcile()
+            self._needs_reconcile = False
+        self.state.went_online()
+        self._publish_queue(synced=True)
+
+    def _push(self, batch: Sequence[OutboxEntry]) -> None:
+        with sender_lock(self._terminal_id):
+            batch = self.queue.waiting(self.batch_size)  # another sender may have pushed
+            if not batch:
+                return
+            answer = self._send(batch)
+            judged = [v for v in answer.results if v.status != "refused"]
+            recorded = self.queue.record(batch, judged, answer.last_seq)
+        self._remember(batch, judged)
+        self.state.add_messages(recorded.messages)
+        refused = next((v for v in answer.results if v.status == "refused"), None)
+        if refused is not None:
+            self._refused(refused, answer.last_seq)
+
+    def _send(self, batch: Sequence[OutboxEntry]) -> PushAnswer:
+        try:
+            return self.transport.push([wire_op(entry) for entry in batch])
+        except Refused as exc:
+            if exc.status == 413 and self.batch_size > 1:
+                self.batch_size = max(1, self.batch_size // 2)
+                raise Unreachable(f"batch too large, now {self.batch_size}") from exc
+            raise SyncFatal(_refusal_text(exc)) from exc
+
+    def _refused(self, verdict: OpVerdict, last_seq: int) -> None:
+        if verdict.reason == "seq_gap":
+            reopened = self.queue.reopen_after(last_seq)
+            log.warning("seq gap: server at %s, %s operations to resend", last_seq, reopened)
+            if reopened:
+                return
+        raise SyncFatal(
+            f"The server refused operation seq {verdict.seq} ({verdict.reason}): "
+            f"{verdict.message or 'this till and the server disagree about its queue'}. "
+            "Sending is stopped; the till's queue needs a technician."
+        )
+
+    def _remember(self, batch: Sequence[OutboxEntry], verdicts: Sequence[OpVerdict]) -> None:
+        holds = {e.op_id for e in batch if e.kind == "hold.placed"}
+        with self._verdict_cond:
+            for verdict in verdicts:
+                if verdict.op_id in holds:
+                    self._verdicts[verdict.op_id] = verdict
+            while len(self._verdicts) > KEPT_VERDICTS:
+                self._verdicts.popitem(last=False)
+            self._verdict_cond.notify_all()
+
+    def _reconcile(self) -> None:
+        started = self._now()
+        open_ids = self.queue.open_hold_ids()
+        try:
+            released = self.transport.reconcile(self.queue.last_seq(), open_ids)
+        except NotDrained:
+            answer = self.transport.push([])  # learn the server's last seq
+            if self.queue.waiting(1):
+                raise Unreachable("new operations arrived before reconciliation") from None
+            released = self.transport.reconcile(answer.last_seq, open_ids)
+        except Refused as exc:
+            raise SyncFatal(_refusal_text(exc)) from exc
+        if released:
+            self.queue.released_by_server(released)
+            log.info("reconciliation released %s holds", len(released))
+        if self._refresh is not None:
+            self._refresh()
+            self.queue.holds_reflected(started)
+
+    def _publish_queue(self, *, synced: bool = False) -> None:
+        stats = self.queue.stats()
+        changes: dict[str, object] = {"waiting": stats.waiting,
+                                      "oldest_waiting_at": stats.oldest_at}  # fmt: skip
+        if synced and stats.waiting == 0:
+            changes["last_sync"] = self._now()
+        self.state.update(**changes)
+
+
+def _refusal_text(exc: Refused) -> str:
+    if exc.status == 401:
+        return ("The server does not accept this till's token (revoked or unknown). "
+                "Enrol the till again with a new code.")  # fmt: skip
+    return (f"The server refused this till's operations ({exc}). This is a till bug; "
+            "sending is stopped until it is fixed.")  # fmt: skip
