@@ -201,3 +201,32 @@ def test_given_the_server_restarts_mid_queue_when_delivery_resumes_then_nothing_
                 check_all(server, store, token, guest_id)
         finally:
             proxy.close()
+
+
+def test_given_a_tampered_server_database_then_the_invariant_checks_name_each_breach(
+    server: ServerProcess, till: tuple[Store, str], proxy: FaultProxy
+) -> None:
+    from sqlalchemy import update
+
+    from pos_server.db.models import AppliedOperation, BonusAccountRow, PostingRow
+
+    store, token = till
+    guest_id = prepare(server, till, proxy)
+    drain(store, proxy.url, token)
+    with ServerView(server.db_url) as view:
+        assert view.all_invariants([till_ops(store)]) == []
+        with view.session() as s, s.begin():
+            s.execute(update(BonusAccountRow).where(BonusAccountRow.id == guest_id)
+                      .values(total=BonusAccountRow.total + 1))  # fmt: skip
+            s.execute(update(PostingRow).where(PostingRow.account_id == guest_id,
+                                               PostingRow.kind == "release")
+                      .values(kind="hold"))  # fmt: skip
+            s.execute(update(AppliedOperation)
+                      .where(AppliedOperation.terminal_id == store.terminal.terminal_id,
+                             AppliedOperation.seq == 3).values(seq=30))  # fmt: skip
+
+        problems = view.all_invariants([till_ops(store)])
+
+    assert any("seqs" in p for p in problems), problems
+    assert any(f"account {guest_id}" in p and "postings say" in p for p in problems), problems
+    assert any("hold postings" in p for p in problems), problems

@@ -1,0 +1,213 @@
+"""Hypothesis stateful proof: several tills, outages, holds, partial commits, releases, expiry,
+reconciliation and reconnects against one real ``pos-server run``; the invariants of DESIGN.md
+are checked on the server's database after every step, and at the end every till's queue is
+delivered exactly once and its pulled balances equal the server's.
+
+Bounded by default (``max_examples`` 6, 14 steps); ``POS_SOAK=1`` runs many more.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from pos_app.db import Store, open_store
+from pos_app.db.uow import SystemClock
+from pos_app.services.feed import FeedService
+from pos_app.sync.puller import FeedPuller
+from pos_server.db import make_engine, make_sessions, upgrade
+from pos_server.ledger import credit_points
+from pos_server.sweeper import expire_due_holds
+from tests.sync.faultproxy import FaultProxy, ServerProcess, enrol_terminal
+from tests.sync.proofs_drain import drain
+from tests.sync.proofs_invariants import ServerView, TillOps, converged
+
+SOAK = os.environ.get("POS_SOAK") == "1"
+TILLS = 3
+GUESTS = 2
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    work = tmp_path_factory.mktemp("stateful")
+    url = f"sqlite:///{work / 'server.sqlite3'}"
+    upgrade(url)
+    with ServerProcess(url, work, max_batch=5, sweep_interval_seconds=0) as proc:
+        yield proc
+
+
+@dataclass
+class Till:
+    store: Store
+    token: str
+    proxy: FaultProxy
+    open_holds: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> guest, amount
+
+    @property
+    def terminal_id(self) -> str:
+        return self.store.terminal.terminal_id
+
+    def queue(self, kind: str, payload: dict[str, object]) -> None:
+        with self.store.unit_of_work() as uow:
+            uow.outbox.append(kind, payload)
+            uow.commit()
+
+    def ops(self) -> TillOps:
+        with self.store.unit_of_work(durable=False) as uow:
+            entries = uow.outbox.all()
+        pending = sum(1 for e in entries if e.status == "pending")
+        return TillOps(self.terminal_id, [(e.op_id, e.seq) for e in entries], pending)
+
+
+class SyncMachine(RuleBasedStateMachine):
+    """One example: fresh tills (own terminals, own data dirs, own proxies) and guests."""
+
+    server: ServerProcess  # set by the test before the machine runs
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dir = Path(tempfile.mkdtemp(prefix="stateful-"))
+        self.view = ServerView(self.server.db_url)
+        self.tills: list[Till] = []
+        for n in range(TILLS):
+            terminal_id, token = enrol_terminal(self.server, f"till {n}")
+            store = open_store(self.dir / f"till{n}" / "till.sqlite3", terminal_id=terminal_id)
+            self.tills.append(Till(store, token, FaultProxy(self.server.port)))
+        self.guests = [f"g-{uuid.uuid4().hex[:10]}" for _ in range(GUESTS)]
+        first = self.tills[0]
+        for guest_id in self.guests:
+            first.queue("guest.created", {"guest_id": guest_id, "name": "Guest", "phone": None})
+        assert drain(first.store, first.proxy.url, first.token)
+        self._server_call(lambda session, now: [
+            credit_points(session, g, 1000, now=now, actor="test", reason="welcome")
+            for g in self.guests])  # fmt: skip
+
+    def _server_call(self, work: object) -> None:
+        engine = make_engine(self.server.db_url)
+        try:
+            with make_sessions(engine).begin() as session:
+                work(session, datetime.now(UTC))  # type: ignore[operator]
+        finally:
+            engine.dispose()
+
+    @rule(t=st.integers(0, TILLS - 1), g=st.integers(0, GUESTS - 1), amount=st.integers(1, 700))
+    def place_hold(self, t: int, g: int, amount: int) -> None:
+        till, hold_id = self.tills[t], str(uuid.uuid4())
+        offline = till.proxy.offline  # accepted without the server: it may overdraw
+        till.queue("hold.placed", {"hold_id": hold_id, "guest_id": self.guests[g],
+                                   "amount": amount, "offline": offline})  # fmt: skip
+        till.open_holds[hold_id] = (self.guests[g], amount)
+
+    @precondition(lambda self: any(t.open_holds for t in self.tills))
+    @rule(data=st.data(), part=st.sampled_from([None, 0.0, 0.5, 1.0]))
+    def commit_hold(self, data: st.DataObject, part: float | None) -> None:
+        till = data.draw(st.sampled_from([t for t in self.tills if t.open_holds]))
+        hold_id = data.draw(st.sampled_from(sorted(till.open_holds)))
+        _guest, amount = till.open_holds.pop(hold_id)
+        spent = None if part is None else int(amount * part)
+        till.queue("hold.committed", {"hold_id": hold_id, "amount": spent})
+
+    @precondition(lambda self: any(t.open_holds for t in self.tills))
+    @rule(data=st.data())
+    def release_hold(self, data: st.DataObject) -> None:
+        till = data.draw(st.sampled_from([t for t in self.tills if t.open_holds]))
+        hold_id = data.draw(st.sampled_from(sorted(till.open_holds)))
+        del till.open_holds[hold_id]
+        till.queue("hold.released", {"hold_id": hold_id})
+
+    @rule(t=st.integers(0, TILLS - 1))
+    def outage(self, t: int) -> None:
+        self.tills[t].proxy.go_offline()
+
+    @rule(t=st.integers(0, TILLS - 1))
+    def reconnect_and_deliver(self, t: int) -> None:
+        till = self.tills[t]
+        till.proxy.go_online()
+        assert drain(till.store, till.proxy.url, till.token, timeout=2.0)
+
+    @rule(t=st.integers(0, TILLS - 1),
+          fault=st.sampled_from(["cut_response", "duplicate", "reset_after", "drop"]))
+    def deliver_through_a_fault(self, t: int, fault: str) -> None:
+        till = self.tills[t]
+        if not till.proxy.offline:
+            till.proxy.inject(fault, "/v1/ops")
+            drain(till.store, till.proxy.url, till.token, timeout=2.0)  # an unmet fault waits
+
+    @rule()
+    def holds_expire(self) -> None:
+        """The server's sweeper runs a day later: every open hold expires."""
+        engine = make_engine(self.server.db_url)
+        try:
+            later = datetime.now(UTC) + timedelta(days=2)
+            expire_due_holds(make_sessions(engine), lambda: later)
+        finally:
+            engine.dispose()
+
+    @precondition(lambda self: any(t.open_holds for t in self.tills))
+    @rule(data=st.data())
+    def reconcile_after_forgetting_a_hold(self, data: st.DataObject) -> None:
+        """A till that lost track of a hold (a reinstall) reconciles: the server releases it."""
+        till = data.draw(st.sampled_from([t for t in self.tills if t.open_holds]))
+        if till.proxy.offline:
+            return
+        forgotten = data.draw(st.sampled_from(sorted(till.open_holds)))
+        del till.open_holds[forgotten]
+        assert drain(till.store, till.proxy.url, till.token, timeout=2.0)
+        last_seq = max((seq for _, seq in till.ops().ops), default=0)
+        body = {"last_seq": last_seq, "open_hold_ids": sorted(till.open_holds)}
+        response = requests.post(till.proxy.url + "/v1/holds/reconcile", json=body, timeout=5,
+                                 headers={"Authorization": f"Bearer {till.token}"})  # fmt: skip
+        assert response.status_code == 200, response.text
+        assert set(response.json()["released"]) <= {forgotten}
+
+    @invariant()
+    def server_invariants_hold(self) -> None:
+        assert self.view.all_invariants([t.ops() for t in self.tills]) == []
+
+    def teardown(self) -> None:
+        try:
+            for till in self.tills:
+                till.proxy.go_online()
+                assert drain(till.store, till.proxy.url, till.token, timeout=2.0)
+            tills = [t.ops() for t in self.tills]
+            assert all(t.pending == 0 for t in tills)
+            assert self.view.all_invariants(tills) == []
+            accounts = self.view.accounts()
+            for till in self.tills:
+                feed = FeedService(till.store.unit_of_work, SystemClock())
+                FeedPuller(self.server.url, till.token, feed).pull()
+                with till.store.unit_of_work(durable=False) as uow:
+                    cached = {a.account_id: (a.total, a.held)
+                              for g in self.guests for a in uow.accounts.for_guest(g)}  # fmt: skip
+                assert set(cached) == set(self.guests)
+                assert converged(accounts, cached) == []
+        finally:
+            for till in self.tills:
+                till.proxy.close()
+                till.store.close()
+            self.view.close()
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def test_several_tills_with_outages_holds_expiry_and_reconnects_keep_the_invariants(
+    server: ServerProcess,
+) -> None:
+    SyncMachine.server = server
+    run = SyncMachine.TestCase
+    run.settings = settings(
+        max_examples=60 if SOAK else 6, stateful_step_count=40 if SOAK else 14, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )  # fmt: skip
+    run().runTest()
