@@ -95,8 +95,12 @@ class SqlPrintQueue:
         )
         return self._run(lambda c: c.execute(statement).rowcount)
 
-    def recover(self) -> int:
-        statement = update(JOBS).where(JOBS.c.status == "printing").values(status="queued")
+    def recover(self, printer: str) -> int:
+        statement = (
+            update(JOBS)
+            .where(JOBS.c.printer == printer, JOBS.c.status == "printing")
+            .values(status="queued")
+        )
         return self._run(lambda c: c.execute(statement).rowcount)
 
     def pending_count(self, printer: str) -> int:

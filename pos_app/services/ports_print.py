@@ -85,8 +85,8 @@ class PrintQueueRepository(Protocol):
         """Waiting jobs of ``printer`` become due now; returns how many."""
         ...
 
-    def recover(self) -> int:
-        """After a restart: jobs left ``printing`` are queued again; returns how many."""
+    def recover(self, printer: str) -> int:
+        """After a restart: ``printer``'s jobs left ``printing`` are queued again; how many."""
         ...
 
     def pending_count(self, printer: str) -> int: ...

@@ -232,7 +232,7 @@ class PrintWorker:
 
     def _recover(self) -> None:
         try:
-            count = self.service.queue.recover()
+            count = self.service.queue.recover(self.service.printer)
         except StoreError as exc:
             log.warning("print queue not recovered: %s", exc)
             return

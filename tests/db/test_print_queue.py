@@ -21,7 +21,7 @@ def test_jobs_survive_a_restart_in_order_with_their_bytes(tmp_path: Path) -> Non
         queue.mark_printing(first)  # the till dies mid-print
     with open_store(path) as store:
         queue = SqlPrintQueue(store)
-        assert queue.recover() == 1
+        assert queue.recover("kitchen") == 0 and queue.recover("receipt") == 1
         head = queue.head("receipt")
         assert head is not None and head.id == first and head.status == "queued"
         assert head.document == b"\x1b@one" and head.attempts == 1 and head.title == "Receipt 1"
