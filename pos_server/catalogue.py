@@ -19,6 +19,7 @@ Guest orders are checked against the catalogue once it has any product (``check_
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -30,7 +31,7 @@ from pos_app.domain.catalog import Product
 from pos_app.domain.errors import DomainError
 from pos_app.domain.orders import OrderLine
 from pos_server.db.models_staff import ProductGroupRow, ProductRow
-from pos_server.feed import record_change
+from pos_server.feed import record_changes
 from pos_server.schemas import Amount, EntityId, Name, OrderLineIn, OrderPlaced
 
 GROUP_ENTITY = "product_group"
@@ -118,41 +119,45 @@ def _check_references(session: Session, data: CatalogueIn) -> None:
 
 
 def _upsert(
-    session: Session, model: type[_Row], values: dict[str, Any], now: datetime
-) -> _Row | None:
-    """Insert or update one row; the row when it changed, None when it was already so."""
-    row = session.get(model, values["id"])
-    if row is None:
-        row = model(**values, updated_at=now)
-        session.add(row)
-        return row
-    if all(getattr(row, key) == value for key, value in values.items()):
-        return None
-    for key, value in values.items():
-        setattr(row, key, value)
-    row.updated_at = now
-    return row
+    session: Session, model: type[_Row], items: Sequence[BaseModel], now: datetime
+) -> list[_Row]:
+    """Insert or update rows (existing ones read in one query); the rows that changed."""
+    all_values = [item.model_dump() for item in items]
+    ids = [values["id"] for values in all_values]
+    existing: dict[str, _Row] = {}
+    for chunk in range(0, len(ids), 1000):
+        query = select(model).where(model.id.in_(ids[chunk:chunk + 1000]))
+        existing.update((row.id, row) for row in session.scalars(query))
+    changed = []
+    for values in all_values:
+        if "tags" in values:
+            values["tags"] = sorted(set(values["tags"]))
+        row = existing.get(values["id"])
+        if row is None:
+            row = model(**values, updated_at=now)
+            session.add(row)
+        elif all(getattr(row, key) == value for key, value in values.items()):
+            continue
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = now
+        changed.append(row)
+    return changed
 
 
 def import_catalogue(session: Session, data: CatalogueIn, now: datetime) -> dict[str, int]:
     """Apply a checked catalogue file; counts of groups, products and changes written."""
     _check_references(session, data)
-    changed = 0
-    for group in data.groups:
-        group_row = _upsert(session, ProductGroupRow, group.model_dump(), now)
-        if group_row is not None:
-            session.flush()
-            record_change(session, GROUP_ENTITY, group_row.id, group_data(group_row), now)
-            changed += 1
-    for product in data.products:
-        values = product.model_dump()
-        values["tags"] = sorted(set(values["tags"]))
-        product_row = _upsert(session, ProductRow, values, now)
-        if product_row is not None:
-            session.flush()
-            record_change(session, PRODUCT_ENTITY, product_row.id, product_data(product_row), now)
-            changed += 1
-    return {"groups": len(data.groups), "products": len(data.products), "changes": changed}
+    groups = _upsert(session, ProductGroupRow, data.groups, now)
+    session.flush()  # products refer to their groups
+    products = _upsert(session, ProductRow, data.products, now)
+    session.flush()
+    entries = [(GROUP_ENTITY, row.id, group_data(row)) for row in groups]
+    entries += [(PRODUCT_ENTITY, row.id, product_data(row)) for row in products]
+    record_changes(session, entries, now)
+    return {"groups": len(data.groups), "products": len(data.products),
+            "changes": len(groups) + len(products)}  # fmt: skip
 
 
 def to_domain(row: ProductRow) -> Product:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos_server.db.models import Change, FeedCounter
@@ -31,6 +31,31 @@ def record_change(
     session.add(Change(id=next_id, entity=entity, entity_id=entity_id, data=data, at=now))
     session.flush()
     return next_id
+
+
+def record_changes(
+    session: Session, entries: Sequence[tuple[str, str, dict[str, Any]]], now: datetime
+) -> None:
+    """Append many ``(entity, entity_id, data)`` changes at once (bulk imports).
+
+    One counter update reserves the whole block of ids (same lock, same ordering guarantee as
+    ``record_change``) and one multi-row insert writes them: importing a catalogue of 20 000
+    products costs two statements here, not 40 000.
+    """
+    if not entries:
+        return
+    last = session.execute(
+        update(FeedCounter)
+        .where(FeedCounter.id == 1)
+        .values(last_id=FeedCounter.last_id + len(entries))
+        .returning(FeedCounter.last_id)
+    ).scalar_one()
+    first = last - len(entries) + 1
+    session.flush()
+    session.execute(insert(Change), [
+        {"id": first + n, "entity": entity, "entity_id": entity_id, "data": data, "at": now}
+        for n, (entity, entity_id, data) in enumerate(entries)
+    ])  # fmt: skip
 
 
 FeedRow = Row[tuple[int, str, str, dict[str, Any], datetime]]

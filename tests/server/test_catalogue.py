@@ -58,6 +58,7 @@ def test_catalogue_import_feeds_changes_once_and_again_only_what_changed(
         ("product_group", "coffee"), ("product_group", "games"), ("product", "latte"),
         ("product", "pc-hour"), ("product", "gift"),
     ]  # fmt: skip
+    assert [c["id"] for c in changes] == [1, 2, 3, 4, 5]  # one block of ids, in file order
     assert changes[0]["data"] == {"group_id": "coffee", "name": "Кофе", "position": 0,
                                   "active": True}  # fmt: skip
     assert changes[2]["data"] == {
@@ -75,6 +76,7 @@ def test_catalogue_import_feeds_changes_once_and_again_only_what_changed(
     assert counts == {"groups": 0, "products": 1, "changes": 1}
     [change] = pull_all(till, cursor)[0]
     assert (change["entity_id"], change["data"]["price"]) == ("latte", 22000)
+    assert change["id"] == 6
 
 
 def test_bad_catalogue_files_are_refused_whole(
