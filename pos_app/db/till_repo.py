@@ -268,7 +268,8 @@ class SqlGuestSearch:
 
     def search(self, text: str, limit: int = 20) -> Sequence[Guest]:
         key = name_search_key(text)
-        digits = "".join(ch for ch in text if ch.isdigit())
+        # letters mean a name (digits in it too: "Номер 12"); otherwise phone digits
+        digits = "" if any(ch.isalpha() for ch in text) else "".join(filter(str.isdigit, text))
         ids: list[str] = []
         if len(digits) >= 4:
             ids += [
