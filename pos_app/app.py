@@ -30,6 +30,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "emulate a printer (TCP 9100), scanner or card reader (pty)",
     ),
     "console": ("pos_app.commands.console_app", "main", "the operator console for guest orders"),
+    "till-sim": (
+        "pos_app.commands.till_sim",
+        "main",
+        "a headless till: sales through the services, delivered by the sync worker",
+    ),
 }
 
 

@@ -108,13 +108,17 @@ class OrderDiscount:
 
 @dataclass(frozen=True, slots=True)
 class Payment:
-    """Money taken; for cash ``tendered`` is what the guest handed over, ``change`` given back."""
+    """Money taken; for cash ``tendered`` is what the guest handed over, ``change`` given back.
+
+    ``hold_id``: for points, the hold (made by the till) whose commit is this payment's debit.
+    """
 
     method: PaymentMethod
     amount: int
     at: datetime
     tendered: int
     change: int = 0
+    hold_id: str | None = None
 
 
 class Sale:
@@ -253,7 +257,9 @@ class Sale:
         self.payments.append(payment)
         return payment
 
-    def pay(self, method: PaymentMethod, amount: int, now: datetime) -> Payment:
+    def pay(
+        self, method: PaymentMethod, amount: int, now: datetime, *, hold_id: str | None = None
+    ) -> Payment:
         """A non-cash payment: never more than is due (a card is not handed change)."""
         if method is PaymentMethod.CASH:
             return self.pay_cash(amount, now)
@@ -266,7 +272,7 @@ class Sale:
                 due=due,
                 amount=amount,
             )
-        payment = Payment(method, amount, now, amount)
+        payment = Payment(method, amount, now, amount, hold_id=hold_id)
         self.payments.append(payment)
         return payment
 

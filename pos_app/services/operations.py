@@ -16,7 +16,8 @@ engine (``pos_app.domain.pricing``) and flags any difference.
                 "tags": [str], "quantity": int, "unit_price": int, "subtotal": int,
                 "discount": int, "total": int}],
      "payments": [{"method": "cash"|"card"|"balance"|"points", "amount": int,
-                   "tendered": int, "change": int, "at": iso}],
+                   "tendered": int, "change": int, "at": iso,
+                   "hold_id": str (points only: the hold committed just before)}],
      "totals": {"subtotal": int, "discount": int, "total": int, "paid": int, "change": int}}
 
 ``sale.cancelled`` - the same shape with ``"cancelled_at"`` instead of ``"closed_at"``, no
@@ -91,6 +92,7 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
                 "tendered": p.tendered,
                 "change": p.change,
                 "at": iso(p.at),
+                **({"hold_id": p.hold_id} if p.hold_id else {}),
             }
             for p in sale.payments
         ],

@@ -14,6 +14,8 @@ durable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pos_app.domain.errors import DomainError
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import InputMethod, normalise_identifier
@@ -22,6 +24,7 @@ from pos_app.domain.pricing import GroupSnapshot
 from pos_app.domain.sale import GuestSnapshot, Sale
 from pos_app.services import operations as ops
 from pos_app.services.dto import CancelResult, CashPaymentResult, GroupView, GuestView, SaleView
+from pos_app.services.points_holds import SaleEndHook, end_holds
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 
 
@@ -44,10 +47,20 @@ class AmbiguousPhone(DomainError):
 class SaleService:
     """The till's sale use cases; built once with a unit-of-work factory, a clock and ids."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        ids: IdGenerator,
+        *,
+        end_hooks: Sequence[SaleEndHook] = (end_holds,),
+    ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
+        # run when a sale closes or is cancelled, before its operation is queued (points holds
+        # are committed/released first: the server's contract, see points_holds.py)
+        self._end_hooks = tuple(end_hooks)
 
     def open_sale(self) -> SaleView:
         with self._uow(durable=False) as uow:
@@ -160,12 +173,16 @@ class SaleService:
 
     def _close(self, uow: UnitOfWork, sale: Sale) -> None:
         sale.close(uow.terminal.next_receipt_no(), self._clock.now())
+        for hook in self._end_hooks:
+            hook(uow, sale)
         uow.outbox.append(ops.SALE_CLOSED, ops.sale_closed_payload(sale))
 
     def cancel_sale(self, sale_id: str) -> CancelResult:
         with self._uow() as uow:
             sale = _load(uow, sale_id)
             refund = sale.cancel(self._clock.now())
+            for hook in self._end_hooks:
+                hook(uow, sale)
             uow.sales.save(sale)
             uow.outbox.append(ops.SALE_CANCELLED, ops.sale_cancelled_payload(sale, refund))
             uow.commit()

@@ -156,7 +156,7 @@ def _hold_rejected(uow: UnitOfWork, entry: OutboxEntry) -> bool:
         return True
     if entry.kind == "hold.placed":
         uow.sync.save_hold(replace(hold, status=HOLD_REFUSED))
-        return True
+        return hold.offline  # an online refusal was shown to the cashier at once
     return hold.status != HOLD_REFUSED
 
 

@@ -1,0 +1,155 @@
+"""Wiring of the sync engine to a till's store: enrolment of a data folder, and the worker.
+
+``pos_app.sync`` may not import ``pos_app.db``, so the pieces meet here: the store's unit of
+work goes into ``SyncQueue`` (the worker's view of the outbox) and ``FeedService`` (the puller's),
+the token comes from the store the operator chose at enrolment, and the sender lock file sits
+next to the store, so two processes on one data folder never push the same queue.
+
+Settings kept in the store (``uow.settings``): ``sync.server_url``, ``sync.terminal_id``,
+``sync.token_store`` (``keyring`` or ``file:PATH``, the operator's explicit choice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pos_app.commands.store_factory import data_dir, open_till_store, store_path
+from pos_app.db import Store, open_store
+from pos_app.db.uow import SystemClock, UuidGenerator
+from pos_app.services.feed import FeedService
+from pos_app.services.payments import PaymentService
+from pos_app.services.points import PointsService
+from pos_app.services.sales import SaleService
+from pos_app.services.sync_queue import SyncQueue
+from pos_app.sync.enrolment import KEYRING, TokenStoreError, enrol, token_store
+from pos_app.sync.puller import FeedPuller
+from pos_app.sync.sender_lock import SenderLock
+from pos_app.sync.state import SyncState
+from pos_app.sync.transport import HttpTransport, Refused, Unreachable
+from pos_app.sync.worker import DEFAULT_BATCH, OutboxWorker
+
+SERVER_KEY = "sync.server_url"
+TERMINAL_KEY = "sync.terminal_id"
+TOKEN_STORE_KEY = "sync.token_store"
+LOCK_FILE = "sync.lock"
+
+
+class SyncSetupError(Exception):
+    """The till cannot be enrolled or connected; the message says what to do."""
+
+
+def enrolled_terminal(store: Store) -> str | None:
+    with store.unit_of_work(durable=False) as uow:
+        value = uow.settings.get(TERMINAL_KEY)
+        return None if value is None else str(value)
+
+
+def enrol_data_dir(
+    directory: str | Path | None, server_url: str, code: str, token_choice: str = KEYRING
+) -> Store:
+    """Enrol the till of ``directory`` with a one-time code; returns its open store."""
+    try:
+        tokens = token_store(token_choice)  # before the code is spent: it works only once
+    except TokenStoreError as exc:
+        raise SyncSetupError(str(exc)) from exc
+    if store_path(directory).exists():
+        existing = open_till_store(directory)
+        try:
+            if enrolled_terminal(existing) is not None:
+                raise SyncSetupError(f"The till in {data_dir(directory)} is already enrolled.")
+        finally:
+            existing.close()
+    transport = HttpTransport(server_url, None)
+    try:
+        enrolment = enrol(transport, code, tokens)
+    except Refused as exc:
+        raise SyncSetupError(
+            "The server does not accept this enrolment code (unknown or already used)."
+        ) from exc
+    except (Unreachable, TokenStoreError) as exc:
+        raise SyncSetupError(f"Enrolment failed: {exc}") from exc
+    finally:
+        transport.close()
+    store = open_store(store_path(directory), terminal_id=enrolment.terminal_id)
+    if store.terminal.terminal_id != enrolment.terminal_id:
+        store.close()
+        raise SyncSetupError(
+            f"The data folder {data_dir(directory)} already belongs to terminal "
+            f"{store.terminal.terminal_id}; enrol into a new folder."
+        )
+    with store.unit_of_work() as uow:
+        uow.settings.set(SERVER_KEY, server_url.rstrip("/"))
+        uow.settings.set(TERMINAL_KEY, enrolment.terminal_id)
+        uow.settings.set(TOKEN_STORE_KEY, enrolment.token_store)
+        uow.commit()
+    return store
+
+
+@dataclass
+class SyncRuntime:
+    """The till's services and its sync worker, built on one store."""
+
+    store: Store
+    queue: SyncQueue
+    worker: OutboxWorker
+    state: SyncState
+    puller: FeedPuller
+    sales: SaleService
+    payments: PaymentService
+    points: PointsService
+
+    def close(self) -> None:
+        self.worker.stop()
+        self.store.close()
+
+
+def load_token(store: Store) -> tuple[str, str]:
+    """``(terminal_id, token)`` of an enrolled till; ``SyncSetupError`` says what is missing."""
+    with store.unit_of_work(durable=False) as uow:
+        terminal_id = uow.settings.get(TERMINAL_KEY)
+        choice = uow.settings.get(TOKEN_STORE_KEY, KEYRING)
+    if not terminal_id:
+        raise SyncSetupError("This till is not enrolled: run it once with --enrol-code CODE.")
+    try:
+        token = token_store(str(choice)).load(str(terminal_id))
+    except TokenStoreError as exc:
+        raise SyncSetupError(str(exc)) from exc
+    if not token:
+        raise SyncSetupError(
+            f"The token of terminal {terminal_id} is not in {choice}; enrol the till again."
+        )
+    return str(terminal_id), token
+
+
+def start_sync(
+    store: Store,
+    directory: str | Path | None,
+    *,
+    server_url: str | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    idle_poll: float = 2.0,
+) -> SyncRuntime:
+    """Build the worker for an enrolled store (not started: call ``runtime.worker.start()``)."""
+    _, token = load_token(store)
+    with store.unit_of_work(durable=False) as uow:
+        url = server_url or uow.settings.get(SERVER_KEY)
+    if not url:
+        raise SyncSetupError("No server is known for this till: pass --server URL.")
+    clock, ids = SystemClock(), UuidGenerator()
+    queue = SyncQueue(store.unit_of_work, clock)
+    puller = FeedPuller(str(url), token, FeedService(store.unit_of_work, clock))
+    state = SyncState()
+
+    def refresh() -> None:  # after a reconnect: fresh account snapshots from the change feed
+        puller.pull()
+
+    worker = OutboxWorker(
+        queue, HttpTransport(str(url), token), state=state,
+        lock=SenderLock(data_dir(directory) / LOCK_FILE), batch_size=batch_size,
+        idle_poll=idle_poll, refresh=refresh,
+    )  # fmt: skip
+    sales = SaleService(store.unit_of_work, clock, ids)
+    payments = PaymentService(store.unit_of_work, clock, ids, sales)
+    points = PointsService(store.unit_of_work, clock, ids, payments, worker)
+    return SyncRuntime(store, queue, worker, state, puller, sales, payments, points)
