@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
 from pos_app.commands.printing import ReceiptPrinting, device_settings_service, printer_config
@@ -48,7 +49,7 @@ def screen(qtbot: QtBot, tmp_path: Path) -> Iterator[Screen]:
         store, printing, sound=BeepPlayer(SoundSettings(), bell), scans=scans
     )
     runner = OpRunner()
-    widget = DeviceSettingsWidget(service, runner)
+    widget = DeviceSettingsWidget(service, runner, print_service=printing.service)
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitUntil(widget.save_button.isEnabled)  # loaded
@@ -135,3 +136,34 @@ def test_the_screen_speaks_russian_with_its_translation(qtbot: QtBot, screen: Sc
         runner.shutdown()
     finally:
         app.removeTranslator(translator)
+
+
+def state_cell(table: QTableWidget) -> str:
+    item = table.item(0, 2)
+    return "" if item is None else item.text()
+
+
+def test_print_queue_tab_shows_the_wait_retries_and_reprints(qtbot: QtBot, screen: Screen) -> None:
+    w, emulator = screen.widget, screen.emulator
+    queue = w.queue
+    assert queue is not None and w.tabs.tabText(3) == "Print queue"
+    emulator.paper_out = True
+    w.printer.port.setValue(emulator.port)
+    w.printer.test_button.click()
+    qtbot.waitUntil(lambda: screen.printing.service.state().waiting, timeout=3000)
+
+    def shown(text: str) -> bool:
+        queue.refresh_button.click()
+        qtbot.wait(50)
+        return text in queue.summary.text()
+
+    qtbot.waitUntil(lambda: shown("1 waiting to print. The printer is out of paper"), timeout=3000)
+    assert state_cell(queue.table) == "waiting for the printer"
+    emulator.paper_out = False
+    queue.retry_button.click()
+    qtbot.waitUntil(lambda: shown("Everything is printed."), timeout=3000)
+    assert state_cell(queue.table) == "printed"
+    queue.table.selectRow(0)
+    queue.reprint_button.click()
+    assert len(emulator.wait_for_jobs(2)) == 2
+    qtbot.waitUntil(lambda: shown("Everything is printed.") and queue.table.rowCount() == 2)

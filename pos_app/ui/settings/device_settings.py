@@ -27,8 +27,10 @@ from pos_app.services.device_settings import (
     LastScan,
 )
 from pos_app.services.ports import StoreError
+from pos_app.services.printing import PrintService
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.settings.device_forms import PrinterForm, ScannerForm, SoundForm
+from pos_app.ui.settings.print_queue_view import PrintQueueView
 
 
 class DeviceSettingsWidget(QWidget):
@@ -37,7 +39,12 @@ class DeviceSettingsWidget(QWidget):
     saved = Signal(object)
 
     def __init__(
-        self, service: DeviceSettingsService, runner: OpRunner, parent: QWidget | None = None
+        self,
+        service: DeviceSettingsService,
+        runner: OpRunner,
+        parent: QWidget | None = None,
+        *,
+        print_service: PrintService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("deviceSettings")
@@ -50,6 +57,10 @@ class DeviceSettingsWidget(QWidget):
         self.tabs.addTab(self.printer, self.tr("Receipt printer"))
         self.tabs.addTab(self.scanner, self.tr("Scanner and card reader"))
         self.tabs.addTab(self.sound, self.tr("Sound"))
+        self.queue: PrintQueueView | None = None
+        if print_service is not None:
+            self.queue = PrintQueueView(print_service, runner)
+            self.tabs.addTab(self.queue, self.tr("Print queue"))
         self.save_button = QPushButton(self.tr("Save"))
         self.reload_button = QPushButton(self.tr("Undo changes"))
         self.message = QLabel()
@@ -133,6 +144,8 @@ class DeviceSettingsWidget(QWidget):
         self._say(
             self.tr("The test page is in the print queue (job %1).").replace("%1", str(job_id))
         )
+        if self.queue is not None:
+            self.queue.refresh()
 
     def play_test_sound(self) -> None:
         try:
