@@ -8,6 +8,9 @@ import sys
 BENCHMARKS = {
     "devices": "bench.devices",
     "store": "bench.store",
+    "till": "bench.till",
+    "console": "bench.console",
+    "server": "bench.server",
 }
 
 

@@ -23,6 +23,7 @@ import json
 import logging
 import queue
 import random
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -143,8 +144,7 @@ class OrderStream:
         self._stop.set()
         response = self._response
         if response is not None:
-            with contextlib.suppress(Exception):  # closing from another thread wakes the read
-                response.close()
+            _interrupt(response)
         self._events.put(None)
         for thread in self._threads:
             if thread.is_alive() and thread is not threading.current_thread():
@@ -152,6 +152,9 @@ class OrderStream:
         self._session.close()
 
     def _set_online(self, online: bool, error: str | None = None) -> None:
+        if self._stop.is_set():
+            self._online = False  # stopped: nobody listens any more
+            return
         if online != self._online or error:
             self._online = online
             self._on_status(StreamStatus(online, datetime.now(UTC), error))
@@ -233,6 +236,18 @@ class OrderStream:
                 log.exception("order batch handler failed")
             if stopping:
                 return
+
+
+def _interrupt(response: requests.Response) -> None:
+    """Wake a read blocked on the stream now, not at the next heartbeat: shut the socket
+    down (closing the response alone leaves the reader waiting for the next bytes)."""
+    connection = getattr(response.raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    with contextlib.suppress(OSError):
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+    with contextlib.suppress(Exception):
+        response.close()
 
 
 def _merge(batches: list[StreamBatch]) -> StreamBatch:

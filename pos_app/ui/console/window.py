@@ -39,14 +39,14 @@ class ConsoleSignals(QObject):
     """Core events as signals; ``on_*`` may be called from any thread."""
 
     orders_did_arrive = Signal(object)  # Sequence[OrderView], fresh changes only
-    stream_did_change_state = Signal(bool, object)  # online, since (aware datetime)
+    stream_did_change_state = Signal(object)  # the stream's status: .online, .since
 
     def on_orders(self, orders: Sequence[OrderView]) -> None:
         if orders:
             self.orders_did_arrive.emit(tuple(orders))
 
     def on_status(self, status: Any) -> None:
-        self.stream_did_change_state.emit(bool(status.online), status.since)
+        self.stream_did_change_state.emit(status)
 
 
 class ConsoleWindow(QMainWindow):
@@ -97,7 +97,8 @@ class ConsoleWindow(QMainWindow):
     def _connect(self, signals: ConsoleSignals) -> None:
         self.signals = signals  # the bridge lives as long as the window
         signals.orders_did_arrive.connect(self.receive)
-        signals.stream_did_change_state.connect(self.set_online)
+        signals.stream_did_change_state.connect(
+            lambda status: self.set_online(bool(status.online), status.since))
         self.panel.order_selected.connect(self._select)
         self.panel.acknowledged.connect(self.alert.acknowledge)
         self.panel.settings_changed.connect(self._save_settings)
