@@ -24,6 +24,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "main",
         "bring the till's store up to the server's change feed (resumable)",
     ),
+    "devices": (
+        "pos_app.commands.device_settings_app",
+        "main",
+        "the device settings screen: printer, scanner, sound, print queue",
+    ),
     "emulate": (
         "pos_app.devices.emulate_cli",
         "main",

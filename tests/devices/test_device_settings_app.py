@@ -1,0 +1,79 @@
+"""``pos-app devices``: the scanner it reads for "last scan" follows the saved settings."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from pos_app.commands.device_settings_app import _Scanner, main, scanner_reader
+from pos_app.devices.events import ScanEvent
+from pos_app.devices.hid_reader import HidReader
+from pos_app.devices.scan_monitor import LastScanRecorder
+from pos_app.devices.serial_reader import SerialReader
+from pos_app.services.device_settings import ScannerSettings
+from tests.devices.ptys import PtyPair
+
+
+def test_the_stored_serial_scanner_is_read_and_restarted_on_save() -> None:
+    first, second = PtyPair.open(), PtyPair.open()
+    scans = LastScanRecorder()
+    scanner = _Scanner(scans)
+    try:
+        scanner.use(ScannerSettings(driver="serial", port=first.path, baudrate=9600))
+        time.sleep(0.2)
+        first.send(b"4600000000017\r")
+        deadline = time.monotonic() + 3
+        while scans.last() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        last = scans.last()
+        assert last is not None and isinstance(last[0], ScanEvent)
+        assert last[0].data == "4600000000017"
+        scanner.use(ScannerSettings(driver="serial", port=second.path, baudrate=9600))
+        time.sleep(0.2)
+        second.send(b"ABC-1\r")
+        deadline = time.monotonic() + 3
+        while (scans.last() or last)[0] == last[0] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        newest = scans.last()
+        assert newest is not None and isinstance(newest[0], ScanEvent)
+        assert newest[0].data == "ABC-1"
+    finally:
+        scanner.stop()
+        first.unplug()
+        second.unplug()
+
+
+def test_driver_choice() -> None:
+    scans = LastScanRecorder()
+    assert scanner_reader(ScannerSettings(), scans) is None  # the wedge is the till window's
+    assert isinstance(scanner_reader(ScannerSettings(driver="serial", port="x"), scans),
+                      SerialReader)  # fmt: skip
+    hid = ScannerSettings(driver="hid", vendor_id=0x0C2E)
+    assert isinstance(scanner_reader(hid, scans), HidReader)
+
+
+def test_an_unusable_data_dir_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["--data-dir", str(blocker / "sub")]) == 1
+    assert capsys.readouterr().err.startswith("pos-app devices: ")
+
+
+def test_the_screen_opens_on_a_store_and_closes_cleanly(qapp: QApplication, tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def look_and_quit() -> None:
+        [window] = [w for w in qapp.topLevelWidgets() if w.objectName() == "deviceSettings"]
+        seen.extend(window.tabs.tabText(i) for i in range(window.tabs.count()))  # type: ignore[attr-defined]
+        qapp.quit()
+
+    QTimer.singleShot(300, look_and_quit)
+    assert main(["--data-dir", str(tmp_path), "--lang", "en"]) == 0
+    assert seen == ["Receipt printer", "Scanner and card reader", "Sound", "Print queue"]
+    assert (tmp_path / "till.sqlite3").exists()
