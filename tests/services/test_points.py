@@ -1,0 +1,181 @@
+"""Paying with points: online holds and their verdicts, offline holds within the allowance,
+and the order of hold and sale operations the server relies on (fakes and real SQLite)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pytest
+
+from pos_app.domain.money import rub
+from pos_app.services.payments import PaymentService
+from pos_app.services.points import (
+    PointsNotAllowed,
+    PointsNotConfirmed,
+    PointsOfflineLimit,
+    PointsRefused,
+    PointsService,
+)
+from pos_app.services.ports_sync import OpVerdict
+from tests.services.conftest import ANNA_CARD, TEN, Shop
+from tests.services.fakes import FakeClock, FakeIds
+
+
+@dataclass
+class FakeGateway:
+    """The sync adapter's port: ``answer`` is what the server says (None: nothing in time)."""
+
+    online: bool = True
+    answer: str | None = "applied"
+    pushed: list[str] = field(default_factory=list)
+
+    def is_online(self) -> bool:
+        return self.online
+
+    def push_now(self, op_id: str, timeout: float) -> OpVerdict | None:
+        self.pushed.append(op_id)
+        if self.answer is None:
+            return None
+        message = None if self.answer == "applied" else "The guest has only 10.00 points."
+        return OpVerdict(op_id, 1, self.answer, None if message is None else "insufficient_points",
+                         message)  # fmt: skip
+
+
+@pytest.fixture
+def gateway() -> FakeGateway:
+    return FakeGateway()
+
+
+@pytest.fixture
+def points(shop: Shop, gateway: FakeGateway) -> PointsService:
+    pay = PaymentService(shop.uow, FakeClock(), FakeIds("pay"), shop.service)
+    return PointsService(shop.uow, FakeClock(), FakeIds("hold"), pay, gateway)
+
+
+def _anna_sale(shop: Shop) -> str:
+    """Latte x2 + cake = 610 ₽, Anna's 10 % -> 549 ₽; she has 250 ₽ of points available."""
+    sale_id = shop.service.open_sale().sale_id
+    shop.service.add_line(sale_id, product_id="latte", quantity=2)
+    shop.service.add_line(sale_id, product_id="cake")
+    shop.service.identify_guest(sale_id, identifier=ANNA_CARD)
+    return sale_id
+
+
+def _kinds(shop: Shop) -> list[str]:
+    return [e.kind for e in shop.pending()]
+
+
+def _payload(shop: Shop, kind: str) -> dict[str, Any]:
+    return dict(next(e.payload for e in shop.pending() if e.kind == kind))
+
+
+def _allow_offline(shop: Shop, amount: int) -> None:
+    with shop.uow() as uow:
+        uow.groups.add(replace(TEN, offline_allowance=amount))
+        uow.commit()
+
+
+def test_online_points_then_cash_queue_placed_committed_then_the_sale_naming_the_hold(
+    shop: Shop, points: PointsService, gateway: FakeGateway
+) -> None:
+    sale_id = _anna_sale(shop)
+    paid = points.pay_points(sale_id, rub(100))
+    assert (paid.method, paid.amount, paid.closed) == ("points", rub(100), False)
+    shop.service.pay_cash(sale_id, rub(449))
+    assert _kinds(shop) == ["hold.placed", "hold.committed", "sale.closed"]
+    placed = _payload(shop, "hold.placed")
+    assert placed == {"hold_id": placed["hold_id"], "guest_id": "anna", "amount": rub(100),
+                      "offline": False, "ref": sale_id}  # fmt: skip
+    assert gateway.pushed == [shop.pending()[0].op_id]
+    assert _payload(shop, "hold.committed") == {"hold_id": placed["hold_id"], "amount": rub(100)}
+    payments = _payload(shop, "sale.closed")["payments"]
+    assert [(p["method"], p["amount"], p.get("hold_id")) for p in payments] == [
+        ("points", rub(100), placed["hold_id"]), ("cash", rub(449), None)]
+
+
+def test_points_that_settle_the_sale_close_it_in_the_same_unit_of_work(
+    shop: Shop, points: PointsService
+) -> None:
+    sale_id = shop.service.open_sale().sale_id
+    shop.service.add_line(sale_id, product_id="latte")  # 180 ₽, Anna's 10 % -> 162 ₽
+    shop.service.identify_guest(sale_id, identifier=ANNA_CARD)
+    shop.service.pay_cash(sale_id, rub(81))
+    assert points.pay_points(sale_id).closed  # 50 % max redemption = the 81 ₽ still due
+    assert _kinds(shop) == ["hold.placed", "hold.committed", "sale.closed"]
+
+
+def test_a_refused_online_hold_takes_no_points(
+    shop: Shop, points: PointsService, gateway: FakeGateway
+) -> None:
+    gateway.answer = "rejected"
+    sale_id = _anna_sale(shop)
+    with pytest.raises(PointsRefused, match="only 10.00 points"):
+        points.pay_points(sale_id, rub(100))
+    assert shop.service.get_sale(sale_id).paid == 0
+
+
+def test_no_verdict_in_time_releases_the_hold_at_once_and_tells_the_cashier(
+    shop: Shop, points: PointsService, gateway: FakeGateway
+) -> None:
+    gateway.answer = None
+    sale_id = _anna_sale(shop)
+    with pytest.raises(PointsNotConfirmed, match="none were taken"):
+        points.pay_points(sale_id, rub(100))
+    assert _kinds(shop) == ["hold.placed", "hold.released"]
+    hold_id = _payload(shop, "hold.placed")["hold_id"]
+    assert _payload(shop, "hold.released") == {"hold_id": hold_id}
+    with shop.uow() as uow:
+        assert uow.sync.open_hold_ids() == []
+    assert shop.service.get_sale(sale_id).paid == 0
+
+
+def test_offline_points_need_an_allowance_and_stay_within_it(
+    shop: Shop, points: PointsService, gateway: FakeGateway
+) -> None:
+    gateway.online = False
+    sale_id = _anna_sale(shop)
+    with pytest.raises(PointsOfflineLimit, match="at most 0,00"):
+        points.pay_points(sale_id, rub(10))  # the group's allowance is 0 by default
+    _allow_offline(shop, rub(100))
+    points.pay_points(sale_id, rub(80))
+    assert gateway.pushed == []
+    assert _payload(shop, "hold.placed")["offline"] is True
+    assert points.offline_room(sale_id) == rub(20)
+    with pytest.raises(PointsOfflineLimit):
+        points.pay_points(sale_id, rub(30))
+
+
+def test_offline_room_is_the_cached_balance_minus_holds_the_cache_does_not_have_yet(
+    shop: Shop, points: PointsService, gateway: FakeGateway
+) -> None:
+    gateway.online = False
+    _allow_offline(shop, rub(1_000))
+    first = _anna_sale(shop)
+    points.pay_points(first, rub(200))  # 250 ₽ cached available
+    second = _anna_sale(shop)
+    assert points.offline_room(second) == rub(50)
+    with shop.uow() as uow:  # synced and refreshed: the snapshot now holds the 200 ₽
+        for entry in uow.sync.waiting(10):
+            uow.sync.mark(entry.op_id, "applied")
+        uow.accounts.set_snapshot("anna-bonus", "anna", "bonus", total=rub(300),
+                                  held=rub(250), at=FakeClock().now())  # fmt: skip
+        assert uow.sync.mark_reflected(FakeClock().now().replace(year=2100)) == 1
+        uow.commit()
+    assert points.offline_room(second) == rub(50)  # counted once, not twice
+
+
+def test_cancelling_the_sale_releases_its_hold(shop: Shop, points: PointsService) -> None:
+    sale_id = _anna_sale(shop)
+    points.pay_points(sale_id, rub(100))
+    shop.service.cancel_sale(sale_id)
+    assert _kinds(shop) == ["hold.placed", "hold.released", "sale.cancelled"]
+
+
+def test_points_beyond_the_max_redemption_are_not_allowed(
+    shop: Shop, points: PointsService
+) -> None:
+    sale_id = _anna_sale(shop)
+    with pytest.raises(PointsNotAllowed, match="At most 250,00"):
+        points.pay_points(sale_id, rub(260))
+    assert _kinds(shop) == []
