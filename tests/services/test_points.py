@@ -110,7 +110,7 @@ def test_a_refused_online_hold_takes_no_points(
 ) -> None:
     gateway.answer = "rejected"
     sale_id = _anna_sale(shop)
-    with pytest.raises(PointsRefused, match="only 10.00 points"):
+    with pytest.raises(PointsRefused, match=r"only 10\.00 points"):
         points.pay_points(sale_id, rub(100))
     assert shop.service.get_sale(sale_id).paid == 0
 
