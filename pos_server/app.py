@@ -58,3 +58,8 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(order_list.router)  # after order_api: /v1/orders/stream wins over /{id}
     app.include_router(admin_api.router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app of one ``pos-server run --workers N`` worker: settings from ``POS_SERVER_*``."""
+    return create_app(ServerSettings())

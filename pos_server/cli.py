@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -36,8 +37,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     upgrade(settings.database_url)
     # open order streams never end by themselves: give them 3 s to go on shutdown
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                timeout_graceful_shutdown=3)
+    common: dict[str, Any] = {"host": settings.host, "port": settings.port,
+                              "log_level": args.log_level, "timeout_graceful_shutdown": 3}
+    if args.workers > 1:  # worker processes build the app from the environment
+        os.environ["POS_SERVER_DATABASE_URL"] = settings.database_url
+        uvicorn.run("pos_server.app:app_from_env", factory=True, workers=args.workers, **common)
+    else:
+        uvicorn.run(create_app(settings), **common)
     return 0
 
 
@@ -151,6 +157,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--db", help=db_help)
     run.add_argument("--host")
     run.add_argument("--port", type=int)
+    run.add_argument("--workers", type=int, default=1,
+                     help="uvicorn worker processes (default 1; each has its own pool)")
+    run.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
     run.set_defaults(func=cmd_run)
 
     migrate = sub.add_parser("migrate", help="upgrade the database schema")
