@@ -21,8 +21,11 @@ queued: ``promo.redeemed`` (the server credits the owner's cashback, the program
 buyer paid in money) and, when the buyer is an identified guest without a code yet,
 ``promo.issued`` with the buyer's own new code (a phone that already has a code keeps it).
 
-Program settings: ``promo.program`` = ``{"prefix", "discount_bp", "cashback_bp", "digits"}``
-(default ``PROMO``, 15 %, 5 %, 6 digits).
+Program settings: ``promo.program`` = ``{"prefix", "discount_bp", "cashback_bp", "digits",
+"subscribe_link"}`` (default ``PROMO``, 15 %, 5 %, 6 digits, no link); ``subscribe_link`` is a
+URL template with ``{code}`` (e.g. a messenger bot's start link) that ``outcome`` fills in.
+Sending the messages themselves (owner: cashback credited; buyer: the new card) is not built:
+there is no messenger adapter yet.
 """
 
 from __future__ import annotations
@@ -78,6 +81,9 @@ class PromoOutcome:
     cashback_estimate: int  # the server posts the real one
     buyer_guest_id: str | None
     buyer_code: str | None  # the buyer's own card/code (new or the one they had)
+    # Where the buyer subscribes to the messenger that sends their card (shown with a QR code).
+    # The till does not know who is subscribed, so the link is always offered with a code.
+    subscribe_link: str | None = None
 
 
 def program(uow: UnitOfWork) -> tuple[str, ReferralProgram, int]:
@@ -190,9 +196,10 @@ class PromoService:
             paid = money_paid([(p.method.value, p.amount) for p in sale.payments])
             buyer = sale.guest.guest_id if sale.guest else None
             own = uow.promo.of_guest(buyer) if buyer else None
+            link = _subscribe_link(uow, own.code) if own else None
             return PromoOutcome(promo.code, promo.owner_guest_id,
                                 Percent(promo.cashback_bp).apply(paid), buyer,
-                                own.code if own else None)  # fmt: skip
+                                own.code if own else None, link)  # fmt: skip
 
     def upsert_from_feed(self, data: Mapping[str, Any]) -> None:
         """A ``promo_code`` change: ``{"code", "guest_id", "phone"}``."""
@@ -211,6 +218,11 @@ def _free_code(prefix: str, taken: _Taken, generate: Callable[[], str]) -> str:
         "Could not find a free promo code; make the codes longer in the settings.",
         attempts=MAX_ISSUE_ATTEMPTS,
     )
+
+
+def _subscribe_link(uow: UnitOfWork, code: str) -> str | None:
+    template = {**DEFAULT_PROGRAM, **(uow.settings.get(PROGRAM_KEY) or {})}.get("subscribe_link")
+    return str(template).replace("{code}", code) if template else None
 
 
 class _Taken:

@@ -28,8 +28,9 @@ class Salon:
             uow.products.add(LASER)
             uow.guests.add(OLGA)
             uow.guests.add(PAVEL)
-            uow.settings.set("promo.program", {"prefix": "TopLaser", "discount_bp": 1500,
-                                               "cashback_bp": 1000, "digits": 4})
+            uow.settings.set("promo.program", {
+                "prefix": "TopLaser", "discount_bp": 1500, "cashback_bp": 1000, "digits": 4,
+                "subscribe_link": "https://t.me/toplaser_bot?start={code}"})  # fmt: skip
             uow.commit()
         clock = FakeClock()
         counter = itertools.count(7001)
@@ -87,6 +88,7 @@ def test_paying_queues_the_cashback_and_issues_the_buyer_a_card(
     outcome = salon.promo.outcome(sale_id)
     assert outcome is not None
     assert (outcome.buyer_code, outcome.cashback_estimate) == ("TOPLASER7001", rub(1_062, 50))
+    assert outcome.subscribe_link == "https://t.me/toplaser_bot?start=TOPLASER7001"
     second = salon.laser_sale("+79220000002")  # Pavel's own code now works for others only
     with pytest.raises(OwnPromoCode):
         salon.promo.apply_code(second, "7001")
