@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from pos_app.domain.orders import OrderState
@@ -98,8 +98,10 @@ def list_query(
         query = query.where(guest_filter(session, guest))
     if cursor is not None:
         at, order_id = decode_cursor(cursor)
-        same_time_older_id = and_(GuestOrderRow.placed_at == at, GuestOrderRow.id < order_id)
-        query = query.where(or_(GuestOrderRow.placed_at < at, same_time_older_id))
+        # a row-value comparison, which both databases answer from the (placed_at, id) index
+        key = tuple_(GuestOrderRow.placed_at, GuestOrderRow.id)
+        after = tuple_(literal(at, GuestOrderRow.placed_at.type), literal(order_id))
+        query = query.where(key < after)
     order = (GuestOrderRow.placed_at.desc(), GuestOrderRow.id.desc())
     return query.order_by(*order).limit(limit + 1)
 

@@ -8,8 +8,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import insert, text
 
 from pos_server.app import create_app
+from pos_server.db import make_engine, make_sessions
+from pos_server.db.models import GuestOrderLineRow, GuestOrderRow
+from pos_server.order_list import encode_cursor, list_query
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, enrol
 
@@ -132,3 +136,37 @@ def test_one_order_and_bad_requests(console: tuple[Till, Clock]) -> None:
         assert response.status_code == 422, (params, response.text)
     assert till.client.get("/v1/orders").status_code == 401
     assert till.client.get("/v1/orders/o1").status_code == 401
+
+
+def test_a_deep_page_uses_the_keyset_index(console: tuple[Till, Clock], db_url: str) -> None:
+    """5 000 orders: the last page is read through ix_guest_orders_placed_at_id, not a sort."""
+    till, _clock = console
+    rows = [{"id": f"o{n:05}", "guest_id": "anna", "state": "new", "method": "cash",
+             "note": "", "ready_by": None, "points_hold_id": None, "points_hold_amount": 0,
+             "total": 100, "invoice_status": "none", "paid_money": 0, "paid_points": 0,
+             "reversed_amount": 0, "debt": 0, "placed_at": T0 + timedelta(seconds=n),
+             "placed_by": till.terminal_id, "updated_at": T0, "updated_by": till.terminal_id,
+             "version": 1} for n in range(5_000)]  # fmt: skip
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(GuestOrderRow), rows)
+            connection.execute(insert(GuestOrderLineRow), [
+                {"order_id": row["id"], "line_id": "1", "position": 1, "product_id": "tea",
+                 "name": "Tea", "quantity": 1, "unit_price": 100, "in_points": False,
+                 "delivered": False} for row in rows])  # fmt: skip
+            if engine.dialect.name == "postgresql":
+                connection.exec_driver_sql("ANALYZE guest_orders")  # as autovacuum would
+        with make_sessions(engine)() as session:
+            last = session.get(GuestOrderRow, "o00101")
+            assert last is not None
+            query = list_query(session, states=[], since=None, until=None, guest=None,
+                               cursor=encode_cursor(last), limit=100)  # fmt: skip
+            compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+            explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+            plan = " ".join(str(r) for r in session.execute(text(f"{explain}{compiled}")))
+    finally:
+        engine.dispose()
+    assert "ix_guest_orders_placed_at_id" in plan, plan
+    assert ids(listing(till, limit=100, cursor=encode_cursor(last))) == [
+        f"o{n:05}" for n in range(100, 0, -1)]  # fmt: skip
