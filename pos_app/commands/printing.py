@@ -93,7 +93,7 @@ class ReceiptPrinting:
 
     def enqueue_receipt(self, receipt: ReceiptData) -> int:
         document = self.printer.render(render_receipt(receipt, self.columns))
-        return self.service.enqueue("receipt", document, title=f"Receipt {receipt.number}")
+        return self.service.enqueue("receipt", document, title=receipt.number)
 
     def enqueue_sale(self, sale: SaleView, *, venue_name: str, cashier: str = "") -> int:
         return self.enqueue_receipt(receipt_for(sale, venue_name=venue_name, cashier=cashier))
@@ -103,7 +103,7 @@ class ReceiptPrinting:
         where = f"{c.host}:{c.port}" if c.transport == "network" else c.device_path
         description = f"{c.transport} {where} {self.printer.profile.name}"
         ops = render_test_page(self.columns, description, datetime.now(UTC))
-        return self.service.enqueue("test", self.printer.render(ops), title="Test page")
+        return self.service.enqueue("test", self.printer.render(ops))
 
 
 def printer_settings_config(p: PrinterSettings) -> PrinterConfig:

@@ -166,67 +166,127 @@
         <translation>Ответ принтера</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="46" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="47" />
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="47" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="48" />
         <source>Try again now</source>
         <translation>Повторить сейчас</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="48" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="49" />
         <source>Reprint</source>
         <translation>Напечатать ещё раз</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="49" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="50" />
         <source>Do not print</source>
         <translation>Не печатать</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="75" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="76" />
         <source>Everything is printed.</source>
         <translation>Всё напечатано.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="78" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="79" />
         <source>%1 waiting to print. %2</source>
         <translation>Ждут печати: %1. %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="82" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="83" />
         <source>%1 printing.</source>
         <translation>Печатается: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="91" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="93" />
+        <source>Receipt</source>
+        <translation>Чек</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="93" />
+        <source>Test page</source>
+        <translation>Тестовая страница</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="94" />
+        <source>Report</source>
+        <translation>Отчёт</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="102" />
+        <source>Printed.</source>
+        <translation>Напечатано.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="103" />
+        <source>Printed. Paper is running low.</source>
+        <translation>Напечатано. Бумага заканчивается.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="105" />
+        <source>The printer is out of paper. Load paper; the receipt is kept.</source>
+        <translation>В принтере закончилась бумага. Вставьте бумагу; чек сохранён.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="107" />
+        <source>The printer cover is open. Close it; the receipt is kept.</source>
+        <translation>Крышка принтера открыта. Закройте её; чек сохранён.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="109" />
+        <source>The printer is offline. The receipt is kept for printing.</source>
+        <translation>Принтер не в сети. Чек сохранён для печати.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="111" />
+        <source>The printer reports an error. Check it; the receipt is kept.</source>
+        <translation>Принтер сообщает об ошибке. Проверьте его; чек сохранён.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="113" />
+        <source>The printer cannot be reached. The receipt is kept.</source>
+        <translation>Принтер недоступен. Чек сохранён.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="114" />
+        <source>Sent to the printer.</source>
+        <translation>Отправлено на принтер.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="116" />
+        <source>This printer type is not available on this till.</source>
+        <translation>Этот тип принтера недоступен на этой кассе.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="121" />
         <source>in the queue</source>
         <translation>в очереди</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="91" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="121" />
         <source>printing</source>
         <translation>печатается</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="92" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="122" />
         <source>printed</source>
         <translation>напечатано</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="92" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="122" />
         <source>waiting for the printer</source>
         <translation>ждёт принтер</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="93" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="123" />
         <source>not printed (cancelled)</source>
         <translation>не напечатано (отменено)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="116" />
+        <location filename="../../pos_app/ui/settings/print_queue_view.py" line="146" />
         <source>This document is still in the queue; it will print.</source>
         <translation>Этот документ ещё в очереди и будет напечатан.</translation>
     </message>

@@ -53,7 +53,7 @@ def test_receipt_goes_through_the_queue_to_the_printer(
         finally:
             till.stop()
         [view] = till.service.recent_jobs()
-        assert view.id == job and view.status == "done" and view.title == "Receipt T1-000042"
+        assert view.id == job and view.status == "done" and view.title == "T1-000042"
     text = printed.read_text("utf-8")
     assert "Кофейня Зерно" in text and "[QR:https://pos.example/r/T1-000042]" in text
 

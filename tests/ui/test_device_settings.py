@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from pos_app.commands.printing import ReceiptPrinting, device_settings_service, printer_config
 from pos_app.db import Store, open_store
 from pos_app.devices.emulators.printer import PrinterEmulator
+from pos_app.devices.escpos_printer import PrinterState, PrintResult
 from pos_app.devices.events import ScanEvent
 from pos_app.devices.scan_monitor import LastScanRecorder
 from pos_app.devices.sound import BeepPlayer, SoundSettings
@@ -23,6 +24,7 @@ from pos_app.services.device_settings import DeviceSettingsService
 from pos_app.services.printing import Backoff
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.settings.device_settings import DeviceSettingsWidget
+from pos_app.ui.settings.print_queue_view import PrintQueueView
 
 
 @dataclass
@@ -133,6 +135,12 @@ def test_the_screen_speaks_russian_with_its_translation(qtbot: QtBot, screen: Sc
         assert widget.printer.test_button.text() == "Напечатать тестовую страницу"
         assert widget.sound.enabled.text() == "Воспроизводить звуки"
         qtbot.waitUntil(widget.save_button.isEnabled)
+        queue = PrintQueueView(screen.printing.service, runner)
+        qtbot.addWidget(queue)
+        for state in PrinterState:  # every sentence the printer adapter may say is translated
+            said = queue.printer_said(PrintResult.of(state, detail="errno 111").message)
+            assert said.endswith(" (errno 111)") and not said.isascii(), state
+        qtbot.waitUntil(lambda: queue.summary.text() == "Всё напечатано.")
         runner.shutdown()
     finally:
         app.removeTranslator(translator)

@@ -42,6 +42,7 @@ class PrintQueueView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.retry_button = QPushButton(self.tr("Try again now"))
@@ -76,16 +77,45 @@ class PrintQueueView(QWidget):
         elif state.waiting:
             self.summary.setText(
                 self.tr("%1 waiting to print. %2").replace("%1", str(state.pending))
-                .replace("%2", state.last_error or "")
+                .replace("%2", self.printer_said(state.last_error or ""))
             )  # fmt: skip
         else:
             self.summary.setText(self.tr("%1 printing.").replace("%1", str(state.pending)))
         self.table.setRowCount(len(self.jobs))
         for row, job in enumerate(self.jobs):
-            cells = (str(job.id), job.title or job.kind, self._status(job.status),
-                     str(job.attempts), job.last_error or "")  # fmt: skip
+            document = f"{self._kind(job.kind)} {job.title}".strip()
+            cells = (str(job.id), document, self._status(job.status), str(job.attempts),
+                     self.printer_said(job.last_error or ""))  # fmt: skip
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def _kind(self, kind: str) -> str:
+        names = {"receipt": self.tr("Receipt"), "test": self.tr("Test page"),
+                 "report": self.tr("Report")}  # fmt: skip
+        return names.get(kind, kind)
+
+    def printer_said(self, message: str) -> str:
+        """The printer adapter's fixed English sentences in the cashier's language; a detail
+        in brackets after the sentence (an OS error) stays as it is."""
+        sentence, bracket, detail = message.partition(" (")
+        known = {
+            "Printed.": self.tr("Printed."),
+            "Printed. Paper is running low.": self.tr("Printed. Paper is running low."),
+            "The printer is out of paper. Load paper; the receipt is kept.": self.tr(
+                "The printer is out of paper. Load paper; the receipt is kept."),
+            "The printer cover is open. Close it; the receipt is kept.": self.tr(
+                "The printer cover is open. Close it; the receipt is kept."),
+            "The printer is offline. The receipt is kept for printing.": self.tr(
+                "The printer is offline. The receipt is kept for printing."),
+            "The printer reports an error. Check it; the receipt is kept.": self.tr(
+                "The printer reports an error. Check it; the receipt is kept."),
+            "The printer cannot be reached. The receipt is kept.": self.tr(
+                "The printer cannot be reached. The receipt is kept."),
+            "Sent to the printer.": self.tr("Sent to the printer."),
+            "This printer type is not available on this till.": self.tr(
+                "This printer type is not available on this till."),
+        }  # fmt: skip
+        return known.get(sentence, sentence) + bracket + detail
 
     def _status(self, status: str) -> str:
         names = {"queued": self.tr("in the queue"), "printing": self.tr("printing"),
