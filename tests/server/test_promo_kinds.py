@@ -7,6 +7,7 @@ from typing import Any
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import BonusAccountRow, PostingRow
 from pos_server.db.models_till import PromoRedemptionRow, ShiftRow
+from pos_server.till_schemas import PromoRedeemed
 from tests.server.conftest import Till, guest_payload, sale_payload
 
 
@@ -124,3 +125,46 @@ def test_shifts_are_recorded_with_their_z_report(till: Till, db_url: str) -> Non
         assert (row.terminal_id, row.counted_cash, row.expected_cash) == (
             till.terminal_id, 540_000, 540_500)
         assert row.report is not None and row.report["by_method"]["cash"] == 40_500
+
+
+def test_the_tills_own_shift_and_promo_payloads_are_what_the_server_accepts(till: Till) -> None:
+    """A contract test: the payloads come from the till's services, not from this file."""
+    from pos_app.domain.catalog import Product
+    from pos_app.domain.guests import Guest
+    from pos_app.services.payments import PaymentService
+    from pos_app.services.promo import PromoService
+    from pos_app.services.sales import SaleService
+    from pos_app.services.shifts import ShiftService
+    from pos_app.services.staff import StaffService
+    from tests.services.fakes import FakeClock, FakeIds, FakeStore
+
+    store, clock = FakeStore(), FakeClock()
+    staff = StaffService(store, clock)
+    staff.add_staff("c1", "Ирина", "cashier", "1111", bytes(16))
+    staff.add_staff("m1", "Олег", "manager", "9999", bytes(range(16)))
+    cashier = staff.sign_in("1111")
+    shifts = ShiftService(store, clock, FakeIds("shift"), staff)
+    shifts.open_shift(cashier, 500_000)
+    shifts.cash_in(cashier, 10_000, "размен")
+    shifts.close_shift(cashier, 509_000, manager_pin="9999")  # shift.opened still waiting
+    with store() as uow:
+        uow.guests.add(Guest("pavel", "Павел", ("+79220000002",)))
+        uow.products.add(Product("laser", "Лазер", 1_250_000))
+        uow.settings.set("promo.program", {"prefix": "TOPLASER", "digits": 4})
+        uow.commit()
+    sales = SaleService(store, clock, FakeIds("sale"))
+    promo = PromoService(store, clock, FakeIds("p"), digits=lambda n: lambda: "7001")
+    promo.upsert_from_feed({"code": "TOPLASER6502", "guest_id": "olga"})
+    payments = PaymentService(store, clock, FakeIds("pay"), sales,
+                              close_hooks=(promo.on_sale_closed,))
+    sale_id = sales.open_sale().sale_id
+    sales.add_line(sale_id, product_id="laser")
+    sales.identify_guest(sale_id, phone="+79220000002")
+    promo.apply_code(sale_id, "TOPLASER6502")
+    payments.pay_cash(sale_id, 1_062_500)
+    pending = {e.kind: dict(e.payload) for e in store.pending}
+    PromoRedeemed.model_validate(pending["promo.redeemed"])  # sale.closed: the sync stream's
+    _guests(till)
+    body = till.push_ok(*(till.op(kind, pending[kind])
+                          for kind in ("shift.opened", "shift.closed", "promo.issued")))
+    assert verdicts(body) == [("applied", None)] * 3
