@@ -56,7 +56,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         at = datetime.fromisoformat(placed)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise BadCursor("The cursor is not one this server gave out.") from exc
-    if at.tzinfo is None:
+    if at.tzinfo is None or not 1 <= len(order_id) <= 64 or not order_id.isprintable():
         raise BadCursor("The cursor is not one this server gave out.")
     return at, order_id
 
@@ -136,6 +136,9 @@ def get_orders(
     cursor: Annotated[str | None, Query(max_length=400)] = None,
 ) -> OrderPage:  # fmt: skip
     """Orders for a console, newest first, filtered by state, time placed and guest."""
+    if guest is not None and not guest.isprintable():
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            "The guest search may not contain control characters.")  # fmt: skip
     try:
         with sessions() as session:
             return list_orders(session, states=state, since=since, until=until, guest=guest,
@@ -151,6 +154,9 @@ def get_order(
     sessions: Sessions,
 ) -> OrderOut:
     """One order as it is now."""
+    if not order_id.isprintable():
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            "An order id may not contain control characters.")  # fmt: skip
     with sessions() as session:
         stored = load_order(session, order_id, lock=False)
         if stored is None:

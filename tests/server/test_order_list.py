@@ -131,9 +131,11 @@ def test_one_order_and_bad_requests(console: tuple[Till, Clock]) -> None:
     assert "o-404 is not known" in missing.json()["detail"]
     for params in [{"cursor": "garbage!"}, {"cursor": "bm90IGEgY3Vyc29y"},
                    {"since": "2026-11-23T09:00:00"}, {"state": "lost"}, {"limit": 0},
-                   {"limit": 201}, {"guest": ""}]:  # fmt: skip
+                   {"limit": 201}, {"guest": ""}, {"guest": "an\x00na"},
+                   {"cursor": "MjAyNi0xMS0yM1QwOTowMDowMCswMDowMHxvAA"}]:  # fmt: skip
         response = till.client.get("/v1/orders", params=params, headers=till.headers)
         assert response.status_code == 422, (params, response.text)
+    assert till.client.get("/v1/orders/o%001", headers=till.headers).status_code == 422
     assert till.client.get("/v1/orders").status_code == 401
     assert till.client.get("/v1/orders/o1").status_code == 401
 
