@@ -9,22 +9,24 @@ UI's bridge, the catalogue and the outbox figures are read from the store for th
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from platformdirs import user_cache_dir
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
-from pos_app.commands.printing import ReceiptPrinting, printer_config
 from pos_app.commands.store_factory import DATA_DIR_ENV, open_till_store, sale_service
 from pos_app.db import Store
 from pos_app.db.models import OutboxRow, ProductGroup
 from pos_app.db.uow import SystemClock, UuidGenerator
 from pos_app.devices.acquiring import TcpAcquirer
-from pos_app.devices.escpos_printer import PrinterConfig
 from pos_app.devices.serial_reader import SerialConfig, SerialReader
 from pos_app.devices.wedge import WedgeConfig, WedgeDecoder
 from pos_app.domain.catalog import Product
@@ -40,6 +42,9 @@ from pos_app.ui.main_window import TillContext, TillWindow
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.theme import STYLE_SHEET
 from pos_app.ui.till.ports import Catalogue, CatalogueGroup, TillExtras
+
+if TYPE_CHECKING:
+    from pos_app.commands.printing import ReceiptPrinting
 
 SYNC_POLL_MS = 5_000
 
@@ -99,6 +104,12 @@ def _aware(value: object) -> datetime | None:
     return None
 
 
+def _cache_dir() -> str:
+    path = Path(user_cache_dir("pos_app"))
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
+
+
 @dataclass(frozen=True)
 class PrintNotice:
     """One attempt of the print queue, for the window: printed, or why not."""
@@ -107,13 +118,19 @@ class PrintNotice:
     message: str = ""
 
 
-def start_printing(
-    store: Store, options: TillOptions, bridge: CoreBridge
-) -> ReceiptPrinting | None:
+def start_printing(store: Store, options: TillOptions, bridge: CoreBridge) -> ReceiptPrinting:
     """The print queue's worker for the receipt printer (``--printer``, else the stored
-    ``device.printer`` settings); its attempts are reported through the bridge."""
-    if options.printer is None:
-        return None
+    ``device.printer`` settings); its attempts are reported through the bridge.
+
+    Imported here, not at the top: python-escpos parses its printer capabilities (a large
+    YAML file, ~0.7 s) on import into a fresh temporary directory unless
+    ``ESCPOS_CAPABILITIES_PICKLE_DIR`` names a cache, so the till points it at its own cache
+    and starts printing once the window is up (a receipt cannot be due before sign-in).
+    """
+    os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", _cache_dir())
+    from pos_app.commands.printing import ReceiptPrinting, printer_config
+    from pos_app.devices.escpos_printer import PrinterConfig
+
     if options.printer:
         host, _, port = options.printer.rpartition(":")
         config = PrinterConfig(host=host or "127.0.0.1", port=int(port or 9100))
@@ -172,10 +189,12 @@ class TillRuntime:
     bridge: CoreBridge
     key_hook: WedgeKeyHook
     readers: list[SerialReader]
-    printer: ReceiptPrinting | None
+    printer: ReceiptPrinting | None  # attached once the window is up
     translators: Sequence[object]
+    stopped: bool = False
 
     def stop(self, app: QApplication) -> None:
+        self.stopped = True
         self.key_hook.uninstall(app)
         for reader in self.readers:
             reader.stop()
@@ -220,17 +239,25 @@ def build_till(store: Store, options: TillOptions, app: QApplication) -> TillRun
     ]
     for reader in readers:
         reader.start()
-    printer = start_printing(store, options, bridge)
-    if printer is not None:
-        venue = options.venue
-
-        def enqueue(sale: SaleView) -> None:
-            cashier = window.staff.name if window.staff else ""
-            runner.run(lambda: printer.enqueue_sale(sale, venue_name=venue, cashier=cashier))
-
-        bridge.sale_did_complete.connect(enqueue)
+    runtime = TillRuntime(window, runner, bridge, hook, readers, None, translators)
+    if options.printer is not None:
+        QTimer.singleShot(0, lambda: _attach_printer(runtime, store, options))
     _poll_outbox(window, store, runner, bridge)
-    return TillRuntime(window, runner, bridge, hook, readers, printer, translators)
+    return runtime
+
+
+def _attach_printer(runtime: TillRuntime, store: Store, options: TillOptions) -> None:
+    """Start the print queue and print each completed sale's receipt through it."""
+    if runtime.stopped:
+        return
+    printer = runtime.printer = start_printing(store, options, runtime.bridge)
+    window, runner = runtime.window, runtime.runner
+
+    def enqueue(sale: SaleView) -> None:
+        cashier = window.staff.name if window.staff else ""
+        runner.run(lambda: printer.enqueue_sale(sale, venue_name=options.venue, cashier=cashier))
+
+    runtime.bridge.sale_did_complete.connect(enqueue)
 
 
 def _poll_outbox(window: TillWindow, store: Store, runner: OpRunner, bridge: CoreBridge) -> None:
