@@ -158,6 +158,7 @@ class OutboxWorker:
         except Unreachable as exc:
             self._needs_reconcile = True
             self.state.went_offline(str(exc), self._now())
+            self._publish_queue()  # the status bar shows what waits, and since when
             return self._backoff.next_delay()
         except SyncFatal as exc:
             log.error("outbox worker stopped: %s", exc)
