@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 USAGE = """usage: pos-app emulate printer [--port 9100] --out DIR [--profile epson] [--paper-out]
+       pos-app emulate serial-printer --out DIR [--baud 19200] [--paper-out]
        pos-app emulate scanner|msr [--send VALUE] [--link PATH]"""
 
 
@@ -16,6 +17,10 @@ def main(argv: list[str]) -> int:
         from pos_app.devices.emulators import printer
 
         return printer.main(argv[1:])
+    if argv[0] == "serial-printer":
+        from pos_app.devices.emulators import serial_printer
+
+        return serial_printer.main(argv[1:])
     if argv[0] in ("scanner", "msr"):
         from pos_app.devices.emulators import serial_device
 

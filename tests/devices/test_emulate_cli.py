@@ -90,3 +90,26 @@ def test_emulated_printer_process_prints_jobs_and_stops_on_sigterm(tmp_path: Pat
 def test_unknown_device_and_help() -> None:
     assert emulate_main(["toaster"]) == 2
     assert emulate_main(["--help"]) == 0
+
+
+def test_emulated_serial_printer_process_prints_and_toggles_paper(tmp_path: Path) -> None:
+    out = tmp_path / "jobs"
+    with subprocess.Popen(
+        [*EMULATE, "serial-printer", "--out", str(out), "--baud", "115200", "--columns", "32"],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        assert proc.stdout is not None
+        path = proc.stdout.readline().strip()
+        assert path.startswith("/dev/")
+        config = PrinterConfig(transport="serial", device_path=path, baudrate=115200,
+                               timeout_s=3.0, columns=32)  # fmt: skip
+        printer = EscposPrinter(config)
+        assert printer.print_document([Text("Тест печати"), Qr("q-1")]).ok
+        proc.send_signal(signal.SIGUSR1)
+        assert proc.stdout.readline().strip() == "paper out: True"
+        assert printer.status().state is PrinterState.PAPER_OUT
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    [job] = sorted(out.glob("job-*.txt"))
+    assert "Тест печати" in job.read_text("utf-8") and job.with_suffix(".png").exists()

@@ -11,15 +11,18 @@ emulator's (``job-NNNN.txt/.bin/.png``). Paper-out works the same way (``paper_o
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import select
+import signal
 import threading
 import time
 import tty
 from pathlib import Path
+from types import FrameType
 
-from pos_app.devices.emulators.escpos_decoder import EscposDecoder
+from pos_app.devices.emulators.escpos_decoder import CODEPAGES, EscposDecoder
 from pos_app.devices.emulators.printer import (
     OFFLINE,
     PAPER_END,
@@ -107,6 +110,8 @@ class SerialPrinterEmulator:
             _sleep_until(line_free_at)
             last_data = time.monotonic()
             self._take(data)
+        if self._raw:
+            self._end_job()  # stopping ends the job in progress: what arrived is kept
 
     def _take(self, data: bytes) -> None:
         self.bytes_received += len(data)
@@ -130,3 +135,32 @@ def _sleep_until(deadline: float) -> None:
     delay = deadline - time.monotonic()
     if delay > 0:
         time.sleep(delay)
+
+
+def main(argv: list[str]) -> int:
+    """``pos-app emulate serial-printer``: print the device path, serve until SIGTERM/Ctrl-C."""
+    parser = argparse.ArgumentParser(prog="pos-app emulate serial-printer", description=__doc__)
+    parser.add_argument("--out", type=Path, required=True, help="folder for decoded jobs")
+    parser.add_argument("--baud", type=int, default=19200, help="line speed to emulate")
+    parser.add_argument("--profile", default="epson", choices=sorted(CODEPAGES))
+    parser.add_argument("--columns", type=int, default=48, choices=(32, 42, 48))
+    parser.add_argument("--paper-out", action="store_true", help="start with no paper")
+    parser.add_argument("--no-png", action="store_true", help="write no PNG per job")
+    args = parser.parse_args(argv)
+    emulator = SerialPrinterEmulator(args.out, baudrate=args.baud, brand=args.profile,
+                                     columns=args.columns, png=not args.no_png)  # fmt: skip
+    emulator.paper_out = args.paper_out
+    done = threading.Event()
+
+    def toggle(signum: int, frame: FrameType | None) -> None:
+        emulator.paper_out = not emulator.paper_out
+        print(f"paper out: {emulator.paper_out}", flush=True)
+
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, toggle)
+    signal.signal(signal.SIGTERM, lambda signum, frame: done.set())
+    print(emulator.start(), flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        done.wait()
+    emulator.stop()
+    return 0
