@@ -56,12 +56,16 @@ def pin_singletons() -> None:
     ``Py_INCREF``; every void Qt call (``setEnabled``, ``setText``...) then takes one reference
     away until the interpreter aborts with ``none_dealloc`` (measured: -1 per call; the console
     benchmark died at exit). Give the three a reference count no run can use up, which is what
-    3.12 does. A no-op on 3.12+ and other interpreters. Remove once PySide6 is fixed or the
-    project needs Python 3.12."""
+    3.12 does. Only for PySide6 6.12.0 on CPython < 3.12; remove once no venv has it."""
     global _PINNED
     if _PINNED or sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
     import ctypes
+
+    import PySide6
+
+    if PySide6.__version__ != "6.12.0":  # pyproject excludes it; this guards older venvs
+        return
 
     for singleton in (None, True, False):
         ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40

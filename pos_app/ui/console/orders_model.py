@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -30,9 +31,6 @@ STATE_COLOURS = {
 }  # fmt: skip
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConsoleOrders", text)
-
 
 def money(kopecks: int) -> str:
     """``123450`` -> ``1 234.50 ₽`` (integer arithmetic, no float)."""
@@ -47,17 +45,22 @@ def clock(moment: datetime | None) -> str:
 
 def state_text(state: OrderState) -> str:
     return {
-        OrderState.NEW: _tr("New"), OrderState.ACCEPTED: _tr("Accepted"),
-        OrderState.PAID: _tr("Paid"), OrderState.COMPLETED: _tr("Completed"),
-        OrderState.CANCELLED: _tr("Cancelled"), OrderState.VOIDED: _tr("Voided"),
-    }[state]  # fmt: skip
+        OrderState.NEW: QCoreApplication.translate("ConsoleOrders", "New"),
+        OrderState.ACCEPTED: QCoreApplication.translate("ConsoleOrders", "Accepted"),
+        OrderState.PAID: QCoreApplication.translate("ConsoleOrders", "Paid"),
+        OrderState.COMPLETED: QCoreApplication.translate("ConsoleOrders", "Completed"),
+        OrderState.CANCELLED: QCoreApplication.translate("ConsoleOrders", "Cancelled"),
+        OrderState.VOIDED: QCoreApplication.translate("ConsoleOrders", "Voided"),
+    }[state]
 
 
 def method_text(method: PaymentMethod) -> str:
     return {
-        PaymentMethod.CASH: _tr("Cash"), PaymentMethod.CARD: _tr("Card"),
-        PaymentMethod.BALANCE: _tr("Balance"), PaymentMethod.POINTS: _tr("Points"),
-    }[method]  # fmt: skip
+        PaymentMethod.CASH: QCoreApplication.translate("ConsoleOrders", "Cash"),
+        PaymentMethod.CARD: QCoreApplication.translate("ConsoleOrders", "Card"),
+        PaymentMethod.BALANCE: QCoreApplication.translate("ConsoleOrders", "Balance"),
+        PaymentMethod.POINTS: QCoreApplication.translate("ConsoleOrders", "Points"),
+    }[method]
 
 
 def items_text(order: OrderView) -> str:
@@ -65,21 +68,27 @@ def items_text(order: OrderView) -> str:
                      for ln in order.lines)  # fmt: skip
 
 
+def _state_cell(order: OrderView) -> str:
+    """The state, with an hourglass while an action queued here waits for the server."""
+    return state_text(order.state) + (" ⏳" if order.pending_ops else "")
+
+
 def _placed(order: OrderView) -> str:
     return order.placed_at.astimezone().strftime("%d.%m %H:%M")
 
 
 COLUMNS: tuple[tuple[str, Callable[[OrderView], str]], ...] = (
-    ("No.", lambda o: o.order_id[:8]),
-    ("Placed", _placed),
-    ("Guest", lambda o: o.guest_label),
-    ("Items", items_text),
-    ("Total", lambda o: money(o.total)),
-    ("Ready by", lambda o: clock(o.ready_by)),
-    ("Payment", lambda o: method_text(o.method)),
-    ("State", lambda o: state_text(o.state) + (" ⏳" if o.pending_ops else "")),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "No.")), lambda o: o.order_id[:8]),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Placed")), _placed),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Guest")), lambda o: o.guest_label),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Items")), items_text),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Total")), lambda o: money(o.total)),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Ready by")), lambda o: clock(o.ready_by)),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Payment")), lambda o: method_text(o.method)),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "State")), _state_cell),
 )
 TOTAL_COLUMN, STATE_COLUMN = 4, 7
+WIDTHS = (90, 105, 180, 0, 105, 80, 90, 110)  # px; 0: Items stretches
 
 
 class OrdersModel(QAbstractTableModel):
@@ -119,7 +128,7 @@ class OrdersModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _tr(COLUMNS[section][0])
+            return QCoreApplication.translate("ConsoleOrders", COLUMNS[section][0])
         return None
 
     # -- contents
@@ -162,7 +171,7 @@ class OrdersModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
             else:
                 gone.append(row)
-        added = [o for o in added if self._keep(o)]
+        added = sorted((o for o in added if self._keep(o)), key=lambda o: (o.placed_at, o.order_id))
         self._remove(gone)
         if added:
             start = len(self._rows)

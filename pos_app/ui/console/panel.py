@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.services.orders import ConsoleSettings
-from pos_app.ui.console.orders_model import OrdersModel
+from pos_app.ui.console.orders_model import WIDTHS, OrdersModel
 
 REPEATS = (0, 10, 30, 60)
 
@@ -33,6 +33,10 @@ def configure_table(view: QTableView, stretch: int = 3) -> None:
     view.verticalHeader().setDefaultSectionSize(30)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    # fixed widths, never ResizeToContents: that measures every row on every change
+    for column, width in enumerate(WIDTHS):
+        if width:
+            header.resizeSection(column, width)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setHighlightSections(False)
 
