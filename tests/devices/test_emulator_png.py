@@ -49,3 +49,17 @@ def test_a_job_without_printable_text_makes_no_files(tmp_path: Path) -> None:
     finally:
         emulator.stop()
     assert list((tmp_path / "jobs").glob("*.png")) == []
+
+
+def test_double_size_lines_are_drawn_twice_as_tall(tmp_path: Path) -> None:
+    from pos_app.devices.emulators.escpos_decoder import decode
+    from pos_app.devices.escpos_encoder import PrinterProfile, encode
+    from pos_app.devices.print_document import Align, Text
+
+    ops = [Text("ИТОГО 630,00", Align.CENTER, double=True), Text("Наличные")]
+    job = decode(encode(ops, PrinterProfile()), columns=48)
+    assert job.double_lines == {0}
+    double = render_png(job.lines, 48, tmp_path / "d.png", job.double_lines)
+    single = render_png(job.lines, 48, tmp_path / "s.png")
+    with Image.open(double) as d, Image.open(single) as s:
+        assert d.height - s.height == LINE_HEIGHT

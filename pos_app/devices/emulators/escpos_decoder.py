@@ -60,6 +60,7 @@ class DecodedJob:
     cuts: int = 0
     drawer_kicks: int = 0
     warnings: list[str] = field(default_factory=list)
+    double_lines: set[int] = field(default_factory=set)  # indexes of double-size lines
 
     @property
     def text(self) -> str:
@@ -117,6 +118,8 @@ class EscposDecoder:
             return
         text = self._line.decode(self.codec, errors="replace").rstrip()
         width = self.columns // 2 if self.double else self.columns
+        if self.double:
+            self.job.double_lines.add(len(self.job.lines))
         if self.align == 1:
             text = text.center(width).rstrip()
         elif self.align == 2:

@@ -10,7 +10,7 @@ sees the receipt the customer would get. The font is the DejaVu Sans Mono that p
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -33,7 +33,7 @@ Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
 @cache
-def _font() -> Font:
+def _font(size: int = _FONT_SIZE) -> Font:
     candidates = list(_SYSTEM_FONTS)
     try:
         import barcode
@@ -43,9 +43,9 @@ def _font() -> Font:
         pass
     for path in candidates:
         if path.is_file():
-            return ImageFont.truetype(str(path), _FONT_SIZE)
+            return ImageFont.truetype(str(path), size)
     log.warning("no monospace TrueType font found: PNG receipts use Pillow's default font")
-    return ImageFont.load_default(_FONT_SIZE)
+    return ImageFont.load_default(size)
 
 
 def _qr_image(data: str) -> Image.Image:
@@ -63,24 +63,32 @@ def _block(line: str) -> Image.Image | str:
     return line
 
 
-def render_png(lines: Sequence[str], columns: int, path: Path) -> Path:
-    """Draw the decoded ``lines`` onto a paper-wide strip and save it as PNG at ``path``."""
+def render_png(
+    lines: Sequence[str], columns: int, path: Path, double_lines: Collection[int] = ()
+) -> Path:
+    """Draw the decoded ``lines`` onto a paper-wide strip and save it as PNG at ``path``;
+    lines whose index is in ``double_lines`` are printed double width and height."""
     width = columns * DOTS_PER_COLUMN + 2 * MARGIN
     blocks = [_block(line) for line in lines]
     height = 2 * MARGIN + sum(
-        b.height + LINE_HEIGHT // 2 if isinstance(b, Image.Image) else LINE_HEIGHT
-        for b in blocks
+        b.height + LINE_HEIGHT // 2
+        if isinstance(b, Image.Image)
+        else LINE_HEIGHT * (2 if i in double_lines else 1)
+        for i, b in enumerate(blocks)
     )
     page = Image.new("L", (width, max(height, LINE_HEIGHT + 2 * MARGIN)), 255)
     draw = ImageDraw.Draw(page)
     y = MARGIN
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if isinstance(block, Image.Image):
             page.paste(block, ((width - block.width) // 2, y))
             y += block.height + LINE_HEIGHT // 2
-            continue
-        _draw_line(draw, block, width, y)
-        y += LINE_HEIGHT
+        elif i in double_lines:
+            draw.text((MARGIN, y), block, font=_font(2 * _FONT_SIZE), fill=0)
+            y += 2 * LINE_HEIGHT
+        else:
+            _draw_line(draw, block, width, y)
+            y += LINE_HEIGHT
     page.save(path, "PNG", optimize=True)
     return path
 

@@ -146,14 +146,14 @@ def write_job_files(stem: Path, job: DecodedJob, raw: bytes, columns: int, png: 
     stem.with_suffix(".txt").write_text(text, encoding="utf-8")
     stem.with_suffix(".bin").write_bytes(raw)
     if png:
-        _save_png(job.lines, columns, stem.with_suffix(".png"))
+        _save_png(job, columns, stem.with_suffix(".png"))
     return stem.with_suffix(".txt")
 
 
-def _save_png(lines: list[str], columns: int, path: Path) -> None:
+def _save_png(job: DecodedJob, columns: int, path: Path) -> None:
     """The picture is for people; a failure to draw it never loses the job's text."""
     try:
-        render_png(lines, columns, path)
+        render_png(job.lines, columns, path, job.double_lines)
     except (OSError, ValueError) as exc:
         log.warning("no PNG for %s: %s", path.name, exc)
 
