@@ -36,6 +36,24 @@ if has_module pos_server.cli; then
   echo "== central server on http://127.0.0.1:$SERVER_PORT (database $DEMO/server.sqlite3)"
   "$BIN/pos-server" run --db "sqlite:///$DEMO/server.sqlite3" --host 127.0.0.1 --port "$SERVER_PORT" &
   PIDS+=($!)
+
+  echo "== guest orders arrive every ${POS_DEMO_ORDER_SECONDS:-20} s (pos-server demo-order)"
+  ( sleep 3
+    while true; do
+      "$BIN/pos-server" demo-order --db "sqlite:///$DEMO/server.sqlite3" --count 1 >/dev/null || true
+      sleep "${POS_DEMO_ORDER_SECONDS:-20}"
+    done ) &
+  PIDS+=($!)
+
+  if has_module pos_app.ui.console.window && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "== operator console (enrolled afresh for this demo run)"
+    rm -rf "$DEMO/console"
+    CODE="$("$BIN/pos-server" terminal add "Demo console" --db "sqlite:///$DEMO/server.sqlite3" \
+      | "$BIN/python" -c 'import json,sys; print(json.load(sys.stdin)["enrolment_code"])')"
+    ( sleep 2; exec "$BIN/pos-app" console --data-dir "$DEMO/console" --enrol "$CODE" \
+        --server "http://127.0.0.1:$SERVER_PORT" --name "Demo" ) &
+    PIDS+=($!)
+  fi
 fi
 
 if has_module pos_app.ui.main_window && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then

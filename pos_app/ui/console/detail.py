@@ -154,7 +154,7 @@ class OrderDetail(QWidget):
         self.order = order
         if order is None:
             self.title.setText(self.tr("Select an order"))
-            self.state.setText("")
+            self.state.hide()
             for label in self.fields.values():
                 label.setText("")
             self.lines.setRowCount(0)
@@ -162,6 +162,7 @@ class OrderDetail(QWidget):
             return
         self.title.setText(self.tr("Order {0}").format(order.order_id[:8]))
         self.state.setText(state_text(order.state))
+        self.state.show()
         self.state.setProperty("state", order.state.value)
         self.state.style().unpolish(self.state)
         self.state.style().polish(self.state)
