@@ -23,6 +23,7 @@ from pos_app.devices.hid_reader import HidConfig, HidMatch, HidReader
 from pos_app.devices.scan_monitor import LastScanRecorder
 from pos_app.devices.serial_reader import SerialConfig, SerialReader
 from pos_app.devices.sound import SoundSettings, create_sound_player
+from pos_app.devices.wedge import WedgeConfig
 from pos_app.services.device_settings import DeviceSettings, ScannerSettings
 from pos_app.services.ports import StoreError
 
@@ -41,6 +42,17 @@ def scanner_reader(settings: ScannerSettings, scans: LastScanRecorder) -> _Reade
         match = HidMatch(settings.vendor_id, settings.product_id or None)
         return HidReader(HidConfig(match, device="scanner"), scans.record)
     return None
+
+
+def wedge_config(settings: ScannerSettings) -> WedgeConfig:
+    """The keyboard-wedge decoder's settings (for the till window's key hook)."""
+    suffixes = tuple(dict.fromkeys(settings.suffix))  # the decoder ends on any one key of it
+    return WedgeConfig(
+        device="wedge",
+        prefix=settings.prefix,
+        suffixes=suffixes,
+        max_interval_ms=settings.max_interval_ms,
+    )
 
 
 class _Scanner:
@@ -93,9 +105,7 @@ def main(argv: list[str]) -> int:
             assert scanner is not None
             scanner.use(settings.scanner)
 
-        service = device_settings_service(
-            store, printing, sound=sound, scans=scans, on_saved=saved
-        )
+        service = device_settings_service(store, printing, sound=sound, scans=scans, on_saved=saved)
         runner = OpRunner()
         window = DeviceSettingsWidget(service, runner, print_service=printing.service)
         window.resize(680, 560)

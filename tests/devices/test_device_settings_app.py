@@ -9,11 +9,12 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from pos_app.commands.device_settings_app import _Scanner, main, scanner_reader
+from pos_app.commands.device_settings_app import _Scanner, main, scanner_reader, wedge_config
 from pos_app.devices.events import ScanEvent
 from pos_app.devices.hid_reader import HidReader
 from pos_app.devices.scan_monitor import LastScanRecorder
 from pos_app.devices.serial_reader import SerialReader
+from pos_app.devices.wedge import PassThrough, WedgeDecoder
 from pos_app.services.device_settings import ScannerSettings
 from tests.devices.ptys import PtyPair
 
@@ -77,3 +78,13 @@ def test_the_screen_opens_on_a_store_and_closes_cleanly(qapp: QApplication, tmp_
     assert main(["--data-dir", str(tmp_path), "--lang", "en"]) == 0
     assert seen == ["Receipt printer", "Scanner and card reader", "Sound", "Print queue"]
     assert (tmp_path / "till.sqlite3").exists()
+
+
+def test_wedge_settings_drive_the_wedge_decoder() -> None:
+    config = wedge_config(ScannerSettings(prefix="~", suffix="\r\n", max_interval_ms=30))
+    assert config.prefix == "~" and config.suffixes == ("\r", "\n")
+    decoder = WedgeDecoder(config)
+    out = [o for i, ch in enumerate("~12345\r") for o in decoder.feed(ch, 100 + 10 * i)]
+    assert [getattr(o, "data", None) for o in out] == ["12345"]
+    slow = [o for i, ch in enumerate("~12345\r") for o in decoder.feed(ch, 1000 + 40 * i)]
+    assert all(isinstance(o, PassThrough) for o in slow)  # 40 ms apart: a person typing
