@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus, Overdraft
 from pos_app.domain.ledger import Posting, PostingKind
 from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
-from pos_server.feed import record_change
+from pos_server.ledger_feed import defer_snapshot
 
 
 def _locked_row(session: Session, account_id: str) -> BonusAccountRow | None:
@@ -89,7 +89,7 @@ def save_account(session: Session, account: BonusAccount, now: datetime) -> None
         ))  # fmt: skip
     session.flush()
     if account.postings:
-        record_change(session, "bonus_account", account.account_id, snapshot(account), now)
+        defer_snapshot(session, "bonus_account", account.account_id, snapshot(account), now)
 
 
 def snapshot(account: BonusAccount) -> dict[str, int | str]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.balance import BalanceAccount
 from pos_server.db.models_ledger import BalanceAccountRow, BalanceOverdraftRow, BalancePostingRow
-from pos_server.feed import record_change
+from pos_server.ledger_feed import defer_snapshot
 
 BALANCE_ENTITY = "balance_account"
 
@@ -53,7 +53,7 @@ def save_balance(session: Session, account: BalanceAccount, now: datetime) -> No
         session.add(BalanceOverdraftRow(account_id=o.account_id, amount=o.amount, at=o.at,
                                         reason=o.reason, ref=o.ref))  # fmt: skip
     session.flush()
-    record_change(session, BALANCE_ENTITY, account.account_id, balance_snapshot(account), now)
+    defer_snapshot(session, BALANCE_ENTITY, account.account_id, balance_snapshot(account), now)
 
 
 def balance_snapshot(account: BalanceAccount) -> dict[str, Any]:

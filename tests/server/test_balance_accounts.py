@@ -59,3 +59,21 @@ def test_an_order_paid_by_card_leaves_the_balance_alone(shop: Shop) -> None:
     assert act(shop, "order.paid", "o3") == "applied"
     assert act(shop, "order.voided", "o3") == "applied"
     assert shop.state()["balance_postings"] == []
+
+
+def test_a_rejected_payment_leaves_no_account_snapshot_in_the_feed(shop: Shop) -> None:
+    body = {"order_id": "o4", "guest_id": "anna", "method": "card",
+            "lines": [{"product_id": "tv", "name": "TV", "quantity": 1, "unit_price": 245_000},
+                      {"product_id": "cake", "name": "Cake", "quantity": 1, "unit_price": 5_000,
+                       "in_points": True}]}  # fmt: skip
+    assert shop.till.client.post("/v1/orders", json=body,
+                                 headers=shop.till.headers).status_code == 201
+    act(shop, "order.accepted", "o4")
+    # all in points: the hold (50.00) is committed first, then the direct debit of the rest
+    # (2 450.00 > 950.00 available) is refused, so the commit is undone with its snapshot
+    assert act(shop, "order.paid", "o4", method="points") == "insufficient_points"
+    feed = shop.till.client.get("/v1/changes?limit=500", headers=shop.till.headers).json()
+    snapshots = [c["data"] for c in feed["changes"] if c["entity"] == "bonus_account"]
+    assert snapshots[-1] == {"account_id": "anna", "total": 100_000, "held": 5_000,
+                             "available": 95_000}
+    assert (shop.state()["points"], shop.state()["held"]) == (100_000, 5_000)

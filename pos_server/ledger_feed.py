@@ -1,0 +1,60 @@
+"""Account snapshots go to the change feed at commit, not where the account changed.
+
+The feed's ids come from one counter row whose lock is held until commit (``pos_server.feed``),
+so every change-writing transaction queues behind the one holding it. Writing the snapshot in
+the middle of an operation held that lock across the rest of it (the applied-operations row,
+the terminal's seq, the savepoint release); deferring it to ``before_commit``, after a flush of
+everything else, leaves only the counter update, the change row and the commit inside the lock.
+Measured with ``python -m bench server``.
+
+A snapshot recorded inside a savepoint that is rolled back (a rejected operation) is dropped
+with it; one account changed twice in a transaction gets one snapshot, the last.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from pos_server.feed import record_change
+
+_PENDING = "ledger_feed_pending"
+Pending = dict[tuple[str, str], tuple[dict[str, Any], datetime, SessionTransaction | None]]
+
+
+def defer_snapshot(
+    session: Session, entity: str, entity_id: str, data: dict[str, Any], now: datetime
+) -> None:
+    """Record ``data`` as the ``entity`` change of ``entity_id`` when the transaction commits."""
+    pending: Pending | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = {}
+        if not event.contains(session, "before_commit", _write_pending):
+            event.listen(session, "before_commit", _write_pending)
+            event.listen(session, "after_soft_rollback", _drop_pending)
+    pending[(entity, entity_id)] = (data, now, session.get_nested_transaction())
+
+
+def _write_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: its snapshots wait for the real commit
+    pending: Pending | None = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    session.flush()  # everything else first, so the feed lock is taken last
+    for (entity, entity_id), (data, now, _savepoint) in pending.items():
+        record_change(session, entity, entity_id, data, now)
+
+
+def _drop_pending(session: Session, previous: SessionTransaction) -> None:
+    pending: Pending | None = session.info.get(_PENDING)
+    if not pending:
+        return
+    if not previous.nested:
+        session.info.pop(_PENDING, None)
+        return
+    for key in [k for k, (_d, _n, savepoint) in pending.items() if savepoint is previous]:
+        del pending[key]
