@@ -227,6 +227,15 @@ class Sale:
         self._reprice()
         return self._line(line_no)
 
+    def set_unit_price(self, line_no: int, unit_price: int) -> SaleLine:
+        """A price override on one line (the caller checks who may do it)."""
+        self._require_editable()
+        line = self._line(line_no)
+        price = require_amount(unit_price, "unit price")
+        self._lines[self._lines.index(line)] = replace(line, unit_price=price)
+        self._reprice()
+        return self._line(line_no)
+
     def remove_line(self, line_no: int) -> SaleLine:
         self._require_editable()
         line = self._line(line_no)

@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pos_app.domain.errors import DomainError
 from pos_app.domain.money import Percent
 from pos_app.domain.promo import (
     MAX_ISSUE_ATTEMPTS,
@@ -60,6 +61,10 @@ DEFAULT_PROGRAM: Mapping[str, Any] = {"prefix": "PROMO", "discount_bp": 1500,
 PROMO_REDEEMED = "promo.redeemed"
 PROMO_ISSUED = "promo.issued"
 REASON_PREFIX = "promo:"
+
+
+class OrderDiscountGiven(DomainError):
+    code = "order_discount_given"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +149,10 @@ class PromoService:
                 promo_code=code,
             )  # fmt: skip
         buyer = sale.guest.guest_id if sale.guest else None
+        given = sale.order_discount
+        if given is not None and not given.reason.startswith(REASON_PREFIX):
+            raise OrderDiscountGiven("The order already has a discount given by hand; remove "
+                                     "it to use a promo code.", reason=given.reason)
         sale.set_order_discount(None)
         quote = quote_referral(sale.total, referral, record.guest_id, buyer)
         sale.set_order_discount(OrderDiscount(referral.discount, REASON_PREFIX + code))

@@ -1,0 +1,90 @@
+"""Discounts and price changes by hand, within the cashier's rights or with a manager's PIN.
+
+API (plain frozen results; ``DomainError`` subclasses with cashier-readable messages)::
+
+    overrides = OverrideService(uow_factory)
+    overrides.order_discount(sale_id, bp, session, approval=None)   # -> SaleView
+    overrides.order_discount(sale_id, 0, session)                    # removes it
+    overrides.price(sale_id, line_no, unit_price, session, approval=None)  # -> SaleView
+
+A cashier may give an order discount up to the setting ``staff.cashier_max_discount_bp``
+(default 500 = 5 %); more needs the ``discount_override`` permission (manager, admin) or a
+manager's ``StaffService.authorize_manager(pin, Action.DISCOUNT_OVERRIDE)``. Any price change
+needs ``price_override`` the same way. The discount is the sale's one ``OrderDiscount`` (after
+the group discount), so it cannot be combined with a promo code: remove the code first. Who
+gave it is kept in its reason (``manual:<staff id>``) and so travels with the sale.
+"""
+
+from __future__ import annotations
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.loyalty import PermissionDenied
+from pos_app.domain.money import Percent
+from pos_app.domain.sale import OrderDiscount, Sale
+from pos_app.services.dto import SaleView
+from pos_app.services.ports import UnitOfWork, UnitOfWorkFactory
+from pos_app.services.sales import SaleNotFound
+from pos_app.services.staff import ACTION_TEXT, Action, Authorization, StaffSession
+
+CASHIER_LIMIT_KEY = "staff.cashier_max_discount_bp"
+DEFAULT_CASHIER_LIMIT_BP = 500
+MANUAL_PREFIX = "manual:"
+
+
+class PromoCodeApplied(DomainError):
+    code = "promo_code_applied"
+
+
+class OverrideService:
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+
+    def order_discount(
+        self, sale_id: str, bp: int, session: StaffSession, approval: Authorization | None = None
+    ) -> SaleView:
+        percent = Percent(bp)
+        with self._uow(durable=False) as uow:
+            sale = _load(uow, sale_id)
+            current = sale.order_discount
+            if current is not None and not current.reason.startswith(MANUAL_PREFIX):
+                raise PromoCodeApplied("A promo code already gives this order its discount; "
+                                       "remove the code first.", reason=current.reason)
+            limit = int(uow.settings.get(CASHIER_LIMIT_KEY, DEFAULT_CASHIER_LIMIT_BP))
+            by = session.staff_id
+            if bp > limit:
+                by = _approver(session, Action.DISCOUNT_OVERRIDE, approval)
+            sale.set_order_discount(OrderDiscount(percent, MANUAL_PREFIX + by) if bp else None)
+            uow.sales.save(sale)
+            uow.commit()
+            return SaleView.of(sale)
+
+    def price(
+        self, sale_id: str, line_no: int, unit_price: int, session: StaffSession,
+        approval: Authorization | None = None,
+    ) -> SaleView:  # fmt: skip
+        _approver(session, Action.PRICE_OVERRIDE, approval)
+        with self._uow(durable=False) as uow:
+            sale = _load(uow, sale_id)
+            sale.set_unit_price(line_no, unit_price)
+            uow.sales.save(sale)
+            uow.commit()
+            return SaleView.of(sale)
+
+
+def _approver(session: StaffSession, action: Action, approval: Authorization | None) -> str:
+    """Who allows ``action``: the signed-in person if their role may, else the approval."""
+    if session.can(action):
+        return session.staff_id
+    if approval is not None and approval.action == action.value:
+        return approval.staff_id
+    raise PermissionDenied(
+        f"{session.name} ({session.role}) may not {ACTION_TEXT[action]}; "
+        "a manager's PIN is needed.", permission=action.value, role=session.role,
+    )  # fmt: skip
+
+
+def _load(uow: UnitOfWork, sale_id: str) -> Sale:
+    sale = uow.sales.get(sale_id)
+    if sale is None:
+        raise SaleNotFound(f"There is no sale {sale_id}.", sale_id=sale_id)
+    return sale
