@@ -1,0 +1,91 @@
+"""The console's table model and alert on their own: bursts are appended in one insert at the
+bottom in placing order, finished orders leave the incoming panel, a thousand rows stay fast;
+the alert repeats until acknowledged and stops when nothing waits."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+from pytestqt.qtbot import QtBot
+
+from pos_app.domain.orders import OrderState, PaymentMethod
+from pos_app.services.orders import ConsoleSettings, OrderLineView, OrderView
+from pos_app.ui.console.alerts import NewOrderAlert
+from pos_app.ui.console.orders_model import OrdersModel
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def order(n: int, state: OrderState = OrderState.NEW, change: int = 0) -> OrderView:
+    at = T0 + timedelta(seconds=n)
+    return OrderView(f"o-{n:04d}", "anna", state, PaymentMethod.CARD, 25_000, at, at,
+                     (OrderLineView("1", "latte", "Latte", 1, 25_000),),
+                     change_id=change or n)  # fmt: skip
+
+
+def test_a_burst_is_one_insert_at_the_bottom_in_placing_order(qtbot: QtBot) -> None:
+    model = OrdersModel(keep=lambda o: o.active)
+    model.apply([order(1)])
+    inserts: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserts.append((first, last)))
+    added = model.apply([order(4), order(2), order(3)])
+    assert [o.order_id for o in added] == ["o-0002", "o-0003", "o-0004"]
+    assert inserts == [(1, 3)]
+    assert [o.order_id for o in model.orders] == ["o-0001", "o-0002", "o-0003", "o-0004"]
+
+
+def test_changes_update_rows_in_place_and_finished_orders_leave(qtbot: QtBot) -> None:
+    model = OrdersModel(keep=lambda o: o.active)
+    model.apply([order(n) for n in range(1, 4)])
+    model.apply([order(2, OrderState.ACCEPTED, 10), order(3, OrderState.COMPLETED, 11),
+                 order(5, OrderState.NEW), order(5, OrderState.CANCELLED, 12)])  # fmt: skip
+    assert [(o.order_id, o.state) for o in model.orders] == [
+        ("o-0001", OrderState.NEW), ("o-0002", OrderState.ACCEPTED)]
+    assert model.count(OrderState.NEW) == 1
+    assert model.row_of("o-0002") == 1 and model.row_of("o-0003") is None
+
+
+def test_a_thousand_orders_then_a_burst_of_two_hundred_stay_fast(qtbot: QtBot) -> None:
+    model = OrdersModel()
+    started = time.perf_counter()
+    model.replace_all([order(n) for n in range(1000)])
+    model.apply([order(n) for n in range(1000, 1200)])
+    model.apply([order(n, OrderState.ACCEPTED, 5000 + n) for n in range(0, 1200, 3)])
+    elapsed = time.perf_counter() - started
+    assert model.rowCount() == 1200 and model.count(OrderState.ACCEPTED) == 400
+    assert elapsed < 0.5, f"took {elapsed:.3f} s"
+
+
+class CountingSound:
+    def __init__(self) -> None:
+        self.played: list[str] = []
+
+    def play(self, name: str) -> bool:
+        self.played.append(name)
+        return True
+
+
+def test_the_alert_repeats_until_acknowledged(qtbot: QtBot) -> None:
+    sound, waiting = CountingSound(), [1]
+    alert = NewOrderAlert(sound, lambda: waiting[0])
+    alert.apply(ConsoleSettings(sound_enabled=True, repeat_seconds=1))
+    alert.new_orders(1)
+    qtbot.waitUntil(lambda: len(sound.played) >= 2, timeout=2500)
+    alert.acknowledge()
+    heard = len(sound.played)
+    qtbot.wait(1300)
+    assert len(sound.played) == heard and not alert.alerting
+
+
+def test_the_alert_stops_when_no_order_waits_and_is_silent_when_off(qtbot: QtBot) -> None:
+    sound, waiting = CountingSound(), [1]
+    alert = NewOrderAlert(sound, lambda: waiting[0])
+    alert.apply(ConsoleSettings(sound_enabled=True, repeat_seconds=1))
+    alert.new_orders(2)
+    waiting[0] = 0  # another console accepted them
+    qtbot.waitUntil(lambda: not alert.alerting, timeout=2500)
+    assert sound.played == ["new_order"]
+    alert.apply(ConsoleSettings(sound_enabled=False))
+    alert.new_orders(1)
+    assert sound.played == ["new_order"] and alert.alerting  # still shown, not heard
