@@ -1,0 +1,47 @@
+"""All the till's use cases, wired to each other once (the promo hook on payments, the staff
+service behind shifts), so a composition root builds them with one call::
+
+    till = TillServices.build(store.unit_of_work, clock, ids, acquirer=TcpAcquirer(...))
+    till.staff.sign_in("1111"); till.sales.open_sale(); till.payments.pay_card(sale_id)
+
+``acquirer`` is optional (no card terminal: ``pay_card`` says so). ``sales`` may be passed in
+when the caller built it with its own end hooks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos_app.services.acquiring import Acquirer
+from pos_app.services.guests import GuestService
+from pos_app.services.overrides import OverrideService
+from pos_app.services.payments import PaymentService
+from pos_app.services.ports import Clock, IdGenerator, UnitOfWorkFactory
+from pos_app.services.promo import PromoService
+from pos_app.services.sales import SaleService
+from pos_app.services.shifts import ShiftService
+from pos_app.services.staff import StaffService
+
+
+@dataclass(frozen=True, slots=True)
+class TillServices:
+    sales: SaleService
+    staff: StaffService
+    guests: GuestService
+    payments: PaymentService
+    shifts: ShiftService
+    promo: PromoService
+    overrides: OverrideService
+
+    @classmethod
+    def build(
+        cls, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, *,
+        acquirer: Acquirer | None = None, sales: SaleService | None = None,
+    ) -> TillServices:  # fmt: skip
+        sales = sales or SaleService(uow, clock, ids)
+        staff = StaffService(uow, clock)
+        promo = PromoService(uow, clock, ids)
+        payments = PaymentService(uow, clock, ids, sales, acquirer=acquirer,
+                                  close_hooks=(promo.on_sale_closed,))
+        return cls(sales, staff, GuestService(uow, clock, ids), payments,
+                   ShiftService(uow, clock, ids, staff), promo, OverrideService(uow))
