@@ -1,21 +1,27 @@
 """Delivering a till's queue for the proofs: ``drain(store, url, token)``.
 
-A deliberately small, strict client of ``POST /v1/ops`` (DESIGN.md "Push") over the real till
-store's outbox: operations in seq order, in batches, every call with a timeout, retried as they
-are (same op_id, same payload) after any failure, resent from the server's ``last_seq`` after a
-gap; ``applied``/``rejected``/``conflict`` are final. The fault and crash proofs use it to show
-what the *server* guarantees whatever the line does; the production worker (``pos_app.sync``)
-is proven by the same scenarios through ``pos-app till-sim``.
+``drain`` runs the production ``OutboxWorker`` (``pos_app.sync.worker``) on its own thread,
+as the till does, wakes it and waits until the queue is empty and reconciled (or until the
+worker has noticed an outage). ``deliver_first`` is a deliberately small, strict client of
+``POST /v1/ops`` used only to put a queue into a half-delivered state before a scenario (the
+worker always sends all).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import requests
 
 from pos_app.db import Store
+from pos_app.db.uow import SystemClock
 from pos_app.services.ports import OutboxEntry
+from pos_app.services.sync_queue import SyncQueue
+from pos_app.sync.backoff import Backoff
+from pos_app.sync.puller import FeedPuller
+from pos_app.sync.transport import HttpTransport
+from pos_app.sync.worker import OutboxWorker
 
 
 class TillBug(Exception):
@@ -28,18 +34,72 @@ def wire(entry: OutboxEntry) -> dict[str, object]:
             "payload": dict(entry.payload)}  # fmt: skip
 
 
+def worker_for(
+    store: Store, url: str, token: str, *, timeout: float = 5.0, batch: int = 4,
+    puller: FeedPuller | None = None,
+) -> OutboxWorker:  # fmt: skip
+    """The till's worker as the app builds it, with short timeouts and backoff for tests;
+    ``puller`` is its refresh after reconciliation (fresh account snapshots)."""
+
+    def refresh() -> None:
+        if puller is not None:
+            puller.pull()
+
+    return OutboxWorker(SyncQueue(store.unit_of_work, SystemClock()),
+                        HttpTransport(url, token, timeout=(timeout, timeout)),
+                        batch_size=batch, backoff=Backoff(0.02, 0.3), refresh=refresh)  # fmt: skip
+
+
 def drain(
     store: Store, url: str, token: str, *, timeout: float = 5.0, batch: int = 4,
-    only: int | None = None, give_up_after: int | None = None, deadline_s: float = 60.0,
+    only: int | None = None, until_offline: bool = False, deadline_s: float = 60.0,
+    worker: OutboxWorker | None = None,
 ) -> bool:  # fmt: skip
-    """Deliver pending operations (the first ``only`` of them, or all); True once delivered,
-    False after ``give_up_after`` failed calls in a row."""
+    """Run the worker on its own thread (as the till does) and wake it: True once the queue is
+    delivered and reconciled; with ``until_offline``, False as soon as the worker has found
+    the server unreachable. A worker made here is stopped afterwards; a given one runs on.
+    ``only``: see ``deliver_first``."""
+    if only is not None:
+        return deliver_first(store, url, token, only, timeout=timeout, batch=batch)
+    own = worker is None
+    worker = worker or worker_for(store, url, token, timeout=timeout, batch=batch)
+    try:
+        worker.start()
+        worker.wake()
+        if until_offline:
+            return not _wait(lambda: worker.state.snapshot.offline_since is not None, deadline_s)
+        if worker.wait_idle(deadline_s):
+            return True
+        fatal = worker.state.snapshot.fatal
+        if fatal is not None:
+            raise TillBug(fatal)
+        raise TimeoutError(f"the queue was not delivered within {deadline_s} s "
+                           f"({worker.state.snapshot.last_error})")  # fmt: skip
+    finally:
+        if own:
+            worker.stop()
+
+
+def _wait(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not within {seconds} s")
+        time.sleep(0.01)
+    return True
+
+
+def deliver_first(
+    store: Store, url: str, token: str, only: int, *, timeout: float = 5.0, batch: int = 4,
+    give_up_after: int | None = None, deadline_s: float = 60.0,
+) -> bool:  # fmt: skip
+    """Deliver the first ``only`` pending operations (in seq order) and stop there."""
     session = requests.Session()
     headers = {"Authorization": f"Bearer {token}"}
     delivered = failures = 0
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
-        want = batch if only is None else min(batch, only - delivered)
+        want = min(batch, only - delivered)
         with store.unit_of_work(durable=False) as uow:
             pending = list(uow.outbox.pending(want)) if want > 0 else []
         if not pending:

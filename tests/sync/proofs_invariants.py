@@ -70,6 +70,11 @@ class ServerView:
         with self.session() as s:
             return list(s.scalars(select(Sale.id).where(Sale.terminal_id == terminal_id)))
 
+    def hold_status(self, hold_id: str) -> str | None:
+        with self.session() as s:
+            hold = s.get(BonusHoldRow, hold_id)
+            return None if hold is None else hold.status
+
     def accounts(self) -> dict[str, tuple[int, int]]:
         with self.session() as s:
             return {a.id: (a.total, a.held) for a in s.scalars(select(BonusAccountRow))}

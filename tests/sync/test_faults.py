@@ -174,7 +174,7 @@ def test_given_an_outage_mid_queue_when_the_line_returns_then_delivery_completes
     drain(store, proxy.url, token, only=3)
     proxy.go_offline()
 
-    assert drain(store, proxy.url, token, timeout=0.5, give_up_after=3) is False
+    assert drain(store, proxy.url, token, timeout=0.5, until_offline=True) is False
 
     proxy.go_online()
     drain(store, proxy.url, token, timeout=1.0)
@@ -182,25 +182,19 @@ def test_given_an_outage_mid_queue_when_the_line_returns_then_delivery_completes
 
 
 def test_given_the_server_restarts_mid_queue_when_delivery_resumes_then_nothing_is_lost_or_doubled(
-    tmp_path: Path,
+    server: ServerProcess, till: tuple[Store, str], proxy: FaultProxy
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    upgrade(url)
-    with ServerProcess(url, tmp_path, max_batch=4, sweep_interval_seconds=0) as server:
-        terminal_id, token = enrol_terminal(server)
-        proxy = FaultProxy(server.port)
-        try:
-            with open_store(tmp_path / "till.sqlite3", terminal_id=terminal_id) as store:
-                guest_id = prepare(server, (store, token), proxy)
-                proxy.inject("cut_response", "/v1/ops")  # applied, the till never heard
-                assert not drain(store, proxy.url, token, timeout=1.0, give_up_after=1)
-                with ServerView(url) as view:
-                    assert view.exactly_once([till_ops(store)]) == []  # 5 of 9 on the server
-                server.restart(kill=True)  # SIGKILL: no graceful anything
-                drain(store, proxy.url, token, timeout=1.0)
-                check_all(server, store, token, guest_id)
-        finally:
-            proxy.close()
+    store, token = till
+    guest_id = prepare(server, till, proxy)
+    proxy.inject("cut_response", "/v1/ops")  # applied, the till never heard
+    assert not drain(store, proxy.url, token, timeout=1.0, until_offline=True)
+    with ServerView(server.db_url) as view:
+        assert view.exactly_once([till_ops(store)]) == []  # 5 of 9 on the server, not known
+    server.restart(kill=True)  # SIGKILL: no graceful anything
+
+    drain(store, proxy.url, token, timeout=1.0)
+
+    check_all(server, store, token, guest_id)
 
 
 def test_given_a_tampered_server_database_then_the_invariant_checks_name_each_breach(

@@ -13,12 +13,12 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-import requests
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -26,12 +26,14 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from pos_app.db import Store, open_store
 from pos_app.db.uow import SystemClock
 from pos_app.services.feed import FeedService
+from pos_app.services.ports_sync import HOLD_COMMITTED, HOLD_RELEASED, HoldRecord
 from pos_app.sync.puller import FeedPuller
+from pos_app.sync.worker import OutboxWorker
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.ledger import credit_points
 from pos_server.sweeper import expire_due_holds
 from tests.sync.faultproxy import FaultProxy, ServerProcess, enrol_terminal
-from tests.sync.proofs_drain import drain
+from tests.sync.proofs_drain import drain, worker_for
 from tests.sync.proofs_invariants import ServerView, TillOps, converged
 
 SOAK = os.environ.get("POS_SOAK") == "1"
@@ -50,19 +52,34 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 @dataclass
 class Till:
+    """A till: its store, its own proxy to the server and one production worker."""
+
     store: Store
     token: str
     proxy: FaultProxy
+    worker: OutboxWorker
     open_holds: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> guest, amount
 
     @property
     def terminal_id(self) -> str:
         return self.store.terminal.terminal_id
 
-    def queue(self, kind: str, payload: dict[str, object]) -> None:
+    def queue(self, kind: str, payload: dict[str, object], hold: HoldRecord | None = None,
+              status: str | None = None, spent: int | None = None) -> None:  # fmt: skip
+        """The operation and the till's hold record in one transaction, as the points use
+        case writes them (``uow.sync`` is what reconciliation reports as open)."""
         with self.store.unit_of_work() as uow:
             uow.outbox.append(kind, payload)
+            if hold is not None:
+                uow.sync.add_hold(hold)
+            elif status is not None:
+                known = uow.sync.get_hold(str(payload["hold_id"]))
+                assert known is not None
+                uow.sync.save_hold(replace(known, status=status, committed_amount=spent))
             uow.commit()
+
+    def deliver(self, **kw: Any) -> bool:
+        return drain(self.store, self.proxy.url, self.token, worker=self.worker, **kw)
 
     def ops(self) -> TillOps:
         with self.store.unit_of_work(durable=False) as uow:
@@ -84,12 +101,16 @@ class SyncMachine(RuleBasedStateMachine):
         for n in range(TILLS):
             terminal_id, token = enrol_terminal(self.server, f"till {n}")
             store = open_store(self.dir / f"till{n}" / "till.sqlite3", terminal_id=terminal_id)
-            self.tills.append(Till(store, token, FaultProxy(self.server.port)))
+            proxy = FaultProxy(self.server.port)
+            feed = FeedPuller(proxy.url, token, FeedService(store.unit_of_work, SystemClock()),
+                              timeout=(1.0, 5.0))  # fmt: skip
+            worker = worker_for(store, proxy.url, token, timeout=2.0, batch=5, puller=feed)
+            self.tills.append(Till(store, token, proxy, worker))
         self.guests = [f"g-{uuid.uuid4().hex[:10]}" for _ in range(GUESTS)]
         first = self.tills[0]
         for guest_id in self.guests:
             first.queue("guest.created", {"guest_id": guest_id, "name": "Guest", "phone": None})
-        assert drain(first.store, first.proxy.url, first.token)
+        assert first.deliver()
         self._server_call(lambda session, now: [
             credit_points(session, g, 1000, now=now, actor="test", reason="welcome")
             for g in self.guests])  # fmt: skip
@@ -106,8 +127,9 @@ class SyncMachine(RuleBasedStateMachine):
     def place_hold(self, t: int, g: int, amount: int) -> None:
         till, hold_id = self.tills[t], str(uuid.uuid4())
         offline = till.proxy.offline  # accepted without the server: it may overdraw
+        record = HoldRecord(hold_id, self.guests[g], amount, datetime.now(UTC), offline=offline)
         till.queue("hold.placed", {"hold_id": hold_id, "guest_id": self.guests[g],
-                                   "amount": amount, "offline": offline})  # fmt: skip
+                                   "amount": amount, "offline": offline}, hold=record)  # fmt: skip
         till.open_holds[hold_id] = (self.guests[g], amount)
 
     @precondition(lambda self: any(t.open_holds for t in self.tills))
@@ -117,7 +139,8 @@ class SyncMachine(RuleBasedStateMachine):
         hold_id = data.draw(st.sampled_from(sorted(till.open_holds)))
         _guest, amount = till.open_holds.pop(hold_id)
         spent = None if part is None else int(amount * part)
-        till.queue("hold.committed", {"hold_id": hold_id, "amount": spent})
+        till.queue("hold.committed", {"hold_id": hold_id, "amount": spent},
+                   status=HOLD_COMMITTED, spent=amount if spent is None else spent)
 
     @precondition(lambda self: any(t.open_holds for t in self.tills))
     @rule(data=st.data())
@@ -125,7 +148,7 @@ class SyncMachine(RuleBasedStateMachine):
         till = data.draw(st.sampled_from([t for t in self.tills if t.open_holds]))
         hold_id = data.draw(st.sampled_from(sorted(till.open_holds)))
         del till.open_holds[hold_id]
-        till.queue("hold.released", {"hold_id": hold_id})
+        till.queue("hold.released", {"hold_id": hold_id}, status=HOLD_RELEASED)
 
     @rule(t=st.integers(0, TILLS - 1))
     def outage(self, t: int) -> None:
@@ -135,7 +158,7 @@ class SyncMachine(RuleBasedStateMachine):
     def reconnect_and_deliver(self, t: int) -> None:
         till = self.tills[t]
         till.proxy.go_online()
-        assert drain(till.store, till.proxy.url, till.token, timeout=2.0)
+        assert till.deliver()
 
     @rule(t=st.integers(0, TILLS - 1),
           fault=st.sampled_from(["cut_response", "duplicate", "reset_after", "drop"]))
@@ -143,7 +166,7 @@ class SyncMachine(RuleBasedStateMachine):
         till = self.tills[t]
         if not till.proxy.offline:
             till.proxy.inject(fault, "/v1/ops")
-            drain(till.store, till.proxy.url, till.token, timeout=2.0)  # an unmet fault waits
+            till.deliver()  # a fault not met (an empty queue) waits for a later delivery
 
     @rule()
     def holds_expire(self) -> None:
@@ -155,22 +178,25 @@ class SyncMachine(RuleBasedStateMachine):
         finally:
             engine.dispose()
 
-    @precondition(lambda self: any(t.open_holds for t in self.tills))
+    @precondition(lambda self: any(t.open_holds and not t.proxy.offline for t in self.tills))
     @rule(data=st.data())
     def reconcile_after_forgetting_a_hold(self, data: st.DataObject) -> None:
-        """A till that lost track of a hold (a reinstall) reconciles: the server releases it."""
-        till = data.draw(st.sampled_from([t for t in self.tills if t.open_holds]))
-        if till.proxy.offline:
-            return
+        """A till that lost track of a hold (a reinstall) reconnects: the worker reconciles
+        and the server releases the hold (unless it had already expired)."""
+        till = data.draw(st.sampled_from([t for t in self.tills
+                                          if t.open_holds and not t.proxy.offline]))  # fmt: skip
         forgotten = data.draw(st.sampled_from(sorted(till.open_holds)))
         del till.open_holds[forgotten]
-        assert drain(till.store, till.proxy.url, till.token, timeout=2.0)
-        last_seq = max((seq for _, seq in till.ops().ops), default=0)
-        body = {"last_seq": last_seq, "open_hold_ids": sorted(till.open_holds)}
-        response = requests.post(till.proxy.url + "/v1/holds/reconcile", json=body, timeout=5,
-                                 headers={"Authorization": f"Bearer {till.token}"})  # fmt: skip
-        assert response.status_code == 200, response.text
-        assert set(response.json()["released"]) <= {forgotten}
+        with till.store.unit_of_work() as uow:
+            known = uow.sync.get_hold(forgotten)
+            assert known is not None
+            uow.sync.save_hold(replace(known, status=HOLD_RELEASED))  # forgotten, no operation
+            uow.commit()
+        till.proxy.go_offline()
+        assert not till.deliver(until_offline=True)  # the worker notices the outage ...
+        till.proxy.go_online()
+        assert till.deliver()  # ... and reconciles after the reconnect
+        assert self.view.hold_status(forgotten) in ("released", "expired", "committed", None)
 
     @invariant()
     def server_invariants_hold(self) -> None:
@@ -180,7 +206,7 @@ class SyncMachine(RuleBasedStateMachine):
         try:
             for till in self.tills:
                 till.proxy.go_online()
-                assert drain(till.store, till.proxy.url, till.token, timeout=2.0)
+                assert till.deliver()
             tills = [t.ops() for t in self.tills]
             assert all(t.pending == 0 for t in tills)
             assert self.view.all_invariants(tills) == []
@@ -195,6 +221,7 @@ class SyncMachine(RuleBasedStateMachine):
                 assert converged(accounts, cached) == []
         finally:
             for till in self.tills:
+                till.worker.stop()
                 till.proxy.close()
                 till.store.close()
             self.view.close()
