@@ -169,6 +169,12 @@ def main(argv: list[str]) -> int:
     except StoreError as exc:
         print(f"pos-app console: {exc}", file=sys.stderr)
         return 1
+    if terminal_id is not None and store.terminal.terminal_id != terminal_id:
+        store.close()
+        print(f"pos-app console: {args.data_dir} belongs to terminal "
+              f"{store.terminal.terminal_id}; enrol with a fresh --data-dir.",
+              file=sys.stderr)  # fmt: skip
+        return 2
     token = token or _token(args, store.terminal.terminal_id)
     if not token:
         store.close()

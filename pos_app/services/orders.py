@@ -331,6 +331,12 @@ class ConsoleOrders:
     def active(self) -> Sequence[OrderView]:
         return self.cache.active()
 
+    def settings(self) -> ConsoleSettings:
+        return self.cache.load_settings()
+
+    def save_settings(self, settings: ConsoleSettings) -> None:
+        self.cache.save_settings(settings)
+
     def history(self, query: HistoryQuery) -> Sequence[OrderView]:
         return self.cache.history(query)
 

@@ -89,6 +89,10 @@ class HistoryPanel(QWidget):
         return HistoryQuery(frozenset({OrderState(state)}) if state else frozenset(),
                             since, until, self.search.text())  # fmt: skip
 
+    def refresh_soon(self) -> None:
+        """Refresh after the debounce delay (a burst of changes costs one query)."""
+        self._debounce.start()
+
     def stop(self) -> None:
         self._debounce.stop()
         self.search.textChanged.disconnect(self._debounce.start)

@@ -72,11 +72,12 @@ class ConsoleWindow(QMainWindow):
         self.alert = NewOrderAlert(sound, lambda: self.model.count(OrderState.NEW), self)
         self._pending: list[OrderView] = []
         self._selected: str | None = None
+        self._points: PointsInfo | None = None
         self.ready = False
         self._build()
         self._connect(signals)
         self.set_online(False, None)
-        runner.run(lambda: (service.active(), service.cache.load_settings()), self._loaded,
+        runner.run(lambda: (service.active(), service.settings()), self._loaded,
                    self._failed)  # fmt: skip
 
     def _build(self) -> None:
@@ -101,7 +102,8 @@ class ConsoleWindow(QMainWindow):
         self.signals = signals  # the bridge lives as long as the window
         signals.orders_did_arrive.connect(self.receive)
         signals.stream_did_change_state.connect(
-            lambda status: self.set_online(bool(status.online), status.since))
+            lambda status: self.set_online(bool(status.online), status.since)
+        )
         self.panel.order_selected.connect(self._select)
         self.panel.acknowledged.connect(self.alert.acknowledge)
         self.panel.settings_changed.connect(self._save_settings)
@@ -141,6 +143,8 @@ class ConsoleWindow(QMainWindow):
         self._update_badge()
         if added and at_bottom:
             self.panel.view.scrollToBottom()
+        if self.tabs.currentIndex() == 1:  # the history on screen follows the changes
+            self.history.refresh_soon()
         if self._selected is not None:
             latest = next((o for o in reversed(pending) if o.order_id == self._selected), None)
             if latest is not None:
@@ -163,8 +167,6 @@ class ConsoleWindow(QMainWindow):
         self.connection.style().polish(self.connection)
 
     # -- selection and detail
-    _points: PointsInfo | None = None
-
     def _select(self, order_id: str) -> None:
         self.alert.acknowledge()
         self._selected = order_id
@@ -242,6 +244,7 @@ class ConsoleWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop timers and stop asking the runner for work (it is shutting down)."""
         self.closed = True
+        self.ready = False
         self.alert.acknowledge()
         self.history.stop()
         self.signals.orders_did_arrive.disconnect(self.receive)
@@ -251,7 +254,7 @@ class ConsoleWindow(QMainWindow):
     # -- settings and history
     def _save_settings(self, settings: ConsoleSettings) -> None:
         self.alert.apply(settings)
-        self.runner.run(lambda: self.service.cache.save_settings(settings), None, self._failed)
+        self.runner.run(lambda: self.service.save_settings(settings), None, self._failed)
 
     def _query(self, query: HistoryQuery) -> None:
         if self.closed:
