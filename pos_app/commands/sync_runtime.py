@@ -129,6 +129,7 @@ def start_sync(
     server_url: str | None = None,
     batch_size: int = DEFAULT_BATCH,
     idle_poll: float = 2.0,
+    heartbeat: float = 15.0,
 ) -> SyncRuntime:
     """Build the worker for an enrolled store (not started: call ``runtime.worker.start()``)."""
     _, token = load_token(store)
@@ -147,7 +148,7 @@ def start_sync(
     worker = OutboxWorker(
         queue, HttpTransport(str(url), token), state=state,
         lock=SenderLock(data_dir(directory) / LOCK_FILE), batch_size=batch_size,
-        idle_poll=idle_poll, refresh=refresh,
+        idle_poll=idle_poll, refresh=refresh, heartbeat=heartbeat,
     )  # fmt: skip
     sales = SaleService(store.unit_of_work, clock, ids)
     payments = PaymentService(store.unit_of_work, clock, ids, sales)

@@ -69,6 +69,7 @@ class OutboxWorker:
         backoff: Backoff | None = None,
         idle_poll: float = 2.0,
         refresh: Callable[[], None] | None = None,
+        heartbeat: float = 15.0,
         now: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.queue = queue
@@ -79,6 +80,9 @@ class OutboxWorker:
         self._backoff = backoff or Backoff()
         self._idle_poll = idle_poll
         self._refresh = refresh
+        self._heartbeat = heartbeat
+        self._last_contact = float("-inf")
+        self._failures = 0  # attempts that found the server unreachable (push_now stops early)
         self._now = now
         self._terminal_id = queue.terminal_id()
         self._wake = threading.Event()
@@ -132,8 +136,11 @@ class OutboxWorker:
     def push_now(self, op_id: str, timeout: float) -> OpVerdict | None:
         """Wake the worker and wait up to ``timeout`` s for ``op_id``'s verdict."""
         with self._verdict_cond:
+            failures = self._failures
             self.wake()
-            self._verdict_cond.wait_for(lambda: op_id in self._verdicts, timeout)
+            self._verdict_cond.wait_for(
+                lambda: op_id in self._verdicts or self._failures != failures, timeout
+            )
             return self._verdicts.get(op_id)
 
     # --- the loop -----------------------------------------------------------------------------
@@ -157,6 +164,9 @@ class OutboxWorker:
             self.drain_once()
         except Unreachable as exc:
             self._needs_reconcile = True
+            with self._verdict_cond:
+                self._failures += 1
+                self._verdict_cond.notify_all()
             self.state.went_offline(str(exc), self._now())
             self._publish_queue()  # the status bar shows what waits, and since when
             return self._backoff.next_delay()
@@ -174,13 +184,21 @@ class OutboxWorker:
         return self._idle_poll
 
     def drain_once(self) -> None:
-        """Push everything waiting, then reconcile if this is a reconnect (caller's thread)."""
+        """Push everything waiting, then reconcile if this is a reconnect (caller's thread).
+
+        With nothing to send for ``heartbeat`` seconds an empty push asks whether the server is
+        still there, so the status bar (and the points' online/offline choice) is not stale.
+        """
         while batch := self.queue.waiting(self.batch_size):
             if self._stop.is_set():
                 return
             self._push(batch)
+            self._last_contact = time.monotonic()
             self.state.update(online=True, offline_since=None, sending=True)
             self._publish_queue()
+        if time.monotonic() - self._last_contact >= self._heartbeat:
+            self.transport.push([])
+            self._last_contact = time.monotonic()
         if self._needs_reconcile:
             self._reconcile()
             self._needs_reconcile = False

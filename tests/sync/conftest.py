@@ -19,7 +19,7 @@ from sqlalchemy import select
 from pos_app.commands.sync_runtime import SyncRuntime, enrol_data_dir, start_sync
 from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
-from pos_server.db.models import AppliedOperation, BonusHoldRow
+from pos_server.db.models import AppliedOperation, BonusAccountRow, BonusHoldRow
 from pos_server.ledger import credit_points
 from tests.sync.faultproxy import ServerProcess
 
@@ -86,6 +86,18 @@ def server_holds(db_url: str, hold_ids: list[str]) -> dict[str, tuple[str, int]]
         with make_sessions(engine)() as session:
             rows = session.scalars(select(BonusHoldRow).where(BonusHoldRow.id.in_(hold_ids)))
             return {r.id: (r.status, r.committed_amount) for r in rows}
+    finally:
+        engine.dispose()
+
+
+def server_account(db_url: str, guest_id: str) -> tuple[int, int]:
+    """``(total, held)`` of the guest's points account on the server."""
+    engine = make_engine(db_url)
+    try:
+        with make_sessions(engine)() as session:
+            row = session.get(BonusAccountRow, guest_id)
+            assert row is not None
+            return row.total, row.held
     finally:
         engine.dispose()
 
