@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,34 @@ def test_offline_refuses_online_only_actions_queues_deliveries_and_catches_up_af
         for console in opened:
             console.close()
         server.stop()
+
+
+def test_pos_app_console_enrols_runs_and_refuses_a_data_dir_of_another_terminal(
+    server: RealServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pos_app.app import main
+
+    monkeypatch.delenv("POS_CONSOLE_TOKEN", raising=False)
+    from pos_server import terminals
+    from pos_server.db import make_engine, make_sessions
+
+    def code() -> str:
+        engine = make_engine(server.db_url)
+        try:
+            with make_sessions(engine).begin() as session:
+                added = terminals.add_terminal(session, "CLI console", datetime.now(UTC))
+        finally:
+            engine.dispose()
+        return added.enrolment_code
+
+    shot = tmp_path / "shot.png"
+    data = str(tmp_path / "cli")
+    args = ["console", "--data-dir", data, "--server", server.base, "--lang", "en"]
+    assert main([*args, "--enrol", code(), "--screenshot", str(shot), "--after", "1"]) == 0
+    assert shot.stat().st_size > 10_000
+    assert main([*args, "--enrol", code()]) == 2
+    assert "belongs to terminal" in capsys.readouterr().err
+    fresh = ["console", "--data-dir", str(tmp_path / "new"), "--server", server.base]
+    assert main(fresh) == 2  # no token anywhere: says how to enrol
+    assert "enrol with --enrol CODE" in capsys.readouterr().err
