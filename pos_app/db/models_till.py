@@ -72,6 +72,22 @@ class CardSlipRow(Base):
     reversed: Mapped[bool] = mapped_column(default=False)
 
 
+class RefundRow(Base):
+    """A closed sale given back in full (``refunds.py``); the parts by how they were paid."""
+
+    __tablename__ = "refunds"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sale_id: Mapped[str] = mapped_column(String(64), unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    staff_id: Mapped[str] = mapped_column(String(64))
+    approved_by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    cash: Mapped[int] = mapped_column(default=0)
+    card: Mapped[int] = mapped_column(default=0)
+    balance: Mapped[int] = mapped_column(default=0)
+    points: Mapped[int] = mapped_column(default=0)
+
+
 class PromoCodeRow(Base):
     __tablename__ = "promo_codes"
     code: Mapped[str] = mapped_column(String(64), primary_key=True)

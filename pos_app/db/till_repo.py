@@ -24,6 +24,7 @@ from pos_app.services.ports_till import (
     CashMovement,
     PaymentRecord,
     PromoCodeRecord,
+    RefundRecord,
     SalePromo,
     SaleRecord,
     ShiftRecord,
@@ -35,7 +36,8 @@ from pos_app.services.ports_till import (
 TILL_TABLES = tuple(
     table(model)
     for model in (models_till.StaffRow, models_till.ShiftRow, models_till.CashMovementRow,
-                  models_till.CardSlipRow, models_till.PromoCodeRow, models_till.SalePromoRow)
+                  models_till.CardSlipRow, models_till.PromoCodeRow, models_till.SalePromoRow,
+                  models_till.RefundRow)
 )  # fmt: skip
 
 
@@ -180,6 +182,33 @@ class SqlShiftRepository:
             )  # fmt: skip
         return records
 
+    def add_refund(self, refund: RefundRecord) -> None:
+        self._raw.execute(
+            f"INSERT INTO refunds ({_REFUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (refund.refund_id, refund.sale_id, _ts(refund.at), refund.staff_id,
+             refund.approved_by, refund.reason, refund.cash, refund.card, refund.balance,
+             refund.points),
+        )  # fmt: skip
+
+    def refund_of(self, sale_id: str) -> RefundRecord | None:
+        rows = query(self._raw, f"SELECT {_REFUND_COLS} FROM refunds WHERE sale_id = ?",
+                     (sale_id,))  # fmt: skip
+        return _refund(rows[0]) if rows else None
+
+    def refunds(self, since: datetime, until: datetime | None = None) -> Sequence[RefundRecord]:
+        sql = f"SELECT {_REFUND_COLS} FROM refunds WHERE at >= ?"
+        params: tuple[Any, ...] = (_ts(since),)
+        if until is not None:
+            sql += " AND at < ?"
+            params += (_ts(until),)
+        return [_refund(r) for r in query(self._raw, sql + " ORDER BY at", params)]
+
+    def sale_id_by_receipt(self, receipt_no: str) -> str | None:
+        row = self._raw.execute(
+            "SELECT id FROM sales WHERE receipt_no = ?", (receipt_no.strip().upper(),)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def add_card_slip(self, slip: CardSlip) -> None:
         self._raw.execute(
             "INSERT OR REPLACE INTO card_slips (ref, sale_id, amount, auth_code, rrn, at,"
@@ -199,6 +228,14 @@ class SqlShiftRepository:
                      _at(r["at"]), bool(r["reversed"]))
             for r in rows
         ]  # fmt: skip
+
+
+_REFUND_COLS = "id, sale_id, at, staff_id, approved_by, reason, cash, card, balance, points"
+
+
+def _refund(r: sqlite3.Row) -> RefundRecord:
+    return RefundRecord(r["id"], r["sale_id"], _at(r["at"]), r["staff_id"], r["approved_by"],
+                        r["reason"], r["cash"], r["card"], r["balance"], r["points"])
 
 
 def _shift(r: sqlite3.Row) -> ShiftRecord:

@@ -52,7 +52,7 @@ class OverrideService:
             limit = int(uow.settings.get(CASHIER_LIMIT_KEY, DEFAULT_CASHIER_LIMIT_BP))
             by = session.staff_id
             if bp > limit:
-                by = _approver(session, Action.DISCOUNT_OVERRIDE, approval)
+                by = approver(session, Action.DISCOUNT_OVERRIDE, approval)
             sale.set_order_discount(OrderDiscount(percent, MANUAL_PREFIX + by) if bp else None)
             uow.sales.save(sale)
             uow.commit()
@@ -62,7 +62,7 @@ class OverrideService:
         self, sale_id: str, line_no: int, unit_price: int, session: StaffSession,
         approval: Authorization | None = None,
     ) -> SaleView:  # fmt: skip
-        _approver(session, Action.PRICE_OVERRIDE, approval)
+        approver(session, Action.PRICE_OVERRIDE, approval)
         with self._uow(durable=False) as uow:
             sale = _load(uow, sale_id)
             sale.set_unit_price(line_no, unit_price)
@@ -71,7 +71,7 @@ class OverrideService:
             return SaleView.of(sale)
 
 
-def _approver(session: StaffSession, action: Action, approval: Authorization | None) -> str:
+def approver(session: StaffSession, action: Action, approval: Authorization | None) -> str:
     """Who allows ``action``: the signed-in person if their role may, else the approval."""
     if session.can(action):
         return session.staff_id

@@ -110,6 +110,26 @@ class CardSlip:
     reversed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class RefundRecord:
+    """A closed sale given back in full: what went back by each way it was paid."""
+
+    refund_id: str
+    sale_id: str
+    at: datetime
+    staff_id: str
+    approved_by: str
+    reason: str
+    cash: int
+    card: int
+    balance: int
+    points: int
+
+    @property
+    def total(self) -> int:
+        return self.cash + self.card + self.balance + self.points
+
+
 class ShiftRepository(Protocol):
     def current(self, terminal_id: str) -> ShiftRecord | None:
         """The open shift of this terminal, if any."""
@@ -134,6 +154,13 @@ class ShiftRepository(Protocol):
         guest was identified in since ``since``: the day's local identifications and spend."""
         ...
 
+    def add_refund(self, refund: RefundRecord) -> None: ...
+    def refund_of(self, sale_id: str) -> RefundRecord | None: ...
+    def refunds(self, since: datetime, until: datetime | None = None) -> Sequence[RefundRecord]:
+        """Refunds made in ``[since, until)`` (for the shift reports)."""
+        ...
+
+    def sale_id_by_receipt(self, receipt_no: str) -> str | None: ...
     def add_card_slip(self, slip: CardSlip) -> None: ...
     def card_slips(self, since: datetime) -> Sequence[CardSlip]: ...
 

@@ -15,8 +15,10 @@ API (plain frozen results; ``DomainError`` subclasses with cashier-readable mess
                                                       #    manager's PIN approves
     report_lines(report, width=42)                    # -> [str] the printable report
 
-Expected cash = opening cash + cash kept by closed sales (tendered minus change) + cash in -
-cash out; a cancelled sale handed its money back, so it adds nothing. Sales belong to a shift
+Expected cash = opening cash + cash kept by closed sales (tendered minus change) - cash given
+back by refunds (``refunds.py``) + cash in - cash out; a cancelled sale handed its money back,
+so it adds nothing. Refunds count cancelled sales that had taken money and refunded closed
+sales (all parts: cash, card, balance, points). Sales belong to a shift
 by time: those of this till that ended while it was open. Points spent are the points payments;
 points earned is the till's estimate (``payments.accrual_estimate``; the server posts the real
 accrual). Closing a shift with operations still waiting in the outbox warns and needs a manager
@@ -233,7 +235,8 @@ def _movements(uow: UnitOfWork, shift: ShiftRecord) -> tuple[int, int]:
 def _view(uow: UnitOfWork, shift: ShiftRecord) -> ShiftView:
     cash_in, cash_out = _movements(uow, shift)
     sales = uow.shifts.ended_sales(shift.terminal_id, shift.opened_at, shift.closed_at)
-    expected = shift.opening_cash + _cash_kept(sales) + cash_in - cash_out
+    refunded = sum(r.cash for r in uow.shifts.refunds(shift.opened_at, shift.closed_at))
+    expected = shift.opening_cash + _cash_kept(sales) - refunded + cash_in - cash_out
     return ShiftView(shift.shift_id, shift.number, shift.opened_at, shift.opened_by,
                      shift.opening_cash, cash_in, cash_out, expected)  # fmt: skip
 
@@ -245,6 +248,7 @@ def _report(
     sales = uow.shifts.ended_sales(shift.terminal_id, shift.opened_at)
     closed = [s for s in sales if s.status == "closed"]
     refunds = [s for s in sales if s.status == "cancelled" and any(p.amount for p in s.payments)]
+    given_back = uow.shifts.refunds(shift.opened_at)  # closed sales refunded in this shift
     by_method = dict.fromkeys(METHODS, 0)
     for sale in closed:
         for p in sale.payments:
@@ -254,8 +258,9 @@ def _report(
         kind, shift.shift_id, shift.number, shift.terminal_id, shift.opened_at,
         shift.opened_by, now, closed_by, shift.opening_cash, view.cash_in, view.cash_out,
         len(closed), sum(s.total for s in closed), tuple(by_method.items()),
-        sum(s.discount for s in closed), len(refunds),
-        sum(p.amount for s in refunds for p in s.payments), by_method["points"],
+        sum(s.discount for s in closed), len(refunds) + len(given_back),
+        sum(p.amount for s in refunds for p in s.payments) + sum(r.total for r in given_back),
+        by_method["points"],
         sum(accrual_estimate_for(uow, s) for s in closed), view.expected_cash, counted,
         None if counted is None else counted - view.expected_cash,
         len(uow.outbox.pending(limit=10_000)), authorized_by,

@@ -18,6 +18,7 @@ from pos_app.services.overrides import OverrideService
 from pos_app.services.payments import PaymentService
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWorkFactory
 from pos_app.services.promo import PromoService
+from pos_app.services.refunds import RefundService
 from pos_app.services.sales import SaleService
 from pos_app.services.shifts import ShiftService
 from pos_app.services.staff import StaffService
@@ -32,6 +33,7 @@ class TillServices:
     shifts: ShiftService
     promo: PromoService
     overrides: OverrideService
+    refunds: RefundService
 
     @classmethod
     def build(
@@ -44,4 +46,5 @@ class TillServices:
         payments = PaymentService(uow, clock, ids, sales, acquirer=acquirer,
                                   close_hooks=(promo.on_sale_closed,))
         return cls(sales, staff, GuestService(uow, clock, ids), payments,
-                   ShiftService(uow, clock, ids, staff), promo, OverrideService(uow))
+                   ShiftService(uow, clock, ids, staff), promo, OverrideService(uow),
+                   RefundService(uow, clock, ids, acquirer))

@@ -14,6 +14,7 @@ from pos_app.services.ports_till import (
     CashMovement,
     PaymentRecord,
     PromoCodeRecord,
+    RefundRecord,
     SalePromo,
     SaleRecord,
     ShiftRecord,
@@ -29,6 +30,7 @@ class FakeTillData:
     slips: dict[str, CardSlip] = field(default_factory=dict)
     codes: dict[str, PromoCodeRecord] = field(default_factory=dict)
     sale_promos: dict[str, SalePromo] = field(default_factory=dict)
+    refunds: dict[str, RefundRecord] = field(default_factory=dict)
 
 
 class FakeStaff:
@@ -101,6 +103,22 @@ class FakeShifts:
             if s.guest is not None and s.guest.guest_id == guest_id and s.opened_at >= since
         ]  # fmt: skip
         return [_record(s) for s in sorted(mine, key=lambda s: s.opened_at)]
+
+    def add_refund(self, refund: RefundRecord) -> None:
+        assert refund.sale_id not in self.d.refunds, "refunds.sale_id is unique"
+        self.d.refunds[refund.sale_id] = refund
+
+    def refund_of(self, sale_id: str) -> RefundRecord | None:
+        return self.d.refunds.get(sale_id)
+
+    def refunds(self, since: datetime, until: datetime | None = None) -> Sequence[RefundRecord]:
+        return sorted((r for r in self.d.refunds.values()
+                       if r.at >= since and (until is None or r.at < until)),
+                      key=lambda r: r.at)  # fmt: skip
+
+    def sale_id_by_receipt(self, receipt_no: str) -> str | None:
+        wanted = receipt_no.strip().upper()
+        return next((s.id for s in self.sales.values() if s.receipt_no == wanted), None)
 
     def add_card_slip(self, slip: CardSlip) -> None:
         self.d.slips[slip.ref] = slip

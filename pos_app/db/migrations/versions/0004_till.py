@@ -93,6 +93,22 @@ def upgrade() -> None:
     )
 
 
+    op.create_table('refunds',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('sale_id', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.String(length=32), nullable=False),
+    sa.Column('staff_id', sa.String(length=64), nullable=False),
+    sa.Column('approved_by', sa.String(length=64), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('cash', sa.Integer(), nullable=False),
+    sa.Column('card', sa.Integer(), nullable=False),
+    sa.Column('balance', sa.Integer(), nullable=False),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_refunds')),
+    sa.UniqueConstraint('sale_id', name=op.f('uq_refunds_sale_id'))
+    )
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_refunds_at'), ['at'], unique=False)
     with op.batch_alter_table('sales', schema=None) as batch_op:
         batch_op.add_column(sa.Column('order_discount_bp', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('order_discount_reason', sa.String(length=100),
@@ -103,5 +119,5 @@ def downgrade() -> None:
     with op.batch_alter_table('sales', schema=None) as batch_op:
         batch_op.drop_column('order_discount_reason')
         batch_op.drop_column('order_discount_bp')
-    for name in ('sale_promos', 'promo_codes', 'card_slips', 'cash_movements', 'shifts', 'staff'):
+    for name in ('refunds', 'sale_promos', 'promo_codes', 'card_slips', 'cash_movements', 'shifts', 'staff'):
         op.drop_table(name)
