@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from pos_app.commands.device_settings_app import _Scanner, main, scanner_reader, wedge_config
 from pos_app.devices.events import ScanEvent
@@ -66,17 +67,30 @@ def test_an_unusable_data_dir_is_a_message_not_a_traceback(
     assert capsys.readouterr().err.startswith("pos-app devices: ")
 
 
-def test_the_screen_opens_on_a_store_and_closes_cleanly(qapp: QApplication, tmp_path: Path) -> None:
-    seen: list[str] = []
-
-    def look_and_quit() -> None:
-        [window] = [w for w in qapp.topLevelWidgets() if w.objectName() == "deviceSettings"]
-        seen.extend(window.tabs.tabText(i) for i in range(window.tabs.count()))  # type: ignore[attr-defined]
-        qapp.quit()
-
-    QTimer.singleShot(300, look_and_quit)
-    assert main(["--data-dir", str(tmp_path), "--lang", "en"]) == 0
-    assert seen == ["Receipt printer", "Scanner and card reader", "Sound", "Print queue"]
+def test_the_screen_opens_on_a_store_and_closes_cleanly(tmp_path: Path) -> None:
+    """A process of its own: the app's QApplication, sound player and event loop stay out of
+    the test session's."""
+    script = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from pos_app.commands.device_settings_app import main\n"
+        "app = QApplication([])\n"
+        "def look():\n"
+        "    [w] = [w for w in app.topLevelWidgets() if w.objectName() == 'deviceSettings']\n"
+        "    print('|'.join(w.tabs.tabText(i) for i in range(w.tabs.count())), flush=True)\n"
+        "    app.quit()\n"
+        "QTimer.singleShot(500, look)\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "--data-dir", str(tmp_path), "--lang", "en"],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    tabs = done.stdout.strip().splitlines()[-1]
+    assert tabs == "Receipt printer|Scanner and card reader|Sound|Print queue"
     assert (tmp_path / "till.sqlite3").exists()
 
 
