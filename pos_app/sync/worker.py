@@ -197,7 +197,7 @@ class OutboxWorker:
             self.state.update(online=True, offline_since=None, sending=True)
             self._publish_queue()
         if time.monotonic() - self._last_contact >= self._heartbeat:
-            self.transport.push([])
+            self._send(())
             self._last_contact = time.monotonic()
         if self._needs_reconcile:
             self._reconcile()
@@ -256,7 +256,7 @@ class OutboxWorker:
         try:
             released = self.transport.reconcile(self.queue.last_seq(), open_ids)
         except NotDrained:
-            answer = self.transport.push([])  # learn the server's last seq
+            answer = self._send(())  # learn the server's last seq
             if self.queue.waiting(1):
                 raise Unreachable("new operations arrived before reconciliation") from None
             released = self.transport.reconcile(answer.last_seq, open_ids)
