@@ -51,6 +51,7 @@ class PrinterEmulator:
         self._paper_out = paper_out
         self._server: socket.socket | None = None
         self._stop = threading.Event()
+        self._serving: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._job_number = 0
         self.jobs_done = threading.Condition(self._lock)
@@ -80,10 +81,13 @@ class PrinterEmulator:
         threading.Thread(target=self._accept_loop, name="printer-emulator", daemon=True).start()
         return self.port
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 3.0) -> None:
+        """Stop listening; jobs already received are decoded and written before it returns."""
         self._stop.set()
         if self._server is not None:
             self._server.close()
+        for worker in list(self._serving):
+            worker.join(timeout)
 
     def wait_for_jobs(self, count: int, timeout: float = 5.0) -> list[Path]:
         """Block until ``count`` jobs were printed (for tests and scripts)."""
@@ -100,7 +104,9 @@ class PrinterEmulator:
                 continue
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            worker = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            self._serving = [t for t in self._serving if t.is_alive()] + [worker]
+            worker.start()
 
     def _serve(self, conn: socket.socket) -> None:
         decoder = EscposDecoder(self.brand, self.columns, self.status_byte)
