@@ -1,8 +1,8 @@
-"""Payloads of the till's shift and promo operation kinds (registered in ``schemas``)."""
+"""Payloads of the till's shift, promo and refund operation kinds (registered in ``schemas``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BeforeValidator, Field, Strict, StringConstraints
 
@@ -74,9 +74,30 @@ class PromoRedeemed(WireModel):
     cashback: Amount
 
 
+class RefundedPayment(WireModel):
+    method: Literal["cash", "card", "balance", "points"]
+    amount: Annotated[int, Strict(), Field(ge=1, le=MAX_AMOUNT)]
+
+
+class SaleRefunded(WireModel):
+    """A closed sale given back in full (``pos_app.services.refunds``)."""
+
+    refund_id: EntityId
+    sale_id: EntityId
+    receipt_no: Annotated[str, StringConstraints(max_length=32)] | None = None
+    guest_id: EntityId | None = None
+    refunded_at: AwareDatetime
+    staff_id: EntityId
+    approved_by: EntityId
+    reason: Annotated[str, StringConstraints(max_length=200)] = ""
+    payments: Annotated[list[RefundedPayment], Field(max_length=4)]
+    authorization: dict[str, Any] | None = None
+
+
 TILL_PAYLOADS: dict[str, type[WireModel]] = {
     "shift.opened": ShiftOpened,
     "shift.closed": ShiftClosed,
     "promo.issued": PromoIssued,
     "promo.redeemed": PromoRedeemed,
+    "sale.refunded": SaleRefunded,
 }

@@ -1,4 +1,5 @@
-"""Till tables on the server (migration 0007): cash shifts, promo codes, referral redemptions.
+"""Till tables on the server (migration 0007): cash shifts, promo codes, referral redemptions,
+refunds.
 
 On the same Base as ``models``. Amounts are int kopecks; a shift's closing report is kept as
 the JSON the till sent (totals by method, refunds, points), for the back office.
@@ -30,6 +31,22 @@ class ShiftRow(Base):
     expected_cash: Mapped[int | None] = mapped_column(BigInteger)
     report: Mapped[dict[str, Any] | None]
     __table_args__ = (UniqueConstraint("terminal_id", "number", name="uq_shifts_terminal_number"),)
+
+
+class SaleRefundRow(Base):
+    """A closed sale refunded in full; what went back by each way it was paid."""
+
+    __tablename__ = "sale_refunds"
+
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), primary_key=True)
+    refund_id: Mapped[str] = mapped_column(String(64), unique=True)
+    terminal_id: Mapped[str] = mapped_column(String(64))
+    refunded_at: Mapped[datetime]
+    approved_by: Mapped[str] = mapped_column(String(64))
+    total: Mapped[int] = mapped_column(BigInteger)
+    accrual_taken_back: Mapped[int] = mapped_column(BigInteger)
+    cashback_taken_back: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]
 
 
 class PromoCodeRow(Base):

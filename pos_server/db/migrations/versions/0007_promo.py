@@ -1,4 +1,5 @@
-"""Promo codes and referral cashback on the server; the tills' cash shifts (``models_till``).
+"""Promo codes and referral cashback on the server; the tills' cash shifts and refunds
+(``models_till``).
 
 Owned by the till-services work stream.
 
@@ -54,9 +55,22 @@ def upgrade() -> None:
         sa.Column("terminal_id", sa.String(64), nullable=False),
     )
     op.create_index("ix_promo_redemptions_code", "promo_redemptions", ["code"])
+    op.create_table(
+        "sale_refunds",
+        sa.Column("sale_id", sa.String(64), sa.ForeignKey("sales.id"), primary_key=True),
+        sa.Column("refund_id", sa.String(64), nullable=False, unique=True),
+        sa.Column("terminal_id", sa.String(64), nullable=False),
+        sa.Column("refunded_at", at, nullable=False),
+        sa.Column("approved_by", sa.String(64), nullable=False),
+        sa.Column("total", sa.BigInteger(), nullable=False),
+        sa.Column("accrual_taken_back", sa.BigInteger(), nullable=False),
+        sa.Column("cashback_taken_back", sa.BigInteger(), nullable=False),
+        sa.Column("at", at, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("sale_refunds")
     op.drop_table("promo_redemptions")
     op.drop_table("promo_codes")
     op.drop_table("shifts")

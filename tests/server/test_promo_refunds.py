@@ -1,0 +1,93 @@
+"""sale.refunded through POST /v1/ops: the whole sale back, balance and points returned, the
+accrual and the referral cashback taken back, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_server.db import make_engine, make_sessions
+from pos_server.db.models import BonusAccountRow
+from pos_server.db.models_ledger import BalanceAccountRow
+from pos_server.db.models_till import SaleRefundRow
+from tests.server.conftest import Till, guest_payload, sale_payload
+
+PAYMENTS = [{"method": "card", "amount": 44_000}, {"method": "balance", "amount": 10_000}]
+
+
+def verdicts(body: dict[str, Any]) -> list[tuple[str, str | None]]:
+    return [(r["status"], r["reason"]) for r in body["results"]]
+
+
+def accounts(db_url: str, guest_id: str) -> tuple[int, int]:
+    engine = make_engine(db_url)
+    try:
+        with make_sessions(engine)() as session:
+            bonus = session.get(BonusAccountRow, guest_id)
+            balance = session.get(BalanceAccountRow, guest_id)
+            return (bonus.total if bonus else 0, balance.total if balance else 0)
+    finally:
+        engine.dispose()
+
+
+def refund(sale_id: str, payments: list[dict[str, Any]] = PAYMENTS) -> dict[str, Any]:
+    return {"refund_id": f"r-{sale_id}", "sale_id": sale_id, "receipt_no": "A-000001",
+            "guest_id": "pavel", "refunded_at": "2026-11-23T12:00:00+00:00", "staff_id": "c1",
+            "approved_by": "m1", "reason": "передумал", "payments": payments,
+            "authorization": {"staff_id": "m1", "action": "refund"}}  # fmt: skip
+
+
+def test_a_refund_undoes_the_sale_for_the_guest_and_the_code_owner(
+    till: Till, db_url: str
+) -> None:
+    till.push_ok(
+        till.op("guest.created", guest_payload("olga", "Olga")),
+        till.op("guest.created", {**guest_payload("pavel", "Pavel"), "phone": "+79220000002"}),
+        till.op("balance.topped_up", {"guest_id": "pavel", "amount": 30_000}),
+        till.op("promo.issued", {"code": "TOPLASER6502", "guest_id": "olga"}),
+    )
+    sale = sale_payload("pavel", payments=PAYMENTS)
+    redeemed = {"sale_id": sale["sale_id"], "code": "TOPLASER6502", "owner_guest_id": "olga",
+                "buyer_guest_id": "pavel", "paid_in_money": 54_000, "discount": 0,
+                "cashback_bp": 1_000, "cashback": 5_400}  # fmt: skip
+    till.push_ok(till.op("sale.closed", sale), till.op("promo.redeemed", redeemed))
+    accrued, balance = accounts(db_url, "pavel")
+    assert balance == 20_000 and accrued > 0 and accounts(db_url, "olga")[0] == 5_400
+    body = till.push_ok(
+        till.op("sale.refunded", refund(sale["sale_id"], PAYMENTS[:1])),  # not the whole sale
+        till.op("sale.refunded", refund(sale["sale_id"])),
+        till.op("sale.refunded", refund(sale["sale_id"])),
+        till.op("sale.refunded", refund("no-such-sale")),
+    )
+    assert verdicts(body) == [("rejected", "totals_mismatch"), ("applied", None),
+                              ("conflict", "already_refunded"), ("rejected", "sale_not_recorded")]
+    assert accounts(db_url, "pavel") == (0, 30_000)  # accrual taken back, balance returned
+    assert accounts(db_url, "olga")[0] == 0  # the cashback too
+    engine = make_engine(db_url)
+    with make_sessions(engine)() as session:
+        row = session.get_one(SaleRefundRow, sale["sale_id"])
+        assert (row.total, row.accrual_taken_back, row.cashback_taken_back) == (
+            54_000, accrued, 5_400)
+    engine.dispose()
+
+
+def test_the_tills_refund_payload_is_what_the_server_reads() -> None:
+    from pos_app.domain.catalog import Product
+    from pos_app.services.staff import Action
+    from pos_app.services.till import TillServices
+    from pos_server.till_schemas import SaleRefunded
+    from tests.services.fakes import FakeClock, FakeIds, FakeStore
+
+    store = FakeStore()
+    with store() as uow:
+        uow.products.add(Product("latte", "Латте", 18_000))
+        uow.commit()
+    till = TillServices.build(store, FakeClock(), FakeIds())
+    till.staff.add_staff("c1", "Ирина", "cashier", "1111", bytes(16))
+    till.staff.add_staff("m1", "Олег", "manager", "9999", bytes(range(16)))
+    sale_id = till.sales.open_sale().sale_id
+    till.sales.add_line(sale_id, product_id="latte")
+    till.payments.pay_cash(sale_id, 20_000)
+    till.refunds.refund_sale(till.staff.sign_in("1111"), sale_id=sale_id,
+                             approval=till.staff.authorize_manager("9999", Action.REFUND))
+    refunded = SaleRefunded.model_validate(dict(store.pending[-1].payload))
+    assert [(p.method, p.amount) for p in refunded.payments] == [("cash", 18_000)]
