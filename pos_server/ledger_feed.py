@@ -16,9 +16,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Executable, bindparam, event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
+from pos_server.db.models import Change, FeedCounter
 from pos_server.feed import record_change
 
 _PENDING = "ledger_feed_pending"
@@ -45,8 +46,33 @@ def _write_pending(session: Session) -> None:
     if not pending:
         return
     session.flush()  # everything else first, so the feed lock is taken last
+    postgres = session.get_bind().dialect.name == "postgresql"
     for (entity, entity_id), (data, now, _savepoint) in pending.items():
-        record_change(session, entity, entity_id, data, now)
+        if postgres:
+            session.execute(_counted_insert(entity, entity_id, data, now))
+        else:  # SQLite: one writer at a time anyway
+            record_change(session, entity, entity_id, data, now)
+
+
+def _counted_insert(
+    entity: str, entity_id: str, data: dict[str, Any], now: datetime
+) -> Executable:
+    """``record_change`` as ONE statement: the counter row's update and the change row's
+    insert in a data-modifying CTE, so the lock is held for that statement and the commit
+    only, never across a round trip to a (possibly busy) server thread."""
+    table = Change.__table__
+    counter = (
+        update(FeedCounter).where(FeedCounter.id == 1)
+        .values(last_id=FeedCounter.last_id + 1).returning(FeedCounter.last_id).cte("counter")
+    )  # fmt: skip
+    row = select(
+        counter.c.last_id,
+        bindparam("entity", entity, type_=table.c.entity.type),
+        bindparam("entity_id", entity_id, type_=table.c.entity_id.type),
+        bindparam("data", data, type_=table.c.data.type),
+        bindparam("at", now, type_=table.c.at.type),
+    )
+    return insert(Change).from_select(["id", "entity", "entity_id", "data", "at"], row)
 
 
 def _drop_pending(session: Session, previous: SessionTransaction) -> None:
