@@ -222,8 +222,9 @@ def percentile_ms(values: list[float], q: float) -> float:
     return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
-def bench_server(url: str, seconds: float, workers: int) -> dict[str, Any]:
-    terms = seed(url, TERMINALS)
+def bench_server(url: str, seconds: float, workers: int, terminals: int = TERMINALS
+                 ) -> dict[str, Any]:  # fmt: skip
+    terms = seed(url, terminals)
     server = ServerProcess(url, workers)
     try:
         run_load(server.port, terms, min(2.0, seconds / 4))  # warm-up: pools, caches
@@ -247,7 +248,7 @@ def find_pgbench() -> str:
     return found
 
 
-def bench_pgbench(seconds: float, scale: int) -> float:
+def bench_pgbench(seconds: float, scale: int, clients: int = TERMINALS) -> float:
     """TPC-B-like tps of ``pgbench -c 50 -j 2 -T seconds`` on a fresh scratch database."""
     exe = find_pgbench()
     recreate_pg_database(PGBENCH_DB)
@@ -256,7 +257,7 @@ def bench_pgbench(seconds: float, scale: int) -> float:
         subprocess.run([exe, "-i", "-q", "-s", str(scale), conninfo], check=True,
                        capture_output=True)  # fmt: skip
         out = subprocess.run(
-            [exe, "-c", str(TERMINALS), "-j", "2", "-T", str(int(seconds)), conninfo],
+            [exe, "-c", str(clients), "-j", "2", "-T", str(max(1, int(seconds))), conninfo],
             check=True, capture_output=True, text=True,
         ).stdout
     finally:
