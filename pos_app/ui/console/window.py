@@ -185,7 +185,7 @@ class ConsoleWindow(QMainWindow):
             return
         self._points = points
         shown = self.detail.order
-        self.detail.show_order(order if shown is None or order.change_id >= shown.change_id
+        self.detail.show_order(order if shown is None or order.version >= shown.version
                                else shown, points)  # fmt: skip
 
     # -- actions
@@ -219,11 +219,15 @@ class ConsoleWindow(QMainWindow):
             self.detail.show_message(self.tr("The server refused: {0}").format(outcome.message))
 
     def _show_current(self, order: OrderView) -> None:
+        """Show an action's result unless the stream already brought a later version (the
+        server's ``version`` counts the order's changes; the stream may overtake the answer)."""
         shown = self.detail.order
-        if shown is not None and shown.order_id == order.order_id:
+        if shown is not None and shown.order_id == order.order_id and (
+            order.version >= shown.version
+        ):
             self.detail.show_order(order, self._points)
         row = self.model.row_of(order.order_id)
-        if row is not None and self.model.order(row).change_id <= order.change_id:
+        if row is not None and self.model.order(row).version <= order.version:
             self.model.apply([order])
             self._update_badge()
 
