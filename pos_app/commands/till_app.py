@@ -1,9 +1,15 @@
-"""``pos-app till [--data-dir DIR] [--server URL] [--lang ru|en]``: the till window.
+"""``pos-app till [--data-dir DIR] [--lang ru|en] [--printer HOST:PORT] ...``: the till window.
 
-The composition root of the till: store -> services -> devices -> (sync) -> ui. Adapters do
-not import each other, so what crosses them is wired here: the wedge decoder (devices) is
-handed to the UI's key hook, serial card readers and the receipt printer report through the
-UI's bridge, the catalogue and the outbox figures are read from the store for the UI.
+The composition root of the till: store -> services -> devices -> sync -> ui. Adapters do not
+import each other, so what crosses them is wired here: the wedge decoder (devices) goes to the
+UI's key hook; serial readers, the print queue and the sync worker report through the UI's one
+bridge; the catalogue and the outbox figures are read from the store for the UI.
+
+Start-up order is chosen for a quick, honest start: the window and the PIN dialog appear at
+once, and the first op on the op runner's worker (``TillBackend.open``, through
+``ServiceHolder``) imports the storage layer, opens the store and builds the services, the print
+queue and the sync worker. Every later op - the PIN check included - runs behind it on the same
+worker.
 """
 
 from __future__ import annotations
@@ -15,99 +21,73 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_cache_dir
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import func, select
 
-from pos_app.commands.store_factory import DATA_DIR_ENV, open_till_store, sale_service
-from pos_app.db import Store
-from pos_app.db.models import OutboxRow, ProductGroup
-from pos_app.db.uow import SystemClock, UuidGenerator
-from pos_app.devices.acquiring import TcpAcquirer
-from pos_app.devices.serial_reader import SerialConfig, SerialReader
 from pos_app.devices.wedge import WedgeConfig, WedgeDecoder
-from pos_app.domain.catalog import Product
 from pos_app.services.dto import SaleView
-from pos_app.services.guests import GuestService
-from pos_app.services.payments import PaymentService
-from pos_app.services.ports import StoreError
-from pos_app.services.staff import StaffService
 from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.i18n import install_translators, pick_language
 from pos_app.ui.key_hook import WedgeKeyHook
 from pos_app.ui.main_window import TillContext, TillWindow
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.theme import STYLE_SHEET
-from pos_app.ui.till.ports import Catalogue, CatalogueGroup, TillExtras
+from pos_app.ui.till.ports import Catalogue, CatalogueGroup, ServiceHolder, TillServices
 
 if TYPE_CHECKING:
     from pos_app.commands.printing import ReceiptPrinting
+    from pos_app.commands.sync_runtime import SyncRuntime
+    from pos_app.db import Store
+    from pos_app.devices.serial_reader import SerialReader
 
 SYNC_POLL_MS = 5_000
 
 
-class StoreCatalogue:
-    """The catalogue for the tiles: product groups in their order, products by name."""
+@dataclass
+class TillOptions:
+    data_dir: str | None = None
+    server: str | None = None
+    lang: str | None = None
+    venue: str = "Демо-кафе"
+    printer: str | None = ""  # HOST:PORT; "" = the stored settings; None = no printer
+    card_readers: Sequence[str] = field(default_factory=tuple)
+    card_terminal: str = ""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
 
-    def load(self) -> Catalogue:
-        with self._store.unit_of_work(durable=False) as uow:
-            rows = uow.connection.execute(
-                select(ProductGroup.id, ProductGroup.name).order_by(
-                    ProductGroup.sort_order, ProductGroup.name
-                )
-            ).all()
-            products = uow.products.all()
-        by_group: dict[str | None, list[Product]] = {}
-        for product in products:
-            by_group.setdefault(product.group_id, []).append(product)
-        groups = [CatalogueGroup(gid, name, tuple(by_group.pop(gid, ()))) for gid, name in rows]
-        rest = tuple(p for items in by_group.values() for p in items)
-        if rest:
-            groups.append(CatalogueGroup("", "Other", rest))
-        return Catalogue(tuple(g for g in groups if g.products))
+def parse_args(argv: list[str]) -> TillOptions:
+    p = argparse.ArgumentParser(prog="pos-app till", description="Open the till window.")
+    p.add_argument("--data-dir", help="the till's data directory (default: $POS_DATA_DIR or the "
+                   "user data directory)")  # fmt: skip
+    p.add_argument("--server", help="the central server's URL (default: the one the till was "
+                   "enrolled with; enrol with pos-app till-sim --enrol-code)")  # fmt: skip
+    p.add_argument("--lang", choices=("ru", "en"), help="UI language (default: from the locale)")
+    p.add_argument("--venue", default="Демо-кафе", help="venue name on screen and receipts")
+    p.add_argument("--printer", default="",
+                   help="HOST:PORT of the ESC/POS receipt printer (default: the printer "
+                   "settings), or 'none'")  # fmt: skip
+    p.add_argument("--card-terminal", default="", metavar="HOST:PORT",
+                   help="the card terminal (e.g. the fake one: python -m "
+                   "pos_app.devices.acquiring.emulator)")  # fmt: skip
+    p.add_argument("--card-reader", action="append", default=[], metavar="PORT",
+                   help="a serial card reader or scanner, e.g. /dev/ttyUSB0")  # fmt: skip
+    a = p.parse_args(argv)
+    printer = None if a.printer.lower() == "none" else a.printer
+    return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
+                       a.card_terminal)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class LocalSyncState:
-    """What the till knows without a sync engine: not enrolled, and its own outbox."""
+    """What a till that is not enrolled knows: its own outbox (field names as SyncSnapshot)."""
 
     enrolled: bool = False
     online: bool = False
     offline_since: datetime | None = None
-    pending: int = 0
-    oldest_pending_at: datetime | None = None
-    last_sync_at: datetime | None = None
-
-
-def outbox_state(store: Store) -> LocalSyncState:
-    with store.unit_of_work(durable=False) as uow:
-        count, oldest = uow.connection.execute(
-            select(func.count(), func.min(OutboxRow.created_at)).where(
-                OutboxRow.status == "pending"
-            )
-        ).one()
-    return LocalSyncState(pending=int(count), oldest_pending_at=_aware(oldest))
-
-
-def _aware(value: object) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str):
-        parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
-def _cache_dir() -> str:
-    path = Path(user_cache_dir("pos_app"))
-    path.mkdir(parents=True, exist_ok=True)
-    return str(path)
+    waiting: int = 0
+    oldest_waiting_at: datetime | None = None
+    last_sync: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -118,16 +98,140 @@ class PrintNotice:
     message: str = ""
 
 
-def start_printing(store: Store, options: TillOptions, bridge: CoreBridge) -> ReceiptPrinting:
+class TillBackend:
+    """Everything on the store's side, built on the op worker by ``open`` (see module doc)."""
+
+    def __init__(self, options: TillOptions, bridge: CoreBridge, store: Store | None = None):
+        self.options = options
+        self.bridge = bridge
+        self.store = store
+        self._own_store = store is None
+        self.printing: ReceiptPrinting | None = None
+        self.sync: SyncRuntime | None = None
+
+    def open(self) -> TillServices:
+        from pos_app.commands.store_factory import open_till_store, sale_service
+        from pos_app.db.uow import SystemClock, UuidGenerator
+        from pos_app.services.guests import GuestService
+        from pos_app.services.payments import PaymentService
+        from pos_app.services.points import PointsService
+        from pos_app.services.promo import PromoService
+        from pos_app.services.staff import StaffService
+
+        store = self.store = self.store or open_till_store(self.options.data_dir)
+        clock, ids, sales = SystemClock(), UuidGenerator(), sale_service(store)
+        promo = PromoService(store.unit_of_work, clock, ids)
+        payments = PaymentService(store.unit_of_work, clock, ids, sales,
+                                  acquirer=self._acquirer(),
+                                  close_hooks=(promo.on_sale_closed,))  # fmt: skip
+        self.sync = self._start_sync(store)
+        gateway = self.sync.worker if self.sync else None
+        if self.options.printer is not None:
+            self.printing = _start_printing(store, self.options, self.bridge)
+        return TillServices(
+            sales=sales, payments=payments, guests=GuestService(store.unit_of_work, clock, ids),
+            staff=StaffService(store.unit_of_work, clock), catalogue=StoreCatalogue(store),
+            points=PointsService(store.unit_of_work, clock, ids, payments, gateway),
+            promo=promo, flush=store.flush_open_sales,
+        )  # fmt: skip
+
+    def _acquirer(self) -> Any:
+        if not self.options.card_terminal:
+            return None
+        from pos_app.devices.acquiring import TcpAcquirer
+
+        host, _, port = self.options.card_terminal.rpartition(":")
+        return TcpAcquirer(host or "127.0.0.1", int(port), timeout=30.0)
+
+    def _start_sync(self, store: Store) -> SyncRuntime | None:
+        """The sync worker of an enrolled till, its state going to the status bar."""
+        from pos_app.commands.sync_runtime import enrolled_terminal, start_sync
+
+        if enrolled_terminal(store) is None:
+            return None
+        runtime = start_sync(store, self.options.data_dir, server_url=self.options.server)
+        runtime.state.subscribe(self.bridge.on_sync_state)
+        self.bridge.on_sync_state(runtime.state.snapshot)
+        runtime.worker.start()
+        return runtime
+
+    def local_state(self) -> LocalSyncState | None:
+        """The outbox as the status bar shows it while the till is not enrolled."""
+        if self.sync is not None or self.store is None:
+            return None
+        from sqlalchemy import func, select
+
+        from pos_app.db.models import OutboxRow
+
+        with self.store.unit_of_work(durable=False) as uow:
+            query = select(func.count(), func.min(OutboxRow.created_at))
+            count, oldest = uow.connection.execute(query.where(OutboxRow.status == "pending")).one()
+        return LocalSyncState(waiting=int(count), oldest_waiting_at=_aware(oldest))
+
+    def sale_completed(self, sale: SaleView, cashier: str) -> None:
+        """On the op worker: the receipt into the print queue, the sync worker woken."""
+        if self.sync is not None:
+            self.sync.worker.wake()
+        if self.printing is not None:
+            self.printing.enqueue_sale(sale, venue_name=self.options.venue, cashier=cashier)
+
+    def close(self) -> None:
+        if self.printing is not None:
+            self.printing.stop()
+        if self.sync is not None:
+            self.sync.worker.stop()
+        if self.store is not None and self._own_store:
+            self.store.close()
+
+
+class StoreCatalogue:
+    """The catalogue for the tiles: product groups in their order, products by name."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def load(self) -> Catalogue:
+        from sqlalchemy import select
+
+        from pos_app.db.models import ProductGroup
+
+        with self._store.unit_of_work(durable=False) as uow:
+            order = (ProductGroup.sort_order, ProductGroup.name)
+            rows = uow.connection.execute(
+                select(ProductGroup.id, ProductGroup.name).order_by(*order)
+            ).all()
+            products = uow.products.all()
+        by_group: dict[str | None, list[Any]] = {}
+        for product in products:
+            by_group.setdefault(product.group_id, []).append(product)
+        groups = [CatalogueGroup(gid, name, tuple(by_group.pop(gid, ()))) for gid, name in rows]
+        rest = tuple(p for items in by_group.values() for p in items)
+        if rest:
+            groups.append(CatalogueGroup("", "Other", rest))
+        return Catalogue(tuple(g for g in groups if g.products))
+
+
+def _aware(value: object) -> datetime | None:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return None
+
+
+def _start_printing(store: Store, options: TillOptions, bridge: CoreBridge) -> ReceiptPrinting:
     """The print queue's worker for the receipt printer (``--printer``, else the stored
     ``device.printer`` settings); its attempts are reported through the bridge.
 
-    Imported here, not at the top: python-escpos parses its printer capabilities (a large
-    YAML file, ~0.7 s) on import into a fresh temporary directory unless
-    ``ESCPOS_CAPABILITIES_PICKLE_DIR`` names a cache, so the till points it at its own cache
-    and starts printing once the window is up (a receipt cannot be due before sign-in).
+    python-escpos parses its printer capabilities (a large YAML file, ~0.7 s) on import into a
+    fresh temporary directory unless ``ESCPOS_CAPABILITIES_PICKLE_DIR`` names a cache, so the
+    till points it at its own cache before the first import.
     """
-    os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", _cache_dir())
+    from platformdirs import user_cache_dir
+
+    cache = Path(user_cache_dir("pos_app"))
+    cache.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(cache))
     from pos_app.commands.printing import ReceiptPrinting, printer_config
     from pos_app.devices.escpos_printer import PrinterConfig
 
@@ -149,149 +253,87 @@ def start_printing(store: Store, options: TillOptions, bridge: CoreBridge) -> Re
 
 
 @dataclass
-class TillOptions:
-    data_dir: str | None = None
-    server: str | None = None
-    lang: str | None = None
-    venue: str = "Демо-кафе"
-    printer: str | None = ""  # HOST:PORT; "" = the stored settings; None = no printer
-    card_readers: Sequence[str] = field(default_factory=tuple)
-    card_terminal: str = ""
-
-
-def parse_args(argv: list[str]) -> TillOptions:
-    p = argparse.ArgumentParser(prog="pos-app till", description="Open the till window.")
-    p.add_argument("--data-dir", help=f"the till's data directory (default: ${DATA_DIR_ENV} "
-                   "or the user data directory)")  # fmt: skip
-    p.add_argument("--server", help="URL of the central server (used once sync is built in)")
-    p.add_argument("--lang", choices=("ru", "en"), help="UI language (default: from the locale)")
-    p.add_argument("--venue", default="Демо-кафе", help="venue name on screen and receipts")
-    p.add_argument("--printer", default="",
-                   help="HOST:PORT of the ESC/POS receipt printer (default: the printer "
-                   "settings), or 'none'")  # fmt: skip
-    p.add_argument("--card-terminal", default="", metavar="HOST:PORT",
-                   help="the card terminal (e.g. the fake one: python -m "
-                   "pos_app.devices.acquiring.emulator)")  # fmt: skip
-    p.add_argument("--card-reader", action="append", default=[], metavar="PORT",
-                   help="a serial card reader or scanner, e.g. /dev/ttyUSB0")  # fmt: skip
-    a = p.parse_args(argv)
-    printer = None if a.printer.lower() == "none" else a.printer
-    return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
-                       a.card_terminal)  # fmt: skip
-
-
-@dataclass
 class TillRuntime:
     """A built till: the window and everything that must stop with it."""
 
     window: TillWindow
     runner: OpRunner
     bridge: CoreBridge
+    backend: TillBackend
     key_hook: WedgeKeyHook
     readers: list[SerialReader]
-    printer: ReceiptPrinting | None  # attached once the window is up
     translators: Sequence[object]
-    stopped: bool = False
 
     def stop(self, app: QApplication) -> None:
-        self.stopped = True
+        """Close the window (its last flush of open sales is queued), let the op worker
+        finish, then stop the devices, the print queue, sync, and the store."""
+        self.window.close()
         self.key_hook.uninstall(app)
         for reader in self.readers:
             reader.stop()
         self.runner.shutdown(wait=True)
-        if self.printer is not None:
-            self.printer.stop()
+        self.backend.close()
 
 
-def build_till(store: Store, options: TillOptions, app: QApplication) -> TillRuntime:
-    """Wire store -> services -> devices -> ui; the window is built but not yet shown."""
+def build_till(options: TillOptions, app: QApplication, store: Store | None = None) -> TillRuntime:
+    """Wire the till; the store (given, or opened from ``options``) opens on the op worker."""
     translators = list(install_translators(app, pick_language(options.lang)))
     app.setStyleSheet(STYLE_SHEET)
     runner, bridge = OpRunner(), CoreBridge()
-    clock, ids, sales = SystemClock(), UuidGenerator(), sale_service(store)
-    acquirer = None
-    if options.card_terminal:
-        host, _, port = options.card_terminal.rpartition(":")
-        acquirer = TcpAcquirer(host or "127.0.0.1", int(port), timeout=30.0)
-    context = TillContext(
-        sales=sales,
-        payments=PaymentService(store.unit_of_work, clock, ids, sales, acquirer=acquirer),
-        guests=GuestService(store.unit_of_work, clock, ids),
-        staff=StaffService(store.unit_of_work, clock),
-        catalogue=StoreCatalogue(store),
-        runner=runner,
-        bridge=bridge,
-        venue_name=options.venue,
-        extras=TillExtras(idle_flush=store.flush_open_sales),
-    )
-    window = TillWindow(context)
+    backend = TillBackend(options, bridge, store)
+    services = ServiceHolder(backend.open)
+    window = TillWindow(TillContext(services, runner, bridge, options.venue))
     hook = WedgeKeyHook(WedgeDecoder(WedgeConfig()), window)
     hook.reading_did_arrive.connect(window.handle_reading)
     hook.reading_was_rejected.connect(window.reading_rejected)
     hook.install(app)
-    readers = [
-        SerialReader(
-            SerialConfig(port, device=f"serial:{port}"),
-            bridge.on_device_event,
-            bridge.on_device_status,
-        )
-        for port in options.card_readers
-    ]
+    readers: list[SerialReader] = []
+    if options.card_readers:
+        from pos_app.devices.serial_reader import SerialConfig, SerialReader
+
+        for port in options.card_readers:
+            config = SerialConfig(port, device=f"serial:{port}")
+            readers.append(SerialReader(config, bridge.on_device_event, bridge.on_device_status))
     for reader in readers:
         reader.start()
-    runtime = TillRuntime(window, runner, bridge, hook, readers, None, translators)
-    if options.printer is not None:
-        QTimer.singleShot(0, lambda: _attach_printer(runtime, store, options))
-    _poll_outbox(window, store, runner, bridge)
-    return runtime
 
-
-def _attach_printer(runtime: TillRuntime, store: Store, options: TillOptions) -> None:
-    """Start the print queue and print each completed sale's receipt through it."""
-    if runtime.stopped:
-        return
-    printer = runtime.printer = start_printing(store, options, runtime.bridge)
-    window, runner = runtime.window, runtime.runner
-
-    def enqueue(sale: SaleView) -> None:
+    def completed(sale: SaleView) -> None:
         cashier = window.staff.name if window.staff else ""
-        runner.run(lambda: printer.enqueue_sale(sale, venue_name=options.venue, cashier=cashier))
+        runner.run(lambda: backend.sale_completed(sale, cashier))
 
-    runtime.bridge.sale_did_complete.connect(enqueue)
+    bridge.sale_did_complete.connect(completed)
+    _poll_outbox(window, backend, runner, bridge)
+    return TillRuntime(window, runner, bridge, backend, hook, readers, translators)
 
 
-def _poll_outbox(window: TillWindow, store: Store, runner: OpRunner, bridge: CoreBridge) -> None:
-    """Until a sync engine reports its state, show the local queue (not enrolled)."""
+def _poll_outbox(window: TillWindow, backend: TillBackend, runner: OpRunner,
+                 bridge: CoreBridge) -> None:  # fmt: skip
+    """Until the till is enrolled (no sync worker), show its own outbox in the status bar."""
+
+    def report(state: LocalSyncState | None) -> None:
+        if state is not None:
+            bridge.on_sync_state(state)
 
     def poll(force: bool = False) -> None:
         if force or not runner.busy:
-            runner.run(lambda: outbox_state(store), bridge.on_sync_state)
+            runner.run(backend.local_state, report, lambda _e: None)
 
     timer = QTimer(window)
     timer.setInterval(SYNC_POLL_MS)
     timer.timeout.connect(poll)
     timer.start()
     bridge.sale_did_complete.connect(lambda _sale: poll(force=True))
-    poll()
+    poll(force=True)
 
 
 def main(argv: list[str]) -> int:
     options = parse_args(argv)
-    try:
-        store = open_till_store(options.data_dir)
-    except StoreError as exc:
-        print(f"pos-app till: {exc}", file=sys.stderr)
-        return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    with store:
-        if options.server:
-            print("pos-app till: --server is noted; this build has no sync engine yet, so the "
-                  "till works offline.", file=sys.stderr)  # fmt: skip
-        runtime = build_till(store, options, app)
-        runtime.window.resize(1366, 768)
-        runtime.window.show()
-        runtime.window.start()
-        code = app.exec()
-        runtime.stop(app)
+    runtime = build_till(options, app)
+    runtime.window.resize(1366, 768)
+    runtime.window.show()
+    runtime.window.start()
+    code = app.exec()
+    runtime.stop(app)
     return int(code)

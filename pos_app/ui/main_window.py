@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -25,10 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.services.dto import SaleView
-from pos_app.services.guests import GuestService, GuestSummary
-from pos_app.services.payments import PaymentResult, PaymentService
-from pos_app.services.sales import SaleService
 from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.key_hook import Reading, as_reading, rejection_message
 from pos_app.ui.op_runner import OpRunner
@@ -41,10 +38,15 @@ from pos_app.ui.till.guest_panel import GuestPanel
 from pos_app.ui.till.messages import cashier_text
 from pos_app.ui.till.new_guest import NewGuestDialog
 from pos_app.ui.till.payment import PaymentDialog
-from pos_app.ui.till.ports import Catalogue, CatalogueSource, SignedInStaff, StaffAuth, TillExtras
+from pos_app.ui.till.ports import Catalogue, ServiceHolder, SignedInStaff, TillExtras
 from pos_app.ui.till.signin import SignInDialog
 from pos_app.ui.till.status import SyncStatusLabel
 from pos_app.ui.till.totals import TotalsPanel
+
+if TYPE_CHECKING:
+    from pos_app.services.dto import SaleView
+    from pos_app.services.guests import GuestSummary
+    from pos_app.services.payments import PaymentResult
 
 IDLE_FLUSH_MS = 30_000
 RIGHT_PANEL_WIDTH = 540
@@ -54,11 +56,7 @@ RIGHT_PANEL_WIDTH = 540
 class TillContext:
     """What the composition root hands the window."""
 
-    sales: SaleService
-    payments: PaymentService
-    guests: GuestService
-    staff: StaffAuth
-    catalogue: CatalogueSource
+    services: ServiceHolder
     runner: OpRunner
     bridge: CoreBridge
     venue_name: str = ""
@@ -77,12 +75,7 @@ class TillWindow(QMainWindow):
         self.new_guest_dialog: NewGuestDialog | None = None
         rules = (*promo_rules(context.extras.promo_prefixes), *DEFAULT_RULES)
         self.controller = TillController(
-            context.sales,
-            context.payments,
-            context.guests,
-            context.runner,
-            ScanRouter(rules),
-            parent=self,
+            context.services, context.runner, ScanRouter(rules), parent=self
         )
         self.catalogue = CataloguePanel()
         self.basket = BasketPanel()
@@ -191,12 +184,21 @@ class TillWindow(QMainWindow):
     # --- sign-in and start -------------------------------------------------------------
 
     def start(self) -> None:
-        """Ask for a PIN; the catalogue loads meanwhile."""
-        self.ctx.runner.run(self.ctx.catalogue.load, self._catalogue_loaded, self._failed)
-        QTimer.singleShot(0, self.sign_in)
+        """Ask for a PIN at once; the store opens and the catalogue loads meanwhile, on the
+        op worker, once the dialog is up (so they do not compete with drawing it)."""
+        self.sign_in()
+        QTimer.singleShot(0, self._open_store)
+
+    def _open_store(self) -> None:
+        services = self.ctx.services
+
+        def load() -> Catalogue:  # on the op worker; the first call opens the store
+            return services.get().catalogue.load()
+
+        self.ctx.runner.run(load, self._catalogue_loaded, self.show_error)
 
     def sign_in(self) -> None:
-        self.sign_in_dialog = SignInDialog(self.ctx.staff, self.ctx.runner, self)
+        self.sign_in_dialog = SignInDialog(_Staff(self.ctx.services), self.ctx.runner, self)
         self.sign_in_dialog.signed_in.connect(self._signed_in)
         self.sign_in_dialog.rejected.connect(self._sign_in_refused)
         self.sign_in_dialog.open()
@@ -353,17 +355,40 @@ class TillWindow(QMainWindow):
     def _failed(self, error: Exception) -> None:
         self.show_message(cashier_text(error))
 
+    def show_error(self, error: Exception) -> None:
+        """A failure the cashier must see wherever they are (the store did not open)."""
+        self._failed(error)
+        if self.sign_in_dialog is not None:
+            self.sign_in_dialog.error.setText(cashier_text(error))
+
     def _tick_clock(self) -> None:
         self.clock.setText(datetime.now().astimezone().strftime("%d.%m.%Y  %H:%M"))
 
+    def _flush(self) -> None:
+        """On the op worker: write open sales' basket edits to disk (if the store is open)."""
+        try:
+            flush = self.ctx.services.get().flush
+        except Exception:
+            return  # the store never opened: nothing to write
+        if flush is not None:
+            flush()
+
     def _idle_flush(self) -> None:
-        flush = self.ctx.extras.idle_flush
-        if flush is not None and not self.ctx.runner.busy:
-            self.ctx.runner.run(flush)
+        if not self.ctx.runner.busy:
+            self.ctx.runner.run(self._flush)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        flush = self.ctx.extras.idle_flush
-        if flush is not None:
-            self.ctx.runner.run(flush)
+        if self._flush_timer.isActive():  # once, while the runner runs
+            self.ctx.runner.run(self._flush)
         self._flush_timer.stop()
         super().closeEvent(event)
+
+
+class _Staff:
+    """Sign-in through the staff service once the store is open (called on the op worker)."""
+
+    def __init__(self, services: ServiceHolder) -> None:
+        self._services = services
+
+    def sign_in(self, pin: str) -> SignedInStaff:
+        return self._services.get().staff.sign_in(pin)

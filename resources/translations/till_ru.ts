@@ -149,6 +149,10 @@
         <translation>Гость с этим номером уже есть — определите его.</translation>
     </message>
     <message>
+        <source>The till cannot use its database: %1</source>
+        <translation>Касса не может работать со своей базой данных: %1</translation>
+    </message>
+    <message>
         <source>The till cannot reach a file or device: %1</source>
         <translation>Касса не может обратиться к файлу или устройству: %1</translation>
     </message>
@@ -354,6 +358,14 @@
     <message>
         <source>offline</source>
         <translation>офлайн</translation>
+    </message>
+    <message>
+        <source>sending stopped: %1</source>
+        <translation>отправка остановлена: %1</translation>
+    </message>
+    <message>
+        <source>another window sends</source>
+        <translation>отправляет другое окно</translation>
     </message>
     <message>
         <source>waiting to send: %1</source>

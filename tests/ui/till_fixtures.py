@@ -103,7 +103,7 @@ def till_factory(qtbot: QtBot, tmp_path: Path) -> Iterator[object]:
         )
         app = QApplication.instance()
         assert isinstance(app, QApplication)
-        runtime = build_till(store, options, app)
+        runtime = build_till(options, app, store)
         qtbot.addWidget(runtime.window)
         runtime.window.resize(1366, 768)
         runtime.window.show()

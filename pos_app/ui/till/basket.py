@@ -6,6 +6,8 @@ turns into one service call, and the table is redrawn from the sale the service 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,8 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.services.dto import LineView, SaleView
 from pos_app.ui.till.format import money
+
+if TYPE_CHECKING:
+    from pos_app.services.dto import LineView, SaleView
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 

@@ -8,6 +8,7 @@ GUI thread) and handed in as plain data.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.catalog import Product
 from pos_app.ui.till.format import money
 from pos_app.ui.till.ports import Catalogue
+
+if TYPE_CHECKING:
+    from pos_app.domain.catalog import Product
 
 COLUMNS = 4
 GROUP_COLUMNS = 4

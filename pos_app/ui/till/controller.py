@@ -10,36 +10,39 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import InputMethod
-from pos_app.services.dto import SaleView
-from pos_app.services.guests import GuestPanel as GuestInfo
-from pos_app.services.guests import GuestService
-from pos_app.services.payments import PaymentResult, PaymentService
-from pos_app.services.sales import GuestNotFound, ProductNotFound, SaleService
 from pos_app.ui.key_hook import Reading
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.scan_router import ScanRouter, Target
 from pos_app.ui.till.messages import cashier_text
+from pos_app.ui.till.ports import ServiceHolder
+
+if TYPE_CHECKING:
+    from pos_app.services.dto import SaleView
+    from pos_app.services.guests import GuestPanel as GuestInfo
+    from pos_app.services.guests import GuestService
+    from pos_app.services.payments import PaymentResult, PaymentService
+    from pos_app.services.sales import SaleService
 
 log = logging.getLogger(__name__)
-Identified = tuple[SaleView, GuestInfo]
+Identified = tuple["SaleView", "GuestInfo"]
 
 
 class _SaleHolder:
     """The open sale's id; touched only on the op worker thread."""
 
-    def __init__(self, sales: SaleService) -> None:
-        self.sales = sales
+    def __init__(self, services: ServiceHolder) -> None:
+        self.services = services
         self.sale_id: str | None = None
 
     def ensure(self) -> str:
         if self.sale_id is None:
-            self.sale_id = self.sales.open_sale().sale_id
+            self.sale_id = self.services.get().sales.open_sale().sale_id
         return self.sale_id
 
     def track(self, sale: SaleView) -> SaleView:
@@ -56,18 +59,29 @@ class TillController(QObject):
     unknown_card = Signal(str, str)  # identifier, method
 
     def __init__(
-        self, sales: SaleService, payments: PaymentService, guests: GuestService,
-        runner: OpRunner, router: ScanRouter, *, parent: QObject | None = None,
+        self, services: ServiceHolder, runner: OpRunner, router: ScanRouter, *,
+        parent: QObject | None = None,
     ) -> None:  # fmt: skip
         super().__init__(parent)
-        self._holder = _SaleHolder(sales)
-        self._sales = sales
-        self._payments = payments
-        self._guests = guests
+        self._services = services
+        self._holder = _SaleHolder(services)
         self._runner = runner
         self._router = router
         self.sale: SaleView | None = None
         self.guest: GuestInfo | None = None
+
+    # services: read on the op worker only (see ServiceHolder)
+    @property
+    def _sales(self) -> SaleService:
+        return self._services.get().sales
+
+    @property
+    def _payments(self) -> PaymentService:
+        return self._services.get().payments
+
+    @property
+    def _guests(self) -> GuestService:
+        return self._services.get().guests
 
     # --- basket --------------------------------------------------------------------------
 
@@ -98,7 +112,7 @@ class TillController(QObject):
             return self._identify_by(identifier, method)
 
         def failed(error: Exception) -> None:
-            if isinstance(error, GuestNotFound) and method != "manual":
+            if getattr(error, "code", "") == "guest_not_found" and method != "manual":
                 self.unknown_card.emit(identifier, method)
             self._failed(error)
 
@@ -174,6 +188,8 @@ class TillController(QObject):
 
     def _scan_barcode(self, code: str) -> SaleView | Identified:
         """A product if one has this barcode, else a guest whose card or code it is."""
+        from pos_app.services.sales import GuestNotFound, ProductNotFound  # on the op worker
+
         sale_id = self._holder.ensure()
         try:
             return self._holder.track(self._sales.add_line(sale_id, barcode=code))

@@ -7,11 +7,15 @@ the last known snapshots of the guest's accounts (the server holds the ledger).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
-from pos_app.services.guests import GuestPanel as GuestInfo
-from pos_app.services.guests import TodayLimits
 from pos_app.ui.till.format import money, percent_of_bp
+
+if TYPE_CHECKING:
+    from pos_app.services.guests import GuestPanel as GuestInfo
+    from pos_app.services.guests import TodayLimits
 
 
 class GuestPanel(QFrame):

@@ -102,6 +102,12 @@ def cashier_text(error: BaseException) -> str:
     if isinstance(error, DomainError):
         make = _texts().get(error.code)
         return make(error.details) if make else error.message
+    from pos_app.services.ports import StoreError  # only when something failed
+
+    if isinstance(error, StoreError):
+        return QCoreApplication.translate("Errors", "The till cannot use its database: %1").replace(
+            "%1", str(error)
+        )
     if isinstance(error, OSError):
         return QCoreApplication.translate(
             "Errors", "The till cannot reach a file or device: %1"

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from pos_app.domain.catalog import Product
+if TYPE_CHECKING:
+    from pos_app.domain.catalog import Product
+    from pos_app.services.guests import GuestService
+    from pos_app.services.payments import PaymentService
+    from pos_app.services.points import PointsService
+    from pos_app.services.promo import PromoService
+    from pos_app.services.sales import SaleService
 
 
 class SignedInStaff(Protocol):
@@ -64,8 +70,52 @@ class CatalogueSource(Protocol):
 
 
 @dataclass(frozen=True)
+class TillServices:
+    """The use cases the till screen calls, all on one store."""
+
+    sales: SaleService
+    payments: PaymentService
+    guests: GuestService
+    staff: StaffAuth
+    catalogue: CatalogueSource
+    points: PointsService | None = None
+    promo: PromoService | None = None
+    flush: Callable[[], object] | None = None  # write open sales' basket edits to disk
+
+
+class ServiceHolder:
+    """The till's services, built by the first op on the op runner's worker.
+
+    The window is shown at once and the store (SQLAlchemy, migrations, the file) is opened off
+    the GUI thread, by the first op on the op runner's one worker that needs it (the window
+    queues that op as soon as the PIN dialog is up). ``get()`` is for code running on that
+    worker; if opening failed it raises that error again, so every action tells the cashier
+    why the till cannot work.
+    """
+
+    def __init__(self, build: Callable[[], TillServices]) -> None:
+        self._build = build
+        self._services: TillServices | None = None
+        self._error: Exception | None = None
+
+    def open(self) -> TillServices:
+        try:
+            self._services = self._build()
+        except Exception as exc:
+            self._error = exc
+            raise
+        return self._services
+
+    def get(self) -> TillServices:
+        if self._services is None:
+            if self._error is not None:
+                raise self._error
+            return self.open()  # the first op that needs them opens them
+        return self._services
+
+
+@dataclass(frozen=True)
 class TillExtras:
     """Optional collaborators; a missing one hides its feature instead of faking it."""
 
-    idle_flush: Callable[[], object] | None = None  # store flush of open sales (op thread)
     promo_prefixes: Sequence[str] = field(default_factory=tuple)

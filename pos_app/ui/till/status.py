@@ -1,9 +1,10 @@
 """The status bar's sync part: online / offline since HH:MM / N operations waiting / last sync.
 
-It reads the sync core's plain state object by its attributes (``enrolled``, ``online``,
-``offline_since``, ``pending``, ``oldest_pending_at``, ``last_sync_at``; times aware UTC,
-shown in local time), delivered through the bridge's ``sync_did_change_state``. Until the till
-is enrolled with a server it says so instead of pretending to be online.
+It reads the sync core's plain ``pos_app.sync.state.SyncSnapshot`` by its attributes
+(``online``, ``offline_since``, ``waiting``, ``oldest_waiting_at``, ``last_sync``, ``fatal``,
+``sending``; times aware UTC, shown in local time), delivered through the bridge's
+``sync_did_change_state``. A till that is not enrolled gets a state with ``enrolled=False``
+and its own outbox count, and the bar says so instead of pretending to be online.
 """
 
 from __future__ import annotations
@@ -44,12 +45,19 @@ def describe(state: object, now: datetime | None = None) -> str:
             if since
             else QCoreApplication.translate("SyncStatus", "offline")
         )
-    pending = int(getattr(state, "pending", 0) or 0)
+    fatal = getattr(state, "fatal", None)
+    if fatal:
+        parts.append(
+            QCoreApplication.translate("SyncStatus", "sending stopped: %1").replace("%1", fatal)
+        )
+    elif not getattr(state, "sending", True):
+        parts.append(QCoreApplication.translate("SyncStatus", "another window sends"))
+    pending = int(getattr(state, "waiting", 0) or 0)
     if pending:
         text = QCoreApplication.translate("SyncStatus", "waiting to send: %1").replace(
             "%1", str(pending)
         )
-        oldest = getattr(state, "oldest_pending_at", None)
+        oldest = getattr(state, "oldest_waiting_at", None)
         if oldest is not None:
             text += " " + QCoreApplication.translate("SyncStatus", "(oldest %1)").replace(
                 "%1", _age(oldest, now)
@@ -57,7 +65,7 @@ def describe(state: object, now: datetime | None = None) -> str:
         parts.append(text)
     else:
         parts.append(QCoreApplication.translate("SyncStatus", "nothing waiting"))
-    last = getattr(state, "last_sync_at", None)
+    last = getattr(state, "last_sync", None)
     if last is not None:
         parts.append(
             QCoreApplication.translate("SyncStatus", "last sync %1").replace("%1", _hhmm(last))
