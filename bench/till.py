@@ -206,8 +206,11 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench till", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds (same store size)")
     parser.add_argument("--guests", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, help="swipes to time (default 1000, quick 200)")
+    parser.add_argument("--starts", type=int, help="cold starts of each kind (default 7, quick 3)")
     args = parser.parse_args(argv)
-    rounds, starts = (200, 3) if args.quick else (1000, 7)
+    rounds = args.rounds or (200 if args.quick else 1000)
+    starts = args.starts or (3 if args.quick else 7)
     with tempfile.TemporaryDirectory(prefix="bench-till-") as tmp:
         directory = Path(tmp) / "till"
         t0 = time.perf_counter()
