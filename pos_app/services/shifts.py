@@ -29,11 +29,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import format_money, require_amount
+from pos_app.services.guests import DEFAULT_UTC_OFFSET_MINUTES, UTC_OFFSET_KEY
 from pos_app.services.payments import accrual_estimate_for
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import CashMovement, SaleRecord, ShiftRecord
@@ -98,6 +99,9 @@ class ShiftReport:
     difference: int | None  # counted - expected
     pending_operations: int
     authorized_by: str | None = None
+    opened_by_name: str = ""
+    closed_by_name: str = ""
+    utc_offset_minutes: int = 0  # the shop's local time, for the printed report
 
     def as_payload(self) -> dict[str, Any]:
         return {
@@ -264,7 +268,14 @@ def _report(
         sum(accrual_estimate_for(uow, s) for s in closed), view.expected_cash, counted,
         None if counted is None else counted - view.expected_cash,
         len(uow.outbox.pending(limit=10_000)), authorized_by,
+        _name(uow, shift.opened_by), _name(uow, closed_by),
+        int(uow.settings.get(UTC_OFFSET_KEY, DEFAULT_UTC_OFFSET_MINUTES)),
     )  # fmt: skip
+
+
+def _name(uow: UnitOfWork, staff_id: str | None) -> str:
+    staff = uow.staff.get(staff_id) if staff_id else None
+    return staff.name if staff else (staff_id or "")
 
 
 _NAMES = {"cash": "Наличные", "card": "Карта", "balance": "Депозит", "points": "Баллы"}
@@ -273,21 +284,24 @@ _NAMES = {"cash": "Наличные", "card": "Карта", "balance": "Депо
 def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
     """The report as printable lines (Russian, like the receipts), ``width`` characters."""
 
-    def row(label: str, amount: int | str) -> str:
-        value = amount if isinstance(amount, str) else format_money(amount)
+    def row(label: str, amount: int | str, currency: str = "₽") -> str:
+        value = amount if isinstance(amount, str) else format_money(amount, currency)
         return f"{label}{value:>{max(width - len(label), 1)}}"
 
+    local = timezone(timedelta(minutes=report.utc_offset_minutes))
+    opened, at = report.opened_at.astimezone(local), report.at.astimezone(local)
     title = "X-ОТЧЁТ (без закрытия смены)" if report.kind == "X" else "Z-ОТЧЁТ (закрытие смены)"
     lines = [title.center(width), f"Смена № {report.number}, касса {report.terminal_id}",
-             f"Открыта {report.opened_at:%d.%m.%Y %H:%M} UTC ({report.opened_by})",
-             f"{'Закрыта' if report.kind == 'Z' else 'На момент'} {report.at:%d.%m.%Y %H:%M} UTC",
+             f"Открыта {opened:%d.%m.%Y %H:%M}",
+             f"  {report.opened_by_name or report.opened_by}",
+             f"{'Закрыта' if report.kind == 'Z' else 'На момент'} {at:%d.%m.%Y %H:%M}",
              "-" * width, row("Продаж", str(report.sales_count)),
              row("Выручка", report.sales_total)]  # fmt: skip
     lines += [row(f"  {_NAMES.get(m, m)}", amount) for m, amount in report.by_method]
     lines += [row("Скидки", report.discounts),
               row(f"Возвраты ({report.refunds_count})", report.refunds_total),
-              row("Списано баллов", report.points_spent),
-              row("Начислится баллов (оценка)", report.points_earned_estimate),
+              row("Списано баллов", report.points_spent, "б."),
+              row("Начислится (оценка)", report.points_earned_estimate, "б."),
               "-" * width, row("Наличные на начало", report.opening_cash),
               row("Внесено", report.cash_in), row("Изъято", report.cash_out),
               row("Ожидается в кассе", report.expected_cash)]  # fmt: skip
@@ -295,6 +309,8 @@ def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
         lines += [row("Пересчитано", report.counted_cash),
                   row("Расхождение", f"{'+' if report.difference > 0 else ''}"
                                      f"{format_money(report.difference)}")]  # fmt: skip
+    if report.kind == "Z" and report.closed_by:
+        lines.append(f"Закрыл(а): {report.closed_by_name or report.closed_by}")
     if report.pending_operations:
         lines.append(f"Не отправлено на сервер: {report.pending_operations}")
     return lines
