@@ -32,7 +32,7 @@ from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.scan_router import DEFAULT_RULES, ScanRouter, promo_rules
 from pos_app.ui.till.basket import BasketPanel
 from pos_app.ui.till.catalogue import CataloguePanel
-from pos_app.ui.till.controller import TillController
+from pos_app.ui.till.controller import PaymentOptions, TillController
 from pos_app.ui.till.format import money
 from pos_app.ui.till.guest_panel import GuestPanel
 from pos_app.ui.till.messages import cashier_text
@@ -286,14 +286,14 @@ class TillWindow(QMainWindow):
     # --- cashier actions ----------------------------------------------------------------
 
     def pay(self) -> None:
-        """Ask how the guest pays; the balance they may use is read first (off the GUI)."""
+        """Ask how the guest pays; their balance and points allowance are read first."""
         sale = self.controller.sale
         if sale is None or sale.due <= 0:
             return
-        self.controller.balance_available(lambda balance: self._ask_payment(sale.due, balance))
+        self.controller.payment_options(lambda options: self._ask_payment(sale.due, options))
 
-    def _ask_payment(self, due: int, balance: int | None) -> None:
-        dialog = PaymentDialog(due, balance, self)
+    def _ask_payment(self, due: int, options: PaymentOptions) -> None:
+        dialog = PaymentDialog(due, options, self)
         self.payment_dialog = dialog
 
         def take() -> None:

@@ -145,6 +145,22 @@
         <translation>Сначала определите гостя.</translation>
     </message>
     <message>
+        <source>At most %1 can be paid with points now.</source>
+        <translation>Сейчас баллами можно оплатить не больше %1.</translation>
+    </message>
+    <message>
+        <source>The server refused the points payment; take another payment.</source>
+        <translation>Сервер отклонил оплату баллами — примите другую оплату.</translation>
+    </message>
+    <message>
+        <source>The server did not confirm the points in time; nothing was taken. Try again or take another payment.</source>
+        <translation>Сервер не подтвердил списание баллов вовремя; ничего не списано. Повторите или примите другую оплату.</translation>
+    </message>
+    <message>
+        <source>Without the server at most %1 can be paid with points for this guest.</source>
+        <translation>Без связи с сервером этот гость может оплатить баллами не больше %1.</translation>
+    </message>
+    <message>
         <source>A guest with this phone number already exists; identify that guest instead.</source>
         <translation>Гость с этим номером уже есть — определите его.</translation>
     </message>
@@ -270,6 +286,10 @@
         <translation>Депозит</translation>
     </message>
     <message>
+        <source>Points</source>
+        <translation>Баллы</translation>
+    </message>
+    <message>
         <source>Cash received</source>
         <translation>Получено наличными</translation>
     </message>
@@ -300,6 +320,10 @@
     <message>
         <source>Only %1 on the balance</source>
         <translation>На депозите только %1</translation>
+    </message>
+    <message>
+        <source>At most %1 in points (%2 of the order)</source>
+        <translation>Баллами не больше %1 (%2 от заказа)</translation>
     </message>
     <message>
         <source>Change %1</source>

@@ -3,9 +3,11 @@ receipt with every payment; an unknown card creates a guest; a guest found by na
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pos_app.commands.demo_data import card_number
+from pos_app.domain.money import rub
 from tests.ui.test_till_window import LATTE, signed_in
 from tests.ui.till_fixtures import Till
 
@@ -97,3 +99,52 @@ def test_a_guest_found_by_a_name_fragment(till_factory: Any) -> None:
     window.controller.identify_guest_id(found[0].guest_id, found[0].phones[0])
     till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
     assert "Мария Кузнецова" in window.guest_panel.name.text()
+
+
+def test_points_within_the_offline_allowance_then_cash_for_the_rest(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    with till.store.unit_of_work() as uow:  # the 10 % group may spend 300 ₽ of points offline
+        group = uow.groups.get("g10")
+        assert group is not None
+        uow.groups.add(replace(group, offline_allowance=rub(300)))
+        uow.commit()
+    window = till.window
+    till.scan(LATTE)
+    till.scan(LATTE)
+    till.scan(f";{card_number(6)}?")  # guest 6: 10 %, 2 310 points
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None
+                         and window.controller.sale.total == 378_00, timeout=5000)  # fmt: skip
+    window.pay()
+    till.qtbot.waitUntil(lambda: window.payment_dialog is not None, timeout=5000)
+    dialog = window.payment_dialog
+    assert dialog is not None and dialog.points_allowed == 189_00  # 50 % of the order
+    dialog.choose("points")
+    assert dialog.edit.text() == "189,00"
+    dialog.edit.setText("250")  # under what is due, over the points cap
+    assert not dialog.ok.isEnabled() and "At most 189,00" in dialog.hint.text()
+    _pay_with(till, "points", "189")
+    till.qtbot.waitUntil(lambda: "Without the server at most 300,00" in window.banner.text()
+                         or (window.controller.sale is not None
+                             and window.controller.sale.due == 189_00), timeout=5000)  # fmt: skip
+    assert window.controller.sale is not None and window.controller.sale.due == 189_00
+    _pay_with(till, "cash", "200")
+    till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+    text = till.printer.wait_for_jobs(1, timeout=10)[0].read_text(encoding="utf-8")
+    assert "Баллы" in text and "189,00" in text
+    with till.store.unit_of_work() as uow:
+        kinds = [op.kind for op in uow.outbox.pending()]
+    assert "hold.placed" in kinds and "sale.closed" in kinds
+
+
+def test_points_beyond_the_offline_allowance_are_refused_plainly(till_factory: Any) -> None:
+    till = signed_in(till_factory)  # the demo groups allow no points offline
+    window = till.window
+    till.scan(LATTE)
+    till.scan(f";{card_number(6)}?")
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+    window.controller.pay("points", 50_00)
+    till.qtbot.waitUntil(window.banner.isVisible, timeout=5000)
+    assert window.banner.text() == (
+        "Without the server at most 0,00 ₽ can be paid with points for this guest."
+    )
+    assert window.controller.sale is not None and not window.controller.sale.payments

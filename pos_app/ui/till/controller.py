@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -31,6 +32,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Identified = tuple["SaleView", "GuestInfo"]
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentOptions:
+    """What the payment dialog offers besides cash and card (kopecks; None = not offered)."""
+
+    balance: int | None = None
+    points: int | None = None  # the most that may be paid in points now
+    max_redemption_bp: int | None = None
 
 
 class _SaleHolder:
@@ -154,13 +164,25 @@ class TillController(QObject):
 
     # --- payment -------------------------------------------------------------------------
 
-    def balance_available(self, done: Callable[[int | None], None]) -> None:
-        def work() -> int | None:
-            if self.guest is None or self.guest.balance is None:
-                return None
-            return self._payments.balance_available(self._holder.ensure())
+    def payment_options(self, done: Callable[[PaymentOptions], None]) -> None:
+        """What the guest may pay from their balance and in points now (off the GUI)."""
+        has_guest = self.guest is not None
+        has_balance = self.guest is not None and self.guest.balance is not None
 
-        self._runner.run(work, done, lambda _e: done(None))
+        def work() -> PaymentOptions:
+            if not has_guest:
+                return PaymentOptions()
+            services = self._services.get()
+            sale_id = self._holder.ensure()
+            balance = services.payments.balance_available(sale_id) if has_balance else None
+            points = services.payments.available_for_points(sale_id) if services.points else None
+            return PaymentOptions(
+                balance,
+                points.max_points if points else None,
+                points.max_redemption_bp if points else None,
+            )
+
+        self._runner.run(work, done, lambda _e: done(PaymentOptions()))
 
     def pay(self, method: str, amount: int) -> None:
         def work() -> PaymentResult:
@@ -169,6 +191,11 @@ class TillController(QObject):
                 result = self._payments.pay_cash(sale_id, amount)
             elif method == "card":
                 result = self._payments.pay_card(sale_id, amount)
+            elif method == "points":
+                points = self._services.get().points
+                if points is None:
+                    raise RuntimeError("points are not available at this till")
+                result = points.pay_points(sale_id, amount)
             else:
                 result = self._payments.pay_balance(sale_id, amount)
             self._holder.track(result.sale)

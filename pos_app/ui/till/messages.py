@@ -91,6 +91,20 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "The guest has only %1 on their balance."
         ).replace("%1", format_money(int(d.get("available", 0)))),
         "no_guest": lambda d: QCoreApplication.translate("Errors", "Identify the guest first."),
+        "points_not_allowed": lambda d: QCoreApplication.translate(
+            "Errors", "At most %1 can be paid with points now."
+        ).replace("%1", format_money(int(d.get("max_points", 0)))),
+        "points_refused": lambda d: QCoreApplication.translate(
+            "Errors", "The server refused the points payment; take another payment."
+        ),
+        "points_not_confirmed": lambda d: QCoreApplication.translate(
+            "Errors",
+            "The server did not confirm the points in time; nothing was taken. Try again or "
+            "take another payment.",
+        ),
+        "points_offline_limit": lambda d: QCoreApplication.translate(
+            "Errors", "Without the server at most %1 can be paid with points for this guest."
+        ).replace("%1", format_money(int(d.get("room", 0)))),
         "guest_exists": lambda d: QCoreApplication.translate(
             "Errors", "A guest with this phone number already exists; identify that guest instead."
         ),

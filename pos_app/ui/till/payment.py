@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.money import rub
-from pos_app.ui.till.format import money, parse_amount
+from pos_app.ui.till.controller import PaymentOptions
+from pos_app.ui.till.format import money, parse_amount, percent_of_bp
 
 NOTES = (100, 500, 1_000, 2_000, 5_000)
-METHODS = ("cash", "card", "balance")
+METHODS = ("cash", "card", "balance", "points")
 
 
 def suggested_notes(due: int) -> list[int]:
@@ -47,14 +48,16 @@ class PaymentDialog(QDialog):
     """``method`` and ``amount`` (tendered cash, or the card/balance part) once accepted."""
 
     def __init__(
-        self, due: int, balance_available: int | None = None, parent: QWidget | None = None
+        self, due: int, options: PaymentOptions | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("payment")
         self.setWindowTitle(self.tr("Payment"))
         self.setMinimumWidth(560)
         self.due = due
-        self.balance_available = balance_available
+        self.options = options or PaymentOptions()
+        self.balance_available = self.options.balance
+        self.points_allowed = self.options.points
         self.method = "cash"
         self.amount: int | None = None
         self.due_label = QLabel(money(due))
@@ -94,18 +97,27 @@ class PaymentDialog(QDialog):
             "cash": self.tr("Cash"),
             "card": self.tr("Bank card"),
             "balance": self.tr("Balance"),
+            "points": self.tr("Points"),
         }
         for method in METHODS:
             button = QPushButton(names[method])
             button.setObjectName("methodButton")
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setEnabled(method != "balance" or bool(self.balance_available))
+            button.setEnabled(self._limit(method) != 0)
             button.clicked.connect(lambda _=False, m=method: self.choose(m))
             self.method_buttons.addButton(button)
             setattr(self, f"{method}_button", button)
             row.addWidget(button)
         return row
+
+    def _limit(self, method: str) -> int | None:
+        """The most ``method`` can pay now (None: no limit of its own)."""
+        if method == "balance":
+            return self.balance_available or 0
+        if method == "points":
+            return self.points_allowed or 0
+        return None
 
     def _note_buttons(self) -> None:
         grid = QGridLayout(self.notes)
@@ -129,7 +141,8 @@ class PaymentDialog(QDialog):
         else:
             self.field_caption.setText(self.tr("Amount"))
             self.ok.setText(self.tr("Pay by card") if method == "card" else self.tr("Pay"))
-            start = min(self.due, self.balance_available or 0) if method == "balance" else self.due
+            limit = self._limit(method)
+            start = self.due if limit is None else min(self.due, limit)
         self.edit.setText(_plain(start))
         self.edit.selectAll()
         self.edit.setFocus()
@@ -150,6 +163,12 @@ class PaymentDialog(QDialog):
         if self.method == "balance" and amount > (self.balance_available or 0):
             return self.tr("Only %1 on the balance").replace(
                 "%1", money(self.balance_available or 0)
+            )
+        if self.method == "points" and amount > (self.points_allowed or 0):
+            return (
+                self.tr("At most %1 in points (%2 of the order)")
+                .replace("%1", money(self.points_allowed or 0))
+                .replace("%2", percent_of_bp(self.options.max_redemption_bp or 0))
             )
         return None
 
