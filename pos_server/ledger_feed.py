@@ -49,17 +49,18 @@ def _write_pending(session: Session) -> None:
     postgres = session.get_bind().dialect.name == "postgresql"
     for (entity, entity_id), (data, now, _savepoint) in pending.items():
         if postgres:
-            session.execute(_counted_insert(entity, entity_id, data, now))
+            session.connection().execute(  # Core: ORM execute would take it for a bulk insert
+                _COUNTED_INSERT, {"entity": entity, "entity_id": entity_id, "data": data,
+                                  "at": now})  # fmt: skip
         else:  # SQLite: one writer at a time anyway
             record_change(session, entity, entity_id, data, now)
 
 
-def _counted_insert(
-    entity: str, entity_id: str, data: dict[str, Any], now: datetime
-) -> Executable:
+def _counted_insert_statement() -> Executable:
     """``record_change`` as ONE statement: the counter row's update and the change row's
     insert in a data-modifying CTE, so the lock is held for that statement and the commit
-    only, never across a round trip to a (possibly busy) server thread."""
+    only, never across a round trip to a (possibly busy) server thread. Built once; the
+    values are bound at execution."""
     table = Change.__table__
     counter = (
         update(FeedCounter).where(FeedCounter.id == 1)
@@ -67,12 +68,15 @@ def _counted_insert(
     )  # fmt: skip
     row = select(
         counter.c.last_id,
-        bindparam("entity", entity, type_=table.c.entity.type),
-        bindparam("entity_id", entity_id, type_=table.c.entity_id.type),
-        bindparam("data", data, type_=table.c.data.type),
-        bindparam("at", now, type_=table.c.at.type),
+        bindparam("entity", type_=table.c.entity.type),
+        bindparam("entity_id", type_=table.c.entity_id.type),
+        bindparam("data", type_=table.c.data.type),
+        bindparam("at", type_=table.c.at.type),
     )
     return insert(Change).from_select(["id", "entity", "entity_id", "data", "at"], row)
+
+
+_COUNTED_INSERT = _counted_insert_statement()
 
 
 def _drop_pending(session: Session, previous: SessionTransaction) -> None:
