@@ -185,25 +185,32 @@ def main(argv: list[str]) -> int:
 
 
 def _run_gui(args: argparse.Namespace, store: Store, token: str) -> int:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from pos_app.devices.sound import SoundSettings, create_sound_player
     from pos_app.ui.i18n import install_translators, pick_language
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    translators = install_translators(app, pick_language(args.lang))  # noqa: F841 - kept alive
+    translators = install_translators(app, pick_language(args.lang))
     console = start_console(store, args.server, token, name=args.name,
                             sound=create_sound_player(SoundSettings()))  # fmt: skip
     console.window.resize(1280, 760)
     console.window.show()
-    if args.screenshot:
+    try:
+        if not args.screenshot:
+            return int(app.exec())
+        # a local loop, not app.quit(): quitting would end any application hosting this call
+        loop = QEventLoop()
+
         def shoot() -> None:
             console.window.grab().save(str(args.screenshot))
-            app.quit()
+            loop.quit()
 
         QTimer.singleShot(int(args.after * 1000), shoot)
-    try:
-        return int(app.exec())
+        loop.exec()
+        return 0
     finally:
         console.close()
+        for translator in translators:
+            app.removeTranslator(translator)
