@@ -60,14 +60,15 @@ from pos_app.services.acquiring import (
 )
 from pos_app.services.dto import SaleView
 from pos_app.services.guests import today_limits
+from pos_app.services.money_parts import money_paid
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import CardSlip, SaleRecord
+from pos_app.services.promo import redeem_on_close
 from pos_app.services.sales import SaleNotFound, SaleService
 from pos_app.services.staff import Action, Authorization, StaffSession
 
 PROGRAM_KEY = "loyalty.program"
 DEFAULT_PROGRAM = LoyaltySettings(accrual=Percent.of(5), max_redemption=Percent.of(50))
-MONEY_METHODS = frozenset({"cash", "card", "balance"})
 
 # Called in the unit of work that closes a sale, after ``sale.closed`` is queued (promo.py).
 CloseHook = Callable[[UnitOfWork, Sale], None]
@@ -133,10 +134,6 @@ def loyalty_for(uow: UnitOfWork, guest_id: str | None) -> LoyaltySettings:
     return resolve_settings(program_settings(uow), group=override)
 
 
-def money_paid(methods_amounts: list[tuple[str, int]]) -> int:
-    return sum(amount for method, amount in methods_amounts if method in MONEY_METHODS)
-
-
 def accrual_estimate_for(uow: UnitOfWork, sale: SaleRecord) -> int:
     """The till's estimate of a closed sale's accrual (the server posts the real one)."""
     if sale.guest_id is None:
@@ -156,14 +153,15 @@ class PaymentService:
     def __init__(
         self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator,
         sales: SaleService, *, acquirer: Acquirer | None = None,
-        close_hooks: tuple[CloseHook, ...] = (),
+        close_hooks: tuple[CloseHook, ...] | None = None,
     ) -> None:  # fmt: skip
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
         self._sales = sales
         self._acquirer = acquirer
-        self._close_hooks = close_hooks
+        # by default a promo code on the sale queues its cashback when the sale closes
+        self._close_hooks = (redeem_on_close,) if close_hooks is None else close_hooks
 
     def pay_cash(self, sale_id: str, tendered: int) -> PaymentResult:
         with self._uow() as uow:

@@ -6,7 +6,7 @@ API (plain frozen results; ``DomainError`` subclasses with cashier-readable mess
     quote = promo.check_code(sale_id, "6502")   # -> PromoQuote: discount and amount to pay
     quote = promo.apply_code(sale_id, "6502")   # -> PromoQuote with the sale repriced
     promo.remove_code(sale_id)                  # -> SaleView
-    pay = PaymentService(..., close_hooks=(promo.on_sale_closed,))   # wiring, once
+    # PaymentService runs ``redeem_on_close`` when a sale closes (its default close hook)
     promo.outcome(sale_id)                      # -> PromoOutcome after payment: cashback
                                                 #    estimate, the buyer's own code
     promo.upsert_from_feed(data)                # ``promo_code`` entity from the change feed
@@ -50,7 +50,7 @@ from pos_app.domain.promo import (
 )
 from pos_app.domain.sale import OrderDiscount, Sale
 from pos_app.services.dto import SaleView
-from pos_app.services.payments import money_paid
+from pos_app.services.money_parts import money_paid
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import PromoCodeRecord, SalePromo
 from pos_app.services.sales import SaleNotFound
@@ -97,6 +97,9 @@ def program(uow: UnitOfWork) -> tuple[str, ReferralProgram, int]:
     return str(data["prefix"]), referral, int(data["digits"])
 
 
+Digits = Callable[[int], Callable[[], str]]  # the code length -> a generator of digit strings
+
+
 def random_digits(count: int) -> Callable[[], str]:
     return lambda: "".join(secrets.choice("0123456789") for _ in range(count))
 
@@ -104,7 +107,7 @@ def random_digits(count: int) -> Callable[[], str]:
 class PromoService:
     def __init__(
         self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator,
-        digits: Callable[[int], Callable[[], str]] = random_digits,
+        digits: Digits = random_digits,
     ) -> None:  # fmt: skip
         self._uow = uow_factory
         self._clock = clock
@@ -164,37 +167,7 @@ class PromoService:
 
     def on_sale_closed(self, uow: UnitOfWork, sale: Sale) -> None:
         """Close hook of ``PaymentService``: queue the cashback and issue the buyer's code."""
-        promo = uow.promo.sale_promo(sale.id)
-        if promo is None or sale.order_discount is None:
-            return
-        paid = money_paid([(p.method.value, p.amount) for p in sale.payments])
-        cashback = cashback_for(paid, ReferralProgram(Percent(promo.discount_bp),
-                                                      Percent(promo.cashback_bp)))
-        buyer = sale.guest.guest_id if sale.guest else None
-        uow.outbox.append(PROMO_REDEEMED, {
-            "sale_id": sale.id, "code": promo.code, "owner_guest_id": promo.owner_guest_id,
-            "buyer_guest_id": buyer, "paid_in_money": paid, "discount": sale.totals.discount,
-            "cashback_bp": promo.cashback_bp, "cashback": cashback,
-        })  # fmt: skip
-        if buyer is not None:
-            self._issue(uow, buyer)
-
-    def _issue(self, uow: UnitOfWork, guest_id: str) -> None:
-        if uow.promo.of_guest(guest_id) is not None:
-            return
-        guest = uow.guests.get(guest_id)
-        phone = guest.phones[0] if guest and guest.phones else None
-        if phone is not None and (same := uow.promo.by_phone(phone)) is not None:
-            uow.promo.add_code(PromoCodeRecord(same.code, guest_id, phone))
-            return
-        prefix, _, digits = program(uow)
-        generate, taken = self._digits(digits), _Taken(uow)
-        if phone is not None:
-            code = issue_code(prefix, phone, {}, taken, generate)
-        else:  # a guest without a phone still gets a card
-            code = _free_code(prefix, taken, generate)
-        uow.promo.add_code(PromoCodeRecord(code, guest_id, phone))
-        uow.outbox.append(PROMO_ISSUED, {"code": code, "guest_id": guest_id, "phone": phone})
+        redeem_on_close(uow, sale, self._digits)
 
     def outcome(self, sale_id: str) -> PromoOutcome | None:
         with self._uow(durable=False) as uow:
@@ -216,6 +189,43 @@ class PromoService:
             uow.promo.add_code(PromoCodeRecord(str(data["code"]).upper(), str(data["guest_id"]),
                                                data.get("phone")))
             uow.commit()
+
+
+def redeem_on_close(uow: UnitOfWork, sale: Sale, digits: Digits = random_digits) -> None:
+    """In the unit of work that closed ``sale`` (after its ``sale.closed``): a promo code on it
+    queues ``promo.redeemed`` and issues the buyer their own code."""
+    promo = uow.promo.sale_promo(sale.id)
+    if promo is None or sale.order_discount is None:
+        return
+    paid = money_paid([(p.method.value, p.amount) for p in sale.payments])
+    cashback = cashback_for(paid, ReferralProgram(Percent(promo.discount_bp),
+                                                  Percent(promo.cashback_bp)))
+    buyer = sale.guest.guest_id if sale.guest else None
+    uow.outbox.append(PROMO_REDEEMED, {
+        "sale_id": sale.id, "code": promo.code, "owner_guest_id": promo.owner_guest_id,
+        "buyer_guest_id": buyer, "paid_in_money": paid, "discount": sale.totals.discount,
+        "cashback_bp": promo.cashback_bp, "cashback": cashback,
+    })  # fmt: skip
+    if buyer is not None:
+        _issue(uow, buyer, digits)
+
+
+def _issue(uow: UnitOfWork, guest_id: str, digits: Digits) -> None:
+    if uow.promo.of_guest(guest_id) is not None:
+        return
+    guest = uow.guests.get(guest_id)
+    phone = guest.phones[0] if guest and guest.phones else None
+    if phone is not None and (same := uow.promo.by_phone(phone)) is not None:
+        uow.promo.add_code(PromoCodeRecord(same.code, guest_id, phone))
+        return
+    prefix, _, count = program(uow)
+    generate, taken = digits(count), _Taken(uow)
+    if phone is not None:
+        code = issue_code(prefix, phone, {}, taken, generate)
+    else:  # a guest without a phone still gets a card
+        code = _free_code(prefix, taken, generate)
+    uow.promo.add_code(PromoCodeRecord(code, guest_id, phone))
+    uow.outbox.append(PROMO_ISSUED, {"code": code, "guest_id": guest_id, "phone": phone})
 
 
 def _free_code(prefix: str, taken: _Taken, generate: Callable[[], str]) -> str:

@@ -141,3 +141,13 @@ def test_an_anonymous_buyer_gets_the_discount_and_the_owner_the_cashback(
     assert [e.kind for e in shop.pending()] == ["sale.closed", "promo.redeemed"]
     outcome = salon.promo.outcome(sale_id)
     assert outcome is not None and (outcome.buyer_guest_id, outcome.buyer_code) == (None, None)
+
+
+def test_a_payment_service_built_without_hooks_still_queues_the_cashback(
+    salon: Salon, shop: Shop
+) -> None:
+    plain = PaymentService(shop.uow, FakeClock(), FakeIds("plain"), salon.sales)
+    sale_id = salon.laser_sale()
+    salon.promo.apply_code(sale_id, "6502")
+    plain.pay_cash(sale_id, rub(10_625))
+    assert [e.kind for e in shop.pending()] == ["sale.closed", "promo.redeemed"]
