@@ -1,0 +1,91 @@
+"""The till window with a real ``pos-server run`` behind a fault proxy: a sale's operations
+reach the server, the status bar tells online from offline and counts what waits, and a sale
+made offline is delivered once the network is back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from pos_app.commands.demo_data import fill_catalogue
+from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
+from pos_app.commands.till_app import TillOptions, build_till
+from pos_app.db.uow import SystemClock
+from pos_app.services.staff import StaffService
+from tests.sync.conftest import new_code, server_ops
+from tests.sync.faultproxy import FaultProxy, ServerProcess
+from tests.ui.test_till_window import LATTE
+from tests.ui.till_fixtures import CASHIER_PIN, Till
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    folder = tmp_path_factory.mktemp("server")
+    with ServerProcess(f"sqlite:///{folder / 'server.sqlite3'}", folder,
+                       sweep_interval_seconds=0) as process:  # fmt: skip
+        yield process
+
+
+def sell_latte(till: Till) -> None:
+    window = till.window
+    till.scan(LATTE)
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None, timeout=5000)
+    window.controller.pay("cash", 500_00)
+    till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+
+
+def test_sales_reach_the_server_and_an_offline_sale_follows_after_reconnect(
+    server: ServerProcess, tmp_path: Path, qtbot: QtBot
+) -> None:
+    proxy = FaultProxy(server.port)
+    url = f"http://127.0.0.1:{proxy.port}"
+    folder = tmp_path / "till"
+    store = enrol_data_dir(folder, url, new_code(server.db_url), f"file:{tmp_path / 'tokens'}")
+    terminal = enrolled_terminal(store)
+    assert terminal is not None
+    with store.unit_of_work() as uow:
+        fill_catalogue(uow)
+        uow.commit()
+    StaffService(store.unit_of_work, SystemClock()).add_staff(
+        "s1", "Olga Cashier", "cashier", CASHIER_PIN, b"salt-s1"
+    )
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    runtime = build_till(TillOptions(data_dir=str(folder), lang="en", printer=None), app, store)
+    qtbot.addWidget(runtime.window)
+    runtime.window.show()
+    runtime.window.start()
+    till = Till(runtime, store, None, None, None, qtbot)  # type: ignore[arg-type]
+    status = runtime.window.sync_status
+    try:
+        till.sign_in()
+        qtbot.waitUntil(lambda: runtime.window.staff is not None, timeout=5000)
+        sell_latte(till)
+        qtbot.waitUntil(lambda: status.text().startswith("online") and "nothing waiting"
+                        in status.text() and "last sync" in status.text(),
+                        timeout=15000)  # fmt: skip
+        kinds = [(kind, verdict) for _, kind, verdict, _ in server_ops(server.db_url, terminal)]
+        assert ("sale.closed", "applied") in kinds
+
+        proxy.go_offline()  # the network goes down; selling goes on
+        sell_latte(till)
+        qtbot.waitUntil(lambda: "offline since" in status.text()
+                        and "waiting to send: 1" in status.text(), timeout=15000)  # fmt: skip
+        assert [k for _, k, _, _ in server_ops(server.db_url, terminal)].count("sale.closed") == 1
+
+        proxy.go_online()  # back: the next sale wakes the sender, both are delivered in order
+        sell_latte(till)
+        qtbot.waitUntil(lambda: status.text().startswith("online")
+                        and "nothing waiting" in status.text(), timeout=20000)  # fmt: skip
+        ops = server_ops(server.db_url, terminal)
+        closed = [(seq, verdict) for seq, kind, verdict, _ in ops if kind == "sale.closed"]
+        assert len(closed) == 3 and all(v == "applied" for _, v in closed)
+        assert [seq for seq, _ in closed] == sorted(seq for seq, _ in closed)
+    finally:
+        runtime.stop(app)
+        store.close()
+        proxy.close()
