@@ -133,7 +133,7 @@ class HoldGateway(Protocol):
     """The sync adapter as the points use case sees it."""
 
     def is_online(self) -> bool:
-        """Whether the last contact with the server succeeded (no network call)."""
+        """False once a contact with the server failed, until one succeeds (no network call)."""
         ...
     def push_now(self, op_id: str, timeout: float) -> OpVerdict | None:
         """Send the queue up to ``op_id`` at once; its verdict, or None if none came in time."""

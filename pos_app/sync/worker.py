@@ -118,7 +118,9 @@ class OutboxWorker:
         self._wake.set()
 
     def is_online(self) -> bool:
-        return self.state.snapshot.online
+        """Not known to be offline: before the first contact the till tries online first."""
+        snap = self.state.snapshot
+        return snap.fatal is None and (snap.online or snap.offline_since is None)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Until the queue is empty and reconciled (True), or ``timeout``/fatal (False)."""
