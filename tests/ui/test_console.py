@@ -177,16 +177,10 @@ def test_the_workflow_deliver_pay_complete_then_the_order_moves_to_history(
 
 
 def test_offline_refuses_online_only_actions_queues_deliveries_and_catches_up_after_restart(
-    tmp_path: Path, qtbot: QtBot
+    server: RealServer, consoles: ConsoleFactory, qtbot: QtBot
 ) -> None:
-    server = RealServer(tmp_path / "server", heartbeat=0.5)
-    (tmp_path / "server").mkdir()
-    server.start()
-    server.add_guest("anna", "Anna Smirnova")
-    opened: list[RunningConsole] = []
-    make = make_factory(server, tmp_path, qtbot, opened)
     try:
-        one, two = make("One"), make("Two")
+        one, two = consoles("One"), consoles("Two")
         server.place("off-1")
         server.place("off-2")
         qtbot.waitUntil(lambda: rows(one)[-2:] == rows(two)[-2:] == ["off-1", "off-2"],
@@ -222,9 +216,8 @@ def test_offline_refuses_online_only_actions_queues_deliveries_and_catches_up_af
             assert len(rows(console)) == len(set(rows(console)))  # nothing shown twice
             assert rows(console)[-3:] == ["off-1", "off-2", "off-3"]
     finally:
-        for console in opened:
-            console.close()
-        server.stop()
+        if server.process is None:
+            server.start()  # the module's server, for the tests after this one
 
 
 def test_pos_app_console_enrols_runs_and_refuses_a_data_dir_of_another_terminal(
