@@ -12,14 +12,20 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pos_app.commands.demo_data import fill_catalogue
-from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
+from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal, start_sync
 from pos_app.commands.till_app import TillOptions, build_till
 from pos_app.db.uow import SystemClock
+from pos_app.devices.emulators.printer import PrinterEmulator
+from pos_app.devices.emulators.serial_device import PtyDevice
+from pos_app.domain.identifiers import Identifier, InputMethod, Medium
+from pos_app.domain.money import rub
 from pos_app.services.staff import StaffService
-from tests.sync.conftest import new_code, server_ops
-from tests.sync.faultproxy import FaultProxy, ServerProcess
+from tests.sync.conftest import give_points, new_code, server_account, server_ops
+from tests.sync.faultproxy import FaultProxy, ServerProcess, seed_guests
 from tests.ui.test_till_window import LATTE
 from tests.ui.till_fixtures import CASHIER_PIN, Till
+
+CARD = "7711000000000007"
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +95,68 @@ def test_sales_reach_the_server_and_an_offline_sale_follows_after_reconnect(
         runtime.stop(app)
         store.close()
         proxy.close()
+
+
+def test_swipe_points_online_receipt_and_the_server_ledger(
+    server: ServerProcess, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Issue 7 point 8: a swipe through the MSR emulator -> guest shown -> points chosen (an
+    online hold the server judges) -> the rest in cash -> the receipt in the printer emulator
+    -> the operations applied on the server, the guest's points spent there."""
+    folder = tmp_path / "till"
+    store = enrol_data_dir(folder, server.url, new_code(server.db_url),
+                           f"file:{tmp_path / 'tokens'}")  # fmt: skip
+    terminal = enrolled_terminal(store)
+    assert terminal is not None
+    guest_id = "ui-points-0"
+    seed_guests(server.db_url, 1, terminal, prefix="ui-points-")
+    give_points(server.db_url, guest_id, rub(500))
+    start_sync(store, folder).puller.pull()  # the guest and their points reach the till
+    with store.unit_of_work() as uow:
+        fill_catalogue(uow)
+        uow.guests.add_identifier(Identifier(Medium.CARD, InputMethod.MSR, CARD), guest_id)
+        uow.commit()
+    StaffService(store.unit_of_work, SystemClock()).add_staff(
+        "s1", "Olga Cashier", "cashier", CASHIER_PIN, b"salt-s1"
+    )
+    printer, reader = PrinterEmulator(tmp_path / "printer", port=0), PtyDevice()
+    options = TillOptions(data_dir=str(folder), lang="en", card_readers=(reader.path,),
+                          printer=f"127.0.0.1:{printer.start()}")  # fmt: skip
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    runtime = build_till(options, app, store)
+    qtbot.addWidget(runtime.window)
+    runtime.window.show()
+    runtime.window.start()
+    till = Till(runtime, store, printer, reader, None, qtbot)  # type: ignore[arg-type]
+    window = runtime.window
+    try:
+        till.sign_in()
+        qtbot.waitUntil(lambda: window.staff is not None, timeout=5000)
+        qtbot.waitUntil(lambda: window.sync_status.text().startswith("online"), timeout=15000)
+        till.scan(LATTE)
+        till.scan(LATTE)
+        assert reader.wait_for_driver(5.0)
+        reader.send(f";{CARD}=4912?")  # the guest swipes on the serial card reader
+        qtbot.waitUntil(lambda: window.guest_panel.guest is not None
+                        and window.controller.sale is not None
+                        and len(window.controller.sale.lines) == 1, timeout=5000)  # fmt: skip
+        assert "500,00 ₽ available" in window.guest_panel.points.text()
+        sale = window.controller.sale
+        assert sale is not None and sale.total == 420_00  # no group: no discount
+        window.controller.pay("points", 150_00)  # online: the server's verdict first
+        qtbot.waitUntil(lambda: window.controller.sale is not None
+                        and window.controller.sale.due == 270_00, timeout=10000)  # fmt: skip
+        window.controller.pay("cash", 300_00)
+        qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+        text = printer.wait_for_jobs(1, timeout=10)[0].read_text(encoding="utf-8")
+        assert "Латте" in text and "Баллы" in text and "150,00" in text and "420,00" in text
+        qtbot.waitUntil(lambda: "nothing waiting" in window.sync_status.text(), timeout=15000)
+        ops = {kind: verdict for _, kind, verdict, _ in server_ops(server.db_url, terminal)}
+        assert ops.get("hold.placed") == "applied" and ops.get("sale.closed") == "applied"
+        assert server_account(server.db_url, guest_id)[0] < rub(500)  # the points were spent
+    finally:
+        runtime.stop(app)
+        store.close()
+        printer.stop()
+        reader.close()
