@@ -6,7 +6,8 @@ needs goes through this service, one unit of work per step:
 * ``waiting`` - the pending operations in ``seq`` order (the next batch);
 * ``record`` - a batch's verdicts in ONE transaction: ``applied`` marks the operation done;
   ``rejected`` marks it final and raises a reconciliation item (never retried); ``conflict``
-  marks it final, applies the server's ``current`` where the till keeps that thing (a guest),
+  marks it final, applies the server's ``current`` where the till keeps that thing (a guest, a
+  guest's promo code, a hold),
   and raises an item with the server's message; hold operations update the till's hold record;
   the server's ``last_seq`` is kept for the reconciliation call;
 * ``reopen_after`` - the server says it has judged less than the till thinks (a restored
@@ -33,6 +34,7 @@ from pos_app.services.ports_sync import (
     QueueStats,
     ReconciliationItem,
 )
+from pos_app.services.ports_till import PromoCodeRecord
 
 LAST_SEQ_KEY = "sync.last_seq"  # the last seq the server said it has judged
 HOLD_KINDS = ("hold.placed", "hold.committed", "hold.released")
@@ -171,6 +173,11 @@ def _take_current(uow: UnitOfWork, entry: OutboxEntry, verdict: OpVerdict) -> No
             with contextlib.suppress(DomainError):
                 uow.guests.add(replace(guest, name=str(current.get("name") or guest.name),
                                        phones=(str(phone),) if phone else guest.phones))
+    elif entry.kind == "promo.issued" and current.get("code") and current.get("guest_id"):
+        # the phone already has a code: the till adopts the server's instead of its own
+        phone = current.get("phone")
+        uow.promo.add_code(PromoCodeRecord(str(current["code"]), str(current["guest_id"]),
+                                           str(phone) if phone else None))  # fmt: skip
     elif entry.kind == "hold.placed" and current.get("status"):
         hold = uow.sync.get_hold(str(entry.payload.get("hold_id")))
         status = {"committed": HOLD_COMMITTED, "released": HOLD_RELEASED,
