@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -118,10 +118,13 @@ class TillWindow(QMainWindow):
         self.find_button.setObjectName("findGuestButton")
         self.cancel_button = QPushButton(self.tr("Cancel sale"))
         self.cancel_button.setObjectName("cancelSaleButton")
-        for button in (self.pay_button, self.find_button, self.cancel_button):
+        self.promo_button = QPushButton(self.tr("Promo code (F6)"))
+        self.promo_button.setObjectName("promoButton")
+        for button in (self.pay_button, self.find_button, self.promo_button, self.cancel_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         actions = QHBoxLayout()
         actions.addWidget(self.find_button)
+        actions.addWidget(self.promo_button)
         actions.addWidget(self.cancel_button)
         right = QVBoxLayout()
         right.addWidget(self.guest_panel)
@@ -161,6 +164,8 @@ class TillWindow(QMainWindow):
         self.pay_button.clicked.connect(self.pay)
         self.find_button.clicked.connect(self.find_guest)
         self.cancel_button.clicked.connect(self.cancel_sale)
+        self.promo_button.clicked.connect(self.ask_promo)
+        c.promo_was_applied.connect(self._promo_applied)
         bridge = self.ctx.bridge
         bridge.sync_did_change_state.connect(self.sync_status.show_state)
         bridge.scan_did_arrive.connect(self._device_event)
@@ -174,6 +179,7 @@ class TillWindow(QMainWindow):
         for key, slot in (
             ("F3", self.catalogue.search.setFocus),
             ("F4", self.find_guest),
+            ("F6", self.ask_promo),
             ("F12", self.pay),
             ("Del", self.basket.remove_selected),
             ("Ctrl+Up", self.basket.increase),
@@ -331,6 +337,26 @@ class TillWindow(QMainWindow):
             self.controller.identify_guest_id(
                 guest.guest_id, guest.phones[0] if guest.phones else None
             )
+
+    def ask_promo(self) -> None:
+        if self.controller.sale is None:
+            self.show_message(self.tr("Add something to the basket first."))
+            return
+        typed, ok = QInputDialog.getText(
+            self, self.tr("Promo code"), self.tr("The digits of the promo code:")
+        )
+        if ok and typed.strip():
+            self.controller.apply_promo(typed.strip())
+
+    def _promo_applied(self, quote: Any) -> None:
+        self.show_message(
+            self.tr("Promo code %1 of %2: %3 off, %4 to pay.")
+            .replace("%1", quote.code)
+            .replace("%2", quote.owner_name)
+            .replace("%3", money(quote.discount))
+            .replace("%4", money(quote.to_pay)),
+            "info",
+        )
 
     def cancel_sale(self) -> None:
         if self.controller.sale is None:

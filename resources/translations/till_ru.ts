@@ -145,6 +145,22 @@
         <translation>Сначала определите гостя.</translation>
     </message>
     <message>
+        <source>This is not a promo code; type the digits after the prefix.</source>
+        <translation>Это не промокод — введите цифры после префикса.</translation>
+    </message>
+    <message>
+        <source>Promo code %1 is not known at this till; check the digits.</source>
+        <translation>Промокод %1 на этой кассе неизвестен — проверьте цифры.</translation>
+    </message>
+    <message>
+        <source>Guests cannot use their own promo code.</source>
+        <translation>Гость не может использовать свой собственный промокод.</translation>
+    </message>
+    <message>
+        <source>This sale already has an order discount.</source>
+        <translation>На этот чек уже есть скидка.</translation>
+    </message>
+    <message>
         <source>At most %1 can be paid with points now.</source>
         <translation>Сейчас баллами можно оплатить не больше %1.</translation>
     </message>
@@ -411,10 +427,6 @@
 <context>
     <name>TillController</name>
     <message>
-        <source>Promo codes are not available at this till yet.</source>
-        <translation>Промокоды на этой кассе пока недоступны.</translation>
-    </message>
-    <message>
         <source>This guest has no phone; swipe their card instead.</source>
         <translation>У гостя нет телефона — проведите его карту.</translation>
     </message>
@@ -440,6 +452,10 @@
     <message>
         <source>Cancel sale</source>
         <translation>Отменить чек</translation>
+    </message>
+    <message>
+        <source>Promo code (F6)</source>
+        <translation>Промокод (F6)</translation>
     </message>
     <message>
         <source>Cashier: %1</source>
@@ -488,6 +504,22 @@
     <message>
         <source>Guest:</source>
         <translation>Гость:</translation>
+    </message>
+    <message>
+        <source>Add something to the basket first.</source>
+        <translation>Сначала добавьте товар в корзину.</translation>
+    </message>
+    <message>
+        <source>Promo code</source>
+        <translation>Промокод</translation>
+    </message>
+    <message>
+        <source>The digits of the promo code:</source>
+        <translation>Цифры промокода:</translation>
+    </message>
+    <message>
+        <source>Promo code %1 of %2: %3 off, %4 to pay.</source>
+        <translation>Промокод %1 (%2): скидка %3, к оплате %4.</translation>
     </message>
     <message>
         <source>Cancel this sale and empty the basket?</source>

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from pos_app.commands.demo_data import card_number
+from pos_app.commands.demo_data import card_number, fill_till
 from pos_app.domain.money import rub
 from tests.ui.test_till_window import LATTE, signed_in
 from tests.ui.till_fixtures import Till
@@ -148,3 +148,39 @@ def test_points_beyond_the_offline_allowance_are_refused_plainly(till_factory: A
         "Without the server at most 0,00 ₽ can be paid with points for this guest."
     )
     assert window.controller.sale is not None and not window.controller.sale.payments
+
+
+def test_a_promo_code_typed_as_digits_reprices_the_sale(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    with till.store.unit_of_work() as uow:
+        fill_till(uow)  # the demo program (TOPLASER, 15 %) and guest 1's code TOPLASER6502
+        uow.commit()
+    window = till.window
+    till.scan(LATTE)
+    till.scan(LATTE)
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None
+                         and window.controller.sale.total == 420_00, timeout=5000)  # fmt: skip
+    window.controller.apply_promo("6502")
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None
+                         and window.controller.sale.total == 357_00, timeout=5000)  # fmt: skip
+    assert window.banner.text() == (
+        "Promo code TOPLASER6502 of Анна Смирнова: 63,00 ₽ off, 357,00 ₽ to pay."
+    )
+    assert window.totals.total.text().startswith("357,00")
+
+
+def test_a_promo_code_nobody_has_is_said_plainly(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    with till.store.unit_of_work() as uow:
+        fill_till(uow)
+        uow.commit()
+    window = till.window
+    till.scan(LATTE)
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None, timeout=5000)
+    window.controller.apply_promo("1234")
+    till.qtbot.waitUntil(window.banner.isVisible, timeout=5000)
+    assert window.banner.text() == (
+        "Promo code TOPLASER1234 is not known at this till; check the digits."
+    )
+    sale = window.controller.sale
+    assert sale is not None and sale.total == 210_00  # unchanged

@@ -67,6 +67,7 @@ class TillController(QObject):
     payment_did_succeed = Signal(object)  # PaymentResult that left something due
     message_did_arrive = Signal(str, str)  # text, level: "info" | "error"
     unknown_card = Signal(str, str)  # identifier, method
+    promo_was_applied = Signal(object)  # PromoQuote
 
     def __init__(
         self, services: ServiceHolder, runner: OpRunner, router: ScanRouter, *,
@@ -109,9 +110,7 @@ class TillController(QObject):
         if route.target is Target.GUEST:
             self.identify(route.value, route.method)
         elif route.target is Target.PROMO:
-            self.message_did_arrive.emit(
-                self.tr("Promo codes are not available at this till yet."), "error"
-            )
+            self.apply_promo(route.value)
         else:
             self._runner.run(lambda: self._scan_barcode(route.value), self._shown, self._failed)
 
@@ -161,6 +160,25 @@ class TillController(QObject):
 
     def search_guests(self, text: str, done: Callable[[Any], None]) -> None:
         self._runner.run(lambda: self._guests.search(text), done, self._failed)
+
+    # --- promo code ----------------------------------------------------------------------
+
+    def apply_promo(self, typed: str) -> None:
+        """The digits after the prefix (or the whole code): the sale is repriced at once."""
+
+        def work() -> Any:
+            promo = self._services.get().promo
+            if promo is None:
+                raise RuntimeError("promo codes are not available at this till")
+            quote = promo.apply_code(self._holder.ensure(), typed)
+            self._holder.track(quote.sale)
+            return quote
+
+        def applied(quote: Any) -> None:
+            self._show(quote.sale)
+            self.promo_was_applied.emit(quote)
+
+        self._runner.run(work, applied, self._failed)
 
     # --- payment -------------------------------------------------------------------------
 

@@ -91,6 +91,18 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "The guest has only %1 on their balance."
         ).replace("%1", format_money(int(d.get("available", 0)))),
         "no_guest": lambda d: QCoreApplication.translate("Errors", "Identify the guest first."),
+        "invalid_promo_code": lambda d: QCoreApplication.translate(
+            "Errors", "This is not a promo code; type the digits after the prefix."
+        ),
+        "unknown_promo_code": lambda d: QCoreApplication.translate(
+            "Errors", "Promo code %1 is not known at this till; check the digits."
+        ).replace("%1", str(d.get("promo_code", ""))),
+        "own_promo_code": lambda d: QCoreApplication.translate(
+            "Errors", "Guests cannot use their own promo code."
+        ),
+        "order_discount_given": lambda d: QCoreApplication.translate(
+            "Errors", "This sale already has an order discount."
+        ),
         "points_not_allowed": lambda d: QCoreApplication.translate(
             "Errors", "At most %1 can be paid with points now."
         ).replace("%1", format_money(int(d.get("max_points", 0)))),
