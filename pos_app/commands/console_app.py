@@ -21,8 +21,10 @@ import requests
 from pos_app.db import Store, StoreError, open_store
 from pos_app.db.orders_repo import SqlOrderCache
 from pos_app.services.orders import ConsoleOrders, StreamBatch
+from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.order_actions import HttpActionSender
 from pos_app.sync.order_stream import OrderStream, StreamStatus
+from pos_app.sync.transport import HttpTransport
 
 log = logging.getLogger(__name__)
 KEYRING_SERVICE = "tillkeeper-console"
@@ -82,7 +84,8 @@ def start_console(
     from pos_app.ui.op_runner import OpRunner
 
     cache = SqlOrderCache(store)
-    sender = HttpActionSender(store.unit_of_work, base_url, token)
+    sender = HttpActionSender(SyncQueue(store.unit_of_work, store.clock),
+                              HttpTransport(base_url, token))  # fmt: skip
     signals = ConsoleSignals()
     holder: dict[str, OrderStream] = {}
     service = ConsoleOrders(cache, store.unit_of_work, sender,

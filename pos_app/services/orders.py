@@ -27,6 +27,7 @@ from pos_app.domain import orders as rules
 from pos_app.domain.errors import DomainError
 from pos_app.domain.orders import HoldRef, Order, OrderAction, OrderLine, OrderState, PaymentMethod
 from pos_app.services.ports import OutboxEntry, UnitOfWorkFactory
+from pos_app.services.ports_sync import OpVerdict
 
 ONLINE_ONLY = frozenset(
     {OrderAction.ACCEPT, OrderAction.CANCEL, OrderAction.PAY, OrderAction.COMPLETE,
@@ -227,21 +228,10 @@ class OrderCache(Protocol):
     def save_settings(self, settings: ConsoleSettings) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """The server's judgement of one operation (POST /v1/ops result)."""
-
-    op_id: str
-    status: str  # applied | rejected | conflict
-    reason: str | None = None
-    message: str | None = None
-    current: Mapping[str, Any] | None = None
-
-
 class ActionSender(Protocol):
     """Pushes the terminal's waiting operations (sync adapter)."""
 
-    def push_until(self, op_id: str) -> Verdict | None:
+    def push_until(self, op_id: str) -> OpVerdict | None:
         """Send waiting operations up to ``op_id``; its verdict, or None if the server could
         not be reached (the operation stays queued)."""
         ...
@@ -307,7 +297,7 @@ class ConsoleOrders:
         return entry
 
     def _outcome(
-        self, action: OrderAction, order: OrderView, verdict: Verdict | None
+        self, action: OrderAction, order: OrderView, verdict: OpVerdict | None
     ) -> ActionOutcome:
         if verdict is None:
             current = self.cache.get(order.order_id) or order

@@ -3,11 +3,12 @@
 An action is an operation in the terminal's outbox like any other (written by
 ``ConsoleOrders.act`` in its own transaction, with the next gap-free ``seq``), so it is
 delivered exactly once whatever happens to the connection. ``push_until`` sends the waiting
-operations in ``seq`` order up to the action's own and records each verdict in the outbox:
-``applied``; ``rejected`` and ``conflict`` are final (the outbox keeps ``rejected`` with the
-reason, a conflict's message starts with ``conflict:``) and the queue moves on. When the server
-cannot be reached the operations stay ``pending`` and ``flush`` sends them once the stream is
-back (see docs/console.md: which actions are queued, which are online-only).
+operations in ``seq`` order up to the action's own, through the same pieces as the outbox
+worker (``HttpTransport``, and ``SyncQueue.record`` for the verdicts: ``applied`` done;
+``rejected`` and ``conflict`` final with a reconciliation item, the queue moves on), and
+returns the action's verdict at once - the operator waits for it. When the server cannot be
+reached the operations stay pending and ``flush`` sends them once the stream is back (see
+docs/console.md: which actions are queued, which are online-only).
 
 One sender per terminal: every push holds ``sender_lock(terminal_id)`` for the whole request,
 so two pushes of one queue never overlap in this process (the outbox worker takes it too).
@@ -17,13 +18,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, cast
+from collections.abc import Sequence
 
-import requests
-
-from pos_app.services.orders import Verdict
-from pos_app.services.ports import OutboxEntry, UnitOfWorkFactory
+from pos_app.services.ports import OutboxEntry
+from pos_app.services.ports_sync import OpVerdict
+from pos_app.services.sync_queue import SyncQueue
+from pos_app.sync.transport import HttpTransport, TransportError
+from pos_app.sync.wire import wire_op
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -37,98 +38,53 @@ def sender_lock(terminal_id: str) -> threading.Lock:
         return _LOCKS.setdefault(terminal_id, threading.Lock())
 
 
-class MarkingOutbox(Protocol):
-    def pending(self, limit: int = 100) -> Sequence[OutboxEntry]: ...
-    def mark(self, op_id: str, status: str, error: str | None = None) -> None: ...
-
-
-def wire_op(entry: OutboxEntry) -> dict[str, Any]:
-    return {"op_id": entry.op_id, "terminal_id": entry.terminal_id, "seq": entry.seq,
-            "created_at": entry.created_at.isoformat(), "kind": entry.kind,
-            "payload": dict(entry.payload)}  # fmt: skip
-
-
 class HttpActionSender:
     """``ActionSender`` over ``POST /v1/ops``; safe to call from any thread."""
 
-    def __init__(
-        self, uow: UnitOfWorkFactory, base_url: str, token: str, *, timeout: float = 5.0
-    ) -> None:
-        self._uow = uow
-        self._url = base_url.rstrip("/") + "/v1/ops"
-        self._headers = {"Authorization": f"Bearer {token}"}
-        self._timeout = timeout
-        self._session = requests.Session()
+    def __init__(self, queue: SyncQueue, transport: HttpTransport) -> None:
+        self._queue = queue
+        self._transport = transport
+        self._terminal_id = queue.terminal_id()
 
-    def _pending(self) -> Sequence[OutboxEntry]:
-        with self._uow() as uow:
-            return cast(MarkingOutbox, uow.outbox).pending(BATCH)
-
-    def push_until(self, op_id: str) -> Verdict | None:
+    def push_until(self, op_id: str) -> OpVerdict | None:
         """Push waiting operations until ``op_id`` has a verdict; None if unreachable."""
-        while True:
-            pending = self._pending()
-            if not pending:
+        for _ in range(50):  # BATCH operations a round: enough for any queue a console has
+            verdicts, sent_it = self._push_round(op_id)
+            if verdicts is None:
                 return None
-            lock = sender_lock(pending[0].terminal_id)
-            with lock:
-                pending = self._pending()  # another sender may have pushed meanwhile
-                upto = next((i for i, e in enumerate(pending) if e.op_id == op_id), None)
-                batch = pending if upto is None else pending[: upto + 1]
-                verdicts = self._post(batch) if batch else None
-            if not verdicts:
-                return None  # unreachable, or nothing was judged: it stays queued
             if op_id in verdicts:
                 return verdicts[op_id]
-            if upto is not None or not batch:
+            if sent_it or not verdicts:
                 return None  # refused (not judged): it stays queued
+        return None
 
     def flush(self) -> int:
         """Send everything waiting (after a reconnect); returns how many got a verdict."""
         judged = 0
-        while pending := self._pending():
-            with sender_lock(pending[0].terminal_id):
-                verdicts = self._post(self._pending())
+        while True:
+            verdicts, _ = self._push_round(None)
             if not verdicts:
-                break
+                return judged
             judged += len(verdicts)
-        return judged
 
-    def _post(self, batch: Sequence[OutboxEntry]) -> dict[str, Verdict] | None:
-        if not batch:
-            return {}
-        try:
-            response = self._session.post(
-                self._url, json={"operations": [wire_op(e) for e in batch]},
-                headers=self._headers, timeout=self._timeout,
-            )  # fmt: skip
-        except requests.RequestException as exc:
-            log.info("order action not sent: %s", exc)
-            return None
-        if response.status_code != 200:
-            log.warning("POST /v1/ops answered %s: %s", response.status_code, response.text[:300])
-            return None
-        verdicts = {}
-        for result in response.json()["results"]:
-            if result["status"] == "refused":
-                log.warning("operation %s refused: %s", result["op_id"], result.get("reason"))
-                continue
-            verdicts[result["op_id"]] = _verdict(result)
-        self._record(verdicts)
-        return verdicts
-
-    def _record(self, verdicts: Mapping[str, Verdict]) -> None:
-        with self._uow() as uow:
-            outbox = cast(MarkingOutbox, uow.outbox)
-            for verdict in verdicts.values():
-                if verdict.status == "applied":
-                    outbox.mark(verdict.op_id, "applied")
-                else:
-                    text = f"{verdict.status}: {verdict.reason}: {verdict.message or ''}"
-                    outbox.mark(verdict.op_id, "rejected", text)
-            uow.commit()
-
-
-def _verdict(result: Mapping[str, Any]) -> Verdict:
-    return Verdict(str(result["op_id"]), str(result["status"]), result.get("reason"),
-                   result.get("message"), result.get("current"))  # fmt: skip
+    def _push_round(self, op_id: str | None) -> tuple[dict[str, OpVerdict] | None, bool]:
+        """One ``POST /v1/ops`` of the waiting operations (up to ``op_id``)."""
+        with sender_lock(self._terminal_id):
+            waiting = self._queue.waiting(BATCH)
+            upto = next((i for i, e in enumerate(waiting) if e.op_id == op_id), None)
+            batch: Sequence[OutboxEntry] = waiting if upto is None else waiting[: upto + 1]
+            if not batch:
+                return {}, False
+            try:
+                answer = self._transport.push([wire_op(e) for e in batch])
+            except TransportError as exc:
+                log.info("order actions not sent: %s", exc)
+                return None, upto is not None
+            judged = [v for v in answer.results if v.status != "refused"]
+            self._queue.record(batch, judged, answer.last_seq)
+            refused = next((v for v in answer.results if v.status == "refused"), None)
+            if refused is not None and refused.reason == "seq_gap":
+                self._queue.reopen_after(answer.last_seq)  # resent from there next round
+            elif refused is not None:
+                log.warning("operation seq %s refused: %s", refused.seq, refused.reason)
+        return {v.op_id: v for v in judged}, upto is not None

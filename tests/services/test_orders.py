@@ -25,8 +25,8 @@ from pos_app.services.orders import (
     OrderView,
     PointsInfo,
     StreamBatch,
-    Verdict,
 )
+from pos_app.services.ports_sync import OpVerdict
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -43,12 +43,12 @@ def order(order_id: str, change_id: int, state: OrderState = OrderState.NEW, *,
 class FakeSender:
     """The action sender's fake: verdicts to give, op ids it was asked to push."""
 
-    verdicts: list[Verdict | None] = field(default_factory=list)
+    verdicts: list[OpVerdict | None] = field(default_factory=list)
     pushed: list[str] = field(default_factory=list)
 
-    def push_until(self, op_id: str) -> Verdict | None:
+    def push_until(self, op_id: str) -> OpVerdict | None:
         self.pushed.append(op_id)
-        verdict = self.verdicts.pop(0) if self.verdicts else Verdict(op_id, "applied")
+        verdict = self.verdicts.pop(0) if self.verdicts else OpVerdict(op_id, 1, "applied")
         return replace(verdict, op_id=op_id) if verdict else None
 
 
@@ -142,8 +142,9 @@ def test_an_action_the_cached_state_forbids_is_refused_before_anything_is_sent(
 def test_a_conflict_verdict_brings_the_state_the_other_console_left(console: Console) -> None:
     console.service.ingest(StreamBatch((order("o-6", 3),), cursor=3))
     now = wire(order("o-6", 0, OrderState.ACCEPTED))
-    console.sender.verdicts = [Verdict("", "conflict", "illegal_order_action",
-                                       "Cannot accept order o-6: it is already accepted.", now)]
+    console.sender.verdicts = [OpVerdict("", 1, "conflict", "illegal_order_action",
+                                         "Cannot accept order o-6: it is already accepted.",
+                                         now)]  # fmt: skip
     outcome = console.service.act("o-6", OrderAction.ACCEPT)
     assert outcome.status == "conflict" and outcome.order is not None
     assert outcome.order.state is OrderState.ACCEPTED

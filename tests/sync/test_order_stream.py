@@ -14,8 +14,10 @@ import pytest
 
 from pos_app.db import Store, open_store
 from pos_app.services.orders import StreamBatch
+from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.order_actions import HttpActionSender
 from pos_app.sync.order_stream import OrderStream, StreamStatus, parse_events
+from pos_app.sync.transport import HttpTransport
 from tests.sync.test_order_stream_server import Enrolled, RealServer
 
 
@@ -139,7 +141,8 @@ def test_sender_returns_verdicts_and_marks_the_outbox(
 ) -> None:
     local, console = store
     server.place("v-1")
-    sender = HttpActionSender(local.unit_of_work, server.base, console.token)
+    queue = SyncQueue(local.unit_of_work, local.clock)
+    sender = HttpActionSender(queue, HttpTransport(server.base, console.token))
     with local.unit_of_work() as uow:
         first = uow.outbox.append("order.accepted", {"order_id": "v-1"})
         second = uow.outbox.append("order.accepted", {"order_id": "v-1"})
@@ -151,14 +154,18 @@ def test_sender_returns_verdicts_and_marks_the_outbox(
     assert conflict.current is not None and conflict.current["state"] == "accepted"
     with local.unit_of_work() as uow:
         assert [(e.seq, e.status) for e in uow.outbox.all()] == [(1, "applied"), (2, "rejected")]
+    items = queue.items()  # the conflict is final and reconciled like a sale's
+    assert [(i.seq, i.verdict, i.reason) for i in items] == [
+        (2, "conflict", "illegal_order_action")]
 
 
 def test_sender_keeps_actions_queued_while_the_server_is_down(
     store: tuple[Store, Enrolled],
 ) -> None:
     local, console = store
-    sender = HttpActionSender(local.unit_of_work, "http://127.0.0.1:9", console.token,
-                              timeout=0.5)  # fmt: skip
+    sender = HttpActionSender(SyncQueue(local.unit_of_work, local.clock),
+                              HttpTransport("http://127.0.0.1:9", console.token,
+                                            timeout=(0.5, 0.5)))  # fmt: skip
     with local.unit_of_work() as uow:
         entry = uow.outbox.append("order.item_delivered", {"order_id": "x", "line_id": "1"})
         uow.commit()
