@@ -11,6 +11,7 @@ BENCHMARKS = {
     "till": "bench.till",
     "console": "bench.console",
     "server": "bench.server",
+    "sync": "bench.sync",
 }
 
 

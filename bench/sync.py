@@ -23,15 +23,26 @@ import json
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pos_app.db import open_store
+from sqlalchemy import select
+
+from bench.store import run_services, seed
+from pos_app.db import Store, open_store
 from pos_app.db.uow import SystemClock
 from pos_app.domain.guests import Guest
 from pos_app.services.feed import FeedService
+from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.puller import FeedPuller
-from pos_server.db import upgrade
+from pos_app.sync.transport import HttpTransport
+from pos_app.sync.worker import OutboxWorker
+from pos_server import terminals
+from pos_server.db import make_engine, make_sessions, upgrade
+from pos_server.db.models import AppliedOperation
+from pos_server.ops.pipeline import apply_batch, check_batch
+from pos_server.schemas import Operation
 from tests.sync.faultproxy import ServerProcess, enrol_terminal, seed_guests
 
 
@@ -63,6 +74,78 @@ def first_sync(work: Path, guests: int) -> dict[str, float]:
             "first_sync_guests_per_s": round(guests / pulled_s)}  # fmt: skip
 
 
+def queue_offline(store: Store, ops: int) -> None:
+    """``ops`` operations through the till's services with no server: the guest, then sales
+    (three scans, the guest identified by card, cash) - one ``sale.closed`` each."""
+    seed(store)
+    with store.unit_of_work() as uow:
+        uow.outbox.append("guest.created", {"guest_id": "guest-1", "name": "Анна Смирнова",
+                                            "phone": "+79121234567"})  # fmt: skip
+        uow.commit()
+    run_services(store, ops - 1)
+
+
+def drain_over_http(work: Path, server: ServerProcess, ops: int, batch: int) -> float:
+    """(a) part 1: the worker drains a queue of ``ops`` into the server; seconds taken."""
+    terminal_id, token = enrol_terminal(server, "bench drain")
+    with open_store(work / "drain" / "till.sqlite3", terminal_id=terminal_id) as store:
+        queue_offline(store, ops)
+        queue = SyncQueue(store.unit_of_work, SystemClock())
+        worker = OutboxWorker(queue, HttpTransport(server.url, token), batch_size=batch)
+        start = time.perf_counter()
+        worker.start()
+        try:
+            assert worker.wait_idle(600), worker.state.snapshot
+            elapsed = time.perf_counter() - start
+        finally:
+            worker.stop()
+        assert queue.stats().waiting == 0 and not queue.items(), queue.items()[:3]
+    return elapsed
+
+
+def apply_in_process(work: Path, source_url: str, batch: int) -> tuple[int, float]:
+    """(a) part 2: the operations the server judged, applied again on a fresh database by the
+    server's own pipeline (``check_batch`` + ``apply_batch``, in batches); (count, seconds)."""
+    engine = make_engine(source_url)
+    with make_sessions(engine)() as session:
+        rows = session.scalars(select(AppliedOperation).order_by(AppliedOperation.terminal_id,
+                                                                AppliedOperation.seq)).all()
+        wire = [{"op_id": r.op_id, "seq": r.seq, "kind": r.kind, "payload": r.payload,
+                 "created_at": r.created_at.isoformat()} for r in rows
+                if r.terminal_id == rows[-1].terminal_id]  # fmt: skip
+    engine.dispose()
+    url = f"sqlite:///{work / 'inprocess.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    sessions = make_sessions(engine)
+    with sessions.begin() as session:
+        terminal = terminals.add_terminal(session, "in-process", datetime.now(UTC))
+    for op in wire:
+        op["terminal_id"] = terminal.terminal_id
+    start = time.perf_counter()
+    for first in range(0, len(wire), batch):
+        chunk = [Operation.model_validate(op) for op in wire[first : first + batch]]
+        outcome = apply_batch(sessions, terminal.terminal_id, check_batch(chunk),
+                              lambda: datetime.now(UTC))  # fmt: skip
+        assert all(r.status == "applied" for r in outcome.results), outcome.results[:2]
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return len(wire), elapsed
+
+
+def drain(work: Path, ops: int, batch: int = 500) -> dict[str, float]:
+    url = f"sqlite:///{work / 'drain-server.sqlite3'}"
+    upgrade(url)
+    with ServerProcess(url, work, sweep_interval_seconds=0) as server:
+        http_s = drain_over_http(work, server, ops, batch)
+    count, inproc_s = apply_in_process(work, url, batch)
+    assert count == ops, (count, ops)
+    http_rate, inproc_rate = ops / http_s, ops / inproc_s
+    return {"drain_ops": ops, "drain_s": round(http_s, 3), "drain_ops_per_s": round(http_rate),
+            "inprocess_s": round(inproc_s, 3), "inprocess_ops_per_s": round(inproc_rate),
+            "drain_ratio": round(http_rate / inproc_rate, 3)}  # fmt: skip
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench sync")
     parser.add_argument("--quick", action="store_true", help="a short run (under a minute)")
@@ -70,9 +153,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--guests", type=int, help="guests to pull (100 000; quick 20 000)")
     args = parser.parse_args(argv)
     guests = args.guests or (20_000 if args.quick else 100_000)
+    ops = args.ops or (2_000 if args.quick else 10_000)
     result: dict[str, Any] = {"guests": guests}
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         work = Path(tmp)
+        result.update(drain(work, ops))
+        print(f"drain: {json.dumps(result)}", file=sys.stderr)
         result.update(first_sync(work, guests))
         print(f"first sync: {json.dumps(result)}", file=sys.stderr)
     print(json.dumps(result))
