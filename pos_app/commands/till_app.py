@@ -132,7 +132,7 @@ class TillBackend:
             sales=sales, payments=payments, guests=GuestService(store.unit_of_work, clock, ids),
             staff=StaffService(store.unit_of_work, clock), catalogue=StoreCatalogue(store),
             points=PointsService(store.unit_of_work, clock, ids, payments, gateway),
-            promo=promo, flush=store.flush_open_sales,
+            promo=promo, flush=store.flush_open_sales, promo_prefix=_promo_prefix(store),
         )  # fmt: skip
 
     def _acquirer(self) -> Any:
@@ -182,6 +182,13 @@ class TillBackend:
             self.sync.worker.stop()
         if self.store is not None and self._own_store:
             self.store.close()
+
+
+def _promo_prefix(store: Store) -> str:
+    from pos_app.services.promo import program
+
+    with store.unit_of_work(durable=False) as uow:
+        return program(uow)[0]
 
 
 class StoreCatalogue:

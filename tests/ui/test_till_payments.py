@@ -184,3 +184,17 @@ def test_a_promo_code_nobody_has_is_said_plainly(till_factory: Any) -> None:
     )
     sale = window.controller.sale
     assert sale is not None and sale.total == 210_00  # unchanged
+
+
+def test_a_scanned_promo_code_is_applied_like_a_typed_one(till_factory: Any) -> None:
+    till: Till = till_factory()
+    with till.store.unit_of_work() as uow:
+        fill_till(uow)  # before the till's first op opens its services: the prefix is known
+        uow.commit()
+    till.sign_in()
+    till.qtbot.waitUntil(lambda: till.window.staff is not None, timeout=5000)
+    till.scan(LATTE)
+    till.scan("TOPLASER6502")  # the guest shows the code in their app
+    till.qtbot.waitUntil(lambda: till.window.controller.sale is not None
+                         and till.window.controller.sale.total == 178_50, timeout=5000)  # fmt: skip
+    assert "TOPLASER6502" in till.window.banner.text()

@@ -112,7 +112,7 @@ class TillController(QObject):
         elif route.target is Target.PROMO:
             self.apply_promo(route.value)
         else:
-            self._runner.run(lambda: self._scan_barcode(route.value), self._shown, self._failed)
+            self._runner.run(lambda: self._scan_barcode(route.value), self._scanned, self._failed)
 
     # --- guest ---------------------------------------------------------------------------
 
@@ -231,11 +231,18 @@ class TillController(QObject):
 
     # --- results -------------------------------------------------------------------------
 
-    def _scan_barcode(self, code: str) -> SaleView | Identified:
-        """A product if one has this barcode, else a guest whose card or code it is."""
+    def _scan_barcode(self, code: str) -> Any:
+        """A promo code if it starts with the program's prefix; else a product if one has this
+        barcode, else a guest whose card or code it is."""
         from pos_app.services.sales import GuestNotFound, ProductNotFound  # on the op worker
 
         sale_id = self._holder.ensure()
+        services = self._services.get()
+        prefix = services.promo_prefix
+        if services.promo is not None and prefix and code.upper().startswith(prefix.upper()):
+            quote = services.promo.apply_code(sale_id, code)
+            self._holder.track(quote.sale)
+            return quote
         try:
             return self._holder.track(self._sales.add_line(sale_id, barcode=code))
         except ProductNotFound:
@@ -247,6 +254,13 @@ class TillController(QObject):
 
     def _op(self, work: Callable[[], SaleView]) -> None:
         self._runner.run(lambda: self._holder.track(work()), self._show, self._failed)
+
+    def _scanned(self, result: Any) -> None:
+        if hasattr(result, "owner_name"):  # a promo code's quote
+            self._show(result.sale)
+            self.promo_was_applied.emit(result)
+        else:
+            self._shown(result)
 
     def _shown(self, result: SaleView | Identified) -> None:
         if isinstance(result, tuple):

@@ -81,6 +81,7 @@ class TillServices:
     points: PointsService | None = None
     promo: PromoService | None = None
     flush: Callable[[], object] | None = None  # write open sales' basket edits to disk
+    promo_prefix: str = ""  # scanned codes starting with it are promo codes
 
 
 class ServiceHolder:
