@@ -280,7 +280,17 @@ class ConsoleOrders:
         if action in QUEUEABLE:
             self.cache.put_local(_local_view(order, transition[0], pending=order.pending_ops + 1))
         verdict = self.sender.push_until(entry.op_id) if online else None
+        if verdict is not None and verdict.status != "applied":
+            self._seen_by_operator(entry.op_id)
         return self._outcome(action, order, verdict)
+
+    def _seen_by_operator(self, op_id: str) -> None:
+        """The operator reads the conflict or refusal now: its reconciliation item (made by
+        the sync queue as for any operation) needs no manager, so it is marked resolved. A
+        queued action judged later keeps its item open."""
+        with self.uow() as uow:
+            uow.sync.resolve_item(op_id)
+            uow.commit()
 
     def _queue(
         self, action: OrderAction, order_id: str, line_id: str | None,

@@ -19,6 +19,7 @@ from pos_app.commands.console_app import RunningConsole, start_console
 from pos_app.db import open_store
 from pos_app.domain.orders import OrderAction, OrderState
 from pos_app.services.orders import ConsoleSettings
+from pos_app.services.sync_queue import SyncQueue
 from tests.sync.test_order_stream_server import RealServer
 
 ConsoleFactory = Callable[..., RunningConsole]
@@ -142,6 +143,8 @@ def test_both_consoles_accept_one_wins_and_the_other_sees_the_new_state(
     ).json()["changes"]  # type: ignore[union-attr]
     accepted = [c for c in changes if c["entity_id"] == "ui-2" and c["data"]["event"] == "accepted"]
     assert len(accepted) == 1  # applied once
+    for console in (first, second):  # the loser read its conflict: nothing left for a manager
+        assert SyncQueue(console.store.unit_of_work, console.store.clock).items() == []
 
 
 def test_the_workflow_deliver_pay_complete_then_the_order_moves_to_history(
