@@ -247,13 +247,16 @@ class StaffService:
             failures = uow.settings.get(FAILURES_KEY) or {"count": 0, "locked_until": None}
             _refuse_if_locked(failures, now)
             staff = uow.staff.active()
+            if not staff:  # nothing to guess against: not a wrong PIN, so nothing is counted
+                raise UnknownStaff("No staff are set up on this till yet; sync with the server "
+                                   "or load the demo data.")  # fmt: skip
             record = next((r for r in staff if pin_matches(r, pin)), None)
             if record is not None:
                 if failures["count"]:
                     uow.settings.delete(FAILURES_KEY)
                     uow.commit()
                 return record
-            error = _count_failure(uow, failures, now, bool(staff))
+            error = _count_failure(uow, failures, now)
             uow.commit()  # the failure is kept though the call fails
         raise error
 
@@ -282,9 +285,7 @@ def _refuse_if_locked(failures: Mapping[str, Any], now: datetime) -> None:
         )
 
 
-def _count_failure(
-    uow: UnitOfWork, failures: Mapping[str, Any], now: datetime, any_staff: bool
-) -> DomainError:
+def _count_failure(uow: UnitOfWork, failures: Mapping[str, Any], now: datetime) -> DomainError:
     count = int(failures["count"]) + 1
     over = count - FREE_ATTEMPTS
     locked_until = None
@@ -292,9 +293,6 @@ def _count_failure(
         seconds = min(LOCK_SECONDS * 2**over, MAX_LOCK_SECONDS)
         locked_until = (now + timedelta(seconds=seconds)).isoformat()
     uow.settings.set(FAILURES_KEY, {"count": count, "locked_until": locked_until})
-    if not any_staff:
-        return UnknownStaff("No staff are set up on this till yet; sync with the server "
-                            "or load the demo data.")  # fmt: skip
     if locked_until is not None:
         seconds = min(LOCK_SECONDS * 2**over, MAX_LOCK_SECONDS)
         return SignInLocked(f"Wrong PIN. Sign-in is paused for {seconds} seconds.",

@@ -92,9 +92,13 @@ def test_a_pin_that_is_not_4_to_8_digits_is_refused_without_counting(
         service.sign_in("0000")
 
 
-def test_a_till_without_staff_says_so(shop: Shop) -> None:
-    with pytest.raises(UnknownStaff, match="No staff are set up"):
-        StaffService(shop.uow, FakeClock()).sign_in("1111")
+def test_a_till_without_staff_says_so_and_counts_nothing(shop: Shop) -> None:
+    service = StaffService(shop.uow, FakeClock())
+    for _ in range(5):
+        with pytest.raises(UnknownStaff, match="No staff are set up"):
+            service.sign_in("1111")
+    service.add_staff("c1", "Ирина", "cashier", "1111", SALT)
+    assert service.sign_in("1111").staff_id == "c1"  # not locked by the tries before
 
 
 @pytest.mark.parametrize(
