@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pty
+import select
+import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select as sql_select
 
 from pos_server import staff
 from pos_server.cli import main
@@ -29,7 +35,7 @@ def feed(db_url: str, entity: str) -> list[Change]:
     engine = make_engine(db_url)
     try:
         with make_sessions(engine)() as session:
-            query = select(Change).where(Change.entity == entity).order_by(Change.id)
+            query = sql_select(Change).where(Change.entity == entity).order_by(Change.id)
             return list(session.scalars(query))
     finally:
         engine.dispose()
@@ -136,3 +142,52 @@ def test_authenticate_checks_pin_activity_and_role(db_url: str) -> None:
                 staff.add_staff(session, "Zed", "boss", "7777", now)
     finally:
         engine.dispose()
+
+
+def _run_on_a_terminal(argv: list[str], answers: list[str]) -> tuple[int, str]:
+    """Run ``argv`` with a pseudo-terminal as its controlling terminal (what getpass reads),
+    answering each ``PIN`` prompt in turn; (exit status, everything it wrote). Killed after
+    60 s, so a prompt the test missed fails the test instead of hanging it."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdin/stdout/stderr and /dev/tty are the pty
+        os.execv(sys.executable, [sys.executable, "-m", "pos_server.cli", *argv])
+    output, answered = b"", 0
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            if not select.select([fd], [], [], 0.2)[0]:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+            if answered < min(output.count(b"PIN"), len(answers)):
+                os.write(fd, answers[answered].encode() + b"\n")
+                answered += 1
+    finally:
+        if time.monotonic() >= deadline:
+            os.kill(pid, signal.SIGKILL)
+        _pid, status = os.waitpid(pid, 0)
+        os.close(fd)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+def test_admin_add_prompts_twice_without_echo(tmp_path: Path) -> None:
+    """SQLite only: the prompt is the point here, not the database."""
+    db_url = f"sqlite:///{tmp_path / 'prompt.sqlite3'}"
+    code, output = _run_on_a_terminal(["admin", "add", "Boss", "--db", db_url],
+                                      ["7319", "7319"])  # fmt: skip
+    assert code == 0, output
+    assert "PIN (4-8 digits):" in output and "PIN again:" in output
+    assert "7319" not in output  # not echoed
+    [change] = feed(db_url, "staff")
+    assert check_like_a_till(change.data, "7319")
+
+    code, output = _run_on_a_terminal(["admin", "add", "Other", "--db", db_url],
+                                      ["1357", "1358"])  # fmt: skip
+    assert code == 1
+    assert "The two PINs differ" in output
+    assert len(feed(db_url, "staff")) == 1
