@@ -77,6 +77,12 @@ class SyncQueue:
         with self._uow(durable=False) as uow:
             return list(uow.sync.items(include_resolved=include_resolved))
 
+    def resolve(self, op_id: str) -> None:
+        """A manager has dealt with the item (it stays listed with ``include_resolved``)."""
+        with self._uow() as uow:
+            uow.sync.resolve_item(op_id)
+            uow.commit()
+
     def record(
         self, sent: Sequence[OutboxEntry], verdicts: Sequence[OpVerdict], last_seq: int
     ) -> Recorded:

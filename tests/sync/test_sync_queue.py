@@ -54,8 +54,11 @@ def test_a_conflicting_guest_takes_the_servers_name_and_phone(store: FakeStore) 
                   {"guest_id": "g1", "name": "Anna Smirnova", "phone": "+79121234567"}))
     assert store.data.guests["g1"].name == "Anna Smirnova"
     assert store.data.guests["g1"].phones == ("+79121234567",)
-    [item] = store.data.sync.items.values()
+    sync = SyncQueue(store, FakeClock())
+    [item] = sync.items()
     assert (item.verdict, item.reason) == ("conflict", "guest_exists")
+    sync.resolve(item.op_id)  # a manager looked at it
+    assert sync.items() == [] and len(sync.items(include_resolved=True)) == 1
     assert store.data.outbox[0].last_error == "conflict: guest_exists: guest_exists message"
 
 

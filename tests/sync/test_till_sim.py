@@ -3,16 +3,12 @@ reaches the server exactly once, also after an outage and a restart; one Postgre
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from sqlalchemy import func, make_url, select
+from sqlalchemy import func, select
 
 from pos_app.domain.money import rub
 from pos_server import terminals
@@ -20,8 +16,6 @@ from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import AppliedOperation, Sale, SalePayment
 from tests.sync.conftest import give_points, new_code
 from tests.sync.faultproxy import FaultProxy, ServerProcess, seed_guests
-
-PG_URL = os.environ.get("POS_TEST_PG_URL")
 
 
 def till_sim(
@@ -116,29 +110,3 @@ def test_sales_made_offline_are_delivered_by_a_restart_with_no_new_sales(
     assert (rc, more) == (0, [])
     recorded = server_sales(server.db_url)
     assert {s: recorded.get(s) for s in sales} == dict.fromkeys(sales, 1)
-
-
-@pytest.fixture
-def pg_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    if not PG_URL:
-        pytest.skip("POS_TEST_PG_URL is not set: PostgreSQL variant skipped")
-    import psycopg
-
-    name = f"tk_synccore_{uuid.uuid4().hex[:10]}"
-    admin = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        with ServerProcess(url, tmp_path, sweep_interval_seconds=0) as process:
-            yield process
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.mark.postgres
-def test_sales_with_points_reach_a_postgresql_server_exactly_once(
-    pg_server: ServerProcess, tmp_path: Path
-) -> None:
-    sell_with_points(pg_server, tmp_path)
