@@ -19,7 +19,8 @@ The discount is the program's percentage of the order total after the group disc
 When the payment closes the sale (same unit of work, ``on_sale_closed``) two operations are
 queued: ``promo.redeemed`` (the server credits the owner's cashback, the program's % of what the
 buyer paid in money) and, when the buyer is an identified guest without a code yet,
-``promo.issued`` with the buyer's own new code (a phone that already has a code keeps it).
+``promo.issued`` with the buyer's own new code (a phone that already has a code keeps it), and
+``identifier.bound``: the code is also the guest's card, so its QR identifies them.
 
 Program settings: ``promo.program`` = ``{"prefix", "discount_bp", "cashback_bp", "digits",
 "subscribe_link"}`` (default ``PROMO``, 15 %, 5 %, 6 digits, no link); ``subscribe_link`` is a
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pos_app.domain.errors import DomainError
+from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import Percent
 from pos_app.domain.promo import (
     MAX_ISSUE_ATTEMPTS,
@@ -50,6 +52,7 @@ from pos_app.domain.promo import (
 )
 from pos_app.domain.sale import OrderDiscount, Sale
 from pos_app.services.dto import SaleView
+from pos_app.services.guests import IDENTIFIER_BOUND
 from pos_app.services.money_parts import money_paid
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import PromoCodeRecord, SalePromo
@@ -226,6 +229,11 @@ def _issue(uow: UnitOfWork, guest_id: str, digits: Digits) -> None:
         code = _free_code(prefix, taken, generate)
     uow.promo.add_code(PromoCodeRecord(code, guest_id, phone))
     uow.outbox.append(PROMO_ISSUED, {"code": code, "guest_id": guest_id, "phone": phone})
+    # the code is the guest's card too: its QR (or the code typed) identifies them at a till
+    card = Identifier(Medium.CARD, InputMethod.BARCODE, code)
+    uow.guests.add_identifier(card, guest_id)
+    uow.outbox.append(IDENTIFIER_BOUND, {"guest_id": guest_id, "medium": card.medium.value,
+                                         "method": card.method.value, "value": card.value})
 
 
 def _free_code(prefix: str, taken: _Taken, generate: Callable[[], str]) -> str:

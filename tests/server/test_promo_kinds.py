@@ -166,5 +166,6 @@ def test_the_tills_own_shift_and_promo_payloads_are_what_the_server_accepts(till
     PromoRedeemed.model_validate(pending["promo.redeemed"])  # sale.closed: the sync stream's
     _guests(till)
     body = till.push_ok(*(till.op(kind, pending[kind])
-                          for kind in ("shift.opened", "shift.closed", "promo.issued")))
-    assert verdicts(body) == [("applied", None)] * 3
+                          for kind in ("shift.opened", "shift.closed", "promo.issued",
+                                       "identifier.bound")))
+    assert verdicts(body) == [("applied", None)] * 4

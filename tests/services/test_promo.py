@@ -8,6 +8,7 @@ import pytest
 
 from pos_app.domain.catalog import Product
 from pos_app.domain.guests import Guest
+from pos_app.domain.identifiers import InputMethod
 from pos_app.domain.money import rub
 from pos_app.domain.promo import InvalidPromoCode, OwnPromoCode, UnknownPromoCode
 from pos_app.domain.sale import PaymentStarted
@@ -76,7 +77,7 @@ def test_paying_queues_the_cashback_and_issues_the_buyer_a_card(
     salon.promo.apply_code(sale_id, "6502")
     result = salon.pay.pay_cash(sale_id, rub(11_000))
     assert (result.closed, result.change) == (True, rub(375))
-    closed, redeemed, issued = shop.pending()
+    closed, redeemed, issued, bound = shop.pending()
     assert closed.kind == "sale.closed" and closed.payload["totals"]["total"] == rub(10_625)
     assert redeemed.kind == "promo.redeemed"
     assert {k: redeemed.payload[k] for k in ("code", "owner_guest_id", "buyer_guest_id",
@@ -85,9 +86,15 @@ def test_paying_queues_the_cashback_and_issues_the_buyer_a_card(
         "paid_in_money": rub(10_625), "cashback": rub(1_062, 50)}  # fmt: skip
     assert (issued.kind, issued.payload) == ("promo.issued", {
         "code": "TOPLASER7001", "guest_id": "pavel", "phone": "+79220000002"})
+    assert (bound.kind, bound.payload["value"], bound.payload["method"]) == (
+        "identifier.bound", "TOPLASER7001", "barcode")
     outcome = salon.promo.outcome(sale_id)
     assert outcome is not None
     assert (outcome.buyer_code, outcome.cashback_estimate) == ("TOPLASER7001", rub(1_062, 50))
+    again = salon.sales.open_sale().sale_id  # the new card's QR identifies Pavel
+    view = salon.sales.identify_guest(again, identifier="toplaser7001",
+                                      method=InputMethod.BARCODE)
+    assert view.guest is not None and view.guest.guest_id == "pavel"
     assert outcome.subscribe_link == "https://t.me/toplaser_bot?start=TOPLASER7001"
     second = salon.laser_sale("+79220000002")  # Pavel's own code now works for others only
     with pytest.raises(OwnPromoCode):
