@@ -205,7 +205,10 @@ class OrderStream:
                                timeout=(5, self._timeout)) as response:  # fmt: skip
             self._response = response
             response.raise_for_status()
-            for event_id, kind, data in parse_events(response.iter_content(chunk_size=None)):
+            # read1: whatever has arrived, chunked or not (iter_content(None) would wait for
+            # the end of a response that is not chunked, e.g. behind some proxies)
+            chunks = iter(lambda: response.raw.read1(65536), b"")
+            for event_id, kind, data in parse_events(chunks):
                 if self._stop.is_set():
                     return
                 if kind == ":":

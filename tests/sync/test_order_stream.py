@@ -5,9 +5,12 @@ sender's verdicts through the real outbox."""
 
 from __future__ import annotations
 
+import json
 import queue
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -111,9 +114,7 @@ def test_reconnects_after_a_server_restart_and_misses_nothing(server: RealServer
         stream.stop()
 
 
-def test_heartbeats_keep_an_idle_stream_online_and_silence_takes_it_offline(
-    server: RealServer,
-) -> None:
+def test_heartbeats_keep_an_idle_stream_online(server: RealServer) -> None:
     console = server.enrol("Console C")
     listener = Listener()
     stream = open_stream(server, console, listener, heartbeat_timeout=2.5)
@@ -124,6 +125,48 @@ def test_heartbeats_keep_an_idle_stream_online_and_silence_takes_it_offline(
         assert listener.statuses.empty()
     finally:
         stream.stop()
+
+
+class SilentServer(BaseHTTPRequestHandler):
+    """A server that opens the stream and then says nothing, as a dead link or a stuck proxy
+    does (the real server always sends heartbeats, so it cannot play this part)."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/v1/changes"):
+            body = json.dumps({"changes": [], "next_cursor": 0, "has_more": False}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.write(b": connected, cursor 0\n\n")
+        self.wfile.flush()
+        time.sleep(3)  # silence
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_silent_connection_is_noticed_after_the_heartbeat_timeout() -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), SilentServer)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    listener = Listener()
+    stream = OrderStream(f"http://127.0.0.1:{httpd.server_address[1]}", "t", cursor=0,
+                         on_batch=listener.batches.put, on_status=listener.statuses.put,
+                         heartbeat_timeout=1.0).start()  # fmt: skip
+    try:
+        online = listener.status(True)
+        offline = listener.status(False, timeout=3)
+        assert 0.9 <= (offline.since - online.since).total_seconds() < 2.5
+        assert offline.error is not None and "Timeout" in offline.error
+    finally:
+        stream.stop()
+        httpd.shutdown()
 
 
 @pytest.fixture
