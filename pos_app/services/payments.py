@@ -204,9 +204,16 @@ class PaymentService:
                 uow.shifts.add_card_slip(CardSlip(ref, sale_id, amount, approval.auth_code,
                                                   approval.rrn, self._clock.now()))
                 result = self._record(uow, sale, "card", amount, 0)
-        except Exception:
-            self._acquirer.reverse(ref)  # the card must not stay charged for nothing
-            raise
+        except Exception as failed:  # the card must not stay charged for nothing
+            try:
+                self._acquirer.reverse(ref)
+            except CardTerminalUnavailable as lost:
+                raise CardPaymentUncertain(
+                    "The card was charged but the sale could not record it, and the terminal "
+                    "did not confirm giving it back. Check the terminal's last slip.",
+                    ref=ref, amount=amount,
+                ) from lost
+            raise failed
         return PaymentResult(result.sale, "card", amount, 0, result.closed,
                              result.accrual_estimate, approval)  # fmt: skip
 

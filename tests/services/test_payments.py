@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -209,3 +210,56 @@ def test_a_void_waits_for_the_terminal_to_reverse(
     with pytest.raises(CardTerminalUnavailable):
         pay.void_sale(sale_id, manager)
     assert shop.service.get_sale(sale_id).status == "open"  # nothing cancelled
+
+
+class _BrokenShifts:
+    """Shift storage whose card-slip write fails (a full disk, say): after the charge."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def add_card_slip(self, slip: object) -> None:
+        raise OSError("disk full")
+
+
+class _BrokenUow:
+    def __init__(self, uow: Any) -> None:
+        self._uow = uow
+
+    def __enter__(self) -> _BrokenUow:
+        self._inner = self._uow.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._uow.__exit__(*exc)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._inner, name)
+        return _BrokenShifts(value) if name == "shifts" else value
+
+
+def test_a_charge_the_till_cannot_record_is_given_back(
+    shop: Shop, terminal: FakeCardTerminal
+) -> None:
+    def broken(*, durable: bool = True) -> Any:
+        return _BrokenUow(shop.uow(durable=durable))
+
+    pay = PaymentService(broken, FakeClock(), FakeIds(), shop.service,
+                         acquirer=TcpAcquirer("127.0.0.1", terminal.port, timeout=0.5))
+    with pytest.raises(OSError, match="disk full"):
+        pay.pay_card(_anna_sale(shop))
+    assert terminal.approved_total == 0 and len(terminal.charges) == 1  # charged, given back
+    second = _anna_sale(shop)
+    original = terminal._answer
+
+    def approve_then_hang(parts: list[str]) -> str | None:
+        answer = original(parts)
+        terminal.silent = parts[0] == "PAY"  # the reversal gets no answer
+        return answer
+
+    terminal._answer = approve_then_hang  # type: ignore[method-assign]
+    with pytest.raises(CardPaymentUncertain, match="could not record it"):
+        pay.pay_card(second)
