@@ -27,6 +27,8 @@ The max-redemption cap and daily limits come from ``PaymentService.available_for
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import format_money
 from pos_app.domain.sale import PaymentMethod, Sale
@@ -145,6 +147,9 @@ class PointsService:
 
     def _record(self, uow: UnitOfWork, sale: Sale, amount: int, hold_id: str) -> PaymentResult:
         sale.pay(PaymentMethod.POINTS, amount, self._clock.now(), hold_id=hold_id)
+        hold = uow.sync.get_hold(hold_id)
+        assert hold is not None
+        uow.sync.save_hold(replace(hold, committed_amount=amount))  # paid: commit it at close
         return self._payments._record(uow, sale, "points", amount, 0)  # closes if settled
 
     def _release(self, hold_id: str) -> None:

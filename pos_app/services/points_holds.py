@@ -52,30 +52,30 @@ def release_hold(uow: UnitOfWork, hold: HoldRecord) -> OutboxEntry:
 def end_holds(uow: UnitOfWork, sale: Sale) -> None:
     """A sale ended: commit what its points payments spent, release everything else.
 
-    Each points payment was recorded with the hold it spends, in the order the holds were
-    placed; the payments of a sale read back from the store may have lost ``hold_id``, so it
-    is put back here before ``sale.closed`` is written.
+    A points payment is recorded in the unit of work that stamps its hold's
+    ``committed_amount``; a hold without one was never paid with (a crash between the hold and
+    the payment, a verdict that came too late) and is released. The payments of a sale read
+    back from the store may have lost ``hold_id``: the paid holds, in the order they were
+    placed, are the points payments in order, so it is put back before ``sale.closed``.
     """
     holds = [h for h in uow.sync.holds_for_sale(sale.id) if h.status == HOLD_OPEN]
     if not holds:
         return
-    points = [i for i, p in enumerate(sale.payments) if p.method is PaymentMethod.POINTS]
     if sale.status is not SaleStatus.CLOSED:
         for hold in holds:
             release_hold(uow, hold)
         return
-    spent: dict[str, int] = {}
-    for index, hold in zip(points, holds, strict=False):
-        payment = sale.payments[index]
-        sale.payments[index] = replace(payment, hold_id=payment.hold_id or hold.hold_id)
-    for payment in sale.payments:
-        if payment.hold_id:
-            spent[payment.hold_id] = spent.get(payment.hold_id, 0) + payment.amount
+    paid = iter([h for h in holds if h.committed_amount])
+    for index, payment in enumerate(sale.payments):
+        if payment.method is PaymentMethod.POINTS and not payment.hold_id:
+            paid_hold = next(paid, None)
+            if paid_hold is not None:
+                sale.payments[index] = replace(payment, hold_id=paid_hold.hold_id)
     for hold in holds:
-        amount = min(spent.get(hold.hold_id, 0), hold.amount)
-        if amount == 0:
+        if not hold.committed_amount:
             release_hold(uow, hold)
             continue
+        amount = min(hold.committed_amount, hold.amount)
         uow.sync.save_hold(replace(hold, status=HOLD_COMMITTED, committed_amount=amount))
         uow.outbox.append(HOLD_COMMIT, {"hold_id": hold.hold_id, "amount": amount})
 

@@ -17,6 +17,7 @@ from pos_app.services.points import (
     PointsRefused,
     PointsService,
 )
+from pos_app.services.points_holds import new_hold, place_hold
 from pos_app.services.ports_sync import OpVerdict
 from tests.services.conftest import ANNA_CARD, TEN, Shop
 from tests.services.fakes import FakeClock, FakeIds
@@ -163,6 +164,25 @@ def test_offline_room_is_the_cached_balance_minus_holds_the_cache_does_not_have_
         assert uow.sync.mark_reflected(FakeClock().now().replace(year=2100)) == 1
         uow.commit()
     assert points.offline_room(second) == rub(50)  # counted once, not twice
+
+
+def test_a_hold_left_without_its_payment_by_a_crash_is_released_when_the_sale_closes(
+    shop: Shop, points: PointsService
+) -> None:
+    sale_id = _anna_sale(shop)
+    with shop.uow() as uow:  # the till died between the hold and its payment
+        place_hold(uow, new_hold("orphan", "anna", rub(30), sale_id, FakeClock().now(),
+                                 offline=False))  # fmt: skip
+        uow.commit()
+    points.pay_points(sale_id, rub(100))
+    shop.service.pay_cash(sale_id, rub(449))
+    kinds = _kinds(shop)
+    assert kinds == ["hold.placed", "hold.placed", "hold.released", "hold.committed",
+                     "sale.closed"]  # fmt: skip
+    paid = shop.pending()[1].payload["hold_id"]
+    assert _payload(shop, "hold.released") == {"hold_id": "orphan"}
+    assert _payload(shop, "hold.committed") == {"hold_id": paid, "amount": rub(100)}
+    assert _payload(shop, "sale.closed")["payments"][0]["hold_id"] == paid
 
 
 def test_cancelling_the_sale_releases_its_hold(shop: Shop, points: PointsService) -> None:
