@@ -192,7 +192,7 @@ def test_a_scanned_promo_code_is_applied_like_a_typed_one(till_factory: Any) -> 
         fill_till(uow)  # before the till's first op opens its services: the prefix is known
         uow.commit()
     till.sign_in()
-    till.qtbot.waitUntil(lambda: till.window.staff is not None, timeout=5000)
+    till.qtbot.waitUntil(lambda: till.window.staff is not None, timeout=20000)
     till.scan(LATTE)
     till.scan("TOPLASER6502")  # the guest shows the code in their app
     till.qtbot.waitUntil(lambda: till.window.controller.sale is not None

@@ -69,7 +69,7 @@ def test_sales_reach_the_server_and_an_offline_sale_follows_after_reconnect(
     status = runtime.window.sync_status
     try:
         till.sign_in()
-        qtbot.waitUntil(lambda: runtime.window.staff is not None, timeout=5000)
+        qtbot.waitUntil(lambda: runtime.window.staff is not None, timeout=20000)
         sell_latte(till)
         qtbot.waitUntil(lambda: status.text().startswith("online") and "nothing waiting"
                         in status.text() and "last sync" in status.text(),
@@ -132,7 +132,7 @@ def test_swipe_points_online_receipt_and_the_server_ledger(
     window = runtime.window
     try:
         till.sign_in()
-        qtbot.waitUntil(lambda: window.staff is not None, timeout=5000)
+        qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
         qtbot.waitUntil(lambda: window.sync_status.text().startswith("online"), timeout=15000)
         till.scan(LATTE)
         till.scan(LATTE)
