@@ -195,6 +195,7 @@ def test_offline_refuses_online_only_actions_queues_deliveries_and_catches_up_af
         qtbot.waitUntil(lambda: not one.stream.online and not two.stream.online, timeout=5000)
         qtbot.waitUntil(lambda: one.window.connection.text().startswith("Offline since"),
                         timeout=1000)
+        assert one.window.connection.toolTip()  # the reason, for a technician
         select(one, qtbot, "off-2")
         assert not one.window.detail.buttons[OrderAction.ACCEPT].isEnabled()
         one.window._act("off-2", "accept", "", "")  # a click that raced the state change

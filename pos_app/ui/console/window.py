@@ -102,7 +102,7 @@ class ConsoleWindow(QMainWindow):
         self.signals = signals  # the bridge lives as long as the window
         signals.orders_did_arrive.connect(self.receive)
         signals.stream_did_change_state.connect(
-            lambda status: self.set_online(bool(status.online), status.since)
+            lambda status: self.set_online(bool(status.online), status.since, status.error)
         )
         self.panel.order_selected.connect(self._select)
         self.panel.acknowledged.connect(self.alert.acknowledge)
@@ -157,8 +157,9 @@ class ConsoleWindow(QMainWindow):
     def _update_badge(self) -> None:
         self.panel.set_waiting(self.model.count(OrderState.NEW), self.alert.alerting)
 
-    def set_online(self, online: bool, since: datetime | None) -> None:
+    def set_online(self, online: bool, since: datetime | None, error: str | None = None) -> None:
         self.detail.set_online(online)
+        self.connection.setToolTip(error or "")  # the technical reason, for a technician
         when = since.astimezone().strftime("%H:%M") if since else "–"
         self.connection.setText(self.tr("Online") if online else
                                 self.tr("Offline since {0}").format(when))  # fmt: skip
