@@ -49,37 +49,11 @@ class RunningConsole:
         self.store.close()
 
 
-_PINNED = False
-
-
-def pin_singletons() -> None:
-    """Work around PySide6 6.12's abi3 wheels under CPython 3.11: they are built against
-    3.12 headers, where None, True and False are immortal, so returning them skips the
-    ``Py_INCREF``; every void Qt call (``setEnabled``, ``setText``...) then takes one reference
-    away until the interpreter aborts with ``none_dealloc`` (measured: -1 per call; the console
-    benchmark died at exit). Give the three a reference count no run can use up, which is what
-    3.12 does. Only for PySide6 6.12.0 on CPython < 3.12; remove once no venv has it."""
-    global _PINNED
-    if _PINNED or sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    import ctypes
-
-    import PySide6
-
-    if PySide6.__version__ != "6.12.0":  # pyproject excludes it; this guards older venvs
-        return
-
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-    _PINNED = True
-
-
 def start_console(
     store: Store, base_url: str, token: str, *, sound: Any, name: str = "",
     heartbeat_timeout: float = 40.0,
 ) -> RunningConsole:
     """Build and start one console on the GUI thread (a QApplication must exist)."""
-    pin_singletons()
     from pos_app.ui.console.window import ConsoleSignals, ConsoleWindow
     from pos_app.ui.op_runner import OpRunner
 
