@@ -147,7 +147,8 @@ def get_orders(
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
 
 
-@router.get("/{order_id}", responses={**UNAUTHORISED, 404: {"model": ErrorResponse}})
+@router.get("/{order_id}", responses={**UNAUTHORISED, 404: {"model": ErrorResponse},
+                                      422: {"model": ErrorResponse}})
 def get_order(
     order_id: Annotated[str, Path(min_length=1, max_length=64)],
     _terminal: TerminalId,
