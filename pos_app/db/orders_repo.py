@@ -40,6 +40,7 @@ _UPSERT = (
     " ON CONFLICT (order_id) DO UPDATE SET change_id = excluded.change_id,"
     " state = excluded.state, total = excluded.total, updated_at = excluded.updated_at,"
     " pending_ops = excluded.pending_ops, data = excluded.data"
+    " WHERE console_orders.change_id <= excluded.change_id"  # never back to an older state
 )
 
 

@@ -185,3 +185,13 @@ def test_history_of_a_thousand_orders_filters_by_state_day_and_guest_quickly(
     assert len(ivan) == len(by_phone) == 100 and ivan[0].guest_name == "Иван Петров"
     assert [o.order_id for o in day] == [f"h-{n:04d}" for n in range(1, 25)]
     assert elapsed < 1.0, f"five history queries over 1 000 orders took {elapsed:.2f} s"
+
+
+def test_a_local_view_never_overwrites_a_newer_change_from_the_server(console: Console) -> None:
+    console.service.ingest(StreamBatch((order("o-8", 3, OrderState.ACCEPTED),), cursor=3))
+    stale = console.cache.get("o-8")
+    assert stale is not None
+    console.service.ingest(StreamBatch((order("o-8", 9, OrderState.VOIDED),), cursor=9))
+    console.cache.put_local(replace(stale, pending_ops=1))  # an action read the old state
+    cached = console.cache.get("o-8")
+    assert cached is not None and (cached.state, cached.pending_ops) == (OrderState.VOIDED, 0)
