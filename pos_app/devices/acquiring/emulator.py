@@ -4,7 +4,7 @@ It approves every payment unless told otherwise: ``script`` is a queue of outcom
 ``PAY`` (``"approve"``, ``"decline:<reason_code>"``, ``"timeout"`` - charge the card but never
 answer, the lost-answer case a till must reverse, ``"drop"`` - close without charging).
 It keeps what it charged and reversed, so tests assert on the terminal's own state.
-``python -m pos_app.devices.acquiring.emulator --port 9300`` runs one for the demo.
+``python -m pos_app.devices.acquiring --port 9300`` runs one for the demo.
 """
 
 from __future__ import annotations
