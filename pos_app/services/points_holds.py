@@ -14,9 +14,10 @@ release can follow a hold the server has not seen yet: they are just later opera
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from pos_app.domain.sale import PaymentMethod, Sale, SaleStatus
 from pos_app.services.ports import OutboxEntry, UnitOfWork
@@ -32,7 +33,8 @@ HOLD_COMMIT = "hold.committed"
 HOLD_RELEASE = "hold.released"
 DEFAULT_ALLOWANCE_KEY = "points.offline_allowance"  # for guests without a group; kopecks
 
-SaleEndHook = Callable[[UnitOfWork, Sale], None]
+# returns fields to add to the sale's closing/cancelling operation, or None
+SaleEndHook = Callable[[UnitOfWork, Sale], Mapping[str, Any] | None]
 
 
 def place_hold(uow: UnitOfWork, hold: HoldRecord) -> OutboxEntry:

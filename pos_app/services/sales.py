@@ -15,6 +15,7 @@ durable.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.guests import Guest
@@ -26,6 +27,7 @@ from pos_app.services import operations as ops
 from pos_app.services.dto import CancelResult, CashPaymentResult, GroupView, GuestView, SaleView
 from pos_app.services.points_holds import SaleEndHook, end_holds
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.sync_queue import offline_mark
 
 
 class SaleNotFound(DomainError):
@@ -53,13 +55,14 @@ class SaleService:
         clock: Clock,
         ids: IdGenerator,
         *,
-        end_hooks: Sequence[SaleEndHook] = (end_holds,),
+        end_hooks: Sequence[SaleEndHook] = (end_holds, offline_mark),
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
         # run when a sale closes or is cancelled, before its operation is queued (points holds
-        # are committed/released first: the server's contract, see points_holds.py)
+        # are committed/released first: the server's contract, see points_holds.py); what they
+        # return is added to that operation's payload (``offline`` while the till is offline)
         self._end_hooks = tuple(end_hooks)
 
     def open_sale(self) -> SaleView:
@@ -173,18 +176,23 @@ class SaleService:
 
     def _close(self, uow: UnitOfWork, sale: Sale) -> None:
         sale.close(uow.terminal.next_receipt_no(), self._clock.now())
+        extra = self._run_end_hooks(uow, sale)
+        uow.outbox.append(ops.SALE_CLOSED, {**ops.sale_closed_payload(sale), **extra})
+
+    def _run_end_hooks(self, uow: UnitOfWork, sale: Sale) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
         for hook in self._end_hooks:
-            hook(uow, sale)
-        uow.outbox.append(ops.SALE_CLOSED, ops.sale_closed_payload(sale))
+            extra.update(hook(uow, sale) or {})
+        return extra
 
     def cancel_sale(self, sale_id: str) -> CancelResult:
         with self._uow() as uow:
             sale = _load(uow, sale_id)
             refund = sale.cancel(self._clock.now())
-            for hook in self._end_hooks:
-                hook(uow, sale)
+            extra = self._run_end_hooks(uow, sale)
             uow.sales.save(sale)
-            uow.outbox.append(ops.SALE_CANCELLED, ops.sale_cancelled_payload(sale, refund))
+            uow.outbox.append(ops.SALE_CANCELLED,
+                              {**ops.sale_cancelled_payload(sale, refund), **extra})  # fmt: skip
             uow.commit()
             return CancelResult(refund, SaleView.of(sale))
 

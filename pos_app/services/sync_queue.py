@@ -37,6 +37,7 @@ from pos_app.services.ports_sync import (
 from pos_app.services.ports_till import PromoCodeRecord
 
 LAST_SEQ_KEY = "sync.last_seq"  # the last seq the server said it has judged
+OFFLINE_KEY = "sync.offline_since"  # ISO time of the first failed contact of this outage
 HOLD_KINDS = ("hold.placed", "hold.committed", "hold.released")
 
 
@@ -112,6 +113,15 @@ class SyncQueue:
             uow.commit()
             return count
 
+    def set_offline_since(self, since: datetime | None) -> None:
+        """The worker found the server unreachable (or, with None, reachable again)."""
+        with self._uow() as uow:
+            if since is None:
+                uow.settings.delete(OFFLINE_KEY)
+            else:
+                uow.settings.set(OFFLINE_KEY, since.isoformat())
+            uow.commit()
+
     def open_hold_ids(self) -> list[str]:
         with self._uow(durable=False) as uow:
             return list(uow.sync.open_hold_ids())
@@ -136,6 +146,16 @@ class SyncQueue:
             count = uow.sync.mark_reflected(before)
             uow.commit()
             return count
+
+
+def offline_mark(uow: UnitOfWork, sale: object) -> dict[str, Any] | None:
+    """``SaleService`` end hook: a sale that ends while the till is offline says so.
+
+    The server then records a rule the till could not check with it (a daily limit, a balance
+    overdraft) as a breach for managers instead of refusing a sale that already happened.
+    The flag is in the stored payload, so every retry sends the same operation.
+    """
+    return {"offline": True} if uow.settings.get(OFFLINE_KEY) else None
 
 
 def _judge(uow: UnitOfWork, entry: OutboxEntry, verdict: OpVerdict, now: datetime) -> str | None:

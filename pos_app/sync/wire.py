@@ -49,6 +49,7 @@ def _sale_closed(p: Mapping[str, Any]) -> dict[str, Any]:
         "lines": [{k: line[k] for k in _LINE_FIELDS if k in line} for line in p["lines"]],
         "payments": [_payment(pay) for pay in p["payments"]],
         "total": p["totals"]["total"],
+        **({"offline": True} if p.get("offline") else {}),
     }
 
 

@@ -169,6 +169,8 @@ class OutboxWorker:
             with self._verdict_cond:
                 self._failures += 1
                 self._verdict_cond.notify_all()
+            if self.state.snapshot.offline_since is None:
+                self._store_offline_since(self._now())  # sales from now on say "offline"
             self.state.went_offline(str(exc), self._now())
             self._publish_queue()  # the status bar shows what waits, and since when
             return self._backoff.next_delay()
@@ -184,6 +186,12 @@ class OutboxWorker:
         self._backoff.reset()
         self._idle.set()
         return self._idle_poll
+
+    def _store_offline_since(self, since: datetime | None) -> None:
+        try:
+            self.queue.set_offline_since(since)
+        except Exception:  # the store is busy or broken: the next attempt says it again
+            log.exception("could not record the connectivity in the store")
 
     def drain_once(self) -> None:
         """Push everything waiting, then reconcile if this is a reconnect (caller's thread).
@@ -204,6 +212,8 @@ class OutboxWorker:
         if self._needs_reconcile:
             self._reconcile()
             self._needs_reconcile = False
+        if self.state.snapshot.offline_since is not None or not self.state.snapshot.online:
+            self.queue.set_offline_since(None)
         self.state.went_online()
         self._publish_queue(synced=True)
 

@@ -19,6 +19,7 @@ from pos_app.services.points import (
 )
 from pos_app.services.points_holds import new_hold, place_hold
 from pos_app.services.ports_sync import OpVerdict
+from pos_app.services.sync_queue import OFFLINE_KEY
 from tests.services.conftest import ANNA_CARD, TEN, Shop
 from tests.services.fakes import FakeClock, FakeIds
 
@@ -199,3 +200,19 @@ def test_points_beyond_the_max_redemption_are_not_allowed(
     with pytest.raises(PointsNotAllowed, match="At most 250,00"):
         points.pay_points(sale_id, rub(260))
     assert _kinds(shop) == []
+
+
+def test_a_sale_that_ends_while_the_till_is_offline_says_so_in_its_operation(
+    shop: Shop,
+) -> None:
+    online = shop.service.open_sale().sale_id
+    shop.service.add_line(online, product_id="latte")
+    shop.service.pay_cash(online, rub(180))
+    with shop.uow() as uow:  # the worker found the server unreachable
+        uow.settings.set(OFFLINE_KEY, "2026-11-23T10:00:00+00:00")
+        uow.commit()
+    offline = shop.service.open_sale().sale_id
+    shop.service.add_line(offline, product_id="latte")
+    shop.service.pay_cash(offline, rub(180))
+    flags = [e.payload.get("offline") for e in shop.pending()]
+    assert flags == [None, True]

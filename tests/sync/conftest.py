@@ -79,6 +79,21 @@ def server_ops(db_url: str, terminal_id: str) -> list[tuple[int, str, str, str |
         engine.dispose()
 
 
+def server_payload(db_url: str, terminal_id: str, kind: str) -> dict[str, Any]:
+    """The payload of the terminal's first operation of ``kind`` as the server stored it."""
+    engine = make_engine(db_url)
+    try:
+        with make_sessions(engine)() as session:
+            payload = session.scalars(
+                select(AppliedOperation.payload).where(
+                    AppliedOperation.terminal_id == terminal_id, AppliedOperation.kind == kind)
+            ).first()  # fmt: skip
+            assert payload is not None
+            return dict(payload)
+    finally:
+        engine.dispose()
+
+
 def server_holds(db_url: str, hold_ids: list[str]) -> dict[str, tuple[str, int]]:
     """``{hold_id: (status, committed_amount)}`` on the server."""
     engine = make_engine(db_url)

@@ -22,6 +22,7 @@ from tests.sync.conftest import (
     server_account,
     server_holds,
     server_ops,
+    server_payload,
 )
 from tests.sync.faultproxy import FaultProxy, ServerProcess, seed_guests
 
@@ -87,6 +88,8 @@ def test_online_points_are_held_on_the_server_and_committed_with_the_sale(
              server_ops(server.db_url, till.queue.terminal_id())]  # fmt: skip
     assert kinds == [("hold.placed", "applied"), ("hold.committed", "applied"),
                      ("sale.closed", "applied")]  # fmt: skip
+    assert "offline" not in server_payload(server.db_url, till.queue.terminal_id(),
+                                           "sale.closed")  # fmt: skip
     [(hold_id, status, offline)] = local_holds(till)
     assert (status, offline) == ("committed", 0)
     assert server_holds(server.db_url, [hold_id]) == {hold_id: ("committed", rub(100))}
@@ -152,6 +155,8 @@ def test_offline_points_are_delivered_after_the_outage_in_order(
              if v == "applied"]  # fmt: skip
     assert kinds == ["hold.placed", "hold.released", "hold.placed", "hold.committed",
                      "sale.closed"]  # fmt: skip
+    sale = server_payload(server.db_url, till.queue.terminal_id(), "sale.closed")
+    assert sale["offline"] is True  # closed during the outage: the server records, not refuses
     with till.store.unit_of_work(durable=False) as uow:  # refreshed after the reconnect
         [account] = [a for a in uow.accounts.for_guest(guest_id) if a.kind == "bonus"]
     total, held = server_account(server.db_url, guest_id)
