@@ -1,10 +1,11 @@
-"""``pos-app pull --server URL [--data-dir DIR]``: bring the till's store up to the server's feed.
+"""``pos-app pull [--server URL] [--data-dir DIR]``: bring the till's store up to the feed.
 
 Prints one JSON line of progress per page (``{"applied", "skipped", "deferred", "cursor",
 "pages", "head", "done"}``) and exits 0 once the feed is empty; killed half-way, the next run
-resumes after the last page it committed. The terminal's bearer token is read from the
-environment variable named by ``--token-env`` (default ``POS_APP_TOKEN``): the operator (or a
-test) chose to put it there; the keyring-backed token store belongs to the sync worker.
+resumes after the last page it committed. An enrolled till uses its own server and token (the
+keyring or the file its operator chose at enrolment); otherwise the token is read from the
+environment variable named by ``--token-env`` (default ``POS_APP_TOKEN``), which then also
+needs ``--server``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import sys
 from collections.abc import Sequence
 
 from pos_app.commands.store_factory import open_till_store
+from pos_app.commands.sync_runtime import SERVER_KEY, SyncSetupError, load_token
+from pos_app.db import Store
 from pos_app.db.uow import SystemClock
 from pos_app.services.feed import FeedService
 from pos_app.services.ports import StoreError
@@ -26,7 +29,7 @@ TOKEN_ENV = "POS_APP_TOKEN"
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pos-app pull", description=__doc__.splitlines()[0])
-    parser.add_argument("--server", required=True, help="the central server, http://host:port")
+    parser.add_argument("--server", help="the central server (default: the enrolled one)")
     parser.add_argument("--data-dir", help="the till's data folder (default: $POS_DATA_DIR)")
     parser.add_argument("--token-env", default=TOKEN_ENV, help="variable holding the token")
     parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
@@ -41,24 +44,35 @@ def _print(progress: PullProgress) -> None:
     }), flush=True)  # fmt: skip
 
 
+def _credentials(store: Store, args: argparse.Namespace) -> tuple[str, str]:
+    """(server URL, token): the environment's token if set, else the enrolled till's."""
+    token = os.environ.get(args.token_env)
+    if token:
+        if not args.server:
+            raise SyncSetupError(f"{args.token_env} is set: pass --server URL with it.")
+        return args.server, token
+    _, token = load_token(store)
+    with store.unit_of_work(durable=False) as uow:
+        server = args.server or uow.settings.get(SERVER_KEY)
+    if not server:
+        raise SyncSetupError("No server is known for this till: pass --server URL.")
+    return str(server), token
+
+
 def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(list(argv))
-    token = os.environ.get(args.token_env)
-    if not token:
-        print(f"pos-app pull: no token: set {args.token_env} to the terminal's token.",
-              file=sys.stderr)  # fmt: skip
-        return 2
     try:
         store = open_till_store(args.data_dir)
     except StoreError as exc:
         print(f"pos-app pull: {exc}", file=sys.stderr)
         return 1
     try:
+        server, token = _credentials(store, args)
         feed = FeedService(store.unit_of_work, SystemClock())
-        puller = FeedPuller(args.server, token, feed, page_size=args.page_size,
+        puller = FeedPuller(server, token, feed, page_size=args.page_size,
                             on_progress=_print)  # fmt: skip
         puller.pull()
-    except PullError as exc:
+    except (PullError, SyncSetupError) as exc:
         print(f"pos-app pull: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -104,6 +104,7 @@ def test_given_guests_cards_and_points_on_the_server_when_pulled_then_the_till_h
         assert uow.settings.get(CURSOR_KEY) == result.cursor == 3
     assert result.applied == 3 and result.skipped_total == 0
     assert progress[-1].done and progress[-1].applied == 3
+    assert progress[-1].head == 3  # the server says where its feed ends: a real total
 
 
 def test_given_a_catalogue_groups_and_staff_when_pulled_then_the_till_sells_from_them(
@@ -244,3 +245,29 @@ def test_given_a_stop_event_when_set_then_the_pull_ends_after_a_page_and_resumes
 
     assert first.stopped and first.cursor == 1000
     assert second.applied == 2000 and second.cursor == 3000
+
+
+def test_given_an_enrolled_till_when_pos_app_pull_runs_then_it_uses_its_own_server_and_token(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    from pos_app.commands.sync_runtime import enrol_data_dir
+    from pos_server import terminals as server_terminals
+    from pos_server.db import make_engine, make_sessions
+
+    engine = make_engine(server.db_url)
+    with make_sessions(engine).begin() as session:
+        added = server_terminals.add_terminal(session, "enrolled", datetime.now(UTC))
+    engine.dispose()
+    seed_guests(server.db_url, 50, added.terminal_id)
+    data_dir = tmp_path / "enrolled"
+    enrol_data_dir(data_dir, server.url, added.enrolment_code,
+                   f"file:{tmp_path / 'token'}").close()  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "POS_APP_TOKEN"}
+
+    done = subprocess.run([sys.executable, "-m", "pos_app.app", "pull", "--data-dir",
+                           str(data_dir)], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    last = json.loads(done.stdout.splitlines()[-1])
+    assert (last["applied"], last["head"], last["done"]) == (50, 50, True)
