@@ -31,7 +31,6 @@ STATE_COLOURS = {
 }  # fmt: skip
 
 
-
 def money(kopecks: int) -> str:
     """``123450`` -> ``1 234.50 ₽`` (integer arithmetic, no float)."""
     sign = "-" if kopecks < 0 else ""
