@@ -187,3 +187,10 @@ def test_one_sender_per_data_folder(till: SyncRuntime, server: ServerProcess) ->
     assert till.worker.wait_idle(10)
     assert len(server_ops(server.db_url, till.queue.terminal_id())) == 1
     assert not SenderLock(till.store.path.parent / "sync.lock").acquire()  # the worker has it
+
+
+def test_a_malformed_batch_stops_the_worker_as_a_till_bug(till: SyncRuntime) -> None:
+    queue(till, "guest.created", {"guest_id": "g-empty-name", "name": "", "phone": None})
+    with pytest.raises(SyncFatal, match="till bug"):
+        till.worker.drain_once()
+    assert outbox(till)[0][2] == "pending"  # nothing was applied, nothing is lost
