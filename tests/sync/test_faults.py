@@ -9,6 +9,7 @@ invariants of DESIGN.md hold against its database, and the till's pulled balance
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -224,3 +225,40 @@ def test_given_a_tampered_server_database_then_the_invariant_checks_name_each_br
     assert any("seqs" in p for p in problems), problems
     assert any(f"account {guest_id}" in p and "postings say" in p for p in problems), problems
     assert any("hold postings" in p for p in problems), problems
+
+
+@pytest.mark.postgres
+def test_on_postgresql_given_every_fault_and_a_server_restart_then_the_invariants_hold(
+    tmp_path: Path,
+) -> None:
+    """The production database: the same queue through all faults at once and a SIGKILLed
+    server, on a throwaway PostgreSQL database (tk_proofs_*)."""
+    admin = os.environ.get("POS_TEST_PG_URL")
+    if not admin:
+        pytest.skip("POS_TEST_PG_URL is not set: PostgreSQL variant skipped")
+    import psycopg
+    from sqlalchemy import make_url
+
+    name = f"tk_proofs_{uuid.uuid4().hex[:10]}"
+    conninfo = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+        upgrade(url)
+        with ServerProcess(url, tmp_path, max_batch=4, sweep_interval_seconds=0) as server:
+            terminal_id, token = enrol_terminal(server)
+            proxy = FaultProxy(server.port)
+            try:
+                with open_store(tmp_path / "till.sqlite3", terminal_id=terminal_id) as store:
+                    guest_id = prepare(server, (store, token), proxy)
+                    inject_all(proxy, "duplicate", "cut_response", "delay", "reset_after")
+                    assert not drain(store, proxy.url, token, timeout=1.0, until_offline=True)
+                    server.restart(kill=True)
+                    drain(store, proxy.url, token, timeout=1.0)
+                    check_all(server, store, token, guest_id)
+            finally:
+                proxy.close()
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
