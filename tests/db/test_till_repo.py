@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -85,19 +84,26 @@ def _bulk_guests(uow: Any, count: int) -> None:
     )
 
 
-def test_guest_search_over_50_000_guests_answers_quickly(tmp_path: Path) -> None:
+def test_guest_search_over_50_000_guests_finds_names_and_phones(tmp_path: Path) -> None:
     with open_store(tmp_path / "till.sqlite3") as store, store.unit_of_work() as uow:
         _bulk_guests(uow, 50_000)
         uow.guests.add(Guest("anna", "Анна Ёлкина", ("+79990001122",)))
         uow.commit()
-        timings = []
         for text in ("елкина", "0001122", "номер 4999", "ГОСТЬ"):
-            started = time.perf_counter()
-            found = uow.guest_search.search(text, limit=20)
-            timings.append(time.perf_counter() - started)
-            assert found, text
+            assert uow.guest_search.search(text, limit=20), text
         assert [g.id for g in uow.guest_search.search("ёлкина")] == ["anna"]
         ids = {g.id for g in uow.guest_search.search("номер 4999")}
         assert ids == {f"g{i}" for i in (4999, *range(49990, 50000))}  # not "номер 14999"
         assert uow.guest_search.search("гость")[0].name.startswith("Гость")
-    assert max(timings) < 0.25, timings  # a full scan of 50 000 keys, well under a keypress
+        # A name typed from its start is an index range, never a scan of every guest (speed
+        # itself is measured by `python -m bench till`, not here).
+        raw = uow.connection.connection.driver_connection
+        plan = " ".join(
+            str(row[-1])
+            for row in raw.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM guests WHERE search_key >= ? AND search_key < ?"
+                " ORDER BY search_key, id LIMIT 20",
+                ("гость", "гость\U0010ffff"),
+            )
+        )
+        assert "ix_guests_search_key" in plan and "SCAN guests" not in plan, plan
