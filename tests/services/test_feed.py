@@ -164,3 +164,22 @@ def test_given_a_malformed_row_on_sqlite_then_it_is_counted_and_the_feed_goes_on
 
 def _fields(entry: OutboxEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in entry.__slots__}
+
+
+def test_given_a_balance_snapshot_and_a_guest_with_group_and_spend_then_both_are_cached(
+    store: FakeStore, feed: FeedService
+) -> None:
+    from pos_app.domain.groups import GuestGroup
+    from pos_app.domain.money import Percent
+
+    store.data.groups["gold"] = GuestGroup("gold", "Gold", Percent(500))
+    page = [guest(1, "anna", "Anna", group_id="gold", lifetime_spend=150_000),
+            change(2, "balance_account", "anna", account_id="balance:anna", guest_id="anna",
+                   total=30_000, held=0, available=30_000, debt=0)]  # fmt: skip
+
+    feed.apply_page(0, page, 2)
+
+    anna = store.data.guests["anna"]
+    assert (anna.group_id, anna.lifetime_spend) == ("gold", 150_000)
+    owner, account = store.data.accounts["balance:anna"]
+    assert (owner, account.kind, account.total) == ("anna", "balance", 30_000)
