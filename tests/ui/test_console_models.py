@@ -4,7 +4,6 @@ the alert repeats until acknowledged and stops when nothing waits."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from pytestqt.qtbot import QtBot
@@ -46,15 +45,13 @@ def test_changes_update_rows_in_place_and_finished_orders_leave(qtbot: QtBot) ->
     assert model.row_of("o-0002") == 1 and model.row_of("o-0003") is None
 
 
-def test_a_thousand_orders_then_a_burst_of_two_hundred_stay_fast(qtbot: QtBot) -> None:
+def test_a_thousand_orders_then_a_burst_of_two_hundred_are_all_there(qtbot: QtBot) -> None:
+    # How fast is measured by `python -m bench console`; a wall-clock limit here would flake.
     model = OrdersModel()
-    started = time.perf_counter()
     model.replace_all([order(n) for n in range(1000)])
     model.apply([order(n) for n in range(1000, 1200)])
     model.apply([order(n, OrderState.ACCEPTED, 5000 + n) for n in range(0, 1200, 3)])
-    elapsed = time.perf_counter() - started
     assert model.rowCount() == 1200 and model.count(OrderState.ACCEPTED) == 400
-    assert elapsed < 0.5, f"took {elapsed:.3f} s"
 
 
 class CountingSound:
