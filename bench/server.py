@@ -16,7 +16,8 @@ transactions of about ten statements each, a TPC-B transaction is five statement
 trip, so 0.25 means the server spends about eight times pgbench's cost per database
 transaction on HTTP, auth, validation and the ledger rules. The load generator runs on the same
 two cores as the server and PostgreSQL, as pgbench's own client does. The last line printed is
-one JSON object.
+one JSON object. ``--quick`` measures PostgreSQL only (3 s, pgbench at scale 5) to stay
+under 30 s; the full run adds SQLite and 15 s per run.
 """
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ def bench_server(url: str, seconds: float, workers: int, terminals: int = TERMIN
     terms = seed(url, terminals)
     server = ServerProcess(url, workers)
     try:
-        run_load(server.port, terms, min(2.0, seconds / 4))  # warm-up: pools, caches
+        run_load(server.port, terms, min(2.0, seconds / 3))  # warm-up: pools, caches
         load, elapsed = run_load(server.port, terms, seconds)
     finally:
         server.stop()
@@ -270,12 +271,13 @@ def bench_pgbench(seconds: float, scale: int, clients: int = TERMINALS) -> float
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench server", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a few seconds each (< 30 s)")
-    parser.add_argument("--seconds", type=float, help="load time per run (default 15; quick 4)")
+    parser.add_argument("--quick", action="store_true",
+                        help="PostgreSQL only, 3 s of load, pgbench at scale 5 (< 30 s)")
+    parser.add_argument("--seconds", type=float, help="load time per run (default 15; quick 3)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args(argv)
-    seconds = args.seconds or (4.0 if args.quick else 15.0)
+    seconds = args.seconds or (3.0 if args.quick else 15.0)
 
     recreate_pg_database(SERVER_DB)
     try:
@@ -283,10 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         drop_pg_database(SERVER_DB)
     sqlite: dict[str, Any] = {}
-    if not args.no_sqlite:
+    if not (args.no_sqlite or args.quick):
         with tempfile.TemporaryDirectory(prefix="tk_bench_server_") as folder:
             sqlite = bench_server(f"sqlite:///{folder}/server.sqlite3", seconds, args.workers)
-    tps = bench_pgbench(seconds, scale=TERMINALS if not args.quick else 10)
+    tps = bench_pgbench(seconds, scale=5 if args.quick else TERMINALS)
 
     rows = [("PostgreSQL", pg), ("SQLite", sqlite)] if sqlite else [("PostgreSQL", pg)]
     print(f"{'server':<11} {'pairs/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'pair p99 ms':>12}")
