@@ -91,6 +91,14 @@ class HttpTransport:
         )
         return [str(h) for h in body["released"]]
 
+    def healthy(self, timeout: float = 1.0) -> bool:
+        """``GET /health`` answers 200 within ``timeout``: the network is back (no token)."""
+        try:
+            response = self._session.get(self.base_url + "/health", timeout=(timeout, timeout))
+        except requests.RequestException:
+            return False
+        return response.status_code == 200
+
     def enrol(self, code: str) -> tuple[str, str]:
         """Exchange a one-time enrolment code for ``(terminal_id, token)``."""
         body = self._post("/v1/terminals/enrol", {"code": code}, auth=False)

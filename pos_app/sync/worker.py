@@ -11,8 +11,8 @@ What it does, and why (DESIGN.md "Sync protocol"):
   resent from there; ``refused/op_id_reused`` or ``seq_used`` (and a 422 malformed batch, a 401)
   -> the worker stops with ``state.fatal`` set: a till bug no retry can fix.
 * **Retries.** A batch without an answer is sent again (the server replays known ``op_id``s),
-  after an exponential backoff with jitter - or at once on ``wake()``: a new operation was
-  queued, the network came back.
+  after an exponential backoff with jitter - or at once on ``wake()`` (a new operation was
+  queued) or when, while offline, ``GET /health`` answers again (probed every 2 s).
 * **Reconciliation after every reconnect.** Once the queue is empty after a start or an outage:
   ``POST /v1/holds/reconcile`` with the till's open holds, then ``refresh`` (the change-feed
   pull that brings fresh account snapshots), then the holds are marked as reflected.
@@ -70,6 +70,7 @@ class OutboxWorker:
         idle_poll: float = 2.0,
         refresh: Callable[[], None] | None = None,
         heartbeat: float = 15.0,
+        probe_every: float = 2.0,
         now: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.queue = queue
@@ -81,6 +82,7 @@ class OutboxWorker:
         self._idle_poll = idle_poll
         self._refresh = refresh
         self._heartbeat = heartbeat
+        self._probe_every = probe_every
         self._last_contact = float("-inf")
         self._failures = 0  # attempts that found the server unreachable (push_now stops early)
         self._now = now
@@ -153,7 +155,18 @@ class OutboxWorker:
             if delay is None:
                 self._stop.wait()  # fatal: stays stopped until the till is fixed and restarted
                 return
-            self._wake.wait(delay)
+            self._sleep(delay)
+
+    def _sleep(self, delay: float) -> None:
+        """Wait ``delay`` s, or less: a ``wake()``, or - while offline - the server's health
+        check answering again (connectivity is back: retry now, not at the end of the backoff).
+        """
+        deadline = time.monotonic() + delay
+        while (left := deadline - time.monotonic()) > 0:
+            if self._wake.wait(min(left, self._probe_every)) or self._stop.is_set():
+                return
+            if self.state.snapshot.offline_since is not None and self.transport.healthy():
+                return
 
     def _attempt(self) -> float | None:
         """One try to drain and reconcile; the wait before the next one (None: fatal)."""

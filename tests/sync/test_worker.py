@@ -161,6 +161,28 @@ def test_offline_backs_off_and_a_wake_retries_at_once(
         proxy.close()
 
 
+def test_when_the_network_comes_back_it_retries_without_waiting_for_the_backoff(
+    make_till: MakeTill, server: ServerProcess
+) -> None:
+    proxy = FaultProxy(server.port)
+    try:
+        till = make_till(url=f"http://127.0.0.1:{proxy.port}")
+        till.worker._backoff = Backoff(60.0, 60.0)  # 30-60 s to the next planned retry
+        proxy.go_offline()
+        queue(till, "guest.created", {"guest_id": "probe-1", "name": "Probe", "phone": None})
+        till.worker.start()
+        deadline = time.monotonic() + 5
+        while till.state.snapshot.offline_since is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert till.state.snapshot.offline_since is not None
+        proxy.go_online()  # nobody calls wake(): the worker's health probe notices
+        started = time.monotonic()
+        assert till.worker.wait_idle(15)
+        assert time.monotonic() - started < 8
+    finally:
+        proxy.close()
+
+
 def test_an_unreachable_server_is_a_retryable_error(make_till: MakeTill) -> None:
     till = make_till(url=f"http://127.0.0.1:{free_port()}")
     queue(till, "guest.created", {"guest_id": "nobody-1", "name": "Nobody", "phone": None})
