@@ -13,7 +13,7 @@ same defaults as the till's ``loyalty.program``.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -60,7 +60,8 @@ def ledger_rules() -> LedgerRules:
 
 def day_bounds(at: datetime) -> tuple[datetime, datetime]:
     """The shop's business day holding ``at``, as aware datetimes [start, end)."""
-    zone = ZoneInfo(ledger_rules().shop_timezone)
+    name = ledger_rules().shop_timezone
+    zone: tzinfo = UTC if name == "UTC" else ZoneInfo(name)  # no tz database needed for UTC
     start = datetime.combine(at.astimezone(zone).date(), time(0), tzinfo=zone)
     return start, start + timedelta(days=1)
 
