@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from pos_server.ledger_rules import ledger_rules
 from tests.server.ledger_fixtures import Shop, group, pay, sale, shop
 
 __all__ = ["shop"]
@@ -104,3 +107,22 @@ def test_group_auto_promotion_after_each_sale(shop: Shop) -> None:
               and c["entity_id"] == "anna"]
     assert guests[-1] == {"guest_id": "anna", "name": "Anna", "phone": "+79121234567",
                           "group_id": "g10", "lifetime_spend": 100_000}
+
+
+def test_the_business_day_is_the_shops(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POS_SERVER_SHOP_TIMEZONE", "Europe/Moscow")
+    ledger_rules.cache_clear()
+    try:
+        shop.groups(group("strict", daily_identification_limit=1))
+        shop.put_in_group("anna", "strict")
+        late = shop.push("sale.closed", sale("anna", 1_000, closed_at="2026-11-23T20:30:00+00:00"))
+        # 00:30 in Moscow is the next business day, though still the 23rd in UTC
+        next_day = shop.push("sale.closed", sale("anna", 1_000,
+                                                 closed_at="2026-11-23T21:30:00+00:00"))
+        same_day = shop.push("sale.closed", sale("anna", 1_000,
+                                                 closed_at="2026-11-23T22:00:00+00:00"))
+        assert [late["status"], next_day["status"], same_day["reason"]] == [
+            "applied", "applied", "daily_limit"]
+    finally:
+        monkeypatch.delenv("POS_SERVER_SHOP_TIMEZONE")
+        ledger_rules.cache_clear()
