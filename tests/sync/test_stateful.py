@@ -132,6 +132,31 @@ class SyncMachine(RuleBasedStateMachine):
                                    "amount": amount, "offline": offline}, hold=record)  # fmt: skip
         till.open_holds[hold_id] = (self.guests[g], amount)
 
+    @rule(t=st.integers(0, TILLS - 1), g=st.integers(0, GUESTS - 1),
+          points=st.integers(1, 400), cash=st.integers(0, 3000))
+    def sale_paid_partly_with_points(self, t: int, g: int, points: int, cash: int) -> None:
+        """As the till closes such a sale: hold, its commit and the sale naming the hold, in
+        one transaction (online or, with the line down, offline)."""
+        till, hold_id, guest_id = self.tills[t], str(uuid.uuid4()), self.guests[g]
+        offline, total = till.proxy.offline, points + 2 * points + cash
+        sale = {"sale_id": str(uuid.uuid4()), "receipt_no": None, "guest_id": guest_id,
+                "opened_at": datetime.now(UTC).isoformat(), "offline": offline,
+                "closed_at": datetime.now(UTC).isoformat(),
+                "lines": [{"line_no": 1, "product_id": "latte", "name": "Latte", "quantity": 1,
+                           "unit_price": total, "discount": 0, "total": total}],
+                "payments": [{"method": "points", "amount": points, "hold_id": hold_id},
+                             {"method": "cash", "amount": total - points}],
+                "total": total}  # fmt: skip
+        with till.store.unit_of_work() as uow:
+            uow.outbox.append("hold.placed", {"hold_id": hold_id, "guest_id": guest_id,
+                                              "amount": points, "offline": offline})  # fmt: skip
+            uow.sync.add_hold(HoldRecord(hold_id, guest_id, points, datetime.now(UTC),
+                                         offline=offline, status=HOLD_COMMITTED,
+                                         committed_amount=points))  # fmt: skip
+            uow.outbox.append("hold.committed", {"hold_id": hold_id, "amount": points})
+            uow.outbox.append("sale.closed", sale)
+            uow.commit()
+
     @precondition(lambda self: any(t.open_holds for t in self.tills))
     @rule(data=st.data(), part=st.sampled_from([None, 0.0, 0.5, 1.0]))
     def commit_hold(self, data: st.DataObject, part: float | None) -> None:
