@@ -26,12 +26,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from pos_app.devices.wedge import WedgeConfig, WedgeDecoder
-from pos_app.services.dto import SaleView
 from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.i18n import install_translators, pick_language
 from pos_app.ui.key_hook import WedgeKeyHook
-from pos_app.ui.main_window import TillContext, TillWindow
+from pos_app.ui.main_window import AFTER_FIRST_FRAME_MS, TillContext, TillWindow
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.theme import STYLE_SHEET
 from pos_app.ui.till.ports import Catalogue, CatalogueGroup, ServiceHolder, TillServices
@@ -41,6 +39,7 @@ if TYPE_CHECKING:
     from pos_app.commands.sync_runtime import SyncRuntime
     from pos_app.db import Store
     from pos_app.devices.serial_reader import SerialReader
+    from pos_app.services.dto import SaleView
 
 SYNC_POLL_MS = 5_000
 
@@ -267,7 +266,7 @@ class TillRuntime:
     runner: OpRunner
     bridge: CoreBridge
     backend: TillBackend
-    key_hook: WedgeKeyHook
+    key_hook: WedgeKeyHook | None  # installed just after the first frame
     readers: list[SerialReader]
     translators: Sequence[object]
 
@@ -275,7 +274,8 @@ class TillRuntime:
         """Close the window (its last flush of open sales is queued), let the op worker
         finish, then stop the devices, the print queue, sync, and the store."""
         self.window.close()
-        self.key_hook.uninstall(app)
+        if self.key_hook is not None:
+            self.key_hook.uninstall(app)
         for reader in self.readers:
             reader.stop()
         self.runner.shutdown(wait=True)
@@ -290,10 +290,6 @@ def build_till(options: TillOptions, app: QApplication, store: Store | None = No
     backend = TillBackend(options, bridge, store)
     services = ServiceHolder(backend.open)
     window = TillWindow(TillContext(services, runner, bridge, options.venue))
-    hook = WedgeKeyHook(WedgeDecoder(WedgeConfig()), window)
-    hook.reading_did_arrive.connect(window.handle_reading)
-    hook.reading_was_rejected.connect(window.reading_rejected)
-    hook.install(app)
     readers: list[SerialReader] = []
     if options.card_readers:
         from pos_app.devices.serial_reader import SerialConfig, SerialReader
@@ -310,7 +306,21 @@ def build_till(options: TillOptions, app: QApplication, store: Store | None = No
 
     bridge.sale_did_complete.connect(completed)
     _poll_outbox(window, backend, runner, bridge)
-    return TillRuntime(window, runner, bridge, backend, hook, readers, translators)
+    runtime = TillRuntime(window, runner, bridge, backend, None, readers, translators)
+    QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: _attach_wedge(runtime, app))
+    return runtime
+
+
+def _attach_wedge(runtime: TillRuntime, app: QApplication) -> None:
+    """The keyboard-wedge decoder behind the key hook, once the window is up (a reading
+    before anyone signed in is not a sale anyway)."""
+    from pos_app.devices.wedge import WedgeConfig, WedgeDecoder
+
+    hook = WedgeKeyHook(WedgeDecoder(WedgeConfig()), runtime.window)
+    hook.reading_did_arrive.connect(runtime.window.handle_reading)
+    hook.reading_was_rejected.connect(runtime.window.reading_rejected)
+    hook.install(app)
+    runtime.key_hook = hook
 
 
 def _poll_outbox(window: TillWindow, backend: TillBackend, runner: OpRunner,

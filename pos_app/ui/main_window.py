@@ -36,8 +36,6 @@ from pos_app.ui.till.controller import PaymentOptions, TillController
 from pos_app.ui.till.format import money
 from pos_app.ui.till.guest_panel import GuestPanel
 from pos_app.ui.till.messages import cashier_text
-from pos_app.ui.till.new_guest import NewGuestDialog
-from pos_app.ui.till.payment import PaymentDialog
 from pos_app.ui.till.ports import Catalogue, ServiceHolder, SignedInStaff, TillExtras
 from pos_app.ui.till.signin import SignInDialog
 from pos_app.ui.till.status import SyncStatusLabel
@@ -47,8 +45,11 @@ if TYPE_CHECKING:
     from pos_app.services.dto import SaleView
     from pos_app.services.guests import GuestSummary
     from pos_app.services.payments import PaymentResult
+    from pos_app.ui.till.new_guest import NewGuestDialog
+    from pos_app.ui.till.payment import PaymentDialog
 
 IDLE_FLUSH_MS = 30_000
+AFTER_FIRST_FRAME_MS = 30  # heavy start-up work waits until the PIN dialog is drawn
 RIGHT_PANEL_WIDTH = 540
 
 
@@ -193,7 +194,7 @@ class TillWindow(QMainWindow):
         """Ask for a PIN at once; the store opens and the catalogue loads meanwhile, on the
         op worker, once the dialog is up (so they do not compete with drawing it)."""
         self.sign_in()
-        QTimer.singleShot(0, self._open_store)
+        QTimer.singleShot(AFTER_FIRST_FRAME_MS, self._open_store)
 
     def _open_store(self) -> None:
         services = self.ctx.services
@@ -279,6 +280,8 @@ class TillWindow(QMainWindow):
             self.show_message(self.tr("The receipt did not print: %1").replace("%1", detail))
 
     def _unknown_card(self, identifier: str, method: str) -> None:
+        from pos_app.ui.till.new_guest import NewGuestDialog
+
         dialog = NewGuestDialog(identifier, self)
         self.new_guest_dialog = dialog
 
@@ -299,6 +302,8 @@ class TillWindow(QMainWindow):
         self.controller.payment_options(lambda options: self._ask_payment(sale.due, options))
 
     def _ask_payment(self, due: int, options: PaymentOptions) -> None:
+        from pos_app.ui.till.payment import PaymentDialog
+
         dialog = PaymentDialog(due, options, self)
         self.payment_dialog = dialog
 

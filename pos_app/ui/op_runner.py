@@ -35,6 +35,7 @@ class OpRunner(QObject):
         self._tickets = itertools.count(1)
         self._pending: dict[int, tuple[SuccessCallback | None, ErrorCallback | None]] = {}
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.closed = False
 
     @property
     def busy(self) -> bool:
@@ -46,7 +47,13 @@ class OpRunner(QObject):
         on_success: SuccessCallback | None = None,
         on_error: ErrorCallback | None = None,
     ) -> None:
-        """Queue ``func``; exactly one of the callbacks is called later on the GUI thread."""
+        """Queue ``func``; exactly one of the callbacks is called later on the GUI thread.
+
+        After ``shutdown`` (the app is closing) nothing runs and no callback is called: a timer
+        that fires during shutdown must not crash the exit."""
+        if self.closed:
+            log.debug("op dropped: the runner is shut down")
+            return
         ticket = next(self._tickets)
         self._pending[ticket] = (on_success, on_error)
         self.op_did_start.emit()
@@ -75,4 +82,5 @@ class OpRunner(QObject):
             self.op_did_finish.emit()
 
     def shutdown(self, wait: bool = True) -> None:
+        self.closed = True
         self._executor.shutdown(wait=wait, cancel_futures=not wait)
