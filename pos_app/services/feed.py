@@ -7,9 +7,9 @@ so a puller killed at any moment resumes after the last page it committed - neve
 (nothing applied twice matters little, upserts are idempotent) and never after it (nothing lost).
 
 Pulled server state never overwrites a local row that still has unacknowledged operations
-(a guest this till created offline, the account a pending hold or sale spends from): such a
-change is *deferred* - kept under ``feed.deferred.<entity>:<id>`` in the same transaction - and
-applied by a later page once the queue no longer mentions it (newer changes replace it).
+(a guest this till created or edited offline, a card it bound): such a change is *deferred* -
+kept under ``feed.deferred.<entity>:<id>`` in the same transaction - and applied by a later
+page once the queue no longer mentions it (newer changes replace it).
 
 A page runs in a relaxed unit of work (``durable=False``): it writes no outbox rows, and a power
 cut that loses the page loses its cursor with it, so the page is simply pulled again.
@@ -75,13 +75,20 @@ class StaleCursor(Exception):
 
 
 def protected_keys(pending: Iterable[OutboxEntry]) -> set[str]:
-    """Feed keys of the local rows that waiting operations still speak for."""
+    """Feed keys of the local rows that waiting operations still speak for: the guest an
+    operation names (top level, or the sale's ``guest`` record) and a bound identifier.
+
+    Account snapshots are not among them: the till never writes a snapshot itself, it keeps
+    its own holds beside them and subtracts those the snapshots do not contain yet
+    (``services/points_holds.py``), so a snapshot is always the server's word, taken whole.
+    """
     keys: set[str] = set()
     for op in pending:
-        guest_id = op.payload.get("guest_id")
+        guest = op.payload.get("guest")
+        guest_id = op.payload.get("guest_id") or (guest.get("guest_id")
+                                                 if isinstance(guest, Mapping) else None)
         if isinstance(guest_id, str):
-            keys.update((f"guest:{guest_id}", f"bonus_account:{guest_id}",
-                         f"balance_account:{guest_id}"))  # fmt: skip
+            keys.add(f"guest:{guest_id}")
         value, method = op.payload.get("value"), op.payload.get("method")
         if op.kind.startswith("identifier.") and isinstance(value, str):
             keys.add(f"identifier:{_normalised(method, value)}")
