@@ -96,7 +96,7 @@ def test_printer_that_never_answers_status_is_offline_within_the_timeout() -> No
             conn.close()
 
 
-def test_unverified_file_transport_and_disabled_usb(tmp_path: Path) -> None:
+def test_unverified_file_transport_and_an_unplugged_usb_printer(tmp_path: Path) -> None:
     out = tmp_path / "lp0"
     out.touch()
     result = EscposPrinter(PrinterConfig(transport="file", device_path=str(out))).print_bytes(
@@ -104,8 +104,11 @@ def test_unverified_file_transport_and_disabled_usb(tmp_path: Path) -> None:
     )
     assert result.ok and result.state is PrinterState.UNVERIFIED
     assert out.read_bytes() == b"hello\n"
+    # No such printer on this machine's USB: a state for the cashier, never an exception.
     usb = EscposPrinter(PrinterConfig(transport="usb", usb_vendor_id=0x04B8, usb_product_id=0x0E15))
-    assert usb.print_bytes(b"x").state is PrinterState.DISABLED  # pyusb is not installed
+    result = usb.print_bytes(b"x")
+    assert result.state is PrinterState.DISCONNECTED and not result.ok, result
+    assert "(" in result.message, result.message  # the cause is named after the state
 
 
 def test_serial_printer_over_a_pty_answers_status_and_prints(tmp_path: Path) -> None:
