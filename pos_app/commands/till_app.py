@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from pos_app.ui.bridge import CoreBridge
@@ -268,7 +268,7 @@ class TillRuntime:
     backend: TillBackend
     key_hook: WedgeKeyHook | None  # installed just after the first frame
     readers: list[SerialReader]
-    translators: Sequence[object]
+    translators: Sequence[QTranslator]
 
     def stop(self, app: QApplication) -> None:
         """Close the window (its last flush of open sales is queued), let the op worker
@@ -280,6 +280,8 @@ class TillRuntime:
             reader.stop()
         self.runner.shutdown(wait=True)
         self.backend.close()
+        for translator in self.translators:
+            app.removeTranslator(translator)
 
 
 def build_till(options: TillOptions, app: QApplication, store: Store | None = None) -> TillRuntime:

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMainWindow,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,9 +27,10 @@ from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.key_hook import Reading, as_reading, rejection_message
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.scan_router import DEFAULT_RULES, ScanRouter, promo_rules
+from pos_app.ui.till.actions import CashierActions
 from pos_app.ui.till.basket import BasketPanel
 from pos_app.ui.till.catalogue import CataloguePanel
-from pos_app.ui.till.controller import PaymentOptions, TillController
+from pos_app.ui.till.controller import TillController
 from pos_app.ui.till.format import money
 from pos_app.ui.till.guest_panel import GuestPanel
 from pos_app.ui.till.messages import cashier_text
@@ -43,7 +41,6 @@ from pos_app.ui.till.totals import TotalsPanel
 
 if TYPE_CHECKING:
     from pos_app.services.dto import SaleView
-    from pos_app.services.guests import GuestSummary
     from pos_app.services.payments import PaymentResult
     from pos_app.ui.till.new_guest import NewGuestDialog
     from pos_app.ui.till.payment import PaymentDialog
@@ -64,7 +61,7 @@ class TillContext:
     extras: TillExtras = field(default_factory=TillExtras)
 
 
-class TillWindow(QMainWindow):
+class TillWindow(CashierActions):
     def __init__(self, context: TillContext) -> None:
         super().__init__()
         self.setObjectName("tillWindow")
@@ -278,98 +275,6 @@ class TillWindow(QMainWindow):
         else:
             detail = str(getattr(result, "message", ""))
             self.show_message(self.tr("The receipt did not print: %1").replace("%1", detail))
-
-    def _unknown_card(self, identifier: str, method: str) -> None:
-        from pos_app.ui.till.new_guest import NewGuestDialog
-
-        dialog = NewGuestDialog(identifier, self)
-        self.new_guest_dialog = dialog
-
-        def create() -> None:
-            phone = dialog.phone.text().strip() or None
-            self.controller.create_guest(dialog.name.text().strip(), phone, identifier, method)
-
-        dialog.accepted.connect(create)
-        dialog.open()
-
-    # --- cashier actions ----------------------------------------------------------------
-
-    def pay(self) -> None:
-        """Ask how the guest pays; their balance and points allowance are read first."""
-        sale = self.controller.sale
-        if sale is None or sale.due <= 0:
-            return
-        self.controller.payment_options(lambda options: self._ask_payment(sale.due, options))
-
-    def _ask_payment(self, due: int, options: PaymentOptions) -> None:
-        from pos_app.ui.till.payment import PaymentDialog
-
-        dialog = PaymentDialog(due, options, self)
-        self.payment_dialog = dialog
-
-        def take() -> None:
-            if dialog.amount is not None:
-                self.controller.pay(dialog.method, dialog.amount)
-
-        dialog.accepted.connect(take)
-        dialog.open()
-
-    def find_guest(self) -> None:
-        """By phone (any format), card number or code, or a name fragment."""
-        text, ok = QInputDialog.getText(
-            self, self.tr("Find guest"), self.tr("Phone, card number, code or name:")
-        )
-        text = text.strip()
-        if not ok or not text:
-            return
-        digits = sum(ch.isdigit() for ch in text)
-        if digits >= 10 and not any(ch.isalpha() for ch in text):
-            self.controller.identify_by_phone(text)
-        elif digits and not any(ch.isalpha() and ch not in "QR-" for ch in text.upper()):
-            self.controller.identify(text, "manual")
-        else:
-            self.controller.search_guests(text, self._pick_guest)
-
-    def _pick_guest(self, found: list[GuestSummary]) -> None:
-        if not found:
-            self.show_message(self.tr("No guest found."))
-            return
-        labels = [f"{g.name} · {', '.join(g.phones) or '—'}" for g in found]
-        label, ok = QInputDialog.getItem(self, self.tr("Find guest"), self.tr("Guest:"), labels,
-                                         0, False)  # fmt: skip
-        if ok and label in labels:
-            guest = found[labels.index(label)]
-            self.controller.identify_guest_id(
-                guest.guest_id, guest.phones[0] if guest.phones else None
-            )
-
-    def ask_promo(self) -> None:
-        if self.controller.sale is None:
-            self.show_message(self.tr("Add something to the basket first."))
-            return
-        typed, ok = QInputDialog.getText(
-            self, self.tr("Promo code"), self.tr("The digits of the promo code:")
-        )
-        if ok and typed.strip():
-            self.controller.apply_promo(typed.strip())
-
-    def _promo_applied(self, quote: Any) -> None:
-        self.show_message(
-            self.tr("Promo code %1 of %2: %3 off, %4 to pay.")
-            .replace("%1", quote.code)
-            .replace("%2", quote.owner_name)
-            .replace("%3", money(quote.discount))
-            .replace("%4", money(quote.to_pay)),
-            "info",
-        )
-
-    def cancel_sale(self) -> None:
-        if self.controller.sale is None:
-            return
-        question = self.tr("Cancel this sale and empty the basket?")
-        answer = QMessageBox.question(self, self.tr("Cancel sale"), question)
-        if answer == QMessageBox.StandardButton.Yes:
-            self.controller.cancel_sale()
 
     # --- messages, clock, idle ----------------------------------------------------------
 

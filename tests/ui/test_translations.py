@@ -8,10 +8,11 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from pos_app.services.sales import ProductNotFound
@@ -81,3 +82,12 @@ def test_the_window_parts_and_errors_read_in_russian(qtbot: QtBot) -> None:
         for translator in translators:
             app.removeTranslator(translator)
     assert cashier_text(error) == "No product has the code 123."
+
+
+def test_the_till_window_speaks_russian_with_lang_ru(till_factory: Any) -> None:
+    till = till_factory(lang="ru")
+    window = till.window
+    assert window.pay_button.text() == "Оплата (F12)"
+    assert window.totals.findChildren(QLabel)[0].text() == "Сумма без скидки"
+    window.ask_promo()  # a dialog flow of the window's base class: its text is translated too
+    assert window.banner.text() == "Сначала добавьте товар в корзину."
