@@ -78,7 +78,7 @@ def main(lang: str = "ru") -> int:
                               printer=f"127.0.0.1:{printer.start()}",
                               card_terminal=f"127.0.0.1:{terminal.start()}")  # fmt: skip
         store = open_till_store(f"{tmp}/till")
-        runtime = build_till(store, options, app)
+        runtime = build_till(options, app, store)
         window = runtime.window
         window.setGeometry(0, 0, 1366, 768)
         window.showMaximized()
@@ -90,7 +90,7 @@ def main(lang: str = "ru") -> int:
         shoot("sign-in")
         dialog.pin.setText("1111")
         dialog.submit()
-        wait_until(lambda: window.staff is not None)
+        wait_until(lambda: window.staff is not None, 30.0)
         window.activateWindow()
         stamp = 1_000_000
         for barcode in (ean13("460000000004"), ean13("460000000004"), ean13("460000000026")):
