@@ -9,6 +9,7 @@ worker always sends all).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -41,9 +42,9 @@ def worker_for(
     """The till's worker as the app builds it, with short timeouts and backoff for tests;
     ``puller`` is its refresh after reconciliation (fresh account snapshots)."""
 
-    def refresh() -> None:
-        if puller is not None:
-            puller.pull()
+    def refresh(stop: threading.Event | None = None) -> bool:
+        """The worker's refresh after reconciliation; True when the pull got to the end."""
+        return puller is None or not puller.pull(stop).stopped
 
     return OutboxWorker(SyncQueue(store.unit_of_work, SystemClock()),
                         HttpTransport(url, token, timeout=(timeout, timeout)),

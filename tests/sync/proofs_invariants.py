@@ -31,6 +31,11 @@ from pos_server.db.models import (
     Sale,
     Terminal,
 )
+from pos_server.db.models_ledger import (
+    BalanceAccountRow,
+    BalanceOverdraftRow,
+    BalancePostingRow,
+)
 
 # (total delta sign, held delta sign) of each posting kind (pos_app.domain.ledger/bonus)
 DELTAS = {"credit": (1, 0), "accrual": (1, 0), "adjustment": (1, 0), "debit": (-1, 0),
@@ -76,8 +81,13 @@ class ServerView:
             return None if hold is None else hold.status
 
     def accounts(self) -> dict[str, tuple[int, int]]:
+        """(total, held) by the till's account id: the guest's for points, ``balance:<guest>``
+        for money (as the feed names them)."""
         with self.session() as s:
-            return {a.id: (a.total, a.held) for a in s.scalars(select(BonusAccountRow))}
+            found = {a.id: (a.total, a.held) for a in s.scalars(select(BonusAccountRow))}
+            found.update((f"balance:{a.id}", (a.total, 0))
+                         for a in s.scalars(select(BalanceAccountRow)))  # fmt: skip
+            return found
 
     def exactly_once(self, tills: Iterable[TillOps]) -> list[str]:
         problems: list[str] = []
@@ -123,6 +133,25 @@ class ServerView:
                     problems.append(f"account {a.id}: available {a.total - a.held} unrecorded")
         return problems
 
+    def balance_conservation(self) -> list[str]:
+        """Money (balance) accounts: total = sum of the postings, negative only by a debt
+        posting or a recorded overdraft."""
+        problems: list[str] = []
+        with self.session() as s:
+            sums: dict[str, int] = defaultdict(int)
+            debts: set[str] = set()
+            for p in s.scalars(select(BalancePostingRow).order_by(BalancePostingRow.id)):
+                sums[p.account_id] += DELTAS[p.kind][0] * p.amount
+                if p.kind == "debt":
+                    debts.add(p.account_id)
+            overdrawn = set(s.scalars(select(BalanceOverdraftRow.account_id)))
+            for a in s.scalars(select(BalanceAccountRow)):
+                if a.total != sums[a.id]:
+                    problems.append(f"balance {a.id}: {a.total} but postings say {sums[a.id]}")
+                if a.total < 0 and a.id not in debts | overdrawn:
+                    problems.append(f"balance {a.id}: {a.total} with no debt or overdraft")
+        return problems
+
     def holds_end_once(self) -> list[str]:
         problems: list[str] = []
         with self.session() as s:
@@ -144,7 +173,8 @@ class ServerView:
         return problems
 
     def all_invariants(self, tills: Iterable[TillOps]) -> list[str]:
-        return self.exactly_once(tills) + self.conservation() + self.holds_end_once()
+        return (self.exactly_once(tills) + self.conservation() + self.balance_conservation()
+                + self.holds_end_once())
 
 
 def converged(

@@ -144,7 +144,7 @@ class TillSim:
         args = ["--server", self.server.url, "--data-dir", str(self.data_dir),
                 "--sales", str(sales), "--seed", str(seed), "--guests-with-points",
                 "--token-store", f"file:{self.token_file}", "--timeout", "60"]  # fmt: skip
-        return args + (["--enrol-code", code] if code else [])
+        return args + ([f"--enrol-code={code}"] if code else [])  # a code may start with "-"
 
     def run_and_kill(self, rng: random.Random, sales: int) -> None:
         """Start, read SALE lines, and SIGKILL after a random number of them plus a random

@@ -65,7 +65,7 @@ def credit(db_url: str, account_id: str, amount: int) -> None:
         engine.dispose()
 
 
-def sale(guest_id: str, points: int, card: int) -> dict[str, Any]:
+def sale(guest_id: str, points: int, card: int, money: str = "card") -> dict[str, Any]:
     total = points + card
     return {"sale_id": str(uuid.uuid4()), "receipt_no": None,
             "opened_at": "2026-11-23T10:00:00+00:00", "closed_at": "2026-11-23T10:01:00+00:00",
@@ -73,7 +73,7 @@ def sale(guest_id: str, points: int, card: int) -> dict[str, Any]:
             "lines": [{"line_no": 1, "product_id": "latte", "name": "Latte", "quantity": 1,
                        "unit_price": total, "discount": 0, "total": total}],
             "payments": [{"method": "points", "amount": points},
-                         {"method": "card", "amount": card}],
+                         {"method": money, "amount": card}],
             "total": total}  # fmt: skip
 
 
@@ -85,6 +85,7 @@ def queue_offline_day(store: Store, server: ServerProcess) -> str:
         uow.outbox.append("guest.created", {"guest_id": guest_id, "name": "Anna", "phone": None})
         uow.commit()
     ops: list[tuple[str, dict[str, Any]]] = [
+        ("balance.topped_up", {"guest_id": guest_id, "amount": 5000}),
         ("hold.placed", {"hold_id": h1, "guest_id": guest_id, "amount": 400}),
         ("hold.committed", {"hold_id": h1, "amount": 300}),  # 100 released
         ("sale.closed", sale(guest_id, 300, 500)),
@@ -92,7 +93,7 @@ def queue_offline_day(store: Store, server: ServerProcess) -> str:
         ("hold.released", {"hold_id": h2}),  # the sale was cancelled
         ("hold.placed", {"hold_id": h3, "guest_id": guest_id, "amount": 900, "offline": True}),
         ("hold.committed", {"hold_id": h3, "amount": None}),  # beyond 700 left: overdraft
-        ("sale.closed", sale(guest_id, 900, 2000)),
+        ("sale.closed", sale(guest_id, 900, 2000, money="balance")),
     ]
     with store.unit_of_work() as uow:
         for kind, payload in ops:
@@ -115,7 +116,9 @@ def check_all(server: ServerProcess, store: Store, token: str, guest_id: str) ->
         with store.unit_of_work() as uow:
             cached = {a.account_id: (a.total, a.held) for a in uow.accounts.for_guest(guest_id)}
         accounts = view.accounts()
-        assert cached == {guest_id: accounts[guest_id]} and cached[guest_id][1] == 0
+        assert set(cached) == {guest_id, f"balance:{guest_id}"}
+        assert cached == {k: accounts[k] for k in cached} and cached[guest_id][1] == 0
+        assert cached[f"balance:{guest_id}"] == (3000, 0)  # 5 000 topped up, 2 000 paid
         assert converged(accounts, cached) == []
         with store.unit_of_work() as uow:
             verdicts = [(e.kind, e.status, e.last_error) for e in uow.outbox.all()]
@@ -190,7 +193,7 @@ def test_given_the_server_restarts_mid_queue_when_delivery_resumes_then_nothing_
     proxy.inject("cut_response", "/v1/ops")  # applied, the till never heard
     assert not drain(store, proxy.url, token, timeout=1.0, until_offline=True)
     with ServerView(server.db_url) as view:
-        assert view.exactly_once([till_ops(store)]) == []  # 5 of 9 on the server, not known
+        assert view.exactly_once([till_ops(store)]) == []  # some applied, not acknowledged
     server.restart(kill=True)  # SIGKILL: no graceful anything
 
     drain(store, proxy.url, token, timeout=1.0)
@@ -204,6 +207,7 @@ def test_given_a_tampered_server_database_then_the_invariant_checks_name_each_br
     from sqlalchemy import update
 
     from pos_server.db.models import AppliedOperation, BonusAccountRow, PostingRow
+    from pos_server.db.models_ledger import BalanceAccountRow
 
     store, token = till
     guest_id = prepare(server, till, proxy)
@@ -216,6 +220,8 @@ def test_given_a_tampered_server_database_then_the_invariant_checks_name_each_br
             s.execute(update(PostingRow).where(PostingRow.account_id == guest_id,
                                                PostingRow.kind == "release")
                       .values(kind="hold"))  # fmt: skip
+            s.execute(update(BalanceAccountRow).where(BalanceAccountRow.id == guest_id)
+                      .values(total=-7))  # fmt: skip
             s.execute(update(AppliedOperation)
                       .where(AppliedOperation.terminal_id == store.terminal.terminal_id,
                              AppliedOperation.seq == 3).values(seq=30))  # fmt: skip
@@ -225,6 +231,8 @@ def test_given_a_tampered_server_database_then_the_invariant_checks_name_each_br
     assert any("seqs" in p for p in problems), problems
     assert any(f"account {guest_id}" in p and "postings say" in p for p in problems), problems
     assert any("hold postings" in p for p in problems), problems
+    assert any(f"balance {guest_id}: -7 but" in p for p in problems), problems
+    assert any(f"balance {guest_id}: -7 with no debt" in p for p in problems), problems
 
 
 @pytest.mark.postgres
