@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from pos_server import admin_api, order_api, order_list
 from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
+from pos_server.nul_guard import NulGuard
 from pos_server.ops.pipeline import Clock
 from pos_server.settings import ServerSettings
 from pos_server.sweeper import HoldSweeper
@@ -57,6 +58,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(order_api.router)
     app.include_router(order_list.router)  # after order_api: /v1/orders/stream wins over /{id}
     app.include_router(admin_api.router)
+    app.add_middleware(NulGuard)
     return app
 
 
