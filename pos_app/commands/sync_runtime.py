@@ -11,6 +11,7 @@ Settings kept in the store (``uow.settings``): ``sync.server_url``, ``sync.termi
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,8 +143,8 @@ def start_sync(
     puller = FeedPuller(str(url), token, FeedService(store.unit_of_work, clock))
     state = SyncState()
 
-    def refresh() -> None:  # after a reconnect: fresh account snapshots from the change feed
-        puller.pull()
+    def refresh(stop: threading.Event) -> bool:  # after a reconnect: fresh account snapshots
+        return not puller.pull(stop).stopped
 
     worker = OutboxWorker(
         queue, HttpTransport(str(url), token), state=state,

@@ -15,7 +15,9 @@ What it does, and why (DESIGN.md "Sync protocol"):
   queued) or when, while offline, ``GET /health`` answers again (probed every 2 s).
 * **Reconciliation after every reconnect.** Once the queue is empty after a start or an outage:
   ``POST /v1/holds/reconcile`` with the till's open holds, then ``refresh`` (the change-feed
-  pull that brings fresh account snapshots), then the holds are marked as reflected.
+  pull that brings fresh account snapshots), then the holds are marked as reflected. The
+  refresh stops between pages when ``wake()`` is called (a first sync of 100 000 guests must not
+  keep a sale's operations or an online hold waiting); the next attempt pushes, then resumes it.
 * **One sender per terminal.** The OS file lock ``SenderLock`` (between processes: a second
   window waits with ``sending=False``) and ``order_actions.sender_lock`` (inside the process).
 
@@ -68,7 +70,7 @@ class OutboxWorker:
         batch_size: int = DEFAULT_BATCH,
         backoff: Backoff | None = None,
         idle_poll: float = 2.0,
-        refresh: Callable[[], None] | None = None,
+        refresh: Callable[[threading.Event], bool] | None = None,
         heartbeat: float = 15.0,
         probe_every: float = 2.0,
         now: Callable[[], datetime] = _utc_now,
@@ -88,6 +90,7 @@ class OutboxWorker:
         self._now = now
         self._terminal_id = queue.terminal_id()
         self._wake = threading.Event()
+        self._yield = threading.Event()  # set by wake(): a refresh stops between its pages
         self._stop = threading.Event()
         self._idle = threading.Event()
         self._verdicts: OrderedDict[str, OpVerdict] = OrderedDict()
@@ -117,6 +120,7 @@ class OutboxWorker:
     def wake(self) -> None:
         """Try again now: an operation was queued, or the network came back."""
         self._idle.clear()
+        self._yield.set()
         self._wake.set()
 
     def is_online(self) -> bool:
@@ -179,12 +183,12 @@ class OutboxWorker:
             self.drain_once()
         except Unreachable as exc:
             self._needs_reconcile = True
-            with self._verdict_cond:
-                self._failures += 1
-                self._verdict_cond.notify_all()
             if self.state.snapshot.offline_since is None:
                 self._store_offline_since(self._now())  # sales from now on say "offline"
             self.state.went_offline(str(exc), self._now())
+            with self._verdict_cond:  # a hold waiting for its verdict gives up now, offline
+                self._failures += 1
+                self._verdict_cond.notify_all()
             self._publish_queue()  # the status bar shows what waits, and since when
             return self._backoff.next_delay()
         except SyncFatal as exc:
@@ -212,6 +216,7 @@ class OutboxWorker:
         With nothing to send for ``heartbeat`` seconds an empty push asks whether the server is
         still there, so the status bar (and the points' online/offline choice) is not stale.
         """
+        self._yield.clear()
         while batch := self.queue.waiting(self.batch_size):
             if self._stop.is_set():
                 return
@@ -223,8 +228,7 @@ class OutboxWorker:
             self._send(())
             self._last_contact = time.monotonic()
         if self._needs_reconcile:
-            self._reconcile()
-            self._needs_reconcile = False
+            self._needs_reconcile = not self._reconcile()
         if self.state.snapshot.offline_since is not None or not self.state.snapshot.online:
             self.queue.set_offline_since(None)
         self.state.went_online()
@@ -275,7 +279,9 @@ class OutboxWorker:
                 self._verdicts.popitem(last=False)
             self._verdict_cond.notify_all()
 
-    def _reconcile(self) -> None:
+    def _reconcile(self) -> bool:
+        """Report the open holds, then refresh the accounts; False if the refresh yielded to
+        new operations (``wake()``) before it finished - the next attempt goes on with it."""
         started = self._now()
         open_ids = self.queue.open_hold_ids()
         try:
@@ -290,9 +296,12 @@ class OutboxWorker:
         if released:
             self.queue.released_by_server(released)
             log.info("reconciliation released %s holds", len(released))
-        if self._refresh is not None:
-            self._refresh()
-            self.queue.holds_reflected(started)
+        if self._refresh is None:
+            return True
+        if not self._refresh(self._yield):
+            return False  # a first sync of many guests must not hold back a sale's operations
+        self.queue.holds_reflected(started)
+        return True
 
     def _publish_queue(self, *, synced: bool = False) -> None:
         stats = self.queue.stats()

@@ -4,6 +4,7 @@ refusals, backoff and wake, one sender per terminal."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from typing import Any
 
@@ -181,6 +182,33 @@ def test_when_the_network_comes_back_it_retries_without_waiting_for_the_backoff(
         assert time.monotonic() - started < 8
     finally:
         proxy.close()
+
+
+def test_a_long_refresh_yields_to_a_new_operation_and_resumes_after_it(
+    till: SyncRuntime, server: ServerProcess
+) -> None:
+    calls: list[bool] = []
+
+    def first_sync(stop: threading.Event) -> bool:  # like 100 000 guests, page after page
+        finished = not stop.wait(10) if not calls else not stop.is_set()
+        calls.append(finished)
+        return finished
+
+    till.worker._refresh = first_sync
+    till.worker.start()
+    deadline = time.monotonic() + 5
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.02)
+    started = time.monotonic()
+    cash_sale(till)
+    till.worker.wake()
+    assert till.worker.wait_idle(10)
+    assert time.monotonic() - started < 3  # not after the 10 s refresh
+    assert server_ops(server.db_url, till.queue.terminal_id())[0][1] == "sale.closed"
+    deadline = time.monotonic() + 5
+    while not calls[-1] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert calls[0] is False and calls[-1] is True  # stopped, then resumed and finished
 
 
 def test_an_unreachable_server_is_a_retryable_error(make_till: MakeTill) -> None:
