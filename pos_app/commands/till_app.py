@@ -115,6 +115,7 @@ class TillBackend:
         from pos_app.services.payments import PaymentService
         from pos_app.services.points import PointsService
         from pos_app.services.promo import PromoService
+        from pos_app.services.shifts import ShiftService
         from pos_app.services.staff import StaffService
 
         store = self.store = self.store or open_till_store(self.options.data_dir)
@@ -127,11 +128,14 @@ class TillBackend:
         gateway = self.sync.worker if self.sync else None
         if self.options.printer is not None:
             self.printing = _start_printing(store, self.options, self.bridge)
+        staff = StaffService(store.unit_of_work, clock)
         return TillServices(
             sales=sales, payments=payments, guests=GuestService(store.unit_of_work, clock, ids),
-            staff=StaffService(store.unit_of_work, clock), catalogue=StoreCatalogue(store),
+            staff=staff, catalogue=StoreCatalogue(store),
             points=PointsService(store.unit_of_work, clock, ids, payments, gateway),
             promo=promo, flush=store.flush_open_sales, promo_prefix=_promo_prefix(store),
+            shifts=ShiftService(store.unit_of_work, clock, ids, staff),
+            print_report=self.print_lines if self.printing is not None else None,
         )  # fmt: skip
 
     def _acquirer(self) -> Any:
@@ -173,6 +177,14 @@ class TillBackend:
             self.sync.worker.wake()
         if self.printing is not None:
             self.printing.enqueue_sale(sale, venue_name=self.options.venue, cashier=cashier)
+
+    def print_lines(self, lines: Sequence[str], title: str) -> int:
+        """A shift report (plain lines) into the print queue, on the op worker."""
+        from pos_app.devices.print_document import Cut, Feed, Text
+
+        assert self.printing is not None
+        document = self.printing.printer.render([*(Text(line) for line in lines), Feed(3), Cut()])
+        return self.printing.service.enqueue("report", document, title=title)
 
     def close(self) -> None:
         if self.printing is not None:

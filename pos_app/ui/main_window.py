@@ -96,7 +96,8 @@ class TillWindow(CashierActions):
 
     # --- layout --------------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _header(self) -> QWidget:
+        """Venue, cashier, the shift button and the clock."""
         header = QWidget()
         header.setObjectName("header")
         top = QHBoxLayout(header)
@@ -105,11 +106,21 @@ class TillWindow(CashierActions):
         self.cashier = QLabel("")
         self.cashier.setObjectName("cashierName")
         self.clock = QLabel("")
+        self.shift_button = QPushButton(self.tr("Shift (F9)"))
+        self.shift_button.setObjectName("shiftButton")
+        self.shift_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.shift_button.clicked.connect(self.show_shift)
         top.addWidget(self.venue)
         top.addStretch(1)
         top.addWidget(self.cashier)
+        top.addSpacing(12)
+        top.addWidget(self.shift_button)
         top.addSpacing(24)
         top.addWidget(self.clock)
+        return header
+
+    def _build(self) -> None:
+        header = self._header()
         self.pay_button = QPushButton(self.tr("Pay (F12)"))
         self.pay_button.setObjectName("payCashButton")
         self.find_button = QPushButton(self.tr("Find guest (F4)"))
@@ -178,6 +189,7 @@ class TillWindow(CashierActions):
             ("F3", self.catalogue.search.setFocus),
             ("F4", self.find_guest),
             ("F6", self.ask_promo),
+            ("F9", self.show_shift),
             ("F12", self.pay),
             ("Del", self.basket.remove_selected),
             ("Ctrl+Up", self.basket.increase),
@@ -211,6 +223,17 @@ class TillWindow(CashierActions):
         self.staff = staff
         self.cashier.setText(self.tr("Cashier: %1").replace("%1", staff.name))
         self.catalogue.search.setFocus()
+        services = self.ctx.services
+
+        def shift_open() -> bool:
+            shifts = services.get().shifts
+            return shifts is None or shifts.current() is not None
+
+        def offer(is_open: bool) -> None:
+            if not is_open:
+                self.show_shift()  # start of the day: count the drawer and open the shift
+
+        self.ctx.runner.run(shift_open, offer, self._failed)
 
     def _sign_in_refused(self) -> None:
         if self.staff is None:

@@ -43,7 +43,9 @@ QPushButton:pressed { background: #dde4ea; }
                                 padding: 8px; font-weight: 600; }
 #messageBanner[level="info"] { background: #e6f4ea; color: #1d5e34; border-radius: 6px;
                                padding: 8px; font-weight: 600; }
-#signIn, #payment, #newGuest { background: #ffffff; border: 2px solid #2f7dd1;
+#shiftButton { background: #33465a; color: #e9eef3; border: 1px solid #4a6077; }
+#shiftReport { font-size: 14px; }
+#signIn, #payment, #newGuest, #shift { background: #ffffff; border: 2px solid #2f7dd1;
                                border-radius: 10px; }
 #methodButton { padding: 12px; font-size: 17px; font-weight: 600; }
 #methodButton:checked { background: #2f7dd1; color: white; border-color: #2f7dd1; }

@@ -145,6 +145,22 @@
         <translation>Сначала определите гостя.</translation>
     </message>
     <message>
+        <source>%1 operations have not reached the server yet; closing the shift now needs a manager's PIN.</source>
+        <translation>Операций ещё не на сервере: %1; закрыть смену сейчас можно только с ПИН-кодом менеджера.</translation>
+    </message>
+    <message>
+        <source>No shift is open.</source>
+        <translation>Смена не открыта.</translation>
+    </message>
+    <message>
+        <source>A shift is already open on this till.</source>
+        <translation>Смена на этой кассе уже открыта.</translation>
+    </message>
+    <message>
+        <source>There is not that much cash in the drawer.</source>
+        <translation>В кассе нет столько наличных.</translation>
+    </message>
+    <message>
         <source>This is not a promo code; type the digits after the prefix.</source>
         <translation>Это не промокод — введите цифры после префикса.</translation>
     </message>
@@ -351,6 +367,53 @@
     </message>
 </context>
 <context>
+    <name>ShiftDialog</name>
+    <message>
+        <source>Shift</source>
+        <translation>Смена</translation>
+    </message>
+    <message>
+        <source>Manager's PIN</source>
+        <translation>ПИН-код менеджера</translation>
+    </message>
+    <message>
+        <source>Open shift</source>
+        <translation>Открыть смену</translation>
+    </message>
+    <message>
+        <source>X report</source>
+        <translation>X-отчёт</translation>
+    </message>
+    <message>
+        <source>Close shift (Z report)</source>
+        <translation>Закрыть смену (Z-отчёт)</translation>
+    </message>
+    <message>
+        <source>Print</source>
+        <translation>Печать</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Готово</translation>
+    </message>
+    <message>
+        <source>No shift is open. Count the cash in the drawer.</source>
+        <translation>Смена не открыта. Пересчитайте наличные в кассе.</translation>
+    </message>
+    <message>
+        <source>Cash in the drawer</source>
+        <translation>Наличные в кассе</translation>
+    </message>
+    <message>
+        <source>Shift %1 is open since %2; %3 expected in the drawer.</source>
+        <translation>Смена %1 открыта с %2; в кассе должно быть %3.</translation>
+    </message>
+    <message>
+        <source>Cash counted (to close the shift)</source>
+        <translation>Пересчитано наличных (для закрытия смены)</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Sign in</source>
@@ -440,6 +503,10 @@
     <message>
         <source>offline — not enrolled with a server</source>
         <translation>офлайн — касса не подключена к серверу</translation>
+    </message>
+    <message>
+        <source>Shift (F9)</source>
+        <translation>Смена (F9)</translation>
     </message>
     <message>
         <source>Pay (F12)</source>

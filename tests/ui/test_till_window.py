@@ -17,7 +17,21 @@ def signed_in(till_factory: Any, **kw: Any) -> Till:
     till.sign_in()
     # the first op opens the store (imports included): allow for a busy machine
     till.qtbot.waitUntil(lambda: till.window.staff is not None, timeout=20000)
+    open_shift(till)
     return till
+
+
+def open_shift(till: Till, cash: str = "1000") -> None:
+    """Signed in with no shift open, the cashier is asked to count the drawer: they do."""
+    window = till.window
+    till.qtbot.waitUntil(lambda: window.shift_dialog is not None
+                         and window.shift_dialog.isVisible(), timeout=10000)  # fmt: skip
+    dialog = window.shift_dialog
+    assert dialog is not None and dialog.open_button.isVisible()
+    dialog.cash.setText(cash)
+    dialog.open_button.click()
+    till.qtbot.waitUntil(lambda: dialog.shift is not None, timeout=5000)
+    dialog.accept()
 
 
 def test_given_the_right_pin_when_signing_in_then_the_cashier_is_shown(till_factory: Any) -> None:

@@ -10,23 +10,101 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 
 from pos_app.ui.till.format import money
+from pos_app.ui.till.messages import cashier_text
 
 if TYPE_CHECKING:
     from pos_app.services.guests import GuestSummary
+    from pos_app.ui.main_window import TillContext
     from pos_app.ui.till.controller import PaymentOptions, TillController
     from pos_app.ui.till.new_guest import NewGuestDialog
     from pos_app.ui.till.payment import PaymentDialog
+    from pos_app.ui.till.shift import ShiftDialog
 
 
 class CashierActions(QMainWindow):
     """Base of ``TillWindow`` holding its dialog flows (the window builds the controller)."""
 
     controller: TillController
+    ctx: TillContext
+    staff: Any
+    shift_dialog: ShiftDialog | None = None
     payment_dialog: PaymentDialog | None
     new_guest_dialog: NewGuestDialog | None
 
     def show_message(self, text: str, level: str = "error") -> None:
         raise NotImplementedError
+
+    # --- shift -------------------------------------------------------------------------
+
+    def show_shift(self) -> None:
+        """The shift dialog, with the current shift read first (off the GUI thread)."""
+        services = self.ctx.services
+
+        def current() -> Any:
+            shifts = services.get().shifts
+            return shifts.current() if shifts is not None else None
+
+        self.ctx.runner.run(current, self._shift_dialog, self._shift_failed)
+
+    def _shift_dialog(self, shift: Any) -> None:
+        from pos_app.ui.till.shift import ShiftDialog
+
+        dialog = self.shift_dialog = ShiftDialog(shift, self)
+        run, services = self.ctx.runner, self.ctx.services
+        problem = self._shift_failed
+        last: list[list[str]] = [[]]
+
+        def shown(lines: list[str]) -> None:
+            last[0] = lines
+            dialog.show_report(lines)
+
+        def opened(cash: int) -> None:
+            run.run(lambda: services.get().shifts.open_shift(self.staff, cash),  # type: ignore[union-attr]
+                    dialog.show_shift, problem)  # fmt: skip
+
+        def x_report() -> None:
+            run.run(lambda: _lines(services.get().shifts.x_report()), shown, problem)  # type: ignore[union-attr]
+
+        def printed() -> None:
+            report = services.get
+            run.run(lambda: report().print_report(last[0], "Shift report"),  # type: ignore[misc]
+                    None, problem)  # fmt: skip
+
+        dialog.open_requested.connect(opened)
+        dialog.x_requested.connect(x_report)
+        dialog.close_requested.connect(
+            lambda counted, pin: self._close_shift(counted, pin or None, shown)
+        )
+        dialog.print_requested.connect(printed)
+        dialog.print_button.setEnabled(True)
+        dialog.open()
+
+    def _close_shift(self, counted: int, manager_pin: str | None, shown: Any) -> None:
+        services, dialog = self.ctx.services, self.shift_dialog
+        assert dialog is not None
+
+        def work() -> list[str]:
+            shifts = services.get().shifts
+            assert shifts is not None
+            return _lines(shifts.close_shift(self.staff, counted, manager_pin))
+
+        def closed(lines: list[str]) -> None:
+            shown(lines)
+            dialog.show_shift(None)
+
+        def refused(error: Exception) -> None:
+            if getattr(error, "code", "") == "operations_waiting":
+                dialog.ask_manager(cashier_text(error))
+            else:
+                self._shift_failed(error)
+
+        self.ctx.runner.run(work, closed, refused)
+
+    def _shift_failed(self, error: Exception) -> None:
+        if self.shift_dialog is not None and self.shift_dialog.isVisible():
+            self.shift_dialog.show_problem(cashier_text(error))
+        else:
+            self.show_message(cashier_text(error))
 
     def _unknown_card(self, identifier: str, method: str) -> None:
         from pos_app.ui.till.new_guest import NewGuestDialog
@@ -130,3 +208,10 @@ class CashierActions(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.controller.cancel_sale()
+
+
+def _lines(report: Any) -> list[str]:
+    """The printable lines of a shift report (made on the op worker)."""
+    from pos_app.services.shifts import report_lines
+
+    return report_lines(report)

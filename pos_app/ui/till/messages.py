@@ -91,6 +91,18 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "The guest has only %1 on their balance."
         ).replace("%1", format_money(int(d.get("available", 0)))),
         "no_guest": lambda d: QCoreApplication.translate("Errors", "Identify the guest first."),
+        "operations_waiting": lambda d: QCoreApplication.translate(
+            "Errors",
+            "%1 operations have not reached the server yet; closing the shift now needs a "
+            "manager's PIN.",
+        ).replace("%1", str(d.get("count", ""))),
+        "no_open_shift": lambda d: QCoreApplication.translate("Errors", "No shift is open."),
+        "shift_already_open": lambda d: QCoreApplication.translate(
+            "Errors", "A shift is already open on this till."
+        ),
+        "not_enough_cash": lambda d: QCoreApplication.translate(
+            "Errors", "There is not that much cash in the drawer."
+        ),
         "invalid_promo_code": lambda d: QCoreApplication.translate(
             "Errors", "This is not a promo code; type the digits after the prefix."
         ),

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pos_app.services.points import PointsService
     from pos_app.services.promo import PromoService
     from pos_app.services.sales import SaleService
+    from pos_app.services.shifts import ShiftService
 
 
 class SignedInStaff(Protocol):
@@ -82,6 +83,8 @@ class TillServices:
     promo: PromoService | None = None
     flush: Callable[[], object] | None = None  # write open sales' basket edits to disk
     promo_prefix: str = ""  # scanned codes starting with it are promo codes
+    shifts: ShiftService | None = None
+    print_report: Callable[[Sequence[str], str], object] | None = None  # lines, title
 
 
 class ServiceHolder:

@@ -1,0 +1,49 @@
+"""The shift at the till: opened at sign-in with the drawer's count, the X report on screen,
+closing (Z) with operations not yet sent needs a manager's PIN, the report printed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_app.db.uow import SystemClock
+from pos_app.services.staff import StaffService
+from tests.ui.test_till_window import LATTE, signed_in
+
+
+def test_x_report_then_z_with_a_managers_pin_and_the_report_printed(till_factory: Any) -> None:
+    till = signed_in(till_factory)  # the shift was opened with 1 000 ₽ in the drawer
+    StaffService(till.store.unit_of_work, SystemClock()).add_staff(
+        "m1", "Oleg Manager", "manager", "9999", b"salt-m1"
+    )
+    window = till.window
+    till.scan(LATTE)
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None, timeout=5000)
+    window.controller.pay("cash", 500_00)
+    till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+
+    window.show_shift()
+    till.qtbot.waitUntil(lambda: window.shift_dialog is not None
+                         and window.shift_dialog.isVisible()
+                         and window.shift_dialog.shift is not None, timeout=5000)  # fmt: skip
+    dialog = window.shift_dialog
+    assert dialog is not None
+    assert "1\u00a0210,00 ₽ expected" in dialog.state.text()
+    dialog.x_button.click()
+    till.qtbot.waitUntil(lambda: "X-ОТЧЁТ" in dialog.report.toPlainText(), timeout=5000)
+    assert "Продаж" in dialog.report.toPlainText()
+
+    dialog.cash.setText("1210")
+    dialog.close_button.click()  # the sale's operation is still in the outbox: not yet
+    till.qtbot.waitUntil(dialog.manager_pin.isVisible, timeout=5000)
+    assert "have not reached the server yet" in dialog.message.text()
+    assert dialog.shift is not None
+    dialog.manager_pin.setText("9999")
+    dialog.close_button.click()
+    till.qtbot.waitUntil(lambda: dialog.shift is None, timeout=5000)
+    report = dialog.report.toPlainText()
+    assert "Z-ОТЧЁТ" in report and "Расхождение" in report
+    dialog.print_button.click()
+    jobs = till.printer.wait_for_jobs(2, timeout=10)  # the sale's receipt, then the report
+    assert "Z-ОТЧЁТ" in jobs[-1].read_text(encoding="utf-8")
+    with till.store.unit_of_work() as uow:
+        assert "shift.closed" in [op.kind for op in uow.outbox.pending()]
