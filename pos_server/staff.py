@@ -2,7 +2,7 @@
 
 A PIN is 4-8 digits and is never stored: the server keeps a PBKDF2-SHA256 hash (hashlib), a
 random 16-byte salt and the hash parameters. Those three travel to the tills in the change feed
-(entity ``staff``) so a till checks a PIN offline with ``pos_app.services.staff.hash_pin``; the
+(entity ``staff``) so a till checks a PIN offline with ``pos_app.domain.staff_pins``; the
 shape is what ``pos_app.services.staff.staff_from_feed`` reads. The PIN alone identifies a
 person at the till, so two active staff members may not share a PIN (checked on add and on a
 PIN change, by hashing the new PIN with every active member's salt).
@@ -10,35 +10,22 @@ PIN change, by hashing the new PIN with every active member's salt).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 import secrets
 import uuid
-from collections.abc import Mapping
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pos_app.domain.staff_pins import PIN_PARAMS, SALT_BYTES, Role, hash_pin, pin_format_ok
+from pos_app.domain.staff_pins import pin_matches as domain_pin_matches
 from pos_server.db.models_staff import StaffRow
 from pos_server.feed import record_change
 
 STAFF_ENTITY = "staff"
-SALT_BYTES = 16
-# Same algorithm and cost as the till's default (pos_app.services.staff.DEFAULT_PARAMS): a till
-# tries every active record on sign-in, so the cost is paid per staff member there.
-PIN_PARAMS: Mapping[str, Any] = {"algorithm": "pbkdf2_sha256", "iterations": 60_000}
-_PIN_RE = re.compile(r"^[0-9]{4,8}$")
-
-
-class Role(StrEnum):
-    CASHIER = "cashier"
-    MANAGER = "manager"
-    OPERATOR = "operator"
-    ADMIN = "admin"
+# Roles, the PIN format, parameters and hashing are pos_app.domain.staff_pins: the tills check
+# the hashes this server makes with the very same code.
 
 
 class StaffError(Exception):
@@ -55,26 +42,13 @@ class NotAllowed(StaffError):
 
 def require_pin(pin: str) -> str:
     pin = pin.strip()
-    if not _PIN_RE.match(pin):
+    if not pin_format_ok(pin):
         raise StaffError("A PIN is 4 to 8 digits.")
     return pin
 
 
-def hash_pin(pin: str, salt: bytes, params: Mapping[str, Any]) -> str:
-    """Hex digest of ``pin``: PBKDF2-SHA256 (or scrypt, for records made elsewhere)."""
-    algorithm = params.get("algorithm")
-    if algorithm == "pbkdf2_sha256":
-        return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, int(params["iterations"])).hex()
-    if algorithm == "scrypt":
-        n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
-        return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32,
-                              maxmem=2 * 128 * n * r * p + 2**20).hex()  # fmt: skip
-    raise StaffError(f"Unknown PIN hash algorithm {algorithm!r}.")
-
-
 def pin_matches(row: StaffRow, pin: str) -> bool:
-    candidate = hash_pin(pin, bytes.fromhex(row.salt), row.params)
-    return hmac.compare_digest(candidate, row.pin_hash)
+    return domain_pin_matches(pin, row.pin_hash, row.salt, row.params)
 
 
 def feed_data(row: StaffRow) -> dict[str, Any]:

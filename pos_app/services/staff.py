@@ -24,9 +24,6 @@ resets the count. Manager approvals share the same counter (a PIN is a PIN).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +32,8 @@ from typing import Any
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.loyalty import PermissionDenied
+from pos_app.domain.staff_pins import PIN_PARAMS, Role, hash_pin, pin_format_ok
+from pos_app.domain.staff_pins import pin_matches as domain_pin_matches
 from pos_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import StaffRecord
 
@@ -42,15 +41,7 @@ FREE_ATTEMPTS = 3
 LOCK_SECONDS = 30
 MAX_LOCK_SECONDS = 15 * 60
 FAILURES_KEY = "staff.sign_in_failures"
-DEFAULT_PARAMS: Mapping[str, Any] = {"algorithm": "pbkdf2_sha256", "iterations": 60_000}
-_PIN_RE = re.compile(r"^[0-9]{4,8}$")
-
-
-class Role(StrEnum):
-    CASHIER = "cashier"
-    MANAGER = "manager"
-    OPERATOR = "operator"
-    ADMIN = "admin"
+DEFAULT_PARAMS = PIN_PARAMS
 
 
 class Action(StrEnum):
@@ -149,31 +140,14 @@ class StaffView:
 
 def require_pin(pin: str) -> str:
     pin = pin.strip()
-    if not _PIN_RE.match(pin):
+    if not pin_format_ok(pin):
         raise InvalidPin("A PIN is 4 to 8 digits.")
     return pin
 
 
-def hash_pin(pin: str, salt: bytes, params: Mapping[str, Any]) -> str:
-    """The hex digest of ``pin`` under ``params`` (PBKDF2-SHA256 or scrypt, both hashlib)."""
-    algorithm = params.get("algorithm", "pbkdf2_sha256")
-    if algorithm == "pbkdf2_sha256":
-        iterations = int(params.get("iterations", DEFAULT_PARAMS["iterations"]))
-        return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, iterations).hex()
-    if algorithm == "scrypt":
-        n, r, p = int(params.get("n", 2**14)), int(params.get("r", 8)), int(params.get("p", 1))
-        dklen = int(params.get("dklen", 32))
-        return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=dklen,
-                              maxmem=2 * 128 * n * r * p + 2**20).hex()  # fmt: skip
-    raise ValueError(f"unknown PIN hash algorithm {algorithm!r}")
-
-
 def pin_matches(record: StaffRecord, pin: str) -> bool:
-    try:
-        candidate = hash_pin(pin, bytes.fromhex(record.salt), record.params)
-    except ValueError:
-        return False  # a record this till cannot check never signs anyone in
-    return hmac.compare_digest(candidate, record.pin_hash.lower())
+    """A record this till cannot check never signs anyone in."""
+    return domain_pin_matches(pin, record.pin_hash, record.salt, record.params)
 
 
 def make_record(
