@@ -91,6 +91,13 @@ def main(lang: str = "ru") -> int:
         dialog.pin.setText("1111")
         dialog.submit()
         wait_until(lambda: window.staff is not None, 30.0)
+        wait_until(lambda: window.shift_dialog is not None and window.shift_dialog.isVisible())
+        shift = window.shift_dialog
+        assert shift is not None
+        shift.cash.setText("5000")
+        shift.open_button.click()
+        wait_until(lambda: shift.shift is not None)
+        shift.accept()
         window.activateWindow()
         stamp = 1_000_000
         for barcode in (ean13("460000000004"), ean13("460000000004"), ean13("460000000026")):
@@ -116,6 +123,14 @@ def main(lang: str = "ru") -> int:
         wait_until(lambda: window.controller.sale is None)
         printer.wait_for_jobs(1, timeout=10)
         shoot("closed")
+        window.show_shift()
+        wait_until(lambda: window.shift_dialog is not None and window.shift_dialog.isVisible()
+                   and window.shift_dialog.shift is not None)  # fmt: skip
+        report = window.shift_dialog
+        assert report is not None
+        report.x_button.click()
+        wait_until(lambda: "X-ОТЧЁТ" in report.report.toPlainText())
+        shoot("x-report")
         runtime.stop(app)
         store.close()
         printer.stop()

@@ -43,7 +43,7 @@ class ShiftDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("shift")
         self.setWindowTitle(self.tr("Shift"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(700)
         self.shift = shift
         self.state = QLabel()
         self.state.setObjectName("shiftState")
@@ -55,7 +55,7 @@ class ShiftDialog(QDialog):
         self.report.setObjectName("shiftReport")
         self.report.setReadOnly(True)
         self.report.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.report.setMinimumHeight(320)
+        self.report.setMinimumHeight(260)
         self.report.hide()
         self.manager_pin = QLineEdit()
         self.manager_pin.setObjectName("managerPin")
