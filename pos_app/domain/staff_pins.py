@@ -18,7 +18,7 @@ from typing import Any
 # cost is paid once per staff member there: 60 000 rounds keep a sign-in well under a second.
 PIN_PARAMS: Mapping[str, Any] = {"algorithm": "pbkdf2_sha256", "iterations": 60_000}
 SALT_BYTES = 16
-_PIN_RE = re.compile(r"^[0-9]{4,8}$")
+_PIN_RE = re.compile(r"[0-9]{4,8}")
 
 
 class Role(StrEnum):
@@ -34,7 +34,7 @@ class UnknownPinAlgorithm(ValueError):
 
 def pin_format_ok(pin: str) -> bool:
     """A PIN is 4 to 8 digits (surrounding spaces are the caller's to strip)."""
-    return _PIN_RE.match(pin) is not None
+    return _PIN_RE.fullmatch(pin) is not None
 
 
 def hash_pin(pin: str, salt: bytes, params: Mapping[str, Any]) -> str:
