@@ -55,12 +55,7 @@ def enrol_data_dir(
     except TokenStoreError as exc:
         raise SyncSetupError(str(exc)) from exc
     if store_path(directory).exists():
-        existing = open_till_store(directory)
-        try:
-            if enrolled_terminal(existing) is not None:
-                raise SyncSetupError(f"The till in {data_dir(directory)} is already enrolled.")
-        finally:
-            existing.close()
+        _check_enrollable(directory)  # before the code is spent
     transport = HttpTransport(server_url, None)
     try:
         enrolment = enrol(transport, code, tokens)
@@ -74,17 +69,51 @@ def enrol_data_dir(
         transport.close()
     store = open_store(store_path(directory), terminal_id=enrolment.terminal_id)
     if store.terminal.terminal_id != enrolment.terminal_id:
-        store.close()
-        raise SyncSetupError(
-            f"The data folder {data_dir(directory)} already belongs to terminal "
-            f"{store.terminal.terminal_id}; enrol into a new folder."
-        )
+        store = _adopt_terminal_id(store, directory, enrolment.terminal_id)
     with store.unit_of_work() as uow:
         uow.settings.set(SERVER_KEY, server_url.rstrip("/"))
         uow.settings.set(TERMINAL_KEY, enrolment.terminal_id)
         uow.settings.set(TOKEN_STORE_KEY, enrolment.token_store)
         uow.commit()
     return store
+
+
+def _operations(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() or 0)
+
+
+def _check_enrollable(directory: str | Path | None) -> None:
+    """An existing till may be enrolled only once, and only before it wrote any operation:
+    its operations carry its terminal id, which the server would not accept from the new one."""
+    existing = open_till_store(directory)
+    try:
+        if enrolled_terminal(existing) is not None:
+            raise SyncSetupError(f"The till in {data_dir(directory)} is already enrolled.")
+        if count := _operations(existing):
+            raise SyncSetupError(
+                f"The till in {data_dir(directory)} already has {count} operations written as "
+                f"terminal {existing.terminal.terminal_id}; enrol a new data folder."
+            )
+    finally:
+        existing.close()
+
+
+def _adopt_terminal_id(store: Store, directory: str | Path | None, terminal_id: str) -> Store:
+    """A till made before enrolment (demo data, a catalogue) takes the server's terminal id;
+    only while it has no operation (checked again in the same statement)."""
+    with store.engine.begin() as conn:
+        changed = conn.exec_driver_sql(
+            "UPDATE terminal_state SET terminal_id = ? WHERE id = 1"
+            " AND NOT EXISTS (SELECT 1 FROM outbox)", (terminal_id,),
+        ).rowcount  # fmt: skip
+    store.close()
+    if changed != 1:
+        raise SyncSetupError(
+            f"The data folder {data_dir(directory)} already belongs to another terminal; "
+            "enrol into a new folder."
+        )
+    return open_store(store_path(directory))
 
 
 @dataclass

@@ -14,6 +14,8 @@ import keyring.backend
 import keyring.backends.fail
 import pytest
 
+from pos_app.commands.demo_data import fill_catalogue
+from pos_app.commands.store_factory import open_till_store
 from pos_app.commands.sync_runtime import (
     TOKEN_STORE_KEY,
     SyncSetupError,
@@ -134,3 +136,44 @@ def test_a_revoked_token_stops_the_worker_and_says_to_enrol_again(
         runtime.worker.stop()
     finally:
         store.close()
+
+
+def test_a_till_made_before_enrolment_takes_the_servers_terminal_id(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    folder = tmp_path / "till"
+    demo = open_till_store(folder)  # e.g. `pos-app demo-data`: a catalogue, no operations
+    with demo.unit_of_work() as uow:
+        fill_catalogue(uow)
+        uow.commit()
+    local_id = demo.terminal.terminal_id
+    demo.close()
+    store = enrol_data_dir(folder, server.url, new_code(server.db_url), f"file:{tmp_path / 't'}")
+    try:
+        terminal_id, _ = load_token(store)
+        assert store.terminal.terminal_id == terminal_id != local_id
+        runtime = start_sync(store, folder)
+        sale_id = runtime.sales.open_sale().sale_id
+        runtime.sales.add_line(sale_id, product_id="latte")  # the catalogue is still there
+        runtime.payments.pay_cash(sale_id, runtime.sales.get_sale(sale_id).due)
+        runtime.worker.drain_once()
+        assert runtime.state.snapshot.waiting == 0 and runtime.queue.items() == []
+        runtime.worker.stop()
+    finally:
+        store.close()
+
+
+def test_a_till_with_operations_is_not_enrolled_and_the_code_stays_unspent(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    folder = tmp_path / "till"
+    used = open_till_store(folder)
+    with used.unit_of_work() as uow:
+        uow.outbox.append("guest.created", {"guest_id": "g", "name": "G", "phone": None})
+        uow.commit()
+    used.close()
+    code = new_code(server.db_url)
+    tokens = f"file:{tmp_path / 't'}"
+    with pytest.raises(SyncSetupError, match="already has 1 operations"):
+        enrol_data_dir(folder, server.url, code, tokens)
+    enrol_data_dir(tmp_path / "fresh", server.url, code, tokens).close()  # still valid
