@@ -592,6 +592,14 @@
         <source>Cancel this sale and empty the basket?</source>
         <translation>Отменить этот чек и очистить корзину?</translation>
     </message>
+    <message>
+        <source>Void the sale</source>
+        <translation>Аннулировать чек</translation>
+    </message>
+    <message>
+        <source>Money was already taken for this sale. A manager's PIN voids it and the money is handed back:</source>
+        <translation>За этот чек уже приняты деньги. ПИН-код менеджера аннулирует его, деньги возвращаются гостю:</translation>
+    </message>
 </context>
 <context>
     <name>TotalsPanel</name>

@@ -47,3 +47,36 @@ def test_x_report_then_z_with_a_managers_pin_and_the_report_printed(till_factory
     assert "Z-ОТЧЁТ" in jobs[-1].read_text(encoding="utf-8")
     with till.store.unit_of_work() as uow:
         assert "shift.closed" in [op.kind for op in uow.outbox.pending()]
+
+
+def test_voiding_a_part_paid_sale_needs_a_managers_pin(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    StaffService(till.store.unit_of_work, SystemClock()).add_staff(
+        "m1", "Oleg Manager", "manager", "9999", b"salt-m1"
+    )
+    window = till.window
+    till.scan(LATTE)
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None, timeout=5000)
+    window.controller.pay("cash", 100_00)  # part paid (the dialog for the rest comes up)
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None
+                         and window.controller.sale.due == 110_00, timeout=5000)  # fmt: skip
+    till.qtbot.waitUntil(lambda: window.payment_dialog is not None, timeout=5000)
+    assert window.payment_dialog is not None
+    window.payment_dialog.reject()  # the guest changed their mind: the sale is voided
+    window.cancel_sale()
+    dialog = window.manager_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.setTextValue("1111")  # the cashier's own PIN does not void
+    dialog.accept()
+    till.qtbot.waitUntil(
+        lambda: window.banner.text() == "A manager's PIN is needed for this.", timeout=5000
+    )
+    assert window.controller.sale is not None
+    window.cancel_sale()
+    dialog = window.manager_dialog
+    assert dialog is not None
+    dialog.setTextValue("9999")
+    dialog.accept()
+    till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+    with till.store.unit_of_work() as uow:
+        assert "sale.cancelled" in [op.kind for op in uow.outbox.pending()]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QMessageBox
 
 from pos_app.ui.till.format import money
 from pos_app.ui.till.messages import cashier_text
@@ -28,6 +28,7 @@ class CashierActions(QMainWindow):
     ctx: TillContext
     staff: Any
     shift_dialog: ShiftDialog | None = None
+    manager_dialog: QInputDialog | None = None
     payment_dialog: PaymentDialog | None
     new_guest_dialog: NewGuestDialog | None
 
@@ -198,7 +199,11 @@ class CashierActions(QMainWindow):
         )
 
     def cancel_sale(self) -> None:
-        if self.controller.sale is None:
+        sale = self.controller.sale
+        if sale is None:
+            return
+        if sale.payments:
+            self._ask_manager_to_void()
             return
         question = QCoreApplication.translate(
             "TillWindow", "Cancel this sale and empty the basket?"
@@ -208,6 +213,17 @@ class CashierActions(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.controller.cancel_sale()
+
+    def _ask_manager_to_void(self) -> None:
+        """Money was taken: cancelling is a void, so a manager's PIN is asked for."""
+        dialog = self.manager_dialog = QInputDialog(self)
+        dialog.setWindowTitle(QCoreApplication.translate("TillWindow", "Void the sale"))
+        dialog.setLabelText(QCoreApplication.translate(
+            "TillWindow", "Money was already taken for this sale. A manager's PIN voids it "
+            "and the money is handed back:"))  # fmt: skip
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(self.controller.cancel_sale)
+        dialog.open()
 
 
 def _lines(report: Any) -> list[str]:

@@ -221,9 +221,16 @@ class TillController(QObject):
 
         self._runner.run(work, self._paid, self._failed)
 
-    def cancel_sale(self) -> None:
+    def cancel_sale(self, manager_pin: str | None = None) -> None:
+        """Cancel the open sale; one with money taken already is a void and needs a manager's
+        PIN (checked first, in the same op)."""
+
         def work() -> None:
             if self._holder.sale_id is not None:
+                if manager_pin is not None:
+                    from pos_app.services.staff import Action
+
+                    self._services.get().staff.authorize_manager(manager_pin, Action.VOID)
                 self._sales.cancel_sale(self._holder.sale_id)
                 self._holder.sale_id = None
 

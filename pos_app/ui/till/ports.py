@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from pos_app.domain.catalog import Product
@@ -31,9 +31,16 @@ class SignedInStaff(Protocol):
     def role(self) -> str: ...
 
 
-class StaffAuth(Protocol):
+class SignIn(Protocol):
     def sign_in(self, pin: str) -> SignedInStaff:
         """The staff member whose PIN this is; raises a ``DomainError`` for a wrong PIN."""
+        ...
+
+
+class StaffAuth(SignIn, Protocol):
+    def authorize_manager(self, pin: str, action: Any) -> object:
+        """A manager's approval of ``action`` (``services.staff.Action``); raises if the PIN
+        is wrong or its owner may not allow it."""
         ...
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.till.messages import cashier_text
-from pos_app.ui.till.ports import SignedInStaff, StaffAuth
+from pos_app.ui.till.ports import SignedInStaff, SignIn
 
 
 class SignInDialog(QDialog):
@@ -27,7 +27,7 @@ class SignInDialog(QDialog):
 
     signed_in = Signal(object)  # SignedInStaff
 
-    def __init__(self, auth: StaffAuth, runner: OpRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, auth: SignIn, runner: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signIn")
         self.setWindowTitle(self.tr("Sign in"))
