@@ -57,8 +57,13 @@ if has_module pos_server.cli; then
 fi
 
 if has_module pos_app.ui.main_window && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  echo "== desktop app"
-  "$BIN/pos-app" till --data-dir "$DEMO/till"
+  CARD_PORT="${POS_DEMO_CARD_PORT:-9300}"
+  echo "== fake card terminal on 127.0.0.1:$CARD_PORT"
+  "$BIN/python" -m pos_app.devices.acquiring.emulator --port "$CARD_PORT" &
+  PIDS+=($!)
+  echo "== the till (cashier PIN 1111, manager 9999)"
+  "$BIN/pos-app" till --data-dir "$DEMO/till" --printer "127.0.0.1:$PRINTER_PORT" \
+    --card-terminal "127.0.0.1:$CARD_PORT"
 else
   sleep 1
   if has_module pos_app.commands.demo_sale; then
