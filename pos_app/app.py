@@ -62,8 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and args[0] in ("-h", "--help"):
         print(_usage())
         return 0
-    if not args:
-        args = ["till"]  # plain `pos-app` opens the till
+    if not args or args[0].startswith("-"):
+        args = ["till", *args]  # plain `pos-app [--data-dir DIR ...]` opens the till
     name, rest = args[0], args[1:]
     if name not in COMMANDS:
         print(f"pos-app: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
