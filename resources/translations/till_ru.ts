@@ -113,8 +113,8 @@
         <translation>Эта карта уже принадлежит другому гостю.</translation>
     </message>
     <message>
-        <source>This guest has used the card as many times today as allowed.</source>
-        <translation>Гость сегодня уже использовал карту максимальное число раз.</translation>
+        <source>This guest has reached today's limit of card uses (%1).</source>
+        <translation>Гость исчерпал дневной лимит использования карты (%1).</translation>
     </message>
     <message>
         <source>This guest is over today's spending limit.</source>

@@ -3,6 +3,7 @@ on a pty and the TCP printer emulator; only the keys and the card swipe are simu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pos_app.commands.demo_data import card_number
@@ -124,3 +125,23 @@ def test_typed_keys_reach_the_search_field_and_enter_adds_the_match(till_factory
     till.qtbot.waitUntil(lambda: till.window.controller.sale is not None, timeout=5000)
     sale = till.window.controller.sale
     assert sale is not None and sale.lines[0].name == "Капучино"
+
+
+def test_a_guest_over_the_daily_identification_limit_is_told_plainly(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    with till.store.unit_of_work() as uow:  # the 10 % group: one identification a day
+        group = uow.groups.get("g10")
+        assert group is not None
+        uow.groups.add(replace(group, daily_identification_limit=1))
+        uow.commit()
+    window = till.window
+    till.scan(LATTE)
+    till.scan(f";{card_number(1)}?")
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+    window.controller.pay("cash", 500_00)
+    till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+    till.scan(LATTE)
+    till.scan(f";{card_number(1)}?")  # the same card again, the same day
+    till.qtbot.waitUntil(lambda: "limit" in window.banner.text(), timeout=5000)
+    assert window.banner.text() == "This guest has reached today's limit of card uses (1)."
+    assert window.guest_panel.guest is None

@@ -67,8 +67,8 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "This card already belongs to another guest."
         ),
         "daily_identification_limit": lambda d: QCoreApplication.translate(
-            "Errors", "This guest has used the card as many times today as allowed."
-        ),
+            "Errors", "This guest has reached today's limit of card uses (%1)."
+        ).replace("%1", str(d.get("limit", ""))),
         "daily_spend_limit": lambda d: QCoreApplication.translate(
             "Errors", "This guest is over today's spending limit."
         ),
