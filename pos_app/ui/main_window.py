@@ -36,7 +36,7 @@ from pos_app.ui.till.guest_panel import GuestPanel
 from pos_app.ui.till.messages import cashier_text
 from pos_app.ui.till.ports import Catalogue, ServiceHolder, SignedInStaff, TillExtras
 from pos_app.ui.till.signin import SignInDialog
-from pos_app.ui.till.status import SyncStatusLabel
+from pos_app.ui.till.status import DeviceStatusLabel, SyncStatusLabel
 from pos_app.ui.till.totals import TotalsPanel
 
 if TYPE_CHECKING:
@@ -84,6 +84,8 @@ class TillWindow(CashierActions):
         self.banner.setWordWrap(True)
         self.banner.hide()
         self.sync_status = SyncStatusLabel()
+        self.device_status = DeviceStatusLabel()
+        self.statusBar().addPermanentWidget(self.device_status)
         self.statusBar().addPermanentWidget(self.sync_status)
         self.sync_status.setText(self.tr("offline — not enrolled with a server"))
         self._build()
@@ -179,6 +181,7 @@ class TillWindow(CashierActions):
         bridge.sync_did_change_state.connect(self.sync_status.show_state)
         bridge.scan_did_arrive.connect(self._device_event)
         bridge.receipt_did_print.connect(self._receipt_printed)
+        bridge.device_did_change_state.connect(self.device_status.show_status)
         clock = QTimer(self)
         clock.setInterval(10_000)
         clock.timeout.connect(self._tick_clock)

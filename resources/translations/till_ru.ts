@@ -35,6 +35,25 @@
     </message>
 </context>
 <context>
+    <name>DeviceStatus</name>
+    <message>
+        <source>connected</source>
+        <translation>подключён</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>подключается</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>отключён</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>выключен</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Wrong PIN. %1 more tries before a pause.</source>

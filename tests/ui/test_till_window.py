@@ -74,6 +74,7 @@ def test_scan_swipe_pay_cash_and_the_receipt_prints(till_factory: Any) -> None:
     till.reader.send(f";{card_number(1)}=4912?")
     till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
     guest = window.guest_panel.guest
+    assert f"{till.reader.path}: connected" in window.device_status.text()
     assert guest is not None and guest.name == "Анна Смирнова"
     assert "10 %" in window.guest_panel.group.text()
     assert "860,00" in window.guest_panel.points.text()  # demo points of guest 1
@@ -97,6 +98,8 @@ def test_scan_swipe_pay_cash_and_the_receipt_prints(till_factory: Any) -> None:
     text = jobs[0].read_text(encoding="utf-8")
     assert "Латте" in text and "378,00" in text and "Анна Смирнова" in text
     assert "T1-" in text
+    till.reader.close()  # the card reader is unplugged: a state in the status bar, not an error
+    till.qtbot.waitUntil(lambda: "disconnected" in window.device_status.text(), timeout=5000)
 
 
 def test_a_garbled_swipe_asks_to_swipe_again(till_factory: Any) -> None:

@@ -86,3 +86,29 @@ class SyncStatusLabel(QLabel):
         self.setProperty("online", online)
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+class DeviceStatusLabel(QLabel):
+    """The readers' connection states (hot-plug is normal: a state, never an error dialog)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("deviceStatus")
+        self.states: dict[str, str] = {}
+
+    def show_status(self, status: object) -> None:
+        device = str(getattr(status, "device", ""))
+        state = getattr(status, "state", None)
+        self.states[device] = str(getattr(state, "value", state))
+        names = {
+            "connected": QCoreApplication.translate("DeviceStatus", "connected"),
+            "connecting": QCoreApplication.translate("DeviceStatus", "connecting"),
+            "disconnected": QCoreApplication.translate("DeviceStatus", "disconnected"),
+            "disabled": QCoreApplication.translate("DeviceStatus", "off"),
+        }
+        self.setText(
+            " · ".join(
+                f"{name.removeprefix('serial:')}: {names.get(value, value)}"
+                for name, value in sorted(self.states.items())
+            )
+        )
