@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from pos_app.domain.staff_pins import Role
 from pos_server import catalogue, groups, staff
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models_staff import StaffRow
@@ -79,7 +80,7 @@ def _add(args: argparse.Namespace, role: str) -> int:
 
 
 def cmd_admin_add(args: argparse.Namespace) -> int:
-    return _add(args, staff.Role.ADMIN.value)
+    return _add(args, Role.ADMIN.value)
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:
@@ -159,7 +160,7 @@ def register(sub: Any) -> None:
     )
     add = people.add_parser("add", help="create a staff member; prints one JSON line")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=[r.value for r in staff.Role])
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--pin", help="4-8 digits (else stdin or a prompt)")
     _with_db(add, cmd_staff_add)
     set_pin = people.add_parser("set-pin", help="give a staff member a new PIN")

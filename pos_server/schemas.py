@@ -129,6 +129,19 @@ class SaleClosed(WireModel):
     offline: Annotated[bool, Strict()] = False  # closed by the till without the server
 
 
+class SaleCancelled(WireModel):
+    """A basket the till cancelled (see ``pos_server.ops.sale_cancel_kinds``)."""
+
+    sale_id: EntityId
+    opened_at: AwareDatetime
+    cancelled_at: AwareDatetime
+    guest_id: EntityId | None = None
+    lines: Annotated[list[SaleLineIn], Field(max_length=1000)]
+    payments: Annotated[list[PaymentIn], Field(max_length=50)]
+    total: Amount
+    refund: Amount
+
+
 class GuestCreated(WireModel):
     guest_id: EntityId
     name: Name
@@ -254,6 +267,7 @@ class OrderPaid(WireModel):
 
 PAYLOAD_MODELS: dict[str, type[WireModel]] = {
     "sale.closed": SaleClosed,
+    "sale.cancelled": SaleCancelled,
     "guest.created": GuestCreated,
     "identifier.bound": IdentifierBound,
     "hold.placed": HoldPlaced,

@@ -22,9 +22,10 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, status
 
+from pos_app.domain.staff_pins import Role
 from pos_server.api import Sessions, TerminalId
 from pos_server.db.models_staff import StaffRow
-from pos_server.staff import NotAllowed, Role, WrongCredentials, authenticate
+from pos_server.staff import NotAllowed, WrongCredentials, authenticate
 
 FREE_ATTEMPTS = 5
 LOCK_SECONDS = 30.0

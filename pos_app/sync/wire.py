@@ -35,7 +35,22 @@ def wire_op(entry: OutboxEntry) -> dict[str, Any]:
 def wire_payload(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "sale.closed" and "totals" in payload:
         return _sale_closed(payload)
+    if kind == "sale.cancelled" and "totals" in payload:
+        return _sale_cancelled(payload)
     return dict(payload)
+
+
+def _sale_cancelled(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "sale_id": p["sale_id"],
+        "opened_at": p["opened_at"],
+        "cancelled_at": p["cancelled_at"],
+        "guest_id": (p.get("guest") or {}).get("guest_id"),
+        "lines": [{k: line[k] for k in _LINE_FIELDS if k in line} for line in p["lines"]],
+        "payments": [_payment(pay) for pay in p["payments"]],
+        "total": p["totals"]["total"],
+        "refund": p["refund"],
+    }
 
 
 def _sale_closed(p: Mapping[str, Any]) -> dict[str, Any]:

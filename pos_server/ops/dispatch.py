@@ -8,12 +8,14 @@ from pos_server.ops.kinds import HANDLERS, OpContext
 from pos_server.ops.order_kinds import ORDER_HANDLERS
 from pos_server.ops.promo_kinds import PROMO_HANDLERS
 from pos_server.ops.refund_kinds import REFUND_HANDLERS
+from pos_server.ops.sale_cancel_kinds import SALE_CANCEL_HANDLERS
 from pos_server.ops.shift_kinds import SHIFT_HANDLERS
 from pos_server.ops.verdicts import Verdict, rejected
 from pos_server.schemas import WireModel
 
 ALL_HANDLERS = {**HANDLERS, **HOLD_HANDLERS, **ORDER_HANDLERS, **BALANCE_HANDLERS}
 ALL_HANDLERS.update({**SHIFT_HANDLERS, **PROMO_HANDLERS, **REFUND_HANDLERS})  # the till's
+ALL_HANDLERS.update(SALE_CANCEL_HANDLERS)
 
 
 def handle(ctx: OpContext, kind: str, payload: WireModel | None) -> Verdict:
