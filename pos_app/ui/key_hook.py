@@ -140,5 +140,7 @@ class WedgeKeyHook(QObject):
                 for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
                     event = QKeyEvent(kind, code, Qt.KeyboardModifier.NoModifier, char)
                     QApplication.sendEvent(target, event)
+        except RuntimeError:  # the widget the keys were meant for has gone (dialog closed)
+            self._target = None
         finally:
             self._replaying = False

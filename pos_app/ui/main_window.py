@@ -249,7 +249,15 @@ class TillWindow(CashierActions):
 
     def handle_reading(self, reading: Reading) -> None:
         """A scanner or card reading from the key hook or a serial/HID reader."""
-        if self.staff is None or (self.sign_in_dialog and self.sign_in_dialog.isVisible()):
+        dialog = self.sign_in_dialog
+        if dialog is not None and dialog.isVisible():
+            # A staff badge scanned, or a PIN typed fast and ended with Enter (a burst the
+            # decoder cannot tell from a scanner): either way it is the PIN.
+            if reading.kind == "barcode" and reading.data.isdigit():
+                dialog.pin.setText(reading.data)
+                dialog.submit()
+            return
+        if self.staff is None:
             return  # nobody signed in: readings are not sales
         self.hide_message()
         self.controller.handle_reading(reading)

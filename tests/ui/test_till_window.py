@@ -148,3 +148,14 @@ def test_a_guest_over_the_daily_identification_limit_is_told_plainly(till_factor
     till.qtbot.waitUntil(lambda: "limit" in window.banner.text(), timeout=5000)
     assert window.banner.text() == "This guest has reached today's limit of card uses (1)."
     assert window.guest_panel.guest is None
+
+
+def test_a_pin_typed_in_a_fast_burst_with_enter_still_signs_in(till_factory: Any) -> None:
+    till: Till = till_factory()
+    till.qtbot.waitUntil(lambda: till.window.sign_in_dialog is not None
+                         and till.window.sign_in_dialog.isVisible(), timeout=5000)  # fmt: skip
+    dialog = till.window.sign_in_dialog
+    assert dialog is not None
+    till.qtbot.waitUntil(lambda: till.runtime.key_hook is not None, timeout=5000)
+    till.keys("1111\r", 30, dialog.pin)  # 30 ms apart: looks like a scanner (or a badge)
+    till.qtbot.waitUntil(lambda: till.window.staff is not None, timeout=20000)
