@@ -159,3 +159,19 @@ def test_a_pin_typed_in_a_fast_burst_with_enter_still_signs_in(till_factory: Any
     till.qtbot.waitUntil(lambda: till.runtime.key_hook is not None, timeout=5000)
     till.keys("1111\r", 30, dialog.pin)  # 30 ms apart: looks like a scanner (or a badge)
     till.qtbot.waitUntil(lambda: till.window.staff is not None, timeout=20000)
+
+
+def test_a_guest_found_by_the_app_qr_code_or_a_phone_in_any_format(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    window = till.window
+    till.scan(LATTE)
+    till.scan("QR-GUEST-03")  # the guest app's code on the phone's screen
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+    guest = window.guest_panel.guest
+    assert guest is not None and guest.name == "Мария Кузнецова"
+    window.controller.identify_by_phone("8 (922) 555-01-02")  # typed as the guest says it
+    till.qtbot.waitUntil(
+        lambda: "Иван Петров" in window.guest_panel.name.text(), timeout=5000
+    )
+    sale = window.controller.sale
+    assert sale is not None and sale.discount == 10_50  # his group's 5 % at once
