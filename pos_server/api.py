@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,17 +37,17 @@ UNAUTHORISED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_sessions(request: Request) -> sessionmaker[Session]:
+async def get_sessions(request: Request) -> sessionmaker[Session]:
     sessions: sessionmaker[Session] = request.app.state.sessions
     return sessions
 
 
-def get_settings(request: Request) -> ServerSettings:
+async def get_settings(request: Request) -> ServerSettings:
     settings: ServerSettings = request.app.state.settings
     return settings
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
@@ -77,6 +78,35 @@ def current_terminal(
 
 
 TerminalId = Annotated[str, Depends(current_terminal)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def _token_cache(request: Request) -> terminals.TokenCache:
+    cache: terminals.TokenCache | None = getattr(request.app.state, "token_cache", None)
+    if cache is None:
+        cache = request.app.state.token_cache = terminals.TokenCache()
+    return cache
+
+
+async def ops_terminal(request: Request, sessions: Sessions, credentials: Credentials
+                       ) -> tuple[str, str]:  # fmt: skip
+    """``current_terminal`` for ``POST /v1/ops`` without a query (nor a worker thread) per
+    request: the token's terminal comes from a cache, and the pipeline checks the token
+    under the terminal's row lock in every operation's own transaction, so a revoked token
+    is refused at once. Returns (terminal id, token digest)."""
+    if credentials is None:
+        raise _unauthorised("An 'Authorization: Bearer <token>' header is required.")
+    cache, token = _token_cache(request), credentials.credentials
+    try:
+        found = cache.cached(token)
+        if found is None:
+            found = await run_in_threadpool(cache.terminal_id, sessions, token)
+    except terminals.AuthError as exc:
+        raise _unauthorised(str(exc)) from exc
+    return found, terminals.digest(token)
+
+
+OpsTerminal = Annotated[tuple[str, str], Depends(ops_terminal)]
 
 
 @router.post("/terminals/enrol", responses=UNAUTHORISED)
@@ -99,10 +129,11 @@ def enrol(body: EnrolRequest, sessions: Sessions, clock: ClockDep) -> EnrolRespo
     },
 )
 def post_ops(
-    body: OpsRequest, terminal_id: TerminalId, sessions: Sessions, settings: Settings,
+    body: OpsRequest, auth: OpsTerminal, sessions: Sessions, settings: Settings,
     clock: ClockDep,
 ) -> OpsResponse:
     """Apply a batch of operations in order; one verdict per operation."""
+    terminal_id, token_digest = auth
     count = len(body.operations)
     if count > settings.max_batch:
         raise HTTPException(
@@ -124,7 +155,10 @@ def post_ops(
             {"message": f"{exc}; nothing was applied.", "operations": exc.errors},
         ) from exc
     ttl = timedelta(seconds=settings.hold_ttl_seconds)
-    outcome = apply_batch(sessions, terminal_id, checked, clock, ttl)
+    try:
+        outcome = apply_batch(sessions, terminal_id, checked, clock, ttl, token_digest=token_digest)
+    except terminals.AuthError as exc:
+        raise _unauthorised(str(exc)) from exc
     return OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
 
 

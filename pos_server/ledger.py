@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, cast
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus, Overdraft
@@ -19,39 +21,53 @@ from pos_app.domain.ledger import Posting, PostingKind
 from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
 from pos_server.ledger_feed import defer_snapshot
 
+_ACCOUNT = cast(Table, BonusAccountRow.__table__)
+_HOLDS = cast(Table, BonusHoldRow.__table__)
+_HOLD_COLUMNS = (_HOLDS.c.id, _HOLDS.c.account_id, _HOLDS.c.amount, _HOLDS.c.created_at,
+                 _HOLDS.c.expires_at, _HOLDS.c.terminal_id, _HOLDS.c.status,
+                 _HOLDS.c.committed_amount)  # fmt: skip
+# hold id -> (status, committed_amount) as loaded, per account object: save_account writes
+# only what the domain object changed, without one more SELECT per hold
+_LOADED: WeakKeyDictionary[BonusAccount, dict[str, tuple[str, int]]] = WeakKeyDictionary()
 
-def _locked_row(session: Session, account_id: str) -> BonusAccountRow | None:
-    query = select(BonusAccountRow).where(BonusAccountRow.id == account_id).with_for_update()
-    return session.scalars(query).one_or_none()
+
+def _locked_total(session: Session, account_id: str) -> int | None:
+    query = select(_ACCOUNT.c.total).where(_ACCOUNT.c.id == account_id).with_for_update()
+    total: int | None = session.execute(query).scalar_one_or_none()
+    return total
+
+
+def _holds_of(session: Session, account_id: str, wanted: list[str]) -> list[Hold]:
+    """Read in a statement of its own AFTER the lock is granted: on PostgreSQL (READ
+    COMMITTED) a statement that waited for the lock still sees its own start snapshot for
+    every other table, so holds joined to the locking SELECT would miss the hold the previous
+    lock holder just placed (tested: tests/server/test_holds.py, fifty terminals at once)."""
+    query = select(*_HOLD_COLUMNS).where(
+        _HOLDS.c.account_id == account_id,
+        or_(_HOLDS.c.status == HoldStatus.OPEN.value, _HOLDS.c.id.in_(wanted)),
+    )
+    return [_hold(r) for r in session.execute(query)]
 
 
 def load_account(session: Session, account_id: str, hold_ids: Iterable[str] = ()) -> BonusAccount:
-    """The account (created empty on first use) with its open holds and the named holds."""
-    row = _locked_row(session, account_id)
-    if row is None:
-        session.add(BonusAccountRow(id=account_id, total=0, held=0))
-        session.flush()  # a concurrent creator makes this an IntegrityError: the op is retried
-        row = _locked_row(session, account_id)
-        assert row is not None
-    wanted = list(hold_ids)
-    holds = list(session.scalars(
-        select(BonusHoldRow).where(
-            BonusHoldRow.account_id == account_id,
-            or_(BonusHoldRow.status == HoldStatus.OPEN.value, BonusHoldRow.id.in_(wanted)),
-        )
-    ))  # fmt: skip
-    _loaded(session).update((h.id, h) for h in holds)
-    return BonusAccount(account_id, row.total, [_hold(h) for h in holds])
+    """The account (created empty on first use) with its open holds and the named holds.
+
+    Core statements, not ORM objects: this runs in every hold operation. The account row is
+    locked (PostgreSQL: FOR UPDATE; SQLite: the write lock of BEGIN IMMEDIATE).
+    """
+    total = _locked_total(session, account_id)
+    if total is None:
+        session.execute(insert(_ACCOUNT).values(id=account_id, total=0, held=0))
+        # a concurrent creator makes that an IntegrityError: the op is retried
+        total = _locked_total(session, account_id)
+        assert total is not None
+    holds = _holds_of(session, account_id, list(hold_ids))
+    account = BonusAccount(account_id, total, holds)
+    _LOADED[account] = {h.id: (h.status.value, h.committed_amount) for h in holds}
+    return account
 
 
-def _loaded(session: Session) -> dict[str, BonusHoldRow]:
-    """Hold rows this transaction loaded: save_account tells new holds from stored ones
-    without one more SELECT per hold (the hot path of every hold operation)."""
-    loaded: dict[str, BonusHoldRow] = session.info.setdefault("bonus_holds_loaded", {})
-    return loaded
-
-
-def _hold(row: BonusHoldRow) -> Hold:
+def _hold(row: Row[Any]) -> Hold:
     return Hold(
         id=row.id, account_id=row.account_id, amount=row.amount, created_at=row.created_at,
         expires_at=row.expires_at, terminal_id=row.terminal_id, status=HoldStatus(row.status),
@@ -61,35 +77,45 @@ def _hold(row: BonusHoldRow) -> Hold:
 
 def save_account(session: Session, account: BonusAccount, now: datetime) -> None:
     """Write what the domain object did: balances, holds, postings, overdrafts, a snapshot."""
-    row = session.get_one(BonusAccountRow, account.account_id)
-    row.total, row.held = account.total, account.held
-    loaded = _loaded(session)
+    loaded = _LOADED.get(account, {})
+    session.flush()  # ORM objects of the caller first (e.g. a sale the postings refer to)
+    connection = session.connection()
+    connection.execute(update(_ACCOUNT).where(_ACCOUNT.c.id == account.account_id)
+                       .values(total=account.total, held=account.held))  # fmt: skip
+    new, changed = [], []
     for hold in account.holds.values():
-        stored = loaded.get(hold.id)
-        if stored is None:
-            loaded[hold.id] = BonusHoldRow(
-                id=hold.id, account_id=hold.account_id, amount=hold.amount,
-                created_at=hold.created_at, expires_at=hold.expires_at,
-                terminal_id=hold.terminal_id, status=hold.status.value,
-                committed_amount=hold.committed_amount,
-            )  # fmt: skip
-            session.add(loaded[hold.id])
-        else:
-            stored.status, stored.committed_amount = hold.status.value, hold.committed_amount
-    for p in account.postings:
-        session.add(PostingRow(
-            account_id=p.account_id, kind=p.kind.value, amount=p.amount,
-            total_after=p.total_after, held_after=p.held_after, at=p.at, actor=p.actor,
-            terminal_id=p.terminal_id, reason=p.reason, ref=p.ref, hold_id=p.hold_id,
-        ))  # fmt: skip
-    for o in account.overdrafts:
-        session.add(OverdraftRow(
-            account_id=o.account_id, amount=o.amount, at=o.at, reason=o.reason, ref=o.ref,
-            hold_id=o.hold_id,
-        ))  # fmt: skip
-    session.flush()
+        state = (hold.status.value, hold.committed_amount)
+        if hold.id not in loaded:
+            new.append({"id": hold.id, "account_id": hold.account_id, "amount": hold.amount,
+                        "created_at": hold.created_at, "expires_at": hold.expires_at,
+                        "terminal_id": hold.terminal_id, "status": state[0],
+                        "committed_amount": state[1]})  # fmt: skip
+        elif loaded[hold.id] != state:
+            changed.append({"hold_id": hold.id, "status": state[0], "committed": state[1]})
+        loaded[hold.id] = state
+    _LOADED[account] = loaded
+    if new:
+        connection.execute(insert(_HOLDS), new)
+    if changed:
+        connection.execute(_UPDATE_HOLD, changed)
+    if account.postings:
+        connection.execute(insert(PostingRow), [{
+            "account_id": p.account_id, "kind": p.kind.value, "amount": p.amount,
+            "total_after": p.total_after, "held_after": p.held_after, "at": p.at,
+            "actor": p.actor, "terminal_id": p.terminal_id, "reason": p.reason, "ref": p.ref,
+            "hold_id": p.hold_id} for p in account.postings])  # fmt: skip
+    if account.overdrafts:
+        connection.execute(insert(OverdraftRow), [{
+            "account_id": o.account_id, "amount": o.amount, "at": o.at, "reason": o.reason,
+            "ref": o.ref, "hold_id": o.hold_id} for o in account.overdrafts])  # fmt: skip
     if account.postings:
         defer_snapshot(session, "bonus_account", account.account_id, snapshot(account), now)
+
+
+_UPDATE_HOLD = (
+    update(_HOLDS).where(_HOLDS.c.id == bindparam("hold_id"))
+    .values(status=bindparam("status"), committed_amount=bindparam("committed"))
+)  # fmt: skip
 
 
 def snapshot(account: BonusAccount) -> dict[str, int | str]:

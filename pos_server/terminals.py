@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,6 +78,46 @@ def authenticate(session: Session, token: str) -> str:
     if terminal.revoked_at is not None:
         raise AuthError("This terminal has been revoked; add it again to get a new code.")
     return terminal.id
+
+
+def check_token_row(
+    token_hash: str | None, revoked_at: datetime | None, token_digest: str | None
+) -> None:
+    """The terminal row read under its lock still accepts the token with ``token_digest``
+    (``None``: the caller authenticated otherwise). Raises ``AuthError`` like ``authenticate``."""
+    if token_digest is None:
+        return
+    if revoked_at is not None:
+        raise AuthError("This terminal has been revoked; add it again to get a new code.")
+    if token_hash != token_digest:
+        raise AuthError("The bearer token is not valid for any terminal.")
+
+
+class TokenCache:
+    """Token digest -> terminal id, for routes that check the token again in their own
+    transaction (``POST /v1/ops`` does, under the terminal's row lock), so a revoked or
+    replaced token is still refused at once; only the separate lookup is saved. A digest
+    names one terminal for ever (tokens are random and never reassigned), so entries need no
+    expiry; the size is bounded."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._ids: dict[str, str] = {}
+        self._limit = limit
+
+    def cached(self, token: str) -> str | None:
+        return self._ids.get(digest(token))
+
+    def terminal_id(self, session_factory: Callable[[], Session], token: str) -> str:
+        """The terminal owning ``token``; a miss authenticates against the database."""
+        found = self._ids.get(digest(token))
+        if found is not None:
+            return found
+        with session_factory() as session:
+            terminal_id = authenticate(session, token)
+        if len(self._ids) >= self._limit:
+            self._ids.clear()
+        self._ids[digest(token)] = terminal_id
+        return terminal_id
 
 
 def revoke(session: Session, terminal_id: str, now: datetime) -> bool:

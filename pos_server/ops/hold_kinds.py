@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from pos_app.domain.bonus import BonusAccount, HoldStatus
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.limits import check_spend
 from pos_app.domain.money import format_money
 from pos_server.db.models import BonusHoldRow, Guest
+from pos_server.db.models_ledger import GuestLoyaltyRow
+from pos_server.groups import get_group
 from pos_server.ledger import hold_account_id, load_account, save_account
-from pos_server.ledger_rules import group_of, limits_of, points_spent_today, record_breach
+from pos_server.ledger_rules import limits_of, points_spent_today, record_breach
 from pos_server.ops.kinds import Handler, OpContext, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 from pos_server.schemas import HoldCommitted, HoldPlaced, HoldReleased
@@ -25,21 +29,33 @@ def _actor(ctx: OpContext) -> str:
     return f"terminal:{ctx.terminal_id}"
 
 
-def hold_state(row: BonusHoldRow) -> dict[str, Any]:
+def hold_state(row: Any) -> dict[str, Any]:
+    """A hold's state for a ``conflict`` verdict (a ``BonusHoldRow`` or a row of its columns)."""
     return {"hold_id": row.id, "account_id": row.account_id, "amount": row.amount,
             "status": row.status, "committed_amount": row.committed_amount,
             "expires_at": row.expires_at.isoformat()}
 
 
+_EXISTING = select(BonusHoldRow.id, BonusHoldRow.account_id, BonusHoldRow.amount,
+                   BonusHoldRow.status, BonusHoldRow.committed_amount,
+                   BonusHoldRow.expires_at)  # fmt: skip
+# the guest and their group id in one statement (no row: unknown guest)
+_GUEST_GROUP = select(Guest.id, GuestLoyaltyRow.group_id).outerjoin(
+    GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id
+)
+
+
 def hold_placed(ctx: OpContext, placed: HoldPlaced) -> Verdict:
-    existing = ctx.session.get(BonusHoldRow, placed.hold_id)
+    """Core statements, not ORM objects: with hold.committed this is the till's hot path."""
+    existing = ctx.session.execute(_EXISTING.where(BonusHoldRow.id == placed.hold_id)).first()
     if existing is not None:
         return conflict("hold_exists", f"Hold {placed.hold_id} already exists.",
                         hold_state(existing))
-    if ctx.session.get(Guest, placed.guest_id) is None:
+    guest = ctx.session.execute(_GUEST_GROUP.where(Guest.id == placed.guest_id)).first()
+    if guest is None:
         return unknown_guest(placed.guest_id)
     account = load_account(ctx.session, placed.guest_id)
-    group = group_of(ctx.session, placed.guest_id)
+    group = None if guest.group_id is None else get_group(ctx.session, guest.group_id)
     held = sum(h.amount for h in account.holds.values()
                if h.status is HoldStatus.OPEN and h.expires_at > ctx.now)  # not yet swept
     problem = _check_daily_spend(ctx, placed, group, held)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,7 @@ from pos_server.ops.dispatch import handle
 from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict, refused
 from pos_server.schemas import PAYLOAD_MODELS, Operation, OpResult, WireModel
+from pos_server.terminals import check_token_row
 
 Clock = Callable[[], datetime]
 ATTEMPTS = 5  # a unique-constraint race or a deadlock is retried, then judged afresh
@@ -103,15 +104,23 @@ def apply_batch(
     ops: Sequence[CheckedOp],
     clock: Clock,
     hold_ttl: timedelta = DEFAULT_HOLD_TTL,
+    *,
+    token_digest: str | None = None,
 ) -> BatchOutcome:
+    """Judge ``ops`` in order. With ``token_digest`` (the HTTP route's bearer token, looked up
+    from a cache) the token is checked again under each operation's terminal row lock: a
+    revoked or replaced token raises ``AuthError`` before that operation is judged."""
     results: list[OpResult] = []
     last_seq = 0
     for checked in ops:
-        result, last_seq = apply_one(sessions, terminal_id, checked, clock, hold_ttl)
+        result, last_seq = apply_one(sessions, terminal_id, checked, clock, hold_ttl,
+                                     token_digest=token_digest)  # fmt: skip
         results.append(result)
     if not ops:
         with sessions() as session:
-            last_seq = session.get_one(Terminal, terminal_id).last_seq
+            row = session.execute(_terminal_query(terminal_id, lock=False)).one()
+            check_token_row(row.token_hash, row.revoked_at, token_digest)
+            last_seq = row.last_seq
     return BatchOutcome(results, last_seq)
 
 
@@ -121,12 +130,14 @@ def apply_one(
     checked: CheckedOp,
     clock: Clock,
     hold_ttl: timedelta = DEFAULT_HOLD_TTL,
+    *,
+    token_digest: str | None = None,
 ) -> tuple[OpResult, int]:
     for attempt in range(ATTEMPTS):
         try:
             with sessions.begin() as session:
                 ctx = OpContext(session, terminal_id, str(checked.op.op_id), clock(), hold_ttl)
-                verdict, replayed, last_seq = _judge(ctx, checked)
+                verdict, replayed, last_seq = _judge(ctx, checked, token_digest)
         except (IntegrityError, OperationalError) as error:
             if attempt == ATTEMPTS - 1 or not _retryable(error):
                 raise
@@ -141,14 +152,29 @@ def apply_one(
     raise AssertionError("unreachable")
 
 
-def _judge(ctx: OpContext, checked: CheckedOp) -> tuple[Verdict, bool, int]:
+def _terminal_query(terminal_id: str, lock: bool = True) -> Any:
+    query = select(Terminal.last_seq, Terminal.token_hash, Terminal.revoked_at).where(
+        Terminal.id == terminal_id
+    )
+    return query.with_for_update() if lock else query
+
+
+_KNOWN = select(
+    AppliedOperation.terminal_id, AppliedOperation.payload_hash, AppliedOperation.verdict,
+    AppliedOperation.reason, AppliedOperation.message, AppliedOperation.current,
+)  # fmt: skip
+
+
+def _judge(
+    ctx: OpContext, checked: CheckedOp, token_digest: str | None = None
+) -> tuple[Verdict, bool, int]:
+    """Core statements, not ORM objects: this runs for every operation a till sends."""
     session, terminal_id, now = ctx.session, ctx.terminal_id, ctx.now
     op = checked.op
-    terminal = session.scalars(
-        select(Terminal).where(Terminal.id == terminal_id).with_for_update()
-    ).one()
+    terminal = session.execute(_terminal_query(terminal_id)).one()
+    check_token_row(terminal.token_hash, terminal.revoked_at, token_digest)
     digest = payload_hash(op)
-    known = session.get(AppliedOperation, str(op.op_id))
+    known = session.execute(_KNOWN.where(AppliedOperation.op_id == str(op.op_id))).first()
     if known is not None:
         if known.payload_hash != digest or known.terminal_id != terminal_id:
             message = "This op_id was already used for a different operation; it is not applied."
@@ -161,15 +187,15 @@ def _judge(ctx: OpContext, checked: CheckedOp) -> tuple[Verdict, bool, int]:
         message = f"Expected seq {expected}, got {op.seq}; resend from seq {expected}."
         return refused(reason, message), False, terminal.last_seq
     verdict = _apply_kind(ctx, checked)
-    session.add(
-        AppliedOperation(
-            op_id=str(op.op_id), terminal_id=terminal_id, seq=op.seq, kind=op.kind,
-            created_at=op.created_at, received_at=now, payload=op.payload, payload_hash=digest,
-            verdict=verdict.status, reason=verdict.reason, message=verdict.message,
-            current=verdict.current,
-        )
-    )
-    terminal.last_seq = op.seq
+    session.flush()  # the handler's ORM objects first, as before the Core statements below
+    connection = session.connection()
+    connection.execute(insert(AppliedOperation), {
+        "op_id": str(op.op_id), "terminal_id": terminal_id, "seq": op.seq, "kind": op.kind,
+        "created_at": op.created_at, "received_at": now, "payload": op.payload,
+        "payload_hash": digest, "verdict": verdict.status, "reason": verdict.reason,
+        "message": verdict.message, "current": verdict.current,
+    })  # fmt: skip
+    connection.execute(update(Terminal).where(Terminal.id == terminal_id).values(last_seq=op.seq))
     return verdict, False, op.seq
 
 
