@@ -69,7 +69,7 @@ class WedgeKeyHook(QObject):
         self._replaying = False
         self._last_key_ms = 0
         self._last_key_at = 0
-        self._target: QObject | None = None  # where the last key went (no focus widget)
+        self._target: QObject | None = None  # the widget Qt delivered the last key to
         self._clock = QElapsedTimer()
         self._clock.start()
         self._timer = QTimer(self)
@@ -129,7 +129,8 @@ class WedgeKeyHook(QObject):
 
     def _replay(self, text: str) -> None:
         """Hand keys a person typed to the focused widget, as ordinary key presses."""
-        target = QApplication.focusWidget() or self._target
+        # Qt delivered the key to the focus widget, so where it went is where it belongs.
+        target = self._target or QApplication.focusWidget()
         if target is None:
             return
         self._replaying = True

@@ -117,6 +117,11 @@ class TillWindow(CashierActions):
         top.addWidget(self.cashier)
         top.addSpacing(12)
         top.addWidget(self.shift_button)
+        self.sign_out_button = QPushButton(self.tr("Sign out"))
+        self.sign_out_button.setObjectName("shiftButton")
+        self.sign_out_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sign_out_button.clicked.connect(self.sign_out)
+        top.addWidget(self.sign_out_button)
         top.addSpacing(24)
         top.addWidget(self.clock)
         return header
@@ -238,6 +243,12 @@ class TillWindow(CashierActions):
 
         self.ctx.runner.run(shift_open, offer, self._failed)
 
+    def sign_out(self) -> None:
+        """Hand the till to the next cashier: the open sale stays, the PIN is asked again."""
+        self.staff = None
+        self.cashier.setText("")
+        self.sign_in()
+
     def _sign_in_refused(self) -> None:
         if self.staff is None:
             self.close()
@@ -253,7 +264,7 @@ class TillWindow(CashierActions):
         if dialog is not None and dialog.isVisible():
             # A staff badge scanned, or a PIN typed fast and ended with Enter (a burst the
             # decoder cannot tell from a scanner): either way it is the PIN.
-            if reading.kind == "barcode" and reading.data.isdigit():
+            if reading.kind == "barcode" and reading.data.isdigit() and 4 <= len(reading.data) <= 8:
                 dialog.pin.setText(reading.data)
                 dialog.submit()
             return

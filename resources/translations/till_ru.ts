@@ -528,6 +528,10 @@
         <translation>Смена (F9)</translation>
     </message>
     <message>
+        <source>Sign out</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
         <source>Pay (F12)</source>
         <translation>Оплата (F12)</translation>
     </message>

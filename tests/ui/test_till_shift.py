@@ -80,3 +80,21 @@ def test_voiding_a_part_paid_sale_needs_a_managers_pin(till_factory: Any) -> Non
     till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
     with till.store.unit_of_work() as uow:
         assert "sale.cancelled" in [op.kind for op in uow.outbox.pending()]
+
+
+def test_the_next_cashier_signs_in_and_the_open_sale_stays(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    StaffService(till.store.unit_of_work, SystemClock()).add_staff(
+        "m1", "Oleg Manager", "manager", "9999", b"salt-m1"
+    )
+    window = till.window
+    till.scan(LATTE)
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None, timeout=5000)
+    window.sign_out_button.click()
+    assert window.staff is None and window.cashier.text() == ""
+    till.scan(LATTE)  # nobody signed in: a reading is not a sale line
+    till.sign_in("9999")
+    till.qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
+    assert "Oleg Manager" in window.cashier.text()
+    sale = window.controller.sale
+    assert sale is not None and [line.quantity for line in sale.lines] == [1]
