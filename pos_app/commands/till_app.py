@@ -15,6 +15,7 @@ worker.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from pos_app.services.dto import SaleView
 
 SYNC_POLL_MS = 5_000
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -53,6 +55,8 @@ class TillOptions:
     printer: str | None = ""  # HOST:PORT; "" = the stored settings; None = no printer
     card_readers: Sequence[str] = field(default_factory=tuple)
     card_terminal: str = ""
+    enrol_code: str | None = None
+    token_store: str = "keyring"
 
 
 def parse_args(argv: list[str]) -> TillOptions:
@@ -71,10 +75,13 @@ def parse_args(argv: list[str]) -> TillOptions:
                    "pos_app.devices.acquiring.emulator)")  # fmt: skip
     p.add_argument("--card-reader", action="append", default=[], metavar="PORT",
                    help="a serial card reader or scanner, e.g. /dev/ttyUSB0")  # fmt: skip
+    p.add_argument("--enrol-code", help="one-time code from the server (first run with --server)")
+    p.add_argument("--token-store", default="keyring",
+                   help="where the till's token is kept: keyring or file:PATH")  # fmt: skip
     a = p.parse_args(argv)
     printer = None if a.printer.lower() == "none" else a.printer
     return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
-                       a.card_terminal)  # fmt: skip
+                       a.card_terminal, a.enrol_code, a.token_store)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,9 @@ class TillBackend:
         from pos_app.services.shifts import ShiftService
         from pos_app.services.staff import StaffService
 
-        store = self.store = self.store or open_till_store(self.options.data_dir)
+        store = self.store = (
+            self.store or self._enrolled() or open_till_store(self.options.data_dir)
+        )
         clock, ids, sales = SystemClock(), UuidGenerator(), sale_service(store)
         promo = PromoService(store.unit_of_work, clock, ids)
         payments = PaymentService(store.unit_of_work, clock, ids, sales,
@@ -137,6 +146,25 @@ class TillBackend:
             shifts=ShiftService(store.unit_of_work, clock, ids, staff),
             print_report=self.print_lines if self.printing is not None else None,
         )  # fmt: skip
+
+    def _enrolled(self) -> Store | None:
+        """With ``--server`` and ``--enrol-code``: enrol this data folder once (on the op worker,
+        the server is asked); a folder enrolled before just opens."""
+        if not (self.options.enrol_code and self.options.server):
+            return None
+        from pos_app.commands.store_factory import open_till_store
+        from pos_app.commands.sync_runtime import SyncSetupError, enrol_data_dir, enrolled_terminal
+
+        existing = open_till_store(self.options.data_dir)
+        if enrolled_terminal(existing) is not None:
+            return existing
+        existing.close()
+        try:
+            return enrol_data_dir(self.options.data_dir, self.options.server,
+                                  self.options.enrol_code, self.options.token_store)  # fmt: skip
+        except SyncSetupError as exc:  # the till still sells; the status bar says "not enrolled"
+            log.warning("the till could not enrol: %s", exc)
+            return None
 
     def _acquirer(self) -> Any:
         if not self.options.card_terminal:

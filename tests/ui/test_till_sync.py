@@ -167,3 +167,25 @@ def test_swipe_points_online_receipt_and_the_server_ledger(
         store.close()
         printer.stop()
         reader.close()
+
+
+def test_a_new_till_enrols_with_a_code_and_goes_online(
+    server: ServerProcess, tmp_path: Path, qtbot: QtBot
+) -> None:
+    folder = tmp_path / "new-till"
+    options = TillOptions(data_dir=str(folder), server=server.url, lang="en", printer=None,
+                          enrol_code=new_code(server.db_url, "New till"),
+                          token_store=f"file:{tmp_path / 'tokens'}")  # fmt: skip
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    runtime = build_till(options, app)
+    qtbot.addWidget(runtime.window)
+    runtime.window.show()
+    runtime.window.start()  # the store opens (and the till enrols) on the op worker
+    try:
+        status = runtime.window.sync_status
+        qtbot.waitUntil(lambda: status.text().startswith("online"), timeout=20000)
+        store = runtime.backend.store
+        assert store is not None and enrolled_terminal(store) is not None
+    finally:
+        runtime.stop(app)
