@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Row, Table, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Row, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus, Overdraft
@@ -31,22 +31,36 @@ _HOLD_COLUMNS = (_HOLDS.c.id, _HOLDS.c.account_id, _HOLDS.c.amount, _HOLDS.c.cre
 _LOADED: WeakKeyDictionary[BonusAccount, dict[str, tuple[str, int]]] = WeakKeyDictionary()
 
 
-def _locked_total(session: Session, account_id: str) -> int | None:
-    query = select(_ACCOUNT.c.total).where(_ACCOUNT.c.id == account_id).with_for_update()
-    total: int | None = session.execute(query).scalar_one_or_none()
+# Statements built once with bound parameters (see pipeline.py): no expression building nor
+# cache key per call on this hot path.
+_LOCK_TOTAL = select(_ACCOUNT.c.total).where(_ACCOUNT.c.id == bindparam("account_id")
+                                             ).with_for_update()  # fmt: skip
+_HOLDS_OF = select(*_HOLD_COLUMNS).where(
+    _HOLDS.c.account_id == bindparam("account_id"),
+    or_(_HOLDS.c.status == HoldStatus.OPEN.value,
+        _HOLDS.c.id.in_(bindparam("wanted", expanding=True))),
+)  # fmt: skip
+_INSERT_ACCOUNT = insert(_ACCOUNT)
+_SET_BALANCES = update(_ACCOUNT).where(_ACCOUNT.c.id == bindparam("account_id")).values(
+    total=bindparam("new_total"), held=bindparam("new_held")
+)
+_INSERT_HOLDS, _INSERT_POSTINGS, _INSERT_OVERDRAFTS = (
+    insert(_HOLDS), insert(PostingRow), insert(OverdraftRow))  # fmt: skip
+
+
+def _locked_total(connection: Connection, account_id: str) -> int | None:
+    total: int | None = connection.execute(_LOCK_TOTAL, {"account_id": account_id}
+                                           ).scalar_one_or_none()  # fmt: skip
     return total
 
 
-def _holds_of(session: Session, account_id: str, wanted: list[str]) -> list[Hold]:
+def _holds_of(connection: Connection, account_id: str, wanted: list[str]) -> list[Hold]:
     """Read in a statement of its own AFTER the lock is granted: on PostgreSQL (READ
     COMMITTED) a statement that waited for the lock still sees its own start snapshot for
     every other table, so holds joined to the locking SELECT would miss the hold the previous
     lock holder just placed (tested: tests/server/test_holds.py, fifty terminals at once)."""
-    query = select(*_HOLD_COLUMNS).where(
-        _HOLDS.c.account_id == account_id,
-        or_(_HOLDS.c.status == HoldStatus.OPEN.value, _HOLDS.c.id.in_(wanted)),
-    )
-    return [_hold(r) for r in session.execute(query)]
+    rows = connection.execute(_HOLDS_OF, {"account_id": account_id, "wanted": wanted})
+    return [_hold(r) for r in rows]
 
 
 def load_account(session: Session, account_id: str, hold_ids: Iterable[str] = ()) -> BonusAccount:
@@ -55,13 +69,15 @@ def load_account(session: Session, account_id: str, hold_ids: Iterable[str] = ()
     Core statements, not ORM objects: this runs in every hold operation. The account row is
     locked (PostgreSQL: FOR UPDATE; SQLite: the write lock of BEGIN IMMEDIATE).
     """
-    total = _locked_total(session, account_id)
+    session.flush()  # the caller's pending ORM objects, as an ORM query would (autoflush)
+    connection = session.connection()
+    total = _locked_total(connection, account_id)
     if total is None:
-        session.execute(insert(_ACCOUNT).values(id=account_id, total=0, held=0))
+        connection.execute(_INSERT_ACCOUNT, {"id": account_id, "total": 0, "held": 0})
         # a concurrent creator makes that an IntegrityError: the op is retried
-        total = _locked_total(session, account_id)
+        total = _locked_total(connection, account_id)
         assert total is not None
-    holds = _holds_of(session, account_id, list(hold_ids))
+    holds = _holds_of(connection, account_id, list(hold_ids))
     account = BonusAccount(account_id, total, holds)
     _LOADED[account] = {h.id: (h.status.value, h.committed_amount) for h in holds}
     return account
@@ -80,8 +96,8 @@ def save_account(session: Session, account: BonusAccount, now: datetime) -> None
     loaded = _LOADED.get(account, {})
     session.flush()  # ORM objects of the caller first (e.g. a sale the postings refer to)
     connection = session.connection()
-    connection.execute(update(_ACCOUNT).where(_ACCOUNT.c.id == account.account_id)
-                       .values(total=account.total, held=account.held))  # fmt: skip
+    connection.execute(_SET_BALANCES, {"account_id": account.account_id,
+                                       "new_total": account.total, "new_held": account.held})
     new, changed = [], []
     for hold in account.holds.values():
         state = (hold.status.value, hold.committed_amount)
@@ -95,17 +111,17 @@ def save_account(session: Session, account: BonusAccount, now: datetime) -> None
         loaded[hold.id] = state
     _LOADED[account] = loaded
     if new:
-        connection.execute(insert(_HOLDS), new)
+        connection.execute(_INSERT_HOLDS, new)
     if changed:
         connection.execute(_UPDATE_HOLD, changed)
     if account.postings:
-        connection.execute(insert(PostingRow), [{
+        connection.execute(_INSERT_POSTINGS, [{
             "account_id": p.account_id, "kind": p.kind.value, "amount": p.amount,
             "total_after": p.total_after, "held_after": p.held_after, "at": p.at,
             "actor": p.actor, "terminal_id": p.terminal_id, "reason": p.reason, "ref": p.ref,
             "hold_id": p.hold_id} for p in account.postings])  # fmt: skip
     if account.overdrafts:
-        connection.execute(insert(OverdraftRow), [{
+        connection.execute(_INSERT_OVERDRAFTS, [{
             "account_id": o.account_id, "amount": o.amount, "at": o.at, "reason": o.reason,
             "ref": o.ref, "hold_id": o.hold_id} for o in account.overdrafts])  # fmt: skip
     if account.postings:
@@ -151,8 +167,14 @@ def load_overdrafts(session: Session, account_id: str | None = None) -> list[Ove
             for o in session.scalars(query)]
 
 
+_HOLD_ACCOUNT = select(_HOLDS.c.account_id).where(_HOLDS.c.id == bindparam("hold_id"))
+
+
 def hold_account_id(session: Session, hold_id: str) -> str | None:
-    return session.scalar(select(BonusHoldRow.account_id).where(BonusHoldRow.id == hold_id))
+    session.flush()  # as an ORM query would (autoflush)
+    account_id: str | None = session.connection().execute(
+        _HOLD_ACCOUNT, {"hold_id": hold_id}).scalar_one_or_none()  # fmt: skip
+    return account_id
 
 
 def credit_points(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from pos_app.domain.bonus import BonusAccount, HoldStatus
 from pos_app.domain.errors import DomainError
@@ -38,20 +38,21 @@ def hold_state(row: Any) -> dict[str, Any]:
 
 _EXISTING = select(BonusHoldRow.id, BonusHoldRow.account_id, BonusHoldRow.amount,
                    BonusHoldRow.status, BonusHoldRow.committed_amount,
-                   BonusHoldRow.expires_at)  # fmt: skip
+                   BonusHoldRow.expires_at).where(BonusHoldRow.id == bindparam("hold_id"))
 # the guest and their group id in one statement (no row: unknown guest)
 _GUEST_GROUP = select(Guest.id, GuestLoyaltyRow.group_id).outerjoin(
     GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id
-)
+).where(Guest.id == bindparam("guest_id"))
 
 
 def hold_placed(ctx: OpContext, placed: HoldPlaced) -> Verdict:
     """Core statements, not ORM objects: with hold.committed this is the till's hot path."""
-    existing = ctx.session.execute(_EXISTING.where(BonusHoldRow.id == placed.hold_id)).first()
+    connection = ctx.session.connection()  # nothing pending: no autoflush needed
+    existing = connection.execute(_EXISTING, {"hold_id": placed.hold_id}).first()
     if existing is not None:
         return conflict("hold_exists", f"Hold {placed.hold_id} already exists.",
                         hold_state(existing))
-    guest = ctx.session.execute(_GUEST_GROUP.where(Guest.id == placed.guest_id)).first()
+    guest = connection.execute(_GUEST_GROUP, {"guest_id": placed.guest_id}).first()
     if guest is None:
         return unknown_guest(placed.guest_id)
     account = load_account(ctx.session, placed.guest_id)

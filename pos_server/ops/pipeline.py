@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -118,7 +118,7 @@ def apply_batch(
         results.append(result)
     if not ops:
         with sessions() as session:
-            row = session.execute(_terminal_query(terminal_id, lock=False)).one()
+            row = session.connection().execute(_TERMINAL, {"terminal_id": terminal_id}).one()
             check_token_row(row.token_hash, row.revoked_at, token_digest)
             last_seq = row.last_seq
     return BatchOutcome(results, last_seq)
@@ -133,13 +133,18 @@ def apply_one(
     *,
     token_digest: str | None = None,
 ) -> tuple[OpResult, int]:
-    for attempt in range(ATTEMPTS):
+    attempt, guarded = 0, False
+    while True:
         try:
             with sessions.begin() as session:
                 ctx = OpContext(session, terminal_id, str(checked.op.op_id), clock(), hold_ttl)
-                verdict, replayed, last_seq = _judge(ctx, checked, token_digest)
+                verdict, replayed, last_seq = _judge(ctx, checked, token_digest, guarded)
+        except _NotApplied:
+            guarded = True  # rolled back whole; judged afresh with the handler in a savepoint
+            continue
         except (IntegrityError, OperationalError) as error:
-            if attempt == ATTEMPTS - 1 or not _retryable(error):
+            attempt += 1
+            if attempt == ATTEMPTS or not _retryable(error):
                 raise
             continue
         op = checked.op
@@ -149,32 +154,35 @@ def apply_one(
             replayed=replayed,
         )
         return result, last_seq
-    raise AssertionError("unreachable")
 
 
-def _terminal_query(terminal_id: str, lock: bool = True) -> Any:
-    query = select(Terminal.last_seq, Terminal.token_hash, Terminal.revoked_at).where(
-        Terminal.id == terminal_id
-    )
-    return query.with_for_update() if lock else query
-
-
+# Statements built once with bound parameters: building an expression and its cache key on
+# every call cost more CPU than the round trip to PostgreSQL (python -m bench server).
+_TERMINAL = select(Terminal.last_seq, Terminal.token_hash, Terminal.revoked_at).where(
+    Terminal.id == bindparam("terminal_id")
+)
+_TERMINAL_LOCKED = _TERMINAL.with_for_update()
 _KNOWN = select(
     AppliedOperation.terminal_id, AppliedOperation.payload_hash, AppliedOperation.verdict,
     AppliedOperation.reason, AppliedOperation.message, AppliedOperation.current,
-)  # fmt: skip
+).where(AppliedOperation.op_id == bindparam("op_id"))  # fmt: skip
+_INSERT_APPLIED = insert(AppliedOperation)
+_SET_SEQ = update(Terminal).where(Terminal.id == bindparam("terminal_id")).values(
+    last_seq=bindparam("new_seq")
+)
 
 
 def _judge(
-    ctx: OpContext, checked: CheckedOp, token_digest: str | None = None
+    ctx: OpContext, checked: CheckedOp, token_digest: str | None = None, guarded: bool = True
 ) -> tuple[Verdict, bool, int]:
     """Core statements, not ORM objects: this runs for every operation a till sends."""
     session, terminal_id, now = ctx.session, ctx.terminal_id, ctx.now
     op = checked.op
-    terminal = session.execute(_terminal_query(terminal_id)).one()
+    connection = session.connection()
+    terminal = connection.execute(_TERMINAL_LOCKED, {"terminal_id": terminal_id}).one()
     check_token_row(terminal.token_hash, terminal.revoked_at, token_digest)
     digest = payload_hash(op)
-    known = session.execute(_KNOWN.where(AppliedOperation.op_id == str(op.op_id))).first()
+    known = connection.execute(_KNOWN, {"op_id": str(op.op_id)}).first()
     if known is not None:
         if known.payload_hash != digest or known.terminal_id != terminal_id:
             message = "This op_id was already used for a different operation; it is not applied."
@@ -186,21 +194,33 @@ def _judge(
         reason = "seq_used" if op.seq < expected else "seq_gap"
         message = f"Expected seq {expected}, got {op.seq}; resend from seq {expected}."
         return refused(reason, message), False, terminal.last_seq
-    verdict = _apply_kind(ctx, checked)
+    verdict = _apply_kind(ctx, checked, guarded)
     session.flush()  # the handler's ORM objects first, as before the Core statements below
-    connection = session.connection()
-    connection.execute(insert(AppliedOperation), {
+    connection.execute(_INSERT_APPLIED, {
         "op_id": str(op.op_id), "terminal_id": terminal_id, "seq": op.seq, "kind": op.kind,
         "created_at": op.created_at, "received_at": now, "payload": op.payload,
         "payload_hash": digest, "verdict": verdict.status, "reason": verdict.reason,
         "message": verdict.message, "current": verdict.current,
     })  # fmt: skip
-    connection.execute(update(Terminal).where(Terminal.id == terminal_id).values(last_seq=op.seq))
+    connection.execute(_SET_SEQ, {"terminal_id": terminal_id, "new_seq": op.seq})
     return verdict, False, op.seq
 
 
-def _apply_kind(ctx: OpContext, checked: CheckedOp) -> Verdict:
-    """Run the handler in a savepoint; anything but ``applied`` leaves no trace."""
+class _NotApplied(Exception):
+    """An unguarded handler did not apply its operation: roll the transaction back whole."""
+
+
+def _apply_kind(ctx: OpContext, checked: CheckedOp, guarded: bool) -> Verdict:
+    """Anything but ``applied`` leaves no trace. Most operations are applied, so the handler
+    first runs without a savepoint (SAVEPOINT and RELEASE are two more round trips and most
+    of the ORM's transaction bookkeeping); when its verdict is not ``applied`` the whole
+    transaction is rolled back and the operation judged again, ``guarded``: the handler in a
+    savepoint rolled back after it, so the verdict is stored with nothing else."""
+    if not guarded:
+        verdict = handle(ctx, checked.op.kind, checked.payload)
+        if not verdict.applied:
+            raise _NotApplied
+        return verdict
     savepoint = ctx.session.begin_nested()
     verdict = handle(ctx, checked.op.kind, checked.payload)
     if verdict.applied:
