@@ -11,7 +11,7 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 # Debian libraries that Qt (offscreen and xcb), QtMultimedia and the tests need.
 APT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0
   libdbus-1-3 libxcb-cursor0 libpulse0 libasound2 libgstreamer1.0-0
-  libgstreamer-plugins-base1.0-0 libusb-1.0-0 xvfb)
+  libgstreamer-plugins-base1.0-0 libusb-1.0-0 libxcb-icccm4 libxcb-keysyms1 xvfb)
 
 missing_apt() {
   local p missing=()
