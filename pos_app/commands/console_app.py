@@ -40,20 +40,28 @@ class RunningConsole:
     sender: HttpActionSender
     window: Any  # ConsoleWindow (Qt is imported only when a console starts)
     runner: Any  # OpRunner
+    owns_store: bool = True  # False when it shares a till's store (the till closes it)
 
     def close(self) -> None:
         self.stream.stop()
         self.window.shutdown()
         self.window.close()
         self.runner.shutdown(wait=True)
-        self.store.close()
+        if self.owns_store:
+            self.store.close()
 
 
 def start_console(
     store: Store, base_url: str, token: str, *, sound: Any, name: str = "",
-    heartbeat_timeout: float = 40.0,
+    heartbeat_timeout: float = 40.0, owns_store: bool = True,
 ) -> RunningConsole:
-    """Build and start one console on the GUI thread (a QApplication must exist)."""
+    """Build and start one console on the GUI thread (a QApplication must exist).
+
+    ``store`` may be a till's own store (``pos-app till --with-console``): the order cache
+    tables live in every store, actions go into the till's outbox with its gap-free ``seq``,
+    and the action sender and the till's outbox worker take the same in-process
+    ``sender_lock(terminal_id)``, so one queue still has one sender at a time. Pass
+    ``owns_store=False`` then: the till closes its store."""
     from pos_app.ui.console.window import ConsoleSignals, ConsoleWindow
     from pos_app.ui.op_runner import OpRunner
 
@@ -79,7 +87,7 @@ def start_console(
     runner = OpRunner()
     window = ConsoleWindow(service, runner, signals, sound, name=name)
     stream.start()
-    return RunningConsole(store, service, stream, sender, window, runner)
+    return RunningConsole(store, service, stream, sender, window, runner, owns_store)
 
 
 def _flush(sender: HttpActionSender) -> None:

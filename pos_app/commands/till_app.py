@@ -57,6 +57,8 @@ class TillOptions:
     card_terminal: str = ""
     enrol_code: str | None = None
     token_store: str = "keyring"
+    with_console: bool = False  # the incoming orders as a tab (else the stored terminal.role)
+    role: str | None = None  # store this terminal's role first (till | till+console)
 
 
 def parse_args(argv: list[str]) -> TillOptions:
@@ -78,10 +80,15 @@ def parse_args(argv: list[str]) -> TillOptions:
     p.add_argument("--enrol-code", help="one-time code from the server (first run with --server)")
     p.add_argument("--token-store", default="keyring",
                    help="where the till's token is kept: keyring or file:PATH")  # fmt: skip
+    p.add_argument("--with-console", action="store_true",
+                   help="also show the incoming guest orders (a tab; F10 switches)")  # fmt: skip
+    p.add_argument("--role", choices=("till", "till+console"),
+                   help="store this terminal's role: till+console always shows the orders tab")
     a = p.parse_args(argv)
     printer = None if a.printer.lower() == "none" else a.printer
     return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
-                       a.card_terminal, a.enrol_code, a.token_store)  # fmt: skip
+                       a.card_terminal, a.enrol_code, a.token_store, a.with_console,
+                       a.role)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -309,10 +316,15 @@ class TillRuntime:
     key_hook: WedgeKeyHook | None  # installed just after the first frame
     readers: list[SerialReader]
     translators: Sequence[QTranslator]
+    console: Any = None  # RunningConsole of a till + console terminal (on the till's store)
+    stopped: bool = False
 
     def stop(self, app: QApplication) -> None:
         """Close the window (its last flush of open sales is queued), let the op worker
-        finish, then stop the devices, the print queue, sync, and the store."""
+        finish, then stop the devices, the orders tab, the print queue, sync, and the store."""
+        self.stopped = True
+        if self.console is not None:
+            self.console.close()
         self.window.close()
         if self.key_hook is not None:
             self.key_hook.uninstall(app)
@@ -324,8 +336,13 @@ class TillRuntime:
             app.removeTranslator(translator)
 
 
-def build_till(options: TillOptions, app: QApplication, store: Store | None = None) -> TillRuntime:
-    """Wire the till; the store (given, or opened from ``options``) opens on the op worker."""
+def build_till(
+    options: TillOptions, app: QApplication, store: Store | None = None, console_sound: Any = None
+) -> TillRuntime:
+    """Wire the till; the store (given, or opened from ``options``) opens on the op worker.
+    The orders tab of a till + console terminal: ``commands/till_console.py``."""
+    from pos_app.commands import till_console
+
     translators = list(install_translators(app, pick_language(options.lang)))
     app.setStyleSheet(STYLE_SHEET)
     runner, bridge = OpRunner(), CoreBridge()
@@ -350,6 +367,7 @@ def build_till(options: TillOptions, app: QApplication, store: Store | None = No
     _poll_outbox(window, backend, runner, bridge)
     runtime = TillRuntime(window, runner, bridge, backend, None, readers, translators)
     QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: _attach_wedge(runtime, app))
+    QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: till_console.start(runtime, console_sound))
     return runtime
 
 

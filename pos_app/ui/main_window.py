@@ -27,6 +27,7 @@ from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.key_hook import Reading, as_reading, rejection_message
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.scan_router import DEFAULT_RULES, ScanRouter, promo_rules
+from pos_app.ui.till import orders_tab
 from pos_app.ui.till.actions import CashierActions
 from pos_app.ui.till.basket import BasketPanel
 from pos_app.ui.till.catalogue import CataloguePanel
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from pos_app.services.dto import SaleView
     from pos_app.services.payments import PaymentResult
     from pos_app.ui.till.new_guest import NewGuestDialog
+    from pos_app.ui.till.orders_tab import OrdersTabs
     from pos_app.ui.till.payment import PaymentDialog
 
 IDLE_FLUSH_MS = 30_000
@@ -71,6 +73,7 @@ class TillWindow(CashierActions):
         self.sign_in_dialog: SignInDialog | None = None
         self.payment_dialog: PaymentDialog | None = None
         self.new_guest_dialog: NewGuestDialog | None = None
+        self.orders_tabs: OrdersTabs | None = None
         rules = (*promo_rules(context.extras.promo_prefixes), *DEFAULT_RULES)
         self.controller = TillController(
             context.services, context.runner, ScanRouter(rules), parent=self
@@ -320,6 +323,14 @@ class TillWindow(CashierActions):
         else:
             detail = str(getattr(result, "message", ""))
             self.show_message(self.tr("The receipt did not print: %1").replace("%1", detail))
+
+    # --- till + console ----------------------------------------------------------------
+
+    def ensure_orders_tabs(self) -> OrdersTabs:
+        """The tabs of a till + console terminal (made on first use; a plain till has none)."""
+        if self.orders_tabs is None:
+            self.orders_tabs = orders_tab.install(self)
+        return self.orders_tabs
 
     # --- messages, clock, idle ----------------------------------------------------------
 

@@ -311,6 +311,29 @@
     </message>
 </context>
 <context>
+    <name>OrdersTabs</name>
+    <message>
+        <source>Sale</source>
+        <translation>Продажа</translation>
+    </message>
+    <message>
+        <source>Guest orders come from the server, and this till is not enrolled with one yet. Enrol it (pos-app till --server URL --enrol-code CODE) to see them here.</source>
+        <translation>Заказы гостей приходят с сервера, а эта касса ещё не подключена к нему. Подключите её (pos-app till --server URL --enrol-code КОД), чтобы видеть заказы здесь.</translation>
+    </message>
+    <message>
+        <source>Guest orders cannot be shown: %1</source>
+        <translation>Заказы гостей не удаётся показать: %1</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>Заказы</translation>
+    </message>
+    <message>
+        <source>Orders (%1)</source>
+        <translation>Заказы (%1)</translation>
+    </message>
+</context>
+<context>
     <name>PaymentDialog</name>
     <message>
         <source>Payment</source>

@@ -1,0 +1,140 @@
+"""Till + console on one terminal (issue 8 point 1): the till window of an enrolled till shows
+the incoming guest orders in a tab, from a real ``pos-server run``, on the till's own store and
+outbox: an order accepted there and a sale sold there reach the server as one gap-free queue.
+The role is a stored per-terminal setting; a till that is not enrolled says why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from pos_app.commands.demo_data import fill_catalogue
+from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
+from pos_app.commands.till_app import TillOptions, TillRuntime, build_till
+from pos_app.db import Store
+from pos_app.db.uow import SystemClock
+from pos_app.domain.orders import OrderAction, OrderState
+from pos_app.services.staff import StaffService
+from pos_app.services.terminal_role import TILL_AND_CONSOLE, TerminalRoles
+from tests.sync.conftest import new_code, server_ops
+from tests.sync.test_order_stream_server import RealServer
+from tests.ui.test_console import FakeSound
+from tests.ui.test_till_sync import sell_latte
+from tests.ui.till_fixtures import CASHIER_PIN, Till
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
+    running = RealServer(tmp_path_factory.mktemp("till-console")).start()
+    running.add_guest("anna", "Anna Smirnova")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def prepared(store: Store) -> Store:
+    with store.unit_of_work() as uow:
+        fill_catalogue(uow)
+        uow.commit()
+    StaffService(store.unit_of_work, SystemClock()).add_staff(
+        "s1", "Olga Cashier", "cashier", CASHIER_PIN, b"salt-s1"
+    )
+    return store
+
+
+def open_till(qtbot: QtBot, store: Store, options: TillOptions) -> tuple[Till, TillRuntime]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    runtime = build_till(options, app, store, console_sound=FakeSound())
+    qtbot.addWidget(runtime.window)
+    runtime.window.show()
+    runtime.window.start()
+    return Till(runtime, store, None, None, None, qtbot), runtime  # type: ignore[arg-type]
+
+
+def stop(runtime: TillRuntime, store: Store) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    runtime.stop(app)
+    store.close()
+
+
+def test_the_till_shows_incoming_orders_and_shares_its_queue_with_them(
+    server: RealServer, tmp_path: Path, qtbot: QtBot
+) -> None:
+    folder = tmp_path / "till"
+    store = prepared(enrol_data_dir(folder, server.base, new_code(server.db_url),
+                                    f"file:{tmp_path / 'tokens'}"))  # fmt: skip
+    terminal = enrolled_terminal(store)
+    assert terminal is not None
+    options = TillOptions(data_dir=str(folder), lang="en", printer=None, with_console=True)
+    till, runtime = open_till(qtbot, store, options)
+    window = runtime.window
+    try:
+        till.sign_in()
+        qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
+        qtbot.waitUntil(lambda: runtime.console is not None and runtime.console.stream.online
+                        and runtime.console.window.ready, timeout=10000)  # fmt: skip
+        tabs, console = window.orders_tabs, runtime.console
+        assert tabs is not None and tabs.tabText(1) == "Orders"
+        assert tabs.tabText(0) == "Sale" and tabs.currentIndex() == 0  # selling comes first
+
+        server.place("tc-1", note="table 2")
+        qtbot.waitUntil(lambda: console.window.model.row_of("tc-1") is not None, timeout=5000)
+        assert tabs.tabText(1) == "Orders (1)"  # seen from the sale screen
+        assert console.window.alert._sound.played == ["new_order"]
+
+        tabs.switch()  # F10
+        assert tabs.currentIndex() == 1
+        console.window.panel.select("tc-1")
+        qtbot.waitUntil(lambda: console.window.detail.order is not None, timeout=5000)
+        console.window.detail.action_requested.emit("tc-1", OrderAction.ACCEPT.value, "", "")
+        qtbot.waitUntil(lambda: (row := console.window.model.row_of("tc-1")) is not None
+                        and console.window.model.order(row).state is OrderState.ACCEPTED,
+                        timeout=10000)  # fmt: skip
+        qtbot.waitUntil(lambda: tabs.tabText(1) == "Orders", timeout=5000)  # none waiting
+
+        tabs.switch()
+        sell_latte(till)  # the till's worker sends the sale after the acceptance, same queue
+        qtbot.waitUntil(lambda: "sale.closed" in [k for _, k, _, _ in server_ops(
+            server.db_url, terminal)], timeout=15000)  # fmt: skip
+        ops = server_ops(server.db_url, terminal)
+        assert [(k, v) for _, k, v, _ in ops if k in ("order.accepted", "sale.closed")] == [
+            ("order.accepted", "applied"), ("sale.closed", "applied")]
+        assert [seq for seq, *_ in ops] == list(range(1, len(ops) + 1))  # one gap-free queue
+    finally:
+        stop(runtime, store)
+
+
+def test_the_role_is_stored_and_a_till_not_enrolled_says_why(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    from pos_app.commands.store_factory import open_till_store
+
+    folder = tmp_path / "till"
+    store = prepared(open_till_store(folder))
+    _, runtime = open_till(qtbot, store, TillOptions(data_dir=str(folder), lang="en",
+                                                          printer=None))  # fmt: skip
+    qtbot.wait(400)  # the role check runs on the op worker; a plain till gets no tabs
+    assert runtime.window.orders_tabs is None and runtime.console is None
+    stop(runtime, store)
+
+    store = open_till_store(folder)
+    options = TillOptions(data_dir=str(folder), lang="en", printer=None, role=TILL_AND_CONSOLE)
+    _, runtime = open_till(qtbot, store, options)
+    try:
+        qtbot.waitUntil(lambda: runtime.window.orders_tabs is not None
+                        and runtime.window.orders_tabs.count() == 2, timeout=5000)  # fmt: skip
+        tabs = runtime.window.orders_tabs
+        assert tabs is not None
+        reason = tabs.widget(1)
+        assert isinstance(reason, QLabel) and "not enrolled" in reason.text()
+        assert runtime.console is None
+        assert TerminalRoles(store.unit_of_work).role() == TILL_AND_CONSOLE  # kept for later
+    finally:
+        stop(runtime, store)
