@@ -126,9 +126,11 @@ class TillBackend:
         from pos_app.commands.store_factory import open_till_store, sale_service
         from pos_app.db.uow import SystemClock, UuidGenerator
         from pos_app.services.guests import GuestService
+        from pos_app.services.overrides import OverrideService
         from pos_app.services.payments import PaymentService
         from pos_app.services.points import PointsService
         from pos_app.services.promo import PromoService
+        from pos_app.services.refunds import RefundService
         from pos_app.services.shifts import ShiftService
         from pos_app.services.staff import StaffService
 
@@ -136,9 +138,8 @@ class TillBackend:
             self.store or self._enrolled() or open_till_store(self.options.data_dir)
         )
         clock, ids, sales = SystemClock(), UuidGenerator(), sale_service(store)
-        promo = PromoService(store.unit_of_work, clock, ids)
-        payments = PaymentService(store.unit_of_work, clock, ids, sales,
-                                  acquirer=self._acquirer(),
+        promo, acquirer = PromoService(store.unit_of_work, clock, ids), self._acquirer()
+        payments = PaymentService(store.unit_of_work, clock, ids, sales, acquirer=acquirer,
                                   close_hooks=(promo.on_sale_closed,))  # fmt: skip
         self.sync = self._start_sync(store)
         gateway = self.sync.worker if self.sync else None
@@ -152,6 +153,8 @@ class TillBackend:
             promo=promo, flush=store.flush_open_sales, promo_prefix=_promo_prefix(store),
             shifts=ShiftService(store.unit_of_work, clock, ids, staff),
             print_report=self.print_lines if self.printing is not None else None,
+            overrides=OverrideService(store.unit_of_work),
+            refunds=RefundService(store.unit_of_work, clock, ids, acquirer=acquirer),
         )  # fmt: skip
 
     def _enrolled(self) -> Store | None:

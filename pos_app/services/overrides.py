@@ -6,6 +6,7 @@ API (plain frozen results; ``DomainError`` subclasses with cashier-readable mess
     overrides.order_discount(sale_id, bp, session, approval=None)   # -> SaleView
     overrides.order_discount(sale_id, 0, session)                    # removes it
     overrides.price(sale_id, line_no, unit_price, session, approval=None)  # -> SaleView
+    overrides.line_discount(sale_id, line_no, bp, session, approval=None)  # -> SaleView
 
 A cashier may give an order discount up to the setting ``staff.cashier_max_discount_bp``
 (default 500 = 5 %); more needs the ``discount_override`` permission (manager, admin) or a
@@ -13,6 +14,11 @@ manager's ``StaffService.authorize_manager(pin, Action.DISCOUNT_OVERRIDE)``. Any
 needs ``price_override`` the same way. The discount is the sale's one ``OrderDiscount`` (after
 the group discount), so it cannot be combined with a promo code: remove the code first. Who
 gave it is kept in its reason (``manual:<staff id>``) and so travels with the sale.
+
+A line discount is a percentage off one line's catalogue price under the same limit and
+permission as the order discount. The domain keeps one price per line, so it becomes the line's
+unit price, always computed from the catalogue price the line was added at (two discounts never
+compound; 0 restores it).
 """
 
 from __future__ import annotations
@@ -66,6 +72,24 @@ class OverrideService:
         with self._uow(durable=False) as uow:
             sale = _load(uow, sale_id)
             sale.set_unit_price(line_no, unit_price)
+            uow.sales.save(sale)
+            uow.commit()
+            return SaleView.of(sale)
+
+
+    def line_discount(
+        self, sale_id: str, line_no: int, bp: int, session: StaffSession,
+        approval: Authorization | None = None,
+    ) -> SaleView:  # fmt: skip
+        percent = Percent(bp)
+        with self._uow(durable=False) as uow:
+            limit = int(uow.settings.get(CASHIER_LIMIT_KEY, DEFAULT_CASHIER_LIMIT_BP))
+            if bp > limit:
+                approver(session, Action.DISCOUNT_OVERRIDE, approval)
+            sale = _load(uow, sale_id)
+            line = next((ln for ln in sale.lines if ln.line_no == line_no), None)
+            base = line.product.price if line is not None else 0  # the price when it was added
+            sale.set_unit_price(line_no, base - percent.apply(base))  # LineNotFound if no line
             uow.sales.save(sale)
             uow.commit()
             return SaleView.of(sale)

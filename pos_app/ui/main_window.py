@@ -2,9 +2,10 @@
 
 Keyboard- and scanner-first: the wedge key hook turns scanner bursts into readings routed by
 the scan router; F3 searches the catalogue, F4 finds a guest by phone or code, F12 takes
-cash, Del removes the selected line. Every service call goes through the op runner via the
-till controller; core events (sync state, device readings, printed receipts) arrive through
-the one bridge as Qt signals.
+cash, Del removes the selected line; F7/F8/Shift+F8/F11 are the discounts, price change and
+refund of ``ui/till/manager.py`` (a manager's PIN when the cashier's role lacks the right).
+Every service call goes through the op runner via the till controller; core events (sync
+state, device readings, printed receipts) arrive through the one bridge as Qt signals.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ from pos_app.ui.key_hook import Reading, as_reading, rejection_message
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.scan_router import DEFAULT_RULES, ScanRouter, promo_rules
 from pos_app.ui.till import orders_tab
-from pos_app.ui.till.actions import CashierActions
 from pos_app.ui.till.basket import BasketPanel
 from pos_app.ui.till.catalogue import CataloguePanel
 from pos_app.ui.till.controller import TillController
 from pos_app.ui.till.format import money
 from pos_app.ui.till.guest_panel import GuestPanel
+from pos_app.ui.till.manager import ManagerActions
 from pos_app.ui.till.messages import cashier_text
 from pos_app.ui.till.ports import Catalogue, ServiceHolder, SignedInStaff, TillExtras
 from pos_app.ui.till.signin import SignInDialog
@@ -63,7 +64,7 @@ class TillContext:
     extras: TillExtras = field(default_factory=TillExtras)
 
 
-class TillWindow(CashierActions):
+class TillWindow(ManagerActions):
     def __init__(self, context: TillContext) -> None:
         super().__init__()
         self.setObjectName("tillWindow")
@@ -120,6 +121,11 @@ class TillWindow(CashierActions):
         top.addWidget(self.cashier)
         top.addSpacing(12)
         top.addWidget(self.shift_button)
+        self.refund_button = QPushButton(self.tr("Refund (F11)"))
+        self.refund_button.setObjectName("shiftButton")
+        self.refund_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.refund_button.clicked.connect(self.ask_refund)
+        top.addWidget(self.refund_button)
         self.sign_out_button = QPushButton(self.tr("Sign out"))
         self.sign_out_button.setObjectName("shiftButton")
         self.sign_out_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -139,11 +145,15 @@ class TillWindow(CashierActions):
         self.cancel_button.setObjectName("cancelSaleButton")
         self.promo_button = QPushButton(self.tr("Promo code (F6)"))
         self.promo_button.setObjectName("promoButton")
-        for button in (self.pay_button, self.find_button, self.promo_button, self.cancel_button):
+        self.discount_button = QPushButton(self.tr("Discount (F7)"))
+        self.discount_button.setObjectName("promoButton")
+        for button in (self.pay_button, self.find_button, self.promo_button, self.cancel_button,
+                       self.discount_button):  # fmt: skip
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         actions = QHBoxLayout()
         actions.addWidget(self.find_button)
         actions.addWidget(self.promo_button)
+        actions.addWidget(self.discount_button)
         actions.addWidget(self.cancel_button)
         right = QVBoxLayout()
         right.addWidget(self.guest_panel)
@@ -184,6 +194,7 @@ class TillWindow(CashierActions):
         self.find_button.clicked.connect(self.find_guest)
         self.cancel_button.clicked.connect(self.cancel_sale)
         self.promo_button.clicked.connect(self.ask_promo)
+        self.discount_button.clicked.connect(self.ask_order_discount)
         c.promo_was_applied.connect(self._promo_applied)
         bridge = self.ctx.bridge
         bridge.sync_did_change_state.connect(self.sync_status.show_state)
@@ -202,6 +213,10 @@ class TillWindow(CashierActions):
             ("F6", self.ask_promo),
             ("F9", self.show_shift),
             ("F12", self.pay),
+            ("F7", self.ask_order_discount),
+            ("F8", self.ask_line_discount),
+            ("Shift+F8", self.ask_price),
+            ("F11", self.ask_refund),
             ("Del", self.basket.remove_selected),
             ("Ctrl+Up", self.basket.increase),
             ("Ctrl+Down", self.basket.decrease),
@@ -271,6 +286,12 @@ class TillWindow(CashierActions):
                 dialog.pin.setText(reading.data)
                 dialog.submit()
             return
+        manager = self.manager_dialog
+        if manager is not None and manager.isVisible():  # a manager's badge or a fast PIN
+            if reading.kind == "barcode" and reading.data.isdigit() and 4 <= len(reading.data) <= 8:
+                manager.setTextValue(reading.data)
+                manager.accept()
+            return
         if self.staff is None:
             return  # nobody signed in: readings are not sales
         self.hide_message()
@@ -294,6 +315,7 @@ class TillWindow(CashierActions):
         self.totals.show_sale(sale)
         self.pay_button.setEnabled(sale is not None and sale.due > 0)
         self.cancel_button.setEnabled(sale is not None)
+        self.discount_button.setEnabled(sale is not None)
 
     def _sale_closed(self, result: PaymentResult) -> None:
         sale = result.sale

@@ -212,6 +212,26 @@
         <translation>Без связи с сервером этот гость может оплатить баллами не больше %1.</translation>
     </message>
     <message>
+        <source>A promo code already gives this order its discount; remove the code first.</source>
+        <translation>Скидку на этот чек уже даёт промокод; сначала уберите промокод.</translation>
+    </message>
+    <message>
+        <source>Type a percentage from 0 to 100, e.g. 10 or 7,5.</source>
+        <translation>Введите процент от 0 до 100, например 10 или 7,5.</translation>
+    </message>
+    <message>
+        <source>There is no such receipt at this till.</source>
+        <translation>На этой кассе нет такого чека.</translation>
+    </message>
+    <message>
+        <source>Only a paid, closed sale can be refunded.</source>
+        <translation>Вернуть можно только оплаченный, закрытый чек.</translation>
+    </message>
+    <message>
+        <source>This receipt was already refunded.</source>
+        <translation>По этому чеку уже сделан возврат.</translation>
+    </message>
+    <message>
         <source>A guest with this phone number already exists; identify that guest instead.</source>
         <translation>Гость с этим номером уже есть — определите его.</translation>
     </message>
@@ -285,6 +305,81 @@
     <message>
         <source>points left to spend: %1</source>
         <translation>можно списать ещё %1</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerActions</name>
+    <message>
+        <source>Order discount</source>
+        <translation>Скидка на чек</translation>
+    </message>
+    <message>
+        <source>Discount on the whole order, % (0 removes it):</source>
+        <translation>Скидка на весь чек, % (0 — убрать):</translation>
+    </message>
+    <message>
+        <source>Discount on %1, % of its price (0 restores it):</source>
+        <translation>Скидка на «%1», % от цены (0 — вернуть цену):</translation>
+    </message>
+    <message>
+        <source>Line discount</source>
+        <translation>Скидка на позицию</translation>
+    </message>
+    <message>
+        <source>New price of %1 (now %2):</source>
+        <translation>Новая цена «%1» (сейчас %2):</translation>
+    </message>
+    <message>
+        <source>Change the price</source>
+        <translation>Изменить цену</translation>
+    </message>
+    <message>
+        <source>Receipt number of the sale to refund in full:</source>
+        <translation>Номер чека для полного возврата:</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>Возврат</translation>
+    </message>
+    <message>
+        <source>Type the price in roubles, e.g. 150 or 149,90.</source>
+        <translation>Введите цену в рублях, например 150 или 149,90.</translation>
+    </message>
+    <message>
+        <source>Receipt %1 refunded.</source>
+        <translation>Возврат по чеку %1 выполнен.</translation>
+    </message>
+    <message>
+        <source>Hand back %1 in cash.</source>
+        <translation>Выдайте %1 наличными.</translation>
+    </message>
+    <message>
+        <source>%1 returned to the card.</source>
+        <translation>%1 возвращено на карту.</translation>
+    </message>
+    <message>
+        <source>%1 back to the guest's balance.</source>
+        <translation>%1 возвращено на баланс гостя.</translation>
+    </message>
+    <message>
+        <source>%1 back to the guest's points.</source>
+        <translation>%1 возвращено баллами гостю.</translation>
+    </message>
+    <message>
+        <source>Manager's approval</source>
+        <translation>Разрешение менеджера</translation>
+    </message>
+    <message>
+        <source>%1 may not do this alone. A manager's PIN allows it:</source>
+        <translation>%1 не может сделать это сам(а). Разрешите ПИН-кодом менеджера:</translation>
+    </message>
+    <message>
+        <source>Add something to the basket first.</source>
+        <translation>Сначала добавьте товар в корзину.</translation>
+    </message>
+    <message>
+        <source>Select a line in the basket first.</source>
+        <translation>Сначала выберите позицию в корзине.</translation>
     </message>
 </context>
 <context>
@@ -551,6 +646,10 @@
         <translation>Смена (F9)</translation>
     </message>
     <message>
+        <source>Refund (F11)</source>
+        <translation>Возврат (F11)</translation>
+    </message>
+    <message>
         <source>Sign out</source>
         <translation>Выйти</translation>
     </message>
@@ -569,6 +668,10 @@
     <message>
         <source>Promo code (F6)</source>
         <translation>Промокод (F6)</translation>
+    </message>
+    <message>
+        <source>Discount (F7)</source>
+        <translation>Скидка (F7)</translation>
     </message>
     <message>
         <source>Cashier: %1</source>

@@ -79,3 +79,20 @@ def test_a_manual_discount_and_a_promo_code_exclude_each_other(
     overrides.order_discount(second, 300, cashier)
     with pytest.raises(OrderDiscountGiven, match="given by hand"):
         promo.apply_code(second, "123456")
+
+
+def test_a_line_discount_is_off_the_catalogue_price_within_the_same_limit(
+    shop: Shop, staff: StaffService
+) -> None:
+    overrides, cashier = OverrideService(shop.uow), staff.sign_in("1111")
+    sale_id = _basket(shop)  # line 1: 2 x latte 180 ₽, line 2: cake 250 ₽
+    view = overrides.line_discount(sale_id, 1, 500, cashier)
+    assert view.lines[0].unit_price == rub(171) and view.total == rub(592)
+    view = overrides.line_discount(sale_id, 1, 500, cashier)  # again: not compounded
+    assert view.lines[0].unit_price == rub(171)
+    with pytest.raises(PermissionDenied, match="may not give a discount beyond the rules"):
+        overrides.line_discount(sale_id, 2, 2_000, cashier)
+    approval = staff.authorize_manager("9999", Action.DISCOUNT_OVERRIDE)
+    view = overrides.line_discount(sale_id, 2, 2_000, cashier, approval)
+    assert view.lines[1].unit_price == rub(200)
+    assert overrides.line_discount(sale_id, 1, 0, cashier).lines[0].unit_price == rub(180)

@@ -236,6 +236,23 @@ class TillController(QObject):
 
         self._runner.run(work, lambda _: self._show(None), self._failed)
 
+    # --- guarded changes (discounts, prices) ----------------------------------------------
+
+    def sale_op(self, work: Callable[[str], SaleView]) -> SaleView:
+        """On the op worker: ``work`` on the open sale's id, the result tracked."""
+        from pos_app.domain.sale import SaleNotOpen
+
+        if self._holder.sale_id is None:
+            raise SaleNotOpen("There is no open sale.")
+        return self._holder.track(work(self._holder.sale_id))
+
+    def show_sale(self, sale: SaleView) -> None:
+        self._show(sale)
+
+    def fail(self, error: Exception) -> None:
+        """Tell the cashier why an action did not happen."""
+        self._failed(error)
+
     # --- results -------------------------------------------------------------------------
 
     def _scan_barcode(self, code: str) -> Any:

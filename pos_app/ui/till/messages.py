@@ -129,6 +129,21 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "points_offline_limit": lambda d: QCoreApplication.translate(
             "Errors", "Without the server at most %1 can be paid with points for this guest."
         ).replace("%1", format_money(int(d.get("room", 0)))),
+        "promo_code_applied": lambda d: QCoreApplication.translate(
+            "Errors", "A promo code already gives this order its discount; remove the code first."
+        ),
+        "invalid_percent": lambda d: QCoreApplication.translate(
+            "Errors", "Type a percentage from 0 to 100, e.g. 10 or 7,5."
+        ),
+        "sale_not_found": lambda d: QCoreApplication.translate(
+            "Errors", "There is no such receipt at this till."
+        ),
+        "sale_not_closed": lambda d: QCoreApplication.translate(
+            "Errors", "Only a paid, closed sale can be refunded."
+        ),
+        "already_refunded": lambda d: QCoreApplication.translate(
+            "Errors", "This receipt was already refunded."
+        ),
         "guest_exists": lambda d: QCoreApplication.translate(
             "Errors", "A guest with this phone number already exists; identify that guest instead."
         ),

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from pos_app.domain.catalog import Product
     from pos_app.services.guests import GuestService
+    from pos_app.services.overrides import OverrideService
     from pos_app.services.payments import PaymentService
     from pos_app.services.points import PointsService
     from pos_app.services.promo import PromoService
+    from pos_app.services.refunds import RefundService
     from pos_app.services.sales import SaleService
     from pos_app.services.shifts import ShiftService
 
@@ -92,6 +94,8 @@ class TillServices:
     promo_prefix: str = ""  # scanned codes starting with it are promo codes
     shifts: ShiftService | None = None
     print_report: Callable[[Sequence[str], str], object] | None = None  # lines, title
+    overrides: OverrideService | None = None  # hand discounts and prices (manager's PIN)
+    refunds: RefundService | None = None  # a closed sale back (manager's PIN)
 
 
 class ServiceHolder:

@@ -1,0 +1,202 @@
+"""Actions a cashier's role may not allow: discounts by hand, price changes, refunds.
+
+F7 gives the order a discount, F8 a discount on the selected line, Shift+F8 changes the
+selected line's price, F11 refunds a closed sale by its receipt number. Each is tried first as
+the signed-in person (``services/overrides.py`` and ``services/refunds.py`` decide: a cashier
+gives discounts up to their limit); if their role lacks the permission the till asks for a
+manager's PIN and tries again, the PIN checked by ``staff.authorize_manager`` in the same op as
+the change. Values are asked for in non-blocking dialogs (``input_dialog``,
+``manager_dialog``), so the event loop - scanners, sync status - never waits on the cashier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.money import Percent
+from pos_app.services.staff import Action
+from pos_app.ui.till.actions import CashierActions
+from pos_app.ui.till.format import money, parse_amount
+
+if TYPE_CHECKING:
+    from pos_app.services.dto import LineView, SaleView
+    from pos_app.services.refunds import RefundResult
+    from pos_app.services.staff import Authorization
+
+Attempt = Callable[["Authorization | None"], Any]
+
+
+translate = QCoreApplication.translate  # literal calls, so lupdate finds the texts
+
+
+class ManagerActions(CashierActions):
+    """Base of ``TillWindow`` with the guarded actions (the window adds the shortcuts)."""
+
+    input_dialog: QInputDialog | None = None
+
+    # --- what the cashier asks for ------------------------------------------------------
+
+    def ask_order_discount(self) -> None:
+        if self._need_sale():
+            title = translate("ManagerActions", "Order discount")
+            label = translate("ManagerActions", "Discount on the whole order, % (0 removes it):")
+            self._ask(title, label, lambda text: self._percent(text, self._order_discount))
+
+    def ask_line_discount(self) -> None:
+        line = self._selected_line()
+        if line is not None:
+            prompt = translate(
+                "ManagerActions", "Discount on %1, % of its price (0 restores it):"
+            ).replace("%1", line.name)
+            title = translate("ManagerActions", "Line discount")
+            self._ask(title, prompt, lambda text: self._percent(
+                text, lambda bp: self._line_discount(line, bp)))  # fmt: skip
+
+    def ask_price(self) -> None:
+        line = self._selected_line()
+        if line is None:
+            return
+        prompt = translate("ManagerActions", "New price of %1 (now %2):").replace("%1", line.name)
+        title = translate("ManagerActions", "Change the price")
+        self._ask(title, prompt.replace("%2", money(line.unit_price)),
+                  lambda text: self._price(text, line))  # fmt: skip
+
+    def ask_refund(self) -> None:
+        label = translate("ManagerActions", "Receipt number of the sale to refund in full:")
+        self._ask(translate("ManagerActions", "Refund"), label, self._refund)
+
+    # --- the guarded calls ---------------------------------------------------------------
+
+    def _order_discount(self, bp: int) -> None:
+        self._sale_change(Action.DISCOUNT_OVERRIDE, lambda overrides, sale_id, approval:
+                          overrides.order_discount(sale_id, bp, self.staff, approval))  # fmt: skip
+
+    def _line_discount(self, line: LineView, bp: int) -> None:
+        self._sale_change(Action.DISCOUNT_OVERRIDE, lambda overrides, sale_id, approval:
+                          overrides.line_discount(sale_id, line.line_no, bp, self.staff,
+                                                  approval))  # fmt: skip
+
+    def _price(self, text: str, line: LineView) -> None:
+        price = parse_amount(text)
+        if price is None:
+            self.show_message(
+                translate("ManagerActions", "Type the price in roubles, e.g. 150 or 149,90.")
+            )
+            return
+        self._sale_change(Action.PRICE_OVERRIDE, lambda overrides, sale_id, approval:
+                          overrides.price(sale_id, line.line_no, price, self.staff,
+                                          approval))  # fmt: skip
+
+    def _sale_change(self, action: Action, change: Callable[[Any, str, Any], SaleView]) -> None:
+        services, controller = self.ctx.services, self.controller
+
+        def attempt(approval: Authorization | None) -> SaleView:
+            overrides = services.get().overrides
+            if overrides is None:
+                raise RuntimeError("discounts by hand are not available at this till")
+            return controller.sale_op(lambda sale_id: change(overrides, sale_id, approval))
+
+        self._guarded(action, attempt, controller.show_sale)
+
+    def _refund(self, receipt_no: str) -> None:
+        services = self.ctx.services
+
+        def attempt(approval: Authorization | None) -> RefundResult:
+            refunds = services.get().refunds
+            if refunds is None:
+                raise RuntimeError("refunds are not available at this till")
+            return refunds.refund_sale(self.staff, receipt_no=receipt_no.strip(),
+                                       approval=approval)  # fmt: skip
+
+        self._guarded(Action.REFUND, attempt, self._refunded)
+
+    def _guarded(self, action: Action, attempt: Attempt, done: Callable[[Any], None]) -> None:
+        """Try as the signed-in person; on a missing permission ask a manager and try again,
+        the PIN checked on the op worker just before the change."""
+        runner, services = self.ctx.runner, self.ctx.services
+
+        def run(pin: str | None) -> None:
+            def work() -> Any:
+                staff = services.get().staff
+                return attempt(staff.authorize_manager(pin, action) if pin else None)  # type: ignore[arg-type]
+
+            def failed(error: Exception) -> None:
+                if pin is None and getattr(error, "code", "") == "permission_denied":
+                    self.ask_manager_pin(run)
+                else:
+                    self.controller.fail(error)
+
+            runner.run(work, done, failed)
+
+        self.hide_message()
+        run(None)
+
+    def _refunded(self, result: RefundResult) -> None:
+        parts = [
+            translate("ManagerActions", "Receipt %1 refunded.").replace(
+                "%1", result.receipt_no or ""
+            )
+        ]
+        for amount, text in (
+            (result.cash_to_return, translate("ManagerActions", "Hand back %1 in cash.")),
+            (result.card_reversed, translate("ManagerActions", "%1 returned to the card.")),
+            (
+                result.balance_returned,
+                translate("ManagerActions", "%1 back to the guest's balance."),
+            ),
+            (result.points_returned, translate("ManagerActions", "%1 back to the guest's points.")),
+        ):
+            if amount:
+                parts.append(text.replace("%1", money(amount)))
+        self.show_message("  ".join(parts), "info")
+
+    # --- dialogs ------------------------------------------------------------------------
+
+    def ask_manager_pin(self, then: Callable[[str], None]) -> None:
+        dialog = self.manager_dialog = QInputDialog(self)
+        dialog.setWindowTitle(translate("ManagerActions", "Manager's approval"))
+        label = translate("ManagerActions", "%1 may not do this alone. A manager's PIN allows it:")
+        dialog.setLabelText(label.replace("%1", getattr(self.staff, "name", "")))
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(lambda pin: then(pin.strip()) if pin.strip() else None)
+        dialog.open()
+
+    def _ask(self, title: str, label: str, then: Callable[[str], None]) -> None:
+        dialog = self.input_dialog = QInputDialog(self)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.textValueSelected.connect(lambda text: then(text) if text.strip() else None)
+        dialog.open()
+
+    def _percent(self, text: str, then: Callable[[int], None]) -> None:
+        try:
+            bp = Percent.parse(text.strip().rstrip("%").strip()).bp
+        except DomainError as error:
+            self.controller.fail(error)
+            return
+        then(bp)
+
+    def _need_sale(self) -> bool:
+        if self.controller.sale is None:
+            self.show_message(translate("ManagerActions", "Add something to the basket first."))
+            return False
+        return True
+
+    def _selected_line(self) -> LineView | None:
+        if not self._need_sale():
+            return None
+        line_no = self.basket.selected_line()
+        line = next((x for x in self.basket.lines if x.line_no == line_no), None)
+        if line is None:
+            self.show_message(translate("ManagerActions", "Select a line in the basket first."))
+        return line
+
+    basket: Any  # BasketPanel, built by the window
+
+    def hide_message(self) -> None:
+        raise NotImplementedError
