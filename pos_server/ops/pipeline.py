@@ -161,13 +161,25 @@ def apply_one(
 _TERMINAL = select(Terminal.last_seq, Terminal.token_hash, Terminal.revoked_at).where(
     Terminal.id == bindparam("terminal_id")
 )
-_TERMINAL_LOCKED = _TERMINAL.with_for_update()
-_KNOWN = select(
-    AppliedOperation.terminal_id, AppliedOperation.payload_hash, AppliedOperation.verdict,
+_KNOWN_COLUMNS = (
+    AppliedOperation.op_id, AppliedOperation.payload_hash, AppliedOperation.verdict,
     AppliedOperation.reason, AppliedOperation.message, AppliedOperation.current,
-).where(AppliedOperation.op_id == bindparam("op_id"))  # fmt: skip
+    AppliedOperation.terminal_id.label("known_terminal_id"),
+)  # fmt: skip
+_KNOWN = select(*_KNOWN_COLUMNS).where(AppliedOperation.op_id == bindparam("op_id"))
+# The terminal row locked and the op_id looked up in ONE round trip. On PostgreSQL a
+# statement that waited for the lock reads other tables as of its start, so an op_id stored
+# by the previous lock holder may be missed here: that holder moved last_seq on, so the seq
+# check below then fails and _judge looks the op_id up again in a statement of its own.
+_TERMINAL_LOCKED = (
+    select(Terminal.last_seq, Terminal.token_hash, Terminal.revoked_at, *_KNOWN_COLUMNS)
+    .select_from(Terminal)
+    .outerjoin(AppliedOperation, AppliedOperation.op_id == bindparam("op_id"))
+    .where(Terminal.id == bindparam("terminal_id"))
+    .with_for_update(of=Terminal)
+)  # fmt: skip
 _INSERT_APPLIED = insert(AppliedOperation)
-_SET_SEQ = update(Terminal).where(Terminal.id == bindparam("terminal_id")).values(
+_SET_SEQ = update(Terminal).where(Terminal.id == bindparam("seq_terminal")).values(
     last_seq=bindparam("new_seq")
 )
 
@@ -179,12 +191,15 @@ def _judge(
     session, terminal_id, now = ctx.session, ctx.terminal_id, ctx.now
     op = checked.op
     connection = session.connection()
-    terminal = connection.execute(_TERMINAL_LOCKED, {"terminal_id": terminal_id}).one()
+    params = {"terminal_id": terminal_id, "op_id": str(op.op_id)}
+    terminal = connection.execute(_TERMINAL_LOCKED, params).one()
     check_token_row(terminal.token_hash, terminal.revoked_at, token_digest)
     digest = payload_hash(op)
-    known = connection.execute(_KNOWN, {"op_id": str(op.op_id)}).first()
+    known: Any = terminal if terminal.op_id is not None else None
+    if known is None and op.seq != terminal.last_seq + 1:  # see _TERMINAL_LOCKED
+        known = connection.execute(_KNOWN, params).first()
     if known is not None:
-        if known.payload_hash != digest or known.terminal_id != terminal_id:
+        if known.payload_hash != digest or known.known_terminal_id != terminal_id:
             message = "This op_id was already used for a different operation; it is not applied."
             return refused("op_id_reused", message), False, terminal.last_seq
         stored = Verdict(known.verdict, known.reason, known.message, known.current)
@@ -202,7 +217,7 @@ def _judge(
         "payload_hash": digest, "verdict": verdict.status, "reason": verdict.reason,
         "message": verdict.message, "current": verdict.current,
     })  # fmt: skip
-    connection.execute(_SET_SEQ, {"terminal_id": terminal_id, "new_seq": op.seq})
+    connection.execute(_SET_SEQ, {"seq_terminal": terminal_id, "new_seq": op.seq})
     return verdict, False, op.seq
 
 
