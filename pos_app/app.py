@@ -40,6 +40,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "main",
         "a headless till: sales through the services, delivered by the sync worker",
     ),
+    "demo-publish": (
+        "pos_app.commands.demo_publish",
+        "main",
+        "queue the demo till's guests and cards for the server (an enrolled demo till)",
+    ),
 }
 
 
