@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 LANGUAGES = ("ru", "en")
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations"
@@ -31,12 +31,15 @@ def install_translators(
 ) -> list[QTranslator]:
     """Install every ``*_<language>.qm`` in ``directory``; returns them (keep them alive).
 
-    English needs no file: the source strings are English.
+    English needs no file: the source strings are English. Qt's own texts (the OK and Cancel
+    of standard dialogs) come from the ``qtbase_<language>.qm`` that ships with Qt.
     """
     installed: list[QTranslator] = []
     if language == "en":
         return installed
-    for qm in sorted(directory.glob(f"*_{language}.qm")):
+    qt_dir = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    qt_own = [qt_dir / f"qtbase_{language}.qm"]
+    for qm in [*(q for q in qt_own if q.exists()), *sorted(directory.glob(f"*_{language}.qm"))]:
         translator = QTranslator(app)
         if translator.load(str(qm)):
             app.installTranslator(translator)

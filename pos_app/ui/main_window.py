@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -150,11 +151,11 @@ class TillWindow(ManagerActions):
         for button in (self.pay_button, self.find_button, self.promo_button, self.cancel_button,
                        self.discount_button):  # fmt: skip
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        actions = QHBoxLayout()
-        actions.addWidget(self.find_button)
-        actions.addWidget(self.promo_button)
-        actions.addWidget(self.discount_button)
-        actions.addWidget(self.cancel_button)
+        actions = QGridLayout()  # two rows: four labels do not fit one in Russian
+        actions.addWidget(self.find_button, 0, 0)
+        actions.addWidget(self.promo_button, 0, 1)
+        actions.addWidget(self.discount_button, 1, 0)
+        actions.addWidget(self.cancel_button, 1, 1)
         right = QVBoxLayout()
         right.addWidget(self.guest_panel)
         right.addWidget(self.basket, 1)

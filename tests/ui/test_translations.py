@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -91,3 +91,16 @@ def test_the_till_window_speaks_russian_with_lang_ru(till_factory: Any) -> None:
     assert window.totals.findChildren(QLabel)[0].text() == "Сумма без скидки"
     window.ask_promo()  # a dialog flow of the window's base class: its text is translated too
     assert window.banner.text() == "Сначала добавьте товар в корзину."
+
+
+def test_qts_own_dialog_buttons_are_russian_too(qtbot: QtBot) -> None:
+    """The standard dialogs the till opens (the manager's PIN, a promo code) say Отмена."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translators = install_translators(app, "ru")
+    try:
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Отмена"
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
