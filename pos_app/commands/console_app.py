@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import requests
 
 from pos_app.db import Store, StoreError, open_store
 from pos_app.db.orders_repo import SqlOrderCache
-from pos_app.services.orders import ConsoleOrders, StreamBatch
+from pos_app.services.orders import ActionSender, ConsoleOrders, StreamBatch
 from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.order_actions import HttpActionSender
 from pos_app.sync.order_stream import OrderStream, StreamStatus
@@ -54,6 +55,7 @@ class RunningConsole:
 def start_console(
     store: Store, base_url: str, token: str, *, sound: Any, name: str = "",
     heartbeat_timeout: float = 40.0, owns_store: bool = True,
+    wrap_sender: Callable[[HttpActionSender], ActionSender] | None = None,
 ) -> RunningConsole:
     """Build and start one console on the GUI thread (a QApplication must exist).
 
@@ -61,7 +63,8 @@ def start_console(
     tables live in every store, actions go into the till's outbox with its gap-free ``seq``,
     and the action sender and the till's outbox worker take the same in-process
     ``sender_lock(terminal_id)``, so one queue still has one sender at a time. Pass
-    ``owns_store=False`` then: the till closes its store."""
+    ``owns_store=False`` then: the till closes its store; ``wrap_sender`` lets the till
+    read a verdict its own worker recorded (``till_console.SharedQueueSender``)."""
     from pos_app.ui.console.window import ConsoleSignals, ConsoleWindow
     from pos_app.ui.op_runner import OpRunner
 
@@ -70,7 +73,8 @@ def start_console(
                               HttpTransport(base_url, token))  # fmt: skip
     signals = ConsoleSignals()
     holder: dict[str, OrderStream] = {}
-    service = ConsoleOrders(cache, store.unit_of_work, sender,
+    acting = wrap_sender(sender) if wrap_sender is not None else sender
+    service = ConsoleOrders(cache, store.unit_of_work, acting,
                             is_online=lambda: holder["stream"].online)  # fmt: skip
 
     def on_batch(batch: StreamBatch) -> None:  # the stream's dispatcher thread

@@ -60,6 +60,44 @@ def read_link(runtime: TillRuntime) -> ConsoleLink | None:
     return ConsoleLink(store, str(url), token) if url else ConsoleLink(store)
 
 
+class SharedQueueSender:
+    """The console's action sender on a till's queue.
+
+    The till's outbox worker pushes the same queue, so it may send an order action between the
+    console's commit and the console's own push (both take the terminal's sender lock, so never
+    at the same time). The console's push then finds nothing waiting and would report "not
+    answered"; the verdict the worker recorded in the outbox is returned instead."""
+
+    def __init__(self, inner: Any, store: Store) -> None:
+        self._inner = inner
+        self._store = store
+
+    def push_until(self, op_id: str) -> Any:
+        verdict = self._inner.push_until(op_id)
+        return verdict if verdict is not None else self.recorded(op_id)
+
+    def flush(self) -> int:
+        return int(self._inner.flush())
+
+    def recorded(self, op_id: str) -> Any:
+        """The verdict already recorded for ``op_id`` (None while it waits)."""
+        from pos_app.services.ports_sync import OpVerdict
+
+        with self._store.engine.connect() as conn:
+            row = conn.exec_driver_sql("SELECT seq, status, last_error FROM outbox WHERE op_id = ?",
+                                       (op_id,)).first()  # fmt: skip
+        if row is None or row[1] == "pending":
+            return None
+        if row[1] == "applied":
+            return OpVerdict(op_id, int(row[0]), "applied")
+        # recorded by the sync queue as "<rejected|conflict>: <reason>: <message>"
+        status, _, rest = str(row[2] or "rejected: ").partition(": ")
+        reason, _, message = rest.partition(": ")
+        status = "conflict" if status == "conflict" else "rejected"
+        return OpVerdict(op_id, int(row[0]), status, reason=reason or None,
+                         message=message or reason or None)  # fmt: skip
+
+
 def attach(runtime: TillRuntime, link: ConsoleLink | None, sound: Any = None) -> None:
     """On the GUI thread: the orders tab, with the console running on the till's store."""
     if link is None or runtime.stopped:
@@ -75,8 +113,9 @@ def attach(runtime: TillRuntime, link: ConsoleLink | None, sound: Any = None) ->
         from pos_app.devices.sound import SoundSettings, create_sound_player
 
         sound = create_sound_player(SoundSettings())
-    console = start_console(link.store, link.server_url, link.token, sound=sound,
-                            owns_store=False)  # fmt: skip
+    store = link.store
+    console = start_console(store, link.server_url, link.token, sound=sound, owns_store=False,
+                            wrap_sender=lambda inner: SharedQueueSender(inner, store))  # fmt: skip
     runtime.console = console
     model = console.window.model
     tabs.show_console(console.window, model, lambda: model.count(OrderState.NEW))

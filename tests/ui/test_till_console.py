@@ -13,13 +13,17 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from pos_app.commands.demo_data import fill_catalogue
-from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
+from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal, load_token
 from pos_app.commands.till_app import TillOptions, TillRuntime, build_till
+from pos_app.commands.till_console import SharedQueueSender
 from pos_app.db import Store
 from pos_app.db.uow import SystemClock
 from pos_app.domain.orders import OrderAction, OrderState
 from pos_app.services.staff import StaffService
+from pos_app.services.sync_queue import SyncQueue
 from pos_app.services.terminal_role import TILL_AND_CONSOLE, TerminalRoles
+from pos_app.sync.order_actions import HttpActionSender
+from pos_app.sync.transport import HttpTransport
 from tests.sync.conftest import new_code, server_ops
 from tests.sync.test_order_stream_server import RealServer
 from tests.ui.test_console import FakeSound
@@ -138,3 +142,39 @@ def test_the_role_is_stored_and_a_till_not_enrolled_says_why(
         assert TerminalRoles(store.unit_of_work).role() == TILL_AND_CONSOLE  # kept for later
     finally:
         stop(runtime, store)
+
+
+def test_an_action_the_tills_worker_sent_first_keeps_its_verdict(
+    server: RealServer, tmp_path: Path
+) -> None:
+    """The till's worker and the console push one queue: when the worker sends an order
+    action between the console's commit and its push, the console still gets the verdict."""
+    folder = tmp_path / "till"
+    store = enrol_data_dir(folder, server.base, new_code(server.db_url),
+                           f"file:{tmp_path / 'tokens'}")  # fmt: skip
+    _, token = load_token(store)
+
+    def sender() -> HttpActionSender:
+        return HttpActionSender(SyncQueue(store.unit_of_work, store.clock),
+                                HttpTransport(server.base, token))  # fmt: skip
+
+    def queued(order_id: str) -> str:
+        with store.unit_of_work() as uow:
+            entry = uow.outbox.append("order.accepted", {"order_id": order_id})
+            uow.commit()
+        return entry.op_id
+
+    try:
+        server.place("race-1")
+        first, worker = queued("race-1"), sender()  # the worker stands in for the till's
+        assert worker.flush() == 1
+        assert sender().push_until(first) is None  # the plain sender finds nothing waiting
+        verdict = SharedQueueSender(sender(), store).push_until(first)
+        assert verdict is not None and verdict.status == "applied"
+
+        second = queued("race-1")  # accepted already: the server says conflict
+        assert worker.flush() == 1
+        verdict = SharedQueueSender(sender(), store).push_until(second)
+        assert verdict is not None and verdict.status == "conflict" and verdict.reason
+    finally:
+        store.close()
