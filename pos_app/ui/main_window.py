@@ -293,6 +293,12 @@ class TillWindow(ManagerActions):
                 manager.setTextValue(reading.data)
                 manager.accept()
             return
+        asking = self.input_dialog
+        if asking is not None and asking.isVisible():  # e.g. a receipt's code scanned to refund
+            if reading.kind == "barcode":
+                asking.setTextValue(reading.data)
+                asking.accept()
+            return
         if self.staff is None:
             return  # nobody signed in: readings are not sales
         self.hide_message()

@@ -126,8 +126,10 @@ def test_a_closed_sale_is_refunded_once_with_a_managers_pin(till_factory: Any) -
         refunds = [op.payload for op in uow.outbox.pending() if op.kind == "sale.refunded"]
     assert len(refunds) == 1 and refunds[0]["approved_by"] == "m1"
 
-    press(till, "F11")  # the same receipt again: refused, nothing queued
-    answer(till, receipt_no)
+    press(till, "F11")  # the same receipt again, its number scanned: refused, nothing queued
+    till.qtbot.waitUntil(lambda: window.input_dialog is not None
+                         and window.input_dialog.isVisible(), timeout=5000)  # fmt: skip
+    till.scan(receipt_no)
     manager_answers(till, MANAGER_PIN)
     till.qtbot.waitUntil(lambda: "already refunded" in window.banner.text(), timeout=5000)
     with till.store.unit_of_work() as uow:
