@@ -33,7 +33,7 @@ from pos_app.ui.key_hook import WedgeKeyHook
 from pos_app.ui.main_window import AFTER_FIRST_FRAME_MS, TillContext, TillWindow
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.theme import STYLE_SHEET
-from pos_app.ui.till.ports import Catalogue, CatalogueGroup, ServiceHolder, TillServices
+from pos_app.ui.till.ports import ServiceHolder, TillServices
 
 if TYPE_CHECKING:
     from pos_app.commands.printing import ReceiptPrinting
@@ -124,6 +124,7 @@ class TillBackend:
 
     def open(self) -> TillServices:
         from pos_app.commands.store_factory import open_till_store, sale_service
+        from pos_app.commands.till_catalogue import StoreCatalogue, promo_prefix
         from pos_app.db.uow import SystemClock, UuidGenerator
         from pos_app.services.guests import GuestService
         from pos_app.services.overrides import OverrideService
@@ -150,7 +151,7 @@ class TillBackend:
             sales=sales, payments=payments, guests=GuestService(store.unit_of_work, clock, ids),
             staff=staff, catalogue=StoreCatalogue(store),
             points=PointsService(store.unit_of_work, clock, ids, payments, gateway),
-            promo=promo, flush=store.flush_open_sales, promo_prefix=_promo_prefix(store),
+            promo=promo, flush=store.flush_open_sales, promo_prefix=promo_prefix(store),
             shifts=ShiftService(store.unit_of_work, clock, ids, staff),
             print_report=self.print_lines if self.printing is not None else None,
             overrides=OverrideService(store.unit_of_work),
@@ -231,40 +232,6 @@ class TillBackend:
             self.sync.worker.stop()
         if self.store is not None and self._own_store:
             self.store.close()
-
-
-def _promo_prefix(store: Store) -> str:
-    from pos_app.services.promo import program
-
-    with store.unit_of_work(durable=False) as uow:
-        return program(uow)[0]
-
-
-class StoreCatalogue:
-    """The catalogue for the tiles: product groups in their order, products by name."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def load(self) -> Catalogue:
-        from sqlalchemy import select
-
-        from pos_app.db.models import ProductGroup
-
-        with self._store.unit_of_work(durable=False) as uow:
-            order = (ProductGroup.sort_order, ProductGroup.name)
-            rows = uow.connection.execute(
-                select(ProductGroup.id, ProductGroup.name).order_by(*order)
-            ).all()
-            products = uow.products.all()
-        by_group: dict[str | None, list[Any]] = {}
-        for product in products:
-            by_group.setdefault(product.group_id, []).append(product)
-        groups = [CatalogueGroup(gid, name, tuple(by_group.pop(gid, ()))) for gid, name in rows]
-        rest = tuple(p for items in by_group.values() for p in items)
-        if rest:
-            groups.append(CatalogueGroup("", "Other", rest))
-        return Catalogue(tuple(g for g in groups if g.products))
 
 
 def _aware(value: object) -> datetime | None:

@@ -287,17 +287,7 @@ class TillWindow(ManagerActions):
                 dialog.pin.setText(reading.data)
                 dialog.submit()
             return
-        manager = self.manager_dialog
-        if manager is not None and manager.isVisible():  # a manager's badge or a fast PIN
-            if reading.kind == "barcode" and reading.data.isdigit() and 4 <= len(reading.data) <= 8:
-                manager.setTextValue(reading.data)
-                manager.accept()
-            return
-        asking = self.input_dialog
-        if asking is not None and asking.isVisible():  # e.g. a receipt's code scanned to refund
-            if reading.kind == "barcode":
-                asking.setTextValue(reading.data)
-                asking.accept()
+        if self.dialog_takes(reading.kind, reading.data):
             return
         if self.staff is None:
             return  # nobody signed in: readings are not sales

@@ -157,6 +157,22 @@ class ManagerActions(CashierActions):
 
     # --- dialogs ------------------------------------------------------------------------
 
+    def dialog_takes(self, kind: str, data: str) -> bool:
+        """A reading while a manager's PIN or a value is asked for belongs to that dialog: a
+        badge (a PIN-shaped code) or e.g. a receipt's code scanned to refund it."""
+        manager, asking = self.manager_dialog, self.input_dialog
+        if manager is not None and manager.isVisible():
+            if kind == "barcode" and data.isdigit() and 4 <= len(data) <= 8:
+                manager.setTextValue(data)
+                manager.accept()
+            return True
+        if asking is not None and asking.isVisible():
+            if kind == "barcode":
+                asking.setTextValue(data)
+                asking.accept()
+            return True
+        return False
+
     def ask_manager_pin(self, then: Callable[[str], None]) -> None:
         dialog = self.manager_dialog = QInputDialog(self)
         dialog.setWindowTitle(translate("ManagerActions", "Manager's approval"))
