@@ -38,6 +38,14 @@ class ConsoleGuestRow(Base):
     search_key: Mapped[str] = mapped_column(String(300))  # casefolded name, phone and id
 
 
+class ConsoleBalanceRow(Base):
+    """The guest's money balance as the feed last showed it (``balance_account``)."""
+
+    __tablename__ = "console_balances"
+    guest_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    total: Mapped[int]
+
+
 class ConsolePointsRow(Base):
     __tablename__ = "console_points"
     guest_id: Mapped[str] = mapped_column(String(64), primary_key=True)

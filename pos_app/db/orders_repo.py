@@ -19,6 +19,7 @@ from typing import Any
 from pos_app.db.codec import dump_json, load_json
 from pos_app.db.uow import Store
 from pos_app.services.orders import (
+    BalanceInfo,
     ConsoleSettings,
     GuestInfo,
     HistoryQuery,
@@ -87,6 +88,11 @@ class SqlOrderCache:
                 " ON CONFLICT (guest_id) DO UPDATE SET"
                 " total = excluded.total, held = excluded.held",
                 [(p.guest_id, p.total, p.held) for p in batch.points],
+            )
+            raw.executemany(
+                "INSERT INTO console_balances (guest_id, total) VALUES (?, ?)"
+                " ON CONFLICT (guest_id) DO UPDATE SET total = excluded.total",
+                [(b.guest_id, b.total) for b in batch.balances],
             )
             known = self._change_ids(raw, {o.order_id for o in batch.orders})
             for order in sorted(batch.orders, key=lambda o: o.change_id):
@@ -204,6 +210,13 @@ class SqlOrderCache:
                 "SELECT guest_id, total, held FROM console_points WHERE guest_id = ?", (guest_id,)
             ).fetchone()
         return PointsInfo(*row) if row else None
+
+    def balance(self, guest_id: str) -> BalanceInfo | None:
+        with self._tx() as raw:
+            row = raw.execute(
+                "SELECT guest_id, total FROM console_balances WHERE guest_id = ?", (guest_id,)
+            ).fetchone()
+        return BalanceInfo(*row) if row else None
 
     def load_settings(self) -> ConsoleSettings:
         with self._store.unit_of_work(durable=False) as uow:

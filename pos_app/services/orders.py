@@ -162,6 +162,15 @@ class GuestInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class BalanceInfo:
+    """The guest's money (balance) account as the feed last showed it: invoices, payments and
+    debts of guest orders land there."""
+
+    guest_id: str
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class PointsInfo:
     """The guest's bonus account as the feed last showed it (account id = guest id)."""
 
@@ -182,6 +191,7 @@ class StreamBatch:
     guests: tuple[GuestInfo, ...] = ()
     points: tuple[PointsInfo, ...] = ()
     cursor: int = 0
+    balances: tuple[BalanceInfo, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +234,7 @@ class OrderCache(Protocol):
     def history(self, query: HistoryQuery) -> Sequence[OrderView]: ...
     def guest(self, guest_id: str) -> GuestInfo | None: ...
     def points(self, guest_id: str) -> PointsInfo | None: ...
+    def balance(self, guest_id: str) -> BalanceInfo | None: ...
     def load_settings(self) -> ConsoleSettings: ...
     def save_settings(self, settings: ConsoleSettings) -> None: ...
 
@@ -340,9 +351,13 @@ class ConsoleOrders:
     def history(self, query: HistoryQuery) -> Sequence[OrderView]:
         return self.cache.history(query)
 
-    def detail(self, order_id: str) -> tuple[OrderView | None, PointsInfo | None]:
+    def detail(
+        self, order_id: str
+    ) -> tuple[OrderView | None, PointsInfo | None, BalanceInfo | None]:
         order = self.cache.get(order_id)
-        return order, (self.cache.points(order.guest_id) if order else None)
+        if order is None:
+            return None, None, None
+        return order, self.cache.points(order.guest_id), self.cache.balance(order.guest_id)
 
 
 def _transition(

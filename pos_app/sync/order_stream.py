@@ -33,6 +33,7 @@ from typing import Any
 import requests
 
 from pos_app.services.orders import (
+    BalanceInfo,
     GuestInfo,
     OrderView,
     PointsInfo,
@@ -58,6 +59,7 @@ def batch_from_changes(changes: list[dict[str, Any]], cursor: int) -> StreamBatc
     orders: list[OrderView] = []
     guests: list[GuestInfo] = []
     points: list[PointsInfo] = []
+    balances: list[BalanceInfo] = []
     for change in changes:
         entity, data = change["entity"], change["data"]
         if entity == "order":
@@ -67,7 +69,9 @@ def batch_from_changes(changes: list[dict[str, Any]], cursor: int) -> StreamBatc
         elif entity == "bonus_account":
             points.append(PointsInfo(str(data["account_id"]), int(data["total"]),
                                      int(data["held"])))  # fmt: skip
-    return StreamBatch(tuple(orders), tuple(guests), tuple(points), cursor)
+        elif entity == "balance_account":
+            balances.append(BalanceInfo(str(data["guest_id"]), int(data["total"])))
+    return StreamBatch(tuple(orders), tuple(guests), tuple(points), cursor, tuple(balances))
 
 
 def parse_events(chunks: Iterator[bytes]) -> Iterator[tuple[str, str, str]]:

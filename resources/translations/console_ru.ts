@@ -256,6 +256,16 @@
     </message>
     <message>
         <location filename="../../pos_app/ui/console/detail.py" line="53" />
+        <source>Balance account</source>
+        <translation>Денежный счёт</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/console/detail.py" line="180" />
+        <source>{0} owed</source>
+        <translation>долг {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/ui/console/detail.py" line="53" />
         <source>Placed</source>
         <translation>Создан</translation>
     </message>

@@ -17,6 +17,7 @@ from pos_app.db.orders_repo import SqlOrderCache, wire
 from pos_app.domain.orders import IllegalOrderAction, OrderAction, OrderState, PaymentMethod
 from pos_app.services.orders import (
     ActionNeedsServer,
+    BalanceInfo,
     ConsoleOrders,
     GuestInfo,
     HistoryQuery,
@@ -26,6 +27,7 @@ from pos_app.services.orders import (
     StreamBatch,
 )
 from pos_app.services.ports_sync import OpVerdict
+from pos_app.sync.order_stream import batch_from_changes
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -191,3 +193,23 @@ def test_a_local_view_never_overwrites_a_newer_change_from_the_server(console: C
     console.cache.put_local(replace(stale, pending_ops=1))  # an action read the old state
     cached = console.cache.get("o-8")
     assert cached is not None and (cached.state, cached.pending_ops) == (OrderState.VOIDED, 0)
+
+
+def test_the_detail_shows_the_guests_points_and_money_balance_from_the_feed(
+    console: Console,
+) -> None:
+    console.service.ingest(StreamBatch((order("o-9", 20),), cursor=20))
+    assert console.service.detail("o-9")[2] is None  # no balance snapshot seen yet
+    feed = [
+        {"id": 21, "entity": "balance_account", "entity_id": "anna",
+         "data": {"account_id": "balance:anna", "guest_id": "anna", "total": -4_000,
+                  "held": 0, "available": -4_000}},
+        {"id": 22, "entity": "bonus_account", "entity_id": "anna",
+         "data": {"account_id": "anna", "total": 60_000, "held": 0, "available": 60_000}},
+    ]  # fmt: skip
+    console.service.ingest(batch_from_changes(feed, cursor=22))
+    found, points, balance = console.service.detail("o-9")
+    assert found is not None and found.order_id == "o-9"
+    assert points == PointsInfo("anna", 60_000, 0)
+    assert balance == BalanceInfo("anna", -4_000)  # an unpaid order left as the guest's debt
+    assert console.service.detail("missing") == (None, None, None)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.orders import OrderAction, OrderState, PaymentMethod
-from pos_app.services.orders import ONLINE_ONLY, OrderView, PointsInfo
+from pos_app.services.orders import ONLINE_ONLY, BalanceInfo, OrderView, PointsInfo
 from pos_app.ui.console.orders_model import clock, method_text, money, state_text
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -46,10 +46,12 @@ class OrderDetail(QWidget):
         self.state.setObjectName("stateChip")
         self.fields = {
             name: QLabel()
-            for name in ("guest", "points", "placed", "ready", "method", "note", "paid", "debt")
+            for name in ("guest", "points", "balance", "placed", "ready", "method", "note",
+                         "paid", "debt")
         }
         form = QFormLayout()
         labels = {"guest": self.tr("Guest"), "points": self.tr("Points balance"),
+                  "balance": self.tr("Balance account"),
                   "placed": self.tr("Placed"), "ready": self.tr("Ready by"),
                   "method": self.tr("Payment intent"), "note": self.tr("Note"),
                   "paid": self.tr("Paid"), "debt": self.tr("Debt")}  # fmt: skip
@@ -143,7 +145,12 @@ class OrderDetail(QWidget):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
 
-    def show_order(self, order: OrderView | None, points: PointsInfo | None = None) -> None:
+    def show_order(
+        self,
+        order: OrderView | None,
+        points: PointsInfo | None = None,
+        balance: BalanceInfo | None = None,
+    ) -> None:
         """Show ``order`` (None: nothing selected); keeps the selected item if it is the same
         order, so an update from the stream does not lose the operator's place."""
         shown = self.order
@@ -167,6 +174,10 @@ class OrderDetail(QWidget):
         self.state.style().unpolish(self.state)
         self.state.style().polish(self.state)
         self._fill_fields(order, points)
+        self.fields["balance"].setText(
+            (money(balance.total) if balance.total >= 0
+             else self.tr("{0} owed").format(money(-balance.total)))
+            if balance else self.tr("not known on this console"))  # fmt: skip
         self._fill_lines(order, keep_line)
         index = self.method.findData(order.method.value)
         self.method.setCurrentIndex(max(index, 0))

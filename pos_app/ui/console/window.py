@@ -20,6 +20,7 @@ from pos_app.domain.errors import DomainError
 from pos_app.domain.orders import OrderAction, OrderState, PaymentMethod
 from pos_app.services.orders import (
     ActionOutcome,
+    BalanceInfo,
     ConsoleOrders,
     ConsoleSettings,
     HistoryQuery,
@@ -73,6 +74,7 @@ class ConsoleWindow(QMainWindow):
         self._pending: list[OrderView] = []
         self._selected: str | None = None
         self._points: PointsInfo | None = None
+        self._balance: BalanceInfo | None = None
         self.ready = False
         self._build()
         self._connect(signals)
@@ -148,7 +150,7 @@ class ConsoleWindow(QMainWindow):
         if self._selected is not None:
             latest = next((o for o in reversed(pending) if o.order_id == self._selected), None)
             if latest is not None:
-                self.detail.show_order(latest, self._points)
+                self.detail.show_order(latest, self._points, self._balance)
 
     def _scrolled_to_bottom(self) -> bool:
         bar = self.panel.view.verticalScrollBar()
@@ -172,6 +174,7 @@ class ConsoleWindow(QMainWindow):
         self.alert.acknowledge()
         self._selected = order_id
         self._points = None
+        self._balance = None
         row = self.model.row_of(order_id)
         order = self.model.order(row) if row is not None else None
         if order is None:
@@ -180,14 +183,16 @@ class ConsoleWindow(QMainWindow):
         self.detail.show_order(order)
         self.runner.run(lambda: self.service.detail(order_id), self._detail_loaded)
 
-    def _detail_loaded(self, result: tuple[OrderView | None, PointsInfo | None]) -> None:
-        order, points = result
+    def _detail_loaded(
+        self, result: tuple[OrderView | None, PointsInfo | None, BalanceInfo | None]
+    ) -> None:
+        order, points, balance = result
         if order is None or order.order_id != self._selected:
             return
-        self._points = points
+        self._points, self._balance = points, balance
         shown = self.detail.order
         self.detail.show_order(order if shown is None or order.version >= shown.version
-                               else shown, points)  # fmt: skip
+                               else shown, points, balance)  # fmt: skip
 
     # -- actions
     def _act(self, order_id: str, action: str, line_id: str, method: str) -> None:
@@ -226,7 +231,7 @@ class ConsoleWindow(QMainWindow):
         if shown is not None and shown.order_id == order.order_id and (
             order.version >= shown.version
         ):
-            self.detail.show_order(order, self._points)
+            self.detail.show_order(order, self._points, self._balance)
         row = self.model.row_of(order.order_id)
         if row is not None and self.model.order(row).version <= order.version:
             self.model.apply([order])
