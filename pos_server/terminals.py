@@ -41,9 +41,18 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def new_enrolment_code() -> str:
+    """A one-time code an installer types or passes on a command line: url-safe, and never
+    starting with "-" (``pos-app till --enrol-code -AbC`` would read as an unknown option)."""
+    while True:
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if code[0].isalnum():
+            return code
+
+
 def add_terminal(session: Session, name: str, now: datetime) -> NewTerminal:
     """Register a terminal; the returned code is shown once and never stored in clear."""
-    code = secrets.token_urlsafe(CODE_BYTES)
+    code = new_enrolment_code()
     terminal = Terminal(
         id=str(uuid.uuid4()), name=name, created_at=now, enrol_code_hash=digest(code), last_seq=0
     )

@@ -76,3 +76,11 @@ def test_token_of_one_terminal_cannot_push_for_another(client: TestClient, db_ur
     response = first.push(op)
     assert response.status_code == 403
     assert "another terminal" in response.json()["detail"]
+
+
+def test_enrolment_codes_never_start_like_a_command_line_option() -> None:
+    from pos_server.terminals import new_enrolment_code
+
+    codes = [new_enrolment_code() for _ in range(2000)]  # ~1 in 64 would start with "-" or "_"
+    assert all(code[0].isalnum() for code in codes)
+    assert len(set(codes)) == len(codes)
