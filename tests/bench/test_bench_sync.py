@@ -18,5 +18,8 @@ def test_bench_sync_prints_drain_and_first_sync_figures_as_the_last_line() -> No
         assert figures[key] > 0, key
     rate = 30 / figures["drain_s"]
     assert abs(figures["drain_ops_per_s"] - rate) <= 1
-    ratio = figures["first_sync_s"] / figures["bulk_insert_s"]
-    assert abs(figures["first_sync_ratio"] - ratio) < 0.05
+    # The times are printed rounded to 1 ms and the ratio from the unrounded ones: with a bulk
+    # insert of ~10 ms the rounding alone moves the recomputed ratio by a few per cent.
+    first, bulk = figures["first_sync_s"], figures["bulk_insert_s"]
+    low, high = (first - 0.0005) / (bulk + 0.0005), (first + 0.0005) / max(bulk - 0.0005, 1e-9)
+    assert low - 0.001 <= figures["first_sync_ratio"] <= high + 0.001
