@@ -16,8 +16,8 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Row, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus, Overdraft
-from pos_app.domain.ledger import Posting, PostingKind
+from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus
+from pos_app.domain.ledger import Overdraft, Posting, PostingKind
 from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
 from pos_server.ledger_feed import defer_snapshot
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pos_app.domain.bonus import Overdraft
 from pos_app.domain.errors import DomainError
 from pos_app.domain.ledger import Ledger, Posting, PostingKind, require_aware
 from pos_app.domain.money import format_money, require_amount
@@ -24,10 +23,6 @@ class InsufficientBalance(DomainError):
 
 class BalanceAccount(Ledger):
     """Money the guest deposited (topped up) or owes (negative ``total``)."""
-
-    def __init__(self, account_id: str, total: int = 0) -> None:
-        super().__init__(account_id, total)
-        self.overdrafts: list[Overdraft] = []
 
     @property
     def debt(self) -> int:
@@ -49,20 +44,19 @@ class BalanceAccount(Ledger):
         """Pay from the balance; beyond what is on it only as a recorded overdraft (offline)."""
         require_amount(amount, "payment amount", allow_zero=False)
         require_aware(now)  # before an overdraft can be recorded for a refused payment
-        if amount > self.available and allow_overdraft:
-            shortfall = amount - max(self.available, 0)
-            self.overdrafts.append(Overdraft(self.account_id, shortfall, now, reason, ref))
-        elif amount > self.available:
-            raise InsufficientBalance(
-                f"The balance has only {format_money(max(self.available, 0))}; "
-                f"{format_money(amount)} is to be paid.",
-                available=self.available,
-                requested=amount,
-            )
+        self._cover(amount, now=now, reason=reason, ref=ref, allow_overdraft=allow_overdraft)
         return self._take(
             PostingKind.DEBIT, amount, now=now, actor=actor, terminal_id=terminal_id,
             reason=reason, ref=ref,
         )  # fmt: skip
+
+    def _insufficient(self, amount: int) -> DomainError:
+        return InsufficientBalance(
+            f"The balance has only {format_money(max(self.available, 0))}; "
+            f"{format_money(amount)} is to be paid.",
+            available=self.available,
+            requested=amount,
+        )
 
     def charge_debt(
         self,

@@ -79,18 +79,6 @@ class Hold:
     committed_amount: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Overdraft:
-    """How far one operation took ``available`` below zero; reported to managers."""
-
-    account_id: str
-    amount: int
-    at: datetime
-    reason: str
-    ref: str | None
-    hold_id: str | None = None
-
-
 def _points(kopecks: int) -> str:
     return format_money(kopecks, currency="points")
 
@@ -111,7 +99,6 @@ class BonusAccount(Ledger):
         for hold in holds:
             self._adopt(hold)
         self._held = sum(h.amount for h in self.holds.values() if h.status is HoldStatus.OPEN)
-        self.overdrafts: list[Overdraft] = []
 
     def _adopt(self, hold: Hold) -> None:
         """Take a stored hold in; one of another account or with naive times is a slip."""
@@ -145,27 +132,12 @@ class BonusAccount(Ledger):
             reason=reason, ref=ref,
         )  # fmt: skip
 
-    def _cover(
-        self,
-        amount: int,
-        *,
-        now: datetime,
-        reason: str,
-        ref: str | None,
-        allow_overdraft: bool,
-        hold_id: str | None = None,
-    ) -> None:
-        """Refuse, or record the overdraft, when ``amount`` exceeds ``available``."""
-        if amount <= self.available:
-            return
-        if not allow_overdraft:
-            raise InsufficientPoints(
-                f"Only {_points(max(self.available, 0))} available; {_points(amount)} requested.",
-                available=self.available,
-                requested=amount,
-            )
-        shortfall = amount - max(self.available, 0)
-        self.overdrafts.append(Overdraft(self.account_id, shortfall, now, reason, ref, hold_id))
+    def _insufficient(self, amount: int) -> DomainError:
+        return InsufficientPoints(
+            f"Only {_points(max(self.available, 0))} available; {_points(amount)} requested.",
+            available=self.available,
+            requested=amount,
+        )
 
     # -- holds -------------------------------------------------------------------------------
 

@@ -50,6 +50,18 @@ class Posting:
     hold_id: str | None = None  # set on every posting a hold made (hold, commit, ...)
 
 
+@dataclass(frozen=True, slots=True)
+class Overdraft:
+    """How far one operation took ``available`` below zero; reported to managers."""
+
+    account_id: str
+    amount: int
+    at: datetime
+    reason: str
+    ref: str | None
+    hold_id: str | None = None
+
+
 def require_aware(now: datetime) -> datetime:
     """Times come from a clock in UTC; a naive datetime is a programming slip, refused."""
     if now.tzinfo is None or now.utcoffset() is None:
@@ -67,6 +79,7 @@ class Ledger:
         self._total = total
         self._held = 0
         self.postings: list[Posting] = []
+        self.overdrafts: list[Overdraft] = []
 
     @property
     def total(self) -> int:
@@ -96,6 +109,29 @@ class Ledger:
             kind, amount, total_delta=amount, held_delta=0, now=now, actor=actor,
             terminal_id=terminal_id, reason=reason, ref=ref,
         )  # fmt: skip
+
+    def _cover(
+        self,
+        amount: int,
+        *,
+        now: datetime,
+        reason: str,
+        ref: str | None,
+        allow_overdraft: bool,
+        hold_id: str | None = None,
+    ) -> None:
+        """Refuse, or record the overdraft, when ``amount`` exceeds ``available`` (an offline
+        operation the till already carried out is applied; the shortfall is for managers)."""
+        if amount <= self.available:
+            return
+        if not allow_overdraft:
+            raise self._insufficient(amount)
+        shortfall = amount - max(self.available, 0)
+        self.overdrafts.append(Overdraft(self.account_id, shortfall, now, reason, ref, hold_id))
+
+    def _insufficient(self, amount: int) -> DomainError:
+        """The error a cashier reads when ``amount`` is more than the account has."""
+        raise NotImplementedError
 
     def _take(
         self,
