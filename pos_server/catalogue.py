@@ -31,6 +31,7 @@ from pos_app.domain.catalog import Product
 from pos_app.domain.errors import DomainError
 from pos_app.domain.orders import OrderLine
 from pos_server.db.models_staff import ProductGroupRow, ProductRow
+from pos_server.db.upsert import upsert_changed
 from pos_server.feed import record_changes
 from pos_server.schemas import Amount, EntityId, Name, OrderLineIn, OrderPlaced
 
@@ -121,29 +122,12 @@ def _check_references(session: Session, data: CatalogueIn) -> None:
 def _upsert(
     session: Session, model: type[_Row], items: Sequence[BaseModel], now: datetime
 ) -> list[_Row]:
-    """Insert or update rows (existing ones read in one query); the rows that changed."""
+    """Insert or update rows; the rows that changed (tags compared as a sorted set)."""
     all_values = [item.model_dump() for item in items]
-    ids = [values["id"] for values in all_values]
-    existing: dict[str, _Row] = {}
-    for chunk in range(0, len(ids), 1000):
-        query = select(model).where(model.id.in_(ids[chunk:chunk + 1000]))
-        existing.update((row.id, row) for row in session.scalars(query))
-    changed = []
     for values in all_values:
         if "tags" in values:
             values["tags"] = sorted(set(values["tags"]))
-        row = existing.get(values["id"])
-        if row is None:
-            row = model(**values, updated_at=now)
-            session.add(row)
-        elif all(getattr(row, key) == value for key, value in values.items()):
-            continue
-        else:
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.updated_at = now
-        changed.append(row)
-    return changed
+    return upsert_changed(session, model, all_values, now)
 
 
 def import_catalogue(session: Session, data: CatalogueIn, now: datetime) -> dict[str, int]:

@@ -29,7 +29,8 @@ from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.money import Percent
 from pos_server.db.models_staff import GuestGroupRow
-from pos_server.feed import record_change
+from pos_server.db.upsert import upsert_changed
+from pos_server.feed import record_changes
 from pos_server.schemas import Amount, EntityId, Name
 
 GROUP_ENTITY = "guest_group"
@@ -130,23 +131,10 @@ def _check(session: Session, data: GroupsIn) -> None:
 def import_groups(session: Session, data: GroupsIn, now: datetime) -> dict[str, int]:
     """Apply a checked groups file in the caller's transaction; counts of groups and changes."""
     _check(session, data)
-    changed = 0
-    for group in data.groups:
-        values = _values(group)
-        row = session.get(GuestGroupRow, group.id)
-        if row is None:
-            row = GuestGroupRow(**values, updated_at=now)
-            session.add(row)
-        elif all(getattr(row, key) == value for key, value in values.items()):
-            continue
-        else:
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.updated_at = now
-        session.flush()
-        record_change(session, GROUP_ENTITY, row.id, feed_data(row), now)
-        changed += 1
-    return {"groups": len(data.groups), "changes": changed}
+    changed = upsert_changed(session, GuestGroupRow, [_values(g) for g in data.groups], now)
+    session.flush()
+    record_changes(session, [(GROUP_ENTITY, row.id, feed_data(row)) for row in changed], now)
+    return {"groups": len(data.groups), "changes": len(changed)}
 
 
 def load_groups(session: Session) -> list[GuestGroup]:
