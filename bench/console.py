@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from tests.net import free_port
 
 TICK_MS = 5
 CONSOLES = 3
@@ -191,12 +192,6 @@ def burst(
 def visible_everywhere(seen: list[dict[str, float]], ids: list[str]) -> Callable[[], bool]:
     return lambda: all(all(o in rows for o in ids) for rows in seen)
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def run_until(app: Any, condition: Callable[[], bool], timeout: float) -> bool:

@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,8 @@ from datetime import UTC, datetime
 from glob import glob
 from pathlib import Path
 from typing import Any
+
+from tests.net import free_port
 
 PG_ADMIN = os.environ.get("POS_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SERVER_DB, PGBENCH_DB = "tk_bench_server", "tk_bench_pgbench"
@@ -104,11 +105,6 @@ def seed(url: str, count: int) -> list[Terminal]:
         engine.dispose()
     return made
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class ServerProcess:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 
 from pos_server.cli import main
 from pos_server.settings import ServerSettings
+from tests.net import free_port
 from tests.server.conftest import guest_payload
 
 POS_SERVER = [str(Path(sys.executable).with_name("pos-server"))]  # the installed entry point
@@ -86,11 +86,6 @@ def test_settings_read_the_pos_server_environment(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(ValueError, match="port"):
         ServerSettings()
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

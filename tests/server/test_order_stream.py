@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -21,16 +20,11 @@ import httpx
 import pytest
 
 from pos_server.db import upgrade
+from tests.net import free_port
 from tests.server.conftest import add_terminal
 
 CLI = [sys.executable, "-m", "pos_server.cli"]
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

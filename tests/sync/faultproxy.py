@@ -34,15 +34,11 @@ from pathlib import Path
 
 import requests
 
+from tests.net import free_port
+
 MODES = {"drop", "blackhole", "delay", "cut_request", "cut_response", "reset", "reset_after",
          "duplicate"}  # fmt: skip
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class ServerProcess:

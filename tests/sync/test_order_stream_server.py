@@ -5,7 +5,6 @@ No tests here; the console tests import it."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,15 +18,10 @@ import requests
 
 from pos_server import terminals
 from pos_server.db import make_engine, make_sessions, upgrade
+from tests.net import free_port
 
 CLI = [sys.executable, "-m", "pos_server.cli"]
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -17,8 +17,9 @@ from pos_app.sync.backoff import Backoff
 from pos_app.sync.sender_lock import SenderLock
 from pos_app.sync.transport import Unreachable
 from pos_app.sync.worker import ANOTHER_SENDER, SyncFatal
+from tests.net import free_port
 from tests.sync.conftest import MakeTill, server_ops
-from tests.sync.faultproxy import FaultProxy, ServerProcess, free_port, seed_guests
+from tests.sync.faultproxy import FaultProxy, ServerProcess, seed_guests
 
 
 def cash_sale(till: SyncRuntime) -> str:
