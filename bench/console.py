@@ -31,7 +31,7 @@ from typing import Any
 
 import requests
 
-from tests.net import free_port
+from bench.net import free_port
 
 TICK_MS = 5
 CONSOLES = 3

@@ -26,6 +26,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.stats import percentile
 from pos_app.commands.printing import ReceiptPrinting
 from pos_app.db import open_store
 from pos_app.devices.emulators.serial_device import PtyDevice
@@ -129,11 +130,6 @@ def bench_scans(count: int) -> list[float]:
     if not all(isinstance(e, ScanEvent) for e in events):
         raise RuntimeError("a scan was rejected")
     return latencies[5:]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main(argv: list[str]) -> int:

@@ -40,7 +40,7 @@ from glob import glob
 from pathlib import Path
 from typing import Any
 
-from tests.net import free_port
+from bench.net import free_port
 
 PG_ADMIN = os.environ.get("POS_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SERVER_DB, PGBENCH_DB = "tk_bench_server", "tk_bench_pgbench"

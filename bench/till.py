@@ -35,6 +35,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from bench.stats import percentile
+
 CHILD_TILL = """
 import sys, time
 t0 = float(sys.argv[1])
@@ -106,11 +108,6 @@ def seed(directory: Path, guests: int) -> None:
             for i in range(guests)
         ])  # fmt: skip
         uow.commit()
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def time_identify(directory: Path, guests: int, rounds: int) -> list[float]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.net import free_port
+from bench.net import free_port
 
 
 def pos_app(*args: str) -> subprocess.CompletedProcess[str]:

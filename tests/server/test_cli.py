@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.net import free_port
 from pos_server.cli import main
 from pos_server.settings import ServerSettings
-from tests.net import free_port
 from tests.server.conftest import guest_payload
 
 POS_SERVER = [str(Path(sys.executable).with_name("pos-server"))]  # the installed entry point

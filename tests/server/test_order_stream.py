@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.net import free_port
 from pos_server.db import upgrade
-from tests.net import free_port
 from tests.server.conftest import add_terminal
 
 CLI = [sys.executable, "-m", "pos_server.cli"]

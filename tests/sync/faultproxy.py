@@ -34,7 +34,7 @@ from pathlib import Path
 
 import requests
 
-from tests.net import free_port
+from bench.net import free_port
 
 MODES = {"drop", "blackhole", "delay", "cut_request", "cut_response", "reset", "reset_after",
          "duplicate"}  # fmt: skip

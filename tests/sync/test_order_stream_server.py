@@ -16,9 +16,9 @@ from typing import Any
 
 import requests
 
+from bench.net import free_port
 from pos_server import terminals
 from pos_server.db import make_engine, make_sessions, upgrade
-from tests.net import free_port
 
 CLI = [sys.executable, "-m", "pos_server.cli"]
 

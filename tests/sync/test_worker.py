@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bench.net import free_port
 from pos_app.commands.demo_data import fill_catalogue
 from pos_app.commands.sync_runtime import SyncRuntime
 from pos_app.domain.guests import Guest
@@ -17,7 +18,6 @@ from pos_app.sync.backoff import Backoff
 from pos_app.sync.sender_lock import SenderLock
 from pos_app.sync.transport import Unreachable
 from pos_app.sync.worker import ANOTHER_SENDER, SyncFatal
-from tests.net import free_port
 from tests.sync.conftest import MakeTill, server_ops
 from tests.sync.faultproxy import FaultProxy, ServerProcess, seed_guests
 

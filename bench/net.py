@@ -1,4 +1,5 @@
-"""Loopback helpers shared by the tests and benchmarks that start real processes."""
+"""Loopback helpers for the benchmarks and the tests that start real processes (kept in
+``bench`` so a benchmark runs from any directory; the tests import it from here too)."""
 
 from __future__ import annotations
 
