@@ -101,6 +101,7 @@ class LocalSyncState:
     waiting: int = 0
     oldest_waiting_at: datetime | None = None
     last_sync: datetime | None = None
+    problems: int = 0  # open reconciliation items in the store (the manager's count)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class TillBackend:
         from pos_app.services.refunds import RefundService
         from pos_app.services.shifts import ShiftService
         from pos_app.services.staff import StaffService
+        from pos_app.services.sync_queue import SyncQueue
 
         store = self.store = (
             self.store or self._enrolled() or open_till_store(self.options.data_dir)
@@ -156,6 +158,7 @@ class TillBackend:
             print_report=self.print_lines if self.printing is not None else None,
             overrides=OverrideService(store.unit_of_work),
             refunds=RefundService(store.unit_of_work, clock, ids, acquirer=acquirer),
+            reconciliation=self.sync.queue if self.sync else SyncQueue(store.unit_of_work, clock),
         )  # fmt: skip
 
     def _enrolled(self) -> Store | None:
@@ -201,14 +204,10 @@ class TillBackend:
         """The outbox as the status bar shows it while the till is not enrolled."""
         if self.sync is not None or self.store is None:
             return None
-        from sqlalchemy import func, select
-
-        from pos_app.db.models import OutboxRow
-
         with self.store.unit_of_work(durable=False) as uow:
-            query = select(func.count(), func.min(OutboxRow.created_at))
-            count, oldest = uow.connection.execute(query.where(OutboxRow.status == "pending")).one()
-        return LocalSyncState(waiting=int(count), oldest_waiting_at=_aware(oldest))
+            stats = uow.sync.stats()
+        return LocalSyncState(waiting=stats.waiting, oldest_waiting_at=_aware(stats.oldest_at),
+                              problems=stats.open_items)  # fmt: skip
 
     def sale_completed(self, sale: SaleView, cashier: str) -> None:
         """On the op worker: the receipt into the print queue, the sync worker woken."""

@@ -135,10 +135,12 @@ class SqlSyncRepository:
         )
 
     def stats(self) -> QueueStats:
-        count, oldest = self._raw.execute(
-            "SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending'"
+        count, oldest, items = self._raw.execute(
+            "SELECT count(*), min(created_at),"
+            " (SELECT count(*) FROM sync_items WHERE resolved = 0)"
+            " FROM outbox WHERE status = 'pending'"
         ).fetchone()
-        return QueueStats(count, None if oldest is None else _dt(oldest))
+        return QueueStats(count, None if oldest is None else _dt(oldest), items)
 
     def reopen_after(self, seq: int) -> int:
         cursor = self._raw.execute(

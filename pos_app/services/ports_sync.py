@@ -90,6 +90,7 @@ class ReconciliationItem:
 class QueueStats:
     waiting: int
     oldest_at: datetime | None
+    open_items: int = 0  # reconciliation items no manager has resolved (the status bar counts)
 
 
 class SyncRepository(Protocol):

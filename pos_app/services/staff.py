@@ -58,6 +58,7 @@ class Action(StrEnum):
     BONUS_SETTINGS = "bonus_settings"
     RESET_HOLDS = "reset_holds"
     CLOSE_SHIFT_WITH_PENDING = "close_shift_with_pending"
+    RECONCILE = "reconcile"  # see and resolve the operations the server rejected
 
 
 ACTION_TEXT = {
@@ -74,6 +75,7 @@ ACTION_TEXT = {
     Action.BONUS_SETTINGS: "change bonus settings on an order",
     Action.RESET_HOLDS: "reset a guest's holds",
     Action.CLOSE_SHIFT_WITH_PENDING: "close the shift with operations not yet sent",
+    Action.RECONCILE: "deal with the operations the server did not accept",
 }
 _EVERYDAY = frozenset({Action.SELL, Action.OPEN_SHIFT, Action.CLOSE_SHIFT, Action.CASH_IN_OUT,
                        Action.X_REPORT})  # fmt: skip

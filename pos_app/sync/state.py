@@ -5,7 +5,8 @@ change, on the worker's thread. The UI layer's bridge turns that into a Qt signa
 (``sync_did_change_state``) - nothing here knows about Qt.
 
 A snapshot says what the status bar shows: online, or offline since when; how many operations
-wait and how old the oldest is; when the queue last drained; the last error; and ``fatal`` - a
+wait and how old the oldest is; how many rejected or conflicting ones a manager has not
+resolved yet (``problems``); when the queue last drained; the last error; and ``fatal`` - a
 till bug the worker stopped on (a refused ``op_id``/seq, a malformed payload, a revoked token),
 which no retry can fix and someone must look at.
 """
@@ -32,6 +33,7 @@ class SyncSnapshot:
     fatal: str | None = None
     sending: bool = True  # False while another window of this till holds the sender lock
     messages: tuple[str, ...] = ()  # the latest conflicts/rejections, newest last
+    problems: int = 0  # open reconciliation items (rejected / conflict) for a manager
 
     def oldest_age(self, now: datetime) -> timedelta | None:
         """How long the oldest waiting operation has waited (the UI shows it)."""

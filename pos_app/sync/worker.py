@@ -305,8 +305,8 @@ class OutboxWorker:
 
     def _publish_queue(self, *, synced: bool = False) -> None:
         stats = self.queue.stats()
-        changes: dict[str, object] = {"waiting": stats.waiting,
-                                      "oldest_waiting_at": stats.oldest_at}  # fmt: skip
+        changes: dict[str, object] = {"waiting": stats.waiting, "oldest_waiting_at":
+                                      stats.oldest_at, "problems": stats.open_items}  # fmt: skip
         if synced and stats.waiting == 0:
             changes["last_sync"] = self._now()
         self.state.update(**changes)

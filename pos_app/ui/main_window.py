@@ -3,7 +3,8 @@
 Keyboard- and scanner-first: the wedge key hook turns scanner bursts into readings routed by
 the scan router; F3 searches the catalogue, F4 finds a guest by phone or code, F12 takes
 cash, Del removes the selected line; F7/F8/Shift+F8/F11 are the discounts, price change and
-refund of ``ui/till/manager.py`` (a manager's PIN when the cashier's role lacks the right).
+refund of ``ui/till/manager.py`` (a manager's PIN when the cashier's role lacks the right), F5
+(or the status bar's red count) the manager's list of operations the server did not accept.
 Every service call goes through the op runner via the till controller; core events (sync
 state, device readings, printed receipts) arrive through the one bridge as Qt signals.
 """
@@ -39,7 +40,7 @@ from pos_app.ui.till.manager import ManagerActions
 from pos_app.ui.till.messages import cashier_text
 from pos_app.ui.till.ports import Catalogue, ServiceHolder, SignedInStaff, TillExtras
 from pos_app.ui.till.signin import SignInDialog
-from pos_app.ui.till.status import DeviceStatusLabel, SyncStatusLabel
+from pos_app.ui.till.status import DeviceStatusLabel, SyncProblemsButton, SyncStatusLabel
 from pos_app.ui.till.totals import TotalsPanel
 
 if TYPE_CHECKING:
@@ -92,6 +93,8 @@ class TillWindow(ManagerActions):
         self.device_status = DeviceStatusLabel()
         self.statusBar().addPermanentWidget(self.device_status)
         self.statusBar().addPermanentWidget(self.sync_status)
+        self.sync_problems = SyncProblemsButton()
+        self.statusBar().addPermanentWidget(self.sync_problems)
         self.sync_status.setText(self.tr("offline — not enrolled with a server"))
         self._build()
         self._connect()
@@ -199,6 +202,8 @@ class TillWindow(ManagerActions):
         c.promo_was_applied.connect(self._promo_applied)
         bridge = self.ctx.bridge
         bridge.sync_did_change_state.connect(self.sync_status.show_state)
+        bridge.sync_did_change_state.connect(self.sync_problems.show_state)
+        self.sync_problems.clicked.connect(self.show_sync_problems)
         bridge.scan_did_arrive.connect(self._device_event)
         bridge.receipt_did_print.connect(self._receipt_printed)
         bridge.device_did_change_state.connect(self.device_status.show_status)
@@ -218,6 +223,7 @@ class TillWindow(ManagerActions):
             ("F8", self.ask_line_discount),
             ("Shift+F8", self.ask_price),
             ("F11", self.ask_refund),
+            ("F5", self.show_sync_problems),
             ("Del", self.basket.remove_selected),
             ("Ctrl+Up", self.basket.increase),
             ("Ctrl+Down", self.basket.decrease),

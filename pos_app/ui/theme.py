@@ -58,4 +58,5 @@ QPushButton:pressed { background: #dde4ea; }
 #signInError { color: #8f1d1d; font-weight: 600; min-height: 40px; }
 #syncStatus { padding: 2px 8px; color: #8a5a00; }
 #syncStatus[online="true"] { color: #1d5e34; }
+#syncProblems { padding: 2px 8px; color: #a61b1b; font-weight: bold; border: none; }
 """

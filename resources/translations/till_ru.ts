@@ -504,6 +504,241 @@
     </message>
 </context>
 <context>
+    <name>Reconciliation</name>
+    <message>
+        <source>resolved</source>
+        <translation>решено</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>не решено</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>Операция</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>О чём</translation>
+    </message>
+    <message>
+        <source>Server's answer</source>
+        <translation>Ответ сервера</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Sync problems</source>
+        <translation>Проблемы синхронизации</translation>
+    </message>
+    <message>
+        <source>The server did not accept these operations as the till sent them. They are not sent again: check each one, put it right by hand if needed, then mark it resolved.</source>
+        <translation>Сервер не принял эти операции в том виде, в каком их отправила касса. Повторно они не отправляются: проверьте каждую, при необходимости исправьте вручную и отметьте как решённую.</translation>
+    </message>
+    <message>
+        <source>Show resolved too</source>
+        <translation>Показать и решённые</translation>
+    </message>
+    <message>
+        <source>Mark resolved</source>
+        <translation>Отметить решённой</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Nothing to look at: every operation was accepted.</source>
+        <translation>Проверять нечего: все операции приняты.</translation>
+    </message>
+    <message>
+        <source>Operation no. %1 (%2): %3</source>
+        <translation>Операция № %1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>Sale</source>
+        <translation>Продажа</translation>
+    </message>
+    <message>
+        <source>Cancelled sale</source>
+        <translation>Отменённая продажа</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>Возврат</translation>
+    </message>
+    <message>
+        <source>New guest</source>
+        <translation>Новый гость</translation>
+    </message>
+    <message>
+        <source>Card given to a guest</source>
+        <translation>Карта выдана гостю</translation>
+    </message>
+    <message>
+        <source>Points hold</source>
+        <translation>Резерв баллов</translation>
+    </message>
+    <message>
+        <source>Points spent</source>
+        <translation>Списание баллов</translation>
+    </message>
+    <message>
+        <source>Points hold released</source>
+        <translation>Снятие резерва баллов</translation>
+    </message>
+    <message>
+        <source>Promo code issued</source>
+        <translation>Выдан промокод</translation>
+    </message>
+    <message>
+        <source>Promo code used</source>
+        <translation>Применён промокод</translation>
+    </message>
+    <message>
+        <source>Shift opened</source>
+        <translation>Открытие смены</translation>
+    </message>
+    <message>
+        <source>Shift closed</source>
+        <translation>Закрытие смены</translation>
+    </message>
+    <message>
+        <source>Guest order</source>
+        <translation>Заказ гостя</translation>
+    </message>
+    <message>
+        <source>The server does not know this guest.</source>
+        <translation>Сервер не знает этого гостя.</translation>
+    </message>
+    <message>
+        <source>The amounts do not add up.</source>
+        <translation>Суммы не сходятся.</translation>
+    </message>
+    <message>
+        <source>The guest did not have the points.</source>
+        <translation>У гостя не хватило баллов.</translation>
+    </message>
+    <message>
+        <source>Over the guest's daily limit.</source>
+        <translation>Превышен дневной лимит гостя.</translation>
+    </message>
+    <message>
+        <source>The guest already exists; the server's details were taken.</source>
+        <translation>Гость уже есть; взяты данные с сервера.</translation>
+    </message>
+    <message>
+        <source>The phone already has a promo code; the server's code was taken.</source>
+        <translation>У телефона уже есть промокод; взят код с сервера.</translation>
+    </message>
+    <message>
+        <source>The promo code belongs to another guest.</source>
+        <translation>Промокод принадлежит другому гостю.</translation>
+    </message>
+    <message>
+        <source>The server does not know the code.</source>
+        <translation>Сервер не знает этот код.</translation>
+    </message>
+    <message>
+        <source>A guest used their own promo code.</source>
+        <translation>Гость применил собственный промокод.</translation>
+    </message>
+    <message>
+        <source>The cashback was already paid.</source>
+        <translation>Кешбэк уже начислен.</translation>
+    </message>
+    <message>
+        <source>The sale is not on the server.</source>
+        <translation>Этой продажи нет на сервере.</translation>
+    </message>
+    <message>
+        <source>The sale was already refunded.</source>
+        <translation>По этой продаже уже был возврат.</translation>
+    </message>
+    <message>
+        <source>The sale was already recorded.</source>
+        <translation>Продажа уже записана.</translation>
+    </message>
+    <message>
+        <source>The shift was already opened.</source>
+        <translation>Смена уже открыта.</translation>
+    </message>
+    <message>
+        <source>The shift is already closed.</source>
+        <translation>Смена уже закрыта.</translation>
+    </message>
+    <message>
+        <source>The server does not know this shift.</source>
+        <translation>Сервер не знает этой смены.</translation>
+    </message>
+    <message>
+        <source>The server does not know this hold.</source>
+        <translation>Сервер не знает этого резерва.</translation>
+    </message>
+    <message>
+        <source>The hold already exists.</source>
+        <translation>Резерв уже существует.</translation>
+    </message>
+    <message>
+        <source>The points paid differ from the hold.</source>
+        <translation>Оплата баллами не совпадает с резервом.</translation>
+    </message>
+    <message>
+        <source>This payment needs a guest.</source>
+        <translation>Для этой оплаты нужен гость.</translation>
+    </message>
+    <message>
+        <source>The server does not know this order.</source>
+        <translation>Сервер не знает этого заказа.</translation>
+    </message>
+    <message>
+        <source>The server does not know this operation.</source>
+        <translation>Сервер не знает такой операции.</translation>
+    </message>
+    <message>
+        <source>Receipt %1, %2</source>
+        <translation>Чек %1, %2</translation>
+    </message>
+    <message>
+        <source>A basket of %1</source>
+        <translation>Корзина на %1</translation>
+    </message>
+    <message>
+        <source>Receipt %1, %2 back</source>
+        <translation>Чек %1, возврат %2</translation>
+    </message>
+    <message>
+        <source>Card %1</source>
+        <translation>Карта %1</translation>
+    </message>
+    <message>
+        <source>Hold %1</source>
+        <translation>Резерв %1</translation>
+    </message>
+    <message>
+        <source>%1 in points</source>
+        <translation>%1 баллами</translation>
+    </message>
+    <message>
+        <source>Code %1, cashback %2</source>
+        <translation>Код %1, кешбэк %2</translation>
+    </message>
+    <message>
+        <source>Shift no. %1</source>
+        <translation>Смена № %1</translation>
+    </message>
+    <message>
+        <source>Order %1</source>
+        <translation>Заказ %1</translation>
+    </message>
+</context>
+<context>
     <name>ShiftDialog</name>
     <message>
         <source>Shift</source>
@@ -622,6 +857,10 @@
     <message>
         <source>last sync %1</source>
         <translation>синхронизация %1</translation>
+    </message>
+    <message>
+        <source>sync problems: %1 (F5)</source>
+        <translation>проблемы синхронизации: %1 (F5)</translation>
     </message>
 </context>
 <context>

@@ -73,7 +73,9 @@ class FakeSync:
 
     def stats(self) -> QueueStats:
         waiting = [e for e in self.outbox if e.status == "pending"]
-        return QueueStats(len(waiting), min((e.created_at for e in waiting), default=None))
+        open_items = sum(1 for i in self.d.items.values() if not i.resolved)
+        return QueueStats(len(waiting), min((e.created_at for e in waiting), default=None),
+                          open_items)  # fmt: skip
 
     def reopen_after(self, seq: int) -> int:
         count = 0

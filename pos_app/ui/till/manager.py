@@ -1,7 +1,8 @@
 """Actions a cashier's role may not allow: discounts by hand, price changes, refunds.
 
 F7 gives the order a discount, F8 a discount on the selected line, Shift+F8 changes the
-selected line's price, F11 refunds a closed sale by its receipt number. Each is tried first as
+selected line's price, F11 refunds a closed sale by its receipt number, F5 shows the sync
+problems (the operations the server rejected) to a manager. Each is tried first as
 the signed-in person (``services/overrides.py`` and ``services/refunds.py`` decide: a cashier
 gives discounts up to their limit); if their role lacks the permission the till asks for a
 manager's PIN and tries again, the PIN checked by ``staff.authorize_manager`` in the same op as
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from pos_app.services.dto import LineView, SaleView
     from pos_app.services.refunds import RefundResult
     from pos_app.services.staff import Authorization
+    from pos_app.services.sync_queue import SyncQueue
+    from pos_app.ui.till.reconciliation import ReconciliationDialog
+    from pos_app.ui.till.status import SyncProblemsButton
 
 Attempt = Callable[["Authorization | None"], Any]
 
@@ -38,6 +42,8 @@ class ManagerActions(CashierActions):
     """Base of ``TillWindow`` with the guarded actions (the window adds the shortcuts)."""
 
     input_dialog: QInputDialog | None = None
+    reconciliation_dialog: ReconciliationDialog | None = None
+    sync_problems: SyncProblemsButton  # built by the window
 
     # --- what the cashier asks for ------------------------------------------------------
 
@@ -65,6 +71,37 @@ class ManagerActions(CashierActions):
         title = translate("ManagerActions", "Change the price")
         self._ask(title, prompt.replace("%2", money(line.unit_price)),
                   lambda text: self._price(text, line))  # fmt: skip
+
+    def show_sync_problems(self) -> None:
+        """F5 or the status bar's count: the operations the server did not accept
+        (``ui/till/reconciliation.py``), for a manager - a cashier is asked for a manager's PIN.
+        """
+        if self.staff is None:
+            return
+        from pos_app.ui.till import reconciliation
+
+        services, session = self.ctx.services, self.staff
+
+        def queue() -> SyncQueue:  # on the op worker
+            found = services.get().reconciliation
+            if found is None:
+                raise RuntimeError("this till keeps no sync problems")
+            return found
+
+        def attempt(approval: Authorization | None) -> reconciliation.Loaded:
+            if approval is None:
+                services.get().staff.require(session, Action.RECONCILE)
+            return reconciliation.load(queue())
+
+        def show(loaded: reconciliation.Loaded) -> None:
+            dialog = self.reconciliation_dialog = reconciliation.ReconciliationDialog(
+                loaded, self.ctx.runner, queue, self
+            )
+            dialog.count_did_change.connect(self.sync_problems.show_count)
+            self.sync_problems.show_count(loaded.open_count)
+            dialog.open()
+
+        self._guarded(Action.RECONCILE, attempt, show)
 
     def ask_refund(self) -> None:
         label = translate("ManagerActions", "Receipt number of the sale to refund in full:")

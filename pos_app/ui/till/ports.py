@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pos_app.services.refunds import RefundService
     from pos_app.services.sales import SaleService
     from pos_app.services.shifts import ShiftService
+    from pos_app.services.sync_queue import SyncQueue
 
 
 class SignedInStaff(Protocol):
@@ -40,6 +41,10 @@ class SignIn(Protocol):
 
 
 class StaffAuth(SignIn, Protocol):
+    def require(self, session: Any, action: Any) -> None:
+        """Raise ``PermissionDenied`` unless the signed-in ``session``'s role allows ``action``."""
+        ...
+
     def authorize_manager(self, pin: str, action: Any) -> object:
         """A manager's approval of ``action`` (``services.staff.Action``); raises if the PIN
         is wrong or its owner may not allow it."""
@@ -96,6 +101,7 @@ class TillServices:
     print_report: Callable[[Sequence[str], str], object] | None = None  # lines, title
     overrides: OverrideService | None = None  # hand discounts and prices (manager's PIN)
     refunds: RefundService | None = None  # a closed sale back (manager's PIN)
+    reconciliation: SyncQueue | None = None  # what the server did not accept (manager's PIN)
 
 
 class ServiceHolder:

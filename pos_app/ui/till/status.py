@@ -4,15 +4,16 @@ It reads the sync core's plain ``pos_app.sync.state.SyncSnapshot`` by its attrib
 (``online``, ``offline_since``, ``waiting``, ``oldest_waiting_at``, ``last_sync``, ``fatal``,
 ``sending``; times aware UTC, shown in local time), delivered through the bridge's
 ``sync_did_change_state``. A till that is not enrolled gets a state with ``enrolled=False``
-and its own outbox count, and the bar says so instead of pretending to be online.
+and its own outbox count, and the bar says so instead of pretending to be online. Next to it,
+``SyncProblemsButton`` counts what the server rejected and no manager has resolved yet.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 
 def _hhmm(at: datetime) -> str:
@@ -86,6 +87,33 @@ class SyncStatusLabel(QLabel):
         self.setProperty("online", online)
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+class SyncProblemsButton(QPushButton):
+    """The open reconciliation items, so a manager notices them: hidden at 0, a click (or F5)
+    opens the screen. The count comes with every sync state (``problems``) and, after a
+    manager resolved one, from the screen itself (``show_count``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncProblems")
+        self.setFlat(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.count = 0
+        self.hide()
+
+    def show_state(self, state: object) -> None:
+        self.show_count(int(getattr(state, "problems", 0) or 0))
+
+    def show_count(self, count: int) -> None:
+        self.count = count
+        self.setText(
+            QCoreApplication.translate("SyncStatus", "sync problems: %1 (F5)").replace(
+                "%1", str(count)
+            )
+        )
+        self.setVisible(count > 0)
 
 
 class DeviceStatusLabel(QLabel):

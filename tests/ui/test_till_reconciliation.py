@@ -1,0 +1,131 @@
+"""The manager's "Sync problems" screen (issue 5 point 1): verdicts recorded by the real
+``SyncQueue`` in the till's real store show up in the status bar's count and, behind a
+manager's PIN, as readable rows; "Mark resolved" takes one off the open list and the count
+drops. The real window, store and op runner; the shortcuts are the window's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_app.db.uow import SystemClock
+from pos_app.services.ports_sync import OpVerdict
+from pos_app.services.sync_queue import SyncQueue
+from pos_app.ui.till.reconciliation import ReconciliationDialog
+from tests.ui.test_till_manager import MANAGER_PIN, press, with_manager
+from tests.ui.test_till_window import LATTE
+from tests.ui.till_fixtures import CASHIER_PIN, Till
+
+SCREENSHOT = "/tmp/recon.png"
+
+
+def sell_latte(till: Till) -> None:
+    window = till.window
+    till.scan(LATTE)
+    till.qtbot.waitUntil(lambda: window.controller.sale is not None, timeout=5000)
+    window.controller.pay("cash", 500_00)
+    till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+
+
+def server_rejects_a_sale_and_a_guest(till: Till) -> SyncQueue:
+    """What the sync worker does with a batch's answer, on the till's own store."""
+    with till.store.unit_of_work() as uow:
+        uow.outbox.append("guest.created", {"guest_id": "g-anna", "name": "Anna Smirnova",
+                                            "phone": "+79121234567"})  # fmt: skip
+        uow.commit()
+    queue = SyncQueue(till.store.unit_of_work, SystemClock())
+    sent = [e for e in queue.waiting() if e.kind in ("sale.closed", "guest.created")]
+    assert [e.kind for e in sent] == ["sale.closed", "guest.created"]
+    verdicts = [
+        OpVerdict(sent[0].op_id, sent[0].seq, "rejected", "totals_mismatch",
+                  "The line totals do not add up to the sale total."),
+        OpVerdict(sent[1].op_id, sent[1].seq, "conflict", "guest_exists",
+                  "Guest g-anna already exists.", {"guest_id": "g-anna", "name": "Anna S."}),
+    ]  # fmt: skip
+    recorded = queue.record(sent, verdicts, last_seq=sent[-1].seq)
+    assert (recorded.rejected, recorded.conflicts) == (1, 1)
+    return queue
+
+
+def open_dialog(till: Till) -> ReconciliationDialog:
+    till.qtbot.waitUntil(lambda: till.window.reconciliation_dialog is not None
+                         and till.window.reconciliation_dialog.isVisible(),
+                         timeout=5000)  # fmt: skip
+    dialog = till.window.reconciliation_dialog
+    assert dialog is not None
+    return dialog
+
+
+def cells(dialog: ReconciliationDialog) -> list[list[str]]:
+    model = dialog.model
+    return [[model.index(row, col).data() for col in range(model.columnCount())]
+            for row in range(model.rowCount())]  # fmt: skip
+
+
+def test_rejected_operations_are_counted_shown_to_a_manager_and_resolved(
+    till_factory: Any,
+) -> None:
+    till = with_manager(till_factory)
+    window, problems = till.window, till.window.sync_problems
+    sell_latte(till)
+    assert problems.isHidden()  # nothing rejected yet: no count in the status bar
+    queue = server_rejects_a_sale_and_a_guest(till)
+
+    # the status bar learns the count where it learns the outbox figures
+    till.qtbot.waitUntil(lambda: problems.count == 2 and problems.isVisible(), timeout=15000)
+    assert problems.text() == "sync problems: 2 (F5)"
+
+    press(till, "F5")  # the cashier: a manager's PIN is asked; the cashier's own does not do
+    till.qtbot.waitUntil(lambda: window.manager_dialog is not None
+                         and window.manager_dialog.isVisible(), timeout=5000)  # fmt: skip
+    assert window.manager_dialog is not None
+    window.manager_dialog.setTextValue(CASHIER_PIN)
+    window.manager_dialog.accept()
+    till.qtbot.waitUntil(lambda: "A manager's PIN is needed" in window.banner.text(),
+                         timeout=5000)  # fmt: skip
+    assert window.reconciliation_dialog is None
+
+    problems.click()  # the count in the status bar opens it too
+    till.qtbot.waitUntil(lambda: window.manager_dialog is not None
+                         and window.manager_dialog.isVisible(), timeout=5000)  # fmt: skip
+    window.manager_dialog.setTextValue(MANAGER_PIN)
+    window.manager_dialog.accept()
+    dialog = open_dialog(till)
+    rows = cells(dialog)
+    assert [row[1:] for row in rows] == [
+        ["Sale", "Receipt T1-000001, 210,00 ₽", "The amounts do not add up.", "open"],
+        ["New guest", "Anna Smirnova, +79121234567",
+         "The guest already exists; the server's details were taken.", "open"],
+    ]  # fmt: skip
+    assert "The line totals do not add up to the sale total." in dialog.detail.text()
+    dialog.grab().save(SCREENSHOT)
+
+    dialog.table.selectRow(0)
+    dialog.resolve_button.click()
+    till.qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    assert cells(dialog)[0][1] == "New guest"
+    assert problems.count == 1 and problems.text() == "sync problems: 1 (F5)"
+    assert [i.kind for i in queue.items()] == ["guest.created"]  # resolved in the store
+
+    dialog.show_resolved.setChecked(True)  # the resolved one is still there to look at
+    till.qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=5000)
+    assert [row[4] for row in cells(dialog)] == ["resolved", "open"]
+    dialog.table.selectRow(0)
+    assert not dialog.resolve_button.isEnabled()
+    dialog.table.selectRow(1)
+    dialog.resolve_button.click()
+    till.qtbot.waitUntil(lambda: problems.count == 0 and problems.isHidden(), timeout=5000)
+    assert queue.items() == []
+    dialog.accept()
+
+
+def test_a_manager_signed_in_opens_it_without_a_pin(till_factory: Any) -> None:
+    till = with_manager(till_factory)
+    window = till.window
+    window.sign_out()
+    till.sign_in(MANAGER_PIN)
+    till.qtbot.waitUntil(lambda: window.staff is not None, timeout=10000)
+    press(till, "F5")
+    dialog = open_dialog(till)
+    assert window.manager_dialog is None  # no PIN asked of a manager
+    assert dialog.model.rowCount() == 0 and not dialog.resolve_button.isEnabled()
+    assert "every operation was accepted" in dialog.detail.text()
