@@ -66,11 +66,16 @@ def day_bounds(at: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def settings_for(group: GuestGroup | None) -> LoyaltySettings:
-    """Accrual and max redemption for a guest of ``group`` (domain resolution order)."""
+def settings_for(
+    group: GuestGroup | None, *, order: LoyaltyOverride = NO_OVERRIDE,
+    may_override_order: bool = False,
+) -> LoyaltySettings:  # fmt: skip
+    """Accrual and max redemption for a guest of ``group`` (domain resolution order); ``order``
+    is one sale's override by hand, used only if ``may_override_order`` (``order_override``)."""
     override = NO_OVERRIDE if group is None else LoyaltyOverride(group.accrual,
                                                                  group.max_redemption)
-    return resolve_settings(ledger_rules().program, group=override)
+    return resolve_settings(ledger_rules().program, group=override, order=order,
+                            may_override_order=may_override_order)
 
 
 def limits_of(group: GuestGroup | None) -> DailyLimits:

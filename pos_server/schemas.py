@@ -117,6 +117,15 @@ class PaymentIn(WireModel):
     hold_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
 
+class OrderLoyaltyIn(WireModel):
+    """The accrual / max redemption % a manager set by hand on this one sale, and who
+    (``pos_server.ops.order_override`` checks the approver before honouring it)."""
+
+    accrual_bp: Annotated[int, Strict(), Field(ge=0, le=10_000)] | None = None
+    max_redemption_bp: Annotated[int, Strict(), Field(ge=0, le=10_000)] | None = None
+    approved_by: EntityId
+
+
 class SaleClosed(WireModel):
     sale_id: EntityId
     receipt_no: Annotated[str, StringConstraints(max_length=32)] | None = None
@@ -127,6 +136,7 @@ class SaleClosed(WireModel):
     payments: Annotated[list[PaymentIn], Field(max_length=50)]
     total: Amount
     offline: Annotated[bool, Strict()] = False  # closed by the till without the server
+    loyalty_override: OrderLoyaltyIn | None = None  # bonus settings set by hand (optional)
 
 
 class SaleCancelled(WireModel):

@@ -33,7 +33,8 @@ cached balance is refused. The server debits it when ``sale.closed`` arrives.
 
 Loyalty settings: the program's defaults are the setting ``loyalty.program``
 (``{"accrual_bp": 500, "max_redemption_bp": 5000}`` when unset), overridden by the guest's
-group (``GuestGroup.accrual`` / ``max_redemption``), resolved by ``pos_app.domain.loyalty``.
+group (``GuestGroup.accrual`` / ``max_redemption``) and by the sale's own override set by a
+manager (``order_loyalty.py``), resolved by ``pos_app.domain.loyalty``.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from pos_app.services.acquiring import (
 from pos_app.services.dto import SaleView
 from pos_app.services.guests import today_limits
 from pos_app.services.money_parts import money_paid
+from pos_app.services.order_loyalty import order_override
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import CardSlip, SaleRecord
 from pos_app.services.promo import redeem_on_close
@@ -127,11 +129,16 @@ def program_settings(uow: UnitOfWork) -> LoyaltySettings:
     )
 
 
-def loyalty_for(uow: UnitOfWork, guest_id: str | None) -> LoyaltySettings:
+def loyalty_for(
+    uow: UnitOfWork, guest_id: str | None, sale_id: str | None = None
+) -> LoyaltySettings:
+    """The percentages for ``guest_id``; with ``sale_id`` that sale's override by hand wins
+    (its approver was checked when it was set, ``bonus_override.py``)."""
     guest = uow.guests.get(guest_id) if guest_id else None
     group = uow.groups.get(guest.group_id) if guest and guest.group_id else None
     override = LoyaltyOverride(group.accrual, group.max_redemption) if group else LoyaltyOverride()
-    return resolve_settings(program_settings(uow), group=override)
+    return resolve_settings(program_settings(uow), group=override,
+                            order=order_override(uow, sale_id), may_override_order=True)
 
 
 def accrual_estimate_for(uow: UnitOfWork, sale: SaleRecord) -> int:
@@ -139,14 +146,14 @@ def accrual_estimate_for(uow: UnitOfWork, sale: SaleRecord) -> int:
     if sale.guest_id is None:
         return 0
     paid = money_paid([(p.method, p.amount) for p in sale.payments])
-    return accrual_for(paid, loyalty_for(uow, sale.guest_id))
+    return accrual_for(paid, loyalty_for(uow, sale.guest_id, sale.sale_id))
 
 
 def _sale_accrual(uow: UnitOfWork, sale: Sale) -> int:
     if sale.guest is None:
         return 0
     paid = money_paid([(p.method.value, p.amount) for p in sale.payments])
-    return accrual_for(paid, loyalty_for(uow, sale.guest.guest_id))
+    return accrual_for(paid, loyalty_for(uow, sale.guest.guest_id, sale.id))
 
 
 class PaymentService:
@@ -272,7 +279,7 @@ class PaymentService:
             if sale.guest is None:
                 raise NoGuest("Identify the guest first to pay with points.")
             guest_id = sale.guest.guest_id
-            settings = loyalty_for(uow, guest_id)
+            settings = loyalty_for(uow, guest_id, sale.id)
             payable = sum(line.total for line in sale.lines if line.product.payable_with_points)
             cap = settings.max_redemption.apply(payable)
             accounts = [a for a in uow.accounts.for_guest(guest_id) if a.kind == "bonus"]

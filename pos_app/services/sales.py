@@ -25,6 +25,7 @@ from pos_app.domain.pricing import GroupSnapshot
 from pos_app.domain.sale import GuestSnapshot, Sale
 from pos_app.services import operations as ops
 from pos_app.services.dto import CancelResult, CashPaymentResult, GroupView, GuestView, SaleView
+from pos_app.services.order_loyalty import order_override_mark
 from pos_app.services.points_holds import SaleEndHook, end_holds
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.sync_queue import offline_mark
@@ -55,7 +56,7 @@ class SaleService:
         clock: Clock,
         ids: IdGenerator,
         *,
-        end_hooks: Sequence[SaleEndHook] = (end_holds, offline_mark),
+        end_hooks: Sequence[SaleEndHook] = (end_holds, offline_mark, order_override_mark),
     ) -> None:
         self._uow = uow_factory
         self._clock = clock

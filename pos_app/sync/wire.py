@@ -9,6 +9,8 @@ the server's payload hash (``op_id_reused`` check) sees the same operation.
 
 A points payment carries the hold it spends: ``{"method": "points", "amount": N,
 "hold_id": ...}`` (the agreed contract: the debit is the hold's commit, queued before the sale).
+A sale whose bonus settings a manager set by hand carries ``loyalty_override`` (the
+percentages and the approver, ``services/order_loyalty.py``); the server checks the approver.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def _sale_closed(p: Mapping[str, Any]) -> dict[str, Any]:
         "payments": [_payment(pay) for pay in p["payments"]],
         "total": p["totals"]["total"],
         **({"offline": True} if p.get("offline") else {}),
+        **({"loyalty_override": dict(o)} if (o := p.get("loyalty_override")) else {}),
     }
 
 
