@@ -11,8 +11,10 @@ instead (the guest already left with the goods):
 
 Then, after payment: accrual on the money part (cash, card, balance) to the bonus account,
 the sale's loyalty row (the guest's group at that moment), and group auto-promotion by the
-lifetime spend. Points are NOT debited here: the till's ``hold.committed`` before this sale
-already spent them (docs/api.md, "Contract with the till").
+lifetime spend. A manager's override of the percentages on this sale is honoured when the
+server's staff table confirms the approver (``order_override.py``). Points are NOT debited
+here: the till's ``hold.committed`` before this sale already spent them (docs/api.md,
+"Contract with the till").
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from pos_server.ledger_rules import (
     settings_for,
 )
 from pos_server.ops.kinds import OpContext
+from pos_server.ops.order_override import order_override
 from pos_server.ops.verdicts import Verdict, rejected
 from pos_server.schemas import SaleClosed
 
@@ -61,7 +64,8 @@ def apply_sale_effects(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
         return problem
     row = loyalty_row(ctx.session, sale.guest_id, ctx.now)
     group = None if row.group_id is None else get_group(ctx.session, row.group_id)
-    settings = settings_for(group)
+    order = order_override(ctx.session, sale)  # bonus settings set by hand, if honoured
+    settings = settings_for(group, order=order.override, may_override_order=order.allowed)
     for check in (_check_redemption, _check_identification):
         problem = check(ctx, sale, settings, group)
         if problem is not None:
@@ -76,7 +80,7 @@ def apply_sale_effects(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
         points_paid=_paid(sale, "points"), accrual=accrual, offline=sale.offline,
     ))  # fmt: skip
     promote(ctx.session, row, sale.total, ctx.now)
-    return None
+    return order.noted(ctx, sale)  # an override not honoured: said in the applied verdict
 
 
 def _hold_mismatch(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
