@@ -1,16 +1,30 @@
 """The manager's "Sync problems" screen (issue 5 point 1): verdicts recorded by the real
 ``SyncQueue`` in the till's real store show up in the status bar's count and, behind a
 manager's PIN, as readable rows; "Mark resolved" takes one off the open list and the count
-drops. The real window, store and op runner; the shortcuts are the window's own."""
+drops. The real window, store and op runner; the shortcuts are the window's own. Last, a real
+``pos-server`` rejects a sale and the sync worker's verdict reaches the status bar's count."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from pos_app.commands.demo_data import fill_catalogue, fill_guests
+from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
+from pos_app.commands.till_app import TillOptions, build_till
 from pos_app.db.uow import SystemClock
 from pos_app.services.ports_sync import OpVerdict
+from pos_app.services.staff import StaffService
 from pos_app.services.sync_queue import SyncQueue
 from pos_app.ui.till.reconciliation import ReconciliationDialog
+from tests.sync.conftest import new_code, server_ops
+from tests.sync.faultproxy import ServerProcess
 from tests.ui.test_till_manager import MANAGER_PIN, press, with_manager
 from tests.ui.test_till_window import LATTE
 from tests.ui.till_fixtures import CASHIER_PIN, Till
@@ -129,3 +143,57 @@ def test_a_manager_signed_in_opens_it_without_a_pin(till_factory: Any) -> None:
     assert window.manager_dialog is None  # no PIN asked of a manager
     assert dialog.model.rowCount() == 0 and not dialog.resolve_button.isEnabled()
     assert "every operation was accepted" in dialog.detail.text()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    folder = tmp_path_factory.mktemp("server")
+    with ServerProcess(f"sqlite:///{folder / 'server.sqlite3'}", folder,
+                       sweep_interval_seconds=0) as process:  # fmt: skip
+        yield process
+
+
+def test_a_sale_the_server_rejects_reaches_the_count_through_the_sync_worker(
+    server: ServerProcess, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """The till knows a guest the server does not (demo guests, local only): the sale naming
+    her is rejected (``unknown_guest``), never retried, and counted in the status bar."""
+    folder = tmp_path / "till"
+    store = enrol_data_dir(folder, server.url, new_code(server.db_url),
+                           f"file:{tmp_path / 'tokens'}")  # fmt: skip
+    terminal = enrolled_terminal(store)
+    assert terminal is not None
+    with store.unit_of_work() as uow:
+        fill_catalogue(uow)
+        fill_guests(uow, datetime.now(UTC))
+        uow.commit()
+    StaffService(store.unit_of_work, SystemClock()).add_staff(
+        "s1", "Olga Cashier", "cashier", CASHIER_PIN, b"salt-s1"
+    )
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    runtime = build_till(TillOptions(data_dir=str(folder), lang="en", printer=None), app, store)
+    qtbot.addWidget(runtime.window)
+    runtime.window.show()
+    runtime.window.start()
+    till = Till(runtime, store, None, None, None, qtbot)  # type: ignore[arg-type]
+    window = runtime.window
+    try:
+        till.sign_in()
+        qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
+        qtbot.waitUntil(lambda: window.sync_status.text().startswith("online"), timeout=15000)
+        assert window.sync_problems.isHidden()
+        till.scan(LATTE)
+        till.scan("QR-GUEST-03")
+        qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+        window.controller.pay("cash", 500_00)
+        qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+        qtbot.waitUntil(lambda: window.sync_problems.count == 1, timeout=15000)
+        assert window.sync_problems.isVisible()
+        verdicts = {kind: verdict for _, kind, verdict, _ in server_ops(server.db_url, terminal)}
+        assert verdicts["sale.closed"] == "rejected"
+        [item] = SyncQueue(store.unit_of_work, SystemClock()).items()
+        assert (item.kind, item.reason) == ("sale.closed", "unknown_guest")
+    finally:
+        runtime.stop(app)
+        store.close()
