@@ -45,14 +45,14 @@ QPushButton:pressed { background: #dde4ea; }
                                padding: 8px; font-weight: 600; }
 #shiftButton { background: #33465a; color: #e9eef3; border: 1px solid #4a6077; }
 #shiftReport { font-size: 14px; }
-#signIn, #payment, #newGuest, #shift { background: #ffffff; border: 2px solid #2f7dd1;
-                               border-radius: 10px; }
+#signIn, #payment, #newGuest, #shift, #reconciliation { background: #ffffff;
+                               border: 2px solid #2f7dd1; border-radius: 10px; }
 #methodButton { padding: 12px; font-size: 17px; font-weight: 600; }
 #methodButton:checked { background: #2f7dd1; color: white; border-color: #2f7dd1; }
 #paymentDue { font-size: 36px; font-weight: 700; }
 #paymentChange { font-size: 24px; font-weight: 700; color: #1e7a46; }
 #noteButton { font-size: 16px; padding: 10px; }
-#signInTitle { font-size: 20px; font-weight: 600; }
+#signInTitle, #reconciliationTitle { font-size: 20px; font-weight: 600; }
 #pinEdit { font-size: 28px; letter-spacing: 8px; }
 #keypadButton { font-size: 22px; }
 #signInError { color: #8f1d1d; font-weight: 600; min-height: 40px; }

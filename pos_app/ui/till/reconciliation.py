@@ -149,6 +149,8 @@ class ReconciliationDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        title = QLabel(translate("Reconciliation", "Sync problems"))
+        title.setObjectName("reconciliationTitle")
         self.intro = QLabel(translate(
             "Reconciliation", "The server did not accept these operations as the till sent "
             "them. They are not sent again: check each one, put it right by hand if needed, "
@@ -170,6 +172,7 @@ class ReconciliationDialog(QDialog):
         buttons.addWidget(self.resolve_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
+        layout.addWidget(title)  # the window title is not drawn on a till without a frame
         layout.addWidget(self.intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
