@@ -1,0 +1,97 @@
+"""Releasing a guest's open points holds from the till: the server's audited "reset holds".
+
+API::
+
+    resets = HoldResetService(staff, port=AdminClient(url, token), refresh=pull_feed)
+    result = resets.reset_guest("anna", "the till crashed mid-payment", "9999")
+    result.released   # how many holds the server released; result.approved_by: the manager
+
+Holds normally end by themselves (commit, release, expiry, reconciliation), so this is the
+manager's last resort, and the server keeps an audit row of who, where and why. The manager's
+PIN is checked here first (the till's own throttle counts a wrong one, and only a manager's or
+an admin's role may) and then sent with their staff id: the server checks it again against its
+own staff table. After a reset ``refresh`` (the change-feed pull) brings the guest's new
+available points into the local cache; if it fails the reset still stands.
+
+The port does the network call (``pos_app.sync.admin_client``); it raises the errors below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from pos_app.domain.errors import DomainError
+from pos_app.services.staff import Action, StaffService
+
+MIN_REASON = 3
+
+
+class ServerUnavailable(DomainError):
+    """The server did not answer (offline): nothing was released."""
+
+    code = "server_unavailable"
+
+
+class ServerRefusedStaff(DomainError):
+    """The server did not accept the manager's id and PIN, or their role (401/403/429)."""
+
+    code = "server_refused_staff"
+
+
+class ResetRefused(DomainError):
+    """The server refused the request itself (a bad reason, an unknown guest...)."""
+
+    code = "reset_refused"
+
+
+class ReasonNeeded(DomainError):
+    code = "reason_needed"
+
+
+class HoldResetPort(Protocol):
+    def reset_guest_holds(self, guest_id: str, reason: str, staff_id: str, pin: str) -> list[str]:
+        """The ids of the holds the server released; raises the errors of this module."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class HoldsReset:
+    guest_id: str
+    released: int
+    approved_by: str  # the manager's name
+    refreshed: bool  # the guest's points were pulled from the server afterwards
+
+
+class HoldResetService:
+    def __init__(
+        self, staff: StaffService, port: HoldResetPort | None,
+        refresh: Callable[[], object] | None = None,
+    ) -> None:  # fmt: skip
+        self._staff = staff
+        self._port = port
+        self._refresh = refresh
+
+    @property
+    def available(self) -> bool:
+        """Only an enrolled till (it has a server and a token) can ask the server."""
+        return self._port is not None
+
+    def reset_guest(self, guest_id: str, reason: str, pin: str) -> HoldsReset:
+        reason = reason.strip()
+        if len(reason) < MIN_REASON:
+            raise ReasonNeeded("Say why the holds are reset (a few words, kept in the audit).")
+        approval = self._staff.authorize_manager(pin, Action.RESET_HOLDS)
+        if self._port is None:
+            raise ServerUnavailable("This till is not connected to a server, so it cannot "
+                                    "release holds.")  # fmt: skip
+        released = self._port.reset_guest_holds(guest_id, reason, approval.staff_id, pin.strip())
+        refreshed = False
+        if self._refresh is not None:
+            try:
+                self._refresh()
+                refreshed = True
+            except Exception:  # the reset stands; the next pull shows it
+                refreshed = False
+        return HoldsReset(guest_id, len(released), approval.name, refreshed)
