@@ -125,8 +125,10 @@ class TillBackend:
 
     def open(self) -> TillServices:
         from pos_app.commands.store_factory import open_till_store, sale_service
+        from pos_app.commands.till_admin import hold_reset_service
         from pos_app.commands.till_catalogue import StoreCatalogue, promo_prefix
         from pos_app.db.uow import SystemClock, UuidGenerator
+        from pos_app.services.bonus_override import BonusOverrideService
         from pos_app.services.guests import GuestService
         from pos_app.services.overrides import OverrideService
         from pos_app.services.payments import PaymentService
@@ -159,6 +161,8 @@ class TillBackend:
             overrides=OverrideService(store.unit_of_work),
             refunds=RefundService(store.unit_of_work, clock, ids, acquirer=acquirer),
             reconciliation=self.sync.queue if self.sync else SyncQueue(store.unit_of_work, clock),
+            bonus=BonusOverrideService(store.unit_of_work),
+            hold_reset=hold_reset_service(store, staff, self.sync, self.options.server),
         )  # fmt: skip
 
     def _enrolled(self) -> Store | None:

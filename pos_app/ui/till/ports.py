@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from pos_app.domain.catalog import Product
+    from pos_app.services.bonus_override import BonusOverrideService
     from pos_app.services.guests import GuestService
+    from pos_app.services.hold_reset import HoldResetService
     from pos_app.services.overrides import OverrideService
     from pos_app.services.payments import PaymentService
     from pos_app.services.points import PointsService
@@ -102,6 +104,8 @@ class TillServices:
     overrides: OverrideService | None = None  # hand discounts and prices (manager's PIN)
     refunds: RefundService | None = None  # a closed sale back (manager's PIN)
     reconciliation: SyncQueue | None = None  # what the server did not accept (manager's PIN)
+    bonus: BonusOverrideService | None = None  # one order's bonus settings (manager's PIN)
+    hold_reset: HoldResetService | None = None  # a guest's holds released on the server
 
 
 class ServiceHolder:
