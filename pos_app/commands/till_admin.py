@@ -14,7 +14,7 @@ from pos_app.services.hold_reset import HoldResetService
 
 if TYPE_CHECKING:
     from pos_app.commands.sync_runtime import SyncRuntime
-    from pos_app.db.store import Store
+    from pos_app.db import Store
     from pos_app.services.staff import StaffService
 
 
