@@ -1,4 +1,5 @@
-"""``pos-server admin|staff|catalogue|groups ...``: the operator's commands for staff and data.
+"""``pos-server admin|staff|catalogue|groups ...``: the operator's commands for staff and data
+(``groups assign GUEST GROUP``, also spelled ``group assign``: a guest's group by hand).
 
 Each command migrates the database first, does its work in one transaction and prints one JSON
 line; a refusal prints a sentence on stderr and exits 1 with nothing written. A PIN comes from
@@ -140,6 +141,21 @@ def cmd_groups_import(args: argparse.Namespace) -> int:
     return _in_transaction(args, work)
 
 
+def cmd_groups_assign(args: argparse.Namespace) -> int:
+    from pos_server.group_assign import assign_group
+
+    now, by = datetime.now(UTC), args.by or _os_user()
+    return _in_transaction(args, lambda session: assign_group(
+        session, args.guest_id, args.group_id, now, by=by, reason=args.reason))  # fmt: skip
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in a container: still audited, as unknown
+        return "unknown"
+
+
 def _with_db(parser: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int]) -> None:
     parser.add_argument("--db", help=DB_HELP)
     parser.set_defaults(func=func)
@@ -174,7 +190,19 @@ def register(sub: Any) -> None:
 
     for name, func, what in (("catalogue", cmd_catalogue_import, "product groups and products"),
                              ("groups", cmd_groups_import, "guest groups")):  # fmt: skip
-        actions = sub.add_parser(name, help=what).add_subparsers(dest="action", required=True)
+        aliases = ["group"] if name == "groups" else []
+        actions = sub.add_parser(name, help=what, aliases=aliases).add_subparsers(
+            dest="action", required=True
+        )
         load = actions.add_parser("import", help=f"upsert {what} from a JSON file")
         load.add_argument("file")
         _with_db(load, func)
+    assign = actions.add_parser(
+        "assign", help="put a guest into a guest group by hand (fed to the tills, audited)"
+    )
+    assign.add_argument("guest_id")
+    assign.add_argument("group_id")
+    assign.add_argument("--by", help="who, for the audit (default: the OS user)")
+    assign.add_argument("--reason", default="put into the group by hand",
+                        help="why, for the audit")  # fmt: skip
+    _with_db(assign, cmd_groups_assign)
