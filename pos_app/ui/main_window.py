@@ -5,6 +5,8 @@ the scan router; F3 searches the catalogue, F4 finds a guest by phone or code, F
 cash, Del removes the selected line; F7/F8/Shift+F8/F11 are the discounts, price change and
 refund of ``ui/till/manager.py`` (a manager's PIN when the cashier's role lacks the right), F5
 (or the status bar's red count) the manager's list of operations the server did not accept.
+Shift+F7 sets the order's bonus settings, Shift+F4 resets the guest's points holds on the
+server (``ui/till/loyalty_actions.py``).
 Every service call goes through the op runner via the till controller; core events (sync
 state, device readings, printed receipts) arrive through the one bridge as Qt signals.
 """
@@ -36,7 +38,7 @@ from pos_app.ui.till.catalogue import CataloguePanel
 from pos_app.ui.till.controller import TillController
 from pos_app.ui.till.format import money
 from pos_app.ui.till.guest_panel import GuestPanel
-from pos_app.ui.till.manager import ManagerActions
+from pos_app.ui.till.loyalty_actions import LoyaltyActions
 from pos_app.ui.till.messages import cashier_text
 from pos_app.ui.till.ports import Catalogue, ServiceHolder, SignedInStaff, TillExtras
 from pos_app.ui.till.signin import SignInDialog
@@ -66,7 +68,7 @@ class TillContext:
     extras: TillExtras = field(default_factory=TillExtras)
 
 
-class TillWindow(ManagerActions):
+class TillWindow(LoyaltyActions):
     def __init__(self, context: TillContext) -> None:
         super().__init__()
         self.setObjectName("tillWindow")
@@ -223,6 +225,8 @@ class TillWindow(ManagerActions):
             ("F8", self.ask_line_discount),
             ("Shift+F8", self.ask_price),
             ("F11", self.ask_refund),
+            ("Shift+F7", self.ask_bonus_settings),
+            ("Shift+F4", self.ask_reset_holds),
             ("F5", self.show_sync_problems),
             ("Del", self.basket.remove_selected),
             ("Ctrl+Up", self.basket.increase),

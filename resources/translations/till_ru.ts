@@ -1008,4 +1008,94 @@
         <translation>Позиций: %1</translation>
     </message>
 </context>
+<context>
+    <name>BonusSettingsDialog</name>
+    <message>
+        <source>Bonus settings of this order</source>
+        <translation>Бонусные настройки этого чека</translation>
+    </message>
+    <message>
+        <source>Now: points accrued %1, at most %2 of the order paid with points.</source>
+        <translation>Сейчас: начисление баллов %1, баллами можно оплатить не более %2 чека.</translation>
+    </message>
+    <message>
+        <source>(set by hand for this order)</source>
+        <translation>(изменено вручную для этого чека)</translation>
+    </message>
+    <message>
+        <source>as usual</source>
+        <translation>как обычно</translation>
+    </message>
+    <message>
+        <source>Empty: the guest&apos;s usual setting. A manager&apos;s PIN is asked if your role may not.</source>
+        <translation>Пусто — обычная настройка гостя. Если вашей роли нельзя, спросим PIN менеджера.</translation>
+    </message>
+    <message>
+        <source>Points accrued, %</source>
+        <translation>Начисление баллов, %</translation>
+    </message>
+    <message>
+        <source>Max paid with points, %</source>
+        <translation>Оплата баллами не более, %</translation>
+    </message>
+    <message>
+        <source>Type a percentage from 0 to 100, e.g. 10 or 2,5.</source>
+        <translation>Введите процент от 0 до 100, например 10 или 2,5.</translation>
+    </message>
+</context>
+<context>
+    <name>LoyaltyActions</name>
+    <message>
+        <source>This order: points accrued %1, at most %2 paid with points.</source>
+        <translation>Этот чек: начисление %1, оплата баллами не более %2.</translation>
+    </message>
+    <message>
+        <source>Back to the usual: points accrued %1, at most %2 paid with points.</source>
+        <translation>Снова как обычно: начисление %1, оплата баллами не более %2.</translation>
+    </message>
+    <message>
+        <source>Identify the guest first.</source>
+        <translation>Сначала определите гостя.</translation>
+    </message>
+    <message>
+        <source>Release every open points hold of %1 on the server. Why?</source>
+        <translation>Снять на сервере все открытые резервы баллов гостя %1. Причина?</translation>
+    </message>
+    <message>
+        <source>Reset holds</source>
+        <translation>Сброс резервов</translation>
+    </message>
+    <message>
+        <source>Manager&apos;s approval</source>
+        <translation>Подтверждение менеджера</translation>
+    </message>
+    <message>
+        <source>A manager&apos;s PIN releases the holds of %1:</source>
+        <translation>PIN менеджера снимает резервы гостя %1:</translation>
+    </message>
+    <message>
+        <source>%1 holds of the guest released on the server (approved by %2).</source>
+        <translation>Резервов гостя снято на сервере: %1 (подтвердил(а) %2).</translation>
+    </message>
+    <message>
+        <source>The guest had no open holds on the server; nothing to release.</source>
+        <translation>У гостя нет открытых резервов на сервере — снимать нечего.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached, so no holds were released. Try again online.</source>
+        <translation>Сервер недоступен, резервы не сняты. Повторите, когда касса будет онлайн.</translation>
+    </message>
+    <message>
+        <source>The server did not accept this manager&apos;s PIN or role; nothing was released.</source>
+        <translation>Сервер не принял PIN или роль менеджера; ничего не снято.</translation>
+    </message>
+    <message>
+        <source>The server refused: %1</source>
+        <translation>Сервер отказал: %1</translation>
+    </message>
+    <message>
+        <source>Say why the holds are reset (a few words for the audit).</source>
+        <translation>Укажите причину сброса резервов (несколько слов для журнала).</translation>
+    </message>
+</context>
 </TS>

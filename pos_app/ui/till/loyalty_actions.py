@@ -1,0 +1,162 @@
+"""The guest's loyalty actions that need a manager: one order's bonus settings, a reset of the
+guest's open points holds.
+
+Shift+F7 opens the order's bonus settings (``bonus_dialog.py``): tried as the signed-in person,
+a manager's PIN asked if their role lacks ``bonus_settings`` (``ManagerActions._guarded``, the
+PIN checked on the op worker in the same op as the change). The payment screen's points cap and
+the accrual then follow (``services/bonus_override.py``).
+
+Shift+F4 releases the identified guest's open holds on the server (``services/hold_reset.py``):
+a reason, then a manager's PIN (the server wants it too, so it is asked even of a manager), the
+call on the op worker; the result - how many were released - or why nothing was (offline, the
+server refused) is said in the banner, and the guest panel shows the points pulled afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+from pos_app.services.staff import Action
+from pos_app.ui.till.format import percent_of_bp
+from pos_app.ui.till.manager import ManagerActions
+
+if TYPE_CHECKING:
+    from pos_app.domain.loyalty import LoyaltyOverride
+    from pos_app.services.bonus_override import BonusOverrideService, BonusSettingsView
+    from pos_app.services.hold_reset import HoldsReset
+    from pos_app.services.staff import Authorization
+    from pos_app.ui.till.bonus_dialog import BonusSettingsDialog
+    from pos_app.ui.till.ports import ServiceHolder
+
+translate = QCoreApplication.translate
+
+
+class LoyaltyActions(ManagerActions):
+    """Base of ``TillWindow`` with the loyalty actions (the window adds the shortcuts)."""
+
+    bonus_dialog: BonusSettingsDialog | None = None
+
+    # --- bonus settings of one order ------------------------------------------------------
+
+    def ask_bonus_settings(self) -> None:
+        if not self._need_sale():
+            return
+        assert self.controller.sale is not None
+        sale_id, services = self.controller.sale.sale_id, self.ctx.services
+
+        def current() -> BonusSettingsView:
+            return _bonus(services).current(sale_id)
+
+        self.ctx.runner.run(current, lambda view: self._bonus_dialog(sale_id, view),
+                            self.controller.fail)  # fmt: skip
+
+    def _bonus_dialog(self, sale_id: str, view: BonusSettingsView) -> None:
+        from pos_app.ui.till.bonus_dialog import BonusSettingsDialog
+
+        dialog = self.bonus_dialog = BonusSettingsDialog(view, self)
+        dialog.chosen.connect(lambda override: self._set_bonus(sale_id, override))
+        dialog.open()
+
+    def _set_bonus(self, sale_id: str, override: LoyaltyOverride) -> None:
+        services = self.ctx.services
+
+        def attempt(approval: Authorization | None) -> BonusSettingsView:
+            return _bonus(services).set(sale_id, override, self.staff, approval)
+
+        self._guarded(Action.BONUS_SETTINGS, attempt, self._bonus_set)
+
+    def _bonus_set(self, view: BonusSettingsView) -> None:
+        text = translate(
+            "LoyaltyActions", "This order: points accrued %1, at most %2 paid with points."
+        )
+        if not view.overridden:
+            text = translate(
+                "LoyaltyActions",
+                "Back to the usual: points accrued %1, at most %2 paid with points.",
+            )
+        self.show_message(text.replace("%1", percent_of_bp(view.accrual_bp))
+                          .replace("%2", percent_of_bp(view.max_redemption_bp)), "info")
+
+    # --- reset a guest's holds --------------------------------------------------------------
+
+    def ask_reset_holds(self) -> None:
+        guest = self.controller.guest
+        if guest is None:
+            self.show_message(translate("LoyaltyActions", "Identify the guest first."))
+            return
+        label = translate(
+            "LoyaltyActions", "Release every open points hold of %1 on the server. Why?"
+        ).replace("%1", guest.name)
+        self._ask(translate("LoyaltyActions", "Reset holds"), label,
+                  lambda reason: self._reset_pin(guest.guest_id, guest.name, reason))  # fmt: skip
+
+    def _reset_pin(self, guest_id: str, name: str, reason: str) -> None:
+        dialog = self.manager_dialog = QInputDialog(self)
+        dialog.setWindowTitle(translate("LoyaltyActions", "Manager's approval"))
+        dialog.setLabelText(translate(
+            "LoyaltyActions", "A manager's PIN releases the holds of %1:").replace("%1", name))
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(
+            lambda pin: self._reset(guest_id, reason, pin.strip()) if pin.strip() else None)
+        dialog.open()
+
+    def _reset(self, guest_id: str, reason: str, pin: str) -> None:
+        services = self.ctx.services
+
+        def work() -> tuple[HoldsReset, Any]:
+            found = services.get().hold_reset
+            if found is None:
+                raise RuntimeError("resetting holds is not available at this till")
+            done = found.reset_guest(guest_id, reason, pin)
+            return done, services.get().guests.panel(guest_id)
+
+        self.hide_message()
+        self.ctx.runner.run(work, self._holds_reset, self._reset_failed)
+
+    def _holds_reset(self, result: tuple[HoldsReset, Any]) -> None:
+        done, panel = result
+        if done.released:
+            text = translate(
+                "LoyaltyActions", "%1 holds of the guest released on the server (approved by %2)."
+            ).replace("%1", str(done.released))
+        else:
+            text = translate(
+                "LoyaltyActions", "The guest had no open holds on the server; nothing to release."
+            )
+        self.show_message(text.replace("%2", done.approved_by), "info")
+        controller = self.controller
+        if controller.guest is not None and controller.guest.guest_id == panel.guest_id:
+            controller.guest = panel
+            controller.guest_did_change.emit(panel)
+
+    def _reset_failed(self, error: Exception) -> None:
+        code = getattr(error, "code", "")
+        texts = {
+            "server_unavailable": translate(
+                "LoyaltyActions",
+                "The server cannot be reached, so no holds were released. Try again online.",
+            ),
+            "server_refused_staff": translate(
+                "LoyaltyActions",
+                "The server did not accept this manager's PIN or role; nothing was released.",
+            ),
+            "reset_refused": translate("LoyaltyActions", "The server refused: %1").replace(
+                "%1", str(getattr(error, "details", {}).get("detail", ""))),
+            "reason_needed": translate(
+                "LoyaltyActions", "Say why the holds are reset (a few words for the audit)."
+            ),
+        }  # fmt: skip
+        if code in texts:
+            self.show_message(texts[code])
+        else:
+            self.controller.fail(error)
+
+
+def _bonus(services: ServiceHolder) -> BonusOverrideService:
+    found = services.get().bonus
+    if found is None:
+        raise RuntimeError("bonus settings by hand are not available at this till")
+    return found
