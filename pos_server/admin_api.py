@@ -10,7 +10,7 @@ each release is a posting with actor ``staff:<id>``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import HoldAlreadyEnded, HoldStatus
 from pos_server.api import UNAUTHORISED, ClockDep, Sessions, TerminalId
-from pos_server.db.models import BonusHoldRow, OverdraftRow
-from pos_server.db.models_ledger import AdminAuditRow, BalanceOverdraftRow, RuleBreachRow
+from pos_server.db.models import BonusHoldRow
+from pos_server.db.models_ledger import AdminAuditRow
 from pos_server.db.models_staff import StaffRow
 from pos_server.ledger import load_account, save_account
+from pos_server.overdraft_list import list_overdrafts
 from pos_server.schemas import EntityId, ErrorResponse, WireModel
 from pos_server.staff_auth import ManagerOrAdmin
 
@@ -59,24 +60,6 @@ class OverdraftsOut(WireModel):
     breaches: list[dict[str, Any]] = Field(description="rules recorded instead of enforced")
 
 
-def _points(row: OverdraftRow, flagged: set[str | None]) -> dict[str, Any]:
-    return {"account": "points", "id": row.id, "guest_id": row.account_id, "amount": row.amount,
-            "at": row.at.isoformat(), "reason": row.reason, "ref": row.ref,
-            "hold_id": row.hold_id, "beyond_offline_allowance": row.hold_id in flagged}  # fmt: skip
-
-
-def _balance(row: BalanceOverdraftRow) -> dict[str, Any]:
-    return {"account": "balance", "id": row.id, "guest_id": row.account_id,
-            "amount": row.amount, "at": row.at.isoformat(), "reason": row.reason,
-            "ref": row.ref, "hold_id": None, "beyond_offline_allowance": False}  # fmt: skip
-
-
-def _breach(row: RuleBreachRow) -> dict[str, Any]:
-    return {"id": row.id, "guest_id": row.guest_id, "rule": row.rule, "amount": row.amount,
-            "at": row.at.isoformat(), "terminal_id": row.terminal_id, "ref": row.ref,
-            "message": row.message}  # fmt: skip
-
-
 @router.get("/overdrafts", responses=STAFF_REFUSALS)
 def get_overdrafts(
     _manager: ManagerOrAdmin,
@@ -86,22 +69,8 @@ def get_overdrafts(
 ) -> OverdraftsOut:
     """Overdrafts (points and balance) and rule breaches, newest first, at most ``limit`` each."""
     with sessions() as session:
-        breaches = _newest(session, RuleBreachRow, since, limit)
-        flagged = {b.ref for b in breaches if b.rule == "offline_allowance"} - {None}
-        points = [_points(r, flagged) for r in _newest(session, OverdraftRow, since, limit)]
-        money = [_balance(r) for r in _newest(session, BalanceOverdraftRow, since, limit)]
-    overdrafts = sorted(points + money, key=lambda o: o["at"], reverse=True)[:limit]
-    return OverdraftsOut(overdrafts=overdrafts, breaches=[_breach(b) for b in breaches])
-
-
-Row = TypeVar("Row", OverdraftRow, BalanceOverdraftRow, RuleBreachRow)
-
-
-def _newest(session: Session, table: type[Row], since: datetime | None, limit: int) -> list[Row]:
-    query = select(table).order_by(table.id.desc()).limit(limit)
-    if since is not None:
-        query = query.where(table.at >= since)
-    return list(session.scalars(query))
+        found = list_overdrafts(session, since, limit)
+    return OverdraftsOut(overdrafts=found.overdrafts, breaches=found.breaches)
 
 
 @router.post("/holds/reset", responses={**STAFF_REFUSALS, 422: {"model": ErrorResponse}})

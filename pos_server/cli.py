@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +15,8 @@ from sqlalchemy import select
 
 from pos_server import admin_cli, terminals
 from pos_server.db import make_engine, make_sessions, upgrade
-from pos_server.db.models import AppliedOperation, OverdraftRow
+from pos_server.db.models import AppliedOperation
+from pos_server.overdraft_list import list_overdrafts
 from pos_server.settings import ServerSettings
 
 
@@ -99,19 +101,30 @@ def _operations(url: str, terminal_id: str | None) -> Iterator[dict[str, Any]]:
 
 
 def cmd_overdrafts(args: argparse.Namespace) -> int:
-    """Overdrafts for managers to review, oldest first, as JSON lines."""
+    """Overdrafts (points and balance) for managers to review, oldest first, as JSON lines;
+    with ``--breaches`` the rule breaches follow (the same query as GET /v1/admin/overdrafts)."""
     engine = make_engine(_settings(args).database_url)
     try:
         with make_sessions(engine)() as session:
-            for row in session.scalars(select(OverdraftRow).order_by(OverdraftRow.id)):
-                print(json.dumps({
-                    "account_id": row.account_id, "amount": row.amount,
-                    "at": row.at.isoformat(), "reason": row.reason, "ref": row.ref,
-                    "hold_id": row.hold_id,
-                }, ensure_ascii=False))  # fmt: skip
+            found = list_overdrafts(session, args.since, args.limit)
     finally:
         engine.dispose()
+    lines: Iterable[dict[str, Any]] = reversed(found.overdrafts)
+    if args.breaches:
+        lines = itertools.chain(lines, ({"breach": True, **b} for b in reversed(found.breaches)))
+    for line in lines:
+        print(json.dumps(line, ensure_ascii=False))
     return 0
+
+
+def _aware_time(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("an ISO time, e.g. 2026-11-23T09:00+03:00") from exc
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the time zone, e.g. 2026-11-23T09:00+03:00")
+    return value
 
 
 def cmd_export_operations(args: argparse.Namespace) -> int:
@@ -178,8 +191,15 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("--db", help=db_help)
     revoke.set_defaults(func=cmd_terminal_revoke)
 
-    overdrafts = sub.add_parser("overdrafts", help="points overdrafts for managers (JSON lines)")
+    overdrafts = sub.add_parser(
+        "overdrafts", help="points and balance overdrafts for managers (JSON lines)"
+    )
     overdrafts.add_argument("--db", help=db_help)
+    overdrafts.add_argument("--since", type=_aware_time, help="only from this time on (ISO)")
+    overdrafts.add_argument("--limit", type=_positive, default=1_000,
+                            help="at most this many of each (newest kept; default 1000)")
+    overdrafts.add_argument("--breaches", action="store_true",
+                            help="also the rule breaches recorded instead of enforced")
     overdrafts.set_defaults(func=cmd_overdrafts)
 
     demo = sub.add_parser("demo-order", help="place believable demo guest orders")

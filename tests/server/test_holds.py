@@ -262,7 +262,7 @@ def test_overdrafts_are_listed_for_managers(
     capsys.readouterr()
     assert main(["overdrafts", "--db", db_url]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(r["account_id"], r["amount"], r["ref"], r["hold_id"]) for r in rows] == [
+    assert [(r["guest_id"], r["amount"], r["ref"], r["hold_id"]) for r in rows] == [
         ("anna", 30_000, "order-7", "h1")]
 
 
