@@ -84,3 +84,16 @@ class GuestGroupRow(Base):
 
 # Order listing for consoles pages newest first by (placed_at, id): keyset paging needs this.
 Index("ix_guest_orders_placed_at_id", GuestOrderRow.placed_at, GuestOrderRow.id)
+
+
+class PinFailureRow(Base):
+    """Wrong PINs in a row for one staff id at one terminal and the lock they earned
+    (migration 0008; ``pos_server.staff_auth``): in the database, so every server process
+    counts the same guesses. No foreign keys: unknown staff ids are counted too."""
+
+    __tablename__ = "pin_failures"
+
+    terminal_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None]
