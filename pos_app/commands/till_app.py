@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from pos_app.commands.printing import ReceiptPrinting
     from pos_app.commands.sync_runtime import SyncRuntime
     from pos_app.db import Store
-    from pos_app.devices.serial_reader import SerialReader
     from pos_app.services.dto import SaleView
 
 SYNC_POLL_MS = 5_000
@@ -59,6 +58,7 @@ class TillOptions:
     token_store: str = "keyring"
     with_console: bool = False  # the incoming orders as a tab (else the stored terminal.role)
     role: str | None = None  # store this terminal's role first (till | till+console)
+    hid_readers: Sequence[str] = field(default_factory=tuple)  # "VID:PID[:pos]", hex
 
 
 def parse_args(argv: list[str]) -> TillOptions:
@@ -77,6 +77,9 @@ def parse_args(argv: list[str]) -> TillOptions:
                    "pos_app.devices.acquiring.emulator)")  # fmt: skip
     p.add_argument("--card-reader", action="append", default=[], metavar="PORT",
                    help="a serial card reader or scanner, e.g. /dev/ttyUSB0")  # fmt: skip
+    p.add_argument("--hid-reader", action="append", default=[], metavar="VID:PID[:pos]",
+                   type=_hid_arg, help="a USB HID scanner or card reader by its hex USB ids, "
+                   "e.g. 0c2e:0b61 (add :pos for a scanner in HID POS mode)")  # fmt: skip
     p.add_argument("--enrol-code", help="one-time code from the server (first run with --server)")
     p.add_argument("--token-store", default="keyring",
                    help="where the till's token is kept: keyring or file:PATH")  # fmt: skip
@@ -88,7 +91,17 @@ def parse_args(argv: list[str]) -> TillOptions:
     printer = None if a.printer.lower() == "none" else a.printer
     return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
                        a.card_terminal, a.enrol_code, a.token_store, a.with_console,
-                       a.role)  # fmt: skip
+                       a.role, tuple(a.hid_reader))  # fmt: skip
+
+
+def _hid_arg(text: str) -> str:
+    from pos_app.commands.till_devices import parse_hid
+
+    try:
+        parse_hid(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 @dataclass(frozen=True)
@@ -287,7 +300,7 @@ class TillRuntime:
     bridge: CoreBridge
     backend: TillBackend
     key_hook: WedgeKeyHook | None  # installed just after the first frame
-    readers: list[SerialReader]
+    readers: list[Any]  # serial and HID readers (commands/till_devices.py)
     translators: Sequence[QTranslator]
     console: Any = None  # RunningConsole of a till + console terminal (on the till's store)
     stopped: bool = False
@@ -322,13 +335,12 @@ def build_till(
     backend = TillBackend(options, bridge, store)
     services = ServiceHolder(backend.open)
     window = TillWindow(TillContext(services, runner, bridge, options.venue))
-    readers: list[SerialReader] = []
-    if options.card_readers:
-        from pos_app.devices.serial_reader import SerialConfig, SerialReader
+    readers: list[Any] = []
+    if options.card_readers or options.hid_readers:
+        from pos_app.commands.till_devices import cli_readers
 
-        for port in options.card_readers:
-            config = SerialConfig(port, device=f"serial:{port}")
-            readers.append(SerialReader(config, bridge.on_device_event, bridge.on_device_status))
+        readers = cli_readers(options.card_readers, options.hid_readers,
+                              bridge.on_device_event, bridge.on_device_status)  # fmt: skip
     for reader in readers:
         reader.start()
 
@@ -339,21 +351,25 @@ def build_till(
     bridge.sale_did_complete.connect(completed)
     _poll_outbox(window, backend, runner, bridge)
     runtime = TillRuntime(window, runner, bridge, backend, None, readers, translators)
-    QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: _attach_wedge(runtime, app))
+    QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: _attach_wedge(runtime, app, options))
     QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: till_console.start(runtime, console_sound))
     return runtime
 
 
-def _attach_wedge(runtime: TillRuntime, app: QApplication) -> None:
+def _attach_wedge(runtime: TillRuntime, app: QApplication, options: TillOptions) -> None:
     """The keyboard-wedge decoder behind the key hook, once the window is up (a reading
-    before anyone signed in is not a sale anyway)."""
+    before anyone signed in is not a sale anyway); the saved scanner settings follow from
+    the op worker (``till_devices.use_saved_settings``)."""
+    from pos_app.commands.till_devices import use_saved_settings
     from pos_app.devices.wedge import WedgeConfig, WedgeDecoder
 
-    hook = WedgeKeyHook(WedgeDecoder(WedgeConfig()), runtime.window)
+    decoder = WedgeDecoder(WedgeConfig())
+    hook = WedgeKeyHook(decoder, runtime.window)
     hook.reading_did_arrive.connect(runtime.window.handle_reading)
     hook.reading_was_rejected.connect(runtime.window.reading_rejected)
     hook.install(app)
     runtime.key_hook = hook
+    use_saved_settings(runtime, decoder, options)
 
 
 def _poll_outbox(window: TillWindow, backend: TillBackend, runner: OpRunner,

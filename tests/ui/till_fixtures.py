@@ -3,10 +3,11 @@ emulator on loopback, a card reader on a pseudo-terminal, the real composition r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -80,12 +81,17 @@ def _next_burst() -> int:
 def till_factory(qtbot: QtBot, tmp_path: Path) -> Iterator[object]:
     made: list[Till] = []
 
-    def make(*, staff: bool = True, lang: str = "en") -> Till:
+    def make(*, staff: bool = True, lang: str = "en", before: Callable[[Store], object] | None
+             = None, **options: Any) -> Till:  # fmt: skip
+        """``before(store)`` runs before the till is built (saved settings); ``options`` are
+        more ``TillOptions`` fields."""
         store = open_till_store(tmp_path / "till", terminal_id="T1", receipt_prefix="T1")
         with store.unit_of_work() as uow:
             fill_catalogue(uow)
             fill_guests(uow, datetime.now(UTC))
             uow.commit()
+        if before is not None:
+            before(store)
         if staff:
             service = StaffService(store.unit_of_work, SystemClock())
             service.add_staff("s1", "Olga Cashier", "cashier", CASHIER_PIN, b"salt-s1")
@@ -100,6 +106,7 @@ def till_factory(qtbot: QtBot, tmp_path: Path) -> Iterator[object]:
             printer=f"127.0.0.1:{port}",
             card_readers=(reader.path,),
             card_terminal=f"127.0.0.1:{terminal_port}",
+            **options,
         )
         app = QApplication.instance()
         assert isinstance(app, QApplication)
