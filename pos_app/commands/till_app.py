@@ -151,6 +151,7 @@ class TillBackend:
         from pos_app.services.shifts import ShiftService
         from pos_app.services.staff import StaffService
         from pos_app.services.sync_queue import SyncQueue
+        from pos_app.services.venue_time import VenueTime
 
         store = self.store = (
             self.store or self._enrolled() or open_till_store(self.options.data_dir)
@@ -176,6 +177,7 @@ class TillBackend:
             reconciliation=self.sync.queue if self.sync else SyncQueue(store.unit_of_work, clock),
             bonus=BonusOverrideService(store.unit_of_work),
             hold_reset=hold_reset_service(store, staff, self.sync, self.options.server),
+            venue_zone=VenueTime(store.unit_of_work).zone(),
         )  # fmt: skip
 
     def _enrolled(self) -> Store | None:

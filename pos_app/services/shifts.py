@@ -29,16 +29,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import format_money, require_amount
-from pos_app.services.guests import DEFAULT_UTC_OFFSET_MINUTES, UTC_OFFSET_KEY
 from pos_app.services.payments import accrual_estimate_for
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import CashMovement, SaleRecord, ShiftRecord
 from pos_app.services.staff import Action, Authorization, StaffService, StaffSession
+from pos_app.services.venue_time import venue_local, venue_offset_minutes
 
 SHIFT_OPENED = "shift.opened"
 SHIFT_CLOSED = "shift.closed"
@@ -269,7 +269,7 @@ def _report(
         None if counted is None else counted - view.expected_cash,
         len(uow.outbox.pending(limit=10_000)), authorized_by,
         _name(uow, shift.opened_by), _name(uow, closed_by),
-        int(uow.settings.get(UTC_OFFSET_KEY, DEFAULT_UTC_OFFSET_MINUTES)),
+        venue_offset_minutes(uow),
     )  # fmt: skip
 
 
@@ -288,8 +288,8 @@ def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
         value = amount if isinstance(amount, str) else format_money(amount, currency)
         return f"{label}{value:>{max(width - len(label), 1)}}"
 
-    local = timezone(timedelta(minutes=report.utc_offset_minutes))
-    opened, at = report.opened_at.astimezone(local), report.at.astimezone(local)
+    opened = venue_local(report.opened_at, report.utc_offset_minutes)  # as the till's clock
+    at = venue_local(report.at, report.utc_offset_minutes)
     title = "X-ОТЧЁТ (без закрытия смены)" if report.kind == "X" else "Z-ОТЧЁТ (закрытие смены)"
     lines = [title.center(width), f"Смена № {report.number}, касса {report.terminal_id}",
              f"Открыта {opened:%d.%m.%Y %H:%M}",

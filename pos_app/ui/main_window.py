@@ -14,7 +14,7 @@ state, device readings, printed receipts) arrive through the one bridge as Qt si
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -69,6 +69,8 @@ class TillContext:
 
 
 class TillWindow(LoyaltyActions):
+    venue_zone: tzinfo | None = None  # the venue's time zone once the store is open
+
     def __init__(self, context: TillContext) -> None:
         super().__init__()
         self.setObjectName("tillWindow")
@@ -245,10 +247,17 @@ class TillWindow(LoyaltyActions):
     def _open_store(self) -> None:
         services = self.ctx.services
 
-        def load() -> Catalogue:  # on the op worker; the first call opens the store
-            return services.get().catalogue.load()
+        def load() -> tuple[Catalogue, tzinfo | None]:  # on the op worker; opens the store
+            opened = services.get()
+            return opened.catalogue.load(), opened.venue_zone
 
-        self.ctx.runner.run(load, self._catalogue_loaded, self.show_error)
+        self.ctx.runner.run(load, self._store_opened, self.show_error)
+
+    def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None]) -> None:
+        catalogue, self.venue_zone = loaded
+        self.sync_status.zone = self.venue_zone
+        self._tick_clock()
+        self._catalogue_loaded(catalogue)
 
     def sign_in(self) -> None:
         self.sign_in_dialog = SignInDialog(_Staff(self.ctx.services), self.ctx.runner, self)
@@ -383,7 +392,8 @@ class TillWindow(LoyaltyActions):
             self.sign_in_dialog.error.setText(cashier_text(error))
 
     def _tick_clock(self) -> None:
-        self.clock.setText(datetime.now().astimezone().strftime("%d.%m.%Y  %H:%M"))
+        now = datetime.now(UTC).astimezone(self.venue_zone)  # None: the computer's zone
+        self.clock.setText(now.strftime("%d.%m.%Y  %H:%M"))
 
     def _flush(self) -> None:
         """On the op worker: write open sales' basket edits to disk (if the store is open)."""

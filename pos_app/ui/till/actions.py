@@ -50,7 +50,7 @@ class CashierActions(QMainWindow):
     def _shift_dialog(self, shift: Any) -> None:
         from pos_app.ui.till.shift import ShiftDialog
 
-        dialog = self.shift_dialog = ShiftDialog(shift, self)
+        dialog = self.shift_dialog = ShiftDialog(shift, self, getattr(self, "venue_zone", None))
         run, services = self.ctx.runner, self.ctx.services
         problem = self._shift_failed
         last: list[list[str]] = [[]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ class TillServices:
     reconciliation: SyncQueue | None = None  # what the server did not accept (manager's PIN)
     bonus: BonusOverrideService | None = None  # one order's bonus settings (manager's PIN)
     hold_reset: HoldResetService | None = None  # a guest's holds released on the server
+    venue_zone: tzinfo | None = None  # the venue's local time (services/venue_time.py)
 
 
 class ServiceHolder:

@@ -9,6 +9,7 @@ calls off the GUI thread. Closing with operations not yet sent asks for a manage
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
@@ -39,8 +40,11 @@ class ShiftDialog(QDialog):
     close_requested = Signal(int, str)  # counted cash, manager's PIN ("" = none)
     print_requested = Signal()
 
-    def __init__(self, shift: ShiftView | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, shift: ShiftView | None, parent: QWidget | None = None, zone: tzinfo | None = None
+    ) -> None:
         super().__init__(parent)
+        self.zone = zone  # the venue's time zone: the same clock as the window and the report
         self.setObjectName("shift")
         self.setWindowTitle(self.tr("Shift"))
         self.setMinimumWidth(700)
@@ -102,7 +106,7 @@ class ShiftDialog(QDialog):
             self.state.setText(
                 self.tr("Shift %1 is open since %2; %3 expected in the drawer.")
                 .replace("%1", str(shift.number))
-                .replace("%2", shift.opened_at.astimezone().strftime("%d.%m.%Y %H:%M"))
+                .replace("%2", shift.opened_at.astimezone(self.zone).strftime("%d.%m.%Y %H:%M"))
                 .replace("%3", money(shift.expected_cash))
             )
             self.cash_caption.setText(self.tr("Cash counted (to close the shift)"))

@@ -10,14 +10,15 @@ and its own outbox count, and the bar says so instead of pretending to be online
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 
-def _hhmm(at: datetime) -> str:
-    return at.astimezone().strftime("%H:%M")
+def _hhmm(at: datetime, zone: tzinfo | None = None) -> str:
+    """In the venue's time zone once the store told it (None: the computer's)."""
+    return at.astimezone(zone).strftime("%H:%M")
 
 
 def _age(since: datetime, now: datetime) -> str:
@@ -29,8 +30,8 @@ def _age(since: datetime, now: datetime) -> str:
     return QCoreApplication.translate("SyncStatus", "%1 h").replace("%1", str(minutes // 60))
 
 
-def describe(state: object, now: datetime | None = None) -> str:
-    """One line for the status bar."""
+def describe(state: object, now: datetime | None = None, zone: tzinfo | None = None) -> str:
+    """One line for the status bar (clock times in ``zone``, the venue's)."""
     now = now or datetime.now(UTC)
     parts: list[str] = []
     if not getattr(state, "enrolled", True):
@@ -42,7 +43,9 @@ def describe(state: object, now: datetime | None = None) -> str:
     else:
         since = getattr(state, "offline_since", None)
         parts.append(
-            QCoreApplication.translate("SyncStatus", "offline since %1").replace("%1", _hhmm(since))
+            QCoreApplication.translate("SyncStatus", "offline since %1").replace(
+                "%1", _hhmm(since, zone)
+            )
             if since
             else QCoreApplication.translate("SyncStatus", "offline")
         )
@@ -69,7 +72,9 @@ def describe(state: object, now: datetime | None = None) -> str:
     last = getattr(state, "last_sync", None)
     if last is not None:
         parts.append(
-            QCoreApplication.translate("SyncStatus", "last sync %1").replace("%1", _hhmm(last))
+            QCoreApplication.translate("SyncStatus", "last sync %1").replace(
+                "%1", _hhmm(last, zone)
+            )
         )
     return " · ".join(parts)
 
@@ -79,10 +84,11 @@ class SyncStatusLabel(QLabel):
         super().__init__(parent)
         self.setObjectName("syncStatus")
         self.state: object | None = None
+        self.zone: tzinfo | None = None  # the venue's, set by the window once known
 
     def show_state(self, state: object) -> None:
         self.state = state
-        self.setText(describe(state))
+        self.setText(describe(state, zone=self.zone))
         online = bool(getattr(state, "online", False)) and getattr(state, "enrolled", True)
         self.setProperty("online", online)
         self.style().unpolish(self)

@@ -1,0 +1,74 @@
+"""One clock for the venue (issue 7): the window's clock, the shift dialog's "open since" and the
+X report all show the shop's time (setting ``shop.utc_offset_minutes``), whatever time zone the
+computer is in. The offset here (+05:30) is one no test machine uses, so the computer's own
+zone would show other hours; "now" is read before and after, so a minute turning over while
+the test runs cannot fail it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
+from typing import Any
+
+from pos_app.db import Store
+from pos_app.services.guests import UTC_OFFSET_KEY
+from pos_app.ui.till.status import describe
+from tests.ui.test_till_window import open_shift
+
+VENUE = timezone(timedelta(hours=5, minutes=30))
+
+
+def _venue_offset(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        uow.settings.set(UTC_OFFSET_KEY, 330)
+        uow.commit()
+
+
+def _either_side(read: Callable[[], str], fmt: str) -> tuple[str, set[str]]:
+    before = datetime.now(UTC).astimezone(VENUE).strftime(fmt)
+    text = read()
+    after = datetime.now(UTC).astimezone(VENUE).strftime(fmt)
+    return text, {before, after}
+
+
+def test_the_clock_the_shift_dialog_and_the_x_report_show_the_venues_time(
+    till_factory: Any,
+) -> None:
+    till = till_factory(before=_venue_offset)
+    window = till.window
+    till.sign_in()
+    till.qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
+    till.qtbot.waitUntil(lambda: window.venue_zone is not None, timeout=5000)
+    open_shift(till)
+
+    window._tick_clock()
+    shown, expected = _either_side(window.clock.text, "%d.%m.%Y  %H:%M")
+    assert shown in expected
+
+    window.show_shift()
+    till.qtbot.waitUntil(lambda: window.shift_dialog is not None
+                         and window.shift_dialog.isVisible()
+                         and window.shift_dialog.shift is not None, timeout=5000)  # fmt: skip
+    dialog = window.shift_dialog
+    assert dialog is not None and dialog.shift is not None
+    opened = dialog.shift.opened_at.astimezone(VENUE).strftime("%d.%m.%Y %H:%M")
+    assert f"open since {opened};" in dialog.state.text()
+
+    before = datetime.now(UTC).astimezone(VENUE).strftime("%d.%m.%Y %H:%M")
+    dialog.x_button.click()
+    till.qtbot.waitUntil(lambda: "X-ОТЧЁТ" in dialog.report.toPlainText(), timeout=5000)
+    after = datetime.now(UTC).astimezone(VENUE).strftime("%d.%m.%Y %H:%M")
+    report = dialog.report.toPlainText()
+    assert f"Открыта {opened}" in report
+    at = re.search(r"На момент (\S+ \S+)", report)
+    assert at is not None and at.group(1) in {before, after}
+
+
+def test_the_sync_status_line_tells_times_by_the_venues_clock() -> None:
+    since = datetime(2026, 11, 23, 20, 10, tzinfo=UTC)
+    state = SimpleNamespace(enrolled=True, online=False, offline_since=since, waiting=0,
+                            last_sync=since - timedelta(minutes=5))  # fmt: skip
+    text = describe(state, now=since, zone=VENUE)
+    assert "offline since 01:40" in text and "last sync 01:35" in text  # 20:10 UTC = 01:40
