@@ -23,7 +23,6 @@ from pos_app.devices.hid_reader import HidConfig, HidMatch, HidReader
 from pos_app.devices.scan_monitor import LastScanRecorder
 from pos_app.devices.serial_reader import SerialConfig, SerialReader
 from pos_app.devices.sound import SoundSettings, create_sound_player
-from pos_app.devices.wedge import WedgeConfig
 from pos_app.services.device_settings import DeviceSettings, ScannerSettings
 from pos_app.services.ports import StoreError
 
@@ -42,17 +41,6 @@ def scanner_reader(settings: ScannerSettings, scans: LastScanRecorder) -> _Reade
         match = HidMatch(settings.vendor_id, settings.product_id or None)
         return HidReader(HidConfig(match, device="scanner"), scans.record)
     return None
-
-
-def wedge_config(settings: ScannerSettings) -> WedgeConfig:
-    """The keyboard-wedge decoder's settings (for the till window's key hook)."""
-    suffixes = tuple(dict.fromkeys(settings.suffix))  # the decoder ends on any one key of it
-    return WedgeConfig(
-        device="wedge",
-        prefix=settings.prefix,
-        suffixes=suffixes,
-        max_interval_ms=settings.max_interval_ms,
-    )
 
 
 class _Scanner:

@@ -62,16 +62,17 @@ def hid_config(vendor_id: int, product_id: int, *, pos: bool = False) -> HidConf
 
 
 def wedge_config(scanner: ScannerSettings) -> WedgeConfig:
-    """The wedge decoder for the saved settings; other drivers leave the wedge as it is (card
-    readers that type still use it). The decoder ends a reading at one key, so the saved
-    suffix's last character is the terminator, besides the usual Enter/Tab."""
-    default = WedgeConfig()
+    """The wedge decoder for the saved settings (also the device settings screen's); another
+    driver leaves the wedge at its defaults (card readers that type still use it). The decoder
+    ends a reading on any one key of the saved suffix; an empty suffix ends it by the gap."""
     if scanner.driver != "wedge":
-        return default
-    suffixes = tuple(dict.fromkeys((scanner.suffix[-1], *default.suffixes))) if scanner.suffix \
-        else ()  # fmt: skip
-    return WedgeConfig(prefix=scanner.prefix, suffixes=suffixes,
-                       max_interval_ms=scanner.max_interval_ms)  # fmt: skip
+        return WedgeConfig()
+    return WedgeConfig(
+        device="wedge",
+        prefix=scanner.prefix,
+        suffixes=tuple(dict.fromkeys(scanner.suffix)),
+        max_interval_ms=scanner.max_interval_ms,
+    )
 
 
 def cli_readers(

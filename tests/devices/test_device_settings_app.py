@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.commands.device_settings_app import _Scanner, main, scanner_reader, wedge_config
+from pos_app.commands.device_settings_app import _Scanner, main, scanner_reader
+from pos_app.commands.till_devices import wedge_config
 from pos_app.devices.events import ScanEvent
 from pos_app.devices.hid_reader import HidReader
 from pos_app.devices.scan_monitor import LastScanRecorder
