@@ -1074,7 +1074,7 @@
         <translation>PIN менеджера снимает резервы гостя %1:</translation>
     </message>
     <message>
-        <source>%1 holds of the guest released on the server (approved by %2).</source>
+        <source>The guest&apos;s holds released on the server: %1 (approved by %2).</source>
         <translation>Резервов гостя снято на сервере: %1 (подтвердил(а) %2).</translation>
     </message>
     <message>

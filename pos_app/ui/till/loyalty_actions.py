@@ -120,7 +120,7 @@ class LoyaltyActions(ManagerActions):
         done, panel = result
         if done.released:
             text = translate(
-                "LoyaltyActions", "%1 holds of the guest released on the server (approved by %2)."
+                "LoyaltyActions", "The guest's holds released on the server: %1 (approved by %2)."
             ).replace("%1", str(done.released))
         else:
             text = translate(
