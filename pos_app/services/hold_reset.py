@@ -34,6 +34,12 @@ class ServerUnavailable(DomainError):
     code = "server_unavailable"
 
 
+class NotConnected(DomainError):
+    """This till is not enrolled with a server (no address, no token)."""
+
+    code = "not_connected"
+
+
 class ServerRefusedStaff(DomainError):
     """The server did not accept the manager's id and PIN, or their role (401/403/429)."""
 
@@ -84,8 +90,8 @@ class HoldResetService:
             raise ReasonNeeded("Say why the holds are reset (a few words, kept in the audit).")
         approval = self._staff.authorize_manager(pin, Action.RESET_HOLDS)
         if self._port is None:
-            raise ServerUnavailable("This till is not connected to a server, so it cannot "
-                                    "release holds.")  # fmt: skip
+            raise NotConnected("This till is not connected to a server, so it cannot release "
+                               "holds.")  # fmt: skip
         released = self._port.reset_guest_holds(guest_id, reason, approval.staff_id, pin.strip())
         refreshed = False
         if self._refresh is not None:

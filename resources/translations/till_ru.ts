@@ -1094,6 +1094,10 @@
         <translation>Сервер отказал: %1</translation>
     </message>
     <message>
+        <source>This till is not enrolled with a server; it cannot release holds.</source>
+        <translation>Касса не подключена к серверу и не может снять резервы.</translation>
+    </message>
+    <message>
         <source>Say why the holds are reset (a few words for the audit).</source>
         <translation>Укажите причину сброса резервов (несколько слов для журнала).</translation>
     </message>

@@ -90,5 +90,5 @@ def test_reset_holds_needs_a_guest_a_reason_and_a_server(till_factory: Any) -> N
                          and window.manager_dialog.isVisible(), timeout=5000)  # fmt: skip
     window.manager_dialog.setTextValue(MANAGER_PIN)
     window.manager_dialog.accept()
-    till.qtbot.waitUntil(lambda: "no holds were released" in window.banner.text(),
-                         timeout=5000)  # this till is not enrolled with a server
+    till.qtbot.waitUntil(lambda: "not enrolled with a server" in window.banner.text(),
+                         timeout=5000)  # fmt: skip

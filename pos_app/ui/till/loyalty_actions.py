@@ -145,6 +145,10 @@ class LoyaltyActions(ManagerActions):
             ),
             "reset_refused": translate("LoyaltyActions", "The server refused: %1").replace(
                 "%1", str(getattr(error, "details", {}).get("detail", ""))),
+            "not_connected": translate(
+                "LoyaltyActions",
+                "This till is not enrolled with a server; it cannot release holds.",
+            ),
             "reason_needed": translate(
                 "LoyaltyActions", "Say why the holds are reset (a few words for the audit)."
             ),
