@@ -13,6 +13,7 @@ from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
 from pos_server.nul_guard import NulGuard
 from pos_server.ops.pipeline import Clock
+from pos_server.ops_fast_path import OpsFastPath
 from pos_server.settings import ServerSettings
 from pos_server.sweeper import HoldSweeper
 
@@ -59,6 +60,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(order_list.router)  # after order_api: /v1/orders/stream wins over /{id}
     app.include_router(admin_api.router)
     app.add_middleware(NulGuard)
+    app.add_middleware(OpsFastPath)  # outermost: tills' batches skip the layers below
     return app
 
 

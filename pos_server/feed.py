@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from pos_server.db.fastexec import Fast
 from pos_server.db.models import Change, FeedCounter
 
 
 def record_change(
-    session: Session, entity: str, entity_id: str, data: dict[str, Any], now: datetime
+    session: Session | Connection, entity: str, entity_id: str, data: dict[str, Any], now: datetime
 ) -> int:
     """Append a change and return its id.
 
@@ -22,19 +23,24 @@ def record_change(
     in id order: a cursor that has passed id N never misses a change committed later with a
     smaller id (which autoincrement ids allow on PostgreSQL under concurrent writers).
     """
-    next_id = session.execute(
-        update(FeedCounter)
-        .where(FeedCounter.id == 1)
-        .values(last_id=FeedCounter.last_id + 1)
-        .returning(FeedCounter.last_id)
-    ).scalar_one()
-    session.add(Change(id=next_id, entity=entity, entity_id=entity_id, data=data, at=now))
-    session.flush()
+    if isinstance(session, Session):
+        session.flush()
+    connection = session.connection() if isinstance(session, Session) else session
+    next_id: int = _NEXT_ID.scalar(connection, {"count": 1})
+    _INSERT_CHANGE.run(connection, {"id": next_id, "entity": entity, "entity_id": entity_id,
+                                    "data": data, "at": now})  # fmt: skip
     return next_id
 
 
+_NEXT_ID = Fast(
+    update(FeedCounter).where(FeedCounter.id == 1)
+    .values(last_id=FeedCounter.last_id + bindparam("count")).returning(FeedCounter.last_id)
+)  # fmt: skip
+_INSERT_CHANGE = Fast(insert(Change), column_keys=("id", "entity", "entity_id", "data", "at"))
+
+
 def record_changes(
-    session: Session, entries: Sequence[tuple[str, str, dict[str, Any]]], now: datetime
+    session: Session | Connection, entries: Sequence[tuple[str, str, dict[str, Any]]], now: datetime
 ) -> None:
     """Append many ``(entity, entity_id, data)`` changes at once (bulk imports).
 
@@ -44,15 +50,12 @@ def record_changes(
     """
     if not entries:
         return
-    last = session.execute(
-        update(FeedCounter)
-        .where(FeedCounter.id == 1)
-        .values(last_id=FeedCounter.last_id + len(entries))
-        .returning(FeedCounter.last_id)
-    ).scalar_one()
+    if isinstance(session, Session):
+        session.flush()
+    connection = session.connection() if isinstance(session, Session) else session
+    last: int = _NEXT_ID.scalar(connection, {"count": len(entries)})
     first = last - len(entries) + 1
-    session.flush()
-    session.execute(insert(Change), [
+    _INSERT_CHANGE.run_many(connection, [
         {"id": first + n, "entity": entity, "entity_id": entity_id, "data": data, "at": now}
         for n, (entity, entity_id, data) in enumerate(entries)
     ])  # fmt: skip

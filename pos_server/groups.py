@@ -21,13 +21,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.catalog import DiscountScope
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.money import Percent
+from pos_server.db.fastexec import Fast
 from pos_server.db.models_staff import GuestGroupRow
 from pos_server.db.upsert import upsert_changed
 from pos_server.feed import record_changes
@@ -149,3 +150,23 @@ def get_group(session: Session, group_id: str) -> GuestGroup | None:
     """The group ``group_id`` (active or not: a guest may still sit in a withdrawn one)."""
     row = session.get(GuestGroupRow, group_id)
     return None if row is None else to_domain(row)
+
+
+# Every group in one statement, compiled once (pos_server/db/fastexec.py). The domain objects
+# built from the rows are kept while the rows read are equal to the last ones: judging a sale
+# reads the groups (a handful of rows) but rebuilds nothing until an import changes them.
+_ALL_GROUPS = Fast(select(*(c for c in GuestGroupRow.__table__.c if c.name != "updated_at"))
+                   .order_by(GuestGroupRow.id))  # fmt: skip
+_built: tuple[list[Any], dict[str, GuestGroup], list[GuestGroup]] = ([], {}, [])
+
+
+def current_groups(connection: Connection) -> tuple[dict[str, GuestGroup], list[GuestGroup]]:
+    """(every group by id, the active ones in id order) as the transaction sees them now."""
+    global _built
+    rows = _ALL_GROUPS.rows(connection)
+    last_rows, by_id, active = _built
+    if rows != last_rows:
+        by_id = {row.id: to_domain(row) for row in rows}  # type: ignore[arg-type]
+        active = [by_id[row.id] for row in rows if row.active]
+        _built = (rows, by_id, active)
+    return by_id, active

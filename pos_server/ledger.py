@@ -13,11 +13,12 @@ from datetime import datetime
 from typing import Any, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Row, Table, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus
 from pos_app.domain.ledger import Overdraft, Posting, PostingKind
+from pos_server.db.fastexec import Fast
 from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
 from pos_server.ledger_feed import defer_snapshot
 
@@ -31,26 +32,34 @@ _HOLD_COLUMNS = (_HOLDS.c.id, _HOLDS.c.account_id, _HOLDS.c.amount, _HOLDS.c.cre
 _LOADED: WeakKeyDictionary[BonusAccount, dict[str, tuple[str, int]]] = WeakKeyDictionary()
 
 
-# Statements built once with bound parameters (see pipeline.py): no expression building nor
-# cache key per call on this hot path.
-_LOCK_TOTAL = select(_ACCOUNT.c.total).where(_ACCOUNT.c.id == bindparam("account_id")
-                                             ).with_for_update()  # fmt: skip
+# Statements compiled once and run on the DBAPI cursor (pos_server/db/fastexec.py): this is
+# the hot path of every hold operation.
+_LOCK_TOTAL = Fast(select(_ACCOUNT.c.total).where(_ACCOUNT.c.id == bindparam("account_id")
+                                                  ).with_for_update())  # fmt: skip
+_OPEN_AND_ONE = Fast(select(*_HOLD_COLUMNS).where(
+    _HOLDS.c.account_id == bindparam("account_id"),
+    or_(_HOLDS.c.status == HoldStatus.OPEN.value, _HOLDS.c.id == bindparam("hold_id")),
+))  # fmt: skip
 _HOLDS_OF = select(*_HOLD_COLUMNS).where(
     _HOLDS.c.account_id == bindparam("account_id"),
     or_(_HOLDS.c.status == HoldStatus.OPEN.value,
         _HOLDS.c.id.in_(bindparam("wanted", expanding=True))),
 )  # fmt: skip
-_INSERT_ACCOUNT = insert(_ACCOUNT)
-_SET_BALANCES = update(_ACCOUNT).where(_ACCOUNT.c.id == bindparam("account_id")).values(
+_INSERT_ACCOUNT = Fast(insert(_ACCOUNT), column_keys=("id", "total", "held"))
+_SET_BALANCES = Fast(update(_ACCOUNT).where(_ACCOUNT.c.id == bindparam("account_id")).values(
     total=bindparam("new_total"), held=bindparam("new_held")
-)
-_INSERT_HOLDS, _INSERT_POSTINGS, _INSERT_OVERDRAFTS = (
-    insert(_HOLDS), insert(PostingRow), insert(OverdraftRow))  # fmt: skip
+))
+_INSERT_HOLDS = Fast(insert(_HOLDS), column_keys=(
+    "id", "account_id", "amount", "created_at", "expires_at", "terminal_id", "status",
+    "committed_amount"))  # fmt: skip
+_INSERT_POSTINGS = Fast(insert(PostingRow), column_keys=(
+    "account_id", "kind", "amount", "total_after", "held_after", "at", "actor", "terminal_id",
+    "reason", "ref", "hold_id"))  # fmt: skip
+_INSERT_OVERDRAFTS = insert(OverdraftRow)
 
 
 def _locked_total(connection: Connection, account_id: str) -> int | None:
-    total: int | None = connection.execute(_LOCK_TOTAL, {"account_id": account_id}
-                                           ).scalar_one_or_none()  # fmt: skip
+    total: int | None = _LOCK_TOTAL.scalar(connection, {"account_id": account_id})
     return total
 
 
@@ -59,31 +68,68 @@ def _holds_of(connection: Connection, account_id: str, wanted: list[str]) -> lis
     COMMITTED) a statement that waited for the lock still sees its own start snapshot for
     every other table, so holds joined to the locking SELECT would miss the hold the previous
     lock holder just placed (tested: tests/server/test_holds.py, fifty terminals at once)."""
+    if len(wanted) <= 1:
+        hold_id = wanted[0] if wanted else ""
+        found = _OPEN_AND_ONE.rows(connection, {"account_id": account_id, "hold_id": hold_id})
+        return [_hold(r) for r in found]
     rows = connection.execute(_HOLDS_OF, {"account_id": account_id, "wanted": wanted})
     return [_hold(r) for r in rows]
 
 
-def load_account(session: Session, account_id: str, hold_ids: Iterable[str] = ()) -> BonusAccount:
+def _connection(db: Session | Connection) -> Connection:
+    """A Core connection in ``db``'s transaction; a session's pending objects flushed first
+    (as an ORM query would autoflush them)."""
+    if isinstance(db, Session):
+        db.flush()
+        return db.connection()
+    return db
+
+
+def load_account(
+    db: Session | Connection, account_id: str, hold_ids: Iterable[str] = ()
+) -> BonusAccount:
     """The account (created empty on first use) with its open holds and the named holds.
 
     Core statements, not ORM objects: this runs in every hold operation. The account row is
     locked (PostgreSQL: FOR UPDATE; SQLite: the write lock of BEGIN IMMEDIATE).
     """
-    session.flush()  # the caller's pending ORM objects, as an ORM query would (autoflush)
-    connection = session.connection()
+    connection = _connection(db)
     total = _locked_total(connection, account_id)
     if total is None:
-        connection.execute(_INSERT_ACCOUNT, {"id": account_id, "total": 0, "held": 0})
+        _INSERT_ACCOUNT.run(connection, {"id": account_id, "total": 0, "held": 0})
         # a concurrent creator makes that an IntegrityError: the op is retried
         total = _locked_total(connection, account_id)
         assert total is not None
+    return locked_account(connection, account_id, total, hold_ids)
+
+
+def locked_account(
+    connection: Connection, account_id: str, total: int, hold_ids: Iterable[str] = ()
+) -> BonusAccount:
+    """The domain object of an account whose row the caller has just locked and read."""
     holds = _holds_of(connection, account_id, list(hold_ids))
     account = BonusAccount(account_id, total, holds)
     _LOADED[account] = {h.id: (h.status.value, h.committed_amount) for h in holds}
     return account
 
 
-def _hold(row: Row[Any]) -> Hold:
+# The account of a hold, locked, in one statement (hold.committed / hold.released)
+_LOCK_BY_HOLD = Fast(
+    select(_ACCOUNT.c.id, _ACCOUNT.c.total).join(_HOLDS, _HOLDS.c.account_id == _ACCOUNT.c.id)
+    .where(_HOLDS.c.id == bindparam("hold_id")).with_for_update(of=_ACCOUNT)
+)  # fmt: skip
+
+
+def load_account_of_hold(connection: Connection, hold_id: str) -> BonusAccount | None:
+    """The account holding ``hold_id``, locked, with its open holds and that hold; None for a
+    hold the server does not know."""
+    row = _LOCK_BY_HOLD.first(connection, {"hold_id": hold_id})
+    if row is None:
+        return None
+    return locked_account(connection, row.id, row.total, [hold_id])
+
+
+def _hold(row: Any) -> Hold:
     return Hold(
         id=row.id, account_id=row.account_id, amount=row.amount, created_at=row.created_at,
         expires_at=row.expires_at, terminal_id=row.terminal_id, status=HoldStatus(row.status),
@@ -91,13 +137,12 @@ def _hold(row: Row[Any]) -> Hold:
     )
 
 
-def save_account(session: Session, account: BonusAccount, now: datetime) -> None:
+def save_account(db: Session | Connection, account: BonusAccount, now: datetime) -> None:
     """Write what the domain object did: balances, holds, postings, overdrafts, a snapshot."""
     loaded = _LOADED.get(account, {})
-    session.flush()  # ORM objects of the caller first (e.g. a sale the postings refer to)
-    connection = session.connection()
-    connection.execute(_SET_BALANCES, {"account_id": account.account_id,
-                                       "new_total": account.total, "new_held": account.held})
+    connection = _connection(db)  # ORM objects of the caller first (a sale postings refer to)
+    _SET_BALANCES.run(connection, {"account_id": account.account_id,
+                                   "new_total": account.total, "new_held": account.held})
     new, changed = [], []
     for hold in account.holds.values():
         state = (hold.status.value, hold.committed_amount)
@@ -111,11 +156,11 @@ def save_account(session: Session, account: BonusAccount, now: datetime) -> None
         loaded[hold.id] = state
     _LOADED[account] = loaded
     if new:
-        connection.execute(_INSERT_HOLDS, new)
+        _INSERT_HOLDS.run_many(connection, new)
     if changed:
-        connection.execute(_UPDATE_HOLD, changed)
+        _UPDATE_HOLD.run_many(connection, changed)
     if account.postings:
-        connection.execute(_INSERT_POSTINGS, [{
+        _INSERT_POSTINGS.run_many(connection, [{
             "account_id": p.account_id, "kind": p.kind.value, "amount": p.amount,
             "total_after": p.total_after, "held_after": p.held_after, "at": p.at,
             "actor": p.actor, "terminal_id": p.terminal_id, "reason": p.reason, "ref": p.ref,
@@ -125,10 +170,10 @@ def save_account(session: Session, account: BonusAccount, now: datetime) -> None
             "account_id": o.account_id, "amount": o.amount, "at": o.at, "reason": o.reason,
             "ref": o.ref, "hold_id": o.hold_id} for o in account.overdrafts])  # fmt: skip
     if account.postings:
-        defer_snapshot(session, "bonus_account", account.account_id, snapshot(account), now)
+        defer_snapshot(db, "bonus_account", account.account_id, snapshot(account), now)
 
 
-_UPDATE_HOLD = (
+_UPDATE_HOLD = Fast(
     update(_HOLDS).where(_HOLDS.c.id == bindparam("hold_id"))
     .values(status=bindparam("status"), committed_amount=bindparam("committed"))
 )  # fmt: skip
@@ -167,13 +212,11 @@ def load_overdrafts(session: Session, account_id: str | None = None) -> list[Ove
             for o in session.scalars(query)]
 
 
-_HOLD_ACCOUNT = select(_HOLDS.c.account_id).where(_HOLDS.c.id == bindparam("hold_id"))
+_HOLD_ACCOUNT = Fast(select(_HOLDS.c.account_id).where(_HOLDS.c.id == bindparam("hold_id")))
 
 
-def hold_account_id(session: Session, hold_id: str) -> str | None:
-    session.flush()  # as an ORM query would (autoflush)
-    account_id: str | None = session.connection().execute(
-        _HOLD_ACCOUNT, {"hold_id": hold_id}).scalar_one_or_none()  # fmt: skip
+def hold_account_id(db: Session | Connection, hold_id: str) -> str | None:
+    account_id: str | None = _HOLD_ACCOUNT.scalar(_connection(db), {"hold_id": hold_id})
     return account_id
 
 

@@ -9,27 +9,75 @@ Measured with ``python -m bench server``.
 
 A snapshot recorded inside a savepoint that is rolled back (a rejected operation) is dropped
 with it; one account changed twice in a transaction gets one snapshot, the last.
+
+Inside ``POST /v1/ops`` the operation pipeline owns the transaction (a Core connection, not a
+session it commits): it opens ``op_changes()`` around each operation and writes what was
+collected with ``write_changes`` after the operation's other rows, just before its commit. Any
+other caller (admin calls, the sweeper, imports) commits a session and the ``before_commit``
+hook writes the snapshots.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, event, insert, select, update
+from sqlalchemy import Connection, Insert, bindparam, event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
+from pos_server.db.fastexec import Fast
 from pos_server.db.models import Change, FeedCounter
-from pos_server.feed import record_change
+from pos_server.feed import record_change, record_changes
 
 _PENDING = "ledger_feed_pending"
 Pending = dict[tuple[str, str], tuple[dict[str, Any], datetime, SessionTransaction | None]]
+OpChanges = dict[tuple[str, str], tuple[dict[str, Any], datetime]]
+# the changes of the operation the pipeline is judging in this thread (None: no operation)
+_OP_CHANGES: ContextVar[OpChanges | None] = ContextVar("op_changes", default=None)
+
+
+@contextmanager
+def op_changes() -> Iterator[OpChanges]:
+    """Collect the deferred changes of one operation (the pipeline writes them)."""
+    collected: OpChanges = {}
+    token = _OP_CHANGES.set(collected)
+    try:
+        yield collected
+    finally:
+        _OP_CHANGES.reset(token)
+
+
+def write_changes(connection: Connection, collected: OpChanges) -> None:
+    """One operation's deferred changes: one statement for one change, two for several."""
+    if not collected:
+        return
+    if len(collected) == 1 and connection.dialect.name == "postgresql":
+        ((entity, entity_id), (data, now)), = collected.items()
+        _COUNTED_INSERT_FAST.run(connection, {"entity": entity, "entity_id": entity_id,
+                                              "data": data, "at": now})  # fmt: skip
+        return
+    by_time: dict[datetime, list[tuple[str, str, dict[str, Any]]]] = {}
+    for (entity, entity_id), (data, now) in collected.items():
+        by_time.setdefault(now, []).append((entity, entity_id, data))
+    for now, entries in by_time.items():
+        record_changes(connection, entries, now)
 
 
 def defer_snapshot(
-    session: Session, entity: str, entity_id: str, data: dict[str, Any], now: datetime
+    db: Session | Connection, entity: str, entity_id: str, data: dict[str, Any], now: datetime
 ) -> None:
     """Record ``data`` as the ``entity`` change of ``entity_id`` when the transaction commits."""
+    collected = _OP_CHANGES.get()
+    if collected is not None:  # inside the operation pipeline: it writes them before commit
+        collected[(entity, entity_id)] = (data, now)
+        return
+    if isinstance(db, Connection):
+        record_change(db, entity, entity_id, data, now)
+        return
+    session = db
     pending: Pending | None = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = {}
@@ -56,7 +104,7 @@ def _write_pending(session: Session) -> None:
             record_change(session, entity, entity_id, data, now)
 
 
-def _counted_insert_statement() -> Executable:
+def _counted_insert_statement() -> Insert:
     """``record_change`` as ONE statement: the counter row's update and the change row's
     insert in a data-modifying CTE, so the lock is held for that statement and the commit
     only, never across a round trip to a (possibly busy) server thread. Built once; the
@@ -77,6 +125,7 @@ def _counted_insert_statement() -> Executable:
 
 
 _COUNTED_INSERT = _counted_insert_statement()
+_COUNTED_INSERT_FAST = Fast(_COUNTED_INSERT)
 
 
 def _drop_pending(session: Session, previous: SessionTransaction) -> None:

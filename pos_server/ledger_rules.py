@@ -13,6 +13,8 @@ same defaults as the till's ``loyalty.program``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from functools import cache
 from typing import Any
@@ -20,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.groups import GuestGroup, group_after_spend
@@ -33,10 +35,12 @@ from pos_app.domain.loyalty import (
     resolve_settings,
 )
 from pos_app.domain.money import Percent
+from pos_server.db.fastexec import Fast
 from pos_server.db.models import Guest, PostingRow
 from pos_server.db.models_ledger import GuestLoyaltyRow, RuleBreachRow, SaleLoyaltyRow
 from pos_server.feed import record_change
-from pos_server.groups import get_group, load_groups
+from pos_server.groups import current_groups, get_group, load_groups
+from pos_server.ledger_feed import defer_snapshot
 
 
 class LedgerRules(BaseSettings):
@@ -154,3 +158,61 @@ def guest_data(guest: Guest, row: GuestLoyaltyRow | None) -> dict[str, Any]:
     if row is not None:
         data.update(group_id=row.group_id, lifetime_spend=row.lifetime_spend)
     return data
+
+
+@dataclass(frozen=True, slots=True)
+class GuestLoyalty:
+    """A guest (for the feed) with their group and lifetime spend, the loyalty row locked."""
+
+    guest_id: str
+    name: str
+    phone: str | None
+    group_id: str | None
+    lifetime_spend: int
+
+
+# The guest and their loyalty row, locked, in one statement; no row: an unknown guest or a
+# loyalty row not created yet (lock_loyalty then takes the general path).
+_GUEST_LOYALTY = Fast(
+    select(Guest.id, Guest.name, Guest.phone, GuestLoyaltyRow.group_id,
+           GuestLoyaltyRow.lifetime_spend)
+    .join(GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id)
+    .where(Guest.id == bindparam("guest_id")).with_for_update(of=GuestLoyaltyRow)
+)  # fmt: skip
+_SET_LOYALTY = Fast(
+    update(GuestLoyaltyRow).where(GuestLoyaltyRow.guest_id == bindparam("loyal_guest"))
+    .values(group_id=bindparam("group_id"), lifetime_spend=bindparam("lifetime_spend"),
+            updated_at=bindparam("updated_at"))
+)  # fmt: skip
+
+
+def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, guest_id: str,
+                 now: datetime) -> GuestLoyalty | None:  # fmt: skip
+    """The guest's loyalty state, row locked (created on first use); None: unknown guest."""
+    row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
+    if row is None:
+        session = ctx_session()
+        guest = session.get(Guest, guest_id)
+        if guest is None:
+            return None
+        loyalty_row(session, guest_id, now)
+        session.flush()
+        row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
+        assert row is not None
+    return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend)
+
+
+def promote_after_sale(connection: Connection, loyalty: GuestLoyalty, spend: int,
+                       now: datetime) -> None:  # fmt: skip
+    """``promote`` on the Core path of ``sale.closed``: lifetime spend, ``group_after_spend``
+    over the groups as they are now, and the guest's feed change at commit."""
+    by_id, active = current_groups(connection)
+    current = None if loyalty.group_id is None else by_id.get(loyalty.group_id)
+    lifetime = loyalty.lifetime_spend + spend
+    after = group_after_spend(current, lifetime, active)
+    group_id = None if after is None else after.id
+    _SET_LOYALTY.run(connection, {"loyal_guest": loyalty.guest_id, "group_id": group_id,
+                                  "lifetime_spend": lifetime, "updated_at": now})  # fmt: skip
+    data = {"guest_id": loyalty.guest_id, "name": loyalty.name, "phone": loyalty.phone,
+            "group_id": group_id, "lifetime_spend": lifetime}  # as guest_data() writes it
+    defer_snapshot(connection, "guest", loyalty.guest_id, data, now)

@@ -4,30 +4,60 @@ rejected or conflicting operation leaves no trace but its applied_operations row
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import IdentifierTaken, normalise_identifier
 from pos_app.domain.phones import normalise_phone
+from pos_server.db.fastexec import Fast
 from pos_server.db.models import Guest, GuestIdentifier, Sale, SaleLine, SalePayment
 from pos_server.feed import record_change
+from pos_server.ledger_rules import lock_loyalty
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 from pos_server.schemas import GuestCreated, IdentifierBound, SaleClosed
 
 
-@dataclass(frozen=True)
 class OpContext:
-    session: Session
-    terminal_id: str
-    op_id: str
-    now: datetime  # the server's clock, never the till's
-    hold_ttl: timedelta = DEFAULT_HOLD_TTL
+    """What a handler judges one operation with.
+
+    ``connection`` is in the operation's own transaction; the hot kinds (holds, sales) use
+    only Core statements on it. ``session`` is an ORM session joined to that same
+    transaction, made on first use: most operations never pay for one. The pipeline flushes
+    it and commits the connection; a handler never commits.
+    """
+
+    __slots__ = ("_session", "connection", "hold_ttl", "now", "op_id", "terminal_id")
+
+    def __init__(
+        self, connection: Connection, terminal_id: str, op_id: str, now: datetime,
+        hold_ttl: timedelta = DEFAULT_HOLD_TTL,
+    ) -> None:  # fmt: skip
+        self.connection = connection
+        self.terminal_id = terminal_id
+        self.op_id = op_id
+        self.now = now  # the server's clock, never the till's
+        self.hold_ttl = hold_ttl
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(bind=self.connection, expire_on_commit=False)
+        return self._session
+
+    @property
+    def has_session(self) -> bool:
+        return self._session is not None
+
+    def close_session(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
 
 def guest_state(guest: Guest) -> dict[str, Any]:
@@ -48,44 +78,49 @@ def unknown_guest(guest_id: str) -> Verdict:
     return rejected("unknown_guest", f"Guest {guest_id} is not known to the server.")
 
 
+# A closed sale is the one operation every till sends all day: its rows are written with Core
+# statements compiled once (pos_server/db/fastexec.py), not as ORM objects.
+_SALE_KNOWN = Fast(select(Sale.id).where(Sale.id == bindparam("sale_id")))
+_INSERT_SALE = Fast(insert(Sale), column_keys=(
+    "id", "terminal_id", "op_id", "receipt_no", "guest_id", "opened_at", "closed_at", "total"))
+_INSERT_LINES = Fast(insert(SaleLine), column_keys=(
+    "sale_id", "line_no", "product_id", "name", "quantity", "unit_price", "discount", "total"))
+_INSERT_PAYMENTS = Fast(insert(SalePayment), column_keys=(
+    "sale_id", "position", "method", "amount"))  # fmt: skip
+
+
 def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
     """Record a closed sale with its lines and payments, then its guest's ledger effects
     (``sale_effects``); a rejection there is undone by the caller's savepoint."""
-    existing = ctx.session.get(Sale, sale.sale_id)
-    if existing is not None:
+    connection = ctx.connection
+    if _SALE_KNOWN.first(connection, {"sale_id": sale.sale_id}) is not None:
+        existing = ctx.session.get_one(Sale, sale.sale_id)
         return conflict(
             "sale_exists", f"Sale {sale.sale_id} was already recorded.", sale_state(existing)
         )
     problem = _sale_arithmetic_problem(sale)
     if problem:
         return rejected("totals_mismatch", problem)
-    if sale.guest_id is not None and ctx.session.get(Guest, sale.guest_id) is None:
-        return unknown_guest(sale.guest_id)
-    ctx.session.add(
-        Sale(
-            id=sale.sale_id,
-            terminal_id=ctx.terminal_id,
-            op_id=ctx.op_id,
-            receipt_no=sale.receipt_no,
-            guest_id=sale.guest_id,
-            opened_at=sale.opened_at,
-            closed_at=sale.closed_at,
-            total=sale.total,
-        )
-    )
-    ctx.session.flush()
-    for line in sale.lines:
-        ctx.session.add(SaleLine(sale_id=sale.sale_id, **line.model_dump()))
-    for position, payment in enumerate(sale.payments, start=1):
-        ctx.session.add(
-            SalePayment(
-                sale_id=sale.sale_id, position=position, method=payment.method,
-                amount=payment.amount,
-            )
-        )
+    loyalty = None
+    if sale.guest_id is not None:  # the guest, their loyalty row locked (sale_effects)
+        loyalty = lock_loyalty(lambda: ctx.session, connection, sale.guest_id, ctx.now)
+        if loyalty is None:
+            return unknown_guest(sale.guest_id)
+    _INSERT_SALE.run(connection, {
+        "id": sale.sale_id, "terminal_id": ctx.terminal_id, "op_id": ctx.op_id,
+        "receipt_no": sale.receipt_no, "guest_id": sale.guest_id, "opened_at": sale.opened_at,
+        "closed_at": sale.closed_at, "total": sale.total,
+    })  # fmt: skip
+    _INSERT_LINES.run_many(connection, [{"sale_id": sale.sale_id, **line.model_dump()}
+                                        for line in sale.lines])  # fmt: skip
+    _INSERT_PAYMENTS.run_many(connection, [
+        {"sale_id": sale.sale_id, "position": position, "method": payment.method,
+         "amount": payment.amount}
+        for position, payment in enumerate(sale.payments, start=1)
+    ])  # fmt: skip
     from pos_server.ops.sale_effects import apply_sale_effects  # it builds on this module
 
-    return apply_sale_effects(ctx, sale) or APPLIED
+    return apply_sale_effects(ctx, sale, loyalty) or APPLIED
 
 
 def _sale_arithmetic_problem(sale: SaleClosed) -> str | None:

@@ -17,17 +17,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
+from pos_server.db.fastexec import Fast
 from pos_server.db.models import AppliedOperation, Terminal
+from pos_server.ledger_feed import OpChanges, op_changes, write_changes
 from pos_server.ops.dispatch import handle
 from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict, refused
 from pos_server.schemas import PAYLOAD_MODELS, Operation, OpResult, WireModel
-from pos_server.terminals import check_token_row
+from pos_server.terminals import AuthError, check_token_row
 
 Clock = Callable[[], datetime]
 ATTEMPTS = 5  # a unique-constraint race or a deadlock is retried, then judged afresh
@@ -107,46 +109,121 @@ def apply_batch(
     *,
     token_digest: str | None = None,
 ) -> BatchOutcome:
-    """Judge ``ops`` in order. With ``token_digest`` (the HTTP route's bearer token, looked up
-    from a cache) the token is checked again under each operation's terminal row lock: a
-    revoked or replaced token raises ``AuthError`` before that operation is judged."""
+    """Judge ``ops`` in order, each in its own transaction, on one connection.
+
+    With ``token_digest`` (the HTTP route's bearer token, looked up from a cache) the token is
+    checked again under each operation's terminal row lock: a revoked or replaced token raises
+    ``AuthError`` before that operation is judged.
+
+    Every operation but the batch's last commits without waiting for the disk (SQLite
+    ``synchronous=NORMAL``, PostgreSQL ``synchronous_commit=off``); the last one's durable
+    commit flushes the log they were written to, so when the verdicts leave, all of them are on
+    disk - one flush per batch instead of one per operation. A batch whose last operation wrote
+    nothing (a replay) ends with a tiny durable write for the same reason.
+    """
+    engine = sessions.kw["bind"]
     results: list[OpResult] = []
     last_seq = 0
-    for checked in ops:
-        result, last_seq = apply_one(sessions, terminal_id, checked, clock, hold_ttl,
-                                     token_digest=token_digest)  # fmt: skip
-        results.append(result)
-    if not ops:
-        with sessions() as session:
-            row = session.connection().execute(_TERMINAL, {"terminal_id": terminal_id}).one()
-            check_token_row(row.token_hash, row.revoked_at, token_digest)
-            last_seq = row.last_seq
+    with engine.connect() as connection:
+        commits = Commits(connection)
+        try:
+            for index, checked in enumerate(ops):
+                durable = index == len(ops) - 1
+                result, last_seq = apply_one(connection, commits, terminal_id, checked, clock,
+                                             hold_ttl=hold_ttl, token_digest=token_digest,
+                                             durable=durable)  # fmt: skip
+                results.append(result)
+            if not ops:
+                row = connection.execute(_TERMINAL, {"terminal_id": terminal_id}).one()
+                connection.rollback()
+                check_token_row(row.token_hash, row.revoked_at, token_digest)
+                last_seq = row.last_seq
+        finally:
+            commits.settle(terminal_id)
     return BatchOutcome(results, last_seq)
 
 
+class Commits:
+    """Which commits of a batch wait for the disk (see ``apply_batch``)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.sqlite = connection.dialect.name == "sqlite"
+        self.uncovered = False  # a commit that did not wait for the disk, not yet flushed
+        self._relaxed = False
+
+    def begin(self, durable: bool) -> None:
+        if self.sqlite and self._relaxed == durable:
+            # outside any transaction: the pragma applies to the commits that follow
+            self._pragma("FULL" if durable else "NORMAL")
+            self._relaxed = not durable
+        self.connection.begin()
+        if not durable and not self.sqlite:
+            self.connection.execute(_ASYNC_COMMIT)
+
+    def committed(self, durable: bool, wrote: bool) -> None:
+        if wrote:
+            self.uncovered = not durable
+
+    def settle(self, terminal_id: str) -> None:
+        """Flush what relaxed commits left in the log; restore the durable default."""
+        try:
+            if self.connection.in_transaction():
+                self.connection.rollback()
+            if self.uncovered and not self.connection.invalidated:
+                self.begin(durable=True)
+                self.connection.execute(_TOUCH_TERMINAL, {"terminal_id": terminal_id})
+                self.connection.commit()
+                self.uncovered = False
+        finally:
+            if self._relaxed and not self.connection.invalidated:
+                self._pragma("FULL")
+                self._relaxed = False
+
+    def _pragma(self, level: str) -> None:
+        driver = self.connection.connection.driver_connection
+        assert driver is not None
+        driver.execute(f"PRAGMA synchronous={level}")
+
+
 def apply_one(
-    sessions: sessionmaker[Session],
+    connection: Connection,
+    commits: Commits,
     terminal_id: str,
     checked: CheckedOp,
     clock: Clock,
-    hold_ttl: timedelta = DEFAULT_HOLD_TTL,
     *,
+    hold_ttl: timedelta = DEFAULT_HOLD_TTL,
     token_digest: str | None = None,
+    durable: bool = True,
 ) -> tuple[OpResult, int]:
     attempt, guarded = 0, False
     while True:
+        ctx = OpContext(connection, terminal_id, str(checked.op.op_id), clock(), hold_ttl)
         try:
-            with sessions.begin() as session:
-                ctx = OpContext(session, terminal_id, str(checked.op.op_id), clock(), hold_ttl)
-                verdict, replayed, last_seq = _judge(ctx, checked, token_digest, guarded)
+            commits.begin(durable)
+            with op_changes() as changes:
+                verdict, replayed, last_seq, wrote = _judge(ctx, checked, changes, token_digest,
+                                                            guarded)  # fmt: skip
+            connection.commit()
+            commits.committed(durable, wrote)
         except _NotApplied:
+            connection.rollback()
             guarded = True  # rolled back whole; judged afresh with the handler in a savepoint
             continue
         except (IntegrityError, OperationalError) as error:
+            if connection.in_transaction():
+                connection.rollback()
             attempt += 1
             if attempt == ATTEMPTS or not _retryable(error):
                 raise
             continue
+        except BaseException:
+            if connection.in_transaction() and not connection.invalidated:
+                connection.rollback()
+            raise
+        finally:
+            ctx.close_session()
         op = checked.op
         result = OpResult(
             op_id=str(op.op_id), seq=op.seq, status=verdict.status,  # type: ignore[arg-type]
@@ -178,68 +255,99 @@ _TERMINAL_LOCKED = (
     .where(Terminal.id == bindparam("terminal_id"))
     .with_for_update(of=Terminal)
 )  # fmt: skip
-_INSERT_APPLIED = insert(AppliedOperation)
-_SET_SEQ = update(Terminal).where(Terminal.id == bindparam("seq_terminal")).values(
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+_TOUCH_TERMINAL = update(Terminal).where(Terminal.id == bindparam("terminal_id")).values(
+    last_seq=Terminal.last_seq
+)
+_SET_SEQ_STATEMENT = update(Terminal).where(Terminal.id == bindparam("seq_terminal")).values(
     last_seq=bindparam("new_seq")
 )
+_SET_SEQ = Fast(_SET_SEQ_STATEMENT)
+# PostgreSQL: the applied-operations row and the terminal's new seq in one round trip (a
+# data-modifying CTE runs whether or not the INSERT reads it); SQLite has no such CTE.
+_APPLIED_COLUMNS = ("op_id", "terminal_id", "seq", "kind", "created_at", "received_at",
+                    "payload", "payload_hash", "verdict", "reason", "message", "current")
+_INSERT_APPLIED = Fast(insert(AppliedOperation), column_keys=_APPLIED_COLUMNS)
+_APPLIED_AND_SEQ = Fast(
+    insert(AppliedOperation)
+    .values({name: bindparam(name) for name in _APPLIED_COLUMNS})
+    .add_cte(_SET_SEQ_STATEMENT.returning(Terminal.id).cte("new_seq"))
+)  # fmt: skip
+_TERMINAL_LOCKED_FAST, _KNOWN_FAST = Fast(_TERMINAL_LOCKED), Fast(_KNOWN)
 
 
 def _judge(
-    ctx: OpContext, checked: CheckedOp, token_digest: str | None = None, guarded: bool = True
-) -> tuple[Verdict, bool, int]:
-    """Core statements, not ORM objects: this runs for every operation a till sends."""
-    session, terminal_id, now = ctx.session, ctx.terminal_id, ctx.now
+    ctx: OpContext, checked: CheckedOp, changes: OpChanges, token_digest: str | None = None,
+    guarded: bool = True,
+) -> tuple[Verdict, bool, int, bool]:
+    """Core statements, not ORM objects: this runs for every operation a till sends.
+    Returns (verdict, replayed, last_seq, wrote)."""
+    terminal_id, now = ctx.terminal_id, ctx.now
     op = checked.op
-    connection = session.connection()
+    connection = ctx.connection
     params = {"terminal_id": terminal_id, "op_id": str(op.op_id)}
-    terminal = connection.execute(_TERMINAL_LOCKED, params).one()
+    terminal = _TERMINAL_LOCKED_FAST.first(connection, params)
+    if terminal is None:
+        raise AuthError("This terminal is not known to the server.")
     check_token_row(terminal.token_hash, terminal.revoked_at, token_digest)
     digest = payload_hash(op)
     known: Any = terminal if terminal.op_id is not None else None
     if known is None and op.seq != terminal.last_seq + 1:  # see _TERMINAL_LOCKED
-        known = connection.execute(_KNOWN, params).first()
+        known = _KNOWN_FAST.first(connection, params)
     if known is not None:
         if known.payload_hash != digest or known.known_terminal_id != terminal_id:
             message = "This op_id was already used for a different operation; it is not applied."
-            return refused("op_id_reused", message), False, terminal.last_seq
+            return refused("op_id_reused", message), False, terminal.last_seq, False
         stored = Verdict(known.verdict, known.reason, known.message, known.current)
-        return stored, True, terminal.last_seq
+        return stored, True, terminal.last_seq, False
     expected = terminal.last_seq + 1
     if op.seq != expected:
         reason = "seq_used" if op.seq < expected else "seq_gap"
         message = f"Expected seq {expected}, got {op.seq}; resend from seq {expected}."
-        return refused(reason, message), False, terminal.last_seq
-    verdict = _apply_kind(ctx, checked, guarded)
-    session.flush()  # the handler's ORM objects first, as before the Core statements below
-    connection.execute(_INSERT_APPLIED, {
+        return refused(reason, message), False, terminal.last_seq, False
+    verdict = _apply_kind(ctx, checked, changes, guarded)
+    if ctx.has_session:
+        ctx.session.flush()  # the handler's ORM objects first, as before the statements below
+    applied = {
         "op_id": str(op.op_id), "terminal_id": terminal_id, "seq": op.seq, "kind": op.kind,
         "created_at": op.created_at, "received_at": now, "payload": op.payload,
         "payload_hash": digest, "verdict": verdict.status, "reason": verdict.reason,
         "message": verdict.message, "current": verdict.current,
-    })  # fmt: skip
-    connection.execute(_SET_SEQ, {"seq_terminal": terminal_id, "new_seq": op.seq})
-    return verdict, False, op.seq
+        "seq_terminal": terminal_id, "new_seq": op.seq,
+    }  # fmt: skip
+    if connection.dialect.name == "postgresql":
+        _APPLIED_AND_SEQ.run(connection, applied)
+    else:
+        _INSERT_APPLIED.run(connection, applied)
+        _SET_SEQ.run(connection, applied)
+    write_changes(connection, changes)  # last: the feed counter's lock is held to the commit
+    return verdict, False, op.seq, True
 
 
 class _NotApplied(Exception):
     """An unguarded handler did not apply its operation: roll the transaction back whole."""
 
 
-def _apply_kind(ctx: OpContext, checked: CheckedOp, guarded: bool) -> Verdict:
+def _apply_kind(ctx: OpContext, checked: CheckedOp, changes: OpChanges, guarded: bool
+                ) -> Verdict:  # fmt: skip
     """Anything but ``applied`` leaves no trace. Most operations are applied, so the handler
-    first runs without a savepoint (SAVEPOINT and RELEASE are two more round trips and most
-    of the ORM's transaction bookkeeping); when its verdict is not ``applied`` the whole
-    transaction is rolled back and the operation judged again, ``guarded``: the handler in a
-    savepoint rolled back after it, so the verdict is stored with nothing else."""
+    first runs without a savepoint (SAVEPOINT and RELEASE are two more round trips); when its
+    verdict is not ``applied`` the whole transaction is rolled back and the operation judged
+    again, ``guarded``: the handler in a savepoint rolled back after it, so the verdict is
+    stored with nothing else."""
     if not guarded:
         verdict = handle(ctx, checked.op.kind, checked.payload)
         if not verdict.applied:
             raise _NotApplied
         return verdict
-    savepoint = ctx.session.begin_nested()
+    savepoint = ctx.connection.begin_nested()
     verdict = handle(ctx, checked.op.kind, checked.payload)
     if verdict.applied:
+        if ctx.has_session:
+            ctx.session.flush()
         savepoint.commit()
     else:
+        ctx.close_session()
         savepoint.rollback()
+        changes.clear()
     return verdict

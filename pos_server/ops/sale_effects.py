@@ -19,6 +19,8 @@ here: the till's ``hold.committed`` before this sale already spent them (docs/ap
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, insert, select
+
 from pos_app.domain.balance import InsufficientBalance
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
@@ -26,21 +28,22 @@ from pos_app.domain.ledger import PostingKind
 from pos_app.domain.limits import check_identification
 from pos_app.domain.loyalty import LoyaltySettings, accrual_for
 from pos_app.domain.money import format_money
+from pos_server.db.fastexec import Fast
 from pos_server.db.models import BonusHoldRow
 from pos_server.db.models_ledger import SaleLoyaltyRow
-from pos_server.groups import get_group
+from pos_server.groups import current_groups
 from pos_server.ledger import load_account, save_account
 from pos_server.ledger_balance import load_balance, save_balance
 from pos_server.ledger_rules import (
+    GuestLoyalty,
     identified_on_day,
     limits_of,
-    loyalty_row,
-    promote,
+    promote_after_sale,
     record_breach,
     settings_for,
 )
 from pos_server.ops.kinds import OpContext
-from pos_server.ops.order_override import order_override
+from pos_server.ops.order_override import OrderOverride, order_override
 from pos_server.ops.verdicts import Verdict, rejected
 from pos_server.schemas import SaleClosed
 
@@ -51,8 +54,11 @@ def _paid(sale: SaleClosed, *methods: str) -> int:
     return sum(p.amount for p in sale.payments if p.method in methods)
 
 
-def apply_sale_effects(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
-    """Check the guest's rules and post the sale's effects; a Verdict is a rejection."""
+def apply_sale_effects(
+    ctx: OpContext, sale: SaleClosed, loyalty: GuestLoyalty | None
+) -> Verdict | None:
+    """Check the guest's rules and post the sale's effects; a Verdict is a rejection.
+    ``loyalty``: the sale's guest as ``lock_loyalty`` read them (None for a sale without)."""
     if sale.guest_id is None:
         if _paid(sale, "balance") or any(p.hold_id for p in sale.payments):
             return rejected("guest_required",
@@ -62,9 +68,11 @@ def apply_sale_effects(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
     problem = _hold_mismatch(ctx, sale)
     if problem is not None:
         return problem
-    row = loyalty_row(ctx.session, sale.guest_id, ctx.now)
-    group = None if row.group_id is None else get_group(ctx.session, row.group_id)
-    order = order_override(ctx.session, sale)  # bonus settings set by hand, if honoured
+    assert loyalty is not None  # sale_closed read the guest
+    groups, _active = current_groups(ctx.connection)
+    group = None if loyalty.group_id is None else groups.get(loyalty.group_id)
+    order = (order_override(ctx.session, sale) if sale.loyalty_override is not None
+             else OrderOverride())  # bonus settings set by hand, if honoured  # fmt: skip
     settings = settings_for(group, order=order.override, may_override_order=order.allowed)
     for check in (_check_redemption, _check_identification):
         problem = check(ctx, sale, settings, group)
@@ -74,20 +82,26 @@ def apply_sale_effects(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
     if problem is not None:
         return problem
     accrual = _accrue(ctx, sale, settings)
-    ctx.session.add(SaleLoyaltyRow(
-        sale_id=sale.sale_id, guest_id=sale.guest_id, group_id=row.group_id,
-        closed_at=sale.closed_at, money_paid=_paid(sale, *MONEY_METHODS),
-        points_paid=_paid(sale, "points"), accrual=accrual, offline=sale.offline,
-    ))  # fmt: skip
-    promote(ctx.session, row, sale.total, ctx.now)
+    _INSERT_SALE_LOYALTY.run(ctx.connection, {
+        "sale_id": sale.sale_id, "guest_id": sale.guest_id, "group_id": loyalty.group_id,
+        "closed_at": sale.closed_at, "money_paid": _paid(sale, *MONEY_METHODS),
+        "points_paid": _paid(sale, "points"), "accrual": accrual, "offline": sale.offline,
+    })  # fmt: skip
+    promote_after_sale(ctx.connection, loyalty, sale.total, ctx.now)
     return order.noted(ctx, sale)  # an override not honoured: said in the applied verdict
+
+
+_INSERT_SALE_LOYALTY = Fast(insert(SaleLoyaltyRow), column_keys=(
+    "sale_id", "guest_id", "group_id", "closed_at", "money_paid", "points_paid", "accrual",
+    "offline"))  # fmt: skip
+_HOLD_OWNER = Fast(select(BonusHoldRow.account_id).where(BonusHoldRow.id == bindparam("hold_id")))
 
 
 def _hold_mismatch(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
     for payment in sale.payments:
         if payment.hold_id is None:
             continue
-        hold = ctx.session.get(BonusHoldRow, payment.hold_id)
+        hold = _HOLD_OWNER.first(ctx.connection, {"hold_id": payment.hold_id})
         if hold is None or hold.account_id != sale.guest_id:
             whose = "is not known to the server" if hold is None else "belongs to another guest"
             return rejected("hold_mismatch",
@@ -158,9 +172,9 @@ def _accrue(ctx: OpContext, sale: SaleClosed, settings: LoyaltySettings) -> int:
     assert sale.guest_id is not None
     accrual = accrual_for(_paid(sale, *MONEY_METHODS), settings)
     if accrual:
-        account = load_account(ctx.session, sale.guest_id)
+        account = load_account(ctx.connection, sale.guest_id)
         account.credit(accrual, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
                        terminal_id=ctx.terminal_id, reason=f"accrual for sale {sale.sale_id}",
                        ref=sale.sale_id, kind=PostingKind.ACCRUAL)  # fmt: skip
-        save_account(ctx.session, account, ctx.now)
+        save_account(ctx.connection, account, ctx.now)
     return accrual

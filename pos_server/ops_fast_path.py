@@ -1,0 +1,119 @@
+"""``POST /v1/ops`` for a well-formed batch from a known token, answered as plain ASGI.
+
+Routing, dependency resolution, validating the response model and the layers between cost
+about 1 ms of CPU per request (measured: an empty batch 1.5 ms, ``GET /health`` 0.6 ms), as much
+as judging a hold. Tills send nothing but this route all day, so a request that is
+well-formed - a bearer token already in the token cache, a body that ``OpsRequest`` accepts,
+every operation of that terminal, within ``max_batch``, every payload of its kind's shape - is
+answered here with the same pipeline (``apply_batch``), on the same worker threads, in the
+same response shape. Anything else goes on, body untouched, to the FastAPI route
+(``pos_server.api.post_ops``), which gives the 401/403/413/422 answers and documents the route
+in the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from anyio import to_thread
+from pydantic import ValidationError
+
+from pos_server import terminals
+from pos_server.nul_guard import holds_nul
+from pos_server.ops.pipeline import BatchInvalid, apply_batch, check_batch
+from pos_server.schemas import OpsRequest, OpsResponse
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PATH = "/v1/ops"
+_JSON = [(b"content-type", b"application/json")]
+
+
+class OpsFastPath:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PATH:
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        complete = False
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            if not message.get("more_body", False):
+                complete = True
+                break
+        answer = None
+        if complete:
+            body = b"".join(m.get("body", b"") for m in messages)
+            answer = await self._answer(scope, body)
+        if answer is None:
+            replay = iter(messages)
+
+            async def replayed() -> Message:
+                return next(replay, None) or await receive()
+
+            await self.app(scope, replayed, send)
+            return
+        status, content, headers = answer
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [*_JSON, (b"content-length", str(len(content)).encode()),
+                                *headers]})  # fmt: skip
+        await send({"type": "http.response.body", "body": content})
+
+    async def _answer(self, scope: Scope, body: bytes
+                      ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:  # fmt: skip
+        """(status, body, headers), or None: the FastAPI route decides."""
+        token = _bearer(scope)
+        if token is None or holds_nul(body):
+            return None
+        state = scope["app"].state
+        cache: terminals.TokenCache | None = getattr(state, "token_cache", None)
+        terminal_id = cache.cached(token) if cache is not None else None
+        if terminal_id is None:
+            return None
+        try:
+            request = OpsRequest.model_validate_json(body)
+        except ValidationError:
+            return None
+        settings = state.settings
+        operations = request.operations
+        if len(operations) > settings.max_batch or any(
+            op.terminal_id != terminal_id for op in operations
+        ):
+            return None
+        try:
+            checked = check_batch(operations)
+        except BatchInvalid:
+            return None
+        ttl = timedelta(seconds=settings.hold_ttl_seconds)
+        judge = partial(apply_batch, state.sessions, terminal_id, checked, state.clock, ttl,
+                        token_digest=terminals.digest(token))  # fmt: skip
+        try:
+            outcome = await to_thread.run_sync(judge)
+        except terminals.AuthError as exc:
+            content = json.dumps({"detail": str(exc)}, ensure_ascii=False).encode()
+            return 401, content, [(b"www-authenticate", b"Bearer")]  # as HTTPException
+        response = OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
+        return 200, response.model_dump_json().encode(), []
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            token = token.strip()
+            return token if scheme.lower() == "bearer" and token else None
+    return None
