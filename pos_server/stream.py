@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_server.db.models import Change
+from pos_server.feed import make_durable
 from pos_server.orders import ORDER_ENTITY
 
 BATCH = 500
@@ -60,6 +61,8 @@ def poll_orders(sessions: sessionmaker[Session], scanned: int) -> tuple[list[Ord
                               "at": c.at.isoformat(), **c.data})
             for c in rows
         ]  # fmt: skip
+        if head > scanned:
+            make_durable(session)  # the scan position never passes a change that may be lost
     if len(rows) == BATCH:
         return events, rows[-1].id
     return events, max(head, scanned)

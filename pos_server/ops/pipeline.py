@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, bindparam, insert, select, text, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -115,11 +115,15 @@ def apply_batch(
     checked again under each operation's terminal row lock: a revoked or replaced token raises
     ``AuthError`` before that operation is judged.
 
-    Every operation but the batch's last commits without waiting for the disk (SQLite
-    ``synchronous=NORMAL``, PostgreSQL ``synchronous_commit=off``); the last one's durable
-    commit flushes the log they were written to, so when the verdicts leave, all of them are on
-    disk - one flush per batch instead of one per operation. A batch whose last operation wrote
-    nothing (a replay) ends with a tiny durable write for the same reason.
+    On SQLite every operation but the batch's last commits without waiting for the disk
+    (``synchronous=NORMAL``: safe from a crash of the process, not of the machine); the last
+    one's durable commit syncs the write-ahead log they were written to, so when the verdicts
+    leave, all of them are on disk - one sync per batch instead of one per operation. A batch
+    whose last operation wrote nothing (a replay) ends with a tiny durable write for the same
+    reason. Readers of the change feed sync the log before answering (``feed.make_durable``),
+    so no till ever holds a change id that a machine crash could hand out again. PostgreSQL
+    commits every operation durably: a crash of the database server alone would lose
+    ``synchronous_commit=off`` work while this process and the feed's readers go on.
     """
     engine = sessions.kw["bind"]
     results: list[OpResult] = []
@@ -158,11 +162,9 @@ class Commits:
             self._pragma("FULL" if durable else "NORMAL")
             self._relaxed = not durable
         self.connection.begin()
-        if not durable and not self.sqlite:
-            self.connection.execute(_ASYNC_COMMIT)
 
     def committed(self, durable: bool, wrote: bool) -> None:
-        if wrote:
+        if wrote and self.sqlite:
             self.uncovered = not durable
 
     def settle(self, terminal_id: str) -> None:
@@ -255,7 +257,6 @@ _TERMINAL_LOCKED = (
     .where(Terminal.id == bindparam("terminal_id"))
     .with_for_update(of=Terminal)
 )  # fmt: skip
-_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 _TOUCH_TERMINAL = update(Terminal).where(Terminal.id == bindparam("terminal_id")).values(
     last_seq=Terminal.last_seq
 )

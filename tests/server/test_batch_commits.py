@@ -1,0 +1,182 @@
+"""How a batch reaches the disk on SQLite, and the plain-ASGI fast path of POST /v1/ops.
+
+All but a batch's last operation commit with ``synchronous=NORMAL`` and the last one with
+``FULL``, whose WAL sync covers them; a batch ending in a replay syncs with a write of its own;
+a feed reader syncs before answering. Seen through SQLite's own statement trace.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+
+from pos_server import terminals
+from pos_server.app import create_app
+from pos_server.db import make_engine, make_sessions, upgrade
+from pos_server.feed import read_changes
+from pos_server.ops.pipeline import apply_batch, check_batch
+from pos_server.ops_fast_path import OpsFastPath
+from pos_server.schemas import Operation
+from pos_server.settings import ServerSettings
+from tests.server.conftest import Till, enrol, guest_payload
+
+
+class Trace:
+    """Every statement SQLite runs on the engine's connections, with the synchronous level."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.lines: list[str] = []
+        event.listen(engine, "connect", self._on_connect)
+
+    def _on_connect(self, dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.set_trace_callback(self.lines.append)
+
+    def since(self, mark: int) -> list[str]:
+        return [line.strip() for line in self.lines[mark:]]
+
+
+@pytest.fixture
+def traced(tmp_path: Path) -> Iterator[tuple[Engine, Trace, str]]:
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    trace = Trace(engine)
+    with make_sessions(engine).begin() as session:
+        terminal_id = terminals.add_terminal(session, "Till", datetime.now(UTC)).terminal_id
+    yield engine, trace, terminal_id
+    engine.dispose()
+
+
+def _ops(terminal_id: str, first_seq: int, count: int) -> list[Operation]:
+    return [Operation.model_validate({
+        "op_id": f"00000000-0000-4000-8000-{first_seq + n:012d}", "terminal_id": terminal_id,
+        "seq": first_seq + n, "created_at": datetime.now(UTC).isoformat(),
+        "kind": "guest.created", "payload": guest_payload(f"g{first_seq + n}"),
+    }) for n in range(count)]  # fmt: skip
+
+
+def _commits(lines: list[str]) -> list[str]:
+    """The synchronous level in force at each COMMIT that followed a write."""
+    level, wrote, seen = "FULL", False, []
+    for line in lines:
+        if line.startswith("PRAGMA synchronous="):
+            level = line.split("=")[1]
+        elif line.startswith(("INSERT", "UPDATE")):
+            wrote = True
+        elif line == "COMMIT":
+            if wrote:
+                seen.append(level)
+            wrote = False
+    return seen
+
+
+def test_only_the_last_operation_of_a_batch_waits_for_the_disk(
+    traced: tuple[Engine, Trace, str],
+) -> None:
+    engine, trace, terminal_id = traced
+    mark = len(trace.lines)
+    outcome = apply_batch(make_sessions(engine), terminal_id, check_batch(_ops(terminal_id, 1, 4)),
+                          lambda: datetime.now(UTC))  # fmt: skip
+    assert [r.status for r in outcome.results] == ["applied"] * 4
+    assert _commits(trace.since(mark)) == ["NORMAL", "NORMAL", "NORMAL", "FULL"]
+    with engine.connect() as connection:  # the pooled connection is durable again
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
+def test_a_batch_ending_in_a_replay_syncs_what_it_applied(
+    traced: tuple[Engine, Trace, str],
+) -> None:
+    engine, trace, terminal_id = traced
+    sessions = make_sessions(engine)
+    first = _ops(terminal_id, 1, 1)
+    apply_batch(sessions, terminal_id, check_batch(first), lambda: datetime.now(UTC))
+    mark = len(trace.lines)
+    batch = [*_ops(terminal_id, 2, 2), first[0]]  # two new operations, then a replay
+    outcome = apply_batch(sessions, terminal_id, check_batch(batch), lambda: datetime.now(UTC))
+    assert [r.replayed for r in outcome.results] == [False, False, True]
+    lines = trace.since(mark)
+    assert _commits(lines) == ["NORMAL", "NORMAL", "FULL"]
+    barrier = [line for line in lines if line.startswith("UPDATE terminals")][-1]
+    assert "last_seq=terminals.last_seq" in barrier.replace(" ", "")
+
+
+def test_a_feed_reader_syncs_before_answering(traced: tuple[Engine, Trace, str]) -> None:
+    engine, trace, terminal_id = traced
+    sessions = make_sessions(engine)
+    apply_batch(sessions, terminal_id, check_batch(_ops(terminal_id, 1, 3)),
+                lambda: datetime.now(UTC))  # fmt: skip
+    mark = len(trace.lines)
+    with sessions() as session:
+        page = read_changes(session, 0, 10)
+    assert [c.entity_id for c in page.changes] == ["g1", "g2", "g3"]
+    lines = trace.since(mark)
+    read_at = next(i for i, line in enumerate(lines) if "FROM changes" in line)
+    synced = [i for i, line in enumerate(lines) if line.startswith("UPDATE feed_counter")]
+    assert synced and synced[0] > read_at
+    assert _commits(lines[read_at:]) == ["FULL"]
+
+
+@pytest.fixture
+def sqlite_till(tmp_path: Path) -> Iterator[Till]:
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    upgrade(url)
+    settings = ServerSettings(database_url=url, max_batch=50, max_page=20)
+    with TestClient(create_app(settings)) as client:
+        yield enrol(client, url)
+
+
+def test_the_fast_path_answers_as_the_route_does(
+    sqlite_till: Till, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    till = sqlite_till
+    answered: list[int | None] = []
+    original = OpsFastPath._answer
+
+    async def spy(self: OpsFastPath, scope: Any, body: bytes) -> Any:
+        answer = await original(self, scope, body)
+        answered.append(None if answer is None else answer[0])
+        return answer
+
+    monkeypatch.setattr(OpsFastPath, "_answer", spy)
+    ops = [till.op("guest.created", guest_payload("g1")),
+           till.op("guest.created", guest_payload("g1"))]  # the second one conflicts
+    first = till.push_ok(*ops)  # unknown token: the FastAPI route answers (and caches it)
+    again = till.client.post("/v1/ops", content=json.dumps({"operations": ops}),
+                             headers={**till.headers, "Content-Type": "application/json"})
+    assert again.status_code == 200
+    assert again.headers["content-type"] == "application/json"
+    replayed = again.json()
+    assert [r.pop("replayed") for r in replayed["results"]] == [True, True]
+    assert [r.pop("replayed") for r in first["results"]] == [False, False]
+    assert replayed == first
+    assert answered == [None, 200]  # the route, then the fast path
+
+
+def test_the_fast_path_refuses_a_revoked_token_like_the_route(
+    sqlite_till: Till, tmp_path: Path
+) -> None:
+    till = sqlite_till
+    till.push_ok(till.op("guest.created", guest_payload("g1")))  # token now cached
+    engine = make_engine(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    with make_sessions(engine).begin() as session:
+        assert terminals.revoke(session, till.terminal_id, datetime.now(UTC))
+    engine.dispose()
+    response = till.push(till.op("guest.created", guest_payload("g2")))
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert "revoked" in response.json()["detail"]
+
+
+def test_a_malformed_batch_still_gets_the_routes_422(sqlite_till: Till) -> None:
+    till = sqlite_till
+    till.push_ok(till.op("guest.created", guest_payload("g1")))  # token now cached
+    response = till.push(till.op("guest.created", {"guest_id": "g2"}))  # no name
+    assert response.status_code == 422
+    assert "nothing was applied" in response.json()["detail"]["message"]
