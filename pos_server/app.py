@@ -13,13 +13,24 @@ from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
 from pos_server.nul_guard import NulGuard
 from pos_server.ops.pipeline import Clock
-from pos_server.ops_fast_path import OpsFastPath
+from pos_server.ops_fast_path import PATH, Receive, Scope, Send, serve_ops
 from pos_server.settings import ServerSettings
 from pos_server.sweeper import HoldSweeper
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class ServerApp(FastAPI):
+    """FastAPI with ``POST /v1/ops`` answered first by ``ops_fast_path`` (which hands anything
+    it does not take to the full stack)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "POST":
+            await serve_ops(self, scope, receive, send, super().__call__)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
@@ -40,7 +51,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
                 sweeper.stop()
             engine.dispose()
 
-    app = FastAPI(
+    app = ServerApp(
         title="Tillkeeper central server",
         version="1",
         lifespan=lifespan,
@@ -60,7 +71,6 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(order_list.router)  # after order_api: /v1/orders/stream wins over /{id}
     app.include_router(admin_api.router)
     app.add_middleware(NulGuard)
-    app.add_middleware(OpsFastPath)  # outermost: tills' batches skip the layers below
     return app
 
 

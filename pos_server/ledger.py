@@ -141,8 +141,6 @@ def save_account(db: Session | Connection, account: BonusAccount, now: datetime)
     """Write what the domain object did: balances, holds, postings, overdrafts, a snapshot."""
     loaded = _LOADED.get(account, {})
     connection = _connection(db)  # ORM objects of the caller first (a sale postings refer to)
-    _SET_BALANCES.run(connection, {"account_id": account.account_id,
-                                   "new_total": account.total, "new_held": account.held})
     new, changed = [], []
     for hold in account.holds.values():
         state = (hold.status.value, hold.committed_amount)
@@ -155,16 +153,24 @@ def save_account(db: Session | Connection, account: BonusAccount, now: datetime)
             changed.append({"hold_id": hold.id, "status": state[0], "committed": state[1]})
         loaded[hold.id] = state
     _LOADED[account] = loaded
+    postings = [{
+        "account_id": p.account_id, "kind": p.kind.value, "amount": p.amount,
+        "total_after": p.total_after, "held_after": p.held_after, "at": p.at,
+        "actor": p.actor, "terminal_id": p.terminal_id, "reason": p.reason, "ref": p.ref,
+        "hold_id": p.hold_id} for p in account.postings]  # fmt: skip
+    if connection.dialect.name == "postgresql" and postings and not account.overdrafts:
+        statement, params = _save_in_one(account, new, changed, postings)
+        statement.run(connection, params)
+        defer_snapshot(db, "bonus_account", account.account_id, snapshot(account), now)
+        return
+    _SET_BALANCES.run(connection, {"account_id": account.account_id,
+                                   "new_total": account.total, "new_held": account.held})
     if new:
         _INSERT_HOLDS.run_many(connection, new)
     if changed:
         _UPDATE_HOLD.run_many(connection, changed)
-    if account.postings:
-        _INSERT_POSTINGS.run_many(connection, [{
-            "account_id": p.account_id, "kind": p.kind.value, "amount": p.amount,
-            "total_after": p.total_after, "held_after": p.held_after, "at": p.at,
-            "actor": p.actor, "terminal_id": p.terminal_id, "reason": p.reason, "ref": p.ref,
-            "hold_id": p.hold_id} for p in account.postings])  # fmt: skip
+    if postings:
+        _INSERT_POSTINGS.run_many(connection, postings)
     if account.overdrafts:
         connection.execute(_INSERT_OVERDRAFTS, [{
             "account_id": o.account_id, "amount": o.amount, "at": o.at, "reason": o.reason,
@@ -177,6 +183,43 @@ _UPDATE_HOLD = Fast(
     update(_HOLDS).where(_HOLDS.c.id == bindparam("hold_id"))
     .values(status=bindparam("status"), committed_amount=bindparam("committed"))
 )  # fmt: skip
+_HOLD_KEYS = ("id", "account_id", "amount", "created_at", "expires_at", "terminal_id", "status",
+              "committed_amount")  # fmt: skip
+_POSTING_KEYS = ("account_id", "kind", "amount", "total_after", "held_after", "at", "actor",
+                 "terminal_id", "reason", "ref", "hold_id")  # fmt: skip
+_SAVE_SHAPES: dict[tuple[int, int, int], Fast] = {}
+
+
+def _save_in_one(
+    account: BonusAccount, new: list[dict[str, Any]], changed: list[dict[str, Any]],
+    postings: list[dict[str, Any]],
+) -> tuple[Fast, dict[str, Any]]:  # fmt: skip
+    """PostgreSQL: balances, new and changed holds and the postings in ONE statement (the
+    first three as data-modifying CTEs, the postings as one multi-row INSERT so their ids
+    keep their order): a hold or a commit is one round trip instead of three or four. The
+    statement is built once per shape (how many holds and postings)."""
+    shape = (len(new), len(changed), len(postings))
+    statement = _SAVE_SHAPES.get(shape)
+    if statement is None:
+        ctes = [update(_ACCOUNT).where(_ACCOUNT.c.id == bindparam("account_id"))
+                .values(total=bindparam("new_total"), held=bindparam("new_held"))
+                .returning(_ACCOUNT.c.id).cte("balances")]  # fmt: skip
+        ctes += [insert(_HOLDS).values({k: bindparam(f"n{i}_{k}") for k in _HOLD_KEYS})
+                 .returning(_HOLDS.c.id).cte(f"new_hold_{i}") for i in range(shape[0])]
+        ctes += [update(_HOLDS).where(_HOLDS.c.id == bindparam(f"c{i}_hold_id"))
+                 .values(status=bindparam(f"c{i}_status"),
+                         committed_amount=bindparam(f"c{i}_committed"))
+                 .returning(_HOLDS.c.id).cte(f"changed_hold_{i}") for i in range(shape[1])]
+        rows: list[dict[str, Any]] = [
+            {k: bindparam(f"p{i}_{k}") for k in _POSTING_KEYS} for i in range(shape[2])]
+        statement = _SAVE_SHAPES[shape] = Fast(
+            insert(PostingRow).values(rows).add_cte(*ctes))
+    params: dict[str, Any] = {"account_id": account.account_id, "new_total": account.total,
+                              "new_held": account.held}  # fmt: skip
+    for prefix, rows_of in (("n", new), ("c", changed), ("p", postings)):
+        for i, row in enumerate(rows_of):
+            params.update({f"{prefix}{i}_{k}": v for k, v in row.items()})
+    return statement, params
 
 
 def snapshot(account: BonusAccount) -> dict[str, int | str]:

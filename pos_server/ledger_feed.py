@@ -66,6 +66,14 @@ def write_changes(connection: Connection, collected: OpChanges) -> None:
         record_changes(connection, entries, now)
 
 
+def counted_change(collected: OpChanges) -> tuple[Fast, dict[str, Any]]:
+    """The one collected change as the counter-and-insert statement (PostgreSQL) with its
+    parameters, for a caller that sends it together with the COMMIT."""
+    ((entity, entity_id), (data, now)), = collected.items()
+    return _COUNTED_INSERT_FAST, {"entity": entity, "entity_id": entity_id, "data": data,
+                                  "at": now}  # fmt: skip
+
+
 def defer_snapshot(
     db: Session | Connection, entity: str, entity_id: str, data: dict[str, Any], now: datetime
 ) -> None:

@@ -6,9 +6,9 @@ as judging a hold. Tills send nothing but this route all day, so a request that 
 well-formed - a bearer token already in the token cache, a body that ``OpsRequest`` accepts,
 every operation of that terminal, within ``max_batch``, every payload of its kind's shape - is
 answered here with the same pipeline (``apply_batch``), on the same worker threads, in the
-same response shape. Anything else goes on, body untouched, to the FastAPI route
-(``pos_server.api.post_ops``), which gives the 401/403/413/422 answers and documents the route
-in the OpenAPI schema.
+same response shape, before any of FastAPI's layers (``ServerApp.__call__`` in app.py). Anything
+else goes on, body untouched, to the FastAPI route (``pos_server.api.post_ops``), which gives
+the 401/403/413/422 answers and documents the route in the OpenAPI schema.
 """
 
 from __future__ import annotations
@@ -37,77 +37,78 @@ PATH = "/v1/ops"
 _JSON = [(b"content-type", b"application/json")]
 
 
-class OpsFastPath:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+async def serve_ops(app: Any, scope: Scope, receive: Receive, send: Send, fallback: ASGIApp
+                    ) -> None:  # fmt: skip
+    """Answer ``POST /v1/ops`` here when the request is well-formed, else ``fallback`` (the
+    whole FastAPI stack) with the body replayed. ``app`` carries ``state`` (settings,
+    sessions, clock, the token cache). Called before any of FastAPI's layers run."""
+    limit = app.state.settings.max_body_bytes
+    messages: list[Message] = []
+    complete, size = False, 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        size += len(message.get("body", b""))
+        if size > limit:
+            break  # the route's body limit answers 413
+        if not message.get("more_body", False):
+            complete = True
+            break
+    answer = None
+    if complete:
+        body = b"".join(m.get("body", b"") for m in messages)
+        answer = await _answer(app.state, scope, body)
+    if answer is None:
+        replay = iter(messages)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PATH:
-            await self.app(scope, receive, send)
-            return
-        messages: list[Message] = []
-        complete = False
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            if not message.get("more_body", False):
-                complete = True
-                break
-        answer = None
-        if complete:
-            body = b"".join(m.get("body", b"") for m in messages)
-            answer = await self._answer(scope, body)
-        if answer is None:
-            replay = iter(messages)
+        async def replayed() -> Message:
+            return next(replay, None) or await receive()
 
-            async def replayed() -> Message:
-                return next(replay, None) or await receive()
+        await fallback(scope, replayed, send)
+        return
+    status, content, headers = answer
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*_JSON, (b"content-length", str(len(content)).encode()),
+                            *headers]})  # fmt: skip
+    await send({"type": "http.response.body", "body": content})
 
-            await self.app(scope, replayed, send)
-            return
-        status, content, headers = answer
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [*_JSON, (b"content-length", str(len(content)).encode()),
-                                *headers]})  # fmt: skip
-        await send({"type": "http.response.body", "body": content})
 
-    async def _answer(self, scope: Scope, body: bytes
-                      ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:  # fmt: skip
-        """(status, body, headers), or None: the FastAPI route decides."""
-        token = _bearer(scope)
-        if token is None or holds_nul(body):
-            return None
-        state = scope["app"].state
-        cache: terminals.TokenCache | None = getattr(state, "token_cache", None)
-        terminal_id = cache.cached(token) if cache is not None else None
-        if terminal_id is None:
-            return None
-        try:
-            request = OpsRequest.model_validate_json(body)
-        except ValidationError:
-            return None
-        settings = state.settings
-        operations = request.operations
-        if len(operations) > settings.max_batch or any(
-            op.terminal_id != terminal_id for op in operations
-        ):
-            return None
-        try:
-            checked = check_batch(operations)
-        except BatchInvalid:
-            return None
-        ttl = timedelta(seconds=settings.hold_ttl_seconds)
-        judge = partial(apply_batch, state.sessions, terminal_id, checked, state.clock, ttl,
-                        token_digest=terminals.digest(token))  # fmt: skip
-        try:
-            outcome = await to_thread.run_sync(judge)
-        except terminals.AuthError as exc:
-            content = json.dumps({"detail": str(exc)}, ensure_ascii=False).encode()
-            return 401, content, [(b"www-authenticate", b"Bearer")]  # as HTTPException
-        response = OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
-        return 200, response.model_dump_json().encode(), []
+async def _answer(state: Any, scope: Scope, body: bytes
+                  ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:  # fmt: skip
+    """(status, body, headers), or None: the FastAPI route decides."""
+    token = _bearer(scope)
+    if token is None or holds_nul(body):
+        return None
+    cache: terminals.TokenCache | None = getattr(state, "token_cache", None)
+    terminal_id = cache.cached(token) if cache is not None else None
+    if terminal_id is None:
+        return None
+    try:
+        request = OpsRequest.model_validate_json(body)
+    except ValidationError:
+        return None
+    settings = state.settings
+    operations = request.operations
+    if len(operations) > settings.max_batch or any(
+        op.terminal_id != terminal_id for op in operations
+    ):
+        return None
+    try:
+        checked = check_batch(operations)
+    except BatchInvalid:
+        return None
+    ttl = timedelta(seconds=settings.hold_ttl_seconds)
+    judge = partial(apply_batch, state.sessions, terminal_id, checked, state.clock, ttl,
+                    token_digest=terminals.digest(token))  # fmt: skip
+    try:
+        outcome = await to_thread.run_sync(judge)
+    except terminals.AuthError as exc:
+        content = json.dumps({"detail": str(exc)}, ensure_ascii=False).encode()
+        return 401, content, [(b"www-authenticate", b"Bearer")]  # as HTTPException
+    response = OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
+    return 200, response.model_dump_json().encode(), []
 
 
 def _bearer(scope: Scope) -> str | None:

@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
-from pos_server.db.fastexec import Fast
+from pos_server.db.fastexec import Fast, run_and_commit
 from pos_server.db.models import AppliedOperation, Terminal
-from pos_server.ledger_feed import OpChanges, op_changes, write_changes
+from pos_server.ledger_feed import OpChanges, counted_change, op_changes, write_changes
 from pos_server.ops.dispatch import handle
 from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict, refused
@@ -317,11 +317,16 @@ def _judge(
         "seq_terminal": terminal_id, "new_seq": op.seq,
     }  # fmt: skip
     if connection.dialect.name == "postgresql":
-        _APPLIED_AND_SEQ.run(connection, applied)
+        finish: list[tuple[Fast, dict[str, Any]]] = [(_APPLIED_AND_SEQ, applied)]
+        if len(changes) == 1:  # a hold or a commit: its account's snapshot
+            finish.append(counted_change(changes))
+        else:
+            write_changes(connection, changes)
+        run_and_commit(connection, finish)  # the counter's lock is held to the COMMIT only
     else:
         _INSERT_APPLIED.run(connection, applied)
         _SET_SEQ.run(connection, applied)
-    write_changes(connection, changes)  # last: the feed counter's lock is held to the commit
+        write_changes(connection, changes)  # last: the feed counter's lock is held to commit
     return verdict, False, op.seq, True
 
 

@@ -17,12 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
-from pos_server import terminals
+from pos_server import ops_fast_path, terminals
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.feed import read_changes
 from pos_server.ops.pipeline import apply_batch, check_batch
-from pos_server.ops_fast_path import OpsFastPath
 from pos_server.schemas import Operation
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, enrol, guest_payload
@@ -137,14 +136,14 @@ def test_the_fast_path_answers_as_the_route_does(
 ) -> None:
     till = sqlite_till
     answered: list[int | None] = []
-    original = OpsFastPath._answer
+    original = ops_fast_path._answer
 
-    async def spy(self: OpsFastPath, scope: Any, body: bytes) -> Any:
-        answer = await original(self, scope, body)
+    async def spy(state: Any, scope: Any, body: bytes) -> Any:
+        answer = await original(state, scope, body)
         answered.append(None if answer is None else answer[0])
         return answer
 
-    monkeypatch.setattr(OpsFastPath, "_answer", spy)
+    monkeypatch.setattr(ops_fast_path, "_answer", spy)
     ops = [till.op("guest.created", guest_payload("g1")),
            till.op("guest.created", guest_payload("g1"))]  # the second one conflicts
     first = till.push_ok(*ops)  # unknown token: the FastAPI route answers (and caches it)
