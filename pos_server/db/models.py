@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     TypeDecorator,
@@ -173,6 +174,8 @@ class BonusAccountRow(Base):
 
 class BonusHoldRow(Base):
     __tablename__ = "bonus_holds"
+    # an account's open holds without walking its history (migration 0009)
+    __table_args__ = (Index("ix_bonus_holds_account_status", "account_id", "status"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("bonus_accounts.id"), index=True)
