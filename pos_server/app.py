@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from pos_server import admin_api, order_api, order_list
 from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
+from pos_server.db.checkpointer import Checkpointer
 from pos_server.nul_guard import NulGuard
 from pos_server.ops.pipeline import Clock
 from pos_server.ops_fast_path import PATH, Receive, Scope, Send, serve_ops
@@ -44,11 +45,16 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
         if settings.sweep_interval_seconds > 0:
             sweeper = HoldSweeper(sessions, clock, settings.sweep_interval_seconds)
             sweeper.start()
+        checkpointer = Checkpointer(engine) if engine.dialect.name == "sqlite" else None
+        if checkpointer is not None:
+            checkpointer.start()
         try:
             yield
         finally:
             if sweeper is not None:
                 sweeper.stop()
+            if checkpointer is not None:
+                checkpointer.stop()
             engine.dispose()
 
     app = ServerApp(

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from pos_server.db.checkpointer import SAFETY_PAGES
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -65,6 +67,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         # every commit synced, unless the operations pipeline relaxes it for one batch
         cursor.execute("PRAGMA synchronous=FULL")
+        # the log is copied back by the server's Checkpointer thread, not inside a commit
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 

@@ -8,6 +8,7 @@ a feed reader syncs before answering. Seen through SQLite's own statement trace.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy import Engine, event
 from pos_server import ops_fast_path, terminals
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions, upgrade
+from pos_server.db.checkpointer import SAFETY_PAGES, Checkpointer
 from pos_server.feed import read_changes
 from pos_server.ops.pipeline import apply_batch, check_batch
 from pos_server.schemas import Operation
@@ -179,3 +181,20 @@ def test_a_malformed_batch_still_gets_the_routes_422(sqlite_till: Till) -> None:
     response = till.push(till.op("guest.created", {"guest_id": "g2"}))  # no name
     assert response.status_code == 422
     assert "nothing was applied" in response.json()["detail"]["message"]
+
+
+def test_the_log_is_copied_back_by_the_checkpointer_not_by_a_commit(
+    traced: tuple[Engine, Trace, str],
+) -> None:
+    engine, _trace, terminal_id = traced
+    with engine.connect() as connection:  # a commit never checkpoints below the safety net
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == SAFETY_PAGES
+    apply_batch(make_sessions(engine), terminal_id, check_batch(_ops(terminal_id, 1, 20)),
+                lambda: datetime.now(UTC))  # fmt: skip
+    busy, frames, copied = Checkpointer(engine).run_once()
+    assert (busy, frames) == (0, copied) and copied > 0  # everything went back into the file
+
+
+def test_the_server_runs_the_checkpointer_on_sqlite(sqlite_till: Till) -> None:
+    sqlite_till.push_ok(sqlite_till.op("guest.created", guest_payload("g1")))
+    assert any(t.name == "wal-checkpoint" and t.is_alive() for t in threading.enumerate())
