@@ -34,7 +34,7 @@ class _Compiled:
     keys: tuple[str, ...]  # result column names
     results: tuple[tuple[int, Processor], ...]  # result column index -> processor
     literal_map: dict[str, Any]
-    bind_map: dict[str, Processor]
+    ordered: tuple[tuple[str, Processor | None], ...]  # positional: (name, processor) in order
 
 
 class FastRow(tuple[Any, ...]):
@@ -93,16 +93,17 @@ class Fast:
         positional = tuple(compiled.positiontup) if dialect.positional else None
         literals = tuple((name, bind.value) for name, bind in compiled.binds.items()
                          if not bind.required and bind.callable is None)  # fmt: skip
+        procs = dict(binds)
+        ordered = tuple((name, procs.get(name)) for name in positional or ())
         return _Compiled(compiled.string, positional, binds, literals, tuple(keys),
-                         tuple(results), dict(literals), dict(binds))  # fmt: skip
+                         tuple(results), dict(literals), ordered)  # fmt: skip
 
     def _params(self, compiled: _Compiled, params: Mapping[str, Any]) -> Any:
         if compiled.literals:
             params = {**compiled.literal_map, **params}
         if compiled.positional is not None:
-            procs = compiled.bind_map
-            return [procs[name](params[name]) if name in procs else params[name]
-                    for name in compiled.positional]  # fmt: skip
+            return [params[name] if proc is None else proc(params[name])
+                    for name, proc in compiled.ordered]  # fmt: skip
         if compiled.binds:
             params = dict(params)
             for name, proc in compiled.binds:

@@ -141,6 +141,9 @@ def test_the_fast_path_answers_as_the_route_does(
     original = ops_fast_path._answer
 
     async def spy(state: Any, scope: Any, body: bytes) -> Any:
+        if not answered:  # the first request is left to the FastAPI route, to compare with
+            answered.append(None)
+            return None
         answer = await original(state, scope, body)
         answered.append(None if answer is None else answer[0])
         return answer
@@ -148,7 +151,7 @@ def test_the_fast_path_answers_as_the_route_does(
     monkeypatch.setattr(ops_fast_path, "_answer", spy)
     ops = [till.op("guest.created", guest_payload("g1")),
            till.op("guest.created", guest_payload("g1"))]  # the second one conflicts
-    first = till.push_ok(*ops)  # unknown token: the FastAPI route answers (and caches it)
+    first = till.push_ok(*ops)
     again = till.client.post("/v1/ops", content=json.dumps({"operations": ops}),
                              headers={**till.headers, "Content-Type": "application/json"})
     assert again.status_code == 200
