@@ -7,12 +7,12 @@ on a daemon thread while the app is up.
 from __future__ import annotations
 
 import logging
-import threading
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.bonus import HoldStatus
+from pos_server.background import BackgroundPass
 from pos_server.db.models import BonusHoldRow
 from pos_server.ledger import load_account, save_account
 from pos_server.ops.pipeline import Clock
@@ -40,27 +40,17 @@ def expire_due_holds(sessions: sessionmaker[Session], clock: Clock, limit: int =
     return expired
 
 
-class HoldSweeper:
+class HoldSweeper(BackgroundPass):
     """Runs ``expire_due_holds`` every ``interval`` seconds until stopped."""
 
+    name = "hold-sweeper"
+
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, interval: float) -> None:
-        self._sessions, self._clock, self._interval = sessions, clock, interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="hold-sweeper", daemon=True)
+        self._sessions, self._clock = sessions, clock
+        super().__init__(interval)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                count = expire_due_holds(self._sessions, self._clock)
-            except Exception:  # a database hiccup must not kill the sweeper; next pass retries
-                log.exception("hold sweep failed")
-                continue
-            if count:
-                log.info("expired %d hold(s)", count)
+    def run_once(self) -> int:
+        count = expire_due_holds(self._sessions, self._clock)
+        if count:
+            log.info("expired %d hold(s)", count)
+        return count

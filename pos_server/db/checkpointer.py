@@ -11,27 +11,19 @@ stops a writer. PostgreSQL has its own checkpointer; nothing runs there.
 
 from __future__ import annotations
 
-import logging
-import threading
-
 from sqlalchemy import Engine
 
-log = logging.getLogger(__name__)
+from pos_server.background import BackgroundPass
+
 SAFETY_PAGES = 20_000  # ~80 MB of log: a connection checkpoints itself only past this
 
 
-class Checkpointer:
+class Checkpointer(BackgroundPass):
+    name = "wal-checkpoint"
+
     def __init__(self, engine: Engine, interval: float = 1.0) -> None:
-        self._engine, self._interval = engine, interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+        self._engine = engine
+        super().__init__(interval)
 
     def run_once(self) -> tuple[int, int, int]:
         """(busy, frames in the log, frames copied back) as SQLite reports them."""
@@ -43,10 +35,3 @@ class Checkpointer:
             raw.close()
         busy, frames, copied = row
         return int(busy), int(frames), int(copied)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.run_once()
-            except Exception:  # a locked or busy file: the next pass tries again
-                log.exception("WAL checkpoint failed")
