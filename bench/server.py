@@ -16,9 +16,8 @@ transactions of five database round trips each (docs/architecture.md, "the opera
 endpoint's hot path"), a TPC-B transaction is five statements, so 0.25 means a pair may cost
 four pgbench transactions: HTTP, auth, validation and the ledger rules included. The load
 generator runs on the same two cores as the server and PostgreSQL, as pgbench's own client
-does. The last line printed is
-one JSON object. ``--quick`` measures PostgreSQL only (3 s, pgbench at scale 5) to stay
-under 30 s; the full run adds SQLite and 15 s per run.
+does. The last line printed is one JSON object. ``--quick`` measures PostgreSQL only (3 s,
+pgbench at scale 5) to stay under 30 s; the full run adds SQLite and 15 s per run.
 """
 
 from __future__ import annotations
