@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from pos_app.domain.money import format_money
 from pos_app.domain.orders import OrderState, PaymentMethod
 from pos_app.services.orders import OrderView
 
@@ -32,10 +33,9 @@ STATE_COLOURS = {
 
 
 def money(kopecks: int) -> str:
-    """``123450`` -> ``1 234.50 ₽`` (integer arithmetic, no float)."""
-    sign = "-" if kopecks < 0 else ""
-    roubles, kop = divmod(abs(kopecks), 100)
-    return f"{sign}{roubles:,}.{kop:02d} ₽".replace(",", "\u202f")
+    """``123450`` -> ``1 234,50 ₽``: the till's format (``pos_app.domain.money``), so an order
+    reads the same on the console as on the receipt and the till."""
+    return format_money(kopecks)
 
 
 def clock(moment: datetime | None) -> str:

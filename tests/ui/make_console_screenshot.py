@@ -1,0 +1,78 @@
+"""The operator console's screenshots for the README and docs/console.md, from the real app.
+
+A ``pos-server run`` on a scratch SQLite file gets eight ``pos-server demo-order`` orders; a
+console (its own store, enrolment and order stream) shows them; one order is accepted and
+selected so the detail pane is filled. Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m
+tests.ui.make_console_screenshot [ru|en] [OUT.png]``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from pos_app.commands.console_app import start_console
+from pos_app.db import open_store
+from pos_app.domain.orders import OrderAction
+from pos_app.ui.i18n import install_translators
+from tests.sync.test_order_stream_server import CLI, RealServer
+
+
+class Silent:
+    def play(self, _name: str) -> bool:
+        return True
+
+
+def pump(app: QApplication, until: Any, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not until():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the console did not get there")
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main(lang: str = "ru", out: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    kept = install_translators(app, lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "server").mkdir()
+        server = RealServer(Path(tmp) / "server").start()
+        try:
+            subprocess.run([*CLI, "demo-order", "--db", server.db_url, "--count", "8"],
+                           check=True, capture_output=True)  # fmt: skip
+            who = server.enrol("Console")
+            store = open_store(Path(tmp) / "console.sqlite3", terminal_id=who.terminal_id)
+            console = start_console(store, server.base, who.token, sound=Silent(), name="Demo")
+            window = console.window
+            window.resize(1360, 780)
+            window.show()
+            pump(app, lambda: window.panel.model.rowCount() == 8)
+            chosen = window.panel.model.order(2).order_id
+            window.panel.select(chosen)
+            pump(app, lambda: window.detail.order is not None)
+            window.detail.buttons[OrderAction.ACCEPT].click()
+            pump(app, lambda: window.detail.order is not None
+                 and window.detail.order.state.value != "new")  # fmt: skip
+            for _ in range(20):
+                app.processEvents()
+                time.sleep(0.02)
+            path = out or f"docs/screenshots/console{'_ru' if lang == 'ru' else ''}.png"
+            window.grab().save(path)
+            print(f"saved {path}")
+            console.close()
+        finally:
+            server.stop()
+    del kept
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(*sys.argv[1:3]))
