@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import itertools
 import json
 import os
@@ -43,6 +44,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                               "log_level": args.log_level, "timeout_graceful_shutdown": 3}
     if args.workers > 1:  # worker processes build the app from the environment
         os.environ["POS_SERVER_DATABASE_URL"] = settings.database_url
+        # uvicorn's supervisor kills a worker that misses a 5 s health ping; one judging a
+        # long batch under load may be slow to answer, not hung (and a kill cuts every
+        # terminal connected to it)
+        if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:
+            common["timeout_worker_healthcheck"] = 30
         uvicorn.run("pos_server.app:app_from_env", factory=True, workers=args.workers, **common)
     else:
         uvicorn.run(create_app(settings), **common)
