@@ -197,3 +197,16 @@ def test_a_sale_the_server_rejects_reaches_the_count_through_the_sync_worker(
     finally:
         runtime.stop(app)
         store.close()
+
+
+def test_times_are_the_venues_as_on_the_tills_clock(qtbot: QtBot) -> None:
+    from datetime import timedelta, timezone
+
+    from pos_app.services.ports_sync import ReconciliationItem
+    from pos_app.ui.till.reconciliation import ReconciliationModel
+
+    item = ReconciliationItem("op-1", 3, "sale.closed", "rejected", "unknown_guest", "…",
+                              datetime(2026, 11, 23, 20, 55, tzinfo=UTC))  # fmt: skip
+    model = ReconciliationModel(timezone(timedelta(hours=3)))
+    model.set_items([item])
+    assert model.data(model.index(0, 0)) == "23.11 23:55"  # Moscow, whatever the computer's

@@ -13,6 +13,7 @@ the change. Values are asked for in non-blocking dialogs (``input_dialog``,
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
@@ -44,6 +45,7 @@ class ManagerActions(CashierActions):
     input_dialog: QInputDialog | None = None
     reconciliation_dialog: ReconciliationDialog | None = None
     sync_problems: SyncProblemsButton  # built by the window
+    venue_zone: tzinfo | None = None  # the window's, once the store is open
 
     # --- what the cashier asks for ------------------------------------------------------
 
@@ -95,7 +97,7 @@ class ManagerActions(CashierActions):
 
         def show(loaded: reconciliation.Loaded) -> None:
             dialog = self.reconciliation_dialog = reconciliation.ReconciliationDialog(
-                loaded, self.ctx.runner, queue, self
+                loaded, self.ctx.runner, queue, self, zone=self.venue_zone
             )
             dialog.count_did_change.connect(self.sync_problems.show_count)
             self.sync_problems.show_count(loaded.open_count)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -65,8 +66,9 @@ def load(queue: SyncQueue, *, include_resolved: bool = False) -> Loaded:
     return Loaded(items, queue.stats().open_items)
 
 
-def _when(item: ReconciliationItem) -> str:
-    return item.at.astimezone().strftime("%d.%m %H:%M")
+def _when(item: ReconciliationItem, zone: tzinfo | None = None) -> str:
+    """In the venue's time zone, as the till's clock (None: the computer's)."""
+    return item.at.astimezone(zone).strftime("%d.%m %H:%M")
 
 
 def _status(item: ReconciliationItem) -> str:
@@ -89,9 +91,10 @@ STATUS_COLUMN = len(COLUMNS) - 1
 class ReconciliationModel(QAbstractTableModel):
     """Rows of ``ReconciliationItem``; replaced as a whole by each load."""
 
-    def __init__(self) -> None:
+    def __init__(self, zone: tzinfo | None = None) -> None:
         super().__init__()
         self.items: tuple[ReconciliationItem, ...] = ()
+        self.zone = zone  # the venue's, as the window's clock shows time
 
     def set_items(self, items: Sequence[ReconciliationItem]) -> None:
         self.beginResetModel()
@@ -109,6 +112,8 @@ class ReconciliationModel(QAbstractTableModel):
             return None
         item = self.items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                return _when(item, self.zone)
             return COLUMNS[index.column()][1](item)
         if role == Qt.ItemDataRole.ToolTipRole:
             return item.message  # the server's own words, whatever the column
@@ -131,14 +136,14 @@ class ReconciliationDialog(QDialog):
 
     def __init__(
         self, loaded: Loaded, runner: OpRunner, queue: Callable[[], SyncQueue],
-        parent: QWidget | None = None,
+        parent: QWidget | None = None, zone: tzinfo | None = None,
     ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setObjectName("reconciliation")
         self.setWindowTitle(translate("Reconciliation", "Sync problems"))
         self.resize(1000, 480)
         self._runner, self._queue = runner, queue
-        self.model = ReconciliationModel()
+        self.model = ReconciliationModel(zone)
         self.table = QTableView()
         self.table.setObjectName("reconciliationTable")
         self.table.setModel(self.model)
