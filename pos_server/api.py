@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Annotated, Any
 
 from anyio import to_thread
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pos_server import terminals
 from pos_server.feed import read_changes
-from pos_server.ops.pipeline import BatchInvalid, Clock, apply_batch, check_batch
+from pos_server.ops.pipeline import BatchRefused, Clock, apply_batch, checked_for
 from pos_server.reconcile import QueueNotDrained, reconcile_holds
 from pos_server.schemas import (
     ChangeOut,
@@ -100,13 +99,6 @@ TerminalId = Annotated[str, Depends(current_terminal)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-def _token_cache(request: Request) -> terminals.TokenCache:
-    cache: terminals.TokenCache | None = getattr(request.app.state, "token_cache", None)
-    if cache is None:
-        cache = request.app.state.token_cache = terminals.TokenCache()
-    return cache
-
-
 async def ops_terminal(request: Request, sessions: Sessions, credentials: Credentials
                        ) -> tuple[str, str]:  # fmt: skip
     """``current_terminal`` for ``POST /v1/ops`` without a query (nor a worker thread) per
@@ -115,7 +107,7 @@ async def ops_terminal(request: Request, sessions: Sessions, credentials: Creden
     is refused at once. Returns (terminal id, token digest)."""
     if credentials is None:
         raise _unauthorised("An 'Authorization: Bearer <token>' header is required.")
-    cache, token = _token_cache(request), credentials.credentials
+    cache, token = terminals.TokenCache.of(request.app.state), credentials.credentials
     try:
         found = cache.cached(token)
         if found is None:
@@ -153,27 +145,11 @@ def post_ops(
 ) -> OpsResponse:
     """Apply a batch of operations in order; one verdict per operation."""
     terminal_id, token_digest = auth
-    count = len(body.operations)
-    if count > settings.max_batch:
-        raise HTTPException(
-            status.HTTP_413_CONTENT_TOO_LARGE,
-            f"A batch may hold at most {settings.max_batch} operations; this one has {count}.",
-        )
-    for op in body.operations:
-        if op.terminal_id != terminal_id:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"Operation {op.op_id} names terminal {op.terminal_id!r}, "
-                "but the token belongs to another terminal.",
-            )
     try:
-        checked = check_batch(body.operations)
-    except BatchInvalid as exc:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            {"message": f"{exc}; nothing was applied.", "operations": exc.errors},
-        ) from exc
-    ttl = timedelta(seconds=settings.hold_ttl_seconds)
+        checked = checked_for(body.operations, terminal_id, settings.max_batch)
+    except BatchRefused as exc:
+        raise HTTPException(exc.status, exc.detail) from exc
+    ttl = settings.hold_ttl
     try:
         outcome = apply_batch(sessions, terminal_id, checked, clock, ttl, token_digest=token_digest)
     except terminals.AuthError as exc:

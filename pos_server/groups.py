@@ -12,7 +12,7 @@
 Percentages are basis points (1 % = 100), amounts kopecks. Every group is built as a
 ``pos_app.domain.groups.GuestGroup`` before anything is written, so the domain's own checks
 refuse a bad file. Upsert by id, a ``guest_group`` change only when a group really changed
-(like the catalogue import). The ledger reads groups with ``load_groups`` / ``get_group``.
+(like the catalogue import). The ledger reads groups with ``current_groups``.
 """
 
 from __future__ import annotations
@@ -136,20 +136,6 @@ def import_groups(session: Session, data: GroupsIn, now: datetime) -> dict[str, 
     session.flush()
     record_changes(session, [(GROUP_ENTITY, row.id, feed_data(row)) for row in changed], now)
     return {"groups": len(data.groups), "changes": len(changed)}
-
-
-def load_groups(session: Session) -> list[GuestGroup]:
-    """Every active group, as domain objects (for promotion after a sale)."""
-    rows = session.scalars(
-        select(GuestGroupRow).where(GuestGroupRow.active.is_(True)).order_by(GuestGroupRow.id)
-    )
-    return [to_domain(row) for row in rows]
-
-
-def get_group(session: Session, group_id: str) -> GuestGroup | None:
-    """The group ``group_id`` (active or not: a guest may still sit in a withdrawn one)."""
-    row = session.get(GuestGroupRow, group_id)
-    return None if row is None else to_domain(row)
 
 
 # Every group in one statement, compiled once (pos_server/db/fastexec.py). The domain objects

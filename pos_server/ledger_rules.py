@@ -14,7 +14,7 @@ same defaults as the till's ``loyalty.program``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from functools import cache
 from typing import Any
@@ -38,8 +38,7 @@ from pos_app.domain.money import Percent
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import Guest, PostingRow
 from pos_server.db.models_ledger import GuestLoyaltyRow, RuleBreachRow, SaleLoyaltyRow
-from pos_server.feed import record_change
-from pos_server.groups import current_groups, get_group, load_groups
+from pos_server.groups import current_groups
 from pos_server.ledger_feed import defer_snapshot
 
 
@@ -99,14 +98,6 @@ def loyalty_row(session: Session, guest_id: str, now: datetime) -> GuestLoyaltyR
     return row
 
 
-def group_of(session: Session, guest_id: str) -> GuestGroup | None:
-    """The guest's group (read without a lock: for limits on holds)."""
-    group_id = session.scalar(
-        select(GuestLoyaltyRow.group_id).where(GuestLoyaltyRow.guest_id == guest_id)
-    )
-    return None if group_id is None else get_group(session, group_id)
-
-
 def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
     """Points committed or debited today (late commits included)."""
     start, end = day_bounds(now)
@@ -140,24 +131,12 @@ def record_breach(
                               terminal_id=terminal_id, ref=ref, message=message[:500]))
 
 
-def promote(session: Session, row: GuestLoyaltyRow, spend: int, now: datetime) -> None:
-    """Add ``spend`` to the lifetime spend and move the guest by ``group_after_spend``; the
-    guest goes to the feed with the new group and spend."""
-    current = None if row.group_id is None else get_group(session, row.group_id)
-    row.lifetime_spend += spend
-    after = group_after_spend(current, row.lifetime_spend, load_groups(session))
-    row.group_id = None if after is None else after.id
-    row.updated_at = now
-    guest = session.get_one(Guest, row.guest_id)
-    record_change(session, "guest", guest.id, guest_data(guest, row), now)
-
-
 def guest_data(guest: Guest, row: GuestLoyaltyRow | None) -> dict[str, Any]:
     """A ``guest`` change: the guest with their group and lifetime spend (what a till reads)."""
-    data: dict[str, Any] = {"guest_id": guest.id, "name": guest.name, "phone": guest.phone}
     if row is not None:
-        data.update(group_id=row.group_id, lifetime_spend=row.lifetime_spend)
-    return data
+        return GuestLoyalty(guest.id, guest.name, guest.phone, row.group_id,
+                            row.lifetime_spend).feed_data()  # fmt: skip
+    return {"guest_id": guest.id, "name": guest.name, "phone": guest.phone}
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +148,10 @@ class GuestLoyalty:
     phone: str | None
     group_id: str | None
     lifetime_spend: int
+
+    def feed_data(self) -> dict[str, Any]:
+        return {"guest_id": self.guest_id, "name": self.name, "phone": self.phone,
+                "group_id": self.group_id, "lifetime_spend": self.lifetime_spend}
 
 
 # The guest and their loyalty row, locked, in one statement; no row: an unknown guest or a
@@ -204,15 +187,14 @@ def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, gue
 
 def promote_after_sale(connection: Connection, loyalty: GuestLoyalty, spend: int,
                        now: datetime) -> None:  # fmt: skip
-    """``promote`` on the Core path of ``sale.closed``: lifetime spend, ``group_after_spend``
-    over the groups as they are now, and the guest's feed change at commit."""
+    """After a sale: the lifetime spend, ``group_after_spend`` over the groups as they are now,
+    and the guest's feed change at commit."""
     by_id, active = current_groups(connection)
     current = None if loyalty.group_id is None else by_id.get(loyalty.group_id)
     lifetime = loyalty.lifetime_spend + spend
     after = group_after_spend(current, lifetime, active)
-    group_id = None if after is None else after.id
-    _SET_LOYALTY.run(connection, {"loyal_guest": loyalty.guest_id, "group_id": group_id,
+    moved = replace(loyalty, group_id=None if after is None else after.id,
+                    lifetime_spend=lifetime)  # fmt: skip
+    _SET_LOYALTY.run(connection, {"loyal_guest": moved.guest_id, "group_id": moved.group_id,
                                   "lifetime_spend": lifetime, "updated_at": now})  # fmt: skip
-    data = {"guest_id": loyalty.guest_id, "name": loyalty.name, "phone": loyalty.phone,
-            "group_id": group_id, "lifetime_spend": lifetime}  # as guest_data() writes it
-    defer_snapshot(connection, "guest", loyalty.guest_id, data, now)
+    defer_snapshot(connection, "guest", moved.guest_id, moved.feed_data(), now)

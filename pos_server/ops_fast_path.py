@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -25,7 +24,7 @@ from pydantic import ValidationError
 
 from pos_server import terminals
 from pos_server.nul_guard import holds_nul
-from pos_server.ops.pipeline import BatchInvalid, apply_batch, check_batch
+from pos_server.ops.pipeline import BatchRefused, apply_batch, checked_for
 from pos_server.schemas import OpsRequest, OpsResponse
 
 Scope = MutableMapping[str, Any]
@@ -84,9 +83,7 @@ async def _answer(state: Any, scope: Scope, body: bytes
     token = _bearer(scope)
     if token is None or holds_nul(body):
         return None
-    cache: terminals.TokenCache | None = getattr(state, "token_cache", None)
-    if cache is None:
-        cache = state.token_cache = terminals.TokenCache()  # as pos_server.api does
+    cache = terminals.TokenCache.of(state)
     terminal_id = cache.cached(token)
     if terminal_id is None:  # first contact since start: the database knows the token
         try:
@@ -98,16 +95,11 @@ async def _answer(state: Any, scope: Scope, body: bytes
     except ValidationError:
         return None
     settings = state.settings
-    operations = request.operations
-    if len(operations) > settings.max_batch or any(
-        op.terminal_id != terminal_id for op in operations
-    ):
-        return None
     try:
-        checked = check_batch(operations)
-    except BatchInvalid:
-        return None
-    ttl = timedelta(seconds=settings.hold_ttl_seconds)
+        checked = checked_for(request.operations, terminal_id, settings.max_batch)
+    except BatchRefused:
+        return None  # the route gives the same refusal as its answer
+    ttl = settings.hold_ttl
     judge = partial(apply_batch, state.sessions, terminal_id, checked, state.clock, ttl,
                     token_digest=terminals.digest(token))  # fmt: skip
     try:

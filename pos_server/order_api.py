@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
@@ -29,7 +28,7 @@ def post_order(
     clock: ClockDep,
 ) -> OrderOut:
     """Place a guest order (state ``new``); paying in points holds them at once."""
-    ttl = timedelta(seconds=settings.hold_ttl_seconds)
+    ttl = settings.hold_ttl
     try:
         with sessions.begin() as session:
             body = check_order(session, body)  # once a catalogue exists, lines must be in it

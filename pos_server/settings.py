@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -43,3 +44,7 @@ class ServerSettings(BaseSettings):
     stream_heartbeat_seconds: float = Field(
         default=15.0, gt=0, description="an idle order stream sends a comment this often"
     )
+
+    @property
+    def hold_ttl(self) -> timedelta:
+        return timedelta(seconds=self.hold_ttl_seconds)

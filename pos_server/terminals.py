@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,6 +113,14 @@ class TokenCache:
     def __init__(self, limit: int = 10_000) -> None:
         self._ids: dict[str, str] = {}
         self._limit = limit
+
+    @classmethod
+    def of(cls, state: Any) -> TokenCache:
+        """The app's cache (``app.state.token_cache``), made on first use."""
+        cache: TokenCache | None = getattr(state, "token_cache", None)
+        if cache is None:
+            cache = state.token_cache = cls()
+        return cache
 
     def cached(self, token: str) -> str | None:
         return self._ids.get(digest(token))

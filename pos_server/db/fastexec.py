@@ -16,25 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from sqlalchemy import ClauseElement, Connection
 from sqlalchemy.engine import Dialect
 
 Processor = Callable[[Any], Any]
-_CURSOR = "fastexec_cursor"  # key in the pool's per-connection info: (DBAPI connection, cursor)
+# keys in the pool's per-connection info: (DBAPI connection, cursor)
+_CURSOR, _CLIENT_CURSOR = "fastexec_cursor", "fastexec_client_cursor"
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
-    positional: tuple[str, ...] | None  # parameter names in order (qmark), None: by name
-    binds: tuple[tuple[str, Processor], ...]
-    literals: tuple[tuple[str, Any], ...]  # values written into the statement (status == 'open')
-    keys: tuple[str, ...]  # result column names
+    positional: tuple[tuple[str, Processor | None], ...] | None  # qmark: (name, processor)
+    binds: tuple[tuple[str, Processor], ...]  # by name: the parameters to convert
+    literals: dict[str, Any]  # values written into the statement (status == 'open')
     results: tuple[tuple[int, Processor], ...]  # result column index -> processor
-    literal_map: dict[str, Any]
-    ordered: tuple[tuple[str, Processor | None], ...]  # positional: (name, processor) in order
+    row_type: type[FastRow]  # rows readable by the result columns' names
 
 
 class FastRow(tuple[Any, ...]):
@@ -59,22 +58,18 @@ class Fast:
         self.statement = statement
         self.column_keys = list(column_keys) if column_keys is not None else None
         self._compiled: dict[str, _Compiled] = {}
-        self._row_types: dict[str, type[FastRow]] = {}
-        self._last: tuple[Dialect, _Compiled, type[FastRow]] | None = None
+        self._last: tuple[Dialect, _Compiled] | None = None
 
-    def _for(self, dialect: Dialect) -> tuple[_Compiled, type[FastRow]]:
+    def _for(self, dialect: Dialect) -> _Compiled:
         last = self._last
         if last is not None and last[0] is dialect:
-            return last[1], last[2]
+            return last[1]
         key = f"{dialect.name}+{dialect.driver}"
         found = self._compiled.get(key)
         if found is None:
             found = self._compiled[key] = self._compile(dialect)
-            row_type = type("Row", (FastRow,), {"__slots__": (),
-                                                "_keys": {k: i for i, k in enumerate(found.keys)}})
-            self._row_types[key] = row_type
-        self._last = (dialect, found, self._row_types[key])
-        return found, self._row_types[key]
+        self._last = (dialect, found)
+        return found
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         kwargs: dict[str, Any] = {"for_executemany": True} if self.column_keys else {}
@@ -82,28 +77,34 @@ class Fast:
                                                **kwargs)  # fmt: skip
         if compiled.positiontup is None and dialect.positional:
             raise ValueError("positional dialect without parameter order")
-        binds = tuple((name, proc) for name, proc in compiled._bind_processors.items())
+        binds = tuple(compiled._bind_processors.items())
         results: list[tuple[int, Processor]] = []
-        keys: list[str] = []
+        keys: dict[str, int] = {}
         for index, column in enumerate(getattr(compiled, "_result_columns", ()) or ()):
-            keys.append(column.keyname)
+            keys[column.keyname] = index
             proc = column.type._cached_result_processor(dialect, None)
             if proc is not None:
                 results.append((index, proc))
-        positional = tuple(compiled.positiontup) if dialect.positional else None
-        literals = tuple((name, bind.value) for name, bind in compiled.binds.items()
-                         if not bind.required and bind.callable is None)  # fmt: skip
-        procs = dict(binds)
-        ordered = tuple((name, procs.get(name)) for name in positional or ())
-        return _Compiled(compiled.string, positional, binds, literals, tuple(keys),
-                         tuple(results), dict(literals), ordered)  # fmt: skip
+        positional = None
+        if dialect.positional:
+            procs = dict(binds)
+            positional = tuple((name, procs.get(name)) for name in compiled.positiontup)
+        literals = {name: bind.value for name, bind in compiled.binds.items()
+                    if not bind.required and bind.callable is None}  # fmt: skip
+        row_type = type("Row", (FastRow,), {"__slots__": (), "_keys": keys})
+        return _Compiled(compiled.string, positional, binds, literals, tuple(results), row_type)
+
+    def bound(self, dialect: Dialect, params: Mapping[str, Any]) -> tuple[str, Any]:
+        """The SQL for ``dialect`` and ``params`` converted as the driver takes them."""
+        compiled = self._for(dialect)
+        return compiled.sql, self._params(compiled, params)
 
     def _params(self, compiled: _Compiled, params: Mapping[str, Any]) -> Any:
         if compiled.literals:
-            params = {**compiled.literal_map, **params}
+            params = {**compiled.literals, **params}
         if compiled.positional is not None:
             return [params[name] if proc is None else proc(params[name])
-                    for name, proc in compiled.ordered]  # fmt: skip
+                    for name, proc in compiled.positional]  # fmt: skip
         if compiled.binds:
             params = dict(params)
             for name, proc in compiled.binds:
@@ -111,23 +112,18 @@ class Fast:
                     params[name] = proc(params[name])
         return params
 
-    def _cursor(self, connection: Connection) -> tuple[_Compiled, Any, type[FastRow]]:
-        compiled, row_type = self._for(connection.dialect)
+    def _cursor(self, connection: Connection) -> tuple[_Compiled, Any]:
+        compiled = self._for(connection.dialect)
         if not connection.in_transaction():  # as Connection.execute would (SQLite: IMMEDIATE)
             connection.begin()
-        fairy = connection.connection
-        raw = fairy.dbapi_connection
-        assert raw is not None
-        cursor = fairy.info.get(_CURSOR)  # one per DBAPI connection, kept open
-        if cursor is None or cursor[0] is not raw:
-            cursor = fairy.info[_CURSOR] = (raw, raw.cursor())
-        return compiled, cursor[1], row_type
+        return compiled, _kept_cursor(connection, _CURSOR, lambda raw: raw.cursor())
 
     def rows(self, connection: Connection, params: Mapping[str, Any] | None = None
              ) -> list[FastRow]:  # fmt: skip
-        compiled, cursor, row_type = self._cursor(connection)
+        compiled, cursor = self._cursor(connection)
         cursor.execute(compiled.sql, self._params(compiled, params or {}))
         fetched = cursor.fetchall()  # a statement that returns rows (SELECT, RETURNING)
+        row_type = compiled.row_type
         if compiled.results:
             converted = []
             for raw_row in fetched:
@@ -149,7 +145,7 @@ class Fast:
 
     def run(self, connection: Connection, params: Mapping[str, Any] | None = None) -> int:
         """Execute a statement that returns no rows; the row count."""
-        compiled, cursor, _row_type = self._cursor(connection)
+        compiled, cursor = self._cursor(connection)
         cursor.execute(compiled.sql, self._params(compiled, params or {}))
         return int(cursor.rowcount)
 
@@ -160,7 +156,7 @@ class Fast:
         if len(rows) == 1:  # psycopg's executemany enters pipeline mode: dearer for one row
             self.run(connection, rows[0])
             return
-        compiled, cursor, _row_type = self._cursor(connection)
+        compiled, cursor = self._cursor(connection)
         cursor.executemany(compiled.sql, [self._params(compiled, r) for r in rows])
 
 
@@ -180,22 +176,29 @@ def run_and_commit(connection: Connection, parts: Sequence[tuple[Fast, Mapping[s
     sql: list[str] = []
     params: dict[str, Any] = {}
     for fast, values in parts:
-        compiled, _row_type = fast._for(connection.dialect)
-        bound = fast._params(compiled, values)
+        text, bound = fast.bound(connection.dialect, values)
         for name, value in bound.items():
             if name in params and params[name] != value:
                 raise ValueError(f"parameter {name!r} bound twice with different values")
             params[name] = value
-        sql.append(compiled.sql)
+        sql.append(text)
+    cursor = _kept_cursor(connection, _CLIENT_CURSOR, _client_cursor)
+    cursor.execute(";\n".join([*sql, "COMMIT"]), params)
+
+
+def _client_cursor(raw: Any) -> Any:
+    from psycopg import ClientCursor
+
+    return ClientCursor(raw)
+
+
+def _kept_cursor(connection: Connection, key: str, make: Callable[[Any], Any]) -> Any:
+    """A cursor kept open per DBAPI connection (in the pool's per-connection ``info``), made
+    anew when the pool replaced that connection."""
     fairy = connection.connection
     raw = fairy.dbapi_connection
     assert raw is not None
-    cursor = fairy.info.get(_CLIENT_CURSOR)
-    if cursor is None or cursor[0] is not raw:
-        from psycopg import ClientCursor
-
-        cursor = fairy.info[_CLIENT_CURSOR] = (raw, ClientCursor(cast(Any, raw)))
-    cursor[1].execute(";\n".join([*sql, "COMMIT"]), params)
-
-
-_CLIENT_CURSOR = "fastexec_client_cursor"
+    kept = fairy.info.get(key)
+    if kept is None or kept[0] is not raw:
+        kept = fairy.info[key] = (raw, make(raw))
+    return kept[1]

@@ -18,7 +18,7 @@ from pos_app.domain.money import format_money
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import BonusAccountRow, BonusHoldRow, Guest
 from pos_server.db.models_ledger import GuestLoyaltyRow
-from pos_server.groups import get_group
+from pos_server.groups import current_groups
 from pos_server.ledger import (
     load_account,
     load_account_of_hold,
@@ -82,7 +82,7 @@ def hold_placed(ctx: OpContext, placed: HoldPlaced) -> Verdict:
             return unknown_guest(placed.guest_id)
         group_id = guest.group_id
         account = load_account(connection, placed.guest_id)
-    group = None if group_id is None else get_group(ctx.session, group_id)
+    group = None if group_id is None else current_groups(connection)[0].get(group_id)
     held = sum(h.amount for h in account.holds.values()
                if h.status is HoldStatus.OPEN and h.expires_at > ctx.now)  # not yet swept
     problem = _check_daily_spend(ctx, placed, group, held)

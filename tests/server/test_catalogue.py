@@ -118,9 +118,10 @@ def test_groups_import_feed_and_domain_objects(
                                            "tags": []}  # fmt: skip
     engine = make_engine(db_url)
     try:
-        with make_sessions(engine)() as session:
-            loaded = {g.id: g for g in groups.load_groups(session)}
-            assert groups.get_group(session, "nope") is None
+        with engine.connect() as connection:
+            by_id, active = groups.current_groups(connection)
+            loaded = {g.id: g for g in active}
+            assert by_id.get("nope") is None
     finally:
         engine.dispose()
     assert isinstance(loaded["g10"], GuestGroup)
