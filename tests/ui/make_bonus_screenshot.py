@@ -16,10 +16,9 @@ import tempfile
 from PySide6.QtWidgets import QApplication
 
 from pos_app.commands.demo_data import main as demo_data
-from pos_app.commands.store_factory import open_till_store
-from pos_app.commands.till_app import TillOptions, build_till
+from pos_app.commands.till_app import TillOptions
 from tests.ui.make_reconciliation_screenshot import LATTE
-from tests.ui.make_screenshots import keys, shoot, wait_until
+from tests.ui.make_screenshots import keys, shoot, sign_in_and_open_shift, start_till, wait_until
 
 
 def main(lang: str = "ru") -> int:
@@ -27,27 +26,10 @@ def main(lang: str = "ru") -> int:
     assert isinstance(app, QApplication)
     with tempfile.TemporaryDirectory() as tmp:
         demo_data(["--data-dir", f"{tmp}/till"])
-        store = open_till_store(f"{tmp}/till")
-        runtime = build_till(TillOptions(data_dir=f"{tmp}/till", lang=lang, printer=None), app,
-                             store)  # fmt: skip
+        runtime, store = start_till(app, TillOptions(data_dir=f"{tmp}/till", lang=lang,
+                                                     printer=None))  # fmt: skip
         window = runtime.window
-        window.setGeometry(0, 0, 1366, 768)
-        window.showMaximized()
-        window.start()
-        wait_until(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
-        dialog = window.sign_in_dialog
-        assert dialog is not None
-        dialog.pin.setText("1111")  # the demo cashier
-        dialog.submit()
-        wait_until(lambda: window.staff is not None, 30.0)
-        wait_until(lambda: window.shift_dialog is not None and window.shift_dialog.isVisible())
-        shift = window.shift_dialog
-        assert shift is not None
-        shift.cash.setText("5000")
-        shift.open_button.click()
-        wait_until(lambda: shift.shift is not None)
-        shift.accept()
-        window.activateWindow()
+        sign_in_and_open_shift(window, "1111")  # the demo cashier
         keys(LATTE + "\r", 4, 1_000_000, window)
         keys(LATTE + "\r", 4, 1_100_000, window)
         keys("QR-GUEST-03\r", 4, 1_200_000, window)

@@ -20,14 +20,13 @@ from PySide6.QtWidgets import QApplication
 
 from pos_app.commands.demo_data import main as demo_data
 from pos_app.commands.demo_data_catalog import ean13
-from pos_app.commands.store_factory import open_till_store
-from pos_app.commands.till_app import TillOptions, build_till
+from pos_app.commands.till_app import TillOptions
 from pos_app.db import Store
 from pos_app.db.uow import SystemClock
 from pos_app.services.ports_sync import OpVerdict
 from pos_app.services.sync_queue import SyncQueue
 from pos_app.ui.main_window import TillWindow
-from tests.ui.make_screenshots import keys, shoot, wait_until
+from tests.ui.make_screenshots import keys, shoot, sign_in_and_open_shift, start_till, wait_until
 
 LATTE = ean13("460000000004")
 
@@ -63,27 +62,10 @@ def main(lang: str = "ru") -> int:
     assert isinstance(app, QApplication)
     with tempfile.TemporaryDirectory() as tmp:
         demo_data(["--data-dir", f"{tmp}/till"])
-        store = open_till_store(f"{tmp}/till")
-        runtime = build_till(TillOptions(data_dir=f"{tmp}/till", lang=lang, printer=None), app,
-                             store)  # fmt: skip
+        runtime, store = start_till(app, TillOptions(data_dir=f"{tmp}/till", lang=lang,
+                                                     printer=None))  # fmt: skip
         window = runtime.window
-        window.setGeometry(0, 0, 1366, 768)
-        window.showMaximized()
-        window.start()
-        wait_until(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
-        dialog = window.sign_in_dialog
-        assert dialog is not None
-        dialog.pin.setText("9999")  # the demo manager
-        dialog.submit()
-        wait_until(lambda: window.staff is not None, 30.0)
-        wait_until(lambda: window.shift_dialog is not None and window.shift_dialog.isVisible())
-        shift = window.shift_dialog
-        assert shift is not None
-        shift.cash.setText("5000")
-        shift.open_button.click()
-        wait_until(lambda: shift.shift is not None)
-        shift.accept()
-        window.activateWindow()
+        sign_in_and_open_shift(window, "9999")  # the demo manager
         sell_latte(window, 1_000_000)
         sell_latte(window, 2_000_000, "QR-GUEST-03")
         server_answers(store)

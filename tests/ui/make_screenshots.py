@@ -25,9 +25,11 @@ from pos_app.commands.demo_data import card_number
 from pos_app.commands.demo_data import main as demo_data
 from pos_app.commands.demo_data_catalog import ean13
 from pos_app.commands.store_factory import open_till_store
-from pos_app.commands.till_app import TillOptions, build_till
+from pos_app.commands.till_app import TillOptions, TillRuntime, build_till
+from pos_app.db import Store
 from pos_app.devices.acquiring import FakeCardTerminal
 from pos_app.devices.emulators.printer import PrinterEmulator
+from pos_app.ui.main_window import TillWindow
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -66,6 +68,36 @@ def shoot(name: str) -> None:
     print(f"saved {OUT / f'till-{name}.png'}")
 
 
+def start_till(app: QApplication, options: TillOptions) -> tuple[TillRuntime, Store]:
+    """The till built from ``options`` (its data dir filled with the demo data by the caller),
+    maximised on a 1366x768 screen, its PIN dialog up."""
+    store = open_till_store(options.data_dir)
+    runtime = build_till(options, app, store)
+    window = runtime.window
+    window.setGeometry(0, 0, 1366, 768)
+    window.showMaximized()
+    window.start()
+    wait_until(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
+    return runtime, store
+
+
+def sign_in_and_open_shift(window: TillWindow, pin: str) -> None:
+    """Sign in with ``pin`` (the dialog is up) and open the shift with 5 000 ₽ in the drawer."""
+    dialog = window.sign_in_dialog
+    assert dialog is not None
+    dialog.pin.setText(pin)
+    dialog.submit()
+    wait_until(lambda: window.staff is not None, 30.0)
+    wait_until(lambda: window.shift_dialog is not None and window.shift_dialog.isVisible())
+    shift = window.shift_dialog
+    assert shift is not None
+    shift.cash.setText("5000")
+    shift.open_button.click()
+    wait_until(lambda: shift.shift is not None)
+    shift.accept()
+    window.activateWindow()
+
+
 def main(lang: str = "ru") -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -77,28 +109,13 @@ def main(lang: str = "ru") -> int:
         options = TillOptions(data_dir=f"{tmp}/till", lang=lang,
                               printer=f"127.0.0.1:{printer.start()}",
                               card_terminal=f"127.0.0.1:{terminal.start()}")  # fmt: skip
-        store = open_till_store(f"{tmp}/till")
-        runtime = build_till(options, app, store)
+        runtime, store = start_till(app, options)
         window = runtime.window
-        window.setGeometry(0, 0, 1366, 768)
-        window.showMaximized()
-        window.start()
-        wait_until(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
         dialog = window.sign_in_dialog
         assert dialog is not None
         dialog.pin.setText("11")
         shoot("sign-in")
-        dialog.pin.setText("1111")
-        dialog.submit()
-        wait_until(lambda: window.staff is not None, 30.0)
-        wait_until(lambda: window.shift_dialog is not None and window.shift_dialog.isVisible())
-        shift = window.shift_dialog
-        assert shift is not None
-        shift.cash.setText("5000")
-        shift.open_button.click()
-        wait_until(lambda: shift.shift is not None)
-        shift.accept()
-        window.activateWindow()
+        sign_in_and_open_shift(window, "1111")
         stamp = 1_000_000
         for barcode in (ean13("460000000004"), ean13("460000000004"), ean13("460000000026")):
             stamp += 100_000

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.commands.demo_data import fill_catalogue
 from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal, load_token
-from pos_app.commands.till_app import TillOptions, TillRuntime, build_till
+from pos_app.commands.till_app import TillOptions, TillRuntime
 from pos_app.commands.till_console import SharedQueueSender
 from pos_app.db import Store
 from pos_app.db.uow import SystemClock
@@ -28,7 +28,7 @@ from tests.sync.conftest import new_code, server_ops
 from tests.sync.test_order_stream_server import RealServer
 from tests.ui.test_console import FakeSound
 from tests.ui.test_till_sync import sell_latte
-from tests.ui.till_fixtures import CASHIER_PIN, Till
+from tests.ui.till_fixtures import CASHIER_PIN, Till, started_till
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +52,8 @@ def prepared(store: Store) -> Store:
 
 
 def open_till(qtbot: QtBot, store: Store, options: TillOptions) -> tuple[Till, TillRuntime]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    runtime = build_till(options, app, store, console_sound=FakeSound())
-    qtbot.addWidget(runtime.window)
-    runtime.window.show()
-    runtime.window.start()
-    return Till(runtime, store, None, None, None, qtbot), runtime  # type: ignore[arg-type]
+    till = started_till(store, options, qtbot, console_sound=FakeSound())
+    return till, till.runtime
 
 
 def stop(runtime: TillRuntime, store: Store) -> None:

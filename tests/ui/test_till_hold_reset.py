@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pos_app.commands.demo_data import fill_catalogue
 from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal, start_sync
-from pos_app.commands.till_app import TillOptions, build_till
+from pos_app.commands.till_app import TillOptions
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import rub
 from pos_server.db import make_engine, make_sessions
@@ -24,7 +23,7 @@ from tests.sync.conftest import give_points, new_code, server_account
 from tests.sync.faultproxy import ServerProcess, seed_guests
 from tests.ui.test_till_manager import answer, press
 from tests.ui.test_till_window import LATTE, open_shift
-from tests.ui.till_fixtures import CASHIER_PIN, Till
+from tests.ui.till_fixtures import CASHIER_PIN, started_till
 
 CARD = "7712000000000005"
 MANAGER_PIN = "9090"
@@ -72,14 +71,9 @@ def test_a_manager_releases_the_guests_stuck_hold_from_the_till(
         fill_catalogue(uow)
         uow.guests.add_identifier(Identifier(Medium.CARD, InputMethod.MSR, CARD), guest_id)
         uow.commit()
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    runtime = build_till(TillOptions(data_dir=str(folder), lang="en", printer=None), app, store)
-    qtbot.addWidget(runtime.window)
-    runtime.window.show()
-    runtime.window.start()
-    till = Till(runtime, store, None, None, None, qtbot)  # type: ignore[arg-type]
-    window = runtime.window
+    till = started_till(store, TillOptions(data_dir=str(folder), lang="en", printer=None),
+                        qtbot)  # fmt: skip
+    window = till.window
     try:
         till.sign_in()
         qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
@@ -103,5 +97,5 @@ def test_a_manager_releases_the_guests_stuck_hold_from_the_till(
         assert "held 0,00" in window.guest_panel.points_detail.text()
         assert "500,00 ₽ available" in window.guest_panel.points.text()
     finally:
-        runtime.stop(app)
+        till.stop()
         store.close()

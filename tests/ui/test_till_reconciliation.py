@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pos_app.commands.demo_data import fill_catalogue, fill_guests
 from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
-from pos_app.commands.till_app import TillOptions, build_till
+from pos_app.commands.till_app import TillOptions
 from pos_app.db.uow import SystemClock
 from pos_app.services.ports_sync import OpVerdict
 from pos_app.services.staff import StaffService
@@ -27,7 +26,7 @@ from tests.sync.conftest import new_code, server_ops
 from tests.sync.faultproxy import ServerProcess
 from tests.ui.test_till_manager import MANAGER_PIN, press, with_manager
 from tests.ui.test_till_window import LATTE
-from tests.ui.till_fixtures import CASHIER_PIN, Till
+from tests.ui.till_fixtures import CASHIER_PIN, Till, started_till
 
 SCREENSHOT = "/tmp/recon.png"
 
@@ -170,14 +169,9 @@ def test_a_sale_the_server_rejects_reaches_the_count_through_the_sync_worker(
     StaffService(store.unit_of_work, SystemClock()).add_staff(
         "s1", "Olga Cashier", "cashier", CASHIER_PIN, b"salt-s1"
     )
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    runtime = build_till(TillOptions(data_dir=str(folder), lang="en", printer=None), app, store)
-    qtbot.addWidget(runtime.window)
-    runtime.window.show()
-    runtime.window.start()
-    till = Till(runtime, store, None, None, None, qtbot)  # type: ignore[arg-type]
-    window = runtime.window
+    till = started_till(store, TillOptions(data_dir=str(folder), lang="en", printer=None),
+                        qtbot)  # fmt: skip
+    window = till.window
     try:
         till.sign_in()
         qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
@@ -195,7 +189,7 @@ def test_a_sale_the_server_rejects_reaches_the_count_through_the_sync_worker(
         [item] = SyncQueue(store.unit_of_work, SystemClock()).items()
         assert (item.kind, item.reason) == ("sale.closed", "unknown_guest")
     finally:
-        runtime.stop(app)
+        till.stop()
         store.close()
 
 

@@ -23,7 +23,7 @@ from pos_app.services.staff import StaffService
 from tests.sync.conftest import give_points, new_code, server_account, server_ops
 from tests.sync.faultproxy import FaultProxy, ServerProcess, seed_guests
 from tests.ui.test_till_window import LATTE
-from tests.ui.till_fixtures import CASHIER_PIN, Till
+from tests.ui.till_fixtures import CASHIER_PIN, Till, started_till
 
 CARD = "7711000000000007"
 
@@ -59,13 +59,9 @@ def test_sales_reach_the_server_and_an_offline_sale_follows_after_reconnect(
     StaffService(store.unit_of_work, SystemClock()).add_staff(
         "s1", "Olga Cashier", "cashier", CASHIER_PIN, b"salt-s1"
     )
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    runtime = build_till(TillOptions(data_dir=str(folder), lang="en", printer=None), app, store)
-    qtbot.addWidget(runtime.window)
-    runtime.window.show()
-    runtime.window.start()
-    till = Till(runtime, store, None, None, None, qtbot)  # type: ignore[arg-type]
+    till = started_till(store, TillOptions(data_dir=str(folder), lang="en", printer=None),
+                        qtbot)  # fmt: skip
+    runtime = till.runtime
     status = runtime.window.sync_status
     try:
         till.sign_in()
@@ -98,7 +94,7 @@ def test_sales_reach_the_server_and_an_offline_sale_follows_after_reconnect(
         assert len(closed) == 3 and all(v == "applied" for _, v in closed)
         assert [seq for seq, _ in closed] == sorted(seq for seq, _ in closed)
     finally:
-        runtime.stop(app)
+        till.stop()
         store.close()
         proxy.close()
 

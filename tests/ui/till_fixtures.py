@@ -42,6 +42,11 @@ class Till:
     def window(self) -> TillWindow:
         return self.runtime.window
 
+    def stop(self) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.runtime.stop(app)
+
     def sign_in(self, pin: str = CASHIER_PIN) -> None:
         self.qtbot.waitUntil(lambda: self.window.sign_in_dialog is not None)
         dialog = self.window.sign_in_dialog
@@ -128,3 +133,16 @@ def till_factory(qtbot: QtBot, tmp_path: Path) -> Iterator[object]:
         till.terminal.stop()
         till.reader.close()
         till.store.close()
+
+
+def started_till(store: Store, options: TillOptions, qtbot: QtBot, **build: Any) -> Till:
+    """The till window built on ``store`` by the real composition root, shown and started,
+    for a test that brings its own store (an enrolled one) and no devices."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    runtime = build_till(options, app, store, **build)
+    qtbot.addWidget(runtime.window)
+    runtime.window.show()
+    runtime.window.start()
+    return Till(runtime, store, None, None, None, qtbot)  # type: ignore[arg-type]
+
