@@ -217,13 +217,12 @@ class OutboxWorker:
         still there, so the status bar (and the points' online/offline choice) is not stale.
         """
         self._yield.clear()
-        while batch := self.queue.waiting(self.batch_size):
-            if self._stop.is_set():
-                return
-            self._push(batch)
+        while not self._stop.is_set() and self._push():
             self._last_contact = time.monotonic()
             self.state.update(online=True, offline_since=None, sending=True)
             self._publish_queue()
+        if self._stop.is_set():
+            return
         if time.monotonic() - self._last_contact >= self._heartbeat:
             self._send(())
             self._last_contact = time.monotonic()
@@ -234,11 +233,12 @@ class OutboxWorker:
         self.state.went_online()
         self._publish_queue(synced=True)
 
-    def _push(self, batch: Sequence[OutboxEntry]) -> None:
-        with sender_lock(self._terminal_id):
-            batch = self.queue.waiting(self.batch_size)  # another sender may have pushed
+    def _push(self) -> bool:
+        """Send the next batch and store its verdicts; False when nothing was waiting."""
+        with sender_lock(self._terminal_id):  # read under the lock: another sender may have
+            batch = self.queue.waiting(self.batch_size)  # pushed what we saw before
             if not batch:
-                return
+                return False
             answer = self._send(batch)
             judged = [v for v in answer.results if v.status != "refused"]
             recorded = self.queue.record(batch, judged, answer.last_seq)
@@ -247,6 +247,7 @@ class OutboxWorker:
         refused = next((v for v in answer.results if v.status == "refused"), None)
         if refused is not None:
             self._refused(refused, answer.last_seq)
+        return True
 
     def _send(self, batch: Sequence[OutboxEntry]) -> PushAnswer:
         try:

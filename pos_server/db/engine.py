@@ -70,6 +70,8 @@ def _configure_sqlite(engine: Engine) -> None:
         # the log is copied back by the server's Checkpointer thread, not inside a commit
         cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # a savepoint's undo copies (one per operation of a batch) in memory, not a temp file
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -31,7 +31,7 @@ class OpContext:
     it and commits the connection; a handler never commits.
     """
 
-    __slots__ = ("_session", "connection", "hold_ttl", "now", "op_id", "terminal_id")
+    __slots__ = ("_session", "alone", "connection", "hold_ttl", "now", "op_id", "terminal_id")
 
     def __init__(
         self, connection: Connection, terminal_id: str, op_id: str, now: datetime,
@@ -43,16 +43,33 @@ class OpContext:
         self.now = now  # the server's clock, never the till's
         self.hold_ttl = hold_ttl
         self._session: Session | None = None
+        self.alone = True  # False: the operation shares its transaction (group commit)
 
     @property
     def session(self) -> Session:
         if self._session is None:
-            self._session = Session(bind=self.connection, expire_on_commit=False)
+            # Grouped, the session works in a savepoint of its own, so a failed flush undoes
+            # only this operation's ORM work, never the kept operations before it.
+            self._session = Session(
+                bind=self.connection, expire_on_commit=False,
+                join_transaction_mode="rollback_only" if self.alone else "create_savepoint",
+            )  # fmt: skip
         return self._session
 
     @property
     def has_session(self) -> bool:
         return self._session is not None
+
+    def keep_session(self) -> None:
+        """The session's work becomes part of the operation's transaction (flushed, its
+        savepoint released) and the session is closed."""
+        if self._session is None:
+            return
+        if self.alone:
+            self._session.flush()
+        else:
+            self._session.commit()  # create_savepoint: releases its savepoint only
+        self.close_session()
 
     def close_session(self) -> None:
         if self._session is not None:

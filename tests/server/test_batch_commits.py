@@ -1,8 +1,9 @@
 """How a batch reaches the disk on SQLite, and the plain-ASGI fast path of POST /v1/ops.
 
-All but a batch's last operation commit with ``synchronous=NORMAL`` and the last one with
-``FULL``, whose WAL sync covers them; a batch ending in a replay syncs with a write of its own;
-a feed reader syncs before answering. Seen through SQLite's own statement trace.
+A batch's operations share commits (each in a savepoint of its own); all but the batch's last
+commit are made with ``synchronous=NORMAL`` and the last one with ``FULL``, whose WAL sync
+covers them; a batch ending in a replay syncs with a write of its own; a feed reader syncs
+before answering. Seen through SQLite's own statement trace.
 """
 
 from __future__ import annotations
@@ -78,17 +79,29 @@ def _commits(lines: list[str]) -> list[str]:
     return seen
 
 
-def test_only_the_last_operation_of_a_batch_waits_for_the_disk(
+def test_a_batch_shares_commits_and_only_its_last_waits_for_the_disk(
     traced: tuple[Engine, Trace, str],
 ) -> None:
     engine, trace, terminal_id = traced
     mark = len(trace.lines)
-    outcome = apply_batch(make_sessions(engine), terminal_id, check_batch(_ops(terminal_id, 1, 4)),
-                          lambda: datetime.now(UTC))  # fmt: skip
-    assert [r.status for r in outcome.results] == ["applied"] * 4
-    assert _commits(trace.since(mark)) == ["NORMAL", "NORMAL", "NORMAL", "FULL"]
+    outcome = apply_batch(make_sessions(engine), terminal_id, check_batch(_ops(terminal_id, 1, 7)),
+                          lambda: datetime.now(UTC), group_ops=3)  # fmt: skip
+    assert [r.status for r in outcome.results] == ["applied"] * 7
+    lines = trace.since(mark)
+    assert _commits(lines) == ["NORMAL", "NORMAL", "FULL"]  # 3 + 3 + the last one alone
+    assert lines.count("SAVEPOINT op") == lines.count("RELEASE op") == 6
     with engine.connect() as connection:  # the pooled connection is durable again
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    mark = len(trace.lines)
+    apply_batch(make_sessions(engine), terminal_id, check_batch(_ops(terminal_id, 8, 4)),
+                lambda: datetime.now(UTC))  # fmt: skip
+    lines = trace.since(mark)
+    assert _commits(lines) == ["FULL"]  # a batch within one group: one commit
+    mark = len(trace.lines)
+    apply_batch(make_sessions(engine), terminal_id, check_batch(_ops(terminal_id, 12, 1)),
+                lambda: datetime.now(UTC))  # fmt: skip
+    lines = trace.since(mark)
+    assert _commits(lines) == ["FULL"] and "SAVEPOINT op" not in lines  # alone: as ever
 
 
 def test_a_batch_ending_in_a_replay_syncs_what_it_applied(
@@ -100,7 +113,8 @@ def test_a_batch_ending_in_a_replay_syncs_what_it_applied(
     apply_batch(sessions, terminal_id, check_batch(first), lambda: datetime.now(UTC))
     mark = len(trace.lines)
     batch = [*_ops(terminal_id, 2, 2), first[0]]  # two new operations, then a replay
-    outcome = apply_batch(sessions, terminal_id, check_batch(batch), lambda: datetime.now(UTC))
+    outcome = apply_batch(sessions, terminal_id, check_batch(batch), lambda: datetime.now(UTC),
+                          group_ops=1)  # fmt: skip
     assert [r.replayed for r in outcome.results] == [False, False, True]
     lines = trace.since(mark)
     assert _commits(lines) == ["NORMAL", "NORMAL", "FULL"]

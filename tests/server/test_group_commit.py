@@ -1,0 +1,83 @@
+"""Group commit: a batch's operations share commits, each atomic in a savepoint of its own
+with its applied-operations row (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from pos_server import terminals
+from pos_server.db import make_engine, make_sessions
+from pos_server.ops import dispatch
+from pos_server.ops.pipeline import apply_batch, check_batch
+from pos_server.schemas import Operation
+from tests.server.conftest import sale_payload
+from tests.server.test_batch_commits import _ops
+
+
+@pytest.fixture
+def database(db_url: str) -> Iterator[tuple[Engine, str]]:
+    engine = make_engine(db_url)
+    with make_sessions(engine).begin() as session:
+        terminal_id = terminals.add_terminal(session, "Till", datetime.now(UTC)).terminal_id
+    yield engine, terminal_id
+    engine.dispose()
+
+
+def _count(engine: Engine, table: str) -> int:
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+
+
+def test_an_operation_not_applied_leaves_its_group_alone(
+    database: tuple[Engine, str],
+) -> None:
+    engine, terminal_id = database
+    guests = _ops(terminal_id, 1, 3)
+    bad_sale = Operation.model_validate({  # its rows are written, then its points are refused
+        "op_id": "00000000-0000-4000-8000-000000000099", "terminal_id": terminal_id, "seq": 2,
+        "created_at": datetime.now(UTC).isoformat(), "kind": "sale.closed",
+        "payload": sale_payload("g1", payments=[
+            {"method": "card", "amount": 50000},
+            {"method": "points", "amount": 4000, "hold_id": "no-such-hold"}]),
+    })  # fmt: skip
+    batch = [guests[0], bad_sale,
+             *(op.model_copy(update={"seq": op.seq + 1}) for op in guests[1:])]  # fmt: skip
+    outcome = apply_batch(make_sessions(engine), terminal_id, check_batch(batch),
+                          lambda: datetime.now(UTC))  # fmt: skip
+    assert [(r.status, r.reason) for r in outcome.results] == [
+        ("applied", None), ("rejected", "hold_mismatch"), ("applied", None), ("applied", None)]
+    assert _count(engine, "guests") == 3 and _count(engine, "applied_operations") == 4
+    assert _count(engine, "sales") == _count(engine, "sale_lines") == 0  # no trace of it
+
+
+def test_an_error_drops_the_unfinished_group_and_a_resend_completes_it(
+    database: tuple[Engine, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine, terminal_id = database
+    sessions = make_sessions(engine)
+    ops = _ops(terminal_id, 1, 6)
+    original = dispatch.handle
+
+    def failing(ctx: Any, kind: str, payload: Any) -> Any:
+        if ctx.op_id == str(ops[4].op_id):
+            raise RuntimeError("the handler broke")
+        return original(ctx, kind, payload)
+
+    monkeypatch.setattr("pos_server.ops.pipeline.handle", failing)
+    with pytest.raises(RuntimeError):
+        apply_batch(sessions, terminal_id, check_batch(ops), lambda: datetime.now(UTC),
+                    group_ops=3)  # fmt: skip
+    # the first group (seq 1-3) was committed; seq 4, kept in the second, went with it
+    assert _count(engine, "applied_operations") == _count(engine, "guests") == 3
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT last_seq FROM terminals").scalar() == 3
+    monkeypatch.setattr("pos_server.ops.pipeline.handle", original)
+    outcome = apply_batch(sessions, terminal_id, check_batch(ops), lambda: datetime.now(UTC),
+                          group_ops=3)  # fmt: skip
+    assert [r.replayed for r in outcome.results] == [True] * 3 + [False] * 3
+    assert _count(engine, "applied_operations") == _count(engine, "guests") == 6
