@@ -120,12 +120,17 @@ class SqlSyncRepository:
         self._raw.execute("UPDATE sync_items SET resolved = 1 WHERE op_id = ?", (op_id,))
 
     # --- the outbox's verdicts ---------------------------------------------------------------
-    def waiting(self, limit: int) -> Sequence[OutboxEntry]:
+    def waiting(self, limit: int, after: int = 0) -> Sequence[OutboxEntry]:
         rows = self._raw.execute(
-            f"SELECT {_OP_COLS} FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?",
-            (limit,),
+            f"SELECT {_OP_COLS} FROM outbox WHERE status = 'pending' AND seq > ?"
+            " ORDER BY seq LIMIT ?",
+            (after, limit),
         )
         return [_entry(r) for r in rows]
+
+    def first_waiting(self) -> int | None:
+        seq = self._raw.execute("SELECT min(seq) FROM outbox WHERE status = 'pending'").fetchone()
+        return None if seq[0] is None else int(seq[0])
 
     def mark(self, op_id: str, status: str, error: str | None = None) -> None:
         self._raw.execute(

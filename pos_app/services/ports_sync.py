@@ -118,8 +118,11 @@ class SyncRepository(Protocol):
     def items(self, *, include_resolved: bool = False) -> Sequence[ReconciliationItem]: ...
     def resolve_item(self, op_id: str) -> None: ...
 
-    def waiting(self, limit: int) -> Sequence[OutboxEntry]:
-        """Pending outbox operations in ``seq`` order."""
+    def waiting(self, limit: int, after: int = 0) -> Sequence[OutboxEntry]:
+        """Pending outbox operations with ``seq`` above ``after``, in ``seq`` order."""
+        ...
+    def first_waiting(self) -> int | None:
+        """The lowest pending ``seq`` (None: nothing waits)."""
         ...
     def mark(self, op_id: str, status: str, error: str | None = None) -> None:
         """``applied`` or ``rejected`` (a conflict is stored rejected, error ``conflict:...``)."""

@@ -62,9 +62,14 @@ class SyncQueue:
         with self._uow(durable=False) as uow:
             return uow.terminal.info().terminal_id
 
-    def waiting(self, limit: int = 500) -> Sequence[OutboxEntry]:
+    def waiting(self, limit: int = 500, *, after: int = 0) -> Sequence[OutboxEntry]:
+        """The next batch; ``after``: the one behind the batch ending at that seq."""
         with self._uow(durable=False) as uow:
-            return list(uow.sync.waiting(limit))
+            return list(uow.sync.waiting(limit, after))
+
+    def first_waiting(self) -> int | None:
+        with self._uow(durable=False) as uow:
+            return uow.sync.first_waiting()
 
     def stats(self) -> QueueStats:
         with self._uow(durable=False) as uow:

@@ -4,7 +4,9 @@ What it does, and why (DESIGN.md "Sync protocol"):
 
 * **In order, in batches.** The pending operations go in ``seq`` order, ``batch_size`` at a time,
   each batch in one ``POST /v1/ops``; every verdict of a batch is recorded in one transaction
-  (``SyncQueue.record``) before the next batch is read.
+  (``SyncQueue.record``) before the next batch is sent. The next batch is read and encoded
+  while the current one is on the wire (``read_ahead.BatchReader``) and used only if it is
+  still the head of the queue then.
 * **Every verdict.** ``applied`` -> done; ``rejected`` -> final, a reconciliation item, never
   retried; ``conflict`` -> final, the server's state taken where the till keeps it, a message;
   ``refused/seq_gap`` -> everything after the server's ``last_seq`` is pending again and is
@@ -38,6 +40,7 @@ from pos_app.services.ports_sync import OpVerdict
 from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.backoff import Backoff
 from pos_app.sync.order_actions import sender_lock
+from pos_app.sync.read_ahead import BatchReader
 from pos_app.sync.sender_lock import SenderLock
 from pos_app.sync.state import SyncState
 from pos_app.sync.transport import HttpTransport, NotDrained, PushAnswer, Refused, Unreachable
@@ -96,6 +99,7 @@ class OutboxWorker:
         self._verdicts: OrderedDict[str, OpVerdict] = OrderedDict()
         self._verdict_cond = threading.Condition()
         self._needs_reconcile = True
+        self._reader = BatchReader(queue)
         self._thread: threading.Thread | None = None
 
     # --- life cycle -------------------------------------------------------------------------
@@ -115,6 +119,7 @@ class OutboxWorker:
             thread.join(timeout)
         if self._lock is not None:
             self._lock.release()
+        self._reader.close()
         self.transport.close()
 
     def wake(self) -> None:
@@ -217,10 +222,13 @@ class OutboxWorker:
         still there, so the status bar (and the points' online/offline choice) is not stale.
         """
         self._yield.clear()
-        while not self._stop.is_set() and self._push():
-            self._last_contact = time.monotonic()
-            self.state.update(online=True, offline_since=None, sending=True)
-            self._publish_queue()
+        try:
+            while not self._stop.is_set() and self._push():
+                self._last_contact = time.monotonic()
+                self.state.update(online=True, offline_since=None, sending=True)
+                self._publish_queue()
+        finally:
+            self._reader.drop()  # read behind a batch that failed, or after the last one
         if self._stop.is_set():
             return
         if time.monotonic() - self._last_contact >= self._heartbeat:
@@ -236,22 +244,27 @@ class OutboxWorker:
     def _push(self) -> bool:
         """Send the next batch and store its verdicts; False when nothing was waiting."""
         with sender_lock(self._terminal_id):  # read under the lock: another sender may have
-            batch = self.queue.waiting(self.batch_size)  # pushed what we saw before
-            if not batch:
+            batch = self._reader.next(self.batch_size)  # pushed what we saw before
+            if not batch.entries:
                 return False
-            answer = self._send(batch)
+            self._reader.read_ahead(batch.entries[-1].seq, self.batch_size)
+            answer = self._send(batch.body)
             judged = [v for v in answer.results if v.status != "refused"]
-            recorded = self.queue.record(batch, judged, answer.last_seq)
-        self._remember(batch, judged)
+            recorded = self.queue.record(batch.entries, judged, answer.last_seq)
+        self._remember(batch.entries, judged)
         self.state.add_messages(recorded.messages)
         refused = next((v for v in answer.results if v.status == "refused"), None)
         if refused is not None:
+            self._reader.drop()
             self._refused(refused, answer.last_seq)
         return True
 
-    def _send(self, batch: Sequence[OutboxEntry]) -> PushAnswer:
+    def _send(self, body: bytes | Sequence[OutboxEntry]) -> PushAnswer:
+        """Push an encoded batch (``BatchReader``) or entries (an empty one: a heartbeat)."""
         try:
-            return self.transport.push([wire_op(entry) for entry in batch])
+            if isinstance(body, bytes):
+                return self.transport.push(body)
+            return self.transport.push([wire_op(entry) for entry in body])
         except Refused as exc:
             if exc.status == 413 and self.batch_size > 1:
                 self.batch_size = max(1, self.batch_size // 2)

@@ -61,8 +61,13 @@ class FakeSync:
     def resolve_item(self, op_id: str) -> None:
         self.d.items[op_id] = dataclasses.replace(self.d.items[op_id], resolved=True)
 
-    def waiting(self, limit: int) -> Sequence[OutboxEntry]:
-        return [e for e in self.outbox if e.status == "pending"][:limit]
+    def waiting(self, limit: int, after: int = 0) -> Sequence[OutboxEntry]:
+        pending = sorted((e for e in self.outbox if e.status == "pending" and e.seq > after),
+                         key=lambda e: e.seq)  # fmt: skip
+        return pending[:limit]
+
+    def first_waiting(self) -> int | None:
+        return min((e.seq for e in self.outbox if e.status == "pending"), default=None)
 
     def mark(self, op_id: str, status: str, error: str | None = None) -> None:
         for index, entry in enumerate(self.outbox):
