@@ -114,19 +114,24 @@ class ServerProcess:
         self.port = free_port()
         exe = shutil.which("pos-server") or str(Path(sys.executable).with_name("pos-server"))
         env = {**os.environ, "POS_SERVER_SWEEP_INTERVAL_SECONDS": "0"}
+        # The server's log goes to a file: a pipe nobody reads fills up after 64 KiB, and then
+        # every worker that logs blocks on it for the rest of the run.
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-server-", suffix=".log")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [exe, "run", "--db", url, "--port", str(self.port), "--workers", str(workers),
              "--log-level", "warning"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            env=env, stdout=subprocess.DEVNULL, stderr=self.log, start_new_session=True,
         )  # fmt: skip
         self._wait_ready()
+
+    def log_tail(self, size: int = 2000) -> str:
+        return Path(self.log.name).read_bytes()[-size:].decode(errors="replace")
 
     def _wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"pos-server exited: {self.proc.stderr.read().decode()[-2000:]}"
-                                   if self.proc.stderr else "pos-server exited")  # fmt: skip
+                raise RuntimeError(f"pos-server exited: {self.log_tail()}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
                 conn.request("GET", "/health")
@@ -136,13 +141,17 @@ class ServerProcess:
                 time.sleep(0.1)
         raise RuntimeError("pos-server did not answer /health within 30 s")
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the server; what it logged (errors would make its figures suspect)."""
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        logged = Path(self.log.name).read_text(errors="replace")
+        self.log.close()
+        return logged
 
 
 @dataclass
@@ -250,7 +259,9 @@ def bench_server(url: str, seconds: float, workers: int, terminals: int = TERMIN
     finally:
         for conn in conns:
             conn.close()
-        server.stop()
+        logged = server.stop()
+    if "Traceback" in logged:
+        print(f"pos-server logged errors during the run:\n{logged[-3000:]}", file=sys.stderr)
     if load.errors:
         raise RuntimeError(f"{len(load.errors)} terminal(s) failed, e.g. {load.errors[0]}")
     return {"pairs_per_s": round(load.pairs / elapsed, 1), "pairs": load.pairs,
