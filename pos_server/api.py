@@ -103,8 +103,9 @@ async def ops_terminal(request: Request, sessions: Sessions, credentials: Creden
                        ) -> tuple[str, str]:  # fmt: skip
     """``current_terminal`` for ``POST /v1/ops`` without a query (nor a worker thread) per
     request: the token's terminal comes from a cache, and the pipeline checks the token
-    under the terminal's row lock in every operation's own transaction, so a revoked token
-    is refused at once. Returns (terminal id, token digest)."""
+    under the terminal's row lock in every operation, so a revoked token is refused at once
+    (within one group commit, at most 50 ms of a long batch).
+    Returns (terminal id, token digest)."""
     if credentials is None:
         raise _unauthorised("An 'Authorization: Bearer <token>' header is required.")
     cache, token = terminals.TokenCache.of(request.app.state), credentials.credentials

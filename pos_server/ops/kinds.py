@@ -25,10 +25,11 @@ from pos_server.schemas import GuestCreated, IdentifierBound, SaleClosed
 class OpContext:
     """What a handler judges one operation with.
 
-    ``connection`` is in the operation's own transaction; the hot kinds (holds, sales) use
-    only Core statements on it. ``session`` is an ORM session joined to that same
-    transaction, made on first use: most operations never pay for one. The pipeline flushes
-    it and commits the connection; a handler never commits.
+    ``connection`` is in the operation's transaction (or its savepoint in a group commit); the
+    hot kinds (holds, sales) use only Core statements on it. ``session`` is an ORM session
+    joined to that same transaction, made on first use: most operations never pay for one. The
+    pipeline keeps its work (``keep_session``) and commits the connection; a handler never
+    commits.
     """
 
     __slots__ = ("_session", "alone", "connection", "hold_ttl", "now", "op_id", "terminal_id")

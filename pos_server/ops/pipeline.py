@@ -1,4 +1,5 @@
-"""Judge a batch of operations: each in its own transaction with its applied_operations row.
+"""Judge a batch of operations: each atomically with its applied_operations row (its own
+transaction, or its own savepoint when a batch's operations share commits - ``apply_batch``).
 
 Order of checks per operation (DESIGN.md "Sync protocol", "Lessons from the field"):
 known op_id -> replay the stored verdict (or refuse when the payload differs); seq not the next
@@ -155,8 +156,9 @@ def apply_batch(
 
     One operation alone is one transaction. Several share commits (group commit, see
     ``GROUP_OPS``): an operation that is not applied is rolled back to its savepoint and its
-    verdict stored, the others of its group are untouched; an error that is not a verdict
-    rolls back the whole unfinished group, and nothing of it is answered. A commit costs more
+    verdict stored, the others of its group are untouched; a unique-key race or a deadlock
+    undoes its operation only, commits the group's kept ones and tries it again; any other
+    error rolls back the whole unfinished group, and nothing of it is answered. A commit costs more
     than the rest of a closed sale's work (``python -m bench sync``), and the verdicts leave
     only after the commit that holds them, so a till learns nothing that could still be lost.
 

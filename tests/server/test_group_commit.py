@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
@@ -81,3 +82,24 @@ def test_an_error_drops_the_unfinished_group_and_a_resend_completes_it(
                           group_ops=3)  # fmt: skip
     assert [r.replayed for r in outcome.results] == [True] * 3 + [False] * 3
     assert _count(engine, "applied_operations") == _count(engine, "guests") == 6
+
+
+def test_a_race_inside_a_group_retries_only_its_operation(
+    database: tuple[Engine, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine, terminal_id = database
+    ops = _ops(terminal_id, 1, 4)
+    original, raced = dispatch.handle, list[str]()
+
+    def racing(ctx: Any, kind: str, payload: Any) -> Any:
+        if ctx.op_id == str(ops[2].op_id) and not raced:  # another writer won a unique key
+            raced.append(ctx.op_id)
+            original(ctx, kind, payload)  # its rows are written, then the race is lost
+            raise IntegrityError("INSERT ...", {}, Exception("duplicate key"))
+        return original(ctx, kind, payload)
+
+    monkeypatch.setattr("pos_server.ops.pipeline.handle", racing)
+    outcome = apply_batch(make_sessions(engine), terminal_id, check_batch(ops),
+                          lambda: datetime.now(UTC))  # fmt: skip
+    assert raced and [r.status for r in outcome.results] == ["applied"] * 4
+    assert _count(engine, "applied_operations") == _count(engine, "guests") == 4
