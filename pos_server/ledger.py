@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Table, bindparam, insert, or_, select, union, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, union, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus
@@ -44,10 +44,11 @@ _OPEN_AND_ONE = Fast(union(
     select(*_HOLD_COLUMNS).where(_HOLDS.c.id == bindparam("hold_id"),
                                  _HOLDS.c.account_id == bindparam("account_id")),
 ))  # fmt: skip
-_HOLDS_OF = select(*_HOLD_COLUMNS).where(
-    _HOLDS.c.account_id == bindparam("account_id"),
-    or_(_HOLDS.c.status == HoldStatus.OPEN.value,
-        _HOLDS.c.id.in_(bindparam("wanted", expanding=True))),
+_HOLDS_OF = union(  # the same with several named holds (an IN list: Connection.execute)
+    select(*_HOLD_COLUMNS).where(_HOLDS.c.account_id == bindparam("account_id"),
+                                 _HOLDS.c.status == HoldStatus.OPEN.value),
+    select(*_HOLD_COLUMNS).where(_HOLDS.c.id.in_(bindparam("wanted", expanding=True)),
+                                 _HOLDS.c.account_id == bindparam("account_id")),
 )  # fmt: skip
 _INSERT_ACCOUNT = Fast(insert(_ACCOUNT), column_keys=("id", "total", "held"))
 _SET_BALANCES = Fast(update(_ACCOUNT).where(_ACCOUNT.c.id == bindparam("account_id")).values(

@@ -17,7 +17,7 @@ from pos_server import terminals
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
-from pos_server.ledger import credit_points, load_postings
+from pos_server.ledger import credit_points, load_account, load_postings
 from pos_server.ops.pipeline import apply_batch, check_batch
 from pos_server.schemas import Operation
 from pos_server.settings import ServerSettings
@@ -284,3 +284,16 @@ def test_postings_with_an_order_ref_name_their_hold(anna: Till, db_url: str) -> 
     assert [(p.total_delta, p.held_delta) for p in postings] == [
         (100_000, 0), (0, 30_000), (-10_000, -10_000), (0, -20_000)]
     assert [tuple(row) for row in joined] == [("hold", "committed")]
+
+
+def test_an_account_loads_its_open_holds_and_every_named_one(anna: Till, db_url: str) -> None:
+    anna.push_ok(hold(anna, "open", 1_000), hold(anna, "spent", 2_000),
+                 anna.op("hold.committed", {"hold_id": "spent"}), hold(anna, "back", 3_000),
+                 anna.op("hold.released", {"hold_id": "back"}), hold(anna, "old", 500),
+                 anna.op("hold.released", {"hold_id": "old"}))  # fmt: skip
+    engine = make_engine(db_url)
+    with make_sessions(engine).begin() as session:
+        account = load_account(session, "anna", ["spent", "back"])
+        loaded = {h.id: h.status.value for h in account.holds.values()}
+    engine.dispose()
+    assert loaded == {"open": "open", "spent": "committed", "back": "released"}  # not "old"
