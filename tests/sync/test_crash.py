@@ -181,6 +181,7 @@ class TillSim:
         self.printed += [ln.split()[1] for ln in done.stdout.splitlines() if ln.startswith("SALE ")]
 
 
+@pytest.mark.timeout(3600 if SOAK else 300)  # 300 kills outlast the suite's 300 s
 def test_given_a_till_killed_at_random_moments_then_each_printed_sale_is_on_the_server_once(
     server: ServerProcess, tmp_path: Path
 ) -> None:

@@ -253,6 +253,7 @@ class SyncMachine(RuleBasedStateMachine):
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+@pytest.mark.timeout(3600 if SOAK else 300)  # the soak's 60 runs outlast the suite's 300 s
 def test_several_tills_with_outages_holds_expiry_and_reconnects_keep_the_invariants(
     server: ServerProcess,
 ) -> None:
