@@ -318,7 +318,10 @@ def apply_one(
             commits.kept(wrote, left)
         except _NotApplied:
             ctx.close_session()
-            commits.undo()  # its savepoint or its own transaction: never a commit
+            if not commits.undo():  # its savepoint or its own transaction: never a commit
+                commits.abandon()
+                raise RuntimeError("the transaction ended under an operation of its group"
+                                   ) from None  # fmt: skip
             guarded = True  # undone whole; judged afresh with the handler in a savepoint
             continue
         except (IntegrityError, OperationalError) as error:
