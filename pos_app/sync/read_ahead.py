@@ -58,9 +58,10 @@ class BatchReader:
         self._ahead = None
 
     def close(self) -> None:
+        """Wait for a read in progress (a few ms), so the store can be closed after this."""
         self._ahead = None
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
     def _read(self, limit: int, after: int) -> Batch:
