@@ -61,6 +61,21 @@ def record_changes(
     ])  # fmt: skip
 
 
+def record_changes_at(
+    connection: Connection, entries: Sequence[tuple[str, str, dict[str, Any], datetime]]
+) -> None:
+    """``record_changes`` for changes made at different moments ``(entity, entity_id, data,
+    at)``: one counter update and one multi-row insert (a group commit's snapshots)."""
+    if not entries:
+        return
+    last: int = _NEXT_ID.scalar(connection, {"count": len(entries)})
+    first = last - len(entries) + 1
+    _INSERT_CHANGE.run_many(connection, [
+        {"id": first + n, "entity": entity, "entity_id": entity_id, "data": data, "at": at}
+        for n, (entity, entity_id, data, at) in enumerate(entries)
+    ])  # fmt: skip
+
+
 def make_durable(session: Session) -> None:
     """Everything this session has read is on disk when this returns; commits the session.
 

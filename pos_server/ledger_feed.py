@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import Change, FeedCounter
-from pos_server.feed import record_change, record_changes
+from pos_server.feed import record_change, record_changes_at
 
 _PENDING = "ledger_feed_pending"
 Pending = dict[tuple[str, str], tuple[dict[str, Any], datetime, SessionTransaction | None]]
@@ -51,7 +51,8 @@ def op_changes() -> Iterator[OpChanges]:
 
 
 def write_changes(connection: Connection, collected: OpChanges) -> None:
-    """One operation's deferred changes: one statement for one change, two for several."""
+    """Deferred changes (one operation's, or a group commit's): one statement for one change
+    on PostgreSQL, two for several."""
     if not collected:
         return
     if len(collected) == 1 and connection.dialect.name == "postgresql":
@@ -59,11 +60,8 @@ def write_changes(connection: Connection, collected: OpChanges) -> None:
         _COUNTED_INSERT_FAST.run(connection, {"entity": entity, "entity_id": entity_id,
                                               "data": data, "at": now})  # fmt: skip
         return
-    by_time: dict[datetime, list[tuple[str, str, dict[str, Any]]]] = {}
-    for (entity, entity_id), (data, now) in collected.items():
-        by_time.setdefault(now, []).append((entity, entity_id, data))
-    for now, entries in by_time.items():
-        record_changes(connection, entries, now)
+    record_changes_at(connection, [(entity, entity_id, data, at)
+                                   for (entity, entity_id), (data, at) in collected.items()])
 
 
 def counted_change(collected: OpChanges) -> tuple[Fast, dict[str, Any]]:

@@ -185,11 +185,14 @@ def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, gue
     return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend)
 
 
-def promote_after_sale(connection: Connection, loyalty: GuestLoyalty, spend: int,
-                       now: datetime) -> None:  # fmt: skip
-    """After a sale: the lifetime spend, ``group_after_spend`` over the groups as they are now,
-    and the guest's feed change at commit."""
-    by_id, active = current_groups(connection)
+def promote_after_sale(
+    connection: Connection, loyalty: GuestLoyalty, spend: int, now: datetime,
+    groups: tuple[dict[str, GuestGroup], list[GuestGroup]] | None = None,
+) -> None:  # fmt: skip
+    """After a sale: the lifetime spend, ``group_after_spend`` over the groups as they are now
+    (``groups``: ``current_groups`` as the caller read it in this transaction), and the guest's
+    feed change at commit."""
+    by_id, active = groups or current_groups(connection)
     current = None if loyalty.group_id is None else by_id.get(loyalty.group_id)
     lifetime = loyalty.lifetime_spend + spend
     after = group_after_spend(current, lifetime, active)

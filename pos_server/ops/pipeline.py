@@ -209,6 +209,10 @@ class Commits:
         self._wrote = False  # ... and whether they wrote anything
         self._started = 0.0
         self._savepoint = False  # the current operation is in a savepoint of its own
+        # the kept operations' feed snapshots, written once at the group's commit: one row per
+        # account or guest however often the group changed it ("the last", as within one
+        # transaction - ledger_feed), and the feed counter's lock held only from there
+        self._changes: OpChanges = {}
 
     def begin(self, left: int) -> bool:
         """Start an operation with ``left`` more after it in the batch; True when it is alone
@@ -228,11 +232,14 @@ class Commits:
         self._savepoint = True
         return False
 
-    def kept(self, wrote: bool, left: int) -> None:
-        """The operation's verdict is final: release it; commit when the group is done."""
+    def kept(self, wrote: bool, left: int, changes: OpChanges | None = None) -> None:
+        """The operation's verdict is final: release it; commit when the group is done.
+        ``changes``: the feed snapshots it left for the group's commit."""
         if self._savepoint:
             self._driver().execute("RELEASE op")
             self._savepoint = False
+        if changes:
+            self._changes.update(changes)
         self._wrote = self._wrote or wrote
         if left and self._kept + 1 < self.group_ops and (
                 time.monotonic() - self._started < self.group_seconds):  # fmt: skip
@@ -242,6 +249,9 @@ class Commits:
 
     def commit(self) -> None:
         """End the open group (an operation alone may have committed it with its statements)."""
+        if self._changes:
+            write_changes(self.connection, self._changes)  # last: the counter's lock to COMMIT
+            self._changes = {}
         self.connection.commit()
         if self._wrote and self.sqlite:  # a commit that wrote nothing syncs nothing
             self.uncovered = not self._durable
@@ -252,7 +262,7 @@ class Commits:
         cannot be done (the group's transaction ended, taking its kept operations with it)."""
         savepoint, self._savepoint = self._savepoint, False
         if not self.connection.in_transaction() or self.connection.invalidated:
-            lost, self._kept, self._wrote = self._kept, 0, False
+            lost, self._kept, self._wrote, self._changes = self._kept, 0, False, {}
             return not lost
         if savepoint:
             driver = self._driver()
@@ -262,12 +272,12 @@ class Commits:
         if self._kept:
             return False
         self.connection.rollback()
-        self._wrote = False
+        self._wrote, self._changes = False, {}
         return True
 
     def abandon(self) -> None:
         """Nothing of the unfinished group is kept (an error that is not a verdict)."""
-        self._savepoint, self._kept, self._wrote = False, 0, False
+        self._savepoint, self._kept, self._wrote, self._changes = False, 0, False, {}
         if self.connection.in_transaction() and not self.connection.invalidated:
             self.connection.rollback()
 
@@ -315,7 +325,7 @@ def apply_one(
                 verdict, replayed, last_seq, wrote = _judge(ctx, checked, changes, token_digest,
                                                             guarded)  # fmt: skip
             ctx.close_session()
-            commits.kept(wrote, left)
+            commits.kept(wrote, left, None if ctx.alone else changes)
         except _NotApplied:
             ctx.close_session()
             if not commits.undo():  # its savepoint or its own transaction: never a commit
@@ -434,13 +444,13 @@ def _judge(
         else:
             write_changes(connection, changes)
         run_and_commit(connection, finish)  # the counter's lock is held to the COMMIT only
-    elif connection.dialect.name == "postgresql":
+    elif connection.dialect.name == "postgresql":  # grouped: its changes go with the group's
         _APPLIED_AND_SEQ.run(connection, applied)
-        write_changes(connection, changes)
     else:
         _INSERT_APPLIED.run(connection, applied)
         _SET_SEQ.run(connection, applied)
-        write_changes(connection, changes)  # last: the feed counter's lock is held to commit
+        if ctx.alone:  # else written with the group's commit (Commits.kept)
+            write_changes(connection, changes)  # last: the feed counter's lock is held to commit
     return verdict, False, op.seq, True
 
 

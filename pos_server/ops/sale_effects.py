@@ -69,8 +69,8 @@ def apply_sale_effects(
     if problem is not None:
         return problem
     assert loyalty is not None  # sale_closed read the guest
-    groups, _active = current_groups(ctx.connection)
-    group = None if loyalty.group_id is None else groups.get(loyalty.group_id)
+    groups = current_groups(ctx.connection)  # read once: the promotion below uses it too
+    group = None if loyalty.group_id is None else groups[0].get(loyalty.group_id)
     order = (order_override(ctx.session, sale) if sale.loyalty_override is not None
              else OrderOverride())  # bonus settings set by hand, if honoured  # fmt: skip
     settings = settings_for(group, order=order.override, may_override_order=order.allowed)
@@ -87,7 +87,7 @@ def apply_sale_effects(
         "closed_at": sale.closed_at, "money_paid": _paid(sale, *MONEY_METHODS),
         "points_paid": _paid(sale, "points"), "accrual": accrual, "offline": sale.offline,
     })  # fmt: skip
-    promote_after_sale(ctx.connection, loyalty, sale.total, ctx.now)
+    promote_after_sale(ctx.connection, loyalty, sale.total, ctx.now, groups)
     return order.noted(ctx, sale)  # an override not honoured: said in the applied verdict
 
 

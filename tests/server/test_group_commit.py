@@ -3,6 +3,7 @@ with its applied-operations row (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -103,3 +104,29 @@ def test_a_race_inside_a_group_retries_only_its_operation(
                           lambda: datetime.now(UTC))  # fmt: skip
     assert raced and [r.status for r in outcome.results] == ["applied"] * 4
     assert _count(engine, "applied_operations") == _count(engine, "guests") == 4
+
+
+def test_a_group_writes_one_feed_snapshot_per_account_and_guest(
+    database: tuple[Engine, str],
+) -> None:
+    engine, terminal_id = database
+    [created] = _ops(terminal_id, 1, 1)
+    cash = [{"method": "cash", "amount": 54000}]
+    sales = [Operation.model_validate({
+        "op_id": f"00000000-0000-4000-8000-{seq:012d}", "terminal_id": terminal_id, "seq": seq,
+        "created_at": datetime.now(UTC).isoformat(), "kind": "sale.closed",
+        "payload": sale_payload("g1", payments=cash, offline=True),
+    }) for seq in (2, 3, 4)]  # fmt: skip
+    outcome = apply_batch(make_sessions(engine), terminal_id, check_batch([created, *sales]),
+                          lambda: datetime.now(UTC))  # fmt: skip
+    assert [r.status for r in outcome.results] == ["applied"] * 4
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT entity, data FROM changes WHERE entity_id = 'g1' ORDER BY id").all()
+        total = connection.exec_driver_sql(
+            "SELECT total FROM bonus_accounts WHERE id = 'g1'").scalar_one()
+    kinds = [entity for entity, _data in rows]
+    assert kinds == ["guest", "bonus_account", "guest"]  # created; then the group's last state
+    last = {entity: data if isinstance(data, dict) else json.loads(data) for entity, data in rows}
+    assert last["bonus_account"]["total"] == total > 0  # three accruals in one snapshot
+    assert last["guest"]["lifetime_spend"] == 3 * 54000
