@@ -12,9 +12,9 @@
   and written to a fresh local store in one bulk transaction (``add_many``):
   ``first_sync_ratio = first_sync_s / bulk_s``.
 
-Both use SQLite for the server (a file in a temp dir). The last printed line is one JSON object;
-its ``machine_ms`` (``bench.stats.machine_speed_ms``) tells how fast the machine was at the
-start, since the absolute target depends on it.
+Both use SQLite for the server (a file in a temp dir). The last printed line is one JSON object.
+The absolute drain rate follows the host: on the 2-core dev VM the same code measured
+1 165-1 336 ops/s in one hour and 936-1 000 in another, the in-process baseline moving with it.
 Targets: drain ratio >= 0.5 and >= 1000 ops/s; first-sync ratio <= 3.
 """
 
@@ -31,7 +31,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bench.stats import machine_speed_ms
 from bench.store import run_services, seed
 from pos_app.db import Store, open_store
 from pos_app.db.uow import SystemClock
@@ -157,7 +156,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     guests = args.guests or (20_000 if args.quick else 100_000)
     ops = args.ops or (2_000 if args.quick else 10_000)
-    result: dict[str, Any] = {"guests": guests, "machine_ms": machine_speed_ms()}
+    result: dict[str, Any] = {"guests": guests}
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         work = Path(tmp)
         result.update(drain(work, ops))
