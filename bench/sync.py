@@ -13,8 +13,8 @@
   ``first_sync_ratio = first_sync_s / bulk_s``.
 
 Both use SQLite for the server (a file in a temp dir). The last printed line is one JSON object.
-The absolute drain rate follows the host: on the 2-core dev VM the same code measured
-1 165-1 336 ops/s in one hour and 936-1 000 in another, the in-process baseline moving with it.
+The absolute drain rate follows the host: on the 2-core dev VM the same code drained 1 165-1 336
+ops/s in one hour and 802-932 in the next, its in-process baseline moving with it.
 Targets: drain ratio >= 0.5 and >= 1000 ops/s; first-sync ratio <= 3.
 """
 
