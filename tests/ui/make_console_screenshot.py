@@ -11,9 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
@@ -22,20 +20,12 @@ from pos_app.db import open_store
 from pos_app.domain.orders import OrderAction
 from pos_app.ui.i18n import install_translators
 from tests.sync.test_order_stream_server import CLI, RealServer
+from tests.ui.make_screenshots import settle, wait_until
 
 
 class Silent:
     def play(self, _name: str) -> bool:
         return True
-
-
-def pump(app: QApplication, until: Any, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not until():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the console did not get there")
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def main(lang: str = "ru", out: str | None = None) -> int:
@@ -54,16 +44,14 @@ def main(lang: str = "ru", out: str | None = None) -> int:
             window = console.window
             window.resize(1360, 780)
             window.show()
-            pump(app, lambda: window.panel.model.rowCount() == 8)
+            wait_until(lambda: window.panel.model.rowCount() == 8, 15)
             chosen = window.panel.model.order(2).order_id
             window.panel.select(chosen)
-            pump(app, lambda: window.detail.order is not None)
+            wait_until(lambda: window.detail.order is not None, 15)
             window.detail.buttons[OrderAction.ACCEPT].click()
-            pump(app, lambda: window.detail.order is not None
-                 and window.detail.order.state.value != "new")  # fmt: skip
-            for _ in range(20):
-                app.processEvents()
-                time.sleep(0.02)
+            wait_until(lambda: window.detail.order is not None
+                       and window.detail.order.state.value != "new", 15)  # fmt: skip
+            settle(0.4)
             path = out or f"docs/screenshots/console{'_ru' if lang == 'ru' else ''}.png"
             window.grab().save(path)
             print(f"saved {path}")

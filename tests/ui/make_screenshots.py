@@ -38,7 +38,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise TimeoutError("the till did not get there in time")
+            raise TimeoutError("the window did not get there in time")
         QApplication.processEvents()
         time.sleep(0.01)
 
