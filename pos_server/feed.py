@@ -53,12 +53,8 @@ def record_changes(
     if isinstance(session, Session):
         session.flush()
     connection = session.connection() if isinstance(session, Session) else session
-    last: int = _NEXT_ID.scalar(connection, {"count": len(entries)})
-    first = last - len(entries) + 1
-    _INSERT_CHANGE.run_many(connection, [
-        {"id": first + n, "entity": entity, "entity_id": entity_id, "data": data, "at": now}
-        for n, (entity, entity_id, data) in enumerate(entries)
-    ])  # fmt: skip
+    record_changes_at(connection, [(entity, entity_id, data, now)
+                                   for entity, entity_id, data in entries])
 
 
 def record_changes_at(

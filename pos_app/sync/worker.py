@@ -43,12 +43,19 @@ from pos_app.sync.order_actions import sender_lock
 from pos_app.sync.read_ahead import BatchReader
 from pos_app.sync.sender_lock import SenderLock
 from pos_app.sync.state import SyncState
-from pos_app.sync.transport import HttpTransport, NotDrained, PushAnswer, Refused, Unreachable
-from pos_app.sync.wire import wire_op
+from pos_app.sync.transport import (
+    HttpTransport,
+    NotDrained,
+    PushAnswer,
+    Refused,
+    Unreachable,
+    encode_push,
+)
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH = 500
 KEPT_VERDICTS = 512
+_EMPTY_BATCH = encode_push([])
 ANOTHER_SENDER = "Another window of this till is sending its operations; this one waits."
 
 
@@ -232,7 +239,7 @@ class OutboxWorker:
         if self._stop.is_set():
             return
         if time.monotonic() - self._last_contact >= self._heartbeat:
-            self._send(())
+            self._send()
             self._last_contact = time.monotonic()
         if self._needs_reconcile:
             self._needs_reconcile = not self._reconcile()
@@ -259,12 +266,11 @@ class OutboxWorker:
             self._refused(refused, answer.last_seq)
         return True
 
-    def _send(self, body: bytes | Sequence[OutboxEntry]) -> PushAnswer:
-        """Push an encoded batch (``BatchReader``) or entries (an empty one: a heartbeat)."""
+    def _send(self, body: bytes = b"") -> PushAnswer:
+        """Push an encoded batch (``BatchReader``); none: an empty one, asking the server's
+        last seq (a heartbeat)."""
         try:
-            if isinstance(body, bytes):
-                return self.transport.push(body)
-            return self.transport.push([wire_op(entry) for entry in body])
+            return self.transport.push(body or _EMPTY_BATCH)
         except Refused as exc:
             if exc.status == 413 and self.batch_size > 1:
                 self.batch_size = max(1, self.batch_size // 2)
@@ -301,7 +307,7 @@ class OutboxWorker:
         try:
             released = self.transport.reconcile(self.queue.last_seq(), open_ids)
         except NotDrained:
-            answer = self._send(())  # learn the server's last seq
+            answer = self._send()  # learn the server's last seq
             if self.queue.waiting(1):
                 raise Unreachable("new operations arrived before reconciliation") from None
             released = self.transport.reconcile(answer.last_seq, open_ids)
