@@ -52,6 +52,26 @@
         <source>off</source>
         <translation>выключен</translation>
     </message>
+    <message>
+        <source>not plugged in</source>
+        <translation>не подключён к компьютеру</translation>
+    </message>
+    <message>
+        <source>the hidapi library is not installed</source>
+        <translation>не установлена библиотека hidapi</translation>
+    </message>
+    <message>
+        <source>the pyserial library is not installed</source>
+        <translation>не установлена библиотека pyserial</translation>
+    </message>
+    <message>
+        <source>unplugged: %1</source>
+        <translation>отсоединён: %1</translation>
+    </message>
+    <message>
+        <source>cannot open: %1</source>
+        <translation>не открывается: %1</translation>
+    </message>
 </context>
 <context>
     <name>Errors</name>

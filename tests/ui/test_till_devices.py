@@ -40,6 +40,8 @@ def test_hid_readers_absent_or_reading(till_factory: Any) -> None:
     window = till.window
     absent = "hid:0c2e:0b62: " + ("disconnected" if HIDAPI_AVAILABLE else "off")
     till.qtbot.waitUntil(lambda: absent in window.device_status.text(), timeout=5000)
+    why = "not plugged in" if HIDAPI_AVAILABLE else "the hidapi library is not installed"
+    assert f"{absent} ({why})" in window.device_status.toolTip()  # the reason, for a technician
     till.sign_in()
     till.qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
     open_shift(till)

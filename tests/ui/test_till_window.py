@@ -100,6 +100,7 @@ def test_scan_swipe_pay_cash_and_the_receipt_prints(till_factory: Any) -> None:
     assert "T1-" in text
     till.reader.close()  # the card reader is unplugged: a state in the status bar, not an error
     till.qtbot.waitUntil(lambda: "disconnected" in window.device_status.text(), timeout=5000)
+    assert "disconnected (" in window.device_status.toolTip()  # with the port's error
 
 
 def test_a_garbled_swipe_asks_to_swipe_again(till_factory: Any) -> None:

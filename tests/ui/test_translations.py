@@ -15,9 +15,11 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from pos_app.devices.events import DeviceState, DeviceStatus
 from pos_app.services.sales import ProductNotFound
 from pos_app.ui.i18n import TRANSLATIONS_DIR, install_translators, pick_language
 from pos_app.ui.till.messages import cashier_text
+from pos_app.ui.till.status import DeviceStatusLabel
 from pos_app.ui.till.totals import TotalsPanel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +80,14 @@ def test_the_window_parts_and_errors_read_in_russian(qtbot: QtBot) -> None:
         assert "К ОПЛАТЕ" in captions and "Скидка" in captions
         error = ProductNotFound("No product with barcode 123.", barcode="123")
         assert cashier_text(error) == "Нет товара с кодом 123."
+        devices = DeviceStatusLabel()
+        qtbot.addWidget(devices)
+        devices.show_status(DeviceStatus("hid:0c2e:0b62", DeviceState.DISCONNECTED,
+                                         "cannot open: open failed"))  # fmt: skip
+        devices.show_status(DeviceStatus("serial:/dev/ttyS0", DeviceState.CONNECTED, "/dev/ttyS0"))
+        assert devices.text() == "hid:0c2e:0b62: отключён · /dev/ttyS0: подключён"
+        assert devices.toolTip() == ("hid:0c2e:0b62: отключён (не открывается: open failed)\n"
+                                     "/dev/ttyS0: подключён (/dev/ttyS0)")
     finally:
         for translator in translators:
             app.removeTranslator(translator)

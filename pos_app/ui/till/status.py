@@ -123,26 +123,55 @@ class SyncProblemsButton(QPushButton):
 
 
 class DeviceStatusLabel(QLabel):
-    """The readers' connection states (hot-plug is normal: a state, never an error dialog)."""
+    """The readers' connection states (hot-plug is normal: a state, never an error dialog).
+
+    The bar stays one short line; the reason a reader is off or disconnected (the port's
+    error, "not plugged in") is in the tooltip, for whoever has to fix it.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("deviceStatus")
         self.states: dict[str, str] = {}
+        self.details: dict[str, str] = {}
 
     def show_status(self, status: object) -> None:
         device = str(getattr(status, "device", ""))
         state = getattr(status, "state", None)
         self.states[device] = str(getattr(state, "value", state))
+        self.details[device] = str(getattr(status, "detail", "") or "")
         names = {
             "connected": QCoreApplication.translate("DeviceStatus", "connected"),
             "connecting": QCoreApplication.translate("DeviceStatus", "connecting"),
             "disconnected": QCoreApplication.translate("DeviceStatus", "disconnected"),
             "disabled": QCoreApplication.translate("DeviceStatus", "off"),
         }
-        self.setText(
-            " · ".join(
-                f"{name.removeprefix('serial:')}: {names.get(value, value)}"
-                for name, value in sorted(self.states.items())
-            )
-        )
+        shown, reasons = [], []
+        for device_name, value in sorted(self.states.items()):
+            line = f"{device_name.removeprefix('serial:')}: {names.get(value, value)}"
+            detail = _detail_text(self.details[device_name])
+            shown.append(line)
+            reasons.append(f"{line} ({detail})" if detail else line)
+        self.setText(" · ".join(shown))
+        self.setToolTip("\n".join(reasons))
+
+
+def _detail_text(detail: str) -> str:
+    """The device layer's fixed reasons in the UI's language; an OS error as it came."""
+    fixed = {
+        "not plugged in": QCoreApplication.translate("DeviceStatus", "not plugged in"),
+        "hidapi is not installed": QCoreApplication.translate(
+            "DeviceStatus", "the hidapi library is not installed"),
+        "pyserial is not installed": QCoreApplication.translate(
+            "DeviceStatus", "the pyserial library is not installed"),
+    }  # fmt: skip
+    if detail in fixed:
+        return fixed[detail]
+    prefixes = {
+        "unplugged: ": QCoreApplication.translate("DeviceStatus", "unplugged: %1"),
+        "cannot open: ": QCoreApplication.translate("DeviceStatus", "cannot open: %1"),
+    }
+    for prefix, text in prefixes.items():
+        if detail.startswith(prefix):
+            return text.replace("%1", detail.removeprefix(prefix))
+    return detail
