@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from pos_app.domain import orders as rules
@@ -28,6 +28,7 @@ from pos_app.domain.errors import DomainError
 from pos_app.domain.orders import HoldRef, Order, OrderAction, OrderLine, OrderState, PaymentMethod
 from pos_app.services.ports import OutboxEntry, UnitOfWorkFactory
 from pos_app.services.ports_sync import OpVerdict
+from pos_app.services.venue_time import VenueTime
 
 ONLINE_ONLY = frozenset(
     {OrderAction.ACCEPT, OrderAction.CANCEL, OrderAction.PAY, OrderAction.COMPLETE,
@@ -344,6 +345,10 @@ class ConsoleOrders:
 
     def settings(self) -> ConsoleSettings:
         return self.cache.load_settings()
+
+    def venue_zone(self) -> timezone:
+        """The shop's clock (``shop.utc_offset_minutes``), which the till uses too."""
+        return VenueTime(self.uow).zone()
 
     def save_settings(self, settings: ConsoleSettings) -> None:
         self.cache.save_settings(settings)

@@ -7,7 +7,7 @@ without showing anything twice."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from pos_app.commands.console_app import RunningConsole, start_console
 from pos_app.db import open_store
 from pos_app.domain.orders import OrderAction, OrderState
+from pos_app.services.guests import UTC_OFFSET_KEY
 from pos_app.services.orders import ConsoleSettings
 from pos_app.services.sync_queue import SyncQueue
 from tests.sync.test_order_stream_server import RealServer
@@ -47,9 +48,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
 
 def make_factory(server: RealServer, tmp_path: Path, qtbot: QtBot,
                  opened: list[RunningConsole]) -> ConsoleFactory:  # fmt: skip
-    def make(name: str, *, sound: bool = True, repeat: int = 0) -> RunningConsole:
+    def make(name: str, *, sound: bool = True, repeat: int = 0,
+             utc_offset_minutes: int | None = None) -> RunningConsole:  # fmt: skip
         who = server.enrol(name)
         store = open_store(tmp_path / name / "console.sqlite3", terminal_id=who.terminal_id)
+        if utc_offset_minutes is not None:  # the venue's clock (services/venue_time.py)
+            with store.unit_of_work() as uow:
+                uow.settings.set(UTC_OFFSET_KEY, utc_offset_minutes)
+                uow.commit()
         console = start_console(store, server.base, who.token, sound=FakeSound(), name=name,
                                 heartbeat_timeout=3.0)  # fmt: skip
         opened.append(console)
@@ -221,6 +227,32 @@ def test_offline_refuses_online_only_actions_queues_deliveries_and_catches_up_af
     finally:
         if server.process is None:
             server.start()  # the module's server, for the tests after this one
+
+
+def test_times_and_the_historys_days_follow_the_venues_clock_not_the_computers(
+    server: RealServer, consoles: ConsoleFactory, qtbot: QtBot
+) -> None:
+    """+05:30 is a zone no test machine uses: the computer's own zone would show other hours."""
+    venue = timezone(timedelta(hours=5, minutes=30))
+    console = consoles("Venue", utc_offset_minutes=330)
+    assert console.window.zone == venue
+    placed = datetime.fromisoformat(server.place("tz-1")["placed_at"])
+    qtbot.waitUntil(lambda: "tz-1" in rows(console), timeout=5000)
+    model = console.window.model
+    row = model.row_of("tz-1")
+    assert row is not None
+    assert model.data(model.index(row, 1)) == placed.astimezone(venue).strftime("%d.%m %H:%M")
+    select(console, qtbot, "tz-1")
+    shown = console.window.detail.fields["placed"].text()
+    assert shown == placed.astimezone(venue).strftime("%d.%m.%Y %H:%M")
+    history = console.window.history
+    query = history.query()  # "today" and whole days are the venue's
+    today = {datetime.now(UTC).astimezone(venue).date(), (placed.astimezone(venue)).date()}
+    assert history.until.date().toPython() in today  # set at load, just before the order
+    assert query.until - query.since == timedelta(days=31)
+    assert query.since.astimezone(venue).time() == datetime.min.time()
+    console.window.set_online(False, datetime(2026, 11, 23, 20, 10, tzinfo=UTC))
+    assert console.window.connection.text() == "Offline since 01:40"  # 20:10 UTC at +05:30
 
 
 def test_pos_app_console_enrols_runs_and_refuses_a_data_dir_of_another_terminal(

@@ -8,6 +8,8 @@ is online. The widget only requests actions (signals); the window runs them.
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +42,7 @@ class OrderDetail(QWidget):
         super().__init__(parent)
         self.order: OrderView | None = None
         self.online = True
+        self.zone: tzinfo | None = None  # the venue's, set by the window once loaded
         self.title = QLabel(self.tr("Select an order"))
         self.title.setObjectName("detailTitle")
         self.state = QLabel()
@@ -196,8 +199,9 @@ class OrderDetail(QWidget):
         )
         self.fields["guest"].setText(guest)
         self.show_points(points)
-        self.fields["placed"].setText(order.placed_at.astimezone().strftime("%d.%m.%Y %H:%M"))
-        self.fields["ready"].setText(clock(order.ready_by))
+        placed = order.placed_at.astimezone(self.zone).strftime("%d.%m.%Y %H:%M")
+        self.fields["placed"].setText(placed)
+        self.fields["ready"].setText(clock(order.ready_by, self.zone))
         intent = method_text(order.method)
         if order.points_hold_amount:
             intent += self.tr(", {0} in points held").format(money(order.points_hold_amount))

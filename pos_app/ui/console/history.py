@@ -7,7 +7,7 @@ model in one reset, so thousands of rows cost one repaint of the visible ones.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -36,6 +36,7 @@ class HistoryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = OrdersModel()
+        self.zone: tzinfo | None = None  # whole days by the venue's clock (set_zone)
         self.state = QComboBox()
         self.state.setObjectName("historyState")
         self.state.addItem(self.tr("All states"), "")
@@ -84,10 +85,21 @@ class HistoryPanel(QWidget):
     def query(self) -> HistoryQuery:
         """The filters as a query: whole local days, ``until`` inclusive."""
         state = self.state.currentData()
-        since = _local_midnight(self.since.date())
-        until = _local_midnight(self.until.date()) + timedelta(days=1)
+        since = _local_midnight(self.since.date(), self.zone)
+        until = _local_midnight(self.until.date(), self.zone) + timedelta(days=1)
         return HistoryQuery(frozenset({OrderState(state)}) if state else frozenset(),
                             since, until, self.search.text())  # fmt: skip
+
+    def set_zone(self, zone: tzinfo | None) -> None:
+        """The venue's clock decides the days: "today" and the days a query covers are the
+        shop's, whatever time zone the console's computer is in."""
+        self.zone = zone
+        self.model.set_zone(zone)
+        today = _qdate(datetime.now(UTC).astimezone(zone).date())
+        for edit, day in ((self.since, today.addDays(-30)), (self.until, today)):
+            edit.blockSignals(True)  # one query below, not one per date
+            edit.setDate(day)
+            edit.blockSignals(False)
 
     def refresh_soon(self) -> None:
         """Refresh after the debounce delay (a burst of changes costs one query)."""
@@ -110,6 +122,12 @@ class HistoryPanel(QWidget):
             self.order_selected.emit(self.model.order(index.row()).order_id)
 
 
-def _local_midnight(day: QDate) -> datetime:
-    local = datetime.combine(date(day.year(), day.month(), day.day()), time.min).astimezone()
+def _local_midnight(day: QDate, zone: tzinfo | None = None) -> datetime:
+    """The UTC moment a day starts on the venue's clock (``zone`` None: the computer's)."""
+    start = datetime.combine(date(day.year(), day.month(), day.day()), time.min)
+    local = start.replace(tzinfo=zone) if zone is not None else start.astimezone()
     return local.astimezone(UTC)
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)

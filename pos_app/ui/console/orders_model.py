@@ -6,7 +6,7 @@ a thousand orders cost a thousand small tuples and the view paints only what is 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,8 +38,9 @@ def money(kopecks: int) -> str:
     return format_money(kopecks)
 
 
-def clock(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%H:%M") if moment else "–"
+def clock(moment: datetime | None, zone: tzinfo | None = None) -> str:
+    """``zone``: the venue's (``services/venue_time.py``); None, the computer's."""
+    return moment.astimezone(zone).strftime("%H:%M") if moment else "–"
 
 
 def state_text(state: OrderState) -> str:
@@ -72,19 +73,20 @@ def _state_cell(order: OrderView) -> str:
     return state_text(order.state) + (" ⏳" if order.pending_ops else "")
 
 
-def _placed(order: OrderView) -> str:
-    return order.placed_at.astimezone().strftime("%d.%m %H:%M")
+def _placed(order: OrderView, zone: tzinfo | None) -> str:
+    return order.placed_at.astimezone(zone).strftime("%d.%m %H:%M")
 
 
-COLUMNS: tuple[tuple[str, Callable[[OrderView], str]], ...] = (
-    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "No.")), lambda o: o.order_id[:8]),
+Cell = Callable[[OrderView, "tzinfo | None"], str]  # (order, the venue's zone) -> text
+COLUMNS: tuple[tuple[str, Cell], ...] = (
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "No.")), lambda o, _: o.order_id[:8]),
     (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Placed")), _placed),
-    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Guest")), lambda o: o.guest_label),
-    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Items")), items_text),
-    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Total")), lambda o: money(o.total)),
-    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Ready by")), lambda o: clock(o.ready_by)),
-    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Payment")), lambda o: method_text(o.method)),
-    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "State")), _state_cell),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Guest")), lambda o, _: o.guest_label),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Items")), lambda o, _: items_text(o)),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Total")), lambda o, _: money(o.total)),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Ready by")), lambda o, z: clock(o.ready_by, z)),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Payment")), lambda o, _: method_text(o.method)),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "State")), lambda o, _: _state_cell(o)),
 )
 TOTAL_COLUMN, STATE_COLUMN = 4, 7
 WIDTHS = (90, 105, 180, 0, 105, 80, 90, 110)  # px; 0: Items stretches
@@ -96,6 +98,7 @@ class OrdersModel(QAbstractTableModel):
     def __init__(self, keep: Callable[[OrderView], bool] = lambda o: True) -> None:
         super().__init__()
         self._keep = keep
+        self.zone: tzinfo | None = None  # times as the venue's clock shows them (set_zone)
         self._rows: list[OrderView] = []
         self._row_of: dict[str, int] = {}
 
@@ -112,7 +115,7 @@ class OrdersModel(QAbstractTableModel):
         order = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[column][1](order)
+            return COLUMNS[column][1](order, self.zone)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == TOTAL_COLUMN:
             return RIGHT
         if role == Qt.ItemDataRole.ForegroundRole and column == STATE_COLUMN:
@@ -129,6 +132,12 @@ class OrdersModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return QCoreApplication.translate("ConsoleOrders", COLUMNS[section][0])
         return None
+
+    def set_zone(self, zone: tzinfo | None) -> None:
+        self.zone = zone
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     # -- contents
     @property

@@ -10,7 +10,7 @@ waits on the database or the network.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -76,11 +76,13 @@ class ConsoleWindow(QMainWindow):
         self._points: PointsInfo | None = None
         self._balance: BalanceInfo | None = None
         self.ready = False
+        self.zone: tzinfo | None = None  # the venue's clock, once loaded; till then the computer's
+        self._online: tuple[bool, datetime | None, str | None] = (False, None, None)
         self._build()
         self._connect(signals)
         self.set_online(False, None)
-        runner.run(lambda: (service.active(), service.settings()), self._loaded,
-                   self._failed)  # fmt: skip
+        runner.run(lambda: (service.active(), service.settings(), service.venue_zone()),
+                   self._loaded, self._failed)  # fmt: skip
 
     def _build(self) -> None:
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -116,9 +118,13 @@ class ConsoleWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda i: self.history.refresh() if i == 1 else None)
 
     # -- loading and live updates
-    def _loaded(self, result: tuple[Sequence[OrderView], ConsoleSettings]) -> None:
-        orders, settings = result
+    def _loaded(self, result: tuple[Sequence[OrderView], ConsoleSettings, tzinfo]) -> None:
+        orders, settings, zone = result
+        self.zone = self.detail.zone = zone
+        self.model.set_zone(zone)
+        self.history.set_zone(zone)
         self.model.replace_all(orders)
+        self._show_connection()
         self.panel.load_settings(settings)
         self.alert.apply(settings)
         self._update_badge()
@@ -160,9 +166,14 @@ class ConsoleWindow(QMainWindow):
         self.panel.set_waiting(self.model.count(OrderState.NEW), self.alert.alerting)
 
     def set_online(self, online: bool, since: datetime | None, error: str | None = None) -> None:
+        self._online = online, since, error
+        self._show_connection()
+
+    def _show_connection(self) -> None:
+        online, since, error = self._online
         self.detail.set_online(online)
         self.connection.setToolTip(error or "")  # the technical reason, for a technician
-        when = since.astimezone().strftime("%H:%M") if since else "–"
+        when = since.astimezone(self.zone).strftime("%H:%M") if since else "–"
         self.connection.setText(self.tr("Online") if online else
                                 self.tr("Offline since {0}").format(when))  # fmt: skip
         self.connection.setProperty("online", online)
