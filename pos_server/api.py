@@ -152,7 +152,9 @@ def post_ops(
         raise HTTPException(exc.status, exc.detail) from exc
     ttl = settings.hold_ttl
     try:
-        outcome = apply_batch(sessions, terminal_id, checked, clock, ttl, token_digest=token_digest)
+        outcome = apply_batch(sessions, terminal_id, checked, clock, ttl, token_digest=token_digest,
+                              group_ops=settings.commit_group_ops,
+                              group_seconds=settings.commit_group_seconds)  # fmt: skip
     except terminals.AuthError as exc:
         raise _unauthorised(str(exc)) from exc
     return OpsResponse(results=outcome.results, last_seq=outcome.last_seq)

@@ -101,7 +101,8 @@ async def _answer(state: Any, scope: Scope, body: bytes
         return None  # the route gives the same refusal as its answer
     ttl = settings.hold_ttl
     judge = partial(apply_batch, state.sessions, terminal_id, checked, state.clock, ttl,
-                    token_digest=terminals.digest(token))  # fmt: skip
+                    token_digest=terminals.digest(token), group_ops=settings.commit_group_ops,
+                    group_seconds=settings.commit_group_seconds)  # fmt: skip
     try:
         outcome = await to_thread.run_sync(judge)
     except terminals.AuthError as exc:

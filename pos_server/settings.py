@@ -37,6 +37,15 @@ class ServerSettings(BaseSettings):
     sweep_interval_seconds: float = Field(
         default=30.0, ge=0, description="how often expired holds are swept; 0 turns it off"
     )
+    commit_group_ops: int = Field(
+        default=100, ge=1, le=10_000,
+        description="operations of one batch that share a commit; 1: a transaction each",
+    )
+    commit_group_ms: int = Field(
+        default=50, ge=1, le=10_000,
+        description="a shared commit comes after at most this much work, so another terminal "
+        "never waits longer for the write lock",
+    )
     max_page: int = Field(default=1000, ge=1, le=10_000, description="changes per GET /v1/changes")
     stream_poll_seconds: float = Field(
         default=0.2, gt=0, le=5, description="how often an order stream looks for new changes"
@@ -48,3 +57,7 @@ class ServerSettings(BaseSettings):
     @property
     def hold_ttl(self) -> timedelta:
         return timedelta(seconds=self.hold_ttl_seconds)
+
+    @property
+    def commit_group_seconds(self) -> float:
+        return self.commit_group_ms / 1000

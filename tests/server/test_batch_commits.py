@@ -215,3 +215,35 @@ def test_the_log_is_copied_back_by_the_checkpointer_not_by_a_commit(
 def test_the_server_runs_the_checkpointer_on_sqlite(sqlite_till: Till) -> None:
     sqlite_till.push_ok(sqlite_till.op("guest.created", guest_payload("g1")))
     assert any(t.name == "wal-checkpoint" and t.is_alive() for t in threading.enumerate())
+
+
+@pytest.mark.parametrize("path", ["fast path", "route"])
+def test_the_commit_group_comes_from_the_servers_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """``POS_SERVER_COMMIT_GROUP_OPS``: 2 operations per commit here, on both paths to the
+    pipeline (a shop whose online tills must never wait behind a draining one can lower it)."""
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    upgrade(url)
+    traces: list[Trace] = []
+
+    def traced_engine(database_url: str) -> Engine:
+        engine = make_engine(database_url)
+        traces.append(Trace(engine))
+        return engine
+
+    monkeypatch.setattr("pos_server.app.make_engine", traced_engine)
+    if path == "route":
+        async def to_the_route(*_args: Any) -> None:
+            return None
+
+        monkeypatch.setattr(ops_fast_path, "_answer", to_the_route)
+    settings = ServerSettings(database_url=url, commit_group_ops=2, sweep_interval_seconds=0)
+    with TestClient(create_app(settings)) as client:
+        till = enrol(client, url)
+        till.push_ok(till.op("guest.created", guest_payload("g0")))  # token cached
+        mark = len(traces[0].lines)
+        ops = [till.op("guest.created", guest_payload(f"g{n}")) for n in range(1, 6)]
+        assert [r["status"] for r in till.push_ok(*ops)["results"]] == ["applied"] * 5
+        lines = traces[0].since(mark)
+    assert _commits(lines) == ["NORMAL", "NORMAL", "FULL"]  # 2 + 2 + the last one alone
