@@ -94,9 +94,11 @@ from pos_app.commands import till_sim
 for line in sys.stdin:
     req = json.loads(line)
     if "run" in req:
+        # opened before the fork: a child killed before its first instruction printed nothing,
+        # and its (empty) output file exists all the same
+        out = os.open(req["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         pid = os.fork()
         if pid == 0:
-            out = os.open(req["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(out, 1)
             os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
             sys.stdout = open(1, "w", buffering=1, closefd=False)
@@ -106,6 +108,7 @@ for line in sys.stdin:
                 rc = 99
             print(f"EXIT {rc}", flush=True)
             os._exit(rc)
+        os.close(out)
         answer = pid
     else:
         pid = req["pid"]
