@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pos_server import terminals
 from pos_server.feed import read_changes
-from pos_server.ops.pipeline import BatchRefused, Clock, apply_batch, checked_for
+from pos_server.ops.pipeline import BatchRefused, Clock, apply_posted, checked_for
 from pos_server.reconcile import QueueNotDrained, reconcile_holds
 from pos_server.schemas import (
     ChangeOut,
@@ -104,7 +104,7 @@ async def ops_terminal(request: Request, sessions: Sessions, credentials: Creden
     """``current_terminal`` for ``POST /v1/ops`` without a query (nor a worker thread) per
     request: the token's terminal comes from a cache, and the pipeline checks the token
     under the terminal's row lock in every operation, so a revoked token is refused at once
-    (within one group commit, at most 50 ms of a long batch).
+    (within one group commit of a long batch: ``commit_group_ms``, 50 ms by default).
     Returns (terminal id, token digest)."""
     if credentials is None:
         raise _unauthorised("An 'Authorization: Bearer <token>' header is required.")
@@ -150,11 +150,9 @@ def post_ops(
         checked = checked_for(body.operations, terminal_id, settings.max_batch)
     except BatchRefused as exc:
         raise HTTPException(exc.status, exc.detail) from exc
-    ttl = settings.hold_ttl
     try:
-        outcome = apply_batch(sessions, terminal_id, checked, clock, ttl, token_digest=token_digest,
-                              group_ops=settings.commit_group_ops,
-                              group_seconds=settings.commit_group_seconds)  # fmt: skip
+        outcome = apply_posted(sessions, terminal_id, checked, clock, settings,
+                               token_digest=token_digest)  # fmt: skip
     except terminals.AuthError as exc:
         raise _unauthorised(str(exc)) from exc
     return OpsResponse(results=outcome.results, last_seq=outcome.last_seq)

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from pos_server import terminals
 from pos_server.nul_guard import holds_nul
-from pos_server.ops.pipeline import BatchRefused, apply_batch, checked_for
+from pos_server.ops.pipeline import BatchRefused, apply_posted, checked_for
 from pos_server.schemas import OpsRequest, OpsResponse
 
 Scope = MutableMapping[str, Any]
@@ -99,10 +99,8 @@ async def _answer(state: Any, scope: Scope, body: bytes
         checked = checked_for(request.operations, terminal_id, settings.max_batch)
     except BatchRefused:
         return None  # the route gives the same refusal as its answer
-    ttl = settings.hold_ttl
-    judge = partial(apply_batch, state.sessions, terminal_id, checked, state.clock, ttl,
-                    token_digest=terminals.digest(token), group_ops=settings.commit_group_ops,
-                    group_seconds=settings.commit_group_seconds)  # fmt: skip
+    judge = partial(apply_posted, state.sessions, terminal_id, checked, state.clock, settings,
+                    token_digest=terminals.digest(token))  # fmt: skip
     try:
         outcome = await to_thread.run_sync(judge)
     except terminals.AuthError as exc:

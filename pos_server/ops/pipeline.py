@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -32,6 +32,9 @@ from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict, refused
 from pos_server.schemas import PAYLOAD_MODELS, Operation, OpResult, WireModel
 from pos_server.terminals import AuthError, check_token_row
+
+if TYPE_CHECKING:
+    from pos_server.settings import ServerSettings
 
 Clock = Callable[[], datetime]
 ATTEMPTS = 5  # a unique-constraint race or a deadlock is retried, then judged afresh
@@ -110,6 +113,17 @@ def checked_for(operations: Sequence[Operation], terminal_id: str, max_batch: in
     except BatchInvalid as exc:
         raise BatchRefused(422, {"message": f"{exc}; nothing was applied.",
                                  "operations": exc.errors}) from exc  # fmt: skip
+
+
+def apply_posted(
+    sessions: sessionmaker[Session], terminal_id: str, checked: Sequence[CheckedOp],
+    clock: Clock, settings: ServerSettings, *, token_digest: str,
+) -> BatchOutcome:  # fmt: skip
+    """``apply_batch`` with the server's settings (hold lifetime, group commit): one call for
+    ``POST /v1/ops``'s FastAPI route and its fast path, so a setting reaches both."""
+    return apply_batch(sessions, terminal_id, checked, clock, settings.hold_ttl,
+                       token_digest=token_digest, group_ops=settings.commit_group_ops,
+                       group_seconds=settings.commit_group_seconds)  # fmt: skip
 
 
 def payload_hash(op: Operation) -> str:
