@@ -29,7 +29,9 @@ def _count(view: ServerView, model: type[AppliedOperation] | type[Sale]) -> int:
 
 
 def _applied_so_far(db: Path) -> int:
-    """Committed operations, read beside the server (WAL: readers never block its writes)."""
+    """Committed operations, read beside the server on a plain read-only connection (WAL:
+    it never blocks the server's writes). Not through ``ServerView``: the server's engine
+    begins every transaction IMMEDIATE, and polling it would contend for the write lock."""
     with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as connection:
         return int(connection.execute("SELECT count(*) FROM applied_operations").fetchone()[0])
 
