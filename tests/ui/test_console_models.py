@@ -4,13 +4,14 @@ the alert repeats until acknowledged and stops when nothing waits."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from pytestqt.qtbot import QtBot
 
 from pos_app.domain.orders import OrderState, PaymentMethod
 from pos_app.services.orders import ConsoleSettings, OrderLineView, OrderView
 from pos_app.ui.console.alerts import NewOrderAlert
+from pos_app.ui.console.history import HistoryPanel
 from pos_app.ui.console.orders_model import OrdersModel
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -86,3 +87,23 @@ def test_the_alert_stops_when_no_order_waits_and_is_silent_when_off(qtbot: QtBot
     alert.apply(ConsoleSettings(sound_enabled=False))
     alert.new_orders(1)
     assert sound.played == ["new_order"] and alert.alerting  # still shown, not heard
+
+
+def test_the_venues_zone_queries_a_shown_history_once_and_a_hidden_one_not_at_all(
+    qtbot: QtBot,
+) -> None:
+    venue = timezone(timedelta(hours=-9, minutes=-30))  # far from any test machine's zone
+    hidden, shown = HistoryPanel(), HistoryPanel()
+    for panel in (hidden, shown):
+        qtbot.addWidget(panel)
+    shown.show()
+    queries: dict[str, list[object]] = {"hidden": [], "shown": []}
+    hidden.query_changed.connect(queries["hidden"].append)
+    shown.query_changed.connect(queries["shown"].append)
+    before = datetime.now(UTC).astimezone(venue).date()
+    hidden.set_zone(venue)
+    shown.set_zone(venue)
+    after = datetime.now(UTC).astimezone(venue).date()
+    assert queries["hidden"] == [] and len(queries["shown"]) == 1  # not one per date edit
+    assert shown.until.date().toPython() in {before, after}
+    assert queries["shown"][0] == shown.query()

@@ -97,9 +97,11 @@ class HistoryPanel(QWidget):
         self.model.set_zone(zone)
         today = _qdate(datetime.now(UTC).astimezone(zone).date())
         for edit, day in ((self.since, today.addDays(-30)), (self.until, today)):
-            edit.blockSignals(True)  # one query below, not one per date
+            edit.blockSignals(True)  # no query per date: one below, if the history is shown
             edit.setDate(day)
             edit.blockSignals(False)
+        if self.isVisible():  # otherwise the window queries when its tab is opened
+            self.refresh()
 
     def refresh_soon(self) -> None:
         """Refresh after the debounce delay (a burst of changes costs one query)."""
