@@ -25,6 +25,7 @@ from pos_app.devices.frames import FrameMode, decode_frame
 from pos_app.devices.hid_pos import PosReportDecoder
 from pos_app.devices.owned_thread import OwnedThread
 from pos_app.devices.serial_reader import StreamFramer
+from pos_app.services import device_reasons as reasons
 
 try:
     import hid as _hid
@@ -182,7 +183,7 @@ class HidReader:
 
     def start(self) -> None:
         if self._backend is None:
-            self._set_state(DeviceState.DISABLED, "hidapi is not installed")
+            self._set_state(DeviceState.DISABLED, reasons.HIDAPI_MISSING)
             return
         self._worker.start()
 
@@ -200,7 +201,7 @@ class HidReader:
                 self._set_state(DeviceState.CONNECTED)
                 self._read_until_error(handle)
             except OSError as exc:
-                self._set_state(DeviceState.DISCONNECTED, f"unplugged: {exc}")
+                self._set_state(DeviceState.DISCONNECTED, f"{reasons.UNPLUGGED}{exc}")
             finally:
                 _close_quietly(handle)
 
@@ -208,11 +209,11 @@ class HidReader:
         try:
             found = [d for d in backend.enumerate() if self.config.match.matches(d)]
             if not found:
-                self._set_state(DeviceState.DISCONNECTED, "not plugged in")
+                self._set_state(DeviceState.DISCONNECTED, reasons.NOT_PLUGGED_IN)
                 return None
             return backend.open_path(found[0]["path"])
         except OSError as exc:
-            self._set_state(DeviceState.DISCONNECTED, f"cannot open: {exc}")
+            self._set_state(DeviceState.DISCONNECTED, f"{reasons.CANNOT_OPEN}{exc}")
             return None
 
     def _read_until_error(self, handle: HidHandle) -> None:

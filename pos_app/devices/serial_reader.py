@@ -17,6 +17,7 @@ from pos_app.devices.events import DeviceState, DeviceStatus, ScanEvent, ScanRej
 from pos_app.devices.frames import FrameMode, decode_frame
 from pos_app.devices.msr import looks_like_swipe
 from pos_app.devices.owned_thread import OwnedThread
+from pos_app.services import device_reasons as reasons
 
 try:  # a missing pyserial disables this driver instead of crashing the till
     import serial
@@ -124,7 +125,7 @@ class SerialReader:
 
     def start(self) -> None:
         if serial is None:
-            self._set_state(DeviceState.DISABLED, "pyserial is not installed")
+            self._set_state(DeviceState.DISABLED, reasons.PYSERIAL_MISSING)
             return
         self._worker.start()
 

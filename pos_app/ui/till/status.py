@@ -15,6 +15,8 @@ from datetime import UTC, datetime, tzinfo
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from pos_app.services import device_reasons as reasons
+
 
 def _hhmm(at: datetime, zone: tzinfo | None = None) -> str:
     """In the venue's time zone once the store told it (None: the computer's)."""
@@ -159,17 +161,17 @@ class DeviceStatusLabel(QLabel):
 def _detail_text(detail: str) -> str:
     """The device layer's fixed reasons in the UI's language; an OS error as it came."""
     fixed = {
-        "not plugged in": QCoreApplication.translate("DeviceStatus", "not plugged in"),
-        "hidapi is not installed": QCoreApplication.translate(
+        reasons.NOT_PLUGGED_IN: QCoreApplication.translate("DeviceStatus", "not plugged in"),
+        reasons.HIDAPI_MISSING: QCoreApplication.translate(
             "DeviceStatus", "the hidapi library is not installed"),
-        "pyserial is not installed": QCoreApplication.translate(
+        reasons.PYSERIAL_MISSING: QCoreApplication.translate(
             "DeviceStatus", "the pyserial library is not installed"),
     }  # fmt: skip
     if detail in fixed:
         return fixed[detail]
     prefixes = {
-        "unplugged: ": QCoreApplication.translate("DeviceStatus", "unplugged: %1"),
-        "cannot open: ": QCoreApplication.translate("DeviceStatus", "cannot open: %1"),
+        reasons.UNPLUGGED: QCoreApplication.translate("DeviceStatus", "unplugged: %1"),
+        reasons.CANNOT_OPEN: QCoreApplication.translate("DeviceStatus", "cannot open: %1"),
     }
     for prefix, text in prefixes.items():
         if detail.startswith(prefix):
