@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
@@ -31,7 +32,10 @@ from pos_app.domain.limits import DailyLimits, check_identification, remaining_s
 from pos_app.domain.phones import normalise_phone
 from pos_app.services.dto import GroupView, SaleView
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
-from pos_app.services.sales import GuestNotFound, SaleService
+from pos_app.services.sale_errors import GuestNotFound
+
+if TYPE_CHECKING:  # sales.py imports the closing, which imports promo.py, which imports this
+    from pos_app.services.sales import SaleService
 
 GUEST_CREATED = "guest.created"
 IDENTIFIER_BOUND = "identifier.bound"

@@ -34,7 +34,7 @@ from typing import Any
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import format_money, require_amount
-from pos_app.services.payments import accrual_estimate_for
+from pos_app.services.loyalty_settings import accrual_estimate_for
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import CashMovement, SaleRecord, ShiftRecord
 from pos_app.services.staff import Action, Authorization, StaffService, StaffSession

@@ -104,7 +104,7 @@ def test_over_the_daily_identification_limit_is_a_clear_error(
             sale.pay(PaymentMethod.POINTS, rub(40), FakeClock().now())
             uow.sales.save(sale)
             uow.commit()
-        shop.service.pay_cash(sale_id, view.total)
+        shop.pay.pay_cash(sale_id, view.total)
     panel = guests.panel("vera")
     assert panel.today.identification_limit_reached
     assert (panel.today.points_spent, panel.today.points_remaining) == (rub(80), rub(20))
