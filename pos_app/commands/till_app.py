@@ -73,8 +73,8 @@ def parse_args(argv: list[str]) -> TillOptions:
                    help="HOST:PORT of the ESC/POS receipt printer (default: the printer "
                    "settings), or 'none'")  # fmt: skip
     p.add_argument("--card-terminal", default="", metavar="HOST:PORT",
-                   help="the card terminal (e.g. the fake one: python -m "
-                   "pos_app.devices.acquiring.emulator)")  # fmt: skip
+                   help="the card terminal (e.g. the fake one: pos-app emulate "
+                   "card-terminal)")  # fmt: skip
     p.add_argument("--card-reader", action="append", default=[], metavar="PORT",
                    help="a serial card reader or scanner, e.g. /dev/ttyUSB0")  # fmt: skip
     p.add_argument("--hid-reader", action="append", default=[], metavar="VID:PID[:pos]",
