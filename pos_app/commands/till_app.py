@@ -1,7 +1,8 @@
 """``pos-app till [--data-dir DIR] [--lang ru|en] [--printer HOST:PORT] ...``: the till window.
 
-The composition root of the till: store -> services -> devices -> sync -> ui. Adapters do not
-import each other, so what crosses them is wired here: the wedge decoder (devices) goes to the
+The till window's wiring: store -> services (built by the composition root,
+``commands/composition.py``) -> devices -> sync -> ui. Adapters do not import each other, so
+what crosses them is wired here: the wedge decoder (devices) goes to the
 UI's key hook; serial readers, the print queue and the sync worker report through the UI's one
 bridge; the catalogue and the outbox figures are read from the store for the UI.
 
