@@ -91,7 +91,7 @@ def _usage(group: str = "") -> str:
     lines = [f"usage: pos-app {prefix}COMMAND [ARGS...]", "", "commands:"]
     for name, command in sorted(COMMANDS.items()):
         if name.startswith(prefix):
-            lines.append(f"  {name:<22} {command.summary}")
+            lines.append(f"  {name:<23} {command.summary}")
     return "\n".join(lines)
 
 
