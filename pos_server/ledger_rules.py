@@ -37,7 +37,12 @@ from pos_app.domain.loyalty import (
 from pos_app.domain.money import Percent
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import Guest, PostingRow
-from pos_server.db.models_ledger import GuestLoyaltyRow, RuleBreachRow, SaleLoyaltyRow
+from pos_server.db.models_ledger import (
+    CancelledGuestSaleRow,
+    GuestLoyaltyRow,
+    RuleBreachRow,
+    SaleLoyaltyRow,
+)
 from pos_server.groups import current_groups
 from pos_server.ledger_feed import defer_snapshot
 
@@ -112,15 +117,22 @@ def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
 
 
 def identified_on_day(session: Session, guest_id: str, at: datetime) -> int:
-    """Sales of the guest closed on the business day of ``at`` (each is one identification)."""
+    """The guest's identifications on the business day of ``at``: their sales that ended that
+    day, closed or cancelled, one each (docs/domain.md "Daily identification limit")."""
     start, end = day_bounds(at)
-    count = session.scalar(
+    closed = session.scalar(
         select(func.count()).select_from(SaleLoyaltyRow).where(
             SaleLoyaltyRow.guest_id == guest_id,
             SaleLoyaltyRow.closed_at >= start, SaleLoyaltyRow.closed_at < end,
         )
     )  # fmt: skip
-    return int(count or 0)
+    cancelled = session.scalar(
+        select(func.count()).select_from(CancelledGuestSaleRow).where(
+            CancelledGuestSaleRow.guest_id == guest_id,
+            CancelledGuestSaleRow.cancelled_at >= start, CancelledGuestSaleRow.cancelled_at < end,
+        )
+    )  # fmt: skip
+    return int(closed or 0) + int(cancelled or 0)
 
 
 def record_breach(

@@ -15,7 +15,9 @@ The guest panel shows name, phones, group and discount, points total / held / av
 balance, the guest's promo code, and today's limits: identifications used and allowed, points
 spent and still allowed. "Today" is the shop's business day in local time: the UTC offset in
 minutes is the setting ``shop.utc_offset_minutes`` (default 180, Moscow). The counts are what
-this till knows (its own sales of the day); the server enforces the limits across tills.
+this till knows (its own sales of the day); the server enforces the limits across tills. An
+identification is a sale of the guest that ended today, closed or cancelled: the same thing
+the server counts (docs/domain.md "Daily identification limit").
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class GuestSummary:
 
 @dataclass(frozen=True, slots=True)
 class TodayLimits:
-    identifications: int  # this business day, on this till
+    identifications: int  # sales that ended this business day on this till, cancelled too
     identification_limit: int | None
     points_spent: int  # kopecks
     points_limit: int | None
@@ -104,8 +106,10 @@ def today_limits(
         p.amount for s in sales if s.status != "cancelled" for p in s.payments
         if p.method == "points"
     )  # fmt: skip
+    # an identification is a sale that ended today, closed or cancelled: what the server counts
+    identified = sum(1 for s in sales if s.status != "open")
     limits = _limits(group)
-    return TodayLimits(len(sales), limits.identifications, spent, limits.points_spend,
+    return TodayLimits(identified, limits.identifications, spent, limits.points_spend,
                        remaining_spend(limits, spent))  # fmt: skip
 
 
