@@ -32,6 +32,7 @@ from pos_app.domain.money import Percent
 from pos_app.services.ports import Clock, OutboxEntry, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.promo import PROMO_ISSUED, promo_code_from_feed
 from pos_app.services.staff import staff_from_feed
+from pos_app.services.venue_time import SHOP_SETTINGS_ENTITY, store_shop_settings
 
 CURSOR_KEY = "feed.cursor"
 DEFERRED_PREFIX = "feed.deferred."
@@ -123,6 +124,7 @@ class _Page:
             "product_group": self._product_group, "guest_group": self._guest_group,
             "staff": self._staff, "bonus_account": self._account,
             "balance_account": self._account, PROMO_CODE_ENTITY: self._promo_code,
+            SHOP_SETTINGS_ENTITY: self._shop_settings,
         }  # fmt: skip
 
     def take(self, change: Change, *, from_deferred: bool = False) -> None:
@@ -230,6 +232,10 @@ class _Page:
 
     def _promo_code(self, change: Change) -> str | None:
         self.uow.promo.add_code(promo_code_from_feed({"code": change.entity_id, **change.data}))
+        return None
+
+    def _shop_settings(self, change: Change) -> str | None:
+        store_shop_settings(self.uow, change.data)  # the shop's time zone
         return None
 
 

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from pos_app.db import open_store
 from pos_app.domain.guests import Guest
+from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
 from pos_app.services.feed import CURSOR_KEY, Change, FeedService, protected_keys
 from pos_app.services.ports import OutboxEntry
 from pos_app.services.ports_till import PromoCodeRecord
+from pos_app.services.venue_time import VenueTime
 from tests.services.fakes import FakeClock, FakeStore
 
 
@@ -230,3 +233,20 @@ def test_protected_keys_hold_a_promo_code_this_till_issued() -> None:
                      {"code": "promo000002", "guest_id": "boris", "phone": None})  # fmt: skip
 
     assert protected_keys([op]) == {"promo_code:PROMO000002", "guest:boris"}
+
+
+def test_given_the_shops_time_zone_in_the_feed_then_the_till_keeps_it(tmp_path: Path) -> None:
+    """Issue 15: the server's zone reaches the till; until then it is the domain's default;
+    a name this till cannot read is counted as invalid and the zone it had stays."""
+    with open_store(tmp_path / "till.sqlite3") as real:
+        feed = FeedService(real.unit_of_work, FakeClock())
+        assert VenueTime(real.unit_of_work).zone() == ZoneInfo(DEFAULT_SHOP_TIMEZONE)
+
+        result = feed.apply_page(0, [change(1, "shop_settings", "shop",
+                                            timezone="Europe/Berlin")], 1)  # fmt: skip
+
+        assert (result.applied, result.skipped) == (1, {})
+        assert VenueTime(real.unit_of_work).zone() == ZoneInfo("Europe/Berlin")
+        bad = feed.apply_page(1, [change(2, "shop_settings", "shop", timezone="Mars/Base")], 2)
+        assert bad.skipped == {"shop_settings/invalid": 1}
+        assert VenueTime(real.unit_of_work).zone() == ZoneInfo("Europe/Berlin")
