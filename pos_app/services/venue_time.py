@@ -52,3 +52,7 @@ class VenueTime:
     def zone(self) -> tzinfo:
         with self._uow(durable=False) as uow:
             return venue_zone(uow)
+
+    def name(self) -> str:
+        with self._uow(durable=False) as uow:
+            return venue_zone_name(uow)
