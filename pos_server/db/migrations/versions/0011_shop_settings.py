@@ -3,15 +3,15 @@
 One row, written when ``POS_SERVER_SHOP_TIMEZONE`` differs from what was last published; no
 row means nothing was published and every till uses the domain default (Europe/Moscow).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
