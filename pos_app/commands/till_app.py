@@ -177,6 +177,7 @@ class TillBackend:
             bonus=BonusOverrideService(store.unit_of_work),
             hold_reset=hold_reset_service(store, staff, self.sync, self.options.server),
             venue_zone=VenueTime(store.unit_of_work).zone(),
+            venue_time=VenueTime(store.unit_of_work),
         )  # fmt: skip
 
     def _enrolled(self) -> Store | None:

@@ -18,6 +18,7 @@ from pos_app.domain.guests import Guest
 from pos_app.domain.limits import DailyIdentificationLimitReached
 from pos_app.domain.money import Percent, rub
 from pos_app.services.guests import GuestService
+from pos_app.services.payments import PaymentService
 from pos_app.services.sales import SaleService
 from pos_app.sync.wire import wire_payload
 from pos_server.ledger_rules import identified_on_day, ledger_rules
@@ -68,6 +69,7 @@ def test_till_and_server_count_the_same_identifications(
             uow.commit()
         clock = SetClock(NOW)
         sales = SaleService(store.unit_of_work, clock, FakeIds("sale"))
+        pay = PaymentService(store.unit_of_work, clock, FakeIds("pay"), sales)
         guests = GuestService(store.unit_of_work, clock, FakeIds("guest"))
 
         def sell(opened: str, ended: str, *, guest: bool = True, cancel: bool = False) -> None:
@@ -80,7 +82,7 @@ def test_till_and_server_count_the_same_identifications(
             if cancel:
                 sales.cancel_sale(sale_id)
             else:
-                sales.pay_cash(sale_id, rub(180))
+                pay.pay_cash(sale_id, rub(180))
 
         sell("2026-11-22T18:00", "2026-11-22T18:05")  # 21:05 in Moscow: the day before
         sell("2026-11-22T20:50", "2026-11-22T21:10")  # opened 23:50, ended 00:10: today

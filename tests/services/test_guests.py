@@ -13,6 +13,7 @@ from pos_app.domain.limits import DailyIdentificationLimitReached
 from pos_app.domain.money import Percent, rub
 from pos_app.domain.sale import PaymentMethod
 from pos_app.services.guests import GuestExists, GuestService
+from pos_app.services.payments import PaymentService
 from pos_app.services.sales import GuestNotFound, SaleService
 from tests.services.conftest import ANNA_CARD, Shop
 from tests.services.fakes import FakeClock, FakeIds
@@ -123,6 +124,7 @@ def test_todays_identifications_are_the_guests_sales_that_ended_today(
     counts once it ended, closed or cancelled, on the business day it ended."""
     clock = FakeClock(datetime(2024, 4, 30, 19, 0, tzinfo=UTC))  # 22:00 in Moscow
     sales = SaleService(shop.uow, clock, FakeIds("s"))
+    pay = PaymentService(shop.uow, clock, FakeIds("p"), sales)
     here = GuestService(shop.uow, clock, FakeIds("g"))
 
     def identified_sale(opened: datetime) -> str:
@@ -133,10 +135,10 @@ def test_todays_identifications_are_the_guests_sales_that_ended_today(
         return sale_id
 
     yesterday = identified_sale(datetime(2024, 4, 30, 19, 0, tzinfo=UTC))
-    sales.pay_cash(yesterday, rub(500))
+    pay.pay_cash(yesterday, rub(500))
     past_midnight = identified_sale(datetime(2024, 4, 30, 20, 50, tzinfo=UTC))  # 23:50
     clock.current = datetime(2024, 4, 30, 21, 10, tzinfo=UTC)  # 00:10 in Moscow: today
-    sales.pay_cash(past_midnight, rub(500))
+    pay.pay_cash(past_midnight, rub(500))
     still_open = identified_sale(datetime(2024, 5, 1, 6, 0, tzinfo=UTC))
     assert here.panel("vera").today.identifications == 1  # the server sees no open sale
     sales.cancel_sale(still_open)
