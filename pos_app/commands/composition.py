@@ -79,7 +79,7 @@ def screen_services(
         reports=reports if reports is not None else NoReportPrinter(),
         overrides=till.overrides, refunds=till.refunds, reconciliation=till.reconciliation,
         bonus=till.bonus, hold_reset=till.hold_reset,
-        venue_zone=VenueTime(store.unit_of_work).zone(),
+        venue_zone=VenueTime(store.unit_of_work).zone(), venue_time=VenueTime(store.unit_of_work),
     )  # fmt: skip
 
 

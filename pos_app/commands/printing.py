@@ -34,6 +34,7 @@ from pos_app.services.device_settings import (
 from pos_app.services.dto import SaleView
 from pos_app.services.ports_print import PrintLayout
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
+from pos_app.services.venue_time import VenueTime
 
 
 def printer_config(settings: Mapping[str, Any]) -> PrinterConfig:
@@ -79,6 +80,7 @@ class ReceiptPrinting:
             on_change=on_change,
         )
         self.worker = PrintWorker(self.service, self.printer, idle_poll_s=idle_poll_s)
+        self._venue = VenueTime(store.unit_of_work)
 
     @property
     def columns(self) -> int:
@@ -102,7 +104,8 @@ class ReceiptPrinting:
         return self.service.enqueue("receipt", document, title=receipt.number)
 
     def enqueue_sale(self, sale: SaleView, *, venue_name: str, cashier: str = "") -> int:
-        document = self.layout.sale_receipt(sale, venue_name=venue_name, cashier=cashier)
+        document = self.layout.sale_receipt(sale, venue_name=venue_name, cashier=cashier,
+                                             timezone=self._venue.name())  # fmt: skip
         return self.service.enqueue("receipt", document, title=sale.receipt_no or sale.sale_id)
 
     @property

@@ -19,6 +19,7 @@ from pos_app.devices.receipt import (
     ReceiptPayment,
     render_receipt,
 )
+from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
 from pos_app.services.dto import SaleView
 
 PAYMENT_NAMES = {"cash": "Наличные", "card": "Карта", "balance": "Депозит", "points": "Баллы"}
@@ -32,10 +33,10 @@ class EscposLayout:
 
     def sale_receipt(
         self, sale: SaleView, *, venue_name: str, cashier: str = "",
-        printed_at: datetime | None = None,
+        printed_at: datetime | None = None, timezone: str = DEFAULT_SHOP_TIMEZONE,
     ) -> bytes:  # fmt: skip
         return self.receipt(receipt_for(sale, venue_name=venue_name, cashier=cashier,
-                                        printed_at=printed_at))  # fmt: skip
+                                        printed_at=printed_at, timezone=timezone))  # fmt: skip
 
     def receipt(self, receipt: ReceiptData) -> bytes:
         return self.printer.render(render_receipt(receipt, self.printer.profile.columns))
@@ -45,9 +46,10 @@ class EscposLayout:
 
 
 def receipt_for(
-    sale: SaleView, *, venue_name: str, cashier: str = "", printed_at: datetime | None = None
-) -> ReceiptData:
-    """What the receipt template shows of a closed sale."""
+    sale: SaleView, *, venue_name: str, cashier: str = "", printed_at: datetime | None = None,
+    timezone: str = DEFAULT_SHOP_TIMEZONE,
+) -> ReceiptData:  # fmt: skip
+    """``timezone``: the shop's (``services/venue_time.py``), for the printed time."""
     lines = tuple(
         ReceiptLine(
             name=line.name,
@@ -79,4 +81,5 @@ def receipt_for(
         guest_name=sale.guest.name if sale.guest else "",
         qr=f"receipt:{sale.receipt_no or sale.sale_id}",
         kick_drawer=any(p.method == "cash" for p in sale.payments),
+        timezone=timezone,
     )

@@ -107,7 +107,9 @@ class PrintLayout(Protocol):
 
     def sale_receipt(
         self, sale: SaleView, *, venue_name: str, cashier: str = "",
-        printed_at: datetime | None = None,
-    ) -> bytes: ...  # fmt: skip
+        printed_at: datetime | None = None, timezone: str = ...,
+    ) -> bytes:  # fmt: skip
+        """``timezone``: the shop's named zone (``services/venue_time.py``), for the time."""
+        ...
 
     def report(self, lines: Sequence[str]) -> bytes: ...

@@ -183,9 +183,18 @@ class PromoService:
     def upsert_from_feed(self, data: Mapping[str, Any]) -> None:
         """A ``promo_code`` change: ``{"code", "guest_id", "phone"}``."""
         with self._uow(durable=False) as uow:
-            uow.promo.add_code(PromoCodeRecord(str(data["code"]).upper(), str(data["guest_id"]),
-                                               data.get("phone")))
+            uow.promo.add_code(promo_code_from_feed(data))
             uow.commit()
+
+
+def promo_code_from_feed(data: Mapping[str, Any]) -> PromoCodeRecord:
+    """A ``promo_code`` change as the till stores it (``services/feed.py`` applies the feed's);
+    a change without a code or an owner is refused (``ValueError``), not stored half."""
+    code = str(data["code"]).strip().upper()
+    guest_id, phone = str(data["guest_id"]), data.get("phone")
+    if not code or not guest_id:
+        raise ValueError("a promo_code change needs a code and its owner")
+    return PromoCodeRecord(code, guest_id, str(phone) if phone else None)
 
 
 def redeem_on_close(uow: UnitOfWork, sale: Sale, digits: Digits) -> None:
