@@ -24,7 +24,7 @@ from pos_server.db.models_ledger import AdminAuditRow
 from pos_server.db.models_staff import StaffRow
 from pos_server.ledger import load_account, save_account
 from pos_server.overdraft_list import list_overdrafts
-from pos_server.schemas import EntityId, ErrorResponse, WireModel
+from pos_server.schemas import EntityId, ErrorResponse, TerminalRef, WireModel
 from pos_server.staff_auth import ManagerOrAdmin
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
@@ -39,7 +39,7 @@ class ResetHolds(WireModel):
     """Exactly one of ``guest_id`` / ``terminal_id``; the reason goes to the audit."""
 
     guest_id: EntityId | None = None
-    terminal_id: Annotated[str, StringConstraints(min_length=1, max_length=36)] | None = None
+    terminal_id: TerminalRef | None = None
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3,
                                              max_length=500)]  # fmt: skip
 

@@ -7,11 +7,13 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from pos_server import admin_api, order_api, order_list
 from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
+from pos_server.errors import validation_failed
 from pos_server.ledger_rules import ledger_rules
 from pos_server.nul_guard import NulGuard
 from pos_server.ops.pipeline import Clock
@@ -70,7 +72,12 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
         version="1",
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,
+        # the schema maps every route for a visitor; served only when the operator asks
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
+    app.add_exception_handler(RequestValidationError, validation_failed)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions

@@ -10,8 +10,10 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from pos_server import admin_cli, terminals
@@ -29,7 +31,27 @@ def _settings(args: argparse.Namespace) -> ServerSettings:
         overrides["host"] = args.host
     if getattr(args, "port", None):
         overrides["port"] = args.port
+    for name in ("tls_cert", "tls_key", "enrol_code_hours"):
+        if getattr(args, name, None) is not None:
+            overrides[name] = getattr(args, name)
+    if getattr(args, "api_docs", False):
+        overrides["api_docs"] = True
     return ServerSettings(**overrides)
+
+
+def _tls_problem(settings: ServerSettings) -> str | None:
+    """Why the certificate or key cannot be used (said before uvicorn's traceback would)."""
+    import ssl
+
+    if settings.tls_cert is None or settings.tls_key is None:
+        return None
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+            settings.tls_cert, settings.tls_key)
+    except (OSError, ssl.SSLError) as exc:
+        return (f"the TLS certificate {settings.tls_cert} and key {settings.tls_key} cannot "
+                f"be used: {exc}")
+    return None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -37,8 +59,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from pos_server.app import create_app
 
-    settings = _settings(args)
-    problem = _rules_problem()
+    try:
+        settings = _settings(args)
+    except ValidationError as exc:
+        print(f"pos-server: cannot start: {_settings_problem(exc)}", file=sys.stderr)
+        return 2
+    problem = _rules_problem() or _tls_problem(settings)
     if problem is not None:
         print(f"pos-server: cannot start: {problem}", file=sys.stderr)
         return 2
@@ -46,8 +72,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     # open order streams never end by themselves: give them 3 s to go on shutdown
     common: dict[str, Any] = {"host": settings.host, "port": settings.port,
                               "log_level": args.log_level, "timeout_graceful_shutdown": 3}
+    if settings.tls_cert is not None and settings.tls_key is not None:
+        common["ssl_certfile"] = str(settings.tls_cert)
+        common["ssl_keyfile"] = str(settings.tls_key)
     if args.workers > 1:  # worker processes build the app from the environment
         os.environ["POS_SERVER_DATABASE_URL"] = settings.database_url
+        os.environ["POS_SERVER_API_DOCS"] = "1" if settings.api_docs else "0"
         # uvicorn's supervisor kills a worker that misses a 5 s health ping; one judging a
         # long batch under load may be slow to answer, not hung (and a kill cuts every
         # terminal connected to it)
@@ -59,11 +89,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings_problem(exc: ValidationError) -> str:
+    return "; ".join(error["msg"].removeprefix("Value error, ") for error in exc.errors())
+
+
 def _rules_problem() -> str | None:
     """What is wrong with the loyalty settings of the environment (the shop's time zone ...),
     said for the operator, or None."""
-    from pydantic import ValidationError
-
     from pos_server.ledger_rules import ledger_rules
 
     ledger_rules.cache_clear()
@@ -90,10 +122,12 @@ def cmd_terminal_add(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         with make_sessions(engine).begin() as session:
-            added = terminals.add_terminal(session, args.name, datetime.now(UTC))
+            added = terminals.add_terminal(session, args.name, datetime.now(UTC),
+                                           settings.enrol_code_lifetime)  # fmt: skip
     finally:
         engine.dispose()
-    print(json.dumps({"terminal_id": added.terminal_id, "enrolment_code": added.enrolment_code}))
+    print(json.dumps({"terminal_id": added.terminal_id, "enrolment_code": added.enrolment_code,
+                      "expires_at": added.expires_at.isoformat(timespec="seconds")}))
     return 0
 
 
@@ -183,6 +217,16 @@ def cmd_demo_order(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hours(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("a number of hours, e.g. 24 or 0.5") from exc
+    if not 0 < value <= 24 * 365:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 8760 (a year)")
+    return value
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if not 1 <= value <= 100_000:
@@ -202,6 +246,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1,
                      help="uvicorn worker processes (default 1; each has its own pool)")
     run.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    run.add_argument("--tls-cert", type=Path, metavar="PEM",
+                     help="serve HTTPS with this certificate (chain); needs --tls-key")
+    run.add_argument("--tls-key", type=Path, metavar="PEM", help="the certificate's private key")
+    run.add_argument("--api-docs", action="store_true",
+                     help="serve /docs and /openapi.json (POS_SERVER_API_DOCS=1; default off)")
     run.set_defaults(func=cmd_run)
 
     migrate = sub.add_parser("migrate", help="upgrade the database schema")
@@ -213,6 +262,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     add = terminal.add_parser("add", help="register a terminal, print id and one-time code")
     add.add_argument("name")
+    add.add_argument("--code-hours", dest="enrol_code_hours", type=_hours,
+                     help="the code works this many hours (default 24; "
+                          "POS_SERVER_ENROL_CODE_HOURS)")
     add.add_argument("--db", help=db_help)
     add.set_defaults(func=cmd_terminal_add)
     revoke = terminal.add_parser("revoke", help="revoke a terminal's token")

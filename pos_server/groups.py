@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,7 @@ from pos_server.schemas import Amount, EntityId, Name
 GROUP_ENTITY = "guest_group"
 Bp = Annotated[int, Strict(), Field(ge=0, le=10_000)]
 Flag = Annotated[bool, Strict()]
-Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Ref = EntityId  # product and group ids, tags: the one id rule of pos_server.schemas
 Refs = Annotated[list[Ref], Field(max_length=10_000)]
 
 

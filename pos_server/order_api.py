@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 
-from pos_server.api import MAX_ID, UNAUTHORISED, ClockDep, Sessions, Settings, TerminalId
+from pos_server import terminals
+from pos_server.api import (
+    MAX_ID,
+    UNAUTHORISED,
+    ClockDep,
+    Credentials,
+    Sessions,
+    Settings,
+    TerminalId,
+)
 from pos_server.catalogue import CatalogueError, check_order
 from pos_server.orders import OrderRefused, place_order
 from pos_server.schemas import ErrorResponse, OrderOut, OrderPlaced
@@ -42,6 +53,20 @@ def post_order(
     return OrderOut.model_validate(state)
 
 
+async def _token_valid(sessions: Sessions, token: str) -> bool:
+    """The stream's token still names a terminal that is not revoked."""
+
+    def check() -> bool:
+        try:
+            with sessions() as session:
+                terminals.authenticate(session, token)
+        except terminals.AuthError:
+            return False
+        return True
+
+    return await asyncio.to_thread(check)
+
+
 def _start_cursor(last_event_id: str | None, cursor: int | None) -> int | None:
     """Last-Event-ID (an EventSource reconnecting) wins over ?cursor=."""
     if last_event_id is None:
@@ -60,8 +85,10 @@ def _start_cursor(last_event_id: str | None, cursor: int | None) -> int | None:
     response_class=StreamingResponse,
 )
 async def get_order_stream(
+    *,
     request: Request,
     _terminal: TerminalId,
+    credentials: Credentials,
     sessions: Sessions,
     settings: Settings,
     cursor: Annotated[
@@ -77,6 +104,8 @@ async def get_order_stream(
         sessions, start, poll_seconds=settings.stream_poll_seconds,
         heartbeat_seconds=settings.stream_heartbeat_seconds,
         disconnected=request.is_disconnected,
+        allowed=partial(_token_valid, sessions, credentials.credentials if credentials else ""),
+        auth_seconds=settings.stream_auth_seconds,
     )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(body, media_type="text/event-stream", headers=headers)

@@ -26,7 +26,7 @@ from pos_app.domain.orders import OrderState
 from pos_server.api import UNAUTHORISED, Sessions, TerminalId
 from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
 from pos_server.orders import StoredOrder, load_order
-from pos_server.schemas import ErrorResponse, OrderOut
+from pos_server.schemas import ErrorResponse, IdRule, OrderOut
 
 router = APIRouter(prefix="/v1/orders")
 MAX_LIMIT = 200
@@ -150,14 +150,11 @@ def get_orders(
 @router.get("/{order_id}", responses={**UNAUTHORISED, 404: {"model": ErrorResponse},
                                       422: {"model": ErrorResponse}})
 def get_order(
-    order_id: Annotated[str, Path(min_length=1, max_length=64)],
+    order_id: Annotated[str, Path(min_length=1, max_length=64), IdRule],
     _terminal: TerminalId,
     sessions: Sessions,
 ) -> OrderOut:
     """One order as it is now."""
-    if not order_id.isprintable():
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            "An order id may not contain control characters.")  # fmt: skip
     with sessions() as session:
         stored = load_order(session, order_id, lock=False)
         if stored is None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+)
 
 from pos_app.domain.identifiers import InputMethod, Medium
 from pos_app.domain.orders import PaymentMethod
@@ -15,7 +23,25 @@ MAX_QUANTITY = 100_000
 
 Amount = Annotated[int, Strict(), Field(ge=0, le=MAX_AMOUNT)]
 Quantity = Annotated[int, Strict(), Field(ge=1, le=MAX_QUANTITY)]
-EntityId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+def printable_id(value: str) -> str:
+    """The one rule for ids on the wire, in bodies and in paths alike: printable characters
+    only. ``str.isprintable`` refuses control characters (C0/C1, line breaks), Unicode format
+    characters - bidirectional overrides such as U+202E, zero-width joiners - separators other
+    than the plain space, and unassigned code points: an id that shows differently from what
+    it is (or that a log line splits on) cannot be stored, then found under another look."""
+    if not value.isprintable():
+        raise ValueError("an id may hold printable characters only: no control characters, "
+                         "line breaks or invisible formatting such as U+202E")  # fmt: skip
+    return value
+
+
+IdRule = AfterValidator(printable_id)
+EntityId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), IdRule
+]
+TerminalRef = Annotated[str, StringConstraints(min_length=1, max_length=36), IdRule]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -36,7 +62,7 @@ class Operation(WireModel):
     """One outbox row of a till, exactly as DESIGN.md "Sync protocol" describes it."""
 
     op_id: UUID
-    terminal_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
+    terminal_id: TerminalRef
     seq: Annotated[int, Strict(), Field(ge=1, le=2**62)]
     created_at: AwareDatetime
     kind: Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -68,7 +94,7 @@ class OpsResponse(WireModel):
 class ReconcileRequest(WireModel):
     last_seq: Annotated[int, Strict(), Field(ge=0, le=2**62)]
     open_hold_ids: Annotated[
-        list[Annotated[str, StringConstraints(min_length=1, max_length=64)]],
+        list[Annotated[str, StringConstraints(min_length=1, max_length=64), IdRule]],
         Field(max_length=10_000),
     ]
 
@@ -114,7 +140,7 @@ class PaymentIn(WireModel):
 
     method: Literal["cash", "card", "balance", "points"]
     amount: Amount
-    hold_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    hold_id: Annotated[str, StringConstraints(min_length=1, max_length=64), IdRule] | None = None
 
 
 class OrderLoyaltyIn(WireModel):
@@ -165,7 +191,7 @@ class IdentifierBound(WireModel):
     value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
 
-HoldId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+HoldId = Annotated[str, StringConstraints(min_length=1, max_length=64), IdRule]
 
 
 class HoldPlaced(WireModel):
@@ -200,8 +226,12 @@ class BalanceToppedUp(WireModel):
 
 # --- guest orders ------------------------------------------------------------------------
 
-OrderId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-LineId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+OrderId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), IdRule
+]
+LineId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16), IdRule
+]
 
 
 class OrderLineIn(WireModel):

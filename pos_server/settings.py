@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORT = 8765
@@ -53,10 +53,34 @@ class ServerSettings(BaseSettings):
     stream_heartbeat_seconds: float = Field(
         default=15.0, gt=0, description="an idle order stream sends a comment this often"
     )
+    stream_auth_seconds: float = Field(
+        default=1.0, gt=0, le=60,
+        description="how often an open order stream checks that its token is still valid",
+    )
+    enrol_code_hours: float = Field(
+        default=24.0, gt=0, le=24 * 365,
+        description="an enrolment code from `pos-server terminal add` works this long",
+    )
+    api_docs: bool = Field(
+        default=False, description="serve /docs and /openapi.json (off: they answer 404)"
+    )
+    tls_cert: Path | None = Field(default=None, description="PEM certificate (chain) for HTTPS")
+    tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> ServerSettings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("give both tls_cert and tls_key (--tls-cert and --tls-key), "
+                             "or neither")
+        return self
 
     @property
     def hold_ttl(self) -> timedelta:
         return timedelta(seconds=self.hold_ttl_seconds)
+
+    @property
+    def enrol_code_lifetime(self) -> timedelta:
+        return timedelta(hours=self.enrol_code_hours)
 
     @property
     def commit_group_seconds(self) -> float:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,11 +75,23 @@ async def order_stream(
     poll_seconds: float,
     heartbeat_seconds: float,
     disconnected: Callable[[], Any],
+    allowed: Callable[[], Awaitable[bool]] | None = None,
+    auth_seconds: float = 1.0,
 ) -> AsyncIterator[str]:
-    """The text/event-stream body: events after ``cursor``, heartbeat comments when idle."""
+    """The text/event-stream body: events after ``cursor``, heartbeat comments when idle.
+
+    ``allowed`` (the token is still valid) is asked every ``auth_seconds`` before a poll: a
+    stream opened before its terminal was revoked ends then, and the client's reconnect gets
+    the 401."""
     yield f"retry: 1000\n: connected, cursor {cursor}\n\n"
     scanned, last_sent = cursor, time.monotonic()
+    checked = last_sent
     while not await disconnected():
+        if allowed is not None and time.monotonic() - checked >= auth_seconds:
+            if not await allowed():
+                yield ": the terminal's token is no longer valid\n\n"
+                return
+            checked = time.monotonic()
         events, scanned = await asyncio.to_thread(poll_orders, sessions, scanned)
         for event in events:
             yield event.encode()

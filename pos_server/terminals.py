@@ -10,7 +10,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from pos_server.db.models import Terminal
 
 TOKEN_BYTES = 32  # 256 bits of randomness, ~43 url-safe characters
 CODE_BYTES = 12
+CODE_LIFETIME = timedelta(hours=24)  # the default of ServerSettings.enrol_code_hours
 
 
 class AuthError(Exception):
@@ -30,6 +31,7 @@ class AuthError(Exception):
 class NewTerminal:
     terminal_id: str
     enrolment_code: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -51,15 +53,19 @@ def new_enrolment_code() -> str:
             return code
 
 
-def add_terminal(session: Session, name: str, now: datetime) -> NewTerminal:
-    """Register a terminal; the returned code is shown once and never stored in clear."""
+def add_terminal(
+    session: Session, name: str, now: datetime, lifetime: timedelta = CODE_LIFETIME
+) -> NewTerminal:
+    """Register a terminal; the returned code is shown once and never stored in clear, and
+    works for ``lifetime`` (a code copied into a chat or a ticket is not a key for ever)."""
     code = new_enrolment_code()
     terminal = Terminal(
-        id=str(uuid.uuid4()), name=name, created_at=now, enrol_code_hash=digest(code), last_seq=0
-    )
+        id=str(uuid.uuid4()), name=name, created_at=now, enrol_code_hash=digest(code),
+        enrol_code_expires_at=now + lifetime, last_seq=0,
+    )  # fmt: skip
     session.add(terminal)
     session.flush()
-    return NewTerminal(terminal.id, code)
+    return NewTerminal(terminal.id, code, now + lifetime)
 
 
 def enrol(session: Session, code: str, now: datetime) -> Enrolment:
@@ -71,8 +77,13 @@ def enrol(session: Session, code: str, now: datetime) -> Enrolment:
         raise AuthError("This enrolment code is unknown or has already been used.")
     if terminal.revoked_at is not None:
         raise AuthError("This terminal has been revoked.")
+    expires = terminal.enrol_code_expires_at
+    if expires is None or now >= expires:
+        raise AuthError("This enrolment code has expired; run `pos-server terminal add` "
+                        "again for a new one.")  # fmt: skip
     token = secrets.token_urlsafe(TOKEN_BYTES)
     terminal.enrol_code_hash = None
+    terminal.enrol_code_expires_at = None
     terminal.token_hash = digest(token)
     terminal.enrolled_at = now
     return Enrolment(terminal.id, token)

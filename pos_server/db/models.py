@@ -55,6 +55,7 @@ class Terminal(Base):
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     enrol_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    enrol_code_expires_at: Mapped[datetime | None]  # the code is refused from then on
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

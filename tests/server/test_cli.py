@@ -38,7 +38,7 @@ def test_terminal_add_prints_one_json_line_and_export_lists_operations(
     code, lines = run_cli(capsys, "terminal", "add", "Front till", "--db", db_url)
     assert code == 0 and len(lines) == 1
     added = json.loads(lines[0])
-    assert set(added) == {"terminal_id", "enrolment_code"}
+    assert set(added) == {"terminal_id", "enrolment_code", "expires_at"}
 
     with TestClient(create_app(ServerSettings(database_url=db_url))) as client:
         token = client.post("/v1/terminals/enrol",

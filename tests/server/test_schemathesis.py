@@ -30,7 +30,7 @@ STREAM = "/v1/orders/stream"
 def test_no_request_breaks_the_server(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fuzz.sqlite3'}"
     upgrade(url)
-    app = create_app(ServerSettings(database_url=url, max_batch=20, max_page=20))
+    app = create_app(ServerSettings(database_url=url, max_batch=20, max_page=20, api_docs=True))
     code = add_terminal(url).enrolment_code
     with TestClient(app) as client:
         token = client.post("/v1/terminals/enrol", json={"code": code}).json()["token"]
