@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import sys
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -90,6 +92,25 @@ def _require_writable(path: Path) -> None:
         )
 
 
+def private_file(path: Path) -> None:
+    """The store readable by the till's user only (0600): guests, their phones and balances,
+    the sales and the queue of operations are in it. A missing file is created so (SQLite gives
+    its -wal and -shm the database's mode); an existing one, or its side files, that others may
+    read is narrowed. Nothing on Windows, where a file's access is its folder's ACL."""
+    if sys.platform == "win32":
+        return
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        try:
+            mode = side.stat().st_mode
+            if stat.S_ISREG(mode) and stat.S_IMODE(mode) & 0o077:
+                side.chmod(0o600)
+        except OSError:
+            continue  # absent, or another user's file: left as it is
+
+
 def _check_file(path: Path) -> str | None:
     """The current alembic revision of an existing database (``None`` for a new/empty one)."""
     if path.is_dir():
@@ -133,6 +154,7 @@ def backup_file(path: Path, revision: str, now: datetime | None = None) -> Path:
     """An online backup (sqlite3 backup API, consistent even under WAL) next to ``path``."""
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
     target = path.with_name(f"{path.stem}.backup-{stamp}-{revision}.sqlite3")
+    private_file(target)  # a copy of everything in the store: as private as the store
     with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
@@ -178,6 +200,7 @@ def prepare_file(path: Path) -> Path | None:
     with _as_store_error(path):
         _make_folder(path)
         current = _check_file(path)
+        private_file(path)
         backup = None
         if current is not None and current != head_revision():
             backup = backup_file(path, current)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event, exc, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_server.db.checkpointer import SAFETY_PAGES
@@ -16,12 +20,38 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 def make_engine(url: str) -> Engine:
     """Create the engine; SQLite gets WAL, foreign keys and ``BEGIN IMMEDIATE`` transactions."""
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_sqlite_file(Path(database))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         _configure_sqlite(engine)
         return engine
     engine = create_engine(url, pool_size=10, max_overflow=20)
     _ping_when_idle(engine)
     return engine
+
+
+def private_sqlite_file(path: Path) -> None:
+    """The database file readable by its owner only (0600): guests' phones, the ledger and
+    the staff's PIN hashes are in it. A missing file is created so (SQLite gives its -wal and
+    -shm the database's mode); an existing one, or its side files, that others may read is
+    narrowed. Nothing on Windows, where a file's access is its folder's ACL."""
+    if sys.platform == "win32":
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # no such folder, no right to write there: SQLite says so in its own words
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        try:
+            mode = side.stat().st_mode
+            if stat.S_ISREG(mode) and stat.S_IMODE(mode) & 0o077:
+                side.chmod(0o600)
+        except OSError:
+            continue  # absent, or another user's file: left as it is
 
 
 IDLE_PING_SECONDS = 5.0

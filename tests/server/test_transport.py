@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -221,3 +222,27 @@ def test_a_payload_id_with_a_bidi_override_is_refused(till: Till) -> None:
     answer = till.push(till.op("guest.created", guest_payload("anna\u202e")))
     assert answer.status_code == 422
     assert answer.json()["detail"]["operations"][0]["errors"][0]["loc"] == ["guest_id"]
+
+
+# --- the database file is the server user's only -----------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_a_new_sqlite_database_and_its_wal_are_0600(tmp_path: Path) -> None:
+    path = tmp_path / "server.sqlite3"
+    old = os.umask(0o022)  # a typical service umask: world-readable unless made otherwise
+    try:
+        upgrade(f"sqlite:///{path}")
+        engine = make_engine(f"sqlite:///{path}")
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("UPDATE feed_counter SET last_id = last_id")
+            sides = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+            assert [stat.S_IMODE(p.stat().st_mode) for p in sides] == [0o600] * 3
+        finally:
+            engine.dispose()
+        path.chmod(0o644)  # made by an older server: narrowed when next opened
+        make_engine(f"sqlite:///{path}").dispose()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
