@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pos_app.db.orders_repo import SqlOrderCache
     from pos_app.services.orders import ActionSender, ConsoleOrders
     from pos_app.sync.order_actions import HttpActionSender
+    from pos_app.sync.server_link import ServerTrust
     from pos_app.ui.till.ports import TillScreenServices
 
 __all__ = ["TillServices", "card_terminal", "console_orders", "screen_services", "till_services"]
@@ -86,6 +87,7 @@ def screen_services(
 def console_orders(
     store: Store, base_url: str, token: str, *, is_online: Callable[[], bool],
     wrap_sender: Callable[[HttpActionSender], ActionSender] | None = None,
+    trust: ServerTrust | None = None,
 ) -> tuple[ConsoleOrders, HttpActionSender, SqlOrderCache]:  # fmt: skip
     """The console's use cases on ``store``: the order cache, and actions queued in the store's
     outbox and sent by an ``HttpActionSender`` (``wrap_sender``: a till + console terminal
@@ -94,11 +96,12 @@ def console_orders(
     from pos_app.services.orders import ConsoleOrders
     from pos_app.services.sync_queue import SyncQueue
     from pos_app.sync.order_actions import HttpActionSender
+    from pos_app.sync.server_link import ServerTrust
     from pos_app.sync.transport import HttpTransport
 
     cache = SqlOrderCache(store)
     sender = HttpActionSender(SyncQueue(store.unit_of_work, store.clock),
-                              HttpTransport(base_url, token))  # fmt: skip
+                              HttpTransport(base_url, token, trust=trust or ServerTrust()))
     acting = wrap_sender(sender) if wrap_sender is not None else sender
     return ConsoleOrders(cache, store.unit_of_work, acting, is_online=is_online), sender, cache
 
@@ -119,4 +122,4 @@ def _hold_reset_port(
         url = server_url or uow.settings.get(SERVER_KEY)
     if not url:
         return None, None
-    return AdminClient(str(url), token), sync.puller.pull
+    return AdminClient(str(url), token, trust=sync.trust), sync.puller.pull

@@ -20,10 +20,12 @@ from typing import Any
 
 import requests
 
+from pos_app.commands.server_options import add_trust_options, trust_of
 from pos_app.db import Store, StoreError, open_store
 from pos_app.services.orders import ActionSender, ConsoleOrders, StreamBatch
 from pos_app.sync.order_actions import HttpActionSender
 from pos_app.sync.order_stream import OrderStream, StreamStatus
+from pos_app.sync.server_link import ServerLinkError, ServerTrust, check_server_url, new_session
 
 log = logging.getLogger(__name__)
 KEYRING_SERVICE = "tillkeeper-console"
@@ -54,6 +56,7 @@ def start_console(
     store: Store, base_url: str, token: str, *, sound: Any, name: str = "",
     heartbeat_timeout: float = 40.0, owns_store: bool = True,
     wrap_sender: Callable[[HttpActionSender], ActionSender] | None = None,
+    trust: ServerTrust | None = None,
 ) -> RunningConsole:
     """Build and start one console on the GUI thread (a QApplication must exist).
 
@@ -62,7 +65,9 @@ def start_console(
     and the action sender and the till's outbox worker take the same in-process
     ``sender_lock(terminal_id)``, so one queue still has one sender at a time. Pass
     ``owns_store=False`` then: the till closes its store; ``wrap_sender`` lets the till
-    read a verdict its own worker recorded (``till_console.SharedQueueSender``)."""
+    read a verdict its own worker recorded (``till_console.SharedQueueSender``). ``trust``:
+    the server's transport (``pos_app.sync.server_link``); plain http:// to another machine is
+    refused unless it says ``insecure``."""
     from pos_app.commands.composition import console_orders
     from pos_app.ui.console.window import ConsoleSignals, ConsoleWindow
     from pos_app.ui.op_runner import OpRunner
@@ -71,7 +76,7 @@ def start_console(
     holder: dict[str, OrderStream] = {}
     service, sender, cache = console_orders(store, base_url, token,
                                             is_online=lambda: holder["stream"].online,
-                                            wrap_sender=wrap_sender)  # fmt: skip
+                                            wrap_sender=wrap_sender, trust=trust)  # fmt: skip
 
     def on_batch(batch: StreamBatch) -> None:  # the stream's dispatcher thread
         signals.on_orders(service.ingest(batch))
@@ -82,7 +87,8 @@ def start_console(
             threading.Thread(target=_flush, args=(sender,), daemon=True).start()
 
     stream = OrderStream(base_url, token, cursor=cache.cursor(), on_batch=on_batch,
-                         on_status=on_status, heartbeat_timeout=heartbeat_timeout)  # fmt: skip
+                         on_status=on_status, heartbeat_timeout=heartbeat_timeout,
+                         trust=trust or ServerTrust())  # fmt: skip
     holder["stream"] = stream
     runner = OpRunner()
     window = ConsoleWindow(service, runner, signals, sound, name=name)
@@ -97,10 +103,11 @@ def _flush(sender: HttpActionSender) -> None:
         log.exception("queued order actions not sent")
 
 
-def enrol(base_url: str, code: str) -> tuple[str, str]:
+def enrol(base_url: str, code: str, trust: ServerTrust | None = None) -> tuple[str, str]:
     """Exchange a one-time code for (terminal id, token)."""
-    response = requests.post(f"{base_url.rstrip('/')}/v1/terminals/enrol", json={"code": code},
-                             timeout=10)  # fmt: skip
+    with new_session(base_url, trust or ServerTrust()) as session:
+        response = session.post(f"{base_url.rstrip('/')}/v1/terminals/enrol",
+                                 json={"code": code}, timeout=10)  # fmt: skip
     if response.status_code != 200:
         raise SystemExit(f"Enrolment refused ({response.status_code}): {response.text}")
     body = response.json()
@@ -140,14 +147,25 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("ru", "en"), help="UI language")
     parser.add_argument("--screenshot", type=Path, help="save a screenshot and quit")
     parser.add_argument("--after", type=float, default=3.0, help="seconds before the screenshot")
+    add_trust_options(parser)
     return parser
 
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    trust = trust_of(args)
+    try:
+        check_server_url(args.server, trust)
+    except ServerLinkError as exc:
+        print(f"pos-app console: {exc}", file=sys.stderr)
+        return 2
     terminal_id = token = None
     if args.enrol:
-        terminal_id, token = enrol(args.server, args.enrol)
+        try:
+            terminal_id, token = enrol(args.server, args.enrol, trust)
+        except requests.RequestException as exc:
+            print(f"pos-app console: {args.server} did not answer: {exc}", file=sys.stderr)
+            return 1
         _save_token(terminal_id, token)
     try:
         store = open_store(args.data_dir / "console.sqlite3", terminal_id=terminal_id)
@@ -166,10 +184,10 @@ def main(argv: list[str]) -> int:
         print("pos-app console: no token; enrol with --enrol CODE (from `pos-server terminal "
               "add`) or pass --token.", file=sys.stderr)  # fmt: skip
         return 2
-    return _run_gui(args, store, token)
+    return _run_gui(args, store, token, trust)
 
 
-def _run_gui(args: argparse.Namespace, store: Store, token: str) -> int:
+def _run_gui(args: argparse.Namespace, store: Store, token: str, trust: ServerTrust) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -178,7 +196,7 @@ def _run_gui(args: argparse.Namespace, store: Store, token: str) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     translators = install_translators(app, pick_language(args.lang))
-    console = start_console(store, args.server, token, name=args.name,
+    console = start_console(store, args.server, token, name=args.name, trust=trust,
                             sound=create_sound_player(SoundSettings()))  # fmt: skip
     console.window.resize(1280, 760)
     console.window.show()

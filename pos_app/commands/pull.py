@@ -16,13 +16,21 @@ import os
 import sys
 from collections.abc import Sequence
 
+from pos_app.commands.server_options import add_trust_options, trust_of
 from pos_app.commands.store_factory import open_till_store
-from pos_app.commands.sync_runtime import SERVER_KEY, SyncSetupError, load_token
+from pos_app.commands.sync_runtime import (
+    SERVER_KEY,
+    SyncSetupError,
+    checked_url,
+    load_token,
+    server_trust,
+)
 from pos_app.db import Store
 from pos_app.db.uow import SystemClock
 from pos_app.services.feed import FeedService
 from pos_app.services.ports import StoreError
 from pos_app.sync.puller import DEFAULT_PAGE_SIZE, FeedPuller, PullError, PullProgress
+from pos_app.sync.server_link import ServerTrust
 
 TOKEN_ENV = "POS_APP_TOKEN"
 
@@ -33,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="the till's data folder (default: $POS_DATA_DIR)")
     parser.add_argument("--token-env", default=TOKEN_ENV, help="variable holding the token")
     parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
+    add_trust_options(parser)
     return parser
 
 
@@ -44,19 +53,21 @@ def _print(progress: PullProgress) -> None:
     }), flush=True)  # fmt: skip
 
 
-def _credentials(store: Store, args: argparse.Namespace) -> tuple[str, str]:
-    """(server URL, token): the environment's token if set, else the enrolled till's."""
+def _credentials(store: Store, args: argparse.Namespace) -> tuple[str, str, ServerTrust]:
+    """(server URL, token, transport): the environment's token if set, else the enrolled
+    till's; the URL checked (plain http:// only to this machine or with --insecure)."""
+    trust = server_trust(store, trust_of(args))
     token = os.environ.get(args.token_env)
     if token:
         if not args.server:
             raise SyncSetupError(f"{args.token_env} is set: pass --server URL with it.")
-        return args.server, token
+        return checked_url(args.server, trust), token, trust
     _, token = load_token(store)
     with store.unit_of_work(durable=False) as uow:
         server = args.server or uow.settings.get(SERVER_KEY)
     if not server:
         raise SyncSetupError("No server is known for this till: pass --server URL.")
-    return str(server), token
+    return checked_url(str(server), trust), token, trust
 
 
 def main(argv: Sequence[str]) -> int:
@@ -67,10 +78,10 @@ def main(argv: Sequence[str]) -> int:
         print(f"pos-app pull: {exc}", file=sys.stderr)
         return 1
     try:
-        server, token = _credentials(store, args)
+        server, token, trust = _credentials(store, args)
         feed = FeedService(store.unit_of_work, SystemClock())
         puller = FeedPuller(server, token, feed, page_size=args.page_size,
-                            on_progress=_print)  # fmt: skip
+                            on_progress=_print, trust=trust)  # fmt: skip
         puller.pull()
     except (PullError, SyncSetupError) as exc:
         print(f"pos-app pull: {exc}", file=sys.stderr)

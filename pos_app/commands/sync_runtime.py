@@ -10,7 +10,9 @@ holds reset on the server) are built by the composition root, ``commands/composi
 for every till.
 
 Settings kept in the store (``uow.settings``): ``sync.server_url``, ``sync.terminal_id``,
-``sync.token_store`` (``keyring`` or ``file:PATH``, the operator's explicit choice).
+``sync.token_store`` (``keyring`` or ``file:PATH``, the operator's explicit choice), and the
+transport the operator chose at enrolment (``pos_app.sync.server_link``): ``sync.ca_cert``
+(``--ca-cert PATH``) and ``sync.insecure`` (``--insecure``: plain http:// to another machine).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.enrolment import KEYRING, TokenStoreError, enrol, token_store
 from pos_app.sync.puller import FeedPuller
 from pos_app.sync.sender_lock import SenderLock
+from pos_app.sync.server_link import ServerLinkError, ServerTrust, check_server_url
 from pos_app.sync.state import SyncState
 from pos_app.sync.transport import HttpTransport, Refused, Unreachable
 from pos_app.sync.worker import DEFAULT_BATCH, OutboxWorker
@@ -41,11 +44,31 @@ if TYPE_CHECKING:
 SERVER_KEY = "sync.server_url"
 TERMINAL_KEY = "sync.terminal_id"
 TOKEN_STORE_KEY = "sync.token_store"
+CA_CERT_KEY = "sync.ca_cert"
+INSECURE_KEY = "sync.insecure"
 LOCK_FILE = "sync.lock"
 
 
 class SyncSetupError(Exception):
     """The till cannot be enrolled or connected; the message says what to do."""
+
+
+def server_trust(store: Store, given: ServerTrust | None = None) -> ServerTrust:
+    """What was given on this run, else what the operator chose at enrolment."""
+    with store.unit_of_work(durable=False) as uow:
+        ca_cert = uow.settings.get(CA_CERT_KEY)
+        insecure = bool(uow.settings.get(INSECURE_KEY, False))
+    given = given or ServerTrust()
+    return ServerTrust(given.ca_cert or (str(ca_cert) if ca_cert else None),
+                       given.insecure or insecure)  # fmt: skip
+
+
+def checked_url(url: str, trust: ServerTrust) -> str:
+    """``check_server_url`` with the refusal as a ``SyncSetupError``."""
+    try:
+        return check_server_url(url, trust)
+    except ServerLinkError as exc:
+        raise SyncSetupError(str(exc)) from exc
 
 
 def enrolled_terminal(store: Store) -> str | None:
@@ -55,21 +78,26 @@ def enrolled_terminal(store: Store) -> str | None:
 
 
 def enrol_data_dir(
-    directory: str | Path | None, server_url: str, code: str, token_choice: str = KEYRING
+    directory: str | Path | None, server_url: str, code: str, token_choice: str = KEYRING,
+    trust: ServerTrust | None = None,
 ) -> Store:
-    """Enrol the till of ``directory`` with a one-time code; returns its open store."""
+    """Enrol the till of ``directory`` with a one-time code; returns its open store. The
+    transport options (``trust``) are kept with the till's settings for later runs."""
+    trust = trust or ServerTrust()
+    server_url = checked_url(server_url, trust)  # before the code travels anywhere
     try:
         tokens = token_store(token_choice)  # before the code is spent: it works only once
     except TokenStoreError as exc:
         raise SyncSetupError(str(exc)) from exc
     if store_path(directory).exists():
         _check_enrollable(directory)  # before the code is spent
-    transport = HttpTransport(server_url, None)
+    transport = HttpTransport(server_url, None, trust=trust)
     try:
         enrolment = enrol(transport, code, tokens)
     except Refused as exc:
         raise SyncSetupError(
-            "The server does not accept this enrolment code (unknown or already used)."
+            "The server does not accept this enrolment code (unknown, expired or already "
+            "used)."
         ) from exc
     except (Unreachable, TokenStoreError) as exc:
         raise SyncSetupError(f"Enrolment failed: {exc}") from exc
@@ -82,6 +110,8 @@ def enrol_data_dir(
         uow.settings.set(SERVER_KEY, server_url.rstrip("/"))
         uow.settings.set(TERMINAL_KEY, enrolment.terminal_id)
         uow.settings.set(TOKEN_STORE_KEY, enrolment.token_store)
+        uow.settings.set(CA_CERT_KEY, trust.ca_cert)
+        uow.settings.set(INSECURE_KEY, trust.insecure)
         uow.commit()
     return store
 
@@ -134,6 +164,7 @@ class SyncRuntime:
     state: SyncState
     puller: FeedPuller
     server_url: str
+    trust: ServerTrust = field(default_factory=ServerTrust)
     _till: TillServices | None = field(default=None, init=False, repr=False)
 
     @property
@@ -189,24 +220,28 @@ def start_sync(
     batch_size: int = DEFAULT_BATCH,
     idle_poll: float = 2.0,
     heartbeat: float = 15.0,
+    trust: ServerTrust | None = None,
 ) -> SyncRuntime:
-    """Build the worker for an enrolled store (not started: call ``runtime.worker.start()``)."""
+    """Build the worker for an enrolled store (not started: call ``runtime.worker.start()``).
+    ``trust``: this run's transport options, else those chosen at enrolment."""
     _, token = load_token(store)
     with store.unit_of_work(durable=False) as uow:
         url = server_url or uow.settings.get(SERVER_KEY)
     if not url:
         raise SyncSetupError("No server is known for this till: pass --server URL.")
+    trust = server_trust(store, trust)
+    url = checked_url(str(url), trust)
     clock = SystemClock()
     queue = SyncQueue(store.unit_of_work, clock)
-    puller = FeedPuller(str(url), token, FeedService(store.unit_of_work, clock))
+    puller = FeedPuller(url, token, FeedService(store.unit_of_work, clock), trust=trust)
     state = SyncState()
 
     def refresh(stop: threading.Event) -> bool:  # after a reconnect: fresh account snapshots
         return not puller.pull(stop).stopped
 
     worker = OutboxWorker(
-        queue, HttpTransport(str(url), token), state=state,
+        queue, HttpTransport(url, token, trust=trust), state=state,
         lock=SenderLock(data_dir(directory) / LOCK_FILE), batch_size=batch_size,
         idle_poll=idle_poll, refresh=refresh, heartbeat=heartbeat,
     )  # fmt: skip
-    return SyncRuntime(store, queue, worker, state, puller, str(url))
+    return SyncRuntime(store, queue, worker, state, puller, url, trust)

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from pos_app.commands.server_options import add_trust_options, trust_of
+from pos_app.sync.server_link import ServerLinkError, ServerTrust, check_server_url
 from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.i18n import install_translators, pick_language
 from pos_app.ui.key_hook import WedgeKeyHook
@@ -60,6 +62,7 @@ class TillOptions:
     with_console: bool = False  # the incoming orders as a tab (else the stored terminal.role)
     role: str | None = None  # store this terminal's role first (till | till+console)
     hid_readers: Sequence[str] = field(default_factory=tuple)  # "VID:PID[:pos]", hex
+    trust: ServerTrust | None = None  # --ca-cert / --insecure (else the enrolment's choice)
 
 
 def parse_args(argv: list[str]) -> TillOptions:
@@ -88,11 +91,18 @@ def parse_args(argv: list[str]) -> TillOptions:
                    help="also show the incoming guest orders (a tab; F10 switches)")  # fmt: skip
     p.add_argument("--role", choices=("till", "till+console"),
                    help="store this terminal's role: till+console always shows the orders tab")
+    add_trust_options(p)
     a = p.parse_args(argv)
     printer = None if a.printer.lower() == "none" else a.printer
+    trust = trust_of(a)
+    if a.server:  # a plain http:// server elsewhere: refused before the window opens
+        try:
+            check_server_url(a.server, trust)
+        except ServerLinkError as exc:
+            p.error(str(exc))
     return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
                        a.card_terminal, a.enrol_code, a.token_store, a.with_console,
-                       a.role, tuple(a.hid_reader))  # fmt: skip
+                       a.role, tuple(a.hid_reader), trust)  # fmt: skip
 
 
 def _hid_arg(text: str) -> str:
@@ -165,7 +175,8 @@ class TillBackend:
         existing.close()
         try:
             return enrol_data_dir(self.options.data_dir, self.options.server,
-                                  self.options.enrol_code, self.options.token_store)  # fmt: skip
+                                  self.options.enrol_code, self.options.token_store,
+                                  self.options.trust)  # fmt: skip
         except SyncSetupError as exc:  # the till still sells; the status bar says "not enrolled"
             log.warning("the till could not enrol: %s", exc)
             return None
@@ -176,7 +187,8 @@ class TillBackend:
 
         if enrolled_terminal(store) is None:
             return None
-        runtime = start_sync(store, self.options.data_dir, server_url=self.options.server)
+        runtime = start_sync(store, self.options.data_dir, server_url=self.options.server,
+                             trust=self.options.trust)  # fmt: skip
         runtime.state.subscribe(self.bridge.on_sync_state)
         self.bridge.on_sync_state(runtime.state.snapshot)
         runtime.worker.start()

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pos_app.commands.till_app import TillRuntime
     from pos_app.db import Store
+    from pos_app.sync.server_link import ServerTrust
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +36,19 @@ class ConsoleLink:
     store: Store
     server_url: str | None = None
     token: str | None = None
+    trust: ServerTrust | None = None  # the transport chosen at enrolment, or on this run
 
 
 def read_link(runtime: TillRuntime) -> ConsoleLink | None:
     """On the op worker: None for a plain till, else the store, the server and the token.
 
     Stores ``--role`` first if it was given, so the choice outlives this run."""
-    from pos_app.commands.sync_runtime import SERVER_KEY, enrolled_terminal, load_token
+    from pos_app.commands.sync_runtime import (
+        SERVER_KEY,
+        enrolled_terminal,
+        load_token,
+        server_trust,
+    )
     from pos_app.services.terminal_role import TerminalRoles
 
     runtime.window.ctx.services.get()  # the first op opens the store
@@ -57,7 +64,8 @@ def read_link(runtime: TillRuntime) -> ConsoleLink | None:
     _, token = load_token(store)
     with store.unit_of_work(durable=False) as uow:
         url = options.server or uow.settings.get(SERVER_KEY)
-    return ConsoleLink(store, str(url), token) if url else ConsoleLink(store)
+    trust = server_trust(store, options.trust)
+    return ConsoleLink(store, str(url), token, trust) if url else ConsoleLink(store)
 
 
 class SharedQueueSender:
@@ -115,7 +123,8 @@ def attach(runtime: TillRuntime, link: ConsoleLink | None, sound: Any = None) ->
         sound = create_sound_player(SoundSettings())
     store = link.store
     console = start_console(store, link.server_url, link.token, sound=sound, owns_store=False,
-                            wrap_sender=lambda inner: SharedQueueSender(inner, store))  # fmt: skip
+                            wrap_sender=lambda inner: SharedQueueSender(inner, store),
+                            trust=link.trust)  # fmt: skip
     runtime.console = console
     model = console.window.model
     tabs.show_console(console.window, model, lambda: model.count(OrderState.NEW))

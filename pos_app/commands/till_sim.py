@@ -2,6 +2,7 @@
 
     pos-app till-sim --server URL --data-dir DIR --sales N [--guests-with-points]
                      [--enrol-code CODE] [--token-store keyring|file:PATH] [--seed S]
+                     [--ca-cert PEM] [--insecure]
 
 Sales go through the same services the till screen uses, built by the same composition root
 (``SyncRuntime.till``, ``commands/composition.py``), no Qt: open, 1-3 catalogue lines, with
@@ -23,10 +24,12 @@ import sys
 from collections.abc import Sequence
 
 from pos_app.commands.demo_data import fill_catalogue
+from pos_app.commands.server_options import add_trust_options, trust_of
 from pos_app.commands.store_factory import open_till_store, store_path
 from pos_app.commands.sync_runtime import (
     SyncRuntime,
     SyncSetupError,
+    checked_url,
     enrol_data_dir,
     enrolled_terminal,
     start_sync,
@@ -43,7 +46,8 @@ Guest = tuple[str, str, InputMethod | None]  # guest id, card value or phone, ho
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pos-app till-sim", description=__doc__.splitlines()[0])
-    parser.add_argument("--server", required=True, help="the central server, http://host:port")
+    parser.add_argument("--server", required=True,
+                        help="the central server, https://host:port (http:// to this machine)")
     parser.add_argument("--data-dir", required=True, help="the simulated till's data folder")
     parser.add_argument("--sales", type=int, default=10, help="sales to make (0: only deliver)")
     parser.add_argument("--guests-with-points", action="store_true",
@@ -55,16 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="give up delivering after this many seconds")  # fmt: skip
+    add_trust_options(parser)
     return parser
 
 
 def _open(args: argparse.Namespace) -> Store:
+    trust = trust_of(args)
     if args.enrol_code and not store_path(args.data_dir).exists():
-        return enrol_data_dir(args.data_dir, args.server, args.enrol_code, args.token_store)
+        return enrol_data_dir(args.data_dir, args.server, args.enrol_code, args.token_store,
+                              trust)  # fmt: skip
     store = open_till_store(args.data_dir)
     if args.enrol_code and enrolled_terminal(store) is None:
         store.close()
-        return enrol_data_dir(args.data_dir, args.server, args.enrol_code, args.token_store)
+        return enrol_data_dir(args.data_dir, args.server, args.enrol_code, args.token_store,
+                              trust)  # fmt: skip
     return store
 
 
@@ -153,9 +161,10 @@ def _sell(runtime: SyncRuntime, args: argparse.Namespace) -> None:
 def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(list(argv))
     try:
+        checked_url(args.server, trust_of(args))  # the URL given: checked with the flags given
         store = _open(args)
         runtime = start_sync(store, args.data_dir, server_url=args.server,
-                             batch_size=args.batch_size)  # fmt: skip
+                             batch_size=args.batch_size, trust=trust_of(args))  # fmt: skip
     except (SyncSetupError, StoreError) as exc:
         print(f"pos-app till-sim: {exc}", file=sys.stderr)
         return 1

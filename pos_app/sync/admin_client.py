@@ -17,6 +17,7 @@ from typing import Any
 import requests
 
 from pos_app.services.hold_reset import ResetRefused, ServerRefusedStaff, ServerUnavailable
+from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, check_server_url, new_session
 
 TIMEOUT = (3.05, 10.0)
 
@@ -26,12 +27,13 @@ class AdminClient:
 
     def __init__(
         self, base_url: str, token: str, *, timeout: tuple[float, float] = TIMEOUT,
-        session: requests.Session | None = None,
+        session: requests.Session | None = None, trust: ServerTrust = DEFAULT_TRUST,
     ) -> None:  # fmt: skip
         self.base_url = base_url.rstrip("/")
         self._token = token
         self._timeout = timeout
-        self._session = session or requests.Session()
+        check_server_url(base_url, trust)  # the PIN goes along: never over unsafe http://
+        self._session = session or new_session(base_url, trust)
 
     def close(self) -> None:
         self._session.close()

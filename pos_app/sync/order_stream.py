@@ -40,6 +40,7 @@ from pos_app.services.orders import (
     StreamBatch,
     order_from_wire,
 )
+from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, new_session
 
 log = logging.getLogger(__name__)
 PAGE = 1000
@@ -110,6 +111,7 @@ class OrderStream:
         on_status: Callable[[StreamStatus], None] = lambda status: None,
         heartbeat_timeout: float = 40.0,
         max_backoff: float = 5.0,
+        trust: ServerTrust = DEFAULT_TRUST,
     ) -> None:
         self._base = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {token}"}
@@ -123,7 +125,7 @@ class OrderStream:
         self._stop = threading.Event()
         self._online = False
         self._response: requests.Response | None = None
-        self._session = requests.Session()
+        self._session = new_session(base_url, trust)  # refuses http:// that is not safe
         self._guests: set[str] = set()
         self._threads = [
             threading.Thread(target=self._read_forever, name="order-stream", daemon=True),

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 import requests
 
 from pos_app.services.feed import Change, PageResult
+from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, check_server_url, new_session
 
 DEFAULT_PAGE_SIZE = 10_000
 DEFAULT_TIMEOUT = (3.05, 60.0)  # connect, read: a 10 000-change page can take seconds to build
@@ -96,13 +97,15 @@ class FeedPuller:
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         session: requests.Session | None = None,
         on_progress: Callable[[PullProgress], None] | None = None,
+        trust: ServerTrust = DEFAULT_TRUST,
     ) -> None:
         self._url = base_url.rstrip("/") + "/v1/changes"
         self._token = token
         self._feed = feed
         self._page_size = page_size
         self._timeout = timeout
-        self._session = session or requests.Session()
+        check_server_url(base_url, trust)  # a plain http:// that is not safe: refused here
+        self._session = session or new_session(base_url, trust)
         self._on_progress = on_progress
         self._lock = threading.Lock()
 

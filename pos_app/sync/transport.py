@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from pos_app.services.ports_sync import OpVerdict
+from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, new_session
 
 CONNECT_TIMEOUT = 3.05
 READ_TIMEOUT = 30.0  # a batch of 500 sales is judged in well under a second; 30 s is a hang
@@ -68,11 +69,12 @@ class HttpTransport:
         token: str | None,
         *,
         timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+        trust: ServerTrust = DEFAULT_TRUST,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
         self._timeout = timeout
-        self._session = requests.Session()
+        self._session = new_session(base_url, trust)  # refuses http:// that is not safe
 
     def close(self) -> None:
         self._session.close()
