@@ -115,7 +115,7 @@ def test_without_a_keyring_it_refuses_clearly_and_keeps_the_code_unspent(
 def test_a_used_code_is_refused_with_a_sentence(server: ServerProcess, tmp_path: Path) -> None:
     code = new_code(server.db_url)
     enrol_data_dir(tmp_path / "a", server.url, code, f"file:{tmp_path / 'tokens'}").close()
-    with pytest.raises(SyncSetupError, match="unknown or already used"):
+    with pytest.raises(SyncSetupError, match="unknown, expired or already used"):
         enrol_data_dir(tmp_path / "b", server.url, code, f"file:{tmp_path / 'tokens'}")
 
 
