@@ -183,12 +183,16 @@ class TillBackend:
 
     def _start_sync(self, store: Store) -> SyncRuntime | None:
         """The sync worker of an enrolled till, its state going to the status bar."""
-        from pos_app.commands.sync_runtime import enrolled_terminal, start_sync
+        from pos_app.commands.sync_runtime import SyncSetupError, enrolled_terminal, start_sync
 
         if enrolled_terminal(store) is None:
             return None
-        runtime = start_sync(store, self.options.data_dir, server_url=self.options.server,
-                             trust=self.options.trust)  # fmt: skip
+        try:
+            runtime = start_sync(store, self.options.data_dir, server_url=self.options.server,
+                                 trust=self.options.trust)  # fmt: skip
+        except SyncSetupError as exc:  # e.g. a stored plain http:// server: the till still sells
+            log.warning("the till does not sync: %s", exc)
+            return None
         runtime.state.subscribe(self.bridge.on_sync_state)
         self.bridge.on_sync_state(runtime.state.snapshot)
         runtime.worker.start()
