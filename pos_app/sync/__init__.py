@@ -22,7 +22,10 @@ Public API (kept stable for the till, the console, the tests and ``bench sync``)
 Pieces: ``worker.OutboxWorker(queue, transport, state=, lock=, batch_size=, backoff=,
 idle_poll=, refresh=, heartbeat=, probe_every=)`` (``refresh(stop: Event) -> bool``: the
 account refresh after reconciliation, True when complete; it should stop between pages once
-``stop`` is set); ``transport.HttpTransport(base_url, token, timeout=(3.05, 30))`` with
+``stop`` is set);
+``transport.HttpTransport(base_url, token, timeout=(3.05, 30), trust=ServerTrust())`` (every
+client's session comes from ``server_link.new_session``: plain http:// only to loopback unless
+``insecure``, certificates checked against ``ca_cert`` or the system's CAs) with
 ``push(ops) -> PushAnswer``, ``reconcile(last_seq, open_hold_ids) -> released ids``,
 ``enrol(code) -> (terminal_id, token)``; ``wire.wire_op(entry)`` (outbox row -> wire op);
 ``state.SyncState``; ``backoff.Backoff(base, cap, rand=)``; ``sender_lock.SenderLock(path)``
