@@ -15,7 +15,6 @@ with ``update-ca-certificates``), else against ``certifi``'s bundle that ``reque
 from __future__ import annotations
 
 import ipaddress
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +43,8 @@ class ServerTrust:
         """``requests``' ``verify=``: the given CA file, the OS bundle, or certifi's."""
         if self.ca_cert:
             return self.ca_cert
+        import ssl
+
         system = ssl.get_default_verify_paths().cafile
         return system if system and Path(system).is_file() else True
 
