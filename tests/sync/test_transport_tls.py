@@ -194,3 +194,57 @@ def test_a_missing_ca_file_is_said_plainly(tmp_path: Path) -> None:
     with pytest.raises(SyncSetupError, match="does not exist"):
         enrol_data_dir(tmp_path / "till", "https://127.0.0.1:1", "CODE",
                        f"file:{tmp_path / 'tokens'}", ServerTrust(str(tmp_path / "nope.pem")))
+
+
+def _own_lan_address() -> str | None:
+    """This machine's address on its network (not loopback), or None."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: only the route is chosen
+        except OSError:
+            return None
+        address = str(probe.getsockname()[0])
+    return None if is_loopback(address) or address == "0.0.0.0" else address
+
+
+def test_insecure_is_the_operators_choice_and_kept_from_enrolment(tmp_path: Path) -> None:
+    """A server on this machine's LAN address over plain http: refused, then accepted with
+    --insecure, which the till keeps (a later `pos-app pull` needs no flag)."""
+    address = _own_lan_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address")
+    db_url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    upgrade(db_url)
+    port = free_port()
+    url = f"http://{address}:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pos_server.cli", "run", "--db", db_url, "--host", address,
+         "--port", str(port)], env={**os.environ, "POS_SERVER_SWEEP_INTERVAL_SECONDS": "0"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                requests.get(url + "/health", timeout=0.5)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "pos-server run did not answer"
+                time.sleep(0.1)
+        code = new_code(db_url)
+        common = ["--server", url, "--data-dir", str(tmp_path / "till"), "--token-store",
+                  f"file:{tmp_path / 'tokens'}", "--enrol-code", code]  # fmt: skip
+        refused = subprocess.run([*APP, "till-sim", *common, "--sales", "0"],
+                                 capture_output=True, text=True, timeout=60, check=False)
+        assert refused.returncode == 1 and "--insecure" in refused.stderr
+        done = subprocess.run([*APP, "till-sim", *common, "--sales", "2", "--insecure"],
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        pull = subprocess.run([*APP, "pull", "--data-dir", str(tmp_path / "till")],
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert pull.returncode == 0, pull.stderr
+    finally:
+        process.terminate()
+        process.wait(10)
