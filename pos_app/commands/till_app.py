@@ -29,7 +29,12 @@ from PySide6.QtCore import QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from pos_app.commands.server_options import add_trust_options, trust_of
-from pos_app.sync.server_link import ServerLinkError, ServerTrust, check_server_url
+from pos_app.sync.server_link import (
+    InsecureServer,
+    ServerLinkError,
+    ServerTrust,
+    check_server_url,
+)
 from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.i18n import install_translators, pick_language
 from pos_app.ui.key_hook import WedgeKeyHook
@@ -126,6 +131,7 @@ class LocalSyncState:
     oldest_waiting_at: datetime | None = None
     last_sync: datetime | None = None
     problems: int = 0  # open reconciliation items in the store (the manager's count)
+    plain_http: bool = False  # enrolled, but its stored server is refused (docs/deploy.md)
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,7 @@ class TillBackend:
         self._own_store = store is None
         self.printing: ReceiptPrinting | None = None
         self.sync: SyncRuntime | None = None
+        self.plain_http = False  # the stored server is plain http:// elsewhere: no sync
 
     def open(self) -> TillScreenServices:
         from pos_app.commands.composition import card_terminal, screen_services, till_services
@@ -192,6 +199,7 @@ class TillBackend:
                                  trust=self.options.trust)  # fmt: skip
         except SyncSetupError as exc:  # e.g. a stored plain http:// server: the till still sells
             log.warning("the till does not sync: %s", exc)
+            self.plain_http = isinstance(exc.__cause__, InsecureServer)
             return None
         runtime.state.subscribe(self.bridge.on_sync_state)
         self.bridge.on_sync_state(runtime.state.snapshot)
@@ -204,8 +212,9 @@ class TillBackend:
             return None
         with self.store.unit_of_work(durable=False) as uow:
             stats = uow.sync.stats()
-        return LocalSyncState(waiting=stats.waiting, oldest_waiting_at=_aware(stats.oldest_at),
-                              problems=stats.open_items)  # fmt: skip
+        return LocalSyncState(enrolled=self.plain_http, waiting=stats.waiting,
+                              oldest_waiting_at=_aware(stats.oldest_at),
+                              problems=stats.open_items, plain_http=self.plain_http)
 
     def sale_completed(self, sale: SaleView, cashier: str) -> None:
         """On the op worker: the receipt into the print queue, the sync worker woken."""

@@ -847,6 +847,10 @@
         <translation>офлайн — касса не подключена к серверу</translation>
     </message>
     <message>
+        <source>offline — the server&apos;s address is plain http://; use https:// (or start the till with --insecure)</source>
+        <translation>офлайн — сервер указан по незащищённому http://; нужен https:// (или запуск кассы с --insecure)</translation>
+    </message>
+    <message>
         <source>online</source>
         <translation>онлайн</translation>
     </message>

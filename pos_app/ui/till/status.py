@@ -36,7 +36,11 @@ def describe(state: object, now: datetime | None = None, zone: tzinfo | None = N
     """One line for the status bar (clock times in ``zone``, the venue's)."""
     now = now or datetime.now(UTC)
     parts: list[str] = []
-    if not getattr(state, "enrolled", True):
+    if getattr(state, "plain_http", False):
+        parts.append(QCoreApplication.translate(
+            "SyncStatus", "offline — the server's address is plain http://; use https:// "
+            "(or start the till with --insecure)"))  # fmt: skip
+    elif not getattr(state, "enrolled", True):
         parts.append(
             QCoreApplication.translate("SyncStatus", "offline — not enrolled with a server")
         )
