@@ -3,8 +3,8 @@
 A code not yet used when this runs gets the default lifetime from its terminal's creation
 (24 h), so an old forgotten code stops working and a fresh one keeps its day.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 """
 
 from datetime import UTC, timedelta
@@ -12,8 +12,8 @@ from datetime import UTC, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
