@@ -64,7 +64,7 @@ def pin_ok_for_role(pin: str, role: Role | str) -> bool:
 
 def is_legacy(params: Mapping[str, Any]) -> bool:
     """A hash made before scrypt and the 6-digit rule for managers (set again to upgrade)."""
-    return params.get("algorithm", "pbkdf2_sha256") != PIN_PARAMS["algorithm"]
+    return bool(params.get("algorithm", "pbkdf2_sha256") != PIN_PARAMS["algorithm"])
 
 
 def hash_pin(pin: str, salt: bytes, params: Mapping[str, Any]) -> str:

@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import select as sql_select
 
 from pos_app.domain.staff_pins import LEGACY_PARAMS, hash_pin
-
 from pos_server import staff
 from pos_server.cli import main
 from pos_server.db import make_engine, make_sessions

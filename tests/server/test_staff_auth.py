@@ -23,7 +23,6 @@ from tests.server.conftest import Till, enrol
 from tests.sync.conftest import new_code
 from tests.sync.faultproxy import ServerProcess
 
-
 PASSWORDS = {"manager": "manager's long password", "cashier": "cashier's long password",
              "admin": "admin's long password"}  # fmt: skip
 

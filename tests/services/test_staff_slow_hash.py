@@ -14,7 +14,8 @@ from tests.services.fakes import FakeClock
 def feed_entity(staff_id: str, role: str, pin: str, params: dict[str, object]) -> dict[str, object]:
     salt = staff_id.encode().ljust(16, b".")[:16]
     return {"staff_id": staff_id, "name": staff_id.title(), "role": role, "active": True,
-            "pin_hash": hash_pin(pin, salt, params), "salt": salt.hex(), "params": params}  # fmt: skip
+            "pin_hash": hash_pin(pin, salt, params), "salt": salt.hex(),
+            "params": params}  # fmt: skip
 
 
 def test_new_hashes_are_scrypt_and_older_pbkdf2_ones_still_sign_in(shop: Shop) -> None:
@@ -32,9 +33,10 @@ def test_new_hashes_are_scrypt_and_older_pbkdf2_ones_still_sign_in(shop: Shop) -
 
 
 def test_twenty_staff_are_checked_in_parallel_and_the_right_one_found() -> None:
-    records = [make_record(f"s{i:02}", f"Staff {i}", "cashier", f"{1000 + i}",
-                           f"salt-{i:02}".encode())  # fmt: skip
-               for i in range(20)]
+    records = [
+        make_record(f"s{i:02}", f"Staff {i}", "cashier", f"{1000 + i}", f"salt-{i:02}".encode())
+        for i in range(20)
+    ]
     assert find_by_pin(records, "1019") is records[19]
     assert find_by_pin(records, "9999") is None
     started = time.perf_counter()
