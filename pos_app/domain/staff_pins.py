@@ -54,7 +54,9 @@ def min_pin_digits(role: Role | str) -> int:
 
 def pin_rule(role: Role | str) -> str:
     """The sentence telling what a PIN of ``role`` must be."""
-    return f"A {Role(role).value}'s PIN is {min_pin_digits(role)} to {MAX_PIN_DIGITS} digits."
+    name = Role(role).value
+    article = "An" if name[0] in "aeiou" else "A"
+    return f"{article} {name}'s PIN is {min_pin_digits(role)} to {MAX_PIN_DIGITS} digits."
 
 
 def pin_ok_for_role(pin: str, role: Role | str) -> bool:
