@@ -23,7 +23,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from pos_app.domain.staff_pins import MAX_PIN_DIGITS, MIN_MANAGER_PIN_DIGITS, Role, min_pin_digits
+from pos_app.domain.staff_pins import (
+    MAX_PIN_DIGITS,
+    MIN_MANAGER_PIN_DIGITS,
+    MIN_PIN_DIGITS,
+    Role,
+    min_pin_digits,
+)
 from pos_server import catalogue, groups, staff
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models_staff import StaffRow
@@ -71,7 +77,11 @@ def _read_secret(what: str, hint: str) -> str:
 def _read_pin(args: argparse.Namespace, role: str | None) -> str:
     if args.pin is not None:
         return str(args.pin)
-    hint = f"{min_pin_digits(role)}-{MAX_PIN_DIGITS} digits" if role else "digits"
+    if role is not None:
+        hint = f"{min_pin_digits(role)}-{MAX_PIN_DIGITS} digits"
+    else:
+        hint = (f"{MIN_PIN_DIGITS}-{MAX_PIN_DIGITS} digits, {MIN_MANAGER_PIN_DIGITS}-"
+                f"{MAX_PIN_DIGITS} for a manager or admin")  # fmt: skip
     return _read_secret("PIN", hint).strip()
 
 
