@@ -5,15 +5,15 @@ finds its person). Both server-only, never in the change feed. Existing rows get
 admin sets a password with ``pos-server staff set-password`` (or makes a key with
 ``pos-server staff new-key``) before using the admin routes again.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
