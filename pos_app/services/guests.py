@@ -28,13 +28,12 @@ from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium, normalise_identifier
 from pos_app.domain.limits import DailyLimits, check_identification, remaining_spend
+from pos_app.domain.operations import GuestCreated, IdentifierBound
 from pos_app.domain.phones import normalise_phone
 from pos_app.services.dto import GroupView, SaleView
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.sales import GuestNotFound, SaleService
 
-GUEST_CREATED = "guest.created"
-IDENTIFIER_BOUND = "identifier.bound"
 UTC_OFFSET_KEY = "shop.utc_offset_minutes"
 DEFAULT_UTC_OFFSET_MINUTES = 180
 
@@ -149,14 +148,13 @@ class GuestService:
                         "identify that guest instead.", guest_id=other.id, phone=number,
                     )  # fmt: skip
             uow.guests.add(guest)
-            uow.outbox.append(GUEST_CREATED, {"guest_id": guest.id, "name": guest.name,
-                                              "phone": guest.phones[0] if guest.phones else None})
+            uow.outbox.append(GuestCreated(guest_id=guest.id, name=guest.name,
+                                           phone=guest.phones[0] if guest.phones else None))
             if identifier is not None:
                 bound = Identifier(medium, method, normalise_identifier(method, identifier))
                 uow.guests.add_identifier(bound, guest.id)
-                uow.outbox.append(IDENTIFIER_BOUND, {
-                    "guest_id": guest.id, "medium": medium.value, "method": method.value,
-                    "value": bound.value})  # fmt: skip
+                uow.outbox.append(IdentifierBound(guest_id=guest.id, medium=medium,
+                                                  method=method, value=bound.value))
             panel = self._panel(uow, guest)
             uow.commit()
             return panel

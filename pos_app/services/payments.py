@@ -52,6 +52,7 @@ from pos_app.domain.loyalty import (
     resolve_settings,
 )
 from pos_app.domain.money import Percent, format_money
+from pos_app.domain.operations import SALE_CLOSED
 from pos_app.domain.sale import PaymentMethod, Sale
 from pos_app.services.acquiring import (
     Acquirer,
@@ -327,7 +328,7 @@ def _balance_available(uow: UnitOfWork, sale: Sale) -> int:
         raise InsufficientBalance("The guest has no balance account.", available=0)
     cached = sum(a.available for a in accounts)
     undelivered: int = sum(
-        int(p["amount"]) for e in uow.outbox.pending(limit=10_000) if e.kind == "sale.closed"
+        int(p["amount"]) for e in uow.outbox.pending(limit=10_000) if e.kind == SALE_CLOSED
         and (e.payload.get("guest") or {}).get("guest_id") == guest_id
         for p in e.payload.get("payments", ()) if p.get("method") == "balance"
     )  # fmt: skip

@@ -178,7 +178,7 @@ class SaleService:
     def _close(self, uow: UnitOfWork, sale: Sale) -> None:
         sale.close(uow.terminal.next_receipt_no(), self._clock.now())
         extra = self._run_end_hooks(uow, sale)
-        uow.outbox.append(ops.SALE_CLOSED, {**ops.sale_closed_payload(sale), **extra})
+        uow.outbox.append(ops.sale_closed(sale, extra))
 
     def _run_end_hooks(self, uow: UnitOfWork, sale: Sale) -> dict[str, Any]:
         extra: dict[str, Any] = {}
@@ -192,8 +192,7 @@ class SaleService:
             refund = sale.cancel(self._clock.now())
             extra = self._run_end_hooks(uow, sale)
             uow.sales.save(sale)
-            uow.outbox.append(ops.SALE_CANCELLED,
-                              {**ops.sale_cancelled_payload(sale, refund), **extra})  # fmt: skip
+            uow.outbox.append(ops.sale_cancelled(sale, refund, extra))
             uow.commit()
             return CancelResult(refund, SaleView.of(sale))
 

@@ -13,13 +13,20 @@ from sqlalchemy.orm import Session
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import IdentifierTaken, normalise_identifier
+from pos_app.domain.operations import (
+    GUEST_CREATED,
+    IDENTIFIER_BOUND,
+    SALE_CLOSED,
+    GuestCreated,
+    IdentifierBound,
+    SaleClosed,
+)
 from pos_app.domain.phones import normalise_phone
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import Guest, GuestIdentifier, Sale, SaleLine, SalePayment
 from pos_server.feed import record_change
 from pos_server.ledger_rules import lock_loyalty
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.schemas import GuestCreated, IdentifierBound, SaleClosed
 
 
 class OpContext:
@@ -129,8 +136,12 @@ def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
         "receipt_no": sale.receipt_no, "guest_id": sale.guest_id, "opened_at": sale.opened_at,
         "closed_at": sale.closed_at, "total": sale.total,
     })  # fmt: skip
-    _INSERT_LINES.run_many(connection, [{"sale_id": sale.sale_id, **line.model_dump()}
-                                        for line in sale.lines])  # fmt: skip
+    _INSERT_LINES.run_many(connection, [
+        {"sale_id": sale.sale_id, "line_no": line.line_no, "product_id": line.product_id,
+         "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
+         "discount": line.discount, "total": line.total}
+        for line in sale.lines
+    ])  # fmt: skip
     _INSERT_PAYMENTS.run_many(connection, [
         {"sale_id": sale.sale_id, "position": position, "method": payment.method,
          "amount": payment.amount}
@@ -142,6 +153,7 @@ def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
 
 
 def _sale_arithmetic_problem(sale: SaleClosed) -> str | None:
+    """The till's own sums checked: lines, then the total (``totals.total``) and payments."""
     line_numbers = [line.line_no for line in sale.lines]
     if len(set(line_numbers)) != len(line_numbers):
         return "Two lines share one line number."
@@ -215,8 +227,8 @@ def identifier_bound(ctx: OpContext, bound: IdentifierBound) -> Verdict:
 Handler = Callable[[OpContext, Any], Verdict]
 
 HANDLERS: dict[str, Handler] = {
-    "sale.closed": sale_closed,
-    "guest.created": guest_created,
-    "identifier.bound": identifier_bound,
+    SALE_CLOSED: sale_closed,
+    GUEST_CREATED: guest_created,
+    IDENTIFIER_BOUND: identifier_bound,
 }
 

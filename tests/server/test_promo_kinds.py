@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pos_server.till_schemas import PromoRedeemed
+
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import BonusAccountRow, PostingRow
 from pos_server.db.models_till import PromoRedemptionRow, ShiftRow
-from pos_server.till_schemas import PromoRedeemed
 from tests.server.conftest import Till, guest_payload, sale_payload
 
 

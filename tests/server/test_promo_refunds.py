@@ -71,10 +71,11 @@ def test_a_refund_undoes_the_sale_for_the_guest_and_the_code_owner(
 
 
 def test_the_tills_refund_payload_is_what_the_server_reads() -> None:
+    from pos_server.till_schemas import SaleRefunded
+
     from pos_app.domain.catalog import Product
     from pos_app.services.staff import Action
     from pos_app.services.till import TillServices
-    from pos_server.till_schemas import SaleRefunded
     from tests.services.fakes import FakeClock, FakeIds, FakeStore
 
     store = FakeStore()
