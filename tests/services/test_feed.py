@@ -12,8 +12,10 @@ import pytest
 
 from pos_app.db import open_store
 from pos_app.domain.guests import Guest
+from pos_app.domain.operations import GuestCreated
 from pos_app.services.feed import CURSOR_KEY, Change, FeedService, protected_keys
 from pos_app.services.ports import OutboxEntry
+from tests.operation_examples import sale_closed
 from tests.services.fakes import FakeClock, FakeStore
 
 
@@ -100,7 +102,7 @@ def test_given_waiting_operations_when_their_rows_change_on_the_server_then_defe
 ) -> None:
     with store() as uow:
         uow.guests.add(Guest("boris", "Boris (till)"))
-        uow.outbox.append("sale.closed", {"sale_id": "s1", "guest": {"guest_id": "boris"}})
+        uow.outbox.append(sale_closed("boris"))
         uow.commit()
     page = [guest(1, "boris", "Boris (server)"),
             change(2, "bonus_account", "boris", account_id="boris", total=100, held=0),
@@ -125,7 +127,7 @@ def test_given_a_deferred_row_when_a_newer_change_arrives_after_the_drain_then_t
 ) -> None:
     with store() as uow:
         uow.guests.add(Guest("vera", "Vera (till)"))
-        uow.outbox.append("guest.created", {"guest_id": "vera", "name": "Vera (till)"})
+        uow.outbox.append(GuestCreated(guest_id="vera", name="Vera (till)"))
         uow.commit()
     feed.apply_page(0, [guest(1, "vera", "Vera v1")], 1)
     store.data.outbox.clear()
