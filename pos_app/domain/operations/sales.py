@@ -108,8 +108,8 @@ class LoyaltyOverride(Record):
     """The accrual / max redemption % a manager set by hand on this one sale, and who (the
     server checks the approver before honouring it)."""
 
-    accrual_bp: int | None = spec(Optional(BASIS_POINTS))
-    max_redemption_bp: int | None = spec(Optional(BASIS_POINTS))
+    accrual_bp: int | None = spec(Optional(BASIS_POINTS), None)  # None: the group's / program's
+    max_redemption_bp: int | None = spec(Optional(BASIS_POINTS), None)
     approved_by: str = spec(ENTITY_ID)
 
 
@@ -145,7 +145,7 @@ class SaleClosed(_SaleRecord):
     """A paid sale, written in the transaction that closes it."""
 
     KIND: ClassVar[str] = SALE_CLOSED
-    receipt_no: str | None = spec(Optional(Str(0, 32)))
+    receipt_no: str | None = spec(Optional(Str(0, 32)), None)
     closed_at: datetime = spec(DateTime())
     lines: tuple[SaleLine, ...] = spec(ListOf(Nested(lambda: SaleLine), 1, 1000))
 
