@@ -18,6 +18,9 @@ from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import Base
 from pos_server.settings import ServerSettings
+from tests.operation_examples import till_sale
+
+__all__ = ["till_sale"]  # the short form of a sale, for the tests of this package
 
 PG_URL = os.environ.get("POS_TEST_PG_URL")
 PG_SKIP_REASON = (
@@ -175,44 +178,3 @@ def sale_payload(guest_id: str | None = None, **override: Any) -> dict[str, Any]
     }
     payload.update(override)
     return till_sale(payload)
-
-
-def _int(value: Any) -> int:
-    return value if type(value) is int else 0
-
-
-def till_sale(compact: dict[str, Any]) -> dict[str, Any]:
-    """The till's full ``sale.closed`` record (``pos_app.domain.operations.SaleClosed``) of a
-    sale written in short: ``guest_id``, lines and payments with only what the server stores,
-    and ``total``. Every other key is kept as it is, so a test may still send any value in
-    any place (junk stays junk: a subtotal of junk is 0)."""
-    sale = dict(compact)
-    guest_id = sale.pop("guest_id", None)
-    total = sale.pop("total", None)
-    closed_at = sale.get("closed_at", sale.get("cancelled_at"))
-    lines = sale.get("lines")
-    if isinstance(lines, list):
-        sale["lines"] = [
-            {"product_group_id": None, "tags": [], "discount": 0,
-             "subtotal": _int(line.get("quantity")) * _int(line.get("unit_price")), **line}
-            if isinstance(line, dict) else line
-            for line in lines
-        ]  # fmt: skip
-    payments = sale.get("payments")
-    if isinstance(payments, list):
-        sale["payments"] = [
-            {"tendered": _int(p.get("amount")), "change": 0, "at": closed_at, **p}
-            if isinstance(p, dict) else p
-            for p in payments
-        ]  # fmt: skip
-    full_lines = [ln for ln in sale.get("lines") or () if isinstance(ln, dict)]
-    sale.setdefault("terminal_id", "T1")
-    sale.setdefault("guest", None if guest_id is None else {
-        "guest_id": guest_id, "name": "Guest", "identified_by": "msr"})  # fmt: skip
-    sale.setdefault("group", None)
-    sale.setdefault("totals", {
-        "subtotal": sum(_int(ln.get("subtotal")) for ln in full_lines),
-        "discount": sum(_int(ln.get("discount")) for ln in full_lines),
-        "total": total, "paid": _int(total), "change": 0,
-    })  # fmt: skip
-    return sale
