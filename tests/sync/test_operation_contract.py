@@ -224,7 +224,7 @@ ids = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Zs", "Cc")
        unit_price=amounts, discount=amounts, tags=st.lists(st.text(max_size=20), max_size=5),
        hold_id=st.none() | st.text(min_size=1, max_size=64))  # fmt: skip
 def test_any_sale_the_definition_allows_survives_json(
-    line_no: int, product_id: str, quantity: int, unit_price: int, discount: int,
+    *, line_no: int, product_id: str, quantity: int, unit_price: int, discount: int,
     tags: list[str], hold_id: str | None,
 ) -> None:  # fmt: skip
     base = examples()[0]
