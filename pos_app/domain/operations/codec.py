@@ -122,7 +122,10 @@ class Str(Spec):
         return value
 
     def describe(self) -> str:
-        return f"str({self.min_len}..{self.max_len})"
+        text = f"str({self.min_len}..{self.max_len})"
+        if self.upper:
+            text += " upper-cased"
+        return text if self.pattern is None else f"{text} `{self.pattern.pattern}`"
 
 
 class Choice(Spec):
