@@ -41,6 +41,7 @@ class _Bad:
 
 
 BAD: Any = _Bad()  # a value that failed to decode (its error is already recorded)
+_ABSENT: Any = object()
 
 
 def error(errors: list[ErrorDetail], kind: str, loc: Loc, msg: str) -> Any:
@@ -51,7 +52,9 @@ def error(errors: list[ErrorDetail], kind: str, loc: Loc, msg: str) -> Any:
 class Spec:
     """How one JSON value is checked and turned into a field's value, and back."""
 
-    def decode(self, value: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
+    def decode(self, value: object, loc: Loc, key: str | int, errors: list[ErrorDetail]
+               ) -> Any:  # fmt: skip
+        """``value`` (found at ``key`` of the object at ``loc``) checked, or ``BAD``."""
         raise NotImplementedError
 
     def encode(self, value: Any) -> Any:
@@ -65,14 +68,17 @@ class Int(Spec):
     def __init__(self, ge: int = 0, le: int = MAX_AMOUNT) -> None:
         self.ge, self.le = ge, le
 
-    def decode(self, value: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
+    def decode(self, value: object, loc: Loc, key: str | int, errors: list[ErrorDetail]
+               ) -> Any:  # fmt: skip
+        if type(value) is int and self.ge <= value <= self.le:
+            return value
         if type(value) is not int:
-            return error(errors, "int_type", loc, "Input should be a valid integer")
+            return error(errors, "int_type", (*loc, key), "Input should be a valid integer")
         if value < self.ge:
-            return error(errors, "greater_than_equal", loc,
+            return error(errors, "greater_than_equal", (*loc, key),
                          f"Input should be greater than or equal to {self.ge}")  # fmt: skip
         if value > self.le:
-            return error(errors, "less_than_equal", loc,
+            return error(errors, "less_than_equal", (*loc, key),
                          f"Input should be less than or equal to {self.le}")  # fmt: skip
         return value
 
@@ -85,9 +91,10 @@ def _number(number: int) -> str:
 
 
 class Bool(Spec):
-    def decode(self, value: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
+    def decode(self, value: object, loc: Loc, key: str | int, errors: list[ErrorDetail]
+               ) -> Any:  # fmt: skip
         if type(value) is not bool:
-            return error(errors, "bool_type", loc, "Input should be a valid boolean")
+            return error(errors, "bool_type", (*loc, key), "Input should be a valid boolean")
         return value
 
     def describe(self) -> str:
@@ -101,23 +108,30 @@ class Str(Spec):
                  upper: bool = False, pattern: str | None = None) -> None:  # fmt: skip
         self.min_len, self.max_len, self.strip, self.upper = min_len, max_len, strip, upper
         self.pattern = re.compile(pattern) if pattern else None
+        self.plain = pattern is None and not upper
 
-    def decode(self, value: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
+    def decode(self, value: object, loc: Loc, key: str | int, errors: list[ErrorDetail]
+               ) -> Any:  # fmt: skip
         if not isinstance(value, str):
-            return error(errors, "string_type", loc, "Input should be a valid string")
-        if self.strip or self.upper:
+            return error(errors, "string_type", (*loc, key), "Input should be a valid string")
+        if self.plain:  # the common case first: no pattern, no upper-casing
+            if self.strip:
+                value = value.strip()
+            if self.min_len <= len(value) <= self.max_len:
+                return value
+        elif self.strip or self.upper:
             value = value.strip()
         if self.upper:
             value = value.upper()
         if len(value) < self.min_len:
-            return error(errors, "string_too_short", loc,
+            return error(errors, "string_too_short", (*loc, key),
                          f"String should have at least {self.min_len} character"
                          f"{'s' if self.min_len != 1 else ''}")  # fmt: skip
         if len(value) > self.max_len:
-            return error(errors, "string_too_long", loc,
+            return error(errors, "string_too_long", (*loc, key),
                          f"String should have at most {self.max_len} characters")
         if self.pattern is not None and not self.pattern.match(value):
-            return error(errors, "string_pattern_mismatch", loc,
+            return error(errors, "string_pattern_mismatch", (*loc, key),
                          f"String should match pattern '{self.pattern.pattern}'")
         return value
 
@@ -135,10 +149,11 @@ class Choice(Spec):
         self.enum = choices if isinstance(choices, type) else None
         self.values: tuple[str, ...] = tuple(str(c) for c in choices)
 
-    def decode(self, value: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
+    def decode(self, value: object, loc: Loc, key: str | int, errors: list[ErrorDetail]
+               ) -> Any:  # fmt: skip
         if not isinstance(value, str) or value not in self.values:
             listed = ", ".join(repr(v) for v in self.values[:-1])
-            return error(errors, "enum" if self.enum else "literal_error", loc,
+            return error(errors, "enum" if self.enum else "literal_error", (*loc, key),
                          f"Input should be {listed} or {self.values[-1]!r}")  # fmt: skip
         return self.enum(value) if self.enum is not None else value
 
@@ -152,16 +167,17 @@ class Choice(Spec):
 class DateTime(Spec):
     """An ISO-8601 time with its zone (a naive time is refused)."""
 
-    def decode(self, value: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
+    def decode(self, value: object, loc: Loc, key: str | int, errors: list[ErrorDetail]
+               ) -> Any:  # fmt: skip
         if not isinstance(value, str):
-            return error(errors, "datetime_type", loc, "Input should be a valid datetime")
+            return error(errors, "datetime_type", (*loc, key), "Input should be a valid datetime")
         try:
             at = datetime.fromisoformat(value)
         except ValueError:
-            return error(errors, "datetime_from_date_parsing", loc,
+            return error(errors, "datetime_from_date_parsing", (*loc, key),
                          "Input should be a valid datetime in ISO 8601 format")  # fmt: skip
         if at.tzinfo is None or at.utcoffset() is None:
-            return error(errors, "timezone_aware", loc, "Input should have timezone info")
+            return error(errors, "timezone_aware", (*loc, key), "Input should have timezone info")
         return at
 
     def encode(self, value: Any) -> Any:
@@ -177,8 +193,9 @@ class Optional(Spec):
     def __init__(self, inner: Spec) -> None:
         self.inner = inner
 
-    def decode(self, value: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
-        return None if value is None else self.inner.decode(value, loc, errors)
+    def decode(self, value: object, loc: Loc, key: str | int, errors: list[ErrorDetail]
+               ) -> Any:  # fmt: skip
+        return None if value is None else self.inner.decode(value, loc, key, errors)
 
     def encode(self, value: Any) -> Any:
         return None if value is None else self.inner.encode(value)
@@ -193,18 +210,19 @@ class ListOf(Spec):
     def __init__(self, item: Spec, min_len: int = 0, max_len: int = 1000) -> None:
         self.item, self.min_len, self.max_len = item, min_len, max_len
 
-    def decode(self, value: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
+    def decode(self, value: object, loc: Loc, key: str | int, errors: list[ErrorDetail]
+               ) -> Any:  # fmt: skip
         if not isinstance(value, list):
-            return error(errors, "list_type", loc, "Input should be a valid list")
+            return error(errors, "list_type", (*loc, key), "Input should be a valid list")
         if len(value) < self.min_len:
-            return error(errors, "too_short", loc,
+            return error(errors, "too_short", (*loc, key),
                          f"List should have at least {self.min_len} item"
                          f"{'s' if self.min_len != 1 else ''}")  # fmt: skip
         if len(value) > self.max_len:
-            return error(errors, "too_long", loc,
+            return error(errors, "too_long", (*loc, key),
                          f"List should have at most {self.max_len} items")
-        before = len(errors)
-        items = tuple(self.item.decode(v, (*loc, i), errors) for i, v in enumerate(value))
+        before, here, item = len(errors), (*loc, key), self.item
+        items = tuple([item.decode(v, here, i, errors) for i, v in enumerate(value)])
         return BAD if len(errors) > before else items
 
     def encode(self, value: Any) -> Any:
@@ -220,15 +238,16 @@ class MapOf(Spec):
     def __init__(self, key: Str, value: Spec, max_len: int = 100) -> None:
         self.key, self.value, self.max_len = key, value, max_len
 
-    def decode(self, value: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
+    def decode(self, value: object, loc: Loc, key: str | int, errors: list[ErrorDetail]
+               ) -> Any:  # fmt: skip
         if not isinstance(value, dict):
-            return error(errors, "dict_type", loc, "Input should be a valid dictionary")
+            return error(errors, "dict_type", (*loc, key), "Input should be a valid dictionary")
         if len(value) > self.max_len:
-            return error(errors, "too_long", loc,
+            return error(errors, "too_long", (*loc, key),
                          f"Dictionary should have at most {self.max_len} items")
-        before = len(errors)
-        out = {self.key.decode(k, (*loc, str(k)), errors):
-               self.value.decode(v, (*loc, str(k)), errors) for k, v in value.items()}
+        before, here = len(errors), (*loc, key)
+        out = {self.key.decode(k, here, str(k), errors):
+               self.value.decode(v, here, str(k), errors) for k, v in value.items()}
         return BAD if len(errors) > before else out
 
     def encode(self, value: Any) -> Any:
@@ -248,8 +267,9 @@ class Nested(Spec):
     def record(self) -> type[Record]:
         return self._record()
 
-    def decode(self, value: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
-        return self.record.decode(value, loc, errors)
+    def decode(self, value: object, loc: Loc, key: str | int, errors: list[ErrorDetail]
+               ) -> Any:  # fmt: skip
+        return self._record().decode(value, (*loc, key), errors)
 
     def encode(self, value: Any) -> Any:
         return value.to_json()
@@ -293,22 +313,25 @@ class Record:
 
     @classmethod
     def decode(cls, data: object, loc: Loc, errors: list[ErrorDetail]) -> Any:
+        """The record at ``loc``, or ``BAD`` with its problems added to ``errors``."""
         if not isinstance(data, Mapping):
             return error(errors, "model_type", loc,
                          "Input should be a valid dictionary or object")  # fmt: skip
         table, names = cls.spec_fields()
         values: dict[str, Any] = {}
         before = len(errors)
+        get = data.get
         for field_name, field_spec, required, _default in table:
-            if field_name in data:
-                values[field_name] = field_spec.decode(data[field_name], (*loc, field_name),
-                                                       errors)  # fmt: skip
+            value = get(field_name, _ABSENT)
+            if value is not _ABSENT:
+                values[field_name] = field_spec.decode(value, loc, field_name, errors)
             elif required:
                 error(errors, "missing", (*loc, field_name), "Field required")
-        for key in data:
-            if key not in names:
-                error(errors, "extra_forbidden", (*loc, str(key)),
-                      "Extra inputs are not permitted")  # fmt: skip
+        if not names.issuperset(data):
+            for key in data:
+                if key not in names:
+                    error(errors, "extra_forbidden", (*loc, str(key)),
+                          "Extra inputs are not permitted")  # fmt: skip
         if len(errors) > before:
             return BAD
         return cls(**values)
