@@ -2,9 +2,12 @@
 
 Both sides run in one temp dir with the same durability: WAL, ``synchronous=FULL``.
 
-* **services** - a cashier's flow through ``SaleService`` on the real SQLite store: open a
-  sale, scan three products (by barcode), identify the guest by card (group discount), take
-  cash (which closes the sale). Each step is its own unit of work, as at the till.
+* **services** - a cashier's flow through the till's services (``TillServices.build``) on the
+  real SQLite store: open a sale, scan three products (by barcode), identify the guest by card
+  (group discount), take cash with ``PaymentService.pay_cash`` - the till's cash key - which
+  closes the sale through ``sale_closing.close_sale`` (holds, offline mark, loyalty override,
+  ``sale.closed``, the promo step - no code on these sales, so it only looks - and the accrual
+  estimate). Each step is its own unit of work, as at the till.
 * **raw** - the rows that flow leaves behind (the sale with its guest/group snapshot and totals,
   three lines, one payment, the ``sale.closed`` outbox row, the terminal counters), written
   with plain ``sqlite3`` in **one transaction per sale**; the raw side builds the rows from
@@ -37,7 +40,7 @@ from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import Percent, rub
 from pos_app.domain.operations import SALE_CLOSED
 from pos_app.services.operations import sale_closed
-from pos_app.services.sales import SaleService
+from pos_app.services.till import TillServices
 
 CARD = "7000123412341234"
 BASKETS = [("4600000000001", "4600000000002", "4600000000003"),
@@ -59,16 +62,16 @@ def seed(store: Store) -> None:
 
 def run_services(store: Store, sales: int) -> tuple[float, list[dict[str, Any]]]:
     """Returns the elapsed time and the ``sale.closed`` payloads (for the raw side)."""
-    service = SaleService(store.unit_of_work, SystemClock(), UuidGenerator())
+    till = TillServices.build(store.unit_of_work, SystemClock(), UuidGenerator())
     closed = []
     start = time.perf_counter()
     for n in range(sales):
-        sale_id = service.open_sale().sale_id
+        sale_id = till.sales.open_sale().sale_id
         for code in BASKETS[n % 2]:
-            service.add_line(sale_id, barcode=code)
-        service.identify_guest(sale_id, identifier=f";{CARD}=2512?", method=InputMethod.MSR)
-        result = service.pay_cash(sale_id, rub(5_000))  # covers the basket: closes the sale
-        assert result.sale.status == "closed", result
+            till.sales.add_line(sale_id, barcode=code)
+        till.sales.identify_guest(sale_id, identifier=f";{CARD}=2512?", method=InputMethod.MSR)
+        result = till.payments.pay_cash(sale_id, rub(5_000))  # covers the basket: closes it
+        assert result.closed and result.accrual_estimate > 0, result
         closed.append(sale_id)
     elapsed = time.perf_counter() - start
     with store.unit_of_work() as uow:

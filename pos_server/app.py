@@ -12,10 +12,12 @@ from pos_server import admin_api, order_api, order_list
 from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
+from pos_server.ledger_rules import ledger_rules
 from pos_server.nul_guard import NulGuard
 from pos_server.ops.pipeline import Clock
 from pos_server.ops_fast_path import PATH, Receive, Scope, Send, serve_ops
 from pos_server.settings import ServerSettings
+from pos_server.shop_settings import publish_shop_settings
 from pos_server.sweeper import HoldSweeper
 
 
@@ -35,9 +37,15 @@ class ServerApp(FastAPI):
 
 
 def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
-    """Build the app for ``settings``; the database must already be migrated."""
+    """Build the app for ``settings``; the database must already be migrated.
+
+    The loyalty settings are read (a time zone the server does not know stops it here) and the
+    shop's time zone is published to the tills if it changed since it last was.
+    """
+    rules = ledger_rules()
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
+    publish_shop_settings(sessions, rules.shop_timezone, clock())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

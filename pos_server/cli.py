@@ -38,6 +38,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pos_server.app import create_app
 
     settings = _settings(args)
+    problem = _rules_problem()
+    if problem is not None:
+        print(f"pos-server: cannot start: {problem}", file=sys.stderr)
+        return 2
     upgrade(settings.database_url)
     # open order streams never end by themselves: give them 3 s to go on shutdown
     common: dict[str, Any] = {"host": settings.host, "port": settings.port,
@@ -53,6 +57,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         uvicorn.run(create_app(settings), **common)
     return 0
+
+
+def _rules_problem() -> str | None:
+    """What is wrong with the loyalty settings of the environment (the shop's time zone ...),
+    said for the operator, or None."""
+    from pydantic import ValidationError
+
+    from pos_server.ledger_rules import ledger_rules
+
+    ledger_rules.cache_clear()
+    try:
+        ledger_rules()
+    except ValidationError as exc:
+        return "; ".join(
+            f"POS_SERVER_{'_'.join(map(str, error['loc'])).upper()}="
+            f"{error.get('input')!r}: {error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        )
+    return None
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -7,20 +7,21 @@ enforce (the till already acted offline) is recorded for managers (``rule_breach
 
 Program defaults (the percentages when neither the guest nor the group sets one) come from the
 environment like the other settings: ``POS_SERVER_ACCRUAL_BP`` (500 = 5 %),
-``POS_SERVER_MAX_REDEMPTION_BP`` (5000 = 50 %), ``POS_SERVER_SHOP_TIMEZONE`` (``UTC``); the
-same defaults as the till's ``loyalty.program``.
+``POS_SERVER_MAX_REDEMPTION_BP`` (5000 = 50 %), the same defaults as the till's
+``loyalty.program``; and ``POS_SERVER_SHOP_TIMEZONE``, an IANA zone name (default
+``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE``, Europe/Moscow), checked at start and
+published to the tills through the feed (``shop_settings.py``), so both count one business day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -35,9 +36,16 @@ from pos_app.domain.loyalty import (
     resolve_settings,
 )
 from pos_app.domain.money import Percent
+from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE, UnknownTimeZone, shop_zone
+from pos_app.domain.venue_clock import day_bounds as shop_day_bounds
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import Guest, PostingRow
-from pos_server.db.models_ledger import GuestLoyaltyRow, RuleBreachRow, SaleLoyaltyRow
+from pos_server.db.models_ledger import (
+    CancelledGuestSaleRow,
+    GuestLoyaltyRow,
+    RuleBreachRow,
+    SaleLoyaltyRow,
+)
 from pos_server.groups import current_groups
 from pos_server.ledger_feed import defer_snapshot
 
@@ -49,11 +57,24 @@ class LedgerRules(BaseSettings):
 
     accrual_bp: int = Field(default=500, ge=0, le=10_000)
     max_redemption_bp: int = Field(default=5_000, ge=0, le=10_000)
-    shop_timezone: str = "UTC"
+    shop_timezone: str = DEFAULT_SHOP_TIMEZONE
+
+    @field_validator("shop_timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            shop_zone(name)
+        except UnknownTimeZone as exc:
+            raise ValueError(exc.message) from exc
+        return name
 
     @property
     def program(self) -> LoyaltySettings:
         return LoyaltySettings(Percent(self.accrual_bp), Percent(self.max_redemption_bp))
+
+    @property
+    def zone(self) -> tzinfo:
+        return shop_zone(self.shop_timezone)
 
 
 @cache
@@ -62,11 +83,9 @@ def ledger_rules() -> LedgerRules:
 
 
 def day_bounds(at: datetime) -> tuple[datetime, datetime]:
-    """The shop's business day holding ``at``, as aware datetimes [start, end)."""
-    name = ledger_rules().shop_timezone
-    zone: tzinfo = UTC if name == "UTC" else ZoneInfo(name)  # no tz database needed for UTC
-    start = datetime.combine(at.astimezone(zone).date(), time(0), tzinfo=zone)
-    return start, start + timedelta(days=1)
+    """The shop's business day holding ``at``, as aware UTC datetimes [start, end) (the
+    domain's rule, the same the till counts by)."""
+    return shop_day_bounds(at, ledger_rules().zone)
 
 
 def settings_for(
@@ -112,15 +131,22 @@ def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
 
 
 def identified_on_day(session: Session, guest_id: str, at: datetime) -> int:
-    """Sales of the guest closed on the business day of ``at`` (each is one identification)."""
+    """The guest's identifications on the business day of ``at``: their sales that ended that
+    day, closed or cancelled, one each (docs/domain.md "Daily identification limit")."""
     start, end = day_bounds(at)
-    count = session.scalar(
+    closed = session.scalar(
         select(func.count()).select_from(SaleLoyaltyRow).where(
             SaleLoyaltyRow.guest_id == guest_id,
             SaleLoyaltyRow.closed_at >= start, SaleLoyaltyRow.closed_at < end,
         )
     )  # fmt: skip
-    return int(count or 0)
+    cancelled = session.scalar(
+        select(func.count()).select_from(CancelledGuestSaleRow).where(
+            CancelledGuestSaleRow.guest_id == guest_id,
+            CancelledGuestSaleRow.cancelled_at >= start, CancelledGuestSaleRow.cancelled_at < end,
+        )
+    )  # fmt: skip
+    return int(closed or 0) + int(cancelled or 0)
 
 
 def record_breach(

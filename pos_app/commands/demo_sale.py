@@ -2,8 +2,9 @@
 ESC/POS printer — the whole path a till takes, for the demo and for installers.
 
 A guest card swipe is parsed by the card-reader code, the guest's group discount applies, the
-sale is paid in cash and closed (with its outbox operation), and the receipt is sent to the
-printer over TCP.
+sale is paid in cash through ``PaymentService.pay_cash`` - the till's cash key - which closes it
+(``sale_closing.close_sale``: ``sale.closed``, the promo step, the accrual estimate), and the
+receipt is sent to the printer over TCP.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import sys
 
 from pos_app.commands.demo_data import card_number
 from pos_app.commands.receipts import receipt_for
-from pos_app.commands.store_factory import open_till_store, sale_service
+from pos_app.commands.store_factory import open_till_store
+from pos_app.db.uow import SystemClock, UuidGenerator
 from pos_app.devices.escpos_printer import EscposPrinter, PrinterConfig
 from pos_app.devices.msr import parse_swipe
 from pos_app.devices.receipt import render_receipt
@@ -21,6 +23,7 @@ from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import InputMethod
 from pos_app.domain.money import format_money, rub
 from pos_app.services.ports import StoreError
+from pos_app.services.till import TillServices
 
 BASKET = (("latte", 2), ("croissant", 1), ("pc-hour", 1))
 
@@ -42,16 +45,16 @@ def main(argv: list[str]) -> int:
         print(f"pos-app demo-sale: {exc}", file=sys.stderr)
         return 1
     try:
-        service = sale_service(store)
-        sale = service.open_sale()
+        till = TillServices.build(store.unit_of_work, SystemClock(), UuidGenerator())
+        sale = till.sales.open_sale()
         for product_id, qty in BASKET:
-            sale = service.add_line(sale.sale_id, product_id=product_id, quantity=qty)
+            sale = till.sales.add_line(sale.sale_id, product_id=product_id, quantity=qty)
         swipe = parse_swipe(f";{card_number(args.guest)}=4912?")
-        sale = service.identify_guest(
+        sale = till.sales.identify_guest(
             sale.sale_id, identifier=swipe.identifier, method=InputMethod.MSR
         )
         tendered = sale.total + rub(100) - sale.total % rub(100)  # the next hundred-rouble note
-        paid = service.pay_cash(sale.sale_id, tendered=tendered)
+        paid = till.payments.pay_cash(sale.sale_id, tendered=tendered)
     except DomainError as exc:
         print(f"pos-app demo-sale: {exc.message} (run `pos-app demo-data` first?)", file=sys.stderr)
         return 1

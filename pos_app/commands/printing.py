@@ -31,6 +31,7 @@ from pos_app.services.device_settings import (
 )
 from pos_app.services.dto import SaleView
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
+from pos_app.services.venue_time import VenueTime
 
 
 def printer_config(settings: Mapping[str, Any]) -> PrinterConfig:
@@ -75,6 +76,7 @@ class ReceiptPrinting:
             on_change=on_change,
         )
         self.worker = PrintWorker(self.service, self.printer, idle_poll_s=idle_poll_s)
+        self._venue = VenueTime(store.unit_of_work)
 
     @property
     def columns(self) -> int:
@@ -96,7 +98,8 @@ class ReceiptPrinting:
         return self.service.enqueue("receipt", document, title=receipt.number)
 
     def enqueue_sale(self, sale: SaleView, *, venue_name: str, cashier: str = "") -> int:
-        return self.enqueue_receipt(receipt_for(sale, venue_name=venue_name, cashier=cashier))
+        return self.enqueue_receipt(receipt_for(sale, venue_name=venue_name, cashier=cashier,
+                                                timezone=self._venue.name()))  # fmt: skip
 
     def enqueue_test_page(self) -> int:
         c = self.printer.config

@@ -9,14 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pos_app.devices.receipt import ReceiptData, ReceiptDiscount, ReceiptLine, ReceiptPayment
+from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
 from pos_app.services.dto import SaleView
 
 PAYMENT_NAMES = {"cash": "Наличные", "card": "Карта", "balance": "Депозит", "points": "Баллы"}
 
 
 def receipt_for(
-    sale: SaleView, *, venue_name: str, cashier: str = "", printed_at: datetime | None = None
-) -> ReceiptData:
+    sale: SaleView, *, venue_name: str, cashier: str = "", printed_at: datetime | None = None,
+    timezone: str = DEFAULT_SHOP_TIMEZONE,
+) -> ReceiptData:  # fmt: skip
+    """``timezone``: the shop's (``services/venue_time.py``), for the printed time."""
     lines = tuple(
         ReceiptLine(
             name=line.name,
@@ -48,4 +51,5 @@ def receipt_for(
         guest_name=sale.guest.name if sale.guest else "",
         qr=f"receipt:{sale.receipt_no or sale.sale_id}",
         kick_drawer=any(p.method == "cash" for p in sale.payments),
+        timezone=timezone,
     )

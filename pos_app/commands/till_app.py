@@ -158,8 +158,7 @@ class TillBackend:
         )
         clock, ids, sales = SystemClock(), UuidGenerator(), sale_service(store)
         promo, acquirer = PromoService(store.unit_of_work, clock, ids), self._acquirer()
-        payments = PaymentService(store.unit_of_work, clock, ids, sales, acquirer=acquirer,
-                                  close_hooks=(promo.on_sale_closed,))  # fmt: skip
+        payments = PaymentService(store.unit_of_work, clock, ids, sales, acquirer=acquirer)
         self.sync = self._start_sync(store)
         gateway = self.sync.worker if self.sync else None
         if self.options.printer is not None:
@@ -178,6 +177,7 @@ class TillBackend:
             bonus=BonusOverrideService(store.unit_of_work),
             hold_reset=hold_reset_service(store, staff, self.sync, self.options.server),
             venue_zone=VenueTime(store.unit_of_work).zone(),
+            venue_time=VenueTime(store.unit_of_work),
         )  # fmt: skip
 
     def _enrolled(self) -> Store | None:

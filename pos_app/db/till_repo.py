@@ -159,9 +159,10 @@ class SqlShiftRepository:
         rows = query(
             self._raw,
             "SELECT id, status, coalesce(ended_at, opened_at) AS ended_at, guest_id, subtotal,"
-            " discount, total FROM sales WHERE guest_id = ? AND opened_at >= ?"
-            " ORDER BY opened_at",
-            (guest_id, _ts(since)),
+            " discount, total FROM sales WHERE guest_id = ?"
+            " AND (ended_at >= ? OR (status = 'open' AND opened_at >= ?))"
+            " ORDER BY coalesce(ended_at, opened_at)",
+            (guest_id, _ts(since), _ts(since)),
         )
         return self._with_payments(rows)
 

@@ -29,6 +29,7 @@ from pos_app.devices.print_document import (
 )
 from pos_app.devices.resources import receipts_dir
 from pos_app.domain.money import format_money
+from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
 
 SUPPORTED_COLUMNS = (32, 42, 48)
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -84,7 +85,7 @@ class ReceiptData:
     copy_label: str = ""
     logo_key: int | None = None
     kick_drawer: bool = False
-    timezone: str = "Europe/Moscow"
+    timezone: str = DEFAULT_SHOP_TIMEZONE  # the shop's zone (services/venue_time.py)
 
 
 _MONEY_FIELDS = {

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from pos_app.domain.loyalty import LoyaltyOverride
 from pos_app.domain.sale import PaymentStarted, Sale, SaleNotOpen, SaleStatus
+from pos_app.services.loyalty_settings import loyalty_for
 from pos_app.services.order_loyalty import OrderLoyalty, store_override, stored_override
 from pos_app.services.overrides import approver
-from pos_app.services.payments import loyalty_for
 from pos_app.services.ports import UnitOfWork, UnitOfWorkFactory
 from pos_app.services.sales import SaleNotFound
 from pos_app.services.staff import Action, Authorization, StaffSession

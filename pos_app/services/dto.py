@@ -110,16 +110,6 @@ def _payment_view(payment: Payment) -> PaymentView:
 
 
 @dataclass(frozen=True, slots=True)
-class CashPaymentResult:
-    """What the cash screen shows: the change to hand back, and the sale after the payment."""
-
-    tendered: int
-    amount: int
-    change: int
-    sale: SaleView
-
-
-@dataclass(frozen=True, slots=True)
 class CancelResult:
     refund: int  # money taken before the cancel, to hand back
     sale: SaleView

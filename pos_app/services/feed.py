@@ -7,7 +7,8 @@ so a puller killed at any moment resumes after the last page it committed - neve
 (nothing applied twice matters little, upserts are idempotent) and never after it (nothing lost).
 
 Pulled server state never overwrites a local row that still has unacknowledged operations
-(a guest this till created or edited offline, a card it bound): such a change is *deferred* -
+(a guest this till created or edited offline, a card it bound, a promo code it issued): such a
+change is *deferred* -
 kept under ``feed.deferred.<entity>:<id>`` in the same transaction - and applied by a later
 page once the queue no longer mentions it (newer changes replace it).
 
@@ -28,13 +29,16 @@ from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium, normalise_identifier
 from pos_app.domain.money import Percent
-from pos_app.domain.operations import IDENTIFIER_BOUND
+from pos_app.domain.operations import IDENTIFIER_BOUND, PROMO_ISSUED
 from pos_app.services.ports import Clock, OutboxEntry, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.promo import promo_code_from_feed
 from pos_app.services.staff import staff_from_feed
+from pos_app.services.venue_time import SHOP_SETTINGS_ENTITY, store_shop_settings
 
 CURSOR_KEY = "feed.cursor"
 DEFERRED_PREFIX = "feed.deferred."
 ACCOUNT_KINDS = {"bonus_account": "bonus", "balance_account": "balance"}
+PROMO_CODE_ENTITY = "promo_code"
 PENDING_SCAN_LIMIT = 1_000_000  # every waiting operation is looked at (a day offline: ~10 000)
 
 
@@ -77,7 +81,8 @@ class StaleCursor(Exception):
 
 def protected_keys(pending: Iterable[OutboxEntry]) -> set[str]:
     """Feed keys of the local rows that waiting operations still speak for: the guest an
-    operation names (top level, or the sale's ``guest`` record) and a bound identifier.
+    operation names (top level, or the sale's ``guest`` record), a bound identifier and a promo
+    code this till issued.
 
     Account snapshots are not among them: the till never writes a snapshot itself, it keeps
     its own holds beside them and subtracts those the snapshots do not contain yet
@@ -93,6 +98,9 @@ def protected_keys(pending: Iterable[OutboxEntry]) -> set[str]:
         value, method = op.payload.get("value"), op.payload.get("method")
         if op.kind == IDENTIFIER_BOUND and isinstance(value, str):
             keys.add(f"identifier:{_normalised(method, value)}")
+        code = op.payload.get("code")
+        if op.kind == PROMO_ISSUED and isinstance(code, str):
+            keys.add(f"{PROMO_CODE_ENTITY}:{code.upper()}")
     return keys
 
 
@@ -116,7 +124,8 @@ class _Page:
             "identifier": self._identifier, "product": self._product,
             "product_group": self._product_group, "guest_group": self._guest_group,
             "staff": self._staff, "bonus_account": self._account,
-            "balance_account": self._account,
+            "balance_account": self._account, PROMO_CODE_ENTITY: self._promo_code,
+            SHOP_SETTINGS_ENTITY: self._shop_settings,
         }  # fmt: skip
 
     def take(self, change: Change, *, from_deferred: bool = False) -> None:
@@ -220,6 +229,14 @@ class _Page:
 
     def _staff(self, change: Change) -> str | None:
         self.uow.staff.add(staff_from_feed({"staff_id": change.entity_id, **change.data}))
+        return None
+
+    def _promo_code(self, change: Change) -> str | None:
+        self.uow.promo.add_code(promo_code_from_feed({"code": change.entity_id, **change.data}))
+        return None
+
+    def _shop_settings(self, change: Change) -> str | None:
+        store_shop_settings(self.uow, change.data)  # the shop's time zone
         return None
 
 

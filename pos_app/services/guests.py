@@ -13,15 +13,18 @@ API (plain frozen results; ``DomainError`` subclasses with cashier-readable mess
 
 The guest panel shows name, phones, group and discount, points total / held / available,
 balance, the guest's promo code, and today's limits: identifications used and allowed, points
-spent and still allowed. "Today" is the shop's business day in local time: the UTC offset in
-minutes is the setting ``shop.utc_offset_minutes`` (default 180, Moscow). The counts are what
-this till knows (its own sales of the day); the server enforces the limits across tills.
+spent and still allowed. "Today" is the shop's business day in its named time zone, the one
+the server counts by (``services/venue_time.py``). The counts are what this till knows (its own
+sales of the day); the server enforces the limits across tills. An identification is a sale of
+the guest that ended today, closed or cancelled: the same thing the server counts
+(docs/domain.md "Daily identification limit").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
@@ -30,12 +33,15 @@ from pos_app.domain.identifiers import Identifier, InputMethod, Medium, normalis
 from pos_app.domain.limits import DailyLimits, check_identification, remaining_spend
 from pos_app.domain.operations import GuestCreated, IdentifierBound
 from pos_app.domain.phones import normalise_phone
+from pos_app.domain.venue_clock import day_bounds
 from pos_app.services.dto import GroupView, SaleView
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
-from pos_app.services.sales import GuestNotFound, SaleService
+from pos_app.services.sale_errors import GuestNotFound
+from pos_app.services.venue_time import venue_zone
 
-UTC_OFFSET_KEY = "shop.utc_offset_minutes"
-DEFAULT_UTC_OFFSET_MINUTES = 180
+if TYPE_CHECKING:  # sales.py imports the closing, which imports promo.py, which imports this
+    from pos_app.services.sales import SaleService
+
 
 
 class GuestExists(DomainError):
@@ -52,7 +58,7 @@ class GuestSummary:
 
 @dataclass(frozen=True, slots=True)
 class TodayLimits:
-    identifications: int  # this business day, on this till
+    identifications: int  # sales that ended this business day on this till, cancelled too
     identification_limit: int | None
     points_spent: int  # kopecks
     points_limit: int | None
@@ -81,10 +87,9 @@ class GuestPanel:
 
 
 def business_day_start(uow: UnitOfWork, now: datetime) -> datetime:
-    """Midnight of the shop's business day containing ``now``, as an aware UTC datetime."""
-    offset = timedelta(minutes=int(uow.settings.get(UTC_OFFSET_KEY, DEFAULT_UTC_OFFSET_MINUTES)))
-    local = now.astimezone(timezone(offset))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
+    """The first instant of the shop's business day containing ``now``, as an aware UTC
+    datetime (the shop's zone, as the server counts it)."""
+    return day_bounds(now, venue_zone(uow))[0]
 
 
 def today_limits(
@@ -99,8 +104,10 @@ def today_limits(
         p.amount for s in sales if s.status != "cancelled" for p in s.payments
         if p.method == "points"
     )  # fmt: skip
+    # an identification is a sale that ended today, closed or cancelled: what the server counts
+    identified = sum(1 for s in sales if s.status != "open")
     limits = _limits(group)
-    return TodayLimits(len(sales), limits.identifications, spent, limits.points_spend,
+    return TodayLimits(identified, limits.identifications, spent, limits.points_spend,
                        remaining_spend(limits, spent))  # fmt: skip
 
 

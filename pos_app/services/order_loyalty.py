@@ -7,9 +7,9 @@ a small JSON value in the till's settings under ``loyalty.order:<sale id>``::
     {"accrual_bp": 1000 | null, "max_redemption_bp": 10000 | null, "approved_by": "<staff id>"}
 
 so the sale aggregate and its table stay as they are. The payment screen's max redeemable and
-the accrual estimate read it through ``order_override``; ``order_override_mark`` (a
-``SaleService`` end hook) puts it in the ``sale.closed`` payload as ``loyalty_override``, where
-the server checks the approver again before it honours it. The value stays after the sale
+the accrual estimate read it through ``order_override``; ``order_override_mark`` (a step of
+``sale_closing.close_sale``) puts it in the ``sale.closed`` payload as ``loyalty_override``,
+where the server checks the approver again before it honours it. The value stays after the sale
 closes (the shift report's accrual estimate reads it); a cancelled sale's is dropped.
 """
 
@@ -66,15 +66,15 @@ def store_override(uow: UnitOfWork, sale_id: str, order: OrderLoyalty | None) ->
         uow.settings.set(KEY_PREFIX + sale_id, order.as_value())
 
 
-def order_override_mark(uow: UnitOfWork, sale: Sale) -> dict[str, Any] | None:
-    """``SaleService`` end hook: a closed sale carries its override (and approver) to the
-    server; a cancelled one forgets it."""
+def order_override_mark(uow: UnitOfWork, sale: Sale) -> dict[str, Any]:
+    """A step of every sale's end (``sale_closing.py``): a closed sale carries its override
+    (and approver) to the server in ``sale.closed``; a cancelled one forgets it."""
     found = stored_override(uow, sale.id)
     if found is None:
-        return None
+        return {}
     if sale.status is SaleStatus.CANCELLED:
         store_override(uow, sale.id, None)
-        return None
+        return {}
     return {PAYLOAD_KEY: found.as_value()}
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
 from pos_app.domain import orders as rules
@@ -358,8 +358,8 @@ class ConsoleOrders:
     def settings(self) -> ConsoleSettings:
         return self.cache.load_settings()
 
-    def venue_zone(self) -> timezone:
-        """The shop's clock (``shop.utc_offset_minutes``), which the till uses too."""
+    def venue_zone(self) -> tzinfo:
+        """The shop's clock (its named zone, ``services/venue_time.py``), as at the till."""
         return VenueTime(self.uow).zone()
 
     def save_settings(self, settings: ConsoleSettings) -> None:

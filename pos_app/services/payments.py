@@ -2,7 +2,8 @@
 
 API (plain frozen results; ``DomainError`` subclasses with cashier-readable messages)::
 
-    pay = PaymentService(uow_factory, clock, ids, sale_service, acquirer=TcpAcquirer(...))
+    pay = PaymentService(uow_factory, clock, ids, sale_service, acquirer=TcpAcquirer(...),
+                         promo_digits=random_digits)  # the default; makes buyers' promo codes
     pay.pay_cash(sale_id, tendered)        # -> PaymentResult (change to hand back)
     pay.pay_card(sale_id, amount=None)     # -> PaymentResult; None = all that is due
     pay.pay_balance(sale_id, amount=None)  # -> PaymentResult; from the guest's balance
@@ -14,12 +15,14 @@ API (plain frozen results; ``DomainError`` subclasses with cashier-readable mess
                                            # StaffService.authorize_manager(pin, Action.VOID);
                                            # card payments are reversed at the terminal
 
-Points are paid through ``pos_app.services.points`` (holds; the sync work stream).
+Points are paid through ``pos_app.services.points`` (holds; the sync work stream), which
+ends each points payment with ``record`` here.
 
-The payment that settles the sale closes it **in the same durable unit of work** (receipt
-number, ``sale.closed``, and the promo code's ``promo.redeemed``, see ``promo.py``): the till
-should take every payment through this service so a mix (cash + card + balance + points) ends
-as one closed sale. ``PaymentResult.closed`` says whether it did.
+The payment that settles the sale closes it **in the same durable unit of work** through
+``sale_closing.close_sale`` (receipt number, holds, offline mark, loyalty override,
+``sale.closed``, the promo code's ``promo.redeemed``, the accrual estimate): every payment
+method ends in ``record``, so a mix (cash + card + balance + points) ends as one closed sale
+with the same operations whatever paid last. ``PaymentResult.closed`` says whether it did.
 
 Card: the terminal is asked to charge under a reference made here; the answer is recorded with
 the payment (``uow.shifts.add_card_slip``). A terminal that does not answer in time gets a
@@ -31,27 +34,16 @@ has already taken from it and not yet delivered (pending ``sale.closed`` operati
 this sale's earlier balance payments. There is no offline overdraft of a balance: beyond the
 cached balance is refused. The server debits it when ``sale.closed`` arrives.
 
-Loyalty settings: the program's defaults are the setting ``loyalty.program``
-(``{"accrual_bp": 500, "max_redemption_bp": 5000}`` when unset), overridden by the guest's
-group (``GuestGroup.accrual`` / ``max_redemption``) and by the sale's own override set by a
-manager (``order_loyalty.py``), resolved by ``pos_app.domain.loyalty``.
+Loyalty settings (the points cap, the accrual estimate): ``loyalty_settings.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from pos_app.domain.errors import DomainError
-from pos_app.domain.loyalty import (
-    LoyaltyOverride,
-    LoyaltySettings,
-    PermissionDenied,
-    accrual_for,
-    max_redeemable,
-    resolve_settings,
-)
-from pos_app.domain.money import Percent, format_money
+from pos_app.domain.loyalty import PermissionDenied, max_redeemable
+from pos_app.domain.money import format_money
 from pos_app.domain.operations import SALE_CLOSED
 from pos_app.domain.sale import PaymentMethod, Sale
 from pos_app.services.acquiring import (
@@ -62,19 +54,13 @@ from pos_app.services.acquiring import (
 )
 from pos_app.services.dto import SaleView
 from pos_app.services.guests import today_limits
-from pos_app.services.money_parts import money_paid
-from pos_app.services.order_loyalty import order_override
+from pos_app.services.loyalty_settings import loyalty_for, sale_accrual
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
-from pos_app.services.ports_till import CardSlip, SaleRecord
-from pos_app.services.promo import redeem_on_close
+from pos_app.services.ports_till import CardSlip
+from pos_app.services.promo import Digits, random_digits
+from pos_app.services.sale_closing import close_sale
 from pos_app.services.sales import SaleNotFound, SaleService
 from pos_app.services.staff import Action, Authorization, StaffSession
-
-PROGRAM_KEY = "loyalty.program"
-DEFAULT_PROGRAM = LoyaltySettings(accrual=Percent.of(5), max_redemption=Percent.of(50))
-
-# Called in the unit of work that closes a sale, after ``sale.closed`` is queued (promo.py).
-CloseHook = Callable[[UnitOfWork, Sale], None]
 
 
 class NoGuest(DomainError):
@@ -121,61 +107,25 @@ class PointsAllowance:
     max_points: int  # what may still be paid in points now
 
 
-def program_settings(uow: UnitOfWork) -> LoyaltySettings:
-    data = uow.settings.get(PROGRAM_KEY)
-    if not data:
-        return DEFAULT_PROGRAM
-    return LoyaltySettings(
-        Percent(int(data["accrual_bp"])), Percent(int(data["max_redemption_bp"]))
-    )
-
-
-def loyalty_for(
-    uow: UnitOfWork, guest_id: str | None, sale_id: str | None = None
-) -> LoyaltySettings:
-    """The percentages for ``guest_id``; with ``sale_id`` that sale's override by hand wins
-    (its approver was checked when it was set, ``bonus_override.py``)."""
-    guest = uow.guests.get(guest_id) if guest_id else None
-    group = uow.groups.get(guest.group_id) if guest and guest.group_id else None
-    override = LoyaltyOverride(group.accrual, group.max_redemption) if group else LoyaltyOverride()
-    return resolve_settings(program_settings(uow), group=override,
-                            order=order_override(uow, sale_id), may_override_order=True)
-
-
-def accrual_estimate_for(uow: UnitOfWork, sale: SaleRecord) -> int:
-    """The till's estimate of a closed sale's accrual (the server posts the real one)."""
-    if sale.guest_id is None:
-        return 0
-    paid = money_paid([(p.method, p.amount) for p in sale.payments])
-    return accrual_for(paid, loyalty_for(uow, sale.guest_id, sale.sale_id))
-
-
-def _sale_accrual(uow: UnitOfWork, sale: Sale) -> int:
-    if sale.guest is None:
-        return 0
-    paid = money_paid([(p.method.value, p.amount) for p in sale.payments])
-    return accrual_for(paid, loyalty_for(uow, sale.guest.guest_id, sale.id))
-
-
 class PaymentService:
     def __init__(
         self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator,
         sales: SaleService, *, acquirer: Acquirer | None = None,
-        close_hooks: tuple[CloseHook, ...] | None = None,
+        promo_digits: Digits = random_digits,
     ) -> None:  # fmt: skip
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
         self._sales = sales
         self._acquirer = acquirer
-        # by default a promo code on the sale queues its cashback when the sale closes
-        self._close_hooks = (redeem_on_close,) if close_hooks is None else close_hooks
+        self._digits = promo_digits
 
     def pay_cash(self, sale_id: str, tendered: int) -> PaymentResult:
+        """Take ``tendered`` kopecks in cash; the result says how much change to hand back."""
         with self._uow() as uow:
             sale = _load(uow, sale_id)
             payment = sale.pay_cash(tendered, self._clock.now())
-            return self._record(uow, sale, "cash", payment.amount, payment.change)
+            return self.record(uow, sale, "cash", payment.amount, payment.change)
 
     def pay_balance(self, sale_id: str, amount: int | None = None) -> PaymentResult:
         with self._uow() as uow:
@@ -189,7 +139,7 @@ class PaymentService:
                     available=available, amount=amount,
                 )  # fmt: skip
             sale.pay(PaymentMethod.BALANCE, amount, self._clock.now())
-            return self._record(uow, sale, "balance", amount, 0)
+            return self.record(uow, sale, "balance", amount, 0)
 
     def balance_available(self, sale_id: str) -> int:
         with self._uow(durable=False) as uow:
@@ -211,7 +161,7 @@ class PaymentService:
                 sale.pay(PaymentMethod.CARD, amount, self._clock.now())
                 uow.shifts.add_card_slip(CardSlip(ref, sale_id, amount, approval.auth_code,
                                                   approval.rrn, self._clock.now()))
-                result = self._record(uow, sale, "card", amount, 0)
+                result = self.record(uow, sale, "card", amount, 0)
         except Exception as failed:  # the card must not stay charged for nothing
             try:
                 self._acquirer.reverse(ref)
@@ -296,18 +246,20 @@ class PaymentService:
 
     def accrual_estimate(self, sale_id: str) -> int:
         with self._uow(durable=False) as uow:
-            return _sale_accrual(uow, _load(uow, sale_id))
+            return sale_accrual(uow, _load(uow, sale_id))
 
-    def _record(
+    def record(
         self, uow: UnitOfWork, sale: Sale, method: str, amount: int, change: int
     ) -> PaymentResult:
+        """The end of every payment use case (this service's and ``PointsService``'s): the
+        payment is on ``sale`` in ``uow``; a sale it settles is closed by
+        ``sale_closing.close_sale``; then the one durable commit."""
         closed = sale.due == 0
         if closed:
-            self._sales._close(uow, sale)  # the one place that closes a sale
-            for hook in self._close_hooks:
-                hook(uow, sale)
-        uow.sales.save(sale)
-        accrual = _sale_accrual(uow, sale)
+            accrual = close_sale(uow, sale, self._clock, self._digits)
+        else:
+            uow.sales.save(sale)
+            accrual = sale_accrual(uow, sale)
         uow.commit()
         return PaymentResult(SaleView.of(sale), method, amount, change, closed, accrual)
 

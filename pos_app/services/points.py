@@ -10,10 +10,11 @@ API::
 **Online** (the sync gateway reached the server last time): a hold (UUID made here) is queued
 as ``hold.placed`` and pushed at once; the till waits up to ``online_wait`` (1.5 s) for the
 verdict - the server's available balance is the authority. ``applied``: the points payment is
-recorded (closing the sale if it settles it). ``rejected``: ``PointsRefused`` with the server's
-reason. No verdict in time: the hold would be ambiguous, so ``hold.released`` is queued for it
-at once and ``PointsNotConfirmed`` tells the cashier; trying again then goes offline (the
-gateway reports offline after a failed push) or the cashier picks another payment.
+recorded (closing the sale if it settles it: ``PaymentService.record``, ``sale_closing.py``).
+``rejected``: ``PointsRefused`` with the server's reason. No verdict in time: the hold would
+be ambiguous, so ``hold.released`` is queued for it at once and ``PointsNotConfirmed`` tells
+the cashier; trying again then goes offline (the gateway reports offline after a failed push)
+or the cashier picks another payment.
 
 **Offline**: accepted against the cached available points minus this till's holds the cache
 does not contain yet, and within the guest group's offline allowance (``GuestGroup.
@@ -150,7 +151,7 @@ class PointsService:
         hold = uow.sync.get_hold(hold_id)
         assert hold is not None
         uow.sync.save_hold(replace(hold, committed_amount=amount))  # paid: commit it at close
-        return self._payments._record(uow, sale, "points", amount, 0)  # closes if settled
+        return self._payments.record(uow, sale, "points", amount, 0)  # closes if settled
 
     def _release(self, hold_id: str) -> None:
         with self._uow() as uow:

@@ -8,16 +8,15 @@ the sale closes - in the SAME unit of work as the close and before ``sale.closed
 Cancelling the sale queues ``hold.released``. Hold ids are UUIDs made here, so a commit or
 release can follow a hold the server has not seen yet: they are just later operations.
 
-``end_holds`` is the ``SaleService`` end hook that does this for every sale, whoever closes it
-(a cash payment after the points, a card, the points payment itself).
+``end_holds`` does this for every sale, whatever payment closes it (a cash payment after the
+points, a card, the points payment itself): it is a step of ``sale_closing.close_sale`` and of
+``sale_closing.cancel_sale``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from pos_app.domain.operations import HoldCommitted, HoldPlaced, HoldReleased
 from pos_app.domain.sale import PaymentMethod, Sale, SaleStatus
@@ -30,10 +29,6 @@ from pos_app.services.ports_sync import (
 )
 
 DEFAULT_ALLOWANCE_KEY = "points.offline_allowance"  # for guests without a group; kopecks
-
-# returns fields to add to the sale's closing/cancelling operation, or None
-SaleEndHook = Callable[[UnitOfWork, Sale], Mapping[str, Any] | None]
-
 
 def place_hold(uow: UnitOfWork, hold: HoldRecord) -> OutboxEntry:
     """Record the hold and queue ``hold.placed`` in the caller's (durable) transaction."""

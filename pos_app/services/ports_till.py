@@ -150,8 +150,9 @@ class ShiftRepository(Protocol):
         ...
 
     def guest_sales_since(self, guest_id: str, since: datetime) -> Sequence[SaleRecord]:
-        """Every sale (any status, open too, ``ended_at`` = opened time for open ones) this
-        guest was identified in since ``since``: the day's local identifications and spend."""
+        """The sales this guest was identified in that ended (closed or cancelled) at or after
+        ``since``, and those opened since then and still open (``ended_at`` = opened time for
+        them): the day's local identifications (ended ones, as on the server) and spend."""
         ...
 
     def add_refund(self, refund: RefundRecord) -> None: ...

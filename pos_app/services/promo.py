@@ -6,7 +6,7 @@ API (plain frozen results; ``DomainError`` subclasses with cashier-readable mess
     quote = promo.check_code(sale_id, "6502")   # -> PromoQuote: discount and amount to pay
     quote = promo.apply_code(sale_id, "6502")   # -> PromoQuote with the sale repriced
     promo.remove_code(sale_id)                  # -> SaleView
-    # PaymentService runs ``redeem_on_close`` when a sale closes (its default close hook)
+    # closing the sale runs ``redeem_on_close`` (a step of ``sale_closing.close_sale``)
     promo.outcome(sale_id)                      # -> PromoOutcome after payment: cashback
                                                 #    estimate, the buyer's own code
     promo.upsert_from_feed(data)                # ``promo_code`` entity from the change feed
@@ -16,11 +16,13 @@ to the till from the change feed or because this till issued it; a guest's own c
 The discount is the program's percentage of the order total after the group discount, as an
 ``OrderDiscount`` on the sale (12 500 ₽ at 15 % -> 1 875 ₽ off, 10 625 ₽ to pay).
 
-When the payment closes the sale (same unit of work, ``on_sale_closed``) two operations are
-queued: ``promo.redeemed`` (the server credits the owner's cashback, the program's % of what the
-buyer paid in money) and, when the buyer is an identified guest without a code yet,
-``promo.issued`` with the buyer's own new code (a phone that already has a code keeps it), and
-``identifier.bound``: the code is also the guest's card, so its QR identifies them.
+When the sale closes (same unit of work, ``sale_closing.close_sale`` with the generator of
+digits its caller was built with: ``promo_digits`` of ``PaymentService`` / ``SaleService``) two
+operations are queued: ``promo.redeemed`` (the server credits the owner's cashback, the
+program's % of what the buyer paid in money) and, when the buyer is an identified guest without
+a code yet, ``promo.issued`` with the buyer's own new code (a phone that already has a code
+keeps it), and ``identifier.bound``: the code is also the guest's card, so its QR identifies
+them.
 
 Program settings: ``promo.program`` = ``{"prefix", "discount_bp", "cashback_bp", "digits",
 "subscribe_link"}`` (default ``PROMO``, 15 %, 5 %, 6 digits, no link); ``subscribe_link`` is a
@@ -56,7 +58,7 @@ from pos_app.services.dto import SaleView
 from pos_app.services.money_parts import money_paid
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import PromoCodeRecord, SalePromo
-from pos_app.services.sales import SaleNotFound
+from pos_app.services.sale_errors import SaleNotFound
 
 PROGRAM_KEY = "promo.program"
 DEFAULT_PROGRAM: Mapping[str, Any] = {"prefix": "PROMO", "discount_bp": 1500,
@@ -106,14 +108,10 @@ def random_digits(count: int) -> Callable[[], str]:
 
 
 class PromoService:
-    def __init__(
-        self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator,
-        digits: Digits = random_digits,
-    ) -> None:  # fmt: skip
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
-        self._digits = digits
 
     def check_code(self, sale_id: str, typed: str) -> PromoQuote:
         """What applying the code would do; the sale is not changed."""
@@ -166,10 +164,6 @@ class PromoService:
                           referral.discount.bp, quote.order_total, quote.discount,
                           quote.to_pay, SaleView.of(sale))  # fmt: skip
 
-    def on_sale_closed(self, uow: UnitOfWork, sale: Sale) -> None:
-        """Close hook of ``PaymentService``: queue the cashback and issue the buyer's code."""
-        redeem_on_close(uow, sale, self._digits)
-
     def outcome(self, sale_id: str) -> PromoOutcome | None:
         with self._uow(durable=False) as uow:
             sale = _load(uow, sale_id)
@@ -187,14 +181,23 @@ class PromoService:
     def upsert_from_feed(self, data: Mapping[str, Any]) -> None:
         """A ``promo_code`` change: ``{"code", "guest_id", "phone"}``."""
         with self._uow(durable=False) as uow:
-            uow.promo.add_code(PromoCodeRecord(str(data["code"]).upper(), str(data["guest_id"]),
-                                               data.get("phone")))
+            uow.promo.add_code(promo_code_from_feed(data))
             uow.commit()
 
 
-def redeem_on_close(uow: UnitOfWork, sale: Sale, digits: Digits = random_digits) -> None:
-    """In the unit of work that closed ``sale`` (after its ``sale.closed``): a promo code on it
-    queues ``promo.redeemed`` and issues the buyer their own code."""
+def promo_code_from_feed(data: Mapping[str, Any]) -> PromoCodeRecord:
+    """A ``promo_code`` change as the till stores it (``services/feed.py`` applies the feed's);
+    a change without a code or an owner is refused (``ValueError``), not stored half."""
+    code = str(data["code"]).strip().upper()
+    guest_id, phone = str(data["guest_id"]), data.get("phone")
+    if not code or not guest_id:
+        raise ValueError("a promo_code change needs a code and its owner")
+    return PromoCodeRecord(code, guest_id, str(phone) if phone else None)
+
+
+def redeem_on_close(uow: UnitOfWork, sale: Sale, digits: Digits) -> None:
+    """A step of ``sale_closing.close_sale``, after ``sale.closed``: a promo code on the sale
+    queues ``promo.redeemed`` and issues the buyer their own code (made by ``digits``)."""
     promo = uow.promo.sale_promo(sale.id)
     if promo is None or sale.order_discount is None:
         return

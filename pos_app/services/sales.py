@@ -1,4 +1,4 @@
-"""Sale use cases at the till: open, add/remove lines, identify the guest, pay cash, close.
+"""Sale use cases at the till: open, add/remove lines, identify the guest, close, cancel.
 
 Each method is one user action and one unit of work: it loads the sale, lets the domain change
 it, saves it, appends its outbox operations (see ``operations.py`` for kinds and payloads) and
@@ -10,61 +10,45 @@ Basket edits (open, lines, guest) write no operation and commit relaxed
 (``durable=False``, see ``ports.UnitOfWorkFactory``): the server learns the whole sale once, at
 close, with the guest's group and discount as they were at that moment, and that commit is
 durable.
+
+Payments are ``PaymentService``'s (and ``PointsService``'s): the payment that settles a sale
+closes it. Closing and cancelling are ``sale_closing.py``'s fixed steps; ``close_sale`` here is
+for a sale settled otherwise, and goes through the same function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from pos_app.domain.errors import DomainError
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import InputMethod, normalise_identifier
 from pos_app.domain.phones import normalise_phone
 from pos_app.domain.pricing import GroupSnapshot
 from pos_app.domain.sale import GuestSnapshot, Sale
-from pos_app.services import operations as ops
-from pos_app.services.dto import CancelResult, CashPaymentResult, GroupView, GuestView, SaleView
-from pos_app.services.order_loyalty import order_override_mark
-from pos_app.services.points_holds import SaleEndHook, end_holds
+from pos_app.services import sale_closing
+from pos_app.services.dto import CancelResult, GroupView, GuestView, SaleView
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
-from pos_app.services.sync_queue import offline_mark
+from pos_app.services.promo import Digits, random_digits
+from pos_app.services.sale_errors import (
+    AmbiguousPhone,
+    GuestNotFound,
+    ProductNotFound,
+    SaleNotFound,
+)
 
-
-class SaleNotFound(DomainError):
-    code = "sale_not_found"
-
-
-class ProductNotFound(DomainError):
-    code = "product_not_found"
-
-
-class GuestNotFound(DomainError):
-    code = "guest_not_found"
-
-
-class AmbiguousPhone(DomainError):
-    code = "ambiguous_phone"
+__all__ = ["AmbiguousPhone", "GuestNotFound", "ProductNotFound", "SaleNotFound", "SaleService"]
 
 
 class SaleService:
-    """The till's sale use cases; built once with a unit-of-work factory, a clock and ids."""
+    """The till's sale use cases; built once with a unit-of-work factory, a clock and ids
+    (``promo_digits`` makes the buyer's new promo code when a sale with a code closes)."""
 
     def __init__(
-        self,
-        uow_factory: UnitOfWorkFactory,
-        clock: Clock,
-        ids: IdGenerator,
-        *,
-        end_hooks: Sequence[SaleEndHook] = (end_holds, offline_mark, order_override_mark),
-    ) -> None:
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, *,
+        promo_digits: Digits = random_digits,
+    ) -> None:  # fmt: skip
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
-        # run when a sale closes or is cancelled, before its operation is queued (points holds
-        # are committed/released first: the server's contract, see points_holds.py); what they
-        # return is added to that operation's payload (``offline`` while the till is offline)
-        self._end_hooks = tuple(end_hooks)
+        self._digits = promo_digits
 
     def open_sale(self) -> SaleView:
         with self._uow(durable=False) as uow:
@@ -150,49 +134,20 @@ class SaleService:
             uow.commit()
             return view
 
-    def pay_cash(self, sale_id: str, tendered: int) -> CashPaymentResult:
-        """Take ``tendered`` kopecks in cash; the result says how much change to hand back.
-
-        Money changed hands, so this commit is durable; when the cash covers what is due the
-        sale is closed in the same transaction (receipt number, ``sale.closed``), as the
-        cashier expects of the cash key. ``close_sale`` closes sales settled otherwise.
-        """
-        with self._uow() as uow:
-            sale = _load(uow, sale_id)
-            payment = sale.pay_cash(tendered, self._clock.now())
-            if sale.due == 0:
-                self._close(uow, sale)
-            uow.sales.save(sale)
-            uow.commit()
-            return CashPaymentResult(tendered, payment.amount, payment.change, SaleView.of(sale))
-
     def close_sale(self, sale_id: str) -> SaleView:
-        """Close a sale paid in full: number the receipt, write ``sale.closed``, commit."""
+        """Close a sale settled otherwise than by a payment of ``PaymentService`` (which closes
+        the sale it settles itself): ``sale_closing.close_sale``'s steps, one durable commit."""
         with self._uow() as uow:
             sale = _load(uow, sale_id)
-            self._close(uow, sale)
-            uow.sales.save(sale)
+            sale_closing.close_sale(uow, sale, self._clock, self._digits)
             uow.commit()
             return SaleView.of(sale)
 
-    def _close(self, uow: UnitOfWork, sale: Sale) -> None:
-        sale.close(uow.terminal.next_receipt_no(), self._clock.now())
-        extra = self._run_end_hooks(uow, sale)
-        uow.outbox.append(ops.sale_closed(sale, extra))
-
-    def _run_end_hooks(self, uow: UnitOfWork, sale: Sale) -> dict[str, Any]:
-        extra: dict[str, Any] = {}
-        for hook in self._end_hooks:
-            extra.update(hook(uow, sale) or {})
-        return extra
-
     def cancel_sale(self, sale_id: str) -> CancelResult:
+        """Cancel an open sale (``sale_closing.cancel_sale``); the refund is the cash taken."""
         with self._uow() as uow:
             sale = _load(uow, sale_id)
-            refund = sale.cancel(self._clock.now())
-            extra = self._run_end_hooks(uow, sale)
-            uow.sales.save(sale)
-            uow.outbox.append(ops.sale_cancelled(sale, refund, extra))
+            refund = sale_closing.cancel_sale(uow, sale, self._clock)
             uow.commit()
             return CancelResult(refund, SaleView.of(sale))
 

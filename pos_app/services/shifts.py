@@ -34,11 +34,12 @@ from datetime import datetime
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import format_money, require_amount
 from pos_app.domain.operations import ShiftClosed, ShiftOpened
-from pos_app.services.payments import accrual_estimate_for
+from pos_app.domain.venue_clock import local_time, shop_zone
+from pos_app.services.loyalty_settings import accrual_estimate_for
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import CashMovement, SaleRecord, ShiftRecord
 from pos_app.services.staff import Action, Authorization, StaffService, StaffSession
-from pos_app.services.venue_time import venue_local, venue_offset_minutes
+from pos_app.services.venue_time import venue_zone_name
 
 METHODS = ("cash", "card", "balance", "points")
 
@@ -99,7 +100,7 @@ class ShiftReport:
     authorized_by: str | None = None
     opened_by_name: str = ""
     closed_by_name: str = ""
-    utc_offset_minutes: int = 0  # the shop's local time, for the printed report
+    timezone: str = "UTC"  # the shop's zone (services/venue_time.py), for the printed report
 
     def as_operation(self, approval: Authorization | None) -> ShiftClosed:
         """The Z report as ``shift.closed``; ``approval``: a manager's, to close with
@@ -270,7 +271,7 @@ def _report(
         None if counted is None else counted - view.expected_cash,
         len(uow.outbox.pending(limit=10_000)), authorized_by,
         _name(uow, shift.opened_by), _name(uow, closed_by),
-        venue_offset_minutes(uow),
+        venue_zone_name(uow),
     )  # fmt: skip
 
 
@@ -289,8 +290,9 @@ def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
         value = amount if isinstance(amount, str) else format_money(amount, currency)
         return f"{label}{value:>{max(width - len(label), 1)}}"
 
-    opened = venue_local(report.opened_at, report.utc_offset_minutes)  # as the till's clock
-    at = venue_local(report.at, report.utc_offset_minutes)
+    zone = shop_zone(report.timezone)
+    opened = local_time(report.opened_at, zone)  # as the till's clock shows it
+    at = local_time(report.at, zone)
     title = "X-ОТЧЁТ (без закрытия смены)" if report.kind == "X" else "Z-ОТЧЁТ (закрытие смены)"
     lines = [title.center(width), f"Смена № {report.number}, касса {report.terminal_id}",
              f"Открыта {opened:%d.%m.%Y %H:%M}",

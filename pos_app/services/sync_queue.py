@@ -153,14 +153,15 @@ class SyncQueue:
             return count
 
 
-def offline_mark(uow: UnitOfWork, sale: object) -> dict[str, Any] | None:
-    """``SaleService`` end hook: a sale that ends while the till is offline says so.
+def offline_mark(uow: UnitOfWork) -> dict[str, Any]:
+    """A step of every sale's end (``sale_closing.py``): a sale that ends while the till is
+    offline says so in its operation.
 
     The server then records a rule the till could not check with it (a daily limit, a balance
     overdraft) as a breach for managers instead of refusing a sale that already happened.
     The flag is in the stored payload, so every retry sends the same operation.
     """
-    return {"offline": True} if uow.settings.get(OFFLINE_KEY) else None
+    return {"offline": True} if uow.settings.get(OFFLINE_KEY) else {}
 
 
 def _judge(uow: UnitOfWork, entry: OutboxEntry, verdict: OpVerdict, now: datetime) -> str | None:

@@ -1,11 +1,11 @@
-"""All the till's use cases, wired to each other once (the promo hook on payments, the staff
-service behind shifts), so a composition root builds them with one call::
+"""All the till's use cases, wired to each other once (the sale service behind payments, the
+staff service behind shifts), so a composition root builds them with one call::
 
     till = TillServices.build(store.unit_of_work, clock, ids, acquirer=TcpAcquirer(...))
     till.staff.sign_in("1111"); till.sales.open_sale(); till.payments.pay_card(sale_id)
 
-``acquirer`` is optional (no card terminal: ``pay_card`` says so). ``sales`` may be passed in
-when the caller built it with its own end hooks.
+``acquirer`` is optional (no card terminal: ``pay_card`` says so). A sale closes through
+``sale_closing.close_sale`` whichever service closes it; nothing here varies its steps.
 """
 
 from __future__ import annotations
@@ -38,13 +38,11 @@ class TillServices:
     @classmethod
     def build(
         cls, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, *,
-        acquirer: Acquirer | None = None, sales: SaleService | None = None,
+        acquirer: Acquirer | None = None,
     ) -> TillServices:  # fmt: skip
-        sales = sales or SaleService(uow, clock, ids)
+        sales = SaleService(uow, clock, ids)
         staff = StaffService(uow, clock)
-        promo = PromoService(uow, clock, ids)
-        payments = PaymentService(uow, clock, ids, sales, acquirer=acquirer,
-                                  close_hooks=(promo.on_sale_closed,))
+        payments = PaymentService(uow, clock, ids, sales, acquirer=acquirer)
         return cls(sales, staff, GuestService(uow, clock, ids), payments,
-                   ShiftService(uow, clock, ids, staff), promo, OverrideService(uow),
-                   RefundService(uow, clock, ids, acquirer))
+                   ShiftService(uow, clock, ids, staff), PromoService(uow, clock, ids),
+                   OverrideService(uow), RefundService(uow, clock, ids, acquirer))

@@ -1,31 +1,46 @@
-"""The venue's local time: one UTC offset for everything the till shows and prints.
+"""The venue's clock at the till: the shop's named time zone, from the server's feed.
 
-The setting ``shop.utc_offset_minutes`` (default 180, Moscow; ``services/guests.py``) already
-decides the shop's business day for the guests' daily limits; the window's clock, the shift
-dialog, the sync status line and the printed X/Z reports use the same offset, so a report made
-at 23:50 on the clock says 23:50 whatever time zone the till's computer is set to. Times are
-stored in UTC; this is only how they are shown.
+The server's ``POS_SERVER_SHOP_TIMEZONE`` reaches the till as a ``shop_settings`` change
+(``services/feed.py``) and is kept as the setting ``shop.timezone``; until one has arrived the
+till uses ``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE`` (Europe/Moscow), the server's
+default too, so till and server count the same business day. It decides the guests' daily
+limits (``services/guests.py``) and every time a person reads: the window's clock, the shift
+dialog, the sync status line, the printed X/Z reports and the console's order times and
+history days, whatever time zone the computer is set to. Times are stored in UTC.
+
+The setting ``shop.utc_offset_minutes`` of earlier versions is no longer read: a fixed offset
+cannot follow daylight-saving changes, and it let the till and the server disagree about when
+the day ends.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from collections.abc import Mapping
+from datetime import tzinfo
+from typing import Any
 
-from pos_app.services.guests import DEFAULT_UTC_OFFSET_MINUTES, UTC_OFFSET_KEY
+from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE, shop_zone
 from pos_app.services.ports import UnitOfWork, UnitOfWorkFactory
 
-
-def venue_offset_minutes(uow: UnitOfWork) -> int:
-    return int(uow.settings.get(UTC_OFFSET_KEY, DEFAULT_UTC_OFFSET_MINUTES))
-
-
-def venue_zone(offset_minutes: int) -> timezone:
-    return timezone(timedelta(minutes=offset_minutes))
+TIMEZONE_KEY = "shop.timezone"
+SHOP_SETTINGS_ENTITY = "shop_settings"
 
 
-def venue_local(at: datetime, offset_minutes: int) -> datetime:
-    """An aware UTC time as the venue's clock shows it."""
-    return at.astimezone(venue_zone(offset_minutes))
+def venue_zone_name(uow: UnitOfWork) -> str:
+    return str(uow.settings.get(TIMEZONE_KEY) or DEFAULT_SHOP_TIMEZONE)
+
+
+def venue_zone(uow: UnitOfWork) -> tzinfo:
+    """The shop's zone; the feed handler stores only names this till's zone database knows."""
+    return shop_zone(venue_zone_name(uow))
+
+
+def store_shop_settings(uow: UnitOfWork, data: Mapping[str, Any]) -> None:
+    """A ``shop_settings`` change ``{"timezone": NAME}``: an unknown name raises
+    ``UnknownTimeZone`` and the zone the till had stays."""
+    name = str(data["timezone"])
+    shop_zone(name)
+    uow.settings.set(TIMEZONE_KEY, name)
 
 
 class VenueTime:
@@ -34,6 +49,10 @@ class VenueTime:
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         self._uow = uow_factory
 
-    def zone(self) -> timezone:
+    def zone(self) -> tzinfo:
         with self._uow(durable=False) as uow:
-            return venue_zone(venue_offset_minutes(uow))
+            return venue_zone(uow)
+
+    def name(self) -> str:
+        with self._uow(durable=False) as uow:
+            return venue_zone_name(uow)

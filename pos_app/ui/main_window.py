@@ -70,6 +70,8 @@ class TillContext:
 
 class TillWindow(LoyaltyActions):
     venue_zone: tzinfo | None = None  # the venue's time zone once the store is open
+    _zone_sync: object = None  # the sync (its last_sync) after which the zone was last read
+    _zone_pending = False
 
     def __init__(self, context: TillContext) -> None:
         super().__init__()
@@ -206,6 +208,7 @@ class TillWindow(LoyaltyActions):
         c.promo_was_applied.connect(self._promo_applied)
         bridge = self.ctx.bridge
         bridge.sync_did_change_state.connect(self.sync_status.show_state)
+        bridge.sync_did_change_state.connect(self._reread_zone)
         bridge.sync_did_change_state.connect(self.sync_problems.show_state)
         self.sync_problems.clicked.connect(self.show_sync_problems)
         bridge.scan_did_arrive.connect(self._device_event)
@@ -254,10 +257,40 @@ class TillWindow(LoyaltyActions):
         self.ctx.runner.run(load, self._store_opened, self.show_error)
 
     def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None]) -> None:
-        catalogue, self.venue_zone = loaded
-        self.sync_status.zone = self.venue_zone
-        self._tick_clock()
+        catalogue, zone = loaded
+        self._zone_read(zone)
         self._catalogue_loaded(catalogue)
+
+    def _reread_zone(self, state: object) -> None:
+        """After a sync that pulled (``last_sync`` moved), read the shop's zone again on the op
+        worker: the feed may have brought the server's (a new till starts on the default)."""
+        last_sync = getattr(state, "last_sync", None)
+        if self.venue_zone is None or last_sync == self._zone_sync or self._zone_pending:
+            return
+        self._zone_sync, self._zone_pending = last_sync, True
+        services = self.ctx.services
+
+        def read() -> tzinfo | None:
+            venue_time = services.get().venue_time
+            return self.venue_zone if venue_time is None else venue_time.zone()
+
+        def done(zone: tzinfo | None) -> None:
+            self._zone_pending = False
+            self._zone_read(zone)
+
+        def failed(error: Exception) -> None:
+            self._zone_pending = False
+            self._failed(error)
+
+        self.ctx.runner.run(read, done, failed)
+
+    def _zone_read(self, zone: tzinfo | None) -> None:
+        if zone == self.venue_zone and zone is not None:
+            return
+        self.venue_zone = self.sync_status.zone = zone
+        self._tick_clock()
+        if self.sync_status.state is not None:
+            self.sync_status.show_state(self.sync_status.state)
 
     def sign_in(self) -> None:
         self.sign_in_dialog = SignInDialog(_Staff(self.ctx.services), self.ctx.runner, self)

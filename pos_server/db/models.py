@@ -149,6 +149,18 @@ class FeedCounter(Base):
     last_id: Mapped[int] = mapped_column(BigInteger)
 
 
+class ShopSettingsRow(Base):
+    """The shop-wide settings last published to the tills as a ``shop_settings`` change
+    (``pos_server/shop_settings.py``); no row: nothing published, the tills use the domain's
+    defaults (migration 0010)."""
+
+    __tablename__ = "shop_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    timezone: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
 class Change(Base):
     """The change feed: what terminals pull, in id order."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos_server.db.models import Base, BigId
@@ -82,6 +82,19 @@ class SaleLoyaltyRow(Base):
     points_paid: Mapped[int] = mapped_column(BigInteger)
     accrual: Mapped[int] = mapped_column(BigInteger)
     offline: Mapped[bool]
+
+
+class CancelledGuestSaleRow(Base):
+    """A cancelled sale the guest had been identified on (migration 0010): it still counts
+    against the daily identification limit (docs/domain.md), on the day it was cancelled."""
+
+    __tablename__ = "cancelled_guest_sales"
+    __table_args__ = (Index("ix_cancelled_guest_sales_guest_at", "guest_id", "cancelled_at"),)
+
+    sale_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id"))
+    terminal_id: Mapped[str] = mapped_column(String(36))
+    cancelled_at: Mapped[datetime]
 
 
 class RuleBreachRow(Base):

@@ -1,18 +1,21 @@
 """``sale.cancelled``: a basket the till cancelled (voided), kept for the manager's audit.
 
-Nothing on the server changes with it: a cancelled sale never debited a balance (that happens
-at ``sale.closed``), its points hold ends by its own ``hold.released`` (queued before it), and
+No account changes with it: a cancelled sale never debited a balance (that happens at
+``sale.closed``), its points hold ends by its own ``hold.released`` (queued before it), and
 cash or card taken before the cancel was handed back at the till. The operation's stored row
 in ``applied_operations`` is the record (``pos-server export operations`` lists it), so a
-loss-prevention report can count voided baskets per terminal and cashier. What is judged: the
-sale must not also be closed on the server, the refund must be the money taken, and a guest,
-when named, must exist.
+loss-prevention report can count voided baskets per terminal and cashier. A sale the guest was
+identified on is also kept in ``cancelled_guest_sales``: the identification still counts
+against the guest's daily identification limit (``ledger_rules.identified_on_day``). What is
+judged: the sale must not also be closed on the server, the refund must be the money taken,
+and a guest, when named, must exist.
 """
 
 from __future__ import annotations
 
 from pos_app.domain.operations import SALE_CANCELLED, SaleCancelled
 from pos_server.db.models import Guest, Sale
+from pos_server.db.models_ledger import CancelledGuestSaleRow
 from pos_server.ops.kinds import Handler, OpContext
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 
@@ -29,6 +32,10 @@ def sale_cancelled(ctx: OpContext, sale: SaleCancelled) -> Verdict:
         return rejected("totals_mismatch", "The refund is not the money taken before the cancel.")
     if sale.guest_id is not None and ctx.session.get(Guest, sale.guest_id) is None:
         return rejected("unknown_guest", f"There is no guest {sale.guest_id}.")
+    if sale.guest_id is not None and ctx.session.get(CancelledGuestSaleRow, sale.sale_id) is None:
+        ctx.session.add(CancelledGuestSaleRow(sale_id=sale.sale_id, guest_id=sale.guest_id,
+                                              terminal_id=ctx.terminal_id,
+                                              cancelled_at=sale.cancelled_at))  # fmt: skip
     return APPLIED
 
 

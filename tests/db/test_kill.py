@@ -1,8 +1,9 @@
 """Durability: a sale the till reported as closed survives a SIGKILL at any moment.
 
-A real child process sells through the services on a real store and prints each receipt only
-after ``pay_cash`` returned; the parent kills it mid-stream, reopens the file and finds every
-printed sale closed, with its ``sale.closed`` operation, and the outbox ``seq`` gap-free.
+A real child process sells through the till's services on a real store and prints each
+receipt only after ``PaymentService.pay_cash`` (which closes the sale) returned; the parent
+kills it mid-stream, reopens the file and finds every printed sale closed, with its
+``sale.closed`` operation, and the outbox ``seq`` gap-free.
 """
 
 from __future__ import annotations
@@ -20,20 +21,21 @@ from pos_app.db import open_store
 
 SELLER = """
 import sys
-from pos_app.commands.store_factory import sale_service
 from pos_app.db import open_store
+from pos_app.db.uow import SystemClock, UuidGenerator
 from pos_app.domain.catalog import Product
+from pos_app.services.till import TillServices
 
 store = open_store(sys.argv[1], terminal_id="T1")
 with store.unit_of_work() as uow:
     uow.products.add_group("coffee", "Кофе")
     uow.products.add(Product("latte", "Латте", 18_000, "coffee"))
     uow.commit()
-service = sale_service(store)
+till = TillServices.build(store.unit_of_work, SystemClock(), UuidGenerator())
 while True:
-    sale = service.open_sale()
-    service.add_line(sale.sale_id, product_id="latte", quantity=2)
-    paid = service.pay_cash(sale.sale_id, 50_000)
+    sale = till.sales.open_sale()
+    till.sales.add_line(sale.sale_id, product_id="latte", quantity=2)
+    paid = till.payments.pay_cash(sale.sale_id, 50_000)
     print(paid.sale.sale_id, paid.sale.receipt_no, flush=True)
 """
 

@@ -131,3 +131,40 @@ def test_printer_switched_off_then_on_again(tmp_path: Path) -> None:
                 emu.stop()
         finally:
             till.stop()
+
+
+def test_a_sales_receipt_tells_the_time_by_the_shops_zone(
+    tmp_path: Path, emulator: PrinterEmulator
+) -> None:
+    """The printed time is the shop's clock (setting ``shop.timezone``), not a fixed zone."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from pos_app.commands.demo_data import fill_catalogue
+    from pos_app.db.uow import SystemClock, UuidGenerator
+    from pos_app.services.payments import PaymentService
+    from pos_app.services.sales import SaleService
+    from pos_app.services.venue_time import TIMEZONE_KEY
+
+    kolkata = ZoneInfo("Asia/Kolkata")  # +05:30: no test machine's own zone
+    with open_store(tmp_path / "till.sqlite3", terminal_id="T1") as store:
+        with store.unit_of_work() as uow:
+            fill_catalogue(uow)
+            uow.settings.set(TIMEZONE_KEY, "Asia/Kolkata")
+            uow.commit()
+        sales = SaleService(store.unit_of_work, SystemClock(), UuidGenerator())
+        sale_id = sales.open_sale().sale_id
+        sales.add_line(sale_id, product_id="latte")
+        PaymentService(store.unit_of_work, SystemClock(), UuidGenerator(), sales).pay_cash(
+            sale_id, sales.get_sale(sale_id).due)
+        till = printing(store, emulator.port)
+        till.start()
+        try:
+            before = datetime.now(UTC).astimezone(kolkata).strftime("%d.%m.%Y %H:%M")
+            till.enqueue_sale(sales.get_sale(sale_id), venue_name="Кофейня")
+            after = datetime.now(UTC).astimezone(kolkata).strftime("%d.%m.%Y %H:%M")
+            [printed] = emulator.wait_for_jobs(1)
+        finally:
+            till.stop()
+    text = printed.read_text("utf-8")
+    assert before in text or after in text, text

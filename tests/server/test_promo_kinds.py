@@ -152,10 +152,10 @@ def test_the_tills_own_shift_and_promo_payloads_are_what_the_server_accepts(till
         uow.settings.set("promo.program", {"prefix": "TOPLASER", "digits": 4})
         uow.commit()
     sales = SaleService(store, clock, FakeIds("sale"))
-    promo = PromoService(store, clock, FakeIds("p"), digits=lambda n: lambda: "7001")
+    promo = PromoService(store, clock, FakeIds("p"))
     promo.upsert_from_feed({"code": "TOPLASER6502", "guest_id": "olga"})
     payments = PaymentService(store, clock, FakeIds("pay"), sales,
-                              close_hooks=(promo.on_sale_closed,))
+                              promo_digits=lambda n: lambda: "7001")
     sale_id = sales.open_sale().sale_id
     sales.add_line(sale_id, product_id="laser")
     sales.identify_guest(sale_id, phone="+79220000002")

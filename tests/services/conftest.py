@@ -14,6 +14,7 @@ from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import Percent, rub
+from pos_app.services.payments import PaymentService
 from pos_app.services.ports import OutboxEntry, UnitOfWorkFactory
 from pos_app.services.sales import SaleService
 from tests.services.fakes import FakeClock, FakeIds, FakeStore
@@ -36,6 +37,13 @@ class Shop:
     service: SaleService
     uow: UnitOfWorkFactory
     pending: Callable[[], list[OutboxEntry]]
+    pay: PaymentService  # cash (no card terminal) on the same clock: what closes a sale
+
+
+def _shop(uow: UnitOfWorkFactory, pending: Callable[[], list[OutboxEntry]]) -> Shop:
+    clock = FakeClock()
+    sales = SaleService(uow, clock, FakeIds("sale"))
+    return Shop(sales, uow, pending, PaymentService(uow, clock, FakeIds("pay"), sales))
 
 
 def seed(uow_factory: UnitOfWorkFactory) -> None:
@@ -59,11 +67,10 @@ def seed(uow_factory: UnitOfWorkFactory) -> None:
 @pytest.fixture(params=["fake", "sqlite"])
 def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Shop]:
     """The same café on the in-memory fakes and on a real SQLite store in a temp dir."""
-    clock, ids = FakeClock(), FakeIds("sale")
     if request.param == "fake":
         fake = FakeStore()
         seed(fake)
-        yield Shop(SaleService(fake, clock, ids), fake, lambda: list(fake.pending))
+        yield _shop(fake, lambda: list(fake.pending))
         return
     store = open_store(tmp_path / "till.sqlite3", terminal_id="T1", receipt_prefix="T1")
     seed(store.unit_of_work)
@@ -72,5 +79,5 @@ def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Shop]:
         with store.unit_of_work() as uow:
             return list(uow.outbox.pending())
 
-    yield Shop(SaleService(store.unit_of_work, clock, ids), store.unit_of_work, pending)
+    yield _shop(store.unit_of_work, pending)
     store.close()

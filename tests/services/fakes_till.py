@@ -100,9 +100,11 @@ class FakeShifts:
     def guest_sales_since(self, guest_id: str, since: datetime) -> Sequence[SaleRecord]:
         mine = [
             s for s in self.sales.values()
-            if s.guest is not None and s.guest.guest_id == guest_id and s.opened_at >= since
+            if s.guest is not None and s.guest.guest_id == guest_id
+            and (s.ended_at >= since if s.ended_at is not None
+                 else s.status is SaleStatus.OPEN and s.opened_at >= since)
         ]  # fmt: skip
-        return [_record(s) for s in sorted(mine, key=lambda s: s.opened_at)]
+        return [_record(s) for s in sorted(mine, key=lambda s: s.ended_at or s.opened_at)]
 
     def add_refund(self, refund: RefundRecord) -> None:
         assert refund.sale_id not in self.d.refunds, "refunds.sale_id is unique"

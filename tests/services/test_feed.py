@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from pos_app.db import open_store
 from pos_app.domain.guests import Guest
-from pos_app.domain.operations import GuestCreated
+from pos_app.domain.operations import GuestCreated, PromoIssued
+from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
 from pos_app.services.feed import CURSOR_KEY, Change, FeedService, protected_keys
 from pos_app.services.ports import OutboxEntry
+from pos_app.services.ports_till import PromoCodeRecord
+from pos_app.services.venue_time import VenueTime
 from tests.operation_examples import sale_closed
 from tests.services.fakes import FakeClock, FakeStore
 
@@ -185,3 +189,66 @@ def test_given_a_balance_snapshot_and_a_guest_with_group_and_spend_then_both_are
     assert (anna.group_id, anna.lifetime_spend) == ("gold", 150_000)
     owner, account = store.data.accounts["balance:anna"]
     assert (owner, account.kind, account.total) == ("anna", "balance", 30_000)
+
+
+def test_given_a_promo_code_in_the_feed_then_the_till_knows_it_unless_it_issued_it_unsent(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: a code issued on another till reaches this one; a code this till issued and
+    has not delivered yet is not overwritten by the server's copy until its operation is."""
+    with open_store(tmp_path / "till.sqlite3") as real:
+        with real.unit_of_work() as uow:  # this till issued PROMO000002 to Boris, unsent
+            uow.promo.add_code(PromoCodeRecord("PROMO000002", "boris", "+79220000002"))
+            uow.outbox.append(PromoIssued(code="PROMO000002", guest_id="boris",
+                                          phone="+79220000002"))
+            uow.commit()
+        feed = FeedService(real.unit_of_work, FakeClock())
+        page = [guest(1, "olga", "Olga", "+79110000001"),
+                change(2, "promo_code", "PROMO000001", code="PROMO000001", guest_id="olga",
+                       phone="+79110000001"),
+                change(3, "promo_code", "PROMO000002", code="PROMO000002", guest_id="vera",
+                       phone=None)]  # fmt: skip
+
+        result = feed.apply_page(0, page, 3)
+
+        assert (result.applied, result.deferred, result.skipped) == (2, 1, {})
+        with real.unit_of_work() as uow:
+            assert uow.promo.by_code("PROMO000001") == PromoCodeRecord(
+                "PROMO000001", "olga", "+79110000001")
+            assert uow.promo.by_code("PROMO000002") == PromoCodeRecord(
+                "PROMO000002", "boris", "+79220000002")  # ours stays while it is unsent
+            [entry] = uow.outbox.pending(10)  # the server gave the code to Vera first
+            uow.outbox.mark(entry.op_id, "rejected", "promo_code_taken")
+            uow.commit()
+
+        assert feed.retry_deferred() == 1
+
+        with real.unit_of_work() as uow:
+            assert uow.promo.by_code("PROMO000002") == PromoCodeRecord("PROMO000002", "vera",
+                                                                       None)  # fmt: skip
+
+
+def test_protected_keys_hold_a_promo_code_this_till_issued() -> None:
+    from datetime import UTC, datetime
+
+    op = OutboxEntry("op", "T1", 1, datetime.now(UTC), "promo.issued",
+                     {"code": "promo000002", "guest_id": "boris", "phone": None})  # fmt: skip
+
+    assert protected_keys([op]) == {"promo_code:PROMO000002", "guest:boris"}
+
+
+def test_given_the_shops_time_zone_in_the_feed_then_the_till_keeps_it(tmp_path: Path) -> None:
+    """Issue 15: the server's zone reaches the till; until then it is the domain's default;
+    a name this till cannot read is counted as invalid and the zone it had stays."""
+    with open_store(tmp_path / "till.sqlite3") as real:
+        feed = FeedService(real.unit_of_work, FakeClock())
+        assert VenueTime(real.unit_of_work).zone() == ZoneInfo(DEFAULT_SHOP_TIMEZONE)
+
+        result = feed.apply_page(0, [change(1, "shop_settings", "shop",
+                                            timezone="Europe/Berlin")], 1)  # fmt: skip
+
+        assert (result.applied, result.skipped) == (1, {})
+        assert VenueTime(real.unit_of_work).zone() == ZoneInfo("Europe/Berlin")
+        bad = feed.apply_page(1, [change(2, "shop_settings", "shop", timezone="Mars/Base")], 2)
+        assert bad.skipped == {"shop_settings/invalid": 1}
+        assert VenueTime(real.unit_of_work).zone() == ZoneInfo("Europe/Berlin")

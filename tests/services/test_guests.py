@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from pos_app.domain.groups import GuestGroup
@@ -11,7 +13,8 @@ from pos_app.domain.limits import DailyIdentificationLimitReached
 from pos_app.domain.money import Percent, rub
 from pos_app.domain.sale import PaymentMethod
 from pos_app.services.guests import GuestExists, GuestService
-from pos_app.services.sales import GuestNotFound
+from pos_app.services.payments import PaymentService
+from pos_app.services.sales import GuestNotFound, SaleService
 from tests.services.conftest import ANNA_CARD, Shop
 from tests.services.fakes import FakeClock, FakeIds
 
@@ -104,7 +107,7 @@ def test_over_the_daily_identification_limit_is_a_clear_error(
             sale.pay(PaymentMethod.POINTS, rub(40), FakeClock().now())
             uow.sales.save(sale)
             uow.commit()
-        shop.service.pay_cash(sale_id, view.total)
+        shop.pay.pay_cash(sale_id, view.total)
     panel = guests.panel("vera")
     assert panel.today.identification_limit_reached
     assert (panel.today.points_spent, panel.today.points_remaining) == (rub(80), rub(20))
@@ -112,3 +115,33 @@ def test_over_the_daily_identification_limit_is_a_clear_error(
     with pytest.raises(DailyIdentificationLimitReached, match="identified 2 times today"):
         guests.identify(shop.service, third, phone="+79001112233")
     assert shop.service.get_sale(third).guest is None
+
+
+def test_todays_identifications_are_the_guests_sales_that_ended_today(
+    shop: Shop, guests: GuestService
+) -> None:
+    """The same count as the server's (docs/domain.md "Daily identification limit"): a sale
+    counts once it ended, closed or cancelled, on the business day it ended."""
+    clock = FakeClock(datetime(2024, 4, 30, 19, 0, tzinfo=UTC))  # 22:00 in Moscow
+    sales = SaleService(shop.uow, clock, FakeIds("s"))
+    pay = PaymentService(shop.uow, clock, FakeIds("p"), sales)
+    here = GuestService(shop.uow, clock, FakeIds("g"))
+
+    def identified_sale(opened: datetime) -> str:
+        clock.current = opened
+        sale_id = sales.open_sale().sale_id
+        sales.add_line(sale_id, product_id="latte")
+        here.identify(sales, sale_id, phone="+79001112233")
+        return sale_id
+
+    yesterday = identified_sale(datetime(2024, 4, 30, 19, 0, tzinfo=UTC))
+    pay.pay_cash(yesterday, rub(500))
+    past_midnight = identified_sale(datetime(2024, 4, 30, 20, 50, tzinfo=UTC))  # 23:50
+    clock.current = datetime(2024, 4, 30, 21, 10, tzinfo=UTC)  # 00:10 in Moscow: today
+    pay.pay_cash(past_midnight, rub(500))
+    still_open = identified_sale(datetime(2024, 5, 1, 6, 0, tzinfo=UTC))
+    assert here.panel("vera").today.identifications == 1  # the server sees no open sale
+    sales.cancel_sale(still_open)
+    assert here.panel("vera").today.identifications == 2  # a cancelled sale still counts
+    with pytest.raises(DailyIdentificationLimitReached, match="identified 2 times today"):
+        identified_sale(datetime(2024, 5, 1, 7, 0, tzinfo=UTC))

@@ -59,7 +59,7 @@ def test_a_price_change_needs_the_permission(shop: Shop, staff: StaffService) ->
         overrides.price(sale_id, 1, rub(150), cashier, wrong)
     view = overrides.price(sale_id, 1, rub(150), staff.sign_in("9999"))
     assert (view.lines[0].unit_price, view.total) == (rub(150), rub(550))
-    shop.service.pay_cash(sale_id, rub(100))
+    shop.pay.pay_cash(sale_id, rub(100))
     with pytest.raises(PaymentStarted):
         overrides.price(sale_id, 2, rub(1), staff.sign_in("9999"))
 

@@ -84,7 +84,7 @@ def test_online_points_then_cash_queue_placed_committed_then_the_sale_naming_the
     sale_id = _anna_sale(shop)
     paid = points.pay_points(sale_id, rub(100))
     assert (paid.method, paid.amount, paid.closed) == ("points", rub(100), False)
-    shop.service.pay_cash(sale_id, rub(449))
+    shop.pay.pay_cash(sale_id, rub(449))
     assert _kinds(shop) == ["hold.placed", "hold.committed", "sale.closed"]
     placed = _payload(shop, "hold.placed")
     assert placed == {"hold_id": placed["hold_id"], "guest_id": "anna", "amount": rub(100),
@@ -102,7 +102,7 @@ def test_points_that_settle_the_sale_close_it_in_the_same_unit_of_work(
     sale_id = shop.service.open_sale().sale_id
     shop.service.add_line(sale_id, product_id="latte")  # 180 ₽, Anna's 10 % -> 162 ₽
     shop.service.identify_guest(sale_id, identifier=ANNA_CARD)
-    shop.service.pay_cash(sale_id, rub(81))
+    shop.pay.pay_cash(sale_id, rub(81))
     assert points.pay_points(sale_id).closed  # 50 % max redemption = the 81 ₽ still due
     assert _kinds(shop) == ["hold.placed", "hold.committed", "sale.closed"]
 
@@ -176,7 +176,7 @@ def test_a_hold_left_without_its_payment_by_a_crash_is_released_when_the_sale_cl
                                  offline=False))  # fmt: skip
         uow.commit()
     points.pay_points(sale_id, rub(100))
-    shop.service.pay_cash(sale_id, rub(449))
+    shop.pay.pay_cash(sale_id, rub(449))
     kinds = _kinds(shop)
     assert kinds == ["hold.placed", "hold.placed", "hold.released", "hold.committed",
                      "sale.closed"]  # fmt: skip
@@ -207,12 +207,12 @@ def test_a_sale_that_ends_while_the_till_is_offline_says_so_in_its_operation(
 ) -> None:
     online = shop.service.open_sale().sale_id
     shop.service.add_line(online, product_id="latte")
-    shop.service.pay_cash(online, rub(180))
+    shop.pay.pay_cash(online, rub(180))
     with shop.uow() as uow:  # the worker found the server unreachable
         uow.settings.set(OFFLINE_KEY, "2026-11-23T10:00:00+00:00")
         uow.commit()
     offline = shop.service.open_sale().sale_id
     shop.service.add_line(offline, product_id="latte")
-    shop.service.pay_cash(offline, rub(180))
+    shop.pay.pay_cash(offline, rub(180))
     flags = [e.payload.get("offline") for e in shop.pending()]
     assert flags == [False, True]

@@ -35,13 +35,12 @@ class Salon:
             uow.commit()
         clock = FakeClock()
         counter = itertools.count(7001)
-        self.promo = PromoService(shop.uow, clock, FakeIds("p"),
-                                  digits=lambda n: lambda: str(next(counter)))
+        self.promo = PromoService(shop.uow, clock, FakeIds("p"))
         self.promo.upsert_from_feed({"code": "TOPLASER6502", "guest_id": "olga",
                                      "phone": "+79110000001"})
         self.sales = SaleService(shop.uow, clock, FakeIds("sale"))
         self.pay = PaymentService(shop.uow, clock, FakeIds("pay"), self.sales,
-                                  close_hooks=(self.promo.on_sale_closed,))
+                                  promo_digits=lambda n: lambda: str(next(counter)))
         self.shop = shop
 
     def laser_sale(self, guest_phone: str | None = None) -> str:
@@ -149,12 +148,3 @@ def test_an_anonymous_buyer_gets_the_discount_and_the_owner_the_cashback(
     outcome = salon.promo.outcome(sale_id)
     assert outcome is not None and (outcome.buyer_guest_id, outcome.buyer_code) == (None, None)
 
-
-def test_a_payment_service_built_without_hooks_still_queues_the_cashback(
-    salon: Salon, shop: Shop
-) -> None:
-    plain = PaymentService(shop.uow, FakeClock(), FakeIds("plain"), salon.sales)
-    sale_id = salon.laser_sale()
-    salon.promo.apply_code(sale_id, "6502")
-    plain.pay_cash(sale_id, rub(10_625))
-    assert [e.kind for e in shop.pending()] == ["sale.closed", "promo.redeemed"]

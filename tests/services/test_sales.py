@@ -72,7 +72,7 @@ def test_cash_gives_change_closes_the_sale_and_writes_sale_closed(shop: Shop) ->
     sale_id = shop.service.open_sale().sale_id
     shop.service.add_line(sale_id, product_id="latte", quantity=2)
     shop.service.identify_guest(sale_id, identifier=ANNA_CARD, method=InputMethod.MANUAL)
-    result = shop.service.pay_cash(sale_id, rub(500))
+    result = shop.pay.pay_cash(sale_id, rub(500))
     assert (result.amount, result.change) == (rub(324), rub(176))
     assert result.sale.status == "closed"
     assert result.sale.receipt_no == "T1-000001"
@@ -108,7 +108,7 @@ def test_the_group_recorded_is_the_one_at_the_time_of_the_sale(shop: Shop) -> No
     with shop.uow() as uow:  # the group changes later the same day
         uow.groups.add(GuestGroup("g10", "Гость 12 %", Percent.of(12), rub(1_000)))
         uow.commit()
-    view = shop.service.pay_cash(shop.service.get_sale(sale_id).sale_id, rub(1_000)).sale
+    view = shop.pay.pay_cash(shop.service.get_sale(sale_id).sale_id, rub(1_000)).sale
     assert view.discount == rub(25)
     assert shop.pending()[0].payload["group"]["name"] == "Гость 10 %"
 
@@ -116,14 +116,14 @@ def test_the_group_recorded_is_the_one_at_the_time_of_the_sale(shop: Shop) -> No
 def test_partial_cash_then_the_rest_then_receipts_count_up(shop: Shop) -> None:
     first = shop.service.open_sale().sale_id
     shop.service.add_line(first, product_id="pc-hour")
-    partial = shop.service.pay_cash(first, rub(100))
+    partial = shop.pay.pay_cash(first, rub(100))
     assert (partial.sale.status, partial.sale.due, partial.change) == ("open", rub(50), 0)
     with pytest.raises(NotPaidInFull):
         shop.service.close_sale(first)
-    assert shop.service.pay_cash(first, rub(50)).sale.receipt_no == "T1-000001"
+    assert shop.pay.pay_cash(first, rub(50)).sale.receipt_no == "T1-000001"
     second = shop.service.open_sale().sale_id
     shop.service.add_line(second, product_id="latte")
-    assert shop.service.pay_cash(second, rub(200)).sale.receipt_no == "T1-000002"
+    assert shop.pay.pay_cash(second, rub(200)).sale.receipt_no == "T1-000002"
     assert [op.seq for op in shop.pending()] == [1, 2]
 
 
@@ -145,7 +145,7 @@ def test_an_empty_sale_cannot_close_and_a_closed_one_cannot_change(shop: Shop) -
     with pytest.raises(EmptySale):
         shop.service.close_sale(sale_id)
     shop.service.add_line(sale_id, product_id="latte")
-    shop.service.pay_cash(sale_id, rub(180))
+    shop.pay.pay_cash(sale_id, rub(180))
     with pytest.raises(SaleNotOpen):
         shop.service.add_line(sale_id, product_id="latte")
     with pytest.raises(SaleNotFound):
@@ -155,7 +155,7 @@ def test_an_empty_sale_cannot_close_and_a_closed_one_cannot_change(shop: Shop) -
 def test_cancel_reports_the_refund_and_writes_sale_cancelled(shop: Shop) -> None:
     sale_id = shop.service.open_sale().sale_id
     shop.service.add_line(sale_id, product_id="pc-hour")
-    shop.service.pay_cash(sale_id, rub(100))
+    shop.pay.pay_cash(sale_id, rub(100))
     result = shop.service.cancel_sale(sale_id)
     assert (result.refund, result.sale.status) == (rub(100), "cancelled")
     [op] = shop.pending()

@@ -7,8 +7,9 @@ without showing anything twice."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -17,9 +18,9 @@ from pytestqt.qtbot import QtBot
 from pos_app.commands.console_app import RunningConsole, start_console
 from pos_app.db import open_store
 from pos_app.domain.orders import OrderAction, OrderState
-from pos_app.services.guests import UTC_OFFSET_KEY
 from pos_app.services.orders import ConsoleSettings
 from pos_app.services.sync_queue import SyncQueue
+from pos_app.services.venue_time import TIMEZONE_KEY
 from tests.sync.test_order_stream_server import RealServer
 
 ConsoleFactory = Callable[..., RunningConsole]
@@ -49,12 +50,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
 def make_factory(server: RealServer, tmp_path: Path, qtbot: QtBot,
                  opened: list[RunningConsole]) -> ConsoleFactory:  # fmt: skip
     def make(name: str, *, sound: bool = True, repeat: int = 0,
-             utc_offset_minutes: int | None = None) -> RunningConsole:  # fmt: skip
+             timezone_name: str | None = None) -> RunningConsole:  # fmt: skip
         who = server.enrol(name)
         store = open_store(tmp_path / name / "console.sqlite3", terminal_id=who.terminal_id)
-        if utc_offset_minutes is not None:  # the venue's clock (services/venue_time.py)
+        if timezone_name is not None:  # the venue's clock (services/venue_time.py)
             with store.unit_of_work() as uow:
-                uow.settings.set(UTC_OFFSET_KEY, utc_offset_minutes)
+                uow.settings.set(TIMEZONE_KEY, timezone_name)
                 uow.commit()
         console = start_console(store, server.base, who.token, sound=FakeSound(), name=name,
                                 heartbeat_timeout=3.0)  # fmt: skip
@@ -233,8 +234,8 @@ def test_times_and_the_historys_days_follow_the_venues_clock_not_the_computers(
     server: RealServer, consoles: ConsoleFactory, qtbot: QtBot
 ) -> None:
     """+05:30 is a zone no test machine uses: the computer's own zone would show other hours."""
-    venue = timezone(timedelta(hours=5, minutes=30))
-    console = consoles("Venue", utc_offset_minutes=330)
+    venue = ZoneInfo("Asia/Kolkata")
+    console = consoles("Venue", timezone_name="Asia/Kolkata")
     assert console.window.zone == venue
     placed = datetime.fromisoformat(server.place("tz-1")["placed_at"])
     qtbot.waitUntil(lambda: "tz-1" in rows(console), timeout=5000)

@@ -107,3 +107,22 @@ def test_the_venues_zone_queries_a_shown_history_once_and_a_hidden_one_not_at_al
     assert queries["hidden"] == [] and len(queries["shown"]) == 1  # not one per date edit
     assert shown.until.date().toPython() in {before, after}
     assert queries["shown"][0] == shown.query()
+
+
+def test_the_historys_whole_days_follow_the_venues_daylight_saving_changes(
+    qtbot: QtBot,
+) -> None:
+    """29 March 2026 in Berlin lasts 23 hours (02:00 CET -> 03:00 CEST): the history of that
+    one day runs from its midnight to the next, not 24 hours on."""
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtCore import QDate
+
+    panel = HistoryPanel()
+    qtbot.addWidget(panel)
+    panel.set_zone(ZoneInfo("Europe/Berlin"))
+    panel.since.setDate(QDate(2026, 3, 29))
+    panel.until.setDate(QDate(2026, 3, 29))
+    query = panel.query()
+    assert (query.since, query.until) == (datetime(2026, 3, 28, 23, 0, tzinfo=UTC),
+                                          datetime(2026, 3, 29, 22, 0, tzinfo=UTC))

@@ -1,8 +1,8 @@
 """One clock for the venue (issue 7): the window's clock, the shift dialog's "open since" and the
-X report all show the shop's time (setting ``shop.utc_offset_minutes``), whatever time zone the
-computer is in. The offset here (+05:30) is one no test machine uses, so the computer's own
-zone would show other hours; "now" is read before and after, so a minute turning over while
-the test runs cannot fail it."""
+X report all show the shop's time (its named zone, setting ``shop.timezone`` from the server's
+feed), whatever time zone the computer is in. The zone here (Asia/Kolkata, +05:30) is one no
+test machine uses, so the computer's own zone would show other hours; "now" is read before and
+after, so a minute turning over while the test runs cannot fail it."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pos_app.db import Store
-from pos_app.services.guests import UTC_OFFSET_KEY
+from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
+from pos_app.services.venue_time import TIMEZONE_KEY
 from pos_app.ui.till.status import describe
 from tests.ui.test_till_window import open_shift
 
@@ -22,7 +24,7 @@ VENUE = timezone(timedelta(hours=5, minutes=30))
 
 def _venue_offset(store: Store) -> None:
     with store.unit_of_work() as uow:
-        uow.settings.set(UTC_OFFSET_KEY, 330)
+        uow.settings.set(TIMEZONE_KEY, "Asia/Kolkata")
         uow.commit()
 
 
@@ -72,3 +74,19 @@ def test_the_sync_status_line_tells_times_by_the_venues_clock() -> None:
                             last_sync=since - timedelta(minutes=5))  # fmt: skip
     text = describe(state, now=since, zone=VENUE)
     assert "offline since 01:40" in text and "last sync 01:35" in text  # 20:10 UTC = 01:40
+
+
+def test_a_zone_pulled_after_the_till_started_moves_its_clock(till_factory: Any) -> None:
+    """A new till starts on the default zone; the server's arrives with a pull (a sync whose
+    ``last_sync`` moved) and the window's clock follows it without a restart."""
+    till = till_factory()
+    window = till.window
+    till.qtbot.waitUntil(lambda: window.venue_zone is not None, timeout=20000)
+    assert window.venue_zone == ZoneInfo(DEFAULT_SHOP_TIMEZONE)
+    _venue_offset(till.store)  # as the feed handler stores the server's zone
+    state = SimpleNamespace(enrolled=True, online=True, offline_since=None, waiting=0,
+                            last_sync=datetime.now(UTC), problems=0)  # fmt: skip
+    window.ctx.bridge.sync_did_change_state.emit(state)
+    till.qtbot.waitUntil(lambda: window.venue_zone == ZoneInfo("Asia/Kolkata"), timeout=5000)
+    shown, expected = _either_side(window.clock.text, "%d.%m.%Y  %H:%M")
+    assert shown in expected

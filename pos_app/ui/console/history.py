@@ -7,7 +7,7 @@ model in one reset, so thousands of rows cost one repaint of the visible ones.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.orders import OrderState
+from pos_app.domain.venue_clock import day_start
 from pos_app.services.orders import HistoryQuery, OrderView
 from pos_app.ui.console.orders_model import OrdersModel, state_text
 from pos_app.ui.console.panel import configure_table
@@ -86,7 +87,7 @@ class HistoryPanel(QWidget):
         """The filters as a query: whole local days, ``until`` inclusive."""
         state = self.state.currentData()
         since = _local_midnight(self.since.date(), self.zone)
-        until = _local_midnight(self.until.date(), self.zone) + timedelta(days=1)
+        until = _local_midnight(self.until.date().addDays(1), self.zone)  # 23 h or 25 h: DST
         return HistoryQuery(frozenset({OrderState(state)}) if state else frozenset(),
                             since, until, self.search.text())  # fmt: skip
 
@@ -126,9 +127,10 @@ class HistoryPanel(QWidget):
 
 def _local_midnight(day: QDate, zone: tzinfo | None = None) -> datetime:
     """The UTC moment a day starts on the venue's clock (``zone`` None: the computer's)."""
-    start = datetime.combine(date(day.year(), day.month(), day.day()), time.min)
-    local = start.replace(tzinfo=zone) if zone is not None else start.astimezone()
-    return local.astimezone(UTC)
+    when = date(day.year(), day.month(), day.day())
+    if zone is not None:
+        return day_start(when, zone)
+    return datetime.combine(when, time.min).astimezone().astimezone(UTC)
 
 
 def _qdate(day: date) -> QDate:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pos_app.services.sales import SaleService
     from pos_app.services.shifts import ShiftService
     from pos_app.services.sync_queue import SyncQueue
+    from pos_app.services.venue_time import VenueTime
 
 
 class SignedInStaff(Protocol):
@@ -108,6 +109,7 @@ class TillServices:
     bonus: BonusOverrideService | None = None  # one order's bonus settings (manager's PIN)
     hold_reset: HoldResetService | None = None  # a guest's holds released on the server
     venue_zone: tzinfo | None = None  # the venue's local time (services/venue_time.py)
+    venue_time: VenueTime | None = None  # reads it again once a pull may have brought a new one
 
 
 class ServiceHolder:
