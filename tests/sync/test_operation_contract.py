@@ -83,7 +83,7 @@ def tills_day(store: Store) -> None:
                              approval=till.staff.authorize_manager("9999", Action.REFUND))
     voided = till.sales.open_sale().sale_id
     till.sales.add_line(voided, product_id="cake")
-    till.sales.pay_cash(voided, rub(100))
+    till.payments.pay_cash(voided, rub(100))
     till.sales.cancel_sale(voided)  # sale.cancelled
     till.shifts.close_shift(cashier, rub(900), manager_pin="9999")  # shift.closed
 
