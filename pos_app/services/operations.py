@@ -4,7 +4,7 @@ The shape is defined once in ``pos_app.domain.operations.sales`` (docs/api.md li
 fields): the full record of the sale - guest, group, lines with their product group, tags and
 subtotal, payments with cash tendered and change, totals - so the server can recompute the
 sale with the same pricing engine (``pos_app.domain.pricing``) and the till's reports read it
-back. The end hooks of ``SaleService`` add ``offline`` and ``loyalty_override``.
+back. The end of a sale (``sale_closing._end``) adds ``offline`` and ``loyalty_override``.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ from pos_app.domain.sale import Sale
 
 __all__ = ["SALE_CANCELLED", "SALE_CLOSED", "sale_cancelled", "sale_closed"]
 
-END_FIELDS = frozenset({"offline", "loyalty_override"})  # what the end hooks may add
+END_FIELDS = frozenset({"offline", "loyalty_override"})  # what the sale's end may add
 
 
 def _record(sale: Sale, extra: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(extra) - END_FIELDS
     if unknown:
-        raise ValueError(f"a sale end hook added fields the operation does not have: {unknown}")
+        raise ValueError(f"the sale's end added fields the operation does not have: {unknown}")
     guest = sale.guest
     group = guest.group if guest else None
     totals = sale.totals
@@ -71,7 +71,8 @@ def _record(sale: Sale, extra: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def sale_closed(sale: Sale, extra: Mapping[str, Any] | None = None) -> SaleClosed:
-    """``sale.closed`` for a sale just closed; ``extra``: what the end hooks added."""
+    """``sale.closed`` for a sale just closed; ``extra``: the marks of its end (``offline``,
+    ``loyalty_override``)."""
     assert sale.ended_at is not None and sale.receipt_no is not None
     return SaleClosed(**_record(sale, extra or {}), receipt_no=sale.receipt_no,
                       closed_at=sale.ended_at)  # fmt: skip
