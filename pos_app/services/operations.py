@@ -17,6 +17,7 @@ from pos_app.domain.operations import (
     SALE_CLOSED,
     GroupScope,
     LoyaltyOverride,
+    OrderDiscount,
     SaleCancelled,
     SaleClosed,
     SaleGroup,
@@ -29,7 +30,7 @@ from pos_app.domain.sale import Sale
 
 __all__ = ["SALE_CANCELLED", "SALE_CLOSED", "sale_cancelled", "sale_closed"]
 
-END_FIELDS = frozenset({"offline", "loyalty_override"})  # what the sale's end may add
+END_FIELDS = frozenset({"offline", "loyalty_override", "catalogue_version"})  # the end adds
 
 
 def _record(sale: Sale, extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,7 +56,8 @@ def _record(sale: Sale, extra: Mapping[str, Any]) -> dict[str, Any]:
             SaleLine(line_no=line.line_no, product_id=line.product.id, name=line.product.name,
                      product_group_id=line.product.group_id, tags=tuple(sorted(line.product.tags)),
                      quantity=line.quantity, unit_price=line.unit_price,
-                     subtotal=line.subtotal, discount=line.discount, total=line.total)
+                     subtotal=line.subtotal, discount=line.discount, total=line.total,
+                     list_price=line.product.price)
             for line in sale.lines
         ),
         "payments": tuple(
@@ -66,6 +68,9 @@ def _record(sale: Sale, extra: Mapping[str, Any]) -> dict[str, Any]:
         "totals": SaleTotals(subtotal=totals.subtotal, discount=totals.discount,
                              total=totals.total, paid=sale.paid, change=sale.change),
         "offline": bool(extra.get("offline", False)),
+        "order_discount": None if sale.order_discount is None else OrderDiscount(
+            percent_bp=sale.order_discount.percent.bp, reason=sale.order_discount.reason),
+        "catalogue_version": extra.get("catalogue_version"),
         "loyalty_override": None if not override else LoyaltyOverride.from_json(override),
     }  # fmt: skip
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from pos_app.domain.sale import Sale
 from pos_app.services import operations as ops
+from pos_app.services.feed import CURSOR_KEY
 from pos_app.services.loyalty_settings import sale_accrual
 from pos_app.services.order_loyalty import order_override_mark
 from pos_app.services.points_holds import end_holds
@@ -59,6 +60,10 @@ def cancel_sale(uow: UnitOfWork, sale: Sale, clock: Clock) -> int:
 
 
 def _end(uow: UnitOfWork, sale: Sale) -> dict[str, Any]:
-    """What every end of a sale does before its operation; returns fields for that operation."""
+    """What every end of a sale does before its operation; returns fields for that operation:
+    the marks, and the change-feed position the till priced with (``catalogue_version``: the
+    server recomputes the sale with the catalogue it had then)."""
     end_holds(uow, sale)
-    return {**offline_mark(uow), **order_override_mark(uow, sale)}
+    version = int(uow.settings.get(CURSOR_KEY, 0) or 0)
+    return {**offline_mark(uow), **order_override_mark(uow, sale),
+            "catalogue_version": version or None}  # fmt: skip

@@ -25,8 +25,10 @@ from pos_app.domain.phones import normalise_phone
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import Guest, GuestIdentifier, Sale, SaleLine, SalePayment
 from pos_server.feed import record_change
+from pos_server.groups import current_groups
 from pos_server.ledger_rules import lock_loyalty
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.sale_review import record_findings, review_sale
 
 
 class OpContext:
@@ -123,7 +125,7 @@ def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
         return conflict(
             "sale_exists", f"Sale {sale.sale_id} was already recorded.", sale_state(existing)
         )
-    problem = _sale_arithmetic_problem(sale)
+    problem = _sale_record_problem(sale)
     if problem:
         return rejected("totals_mismatch", problem)
     loyalty = None
@@ -147,21 +149,23 @@ def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
          "amount": payment.amount}
         for position, payment in enumerate(sale.payments, start=1)
     ])  # fmt: skip
+    groups, _active = current_groups(connection)
+    findings = review_sale(connection, sale, groups=groups,
+                           current_group=None if loyalty is None else loyalty.group_id)
+    record_findings(connection, sale, findings, terminal_id=ctx.terminal_id, op_id=ctx.op_id,
+                    now=ctx.now)  # fmt: skip
     from pos_server.ops.sale_effects import apply_sale_effects  # it builds on this module
 
     return apply_sale_effects(ctx, sale, loyalty) or APPLIED
 
 
-def _sale_arithmetic_problem(sale: SaleClosed) -> str | None:
-    """The till's own sums checked: lines, then the total (``totals.total``) and payments."""
+def _sale_record_problem(sale: SaleClosed) -> str | None:
+    """What makes the record contradict itself (a pricing difference does not: that is a
+    reconciliation item, ``sale_review``): two lines with one number, payments that are not the
+    sale's own total."""
     line_numbers = [line.line_no for line in sale.lines]
     if len(set(line_numbers)) != len(line_numbers):
         return "Two lines share one line number."
-    for line in sale.lines:
-        if line.quantity * line.unit_price - line.discount != line.total:
-            return f"Line {line.line_no}: quantity × price − discount is not the line total."
-    if sum(line.total for line in sale.lines) != sale.total:
-        return "The line totals do not add up to the sale total."
     if sum(payment.amount for payment in sale.payments) != sale.total:
         return "The payments do not add up to the sale total."
     return None

@@ -80,6 +80,18 @@ class SaleLine(Record):
     subtotal: int = spec(AMOUNT)
     discount: int = spec(AMOUNT)
     total: int = spec(AMOUNT)
+    # the catalogue's price when the line was added; a unit price that differs from it was set
+    # by hand (a price change or a line discount). None in rows of tills before it was sent.
+    list_price: int | None = spec(Optional(AMOUNT), None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderDiscount(Record):
+    """A percentage off the whole order after the group discount, and why: ``promo:CODE`` (a
+    referral promo code) or ``manual:STAFF_ID`` (given by hand)."""
+
+    percent_bp: int = spec(BASIS_POINTS)
+    reason: str = spec(Str(0, 100))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,6 +137,10 @@ class _SaleRecord(Operation):
     payments: tuple[SalePayment, ...] = spec(ListOf(Nested(lambda: SalePayment), 0, 50))
     totals: SaleTotals = spec(Nested(lambda: SaleTotals))
     offline: bool = spec(Bool(), False)  # ended by the till without the server
+    order_discount: OrderDiscount | None = spec(Optional(Nested(lambda: OrderDiscount)), None)
+    # the till's change-feed position when the sale ended: the catalogue it priced with
+    # (None: a till that had never pulled, or a row stored before it was sent)
+    catalogue_version: int | None = spec(Optional(Int(0, 2**62)), None)
     loyalty_override: LoyaltyOverride | None = spec(Optional(Nested(lambda: LoyaltyOverride)),
                                                     None)  # fmt: skip
 
