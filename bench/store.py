@@ -2,12 +2,13 @@
 
 Both sides run in one temp dir with the same durability: WAL, ``synchronous=FULL``.
 
-* **services** - a cashier's flow through the till's services (``TillServices.build``) on the
-  real SQLite store: open a sale, scan three products (by barcode), identify the guest by card
-  (group discount), take cash with ``PaymentService.pay_cash`` - the till's cash key - which
-  closes the sale through ``sale_closing.close_sale`` (holds, offline mark, loyalty override,
-  ``sale.closed``, the promo step - no code on these sales, so it only looks - and the accrual
-  estimate). Each step is its own unit of work, as at the till.
+* **services** - a cashier's flow through the till's services, built as the till builds them
+  (``commands.composition.till_services``), on the real SQLite store: open a sale, scan three
+  products (by barcode), identify the guest by card (group discount), take cash with
+  ``PaymentService.pay_cash`` - the till's cash key - which closes the sale through
+  ``sale_closing.close_sale`` (holds, offline mark, loyalty override, ``sale.closed``, the promo
+  step - no code on these sales, so it only looks - and the accrual estimate). Each step is its own
+  unit of work, as at the till.
 * **raw** - the rows that flow leaves behind (the sale with its guest/group snapshot and totals,
   three lines, one payment, the ``sale.closed`` outbox row, the terminal counters), written
   with plain ``sqlite3`` in **one transaction per sale**; the raw side builds the rows from
@@ -31,8 +32,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pos_app.commands.composition import till_services
 from pos_app.db import Store, open_store
-from pos_app.db.uow import SystemClock, UuidGenerator
 from pos_app.domain.catalog import Product
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
@@ -40,7 +41,6 @@ from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import Percent, rub
 from pos_app.domain.operations import SALE_CLOSED
 from pos_app.services.operations import sale_closed
-from pos_app.services.till import TillServices
 
 CARD = "7000123412341234"
 BASKETS = [("4600000000001", "4600000000002", "4600000000003"),
@@ -62,7 +62,7 @@ def seed(store: Store) -> None:
 
 def run_services(store: Store, sales: int) -> tuple[float, list[dict[str, Any]]]:
     """Returns the elapsed time and the ``sale.closed`` payloads (for the raw side)."""
-    till = TillServices.build(store.unit_of_work, SystemClock(), UuidGenerator())
+    till = till_services(store)
     closed = []
     start = time.perf_counter()
     for n in range(sales):

@@ -1,7 +1,10 @@
-"""Composition root and the ``pos-app`` entry point.
+"""The ``pos-app`` entry point: every command line of the app is registered in ``COMMANDS``.
 
-Sub-commands are looked up lazily so ``pos-app demo-data`` never imports Qt and a missing
-optional library only disables the command that needs it.
+A command is one name (``pos-app till``) or a group and a name (``pos-app emulate printer``);
+the table says which module's function runs it. Its module is imported only when the command
+runs, so ``pos-app demo-data`` never imports Qt and a missing optional library only disables
+the command that needs it. The services a command uses come from the composition root,
+``pos_app.commands.composition``.
 """
 
 from __future__ import annotations
@@ -9,56 +12,97 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-# name -> (module, function, one-line help)
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "demo-data": ("pos_app.commands.demo_data", "main", "fill a local store with demo data"),
-    "demo-sale": (
+
+@dataclass(frozen=True)
+class Command:
+    module: str
+    function: str
+    summary: str
+    with_name: bool = False  # the function reads the command's last word as its first argument
+
+
+COMMANDS: dict[str, Command] = {
+    "demo-data": Command("pos_app.commands.demo_data", "main", "fill a local store with demo data"),
+    "demo-sale": Command(
         "pos_app.commands.demo_sale",
         "main",
         "one demo sale through the services, printed on the (emulated) printer",
     ),
-    "till": ("pos_app.commands.till_app", "main", "open the till window (also: plain pos-app)"),
-    "pull": (
+    "till": Command(
+        "pos_app.commands.till_app", "main", "open the till window (also: plain pos-app)"
+    ),
+    "pull": Command(
         "pos_app.commands.pull",
         "main",
         "bring the till's store up to the server's change feed (resumable)",
     ),
-    "devices": (
+    "devices": Command(
         "pos_app.commands.device_settings_app",
         "main",
         "the device settings screen: printer, scanner, sound, print queue",
     ),
-    "emulate": (
-        "pos_app.devices.emulate_cli",
-        "main",
-        "emulate a printer (TCP 9100), scanner or card reader (pty)",
+    "console": Command(
+        "pos_app.commands.console_app", "main", "the operator console for guest orders"
     ),
-    "console": ("pos_app.commands.console_app", "main", "the operator console for guest orders"),
-    "till-sim": (
+    "till-sim": Command(
         "pos_app.commands.till_sim",
         "main",
         "a headless till: sales through the services, delivered by the sync worker",
     ),
-    "demo-publish": (
+    "demo-publish": Command(
         "pos_app.commands.demo_publish",
         "main",
         "queue the demo till's guests and cards for the server (an enrolled demo till)",
     ),
+    "emulate printer": Command(
+        "pos_app.devices.emulators.printer",
+        "main",
+        "an ESC/POS printer on TCP (--port 9100 --out DIR [--profile epson] [--paper-out])",
+    ),
+    "emulate serial-printer": Command(
+        "pos_app.devices.emulators.serial_printer",
+        "main",
+        "an ESC/POS printer on a pty (--out DIR [--baud 19200] [--paper-out])",
+    ),
+    "emulate card-terminal": Command(
+        "pos_app.devices.acquiring.emulator",
+        "main",
+        "a card terminal that approves every charge, on TCP ([--host H] [--port 9300])",
+    ),
+    "emulate scanner": Command(
+        "pos_app.devices.emulators.serial_device",
+        "main",
+        "a serial barcode scanner on a pty ([--send VALUE] [--link PATH])",
+        with_name=True,
+    ),
+    "emulate msr": Command(
+        "pos_app.devices.emulators.serial_device",
+        "main",
+        "a serial card reader on a pty ([--send VALUE] [--link PATH])",
+        with_name=True,
+    ),
 }
 
 
-def _usage() -> str:
-    lines = ["usage: pos-app [COMMAND] [ARGS...]", "", "commands:"]
-    for name, (_, _, summary) in sorted(COMMANDS.items()):
-        lines.append(f"  {name:<12} {summary}")
+def _usage(group: str = "") -> str:
+    prefix = f"{group} " if group else ""
+    lines = [f"usage: pos-app {prefix}COMMAND [ARGS...]", "", "commands:"]
+    for name, command in sorted(COMMANDS.items()):
+        if name.startswith(prefix):
+            lines.append(f"  {name:<23} {command.summary}")
     return "\n".join(lines)
 
 
+def _groups() -> set[str]:
+    return {name.split(" ")[0] for name in COMMANDS if " " in name}
+
+
 def _resolve(name: str) -> Callable[[list[str]], int]:
-    module_name, func_name, _ = COMMANDS[name]
-    module = importlib.import_module(module_name)
-    func: Callable[[list[str]], int] = getattr(module, func_name)
+    command = COMMANDS[name]
+    module = importlib.import_module(command.module)
+    func: Callable[[list[str]], int] = getattr(module, command.function)
     return func
 
 
@@ -69,10 +113,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if not args or args[0].startswith("-"):
         args = ["till", *args]  # plain `pos-app [--data-dir DIR ...]` opens the till
-    name, rest = args[0], args[1:]
+    if args[0] in _groups():
+        group = args[0]
+        if len(args) < 2 or args[1] in ("-h", "--help"):
+            print(_usage(group))
+            return 0 if len(args) > 1 else 2
+        name, rest = f"{group} {args[1]}", args[2:]
+    else:
+        group, name, rest = "", args[0], args[1:]
     if name not in COMMANDS:
-        print(f"pos-app: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        where = f"pos-app {group}".rstrip()
+        unknown = name.removeprefix(f"{group} ")
+        print(f"{where}: unknown command {unknown!r}\n\n{_usage(group)}", file=sys.stderr)
         return 2
+    if COMMANDS[name].with_name:
+        rest = [name.split(" ")[-1], *rest]
     return _resolve(name)(rest)
 
 

@@ -1,7 +1,8 @@
 """``pos-app console``: the operator console, wired together.
 
-Store (the console's own SQLite file: order cache, outbox, settings) -> ``ConsoleOrders`` ->
-the order stream (sync) feeding the window (ui) through queued signals, and the action sender
+Store (the console's own SQLite file: order cache, outbox, settings) -> ``ConsoleOrders``
+(built by the composition root, ``commands/composition.py``) -> the order stream (sync)
+feeding the window (ui) through queued signals, and the action sender
 (sync) pushing the console's outbox. The token is kept in the OS keyring after ``--enrol``.
 """
 
@@ -20,12 +21,9 @@ from typing import Any
 import requests
 
 from pos_app.db import Store, StoreError, open_store
-from pos_app.db.orders_repo import SqlOrderCache
 from pos_app.services.orders import ActionSender, ConsoleOrders, StreamBatch
-from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.order_actions import HttpActionSender
 from pos_app.sync.order_stream import OrderStream, StreamStatus
-from pos_app.sync.transport import HttpTransport
 
 log = logging.getLogger(__name__)
 KEYRING_SERVICE = "tillkeeper-console"
@@ -65,17 +63,15 @@ def start_console(
     ``sender_lock(terminal_id)``, so one queue still has one sender at a time. Pass
     ``owns_store=False`` then: the till closes its store; ``wrap_sender`` lets the till
     read a verdict its own worker recorded (``till_console.SharedQueueSender``)."""
+    from pos_app.commands.composition import console_orders
     from pos_app.ui.console.window import ConsoleSignals, ConsoleWindow
     from pos_app.ui.op_runner import OpRunner
 
-    cache = SqlOrderCache(store)
-    sender = HttpActionSender(SyncQueue(store.unit_of_work, store.clock),
-                              HttpTransport(base_url, token))  # fmt: skip
     signals = ConsoleSignals()
     holder: dict[str, OrderStream] = {}
-    acting = wrap_sender(sender) if wrap_sender is not None else sender
-    service = ConsoleOrders(cache, store.unit_of_work, acting,
-                            is_online=lambda: holder["stream"].online)  # fmt: skip
+    service, sender, cache = console_orders(store, base_url, token,
+                                            is_online=lambda: holder["stream"].online,
+                                            wrap_sender=wrap_sender)  # fmt: skip
 
     def on_batch(batch: StreamBatch) -> None:  # the stream's dispatcher thread
         signals.on_orders(service.ingest(batch))

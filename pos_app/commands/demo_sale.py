@@ -4,7 +4,8 @@ ESC/POS printer — the whole path a till takes, for the demo and for installers
 A guest card swipe is parsed by the card-reader code, the guest's group discount applies, the
 sale is paid in cash through ``PaymentService.pay_cash`` - the till's cash key - which closes it
 (``sale_closing.close_sale``: ``sale.closed``, the promo step, the accrual estimate), and the
-receipt is sent to the printer over TCP.
+receipt, laid out by the till's print layout (``devices.layout``), is sent to the printer over
+TCP. The services are the till's own, from the composition root.
 """
 
 from __future__ import annotations
@@ -12,18 +13,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pos_app.commands.composition import till_services
 from pos_app.commands.demo_data import card_number
-from pos_app.commands.receipts import receipt_for
 from pos_app.commands.store_factory import open_till_store
-from pos_app.db.uow import SystemClock, UuidGenerator
 from pos_app.devices.escpos_printer import EscposPrinter, PrinterConfig
+from pos_app.devices.layout import EscposLayout
 from pos_app.devices.msr import parse_swipe
-from pos_app.devices.receipt import render_receipt
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import InputMethod
 from pos_app.domain.money import format_money, rub
 from pos_app.services.ports import StoreError
-from pos_app.services.till import TillServices
 
 BASKET = (("latte", 2), ("croissant", 1), ("pc-hour", 1))
 
@@ -45,7 +44,7 @@ def main(argv: list[str]) -> int:
         print(f"pos-app demo-sale: {exc}", file=sys.stderr)
         return 1
     try:
-        till = TillServices.build(store.unit_of_work, SystemClock(), UuidGenerator())
+        till = till_services(store)
         sale = till.sales.open_sale()
         for product_id, qty in BASKET:
             sale = till.sales.add_line(sale.sale_id, product_id=product_id, quantity=qty)
@@ -65,6 +64,6 @@ def main(argv: list[str]) -> int:
     print(f"sale {sale.receipt_no}: guest {guest}, total {format_money(sale.total)}, "
           f"discount {format_money(sale.discount)}, change {format_money(paid.change)}")
     printer = EscposPrinter(PrinterConfig(host=host or "127.0.0.1", port=int(port or 9100)))
-    result = printer.print_document(render_receipt(receipt_for(sale, venue_name="Демо-кафе")))
+    result = printer.print_bytes(EscposLayout(printer).sale_receipt(sale, venue_name="Демо-кафе"))
     print(f"printer: {result.message}")
     return 0 if result.ok else 3

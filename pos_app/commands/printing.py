@@ -1,25 +1,27 @@
-"""The till's printing, composed: SQLite print queue + ESC/POS printer + the print worker.
+"""The till's printing, composed: SQLite print queue + ESC/POS printer and its layout + the
+print worker.
 
-``ReceiptPrinting`` is built by the composition root (or a command) with the store and the
-printer's configuration, started once, and handed to the screens as a ``PrintService`` (which
-only enqueues and reads state). Rendering (receipt template -> ESC/POS bytes for the printer's
-profile) happens here, on the caller's thread, before the job is stored.
+``ReceiptPrinting`` is built by the composition root (``commands/composition.py``) with the
+store and the printer's configuration, started once, and handed to the screens as a
+``PrintService`` (which only enqueues and reads state) and as the till's ``ReportPrinter``.
+The layout (``services.ports_print.PrintLayout``, ``devices.layout.EscposLayout``) makes the
+printer's bytes on the caller's thread, before the job is stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from pos_app.commands.receipts import receipt_for
 from pos_app.db.print_queue import SqlPrintQueue
 from pos_app.db.uow import Store
 from pos_app.devices.escpos_encoder import load_profiles
 from pos_app.devices.escpos_printer import EscposPrinter, PrinterConfig
 from pos_app.devices.events import ScanEvent
+from pos_app.devices.layout import EscposLayout
 from pos_app.devices.printer_test_page import render_test_page
-from pos_app.devices.receipt import ReceiptData, render_receipt
+from pos_app.devices.receipt import ReceiptData
 from pos_app.devices.scan_monitor import LastScanRecorder
 from pos_app.devices.sound import SoundPlayer, SoundSettings
 from pos_app.services.device_settings import (
@@ -30,6 +32,7 @@ from pos_app.services.device_settings import (
     SoundPrefs,
 )
 from pos_app.services.dto import SaleView
+from pos_app.services.ports_print import PrintLayout
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
 from pos_app.services.venue_time import VenueTime
 
@@ -68,6 +71,7 @@ class ReceiptPrinting:
         on_change: Callable[[int, bool], None] | None = None,
     ) -> None:
         self.printer = EscposPrinter(config)
+        self.layout: PrintLayout = EscposLayout(self.printer)
         self.service = PrintService(
             SqlPrintQueue(store),
             store.clock,
@@ -88,18 +92,30 @@ class ReceiptPrinting:
     def reconfigure(self, config: PrinterConfig) -> None:
         """New settings: the worker takes the new printer from its next job on."""
         self.printer = EscposPrinter(config)
+        self.layout = EscposLayout(self.printer)
         self.worker.printer = self.printer
 
     def stop(self, timeout: float = 5.0) -> None:
         self.worker.stop(timeout)
 
     def enqueue_receipt(self, receipt: ReceiptData) -> int:
-        document = self.printer.render(render_receipt(receipt, self.columns))
+        """A receipt already in the template's terms (``devices.receipt.ReceiptData``)."""
+        document = EscposLayout(self.printer).receipt(receipt)
         return self.service.enqueue("receipt", document, title=receipt.number)
 
     def enqueue_sale(self, sale: SaleView, *, venue_name: str, cashier: str = "") -> int:
-        return self.enqueue_receipt(receipt_for(sale, venue_name=venue_name, cashier=cashier,
-                                                timezone=self._venue.name()))  # fmt: skip
+        document = self.layout.sale_receipt(sale, venue_name=venue_name, cashier=cashier,
+                                             timezone=self._venue.name())  # fmt: skip
+        return self.service.enqueue("receipt", document, title=sale.receipt_no or sale.sale_id)
+
+    @property
+    def available(self) -> bool:
+        """A ``ReportPrinter``: this till has a printer."""
+        return True
+
+    def print_report(self, lines: Sequence[str], title: str) -> int:
+        """A shift report (plain lines) into the print queue."""
+        return self.service.enqueue("report", self.layout.report(lines), title=title)
 
     def enqueue_test_page(self) -> int:
         c = self.printer.config

@@ -1,7 +1,5 @@
-"""Where the till's database lives, and services wired to the SQLite store.
-
-Adapters may not import each other, so the wiring of ``pos_app.db`` into ``pos_app.services``
-lives here, above both.
+"""Where the till's database lives, and opening it. The services on it are built by the
+composition root (``commands/composition.py``).
 """
 
 from __future__ import annotations
@@ -12,8 +10,6 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from pos_app.db import Store, open_store
-from pos_app.db.uow import SystemClock, UuidGenerator
-from pos_app.services.sales import SaleService
 
 DATA_DIR_ENV = "POS_DATA_DIR"
 STORE_FILE = "till.sqlite3"
@@ -41,7 +37,3 @@ def open_till_store(
     return open_store(
         store_path(directory), terminal_id=terminal_id, receipt_prefix=receipt_prefix
     )
-
-
-def sale_service(store: Store) -> SaleService:
-    return SaleService(store.unit_of_work, SystemClock(), UuidGenerator())

@@ -5,6 +5,10 @@ work goes into ``SyncQueue`` (the worker's view of the outbox) and ``FeedService
 the token comes from the store the operator chose at enrolment, and the sender lock file sits
 next to the store, so two processes on one data folder never push the same queue.
 
+The till's services on top of a running worker (``SyncRuntime.till``: points confirmed online,
+holds reset on the server) are built by the composition root, ``commands/composition.py``, as
+for every till.
+
 Settings kept in the store (``uow.settings``): ``sync.server_url``, ``sync.terminal_id``,
 ``sync.token_store`` (``keyring`` or ``file:PATH``, the operator's explicit choice).
 """
@@ -12,16 +16,14 @@ Settings kept in the store (``uow.settings``): ``sync.server_url``, ``sync.termi
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pos_app.commands.store_factory import data_dir, open_till_store, store_path
 from pos_app.db import Store, open_store
-from pos_app.db.uow import SystemClock, UuidGenerator
+from pos_app.db.uow import SystemClock
 from pos_app.services.feed import FeedService
-from pos_app.services.payments import PaymentService
-from pos_app.services.points import PointsService
-from pos_app.services.sales import SaleService
 from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.enrolment import KEYRING, TokenStoreError, enrol, token_store
 from pos_app.sync.puller import FeedPuller
@@ -29,6 +31,12 @@ from pos_app.sync.sender_lock import SenderLock
 from pos_app.sync.state import SyncState
 from pos_app.sync.transport import HttpTransport, Refused, Unreachable
 from pos_app.sync.worker import DEFAULT_BATCH, OutboxWorker
+
+if TYPE_CHECKING:
+    from pos_app.services.payments import PaymentService
+    from pos_app.services.points import PointsService
+    from pos_app.services.sales import SaleService
+    from pos_app.services.till import TillServices
 
 SERVER_KEY = "sync.server_url"
 TERMINAL_KEY = "sync.terminal_id"
@@ -118,16 +126,37 @@ def _adopt_terminal_id(store: Store, directory: str | Path | None, terminal_id: 
 
 @dataclass
 class SyncRuntime:
-    """The till's services and its sync worker, built on one store."""
+    """An enrolled till's sync worker on its store, and (``till``) its services on top."""
 
     store: Store
     queue: SyncQueue
     worker: OutboxWorker
     state: SyncState
     puller: FeedPuller
-    sales: SaleService
-    payments: PaymentService
-    points: PointsService
+    server_url: str
+    _till: TillServices | None = field(default=None, init=False, repr=False)
+
+    @property
+    def till(self) -> TillServices:
+        """The till's services with this worker behind the points and the holds reset,
+        built by the composition root on first use."""
+        if self._till is None:
+            from pos_app.commands.composition import till_services
+
+            self._till = till_services(self.store, sync=self, server_url=self.server_url)
+        return self._till
+
+    @property
+    def sales(self) -> SaleService:
+        return self.till.sales
+
+    @property
+    def payments(self) -> PaymentService:
+        return self.till.payments
+
+    @property
+    def points(self) -> PointsService:
+        return self.till.points
 
     def close(self) -> None:
         self.worker.stop()
@@ -167,7 +196,7 @@ def start_sync(
         url = server_url or uow.settings.get(SERVER_KEY)
     if not url:
         raise SyncSetupError("No server is known for this till: pass --server URL.")
-    clock, ids = SystemClock(), UuidGenerator()
+    clock = SystemClock()
     queue = SyncQueue(store.unit_of_work, clock)
     puller = FeedPuller(str(url), token, FeedService(store.unit_of_work, clock))
     state = SyncState()
@@ -180,7 +209,4 @@ def start_sync(
         lock=SenderLock(data_dir(directory) / LOCK_FILE), batch_size=batch_size,
         idle_poll=idle_poll, refresh=refresh, heartbeat=heartbeat,
     )  # fmt: skip
-    sales = SaleService(store.unit_of_work, clock, ids)
-    payments = PaymentService(store.unit_of_work, clock, ids, sales)
-    points = PointsService(store.unit_of_work, clock, ids, payments, worker)
-    return SyncRuntime(store, queue, worker, state, puller, sales, payments, points)
+    return SyncRuntime(store, queue, worker, state, puller, str(url))

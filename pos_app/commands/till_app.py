@@ -1,7 +1,8 @@
 """``pos-app till [--data-dir DIR] [--lang ru|en] [--printer HOST:PORT] ...``: the till window.
 
-The composition root of the till: store -> services -> devices -> sync -> ui. Adapters do not
-import each other, so what crosses them is wired here: the wedge decoder (devices) goes to the
+The till window's wiring: store -> services (built by the composition root,
+``commands/composition.py``) -> devices -> sync -> ui. Adapters do not import each other, so
+what crosses them is wired here: the wedge decoder (devices) goes to the
 UI's key hook; serial readers, the print queue and the sync worker report through the UI's one
 bridge; the catalogue and the outbox figures are read from the store for the UI.
 
@@ -33,7 +34,7 @@ from pos_app.ui.key_hook import WedgeKeyHook
 from pos_app.ui.main_window import AFTER_FIRST_FRAME_MS, TillContext, TillWindow
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.theme import STYLE_SHEET
-from pos_app.ui.till.ports import ServiceHolder, TillServices
+from pos_app.ui.till.ports import ServiceHolder, TillScreenServices
 
 if TYPE_CHECKING:
     from pos_app.commands.printing import ReceiptPrinting
@@ -73,8 +74,8 @@ def parse_args(argv: list[str]) -> TillOptions:
                    help="HOST:PORT of the ESC/POS receipt printer (default: the printer "
                    "settings), or 'none'")  # fmt: skip
     p.add_argument("--card-terminal", default="", metavar="HOST:PORT",
-                   help="the card terminal (e.g. the fake one: python -m "
-                   "pos_app.devices.acquiring.emulator)")  # fmt: skip
+                   help="the card terminal (e.g. the fake one: pos-app emulate "
+                   "card-terminal)")  # fmt: skip
     p.add_argument("--card-reader", action="append", default=[], metavar="PORT",
                    help="a serial card reader or scanner, e.g. /dev/ttyUSB0")  # fmt: skip
     p.add_argument("--hid-reader", action="append", default=[], metavar="VID:PID[:pos]",
@@ -136,49 +137,19 @@ class TillBackend:
         self.printing: ReceiptPrinting | None = None
         self.sync: SyncRuntime | None = None
 
-    def open(self) -> TillServices:
-        from pos_app.commands.store_factory import open_till_store, sale_service
-        from pos_app.commands.till_admin import hold_reset_service
-        from pos_app.commands.till_catalogue import StoreCatalogue, promo_prefix
-        from pos_app.db.uow import SystemClock, UuidGenerator
-        from pos_app.services.bonus_override import BonusOverrideService
-        from pos_app.services.guests import GuestService
-        from pos_app.services.overrides import OverrideService
-        from pos_app.services.payments import PaymentService
-        from pos_app.services.points import PointsService
-        from pos_app.services.promo import PromoService
-        from pos_app.services.refunds import RefundService
-        from pos_app.services.shifts import ShiftService
-        from pos_app.services.staff import StaffService
-        from pos_app.services.sync_queue import SyncQueue
-        from pos_app.services.venue_time import VenueTime
+    def open(self) -> TillScreenServices:
+        from pos_app.commands.composition import card_terminal, screen_services, till_services
+        from pos_app.commands.store_factory import open_till_store
 
         store = self.store = (
             self.store or self._enrolled() or open_till_store(self.options.data_dir)
         )
-        clock, ids, sales = SystemClock(), UuidGenerator(), sale_service(store)
-        promo, acquirer = PromoService(store.unit_of_work, clock, ids), self._acquirer()
-        payments = PaymentService(store.unit_of_work, clock, ids, sales, acquirer=acquirer)
         self.sync = self._start_sync(store)
-        gateway = self.sync.worker if self.sync else None
         if self.options.printer is not None:
             self.printing = _start_printing(store, self.options, self.bridge)
-        staff = StaffService(store.unit_of_work, clock)
-        return TillServices(
-            sales=sales, payments=payments, guests=GuestService(store.unit_of_work, clock, ids),
-            staff=staff, catalogue=StoreCatalogue(store),
-            points=PointsService(store.unit_of_work, clock, ids, payments, gateway),
-            promo=promo, flush=store.flush_open_sales, promo_prefix=promo_prefix(store),
-            shifts=ShiftService(store.unit_of_work, clock, ids, staff),
-            print_report=self.print_lines if self.printing is not None else None,
-            overrides=OverrideService(store.unit_of_work),
-            refunds=RefundService(store.unit_of_work, clock, ids, acquirer=acquirer),
-            reconciliation=self.sync.queue if self.sync else SyncQueue(store.unit_of_work, clock),
-            bonus=BonusOverrideService(store.unit_of_work),
-            hold_reset=hold_reset_service(store, staff, self.sync, self.options.server),
-            venue_zone=VenueTime(store.unit_of_work).zone(),
-            venue_time=VenueTime(store.unit_of_work),
-        )  # fmt: skip
+        till = till_services(store, sync=self.sync, server_url=self.options.server,
+                             acquirer=card_terminal(self.options.card_terminal))  # fmt: skip
+        return screen_services(store, till, self.printing)
 
     def _enrolled(self) -> Store | None:
         """With ``--server`` and ``--enrol-code``: enrol this data folder once (on the op worker,
@@ -198,14 +169,6 @@ class TillBackend:
         except SyncSetupError as exc:  # the till still sells; the status bar says "not enrolled"
             log.warning("the till could not enrol: %s", exc)
             return None
-
-    def _acquirer(self) -> Any:
-        if not self.options.card_terminal:
-            return None
-        from pos_app.devices.acquiring import TcpAcquirer
-
-        host, _, port = self.options.card_terminal.rpartition(":")
-        return TcpAcquirer(host or "127.0.0.1", int(port), timeout=30.0)
 
     def _start_sync(self, store: Store) -> SyncRuntime | None:
         """The sync worker of an enrolled till, its state going to the status bar."""
@@ -234,14 +197,6 @@ class TillBackend:
             self.sync.worker.wake()
         if self.printing is not None:
             self.printing.enqueue_sale(sale, venue_name=self.options.venue, cashier=cashier)
-
-    def print_lines(self, lines: Sequence[str], title: str) -> int:
-        """A shift report (plain lines) into the print queue, on the op worker."""
-        from pos_app.devices.print_document import Cut, Feed, Text
-
-        assert self.printing is not None
-        document = self.printing.printer.render([*(Text(line) for line in lines), Feed(3), Cut()])
-        return self.printing.service.enqueue("report", document, title=title)
 
     def close(self) -> None:
         if self.printing is not None:

@@ -3,14 +3,15 @@
     pos-app till-sim --server URL --data-dir DIR --sales N [--guests-with-points]
                      [--enrol-code CODE] [--token-store keyring|file:PATH] [--seed S]
 
-Sales go through the same services the till screen uses (``SaleService``, ``PaymentService``,
-``PointsService``), no Qt: open, 1-3 catalogue lines, with ``--guests-with-points`` a guest
-known to have points identified by card or phone and part of the sale paid with points (online
-hold, or offline within the allowance), the rest in cash. ``SALE <sale_id>`` is printed and
-flushed only after the paying unit of work committed (``synchronous=FULL``), so every printed
-id is on disk with its operations. Then the worker delivers the queue and the command exits
-once it is empty (exit 0); ``--sales 0`` only delivers. Restarted on the same data folder it
-goes on delivering what is queued. ``--enrol-code`` enrols a new data folder on its first run.
+Sales go through the same services the till screen uses, built by the same composition root
+(``SyncRuntime.till``, ``commands/composition.py``), no Qt: open, 1-3 catalogue lines, with
+``--guests-with-points`` a guest known to have points identified by card or phone and part of
+the sale paid with points (online hold, or offline within the allowance), the rest in cash.
+``SALE <sale_id>`` is printed and flushed only after the paying unit of work committed
+(``synchronous=FULL``), so every printed id is on disk with its operations. Then the worker
+delivers the queue and the command exits once it is empty (exit 0); ``--sales 0`` only
+delivers. Restarted on the same data folder it goes on delivering what is queued.
+``--enrol-code`` enrols a new data folder on its first run.
 Exit 1 for a setup problem, 3 when the queue stopped on a fatal error, 4 on ``--timeout``.
 """
 
@@ -101,7 +102,7 @@ def _guests_with_points(runtime: SyncRuntime) -> list[Guest]:
 def _one_sale(runtime: SyncRuntime, rng: random.Random, products: Sequence[str],
               guest: Guest | None) -> str:  # fmt: skip
     """One sale from open to closed; returns its id once the closing commit is on disk."""
-    sales = runtime.sales
+    sales = runtime.till.sales
     sale = sales.open_sale()
     for product_id in rng.sample(list(products), k=min(len(products), rng.randint(1, 3))):
         sales.add_line(sale.sale_id, product_id=product_id, quantity=rng.randint(1, 2))
@@ -109,7 +110,7 @@ def _one_sale(runtime: SyncRuntime, rng: random.Random, products: Sequence[str],
         _pay_points(runtime, rng, sale.sale_id, guest)
     due = sales.get_sale(sale.sale_id).due
     if due > 0:
-        result = runtime.payments.pay_cash(sale.sale_id, due)
+        result = runtime.till.payments.pay_cash(sale.sale_id, due)
         assert result.closed, "cash for all that is due closes the sale"
     return sale.sale_id
 
@@ -118,19 +119,19 @@ def _pay_points(runtime: SyncRuntime, rng: random.Random, sale_id: str, guest: G
     _, value, method = guest
     try:
         if method is None:
-            runtime.sales.identify_guest(sale_id, phone=value)
+            runtime.till.sales.identify_guest(sale_id, phone=value)
         else:
-            runtime.sales.identify_guest(sale_id, identifier=value, method=method)
-        allowed = runtime.payments.available_for_points(sale_id).max_points
+            runtime.till.sales.identify_guest(sale_id, identifier=value, method=method)
+        allowed = runtime.till.payments.available_for_points(sale_id).max_points
         if allowed <= 0:
             return
         amount = max(1, allowed * rng.randint(20, 100) // 100)
         try:
-            runtime.points.pay_points(sale_id, amount)
+            runtime.till.points.pay_points(sale_id, amount)
         except DomainError:  # not confirmed online, refused: the next try goes offline
-            room = runtime.points.offline_room(sale_id)
+            room = runtime.till.points.offline_room(sale_id)
             if room > 0:
-                runtime.points.pay_points(sale_id, min(amount, room), offline=True)
+                runtime.till.points.pay_points(sale_id, min(amount, room), offline=True)
     except DomainError as exc:
         print(f"till-sim: no points for sale {sale_id}: {exc}", file=sys.stderr)
 

@@ -1,7 +1,10 @@
-"""Ports of the print queue: the job store (``pos_app.db``) and a printer (``pos_app.devices``).
+"""Ports of the print queue: the job store (``pos_app.db``), a printer and the layout of what
+is printed (``pos_app.devices``).
 
-The composition code (``pos_app.commands.printing``) plugs the SQLite queue and the ESC/POS
-printer adapter in; the service and its worker only see these protocols and plain data.
+The composition code (``pos_app.commands.printing``) plugs the SQLite queue, the ESC/POS
+printer adapter and its layout in; the service and its worker only see these protocols and
+plain data. A receipt is laid out from the services' own plain data of a closed sale
+(``SaleView``): how it looks on paper (template, columns, code page) is the devices' business.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
+
+from pos_app.services.dto import SaleView
 
 JobKind = Literal["receipt", "test", "report"]
 JobStatus = Literal["queued", "printing", "done", "waiting", "cancelled"]
@@ -94,3 +99,17 @@ class PrintQueueRepository(Protocol):
     def recent(self, printer: str, limit: int) -> Sequence[PrintJob]:
         """The newest jobs first, ``document`` left empty (the list is for display)."""
         ...
+
+
+class PrintLayout(Protocol):
+    """The printer's bytes of a closed sale's receipt and of a plain report (a shift report),
+    laid out for one printer (its columns and code page). ``pos_app.devices.layout`` is it."""
+
+    def sale_receipt(
+        self, sale: SaleView, *, venue_name: str, cashier: str = "",
+        printed_at: datetime | None = None, timezone: str = ...,
+    ) -> bytes:  # fmt: skip
+        """``timezone``: the shop's named zone (``services/venue_time.py``), for the time."""
+        ...
+
+    def report(self, lines: Sequence[str]) -> bytes: ...

@@ -1,31 +1,46 @@
-"""All the till's use cases, wired to each other once (the sale service behind payments, the
-staff service behind shifts), so a composition root builds them with one call::
+"""The till's use cases, wired to each other in one place (the sale service behind payments
+and points, the staff service behind shifts and the holds reset), for every till there is: the
+window, the headless till-sim, demo-sale, the benchmarks and the tests::
 
     till = TillServices.build(store.unit_of_work, clock, ids, acquirer=TcpAcquirer(...))
     till.staff.sign_in("1111"); till.sales.open_sale(); till.payments.pay_card(sale_id)
 
-``acquirer`` is optional (no card terminal: ``pay_card`` says so). A sale closes through
-``sale_closing.close_sale`` whichever service closes it; nothing here varies its steps.
+The composition root (``pos_app.commands.composition``) calls it with the SQLite store and the
+real adapters; tests call it with ``tests/services/fakes.py``. What a till may lack is passed
+as ``None`` and handled inside the service that needs it, the same way for every caller: no
+card terminal (``pay_card`` raises ``NoCardTerminal``), no server (``points_gateway`` None:
+points are paid offline; ``hold_reset_port`` None: the reset raises ``NotConnected``). Every
+field of ``TillServices`` is always there. ``promo_digits`` (the buyer's new promo code) is
+given once here, to both services that can close a sale; a sale closes through
+``sale_closing.close_sale`` whichever service closes it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pos_app.services.acquiring import Acquirer
+from pos_app.services.bonus_override import BonusOverrideService
 from pos_app.services.guests import GuestService
+from pos_app.services.hold_reset import HoldResetPort, HoldResetService
 from pos_app.services.overrides import OverrideService
 from pos_app.services.payments import PaymentService
+from pos_app.services.points import PointsService
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWorkFactory
-from pos_app.services.promo import PromoService
+from pos_app.services.ports_sync import HoldGateway
+from pos_app.services.promo import Digits, PromoService, random_digits
 from pos_app.services.refunds import RefundService
 from pos_app.services.sales import SaleService
 from pos_app.services.shifts import ShiftService
 from pos_app.services.staff import StaffService
+from pos_app.services.sync_queue import SyncQueue
 
 
 @dataclass(frozen=True, slots=True)
 class TillServices:
+    """Every use case of one till on one store; none of them is ever missing."""
+
     sales: SaleService
     staff: StaffService
     guests: GuestService
@@ -34,15 +49,29 @@ class TillServices:
     promo: PromoService
     overrides: OverrideService
     refunds: RefundService
+    points: PointsService
+    reconciliation: SyncQueue  # what the server did not accept
+    bonus: BonusOverrideService
+    hold_reset: HoldResetService
 
     @classmethod
     def build(
         cls, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, *,
-        acquirer: Acquirer | None = None,
+        acquirer: Acquirer | None = None, points_gateway: HoldGateway | None = None,
+        hold_reset_port: HoldResetPort | None = None,
+        after_hold_reset: Callable[[], object] | None = None,
+        promo_digits: Digits = random_digits,
     ) -> TillServices:  # fmt: skip
-        sales = SaleService(uow, clock, ids)
+        """The whole set; the keyword arguments are the till's optional adapters."""
+        sales = SaleService(uow, clock, ids, promo_digits=promo_digits)
         staff = StaffService(uow, clock)
-        payments = PaymentService(uow, clock, ids, sales, acquirer=acquirer)
-        return cls(sales, staff, GuestService(uow, clock, ids), payments,
-                   ShiftService(uow, clock, ids, staff), PromoService(uow, clock, ids),
-                   OverrideService(uow), RefundService(uow, clock, ids, acquirer))
+        payments = PaymentService(uow, clock, ids, sales, acquirer=acquirer,
+                                  promo_digits=promo_digits)  # fmt: skip
+        return cls(
+            sales=sales, staff=staff, guests=GuestService(uow, clock, ids), payments=payments,
+            shifts=ShiftService(uow, clock, ids, staff), promo=PromoService(uow, clock, ids),
+            overrides=OverrideService(uow), refunds=RefundService(uow, clock, ids, acquirer),
+            points=PointsService(uow, clock, ids, payments, points_gateway),
+            reconciliation=SyncQueue(uow, clock), bonus=BonusOverrideService(uow),
+            hold_reset=HoldResetService(staff, hold_reset_port, refresh=after_hold_reset),
+        )  # fmt: skip

@@ -305,8 +305,7 @@ class TillWindow(LoyaltyActions):
         services = self.ctx.services
 
         def shift_open() -> bool:
-            shifts = services.get().shifts
-            return shifts is None or shifts.current() is not None
+            return services.get().shifts.current() is not None
 
         def offer(is_open: bool) -> None:
             if not is_open:
@@ -434,8 +433,7 @@ class TillWindow(LoyaltyActions):
             flush = self.ctx.services.get().flush
         except Exception:
             return  # the store never opened: nothing to write
-        if flush is not None:
-            flush()
+        flush()
 
     def _idle_flush(self) -> None:
         if not self.ctx.runner.busy:

@@ -176,6 +176,10 @@
         <translation>К этой кассе не подключён платёжный терминал.</translation>
     </message>
     <message>
+        <source>No printer is set up on this till.</source>
+        <translation>К этой кассе не подключён принтер.</translation>
+    </message>
+    <message>
         <source>The guest has only %1 on their balance.</source>
         <translation>На депозите гостя только %1.</translation>
     </message>

@@ -1,4 +1,4 @@
-"""The ``emulate`` sub-command as installers and the demo use it: real processes."""
+"""The ``pos-app emulate ...`` commands as installers and the demo use them: real processes."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pos_app.devices.emulate_cli import main as emulate_main
+import pytest
+
+from pos_app.app import main as pos_app_main
 from pos_app.devices.escpos_printer import EscposPrinter, PrinterConfig, PrinterState
 from pos_app.devices.events import ScanEvent, ScanKind, ScanRejected
 from pos_app.devices.print_document import Qr, Text
 from pos_app.devices.serial_reader import SerialConfig, SerialReader
 
-EMULATE = [sys.executable, "-m", "pos_app.devices.emulate_cli"]
+EMULATE = [sys.executable, "-m", "pos_app.app", "emulate"]
 
 
 def read_scans(path: str, count: int) -> list[ScanEvent | ScanRejected]:
@@ -87,9 +89,12 @@ def test_emulated_printer_process_prints_jobs_and_stops_on_sigterm(tmp_path: Pat
     assert (out / "job-0001.txt").read_text("utf-8") == "Проверка печати\n[QR:ok]\n"
 
 
-def test_unknown_device_and_help() -> None:
-    assert emulate_main(["toaster"]) == 2
-    assert emulate_main(["--help"]) == 0
+def test_unknown_device_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert pos_app_main(["emulate", "toaster"]) == 2
+    assert "pos-app emulate: unknown command 'toaster'" in capsys.readouterr().err
+    assert pos_app_main(["emulate", "--help"]) == 0
+    assert "emulate serial-printer" in capsys.readouterr().out
+    assert pos_app_main(["emulate"]) == 2
 
 
 def test_emulated_serial_printer_process_prints_and_toggles_paper(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pos_app.domain.money import Percent, rub
 from pos_app.services.payments import PaymentService
 from pos_app.services.ports import OutboxEntry, UnitOfWorkFactory
 from pos_app.services.sales import SaleService
+from pos_app.services.till import TillServices
 from tests.services.fakes import FakeClock, FakeIds, FakeStore
 
 LATTE = Product("latte", "Латте", rub(180), "coffee", frozenset({"напитки"}), "4600000000017")
@@ -41,9 +42,8 @@ class Shop:
 
 
 def _shop(uow: UnitOfWorkFactory, pending: Callable[[], list[OutboxEntry]]) -> Shop:
-    clock = FakeClock()
-    sales = SaleService(uow, clock, FakeIds("sale"))
-    return Shop(sales, uow, pending, PaymentService(uow, clock, FakeIds("pay"), sales))
+    till = TillServices.build(uow, FakeClock(), FakeIds())  # as every till is wired
+    return Shop(till.sales, uow, pending, till.payments)
 
 
 def seed(uow_factory: UnitOfWorkFactory) -> None:

@@ -12,9 +12,7 @@ from pos_app.domain.identifiers import InputMethod
 from pos_app.domain.money import rub
 from pos_app.domain.promo import InvalidPromoCode, OwnPromoCode, UnknownPromoCode
 from pos_app.domain.sale import PaymentStarted
-from pos_app.services.payments import PaymentService
-from pos_app.services.promo import PromoService
-from pos_app.services.sales import SaleService
+from pos_app.services.till import TillServices
 from tests.services.conftest import ANNA_CARD, Shop
 from tests.services.fakes import FakeClock, FakeIds
 
@@ -35,12 +33,11 @@ class Salon:
             uow.commit()
         clock = FakeClock()
         counter = itertools.count(7001)
-        self.promo = PromoService(shop.uow, clock, FakeIds("p"))
+        till = TillServices.build(shop.uow, clock, FakeIds(),
+                                  promo_digits=lambda n: lambda: str(next(counter)))  # fmt: skip
+        self.promo, self.sales, self.pay = till.promo, till.sales, till.payments
         self.promo.upsert_from_feed({"code": "TOPLASER6502", "guest_id": "olga",
                                      "phone": "+79110000001"})
-        self.sales = SaleService(shop.uow, clock, FakeIds("sale"))
-        self.pay = PaymentService(shop.uow, clock, FakeIds("pay"), self.sales,
-                                  promo_digits=lambda n: lambda: str(next(counter)))
         self.shop = shop
 
     def laser_sale(self, guest_phone: str | None = None) -> str:

@@ -18,11 +18,8 @@ from pos_app.domain.loyalty import LoyaltyOverride, LoyaltySettings, accrual_for
 from pos_app.domain.money import Percent, rub
 from pos_app.domain.sale import PaymentMethod
 from pos_app.services.bonus_override import BonusOverrideService
-from pos_app.services.payments import PaymentService
-from pos_app.services.points import PointsService
-from pos_app.services.promo import PromoService
-from pos_app.services.staff import StaffService
 from pos_app.services.sync_queue import OFFLINE_KEY
+from pos_app.services.till import TillServices
 from tests.services.conftest import ANNA_CARD, TEN, Shop
 from tests.services.fakes import FakeClock, FakeIds
 
@@ -38,13 +35,10 @@ class Till:
 
     def __init__(self, shop: Shop, terminal: FakeCardTerminal) -> None:
         clock = FakeClock()
-        self.shop, self.sales = shop, shop.service
         acquirer = TcpAcquirer("127.0.0.1", terminal.port, timeout=0.5)
-        self.pay = PaymentService(shop.uow, clock, FakeIds("pay"), shop.service,
-                                  acquirer=acquirer)  # fmt: skip
-        self.points = PointsService(shop.uow, clock, FakeIds("hold"), self.pay)  # no server
-        self.promo = PromoService(shop.uow, clock, FakeIds("p"))
-        staff = StaffService(shop.uow, clock)
+        till = TillServices.build(shop.uow, clock, FakeIds(), acquirer=acquirer)  # no server
+        self.shop, self.sales, self.pay = shop, till.sales, till.payments
+        self.points, self.promo, staff = till.points, till.promo, till.staff
         staff.add_staff("m1", "Олег", "manager", "9999", bytes(range(16)))
         self.manager = staff.sign_in("9999")
         with shop.uow() as uow:

@@ -8,17 +8,15 @@ import pytest
 
 from pos_app.domain.loyalty import PermissionDenied
 from pos_app.domain.money import rub
-from pos_app.services.payments import PaymentService
-from pos_app.services.sales import SaleService
 from pos_app.services.shifts import (
     NoOpenShift,
     NotEnoughCash,
     OperationsWaiting,
     ShiftAlreadyOpen,
-    ShiftService,
     report_lines,
 )
-from pos_app.services.staff import StaffService, StaffSession, WrongPin
+from pos_app.services.staff import StaffSession, WrongPin
+from pos_app.services.till import TillServices
 from tests.services.conftest import ANNA_CARD, Shop
 from tests.services.fakes import FakeClock, FakeIds
 
@@ -27,13 +25,11 @@ SALT = bytes(range(16))
 
 class Till:
     def __init__(self, shop: Shop) -> None:
-        clock = FakeClock()
-        self.staff = StaffService(shop.uow, clock)
+        till = TillServices.build(shop.uow, FakeClock(), FakeIds())  # one clock for all
+        self.staff, self.shifts, self.sales, self.pay = (
+            till.staff, till.shifts, till.sales, till.payments)  # fmt: skip
         self.staff.add_staff("c1", "Ирина", "cashier", "1111", SALT)
         self.staff.add_staff("m1", "Олег", "manager", "9999", SALT)
-        self.shifts = ShiftService(shop.uow, clock, FakeIds("shift"), self.staff)
-        self.sales = SaleService(shop.uow, clock, FakeIds("sale"))  # one clock for all
-        self.pay = PaymentService(shop.uow, clock, FakeIds("pay"), self.sales)
         self.cashier: StaffSession = self.staff.sign_in("1111")
         self.shop = shop
 

@@ -49,6 +49,24 @@ def test_x_report_then_z_with_a_managers_pin_and_the_report_printed(till_factory
         assert "shift.closed" in [op.kind for op in uow.outbox.pending()]
 
 
+def test_a_till_without_a_printer_says_so_when_the_report_is_printed(till_factory: Any) -> None:
+    till = signed_in(till_factory, printer=None)
+    window = till.window
+    window.show_shift()
+    till.qtbot.waitUntil(lambda: window.shift_dialog is not None
+                         and window.shift_dialog.isVisible()
+                         and window.shift_dialog.shift is not None, timeout=5000)  # fmt: skip
+    dialog = window.shift_dialog
+    assert dialog is not None
+    dialog.x_button.click()
+    till.qtbot.waitUntil(lambda: "X-ОТЧЁТ" in dialog.report.toPlainText(), timeout=5000)
+    dialog.print_button.click()
+    till.qtbot.waitUntil(
+        lambda: dialog.message.text() == "No printer is set up on this till.", timeout=5000
+    )
+    assert till.printer.printed == []  # the emulator on loopback was never told of
+
+
 def test_voiding_a_part_paid_sale_needs_a_managers_pin(till_factory: Any) -> None:
     till = signed_in(till_factory)
     StaffService(till.store.unit_of_work, SystemClock()).add_staff(

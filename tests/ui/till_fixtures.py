@@ -105,14 +105,14 @@ def till_factory(qtbot: QtBot, tmp_path: Path) -> Iterator[object]:
         reader = PtyDevice()
         terminal = FakeCardTerminal()
         terminal_port = terminal.start()
-        options = TillOptions(
-            data_dir=str(tmp_path / "till"),
-            lang=lang,
-            printer=f"127.0.0.1:{port}",
-            card_readers=(reader.path,),
-            card_terminal=f"127.0.0.1:{terminal_port}",
-            **options,
-        )
+        options = TillOptions(**{
+            "data_dir": str(tmp_path / "till"),
+            "lang": lang,
+            "printer": f"127.0.0.1:{port}",
+            "card_readers": (reader.path,),
+            "card_terminal": f"127.0.0.1:{terminal_port}",
+            **options,  # e.g. printer=None: a till without a printer
+        })  # fmt: skip
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         runtime = build_till(options, app, store)

@@ -129,7 +129,8 @@ class FakeCardTerminal:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="A fake card terminal (approves everything).")
+    parser = argparse.ArgumentParser(prog="pos-app emulate card-terminal",
+                                     description="A fake card terminal (approves everything).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9300)
     args = parser.parse_args(argv)

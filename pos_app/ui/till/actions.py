@@ -42,8 +42,7 @@ class CashierActions(QMainWindow):
         services = self.ctx.services
 
         def current() -> Any:
-            shifts = services.get().shifts
-            return shifts.current() if shifts is not None else None
+            return services.get().shifts.current()
 
         self.ctx.runner.run(current, self._shift_dialog, self._shift_failed)
 
@@ -60,16 +59,15 @@ class CashierActions(QMainWindow):
             dialog.show_report(lines)
 
         def opened(cash: int) -> None:
-            run.run(lambda: services.get().shifts.open_shift(self.staff, cash),  # type: ignore[union-attr]
-                    dialog.show_shift, problem)  # fmt: skip
+            run.run(lambda: services.get().shifts.open_shift(self.staff, cash), dialog.show_shift,
+                    problem)  # fmt: skip
 
         def x_report() -> None:
-            run.run(lambda: _lines(services.get().shifts.x_report()), shown, problem)  # type: ignore[union-attr]
+            run.run(lambda: _lines(services.get().shifts.x_report()), shown, problem)
 
         def printed() -> None:
-            report = services.get
-            run.run(lambda: report().print_report(last[0], "Shift report"),  # type: ignore[misc]
-                    None, problem)  # fmt: skip
+            run.run(lambda: services.get().reports.print_report(last[0], "Shift report"), None,
+                    problem)  # fmt: skip
 
         dialog.open_requested.connect(opened)
         dialog.x_requested.connect(x_report)
@@ -85,9 +83,7 @@ class CashierActions(QMainWindow):
         assert dialog is not None
 
         def work() -> list[str]:
-            shifts = services.get().shifts
-            assert shifts is not None
-            return _lines(shifts.close_shift(self.staff, counted, manager_pin))
+            return _lines(services.get().shifts.close_shift(self.staff, counted, manager_pin))
 
         def closed(lines: list[str]) -> None:
             shown(lines)

@@ -167,10 +167,7 @@ class TillController(QObject):
         """The digits after the prefix (or the whole code): the sale is repriced at once."""
 
         def work() -> Any:
-            promo = self._services.get().promo
-            if promo is None:
-                raise RuntimeError("promo codes are not available at this till")
-            quote = promo.apply_code(self._holder.ensure(), typed)
+            quote = self._services.get().promo.apply_code(self._holder.ensure(), typed)
             self._holder.track(quote.sale)
             return quote
 
@@ -193,12 +190,8 @@ class TillController(QObject):
             services = self._services.get()
             sale_id = self._holder.ensure()
             balance = services.payments.balance_available(sale_id) if has_balance else None
-            points = services.payments.available_for_points(sale_id) if services.points else None
-            return PaymentOptions(
-                balance,
-                points.max_points if points else None,
-                points.max_redemption_bp if points else None,
-            )
+            points = services.payments.available_for_points(sale_id)
+            return PaymentOptions(balance, points.max_points, points.max_redemption_bp)
 
         self._runner.run(work, done, lambda _e: done(PaymentOptions()))
 
@@ -210,10 +203,7 @@ class TillController(QObject):
             elif method == "card":
                 result = self._payments.pay_card(sale_id, amount)
             elif method == "points":
-                points = self._services.get().points
-                if points is None:
-                    raise RuntimeError("points are not available at this till")
-                result = points.pay_points(sale_id, amount)
+                result = self._services.get().points.pay_points(sale_id, amount)
             else:
                 result = self._payments.pay_balance(sale_id, amount)
             self._holder.track(result.sale)
@@ -263,7 +253,7 @@ class TillController(QObject):
         sale_id = self._holder.ensure()
         services = self._services.get()
         prefix = services.promo_prefix
-        if services.promo is not None and prefix and code.upper().startswith(prefix.upper()):
+        if prefix and code.upper().startswith(prefix.upper()):
             quote = services.promo.apply_code(sale_id, code)
             self._holder.track(quote.sale)
             return quote

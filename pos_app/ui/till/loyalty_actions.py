@@ -107,10 +107,7 @@ class LoyaltyActions(ManagerActions):
         services = self.ctx.services
 
         def work() -> tuple[HoldsReset, Any]:
-            found = services.get().hold_reset
-            if found is None:
-                raise RuntimeError("resetting holds is not available at this till")
-            done = found.reset_guest(guest_id, reason, pin)
+            done = services.get().hold_reset.reset_guest(guest_id, reason, pin)
             return done, services.get().guests.panel(guest_id)
 
         self.hide_message()
@@ -160,7 +157,4 @@ class LoyaltyActions(ManagerActions):
 
 
 def _bonus(services: ServiceHolder) -> BonusOverrideService:
-    found = services.get().bonus
-    if found is None:
-        raise RuntimeError("bonus settings by hand are not available at this till")
-    return found
+    return services.get().bonus

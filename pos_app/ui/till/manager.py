@@ -85,10 +85,7 @@ class ManagerActions(CashierActions):
         services, session = self.ctx.services, self.staff
 
         def queue() -> SyncQueue:  # on the op worker
-            found = services.get().reconciliation
-            if found is None:
-                raise RuntimeError("this till keeps no sync problems")
-            return found
+            return services.get().reconciliation
 
         def attempt(approval: Authorization | None) -> reconciliation.Loaded:
             if approval is None:
@@ -136,8 +133,6 @@ class ManagerActions(CashierActions):
 
         def attempt(approval: Authorization | None) -> SaleView:
             overrides = services.get().overrides
-            if overrides is None:
-                raise RuntimeError("discounts by hand are not available at this till")
             return controller.sale_op(lambda sale_id: change(overrides, sale_id, approval))
 
         self._guarded(action, attempt, controller.show_sale)
@@ -146,10 +141,7 @@ class ManagerActions(CashierActions):
         services = self.ctx.services
 
         def attempt(approval: Authorization | None) -> RefundResult:
-            refunds = services.get().refunds
-            if refunds is None:
-                raise RuntimeError("refunds are not available at this till")
-            return refunds.refund_sale(self.staff, receipt_no=receipt_no.strip(),
+            return services.get().refunds.refund_sale(self.staff, receipt_no=receipt_no.strip(),
                                        approval=approval)  # fmt: skip
 
         self._guarded(Action.REFUND, attempt, self._refunded)
@@ -162,7 +154,7 @@ class ManagerActions(CashierActions):
         def run(pin: str | None) -> None:
             def work() -> Any:
                 staff = services.get().staff
-                return attempt(staff.authorize_manager(pin, action) if pin else None)  # type: ignore[arg-type]
+                return attempt(staff.authorize_manager(pin, action) if pin else None)
 
             def failed(error: Exception) -> None:
                 if pin is None and getattr(error, "code", "") == "permission_denied":

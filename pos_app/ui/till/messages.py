@@ -87,6 +87,9 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "no_card_terminal": lambda d: QCoreApplication.translate(
             "Errors", "No card terminal is set up on this till."
         ),
+        "no_printer": lambda d: QCoreApplication.translate(
+            "Errors", "No printer is set up on this till."
+        ),
         "insufficient_balance": lambda d: QCoreApplication.translate(
             "Errors", "The guest has only %1 on their balance."
         ).replace("%1", format_money(int(d.get("available", 0)))),

@@ -1,6 +1,6 @@
 """What the till screen needs from the rest of the app, as small Protocols and plain data.
 
-The composition root (``pos_app.commands.till_app``) hands the window objects that satisfy
+The composition root (``pos_app.commands.composition``) hands the window objects that satisfy
 these; the window never knows whether they talk to SQLite or to a test double.
 """
 
@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from pos_app.services.points import PointsService
     from pos_app.services.promo import PromoService
     from pos_app.services.refunds import RefundService
+    from pos_app.services.report_printer import ReportPrinter
     from pos_app.services.sales import SaleService
     from pos_app.services.shifts import ShiftService
+    from pos_app.services.staff import Authorization
     from pos_app.services.sync_queue import SyncQueue
     from pos_app.services.venue_time import VenueTime
 
@@ -49,7 +51,7 @@ class StaffAuth(SignIn, Protocol):
         """Raise ``PermissionDenied`` unless the signed-in ``session``'s role allows ``action``."""
         ...
 
-    def authorize_manager(self, pin: str, action: Any) -> object:
+    def authorize_manager(self, pin: str, action: Any) -> Authorization:
         """A manager's approval of ``action`` (``services.staff.Action``); raises if the PIN
         is wrong or its owner may not allow it."""
         ...
@@ -89,25 +91,27 @@ class CatalogueSource(Protocol):
 
 
 @dataclass(frozen=True)
-class TillServices:
-    """The use cases the till screen calls, all on one store."""
+class TillScreenServices:
+    """The use cases the till screen calls, all on one store, every one always there: a till
+    without a printer, a server or a card terminal gets services that say so
+    (``pos_app.commands.composition`` builds this)."""
 
     sales: SaleService
     payments: PaymentService
     guests: GuestService
     staff: StaffAuth
     catalogue: CatalogueSource
-    points: PointsService | None = None
-    promo: PromoService | None = None
-    flush: Callable[[], object] | None = None  # write open sales' basket edits to disk
-    promo_prefix: str = ""  # scanned codes starting with it are promo codes
-    shifts: ShiftService | None = None
-    print_report: Callable[[Sequence[str], str], object] | None = None  # lines, title
-    overrides: OverrideService | None = None  # hand discounts and prices (manager's PIN)
-    refunds: RefundService | None = None  # a closed sale back (manager's PIN)
-    reconciliation: SyncQueue | None = None  # what the server did not accept (manager's PIN)
-    bonus: BonusOverrideService | None = None  # one order's bonus settings (manager's PIN)
-    hold_reset: HoldResetService | None = None  # a guest's holds released on the server
+    points: PointsService
+    promo: PromoService
+    flush: Callable[[], object]  # write open sales' basket edits to disk
+    promo_prefix: str  # scanned codes starting with it are promo codes ("": no program)
+    shifts: ShiftService
+    reports: ReportPrinter  # the shift report on paper (NoReportPrinter: no printer)
+    overrides: OverrideService  # hand discounts and prices (manager's PIN)
+    refunds: RefundService  # a closed sale back (manager's PIN)
+    reconciliation: SyncQueue  # what the server did not accept (manager's PIN)
+    bonus: BonusOverrideService  # one order's bonus settings (manager's PIN)
+    hold_reset: HoldResetService  # a guest's holds released on the server
     venue_zone: tzinfo | None = None  # the venue's local time (services/venue_time.py)
     venue_time: VenueTime | None = None  # reads it again once a pull may have brought a new one
 
@@ -122,12 +126,12 @@ class ServiceHolder:
     why the till cannot work.
     """
 
-    def __init__(self, build: Callable[[], TillServices]) -> None:
+    def __init__(self, build: Callable[[], TillScreenServices]) -> None:
         self._build = build
-        self._services: TillServices | None = None
+        self._services: TillScreenServices | None = None
         self._error: Exception | None = None
 
-    def open(self) -> TillServices:
+    def open(self) -> TillScreenServices:
         try:
             self._services = self._build()
         except Exception as exc:
@@ -135,7 +139,7 @@ class ServiceHolder:
             raise
         return self._services
 
-    def get(self) -> TillServices:
+    def get(self) -> TillScreenServices:
         if self._services is None:
             if self._error is not None:
                 raise self._error

@@ -1,18 +1,48 @@
-"""A closed sale as the receipt printer sees it.
+"""The print layout of the till (``services.ports_print.PrintLayout``) for an ESC/POS printer.
 
-Services return plain ``SaleView``s and devices print plain ``ReceiptData``; this mapping
-sits above both (adapters never import each other).
+A closed sale (the services' plain ``SaleView``) becomes the receipt template's ``ReceiptData``
+(``receipt_for``), is laid out for the printer's columns (``receipt.render_receipt``) and
+encoded for its profile; a report is its lines, a feed and a cut.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from pos_app.devices.receipt import ReceiptData, ReceiptDiscount, ReceiptLine, ReceiptPayment
+from pos_app.devices.escpos_printer import EscposPrinter
+from pos_app.devices.print_document import Cut, Feed, Text
+from pos_app.devices.receipt import (
+    ReceiptData,
+    ReceiptDiscount,
+    ReceiptLine,
+    ReceiptPayment,
+    render_receipt,
+)
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
 from pos_app.services.dto import SaleView
 
 PAYMENT_NAMES = {"cash": "Наличные", "card": "Карта", "balance": "Депозит", "points": "Баллы"}
+
+
+class EscposLayout:
+    """Receipts and reports laid out for one printer (its profile's columns and code page)."""
+
+    def __init__(self, printer: EscposPrinter) -> None:
+        self.printer = printer
+
+    def sale_receipt(
+        self, sale: SaleView, *, venue_name: str, cashier: str = "",
+        printed_at: datetime | None = None, timezone: str = DEFAULT_SHOP_TIMEZONE,
+    ) -> bytes:  # fmt: skip
+        return self.receipt(receipt_for(sale, venue_name=venue_name, cashier=cashier,
+                                        printed_at=printed_at, timezone=timezone))  # fmt: skip
+
+    def receipt(self, receipt: ReceiptData) -> bytes:
+        return self.printer.render(render_receipt(receipt, self.printer.profile.columns))
+
+    def report(self, lines: Sequence[str]) -> bytes:
+        return self.printer.render([*(Text(line) for line in lines), Feed(3), Cut()])
 
 
 def receipt_for(

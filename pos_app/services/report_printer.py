@@ -1,0 +1,39 @@
+"""Printing a plain report (the shift report) from the till screen, or saying why it cannot.
+
+The till's print queue (``pos_app.commands.printing.ReceiptPrinting``) is a ``ReportPrinter``;
+a till without a printer gets ``NoReportPrinter``, which refuses with a sentence for the
+cashier, so the screen never checks whether a printer exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from pos_app.domain.errors import DomainError
+
+
+class NoPrinter(DomainError):
+    code = "no_printer"
+
+
+class ReportPrinter(Protocol):
+    @property
+    def available(self) -> bool:
+        """Whether a printer is set up (a screen may say so before it is asked to print)."""
+        ...
+
+    def print_report(self, lines: Sequence[str], title: str) -> int:
+        """Queue ``lines`` for printing; the print job's id."""
+        ...
+
+
+class NoReportPrinter:
+    """The report printer of a till without a printer."""
+
+    @property
+    def available(self) -> bool:
+        return False
+
+    def print_report(self, lines: Sequence[str], title: str) -> int:
+        raise NoPrinter("No printer is set up on this till.")

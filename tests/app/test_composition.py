@@ -1,0 +1,76 @@
+"""The composition root on a real SQLite store: a till with nothing plugged in (no printer,
+no server, no card terminal) has every service, and each says what is missing; a till with a
+printer prints the shift report and the sale's receipt through the same print layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pos_app.commands.composition import screen_services, till_services
+from pos_app.commands.printing import ReceiptPrinting, printer_config
+from pos_app.db import open_store
+from pos_app.devices.emulators.printer import PrinterEmulator
+from pos_app.domain.catalog import Product
+from pos_app.domain.money import rub
+from pos_app.services.hold_reset import NotConnected
+from pos_app.services.payments import NoCardTerminal
+from pos_app.services.printing import Backoff
+from pos_app.services.report_printer import NoPrinter
+from tests.services.fakes import FakeClock, FakeIds
+
+
+def test_a_till_with_nothing_plugged_in_says_what_is_missing(tmp_path: Path) -> None:
+    with open_store(tmp_path / "till.sqlite3", terminal_id="T1") as store:
+        with store.unit_of_work() as uow:
+            uow.products.add(Product("latte", "Латте", rub(180)))
+            uow.commit()
+        till = till_services(store, clock=FakeClock(), ids=FakeIds())
+        screen = screen_services(store, till)
+        till.staff.add_staff("m1", "Олег", "manager", "9999", bytes(16))
+        sale_id = screen.sales.open_sale().sale_id
+        screen.sales.add_line(sale_id, product_id="latte")
+        with pytest.raises(NoCardTerminal, match="No card terminal is set up on this till"):
+            screen.payments.pay_card(sale_id)
+        assert not screen.hold_reset.available
+        with pytest.raises(NotConnected):
+            screen.hold_reset.reset_guest("anna", "the till crashed", "9999")
+        assert not screen.reports.available
+        with pytest.raises(NoPrinter, match="No printer is set up on this till"):
+            screen.reports.print_report(["X"], "Shift report")
+        assert screen.reconciliation.items() == []
+        assert screen.payments.pay_cash(sale_id, rub(200)).closed
+
+
+def test_the_print_queue_is_the_tills_report_printer_and_lays_out_its_receipts(
+    tmp_path: Path,
+) -> None:
+    emulator = PrinterEmulator(tmp_path / "jobs", port=0, columns=48, png=False)
+    emulator.start()
+    try:
+        with open_store(tmp_path / "till.sqlite3", terminal_id="T1") as store:
+            with store.unit_of_work() as uow:
+                uow.products.add(Product("latte", "Латте", rub(180)))
+                uow.commit()
+            config = printer_config({"driver": "network", "port": emulator.port,
+                                     "timeout_s": 1.0})  # fmt: skip
+            printing = ReceiptPrinting(store, config, backoff=Backoff(0.05, 0.2))
+            printing.start()
+            try:
+                screen = screen_services(store, till_services(store), printing)
+                assert screen.reports.available
+                sale_id = screen.sales.open_sale().sale_id
+                screen.sales.add_line(sale_id, product_id="latte")
+                paid = screen.payments.pay_cash(sale_id, rub(200))
+                printing.enqueue_sale(paid.sale, venue_name="Демо-кафе", cashier="Ирина")
+                screen.reports.print_report(["СМЕНА 1", "Итого 180,00"], "Shift report")
+                jobs = emulator.wait_for_jobs(2, timeout=10)
+            finally:
+                printing.stop()
+        receipt, report = (job.read_text(encoding="utf-8") for job in jobs[:2])
+        assert "Латте" in receipt and "Демо-кафе" in receipt and "Ирина" in receipt
+        assert paid.sale.receipt_no is not None and paid.sale.receipt_no in receipt
+        assert report.startswith("СМЕНА 1\nИтого 180,00\n")
+    finally:
+        emulator.stop()
