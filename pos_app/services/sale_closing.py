@@ -12,7 +12,9 @@ payment that settles the sale (through ``PaymentService.record``), and
 3. the offline mark (``sync_queue.offline_mark``): ``"offline": true`` while the server is out
    of reach, so the server records a rule it could not check as a breach, not a refusal;
 4. the loyalty override by hand (``order_loyalty.order_override_mark``) with its approver;
-5. ``sale.closed`` (``operations.sale_closed`` with the fields of 3 and 4);
+5. ``sale.closed`` (``operations.sale_closed`` with the fields of 3 and 4, each line's list
+   price, the order discount and the till's feed position, ``catalogue_version``: what the
+   server recomputes the sale with, ``pos_server/sale_review.py``);
 6. the promo code's redemption (``promo.redeem_on_close``): ``promo.redeemed`` and the buyer's
    own new code (``promo.issued``, ``identifier.bound``);
 7. the sale saved, and the accrual estimate returned (``loyalty_settings.sale_accrual``; the
