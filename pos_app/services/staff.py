@@ -38,6 +38,7 @@ from typing import Any
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.loyalty import PermissionDenied
+from pos_app.domain.operations import Approval
 from pos_app.domain.staff_pins import LEGACY_PARAMS, PIN_PARAMS, Role, hash_pin, pin_format_ok
 from pos_app.domain.staff_pins import pin_matches as domain_pin_matches
 from pos_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -134,9 +135,10 @@ class Authorization:
     action: str
     at: datetime
 
-    def as_payload(self) -> dict[str, str]:
-        return {"staff_id": self.staff_id, "name": self.name, "role": self.role,
-                "action": self.action, "at": self.at.isoformat()}  # fmt: skip
+    def as_approval(self) -> Approval:
+        """As operations record it (``shift.closed``, ``sale.refunded``)."""
+        return Approval(staff_id=self.staff_id, name=self.name, role=self.role,
+                        action=self.action, at=self.at)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

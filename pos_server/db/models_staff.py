@@ -19,7 +19,7 @@ from pos_server.db.models import Base, GuestOrderRow
 class StaffRow(Base):
     """A cashier, manager, operator or admin; ``pin_hash``/``salt`` are hex text (sent to the
     tills). ``password_hash`` (argon2id) and ``key_hash`` (SHA-256 of a staff key) are the
-    server-only credentials of the admin routes (migration 0012, ``pos_server.staff_passwords``);
+    server-only credentials of the admin routes (migration 0013, ``pos_server.staff_passwords``);
     never in the change feed."""
 
     __tablename__ = "staff"
