@@ -32,6 +32,7 @@ from typing import Any
 import requests
 
 from bench.net import free_port
+from pos_app.domain.operations import GUEST_CREATED
 
 TICK_MS = 5
 CONSOLES = 3
@@ -91,7 +92,7 @@ def order_body(order_id: str) -> dict[str, Any]:
 
 def add_guest(server: Server, terminal_id: str, token: str) -> None:
     op = {"op_id": str(uuid.uuid4()), "terminal_id": terminal_id, "seq": 1,
-          "created_at": datetime.now(UTC).isoformat(), "kind": "guest.created",
+          "created_at": datetime.now(UTC).isoformat(), "kind": GUEST_CREATED,
           "payload": {"guest_id": "bench-guest", "name": "Bench Guest", "phone": None}}
     requests.post(f"{server.base}/v1/ops", json={"operations": [op]},
                   headers={"Authorization": f"Bearer {token}"}, timeout=5).raise_for_status()

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.net import free_port
+from pos_app.domain.operations import HOLD_COMMITTED, HOLD_PLACED
 
 PG_ADMIN = os.environ.get("POS_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SERVER_DB, PGBENCH_DB = "tk_bench_server", "tk_bench_pgbench"
@@ -206,11 +207,11 @@ def drive(conn: http.client.HTTPConnection, term: Terminal, stop_at: float, load
     while time.monotonic() < stop_at:
         hold_id = uuid.uuid4().hex
         start = time.perf_counter()
-        problem = _post(conn, term, _op(term, "hold.placed",
+        problem = _post(conn, term, _op(term, HOLD_PLACED,
                                         {"hold_id": hold_id, "guest_id": term.guest_id,
                                          "amount": HOLD}))  # fmt: skip
         middle = time.perf_counter()
-        problem = problem or _post(conn, term, _op(term, "hold.committed",
+        problem = problem or _post(conn, term, _op(term, HOLD_COMMITTED,
                                                    {"hold_id": hold_id, "amount": HOLD}))
         end = time.perf_counter()
         if problem:

@@ -39,7 +39,8 @@ from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import Percent, rub
-from pos_app.services.operations import sale_closed_payload
+from pos_app.domain.operations import SALE_CLOSED
+from pos_app.services.operations import sale_closed
 
 CARD = "7000123412341234"
 BASKETS = [("4600000000001", "4600000000002", "4600000000003"),
@@ -74,7 +75,7 @@ def run_services(store: Store, sales: int) -> tuple[float, list[dict[str, Any]]]
         closed.append(sale_id)
     elapsed = time.perf_counter() - start
     with store.unit_of_work() as uow:
-        payloads = [sale_closed_payload(s) for i in closed if (s := uow.sales.get(i))]
+        payloads = [sale_closed(s).to_json() for i in closed if (s := uow.sales.get(i))]
     return elapsed, payloads
 
 
@@ -131,7 +132,7 @@ def run_raw(path: Path, payloads: list[dict[str, Any]]) -> float:
             (seq,) = conn.execute(
                 "UPDATE terminal_state SET next_seq = next_seq + 1 RETURNING next_seq - 1"
             ).fetchone()
-            conn.execute(_OUTBOX_SQL, (str(uuid.uuid4()), "RAW", seq, now, "sale.closed", payload))
+            conn.execute(_OUTBOX_SQL, (str(uuid.uuid4()), "RAW", seq, now, SALE_CLOSED, payload))
             conn.execute("COMMIT")
         return time.perf_counter() - start
 

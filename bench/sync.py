@@ -35,6 +35,7 @@ from bench.store import run_services, seed
 from pos_app.db import Store, open_store
 from pos_app.db.uow import SystemClock
 from pos_app.domain.guests import Guest
+from pos_app.domain.operations import GuestCreated
 from pos_app.services.feed import FeedService
 from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.puller import FeedPuller
@@ -81,8 +82,8 @@ def queue_offline(store: Store, ops: int) -> None:
     (three scans, the guest identified by card, cash) - one ``sale.closed`` each."""
     seed(store)
     with store.unit_of_work() as uow:
-        uow.outbox.append("guest.created", {"guest_id": "guest-1", "name": "Анна Смирнова",
-                                            "phone": "+79121234567"})  # fmt: skip
+        uow.outbox.append(GuestCreated(guest_id="guest-1", name="Анна Смирнова",
+                                       phone="+79121234567"))
         uow.commit()
     run_services(store, ops - 1)
 

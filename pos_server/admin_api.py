@@ -1,10 +1,11 @@
 """Manager calls on the ledger: the overdraft and rule-breach listing, the audited "reset holds".
 
-Both need the terminal's bearer token and a manager's or admin's ``X-Staff-Id`` /
-``X-Staff-Pin`` (``pos_server.staff_auth``). "Reset holds" is the admin action the system must
-never need (holds expire, reconciliation releases forgotten ones), so every use writes an
-``admin_audit`` row with the person, the terminal, the reason and the holds it released, and
-each release is a posting with actor ``staff:<id>``.
+Both need a manager's or admin's password or staff key (``pos_server.staff_auth``); the hold
+reset, which a manager does at a till, also takes a manager's PIN sent with the terminal's
+bearer token. "Reset holds" is the admin action the system must never need (holds expire,
+reconciliation releases forgotten ones), so every use writes an ``admin_audit`` row with the
+person, the credential, the terminal (if any), the reason and the holds it released, and each
+release is a posting with actor ``staff:<id>``.
 """
 
 from __future__ import annotations
@@ -18,20 +19,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import HoldAlreadyEnded, HoldStatus
-from pos_server.api import UNAUTHORISED, ClockDep, Sessions, TerminalId
+from pos_server.api import UNAUTHORISED, ClockDep, Sessions
 from pos_server.db.models import BonusHoldRow
 from pos_server.db.models_ledger import AdminAuditRow
 from pos_server.db.models_staff import StaffRow
 from pos_server.ledger import load_account, save_account
 from pos_server.overdraft_list import list_overdrafts
 from pos_server.schemas import EntityId, ErrorResponse, TerminalRef, WireModel
-from pos_server.staff_auth import ManagerOrAdmin
+from pos_server.staff_auth import ManagerAtTill, ManagerOrAdmin
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 STAFF_REFUSALS: dict[int | str, dict[str, Any]] = {
     **UNAUTHORISED,
-    403: {"model": ErrorResponse, "description": "the staff member's role may not do this"},
-    429: {"model": ErrorResponse, "description": "too many wrong PINs"},
+    429: {"model": ErrorResponse, "description": "too many wrong PINs or passwords"},
 }
 
 
@@ -75,18 +75,21 @@ def get_overdrafts(
 
 @router.post("/holds/reset", responses={**STAFF_REFUSALS, 422: {"model": ErrorResponse}})
 def reset_holds(
-    body: ResetHolds, manager: ManagerOrAdmin, terminal_id: TerminalId, sessions: Sessions,
+    body: ResetHolds,
+    caller: ManagerAtTill,
+    sessions: Sessions,
     clock: ClockDep,
 ) -> ResetHoldsOut:
     """Release every open hold of a guest or of a terminal; audited."""
-    now = clock()
+    now, manager, terminal_id = clock(), caller.row, caller.terminal_id
     with sessions.begin() as session:
         released = _release_open_holds(session, body, manager, now)
         audit = AdminAuditRow(
             at=now, action="reset_holds", actor=f"staff:{manager.id}", terminal_id=terminal_id,
             target=f"guest:{body.guest_id}" if body.guest_id else f"terminal:{body.terminal_id}",
             reason=body.reason,
-            details={"staff_name": manager.name, "role": manager.role, "released": released},
+            details={"staff_name": manager.name, "role": manager.role, "released": released,
+                     "credential": caller.credential},
         )  # fmt: skip
         session.add(audit)
         session.flush()
@@ -98,7 +101,8 @@ def _release_open_holds(
     session: Session, body: ResetHolds, manager: StaffRow, now: datetime
 ) -> list[str]:
     query = select(BonusHoldRow.id, BonusHoldRow.account_id).where(
-        BonusHoldRow.status == HoldStatus.OPEN.value)
+        BonusHoldRow.status == HoldStatus.OPEN.value
+    )
     if body.guest_id is not None:
         query = query.where(BonusHoldRow.account_id == body.guest_id)
     else:
@@ -110,8 +114,13 @@ def _release_open_holds(
         if account.holds[hold_id].status is not HoldStatus.OPEN:
             continue  # ended by a racing commit while we waited for the lock
         try:
-            account.release_hold(hold_id, now=now, actor=f"staff:{manager.id}",
-                                 terminal_id=None, reason=f"holds reset by {manager.name}")
+            account.release_hold(
+                hold_id,
+                now=now,
+                actor=f"staff:{manager.id}",
+                terminal_id=None,
+                reason=f"holds reset by {manager.name}",
+            )
             released.append(hold_id)
         except HoldAlreadyEnded:
             pass  # its time was up: it has just expired instead (an EXPIRE posting)

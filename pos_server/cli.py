@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from pos_server import admin_cli, terminals
+from pos_server import admin_cli, reconciliation_cli, terminals
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import AppliedOperation
 from pos_server.overdraft_list import list_overdrafts
@@ -297,6 +297,7 @@ def _parser() -> argparse.ArgumentParser:
     ops.add_argument("--db", help=db_help)
     ops.set_defaults(func=cmd_export_operations)
     admin_cli.register(sub)
+    reconciliation_cli.register(sub)
     return parser
 
 

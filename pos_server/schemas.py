@@ -15,25 +15,20 @@ from pydantic import (
     StringConstraints,
 )
 
-from pos_app.domain.identifiers import InputMethod, Medium
+from pos_app.domain.operations import MAX_AMOUNT, MAX_QUANTITY
+from pos_app.domain.operations.codec import ID_RULE
+from pos_app.domain.operations.codec import printable_id as domain_printable_id
 from pos_app.domain.orders import PaymentMethod
-
-MAX_AMOUNT = 10**11  # one billion roubles in kopecks: anything above is a corrupted number
-MAX_QUANTITY = 100_000
 
 Amount = Annotated[int, Strict(), Field(ge=0, le=MAX_AMOUNT)]
 Quantity = Annotated[int, Strict(), Field(ge=1, le=MAX_QUANTITY)]
 
 
 def printable_id(value: str) -> str:
-    """The one rule for ids on the wire, in bodies and in paths alike: printable characters
-    only. ``str.isprintable`` refuses control characters (C0/C1, line breaks), Unicode format
-    characters - bidirectional overrides such as U+202E, zero-width joiners - separators other
-    than the plain space, and unassigned code points: an id that shows differently from what
-    it is (or that a log line splits on) cannot be stored, then found under another look."""
-    if not value.isprintable():
-        raise ValueError("an id may hold printable characters only: no control characters, "
-                         "line breaks or invisible formatting such as U+202E")  # fmt: skip
+    """The one rule for ids (``pos_app.domain.operations.codec.printable_id``, which operation
+    payloads are held to), for request bodies and paths."""
+    if not domain_printable_id(value):
+        raise ValueError(ID_RULE)
     return value
 
 
@@ -122,106 +117,8 @@ class ErrorResponse(WireModel):
     detail: Any
 
 
-# --- operation payloads -------------------------------------------------------------------
-
-
-class SaleLineIn(WireModel):
-    line_no: Annotated[int, Strict(), Field(ge=1, le=10_000)]
-    product_id: EntityId
-    name: Name
-    quantity: Quantity
-    unit_price: Amount
-    discount: Amount = 0
-    total: Amount
-
-
-class PaymentIn(WireModel):
-    """``hold_id``: the points hold this points payment committed (see docs/api.md)."""
-
-    method: Literal["cash", "card", "balance", "points"]
-    amount: Amount
-    hold_id: Annotated[str, StringConstraints(min_length=1, max_length=64), IdRule] | None = None
-
-
-class OrderLoyaltyIn(WireModel):
-    """The accrual / max redemption % a manager set by hand on this one sale, and who
-    (``pos_server.ops.order_override`` checks the approver before honouring it)."""
-
-    accrual_bp: Annotated[int, Strict(), Field(ge=0, le=10_000)] | None = None
-    max_redemption_bp: Annotated[int, Strict(), Field(ge=0, le=10_000)] | None = None
-    approved_by: EntityId
-
-
-class SaleClosed(WireModel):
-    sale_id: EntityId
-    receipt_no: Annotated[str, StringConstraints(max_length=32)] | None = None
-    opened_at: AwareDatetime
-    closed_at: AwareDatetime
-    guest_id: EntityId | None = None
-    lines: Annotated[list[SaleLineIn], Field(min_length=1, max_length=1000)]
-    payments: Annotated[list[PaymentIn], Field(max_length=50)]
-    total: Amount
-    offline: Annotated[bool, Strict()] = False  # closed by the till without the server
-    loyalty_override: OrderLoyaltyIn | None = None  # bonus settings set by hand (optional)
-
-
-class SaleCancelled(WireModel):
-    """A basket the till cancelled (see ``pos_server.ops.sale_cancel_kinds``)."""
-
-    sale_id: EntityId
-    opened_at: AwareDatetime
-    cancelled_at: AwareDatetime
-    guest_id: EntityId | None = None
-    lines: Annotated[list[SaleLineIn], Field(max_length=1000)]
-    payments: Annotated[list[PaymentIn], Field(max_length=50)]
-    total: Amount
-    refund: Amount
-
-
-class GuestCreated(WireModel):
-    guest_id: EntityId
-    name: Name
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
-
-
-class IdentifierBound(WireModel):
-    guest_id: EntityId
-    medium: Medium
-    method: InputMethod
-    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-
-
-HoldId = Annotated[str, StringConstraints(min_length=1, max_length=64), IdRule]
-
-
-class HoldPlaced(WireModel):
-    """Points reserved for an order being paid. ``offline``: the till accepted it without the
-    server, so the server applies it even beyond the balance and records an overdraft."""
-
-    hold_id: HoldId
-    guest_id: EntityId
-    amount: Annotated[int, Strict(), Field(ge=1, le=MAX_AMOUNT)]
-    offline: Annotated[bool, Strict()] = False
-    ref: Annotated[str, StringConstraints(max_length=64)] | None = None
-
-
-class HoldCommitted(WireModel):
-    """Spend ``amount`` of the hold (all of it when null); the rest is released."""
-
-    hold_id: HoldId
-    amount: Amount | None = None
-
-
-class HoldReleased(WireModel):
-    hold_id: HoldId
-
-
-class BalanceToppedUp(WireModel):
-    """Money paid into the guest's balance account (cash at the till, card in the cabinet)."""
-
-    guest_id: EntityId
-    amount: Annotated[int, Strict(), Field(ge=1, le=MAX_AMOUNT)]
-    ref: Annotated[str, StringConstraints(max_length=64)] | None = None
+# Operation payloads are not pydantic models: they are defined once, for the till and the
+# server, in pos_app.domain.operations (checked by pos_server.ops.pipeline.check_batch).
 
 
 # --- guest orders ------------------------------------------------------------------------
@@ -285,45 +182,3 @@ class OrderOut(WireModel):
     version: int
     allowed_actions: list[str]
     lines: list[OrderLineOut]
-
-
-class OrderRef(WireModel):
-    """Payload of order.accepted / order.cancelled / order.voided / order.completed."""
-
-    order_id: OrderId
-
-
-class OrderItemDelivered(WireModel):
-    order_id: OrderId
-    line_id: LineId
-
-
-class OrderPaid(WireModel):
-    """The operator may change the payment method when recording the payment."""
-
-    order_id: OrderId
-    method: PaymentMethod | None = None
-
-
-PAYLOAD_MODELS: dict[str, type[WireModel]] = {
-    "sale.closed": SaleClosed,
-    "sale.cancelled": SaleCancelled,
-    "guest.created": GuestCreated,
-    "identifier.bound": IdentifierBound,
-    "hold.placed": HoldPlaced,
-    "hold.committed": HoldCommitted,
-    "hold.released": HoldReleased,
-    "balance.topped_up": BalanceToppedUp,
-    "order.accepted": OrderRef,
-    "order.cancelled": OrderRef,
-    "order.voided": OrderRef,
-    "order.completed": OrderRef,
-    "order.item_delivered": OrderItemDelivered,
-    "order.paid": OrderPaid,
-}
-
-
-# Payloads of the till's shift and promo kinds; imported last since they build on WireModel.
-from pos_server.till_schemas import TILL_PAYLOADS  # noqa: E402
-
-PAYLOAD_MODELS.update(TILL_PAYLOADS)

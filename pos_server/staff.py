@@ -1,11 +1,16 @@
-"""Staff on the server: cashiers, managers, operators and admins with roles and PINs.
+"""Staff on the server: cashiers, managers, operators and admins with roles and credentials.
 
-A PIN is 4-8 digits and is never stored: the server keeps a PBKDF2-SHA256 hash (hashlib), a
-random 16-byte salt and the hash parameters. Those three travel to the tills in the change feed
-(entity ``staff``) so a till checks a PIN offline with ``pos_app.domain.staff_pins``; the
-shape is what ``pos_app.services.staff.staff_from_feed`` reads. The PIN alone identifies a
-person at the till, so two active staff members may not share a PIN (checked on add and on a
-PIN change, by hashing the new PIN with every active member's salt).
+A PIN is 4-8 digits (6-8 for managers and admins) and is never stored: the server keeps a
+scrypt hash (``pos_app.domain.staff_pins``), a random 16-byte salt and the hash parameters.
+Those three travel to the tills in the change feed (entity ``staff``) so a till checks a PIN
+offline; the shape is what ``pos_app.services.staff.staff_from_feed`` reads. The PIN alone
+identifies a person at the till, so two active staff members may not share a PIN (checked on
+add and on a PIN change, by hashing the new PIN with every active member's salt).
+
+Because every till holds the PIN hashes, a PIN can be guessed offline from a stolen till
+database; so the server's admin routes take a password or a staff key
+(``pos_server.staff_passwords``, never in the feed), and a PIN only with an enrolled
+terminal's token for the till's own manager calls (``pos_server.staff_auth``).
 """
 
 from __future__ import annotations
@@ -18,8 +23,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.staff_pins import PIN_PARAMS, SALT_BYTES, Role, hash_pin, pin_format_ok
+from pos_app.domain.staff_pins import (
+    PIN_PARAMS,
+    SALT_BYTES,
+    Role,
+    hash_pin,
+    is_legacy,
+    pin_format_ok,
+    pin_ok_for_role,
+    pin_rule,
+)
 from pos_app.domain.staff_pins import pin_matches as domain_pin_matches
+from pos_server import staff_passwords
 from pos_server.db.models_staff import StaffRow
 from pos_server.feed import record_change
 
@@ -33,17 +48,22 @@ class StaffError(Exception):
 
 
 class WrongCredentials(StaffError):
-    """Unknown or withdrawn staff id, or a wrong PIN (deliberately not told apart)."""
+    """Unknown or withdrawn staff id, a wrong PIN/password/key, or a right one of a person
+    whose role may not do this: deliberately not told apart (nobody learns whose PIN it is)."""
 
 
-class NotAllowed(StaffError):
-    """The PIN is right but the person's role may not do this."""
+WRONG_PIN = "Unknown member of staff or wrong PIN."
+WRONG_PASSWORD = "Unknown member of staff or wrong password."
+WRONG_KEY = "Unknown or withdrawn staff key."
 
 
-def require_pin(pin: str) -> str:
+def require_pin(pin: str, role: Role | str | None = None) -> str:
+    """``pin`` stripped if it may be a new PIN (of ``role``: 6+ digits for managers, admins)."""
     pin = pin.strip()
     if not pin_format_ok(pin):
         raise StaffError("A PIN is 4 to 8 digits.")
+    if role is not None and not pin_ok_for_role(pin, role):
+        raise StaffError(pin_rule(role))
     return pin
 
 
@@ -58,8 +78,17 @@ def feed_data(row: StaffRow) -> dict[str, Any]:
 
 
 def public_view(row: StaffRow) -> dict[str, Any]:
-    """What the CLI prints: no hash, no salt."""
-    return {"staff_id": row.id, "name": row.name, "role": row.role, "active": row.active}
+    """What the CLI prints: no hash, no salt; which credentials are set, and whether the PIN
+    predates scrypt and the 6-digit rule (``pin_outdated``: set it again)."""
+    return {"staff_id": row.id, "name": row.name, "role": row.role, "active": row.active,
+            "pin_outdated": is_legacy(row.params), "password": row.password_hash is not None,
+            "key": row.key_hash is not None}  # fmt: skip
+
+
+def pin_change_needed(row: StaffRow) -> bool:
+    """An active manager or admin whose PIN was set under the old rule (it may be 4-5 digits):
+    it keeps working at the tills, but the server takes only 6+ digits."""
+    return row.active and is_legacy(row.params) and Role(row.role) in (Role.MANAGER, Role.ADMIN)
 
 
 def _refuse_shared_pin(session: Session, pin: str, except_id: str | None) -> None:
@@ -88,7 +117,7 @@ def add_staff(session: Session, name: str, role: str, pin: str, now: datetime) -
     except ValueError:
         roles = ", ".join(r.value for r in Role)
         raise StaffError(f"Unknown role {role!r}; the roles are {roles}.") from None
-    pin = require_pin(pin)
+    pin = require_pin(pin, checked_role)
     _refuse_shared_pin(session, pin, None)
     row = StaffRow(id=str(uuid.uuid4()), name=name, role=checked_role.value, active=True,
                    created_at=now, updated_at=now)  # fmt: skip
@@ -102,7 +131,7 @@ def add_staff(session: Session, name: str, role: str, pin: str, now: datetime) -
 def change_pin(session: Session, staff_id: str, pin: str, now: datetime) -> StaffRow:
     """New PIN (new salt); the tills get the new hash through the feed."""
     row = _get(session, staff_id)
-    pin = require_pin(pin)
+    pin = require_pin(pin, row.role)
     _refuse_shared_pin(session, pin, row.id)
     _set_pin(row, pin)
     row.updated_at = now
@@ -127,18 +156,69 @@ def _get(session: Session, staff_id: str) -> StaffRow:
     return row
 
 
+def set_password(session: Session, staff_id: str, password: str, now: datetime) -> StaffRow:
+    """A new server password (argon2id) for the admin routes and the back office; not fed."""
+    row = _get(session, staff_id)
+    try:
+        row.password_hash = staff_passwords.hash_password(password)
+    except staff_passwords.PasswordRefused as exc:
+        raise StaffError(str(exc)) from None
+    row.updated_at = now
+    return row
+
+
+def new_key(session: Session, staff_id: str, now: datetime) -> tuple[StaffRow, str]:
+    """A new staff key (the old one stops working); the key is returned to be shown once."""
+    row = _get(session, staff_id)
+    key = staff_passwords.new_key()
+    row.key_hash = staff_passwords.key_digest(key)
+    row.updated_at = now
+    return row, key
+
+
+def withdraw_key(session: Session, staff_id: str, now: datetime) -> StaffRow:
+    row = _get(session, staff_id)
+    row.key_hash = None
+    row.updated_at = now
+    return row
+
+
 def authenticate(session: Session, staff_id: str, pin: str, roles: set[Role]) -> StaffRow:
     """The active staff member ``staff_id`` if ``pin`` is theirs and their role is in ``roles``
-    (for server calls that need a manager's or an admin's say); StaffError otherwise."""
+    (the till's manager calls); WrongCredentials otherwise, the same for every reason."""
     row = session.get(StaffRow, staff_id)
     if row is None or not row.active:
         hash_pin(pin, bytes(SALT_BYTES), PIN_PARAMS)  # same cost as a real check: no timing hint
-        raise WrongCredentials("Unknown member of staff or wrong PIN.")
-    if not pin_matches(row, pin):
-        raise WrongCredentials("Unknown member of staff or wrong PIN.")
+        raise WrongCredentials(WRONG_PIN)
+    if not pin_matches(row, pin) or Role(row.role) not in roles:
+        raise WrongCredentials(WRONG_PIN)
+    return row
+
+
+def authenticate_password(
+    session: Session, staff_id: str, password: str, roles: set[Role]
+) -> StaffRow:
+    """As ``authenticate``, with the server password instead of the PIN."""
+    row = session.get(StaffRow, staff_id)
+    usable = row is not None and row.active
+    stored = row.password_hash if row is not None and usable else None
+    if not staff_passwords.password_matches(password, stored):  # as slow when nothing is set
+        raise WrongCredentials(WRONG_PASSWORD)
+    assert row is not None
     if Role(row.role) not in roles:
-        allowed = " or ".join(sorted(r.value for r in roles))
-        raise NotAllowed(f"{row.name} is a {row.role}; this needs a {allowed}.")
+        raise WrongCredentials(WRONG_PASSWORD)
+    if staff_passwords.needs_rehash(row.password_hash or ""):
+        row.password_hash = staff_passwords.hash_password(password)
+    return row
+
+
+def authenticate_key(session: Session, key: str, roles: set[Role]) -> StaffRow:
+    """The active staff member whose key this is, if their role is in ``roles``."""
+    row = session.scalars(
+        select(StaffRow).where(StaffRow.key_hash == staff_passwords.key_digest(key))
+    ).first()
+    if row is None or not row.active or Role(row.role) not in roles:
+        raise WrongCredentials(WRONG_KEY)
     return row
 
 

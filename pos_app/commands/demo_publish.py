@@ -20,6 +20,7 @@ from pos_app.commands.store_factory import DATA_DIR_ENV, open_till_store
 from pos_app.commands.sync_runtime import enrolled_terminal
 from pos_app.db import StoreError
 from pos_app.domain.identifiers import InputMethod, Medium
+from pos_app.domain.operations import GuestCreated, IdentifierBound
 
 PUBLISHED_KEY = "demo.published"
 
@@ -44,15 +45,13 @@ def main(argv: list[str]) -> int:
                 print("demo guests were queued for the server before")
                 return 0
             for index, (guest_id, name, phone, *_rest) in enumerate(GUESTS, start=1):
-                uow.outbox.append("guest.created", {"guest_id": guest_id, "name": name,
-                                                    "phone": phone})  # fmt: skip
+                uow.outbox.append(GuestCreated(guest_id=guest_id, name=name, phone=phone))
                 for medium, method, value in (
                     (Medium.CARD, InputMethod.MSR, card_number(index)),
                     (Medium.GUEST_APP, InputMethod.BARCODE, f"QR-{guest_id.upper()}"),
                 ):
-                    uow.outbox.append("identifier.bound", {
-                        "guest_id": guest_id, "medium": medium.value, "method": method.value,
-                        "value": value})  # fmt: skip
+                    uow.outbox.append(IdentifierBound(guest_id=guest_id, medium=medium,
+                                                      method=method, value=value))
             uow.settings.set(PUBLISHED_KEY, True)
             uow.commit()
     print(f"{len(GUESTS)} demo guests and their cards queued for the server")

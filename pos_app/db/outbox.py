@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from pos_app.db.codec import dump_json, load_json
 from pos_app.db.models import OutboxRow, TerminalState, table
+from pos_app.domain.operations import Operation
 from pos_app.domain.sale import format_receipt_no
 from pos_app.services.ports import Clock, OutboxEntry, TerminalInfo
 
@@ -69,7 +70,12 @@ class SqlOutbox:
         self._clock = clock
         self._durable = durable
 
-    def append(self, kind: str, payload: Mapping[str, Any]) -> OutboxEntry:
+    def append(self, operation: Operation) -> OutboxEntry:
+        return self.append_stored(operation.KIND, operation.to_json())
+
+    def append_stored(self, kind: str, payload: Mapping[str, Any]) -> OutboxEntry:
+        """A row of ``kind`` with ``payload`` exactly as given, unchecked: ``append`` writes
+        every operation of this till; this is for rows of another format (tests, tools)."""
         if not self._durable:
             # A relaxed commit can vanish in a power cut after the worker pushed its seq; the
             # server would then see that seq again with another op_id. Never allow it.

@@ -29,8 +29,9 @@ from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium, normalise_identifier
 from pos_app.domain.money import Percent
+from pos_app.domain.operations import IDENTIFIER_BOUND, PROMO_ISSUED
 from pos_app.services.ports import Clock, OutboxEntry, UnitOfWork, UnitOfWorkFactory
-from pos_app.services.promo import PROMO_ISSUED, promo_code_from_feed
+from pos_app.services.promo import promo_code_from_feed
 from pos_app.services.staff import staff_from_feed
 from pos_app.services.venue_time import SHOP_SETTINGS_ENTITY, store_shop_settings
 
@@ -95,7 +96,7 @@ def protected_keys(pending: Iterable[OutboxEntry]) -> set[str]:
         if isinstance(guest_id, str):
             keys.add(f"guest:{guest_id}")
         value, method = op.payload.get("value"), op.payload.get("method")
-        if op.kind.startswith("identifier.") and isinstance(value, str):
+        if op.kind == IDENTIFIER_BOUND and isinstance(value, str):
             keys.add(f"identifier:{_normalised(method, value)}")
         code = op.payload.get("code")
         if op.kind == PROMO_ISSUED and isinstance(code, str):

@@ -31,6 +31,7 @@ from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium, normalise_identifier
 from pos_app.domain.limits import DailyLimits, check_identification, remaining_spend
+from pos_app.domain.operations import GuestCreated, IdentifierBound
 from pos_app.domain.phones import normalise_phone
 from pos_app.domain.venue_clock import day_bounds
 from pos_app.services.dto import GroupView, SaleView
@@ -41,8 +42,6 @@ from pos_app.services.venue_time import venue_zone
 if TYPE_CHECKING:  # sales.py imports the closing, which imports promo.py, which imports this
     from pos_app.services.sales import SaleService
 
-GUEST_CREATED = "guest.created"
-IDENTIFIER_BOUND = "identifier.bound"
 
 
 class GuestExists(DomainError):
@@ -156,14 +155,13 @@ class GuestService:
                         "identify that guest instead.", guest_id=other.id, phone=number,
                     )  # fmt: skip
             uow.guests.add(guest)
-            uow.outbox.append(GUEST_CREATED, {"guest_id": guest.id, "name": guest.name,
-                                              "phone": guest.phones[0] if guest.phones else None})
+            uow.outbox.append(GuestCreated(guest_id=guest.id, name=guest.name,
+                                           phone=guest.phones[0] if guest.phones else None))
             if identifier is not None:
                 bound = Identifier(medium, method, normalise_identifier(method, identifier))
                 uow.guests.add_identifier(bound, guest.id)
-                uow.outbox.append(IDENTIFIER_BOUND, {
-                    "guest_id": guest.id, "medium": medium.value, "method": method.value,
-                    "value": bound.value})  # fmt: skip
+                uow.outbox.append(IdentifierBound(guest_id=guest.id, medium=medium,
+                                                  method=method, value=bound.value))
             panel = self._panel(uow, guest)
             uow.commit()
             return panel

@@ -10,7 +10,9 @@ Holds normally end by themselves (commit, release, expiry, reconciliation), so t
 manager's last resort, and the server keeps an audit row of who, where and why. The manager's
 PIN is checked here first (the till's own throttle counts a wrong one, and only a manager's or
 an admin's role may) and then sent with their staff id: the server checks it again against its
-own staff table. After a reset ``refresh`` (the change-feed pull) brings the guest's new
+own staff table, and only takes a PIN of 6 or more digits (docs/security.md): an older
+shorter manager PIN still approves at the till but is stopped here, before the call, with
+``PinTooShortForServer``. After a reset ``refresh`` (the change-feed pull) brings the guest's new
 available points into the local cache; if it fails the reset still stands.
 
 The port does the network call (``pos_app.sync.admin_client``); it raises the errors below.
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pos_app.domain.errors import DomainError
+from pos_app.domain.staff_pins import MIN_MANAGER_PIN_DIGITS
 from pos_app.services.staff import Action, StaffService
 
 MIN_REASON = 3
@@ -44,6 +47,12 @@ class ServerRefusedStaff(DomainError):
     """The server did not accept the manager's id and PIN, or their role (401/403/429)."""
 
     code = "server_refused_staff"
+
+
+class PinTooShortForServer(DomainError):
+    """A manager's PIN from before the 6-digit rule: the server would refuse it."""
+
+    code = "pin_too_short_for_server"
 
 
 class ResetRefused(DomainError):
@@ -92,6 +101,12 @@ class HoldResetService:
         if self._port is None:
             raise NotConnected("This till is not connected to a server, so it cannot release "
                                "holds.")  # fmt: skip
+        if len(pin.strip()) < MIN_MANAGER_PIN_DIGITS:
+            raise PinTooShortForServer(
+                f"{approval.name}'s PIN is shorter than {MIN_MANAGER_PIN_DIGITS} digits, which "
+                "the server does not accept; ask the admin for a new PIN. Nothing was released.",
+                digits=MIN_MANAGER_PIN_DIGITS,
+            )
         released = self._port.reset_guest_holds(guest_id, reason, approval.staff_id, pin.strip())
         refreshed = False
         if self._refresh is not None:

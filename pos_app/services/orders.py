@@ -25,6 +25,15 @@ from typing import Any, Protocol
 
 from pos_app.domain import orders as rules
 from pos_app.domain.errors import DomainError
+from pos_app.domain.operations import (
+    Operation,
+    OrderAccepted,
+    OrderCancelled,
+    OrderCompleted,
+    OrderItemDelivered,
+    OrderPaid,
+    OrderVoided,
+)
 from pos_app.domain.orders import HoldRef, Order, OrderAction, OrderLine, OrderState, PaymentMethod
 from pos_app.services.ports import OutboxEntry, UnitOfWorkFactory
 from pos_app.services.ports_sync import OpVerdict
@@ -35,13 +44,13 @@ ONLINE_ONLY = frozenset(
      OrderAction.VOID}
 )  # fmt: skip
 QUEUEABLE = frozenset({OrderAction.DELIVER})
-OP_KINDS: Mapping[OrderAction, str] = {
-    OrderAction.ACCEPT: "order.accepted",
-    OrderAction.CANCEL: "order.cancelled",
-    OrderAction.DELIVER: "order.item_delivered",
-    OrderAction.PAY: "order.paid",
-    OrderAction.COMPLETE: "order.completed",
-    OrderAction.VOID: "order.voided",
+# the actions whose operation names the order only
+OP_KINDS: Mapping[OrderAction, type[OrderAccepted | OrderCancelled | OrderCompleted | OrderVoided]]
+OP_KINDS = {
+    OrderAction.ACCEPT: OrderAccepted,
+    OrderAction.CANCEL: OrderCancelled,
+    OrderAction.COMPLETE: OrderCompleted,
+    OrderAction.VOID: OrderVoided,
 }
 ACTIVE_STATES = frozenset({OrderState.NEW, OrderState.ACCEPTED, OrderState.PAID})
 
@@ -308,13 +317,16 @@ class ConsoleOrders:
         self, action: OrderAction, order_id: str, line_id: str | None,
         method: PaymentMethod | None,
     ) -> OutboxEntry:
-        payload: dict[str, Any] = {"order_id": order_id}
+        operation: Operation
         if action is OrderAction.DELIVER:
-            payload["line_id"] = line_id
-        if action is OrderAction.PAY:
-            payload["method"] = method.value if method else None
+            assert line_id is not None
+            operation = OrderItemDelivered(order_id=order_id, line_id=line_id)
+        elif action is OrderAction.PAY:
+            operation = OrderPaid(order_id=order_id, method=method)
+        else:
+            operation = OP_KINDS[action](order_id=order_id)
         with self.uow() as uow:
-            entry = uow.outbox.append(OP_KINDS[action], payload)
+            entry = uow.outbox.append(operation)
             uow.commit()
         return entry
 

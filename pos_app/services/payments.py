@@ -44,6 +44,7 @@ from dataclasses import dataclass, replace
 from pos_app.domain.errors import DomainError
 from pos_app.domain.loyalty import PermissionDenied, max_redeemable
 from pos_app.domain.money import format_money
+from pos_app.domain.operations import SALE_CLOSED
 from pos_app.domain.sale import PaymentMethod, Sale
 from pos_app.services.acquiring import (
     Acquirer,
@@ -279,7 +280,7 @@ def _balance_available(uow: UnitOfWork, sale: Sale) -> int:
         raise InsufficientBalance("The guest has no balance account.", available=0)
     cached = sum(a.available for a in accounts)
     undelivered: int = sum(
-        int(p["amount"]) for e in uow.outbox.pending(limit=10_000) if e.kind == "sale.closed"
+        int(p["amount"]) for e in uow.outbox.pending(limit=10_000) if e.kind == SALE_CLOSED
         and (e.payload.get("guest") or {}).get("guest_id") == guest_id
         for p in e.payload.get("payments", ()) if p.get("method") == "balance"
     )  # fmt: skip

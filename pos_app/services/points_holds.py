@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from pos_app.domain.operations import HoldCommitted, HoldPlaced, HoldReleased
 from pos_app.domain.sale import PaymentMethod, Sale, SaleStatus
 from pos_app.services.ports import OutboxEntry, UnitOfWork
 from pos_app.services.ports_sync import (
@@ -27,23 +28,20 @@ from pos_app.services.ports_sync import (
     HoldRecord,
 )
 
-HOLD_PLACED = "hold.placed"
-HOLD_COMMIT = "hold.committed"
-HOLD_RELEASE = "hold.released"
 DEFAULT_ALLOWANCE_KEY = "points.offline_allowance"  # for guests without a group; kopecks
 
 def place_hold(uow: UnitOfWork, hold: HoldRecord) -> OutboxEntry:
     """Record the hold and queue ``hold.placed`` in the caller's (durable) transaction."""
     uow.sync.add_hold(hold)
-    return uow.outbox.append(HOLD_PLACED, {
-        "hold_id": hold.hold_id, "guest_id": hold.guest_id, "amount": hold.amount,
-        "offline": hold.offline, "ref": hold.sale_id,
-    })  # fmt: skip
+    return uow.outbox.append(HoldPlaced(
+        hold_id=hold.hold_id, guest_id=hold.guest_id, amount=hold.amount,
+        offline=hold.offline, ref=hold.sale_id,
+    ))  # fmt: skip
 
 
 def release_hold(uow: UnitOfWork, hold: HoldRecord) -> OutboxEntry:
     uow.sync.save_hold(replace(hold, status=HOLD_RELEASED))
-    return uow.outbox.append(HOLD_RELEASE, {"hold_id": hold.hold_id})
+    return uow.outbox.append(HoldReleased(hold_id=hold.hold_id))
 
 
 def end_holds(uow: UnitOfWork, sale: Sale) -> None:
@@ -74,7 +72,7 @@ def end_holds(uow: UnitOfWork, sale: Sale) -> None:
             continue
         amount = min(hold.committed_amount, hold.amount)
         uow.sync.save_hold(replace(hold, status=HOLD_COMMITTED, committed_amount=amount))
-        uow.outbox.append(HOLD_COMMIT, {"hold_id": hold.hold_id, "amount": amount})
+        uow.outbox.append(HoldCommitted(hold_id=hold.hold_id, amount=amount))
 
 
 def cached_points(uow: UnitOfWork, guest_id: str) -> int:

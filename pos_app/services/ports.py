@@ -18,6 +18,7 @@ from pos_app.domain.catalog import Product
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier
+from pos_app.domain.operations import Operation
 from pos_app.domain.sale import Sale
 from pos_app.services.ports_till import (
     GuestSearch,
@@ -152,8 +153,9 @@ class SaleRepository(Protocol):
 
 
 class Outbox(Protocol):
-    def append(self, kind: str, payload: Mapping[str, Any]) -> OutboxEntry:
-        """Queue an operation in the current transaction with the next gap-free ``seq``."""
+    def append(self, operation: Operation) -> OutboxEntry:
+        """Queue ``operation`` (stored as its ``to_json()``, its ``KIND`` the entry's kind) in
+        the current transaction with the next gap-free ``seq``."""
         ...
     def pending(self, limit: int = 100) -> Sequence[OutboxEntry]: ...
 

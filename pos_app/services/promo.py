@@ -41,6 +41,7 @@ from typing import Any
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import Percent
+from pos_app.domain.operations import IdentifierBound, PromoIssued, PromoRedeemed
 from pos_app.domain.promo import (
     MAX_ISSUE_ATTEMPTS,
     PromoCodeSpaceExhausted,
@@ -54,7 +55,6 @@ from pos_app.domain.promo import (
 )
 from pos_app.domain.sale import OrderDiscount, Sale
 from pos_app.services.dto import SaleView
-from pos_app.services.guests import IDENTIFIER_BOUND
 from pos_app.services.money_parts import money_paid
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import PromoCodeRecord, SalePromo
@@ -63,8 +63,6 @@ from pos_app.services.sale_errors import SaleNotFound
 PROGRAM_KEY = "promo.program"
 DEFAULT_PROGRAM: Mapping[str, Any] = {"prefix": "PROMO", "discount_bp": 1500,
                                       "cashback_bp": 500, "digits": 6}  # fmt: skip
-PROMO_REDEEMED = "promo.redeemed"
-PROMO_ISSUED = "promo.issued"
 REASON_PREFIX = "promo:"
 
 
@@ -207,11 +205,11 @@ def redeem_on_close(uow: UnitOfWork, sale: Sale, digits: Digits) -> None:
     cashback = cashback_for(paid, ReferralProgram(Percent(promo.discount_bp),
                                                   Percent(promo.cashback_bp)))
     buyer = sale.guest.guest_id if sale.guest else None
-    uow.outbox.append(PROMO_REDEEMED, {
-        "sale_id": sale.id, "code": promo.code, "owner_guest_id": promo.owner_guest_id,
-        "buyer_guest_id": buyer, "paid_in_money": paid, "discount": sale.totals.discount,
-        "cashback_bp": promo.cashback_bp, "cashback": cashback,
-    })  # fmt: skip
+    uow.outbox.append(PromoRedeemed(
+        sale_id=sale.id, code=promo.code, owner_guest_id=promo.owner_guest_id,
+        buyer_guest_id=buyer, paid_in_money=paid, discount=sale.totals.discount,
+        cashback_bp=promo.cashback_bp, cashback=cashback,
+    ))  # fmt: skip
     if buyer is not None:
         _issue(uow, buyer, digits)
 
@@ -231,12 +229,12 @@ def _issue(uow: UnitOfWork, guest_id: str, digits: Digits) -> None:
     else:  # a guest without a phone still gets a card
         code = _free_code(prefix, taken, generate)
     uow.promo.add_code(PromoCodeRecord(code, guest_id, phone))
-    uow.outbox.append(PROMO_ISSUED, {"code": code, "guest_id": guest_id, "phone": phone})
+    uow.outbox.append(PromoIssued(code=code, guest_id=guest_id, phone=phone))
     # the code is the guest's card too: its QR (or the code typed) identifies them at a till
     card = Identifier(Medium.CARD, InputMethod.BARCODE, code)
     uow.guests.add_identifier(card, guest_id)
-    uow.outbox.append(IDENTIFIER_BOUND, {"guest_id": guest_id, "medium": card.medium.value,
-                                         "method": card.method.value, "value": card.value})
+    uow.outbox.append(IdentifierBound(guest_id=guest_id, medium=card.medium,
+                                      method=card.method, value=card.value))
 
 
 def _free_code(prefix: str, taken: _Taken, generate: Callable[[], str]) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pos_app.domain.errors import DomainError
+from pos_app.domain.operations import RefundedPayment, SaleRefunded
 from pos_app.domain.sale import PaymentMethod, Sale, SaleStatus
 from pos_app.services.acquiring import Acquirer
 from pos_app.services.overrides import approver
@@ -29,8 +30,6 @@ from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFac
 from pos_app.services.ports_till import CardSlip, RefundRecord
 from pos_app.services.sales import SaleNotFound
 from pos_app.services.staff import Action, Authorization, StaffSession
-
-SALE_REFUNDED = "sale.refunded"
 
 
 class SaleNotClosed(DomainError):
@@ -85,7 +84,7 @@ class RefundService:
             uow.shifts.add_refund(refund)
             for slip in slips:
                 uow.shifts.add_card_slip(replace(slip, reversed=True))
-            uow.outbox.append(SALE_REFUNDED, _payload(sale, refund, approval))
+            uow.outbox.append(_operation(sale, refund, approval))
             uow.commit()
         return RefundResult(refund.refund_id, sale.id, sale.receipt_no, refund.cash, refund.card,
                             refund.balance, refund.points, allowed_by)  # fmt: skip
@@ -117,14 +116,15 @@ def _refundable(uow: UnitOfWork, sale_id: str | None, receipt_no: str | None) ->
     return sale
 
 
-def _payload(sale: Sale, refund: RefundRecord, approval: Authorization | None) -> dict[str, object]:
-    return {
-        "refund_id": refund.refund_id, "sale_id": sale.id, "receipt_no": sale.receipt_no,
-        "guest_id": sale.guest.guest_id if sale.guest else None,
-        "refunded_at": refund.at.isoformat(), "staff_id": refund.staff_id,
-        "approved_by": refund.approved_by, "reason": refund.reason,
-        "payments": [{"method": m, "amount": a} for m, a in (
+def _operation(sale: Sale, refund: RefundRecord, approval: Authorization | None
+               ) -> SaleRefunded:  # fmt: skip
+    return SaleRefunded(
+        refund_id=refund.refund_id, sale_id=sale.id, receipt_no=sale.receipt_no,
+        guest_id=sale.guest.guest_id if sale.guest else None,
+        refunded_at=refund.at, staff_id=refund.staff_id,
+        approved_by=refund.approved_by, reason=refund.reason,
+        payments=tuple(RefundedPayment(method=m, amount=a) for m, a in (
             ("cash", refund.cash), ("card", refund.card), ("balance", refund.balance),
-            ("points", refund.points)) if a],
-        "authorization": approval.as_payload() if approval else None,
-    }  # fmt: skip
+            ("points", refund.points)) if a),
+        authorization=approval.as_approval() if approval else None,
+    )  # fmt: skip

@@ -12,7 +12,9 @@ payment that settles the sale (through ``PaymentService.record``), and
 3. the offline mark (``sync_queue.offline_mark``): ``"offline": true`` while the server is out
    of reach, so the server records a rule it could not check as a breach, not a refusal;
 4. the loyalty override by hand (``order_loyalty.order_override_mark``) with its approver;
-5. ``sale.closed`` (``operations.sale_closed_payload`` plus the fields of 3 and 4);
+5. ``sale.closed`` (``operations.sale_closed`` with the fields of 3 and 4, each line's list
+   price, the order discount and the till's feed position, ``catalogue_version``: what the
+   server recomputes the sale with, ``pos_server/sale_review.py``);
 6. the promo code's redemption (``promo.redeem_on_close``): ``promo.redeemed`` and the buyer's
    own new code (``promo.issued``, ``identifier.bound``);
 7. the sale saved, and the accrual estimate returned (``loyalty_settings.sale_accrual``; the
@@ -30,6 +32,7 @@ from typing import Any
 
 from pos_app.domain.sale import Sale
 from pos_app.services import operations as ops
+from pos_app.services.feed import CURSOR_KEY
 from pos_app.services.loyalty_settings import sale_accrual
 from pos_app.services.order_loyalty import order_override_mark
 from pos_app.services.points_holds import end_holds
@@ -43,7 +46,7 @@ def close_sale(uow: UnitOfWork, sale: Sale, clock: Clock, digits: Digits) -> int
     in kopecks of points. ``digits`` makes the buyer's new promo code."""
     sale.close(uow.terminal.next_receipt_no(), clock.now())
     marks = _end(uow, sale)
-    uow.outbox.append(ops.SALE_CLOSED, {**ops.sale_closed_payload(sale), **marks})
+    uow.outbox.append(ops.sale_closed(sale, marks))
     redeem_on_close(uow, sale, digits)
     uow.sales.save(sale)
     return sale_accrual(uow, sale)
@@ -54,12 +57,15 @@ def cancel_sale(uow: UnitOfWork, sale: Sale, clock: Clock) -> int:
     refund = sale.cancel(clock.now())
     marks = _end(uow, sale)
     uow.sales.save(sale)
-    uow.outbox.append(ops.SALE_CANCELLED,
-                      {**ops.sale_cancelled_payload(sale, refund), **marks})  # fmt: skip
+    uow.outbox.append(ops.sale_cancelled(sale, refund, marks))
     return refund
 
 
 def _end(uow: UnitOfWork, sale: Sale) -> dict[str, Any]:
-    """What every end of a sale does before its operation; returns fields for that operation."""
+    """What every end of a sale does before its operation; returns fields for that operation:
+    the marks, and the change-feed position the till priced with (``catalogue_version``: the
+    server recomputes the sale with the catalogue it had then)."""
     end_holds(uow, sale)
-    return {**offline_mark(uow), **order_override_mark(uow, sale)}
+    version = int(uow.settings.get(CURSOR_KEY, 0) or 0)
+    return {**offline_mark(uow), **order_override_mark(uow, sale),
+            "catalogue_version": version or None}  # fmt: skip

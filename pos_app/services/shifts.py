@@ -30,10 +30,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import format_money, require_amount
+from pos_app.domain.operations import ShiftClosed, ShiftOpened
 from pos_app.domain.venue_clock import local_time, shop_zone
 from pos_app.services.loyalty_settings import accrual_estimate_for
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
@@ -41,8 +41,6 @@ from pos_app.services.ports_till import CashMovement, SaleRecord, ShiftRecord
 from pos_app.services.staff import Action, Authorization, StaffService, StaffSession
 from pos_app.services.venue_time import venue_zone_name
 
-SHIFT_OPENED = "shift.opened"
-SHIFT_CLOSED = "shift.closed"
 METHODS = ("cash", "card", "balance", "points")
 
 
@@ -104,20 +102,25 @@ class ShiftReport:
     closed_by_name: str = ""
     timezone: str = "UTC"  # the shop's zone (services/venue_time.py), for the printed report
 
-    def as_payload(self) -> dict[str, Any]:
-        return {
-            "shift_id": self.shift_id, "number": self.number, "terminal_id": self.terminal_id,
-            "opened_at": self.opened_at.isoformat(), "closed_at": self.at.isoformat(),
-            "opened_by": self.opened_by, "closed_by": self.closed_by,
-            "opening_cash": self.opening_cash, "cash_in": self.cash_in,
-            "cash_out": self.cash_out, "sales_count": self.sales_count,
-            "sales_total": self.sales_total, "by_method": dict(self.by_method),
-            "discounts": self.discounts, "refunds_count": self.refunds_count,
-            "refunds_total": self.refunds_total, "points_spent": self.points_spent,
-            "expected_cash": self.expected_cash, "counted_cash": self.counted_cash,
-            "difference": self.difference, "pending_operations": self.pending_operations,
-            "authorized_by": self.authorized_by,
-        }  # fmt: skip
+    def as_operation(self, approval: Authorization | None) -> ShiftClosed:
+        """The Z report as ``shift.closed``; ``approval``: a manager's, to close with
+        operations still waiting."""
+        assert self.closed_by is not None and self.counted_cash is not None
+        assert self.difference is not None
+        return ShiftClosed(
+            shift_id=self.shift_id, number=self.number, terminal_id=self.terminal_id,
+            opened_at=self.opened_at, closed_at=self.at,
+            opened_by=self.opened_by, closed_by=self.closed_by,
+            opening_cash=self.opening_cash, cash_in=self.cash_in,
+            cash_out=self.cash_out, sales_count=self.sales_count,
+            sales_total=self.sales_total, by_method=dict(self.by_method),
+            discounts=self.discounts, refunds_count=self.refunds_count,
+            refunds_total=self.refunds_total, points_spent=self.points_spent,
+            expected_cash=self.expected_cash, counted_cash=self.counted_cash,
+            difference=self.difference, pending_operations=self.pending_operations,
+            authorized_by=self.authorized_by,
+            authorization=approval.as_approval() if approval else None,
+        )  # fmt: skip
 
 
 class ShiftService:
@@ -147,10 +150,10 @@ class ShiftService:
                                 uow.shifts.last_number(terminal_id) + 1, self._clock.now(),
                                 session.staff_id, opening_cash)  # fmt: skip
             uow.shifts.save(shift)
-            uow.outbox.append(SHIFT_OPENED, {
-                "shift_id": shift.shift_id, "terminal_id": terminal_id, "number": shift.number,
-                "opened_at": shift.opened_at.isoformat(), "opened_by": session.staff_id,
-                "opening_cash": opening_cash})  # fmt: skip
+            uow.outbox.append(ShiftOpened(
+                shift_id=shift.shift_id, terminal_id=terminal_id, number=shift.number,
+                opened_at=shift.opened_at, opened_by=session.staff_id,
+                opening_cash=opening_cash))  # fmt: skip
             view = _view(uow, shift)
             uow.commit()
             return view
@@ -204,9 +207,7 @@ class ShiftService:
                 shift.shift_id, shift.terminal_id, shift.number, shift.opened_at,
                 shift.opened_by, shift.opening_cash, now, session.staff_id, counted_cash,
                 report.expected_cash))  # fmt: skip
-            payload = report.as_payload()
-            payload["authorization"] = approval.as_payload() if approval else None
-            uow.outbox.append(SHIFT_CLOSED, payload)
+            uow.outbox.append(report.as_operation(approval))
             uow.commit()
             return report
 

@@ -13,8 +13,12 @@ message and a stable ``code``)::
 
 Staff come from the server's change feed as ``staff`` entities carrying the PIN *hash*, salt and
 hash parameters, never the PIN (see ``staff_from_feed`` for the shape), so a till checks a PIN
-offline. A PIN is 4-8 digits. The PIN alone identifies the person (each staff record is tried;
-salts differ, so there is no lookup by hash).
+offline. A PIN is 4-8 digits (new manager and admin PINs 6-8: the server's rule; older shorter
+ones keep working here until changed). The PIN alone identifies the person (each staff record
+is tried; salts differ, so there is no lookup by hash). The hashes are deliberately slow
+(scrypt, ``pos_app.domain.staff_pins``), so the records are checked in parallel threads
+(hashlib's scrypt releases the GIL): with 20 staff a sign-in costs about one hash per core
+rather than twenty in a row (docs/security.md has the measurements).
 
 Throttling: wrong PINs are counted per till (``settings`` key ``staff.sign_in_failures``),
 surviving a restart. After ``FREE_ATTEMPTS`` wrong PINs in a row every further wrong PIN locks
@@ -24,7 +28,9 @@ resets the count. Manager approvals share the same counter (a PIN is a PIN).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -32,7 +38,8 @@ from typing import Any
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.loyalty import PermissionDenied
-from pos_app.domain.staff_pins import PIN_PARAMS, Role, hash_pin, pin_format_ok
+from pos_app.domain.operations import Approval
+from pos_app.domain.staff_pins import LEGACY_PARAMS, PIN_PARAMS, Role, hash_pin, pin_format_ok
 from pos_app.domain.staff_pins import pin_matches as domain_pin_matches
 from pos_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import StaffRecord
@@ -42,6 +49,7 @@ LOCK_SECONDS = 30
 MAX_LOCK_SECONDS = 15 * 60
 FAILURES_KEY = "staff.sign_in_failures"
 DEFAULT_PARAMS = PIN_PARAMS
+MAX_CHECK_THREADS = 4  # scrypt takes 16 MiB a check: a few at a time on a till
 
 
 class Action(StrEnum):
@@ -127,9 +135,10 @@ class Authorization:
     action: str
     at: datetime
 
-    def as_payload(self) -> dict[str, str]:
-        return {"staff_id": self.staff_id, "name": self.name, "role": self.role,
-                "action": self.action, "at": self.at.isoformat()}  # fmt: skip
+    def as_approval(self) -> Approval:
+        """As operations record it (``shift.closed``, ``sale.refunded``)."""
+        return Approval(staff_id=self.staff_id, name=self.name, role=self.role,
+                        action=self.action, at=self.at)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +178,7 @@ def staff_from_feed(data: Mapping[str, Any]) -> StaffRecord:
     return StaffRecord(
         staff_id, str(data["name"]), Role(str(data["role"])).value,
         str(data["pin_hash"]).lower(), str(data["salt"]).lower(),
-        dict(data.get("params") or DEFAULT_PARAMS), bool(data.get("active", True)),
+        dict(data.get("params") or LEGACY_PARAMS), bool(data.get("active", True)),
     )  # fmt: skip
 
 
@@ -226,7 +235,7 @@ class StaffService:
             if not staff:  # nothing to guess against: not a wrong PIN, so nothing is counted
                 raise UnknownStaff("No staff are set up on this till yet; sync with the server "
                                    "or load the demo data.")  # fmt: skip
-            record = next((r for r in staff if pin_matches(r, pin)), None)
+            record = find_by_pin(staff, pin)
             if record is not None:
                 if failures["count"]:
                     uow.settings.delete(FAILURES_KEY)
@@ -235,6 +244,16 @@ class StaffService:
             error = _count_failure(uow, failures, now)
             uow.commit()  # the failure is kept though the call fails
         raise error
+
+
+def find_by_pin(records: Sequence[StaffRecord], pin: str) -> StaffRecord | None:
+    """The record whose PIN ``pin`` is, checking them on up to ``MAX_CHECK_THREADS`` cores."""
+    threads = min(MAX_CHECK_THREADS, os.cpu_count() or 1, len(records))
+    if threads <= 1:
+        return next((r for r in records if pin_matches(r, pin)), None)
+    with ThreadPoolExecutor(threads, thread_name_prefix="pin-check") as pool:
+        matches = list(pool.map(lambda record: pin_matches(record, pin), records))
+    return next((r for r, ok in zip(records, matches, strict=True) if ok), None)
 
 
 def _permissions(role: str) -> frozenset[str]:

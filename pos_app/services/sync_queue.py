@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from pos_app.domain import operations as kinds
 from pos_app.domain.errors import DomainError
 from pos_app.services.ports import Clock, OutboxEntry, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_sync import (
@@ -38,7 +39,6 @@ from pos_app.services.ports_till import PromoCodeRecord
 
 LAST_SEQ_KEY = "sync.last_seq"  # the last seq the server said it has judged
 OFFLINE_KEY = "sync.offline_since"  # ISO time of the first failed contact of this outage
-HOLD_KINDS = ("hold.placed", "hold.committed", "hold.released")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +171,7 @@ def _judge(uow: UnitOfWork, entry: OutboxEntry, verdict: OpVerdict, now: datetim
     text = f"{verdict.reason or verdict.status}: {verdict.message or ''}".strip()
     if verdict.status == "rejected":
         uow.sync.mark(entry.op_id, "rejected", f"rejected: {text}")
-        if entry.kind in HOLD_KINDS and not _hold_rejected(uow, entry):
+        if entry.kind in kinds.HOLD_KINDS and not _hold_rejected(uow, entry):
             return None  # the end of a hold the server never had: nothing for a manager
     else:
         uow.sync.mark(entry.op_id, "rejected", f"conflict: {text}")
@@ -188,7 +188,7 @@ def _hold_rejected(uow: UnitOfWork, entry: OutboxEntry) -> bool:
     hold = uow.sync.get_hold(str(entry.payload.get("hold_id")))
     if hold is None:
         return True
-    if entry.kind == "hold.placed":
+    if entry.kind == kinds.HOLD_PLACED:
         uow.sync.save_hold(replace(hold, status=HOLD_REFUSED))
         return hold.offline  # an online refusal was shown to the cashier at once
     return hold.status != HOLD_REFUSED
@@ -197,7 +197,7 @@ def _hold_rejected(uow: UnitOfWork, entry: OutboxEntry) -> bool:
 def _take_current(uow: UnitOfWork, entry: OutboxEntry, verdict: OpVerdict) -> None:
     """Apply the server's state where the till keeps a copy of it."""
     current: dict[str, Any] = dict(verdict.current or {})
-    if entry.kind == "guest.created" and current.get("guest_id"):
+    if entry.kind == kinds.GUEST_CREATED and current.get("guest_id"):
         guest = uow.guests.get(str(current["guest_id"]))
         if guest is not None:
             phone = current.get("phone")
@@ -205,12 +205,12 @@ def _take_current(uow: UnitOfWork, entry: OutboxEntry, verdict: OpVerdict) -> No
             with contextlib.suppress(DomainError):
                 uow.guests.add(replace(guest, name=str(current.get("name") or guest.name),
                                        phones=(str(phone),) if phone else guest.phones))
-    elif entry.kind == "promo.issued" and current.get("code") and current.get("guest_id"):
+    elif entry.kind == kinds.PROMO_ISSUED and current.get("code") and current.get("guest_id"):
         # the phone already has a code: the till adopts the server's instead of its own
         phone = current.get("phone")
         uow.promo.add_code(PromoCodeRecord(str(current["code"]), str(current["guest_id"]),
                                            str(phone) if phone else None))  # fmt: skip
-    elif entry.kind == "hold.placed" and current.get("status"):
+    elif entry.kind == kinds.HOLD_PLACED and current.get("status"):
         hold = uow.sync.get_hold(str(entry.payload.get("hold_id")))
         status = {"committed": HOLD_COMMITTED, "released": HOLD_RELEASED,
                   "expired": HOLD_RELEASED}.get(str(current["status"]))  # fmt: skip

@@ -35,6 +35,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from pos_app.domain.operations import HOLD_PLACED
 from pos_app.services.ports import OutboxEntry
 from pos_app.services.ports_sync import OpVerdict
 from pos_app.services.sync_queue import SyncQueue
@@ -290,7 +291,7 @@ class OutboxWorker:
         )
 
     def _remember(self, batch: Sequence[OutboxEntry], verdicts: Sequence[OpVerdict]) -> None:
-        holds = {e.op_id for e in batch if e.kind == "hold.placed"}
+        holds = {e.op_id for e in batch if e.kind == HOLD_PLACED}
         with self._verdict_cond:
             for verdict in verdicts:
                 if verdict.op_id in holds:

@@ -166,6 +166,8 @@ class Change(Base):
     """The change feed: what terminals pull, in id order."""
 
     __tablename__ = "changes"
+    # a record's history before a point (pos_server.sale_review: a price, a group as they were)
+    __table_args__ = (Index("ix_changes_entity_record", "entity", "entity_id", "id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     entity: Mapped[str] = mapped_column(String(32))

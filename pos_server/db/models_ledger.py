@@ -126,3 +126,23 @@ class AdminAuditRow(Base):
     target: Mapped[str] = mapped_column(String(128))
     reason: Mapped[str] = mapped_column(String(500))
     details: Mapped[dict[str, Any]]
+
+
+class ReconciliationItemRow(Base):
+    """A difference between a closed sale as the till priced it and the server's recomputation
+    of it (``pos_server.sale_review``): never a refusal - the till already took the money -
+    but an item for a manager (``pos-server reconciliation list``), resolved by hand."""
+
+    __tablename__ = "reconciliation_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))
+    sale_id: Mapped[str] = mapped_column(String(64), index=True)
+    terminal_id: Mapped[str] = mapped_column(String(36))
+    op_id: Mapped[str] = mapped_column(String(36))
+    amount: Mapped[int] = mapped_column(BigInteger)  # the till's total minus the server's
+    message: Mapped[str] = mapped_column(String(500))
+    details: Mapped[dict[str, Any]]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(64))

@@ -17,7 +17,10 @@ from pos_server.db.models import Base, GuestOrderRow
 
 
 class StaffRow(Base):
-    """A cashier, manager, operator or admin; ``pin_hash``/``salt`` are hex text."""
+    """A cashier, manager, operator or admin; ``pin_hash``/``salt`` are hex text (sent to the
+    tills). ``password_hash`` (argon2id) and ``key_hash`` (SHA-256 of a staff key) are the
+    server-only credentials of the admin routes (migration 0013, ``pos_server.staff_passwords``);
+    never in the change feed."""
 
     __tablename__ = "staff"
 
@@ -30,6 +33,8 @@ class StaffRow(Base):
     active: Mapped[bool]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    key_hash: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
 
 
 class ProductGroupRow(Base):

@@ -3,11 +3,11 @@ the balance being simply the sum of its postings, ``pos_app.domain.balance``).""
 
 from __future__ import annotations
 
+from pos_app.domain.operations import BALANCE_TOPPED_UP, BalanceToppedUp
 from pos_server.db.models import Guest
 from pos_server.ledger_balance import load_balance, save_balance
 from pos_server.ops.kinds import Handler, OpContext, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict
-from pos_server.schemas import BalanceToppedUp
 
 
 def balance_topped_up(ctx: OpContext, top_up: BalanceToppedUp) -> Verdict:
@@ -20,4 +20,4 @@ def balance_topped_up(ctx: OpContext, top_up: BalanceToppedUp) -> Verdict:
     return APPLIED
 
 
-BALANCE_HANDLERS: dict[str, Handler] = {"balance.topped_up": balance_topped_up}
+BALANCE_HANDLERS: dict[str, Handler] = {BALANCE_TOPPED_UP: balance_topped_up}

@@ -15,6 +15,14 @@ from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.limits import check_spend
 from pos_app.domain.money import format_money
+from pos_app.domain.operations import (
+    HOLD_COMMITTED,
+    HOLD_PLACED,
+    HOLD_RELEASED,
+    HoldCommitted,
+    HoldPlaced,
+    HoldReleased,
+)
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import BonusAccountRow, BonusHoldRow, Guest
 from pos_server.db.models_ledger import GuestLoyaltyRow
@@ -28,7 +36,6 @@ from pos_server.ledger import (
 from pos_server.ledger_rules import limits_of, points_spent_today, record_breach
 from pos_server.ops.kinds import Handler, OpContext, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.schemas import HoldCommitted, HoldPlaced, HoldReleased
 
 
 def _actor(ctx: OpContext) -> str:
@@ -171,7 +178,7 @@ def hold_released(ctx: OpContext, release: HoldReleased) -> Verdict:
 
 
 HOLD_HANDLERS: dict[str, Handler] = {
-    "hold.placed": hold_placed,
-    "hold.committed": hold_committed,
-    "hold.released": hold_released,
+    HOLD_PLACED: hold_placed,
+    HOLD_COMMITTED: hold_committed,
+    HOLD_RELEASED: hold_released,
 }

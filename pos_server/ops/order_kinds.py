@@ -11,12 +11,26 @@ from functools import partial
 
 from pos_app.domain import orders
 from pos_app.domain.errors import DomainError
+from pos_app.domain.operations import (
+    ORDER_ACCEPTED,
+    ORDER_CANCELLED,
+    ORDER_COMPLETED,
+    ORDER_ITEM_DELIVERED,
+    ORDER_PAID,
+    ORDER_VOIDED,
+    OrderAccepted,
+    OrderCancelled,
+    OrderCompleted,
+    OrderItemDelivered,
+    OrderPaid,
+    OrderVoided,
+)
 from pos_server.ops.kinds import Handler, OpContext, broken_rule
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 from pos_server.orders import Step, act_on_order, load_order
-from pos_server.schemas import OrderItemDelivered, OrderPaid, OrderRef
 
 STALE = (orders.IllegalOrderAction, orders.LineAlreadyDelivered)
+OrderRef = OrderAccepted | OrderCancelled | OrderVoided | OrderCompleted  # the order only
 
 
 def _act(ctx: OpContext, order_id: str, step: Step, event: str) -> Verdict:
@@ -49,10 +63,10 @@ def paid(ctx: OpContext, payment: OrderPaid) -> Verdict:
 
 
 ORDER_HANDLERS: dict[str, Handler] = {
-    "order.accepted": _simple(orders.accept, "accepted"),
-    "order.cancelled": _simple(orders.cancel, "cancelled"),
-    "order.voided": _simple(orders.void, "voided"),
-    "order.completed": _simple(orders.complete, "completed"),
-    "order.item_delivered": item_delivered,
-    "order.paid": paid,
+    ORDER_ACCEPTED: _simple(orders.accept, "accepted"),
+    ORDER_CANCELLED: _simple(orders.cancel, "cancelled"),
+    ORDER_VOIDED: _simple(orders.void, "voided"),
+    ORDER_COMPLETED: _simple(orders.complete, "completed"),
+    ORDER_ITEM_DELIVERED: item_delivered,
+    ORDER_PAID: paid,
 }

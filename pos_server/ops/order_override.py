@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.loyalty import NO_OVERRIDE, LoyaltyOverride
 from pos_app.domain.money import Percent
+from pos_app.domain.operations import SaleClosed
 from pos_app.domain.staff_pins import Role
 from pos_server.db.models_staff import StaffRow
 from pos_server.ledger_rules import record_breach
 from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict
-from pos_server.schemas import SaleClosed
 
 BONUS_SETTINGS_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 IGNORED = "order_override_ignored"

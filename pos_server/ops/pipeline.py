@@ -18,19 +18,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
+from pos_app.domain.operations import OPERATIONS, OperationInvalid
+from pos_app.domain.operations import Operation as Payload
 from pos_server.db.fastexec import Fast, run_and_commit
 from pos_server.db.models import AppliedOperation, Terminal
 from pos_server.ledger_feed import OpChanges, counted_change, op_changes, write_changes
 from pos_server.ops.dispatch import handle
 from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict, refused
-from pos_server.schemas import PAYLOAD_MODELS, Operation, OpResult, WireModel
+from pos_server.schemas import Operation, OpResult
 from pos_server.terminals import AuthError, check_token_row
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class BatchInvalid(Exception):
 @dataclass(frozen=True)
 class CheckedOp:
     op: Operation
-    payload: WireModel | None  # None for a kind the server does not know
+    payload: Payload | None  # None for a kind the server does not know
 
 
 @dataclass(frozen=True)
@@ -70,17 +71,17 @@ class BatchOutcome:
 
 
 def check_batch(operations: Sequence[Operation]) -> list[CheckedOp]:
-    """Validate every payload before anything is written, so a bad batch is all-or-nothing."""
+    """Decode every payload by its kind's definition (``pos_app.domain.operations``, the
+    till's own) before anything is written, so a bad batch is all-or-nothing."""
     checked: list[CheckedOp] = []
     errors: list[dict[str, Any]] = []
     for index, op in enumerate(operations):
-        model = PAYLOAD_MODELS.get(op.kind)
+        definition = OPERATIONS.get(op.kind)
         try:
-            payload = model.model_validate(op.payload) if model else None
-        except ValidationError as exc:
-            details = exc.errors(include_url=False, include_context=False, include_input=False)
+            payload = definition.from_json(op.payload) if definition else None
+        except OperationInvalid as exc:
             errors.append({"index": index, "op_id": str(op.op_id), "kind": op.kind,
-                           "errors": details})
+                           "errors": exc.errors})
             continue
         checked.append(CheckedOp(op, payload))
     if errors:

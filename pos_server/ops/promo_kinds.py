@@ -20,6 +20,7 @@ from sqlalchemy import select
 from pos_app.domain.errors import DomainError
 from pos_app.domain.ledger import PostingKind
 from pos_app.domain.money import Percent
+from pos_app.domain.operations import PROMO_ISSUED, PROMO_REDEEMED, PromoIssued, PromoRedeemed
 from pos_app.domain.phones import normalise_phone
 from pos_app.domain.promo import ReferralProgram, cashback_for
 from pos_server.db.models import Guest, Sale, SalePayment
@@ -28,7 +29,6 @@ from pos_server.feed import record_change
 from pos_server.ledger import load_account, save_account
 from pos_server.ops.kinds import Handler, OpContext, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.till_schemas import PromoIssued, PromoRedeemed
 
 PROMO_CODE_ENTITY = "promo_code"
 MONEY_METHODS = ("cash", "card", "balance")
@@ -101,6 +101,6 @@ def promo_redeemed(ctx: OpContext, redeemed: PromoRedeemed) -> Verdict:
 
 
 PROMO_HANDLERS: dict[str, Handler] = {
-    "promo.issued": promo_issued,
-    "promo.redeemed": promo_redeemed,
+    PROMO_ISSUED: promo_issued,
+    PROMO_REDEEMED: promo_redeemed,
 }

@@ -14,6 +14,7 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from pos_app.domain.bonus import BonusAccount
+from pos_app.domain.operations import SALE_REFUNDED, SaleRefunded
 from pos_server.db.models import Sale, SalePayment
 from pos_server.db.models_ledger import SaleLoyaltyRow
 from pos_server.db.models_till import PromoRedemptionRow, SaleRefundRow
@@ -21,7 +22,6 @@ from pos_server.ledger import load_account, save_account
 from pos_server.ledger_balance import load_balance, save_balance
 from pos_server.ops.kinds import Handler, OpContext
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.till_schemas import SaleRefunded
 
 
 def sale_refunded(ctx: OpContext, refund: SaleRefunded) -> Verdict:
@@ -97,4 +97,4 @@ def _take_back_cashback(ctx: OpContext, sale_id: str) -> int:
     return redemption.cashback
 
 
-REFUND_HANDLERS: dict[str, Handler] = {"sale.refunded": sale_refunded}
+REFUND_HANDLERS: dict[str, Handler] = {SALE_REFUNDED: sale_refunded}

@@ -13,11 +13,11 @@ and a guest, when named, must exist.
 
 from __future__ import annotations
 
+from pos_app.domain.operations import SALE_CANCELLED, SaleCancelled
 from pos_server.db.models import Guest, Sale
 from pos_server.db.models_ledger import CancelledGuestSaleRow
 from pos_server.ops.kinds import Handler, OpContext
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.schemas import SaleCancelled
 
 
 def sale_cancelled(ctx: OpContext, sale: SaleCancelled) -> Verdict:
@@ -39,4 +39,4 @@ def sale_cancelled(ctx: OpContext, sale: SaleCancelled) -> Verdict:
     return APPLIED
 
 
-SALE_CANCEL_HANDLERS: dict[str, Handler] = {"sale.cancelled": sale_cancelled}
+SALE_CANCEL_HANDLERS: dict[str, Handler] = {SALE_CANCELLED: sale_cancelled}

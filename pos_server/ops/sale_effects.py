@@ -28,6 +28,7 @@ from pos_app.domain.ledger import PostingKind
 from pos_app.domain.limits import check_identification
 from pos_app.domain.loyalty import LoyaltySettings, accrual_for
 from pos_app.domain.money import format_money
+from pos_app.domain.operations import SaleClosed
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import BonusHoldRow
 from pos_server.db.models_ledger import SaleLoyaltyRow
@@ -45,7 +46,6 @@ from pos_server.ledger_rules import (
 from pos_server.ops.kinds import OpContext
 from pos_server.ops.order_override import OrderOverride, order_override
 from pos_server.ops.verdicts import Verdict, rejected
-from pos_server.schemas import SaleClosed
 
 MONEY_METHODS = frozenset({"cash", "card", "balance"})
 

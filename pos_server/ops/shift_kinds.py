@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pos_app.domain.operations import SHIFT_CLOSED, SHIFT_OPENED, ShiftClosed, ShiftOpened
 from pos_server.db.models_till import ShiftRow
 from pos_server.ops.kinds import Handler, OpContext
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.till_schemas import ShiftClosed, ShiftOpened
 
 
 def shift_state(row: ShiftRow) -> dict[str, Any]:
@@ -46,11 +46,11 @@ def shift_closed(ctx: OpContext, closed: ShiftClosed) -> Verdict:
         return rejected("totals_mismatch", "Counted minus expected cash is not the difference.")
     row.closed_at, row.closed_by = closed.closed_at, closed.closed_by
     row.counted_cash, row.expected_cash = closed.counted_cash, closed.expected_cash
-    row.report = closed.model_dump(mode="json")
+    row.report = closed.to_json()
     return APPLIED
 
 
 SHIFT_HANDLERS: dict[str, Handler] = {
-    "shift.opened": shift_opened,
-    "shift.closed": shift_closed,
+    SHIFT_OPENED: shift_opened,
+    SHIFT_CLOSED: shift_closed,
 }

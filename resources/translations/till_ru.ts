@@ -1126,6 +1126,10 @@
         <translation>Касса не подключена к серверу и не может снять резервы.</translation>
     </message>
     <message>
+        <source>This manager's PIN is shorter than 6 digits, which the server does not accept; ask the admin for a new PIN. Nothing was released.</source>
+        <translation>PIN этого менеджера короче 6 цифр, а сервер такие не принимает; попросите администратора выдать новый PIN. Резервы не сняты.</translation>
+    </message>
+    <message>
         <source>Say why the holds are reset (a few words for the audit).</source>
         <translation>Укажите причину сброса резервов (несколько слов для журнала).</translation>
     </message>

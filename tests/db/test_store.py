@@ -16,6 +16,7 @@ from pos_app.db.outbox import NotDurable
 from pos_app.db.store import head_revision
 from pos_app.domain.catalog import Product
 from pos_app.domain.money import rub
+from pos_app.domain.operations import GUEST_CREATED, GuestCreated
 from pos_app.domain.sale import Sale
 
 from .conftest import NOW
@@ -115,17 +116,18 @@ def test_outbox_rows_go_with_their_transaction(tmp_path: Path) -> None:
     with open_store(tmp_path / "t.sqlite3", terminal_id="T9") as store:
         with store.unit_of_work() as uow:
             uow.sales.add(Sale.open("s1", "T9", NOW))
-            uow.outbox.append("sale.closed", {"sale_id": "s1"})
+            uow.outbox.append(GuestCreated(guest_id="g1", name="Анна"))
         with store.unit_of_work() as uow:
             assert uow.sales.get("s1") is None
             assert uow.outbox.pending() == []
             uow.sales.add(Sale.open("s2", "T9", NOW))
-            entry = uow.outbox.append("sale.closed", {"sale_id": "s2", "name": "Латте"})
+            entry = uow.outbox.append(GuestCreated(guest_id="g2", name="Латте"))
             uow.commit()
         with store.unit_of_work() as uow:
             [op] = uow.outbox.pending()
         assert (op.seq, op.terminal_id, op.op_id) == (1, "T9", entry.op_id)
-        assert op.payload == {"sale_id": "s2", "name": "Латте"}
+        assert (op.kind, op.payload) == (GUEST_CREATED,
+                                         {"guest_id": "g2", "name": "Латте", "phone": None})
         assert op.created_at.tzinfo is not None
 
 
@@ -135,7 +137,7 @@ def test_a_relaxed_unit_of_work_may_not_write_operations(tmp_path: Path) -> None
         store.unit_of_work(durable=False) as uow,
         pytest.raises(NotDurable),
     ):
-        uow.outbox.append("sale.closed", {})
+        uow.outbox.append(GuestCreated(guest_id="g1", name="Анна"))
 
 
 def test_seq_is_gap_free_across_rollbacks_and_threads(tmp_path: Path) -> None:
@@ -144,7 +146,7 @@ def test_seq_is_gap_free_across_rollbacks_and_threads(tmp_path: Path) -> None:
         def worker(name: str) -> None:
             for i in range(60):
                 with store.unit_of_work() as uow:
-                    uow.outbox.append("test.op", {"worker": name, "i": i})
+                    uow.outbox.append_stored("test.op", {"worker": name, "i": i})
                     if i % 3:  # every third one is rolled back
                         uow.commit()
 

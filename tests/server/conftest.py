@@ -18,6 +18,9 @@ from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import Base
 from pos_server.settings import ServerSettings
+from tests.operation_examples import till_sale
+
+__all__ = ["till_sale"]  # the short form of a sale, for the tests of this package
 
 PG_URL = os.environ.get("POS_TEST_PG_URL")
 PG_SKIP_REASON = (
@@ -174,4 +177,4 @@ def sale_payload(guest_id: str | None = None, **override: Any) -> dict[str, Any]
         "total": 54000,
     }
     payload.update(override)
-    return payload
+    return till_sale(payload)

@@ -27,7 +27,7 @@ from pos_server.db.models_ledger import (
 from pos_server.groups import GroupsIn, import_groups
 from pos_server.ledger import credit_points
 from pos_server.settings import ServerSettings
-from tests.server.conftest import Till, enrol, guest_payload
+from tests.server.conftest import Till, enrol, guest_payload, till_sale
 
 
 class Clock:
@@ -113,7 +113,7 @@ def shop(db_url: str) -> Iterator[Shop]:
 def sale(guest_id: str | None, total: int, *payments: dict[str, Any], **extra: Any
          ) -> dict[str, Any]:  # fmt: skip
     """A one-line sale of ``total`` paid by ``payments`` (default: all by card)."""
-    return {
+    return till_sale({
         "sale_id": extra.pop("sale_id", str(uuid.uuid4())), "receipt_no": None,
         "opened_at": "2026-11-23T10:00:00+00:00",
         "closed_at": extra.pop("closed_at", "2026-11-23T10:05:00+00:00"),
@@ -122,7 +122,7 @@ def sale(guest_id: str | None, total: int, *payments: dict[str, Any], **extra: A
                    "unit_price": total, "total": total}],
         "payments": list(payments) or [{"method": "card", "amount": total}],
         "total": total, **extra,
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 def pay(method: str, amount: int, hold_id: str | None = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pos_server.db import make_engine, make_sessions
 from pos_server.db.models_ledger import BalanceAccountRow, BalancePostingRow
 from pos_server.ops.pipeline import apply_batch, check_batch
 from pos_server.schemas import Operation
-from tests.server.conftest import guest_payload
+from tests.server.conftest import guest_payload, till_sale
 
 TILLS = 20
 
@@ -38,11 +38,11 @@ def test_tills_racing_for_one_balance_never_overspend(db_url: str) -> None:
     statuses: list[str] = []
 
     def pay(terminal_id: str, seq: int) -> None:
-        sale = {"sale_id": str(uuid.uuid4()), "opened_at": now.isoformat(),
+        sale = till_sale({"sale_id": str(uuid.uuid4()), "opened_at": now.isoformat(),
                 "closed_at": now.isoformat(), "guest_id": "anna",
                 "lines": [{"line_no": 1, "product_id": "tea", "name": "Tea", "quantity": 1,
                            "unit_price": 1_000, "total": 1_000}],
-                "payments": [{"method": "balance", "amount": 1_000}], "total": 1_000}
+                "payments": [{"method": "balance", "amount": 1_000}], "total": 1_000})
         checked = check_batch([_op(terminal_id, seq, "sale.closed", sale)])
         start.wait()
         outcome = apply_batch(sessions, terminal_id, checked, lambda: now)

@@ -1,5 +1,6 @@
-"""Manager calls: GET /v1/admin/overdrafts and the audited POST /v1/admin/holds/reset, both
-behind the terminal token plus a manager's or admin's PIN."""
+"""Manager calls: GET /v1/admin/overdrafts behind a manager's password (never a PIN), and the
+audited POST /v1/admin/holds/reset behind the terminal token plus a manager's PIN (or a
+password)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,34 @@ from sqlalchemy import select
 
 from pos_server.db.models import PostingRow
 from pos_server.db.models_ledger import AdminAuditRow
-from pos_server.staff import add_staff
+from pos_server.staff import add_staff, set_password
 from tests.server.ledger_fixtures import Shop, group, pay, sale, shop
 
 __all__ = ["shop"]
 
 
+MANAGER_PASSWORD, CASHIER_PASSWORD = "Maria's pass phrase", "Ivan's pass phrase"
+
+
 def people(s: Shop) -> tuple[dict[str, str], dict[str, str]]:
-    """Headers of a manager (PIN 4321) and of a cashier (PIN 1111)."""
-    manager = s.write(lambda db: add_staff(db, "Maria", "manager", "4321", s.clock()).id)
-    cashier = s.write(lambda db: add_staff(db, "Ivan", "cashier", "1111", s.clock()).id)
-    return ({**s.till.headers, "X-Staff-Id": manager, "X-Staff-Pin": "4321"},
-            {**s.till.headers, "X-Staff-Id": cashier, "X-Staff-Pin": "1111"})
+    """PIN headers (with the terminal's token) of a manager (654321) and of a cashier
+    (111111); both have a server password too."""
+    manager = s.write(lambda db: set_password(db, add_staff(
+        db, "Maria", "manager", "654321", s.clock()).id, MANAGER_PASSWORD, s.clock()).id)
+    cashier = s.write(lambda db: set_password(db, add_staff(
+        db, "Ivan", "cashier", "111111", s.clock()).id, CASHIER_PASSWORD, s.clock()).id)
+    return ({**s.till.headers, "X-Staff-Id": manager, "X-Staff-Pin": "654321"},
+            {**s.till.headers, "X-Staff-Id": cashier, "X-Staff-Pin": "111111"})
+
+
+def with_password(pin_headers: dict[str, str], password: str) -> dict[str, str]:
+    return {"X-Staff-Id": pin_headers["X-Staff-Id"], "X-Staff-Password": password}
 
 
 def test_overdrafts_list_points_and_balance_and_the_flagged_ones(shop: Shop) -> None:
-    manager, cashier = people(shop)
+    manager_pin, cashier_pin = people(shop)
+    manager = with_password(manager_pin, MANAGER_PASSWORD)
+    cashier = with_password(cashier_pin, CASHIER_PASSWORD)
     shop.groups(group("regular", offline_allowance=1_000))
     shop.put_in_group("anna", "regular")
     shop.push("hold.placed", {"hold_id": "h1", "guest_id": "anna", "amount": 100_500,
@@ -43,11 +56,15 @@ def test_overdrafts_list_points_and_balance_and_the_flagged_ones(shop: Shop) -> 
     assert [(b["rule"], b["ref"], b["amount"]) for b in body["breaches"]] == [
         ("offline_allowance", "h2", 1_500)]
 
-    assert shop.till.client.get("/v1/admin/overdrafts", headers=cashier).status_code == 403
+    refused = shop.till.client.get("/v1/admin/overdrafts", headers=cashier)
+    wrong = shop.till.client.get("/v1/admin/overdrafts",
+                                 headers={**manager, "X-Staff-Password": "not Maria's at all"})
+    assert refused.status_code == wrong.status_code == 401
+    assert refused.json() == wrong.json()  # the cashier's right password: like a wrong one
     assert shop.till.client.get("/v1/admin/overdrafts",
                                 headers=shop.till.headers).status_code == 401
-    wrong = {**manager, "X-Staff-Pin": "0000"}
-    assert shop.till.client.get("/v1/admin/overdrafts", headers=wrong).status_code == 401
+    # the manager's right PIN with the terminal's token: never enough for an admin route
+    assert shop.till.client.get("/v1/admin/overdrafts", headers=manager_pin).status_code == 401
 
 
 def reset(s: Shop, headers: dict[str, str], **body: Any) -> Any:
@@ -59,7 +76,10 @@ def test_reset_holds_releases_and_is_audited(shop: Shop) -> None:
     for hold_id, guest in (("h1", "anna"), ("h2", "anna"), ("h3", "boris")):
         shop.push("hold.placed", {"hold_id": hold_id, "guest_id": guest, "amount": 1_000,
                                   "offline": True})
-    assert reset(shop, cashier, guest_id="anna", reason="stuck").status_code == 403
+    refused = reset(shop, cashier, guest_id="anna", reason="stuck")
+    wrong = reset(shop, {**manager, "X-Staff-Pin": "000000"}, guest_id="anna", reason="stuck")
+    assert refused.status_code == wrong.status_code == 401
+    assert refused.json() == wrong.json() == {"detail": "Unknown member of staff or wrong PIN."}
     assert reset(shop, manager, reason="no target").status_code == 422
     assert reset(shop, manager, guest_id="anna", terminal_id="x", reason="both").status_code == 422
 

@@ -30,7 +30,7 @@ def _override(approved_by: str, **bp: int) -> dict[str, Any]:
 
 
 def test_a_managers_override_sets_the_accrual_and_the_points_cap(shop: Shop) -> None:
-    manager = _staff(shop, "Олег", "manager", "9999")
+    manager = _staff(shop, "Олег", "manager", "999999")
     # accrual 20 % instead of the program's 5 %: 20 % of the 100.00 paid by card
     done = shop.push("sale.closed", sale("anna", 10_000, **_override(manager, accrual_bp=2_000)))
     assert (done["status"], done.get("reason")) == ("applied", None), done
@@ -48,7 +48,7 @@ def test_a_managers_override_sets_the_accrual_and_the_points_cap(shop: Shop) -> 
 
 def test_without_a_valid_approver_the_program_applies_and_it_is_said(shop: Shop) -> None:
     cashier = _staff(shop, "Ирина", "cashier", "1111")
-    gone = _staff(shop, "Пётр", "manager", "8888")
+    gone = _staff(shop, "Пётр", "manager", "888888")
     shop.write(lambda session: deactivate(session, gone, shop.clock()))
     for approver, why in ((cashier, "is a cashier"), (gone, "is withdrawn"),
                           ("nobody", "is not known to the server")):  # fmt: skip

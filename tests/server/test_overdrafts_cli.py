@@ -10,7 +10,7 @@ import pytest
 
 from pos_server.cli import main
 from tests.server.ledger_fixtures import Shop, group, pay, sale, shop
-from tests.server.test_ledger_admin import people
+from tests.server.test_ledger_admin import MANAGER_PASSWORD, people, with_password
 
 __all__ = ["shop"]
 
@@ -24,7 +24,8 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, Any]]:
 def test_the_cli_lists_points_and_balance_overdrafts_like_the_api(
     shop: Shop, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    manager, _cashier = people(shop)
+    manager_pin, _cashier = people(shop)
+    manager = with_password(manager_pin, MANAGER_PASSWORD)  # an admin route: never a PIN
     shop.groups(group("regular", offline_allowance=1_000))
     shop.put_in_group("anna", "regular")
     shop.push("hold.placed", {"hold_id": "h1", "guest_id": "anna", "amount": 102_500,

@@ -33,7 +33,8 @@ def refund(sale_id: str, payments: list[dict[str, Any]] = PAYMENTS) -> dict[str,
     return {"refund_id": f"r-{sale_id}", "sale_id": sale_id, "receipt_no": "A-000001",
             "guest_id": "pavel", "refunded_at": "2026-11-23T12:00:00+00:00", "staff_id": "c1",
             "approved_by": "m1", "reason": "передумал", "payments": payments,
-            "authorization": {"staff_id": "m1", "action": "refund"}}  # fmt: skip
+            "authorization": {"staff_id": "m1", "name": "Олег", "role": "manager",
+                              "action": "refund", "at": "2026-11-23T12:00:00+00:00"}}  # fmt: skip
 
 
 def test_a_refund_undoes_the_sale_for_the_guest_and_the_code_owner(
@@ -74,7 +75,6 @@ def test_the_tills_refund_payload_is_what_the_server_reads() -> None:
     from pos_app.domain.catalog import Product
     from pos_app.services.staff import Action
     from pos_app.services.till import TillServices
-    from pos_server.till_schemas import SaleRefunded
     from tests.services.fakes import FakeClock, FakeIds, FakeStore
 
     store = FakeStore()
@@ -89,5 +89,7 @@ def test_the_tills_refund_payload_is_what_the_server_reads() -> None:
     till.payments.pay_cash(sale_id, 20_000)
     till.refunds.refund_sale(till.staff.sign_in("1111"), sale_id=sale_id,
                              approval=till.staff.authorize_manager("9999", Action.REFUND))
-    refunded = SaleRefunded.model_validate(dict(store.pending[-1].payload))
+    from pos_app.domain.operations import SaleRefunded
+
+    refunded = SaleRefunded.from_json(dict(store.pending[-1].payload))
     assert [(p.method, p.amount) for p in refunded.payments] == [("cash", 18_000)]

@@ -1,5 +1,5 @@
 """sale.cancelled: a voided basket is recorded for the manager's audit, judged, never applied
-to any account; the till's own payload goes over the wire as the server's shape."""
+to any account; the till's own payload goes over the wire as it was stored."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from typing import Any
 from pos_app.domain.catalog import Product
 from pos_app.domain.money import rub
 from pos_app.domain.sale import Sale
-from pos_app.services.operations import sale_cancelled_payload
-from pos_app.sync.wire import wire_payload
+from pos_app.services.operations import sale_cancelled
 
-from .conftest import Till, guest_payload, sale_payload
+from .conftest import Till, guest_payload, sale_payload, till_sale
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -31,7 +30,7 @@ def cancelled(**override: Any) -> dict[str, Any]:
         "refund": 10000,
     }  # fmt: skip
     payload.update(override)
-    return payload
+    return till_sale(payload)
 
 
 def test_a_voided_basket_is_applied_and_kept_in_the_audit(till: Till) -> None:
@@ -61,12 +60,12 @@ def test_a_sale_closed_on_the_server_cannot_be_cancelled(till: Till) -> None:
     assert result["current"]["total"] == 54000
 
 
-def test_the_tills_cancelled_sale_goes_over_the_wire_in_the_servers_shape(till: Till) -> None:
+def test_the_tills_cancelled_sale_goes_over_the_wire_as_stored(till: Till) -> None:
     sale = Sale.open("s-void", "T1", NOW)
     sale.add_line(Product("latte", "Латте", rub(250)), 2)
     sale.pay_cash(rub(100), NOW)
     refund = sale.cancel(NOW)
-    wire = wire_payload("sale.cancelled", sale_cancelled_payload(sale, refund))
-    assert (wire["total"], wire["refund"]) == (rub(500), rub(100))
+    wire = sale_cancelled(sale, refund).to_json()
+    assert (wire["totals"]["total"], wire["refund"]) == (rub(500), rub(100))
     body = till.push_ok(till.op("sale.cancelled", wire))
     assert body["results"][0]["status"] == "applied", body

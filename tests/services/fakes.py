@@ -19,6 +19,7 @@ from pos_app.domain.catalog import Product
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, IdentifierTaken
+from pos_app.domain.operations import Operation
 from pos_app.domain.sale import Sale, format_receipt_no
 from pos_app.services.ports import AccountView, OutboxEntry, TerminalInfo
 from tests.services.fakes_sync import FakeSync, FakeSyncData
@@ -185,7 +186,10 @@ class _Outbox:
     def __init__(self, data: _Data, store: FakeStore, clock: FakeClock, durable: bool) -> None:
         self.d, self.store, self.clock, self.durable = data, store, clock, durable
 
-    def append(self, kind: str, payload: Mapping[str, Any]) -> OutboxEntry:
+    def append(self, operation: Operation) -> OutboxEntry:
+        return self.append_stored(operation.KIND, operation.to_json())
+
+    def append_stored(self, kind: str, payload: Mapping[str, Any]) -> OutboxEntry:
         assert self.durable, "operations must be written by a durable unit of work"
         entry = OutboxEntry(
             str(uuid.uuid4()),

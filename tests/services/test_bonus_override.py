@@ -6,11 +6,12 @@ import pytest
 
 from pos_app.domain.loyalty import NO_OVERRIDE, LoyaltyOverride, PermissionDenied
 from pos_app.domain.money import Percent, rub
+from pos_app.domain.operations import SALE_CLOSED, SaleClosed
+from pos_app.domain.operations import LoyaltyOverride as OverrideField
 from pos_app.domain.sale import PaymentStarted, SaleNotOpen
 from pos_app.services.bonus_override import BonusOverrideService
 from pos_app.services.payments import PaymentService
 from pos_app.services.staff import Action, StaffService
-from pos_app.sync.wire import wire_payload
 from tests.services.conftest import ANNA_CARD, Shop
 from tests.services.fakes import FakeClock, FakeIds
 
@@ -61,10 +62,10 @@ def test_a_cashier_needs_a_manager_and_then_the_cap_and_accrual_follow(
         bonus.set(sale_id, NO_OVERRIDE, staff.sign_in("9999"))
     result = pay.pay_cash(sale_id, rub(500))
     assert result.closed and result.accrual_estimate == rub(109, 80)  # 20 % of 549 ₽, not 5 %
-    closed = next(e for e in shop.pending() if e.kind == "sale.closed")
+    closed = next(e for e in shop.pending() if e.kind == SALE_CLOSED)
     sent = {"accrual_bp": 2_000, "max_redemption_bp": 1_000, "approved_by": "m1"}
     assert closed.payload["loyalty_override"] == sent
-    assert wire_payload("sale.closed", closed.payload)["loyalty_override"] == sent
+    assert SaleClosed.from_json(closed.payload).loyalty_override == OverrideField(**sent)
     with pytest.raises(SaleNotOpen):
         bonus.set(sale_id, override, staff.sign_in("9999"))
 
@@ -79,9 +80,9 @@ def test_a_manager_sets_one_percentage_alone_and_can_remove_it(
     assert (view.accrual_bp, view.max_redemption_bp, view.overridden) == (0, 5_000, True)
     assert bonus.set(sale_id, NO_OVERRIDE, manager).overridden is False
     assert pay.pay_cash(sale_id, rub(549)).accrual_estimate == rub(27, 45)  # back to 5 %
-    closed = next(e for e in shop.pending() if e.kind == "sale.closed")
-    assert "loyalty_override" not in closed.payload
-    assert "loyalty_override" not in wire_payload("sale.closed", closed.payload)
+    closed = next(e for e in shop.pending() if e.kind == SALE_CLOSED)
+    assert closed.payload["loyalty_override"] is None
+    assert SaleClosed.from_json(closed.payload).loyalty_override is None
 
 
 def test_a_cancelled_sale_forgets_its_override(shop: Shop, staff: StaffService) -> None:

@@ -13,11 +13,13 @@ import pytest
 
 from pos_app.db import open_store
 from pos_app.domain.guests import Guest
+from pos_app.domain.operations import GuestCreated, PromoIssued
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
 from pos_app.services.feed import CURSOR_KEY, Change, FeedService, protected_keys
 from pos_app.services.ports import OutboxEntry
 from pos_app.services.ports_till import PromoCodeRecord
 from pos_app.services.venue_time import VenueTime
+from tests.operation_examples import sale_closed
 from tests.services.fakes import FakeClock, FakeStore
 
 
@@ -104,7 +106,7 @@ def test_given_waiting_operations_when_their_rows_change_on_the_server_then_defe
 ) -> None:
     with store() as uow:
         uow.guests.add(Guest("boris", "Boris (till)"))
-        uow.outbox.append("sale.closed", {"sale_id": "s1", "guest": {"guest_id": "boris"}})
+        uow.outbox.append(sale_closed("boris"))
         uow.commit()
     page = [guest(1, "boris", "Boris (server)"),
             change(2, "bonus_account", "boris", account_id="boris", total=100, held=0),
@@ -129,7 +131,7 @@ def test_given_a_deferred_row_when_a_newer_change_arrives_after_the_drain_then_t
 ) -> None:
     with store() as uow:
         uow.guests.add(Guest("vera", "Vera (till)"))
-        uow.outbox.append("guest.created", {"guest_id": "vera", "name": "Vera (till)"})
+        uow.outbox.append(GuestCreated(guest_id="vera", name="Vera (till)"))
         uow.commit()
     feed.apply_page(0, [guest(1, "vera", "Vera v1")], 1)
     store.data.outbox.clear()
@@ -197,8 +199,8 @@ def test_given_a_promo_code_in_the_feed_then_the_till_knows_it_unless_it_issued_
     with open_store(tmp_path / "till.sqlite3") as real:
         with real.unit_of_work() as uow:  # this till issued PROMO000002 to Boris, unsent
             uow.promo.add_code(PromoCodeRecord("PROMO000002", "boris", "+79220000002"))
-            uow.outbox.append("promo.issued", {"code": "PROMO000002", "guest_id": "boris",
-                                               "phone": "+79220000002"})  # fmt: skip
+            uow.outbox.append(PromoIssued(code="PROMO000002", guest_id="boris",
+                                          phone="+79220000002"))
             uow.commit()
         feed = FeedService(real.unit_of_work, FakeClock())
         page = [guest(1, "olga", "Olga", "+79110000001"),

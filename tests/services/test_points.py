@@ -215,4 +215,4 @@ def test_a_sale_that_ends_while_the_till_is_offline_says_so_in_its_operation(
     shop.service.add_line(offline, product_id="latte")
     shop.pay.pay_cash(offline, rub(180))
     flags = [e.payload.get("offline") for e in shop.pending()]
-    assert flags == [None, True]
+    assert flags == [False, True]

@@ -93,8 +93,9 @@ def test_cash_gives_change_closes_the_sale_and_writes_sale_closed(shop: Shop) ->
     assert payload["lines"][0]["discount"] == rub(36)
     assert payload["payments"] == [
         {"method": "cash", "amount": rub(324), "tendered": rub(500), "change": rub(176),
-         "at": payload["payments"][0]["at"]}
+         "at": payload["payments"][0]["at"], "hold_id": None}
     ]  # fmt: skip
+    assert (payload["offline"], payload["loyalty_override"]) == (False, None)
 
 
 def test_the_group_recorded_is_the_one_at_the_time_of_the_sale(shop: Shop) -> None:

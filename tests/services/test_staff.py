@@ -55,7 +55,7 @@ def test_manager_pin_authorizes_a_guarded_action_and_a_cashier_pin_does_not(
     service, _ = staff
     ok = service.authorize_manager("9999", Action.RESET_HOLDS)
     assert (ok.staff_id, ok.action, ok.role) == ("m1", "reset_holds", "manager")
-    assert ok.as_payload()["name"] == "Олег Менеджер"
+    assert ok.as_approval().name == "Олег Менеджер"
     with pytest.raises(PermissionDenied, match="Ирина Кассир \\(cashier\\) may not change a"):
         service.authorize_manager("1111", Action.PRICE_OVERRIDE)
 

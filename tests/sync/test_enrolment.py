@@ -23,6 +23,7 @@ from pos_app.commands.sync_runtime import (
     load_token,
     start_sync,
 )
+from pos_app.domain.operations import parse
 from pos_app.sync.enrolment import SERVICE
 from pos_app.sync.worker import SyncFatal
 from pos_server import terminals
@@ -169,7 +170,7 @@ def test_a_till_with_operations_is_not_enrolled_and_the_code_stays_unspent(
     folder = tmp_path / "till"
     used = open_till_store(folder)
     with used.unit_of_work() as uow:
-        uow.outbox.append("guest.created", {"guest_id": "g", "name": "G", "phone": None})
+        uow.outbox.append(parse("guest.created", {"guest_id": "g", "name": "G", "phone": None}))
         uow.commit()
     used.close()
     code = new_code(server.db_url)

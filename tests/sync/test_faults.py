@@ -20,9 +20,11 @@ import pytest
 
 from pos_app.db import Store, open_store
 from pos_app.db.uow import SystemClock
+from pos_app.domain.operations import GuestCreated, parse
 from pos_app.services.feed import FeedService
 from pos_app.sync.puller import FeedPuller
 from pos_server.db import upgrade
+from tests.operation_examples import till_sale
 from tests.sync.faultproxy import FaultProxy, ServerProcess, enrol_terminal
 from tests.sync.proofs_drain import drain
 from tests.sync.proofs_invariants import ServerView, TillOps, converged
@@ -67,14 +69,14 @@ def credit(db_url: str, account_id: str, amount: int) -> None:
 
 def sale(guest_id: str, points: int, card: int, money: str = "card") -> dict[str, Any]:
     total = points + card
-    return {"sale_id": str(uuid.uuid4()), "receipt_no": None,
+    return till_sale({"sale_id": str(uuid.uuid4()), "receipt_no": None,
             "opened_at": "2026-11-23T10:00:00+00:00", "closed_at": "2026-11-23T10:01:00+00:00",
             "guest_id": guest_id,
             "lines": [{"line_no": 1, "product_id": "latte", "name": "Latte", "quantity": 1,
                        "unit_price": total, "discount": 0, "total": total}],
             "payments": [{"method": "points", "amount": points},
                          {"method": money, "amount": card}],
-            "total": total}  # fmt: skip
+            "total": total})  # fmt: skip
 
 
 def queue_offline_day(store: Store, server: ServerProcess) -> str:
@@ -82,7 +84,7 @@ def queue_offline_day(store: Store, server: ServerProcess) -> str:
     guest_id = f"guest-{uuid.uuid4().hex[:8]}"
     h1, h2, h3 = (str(uuid.uuid4()) for _ in range(3))
     with store.unit_of_work() as uow:
-        uow.outbox.append("guest.created", {"guest_id": guest_id, "name": "Anna", "phone": None})
+        uow.outbox.append(GuestCreated(guest_id=guest_id, name="Anna", phone=None))
         uow.commit()
     ops: list[tuple[str, dict[str, Any]]] = [
         ("balance.topped_up", {"guest_id": guest_id, "amount": 5000}),
@@ -97,7 +99,7 @@ def queue_offline_day(store: Store, server: ServerProcess) -> str:
     ]
     with store.unit_of_work() as uow:
         for kind, payload in ops:
-            uow.outbox.append(kind, payload)
+            uow.outbox.append(parse(kind, payload))
         uow.commit()
     return guest_id
 

@@ -18,11 +18,12 @@ from pos_app.domain.money import rub
 from pos_app.services.hold_reset import (
     HoldResetService,
     NotConnected,
+    PinTooShortForServer,
     ReasonNeeded,
     ServerRefusedStaff,
     ServerUnavailable,
 )
-from pos_app.services.staff import StaffService, WrongPin
+from pos_app.services.staff import Action, StaffService, WrongPin
 from pos_app.sync.admin_client import AdminClient
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models_ledger import AdminAuditRow
@@ -62,7 +63,7 @@ def test_a_manager_releases_a_guests_hold_and_the_till_sees_it(
     make_till: MakeTill, server: ServerProcess
 ) -> None:
     till, guest_id = ready_till(make_till, server)
-    pin = "4" + str(free_port())[-4:]  # a PIN no other test's staff has on this server
+    pin = "4" + str(free_port()).zfill(5)  # 6 digits no other test's staff has here
     manager_id = _server_staff(server.db_url, "Oleg Manager", "manager", pin)
     _server_staff(server.db_url, "Irina Cashier", "cashier", "1" + pin[1:])
     till.puller.pull()  # the staff (PIN hashes) reach the till through the feed
@@ -97,7 +98,7 @@ def test_offline_and_a_manager_the_server_does_not_know_are_clear_refusals(
 ) -> None:
     till, guest_id = ready_till(make_till, server)
     staff = StaffService(till.store.unit_of_work, SystemClock())
-    pin = "7" + str(free_port())[-4:]
+    pin = "7" + str(free_port()).zfill(5)
     staff.add_staff("local-only", "Local Manager", "manager", pin, b"salt-local")
     _, token = load_token(till.store)
 
@@ -111,3 +112,29 @@ def test_offline_and_a_manager_the_server_does_not_know_are_clear_refusals(
     assert refused.value.details["status"] == 401
     with pytest.raises(NotConnected):
         HoldResetService(staff, None).reset_guest(guest_id, REASON, pin)
+
+
+def test_a_manager_pin_shorter_than_six_digits_is_stopped_at_the_till(
+    make_till: MakeTill, server: ServerProcess
+) -> None:
+    """A manager PIN set before the 6-digit rule approves at the till, but the server takes
+    only 6+ digits: the till says so and sends nothing (the server's own 401 is tested in
+    tests/server/test_staff_auth.py)."""
+    till, guest_id = ready_till(make_till, server)
+    staff = StaffService(till.store.unit_of_work, SystemClock())
+    pin = str(free_port()).zfill(5)[-4:]
+    staff.add_staff("old-manager", "Old Manager", "manager", pin, b"salt-old")
+    _, token = load_token(till.store)
+    sent: list[str] = []
+
+    class Recording(AdminClient):
+        def reset_guest_holds(self, guest_id: str, reason: str, staff_id: str,
+                              pin: str) -> list[str]:  # fmt: skip
+            sent.append(staff_id)
+            return super().reset_guest_holds(guest_id, reason, staff_id, pin)
+
+    resets = HoldResetService(staff, Recording(server.url, token))
+    assert staff.authorize_manager(pin, Action.RESET_HOLDS).staff_id == "old-manager"
+    with pytest.raises(PinTooShortForServer, match="shorter than 6 digits"):
+        resets.reset_guest(guest_id, REASON, pin)
+    assert sent == []

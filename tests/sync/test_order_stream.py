@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pos_app.db import Store, open_store
+from pos_app.domain.operations import parse
 from pos_app.services.orders import StreamBatch
 from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.order_actions import HttpActionSender
@@ -189,8 +190,8 @@ def test_sender_returns_verdicts_and_marks_the_outbox(
     queue = SyncQueue(local.unit_of_work, local.clock)
     sender = HttpActionSender(queue, HttpTransport(server.base, console.token))
     with local.unit_of_work() as uow:
-        first = uow.outbox.append("order.accepted", {"order_id": "v-1"})
-        second = uow.outbox.append("order.accepted", {"order_id": "v-1"})
+        first = uow.outbox.append(parse("order.accepted", {"order_id": "v-1"}))
+        second = uow.outbox.append(parse("order.accepted", {"order_id": "v-1"}))
         uow.commit()
     applied = sender.push_until(first.op_id)
     assert applied is not None and applied.status == "applied"
@@ -212,7 +213,7 @@ def test_sender_keeps_actions_queued_while_the_server_is_down(
                               HttpTransport("http://127.0.0.1:9", console.token,
                                             timeout=(0.5, 0.5)))  # fmt: skip
     with local.unit_of_work() as uow:
-        entry = uow.outbox.append("order.item_delivered", {"order_id": "x", "line_id": "1"})
+        entry = uow.outbox.append(parse("order.item_delivered", {"order_id": "x", "line_id": "1"}))
         uow.commit()
     assert sender.push_until(entry.op_id) is None
     with local.unit_of_work() as uow:

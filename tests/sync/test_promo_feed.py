@@ -14,6 +14,7 @@ import uuid
 from pos_app.commands.demo_data import fill_catalogue
 from pos_app.commands.sync_runtime import SyncRuntime
 from pos_app.db.uow import SystemClock, UuidGenerator
+from pos_app.domain.operations import PromoIssued
 from pos_app.services.guests import GuestService
 from pos_app.services.promo import PromoService
 from tests.sync.conftest import MakeTill, server_ops
@@ -54,8 +55,8 @@ def test_a_code_issued_at_one_till_is_accepted_at_the_next_after_it_pulls(
     olga = GuestService(till_c.store.unit_of_work, SystemClock(), UuidGenerator())
     olga_panel = olga.create_guest(f"Olga {suffix}", phone=f"+7911{int(suffix, 16) % 10**7:07d}")
     with till_c.store.unit_of_work() as uow:  # Olga's code, issued at till C earlier
-        uow.outbox.append("promo.issued", {"code": olga_code, "guest_id": olga_panel.guest_id,
-                                           "phone": olga_panel.phones[0]})  # fmt: skip
+        uow.outbox.append(PromoIssued(code=olga_code, guest_id=olga_panel.guest_id,
+                                      phone=olga_panel.phones[0]))
         uow.commit()
     till_c.worker.drain_once()
     assert verdicts(db_url, till_c) == [("guest.created", "applied"), ("promo.issued", "applied")]

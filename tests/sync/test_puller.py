@@ -24,6 +24,7 @@ import requests
 
 from pos_app.db import Store, open_store
 from pos_app.db.uow import SystemClock
+from pos_app.domain.operations import parse
 from pos_app.services.feed import CURSOR_KEY, FeedService
 from pos_app.sync.puller import FeedPuller, PullError, PullProgress
 from pos_server.db import upgrade
@@ -154,8 +155,8 @@ def test_given_a_guest_this_till_changed_offline_when_the_feed_brings_theirs_the
 
     with store.unit_of_work() as uow:  # renamed here, the operation still waits to be sent
         uow.guests.add(Guest("boris", "Boris the Barista"))
-        uow.outbox.append("guest.created", {"guest_id": "boris", "name": "Boris the Barista",
-                                            "phone": None})  # fmt: skip
+        uow.outbox.append(parse("guest.created", {"guest_id": "boris", "name": "Boris the Barista",
+                                            "phone": None}))  # fmt: skip
         uow.commit()
     feed = FeedService(store.unit_of_work, SystemClock())
 

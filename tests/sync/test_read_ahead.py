@@ -11,6 +11,7 @@ import pytest
 
 from pos_app.db import open_store
 from pos_app.db.uow import SystemClock
+from pos_app.domain.operations import GuestCreated, parse
 from pos_app.services.ports import OutboxEntry
 from pos_app.services.ports_sync import OpVerdict
 from pos_app.services.sync_queue import SyncQueue
@@ -30,7 +31,7 @@ def queue(tmp_path: Path) -> Iterator[CountingQueue]:
     with open_store(tmp_path / "till.sqlite3", terminal_id="t-1") as store:
         with store.unit_of_work() as uow:
             for n in range(1, 8):
-                uow.outbox.append("guest.created", {"guest_id": f"g{n}", "name": f"Guest {n}"})
+                uow.outbox.append(GuestCreated(guest_id=f"g{n}", name=f"Guest {n}"))
             uow.commit()
         yield CountingQueue(store.unit_of_work, SystemClock())
 
@@ -86,7 +87,7 @@ def test_nothing_read_ahead_then_new_operations_are_found(queue: CountingQueue) 
     assert reader.next(10).entries == []
     reader.read_ahead(7, 10)
     with queue._uow() as uow:  # a sale is closed meanwhile
-        uow.outbox.append("guest.created", {"guest_id": "g8", "name": "Guest 8"})
+        uow.outbox.append(parse("guest.created", {"guest_id": "g8", "name": "Guest 8"}))
         uow.commit()
     assert _seqs(reader.next(10).entries) == [8]
     reader.close()

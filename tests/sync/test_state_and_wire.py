@@ -1,4 +1,4 @@
-"""The connectivity state as plain-Python events, the wire shape of a sale, the sender lock
+"""The connectivity state as plain-Python events, a sale on the wire as stored, the sender lock
 between processes."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from pathlib import Path
 
 from pos_app.domain.catalog import Product
 from pos_app.domain.money import rub
+from pos_app.domain.operations import HOLD_RELEASED, SALE_CLOSED
 from pos_app.domain.sale import PaymentMethod, Sale
-from pos_app.services.operations import sale_closed_payload
+from pos_app.services.operations import sale_closed
 from pos_app.services.ports import OutboxEntry
 from pos_app.sync.sender_lock import SenderLock
 from pos_app.sync.state import SyncSnapshot, SyncState
@@ -45,27 +46,23 @@ def test_listeners_hear_each_change_once_and_a_broken_one_does_not_stop_the_othe
     assert heard[2].oldest_age(T0 + timedelta(minutes=7)) == timedelta(minutes=7)
 
 
-def test_a_sale_goes_out_in_the_servers_shape_with_the_points_hold() -> None:
+def test_a_sale_goes_out_as_the_till_stored_it_with_the_points_hold() -> None:
     sale = Sale.open("s-1", "T1", T0)
     sale.add_line(Product("latte", "Латте", rub(180), "coffee"), 2)
     sale.pay(PaymentMethod.POINTS, rub(100), T0, hold_id="h-1")
     sale.pay_cash(rub(500), T0)
     sale.close("T1-000001", T0 + timedelta(minutes=1))
-    entry = OutboxEntry("op-1", "T1", 7, T0, "sale.closed", sale_closed_payload(sale))
+    stored = sale_closed(sale).to_json()
+    entry = OutboxEntry("op-1", "T1", 7, T0, SALE_CLOSED, stored)
     assert wire_op(entry) == {
         "op_id": "op-1", "terminal_id": "T1", "seq": 7, "created_at": T0.isoformat(),
-        "kind": "sale.closed",
-        "payload": {
-            "sale_id": "s-1", "receipt_no": "T1-000001", "opened_at": T0.isoformat(),
-            "closed_at": (T0 + timedelta(minutes=1)).isoformat(), "guest_id": None,
-            "lines": [{"line_no": 1, "product_id": "latte", "name": "Латте", "quantity": 2,
-                       "unit_price": rub(180), "discount": 0, "total": rub(360)}],
-            "payments": [{"method": "points", "amount": rub(100), "hold_id": "h-1"},
-                         {"method": "cash", "amount": rub(260)}],
-            "total": rub(360),
-        },
+        "kind": SALE_CLOSED, "payload": stored,
     }  # fmt: skip
-    other = OutboxEntry("op-2", "T1", 8, T0, "hold.released", {"hold_id": "h-1"})
+    assert [(p["method"], p["amount"], p["hold_id"]) for p in stored["payments"]] == [
+        ("points", rub(100), "h-1"), ("cash", rub(260), None)]  # fmt: skip
+    assert (stored["totals"]["total"], stored["lines"][0]["product_group_id"]) == (
+        rub(360), "coffee")
+    other = OutboxEntry("op-2", "T1", 8, T0, HOLD_RELEASED, {"hold_id": "h-1"})
     assert wire_op(other)["payload"] == {"hold_id": "h-1"}
 
 

@@ -25,6 +25,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from pos_app.db import Store, open_store
 from pos_app.db.uow import SystemClock
+from pos_app.domain.operations import parse
 from pos_app.services.feed import FeedService
 from pos_app.services.ports_sync import HOLD_COMMITTED, HOLD_RELEASED, HoldRecord
 from pos_app.sync.puller import FeedPuller
@@ -32,6 +33,7 @@ from pos_app.sync.worker import OutboxWorker
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.ledger import credit_points
 from pos_server.sweeper import expire_due_holds
+from tests.operation_examples import till_sale
 from tests.sync.faultproxy import FaultProxy, ServerProcess, enrol_terminal
 from tests.sync.proofs_drain import drain, worker_for
 from tests.sync.proofs_invariants import ServerView, TillOps, converged
@@ -69,7 +71,7 @@ class Till:
         """The operation and the till's hold record in one transaction, as the points use
         case writes them (``uow.sync`` is what reconciliation reports as open)."""
         with self.store.unit_of_work() as uow:
-            uow.outbox.append(kind, payload)
+            uow.outbox.append(parse(kind, payload))
             if hold is not None:
                 uow.sync.add_hold(hold)
             elif status is not None:
@@ -139,22 +141,22 @@ class SyncMachine(RuleBasedStateMachine):
         one transaction (online or, with the line down, offline)."""
         till, hold_id, guest_id = self.tills[t], str(uuid.uuid4()), self.guests[g]
         offline, total = till.proxy.offline, points + 2 * points + cash
-        sale = {"sale_id": str(uuid.uuid4()), "receipt_no": None, "guest_id": guest_id,
+        sale = till_sale({"sale_id": str(uuid.uuid4()), "receipt_no": None, "guest_id": guest_id,
                 "opened_at": datetime.now(UTC).isoformat(), "offline": offline,
                 "closed_at": datetime.now(UTC).isoformat(),
                 "lines": [{"line_no": 1, "product_id": "latte", "name": "Latte", "quantity": 1,
                            "unit_price": total, "discount": 0, "total": total}],
                 "payments": [{"method": "points", "amount": points, "hold_id": hold_id},
                              {"method": "cash", "amount": total - points}],
-                "total": total}  # fmt: skip
+                "total": total})  # fmt: skip
         with till.store.unit_of_work() as uow:
-            uow.outbox.append("hold.placed", {"hold_id": hold_id, "guest_id": guest_id,
-                                              "amount": points, "offline": offline})  # fmt: skip
+            uow.outbox.append(parse("hold.placed", {"hold_id": hold_id, "guest_id": guest_id,
+                                              "amount": points, "offline": offline}))  # fmt: skip
             uow.sync.add_hold(HoldRecord(hold_id, guest_id, points, datetime.now(UTC),
                                          offline=offline, status=HOLD_COMMITTED,
                                          committed_amount=points))  # fmt: skip
-            uow.outbox.append("hold.committed", {"hold_id": hold_id, "amount": points})
-            uow.outbox.append("sale.closed", sale)
+            uow.outbox.append(parse("hold.committed", {"hold_id": hold_id, "amount": points}))
+            uow.outbox.append(parse("sale.closed", sale))
             uow.commit()
 
     @precondition(lambda self: any(t.open_holds for t in self.tills))

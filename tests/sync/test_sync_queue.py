@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pos_app.domain.guests import Guest
+from pos_app.domain.operations import parse
 from pos_app.services.ports_sync import HoldRecord, OpVerdict
 from pos_app.services.sync_queue import LAST_SEQ_KEY, SyncQueue
 from tests.services.fakes import FakeClock, FakeStore
@@ -21,7 +22,7 @@ def store() -> FakeStore:
 
 def queue(store: FakeStore, kind: str, payload: dict[str, object]) -> None:
     with store() as uow:
-        uow.outbox.append(kind, payload)
+        uow.outbox.append(parse(kind, payload))
         uow.commit()
 
 
@@ -74,8 +75,9 @@ def test_a_phone_that_already_has_a_promo_code_adopts_the_servers_code(store: Fa
 def test_a_refused_online_hold_is_no_item_but_an_offline_one_is(store: FakeStore) -> None:
     hold(store, "h-online", offline=False)
     hold(store, "h-offline", offline=True)
-    queue(store, "hold.placed", {"hold_id": "h-online"})
-    queue(store, "hold.placed", {"hold_id": "h-offline"})
+    queue(store, "hold.placed", {"hold_id": "h-online", "guest_id": "g", "amount": 100})
+    queue(store, "hold.placed", {"hold_id": "h-offline", "guest_id": "g", "amount": 100,
+                                 "offline": True})
     queue(store, "hold.released", {"hold_id": "h-online"})  # after a timeout
     judge(store, ("rejected", "insufficient_points", None), ("rejected", "unknown_guest", None),
           ("rejected", "hold_not_found", None))  # fmt: skip

@@ -23,6 +23,7 @@ from pos_app.commands.demo_data_catalog import ean13
 from pos_app.commands.till_app import TillOptions
 from pos_app.db import Store
 from pos_app.db.uow import SystemClock
+from pos_app.domain.operations import parse
 from pos_app.services.ports_sync import OpVerdict
 from pos_app.services.sync_queue import SyncQueue
 from pos_app.ui.main_window import TillWindow
@@ -43,8 +44,8 @@ def sell_latte(window: TillWindow, stamp: int, guest_code: str | None = None) ->
 
 def server_answers(store: Store) -> None:
     with store.unit_of_work() as uow:
-        uow.outbox.append("guest.created", {"guest_id": "guest-77", "name": "Ольга Белова",
-                                            "phone": "+79125550077"})  # fmt: skip
+        uow.outbox.append(parse("guest.created", {"guest_id": "guest-77", "name": "Ольга Белова",
+                                            "phone": "+79125550077"}))  # fmt: skip
         uow.commit()
     queue = SyncQueue(store.unit_of_work, SystemClock())
     sent = [e for e in queue.waiting() if e.kind in ("sale.closed", "guest.created")]

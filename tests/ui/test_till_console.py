@@ -18,6 +18,7 @@ from pos_app.commands.till_app import TillOptions, TillRuntime
 from pos_app.commands.till_console import SharedQueueSender
 from pos_app.db import Store
 from pos_app.db.uow import SystemClock
+from pos_app.domain.operations import parse
 from pos_app.domain.orders import OrderAction, OrderState
 from pos_app.services.staff import StaffService
 from pos_app.services.sync_queue import SyncQueue
@@ -155,7 +156,7 @@ def test_an_action_the_tills_worker_sent_first_keeps_its_verdict(
 
     def queued(order_id: str) -> str:
         with store.unit_of_work() as uow:
-            entry = uow.outbox.append("order.accepted", {"order_id": order_id})
+            entry = uow.outbox.append(parse("order.accepted", {"order_id": order_id}))
             uow.commit()
         return entry.op_id
 

@@ -26,7 +26,7 @@ from tests.ui.test_till_window import LATTE, open_shift
 from tests.ui.till_fixtures import CASHIER_PIN, started_till
 
 CARD = "7712000000000005"
-MANAGER_PIN = "9090"
+MANAGER_PIN = "909090"
 
 
 @pytest.fixture(scope="module")

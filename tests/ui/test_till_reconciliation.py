@@ -18,6 +18,7 @@ from pos_app.commands.demo_data import fill_catalogue, fill_guests
 from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
 from pos_app.commands.till_app import TillOptions
 from pos_app.db.uow import SystemClock
+from pos_app.domain.operations import parse
 from pos_app.services.ports_sync import OpVerdict
 from pos_app.services.staff import StaffService
 from pos_app.services.sync_queue import SyncQueue
@@ -42,8 +43,8 @@ def sell_latte(till: Till) -> None:
 def server_rejects_a_sale_and_a_guest(till: Till) -> SyncQueue:
     """What the sync worker does with a batch's answer, on the till's own store."""
     with till.store.unit_of_work() as uow:
-        uow.outbox.append("guest.created", {"guest_id": "g-anna", "name": "Anna Smirnova",
-                                            "phone": "+79121234567"})  # fmt: skip
+        uow.outbox.append(parse("guest.created", {"guest_id": "g-anna", "name": "Anna Smirnova",
+                                            "phone": "+79121234567"}))  # fmt: skip
         uow.commit()
     queue = SyncQueue(till.store.unit_of_work, SystemClock())
     sent = [e for e in queue.waiting() if e.kind in ("sale.closed", "guest.created")]

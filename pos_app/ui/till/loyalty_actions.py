@@ -146,6 +146,11 @@ class LoyaltyActions(ManagerActions):
                 "LoyaltyActions",
                 "This till is not enrolled with a server; it cannot release holds.",
             ),
+            "pin_too_short_for_server": translate(
+                "LoyaltyActions",
+                "This manager's PIN is shorter than 6 digits, which the server does not accept; "
+                "ask the admin for a new PIN. Nothing was released.",
+            ),
             "reason_needed": translate(
                 "LoyaltyActions", "Say why the holds are reset (a few words for the audit)."
             ),

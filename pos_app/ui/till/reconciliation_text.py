@@ -1,9 +1,8 @@
 """A reconciliation item in words a manager reads: what kind of operation, what it was about
 (the receipt and its total, the guest, the points held), and the server's reason.
 
-Everything is derived from the item's stored ``kind``, ``payload`` and ``reason`` (the outbox
-payload shapes of ``services/operations.py``, ``guests.py``, ``points_holds.py``, ``promo.py``,
-``refunds.py``, ``shifts.py``, ``orders.py``), so an item needs nothing else from the store.
+Everything is derived from the item's stored ``kind``, ``payload`` and ``reason`` (the payload
+shapes of ``pos_app.domain.operations``), so an item needs nothing else from the store.
 An unknown kind or reason shows as it is: still readable, never an error.
 """
 
@@ -14,29 +13,32 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from pos_app.domain import operations as k
 from pos_app.ui.till.format import money
 
 translate = QCoreApplication.translate  # literal calls, so lupdate finds the texts
 Payload = Mapping[str, Any]
+ORDER_KINDS = frozenset({k.ORDER_ACCEPTED, k.ORDER_CANCELLED, k.ORDER_VOIDED, k.ORDER_COMPLETED,
+                         k.ORDER_ITEM_DELIVERED, k.ORDER_PAID})
 
 
 def kind_text(kind: str) -> str:
     """The operation's kind as a short noun phrase."""
     texts = {
-        "sale.closed": translate("Reconciliation", "Sale"),
-        "sale.cancelled": translate("Reconciliation", "Cancelled sale"),
-        "sale.refunded": translate("Reconciliation", "Refund"),
-        "guest.created": translate("Reconciliation", "New guest"),
-        "identifier.bound": translate("Reconciliation", "Card given to a guest"),
-        "hold.placed": translate("Reconciliation", "Points hold"),
-        "hold.committed": translate("Reconciliation", "Points spent"),
-        "hold.released": translate("Reconciliation", "Points hold released"),
-        "promo.issued": translate("Reconciliation", "Promo code issued"),
-        "promo.redeemed": translate("Reconciliation", "Promo code used"),
-        "shift.opened": translate("Reconciliation", "Shift opened"),
-        "shift.closed": translate("Reconciliation", "Shift closed"),
+        k.SALE_CLOSED: translate("Reconciliation", "Sale"),
+        k.SALE_CANCELLED: translate("Reconciliation", "Cancelled sale"),
+        k.SALE_REFUNDED: translate("Reconciliation", "Refund"),
+        k.GUEST_CREATED: translate("Reconciliation", "New guest"),
+        k.IDENTIFIER_BOUND: translate("Reconciliation", "Card given to a guest"),
+        k.HOLD_PLACED: translate("Reconciliation", "Points hold"),
+        k.HOLD_COMMITTED: translate("Reconciliation", "Points spent"),
+        k.HOLD_RELEASED: translate("Reconciliation", "Points hold released"),
+        k.PROMO_ISSUED: translate("Reconciliation", "Promo code issued"),
+        k.PROMO_REDEEMED: translate("Reconciliation", "Promo code used"),
+        k.SHIFT_OPENED: translate("Reconciliation", "Shift opened"),
+        k.SHIFT_CLOSED: translate("Reconciliation", "Shift closed"),
     }
-    if kind.startswith("order."):
+    if kind in ORDER_KINDS:
         return translate("Reconciliation", "Guest order")
     return texts.get(kind, kind)
 
@@ -44,7 +46,7 @@ def kind_text(kind: str) -> str:
 def describe(kind: str, payload: Payload) -> str:
     """What the operation was about, from its payload."""
     make = _DESCRIBERS.get(kind)
-    if make is None and kind.startswith("order."):
+    if make is None and kind in ORDER_KINDS:
         make = _order
     try:
         return make(payload) if make else ""
@@ -128,7 +130,7 @@ def _card(payload: Payload) -> str:
 
 
 def _hold(payload: Payload) -> str:
-    if "amount" not in payload:
+    if payload.get("amount") is None:
         return translate("Reconciliation", "Hold %1").replace(
             "%1", str(payload.get("hold_id") or "")[:8]
         )
@@ -161,16 +163,16 @@ def _order(payload: Payload) -> str:
 
 
 _DESCRIBERS: Mapping[str, Callable[[Payload], str]] = {
-    "sale.closed": _sale,
-    "sale.cancelled": _cancelled,
-    "sale.refunded": _refund,
-    "guest.created": _guest,
-    "identifier.bound": _card,
-    "hold.placed": _hold,
-    "hold.committed": _hold,
-    "hold.released": _hold,
-    "promo.issued": _promo_issued,
-    "promo.redeemed": _promo_redeemed,
-    "shift.opened": _shift,
-    "shift.closed": _shift,
+    k.SALE_CLOSED: _sale,
+    k.SALE_CANCELLED: _cancelled,
+    k.SALE_REFUNDED: _refund,
+    k.GUEST_CREATED: _guest,
+    k.IDENTIFIER_BOUND: _card,
+    k.HOLD_PLACED: _hold,
+    k.HOLD_COMMITTED: _hold,
+    k.HOLD_RELEASED: _hold,
+    k.PROMO_ISSUED: _promo_issued,
+    k.PROMO_REDEEMED: _promo_redeemed,
+    k.SHIFT_OPENED: _shift,
+    k.SHIFT_CLOSED: _shift,
 }

@@ -1,0 +1,120 @@
+"""Every operation kind a till or console writes and the server judges, defined once.
+
+Each kind is a constant (``SALE_CLOSED = "sale.closed"``) and a frozen dataclass
+(``SaleClosed``) with ``KIND``, ``to_json()`` and ``from_json(data)``. The till's outbox stores
+``to_json()``, its worker sends the stored payload unchanged, and the server decodes it with
+``parse`` - the same definitions on both sides (tests/sync/test_operation_contract.py). The
+list of kinds and fields in docs/api.md is generated from here (``scripts/operation_docs.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_app.domain.operations.codec import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    ErrorDetail,
+    Operation,
+    OperationInvalid,
+    Record,
+    UnknownKind,
+)
+from pos_app.domain.operations.guests import (
+    GUEST_CREATED,
+    IDENTIFIER_BOUND,
+    GuestCreated,
+    IdentifierBound,
+)
+from pos_app.domain.operations.holds import (
+    BALANCE_TOPPED_UP,
+    HOLD_COMMITTED,
+    HOLD_KINDS,
+    HOLD_PLACED,
+    HOLD_RELEASED,
+    BalanceToppedUp,
+    HoldCommitted,
+    HoldPlaced,
+    HoldReleased,
+)
+from pos_app.domain.operations.orders import (
+    ORDER_ACCEPTED,
+    ORDER_CANCELLED,
+    ORDER_COMPLETED,
+    ORDER_ITEM_DELIVERED,
+    ORDER_PAID,
+    ORDER_VOIDED,
+    OrderAccepted,
+    OrderCancelled,
+    OrderCompleted,
+    OrderItemDelivered,
+    OrderPaid,
+    OrderVoided,
+)
+from pos_app.domain.operations.promo import (
+    PROMO_ISSUED,
+    PROMO_REDEEMED,
+    PromoIssued,
+    PromoRedeemed,
+)
+from pos_app.domain.operations.sales import (
+    SALE_CANCELLED,
+    SALE_CLOSED,
+    SALE_REFUNDED,
+    Approval,
+    GroupScope,
+    LoyaltyOverride,
+    OrderDiscount,
+    RefundedPayment,
+    SaleCancelled,
+    SaleClosed,
+    SaleGroup,
+    SaleGuest,
+    SaleLine,
+    SalePayment,
+    SaleRefunded,
+    SaleTotals,
+)
+from pos_app.domain.operations.shifts import (
+    SHIFT_CLOSED,
+    SHIFT_OPENED,
+    ShiftClosed,
+    ShiftOpened,
+)
+
+OPERATIONS: dict[str, type[Operation]] = {
+    cls.KIND: cls
+    for cls in (
+        SaleClosed, SaleCancelled, SaleRefunded,
+        GuestCreated, IdentifierBound,
+        HoldPlaced, HoldCommitted, HoldReleased, BalanceToppedUp,
+        OrderAccepted, OrderCancelled, OrderVoided, OrderCompleted, OrderItemDelivered, OrderPaid,
+        ShiftOpened, ShiftClosed,
+        PromoIssued, PromoRedeemed,
+    )
+}  # fmt: skip
+
+
+def parse(kind: str, payload: Any) -> Operation:
+    """The operation ``payload`` describes; ``UnknownKind`` for a kind not defined here,
+    ``OperationInvalid`` (with every problem) for a payload not of its kind's shape."""
+    cls = OPERATIONS.get(kind)
+    if cls is None:
+        raise UnknownKind(kind)
+    return cls.from_json(payload)
+
+
+__all__ = [
+    "BALANCE_TOPPED_UP", "GUEST_CREATED", "HOLD_COMMITTED", "HOLD_KINDS", "HOLD_PLACED",
+    "HOLD_RELEASED", "IDENTIFIER_BOUND", "MAX_AMOUNT", "MAX_QUANTITY", "OPERATIONS",
+    "ORDER_ACCEPTED", "ORDER_CANCELLED", "ORDER_COMPLETED", "ORDER_ITEM_DELIVERED", "ORDER_PAID",
+    "ORDER_VOIDED", "PROMO_ISSUED", "PROMO_REDEEMED", "SALE_CANCELLED", "SALE_CLOSED",
+    "SALE_REFUNDED", "SHIFT_CLOSED", "SHIFT_OPENED", "Approval", "BalanceToppedUp",
+    "ErrorDetail", "GroupScope", "GuestCreated", "HoldCommitted", "HoldPlaced", "HoldReleased",
+    "IdentifierBound", "LoyaltyOverride", "Operation", "OperationInvalid", "OrderAccepted",
+    "OrderCancelled", "OrderCompleted", "OrderDiscount", "OrderItemDelivered", "OrderPaid",
+    "OrderVoided",
+    "PromoIssued", "PromoRedeemed", "Record", "RefundedPayment", "SaleCancelled", "SaleClosed",
+    "SaleGroup", "SaleGuest", "SaleLine", "SalePayment", "SaleRefunded", "SaleTotals",
+    "ShiftClosed", "ShiftOpened", "UnknownKind", "parse",
+]
