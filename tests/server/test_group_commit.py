@@ -73,14 +73,14 @@ def test_an_error_drops_the_unfinished_group_and_a_resend_completes_it(
     monkeypatch.setattr("pos_server.ops.pipeline.handle", failing)
     with pytest.raises(RuntimeError):
         apply_batch(sessions, terminal_id, check_batch(ops), lambda: datetime.now(UTC),
-                    group_ops=3)  # fmt: skip
+                    group_ops=3, group_seconds=60.0)  # fmt: skip (groups by count, not load)
     # the first group (seq 1-3) was committed; seq 4, kept in the second, went with it
     assert _count(engine, "applied_operations") == _count(engine, "guests") == 3
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT last_seq FROM terminals").scalar() == 3
     monkeypatch.setattr("pos_server.ops.pipeline.handle", original)
     outcome = apply_batch(sessions, terminal_id, check_batch(ops), lambda: datetime.now(UTC),
-                          group_ops=3)  # fmt: skip
+                          group_ops=3, group_seconds=60.0)  # fmt: skip
     assert [r.replayed for r in outcome.results] == [True] * 3 + [False] * 3
     assert _count(engine, "applied_operations") == _count(engine, "guests") == 6
 
@@ -117,8 +117,10 @@ def test_a_group_writes_one_feed_snapshot_per_account_and_guest(
         "created_at": datetime.now(UTC).isoformat(), "kind": "sale.closed",
         "payload": sale_payload("g1", payments=cash, offline=True),
     }) for seq in (2, 3, 4)]  # fmt: skip
+    # one group whatever the machine's load: a group also ends after 50 ms of work, and a
+    # loaded machine took longer for these four (the snapshots were then written per group)
     outcome = apply_batch(make_sessions(engine), terminal_id, check_batch([created, *sales]),
-                          lambda: datetime.now(UTC))  # fmt: skip
+                          lambda: datetime.now(UTC), group_seconds=60.0)  # fmt: skip
     assert [r.status for r in outcome.results] == ["applied"] * 4
     with engine.connect() as connection:
         rows = connection.exec_driver_sql(
