@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
@@ -72,9 +73,9 @@ async def get_order_stream(
     """New orders and order changes as they happen (event ``order``, id = change id)."""
     start = _start_cursor(last_event_id, cursor)
     if start is None:
-        start = feed_head(sessions)
+        start = await asyncio.to_thread(feed_head, sessions)  # off the event loop
     body = order_stream(
-        sessions, start, poll_seconds=settings.stream_poll_seconds,
+        request.app.state.order_hub, start,
         heartbeat_seconds=settings.stream_heartbeat_seconds,
         disconnected=request.is_disconnected,
     )
