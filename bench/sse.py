@@ -6,6 +6,7 @@ chunked body, no TLS. Each event and comment is timestamped on arrival (``time.p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -59,10 +60,8 @@ class SseReader:
             if self.ended or time.perf_counter() > deadline:
                 return bool(condition())
             self.changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), deadline - time.perf_counter())
-            except TimeoutError:
-                pass
         return True
 
     @property
@@ -74,10 +73,8 @@ class SseReader:
             self._task.cancel()
         if self._writer is not None:
             self._writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await self._writer.wait_closed()
-            except OSError:
-                pass
 
     async def _read(self, reader: asyncio.StreamReader) -> None:
         buffer = b""

@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -180,9 +181,13 @@ def hub_db(db_url: str) -> Iterator[tuple[Engine, sessionmaker[Session]]]:
         engine.dispose()
 
 
-async def _hub(engine: Engine, sessions: sessionmaker[Session], **kw: Any) -> AsyncIterator[OrderHub]:
-    hub = OrderHub(sessions, listen=engine if engine.dialect.name == "postgresql" else None,
-                   **{"poll_seconds": 0.01, "buffer_events": 1000, **kw})  # fmt: skip
+@asynccontextmanager
+async def running_hub(
+    engine: Engine, sessions: sessionmaker[Session], poll_seconds: float = 0.01,
+    buffer_events: int = 1000,
+) -> AsyncIterator[OrderHub]:
+    hub = OrderHub(sessions, poll_seconds=poll_seconds, buffer_events=buffer_events,
+                   listen=engine if engine.dialect.name == "postgresql" else None)  # fmt: skip
     try:
         yield hub
     finally:
@@ -196,7 +201,7 @@ def test_catch_up_hands_over_to_the_reader_without_gap_or_duplicate(
     place_demo(sessions, random.Random(0))  # the demo guests
 
     async def scenario() -> None:
-        async for hub in _hub(engine, sessions):
+        async with running_hub(engine, sessions) as hub:
             rng, total, placed = random.Random(7), 80, [0]
 
             def placer(seed: int) -> None:
@@ -236,7 +241,7 @@ def test_a_subscriber_that_falls_behind_is_dropped_and_catches_up_on_reconnect(
         return False
 
     async def scenario() -> None:
-        async for hub in _hub(engine, sessions, poll_seconds=0.02, buffer_events=3):
+        async with running_hub(engine, sessions, poll_seconds=0.02, buffer_events=3) as hub:
             cursor = await asyncio.to_thread(feed_head, sessions)
             slow = order_stream(hub, cursor, heartbeat_seconds=60, disconnected=never)
             assert (await anext(slow)).startswith("retry: 1000\n: connected")
@@ -306,7 +311,8 @@ def test_notify_wakes_the_reader_of_every_server_process_before_the_poll() -> No
                     started = time.perf_counter()
                     await asyncio.to_thread(server.place, f"pg-{n}")
                     for reader in readers:
-                        assert await reader.wait_for(lambda r=reader: len(r.events) > n, 1.0)
+                        assert await reader.wait_for(lambda r=reader, n=n: len(r.events) > n,
+                                                     1.0)
                         assert reader.events[n].data["order_id"] == f"pg-{n}"
                         assert reader.events[n].at - started < 1.0
                     await asyncio.sleep(0.3)
