@@ -398,15 +398,22 @@ def fanout(server: Server, streams: int, orders: int, probes: int) -> dict[str, 
         thread.join(5)
     if len(latencies) != streams * orders:
         raise RuntimeError(f"{len(latencies)} arrivals, expected {streams * orders}")
-    cuts = statistics.quantiles(latencies, n=100)
+    return {"streams": streams, "fanout_orders": orders,
+            **fanout_figures(latencies, ops_none, ops_idle, active)}
+
+
+def fanout_figures(
+    latencies: list[float], ops_none: list[float], ops_idle: list[float], active: list[float]
+) -> dict[str, float]:
+    def p99(values: list[float]) -> float:
+        return round(statistics.quantiles(values, n=100)[98], 1)
+
     none_p50, idle_p50 = statistics.median(ops_none), statistics.median(ops_idle)
     active_p50 = statistics.median(active)
-    return {"streams": streams, "fanout_orders": orders,
-            "fanout_p50_ms": round(statistics.median(latencies), 1),
-            "fanout_p99_ms": round(cuts[98], 1),
+    return {"fanout_p50_ms": round(statistics.median(latencies), 1),
+            "fanout_p99_ms": p99(latencies),
             "ops_none_p50_ms": round(none_p50, 1), "ops_streams_p50_ms": round(idle_p50, 1),
             "ops_active_p50_ms": round(active_p50, 1),
-            "ops_none_p99_ms": round(statistics.quantiles(ops_none, n=100)[98], 1),
-            "ops_active_p99_ms": round(statistics.quantiles(active, n=100)[98], 1),
+            "ops_none_p99_ms": p99(ops_none), "ops_active_p99_ms": p99(active),
             "ops_streams_ratio": round(idle_p50 / none_p50, 2),
             "ops_active_ratio": round(active_p50 / none_p50, 2)}  # fmt: skip

@@ -93,6 +93,7 @@ class OrderHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: OrderListener | None = None
         self._ready: asyncio.Event | None = None
+        self._polling = False  # a read of the feed is under way on a worker thread
 
     @property
     def subscribers(self) -> int:
@@ -104,6 +105,12 @@ class OrderHub:
         self._ensure_running()
         assert self._wake is not None and self._ready is not None
         await self._ready.wait()  # the reader has a position (the feed's head at its start)
+        if self._idle():
+            # nobody was listening: what came since the reader last read concerns no one, so it
+            # resumes from the head instead of scanning (and queueing) all of it
+            head = await asyncio.to_thread(feed_head, self.sessions)
+            if self._idle():
+                self.position = max(self.position or 0, head)
         assert self.position is not None
         subscription = Subscription(self.position, self.buffer_events)
         self._subscribers.add(subscription)
@@ -112,6 +119,9 @@ class OrderHub:
             yield subscription
         finally:
             self._subscribers.discard(subscription)
+
+    def _idle(self) -> bool:
+        return not self._subscribers and not self._polling
 
     def wake(self) -> None:
         """Poll now (thread-safe): a NOTIFY arrived."""
@@ -154,15 +164,18 @@ class OrderHub:
                 await self._wake.wait()
                 continue
             self._wake.clear()  # a NOTIFY during the read below makes the next one immediate
+            self._polling = True
             try:
                 events, scanned = await asyncio.to_thread(poll_orders, self.sessions,
                                                           self.position)  # fmt: skip
             except Exception:  # the database restarting: the next poll tries again
                 log.exception("order reader failed to poll the feed")
-                events, scanned = [], self.position
+                events = []
             else:
                 self.polls += 1
                 self._publish(events, scanned)
+            finally:
+                self._polling = False
             if len(events) == BATCH:
                 continue  # more is waiting
             with suppress(TimeoutError):
@@ -175,4 +188,4 @@ class OrderHub:
                 if not subscription.offer(events):
                     self._subscribers.discard(subscription)
                     self.dropped += 1
-        self.position = scanned
+        self.position = max(self.position or 0, scanned)

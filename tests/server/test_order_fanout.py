@@ -324,3 +324,31 @@ def test_notify_wakes_the_reader_of_every_server_process_before_the_poll() -> No
             for process in processes:
                 process.terminate()
                 process.wait(timeout=10)
+
+
+def test_a_stream_joining_an_idle_reader_gets_no_stale_events_and_misses_nothing(
+    hub_db: tuple[Engine, sessionmaker[Session]],
+) -> None:
+    engine, sessions = hub_db
+    place_demo(sessions, random.Random(0))
+
+    async def scenario() -> None:
+        async with running_hub(engine, sessions) as hub:
+            first = await asyncio.to_thread(feed_head, sessions)
+            async with hub.subscribe():
+                pass  # the reader started, then nobody listens any more
+            stale = hub.position
+            for n in range(3):  # read by no one
+                await asyncio.to_thread(place_demo, sessions, random.Random(n))
+            await asyncio.sleep(0.05)
+            assert hub.position == stale
+            head = await asyncio.to_thread(feed_head, sessions)
+            async with hub.subscribe() as subscription:
+                assert subscription.joined_at == hub.position == head  # resumed at the head
+                await asyncio.to_thread(place_demo, sessions, random.Random(9))
+                ids = order_change_ids(sessions)
+                assert [e.id for e in await subscription.wait(2)] == ids[-1:]
+                # a stream from before the idle spell reads the gap from the feed itself
+                assert await collect(hub, first, [ids[-1]]) == ids[-4:]
+
+    asyncio.run(scenario())
