@@ -40,7 +40,6 @@ class OrderListener:
         self._wake, self._retry = wake, retry_seconds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="order-listener", daemon=True)
-        self.listening = threading.Event()
 
     def start(self) -> None:
         self._thread.start()
@@ -56,7 +55,6 @@ class OrderListener:
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
-                    self.listening.set()
                     self._wake()
                     while not self._stop.is_set():
                         # returns after the timeout so that stop() is noticed
@@ -64,5 +62,4 @@ class OrderListener:
                             self._wake()
             except Exception:  # the database restarting: the poll covers the gap, retry
                 log.warning("order listener lost its connection; retrying", exc_info=True)
-            self.listening.clear()
             self._stop.wait(self._retry)
