@@ -5,6 +5,8 @@
   per poll, not once per stream.
 * The hand-over from a stream's own catch-up to the shared reader loses and repeats nothing
   while orders are placed concurrently (SQLite and PostgreSQL).
+* A stream joining a reader that sat idle (no stream open) resumes it from the feed's head,
+  not from where it stopped, and a stream from before the idle spell still misses nothing.
 * A subscriber that stops reading is dropped with a "reconnect" comment; resuming from its last
   event id brings exactly what it missed.
 * PostgreSQL: a NOTIFY at commit wakes the reader of every server process long before the poll
