@@ -61,8 +61,11 @@ class Subscription:
     async def wait(self, timeout: float) -> list[OrderEvent]:
         """Everything queued, waiting up to ``timeout`` s for something; [] on timeout."""
         if not self._events and not self.overflowed:
+            # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation that
+            # comes as the event is set, and a disconnected stream would live on
             with suppress(TimeoutError):
-                await asyncio.wait_for(self._ready.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._ready.wait()
         self._ready.clear()
         events = list(self._events)
         self._events.clear()
@@ -94,6 +97,7 @@ class OrderHub:
         self._listener: OrderListener | None = None
         self._ready: asyncio.Event | None = None
         self._polling = False  # a read of the feed is under way on a worker thread
+        self._stopping = False
 
     @property
     def subscribers(self) -> int:
@@ -144,10 +148,13 @@ class OrderHub:
             await asyncio.to_thread(self._listener.stop)
             self._listener = None
         if self._task is not None:
+            self._stopping = True  # even if a cancellation were lost, the loop ends
+            if self._wake is not None:
+                self._wake.set()
             self._task.cancel()
             with suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+            self._task, self._stopping = None, False
 
     async def _run(self) -> None:
         assert self._wake is not None and self._ready is not None
@@ -158,7 +165,7 @@ class OrderHub:
                 log.exception("order reader could not read the feed head; retrying")
                 await asyncio.sleep(self.poll_seconds)
         self._ready.set()
-        while True:
+        while not self._stopping:
             if not self._subscribers:
                 self._wake.clear()
                 await self._wake.wait()
@@ -179,7 +186,8 @@ class OrderHub:
             if len(events) == BATCH:
                 continue  # more is waiting
             with suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                async with asyncio.timeout(self.poll_seconds):
+                    await self._wake.wait()
 
     def _publish(self, events: list[OrderEvent], scanned: int) -> None:
         """Hand ``events`` to every subscriber and advance the position, in one loop step."""

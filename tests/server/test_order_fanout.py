@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,6 +48,16 @@ from pos_server.stream import TOO_FAR_BEHIND, feed_head, order_stream
 from tests.server.conftest import PG_SKIP_REASON, PG_URL, add_terminal, throwaway_pg_database
 
 POLL = 0.05
+
+
+def run(scenario: Callable[[], Awaitable[None]], limit: float = 90) -> None:
+    """``asyncio.run`` with a time limit: a stuck stream fails the test, it does not hang it."""
+
+    async def limited() -> None:
+        async with asyncio.timeout(limit):
+            await scenario()
+
+    asyncio.run(limited())
 
 
 @dataclass
@@ -142,7 +152,7 @@ def test_a_new_order_reaches_50_streams_with_one_feed_read_per_poll(live: LiveSe
         for reader in readers:
             await reader.close()
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 async def collect(
@@ -160,8 +170,8 @@ async def collect(
         async for text in stream:
             if text.startswith("id: "):
                 seen.append(int(text.split("\n", 1)[0][4:]))
-            if until and seen and seen[-1] >= until[0]:
-                return seen
+            if until and (seen[-1] if seen else cursor) >= until[0]:
+                return seen  # (a heartbeat every 0.5 s gets here when nothing is due)
             assert time.monotonic() < deadline, f"stream from {cursor} stuck after {seen[-3:]}"
         return seen
     finally:
@@ -230,7 +240,7 @@ def test_catch_up_hands_over_to_the_reader_without_gap_or_duplicate(
                 assert await task == [i for i in ids if i > cursor], f"from {cursor}"
             assert hub.subscribers == 0
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_a_subscriber_that_falls_behind_is_dropped_and_catches_up_on_reconnect(
@@ -265,7 +275,7 @@ def test_a_subscriber_that_falls_behind_is_dropped_and_catches_up_on_reconnect(
             # the client reconnects with the last id it got (none: its cursor)
             assert await collect(hub, cursor, last) == ids
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def _run_server(url: str, port: int) -> subprocess.Popen[bytes]:
@@ -321,7 +331,7 @@ def test_notify_wakes_the_reader_of_every_server_process_before_the_poll() -> No
                 for reader in readers:
                     await reader.close()
 
-            asyncio.run(scenario())
+            run(scenario)
         finally:
             for process in processes:
                 process.terminate()
@@ -353,4 +363,4 @@ def test_a_stream_joining_an_idle_reader_gets_no_stale_events_and_misses_nothing
                 # a stream from before the idle spell reads the gap from the feed itself
                 assert await collect(hub, first, [ids[-1]]) == ids[-4:]
 
-    asyncio.run(scenario())
+    run(scenario)
