@@ -151,6 +151,10 @@ def test_a_new_order_reaches_50_streams_with_one_feed_read_per_poll(live: LiveSe
         assert polls <= elapsed / POLL + 2
         for reader in readers:
             await reader.close()
+        deadline = time.monotonic() + 3
+        while hub.subscribers and time.monotonic() < deadline:  # gone with their connections
+            await asyncio.sleep(0.02)
+        assert hub.subscribers == 0
 
     run(scenario)
 
