@@ -8,6 +8,11 @@ process (each its own store, enrolment, SSE stream and window, offscreen Qt):
 * **burst** - 200 orders placed within one second by four threads; meanwhile a 5 ms timer on
   the GUI thread measures the longest stall (how late a tick came), compared with the same
   timer on the idle event loop of this run (``idle_jitter_ms``).
+* **fan-out** - ``--streams`` (200; 50 with --quick) raw SSE readers on the same server
+  (``bench.sse``, asyncio sockets, not Qt consoles): orders placed one at a time, the time from
+  just before the request to the event's arrival at each reader (p50/p99); and ``POST /v1/ops``
+  latency (one new guest a request) with no stream open, with the streams open and idle, and
+  with them open while the orders flow (``ops_*_p50_ms``, ``ops_streams_ratio``).
 
 The last line printed is one JSON object.
 """
@@ -15,6 +20,7 @@ The last line printed is one JSON object.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import statistics
@@ -32,6 +38,7 @@ from typing import Any
 import requests
 
 from bench.net import free_port
+from bench.sse import SseReader
 from pos_app.domain.operations import GUEST_CREATED
 
 TICK_MS = 5
@@ -103,7 +110,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer orders, shorter probes")
     parser.add_argument("--orders", type=int, help="orders placed one at a time")
     parser.add_argument("--burst", type=int, default=200, help="orders in the one-second burst")
+    parser.add_argument("--streams", type=int, help="SSE readers of the fan-out run (200)")
     args = parser.parse_args(argv)
+    streams = args.streams or (50 if args.quick else 200)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     count = args.orders or (30 if args.quick else 100)
     with tempfile.TemporaryDirectory(prefix="bench-console-") as folder:
@@ -112,6 +121,8 @@ def main(argv: list[str]) -> int:
         try:
             result = run(server, Path(folder), count, args.burst,
                          idle_seconds=1.0 if args.quick else 2.0)
+            result |= fanout(server, streams, orders=5 if args.quick else 30,
+                             probes=20 if args.quick else 60)
         finally:
             server.stop()
     print(f"visible on {CONSOLES} consoles: p50 {result['visible_p50_ms']:.0f} ms, "
@@ -120,6 +131,12 @@ def main(argv: list[str]) -> int:
           f"all placed after {result['burst_placed_ms']:.0f} ms, "
           f"all visible after {result['burst_all_visible_ms']:.0f} ms; "
           f"idle timer jitter {result['idle_jitter_ms']:.1f} ms")
+    print(f"fan-out to {streams} SSE readers: p50 {result['fanout_p50_ms']:.0f} ms, "
+          f"p99 {result['fanout_p99_ms']:.0f} ms ({result['fanout_orders']} orders); "
+          f"/v1/ops p50 {result['ops_none_p50_ms']:.1f} ms without streams, "
+          f"{result['ops_streams_p50_ms']:.1f} ms with {streams} open, "
+          f"{result['ops_active_p50_ms']:.1f} ms while orders flow "
+          f"(x{result['ops_streams_ratio']:.2f}, x{result['ops_active_ratio']:.2f})")
     print(json.dumps(result))
     return 0
 
@@ -284,3 +301,120 @@ class SilentSound:
     def play(self, name: str) -> bool:
         self.played += 1
         return True
+
+
+class OpsProbe:
+    """``POST /v1/ops`` latencies of one enrolled terminal, one new guest a request."""
+
+    def __init__(self, server: Server) -> None:
+        self.base = server.base
+        self.terminal_id, token = server.enrol("ops probe")
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.session = requests.Session()
+        self.seq = 0
+
+    def once(self) -> float:
+        self.seq += 1
+        op = {"op_id": str(uuid.uuid4()), "terminal_id": self.terminal_id, "seq": self.seq,
+              "created_at": datetime.now(UTC).isoformat(), "kind": "guest.created",
+              "payload": {"guest_id": f"probe-{self.seq}", "name": "Probe", "phone": None}}
+        started = time.perf_counter()
+        response = self.session.post(f"{self.base}/v1/ops", json={"operations": [op]},
+                                     headers=self.headers, timeout=30)  # fmt: skip
+        took = (time.perf_counter() - started) * 1000
+        response.raise_for_status()
+        assert response.json()["results"][0]["status"] == "applied", response.text
+        return took
+
+    def run(self, count: int, pause: float = 0.02) -> list[float]:
+        taken = []
+        for _ in range(count):
+            taken.append(self.once())
+            time.sleep(pause)
+        return taken
+
+
+def fanout(server: Server, streams: int, orders: int, probes: int) -> dict[str, Any]:
+    """Open ``streams`` SSE readers, place ``orders`` one at a time and time their arrival at
+    every reader; ``/v1/ops`` latency without streams, with them idle, and while orders flow."""
+    _terminal, token = server.enrol("fan-out readers")  # one token: streams are per request
+    _cabinet, cabinet_token = server.enrol("fan-out cabinet")
+    probe = OpsProbe(server)
+    probe.run(5)  # warm up
+    ops_none = probe.run(probes)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def call(coroutine: Any, timeout: float = 60) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout)
+
+    host, port = "127.0.0.1", server.port
+    readers = [SseReader(host, port, token) for _ in range(streams)]
+
+    async def open_all() -> None:
+        for start in range(0, streams, 50):  # 50 connects at a time, as consoles come up
+            await asyncio.gather(*(r.open() for r in readers[start:start + 50]))
+
+    async def close_all() -> None:
+        await asyncio.gather(*(r.close() for r in readers))
+
+    async def arrived(order_id: str) -> bool:
+        waits = [r.wait_for(lambda r=r: any(e.data and e.data["order_id"] == order_id
+                                            for e in r.events), 10) for r in readers]
+        return all(await asyncio.gather(*waits))
+
+    try:
+        call(open_all())
+        time.sleep(0.5)
+        ops_idle = probe.run(probes)
+        active: list[float] = []
+        done = threading.Event()
+
+        def probing() -> None:
+            while not done.is_set():
+                active.append(probe.once())
+                time.sleep(0.02)
+
+        prober = threading.Thread(target=probing)
+        prober.start()
+        placed: dict[str, float] = {}
+        session = requests.Session()
+        headers = {"Authorization": f"Bearer {cabinet_token}"}
+        for n in range(orders):
+            order_id = f"f-{n}"
+            placed[order_id] = time.perf_counter()
+            session.post(f"{server.base}/v1/orders", json=order_body(order_id), headers=headers,
+                         timeout=10).raise_for_status()  # fmt: skip
+            if not call(arrived(order_id)):
+                raise RuntimeError(f"order {order_id} did not reach every stream in 10 s")
+            time.sleep(0.1)
+        done.set()
+        prober.join()
+        latencies = [(e.at - placed[e.data["order_id"]]) * 1000 for r in readers
+                     for e in r.events if e.data and e.data["order_id"] in placed]  # fmt: skip
+    finally:
+        call(close_all())
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+    if len(latencies) != streams * orders:
+        raise RuntimeError(f"{len(latencies)} arrivals, expected {streams * orders}")
+    return {"streams": streams, "fanout_orders": orders,
+            **fanout_figures(latencies, ops_none, ops_idle, active)}
+
+
+def fanout_figures(
+    latencies: list[float], ops_none: list[float], ops_idle: list[float], active: list[float]
+) -> dict[str, float]:
+    def p99(values: list[float]) -> float:
+        return round(statistics.quantiles(values, n=100)[98], 1)
+
+    none_p50, idle_p50 = statistics.median(ops_none), statistics.median(ops_idle)
+    active_p50 = statistics.median(active)
+    return {"fanout_p50_ms": round(statistics.median(latencies), 1),
+            "fanout_p99_ms": p99(latencies),
+            "ops_none_p50_ms": round(none_p50, 1), "ops_streams_p50_ms": round(idle_p50, 1),
+            "ops_active_p50_ms": round(active_p50, 1),
+            "ops_none_p99_ms": p99(ops_none), "ops_active_p99_ms": p99(active),
+            "ops_streams_ratio": round(idle_p50 / none_p50, 2),
+            "ops_active_ratio": round(active_p50 / none_p50, 2)}  # fmt: skip

@@ -18,6 +18,7 @@ from pos_server.ledger_rules import ledger_rules
 from pos_server.nul_guard import NulGuard
 from pos_server.ops.pipeline import Clock
 from pos_server.ops_fast_path import PATH, Receive, Scope, Send, serve_ops
+from pos_server.order_hub import OrderHub
 from pos_server.settings import ServerSettings
 from pos_server.shop_settings import publish_shop_settings
 from pos_server.sweeper import HoldSweeper
@@ -48,6 +49,13 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
     publish_shop_settings(sessions, rules.shop_timezone, clock())
+    # one reader of order changes for all the order streams of this process (started by the
+    # first stream, stopped with the app)
+    order_hub = OrderHub(
+        sessions, poll_seconds=settings.stream_poll_seconds,
+        buffer_events=settings.stream_buffer_events,
+        listen=engine if engine.dialect.name == "postgresql" else None,
+    )  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -65,6 +73,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
                 sweeper.stop()
             if checkpointer is not None:
                 checkpointer.stop()
+            await order_hub.stop()
             engine.dispose()
 
     app = ServerApp(
@@ -82,6 +91,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.clock = clock
+    app.state.order_hub = order_hub
 
     @app.get("/health")
     def health() -> dict[str, str]:

@@ -99,9 +99,9 @@ async def get_order_stream(
     """New orders and order changes as they happen (event ``order``, id = change id)."""
     start = _start_cursor(last_event_id, cursor)
     if start is None:
-        start = feed_head(sessions)
+        start = await asyncio.to_thread(feed_head, sessions)  # off the event loop
     body = order_stream(
-        sessions, start, poll_seconds=settings.stream_poll_seconds,
+        request.app.state.order_hub, start,
         heartbeat_seconds=settings.stream_heartbeat_seconds,
         disconnected=request.is_disconnected,
         allowed=partial(_token_valid, sessions, credentials.credentials if credentials else ""),

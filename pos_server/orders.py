@@ -4,7 +4,8 @@ An order row is locked (SELECT ... FOR UPDATE; SQLite: the write lock of BEGIN I
 turned into the domain ``Order``, moved by a domain transition, and written back with the
 transition's effects in the same transaction. Two consoles acting at once are judged one after
 the other: the second sees the state the first left. Every change goes to the change feed as
-entity ``order`` (what GET /v1/orders/stream pushes).
+entity ``order`` (what GET /v1/orders/stream pushes), and on PostgreSQL a ``NOTIFY`` in the same
+transaction wakes every server process's order reader at commit (``pos_server.order_notify``).
 
 Effects: a points hold is committed or released through ``pos_server.ledger`` (the bonus
 ledger). Invoice, payment, reversal and debt are recorded on the order itself
@@ -50,6 +51,7 @@ from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
 from pos_server.feed import record_change
 from pos_server.ledger import hold_account_id, load_account, save_account
 from pos_server.ledger_balance import order_money_effect
+from pos_server.order_notify import notify_order_change
 from pos_server.schemas import OrderLineOut, OrderOut, OrderPlaced
 
 ORDER_ENTITY = "order"
@@ -118,6 +120,7 @@ def _record(session: Session, stored: StoredOrder, event: str, now: datetime) ->
     session.flush()
     state = stored.state()
     record_change(session, ORDER_ENTITY, stored.row.id, {**state, "event": event}, now)
+    notify_order_change(session)  # PostgreSQL: the order readers look at commit
     return state
 
 

@@ -48,7 +48,14 @@ class ServerSettings(BaseSettings):
     )
     max_page: int = Field(default=1000, ge=1, le=10_000, description="changes per GET /v1/changes")
     stream_poll_seconds: float = Field(
-        default=0.2, gt=0, le=5, description="how often an order stream looks for new changes"
+        default=0.2, gt=0, le=5,
+        description="how often the process's order reader looks for new changes (PostgreSQL: "
+        "also woken by NOTIFY at once)",
+    )
+    stream_buffer_events: int = Field(
+        default=1000, ge=1, le=1_000_000,
+        description="order events queued for one stream; a stream further behind is closed "
+        "and its console resumes from the feed",
     )
     stream_heartbeat_seconds: float = Field(
         default=15.0, gt=0, description="an idle order stream sends a comment this often"
