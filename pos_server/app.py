@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pos_server import admin_api, order_api, order_list
 from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
-from pos_server.errors import validation_failed
+from pos_server.errors import http_error, validation_failed
 from pos_server.ledger_rules import ledger_rules
 from pos_server.nul_guard import NulGuard
 from pos_server.ops.pipeline import Clock
@@ -87,6 +88,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
         openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.add_exception_handler(RequestValidationError, validation_failed)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions

@@ -127,6 +127,22 @@ def apply_posted(
                        group_seconds=settings.commit_group_seconds)  # fmt: skip
 
 
+UNKNOWN_KEPT_BYTES = 4096
+
+
+def kept_unknown(payload: Any) -> dict[str, Any]:
+    """What is stored of an operation of a kind the server does not know (it is refused, and
+    its payload was never checked): the first 4 KiB of its JSON and its size. The payload hash
+    beside it covers the whole payload, so a retry is still recognised (or a reused op_id
+    refused) exactly."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    data = text.encode("utf-8")
+    if len(data) <= UNKNOWN_KEPT_BYTES:
+        return {"unknown_kind": True, "bytes": len(data), "head": text}
+    head = data[:UNKNOWN_KEPT_BYTES].decode("utf-8", errors="ignore")
+    return {"unknown_kind": True, "bytes": len(data), "head": head, "truncated": True}
+
+
 def payload_hash(op: Operation) -> str:
     """Digest of everything an op_id stands for; a retry must match it exactly."""
     canonical = json.dumps(
@@ -447,7 +463,8 @@ def _judge(
     ctx.keep_session()  # the handler's ORM objects first, as before the statements below
     applied = {
         "op_id": str(op.op_id), "terminal_id": terminal_id, "seq": op.seq, "kind": op.kind,
-        "created_at": op.created_at, "received_at": now, "payload": op.payload,
+        "created_at": op.created_at, "received_at": now,
+        "payload": op.payload if checked.payload is not None else kept_unknown(op.payload),
         "payload_hash": digest, "verdict": verdict.status, "reason": verdict.reason,
         "message": verdict.message, "current": verdict.current,
         "seq_terminal": terminal_id, "new_seq": op.seq,
