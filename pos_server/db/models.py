@@ -138,6 +138,8 @@ class SalePayment(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     method: Mapped[str] = mapped_column(String(16))
     amount: Mapped[int] = mapped_column(BigInteger)
+    # the points hold this payment spent: a hold backs one sale (migration 0015)
+    hold_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class FeedCounter(Base):

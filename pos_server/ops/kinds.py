@@ -113,7 +113,7 @@ _INSERT_SALE = Fast(insert(Sale), column_keys=(
 _INSERT_LINES = Fast(insert(SaleLine), column_keys=(
     "sale_id", "line_no", "product_id", "name", "quantity", "unit_price", "discount", "total"))
 _INSERT_PAYMENTS = Fast(insert(SalePayment), column_keys=(
-    "sale_id", "position", "method", "amount"))  # fmt: skip
+    "sale_id", "position", "method", "amount", "hold_id"))  # fmt: skip
 
 
 def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
@@ -146,7 +146,7 @@ def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
     ])  # fmt: skip
     _INSERT_PAYMENTS.run_many(connection, [
         {"sale_id": sale.sale_id, "position": position, "method": payment.method,
-         "amount": payment.amount}
+         "amount": payment.amount, "hold_id": payment.hold_id}
         for position, payment in enumerate(sale.payments, start=1)
     ])  # fmt: skip
     groups, _active = current_groups(connection)

@@ -4,7 +4,10 @@ Checked in this order, each a ``rejected`` verdict online (the caller's savepoin
 the whole operation) and, for a sale the till closed ``offline``, a recorded rule breach
 instead (the guest already left with the goods):
 
-1. a points payment names a hold that is not this guest's -> ``hold_mismatch`` (always);
+1. a points payment not backed by its hold -> ``hold_required`` (no hold named),
+   ``hold_mismatch`` (unknown or another guest's), ``hold_not_committed``, ``hold_already_used``
+   (another sale's), ``points_exceed_hold`` (more than it committed); always rejected, offline
+   too: the points were never debited;
 2. points beyond the max redemption % of the total -> ``max_redemption_exceeded``;
 3. the guest's daily identification limit used up -> ``daily_limit``;
 4. balance payments beyond the balance -> ``insufficient_balance`` (offline: an overdraft).
@@ -22,6 +25,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, select
 
 from pos_app.domain.balance import InsufficientBalance
+from pos_app.domain.bonus import HoldStatus
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.ledger import PostingKind
@@ -30,7 +34,7 @@ from pos_app.domain.loyalty import LoyaltySettings, accrual_for
 from pos_app.domain.money import format_money
 from pos_app.domain.operations import SaleClosed
 from pos_server.db.fastexec import Fast
-from pos_server.db.models import BonusHoldRow
+from pos_server.db.models import BonusHoldRow, SalePayment
 from pos_server.db.models_ledger import SaleLoyaltyRow
 from pos_server.groups import current_groups
 from pos_server.ledger import load_account, save_account
@@ -60,7 +64,7 @@ def apply_sale_effects(
     """Check the guest's rules and post the sale's effects; a Verdict is a rejection.
     ``loyalty``: the sale's guest as ``lock_loyalty`` read them (None for a sale without)."""
     if sale.guest_id is None:
-        if _paid(sale, "balance") or any(p.hold_id for p in sale.payments):
+        if _paid(sale, "balance", "points") or any(p.hold_id for p in sale.payments):
             return rejected("guest_required",
                             "A sale paid from a balance account or with held points must name "
                             "its guest.")  # fmt: skip
@@ -94,18 +98,47 @@ def apply_sale_effects(
 _INSERT_SALE_LOYALTY = Fast(insert(SaleLoyaltyRow), column_keys=(
     "sale_id", "guest_id", "group_id", "closed_at", "money_paid", "points_paid", "accrual",
     "offline"))  # fmt: skip
-_HOLD_OWNER = Fast(select(BonusHoldRow.account_id).where(BonusHoldRow.id == bindparam("hold_id")))
+_HOLD_STATE = Fast(select(BonusHoldRow.account_id, BonusHoldRow.status,
+                         BonusHoldRow.committed_amount)
+                  .where(BonusHoldRow.id == bindparam("hold_id")))  # fmt: skip
+_HOLD_USED_BY = Fast(select(SalePayment.sale_id).where(
+    SalePayment.hold_id == bindparam("hold_id"), SalePayment.sale_id != bindparam("sale_id")
+).limit(1))
 
 
 def _hold_mismatch(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
+    """Every points payment is backed by a hold of this guest, committed (the commit is the
+    debit), used by no other sale, whose committed amount covers what the sale claims; online
+    or offline alike (an offline hold was judged by the offline rules when it was placed)."""
+    claimed: dict[str, int] = {}
     for payment in sale.payments:
-        if payment.hold_id is None:
-            continue
-        hold = _HOLD_OWNER.first(ctx.connection, {"hold_id": payment.hold_id})
-        if hold is None or hold.account_id != sale.guest_id:
-            whose = "is not known to the server" if hold is None else "belongs to another guest"
-            return rejected("hold_mismatch",
-                            f"The points payment names hold {payment.hold_id}, which {whose}.")
+        if payment.method == "points" and payment.hold_id is None:
+            return rejected("hold_required",
+                            "A points payment must name the hold that spent the points.")
+        if payment.hold_id is not None:
+            claimed[payment.hold_id] = claimed.get(payment.hold_id, 0) + payment.amount
+    for hold_id, amount in claimed.items():
+        problem = _hold_problem(ctx, sale, hold_id, amount)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _hold_problem(ctx: OpContext, sale: SaleClosed, hold_id: str, amount: int) -> Verdict | None:
+    hold = _HOLD_STATE.first(ctx.connection, {"hold_id": hold_id})
+    if hold is None or hold.account_id != sale.guest_id:
+        whose = "is not known to the server" if hold is None else "belongs to another guest"
+        return rejected("hold_mismatch", f"The points payment names hold {hold_id}, which {whose}.")
+    if hold.status != HoldStatus.COMMITTED.value:
+        return rejected("hold_not_committed",
+                        f"Hold {hold_id} is {hold.status}, not committed: no points were spent.")
+    if _HOLD_USED_BY.first(ctx.connection, {"hold_id": hold_id, "sale_id": sale.sale_id}):
+        return rejected("hold_already_used", f"Hold {hold_id} already paid another sale.")
+    if amount > hold.committed_amount:
+        return rejected("points_exceed_hold",
+                        f"The sale claims {format_money(amount, currency='points')} from hold "
+                        f"{hold_id}, which committed "
+                        f"{format_money(hold.committed_amount, currency='points')}.")  # fmt: skip
     return None
 
 

@@ -67,6 +67,38 @@ def test_a_points_payment_must_name_a_hold_of_this_guest(shop: Shop) -> None:
     assert shop.state()["sales"] == 0 and shop.state()["point_postings"] == []
 
 
+@pytest.mark.parametrize("offline", [False, True])
+def test_a_points_payment_must_be_backed_by_its_committed_hold(shop: Shop, offline: bool) -> None:
+    """Issue 16 point 1: every way a sale claimed points nobody spent is refused, offline too
+    (the points were never debited), and the points paid never exceed the points that left."""
+    shop.push("hold.placed", {"hold_id": "h1", "guest_id": "anna", "amount": 100})
+    shop.push("hold.committed", {"hold_id": "h1", "amount": 100})
+    shop.push("hold.placed", {"hold_id": "open", "guest_id": "anna", "amount": 500})
+    shop.push("hold.placed", {"hold_id": "gone", "guest_id": "anna", "amount": 500})
+    shop.push("hold.released", {"hold_id": "gone"})
+    flag = {"offline": True} if offline else {}
+
+    def attempt(*payments: dict[str, Any], guest: str | None = "anna") -> str:
+        result = shop.push("sale.closed", sale(guest, 100_000, *payments, **flag))
+        return str(result["reason"]) if result["status"] == "rejected" else result["status"]
+
+    card = pay("card", 100_000 - 9_000)
+    assert attempt(card, pay("points", 9_000, "h1")) == "points_exceed_hold"
+    assert attempt(card, pay("points", 9_000, "open")) == "hold_not_committed"
+    assert attempt(card, pay("points", 9_000, "gone")) == "hold_not_committed"
+    assert attempt(card, pay("points", 9_000)) == "hold_required"
+    assert attempt(pay("card", 1), pay("points", 99_999), guest=None) == "guest_required"
+    assert attempt(pay("card", 99_900), pay("points", 100, "h1")) == "applied"
+    assert attempt(pay("card", 99_900), pay("points", 100, "h1")) == "hold_already_used"
+    # two payments naming one hold may not together claim more than it committed
+    assert attempt(pay("card", 99_800), pay("points", 100, "h1"),
+                   pay("points", 100, "h1")) == "hold_already_used"
+    after = shop.state()
+    assert after["sales"] == 1
+    assert [p for p in after["point_postings"] if p[0] in ("commit", "debit")] == [
+        ("commit", 100)]
+
+
 def test_max_redemption_is_enforced_online_and_recorded_offline(shop: Shop) -> None:
     shop.groups(group("vip", max_redemption_bp=3_000, accrual_bp=1_000))
     shop.put_in_group("anna", "vip")
