@@ -98,7 +98,7 @@ def examples() -> list[Operation]:
         HoldPlaced(hold_id="h-1", guest_id="anna", amount=10_000, offline=True, ref="s-1"),
         HoldCommitted(hold_id="h-1", amount=10_000),
         HoldReleased(hold_id="h-2"),
-        BalanceToppedUp(guest_id="anna", amount=50_000, ref="top-1"),
+        BalanceToppedUp(guest_id="anna", amount=50_000, ref="top-1", staff_id="kasia"),
         OrderAccepted(order_id="o-1"),
         OrderCancelled(order_id="o-1"),
         OrderVoided(order_id="o-1"),

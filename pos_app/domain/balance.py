@@ -15,6 +15,28 @@ from datetime import datetime
 from pos_app.domain.errors import DomainError
 from pos_app.domain.ledger import Ledger, Posting, PostingKind, require_aware
 from pos_app.domain.money import format_money, require_amount
+from pos_app.domain.staff_pins import Role
+
+# The most one top-up of a balance account may credit, by the role of the staff member who
+# takes the money (kopecks). A role not listed may not top up at all.
+TOP_UP_LIMITS: dict[Role, int] = {
+    Role.CASHIER: 1_000_000,  # 10 000.00
+    Role.OPERATOR: 1_000_000,
+    Role.MANAGER: 10_000_000,  # 100 000.00
+    Role.ADMIN: 10_000_000,
+}
+
+
+def top_up_problem(role: str, amount: int) -> str | None:
+    """Why a staff member of ``role`` may not credit ``amount`` in one top-up (None: may)."""
+    limit = TOP_UP_LIMITS.get(Role(role)) if role in Role._value2member_map_ else None
+    if limit is None:
+        return f"A staff member with the role {role!r} may not top up a balance."
+    if amount > limit:
+        return (f"A {role} may top up at most {format_money(limit)} at a time; "
+                f"{format_money(amount)} were asked.")
+    return None
+
 
 
 class InsufficientBalance(DomainError):

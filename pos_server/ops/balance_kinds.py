@@ -1,23 +1,43 @@
 """balance.topped_up: money paid into a guest's balance account (it pays a debt off first,
-the balance being simply the sum of its postings, ``pos_app.domain.balance``)."""
+the balance being simply the sum of its postings, ``pos_app.domain.balance``).
+
+A top-up mints money for whoever holds a terminal token, so it names the staff member who took
+the money: unknown, inactive or beyond their role's per-top-up limit, it is refused."""
 
 from __future__ import annotations
 
+from pos_app.domain.balance import top_up_problem
 from pos_app.domain.operations import BALANCE_TOPPED_UP, BalanceToppedUp
 from pos_server.db.models import Guest
+from pos_server.db.models_staff import StaffRow
 from pos_server.ledger_balance import load_balance, save_balance
 from pos_server.ops.kinds import Handler, OpContext, unknown_guest
-from pos_server.ops.verdicts import APPLIED, Verdict
+from pos_server.ops.verdicts import APPLIED, Verdict, rejected
 
 
 def balance_topped_up(ctx: OpContext, top_up: BalanceToppedUp) -> Verdict:
     if ctx.session.get(Guest, top_up.guest_id) is None:
         return unknown_guest(top_up.guest_id)
+    problem = _staff_problem(ctx, top_up)
+    if problem is not None:
+        return problem
     account = load_balance(ctx.session, top_up.guest_id)
-    account.top_up(top_up.amount, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
+    account.top_up(top_up.amount, now=ctx.now, actor=f"staff:{top_up.staff_id}",
                    terminal_id=ctx.terminal_id, reason="top-up", ref=top_up.ref)  # fmt: skip
     save_balance(ctx.session, account, ctx.now)
     return APPLIED
+
+
+def _staff_problem(ctx: OpContext, top_up: BalanceToppedUp) -> Verdict | None:
+    if top_up.staff_id is None:
+        return rejected("staff_required", "A top-up must name the staff member who took "
+                                          "the money.")  # fmt: skip
+    staff = ctx.session.get(StaffRow, top_up.staff_id)
+    if staff is None or not staff.active:
+        return rejected("staff_unknown", f"Staff member {top_up.staff_id} is not an active "
+                                         "member of staff.")  # fmt: skip
+    problem = top_up_problem(staff.role, top_up.amount)
+    return None if problem is None else rejected("top_up_limit", problem)
 
 
 BALANCE_HANDLERS: dict[str, Handler] = {BALANCE_TOPPED_UP: balance_topped_up}

@@ -145,9 +145,16 @@ def _flag_beyond_allowance(
 
 
 def _with_hold(ctx: OpContext, hold_id: str) -> BonusAccount | Verdict:
+    """The hold's account, if this terminal placed the hold: a hold is ended by the terminal
+    that placed it (or the sweeper, or a manager's audited reset), never by another one."""
     account = load_account_of_hold(ctx.connection, hold_id)
     if account is None:
         return rejected("hold_not_found", f"Hold {hold_id} is not known to the server.")
+    placed_by = account.holds[hold_id].terminal_id
+    if placed_by is not None and placed_by != ctx.terminal_id:
+        return rejected("hold_of_another_terminal",
+                        f"Hold {hold_id} was placed by another terminal; only that one may "
+                        "commit or release it.")  # fmt: skip
     return account
 
 

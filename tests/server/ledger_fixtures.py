@@ -27,7 +27,7 @@ from pos_server.db.models_ledger import (
 from pos_server.groups import GroupsIn, import_groups
 from pos_server.ledger import credit_points
 from pos_server.settings import ServerSettings
-from tests.server.conftest import Till, enrol, guest_payload, till_sale
+from tests.server.conftest import Till, add_staff_member, enrol, guest_payload, till_sale
 
 
 class Clock:
@@ -105,6 +105,7 @@ def shop(db_url: str) -> Iterator[Shop]:
         till.push_ok(till.op("guest.created", guest_payload("anna")),
                      till.op("guest.created", guest_payload("boris", "Boris")))
         shop = Shop(till, db_url, clock)
+        add_staff_member(db_url, "kasia")  # a cashier: tops balances up (TOP_UP_LIMITS)
         shop.write(lambda s: credit_points(s, "anna", 100_000, now=clock(), actor="test",
                                            reason="gift"))
         yield shop

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pos_app.domain.balance import TOP_UP_LIMITS
+from pos_app.domain.staff_pins import Role
+from tests.server.conftest import add_staff_member
 from tests.server.ledger_fixtures import Shop, shop
 
 __all__ = ["shop"]
@@ -24,9 +27,11 @@ def act(s: Shop, kind: str, order_id: str, **extra: Any) -> str:
 
 
 def test_top_up_and_unknown_guest(shop: Shop) -> None:
-    assert shop.push("balance.topped_up", {"guest_id": "anna", "amount": 5_000, "ref": None})[
+    assert shop.push("balance.topped_up", {"guest_id": "anna", "staff_id": "kasia",
+                                           "amount": 5_000, "ref": None})[
         "status"] == "applied"
-    ghost = shop.push("balance.topped_up", {"guest_id": "ghost", "amount": 5_000})
+    ghost = shop.push("balance.topped_up", {"guest_id": "ghost", "staff_id": "kasia",
+                                            "amount": 5_000})
     assert (ghost["status"], ghost["reason"]) == ("rejected", "unknown_guest")
     assert shop.state()["balance_postings"] == [("credit", 5_000, 5_000)]
 
@@ -35,7 +40,7 @@ def test_order_paid_from_the_balance_then_voided(shop: Shop) -> None:
     order(shop, "o1")
     act(shop, "order.accepted", "o1")
     assert act(shop, "order.paid", "o1") == "insufficient_balance"  # empty balance
-    shop.push("balance.topped_up", {"guest_id": "anna", "amount": 30_000})
+    shop.push("balance.topped_up", {"guest_id": "anna", "staff_id": "kasia", "amount": 30_000})
     assert act(shop, "order.paid", "o1") == "applied"
     assert shop.state()["balance"] == 10_000
     assert act(shop, "order.voided", "o1") == "applied"
@@ -47,7 +52,7 @@ def test_completed_unpaid_order_is_a_debt_a_top_up_pays_off(shop: Shop) -> None:
     order(shop, "o2", method="card")
     assert act(shop, "order.completed", "o2") == "applied"
     assert shop.state()["balance"] == -20_000
-    shop.push("balance.topped_up", {"guest_id": "anna", "amount": 25_000})
+    shop.push("balance.topped_up", {"guest_id": "anna", "staff_id": "kasia", "amount": 25_000})
     after = shop.state()
     assert after["balance_postings"] == [("debt", 20_000, -20_000), ("credit", 25_000, 5_000)]
     assert after["balance_overdrafts"] == []  # a debt is not an overdraft
@@ -77,3 +82,23 @@ def test_a_rejected_payment_leaves_no_account_snapshot_in_the_feed(shop: Shop) -
     assert snapshots[-1] == {"account_id": "anna", "total": 100_000, "held": 5_000,
                              "available": 95_000}
     assert (shop.state()["points"], shop.state()["held"]) == (100_000, 5_000)
+
+
+def test_a_top_up_names_an_active_staff_member_within_their_role_limit(shop: Shop) -> None:
+    """Issue 16 point 4: a terminal token alone mints no money."""
+    add_staff_member(shop.db_url, "maria", "manager")
+    add_staff_member(shop.db_url, "gone", "cashier", active=False)
+
+    def top_up(amount: int, **who: Any) -> str:
+        result = shop.push("balance.topped_up", {"guest_id": "anna", "amount": amount, **who})
+        return str(result["reason"] or result["status"])
+
+    assert top_up(10**11) == "staff_required"
+    assert top_up(5_000) == "staff_required"
+    assert top_up(5_000, staff_id="nobody") == "staff_unknown"
+    assert top_up(5_000, staff_id="gone") == "staff_unknown"
+    assert top_up(TOP_UP_LIMITS[Role.CASHIER] + 1, staff_id="kasia") == "top_up_limit"
+    assert top_up(10**11, staff_id="maria") == "top_up_limit"
+    assert top_up(TOP_UP_LIMITS[Role.CASHIER], staff_id="kasia") == "applied"
+    assert top_up(TOP_UP_LIMITS[Role.MANAGER], staff_id="maria") == "applied"
+    assert shop.state()["balance"] == TOP_UP_LIMITS[Role.CASHIER] + TOP_UP_LIMITS[Role.MANAGER]

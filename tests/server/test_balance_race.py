@@ -15,7 +15,7 @@ from pos_server.db import make_engine, make_sessions
 from pos_server.db.models_ledger import BalanceAccountRow, BalancePostingRow
 from pos_server.ops.pipeline import apply_batch, check_batch
 from pos_server.schemas import Operation
-from tests.server.conftest import guest_payload, till_sale
+from tests.server.conftest import add_staff_member, guest_payload, till_sale
 
 TILLS = 20
 
@@ -31,8 +31,10 @@ def test_tills_racing_for_one_balance_never_overspend(db_url: str) -> None:
     now = datetime.now(UTC)
     with sessions.begin() as session:
         ids = [terminals.add_terminal(session, f"T{n}", now).terminal_id for n in range(TILLS)]
+    add_staff_member(db_url, "kasia")
     setup = [_op(ids[0], 1, "guest.created", guest_payload("anna")),
-             _op(ids[0], 2, "balance.topped_up", {"guest_id": "anna", "amount": 5_000})]
+             _op(ids[0], 2, "balance.topped_up", {"guest_id": "anna", "amount": 5_000,
+                                                      "staff_id": "kasia"})]
     apply_batch(sessions, ids[0], check_batch(setup), lambda: now)
     start = threading.Barrier(TILLS)
     statuses: list[str] = []

@@ -251,6 +251,20 @@ def test_reconcile_leaves_other_terminals_holds_alone(anna: Till, db_url: str) -
     assert state(db_url)["holds"]["theirs"] == ("open", 0)
 
 
+def test_only_the_terminal_that_placed_a_hold_may_end_it(anna: Till, db_url: str) -> None:
+    """Issue 16 point 4: terminal B neither commits nor releases terminal A's hold."""
+    other = enrol(anna.client, db_url, "Other till")
+    anna.push_ok(hold(anna, "mine", 10_000))
+    for kind, payload in (("hold.committed", {"hold_id": "mine", "amount": 10_000}),
+                          ("hold.released", {"hold_id": "mine"})):
+        result = other.push_ok(other.op(kind, payload))["results"][0]
+        assert (result["status"], result["reason"]) == ("rejected", "hold_of_another_terminal")
+    assert state(db_url)["holds"]["mine"] == ("open", 0)
+    assert anna.push_ok(anna.op("hold.committed", {"hold_id": "mine", "amount": 10_000}))[
+        "results"][0]["status"] == "applied"
+    assert state(db_url)["holds"]["mine"] == ("committed", 10_000)
+
+
 def test_overdrafts_are_listed_for_managers(
     anna: Till, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -26,7 +26,8 @@ def test_balance_payment_is_debited_online_refused_beyond_offline_an_overdraft(
     shop: Shop,
 ) -> None:
     assert shop.push("balance.topped_up", {"guest_id": "anna", "amount": 30_000,
-                                           "ref": "cash"})["status"] == "applied"
+                                           "ref": "cash", "staff_id": "kasia"})[
+        "status"] == "applied"
     assert shop.push("sale.closed", sale("anna", 25_000, pay("balance", 25_000)))[
         "status"] == "applied"
     refused = shop.push("sale.closed", sale("anna", 10_000, pay("balance", 10_000)))

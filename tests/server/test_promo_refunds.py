@@ -9,7 +9,7 @@ from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import BonusAccountRow
 from pos_server.db.models_ledger import BalanceAccountRow
 from pos_server.db.models_till import SaleRefundRow
-from tests.server.conftest import Till, guest_payload, sale_payload
+from tests.server.conftest import Till, add_staff_member, guest_payload, sale_payload
 
 PAYMENTS = [{"method": "card", "amount": 44_000}, {"method": "balance", "amount": 10_000}]
 
@@ -40,10 +40,12 @@ def refund(sale_id: str, payments: list[dict[str, Any]] = PAYMENTS) -> dict[str,
 def test_a_refund_undoes_the_sale_for_the_guest_and_the_code_owner(
     till: Till, db_url: str
 ) -> None:
+    add_staff_member(db_url, "kasia")
     till.push_ok(
         till.op("guest.created", guest_payload("olga", "Olga")),
         till.op("guest.created", {**guest_payload("pavel", "Pavel"), "phone": "+79220000002"}),
-        till.op("balance.topped_up", {"guest_id": "pavel", "amount": 30_000}),
+        till.op("balance.topped_up", {"guest_id": "pavel", "amount": 30_000,
+                                       "staff_id": "kasia"}),
         till.op("promo.issued", {"code": "TOPLASER6502", "guest_id": "olga"}),
     )
     sale = sale_payload("pavel", payments=PAYMENTS)

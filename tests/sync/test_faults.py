@@ -25,6 +25,7 @@ from pos_app.services.feed import FeedService
 from pos_app.sync.puller import FeedPuller
 from pos_server.db import upgrade
 from tests.operation_examples import till_sale
+from tests.server.conftest import add_staff_member
 from tests.sync.faultproxy import FaultProxy, ServerProcess, enrol_terminal
 from tests.sync.proofs_drain import drain
 from tests.sync.proofs_invariants import ServerView, TillOps, converged
@@ -67,14 +68,15 @@ def credit(db_url: str, account_id: str, amount: int) -> None:
         engine.dispose()
 
 
-def sale(guest_id: str, points: int, card: int, money: str = "card") -> dict[str, Any]:
+def sale(guest_id: str, points: int, card: int, hold_id: str, money: str = "card"
+         ) -> dict[str, Any]:  # fmt: skip
     total = points + card
     return till_sale({"sale_id": str(uuid.uuid4()), "receipt_no": None,
             "opened_at": "2026-11-23T10:00:00+00:00", "closed_at": "2026-11-23T10:01:00+00:00",
             "guest_id": guest_id,
             "lines": [{"line_no": 1, "product_id": "latte", "name": "Latte", "quantity": 1,
                        "unit_price": total, "discount": 0, "total": total}],
-            "payments": [{"method": "points", "amount": points},
+            "payments": [{"method": "points", "amount": points, "hold_id": hold_id},
                          {"method": money, "amount": card}],
             "total": total})  # fmt: skip
 
@@ -87,15 +89,15 @@ def queue_offline_day(store: Store, server: ServerProcess) -> str:
         uow.outbox.append(GuestCreated(guest_id=guest_id, name="Anna", phone=None))
         uow.commit()
     ops: list[tuple[str, dict[str, Any]]] = [
-        ("balance.topped_up", {"guest_id": guest_id, "amount": 5000}),
+        ("balance.topped_up", {"guest_id": guest_id, "amount": 5000, "staff_id": "kasia"}),
         ("hold.placed", {"hold_id": h1, "guest_id": guest_id, "amount": 400}),
         ("hold.committed", {"hold_id": h1, "amount": 300}),  # 100 released
-        ("sale.closed", sale(guest_id, 300, 500)),
+        ("sale.closed", sale(guest_id, 300, 500, h1)),
         ("hold.placed", {"hold_id": h2, "guest_id": guest_id, "amount": 200}),
         ("hold.released", {"hold_id": h2}),  # the sale was cancelled
         ("hold.placed", {"hold_id": h3, "guest_id": guest_id, "amount": 900, "offline": True}),
         ("hold.committed", {"hold_id": h3, "amount": None}),  # beyond 700 left: overdraft
-        ("sale.closed", sale(guest_id, 900, 2000, money="balance")),
+        ("sale.closed", sale(guest_id, 900, 2000, h3, money="balance")),
     ]
     with store.unit_of_work() as uow:
         for kind, payload in ops:
@@ -135,6 +137,7 @@ def prepare(server: ServerProcess, till: tuple[Store, str], proxy: FaultProxy) -
         first = uow.outbox.pending(1)[0]
     drain(store, server.url, token, only=1)
     credit(server.db_url, first.payload["guest_id"], 1000)
+    add_staff_member(server.db_url, "kasia")  # who takes the top-up's money
     return guest_id
 
 

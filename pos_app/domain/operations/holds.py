@@ -57,9 +57,13 @@ class HoldReleased(Operation):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BalanceToppedUp(Operation):
-    """Money paid into the guest's balance account (cash at the till, card in the cabinet)."""
+    """Money paid into the guest's balance account (cash at the till, card in the cabinet).
+    ``staff_id``: who took the money; the server applies it only for an active staff member
+    whose role may credit that much (``pos_app.domain.balance.TOP_UP_LIMITS``). Optional only
+    so rows stored before it still parse; the server refuses a top-up without one."""
 
     KIND: ClassVar[str] = BALANCE_TOPPED_UP
     guest_id: str = spec(ENTITY_ID)
     amount: int = spec(Int(1))
     ref: str | None = spec(Optional(Str(0, 64)), None)
+    staff_id: str | None = spec(Optional(ENTITY_ID), None)
