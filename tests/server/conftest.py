@@ -173,7 +173,7 @@ def sale_payload(guest_id: str | None = None, **override: Any) -> dict[str, Any]
             {"line_no": 2, "product_id": "cookie", "name": "Cookie", "quantity": 1,
              "unit_price": 9000, "total": 9000},
         ],
-        "payments": [{"method": "card", "amount": 50000}, {"method": "points", "amount": 4000}],
+        "payments": [{"method": "card", "amount": 50000}, {"method": "cash", "amount": 4000}],
         "total": 54000,
     }
     payload.update(override)

@@ -140,7 +140,7 @@ def test_sale_closed_is_stored_with_lines_and_payments(till: Till, db_url: str) 
             ("latte", 2, 45000), ("cookie", 1, 9000)
         ]
         payments = session.scalars(select(SalePayment).order_by(SalePayment.position)).all()
-        assert [(p.method, p.amount) for p in payments] == [("card", 50000), ("points", 4000)]
+        assert [(p.method, p.amount) for p in payments] == [("card", 50000), ("cash", 4000)]
     engine.dispose()
 
 
