@@ -182,14 +182,15 @@ def sale_payload(guest_id: str | None = None, **override: Any) -> dict[str, Any]
 
 def add_staff_member(db_url: str, staff_id: str, role: str = "cashier", *,
                      active: bool = True) -> None:  # fmt: skip
-    """A staff record written straight into the server's database (PIN 123456)."""
+    """A staff record written straight into the server's database (PIN 123456); written
+    again when the id exists (a server shared by several tests)."""
     from pos_app.domain.staff_pins import PIN_PARAMS, hash_pin
     from pos_server.db.models_staff import StaffRow
 
     now, salt = datetime.now(UTC), bytes(range(16))
     engine = make_engine(db_url)
     with make_sessions(engine).begin() as session:
-        session.add(StaffRow(id=staff_id, name=staff_id.title(), role=role, active=active,
+        session.merge(StaffRow(id=staff_id, name=staff_id.title(), role=role, active=active,
                              pin_hash=hash_pin("123456", salt, PIN_PARAMS), salt=salt.hex(),
                              params=dict(PIN_PARAMS), created_at=now, updated_at=now))
     engine.dispose()
