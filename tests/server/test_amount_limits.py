@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from pos_app.domain.operations import MAX_AMOUNT
+from pos_app.domain.operations import MAX_AMOUNT, MAX_QUANTITY
 from pos_server.amount_range import SAFE_LIMIT
 from pos_server.db.models_ledger import BalanceAccountRow
 from tests.server.ledger_fixtures import Shop, shop
@@ -66,3 +68,36 @@ def test_a_balance_at_the_safe_limit_refuses_one_more_kopeck(shop: Shop) -> None
     result = shop.push("balance.topped_up", {"guest_id": "anna", "amount": 1})
     assert (result["status"], result["reason"]) == ("rejected", "amount_out_of_range")
     assert shop.state()["balance"] == SAFE_LIMIT
+
+
+edges = st.sampled_from([MAX_AMOUNT, MAX_AMOUNT + 1, MAX_QUANTITY, MAX_QUANTITY + 1,
+                         2**63 - 1, 2**63, -(2**63), 10**18, -1, 0])
+quantities = st.one_of(st.integers(min_value=1, max_value=MAX_QUANTITY), edges)
+prices = st.one_of(st.integers(min_value=0, max_value=MAX_AMOUNT), edges)
+
+
+def test_fuzzed_big_orders_and_their_completion_never_get_a_5xx(shop: Shop) -> None:
+    """Orders with amounts near and past every cap, each completed unpaid against a balance
+    already at the edge of int64: 201 or 422 for the order, a verdict for its completion,
+    never a 5xx; the till's queue keeps moving (a top-up after them all is applied)."""
+    edge = -(2**63) + 10**12  # an account driven there before the caps existed
+    _set_balance(shop, edge)
+    client, headers = shop.till.client, shop.till.headers
+
+    @given(lines=st.lists(st.tuples(quantities, prices), min_size=1, max_size=100))
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    def place_and_complete(lines: list[tuple[int, int]]) -> None:
+        body = {"guest_id": "anna", "method": "card", "lines": [
+            {"product_id": "p", "name": "P", "quantity": q, "unit_price": p} for q, p in lines]}
+        response = client.post("/v1/orders", json=body, headers=headers)
+        assert response.status_code in (201, 422), response.text
+        if response.status_code == 201:
+            order_id = response.json()["order_id"]
+            result = shop.push("order.completed", {"order_id": order_id})
+            assert result["status"] in ("applied", "rejected", "conflict"), result
+
+    place_and_complete()
+    assert shop.state()["balance"] == edge  # every debt there was rejected, none written
+    _set_balance(shop, 0)
+    assert shop.push("balance.topped_up", {"guest_id": "anna", "amount": 1})[
+        "status"] == "applied"
