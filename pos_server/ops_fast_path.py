@@ -6,9 +6,13 @@ as judging a hold. Tills send nothing but this route all day, so a request that 
 well-formed - a bearer token the terminal registry accepts, a body that ``OpsRequest`` accepts,
 every operation of that terminal, within ``max_batch``, every payload of its kind's shape - is
 answered here with the same pipeline (``apply_batch``), on the same worker threads, in the
-same response shape, before any of FastAPI's layers (``ServerApp.__call__`` in app.py). Anything
-else goes on, body untouched, to the FastAPI route (``pos_server.api.post_ops``), which gives
-the 401/403/413/422 answers and documents the route in the OpenAPI schema.
+same response shape, before any of FastAPI's layers (``ServerApp.__call__`` in app.py).
+
+Bounded work (issue 16 point 6): the token is checked before the body is read (a 401 here, the
+route's answer, with the body unread), and a large body is parsed on a worker thread one
+operation at a time, refused with 413 at operation ``max_batch + 1``. Anything else goes on,
+body untouched, to the FastAPI route (``pos_server.api.post_ops``), which gives the
+403/413/422 answers and documents the route in the OpenAPI schema.
 """
 
 from __future__ import annotations
