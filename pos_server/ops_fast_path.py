@@ -61,9 +61,9 @@ async def serve_ops(app: Any, scope: Scope, receive: Receive, send: Send, fallba
     The bearer token is checked BEFORE the body is read: a request without a valid token gets
     its 401 (the route's answer) with the body unread and unparsed."""
     state = app.state
-    token = _bearer(scope)
+    token = bearer_of(scope)
     if token is None:
-        await _reply(send, *_unauthorised(REQUIRED))
+        await reply(send, *unauthorised(REQUIRED))
         return
     cache = terminals.TokenCache.of(state)
     terminal_id = cache.cached(token)
@@ -71,7 +71,7 @@ async def serve_ops(app: Any, scope: Scope, receive: Receive, send: Send, fallba
         try:
             terminal_id = await to_thread.run_sync(cache.terminal_id, state.sessions, token)
         except terminals.AuthError as exc:
-            await _reply(send, *_unauthorised(str(exc)))
+            await reply(send, *unauthorised(str(exc)))
             return
     limit = state.settings.max_body_bytes
     messages: list[Message] = []
@@ -100,13 +100,13 @@ async def serve_ops(app: Any, scope: Scope, receive: Receive, send: Send, fallba
 
         await fallback(scope, replayed, send)
         return
-    await _reply(send, *answer)
+    await reply(send, *answer)
 
 
 Answer = tuple[int, bytes, list[tuple[bytes, bytes]]]
 
 
-async def _reply(send: Send, status: int, content: bytes, headers: list[tuple[bytes, bytes]]
+async def reply(send: Send, status: int, content: bytes, headers: list[tuple[bytes, bytes]]
                  ) -> None:  # fmt: skip
     await send({"type": "http.response.start", "status": status,
                 "headers": [*_JSON, (b"content-length", str(len(content)).encode()),
@@ -114,7 +114,7 @@ async def _reply(send: Send, status: int, content: bytes, headers: list[tuple[by
     await send({"type": "http.response.body", "body": content})
 
 
-def _unauthorised(message: str) -> Answer:
+def unauthorised(message: str) -> Answer:
     """The route's 401 (``pos_server.api._unauthorised``: an HTTPException)."""
     content = json.dumps({"detail": message}, ensure_ascii=False).encode()
     return 401, content, [(b"www-authenticate", b"Bearer")]
@@ -144,7 +144,7 @@ async def _answer(state: Any, terminal_id: str, token: str, body: bytes) -> Answ
     try:
         outcome = await to_thread.run_sync(judge)
     except terminals.AuthError as exc:
-        return _unauthorised(str(exc))
+        return unauthorised(str(exc))
     response = OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
     return 200, response.model_dump_json().encode(), []
 
@@ -229,7 +229,7 @@ def _array_spans(text: str, at: int, limit: int) -> tuple[list[tuple[int, int]],
         at = _skip(text, at + 1)
 
 
-def _bearer(scope: Scope) -> str | None:
+def bearer_of(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")

@@ -127,3 +127,31 @@ def test_a_large_batch_is_parsed_off_the_event_loop(server: Any,
     assert status == 200, content  # seq gaps: refused verdicts, nothing written
     assert {r["status"] for r in json.loads(content)["results"]} == {"refused"}
     assert threads and loop_thread not in threads
+
+
+def test_other_token_routes_refuse_a_missing_header_unread(server: Any) -> None:
+    app, _terminal_id, _token = server
+    body = b'{"guest_id": "' + b"x" * BIG + b'"}'
+    for path in ("/v1/orders", "/v1/holds/reconcile"):
+        scope = {**_scope(None), "path": path, "raw_path": path.encode()}
+
+        async def call(scope: dict[str, Any] = scope) -> tuple[int, bytes, int]:
+            asked, sent = 0, []
+
+            async def receive() -> dict[str, Any]:
+                nonlocal asked
+                asked += 1
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            async def send(message: dict[str, Any]) -> None:
+                sent.append(message)
+
+            await app(scope, receive, send)
+            status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+            return status, b"".join(m.get("body", b"") for m in sent
+                                    if m["type"] == "http.response.body"), asked
+
+        status, content, asked = asyncio.run(call())
+        assert status == 401, content
+        assert json.loads(content)["detail"].startswith("An 'Authorization: Bearer")
+        assert asked == 0
