@@ -18,11 +18,25 @@ from pos_server.errors import http_error, validation_failed
 from pos_server.ledger_rules import ledger_rules
 from pos_server.nul_guard import NulGuard
 from pos_server.ops.pipeline import Clock
-from pos_server.ops_fast_path import PATH, Receive, Scope, Send, serve_ops
+from pos_server.ops_fast_path import (
+    PATH,
+    REQUIRED,
+    Receive,
+    Scope,
+    Send,
+    bearer_of,
+    reply,
+    serve_ops,
+    unauthorised,
+)
 from pos_server.order_hub import OrderHub
 from pos_server.settings import ServerSettings
 from pos_server.shop_settings import publish_shop_settings
 from pos_server.sweeper import HoldSweeper
+
+# POST routes that need a terminal's bearer token (POST /v1/ops: ops_fast_path). Without an
+# Authorization header they get their 401 here, the body unread (issue 16 point 6).
+TOKEN_POSTS = frozenset({"/v1/orders", "/v1/holds/reconcile"})
 
 
 def utc_now() -> datetime:
@@ -36,6 +50,10 @@ class ServerApp(FastAPI):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "POST":
             await serve_ops(self, scope, receive, send, super().__call__)
+            return
+        if (scope["type"] == "http" and scope["method"] == "POST"
+                and scope["path"] in TOKEN_POSTS and bearer_of(scope) is None):  # fmt: skip
+            await reply(send, *unauthorised(REQUIRED))
             return
         await super().__call__(scope, receive, send)
 

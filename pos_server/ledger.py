@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus
 from pos_app.domain.ledger import Overdraft, Posting, PostingKind
+from pos_server.amount_range import check_in_range
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
 from pos_server.ledger_feed import defer_snapshot
@@ -143,7 +144,10 @@ def _hold(row: Any) -> Hold:
 
 
 def save_account(db: Session | Connection, account: BonusAccount, now: datetime) -> None:
-    """Write what the domain object did: balances, holds, postings, overdrafts, a snapshot."""
+    """Write what the domain object did: balances, holds, postings, overdrafts, a snapshot.
+    Nothing is written when a total would leave the safe range (``AmountOutOfRange``)."""
+    check_in_range("points balance", account.total, account.held,
+                   *(o.amount for o in account.overdrafts))
     loaded = _LOADED.get(account, {})
     connection = _connection(db)  # ORM objects of the caller first (a sale postings refer to)
     new, changed = [], []

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.balance import BalanceAccount
+from pos_server.amount_range import check_in_range
 from pos_server.db.models_ledger import BalanceAccountRow, BalanceOverdraftRow, BalancePostingRow
 from pos_server.ledger_feed import defer_snapshot
 
@@ -42,6 +43,7 @@ def save_balance(session: Session, account: BalanceAccount, now: datetime) -> No
     """Write what the domain object did: the total, postings, overdrafts, a feed snapshot."""
     if not account.postings:
         return
+    check_in_range("balance", account.total, *(o.amount for o in account.overdrafts))
     session.get_one(BalanceAccountRow, account.account_id).total = account.total
     for p in account.postings:
         session.add(BalancePostingRow(

@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    model_validator,
 )
 
 from pos_app.domain.operations import MAX_AMOUNT, MAX_QUANTITY
@@ -140,6 +141,12 @@ class OrderLineIn(WireModel):
     unit_price: Amount
     in_points: Annotated[bool, Strict()] = False
 
+    @model_validator(mode="after")
+    def _line_total_capped(self) -> OrderLineIn:
+        if self.quantity * self.unit_price > MAX_AMOUNT:
+            raise ValueError(f"quantity × unit_price must be at most {MAX_AMOUNT} kopecks")
+        return self
+
 
 class OrderPlaced(WireModel):
     """Body of POST /v1/orders. Without ``order_id`` the server makes one."""
@@ -150,6 +157,14 @@ class OrderPlaced(WireModel):
     method: PaymentMethod = Field(description="the guest's payment intent")
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
     ready_by: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _order_total_capped(self) -> OrderPlaced:
+        """The total (and so every balance posting of the order) stays within MAX_AMOUNT, as
+        a sale's total does (issue 16 point 2: 100 lines x 100 000 x 10^11 was taken)."""
+        if sum(line.quantity * line.unit_price for line in self.lines) > MAX_AMOUNT:
+            raise ValueError(f"the order's total must be at most {MAX_AMOUNT} kopecks")
+        return self
 
 
 class OrderLineOut(WireModel):

@@ -28,8 +28,10 @@ class ServerSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
     max_batch: int = Field(default=500, ge=1, le=10_000, description="operations per POST /v1/ops")
+    # 500 sale.closed operations of 10 lines each (Cyrillic names \u-escaped) take 1.84 MiB
+    # as JSON (measured with tests/server/conftest.py sale_payload): 4 MiB leaves twice that
     max_body_bytes: int = Field(
-        default=16 * 1024 * 1024, ge=1024, description="larger request bodies get 413 unread"
+        default=4 * 1024 * 1024, ge=1024, description="larger request bodies get 413 unread"
     )
     hold_ttl_seconds: int = Field(
         default=24 * 3600, ge=60, description="an open points hold expires after this"

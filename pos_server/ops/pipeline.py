@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,24 +20,26 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 from pos_app.domain.operations import OPERATIONS, OperationInvalid
 from pos_app.domain.operations import Operation as Payload
+from pos_server.amount_range import AmountOutOfRange
 from pos_server.db.fastexec import Fast, run_and_commit
 from pos_server.db.models import AppliedOperation, Terminal
 from pos_server.ledger_feed import OpChanges, counted_change, op_changes, write_changes
 from pos_server.ops.dispatch import handle
 from pos_server.ops.kinds import OpContext
-from pos_server.ops.verdicts import Verdict, refused
+from pos_server.ops.verdicts import Verdict, refused, rejected
 from pos_server.schemas import Operation, OpResult
 from pos_server.terminals import AuthError, check_token_row
 
 if TYPE_CHECKING:
     from pos_server.settings import ServerSettings
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 ATTEMPTS = 5  # a unique-constraint race or a deadlock is retried, then judged afresh
 # PostgreSQL deadlock_detected / serialization_failure: the victim's transaction was rolled
@@ -498,12 +501,12 @@ def _apply_kind(ctx: OpContext, checked: CheckedOp, changes: OpChanges, guarded:
     again, ``guarded``: the handler in a savepoint rolled back after it, so the verdict is
     stored with nothing else."""
     if not guarded:
-        verdict = handle(ctx, checked.op.kind, checked.payload)
+        verdict = _handled(ctx, checked)
         if not verdict.applied:
             raise _NotApplied
         return verdict
     savepoint = ctx.connection.begin_nested()
-    verdict = handle(ctx, checked.op.kind, checked.payload)
+    verdict = _handled(ctx, checked)
     if verdict.applied:
         ctx.keep_session()
         savepoint.commit()
@@ -512,3 +515,27 @@ def _apply_kind(ctx: OpContext, checked: CheckedOp, changes: OpChanges, guarded:
         savepoint.rollback()
         changes.clear()
     return verdict
+
+
+def _handled(ctx: OpContext, checked: CheckedOp) -> Verdict:
+    """The handler's verdict; an error that would recur on every resend is a final verdict.
+
+    Before, any exception of a handler failed the request and the till resent the operation:
+    right for a lost connection or a lock race (retried above, or by the till), but an
+    operation whose numbers the database cannot store failed again on every resend and the
+    till's queue stopped for good (issue 16 point 2). Such an error is deterministic for the
+    operation's payload, so it is judged: a total beyond the safe range (checked before
+    writing) is ``rejected/amount_out_of_range``; a value the database refuses (SQLite
+    ``OverflowError``, PostgreSQL ``DataError`` such as ``bigint out of range``) that slipped
+    past that check is ``rejected/storage_refused``. Either way nothing of the operation is
+    kept (its transaction or savepoint is rolled back) and the next operation is judged.
+    Other errors still fail the request: they may be transient."""
+    try:
+        return handle(ctx, checked.op.kind, checked.payload)
+    except AmountOutOfRange as error:
+        return rejected("amount_out_of_range", str(error))
+    except (OverflowError, DataError) as error:
+        log.warning("operation %s (%s) refused by storage: %s", checked.op.op_id,
+                    checked.op.kind, error)  # fmt: skip
+        return rejected("storage_refused", "The server cannot store the operation's "
+                        "numbers; it is not applied.")  # fmt: skip
