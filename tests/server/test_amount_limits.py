@@ -38,6 +38,12 @@ def test_an_order_line_over_the_cap_is_refused_but_one_at_the_cap_is_taken(shop:
     assert response.status_code == 201, response.text
 
 
+def top_up(shop: Shop, amount: int) -> Any:
+    """Anna's balance topped up by the shop's cashier (a top-up names its staff member)."""
+    return shop.push("balance.topped_up", {"guest_id": "anna", "amount": amount,
+                                           "staff_id": "kasia"})  # fmt: skip
+
+
 def _set_balance(shop: Shop, total: int) -> None:
     def work(session: Session) -> None:
         row = session.get(BalanceAccountRow, "anna")
@@ -51,21 +57,21 @@ def _set_balance(shop: Shop, total: int) -> None:
 
 def test_a_top_up_beyond_int64_is_rejected_and_the_queue_moves_on(shop: Shop) -> None:
     _set_balance(shop, 2**63 - 10)  # an account driven to the edge (before the caps existed)
-    result = shop.push("balance.topped_up", {"guest_id": "anna", "amount": 1_000})
+    result = top_up(shop, 1_000)
     assert (result["status"], result["reason"]) == ("rejected", "amount_out_of_range")
     assert shop.state()["balance"] == 2**63 - 10  # nothing written
     # the next operation of the same till is judged (the queue did not stop)
     _set_balance(shop, 0)
-    assert shop.push("balance.topped_up", {"guest_id": "anna", "amount": 1_000})[
+    assert top_up(shop, 1_000)[
         "status"] == "applied"
     assert shop.state()["balance"] == 1_000
 
 
 def test_a_balance_at_the_safe_limit_refuses_one_more_kopeck(shop: Shop) -> None:
     _set_balance(shop, SAFE_LIMIT - 1)
-    assert shop.push("balance.topped_up", {"guest_id": "anna", "amount": 1})[
+    assert top_up(shop, 1)[
         "status"] == "applied"
-    result = shop.push("balance.topped_up", {"guest_id": "anna", "amount": 1})
+    result = top_up(shop, 1)
     assert (result["status"], result["reason"]) == ("rejected", "amount_out_of_range")
     assert shop.state()["balance"] == SAFE_LIMIT
 
@@ -99,5 +105,5 @@ def test_fuzzed_big_orders_and_their_completion_never_get_a_5xx(shop: Shop) -> N
     place_and_complete()
     assert shop.state()["balance"] == edge  # every debt there was rejected, none written
     _set_balance(shop, 0)
-    assert shop.push("balance.topped_up", {"guest_id": "anna", "amount": 1})[
+    assert top_up(shop, 1)[
         "status"] == "applied"
