@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from pos_server import admin_cli, reconciliation_cli, terminals
+from pos_server.cli_args import aware_time, positive
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import AppliedOperation
 from pos_server.overdraft_list import list_overdrafts
@@ -180,15 +181,6 @@ def cmd_overdrafts(args: argparse.Namespace) -> int:
     return 0
 
 
-def _aware_time(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError("an ISO time, e.g. 2026-11-23T09:00+03:00") from exc
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError("give the time zone, e.g. 2026-11-23T09:00+03:00")
-    return value
-
 
 def cmd_export_operations(args: argparse.Namespace) -> int:
     for row in _operations(_settings(args).database_url, args.terminal):
@@ -226,12 +218,6 @@ def _hours(text: str) -> float:
         raise argparse.ArgumentTypeError("must be more than 0 and at most 8760 (a year)")
     return value
 
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 100_000:
-        raise argparse.ArgumentTypeError("must be between 1 and 100000")
-    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -276,8 +262,8 @@ def _parser() -> argparse.ArgumentParser:
         "overdrafts", help="points and balance overdrafts for managers (JSON lines)"
     )
     overdrafts.add_argument("--db", help=db_help)
-    overdrafts.add_argument("--since", type=_aware_time, help="only from this time on (ISO)")
-    overdrafts.add_argument("--limit", type=_positive, default=1_000,
+    overdrafts.add_argument("--since", type=aware_time, help="only from this time on (ISO)")
+    overdrafts.add_argument("--limit", type=positive, default=1_000,
                             help="at most this many of each (newest kept; default 1000)")
     overdrafts.add_argument("--breaches", action="store_true",
                             help="also the rule breaches recorded instead of enforced")
@@ -285,7 +271,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo-order", help="place believable demo guest orders")
     demo.add_argument("--db", help=db_help)
-    demo.add_argument("--count", type=_positive, default=1, help="how many orders (default 1)")
+    demo.add_argument("--count", type=positive, default=1, help="how many orders (default 1)")
     demo.add_argument("--seed", type=int, help="random seed, for repeatable demos")
     demo.set_defaults(func=cmd_demo_order)
 

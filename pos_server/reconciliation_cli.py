@@ -15,6 +15,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from pos_server.cli_args import aware_time, positive
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.sale_review import UnknownItem, list_items, resolve_item
 from pos_server.settings import ServerSettings
@@ -58,21 +59,6 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _aware_time(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError("an ISO time, e.g. 2026-11-23T09:00+03:00") from exc
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError("give the time zone, e.g. 2026-11-23T09:00+03:00")
-    return value
-
-
-def _limit(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 100_000:
-        raise argparse.ArgumentTypeError("must be between 1 and 100000")
-    return value
 
 
 def register(sub: Any) -> None:
@@ -82,8 +68,8 @@ def register(sub: Any) -> None:
     ).add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="open items, oldest first, as JSON lines")
     listing.add_argument("--all", action="store_true", help="resolved items too")
-    listing.add_argument("--since", type=_aware_time, help="only from this time on (ISO)")
-    listing.add_argument("--limit", type=_limit, default=1_000, help="at most this many")
+    listing.add_argument("--since", type=aware_time, help="only from this time on (ISO)")
+    listing.add_argument("--limit", type=positive, default=1_000, help="at most this many")
     listing.add_argument("--db", help=DB_HELP)
     listing.set_defaults(func=cmd_list)
     resolve = actions.add_parser("resolve", help="mark an item looked at and settled")
