@@ -149,14 +149,15 @@ def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
          "amount": payment.amount, "hold_id": payment.hold_id}
         for position, payment in enumerate(sale.payments, start=1)
     ])  # fmt: skip
-    groups, _active = current_groups(connection)
-    findings = review_sale(connection, sale, groups=groups,
+    # a guest's sale reads the groups once, for its review and its effects (the promotion)
+    groups = current_groups(connection) if sale.guest_id is not None else None
+    findings = review_sale(connection, sale, groups={} if groups is None else groups[0],
                            current_group=None if loyalty is None else loyalty.group_id)
     record_findings(connection, sale, findings, terminal_id=ctx.terminal_id, op_id=ctx.op_id,
                     now=ctx.now)  # fmt: skip
     from pos_server.ops.sale_effects import apply_sale_effects  # it builds on this module
 
-    return apply_sale_effects(ctx, sale, loyalty) or APPLIED
+    return apply_sale_effects(ctx, sale, loyalty, groups) or APPLIED
 
 
 def _sale_record_problem(sale: SaleClosed) -> str | None:

@@ -59,10 +59,12 @@ def _paid(sale: SaleClosed, *methods: str) -> int:
 
 
 def apply_sale_effects(
-    ctx: OpContext, sale: SaleClosed, loyalty: GuestLoyalty | None
-) -> Verdict | None:
+    ctx: OpContext, sale: SaleClosed, loyalty: GuestLoyalty | None,
+    groups: tuple[dict[str, GuestGroup], list[GuestGroup]] | None = None,
+) -> Verdict | None:  # fmt: skip
     """Check the guest's rules and post the sale's effects; a Verdict is a rejection.
-    ``loyalty``: the sale's guest as ``lock_loyalty`` read them (None for a sale without)."""
+    ``loyalty``: the sale's guest as ``lock_loyalty`` read them (None for a sale without);
+    ``groups``: ``current_groups`` as the caller already read them in this transaction."""
     if sale.guest_id is None:
         if _paid(sale, "balance", "points") or any(p.hold_id for p in sale.payments):
             return rejected("guest_required",
@@ -73,7 +75,8 @@ def apply_sale_effects(
     if problem is not None:
         return problem
     assert loyalty is not None  # sale_closed read the guest
-    groups = current_groups(ctx.connection)  # read once: the promotion below uses it too
+    if groups is None:  # read once: the promotion below uses it too
+        groups = current_groups(ctx.connection)
     group = None if loyalty.group_id is None else groups[0].get(loyalty.group_id)
     order = (order_override(ctx.session, sale) if sale.loyalty_override is not None
              else OrderOverride())  # bonus settings set by hand, if honoured  # fmt: skip
