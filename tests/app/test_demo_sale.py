@@ -4,7 +4,6 @@ TCP printer emulator, each a real process."""
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.net import free_port
+from tests.live_server import wait_for_port
 
 
 def pos_app(*args: str) -> subprocess.CompletedProcess[str]:
@@ -33,12 +33,7 @@ def printer(tmp_path: Path) -> Iterator[tuple[int, Path]]:
          "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
+    wait_for_port(port, proc)
     yield port, out
     proc.terminate()
     proc.wait(10)

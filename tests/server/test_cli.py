@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ import pytest
 from bench.net import free_port
 from pos_server.cli import main
 from pos_server.settings import ServerSettings
+from tests.live_server import wait_until_up
 from tests.server.conftest import guest_payload
 
 POS_SERVER = [str(Path(sys.executable).with_name("pos-server"))]  # the installed entry point
@@ -99,16 +99,7 @@ def live_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(process.stdout.read().decode() if process.stdout else "died")
-            time.sleep(0.1)
+        wait_until_up(base, process)
         yield base, db
     finally:
         process.terminate()

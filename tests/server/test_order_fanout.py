@@ -45,6 +45,7 @@ from pos_server.order_hub import OrderHub
 from pos_server.orders import ORDER_ENTITY
 from pos_server.settings import ServerSettings
 from pos_server.stream import TOO_FAR_BEHIND, feed_head, order_stream
+from tests.live_server import STARTUP_SECONDS, wait_until_up
 from tests.server.conftest import PG_SKIP_REASON, PG_URL, add_terminal, throwaway_pg_database
 
 POLL = 0.05
@@ -102,7 +103,7 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
                                            timeout_graceful_shutdown=1))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + STARTUP_SECONDS
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)
@@ -291,14 +292,7 @@ def _run_server(url: str, port: int) -> subprocess.Popen[bytes]:
 
 
 def _wait_up(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=0.5).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"{base} did not start")
+    wait_until_up(base)
 
 
 @pytest.mark.postgres

@@ -21,6 +21,7 @@ import pytest
 
 from bench.net import free_port
 from pos_server.db import upgrade
+from tests.live_server import wait_until_up
 from tests.server.conftest import add_terminal
 
 CLI = [sys.executable, "-m", "pos_server.cli"]
@@ -68,16 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(process.stderr.read().decode() if process.stderr else "died")
-        try:
-            if httpx.get(f"{base}/health", timeout=0.5).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("pos-server run did not answer within 20 s")
+    wait_until_up(base, process)
 
 
 @dataclass

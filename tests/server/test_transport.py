@@ -9,7 +9,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from pos_server.app import create_app
 from pos_server.cli import main
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.settings import ServerSettings
+from tests.live_server import wait_until_up
 from tests.server.conftest import Till, guest_payload
 from tests.tls_certs import make_tls_files
 
@@ -34,16 +34,7 @@ CLI = [sys.executable, "-m", "pos_server.cli"]
 
 
 def _wait_for_https(base: str, ca: Path, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(process.stderr.read().decode() if process.stderr else "died")
-        try:
-            if requests.get(f"{base}/health", verify=str(ca), timeout=0.5).status_code == 200:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError("pos-server run --tls-cert did not answer within 20 s")
+    wait_until_up(base, process, ca=ca)
 
 
 def test_run_with_a_certificate_serves_https_only(tmp_path: Path) -> None:

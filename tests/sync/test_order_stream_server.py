@@ -19,6 +19,7 @@ import requests
 from bench.net import free_port
 from pos_server import terminals
 from pos_server.db import make_engine, make_sessions, upgrade
+from tests.live_server import wait_until_up
 
 CLI = [sys.executable, "-m", "pos_server.cli"]
 
@@ -80,17 +81,7 @@ class RealServer:
 
     def _wait_until_up(self) -> None:
         assert self.process is not None
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                err = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise AssertionError(f"pos-server run died: {err}")
-            try:
-                if requests.get(f"{self.base}/health", timeout=0.5).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.05)
-        raise AssertionError("pos-server run did not answer within 20 s")
+        wait_until_up(self.base, self.process)
 
     def enrol(self, name: str) -> Enrolled:
         engine = make_engine(self.db_url)

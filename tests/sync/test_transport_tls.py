@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from bench.net import free_port
 from pos_app.commands.sync_runtime import CA_CERT_KEY, INSECURE_KEY, SyncSetupError
@@ -29,6 +28,7 @@ from pos_app.sync.server_link import (
 )
 from pos_app.sync.transport import HttpTransport
 from pos_server.db import upgrade
+from tests.live_server import wait_until_up
 from tests.sync.conftest import new_code
 from tests.sync.test_till_sim import server_sales
 from tests.tls_certs import TlsFiles, make_tls_files
@@ -124,15 +124,7 @@ class TlsServer:
             env={**os.environ, "POS_SERVER_SWEEP_INTERVAL_SECONDS": "0"},
             stdout=self._log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, (folder / "server.log").read_text()
-            try:
-                requests.get(self.url + "/health", verify=str(self.tls.ca_cert), timeout=0.5)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise AssertionError("pos-server run --tls-cert did not answer within 20 s")
+        wait_until_up(self.url, self.process, ca=self.tls.ca_cert, log=folder / "server.log")
 
     def close(self) -> None:
         self.process.terminate()
@@ -225,14 +217,7 @@ def test_insecure_is_the_operators_choice_and_kept_from_enrolment(tmp_path: Path
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                requests.get(url + "/health", timeout=0.5)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "pos-server run did not answer"
-                time.sleep(0.1)
+        wait_until_up(url, process)
         code = new_code(db_url)
         common = ["--server", url, "--data-dir", str(tmp_path / "till"), "--token-store",
                   f"file:{tmp_path / 'tokens'}", "--enrol-code", code]  # fmt: skip
