@@ -54,6 +54,16 @@ class PushAnswer:
     last_seq: int
 
 
+@dataclass(frozen=True, slots=True)
+class KnownAnswer:
+    """``POST /v1/ops/known``: the server's last seq; the stored verdicts of the operations it
+    judged with the same payload; the op_ids it knows with another payload."""
+
+    last_seq: int
+    verdicts: list[OpVerdict]
+    different: list[str]
+
+
 def _short(detail: Any) -> str:
     if isinstance(detail, Mapping) and "message" in detail:
         return str(detail["message"])
@@ -91,6 +101,19 @@ class HttpTransport:
             for r in body["results"]
         ]  # fmt: skip
         return PushAnswer(results, int(body["last_seq"]))
+
+    def known(self, operations: Sequence[Mapping[str, Any]]) -> KnownAnswer:
+        """Which of these operations the server has judged (nothing is written)."""
+        body = self._post("/v1/ops/known", {"operations": list(operations)})
+        verdicts, different = [], []
+        for r in body["known"]:
+            if r["same_payload"]:
+                verdicts.append(OpVerdict(str(r["op_id"]), int(r["seq"]), str(r["status"]),
+                                          r.get("reason"), r.get("message"), r.get("current"),
+                                          replayed=True))  # fmt: skip
+            else:
+                different.append(str(r["op_id"]))
+        return KnownAnswer(int(body["last_seq"]), verdicts, different)
 
     def reconcile(self, last_seq: int, open_hold_ids: Sequence[str]) -> list[str]:
         body = self._post(
