@@ -4,9 +4,10 @@ A till whose store was restored from an older backup holds operations the server
 ago (some still marked pending) and numbers its new ones from an old ``seq``, which the server
 refuses as ``seq_used``. Before it sends anything it asks here about the pending operations
 whose ``seq`` the server has passed: for each one the server knows, whether the payload is the
-same (its payload hash, ``ops.pipeline.payload_hash``) and the verdict it stored. The till then
-records those verdicts, renumbers the rest after the server's ``last_seq`` and sends them
-(``pos_app.services.sync_queue.SyncQueue.realign``). Nothing is written here.
+same (its payload hash, ``ops.pipeline.payload_hash``) and the verdict it stored, and the
+receipt number of the terminal's last sale it applied. The till then records those verdicts,
+renumbers the rest after the server's ``last_seq``, counts its receipts on after that number
+and sends them (``pos_app.services.sync_queue.SyncQueue.realign``). Nothing is written here.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fastapi import APIRouter, HTTPException, status
 from sqlalchemy import select
 
 from pos_server.api import UNAUTHORISED, Sessions, Settings, TerminalId
-from pos_server.db.models import AppliedOperation, Terminal
+from pos_server.db.models import AppliedOperation, Sale, Terminal
 from pos_server.ops.pipeline import payload_hash
 from pos_server.schemas import ErrorResponse, OpsRequest, WireModel
 
@@ -37,6 +38,7 @@ class KnownOp(WireModel):
 class KnownResponse(WireModel):
     last_seq: int
     known: list[KnownOp]
+    last_receipt_no: str | None = None  # of the terminal's last sale the server applied
 
 
 @router.post(
@@ -78,4 +80,11 @@ def post_known(
             )
             for row in rows
         ]  # fmt: skip
-    return KnownResponse(last_seq=int(last_seq or 0), known=known)
+        last_receipt_no = session.scalar(
+            select(Sale.receipt_no)
+            .join(AppliedOperation, AppliedOperation.op_id == Sale.op_id)
+            .where(Sale.terminal_id == terminal_id, Sale.receipt_no.is_not(None))
+            .order_by(AppliedOperation.seq.desc()).limit(1)
+        )  # fmt: skip
+    return KnownResponse(last_seq=int(last_seq or 0), known=known,
+                         last_receipt_no=last_receipt_no)

@@ -1,6 +1,7 @@
 """The till's daily backup, on a background thread of its own.
 
-When: at start when the newest backup is a day old or more, then checked every hour. A shop
+When: a minute after start when the newest backup is a day old or more, then checked every
+hour. A shop
 expects a backup every day without anyone doing anything: tills stay open for days, a gaming
 club may not close a shift for a week, and a backup at shift open would add seconds to a
 cashier's action and be skipped on a day without one. The online backup reads the store while
@@ -32,6 +33,7 @@ from pos_app.db.backups import (
 log = logging.getLogger(__name__)
 CHECK_EVERY = 3600.0
 EVERY = timedelta(days=1)
+START_DELAY = 60.0  # the first check waits: a till's start is not slowed by a copy of its store
 
 
 def keep_days(store: Store) -> int:
@@ -54,10 +56,11 @@ class DailyBackup:
     """``start()`` runs the check on a daemon thread; ``stop()`` ends it."""
 
     def __init__(self, store: Store, data_dir: Path, *, check_every: float = CHECK_EVERY,
-                 every: timedelta = EVERY,
+                 every: timedelta = EVERY, start_delay: float = START_DELAY,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
         self.store, self.data_dir = store, Path(data_dir)
         self._check_every, self._every, self._now = check_every, every, now
+        self._start_delay = start_delay
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
@@ -89,6 +92,7 @@ class DailyBackup:
         return made
 
     def _run(self) -> None:
+        self._stop.wait(self._start_delay)
         while not self._stop.is_set():
             self.run_once()
             self._stop.wait(self._check_every)

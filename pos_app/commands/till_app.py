@@ -164,7 +164,7 @@ class TillBackend:
             self.store or self._enrolled() or open_till_store(self.options.data_dir)
         )
         self.sync = self._start_sync(store)
-        self.backups = _start_backups(store, self.options.data_dir)
+        self.backups = _start_backups(store)
         if self.options.printer is not None:
             self.printing = _start_printing(store, self.options, self.bridge)
         till = till_services(store, sync=self.sync, server_url=self.options.server,
@@ -237,12 +237,11 @@ class TillBackend:
             self.store.close()
 
 
-def _start_backups(store: Store, directory: str | None) -> DailyBackup:
-    """The daily backup of the store into the data folder's backups/ (commands/daily_backup)."""
+def _start_backups(store: Store) -> DailyBackup:
+    """The daily backup of the store into its data folder's backups/ (commands/daily_backup)."""
     from pos_app.commands.daily_backup import DailyBackup
-    from pos_app.commands.store_factory import data_dir
 
-    backups = DailyBackup(store, data_dir(directory))
+    backups = DailyBackup(store, store.path.parent)
     backups.start()
     return backups
 

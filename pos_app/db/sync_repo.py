@@ -167,3 +167,7 @@ class SqlSyncRepository:
         self._raw.execute("UPDATE terminal_state SET next_seq = ? WHERE id = 1",
                           (after + len(rows) + 1,))  # fmt: skip
         return len(rows)
+
+    def receipts_after(self, number: int) -> None:
+        self._raw.execute("UPDATE terminal_state SET next_receipt_no = max(next_receipt_no, ?)"
+                          " WHERE id = 1", (number + 1,))  # fmt: skip

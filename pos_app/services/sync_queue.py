@@ -28,6 +28,7 @@ from typing import Any
 
 from pos_app.domain import operations as kinds
 from pos_app.domain.errors import DomainError
+from pos_app.domain.sale import receipt_number
 from pos_app.services.ports import Clock, OutboxEntry, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_sync import (
     HOLD_COMMITTED,
@@ -133,7 +134,8 @@ class SyncQueue:
             return count
 
     def realign(
-        self, server_last_seq: int, overlap: Sequence[OutboxEntry], known: Sequence[OpVerdict]
+        self, server_last_seq: int, overlap: Sequence[OutboxEntry], known: Sequence[OpVerdict],
+        last_receipt_no: str | None = None,
     ) -> Realigned:
         """Catch up with a server that is ahead of this store (restored from an older backup):
         ``overlap`` are the pending operations whose seq the server has passed, ``known`` the
@@ -141,8 +143,10 @@ class SyncQueue:
         ones take their stored verdicts (as a replay would give them), operations this store
         thinks judged after the server's ``last_seq`` are pending again, and every pending
         operation, in its order, is numbered after the server's ``last_seq`` (the next new one
-        follows them). The operations the server applied that this store never had stay the
-        server's; their effects come back through the change feed."""
+        follows them), and receipts are numbered on after ``last_receipt_no`` (the server's
+        last sale of this till), so a lost sale's number is not printed again. The operations
+        the server applied that this store never had stay the server's; their effects come
+        back through the change feed."""
         by_id = {entry.op_id: entry for entry in overlap}
         counts = {"applied": 0, "rejected": 0, "conflict": 0}
         messages: list[str] = []
@@ -157,6 +161,10 @@ class SyncQueue:
                 if message:
                     messages.append(message)
             renumbered = uow.sync.renumber_pending(server_last_seq)
+            prefix = uow.terminal.info().receipt_prefix
+            number = receipt_number(prefix, last_receipt_no) if last_receipt_no else None
+            if number is not None:
+                uow.sync.receipts_after(number)
             uow.settings.set(LAST_SEQ_KEY, server_last_seq)
             uow.commit()
         return Realigned(sum(counts.values()), renumbered, reopened, tuple(messages))

@@ -57,11 +57,13 @@ class PushAnswer:
 @dataclass(frozen=True, slots=True)
 class KnownAnswer:
     """``POST /v1/ops/known``: the server's last seq; the stored verdicts of the operations it
-    judged with the same payload; the op_ids it knows with another payload."""
+    judged with the same payload; the op_ids it knows with another payload; the receipt
+    number of this terminal's last sale it applied."""
 
     last_seq: int
     verdicts: list[OpVerdict]
     different: list[str]
+    last_receipt_no: str | None = None
 
 
 def _short(detail: Any) -> str:
@@ -113,7 +115,9 @@ class HttpTransport:
                                           replayed=True))  # fmt: skip
             else:
                 different.append(str(r["op_id"]))
-        return KnownAnswer(int(body["last_seq"]), verdicts, different)
+        receipt = body.get("last_receipt_no")
+        return KnownAnswer(int(body["last_seq"]), verdicts, different,
+                           None if receipt is None else str(receipt))
 
     def reconcile(self, last_seq: int, open_hold_ids: Sequence[str]) -> list[str]:
         body = self._post(

@@ -325,6 +325,7 @@ class OutboxWorker:
                 overlap.extend(page)
                 after = page[-1].seq
             known: list[OpVerdict] = []
+            last_receipt: str | None = None
             for start in range(0, len(overlap), self.batch_size):
                 chunk = overlap[start:start + self.batch_size]
                 try:
@@ -337,7 +338,8 @@ class OutboxWorker:
                         "it holds another operation under this op_id. Sending is stopped; "
                         "the till's queue needs a technician.")
                 known.extend(answer.verdicts)
-            realigned = self.queue.realign(last_seq, overlap, known)
+                last_receipt = answer.last_receipt_no
+            realigned = self.queue.realign(last_seq, overlap, known, last_receipt)
         self._reader.drop()
         log.warning("this store was behind the server (its last seq %s): %s operations took "
                     "the server's verdicts, %s were renumbered after it", last_seq,

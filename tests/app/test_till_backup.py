@@ -48,7 +48,7 @@ def test_the_daily_backup_is_taken_once_a_day_and_keeps_the_days_set(tmp_path: P
 def test_the_daily_backup_runs_on_its_own_thread_at_start(tmp_path: Path) -> None:
     queue_guest(tmp_path, "g1")
     with open_till_store(tmp_path) as store:
-        daily = DailyBackup(store, tmp_path, check_every=0.1)
+        daily = DailyBackup(store, tmp_path, check_every=0.1, start_delay=0.2)
         daily.start()
         try:
             deadline = time.monotonic() + 10

@@ -53,6 +53,16 @@ def server_ops(view: ServerView, terminal_id: str) -> list[tuple[str, int]]:
     return [(r.op_id, r.seq) for r in rows]
 
 
+def receipt_numbers(view: ServerView, terminal_id: str) -> list[str]:
+    from sqlalchemy import select
+
+    from pos_server.db.models import Sale
+
+    with view.session() as s:
+        return [str(r) for r in s.scalars(select(Sale.receipt_no)
+                                          .where(Sale.terminal_id == terminal_id))]  # fmt: skip
+
+
 def points_sale(till: SyncRuntime, guest_id: str, points: int) -> str:
     sale_id = guest_sale(till, guest_id)
     till.points.pay_points(sale_id, points)
@@ -88,10 +98,11 @@ def test_a_restored_till_store_resynchronises_and_nothing_is_applied_twice(
     in_backup = outbox(till.store.path)
     assert in_backup[-1][2] == "pending"
 
-    proxy.go_online()  # the original till goes on: the waiting sale and two more are applied
+    proxy.go_online()  # the original till goes on: the waiting sale and four more are applied
     till.worker.wake()
     assert till.worker.wait_idle(20)
-    sold += [cash_sale(till), points_sale(till, guest_id, rub(80))]
+    sold += [cash_sale(till), points_sale(till, guest_id, rub(80)), cash_sale(till),
+             cash_sale(till)]
     till.worker.wake()
     assert till.worker.wait_idle(20)
     before_restore = outbox(till.store.path)
@@ -107,7 +118,7 @@ def test_a_restored_till_store_resynchronises_and_nothing_is_applied_twice(
         proxy.go_offline()
         restored.worker.start()
         wait_offline(restored)
-        new = [cash_sale(restored), points_sale(restored, guest_id, rub(50)),
+        new = [points_sale(restored, guest_id, rub(50)),
                cash_sale(restored)]  # numbered from seqs the server used for the lost ones
         first_new = outbox(restored.store.path)[len(in_backup)][1]
         assert first_new <= max(seq for _, seq, _ in before_restore)  # a seq the server used
@@ -127,14 +138,21 @@ def test_a_restored_till_store_resynchronises_and_nothing_is_applied_twice(
             # the server has exactly the till's operations and the ones the restore lost
             assert {op_id for op_id, _ in on_server} == {op_id for op_id, _, _ in local} | lost
             assert sorted(view.sales_of(terminal)) == sorted(sold + new)  # each sale once
+            receipts = receipt_numbers(view, terminal)
             assert view.conservation() == [] and view.balance_conservation() == []
             assert view.holds_end_once() == []
 
-        cash_sale(restored)  # and it keeps syncing
+        after = cash_sale(restored)  # and it keeps syncing
         restored.worker.wake()
         assert restored.worker.wait_idle(20)
         with ServerView(server.db_url) as view:
             assert [seq for _, seq in server_ops(view, terminal)][-1] == len(seqs) + 1
+            # the offline sales before the catch-up reused lost sales' receipt numbers (the
+            # till could not know them); from the catch-up on, numbers follow the server's
+            assert len(set(receipts)) < len(receipts)
+            [new_receipt] = set(receipt_numbers(view, terminal)) - set(receipts)
+        assert new_receipt > max(receipts)
+        assert restored.sales.get_sale(after).receipt_no == new_receipt
         with restored.store.unit_of_work(durable=False) as uow:  # the lost points sale pulled
             [account] = [a for a in uow.accounts.for_guest(guest_id) if a.kind == "bonus"]
         assert (account.total, account.held) == server_account(server.db_url, guest_id)
