@@ -136,6 +136,7 @@ def restore_backup(backup: Path, store: Path, now: datetime | None = None) -> Pa
             side = store.with_name(store.name + suffix)
             if side.exists():
                 os.replace(side, kept.with_name(kept.name + suffix))
+    store.parent.mkdir(parents=True, exist_ok=True)
     partial = store.with_name(store.name + ".restoring")
     partial.unlink(missing_ok=True)
     private_file(partial)

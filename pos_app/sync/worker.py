@@ -307,8 +307,9 @@ class OutboxWorker:
 
     def _align(self) -> None:
         """Before the first push of a run (and after a ``seq_used``): when the server has passed
-        the seq of a pending operation, this store is behind it - restored from an older
-        backup - and its new operations carry seqs the server used for others. Ask which of
+        the seq of a pending operation (or, nothing pending, the last seq this store heard of),
+        this store is behind it - restored from an older backup - and its new operations carry
+        seqs the server used for others. Ask which of
         those operations the server judged (``POST /v1/ops/known``), take their stored
         verdicts, number the rest after the server's last seq (``SyncQueue.realign``): nothing
         is applied twice and the queue goes on instead of stopping. An operation the server
@@ -316,7 +317,9 @@ class OutboxWorker:
         with sender_lock(self._terminal_id):
             last_seq = self._send().last_seq
             first = self.queue.first_waiting()
-            if first is None or first > last_seq:
+            if first is None and self.queue.last_seq() >= last_seq:
+                return  # the usual case: nothing waits, the server knows no more than we do
+            if first is not None and first > last_seq:
                 return  # the usual case: the server has not passed this store
             overlap: list[OutboxEntry] = []
             after = 0
@@ -326,7 +329,7 @@ class OutboxWorker:
                 after = page[-1].seq
             known: list[OpVerdict] = []
             last_receipt: str | None = None
-            for start in range(0, len(overlap), self.batch_size):
+            for start in range(0, max(len(overlap), 1), self.batch_size):  # one call at least
                 chunk = overlap[start:start + self.batch_size]
                 try:
                     answer = self.transport.known([wire_op(e) for e in chunk])

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from pos_app.commands.demo_data import fill_catalogue
 from pos_app.commands.store_factory import open_till_store, store_path
 from pos_app.commands.sync_runtime import SyncRuntime, start_sync
 from pos_app.db.backups import restore_backup, take_backup
@@ -156,5 +157,39 @@ def test_a_restored_till_store_resynchronises_and_nothing_is_applied_twice(
         with restored.store.unit_of_work(durable=False) as uow:  # the lost points sale pulled
             [account] = [a for a in uow.accounts.for_guest(guest_id) if a.kind == "bonus"]
         assert (account.total, account.held) == server_account(server.db_url, guest_id)
+    finally:
+        restored.close()
+
+
+def test_a_restored_store_with_nothing_waiting_numbers_its_next_sale_after_the_server(
+    make_till: MakeTill, server: ServerProcess
+) -> None:
+    till = make_till()
+    with till.store.unit_of_work() as uow:
+        fill_catalogue(uow)
+        uow.commit()
+    folder = till.store.path.parent
+    cash_sale(till)
+    till.worker.drain_once()
+    backup = take_backup(till.store.path, folder / "backups")  # nothing waits in it
+    for _ in range(3):
+        cash_sale(till)
+    till.worker.drain_once()
+    till.worker.stop()
+    till.store.close()
+
+    restore_backup(backup, store_path(folder))
+    restored = start_sync(open_till_store(folder), folder, server_url=server.url, idle_poll=0.2)
+    try:
+        restored.worker.drain_once()  # nothing to send: it only learns where the server is
+        sale_id = cash_sale(restored)
+        [(_, seq, status)] = outbox(restored.store.path)[1:]
+        assert (seq, status) == (5, "pending")  # after the server's 4, not the backup's 2
+        assert restored.sales.get_sale(sale_id).receipt_no == "T1-000005"
+        restored.worker.drain_once()
+        with ServerView(server.db_url) as view:
+            assert [s for _, s in server_ops(view, restored.queue.terminal_id())] == [
+                1, 2, 3, 4, 5]
+            assert sale_id in view.sales_of(restored.queue.terminal_id())
     finally:
         restored.close()
