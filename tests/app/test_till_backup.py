@@ -17,6 +17,8 @@ from pos_app.commands.store_factory import open_till_store, store_path
 from pos_app.db.backups import KEEP_DAYS_KEY, backups
 from pos_app.domain.operations import GuestCreated
 
+ROOT = Path(__file__).resolve().parents[2]  # the checkout, for subprocesses
+
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 
 
@@ -80,7 +82,7 @@ def test_pos_app_backup_and_restore(tmp_path: Path, capsys: pytest.CaptureFixtur
          "SenderLock; lock = SenderLock(sys.argv[1]); lock.acquire(); "
          "print('held', flush=True); time.sleep(60)", str(tmp_path / "sync.lock")],
         stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": os.getcwd()})  # fmt: skip
+        env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         assert main(["restore", str(made), "--data-dir", str(tmp_path)]) == 1

@@ -35,6 +35,8 @@ from tests.server.conftest import (
 )
 from tests.sync.faultproxy import ServerProcess
 
+ROOT = Path(__file__).resolve().parents[2]  # the checkout, for subprocesses
+
 
 def operations(url: str) -> list[tuple[str, str, int, str]]:
     engine = make_engine(url)
@@ -181,7 +183,7 @@ def test_an_sqlite_backup_is_consistent_while_the_server_takes_operations(
                 result = subprocess.run(
                     [sys.executable, "-m", "pos_server.cli", "backup", "--db", url, "--out",
                      str(out)], capture_output=True, text=True, check=False,
-                    env={**os.environ, "PYTHONPATH": os.getcwd()})  # fmt: skip
+                    env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
                 assert result.returncode == 0, result.stderr
                 backups.append(out)
         finally:
@@ -216,7 +218,7 @@ def test_without_the_postgresql_client_the_backup_says_what_to_install(tmp_path:
         [sys.executable, "-m", "pos_server.cli", "backup", "--db",
          "postgresql+psycopg://postgres@127.0.0.1:1/none", "--out", str(tmp_path / "b")],
         capture_output=True, text=True, check=False,
-        env={"PATH": str(tmp_path), "PYTHONPATH": os.getcwd(), "HOME": str(tmp_path)},
+        env={"PATH": str(tmp_path), "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)},
     )  # fmt: skip
     assert result.returncode == 1
     assert "pg_dump is not installed" in result.stderr and "postgresql-client" in result.stderr
