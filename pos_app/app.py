@@ -38,6 +38,16 @@ COMMANDS: dict[str, Command] = {
         "main",
         "bring the till's store up to the server's change feed (resumable)",
     ),
+    "backup": Command(
+        "pos_app.commands.backup_cli",
+        "backup_main",
+        "an online backup of the till's store into its backups/ folder ([--keep-days N])",
+    ),
+    "restore": Command(
+        "pos_app.commands.backup_cli",
+        "restore_main",
+        "put a checked backup in place of the till's store (the till closed)",
+    ),
     "devices": Command(
         "pos_app.commands.device_settings_app",
         "main",

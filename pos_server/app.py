@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pos_server import admin_api, order_api, order_list
+from pos_server import admin_api, ops_known, order_api, order_list
 from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
@@ -36,7 +36,7 @@ from pos_server.sweeper import HoldSweeper
 
 # POST routes that need a terminal's bearer token (POST /v1/ops: ops_fast_path). Without an
 # Authorization header they get their 401 here, the body unread (issue 16 point 6).
-TOKEN_POSTS = frozenset({"/v1/orders", "/v1/holds/reconcile"})
+TOKEN_POSTS = frozenset({"/v1/orders", "/v1/holds/reconcile", "/v1/ops/known"})
 
 
 def utc_now() -> datetime:
@@ -121,6 +121,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(order_api.router)
     app.include_router(order_list.router)  # after order_api: /v1/orders/stream wins over /{id}
     app.include_router(admin_api.router)
+    app.include_router(ops_known.router)
     app.add_middleware(NulGuard)
     return app
 

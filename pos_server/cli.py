@@ -1,4 +1,5 @@
-"""``pos-server``: run, migrate, add/revoke terminals, export applied operations."""
+"""``pos-server``: run, migrate, add/revoke terminals, export applied operations, back up and
+restore the database."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from pos_server import admin_cli, reconciliation_cli, terminals
+from pos_server import admin_cli, backup_cli, reconciliation_cli, terminals
 from pos_server.cli_args import aware_time, positive
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import AppliedOperation
@@ -284,6 +285,7 @@ def _parser() -> argparse.ArgumentParser:
     ops.set_defaults(func=cmd_export_operations)
     admin_cli.register(sub)
     reconciliation_cli.register(sub)
+    backup_cli.register(sub)
     return parser
 
 

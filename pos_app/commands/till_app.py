@@ -44,6 +44,7 @@ from pos_app.ui.theme import STYLE_SHEET
 from pos_app.ui.till.ports import ServiceHolder, TillScreenServices
 
 if TYPE_CHECKING:
+    from pos_app.commands.daily_backup import DailyBackup
     from pos_app.commands.printing import ReceiptPrinting
     from pos_app.commands.sync_runtime import SyncRuntime
     from pos_app.db import Store
@@ -153,6 +154,7 @@ class TillBackend:
         self.printing: ReceiptPrinting | None = None
         self.sync: SyncRuntime | None = None
         self.plain_http = False  # the stored server is plain http:// elsewhere: no sync
+        self.backups: DailyBackup | None = None
 
     def open(self) -> TillScreenServices:
         from pos_app.commands.composition import card_terminal, screen_services, till_services
@@ -162,6 +164,7 @@ class TillBackend:
             self.store or self._enrolled() or open_till_store(self.options.data_dir)
         )
         self.sync = self._start_sync(store)
+        self.backups = _start_backups(store)
         if self.options.printer is not None:
             self.printing = _start_printing(store, self.options, self.bridge)
         till = till_services(store, sync=self.sync, server_url=self.options.server,
@@ -228,8 +231,19 @@ class TillBackend:
             self.printing.stop()
         if self.sync is not None:
             self.sync.worker.stop()
+        if self.backups is not None:
+            self.backups.stop()
         if self.store is not None and self._own_store:
             self.store.close()
+
+
+def _start_backups(store: Store) -> DailyBackup:
+    """The daily backup of the store into its data folder's backups/ (commands/daily_backup)."""
+    from pos_app.commands.daily_backup import DailyBackup
+
+    backups = DailyBackup(store, store.path.parent)
+    backups.start()
+    return backups
 
 
 def _aware(value: object) -> datetime | None:

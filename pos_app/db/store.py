@@ -47,8 +47,17 @@ def head_revision() -> str:
 
 
 def newest_backup(path: Path) -> Path | None:
-    backups = sorted(path.parent.glob(_BACKUP_GLOB.format(stem=path.stem)))
-    return backups[-1] if backups else None
+    """The newest of the backups taken before a migration (next to the store) and the daily
+    ones (``backups/``, ``pos_app.db.backups``)."""
+    migration = sorted(path.parent.glob(_BACKUP_GLOB.format(stem=path.stem)))
+    daily = sorted((path.parent / "backups").glob("till-*.sqlite3"))
+    found = [group[-1] for group in (migration, daily) if group]
+    if not found:
+        return None
+    try:
+        return max(found, key=lambda backup: backup.stat().st_mtime)
+    except OSError:  # one vanished meanwhile (a prune)
+        return found[-1]
 
 
 def store_error(path: Path, reason: str) -> StoreError:

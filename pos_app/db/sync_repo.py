@@ -152,3 +152,22 @@ class SqlSyncRepository:
             "UPDATE outbox SET status = 'pending' WHERE seq > ? AND status != 'pending'", (seq,)
         )
         return cursor.rowcount
+
+    def renumber_pending(self, after: int) -> int:
+        # Through negative numbers: the new seqs may be ones pending rows hold now, and the
+        # unique (terminal_id, seq) key is checked row by row. Their order is kept.
+        rows = self._raw.execute(
+            "SELECT op_id FROM outbox WHERE status = 'pending' ORDER BY seq"
+        ).fetchall()
+        self._raw.execute("UPDATE outbox SET seq = -seq WHERE status = 'pending'")
+        self._raw.executemany(
+            "UPDATE outbox SET seq = ? WHERE op_id = ?",
+            [(after + index, row[0]) for index, row in enumerate(rows, start=1)],
+        )
+        self._raw.execute("UPDATE terminal_state SET next_seq = ? WHERE id = 1",
+                          (after + len(rows) + 1,))  # fmt: skip
+        return len(rows)
+
+    def receipts_after(self, number: int) -> None:
+        self._raw.execute("UPDATE terminal_state SET next_receipt_no = max(next_receipt_no, ?)"
+                          " WHERE id = 1", (number + 1,))  # fmt: skip

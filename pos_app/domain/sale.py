@@ -87,6 +87,13 @@ def format_receipt_no(prefix: str, number: int) -> str:
     return f"{prefix}-{number:0{RECEIPT_DIGITS}d}"
 
 
+def receipt_number(prefix: str, receipt_no: str) -> int | None:
+    """The number of a receipt ``format_receipt_no(prefix, n)`` made (None: another till's,
+    or not one of ours)."""
+    head, _, digits = receipt_no.rpartition("-")
+    return int(digits) if head == prefix and digits.isdigit() and digits.isascii() else None
+
+
 @dataclass(frozen=True, slots=True)
 class GuestSnapshot:
     """The identified guest as the sale saw them: name, and the group at that moment."""

@@ -131,6 +131,13 @@ class SyncRepository(Protocol):
     def reopen_after(self, seq: int) -> int:
         """Every operation after ``seq`` is pending again (the server has not judged them)."""
         ...
+    def receipts_after(self, number: int) -> None:
+        """The next receipt number is above ``number`` (never lowered)."""
+        ...
+    def renumber_pending(self, after: int) -> int:
+        """The pending operations, in their order, become ``after + 1 ...`` and the next
+        operation follows them (a restored store catching up with the server)."""
+        ...
 
 
 class HoldGateway(Protocol):

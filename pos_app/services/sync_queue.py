@@ -12,6 +12,9 @@ needs goes through this service, one unit of work per step:
   the server's ``last_seq`` is kept for the reconciliation call;
 * ``reopen_after`` - the server says it has judged less than the till thinks (a restored
   server database, a ``seq_gap``): everything after its ``last_seq`` is pending again;
+* ``realign`` - the server is ahead of the till (a till store restored from an older backup):
+  the operations it already judged take its verdicts, the rest are numbered after its
+  ``last_seq``;
 * ``open_hold_ids`` / ``released_by_server`` / ``holds_reflected`` - reconciliation.
 """
 
@@ -25,6 +28,7 @@ from typing import Any
 
 from pos_app.domain import operations as kinds
 from pos_app.domain.errors import DomainError
+from pos_app.domain.sale import receipt_number
 from pos_app.services.ports import Clock, OutboxEntry, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_sync import (
     HOLD_COMMITTED,
@@ -48,6 +52,17 @@ class Recorded:
     applied: int = 0
     rejected: int = 0
     conflicts: int = 0
+    messages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Realigned:
+    """What ``realign`` did: verdicts taken from the server, operations renumbered (of which
+    ``reopened`` had been marked judged here), the messages of its rejections."""
+
+    known: int
+    renumbered: int
+    reopened: int
     messages: tuple[str, ...] = ()
 
 
@@ -117,6 +132,42 @@ class SyncQueue:
             uow.settings.set(LAST_SEQ_KEY, server_last_seq)
             uow.commit()
             return count
+
+    def realign(
+        self, server_last_seq: int, overlap: Sequence[OutboxEntry], known: Sequence[OpVerdict],
+        last_receipt_no: str | None = None,
+    ) -> Realigned:
+        """Catch up with a server that is ahead of this store (restored from an older backup):
+        ``overlap`` are the pending operations whose seq the server has passed, ``known`` the
+        stored verdicts of those it judged with the same payload. In ONE transaction: the known
+        ones take their stored verdicts (as a replay would give them), operations this store
+        thinks judged after the server's ``last_seq`` are pending again, and every pending
+        operation, in its order, is numbered after the server's ``last_seq`` (the next new one
+        follows them), and receipts are numbered on after ``last_receipt_no`` (the server's
+        last sale of this till), so a lost sale's number is not printed again. The operations
+        the server applied that this store never had stay the server's; their effects come
+        back through the change feed."""
+        by_id = {entry.op_id: entry for entry in overlap}
+        counts = {"applied": 0, "rejected": 0, "conflict": 0}
+        messages: list[str] = []
+        with self._uow() as uow:
+            reopened = uow.sync.reopen_after(server_last_seq)
+            for verdict in known:
+                entry = by_id.get(verdict.op_id)
+                if entry is None or verdict.status not in counts:
+                    continue
+                counts[verdict.status] += 1
+                message = _judge(uow, entry, verdict, self._clock.now())
+                if message:
+                    messages.append(message)
+            renumbered = uow.sync.renumber_pending(server_last_seq)
+            prefix = uow.terminal.info().receipt_prefix
+            number = receipt_number(prefix, last_receipt_no) if last_receipt_no else None
+            if number is not None:
+                uow.sync.receipts_after(number)
+            uow.settings.set(LAST_SEQ_KEY, server_last_seq)
+            uow.commit()
+        return Realigned(sum(counts.values()), renumbered, reopened, tuple(messages))
 
     def set_offline_since(self, since: datetime | None) -> None:
         """The worker found the server unreachable (or, with None, reachable again)."""

@@ -54,6 +54,18 @@ class PushAnswer:
     last_seq: int
 
 
+@dataclass(frozen=True, slots=True)
+class KnownAnswer:
+    """``POST /v1/ops/known``: the server's last seq; the stored verdicts of the operations it
+    judged with the same payload; the op_ids it knows with another payload; the receipt
+    number of this terminal's last sale it applied."""
+
+    last_seq: int
+    verdicts: list[OpVerdict]
+    different: list[str]
+    last_receipt_no: str | None = None
+
+
 def _short(detail: Any) -> str:
     if isinstance(detail, Mapping) and "message" in detail:
         return str(detail["message"])
@@ -91,6 +103,21 @@ class HttpTransport:
             for r in body["results"]
         ]  # fmt: skip
         return PushAnswer(results, int(body["last_seq"]))
+
+    def known(self, operations: Sequence[Mapping[str, Any]]) -> KnownAnswer:
+        """Which of these operations the server has judged (nothing is written)."""
+        body = self._post("/v1/ops/known", {"operations": list(operations)})
+        verdicts, different = [], []
+        for r in body["known"]:
+            if r["same_payload"]:
+                verdicts.append(OpVerdict(str(r["op_id"]), int(r["seq"]), str(r["status"]),
+                                          r.get("reason"), r.get("message"), r.get("current"),
+                                          replayed=True))  # fmt: skip
+            else:
+                different.append(str(r["op_id"]))
+        receipt = body.get("last_receipt_no")
+        return KnownAnswer(int(body["last_seq"]), verdicts, different,
+                           None if receipt is None else str(receipt))
 
     def reconcile(self, last_seq: int, open_hold_ids: Sequence[str]) -> list[str]:
         body = self._post(

@@ -10,8 +10,13 @@ What it does, and why (DESIGN.md "Sync protocol"):
 * **Every verdict.** ``applied`` -> done; ``rejected`` -> final, a reconciliation item, never
   retried; ``conflict`` -> final, the server's state taken where the till keeps it, a message;
   ``refused/seq_gap`` -> everything after the server's ``last_seq`` is pending again and is
-  resent from there; ``refused/op_id_reused`` or ``seq_used`` (and a 422 malformed batch, a 401)
-  -> the worker stops with ``state.fatal`` set: a till bug no retry can fix.
+  resent from there; ``refused/seq_used`` -> the queue is realigned (below);
+  ``refused/op_id_reused`` (and a 422 malformed batch, a 401) -> the worker stops with
+  ``state.fatal`` set: a till bug no retry can fix.
+* **A store behind the server** (restored from an older backup): before the first push of a
+  run the worker learns the server's last seq; if it has passed a pending operation, the
+  server says which of them it judged (``POST /v1/ops/known``), those take its verdicts and the
+  rest are renumbered after its last seq (``_align``).
 * **Retries.** A batch without an answer is sent again (the server replays known ``op_id``s),
   after an exponential backoff with jitter - or at once on ``wake()`` (a new operation was
   queued) or when, while offline, ``GET /health`` answers again (probed every 2 s).
@@ -52,6 +57,7 @@ from pos_app.sync.transport import (
     Unreachable,
     encode_push,
 )
+from pos_app.sync.wire import wire_op
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH = 500
@@ -107,6 +113,7 @@ class OutboxWorker:
         self._verdicts: OrderedDict[str, OpVerdict] = OrderedDict()
         self._verdict_cond = threading.Condition()
         self._needs_reconcile = True
+        self._needs_align = True  # before the first push: is the server ahead of this store?
         self._reader = BatchReader(queue)
         self._thread: threading.Thread | None = None
 
@@ -251,6 +258,9 @@ class OutboxWorker:
 
     def _push(self) -> bool:
         """Send the next batch and store its verdicts; False when nothing was waiting."""
+        if self._needs_align:
+            self._align()
+            self._needs_align = False
         with sender_lock(self._terminal_id):  # read under the lock: another sender may have
             batch = self._reader.next(self.batch_size)  # pushed what we saw before
             if not batch.entries:
@@ -284,11 +294,60 @@ class OutboxWorker:
             log.warning("seq gap: server at %s, %s operations to resend", last_seq, reopened)
             if reopened:
                 return
+        if verdict.reason == "seq_used":  # the server is ahead of this store: catch up first
+            log.warning("seq %s already used on the server (at %s): realigning the queue",
+                        verdict.seq, last_seq)  # fmt: skip
+            self._needs_align = True
+            return
         raise SyncFatal(
             f"The server refused operation seq {verdict.seq} ({verdict.reason}): "
             f"{verdict.message or 'this till and the server disagree about its queue'}. "
             "Sending is stopped; the till's queue needs a technician."
         )
+
+    def _align(self) -> None:
+        """Before the first push of a run (and after a ``seq_used``): when the server has passed
+        the seq of a pending operation (or, nothing pending, the last seq this store heard of),
+        this store is behind it - restored from an older backup - and its new operations carry
+        seqs the server used for others. Ask which of
+        those operations the server judged (``POST /v1/ops/known``), take their stored
+        verdicts, number the rest after the server's last seq (``SyncQueue.realign``): nothing
+        is applied twice and the queue goes on instead of stopping. An operation the server
+        knows with another payload is a till bug: sending stops, as for ``op_id_reused``."""
+        with sender_lock(self._terminal_id):
+            last_seq = self._send().last_seq
+            first = self.queue.first_waiting()
+            if first is None and self.queue.last_seq() >= last_seq:
+                return  # the usual case: nothing waits, the server knows no more than we do
+            if first is not None and first > last_seq:
+                return  # the usual case: the server has not passed this store
+            overlap: list[OutboxEntry] = []
+            after = 0
+            while page := [e for e in self.queue.waiting(self.batch_size, after=after)
+                           if e.seq <= last_seq]:  # fmt: skip
+                overlap.extend(page)
+                after = page[-1].seq
+            known: list[OpVerdict] = []
+            last_receipt: str | None = None
+            for start in range(0, max(len(overlap), 1), self.batch_size):  # one call at least
+                chunk = overlap[start:start + self.batch_size]
+                try:
+                    answer = self.transport.known([wire_op(e) for e in chunk])
+                except Refused as exc:
+                    raise SyncFatal(_refusal_text(exc)) from exc
+                if answer.different:
+                    raise SyncFatal(
+                        f"The server refused operation {answer.different[0]} (op_id_reused): "
+                        "it holds another operation under this op_id. Sending is stopped; "
+                        "the till's queue needs a technician.")
+                known.extend(answer.verdicts)
+                last_receipt = answer.last_receipt_no
+            realigned = self.queue.realign(last_seq, overlap, known, last_receipt)
+        self._reader.drop()
+        log.warning("this store was behind the server (its last seq %s): %s operations took "
+                    "the server's verdicts, %s were renumbered after it", last_seq,
+                    realigned.known, realigned.renumbered)  # fmt: skip
+        self.state.add_messages(realigned.messages)
 
     def _remember(self, batch: Sequence[OutboxEntry], verdicts: Sequence[OpVerdict]) -> None:
         holds = {e.op_id for e in batch if e.kind == HOLD_PLACED}
