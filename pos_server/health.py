@@ -76,20 +76,27 @@ class HealthProbe:
         return late
 
     def _select_one(self) -> Health:
-        """A query on a pooled driver connection: no SQLAlchemy transaction, so on
-        SQLite no ``BEGIN IMMEDIATE`` (the write lock) for a health check."""
+        """A query on a pooled driver connection: no SQLAlchemy transaction, so on SQLite no
+        ``BEGIN IMMEDIATE`` (the write lock) for a health check. A pooled connection the
+        database closed (a restart) is thrown away and the query tried once on a new one."""
         try:
-            connection = self._engine.raw_connection()
-            try:
-                cursor = connection.cursor()
-                cursor.execute(self._query)
-                cursor.fetchall()
-                cursor.close()
-            finally:
-                connection.close()  # back to the pool, rolled back
+            for attempt in (1, 2):
+                connection = self._engine.raw_connection()
+                try:
+                    cursor = connection.cursor()
+                    cursor.execute(self._query)
+                    cursor.fetchall()
+                    cursor.close()
+                    return Health(True)
+                except Exception:
+                    connection.invalidate()
+                    if attempt == 2:
+                        raise
+                finally:
+                    connection.close()  # back to the pool (rolled back), or gone if invalid
         except Exception as exc:
             log.warning("health: the database cannot be reached: %s", exc)
             return Health(False, f"the database cannot be reached ({type(exc).__name__})")
         finally:
             self._in_thread = False
-        return Health(True)
+        raise AssertionError("unreachable")
