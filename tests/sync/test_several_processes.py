@@ -76,10 +76,11 @@ def enrol(server: RunningServer, name: str) -> tuple[str, str]:
     return str(body["terminal_id"]), str(body["token"])
 
 
-def push(server: RunningServer, token: str, terminal_id: str, seq: int, kind: str,
-         payload: dict[str, object]) -> None:  # fmt: skip
-    op = {"op_id": str(uuid.uuid4()), "terminal_id": terminal_id, "seq": seq,
-          "created_at": datetime.now(UTC).isoformat(), "kind": kind, "payload": payload}
+def add_guest(server: RunningServer, token: str, terminal_id: str) -> None:
+    """The guest the orders are for, created by the office terminal's first operation."""
+    op = {"op_id": str(uuid.uuid4()), "terminal_id": terminal_id, "seq": 1,
+          "created_at": datetime.now(UTC).isoformat(), "kind": "guest.created",
+          "payload": {"guest_id": "orders-guest", "name": "Anna", "phone": "+79121234567"}}
     answer = requests.post(server.url + "/v1/ops", json={"operations": [op]}, timeout=30,
                            headers={"Authorization": f"Bearer {token}"})  # fmt: skip
     assert answer.status_code == 200 and answer.json()["results"][0]["status"] == "applied"
@@ -115,8 +116,7 @@ def scenario(a: RunningServer, b: RunningServer, work: Path) -> None:
     seed_guests(a.db_url, GUESTS, office_id, prefix="sim-")
     for index in range(GUESTS):
         give_points(a.db_url, f"sim-{index}", rub(400))
-    push(b, office_token, office_id, 1, "guest.created",
-         {"guest_id": "orders-guest", "name": "Anna", "phone": "+79121234567"})
+    add_guest(b, office_token, office_id)
     _console_id, console_token = enrol(b, "console")
     consoles = {"a": Console(a.url, console_token), "b": Console(b.url, console_token)}
     try:
