@@ -112,13 +112,13 @@ class Arrival:
 class Console:
     """An order-stream client (``GET /v1/orders/stream``) reading on its own thread."""
 
-    def __init__(self, base_url: str, token: str) -> None:
+    def __init__(self, base_url: str, token: str, verify: str | bool = True) -> None:
         self.arrivals: list[Arrival] = []
         self.connected = threading.Event()
         self._lock = threading.Lock()
         self._session = requests.Session()
         self._response = self._session.get(
-            base_url + "/v1/orders/stream", stream=True, timeout=(5, 60),
+            base_url + "/v1/orders/stream", stream=True, timeout=(5, 60), verify=verify,
             headers={"Authorization": f"Bearer {token}", "Accept": "text/event-stream"},
         )  # fmt: skip
         assert self._response.status_code == 200, self._response.text
