@@ -53,8 +53,7 @@ class HealthProbe:
             return self._last
         if self._running is not None:  # someone is asking the database: share its answer
             await self._running.wait()
-            assert self._last is not None
-            return self._last
+            return self._last if self._last is not None else await self.check()
         self._running = running = anyio.Event()
         try:
             self._last = await self._ask()
@@ -80,23 +79,26 @@ class HealthProbe:
         ``BEGIN IMMEDIATE`` (the write lock) for a health check. A pooled connection the
         database closed (a restart) is thrown away and the query tried once on a new one."""
         try:
-            for attempt in (1, 2):
-                connection = self._engine.raw_connection()
-                try:
-                    cursor = connection.cursor()
-                    cursor.execute(self._query)
-                    cursor.fetchall()
-                    cursor.close()
-                    return Health(True)
-                except Exception:
-                    connection.invalidate()
-                    if attempt == 2:
-                        raise
-                finally:
-                    connection.close()  # back to the pool (rolled back), or gone if invalid
+            try:
+                self._query_once()
+            except Exception:
+                self._query_once()
         except Exception as exc:
             log.warning("health: the database cannot be reached: %s", exc)
             return Health(False, f"the database cannot be reached ({type(exc).__name__})")
         finally:
             self._in_thread = False
-        raise AssertionError("unreachable")
+        return Health(True)
+
+    def _query_once(self) -> None:
+        connection = self._engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self._query)
+            cursor.fetchall()
+            cursor.close()
+        except Exception:
+            connection.invalidate()  # not back to the pool
+            raise
+        finally:
+            connection.close()

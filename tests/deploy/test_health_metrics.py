@@ -187,3 +187,31 @@ def wait_for_health(running: RunningServer, status: int) -> requests.Response:
 def test_parse_metrics_reads_labels_in_any_order() -> None:
     samples = parse_metrics('a_total{b="2",a="1"} 3.0\n# HELP x y\nplain 1\n')
     assert samples == {'a_total{a="1",b="2"}': 3.0, "plain": 1.0}
+
+
+def test_a_database_that_never_answers_is_reported_after_the_timeout() -> None:
+    """A PostgreSQL address whose socket accepts but never speaks: the check gives up after its
+    timeout, and while that connection attempt hangs no second thread is started."""
+    import socket
+
+    import anyio
+
+    from pos_server.db import make_engine
+    from pos_server.health import HealthProbe
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        engine = make_engine(f"postgresql+psycopg://nobody@127.0.0.1:{port}/none")
+        probe = HealthProbe(engine, timeout=1.0)
+        started = time.monotonic()
+        first = anyio.run(probe.check)
+        waited = time.monotonic() - started
+        assert (first.ok, first.reason) == (False, "the database did not answer within 1 s")
+        assert 1.0 <= waited < 5
+        time.sleep(1.1)  # past the cached answer: asked again, the stuck thread still there
+        started = time.monotonic()
+        second = anyio.run(probe.check)
+        assert not second.ok and time.monotonic() - started < 0.5
+    engine.dispose()
