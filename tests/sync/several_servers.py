@@ -47,8 +47,11 @@ class RunningServer:
             )  # fmt: skip
         return self
 
-    def wait_up(self, timeout: float = 60) -> None:
+    def wait_up(self, timeout: float | None = None) -> None:
+        """Until ``/health`` answers 200 (90 s, or POS_TEST_STARTUP_SECONDS: a loaded
+        machine starts a server slowly, and ``--workers N`` starts N + 1 interpreters)."""
         assert self.process is not None
+        timeout = timeout or float(os.environ.get("POS_TEST_STARTUP_SECONDS", "90"))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
