@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pos_server import terminals
 from pos_server.feed import read_changes
+from pos_server.metrics import count_verdicts
 from pos_server.ops.pipeline import BatchRefused, Clock, apply_posted, checked_for
 from pos_server.reconcile import QueueNotDrained, reconcile_holds
 from pos_server.schemas import (
@@ -155,6 +156,7 @@ def post_ops(
                                token_digest=token_digest)  # fmt: skip
     except terminals.AuthError as exc:
         raise _unauthorised(str(exc)) from exc
+    count_verdicts(body.operations, outcome.results)
     return OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
 
 

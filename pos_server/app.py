@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pos_server import admin_api, ops_known, order_api, order_list
+from pos_server import admin_api, metrics, ops_known, order_api, order_list
 from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
 from pos_server.errors import http_error, validation_failed
+from pos_server.health import HealthProbe
 from pos_server.ledger_rules import ledger_rules
 from pos_server.nul_guard import NulGuard
 from pos_server.ops.pipeline import Clock
@@ -45,14 +48,19 @@ def utc_now() -> datetime:
 
 class ServerApp(FastAPI):
     """FastAPI with ``POST /v1/ops`` answered first by ``ops_fast_path`` (which hands anything
-    it does not take to the full stack)."""
+    it does not take to the full stack), every HTTP request counted for ``/metrics``."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "POST":
+        if scope["type"] == "http":
+            await metrics.observed(scope, receive, send, self._dispatch)
+            return
+        await super().__call__(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] == PATH and scope["method"] == "POST":
             await serve_ops(self, scope, receive, send, super().__call__)
             return
-        if (scope["type"] == "http" and scope["method"] == "POST"
-                and scope["path"] in TOKEN_POSTS and bearer_of(scope) is None):  # fmt: skip
+        if scope["method"] == "POST" and scope["path"] in TOKEN_POSTS and bearer_of(scope) is None:
             await reply(send, *unauthorised(REQUIRED))
             return
         await super().__call__(scope, receive, send)
@@ -113,9 +121,22 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.state.clock = clock
     app.state.order_hub = order_hub
 
-    @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    probe = HealthProbe(engine)
+
+    @app.get("/health", responses={503: {"description": "the database cannot be reached"}})
+    async def health() -> JSONResponse:
+        """200 when the database answers, else 503 with the reason (no token needed)."""
+        found = await probe.check()
+        return JSONResponse(found.body(), status_code=200 if found.ok else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics(request: Request) -> Response:
+        """Prometheus text format; with ``POS_SERVER_METRICS_TOKEN`` set, only for a request
+        bearing that token (docs/deploy.md "Metrics")."""
+        if not metrics_allowed(settings, request.headers.get("authorization")):
+            return JSONResponse({"detail": "This needs the metrics token."}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+        return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
 
     app.include_router(router)
     app.include_router(order_api.router)
@@ -124,6 +145,14 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(ops_known.router)
     app.add_middleware(NulGuard)
     return app
+
+
+def metrics_allowed(settings: ServerSettings, authorization: str | None) -> bool:
+    if settings.metrics_token is None:
+        return True
+    scheme, _, token = (authorization or "").partition(" ")
+    expected = settings.metrics_token.get_secret_value().encode()
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected)
 
 
 def app_from_env() -> FastAPI:

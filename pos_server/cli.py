@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,10 +86,27 @@ def cmd_run(args: argparse.Namespace) -> int:
         # terminal connected to it)
         if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:
             common["timeout_worker_healthcheck"] = 30
-        uvicorn.run("pos_server.app:app_from_env", factory=True, workers=args.workers, **common)
+        with _metrics_folder():  # /metrics of any worker adds up all of them
+            uvicorn.run("pos_server.app:app_from_env", factory=True, workers=args.workers,
+                        **common)  # fmt: skip
     else:
         uvicorn.run(create_app(settings), **common)
     return 0
+
+
+@contextmanager
+def _metrics_folder() -> Iterator[None]:
+    """A fresh ``PROMETHEUS_MULTIPROC_DIR`` for the workers of this run (prometheus_client's
+    multiprocess mode: each worker writes its figures there), removed when the run ends."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="pos-server-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    try:
+        yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _settings_problem(exc: ValidationError) -> str:

@@ -28,6 +28,7 @@ from anyio import to_thread
 from pydantic import TypeAdapter, ValidationError
 
 from pos_server import terminals
+from pos_server.metrics import count_verdicts
 from pos_server.nul_guard import holds_nul
 from pos_server.ops.pipeline import BatchRefused, apply_posted, checked_for
 from pos_server.schemas import Operation, OpsRequest, OpsResponse
@@ -145,6 +146,7 @@ async def _answer(state: Any, terminal_id: str, token: str, body: bytes) -> Answ
         outcome = await to_thread.run_sync(judge)
     except terminals.AuthError as exc:
         return unauthorised(str(exc))
+    count_verdicts(request.operations, outcome.results)
     response = OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
     return 200, response.model_dump_json().encode(), []
 

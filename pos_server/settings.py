@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORT = 8765
@@ -75,12 +75,18 @@ class ServerSettings(BaseSettings):
     )
     tls_cert: Path | None = Field(default=None, description="PEM certificate (chain) for HTTPS")
     tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
+    metrics_token: SecretStr | None = Field(
+        default=None, description="GET /metrics needs 'Authorization: Bearer <this>'; "
+        "unset: /metrics is open (keep it off the public side of the proxy)",
+    )
 
     @model_validator(mode="after")
     def _tls_pair(self) -> ServerSettings:
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("give both tls_cert and tls_key (--tls-cert and --tls-key), "
                              "or neither")
+        if self.metrics_token is not None and not self.metrics_token.get_secret_value():
+            self.metrics_token = None  # POS_SERVER_METRICS_TOKEN= (empty): not set
         return self
 
     @property

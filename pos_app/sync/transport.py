@@ -64,6 +64,18 @@ class KnownAnswer:
     verdicts: list[OpVerdict]
     different: list[str]
     last_receipt_no: str | None = None
+class QueueReport:
+    """The till's queue as a batch leaves: the server counts it in its metrics
+    (``tillkeeper_till_queue_*``), nothing else."""
+
+    waiting: int
+    oldest_age_seconds: float | None  # None: nothing waits
+
+    def headers(self) -> dict[str, str]:
+        found = {"X-Till-Queue-Waiting": str(max(self.waiting, 0))}
+        if self.oldest_age_seconds is not None:
+            found["X-Till-Queue-Age"] = f"{max(self.oldest_age_seconds, 0.0):.1f}"
+        return found
 
 
 def _short(detail: Any) -> str:
@@ -91,12 +103,15 @@ class HttpTransport:
     def close(self) -> None:
         self._session.close()
 
-    def push(self, operations: Sequence[Mapping[str, Any]] | bytes) -> PushAnswer:
-        """``operations`` as wire dicts, or already encoded by ``encode_push``."""
+    def push(self, operations: Sequence[Mapping[str, Any]] | bytes, *,
+             queue: QueueReport | None = None) -> PushAnswer:  # fmt: skip
+        """``operations`` as wire dicts, or already encoded by ``encode_push``; ``queue``: what
+        waits in the till's queue, told to the server for its metrics."""
+        headers = queue.headers() if queue is not None else None
         if isinstance(operations, bytes):
-            body = self._post("/v1/ops", content=operations)
+            body = self._post("/v1/ops", content=operations, headers=headers)
         else:
-            body = self._post("/v1/ops", {"operations": list(operations)})
+            body = self._post("/v1/ops", {"operations": list(operations)}, headers=headers)
         results = [
             OpVerdict(str(r["op_id"]), int(r["seq"]), str(r["status"]), r.get("reason"),
                       r.get("message"), r.get("current"), bool(r.get("replayed")))
@@ -139,8 +154,11 @@ class HttpTransport:
         return str(body["terminal_id"]), str(body["token"])
 
     def _post(self, path: str, body: Mapping[str, Any] | None = None, *, auth: bool = True,
-              content: bytes | None = None) -> Any:  # fmt: skip
-        headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
+              content: bytes | None = None, headers: Mapping[str, str] | None = None,
+              ) -> Any:  # fmt: skip
+        headers = dict(headers or {})
+        if auth and self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
         if content is not None:
             headers["Content-Type"] = "application/json"
         try:

@@ -53,6 +53,7 @@ from pos_app.sync.transport import (
     HttpTransport,
     NotDrained,
     PushAnswer,
+    QueueReport,
     Refused,
     Unreachable,
     encode_push,
@@ -266,7 +267,7 @@ class OutboxWorker:
             if not batch.entries:
                 return False
             self._reader.read_ahead(batch.entries[-1].seq, self.batch_size)
-            answer = self._send(batch.body)
+            answer = self._send(batch.body, self._queue_report(batch.entries))
             judged = [v for v in answer.results if v.status != "refused"]
             recorded = self.queue.record(batch.entries, judged, answer.last_seq)
         self._remember(batch.entries, judged)
@@ -277,11 +278,24 @@ class OutboxWorker:
             self._refused(refused, answer.last_seq)
         return True
 
-    def _send(self, body: bytes = b"") -> PushAnswer:
+    def _queue_report(self, batch: Sequence[OutboxEntry]) -> QueueReport:
+        """The queue as this batch leaves: its head is the oldest operation waiting; the count
+        is the last one taken (at least this batch)."""
+        age = (self._now() - batch[0].created_at).total_seconds()
+        return QueueReport(max(self.state.snapshot.waiting, len(batch)), age)
+
+    def _last_count(self) -> QueueReport:
+        """The queue as last counted (``_publish_queue``), for a push without operations."""
+        snap = self.state.snapshot
+        oldest = snap.oldest_waiting_at
+        age = None if oldest is None else (self._now() - oldest).total_seconds()
+        return QueueReport(snap.waiting, age)
+
+    def _send(self, body: bytes = b"", queue: QueueReport | None = None) -> PushAnswer:
         """Push an encoded batch (``BatchReader``); none: an empty one, asking the server's
         last seq (a heartbeat)."""
         try:
-            return self.transport.push(body or _EMPTY_BATCH)
+            return self.transport.push(body or _EMPTY_BATCH, queue=queue or self._last_count())
         except Refused as exc:
             if exc.status == 413 and self.batch_size > 1:
                 self.batch_size = max(1, self.batch_size // 2)
