@@ -42,7 +42,12 @@ from pos_app.ui.till.loyalty_actions import LoyaltyActions
 from pos_app.ui.till.messages import cashier_text
 from pos_app.ui.till.ports import Catalogue, ServiceHolder, SignedInStaff, TillExtras
 from pos_app.ui.till.signin import SignInDialog
-from pos_app.ui.till.status import DeviceStatusLabel, SyncProblemsButton, SyncStatusLabel
+from pos_app.ui.till.status import (
+    ConnectionBanner,
+    DeviceStatusLabel,
+    SyncProblemsButton,
+    SyncStatusLabel,
+)
 from pos_app.ui.till.totals import TotalsPanel
 
 if TYPE_CHECKING:
@@ -119,6 +124,7 @@ class TillWindow(LoyaltyActions):
         top = QHBoxLayout(header)
         self.venue = QLabel(self.ctx.venue_name or self.tr("Till"))
         self.venue.setObjectName("venueName")
+        self.connection_banner = ConnectionBanner()
         self.cashier = QLabel("")
         self.cashier.setObjectName("cashierName")
         self.clock = QLabel("")
@@ -127,6 +133,8 @@ class TillWindow(LoyaltyActions):
         self.shift_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.shift_button.clicked.connect(self.show_shift)
         top.addWidget(self.venue)
+        top.addSpacing(16)
+        top.addWidget(self.connection_banner)
         top.addStretch(1)
         top.addWidget(self.cashier)
         top.addSpacing(12)
@@ -208,6 +216,7 @@ class TillWindow(LoyaltyActions):
         c.promo_was_applied.connect(self._promo_applied)
         bridge = self.ctx.bridge
         bridge.sync_did_change_state.connect(self.sync_status.show_state)
+        bridge.sync_did_change_state.connect(self.connection_banner.show_state)
         bridge.sync_did_change_state.connect(self._reread_zone)
         bridge.sync_did_change_state.connect(self.sync_problems.show_state)
         self.sync_problems.clicked.connect(self.show_sync_problems)
@@ -287,10 +296,11 @@ class TillWindow(LoyaltyActions):
     def _zone_read(self, zone: tzinfo | None) -> None:
         if zone == self.venue_zone and zone is not None:
             return
-        self.venue_zone = self.sync_status.zone = zone
+        self.venue_zone = self.sync_status.zone = self.connection_banner.zone = zone
         self._tick_clock()
         if self.sync_status.state is not None:
             self.sync_status.show_state(self.sync_status.state)
+            self.connection_banner.show_state(self.sync_status.state)
 
     def sign_in(self) -> None:
         self.sign_in_dialog = SignInDialog(_Staff(self.ctx.services), self.ctx.runner, self)

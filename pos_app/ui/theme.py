@@ -56,6 +56,9 @@ QPushButton:pressed { background: #dde4ea; }
 #pinEdit { font-size: 28px; letter-spacing: 8px; }
 #keypadButton { font-size: 22px; }
 #signInError { color: #8f1d1d; font-weight: 600; min-height: 40px; }
+#connectionBanner { font-size: 17px; font-weight: 700; padding: 4px 14px; border-radius: 6px; }
+#connectionBanner[level="offline"] { background: #c62828; color: #ffffff; }
+#connectionBanner[level="unenrolled"] { background: #f2b705; color: #1d2329; }
 #syncStatus { padding: 2px 8px; color: #8a5a00; }
 #syncStatus[online="true"] { color: #1d5e34; }
 #syncProblems { padding: 2px 8px; color: #a61b1b; font-weight: bold; border: none; }
