@@ -36,7 +36,7 @@ from pos_app.ui.till import orders_tab
 from pos_app.ui.till.basket import BasketPanel
 from pos_app.ui.till.catalogue import CataloguePanel
 from pos_app.ui.till.controller import TillController
-from pos_app.ui.till.format import money
+from pos_app.ui.till.format import money, points
 from pos_app.ui.till.guest_panel import GuestPanel
 from pos_app.ui.till.loyalty_actions import LoyaltyActions
 from pos_app.ui.till.messages import cashier_text
@@ -88,6 +88,7 @@ class TillWindow(LoyaltyActions):
         self.payment_dialog: PaymentDialog | None = None
         self.new_guest_dialog: NewGuestDialog | None = None
         self.orders_tabs: OrdersTabs | None = None
+        self._shown_sale_id: str | None = None
         rules = (*promo_rules(context.extras.promo_prefixes), *DEFAULT_RULES)
         self.controller = TillController(
             context.services, context.runner, ScanRouter(rules), parent=self
@@ -245,6 +246,7 @@ class TillWindow(LoyaltyActions):
             ("Del", self.basket.remove_selected),
             ("Ctrl+Up", self.basket.increase),
             ("Ctrl+Down", self.basket.decrease),
+            ("Ctrl+I", self.guest_panel.toggle_details),
         ):
             QShortcut(QKeySequence(key), self, slot)
 
@@ -369,6 +371,10 @@ class TillWindow(LoyaltyActions):
         self.show_message(self.tr("Card not read — swipe again."), "error")
 
     def _show_sale(self, sale: SaleView | None) -> None:
+        if sale is not None and sale.sale_id != self._shown_sale_id:
+            self.hide_message()  # a new sale: the previous one's banner and change go
+            self.totals.clear_change()
+        self._shown_sale_id = sale.sale_id if sale is not None else None
         self.basket.show_sale(sale)
         self.totals.show_sale(sale)
         self.pay_button.setEnabled(sale is not None and sale.due > 0)
@@ -378,11 +384,14 @@ class TillWindow(LoyaltyActions):
     def _sale_closed(self, result: PaymentResult) -> None:
         sale = result.sale
         parts = [self.tr("Sale %1 closed.").replace("%1", sale.receipt_no or "")]
-        if result.change:
-            parts.append(self.tr("Change: %1").replace("%1", money(result.change)))
+        cash = [p for p in sale.payments if p.method == "cash"]
+        if cash:  # the change in big type where the amount to pay was
+            self.totals.show_change(sale.change, sum(p.tendered for p in cash), sale.total)
+        if sale.change:
+            parts.append(self.tr("Change: %1").replace("%1", money(sale.change)))
         if result.accrual_estimate:
             parts.append(
-                self.tr("Points to the guest: %1").replace("%1", money(result.accrual_estimate))
+                self.tr("Points to the guest: %1").replace("%1", points(result.accrual_estimate))
             )
         self.show_message("  ·  ".join(parts), "info")
         self.ctx.bridge.on_sale_completed(sale)
