@@ -26,7 +26,7 @@ def fully_visible_rows(window: TillWindow) -> int:
     table.scrollToTop()
     bottom = table.viewport().height()
     return sum(1 for row in range(table.rowCount())
-               if 0 <= table.rowViewportPosition(row)
+               if table.rowViewportPosition(row) >= 0
                and table.rowViewportPosition(row) + table.rowHeight(row) <= bottom)  # fmt: skip
 
 
@@ -54,7 +54,8 @@ def test_eight_basket_lines_stay_visible_with_a_guest_identified(till_factory: A
     assert (window.width(), window.height()) == (1366, 768)
     panel = window.guest_panel
     assert not panel.expanded and panel.summary.isVisible()
-    assert "discount 10 %" in panel.summary.text() and "860,00 pts available" in panel.summary.text()
+    summary = panel.summary.text()
+    assert "discount 10 %" in summary and "860,00 pts available" in summary
     table = window.basket.table
     heights = {table.rowHeight(row) for row in range(table.rowCount())}
     assert len(heights) == 1  # a discount never makes a row two lines high
