@@ -912,19 +912,19 @@
     </message>
     <message>
         <source>not enrolled with a server — sales stay on this till</source>
-        <translation>касса не подключена к серверу — продажи остаются на кассе</translation>
+        <translation>касса не подключена к серверу, продажи хранятся на ней</translation>
     </message>
     <message>
         <source>OFFLINE — the server&apos;s address is not https://</source>
         <translation>ОФЛАЙН — адрес сервера не https://</translation>
     </message>
     <message>
-        <source>NOT ENROLLED — sales stay on this till</source>
-        <translation>НЕ ПОДКЛЮЧЕНА — продажи остаются на кассе</translation>
+        <source>NOT ENROLLED WITH A SERVER</source>
+        <translation>КАССА НЕ ПОДКЛЮЧЕНА К СЕРВЕРУ</translation>
     </message>
     <message>
-        <source>SENDING STOPPED — call support</source>
-        <translation>ОТПРАВКА ОСТАНОВЛЕНА — позвоните в поддержку</translation>
+        <source>SENDING STOPPED</source>
+        <translation>ОТПРАВКА ОСТАНОВЛЕНА</translation>
     </message>
     <message>
         <source>OFFLINE since %1</source>

@@ -72,5 +72,5 @@ def test_a_till_never_enrolled_says_so_instead_of_waiting_to_send(till_factory: 
     assert "waiting to send" not in status.text() and "nothing waiting" not in status.text()
     banner = window.connection_banner
     till.qtbot.waitUntil(banner.isVisible, timeout=5000)
-    assert banner.text() == "NOT ENROLLED — sales stay on this till"
+    assert banner.text() == "NOT ENROLLED WITH A SERVER"
     assert banner.property("level") == "unenrolled"

@@ -142,3 +142,15 @@ def test_the_change_is_shown_large_until_the_next_sale_starts(till_factory: Any)
     assert not window.banner.isVisible()
     assert totals.caption.text() == "TO PAY" and totals.total.text() == "140,00 ₽"
     assert totals.total.font().pixelSize() < 40
+
+
+def test_the_russian_screen_fits_1366_wide_with_the_connection_badge(till_factory: Any) -> None:
+    till = guest_and_lines(till_factory, lang="ru")
+    window = till.window
+    till.qtbot.waitUntil(window.connection_banner.isVisible, timeout=5000)  # not enrolled
+    assert window.minimumSizeHint().width() <= 1366
+    assert window.width() == 1366
+    for widget in (window.clock, window.pay_button, window.basket.table, window.guest_panel):
+        right = widget.mapTo(window, widget.rect().topRight()).x()
+        assert right < window.width(), widget.objectName()
+    assert fully_visible_rows(window) >= 8

@@ -110,6 +110,7 @@ class ConnectionBanner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("connectionBanner")
+        self.setMinimumWidth(1)  # a long text is clipped, never widens the window past the screen
         self.zone: tzinfo | None = None  # the venue's, set by the window once known
         self.hide()
 
@@ -131,10 +132,9 @@ def banner_text(state: object, zone: tzinfo | None = None) -> tuple[str, str]:
             "SyncStatus", "OFFLINE — the server's address is not https://"), "offline"
     if not getattr(state, "enrolled", True):
         return QCoreApplication.translate(
-            "SyncStatus", "NOT ENROLLED — sales stay on this till"), "unenrolled"
+            "SyncStatus", "NOT ENROLLED WITH A SERVER"), "unenrolled"
     if fatal:
-        return QCoreApplication.translate("SyncStatus", "SENDING STOPPED — call support"), \
-            "offline"
+        return QCoreApplication.translate("SyncStatus", "SENDING STOPPED"), "offline"
     since = getattr(state, "offline_since", None)
     if getattr(state, "online", False) or since is None:
         return "", ""  # online, or not tried yet (a start is not an outage)
