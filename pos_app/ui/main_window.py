@@ -6,7 +6,7 @@ cash, Del removes the selected line; F7/F8/Shift+F8/F11 are the discounts, price
 refund of ``ui/till/manager.py`` (a manager's PIN when the cashier's role lacks the right), F5
 (or the status bar's red count) the manager's list of operations the server did not accept.
 Shift+F7 sets the order's bonus settings, Shift+F4 resets the guest's points holds on the
-server (``ui/till/loyalty_actions.py``).
+server (``ui/till/loyalty_actions.py``); Ctrl+I shows or hides the guest's details.
 Every service call goes through the op runner via the till controller; core events (sync
 state, device readings, printed receipts) arrive through the one bridge as Qt signals.
 """
