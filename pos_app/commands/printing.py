@@ -34,6 +34,7 @@ from pos_app.services.device_settings import (
 from pos_app.services.dto import SaleView
 from pos_app.services.ports_print import PrintLayout
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
+from pos_app.services.receipt_points import ReceiptPoints
 from pos_app.services.venue_time import VenueTime
 
 
@@ -103,9 +104,12 @@ class ReceiptPrinting:
         document = EscposLayout(self.printer).receipt(receipt)
         return self.service.enqueue("receipt", document, title=receipt.number)
 
-    def enqueue_sale(self, sale: SaleView, *, venue_name: str, cashier: str = "") -> int:
+    def enqueue_sale(self, sale: SaleView, *, venue_name: str, cashier: str = "",
+                     points: ReceiptPoints | None = None) -> int:  # fmt: skip
+        """``points``: the guest's points of the sale (``services/receipt_points.py``)."""
         document = self.layout.sale_receipt(sale, venue_name=venue_name, cashier=cashier,
-                                             timezone=self._venue.name())  # fmt: skip
+                                             timezone=self._venue.name(),
+                                             points=points)  # fmt: skip
         return self.service.enqueue("receipt", document, title=sale.receipt_no or sale.sale_id)
 
     @property

@@ -224,7 +224,13 @@ class TillBackend:
         if self.sync is not None:
             self.sync.worker.wake()
         if self.printing is not None:
-            self.printing.enqueue_sale(sale, venue_name=self.options.venue, cashier=cashier)
+            from pos_app.services.receipt_points import read_receipt_points
+
+            points = None
+            if sale.guest is not None and self.store is not None:
+                points = read_receipt_points(self.store.unit_of_work, sale.sale_id)
+            self.printing.enqueue_sale(sale, venue_name=self.options.venue, cashier=cashier,
+                                       points=points)  # fmt: skip
 
     def close(self) -> None:
         if self.printing is not None:

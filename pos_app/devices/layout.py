@@ -20,7 +20,8 @@ from pos_app.devices.receipt import (
     render_receipt,
 )
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
-from pos_app.services.dto import SaleView
+from pos_app.services.dto import PaymentView, SaleView
+from pos_app.services.receipt_points import ReceiptPoints
 
 PAYMENT_NAMES = {"cash": "Наличные", "card": "Карта", "balance": "Депозит", "points": "Баллы"}
 
@@ -34,9 +35,11 @@ class EscposLayout:
     def sale_receipt(
         self, sale: SaleView, *, venue_name: str, cashier: str = "",
         printed_at: datetime | None = None, timezone: str = DEFAULT_SHOP_TIMEZONE,
+        points: ReceiptPoints | None = None,
     ) -> bytes:  # fmt: skip
         return self.receipt(receipt_for(sale, venue_name=venue_name, cashier=cashier,
-                                        printed_at=printed_at, timezone=timezone))  # fmt: skip
+                                        printed_at=printed_at, timezone=timezone,
+                                        points=points))  # fmt: skip
 
     def receipt(self, receipt: ReceiptData) -> bytes:
         return self.printer.render(render_receipt(receipt, self.printer.profile.columns))
@@ -47,9 +50,12 @@ class EscposLayout:
 
 def receipt_for(
     sale: SaleView, *, venue_name: str, cashier: str = "", printed_at: datetime | None = None,
-    timezone: str = DEFAULT_SHOP_TIMEZONE,
+    timezone: str = DEFAULT_SHOP_TIMEZONE, points: ReceiptPoints | None = None,
 ) -> ReceiptData:  # fmt: skip
-    """``timezone``: the shop's (``services/venue_time.py``), for the printed time."""
+    """``timezone``: the shop's (``services/venue_time.py``), for the printed time;
+    ``points``: the guest's points of this sale (``services/receipt_points.py``). A method paid
+    in several parts (cash handed over twice) is one payment line; the cash handed over and
+    the change are their own lines."""
     lines = tuple(
         ReceiptLine(
             name=line.name,
@@ -64,8 +70,11 @@ def receipt_for(
     if sale.discount and sale.guest is not None and sale.guest.group is not None:
         discounts = (ReceiptDiscount(sale.guest.group.name, sale.discount),)
     payments = tuple(
-        ReceiptPayment(PAYMENT_NAMES.get(p.method, p.method), p.amount) for p in sale.payments
+        ReceiptPayment(PAYMENT_NAMES.get(method, method), amount)
+        for method, amount in by_method(sale.payments).items()
     )
+    cash = [p for p in sale.payments if p.method == "cash"]
+    spent = sum(p.amount for p in sale.payments if p.method == "points")
     return ReceiptData(
         number=sale.receipt_no or sale.sale_id,
         printed_at=printed_at or datetime.now(UTC),
@@ -76,10 +85,22 @@ def receipt_for(
         discount_total=sale.discount,
         discounts=discounts,
         payments=payments,
+        tendered=sum(p.tendered for p in cash),
         change=sale.change,
+        points_spent=points.spent if points else spent,
+        points_earned=points.earned if points else 0,
+        points_balance=points.balance_after if points else None,
         cashier=cashier,
         guest_name=sale.guest.name if sale.guest else "",
         qr=f"receipt:{sale.receipt_no or sale.sale_id}",
         kick_drawer=any(p.method == "cash" for p in sale.payments),
         timezone=timezone,
     )
+
+
+def by_method(payments: Sequence[PaymentView]) -> dict[str, int]:
+    """The amount paid by each method, in the order the methods were first used."""
+    totals: dict[str, int] = {}
+    for payment in payments:
+        totals[payment.method] = totals.get(payment.method, 0) + payment.amount
+    return totals

@@ -70,7 +70,8 @@ class ReceiptData:
     subtotal: int = 0
     discount_total: int = 0
     discounts: tuple[ReceiptDiscount, ...] = ()
-    payments: tuple[ReceiptPayment, ...] = ()
+    payments: tuple[ReceiptPayment, ...] = ()  # one per method (``layout.receipt_for``)
+    tendered: int = 0  # cash handed over, all parts together
     change: int = 0
     points_spent: int = 0
     points_earned: int = 0
@@ -88,10 +89,9 @@ class ReceiptData:
     timezone: str = DEFAULT_SHOP_TIMEZONE  # the shop's zone (services/venue_time.py)
 
 
-_MONEY_FIELDS = {
-    "total", "subtotal", "discount_total", "change",
-    "points_spent", "points_earned", "points_balance",
-}  # fmt: skip
+_MONEY_FIELDS = {"total", "subtotal", "discount_total", "change", "tendered"}
+_POINTS_FIELDS = {"points_spent", "points_earned", "points_balance"}
+POINTS_UNIT = "б."  # баллы: the points unit of the screen, the receipts and the reports
 
 
 def money(kopecks: int) -> str:
@@ -105,6 +105,9 @@ def _fields(data: ReceiptData) -> tuple[dict[str, Any], dict[str, str]]:
     for name in _MONEY_FIELDS:
         if raw[name] is not None:
             shown[name] = money(raw[name])
+    for name in _POINTS_FIELDS:
+        if raw[name] is not None:
+            shown[name] = f"{money(raw[name])} {POINTS_UNIT}"
     local = data.printed_at.astimezone(ZoneInfo(data.timezone))
     shown["printed_at"] = local.strftime("%d.%m.%Y %H:%M")
     return raw, shown
@@ -175,6 +178,7 @@ class ReceiptRenderer:
                 (d.name, "-" + money(d.amount)) for d in data.discounts
             ),
             "payments": lambda: self._rows((p.method, money(p.amount)) for p in data.payments),
+            "cash": lambda: self._cash(args, data),
             "qr": lambda: [Qr(data.qr)] if data.qr else [],
             "logo": lambda: [StoredLogo(data.logo_key)] if data.logo_key is not None else [],
             "cut": lambda: [Cut()],
@@ -184,6 +188,13 @@ class ReceiptRenderer:
         if name not in blocks:
             raise ValueError(f"unknown receipt template block @{name}")
         return blocks[name]()
+
+    def _cash(self, args: str, data: ReceiptData) -> list[PrintOp]:
+        """``@cash Received|Change``: both rows whenever cash was handed over (change 0 too)."""
+        if not data.tendered:
+            return []
+        received, _, change = args.partition("|")
+        return self._rows([(received, money(data.tendered)), (change, money(data.change))])
 
     def _rows(self, rows: Iterable[tuple[str, str]]) -> list[PrintOp]:
         return [Text(t) for label, value in rows for t in two_columns(label, value, self.columns)]

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from pos_app.services.dto import SaleView
+from pos_app.services.receipt_points import ReceiptPoints
 
 JobKind = Literal["receipt", "test", "report"]
 JobStatus = Literal["queued", "printing", "done", "waiting", "cancelled"]
@@ -108,8 +109,10 @@ class PrintLayout(Protocol):
     def sale_receipt(
         self, sale: SaleView, *, venue_name: str, cashier: str = "",
         printed_at: datetime | None = None, timezone: str = ...,
+        points: ReceiptPoints | None = None,
     ) -> bytes:  # fmt: skip
-        """``timezone``: the shop's named zone (``services/venue_time.py``), for the time."""
+        """``timezone``: the shop's named zone (``services/venue_time.py``), for the time;
+        ``points``: the guest's points spent, earned and balance after."""
         ...
 
     def report(self, lines: Sequence[str]) -> bytes: ...

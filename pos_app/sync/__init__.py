@@ -20,7 +20,7 @@ Public API (kept stable for the till, the console, the tests and ``bench sync``)
     runtime.close()                   # stops the worker (releases the sender lock), closes
 
 Pieces: ``worker.OutboxWorker(queue, transport, state=, lock=, batch_size=, backoff=,
-idle_poll=, refresh=, heartbeat=, probe_every=)`` (``refresh(stop: Event) -> bool``: the
+idle_poll=, refresh=, heartbeat=, probe_every=, liveness=)`` (``refresh(stop: Event) -> bool``: the
 account refresh after reconciliation, True when complete; it should stop between pages once
 ``stop`` is set);
 ``transport.HttpTransport(base_url, token, timeout=(3.05, 30), trust=ServerTrust())`` (every

@@ -19,7 +19,8 @@ What it does, and why (DESIGN.md "Sync protocol"):
   rest are renumbered after its last seq (``_align``).
 * **Retries.** A batch without an answer is sent again (the server replays known ``op_id``s),
   after an exponential backoff with jitter - or at once on ``wake()`` (a new operation was
-  queued) or when, while offline, ``GET /health`` answers again (probed every 2 s).
+  queued) or when, while offline, ``GET /health`` answers again (probed every 2 s). While
+  online and idle, ``GET /health`` every ``liveness`` (3 s) notices a lost server within ~5 s.
 * **Reconciliation after every reconnect.** Once the queue is empty after a start or an outage:
   ``POST /v1/holds/reconcile`` with the till's open holds, then ``refresh`` (the change-feed
   pull that brings fresh account snapshots), then the holds are marked as reflected. The
@@ -91,6 +92,7 @@ class OutboxWorker:
         refresh: Callable[[threading.Event], bool] | None = None,
         heartbeat: float = 15.0,
         probe_every: float = 2.0,
+        liveness: float = 3.0,
         now: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.queue = queue
@@ -103,6 +105,7 @@ class OutboxWorker:
         self._refresh = refresh
         self._heartbeat = heartbeat
         self._probe_every = probe_every
+        self._liveness = liveness
         self._last_contact = float("-inf")
         self._failures = 0  # attempts that found the server unreachable (push_now stops early)
         self._now = now
@@ -235,7 +238,9 @@ class OutboxWorker:
         """Push everything waiting, then reconcile if this is a reconnect (caller's thread).
 
         With nothing to send for ``heartbeat`` seconds an empty push asks whether the server is
-        still there, so the status bar (and the points' online/offline choice) is not stale.
+        still there (and still takes the token); in between, after ``liveness`` seconds of
+        quiet, the cheap ``GET /health`` does, so an idle till says "offline" within a few
+        seconds (status bar, points' online/offline choice), not a heartbeat later.
         """
         self._yield.clear()
         try:
@@ -247,8 +252,13 @@ class OutboxWorker:
             self._reader.drop()  # read behind a batch that failed, or after the last one
         if self._stop.is_set():
             return
-        if time.monotonic() - self._last_contact >= self._heartbeat:
+        quiet = time.monotonic() - self._last_contact
+        if quiet >= self._heartbeat:
             self._send()
+            self._last_contact = time.monotonic()
+        elif quiet >= self._liveness:
+            if not self.transport.healthy():
+                raise Unreachable("the server does not answer its health check")
             self._last_contact = time.monotonic()
         if self._needs_reconcile:
             self._needs_reconcile = not self._reconcile()

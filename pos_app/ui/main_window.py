@@ -6,7 +6,7 @@ cash, Del removes the selected line; F7/F8/Shift+F8/F11 are the discounts, price
 refund of ``ui/till/manager.py`` (a manager's PIN when the cashier's role lacks the right), F5
 (or the status bar's red count) the manager's list of operations the server did not accept.
 Shift+F7 sets the order's bonus settings, Shift+F4 resets the guest's points holds on the
-server (``ui/till/loyalty_actions.py``).
+server (``ui/till/loyalty_actions.py``); Ctrl+I shows or hides the guest's details.
 Every service call goes through the op runner via the till controller; core events (sync
 state, device readings, printed receipts) arrive through the one bridge as Qt signals.
 """
@@ -36,13 +36,18 @@ from pos_app.ui.till import orders_tab
 from pos_app.ui.till.basket import BasketPanel
 from pos_app.ui.till.catalogue import CataloguePanel
 from pos_app.ui.till.controller import TillController
-from pos_app.ui.till.format import money
+from pos_app.ui.till.format import money, points
 from pos_app.ui.till.guest_panel import GuestPanel
 from pos_app.ui.till.loyalty_actions import LoyaltyActions
 from pos_app.ui.till.messages import cashier_text
 from pos_app.ui.till.ports import Catalogue, ServiceHolder, SignedInStaff, TillExtras
 from pos_app.ui.till.signin import SignInDialog
-from pos_app.ui.till.status import DeviceStatusLabel, SyncProblemsButton, SyncStatusLabel
+from pos_app.ui.till.status import (
+    ConnectionBanner,
+    DeviceStatusLabel,
+    SyncProblemsButton,
+    SyncStatusLabel,
+)
 from pos_app.ui.till.totals import TotalsPanel
 
 if TYPE_CHECKING:
@@ -83,6 +88,7 @@ class TillWindow(LoyaltyActions):
         self.payment_dialog: PaymentDialog | None = None
         self.new_guest_dialog: NewGuestDialog | None = None
         self.orders_tabs: OrdersTabs | None = None
+        self._shown_sale_id: str | None = None
         rules = (*promo_rules(context.extras.promo_prefixes), *DEFAULT_RULES)
         self.controller = TillController(
             context.services, context.runner, ScanRouter(rules), parent=self
@@ -119,6 +125,7 @@ class TillWindow(LoyaltyActions):
         top = QHBoxLayout(header)
         self.venue = QLabel(self.ctx.venue_name or self.tr("Till"))
         self.venue.setObjectName("venueName")
+        self.connection_banner = ConnectionBanner()
         self.cashier = QLabel("")
         self.cashier.setObjectName("cashierName")
         self.clock = QLabel("")
@@ -127,6 +134,8 @@ class TillWindow(LoyaltyActions):
         self.shift_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.shift_button.clicked.connect(self.show_shift)
         top.addWidget(self.venue)
+        top.addSpacing(16)
+        top.addWidget(self.connection_banner)
         top.addStretch(1)
         top.addWidget(self.cashier)
         top.addSpacing(12)
@@ -208,6 +217,7 @@ class TillWindow(LoyaltyActions):
         c.promo_was_applied.connect(self._promo_applied)
         bridge = self.ctx.bridge
         bridge.sync_did_change_state.connect(self.sync_status.show_state)
+        bridge.sync_did_change_state.connect(self.connection_banner.show_state)
         bridge.sync_did_change_state.connect(self._reread_zone)
         bridge.sync_did_change_state.connect(self.sync_problems.show_state)
         self.sync_problems.clicked.connect(self.show_sync_problems)
@@ -236,6 +246,7 @@ class TillWindow(LoyaltyActions):
             ("Del", self.basket.remove_selected),
             ("Ctrl+Up", self.basket.increase),
             ("Ctrl+Down", self.basket.decrease),
+            ("Ctrl+I", self.guest_panel.toggle_details),
         ):
             QShortcut(QKeySequence(key), self, slot)
 
@@ -287,10 +298,11 @@ class TillWindow(LoyaltyActions):
     def _zone_read(self, zone: tzinfo | None) -> None:
         if zone == self.venue_zone and zone is not None:
             return
-        self.venue_zone = self.sync_status.zone = zone
+        self.venue_zone = self.sync_status.zone = self.connection_banner.zone = zone
         self._tick_clock()
         if self.sync_status.state is not None:
             self.sync_status.show_state(self.sync_status.state)
+            self.connection_banner.show_state(self.sync_status.state)
 
     def sign_in(self) -> None:
         self.sign_in_dialog = SignInDialog(_Staff(self.ctx.services), self.ctx.runner, self)
@@ -359,6 +371,10 @@ class TillWindow(LoyaltyActions):
         self.show_message(self.tr("Card not read — swipe again."), "error")
 
     def _show_sale(self, sale: SaleView | None) -> None:
+        if sale is not None and sale.sale_id != self._shown_sale_id:
+            self.hide_message()  # a new sale: the previous one's banner and change go
+            self.totals.clear_change()
+        self._shown_sale_id = sale.sale_id if sale is not None else None
         self.basket.show_sale(sale)
         self.totals.show_sale(sale)
         self.pay_button.setEnabled(sale is not None and sale.due > 0)
@@ -368,11 +384,14 @@ class TillWindow(LoyaltyActions):
     def _sale_closed(self, result: PaymentResult) -> None:
         sale = result.sale
         parts = [self.tr("Sale %1 closed.").replace("%1", sale.receipt_no or "")]
-        if result.change:
-            parts.append(self.tr("Change: %1").replace("%1", money(result.change)))
+        cash = [p for p in sale.payments if p.method == "cash"]
+        if cash:  # the change in big type where the amount to pay was
+            self.totals.show_change(sale.change, sum(p.tendered for p in cash), sale.total)
+        if sale.change:
+            parts.append(self.tr("Change: %1").replace("%1", money(sale.change)))
         if result.accrual_estimate:
             parts.append(
-                self.tr("Points to the guest: %1").replace("%1", money(result.accrual_estimate))
+                self.tr("Points to the guest: %1").replace("%1", points(result.accrual_estimate))
             )
         self.show_message("  ·  ".join(parts), "info")
         self.ctx.bridge.on_sale_completed(sale)

@@ -26,10 +26,17 @@ QLineEdit:focus { border: 2px solid #2f7dd1; }
 QHeaderView::section { background: #f5f7f9; border: none; padding: 6px;
                        font-weight: 600; color: #56626e; }
 #totals, #guestPanel { background: white; border: 1px solid #cfd7de; border-radius: 8px; }
-#grandTotal { font-size: 40px; font-weight: 700; color: #11181f; }
+#grandTotal { font-size: 36px; font-weight: 700; color: #11181f; }
+#grandTotal[change="true"] { font-size: 40px; color: #1e7a46; }
 #toPayCaption { font-size: 18px; font-weight: 700; color: #56626e; }
+#toPayCaption[change="true"] { font-size: 22px; color: #1e7a46; }
+#totals QLabel { color: #56626e; }
+#totals #grandTotal { color: #11181f; }
+#totals #grandTotal[change="true"], #totals #toPayCaption[change="true"] { color: #1e7a46; }
 #itemCount { color: #56626e; }
-#guestName { font-size: 20px; font-weight: 700; }
+#guestName { font-size: 18px; font-weight: 700; }
+#guestSummary { color: #33404c; }
+#guestDetailsButton { padding: 2px 10px; font-size: 14px; }
 #guestPoints { font-size: 17px; font-weight: 700; color: #1d5e34; }
 #guestHint { color: #6b7783; }
 QPushButton { padding: 8px 12px; border-radius: 6px; border: 1px solid #c2ccd5;
@@ -51,11 +58,15 @@ QPushButton:pressed { background: #dde4ea; }
 #methodButton:checked { background: #2f7dd1; color: white; border-color: #2f7dd1; }
 #paymentDue { font-size: 36px; font-weight: 700; }
 #paymentChange { font-size: 24px; font-weight: 700; color: #1e7a46; }
+#paymentChange[level="error"] { font-size: 18px; color: #b3261e; }
 #noteButton { font-size: 16px; padding: 10px; }
 #signInTitle, #reconciliationTitle { font-size: 20px; font-weight: 600; }
 #pinEdit { font-size: 28px; letter-spacing: 8px; }
 #keypadButton { font-size: 22px; }
 #signInError { color: #8f1d1d; font-weight: 600; min-height: 40px; }
+#connectionBanner { font-size: 17px; font-weight: 700; padding: 4px 14px; border-radius: 6px; }
+#connectionBanner[level="offline"] { background: #c62828; color: #ffffff; }
+#connectionBanner[level="unenrolled"] { background: #f2b705; color: #1d2329; }
 #syncStatus { padding: 2px 8px; color: #8a5a00; }
 #syncStatus[online="true"] { color: #1d5e34; }
 #syncProblems { padding: 2px 8px; color: #a61b1b; font-weight: bold; border: none; }

@@ -6,7 +6,9 @@
 #   @rule @lines @discounts @payments @qr @logo @cut @drawer @feed N    blocks
 #                              (@qr, @logo, @drawer print only when the receipt asks for them;
 #                              text after @rule only serves the ? condition)
+#   @cash Received|Change      cash handed over and the change, when cash was taken
 #   {field}                    a ReceiptData field; money and points are already formatted
+#                              (points with their unit, "б.")
 @logo
 <center bold double>{venue_name}
 ?<center>{venue_address}
@@ -26,7 +28,7 @@
 ?@row Скидка всего|-{discount_total}
 <bold double>@row ИТОГО|{total}
 @payments
-?@row Сдача|{change}
+@cash Получено|Сдача
 ?@rule {points_spent}{points_earned}{points_balance}
 ?@row Списано баллов|{points_spent}
 ?@row Начислено баллов|{points_earned}

@@ -3,6 +3,11 @@
 <context>
     <name>ConsoleOrders</name>
     <message>
+        <location filename="../../pos_app/ui/console/orders_model.py" line="44" />
+        <source>{0} pts</source>
+        <translation>{0} б.</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/ui/console/orders_model.py" line="48" />
         <source>New</source>
         <translation>Новый</translation>

@@ -11,20 +11,20 @@
         <translation>Кол.</translation>
     </message>
     <message>
-        <source>Price</source>
-        <translation>Цена</translation>
-    </message>
-    <message>
-        <source>Total</source>
-        <translation>Сумма</translation>
-    </message>
-    <message>
         <source>Remove line (Del)</source>
         <translation>Удалить строку (Del)</translation>
     </message>
     <message>
-        <source>discount %1</source>
-        <translation>скидка %1</translation>
+        <source>Price, ₽</source>
+        <translation>Цена, ₽</translation>
+    </message>
+    <message>
+        <source>Disc.</source>
+        <translation>Скидка</translation>
+    </message>
+    <message>
+        <source>Total, ₽</source>
+        <translation>Сумма, ₽</translation>
     </message>
 </context>
 <context>
@@ -329,6 +329,30 @@
     <message>
         <source>points left to spend: %1</source>
         <translation>можно списать ещё %1</translation>
+    </message>
+    <message>
+        <source>Less ▴</source>
+        <translation>Свернуть ▴</translation>
+    </message>
+    <message>
+        <source>More ▾</source>
+        <translation>Подробнее ▾</translation>
+    </message>
+    <message>
+        <source>discount %1</source>
+        <translation>скидка %1</translation>
+    </message>
+    <message>
+        <source>no discount</source>
+        <translation>без скидки</translation>
+    </message>
+    <message>
+        <source>balance %1</source>
+        <translation>депозит %1</translation>
+    </message>
+    <message>
+        <source>today up to %1 in points</source>
+        <translation>сегодня баллами до %1</translation>
     </message>
 </context>
 <context>
@@ -843,10 +867,6 @@
         <translation>%1 ч</translation>
     </message>
     <message>
-        <source>offline — not enrolled with a server</source>
-        <translation>офлайн — касса не подключена к серверу</translation>
-    </message>
-    <message>
         <source>offline — the server&apos;s address is plain http://; use https:// (or start the till with --insecure)</source>
         <translation>офлайн — сервер указан по незащищённому http://; нужен https:// (или запуск кассы с --insecure)</translation>
     </message>
@@ -889,6 +909,30 @@
     <message>
         <source>sync problems: %1 (F5)</source>
         <translation>проблемы синхронизации: %1 (F5)</translation>
+    </message>
+    <message>
+        <source>not enrolled with a server — sales stay on this till</source>
+        <translation>касса не подключена к серверу, продажи хранятся на ней</translation>
+    </message>
+    <message>
+        <source>OFFLINE — the server&apos;s address is not https://</source>
+        <translation>ОФЛАЙН — адрес сервера не https://</translation>
+    </message>
+    <message>
+        <source>NOT ENROLLED WITH A SERVER</source>
+        <translation>КАССА НЕ ПОДКЛЮЧЕНА К СЕРВЕРУ</translation>
+    </message>
+    <message>
+        <source>SENDING STOPPED</source>
+        <translation>ОТПРАВКА ОСТАНОВЛЕНА</translation>
+    </message>
+    <message>
+        <source>OFFLINE since %1</source>
+        <translation>ОФЛАЙН с %1</translation>
+    </message>
+    <message>
+        <source>not sent: %1</source>
+        <translation>не отправлено: %1</translation>
     </message>
 </context>
 <context>
@@ -1020,20 +1064,32 @@
 <context>
     <name>TotalsPanel</name>
     <message>
-        <source>Subtotal</source>
-        <translation>Сумма без скидки</translation>
-    </message>
-    <message>
-        <source>Discount</source>
-        <translation>Скидка</translation>
-    </message>
-    <message>
         <source>TO PAY</source>
         <translation>К ОПЛАТЕ</translation>
     </message>
     <message>
         <source>Items: %1</source>
         <translation>Позиций: %1</translation>
+    </message>
+    <message>
+        <source>Subtotal %1</source>
+        <translation>Сумма без скидки %1</translation>
+    </message>
+    <message>
+        <source>Discount %1</source>
+        <translation>Скидка %1</translation>
+    </message>
+    <message>
+        <source>Total %1</source>
+        <translation>Итого %1</translation>
+    </message>
+    <message>
+        <source>Received %1</source>
+        <translation>Получено %1</translation>
+    </message>
+    <message>
+        <source>CHANGE</source>
+        <translation>СДАЧА</translation>
     </message>
 </context>
 <context>
@@ -1132,6 +1188,13 @@
     <message>
         <source>Say why the holds are reset (a few words for the audit).</source>
         <translation>Укажите причину сброса резервов (несколько слов для журнала).</translation>
+    </message>
+</context>
+<context>
+    <name>Format</name>
+    <message>
+        <source>%1 pts</source>
+        <translation>%1 б.</translation>
     </message>
 </context>
 </TS>

@@ -46,7 +46,7 @@ def test_given_receipt_when_printed_over_tcp_then_emulator_prints_russian_qr_and
     text = job.read_text("utf-8")
     assert "Кофейня Зерно" in text
     assert "Капучино большой с дополнительной порцией сиропа" in text
-    assert "Начислено баллов                            6,30" in text
+    assert "Начислено баллов" + " " * 25 + "6,30 б." in text
     assert "[QR:https://pos.example/r/T1-000042]" in text
     assert "[CUT]\n[DRAWER]" in text
     assert "WARNING" not in text

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from pos_app.devices.layout import receipt_for
 from pos_app.devices.print_document import Align, Cut, DrawerKick, Qr, Text, to_plain_text
 from pos_app.devices.receipt import ReceiptRenderer, render_receipt, two_columns
+from pos_app.services.dto import GroupView, GuestView, LineView, PaymentView, SaleView
+from pos_app.services.receipt_points import ReceiptPoints
 from tests.devices.receipts import a_receipt
 
 
@@ -29,11 +33,12 @@ def test_receipt_shows_totals_discounts_points_payments_qr_cut_and_drawer() -> N
         "-50,00",
         "ИТОГО",
         "630,00",
-        "Наличные" + " " * 32 + "1 000,00",
-        "Сдача",
-        "Списано баллов",
-        "Начислено баллов",
-        "Баланс баллов",
+        "Наличные" + " " * 34 + "630,00",
+        "Получено" + " " * 32 + "1 000,00",
+        "Сдача" + " " * 37 + "370,00",
+        "Списано баллов" + " " * 26 + "10,00 б.",
+        "Начислено баллов" + " " * 25 + "6,30 б.",
+        "Баланс баллов" + " " * 26 + "126,30 б.",
         "Дата                            02.01.2025 12:30",  # Moscow time, not UTC
         "[QR:https://pos.example/r/T1-000042]",
     ):
@@ -77,3 +82,33 @@ def test_custom_template_and_unsupported_width(tmp_path: Path) -> None:
     template.write_text("@nonsense\n", encoding="utf-8")
     with pytest.raises(ValueError, match="@nonsense"):
         ReceiptRenderer(32, template).render(a_receipt())
+
+
+def test_a_sale_paid_in_parts_prints_one_line_per_method_tendered_change_and_points() -> None:
+    """Cash in two parts (100, then 200 for the 89 left) and points: one "Наличные" line, the
+    cash handed over and the change; the guest's points from ``services/receipt_points``."""
+    at = datetime(2025, 1, 2, 9, 30, tzinfo=UTC)
+    sale = SaleView(
+        "s1", "closed", "T1-000007", at, at,
+        (LineView(1, "latte", "Латте", 2, 21000, 42000, 4200, 37800),),
+        GuestView("g6", "Алексей", GroupView("g10", "Гость 10 %", 1000)),
+        (PaymentView("points", 18900, 18900, 0, at), PaymentView("cash", 10000, 10000, 0, at),
+         PaymentView("cash", 8900, 20000, 11100, at)),
+        42000, 4200, 37800, 37800, 0, 11100,
+    )  # fmt: skip
+    receipt = receipt_for(sale, venue_name="Кофейня",
+                          points=ReceiptPoints(spent=18900, earned=945, balance_after=213045))
+    assert [(p.method, p.amount) for p in receipt.payments] == [("Баллы", 18900),
+                                                               ("Наличные", 18900)]
+    text = to_plain_text(render_receipt(receipt, 32), 32)
+    for expected in ("Наличные" + " " * 18 + "189,00", "Получено" + " " * 18 + "300,00",
+                     "Сдача" + " " * 21 + "111,00", "Списано баллов" + " " * 9 + "189,00 б.",
+                     "Начислено баллов" + " " * 9 + "9,45 б.",
+                     "Баланс баллов" + " " * 8 + "2 130,45 б."):  # fmt: skip
+        assert expected in text, text
+    assert text.count("Наличные") == 1
+
+
+def test_without_cash_neither_received_nor_change_is_printed() -> None:
+    text = to_plain_text(render_receipt(a_receipt(tendered=0, change=0), 42), 42)
+    assert "Получено" not in text and "Сдача" not in text

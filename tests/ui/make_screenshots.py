@@ -120,10 +120,11 @@ def main(lang: str = "ru") -> int:
         for barcode in (ean13("460000000004"), ean13("460000000004"), ean13("460000000026")):
             stamp += 100_000
             keys(barcode + "\r", 4, stamp, window)
-        window.controller.add_product("pc-3h")
-        window.controller.add_product("cheesecake")
+        more = ("pc-3h", "cheesecake", "cola", "burger", "fries", "tea-mate", "nachos", "syrniki")
+        for product in more:  # 10 lines: the basket shows 8+ with the guest identified
+            window.controller.add_product(product)
         wait_until(lambda: window.controller.sale is not None
-                   and len(window.controller.sale.lines) == 4)  # fmt: skip
+                   and len(window.controller.sale.lines) == 2 + len(more))  # fmt: skip
         stamp += 100_000
         keys(f";{card_number(1)}=4912?\r", 4, stamp, window)
         wait_until(lambda: window.guest_panel.guest is not None)
@@ -134,7 +135,9 @@ def main(lang: str = "ru") -> int:
                    and window.payment_dialog.isVisible())  # fmt: skip
         payment = window.payment_dialog
         assert payment is not None
-        payment.edit.setText("1100")
+        sale = window.controller.sale
+        assert sale is not None
+        payment.edit.setText(str(-(-sale.due // 500_00) * 500))  # notes: change to hand back
         shoot("payment")
         payment.ok.click()
         wait_until(lambda: window.controller.sale is None)

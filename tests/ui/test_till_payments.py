@@ -145,7 +145,7 @@ def test_points_beyond_the_offline_allowance_are_refused_plainly(till_factory: A
     window.controller.pay("points", 50_00)
     till.qtbot.waitUntil(window.banner.isVisible, timeout=5000)
     assert window.banner.text() == (
-        "Without the server at most 0,00 ₽ can be paid with points for this guest."
+        "Without the server at most 0,00 pts can be paid with points for this guest."
     )
     assert window.controller.sale is not None and not window.controller.sale.payments
 

@@ -77,7 +77,7 @@ def test_the_window_parts_and_errors_read_in_russian(qtbot: QtBot) -> None:
         totals = TotalsPanel()
         qtbot.addWidget(totals)
         captions = [w.text() for w in totals.findChildren(type(totals.total))]
-        assert "К ОПЛАТЕ" in captions and "Скидка" in captions
+        assert "К ОПЛАТЕ" in captions and "Скидка 0,00 ₽" in captions
         error = ProductNotFound("No product with barcode 123.", barcode="123")
         assert cashier_text(error) == "Нет товара с кодом 123."
         devices = DeviceStatusLabel()
@@ -98,7 +98,7 @@ def test_the_till_window_speaks_russian_with_lang_ru(till_factory: Any) -> None:
     till = till_factory(lang="ru")
     window = till.window
     assert window.pay_button.text() == "Оплата (F12)"
-    assert window.totals.findChildren(QLabel)[0].text() == "Сумма без скидки"
+    assert window.totals.findChildren(QLabel)[0].text() == "Сумма без скидки 0,00 ₽"
     window.ask_promo()  # a dialog flow of the window's base class: its text is translated too
     assert window.banner.text() == "Сначала добавьте товар в корзину."
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.orders import OrderAction, OrderState, PaymentMethod
 from pos_app.services.orders import ONLINE_ONLY, BalanceInfo, OrderView, PointsInfo
 from pos_app.ui.console.orders_model import clock, method_text, money, state_text
+from pos_app.ui.console.orders_model import points as points_text
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -188,7 +189,8 @@ class OrderDetail(QWidget):
 
     def show_points(self, points: PointsInfo | None) -> None:
         self.fields["points"].setText(
-            self.tr("{0} available ({1} held)").format(money(points.available), money(points.held))
+            self.tr("{0} available ({1} held)").format(points_text(points.available),
+                                                       points_text(points.held))
             if points else self.tr("not known on this console"))  # fmt: skip
 
     def _fill_fields(self, order: OrderView, points: PointsInfo | None) -> None:
@@ -204,7 +206,7 @@ class OrderDetail(QWidget):
         self.fields["ready"].setText(clock(order.ready_by, self.zone))
         intent = method_text(order.method)
         if order.points_hold_amount:
-            intent += self.tr(", {0} in points held").format(money(order.points_hold_amount))
+            intent += self.tr(", {0} in points held").format(points_text(order.points_hold_amount))
         self.fields["method"].setText(intent)
         self.fields["note"].setText(order.note or "–")
         paid = order.paid_money + order.paid_points

@@ -38,6 +38,12 @@ def money(kopecks: int) -> str:
     return format_money(kopecks)
 
 
+def points(hundredths: int) -> str:
+    """Points with the points unit (``860,00 б.``), never the rouble sign: as on the till."""
+    return QCoreApplication.translate("ConsoleOrders", "{0} pts").format(
+        format_money(hundredths, currency=""))
+
+
 def clock(moment: datetime | None, zone: tzinfo | None = None) -> str:
     """``zone``: the venue's (``services/venue_time.py``); None, the computer's."""
     return moment.astimezone(zone).strftime("%H:%M") if moment else "–"

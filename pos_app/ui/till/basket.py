@@ -1,5 +1,9 @@
 """The basket: one row per line with quantity, price, discount and total; +/- and remove.
 
+One text line per row - the line's discount has its own column, not a second line under the
+name - so a 1366×768 screen shows at least 8 lines with a guest identified (amounts without
+the ₽ sign, which the headers carry).
+
 The table only shows a ``SaleView``; every change is a request (a signal) that the window
 turns into one service call, and the table is redrawn from the sale the service returns.
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,12 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.till.format import money
+from pos_app.ui.till.format import plain
 
 if TYPE_CHECKING:
     from pos_app.services.dto import LineView, SaleView
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+ROW_HEIGHT = 30
+DISCOUNT_COLUMN = 3
+DISCOUNT_COLOUR = QColor("#1d5e34")
 
 
 class BasketPanel(QWidget):
@@ -35,16 +43,21 @@ class BasketPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lines: tuple[LineView, ...] = ()
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("basket")
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Item"), self.tr("Qty"), self.tr("Price"), self.tr("Total")]
-        )
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Item"), self.tr("Qty"), self.tr("Price, ₽"), self.tr("Disc."),
+            self.tr("Total, ₽"),
+        ])  # fmt: skip
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
+        for col in (1, 2, 3, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -70,16 +83,18 @@ class BasketPanel(QWidget):
         self.lines = sale.lines if sale else ()
         self.table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
-            name = line.name
-            if line.discount:
-                name += "\n" + self.tr("discount %1").replace("%1", money(line.discount))
-            cells = (name, str(line.quantity), money(line.unit_price), money(line.total))
+            discount = "−" + plain(line.discount) if line.discount else ""
+            cells = (line.name, str(line.quantity), plain(line.unit_price), discount,
+                     plain(line.total))  # fmt: skip
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:
                     item.setTextAlignment(RIGHT)
+                else:
+                    item.setToolTip(text)  # a long name is elided in the cell
+                if col == DISCOUNT_COLUMN:
+                    item.setForeground(DISCOUNT_COLOUR)
                 self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
         rows = [i for i, line in enumerate(self.lines) if selected and line.line_no == selected]
         self.table.selectRow(rows[0] if rows else len(self.lines) - 1)
 

@@ -1,6 +1,14 @@
-"""Money as the till shows it (``12 500,00 ₽``); amounts typed by the cashier."""
+"""Money and points as the till shows them (``12 500,00 ₽``, ``860,00 pts`` / ``860,00 б.``);
+amounts typed by the cashier.
+
+Points are counted like money (1 point = 1 rouble, hundredths in kopecks) but are never shown
+with the rouble sign: everywhere - screen, receipts, shift reports - a points figure carries
+the points unit (Russian "б.", баллы), so a guest's points are not read as their deposit.
+"""
 
 from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import format_money, parse_money
@@ -8,6 +16,18 @@ from pos_app.domain.money import format_money, parse_money
 
 def money(kopecks: int | None) -> str:
     return "—" if kopecks is None else format_money(kopecks)
+
+
+def plain(kopecks: int) -> str:
+    """An amount without the currency sign (table cells whose header names the currency)."""
+    return format_money(kopecks, currency="")
+
+
+def points(hundredths: int | None) -> str:
+    """Points with the points unit, never the rouble sign."""
+    if hundredths is None:
+        return "—"
+    return QCoreApplication.translate("Format", "%1 pts").replace("%1", plain(hundredths))
 
 
 def parse_amount(text: str) -> int | None:

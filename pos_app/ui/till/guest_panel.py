@@ -1,17 +1,30 @@
 """Who the sale is for: name, group and its discount, points total / held / available, balance,
 promo code and today's limits, as the guest service reads them from the local store.
 
-Empty until a guest is identified (card swipe, QR, phone or search). Points and balance are
-the last known snapshots of the guest's accounts (the server holds the ledger).
+Compact by default, so the basket keeps its room on a 1366×768 screen: one line with the name
+and a details button, one wrapped line with the discount, the available points, the balance
+and (when the group limits it) what may still be spent in points today. The button (or
+Ctrl+I in the window) expands the full form with points total / held and today's visits.
+Points and balance are the last known snapshots of the guest's accounts (the server holds
+the ledger).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from pos_app.ui.till.format import money, percent_of_bp
+from pos_app.ui.till.format import money, percent_of_bp, points
 
 if TYPE_CHECKING:
     from pos_app.services.guests import GuestPanel as GuestInfo
@@ -25,9 +38,17 @@ class GuestPanel(QFrame):
         self.guest: GuestInfo | None = None
         self.name = QLabel()
         self.name.setObjectName("guestName")
+        self.toggle = QPushButton()
+        self.toggle.setObjectName("guestDetailsButton")
+        self.toggle.setCheckable(True)
+        self.toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.toggle.toggled.connect(self._expand)
         self.hint = QLabel(self.tr("Swipe a card, scan a QR code or press F4 to find a guest"))
         self.hint.setObjectName("guestHint")
         self.hint.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setObjectName("guestSummary")
+        self.summary.setWordWrap(True)
         self.group = QLabel()
         self.group.setObjectName("guestGroup")
         self.points = QLabel()
@@ -38,6 +59,7 @@ class GuestPanel(QFrame):
         for label in (self.name, self.group, self.points, self.balance, self.today):
             label.setWordWrap(True)
         form = QFormLayout()
+        form.setContentsMargins(0, 4, 0, 0)
         form.addRow(self.tr("Group"), self.group)
         form.addRow(self.tr("Points"), self.points)
         form.addRow("", self.points_detail)
@@ -45,16 +67,40 @@ class GuestPanel(QFrame):
         form.addRow(self.tr("Today"), self.today)
         self._details = QWidget()
         self._details.setLayout(form)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.name, 1)
+        top.addWidget(self.toggle)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.name)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        layout.addLayout(top)
         layout.addWidget(self.hint)
+        layout.addWidget(self.summary)
         layout.addWidget(self._details)
         self.show_guest(None)
 
+    @property
+    def expanded(self) -> bool:
+        return self.toggle.isChecked()
+
+    def toggle_details(self) -> None:
+        if self.guest is not None:
+            self.toggle.setChecked(not self.toggle.isChecked())
+
+    def _expand(self, on: bool) -> None:
+        self.toggle.setText(self.tr("Less ▴") if on else self.tr("More ▾"))
+        known = self.guest is not None
+        self._details.setVisible(known and on)
+        self.summary.setVisible(known and not on)
+
     def show_guest(self, guest: GuestInfo | None) -> None:
+        if guest is None or self.guest is None or guest.guest_id != self.guest.guest_id:
+            self.toggle.setChecked(False)  # a new guest starts compact
         self.guest = guest
-        self._details.setVisible(guest is not None)
         self.hint.setVisible(guest is None)
+        self.toggle.setVisible(guest is not None)
+        self._expand(self.toggle.isChecked())
         if guest is None:
             self.name.setText(self.tr("No guest"))
             return
@@ -68,14 +114,31 @@ class GuestPanel(QFrame):
                 .replace("%1", guest.group.name)
                 .replace("%2", percent_of_bp(guest.group.discount_bp))
             )
-        self.points.setText(self.tr("%1 available").replace("%1", money(guest.points_available)))
+        self.points.setText(self.tr("%1 available").replace("%1", points(guest.points_available)))
         self.points_detail.setText(
             self.tr("total %1 · held %2")
-            .replace("%1", money(guest.points_total))
-            .replace("%2", money(guest.points_held))
+            .replace("%1", points(guest.points_total))
+            .replace("%2", points(guest.points_held))
         )
         self.balance.setText(money(guest.balance) if guest.balance is not None else self.tr("none"))
         self.today.setText(self._today(guest.today))
+        self.summary.setText(self._summary(guest))
+
+    def _summary(self, guest: GuestInfo) -> str:
+        """The compact line: discount, points, balance, today's points limit."""
+        parts = [
+            self.tr("discount %1").replace("%1", percent_of_bp(guest.group.discount_bp))
+            if guest.group is not None
+            else self.tr("no discount"),
+            self.tr("%1 available").replace("%1", points(guest.points_available)),
+        ]
+        if guest.balance is not None:
+            parts.append(self.tr("balance %1").replace("%1", money(guest.balance)))
+        limit = guest.today.points_limit
+        if limit is not None:
+            left = guest.today.points_remaining if guest.today.points_remaining is not None else 0
+            parts.append(self.tr("today up to %1 in points").replace("%1", points(left)))
+        return "  ·  ".join(parts)
 
     def _today(self, today: TodayLimits) -> str:
         if today.identification_limit is None:
@@ -89,4 +152,4 @@ class GuestPanel(QFrame):
         if today.points_limit is None:
             return visits
         left = today.points_remaining if today.points_remaining is not None else 0
-        return visits + "; " + self.tr("points left to spend: %1").replace("%1", money(left))
+        return visits + "; " + self.tr("points left to spend: %1").replace("%1", points(left))

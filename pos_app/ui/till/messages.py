@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import format_money
+from pos_app.ui.till.format import points
 
 
 def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
@@ -120,7 +121,7 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ),
         "points_not_allowed": lambda d: QCoreApplication.translate(
             "Errors", "At most %1 can be paid with points now."
-        ).replace("%1", format_money(int(d.get("max_points", 0)))),
+        ).replace("%1", points(int(d.get("max_points", 0)))),
         "points_refused": lambda d: QCoreApplication.translate(
             "Errors", "The server refused the points payment; take another payment."
         ),
@@ -131,7 +132,7 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         ),
         "points_offline_limit": lambda d: QCoreApplication.translate(
             "Errors", "Without the server at most %1 can be paid with points for this guest."
-        ).replace("%1", format_money(int(d.get("room", 0)))),
+        ).replace("%1", points(int(d.get("room", 0)))),
         "promo_code_applied": lambda d: QCoreApplication.translate(
             "Errors", "A promo code already gives this order its discount; remove the code first."
         ),

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.money import rub
 from pos_app.ui.till.controller import PaymentOptions
-from pos_app.ui.till.format import money, parse_amount, percent_of_bp
+from pos_app.ui.till.format import money, parse_amount, percent_of_bp, points
 
 NOTES = (100, 500, 1_000, 2_000, 5_000)
 METHODS = ("cash", "card", "balance", "points")
@@ -69,6 +69,7 @@ class PaymentDialog(QDialog):
         self.edit.returnPressed.connect(self._take)
         self.hint = QLabel()
         self.hint.setObjectName("paymentChange")
+        self.hint.setWordWrap(True)  # a long refusal (the points limit) wraps, never cut off
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -167,7 +168,7 @@ class PaymentDialog(QDialog):
         if self.method == "points" and amount > (self.points_allowed or 0):
             return (
                 self.tr("At most %1 in points (%2 of the order)")
-                .replace("%1", money(self.points_allowed or 0))
+                .replace("%1", points(self.points_allowed or 0))
                 .replace("%2", percent_of_bp(self.options.max_redemption_bp or 0))
             )
         return None
@@ -176,6 +177,7 @@ class PaymentDialog(QDialog):
         amount = parse_amount(self.edit.text())
         problem = self._check(amount)
         self.ok.setEnabled(problem is None)
+        self._level("error" if problem is not None else "info")
         if problem is not None or amount is None:
             self.hint.setText(problem or "")
         elif self.method == "cash" and amount >= self.due:
@@ -185,6 +187,13 @@ class PaymentDialog(QDialog):
                 "%1", money(self.due - amount)))  # fmt: skip
         else:
             self.hint.setText("")
+
+    def _level(self, level: str) -> None:
+        """A refusal in red, change and what is left in green."""
+        if self.hint.property("level") != level:
+            self.hint.setProperty("level", level)
+            self.hint.style().unpolish(self.hint)
+            self.hint.style().polish(self.hint)
 
     def _take(self) -> None:
         amount = parse_amount(self.edit.text())

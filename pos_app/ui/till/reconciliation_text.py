@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import operations as k
-from pos_app.ui.till.format import money
+from pos_app.ui.till.format import money, points
 
 translate = QCoreApplication.translate  # literal calls, so lupdate finds the texts
 Payload = Mapping[str, Any]
@@ -134,7 +134,7 @@ def _hold(payload: Payload) -> str:
         return translate("Reconciliation", "Hold %1").replace(
             "%1", str(payload.get("hold_id") or "")[:8]
         )
-    return translate("Reconciliation", "%1 in points").replace("%1", money(int(payload["amount"])))
+    return translate("Reconciliation", "%1 in points").replace("%1", points(int(payload["amount"])))
 
 
 def _promo_issued(payload: Payload) -> str:

@@ -4,8 +4,10 @@ It reads the sync core's plain ``pos_app.sync.state.SyncSnapshot`` by its attrib
 (``online``, ``offline_since``, ``waiting``, ``oldest_waiting_at``, ``last_sync``, ``fatal``,
 ``sending``; times aware UTC, shown in local time), delivered through the bridge's
 ``sync_did_change_state``. A till that is not enrolled gets a state with ``enrolled=False``
-and its own outbox count, and the bar says so instead of pretending to be online. Next to it,
-``SyncProblemsButton`` counts what the server rejected and no manager has resolved yet.
+and its own outbox count, and the bar says so (not "waiting to send": nothing will send them)
+instead of pretending to be online. Next to it, ``SyncProblemsButton`` counts what the server
+rejected and no manager has resolved yet. ``ConnectionBanner`` is the part nobody can miss:
+a red badge in the window's header while the till is offline or not enrolled.
 """
 
 from __future__ import annotations
@@ -41,9 +43,9 @@ def describe(state: object, now: datetime | None = None, zone: tzinfo | None = N
             "SyncStatus", "offline — the server's address is plain http://; use https:// "
             "(or start the till with --insecure)"))  # fmt: skip
     elif not getattr(state, "enrolled", True):
-        parts.append(
-            QCoreApplication.translate("SyncStatus", "offline — not enrolled with a server")
-        )
+        # Nothing is "waiting to send" on a till that has nowhere to send it: say what it is.
+        return QCoreApplication.translate(
+            "SyncStatus", "not enrolled with a server — sales stay on this till")
     elif getattr(state, "online", False):
         parts.append(QCoreApplication.translate("SyncStatus", "online"))
     else:
@@ -99,6 +101,50 @@ class SyncStatusLabel(QLabel):
         self.setProperty("online", online)
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+class ConnectionBanner(QLabel):
+    """Offline, not enrolled, or sending stopped: a short badge in the header (hidden while
+    online); the status bar's full line is its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionBanner")
+        self.setMinimumWidth(1)  # a long text is clipped, never widens the window past the screen
+        self.zone: tzinfo | None = None  # the venue's, set by the window once known
+        self.hide()
+
+    def show_state(self, state: object) -> None:
+        text, level = banner_text(state, self.zone)
+        self.setText(text)
+        self.setToolTip(describe(state, zone=self.zone))
+        self.setProperty("level", level)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setVisible(bool(text))
+
+
+def banner_text(state: object, zone: tzinfo | None = None) -> tuple[str, str]:
+    """The badge's text and level ("offline" / "unenrolled"); ``("", "")`` while online."""
+    fatal = getattr(state, "fatal", None)
+    if getattr(state, "plain_http", False):
+        return QCoreApplication.translate(
+            "SyncStatus", "OFFLINE — the server's address is not https://"), "offline"
+    if not getattr(state, "enrolled", True):
+        return QCoreApplication.translate(
+            "SyncStatus", "NOT ENROLLED WITH A SERVER"), "unenrolled"
+    if fatal:
+        return QCoreApplication.translate("SyncStatus", "SENDING STOPPED"), "offline"
+    since = getattr(state, "offline_since", None)
+    if getattr(state, "online", False) or since is None:
+        return "", ""  # online, or not tried yet (a start is not an outage)
+    text = QCoreApplication.translate("SyncStatus", "OFFLINE since %1").replace(
+        "%1", _hhmm(since, zone))
+    pending = int(getattr(state, "waiting", 0) or 0)
+    if pending:
+        text += " · " + QCoreApplication.translate("SyncStatus", "not sent: %1").replace(
+            "%1", str(pending))
+    return text, "offline"
 
 
 class SyncProblemsButton(QPushButton):

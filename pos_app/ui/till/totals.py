@@ -1,4 +1,9 @@
-"""Running totals, always visible: subtotal, discount, and the amount to pay in big type."""
+"""Running totals, always visible: subtotal, discount and item count on one small line, and the
+amount to pay in big type.
+
+After a sale paid in cash the big figure becomes the change to hand back (``show_change``),
+in green, until the next sale starts: it is what the cashier must read at that moment.
+"""
 
 from __future__ import annotations
 
@@ -21,30 +26,56 @@ class TotalsPanel(QFrame):
         self.setObjectName("totals")
         self.subtotal = QLabel()
         self.discount = QLabel()
-        self.total = QLabel()
-        self.total.setObjectName("grandTotal")
         self.items = QLabel()
         self.items.setObjectName("itemCount")
-        grid = QGridLayout(self)
-        rows = (
-            (self.tr("Subtotal"), self.subtotal),
-            (self.tr("Discount"), self.discount),
-        )
-        for row, (caption, value) in enumerate(rows):
-            grid.addWidget(QLabel(caption), row, 0)
-            value.setAlignment(RIGHT)
-            grid.addWidget(value, row, 1)
-        to_pay = QLabel(self.tr("TO PAY"))
-        to_pay.setObjectName("toPayCaption")
-        grid.addWidget(to_pay, 2, 0)
+        self.caption = QLabel()
+        self.caption.setObjectName("toPayCaption")
+        self.total = QLabel()
+        self.total.setObjectName("grandTotal")
         self.total.setAlignment(RIGHT)
-        grid.addWidget(self.total, 2, 1)
-        grid.addWidget(self.items, 3, 0, 1, 2)
+        self.showing_change = False
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 4, 10, 4)
+        grid.setVerticalSpacing(0)
+        grid.addWidget(self.subtotal, 0, 0)
+        grid.addWidget(self.discount, 0, 1, Qt.AlignmentFlag.AlignCenter)
+        self.items.setAlignment(RIGHT)
+        grid.addWidget(self.items, 0, 2)
+        grid.addWidget(self.caption, 1, 0)
+        grid.addWidget(self.total, 1, 1, 1, 2)
         self.show_sale(None)
 
     def show_sale(self, sale: SaleView | None) -> None:
-        self.subtotal.setText(money(sale.subtotal if sale else 0))
-        self.discount.setText(money(-sale.discount if sale and sale.discount else 0))
+        """The open sale's figures; with no sale, a change just shown stays on screen."""
+        if sale is None and self.showing_change:
+            return
+        self._set_mode(change=False)
+        self.subtotal.setText(self.tr("Subtotal %1").replace(
+            "%1", money(sale.subtotal if sale else 0)))  # fmt: skip
+        self.discount.setText(self.tr("Discount %1").replace(
+            "%1", money(-sale.discount if sale and sale.discount else 0)))  # fmt: skip
         self.total.setText(money(sale.due if sale else 0))
         count = sum(line.quantity for line in sale.lines) if sale else 0
         self.items.setText(self.tr("Items: %1").replace("%1", str(count)))
+
+    def show_change(self, change: int, received: int, total: int) -> None:
+        """The sale closed with ``change`` to hand back from ``received`` cash."""
+        self._set_mode(change=True)
+        self.subtotal.setText(self.tr("Total %1").replace("%1", money(total)))
+        self.discount.setText(self.tr("Received %1").replace("%1", money(received)))
+        self.items.setText("")
+        self.total.setText(money(change))
+
+    def clear_change(self) -> None:
+        if self.showing_change:
+            self.showing_change = False
+            self.show_sale(None)
+
+    def _set_mode(self, *, change: bool) -> None:
+        self.showing_change = change
+        self.caption.setText(self.tr("CHANGE") if change else self.tr("TO PAY"))
+        self.total.setProperty("change", change)
+        self.caption.setProperty("change", change)
+        for label in (self.total, self.caption):
+            label.style().unpolish(label)
+            label.style().polish(label)
