@@ -2,6 +2,8 @@
 
 The table only shows a ``SaleView``; every change is a request (a signal) that the window
 turns into one service call, and the table is redrawn from the sale the service returns.
+The line a change added (a scan, a tile, the search's Enter) - or whose quantity it raised -
+is selected and scrolled into view, so Del, + and − act on what the cashier just added.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class BasketPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lines: tuple[LineView, ...] = ()
+        self._sale_id: str | None = None
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("basket")
         self.table.setHorizontalHeaderLabels(
@@ -48,7 +51,7 @@ class BasketPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         buttons = QHBoxLayout()
         for name, text, slot in (
             ("minusButton", "−", lambda: self._step(-1)),
@@ -57,7 +60,7 @@ class BasketPanel(QWidget):
         ):
             button = QPushButton(text)
             button.setObjectName(name)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(slot)
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
@@ -67,6 +70,9 @@ class BasketPanel(QWidget):
 
     def show_sale(self, sale: SaleView | None) -> None:
         selected = self.selected_line()
+        if sale is not None and sale.sale_id == self._sale_id:
+            selected = _added(self.lines, sale.lines) or selected
+        self._sale_id = sale.sale_id if sale else None
         self.lines = sale.lines if sale else ()
         self.table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
@@ -81,7 +87,23 @@ class BasketPanel(QWidget):
                 self.table.setItem(row, col, item)
         self.table.resizeRowsToContents()
         rows = [i for i, line in enumerate(self.lines) if selected and line.line_no == selected]
-        self.table.selectRow(rows[0] if rows else len(self.lines) - 1)
+        self.select_row(rows[0] if rows else len(self.lines) - 1)
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < len(self.lines):
+            self.table.selectRow(row)
+            self.table.scrollTo(self.table.model().index(row, 0))
+
+    def select_previous(self) -> None:
+        self._move(-1)
+
+    def select_next(self) -> None:
+        self._move(+1)
+
+    def _move(self, step: int) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() + step if rows else 0
+        self.select_row(min(max(row, 0), len(self.lines) - 1))
 
     def selected_line(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -109,3 +131,10 @@ class BasketPanel(QWidget):
         line_no = self.selected_line()
         if line_no is not None:
             self.removal_requested.emit(line_no)
+
+
+def _added(before: tuple[LineView, ...], after: tuple[LineView, ...]) -> int | None:
+    """The line a change added, or whose quantity it raised (one line only), else None."""
+    old = {line.line_no: line.quantity for line in before}
+    grown = [x.line_no for x in after if x.line_no not in old or x.quantity > old[x.line_no]]
+    return grown[0] if len(grown) == 1 else None

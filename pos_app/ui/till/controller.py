@@ -114,6 +114,47 @@ class TillController(QObject):
         else:
             self._runner.run(lambda: self._scan_barcode(route.value), self._scanned, self._failed)
 
+    def card_or_promo(
+        self, reading: Reading, taken: Callable[[], None],
+        held: Callable[[Exception | None], None],
+    ) -> None:  # fmt: skip
+        """A reading while a dialog is open (``ui/till/dialog_scans.py``): a guest's card or
+        app code identifies the guest, a promo code is applied - the sale changes and the
+        dialog follows it - and ``taken`` is called; anything else leaves the sale alone and
+        ``held`` is called with None, or with the error that refused the card or code."""
+        route = self._router.route(reading)
+
+        def work() -> Any:
+            from pos_app.services.sales import GuestNotFound  # on the op worker
+
+            sale_id = self._holder.ensure()
+            if route.target is Target.PROMO:
+                return self._promo_quote(sale_id, route.value)
+            if route.target is Target.PRODUCT:
+                prefix = self._services.get().promo_prefix
+                if prefix and route.value.upper().startswith(prefix.upper()):
+                    return self._promo_quote(sale_id, route.value)
+            try:
+                return self._identify_by(route.value, route.method)
+            except GuestNotFound:
+                if route.target is Target.GUEST:
+                    raise
+                return None  # a product's code, or nothing known: held back
+
+        def done(result: Any) -> None:
+            if result is None:
+                held(None)
+                return
+            self._scanned(result)
+            taken()
+
+        self._runner.run(work, done, held)
+
+    def _promo_quote(self, sale_id: str, code: str) -> Any:
+        quote = self._services.get().promo.apply_code(sale_id, code)
+        self._holder.track(quote.sale)
+        return quote
+
     # --- guest ---------------------------------------------------------------------------
 
     def identify(self, identifier: str, method: str) -> None:
@@ -251,12 +292,9 @@ class TillController(QObject):
         from pos_app.services.sales import GuestNotFound, ProductNotFound  # on the op worker
 
         sale_id = self._holder.ensure()
-        services = self._services.get()
-        prefix = services.promo_prefix
+        prefix = self._services.get().promo_prefix
         if prefix and code.upper().startswith(prefix.upper()):
-            quote = services.promo.apply_code(sale_id, code)
-            self._holder.track(quote.sale)
-            return quote
+            return self._promo_quote(sale_id, code)
         try:
             return self._holder.track(self._sales.add_line(sale_id, barcode=code))
         except ProductNotFound:
