@@ -200,6 +200,7 @@ class TillWindow(LoyaltyActions):
         c = self.controller
         self.catalogue.product_chosen.connect(c.add_product)
         self.basket.quantity_requested.connect(c.set_quantity)
+        self.basket.step_requested.connect(c.step_quantity)
         self.basket.removal_requested.connect(c.remove_line)
         c.sale_did_change.connect(self._show_sale)
         c.guest_did_change.connect(self.guest_panel.show_guest)

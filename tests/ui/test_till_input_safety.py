@@ -13,7 +13,7 @@ from pos_app.ui.till.payment import PaymentDialog
 from tests.ui.test_till_window import LATTE, signed_in
 from tests.ui.till_fixtures import Till
 
-TEA = ean13("460000000001")  # the demo catalogue's first product
+ESPRESSO = ean13("460000000001")  # the demo catalogue's first product
 
 
 def _paying(till: Till, total: int) -> PaymentDialog:
@@ -34,7 +34,7 @@ def test_a_product_scanned_during_payment_is_held_and_said(till_factory: Any) ->
     till = signed_in(till_factory)
     window = till.window
     dialog = _paying(till, 210_00)
-    till.scan(TEA)
+    till.scan(ESPRESSO)
     till.qtbot.waitUntil(lambda: window.banner.isVisible() or window.controller.sale is None
                          or len(window.controller.sale.lines) > 1, timeout=5000)  # fmt: skip
     sale = window.controller.sale

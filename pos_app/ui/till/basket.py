@@ -32,6 +32,7 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 class BasketPanel(QWidget):
     quantity_requested = Signal(int, int)  # line_no, new quantity
+    step_requested = Signal(int, int)  # line_no, +1 / -1 (read against the sale on the worker)
     removal_requested = Signal(int)  # line_no
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -52,6 +53,7 @@ class BasketPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (Up/Down move in it)
         buttons = QHBoxLayout()
         for name, text, slot in (
             ("minusButton", "−", lambda: self._step(-1)),
@@ -112,14 +114,11 @@ class BasketPanel(QWidget):
         return self.lines[rows[0].row()].line_no
 
     def _step(self, delta: int) -> None:
+        """A step, not a new quantity: two quick presses are two steps, even before the
+        first one's result is drawn."""
         line_no = self.selected_line()
-        line = next((x for x in self.lines if x.line_no == line_no), None)
-        if line is None:
-            return
-        if line.quantity + delta <= 0:
-            self.removal_requested.emit(line.line_no)
-        else:
-            self.quantity_requested.emit(line.line_no, line.quantity + delta)
+        if line_no is not None:
+            self.step_requested.emit(line_no, delta)
 
     def increase(self) -> None:
         self._step(+1)

@@ -102,6 +102,21 @@ class TillController(QObject):
     def set_quantity(self, line_no: int, quantity: int) -> None:
         self._op(lambda: self._sales.set_quantity(self._holder.ensure(), line_no, quantity))
 
+    def step_quantity(self, line_no: int, delta: int) -> None:
+        """One more or one less of a line, counted from the sale as it is on the op worker
+        (so quick presses add up); a line stepped down to nothing is removed."""
+
+        def work() -> SaleView:
+            sale_id = self._holder.ensure()
+            line = next((x for x in self._sales.get_sale(sale_id).lines if x.line_no == line_no),
+                        None)  # fmt: skip
+            quantity = (line.quantity if line is not None else 0) + delta
+            if line is not None and quantity <= 0:
+                return self._sales.remove_line(sale_id, line_no)
+            return self._sales.set_quantity(sale_id, line_no, quantity)
+
+        self._op(work)
+
     def remove_line(self, line_no: int) -> None:
         self._op(lambda: self._sales.remove_line(self._holder.ensure(), line_no))
 

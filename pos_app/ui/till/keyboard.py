@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
 
 from pos_app.ui.till.basket import BasketPanel
 
@@ -71,5 +71,8 @@ class SellingKeys(QObject):
         QTimer.singleShot(0, self.focus_search)
 
     def focus_search(self) -> None:
-        if self._selling() and self._window.isVisible():
-            self._search.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not (self._selling() and self._window.isVisible()):
+            return
+        if QApplication.activeModalWidget() is None:  # the last dialog is gone: the till's turn
+            self._window.activateWindow()
+        self._search.setFocus(Qt.FocusReason.OtherFocusReason)

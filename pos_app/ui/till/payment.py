@@ -19,7 +19,6 @@ import itertools
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -108,12 +107,14 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.notice)
         layout.addWidget(self.buttons)
+        self._tab_order()
         self._keys()
         self.choose("cash")
 
     def _method_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.method_buttons = QButtonGroup(self)
+        # A plain list, not an exclusive QButtonGroup: Tab stops at each (choose() checks one)
+        self.method_buttons: list[QPushButton] = []
         names = {
             "cash": self.tr("Cash"),
             "card": self.tr("Bank card"),
@@ -126,8 +127,8 @@ class PaymentDialog(QDialog):
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setEnabled(self._limit(method) != 0)
-            button.clicked.connect(lambda _=False, m=method: self.choose(m))
-            self.method_buttons.addButton(button)
+            button.clicked.connect(lambda _=False, m=method: self.choose(m))  # re-checks it
+            self.method_buttons.append(button)
             setattr(self, f"{method}_button", button)
             row.addWidget(button)
         return row
@@ -148,6 +149,7 @@ class PaymentDialog(QDialog):
             item = grid.takeAt(0)
             old = item.widget() if item is not None else None
             if old is not None:
+                old.hide()
                 old.deleteLater()
         self.note_amounts = suggested_notes(self.due)
         self.note_buttons: list[QPushButton] = []
@@ -158,7 +160,8 @@ class PaymentDialog(QDialog):
             button.clicked.connect(lambda _=False, a=amount: self._note(a))
             grid.addWidget(button, 0, i)
             self.note_buttons.append(button)
-        self._tab_order()
+        if self.buttons.parent() is self:  # made again for a new due: keep the Tab order
+            self._tab_order()
 
     def _keys(self) -> None:
         """F1-F4 the methods, F5-F9 the quick-cash amounts (the buttons show the keys)."""
@@ -177,7 +180,7 @@ class PaymentDialog(QDialog):
 
     def _tab_order(self) -> None:
         """Methods, the amount, the quick-cash amounts, then OK and Back."""
-        chain = [*self.method_buttons.buttons(), self.edit, *self.note_buttons,
+        chain = [*self.method_buttons, self.edit, *self.note_buttons,
                  *self.buttons.buttons()]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -190,7 +193,8 @@ class PaymentDialog(QDialog):
     def choose(self, method: str) -> None:
         """Switch the method; the amount field starts at what that method can pay."""
         self.method = method
-        getattr(self, f"{method}_button").setChecked(True)
+        for name in METHODS:
+            getattr(self, f"{name}_button").setChecked(name == method)
         self.notes.setVisible(method == "cash")
         if method == "cash":
             self.field_caption.setText(self.tr("Cash received"))
