@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from pos_app.commands.demo_data_catalog import ean13
 from tests.ui.test_till_window import LATTE, signed_in
@@ -86,9 +86,10 @@ def test_every_payment_method_and_quick_cash_amount_has_a_key(till_factory: Any)
                          and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
     dialog = window.payment_dialog
     assert dialog is not None
-    names = [b.text() for b in dialog.method_buttons]
+    methods = dialog.findChildren(QPushButton, "methodButton")
+    names = [b.text() for b in methods]
     assert names == ["Cash (F1)", "Bank card (F2)", "Balance (F3)", "Points (F4)"]
-    notes = [b.text() for b in dialog.note_buttons]
+    notes = [b.text() for b in dialog.findChildren(QPushButton, "noteButton")]
     assert notes == ["210,00 ₽ (F5)", "300,00 ₽ (F6)", "500,00 ₽ (F7)", "1\u00a0000,00 ₽ (F8)",
                      "2\u00a0000,00 ₽ (F9)"]  # fmt: skip
     till.qtbot.keyClick(dialog.edit, Qt.Key.Key_F2)
@@ -97,7 +98,7 @@ def test_every_payment_method_and_quick_cash_amount_has_a_key(till_factory: Any)
     assert dialog.method == "cash" and dialog.notes.isVisible()
     # Tab reaches the methods, the amount and every quick-cash button
     reached = _tab_through(till, dialog.edit, 12)
-    for button in [*dialog.method_buttons[:2], *dialog.note_buttons, dialog.ok]:
+    for button in [*methods[:2], *dialog.findChildren(QPushButton, "noteButton"), dialog.ok]:
         assert button in reached, button.text()
     till.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)  # 300 ₽ handed over
     till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)

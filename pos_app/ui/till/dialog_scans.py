@@ -58,8 +58,9 @@ def take(window: ScanWindow, dialog: QWidget, reading: Reading) -> None:
         assert isinstance(dialog, QDialog)
         window.controller.card_or_promo(reading, dialog.reject, _held(window))
         return
-    text = "Scan ignored while a window is open: close it, then scan again."
-    window.show_message(translate("DialogScans", text))
+    window.show_message(translate(
+        "DialogScans", "Scan ignored while a window is open: close it, then scan again."
+    ))  # fmt: skip
 
 
 def _held_in_payment(
