@@ -77,19 +77,35 @@ class BasketPanel(QWidget):
         self._sale_id = sale.sale_id if sale else None
         self.lines = sale.lines if sale else ()
         self.table.setRowCount(len(self.lines))
+        heights: dict[int, int] = {}  # text lines in a row -> its height, measured once
         for row, line in enumerate(self.lines):
             name = line.name
             if line.discount:
                 name += "\n" + self.tr("discount %1").replace("%1", money(line.discount))
             cells = (name, str(line.quantity), money(line.unit_price), money(line.total))
             for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col:
-                    item.setTextAlignment(RIGHT)
-                self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
+                self._set_cell(row, col, text)
+            # Rows of one shape share a height: measuring every row on each scan is the
+            # slowest part of a redraw of a long basket (python -m bench till).
+            shape = name.count("\n")
+            if shape not in heights:
+                self.table.resizeRowToContents(row)
+                heights[shape] = self.table.rowHeight(row)
+            elif self.table.rowHeight(row) != heights[shape]:
+                self.table.setRowHeight(row, heights[shape])
         rows = [i for i, line in enumerate(self.lines) if selected and line.line_no == selected]
         self.select_row(rows[0] if rows else len(self.lines) - 1)
+
+    def _set_cell(self, row: int, col: int, text: str) -> None:
+        """Reuse the cell's item (a redraw of a long basket changes few cells)."""
+        item = self.table.item(row, col)
+        if item is None:
+            item = QTableWidgetItem(text)
+            if col:
+                item.setTextAlignment(RIGHT)
+            self.table.setItem(row, col, item)
+        elif item.text() != text:
+            item.setText(text)
 
     def select_row(self, row: int) -> None:
         if 0 <= row < len(self.lines):

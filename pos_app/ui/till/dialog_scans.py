@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from pos_app.ui.till.messages import cashier_text
@@ -45,7 +45,8 @@ def open_dialog(window: QWidget) -> QWidget | None:
     modal = QApplication.activeModalWidget()
     if modal is not None and modal is not window and modal.isVisible():
         return modal
-    return next((d for d in window.findChildren(QDialog) if d.isVisible()), None)
+    direct = Qt.FindChildOption.FindDirectChildrenOnly  # the window's dialogs; not its tiles
+    return next((d for d in window.findChildren(QDialog, "", direct) if d.isVisible()), None)
 
 
 def take(window: ScanWindow, dialog: QWidget, reading: Reading) -> None:
