@@ -57,6 +57,21 @@ def test_the_line_just_added_is_selected_and_up_down_move(till_factory: Any) -> 
     assert _selected(till) == "Капучино"
 
 
+def test_a_line_added_to_a_long_basket_is_selected_and_in_view(till_factory: Any) -> None:
+    till = signed_in(till_factory)
+    window = till.window
+    codes = [ean13(f"460{i:09d}") for i in (1, 2, 3, 4, 14, 15, 16, 17, 18, 19)]
+    for code in codes:
+        till.scan(code)
+    till.qtbot.waitUntil(lambda: len(window.basket.lines) == len(codes), timeout=10000)
+    table = window.basket.table
+    last = window.basket.lines[-1]
+    assert window.basket.selected_line() == last.line_no
+    index = table.model().index(len(codes) - 1, 0)
+    till.qtbot.waitUntil(lambda: table.viewport().rect().contains(table.visualRect(index)),
+                         timeout=3000)  # fmt: skip
+
+
 def test_keypad_plus_and_minus_change_the_quantity_not_the_search(till_factory: Any) -> None:
     till = signed_in(till_factory)
     window = till.window

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -111,6 +111,13 @@ class BasketPanel(QWidget):
         if 0 <= row < len(self.lines):
             self.table.selectRow(row)
             self.table.scrollTo(self.table.model().index(row, 0))
+            # and again once Qt has laid out rows just added (the scroll range lags behind)
+            QTimer.singleShot(0, self._scroll_to_selected)
+
+    def _scroll_to_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.table.scrollTo(rows[0])
 
     def select_previous(self) -> None:
         self._move(-1)

@@ -89,7 +89,9 @@ class PaymentDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Back"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            self.tr("Back") + " (Esc)"
+        )
         self.buttons.accepted.connect(self._take)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -198,10 +200,11 @@ class PaymentDialog(QDialog):
         self.notes.setVisible(method == "cash")
         if method == "cash":
             self.field_caption.setText(self.tr("Cash received"))
-            self.ok.setText(self.tr("Take cash"))
+            self.ok.setText(self.tr("Take cash") + " (Enter)")
         else:
             self.field_caption.setText(self.tr("Amount"))
-            self.ok.setText(self.tr("Pay by card") if method == "card" else self.tr("Pay"))
+            text = self.tr("Pay by card") if method == "card" else self.tr("Pay")
+            self.ok.setText(text + " (Enter)")
         self.edit.setText(_plain(self._start(method)))
         self.edit.selectAll()
         self.edit.setFocus()
