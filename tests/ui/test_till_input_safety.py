@@ -10,7 +10,7 @@ from typing import Any
 from pos_app.commands.demo_data import card_number, fill_till
 from pos_app.commands.demo_data_catalog import ean13
 from pos_app.ui.till.payment import PaymentDialog
-from tests.ui.test_till_window import LATTE, signed_in
+from tests.ui.test_till_window import LATTE, open_shift, signed_in
 from tests.ui.till_fixtures import Till
 
 ESPRESSO = ean13("460000000001")  # the demo catalogue's first product
@@ -78,8 +78,6 @@ def test_a_promo_code_scanned_into_the_payment_dialog_reprices_it(till_factory: 
         uow.commit()
     till.sign_in()
     till.qtbot.waitUntil(lambda: till.window.staff is not None, timeout=20000)
-    from tests.ui.test_till_window import open_shift
-
     open_shift(till)
     dialog = _paying(till, 210_00)
     till.scan("TOPLASER6502")
