@@ -150,6 +150,12 @@ def test_tab_reaches_every_control_of_the_selling_screen(till_factory: Any) -> N
     tiles = [w for w in reached if w is not None and w.objectName() == "productTile"]
     groups = [w for w in reached if w is not None and w.objectName() == "groupButton"]
     assert tiles and groups
+    # Shift+Tab goes back
+    first = _tab_through(till, window.catalogue.search, 1)[0]
+    assert first is not None
+    till.qtbot.keyClick(first, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    till.qtbot.waitUntil(lambda: QApplication.focusWidget() is window.catalogue.search,
+                         timeout=2000)  # fmt: skip
 
 
 def test_after_a_dialog_the_focus_is_back_in_the_search_field(till_factory: Any) -> None:
