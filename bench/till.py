@@ -202,8 +202,9 @@ def _open_shift(app: object, window: object) -> None:
 
 def time_scans(app: object, window: object, rounds: int) -> list[float]:
     """Milliseconds from a wedge scan's first key reaching the window until the scanned
-    product's line is in the basket, selected and painted, with 50 lines there before."""
-    from PySide6.QtCore import QEvent, QEventLoop, Qt
+    product's line is in the basket, selected, scrolled into view and painted, with 50 lines
+    there before."""
+    from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
@@ -213,6 +214,7 @@ def time_scans(app: object, window: object, rounds: int) -> list[float]:
     basket, stamp = window.basket, [10_000_000]
     loop = QEventLoop()
     ready: list[Callable[[], bool]] = [lambda: False]
+    wanted = [0]  # the number of lines being waited for
 
     def scan(code: str) -> None:  # the scanner's keys, 4 ms apart by their timestamps
         stamp[0] += 100_000
@@ -223,10 +225,12 @@ def time_scans(app: object, window: object, rounds: int) -> list[float]:
             event.setTimestamp(stamp[0] + 4 * i)
             QApplication.sendEvent(window.catalogue.search, event)
 
-    def changed(_sale: object) -> None:  # queued: after the basket has redrawn from the sale
+    def changed(_sale: object = None) -> None:  # queued: after the basket has redrawn
         if ready[0]():
             basket.table.viewport().repaint()  # drawn, not only laid out
             loop.quit()
+        elif loop.isRunning() and len(basket.lines) == wanted[0]:
+            QTimer.singleShot(1, changed)  # drawn in, not scrolled into view yet: look again
 
     def wait_for(condition: Callable[[], bool]) -> None:
         ready[0] = condition
@@ -234,9 +238,15 @@ def time_scans(app: object, window: object, rounds: int) -> list[float]:
             loop.exec()
 
     def lines_are(count: int, last: str | None = None) -> Callable[[], bool]:
+        wanted[0] = count
+
         def check() -> bool:
             lines = basket.lines
-            return len(lines) == count and (last is None or _selected_name(basket) == last)
+            if len(lines) != count or (last is not None and _selected_name(basket) != last):
+                return False
+            table = basket.table  # and the selected line is in view
+            rows = table.selectionModel().selectedRows()
+            return bool(rows) and table.viewport().rect().intersects(table.visualRect(rows[0]))
 
         return check
 
