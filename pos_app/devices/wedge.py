@@ -10,6 +10,11 @@ starting with ``prefix`` and ending with one of ``suffixes`` (CR or Tab by defau
 that turn out not to be a reading are handed back as :class:`PassThrough` so the focused
 widget still gets them; the UI holds keys for at most ``max_interval_ms`` and calls
 :meth:`WedgeDecoder.tick` from a timer so a lone typed key is not held forever.
+
+A person typing an amount into a field made for digits ("300" and Enter, quickly) makes a
+burst as fast as a short scan. The UI says when the focus is in such a field
+(``typing_field``); a burst there is a reading only with at least ``typing_field_min_length``
+characters (8: an EAN-8, any card), longer than the amounts, quantities and PINs people type.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class WedgeConfig:
     suffixes: tuple[str, ...] = ("\r", "\n", "\t")
     max_interval_ms: int = 50
     min_length: int = 3
+    typing_field_min_length: int = 8  # in a field made for typed digits (see module doc)
     mode: FrameMode = FrameMode.AUTO
     aim_ids: bool = False
 
@@ -52,18 +58,21 @@ class WedgeDecoder:
         self._buffer: list[str] = []
         self._last_ms: int | None = None
         self._tracks_pending = False
+        self._typing_field = False
 
     @property
     def holding(self) -> bool:
         """True while keys are held back waiting to see whether they form a reading."""
         return bool(self._buffer)
 
-    def feed(self, char: str, timestamp_ms: int) -> list[WedgeOutput]:
-        """Take one key press; return what is decided so far (possibly nothing)."""
+    def feed(self, char: str, timestamp_ms: int, typing_field: bool = False) -> list[WedgeOutput]:
+        """Take one key press; return what is decided so far (possibly nothing).
+        ``typing_field``: the key goes to a field made for typed digits (an amount)."""
         out: list[WedgeOutput] = []
         if self._buffer and self._too_slow(timestamp_ms):
             out.extend(self._settle())
         self._last_ms = timestamp_ms
+        self._typing_field = typing_field
         if char in self.config.suffixes:
             if self._may_have_more_tracks():
                 # Card readers may end each track with CR; wait for the gap, not the CR.
@@ -113,7 +122,10 @@ class WedgeDecoder:
     def _qualifies(self) -> bool:
         typed = "".join(self._buffer)
         body = typed[len(self.config.prefix) :]
-        return typed.startswith(self.config.prefix) and len(body) >= self.config.min_length
+        shortest = self.config.min_length
+        if self._typing_field:
+            shortest = max(shortest, self.config.typing_field_min_length)
+        return typed.startswith(self.config.prefix) and len(body) >= shortest
 
     def _finish(self, suffix: str) -> list[WedgeOutput]:
         if self._qualifies():

@@ -9,6 +9,11 @@ the composition root passes in, and swallows it. What the decoder decides comes 
 * a bad swipe -> ``reading_was_rejected`` with the cashier's message;
 * keys a person typed -> re-delivered to the focused widget, so typing works as usual.
 
+Keys that are never part of a reading go straight to the focused widget: Shift+Tab (moving
+back through the controls) and the keypad's + - * / (the till's quantity keys) unless a burst
+is being held. A widget marked with :func:`mark_typing_field` (an amount, a cash count) tells
+the decoder the keys are meant for typed digits, so a quick "300" and Enter stays typing.
+
 A timer calls ``decoder.tick`` so a lone typed key is held for one interval at most. The UI
 does not import ``pos_app.devices``: the decoder is any object with ``feed``/``tick`` and its
 outputs are read by their attributes (``kind``/``data``, ``message``, ``text``).
@@ -22,16 +27,28 @@ from typing import Protocol
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 SPECIAL_KEYS = {"\r": Qt.Key.Key_Return, "\n": Qt.Key.Key_Return, "\t": Qt.Key.Key_Tab}
+KEYPAD_COMMANDS = frozenset("+-*/")  # on the numeric keypad: keys, not text (see module doc)
+TYPING_FIELD = "typingField"  # the Qt property mark_typing_field sets
 
 
 class KeyDecoder(Protocol):
     """``pos_app.devices.wedge.WedgeDecoder`` as the UI sees it."""
 
-    def feed(self, char: str, timestamp_ms: int) -> Sequence[object]: ...
+    @property
+    def holding(self) -> bool: ...
+    def feed(
+        self, char: str, timestamp_ms: int, typing_field: bool = False
+    ) -> Sequence[object]: ...
     def tick(self, now_ms: int) -> Sequence[object]: ...
+
+
+def mark_typing_field(widget: QObject) -> None:
+    """Say that ``widget`` is for digits a person types (an amount, a count, a quantity):
+    a burst typed into it must be as long as a real code to count as a scan."""
+    widget.setProperty(TYPING_FIELD, True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +113,7 @@ class WedgeKeyHook(QObject):
         )
         if len(text) != 1 or mods != Qt.KeyboardModifier.NoModifier:
             return False
-        if not (text.isprintable() or text in SPECIAL_KEYS):
+        if not (text.isprintable() or text in SPECIAL_KEYS) or self._is_command(event):
             return False
         stamp = int(event.timestamp())
         # Key events a test or a platform plugin makes may carry no timestamp: fall back to
@@ -104,8 +121,18 @@ class WedgeKeyHook(QObject):
         self._last_key_ms = stamp if stamp > 0 else int(self._clock.elapsed())
         self._last_key_at = int(self._clock.elapsed())
         self._target = watched
-        self._handle(self._decoder.feed(text, self._last_key_ms))
+        # Real keys reach the window (a QWindow) first, then its focus widget.
+        field = watched if isinstance(watched, QWidget) else QApplication.focusWidget()
+        typing = field is not None and bool(field.property(TYPING_FIELD))
+        self._handle(self._decoder.feed(text, self._last_key_ms, typing))
         return True
+
+    def _is_command(self, event: QKeyEvent) -> bool:
+        """Shift+Tab, or a keypad operator while no burst is held: never part of a reading."""
+        if event.key() == Qt.Key.Key_Backtab:
+            return True
+        keypad = bool(event.modifiers() & Qt.KeyboardModifier.KeypadModifier)
+        return keypad and event.text() in KEYPAD_COMMANDS and not self._decoder.holding
 
     def _tick(self) -> None:
         """Settle held keys once the interval has passed, in the decoder's time base (the

@@ -1,10 +1,13 @@
 """The till window: sign-in, then the selling screen (catalogue | guest, basket, totals).
 
 Keyboard- and scanner-first: the wedge key hook turns scanner bursts into readings routed by
-the scan router; F3 searches the catalogue, F4 finds a guest by phone or code, F12 takes
-cash, Del removes the selected line; F7/F8/Shift+F8/F11 are the discounts, price change and
-refund of ``ui/till/manager.py`` (a manager's PIN when the cashier's role lacks the right), F5
-(or the status bar's red count) the manager's list of operations the server did not accept.
+the scan router (a scan while a dialog is open goes to ``ui/till/dialog_scans.py``); F3
+searches the catalogue, F4 finds a guest by phone or code, F12 takes payment, Del removes the
+selected line, Up/Down and the keypad's +/− are ``ui/till/keyboard.py``'s; Tab reaches every
+button (a click never takes the focus from the search field); F7/F8/Shift+F8/F11 are the
+discounts, price change and refund of ``ui/till/manager.py`` (a manager's PIN when the
+cashier's role lacks the right), F5 (or the status bar's red count) the manager's list of
+operations the server did not accept.
 Shift+F7 sets the order's bonus settings, Shift+F4 resets the guest's points holds on the
 server (``ui/till/loyalty_actions.py``); Ctrl+I shows or hides the guest's details.
 Every service call goes through the op runner via the till controller; core events (sync
@@ -32,12 +35,13 @@ from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.key_hook import Reading, as_reading, rejection_message
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.scan_router import DEFAULT_RULES, ScanRouter, promo_rules
-from pos_app.ui.till import orders_tab
+from pos_app.ui.till import dialog_scans, orders_tab
 from pos_app.ui.till.basket import BasketPanel
 from pos_app.ui.till.catalogue import CataloguePanel
 from pos_app.ui.till.controller import TillController
 from pos_app.ui.till.format import money, points
 from pos_app.ui.till.guest_panel import GuestPanel
+from pos_app.ui.till.keyboard import SellingKeys
 from pos_app.ui.till.loyalty_actions import LoyaltyActions
 from pos_app.ui.till.messages import cashier_text
 from pos_app.ui.till.ports import Catalogue, ServiceHolder, SignedInStaff, TillExtras
@@ -131,7 +135,7 @@ class TillWindow(LoyaltyActions):
         self.clock = QLabel("")
         self.shift_button = QPushButton(self.tr("Shift (F9)"))
         self.shift_button.setObjectName("shiftButton")
-        self.shift_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.shift_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.shift_button.clicked.connect(self.show_shift)
         top.addWidget(self.venue)
         top.addSpacing(16)
@@ -142,12 +146,12 @@ class TillWindow(LoyaltyActions):
         top.addWidget(self.shift_button)
         self.refund_button = QPushButton(self.tr("Refund (F11)"))
         self.refund_button.setObjectName("shiftButton")
-        self.refund_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.refund_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.refund_button.clicked.connect(self.ask_refund)
         top.addWidget(self.refund_button)
         self.sign_out_button = QPushButton(self.tr("Sign out"))
         self.sign_out_button.setObjectName("shiftButton")
-        self.sign_out_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sign_out_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.sign_out_button.clicked.connect(self.sign_out)
         top.addWidget(self.sign_out_button)
         top.addSpacing(24)
@@ -168,7 +172,7 @@ class TillWindow(LoyaltyActions):
         self.discount_button.setObjectName("promoButton")
         for button in (self.pay_button, self.find_button, self.promo_button, self.cancel_button,
                        self.discount_button):  # fmt: skip
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         actions = QGridLayout()  # two rows: four labels do not fit one in Russian
         actions.addWidget(self.find_button, 0, 0)
         actions.addWidget(self.promo_button, 0, 1)
@@ -195,6 +199,9 @@ class TillWindow(LoyaltyActions):
         inner.setLayout(body)
         outer.addWidget(inner, 1)
         self.setCentralWidget(central)
+        self.keys = SellingKeys(self, central, self.catalogue.search, self.basket,
+                                lambda: self.orders_tabs is None
+                                or self.orders_tabs.currentIndex() == 0)  # fmt: skip
         self._show_sale(None)
         self._tick_clock()
 
@@ -202,6 +209,7 @@ class TillWindow(LoyaltyActions):
         c = self.controller
         self.catalogue.product_chosen.connect(c.add_product)
         self.basket.quantity_requested.connect(c.set_quantity)
+        self.basket.step_requested.connect(c.step_quantity)
         self.basket.removal_requested.connect(c.remove_line)
         c.sale_did_change.connect(self._show_sale)
         c.guest_did_change.connect(self.guest_panel.show_guest)
@@ -354,6 +362,10 @@ class TillWindow(LoyaltyActions):
             return
         if self.staff is None:
             return  # nobody signed in: readings are not sales
+        in_front = dialog_scans.open_dialog(self)
+        if in_front is not None:  # no change behind a dialog unless it means something there
+            dialog_scans.take(self, in_front, reading)
+            return
         self.hide_message()
         self.controller.handle_reading(reading)
 

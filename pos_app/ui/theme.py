@@ -60,6 +60,9 @@ QPushButton:pressed { background: #dde4ea; }
 #paymentChange { font-size: 24px; font-weight: 700; color: #1e7a46; }
 #paymentChange[level="error"] { font-size: 18px; color: #b3261e; }
 #noteButton { font-size: 16px; padding: 10px; }
+#paymentNotice { background: #fde8e8; color: #8f1d1d; border-radius: 6px; padding: 8px;
+                 font-weight: 600; }
+QPushButton:focus, QToolButton:focus { border: 2px solid #2f7dd1; }
 #signInTitle, #reconciliationTitle { font-size: 20px; font-weight: 600; }
 #pinEdit { font-size: 28px; letter-spacing: 8px; }
 #keypadButton { font-size: 22px; }

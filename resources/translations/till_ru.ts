@@ -1197,4 +1197,19 @@
         <translation>%1 б.</translation>
     </message>
 </context>
+<context>
+    <name>DialogScans</name>
+    <message>
+        <source>Scan ignored during payment.</source>
+        <translation>Скан не учтён: идёт оплата.</translation>
+    </message>
+    <message>
+        <source>Scan ignored: only a guest&apos;s card or a promo code is taken here.</source>
+        <translation>Скан не учтён: здесь принимается только карта гостя или промокод.</translation>
+    </message>
+    <message>
+        <source>Scan ignored while a window is open: close it, then scan again.</source>
+        <translation>Скан не учтён, пока открыто окно: закройте его и отсканируйте снова.</translation>
+    </message>
+</context>
 </TS>

@@ -119,3 +119,21 @@ def test_typing_then_scan_in_one_stream() -> None:
     out += type_keys(decoder, "12345678\r", start_ms=2000)
     assert typed_text(out) == "hi"
     assert [o.data for o in out if isinstance(o, ScanEvent)] == ["12345678"]
+
+
+def test_a_quick_amount_typed_into_a_digit_field_is_typing_not_a_scan() -> None:
+    """"300" and Enter typed fast into the payment's amount field (issue 22): a burst as
+    quick as a scan, but shorter than any code, so the field gets the keys."""
+    decoder = WedgeDecoder()
+    out: list[WedgeOutput] = []
+    for i, ch in enumerate("300\r"):
+        out.extend(decoder.feed(ch, 1000 + 30 * i, typing_field=True))
+    assert typed_text(out) == "300\r"
+    # elsewhere the same burst is still a (short) reading, as before
+    assert [type(o) for o in type_keys(WedgeDecoder(), "300\r", gap_ms=30)] == [ScanEvent]
+    # and a real barcode scanned while that field has the focus is still a reading
+    decoder = WedgeDecoder()
+    out = []
+    for i, ch in enumerate("4601234567893\r"):
+        out.extend(decoder.feed(ch, 5000 + 4 * i, typing_field=True))
+    assert [o.data for o in out if isinstance(o, ScanEvent)] == ["4601234567893"]

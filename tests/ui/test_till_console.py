@@ -29,6 +29,7 @@ from tests.sync.conftest import new_code, server_ops
 from tests.sync.test_order_stream_server import RealServer
 from tests.ui.test_console import FakeSound
 from tests.ui.test_till_sync import sell_latte
+from tests.ui.test_till_window import open_shift
 from tests.ui.till_fixtures import CASHIER_PIN, Till, started_till
 
 
@@ -78,6 +79,7 @@ def test_the_till_shows_incoming_orders_and_shares_its_queue_with_them(
     try:
         till.sign_in()
         qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
+        open_shift(till)  # the start of the day's dialog: scans behind it are held
         qtbot.waitUntil(lambda: runtime.console is not None and runtime.console.stream.online
                         and runtime.console.window.ready, timeout=10000)  # fmt: skip
         tabs, console = window.orders_tabs, runtime.console

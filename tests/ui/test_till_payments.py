@@ -8,7 +8,7 @@ from typing import Any
 
 from pos_app.commands.demo_data import card_number, fill_till
 from pos_app.domain.money import rub
-from tests.ui.test_till_window import LATTE, signed_in
+from tests.ui.test_till_window import LATTE, open_shift, signed_in
 from tests.ui.till_fixtures import Till
 
 
@@ -193,6 +193,7 @@ def test_a_scanned_promo_code_is_applied_like_a_typed_one(till_factory: Any) -> 
         uow.commit()
     till.sign_in()
     till.qtbot.waitUntil(lambda: till.window.staff is not None, timeout=20000)
+    open_shift(till)  # the start of the day's dialog: scans behind it are held
     till.scan(LATTE)
     till.scan("TOPLASER6502")  # the guest shows the code in their app
     till.qtbot.waitUntil(lambda: till.window.controller.sale is not None

@@ -22,7 +22,7 @@ from pos_app.domain.money import rub
 from pos_app.services.staff import StaffService
 from tests.sync.conftest import give_points, new_code, server_account, server_ops
 from tests.sync.faultproxy import FaultProxy, ServerProcess, seed_guests
-from tests.ui.test_till_window import LATTE
+from tests.ui.test_till_window import LATTE, open_shift
 from tests.ui.till_fixtures import CASHIER_PIN, Till, started_till
 
 CARD = "7711000000000007"
@@ -66,6 +66,7 @@ def test_sales_reach_the_server_and_an_offline_sale_follows_after_reconnect(
     try:
         till.sign_in()
         qtbot.waitUntil(lambda: runtime.window.staff is not None, timeout=20000)
+        open_shift(till)  # the start of the day's dialog: scans behind it are held
         sell_latte(till)
         qtbot.waitUntil(lambda: ("sale.closed", "applied") in [
             (kind, verdict) for _, kind, verdict, _ in server_ops(server.db_url, terminal)
@@ -135,6 +136,7 @@ def test_swipe_points_online_receipt_and_the_server_ledger(
     try:
         till.sign_in()
         qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
+        open_shift(till)
         qtbot.waitUntil(lambda: window.sync_status.text().startswith("online"), timeout=15000)
         till.scan(LATTE)
         till.scan(LATTE)

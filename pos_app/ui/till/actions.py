@@ -31,6 +31,8 @@ class CashierActions(QMainWindow):
     manager_dialog: QInputDialog | None = None
     payment_dialog: PaymentDialog | None
     new_guest_dialog: NewGuestDialog | None
+    find_dialog: QInputDialog | None = None  # kept, so a card scanned into it finds the guest
+    promo_dialog: QInputDialog | None = None  # likewise a promo code scanned into it
 
     def show_message(self, text: str, level: str = "error") -> None:
         raise NotImplementedError
@@ -130,23 +132,43 @@ class CashierActions(QMainWindow):
 
         dialog = PaymentDialog(due, options, self)
         self.payment_dialog = dialog
+        controller = self.controller
 
         def take() -> None:
             if dialog.amount is not None:
-                self.controller.pay(dialog.method, dialog.amount)
+                controller.pay(dialog.method, dialog.amount)
 
+        def follow(sale: Any) -> None:
+            """The sale changed behind the dialog (a card or promo code scanned into it)."""
+            if not dialog.isVisible():
+                return
+            if sale is None or sale.due <= 0:
+                dialog.reject()
+                return
+            dialog.set_due(sale.due)  # at once; the guest's limits follow from the op worker
+            controller.payment_options(
+                lambda options: dialog.set_due(sale.due, options) if dialog.isVisible() else None)
+
+        controller.sale_did_change.connect(follow)
+        dialog.finished.connect(lambda _r: controller.sale_did_change.disconnect(follow))
         dialog.accepted.connect(take)
         dialog.open()
 
     def find_guest(self) -> None:
-        """By phone (any format), card number or code, or a name fragment."""
-        text, ok = QInputDialog.getText(
-            self,
-            QCoreApplication.translate("TillWindow", "Find guest"),
-            QCoreApplication.translate("TillWindow", "Phone, card number, code or name:"),
+        """By phone (any format), card number or code, or a name fragment; a card scanned
+        while the dialog is open identifies the guest at once (``dialog_scans``)."""
+        dialog = self.find_dialog = QInputDialog(self)
+        dialog.setObjectName("findGuestDialog")
+        dialog.setWindowTitle(QCoreApplication.translate("TillWindow", "Find guest"))
+        dialog.setLabelText(
+            QCoreApplication.translate("TillWindow", "Phone, card number, code or name:")
         )
+        dialog.textValueSelected.connect(self._find)
+        dialog.open()
+
+    def _find(self, text: str) -> None:
         text = text.strip()
-        if not ok or not text:
+        if not text:
             return
         digits = sum(ch.isdigit() for ch in text)
         if digits >= 10 and not any(ch.isalpha() for ch in text):
@@ -176,13 +198,16 @@ class CashierActions(QMainWindow):
                 QCoreApplication.translate("TillWindow", "Add something to the basket first.")
             )
             return
-        typed, ok = QInputDialog.getText(
-            self,
-            QCoreApplication.translate("TillWindow", "Promo code"),
-            QCoreApplication.translate("TillWindow", "The digits of the promo code:"),
+        dialog = self.promo_dialog = QInputDialog(self)
+        dialog.setObjectName("promoDialog")
+        dialog.setWindowTitle(QCoreApplication.translate("TillWindow", "Promo code"))
+        dialog.setLabelText(
+            QCoreApplication.translate("TillWindow", "The digits of the promo code:")
         )
-        if ok and typed.strip():
-            self.controller.apply_promo(typed.strip())
+        dialog.textValueSelected.connect(
+            lambda typed: self.controller.apply_promo(typed.strip()) if typed.strip() else None
+        )
+        dialog.open()
 
     def _promo_applied(self, quote: Any) -> None:
         self.show_message(

@@ -6,13 +6,15 @@ the ₽ sign, which the headers carry).
 
 The table only shows a ``SaleView``; every change is a request (a signal) that the window
 turns into one service call, and the table is redrawn from the sale the service returns.
+The line a change added (a scan, a tile, the search's Enter) - or whose quantity it raised -
+is selected and scrolled into view, so Del, + and − act on what the cashier just added.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,11 +40,13 @@ DISCOUNT_COLOUR = QColor("#1d5e34")
 
 class BasketPanel(QWidget):
     quantity_requested = Signal(int, int)  # line_no, new quantity
+    step_requested = Signal(int, int)  # line_no, +1 / -1 (read against the sale on the worker)
     removal_requested = Signal(int)  # line_no
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lines: tuple[LineView, ...] = ()
+        self._sale_id: str | None = None
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("basket")
         self.table.setHorizontalHeaderLabels([
@@ -61,7 +65,8 @@ class BasketPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (Up/Down move in it)
         buttons = QHBoxLayout()
         for name, text, slot in (
             ("minusButton", "−", lambda: self._step(-1)),
@@ -70,7 +75,7 @@ class BasketPanel(QWidget):
         ):
             button = QPushButton(text)
             button.setObjectName(name)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(slot)
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
@@ -80,6 +85,9 @@ class BasketPanel(QWidget):
 
     def show_sale(self, sale: SaleView | None) -> None:
         selected = self.selected_line()
+        if sale is not None and sale.sale_id == self._sale_id:
+            selected = _added(self.lines, sale.lines) or selected
+        self._sale_id = sale.sale_id if sale else None
         self.lines = sale.lines if sale else ()
         self.table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
@@ -87,16 +95,48 @@ class BasketPanel(QWidget):
             cells = (line.name, str(line.quantity), plain(line.unit_price), discount,
                      plain(line.total))  # fmt: skip
             for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col:
-                    item.setTextAlignment(RIGHT)
-                else:
-                    item.setToolTip(text)  # a long name is elided in the cell
-                if col == DISCOUNT_COLUMN:
-                    item.setForeground(DISCOUNT_COLOUR)
-                self.table.setItem(row, col, item)
+                self._set_cell(row, col, text)
         rows = [i for i, line in enumerate(self.lines) if selected and line.line_no == selected]
-        self.table.selectRow(rows[0] if rows else len(self.lines) - 1)
+        self.select_row(rows[0] if rows else len(self.lines) - 1)
+
+    def _set_cell(self, row: int, col: int, text: str) -> None:
+        """Reuse the cell's item (a redraw of a long basket changes few cells; rows have one
+        fixed height, so nothing is measured - python -m bench till)."""
+        item = self.table.item(row, col)
+        if item is None:
+            item = QTableWidgetItem(text)
+            if col:
+                item.setTextAlignment(RIGHT)
+            if col == DISCOUNT_COLUMN:
+                item.setForeground(DISCOUNT_COLOUR)
+            self.table.setItem(row, col, item)
+        elif item.text() != text:
+            item.setText(text)
+        if not col:
+            item.setToolTip(text)  # a long name is elided in the cell
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < len(self.lines):
+            self.table.selectRow(row)
+            self.table.scrollTo(self.table.model().index(row, 0))
+            # and again once Qt has laid out rows just added (the scroll range lags behind)
+            QTimer.singleShot(0, self._scroll_to_selected)
+
+    def _scroll_to_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.table.scrollTo(rows[0])
+
+    def select_previous(self) -> None:
+        self._move(-1)
+
+    def select_next(self) -> None:
+        self._move(+1)
+
+    def _move(self, step: int) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() + step if rows else 0
+        self.select_row(min(max(row, 0), len(self.lines) - 1))
 
     def selected_line(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -105,14 +145,11 @@ class BasketPanel(QWidget):
         return self.lines[rows[0].row()].line_no
 
     def _step(self, delta: int) -> None:
+        """A step, not a new quantity: two quick presses are two steps, even before the
+        first one's result is drawn."""
         line_no = self.selected_line()
-        line = next((x for x in self.lines if x.line_no == line_no), None)
-        if line is None:
-            return
-        if line.quantity + delta <= 0:
-            self.removal_requested.emit(line.line_no)
-        else:
-            self.quantity_requested.emit(line.line_no, line.quantity + delta)
+        if line_no is not None:
+            self.step_requested.emit(line_no, delta)
 
     def increase(self) -> None:
         self._step(+1)
@@ -124,3 +161,10 @@ class BasketPanel(QWidget):
         line_no = self.selected_line()
         if line_no is not None:
             self.removal_requested.emit(line_no)
+
+
+def _added(before: tuple[LineView, ...], after: tuple[LineView, ...]) -> int | None:
+    """The line a change added, or whose quantity it raised (one line only), else None."""
+    old = {line.line_no: line.quantity for line in before}
+    grown = [x.line_no for x in after if x.line_no not in old or x.quantity > old[x.line_no]]
+    return grown[0] if len(grown) == 1 else None

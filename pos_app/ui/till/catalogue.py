@@ -73,7 +73,7 @@ class CataloguePanel(QWidget):
             button = QPushButton(group.name)
             button.setObjectName("groupButton")
             button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab, never a click
             button.clicked.connect(lambda _=False, gid=group.group_id: self.show_group(gid))
             self._group_buttons.addButton(button)
             count = len(self._group_buttons.buttons()) - 1
@@ -110,7 +110,7 @@ class CataloguePanel(QWidget):
             tile.setObjectName("productTile")
             tile.setText(f"{product.name}\n{money(product.price)}")
             tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            tile.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            tile.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab, never a click
             tile.setMinimumSize(120, 72)
             tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             tile.clicked.connect(lambda _=False, pid=product.id: self.product_chosen.emit(pid))

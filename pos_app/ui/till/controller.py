@@ -102,6 +102,21 @@ class TillController(QObject):
     def set_quantity(self, line_no: int, quantity: int) -> None:
         self._op(lambda: self._sales.set_quantity(self._holder.ensure(), line_no, quantity))
 
+    def step_quantity(self, line_no: int, delta: int) -> None:
+        """One more or one less of a line, counted from the sale as it is on the op worker
+        (so quick presses add up); a line stepped down to nothing is removed."""
+
+        def work() -> SaleView:
+            sale_id = self._holder.ensure()
+            line = next((x for x in self._sales.get_sale(sale_id).lines if x.line_no == line_no),
+                        None)  # fmt: skip
+            quantity = (line.quantity if line is not None else 0) + delta
+            if line is not None and quantity <= 0:
+                return self._sales.remove_line(sale_id, line_no)
+            return self._sales.set_quantity(sale_id, line_no, quantity)
+
+        self._op(work)
+
     def remove_line(self, line_no: int) -> None:
         self._op(lambda: self._sales.remove_line(self._holder.ensure(), line_no))
 
@@ -113,6 +128,47 @@ class TillController(QObject):
             self.apply_promo(route.value)
         else:
             self._runner.run(lambda: self._scan_barcode(route.value), self._scanned, self._failed)
+
+    def card_or_promo(
+        self, reading: Reading, taken: Callable[[], None],
+        held: Callable[[Exception | None], None],
+    ) -> None:  # fmt: skip
+        """A reading while a dialog is open (``ui/till/dialog_scans.py``): a guest's card or
+        app code identifies the guest, a promo code is applied - the sale changes and the
+        dialog follows it - and ``taken`` is called; anything else leaves the sale alone and
+        ``held`` is called with None, or with the error that refused the card or code."""
+        route = self._router.route(reading)
+
+        def work() -> Any:
+            from pos_app.services.sales import GuestNotFound  # on the op worker
+
+            sale_id = self._holder.ensure()
+            if route.target is Target.PROMO:
+                return self._promo_quote(sale_id, route.value)
+            if route.target is Target.PRODUCT:
+                prefix = self._services.get().promo_prefix
+                if prefix and route.value.upper().startswith(prefix.upper()):
+                    return self._promo_quote(sale_id, route.value)
+            try:
+                return self._identify_by(route.value, route.method)
+            except GuestNotFound:
+                if route.target is Target.GUEST:
+                    raise
+                return None  # a product's code, or nothing known: held back
+
+        def done(result: Any) -> None:
+            if result is None:
+                held(None)
+                return
+            self._scanned(result)
+            taken()
+
+        self._runner.run(work, done, held)
+
+    def _promo_quote(self, sale_id: str, code: str) -> Any:
+        quote = self._services.get().promo.apply_code(sale_id, code)
+        self._holder.track(quote.sale)
+        return quote
 
     # --- guest ---------------------------------------------------------------------------
 
@@ -251,12 +307,9 @@ class TillController(QObject):
         from pos_app.services.sales import GuestNotFound, ProductNotFound  # on the op worker
 
         sale_id = self._holder.ensure()
-        services = self._services.get()
-        prefix = services.promo_prefix
+        prefix = self._services.get().promo_prefix
         if prefix and code.upper().startswith(prefix.upper()):
-            quote = services.promo.apply_code(sale_id, code)
-            self._holder.track(quote.sale)
-            return quote
+            return self._promo_quote(sale_id, code)
         try:
             return self._holder.track(self._sales.add_line(sale_id, barcode=code))
         except ProductNotFound:

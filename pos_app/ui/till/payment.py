@@ -4,13 +4,21 @@ One dialog takes one payment. A payment smaller than what is due leaves the sale
 window opens the dialog again for the rest, so any mix (card + cash, balance + card) is a
 sequence of plain steps. The dialog only collects method and amount; the window takes the
 payment through the payment service, off the GUI thread.
+
+Keyboard first: F1-F4 choose the method, F5-F9 take the quick-cash amounts (each button shows
+its key), Enter takes the typed amount, Esc goes back; Tab reaches every button. While it is
+open the sale may still change (a guest's card or a promo code scanned into it): ``set_due``
+makes the amount due, the quick-cash amounts and the limits follow, and ``show_notice`` says
+why a scan was not taken.
 """
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -23,11 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.money import rub
+from pos_app.ui.key_hook import mark_typing_field
 from pos_app.ui.till.controller import PaymentOptions
 from pos_app.ui.till.format import money, parse_amount, percent_of_bp, points
 
 NOTES = (100, 500, 1_000, 2_000, 5_000)
 METHODS = ("cash", "card", "balance", "points")
+METHOD_KEYS = ("F1", "F2", "F3", "F4")  # in the order of METHODS
+NOTE_KEYS = ("F5", "F6", "F7", "F8", "F9")  # the quick-cash amounts, left to right
 
 
 def suggested_notes(due: int) -> list[int]:
@@ -65,16 +76,23 @@ class PaymentDialog(QDialog):
         self.field_caption = QLabel()
         self.edit = QLineEdit()
         self.edit.setObjectName("amountEdit")
+        mark_typing_field(self.edit)  # "300" and Enter typed fast is an amount, not a scan
         self.edit.textChanged.connect(self._update)
         self.edit.returnPressed.connect(self._take)
         self.hint = QLabel()
         self.hint.setObjectName("paymentChange")
         self.hint.setWordWrap(True)  # a long refusal (the points limit) wraps, never cut off
+        self.notice = QLabel()
+        self.notice.setObjectName("paymentNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Back"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            self.tr("Back") + " (Esc)"
+        )
         self.buttons.accepted.connect(self._take)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -85,29 +103,35 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.field_caption)
         layout.addWidget(self.edit)
         self.notes = QWidget()
+        self.note_amounts: list[int] = []
+        QGridLayout(self.notes).setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.notes)
         self._note_buttons()
         layout.addWidget(self.hint)
+        layout.addWidget(self.notice)
         layout.addWidget(self.buttons)
+        self._tab_order()
+        self._keys()
         self.choose("cash")
 
     def _method_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.method_buttons = QButtonGroup(self)
+        # A plain list, not an exclusive QButtonGroup: Tab stops at each (choose() checks one)
+        self.method_buttons: list[QPushButton] = []
         names = {
             "cash": self.tr("Cash"),
             "card": self.tr("Bank card"),
             "balance": self.tr("Balance"),
             "points": self.tr("Points"),
         }
-        for method in METHODS:
-            button = QPushButton(names[method])
+        for method, key in zip(METHODS, METHOD_KEYS, strict=True):
+            button = QPushButton(f"{names[method]} ({key})")
             button.setObjectName("methodButton")
             button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setEnabled(self._limit(method) != 0)
-            button.clicked.connect(lambda _=False, m=method: self.choose(m))
-            self.method_buttons.addButton(button)
+            button.clicked.connect(lambda _=False, m=method: self.choose(m))  # re-checks it
+            self.method_buttons.append(button)
             setattr(self, f"{method}_button", button)
             row.addWidget(button)
         return row
@@ -121,33 +145,100 @@ class PaymentDialog(QDialog):
         return None
 
     def _note_buttons(self) -> None:
-        grid = QGridLayout(self.notes)
-        grid.setContentsMargins(0, 0, 0, 0)
-        for i, amount in enumerate(suggested_notes(self.due)):
-            button = QPushButton(money(amount))
+        """The quick-cash buttons for the amount due now (made again when it changes)."""
+        grid = self.notes.layout()
+        assert isinstance(grid, QGridLayout)
+        while grid.count():
+            item = grid.takeAt(0)
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.hide()
+                old.deleteLater()
+        self.note_amounts = suggested_notes(self.due)
+        self.note_buttons: list[QPushButton] = []
+        for i, (amount, key) in enumerate(zip(self.note_amounts, NOTE_KEYS, strict=False)):
+            button = QPushButton(f"{money(amount)} ({key})")
             button.setObjectName("noteButton")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _=False, a=amount: self._note(a))
             grid.addWidget(button, 0, i)
+            self.note_buttons.append(button)
+        if self.buttons.parent() is self:  # made again for a new due: keep the Tab order
+            self._tab_order()
+
+    def _keys(self) -> None:
+        """F1-F4 the methods, F5-F9 the quick-cash amounts (the buttons show the keys)."""
+        for method, key in zip(METHODS, METHOD_KEYS, strict=True):
+            QShortcut(QKeySequence(key), self, lambda m=method: self._method_key(m))
+        for i, key in enumerate(NOTE_KEYS):
+            QShortcut(QKeySequence(key), self, lambda i=i: self._note_key(i))
+
+    def _method_key(self, method: str) -> None:
+        if getattr(self, f"{method}_button").isEnabled():
+            self.choose(method)
+
+    def _note_key(self, index: int) -> None:
+        if self.method == "cash" and index < len(self.note_amounts):
+            self._note(self.note_amounts[index])
+
+    def _tab_order(self) -> None:
+        """Methods, the amount, the quick-cash amounts, then OK and Back."""
+        chain = [*self.method_buttons, self.edit, *self.note_buttons,
+                 *self.buttons.buttons()]  # fmt: skip
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _start(self, method: str) -> int:
+        """What the amount field starts at for ``method``: the due, within its limit."""
+        limit = self._limit(method)
+        return self.due if limit is None else min(self.due, limit)
 
     def choose(self, method: str) -> None:
         """Switch the method; the amount field starts at what that method can pay."""
         self.method = method
-        getattr(self, f"{method}_button").setChecked(True)
+        for name in METHODS:
+            getattr(self, f"{name}_button").setChecked(name == method)
         self.notes.setVisible(method == "cash")
         if method == "cash":
             self.field_caption.setText(self.tr("Cash received"))
-            self.ok.setText(self.tr("Take cash"))
-            start = self.due
+            self.ok.setText(self.tr("Take cash") + " (Enter)")
         else:
             self.field_caption.setText(self.tr("Amount"))
-            self.ok.setText(self.tr("Pay by card") if method == "card" else self.tr("Pay"))
-            limit = self._limit(method)
-            start = self.due if limit is None else min(self.due, limit)
-        self.edit.setText(_plain(start))
+            text = self.tr("Pay by card") if method == "card" else self.tr("Pay")
+            self.ok.setText(text + " (Enter)")
+        self.edit.setText(_plain(self._start(method)))
         self.edit.selectAll()
         self.edit.setFocus()
         self._update()
+
+    def set_due(self, due: int, options: PaymentOptions | None = None) -> None:
+        """The sale changed while the dialog is open: the amount due, the quick-cash amounts
+        and (with ``options``) the balance and points limits follow. An amount the cashier
+        has not changed follows too; one they typed stays, judged against the new due."""
+        untouched = parse_amount(self.edit.text()) == self._start(self.method)
+        self.due = due
+        if options is not None:
+            self.options = options
+            self.balance_available = options.balance
+            self.points_allowed = options.points
+            for method in METHODS:
+                getattr(self, f"{method}_button").setEnabled(self._limit(method) != 0)
+        self.due_label.setText(money(due))
+        self.notice.hide()
+        self._note_buttons()
+        self.notes.setVisible(self.method == "cash")
+        if not getattr(self, f"{self.method}_button").isEnabled():
+            self.choose("cash")
+            return
+        if untouched:
+            self.edit.setText(_plain(self._start(self.method)))
+            self.edit.selectAll()
+        self._update()
+
+    def show_notice(self, text: str) -> None:
+        """Say in the dialog why something did not happen (a scan held back)."""
+        self.notice.setText(text)
+        self.notice.show()
 
     def _note(self, amount: int) -> None:
         self.edit.setText(_plain(amount))

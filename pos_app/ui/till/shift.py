@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.ui.key_hook import mark_typing_field
 from pos_app.ui.till.format import money, parse_amount
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class ShiftDialog(QDialog):
         self.state.setWordWrap(True)
         self.cash = QLineEdit()
         self.cash.setObjectName("shiftCash")
+        mark_typing_field(self.cash)  # a count typed fast and ended by Enter is not a scan
         self.cash.textChanged.connect(self._update)
         self.report = QPlainTextEdit()
         self.report.setObjectName("shiftReport")
