@@ -199,6 +199,8 @@ class RefundService:
             names, plan = _plan(uow, sale, quantities)
             if plan.amount("card") != card:
                 raise AlreadyRefunded("The receipt changed meanwhile; look at it again.")
+            whole = not any(x.quantity for x in lines_left(
+                _sold(sale), [*_earlier_lines(uow, sale), *plan.lines]))  # fmt: skip
             refund = RefundRecord(
                 self._ids.new_id(), sale.id, self._clock.now(), session.staff_id, allowed_by,
                 reason.strip(), plan.amount("cash"), plan.amount("card"),
@@ -208,13 +210,11 @@ class RefundService:
             for slip in slips:
                 uow.shifts.add_card_slip(replace(slip, reversed=True))
             uow.outbox.append(_operation(sale, refund, approval))
-            whole = not any(x.quantity for x in lines_left(
-                _sold(sale), [*_earlier_lines(uow, sale), *plan.lines]))  # fmt: skip
             uow.commit()
         receipt = RefundReceipt(
             refund.refund_id, sale.receipt_no or sale.id, refund.at,
-            tuple(RefundReceiptLine(*names[x.line_no], x.quantity, x.amount)
-                  for x in plan.lines),
+            tuple(RefundReceiptLine(names[x.line_no][0], x.quantity, names[x.line_no][1],
+                                    x.amount) for x in plan.lines),
             plan.by_method, sale.guest.name if sale.guest else "", refund.reason,
         )  # fmt: skip
         return RefundResult(refund.refund_id, sale.id, sale.receipt_no, refund.cash, refund.card,
