@@ -56,6 +56,7 @@ QPushButton:pressed { background: #dde4ea; }
 #pinEdit { font-size: 28px; letter-spacing: 8px; }
 #keypadButton { font-size: 22px; }
 #signInError { color: #8f1d1d; font-weight: 600; min-height: 40px; }
+#shiftInfo { color: #1d5e34; font-weight: 600; min-height: 40px; }
 #syncStatus { padding: 2px 8px; color: #8a5a00; }
 #syncStatus[online="true"] { color: #1d5e34; }
 #syncProblems { padding: 2px 8px; color: #a61b1b; font-weight: bold; border: none; }
