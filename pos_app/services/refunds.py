@@ -75,6 +75,13 @@ class PreviewLine:
     total: int  # paid for the line, after discounts
     refunded_quantity: int
     left_quantity: int  # may still be refunded
+    left_amount: int  # of ``total``, not given back yet
+
+    def amount_for(self, quantity: int) -> int:
+        """What refunding ``quantity`` of the units left gives back (``domain/refunds``)."""
+        if quantity >= self.left_quantity:
+            return self.left_amount
+        return self.left_amount * quantity // self.left_quantity if quantity > 0 else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +316,7 @@ def _preview(uow: UnitOfWork, sale: Sale) -> RefundPreview:
     lines = tuple(
         PreviewLine(line.line_no, line.product.name, line.quantity, line.unit_price,
                     line.total, line.quantity - left[line.line_no].quantity,
-                    left[line.line_no].quantity)
+                    left[line.line_no].quantity, left[line.line_no].amount)
         for line in sale.lines
     )  # fmt: skip
     return RefundPreview(
