@@ -3,7 +3,7 @@
 API::
 
     refunds = RefundService(uow_factory, clock, ids, acquirer=TcpAcquirer(...))
-    refunds.today()                                   # -> [ReceiptSummary] this till's, newest first
+    refunds.today()                                   # -> [ReceiptSummary] newest first
     refunds.find("T1-000042" | "42" | "receipt:T1-000042")   # -> RefundPreview (no right needed)
     result = refunds.refund(session, sale_id, {line_no: quantity} | None, approval=None,
                             reason="")                # None: everything still refundable

@@ -2,7 +2,8 @@
 
 A shift belongs to the terminal that sent it; the Z report is stored as sent (the till counted
 the drawer), with each cash in / out (which must add up to its totals) and the cashier's reason
-for a shortage or surplus. A second open or close of one shift is a conflict carrying the stored state.
+for a shortage or surplus. A second open or close of one shift is a conflict carrying the
+stored state.
 """
 
 from __future__ import annotations

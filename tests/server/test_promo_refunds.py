@@ -31,7 +31,8 @@ def accounts(db_url: str, guest_id: str) -> tuple[int, int]:
 
 def refund(sale_id: str, payments: list[dict[str, Any]] = PAYMENTS, *,
            lines: list[dict[str, int]] | None = None, part: str = "") -> dict[str, Any]:
-    return {"refund_id": f"r-{sale_id}{part}", "sale_id": sale_id, "lines": lines or [], "receipt_no": "A-000001",
+    return {"refund_id": f"r-{sale_id}{part}", "sale_id": sale_id, "lines": lines or [],
+            "receipt_no": "A-000001",
             "guest_id": "pavel", "refunded_at": "2026-11-23T12:00:00+00:00", "staff_id": "c1",
             "approved_by": "m1", "reason": "передумал", "payments": payments,
             "authorization": {"staff_id": "m1", "name": "Олег", "role": "manager",

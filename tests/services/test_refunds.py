@@ -11,8 +11,8 @@ import pytest
 from pos_app.devices.acquiring import FakeCardTerminal, TcpAcquirer
 from pos_app.domain.loyalty import PermissionDenied
 from pos_app.domain.money import rub
-from pos_app.services.acquiring import CardTerminalUnavailable
 from pos_app.domain.refunds import PartialCardRefund, RefundTooLarge
+from pos_app.services.acquiring import CardTerminalUnavailable
 from pos_app.services.refunds import AlreadyRefunded, SaleNotClosed
 from pos_app.services.sales import SaleNotFound
 from pos_app.services.staff import Action

@@ -40,8 +40,8 @@ def main(lang: str = "ru") -> int:
         wait_until(lambda: window.controller.sale is None)
         printer.wait_for_jobs(1, timeout=10)
         with store.unit_of_work() as uow:
-            receipt = [op.payload["receipt_no"] for op in uow.outbox.pending()
-                       if op.kind == "sale.closed"][0]  # fmt: skip
+            receipt = next(op.payload["receipt_no"] for op in uow.outbox.pending()
+                           if op.kind == "sale.closed")  # fmt: skip
         keys(f"receipt:{receipt}\r", 4, 5_000_000, window)  # the receipt's QR, scanned
         wait_until(lambda: window.refund_dialog is not None
                    and window.refund_dialog.preview is not None)  # fmt: skip

@@ -1,7 +1,8 @@
 """Manager-approved actions in the till window (issue 7 points 1-2): an order discount within
 the cashier's limit goes through, beyond it a manager's PIN is asked (a wrong one refused); a
 line discount and a price change of the selected line; a refund found by the receipt's QR,
-previewed and given back in parts, the receipt printed with the drawer kick. The real window, store and services; the shortcuts are the window's own."""
+previewed and given back in parts, the receipt printed with the drawer kick. The real window,
+store and services; the shortcuts are the window's own."""
 
 from __future__ import annotations
 

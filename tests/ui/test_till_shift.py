@@ -62,7 +62,8 @@ def test_a_blind_count_cash_moves_and_a_z_with_a_reason_printed(till_factory: An
     dialog.manager_pin.setText("9999")
     dialog.close_button.click()
     till.qtbot.waitUntil(dialog.reason.isVisible, timeout=5000)  # the count differs: why?
-    assert dialog.message.text() == "Expected 1\u00a0260,00 ₽, counted 1\u00a0200,00 ₽: 60,00 ₽ short."
+    assert dialog.message.text() == (
+        "Expected 1\u00a0260,00 ₽, counted 1\u00a0200,00 ₽: 60,00 ₽ short.")
     assert dialog.shift is not None and not dialog.close_button.isEnabled()
     dialog.reason.setText("сдача без монет")
     assert dialog.close_button.isEnabled()

@@ -116,7 +116,8 @@ __all__ = [
     "IdentifierBound", "LoyaltyOverride", "Operation", "OperationInvalid", "OrderAccepted",
     "OrderCancelled", "OrderCompleted", "OrderDiscount", "OrderItemDelivered", "OrderPaid",
     "OrderVoided",
-    "PromoIssued", "PromoRedeemed", "Record", "RefundedItem", "RefundedPayment", "SaleCancelled", "SaleClosed",
+    "PromoIssued", "PromoRedeemed", "Record", "RefundedItem", "RefundedPayment", "SaleCancelled",
+    "SaleClosed",
     "SaleGroup", "SaleGuest", "SaleLine", "SalePayment", "SaleRefunded", "SaleTotals",
     "ShiftClosed", "ShiftOpened", "UnknownKind", "parse",
 ]

@@ -31,10 +31,10 @@ from pos_app.ui.till.messages import cashier_text
 if TYPE_CHECKING:
     from pos_app.services.dto import LineView, SaleView
     from pos_app.services.refunds import RefundResult
-    from pos_app.ui.till.refund import RefundDialog
     from pos_app.services.staff import Authorization
     from pos_app.services.sync_queue import SyncQueue
     from pos_app.ui.till.reconciliation import ReconciliationDialog
+    from pos_app.ui.till.refund import RefundDialog
     from pos_app.ui.till.status import SyncProblemsButton
 
 Attempt = Callable[["Authorization | None"], Any]
@@ -125,7 +125,10 @@ class ManagerActions(CashierActions):
         dialog.preview_requested.connect(lambda sale_id: run.run(
             lambda: services.get().refunds.preview(sale_id), dialog.show_preview, problem))
         dialog.refund_requested.connect(self._refund)
-        run.run(lambda: services.get().refunds.today(), dialog.show_today, problem)
+        def today() -> Any:  # on the op worker, like every service call
+            return services.get().refunds.today()
+
+        run.run(today, dialog.show_today, problem)
         dialog.open()
         if code:
             dialog.take_scan(code)

@@ -157,7 +157,7 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "The card payment (%1) can only be given back whole: choose lines worth "
             "at least that much, or refund the whole receipt."
         ).replace("%1", format_money(int(d.get("card", 0)))),
-        "cash_difference": lambda d: _difference(d),
+        "cash_difference": _difference,
         "guest_exists": lambda d: QCoreApplication.translate(
             "Errors", "A guest with this phone number already exists; identify that guest instead."
         ),

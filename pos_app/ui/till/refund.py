@@ -83,6 +83,21 @@ class RefundDialog(QDialog):
                                               self.tr("Give back")])  # fmt: skip
         _table(self.lines)
         self.spins: list[QSpinBox] = []
+        bottom = self._bottom_row()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(hint)
+        layout.addLayout(row)
+        layout.addWidget(self.today)
+        layout.addWidget(self.title)
+        layout.addWidget(self.lines, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(bottom)
+        self._update()
+        self.code.setFocus()
+
+    def _bottom_row(self) -> QHBoxLayout:
+        """Reason, the amount chosen, Everything left, Refund, Close; and the message line."""
         self.reason = QLineEdit()
         self.reason.setObjectName("refundReason")
         self.reason.setPlaceholderText(self.tr("Reason (optional)"))
@@ -105,17 +120,7 @@ class RefundDialog(QDialog):
         bottom.addWidget(self.all_button)
         bottom.addWidget(self.refund_button)
         bottom.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(hint)
-        layout.addLayout(row)
-        layout.addWidget(self.today)
-        layout.addWidget(self.title)
-        layout.addWidget(self.lines, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(bottom)
-        self._update()
-        self.code.setFocus()
+        return bottom
 
     # --- what the window shows -----------------------------------------------------------
 
