@@ -23,7 +23,7 @@ def test_a_blind_count_cash_moves_and_a_z_with_a_reason_printed(till_factory: An
     till = signed_in(till_factory, before=_named)  # the shift was opened with 1 000 ₽
     window = till.window
     assert window.shift_dialog is not None and not window.shift_dialog.isVisible()
-    assert window.banner.text() == "Shift 1 opened."  # the dialog closed: back to selling
+    assert window.statusBar().currentMessage() == "Shift 1 opened."  # back to selling
     StaffService(till.store.unit_of_work, SystemClock()).add_staff(
         "m1", "Oleg Manager", "manager", "9999", b"salt-m1"
     )

@@ -65,8 +65,8 @@ class CashierActions(QMainWindow):
         def shift_opened(shift: Any) -> None:
             dialog.show_shift(shift)
             dialog.accept()  # the shift is open: back to selling
-            self.show_message(QCoreApplication.translate("TillWindow", "Shift %1 opened.")
-                              .replace("%1", str(shift.number)), "info")  # fmt: skip
+            self.statusBar().showMessage(QCoreApplication.translate(
+                "TillWindow", "Shift %1 opened.").replace("%1", str(shift.number)), 10_000)
 
         def moved(kind: str, amount: int, reason: str) -> None:
             def work() -> Any:
