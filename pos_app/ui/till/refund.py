@@ -171,8 +171,9 @@ class RefundDialog(QDialog):
         self.message.setText(text)
 
     def take_scan(self, data: str) -> None:
-        """A receipt's QR or number scanned while the dialog is open."""
-        self.code.setText(data)
+        """A receipt's QR (``receipt:T1-000042``) or number scanned while the dialog is open."""
+        prefix = "receipt:"
+        self.code.setText(data[len(prefix):] if data.lower().startswith(prefix) else data)
         self.look_up()
 
     # --- the cashier's choices -----------------------------------------------------------
