@@ -21,8 +21,8 @@ The count is blind: the screen asks for the counted cash before it shows what wa
 a count that differs is refused with the expected amount and the difference
 (``CashDifference``) until the cashier confirms it with a reason, which the Z report and
 ``shift.closed`` carry (``difference_reason``), with every cash in / out (``movements``).
-The reports name the till by its name (the ``terminal.name`` setting; else its receipt
-prefix), never by its id.
+The reports name the till by its name (the ``terminal.name`` setting, which enrolment stores
+from the server's answer; else its receipt prefix), never by its id.
 
 Expected cash = opening cash + cash kept by closed sales (tendered minus change) - cash given
 back by refunds (``refunds.py``) + cash in - cash out; a cancelled sale handed its money back,

@@ -2,12 +2,13 @@
 points 5-6): a sale refunded in two parts (one latte, then the rest) and the shift's cash in /
 out with a counted shortage and its reason, made by the till's services on its SQLite store and
 delivered by its sync worker; the server applies every operation and keeps each refund's parts
-and the Z report's movement lines."""
+and the Z report's movement lines. The till's reports carry the name it was enrolled under."""
 
 from __future__ import annotations
 
 from pos_app.commands.demo_data import fill_catalogue
 from pos_app.domain.money import rub
+from pos_app.services.shifts import report_lines
 from pos_app.services.staff import Action
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models_till import SaleRefundRow, ShiftRow
@@ -41,6 +42,9 @@ def test_parts_of_a_refund_and_the_shifts_cash_lines_are_applied_by_the_server(
     runtime.worker.drain_once()
     z = till.shifts.close_shift(cashier, rub(1_490), reason="монета упала")  # 10 ₽ short
     assert z.difference == -rub(10)
+    # enrolled as "Till" (``pos-server terminal add Till``): the report says so, not the id
+    assert z.terminal_name == "Till" and "касса Till" in report_lines(z)[1]
+    assert z.terminal_id not in report_lines(z)[1]
     runtime.worker.drain_once()
     judged = server_ops(server.db_url, runtime.queue.terminal_id())
     assert [(kind, verdict) for _, kind, verdict, _ in judged] == [
