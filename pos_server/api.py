@@ -130,7 +130,8 @@ def enrol(body: EnrolRequest, sessions: Sessions, clock: ClockDep) -> EnrolRespo
             enrolment = terminals.enrol(session, body.code, clock())
     except terminals.AuthError as exc:
         raise _unauthorised(str(exc)) from exc
-    return EnrolResponse(terminal_id=enrolment.terminal_id, token=enrolment.token)
+    return EnrolResponse(terminal_id=enrolment.terminal_id, token=enrolment.token,
+                         name=enrolment.name)
 
 
 @router.post(

@@ -52,6 +52,7 @@ class EnrolRequest(WireModel):
 class EnrolResponse(WireModel):
     terminal_id: str
     token: str
+    name: str = ""  # the terminal's name for people (its X/Z reports)
 
 
 class Operation(WireModel):

@@ -38,6 +38,7 @@ class NewTerminal:
 class Enrolment:
     terminal_id: str
     token: str
+    name: str = ""  # as `pos-server terminal add NAME` set it: the till shows it on reports
 
 
 def digest(secret: str) -> str:
@@ -86,7 +87,7 @@ def enrol(session: Session, code: str, now: datetime) -> Enrolment:
     terminal.enrol_code_expires_at = None
     terminal.token_hash = digest(token)
     terminal.enrolled_at = now
-    return Enrolment(terminal.id, token)
+    return Enrolment(terminal.id, token, terminal.name)
 
 
 def authenticate(session: Session, token: str) -> str:

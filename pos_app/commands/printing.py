@@ -22,6 +22,7 @@ from pos_app.devices.events import ScanEvent
 from pos_app.devices.layout import EscposLayout
 from pos_app.devices.printer_test_page import render_test_page
 from pos_app.devices.receipt import ReceiptData
+from pos_app.devices.refund_layout import refund_receipt_for
 from pos_app.devices.scan_monitor import LastScanRecorder
 from pos_app.devices.sound import SoundPlayer, SoundSettings
 from pos_app.services.device_settings import (
@@ -35,6 +36,7 @@ from pos_app.services.dto import SaleView
 from pos_app.services.ports_print import PrintLayout
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
 from pos_app.services.receipt_points import ReceiptPoints
+from pos_app.services.refunds import RefundReceipt
 from pos_app.services.venue_time import VenueTime
 
 
@@ -120,6 +122,13 @@ class ReceiptPrinting:
     def print_report(self, lines: Sequence[str], title: str) -> int:
         """A shift report (plain lines) into the print queue."""
         return self.service.enqueue("report", self.layout.report(lines), title=title)
+
+    def print_refund(self, refund: RefundReceipt, *, venue_name: str, cashier: str) -> int:
+        """A refund's receipt into the print queue (``devices/refund_layout.py``)."""
+        receipt = refund_receipt_for(refund, venue_name=venue_name, cashier=cashier,
+                                     timezone=self._venue.name())  # fmt: skip
+        return self.service.enqueue("receipt", EscposLayout(self.printer).receipt(receipt),
+                                    title=f"refund {refund.receipt_no}")  # fmt: skip
 
     def enqueue_test_page(self) -> int:
         c = self.printer.config

@@ -26,6 +26,7 @@ from pos_app.commands.store_factory import data_dir, open_till_store, store_path
 from pos_app.db import Store, open_store
 from pos_app.db.uow import SystemClock
 from pos_app.services.feed import FeedService
+from pos_app.services.shifts import TERMINAL_NAME_KEY
 from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.enrolment import KEYRING, TokenStoreError, enrol, token_store
 from pos_app.sync.puller import FeedPuller
@@ -112,6 +113,8 @@ def enrol_data_dir(
         uow.settings.set(TOKEN_STORE_KEY, enrolment.token_store)
         uow.settings.set(CA_CERT_KEY, trust.ca_cert)
         uow.settings.set(INSECURE_KEY, trust.insecure)
+        if transport.enrolled_name:  # the name the server knows it by, for its reports
+            uow.settings.set(TERMINAL_NAME_KEY, transport.enrolled_name)
         uow.commit()
     return store
 

@@ -73,11 +73,12 @@ class CardSlipRow(Base):
 
 
 class RefundRow(Base):
-    """A closed sale given back in full (``refunds.py``); the parts by how they were paid."""
+    """A closed sale given back, in full or by line (``refunds.py``); the parts by how they
+    were paid, and the lines as JSON (``[[line_no, quantity, amount], ...]``; migration 0007)."""
 
     __tablename__ = "refunds"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    sale_id: Mapped[str] = mapped_column(String(64), unique=True)
+    sale_id: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     staff_id: Mapped[str] = mapped_column(String(64))
     approved_by: Mapped[str] = mapped_column(String(64))
@@ -86,6 +87,7 @@ class RefundRow(Base):
     card: Mapped[int] = mapped_column(default=0)
     balance: Mapped[int] = mapped_column(default=0)
     points: Mapped[int] = mapped_column(default=0)
+    lines: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class PromoCodeRow(Base):

@@ -19,6 +19,7 @@ from pos_app.db.codec import dump_json, load_json, query
 from pos_app.db.guests_repo import SqlGuestRepository
 from pos_app.db.models import table
 from pos_app.domain.guests import Guest, name_search_key
+from pos_app.domain.refunds import RefundedLine
 from pos_app.services.ports_till import (
     CardSlip,
     CashMovement,
@@ -185,16 +186,17 @@ class SqlShiftRepository:
 
     def add_refund(self, refund: RefundRecord) -> None:
         self._raw.execute(
-            f"INSERT INTO refunds ({_REFUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO refunds ({_REFUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (refund.refund_id, refund.sale_id, _ts(refund.at), refund.staff_id,
              refund.approved_by, refund.reason, refund.cash, refund.card, refund.balance,
-             refund.points),
+             refund.points,
+             dump_json([[x.line_no, x.quantity, x.amount] for x in refund.lines])),
         )  # fmt: skip
 
-    def refund_of(self, sale_id: str) -> RefundRecord | None:
-        rows = query(self._raw, f"SELECT {_REFUND_COLS} FROM refunds WHERE sale_id = ?",
-                     (sale_id,))  # fmt: skip
-        return _refund(rows[0]) if rows else None
+    def refunds_of(self, sale_id: str) -> Sequence[RefundRecord]:
+        rows = query(self._raw, f"SELECT {_REFUND_COLS} FROM refunds WHERE sale_id = ?"
+                     " ORDER BY at", (sale_id,))  # fmt: skip
+        return [_refund(r) for r in rows]
 
     def refunds(self, since: datetime, until: datetime | None = None) -> Sequence[RefundRecord]:
         sql = f"SELECT {_REFUND_COLS} FROM refunds WHERE at >= ?"
@@ -231,12 +233,14 @@ class SqlShiftRepository:
         ]  # fmt: skip
 
 
-_REFUND_COLS = "id, sale_id, at, staff_id, approved_by, reason, cash, card, balance, points"
+_REFUND_COLS = ("id, sale_id, at, staff_id, approved_by, reason, cash, card, balance, points,"
+                " lines")
 
 
 def _refund(r: sqlite3.Row) -> RefundRecord:
+    lines = tuple(RefundedLine(int(n), int(q), int(a)) for n, q, a in load_json(r["lines"]))
     return RefundRecord(r["id"], r["sale_id"], _at(r["at"]), r["staff_id"], r["approved_by"],
-                        r["reason"], r["cash"], r["card"], r["balance"], r["points"])
+                        r["reason"], r["cash"], r["card"], r["balance"], r["points"], lines)
 
 
 def _shift(r: sqlite3.Row) -> ShiftRecord:

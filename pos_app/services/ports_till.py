@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from pos_app.domain.guests import Guest
+from pos_app.domain.refunds import RefundedLine
 
 # --- staff ------------------------------------------------------------------------------
 
@@ -112,7 +113,9 @@ class CardSlip:
 
 @dataclass(frozen=True, slots=True)
 class RefundRecord:
-    """A closed sale given back in full: what went back by each way it was paid."""
+    """A closed sale given back, in full or by line: what went back by each way it was paid;
+    ``lines``: the lines and units (empty for refunds made before refunds by line: the whole
+    sale)."""
 
     refund_id: str
     sale_id: str
@@ -124,10 +127,15 @@ class RefundRecord:
     card: int
     balance: int
     points: int
+    lines: tuple[RefundedLine, ...] = ()
 
     @property
     def total(self) -> int:
         return self.cash + self.card + self.balance + self.points
+
+    def by_method(self) -> dict[str, int]:
+        return {"cash": self.cash, "card": self.card, "balance": self.balance,
+                "points": self.points}  # fmt: skip
 
 
 class ShiftRepository(Protocol):
@@ -156,7 +164,10 @@ class ShiftRepository(Protocol):
         ...
 
     def add_refund(self, refund: RefundRecord) -> None: ...
-    def refund_of(self, sale_id: str) -> RefundRecord | None: ...
+    def refunds_of(self, sale_id: str) -> Sequence[RefundRecord]:
+        """Every refund of one sale, oldest first."""
+        ...
+
     def refunds(self, since: datetime, until: datetime | None = None) -> Sequence[RefundRecord]:
         """Refunds made in ``[since, until)`` (for the shift reports)."""
         ...

@@ -1,4 +1,5 @@
-"""Printing a plain report (the shift report) from the till screen, or saying why it cannot.
+"""Printing a plain report (the shift report) or a refund's receipt from the till screen, or
+saying why it cannot.
 
 The till's print queue (``pos_app.commands.printing.ReceiptPrinting``) is a ``ReportPrinter``;
 a till without a printer gets ``NoReportPrinter``, which refuses with a sentence for the
@@ -8,9 +9,12 @@ cashier, so the screen never checks whether a printer exists.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pos_app.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from pos_app.services.refunds import RefundReceipt
 
 
 class NoPrinter(DomainError):
@@ -27,6 +31,10 @@ class ReportPrinter(Protocol):
         """Queue ``lines`` for printing; the print job's id."""
         ...
 
+    def print_refund(self, refund: RefundReceipt, *, venue_name: str, cashier: str) -> int:
+        """Queue the refund's receipt (the drawer opens when cash goes back); the job's id."""
+        ...
+
 
 class NoReportPrinter:
     """The report printer of a till without a printer."""
@@ -36,4 +44,7 @@ class NoReportPrinter:
         return False
 
     def print_report(self, lines: Sequence[str], title: str) -> int:
+        raise NoPrinter("No printer is set up on this till.")
+
+    def print_refund(self, refund: RefundReceipt, *, venue_name: str, cashier: str) -> int:
         raise NoPrinter("No printer is set up on this till.")

@@ -8,17 +8,27 @@ API (plain frozen results; ``DomainError`` subclasses with cashier-readable mess
     shifts.cash_in(session, amount, reason)           # -> ShiftView
     shifts.cash_out(session, amount, reason)          # -> ShiftView (never below zero)
     shifts.x_report()                                 # -> ShiftReport (kind "X")
-    shifts.close_shift(session, counted_cash, manager_pin=None)
+    shifts.close_shift(session, counted_cash, manager_pin=None, reason="")
                                                       # -> ShiftReport (kind "Z"); op
                                                       #    ``shift.closed``; OperationsWaiting
                                                       #    unless the outbox is empty or a
-                                                      #    manager's PIN approves
+                                                      #    manager's PIN approves;
+                                                      #    CashDifference while the count
+                                                      #    differs and no reason is given
     report_lines(report, width=42)                    # -> [str] the printable report
+
+The count is blind: the screen asks for the counted cash before it shows what was expected;
+a count that differs is refused with the expected amount and the difference
+(``CashDifference``) until the cashier confirms it with a reason, which the Z report and
+``shift.closed`` carry (``difference_reason``), with every cash in / out (``movements``).
+The reports name the till by its name (the ``terminal.name`` setting, which enrolment stores
+from the server's answer; else its receipt prefix), never by its id.
 
 Expected cash = opening cash + cash kept by closed sales (tendered minus change) - cash given
 back by refunds (``refunds.py``) + cash in - cash out; a cancelled sale handed its money back,
 so it adds nothing. Refunds count cancelled sales that had taken money and refunded closed
-sales (all parts: cash, card, balance, points). Sales belong to a shift
+sales (all parts: cash, card, balance, points); points given back by refunds are not counted as
+spent, and a refunded sale's accrual estimate drops by the refunded share. Sales belong to a shift
 by time: those of this till that ended while it was open. Points spent are the points payments;
 points earned is the till's estimate (``payments.accrual_estimate``; the server posts the real
 accrual). Closing a shift with operations still waiting in the outbox warns and needs a manager
@@ -33,7 +43,8 @@ from datetime import datetime
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import format_money, require_amount
-from pos_app.domain.operations import ShiftClosed, ShiftOpened
+from pos_app.domain.operations import CashMove, ShiftClosed, ShiftOpened
+from pos_app.domain.refunds import accrual_left
 from pos_app.domain.venue_clock import local_time, shop_zone
 from pos_app.services.loyalty_settings import accrual_estimate_for
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
@@ -58,6 +69,16 @@ class NotEnoughCash(DomainError):
 
 class OperationsWaiting(DomainError):
     code = "operations_waiting"
+
+
+class CashDifference(DomainError):
+    """The count differs from the expected cash: confirm with a reason (details: expected,
+    counted, difference)."""
+
+    code = "cash_difference"
+
+
+TERMINAL_NAME_KEY = "terminal.name"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +122,9 @@ class ShiftReport:
     opened_by_name: str = ""
     closed_by_name: str = ""
     timezone: str = "UTC"  # the shop's zone (services/venue_time.py), for the printed report
+    terminal_name: str = ""
+    movements: tuple[CashMovement, ...] = ()
+    difference_reason: str = ""
 
     def as_operation(self, approval: Authorization | None) -> ShiftClosed:
         """The Z report as ``shift.closed``; ``approval``: a manager's, to close with
@@ -120,6 +144,9 @@ class ShiftReport:
             difference=self.difference, pending_operations=self.pending_operations,
             authorized_by=self.authorized_by,
             authorization=approval.as_approval() if approval else None,
+            movements=tuple(CashMove(kind=m.kind, amount=m.amount, reason=m.reason, at=m.at,
+                                     staff_id=m.staff_id) for m in self.movements),
+            difference_reason=self.difference_reason,
         )  # fmt: skip
 
 
@@ -186,11 +213,13 @@ class ShiftService:
             return _report(uow, _open_shift(uow), "X", self._clock.now())
 
     def close_shift(
-        self, session: StaffSession, counted_cash: int, manager_pin: str | None = None
-    ) -> ShiftReport:
+        self, session: StaffSession, counted_cash: int, manager_pin: str | None = None,
+        reason: str = "",
+    ) -> ShiftReport:  # fmt: skip
         """The Z report: count the drawer, close the shift, queue ``shift.closed``."""
         self._staff.require(session, Action.CLOSE_SHIFT)
         require_amount(counted_cash, "counted cash")
+        reason = reason.strip()[:200]
         approval: Authorization | None = None
         if manager_pin is not None:
             approval = self._staff.authorize_manager(manager_pin, Action.CLOSE_SHIFT_WITH_PENDING)
@@ -199,10 +228,14 @@ class ShiftService:
             waiting = uow.outbox.pending(limit=10_000)
             if waiting and approval is None:
                 raise _waiting(waiting[0].created_at, len(waiting))
+            expected = _view(uow, shift).expected_cash
+            if counted_cash != expected and not reason:
+                raise _difference(expected, counted_cash)
             now = self._clock.now()
             report = _report(uow, shift, "Z", now, counted=counted_cash,
                              closed_by=session.staff_id,
-                             authorized_by=approval.staff_id if approval else None)  # fmt: skip
+                             authorized_by=approval.staff_id if approval else None,
+                             reason=reason if counted_cash != expected else "")  # fmt: skip
             uow.shifts.save(ShiftRecord(
                 shift.shift_id, shift.terminal_id, shift.number, shift.opened_at,
                 shift.opened_by, shift.opening_cash, now, session.staff_id, counted_cash,
@@ -218,6 +251,22 @@ def _waiting(oldest: datetime, count: int) -> OperationsWaiting:
         f"(the oldest from {oldest:%H:%M} UTC). Wait for the connection, or close the shift "
         "with a manager's PIN.", count=count, oldest=oldest.isoformat(),
     )  # fmt: skip
+
+
+def _difference(expected: int, counted: int) -> CashDifference:
+    diff = counted - expected
+    word = "short" if diff < 0 else "over"
+    return CashDifference(
+        f"Counted {format_money(counted)}, expected {format_money(expected)}: "
+        f"{format_money(abs(diff))} {word}. Confirm with a reason to close the shift.",
+        expected=expected, counted=counted, difference=diff,
+    )  # fmt: skip
+
+
+def terminal_name(uow: UnitOfWork) -> str:
+    """The till's name for people: the ``terminal.name`` setting, else its receipt prefix."""
+    name = uow.settings.get(TERMINAL_NAME_KEY)
+    return str(name).strip() if name and str(name).strip() else uow.terminal.info().receipt_prefix
 
 
 def _open_shift(uow: UnitOfWork) -> ShiftRecord:
@@ -250,11 +299,15 @@ def _view(uow: UnitOfWork, shift: ShiftRecord) -> ShiftView:
 def _report(
     uow: UnitOfWork, shift: ShiftRecord, kind: str, now: datetime, *,
     counted: int | None = None, closed_by: str | None = None, authorized_by: str | None = None,
+    reason: str = "",
 ) -> ShiftReport:  # fmt: skip
     sales = uow.shifts.ended_sales(shift.terminal_id, shift.opened_at)
     closed = [s for s in sales if s.status == "closed"]
     refunds = [s for s in sales if s.status == "cancelled" and any(p.amount for p in s.payments)]
     given_back = uow.shifts.refunds(shift.opened_at)  # closed sales refunded in this shift
+    refunded_of: dict[str, int] = {}
+    for r in given_back:
+        refunded_of[r.sale_id] = refunded_of.get(r.sale_id, 0) + r.total
     by_method = dict.fromkeys(METHODS, 0)
     for sale in closed:
         for p in sale.payments:
@@ -266,13 +319,21 @@ def _report(
         len(closed), sum(s.total for s in closed), tuple(by_method.items()),
         sum(s.discount for s in closed), len(refunds) + len(given_back),
         sum(p.amount for s in refunds for p in s.payments) + sum(r.total for r in given_back),
-        by_method["points"],
-        sum(accrual_estimate_for(uow, s) for s in closed), view.expected_cash, counted,
+        by_method["points"] - sum(r.points for r in given_back),
+        sum(_earned_left(accrual_estimate_for(uow, s), s.total, refunded_of.get(s.sale_id, 0))
+            for s in closed),
+        view.expected_cash, counted,
         None if counted is None else counted - view.expected_cash,
         len(uow.outbox.pending(limit=10_000)), authorized_by,
         _name(uow, shift.opened_by), _name(uow, closed_by),
-        venue_zone_name(uow),
+        venue_zone_name(uow), terminal_name(uow),
+        tuple(uow.shifts.movements(shift.shift_id)), reason,
     )  # fmt: skip
+
+
+def _earned_left(estimate: int, total: int, refunded: int) -> int:
+    """A sale's accrual estimate less the share its refunds took back (``domain/refunds``)."""
+    return estimate - accrual_left(estimate, total, 0, refunded)
 
 
 def _name(uow: UnitOfWork, staff_id: str | None) -> str:
@@ -294,7 +355,8 @@ def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
     opened = local_time(report.opened_at, zone)  # as the till's clock shows it
     at = local_time(report.at, zone)
     title = "X-ОТЧЁТ (без закрытия смены)" if report.kind == "X" else "Z-ОТЧЁТ (закрытие смены)"
-    lines = [title.center(width), f"Смена № {report.number}, касса {report.terminal_id}",
+    lines = [title.center(width),
+             f"Смена № {report.number}, касса {report.terminal_name or report.terminal_id}",
              f"Открыта {opened:%d.%m.%Y %H:%M}",
              f"  {report.opened_by_name or report.opened_by}",
              f"{'Закрыта' if report.kind == 'Z' else 'На момент'} {at:%d.%m.%Y %H:%M}",
@@ -306,12 +368,18 @@ def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
               row("Списано баллов", report.points_spent, "б."),
               row("Начислится (оценка)", report.points_earned_estimate, "б."),
               "-" * width, row("Наличные на начало", report.opening_cash),
-              row("Внесено", report.cash_in), row("Изъято", report.cash_out),
-              row("Ожидается в кассе", report.expected_cash)]  # fmt: skip
+              row("Внесено", report.cash_in), row("Изъято", report.cash_out)]  # fmt: skip
+    for move in report.movements:
+        sign = "+" if move.kind == "in" else "-"
+        label = f"  {local_time(move.at, zone):%H:%M} {move.reason}"[: width - 14]
+        lines.append(row(label, f"{sign}{format_money(move.amount)}"))
+    lines.append(row("Ожидается в кассе", report.expected_cash))
     if report.counted_cash is not None and report.difference is not None:
         lines += [row("Пересчитано", report.counted_cash),
                   row("Расхождение", f"{'+' if report.difference > 0 else ''}"
                                      f"{format_money(report.difference)}")]  # fmt: skip
+        if report.difference_reason:
+            lines.append(f"Причина: {report.difference_reason}"[: width * 2])
     if report.kind == "Z" and report.closed_by:
         lines.append(f"Закрыл(а): {report.closed_by_name or report.closed_by}")
     if report.pending_operations:

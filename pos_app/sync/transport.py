@@ -64,6 +64,9 @@ class KnownAnswer:
     verdicts: list[OpVerdict]
     different: list[str]
     last_receipt_no: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class QueueReport:
     """The till's queue as a batch leaves: the server counts it in its metrics
     (``tillkeeper_till_queue_*``), nothing else."""
@@ -99,6 +102,7 @@ class HttpTransport:
         self._token = token
         self._timeout = timeout
         self._session = new_session(base_url, trust)  # refuses http:// that is not safe
+        self.enrolled_name = ""  # the terminal's name, once enrolled (``enrol``)
 
     def close(self) -> None:
         self._session.close()
@@ -149,8 +153,10 @@ class HttpTransport:
         return response.status_code == 200
 
     def enrol(self, code: str) -> tuple[str, str]:
-        """Exchange a one-time enrolment code for ``(terminal_id, token)``."""
+        """Exchange a one-time enrolment code for ``(terminal_id, token)``; the terminal's
+        name (servers that send one) is kept as ``enrolled_name``."""
         body = self._post("/v1/terminals/enrol", {"code": code}, auth=False)
+        self.enrolled_name = str(body.get("name") or "").strip()
         return str(body["terminal_id"]), str(body["token"])
 
     def _post(self, path: str, body: Mapping[str, Any] | None = None, *, auth: bool = True,

@@ -70,6 +70,7 @@ QPushButton:focus, QToolButton:focus { border: 2px solid #2f7dd1; }
 #connectionBanner { font-size: 17px; font-weight: 700; padding: 4px 14px; border-radius: 6px; }
 #connectionBanner[level="offline"] { background: #c62828; color: #ffffff; }
 #connectionBanner[level="unenrolled"] { background: #f2b705; color: #1d2329; }
+#shiftInfo { color: #1d5e34; font-weight: 600; min-height: 40px; }
 #syncStatus { padding: 2px 8px; color: #8a5a00; }
 #syncStatus[online="true"] { color: #1d5e34; }
 #syncProblems { padding: 2px 8px; color: #a61b1b; font-weight: bold; border: none; }

@@ -34,12 +34,14 @@ class ShiftRow(Base):
 
 
 class SaleRefundRow(Base):
-    """A closed sale refunded in full; what went back by each way it was paid."""
+    """One refund of a closed sale, in full or by line (migration 0016: several per sale);
+    ``by_method``: what it gave back by each way the sale was paid (NULL: a full refund
+    recorded before refunds by line)."""
 
     __tablename__ = "sale_refunds"
 
-    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), primary_key=True)
-    refund_id: Mapped[str] = mapped_column(String(64), unique=True)
+    refund_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
     terminal_id: Mapped[str] = mapped_column(String(64))
     refunded_at: Mapped[datetime]
     approved_by: Mapped[str] = mapped_column(String(64))
@@ -47,6 +49,7 @@ class SaleRefundRow(Base):
     accrual_taken_back: Mapped[int] = mapped_column(BigInteger)
     cashback_taken_back: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime]
+    by_method: Mapped[dict[str, Any] | None]
 
 
 class PromoCodeRow(Base):

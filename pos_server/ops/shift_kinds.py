@@ -1,7 +1,9 @@
 """shift.opened / shift.closed: a till's cash shifts, kept for the back office.
 
 A shift belongs to the terminal that sent it; the Z report is stored as sent (the till counted
-the drawer). A second open or close of one shift is a conflict carrying the stored state.
+the drawer), with each cash in / out (which must add up to its totals) and the cashier's reason
+for a shortage or surplus. A second open or close of one shift is a conflict carrying the
+stored state.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ def shift_closed(ctx: OpContext, closed: ShiftClosed) -> Verdict:
                         shift_state(row))
     if closed.counted_cash - closed.expected_cash != closed.difference:
         return rejected("totals_mismatch", "Counted minus expected cash is not the difference.")
+    moved = {kind: sum(m.amount for m in closed.movements if m.kind == kind)
+             for kind in ("in", "out")}  # fmt: skip
+    if closed.movements and (moved["in"], moved["out"]) != (closed.cash_in, closed.cash_out):
+        return rejected("totals_mismatch", "The cash movements do not add up to cash in / out.")
     row.closed_at, row.closed_by = closed.closed_at, closed.closed_by
     row.counted_cash, row.expected_cash = closed.counted_cash, closed.expected_cash
     row.report = closed.to_json()

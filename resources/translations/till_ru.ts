@@ -271,6 +271,26 @@
         <source>Something went wrong: %1</source>
         <translation>Что-то пошло не так: %1</translation>
     </message>
+    <message>
+        <source>That is more than is left to refund on this receipt.</source>
+        <translation>Это больше, чем осталось вернуть по этому чеку.</translation>
+    </message>
+    <message>
+        <source>Choose at least one line and quantity to refund.</source>
+        <translation>Выберите хотя бы одну позицию и количество для возврата.</translation>
+    </message>
+    <message>
+        <source>The card payment (%1) can only be given back whole: choose lines worth at least that much, or refund the whole receipt.</source>
+        <translation>Оплату картой (%1) можно вернуть только целиком: выберите позиции хотя бы на эту сумму или верните весь чек.</translation>
+    </message>
+    <message>
+        <source>Expected %1, counted %2: %3 short.</source>
+        <translation>Ожидалось %1, пересчитано %2: недостача %3.</translation>
+    </message>
+    <message>
+        <source>Expected %1, counted %2: %3 over.</source>
+        <translation>Ожидалось %1, пересчитано %2: излишек %3.</translation>
+    </message>
 </context>
 <context>
     <name>GuestPanel</name>
@@ -382,14 +402,6 @@
         <translation>Изменить цену</translation>
     </message>
     <message>
-        <source>Receipt number of the sale to refund in full:</source>
-        <translation>Номер чека для полного возврата:</translation>
-    </message>
-    <message>
-        <source>Refund</source>
-        <translation>Возврат</translation>
-    </message>
-    <message>
         <source>Type the price in roubles, e.g. 150 or 149,90.</source>
         <translation>Введите цену в рублях, например 150 или 149,90.</translation>
     </message>
@@ -428,6 +440,14 @@
     <message>
         <source>Select a line in the basket first.</source>
         <translation>Сначала выберите позицию в корзине.</translation>
+    </message>
+    <message>
+        <source>Receipt %1 refunded in part.</source>
+        <translation>По чеку %1 сделан частичный возврат.</translation>
+    </message>
+    <message>
+        <source>The refund receipt did not print: %1</source>
+        <translation>Чек возврата не напечатан: %1</translation>
     </message>
 </context>
 <context>
@@ -825,12 +845,44 @@
         <translation>Наличные в кассе</translation>
     </message>
     <message>
-        <source>Shift %1 is open since %2; %3 expected in the drawer.</source>
-        <translation>Смена %1 открыта с %2; в кассе должно быть %3.</translation>
-    </message>
-    <message>
         <source>Cash counted (to close the shift)</source>
         <translation>Пересчитано наличных (для закрытия смены)</translation>
+    </message>
+    <message>
+        <source>Why the cash differs (required)</source>
+        <translation>Почему сумма не сходится (обязательно)</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Reason, e.g. change or to the bank</source>
+        <translation>Основание, например размен или инкассация</translation>
+    </message>
+    <message>
+        <source>Cash in</source>
+        <translation>Внесение</translation>
+    </message>
+    <message>
+        <source>Cash out</source>
+        <translation>Изъятие</translation>
+    </message>
+    <message>
+        <source>Shift %1 is open since %2.</source>
+        <translation>Смена %1 открыта с %2.</translation>
+    </message>
+    <message>
+        <source>Cash in: %1</source>
+        <translation>Внесено: %1</translation>
+    </message>
+    <message>
+        <source>Cash out: %1</source>
+        <translation>Изъято: %1</translation>
+    </message>
+    <message>
+        <source>Confirm and close (Z report)</source>
+        <translation>Подтвердить и закрыть (Z-отчёт)</translation>
     </message>
 </context>
 <context>
@@ -1060,6 +1112,10 @@
         <source>Money was already taken for this sale. A manager's PIN voids it and the money is handed back:</source>
         <translation>За этот чек уже приняты деньги. ПИН-код менеджера аннулирует его, деньги возвращаются гостю:</translation>
     </message>
+    <message>
+        <source>Shift %1 opened.</source>
+        <translation>Смена %1 открыта.</translation>
+    </message>
 </context>
 <context>
     <name>TotalsPanel</name>
@@ -1210,6 +1266,89 @@
     <message>
         <source>Scan ignored while a window is open: close it, then scan again.</source>
         <translation>Скан не учтён, пока открыто окно: закройте его и отсканируйте снова.</translation>
+    </message>
+</context>
+<context>
+    <name>RefundDialog</name>
+    <message>
+        <source>Refund</source>
+        <translation>Возврат</translation>
+    </message>
+    <message>
+        <source>Type the receipt's number (or just its last digits), scan the QR on the receipt, or pick it from today's list.</source>
+        <translation>Введите номер чека (или только последние цифры), отсканируйте QR-код с чека или выберите чек из сегодняшних.</translation>
+    </message>
+    <message>
+        <source>Receipt number</source>
+        <translation>Номер чека</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Найти</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Чек</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>Возвращено</translation>
+    </message>
+    <message>
+        <source>No receipt chosen yet.</source>
+        <translation>Чек ещё не выбран.</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Товар</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>Продано</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Оплачено</translation>
+    </message>
+    <message>
+        <source>Give back</source>
+        <translation>Вернуть</translation>
+    </message>
+    <message>
+        <source>Reason (optional)</source>
+        <translation>Причина (необязательно)</translation>
+    </message>
+    <message>
+        <source>Everything left</source>
+        <translation>Всё оставшееся</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Receipt %1 of %2, %3</source>
+        <translation>Чек %1 от %2, %3</translation>
+    </message>
+    <message>
+        <source>refunded so far: %1</source>
+        <translation>уже возвращено: %1</translation>
+    </message>
+    <message>
+        <source>This receipt was already refunded in full.</source>
+        <translation>По этому чеку уже сделан полный возврат.</translation>
+    </message>
+    <message>
+        <source>To give back: %1</source>
+        <translation>К возврату: %1</translation>
     </message>
 </context>
 </TS>

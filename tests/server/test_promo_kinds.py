@@ -90,6 +90,12 @@ def test_a_phone_keeps_its_code_and_a_code_is_never_shared(till: Till) -> None:
     assert body["results"][2]["current"]["code"] == "TOPLASER7001"
 
 
+MOVES = [{"kind": "in", "amount": 10_000, "reason": "размен", "at": "2026-11-23T09:00:00+00:00",
+          "staff_id": "c1"},
+         {"kind": "out", "amount": 10_000, "reason": "инкассация",
+          "at": "2026-11-23T19:00:00+00:00", "staff_id": "c1"}]  # fmt: skip
+
+
 def _shift_closed(**override: Any) -> dict[str, Any]:
     payload = {
         "shift_id": "sh-1", "number": 1, "terminal_id": "T1",
@@ -113,17 +119,23 @@ def test_shifts_are_recorded_with_their_z_report(till: Till, db_url: str) -> Non
         till.op("shift.opened", opened),
         till.op("shift.opened", opened),
         till.op("shift.closed", _shift_closed(difference=0)),
-        till.op("shift.closed", _shift_closed()),
+        till.op("shift.closed", _shift_closed(cash_in=10_000, movements=MOVES)),  # out missing
+        till.op("shift.closed", _shift_closed(cash_in=10_000, cash_out=10_000,
+                                              movements=MOVES, difference_reason="размен")),
         till.op("shift.closed", _shift_closed()),
     )
     assert verdicts(body) == [("rejected", "unknown_shift"), ("applied", None),
                               ("conflict", "shift_exists"), ("rejected", "totals_mismatch"),
-                              ("applied", None), ("conflict", "shift_closed")]
+                              ("rejected", "totals_mismatch"), ("applied", None),
+                              ("conflict", "shift_closed")]
     with with_session(db_url) as session:
         row = session.get_one(ShiftRow, "sh-1")
         assert (row.terminal_id, row.counted_cash, row.expected_cash) == (
             till.terminal_id, 540_000, 540_500)
         assert row.report is not None and row.report["by_method"]["cash"] == 40_500
+        assert row.report["difference_reason"] == "размен"
+        assert [(m["kind"], m["amount"]) for m in row.report["movements"]] == [
+            ("in", 10_000), ("out", 10_000)]
 
 
 def test_the_tills_own_shift_and_promo_payloads_are_what_the_server_accepts(till: Till) -> None:
@@ -145,7 +157,8 @@ def test_the_tills_own_shift_and_promo_payloads_are_what_the_server_accepts(till
     shifts = ShiftService(store, clock, FakeIds("shift"), staff)
     shifts.open_shift(cashier, 500_000)
     shifts.cash_in(cashier, 10_000, "размен")
-    shifts.close_shift(cashier, 509_000, manager_pin="9999")  # shift.opened still waiting
+    shifts.close_shift(cashier, 509_000, manager_pin="9999",  # shift.opened still waiting
+                       reason="short by 10")
     with store() as uow:
         uow.guests.add(Guest("pavel", "Павел", ("+79220000002",)))
         uow.products.add(Product("laser", "Лазер", 1_250_000))

@@ -29,8 +29,10 @@ def accounts(db_url: str, guest_id: str) -> tuple[int, int]:
         engine.dispose()
 
 
-def refund(sale_id: str, payments: list[dict[str, Any]] = PAYMENTS) -> dict[str, Any]:
-    return {"refund_id": f"r-{sale_id}", "sale_id": sale_id, "receipt_no": "A-000001",
+def refund(sale_id: str, payments: list[dict[str, Any]] = PAYMENTS, *,
+           lines: list[dict[str, int]] | None = None, part: str = "") -> dict[str, Any]:
+    return {"refund_id": f"r-{sale_id}{part}", "sale_id": sale_id, "lines": lines or [],
+            "receipt_no": "A-000001",
             "guest_id": "pavel", "refunded_at": "2026-11-23T12:00:00+00:00", "staff_id": "c1",
             "approved_by": "m1", "reason": "передумал", "payments": payments,
             "authorization": {"staff_id": "m1", "name": "Олег", "role": "manager",
@@ -67,9 +69,59 @@ def test_a_refund_undoes_the_sale_for_the_guest_and_the_code_owner(
     assert accounts(db_url, "olga")[0] == 0  # the cashback too
     engine = make_engine(db_url)
     with make_sessions(engine)() as session:
-        row = session.get_one(SaleRefundRow, sale["sale_id"])
+        row = session.get_one(SaleRefundRow, f"r-{sale['sale_id']}")
         assert (row.total, row.accrual_taken_back, row.cashback_taken_back) == (
             54_000, accrued, 5_400)
+    engine.dispose()
+
+
+def test_refunds_by_line_give_back_parts_never_more_than_the_sale(
+    till: Till, db_url: str
+) -> None:
+    add_staff_member(db_url, "kasia")
+    till.push_ok(
+        till.op("guest.created", guest_payload("olga", "Olga")),
+        till.op("guest.created", {**guest_payload("pavel", "Pavel"), "phone": "+79220000002"}),
+        till.op("balance.topped_up", {"guest_id": "pavel", "amount": 30_000,
+                                       "staff_id": "kasia"}),
+        till.op("promo.issued", {"code": "TOPLASER6502", "guest_id": "olga"}),
+    )
+    sale = sale_payload("pavel", payments=PAYMENTS)  # card 440 ₽, balance 100 ₽
+    sale_id = sale["sale_id"]
+    redeemed = {"sale_id": sale_id, "code": "TOPLASER6502", "owner_guest_id": "olga",
+                "buyer_guest_id": "pavel", "paid_in_money": 54_000, "discount": 0,
+                "cashback_bp": 1_000, "cashback": 5_400}  # fmt: skip
+    till.push_ok(till.op("sale.closed", sale), till.op("promo.redeemed", redeemed))
+    accrued = accounts(db_url, "pavel")[0]
+    cookie = [{"line_no": 2, "quantity": 1, "amount": 9_000}]
+    latte = [{"line_no": 1, "quantity": 1, "amount": 22_500}]
+    body = till.push_ok(
+        till.op("sale.refunded", refund(sale_id, [{"method": "balance", "amount": 9_000}],
+                                        lines=cookie, part="-1")),
+        till.op("sale.refunded", refund(sale_id, [{"method": "balance", "amount": 2_000},
+                                                  {"method": "card", "amount": 20_500}],
+                                        lines=latte, part="-x")),  # 20 ₽ of balance: 10 left
+        till.op("sale.refunded", refund(sale_id, [{"method": "card", "amount": 22_500}],
+                                        lines=latte, part="-2")),
+        till.op("sale.refunded", refund(sale_id, part="-full")),  # the whole: no longer
+        till.op("sale.refunded", refund(sale_id, [{"method": "balance", "amount": 1_000},
+                                                  {"method": "card", "amount": 21_500}],
+                                        lines=latte, part="-3")),
+        till.op("sale.refunded", refund(sale_id, [{"method": "card", "amount": 1}],
+                                        lines=[{"line_no": 1, "quantity": 1, "amount": 1}],
+                                        part="-4")),
+    )
+    assert verdicts(body) == [("applied", None), ("rejected", "refund_too_large"),
+                              ("applied", None), ("conflict", "already_refunded"),
+                              ("applied", None), ("conflict", "already_refunded")]
+    assert accounts(db_url, "pavel") == (0, 30_000)  # all the accrual back, the balance too
+    assert accounts(db_url, "olga")[0] == 0
+    engine = make_engine(db_url)
+    with make_sessions(engine)() as session:
+        first = session.get_one(SaleRefundRow, f"r-{sale_id}-1")
+        assert (first.total, first.accrual_taken_back, first.cashback_taken_back) == (
+            9_000, accrued * 9_000 // 54_000, 900)
+        assert first.by_method == {"balance": 9_000}
     engine.dispose()
 
 

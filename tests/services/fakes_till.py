@@ -107,11 +107,12 @@ class FakeShifts:
         return [_record(s) for s in sorted(mine, key=lambda s: s.ended_at or s.opened_at)]
 
     def add_refund(self, refund: RefundRecord) -> None:
-        assert refund.sale_id not in self.d.refunds, "refunds.sale_id is unique"
-        self.d.refunds[refund.sale_id] = refund
+        assert refund.refund_id not in self.d.refunds, "refunds.id is unique"
+        self.d.refunds[refund.refund_id] = refund
 
-    def refund_of(self, sale_id: str) -> RefundRecord | None:
-        return self.d.refunds.get(sale_id)
+    def refunds_of(self, sale_id: str) -> Sequence[RefundRecord]:
+        return sorted((r for r in self.d.refunds.values() if r.sale_id == sale_id),
+                      key=lambda r: r.at)  # fmt: skip
 
     def refunds(self, since: datetime, until: datetime | None = None) -> Sequence[RefundRecord]:
         return sorted((r for r in self.d.refunds.values()

@@ -9,6 +9,8 @@ import pytest
 from pos_app.domain.loyalty import PermissionDenied
 from pos_app.domain.money import rub
 from pos_app.services.shifts import (
+    TERMINAL_NAME_KEY,
+    CashDifference,
     NoOpenShift,
     NotEnoughCash,
     OperationsWaiting,
@@ -76,17 +78,41 @@ def test_open_sell_move_cash_and_close_with_the_counted_drawer(till: Till, shop:
     assert (x.refunds_count, x.refunds_total) == (1, rub(100))
     assert x.points_earned_estimate == rub(11, 25)  # 5 % of Anna's 225 ₽
     assert till.shifts.current() is not None
+    with shop.uow() as uow:
+        uow.settings.set(TERMINAL_NAME_KEY, "Бар")
+        uow.commit()
     till.deliver_all()
-    z = till.shifts.close_shift(till.cashier, rub(6_100))
+    with pytest.raises(CashDifference, match=r"expected 6.105,00 ₽: 5,00 ₽ short") as short:
+        till.shifts.close_shift(till.cashier, rub(6_100))  # a blind count that differs
+    assert short.value.details == {"expected": rub(6_105), "counted": rub(6_100),
+                                   "difference": rub(-5)}  # fmt: skip
+    assert till.shifts.current() is not None and shop.pending() == []
+    z = till.shifts.close_shift(till.cashier, rub(6_100), reason="  сдача без монет ")
     assert (z.kind, z.expected_cash, z.counted_cash, z.difference) == ("Z", rub(6_105),
                                                                       rub(6_100), rub(-5))
     assert till.shifts.current() is None
     [closed] = shop.pending()
     assert closed.kind == "shift.closed"
     assert closed.payload["difference"] == rub(-5) and closed.payload["authorization"] is None
+    assert closed.payload["difference_reason"] == "сдача без монет"
+    assert [(m["kind"], m["amount"], m["reason"]) for m in closed.payload["movements"]] == [
+        ("in", rub(1_000), "размен"), ("out", rub(300), "инкассация")]
     text = "\n".join(report_lines(z))
     assert "Z-ОТЧЁТ" in text and "Расхождение" in text and "-5,00 ₽" in text
+    assert "Причина: сдача без монет" in text
+    assert "размен" in text and "+1\u00a0000,00 ₽" in text and "-300,00 ₽" in text
+    assert "Смена № 1, касса Бар" in text  # the till's name (set above), not its id
     assert all(len(line) <= 42 for line in report_lines(z))
+
+
+def test_reports_name_the_till_not_its_id(till: Till, shop: Shop) -> None:
+    till.shifts.open_shift(till.cashier, 0)
+    assert till.shifts.x_report().terminal_name == "T1"  # no name set: the receipt prefix
+    with shop.uow() as uow:
+        uow.settings.set(TERMINAL_NAME_KEY, "Бар")
+        uow.commit()
+    x = till.shifts.x_report()
+    assert x.terminal_name == "Бар" and "касса Бар" in report_lines(x)[1]
 
 
 def test_closing_with_operations_waiting_needs_a_manager(till: Till, shop: Shop) -> None:

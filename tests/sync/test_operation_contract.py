@@ -79,13 +79,16 @@ def tills_day(store: Store) -> None:
     till.sales.identify_guest(sale_id, identifier=ANNA_CARD)
     points.pay_points(sale_id, rub(100))  # hold.placed
     till.payments.pay_cash(sale_id, rub(1_000))  # hold.committed, sale.closed
-    till.refunds.refund_sale(cashier, sale_id=sale_id,  # sale.refunded
+    till.refunds.refund(cashier, sale_id, {1: 1},  # sale.refunded: one latte
+                        approval=till.staff.authorize_manager("9999", Action.REFUND))
+    till.refunds.refund_sale(cashier, sale_id=sale_id,  # sale.refunded: the rest
                              approval=till.staff.authorize_manager("9999", Action.REFUND))
     voided = till.sales.open_sale().sale_id
     till.sales.add_line(voided, product_id="cake")
     till.payments.pay_cash(voided, rub(100))
     till.sales.cancel_sale(voided)  # sale.cancelled
-    till.shifts.close_shift(cashier, rub(900), manager_pin="9999")  # shift.closed
+    till.shifts.cash_in(cashier, rub(50), "change")
+    till.shifts.close_shift(cashier, rub(900), manager_pin="9999", reason="short")  # shift.closed
 
 
 def queue_examples(store: Store, kinds: set[str]) -> None:

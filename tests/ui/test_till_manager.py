@@ -1,7 +1,8 @@
 """Manager-approved actions in the till window (issue 7 points 1-2): an order discount within
 the cashier's limit goes through, beyond it a manager's PIN is asked (a wrong one refused); a
-line discount and a price change of the selected line; a refund of a closed sale by its receipt
-number, once. The real window, store and services; the shortcuts are the window's own."""
+line discount and a price change of the selected line; a refund found by the receipt's QR,
+previewed and given back in parts, the receipt printed with the drawer kick. The real window,
+store and services; the shortcuts are the window's own."""
 
 from __future__ import annotations
 
@@ -106,31 +107,78 @@ def test_a_line_discount_and_a_price_change_of_the_selected_line(till_factory: A
     till.qtbot.waitUntil(lambda: total(till) == 300_00, timeout=5000)
 
 
-def test_a_closed_sale_is_refunded_once_with_a_managers_pin(till_factory: Any) -> None:
+def refund_dialog(till: Till) -> Any:
+    window = till.window
+    till.qtbot.waitUntil(lambda: window.refund_dialog is not None
+                         and window.refund_dialog.isVisible(), timeout=5000)  # fmt: skip
+    return window.refund_dialog
+
+
+def test_a_receipt_is_found_previewed_and_refunded_in_parts_with_a_managers_pin(
+    till_factory: Any,
+) -> None:
     till = with_manager(till_factory)
     window = till.window
     basket_with_two_lattes(till)
     window.controller.pay("cash", 500_00)
     till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+    till.printer.wait_for_jobs(1, timeout=10)  # the sale's receipt
     with till.store.unit_of_work() as uow:
         closed = [op.payload for op in uow.outbox.pending() if op.kind == "sale.closed"]
     receipt_no = closed[0]["receipt_no"]
 
-    window.refund_button.click()
-    answer(till, receipt_no)
-    manager_answers(till, MANAGER_PIN)
+    window.refund_button.click()  # the receipt first: today's list, no PIN asked yet
+    dialog = refund_dialog(till)
+    till.qtbot.waitUntil(lambda: dialog.today.rowCount() == 1, timeout=5000)
+    assert dialog.today.item(0, 0).text() == receipt_no
+    assert window.manager_dialog is None and not dialog.refund_button.isEnabled()
+    till.scan(f"receipt:{receipt_no}")  # the receipt's QR: its preview
+    till.qtbot.waitUntil(lambda: dialog.preview is not None, timeout=5000)
+    assert receipt_no in dialog.title.text() and "420,00" in dialog.title.text()
+    assert dialog.lines.rowCount() == 1 and dialog.lines.item(0, 1).text() == "2"
+    dialog.set_quantity(1, 1)  # one of the two lattes
+    assert dialog.amount.text() == "To give back: 210,00 ₽"
+    dialog.refund_button.click()
+    manager_answers(till, MANAGER_PIN)  # the cashier's role lacks the right: now the PIN
     till.qtbot.waitUntil(lambda: "refunded" in window.banner.text(), timeout=5000)
-    assert f"Receipt {receipt_no} refunded." in window.banner.text()
-    assert "Hand back 420,00" in window.banner.text()
+    assert f"Receipt {receipt_no} refunded in part." in window.banner.text()
+    assert "Hand back 210,00" in window.banner.text() and not dialog.isVisible()
+    jobs = till.printer.wait_for_jobs(2, timeout=10)
+    slip = jobs[-1].read_text(encoding="utf-8")
+    assert "ВОЗВРАТ" in slip and receipt_no in slip and "[DRAWER]" in slip
+    assert "1 x 210,00" in slip
+
+    till.scan(f"receipt:{receipt_no}")  # scanned on the sale screen: the dialog, previewed
+    dialog = refund_dialog(till)
+    till.qtbot.waitUntil(lambda: dialog.preview is not None, timeout=5000)
+    assert "refunded so far: 210,00" in dialog.title.text()
+    dialog.select_all()
+    assert dialog.amount.text() == "To give back: 210,00 ₽"
+    dialog.refund_button.click()
+    manager_answers(till, MANAGER_PIN)
+    till.qtbot.waitUntil(lambda: f"Receipt {receipt_no} refunded." in window.banner.text(),
+                         timeout=5000)  # fmt: skip
+    till.printer.wait_for_jobs(3, timeout=10)
+
+    press(till, "F11")  # the same receipt again, its short number typed: nothing left
+    dialog = refund_dialog(till)
+    dialog.code.setText("1")
+    dialog.look_up()
+    till.qtbot.waitUntil(lambda: dialog.preview is not None, timeout=5000)
+    assert dialog.message.text() == "This receipt was already refunded in full."
+    assert not dialog.refund_button.isEnabled() and not dialog.all_button.isEnabled()
     with till.store.unit_of_work() as uow:
         refunds = [op.payload for op in uow.outbox.pending() if op.kind == "sale.refunded"]
-    assert len(refunds) == 1 and refunds[0]["approved_by"] == "m1"
+    assert [r["lines"] for r in refunds] == [[{"line_no": 1, "quantity": 1, "amount": 210_00}]] * 2
+    assert all(r["approved_by"] == "m1" for r in refunds)
 
-    press(till, "F11")  # the same receipt again, its number scanned: refused, nothing queued
-    till.qtbot.waitUntil(lambda: window.input_dialog is not None
-                         and window.input_dialog.isVisible(), timeout=5000)  # fmt: skip
-    till.scan(receipt_no)
-    manager_answers(till, MANAGER_PIN)
-    till.qtbot.waitUntil(lambda: "already refunded" in window.banner.text(), timeout=5000)
-    with till.store.unit_of_work() as uow:
-        assert [op.kind for op in uow.outbox.pending()].count("sale.refunded") == 1
+
+def test_an_unknown_receipt_is_said_in_the_dialog(till_factory: Any) -> None:
+    till = with_manager(till_factory)
+    press(till, "F11")
+    dialog = refund_dialog(till)
+    dialog.code.setText("T1-999999")
+    dialog.look_up()
+    till.qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=5000)
+    assert dialog.message.text() == "There is no such receipt at this till."
+    assert dialog.preview is None

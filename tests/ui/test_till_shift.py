@@ -1,21 +1,32 @@
-"""The shift at the till: opened at sign-in with the drawer's count, the X report on screen,
-closing (Z) with operations not yet sent needs a manager's PIN, the report printed."""
+"""The shift at the till: opened at sign-in with the drawer's count (the dialog then closes),
+cash in and out, the X report on screen, a blind count, closing (Z) with operations not yet
+sent needs a manager's PIN and a count that differs a reason, the report printed with the
+till's name."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pos_app.db.uow import SystemClock
+from pos_app.services.shifts import TERMINAL_NAME_KEY
 from pos_app.services.staff import StaffService
 from tests.ui.test_till_window import LATTE, signed_in
 
 
-def test_x_report_then_z_with_a_managers_pin_and_the_report_printed(till_factory: Any) -> None:
-    till = signed_in(till_factory)  # the shift was opened with 1 000 ₽ in the drawer
+def _named(store: Any) -> None:
+    with store.unit_of_work() as uow:
+        uow.settings.set(TERMINAL_NAME_KEY, "Бар у окна")
+        uow.commit()
+
+
+def test_a_blind_count_cash_moves_and_a_z_with_a_reason_printed(till_factory: Any) -> None:
+    till = signed_in(till_factory, before=_named)  # the shift was opened with 1 000 ₽
+    window = till.window
+    assert window.shift_dialog is not None and not window.shift_dialog.isVisible()
+    assert window.statusBar().currentMessage() == "Shift 1 opened."  # back to selling
     StaffService(till.store.unit_of_work, SystemClock()).add_staff(
         "m1", "Oleg Manager", "manager", "9999", b"salt-m1"
     )
-    window = till.window
     till.scan(LATTE)
     till.qtbot.waitUntil(lambda: window.controller.sale is not None, timeout=5000)
     window.controller.pay("cash", 500_00)
@@ -27,26 +38,47 @@ def test_x_report_then_z_with_a_managers_pin_and_the_report_printed(till_factory
                          and window.shift_dialog.shift is not None, timeout=5000)  # fmt: skip
     dialog = window.shift_dialog
     assert dialog is not None
-    assert "1\u00a0210,00 ₽ expected" in dialog.state.text()
+    assert "Shift 1 is open since" in dialog.state.text()
+    assert "1\u00a0210" not in dialog.state.text()  # blind: the expected cash is not shown
+    assert not dialog.cash_in_button.isEnabled()
+    dialog.move_amount.setText("100")
+    dialog.move_reason.setText("размен")
+    dialog.cash_in_button.click()
+    till.qtbot.waitUntil(lambda: dialog.message.text() == "Cash in: 100,00 ₽", timeout=5000)
+    assert dialog.move_amount.text() == ""
+    dialog.move_amount.setText("50")
+    dialog.move_reason.setText("в банк")
+    dialog.cash_out_button.click()
+    till.qtbot.waitUntil(lambda: dialog.message.text() == "Cash out: 50,00 ₽", timeout=5000)
     dialog.x_button.click()
     till.qtbot.waitUntil(lambda: "X-ОТЧЁТ" in dialog.report.toPlainText(), timeout=5000)
-    assert "Продаж" in dialog.report.toPlainText()
+    x = dialog.report.toPlainText()
+    assert "Продаж" in x and "касса Бар у окна" in x and "размен" in x and "в банк" in x
 
-    dialog.cash.setText("1210")
+    dialog.cash.setText("1200")  # 1 260 ₽ expected: 60 ₽ short
     dialog.close_button.click()  # the sale's operation is still in the outbox: not yet
     till.qtbot.waitUntil(dialog.manager_pin.isVisible, timeout=5000)
     assert "have not reached the server yet" in dialog.message.text()
-    assert dialog.shift is not None
     dialog.manager_pin.setText("9999")
+    dialog.close_button.click()
+    till.qtbot.waitUntil(dialog.reason.isVisible, timeout=5000)  # the count differs: why?
+    assert dialog.message.text() == (
+        "Expected 1\u00a0260,00 ₽, counted 1\u00a0200,00 ₽: 60,00 ₽ short.")
+    assert dialog.shift is not None and not dialog.close_button.isEnabled()
+    dialog.reason.setText("сдача без монет")
+    assert dialog.close_button.isEnabled()
     dialog.close_button.click()
     till.qtbot.waitUntil(lambda: dialog.shift is None, timeout=5000)
     report = dialog.report.toPlainText()
-    assert "Z-ОТЧЁТ" in report and "Расхождение" in report
+    assert "Z-ОТЧЁТ" in report and "-60,00 ₽" in report and "Причина: сдача без монет" in report
     dialog.print_button.click()
     jobs = till.printer.wait_for_jobs(2, timeout=10)  # the sale's receipt, then the report
-    assert "Z-ОТЧЁТ" in jobs[-1].read_text(encoding="utf-8")
+    printed = jobs[-1].read_text(encoding="utf-8")
+    assert "Z-ОТЧЁТ" in printed and "касса Бар у окна" in printed
     with till.store.unit_of_work() as uow:
-        assert "shift.closed" in [op.kind for op in uow.outbox.pending()]
+        closed = [op.payload for op in uow.outbox.pending() if op.kind == "shift.closed"]
+    assert closed[0]["difference_reason"] == "сдача без монет"
+    assert [m["kind"] for m in closed[0]["movements"]] == ["in", "out"]
 
 
 def test_a_till_without_a_printer_says_so_when_the_report_is_printed(till_factory: Any) -> None:

@@ -56,7 +56,7 @@ def test_the_clock_the_shift_dialog_and_the_x_report_show_the_venues_time(
     dialog = window.shift_dialog
     assert dialog is not None and dialog.shift is not None
     opened = dialog.shift.opened_at.astimezone(VENUE).strftime("%d.%m.%Y %H:%M")
-    assert f"open since {opened};" in dialog.state.text()
+    assert f"open since {opened}." in dialog.state.text()
 
     before = datetime.now(UTC).astimezone(VENUE).strftime("%d.%m.%Y %H:%M")
     dialog.x_button.click()

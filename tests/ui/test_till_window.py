@@ -32,7 +32,7 @@ def open_shift(till: Till, cash: str = "1000") -> None:
     dialog.cash.setText(cash)
     dialog.open_button.click()
     till.qtbot.waitUntil(lambda: dialog.shift is not None, timeout=5000)
-    dialog.accept()
+    till.qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)  # back to selling
 
 
 def test_given_the_right_pin_when_signing_in_then_the_cashier_is_shown(till_factory: Any) -> None:

@@ -65,6 +65,7 @@ from pos_app.domain.operations.sales import (
     GroupScope,
     LoyaltyOverride,
     OrderDiscount,
+    RefundedItem,
     RefundedPayment,
     SaleCancelled,
     SaleClosed,
@@ -78,6 +79,7 @@ from pos_app.domain.operations.sales import (
 from pos_app.domain.operations.shifts import (
     SHIFT_CLOSED,
     SHIFT_OPENED,
+    CashMove,
     ShiftClosed,
     ShiftOpened,
 )
@@ -109,12 +111,13 @@ __all__ = [
     "HOLD_RELEASED", "IDENTIFIER_BOUND", "MAX_AMOUNT", "MAX_QUANTITY", "OPERATIONS",
     "ORDER_ACCEPTED", "ORDER_CANCELLED", "ORDER_COMPLETED", "ORDER_ITEM_DELIVERED", "ORDER_PAID",
     "ORDER_VOIDED", "PROMO_ISSUED", "PROMO_REDEEMED", "SALE_CANCELLED", "SALE_CLOSED",
-    "SALE_REFUNDED", "SHIFT_CLOSED", "SHIFT_OPENED", "Approval", "BalanceToppedUp",
+    "SALE_REFUNDED", "SHIFT_CLOSED", "SHIFT_OPENED", "Approval", "BalanceToppedUp", "CashMove",
     "ErrorDetail", "GroupScope", "GuestCreated", "HoldCommitted", "HoldPlaced", "HoldReleased",
     "IdentifierBound", "LoyaltyOverride", "Operation", "OperationInvalid", "OrderAccepted",
     "OrderCancelled", "OrderCompleted", "OrderDiscount", "OrderItemDelivered", "OrderPaid",
     "OrderVoided",
-    "PromoIssued", "PromoRedeemed", "Record", "RefundedPayment", "SaleCancelled", "SaleClosed",
+    "PromoIssued", "PromoRedeemed", "Record", "RefundedItem", "RefundedPayment", "SaleCancelled",
+    "SaleClosed",
     "SaleGroup", "SaleGuest", "SaleLine", "SalePayment", "SaleRefunded", "SaleTotals",
     "ShiftClosed", "ShiftOpened", "UnknownKind", "parse",
 ]

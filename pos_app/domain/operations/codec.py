@@ -305,8 +305,8 @@ NAME = Str(1, 200, strip=True)
 
 def spec(s: Spec, default: Any = dataclasses.MISSING) -> Any:
     """A dataclass field checked by ``s``; with ``default`` it may be left out of the JSON."""
-    if isinstance(default, tuple | list | dict):
-        raise TypeError("use an immutable default")
+    if isinstance(default, list | dict) or (isinstance(default, tuple) and default):
+        raise TypeError("use an immutable default (an empty tuple for a list)")
     return dataclasses.field(default=default, metadata={"spec": s})
 
 

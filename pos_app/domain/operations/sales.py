@@ -195,8 +195,21 @@ class RefundedPayment(Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RefundedItem(Record):
+    """Units of one line of the sale given back, and for how much (``domain/refunds.py``)."""
+
+    line_no: int = spec(Int(1, 10_000))
+    quantity: int = spec(Int(1, 100_000))
+    amount: int = spec(AMOUNT)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SaleRefunded(Operation):
-    """A closed sale given back in full (``pos_app.services.refunds``)."""
+    """A closed sale given back, in full or in part (``pos_app.services.refunds``).
+
+    ``lines``: the lines and units of a refund by line (several may follow for one sale, never
+    more in all than was sold); empty (tills before partial refunds): the whole sale.
+    """
 
     KIND: ClassVar[str] = SALE_REFUNDED
     refund_id: str = spec(ENTITY_ID)
@@ -209,3 +222,4 @@ class SaleRefunded(Operation):
     reason: str = spec(Str(0, 200), "")
     payments: tuple[RefundedPayment, ...] = spec(ListOf(Nested(lambda: RefundedPayment), 0, 4))
     authorization: Approval | None = spec(Optional(Nested(lambda: Approval)), None)
+    lines: tuple[RefundedItem, ...] = spec(ListOf(Nested(lambda: RefundedItem), 0, 500), ())

@@ -11,12 +11,15 @@ from pos_app.domain.operations.codec import (
     AMOUNT,
     ENTITY_ID,
     MAX_AMOUNT,
+    Choice,
     DateTime,
     Int,
+    ListOf,
     MapOf,
     Nested,
     Operation,
     Optional,
+    Record,
     Str,
     spec,
 )
@@ -44,9 +47,23 @@ class ShiftOpened(Operation):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CashMove(Record):
+    """Cash put into (``in``) or taken out of (``out``) the drawer during the shift."""
+
+    kind: str = spec(Choice(("in", "out")))
+    amount: int = spec(Int(1, MAX_AMOUNT))
+    reason: str = spec(Str(0, 200), "")
+    at: datetime = spec(DateTime())
+    staff_id: str = spec(ENTITY_ID)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ShiftClosed(Operation):
     """The Z report as the till computed it (``pos_app.services.shifts.ShiftReport``);
-    ``authorization``: a manager's approval to close with operations still waiting."""
+    ``authorization``: a manager's approval to close with operations still waiting;
+    ``movements``: each cash in / out (they add up to ``cash_in`` / ``cash_out``);
+    ``difference_reason``: the cashier's word on a shortage or surplus. Tills before these
+    fields sent neither (defaults)."""
 
     KIND: ClassVar[str] = SHIFT_CLOSED
     shift_id: str = spec(ENTITY_ID)
@@ -72,3 +89,5 @@ class ShiftClosed(Operation):
     pending_operations: int = spec(COUNT)
     authorized_by: str | None = spec(Optional(ENTITY_ID), None)
     authorization: Approval | None = spec(Optional(Nested(lambda: Approval)), None)
+    movements: tuple[CashMove, ...] = spec(ListOf(Nested(lambda: CashMove), 0, 1000), ())
+    difference_reason: str = spec(Str(0, 200), "")

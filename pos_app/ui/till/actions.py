@@ -61,8 +61,22 @@ class CashierActions(QMainWindow):
             dialog.show_report(lines)
 
         def opened(cash: int) -> None:
-            run.run(lambda: services.get().shifts.open_shift(self.staff, cash), dialog.show_shift,
+            run.run(lambda: services.get().shifts.open_shift(self.staff, cash), shift_opened,
                     problem)  # fmt: skip
+
+        def shift_opened(shift: Any) -> None:
+            dialog.show_shift(shift)
+            dialog.accept()  # the shift is open: back to selling
+            self.statusBar().showMessage(QCoreApplication.translate(
+                "TillWindow", "Shift %1 opened.").replace("%1", str(shift.number)), 10_000)
+
+        def moved(kind: str, amount: int, reason: str) -> None:
+            def work() -> Any:
+                shifts = services.get().shifts
+                move = shifts.cash_in if kind == "in" else shifts.cash_out
+                return move(self.staff, amount, reason)
+
+            run.run(work, lambda _view: dialog.show_moved(kind, amount), problem)
 
         def x_report() -> None:
             run.run(lambda: _lines(services.get().shifts.x_report()), shown, problem)
@@ -74,18 +88,22 @@ class CashierActions(QMainWindow):
         dialog.open_requested.connect(opened)
         dialog.x_requested.connect(x_report)
         dialog.close_requested.connect(
-            lambda counted, pin: self._close_shift(counted, pin or None, shown)
+            lambda counted, pin, reason: self._close_shift(counted, pin or None, reason, shown)
         )
+        dialog.move_requested.connect(moved)
         dialog.print_requested.connect(printed)
         dialog.print_button.setEnabled(True)
         dialog.open()
 
-    def _close_shift(self, counted: int, manager_pin: str | None, shown: Any) -> None:
+    def _close_shift(
+        self, counted: int, manager_pin: str | None, reason: str, shown: Any
+    ) -> None:
         services, dialog = self.ctx.services, self.shift_dialog
         assert dialog is not None
 
         def work() -> list[str]:
-            return _lines(services.get().shifts.close_shift(self.staff, counted, manager_pin))
+            return _lines(services.get().shifts.close_shift(self.staff, counted, manager_pin,
+                                                            reason))  # fmt: skip
 
         def closed(lines: list[str]) -> None:
             shown(lines)
@@ -94,6 +112,8 @@ class CashierActions(QMainWindow):
         def refused(error: Exception) -> None:
             if getattr(error, "code", "") == "operations_waiting":
                 dialog.ask_manager(cashier_text(error))
+            elif getattr(error, "code", "") == "cash_difference":
+                dialog.ask_reason(cashier_text(error))
             else:
                 self._shift_failed(error)
 

@@ -1,8 +1,10 @@
 """Actions a cashier's role may not allow: discounts by hand, price changes, refunds.
 
 F7 gives the order a discount, F8 a discount on the selected line, Shift+F8 changes the
-selected line's price, F11 refunds a closed sale by its receipt number, F5 shows the sync
-problems (the operations the server rejected) to a manager. Each is tried first as
+selected line's price, F11 opens the refund dialog (``ui/till/refund.py``: find the receipt -
+today's list, its number or its QR scanned, also from the sale screen - look at it, give back
+all or some lines; the refund receipt is printed and the drawer opens for cash), F5 shows the
+sync problems (the operations the server rejected) to a manager. Each is tried first as
 the signed-in person (``services/overrides.py`` and ``services/refunds.py`` decide: a cashier
 gives discounts up to their limit); if their role lacks the permission the till asks for a
 manager's PIN and tries again, the PIN checked by ``staff.authorize_manager`` in the same op as
@@ -17,13 +19,14 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QInputDialog, QLineEdit
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import Percent
 from pos_app.services.staff import Action
 from pos_app.ui.till.actions import CashierActions
 from pos_app.ui.till.format import money, parse_amount
+from pos_app.ui.till.messages import cashier_text
 
 if TYPE_CHECKING:
     from pos_app.services.dto import LineView, SaleView
@@ -31,9 +34,11 @@ if TYPE_CHECKING:
     from pos_app.services.staff import Authorization
     from pos_app.services.sync_queue import SyncQueue
     from pos_app.ui.till.reconciliation import ReconciliationDialog
+    from pos_app.ui.till.refund import RefundDialog
     from pos_app.ui.till.status import SyncProblemsButton
 
 Attempt = Callable[["Authorization | None"], Any]
+RECEIPT_QR = "receipt:"  # what a printed receipt's QR carries (services/refunds.py)
 
 
 translate = QCoreApplication.translate  # literal calls, so lupdate finds the texts
@@ -43,6 +48,7 @@ class ManagerActions(CashierActions):
     """Base of ``TillWindow`` with the guarded actions (the window adds the shortcuts)."""
 
     input_dialog: QInputDialog | None = None
+    refund_dialog: RefundDialog | None = None
     reconciliation_dialog: ReconciliationDialog | None = None
     sync_problems: SyncProblemsButton  # built by the window
     venue_zone: tzinfo | None = None  # the window's, once the store is open
@@ -102,9 +108,30 @@ class ManagerActions(CashierActions):
 
         self._guarded(Action.RECONCILE, attempt, show)
 
-    def ask_refund(self) -> None:
-        label = translate("ManagerActions", "Receipt number of the sale to refund in full:")
-        self._ask(translate("ManagerActions", "Refund"), label, self._refund)
+    def ask_refund(self, code: str = "") -> None:
+        """The refund dialog with today's receipts; ``code``: a receipt's QR just scanned."""
+        if self.staff is None:
+            return
+        from pos_app.ui.till.refund import RefundDialog
+
+        dialog = self.refund_dialog = RefundDialog(self, zone=self.venue_zone)
+        run, services = self.ctx.runner, self.ctx.services
+
+        def problem(error: Exception) -> None:
+            dialog.show_problem(cashier_text(error))
+
+        dialog.find_requested.connect(lambda text: run.run(
+            lambda: services.get().refunds.find(text), dialog.show_preview, problem))
+        dialog.preview_requested.connect(lambda sale_id: run.run(
+            lambda: services.get().refunds.preview(sale_id), dialog.show_preview, problem))
+        dialog.refund_requested.connect(self._refund)
+        def today() -> Any:  # on the op worker, like every service call
+            return services.get().refunds.today()
+
+        run.run(today, dialog.show_today, problem)
+        dialog.open()
+        if code:
+            dialog.take_scan(code)
 
     # --- the guarded calls ---------------------------------------------------------------
 
@@ -137,18 +164,28 @@ class ManagerActions(CashierActions):
 
         self._guarded(action, attempt, controller.show_sale)
 
-    def _refund(self, receipt_no: str) -> None:
-        services = self.ctx.services
+    def _refund(self, sale_id: str, quantities: dict[int, int], reason: str) -> None:
+        services, dialog = self.ctx.services, self.refund_dialog
 
         def attempt(approval: Authorization | None) -> RefundResult:
-            return services.get().refunds.refund_sale(self.staff, receipt_no=receipt_no.strip(),
-                                       approval=approval)  # fmt: skip
+            return services.get().refunds.refund(self.staff, sale_id, quantities,
+                                                 approval=approval, reason=reason)  # fmt: skip
 
-        self._guarded(Action.REFUND, attempt, self._refunded)
+        def failed(error: Exception) -> None:
+            if dialog is not None and dialog.isVisible():
+                dialog.show_problem(cashier_text(error))
+            else:
+                self.controller.fail(error)
 
-    def _guarded(self, action: Action, attempt: Attempt, done: Callable[[Any], None]) -> None:
+        self._guarded(Action.REFUND, attempt, self._refunded, failed, dialog)
+
+    def _guarded(
+        self, action: Action, attempt: Attempt, done: Callable[[Any], None],
+        fail: Callable[[Exception], None] | None = None, over: QWidget | None = None,
+    ) -> None:  # fmt: skip
         """Try as the signed-in person; on a missing permission ask a manager and try again,
-        the PIN checked on the op worker just before the change."""
+        the PIN checked on the op worker just before the change. ``fail``: where an error is
+        said (the banner by default); ``over``: the dialog the PIN is asked over."""
         runner, services = self.ctx.runner, self.ctx.services
 
         def run(pin: str | None) -> None:
@@ -158,7 +195,9 @@ class ManagerActions(CashierActions):
 
             def failed(error: Exception) -> None:
                 if pin is None and getattr(error, "code", "") == "permission_denied":
-                    self.ask_manager_pin(run)
+                    self.ask_manager_pin(run, over)
+                elif fail is not None:
+                    fail(error)
                 else:
                     self.controller.fail(error)
 
@@ -168,11 +207,11 @@ class ManagerActions(CashierActions):
         run(None)
 
     def _refunded(self, result: RefundResult) -> None:
-        parts = [
-            translate("ManagerActions", "Receipt %1 refunded.").replace(
-                "%1", result.receipt_no or ""
-            )
-        ]
+        if self.refund_dialog is not None:
+            self.refund_dialog.accept()
+        done = (translate("ManagerActions", "Receipt %1 refunded.") if result.whole_sale_refunded
+                else translate("ManagerActions", "Receipt %1 refunded in part."))  # fmt: skip
+        parts = [done.replace("%1", result.receipt_no or "")]
         for amount, text in (
             (result.cash_to_return, translate("ManagerActions", "Hand back %1 in cash.")),
             (result.card_reversed, translate("ManagerActions", "%1 returned to the card.")),
@@ -185,6 +224,21 @@ class ManagerActions(CashierActions):
             if amount:
                 parts.append(text.replace("%1", money(amount)))
         self.show_message("  ".join(parts), "info")
+        if result.receipt is not None:
+            self._print_refund(result)
+
+    def _print_refund(self, result: RefundResult) -> None:
+        """The refund's receipt into the print queue (the drawer opens for cash)."""
+        services, receipt = self.ctx.services, result.receipt
+        assert receipt is not None
+        venue, cashier = self.ctx.venue_name, getattr(self.staff, "name", "")
+
+        def failed(error: Exception) -> None:
+            self.show_message(translate("ManagerActions", "The refund receipt did not print: %1")
+                              .replace("%1", cashier_text(error)))  # fmt: skip
+
+        self.ctx.runner.run(lambda: services.get().reports.print_refund(
+            receipt, venue_name=venue, cashier=cashier), None, failed)  # fmt: skip
 
     # --- dialogs ------------------------------------------------------------------------
 
@@ -197,6 +251,14 @@ class ManagerActions(CashierActions):
                 manager.setTextValue(data)
                 manager.accept()
             return True
+        refund = self.refund_dialog
+        if refund is not None and refund.isVisible():
+            if kind == "barcode":
+                refund.take_scan(data)
+            return True
+        if kind == "barcode" and data.lower().startswith(RECEIPT_QR):
+            self.ask_refund(data)  # a receipt's QR scanned on the sale screen
+            return True
         if asking is not None and asking.isVisible():
             if kind == "barcode":
                 asking.setTextValue(data)
@@ -204,8 +266,8 @@ class ManagerActions(CashierActions):
             return True
         return False
 
-    def ask_manager_pin(self, then: Callable[[str], None]) -> None:
-        dialog = self.manager_dialog = QInputDialog(self)
+    def ask_manager_pin(self, then: Callable[[str], None], over: QWidget | None = None) -> None:
+        dialog = self.manager_dialog = QInputDialog(over if over is not None else self)
         dialog.setWindowTitle(translate("ManagerActions", "Manager's approval"))
         label = translate("ManagerActions", "%1 may not do this alone. A manager's PIN allows it:")
         dialog.setLabelText(label.replace("%1", getattr(self.staff, "name", "")))

@@ -148,10 +148,31 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "already_refunded": lambda d: QCoreApplication.translate(
             "Errors", "This receipt was already refunded."
         ),
+        "refund_too_large": lambda d: QCoreApplication.translate(
+            "Errors", "That is more than is left to refund on this receipt."
+        ),
+        "nothing_to_refund": lambda d: QCoreApplication.translate(
+            "Errors", "Choose at least one line and quantity to refund."
+        ),
+        "partial_card_refund": lambda d: QCoreApplication.translate(
+            "Errors", "The card payment (%1) can only be given back whole: choose lines worth "
+            "at least that much, or refund the whole receipt."
+        ).replace("%1", format_money(int(d.get("card", 0)))),
+        "cash_difference": _difference,
         "guest_exists": lambda d: QCoreApplication.translate(
             "Errors", "A guest with this phone number already exists; identify that guest instead."
         ),
     }
+
+
+def _difference(d: Mapping[str, Any]) -> str:
+    diff = int(d.get("difference", 0))
+    text = (QCoreApplication.translate("Errors", "Expected %1, counted %2: %3 short.")
+            if diff < 0 else
+            QCoreApplication.translate("Errors", "Expected %1, counted %2: %3 over."))  # fmt: skip
+    return (text.replace("%1", format_money(int(d.get("expected", 0))))
+            .replace("%2", format_money(int(d.get("counted", 0))))
+            .replace("%3", format_money(abs(diff))))  # fmt: skip
 
 
 def cashier_text(error: BaseException) -> str:
