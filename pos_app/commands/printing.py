@@ -34,6 +34,7 @@ from pos_app.services.device_settings import (
 from pos_app.services.dto import SaleView
 from pos_app.services.ports_print import PrintLayout
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
+from pos_app.services.venue_name import read_venue_name
 from pos_app.services.venue_time import VenueTime
 
 
@@ -81,6 +82,7 @@ class ReceiptPrinting:
         )
         self.worker = PrintWorker(self.service, self.printer, idle_poll_s=idle_poll_s)
         self._venue = VenueTime(store.unit_of_work)
+        self._store = store
 
     @property
     def columns(self) -> int:
@@ -103,7 +105,12 @@ class ReceiptPrinting:
         document = EscposLayout(self.printer).receipt(receipt)
         return self.service.enqueue("receipt", document, title=receipt.number)
 
-    def enqueue_sale(self, sale: SaleView, *, venue_name: str, cashier: str = "") -> int:
+    def enqueue_sale(
+        self, sale: SaleView, *, cashier: str = "", venue_name: str | None = None
+    ) -> int:
+        """``venue_name``: None, the till's setting (``services/venue_name.py``)."""
+        if venue_name is None:
+            venue_name = read_venue_name(self._store.unit_of_work)
         document = self.layout.sale_receipt(sale, venue_name=venue_name, cashier=cashier,
                                              timezone=self._venue.name())  # fmt: skip
         return self.service.enqueue("receipt", document, title=sale.receipt_no or sale.sale_id)

@@ -58,7 +58,7 @@ class TillOptions:
     data_dir: str | None = None
     server: str | None = None
     lang: str | None = None
-    venue: str = "Демо-кафе"
+    venue: str | None = None  # store this venue name first (else the stored shop.name)
     printer: str | None = ""  # HOST:PORT; "" = the stored settings; None = no printer
     card_readers: Sequence[str] = field(default_factory=tuple)
     card_terminal: str = ""
@@ -77,7 +77,8 @@ def parse_args(argv: list[str]) -> TillOptions:
     p.add_argument("--server", help="the central server's URL (default: the one the till was "
                    "enrolled with; enrol with pos-app till-sim --enrol-code)")  # fmt: skip
     p.add_argument("--lang", choices=("ru", "en"), help="UI language (default: from the locale)")
-    p.add_argument("--venue", default="Демо-кафе", help="venue name on screen and receipts")
+    p.add_argument("--venue", help="store the venue's name (on screen and receipts; kept for "
+                   "the next start)")  # fmt: skip
     p.add_argument("--printer", default="",
                    help="HOST:PORT of the ESC/POS receipt printer (default: the printer "
                    "settings), or 'none'")  # fmt: skip
@@ -157,10 +158,13 @@ class TillBackend:
     def open(self) -> TillScreenServices:
         from pos_app.commands.composition import card_terminal, screen_services, till_services
         from pos_app.commands.store_factory import open_till_store
+        from pos_app.services.venue_name import store_venue_name
 
         store = self.store = (
             self.store or self._enrolled() or open_till_store(self.options.data_dir)
         )
+        if self.options.venue:
+            store_venue_name(store.unit_of_work, self.options.venue)
         self.sync = self._start_sync(store)
         if self.options.printer is not None:
             self.printing = _start_printing(store, self.options, self.bridge)
@@ -221,7 +225,7 @@ class TillBackend:
         if self.sync is not None:
             self.sync.worker.wake()
         if self.printing is not None:
-            self.printing.enqueue_sale(sale, venue_name=self.options.venue, cashier=cashier)
+            self.printing.enqueue_sale(sale, cashier=cashier)
 
     def close(self) -> None:
         if self.printing is not None:
@@ -316,7 +320,7 @@ def build_till(
     runner, bridge = OpRunner(), CoreBridge()
     backend = TillBackend(options, bridge, store)
     services = ServiceHolder(backend.open)
-    window = TillWindow(TillContext(services, runner, bridge, options.venue))
+    window = TillWindow(TillContext(services, runner, bridge, options.venue or ""))
     readers: list[Any] = []
     if options.card_readers or options.hid_readers:
         from pos_app.commands.till_devices import cli_readers

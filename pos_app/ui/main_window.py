@@ -250,14 +250,15 @@ class TillWindow(LoyaltyActions):
     def _open_store(self) -> None:
         services = self.ctx.services
 
-        def load() -> tuple[Catalogue, tzinfo | None]:  # on the op worker; opens the store
+        def load() -> tuple[Catalogue, tzinfo | None, str]:  # on the op worker; opens the store
             opened = services.get()
-            return opened.catalogue.load(), opened.venue_zone
+            return opened.catalogue.load(), opened.venue_zone, opened.venue_name
 
         self.ctx.runner.run(load, self._store_opened, self.show_error)
 
-    def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None]) -> None:
-        catalogue, zone = loaded
+    def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None, str]) -> None:
+        catalogue, zone, venue = loaded
+        self.venue.setText(venue or self.ctx.venue_name or self.tr("Till"))
         self._zone_read(zone)
         self._catalogue_loaded(catalogue)
 

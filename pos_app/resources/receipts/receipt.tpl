@@ -8,7 +8,7 @@
 #                              text after @rule only serves the ? condition)
 #   {field}                    a ReceiptData field; money and points are already formatted
 @logo
-<center bold double>{venue_name}
+?<center bold double>{venue_name}
 ?<center>{venue_address}
 ?<center>ИНН {tax_id}
 ?<center bold>{copy_label}
