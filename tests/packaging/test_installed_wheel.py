@@ -66,8 +66,9 @@ class Installed:
         return env  # fmt: skip
 
     def run(self, *args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(a) for a in args], cwd=self.cwd, env=self.env(),
-                              capture_output=True, text=True, timeout=timeout, check=False)  # fmt: skip
+        argv = [str(a) for a in args]
+        return subprocess.run(argv, cwd=self.cwd, env=self.env(), capture_output=True,
+                              text=True, timeout=timeout, check=False)  # fmt: skip
 
 
 def _site_packages(venv: Path) -> Path:
