@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, model_validator
@@ -75,6 +76,9 @@ class ServerSettings(BaseSettings):
     )
     tls_cert: Path | None = Field(default=None, description="PEM certificate (chain) for HTTPS")
     tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="json: one JSON object per log line (pos_server/log_format.py)"
+    )
 
     @model_validator(mode="after")
     def _tls_pair(self) -> ServerSettings:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +34,7 @@ from pos_app.sync.server_link import (
     ServerTrust,
     check_server_url,
 )
+from pos_app.ui.application import application
 from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.i18n import install_translators, pick_language
 from pos_app.ui.key_hook import WedgeKeyHook
@@ -380,7 +380,7 @@ def _poll_outbox(window: TillWindow, backend: TillBackend, runner: OpRunner,
 
 def main(argv: list[str]) -> int:
     options = parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     assert isinstance(app, QApplication)
     runtime = build_till(options, app)
     runtime.window.resize(1366, 768)

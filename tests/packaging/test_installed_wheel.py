@@ -77,6 +77,24 @@ def _site_packages(venv: Path) -> Path:
     return found[0]
 
 
+def _offline_build() -> list[str]:
+    """``--no-build-isolation`` when this environment can build the wheel itself (setuptools
+    >= 68 with a ``bdist_wheel``), so no index is needed; else pip fetches the build backend
+    as for any release build."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        major, minor = (int(x) for x in version("setuptools").split(".")[:2])
+    except (PackageNotFoundError, ValueError):
+        return []
+    try:
+        version("wheel")
+        has_wheel = True
+    except PackageNotFoundError:
+        has_wheel = (major, minor) >= (70, 1)  # setuptools' own bdist_wheel since 70.1
+    return ["--no-build-isolation"] if major >= 68 and has_wheel else []
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     if os.name != "posix":
@@ -86,8 +104,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*SKIP))
     cwd.mkdir()
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels),
-         str(source)], capture_output=True, text=True, timeout=600, check=False,
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", *_offline_build(),
+         "-w", str(wheels), str(source)], capture_output=True, text=True, timeout=600,
+        check=False,
     )  # fmt: skip
     assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = wheels.glob("tillkeeper-*.whl")
