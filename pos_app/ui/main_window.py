@@ -13,6 +13,7 @@ state, device readings, printed receipts) arrive through the one bridge as Qt si
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from pos_app.ui.till.orders_tab import OrdersTabs
     from pos_app.ui.till.payment import PaymentDialog
 
+log = logging.getLogger(__name__)
 IDLE_FLUSH_MS = 30_000
 AFTER_FIRST_FRAME_MS = 30  # heavy start-up work waits until the PIN dialog is drawn
 RIGHT_PANEL_WIDTH = 540
@@ -298,6 +300,7 @@ class TillWindow(LoyaltyActions):
         self.sign_in_dialog.signed_in.connect(self._signed_in)
         self.sign_in_dialog.rejected.connect(self._sign_in_refused)
         self.sign_in_dialog.open()
+        log.info("the sign-in dialog is shown")  # the till's log: it started (tests/packaging)
 
     def _signed_in(self, staff: SignedInStaff) -> None:
         self.staff = staff
