@@ -62,5 +62,6 @@ Description: Tillkeeper, an offline-first point of sale (the till)
  The till and the operator console of Tillkeeper, frozen with their Python and Qt.
 EOF
 DEB="$OUT/tillkeeper_${VERSION}_${ARCH}.deb"
-dpkg-deb --root-owner-group --build "$PKG" "$DEB" >/dev/null
+# gzip: xz takes many minutes for the ~280 MB of Qt; every dpkg reads gzip
+dpkg-deb --root-owner-group -Zgzip -z6 --build "$PKG" "$DEB" >/dev/null
 echo "build-till: $DEB and $OUT/tillkeeper/pos-app"
