@@ -44,20 +44,63 @@ class UtcFormatter(logging.Formatter):
 class CrashFileHandler(logging.Handler):
     """Writes each CRITICAL record with its traceback to a file of its own."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, data_dir: Path) -> None:
         super().__init__(logging.CRITICAL)
-        self.folder = folder
+        self.data_dir = data_dir
         self.setFormatter(UtcFormatter(FORMAT))
 
     def emit(self, record: logging.LogRecord) -> None:
+        if not self.data_dir.is_dir():  # nothing of this till on disk yet: stderr has it
+            return
         try:
+            folder = _logs_folder(self.data_dir)
             stamp = datetime.fromtimestamp(record.created, UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            path = self.folder / f"{CRASH_PREFIX}{stamp}-{record.process}.txt"
+            path = folder / f"{CRASH_PREFIX}{stamp}-{record.process}.txt"
             header = (f"pos-app {' '.join(sys.argv[1:])}\npython {platform.python_version()} "
                       f"on {platform.platform()}\n\n")  # fmt: skip
             path.write_text(header + self.format(record) + "\n", encoding="utf-8")
         except Exception:  # a crash report must never raise in its turn
             self.handleError(record)
+
+
+class DataFolderLog(logging.handlers.RotatingFileHandler):
+    """The command's log file, opened once the data folder exists: a command refused before
+    it made its folder (a wrong server URL) leaves no folder behind. Records from before are
+    kept (up to ``PENDING``) and written first."""
+
+    PENDING = 1_000
+
+    def __init__(self, data_dir: Path, name: str, max_bytes: int, backups: int) -> None:
+        super().__init__(logs_dir(data_dir) / name, maxBytes=max_bytes, backupCount=backups,
+                         encoding="utf-8", delay=True)  # fmt: skip
+        self.data_dir = data_dir
+        self.pending: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.stream is None:
+            if not self.data_dir.is_dir():
+                if len(self.pending) < self.PENDING:
+                    self.pending.append(record)
+                return
+            _logs_folder(self.data_dir)
+        self.write_pending()
+        super().emit(record)
+
+    def write_pending(self) -> None:
+        if not self.pending or not self.data_dir.is_dir():
+            return
+        _logs_folder(self.data_dir)
+        pending, self.pending = self.pending, []
+        for record in pending:
+            super().emit(record)
+
+
+def _logs_folder(data_dir: Path) -> Path:
+    folder = logs_dir(data_dir)
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)  # guests' names and phones may appear in messages
+    return folder
 
 
 @dataclass
@@ -78,6 +121,8 @@ class TillLogging:
         self.stopped = True
         root = logging.getLogger()
         for handler in self.handlers:
+            if isinstance(handler, DataFolderLog):
+                handler.write_pending()  # the command has made its folder by now
             root.removeHandler(handler)
             handler.close()
         root.setLevel(self.previous_level)
@@ -94,20 +139,19 @@ def logs_dir(data_dir: Path) -> Path:
 def start_logging(
     data_dir: Path, program: str, *, max_bytes: int = MAX_BYTES, backups: int = BACKUPS
 ) -> TillLogging:
-    """Log ``program`` (the command's name) to ``DATA/logs`` and install the crash hooks."""
+    """Log ``program`` (the command's name) to ``DATA/logs`` and install the crash hooks.
+
+    Nothing is created before the command makes its data folder (``DataFolderLog``).
+    """
     folder = logs_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    folder.chmod(0o700)  # guests' names and phones may appear in messages
-    file_handler = logging.handlers.RotatingFileHandler(
-        folder / f"{program.replace(' ', '-')}.log", maxBytes=max_bytes, backupCount=backups,
-        encoding="utf-8",
-    )  # fmt: skip
+    file_handler = DataFolderLog(data_dir, f"{program.replace(' ', '-')}.log", max_bytes,
+                                 backups)  # fmt: skip
     file_handler.setFormatter(UtcFormatter(FORMAT))
     file_handler.setLevel(logging.INFO)
     stderr_handler = logging.StreamHandler(sys.stderr)
     stderr_handler.setLevel(logging.WARNING)  # what reached stderr before there were log files
     stderr_handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
-    handlers: list[logging.Handler] = [file_handler, stderr_handler, CrashFileHandler(folder)]
+    handlers: list[logging.Handler] = [file_handler, stderr_handler, CrashFileHandler(data_dir)]
     root = logging.getLogger()
     previous_level = root.level
     for handler in handlers:
@@ -117,7 +161,9 @@ def start_logging(
                             (sys.excepthook, threading.excepthook))  # fmt: skip
     sys.excepthook = _main_thread_hook(installed.previous_hooks[0])
     threading.excepthook = _thread_hook(installed.previous_hooks[1])
-    if not faulthandler.is_enabled():  # else someone wants it elsewhere (python -X faulthandler)
+    # else someone wants it elsewhere (python -X faulthandler); a new folder: from next time
+    if not faulthandler.is_enabled() and data_dir.is_dir():
+        _logs_folder(data_dir)
         installed.fault_file = (folder / "fault.log").open("a", encoding="utf-8")
         faulthandler.enable(installed.fault_file, all_threads=True)
     logging.getLogger("pos_app").info(

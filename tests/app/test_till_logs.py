@@ -21,14 +21,16 @@ def crash_reports(data: Path) -> list[str]:
 
 
 def test_a_command_on_a_data_folder_writes_its_log_there(tmp_path: Path) -> None:
+    """The folder is new: what was logged before the command made it is written too."""
+    data = tmp_path / "till"
     done = subprocess.run([sys.executable, "-m", "pos_app.app", "demo-data", "--data-dir",
-                           str(tmp_path)], capture_output=True, text=True, timeout=120,
+                           str(data)], capture_output=True, text=True, timeout=120,
                           check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    log = (tmp_path / "logs" / "demo-data.log").read_text(encoding="utf-8")
+    log = (data / "logs" / "demo-data.log").read_text(encoding="utf-8")
     assert "pos-app demo-data started: tillkeeper" in log
     assert "Running upgrade" in log  # the store's migrations, logged by alembic
-    assert (tmp_path / "logs").stat().st_mode & 0o077 == 0
+    assert (data / "logs").stat().st_mode & 0o077 == 0
 
 
 _UNCAUGHT = """
