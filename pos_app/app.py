@@ -9,10 +9,15 @@ the command that needs it. The services a command uses come from the composition
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pos_app.commands.till_logs import TillLogging
 
 
 @dataclass(frozen=True)
@@ -21,22 +26,27 @@ class Command:
     function: str
     summary: str
     with_name: bool = False  # the function reads the command's last word as its first argument
+    logs: bool = False  # works on a data folder: logs to DATA/logs (commands/till_logs.py)
 
 
 COMMANDS: dict[str, Command] = {
-    "demo-data": Command("pos_app.commands.demo_data", "main", "fill a local store with demo data"),
+    "demo-data": Command(
+        "pos_app.commands.demo_data", "main", "fill a local store with demo data", logs=True
+    ),
     "demo-sale": Command(
         "pos_app.commands.demo_sale",
         "main",
         "one demo sale through the services, printed on the (emulated) printer",
+        logs=True,
     ),
     "till": Command(
-        "pos_app.commands.till_app", "main", "open the till window (also: plain pos-app)"
+        "pos_app.commands.till_app", "main", "open the till window (also: plain pos-app)", logs=True
     ),
     "pull": Command(
         "pos_app.commands.pull",
         "main",
         "bring the till's store up to the server's change feed (resumable)",
+        logs=True,
     ),
     "backup": Command(
         "pos_app.commands.backup_cli",
@@ -52,19 +62,27 @@ COMMANDS: dict[str, Command] = {
         "pos_app.commands.device_settings_app",
         "main",
         "the device settings screen: printer, scanner, sound, print queue",
+        logs=True,
     ),
     "console": Command(
-        "pos_app.commands.console_app", "main", "the operator console for guest orders"
+        "pos_app.commands.console_app", "main", "the operator console for guest orders", logs=True
     ),
     "till-sim": Command(
         "pos_app.commands.till_sim",
         "main",
         "a headless till: sales through the services, delivered by the sync worker",
+        logs=True,
     ),
     "demo-publish": Command(
         "pos_app.commands.demo_publish",
         "main",
         "queue the demo till's guests and cards for the server (an enrolled demo till)",
+        logs=True,
+    ),
+    "diagnostics": Command(
+        "pos_app.commands.diagnostics",
+        "main",
+        "a zip for support: logs, versions, queue state, devices (no secrets)",
     ),
     "emulate printer": Command(
         "pos_app.devices.emulators.printer",
@@ -138,7 +156,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if COMMANDS[name].with_name:
         rest = [name.split(" ")[-1], *rest]
-    return _resolve(name)(rest)
+    logs = _start_logs(name, rest)
+    try:
+        return _resolve(name)(rest)
+    finally:
+        if logs is not None:
+            logs.stop()
+
+
+def _start_logs(name: str, rest: list[str]) -> TillLogging | None:
+    """The log files of a command that works on a data folder (``commands/till_logs.py``);
+    a folder where they cannot be written is said on stderr, and the command still runs."""
+    if not COMMANDS[name].logs or "-h" in rest or "--help" in rest:
+        return None
+    from pos_app.commands.store_factory import data_dir
+    from pos_app.commands.till_logs import start_logging
+
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data-dir")
+    known, _ = parser.parse_known_args(rest)
+    folder = data_dir(known.data_dir)
+    try:
+        return start_logging(folder, name)
+    except OSError as exc:
+        print(f"pos-app {name}: no log files in {folder}: {exc}", file=sys.stderr)
+        return None
 
 
 if __name__ == "__main__":

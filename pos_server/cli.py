@@ -7,6 +7,8 @@ import argparse
 import inspect
 import itertools
 import json
+import logging
+import logging.config
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -22,6 +24,7 @@ from pos_server import admin_cli, backup_cli, reconciliation_cli, terminals
 from pos_server.cli_args import aware_time, positive
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import AppliedOperation
+from pos_server.log_format import LOG_FORMATS, log_config
 from pos_server.overdraft_list import list_overdrafts
 from pos_server.settings import ServerSettings
 
@@ -39,6 +42,8 @@ def _settings(args: argparse.Namespace) -> ServerSettings:
             overrides[name] = getattr(args, name)
     if getattr(args, "api_docs", False):
         overrides["api_docs"] = True
+    if getattr(args, "log_format", None):
+        overrides["log_format"] = args.log_format
     return ServerSettings(**overrides)
 
 
@@ -71,10 +76,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"pos-server: cannot start: {problem}", file=sys.stderr)
         return 2
+    logging_config = log_config(settings.log_format, args.log_level)
+    if logging_config is not None:  # the migrations' lines are JSON too
+        logging.config.dictConfig(logging_config)
     upgrade(settings.database_url)
     # open order streams never end by themselves: give them 3 s to go on shutdown
     common: dict[str, Any] = {"host": settings.host, "port": settings.port,
                               "log_level": args.log_level, "timeout_graceful_shutdown": 3}
+    if logging_config is not None:  # each worker process applies it too
+        common["log_config"] = logging_config
     if settings.tls_cert is not None and settings.tls_key is not None:
         common["ssl_certfile"] = str(settings.tls_cert)
         common["ssl_keyfile"] = str(settings.tls_key)
@@ -251,6 +261,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1,
                      help="uvicorn worker processes (default 1; each has its own pool)")
     run.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    run.add_argument("--log-format", choices=LOG_FORMATS,
+                     help="text (uvicorn's, the default) or json: one object per line with "
+                     "time, level, logger, message and the request's fields "
+                     "(env POS_SERVER_LOG_FORMAT)")  # fmt: skip
     run.add_argument("--tls-cert", type=Path, metavar="PEM",
                      help="serve HTTPS with this certificate (chain); needs --tls-key")
     run.add_argument("--tls-key", type=Path, metavar="PEM", help="the certificate's private key")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, model_validator
@@ -78,6 +79,9 @@ class ServerSettings(BaseSettings):
     metrics_token: SecretStr | None = Field(
         default=None, description="GET /metrics needs 'Authorization: Bearer <this>'; "
         "unset: /metrics is open (keep it off the public side of the proxy)",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="json: one JSON object per log line (pos_server/log_format.py)"
     )
 
     @model_validator(mode="after")

@@ -189,12 +189,12 @@ def main(argv: list[str]) -> int:
 
 def _run_gui(args: argparse.Namespace, store: Store, token: str, trust: ServerTrust) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
 
     from pos_app.devices.sound import SoundSettings, create_sound_player
+    from pos_app.ui.application import application
     from pos_app.ui.i18n import install_translators, pick_language
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     translators = install_translators(app, pick_language(args.lang))
     console = start_console(store, args.server, token, name=args.name, trust=trust,
                             sound=create_sound_player(SoundSettings()))  # fmt: skip

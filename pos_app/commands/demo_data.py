@@ -25,6 +25,7 @@ from pos_app.services.ports import StoreError, UnitOfWork
 from pos_app.services.ports_till import PromoCodeRecord
 from pos_app.services.promo import PROGRAM_KEY as PROMO_PROGRAM_KEY
 from pos_app.services.staff import make_record
+from pos_app.services.venue_name import set_venue_name, venue_name
 
 GROUPS = (
     GuestGroup("g5", "Гость 5 %", Percent.of(5), rub(500), auto_move=True),
@@ -85,12 +86,18 @@ DEMO_PROMO_PROGRAM = {"prefix": "TOPLASER", "discount_bp": 1500, "cashback_bp": 
                       "digits": 4}  # fmt: skip
 
 
+DEMO_VENUE = "Демо-кафе"  # the demo's venue name, on its screen and receipts
+
+
 def fill_till(uow: UnitOfWork) -> int:
-    """Staff with PINs, the promo program and the first guest's promo code (TOPLASER6502)."""
+    """Staff with PINs, the promo program, the first guest's promo code (TOPLASER6502) and the
+    demo venue's name (unless the store has a name already)."""
     for staff_id, name, role, pin in DEMO_STAFF:
         salt = hashlib.sha256(staff_id.encode()).digest()[:16]
         uow.staff.add(make_record(staff_id, name, role, pin, salt))
     uow.settings.set(PROMO_PROGRAM_KEY, DEMO_PROMO_PROGRAM)
+    if not venue_name(uow):
+        set_venue_name(uow, DEMO_VENUE)
     guest_id, _, phone, *_ = GUESTS[0]
     uow.promo.add_code(PromoCodeRecord("TOPLASER6502", guest_id, normalise_phone(phone)))
     return len(DEMO_STAFF)

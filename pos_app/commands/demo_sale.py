@@ -23,6 +23,7 @@ from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import InputMethod
 from pos_app.domain.money import format_money, rub
 from pos_app.services.ports import StoreError
+from pos_app.services.venue_name import read_venue_name
 
 BASKET = (("latte", 2), ("croissant", 1), ("pc-hour", 1))
 
@@ -57,6 +58,8 @@ def main(argv: list[str]) -> int:
     except DomainError as exc:
         print(f"pos-app demo-sale: {exc.message} (run `pos-app demo-data` first?)", file=sys.stderr)
         return 1
+    else:
+        venue = read_venue_name(store.unit_of_work)
     finally:
         store.close()
     sale = paid.sale
@@ -64,6 +67,6 @@ def main(argv: list[str]) -> int:
     print(f"sale {sale.receipt_no}: guest {guest}, total {format_money(sale.total)}, "
           f"discount {format_money(sale.discount)}, change {format_money(paid.change)}")
     printer = EscposPrinter(PrinterConfig(host=host or "127.0.0.1", port=int(port or 9100)))
-    result = printer.print_bytes(EscposLayout(printer).sale_receipt(sale, venue_name="Демо-кафе"))
+    result = printer.print_bytes(EscposLayout(printer).sale_receipt(sale, venue_name=venue))
     print(f"printer: {result.message}")
     return 0 if result.ok else 3

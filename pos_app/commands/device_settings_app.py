@@ -72,13 +72,12 @@ def main(argv: list[str]) -> int:
     except StoreError as exc:
         print(f"pos-app devices: {exc}", file=sys.stderr)
         return 1
-    from PySide6.QtWidgets import QApplication
-
+    from pos_app.ui.application import application
     from pos_app.ui.i18n import install_translators, pick_language
     from pos_app.ui.op_runner import OpRunner
     from pos_app.ui.settings.device_settings import DeviceSettingsWidget
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     translators = install_translators(app, pick_language(args.lang))  # noqa: F841 - keep alive
     scans, scanner = LastScanRecorder(), None
     try:

@@ -37,6 +37,7 @@ from pos_app.services.ports_print import PrintLayout
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
 from pos_app.services.receipt_points import ReceiptPoints
 from pos_app.services.refunds import RefundReceipt
+from pos_app.services.venue_name import read_venue_name
 from pos_app.services.venue_time import VenueTime
 
 
@@ -84,6 +85,7 @@ class ReceiptPrinting:
         )
         self.worker = PrintWorker(self.service, self.printer, idle_poll_s=idle_poll_s)
         self._venue = VenueTime(store.unit_of_work)
+        self._store = store
 
     @property
     def columns(self) -> int:
@@ -106,9 +108,12 @@ class ReceiptPrinting:
         document = EscposLayout(self.printer).receipt(receipt)
         return self.service.enqueue("receipt", document, title=receipt.number)
 
-    def enqueue_sale(self, sale: SaleView, *, venue_name: str, cashier: str = "",
+    def enqueue_sale(self, sale: SaleView, *, cashier: str = "", venue_name: str | None = None,
                      points: ReceiptPoints | None = None) -> int:  # fmt: skip
-        """``points``: the guest's points of the sale (``services/receipt_points.py``)."""
+        """``venue_name``: None, the till's setting (``services/venue_name.py``); ``points``:
+        the guest's points of the sale (``services/receipt_points.py``)."""
+        if venue_name is None:
+            venue_name = read_venue_name(self._store.unit_of_work)
         document = self.layout.sale_receipt(sale, venue_name=venue_name, cashier=cashier,
                                              timezone=self._venue.name(),
                                              points=points)  # fmt: skip

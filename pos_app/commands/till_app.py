@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +34,7 @@ from pos_app.sync.server_link import (
     ServerTrust,
     check_server_url,
 )
+from pos_app.ui.application import application
 from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.i18n import install_translators, pick_language
 from pos_app.ui.key_hook import WedgeKeyHook
@@ -59,7 +59,7 @@ class TillOptions:
     data_dir: str | None = None
     server: str | None = None
     lang: str | None = None
-    venue: str = "Демо-кафе"
+    venue: str | None = None  # store this venue name first (else the stored shop.name)
     printer: str | None = ""  # HOST:PORT; "" = the stored settings; None = no printer
     card_readers: Sequence[str] = field(default_factory=tuple)
     card_terminal: str = ""
@@ -78,7 +78,8 @@ def parse_args(argv: list[str]) -> TillOptions:
     p.add_argument("--server", help="the central server's URL (default: the one the till was "
                    "enrolled with; enrol with pos-app till-sim --enrol-code)")  # fmt: skip
     p.add_argument("--lang", choices=("ru", "en"), help="UI language (default: from the locale)")
-    p.add_argument("--venue", default="Демо-кафе", help="venue name on screen and receipts")
+    p.add_argument("--venue", help="store the venue's name (on screen and receipts; kept for "
+                   "the next start)")  # fmt: skip
     p.add_argument("--printer", default="",
                    help="HOST:PORT of the ESC/POS receipt printer (default: the printer "
                    "settings), or 'none'")  # fmt: skip
@@ -159,10 +160,13 @@ class TillBackend:
     def open(self) -> TillScreenServices:
         from pos_app.commands.composition import card_terminal, screen_services, till_services
         from pos_app.commands.store_factory import open_till_store
+        from pos_app.services.venue_name import store_venue_name
 
         store = self.store = (
             self.store or self._enrolled() or open_till_store(self.options.data_dir)
         )
+        if self.options.venue:
+            store_venue_name(store.unit_of_work, self.options.venue)
         self.sync = self._start_sync(store)
         self.backups = _start_backups(store)
         if self.options.printer is not None:
@@ -229,8 +233,7 @@ class TillBackend:
             points = None
             if sale.guest is not None and self.store is not None:
                 points = read_receipt_points(self.store.unit_of_work, sale.sale_id)
-            self.printing.enqueue_sale(sale, venue_name=self.options.venue, cashier=cashier,
-                                       points=points)  # fmt: skip
+            self.printing.enqueue_sale(sale, cashier=cashier, points=points)
 
     def close(self) -> None:
         if self.printing is not None:
@@ -336,7 +339,7 @@ def build_till(
     runner, bridge = OpRunner(), CoreBridge()
     backend = TillBackend(options, bridge, store)
     services = ServiceHolder(backend.open)
-    window = TillWindow(TillContext(services, runner, bridge, options.venue))
+    window = TillWindow(TillContext(services, runner, bridge, options.venue or ""))
     readers: list[Any] = []
     if options.card_readers or options.hid_readers:
         from pos_app.commands.till_devices import cli_readers
@@ -396,7 +399,7 @@ def _poll_outbox(window: TillWindow, backend: TillBackend, runner: OpRunner,
 
 def main(argv: list[str]) -> int:
     options = parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     assert isinstance(app, QApplication)
     runtime = build_till(options, app)
     runtime.window.resize(1366, 768)

@@ -27,7 +27,7 @@ from pos_app.devices.print_document import (
     StoredLogo,
     Text,
 )
-from pos_app.devices.resources import receipts_dir
+from pos_app.resources import receipts_dir
 
 ESC, GS, FS, LF = b"\x1b", b"\x1d", b"\x1c", b"\n"
 INIT = ESC + b"@"

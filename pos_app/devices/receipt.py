@@ -1,4 +1,4 @@
-"""Render a receipt from a template in ``resources/receipts/`` for 32, 42 or 48 columns.
+"""Render a receipt from a template in ``pos_app/resources/receipts/`` for 32, 42 or 48 columns.
 
 The till builds a :class:`ReceiptData` (plain data, amounts in kopecks) and the print queue
 renders it with the printer's column count into printer-neutral operations. Wording and
@@ -27,9 +27,9 @@ from pos_app.devices.print_document import (
     StoredLogo,
     Text,
 )
-from pos_app.devices.resources import receipts_dir
 from pos_app.domain.money import format_money
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
+from pos_app.resources import receipts_dir
 
 SUPPORTED_COLUMNS = (32, 42, 48)
 _FIELD = re.compile(r"\{(\w+)\}")

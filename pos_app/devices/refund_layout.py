@@ -1,4 +1,4 @@
-"""The refund receipt: the sale's receipt template (``resources/receipts/receipt.tpl``) headed
+"""The refund receipt: the sale's receipt template (``pos_app/resources/receipts/``) headed
 "ВОЗВРАТ", with the lines and units given back, what went back by each way of payment, and the
 drawer kicked open when cash is handed back."""
 

@@ -13,16 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from pos_app.devices.resources import resources_dir
+from pos_app.resources import sounds_dir
 
 log = logging.getLogger(__name__)
 
 SOUND_NAMES: tuple[str, ...] = ("error", "new_order", "scan_ok")
-"""The sounds the app may ask for; each is ``resources/sounds/<name>.wav``."""
-
-
-def sounds_dir() -> Path:
-    return resources_dir() / "sounds"
+"""The sounds the app may ask for; each is ``pos_app/resources/sounds/<name>.wav``."""
 
 
 def sound_path(name: str, directory: Path | None = None) -> Path:

@@ -16,6 +16,7 @@ state, device readings, printed receipts) arrive through the one bridge as Qt si
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
     from pos_app.ui.till.orders_tab import OrdersTabs
     from pos_app.ui.till.payment import PaymentDialog
 
+log = logging.getLogger(__name__)
 IDLE_FLUSH_MS = 30_000
 AFTER_FIRST_FRAME_MS = 30  # heavy start-up work waits until the PIN dialog is drawn
 RIGHT_PANEL_WIDTH = 540
@@ -269,14 +271,15 @@ class TillWindow(LoyaltyActions):
     def _open_store(self) -> None:
         services = self.ctx.services
 
-        def load() -> tuple[Catalogue, tzinfo | None]:  # on the op worker; opens the store
+        def load() -> tuple[Catalogue, tzinfo | None, str]:  # on the op worker; opens the store
             opened = services.get()
-            return opened.catalogue.load(), opened.venue_zone
+            return opened.catalogue.load(), opened.venue_zone, opened.venue_name
 
         self.ctx.runner.run(load, self._store_opened, self.show_error)
 
-    def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None]) -> None:
-        catalogue, zone = loaded
+    def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None, str]) -> None:
+        catalogue, zone, venue = loaded
+        self.venue.setText(venue or self.ctx.venue_name or self.tr("Till"))
         self._zone_read(zone)
         self._catalogue_loaded(catalogue)
 
@@ -317,6 +320,7 @@ class TillWindow(LoyaltyActions):
         self.sign_in_dialog.signed_in.connect(self._signed_in)
         self.sign_in_dialog.rejected.connect(self._sign_in_refused)
         self.sign_in_dialog.open()
+        log.info("the sign-in dialog is shown")  # the till's log: it started (tests/packaging)
 
     def _signed_in(self, staff: SignedInStaff) -> None:
         self.staff = staff

@@ -18,6 +18,7 @@ from pos_app.services.hold_reset import NotConnected
 from pos_app.services.payments import NoCardTerminal
 from pos_app.services.printing import Backoff
 from pos_app.services.report_printer import NoPrinter
+from pos_app.services.venue_name import store_venue_name
 from tests.services.fakes import FakeClock, FakeIds
 
 
@@ -53,6 +54,7 @@ def test_the_print_queue_is_the_tills_report_printer_and_lays_out_its_receipts(
             with store.unit_of_work() as uow:
                 uow.products.add(Product("latte", "Латте", rub(180)))
                 uow.commit()
+            store_venue_name(store.unit_of_work, "Кофейня Зерно")  # as `till --venue` does
             config = printer_config({"driver": "network", "port": emulator.port,
                                      "timeout_s": 1.0})  # fmt: skip
             printing = ReceiptPrinting(store, config, backoff=Backoff(0.05, 0.2))
@@ -63,13 +65,14 @@ def test_the_print_queue_is_the_tills_report_printer_and_lays_out_its_receipts(
                 sale_id = screen.sales.open_sale().sale_id
                 screen.sales.add_line(sale_id, product_id="latte")
                 paid = screen.payments.pay_cash(sale_id, rub(200))
-                printing.enqueue_sale(paid.sale, venue_name="Демо-кафе", cashier="Ирина")
+                printing.enqueue_sale(paid.sale, cashier="Ирина")  # the name: the setting
                 screen.reports.print_report(["СМЕНА 1", "Итого 180,00"], "Shift report")
                 jobs = emulator.wait_for_jobs(2, timeout=10)
             finally:
                 printing.stop()
         receipt, report = (job.read_text(encoding="utf-8") for job in jobs[:2])
-        assert "Латте" in receipt and "Демо-кафе" in receipt and "Ирина" in receipt
+        assert "Латте" in receipt and "Кофейня Зерно" in receipt and "Ирина" in receipt
+        assert "Демо" not in receipt
         assert paid.sale.receipt_no is not None and paid.sale.receipt_no in receipt
         assert report.startswith("СМЕНА 1\nИтого 180,00\n")
     finally:

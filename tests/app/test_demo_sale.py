@@ -55,6 +55,7 @@ def test_demo_sale_prints_the_receipt_and_queues_the_sale(
     receipt = next(out.glob("job-*.txt")).read_text(encoding="utf-8")
     # Guest 1 is in the 10 % group: 2 x latte 210 + croissant 140 + PC hour 150 = 710 -> 639.
     assert "Анна Смирнова" in receipt
+    assert receipt.splitlines()[0].strip() == "Демо-кафе"  # the demo store's venue name
     assert "2 x 210,00" in receipt and "420,00" in receipt
     assert "Гость 10 %" in receipt and "-71,00" in receipt
     assert "639,00" in receipt

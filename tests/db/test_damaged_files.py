@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 from pos_app.db import StoreError, open_store
 from pos_app.domain.catalog import Product
 from pos_app.domain.money import rub
+from tests.unprivileged import shared_temp_root, unprivileged_python
 
 
 def real_store(path: Path, products: int = 300) -> None:
@@ -79,20 +78,6 @@ for path in sys.argv[1:]:
 """
 
 
-def _unprivileged() -> list[str]:
-    """The command prefix that runs Python without root's right to read any file."""
-    python = [sys.executable]
-    if os.geteuid() != 0:
-        return python
-    drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root and setpriv is not installed")
-    probe = subprocess.run([*drop, *python, "-c", "pass"], check=False, timeout=60)
-    if probe.returncode != 0:
-        pytest.skip("running as root and Python cannot be run as nobody here")
-    return [*drop, *python]
-
-
 CASES = {  # file mode, folder mode -> what the message must say
     (0o000, 0o777): "check the file's permissions",
     (0o444, 0o777): "check the file's permissions",  # SQLite would open it read-only
@@ -101,8 +86,11 @@ CASES = {  # file mode, folder mode -> what the message must say
 
 
 def test_files_without_permission() -> None:
-    """One unprivileged child (as root: nobody, since root reads any file) tries each case."""
-    top = Path(tempfile.mkdtemp(prefix="till-perm-"))  # in /tmp, which nobody may enter
+    """One unprivileged child (as root: nobody, since root reads any file) tries each case.
+
+    The stores are made in a folder nobody can reach, and nobody's Python gets what it must
+    read outside the checkout (``tests/unprivileged.py``), wherever the clone lives."""
+    top = Path(tempfile.mkdtemp(prefix="till-perm-", dir=shared_temp_root()))
     top.chmod(0o755)
     paths = []
     try:
@@ -112,13 +100,8 @@ def test_files_without_permission() -> None:
             path.chmod(file_mode)
             path.parent.chmod(folder_mode)
             paths.append(path)
-        done = subprocess.run(
-            [*_unprivileged(), "-c", _OPEN_EACH, *map(str, paths)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        with unprivileged_python(_OPEN_EACH, [str(top / "probe" / "till.sqlite3")]) as python:
+            done = python.run(_OPEN_EACH, *map(str, paths))
         assert done.returncode == 0, done.stderr
         messages = done.stdout.splitlines()
         assert len(messages) == len(CASES), done.stdout

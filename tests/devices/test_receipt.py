@@ -58,6 +58,13 @@ def test_optional_lines_disappear_when_empty() -> None:
     assert sum(isinstance(op, Cut) for op in ops) == 1
 
 
+def test_a_till_without_a_venue_name_prints_no_name_line() -> None:
+    """No product or demo name stands in for the venue's (services/venue_name.py)."""
+    text = to_plain_text(render_receipt(a_receipt(venue_name="", venue_address=""), 32), 32)
+    assert text.splitlines()[0].strip() == "ИНН 7701234567"  # no empty name line above it
+    assert "Кофейня" not in text and "Демо" not in text
+
+
 def test_total_line_is_bold_double_and_fits_half_width() -> None:
     total = next(
         op for op in render_receipt(a_receipt(), 32) if "ИТОГО" in op.__dict__.get("text", "")

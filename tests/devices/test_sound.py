@@ -25,7 +25,7 @@ from pos_app.devices.sound import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-GENERATOR = REPO / "resources" / "sounds" / "make_sounds.py"
+GENERATOR = REPO / "scripts" / "make_sounds.py"
 LOAD_TIMEOUT_MS = 5_000
 
 

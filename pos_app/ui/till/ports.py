@@ -114,6 +114,7 @@ class TillScreenServices:
     hold_reset: HoldResetService  # a guest's holds released on the server
     venue_zone: tzinfo | None = None  # the venue's local time (services/venue_time.py)
     venue_time: VenueTime | None = None  # reads it again once a pull may have brought a new one
+    venue_name: str = ""  # the venue on screen (services/venue_name.py); "": the window says Till
 
 
 class ServiceHolder:

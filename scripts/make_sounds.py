@@ -1,9 +1,9 @@
 """Generate the till's WAV sounds from a few numbers, so they are reproducible and reviewable.
 
 Pure standard library (``wave`` + ``math``): 16-bit mono PCM at 22 050 Hz. Run
-``python resources/sounds/make_sounds.py [OUT_DIR]``; with no argument the files are written
-next to this script. Samples are rounded deterministically, so the output is byte-identical on
-every machine and the committed WAVs can be checked against it.
+``python scripts/make_sounds.py [OUT_DIR]``; with no argument the files are written to
+``pos_app/resources/sounds/``. Samples are rounded deterministically, so the output is
+byte-identical on every machine and the committed WAVs can be checked against it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 RATE = 22_050
 SAMPLE_WIDTH = 2
+SOUNDS = Path(__file__).resolve().parents[1] / "pos_app" / "resources" / "sounds"
 PEAK = 26_000  # below 32 767 so summed harmonics never clip
 FADE_S = 0.005  # short ramps at note edges avoid clicks
 
@@ -86,7 +87,7 @@ def expected_duration_s(name: str) -> float:
 
 
 def main(argv: list[str]) -> int:
-    out_dir = Path(argv[0]) if argv else Path(__file__).resolve().parent
+    out_dir = Path(argv[0]) if argv else SOUNDS
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in SOUNDS:
         path = out_dir / f"{name}.wav"

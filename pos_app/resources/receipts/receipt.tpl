@@ -10,7 +10,7 @@
 #   {field}                    a ReceiptData field; money and points are already formatted
 #                              (points with their unit, "б.")
 @logo
-<center bold double>{venue_name}
+?<center bold double>{venue_name}
 ?<center>{venue_address}
 ?<center>ИНН {tax_id}
 ?<center bold>{copy_label}
