@@ -26,8 +26,8 @@ from pos_app.domain.operations import SaleClosed
 from pos_app.domain.staff_pins import Role
 from pos_server.db.models_staff import StaffRow
 from pos_server.ledger_rules import record_breach
-from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict
+from pos_server.uow import UnitOfWork
 
 BONUS_SETTINGS_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 IGNORED = "order_override_ignored"
@@ -42,13 +42,13 @@ class OrderOverride:
     allowed: bool = False
     problem: str | None = None
 
-    def noted(self, ctx: OpContext, sale: SaleClosed) -> Verdict | None:
+    def noted(self, uow: UnitOfWork, sale: SaleClosed) -> Verdict | None:
         """After the sale's effects: an ignored override is recorded for managers and named
         in the applied verdict; otherwise nothing to say."""
         if self.problem is None or sale.guest_id is None:
             return None
-        record_breach(ctx.session, sale.guest_id, "order_override", 0, now=ctx.now,
-                      terminal_id=ctx.terminal_id, ref=sale.sale_id,
+        record_breach(uow.session, sale.guest_id, "order_override", 0, now=uow.now,
+                      terminal_id=uow.terminal_id, ref=sale.sale_id,
                       message=self.problem)  # fmt: skip
         return Verdict("applied", IGNORED, self.problem)
 

@@ -31,10 +31,10 @@ from pos_server.db.fastexec import Fast, run_and_commit
 from pos_server.db.models import AppliedOperation, Terminal
 from pos_server.ledger_feed import OpChanges, counted_change, op_changes, write_changes
 from pos_server.ops.dispatch import handle
-from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict, refused, rejected
 from pos_server.schemas import Operation, OpResult
 from pos_server.terminals import AuthError, check_token_row
+from pos_server.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from pos_server.settings import ServerSettings
@@ -352,16 +352,16 @@ def apply_one(
     """Judge one operation; ``left``: how many of its batch follow it."""
     attempt, guarded = 0, False
     while True:
-        ctx = OpContext(connection, terminal_id, str(checked.op.op_id), clock(), hold_ttl)
+        uow = UnitOfWork(connection, terminal_id, str(checked.op.op_id), clock(), hold_ttl)
         try:
-            ctx.alone = commits.begin(left)
+            uow.alone = commits.begin(left)
             with op_changes() as changes:
-                verdict, replayed, last_seq, wrote = _judge(ctx, checked, changes, token_digest,
+                verdict, replayed, last_seq, wrote = _judge(uow, checked, changes, token_digest,
                                                             guarded)  # fmt: skip
-            ctx.close_session()
-            commits.kept(wrote, left, None if ctx.alone else changes)
+            uow.close_session()
+            commits.kept(wrote, left, None if uow.alone else changes)
         except _NotApplied:
-            ctx.close_session()
+            uow.close_session()
             if not commits.undo():  # its savepoint or its own transaction: never a commit
                 commits.abandon()
                 raise RuntimeError("the transaction ended under an operation of its group"
@@ -369,7 +369,7 @@ def apply_one(
             guarded = True  # undone whole; judged afresh with the handler in a savepoint
             continue
         except (IntegrityError, OperationalError) as error:
-            ctx.close_session()
+            uow.close_session()
             if not _retryable(error) or attempt + 1 == ATTEMPTS or not commits.undo():
                 commits.abandon()
                 raise
@@ -378,7 +378,7 @@ def apply_one(
                 commits.commit()  # retry starts afresh, holding none of their locks
             continue
         except BaseException:
-            ctx.close_session()
+            uow.close_session()
             commits.abandon()
             raise
         op = checked.op
@@ -433,15 +433,15 @@ _TERMINAL_LOCKED_FAST, _KNOWN_FAST = Fast(_TERMINAL_LOCKED), Fast(_KNOWN)
 
 
 def _judge(
-    ctx: OpContext, checked: CheckedOp, changes: OpChanges, token_digest: str | None = None,
+    uow: UnitOfWork, checked: CheckedOp, changes: OpChanges, token_digest: str | None = None,
     guarded: bool = True,
 ) -> tuple[Verdict, bool, int, bool]:
     """Core statements, not ORM objects: this runs for every operation a till sends. An
-    operation alone in its transaction (``ctx.alone``) ends with its COMMIT on PostgreSQL.
+    operation alone in its transaction (``uow.alone``) ends with its COMMIT on PostgreSQL.
     Returns (verdict, replayed, last_seq, wrote)."""
-    terminal_id, now = ctx.terminal_id, ctx.now
+    terminal_id, now = uow.terminal_id, uow.now
     op = checked.op
-    connection = ctx.connection
+    connection = uow.connection
     params = {"terminal_id": terminal_id, "op_id": str(op.op_id)}
     terminal = _TERMINAL_LOCKED_FAST.first(connection, params)
     if terminal is None:
@@ -462,8 +462,8 @@ def _judge(
         reason = "seq_used" if op.seq < expected else "seq_gap"
         message = f"Expected seq {expected}, got {op.seq}; resend from seq {expected}."
         return refused(reason, message), False, terminal.last_seq, False
-    verdict = _apply_kind(ctx, checked, changes, guarded)
-    ctx.keep_session()  # the handler's ORM objects first, as before the statements below
+    verdict = _apply_kind(uow, checked, changes, guarded)
+    uow.keep_session()  # the handler's ORM objects first, as before the statements below
     applied = {
         "op_id": str(op.op_id), "terminal_id": terminal_id, "seq": op.seq, "kind": op.kind,
         "created_at": op.created_at, "received_at": now,
@@ -472,7 +472,7 @@ def _judge(
         "message": verdict.message, "current": verdict.current,
         "seq_terminal": terminal_id, "new_seq": op.seq,
     }  # fmt: skip
-    if connection.dialect.name == "postgresql" and ctx.alone:
+    if connection.dialect.name == "postgresql" and uow.alone:
         finish: list[tuple[Fast, dict[str, Any]]] = [(_APPLIED_AND_SEQ, applied)]
         if len(changes) == 1:  # a hold or a commit: its account's snapshot
             finish.append(counted_change(changes))
@@ -484,7 +484,7 @@ def _judge(
     else:
         _INSERT_APPLIED.run(connection, applied)
         _SET_SEQ.run(connection, applied)
-        if ctx.alone:  # else written with the group's commit (Commits.kept)
+        if uow.alone:  # else written with the group's commit (Commits.kept)
             write_changes(connection, changes)  # last: the feed counter's lock is held to commit
     return verdict, False, op.seq, True
 
@@ -493,7 +493,7 @@ class _NotApplied(Exception):
     """An unguarded handler did not apply its operation: roll the transaction back whole."""
 
 
-def _apply_kind(ctx: OpContext, checked: CheckedOp, changes: OpChanges, guarded: bool
+def _apply_kind(uow: UnitOfWork, checked: CheckedOp, changes: OpChanges, guarded: bool
                 ) -> Verdict:  # fmt: skip
     """Anything but ``applied`` leaves no trace. Most operations are applied, so the handler
     first runs without a savepoint (SAVEPOINT and RELEASE are two more round trips); when its
@@ -501,23 +501,23 @@ def _apply_kind(ctx: OpContext, checked: CheckedOp, changes: OpChanges, guarded:
     again, ``guarded``: the handler in a savepoint rolled back after it, so the verdict is
     stored with nothing else."""
     if not guarded:
-        verdict = _handled(ctx, checked)
+        verdict = _handled(uow, checked)
         if not verdict.applied:
             raise _NotApplied
         return verdict
-    savepoint = ctx.connection.begin_nested()
-    verdict = _handled(ctx, checked)
+    savepoint = uow.connection.begin_nested()
+    verdict = _handled(uow, checked)
     if verdict.applied:
-        ctx.keep_session()
+        uow.keep_session()
         savepoint.commit()
     else:
-        ctx.close_session()
+        uow.close_session()
         savepoint.rollback()
         changes.clear()
     return verdict
 
 
-def _handled(ctx: OpContext, checked: CheckedOp) -> Verdict:
+def _handled(uow: UnitOfWork, checked: CheckedOp) -> Verdict:
     """The handler's verdict; an error that would recur on every resend is a final verdict.
 
     Before, any exception of a handler failed the request and the till resent the operation:
@@ -531,7 +531,7 @@ def _handled(ctx: OpContext, checked: CheckedOp) -> Verdict:
     kept (its transaction or savepoint is rolled back) and the next operation is judged.
     Other errors still fail the request: they may be transient."""
     try:
-        return handle(ctx, checked.op.kind, checked.payload)
+        return handle(checked.op.kind, checked.payload, uow)
     except AmountOutOfRange as error:
         return rejected("amount_out_of_range", str(error))
     except (OverflowError, DataError) as error:

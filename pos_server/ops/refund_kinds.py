@@ -20,21 +20,22 @@ from pos_server.db.models_ledger import SaleLoyaltyRow
 from pos_server.db.models_till import PromoRedemptionRow, SaleRefundRow
 from pos_server.ledger import load_account, save_account
 from pos_server.ledger_balance import load_balance, save_balance
-from pos_server.ops.kinds import Handler, OpContext
+from pos_server.ops.kinds import Handler
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.uow import UnitOfWork
 
 
-def sale_refunded(ctx: OpContext, refund: SaleRefunded) -> Verdict:
-    done = ctx.session.get(SaleRefundRow, refund.sale_id)
+def sale_refunded(refund: SaleRefunded, uow: UnitOfWork) -> Verdict:
+    done = uow.session.get(SaleRefundRow, refund.sale_id)
     if done is not None:
         return conflict("already_refunded", f"Sale {refund.sale_id} was already refunded.",
                         {"sale_id": done.sale_id, "refund_id": done.refund_id,
                          "refunded_at": done.refunded_at.isoformat()})  # fmt: skip
-    sale = ctx.session.get(Sale, refund.sale_id)
+    sale = uow.session.get(Sale, refund.sale_id)
     if sale is None:
         return rejected("sale_not_recorded", f"Sale {refund.sale_id} is not on the server.")
     recorded: dict[str, int] = defaultdict(int)
-    for method, amount in ctx.session.execute(
+    for method, amount in uow.session.execute(
         select(SalePayment.method, SalePayment.amount).where(SalePayment.sale_id == sale.id)
     ):
         recorded[method] += amount
@@ -44,56 +45,56 @@ def sale_refunded(ctx: OpContext, refund: SaleRefunded) -> Verdict:
     if dict(given) != {m: a for m, a in recorded.items() if a}:
         return rejected("totals_mismatch",
                         "A refund gives back the whole sale, as it was paid.")  # fmt: skip
-    accrual = _undo_for_guest(ctx, sale.guest_id, sale.id, given)
-    cashback = _take_back_cashback(ctx, sale.id)
-    ctx.session.add(SaleRefundRow(
-        sale_id=sale.id, refund_id=refund.refund_id, terminal_id=ctx.terminal_id,
+    accrual = _undo_for_guest(uow, sale.guest_id, sale.id, given)
+    cashback = _take_back_cashback(uow, sale.id)
+    uow.session.add(SaleRefundRow(
+        sale_id=sale.id, refund_id=refund.refund_id, terminal_id=uow.terminal_id,
         refunded_at=refund.refunded_at, approved_by=refund.approved_by,
         total=sum(given.values()), accrual_taken_back=accrual, cashback_taken_back=cashback,
-        at=ctx.now,
+        at=uow.now,
     ))  # fmt: skip
     return APPLIED
 
 
-def _debit_back(account: BonusAccount, amount: int, ctx: OpContext, reason: str, ref: str) -> None:
-    account.debit(amount, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
-                  terminal_id=ctx.terminal_id, reason=reason, ref=ref,
+def _debit_back(account: BonusAccount, amount: int, uow: UnitOfWork, reason: str, ref: str) -> None:
+    account.debit(amount, now=uow.now, actor=f"terminal:{uow.terminal_id}",
+                  terminal_id=uow.terminal_id, reason=reason, ref=ref,
                   allow_overdraft=True)  # fmt: skip
 
 
 def _undo_for_guest(
-    ctx: OpContext, guest_id: str | None, sale_id: str, given: dict[str, int]
+    uow: UnitOfWork, guest_id: str | None, sale_id: str, given: dict[str, int]
 ) -> int:
     """Balance and points back to the guest, the accrual taken back; returns the accrual."""
     if guest_id is None:
         return 0
-    actor, reason = f"terminal:{ctx.terminal_id}", f"refund of sale {sale_id}"
+    actor, reason = f"terminal:{uow.terminal_id}", f"refund of sale {sale_id}"
     if given.get("balance"):
-        balance = load_balance(ctx.session, guest_id)
-        balance.credit(given["balance"], now=ctx.now, actor=actor, terminal_id=ctx.terminal_id,
+        balance = load_balance(uow.session, guest_id)
+        balance.credit(given["balance"], now=uow.now, actor=actor, terminal_id=uow.terminal_id,
                        reason=reason, ref=sale_id)  # fmt: skip
-        save_balance(ctx.session, balance, ctx.now)
-    loyalty = ctx.session.get(SaleLoyaltyRow, sale_id)
+        save_balance(uow.session, balance, uow.now)
+    loyalty = uow.session.get(SaleLoyaltyRow, sale_id)
     accrual = loyalty.accrual if loyalty is not None else 0
     if given.get("points") or accrual:
-        points = load_account(ctx.session, guest_id)
+        points = load_account(uow.session, guest_id)
         if given.get("points"):
-            points.credit(given["points"], now=ctx.now, actor=actor,
-                          terminal_id=ctx.terminal_id, reason=reason, ref=sale_id)  # fmt: skip
+            points.credit(given["points"], now=uow.now, actor=actor,
+                          terminal_id=uow.terminal_id, reason=reason, ref=sale_id)  # fmt: skip
         if accrual:
-            _debit_back(points, accrual, ctx, f"accrual taken back: {reason}", sale_id)
-        save_account(ctx.session, points, ctx.now)
+            _debit_back(points, accrual, uow, f"accrual taken back: {reason}", sale_id)
+        save_account(uow.session, points, uow.now)
     return accrual
 
 
-def _take_back_cashback(ctx: OpContext, sale_id: str) -> int:
-    redemption = ctx.session.get(PromoRedemptionRow, sale_id)
+def _take_back_cashback(uow: UnitOfWork, sale_id: str) -> int:
+    redemption = uow.session.get(PromoRedemptionRow, sale_id)
     if redemption is None or not redemption.cashback:
         return 0
-    owner = load_account(ctx.session, redemption.owner_guest_id)
-    _debit_back(owner, redemption.cashback, ctx,
+    owner = load_account(uow.session, redemption.owner_guest_id)
+    _debit_back(owner, redemption.cashback, uow,
                 f"referral cashback taken back: refund of sale {sale_id}", sale_id)
-    save_account(ctx.session, owner, ctx.now)
+    save_account(uow.session, owner, uow.now)
     return redemption.cashback
 
 

@@ -47,9 +47,9 @@ from pos_server.ledger_rules import (
     record_breach,
     settings_for,
 )
-from pos_server.ops.kinds import OpContext
 from pos_server.ops.order_override import OrderOverride, order_override
 from pos_server.ops.verdicts import Verdict, rejected
+from pos_server.uow import UnitOfWork
 
 MONEY_METHODS = frozenset({"cash", "card", "balance"})
 
@@ -59,7 +59,7 @@ def _paid(sale: SaleClosed, *methods: str) -> int:
 
 
 def apply_sale_effects(
-    ctx: OpContext, sale: SaleClosed, loyalty: GuestLoyalty | None,
+    uow: UnitOfWork, sale: SaleClosed, loyalty: GuestLoyalty | None,
     groups: tuple[dict[str, GuestGroup], list[GuestGroup]] | None = None,
 ) -> Verdict | None:  # fmt: skip
     """Check the guest's rules and post the sale's effects; a Verdict is a rejection.
@@ -71,31 +71,31 @@ def apply_sale_effects(
                             "A sale paid from a balance account or with held points must name "
                             "its guest.")  # fmt: skip
         return None
-    problem = _hold_mismatch(ctx, sale)
+    problem = _hold_mismatch(uow, sale)
     if problem is not None:
         return problem
     assert loyalty is not None  # sale_closed read the guest
     if groups is None:  # read once: the promotion below uses it too
-        groups = current_groups(ctx.connection)
+        groups = current_groups(uow.connection)
     group = None if loyalty.group_id is None else groups[0].get(loyalty.group_id)
-    order = (order_override(ctx.session, sale) if sale.loyalty_override is not None
+    order = (order_override(uow.session, sale) if sale.loyalty_override is not None
              else OrderOverride())  # bonus settings set by hand, if honoured  # fmt: skip
     settings = settings_for(group, order=order.override, may_override_order=order.allowed)
     for check in (_check_redemption, _check_identification):
-        problem = check(ctx, sale, settings, group)
+        problem = check(uow, sale, settings, group)
         if problem is not None:
             return problem
-    problem = _pay_from_balance(ctx, sale)
+    problem = _pay_from_balance(uow, sale)
     if problem is not None:
         return problem
-    accrual = _accrue(ctx, sale, settings)
-    _INSERT_SALE_LOYALTY.run(ctx.connection, {
+    accrual = _accrue(uow, sale, settings)
+    _INSERT_SALE_LOYALTY.run(uow.connection, {
         "sale_id": sale.sale_id, "guest_id": sale.guest_id, "group_id": loyalty.group_id,
         "closed_at": sale.closed_at, "money_paid": _paid(sale, *MONEY_METHODS),
         "points_paid": _paid(sale, "points"), "accrual": accrual, "offline": sale.offline,
     })  # fmt: skip
-    promote_after_sale(ctx.connection, loyalty, sale.total, ctx.now, groups)
-    return order.noted(ctx, sale)  # an override not honoured: said in the applied verdict
+    promote_after_sale(uow.connection, loyalty, sale.total, uow.now, groups)
+    return order.noted(uow, sale)  # an override not honoured: said in the applied verdict
 
 
 _INSERT_SALE_LOYALTY = Fast(insert(SaleLoyaltyRow), column_keys=(
@@ -109,7 +109,7 @@ _HOLD_USED_BY = Fast(select(SalePayment.sale_id).where(
 ).limit(1))
 
 
-def _hold_mismatch(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
+def _hold_mismatch(uow: UnitOfWork, sale: SaleClosed) -> Verdict | None:
     """Every points payment is backed by a hold of this guest, committed (the commit is the
     debit), used by no other sale, whose committed amount covers what the sale claims; online
     or offline alike (an offline hold was judged by the offline rules when it was placed)."""
@@ -121,21 +121,21 @@ def _hold_mismatch(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
         if payment.hold_id is not None:
             claimed[payment.hold_id] = claimed.get(payment.hold_id, 0) + payment.amount
     for hold_id, amount in claimed.items():
-        problem = _hold_problem(ctx, sale, hold_id, amount)
+        problem = _hold_problem(uow, sale, hold_id, amount)
         if problem is not None:
             return problem
     return None
 
 
-def _hold_problem(ctx: OpContext, sale: SaleClosed, hold_id: str, amount: int) -> Verdict | None:
-    hold = _HOLD_STATE.first(ctx.connection, {"hold_id": hold_id})
+def _hold_problem(uow: UnitOfWork, sale: SaleClosed, hold_id: str, amount: int) -> Verdict | None:
+    hold = _HOLD_STATE.first(uow.connection, {"hold_id": hold_id})
     if hold is None or hold.account_id != sale.guest_id:
         whose = "is not known to the server" if hold is None else "belongs to another guest"
         return rejected("hold_mismatch", f"The points payment names hold {hold_id}, which {whose}.")
     if hold.status != HoldStatus.COMMITTED.value:
         return rejected("hold_not_committed",
                         f"Hold {hold_id} is {hold.status}, not committed: no points were spent.")
-    if _HOLD_USED_BY.first(ctx.connection, {"hold_id": hold_id, "sale_id": sale.sale_id}):
+    if _HOLD_USED_BY.first(uow.connection, {"hold_id": hold_id, "sale_id": sale.sale_id}):
         return rejected("hold_already_used", f"Hold {hold_id} already paid another sale.")
     if amount > hold.committed_amount:
         return rejected("points_exceed_hold",
@@ -146,19 +146,19 @@ def _hold_problem(ctx: OpContext, sale: SaleClosed, hold_id: str, amount: int) -
 
 
 def _breach_or_reject(
-    ctx: OpContext, sale: SaleClosed, reason: str, *, rule: str, amount: int, message: str
+    uow: UnitOfWork, sale: SaleClosed, reason: str, *, rule: str, amount: int, message: str
 ) -> Verdict | None:
     """Online: refuse. Offline: the till already acted, so record the breach for managers."""
     if not sale.offline:
         return rejected(reason, message)
     assert sale.guest_id is not None
-    record_breach(ctx.session, sale.guest_id, rule, amount, now=ctx.now,
-                  terminal_id=ctx.terminal_id, ref=sale.sale_id, message=message)  # fmt: skip
+    record_breach(uow.session, sale.guest_id, rule, amount, now=uow.now,
+                  terminal_id=uow.terminal_id, ref=sale.sale_id, message=message)  # fmt: skip
     return None
 
 
 def _check_redemption(
-    ctx: OpContext, sale: SaleClosed, settings: LoyaltySettings, _group: GuestGroup | None
+    uow: UnitOfWork, sale: SaleClosed, settings: LoyaltySettings, _group: GuestGroup | None
 ) -> Verdict | None:
     points = _paid(sale, "points")
     cap = settings.max_redemption.apply(sale.total)
@@ -167,50 +167,50 @@ def _check_redemption(
     message = (f"At most {settings.max_redemption.bp / 100:g} % of the sale "
                f"({format_money(cap, currency='points')}) may be paid with points; "
                f"{format_money(points, currency='points')} were.")  # fmt: skip
-    return _breach_or_reject(ctx, sale, "max_redemption_exceeded", rule="max_redemption",
+    return _breach_or_reject(uow, sale, "max_redemption_exceeded", rule="max_redemption",
                              amount=points - cap, message=message)  # fmt: skip
 
 
 def _check_identification(
-    ctx: OpContext, sale: SaleClosed, _settings: LoyaltySettings, group: GuestGroup | None
+    uow: UnitOfWork, sale: SaleClosed, _settings: LoyaltySettings, group: GuestGroup | None
 ) -> Verdict | None:
     assert sale.guest_id is not None
     limits = limits_of(group)
     if limits.identifications is None:
         return None
     try:
-        check_identification(limits, identified_on_day(ctx.session, sale.guest_id,
+        check_identification(limits, identified_on_day(uow.session, sale.guest_id,
                                                        sale.closed_at))
     except DomainError as error:
-        return _breach_or_reject(ctx, sale, "daily_limit", rule=error.code, amount=1,
+        return _breach_or_reject(uow, sale, "daily_limit", rule=error.code, amount=1,
                                  message=error.message)
     return None
 
 
-def _pay_from_balance(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
+def _pay_from_balance(uow: UnitOfWork, sale: SaleClosed) -> Verdict | None:
     amount = _paid(sale, "balance")
     if amount == 0:
         return None
     assert sale.guest_id is not None
-    account = load_balance(ctx.session, sale.guest_id)
+    account = load_balance(uow.session, sale.guest_id)
     try:
-        account.pay(amount, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
-                    terminal_id=ctx.terminal_id, reason=f"sale {sale.sale_id}",
+        account.pay(amount, now=uow.now, actor=f"terminal:{uow.terminal_id}",
+                    terminal_id=uow.terminal_id, reason=f"sale {sale.sale_id}",
                     ref=sale.sale_id, allow_overdraft=sale.offline)  # fmt: skip
     except InsufficientBalance as error:
         return rejected(error.code, error.message)
-    save_balance(ctx.session, account, ctx.now)
+    save_balance(uow.session, account, uow.now)
     return None
 
 
-def _accrue(ctx: OpContext, sale: SaleClosed, settings: LoyaltySettings) -> int:
+def _accrue(uow: UnitOfWork, sale: SaleClosed, settings: LoyaltySettings) -> int:
     """Points for the money part, credited after payment; returns the amount."""
     assert sale.guest_id is not None
     accrual = accrual_for(_paid(sale, *MONEY_METHODS), settings)
     if accrual:
-        account = load_account(ctx.connection, sale.guest_id)
-        account.credit(accrual, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
-                       terminal_id=ctx.terminal_id, reason=f"accrual for sale {sale.sale_id}",
+        account = load_account(uow.connection, sale.guest_id)
+        account.credit(accrual, now=uow.now, actor=f"terminal:{uow.terminal_id}",
+                       terminal_id=uow.terminal_id, reason=f"accrual for sale {sale.sale_id}",
                        ref=sale.sale_id, kind=PostingKind.ACCRUAL)  # fmt: skip
-        save_account(ctx.connection, account, ctx.now)
+        save_account(uow.connection, account, uow.now)
     return accrual

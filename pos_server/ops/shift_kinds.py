@@ -10,8 +10,9 @@ from typing import Any
 
 from pos_app.domain.operations import SHIFT_CLOSED, SHIFT_OPENED, ShiftClosed, ShiftOpened
 from pos_server.db.models_till import ShiftRow
-from pos_server.ops.kinds import Handler, OpContext
+from pos_server.ops.kinds import Handler
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.uow import UnitOfWork
 
 
 def shift_state(row: ShiftRow) -> dict[str, Any]:
@@ -21,23 +22,23 @@ def shift_state(row: ShiftRow) -> dict[str, Any]:
             "expected_cash": row.expected_cash, "counted_cash": row.counted_cash}  # fmt: skip
 
 
-def shift_opened(ctx: OpContext, opened: ShiftOpened) -> Verdict:
-    existing = ctx.session.get(ShiftRow, opened.shift_id)
+def shift_opened(opened: ShiftOpened, uow: UnitOfWork) -> Verdict:
+    existing = uow.session.get(ShiftRow, opened.shift_id)
     if existing is not None:
         return conflict("shift_exists", f"Shift {opened.shift_id} was already opened.",
                         shift_state(existing))
-    ctx.session.add(ShiftRow(
-        id=opened.shift_id, terminal_id=ctx.terminal_id, number=opened.number,
+    uow.session.add(ShiftRow(
+        id=opened.shift_id, terminal_id=uow.terminal_id, number=opened.number,
         opened_at=opened.opened_at, opened_by=opened.opened_by,
         opening_cash=opened.opening_cash,
     ))  # fmt: skip
-    ctx.session.flush()
+    uow.session.flush()
     return APPLIED
 
 
-def shift_closed(ctx: OpContext, closed: ShiftClosed) -> Verdict:
-    row = ctx.session.get(ShiftRow, closed.shift_id)
-    if row is None or row.terminal_id != ctx.terminal_id:
+def shift_closed(closed: ShiftClosed, uow: UnitOfWork) -> Verdict:
+    row = uow.session.get(ShiftRow, closed.shift_id)
+    if row is None or row.terminal_id != uow.terminal_id:
         return rejected("unknown_shift", f"Shift {closed.shift_id} was never opened here.")
     if row.closed_at is not None:
         return conflict("shift_closed", f"Shift {row.number} is already closed.",
