@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import HoldAlreadyEnded
@@ -30,12 +29,10 @@ from pos_app.domain.errors import DomainError
 from pos_app.domain.orders import (
     DebtRecorded,
     Effect,
-    HoldRef,
     InvoiceAnnulled,
     InvoiceCreated,
     ItemDelivered,
     Order,
-    OrderLine,
     OrderState,
     PaymentMethod,
     PaymentRecorded,
@@ -45,16 +42,15 @@ from pos_app.domain.orders import (
     PointsHoldReleased,
     PointsRefunded,
     Transition,
-    allowed_actions,
 )
 from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
-from pos_server.feed import record_change
 from pos_server.ledger import hold_account_id, load_account, save_account
 from pos_server.ledger_balance import order_money_effect
-from pos_server.order_notify import notify_order_change
-from pos_server.schemas import OrderLineOut, OrderOut, OrderPlaced
+from pos_server.repositories.orders import ORDER_ENTITY, StoredOrder
+from pos_server.schemas import OrderPlaced
+from pos_server.uow import UnitOfWork
 
-ORDER_ENTITY = "order"
+__all__ = ["ORDER_ENTITY", "OrderRefused", "Step", "StoredOrder", "act_on_order", "place_order"]
 
 
 class OrderRefused(Exception):
@@ -65,71 +61,11 @@ class OrderRefused(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-@dataclass
-class StoredOrder:
-    row: GuestOrderRow
-    lines: list[GuestOrderLineRow]
-
-    def to_domain(self) -> Order:
-        lines = tuple(
-            OrderLine(ln.line_id, ln.product_id, ln.name, ln.quantity, ln.unit_price,
-                      ln.in_points, ln.delivered)
-            for ln in self.lines
-        )  # fmt: skip
-        r = self.row
-        hold = HoldRef(r.points_hold_id, r.points_hold_amount) if r.points_hold_id else None
-        return Order(
-            r.id, r.guest_id, lines, PaymentMethod(r.method), OrderState(r.state), r.note,
-            r.ready_by, hold, r.paid_money, r.paid_points,
-        )  # fmt: skip
-
-    def state(self) -> dict[str, Any]:
-        """The order as consoles see it (JSON-ready): the feed's data and a conflict's state."""
-        r = self.row
-        out = OrderOut(
-            order_id=r.id, guest_id=r.guest_id, state=r.state, method=r.method, note=r.note,
-            ready_by=r.ready_by, total=r.total, points_hold_id=r.points_hold_id,
-            points_hold_amount=r.points_hold_amount, invoice_status=r.invoice_status,
-            paid_money=r.paid_money, paid_points=r.paid_points,
-            reversed_amount=r.reversed_amount, debt=r.debt, placed_at=r.placed_at,
-            updated_at=r.updated_at, version=r.version,
-            allowed_actions=sorted(a.value for a in allowed_actions(self.to_domain())),
-            lines=[OrderLineOut(line_id=ln.line_id, product_id=ln.product_id, name=ln.name,
-                                quantity=ln.quantity, unit_price=ln.unit_price,
-                                in_points=ln.in_points, delivered=ln.delivered)
-                   for ln in self.lines],
-        )  # fmt: skip
-        return out.model_dump(mode="json")
-
-
-def load_order(session: Session, order_id: str, *, lock: bool = True) -> StoredOrder | None:
-    query = select(GuestOrderRow).where(GuestOrderRow.id == order_id)
-    # FOR NO KEY UPDATE: the order row is changed, never its key
-    row = session.scalars(query.with_for_update(key_share=True) if lock else query).one_or_none()
-    if row is None:
-        return None
-    lines = session.scalars(
-        select(GuestOrderLineRow)
-        .where(GuestOrderLineRow.order_id == order_id)
-        .order_by(GuestOrderLineRow.position)
-    )
-    return StoredOrder(row, list(lines))
-
-
-def _record(session: Session, stored: StoredOrder, event: str, now: datetime) -> dict[str, Any]:
-    session.flush()
-    state = stored.state()
-    record_change(session, ORDER_ENTITY, stored.row.id, {**state, "event": event}, now)
-    notify_order_change(session)  # PostgreSQL: the order readers look at commit
-    return state
-
-
-def place_order(
-    session: Session, placed: OrderPlaced, *, terminal_id: str, now: datetime, hold_ttl: timedelta
-) -> dict[str, Any]:
+def place_order(uow: UnitOfWork, placed: OrderPlaced) -> dict[str, Any]:
     """Store a new order; paying in points reserves the total as a hold right away."""
+    session, terminal_id, now = uow.session, uow.terminal_id, uow.now
     order_id = placed.order_id or str(uuid.uuid4())
-    existing = load_order(session, order_id, lock=False)
+    existing = uow.orders.get(order_id, lock=False)
     if existing is not None:
         raise OrderRefused(409, "order_exists", f"Order {order_id} already exists.")
     if session.get(Guest, placed.guest_id) is None:
@@ -153,16 +89,14 @@ def place_order(
         order = stored.to_domain()  # the domain's own checks before anything is written
     except DomainError as error:
         raise OrderRefused(422, error.code, error.message) from error
-    session.add(row)
-    session.flush()
-    session.add_all(lines)
+    uow.orders.add(stored)
     points = order.total if order.method is PaymentMethod.POINTS else order.points_total
     if points > 0:
         row.points_hold_id = _hold_points(
-            session, row, points, terminal_id=terminal_id, now=now, ttl=hold_ttl
+            session, row, points, terminal_id=terminal_id, now=now, ttl=uow.hold_ttl
         )
         row.points_hold_amount = points
-    return _record(session, stored, "placed", now)
+    return uow.orders.saved(stored, "placed")
 
 
 def _hold_points(
@@ -184,12 +118,11 @@ def _hold_points(
 Step = Callable[[Order], Transition]
 
 
-def act_on_order(
-    session: Session, stored: StoredOrder, step: Step, event: str, *, terminal_id: str,
-    now: datetime,
-) -> dict[str, Any]:
+def act_on_order(uow: UnitOfWork, stored: StoredOrder, step: Step, event: str
+                 ) -> dict[str, Any]:  # fmt: skip
     """Move the order by one domain transition and apply its effects; DomainError propagates
     (IllegalOrderAction before anything changed)."""
+    session, terminal_id, now = uow.session, uow.terminal_id, uow.now
     before = stored.to_domain()
     after, effects = step(before)
     row = stored.row
@@ -203,7 +136,7 @@ def act_on_order(
     row.points_hold_amount = after.points_hold.amount if after.points_hold else 0
     row.paid_money, row.paid_points = after.paid_money, after.paid_points
     row.updated_at, row.updated_by, row.version = now, terminal_id, row.version + 1
-    return _record(session, stored, event, now)
+    return uow.orders.saved(stored, event)
 
 
 def _apply_effect(

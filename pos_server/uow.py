@@ -15,12 +15,21 @@ surface when the last handler stops using them (issue 15 point 4).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
+
+if TYPE_CHECKING:  # the repositories import Repository from here
+    from pos_server.repositories.orders import Orders
+    from pos_server.repositories.promos import Promos
+    from pos_server.repositories.shifts import Shifts
+    from pos_server.repositories.staff import Staff
 
 
 class UnitOfWork:
@@ -31,7 +40,8 @@ class UnitOfWork:
     pipeline keeps its work (``keep_session``) and commits the connection.
     """
 
-    __slots__ = ("_session", "alone", "connection", "hold_ttl", "now", "op_id", "terminal_id")
+    __slots__ = ("_orders", "_promos", "_session", "_shifts", "_staff", "alone", "connection",
+                 "hold_ttl", "now", "op_id", "terminal_id")  # fmt: skip
 
     def __init__(
         self, connection: Connection, terminal_id: str, op_id: str, now: datetime,
@@ -44,6 +54,44 @@ class UnitOfWork:
         self.hold_ttl = hold_ttl
         self._session: Session | None = None
         self.alone = True  # False: the operation shares its transaction (group commit)
+        self._orders: Orders | None = None
+        self._shifts: Shifts | None = None
+        self._promos: Promos | None = None
+        self._staff: Staff | None = None
+
+    # The repositories, each made on first use (most operations need one or two).
+
+    @property
+    def orders(self) -> Orders:
+        if self._orders is None:
+            from pos_server.repositories.orders import Orders
+
+            self._orders = Orders(self)
+        return self._orders
+
+    @property
+    def shifts(self) -> Shifts:
+        if self._shifts is None:
+            from pos_server.repositories.shifts import Shifts
+
+            self._shifts = Shifts(self)
+        return self._shifts
+
+    @property
+    def promos(self) -> Promos:
+        if self._promos is None:
+            from pos_server.repositories.promos import Promos
+
+            self._promos = Promos(self)
+        return self._promos
+
+    @property
+    def staff(self) -> Staff:
+        if self._staff is None:
+            from pos_server.repositories.staff import Staff
+
+            self._staff = Staff(self)
+        return self._staff
 
     @property
     def session(self) -> Session:
@@ -75,6 +123,26 @@ class UnitOfWork:
         if self._session is not None:
             self._session.close()
             self._session = None
+
+
+@contextmanager
+def unit_of_work(
+    engine: Engine, *, actor: str, now: datetime, hold_ttl: timedelta = DEFAULT_HOLD_TTL,
+) -> Iterator[UnitOfWork]:  # fmt: skip
+    """A unit of work for a request outside the operations pipeline (a guest's order, a
+    console's list): one transaction, committed when the block ends, rolled back when it
+    raises. ``actor`` names who acts (a terminal id), as an operation's terminal does."""
+    with engine.connect() as connection:
+        connection.begin()
+        uow = UnitOfWork(connection, actor, "", now, hold_ttl)
+        try:
+            yield uow
+            uow.keep_session()
+            connection.commit()
+        finally:
+            uow.close_session()
+            if connection.in_transaction():
+                connection.rollback()
 
 
 class Repository:

@@ -27,7 +27,7 @@ from pos_app.domain.operations import (
 )
 from pos_server.ops.kinds import Handler, broken_rule
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.orders import Step, act_on_order, load_order
+from pos_server.orders import Step, act_on_order
 from pos_server.uow import UnitOfWork
 
 STALE = (orders.IllegalOrderAction, orders.LineAlreadyDelivered)
@@ -35,11 +35,11 @@ OrderRef = OrderAccepted | OrderCancelled | OrderVoided | OrderCompleted  # the 
 
 
 def _act(uow: UnitOfWork, order_id: str, step: Step, event: str) -> Verdict:
-    stored = load_order(uow.session, order_id)
+    stored = uow.orders.get(order_id)
     if stored is None:
         return rejected("unknown_order", f"Order {order_id} is not known to the server.")
     try:
-        act_on_order(uow.session, stored, step, event, terminal_id=uow.terminal_id, now=uow.now)
+        act_on_order(uow, stored, step, event)
     except STALE as error:
         return conflict(error.code, error.message, stored.state())
     except DomainError as error:

@@ -13,8 +13,6 @@ rule (``pos_app.domain.promo.cashback_for``) and credited to the owner's bonus a
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
 from pos_app.domain.errors import DomainError
@@ -24,19 +22,13 @@ from pos_app.domain.operations import PROMO_ISSUED, PROMO_REDEEMED, PromoIssued,
 from pos_app.domain.phones import normalise_phone
 from pos_app.domain.promo import ReferralProgram, cashback_for
 from pos_server.db.models import Guest, Sale, SalePayment
-from pos_server.db.models_till import PromoCodeRow, PromoRedemptionRow
-from pos_server.feed import record_change
 from pos_server.ledger import load_account, save_account
 from pos_server.ops.kinds import Handler, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.repositories.promos import PromoCode, Redemption
 from pos_server.uow import UnitOfWork
 
-PROMO_CODE_ENTITY = "promo_code"
 MONEY_METHODS = ("cash", "card", "balance")
-
-
-def code_state(row: PromoCodeRow) -> dict[str, Any]:
-    return {"code": row.code, "guest_id": row.guest_id, "phone": row.phone}
 
 
 def promo_issued(issued: PromoIssued, uow: UnitOfWork) -> Verdict:
@@ -46,30 +38,26 @@ def promo_issued(issued: PromoIssued, uow: UnitOfWork) -> Verdict:
         return broken_rule(error)
     if uow.session.get(Guest, issued.guest_id) is None:
         return unknown_guest(issued.guest_id)
-    existing = uow.session.get(PromoCodeRow, issued.code)
+    existing = uow.promos.code(issued.code)
     if existing is not None:
         if existing.guest_id == issued.guest_id:
             return APPLIED  # issued again to the same guest: nothing changes
         return rejected("promo_code_taken", f"Promo code {issued.code} belongs to another guest.")
     if phone is not None:
-        same = uow.session.scalars(select(PromoCodeRow).where(PromoCodeRow.phone == phone)).first()
+        same = uow.promos.code_of_phone(phone)
         if same is not None:
             return conflict("phone_has_code", f"The phone {phone} already has code {same.code}.",
-                            code_state(same))
-    row = PromoCodeRow(code=issued.code, guest_id=issued.guest_id, phone=phone,
-                       issued_at=uow.now, issued_by=uow.terminal_id)
-    uow.session.add(row)
-    uow.session.flush()
-    record_change(uow.session, PROMO_CODE_ENTITY, row.code, code_state(row), uow.now)
+                            same.state())
+    uow.promos.issue(PromoCode(issued.code, issued.guest_id, phone))
     return APPLIED
 
 
 def promo_redeemed(redeemed: PromoRedeemed, uow: UnitOfWork) -> Verdict:
-    done = uow.session.get(PromoRedemptionRow, redeemed.sale_id)
+    done = uow.promos.redemption(redeemed.sale_id)
     if done is not None:
         return conflict("already_redeemed", f"Sale {redeemed.sale_id} already paid a cashback.",
                         {"sale_id": done.sale_id, "code": done.code, "cashback": done.cashback})
-    code = uow.session.get(PromoCodeRow, redeemed.code)
+    code = uow.promos.code(redeemed.code)
     if code is None:
         return rejected("unknown_promo_code", f"Promo code {redeemed.code} is not known.")
     if code.guest_id != redeemed.owner_guest_id:
@@ -93,11 +81,8 @@ def promo_redeemed(redeemed: PromoRedeemed, uow: UnitOfWork) -> Verdict:
                        terminal_id=uow.terminal_id, reason="referral cashback",
                        ref=redeemed.sale_id, kind=PostingKind.CREDIT)  # fmt: skip
         save_account(uow.session, account, uow.now)
-    uow.session.add(PromoRedemptionRow(
-        sale_id=redeemed.sale_id, code=code.code, owner_guest_id=code.guest_id,
-        buyer_guest_id=redeemed.buyer_guest_id, paid_in_money=redeemed.paid_in_money,
-        cashback=cashback, at=uow.now, terminal_id=uow.terminal_id,
-    ))  # fmt: skip
+    uow.promos.redeem(Redemption(redeemed.sale_id, code.code, code.guest_id,
+                                 redeemed.buyer_guest_id, redeemed.paid_in_money, cashback))
     return APPLIED
 
 

@@ -78,7 +78,7 @@ def apply_sale_effects(
     if groups is None:  # read once: the promotion below uses it too
         groups = current_groups(uow.connection)
     group = None if loyalty.group_id is None else groups[0].get(loyalty.group_id)
-    order = (order_override(uow.session, sale) if sale.loyalty_override is not None
+    order = (order_override(uow, sale) if sale.loyalty_override is not None
              else OrderOverride())  # bonus settings set by hand, if honoured  # fmt: skip
     settings = settings_for(group, order=order.override, may_override_order=order.allowed)
     for check in (_check_redemption, _check_identification):

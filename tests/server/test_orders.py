@@ -237,6 +237,7 @@ def test_consoles_racing_to_pay_one_order_apply_it_once(db_url: str) -> None:
     from pos_server.ops.pipeline import apply_batch, check_batch
     from pos_server.orders import place_order
     from pos_server.schemas import Operation, OrderPlaced
+    from pos_server.uow import unit_of_work
 
     engine = make_engine(db_url)
     sessions = make_sessions(engine)
@@ -248,8 +249,8 @@ def test_consoles_racing_to_pay_one_order_apply_it_once(db_url: str) -> None:
     apply_batch(sessions, ids[0], check_batch([setup]), lambda: now)
     with sessions.begin() as session:
         credit_points(session, "anna", 100_000, now=now, actor="t", reason="gift")
-        place_order(session, OrderPlaced.model_validate(order_body(order_id="o-1",
-                    method="points")), terminal_id=ids[0], now=now, hold_ttl=timedelta(hours=1))
+    with unit_of_work(engine, actor=ids[0], now=now, hold_ttl=timedelta(hours=1)) as uow:
+        place_order(uow, OrderPlaced.model_validate(order_body(order_id="o-1", method="points")))
     accept = Operation(op_id=uuid.uuid4(), terminal_id=ids[0], seq=2, created_at=now,
                        kind="order.accepted", payload={"order_id": "o-1"})
     apply_batch(sessions, ids[0], check_batch([accept]), lambda: now)
