@@ -16,11 +16,22 @@ surface when the last handler stops using them (issue 15 point 4).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
+
+if TYPE_CHECKING:
+    from pos_server.repositories.applied import AppliedOperations
+    from pos_server.repositories.catalogue import CatalogueHistory
+    from pos_server.repositories.feed import Feed
+    from pos_server.repositories.groups import Groups
+    from pos_server.repositories.guests import Guests
+    from pos_server.repositories.identifiers import Identifiers
+    from pos_server.repositories.reconciliation import Reconciliation
+    from pos_server.repositories.sales import Sales
 
 
 class UnitOfWork:
@@ -31,7 +42,24 @@ class UnitOfWork:
     pipeline keeps its work (``keep_session``) and commits the connection.
     """
 
-    __slots__ = ("_session", "alone", "connection", "hold_ttl", "now", "op_id", "terminal_id")
+    # one slot per repository (``_sales``, ...), each made on first use
+    __slots__ = (
+        "_applied",
+        "_catalogue",
+        "_feed",
+        "_groups",
+        "_guests",
+        "_identifiers",
+        "_reconciliation",
+        "_sales",
+        "_session",
+        "alone",
+        "connection",
+        "hold_ttl",
+        "now",
+        "op_id",
+        "terminal_id",
+    )
 
     def __init__(
         self, connection: Connection, terminal_id: str, op_id: str, now: datetime,
@@ -44,6 +72,80 @@ class UnitOfWork:
         self.hold_ttl = hold_ttl
         self._session: Session | None = None
         self.alone = True  # False: the operation shares its transaction (group commit)
+        self._applied: AppliedOperations | None = None
+        self._catalogue: CatalogueHistory | None = None
+        self._feed: Feed | None = None
+        self._groups: Groups | None = None
+        self._guests: Guests | None = None
+        self._identifiers: Identifiers | None = None
+        self._reconciliation: Reconciliation | None = None
+        self._sales: Sales | None = None
+
+    # --- repositories (imported on first use: they import this module for ``Repository``) ---
+
+    @property
+    def applied(self) -> AppliedOperations:
+        if self._applied is None:
+            from pos_server.repositories.applied import AppliedOperations
+
+            self._applied = AppliedOperations(self)
+        return self._applied
+
+    @property
+    def catalogue(self) -> CatalogueHistory:
+        if self._catalogue is None:
+            from pos_server.repositories.catalogue import CatalogueHistory
+
+            self._catalogue = CatalogueHistory(self)
+        return self._catalogue
+
+    @property
+    def feed(self) -> Feed:
+        if self._feed is None:
+            from pos_server.repositories.feed import Feed
+
+            self._feed = Feed(self)
+        return self._feed
+
+    @property
+    def groups(self) -> Groups:
+        if self._groups is None:
+            from pos_server.repositories.groups import Groups
+
+            self._groups = Groups(self)
+        return self._groups
+
+    @property
+    def guests(self) -> Guests:
+        if self._guests is None:
+            from pos_server.repositories.guests import Guests
+
+            self._guests = Guests(self)
+        return self._guests
+
+    @property
+    def identifiers(self) -> Identifiers:
+        if self._identifiers is None:
+            from pos_server.repositories.identifiers import Identifiers
+
+            self._identifiers = Identifiers(self)
+        return self._identifiers
+
+    @property
+    def reconciliation(self) -> Reconciliation:
+        if self._reconciliation is None:
+            from pos_server.repositories.reconciliation import Reconciliation
+
+            self._reconciliation = Reconciliation(self)
+        return self._reconciliation
+
+    @property
+    def sales(self) -> Sales:
+        if self._sales is None:
+            from pos_server.repositories.sales import Sales
+
+            self._sales = Sales(self)
+        return self._sales
 
     @property
     def session(self) -> Session:
