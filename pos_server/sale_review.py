@@ -23,7 +23,8 @@ and compares, three ways:
   the server's group gives.
 
 A difference never refuses the sale: the till already took the money. Each one is a row of
-``reconciliation_items``, written in the operation's transaction, that a manager reads with
+``reconciliation_items``, written in the operation's transaction (``uow.reconciliation``,
+``pos_server/repositories/reconciliation.py``), that a manager reads with
 ``pos-server reconciliation list`` (JSON lines) and closes with ``... resolve``. The checks
 of the catalogue run only once the server has a catalogue (as guest orders are checked).
 
