@@ -22,8 +22,10 @@ from pos_server.db.models import AppliedOperation, Terminal
 from pos_server.ledger_feed import OpChanges, counted_change, write_changes
 from pos_server.uow import Repository
 
+# The records below are read and made once per operation on the hot path: plain slotted
+# dataclasses (a frozen one's __init__ costs twice as much).
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KnownOperation:
     """An op_id the server has judged before, with its stored verdict."""
 
@@ -35,7 +37,7 @@ class KnownOperation:
     current: dict[str, Any] | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TerminalState:
     """The terminal's row as its operations need it: its last seq and its token's state."""
 
@@ -44,7 +46,7 @@ class TerminalState:
     revoked_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LockedTerminal(TerminalState):
     """The terminal row, locked until the operation's transaction ends, and the operation's
     op_id as the same statement found it (``None``: not found - see ``lock_terminal``)."""
@@ -52,7 +54,7 @@ class LockedTerminal(TerminalState):
     known: KnownOperation | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class JudgedOperation:
     """One operation as stored in ``applied_operations``: what the till sent, the verdict."""
 
