@@ -15,10 +15,11 @@ surface when the last handler stops using them (issue 15 point 4).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
@@ -26,10 +27,48 @@ from sqlalchemy.orm import Session
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 
 if TYPE_CHECKING:  # the repositories import Repository from here
+    from pos_server.repositories.accounts import Accounts
+    from pos_server.repositories.applied import AppliedOperations
+    from pos_server.repositories.catalogue import CatalogueHistory
+    from pos_server.repositories.feed import Feed
+    from pos_server.repositories.groups import Groups
+    from pos_server.repositories.guests import Guests
+    from pos_server.repositories.holds import Holds
+    from pos_server.repositories.identifiers import Identifiers
+    from pos_server.repositories.loyalty import Loyalty
     from pos_server.repositories.orders import Orders
     from pos_server.repositories.promos import Promos
+    from pos_server.repositories.reconciliation import Reconciliation
+    from pos_server.repositories.refunds import Refunds
+    from pos_server.repositories.sales import Sales
     from pos_server.repositories.shifts import Shifts
     from pos_server.repositories.staff import Staff
+
+R = TypeVar("R")
+
+
+class _Lazy(Generic[R]):
+    """A repository of the unit of work, made on first use (most operations need one or two)
+    and kept in the unit of work's slot of the same name with a leading underscore. Its module
+    is imported then: the repositories import this module for ``Repository``."""
+
+    __slots__ = ("_class", "_module", "_slot")
+
+    def __init__(self, module: str, class_name: str) -> None:
+        self._module = f"pos_server.repositories.{module}"
+        self._class, self._slot = class_name, ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = "_" + name
+
+    def __get__(self, uow: UnitOfWork, owner: type | None = None) -> R:
+        try:
+            repository: R = getattr(uow, self._slot)
+        except AttributeError:
+            made = getattr(importlib.import_module(self._module), self._class)
+            repository = made(uow)
+            setattr(uow, self._slot, repository)
+        return repository
 
 
 class UnitOfWork:
@@ -40,8 +79,49 @@ class UnitOfWork:
     pipeline keeps its work (``keep_session``) and commits the connection.
     """
 
-    __slots__ = ("_orders", "_promos", "_session", "_shifts", "_staff", "alone", "connection",
-                 "hold_ttl", "now", "op_id", "terminal_id")  # fmt: skip
+    __slots__ = (
+        "_accounts",
+        "_applied",
+        "_catalogue",
+        "_feed",
+        "_groups",
+        "_guests",
+        "_holds",
+        "_identifiers",
+        "_loyalty",
+        "_orders",
+        "_promos",
+        "_reconciliation",
+        "_refunds",
+        "_sales",
+        "_session",
+        "_shifts",
+        "_staff",
+        "alone",
+        "connection",
+        "hold_ttl",
+        "now",
+        "op_id",
+        "terminal_id",
+    )
+
+    # The repositories, each made on first use (``_Lazy``) over this unit of work's transaction.
+    accounts: _Lazy[Accounts] = _Lazy("accounts", "Accounts")
+    applied: _Lazy[AppliedOperations] = _Lazy("applied", "AppliedOperations")
+    catalogue: _Lazy[CatalogueHistory] = _Lazy("catalogue", "CatalogueHistory")
+    feed: _Lazy[Feed] = _Lazy("feed", "Feed")
+    groups: _Lazy[Groups] = _Lazy("groups", "Groups")
+    guests: _Lazy[Guests] = _Lazy("guests", "Guests")
+    holds: _Lazy[Holds] = _Lazy("holds", "Holds")
+    identifiers: _Lazy[Identifiers] = _Lazy("identifiers", "Identifiers")
+    loyalty: _Lazy[Loyalty] = _Lazy("loyalty", "Loyalty")
+    orders: _Lazy[Orders] = _Lazy("orders", "Orders")
+    promos: _Lazy[Promos] = _Lazy("promos", "Promos")
+    reconciliation: _Lazy[Reconciliation] = _Lazy("reconciliation", "Reconciliation")
+    refunds: _Lazy[Refunds] = _Lazy("refunds", "Refunds")
+    sales: _Lazy[Sales] = _Lazy("sales", "Sales")
+    shifts: _Lazy[Shifts] = _Lazy("shifts", "Shifts")
+    staff: _Lazy[Staff] = _Lazy("staff", "Staff")
 
     def __init__(
         self, connection: Connection, terminal_id: str, op_id: str, now: datetime,
@@ -54,44 +134,6 @@ class UnitOfWork:
         self.hold_ttl = hold_ttl
         self._session: Session | None = None
         self.alone = True  # False: the operation shares its transaction (group commit)
-        self._orders: Orders | None = None
-        self._shifts: Shifts | None = None
-        self._promos: Promos | None = None
-        self._staff: Staff | None = None
-
-    # The repositories, each made on first use (most operations need one or two).
-
-    @property
-    def orders(self) -> Orders:
-        if self._orders is None:
-            from pos_server.repositories.orders import Orders
-
-            self._orders = Orders(self)
-        return self._orders
-
-    @property
-    def shifts(self) -> Shifts:
-        if self._shifts is None:
-            from pos_server.repositories.shifts import Shifts
-
-            self._shifts = Shifts(self)
-        return self._shifts
-
-    @property
-    def promos(self) -> Promos:
-        if self._promos is None:
-            from pos_server.repositories.promos import Promos
-
-            self._promos = Promos(self)
-        return self._promos
-
-    @property
-    def staff(self) -> Staff:
-        if self._staff is None:
-            from pos_server.repositories.staff import Staff
-
-            self._staff = Staff(self)
-        return self._staff
 
     @property
     def session(self) -> Session:

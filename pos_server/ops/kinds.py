@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
-
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import IdentifierTaken, normalise_identifier
 from pos_app.domain.operations import (
@@ -19,23 +17,17 @@ from pos_app.domain.operations import (
     SaleClosed,
 )
 from pos_app.domain.phones import normalise_phone
-from pos_server.db.fastexec import Fast
-from pos_server.db.models import Guest, GuestIdentifier, Sale, SaleLine, SalePayment
-from pos_server.feed import record_change
-from pos_server.groups import current_groups
 from pos_server.ledger_rules import lock_loyalty
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.sale_review import record_findings, review_sale
+from pos_server.repositories.guests import GUEST_ENTITY, GuestRecord
+from pos_server.repositories.sales import RecordedSale
+from pos_server.sale_review import review_sale
 from pos_server.uow import UnitOfWork
 
 
-def guest_state(guest: Guest) -> dict[str, Any]:
-    return {"guest_id": guest.id, "name": guest.name, "phone": guest.phone}
-
-
-def sale_state(sale: Sale) -> dict[str, Any]:
+def sale_state(sale: RecordedSale) -> dict[str, Any]:
     return {
-        "sale_id": sale.id,
+        "sale_id": sale.sale_id,
         "terminal_id": sale.terminal_id,
         "receipt_no": sale.receipt_no,
         "total": sale.total,
@@ -47,23 +39,13 @@ def unknown_guest(guest_id: str) -> Verdict:
     return rejected("unknown_guest", f"Guest {guest_id} is not known to the server.")
 
 
-# A closed sale is the one operation every till sends all day: its rows are written with Core
-# statements compiled once (pos_server/db/fastexec.py), not as ORM objects.
-_SALE_KNOWN = Fast(select(Sale.id).where(Sale.id == bindparam("sale_id")))
-_INSERT_SALE = Fast(insert(Sale), column_keys=(
-    "id", "terminal_id", "op_id", "receipt_no", "guest_id", "opened_at", "closed_at", "total"))
-_INSERT_LINES = Fast(insert(SaleLine), column_keys=(
-    "sale_id", "line_no", "product_id", "name", "quantity", "unit_price", "discount", "total"))
-_INSERT_PAYMENTS = Fast(insert(SalePayment), column_keys=(
-    "sale_id", "position", "method", "amount", "hold_id"))  # fmt: skip
-
-
 def sale_closed(sale: SaleClosed, uow: UnitOfWork) -> Verdict:
-    """Record a closed sale with its lines and payments, then its guest's ledger effects
-    (``sale_effects``); a rejection there is undone by the caller's savepoint."""
-    connection = uow.connection
-    if _SALE_KNOWN.first(connection, {"sale_id": sale.sale_id}) is not None:
-        existing = uow.session.get_one(Sale, sale.sale_id)
+    """Record a closed sale with its lines and payments, the server's review of its pricing
+    (``sale_review``: differences become reconciliation items, never a refusal), then its
+    guest's ledger effects (``sale_effects``); a rejection there is undone by the caller's
+    savepoint."""
+    existing = uow.sales.recorded(sale.sale_id)
+    if existing is not None:
         return conflict(
             "sale_exists", f"Sale {sale.sale_id} was already recorded.", sale_state(existing)
         )
@@ -72,31 +54,16 @@ def sale_closed(sale: SaleClosed, uow: UnitOfWork) -> Verdict:
         return rejected("totals_mismatch", problem)
     loyalty = None
     if sale.guest_id is not None:  # the guest, their loyalty row locked (sale_effects)
-        loyalty = lock_loyalty(lambda: uow.session, connection, sale.guest_id, uow.now)
+        # transitional: uow.loyalty.lock(guest_id) once the loyalty repository exists
+        loyalty = lock_loyalty(lambda: uow.session, uow.connection, sale.guest_id, uow.now)
         if loyalty is None:
             return unknown_guest(sale.guest_id)
-    _INSERT_SALE.run(connection, {
-        "id": sale.sale_id, "terminal_id": uow.terminal_id, "op_id": uow.op_id,
-        "receipt_no": sale.receipt_no, "guest_id": sale.guest_id, "opened_at": sale.opened_at,
-        "closed_at": sale.closed_at, "total": sale.total,
-    })  # fmt: skip
-    _INSERT_LINES.run_many(connection, [
-        {"sale_id": sale.sale_id, "line_no": line.line_no, "product_id": line.product_id,
-         "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
-         "discount": line.discount, "total": line.total}
-        for line in sale.lines
-    ])  # fmt: skip
-    _INSERT_PAYMENTS.run_many(connection, [
-        {"sale_id": sale.sale_id, "position": position, "method": payment.method,
-         "amount": payment.amount, "hold_id": payment.hold_id}
-        for position, payment in enumerate(sale.payments, start=1)
-    ])  # fmt: skip
+    uow.sales.insert(sale)
     # a guest's sale reads the groups once, for its review and its effects (the promotion)
-    groups = current_groups(connection) if sale.guest_id is not None else None
-    findings = review_sale(connection, sale, groups={} if groups is None else groups[0],
+    groups = uow.groups.current() if sale.guest_id is not None else None
+    findings = review_sale(uow, sale, groups={} if groups is None else groups[0],
                            current_group=None if loyalty is None else loyalty.group_id)
-    record_findings(connection, sale, findings, terminal_id=uow.terminal_id, op_id=uow.op_id,
-                    now=uow.now)  # fmt: skip
+    uow.reconciliation.add(sale.sale_id, findings)
     from pos_server.ops.sale_effects import apply_sale_effects  # it builds on this module
 
     return apply_sale_effects(uow, sale, loyalty, groups) or APPLIED
@@ -124,18 +91,14 @@ def guest_created(new: GuestCreated, uow: UnitOfWork) -> Verdict:
         phone = normalise_phone(new.phone) if new.phone else None
     except DomainError as error:
         return broken_rule(error)
-    existing = uow.session.get(Guest, new.guest_id)
+    existing = uow.guests.get(new.guest_id)
     if existing is not None:
         return conflict(
-            "guest_exists", f"Guest {new.guest_id} already exists.", guest_state(existing)
+            "guest_exists", f"Guest {new.guest_id} already exists.", existing.feed_data()
         )
-    guest = Guest(
-        id=new.guest_id, name=new.name, phone=phone, created_at=uow.now,
-        created_by=uow.terminal_id,
-    )
-    uow.session.add(guest)
-    uow.session.flush()
-    record_change(uow.session, "guest", guest.id, guest_state(guest), uow.now)
+    guest = GuestRecord(new.guest_id, new.name, phone)
+    uow.guests.add(guest)
+    uow.feed.record(GUEST_ENTITY, guest.guest_id, guest.feed_data())
     return APPLIED
 
 
@@ -149,25 +112,17 @@ def identifier_bound(bound: IdentifierBound, uow: UnitOfWork) -> Verdict:
         value = normalise_identifier(bound.method, bound.value)
     except DomainError as error:
         return broken_rule(error)
-    if uow.session.get(Guest, bound.guest_id) is None:
+    if not uow.guests.exists(bound.guest_id):
         return unknown_guest(bound.guest_id)
-    owner = uow.session.scalars(
-        select(GuestIdentifier).where(GuestIdentifier.value == value)
-    ).one_or_none()
-    if owner is not None and owner.guest_id != bound.guest_id:
+    owner = uow.identifiers.owner(value)
+    if owner is not None and owner != bound.guest_id:
         return broken_rule(IdentifierTaken("This card or code already belongs to another guest."))
     if owner is not None:
         return APPLIED  # already bound to this guest: nothing changes
-    uow.session.add(
-        GuestIdentifier(
-            guest_id=bound.guest_id, medium=bound.medium, method=bound.method,
-            value=value, bound_at=uow.now,
-        )
-    )
-    uow.session.flush()
+    uow.identifiers.bind(bound.guest_id, bound.medium, bound.method, value)
     data = {"guest_id": bound.guest_id, "medium": bound.medium.value,
             "method": bound.method.value, "value": value}
-    record_change(uow.session, "identifier", value, data, uow.now)
+    uow.feed.record("identifier", value, data)
     return APPLIED
 
 
