@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.balance import BalanceAccount
+from pos_app.domain.ledger import Overdraft, Posting, PostingKind
 from pos_server.amount_range import check_in_range
 from pos_server.db.models_ledger import BalanceAccountRow, BalanceOverdraftRow, BalancePostingRow
 from pos_server.ledger_feed import defer_snapshot
@@ -64,10 +65,27 @@ def balance_snapshot(account: BalanceAccount) -> dict[str, Any]:
             "debt": account.debt}  # fmt: skip
 
 
-def balance_postings(session: Session, guest_id: str) -> list[BalancePostingRow]:
-    """The account's postings, oldest first."""
+def balance_postings(session: Session, guest_id: str) -> list[Posting]:
+    """The account's postings, oldest first, as domain objects (deltas from the total chain)."""
     query = select(BalancePostingRow).where(BalancePostingRow.account_id == guest_id)
-    return list(session.scalars(query.order_by(BalancePostingRow.id)))
+    postings: list[Posting] = []
+    total_before = 0
+    for r in session.scalars(query.order_by(BalancePostingRow.id)):
+        postings.append(Posting(
+            account_id=r.account_id, kind=PostingKind(r.kind), amount=r.amount,
+            total_after=r.total_after, held_after=0, at=r.at, actor=r.actor,
+            terminal_id=r.terminal_id, reason=r.reason, ref=r.ref,
+            total_delta=r.total_after - total_before, held_delta=0,
+        ))  # fmt: skip
+        total_before = r.total_after
+    return postings
+
+
+def balance_overdrafts(session: Session, guest_id: str) -> list[Overdraft]:
+    """The overdrafts recorded on the account, oldest first."""
+    query = select(BalanceOverdraftRow).where(BalanceOverdraftRow.account_id == guest_id)
+    return [Overdraft(o.account_id, o.amount, o.at, o.reason, o.ref)
+            for o in session.scalars(query.order_by(BalanceOverdraftRow.id))]
 
 
 def order_money_effect(

@@ -197,7 +197,10 @@ _SET_LOYALTY = Fast(
 
 def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, guest_id: str,
                  now: datetime) -> GuestLoyalty | None:  # fmt: skip
-    """The guest's loyalty state, row locked (created on first use); None: unknown guest."""
+    """The guest's loyalty state, row locked (created on first use); None: unknown guest.
+
+    Handlers call it as ``uow.loyalty.lock(guest_id)``; ``ops/kinds.py`` still calls it
+    directly until it is converted (issue 15 point 4)."""
     row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
     if row is None:
         session = ctx_session()

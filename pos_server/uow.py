@@ -16,11 +16,19 @@ surface when the last handler stops using them (issue 15 point 4).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
+
+if TYPE_CHECKING:
+    from pos_server.repositories.accounts import AccountRepository
+    from pos_server.repositories.holds import HoldRepository
+    from pos_server.repositories.loyalty import LoyaltyRepository
+    from pos_server.repositories.refunds import RefundRepository
+    from pos_server.repositories.staff import StaffRepository
 
 
 class UnitOfWork:
@@ -31,7 +39,20 @@ class UnitOfWork:
     pipeline keeps its work (``keep_session``) and commits the connection.
     """
 
-    __slots__ = ("_session", "alone", "connection", "hold_ttl", "now", "op_id", "terminal_id")
+    __slots__ = (
+        "_accounts",
+        "_holds",
+        "_loyalty",
+        "_refunds",
+        "_session",
+        "_staff",
+        "alone",
+        "connection",
+        "hold_ttl",
+        "now",
+        "op_id",
+        "terminal_id",
+    )  # fmt: skip
 
     def __init__(
         self, connection: Connection, terminal_id: str, op_id: str, now: datetime,
@@ -44,6 +65,55 @@ class UnitOfWork:
         self.hold_ttl = hold_ttl
         self._session: Session | None = None
         self.alone = True  # False: the operation shares its transaction (group commit)
+        self._accounts: AccountRepository | None = None
+        self._holds: HoldRepository | None = None
+        self._loyalty: LoyaltyRepository | None = None
+        self._refunds: RefundRepository | None = None
+        self._staff: StaffRepository | None = None
+
+    # Repositories, each made on first use (imported there: they build on this module).
+
+    @property
+    def accounts(self) -> AccountRepository:
+        """Points and money accounts, their postings and overdrafts."""
+        if self._accounts is None:
+            from pos_server.repositories.accounts import AccountRepository
+
+            self._accounts = AccountRepository(self)
+        return self._accounts
+
+    @property
+    def holds(self) -> HoldRepository:
+        if self._holds is None:
+            from pos_server.repositories.holds import HoldRepository
+
+            self._holds = HoldRepository(self)
+        return self._holds
+
+    @property
+    def loyalty(self) -> LoyaltyRepository:
+        """A guest's group and lifetime spend, the groups, today's counts, rule breaches."""
+        if self._loyalty is None:
+            from pos_server.repositories.loyalty import LoyaltyRepository
+
+            self._loyalty = LoyaltyRepository(self)
+        return self._loyalty
+
+    @property
+    def refunds(self) -> RefundRepository:
+        if self._refunds is None:
+            from pos_server.repositories.refunds import RefundRepository
+
+            self._refunds = RefundRepository(self)
+        return self._refunds
+
+    @property
+    def staff(self) -> StaffRepository:
+        if self._staff is None:
+            from pos_server.repositories.staff import StaffRepository
+
+            self._staff = StaffRepository(self)
+        return self._staff
 
     @property
     def session(self) -> Session:

@@ -18,14 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from pos_app.domain.loyalty import NO_OVERRIDE, LoyaltyOverride
 from pos_app.domain.money import Percent
 from pos_app.domain.operations import SaleClosed
 from pos_app.domain.staff_pins import Role
-from pos_server.db.models_staff import StaffRow
-from pos_server.ledger_rules import record_breach
 from pos_server.ops.verdicts import Verdict
 from pos_server.uow import UnitOfWork
 
@@ -47,20 +43,19 @@ class OrderOverride:
         in the applied verdict; otherwise nothing to say."""
         if self.problem is None or sale.guest_id is None:
             return None
-        record_breach(uow.session, sale.guest_id, "order_override", 0, now=uow.now,
-                      terminal_id=uow.terminal_id, ref=sale.sale_id,
-                      message=self.problem)  # fmt: skip
+        uow.loyalty.record_breach(sale.guest_id, "order_override", 0, ref=sale.sale_id,
+                                  message=self.problem)
         return Verdict("applied", IGNORED, self.problem)
 
 
-def order_override(session: Session, sale: SaleClosed) -> OrderOverride:
+def order_override(uow: UnitOfWork, sale: SaleClosed) -> OrderOverride:
     sent = sale.loyalty_override
     if sent is None:
         return OrderOverride()
     override = LoyaltyOverride(_percent(sent.accrual_bp), _percent(sent.max_redemption_bp))
     if override.is_empty:
         return OrderOverride()
-    row = session.get(StaffRow, sent.approved_by)
+    row = uow.staff.member(sent.approved_by)
     if row is None or not row.active:
         who = "is not known to the server" if row is None else f"({row.name}) is withdrawn"
         return OrderOverride(problem=_ignored(f"its approver {sent.approved_by} {who}"))
