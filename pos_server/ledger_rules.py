@@ -39,7 +39,7 @@ from pos_app.domain.money import Percent
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE, UnknownTimeZone, shop_zone
 from pos_app.domain.venue_clock import day_bounds as shop_day_bounds
 from pos_server.db.fastexec import Fast
-from pos_server.db.models import Guest, PostingRow
+from pos_server.db.models import POINTS, Guest, PostingRow
 from pos_server.db.models_ledger import (
     CancelledGuestSaleRow,
     GuestLoyaltyRow,
@@ -122,7 +122,7 @@ def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
     start, end = day_bounds(now)
     spent = session.scalar(
         select(func.coalesce(func.sum(PostingRow.amount), 0)).where(
-            PostingRow.account_id == guest_id,
+            PostingRow.account_kind == POINTS, PostingRow.account_id == guest_id,
             PostingRow.kind.in_((PostingKind.COMMIT.value, PostingKind.DEBIT.value)),
             PostingRow.at >= start, PostingRow.at < end,
         )

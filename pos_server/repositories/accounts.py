@@ -7,9 +7,10 @@ object decide and saves what it did; which tables that touches is known here and
 storage modules this wraps (``pos_server/ledger.py``, ``pos_server/ledger_balance.py``), which
 the sweeper, the admin calls and guest orders also call with a session of their own.
 
-The points ledger keeps its hot path: Core statements compiled once (``db/fastexec.py``) on
-the operation's connection, no ORM session made for a hold. The money ledger goes through the
-ORM session as before.
+Both kinds live in the same tables (``accounts`` keyed by kind and id, ``postings`` and
+``overdrafts`` with ``account_kind``; migration 0016), written with Core statements compiled
+once (``db/fastexec.py``) on the operation's connection: no ORM session is made for a hold or
+a balance payment.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class AccountRepository(Repository):
         if kind == POINTS:
             return load_account(self._db, account_id, hold_ids)
         if kind == MONEY:
-            return load_balance(self._session, account_id)
+            return load_balance(self._db, account_id)
         raise ValueError(f"unknown account kind {kind!r}")
 
     def points_of_hold(self, hold_id: str) -> BonusAccount | None:
@@ -87,7 +88,7 @@ class AccountRepository(Repository):
         if isinstance(account, BonusAccount):
             save_account(self._db, account, self._uow.now)
         else:
-            save_balance(self._session, account, self._uow.now)
+            save_balance(self._db, account, self._uow.now)
 
     def postings(self, kind: AccountKind, account_id: str) -> list[Posting]:
         """The account's postings, oldest first."""

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 
 from pos_app.domain.bonus import BonusAccount
 from pos_server.db.fastexec import Fast
-from pos_server.db.models import BonusAccountRow, BonusHoldRow, Guest, SalePayment
+from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, Guest, SalePayment
 from pos_server.db.models_ledger import GuestLoyaltyRow
 from pos_server.ledger import load_account, locked_account
 from pos_server.uow import Repository
@@ -62,12 +62,12 @@ _GUEST_GROUP = Fast(select(Guest.id, GuestLoyaltyRow.group_id).outerjoin(
 # round trip for what hold.placed needs first. No row: an unknown guest or an account not
 # created yet, judged by the general path.
 _PLACE_CONTEXT = Fast(
-    select(Guest.id, GuestLoyaltyRow.group_id, BonusAccountRow.total,
+    select(Guest.id, GuestLoyaltyRow.group_id, AccountRow.total,
            BonusHoldRow.id.label("existing_id"))
-    .select_from(Guest).join(BonusAccountRow, BonusAccountRow.id == Guest.id)
+    .select_from(Guest).join(AccountRow, (AccountRow.kind == POINTS) & (AccountRow.id == Guest.id))
     .outerjoin(GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id)
     .outerjoin(BonusHoldRow, BonusHoldRow.id == bindparam("hold_id"))
-    .where(Guest.id == bindparam("guest_id")).with_for_update(of=BonusAccountRow)
+    .where(Guest.id == bindparam("guest_id")).with_for_update(of=AccountRow)
 )  # fmt: skip
 _USED_BY_OTHER_SALE = Fast(select(SalePayment.sale_id).where(
     SalePayment.hold_id == bindparam("hold_id"), SalePayment.sale_id != bindparam("sale_id")
