@@ -17,7 +17,6 @@ from pos_app.domain.operations import (
     SaleClosed,
 )
 from pos_app.domain.phones import normalise_phone
-from pos_server.ledger_rules import lock_loyalty
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 from pos_server.repositories.guests import GUEST_ENTITY, GuestRecord
 from pos_server.repositories.sales import RecordedSale
@@ -54,8 +53,7 @@ def sale_closed(sale: SaleClosed, uow: UnitOfWork) -> Verdict:
         return rejected("totals_mismatch", problem)
     loyalty = None
     if sale.guest_id is not None:  # the guest, their loyalty row locked (sale_effects)
-        # transitional: uow.loyalty.lock(guest_id) once the loyalty repository exists
-        loyalty = lock_loyalty(lambda: uow.session, uow.connection, sale.guest_id, uow.now)
+        loyalty = uow.loyalty.lock(sale.guest_id)
         if loyalty is None:
             return unknown_guest(sale.guest_id)
     uow.sales.insert(sale)

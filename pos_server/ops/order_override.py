@@ -22,7 +22,6 @@ from pos_app.domain.loyalty import NO_OVERRIDE, LoyaltyOverride
 from pos_app.domain.money import Percent
 from pos_app.domain.operations import SaleClosed
 from pos_app.domain.staff_pins import Role
-from pos_server.ledger_rules import record_breach
 from pos_server.ops.verdicts import Verdict
 from pos_server.uow import UnitOfWork
 
@@ -44,9 +43,8 @@ class OrderOverride:
         in the applied verdict; otherwise nothing to say."""
         if self.problem is None or sale.guest_id is None:
             return None
-        record_breach(uow.session, sale.guest_id, "order_override", 0, now=uow.now,
-                      terminal_id=uow.terminal_id, ref=sale.sale_id,
-                      message=self.problem)  # fmt: skip
+        uow.loyalty.record_breach(sale.guest_id, "order_override", 0, ref=sale.sale_id,
+                                  message=self.problem)
         return Verdict("applied", IGNORED, self.problem)
 
 

@@ -13,16 +13,12 @@ rule (``pos_app.domain.promo.cashback_for``) and credited to the owner's bonus a
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from pos_app.domain.errors import DomainError
 from pos_app.domain.ledger import PostingKind
 from pos_app.domain.money import Percent
 from pos_app.domain.operations import PROMO_ISSUED, PROMO_REDEEMED, PromoIssued, PromoRedeemed
 from pos_app.domain.phones import normalise_phone
 from pos_app.domain.promo import ReferralProgram, cashback_for
-from pos_server.db.models import Guest, Sale, SalePayment
-from pos_server.ledger import load_account, save_account
 from pos_server.ops.kinds import Handler, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 from pos_server.repositories.promos import PromoCode, Redemption
@@ -36,7 +32,7 @@ def promo_issued(issued: PromoIssued, uow: UnitOfWork) -> Verdict:
         phone = normalise_phone(issued.phone) if issued.phone else None
     except DomainError as error:
         return broken_rule(error)
-    if uow.session.get(Guest, issued.guest_id) is None:
+    if not uow.guests.exists(issued.guest_id):
         return unknown_guest(issued.guest_id)
     existing = uow.promos.code(issued.code)
     if existing is not None:
@@ -65,22 +61,22 @@ def promo_redeemed(redeemed: PromoRedeemed, uow: UnitOfWork) -> Verdict:
                         f"Promo code {redeemed.code} belongs to another guest.")
     if redeemed.buyer_guest_id == code.guest_id:
         return rejected("own_promo_code", "A guest cannot apply their own promo code.")
-    if uow.session.get(Sale, redeemed.sale_id) is None:
+    recorded = uow.sales.paid(redeemed.sale_id)
+    if recorded is None:
         return rejected("sale_not_recorded",
                         f"Sale {redeemed.sale_id} is not on the server, so it has no payment.")
-    paid = sum(uow.session.scalars(select(SalePayment.amount).where(
-        SalePayment.sale_id == redeemed.sale_id, SalePayment.method.in_(MONEY_METHODS))))
+    paid = sum(amount for method, amount in recorded.paid.items() if method in MONEY_METHODS)
     if paid != redeemed.paid_in_money:
         return rejected("totals_mismatch", f"The sale was paid {paid} in money, not "
                         f"{redeemed.paid_in_money}.")  # fmt: skip
     program = ReferralProgram(Percent(0), Percent(redeemed.cashback_bp))
     cashback = cashback_for(paid, program)
     if cashback:
-        account = load_account(uow.session, code.guest_id)
+        account = uow.accounts.load("points", code.guest_id)
         account.credit(cashback, now=uow.now, actor=f"terminal:{uow.terminal_id}",
                        terminal_id=uow.terminal_id, reason="referral cashback",
                        ref=redeemed.sale_id, kind=PostingKind.CREDIT)  # fmt: skip
-        save_account(uow.session, account, uow.now)
+        uow.accounts.save(account)
     uow.promos.redeem(Redemption(redeemed.sale_id, code.code, code.guest_id,
                                  redeemed.buyer_guest_id, redeemed.paid_in_money, cashback))
     return APPLIED

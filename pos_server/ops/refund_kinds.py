@@ -11,48 +11,35 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
-
 from pos_app.domain.bonus import BonusAccount
 from pos_app.domain.operations import SALE_REFUNDED, SaleRefunded
-from pos_server.db.models import Sale, SalePayment
-from pos_server.db.models_ledger import SaleLoyaltyRow
-from pos_server.db.models_till import PromoRedemptionRow, SaleRefundRow
-from pos_server.ledger import load_account, save_account
-from pos_server.ledger_balance import load_balance, save_balance
 from pos_server.ops.kinds import Handler
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 from pos_server.uow import UnitOfWork
 
 
 def sale_refunded(refund: SaleRefunded, uow: UnitOfWork) -> Verdict:
-    done = uow.session.get(SaleRefundRow, refund.sale_id)
+    done = uow.refunds.recorded(refund.sale_id)
     if done is not None:
         return conflict("already_refunded", f"Sale {refund.sale_id} was already refunded.",
                         {"sale_id": done.sale_id, "refund_id": done.refund_id,
                          "refunded_at": done.refunded_at.isoformat()})  # fmt: skip
-    sale = uow.session.get(Sale, refund.sale_id)
+    sale = uow.sales.paid(refund.sale_id)
     if sale is None:
         return rejected("sale_not_recorded", f"Sale {refund.sale_id} is not on the server.")
-    recorded: dict[str, int] = defaultdict(int)
-    for method, amount in uow.session.execute(
-        select(SalePayment.method, SalePayment.amount).where(SalePayment.sale_id == sale.id)
-    ):
-        recorded[method] += amount
     given: dict[str, int] = defaultdict(int)
     for payment in refund.payments:
         given[payment.method] += payment.amount
-    if dict(given) != {m: a for m, a in recorded.items() if a}:
+    if dict(given) != sale.paid:
         return rejected("totals_mismatch",
                         "A refund gives back the whole sale, as it was paid.")  # fmt: skip
-    accrual = _undo_for_guest(uow, sale.guest_id, sale.id, given)
-    cashback = _take_back_cashback(uow, sale.id)
-    uow.session.add(SaleRefundRow(
-        sale_id=sale.id, refund_id=refund.refund_id, terminal_id=uow.terminal_id,
-        refunded_at=refund.refunded_at, approved_by=refund.approved_by,
-        total=sum(given.values()), accrual_taken_back=accrual, cashback_taken_back=cashback,
-        at=uow.now,
-    ))  # fmt: skip
+    accrual = _undo_for_guest(uow, sale.guest_id, sale.sale_id, given)
+    cashback = _take_back_cashback(uow, sale.sale_id)
+    uow.refunds.record(
+        sale.sale_id, refund_id=refund.refund_id, refunded_at=refund.refunded_at,
+        approved_by=refund.approved_by, total=sum(given.values()), accrual_taken_back=accrual,
+        cashback_taken_back=cashback,
+    )  # fmt: skip
     return APPLIED
 
 
@@ -70,32 +57,31 @@ def _undo_for_guest(
         return 0
     actor, reason = f"terminal:{uow.terminal_id}", f"refund of sale {sale_id}"
     if given.get("balance"):
-        balance = load_balance(uow.session, guest_id)
+        balance = uow.accounts.load("money", guest_id)
         balance.credit(given["balance"], now=uow.now, actor=actor, terminal_id=uow.terminal_id,
                        reason=reason, ref=sale_id)  # fmt: skip
-        save_balance(uow.session, balance, uow.now)
-    loyalty = uow.session.get(SaleLoyaltyRow, sale_id)
-    accrual = loyalty.accrual if loyalty is not None else 0
+        uow.accounts.save(balance)
+    accrual = uow.loyalty.accrual_of_sale(sale_id)
     if given.get("points") or accrual:
-        points = load_account(uow.session, guest_id)
+        points = uow.accounts.load("points", guest_id)
         if given.get("points"):
             points.credit(given["points"], now=uow.now, actor=actor,
                           terminal_id=uow.terminal_id, reason=reason, ref=sale_id)  # fmt: skip
         if accrual:
             _debit_back(points, accrual, uow, f"accrual taken back: {reason}", sale_id)
-        save_account(uow.session, points, uow.now)
+        uow.accounts.save(points)
     return accrual
 
 
 def _take_back_cashback(uow: UnitOfWork, sale_id: str) -> int:
-    redemption = uow.session.get(PromoRedemptionRow, sale_id)
-    if redemption is None or not redemption.cashback:
+    cashback = uow.refunds.cashback(sale_id)
+    if cashback is None:
         return 0
-    owner = load_account(uow.session, redemption.owner_guest_id)
-    _debit_back(owner, redemption.cashback, uow,
+    owner = uow.accounts.load("points", cashback.owner_guest_id)
+    _debit_back(owner, cashback.amount, uow,
                 f"referral cashback taken back: refund of sale {sale_id}", sale_id)
-    save_account(uow.session, owner, uow.now)
-    return redemption.cashback
+    uow.accounts.save(owner)
+    return cashback.amount
 
 
 REFUND_HANDLERS: dict[str, Handler] = {SALE_REFUNDED: sale_refunded}

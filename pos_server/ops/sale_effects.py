@@ -22,8 +22,6 @@ here: the till's ``hold.committed`` before this sale already spent them (docs/ap
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select
-
 from pos_app.domain.balance import InsufficientBalance
 from pos_app.domain.bonus import HoldStatus
 from pos_app.domain.errors import DomainError
@@ -33,20 +31,7 @@ from pos_app.domain.limits import check_identification
 from pos_app.domain.loyalty import LoyaltySettings, accrual_for
 from pos_app.domain.money import format_money
 from pos_app.domain.operations import SaleClosed
-from pos_server.db.fastexec import Fast
-from pos_server.db.models import BonusHoldRow, SalePayment
-from pos_server.db.models_ledger import SaleLoyaltyRow
-from pos_server.groups import current_groups
-from pos_server.ledger import load_account, save_account
-from pos_server.ledger_balance import load_balance, save_balance
-from pos_server.ledger_rules import (
-    GuestLoyalty,
-    identified_on_day,
-    limits_of,
-    promote_after_sale,
-    record_breach,
-    settings_for,
-)
+from pos_server.ledger_rules import GuestLoyalty, limits_of, settings_for
 from pos_server.ops.order_override import OrderOverride, order_override
 from pos_server.ops.verdicts import Verdict, rejected
 from pos_server.uow import UnitOfWork
@@ -64,7 +49,7 @@ def apply_sale_effects(
 ) -> Verdict | None:  # fmt: skip
     """Check the guest's rules and post the sale's effects; a Verdict is a rejection.
     ``loyalty``: the sale's guest as ``lock_loyalty`` read them (None for a sale without);
-    ``groups``: ``current_groups`` as the caller already read them in this transaction."""
+    ``groups``: ``uow.groups.current()`` as the caller already read them in this transaction."""
     if sale.guest_id is None:
         if _paid(sale, "balance", "points") or any(p.hold_id for p in sale.payments):
             return rejected("guest_required",
@@ -76,7 +61,7 @@ def apply_sale_effects(
         return problem
     assert loyalty is not None  # sale_closed read the guest
     if groups is None:  # read once: the promotion below uses it too
-        groups = current_groups(uow.connection)
+        groups = uow.groups.current()
     group = None if loyalty.group_id is None else groups[0].get(loyalty.group_id)
     order = (order_override(uow, sale) if sale.loyalty_override is not None
              else OrderOverride())  # bonus settings set by hand, if honoured  # fmt: skip
@@ -89,24 +74,13 @@ def apply_sale_effects(
     if problem is not None:
         return problem
     accrual = _accrue(uow, sale, settings)
-    _INSERT_SALE_LOYALTY.run(uow.connection, {
-        "sale_id": sale.sale_id, "guest_id": sale.guest_id, "group_id": loyalty.group_id,
-        "closed_at": sale.closed_at, "money_paid": _paid(sale, *MONEY_METHODS),
-        "points_paid": _paid(sale, "points"), "accrual": accrual, "offline": sale.offline,
-    })  # fmt: skip
-    promote_after_sale(uow.connection, loyalty, sale.total, uow.now, groups)
+    uow.loyalty.record_sale(
+        sale.sale_id, sale.guest_id, group_id=loyalty.group_id, closed_at=sale.closed_at,
+        money_paid=_paid(sale, *MONEY_METHODS), points_paid=_paid(sale, "points"),
+        accrual=accrual, offline=sale.offline,
+    )  # fmt: skip
+    uow.loyalty.promote_after_sale(loyalty, sale.total, groups)
     return order.noted(uow, sale)  # an override not honoured: said in the applied verdict
-
-
-_INSERT_SALE_LOYALTY = Fast(insert(SaleLoyaltyRow), column_keys=(
-    "sale_id", "guest_id", "group_id", "closed_at", "money_paid", "points_paid", "accrual",
-    "offline"))  # fmt: skip
-_HOLD_STATE = Fast(select(BonusHoldRow.account_id, BonusHoldRow.status,
-                         BonusHoldRow.committed_amount)
-                  .where(BonusHoldRow.id == bindparam("hold_id")))  # fmt: skip
-_HOLD_USED_BY = Fast(select(SalePayment.sale_id).where(
-    SalePayment.hold_id == bindparam("hold_id"), SalePayment.sale_id != bindparam("sale_id")
-).limit(1))
 
 
 def _hold_mismatch(uow: UnitOfWork, sale: SaleClosed) -> Verdict | None:
@@ -128,14 +102,14 @@ def _hold_mismatch(uow: UnitOfWork, sale: SaleClosed) -> Verdict | None:
 
 
 def _hold_problem(uow: UnitOfWork, sale: SaleClosed, hold_id: str, amount: int) -> Verdict | None:
-    hold = _HOLD_STATE.first(uow.connection, {"hold_id": hold_id})
+    hold = uow.holds.get(hold_id)
     if hold is None or hold.account_id != sale.guest_id:
         whose = "is not known to the server" if hold is None else "belongs to another guest"
         return rejected("hold_mismatch", f"The points payment names hold {hold_id}, which {whose}.")
     if hold.status != HoldStatus.COMMITTED.value:
         return rejected("hold_not_committed",
                         f"Hold {hold_id} is {hold.status}, not committed: no points were spent.")
-    if _HOLD_USED_BY.first(uow.connection, {"hold_id": hold_id, "sale_id": sale.sale_id}):
+    if uow.holds.used_by_another_sale(hold_id, sale.sale_id):
         return rejected("hold_already_used", f"Hold {hold_id} already paid another sale.")
     if amount > hold.committed_amount:
         return rejected("points_exceed_hold",
@@ -152,8 +126,7 @@ def _breach_or_reject(
     if not sale.offline:
         return rejected(reason, message)
     assert sale.guest_id is not None
-    record_breach(uow.session, sale.guest_id, rule, amount, now=uow.now,
-                  terminal_id=uow.terminal_id, ref=sale.sale_id, message=message)  # fmt: skip
+    uow.loyalty.record_breach(sale.guest_id, rule, amount, ref=sale.sale_id, message=message)
     return None
 
 
@@ -179,8 +152,8 @@ def _check_identification(
     if limits.identifications is None:
         return None
     try:
-        check_identification(limits, identified_on_day(uow.session, sale.guest_id,
-                                                       sale.closed_at))
+        check_identification(limits, uow.loyalty.identified_on_day(sale.guest_id,
+                                                                   sale.closed_at))
     except DomainError as error:
         return _breach_or_reject(uow, sale, "daily_limit", rule=error.code, amount=1,
                                  message=error.message)
@@ -192,14 +165,14 @@ def _pay_from_balance(uow: UnitOfWork, sale: SaleClosed) -> Verdict | None:
     if amount == 0:
         return None
     assert sale.guest_id is not None
-    account = load_balance(uow.session, sale.guest_id)
+    account = uow.accounts.load("money", sale.guest_id)
     try:
         account.pay(amount, now=uow.now, actor=f"terminal:{uow.terminal_id}",
                     terminal_id=uow.terminal_id, reason=f"sale {sale.sale_id}",
                     ref=sale.sale_id, allow_overdraft=sale.offline)  # fmt: skip
     except InsufficientBalance as error:
         return rejected(error.code, error.message)
-    save_balance(uow.session, account, uow.now)
+    uow.accounts.save(account)
     return None
 
 
@@ -208,9 +181,9 @@ def _accrue(uow: UnitOfWork, sale: SaleClosed, settings: LoyaltySettings) -> int
     assert sale.guest_id is not None
     accrual = accrual_for(_paid(sale, *MONEY_METHODS), settings)
     if accrual:
-        account = load_account(uow.connection, sale.guest_id)
+        account = uow.accounts.load("points", sale.guest_id)
         account.credit(accrual, now=uow.now, actor=f"terminal:{uow.terminal_id}",
                        terminal_id=uow.terminal_id, reason=f"accrual for sale {sale.sale_id}",
                        ref=sale.sale_id, kind=PostingKind.ACCRUAL)  # fmt: skip
-        save_account(uow.connection, account, uow.now)
+        uow.accounts.save(account)
     return accrual

@@ -25,9 +25,8 @@ from pos_app.domain.orders import (
     allowed_actions,
 )
 from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
-from pos_server.feed import record_change
 from pos_server.order_notify import CHANNEL
-from pos_server.schemas import OrderLineOut, OrderOut
+from pos_server.schemas import OrderLineOut, OrderOut, OrderPlaced
 from pos_server.uow import Repository
 
 ORDER_ENTITY = "order"
@@ -107,6 +106,38 @@ class Orders(Repository):
         )
         return StoredOrder(row, list(lines))
 
+    def new(self, order_id: str, placed: OrderPlaced) -> StoredOrder:
+        """A new order (state ``new``) placed now by the unit of work's terminal; not stored
+        until ``add``."""
+        uow = self._uow
+        lines = [
+            GuestOrderLineRow(order_id=order_id, line_id=str(n), position=n, delivered=False,
+                              **line.model_dump())
+            for n, line in enumerate(placed.lines, start=1)
+        ]  # fmt: skip
+        row = GuestOrderRow(
+            id=order_id, guest_id=placed.guest_id, state=OrderState.NEW.value,
+            method=placed.method.value, note=placed.note, ready_by=placed.ready_by,
+            points_hold_id=None, points_hold_amount=0,
+            total=sum(line.quantity * line.unit_price for line in placed.lines),
+            invoice_status="none", paid_money=0, paid_points=0, reversed_amount=0, debt=0,
+            placed_at=uow.now, placed_by=uow.terminal_id, updated_at=uow.now,
+            updated_by=uow.terminal_id, version=1,
+        )  # fmt: skip
+        return StoredOrder(row, lines)
+
+    def moved(self, stored: StoredOrder, after: Order) -> None:
+        """Take the order's new state from the domain order a transition made."""
+        uow, row = self._uow, stored.row
+        delivered = {line.id for line in after.lines if line.delivered}
+        for line in stored.lines:
+            line.delivered = line.line_id in delivered
+        row.state, row.method = after.state.value, after.method.value
+        row.points_hold_id = after.points_hold.id if after.points_hold else None
+        row.points_hold_amount = after.points_hold.amount if after.points_hold else 0
+        row.paid_money, row.paid_points = after.paid_money, after.paid_points
+        row.updated_at, row.updated_by, row.version = uow.now, uow.terminal_id, row.version + 1
+
     def add(self, stored: StoredOrder) -> None:
         """A new order: its row first (the lines' foreign key), then its lines."""
         self._session.add(stored.row)
@@ -119,8 +150,7 @@ class Orders(Repository):
         session = self._session
         session.flush()
         state = stored.state()
-        record_change(session, ORDER_ENTITY, stored.row.id, {**state, "event": event},
-                      self._uow.now)  # fmt: skip
+        self._uow.feed.record(ORDER_ENTITY, stored.row.id, {**state, "event": event})
         if self._dialect == "postgresql":
             session.execute(_NOTIFY)
         return state

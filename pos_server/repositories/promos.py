@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 
 from pos_server.db.models_till import PromoCodeRow, PromoRedemptionRow
-from pos_server.feed import record_change
 from pos_server.uow import Repository
 
 PROMO_CODE_ENTITY = "promo_code"
@@ -54,8 +53,7 @@ class Promos(Repository):
         uow = self._uow
         self._session.add(PromoCodeRow(code=code.code, guest_id=code.guest_id, phone=code.phone,
                                        issued_at=uow.now, issued_by=uow.terminal_id))  # fmt: skip
-        self._session.flush()
-        record_change(self._session, PROMO_CODE_ENTITY, code.code, code.state(), uow.now)
+        uow.feed.record(PROMO_CODE_ENTITY, code.code, code.state())
 
     def redemption(self, sale_id: str) -> Redemption | None:
         row = self._session.get(PromoRedemptionRow, sale_id)

@@ -7,6 +7,7 @@ statements compiled once (``pos_server/db/fastexec.py``), not as ORM objects.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +31,15 @@ class RecordedSale:
     closed_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PaidSale:
+    """A recorded sale: its guest and what was paid by each method (methods paid 0 left out)."""
+
+    sale_id: str
+    guest_id: str | None
+    paid: dict[str, int]
+
+
 class Sales(Repository):
     __slots__ = ()
 
@@ -39,6 +49,17 @@ class Sales(Repository):
         if row is None:
             return None
         return RecordedSale(row.id, row.terminal_id, row.receipt_no, row.total, row.closed_at)
+
+    def paid(self, sale_id: str) -> PaidSale | None:
+        sale = self._session.get(Sale, sale_id)
+        if sale is None:
+            return None
+        paid: dict[str, int] = defaultdict(int)
+        for method, amount in self._session.execute(
+            select(SalePayment.method, SalePayment.amount).where(SalePayment.sale_id == sale.id)
+        ):
+            paid[method] += amount
+        return PaidSale(sale.id, sale.guest_id, {m: a for m, a in paid.items() if a})
 
     def insert(self, sale: SaleClosed) -> None:
         """The sale, its lines and its payments, recorded by the unit of work's terminal and

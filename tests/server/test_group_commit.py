@@ -126,7 +126,7 @@ def test_a_group_writes_one_feed_snapshot_per_account_and_guest(
         rows = connection.exec_driver_sql(
             "SELECT entity, data FROM changes WHERE entity_id = 'g1' ORDER BY id").all()
         total = connection.exec_driver_sql(
-            "SELECT total FROM bonus_accounts WHERE id = 'g1'").scalar_one()
+            "SELECT total FROM accounts WHERE kind = 'points' AND id = 'g1'").scalar_one()
     kinds = [entity for entity, _data in rows]
     assert kinds == ["guest", "bonus_account", "guest"]  # created; then the group's last state
     last = {entity: data if isinstance(data, dict) else json.loads(data) for entity, data in rows}

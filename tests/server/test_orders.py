@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
-from pos_server.db.models import BonusAccountRow, BonusHoldRow, GuestOrderRow, PostingRow
+from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, GuestOrderRow, PostingRow
 from pos_server.ledger import credit_points
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, enrol, guest_payload
@@ -63,9 +63,10 @@ def act(till: Till, kind: str, **payload: Any) -> dict[str, Any]:
 def db_rows(db_url: str) -> tuple[dict[str, Any], list[tuple[str, int, str | None]]]:
     engine = make_engine(db_url)
     with make_sessions(engine)() as session:
-        account = session.get(BonusAccountRow, "anna")
-        postings = [(p.kind, p.amount, p.hold_id) for p in
-                    session.scalars(select(PostingRow).order_by(PostingRow.id))][1:]
+        account = session.get(AccountRow, (POINTS, "anna"))
+        points = select(PostingRow).where(PostingRow.account_kind == POINTS)
+        postings = [(p.kind, p.amount, p.hold_id)
+                    for p in session.scalars(points.order_by(PostingRow.id))][1:]
         holds = {h.id: h.status for h in session.scalars(select(BonusHoldRow))}
         orders = session.scalars(select(GuestOrderRow)).all()
         summary = {"total": account.total if account else None,
