@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
+from datetime import timedelta
 from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_server import terminals
@@ -30,6 +32,7 @@ from pos_server.schemas import (
     ReconcileResponse,
 )
 from pos_server.settings import ServerSettings
+from pos_server.uow import UnitOfWork, unit_of_work
 
 # Sync routes run on anyio's worker threads (40 by default). Fifty tills in flight then means
 # up to 40 threads of one process contending for the GIL at every statement. Measured with
@@ -71,7 +74,27 @@ async def get_clock(request: Request) -> Clock:
     return clock
 
 
+class Work:
+    """Opens units of work for a request (``pos_server.uow.unit_of_work``) with the app's
+    engine, clock and hold lifetime: ``with work(terminal_id) as uow: ...``."""
+
+    __slots__ = ("_clock", "_engine", "_hold_ttl")
+
+    def __init__(self, engine: Engine, clock: Clock, hold_ttl: timedelta) -> None:
+        self._engine, self._clock, self._hold_ttl = engine, clock, hold_ttl
+
+    def __call__(self, actor: str) -> AbstractContextManager[UnitOfWork]:
+        return unit_of_work(self._engine, actor=actor, now=self._clock(),
+                            hold_ttl=self._hold_ttl)  # fmt: skip
+
+
+async def get_work(request: Request) -> Work:
+    state = request.app.state
+    return Work(state.sessions.kw["bind"], state.clock, state.settings.hold_ttl)
+
+
 Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
+WorkDep = Annotated[Work, Depends(get_work)]
 Settings = Annotated[ServerSettings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 

@@ -1,7 +1,7 @@
 """``pos-server demo-order``: believable guest orders for demos and tests.
 
 Orders go through ``place_order`` (the same path as POST /v1/orders), each in its own
-transaction, so consoles subscribed to the order stream see them arrive one by one.
+unit of work, so consoles subscribed to the order stream see them arrive one by one.
 """
 
 from __future__ import annotations
@@ -10,18 +10,19 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 from pos_app.domain.orders import PaymentMethod
 from pos_server import terminals
 from pos_server.catalogue import check_order
+from pos_server.db.engine import make_sessions
 from pos_server.db.models import Guest, Terminal
 from pos_server.db.models_staff import ProductRow
 from pos_server.feed import record_change
 from pos_server.orders import place_order
 from pos_server.schemas import OrderLineIn, OrderPlaced
+from pos_server.uow import unit_of_work
 
 DEMO_TERMINAL = "demo-order"
 MENU = [
@@ -81,12 +82,12 @@ def demo_order(
     )
 
 
-def place_demo_order(
-    session: Session, *, now: datetime, rng: random.Random
-) -> dict[str, Any]:
-    """Place one demo order in ``session``'s transaction; returns the order's state."""
-    terminal_id = demo_terminal(session, now)
-    guest_id = rng.choice(demo_guests(session, terminal_id, now))
-    placed = check_order(session, demo_order(rng, guest_id, now, demo_menu(session)))
-    return place_order(session, placed, terminal_id=terminal_id, now=now,
-                       hold_ttl=DEFAULT_HOLD_TTL)  # fmt: skip
+def place_demo_order(engine: Engine, *, now: datetime, rng: random.Random) -> dict[str, Any]:
+    """Place one demo order in a transaction of its own (the demo terminal and guests made
+    first when missing); returns the order's state."""
+    with make_sessions(engine).begin() as session:
+        terminal_id = demo_terminal(session, now)
+        guest_id = rng.choice(demo_guests(session, terminal_id, now))
+        placed = check_order(session, demo_order(rng, guest_id, now, demo_menu(session)))
+    with unit_of_work(engine, actor=terminal_id, now=now) as uow:
+        return place_order(uow, placed)

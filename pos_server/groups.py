@@ -12,7 +12,8 @@
 Percentages are basis points (1 % = 100), amounts kopecks. Every group is built as a
 ``pos_app.domain.groups.GuestGroup`` before anything is written, so the domain's own checks
 refuse a bad file. Upsert by id, a ``guest_group`` change only when a group really changed
-(like the catalogue import). The ledger reads groups with ``current_groups``.
+(like the catalogue import). The ledger reads groups with ``current_groups`` (handlers: through
+``uow.groups.current()``, pos_server/repositories/groups.py).
 """
 
 from __future__ import annotations

@@ -20,10 +20,11 @@ from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus
 from pos_app.domain.ledger import Overdraft, Posting, PostingKind
 from pos_server.amount_range import check_in_range
 from pos_server.db.fastexec import Fast
-from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
+from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, OverdraftRow, PostingRow
 from pos_server.ledger_feed import defer_snapshot
 
-_ACCOUNT = cast(Table, BonusAccountRow.__table__)
+_ACCOUNT = cast(Table, AccountRow.__table__)  # the points accounts: kind = 'points'
+_POSTINGS = cast(Table, PostingRow.__table__)
 _HOLDS = cast(Table, BonusHoldRow.__table__)
 _HOLD_COLUMNS = (_HOLDS.c.id, _HOLDS.c.account_id, _HOLDS.c.amount, _HOLDS.c.created_at,
                  _HOLDS.c.expires_at, _HOLDS.c.terminal_id, _HOLDS.c.status,
@@ -35,8 +36,8 @@ _LOADED: WeakKeyDictionary[BonusAccount, dict[str, tuple[str, int]]] = WeakKeyDi
 
 # Statements compiled once and run on the DBAPI cursor (pos_server/db/fastexec.py): this is
 # the hot path of every hold operation.
-_LOCK_TOTAL = Fast(select(_ACCOUNT.c.total).where(_ACCOUNT.c.id == bindparam("account_id")
-                                                  ).with_for_update())  # fmt: skip
+_LOCK_TOTAL = Fast(select(_ACCOUNT.c.total).where(
+    _ACCOUNT.c.kind == POINTS, _ACCOUNT.c.id == bindparam("account_id")).with_for_update())
 # the account's open holds (index account_id, status) and the one named (primary key): a
 # UNION, so each half uses its index whatever the length of the guest's history
 _OPEN_AND_ONE = Fast(union(
@@ -51,16 +52,16 @@ _HOLDS_OF = union(  # the same with several named holds (an IN list: Connection.
     select(*_HOLD_COLUMNS).where(_HOLDS.c.id.in_(bindparam("wanted", expanding=True)),
                                  _HOLDS.c.account_id == bindparam("account_id")),
 )  # fmt: skip
-_INSERT_ACCOUNT = Fast(insert(_ACCOUNT), column_keys=("id", "total", "held"))
-_SET_BALANCES = Fast(update(_ACCOUNT).where(_ACCOUNT.c.id == bindparam("account_id")).values(
-    total=bindparam("new_total"), held=bindparam("new_held")
-))
+_INSERT_ACCOUNT = Fast(insert(_ACCOUNT), column_keys=("kind", "id", "total", "held"))
+_SET_BALANCES = Fast(update(_ACCOUNT).where(
+    _ACCOUNT.c.kind == POINTS, _ACCOUNT.c.id == bindparam("account_id")
+).values(total=bindparam("new_total"), held=bindparam("new_held")))
 _INSERT_HOLDS = Fast(insert(_HOLDS), column_keys=(
     "id", "account_id", "amount", "created_at", "expires_at", "terminal_id", "status",
     "committed_amount"))  # fmt: skip
-_INSERT_POSTINGS = Fast(insert(PostingRow), column_keys=(
-    "account_id", "kind", "amount", "total_after", "held_after", "at", "actor", "terminal_id",
-    "reason", "ref", "hold_id"))  # fmt: skip
+_INSERT_POSTINGS = Fast(insert(_POSTINGS), column_keys=(
+    "account_kind", "account_id", "kind", "amount", "total_after", "held_after", "at", "actor",
+    "terminal_id", "reason", "ref", "hold_id"))  # fmt: skip
 _INSERT_OVERDRAFTS = insert(OverdraftRow)
 
 
@@ -102,7 +103,8 @@ def load_account(
     connection = _connection(db)
     total = _locked_total(connection, account_id)
     if total is None:
-        _INSERT_ACCOUNT.run(connection, {"id": account_id, "total": 0, "held": 0})
+        _INSERT_ACCOUNT.run(connection, {"kind": POINTS, "id": account_id, "total": 0,
+                                         "held": 0})  # fmt: skip
         # a concurrent creator makes that an IntegrityError: the op is retried
         total = _locked_total(connection, account_id)
         assert total is not None
@@ -121,7 +123,9 @@ def locked_account(
 
 # The account of a hold, locked, in one statement (hold.committed / hold.released)
 _LOCK_BY_HOLD = Fast(
-    select(_ACCOUNT.c.id, _ACCOUNT.c.total).join(_HOLDS, _HOLDS.c.account_id == _ACCOUNT.c.id)
+    select(_ACCOUNT.c.id, _ACCOUNT.c.total)
+    .join(_HOLDS, (_HOLDS.c.account_kind == _ACCOUNT.c.kind)
+          & (_HOLDS.c.account_id == _ACCOUNT.c.id))
     .where(_HOLDS.c.id == bindparam("hold_id")).with_for_update(of=_ACCOUNT)
 )  # fmt: skip
 
@@ -163,8 +167,8 @@ def save_account(db: Session | Connection, account: BonusAccount, now: datetime)
         loaded[hold.id] = state
     _LOADED[account] = loaded
     postings = [{
-        "account_id": p.account_id, "kind": p.kind.value, "amount": p.amount,
-        "total_after": p.total_after, "held_after": p.held_after, "at": p.at,
+        "account_kind": POINTS, "account_id": p.account_id, "kind": p.kind.value,
+        "amount": p.amount, "total_after": p.total_after, "held_after": p.held_after, "at": p.at,
         "actor": p.actor, "terminal_id": p.terminal_id, "reason": p.reason, "ref": p.ref,
         "hold_id": p.hold_id} for p in account.postings]  # fmt: skip
     if connection.dialect.name == "postgresql" and postings and not account.overdrafts:
@@ -182,8 +186,9 @@ def save_account(db: Session | Connection, account: BonusAccount, now: datetime)
         _INSERT_POSTINGS.run_many(connection, postings)
     if account.overdrafts:
         connection.execute(_INSERT_OVERDRAFTS, [{
-            "account_id": o.account_id, "amount": o.amount, "at": o.at, "reason": o.reason,
-            "ref": o.ref, "hold_id": o.hold_id} for o in account.overdrafts])  # fmt: skip
+            "account_kind": POINTS, "account_id": o.account_id, "amount": o.amount,
+            "at": o.at, "reason": o.reason, "ref": o.ref, "hold_id": o.hold_id}
+            for o in account.overdrafts])  # fmt: skip
     if account.postings:
         defer_snapshot(db, "bonus_account", account.account_id, snapshot(account), now)
 
@@ -194,8 +199,8 @@ _UPDATE_HOLD = Fast(
 )  # fmt: skip
 _HOLD_KEYS = ("id", "account_id", "amount", "created_at", "expires_at", "terminal_id", "status",
               "committed_amount")  # fmt: skip
-_POSTING_KEYS = ("account_id", "kind", "amount", "total_after", "held_after", "at", "actor",
-                 "terminal_id", "reason", "ref", "hold_id")  # fmt: skip
+_POSTING_KEYS = ("account_kind", "account_id", "kind", "amount", "total_after", "held_after",
+                 "at", "actor", "terminal_id", "reason", "ref", "hold_id")  # fmt: skip
 _SAVE_SHAPES: dict[tuple[int, int, int], Fast] = {}
 
 
@@ -210,7 +215,8 @@ def _save_in_one(
     shape = (len(new), len(changed), len(postings))
     statement = _SAVE_SHAPES.get(shape)
     if statement is None:
-        ctes = [update(_ACCOUNT).where(_ACCOUNT.c.id == bindparam("account_id"))
+        ctes = [update(_ACCOUNT)
+                .where(_ACCOUNT.c.kind == POINTS, _ACCOUNT.c.id == bindparam("account_id"))
                 .values(total=bindparam("new_total"), held=bindparam("new_held"))
                 .returning(_ACCOUNT.c.id).cte("balances")]  # fmt: skip
         ctes += [insert(_HOLDS).values({k: bindparam(f"n{i}_{k}") for k in _HOLD_KEYS})
@@ -222,7 +228,7 @@ def _save_in_one(
         rows: list[dict[str, Any]] = [
             {k: bindparam(f"p{i}_{k}") for k in _POSTING_KEYS} for i in range(shape[2])]
         statement = _SAVE_SHAPES[shape] = Fast(
-            insert(PostingRow).values(rows).add_cte(*ctes))
+            insert(_POSTINGS).values(rows).add_cte(*ctes))
     params: dict[str, Any] = {"account_id": account.account_id, "new_total": account.total,
                               "new_held": account.held}  # fmt: skip
     for prefix, rows_of in (("n", new), ("c", changed), ("p", postings)):
@@ -239,7 +245,8 @@ def snapshot(account: BonusAccount) -> dict[str, int | str]:
 def load_postings(session: Session, account_id: str) -> list[Posting]:
     """The account's postings, oldest first, as domain objects (deltas from the balance chain)."""
     rows = session.scalars(
-        select(PostingRow).where(PostingRow.account_id == account_id).order_by(PostingRow.id)
+        select(PostingRow).where(PostingRow.account_kind == POINTS,
+                                 PostingRow.account_id == account_id).order_by(PostingRow.id)
     )
     postings: list[Posting] = []
     total_before = held_before = 0
@@ -257,7 +264,8 @@ def load_postings(session: Session, account_id: str) -> list[Posting]:
 
 def load_overdrafts(session: Session, account_id: str | None = None) -> list[Overdraft]:
     """Recorded overdrafts (of one account, or all), oldest first, with the hold that made them."""
-    query = select(OverdraftRow).order_by(OverdraftRow.id)
+    query = (select(OverdraftRow).where(OverdraftRow.account_kind == POINTS)
+             .order_by(OverdraftRow.id))  # fmt: skip
     if account_id is not None:
         query = query.where(OverdraftRow.account_id == account_id)
     return [Overdraft(o.account_id, o.amount, o.at, o.reason, o.ref, o.hold_id)

@@ -39,7 +39,7 @@ from pos_app.domain.money import Percent
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE, UnknownTimeZone, shop_zone
 from pos_app.domain.venue_clock import day_bounds as shop_day_bounds
 from pos_server.db.fastexec import Fast
-from pos_server.db.models import Guest, PostingRow
+from pos_server.db.models import POINTS, Guest, PostingRow
 from pos_server.db.models_ledger import (
     CancelledGuestSaleRow,
     GuestLoyaltyRow,
@@ -122,7 +122,7 @@ def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
     start, end = day_bounds(now)
     spent = session.scalar(
         select(func.coalesce(func.sum(PostingRow.amount), 0)).where(
-            PostingRow.account_id == guest_id,
+            PostingRow.account_kind == POINTS, PostingRow.account_id == guest_id,
             PostingRow.kind.in_((PostingKind.COMMIT.value, PostingKind.DEBIT.value)),
             PostingRow.at >= start, PostingRow.at < end,
         )
@@ -197,7 +197,10 @@ _SET_LOYALTY = Fast(
 
 def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, guest_id: str,
                  now: datetime) -> GuestLoyalty | None:  # fmt: skip
-    """The guest's loyalty state, row locked (created on first use); None: unknown guest."""
+    """The guest's loyalty state, row locked (created on first use); None: unknown guest.
+
+    Handlers call it as ``uow.loyalty.lock(guest_id)``; ``ops/kinds.py`` still calls it
+    directly until it is converted (issue 15 point 4)."""
     row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
     if row is None:
         session = ctx_session()

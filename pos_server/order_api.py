@@ -13,11 +13,11 @@ from pos_server import terminals
 from pos_server.api import (
     MAX_ID,
     UNAUTHORISED,
-    ClockDep,
     Credentials,
     Sessions,
     Settings,
     TerminalId,
+    WorkDep,
 )
 from pos_server.catalogue import CatalogueError, check_order
 from pos_server.orders import OrderRefused, place_order
@@ -34,17 +34,12 @@ REFUSALS: dict[int | str, dict[str, object]] = {
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=REFUSALS)
-def post_order(
-    body: OrderPlaced, terminal_id: TerminalId, sessions: Sessions, settings: Settings,
-    clock: ClockDep,
-) -> OrderOut:
+def post_order(body: OrderPlaced, terminal_id: TerminalId, work: WorkDep) -> OrderOut:
     """Place a guest order (state ``new``); paying in points holds them at once."""
-    ttl = settings.hold_ttl
     try:
-        with sessions.begin() as session:
-            body = check_order(session, body)  # once a catalogue exists, lines must be in it
-            state = place_order(session, body, terminal_id=terminal_id, now=clock(),
-                                hold_ttl=ttl)  # fmt: skip
+        with work(terminal_id) as uow:
+            body = check_order(uow.session, body)  # once a catalogue exists, lines must be in it
+            state = place_order(uow, body)
     except OrderRefused as exc:
         raise HTTPException(exc.status, {"code": exc.code, "message": exc.message}) from exc
     except CatalogueError as exc:

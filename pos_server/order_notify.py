@@ -1,10 +1,11 @@
 """PostgreSQL ``NOTIFY`` of order changes, and the ``LISTEN``ing thread of a server process.
 
-The writer notifies inside the transaction that records the change, so the notification is
-delivered at commit (and never for a rolled-back change); identical notifications of one
-transaction are folded into one by PostgreSQL, so a batch of order actions wakes a listener
-once. The payload is empty on purpose: the change feed stays the only source of what changed,
-a notification only says "look now". SQLite has no such thing: there the reader polls.
+The writer (``pos_server.repositories.orders.Orders.saved``) notifies inside the transaction
+that records the change, so the notification is delivered at commit (and never for a
+rolled-back change); identical notifications of one transaction are folded into one by
+PostgreSQL, so a batch of order actions wakes a listener once. The payload is empty on
+purpose: the change feed stays the only source of what changed, a notification only says
+"look now". SQLite has no such thing: there the reader polls.
 """
 
 from __future__ import annotations
@@ -13,19 +14,11 @@ import logging
 import threading
 from collections.abc import Callable
 
-from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "tillkeeper_orders"
-_NOTIFY = text(f"NOTIFY {CHANNEL}")
-
-
-def notify_order_change(session: Session) -> None:
-    """Wake every server process's order reader when this transaction commits (PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_NOTIFY)
 
 
 class OrderListener:

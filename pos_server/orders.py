@@ -19,24 +19,17 @@ import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import HoldAlreadyEnded
 from pos_app.domain.errors import DomainError
 from pos_app.domain.orders import (
     DebtRecorded,
     Effect,
-    HoldRef,
     InvoiceAnnulled,
     InvoiceCreated,
     ItemDelivered,
     Order,
-    OrderLine,
-    OrderState,
     PaymentMethod,
     PaymentRecorded,
     PaymentReversed,
@@ -45,16 +38,12 @@ from pos_app.domain.orders import (
     PointsHoldReleased,
     PointsRefunded,
     Transition,
-    allowed_actions,
 )
-from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
-from pos_server.feed import record_change
-from pos_server.ledger import hold_account_id, load_account, save_account
-from pos_server.ledger_balance import order_money_effect
-from pos_server.order_notify import notify_order_change
-from pos_server.schemas import OrderLineOut, OrderOut, OrderPlaced
+from pos_server.repositories.orders import ORDER_ENTITY, StoredOrder
+from pos_server.schemas import OrderPlaced
+from pos_server.uow import UnitOfWork
 
-ORDER_ENTITY = "order"
+__all__ = ["ORDER_ENTITY", "OrderRefused", "Step", "StoredOrder", "act_on_order", "place_order"]
 
 
 class OrderRefused(Exception):
@@ -65,152 +54,59 @@ class OrderRefused(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-@dataclass
-class StoredOrder:
-    row: GuestOrderRow
-    lines: list[GuestOrderLineRow]
-
-    def to_domain(self) -> Order:
-        lines = tuple(
-            OrderLine(ln.line_id, ln.product_id, ln.name, ln.quantity, ln.unit_price,
-                      ln.in_points, ln.delivered)
-            for ln in self.lines
-        )  # fmt: skip
-        r = self.row
-        hold = HoldRef(r.points_hold_id, r.points_hold_amount) if r.points_hold_id else None
-        return Order(
-            r.id, r.guest_id, lines, PaymentMethod(r.method), OrderState(r.state), r.note,
-            r.ready_by, hold, r.paid_money, r.paid_points,
-        )  # fmt: skip
-
-    def state(self) -> dict[str, Any]:
-        """The order as consoles see it (JSON-ready): the feed's data and a conflict's state."""
-        r = self.row
-        out = OrderOut(
-            order_id=r.id, guest_id=r.guest_id, state=r.state, method=r.method, note=r.note,
-            ready_by=r.ready_by, total=r.total, points_hold_id=r.points_hold_id,
-            points_hold_amount=r.points_hold_amount, invoice_status=r.invoice_status,
-            paid_money=r.paid_money, paid_points=r.paid_points,
-            reversed_amount=r.reversed_amount, debt=r.debt, placed_at=r.placed_at,
-            updated_at=r.updated_at, version=r.version,
-            allowed_actions=sorted(a.value for a in allowed_actions(self.to_domain())),
-            lines=[OrderLineOut(line_id=ln.line_id, product_id=ln.product_id, name=ln.name,
-                                quantity=ln.quantity, unit_price=ln.unit_price,
-                                in_points=ln.in_points, delivered=ln.delivered)
-                   for ln in self.lines],
-        )  # fmt: skip
-        return out.model_dump(mode="json")
-
-
-def load_order(session: Session, order_id: str, *, lock: bool = True) -> StoredOrder | None:
-    query = select(GuestOrderRow).where(GuestOrderRow.id == order_id)
-    # FOR NO KEY UPDATE: the order row is changed, never its key
-    row = session.scalars(query.with_for_update(key_share=True) if lock else query).one_or_none()
-    if row is None:
-        return None
-    lines = session.scalars(
-        select(GuestOrderLineRow)
-        .where(GuestOrderLineRow.order_id == order_id)
-        .order_by(GuestOrderLineRow.position)
-    )
-    return StoredOrder(row, list(lines))
-
-
-def _record(session: Session, stored: StoredOrder, event: str, now: datetime) -> dict[str, Any]:
-    session.flush()
-    state = stored.state()
-    record_change(session, ORDER_ENTITY, stored.row.id, {**state, "event": event}, now)
-    notify_order_change(session)  # PostgreSQL: the order readers look at commit
-    return state
-
-
-def place_order(
-    session: Session, placed: OrderPlaced, *, terminal_id: str, now: datetime, hold_ttl: timedelta
-) -> dict[str, Any]:
+def place_order(uow: UnitOfWork, placed: OrderPlaced) -> dict[str, Any]:
     """Store a new order; paying in points reserves the total as a hold right away."""
     order_id = placed.order_id or str(uuid.uuid4())
-    existing = load_order(session, order_id, lock=False)
-    if existing is not None:
+    if uow.orders.get(order_id, lock=False) is not None:
         raise OrderRefused(409, "order_exists", f"Order {order_id} already exists.")
-    if session.get(Guest, placed.guest_id) is None:
+    if not uow.guests.exists(placed.guest_id):
         raise OrderRefused(404, "unknown_guest", f"Guest {placed.guest_id} is not known.")
-    lines = [
-        GuestOrderLineRow(order_id=order_id, line_id=str(n), position=n, delivered=False,
-                          **line.model_dump())
-        for n, line in enumerate(placed.lines, start=1)
-    ]  # fmt: skip
-    row = GuestOrderRow(
-        id=order_id, guest_id=placed.guest_id, state=OrderState.NEW.value,
-        method=placed.method.value, note=placed.note, ready_by=placed.ready_by,
-        points_hold_id=None, points_hold_amount=0,
-        total=sum(line.quantity * line.unit_price for line in placed.lines),
-        invoice_status="none", paid_money=0, paid_points=0, reversed_amount=0, debt=0,
-        placed_at=now,
-        placed_by=terminal_id, updated_at=now, updated_by=terminal_id, version=1,
-    )  # fmt: skip
-    stored = StoredOrder(row, lines)
+    stored = uow.orders.new(order_id, placed)
     try:
         order = stored.to_domain()  # the domain's own checks before anything is written
     except DomainError as error:
         raise OrderRefused(422, error.code, error.message) from error
-    session.add(row)
-    session.flush()
-    session.add_all(lines)
+    uow.orders.add(stored)
     points = order.total if order.method is PaymentMethod.POINTS else order.points_total
     if points > 0:
-        row.points_hold_id = _hold_points(
-            session, row, points, terminal_id=terminal_id, now=now, ttl=hold_ttl
-        )
-        row.points_hold_amount = points
-    return _record(session, stored, "placed", now)
+        stored.row.points_hold_id = _hold_points(uow, stored, points)
+        stored.row.points_hold_amount = points
+    return uow.orders.saved(stored, "placed")
 
 
-def _hold_points(
-    session: Session, row: GuestOrderRow, amount: int, *, terminal_id: str, now: datetime,
-    ttl: timedelta,
-) -> str:
+def _hold_points(uow: UnitOfWork, stored: StoredOrder, amount: int) -> str:
     """Reserve the points the guest means to pay with, so they are there at payment."""
     hold_id = uuid.uuid4().hex
-    account = load_account(session, row.guest_id)
+    account = uow.accounts.load("points", stored.row.guest_id)
     try:
-        account.place_hold(hold_id, amount, now=now, actor=f"terminal:{terminal_id}",
-                           terminal_id=terminal_id, reason="guest order", ref=row.id, ttl=ttl)
+        account.place_hold(hold_id, amount, now=uow.now, actor=f"terminal:{uow.terminal_id}",
+                           terminal_id=uow.terminal_id, reason="guest order", ref=stored.row.id,
+                           ttl=uow.hold_ttl)  # fmt: skip
     except DomainError as error:
         raise OrderRefused(422, error.code, error.message) from error
-    save_account(session, account, now)
+    uow.accounts.save(account)
     return hold_id
 
 
 Step = Callable[[Order], Transition]
 
 
-def act_on_order(
-    session: Session, stored: StoredOrder, step: Step, event: str, *, terminal_id: str,
-    now: datetime,
-) -> dict[str, Any]:
+def act_on_order(uow: UnitOfWork, stored: StoredOrder, step: Step, event: str
+                 ) -> dict[str, Any]:  # fmt: skip
     """Move the order by one domain transition and apply its effects; DomainError propagates
     (IllegalOrderAction before anything changed)."""
     before = stored.to_domain()
     after, effects = step(before)
-    row = stored.row
     for effect in effects:
-        _apply_effect(session, row, effect, terminal_id, now)
-    delivered = {line.id for line in after.lines if line.delivered}
-    for line in stored.lines:
-        line.delivered = line.line_id in delivered
-    row.state, row.method = after.state.value, after.method.value
-    row.points_hold_id = after.points_hold.id if after.points_hold else None
-    row.points_hold_amount = after.points_hold.amount if after.points_hold else 0
-    row.paid_money, row.paid_points = after.paid_money, after.paid_points
-    row.updated_at, row.updated_by, row.version = now, terminal_id, row.version + 1
-    return _record(session, stored, event, now)
+        _apply_effect(uow, stored, effect)
+    uow.orders.moved(stored, after)
+    return uow.orders.saved(stored, event)
 
 
-def _apply_effect(
-    session: Session, row: GuestOrderRow, effect: Effect, terminal_id: str, now: datetime
-) -> None:
-    points = _Points(session, row.id, terminal_id, now)
-    _balance_effect(session, row, effect, terminal_id, now)
+def _apply_effect(uow: UnitOfWork, stored: StoredOrder, effect: Effect) -> None:
+    row = stored.row
+    points = _Points(uow, row.id)
+    _balance_effect(uow, row.guest_id, row.id, effect)
     match effect:
         case InvoiceCreated():
             row.invoice_status = "open"
@@ -236,54 +132,62 @@ def _apply_effect(
         row.invoice_status = "paid"
 
 
-def _balance_effect(
-    session: Session, row: GuestOrderRow, effect: Effect, terminal_id: str, now: datetime
-) -> None:
-    """A balance payment, its reversal, or a debt also posts to the balance account."""
-    where: dict[str, Any] = {"order_id": row.id, "terminal_id": terminal_id, "now": now}
+def _balance_effect(uow: UnitOfWork, guest_id: str, order_id: str, effect: Effect) -> None:
+    """A balance payment (never beyond the balance: InsufficientBalance), its reversal, or a
+    debt (completed unpaid: the amount is owed) also posts to the balance account."""
     match effect:
-        case PaymentRecorded(amount=amount, method=PaymentMethod.BALANCE):
-            order_money_effect(session, "pay", row.guest_id, amount, **where)
-        case PaymentReversed(amount=amount, method=PaymentMethod.BALANCE):
-            order_money_effect(session, "refund", row.guest_id, amount, **where)
-        case DebtRecorded(amount=amount):
-            order_money_effect(session, "debt", row.guest_id, amount, **where)
+        case PaymentRecorded(amount=amount, method=PaymentMethod.BALANCE) if amount > 0:
+            account = uow.accounts.load("money", guest_id)
+            account.pay(amount, reason=f"order {order_id} paid", **_who(uow, order_id))
+        case PaymentReversed(amount=amount, method=PaymentMethod.BALANCE) if amount > 0:
+            account = uow.accounts.load("money", guest_id)
+            account.credit(amount, reason=f"order {order_id} voided", **_who(uow, order_id))
+        case DebtRecorded(amount=amount) if amount > 0:
+            account = uow.accounts.load("money", guest_id)
+            account.charge_debt(amount, reason=f"order {order_id} completed unpaid",
+                                **_who(uow, order_id))  # fmt: skip
+        case _:
+            return
+    uow.accounts.save(account)
+
+
+def _who(uow: UnitOfWork, order_id: str) -> dict[str, Any]:
+    return {"now": uow.now, "actor": f"terminal:{uow.terminal_id}",
+            "terminal_id": uow.terminal_id, "ref": order_id}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class _Points:
-    """Points effects of one order action, through the bonus ledger (``pos_server.ledger``)."""
+    """Points effects of one order action, through the points ledger (``uow.accounts``)."""
 
-    session: Session
+    uow: UnitOfWork
     order_id: str
-    terminal_id: str
-    now: datetime
 
     @property
     def _who(self) -> dict[str, Any]:
-        return {"now": self.now, "actor": f"terminal:{self.terminal_id}",
-                "terminal_id": self.terminal_id, "reason": f"order {self.order_id}"}
+        uow = self.uow
+        return {"now": uow.now, "actor": f"terminal:{uow.terminal_id}",
+                "terminal_id": uow.terminal_id, "reason": f"order {self.order_id}"}
 
     def end_hold(self, hold_id: str, *, commit: int | None) -> None:
         """Commit ``commit`` points of the hold (the rest is released), or release it (None).
         A hold that already ended (expired, reconciled) needs no release."""
-        account_id = hold_account_id(self.session, hold_id)
-        if account_id is None:
+        account = self.uow.accounts.points_of_hold(hold_id)
+        if account is None:
             return
-        account = load_account(self.session, account_id, [hold_id])
         if commit is not None:
             account.commit_hold(hold_id, commit, **self._who)
         else:
             with contextlib.suppress(HoldAlreadyEnded):
                 account.release_hold(hold_id, **self._who)
-        save_account(self.session, account, self.now)
+        self.uow.accounts.save(account)
 
     def debit(self, guest_id: str, amount: int) -> None:
-        account = load_account(self.session, guest_id)
+        account = self.uow.accounts.load("points", guest_id)
         account.debit(amount, ref=self.order_id, **self._who)
-        save_account(self.session, account, self.now)
+        self.uow.accounts.save(account)
 
     def refund(self, guest_id: str, amount: int) -> None:
-        account = load_account(self.session, guest_id)
+        account = self.uow.accounts.load("points", guest_id)
         account.credit(amount, ref=self.order_id, **self._who)
-        save_account(self.session, account, self.now)
+        self.uow.accounts.save(account)

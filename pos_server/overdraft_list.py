@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_server.db.models import OverdraftRow
-from pos_server.db.models_ledger import BalanceOverdraftRow, RuleBreachRow
+from pos_server.db.models import POINTS, OverdraftRow
+from pos_server.db.models_ledger import RuleBreachRow
 
-Row = TypeVar("Row", OverdraftRow, BalanceOverdraftRow, RuleBreachRow)
+Row = TypeVar("Row", OverdraftRow, RuleBreachRow)
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,9 @@ def list_overdrafts(session: Session, since: datetime | None = None,
     """At most ``limit`` overdrafts (both accounts together) and ``limit`` breaches."""
     breaches = _newest(session, RuleBreachRow, since, limit)
     flagged = {b.ref for b in breaches if b.rule == "offline_allowance"} - {None}
-    points = [_points(r, flagged) for r in _newest(session, OverdraftRow, since, limit)]
-    money = [_balance(r) for r in _newest(session, BalanceOverdraftRow, since, limit)]
-    overdrafts = sorted(points + money, key=lambda o: o["at"], reverse=True)[:limit]
+    rows = _newest(session, OverdraftRow, since, limit)  # both kinds of account
+    overdrafts = sorted((_points(r, flagged) if r.account_kind == POINTS else _balance(r)
+                         for r in rows), key=lambda o: o["at"], reverse=True)  # fmt: skip
     return Overdrafts(overdrafts, [_breach(b) for b in breaches])
 
 
@@ -45,7 +45,7 @@ def _points(row: OverdraftRow, flagged: set[str | None]) -> dict[str, Any]:
             "hold_id": row.hold_id, "beyond_offline_allowance": row.hold_id in flagged}  # fmt: skip
 
 
-def _balance(row: BalanceOverdraftRow) -> dict[str, Any]:
+def _balance(row: OverdraftRow) -> dict[str, Any]:
     return {"account": "balance", "id": row.id, "guest_id": row.account_id,
             "amount": row.amount, "at": row.at.isoformat(), "reason": row.reason,
             "ref": row.ref, "hold_id": None, "beyond_offline_allowance": False}  # fmt: skip

@@ -17,7 +17,7 @@ from typing import Any
 
 from pos_server.cli_args import aware_time, positive
 from pos_server.db import make_engine, make_sessions, upgrade
-from pos_server.sale_review import UnknownItem, list_items, resolve_item
+from pos_server.repositories.reconciliation import UnknownItem, list_items, resolve_item
 from pos_server.settings import ServerSettings
 
 DB_HELP = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"

@@ -23,7 +23,8 @@ and compares, three ways:
   the server's group gives.
 
 A difference never refuses the sale: the till already took the money. Each one is a row of
-``reconciliation_items``, written in the operation's transaction, that a manager reads with
+``reconciliation_items``, written in the operation's transaction (``uow.reconciliation``,
+``pos_server/repositories/reconciliation.py``), that a manager reads with
 ``pos-server reconciliation list`` (JSON lines) and closes with ``... resolve``. The checks
 of the catalogue run only once the server has a catalogue (as guest orders are checked).
 
@@ -36,13 +37,8 @@ definition is taken as it is now. A row stored by a till before these fields wer
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.catalog import DiscountScope, Product
 from pos_app.domain.errors import DomainError
@@ -51,10 +47,11 @@ from pos_app.domain.money import Percent, format_money
 from pos_app.domain.operations import SaleClosed, SaleGroup
 from pos_app.domain.pricing import GroupSnapshot, price_lines, totals_of
 from pos_app.domain.pricing import SaleLine as PricedLine
-from pos_server.db.fastexec import Fast
-from pos_server.db.models import Change
-from pos_server.db.models_ledger import ReconciliationItemRow
-from pos_server.db.models_staff import ProductRow
+
+if TYPE_CHECKING:
+    from pos_server.repositories.catalogue import CatalogueHistory
+    from pos_server.repositories.guests import Guests
+    from pos_server.uow import UnitOfWork
 
 TOTALS_MISMATCH = "totals_mismatch"
 PRICE_DIFFERS = "price_differs"
@@ -73,50 +70,21 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-_HAS_CATALOGUE = Fast(select(ProductRow.id).limit(1))
-_PRODUCT_AT_VERSION = Fast(
-    select(Change.data).where(
-        Change.entity == "product", Change.entity_id == bindparam("product_id"),
-        Change.id <= bindparam("version"),
-    ).order_by(Change.id.desc()).limit(1)
-)  # fmt: skip
-_RECORD_AT_MOMENT = Fast(
-    select(Change.data).where(
-        Change.entity == bindparam("entity"), Change.entity_id == bindparam("entity_id"),
-        Change.at <= bindparam("moment"),
-    ).order_by(Change.id.desc()).limit(1)
-)  # fmt: skip
-_INSERT_ITEM = Fast(insert(ReconciliationItemRow), column_keys=(
-    "at", "kind", "sale_id", "terminal_id", "op_id", "amount", "message", "details"))  # fmt: skip
-
-
 def review_sale(
-    connection: Connection, sale: SaleClosed, *, current_group: str | None,
+    uow: UnitOfWork, sale: SaleClosed, *, current_group: str | None,
     groups: dict[str, GuestGroup],
 ) -> list[Finding]:
-    """Every difference the server finds in ``sale``. ``current_group``: the guest's group as
-    the server has it now (used when the feed has no record of them at the moment of the
-    sale); ``groups``: the groups by id as they are now."""
+    """Every difference the server finds in ``sale`` (the caller stores them:
+    ``uow.reconciliation.add``). ``current_group``: the guest's group as the server has it now
+    (used when the feed has no record of them at the moment of the sale); ``groups``: the
+    groups by id as they are now."""
     findings = _own_arithmetic(sale)
     if sale.lines and sale.lines[0].list_price is not None:  # a till that sends what it used
-        if _HAS_CATALOGUE.first(connection, {}) is not None:
-            findings += _catalogue(connection, sale)
+        if uow.catalogue.has_products():
+            findings += _catalogue(uow.catalogue, sale)
         if sale.guest_id is not None:
-            findings += _group(connection, sale, current_group, groups)
+            findings += _group(uow.guests, sale, current_group, groups)
     return findings
-
-
-def record_findings(
-    connection: Connection, sale: SaleClosed, findings: Sequence[Finding], *, terminal_id: str,
-    op_id: str, now: datetime,
-) -> None:  # fmt: skip
-    if findings:
-        _INSERT_ITEM.run_many(connection, [
-            {"at": now, "kind": f.kind, "sale_id": sale.sale_id, "terminal_id": terminal_id,
-             "op_id": op_id, "amount": f.amount, "message": f.message[:500],
-             "details": f.details}
-            for f in findings
-        ])  # fmt: skip
 
 
 # --- the till's own figures ----------------------------------------------------------------
@@ -186,15 +154,14 @@ def _order_percent(sale: SaleClosed) -> Percent | None:
 # --- the catalogue the till priced with ----------------------------------------------------
 
 
-def _catalogue(connection: Connection, sale: SaleClosed) -> list[Finding]:
+def _catalogue(catalogue: CatalogueHistory, sale: SaleClosed) -> list[Finding]:
     findings: list[Finding] = []
     version = sale.catalogue_version
     for line in sale.lines:
         till_price = line.list_price if line.list_price is not None else line.unit_price
-        at_sale = _price(_RECORD_AT_MOMENT.first(connection, {
-            "entity": "product", "entity_id": line.product_id, "moment": sale.closed_at}))
-        at_version = at_sale if not version else _price(_PRODUCT_AT_VERSION.first(
-            connection, {"product_id": line.product_id, "version": version}))  # fmt: skip
+        at_sale = catalogue.price_at(line.product_id, sale.closed_at)
+        at_version = at_sale if not version else catalogue.price_at_version(line.product_id,
+                                                                            version)  # fmt: skip
         where = {"line_no": line.line_no, "product_id": line.product_id, "till": till_price,
                  "catalogue_version": version}  # fmt: skip
         if at_version is None:
@@ -216,24 +183,14 @@ def _catalogue(connection: Connection, sale: SaleClosed) -> list[Finding]:
     return findings
 
 
-def _price(row: Any) -> int | None:
-    if row is None:
-        return None
-    data = row[0] or {}
-    price = data.get("price")
-    return price if isinstance(price, int) and data.get("active", True) is not False else None
-
-
 # --- the guest's group at the moment of the sale -------------------------------------------
 
 
 def _group(
-    connection: Connection, sale: SaleClosed, current_group: str | None,
-    groups: dict[str, GuestGroup],
+    guests: Guests, sale: SaleClosed, current_group: str | None, groups: dict[str, GuestGroup],
 ) -> list[Finding]:  # fmt: skip
-    row = _RECORD_AT_MOMENT.first(connection, {"entity": "guest", "entity_id": sale.guest_id,
-                                               "moment": sale.closed_at})  # fmt: skip
-    server_id = current_group if row is None else (row[0] or {}).get("group_id")
+    assert sale.guest_id is not None
+    server_id = guests.group_at(sale.guest_id, sale.closed_at, otherwise=current_group)
     server = groups.get(server_id) if server_id else None
     till = sale.group
     till_key = None if till is None else (till.group_id, till.discount_bp)
@@ -262,41 +219,3 @@ def _group_name(group: SaleGroup | GuestGroup | None) -> str:
     if isinstance(group, SaleGroup):
         return f"{group.name!r} ({group.discount_bp / 100:g} %)"
     return f"{group.name!r} ({group.discount.bp / 100:g} %)"
-
-
-# --- the managers' list --------------------------------------------------------------------
-
-
-def list_items(session: Session, *, include_resolved: bool = False,
-               since: datetime | None = None, limit: int = 1_000) -> list[dict[str, Any]]:
-    """Items newest first (open ones only unless ``include_resolved``)."""
-    query = select(ReconciliationItemRow).order_by(ReconciliationItemRow.id.desc()).limit(limit)
-    if not include_resolved:
-        query = query.where(ReconciliationItemRow.resolved_at.is_(None))
-    if since is not None:
-        query = query.where(ReconciliationItemRow.at >= since)
-    return [item_view(row) for row in session.scalars(query)]
-
-
-def item_view(row: ReconciliationItemRow) -> dict[str, Any]:
-    return {"id": row.id, "at": row.at.isoformat(), "kind": row.kind, "sale_id": row.sale_id,
-            "terminal_id": row.terminal_id, "op_id": row.op_id, "amount": row.amount,
-            "message": row.message, "details": row.details,
-            "resolved_at": row.resolved_at.isoformat() if row.resolved_at else None,
-            "resolved_by": row.resolved_by}  # fmt: skip
-
-
-class UnknownItem(LookupError):
-    """No open reconciliation item has that id."""
-
-
-def resolve_item(session: Session, item_id: int, *, by: str, now: datetime) -> dict[str, Any]:
-    """Mark an open item resolved by ``by``; ``UnknownItem`` if it is not open."""
-    done = session.execute(
-        update(ReconciliationItemRow)
-        .where(ReconciliationItemRow.id == item_id, ReconciliationItemRow.resolved_at.is_(None))
-        .values(resolved_at=now, resolved_by=by[:64])
-    )  # fmt: skip
-    if getattr(done, "rowcount", 0) != 1:
-        raise UnknownItem(f"There is no open reconciliation item {item_id}.")
-    return item_view(session.get_one(ReconciliationItemRow, item_id))

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -178,24 +179,37 @@ class Change(Base):
     at: Mapped[datetime]
 
 
-class BonusAccountRow(Base):
-    """A guest's points account; ``total`` and ``held`` mirror the postings (a cache, locked
-    with SELECT ... FOR UPDATE while an operation changes the account)."""
+POINTS, MONEY = "points", "money"  # the kinds of account (``accounts.kind``)
+_ACCOUNT_KEY = ("accounts.kind", "accounts.id")
 
-    __tablename__ = "bonus_accounts"
 
+class AccountRow(Base):
+    """A guest's account of one kind (migration 0016): ``points`` (bonus points, with holds)
+    or ``money`` (the balance). The id is the guest's id in both, so the key is (kind, id).
+    ``total`` and ``held`` (0 for money) mirror the postings: a cache, locked with SELECT ...
+    FOR UPDATE while an operation changes the account."""
+
+    __tablename__ = "accounts"
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     total: Mapped[int] = mapped_column(BigInteger)
     held: Mapped[int] = mapped_column(BigInteger)
 
 
 class BonusHoldRow(Base):
+    """Points held for a payment; always of a ``points`` account (``account_kind``)."""
+
     __tablename__ = "bonus_holds"
-    # an account's open holds without walking its history (migration 0009)
-    __table_args__ = (Index("ix_bonus_holds_account_status", "account_id", "status"),)
+    __table_args__ = (
+        ForeignKeyConstraint(["account_kind", "account_id"], _ACCOUNT_KEY),
+        # an account's open holds without walking its history (migration 0009)
+        Index("ix_bonus_holds_account_status", "account_id", "status"),
+    )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("bonus_accounts.id"), index=True)
+    account_kind: Mapped[str] = mapped_column(String(8), server_default=POINTS)
+    account_id: Mapped[str] = mapped_column(String(64), index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
@@ -205,12 +219,18 @@ class BonusHoldRow(Base):
 
 
 class PostingRow(Base):
-    """Append-only: who, which terminal, when, why, and the balances after."""
+    """Append-only, both kinds of account: who, which terminal, when, why, and the balances
+    after (``held_after`` 0 for money); ``hold_id`` on every posting a hold made."""
 
-    __tablename__ = "bonus_postings"
+    __tablename__ = "postings"
+    __table_args__ = (
+        ForeignKeyConstraint(["account_kind", "account_id"], _ACCOUNT_KEY),
+        Index("ix_postings_account", "account_id", "account_kind"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("bonus_accounts.id"), index=True)
+    account_kind: Mapped[str] = mapped_column(String(8))
+    account_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
     amount: Mapped[int] = mapped_column(BigInteger)
     total_after: Mapped[int] = mapped_column(BigInteger)
@@ -224,12 +244,18 @@ class PostingRow(Base):
 
 
 class OverdraftRow(Base):
-    """Where ``available`` went below zero (offline hold replayed, late commit): for managers."""
+    """Where an account went below zero (points: an offline hold replayed, a late commit;
+    money: an offline balance payment replayed): for managers."""
 
     __tablename__ = "overdrafts"
+    __table_args__ = (
+        ForeignKeyConstraint(["account_kind", "account_id"], _ACCOUNT_KEY),
+        Index("ix_overdrafts_account", "account_id", "account_kind"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("bonus_accounts.id"), index=True)
+    account_kind: Mapped[str] = mapped_column(String(8))
+    account_id: Mapped[str] = mapped_column(String(64))
     amount: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(String(200))

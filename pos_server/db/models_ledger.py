@@ -1,9 +1,10 @@
 """Ledger-rules tables (migration 0005), on the same Base as ``models``.
 
-Balance (money) accounts with append-only postings and overdrafts; a guest's group and lifetime
-spend; the loyalty facts of each sale (the guest's group at that moment, accrual); rule
-breaches the server recorded instead of refusing (offline operations); the audit of admin
-actions. Amounts are int kopecks, times UTC.
+A guest's group and lifetime spend; the loyalty facts of each sale (the guest's group at that
+moment, accrual); rule breaches the server recorded instead of refusing (offline operations);
+the audit of admin actions. The money accounts, first made here, share ``accounts`` /
+``postings`` / ``overdrafts`` with the points since migration 0016. Amounts are int kopecks,
+times UTC.
 """
 
 from __future__ import annotations
@@ -15,46 +16,6 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos_server.db.models import Base, BigId
-
-
-class BalanceAccountRow(Base):
-    """A guest's money account (id = guest id); ``total`` mirrors the postings, negative only
-    by debt or a recorded overdraft. Locked with SELECT ... FOR UPDATE while it changes."""
-
-    __tablename__ = "balance_accounts"
-
-    id: Mapped[str] = mapped_column(ForeignKey("guests.id"), primary_key=True)
-    total: Mapped[int] = mapped_column(BigInteger)
-
-
-class BalancePostingRow(Base):
-    """Append-only: who, which terminal, when, why, and the balance after."""
-
-    __tablename__ = "balance_postings"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("balance_accounts.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    amount: Mapped[int] = mapped_column(BigInteger)
-    total_after: Mapped[int] = mapped_column(BigInteger)
-    at: Mapped[datetime]
-    actor: Mapped[str] = mapped_column(String(64))
-    terminal_id: Mapped[str | None] = mapped_column(String(36))
-    reason: Mapped[str] = mapped_column(String(200))
-    ref: Mapped[str | None] = mapped_column(String(64))
-
-
-class BalanceOverdraftRow(Base):
-    """An offline balance payment replayed beyond the balance: for managers."""
-
-    __tablename__ = "balance_overdrafts"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("balance_accounts.id"), index=True)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    at: Mapped[datetime]
-    reason: Mapped[str] = mapped_column(String(200))
-    ref: Mapped[str | None] = mapped_column(String(64))
 
 
 class GuestLoyaltyRow(Base):

@@ -34,7 +34,7 @@ class ShiftRow(Base):
 
 
 class SaleRefundRow(Base):
-    """One refund of a closed sale, in full or by line (migration 0016: several per sale);
+    """One refund of a closed sale, in full or by line (migration 0017: several per sale);
     ``by_method``: what it gave back by each way the sale was paid (NULL: a full refund
     recorded before refunds by line)."""
 

@@ -8,35 +8,33 @@ from __future__ import annotations
 
 from pos_app.domain.balance import top_up_problem
 from pos_app.domain.operations import BALANCE_TOPPED_UP, BalanceToppedUp
-from pos_server.db.models import Guest
-from pos_server.db.models_staff import StaffRow
-from pos_server.ledger_balance import load_balance, save_balance
-from pos_server.ops.kinds import Handler, OpContext, unknown_guest
+from pos_server.ops.kinds import Handler, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, rejected
+from pos_server.uow import UnitOfWork
 
 
-def balance_topped_up(ctx: OpContext, top_up: BalanceToppedUp) -> Verdict:
-    if ctx.session.get(Guest, top_up.guest_id) is None:
+def balance_topped_up(top_up: BalanceToppedUp, uow: UnitOfWork) -> Verdict:
+    if not uow.guests.exists(top_up.guest_id):
         return unknown_guest(top_up.guest_id)
-    problem = _staff_problem(ctx, top_up)
+    problem = _staff_problem(uow, top_up)
     if problem is not None:
         return problem
-    account = load_balance(ctx.session, top_up.guest_id)
-    account.top_up(top_up.amount, now=ctx.now, actor=f"staff:{top_up.staff_id}",
-                   terminal_id=ctx.terminal_id, reason="top-up", ref=top_up.ref)  # fmt: skip
-    save_balance(ctx.session, account, ctx.now)
+    account = uow.accounts.load("money", top_up.guest_id)
+    account.top_up(top_up.amount, now=uow.now, actor=f"staff:{top_up.staff_id}",
+                   terminal_id=uow.terminal_id, reason="top-up", ref=top_up.ref)  # fmt: skip
+    uow.accounts.save(account)
     return APPLIED
 
 
-def _staff_problem(ctx: OpContext, top_up: BalanceToppedUp) -> Verdict | None:
+def _staff_problem(uow: UnitOfWork, top_up: BalanceToppedUp) -> Verdict | None:
     if top_up.staff_id is None:
         return rejected("staff_required", "A top-up must name the staff member who took "
                                           "the money.")  # fmt: skip
-    staff = ctx.session.get(StaffRow, top_up.staff_id)
+    staff = uow.staff.member(top_up.staff_id)
     if staff is None or not staff.active:
         return rejected("staff_unknown", f"Staff member {top_up.staff_id} is not an active "
                                          "member of staff.")  # fmt: skip
-    problem = top_up_problem(staff.role, top_up.amount)
+    problem = top_up_problem(staff.role.value, top_up.amount)
     return None if problem is None else rejected("top_up_limit", problem)
 
 

@@ -6,10 +6,6 @@ with the domain error's code (insufficient_points, hold_already_ended, commit_ex
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import bindparam, select
-
 from pos_app.domain.bonus import BonusAccount, HoldStatus
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
@@ -23,113 +19,68 @@ from pos_app.domain.operations import (
     HoldPlaced,
     HoldReleased,
 )
-from pos_server.db.fastexec import Fast
-from pos_server.db.models import BonusAccountRow, BonusHoldRow, Guest
-from pos_server.db.models_ledger import GuestLoyaltyRow
-from pos_server.groups import current_groups
-from pos_server.ledger import (
-    load_account,
-    load_account_of_hold,
-    locked_account,
-    save_account,
-)
-from pos_server.ledger_rules import limits_of, points_spent_today, record_breach
-from pos_server.ops.kinds import Handler, OpContext, broken_rule, unknown_guest
+from pos_server.ledger_rules import limits_of
+from pos_server.ops.kinds import Handler, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.uow import UnitOfWork
 
 
-def _actor(ctx: OpContext) -> str:
-    return f"terminal:{ctx.terminal_id}"
+def _actor(uow: UnitOfWork) -> str:
+    return f"terminal:{uow.terminal_id}"
 
 
-def hold_state(row: Any) -> dict[str, Any]:
-    """A hold's state for a ``conflict`` verdict (a ``BonusHoldRow`` or a row of its columns)."""
-    return {"hold_id": row.id, "account_id": row.account_id, "amount": row.amount,
-            "status": row.status, "committed_amount": row.committed_amount,
-            "expires_at": row.expires_at.isoformat()}
-
-
-_EXISTING = Fast(select(BonusHoldRow.id, BonusHoldRow.account_id, BonusHoldRow.amount,
-                   BonusHoldRow.status, BonusHoldRow.committed_amount,
-                   BonusHoldRow.expires_at).where(BonusHoldRow.id == bindparam("hold_id")))
-# the guest and their group id in one statement (no row: unknown guest)
-_GUEST_GROUP = Fast(select(Guest.id, GuestLoyaltyRow.group_id).outerjoin(
-    GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id
-).where(Guest.id == bindparam("guest_id")))
-
-
-# The guest, their group, whether the hold id is taken and the account's total, locked: one
-# round trip for what hold.placed needs first. No row: an unknown guest or an account not
-# created yet, judged by the general path below.
-_PLACE_CONTEXT = Fast(
-    select(Guest.id, GuestLoyaltyRow.group_id, BonusAccountRow.total,
-           BonusHoldRow.id.label("existing_id"))
-    .select_from(Guest).join(BonusAccountRow, BonusAccountRow.id == Guest.id)
-    .outerjoin(GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id)
-    .outerjoin(BonusHoldRow, BonusHoldRow.id == bindparam("hold_id"))
-    .where(Guest.id == bindparam("guest_id")).with_for_update(of=BonusAccountRow)
-)  # fmt: skip
-
-
-def hold_placed(ctx: OpContext, placed: HoldPlaced) -> Verdict:
-    """Core statements, not ORM objects: with hold.committed this is the till's hot path."""
-    connection = ctx.connection
-    found = _PLACE_CONTEXT.first(connection, {"guest_id": placed.guest_id,
-                                              "hold_id": placed.hold_id})  # fmt: skip
-    if found is not None and found.existing_id is None:
-        group_id = found.group_id
-        account = locked_account(connection, placed.guest_id, found.total)
-    else:
-        existing = _EXISTING.first(connection, {"hold_id": placed.hold_id})
-        if existing is not None:
-            return conflict("hold_exists", f"Hold {placed.hold_id} already exists.",
-                            hold_state(existing))
-        guest = _GUEST_GROUP.first(connection, {"guest_id": placed.guest_id})
-        if guest is None:
-            return unknown_guest(placed.guest_id)
-        group_id = guest.group_id
-        account = load_account(connection, placed.guest_id)
-    group = None if group_id is None else current_groups(connection)[0].get(group_id)
+def hold_placed(placed: HoldPlaced, uow: UnitOfWork) -> Verdict:
+    """With hold.committed this is the till's hot path: the repositories read what it needs
+    first (hold id, guest, group, the locked account) in one statement."""
+    placing = uow.holds.placing(placed.guest_id, placed.hold_id)
+    if placing.existing is not None:
+        return conflict("hold_exists", f"Hold {placed.hold_id} already exists.",
+                        placing.existing.state())  # fmt: skip
+    account = placing.account
+    if account is None:
+        return unknown_guest(placed.guest_id)
+    group_id = placing.group_id
+    group = None if group_id is None else uow.groups.current()[0].get(group_id)
     held = sum(h.amount for h in account.holds.values()
-               if h.status is HoldStatus.OPEN and h.expires_at > ctx.now)  # not yet swept
-    problem = _check_daily_spend(ctx, placed, group, held)
+               if h.status is HoldStatus.OPEN and h.expires_at > uow.now)  # not yet swept
+    problem = _check_daily_spend(uow, placed, group, held)
     if problem is not None:
         return problem
     try:
         account.place_hold(
-            placed.hold_id, placed.amount, now=ctx.now, actor=_actor(ctx),
-            terminal_id=ctx.terminal_id, reason="points payment", ref=placed.ref,
-            ttl=ctx.hold_ttl, allow_overdraft=placed.offline,
+            placed.hold_id, placed.amount, now=uow.now, actor=_actor(uow),
+            terminal_id=uow.terminal_id, reason="points payment", ref=placed.ref,
+            ttl=uow.hold_ttl, allow_overdraft=placed.offline,
         )  # fmt: skip
     except DomainError as error:
         return broken_rule(error)
     if account.overdrafts:
-        _flag_beyond_allowance(ctx, placed, group, -account.available)
-    save_account(connection, account, ctx.now)
+        _flag_beyond_allowance(uow, placed, group, -account.available)
+    uow.accounts.save(account)
     return APPLIED
 
 
 def _check_daily_spend(
-    ctx: OpContext, placed: HoldPlaced, group: GuestGroup | None, held: int
+    uow: UnitOfWork, placed: HoldPlaced, group: GuestGroup | None, held: int
 ) -> Verdict | None:
     """The group's daily points limit (points committed or debited today plus open holds):
     online a ``rejected/daily_limit``; an offline hold is applied and the breach recorded."""
     limits = limits_of(group)
     if limits.points_spend is None:
         return None
-    spent = points_spent_today(ctx.session, placed.guest_id, ctx.now) + held
+    spent = uow.loyalty.points_spent_today(placed.guest_id) + held
     try:
         check_spend(limits, spent, placed.amount)
     except DomainError as error:
         if not placed.offline:
             return rejected("daily_limit", error.message)
-        record_breach(ctx.session, placed.guest_id, error.code, placed.amount, now=ctx.now,
-                      terminal_id=ctx.terminal_id, ref=placed.hold_id, message=error.message)
+        uow.loyalty.record_breach(placed.guest_id, error.code, placed.amount,
+                                  ref=placed.hold_id, message=error.message)
     return None
 
 
 def _flag_beyond_allowance(
-    ctx: OpContext, placed: HoldPlaced, group: GuestGroup | None, overdrawn: int
+    uow: UnitOfWork, placed: HoldPlaced, group: GuestGroup | None, overdrawn: int
 ) -> None:
     """An offline hold took the account below zero: within the group's offline allowance that
     is the recorded overdraft alone; beyond it the overdraft is also flagged for managers."""
@@ -139,48 +90,47 @@ def _flag_beyond_allowance(
     message = (f"Offline hold {placed.hold_id} left the account "
                f"{format_money(overdrawn, currency='points')} overdrawn; the group's offline "
                f"allowance is {format_money(allowance, currency='points')}.")  # fmt: skip
-    record_breach(ctx.session, placed.guest_id, "offline_allowance", overdrawn - allowance,
-                  now=ctx.now, terminal_id=ctx.terminal_id, ref=placed.hold_id,
-                  message=message)  # fmt: skip
+    uow.loyalty.record_breach(placed.guest_id, "offline_allowance", overdrawn - allowance,
+                              ref=placed.hold_id, message=message)
 
 
-def _with_hold(ctx: OpContext, hold_id: str) -> BonusAccount | Verdict:
+def _with_hold(uow: UnitOfWork, hold_id: str) -> BonusAccount | Verdict:
     """The hold's account, if this terminal placed the hold: a hold is ended by the terminal
     that placed it (or the sweeper, or a manager's audited reset), never by another one."""
-    account = load_account_of_hold(ctx.connection, hold_id)
+    account = uow.accounts.points_of_hold(hold_id)
     if account is None:
         return rejected("hold_not_found", f"Hold {hold_id} is not known to the server.")
     placed_by = account.holds[hold_id].terminal_id
-    if placed_by is not None and placed_by != ctx.terminal_id:
+    if placed_by is not None and placed_by != uow.terminal_id:
         return rejected("hold_of_another_terminal",
                         f"Hold {hold_id} was placed by another terminal; only that one may "
                         "commit or release it.")  # fmt: skip
     return account
 
 
-def hold_committed(ctx: OpContext, commit: HoldCommitted) -> Verdict:
-    account = _with_hold(ctx, commit.hold_id)
+def hold_committed(commit: HoldCommitted, uow: UnitOfWork) -> Verdict:
+    account = _with_hold(uow, commit.hold_id)
     if isinstance(account, Verdict):
         return account
     try:
-        account.commit_hold(commit.hold_id, commit.amount, now=ctx.now, actor=_actor(ctx),
-                            terminal_id=ctx.terminal_id, reason="order paid")
+        account.commit_hold(commit.hold_id, commit.amount, now=uow.now, actor=_actor(uow),
+                            terminal_id=uow.terminal_id, reason="order paid")
     except DomainError as error:
         return broken_rule(error)
-    save_account(ctx.connection, account, ctx.now)
+    uow.accounts.save(account)
     return APPLIED
 
 
-def hold_released(ctx: OpContext, release: HoldReleased) -> Verdict:
-    account = _with_hold(ctx, release.hold_id)
+def hold_released(release: HoldReleased, uow: UnitOfWork) -> Verdict:
+    account = _with_hold(uow, release.hold_id)
     if isinstance(account, Verdict):
         return account
     try:
-        account.release_hold(release.hold_id, now=ctx.now, actor=_actor(ctx),
-                             terminal_id=ctx.terminal_id, reason="order cancelled")
+        account.release_hold(release.hold_id, now=uow.now, actor=_actor(uow),
+                             terminal_id=uow.terminal_id, reason="order cancelled")
     except DomainError as error:
         return broken_rule(error)
-    save_account(ctx.connection, account, ctx.now)
+    uow.accounts.save(account)
     return APPLIED
 
 

@@ -4,13 +4,8 @@ rejected or conflicting operation leaves no trace but its applied_operations row
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select
-from sqlalchemy.orm import Session
-
-from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import IdentifierTaken, normalise_identifier
 from pos_app.domain.operations import (
@@ -22,78 +17,16 @@ from pos_app.domain.operations import (
     SaleClosed,
 )
 from pos_app.domain.phones import normalise_phone
-from pos_server.db.fastexec import Fast
-from pos_server.db.models import Guest, GuestIdentifier, Sale, SaleLine, SalePayment
-from pos_server.feed import record_change
-from pos_server.groups import current_groups
-from pos_server.ledger_rules import lock_loyalty
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.sale_review import record_findings, review_sale
+from pos_server.repositories.guests import GUEST_ENTITY, GuestRecord
+from pos_server.repositories.sales import RecordedSale
+from pos_server.sale_review import review_sale
+from pos_server.uow import UnitOfWork
 
 
-class OpContext:
-    """What a handler judges one operation with.
-
-    ``connection`` is in the operation's transaction (or its savepoint in a group commit); the
-    hot kinds (holds, sales) use only Core statements on it. ``session`` is an ORM session
-    joined to that same transaction, made on first use: most operations never pay for one. The
-    pipeline keeps its work (``keep_session``) and commits the connection; a handler never
-    commits.
-    """
-
-    __slots__ = ("_session", "alone", "connection", "hold_ttl", "now", "op_id", "terminal_id")
-
-    def __init__(
-        self, connection: Connection, terminal_id: str, op_id: str, now: datetime,
-        hold_ttl: timedelta = DEFAULT_HOLD_TTL,
-    ) -> None:  # fmt: skip
-        self.connection = connection
-        self.terminal_id = terminal_id
-        self.op_id = op_id
-        self.now = now  # the server's clock, never the till's
-        self.hold_ttl = hold_ttl
-        self._session: Session | None = None
-        self.alone = True  # False: the operation shares its transaction (group commit)
-
-    @property
-    def session(self) -> Session:
-        if self._session is None:
-            # Grouped, the session works in a savepoint of its own, so a failed flush undoes
-            # only this operation's ORM work, never the kept operations before it.
-            self._session = Session(
-                bind=self.connection, expire_on_commit=False,
-                join_transaction_mode="rollback_only" if self.alone else "create_savepoint",
-            )  # fmt: skip
-        return self._session
-
-    @property
-    def has_session(self) -> bool:
-        return self._session is not None
-
-    def keep_session(self) -> None:
-        """The session's work becomes part of the operation's transaction (flushed, its
-        savepoint released) and the session is closed."""
-        if self._session is None:
-            return
-        if self.alone:
-            self._session.flush()
-        else:
-            self._session.commit()  # create_savepoint: releases its savepoint only
-        self.close_session()
-
-    def close_session(self) -> None:
-        if self._session is not None:
-            self._session.close()
-            self._session = None
-
-
-def guest_state(guest: Guest) -> dict[str, Any]:
-    return {"guest_id": guest.id, "name": guest.name, "phone": guest.phone}
-
-
-def sale_state(sale: Sale) -> dict[str, Any]:
+def sale_state(sale: RecordedSale) -> dict[str, Any]:
     return {
-        "sale_id": sale.id,
+        "sale_id": sale.sale_id,
         "terminal_id": sale.terminal_id,
         "receipt_no": sale.receipt_no,
         "total": sale.total,
@@ -105,23 +38,13 @@ def unknown_guest(guest_id: str) -> Verdict:
     return rejected("unknown_guest", f"Guest {guest_id} is not known to the server.")
 
 
-# A closed sale is the one operation every till sends all day: its rows are written with Core
-# statements compiled once (pos_server/db/fastexec.py), not as ORM objects.
-_SALE_KNOWN = Fast(select(Sale.id).where(Sale.id == bindparam("sale_id")))
-_INSERT_SALE = Fast(insert(Sale), column_keys=(
-    "id", "terminal_id", "op_id", "receipt_no", "guest_id", "opened_at", "closed_at", "total"))
-_INSERT_LINES = Fast(insert(SaleLine), column_keys=(
-    "sale_id", "line_no", "product_id", "name", "quantity", "unit_price", "discount", "total"))
-_INSERT_PAYMENTS = Fast(insert(SalePayment), column_keys=(
-    "sale_id", "position", "method", "amount", "hold_id"))  # fmt: skip
-
-
-def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
-    """Record a closed sale with its lines and payments, then its guest's ledger effects
-    (``sale_effects``); a rejection there is undone by the caller's savepoint."""
-    connection = ctx.connection
-    if _SALE_KNOWN.first(connection, {"sale_id": sale.sale_id}) is not None:
-        existing = ctx.session.get_one(Sale, sale.sale_id)
+def sale_closed(sale: SaleClosed, uow: UnitOfWork) -> Verdict:
+    """Record a closed sale with its lines and payments, the server's review of its pricing
+    (``sale_review``: differences become reconciliation items, never a refusal), then its
+    guest's ledger effects (``sale_effects``); a rejection there is undone by the caller's
+    savepoint."""
+    existing = uow.sales.recorded(sale.sale_id)
+    if existing is not None:
         return conflict(
             "sale_exists", f"Sale {sale.sale_id} was already recorded.", sale_state(existing)
         )
@@ -130,34 +53,18 @@ def sale_closed(ctx: OpContext, sale: SaleClosed) -> Verdict:
         return rejected("totals_mismatch", problem)
     loyalty = None
     if sale.guest_id is not None:  # the guest, their loyalty row locked (sale_effects)
-        loyalty = lock_loyalty(lambda: ctx.session, connection, sale.guest_id, ctx.now)
+        loyalty = uow.loyalty.lock(sale.guest_id)
         if loyalty is None:
             return unknown_guest(sale.guest_id)
-    _INSERT_SALE.run(connection, {
-        "id": sale.sale_id, "terminal_id": ctx.terminal_id, "op_id": ctx.op_id,
-        "receipt_no": sale.receipt_no, "guest_id": sale.guest_id, "opened_at": sale.opened_at,
-        "closed_at": sale.closed_at, "total": sale.total,
-    })  # fmt: skip
-    _INSERT_LINES.run_many(connection, [
-        {"sale_id": sale.sale_id, "line_no": line.line_no, "product_id": line.product_id,
-         "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
-         "discount": line.discount, "total": line.total}
-        for line in sale.lines
-    ])  # fmt: skip
-    _INSERT_PAYMENTS.run_many(connection, [
-        {"sale_id": sale.sale_id, "position": position, "method": payment.method,
-         "amount": payment.amount, "hold_id": payment.hold_id}
-        for position, payment in enumerate(sale.payments, start=1)
-    ])  # fmt: skip
+    uow.sales.insert(sale)
     # a guest's sale reads the groups once, for its review and its effects (the promotion)
-    groups = current_groups(connection) if sale.guest_id is not None else None
-    findings = review_sale(connection, sale, groups={} if groups is None else groups[0],
+    groups = uow.groups.current() if sale.guest_id is not None else None
+    findings = review_sale(uow, sale, groups={} if groups is None else groups[0],
                            current_group=None if loyalty is None else loyalty.group_id)
-    record_findings(connection, sale, findings, terminal_id=ctx.terminal_id, op_id=ctx.op_id,
-                    now=ctx.now)  # fmt: skip
+    uow.reconciliation.add(sale.sale_id, findings)
     from pos_server.ops.sale_effects import apply_sale_effects  # it builds on this module
 
-    return apply_sale_effects(ctx, sale, loyalty, groups) or APPLIED
+    return apply_sale_effects(uow, sale, loyalty, groups) or APPLIED
 
 
 def _sale_record_problem(sale: SaleClosed) -> str | None:
@@ -176,28 +83,24 @@ def broken_rule(error: DomainError) -> Verdict:
     return rejected(error.code, error.message)
 
 
-def guest_created(ctx: OpContext, new: GuestCreated) -> Verdict:
+def guest_created(new: GuestCreated, uow: UnitOfWork) -> Verdict:
     """Create a guest; the phone is stored in the one E.164 form of ``pos_app.domain.phones``."""
     try:
         phone = normalise_phone(new.phone) if new.phone else None
     except DomainError as error:
         return broken_rule(error)
-    existing = ctx.session.get(Guest, new.guest_id)
+    existing = uow.guests.get(new.guest_id)
     if existing is not None:
         return conflict(
-            "guest_exists", f"Guest {new.guest_id} already exists.", guest_state(existing)
+            "guest_exists", f"Guest {new.guest_id} already exists.", existing.feed_data()
         )
-    guest = Guest(
-        id=new.guest_id, name=new.name, phone=phone, created_at=ctx.now,
-        created_by=ctx.terminal_id,
-    )
-    ctx.session.add(guest)
-    ctx.session.flush()
-    record_change(ctx.session, "guest", guest.id, guest_state(guest), ctx.now)
+    guest = GuestRecord(new.guest_id, new.name, phone)
+    uow.guests.add(guest)
+    uow.feed.record(GUEST_ENTITY, guest.guest_id, guest.feed_data())
     return APPLIED
 
 
-def identifier_bound(ctx: OpContext, bound: IdentifierBound) -> Verdict:
+def identifier_bound(bound: IdentifierBound, uow: UnitOfWork) -> Verdict:
     """Bind a card or app code to a guest; a value belongs to at most one guest.
 
     The value is normalised by ``pos_app.domain.identifiers`` (the till's own rule), so a card
@@ -207,29 +110,21 @@ def identifier_bound(ctx: OpContext, bound: IdentifierBound) -> Verdict:
         value = normalise_identifier(bound.method, bound.value)
     except DomainError as error:
         return broken_rule(error)
-    if ctx.session.get(Guest, bound.guest_id) is None:
+    if not uow.guests.exists(bound.guest_id):
         return unknown_guest(bound.guest_id)
-    owner = ctx.session.scalars(
-        select(GuestIdentifier).where(GuestIdentifier.value == value)
-    ).one_or_none()
-    if owner is not None and owner.guest_id != bound.guest_id:
+    owner = uow.identifiers.owner(value)
+    if owner is not None and owner != bound.guest_id:
         return broken_rule(IdentifierTaken("This card or code already belongs to another guest."))
     if owner is not None:
         return APPLIED  # already bound to this guest: nothing changes
-    ctx.session.add(
-        GuestIdentifier(
-            guest_id=bound.guest_id, medium=bound.medium, method=bound.method,
-            value=value, bound_at=ctx.now,
-        )
-    )
-    ctx.session.flush()
+    uow.identifiers.bind(bound.guest_id, bound.medium, bound.method, value)
     data = {"guest_id": bound.guest_id, "medium": bound.medium.value,
             "method": bound.method.value, "value": value}
-    record_change(ctx.session, "identifier", value, data, ctx.now)
+    uow.feed.record("identifier", value, data)
     return APPLIED
 
 
-Handler = Callable[[OpContext, Any], Verdict]
+Handler = Callable[[Any, UnitOfWork], Verdict]
 
 HANDLERS: dict[str, Handler] = {
     SALE_CLOSED: sale_closed,

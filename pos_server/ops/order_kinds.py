@@ -25,20 +25,21 @@ from pos_app.domain.operations import (
     OrderPaid,
     OrderVoided,
 )
-from pos_server.ops.kinds import Handler, OpContext, broken_rule
+from pos_server.ops.kinds import Handler, broken_rule
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.orders import Step, act_on_order, load_order
+from pos_server.orders import Step, act_on_order
+from pos_server.uow import UnitOfWork
 
 STALE = (orders.IllegalOrderAction, orders.LineAlreadyDelivered)
 OrderRef = OrderAccepted | OrderCancelled | OrderVoided | OrderCompleted  # the order only
 
 
-def _act(ctx: OpContext, order_id: str, step: Step, event: str) -> Verdict:
-    stored = load_order(ctx.session, order_id)
+def _act(uow: UnitOfWork, order_id: str, step: Step, event: str) -> Verdict:
+    stored = uow.orders.get(order_id)
     if stored is None:
         return rejected("unknown_order", f"Order {order_id} is not known to the server.")
     try:
-        act_on_order(ctx.session, stored, step, event, terminal_id=ctx.terminal_id, now=ctx.now)
+        act_on_order(uow, stored, step, event)
     except STALE as error:
         return conflict(error.code, error.message, stored.state())
     except DomainError as error:
@@ -47,19 +48,19 @@ def _act(ctx: OpContext, order_id: str, step: Step, event: str) -> Verdict:
 
 
 def _simple(step: Step, event: str) -> Handler:
-    def handler(ctx: OpContext, ref: OrderRef) -> Verdict:
-        return _act(ctx, ref.order_id, step, event)
+    def handler(ref: OrderRef, uow: UnitOfWork) -> Verdict:
+        return _act(uow, ref.order_id, step, event)
 
     return handler
 
 
-def item_delivered(ctx: OpContext, item: OrderItemDelivered) -> Verdict:
-    return _act(ctx, item.order_id, partial(orders.deliver, line_id=item.line_id),
+def item_delivered(item: OrderItemDelivered, uow: UnitOfWork) -> Verdict:
+    return _act(uow, item.order_id, partial(orders.deliver, line_id=item.line_id),
                 "item_delivered")
 
 
-def paid(ctx: OpContext, payment: OrderPaid) -> Verdict:
-    return _act(ctx, payment.order_id, partial(orders.pay, method=payment.method), "paid")
+def paid(payment: OrderPaid, uow: UnitOfWork) -> Verdict:
+    return _act(uow, payment.order_id, partial(orders.pay, method=payment.method), "paid")
 
 
 ORDER_HANDLERS: dict[str, Handler] = {

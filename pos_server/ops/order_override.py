@@ -18,16 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from pos_app.domain.loyalty import NO_OVERRIDE, LoyaltyOverride
 from pos_app.domain.money import Percent
 from pos_app.domain.operations import SaleClosed
 from pos_app.domain.staff_pins import Role
-from pos_server.db.models_staff import StaffRow
-from pos_server.ledger_rules import record_breach
-from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict
+from pos_server.uow import UnitOfWork
 
 BONUS_SETTINGS_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 IGNORED = "order_override_ignored"
@@ -42,31 +38,31 @@ class OrderOverride:
     allowed: bool = False
     problem: str | None = None
 
-    def noted(self, ctx: OpContext, sale: SaleClosed) -> Verdict | None:
+    def noted(self, uow: UnitOfWork, sale: SaleClosed) -> Verdict | None:
         """After the sale's effects: an ignored override is recorded for managers and named
         in the applied verdict; otherwise nothing to say."""
         if self.problem is None or sale.guest_id is None:
             return None
-        record_breach(ctx.session, sale.guest_id, "order_override", 0, now=ctx.now,
-                      terminal_id=ctx.terminal_id, ref=sale.sale_id,
-                      message=self.problem)  # fmt: skip
+        uow.loyalty.record_breach(sale.guest_id, "order_override", 0, ref=sale.sale_id,
+                                  message=self.problem)
         return Verdict("applied", IGNORED, self.problem)
 
 
-def order_override(session: Session, sale: SaleClosed) -> OrderOverride:
+def order_override(uow: UnitOfWork, sale: SaleClosed) -> OrderOverride:
     sent = sale.loyalty_override
     if sent is None:
         return OrderOverride()
     override = LoyaltyOverride(_percent(sent.accrual_bp), _percent(sent.max_redemption_bp))
     if override.is_empty:
         return OrderOverride()
-    row = session.get(StaffRow, sent.approved_by)
-    if row is None or not row.active:
-        who = "is not known to the server" if row is None else f"({row.name}) is withdrawn"
+    member = uow.staff.member(sent.approved_by)
+    if member is None or not member.active:
+        who = "is not known to the server" if member is None else f"({member.name}) is withdrawn"
         return OrderOverride(problem=_ignored(f"its approver {sent.approved_by} {who}"))
-    if Role(row.role) not in BONUS_SETTINGS_ROLES:
-        return OrderOverride(problem=_ignored(
-            f"its approver {row.name} is a {row.role}, without the bonus settings permission"))
+    if member.role not in BONUS_SETTINGS_ROLES:
+        return OrderOverride(problem=_ignored(f"its approver {member.name} is a "
+                                              f"{member.role.value}, without the bonus settings "
+                                              "permission"))  # fmt: skip
     return OrderOverride(override, allowed=True)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,14 +27,14 @@ from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 from pos_app.domain.operations import OPERATIONS, OperationInvalid
 from pos_app.domain.operations import Operation as Payload
 from pos_server.amount_range import AmountOutOfRange
-from pos_server.db.fastexec import Fast, run_and_commit
-from pos_server.db.models import AppliedOperation, Terminal
-from pos_server.ledger_feed import OpChanges, counted_change, op_changes, write_changes
+from pos_server.db.driver_control import DriverControl
+from pos_server.ledger_feed import OpChanges, op_changes, write_changes
 from pos_server.ops.dispatch import handle
-from pos_server.ops.kinds import OpContext
 from pos_server.ops.verdicts import Verdict, refused, rejected
+from pos_server.repositories.applied import JudgedOperation, terminal_state, touch_terminal
 from pos_server.schemas import Operation, OpResult
 from pos_server.terminals import AuthError, check_token_row
+from pos_server.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from pos_server.settings import ServerSettings
@@ -218,10 +218,10 @@ def apply_batch(
                                              left=len(ops) - index - 1)  # fmt: skip
                 results.append(result)
             if not ops:
-                row = connection.execute(_TERMINAL, {"terminal_id": terminal_id}).one()
+                state = terminal_state(connection, terminal_id)
                 connection.rollback()
-                check_token_row(row.token_hash, row.revoked_at, token_digest)
-                last_seq = row.last_seq
+                check_token_row(state.token_hash, state.revoked_at, token_digest)
+                last_seq = state.last_seq
         finally:
             commits.settle(terminal_id)
     return BatchOutcome(results, last_seq)
@@ -234,7 +234,7 @@ class Commits:
     def __init__(self, connection: Connection, group_ops: int = GROUP_OPS,
                  group_seconds: float = GROUP_SECONDS) -> None:  # fmt: skip
         self.connection = connection
-        self.sqlite = connection.dialect.name == "sqlite"
+        self.driver = DriverControl(connection)
         self.group_ops, self.group_seconds = group_ops, group_seconds
         self.uncovered = False  # a commit that did not wait for the disk, not yet flushed
         self._relaxed = False
@@ -253,16 +253,15 @@ class Commits:
         in its transaction (no savepoint; its own statements may end with the COMMIT)."""
         if not self.connection.in_transaction():
             durable = left < self.group_ops  # this group may hold the batch's last operation
-            if self.sqlite and self._relaxed == durable:
-                # outside any transaction: the pragma applies to the commits that follow
-                self._pragma("FULL" if durable else "NORMAL")
+            if self.driver.relaxable and self._relaxed == durable:
+                # outside any transaction: applies to the commits that follow
+                self.driver.durable_commits(durable)
                 self._relaxed = not durable
             self.connection.begin()
             self._durable, self._started = durable, time.monotonic()
             if left == 0:
                 return True
-        # on the driver: SQLAlchemy's begin_nested() cost 0.14 ms per operation (bench sync)
-        self._driver().execute("SAVEPOINT op")
+        self.driver.savepoint()  # not begin_nested(): 0.14 ms per operation (bench sync)
         self._savepoint = True
         return False
 
@@ -270,7 +269,7 @@ class Commits:
         """The operation's verdict is final: release it; commit when the group is done.
         ``changes``: the feed snapshots it left for the group's commit."""
         if self._savepoint:
-            self._driver().execute("RELEASE op")
+            self.driver.release()
             self._savepoint = False
         if changes:
             self._changes.update(changes)
@@ -287,7 +286,7 @@ class Commits:
             write_changes(self.connection, self._changes)  # last: the counter's lock to COMMIT
             self._changes = {}
         self.connection.commit()
-        if self._wrote and self.sqlite:  # a commit that wrote nothing syncs nothing
+        if self._wrote and self.driver.relaxable:  # a commit that wrote nothing syncs nothing
             self.uncovered = not self._durable
         self._kept, self._wrote = 0, False
 
@@ -299,9 +298,7 @@ class Commits:
             lost, self._kept, self._wrote, self._changes = self._kept, 0, False, {}
             return not lost
         if savepoint:
-            driver = self._driver()
-            driver.execute("ROLLBACK TO op")
-            driver.execute("RELEASE op")
+            self.driver.rollback_to_savepoint()
             return True
         if self._kept:
             return False
@@ -321,21 +318,13 @@ class Commits:
             self.abandon()
             if self.uncovered and not self.connection.invalidated:
                 self.begin(left=0)
-                self.connection.execute(_TOUCH_TERMINAL, {"terminal_id": terminal_id})
+                touch_terminal(self.connection, terminal_id)
                 self.connection.commit()
                 self.uncovered = False
         finally:
             if self._relaxed and not self.connection.invalidated:
-                self._pragma("FULL")
+                self.driver.durable_commits(True)
                 self._relaxed = False
-
-    def _pragma(self, level: str) -> None:
-        self._driver().execute(f"PRAGMA synchronous={level}")
-
-    def _driver(self) -> Any:
-        driver = self.connection.connection.driver_connection
-        assert driver is not None
-        return driver
 
 
 def apply_one(
@@ -352,16 +341,16 @@ def apply_one(
     """Judge one operation; ``left``: how many of its batch follow it."""
     attempt, guarded = 0, False
     while True:
-        ctx = OpContext(connection, terminal_id, str(checked.op.op_id), clock(), hold_ttl)
+        uow = UnitOfWork(connection, terminal_id, str(checked.op.op_id), clock(), hold_ttl)
         try:
-            ctx.alone = commits.begin(left)
+            uow.alone = commits.begin(left)
             with op_changes() as changes:
-                verdict, replayed, last_seq, wrote = _judge(ctx, checked, changes, token_digest,
+                verdict, replayed, last_seq, wrote = _judge(uow, checked, changes, token_digest,
                                                             guarded)  # fmt: skip
-            ctx.close_session()
-            commits.kept(wrote, left, None if ctx.alone else changes)
+            uow.close_session()
+            commits.kept(wrote, left, None if uow.alone else changes)
         except _NotApplied:
-            ctx.close_session()
+            uow.close_session()
             if not commits.undo():  # its savepoint or its own transaction: never a commit
                 commits.abandon()
                 raise RuntimeError("the transaction ended under an operation of its group"
@@ -369,7 +358,7 @@ def apply_one(
             guarded = True  # undone whole; judged afresh with the handler in a savepoint
             continue
         except (IntegrityError, OperationalError) as error:
-            ctx.close_session()
+            uow.close_session()
             if not _retryable(error) or attempt + 1 == ATTEMPTS or not commits.undo():
                 commits.abandon()
                 raise
@@ -378,7 +367,7 @@ def apply_one(
                 commits.commit()  # retry starts afresh, holding none of their locks
             continue
         except BaseException:
-            ctx.close_session()
+            uow.close_session()
             commits.abandon()
             raise
         op = checked.op
@@ -390,102 +379,41 @@ def apply_one(
         return result, last_seq
 
 
-# Statements built once with bound parameters: building an expression and its cache key on
-# every call cost more CPU than the round trip to PostgreSQL (python -m bench server).
-_TERMINAL = select(Terminal.last_seq, Terminal.token_hash, Terminal.revoked_at).where(
-    Terminal.id == bindparam("terminal_id")
-)
-_KNOWN_COLUMNS = (
-    AppliedOperation.op_id, AppliedOperation.payload_hash, AppliedOperation.verdict,
-    AppliedOperation.reason, AppliedOperation.message, AppliedOperation.current,
-    AppliedOperation.terminal_id.label("known_terminal_id"),
-)  # fmt: skip
-_KNOWN = select(*_KNOWN_COLUMNS).where(AppliedOperation.op_id == bindparam("op_id"))
-# The terminal row locked and the op_id looked up in ONE round trip. On PostgreSQL a
-# statement that waited for the lock reads other tables as of its start, so an op_id stored
-# by the previous lock holder may be missed here: that holder moved last_seq on, so the seq
-# check below then fails and _judge looks the op_id up again in a statement of its own.
-_TERMINAL_LOCKED = (
-    select(Terminal.last_seq, Terminal.token_hash, Terminal.revoked_at, *_KNOWN_COLUMNS)
-    .select_from(Terminal)
-    .outerjoin(AppliedOperation, AppliedOperation.op_id == bindparam("op_id"))
-    .where(Terminal.id == bindparam("terminal_id"))
-    .with_for_update(of=Terminal)
-)  # fmt: skip
-_TOUCH_TERMINAL = update(Terminal).where(Terminal.id == bindparam("terminal_id")).values(
-    last_seq=Terminal.last_seq
-)
-_SET_SEQ_STATEMENT = update(Terminal).where(Terminal.id == bindparam("seq_terminal")).values(
-    last_seq=bindparam("new_seq")
-)
-_SET_SEQ = Fast(_SET_SEQ_STATEMENT)
-# PostgreSQL: the applied-operations row and the terminal's new seq in one round trip (a
-# data-modifying CTE runs whether or not the INSERT reads it); SQLite has no such CTE.
-_APPLIED_COLUMNS = ("op_id", "terminal_id", "seq", "kind", "created_at", "received_at",
-                    "payload", "payload_hash", "verdict", "reason", "message", "current")
-_INSERT_APPLIED = Fast(insert(AppliedOperation), column_keys=_APPLIED_COLUMNS)
-_APPLIED_AND_SEQ = Fast(
-    insert(AppliedOperation)
-    .values({name: bindparam(name) for name in _APPLIED_COLUMNS})
-    .add_cte(_SET_SEQ_STATEMENT.returning(Terminal.id).cte("new_seq"))
-)  # fmt: skip
-_TERMINAL_LOCKED_FAST, _KNOWN_FAST = Fast(_TERMINAL_LOCKED), Fast(_KNOWN)
-
-
 def _judge(
-    ctx: OpContext, checked: CheckedOp, changes: OpChanges, token_digest: str | None = None,
+    uow: UnitOfWork, checked: CheckedOp, changes: OpChanges, token_digest: str | None = None,
     guarded: bool = True,
 ) -> tuple[Verdict, bool, int, bool]:
-    """Core statements, not ORM objects: this runs for every operation a till sends. An
-    operation alone in its transaction (``ctx.alone``) ends with its COMMIT on PostgreSQL.
-    Returns (verdict, replayed, last_seq, wrote)."""
-    terminal_id, now = ctx.terminal_id, ctx.now
+    """The steps every operation a till sends goes through (each a ``uow.applied`` statement
+    or two, see ``pos_server/repositories/applied.py``). An operation alone in its transaction
+    (``uow.alone``) ends with its COMMIT on PostgreSQL. Returns (verdict, replayed, last_seq,
+    wrote)."""
     op = checked.op
-    connection = ctx.connection
-    params = {"terminal_id": terminal_id, "op_id": str(op.op_id)}
-    terminal = _TERMINAL_LOCKED_FAST.first(connection, params)
+    terminal = uow.applied.lock_terminal()
     if terminal is None:
         raise AuthError("This terminal is not known to the server.")
     check_token_row(terminal.token_hash, terminal.revoked_at, token_digest)
     digest = payload_hash(op)
-    known: Any = terminal if terminal.op_id is not None else None
-    if known is None and op.seq != terminal.last_seq + 1:  # see _TERMINAL_LOCKED
-        known = _KNOWN_FAST.first(connection, params)
+    known = terminal.known
+    if known is None and op.seq != terminal.last_seq + 1:  # see lock_terminal
+        known = uow.applied.known()
     if known is not None:
-        if known.payload_hash != digest or known.known_terminal_id != terminal_id:
+        if known.payload_hash != digest or known.terminal_id != uow.terminal_id:
             message = "This op_id was already used for a different operation; it is not applied."
             return refused("op_id_reused", message), False, terminal.last_seq, False
-        stored = Verdict(known.verdict, known.reason, known.message, known.current)
+        stored = Verdict(known.status, known.reason, known.message, known.current)
         return stored, True, terminal.last_seq, False
     expected = terminal.last_seq + 1
     if op.seq != expected:
         reason = "seq_used" if op.seq < expected else "seq_gap"
         message = f"Expected seq {expected}, got {op.seq}; resend from seq {expected}."
         return refused(reason, message), False, terminal.last_seq, False
-    verdict = _apply_kind(ctx, checked, changes, guarded)
-    ctx.keep_session()  # the handler's ORM objects first, as before the statements below
-    applied = {
-        "op_id": str(op.op_id), "terminal_id": terminal_id, "seq": op.seq, "kind": op.kind,
-        "created_at": op.created_at, "received_at": now,
-        "payload": op.payload if checked.payload is not None else kept_unknown(op.payload),
-        "payload_hash": digest, "verdict": verdict.status, "reason": verdict.reason,
-        "message": verdict.message, "current": verdict.current,
-        "seq_terminal": terminal_id, "new_seq": op.seq,
-    }  # fmt: skip
-    if connection.dialect.name == "postgresql" and ctx.alone:
-        finish: list[tuple[Fast, dict[str, Any]]] = [(_APPLIED_AND_SEQ, applied)]
-        if len(changes) == 1:  # a hold or a commit: its account's snapshot
-            finish.append(counted_change(changes))
-        else:
-            write_changes(connection, changes)
-        run_and_commit(connection, finish)  # the counter's lock is held to the COMMIT only
-    elif connection.dialect.name == "postgresql":  # grouped: its changes go with the group's
-        _APPLIED_AND_SEQ.run(connection, applied)
-    else:
-        _INSERT_APPLIED.run(connection, applied)
-        _SET_SEQ.run(connection, applied)
-        if ctx.alone:  # else written with the group's commit (Commits.kept)
-            write_changes(connection, changes)  # last: the feed counter's lock is held to commit
+    verdict = _apply_kind(uow, checked, changes, guarded)
+    uow.keep_session()  # the handler's ORM objects first, as before the statements below
+    uow.applied.finish(JudgedOperation(
+        op.seq, op.kind, op.created_at,
+        op.payload if checked.payload is not None else kept_unknown(op.payload), digest,
+        verdict.status, verdict.reason, verdict.message, verdict.current,
+    ), changes)  # fmt: skip
     return verdict, False, op.seq, True
 
 
@@ -493,7 +421,7 @@ class _NotApplied(Exception):
     """An unguarded handler did not apply its operation: roll the transaction back whole."""
 
 
-def _apply_kind(ctx: OpContext, checked: CheckedOp, changes: OpChanges, guarded: bool
+def _apply_kind(uow: UnitOfWork, checked: CheckedOp, changes: OpChanges, guarded: bool
                 ) -> Verdict:  # fmt: skip
     """Anything but ``applied`` leaves no trace. Most operations are applied, so the handler
     first runs without a savepoint (SAVEPOINT and RELEASE are two more round trips); when its
@@ -501,23 +429,23 @@ def _apply_kind(ctx: OpContext, checked: CheckedOp, changes: OpChanges, guarded:
     again, ``guarded``: the handler in a savepoint rolled back after it, so the verdict is
     stored with nothing else."""
     if not guarded:
-        verdict = _handled(ctx, checked)
+        verdict = _handled(uow, checked)
         if not verdict.applied:
             raise _NotApplied
         return verdict
-    savepoint = ctx.connection.begin_nested()
-    verdict = _handled(ctx, checked)
+    savepoint = uow.connection.begin_nested()
+    verdict = _handled(uow, checked)
     if verdict.applied:
-        ctx.keep_session()
+        uow.keep_session()
         savepoint.commit()
     else:
-        ctx.close_session()
+        uow.close_session()
         savepoint.rollback()
         changes.clear()
     return verdict
 
 
-def _handled(ctx: OpContext, checked: CheckedOp) -> Verdict:
+def _handled(uow: UnitOfWork, checked: CheckedOp) -> Verdict:
     """The handler's verdict; an error that would recur on every resend is a final verdict.
 
     Before, any exception of a handler failed the request and the till resent the operation:
@@ -531,7 +459,7 @@ def _handled(ctx: OpContext, checked: CheckedOp) -> Verdict:
     kept (its transaction or savepoint is rolled back) and the next operation is judged.
     Other errors still fail the request: they may be transient."""
     try:
-        return handle(ctx, checked.op.kind, checked.payload)
+        return handle(checked.op.kind, checked.payload, uow)
     except AmountOutOfRange as error:
         return rejected("amount_out_of_range", str(error))
     except (OverflowError, DataError) as error:

@@ -13,62 +13,47 @@ rule (``pos_app.domain.promo.cashback_for``) and credited to the owner's bonus a
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import select
-
 from pos_app.domain.errors import DomainError
 from pos_app.domain.ledger import PostingKind
 from pos_app.domain.money import Percent
 from pos_app.domain.operations import PROMO_ISSUED, PROMO_REDEEMED, PromoIssued, PromoRedeemed
 from pos_app.domain.phones import normalise_phone
 from pos_app.domain.promo import ReferralProgram, cashback_for
-from pos_server.db.models import Guest, Sale, SalePayment
-from pos_server.db.models_till import PromoCodeRow, PromoRedemptionRow
-from pos_server.feed import record_change
-from pos_server.ledger import load_account, save_account
-from pos_server.ops.kinds import Handler, OpContext, broken_rule, unknown_guest
+from pos_server.ops.kinds import Handler, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.repositories.promos import PromoCode, Redemption
+from pos_server.uow import UnitOfWork
 
-PROMO_CODE_ENTITY = "promo_code"
 MONEY_METHODS = ("cash", "card", "balance")
 
 
-def code_state(row: PromoCodeRow) -> dict[str, Any]:
-    return {"code": row.code, "guest_id": row.guest_id, "phone": row.phone}
-
-
-def promo_issued(ctx: OpContext, issued: PromoIssued) -> Verdict:
+def promo_issued(issued: PromoIssued, uow: UnitOfWork) -> Verdict:
     try:
         phone = normalise_phone(issued.phone) if issued.phone else None
     except DomainError as error:
         return broken_rule(error)
-    if ctx.session.get(Guest, issued.guest_id) is None:
+    if not uow.guests.exists(issued.guest_id):
         return unknown_guest(issued.guest_id)
-    existing = ctx.session.get(PromoCodeRow, issued.code)
+    existing = uow.promos.code(issued.code)
     if existing is not None:
         if existing.guest_id == issued.guest_id:
             return APPLIED  # issued again to the same guest: nothing changes
         return rejected("promo_code_taken", f"Promo code {issued.code} belongs to another guest.")
     if phone is not None:
-        same = ctx.session.scalars(select(PromoCodeRow).where(PromoCodeRow.phone == phone)).first()
+        same = uow.promos.code_of_phone(phone)
         if same is not None:
             return conflict("phone_has_code", f"The phone {phone} already has code {same.code}.",
-                            code_state(same))
-    row = PromoCodeRow(code=issued.code, guest_id=issued.guest_id, phone=phone,
-                       issued_at=ctx.now, issued_by=ctx.terminal_id)
-    ctx.session.add(row)
-    ctx.session.flush()
-    record_change(ctx.session, PROMO_CODE_ENTITY, row.code, code_state(row), ctx.now)
+                            same.state())
+    uow.promos.issue(PromoCode(issued.code, issued.guest_id, phone))
     return APPLIED
 
 
-def promo_redeemed(ctx: OpContext, redeemed: PromoRedeemed) -> Verdict:
-    done = ctx.session.get(PromoRedemptionRow, redeemed.sale_id)
+def promo_redeemed(redeemed: PromoRedeemed, uow: UnitOfWork) -> Verdict:
+    done = uow.promos.redemption(redeemed.sale_id)
     if done is not None:
         return conflict("already_redeemed", f"Sale {redeemed.sale_id} already paid a cashback.",
                         {"sale_id": done.sale_id, "code": done.code, "cashback": done.cashback})
-    code = ctx.session.get(PromoCodeRow, redeemed.code)
+    code = uow.promos.code(redeemed.code)
     if code is None:
         return rejected("unknown_promo_code", f"Promo code {redeemed.code} is not known.")
     if code.guest_id != redeemed.owner_guest_id:
@@ -76,27 +61,24 @@ def promo_redeemed(ctx: OpContext, redeemed: PromoRedeemed) -> Verdict:
                         f"Promo code {redeemed.code} belongs to another guest.")
     if redeemed.buyer_guest_id == code.guest_id:
         return rejected("own_promo_code", "A guest cannot apply their own promo code.")
-    if ctx.session.get(Sale, redeemed.sale_id) is None:
+    recorded = uow.sales.paid(redeemed.sale_id)
+    if recorded is None:
         return rejected("sale_not_recorded",
                         f"Sale {redeemed.sale_id} is not on the server, so it has no payment.")
-    paid = sum(ctx.session.scalars(select(SalePayment.amount).where(
-        SalePayment.sale_id == redeemed.sale_id, SalePayment.method.in_(MONEY_METHODS))))
+    paid = sum(amount for method, amount in recorded.paid.items() if method in MONEY_METHODS)
     if paid != redeemed.paid_in_money:
         return rejected("totals_mismatch", f"The sale was paid {paid} in money, not "
                         f"{redeemed.paid_in_money}.")  # fmt: skip
     program = ReferralProgram(Percent(0), Percent(redeemed.cashback_bp))
     cashback = cashback_for(paid, program)
     if cashback:
-        account = load_account(ctx.session, code.guest_id)
-        account.credit(cashback, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
-                       terminal_id=ctx.terminal_id, reason="referral cashback",
+        account = uow.accounts.load("points", code.guest_id)
+        account.credit(cashback, now=uow.now, actor=f"terminal:{uow.terminal_id}",
+                       terminal_id=uow.terminal_id, reason="referral cashback",
                        ref=redeemed.sale_id, kind=PostingKind.CREDIT)  # fmt: skip
-        save_account(ctx.session, account, ctx.now)
-    ctx.session.add(PromoRedemptionRow(
-        sale_id=redeemed.sale_id, code=code.code, owner_guest_id=code.guest_id,
-        buyer_guest_id=redeemed.buyer_guest_id, paid_in_money=redeemed.paid_in_money,
-        cashback=cashback, at=ctx.now, terminal_id=ctx.terminal_id,
-    ))  # fmt: skip
+        uow.accounts.save(account)
+    uow.promos.redeem(Redemption(redeemed.sale_id, code.code, code.guest_id,
+                                 redeemed.buyer_guest_id, redeemed.paid_in_money, cashback))
     return APPLIED
 
 

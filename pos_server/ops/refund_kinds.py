@@ -14,35 +14,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
-
 from pos_app.domain.bonus import BonusAccount
 from pos_app.domain.operations import SALE_REFUNDED, SaleRefunded
 from pos_app.domain.refunds import accrual_left
-from pos_server.db.models import Sale, SalePayment
-from pos_server.db.models_ledger import SaleLoyaltyRow
-from pos_server.db.models_till import PromoRedemptionRow, SaleRefundRow
-from pos_server.ledger import load_account, save_account
-from pos_server.ledger_balance import load_balance, save_balance
-from pos_server.ops.kinds import Handler, OpContext
+from pos_server.ops.kinds import Handler
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.uow import UnitOfWork
 
 
-def sale_refunded(ctx: OpContext, refund: SaleRefunded) -> Verdict:
-    sale = ctx.session.get(Sale, refund.sale_id)
+def sale_refunded(refund: SaleRefunded, uow: UnitOfWork) -> Verdict:
+    sale = uow.sales.paid(refund.sale_id)
     if sale is None:
         return rejected("sale_not_recorded", f"Sale {refund.sale_id} is not on the server.")
-    recorded: dict[str, int] = defaultdict(int)
-    for method, amount in ctx.session.execute(
-        select(SalePayment.method, SalePayment.amount).where(SalePayment.sale_id == sale.id)
-    ):
-        recorded[method] += amount
-    recorded = {m: a for m, a in recorded.items() if a}
-    earlier = list(ctx.session.scalars(
-        select(SaleRefundRow).where(SaleRefundRow.sale_id == sale.id)))  # fmt: skip
+    recorded = sale.paid
+    earlier = uow.refunds.of_sale(sale.sale_id)
     before: dict[str, int] = defaultdict(int)
-    for row in earlier:
-        for method, amount in (row.by_method if row.by_method is not None else recorded).items():
+    for done in earlier:
+        for method, amount in (done.by_method if done.by_method is not None
+                               else recorded).items():  # fmt: skip
             before[method] += amount
     if earlier and (not refund.lines or dict(before) == recorded):
         last = earlier[-1]
@@ -62,61 +51,61 @@ def sale_refunded(ctx: OpContext, refund: SaleRefunded) -> Verdict:
                             "The refunds would give back more than the sale recorded"
                             + (f" ({', '.join(over)})." if over else "."))  # fmt: skip
     total, so_far = sum(given.values()), sum(before.values())
-    accrual = _undo_for_guest(ctx, sale, given, so_far, total)
-    cashback = _take_back_cashback(ctx, sale, so_far, total)
-    ctx.session.add(SaleRefundRow(
-        sale_id=sale.id, refund_id=refund.refund_id, terminal_id=ctx.terminal_id,
-        refunded_at=refund.refunded_at, approved_by=refund.approved_by,
-        total=total, accrual_taken_back=accrual, cashback_taken_back=cashback,
-        at=ctx.now, by_method=dict(given),
-    ))  # fmt: skip
+    sale_total = sum(recorded.values())  # a recorded sale's payments add up to its total
+    accrual = _undo_for_guest(uow, sale.guest_id, sale.sale_id, given,
+                              accrual_part=(sale_total, so_far, total))  # fmt: skip
+    cashback = _take_back_cashback(uow, sale.sale_id, (sale_total, so_far, total))
+    uow.refunds.record(
+        sale.sale_id, refund_id=refund.refund_id, refunded_at=refund.refunded_at,
+        approved_by=refund.approved_by, total=total, accrual_taken_back=accrual,
+        cashback_taken_back=cashback, by_method=dict(given),
+    )  # fmt: skip
     return APPLIED
 
 
-def _debit_back(account: BonusAccount, amount: int, ctx: OpContext, reason: str, ref: str) -> None:
-    account.debit(amount, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
-                  terminal_id=ctx.terminal_id, reason=reason, ref=ref,
+def _debit_back(account: BonusAccount, amount: int, uow: UnitOfWork, reason: str, ref: str) -> None:
+    account.debit(amount, now=uow.now, actor=f"terminal:{uow.terminal_id}",
+                  terminal_id=uow.terminal_id, reason=reason, ref=ref,
                   allow_overdraft=True)  # fmt: skip
 
 
 def _undo_for_guest(
-    ctx: OpContext, sale: Sale, given: dict[str, int], so_far: int, total: int
+    uow: UnitOfWork, guest_id: str | None, sale_id: str, given: dict[str, int], *,
+    accrual_part: tuple[int, int, int],
 ) -> int:
     """Balance and points back to the guest, the accrual's share taken back; returns it."""
-    guest_id, sale_id = sale.guest_id, sale.id
     if guest_id is None:
         return 0
-    actor, reason = f"terminal:{ctx.terminal_id}", f"refund of sale {sale_id}"
+    actor, reason = f"terminal:{uow.terminal_id}", f"refund of sale {sale_id}"
     if given.get("balance"):
-        balance = load_balance(ctx.session, guest_id)
-        balance.credit(given["balance"], now=ctx.now, actor=actor, terminal_id=ctx.terminal_id,
+        balance = uow.accounts.load("money", guest_id)
+        balance.credit(given["balance"], now=uow.now, actor=actor, terminal_id=uow.terminal_id,
                        reason=reason, ref=sale_id)  # fmt: skip
-        save_balance(ctx.session, balance, ctx.now)
-    loyalty = ctx.session.get(SaleLoyaltyRow, sale_id)
-    accrual = accrual_left(loyalty.accrual if loyalty is not None else 0, sale.total, so_far,
-                           total)  # fmt: skip
+        uow.accounts.save(balance)
+    accrual = accrual_left(uow.loyalty.accrual_of_sale(sale_id), *accrual_part)
     if given.get("points") or accrual:
-        points = load_account(ctx.session, guest_id)
+        points = uow.accounts.load("points", guest_id)
         if given.get("points"):
-            points.credit(given["points"], now=ctx.now, actor=actor,
-                          terminal_id=ctx.terminal_id, reason=reason, ref=sale_id)  # fmt: skip
+            points.credit(given["points"], now=uow.now, actor=actor,
+                          terminal_id=uow.terminal_id, reason=reason, ref=sale_id)  # fmt: skip
         if accrual:
-            _debit_back(points, accrual, ctx, f"accrual taken back: {reason}", sale_id)
-        save_account(ctx.session, points, ctx.now)
+            _debit_back(points, accrual, uow, f"accrual taken back: {reason}", sale_id)
+        uow.accounts.save(points)
     return accrual
 
 
-def _take_back_cashback(ctx: OpContext, sale: Sale, so_far: int, total: int) -> int:
-    redemption = ctx.session.get(PromoRedemptionRow, sale.id)
-    if redemption is None or not redemption.cashback:
+def _take_back_cashback(uow: UnitOfWork, sale_id: str, part: tuple[int, int, int]) -> int:
+    """The refunded share of the referral cashback the sale's promo code paid its owner."""
+    paid = uow.refunds.cashback(sale_id)
+    if paid is None:
         return 0
-    cashback = accrual_left(redemption.cashback, sale.total, so_far, total)
+    cashback = accrual_left(paid.amount, *part)
     if not cashback:
         return 0
-    owner = load_account(ctx.session, redemption.owner_guest_id)
-    _debit_back(owner, cashback, ctx,
-                f"referral cashback taken back: refund of sale {sale.id}", sale.id)
-    save_account(ctx.session, owner, ctx.now)
+    owner = uow.accounts.load("points", paid.owner_guest_id)
+    _debit_back(owner, cashback, uow,
+                f"referral cashback taken back: refund of sale {sale_id}", sale_id)
+    uow.accounts.save(owner)
     return cashback
 
 

@@ -14,28 +14,25 @@ and a guest, when named, must exist.
 from __future__ import annotations
 
 from pos_app.domain.operations import SALE_CANCELLED, SaleCancelled
-from pos_server.db.models import Guest, Sale
-from pos_server.db.models_ledger import CancelledGuestSaleRow
-from pos_server.ops.kinds import Handler, OpContext
+from pos_server.ops.kinds import Handler
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.uow import UnitOfWork
 
 
-def sale_cancelled(ctx: OpContext, sale: SaleCancelled) -> Verdict:
-    closed = ctx.session.get(Sale, sale.sale_id)
+def sale_cancelled(sale: SaleCancelled, uow: UnitOfWork) -> Verdict:
+    closed = uow.sales.recorded(sale.sale_id)
     if closed is not None:
         return conflict("sale_exists", f"Sale {sale.sale_id} was closed; it cannot be cancelled.",
-                        {"sale_id": closed.id, "terminal_id": closed.terminal_id,
+                        {"sale_id": closed.sale_id, "terminal_id": closed.terminal_id,
                          "total": closed.total})  # fmt: skip
     if sum(line.total for line in sale.lines) != sale.total:
         return rejected("totals_mismatch", "The lines do not add up to the total.")
     if sale.refund != sum(p.amount for p in sale.payments):
         return rejected("totals_mismatch", "The refund is not the money taken before the cancel.")
-    if sale.guest_id is not None and ctx.session.get(Guest, sale.guest_id) is None:
-        return rejected("unknown_guest", f"There is no guest {sale.guest_id}.")
-    if sale.guest_id is not None and ctx.session.get(CancelledGuestSaleRow, sale.sale_id) is None:
-        ctx.session.add(CancelledGuestSaleRow(sale_id=sale.sale_id, guest_id=sale.guest_id,
-                                              terminal_id=ctx.terminal_id,
-                                              cancelled_at=sale.cancelled_at))  # fmt: skip
+    if sale.guest_id is not None:
+        if not uow.guests.exists(sale.guest_id):
+            return rejected("unknown_guest", f"There is no guest {sale.guest_id}.")
+        uow.sales.keep_cancelled_guest_sale(sale)
     return APPLIED
 
 

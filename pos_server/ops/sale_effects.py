@@ -22,8 +22,6 @@ here: the till's ``hold.committed`` before this sale already spent them (docs/ap
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select
-
 from pos_app.domain.balance import InsufficientBalance
 from pos_app.domain.bonus import HoldStatus
 from pos_app.domain.errors import DomainError
@@ -33,23 +31,10 @@ from pos_app.domain.limits import check_identification
 from pos_app.domain.loyalty import LoyaltySettings, accrual_for
 from pos_app.domain.money import format_money
 from pos_app.domain.operations import SaleClosed
-from pos_server.db.fastexec import Fast
-from pos_server.db.models import BonusHoldRow, SalePayment
-from pos_server.db.models_ledger import SaleLoyaltyRow
-from pos_server.groups import current_groups
-from pos_server.ledger import load_account, save_account
-from pos_server.ledger_balance import load_balance, save_balance
-from pos_server.ledger_rules import (
-    GuestLoyalty,
-    identified_on_day,
-    limits_of,
-    promote_after_sale,
-    record_breach,
-    settings_for,
-)
-from pos_server.ops.kinds import OpContext
+from pos_server.ledger_rules import GuestLoyalty, limits_of, settings_for
 from pos_server.ops.order_override import OrderOverride, order_override
 from pos_server.ops.verdicts import Verdict, rejected
+from pos_server.uow import UnitOfWork
 
 MONEY_METHODS = frozenset({"cash", "card", "balance"})
 
@@ -59,57 +44,46 @@ def _paid(sale: SaleClosed, *methods: str) -> int:
 
 
 def apply_sale_effects(
-    ctx: OpContext, sale: SaleClosed, loyalty: GuestLoyalty | None,
+    uow: UnitOfWork, sale: SaleClosed, loyalty: GuestLoyalty | None,
     groups: tuple[dict[str, GuestGroup], list[GuestGroup]] | None = None,
 ) -> Verdict | None:  # fmt: skip
     """Check the guest's rules and post the sale's effects; a Verdict is a rejection.
     ``loyalty``: the sale's guest as ``lock_loyalty`` read them (None for a sale without);
-    ``groups``: ``current_groups`` as the caller already read them in this transaction."""
+    ``groups``: ``uow.groups.current()`` as the caller already read them in this transaction."""
     if sale.guest_id is None:
         if _paid(sale, "balance", "points") or any(p.hold_id for p in sale.payments):
             return rejected("guest_required",
                             "A sale paid from a balance account or with held points must name "
                             "its guest.")  # fmt: skip
         return None
-    problem = _hold_mismatch(ctx, sale)
+    problem = _hold_mismatch(uow, sale)
     if problem is not None:
         return problem
     assert loyalty is not None  # sale_closed read the guest
     if groups is None:  # read once: the promotion below uses it too
-        groups = current_groups(ctx.connection)
+        groups = uow.groups.current()
     group = None if loyalty.group_id is None else groups[0].get(loyalty.group_id)
-    order = (order_override(ctx.session, sale) if sale.loyalty_override is not None
+    order = (order_override(uow, sale) if sale.loyalty_override is not None
              else OrderOverride())  # bonus settings set by hand, if honoured  # fmt: skip
     settings = settings_for(group, order=order.override, may_override_order=order.allowed)
     for check in (_check_redemption, _check_identification):
-        problem = check(ctx, sale, settings, group)
+        problem = check(uow, sale, settings, group)
         if problem is not None:
             return problem
-    problem = _pay_from_balance(ctx, sale)
+    problem = _pay_from_balance(uow, sale)
     if problem is not None:
         return problem
-    accrual = _accrue(ctx, sale, settings)
-    _INSERT_SALE_LOYALTY.run(ctx.connection, {
-        "sale_id": sale.sale_id, "guest_id": sale.guest_id, "group_id": loyalty.group_id,
-        "closed_at": sale.closed_at, "money_paid": _paid(sale, *MONEY_METHODS),
-        "points_paid": _paid(sale, "points"), "accrual": accrual, "offline": sale.offline,
-    })  # fmt: skip
-    promote_after_sale(ctx.connection, loyalty, sale.total, ctx.now, groups)
-    return order.noted(ctx, sale)  # an override not honoured: said in the applied verdict
+    accrual = _accrue(uow, sale, settings)
+    uow.loyalty.record_sale(
+        sale.sale_id, sale.guest_id, group_id=loyalty.group_id, closed_at=sale.closed_at,
+        money_paid=_paid(sale, *MONEY_METHODS), points_paid=_paid(sale, "points"),
+        accrual=accrual, offline=sale.offline,
+    )  # fmt: skip
+    uow.loyalty.promote_after_sale(loyalty, sale.total, groups)
+    return order.noted(uow, sale)  # an override not honoured: said in the applied verdict
 
 
-_INSERT_SALE_LOYALTY = Fast(insert(SaleLoyaltyRow), column_keys=(
-    "sale_id", "guest_id", "group_id", "closed_at", "money_paid", "points_paid", "accrual",
-    "offline"))  # fmt: skip
-_HOLD_STATE = Fast(select(BonusHoldRow.account_id, BonusHoldRow.status,
-                         BonusHoldRow.committed_amount)
-                  .where(BonusHoldRow.id == bindparam("hold_id")))  # fmt: skip
-_HOLD_USED_BY = Fast(select(SalePayment.sale_id).where(
-    SalePayment.hold_id == bindparam("hold_id"), SalePayment.sale_id != bindparam("sale_id")
-).limit(1))
-
-
-def _hold_mismatch(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
+def _hold_mismatch(uow: UnitOfWork, sale: SaleClosed) -> Verdict | None:
     """Every points payment is backed by a hold of this guest, committed (the commit is the
     debit), used by no other sale, whose committed amount covers what the sale claims; online
     or offline alike (an offline hold was judged by the offline rules when it was placed)."""
@@ -121,21 +95,21 @@ def _hold_mismatch(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
         if payment.hold_id is not None:
             claimed[payment.hold_id] = claimed.get(payment.hold_id, 0) + payment.amount
     for hold_id, amount in claimed.items():
-        problem = _hold_problem(ctx, sale, hold_id, amount)
+        problem = _hold_problem(uow, sale, hold_id, amount)
         if problem is not None:
             return problem
     return None
 
 
-def _hold_problem(ctx: OpContext, sale: SaleClosed, hold_id: str, amount: int) -> Verdict | None:
-    hold = _HOLD_STATE.first(ctx.connection, {"hold_id": hold_id})
+def _hold_problem(uow: UnitOfWork, sale: SaleClosed, hold_id: str, amount: int) -> Verdict | None:
+    hold = uow.holds.get(hold_id)
     if hold is None or hold.account_id != sale.guest_id:
         whose = "is not known to the server" if hold is None else "belongs to another guest"
         return rejected("hold_mismatch", f"The points payment names hold {hold_id}, which {whose}.")
     if hold.status != HoldStatus.COMMITTED.value:
         return rejected("hold_not_committed",
                         f"Hold {hold_id} is {hold.status}, not committed: no points were spent.")
-    if _HOLD_USED_BY.first(ctx.connection, {"hold_id": hold_id, "sale_id": sale.sale_id}):
+    if uow.holds.used_by_another_sale(hold_id, sale.sale_id):
         return rejected("hold_already_used", f"Hold {hold_id} already paid another sale.")
     if amount > hold.committed_amount:
         return rejected("points_exceed_hold",
@@ -146,19 +120,18 @@ def _hold_problem(ctx: OpContext, sale: SaleClosed, hold_id: str, amount: int) -
 
 
 def _breach_or_reject(
-    ctx: OpContext, sale: SaleClosed, reason: str, *, rule: str, amount: int, message: str
+    uow: UnitOfWork, sale: SaleClosed, reason: str, *, rule: str, amount: int, message: str
 ) -> Verdict | None:
     """Online: refuse. Offline: the till already acted, so record the breach for managers."""
     if not sale.offline:
         return rejected(reason, message)
     assert sale.guest_id is not None
-    record_breach(ctx.session, sale.guest_id, rule, amount, now=ctx.now,
-                  terminal_id=ctx.terminal_id, ref=sale.sale_id, message=message)  # fmt: skip
+    uow.loyalty.record_breach(sale.guest_id, rule, amount, ref=sale.sale_id, message=message)
     return None
 
 
 def _check_redemption(
-    ctx: OpContext, sale: SaleClosed, settings: LoyaltySettings, _group: GuestGroup | None
+    uow: UnitOfWork, sale: SaleClosed, settings: LoyaltySettings, _group: GuestGroup | None
 ) -> Verdict | None:
     points = _paid(sale, "points")
     cap = settings.max_redemption.apply(sale.total)
@@ -167,50 +140,50 @@ def _check_redemption(
     message = (f"At most {settings.max_redemption.bp / 100:g} % of the sale "
                f"({format_money(cap, currency='points')}) may be paid with points; "
                f"{format_money(points, currency='points')} were.")  # fmt: skip
-    return _breach_or_reject(ctx, sale, "max_redemption_exceeded", rule="max_redemption",
+    return _breach_or_reject(uow, sale, "max_redemption_exceeded", rule="max_redemption",
                              amount=points - cap, message=message)  # fmt: skip
 
 
 def _check_identification(
-    ctx: OpContext, sale: SaleClosed, _settings: LoyaltySettings, group: GuestGroup | None
+    uow: UnitOfWork, sale: SaleClosed, _settings: LoyaltySettings, group: GuestGroup | None
 ) -> Verdict | None:
     assert sale.guest_id is not None
     limits = limits_of(group)
     if limits.identifications is None:
         return None
     try:
-        check_identification(limits, identified_on_day(ctx.session, sale.guest_id,
-                                                       sale.closed_at))
+        check_identification(limits, uow.loyalty.identified_on_day(sale.guest_id,
+                                                                   sale.closed_at))
     except DomainError as error:
-        return _breach_or_reject(ctx, sale, "daily_limit", rule=error.code, amount=1,
+        return _breach_or_reject(uow, sale, "daily_limit", rule=error.code, amount=1,
                                  message=error.message)
     return None
 
 
-def _pay_from_balance(ctx: OpContext, sale: SaleClosed) -> Verdict | None:
+def _pay_from_balance(uow: UnitOfWork, sale: SaleClosed) -> Verdict | None:
     amount = _paid(sale, "balance")
     if amount == 0:
         return None
     assert sale.guest_id is not None
-    account = load_balance(ctx.session, sale.guest_id)
+    account = uow.accounts.load("money", sale.guest_id)
     try:
-        account.pay(amount, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
-                    terminal_id=ctx.terminal_id, reason=f"sale {sale.sale_id}",
+        account.pay(amount, now=uow.now, actor=f"terminal:{uow.terminal_id}",
+                    terminal_id=uow.terminal_id, reason=f"sale {sale.sale_id}",
                     ref=sale.sale_id, allow_overdraft=sale.offline)  # fmt: skip
     except InsufficientBalance as error:
         return rejected(error.code, error.message)
-    save_balance(ctx.session, account, ctx.now)
+    uow.accounts.save(account)
     return None
 
 
-def _accrue(ctx: OpContext, sale: SaleClosed, settings: LoyaltySettings) -> int:
+def _accrue(uow: UnitOfWork, sale: SaleClosed, settings: LoyaltySettings) -> int:
     """Points for the money part, credited after payment; returns the amount."""
     assert sale.guest_id is not None
     accrual = accrual_for(_paid(sale, *MONEY_METHODS), settings)
     if accrual:
-        account = load_account(ctx.connection, sale.guest_id)
-        account.credit(accrual, now=ctx.now, actor=f"terminal:{ctx.terminal_id}",
-                       terminal_id=ctx.terminal_id, reason=f"accrual for sale {sale.sale_id}",
+        account = uow.accounts.load("points", sale.guest_id)
+        account.credit(accrual, now=uow.now, actor=f"terminal:{uow.terminal_id}",
+                       terminal_id=uow.terminal_id, reason=f"accrual for sale {sale.sale_id}",
                        ref=sale.sale_id, kind=PostingKind.ACCRUAL)  # fmt: skip
-        save_account(ctx.connection, account, ctx.now)
+        uow.accounts.save(account)
     return accrual

@@ -16,14 +16,8 @@ from sqlalchemy.orm import Session
 
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
-from pos_server.db.models import BonusAccountRow, OverdraftRow, PostingRow, Sale
-from pos_server.db.models_ledger import (
-    BalanceAccountRow,
-    BalanceOverdraftRow,
-    BalancePostingRow,
-    GuestLoyaltyRow,
-    RuleBreachRow,
-)
+from pos_server.db.models import MONEY, POINTS, AccountRow, OverdraftRow, PostingRow, Sale
+from pos_server.db.models_ledger import GuestLoyaltyRow, RuleBreachRow
 from pos_server.groups import GroupsIn, import_groups
 from pos_server.ledger import credit_points
 from pos_server.settings import ServerSettings
@@ -67,23 +61,29 @@ class Shop:
 
     def state(self, guest_id: str = "anna") -> dict[str, Any]:
         def read(s: Session) -> dict[str, Any]:
-            points = s.get(BonusAccountRow, guest_id)
-            balance = s.get(BalanceAccountRow, guest_id)
+            points = s.get(AccountRow, (POINTS, guest_id))
+            balance = s.get(AccountRow, (MONEY, guest_id))
+
+            def postings(kind: str) -> list[PostingRow]:
+                return list(s.scalars(select(PostingRow).where(
+                    PostingRow.account_kind == kind, PostingRow.account_id == guest_id
+                ).order_by(PostingRow.id)))
+
+            def overdrafts(kind: str) -> list[int]:
+                return list(s.scalars(select(OverdraftRow.amount).where(
+                    OverdraftRow.account_kind == kind, OverdraftRow.account_id == guest_id
+                ).order_by(OverdraftRow.id)))
+
             loyalty = s.get(GuestLoyaltyRow, guest_id)
             return {
                 "points": points.total if points else 0,
                 "held": points.held if points else 0,
                 "balance": balance.total if balance else 0,
-                "point_postings": [(p.kind, p.amount) for p in s.scalars(
-                    select(PostingRow).where(PostingRow.account_id == guest_id)
-                    .order_by(PostingRow.id))][1:],
-                "balance_postings": [(p.kind, p.amount, p.total_after) for p in s.scalars(
-                    select(BalancePostingRow).where(BalancePostingRow.account_id == guest_id)
-                    .order_by(BalancePostingRow.id))],
-                "point_overdrafts": [o.amount for o in s.scalars(
-                    select(OverdraftRow).where(OverdraftRow.account_id == guest_id))],
-                "balance_overdrafts": [o.amount for o in s.scalars(
-                    select(BalanceOverdraftRow).where(BalanceOverdraftRow.account_id == guest_id))],
+                "point_postings": [(p.kind, p.amount) for p in postings(POINTS)][1:],
+                "balance_postings": [(p.kind, p.amount, p.total_after)
+                                     for p in postings(MONEY)],
+                "point_overdrafts": overdrafts(POINTS),
+                "balance_overdrafts": overdrafts(MONEY),
                 "breaches": [(b.rule, b.amount) for b in s.scalars(
                     select(RuleBreachRow).where(RuleBreachRow.guest_id == guest_id)
                     .order_by(RuleBreachRow.id))],

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.operations import MAX_AMOUNT, MAX_QUANTITY
 from pos_server.amount_range import SAFE_LIMIT
-from pos_server.db.models_ledger import BalanceAccountRow
+from pos_server.db.models import MONEY, AccountRow
 from tests.server.ledger_fixtures import Shop, shop
 
 __all__ = ["shop"]
@@ -46,9 +46,9 @@ def top_up(shop: Shop, amount: int) -> Any:
 
 def _set_balance(shop: Shop, total: int) -> None:
     def work(session: Session) -> None:
-        row = session.get(BalanceAccountRow, "anna")
+        row = session.get(AccountRow, (MONEY, "anna"))
         if row is None:
-            session.add(BalanceAccountRow(id="anna", total=total))
+            session.add(AccountRow(kind=MONEY, id="anna", total=total, held=0))
         else:
             row.total = total
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
-from pos_server.db.models_ledger import BalanceAccountRow, BalancePostingRow
+from pos_server.db.models import MONEY, AccountRow, PostingRow
 from pos_server.ops.pipeline import apply_batch, check_batch
 from pos_server.schemas import Operation
 from tests.server.conftest import add_staff_member, guest_payload, till_sale
@@ -60,9 +60,10 @@ def test_tills_racing_for_one_balance_never_overspend(db_url: str) -> None:
         assert sorted(statuses).count("applied/None") == 5
         assert statuses.count("rejected/insufficient_balance") == TILLS - 5
         with sessions() as session:
-            assert session.get_one(BalanceAccountRow, "anna").total == 0
+            assert session.get_one(AccountRow, (MONEY, "anna")).total == 0
             chain = [p.total_after for p in session.scalars(
-                select(BalancePostingRow).order_by(BalancePostingRow.id))]  # fmt: skip
+                select(PostingRow).where(PostingRow.account_kind == MONEY)
+                .order_by(PostingRow.id))]  # fmt: skip
         assert chain == [5_000, 4_000, 3_000, 2_000, 1_000, 0]
     finally:
         engine.dispose()

@@ -65,10 +65,10 @@ def test_an_error_drops_the_unfinished_group_and_a_resend_completes_it(
     ops = _ops(terminal_id, 1, 6)
     original = dispatch.handle
 
-    def failing(ctx: Any, kind: str, payload: Any) -> Any:
-        if ctx.op_id == str(ops[4].op_id):
+    def failing(kind: str, payload: Any, uow: Any) -> Any:
+        if uow.op_id == str(ops[4].op_id):
             raise RuntimeError("the handler broke")
-        return original(ctx, kind, payload)
+        return original(kind, payload, uow)
 
     monkeypatch.setattr("pos_server.ops.pipeline.handle", failing)
     with pytest.raises(RuntimeError):
@@ -92,12 +92,12 @@ def test_a_race_inside_a_group_retries_only_its_operation(
     ops = _ops(terminal_id, 1, 4)
     original, raced = dispatch.handle, list[str]()
 
-    def racing(ctx: Any, kind: str, payload: Any) -> Any:
-        if ctx.op_id == str(ops[2].op_id) and not raced:  # another writer won a unique key
-            raced.append(ctx.op_id)
-            original(ctx, kind, payload)  # its rows are written, then the race is lost
+    def racing(kind: str, payload: Any, uow: Any) -> Any:
+        if uow.op_id == str(ops[2].op_id) and not raced:  # another writer won a unique key
+            raced.append(uow.op_id)
+            original(kind, payload, uow)  # its rows are written, then the race is lost
             raise IntegrityError("INSERT ...", {}, Exception("duplicate key"))
-        return original(ctx, kind, payload)
+        return original(kind, payload, uow)
 
     monkeypatch.setattr("pos_server.ops.pipeline.handle", racing)
     outcome = apply_batch(make_sessions(engine), terminal_id, check_batch(ops),
@@ -126,7 +126,7 @@ def test_a_group_writes_one_feed_snapshot_per_account_and_guest(
         rows = connection.exec_driver_sql(
             "SELECT entity, data FROM changes WHERE entity_id = 'g1' ORDER BY id").all()
         total = connection.exec_driver_sql(
-            "SELECT total FROM bonus_accounts WHERE id = 'g1'").scalar_one()
+            "SELECT total FROM accounts WHERE kind = 'points' AND id = 'g1'").scalar_one()
     kinds = [entity for entity, _data in rows]
     assert kinds == ["guest", "bonus_account", "guest"]  # created; then the group's last state
     last = {entity: data if isinstance(data, dict) else json.loads(data) for entity, data in rows}

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from pos_server import terminals
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
-from pos_server.db.models import BonusAccountRow, BonusHoldRow, OverdraftRow, PostingRow
+from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, OverdraftRow, PostingRow
 from pos_server.ledger import credit_points, load_account, load_postings
 from pos_server.ops.pipeline import apply_batch, check_batch
 from pos_server.schemas import Operation
@@ -53,7 +53,7 @@ def anna(db_url: str, clock: Clock) -> Iterator[Till]:
 def state(db_url: str) -> dict[str, Any]:
     engine = make_engine(db_url)
     with make_sessions(engine)() as session:
-        account = session.get_one(BonusAccountRow, "anna")
+        account = session.get_one(AccountRow, (POINTS, "anna"))
         rows = session.scalars(select(BonusHoldRow))
         holds = {h.id: (h.status, h.committed_amount) for h in rows}
         postings = [(p.kind, p.amount) for p in
@@ -172,7 +172,7 @@ def test_fifty_terminals_holding_at_once_never_overspend(db_url: str) -> None:
     assert sorted(statuses).count("applied") == 20
     assert statuses.count("rejected") == 30
     with sessions() as session:
-        account = session.get_one(BonusAccountRow, "anna")
+        account = session.get_one(AccountRow, (POINTS, "anna"))
         open_holds = session.scalars(select(BonusHoldRow)).all()
         assert (account.total, account.held) == (2_000, 2_000)
         assert sum(h.amount for h in open_holds) == 2_000

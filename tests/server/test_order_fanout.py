@@ -84,8 +84,7 @@ class LiveServer:
 
 
 def place_demo(sessions: sessionmaker[Session], rng: random.Random) -> None:
-    with sessions.begin() as session:
-        place_demo_order(session, now=datetime.now(UTC), rng=rng)
+    place_demo_order(sessions.kw["bind"], now=datetime.now(UTC), rng=rng)
 
 
 @pytest.fixture
@@ -96,8 +95,8 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
     settings = ServerSettings(database_url=url, stream_poll_seconds=POLL,
                               stream_heartbeat_seconds=5, sweep_interval_seconds=0)  # fmt: skip
     app = create_app(settings)
-    with app.state.sessions.begin() as session:  # the demo guests, before any stream opens
-        place_demo_order(session, now=datetime.now(UTC), rng=random.Random(1))
+    # the demo guests, before any stream opens
+    place_demo_order(app.state.sessions.kw["bind"], now=datetime.now(UTC), rng=random.Random(1))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            timeout_graceful_shutdown=1))  # fmt: skip

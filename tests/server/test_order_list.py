@@ -13,8 +13,10 @@ from sqlalchemy import insert, text
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import GuestOrderLineRow, GuestOrderRow
-from pos_server.order_list import encode_cursor, list_query
+from pos_server.order_list import decode_cursor, encode_cursor
+from pos_server.repositories.orders import OrderFilter
 from pos_server.settings import ServerSettings
+from pos_server.uow import unit_of_work
 from tests.server.conftest import Till, enrol
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -159,16 +161,17 @@ def test_a_deep_page_uses_the_keyset_index(console: tuple[Till, Clock], db_url: 
                  "delivered": False} for row in rows])  # fmt: skip
             if engine.dialect.name == "postgresql":
                 connection.exec_driver_sql("ANALYZE guest_orders")  # as autovacuum would
-        with make_sessions(engine)() as session:
-            last = session.get(GuestOrderRow, "o00101")
+        with unit_of_work(engine, actor=till.terminal_id, now=T0) as uow:
+            last = uow.orders.get("o00101", lock=False)
             assert last is not None
-            query = list_query(session, states=[], since=None, until=None, guest=None,
-                               cursor=encode_cursor(last), limit=100)  # fmt: skip
+            query = uow.orders.list_query(OrderFilter(after=decode_cursor(encode_cursor(last.row)),
+                                                      limit=100))  # fmt: skip
+        with make_sessions(engine)() as session:
             compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
             explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
             plan = " ".join(str(r) for r in session.execute(text(f"{explain}{compiled}")))
     finally:
         engine.dispose()
     assert "ix_guest_orders_placed_at_id" in plan, plan
-    assert ids(listing(till, limit=100, cursor=encode_cursor(last))) == [
+    assert ids(listing(till, limit=100, cursor=encode_cursor(last.row))) == [
         f"o{n:05}" for n in range(100, 0, -1)]  # fmt: skip

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
-from pos_server.db.models import BonusAccountRow, BonusHoldRow, GuestOrderRow, PostingRow
+from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, GuestOrderRow, PostingRow
 from pos_server.ledger import credit_points
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, enrol, guest_payload
@@ -63,9 +63,10 @@ def act(till: Till, kind: str, **payload: Any) -> dict[str, Any]:
 def db_rows(db_url: str) -> tuple[dict[str, Any], list[tuple[str, int, str | None]]]:
     engine = make_engine(db_url)
     with make_sessions(engine)() as session:
-        account = session.get(BonusAccountRow, "anna")
-        postings = [(p.kind, p.amount, p.hold_id) for p in
-                    session.scalars(select(PostingRow).order_by(PostingRow.id))][1:]
+        account = session.get(AccountRow, (POINTS, "anna"))
+        points = select(PostingRow).where(PostingRow.account_kind == POINTS)
+        postings = [(p.kind, p.amount, p.hold_id)
+                    for p in session.scalars(points.order_by(PostingRow.id))][1:]
         holds = {h.id: h.status for h in session.scalars(select(BonusHoldRow))}
         orders = session.scalars(select(GuestOrderRow)).all()
         summary = {"total": account.total if account else None,
@@ -237,6 +238,7 @@ def test_consoles_racing_to_pay_one_order_apply_it_once(db_url: str) -> None:
     from pos_server.ops.pipeline import apply_batch, check_batch
     from pos_server.orders import place_order
     from pos_server.schemas import Operation, OrderPlaced
+    from pos_server.uow import unit_of_work
 
     engine = make_engine(db_url)
     sessions = make_sessions(engine)
@@ -248,8 +250,8 @@ def test_consoles_racing_to_pay_one_order_apply_it_once(db_url: str) -> None:
     apply_batch(sessions, ids[0], check_batch([setup]), lambda: now)
     with sessions.begin() as session:
         credit_points(session, "anna", 100_000, now=now, actor="t", reason="gift")
-        place_order(session, OrderPlaced.model_validate(order_body(order_id="o-1",
-                    method="points")), terminal_id=ids[0], now=now, hold_ttl=timedelta(hours=1))
+    with unit_of_work(engine, actor=ids[0], now=now, hold_ttl=timedelta(hours=1)) as uow:
+        place_order(uow, OrderPlaced.model_validate(order_body(order_id="o-1", method="points")))
     accept = Operation(op_id=uuid.uuid4(), terminal_id=ids[0], seq=2, created_at=now,
                        kind="order.accepted", payload={"order_id": "o-1"})
     apply_batch(sessions, ids[0], check_batch([accept]), lambda: now)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
-from pos_server.db.models import BonusAccountRow, BonusHoldRow, PostingRow, Sale, SalePayment
+from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, PostingRow, Sale, SalePayment
 from pos_server.ledger import credit_points
 from pos_server.ops.pipeline import apply_batch, check_batch
 from pos_server.schemas import Operation
@@ -90,7 +90,8 @@ class PointsMachine(RuleBasedStateMachine):
     def points_paid_are_points_spent(self) -> None:
         with self.sessions() as session:
             left = session.scalar(select(func.coalesce(func.sum(PostingRow.amount), 0)).where(
-                PostingRow.account_id == self.guest, PostingRow.kind.in_(("commit", "debit"))))
+                PostingRow.account_kind == POINTS, PostingRow.account_id == self.guest,
+                PostingRow.kind.in_(("commit", "debit"))))
             paid = dict(session.execute(
                 select(SalePayment.hold_id, func.sum(SalePayment.amount))
                 .join(Sale, Sale.id == SalePayment.sale_id)
@@ -102,8 +103,9 @@ class PointsMachine(RuleBasedStateMachine):
                 .where(BonusHoldRow.account_id == self.guest,
                        BonusHoldRow.status == "committed")).all())  # fmt: skip
             accrued = session.scalar(select(func.coalesce(func.sum(PostingRow.amount), 0)).where(
-                PostingRow.account_id == self.guest, PostingRow.kind == "accrual"))
-            account = session.get_one(BonusAccountRow, self.guest)
+                PostingRow.account_kind == POINTS, PostingRow.account_id == self.guest,
+                PostingRow.kind == "accrual"))
+            account = session.get_one(AccountRow, (POINTS, self.guest))
         assert None not in paid, "points paid with no hold behind them"
         for hold_id, amount in paid.items():
             assert amount <= committed.get(hold_id, 0), (hold_id, amount, committed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pos_server.db import make_engine, make_sessions
-from pos_server.db.models import BonusAccountRow, PostingRow
+from pos_server.db.models import POINTS, AccountRow, PostingRow
 from pos_server.db.models_till import PromoRedemptionRow, ShiftRow
 from tests.server.conftest import Till, guest_payload, sale_payload
 
@@ -45,8 +45,8 @@ def test_a_redeemed_code_credits_the_owner_once(till: Till, db_url: str) -> None
     assert verdicts(body) == [("applied", None), ("applied", None), ("applied", None),
                               ("conflict", "already_redeemed")]
     with with_session(db_url) as session:
-        assert session.get_one(BonusAccountRow, "olga").total == 5_400  # 10 % of 540 ₽
-        posting = session.query(PostingRow).filter_by(account_id="olga").one()
+        assert session.get_one(AccountRow, (POINTS, "olga")).total == 5_400  # 10 % of 540 ₽
+        posting = session.query(PostingRow).filter_by(account_kind=POINTS, account_id="olga").one()
         assert (posting.kind, posting.ref, posting.reason) == ("credit", sale["sale_id"],
                                                                "referral cashback")
         assert session.get_one(PromoRedemptionRow, sale["sale_id"]).cashback == 5_400

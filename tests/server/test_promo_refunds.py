@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pos_server.db import make_engine, make_sessions
-from pos_server.db.models import BonusAccountRow
-from pos_server.db.models_ledger import BalanceAccountRow
+from pos_server.db.models import MONEY, POINTS, AccountRow
 from pos_server.db.models_till import SaleRefundRow
 from tests.server.conftest import Till, add_staff_member, guest_payload, sale_payload
 
@@ -22,8 +21,8 @@ def accounts(db_url: str, guest_id: str) -> tuple[int, int]:
     engine = make_engine(db_url)
     try:
         with make_sessions(engine)() as session:
-            bonus = session.get(BonusAccountRow, guest_id)
-            balance = session.get(BalanceAccountRow, guest_id)
+            bonus = session.get(AccountRow, (POINTS, guest_id))
+            balance = session.get(AccountRow, (MONEY, guest_id))
             return (bonus.total if bonus else 0, balance.total if balance else 0)
     finally:
         engine.dispose()

@@ -19,7 +19,7 @@ from pos_app.services.operations import sale_closed
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import Sale as SaleRow
 from pos_server.db.models_ledger import ReconciliationItemRow
-from pos_server.sale_review import list_items
+from pos_server.repositories.reconciliation import list_items
 from tests.server.conftest import Till, guest_payload, sale_payload
 
 OPENED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

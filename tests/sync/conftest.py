@@ -19,7 +19,7 @@ from sqlalchemy import select
 from pos_app.commands.sync_runtime import SyncRuntime, enrol_data_dir, start_sync
 from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
-from pos_server.db.models import AppliedOperation, BonusAccountRow, BonusHoldRow
+from pos_server.db.models import POINTS, AccountRow, AppliedOperation, BonusHoldRow
 from pos_server.ledger import credit_points
 from tests.sync.faultproxy import ServerProcess
 
@@ -110,7 +110,7 @@ def server_account(db_url: str, guest_id: str) -> tuple[int, int]:
     engine = make_engine(db_url)
     try:
         with make_sessions(engine)() as session:
-            row = session.get(BonusAccountRow, guest_id)
+            row = session.get(AccountRow, (POINTS, guest_id))
             assert row is not None
             return row.total, row.held
     finally:

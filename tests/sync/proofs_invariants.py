@@ -23,18 +23,15 @@ from sqlalchemy.orm import Session
 
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import (
+    MONEY,
+    POINTS,
+    AccountRow,
     AppliedOperation,
-    BonusAccountRow,
     BonusHoldRow,
     OverdraftRow,
     PostingRow,
     Sale,
     Terminal,
-)
-from pos_server.db.models_ledger import (
-    BalanceAccountRow,
-    BalanceOverdraftRow,
-    BalancePostingRow,
 )
 
 # (total delta sign, held delta sign) of each posting kind (pos_app.domain.ledger/bonus)
@@ -84,9 +81,10 @@ class ServerView:
         """(total, held) by the till's account id: the guest's for points, ``balance:<guest>``
         for money (as the feed names them)."""
         with self.session() as s:
-            found = {a.id: (a.total, a.held) for a in s.scalars(select(BonusAccountRow))}
-            found.update((f"balance:{a.id}", (a.total, 0))
-                         for a in s.scalars(select(BalanceAccountRow)))  # fmt: skip
+            found = {a.id: (a.total, a.held) for a in s.scalars(
+                select(AccountRow).where(AccountRow.kind == POINTS))}
+            found.update((f"balance:{a.id}", (a.total, 0)) for a in s.scalars(
+                select(AccountRow).where(AccountRow.kind == MONEY)))  # fmt: skip
             return found
 
     def exactly_once(self, tills: Iterable[TillOps]) -> list[str]:
@@ -114,15 +112,17 @@ class ServerView:
         problems: list[str] = []
         with self.session() as s:
             sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-            for p in s.scalars(select(PostingRow).order_by(PostingRow.id)):
+            for p in s.scalars(select(PostingRow).where(PostingRow.account_kind == POINTS)
+                               .order_by(PostingRow.id)):  # fmt: skip
                 dt, dh = DELTAS[p.kind]
                 sums[p.account_id][0] += dt * p.amount
                 sums[p.account_id][1] += dh * p.amount
             open_held: dict[str, int] = defaultdict(int)
             for h in s.scalars(select(BonusHoldRow).where(BonusHoldRow.status == "open")):
                 open_held[h.account_id] += h.amount
-            overdrawn = set(s.scalars(select(OverdraftRow.account_id)))
-            for a in s.scalars(select(BonusAccountRow)):
+            overdrawn = set(s.scalars(select(OverdraftRow.account_id)
+                                      .where(OverdraftRow.account_kind == POINTS)))
+            for a in s.scalars(select(AccountRow).where(AccountRow.kind == POINTS)):
                 total, held = sums[a.id]
                 if (a.total, a.held) != (total, held):
                     problems.append(f"account {a.id}: {a.total}/{a.held} but postings say "
@@ -140,12 +140,14 @@ class ServerView:
         with self.session() as s:
             sums: dict[str, int] = defaultdict(int)
             debts: set[str] = set()
-            for p in s.scalars(select(BalancePostingRow).order_by(BalancePostingRow.id)):
+            for p in s.scalars(select(PostingRow).where(PostingRow.account_kind == MONEY)
+                               .order_by(PostingRow.id)):  # fmt: skip
                 sums[p.account_id] += DELTAS[p.kind][0] * p.amount
                 if p.kind == "debt":
                     debts.add(p.account_id)
-            overdrawn = set(s.scalars(select(BalanceOverdraftRow.account_id)))
-            for a in s.scalars(select(BalanceAccountRow)):
+            overdrawn = set(s.scalars(select(OverdraftRow.account_id)
+                                      .where(OverdraftRow.account_kind == MONEY)))
+            for a in s.scalars(select(AccountRow).where(AccountRow.kind == MONEY)):
                 if a.total != sums[a.id]:
                     problems.append(f"balance {a.id}: {a.total} but postings say {sums[a.id]}")
                 if a.total < 0 and a.id not in debts | overdrawn:

@@ -211,8 +211,7 @@ def test_given_a_tampered_server_database_then_the_invariant_checks_name_each_br
 ) -> None:
     from sqlalchemy import update
 
-    from pos_server.db.models import AppliedOperation, BonusAccountRow, PostingRow
-    from pos_server.db.models_ledger import BalanceAccountRow
+    from pos_server.db.models import MONEY, POINTS, AccountRow, AppliedOperation, PostingRow
 
     store, token = till
     guest_id = prepare(server, till, proxy)
@@ -220,12 +219,15 @@ def test_given_a_tampered_server_database_then_the_invariant_checks_name_each_br
     with ServerView(server.db_url) as view:
         assert view.all_invariants([till_ops(store)]) == []
         with view.session() as s, s.begin():
-            s.execute(update(BonusAccountRow).where(BonusAccountRow.id == guest_id)
-                      .values(total=BonusAccountRow.total + 1))  # fmt: skip
-            s.execute(update(PostingRow).where(PostingRow.account_id == guest_id,
+            s.execute(update(AccountRow)
+                      .where(AccountRow.kind == POINTS, AccountRow.id == guest_id)
+                      .values(total=AccountRow.total + 1))  # fmt: skip
+            s.execute(update(PostingRow).where(PostingRow.account_kind == POINTS,
+                                               PostingRow.account_id == guest_id,
                                                PostingRow.kind == "release")
                       .values(kind="hold"))  # fmt: skip
-            s.execute(update(BalanceAccountRow).where(BalanceAccountRow.id == guest_id)
+            s.execute(update(AccountRow)
+                      .where(AccountRow.kind == MONEY, AccountRow.id == guest_id)
                       .values(total=-7))  # fmt: skip
             s.execute(update(AppliedOperation)
                       .where(AppliedOperation.terminal_id == store.terminal.terminal_id,

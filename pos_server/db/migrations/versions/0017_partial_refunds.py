@@ -4,15 +4,15 @@
 with the sale indexed and what each refund gave back by method (``by_method``; the rows of
 full refunds before this keep NULL: they gave back everything the sale recorded).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
