@@ -26,7 +26,7 @@ from pos_app.ui.till.reconciliation import ReconciliationDialog
 from tests.sync.conftest import new_code, server_ops
 from tests.sync.faultproxy import ServerProcess
 from tests.ui.test_till_manager import MANAGER_PIN, press, with_manager
-from tests.ui.test_till_window import LATTE
+from tests.ui.test_till_window import LATTE, open_shift
 from tests.ui.till_fixtures import CASHIER_PIN, Till, started_till
 
 SCREENSHOT = "/tmp/recon.png"
@@ -176,6 +176,7 @@ def test_a_sale_the_server_rejects_reaches_the_count_through_the_sync_worker(
     try:
         till.sign_in()
         qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
+        open_shift(till)  # the start of the day's dialog: scans behind it are held
         qtbot.waitUntil(lambda: window.sync_status.text().startswith("online"), timeout=15000)
         assert window.sync_problems.isHidden()
         till.scan(LATTE)
