@@ -174,12 +174,15 @@ def unit_of_work(
     """A unit of work for a request outside the operations pipeline (a guest's order, a
     console's list): one transaction, committed when the block ends, rolled back when it
     raises. ``actor`` names who acts (a terminal id), as an operation's terminal does."""
-    with engine.connect() as connection:
+    from pos_server.ledger_feed import op_changes, write_changes  # it imports the models
+
+    with engine.connect() as connection, op_changes() as changes:
         connection.begin()
         uow = UnitOfWork(connection, actor, "", now, hold_ttl)
         try:
             yield uow
             uow.keep_session()
+            write_changes(connection, changes)  # the accounts' feed snapshots, as the pipeline
             connection.commit()
         finally:
             uow.close_session()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
@@ -45,12 +46,18 @@ ATTEMPTS = 5  # a unique-constraint race or a deadlock is retried, then judged a
 # PostgreSQL deadlock_detected / serialization_failure: the victim's transaction was rolled
 # back whole, so running it again is safe (seen with consoles racing for one order's row).
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+INTEGRITY_SQLSTATE_CLASS = "23"  # unique_violation 23505 and the other constraint races
 
 
 def _retryable(error: Exception) -> bool:
-    if isinstance(error, IntegrityError):
+    """A unique-key race, a deadlock or a serialization failure: from SQLAlchemy, or raw from
+    the driver (the repositories' ``Fast`` statements run on the DBAPI cursor, so a race on
+    their INSERT raises psycopg's ``UniqueViolation`` or sqlite3's ``IntegrityError`` as is)."""
+    if isinstance(error, IntegrityError | sqlite3.IntegrityError):
         return True
-    return getattr(getattr(error, "orig", None), "sqlstate", None) in RETRYABLE_SQLSTATES
+    raw = getattr(error, "orig", error)
+    sqlstate = getattr(raw, "sqlstate", None) or ""
+    return sqlstate in RETRYABLE_SQLSTATES or sqlstate.startswith(INTEGRITY_SQLSTATE_CLASS)
 
 
 class BatchInvalid(Exception):
@@ -357,7 +364,7 @@ def apply_one(
                                    ) from None  # fmt: skip
             guarded = True  # undone whole; judged afresh with the handler in a savepoint
             continue
-        except (IntegrityError, OperationalError) as error:
+        except Exception as error:  # not retryable: abandoned and raised as before
             uow.close_session()
             if not _retryable(error) or attempt + 1 == ATTEMPTS or not commits.undo():
                 commits.abandon()
