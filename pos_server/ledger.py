@@ -272,12 +272,6 @@ def load_overdrafts(session: Session, account_id: str | None = None) -> list[Ove
             for o in session.scalars(query)]
 
 
-_HOLD_ACCOUNT = Fast(select(_HOLDS.c.account_id).where(_HOLDS.c.id == bindparam("hold_id")))
-
-
-def hold_account_id(db: Session | Connection, hold_id: str) -> str | None:
-    account_id: str | None = _HOLD_ACCOUNT.scalar(_connection(db), {"hold_id": hold_id})
-    return account_id
 
 
 def credit_points(

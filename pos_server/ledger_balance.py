@@ -109,24 +109,3 @@ def balance_overdrafts(session: Session, guest_id: str) -> list[Overdraft]:
                                        OverdraftRow.account_id == guest_id)
     return [Overdraft(o.account_id, o.amount, o.at, o.reason, o.ref)
             for o in session.scalars(query.order_by(OverdraftRow.id))]
-
-
-def order_money_effect(
-    session: Session, kind: str, guest_id: str, amount: int, *, order_id: str, terminal_id: str,
-    now: datetime,
-) -> None:  # fmt: skip
-    """A guest order's money effect on the balance account: ``pay`` (a balance payment, never
-    beyond the balance: InsufficientBalance), ``refund`` (a voided balance payment given back)
-    or ``debt`` (completed unpaid: the amount is owed)."""
-    if amount <= 0:
-        return
-    account = load_balance(session, guest_id)
-    who: dict[str, Any] = {"now": now, "actor": f"terminal:{terminal_id}",
-                           "terminal_id": terminal_id, "ref": order_id}  # fmt: skip
-    if kind == "pay":
-        account.pay(amount, reason=f"order {order_id} paid", **who)
-    elif kind == "refund":
-        account.credit(amount, reason=f"order {order_id} voided", **who)
-    else:
-        account.charge_debt(amount, reason=f"order {order_id} completed unpaid", **who)
-    save_balance(session, account, now)

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
+from pos_server.ledger_feed import op_changes, write_changes
 
 if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.accounts import Accounts
@@ -174,8 +175,6 @@ def unit_of_work(
     """A unit of work for a request outside the operations pipeline (a guest's order, a
     console's list): one transaction, committed when the block ends, rolled back when it
     raises. ``actor`` names who acts (a terminal id), as an operation's terminal does."""
-    from pos_server.ledger_feed import op_changes, write_changes  # it imports the models
-
     with engine.connect() as connection, op_changes() as changes:
         connection.begin()
         uow = UnitOfWork(connection, actor, "", now, hold_ttl)
