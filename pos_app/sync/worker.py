@@ -136,6 +136,12 @@ class OutboxWorker:
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.join(timeout)
+            if thread.is_alive():
+                # A request still in flight (a cut network waits for its read timeout): closing
+                # the session ends it sooner, and the thread is waited for, never left running
+                # on a store its owner is about to close (that crashed the process in SQLite).
+                self.transport.close()
+                thread.join()
         if self._lock is not None:
             self._lock.release()
         self._reader.close()
