@@ -77,8 +77,8 @@ class Server:
             self.process.wait(10)
 
     def enrol(self, name: str) -> tuple[str, str]:
-        from pos_server import terminals
         from pos_server.db import make_engine, make_sessions
+        from pos_server.terminals import service as terminals
 
         engine = make_engine(self.url)
         try:

@@ -82,10 +82,10 @@ class Terminal:
 
 def seed(url: str, count: int) -> list[Terminal]:
     """Migrate, then ``count`` enrolled terminals, each with its own guest rich in points."""
-    from pos_server import terminals
     from pos_server.db import make_engine, make_sessions, upgrade
     from pos_server.db.models import Guest
-    from pos_server.ledger import credit_points
+    from pos_server.ledger.statements import credit_points
+    from pos_server.terminals import service as terminals
 
     upgrade(url)
     engine = make_engine(url)

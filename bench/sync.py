@@ -41,11 +41,11 @@ from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.puller import FeedPuller
 from pos_app.sync.transport import HttpTransport
 from pos_app.sync.worker import OutboxWorker
-from pos_server import terminals
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import AppliedOperation
+from pos_server.http.schemas import Operation
 from pos_server.ops.pipeline import apply_batch, check_batch
-from pos_server.schemas import Operation
+from pos_server.terminals import service as terminals
 from tests.sync.faultproxy import ServerProcess, enrol_terminal, seed_guests
 
 

@@ -12,16 +12,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pos_server import admin_api, metrics, ops_known, order_api, order_list
-from pos_server.api import router
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
-from pos_server.errors import http_error, validation_failed
-from pos_server.health import HealthProbe
-from pos_server.ledger_rules import ledger_rules
-from pos_server.nul_guard import NulGuard
-from pos_server.ops.pipeline import Clock
-from pos_server.ops_fast_path import (
+from pos_server.feed.shop_settings import publish_shop_settings
+from pos_server.http import admin_api, metrics, order_api
+from pos_server.http.api import router
+from pos_server.http.errors import http_error, validation_failed
+from pos_server.http.health import HealthProbe
+from pos_server.http.nul_guard import NulGuard
+from pos_server.ledger.rules import ledger_rules
+from pos_server.ledger.sweeper import HoldSweeper
+from pos_server.ops import known as ops_known
+from pos_server.ops.fast_path import (
     PATH,
     REQUIRED,
     Receive,
@@ -32,10 +34,10 @@ from pos_server.ops_fast_path import (
     serve_ops,
     unauthorised,
 )
-from pos_server.order_hub import OrderHub
+from pos_server.ops.pipeline import Clock
+from pos_server.orders import listing as order_list
+from pos_server.orders.hub import OrderHub
 from pos_server.settings import ServerSettings
-from pos_server.shop_settings import publish_shop_settings
-from pos_server.sweeper import HoldSweeper
 
 # POST routes that need a terminal's bearer token (POST /v1/ops: ops_fast_path). Without an
 # Authorization header they get their 401 here, the body unread (issue 16 point 6).

@@ -20,13 +20,16 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from pos_server import admin_cli, backup_cli, reconciliation_cli, terminals
-from pos_server.cli_args import aware_time, positive
+from pos_server.commands import admin as admin_cli
+from pos_server.commands import backup as backup_cli
+from pos_server.commands import reconciliation as reconciliation_cli
+from pos_server.commands.args import aware_time, positive
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import AppliedOperation
+from pos_server.ledger.overdraft_list import list_overdrafts
 from pos_server.log_format import LOG_FORMATS, log_config
-from pos_server.overdraft_list import list_overdrafts
 from pos_server.settings import ServerSettings
+from pos_server.terminals import service as terminals
 
 
 def _settings(args: argparse.Namespace) -> ServerSettings:
@@ -126,7 +129,7 @@ def _settings_problem(exc: ValidationError) -> str:
 def _rules_problem() -> str | None:
     """What is wrong with the loyalty settings of the environment (the shop's time zone ...),
     said for the operator, or None."""
-    from pos_server.ledger_rules import ledger_rules
+    from pos_server.ledger.rules import ledger_rules
 
     ledger_rules.cache_clear()
     try:

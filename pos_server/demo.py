@@ -14,14 +14,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.orders import PaymentMethod
-from pos_server import terminals
-from pos_server.catalogue import check_order
+from pos_server.catalogue.service import check_order
 from pos_server.db.engine import make_sessions
 from pos_server.db.models import Guest, Terminal
 from pos_server.db.models_staff import ProductRow
-from pos_server.feed import record_change
-from pos_server.orders import place_order
-from pos_server.schemas import OrderLineIn, OrderPlaced
+from pos_server.feed.changes import record_change
+from pos_server.http.schemas import OrderLineIn, OrderPlaced
+from pos_server.orders.service import place_order
+from pos_server.terminals import service as terminals
 from pos_server.uow import unit_of_work
 
 DEMO_TERMINAL = "demo-order"

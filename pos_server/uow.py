@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
-from pos_server.ledger_feed import op_changes, write_changes
+from pos_server.ledger.feed_snapshots import op_changes, write_changes
 
 if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.accounts import Accounts

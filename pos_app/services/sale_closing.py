@@ -14,7 +14,7 @@ payment that settles the sale (through ``PaymentService.record``), and
 4. the loyalty override by hand (``order_loyalty.order_override_mark``) with its approver;
 5. ``sale.closed`` (``operations.sale_closed`` with the fields of 3 and 4, each line's list
    price, the order discount and the till's feed position, ``catalogue_version``: what the
-   server recomputes the sale with, ``pos_server/sale_review.py``);
+   server recomputes the sale with, ``pos_server/ops/sale_review.py``);
 6. the promo code's redemption (``promo.redeem_on_close``): ``promo.redeemed`` and the buyer's
    own new code (``promo.issued``, ``identifier.bound``);
 7. the sale saved, and the accrual estimate returned (``loyalty_settings.sale_accrual``; the

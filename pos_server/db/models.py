@@ -155,7 +155,7 @@ class FeedCounter(Base):
 
 class ShopSettingsRow(Base):
     """The shop-wide settings last published to the tills as a ``shop_settings`` change
-    (``pos_server/shop_settings.py``); no row: nothing published, the tills use the domain's
+    (``pos_server/feed/shop_settings.py``); no row: nothing published, the tills use the domain's
     defaults (migration 0010)."""
 
     __tablename__ = "shop_settings"
@@ -169,7 +169,7 @@ class Change(Base):
     """The change feed: what terminals pull, in id order."""
 
     __tablename__ = "changes"
-    # a record's history before a point (pos_server.sale_review: a price, a group as they were)
+    # a record's history before a point (pos_server.ops.sale_review: a price, a group as they were)
     __table_args__ = (Index("ix_changes_entity_record", "entity", "entity_id", "id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)

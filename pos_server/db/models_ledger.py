@@ -91,7 +91,7 @@ class AdminAuditRow(Base):
 
 class ReconciliationItemRow(Base):
     """A difference between a closed sale as the till priced it and the server's recomputation
-    of it (``pos_server.sale_review``): never a refusal - the till already took the money -
+    of it (``pos_server.ops.sale_review``): never a refusal - the till already took the money -
     but an item for a manager (``pos-server reconciliation list``), resolved by hand."""
 
     __tablename__ = "reconciliation_items"

@@ -19,7 +19,7 @@ from pos_server.db.models import Base, GuestOrderRow
 class StaffRow(Base):
     """A cashier, manager, operator or admin; ``pin_hash``/``salt`` are hex text (sent to the
     tills). ``password_hash`` (argon2id) and ``key_hash`` (SHA-256 of a staff key) are the
-    server-only credentials of the admin routes (migration 0013, ``pos_server.staff_passwords``);
+    server-only credentials of the admin routes (migration 0013, ``pos_server.staff.passwords``);
     never in the change feed."""
 
     __tablename__ = "staff"
@@ -93,7 +93,7 @@ Index("ix_guest_orders_placed_at_id", GuestOrderRow.placed_at, GuestOrderRow.id)
 
 class PinFailureRow(Base):
     """Wrong PINs in a row for one staff id at one terminal and the lock they earned
-    (migration 0008; ``pos_server.staff_auth``): in the database, so every server process
+    (migration 0008; ``pos_server.staff.auth``): in the database, so every server process
     counts the same guesses. No foreign keys: unknown staff ids are counted too."""
 
     __tablename__ = "pin_failures"

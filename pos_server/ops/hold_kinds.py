@@ -19,7 +19,7 @@ from pos_app.domain.operations import (
     HoldPlaced,
     HoldReleased,
 )
-from pos_server.ledger_rules import limits_of
+from pos_server.ledger.rules import limits_of
 from pos_server.ops.kinds import Handler, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 from pos_server.uow import UnitOfWork

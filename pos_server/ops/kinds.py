@@ -17,10 +17,10 @@ from pos_app.domain.operations import (
     SaleClosed,
 )
 from pos_app.domain.phones import normalise_phone
+from pos_server.ops.sale_review import review_sale
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 from pos_server.repositories.guests import GUEST_ENTITY, GuestRecord
 from pos_server.repositories.sales import RecordedSale
-from pos_server.sale_review import review_sale
 from pos_server.uow import UnitOfWork
 
 

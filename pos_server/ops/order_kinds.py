@@ -27,7 +27,7 @@ from pos_app.domain.operations import (
 )
 from pos_server.ops.kinds import Handler, broken_rule
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
-from pos_server.orders import Step, act_on_order
+from pos_server.orders.service import Step, act_on_order
 from pos_server.uow import UnitOfWork
 
 STALE = (orders.IllegalOrderAction, orders.LineAlreadyDelivered)

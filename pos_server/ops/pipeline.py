@@ -27,14 +27,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from pos_app.domain.bonus import DEFAULT_HOLD_TTL
 from pos_app.domain.operations import OPERATIONS, OperationInvalid
 from pos_app.domain.operations import Operation as Payload
-from pos_server.amount_range import AmountOutOfRange
 from pos_server.db.driver_control import DriverControl
-from pos_server.ledger_feed import OpChanges, op_changes, write_changes
+from pos_server.http.schemas import Operation, OpResult
+from pos_server.ledger.amount_range import AmountOutOfRange
+from pos_server.ledger.feed_snapshots import OpChanges, op_changes, write_changes
 from pos_server.ops.dispatch import handle
 from pos_server.ops.verdicts import Verdict, refused, rejected
 from pos_server.repositories.applied import JudgedOperation, terminal_state, touch_terminal
-from pos_server.schemas import Operation, OpResult
-from pos_server.terminals import AuthError, check_token_row
+from pos_server.terminals.service import AuthError, check_token_row
 from pos_server.uow import UnitOfWork
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ from pos_app.domain.limits import check_identification
 from pos_app.domain.loyalty import LoyaltySettings, accrual_for
 from pos_app.domain.money import format_money
 from pos_app.domain.operations import SaleClosed
-from pos_server.ledger_rules import GuestLoyalty, limits_of, settings_for
+from pos_server.ledger.rules import GuestLoyalty, limits_of, settings_for
 from pos_server.ops.order_override import OrderOverride, order_override
 from pos_server.ops.verdicts import Verdict, rejected
 from pos_server.uow import UnitOfWork

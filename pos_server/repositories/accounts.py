@@ -4,8 +4,9 @@ One repository for the two ledgers: ``kind`` picks the account (``"points"``: th
 account, ``pos_app.domain.bonus.BonusAccount`` with its holds; ``"money"``: the balance account,
 ``pos_app.domain.balance.BalanceAccount``). A handler loads an account locked, lets the domain
 object decide and saves what it did; which tables that touches is known here and in the two
-storage modules this wraps (``pos_server/ledger.py``, ``pos_server/ledger_balance.py``), which
-the sweeper, the admin calls and guest orders also call with a session of their own.
+storage modules this wraps (``pos_server/ledger/statements.py``,
+``pos_server/ledger/balance.py``), which the sweeper, the admin calls and guest orders also call
+with a session of their own.
 
 Both kinds live in the same tables (``accounts`` keyed by kind and id, ``postings`` and
 ``overdrafts`` with ``account_kind``; migration 0016), written with Core statements compiled
@@ -24,18 +25,18 @@ from sqlalchemy.orm import Session
 from pos_app.domain.balance import BalanceAccount
 from pos_app.domain.bonus import BonusAccount
 from pos_app.domain.ledger import Overdraft, Posting
-from pos_server.ledger import (
+from pos_server.ledger.balance import (
+    balance_overdrafts,
+    balance_postings,
+    load_balance,
+    save_balance,
+)
+from pos_server.ledger.statements import (
     load_account,
     load_account_of_hold,
     load_overdrafts,
     load_postings,
     save_account,
-)
-from pos_server.ledger_balance import (
-    balance_overdrafts,
-    balance_postings,
-    load_balance,
-    save_balance,
 )
 from pos_server.uow import Repository
 

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from pos_server.db.fastexec import Fast, FastRow, run_and_commit
 from pos_server.db.models import AppliedOperation, Terminal
-from pos_server.ledger_feed import OpChanges, counted_change, write_changes
+from pos_server.ledger.feed_snapshots import OpChanges, counted_change, write_changes
 from pos_server.uow import Repository
 
 # The records below are read and made once per operation on the hot path: plain slotted

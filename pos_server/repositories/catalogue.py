@@ -1,5 +1,5 @@
 """The catalogue's history as the server's review of a sale reads it
-(``pos_server.sale_review``): a product's price at a till's catalogue version or at a moment,
+(``pos_server.ops.sale_review``): a product's price at a till's catalogue version or at a moment,
 taken from the change feed, which keeps every ``product`` change whole."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The change feed as operations write and read it: a change recorded in the operation's
-transaction (``pos_server.feed.record_change``: ids from the one counter row, so they commit
+transaction (``pos_server.feed.changes.record_change``: ids from the one counter row, so they commit
 in order), and a record's history, which the feed keeps whole (every change is the whole
 record): what a product or a guest looked like at a version or a moment.
 """
@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import Change
-from pos_server.feed import record_change
+from pos_server.feed.changes import record_change
 from pos_server.uow import Repository
 
 

@@ -2,7 +2,7 @@
 row locked), the guest groups, what they did today (points spent, identifications), each
 sale's loyalty facts (``sale_loyalty``) and the rule breaches recorded for managers.
 
-The rules themselves are ``pos_app.domain``'s, resolved by ``pos_server/ledger_rules.py``
+The rules themselves are ``pos_app.domain``'s, resolved by ``pos_server/ledger/rules.py``
 (settings, limits, the shop's business day); this is where they read and write.
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, insert, select
 
 from pos_server.db.fastexec import Fast
 from pos_server.db.models_ledger import SaleLoyaltyRow
-from pos_server.ledger_rules import (
+from pos_server.ledger.rules import (
     GuestLoyalty,
     identified_on_day,
     lock_loyalty,

@@ -5,7 +5,7 @@ An order row is locked (SELECT ... FOR NO KEY UPDATE; SQLite: the write lock of 
 IMMEDIATE), so two consoles acting at once are judged one after the other: the second sees the
 state the first left. Every change goes to the change feed as entity ``order`` (what GET
 /v1/orders/stream pushes), and on PostgreSQL a ``NOTIFY`` in the same transaction wakes every
-server process's order reader at commit (``pos_server.order_notify``).
+server process's order reader at commit (``pos_server.orders.notify``).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from pos_app.domain.orders import (
     allowed_actions,
 )
 from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
-from pos_server.order_notify import CHANNEL
-from pos_server.schemas import OrderLineOut, OrderOut, OrderPlaced
+from pos_server.http.schemas import OrderLineOut, OrderOut, OrderPlaced
+from pos_server.orders.notify import CHANNEL
 from pos_server.uow import Repository
 
 ORDER_ENTITY = "order"

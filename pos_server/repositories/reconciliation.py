@@ -1,5 +1,5 @@
 """Reconciliation items: the differences the server's review of a closed sale found
-(``pos_server.sale_review``), written in the sale's transaction, read and resolved by a
+(``pos_server.ops.sale_review``), written in the sale's transaction, read and resolved by a
 manager (``pos-server reconciliation list|resolve``; the back office will use the same two
 functions)."""
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from pos_server.db.fastexec import Fast
 from pos_server.db.models_ledger import ReconciliationItemRow
-from pos_server.sale_review import Finding
+from pos_server.ops.sale_review import Finding
 from pos_server.uow import Repository
 
 

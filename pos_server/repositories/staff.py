@@ -1,5 +1,6 @@
 """Staff as operation handlers see them: who a staff id names, their role, whether they may
-still act. The admin routes' credential work (PINs, passwords, keys) is ``pos_server.staff``."""
+still act. The admin routes' credential work (PINs, passwords, keys) is
+``pos_server.staff.service``."""
 
 from __future__ import annotations
 

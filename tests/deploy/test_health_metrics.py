@@ -197,7 +197,7 @@ def test_a_database_that_never_answers_is_reported_after_the_timeout() -> None:
     import anyio
 
     from pos_server.db import make_engine
-    from pos_server.health import HealthProbe
+    from pos_server.http.health import HealthProbe
 
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

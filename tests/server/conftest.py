@@ -13,11 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url
 
-from pos_server import terminals
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import Base
 from pos_server.settings import ServerSettings
+from pos_server.terminals import service as terminals
 from tests.operation_examples import till_sale
 
 __all__ = ["till_sale"]  # the short form of a sale, for the tests of this package

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from pos_app.domain.operations import MAX_AMOUNT, MAX_QUANTITY
-from pos_server.amount_range import SAFE_LIMIT
 from pos_server.db.models import MONEY, AccountRow
+from pos_server.ledger.amount_range import SAFE_LIMIT
 from tests.server.ledger_fixtures import Shop, shop
 
 __all__ = ["shop"]

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import Terminal
+from pos_server.terminals import service as terminals
 from tests.server.conftest import Till, add_terminal, enrol
 
 
@@ -79,7 +79,7 @@ def test_token_of_one_terminal_cannot_push_for_another(client: TestClient, db_ur
 
 
 def test_enrolment_codes_never_start_like_a_command_line_option() -> None:
-    from pos_server.terminals import new_enrolment_code
+    from pos_server.terminals.service import new_enrolment_code
 
     codes = [new_enrolment_code() for _ in range(2000)]  # ~1 in 64 would start with "-" or "_"
     assert all(code[0].isalnum() for code in codes)

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import MONEY, AccountRow, PostingRow
+from pos_server.http.schemas import Operation
 from pos_server.ops.pipeline import apply_batch, check_batch
-from pos_server.schemas import Operation
+from pos_server.terminals import service as terminals
 from tests.server.conftest import add_staff_member, guest_payload, till_sale
 
 TILLS = 20

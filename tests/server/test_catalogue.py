@@ -10,10 +10,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from pos_app.domain.groups import GuestGroup
-from pos_server import groups
 from pos_server.cli import main
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models_staff import GuestGroupRow
+from pos_server.guests import groups
 from tests.server.conftest import Till, guest_payload
 from tests.server.test_changes import pull_all
 

@@ -17,10 +17,11 @@ from sqlalchemy import select
 from pos_app.commands.demo_data import GROUPS
 from pos_app.commands.demo_data_catalog import CATALOGUE, ean13
 from pos_app.domain.money import rub
-from pos_server import catalogue, groups
+from pos_server.catalogue import service as catalogue
 from pos_server.cli import main
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import GuestOrderLineRow
+from pos_server.guests import groups
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "pos_server" / "demo_data"
 

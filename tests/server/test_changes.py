@@ -10,9 +10,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from pos_server.db import make_engine, make_sessions
-from pos_server.feed import read_changes
+from pos_server.feed.changes import read_changes
+from pos_server.http.schemas import Operation
 from pos_server.ops.pipeline import apply_batch, check_batch
-from pos_server.schemas import Operation
 from tests.server.conftest import Till, add_terminal, guest_payload
 
 

@@ -135,7 +135,7 @@ def test_demo_order_places_believable_orders_that_reach_the_feed(
 
     from pos_server.db import make_engine, make_sessions
     from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
-    from pos_server.feed import read_changes
+    from pos_server.feed.changes import read_changes
 
     code, lines = run_cli(capsys, "demo-order", "--db", db_url, "--count", "4", "--seed", "7")
     assert code == 0 and len(lines) == 4

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import AppliedOperation, Guest, GuestIdentifier
+from pos_server.http.schemas import Operation
 from pos_server.ops.pipeline import BatchOutcome, apply_batch, check_batch
-from pos_server.schemas import Operation
 from tests.server.conftest import add_terminal, guest_payload
 
 

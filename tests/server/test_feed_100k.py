@@ -2,9 +2,9 @@
 
 The rows are bulk-inserted straight into ``guests`` and ``changes`` (the ops pipeline would
 take minutes); the feed does not care how they got there. Memory: ``tracemalloc`` peak of the
-server-side page function (``pos_server.feed.read_changes``) for one 1 000-change page, at the
-start and at the end of the table; loading every change would take two orders of magnitude
-more. Wall time ~6 s per database (bulk load 2.5-3.5 s, 100 pages 2.7-3.8 s).
+server-side page function (``pos_server.feed.changes.read_changes``) for one 1 000-change
+page, at the start and at the end of the table; loading every change would take two orders of
+magnitude more. Wall time ~6 s per database (bulk load 2.5-3.5 s, 100 pages 2.7-3.8 s).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy import Connection, insert, update
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import Change, FeedCounter, Guest
-from pos_server.feed import read_changes
+from pos_server.feed.changes import read_changes
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, enrol
 

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
+from pos_server.http.schemas import Operation
 from pos_server.ops import dispatch
 from pos_server.ops.pipeline import apply_batch, check_batch
-from pos_server.schemas import Operation
+from pos_server.terminals import service as terminals
 from tests.server.conftest import sale_payload
 from tests.server.test_batch_commits import _ops
 

@@ -13,14 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from pos_server import terminals
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, OverdraftRow, PostingRow
-from pos_server.ledger import credit_points, load_account, load_postings
+from pos_server.http.schemas import Operation
+from pos_server.ledger.statements import credit_points, load_account, load_postings
 from pos_server.ops.pipeline import apply_batch, check_batch
-from pos_server.schemas import Operation
 from pos_server.settings import ServerSettings
+from pos_server.terminals import service as terminals
 from tests.server.conftest import Till, enrol, guest_payload
 
 
@@ -183,7 +183,7 @@ def test_fifty_terminals_holding_at_once_never_overspend(db_url: str) -> None:
 def test_sweeper_expires_due_holds_without_any_request(
     anna: Till, db_url: str, clock: Clock
 ) -> None:
-    from pos_server.sweeper import expire_due_holds
+    from pos_server.ledger.sweeper import expire_due_holds
 
     anna.push_ok(hold(anna, "old", 10_000))
     clock.now += timedelta(hours=20)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from pos_server.db.models import PostingRow
 from pos_server.db.models_ledger import AdminAuditRow
-from pos_server.staff import add_staff, set_password
+from pos_server.staff.service import add_staff, set_password
 from tests.server.ledger_fixtures import Shop, group, pay, sale, shop
 
 __all__ = ["shop"]

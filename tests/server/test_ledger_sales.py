@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pos_server.ledger_rules import ledger_rules
+from pos_server.ledger.rules import ledger_rules
 from tests.server.ledger_fixtures import Shop, group, pay, sale, shop
 
 __all__ = ["shop"]

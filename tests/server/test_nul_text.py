@@ -7,7 +7,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from pos_server.nul_guard import holds_nul
+from pos_server.http.nul_guard import holds_nul
 
 from .conftest import Till, guest_payload
 

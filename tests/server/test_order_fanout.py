@@ -1,4 +1,4 @@
-"""One order reader per server process (``pos_server.order_hub``), fanned out to every stream.
+"""One order reader per server process (``pos_server.orders.hub``), fanned out to every stream.
 
 * 50 streams open on one real server (uvicorn on a loopback port, in this process so the
   engine's statements can be counted): a new order reaches all 50, and the feed is read once
@@ -41,10 +41,10 @@ from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import Change
 from pos_server.demo import place_demo_order
-from pos_server.order_hub import OrderHub
-from pos_server.orders import ORDER_ENTITY
+from pos_server.orders.hub import OrderHub
+from pos_server.orders.service import ORDER_ENTITY
+from pos_server.orders.stream import TOO_FAR_BEHIND, feed_head, order_stream
 from pos_server.settings import ServerSettings
-from pos_server.stream import TOO_FAR_BEHIND, feed_head, order_stream
 from tests.live_server import STARTUP_SECONDS, wait_until_up
 from tests.server.conftest import PG_SKIP_REASON, PG_URL, add_terminal, throwaway_pg_database
 

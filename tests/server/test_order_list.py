@@ -13,7 +13,7 @@ from sqlalchemy import insert, text
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import GuestOrderLineRow, GuestOrderRow
-from pos_server.order_list import decode_cursor, encode_cursor
+from pos_server.orders.listing import decode_cursor, encode_cursor
 from pos_server.repositories.orders import OrderFilter
 from pos_server.settings import ServerSettings
 from pos_server.uow import unit_of_work

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from pos_app.domain.staff_pins import Role
 from pos_app.services.staff import ROLE_PERMISSIONS, Action
 from pos_server.ops.order_override import BONUS_SETTINGS_ROLES
-from pos_server.staff import add_staff, deactivate
+from pos_server.staff.service import add_staff, deactivate
 from tests.server.ledger_fixtures import Shop, pay, sale, shop
 
 __all__ = ["shop"]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, GuestOrderRow, PostingRow
-from pos_server.ledger import credit_points
+from pos_server.ledger.statements import credit_points
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, enrol, guest_payload
 
@@ -234,10 +234,10 @@ def test_consoles_racing_to_pay_one_order_apply_it_once(db_url: str) -> None:
     import uuid
     from datetime import UTC, datetime
 
-    from pos_server import terminals
+    from pos_server.http.schemas import Operation, OrderPlaced
     from pos_server.ops.pipeline import apply_batch, check_batch
-    from pos_server.orders import place_order
-    from pos_server.schemas import Operation, OrderPlaced
+    from pos_server.orders.service import place_order
+    from pos_server.terminals import service as terminals
     from pos_server.uow import unit_of_work
 
     engine = make_engine(db_url)

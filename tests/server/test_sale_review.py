@@ -1,4 +1,4 @@
-"""The server's recomputation of a closed sale (``pos_server.sale_review``, issue 15 point 5) on
+"""The server's recomputation of a closed sale (``pos_server.ops.sale_review``, issue 15 point 5) on
 SQLite and PostgreSQL: a tampered total, a legacy row's arithmetic, a refused sale leaves no
 item. (Stale prices and groups against a real till and server: tests/sync/test_sale_recompute.)
 """

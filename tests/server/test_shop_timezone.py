@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from bench.net import free_port
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
 from pos_server.app import create_app
-from pos_server.ledger_rules import ledger_rules
+from pos_server.ledger.rules import ledger_rules
 from pos_server.settings import ServerSettings
 from tests.server.conftest import add_terminal
 
@@ -72,7 +72,7 @@ def test_a_zone_is_published_once_and_again_only_when_it_changes(
 def test_the_server_counts_the_day_by_the_published_zone(db_url: str, zone: Any) -> None:
     from datetime import UTC, datetime
 
-    from pos_server.ledger_rules import day_bounds
+    from pos_server.ledger.rules import day_bounds
 
     zone("Europe/Berlin")  # 29 March 2026 lasts 23 hours there
     assert day_bounds(datetime(2026, 3, 29, 12, 0, tzinfo=UTC)) == (

@@ -19,11 +19,11 @@ import pytest
 from sqlalchemy import select as sql_select
 
 from pos_app.domain.staff_pins import LEGACY_PARAMS, hash_pin
-from pos_server import staff
 from pos_server.cli import main
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import Change
 from pos_server.db.models_staff import StaffRow
+from pos_server.staff import service as staff
 
 
 def run_cli(capsys: Any, *argv: str) -> tuple[int, str, str]:

@@ -14,11 +14,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from pos_app.domain.staff_pins import LEGACY_PARAMS, hash_pin
-from pos_server import staff, staff_auth
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models_staff import StaffRow
 from pos_server.settings import ServerSettings
+from pos_server.staff import auth as staff_auth
+from pos_server.staff import service as staff
 from tests.server.conftest import Till, enrol
 from tests.sync.conftest import new_code
 from tests.sync.faultproxy import ServerProcess

@@ -18,11 +18,11 @@ import requests
 from fastapi.testclient import TestClient
 
 from bench.net import free_port
-from pos_server import terminals
 from pos_server.app import create_app
 from pos_server.cli import main
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.settings import ServerSettings
+from pos_server.terminals import service as terminals
 from tests.live_server import wait_until_up
 from tests.server.conftest import Till, guest_payload
 from tests.tls_certs import make_tls_files

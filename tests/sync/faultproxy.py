@@ -310,8 +310,8 @@ def enrol_terminal(server: ServerProcess, name: str = "Till") -> tuple[str, str]
     """Register a terminal in the server's database and enrol it over HTTP: (id, token)."""
     from datetime import UTC, datetime
 
-    from pos_server import terminals
     from pos_server.db import make_engine, make_sessions
+    from pos_server.terminals import service as terminals
 
     engine = make_engine(server.db_url)
     try:

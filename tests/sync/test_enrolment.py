@@ -26,8 +26,8 @@ from pos_app.commands.sync_runtime import (
 from pos_app.domain.operations import parse
 from pos_app.sync.enrolment import SERVICE
 from pos_app.sync.worker import SyncFatal
-from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
+from pos_server.terminals import service as terminals
 from tests.sync.conftest import new_code
 from tests.sync.faultproxy import ServerProcess
 

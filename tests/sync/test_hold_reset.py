@@ -27,7 +27,7 @@ from pos_app.services.staff import Action, StaffService, WrongPin
 from pos_app.sync.admin_client import AdminClient
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models_ledger import AdminAuditRow
-from pos_server.staff import add_staff
+from pos_server.staff.service import add_staff
 from tests.sync.conftest import MakeTill, server_account
 from tests.sync.faultproxy import ServerProcess
 from tests.sync.test_holds import guest_sale, ready_till

@@ -33,11 +33,11 @@ from pos_app.services.sync_queue import SyncQueue
 from pos_app.services.till import TillServices
 from pos_app.sync.transport import encode_push
 from pos_app.sync.wire import wire_op
-from pos_server import terminals
 from pos_server.db import make_engine, make_sessions, upgrade
+from pos_server.http.schemas import OpsRequest
 from pos_server.ops.dispatch import ALL_HANDLERS
 from pos_server.ops.pipeline import apply_batch, check_batch
-from pos_server.schemas import OpsRequest
+from pos_server.terminals import service as terminals
 from tests.operation_examples import examples
 from tests.services.conftest import ANNA_CARD, seed
 from tests.services.fakes import FakeClock, FakeIds

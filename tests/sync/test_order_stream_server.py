@@ -17,8 +17,8 @@ from typing import Any
 import requests
 
 from bench.net import free_port
-from pos_server import terminals
 from pos_server.db import make_engine, make_sessions, upgrade
+from pos_server.terminals import service as terminals
 from tests.live_server import wait_until_up
 
 CLI = [sys.executable, "-m", "pos_server.cli"]

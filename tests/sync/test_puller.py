@@ -70,7 +70,7 @@ def push(server: ServerProcess, token: str, terminal_id: str, ops: list[tuple[st
 
 def credit(db_url: str, account_id: str, amount: int) -> None:
     from pos_server.db import make_engine, make_sessions
-    from pos_server.ledger import credit_points
+    from pos_server.ledger.statements import credit_points
 
     engine = make_engine(db_url)
     try:
@@ -256,8 +256,8 @@ def test_given_an_enrolled_till_when_pos_app_pull_runs_then_it_uses_its_own_serv
     server: ServerProcess, tmp_path: Path
 ) -> None:
     from pos_app.commands.sync_runtime import enrol_data_dir
-    from pos_server import terminals as server_terminals
     from pos_server.db import make_engine, make_sessions
+    from pos_server.terminals import service as server_terminals
 
     engine = make_engine(server.db_url)
     with make_sessions(engine).begin() as session:

@@ -10,7 +10,7 @@ placed through each while the tills sell. Then:
   order, points and balances conserved, every hold ended once, every printed sale on the server
   once);
 * every order reached the consoles of both processes once, within 1 s of being placed
-  through either (LISTEN/NOTIFY across processes, ``pos_server.order_notify``);
+  through either (LISTEN/NOTIFY across processes, ``pos_server.orders.notify``);
 * the processes' ``/metrics`` (A's adding up its two workers) count every verdict the database
   holds, exactly once between them, and report the tills' queues and the open streams.
 """
@@ -31,9 +31,9 @@ from sqlalchemy import func, select
 
 from pos_app.db import open_store
 from pos_app.domain.money import rub
-from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import AppliedOperation, Sale
+from pos_server.terminals import service as terminals
 from tests.server.conftest import PG_SKIP_REASON, PG_URL, throwaway_pg_database
 from tests.sync.conftest import give_points, new_code
 from tests.sync.faultproxy import seed_guests

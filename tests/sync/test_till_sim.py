@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from pos_app.domain.money import rub
-from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import AppliedOperation, Sale, SalePayment
+from pos_server.terminals import service as terminals
 from tests.sync.conftest import give_points, new_code
 from tests.sync.faultproxy import FaultProxy, ServerProcess, seed_guests
 

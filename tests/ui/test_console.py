@@ -263,8 +263,8 @@ def test_pos_app_console_enrols_runs_and_refuses_a_data_dir_of_another_terminal(
     from pos_app.app import main
 
     monkeypatch.delenv("POS_CONSOLE_TOKEN", raising=False)
-    from pos_server import terminals
     from pos_server.db import make_engine, make_sessions
+    from pos_server.terminals import service as terminals
 
     def code() -> str:
         engine = make_engine(server.db_url)

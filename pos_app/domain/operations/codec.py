@@ -107,7 +107,7 @@ ID_RULE = ("an id may hold printable characters only: no control characters, lin
 
 def printable_id(value: str) -> bool:
     """The one rule for ids, in operation payloads and in every other body or path alike
-    (``pos_server.schemas.printable_id``): printable characters only. ``str.isprintable``
+    (``pos_server.http.schemas.printable_id``): printable characters only. ``str.isprintable``
     refuses control characters (C0/C1, line breaks), format characters - bidirectional
     overrides such as U+202E, zero-width joiners - separators other than the plain space and
     unassigned code points: an id that shows differently from what it is (or that a log line
@@ -297,7 +297,7 @@ class Nested(Spec):
         return self.record.__name__
 
 
-# The common field shapes (the server's limits before this module: pos_server/schemas.py).
+# The common field shapes (the server's limits before this module: pos_server/http/schemas.py).
 AMOUNT = Int(0, MAX_AMOUNT)
 ENTITY_ID = Str(1, 64, strip=True, printable=True)
 NAME = Str(1, 200, strip=True)

@@ -1,6 +1,6 @@
 """Wrong-PIN counts of the staff checks on HTTP calls, shared by every server process.
 
-Owned by the server-admin work stream (``pos_server/staff_auth.py``).
+Owned by the server-admin work stream (``pos_server/staff/auth.py``).
 
 Revision ID: 0008
 Revises: 0007

@@ -1,10 +1,10 @@
 """Reconciliation items of closed sales, and the feed index their recomputation reads.
 
-The server recomputes every ``sale.closed`` with the domain's pricing (``pos_server.sale_review``)
-and keeps each difference as an item for a manager, never as a refusal. The recomputation looks
-up a product's price and a guest's group as they were at a past feed position or moment, in
-the change feed's history: ``(entity, entity_id, id)`` finds the latest change of one record
-before a point without reading the others.
+The server recomputes every ``sale.closed`` with the domain's pricing
+(``pos_server.ops.sale_review``) and keeps each difference as an item for a manager, never as a
+refusal. The recomputation looks up a product's price and a guest's group as they were at a past
+feed position or moment, in the change feed's history: ``(entity, entity_id, id)`` finds the latest
+change of one record before a point without reading the others.
 
 Revision ID: 0012
 Revises: 0011

@@ -1,0 +1,1 @@
+"""Sub-commands of ``pos-server`` other than ``run``, grouped by subject."""

@@ -1,0 +1,1 @@
+"""The change feed tills read, and the venue settings it carries."""

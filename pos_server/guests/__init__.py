@@ -1,0 +1,1 @@
+"""Guests' groups: the group settings and moving a guest between groups."""

@@ -1,0 +1,1 @@
+"""HTTP routes and the wire format, kept thin over the services."""

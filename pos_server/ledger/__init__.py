@@ -1,0 +1,1 @@
+"""The bonus and money ledger: postings, holds, rules, overdrafts, the hold sweeper."""

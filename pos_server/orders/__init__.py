@@ -1,0 +1,1 @@
+"""Guest orders: the service, listing, the order stream and its fan-out."""

@@ -1,0 +1,1 @@
+"""Staff members, their PINs and passwords, and how a request proves who sent it."""

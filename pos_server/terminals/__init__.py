@@ -1,0 +1,1 @@
+"""Terminals: enrolment, tokens, revocation."""
