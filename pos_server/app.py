@@ -15,15 +15,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
 from pos_server.feed.shop_settings import publish_shop_settings
-from pos_server.http import admin_api, metrics, order_api
+from pos_server.http import admin_api, metrics, ops_known, order_api
 from pos_server.http.api import router
 from pos_server.http.errors import http_error, validation_failed
 from pos_server.http.health import HealthProbe
 from pos_server.http.nul_guard import NulGuard
-from pos_server.ledger.rules import ledger_rules
-from pos_server.ledger.sweeper import HoldSweeper
-from pos_server.ops import known as ops_known
-from pos_server.ops.fast_path import (
+from pos_server.http.ops_fast_path import (
     PATH,
     REQUIRED,
     Receive,
@@ -34,6 +31,8 @@ from pos_server.ops.fast_path import (
     serve_ops,
     unauthorised,
 )
+from pos_server.ledger.rules import ledger_rules
+from pos_server.ledger.sweeper import HoldSweeper
 from pos_server.ops.pipeline import Clock
 from pos_server.orders import listing as order_list
 from pos_server.orders.hub import OrderHub

@@ -23,8 +23,8 @@ from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.checkpointer import SAFETY_PAGES, Checkpointer
 from pos_server.feed.changes import read_changes
+from pos_server.http import ops_fast_path
 from pos_server.http.schemas import Operation
-from pos_server.ops import fast_path as ops_fast_path
 from pos_server.ops.pipeline import apply_batch, check_batch
 from pos_server.settings import ServerSettings
 from pos_server.terminals import service as terminals

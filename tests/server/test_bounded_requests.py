@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from pos_server.app import create_app
 from pos_server.db import upgrade
-from pos_server.ops import fast_path as ops_fast_path
+from pos_server.http import ops_fast_path
 from pos_server.settings import ServerSettings
 from tests.server.conftest import add_terminal, sale_payload
 
