@@ -61,7 +61,7 @@ def failure_of(exc: SyncSetupError, trust: ServerTrust) -> SetupFailed:
     elif isinstance(cause, Refused):
         reason = _refusal(cause)
     elif isinstance(cause, Unreachable):
-        reason = "tls" if _is_tls(cause) else "unreachable"
+        reason = "tls" if _is_tls(cause) else _unreachable(cause)
     elif isinstance(cause, TokenStoreError):
         reason = "token_store"
     else:
@@ -79,6 +79,17 @@ def _refusal(refused: Refused) -> str:
     if "revoked" in detail:
         return "terminal_revoked"
     return "code_unknown"
+
+
+def _unreachable(exc: Unreachable) -> str:
+    """An answer that is an error (5xx, 429) or not the server's JSON (another web server at
+    that address) is not "no answer"."""
+    text = str(exc)
+    return (
+        "server_error"
+        if text.startswith("the server answered") or "not JSON" in text
+        else ("unreachable")
+    )
 
 
 def _is_tls(exc: BaseException) -> bool:

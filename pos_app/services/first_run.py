@@ -25,6 +25,7 @@ REASONS = (
     "plain_http",  # http:// to another machine without the operator's consent
     "ca_missing",  # the CA certificate file does not exist
     "unreachable",  # no answer (down, wrong address or port, firewall)
+    "server_error",  # an error answer (5xx), or not the server's (another web server there)
     "tls",  # the server's certificate was not accepted
     "code_unknown",  # unknown or already used
     "code_expired",

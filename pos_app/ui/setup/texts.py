@@ -39,6 +39,12 @@ def failure_text(reason: str, detail: str) -> str:
             "the server is running and that this computer is on the network, "
             "then press Connect again.",
         ),
+        "server_error": QCoreApplication.translate(
+            "SetupTexts",
+            "Something at this address answered, but not as a Tillkeeper server does. Check the "
+            "address and the port; if they are right, the server has a problem: give its "
+            "administrator the answer below.",
+        ),
         "tls": QCoreApplication.translate(
             "SetupTexts",
             "The server's certificate was not accepted. If the venue uses its own "
@@ -90,6 +96,6 @@ def failure_text(reason: str, detail: str) -> str:
         return QCoreApplication.translate("SetupTexts", "Something went wrong: %1").replace(
             "%1", detail
         )
-    if reason in ("server_refused", "token_store", "feed_failed", "unreachable", "tls"):
+    if reason in ("server_refused", "server_error", "token_store", "feed_failed", "tls"):
         return f"{sentence}\n({detail})"
     return sentence
