@@ -59,6 +59,4 @@ def open_till_store(
     """Open (creating and migrating as needed) the till's store; raises ``StoreError``."""
     from pos_app.db import open_store
 
-    return open_store(
-        store_path(directory), terminal_id=terminal_id, receipt_prefix=receipt_prefix
-    )
+    return open_store(store_path(directory), terminal_id=terminal_id, receipt_prefix=receipt_prefix)
