@@ -70,7 +70,7 @@ class DevicesPage(QWidget):
                if found.hid_devices else self.tr("No USB scanners or card readers found "
                                                  "(or they cannot be listed)."))  # fmt: skip
         hint = self.tr("Set the receipt printer below (a network printer by its address) and "
-                       "press “Print test page”; a serial or USB scanner's reading shows under "
+                       "press “Print a test page”; a serial or USB scanner's reading shows under "
                        "“Show the last scan”.")  # fmt: skip
         self.found.setText("\n".join([ports, usb, hint]))
 
