@@ -40,7 +40,7 @@ def sections(text: str) -> dict[str, list[str]]:
     current = ""
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped or stripped.startswith(";") or stripped.startswith("#"):
+        if not stripped or stripped.startswith((";", "#")):
             continue
         if re.fullmatch(r"\[\w+\]", stripped):
             current = stripped[1:-1]
