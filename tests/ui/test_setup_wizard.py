@@ -9,22 +9,26 @@ from __future__ import annotations
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from bench.net import free_port
+from pos_app.commands import till_app
 from pos_app.commands.first_run import needs_setup
 from pos_app.commands.first_run_setup import DataFolderSetup
 from pos_app.devices.emulators.printer import PrinterEmulator
 from pos_app.domain.enrol_link import format_enrol_link
+from pos_app.ui.main_window import TillWindow
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.setup.texts import failure_text
 from pos_app.ui.setup.wizard import SetupWizard
@@ -189,3 +193,60 @@ def test_working_without_a_server_is_remembered(wizard: Wizard) -> None:
     wizard.qtbot.waitUntil(lambda: w.pages.currentWidget() is w.venue_page, timeout=10_000)
     assert "without a server" in w.venue_page.enrolment.text()
     assert not needs_setup(wizard.folder)
+
+
+def _when_shown(kind: type, act: Callable[[Any], None]) -> None:
+    """Run ``act`` on the first visible top-level widget of ``kind`` once it shows."""
+
+    def look() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, kind) and widget.isVisible():
+                act(widget)
+                return
+        QTimer.singleShot(50, look)
+
+    QTimer.singleShot(50, look)
+
+
+def test_pos_app_till_opens_the_wizard_first_and_closing_it_opens_nothing(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    _when_shown(SetupWizard, lambda wizard: wizard.close())
+    assert till_app.main(["--data-dir", str(tmp_path / "till"), "--printer", "none"]) == 0
+    assert not (tmp_path / "till" / "till.sqlite3").exists()  # nothing was made
+
+
+def test_after_the_wizard_the_till_opens_and_the_next_start_skips_it(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    folder = tmp_path / "till"
+    seen: list[str] = []
+
+    def through_offline(wizard: SetupWizard) -> None:
+        seen.append("wizard")
+        wizard.connect_page.offline_button.click()
+        _when_page(wizard, wizard.venue_page, wizard.venue_page.next_button.click)
+        _when_page(wizard, wizard.devices_page, wizard.devices_page.finish_button.click)
+
+    def close_till(window: TillWindow) -> None:
+        seen.append("till")
+        window.close()
+
+    _when_shown(SetupWizard, through_offline)
+    _when_shown(TillWindow, close_till)
+    assert till_app.main(["--data-dir", str(folder), "--printer", "none"]) == 0
+    assert seen == ["wizard", "till"]
+    assert not needs_setup(folder)
+
+
+def _when_page(wizard: SetupWizard, page: QWidget, act: Callable[[], None]) -> None:
+    def look() -> None:
+        ready = wizard.pages.currentWidget() is page and (
+            page is not wizard.venue_page or wizard.venue_page.next_button.isEnabled()
+        )
+        if ready:
+            act()
+        else:
+            QTimer.singleShot(50, look)
+
+    QTimer.singleShot(50, look)
