@@ -16,6 +16,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtWidgets import QApplication
 
 from pos_app.commands.store_factory import store_path
@@ -74,5 +75,10 @@ def run_wizard(directory: str | Path | None, app: QApplication) -> bool:
     app.exec()
     runner.run(setup.close)  # after the wizard's last op, on the same worker
     runner.shutdown(wait=True)
+    # The widgets and the runner sit in reference cycles (slots that capture them), so Python
+    # would free them whenever its cyclic collector runs - on any thread, the till's op worker
+    # included, and Qt objects must die on the GUI thread. Deleted here, on it, now.
+    shiboken6.delete(wizard)
+    shiboken6.delete(runner)
     log.info("first-run wizard %s", "finished" if outcome and outcome[0] else "closed")
     return bool(outcome and outcome[0])

@@ -40,7 +40,12 @@ from pos_app.services.first_run import (
 )
 from pos_app.services.shifts import TERMINAL_NAME_KEY
 from pos_app.sync.enrolment import FILE_PREFIX, KEYRING, KeyringTokenStore, TokenStoreError
-from pos_app.sync.server_link import InsecureServer, ServerLinkError, ServerTrust
+from pos_app.sync.server_link import (
+    InsecureServer,
+    ServerLinkError,
+    ServerTrust,
+    check_server_url,
+)
 from pos_app.sync.transport import Refused, Unreachable
 
 log = logging.getLogger(__name__)
@@ -48,9 +53,12 @@ log = logging.getLogger(__name__)
 TOKEN_FILE = "terminal.token"
 
 
-def failure_of(exc: SyncSetupError, trust: ServerTrust) -> SetupFailed:
-    """The wizard's reason for an enrolment that failed."""
-    cause = exc.__cause__
+def failure_of(
+    exc: SyncSetupError, trust: ServerTrust, cause: BaseException | None = None
+) -> SetupFailed:
+    """The wizard's reason for an enrolment that failed (told by ``cause``, else by the
+    exception's own cause)."""
+    cause = cause or exc.__cause__
     if exc.reason:
         reason = exc.reason
     elif isinstance(cause, InsecureServer):
@@ -130,7 +138,11 @@ class DataFolderSetup:
         choice = KEYRING if place.in_keyring else FILE_PREFIX + place.path
         ca = str(Path(ca_cert).expanduser().absolute()) if ca_cert.strip() else None
         trust = ServerTrust(ca, insecure)
-        if not code.strip():
+        if not code.strip():  # the address is judged first: it may be what is wrong
+            try:
+                check_server_url(server, trust)
+            except ServerLinkError as exc:
+                raise failure_of(SyncSetupError(str(exc)), trust, cause=exc) from exc
             raise SetupFailed("code_unknown", "No enrolment code was given.")
         self._close_store()  # enrolment opens the folder itself
         try:

@@ -361,8 +361,14 @@ def build_till(
     bridge.sale_did_complete.connect(completed)
     _poll_outbox(window, backend, runner, bridge)
     runtime = TillRuntime(window, runner, bridge, backend, None, readers, translators)
-    QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: _attach_wedge(runtime, app, options))
-    QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: till_console.start(runtime, console_sound))
+
+    def after_first_frame() -> None:
+        if runtime.stopped:  # a till closed at once must not leave its key hook on the app
+            return
+        _attach_wedge(runtime, app, options)
+        till_console.start(runtime, console_sound)
+
+    QTimer.singleShot(AFTER_FIRST_FRAME_MS, after_first_frame)
     return runtime
 
 

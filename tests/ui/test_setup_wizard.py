@@ -250,3 +250,18 @@ def _when_page(wizard: SetupWizard, page: QWidget, act: Callable[[], None]) -> N
             QTimer.singleShot(50, look)
 
     QTimer.singleShot(50, look)
+
+
+def test_a_link_scanned_into_the_server_field_is_read_as_a_link(
+    server: ServerProcess, wizard: Wizard
+) -> None:
+    w = wizard.widget
+    link = format_enrol_link(server.url, new_code(server.db_url))
+    wizard.qtbot.keyClicks(w.connect_page.server, link)
+    wizard.qtbot.keyClick(w.connect_page.server, Qt.Key.Key_Return)
+    wizard.qtbot.waitUntil(lambda: w.pages.currentWidget() is w.venue_page, timeout=20_000)
+    assert w.connect_page.server.text() == server.url
+
+
+def test_an_address_without_a_scheme_is_not_taken_for_a_link(wizard: Wizard) -> None:
+    assert connect(wizard, "pos.shop.lan", "") == failure_text("bad_url", "")

@@ -110,7 +110,7 @@ class ConnectPage(QWidget):
 
     def connect_to_server(self) -> None:
         server, code = self.server.text().strip(), self.code.text().strip()
-        if server and not code and not server.lower().startswith("http"):
+        if not code and _scanned_link(server):
             self.link.setText(server)  # a QR code scanned into the server field
             self.server.clear()
             self.read_link()
@@ -157,3 +157,10 @@ class ConnectPage(QWidget):
                 focus.selectAll()
         else:
             self.say(failure_text("", str(exc)), error=True)
+
+
+def _scanned_link(text: str) -> bool:
+    """A link, not an address: a scheme other than http(s), or typed in a Russian layout."""
+    lowered = text.lower()
+    cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in text)
+    return bool(text) and not lowered.startswith("http") and (":" in text or cyrillic)
