@@ -99,8 +99,9 @@ if has_module pos_app.ui.main_window && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" 
   echo "== the till (cashier PIN 1111, manager 9999)"
   WITH_CONSOLE=()
   [ -n "${POS_DEMO_TILL_CONSOLE:-}" ] && WITH_CONSOLE=(--with-console)  # orders as a till tab
+  # --no-setup: the demo till is set up above (enrolled, or selling offline if it could not)
   "$BIN/pos-app" till --data-dir "$DEMO/till" --printer "127.0.0.1:$PRINTER_PORT" \
-    --card-terminal "127.0.0.1:$CARD_PORT" "${WITH_CONSOLE[@]}"
+    --card-terminal "127.0.0.1:$CARD_PORT" --no-setup "${WITH_CONSOLE[@]}"
 else
   sleep 1
   if has_module pos_app.commands.demo_sale; then

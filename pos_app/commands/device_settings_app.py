@@ -43,7 +43,7 @@ def scanner_reader(settings: ScannerSettings, scans: LastScanRecorder) -> _Reade
     return None
 
 
-class _Scanner:
+class RunningScanner:
     """The one scanner this screen reads; restarted when its settings are saved."""
 
     def __init__(self, scans: LastScanRecorder) -> None:
@@ -85,7 +85,7 @@ def main(argv: list[str]) -> int:
         printing = ReceiptPrinting(store, printer_settings_config(stored.printer))
         printing.start()
         sound = create_sound_player(SoundSettings(stored.sound.enabled, stored.sound.volume))
-        scanner = _Scanner(scans)
+        scanner = RunningScanner(scans)
         scanner.use(stored.scanner)
 
         def saved(settings: DeviceSettings) -> None:

@@ -51,7 +51,13 @@ LOCK_FILE = "sync.lock"
 
 
 class SyncSetupError(Exception):
-    """The till cannot be enrolled or connected; the message says what to do."""
+    """The till cannot be enrolled or connected; the message says what to do. ``reason``
+    names the data folder's own refusals (``already_enrolled``, ``has_operations``) for the
+    first-run wizard; the others are told by the exception's cause."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def server_trust(store: Store, given: ServerTrust | None = None) -> ServerTrust:
@@ -130,11 +136,13 @@ def _check_enrollable(directory: str | Path | None) -> None:
     existing = open_till_store(directory)
     try:
         if enrolled_terminal(existing) is not None:
-            raise SyncSetupError(f"The till in {data_dir(directory)} is already enrolled.")
+            raise SyncSetupError(f"The till in {data_dir(directory)} is already enrolled.",
+                                 "already_enrolled")
         if count := _operations(existing):
             raise SyncSetupError(
                 f"The till in {data_dir(directory)} already has {count} operations written as "
-                f"terminal {existing.terminal.terminal_id}; enrol a new data folder."
+                f"terminal {existing.terminal.terminal_id}; enrol a new data folder.",
+                "has_operations",
             )
     finally:
         existing.close()
@@ -152,7 +160,8 @@ def _adopt_terminal_id(store: Store, directory: str | Path | None, terminal_id: 
     if changed != 1:
         raise SyncSetupError(
             f"The data folder {data_dir(directory)} already belongs to another terminal; "
-            "enrol into a new folder."
+            "enrol into a new folder.",
+            "has_operations",
         )
     return open_store(store_path(directory))
 

@@ -69,6 +69,7 @@ class TillOptions:
     role: str | None = None  # store this terminal's role first (till | till+console)
     hid_readers: Sequence[str] = field(default_factory=tuple)  # "VID:PID[:pos]", hex
     trust: ServerTrust | None = None  # --ca-cert / --insecure (else the enrolment's choice)
+    setup: bool = True  # a till never set up shows the first-run wizard (--no-setup: never)
 
 
 def parse_args(argv: list[str]) -> TillOptions:
@@ -98,6 +99,9 @@ def parse_args(argv: list[str]) -> TillOptions:
                    help="also show the incoming guest orders (a tab; F10 switches)")  # fmt: skip
     p.add_argument("--role", choices=("till", "till+console"),
                    help="store this terminal's role: till+console always shows the orders tab")
+    p.add_argument("--no-setup", action="store_true",
+                   help="never show the first-run wizard (a till with no store or never "
+                   "enrolled shows it otherwise)")  # fmt: skip
     add_trust_options(p)
     a = p.parse_args(argv)
     printer = None if a.printer.lower() == "none" else a.printer
@@ -109,7 +113,8 @@ def parse_args(argv: list[str]) -> TillOptions:
             p.error(str(exc))
     return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
                        a.card_terminal, a.enrol_code, a.token_store, a.with_console,
-                       a.role, tuple(a.hid_reader), trust)  # fmt: skip
+                       a.role, tuple(a.hid_reader), trust,
+                       not a.no_setup)  # fmt: skip
 
 
 def _hid_arg(text: str) -> str:
@@ -356,8 +361,14 @@ def build_till(
     bridge.sale_did_complete.connect(completed)
     _poll_outbox(window, backend, runner, bridge)
     runtime = TillRuntime(window, runner, bridge, backend, None, readers, translators)
-    QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: _attach_wedge(runtime, app, options))
-    QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: till_console.start(runtime, console_sound))
+
+    def after_first_frame() -> None:
+        if runtime.stopped:  # a till closed at once must not leave its key hook on the app
+            return
+        _attach_wedge(runtime, app, options)
+        till_console.start(runtime, console_sound)
+
+    QTimer.singleShot(AFTER_FIRST_FRAME_MS, after_first_frame)
     return runtime
 
 
@@ -401,6 +412,8 @@ def main(argv: list[str]) -> int:
     options = parse_args(argv)
     app = application()
     assert isinstance(app, QApplication)
+    if _first_run(options) and not _run_first_run_wizard(options, app):
+        return 0  # the installer closed the wizard: nothing to open
     runtime = build_till(options, app)
     runtime.window.resize(1366, 768)
     runtime.window.show()
@@ -408,3 +421,23 @@ def main(argv: list[str]) -> int:
     code = app.exec()
     runtime.stop(app)
     return int(code)
+
+
+def _first_run(options: TillOptions) -> bool:
+    """The first-run wizard is due (``commands/first_run.py``)."""
+    if not options.setup or (options.server and options.enrol_code):
+        return False
+    from pos_app.commands.first_run import needs_setup
+
+    return needs_setup(options.data_dir)
+
+
+def _run_first_run_wizard(options: TillOptions, app: QApplication) -> bool:
+    from pos_app.commands.first_run import run_wizard
+
+    translators = install_translators(app, pick_language(options.lang))
+    try:
+        return run_wizard(options.data_dir, app)
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)

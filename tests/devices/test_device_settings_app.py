@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.commands.device_settings_app import _Scanner, main, scanner_reader
+from pos_app.commands.device_settings_app import RunningScanner, main, scanner_reader
 from pos_app.commands.till_devices import wedge_config
 from pos_app.devices.events import ScanEvent
 from pos_app.devices.hid_reader import HidReader
@@ -24,7 +24,7 @@ from tests.devices.ptys import PtyPair
 def test_the_stored_serial_scanner_is_read_and_restarted_on_save() -> None:
     first, second = PtyPair.open(), PtyPair.open()
     scans = LastScanRecorder()
-    scanner = _Scanner(scans)
+    scanner = RunningScanner(scans)
     try:
         scanner.use(ScannerSettings(driver="serial", port=first.path, baudrate=9600))
         time.sleep(0.2)

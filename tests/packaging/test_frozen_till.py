@@ -49,8 +49,8 @@ def test_the_frozen_till_starts_and_reaches_the_sign_in_screen(
     filled = subprocess.run([binary, "demo-data", "--data-dir", data], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
     assert filled.returncode == 0, filled.stderr
-    till = subprocess.Popen([binary, "till", "--data-dir", data, "--lang", "ru", "--printer",
-                             "none"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+    till = subprocess.Popen([binary, "till", "--data-dir", data, "--lang", "ru", "--no-setup",
+                             "--printer", "none"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)  # fmt: skip
     log = data / "logs" / "till.log"
     try:

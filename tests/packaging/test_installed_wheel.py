@@ -40,6 +40,7 @@ RESOURCES = (
     "pos_app/resources/translations/till_ru.qm",
     "pos_app/resources/translations/console_ru.qm",
     "pos_app/resources/translations/device_settings_ru.qm",
+    "pos_app/resources/translations/setup_ru.qm",
     "pos_app/resources/icons/tillkeeper.svg",
 )
 

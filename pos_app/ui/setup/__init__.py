@@ -1,0 +1,1 @@
+"""The first-run wizard: connect a new till to its server, fetch the venue, test devices."""
