@@ -210,7 +210,6 @@ class TillWindow(LoyaltyActions):
     def _connect(self) -> None:
         c = self.controller
         self.catalogue.product_chosen.connect(c.add_product)
-        self.basket.quantity_requested.connect(c.set_quantity)
         self.basket.step_requested.connect(c.step_quantity)
         self.basket.removal_requested.connect(c.remove_line)
         c.sale_did_change.connect(self._show_sale)
