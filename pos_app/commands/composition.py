@@ -20,8 +20,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pos_app.db.uow import SystemClock, UuidGenerator
-from pos_app.services.acquiring import Acquirer
-from pos_app.services.hold_reset import HoldResetPort
+from pos_app.services.acquiring import NO_ACQUIRER, Acquirer
+from pos_app.services.hold_reset import NOT_ENROLLED, HoldResetPort, no_feed
+from pos_app.services.points import NO_SERVER
 from pos_app.services.ports import Clock, IdGenerator
 from pos_app.services.promo import Digits, random_digits
 from pos_app.services.report_printer import NoReportPrinter, ReportPrinter
@@ -42,7 +43,7 @@ __all__ = ["TillServices", "card_terminal", "console_orders", "screen_services",
 
 
 def till_services(
-    store: Store, *, sync: SyncRuntime | None = None, acquirer: Acquirer | None = None,
+    store: Store, *, sync: SyncRuntime | None = None, acquirer: Acquirer = NO_ACQUIRER,
     server_url: str | None = None, clock: Clock | None = None, ids: IdGenerator | None = None,
     promo_digits: Digits = random_digits,
 ) -> TillServices:  # fmt: skip
@@ -51,15 +52,16 @@ def till_services(
     port, refresh = _hold_reset_port(store, sync, server_url)
     return TillServices.build(
         store.unit_of_work, clock or SystemClock(), ids or UuidGenerator(), acquirer=acquirer,
-        points_gateway=sync.worker if sync is not None else None, hold_reset_port=port,
+        points_gateway=sync.worker if sync is not None else NO_SERVER, hold_reset_port=port,
         after_hold_reset=refresh, promo_digits=promo_digits,
     )  # fmt: skip
 
 
-def card_terminal(address: str) -> Acquirer | None:
-    """The card terminal at ``HOST:PORT`` (``--card-terminal``); ``""``: the till has none."""
+def card_terminal(address: str) -> Acquirer:
+    """The card terminal at ``HOST:PORT`` (``--card-terminal``); ``""``: the till has none
+    (``NoAcquirer``, which refuses every card)."""
     if not address:
-        return None
+        return NO_ACQUIRER
     from pos_app.devices.acquiring import TcpAcquirer
 
     host, _, port = address.rpartition(":")
@@ -110,12 +112,12 @@ def console_orders(
 
 def _hold_reset_port(
     store: Store, sync: SyncRuntime | None, server_url: str | None
-) -> tuple[HoldResetPort | None, Callable[[], object] | None]:
-    """An enrolled till asks its server to reset a guest's holds (``sync.admin_client``) and
-    pulls the change feed afterwards; a till that is not enrolled has no port: the manager
+) -> tuple[HoldResetPort, Callable[[], object]]:
+    """An enrolled till asks its server to reset a guest's holds (``AdminClient``) and pulls
+    the change feed afterwards; a till that is not enrolled has ``NotEnrolled``: the manager
     reads that this till is not connected to a server."""
     if sync is None:
-        return None, None
+        return NOT_ENROLLED, no_feed
     from pos_app.commands.sync_runtime import SERVER_KEY, load_token
     from pos_app.sync.admin_client import AdminClient
 
@@ -123,5 +125,5 @@ def _hold_reset_port(
     with store.unit_of_work(durable=False) as uow:
         url = server_url or uow.settings.get(SERVER_KEY)
     if not url:
-        return None, None
+        return NOT_ENROLLED, no_feed
     return AdminClient(str(url), token, trust=sync.trust), sync.puller.pull

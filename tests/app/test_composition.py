@@ -14,8 +14,8 @@ from pos_app.db import open_store
 from pos_app.devices.emulators.printer import PrinterEmulator
 from pos_app.domain.catalog import Product
 from pos_app.domain.money import rub
+from pos_app.services.acquiring import NoCardTerminal
 from pos_app.services.hold_reset import NotConnected
-from pos_app.services.payments import NoCardTerminal
 from pos_app.services.printing import Backoff
 from pos_app.services.report_printer import NoPrinter
 from pos_app.services.venue_name import store_venue_name
