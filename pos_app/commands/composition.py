@@ -17,6 +17,7 @@ there is none. Adapters do not import each other, which is why this sits in ``co
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pos_app.db.uow import SystemClock, UuidGenerator
@@ -31,15 +32,30 @@ from pos_app.services.venue_name import read_venue_name
 from pos_app.services.venue_time import VenueTime
 
 if TYPE_CHECKING:
+    from pos_app.commands.printing import ReceiptPrinting
     from pos_app.commands.sync_runtime import SyncRuntime
     from pos_app.db import Store
     from pos_app.db.orders_repo import SqlOrderCache
+    from pos_app.devices.scan_monitor import LastScanRecorder
+    from pos_app.devices.sound import SoundPlayer
+    from pos_app.services.device_settings import (
+        DeviceSettings,
+        DeviceSettingsService,
+        SoundPrefs,
+    )
     from pos_app.services.orders import ActionSender, ConsoleOrders
     from pos_app.sync.order_actions import HttpActionSender
     from pos_app.sync.server_link import ServerTrust
     from pos_app.ui.till.ports import TillScreenServices
 
-__all__ = ["TillServices", "card_terminal", "console_orders", "screen_services", "till_services"]
+__all__ = [
+    "TillServices",
+    "card_terminal",
+    "console_orders",
+    "device_settings_service",
+    "screen_services",
+    "till_services",
+]
 
 
 def till_services(
@@ -85,6 +101,41 @@ def screen_services(
         bonus=till.bonus, hold_reset=till.hold_reset,
         venue_zone=VenueTime(store.unit_of_work).zone(), venue_time=VenueTime(store.unit_of_work),
         venue_name=read_venue_name(store.unit_of_work),
+    )  # fmt: skip
+
+
+def device_settings_service(
+    store: Store, printing: ReceiptPrinting | None = None, *, sound: SoundPlayer | None = None,
+    scans: LastScanRecorder | None = None,
+    on_saved: Callable[[DeviceSettings], None] | None = None,
+) -> DeviceSettingsService:  # fmt: skip
+    """The device settings on ``store`` and their test actions, wired to what runs: the print
+    queue (the test page; saving reconfigures it), the sound player, the scanners' recorder;
+    ``on_saved`` restarts the scanners (their owner's job). What is not given refuses
+    (``device_settings.no_printer``, ``no_sound``) or shows nothing (``no_scans``)."""
+    from pos_app.commands.printing import last_scan, printer_settings_config
+    from pos_app.devices.escpos_encoder import load_profiles
+    from pos_app.devices.sound import SoundSettings
+    from pos_app.services import device_settings as ds
+
+
+    def saved(settings: DeviceSettings) -> None:
+        if printing is not None:
+            printing.reconfigure(printer_settings_config(settings.printer))
+        if sound is not None:
+            sound.apply(SoundSettings(settings.sound.enabled, settings.sound.volume))
+        if on_saved is not None:
+            on_saved(settings)
+
+    def play(prefs: SoundPrefs, player: SoundPlayer) -> bool:
+        player.apply(SoundSettings(prefs.enabled, prefs.volume))
+        return player.play("scan_ok")
+
+    return ds.DeviceSettingsService(
+        store.unit_of_work, profiles=sorted(load_profiles()), on_saved=saved,
+        test_page=printing.enqueue_test_page if printing is not None else ds.no_printer,
+        play_sound=partial(play, player=sound) if sound is not None else ds.no_sound,
+        last_scan=partial(last_scan, scans) if scans is not None else ds.no_scans,
     )  # fmt: skip
 
 

@@ -292,8 +292,7 @@ class TillWindow(LoyaltyActions):
         services = self.ctx.services
 
         def read() -> tzinfo | None:
-            venue_time = services.get().venue_time
-            return self.venue_zone if venue_time is None else venue_time.zone()
+            return services.get().venue_time.zone()
 
         def done(zone: tzinfo | None) -> None:
             self._zone_pending = False
