@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pos_app.db.uow import SystemClock, UuidGenerator
@@ -30,6 +31,8 @@ from pos_app.services.report_printer import NoReportPrinter, ReportPrinter
 from pos_app.services.till import TillServices
 from pos_app.services.venue_name import read_venue_name
 from pos_app.services.venue_time import VenueTime
+from pos_app.sync.puller import DEFAULT_PAGE_SIZE
+from pos_app.sync.worker import DEFAULT_BATCH
 
 if TYPE_CHECKING:
     from pos_app.commands.printing import ReceiptPrinting
@@ -54,6 +57,8 @@ __all__ = [
     "console_orders",
     "device_settings_service",
     "screen_services",
+    "start_sync",
+    "sync_engine",
     "till_services",
 ]
 
@@ -71,6 +76,73 @@ def till_services(
         points_gateway=sync.worker if sync is not None else NO_SERVER, hold_reset_port=port,
         after_hold_reset=refresh, promo_digits=promo_digits,
     )  # fmt: skip
+
+
+def start_sync(
+    store: Store, directory: str | Path | None, *, server_url: str | None = None,
+    batch_size: int = DEFAULT_BATCH, idle_poll: float = 2.0, heartbeat: float = 15.0,
+    trust: ServerTrust | None = None,
+) -> SyncRuntime:  # fmt: skip
+    """The sync engine of an enrolled till (not started: ``runtime.worker.start()``): its token
+    and server from the store (``server_url`` overrides the server), the sender lock in its
+    data folder. ``trust``: this run's transport options, else those chosen at enrolment."""
+    from pos_app.commands.store_factory import data_dir
+    from pos_app.commands.sync_runtime import (
+        LOCK_FILE,
+        SERVER_KEY,
+        SyncSetupError,
+        checked_url,
+        load_token,
+        server_trust,
+    )
+
+    _, token = load_token(store)
+    with store.unit_of_work(durable=False) as uow:
+        url = server_url or uow.settings.get(SERVER_KEY)
+    if not url:
+        raise SyncSetupError("No server is known for this till: pass --server URL.")
+    trust = server_trust(store, trust)
+    return sync_engine(store, checked_url(str(url), trust), token,
+                       lock=data_dir(directory) / LOCK_FILE, trust=trust, batch_size=batch_size,
+                       idle_poll=idle_poll, heartbeat=heartbeat)  # fmt: skip
+
+
+def sync_engine(
+    store: Store, url: str, token: str, *, lock: Path, trust: ServerTrust | None = None,
+    batch_size: int = DEFAULT_BATCH, idle_poll: float = 2.0, heartbeat: float = 15.0,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> SyncRuntime:  # fmt: skip
+    """The outbox worker and the change-feed puller of ``store`` for the server at ``url``
+    (``start_sync`` reads both from an enrolled store; ``bench sync`` passes a terminal it
+    enrolled): the worker pulls the feed after each reconnect (fresh account snapshots) and
+    holds ``lock`` while it sends."""
+    import threading
+
+    from pos_app.commands.sync_runtime import SyncRuntime
+    from pos_app.services.feed import FeedService
+    from pos_app.services.sync_queue import SyncQueue
+    from pos_app.sync.puller import FeedPuller
+    from pos_app.sync.sender_lock import SenderLock
+    from pos_app.sync.server_link import ServerTrust
+    from pos_app.sync.state import SyncState
+    from pos_app.sync.transport import HttpTransport
+    from pos_app.sync.worker import OutboxWorker
+
+    trust = trust or ServerTrust()
+    clock = SystemClock()
+    queue = SyncQueue(store.unit_of_work, clock)
+    puller = FeedPuller(url, token, FeedService(store.unit_of_work, clock), trust=trust,
+                        page_size=page_size)  # fmt: skip
+    state = SyncState()
+
+    def refresh(stop: threading.Event) -> bool:  # after a reconnect: fresh account snapshots
+        return not puller.pull(stop).stopped
+
+    worker = OutboxWorker(
+        queue, HttpTransport(url, token, trust=trust), state=state, lock=SenderLock(lock),
+        batch_size=batch_size, idle_poll=idle_poll, refresh=refresh, heartbeat=heartbeat,
+    )  # fmt: skip
+    return SyncRuntime(store, queue, worker, state, puller, url, trust)
 
 
 def card_terminal(address: str) -> Acquirer:
