@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     )
     from pos_app.services.orders import ActionSender, ConsoleOrders
     from pos_app.sync.order_actions import HttpActionSender
+    from pos_app.sync.puller import FeedPuller, PullProgress
     from pos_app.sync.server_link import ServerTrust
     from pos_app.ui.till.ports import TillScreenServices
 
@@ -56,6 +57,7 @@ __all__ = [
     "card_terminal",
     "console_orders",
     "device_settings_service",
+    "feed_puller",
     "screen_services",
     "start_sync",
     "sync_engine",
@@ -119,9 +121,7 @@ def sync_engine(
     import threading
 
     from pos_app.commands.sync_runtime import SyncRuntime
-    from pos_app.services.feed import FeedService
     from pos_app.services.sync_queue import SyncQueue
-    from pos_app.sync.puller import FeedPuller
     from pos_app.sync.sender_lock import SenderLock
     from pos_app.sync.server_link import ServerTrust
     from pos_app.sync.state import SyncState
@@ -129,10 +129,8 @@ def sync_engine(
     from pos_app.sync.worker import OutboxWorker
 
     trust = trust or ServerTrust()
-    clock = SystemClock()
-    queue = SyncQueue(store.unit_of_work, clock)
-    puller = FeedPuller(url, token, FeedService(store.unit_of_work, clock), trust=trust,
-                        page_size=page_size)  # fmt: skip
+    queue = SyncQueue(store.unit_of_work, SystemClock())
+    puller = feed_puller(store, url, token, trust=trust, page_size=page_size)
     state = SyncState()
 
     def refresh(stop: threading.Event) -> bool:  # after a reconnect: fresh account snapshots
@@ -143,6 +141,21 @@ def sync_engine(
         batch_size=batch_size, idle_poll=idle_poll, refresh=refresh, heartbeat=heartbeat,
     )  # fmt: skip
     return SyncRuntime(store, queue, worker, state, puller, url, trust)
+
+
+def feed_puller(
+    store: Store, url: str, token: str, *, trust: ServerTrust | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE, on_progress: Callable[[PullProgress], None] | None = None,
+) -> FeedPuller:  # fmt: skip
+    """The change-feed puller into ``store`` (the sync engine's, and ``pos-app pull``'s, which
+    prints each page: ``on_progress``)."""
+    from pos_app.services.feed import FeedService
+    from pos_app.sync.puller import FeedPuller
+    from pos_app.sync.server_link import ServerTrust
+
+    feed = FeedService(store.unit_of_work, SystemClock())
+    return FeedPuller(url, token, feed, page_size=page_size, on_progress=on_progress,
+                      trust=trust or ServerTrust())  # fmt: skip
 
 
 def card_terminal(address: str) -> Acquirer:
