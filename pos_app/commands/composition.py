@@ -5,18 +5,23 @@ console's action sender).
 ``pos_app.services.till.TillServices.build`` wires the use cases to each other; this module
 plugs the real adapters into it, for every till that runs: the window (``till_app``), the
 headless till (``till_sim``, through ``SyncRuntime.till``), ``demo-sale`` and the benchmarks
-(``bench/``); ``console_orders`` does the same for the operator console (``console_app``).
+(``bench/``); ``console_engine`` (``console_orders`` and the order stream) does the same for
+the operator console (``console_app``); ``start_sync``/``sync_engine`` build the sync worker
+and the change-feed puller, ``device_settings_service`` the device settings on what runs.
 Tests build the same set through ``TillServices.build`` with ``tests/services/fakes.py``.
 
-What the till lacks is never a ``None`` the screen checks: without a printer the screen gets
-``NoReportPrinter`` (it refuses with a sentence), without a server the points are paid offline
-and the holds reset says the till is not connected, without a card terminal ``pay_card`` says
-there is none. Adapters do not import each other, which is why this sits in ``commands``.
+What the till lacks is never a ``None`` a service or the screen checks, but a null object that
+refuses with a sentence: ``NoReportPrinter`` (no printer), ``NoServer`` (points paid offline),
+``NotEnrolled`` (the holds reset says the till is not connected), ``NoAcquirer`` (no card
+terminal). Adapters do not import each other, which is why this sits in ``commands``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,15 +51,20 @@ if TYPE_CHECKING:
         DeviceSettingsService,
         SoundPrefs,
     )
-    from pos_app.services.orders import ActionSender, ConsoleOrders
+    from pos_app.services.orders import ActionSender, ConsoleOrders, OrderView, StreamBatch
     from pos_app.sync.order_actions import HttpActionSender
+    from pos_app.sync.order_stream import OrderStream, StreamStatus
     from pos_app.sync.puller import FeedPuller, PullProgress
     from pos_app.sync.server_link import ServerTrust
     from pos_app.ui.till.ports import TillScreenServices
 
+log = logging.getLogger(__name__)
+
 __all__ = [
+    "ConsoleEngine",
     "TillServices",
     "card_terminal",
+    "console_engine",
     "console_orders",
     "device_settings_service",
     "feed_puller",
@@ -118,8 +128,6 @@ def sync_engine(
     (``start_sync`` reads both from an enrolled store; ``bench sync`` passes a terminal it
     enrolled): the worker pulls the feed after each reconnect (fresh account snapshots) and
     holds ``lock`` while it sends."""
-    import threading
-
     from pos_app.commands.sync_runtime import SyncRuntime
     from pos_app.services.sync_queue import SyncQueue
     from pos_app.sync.sender_lock import SenderLock
@@ -244,6 +252,55 @@ def console_orders(
                               HttpTransport(base_url, token, trust=trust or ServerTrust()))
     acting = wrap_sender(sender) if wrap_sender is not None else sender
     return ConsoleOrders(cache, store.unit_of_work, acting, is_online=is_online), sender, cache
+
+
+@dataclass(frozen=True)
+class ConsoleEngine:
+    """An operator console's parts below its window: the use cases, the action sender (the
+    store's outbox, sent over HTTP) and the order stream that feeds the cache."""
+
+    service: ConsoleOrders
+    sender: HttpActionSender
+    stream: OrderStream
+
+
+def console_engine(
+    store: Store, base_url: str, token: str, *,
+    on_orders: Callable[[Sequence[OrderView]], None],
+    on_status: Callable[[StreamStatus], None], heartbeat_timeout: float = 40.0,
+    wrap_sender: Callable[[HttpActionSender], ActionSender] | None = None,
+    trust: ServerTrust | None = None,
+) -> ConsoleEngine:  # fmt: skip
+    """``console_orders`` fed by an ``OrderStream`` (not started): each batch goes into the
+    cache and its orders to ``on_orders``; on every reconnect the actions queued offline are
+    sent, off the stream's reader thread. Both callbacks run on the stream's threads."""
+    from pos_app.sync.order_stream import OrderStream
+    from pos_app.sync.server_link import ServerTrust
+
+    streams: list[OrderStream] = []
+    service, sender, cache = console_orders(store, base_url, token,
+                                            is_online=lambda: streams[0].online,
+                                            wrap_sender=wrap_sender, trust=trust)  # fmt: skip
+
+    def on_batch(batch: StreamBatch) -> None:  # the stream's dispatcher thread
+        on_orders(service.ingest(batch))
+
+    def status(now: StreamStatus) -> None:  # the stream's reader thread
+        on_status(now)
+        if now.online:
+            threading.Thread(target=_flush, args=(sender,), daemon=True).start()
+
+    streams.append(OrderStream(base_url, token, cursor=cache.cursor(), on_batch=on_batch,
+                               on_status=status, heartbeat_timeout=heartbeat_timeout,
+                               trust=trust or ServerTrust()))  # fmt: skip
+    return ConsoleEngine(service, sender, streams[0])
+
+
+def _flush(sender: HttpActionSender) -> None:
+    try:
+        sender.flush()
+    except Exception:  # a failed flush is retried at the next reconnect
+        log.exception("queued order actions not sent")
 
 
 def _hold_reset_port(

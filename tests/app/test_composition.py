@@ -108,3 +108,15 @@ def test_the_print_queue_is_the_tills_report_printer_and_lays_out_its_receipts(
         assert report.startswith("СМЕНА 1\nИтого 180,00\n")
     finally:
         emulator.stop()
+
+
+def test_the_console_below_its_window_is_built_by_the_root(tmp_path: Path) -> None:
+    """The console's use cases, action sender and order stream come from the root; the use
+    cases read the stream's connectivity (not started: offline), the stream the cache's cursor."""
+    from pos_app.commands.composition import console_engine
+
+    with open_store(tmp_path / "console.sqlite3", terminal_id="C1") as store:
+        engine = console_engine(store, "http://127.0.0.1:9", "token", on_orders=print,
+                                on_status=print)  # fmt: skip
+        assert not engine.stream.online and not engine.service.is_online()
+        assert engine.service.cache.cursor() == 0
