@@ -211,7 +211,6 @@ def device_settings_service(
     from pos_app.devices.sound import SoundSettings
     from pos_app.services import device_settings as ds
 
-
     def saved(settings: DeviceSettings) -> None:
         if printing is not None:
             printing.reconfigure(printer_settings_config(settings.printer))
@@ -248,8 +247,10 @@ def console_orders(
     from pos_app.sync.transport import HttpTransport
 
     cache = SqlOrderCache(store)
-    sender = HttpActionSender(SyncQueue(store.unit_of_work, store.clock),
-                              HttpTransport(base_url, token, trust=trust or ServerTrust()))
+    sender = HttpActionSender(
+        SyncQueue(store.unit_of_work, store.clock),
+        HttpTransport(base_url, token, trust=trust or ServerTrust()),
+    )
     acting = wrap_sender(sender) if wrap_sender is not None else sender
     return ConsoleOrders(cache, store.unit_of_work, acting, is_online=is_online), sender, cache
 
