@@ -12,7 +12,9 @@
   and written to a fresh local store in one bulk transaction (``add_many``):
   ``first_sync_ratio = first_sync_s / bulk_s``.
 
-Both use SQLite for the server (a file in a temp dir). The last printed line is one JSON object.
+Both use SQLite for the server (a file in a temp dir), and the till's worker and puller as the
+composition root builds them for every till (``commands.composition.sync_engine``: the sender
+lock, the feed pulled after a reconnect). The last printed line is one JSON object.
 The absolute drain rate follows the host: on the 2-core dev VM the same code drained 1 165-1 336
 ops/s in one hour and 802-932 in the next, its in-process baseline moving with it.
 Targets: drain ratio >= 0.5 and >= 1000 ops/s; first-sync ratio <= 3.
@@ -32,15 +34,11 @@ from typing import Any
 from sqlalchemy import select
 
 from bench.store import run_services, seed
+from pos_app.commands.composition import sync_engine
+from pos_app.commands.sync_runtime import LOCK_FILE
 from pos_app.db import Store, open_store
-from pos_app.db.uow import SystemClock
 from pos_app.domain.guests import Guest
 from pos_app.domain.operations import GuestCreated
-from pos_app.services.feed import FeedService
-from pos_app.services.sync_queue import SyncQueue
-from pos_app.sync.puller import FeedPuller
-from pos_app.sync.transport import HttpTransport
-from pos_app.sync.worker import OutboxWorker
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import AppliedOperation
 from pos_server.http.schemas import Operation
@@ -57,9 +55,10 @@ def first_sync(work: Path, guests: int) -> dict[str, float]:
         terminal_id, token = enrol_terminal(server, "bench")
         seed_guests(url, guests, terminal_id)
         with open_store(work / "pulled" / "till.sqlite3") as store:
-            feed = FeedService(store.unit_of_work, SystemClock())
+            puller = sync_engine(store, server.url, token, lock=work / "pulled" / LOCK_FILE,
+                                 page_size=10_000).puller  # fmt: skip
             start = time.perf_counter()
-            result = FeedPuller(server.url, token, feed, page_size=10_000).pull()
+            result = puller.pull()
             pulled_s = time.perf_counter() - start
             with store.unit_of_work() as uow:
                 assert uow.guests.count() == guests == result.applied, result
@@ -93,8 +92,9 @@ def drain_over_http(work: Path, server: ServerProcess, ops: int, batch: int) -> 
     terminal_id, token = enrol_terminal(server, "bench drain")
     with open_store(work / "drain" / "till.sqlite3", terminal_id=terminal_id) as store:
         queue_offline(store, ops)
-        queue = SyncQueue(store.unit_of_work, SystemClock())
-        worker = OutboxWorker(queue, HttpTransport(server.url, token), batch_size=batch)
+        runtime = sync_engine(store, server.url, token, lock=work / "drain" / LOCK_FILE,
+                              batch_size=batch)  # fmt: skip
+        queue, worker = runtime.queue, runtime.worker
         start = time.perf_counter()
         worker.start()
         try:

@@ -32,10 +32,10 @@ from pathlib import Path
 from sqlalchemy import inspect, make_url
 from sqlalchemy.engine import URL
 
+from pos_app.domain.sqlite_file import HEADER_SIZE, contents_problem, damaged, header_problem
 from pos_server.db import make_engine
 from pos_server.db.engine import private_sqlite_file
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
 _PG_HEADER = b"PGDMP"
 _SERVER_TABLES = ("alembic_version", "terminals", "applied_operations")
 
@@ -148,32 +148,20 @@ def check_sqlite_backup(path: Path) -> None:
         raise BackupError(f"There is no backup file {path}.")
     size = path.stat().st_size
     with path.open("rb") as file:
-        header = file.read(100)
-    if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
-        raise BackupError(f"{path} is not an SQLite backup (empty, cut short or another kind "
-                          "of file); nothing was restored.")  # fmt: skip
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    if header[92:96] == header[24:28] and pages and size < page_size * pages:
-        raise BackupError(f"{path} is incomplete ({size} of {page_size * pages} bytes): the "
-                          "backup was interrupted or its copy cut short; nothing was "
-                          "restored. Use an older backup.")  # fmt: skip
-    try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-            tables = {row[0] for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} is damaged ({exc}); nothing was restored. "
-                          "Use an older backup.") from exc  # fmt: skip
-    if problems != ["ok"]:
-        raise BackupError(f"{path} is damaged ({'; '.join(problems[:3])}); nothing was "
-                          "restored. Use an older backup.")  # fmt: skip
-    missing = [name for name in _SERVER_TABLES if name not in tables]
-    if missing:
-        raise BackupError(f"{path} is an SQLite database but not a pos-server one (no "
-                          f"{', '.join(missing)}); nothing was restored.")  # fmt: skip
+        header = file.read(HEADER_SIZE)
+    problem = header_problem(header, size)
+    if problem is None:
+        try:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+                tables = {row[0] for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
+        except sqlite3.DatabaseError as exc:
+            problem = damaged(str(exc))
+        else:
+            problem = contents_problem(integrity, tables, _SERVER_TABLES, "a pos-server one")
+    if problem is not None:
+        raise BackupError(problem.sentence(path))
 
 
 def _sqlite_restore(file: Path, target: Path, force: bool, now: datetime) -> Path | None:

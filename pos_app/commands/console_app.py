@@ -12,7 +12,6 @@ import argparse
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +21,9 @@ import requests
 
 from pos_app.commands.server_options import add_trust_options, trust_of
 from pos_app.db import Store, StoreError, open_store
-from pos_app.services.orders import ActionSender, ConsoleOrders, StreamBatch
+from pos_app.services.orders import ActionSender, ConsoleOrders
 from pos_app.sync.order_actions import HttpActionSender
-from pos_app.sync.order_stream import OrderStream, StreamStatus
+from pos_app.sync.order_stream import OrderStream
 from pos_app.sync.server_link import ServerLinkError, ServerTrust, check_server_url, new_session
 
 log = logging.getLogger(__name__)
@@ -68,39 +67,19 @@ def start_console(
     read a verdict its own worker recorded (``till_console.SharedQueueSender``). ``trust``:
     the server's transport (``pos_app.sync.server_link``); plain http:// to another machine is
     refused unless it says ``insecure``."""
-    from pos_app.commands.composition import console_orders
+    from pos_app.commands.composition import console_engine
     from pos_app.ui.console.window import ConsoleSignals, ConsoleWindow
     from pos_app.ui.op_runner import OpRunner
 
     signals = ConsoleSignals()
-    holder: dict[str, OrderStream] = {}
-    service, sender, cache = console_orders(store, base_url, token,
-                                            is_online=lambda: holder["stream"].online,
-                                            wrap_sender=wrap_sender, trust=trust)  # fmt: skip
-
-    def on_batch(batch: StreamBatch) -> None:  # the stream's dispatcher thread
-        signals.on_orders(service.ingest(batch))
-
-    def on_status(status: StreamStatus) -> None:  # the stream's reader thread
-        signals.on_status(status)
-        if status.online:  # actions queued while offline go now, off the reader thread
-            threading.Thread(target=_flush, args=(sender,), daemon=True).start()
-
-    stream = OrderStream(base_url, token, cursor=cache.cursor(), on_batch=on_batch,
-                         on_status=on_status, heartbeat_timeout=heartbeat_timeout,
-                         trust=trust or ServerTrust())  # fmt: skip
-    holder["stream"] = stream
+    engine = console_engine(store, base_url, token, on_orders=signals.on_orders,
+                            on_status=signals.on_status, heartbeat_timeout=heartbeat_timeout,
+                            wrap_sender=wrap_sender, trust=trust)  # fmt: skip
     runner = OpRunner()
-    window = ConsoleWindow(service, runner, signals, sound, name=name)
-    stream.start()
-    return RunningConsole(store, service, stream, sender, window, runner, owns_store)
-
-
-def _flush(sender: HttpActionSender) -> None:
-    try:
-        sender.flush()
-    except Exception:  # a failed flush is retried at the next reconnect
-        log.exception("queued order actions not sent")
+    window = ConsoleWindow(engine.service, runner, signals, sound, name=name)
+    engine.stream.start()
+    return RunningConsole(store, engine.service, engine.stream, engine.sender, window, runner,
+                          owns_store)  # fmt: skip
 
 
 def enrol(base_url: str, code: str, trust: ServerTrust | None = None) -> tuple[str, str]:

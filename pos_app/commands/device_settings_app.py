@@ -13,11 +13,8 @@ import argparse
 import sys
 from typing import Protocol
 
-from pos_app.commands.printing import (
-    ReceiptPrinting,
-    device_settings_service,
-    printer_settings_config,
-)
+from pos_app.commands.composition import device_settings_service
+from pos_app.commands.printing import ReceiptPrinting, printer_settings_config
 from pos_app.commands.store_factory import open_till_store
 from pos_app.devices.hid_reader import HidConfig, HidMatch, HidReader
 from pos_app.devices.scan_monitor import LastScanRecorder

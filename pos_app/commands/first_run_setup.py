@@ -218,12 +218,9 @@ class DataFolderSetup:
     def devices(self) -> SetupDevices:
         """The device settings with the print queue and the stored scanner running (as
         ``pos-app devices``): the test page prints, the last scan shows."""
+        from pos_app.commands.composition import device_settings_service
         from pos_app.commands.device_settings_app import RunningScanner
-        from pos_app.commands.printing import (
-            ReceiptPrinting,
-            device_settings_service,
-            printer_settings_config,
-        )
+        from pos_app.commands.printing import ReceiptPrinting, printer_settings_config
         from pos_app.devices.scan_monitor import LastScanRecorder
 
         store = self._store()

@@ -16,7 +16,6 @@ from typing import Any
 
 from pos_app.db.print_queue import SqlPrintQueue
 from pos_app.db.uow import Store
-from pos_app.devices.escpos_encoder import load_profiles
 from pos_app.devices.escpos_printer import EscposPrinter, PrinterConfig
 from pos_app.devices.events import ScanEvent
 from pos_app.devices.layout import EscposLayout
@@ -24,13 +23,9 @@ from pos_app.devices.printer_test_page import render_test_page
 from pos_app.devices.receipt import ReceiptData
 from pos_app.devices.refund_layout import refund_receipt_for
 from pos_app.devices.scan_monitor import LastScanRecorder
-from pos_app.devices.sound import SoundPlayer, SoundSettings
 from pos_app.services.device_settings import (
-    DeviceSettings,
-    DeviceSettingsService,
     LastScan,
     PrinterSettings,
-    SoundPrefs,
 )
 from pos_app.services.dto import SaleView
 from pos_app.services.ports_print import PrintLayout
@@ -155,7 +150,8 @@ def printer_settings_config(p: PrinterSettings) -> PrinterConfig:
     )  # fmt: skip
 
 
-def _last_scan(recorder: LastScanRecorder) -> LastScan | None:
+def last_scan(recorder: LastScanRecorder) -> LastScan | None:
+    """The last reading the scanners' recorder saw, as the settings screen shows it."""
     last = recorder.last()
     if last is None:
         return None
@@ -164,40 +160,3 @@ def _last_scan(recorder: LastScanRecorder) -> LastScan | None:
         kind = "card" if event.kind.value == "msr" else "barcode"
         return LastScan(kind, event.data, event.device, at)
     return LastScan("rejected", event.message, event.device, at)
-
-
-def device_settings_service(
-    store: Store,
-    printing: ReceiptPrinting | None = None,
-    *,
-    sound: SoundPlayer | None = None,
-    scans: LastScanRecorder | None = None,
-    on_saved: Callable[[DeviceSettings], None] | None = None,
-) -> DeviceSettingsService:
-    """The settings screen's service, wired to the running printer, sound player and scans.
-
-    Saving reconfigures the printer and the sound player at once; the scanners' drivers are
-    restarted by ``on_saved`` (the app's composition owns them).
-    """
-
-    def saved(settings: DeviceSettings) -> None:
-        if printing is not None:
-            printing.reconfigure(printer_settings_config(settings.printer))
-        if sound is not None:
-            sound.apply(SoundSettings(settings.sound.enabled, settings.sound.volume))
-        if on_saved is not None:
-            on_saved(settings)
-
-    def play(prefs: SoundPrefs) -> bool:
-        assert sound is not None
-        sound.apply(SoundSettings(prefs.enabled, prefs.volume))
-        return sound.play("scan_ok")
-
-    return DeviceSettingsService(
-        store,
-        profiles=sorted(load_profiles()),
-        on_saved=saved,
-        test_page=printing.enqueue_test_page if printing is not None else None,
-        play_sound=play if sound is not None else None,
-        last_scan=(lambda: _last_scan(scans)) if scans is not None else None,
-    )

@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from pos_app.commands.composition import feed_puller
 from pos_app.commands.server_options import add_trust_options, trust_of
 from pos_app.commands.store_factory import open_till_store
 from pos_app.commands.sync_runtime import (
@@ -26,10 +27,8 @@ from pos_app.commands.sync_runtime import (
     server_trust,
 )
 from pos_app.db import Store
-from pos_app.db.uow import SystemClock
-from pos_app.services.feed import FeedService
 from pos_app.services.ports import StoreError
-from pos_app.sync.puller import DEFAULT_PAGE_SIZE, FeedPuller, PullError, PullProgress
+from pos_app.sync.puller import DEFAULT_PAGE_SIZE, PullError, PullProgress
 from pos_app.sync.server_link import ServerTrust
 
 TOKEN_ENV = "POS_APP_TOKEN"
@@ -79,10 +78,8 @@ def main(argv: Sequence[str]) -> int:
         return 1
     try:
         server, token, trust = _credentials(store, args)
-        feed = FeedService(store.unit_of_work, SystemClock())
-        puller = FeedPuller(server, token, feed, page_size=args.page_size,
-                            on_progress=_print, trust=trust)  # fmt: skip
-        puller.pull()
+        feed_puller(store, server, token, trust=trust, page_size=args.page_size,
+                    on_progress=_print).pull()  # fmt: skip
     except (PullError, SyncSetupError) as exc:
         print(f"pos-app pull: {exc}", file=sys.stderr)
         return 1

@@ -5,9 +5,10 @@ work goes into ``SyncQueue`` (the worker's view of the outbox) and ``FeedService
 the token comes from the store the operator chose at enrolment, and the sender lock file sits
 next to the store, so two processes on one data folder never push the same queue.
 
-The till's services on top of a running worker (``SyncRuntime.till``: points confirmed online,
-holds reset on the server) are built by the composition root, ``commands/composition.py``, as
-for every till.
+The worker, the puller and the till's services on top of them (``SyncRuntime.till``: points
+confirmed online, holds reset on the server) are built by the composition root,
+``commands/composition.py`` (``start_sync`` for an enrolled data folder, ``sync_engine`` for a
+given server and token), as for every till.
 
 Settings kept in the store (``uow.settings``): ``sync.server_url``, ``sync.terminal_id``,
 ``sync.token_store`` (``keyring`` or ``file:PATH``, the operator's explicit choice), and the
@@ -17,24 +18,20 @@ transport the operator chose at enrolment (``pos_app.sync.server_link``): ``sync
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pos_app.commands.store_factory import data_dir, open_till_store, store_path
 from pos_app.db import Store, open_store
-from pos_app.db.uow import SystemClock
-from pos_app.services.feed import FeedService
 from pos_app.services.shifts import TERMINAL_NAME_KEY
 from pos_app.services.sync_queue import SyncQueue
 from pos_app.sync.enrolment import KEYRING, TokenStoreError, enrol, token_store
 from pos_app.sync.puller import FeedPuller
-from pos_app.sync.sender_lock import SenderLock
 from pos_app.sync.server_link import ServerLinkError, ServerTrust, check_server_url
 from pos_app.sync.state import SyncState
 from pos_app.sync.transport import HttpTransport, Refused, Unreachable
-from pos_app.sync.worker import DEFAULT_BATCH, OutboxWorker
+from pos_app.sync.worker import OutboxWorker
 
 if TYPE_CHECKING:
     from pos_app.services.payments import PaymentService
@@ -222,38 +219,3 @@ def load_token(store: Store) -> tuple[str, str]:
             f"The token of terminal {terminal_id} is not in {choice}; enrol the till again."
         )
     return str(terminal_id), token
-
-
-def start_sync(
-    store: Store,
-    directory: str | Path | None,
-    *,
-    server_url: str | None = None,
-    batch_size: int = DEFAULT_BATCH,
-    idle_poll: float = 2.0,
-    heartbeat: float = 15.0,
-    trust: ServerTrust | None = None,
-) -> SyncRuntime:
-    """Build the worker for an enrolled store (not started: call ``runtime.worker.start()``).
-    ``trust``: this run's transport options, else those chosen at enrolment."""
-    _, token = load_token(store)
-    with store.unit_of_work(durable=False) as uow:
-        url = server_url or uow.settings.get(SERVER_KEY)
-    if not url:
-        raise SyncSetupError("No server is known for this till: pass --server URL.")
-    trust = server_trust(store, trust)
-    url = checked_url(str(url), trust)
-    clock = SystemClock()
-    queue = SyncQueue(store.unit_of_work, clock)
-    puller = FeedPuller(url, token, FeedService(store.unit_of_work, clock), trust=trust)
-    state = SyncState()
-
-    def refresh(stop: threading.Event) -> bool:  # after a reconnect: fresh account snapshots
-        return not puller.pull(stop).stopped
-
-    worker = OutboxWorker(
-        queue, HttpTransport(url, token, trust=trust), state=state,
-        lock=SenderLock(data_dir(directory) / LOCK_FILE), batch_size=batch_size,
-        idle_poll=idle_poll, refresh=refresh, heartbeat=heartbeat,
-    )  # fmt: skip
-    return SyncRuntime(store, queue, worker, state, puller, url, trust)

@@ -202,7 +202,8 @@ class TillBackend:
 
     def _start_sync(self, store: Store) -> SyncRuntime | None:
         """The sync worker of an enrolled till, its state going to the status bar."""
-        from pos_app.commands.sync_runtime import SyncSetupError, enrolled_terminal, start_sync
+        from pos_app.commands.composition import start_sync
+        from pos_app.commands.sync_runtime import SyncSetupError, enrolled_terminal
 
         if enrolled_terminal(store) is None:
             return None

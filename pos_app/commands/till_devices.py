@@ -120,10 +120,10 @@ def use_saved_settings(runtime: Any, decoder: WedgeDecoder, options: Any) -> Non
     services, backend = runtime.window.ctx.services, runtime.backend
 
     def load() -> ScannerSettings:
-        from pos_app.services.device_settings import DeviceSettingsService
+        from pos_app.commands.composition import device_settings_service
 
         services.get()  # opens the store if nothing has yet
-        return DeviceSettingsService(backend.store.unit_of_work).load().scanner
+        return device_settings_service(backend.store).load().scanner
 
     def loaded(scanner: ScannerSettings) -> None:
         if runtime.stopped:

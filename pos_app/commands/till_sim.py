@@ -23,6 +23,7 @@ import random
 import sys
 from collections.abc import Sequence
 
+from pos_app.commands.composition import start_sync
 from pos_app.commands.demo_data import fill_catalogue
 from pos_app.commands.server_options import add_trust_options, trust_of
 from pos_app.commands.store_factory import open_till_store, store_path
@@ -32,7 +33,6 @@ from pos_app.commands.sync_runtime import (
     checked_url,
     enrol_data_dir,
     enrolled_terminal,
-    start_sync,
 )
 from pos_app.db import Store
 from pos_app.domain.errors import DomainError

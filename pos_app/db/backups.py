@@ -23,13 +23,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pos_app.db.store import private_file
+from pos_app.domain.sqlite_file import HEADER_SIZE, contents_problem, damaged, header_problem
 
 BACKUP_DIR = "backups"
 DEFAULT_KEEP_DAYS = 14
 KEEP_DAYS_KEY = "backup.keep_days"  # store setting: how many days of daily backups are kept
 _STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(r"^till-(\d{8}T\d{6}Z)\.sqlite3$")
-_HEADER = b"SQLite format 3\x00"
 _TILL_TABLES = ("alembic_version", "outbox", "terminal_state")
 
 
@@ -95,33 +95,20 @@ def check_backup(path: Path) -> None:
         raise BackupInvalid(f"{path} is not a backup file (it does not exist or is a folder).")
     size = path.stat().st_size
     with path.open("rb") as file:
-        header = file.read(100)
-    if len(header) < 100 or not header.startswith(_HEADER):
-        raise BackupInvalid(f"{path} is not an SQLite backup of a till (it is empty, cut short "
-                            "or another kind of file); it was not restored.")  # fmt: skip
-    page_size = int.from_bytes(header[16:18], "big") or 0
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    size_valid = header[92:96] == header[24:28]  # the in-header size is kept up to date
-    if size_valid and page_size and pages and size < page_size * pages:
-        raise BackupInvalid(f"{path} is incomplete ({size} of {page_size * pages} bytes): the "
-                            "backup was interrupted or the copy cut short; it was not "
-                            "restored. Use an older backup.")  # fmt: skip
-    try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-            tables = {row[0] for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
-    except sqlite3.DatabaseError as exc:
-        raise BackupInvalid(f"{path} is damaged ({exc}); it was not restored. "
-                            "Use an older backup.") from exc  # fmt: skip
-    if problems != ["ok"]:
-        raise BackupInvalid(f"{path} is damaged ({'; '.join(problems[:3])}); it was not "
-                            "restored. Use an older backup.")  # fmt: skip
-    missing = [name for name in _TILL_TABLES if name not in tables]
-    if missing:
-        raise BackupInvalid(f"{path} is an SQLite database but not a till's store (no "
-                            f"{', '.join(missing)}); it was not restored.")  # fmt: skip
+        header = file.read(HEADER_SIZE)
+    problem = header_problem(header, size)
+    if problem is None:
+        try:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+                tables = {row[0] for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
+        except sqlite3.DatabaseError as exc:
+            problem = damaged(str(exc))
+        else:
+            problem = contents_problem(integrity, tables, _TILL_TABLES, "a till's store")
+    if problem is not None:
+        raise BackupInvalid(problem.sentence(path, "it was not restored"))
 
 
 def restore_backup(backup: Path, store: Path, now: datetime | None = None) -> Path | None:

@@ -4,7 +4,9 @@
 the till (a UUID), so a charge whose answer was lost can be reversed by that reference: a
 timeout is never left ambiguous (the same rule as the points holds, DESIGN.md). The adapter is
 ``pos_app.devices.acquiring`` (a TCP line protocol, with a local fake terminal that speaks it).
-Every call blocks for at most the adapter's timeout; services run off the GUI thread.
+Every call blocks for at most the adapter's timeout; services run off the GUI thread. A till
+without a terminal has ``NoAcquirer``: it refuses every call with ``NoCardTerminal``, so no
+service asks whether a terminal exists.
 """
 
 from __future__ import annotations
@@ -40,6 +42,12 @@ class CardPaymentUncertain(DomainError):
     code = "card_payment_uncertain"
 
 
+class NoCardTerminal(DomainError):
+    """This till has no card terminal: nothing was charged or given back."""
+
+    code = "no_card_terminal"
+
+
 class Acquirer(Protocol):
     def charge(self, ref: str, amount: int) -> CardApproval:
         """Charge ``amount`` kopecks; raises ``CardDeclined`` or ``CardTerminalUnavailable``."""
@@ -49,3 +57,16 @@ class Acquirer(Protocol):
         """Undo the charge ``ref``; ``True`` when no money stays taken (reversed, or the
         terminal never charged it). Raises ``CardTerminalUnavailable`` without an answer."""
         ...
+
+
+class NoAcquirer:
+    """The acquirer of a till without a card terminal: it never charges and says why."""
+
+    def charge(self, ref: str, amount: int) -> CardApproval:
+        raise NoCardTerminal("No card terminal is set up on this till.")
+
+    def reverse(self, ref: str) -> bool:
+        raise NoCardTerminal("No card terminal is set up to give the card payment back.")
+
+
+NO_ACQUIRER = NoAcquirer()  # stateless: one for every service of a till without a terminal

@@ -6,7 +6,9 @@ into driver configurations. Stored values that are missing or no longer valid fa
 defaults field by field, so an old or hand-edited store never stops the till from starting.
 The "test" actions go through ports the composition provides: a test page is a normal job in
 the print queue (it proves the whole path), the sound is played by the sound player, the last
-scan comes from the scanners' event stream.
+scan comes from the scanners' event stream. A till without one of them gets the refusing
+default (``no_printer``, ``no_sound``; ``no_scans``: nothing scanned yet), so the service
+never asks whether a port exists.
 """
 
 from __future__ import annotations
@@ -169,6 +171,25 @@ def _same_kind(value: Any, default: Any) -> bool:
     return type(value) is type(default)
 
 
+def no_printer() -> int:
+    """The test page of a till without a receipt printer."""
+    raise DeviceTestUnavailable("This till has no receipt printer set up.")
+
+
+def no_sound(sound: SoundPrefs) -> bool:
+    """The test sound of a till without a sound player."""
+    raise DeviceTestUnavailable("Sound is not available on this till.")
+
+
+def no_scans() -> LastScan | None:
+    """The last scan of a till whose scanners are not listened to: none."""
+    return None
+
+
+def _nobody(settings: DeviceSettings) -> None:
+    """Saved settings that nothing running has to apply."""
+
+
 class DeviceSettingsService:
     """Load/save the terminal's device settings; run the settings screen's test actions."""
 
@@ -177,10 +198,10 @@ class DeviceSettingsService:
         uow: UnitOfWorkFactory,
         *,
         profiles: Sequence[str] = (),
-        on_saved: Callable[[DeviceSettings], None] | None = None,
-        test_page: Callable[[], int] | None = None,
-        play_sound: Callable[[SoundPrefs], bool] | None = None,
-        last_scan: Callable[[], LastScan | None] | None = None,
+        on_saved: Callable[[DeviceSettings], None] = _nobody,
+        test_page: Callable[[], int] = no_printer,
+        play_sound: Callable[[SoundPrefs], bool] = no_sound,
+        last_scan: Callable[[], LastScan | None] = no_scans,
     ) -> None:
         self._uow = uow
         self.profiles = tuple(profiles)
@@ -209,22 +230,17 @@ class DeviceSettingsService:
             for name, key in KEYS.items():
                 uow.settings.set(key, asdict(getattr(settings, name)))
             uow.commit()
-        if self._on_saved is not None:
-            self._on_saved(settings)
+        self._on_saved(settings)
         return settings
 
     def print_test_page(self) -> int:
         """Queue a test page on the saved printer; returns the print job's id."""
-        if self._test_page is None:
-            raise DeviceTestUnavailable("This till has no receipt printer set up.")
         return self._test_page()
 
     def play_test_sound(self, sound: SoundPrefs) -> bool:
         """Play the scan sound with ``sound`` (saved or not); False when it is muted."""
         validate_sound(sound)
-        if self._play_sound is None:
-            raise DeviceTestUnavailable("Sound is not available on this till.")
         return self._play_sound(sound)
 
     def last_scan(self) -> LastScan | None:
-        return None if self._last_scan is None else self._last_scan()
+        return self._last_scan()

@@ -16,6 +16,8 @@ shorter manager PIN still approves at the till but is stopped here, before the c
 available points into the local cache; if it fails the reset still stands.
 
 The port does the network call (``pos_app.sync.admin_client``); it raises the errors below.
+A till that is not enrolled has ``NotEnrolled``: not ``available``, it refuses with
+``NotConnected``, and there is no feed to pull (``NO_FEED``).
 """
 
 from __future__ import annotations
@@ -66,9 +68,36 @@ class ReasonNeeded(DomainError):
 
 
 class HoldResetPort(Protocol):
+    @property
+    def available(self) -> bool:
+        """Whether a server can be asked at all (the till is enrolled)."""
+        ...
+
     def reset_guest_holds(self, guest_id: str, reason: str, staff_id: str, pin: str) -> list[str]:
         """The ids of the holds the server released; raises the errors of this module."""
         ...
+
+
+_NOT_CONNECTED = "This till is not connected to a server, so it cannot release holds."
+
+
+class NotEnrolled:
+    """The holds-reset port of a till with no server: it refuses, saying so."""
+
+    @property
+    def available(self) -> bool:
+        return False
+
+    def reset_guest_holds(self, guest_id: str, reason: str, staff_id: str, pin: str) -> list[str]:
+        raise NotConnected(_NOT_CONNECTED)
+
+
+NOT_ENROLLED = NotEnrolled()  # stateless
+
+
+def no_feed() -> object:
+    """The refresh of a till with no server: there is no change feed to pull."""
+    raise NotConnected("This till has no server to pull the guest's points from.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +110,7 @@ class HoldsReset:
 
 class HoldResetService:
     def __init__(
-        self, staff: StaffService, port: HoldResetPort | None,
-        refresh: Callable[[], object] | None = None,
+        self, staff: StaffService, port: HoldResetPort, refresh: Callable[[], object] = no_feed,
     ) -> None:  # fmt: skip
         self._staff = staff
         self._port = port
@@ -91,16 +119,15 @@ class HoldResetService:
     @property
     def available(self) -> bool:
         """Only an enrolled till (it has a server and a token) can ask the server."""
-        return self._port is not None
+        return self._port.available
 
     def reset_guest(self, guest_id: str, reason: str, pin: str) -> HoldsReset:
         reason = reason.strip()
         if len(reason) < MIN_REASON:
             raise ReasonNeeded("Say why the holds are reset (a few words, kept in the audit).")
         approval = self._staff.authorize_manager(pin, Action.RESET_HOLDS)
-        if self._port is None:
-            raise NotConnected("This till is not connected to a server, so it cannot release "
-                               "holds.")  # fmt: skip
+        if not self._port.available:  # said before the PIN's length for the server
+            raise NotConnected(_NOT_CONNECTED)
         if len(pin.strip()) < MIN_MANAGER_PIN_DIGITS:
             raise PinTooShortForServer(
                 f"{approval.name}'s PIN is shorter than {MIN_MANAGER_PIN_DIGITS} digits, which "
@@ -108,11 +135,9 @@ class HoldResetService:
                 digits=MIN_MANAGER_PIN_DIGITS,
             )
         released = self._port.reset_guest_holds(guest_id, reason, approval.staff_id, pin.strip())
-        refreshed = False
-        if self._refresh is not None:
-            try:
-                self._refresh()
-                refreshed = True
-            except Exception:  # the reset stands; the next pull shows it
-                refreshed = False
+        try:
+            self._refresh()
+            refreshed = True
+        except Exception:  # the reset stands; the next pull shows it
+            refreshed = False
         return HoldsReset(guest_id, len(released), approval.name, refreshed)

@@ -23,6 +23,10 @@ means no points offline). The hold goes out with ``"offline": true``; the server
 replay and records an overdraft if the balance no longer covers it. Hold, payment and (if the
 sale is settled) commit + ``sale.closed`` are one unit of work.
 
+**No server** (a till that is not enrolled): the gateway is ``NoServer``, never online, so the
+points are taken offline; told to go online (``offline=False``) it refuses with
+``PointsNotConfirmed`` and the hold it was about to push is released at once.
+
 The max-redemption cap and daily limits come from ``PaymentService.available_for_points``.
 """
 
@@ -36,7 +40,7 @@ from pos_app.domain.sale import PaymentMethod, Sale
 from pos_app.services.payments import NoGuest, PaymentResult, PaymentService
 from pos_app.services.points_holds import new_hold, offline_room, place_hold, release_hold
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
-from pos_app.services.ports_sync import HoldGateway
+from pos_app.services.ports_sync import HoldGateway, OpVerdict
 from pos_app.services.sales import SaleNotFound
 
 ONLINE_WAIT = 1.5
@@ -58,6 +62,19 @@ class PointsOfflineLimit(DomainError):
     code = "points_offline_limit"
 
 
+class NoServer:
+    """The gateway of a till with no server: never online, and no verdict to wait for."""
+
+    def is_online(self) -> bool:
+        return False
+
+    def push_now(self, op_id: str, timeout: float) -> OpVerdict | None:
+        raise PointsNotConfirmed("This till is not connected to the server.")
+
+
+NO_SERVER = NoServer()  # stateless
+
+
 class PointsService:
     def __init__(
         self,
@@ -65,7 +82,7 @@ class PointsService:
         clock: Clock,
         ids: IdGenerator,
         payments: PaymentService,
-        gateway: HoldGateway | None = None,
+        gateway: HoldGateway = NO_SERVER,
         *,
         online_wait: float = ONLINE_WAIT,
     ) -> None:
@@ -88,11 +105,7 @@ class PointsService:
                 f"{format_money(max(amount, 0))} cannot.",
                 amount=amount, max_points=allowed.max_points,
             )  # fmt: skip
-        online = self._gateway is not None and self._gateway.is_online()
-        if offline is False and self._gateway is None:
-            raise PointsNotConfirmed("This till is not connected to the server.")
-        if offline is not None:
-            online = not offline
+        online = self._gateway.is_online() if offline is None else not offline
         if online:
             return self._online(sale_id, amount)
         return self._offline(sale_id, amount)
@@ -102,14 +115,17 @@ class PointsService:
             return offline_room(uow, _guest_id(_load(uow, sale_id)))
 
     def _online(self, sale_id: str, amount: int) -> PaymentResult:
-        assert self._gateway is not None
         with self._uow() as uow:
             guest_id = _guest_id(_load(uow, sale_id))
             hold = new_hold(self._ids.new_id(), guest_id, amount, sale_id, self._clock.now(),
                             offline=False)  # fmt: skip
             entry = place_hold(uow, hold)
             uow.commit()
-        verdict = self._gateway.push_now(entry.op_id, self._wait)
+        try:
+            verdict = self._gateway.push_now(entry.op_id, self._wait)
+        except Exception:  # no answer at all (no server): the hold must not stay open
+            self._release(hold.hold_id)
+            raise
         if verdict is None:
             self._release(hold.hold_id)
             raise PointsNotConfirmed(

@@ -35,9 +35,8 @@ from pos_app.domain.operations import RefundedItem, RefundedPayment, SaleRefunde
 from pos_app.domain.refunds import RefundedLine, RefundPlan, SoldLine, lines_left, plan_refund
 from pos_app.domain.sale import InvalidReceiptPrefix, Sale, SaleStatus, format_receipt_no
 from pos_app.domain.venue_clock import day_bounds
-from pos_app.services.acquiring import Acquirer
+from pos_app.services.acquiring import NO_ACQUIRER, Acquirer
 from pos_app.services.overrides import approver
-from pos_app.services.payments import NoCardTerminal
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import CardSlip, RefundRecord
 from pos_app.services.sales import SaleNotFound
@@ -146,7 +145,7 @@ class RefundResult:
 class RefundService:
     def __init__(
         self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator,
-        acquirer: Acquirer | None = None,
+        acquirer: Acquirer = NO_ACQUIRER,
     ) -> None:  # fmt: skip
         self._uow = uow_factory
         self._clock = clock
@@ -230,8 +229,6 @@ class RefundService:
 
     def _reverse(self, slips: list[CardSlip]) -> None:
         for slip in slips:  # nothing is recorded until every card is given back
-            if self._acquirer is None:
-                raise NoCardTerminal("No card terminal is set up to give the card payment back.")
             self._acquirer.reverse(slip.ref)
 
 

@@ -6,13 +6,13 @@ window, the headless till-sim, demo-sale, the benchmarks and the tests::
     till.staff.sign_in("1111"); till.sales.open_sale(); till.payments.pay_card(sale_id)
 
 The composition root (``pos_app.commands.composition``) calls it with the SQLite store and the
-real adapters; tests call it with ``tests/services/fakes.py``. What a till may lack is passed
-as ``None`` and handled inside the service that needs it, the same way for every caller: no
-card terminal (``pay_card`` raises ``NoCardTerminal``), no server (``points_gateway`` None:
-points are paid offline; ``hold_reset_port`` None: the reset raises ``NotConnected``). Every
-field of ``TillServices`` is always there. ``promo_digits`` (the buyer's new promo code) is
-given once here, to both services that can close a sale; a sale closes through
-``sale_closing.close_sale`` whichever service closes it.
+real adapters; tests call it with ``tests/services/fakes.py``. What a till may lack is a null
+object, the default of its argument, that refuses the same way for every caller: no card
+terminal (``NoAcquirer``: ``pay_card`` raises ``NoCardTerminal``), no server (``NoServer``:
+points are paid offline; ``NotEnrolled``: the holds reset raises ``NotConnected``, and
+``no_feed`` has nothing to pull). Every field of ``TillServices`` is always there.
+``promo_digits`` (the buyer's new promo code) is given once here, to both services that can
+close a sale; a sale closes through ``sale_closing.close_sale`` whichever service closes it.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pos_app.services.acquiring import Acquirer
+from pos_app.services.acquiring import NO_ACQUIRER, Acquirer
 from pos_app.services.bonus_override import BonusOverrideService
 from pos_app.services.guests import GuestService
-from pos_app.services.hold_reset import HoldResetPort, HoldResetService
+from pos_app.services.hold_reset import NOT_ENROLLED, HoldResetPort, HoldResetService, no_feed
 from pos_app.services.overrides import OverrideService
 from pos_app.services.payments import PaymentService
-from pos_app.services.points import PointsService
+from pos_app.services.points import NO_SERVER, PointsService
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWorkFactory
 from pos_app.services.ports_sync import HoldGateway
 from pos_app.services.promo import Digits, PromoService, random_digits
@@ -57,12 +57,12 @@ class TillServices:
     @classmethod
     def build(
         cls, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, *,
-        acquirer: Acquirer | None = None, points_gateway: HoldGateway | None = None,
-        hold_reset_port: HoldResetPort | None = None,
-        after_hold_reset: Callable[[], object] | None = None,
-        promo_digits: Digits = random_digits,
+        acquirer: Acquirer = NO_ACQUIRER, points_gateway: HoldGateway = NO_SERVER,
+        hold_reset_port: HoldResetPort = NOT_ENROLLED,
+        after_hold_reset: Callable[[], object] = no_feed, promo_digits: Digits = random_digits,
     ) -> TillServices:  # fmt: skip
-        """The whole set; the keyword arguments are the till's optional adapters."""
+        """The whole set; the keyword arguments are the till's adapters, each by default the
+        null object of a till without it."""
         sales = SaleService(uow, clock, ids, promo_digits=promo_digits)
         staff = StaffService(uow, clock)
         payments = PaymentService(uow, clock, ids, sales, acquirer=acquirer,

@@ -2,7 +2,8 @@
 
 Public API (kept stable for the till, the console, the tests and ``bench sync``)::
 
-    # composition (pos_app/commands/sync_runtime.py does all of this for a data folder)
+    # composition: commands/sync_runtime.py enrols a data folder, the composition root
+    # (commands/composition.py) builds the worker and the puller on its store
     store = enrol_data_dir(data_dir, server_url, code, token_choice="keyring" | "file:PATH")
     runtime = start_sync(store, data_dir, server_url=None, batch_size=500, idle_poll=2.0)
     runtime.worker.start()            # background thread; never the GUI thread

@@ -35,6 +35,11 @@ class AdminClient:
         check_server_url(base_url, trust)  # the PIN goes along: never over unsafe http://
         self._session = session or new_session(base_url, trust)
 
+    @property
+    def available(self) -> bool:
+        """An enrolled terminal can always ask (whether the server answers is another matter)."""
+        return True
+
     def close(self) -> None:
         self._session.close()
 

@@ -210,7 +210,6 @@ class TillWindow(LoyaltyActions):
     def _connect(self) -> None:
         c = self.controller
         self.catalogue.product_chosen.connect(c.add_product)
-        self.basket.quantity_requested.connect(c.set_quantity)
         self.basket.step_requested.connect(c.step_quantity)
         self.basket.removal_requested.connect(c.remove_line)
         c.sale_did_change.connect(self._show_sale)
@@ -293,8 +292,7 @@ class TillWindow(LoyaltyActions):
         services = self.ctx.services
 
         def read() -> tzinfo | None:
-            venue_time = services.get().venue_time
-            return self.venue_zone if venue_time is None else venue_time.zone()
+            return services.get().venue_time.zone()
 
         def done(zone: tzinfo | None) -> None:
             self._zone_pending = False

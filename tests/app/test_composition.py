@@ -4,18 +4,25 @@ printer prints the shift report and the sale's receipt through the same print la
 
 from __future__ import annotations
 
+from dataclasses import MISSING, fields
 from pathlib import Path
 
 import pytest
 
-from pos_app.commands.composition import screen_services, till_services
+from pos_app.commands.composition import device_settings_service, screen_services, till_services
 from pos_app.commands.printing import ReceiptPrinting, printer_config
 from pos_app.db import open_store
 from pos_app.devices.emulators.printer import PrinterEmulator
 from pos_app.domain.catalog import Product
 from pos_app.domain.money import rub
+from pos_app.services.acquiring import NoCardTerminal
+from pos_app.services.device_settings import (
+    DeviceSettings,
+    DeviceTestUnavailable,
+    ScannerSettings,
+    SoundPrefs,
+)
 from pos_app.services.hold_reset import NotConnected
-from pos_app.services.payments import NoCardTerminal
 from pos_app.services.printing import Backoff
 from pos_app.services.report_printer import NoPrinter
 from pos_app.services.venue_name import store_venue_name
@@ -42,6 +49,30 @@ def test_a_till_with_nothing_plugged_in_says_what_is_missing(tmp_path: Path) -> 
             screen.reports.print_report(["X"], "Shift report")
         assert screen.reconciliation.items() == []
         assert screen.payments.pay_cash(sale_id, rub(200)).closed
+
+
+def test_the_screen_services_have_no_field_that_may_be_left_none() -> None:
+    from pos_app.ui.till.ports import TillScreenServices
+
+    optional = [f.name for f in fields(TillScreenServices) if f.default is None
+                or (f.default is MISSING and "None" in str(f.type))]  # fmt: skip
+    assert optional == []
+
+
+def test_device_settings_without_devices_are_kept_and_their_tests_refuse(
+    tmp_path: Path,
+) -> None:
+    with open_store(tmp_path / "till.sqlite3", terminal_id="T1") as store:
+        service = device_settings_service(store)  # no printer, no sound, no scanners
+        assert None not in vars(service).values()
+        wanted = DeviceSettings(scanner=ScannerSettings(driver="wedge", prefix="~"))
+        assert service.save(wanted) == wanted
+        assert device_settings_service(store).load() == wanted
+        with pytest.raises(DeviceTestUnavailable, match="no receipt printer"):
+            service.print_test_page()
+        with pytest.raises(DeviceTestUnavailable, match="Sound is not available"):
+            service.play_test_sound(SoundPrefs())
+        assert service.last_scan() is None
 
 
 def test_the_print_queue_is_the_tills_report_printer_and_lays_out_its_receipts(
@@ -77,3 +108,15 @@ def test_the_print_queue_is_the_tills_report_printer_and_lays_out_its_receipts(
         assert report.startswith("СМЕНА 1\nИтого 180,00\n")
     finally:
         emulator.stop()
+
+
+def test_the_console_below_its_window_is_built_by_the_root(tmp_path: Path) -> None:
+    """The console's use cases, action sender and order stream come from the root; the use
+    cases read the stream's connectivity (not started: offline), the stream the cache's cursor."""
+    from pos_app.commands.composition import console_engine
+
+    with open_store(tmp_path / "console.sqlite3", terminal_id="C1") as store:
+        engine = console_engine(store, "http://127.0.0.1:9", "token", on_orders=print,
+                                on_status=print)  # fmt: skip
+        assert not engine.stream.online and not engine.service.is_online()
+        assert engine.service.cache.cursor() == 0

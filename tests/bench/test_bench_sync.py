@@ -4,6 +4,13 @@ line is the JSON object with the four figures the issue asks for."""
 import json
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pos_app.commands.composition import sync_engine
+from pos_app.commands.sync_runtime import SyncRuntime
 
 
 def test_bench_sync_prints_drain_and_first_sync_figures_as_the_last_line() -> None:
@@ -23,3 +30,22 @@ def test_bench_sync_prints_drain_and_first_sync_figures_as_the_last_line() -> No
     first, bulk = figures["first_sync_s"], figures["bulk_insert_s"]
     low, high = (first - 0.0005) / (bulk + 0.0005), (first + 0.0005) / max(bulk - 0.0005, 1e-9)
     assert low - 0.001 <= figures["first_sync_ratio"] <= high + 0.001
+
+
+def test_the_drain_measures_the_worker_the_composition_root_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bench sync`` drains through ``composition.sync_engine`` (the sender lock, the feed
+    pulled after the reconnect), the worker every till runs, not one wired by hand."""
+    from bench import sync as bench_sync
+
+    built: list[SyncRuntime] = []
+
+    def recording(*args: Any, **kwargs: Any) -> SyncRuntime:
+        built.append(sync_engine(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(bench_sync, "sync_engine", recording)
+    figures = bench_sync.drain(tmp_path, 5)
+    assert figures["drain_ops"] == 5 and len(built) == 1
+    assert built[0].worker.state.snapshot.online  # it reached the server and drained

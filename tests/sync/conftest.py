@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from pos_app.commands.sync_runtime import SyncRuntime, enrol_data_dir, start_sync
+from pos_app.commands.composition import start_sync
+from pos_app.commands.sync_runtime import SyncRuntime, enrol_data_dir
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, AppliedOperation, BonusHoldRow
 from pos_server.ledger.statements import credit_points

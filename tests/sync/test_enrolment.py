@@ -14,6 +14,7 @@ import keyring.backend
 import keyring.backends.fail
 import pytest
 
+from pos_app.commands.composition import start_sync
 from pos_app.commands.demo_data import fill_catalogue
 from pos_app.commands.store_factory import open_till_store
 from pos_app.commands.sync_runtime import (
@@ -21,7 +22,6 @@ from pos_app.commands.sync_runtime import (
     SyncSetupError,
     enrol_data_dir,
     load_token,
-    start_sync,
 )
 from pos_app.domain.operations import parse
 from pos_app.sync.enrolment import SERVICE

@@ -16,6 +16,7 @@ from pos_app.db.uow import SystemClock
 from pos_app.domain.loyalty import PermissionDenied
 from pos_app.domain.money import rub
 from pos_app.services.hold_reset import (
+    NOT_ENROLLED,
     HoldResetService,
     NotConnected,
     PinTooShortForServer,
@@ -111,7 +112,7 @@ def test_offline_and_a_manager_the_server_does_not_know_are_clear_refusals(
         unknown.reset_guest(guest_id, REASON, pin)
     assert refused.value.details["status"] == 401
     with pytest.raises(NotConnected):
-        HoldResetService(staff, None).reset_guest(guest_id, REASON, pin)
+        HoldResetService(staff, NOT_ENROLLED).reset_guest(guest_id, REASON, pin)
 
 
 def test_a_manager_pin_shorter_than_six_digits_is_stopped_at_the_till(

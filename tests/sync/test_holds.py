@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from pos_app.commands.composition import start_sync
 from pos_app.commands.demo_data import fill_catalogue
-from pos_app.commands.sync_runtime import SyncRuntime, start_sync
+from pos_app.commands.sync_runtime import SyncRuntime
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import rub
 from pos_app.services.points import PointsNotConfirmed, PointsRefused

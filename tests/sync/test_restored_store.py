@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from pos_app.commands.composition import start_sync
 from pos_app.commands.demo_data import fill_catalogue
 from pos_app.commands.store_factory import open_till_store, store_path
-from pos_app.commands.sync_runtime import SyncRuntime, start_sync
+from pos_app.commands.sync_runtime import SyncRuntime
 from pos_app.db.backups import restore_backup, take_backup
 from pos_app.domain.money import rub
 from pos_app.services.points_holds import DEFAULT_ALLOWANCE_KEY

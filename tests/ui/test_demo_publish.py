@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from pos_app.commands import demo_data, demo_publish
+from pos_app.commands.composition import start_sync
 from pos_app.commands.demo_data_catalog import GUESTS
 from pos_app.commands.store_factory import open_till_store
-from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal, start_sync
+from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
 from tests.sync.conftest import new_code, server_ops
 from tests.sync.test_order_stream_server import RealServer
 

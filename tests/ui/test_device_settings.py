@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
-from pos_app.commands.printing import ReceiptPrinting, device_settings_service, printer_config
+from pos_app.commands.composition import device_settings_service
+from pos_app.commands.printing import ReceiptPrinting, printer_config
 from pos_app.db import Store, open_store
 from pos_app.devices.emulators.printer import PrinterEmulator
 from pos_app.devices.escpos_printer import PrinterState, PrintResult

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pos_app.commands.composition import device_settings_service
 from pos_app.commands.till_devices import hid_config
 from pos_app.db import Store
 from pos_app.devices.hid_reader import HIDAPI_AVAILABLE, HidReader
-from pos_app.services.device_settings import DeviceSettings, DeviceSettingsService, ScannerSettings
+from pos_app.services.device_settings import DeviceSettings, ScannerSettings
 from tests.app.test_till_devices import DIGITS
 from tests.devices.test_hid_reader import FakeBus
 from tests.ui.test_till_window import LATTE, open_shift
@@ -18,7 +19,7 @@ from tests.ui.test_till_window import LATTE, open_shift
 def _slow_scanner(store: Store) -> None:
     """The settings screen saved a wedge scanner with a prefix that types 120 ms a key."""
     scanner = ScannerSettings(driver="wedge", prefix="~", suffix="\r", max_interval_ms=200)
-    DeviceSettingsService(store.unit_of_work).save(DeviceSettings(scanner=scanner))
+    device_settings_service(store).save(DeviceSettings(scanner=scanner))
 
 
 def _sale_lines(till: Any) -> int:

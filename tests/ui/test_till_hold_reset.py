@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from pos_app.commands.composition import start_sync
 from pos_app.commands.demo_data import fill_catalogue
-from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal, start_sync
+from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
 from pos_app.commands.till_app import TillOptions
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import rub

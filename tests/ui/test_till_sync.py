@@ -11,8 +11,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from pos_app.commands.composition import start_sync
 from pos_app.commands.demo_data import fill_catalogue
-from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal, start_sync
+from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
 from pos_app.commands.till_app import TillOptions, build_till
 from pos_app.db.uow import SystemClock
 from pos_app.devices.emulators.printer import PrinterEmulator

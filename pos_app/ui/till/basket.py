@@ -39,7 +39,6 @@ DISCOUNT_COLOUR = QColor("#1d5e34")
 
 
 class BasketPanel(QWidget):
-    quantity_requested = Signal(int, int)  # line_no, new quantity
     step_requested = Signal(int, int)  # line_no, +1 / -1 (read against the sale on the worker)
     removal_requested = Signal(int)  # line_no
 

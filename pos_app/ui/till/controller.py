@@ -99,9 +99,6 @@ class TillController(QObject):
     def add_product(self, product_id: str) -> None:
         self._op(lambda: self._sales.add_line(self._holder.ensure(), product_id=product_id))
 
-    def set_quantity(self, line_no: int, quantity: int) -> None:
-        self._op(lambda: self._sales.set_quantity(self._holder.ensure(), line_no, quantity))
-
     def step_quantity(self, line_no: int, delta: int) -> None:
         """One more or one less of a line, counted from the sale as it is on the op worker
         (so quick presses add up); a line stepped down to nothing is removed."""

@@ -112,8 +112,8 @@ class TillScreenServices:
     reconciliation: SyncQueue  # what the server did not accept (manager's PIN)
     bonus: BonusOverrideService  # one order's bonus settings (manager's PIN)
     hold_reset: HoldResetService  # a guest's holds released on the server
-    venue_zone: tzinfo | None = None  # the venue's local time (services/venue_time.py)
-    venue_time: VenueTime | None = None  # reads it again once a pull may have brought a new one
+    venue_zone: tzinfo  # the venue's local time (services/venue_time.py)
+    venue_time: VenueTime  # reads it again once a pull may have brought a new one
     venue_name: str = ""  # the venue on screen (services/venue_name.py); "": the window says Till
 
 
