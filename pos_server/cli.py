@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from pos_server.commands import admin as admin_cli
 from pos_server.commands import backup as backup_cli
+from pos_server.commands import notifications as notifications_cli
 from pos_server.commands import reconciliation as reconciliation_cli
 from pos_server.commands.args import aware_time, positive
 from pos_server.db import make_engine, make_sessions, upgrade
@@ -320,6 +321,7 @@ def _parser() -> argparse.ArgumentParser:
     admin_cli.register(sub)
     reconciliation_cli.register(sub)
     backup_cli.register(sub)
+    notifications_cli.register(sub)
     return parser
 
 

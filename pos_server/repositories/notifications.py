@@ -67,8 +67,9 @@ class Notifications(Repository):
             dialect.insert(_T)
             .values(values)
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(_T.c.id)  # no row back: the key was written before
         )
-        return bool(self._connection.execute(statement).rowcount)
+        return self._connection.execute(statement).first() is not None
 
     def chat_of(self, guest_id: str) -> str | None:
         return self._connection.execute(
@@ -79,9 +80,7 @@ class Notifications(Repository):
         """A one-time token for the guest's deep link (URL-safe, as ``start`` allows)."""
         token = secrets.token_urlsafe(18)
         self._connection.execute(
-            insert(_LINKS).values(
-                token=token, guest_id=guest_id, created_at=self._uow.now
-            )
+            insert(_LINKS).values(token=token, guest_id=guest_id, created_at=self._uow.now)
         )
         return token
 
