@@ -78,9 +78,9 @@ def _start(uow: UnitOfWork, settings: NotifySettings, chat_id: str, token: str,
                                   f"start-invalid:{update_id}:{chat_id}",
                                   render(settings, messages.LINK_INVALID))  # fmt: skip
         return
-    guest_id, released = bound
-    if messages.CARD in released:
-        return  # the card issued while they were not subscribed is the answer
+    guest_id = bound.guest_id
+    if bound.again or messages.CARD in bound.released:
+        return  # answered before, or the card issued while they were not subscribed answers
     code = uow.notifications.promo_code_of(guest_id)
     if code is not None:
         messages.card_issued(uow, guest_id, code, event=f"start:{token}")

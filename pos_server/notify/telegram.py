@@ -34,11 +34,11 @@ class BotApi:
         self._timeout = timeout
         self._client = httpx.Client(timeout=timeout)
 
-    def call(self, method: str, *, timeout: float | None = None,
+    def call(self, method: str, *, http_timeout: float | None = None,
              files: dict[str, Any] | None = None, **fields: Any) -> Any:  # fmt: skip
         """The method's ``result``; ``BotApiError`` when the API says no, ``httpx.HTTPError``
         when it cannot be reached."""
-        wait = self._timeout if timeout is None else timeout
+        wait = self._timeout if http_timeout is None else http_timeout
         if files:
             response = self._client.post(
                 self._url + method,
@@ -63,7 +63,7 @@ class BotApi:
         fields: dict[str, Any] = {"timeout": wait, "allowed_updates": ["message", "my_chat_member"]}
         if offset is not None:
             fields["offset"] = offset
-        result: list[dict[str, Any]] = self.call("getUpdates", timeout=self._timeout + wait,
+        result: list[dict[str, Any]] = self.call("getUpdates", http_timeout=self._timeout + wait,
                                                  **fields)  # fmt: skip
         return result
 

@@ -42,6 +42,15 @@ class Outgoing:
     guest_id: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """A /start that bound a chat: whose, which kinds of held message it released."""
+
+    guest_id: str
+    released: set[str]
+    again: bool
+
+
 class Notifications(Repository):
     __slots__ = ()
 
@@ -95,24 +104,26 @@ class Notifications(Repository):
             .first()
         )
 
-    def use_link(self, token: str, chat_id: str) -> tuple[str, set[str]] | None:
+    def use_link(self, token: str, chat_id: str) -> Bound | None:
         """Bind the chat to the token's guest and use the token up; the guest's held messages
-        go to the chat. The guest and the kinds of message released; None: no such token, or
-        it was used already."""
+        go to the chat. None: no such token, or another chat used it. The same chat using it
+        again (Telegram delivering the update again) changes nothing (``again``)."""
         now = self._uow.now
-        links = _LINKS
         guest_id: str | None = self._connection.execute(
-            update(links)
-            .where(
-                links.c.token == token,
-                # unused, or used by this chat: the same update delivered again
-                or_(links.c.used_at.is_(None), links.c.chat_id == chat_id),
-            )
+            update(_LINKS)
+            .where(_LINKS.c.token == token, _LINKS.c.used_at.is_(None))
             .values(used_at=now, chat_id=chat_id)
-            .returning(links.c.guest_id)
+            .returning(_LINKS.c.guest_id)
         ).scalar_one_or_none()
         if guest_id is None:
-            return None
+            used = self._connection.execute(
+                select(_LINKS.c.guest_id, _LINKS.c.chat_id).where(_LINKS.c.token == token)
+            ).first()
+            return (
+                Bound(used.guest_id, set(), again=True)
+                if used and used.chat_id == chat_id
+                else None
+            )
         self._connection.execute(
             update(_GUESTS)
             .where(_GUESTS.c.id == guest_id)
@@ -128,7 +139,7 @@ class Notifications(Repository):
             .scalars()
             .all()
         )
-        return guest_id, set(released)
+        return Bound(guest_id, set(released), again=False)
 
     def unsubscribe(self, chat_id: str) -> None:
         """The guest blocked the bot: no chat any more (their next messages are held)."""

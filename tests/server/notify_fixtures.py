@@ -3,6 +3,7 @@ messages written into the outbox as an event would write them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,7 +46,7 @@ def notify_settings_for(telegram_base: str | None = None, sms_base: str | None =
     return NotifySettings(**values)
 
 
-def sender_for(engine: Engine, settings: NotifySettings, clock: Clock) -> Sender:
+def sender_for(engine: Engine, settings: NotifySettings, clock: Callable[[], datetime]) -> Sender:
     channels: dict[str, Channel] = {}
     if settings.telegram_bot_token is not None:
         api = BotApi(settings.telegram_api_base, settings.telegram_bot_token.get_secret_value())
