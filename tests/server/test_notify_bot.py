@@ -138,9 +138,10 @@ def test_a_promo_sale_tells_the_owner_of_the_cashback(
     redeemed = {"sale_id": sale["sale_id"], "code": "TOPLASER6502", "owner_guest_id": "olga",
                 "buyer_guest_id": "pavel", "paid_in_money": 54_000, "discount": 5_000,
                 "cashback_bp": 1_000, "cashback": 5_400}  # fmt: skip
+    pavel_card = {"code": "TOPLASER7001", "guest_id": "pavel"}
     till.push_ok(till.op("sale.closed", sale), till.op("promo.redeemed", redeemed),
                  till.op("promo.redeemed", redeemed),  # a conflict: no second message
-                 till.op("promo.issued", {"code": "TOPLASER7001", "guest_id": "pavel"}))  # fmt: skip
+                 till.op("promo.issued", pavel_card))  # fmt: skip
     assert sender.send_due() == 1  # pavel is not subscribed: his card waits for him
     cashback = bot.to(OLGA_CHAT)[-1]
     assert cashback.method == "sendMessage"
