@@ -30,7 +30,7 @@ class TelegramLink(BaseModel):
     response_model=TelegramLink,
     responses={
         404: {"description": "no such guest"},
-        503: {"description": "the server has no Telegram bot configured"},
+        409: {"description": "the server has no Telegram bot configured"},
     },
 )
 def guest_telegram_link(guest_id: str, request: Request, terminal_id: TerminalId,
@@ -38,7 +38,7 @@ def guest_telegram_link(guest_id: str, request: Request, terminal_id: TerminalId
     """Whether the guest's chat is bound; if not, a fresh deep link for them to press Start."""
     settings = notify_settings()
     if not settings.telegram_on or not settings.telegram_bot_username:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+        raise HTTPException(status.HTTP_409_CONFLICT,
                             "No Telegram bot is configured on the server.")  # fmt: skip
     engine: Engine = request.app.state.engine
     with unit_of_work(engine, actor=terminal_id, now=clock()) as uow:
