@@ -1,9 +1,10 @@
-"""``pos-server notifications list|retry``: the outbox as a manager sees it.
+"""``pos-server notifications list|retry|set-webhook``: the outbox as a manager sees it.
 
 ``list`` prints messages oldest first as JSON lines (``--failed``: only those given up,
 ``--waiting``: those not sent yet: held for a subscription, waiting for their time, being
 sent); ``retry ID`` or ``retry --all-failed`` puts failed messages back in the queue, due now,
 with their attempts counted from zero. The back office will show the same ``list_messages``.
+``set-webhook URL`` points the bot at ``URL/telegram/webhook/<secret>`` (webhook mode).
 """
 
 from __future__ import annotations
@@ -64,6 +65,31 @@ def cmd_retry(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_set_webhook(args: argparse.Namespace) -> int:
+    """Tell Telegram where this server's webhook is: ``<url>/telegram/webhook/<secret>``, the
+    secret also sent as ``secret_token`` (Telegram puts it in every call's header)."""
+    from pos_server.notify.settings import notify_settings
+    from pos_server.notify.telegram import BotApi, BotApiError
+
+    settings = notify_settings()
+    token, secret = settings.telegram_bot_token, settings.telegram_webhook_secret
+    if token is None or secret is None:
+        print("set POS_SERVER_TELEGRAM_BOT_TOKEN and POS_SERVER_TELEGRAM_WEBHOOK_SECRET first",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    url = f"{args.url.rstrip('/')}/telegram/webhook/{secret.get_secret_value()}"
+    api = BotApi(settings.telegram_api_base, token.get_secret_value())
+    try:
+        api.set_webhook(url, secret.get_secret_value())
+    except BotApiError as refused:
+        print(f"Telegram refused the webhook: {refused}", file=sys.stderr)
+        return 1
+    finally:
+        api.close()
+    print(json.dumps({"webhook": args.url.rstrip("/") + "/telegram/webhook/<secret>"}))
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add ``notifications`` to ``pos-server``'s subparsers."""
     actions = sub.add_parser(
@@ -84,3 +110,6 @@ def register(sub: Any) -> None:
     target.add_argument("--all-failed", action="store_true", help="every failed message")
     again.add_argument("--db", help=DB_HELP)
     again.set_defaults(func=cmd_retry)
+    hook = actions.add_parser("set-webhook", help="point the bot's webhook at this server")
+    hook.add_argument("url", help="this server's public HTTPS address, e.g. https://pos.example")
+    hook.set_defaults(func=cmd_set_webhook)

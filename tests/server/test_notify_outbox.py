@@ -198,3 +198,35 @@ def test_a_permanent_refusal_is_not_retried(engine: Engine, bot: FakeBotApi) -> 
         1,
         "Bot API 400: Bad Request: chat not found",
     )
+
+
+def test_a_sigkilled_sender_costs_at_most_one_duplicate(db_url: str, engine: Engine,
+                                                        bot: FakeBotApi) -> None:  # fmt: skip
+    import os
+    import signal
+    import subprocess
+    import sys
+    from datetime import UTC, datetime
+
+    enqueue(engine, datetime.now(UTC), "telegram", "42", "your card")
+    enqueue(engine, datetime.now(UTC), "telegram", "43", "another card")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.server.notify_crash_child", db_url, bot.base],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "SENT"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert [r.status for r in rows(engine)] == ["sending", "sending"]  # both claimed, none marked
+    later = Clock(datetime.now(UTC) + timedelta(seconds=121))  # after the dead claim ran out
+    sender = sender_for(engine, notify_settings_for(bot.base), later)
+    try:
+        assert sender.send_due() == 2
+    finally:
+        sender.close()
+    assert Counter(d.text for d in bot.delivered) == {"your card": 2, "another card": 1}
+    assert [(r.status, r.attempts) for r in rows(engine)] == [("sent", 2), ("sent", 2)]

@@ -120,3 +120,22 @@ def test_a_template_with_an_unknown_placeholder_stops_the_server() -> None:
 def test_backoff_doubles_up_to_its_cap() -> None:
     settings = NotifySettings(notify_backoff_seconds=10, notify_backoff_max_seconds=60)
     assert [settings.backoff(n) for n in range(1, 6)] == [10, 20, 40, 60, 60]
+
+
+def test_set_webhook_points_the_bot_at_this_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pos_server.cli import main as cli
+    from pos_server.notify.settings import notify_settings
+    from tests.server.fake_telegram import TOKEN, FakeBotApi
+
+    with FakeBotApi() as bot:
+        monkeypatch.setenv("POS_SERVER_TELEGRAM_BOT_TOKEN", TOKEN)
+        monkeypatch.setenv("POS_SERVER_TELEGRAM_API_BASE", bot.base)
+        monkeypatch.setenv("POS_SERVER_TELEGRAM_WEBHOOK_SECRET", "hook-secret")
+        notify_settings.cache_clear()
+        try:
+            assert cli(["notifications", "set-webhook", "https://pos.example/"]) == 0
+        finally:
+            notify_settings.cache_clear()
+    assert bot.webhook == {"url": "https://pos.example/telegram/webhook/hook-secret",
+                           "secret_token": "hook-secret",
+                           "allowed_updates": ["message", "my_chat_member"]}  # fmt: skip
