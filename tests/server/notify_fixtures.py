@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from bench.fake_telegram import BOT_USERNAME, TOKEN
 from pos_server.db.models_notify import NotificationRow
 from pos_server.notify.channels import Channel
 from pos_server.notify.sender import Sender
@@ -17,7 +18,6 @@ from pos_server.notify.sms import SmsRuChannel
 from pos_server.notify.telegram import BotApi, TelegramChannel
 from pos_server.uow import unit_of_work
 from tests.server.fake_smsru import API_ID
-from tests.server.fake_telegram import BOT_USERNAME, TOKEN
 
 T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from bench.fake_telegram import BOT_USERNAME, TOKEN, FakeBotApi
 from pos_server.app import create_app
 from pos_server.notify.settings import notify_settings
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, guest_payload, sale_payload
-from tests.server.fake_telegram import BOT_USERNAME, TOKEN, FakeBotApi
 
 SECRET = "app-s3cret"
 

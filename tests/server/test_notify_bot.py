@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bench.fake_telegram import BOT_USERNAME, TOKEN, FakeBotApi
 from pos_server.app import create_app, utc_now
 from pos_server.db import make_engine
 from pos_server.db.models import Guest
@@ -22,7 +23,6 @@ from pos_server.notify.settings import notify_settings
 from pos_server.notify.telegram import BotApi
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, guest_payload, sale_payload
-from tests.server.fake_telegram import BOT_USERNAME, TOKEN, FakeBotApi
 from tests.server.notify_fixtures import Clock, rows, sender_for
 
 SECRET = "webhook-s3cret"

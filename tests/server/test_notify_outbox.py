@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
+from bench.fake_telegram import FakeBotApi
 from pos_server.cli import main as cli
 from pos_server.db import make_engine
 from pos_server.repositories.notifications import claim_due, mark_sent
-from tests.server.fake_telegram import FakeBotApi
 from tests.server.notify_fixtures import Clock, enqueue, notify_settings_for, rows, sender_for
 
 

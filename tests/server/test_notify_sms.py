@@ -123,9 +123,9 @@ def test_backoff_doubles_up_to_its_cap() -> None:
 
 
 def test_set_webhook_points_the_bot_at_this_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.fake_telegram import TOKEN, FakeBotApi
     from pos_server.cli import main as cli
     from pos_server.notify.settings import notify_settings
-    from tests.server.fake_telegram import TOKEN, FakeBotApi
 
     with FakeBotApi() as bot:
         monkeypatch.setenv("POS_SERVER_TELEGRAM_BOT_TOKEN", TOKEN)

@@ -1,4 +1,5 @@
-"""A local Telegram Bot API speaking its real HTTP protocol, for tests.
+"""A local Telegram Bot API speaking its real HTTP protocol, for tests and ``python -m bench
+notify``.
 
 ``POST /bot<token>/<method>`` with JSON or multipart form data, answered with
 ``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": N, "description": "...",
@@ -209,7 +210,8 @@ def _parse(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, by
         files: dict[str, bytes] = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            decoded = part.get_payload(decode=True)
+            payload = decoded if isinstance(decoded, bytes) else b""
             if part.get_filename():
                 files[str(name)] = payload
             else:
