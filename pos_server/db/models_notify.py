@@ -55,3 +55,14 @@ class TelegramLinkRow(Base):
     created_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     chat_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class NotifyLeaseRow(Base):
+    """Who runs a job that only one process may run at a time (the Telegram poller: Telegram
+    answers a second concurrent getUpdates with 409), until when; renewed while it runs."""
+
+    __tablename__ = "notify_leases"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    until: Mapped[datetime]

@@ -9,16 +9,19 @@ retry, a poll after a restart) changes nothing: the token is bound to the same c
 every message key is already written.
 
 Updates come either to ``POST /telegram/webhook/<secret>`` (``http.py``) or from long polling
-(``TelegramPoller``, for a server behind NAT: run it in one process only, as Telegram answers a
-second concurrent ``getUpdates`` with 409).
+(``TelegramPoller``, for a server behind NAT). Telegram answers a second concurrent
+``getUpdates`` with 409, so of several server processes only the one holding the poller's lease
+(``notify_leases``) polls.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -28,7 +31,7 @@ from pos_server.notify import messages
 from pos_server.notify.settings import NotifySettings
 from pos_server.notify.telegram import BotApi, BotApiError
 from pos_server.notify.templates import render
-from pos_server.repositories.notifications import TELEGRAM
+from pos_server.repositories.notifications import TELEGRAM, take_lease
 from pos_server.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -96,11 +99,13 @@ class TelegramPoller:
     its ``update_id`` is confirmed (the next call's ``offset``)."""
 
     name = "telegram-poller"
+    LEASE = timedelta(seconds=90)  # longer than one long poll (``wait`` + the HTTP timeout)
 
     def __init__(self, engine: Engine, settings: NotifySettings, api: BotApi,
                  clock: Callable[[], datetime], wait: int = 25) -> None:  # fmt: skip
         self._engine, self._settings, self._api = engine, settings, api
         self._clock, self._wait = clock, wait
+        self._holder = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"[:64]
         self._offset: int | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
@@ -121,9 +126,18 @@ class TelegramPoller:
             self._offset = int(update["update_id"]) + 1
         return len(updates)
 
+    def leading(self) -> bool:
+        """Whether this process holds the poller's lease (renewed on every call): of several
+        server processes one polls, another takes over within ``LEASE`` of it stopping."""
+        with self._engine.begin() as connection:
+            return take_lease(connection, self.name, self._holder, self._clock(), self.LEASE)
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
+                if not self.leading():
+                    self._stop.wait(self.LEASE.total_seconds() / 3)
+                    continue
                 self.poll_once()
             except (BotApiError, httpx.HTTPError) as error:
                 log.warning("getUpdates failed: %s", error)

@@ -29,7 +29,7 @@ class NotifySettings(BaseSettings):
     telegram_mode: Literal["webhook", "polling", "off"] = Field(
         default="webhook",
         description="webhook: Telegram calls POST /telegram/webhook/<secret>; "
-        "polling: this server asks getUpdates (behind NAT; run one such process only)",
+        "polling: this server asks getUpdates (behind NAT; one process at a time, by a lease)",
     )
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, description="the <secret> of the webhook path; unset: the route answers 404"

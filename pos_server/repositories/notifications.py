@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, and_, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pos_server.db.models import Guest
-from pos_server.db.models_notify import NotificationRow, TelegramLinkRow
+from pos_server.db.models_notify import NotificationRow, NotifyLeaseRow, TelegramLinkRow
 from pos_server.db.models_till import PromoCodeRow
 from pos_server.uow import Repository
 
@@ -26,6 +26,7 @@ HELD, WAITING, SENDING, SENT, FAILED = "held", "waiting", "sending", "sent", "fa
 _T = cast(Table, NotificationRow.__table__)
 _LINKS = cast(Table, TelegramLinkRow.__table__)
 _GUESTS = cast(Table, Guest.__table__)
+_LEASES = cast(Table, NotifyLeaseRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,3 +240,27 @@ def retry(connection: Connection, now: datetime, message_id: int | None) -> int:
             query.values(status=WAITING, next_attempt_at=now, attempts=0, claimed_until=None)
         ).rowcount
     )
+
+
+def take_lease(connection: Connection, name: str, holder: str, now: datetime,
+               lasting: timedelta) -> bool:  # fmt: skip
+    """Take or renew the lease ``name`` for ``holder`` until ``now + lasting``; False while
+    another holder's lease runs. One transaction (the caller's) makes it atomic: the row is
+    updated only where free or already ours, and a missing row is inserted once."""
+    until = now + lasting
+    taken = connection.execute(
+        update(_LEASES)
+        .where(_LEASES.c.name == name, or_(_LEASES.c.holder == holder, _LEASES.c.until <= now))
+        .values(holder=holder, until=until)
+        .returning(_LEASES.c.name)
+    ).first()
+    if taken is not None:
+        return True
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    inserted = connection.execute(
+        dialect.insert(_LEASES)
+        .values(name=name, holder=holder, until=until)
+        .on_conflict_do_nothing(index_elements=["name"])
+        .returning(_LEASES.c.name)
+    ).first()
+    return inserted is not None

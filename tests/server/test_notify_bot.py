@@ -227,3 +227,17 @@ def test_other_updates_are_ignored(engine: Engine, bot: FakeBotApi) -> None:
         Clock()())  # fmt: skip
     handle_update(engine, settings, {"update_id": 6, "edited_message": {}}, Clock()())
     assert rows(engine) == []
+
+
+def test_one_poller_of_several_processes_polls(engine: Engine, bot: FakeBotApi) -> None:
+    clock = Clock()
+    apis = [BotApi(bot.base, TOKEN), BotApi(bot.base, TOKEN)]
+    first, second = (TelegramPoller(engine, notify_settings(), api, clock, wait=0) for api in apis)
+    try:
+        assert first.leading() and not second.leading()
+        assert first.leading()  # renewed
+        clock.advance(TelegramPoller.LEASE.total_seconds() + 1)  # the first process died
+        assert second.leading() and not first.leading()
+    finally:
+        for api in apis:
+            api.close()

@@ -1,4 +1,5 @@
-"""The notification outbox, Telegram subscription links and the guest's chat (issue 21).
+"""The notification outbox, Telegram subscription links, the guest's chat and the lease of
+the one Telegram poller (issue 21).
 
 Revision ID: 0018
 Revises: 0017
@@ -51,6 +52,12 @@ def upgrade() -> None:
         sa.Column("chat_id", sa.String(32), nullable=True),
     )
     op.create_index("ix_telegram_links_guest_id", "telegram_links", ["guest_id"])
+    op.create_table(
+        "notify_leases",
+        sa.Column("name", sa.String(32), primary_key=True),
+        sa.Column("holder", sa.String(64), nullable=False),
+        sa.Column("until", AT, nullable=False),
+    )
     with op.batch_alter_table("guests") as guests:
         guests.add_column(sa.Column("telegram_chat_id", sa.String(32), nullable=True))
         guests.add_column(sa.Column("telegram_bound_at", AT, nullable=True))
@@ -60,6 +67,7 @@ def downgrade() -> None:
     with op.batch_alter_table("guests") as guests:
         guests.drop_column("telegram_bound_at")
         guests.drop_column("telegram_chat_id")
+    op.drop_table("notify_leases")
     op.drop_index("ix_telegram_links_guest_id", table_name="telegram_links")
     op.drop_table("telegram_links")
     op.drop_index("ix_notifications_guest_status", table_name="notifications")
