@@ -54,7 +54,7 @@ class NotifySettings(BaseSettings):
     notify_backoff_max_seconds: float = Field(default=3600.0, gt=0)
     notify_claim_seconds: float = Field(
         default=120.0,
-        gt=0,
+        ge=60,
         description="a claimed message not marked within this is taken "
         "again by another pass (its worker died): the at-least-once window",
     )
