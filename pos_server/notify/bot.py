@@ -114,13 +114,20 @@ class TelegramPoller:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop without waiting out a long poll (it would hold the server's shutdown up to
+        ``wait`` seconds): the thread is a daemon, and updates a poll brings after this are
+        not handled nor confirmed, so Telegram gives them again to the next poller."""
         self._stop.set()
-        self._thread.join(timeout=self._wait + 5)
-        self._api.close()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2)
+        if not self._thread.is_alive():
+            self._api.close()
 
     def poll_once(self) -> int:
         """One ``getUpdates``; how many updates it brought."""
         updates = self._api.get_updates(self._offset, self._wait)
+        if self._stop.is_set():
+            return 0
         for update in updates:
             handle_update(self._engine, self._settings, update, self._clock())
             self._offset = int(update["update_id"]) + 1

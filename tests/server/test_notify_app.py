@@ -80,3 +80,26 @@ def test_sales_go_on_while_the_messenger_is_down(till: Till, bot: FakeBotApi) ->
     assert len(cashbacks) == len(set(cashbacks)) == 5  # each once, balances 54,00 … 270,00
     assert {t.rsplit("Баланс: ", 1)[1] for t in cashbacks} == {
         f"{54 * n},00 ₽." for n in range(1, 6)}  # fmt: skip
+
+
+def test_the_app_polls_telegram_behind_nat(
+    settings: ServerSettings, bot: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.server.conftest import enrol
+
+    monkeypatch.setenv("POS_SERVER_TELEGRAM_MODE", "polling")
+    notify_settings.cache_clear()
+    with TestClient(create_app(settings)) as client:
+        till = enrol(client, settings.database_url)
+        till.push_ok(
+            till.op("guest.created", guest_payload("olga", "Olga")),
+            till.op("promo.issued", {"code": "TOPLASER6502", "guest_id": "olga"}),
+        )
+        link = client.post("/v1/guests/olga/telegram-link", headers=till.headers).json()["link"]
+        bot.push_update(message=bot.start_message(5002, "/start " + link.split("=")[1]))
+        _eventually(lambda: len(bot.to(5002)) == 1)  # polled, bound, answered by the sender
+        assert "TOPLASER6502" in bot.to(5002)[0].text
+        assert client.post("/v1/guests/olga/telegram-link",
+                           headers=till.headers).json()["subscribed"] is True  # fmt: skip
+        started = time.monotonic()
+    assert time.monotonic() - started < 5  # shutdown did not wait out the 25 s long poll
