@@ -31,7 +31,7 @@ from pos_server.notify import messages
 from pos_server.notify.settings import NotifySettings
 from pos_server.notify.telegram import BotApi, BotApiError
 from pos_server.notify.templates import render
-from pos_server.repositories.notifications import TELEGRAM, take_lease
+from pos_server.repositories.notifications import TELEGRAM, release_lease, take_lease
 from pos_server.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,11 @@ class TelegramPoller:
             self._thread.join(timeout=2)
         if not self._thread.is_alive():
             self._api.close()
+        try:
+            with self._engine.begin() as connection:
+                release_lease(connection, self.name, self._holder)
+        except Exception:  # the database is going away too: the lease runs out by itself
+            log.warning("could not release the Telegram poller's lease", exc_info=True)
 
     def poll_once(self) -> int:
         """One ``getUpdates``; how many updates it brought."""

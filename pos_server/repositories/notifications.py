@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, insert, or_, select, update
+from sqlalchemy import Connection, Table, and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pos_server.db.models import Guest
@@ -264,3 +264,8 @@ def take_lease(connection: Connection, name: str, holder: str, now: datetime,
         .returning(_LEASES.c.name)
     ).first()
     return inserted is not None
+
+
+def release_lease(connection: Connection, name: str, holder: str) -> None:
+    """Give the lease up (a clean stop), so another process need not wait for it to run out."""
+    connection.execute(delete(_LEASES).where(_LEASES.c.name == name, _LEASES.c.holder == holder))
