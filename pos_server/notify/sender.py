@@ -31,6 +31,7 @@ from pos_server.repositories.notifications import (
     claim_due,
     mark_failed,
     mark_sent,
+    release_claims,
 )
 from pos_server.uow import unit_of_work
 
@@ -61,6 +62,11 @@ class Pacer:
         if slot > now:
             time.sleep(slot - now)
 
+    def pause(self, seconds: float) -> None:
+        """No send for ``seconds`` (a 429's ``retry_after``)."""
+        with self._lock:
+            self._next = max(self._next, time.monotonic() + seconds)
+
 
 class Sender:
     """One pass over the due messages (``send_due``); ``NotificationSender`` repeats it."""
@@ -81,7 +87,11 @@ class Sender:
                 batch = claim_due(connection, self._clock(), sorted(self._channels),
                                   settings.notify_batch,
                                   timedelta(seconds=settings.notify_claim_seconds))  # fmt: skip
-            for message in batch:
+            for index, message in enumerate(batch):
+                if self.stopping.is_set():  # shutting down: the rest goes back, unsent
+                    with self._engine.begin() as connection:
+                        release_claims(connection, batch[index:])
+                    return sent
                 if self._clock() + SEND_MARGIN >= message.claimed_until:
                     continue  # too late to send within the claim: another pass takes it
                 sent += self.send_one(message)
@@ -95,6 +105,8 @@ class Sender:
         try:
             delivered = channel.send(message)
         except SendFailed as failure:
+            if failure.retry_after:  # the API asked the whole bot to wait
+                self._pacers[message.channel].pause(failure.retry_after)
             self._failed(message, failure)
             return False
         except Exception as error:  # a bug in a channel: retried like a failure, and logged

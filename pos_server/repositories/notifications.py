@@ -218,6 +218,17 @@ def mark_failed(connection: Connection, message: Outgoing, error: str,
     return bool(connection.execute(update(_T).where(_ours(message)).values(**values)).rowcount)
 
 
+def release_claims(connection: Connection, messages: list[Outgoing]) -> None:
+    """Claimed messages not sent after all (the sender is stopping): due again at once, the
+    claim's attempt not counted."""
+    for message in messages:
+        connection.execute(
+            update(_T)
+            .where(_ours(message))
+            .values(status=WAITING, claimed_until=None, attempts=_T.c.attempts - 1)
+        )
+
+
 def list_messages(connection: Connection, statuses: list[str] | None,
                   limit: int) -> list[dict[str, Any]]:  # fmt: skip
     """Messages oldest first (the newest ``limit`` of them), as the manager sees them."""

@@ -261,3 +261,43 @@ def test_a_slow_batch_leaves_what_its_claim_no_longer_covers(
         sender.close()
     assert [d.text for d in bot.delivered] == [f"m{n}" for n in range(8)]
     assert [r.attempts for r in rows(engine)] == [1] * 7 + [2]
+
+
+def test_a_stopping_sender_gives_back_what_it_did_not_send(engine: Engine, bot: FakeBotApi) -> None:
+    from pos_server.notify.channels import Delivered
+    from pos_server.repositories.notifications import Outgoing
+
+    clock = Clock()
+    for n in range(4):
+        enqueue(engine, clock(), "telegram", "42", f"m{n}")
+    sender = sender_for(engine, notify_settings_for(bot.base), clock)
+    channel = sender._channels["telegram"]
+    real_send = channel.send
+
+    def send_then_stop(message: Outgoing) -> Delivered:
+        sender.stopping.set()  # the app stops while the first message is on the wire
+        return real_send(message)
+
+    channel.send = send_then_stop  # type: ignore[method-assign]
+    try:
+        assert sender.send_due() == 1
+    finally:
+        sender.close()
+    assert [(r.status, r.attempts) for r in rows(engine)] == [("sent", 1)] + [("waiting", 0)] * 3
+
+
+def test_a_429_pauses_the_whole_bot(engine: Engine, bot: FakeBotApi) -> None:
+    import time
+
+    clock = Clock()
+    for n in range(2):
+        enqueue(engine, clock(), "telegram", "42", f"m{n}")
+    sender = sender_for(engine, notify_settings_for(bot.base), clock)
+    try:
+        bot.fail_next(1, 429, "Too Many Requests: retry after 1", retry_after=1)
+        started = time.monotonic()
+        assert sender.send_due() == 1  # m1, after a second's quiet
+        assert time.monotonic() - started >= 0.9
+    finally:
+        sender.close()
+    assert [d.text for d in bot.delivered] == ["m1"]
