@@ -1,5 +1,6 @@
 """The messages of seed 003, written into the outbox by the events that cause them, in their
-transaction: the code owner's "cashback credited", the guest's card with its QR code.
+transaction: the code owner's "cashback credited", the guest's card with its QR code; and the
+SMS of the guest's cabinet (credentials, sign-up and recovery codes) for its issue to write.
 
 Each key names the event and the recipient, so an event writes its message once.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from pos_server.notify.settings import notify_settings
 from pos_server.notify.templates import render
+from pos_server.repositories.notifications import SMS
 from pos_server.uow import UnitOfWork
 
 CASHBACK, CARD, SUBSCRIBED, LINK_INVALID = "cashback", "card", "subscribed", "link_invalid"
@@ -32,3 +34,12 @@ def card_issued(uow: UnitOfWork, guest_id: str, code: str, event: str) -> None:
     sent it (an issue, a re-issue: the seed sends the same card again)."""
     text = render(notify_settings(), CARD, name=_name(uow, guest_id), code=code)
     uow.notifications.to_guest(guest_id, CARD, f"card:{event}:{guest_id}", text, qr=code)
+
+
+def sms_to_phone(uow: UnitOfWork, phone: str, message: str, key: str,
+                 guest_id: str | None = None, **values: object) -> bool:  # fmt: skip
+    """An SMS of template ``message`` (``cabinet_credentials``, ``signup_code``,
+    ``recovery_code``) to an E.164 phone, once per ``key`` (the event: a sign-up attempt, a
+    recovery request); False: the key was written before."""
+    text = render(notify_settings(), message, **values)
+    return uow.notifications.enqueue(SMS, phone, message, key, text, guest_id=guest_id)

@@ -64,6 +64,12 @@ class NotifySettings(BaseSettings):
     template_card_en: str | None = None
     template_subscribed_ru: str | None = None
     template_subscribed_en: str | None = None
+    template_cabinet_credentials_ru: str | None = None
+    template_cabinet_credentials_en: str | None = None
+    template_signup_code_ru: str | None = None
+    template_signup_code_en: str | None = None
+    template_recovery_code_ru: str | None = None
+    template_recovery_code_en: str | None = None
     template_link_invalid_ru: str | None = None
     template_link_invalid_en: str | None = None
 

@@ -21,6 +21,10 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "card": frozenset({"name", "code"}),
     "subscribed": frozenset({"name"}),
     "link_invalid": frozenset(),
+    # SMS of the guest's cabinet (its issue writes them: ``messages.sms_to_phone``)
+    "cabinet_credentials": frozenset({"name", "login", "password", "url"}),
+    "signup_code": frozenset({"code"}),
+    "recovery_code": frozenset({"code"}),
 }
 
 DEFAULTS: dict[tuple[str, str], str] = {
@@ -40,6 +44,13 @@ DEFAULTS: dict[tuple[str, str], str] = {
     "выдать новую.",
     ("link_invalid", "en"): "This link is not valid or was already used. Ask the cashier for "
     "a new one.",
+    ("cabinet_credentials", "ru"): "{name}, ваш личный кабинет: {url} логин {login}, "
+    "пароль {password}",
+    ("cabinet_credentials", "en"): "{name}, your account: {url} login {login}, password {password}",
+    ("signup_code", "ru"): "Код для регистрации: {code}",
+    ("signup_code", "en"): "Your sign-up code: {code}",
+    ("recovery_code", "ru"): "Код для восстановления пароля: {code}. Никому его не сообщайте.",
+    ("recovery_code", "en"): "Your password recovery code: {code}. Do not tell it to anyone.",
 }
 
 

@@ -139,3 +139,20 @@ def test_set_webhook_points_the_bot_at_this_server(monkeypatch: pytest.MonkeyPat
     assert bot.webhook == {"url": "https://pos.example/telegram/webhook/hook-secret",
                            "secret_token": "hook-secret",
                            "allowed_updates": ["message", "my_chat_member"]}  # fmt: skip
+
+
+def test_a_recovery_code_goes_out_by_sms_once(engine: Engine, sms: FakeSmsRu) -> None:
+    from pos_server.notify.messages import sms_to_phone
+    from pos_server.uow import unit_of_work
+
+    clock = Clock()
+    for _ in range(2):  # the same request handled twice writes one message
+        with unit_of_work(engine, actor="cabinet", now=clock()) as uow:
+            sms_to_phone(uow, "+79121234567", "recovery_code", "recovery:req-1", code="8412")
+    sender = sender_for(engine, notify_settings_for(sms_base=sms.base), clock)
+    try:
+        assert sender.send_due() == 1
+    finally:
+        sender.close()
+    assert [m["msg"] for m in sms.sent] == [
+        "Код для восстановления пароля: 8412. Никому его не сообщайте."]  # fmt: skip
