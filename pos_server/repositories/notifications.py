@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, Table, and_, case, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pos_server.db.models import Guest
@@ -23,6 +23,9 @@ from pos_server.uow import Repository
 
 TELEGRAM, SMS = "telegram", "sms"
 HELD, WAITING, SENDING, SENT, FAILED = "held", "waiting", "sending", "sent", "failed"
+# messages whose text holds a secret: wiped from the outbox once sent
+SECRET_KINDS = ("cabinet_credentials", "signup_code", "recovery_code")
+SECRET_SENT = "(sent; the text held a secret and is not kept)"
 _T = cast(Table, NotificationRow.__table__)
 _LINKS = cast(Table, TelegramLinkRow.__table__)
 _GUESTS = cast(Table, Guest.__table__)
@@ -191,7 +194,8 @@ def _ours(message: Outgoing) -> Any:
 
 def mark_sent(connection: Connection, message: Outgoing, now: datetime,
               provider_id: str | None) -> bool:  # fmt: skip
-    """False: the claim was lost (it ran out and another worker took the message)."""
+    """False: the claim was lost (it ran out and another worker took the message). A text
+    that carried a secret (a password, a code) is not kept once sent."""
     return bool(
         connection.execute(
             update(_T)
@@ -202,6 +206,7 @@ def mark_sent(connection: Connection, message: Outgoing, now: datetime,
                 claimed_until=None,
                 last_error=None,
                 provider_id=provider_id,
+                text=case((_T.c.kind.in_(SECRET_KINDS), SECRET_SENT), else_=_T.c.text),
             )
         ).rowcount
     )

@@ -156,3 +156,4 @@ def test_a_recovery_code_goes_out_by_sms_once(engine: Engine, sms: FakeSmsRu) ->
         sender.close()
     assert [m["msg"] for m in sms.sent] == [
         "Код для восстановления пароля: 8412. Никому его не сообщайте."]  # fmt: skip
+    assert "8412" not in rows(engine)[0].text  # the code is not kept in the outbox
