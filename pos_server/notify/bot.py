@@ -75,7 +75,8 @@ def handle_update(engine: Engine, settings: NotifySettings, update: dict[str, An
 
 def _start(uow: UnitOfWork, settings: NotifySettings, chat_id: str, token: str,
            update_id: object) -> None:  # fmt: skip
-    bound = uow.notifications.use_link(token, chat_id) if token else None
+    lifetime = timedelta(days=settings.telegram_link_days)
+    bound = uow.notifications.use_link(token, chat_id, lifetime) if token else None
     if bound is None:
         uow.notifications.enqueue(TELEGRAM, chat_id, messages.LINK_INVALID,
                                   f"start-invalid:{update_id}:{chat_id}",

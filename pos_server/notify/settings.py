@@ -34,6 +34,9 @@ class NotifySettings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, description="the <secret> of the webhook path; unset: the route answers 404"
     )
+    telegram_link_days: float = Field(
+        default=30, gt=0, description="a subscription link not used within this expires"
+    )
     telegram_rate_per_second: float = Field(
         default=30.0, gt=0, description="messages per second per bot (Telegram's documented cap)"
     )

@@ -108,14 +108,19 @@ class Notifications(Repository):
             .first()
         )
 
-    def use_link(self, token: str, chat_id: str) -> Bound | None:
+    def use_link(self, token: str, chat_id: str, lifetime: timedelta) -> Bound | None:
         """Bind the chat to the token's guest and use the token up; the guest's held messages
-        go to the chat. None: no such token, or another chat used it. The same chat using it
-        again (Telegram delivering the update again) changes nothing (``again``)."""
+        go to the chat. None: no such token, one older than ``lifetime``, or one another chat
+        used. The same chat using it again (Telegram delivering the update again) changes
+        nothing (``again``)."""
         now = self._uow.now
         guest_id: str | None = self._connection.execute(
             update(_LINKS)
-            .where(_LINKS.c.token == token, _LINKS.c.used_at.is_(None))
+            .where(
+                _LINKS.c.token == token,
+                _LINKS.c.used_at.is_(None),
+                _LINKS.c.created_at > now - lifetime,
+            )
             .values(used_at=now, chat_id=chat_id)
             .returning(_LINKS.c.guest_id)
         ).scalar_one_or_none()

@@ -243,3 +243,15 @@ def test_one_poller_of_several_processes_polls(engine: Engine, bot: FakeBotApi) 
     finally:
         for api in apis:
             api.close()
+
+
+def test_an_old_link_no_longer_binds(till: Till, bot: FakeBotApi, engine: Engine) -> None:
+    from datetime import timedelta
+
+    _guests(till)
+    token = _link(till, "olga")["link"].rsplit("=", 1)[1]
+    late = utc_now() + timedelta(days=30, seconds=1)
+    update = {"update_id": 77, "message": bot.start_message(OLGA_CHAT, f"/start {token}")}
+    handle_update(engine, notify_settings(), update, late)
+    assert _chat_of(engine, "olga") is None
+    assert [r.kind for r in rows(engine)] == ["link_invalid"]
