@@ -76,7 +76,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         print(f"pos-server: cannot start: {_settings_problem(exc)}", file=sys.stderr)
         return 2
-    problem = _rules_problem() or _tls_problem(settings)
+    problem = _rules_problem() or notifications_cli.settings_problem() or _tls_problem(settings)
     if problem is not None:
         print(f"pos-server: cannot start: {problem}", file=sys.stderr)
         return 2

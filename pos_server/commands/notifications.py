@@ -90,6 +90,21 @@ def cmd_set_webhook(args: argparse.Namespace) -> int:
     return 0
 
 
+def settings_problem() -> str | None:
+    """What is wrong with the notification settings of the environment (a template naming an
+    unknown placeholder ...), said for the operator before ``run`` starts, or None."""
+    from pydantic import ValidationError
+
+    from pos_server.notify.settings import notify_settings
+
+    notify_settings.cache_clear()
+    try:
+        notify_settings()
+    except ValidationError as exc:
+        return "; ".join(error["msg"].removeprefix("Value error, ") for error in exc.errors())
+    return None
+
+
 def register(sub: Any) -> None:
     """Add ``notifications`` to ``pos-server``'s subparsers."""
     actions = sub.add_parser(

@@ -157,3 +157,17 @@ def test_a_recovery_code_goes_out_by_sms_once(engine: Engine, sms: FakeSmsRu) ->
     assert [m["msg"] for m in sms.sent] == [
         "Код для восстановления пароля: 8412. Никому его не сообщайте."]  # fmt: skip
     assert "8412" not in rows(engine)[0].text  # the code is not kept in the outbox
+
+
+def test_run_refuses_a_bad_template_before_starting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: object
+) -> None:
+    from pos_server.cli import main as cli
+    from pos_server.notify.settings import notify_settings
+
+    monkeypatch.setenv("POS_SERVER_TEMPLATE_CASHBACK_RU", "{name}: {total}")
+    try:
+        assert cli(["run", "--db", f"sqlite:///{tmp_path}/x.sqlite3"]) == 2
+    finally:
+        notify_settings.cache_clear()
+    assert "template cashback_ru names ['total']" in capsys.readouterr().err
