@@ -12,6 +12,7 @@ BENCHMARKS = {
     "console": "bench.console",
     "server": "bench.server",
     "sync": "bench.sync",
+    "notify": "bench.notify",
 }
 
 

@@ -33,6 +33,9 @@ from pos_server.http.ops_fast_path import (
 )
 from pos_server.ledger.rules import ledger_rules
 from pos_server.ledger.sweeper import HoldSweeper
+from pos_server.notify import http as notify_http
+from pos_server.notify.runtime import NotifyRuntime
+from pos_server.notify.settings import notify_settings
 from pos_server.ops.pipeline import Clock
 from pos_server.orders import listing as order_list
 from pos_server.orders.hub import OrderHub
@@ -94,9 +97,12 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
         checkpointer = Checkpointer(engine) if engine.dialect.name == "sqlite" else None
         if checkpointer is not None:
             checkpointer.start()
+        notify = NotifyRuntime(engine, notify_settings(), clock)  # issue 21: messages to guests
+        notify.start()
         try:
             yield
         finally:
+            notify.stop()
             if sweeper is not None:
                 sweeper.stop()
             if checkpointer is not None:
@@ -144,6 +150,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(order_list.router)  # after order_api: /v1/orders/stream wins over /{id}
     app.include_router(admin_api.router)
     app.include_router(ops_known.router)
+    app.include_router(notify_http.router)
     app.add_middleware(NulGuard)
     return app
 

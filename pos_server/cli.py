@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from pos_server.commands import admin as admin_cli
 from pos_server.commands import backup as backup_cli
+from pos_server.commands import notifications as notifications_cli
 from pos_server.commands import reconciliation as reconciliation_cli
 from pos_server.commands.args import aware_time, positive
 from pos_server.db import make_engine, make_sessions, upgrade
@@ -75,7 +76,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         print(f"pos-server: cannot start: {_settings_problem(exc)}", file=sys.stderr)
         return 2
-    problem = _rules_problem() or _tls_problem(settings)
+    problem = _rules_problem() or notifications_cli.settings_problem() or _tls_problem(settings)
     if problem is not None:
         print(f"pos-server: cannot start: {problem}", file=sys.stderr)
         return 2
@@ -320,6 +321,7 @@ def _parser() -> argparse.ArgumentParser:
     admin_cli.register(sub)
     reconciliation_cli.register(sub)
     backup_cli.register(sub)
+    notifications_cli.register(sub)
     return parser
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.holds import Holds
     from pos_server.repositories.identifiers import Identifiers
     from pos_server.repositories.loyalty import Loyalty
+    from pos_server.repositories.notifications import Notifications
     from pos_server.repositories.orders import Orders
     from pos_server.repositories.promos import Promos
     from pos_server.repositories.reconciliation import Reconciliation
@@ -90,6 +91,7 @@ class UnitOfWork:
         "_holds",
         "_identifiers",
         "_loyalty",
+        "_notifications",
         "_orders",
         "_promos",
         "_reconciliation",
@@ -116,6 +118,7 @@ class UnitOfWork:
     holds: _Lazy[Holds] = _Lazy("holds", "Holds")
     identifiers: _Lazy[Identifiers] = _Lazy("identifiers", "Identifiers")
     loyalty: _Lazy[Loyalty] = _Lazy("loyalty", "Loyalty")
+    notifications: _Lazy[Notifications] = _Lazy("notifications", "Notifications")
     orders: _Lazy[Orders] = _Lazy("orders", "Orders")
     promos: _Lazy[Promos] = _Lazy("promos", "Promos")
     reconciliation: _Lazy[Reconciliation] = _Lazy("reconciliation", "Reconciliation")

@@ -91,6 +91,9 @@ class Guest(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(ForeignKey("terminals.id"))
+    # the guest's Telegram chat with the venue's bot (seed 003), NULL: not subscribed
+    telegram_chat_id: Mapped[str | None] = mapped_column(String(32))
+    telegram_bound_at: Mapped[datetime | None]
 
 
 class GuestIdentifier(Base):
@@ -311,5 +314,6 @@ class GuestOrderLineRow(Base):
 # Tables of other modules on the same Base, imported so every user of Base.metadata (alembic,
 # the schema comparison test, test fixtures) sees them.
 from pos_server.db import models_ledger as _models_ledger  # noqa: E402, F401
+from pos_server.db import models_notify as _models_notify  # noqa: E402, F401
 from pos_server.db import models_staff as _models_staff  # noqa: E402, F401
 from pos_server.db import models_till as _models_till  # noqa: E402, F401

@@ -9,6 +9,9 @@ cashback is recomputed here from the sale's money payments as the server recorde
 till's ``paid_in_money`` must agree) and ``cashback_bp`` by the one rounding
 rule (``pos_app.domain.promo.cashback_for``) and credited to the owner's bonus account as a
 ``credit`` posting referencing the sale. One redemption per sale; the owner cannot be the buyer.
+
+Both write their guest's message into the notification outbox in the same transaction
+(``pos_server.notify.messages``): the card with its QR code, "cashback credited".
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pos_app.domain.money import Percent
 from pos_app.domain.operations import PROMO_ISSUED, PROMO_REDEEMED, PromoIssued, PromoRedeemed
 from pos_app.domain.phones import normalise_phone
 from pos_app.domain.promo import ReferralProgram, cashback_for
+from pos_server.notify import messages
 from pos_server.ops.kinds import Handler, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
 from pos_server.repositories.promos import PromoCode, Redemption
@@ -36,8 +40,9 @@ def promo_issued(issued: PromoIssued, uow: UnitOfWork) -> Verdict:
         return unknown_guest(issued.guest_id)
     existing = uow.promos.code(issued.code)
     if existing is not None:
-        if existing.guest_id == issued.guest_id:
-            return APPLIED  # issued again to the same guest: nothing changes
+        if existing.guest_id == issued.guest_id:  # issued again: the same card is sent again
+            messages.card_issued(uow, issued.guest_id, existing.code, event=uow.op_id)
+            return APPLIED
         return rejected("promo_code_taken", f"Promo code {issued.code} belongs to another guest.")
     if phone is not None:
         same = uow.promos.code_of_phone(phone)
@@ -45,6 +50,7 @@ def promo_issued(issued: PromoIssued, uow: UnitOfWork) -> Verdict:
             return conflict("phone_has_code", f"The phone {phone} already has code {same.code}.",
                             same.state())
     uow.promos.issue(PromoCode(issued.code, issued.guest_id, phone))
+    messages.card_issued(uow, issued.guest_id, issued.code, event=uow.op_id)
     return APPLIED
 
 
@@ -77,6 +83,8 @@ def promo_redeemed(redeemed: PromoRedeemed, uow: UnitOfWork) -> Verdict:
                        terminal_id=uow.terminal_id, reason="referral cashback",
                        ref=redeemed.sale_id, kind=PostingKind.CREDIT)  # fmt: skip
         uow.accounts.save(account)
+        messages.cashback_credited(uow, redeemed.sale_id, code.guest_id, code.code,
+                                   amount=cashback, balance=account.total)  # fmt: skip
     uow.promos.redeem(Redemption(redeemed.sale_id, code.code, code.guest_id,
                                  redeemed.buyer_guest_id, redeemed.paid_in_money, cashback))
     return APPLIED

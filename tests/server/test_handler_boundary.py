@@ -22,7 +22,8 @@ OPS_MODULES = sorted(
     f"pos_server/ops/{path.name}" for path in (ROOT / "pos_server" / "ops").glob("*.py")
     if path.name not in {"__init__.py", "pipeline.py"}
 )
-HANDLER_MODULES = (*OPS_MODULES, "pos_server/ops/sale_review.py", "pos_server/orders/service.py")
+HANDLER_MODULES = (*OPS_MODULES, "pos_server/ops/sale_review.py", "pos_server/orders/service.py",
+                   "pos_server/notify/messages.py")
 ALLOWED_CALLS: dict[str, frozenset[str]] = {}
 
 
