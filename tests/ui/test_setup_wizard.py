@@ -32,8 +32,8 @@ from pos_app.ui.main_window import TillWindow
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.setup.texts import failure_text
 from pos_app.ui.setup.wizard import SetupWizard
-from pos_server import terminals
 from pos_server.db import make_engine, make_sessions
+from pos_server.terminals import service as terminals
 from tests.sync.conftest import new_code
 from tests.sync.faultproxy import ServerProcess
 
