@@ -59,13 +59,15 @@ class CancelledGuestSaleRow(Base):
 
 
 class RuleBreachRow(Base):
-    """A rule the server did not enforce because the till had already acted offline (daily
-    limit, max redemption, an overdraft beyond the group's offline allowance): for managers."""
+    """For managers: a rule the server did not enforce because the till had already acted
+    offline (daily limit, max redemption, an overdraft beyond the group's offline allowance),
+    or a points payment it refused for want of a hold backing it (``guest_id`` None: a sale
+    without a guest claimed points)."""
 
     __tablename__ = "rule_breaches"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id"), index=True)
+    guest_id: Mapped[str | None] = mapped_column(ForeignKey("guests.id"), index=True)
     rule: Mapped[str] = mapped_column(String(32))
     amount: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime]

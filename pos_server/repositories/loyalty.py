@@ -13,21 +13,23 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select
 
 from pos_server.db.fastexec import Fast
-from pos_server.db.models_ledger import SaleLoyaltyRow
+from pos_server.db.models_ledger import RuleBreachRow, SaleLoyaltyRow
 from pos_server.ledger.rules import (
     GuestLoyalty,
     identified_on_day,
     lock_loyalty,
     points_spent_today,
     promote_after_sale,
-    record_breach,
 )
+from pos_server.ops.verdicts import Breach
 from pos_server.repositories.groups import CurrentGroups as Groups
 from pos_server.uow import Repository
 
 _INSERT_SALE_LOYALTY = Fast(insert(SaleLoyaltyRow), column_keys=(
     "sale_id", "guest_id", "group_id", "closed_at", "money_paid", "points_paid", "accrual",
     "offline"))  # fmt: skip
+_INSERT_BREACH = Fast(insert(RuleBreachRow), column_keys=(
+    "guest_id", "rule", "amount", "at", "terminal_id", "ref", "message"))
 _SALE_ACCRUAL = Fast(select(SaleLoyaltyRow.accrual).where(
     SaleLoyaltyRow.sale_id == bindparam("sale_id")))
 
@@ -56,13 +58,14 @@ class Loyalty(Repository):
         """The guest's sales that ended on the business day of ``at``, closed or cancelled."""
         return identified_on_day(self._session, guest_id, at)
 
-    def record_breach(
-        self, guest_id: str, rule: str, amount: int, *, ref: str | None, message: str
-    ) -> None:
-        """A rule the server did not enforce (the till had acted offline), for managers; by
-        the operation's terminal, now."""
-        record_breach(self._session, guest_id, rule, amount, now=self._uow.now,
-                      terminal_id=self._uow.terminal_id, ref=ref, message=message)  # fmt: skip
+    def record_breach(self, breach: Breach) -> None:
+        """A rule the server did not enforce (the till had acted offline) or a refusal worth
+        a manager's look, by the operation's terminal, now."""
+        _INSERT_BREACH.run(self._connection, {
+            "guest_id": breach.guest_id, "rule": breach.rule, "amount": breach.amount,
+            "at": self._uow.now, "terminal_id": self._uow.terminal_id, "ref": breach.ref,
+            "message": breach.message[:500],
+        })  # fmt: skip
 
     def record_sale(
         self, sale_id: str, guest_id: str, *, group_id: str | None, closed_at: datetime,
