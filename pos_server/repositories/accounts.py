@@ -17,14 +17,16 @@ a balance payment.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, overload
+from datetime import datetime
+from typing import Any, Literal, overload
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.balance import BalanceAccount
 from pos_app.domain.bonus import BonusAccount
 from pos_app.domain.ledger import Overdraft, Posting
+from pos_server.db.models import OverdraftRow
 from pos_server.ledger.balance import (
     balance_overdrafts,
     balance_postings,
@@ -102,3 +104,16 @@ class Accounts(Repository):
         if kind == POINTS:
             return load_overdrafts(self._session, account_id)
         return balance_overdrafts(self._session, account_id)
+
+    def recent_overdrafts(self, since: datetime | None, limit: int) -> list[Any]:
+        """At most ``limit`` overdrafts of both kinds, newest first, from ``since`` on: rows
+        with the ``overdrafts`` columns (the managers' list, ``ledger/overdraft_list.py``)."""
+        return newest(self._connection, OverdraftRow, since, limit)
+
+
+def newest(connection: Connection, table: Any, since: datetime | None, limit: int) -> list[Any]:
+    """The newest ``limit`` rows of ``table`` (an ``id`` and an ``at`` column), newest first."""
+    query = select(*table.__table__.c).order_by(table.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(table.at >= since)
+    return list(connection.execute(query))

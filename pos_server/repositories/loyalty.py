@@ -9,6 +9,7 @@ The rules themselves are ``pos_app.domain``'s, resolved by ``pos_server/ledger/r
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select
 
@@ -22,6 +23,7 @@ from pos_server.ledger.rules import (
     promote_after_sale,
 )
 from pos_server.ops.verdicts import Breach
+from pos_server.repositories.accounts import newest
 from pos_server.repositories.groups import CurrentGroups as Groups
 from pos_server.uow import Repository
 
@@ -83,3 +85,8 @@ class Loyalty(Repository):
         """The points a sale earned its guest (0 for a sale without loyalty facts)."""
         accrual: int | None = _SALE_ACCRUAL.scalar(self._connection, {"sale_id": sale_id})
         return accrual or 0
+
+    def recent_breaches(self, since: datetime | None, limit: int) -> list[Any]:
+        """At most ``limit`` recorded breaches, newest first, from ``since`` on (rows with the
+        ``rule_breaches`` columns)."""
+        return newest(self._connection, RuleBreachRow, since, limit)

@@ -189,11 +189,10 @@ def test_sweeper_expires_due_holds_without_any_request(
     clock.now += timedelta(hours=20)
     anna.push_ok(hold(anna, "young", 20_000))
     engine = make_engine(db_url)
-    sessions = make_sessions(engine)
-    assert expire_due_holds(sessions, clock) == 0
+    assert expire_due_holds(engine, clock) == 0
     clock.now += timedelta(hours=5)
-    assert expire_due_holds(sessions, clock) == 1
-    assert expire_due_holds(sessions, clock) == 0
+    assert expire_due_holds(engine, clock) == 1
+    assert expire_due_holds(engine, clock) == 0
     engine.dispose()
     after = state(db_url)
     assert after["holds"] == {"old": ("expired", 0), "young": ("open", 0)}

@@ -201,7 +201,7 @@ class SyncMachine(RuleBasedStateMachine):
         engine = make_engine(self.server.db_url)
         try:
             later = datetime.now(UTC) + timedelta(days=2)
-            expire_due_holds(make_sessions(engine), lambda: later)
+            expire_due_holds(engine, lambda: later)
         finally:
             engine.dispose()
 
