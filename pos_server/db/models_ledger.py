@@ -9,7 +9,7 @@ times UTC.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String
@@ -74,6 +74,17 @@ class RuleBreachRow(Base):
     terminal_id: Mapped[str | None] = mapped_column(String(36))
     ref: Mapped[str | None] = mapped_column(String(64), index=True)
     message: Mapped[str] = mapped_column(String(500))
+
+
+class StaffTopUpRow(Base):
+    """What one staff member topped up on one business day of the shop (migration 0018): the
+    daily top-up limit of their role is checked against it (``balance_kinds``)."""
+
+    __tablename__ = "staff_top_ups"
+
+    staff_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    total: Mapped[int] = mapped_column(BigInteger)
 
 
 class AdminAuditRow(Base):

@@ -11,6 +11,9 @@ environment like the other settings: ``POS_SERVER_ACCRUAL_BP`` (500 = 5 %),
 ``loyalty.program``; and ``POS_SERVER_SHOP_TIMEZONE``, an IANA zone name (default
 ``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE``, Europe/Moscow), checked at start and
 published to the tills through the feed (``shop_settings.py``), so both count one business day.
+The top-up limits by role (``POS_SERVER_TOP_UP_<ROLE>`` for one top-up,
+``POS_SERVER_TOP_UP_<ROLE>_DAY`` for one staff member's business day; defaults
+``pos_app.domain.balance.TOP_UP_LIMITS``) bound what a top-up naming a staff member may credit.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from pos_app.domain.balance import TOP_UP_LIMITS, TopUpLimit
 from pos_app.domain.groups import GuestGroup, group_after_spend
 from pos_app.domain.ledger import PostingKind
 from pos_app.domain.limits import DailyLimits
@@ -36,6 +40,8 @@ from pos_app.domain.loyalty import (
     resolve_settings,
 )
 from pos_app.domain.money import Percent
+from pos_app.domain.operations.codec import MAX_AMOUNT
+from pos_app.domain.staff_pins import Role
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE, UnknownTimeZone, shop_zone
 from pos_app.domain.venue_clock import day_bounds as shop_day_bounds
 from pos_server.db.fastexec import Fast
@@ -58,6 +64,24 @@ class LedgerRules(BaseSettings):
     accrual_bp: int = Field(default=500, ge=0, le=10_000)
     max_redemption_bp: int = Field(default=5_000, ge=0, le=10_000)
     shop_timezone: str = DEFAULT_SHOP_TIMEZONE
+    # What one staff member may top up, by role (kopecks; 0: the role may not top up), one
+    # top-up and one business day: POS_SERVER_TOP_UP_CASHIER, ..._CASHIER_DAY, and so on.
+    top_up_cashier: int = Field(default=TOP_UP_LIMITS[Role.CASHIER].per_top_up, ge=0,
+                                le=MAX_AMOUNT)  # fmt: skip
+    top_up_cashier_day: int = Field(default=TOP_UP_LIMITS[Role.CASHIER].per_day, ge=0,
+                                    le=MAX_AMOUNT)  # fmt: skip
+    top_up_operator: int = Field(default=TOP_UP_LIMITS[Role.OPERATOR].per_top_up, ge=0,
+                                 le=MAX_AMOUNT)  # fmt: skip
+    top_up_operator_day: int = Field(default=TOP_UP_LIMITS[Role.OPERATOR].per_day, ge=0,
+                                     le=MAX_AMOUNT)  # fmt: skip
+    top_up_manager: int = Field(default=TOP_UP_LIMITS[Role.MANAGER].per_top_up, ge=0,
+                                le=MAX_AMOUNT)  # fmt: skip
+    top_up_manager_day: int = Field(default=TOP_UP_LIMITS[Role.MANAGER].per_day, ge=0,
+                                    le=MAX_AMOUNT)  # fmt: skip
+    top_up_admin: int = Field(default=TOP_UP_LIMITS[Role.ADMIN].per_top_up, ge=0,
+                              le=MAX_AMOUNT)  # fmt: skip
+    top_up_admin_day: int = Field(default=TOP_UP_LIMITS[Role.ADMIN].per_day, ge=0,
+                                  le=MAX_AMOUNT)  # fmt: skip
 
     @field_validator("shop_timezone")
     @classmethod
@@ -75,6 +99,12 @@ class LedgerRules(BaseSettings):
     @property
     def zone(self) -> tzinfo:
         return shop_zone(self.shop_timezone)
+
+    @property
+    def top_up_limits(self) -> dict[Role, TopUpLimit]:
+        return {role: TopUpLimit(getattr(self, f"top_up_{role.value}"),
+                                 getattr(self, f"top_up_{role.value}_day"))
+                for role in Role}  # fmt: skip
 
 
 @cache

@@ -21,18 +21,22 @@ from datetime import datetime
 from typing import Any, Literal, overload
 
 from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pos_app.domain.balance import BalanceAccount
 from pos_app.domain.bonus import BonusAccount
 from pos_app.domain.ledger import Overdraft, Posting
+from pos_app.domain.venue_clock import business_day
 from pos_server.db.models import OverdraftRow
+from pos_server.db.models_ledger import StaffTopUpRow
 from pos_server.ledger.balance import (
     balance_overdrafts,
     balance_postings,
     load_balance,
     save_balance,
 )
+from pos_server.ledger.rules import ledger_rules
 from pos_server.ledger.statements import (
     load_account,
     load_account_of_hold,
@@ -104,6 +108,22 @@ class Accounts(Repository):
         if kind == POINTS:
             return load_overdrafts(self._session, account_id)
         return balance_overdrafts(self._session, account_id)
+
+    def count_top_up(self, staff_id: str, amount: int) -> int:
+        """Add ``amount`` to what ``staff_id`` topped up on the shop's business day of
+        ``uow.now``; what they had topped up that day before it. One statement (an upsert
+        returning the new total, the row locked until the end of the transaction), so two
+        top-ups in one person's name are counted one after the other; undone with the
+        operation when it is refused."""
+        day = business_day(self._uow.now, ledger_rules().zone)
+        dialect = postgresql if self._dialect == "postgresql" else sqlite
+        statement = dialect.insert(StaffTopUpRow).values(staff_id=staff_id, day=day, total=amount)
+        statement = statement.on_conflict_do_update(
+            index_elements=["staff_id", "day"],
+            set_={"total": StaffTopUpRow.total + statement.excluded.total},
+        ).returning(StaffTopUpRow.total)  # fmt: skip
+        total = int(self._connection.execute(statement).scalar_one())
+        return total - amount
 
     def recent_overdrafts(self, since: datetime | None, limit: int) -> list[Any]:
         """At most ``limit`` overdrafts of both kinds, newest first, from ``since`` on: rows
