@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pos_server.db.models import POINTS
+from pos_server.repositories.accounts import POINTS
 from pos_server.uow import UnitOfWork
 
 
