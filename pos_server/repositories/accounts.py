@@ -4,9 +4,8 @@ One repository for the two ledgers: ``kind`` picks the account (``"points"``: th
 account, ``pos_app.domain.bonus.BonusAccount`` with its holds; ``"money"``: the balance account,
 ``pos_app.domain.balance.BalanceAccount``). A handler loads an account locked, lets the domain
 object decide and saves what it did; which tables that touches is known here and in the two
-storage modules this wraps (``pos_server/ledger/statements.py``,
-``pos_server/ledger/balance.py``), which the sweeper, the admin calls and guest orders also call
-with a session of their own.
+statement modules of this package it wraps (``points_ledger.py``, ``money_ledger.py``: the
+dialect SQL of the two ledgers, kept apart for their size).
 
 Both kinds live in the same tables (``accounts`` keyed by kind and id, ``postings`` and
 ``overdrafts`` with ``account_kind``; migration 0016), written with Core statements compiled
@@ -30,14 +29,14 @@ from pos_app.domain.ledger import Overdraft, Posting
 from pos_app.domain.venue_clock import business_day
 from pos_server.db.models import OverdraftRow
 from pos_server.db.models_ledger import StaffTopUpRow
-from pos_server.ledger.balance import (
+from pos_server.ledger.rules import ledger_rules
+from pos_server.repositories.money_ledger import (
     balance_overdrafts,
     balance_postings,
     load_balance,
     save_balance,
 )
-from pos_server.ledger.rules import ledger_rules
-from pos_server.ledger.statements import (
+from pos_server.repositories.points_ledger import (
     load_account,
     load_account_of_hold,
     load_overdrafts,

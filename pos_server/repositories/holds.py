@@ -19,7 +19,7 @@ from pos_app.domain.bonus import BonusAccount, HoldStatus
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, Guest, SalePayment
 from pos_server.db.models_ledger import GuestLoyaltyRow
-from pos_server.ledger.statements import load_account, locked_account
+from pos_server.repositories.points_ledger import load_account, locked_account
 from pos_server.uow import Repository
 
 

@@ -8,20 +8,27 @@ The rules themselves are ``pos_app.domain``'s, resolved by ``pos_server/ledger/r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
 
+from pos_app.domain.groups import GuestGroup, group_after_spend
+from pos_app.domain.ledger import PostingKind
 from pos_server.db.fastexec import Fast
-from pos_server.db.models_ledger import RuleBreachRow, SaleLoyaltyRow
-from pos_server.ledger.rules import (
-    GuestLoyalty,
-    identified_on_day,
-    lock_loyalty,
-    points_spent_today,
-    promote_after_sale,
+from pos_server.db.models import POINTS, Guest, PostingRow
+from pos_server.db.models_ledger import (
+    CancelledGuestSaleRow,
+    GuestLoyaltyRow,
+    RuleBreachRow,
+    SaleLoyaltyRow,
 )
+from pos_server.guests.groups import current_groups
+from pos_server.ledger.feed_snapshots import defer_snapshot
+from pos_server.ledger.rules import GuestLoyalty, day_bounds, loyalty_row
 from pos_server.ops.verdicts import Breach
 from pos_server.repositories.accounts import newest
 from pos_server.repositories.groups import CurrentGroups as Groups
@@ -34,6 +41,87 @@ _INSERT_BREACH = Fast(insert(RuleBreachRow), column_keys=(
     "guest_id", "rule", "amount", "at", "terminal_id", "ref", "message"))
 _SALE_ACCRUAL = Fast(select(SaleLoyaltyRow.accrual).where(
     SaleLoyaltyRow.sale_id == bindparam("sale_id")))
+
+
+def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
+    """Points committed or debited today (late commits included)."""
+    start, end = day_bounds(now)
+    spent = session.scalar(
+        select(func.coalesce(func.sum(PostingRow.amount), 0)).where(
+            PostingRow.account_kind == POINTS, PostingRow.account_id == guest_id,
+            PostingRow.kind.in_((PostingKind.COMMIT.value, PostingKind.DEBIT.value)),
+            PostingRow.at >= start, PostingRow.at < end,
+        )
+    )  # fmt: skip
+    return int(spent or 0)
+
+
+def identified_on_day(session: Session, guest_id: str, at: datetime) -> int:
+    """The guest's identifications on the business day of ``at``: their sales that ended that
+    day, closed or cancelled, one each (docs/domain.md "Daily identification limit")."""
+    start, end = day_bounds(at)
+    closed = session.scalar(
+        select(func.count()).select_from(SaleLoyaltyRow).where(
+            SaleLoyaltyRow.guest_id == guest_id,
+            SaleLoyaltyRow.closed_at >= start, SaleLoyaltyRow.closed_at < end,
+        )
+    )  # fmt: skip
+    cancelled = session.scalar(
+        select(func.count()).select_from(CancelledGuestSaleRow).where(
+            CancelledGuestSaleRow.guest_id == guest_id,
+            CancelledGuestSaleRow.cancelled_at >= start, CancelledGuestSaleRow.cancelled_at < end,
+        )
+    )  # fmt: skip
+    return int(closed or 0) + int(cancelled or 0)
+
+
+# The guest and their loyalty row, locked, in one statement; no row: an unknown guest or a
+# loyalty row not created yet (lock_loyalty then takes the general path).
+_GUEST_LOYALTY = Fast(
+    select(Guest.id, Guest.name, Guest.phone, GuestLoyaltyRow.group_id,
+           GuestLoyaltyRow.lifetime_spend)
+    .join(GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id)
+    .where(Guest.id == bindparam("guest_id")).with_for_update(of=GuestLoyaltyRow)
+)  # fmt: skip
+_SET_LOYALTY = Fast(
+    update(GuestLoyaltyRow).where(GuestLoyaltyRow.guest_id == bindparam("loyal_guest"))
+    .values(group_id=bindparam("group_id"), lifetime_spend=bindparam("lifetime_spend"),
+            updated_at=bindparam("updated_at"))
+)  # fmt: skip
+
+
+def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, guest_id: str,
+                 now: datetime) -> GuestLoyalty | None:  # fmt: skip
+    """The guest's loyalty state, row locked (created on first use); None: unknown guest."""
+    row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
+    if row is None:
+        session = ctx_session()
+        guest = session.get(Guest, guest_id)
+        if guest is None:
+            return None
+        loyalty_row(session, guest_id, now)
+        session.flush()
+        row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
+        assert row is not None
+    return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend)
+
+
+def promote_after_sale(
+    connection: Connection, loyalty: GuestLoyalty, spend: int, now: datetime,
+    groups: tuple[dict[str, GuestGroup], list[GuestGroup]] | None = None,
+) -> None:  # fmt: skip
+    """After a sale: the lifetime spend, ``group_after_spend`` over the groups as they are now
+    (``groups``: ``current_groups`` as the caller read it in this transaction), and the guest's
+    feed change at commit."""
+    by_id, active = groups or current_groups(connection)
+    current = None if loyalty.group_id is None else by_id.get(loyalty.group_id)
+    lifetime = loyalty.lifetime_spend + spend
+    after = group_after_spend(current, lifetime, active)
+    moved = replace(loyalty, group_id=None if after is None else after.id,
+                    lifetime_spend=lifetime)  # fmt: skip
+    _SET_LOYALTY.run(connection, {"loyal_guest": moved.guest_id, "group_id": moved.group_id,
+                                  "lifetime_spend": lifetime, "updated_at": now})  # fmt: skip
+    defer_snapshot(connection, "guest", moved.guest_id, moved.feed_data(), now)
 
 
 class Loyalty(Repository):

@@ -17,8 +17,8 @@ from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, OverdraftRow, PostingRow
 from pos_server.http.schemas import Operation
-from pos_server.ledger.statements import credit_points, load_account, load_postings
 from pos_server.ops.pipeline import apply_batch, check_batch
+from pos_server.repositories.points_ledger import credit_points, load_account, load_postings
 from pos_server.settings import ServerSettings
 from pos_server.terminals import service as terminals
 from tests.server.conftest import Till, enrol, guest_payload

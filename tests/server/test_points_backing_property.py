@@ -19,8 +19,8 @@ from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, PostingRow, Sale, SalePayment
 from pos_server.db.models_ledger import RuleBreachRow
 from pos_server.http.schemas import Operation
-from pos_server.ledger.statements import credit_points
 from pos_server.ops.pipeline import apply_batch, check_batch
+from pos_server.repositories.points_ledger import credit_points
 from pos_server.terminals import service as terminals
 from tests.server.conftest import guest_payload, till_sale
 
