@@ -138,3 +138,17 @@ def test_top_up_limits_are_settings_and_hold_per_business_day(
         assert shop.state()["balance"] == 80_000
     finally:
         ledger_rules.cache_clear()
+
+
+def test_a_top_up_limit_out_of_range_stops_the_server_at_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pos_server.cli import _rules_problem
+
+    monkeypatch.setenv("POS_SERVER_TOP_UP_MANAGER_DAY", "-1")
+    try:
+        problem = _rules_problem()
+    finally:
+        monkeypatch.delenv("POS_SERVER_TOP_UP_MANAGER_DAY")
+        ledger_rules.cache_clear()
+    assert problem is not None and "POS_SERVER_TOP_UP_MANAGER_DAY='-1'" in problem
