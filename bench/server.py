@@ -84,7 +84,7 @@ def seed(url: str, count: int) -> list[Terminal]:
     """Migrate, then ``count`` enrolled terminals, each with its own guest rich in points."""
     from pos_server.db import make_engine, make_sessions, upgrade
     from pos_server.db.models import Guest
-    from pos_server.ledger.statements import credit_points
+    from pos_server.repositories.points_ledger import credit_points
     from pos_server.terminals import service as terminals
 
     upgrade(url)

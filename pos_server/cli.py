@@ -31,6 +31,7 @@ from pos_server.ledger.overdraft_list import list_overdrafts
 from pos_server.log_format import LOG_FORMATS, log_config
 from pos_server.settings import ServerSettings
 from pos_server.terminals import service as terminals
+from pos_server.uow import unit_of_work
 
 
 def _settings(args: argparse.Namespace) -> ServerSettings:
@@ -202,8 +203,8 @@ def cmd_overdrafts(args: argparse.Namespace) -> int:
     with ``--breaches`` the rule breaches follow (the same query as GET /v1/admin/overdrafts)."""
     engine = make_engine(_settings(args).database_url)
     try:
-        with make_sessions(engine)() as session:
-            found = list_overdrafts(session, args.since, args.limit)
+        with unit_of_work(engine, actor="cli", now=datetime.now(UTC)) as uow:
+            found = list_overdrafts(uow, args.since, args.limit)
     finally:
         engine.dispose()
     lines: Iterable[dict[str, Any]] = reversed(found.overdrafts)

@@ -30,6 +30,7 @@ from pos_server.ledger.feed_snapshots import op_changes, write_changes
 if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.accounts import Accounts
     from pos_server.repositories.applied import AppliedOperations
+    from pos_server.repositories.audit import AdminAudit
     from pos_server.repositories.catalogue import CatalogueHistory
     from pos_server.repositories.feed import Feed
     from pos_server.repositories.groups import Groups
@@ -84,6 +85,7 @@ class UnitOfWork:
     __slots__ = (
         "_accounts",
         "_applied",
+        "_audit",
         "_catalogue",
         "_feed",
         "_groups",
@@ -111,6 +113,7 @@ class UnitOfWork:
     # The repositories, each made on first use (``_Lazy``) over this unit of work's transaction.
     accounts: _Lazy[Accounts] = _Lazy("accounts", "Accounts")
     applied: _Lazy[AppliedOperations] = _Lazy("applied", "AppliedOperations")
+    audit: _Lazy[AdminAudit] = _Lazy("audit", "AdminAudit")
     catalogue: _Lazy[CatalogueHistory] = _Lazy("catalogue", "CatalogueHistory")
     feed: _Lazy[Feed] = _Lazy("feed", "Feed")
     groups: _Lazy[Groups] = _Lazy("groups", "Groups")

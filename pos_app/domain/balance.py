@@ -10,6 +10,8 @@ the till, so it is applied and the shortfall is recorded as an :class:`Overdraft
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.errors import DomainError
@@ -17,26 +19,45 @@ from pos_app.domain.ledger import Ledger, Posting, PostingKind, require_aware
 from pos_app.domain.money import format_money, require_amount
 from pos_app.domain.staff_pins import Role
 
-# The most one top-up of a balance account may credit, by the role of the staff member who
-# takes the money (kopecks). A role not listed may not top up at all.
-TOP_UP_LIMITS: dict[Role, int] = {
-    Role.CASHIER: 1_000_000,  # 10 000.00
-    Role.OPERATOR: 1_000_000,
-    Role.MANAGER: 10_000_000,  # 100 000.00
-    Role.ADMIN: 10_000_000,
+
+@dataclass(frozen=True, slots=True)
+class TopUpLimit:
+    """What one staff member of a role may credit to guests' balance accounts (kopecks): in
+    one top-up, and in all their top-ups of one business day. A terminal cannot prove who took
+    the money (a top-up names a staff id, no PIN reaches the server offline), so these bound
+    what a stolen terminal token can mint in one person's name (docs/security.md)."""
+
+    per_top_up: int
+    per_day: int
+
+
+# The shop's defaults; the server reads its own from POS_SERVER_TOP_UP_* (ledger/rules.py).
+# A role not listed, or with a limit of 0, may not top up at all.
+TOP_UP_LIMITS: Mapping[Role, TopUpLimit] = {
+    Role.CASHIER: TopUpLimit(1_000_000, 5_000_000),  # 10 000.00 a top-up, 50 000.00 a day
+    Role.OPERATOR: TopUpLimit(1_000_000, 5_000_000),
+    Role.MANAGER: TopUpLimit(10_000_000, 50_000_000),  # 100 000.00, 500 000.00 a day
+    Role.ADMIN: TopUpLimit(10_000_000, 50_000_000),
 }
 
 
-def top_up_problem(role: str, amount: int) -> str | None:
-    """Why a staff member of ``role`` may not credit ``amount`` in one top-up (None: may)."""
-    limit = TOP_UP_LIMITS.get(Role(role)) if role in Role._value2member_map_ else None
-    if limit is None:
+def top_up_problem(
+    role: str, amount: int, *, earlier_today: int = 0,
+    limits: Mapping[Role, TopUpLimit] = TOP_UP_LIMITS,
+) -> str | None:  # fmt: skip
+    """Why a staff member of ``role`` who already topped up ``earlier_today`` today may not
+    credit ``amount`` now (None: may)."""
+    limit = limits.get(Role(role)) if role in Role._value2member_map_ else None
+    if limit is None or limit.per_top_up <= 0 or limit.per_day <= 0:
         return f"A staff member with the role {role!r} may not top up a balance."
-    if amount > limit:
-        return (f"A {role} may top up at most {format_money(limit)} at a time; "
+    if amount > limit.per_top_up:
+        return (f"A {role} may top up at most {format_money(limit.per_top_up)} at a time; "
+                f"{format_money(amount)} were asked.")
+    if earlier_today + amount > limit.per_day:
+        return (f"A {role} may top up at most {format_money(limit.per_day)} a day; "
+                f"{format_money(earlier_today)} were topped up today already, "
                 f"{format_money(amount)} were asked.")
     return None
-
 
 
 class InsufficientBalance(DomainError):

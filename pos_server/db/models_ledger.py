@@ -9,7 +9,7 @@ times UTC.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String
@@ -59,19 +59,32 @@ class CancelledGuestSaleRow(Base):
 
 
 class RuleBreachRow(Base):
-    """A rule the server did not enforce because the till had already acted offline (daily
-    limit, max redemption, an overdraft beyond the group's offline allowance): for managers."""
+    """For managers: a rule the server did not enforce because the till had already acted
+    offline (daily limit, max redemption, an overdraft beyond the group's offline allowance),
+    or a points payment it refused for want of a hold backing it (``guest_id`` None: a sale
+    without a guest claimed points)."""
 
     __tablename__ = "rule_breaches"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id"), index=True)
+    guest_id: Mapped[str | None] = mapped_column(ForeignKey("guests.id"), index=True)
     rule: Mapped[str] = mapped_column(String(32))
     amount: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime]
     terminal_id: Mapped[str | None] = mapped_column(String(36))
     ref: Mapped[str | None] = mapped_column(String(64), index=True)
     message: Mapped[str] = mapped_column(String(500))
+
+
+class StaffTopUpRow(Base):
+    """What one staff member topped up on one business day of the shop (migration 0019): the
+    daily top-up limit of their role is checked against it (``balance_kinds``)."""
+
+    __tablename__ = "staff_top_ups"
+
+    staff_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    total: Mapped[int] = mapped_column(BigInteger)
 
 
 class AdminAuditRow(Base):

@@ -5,28 +5,29 @@ reset, which a manager does at a till, also takes a manager's PIN sent with the 
 bearer token. "Reset holds" is the admin action the system must never need (holds expire,
 reconciliation releases forgotten ones), so every use writes an ``admin_audit`` row with the
 person, the credential, the terminal (if any), the reason and the holds it released, and each
-release is a posting with actor ``staff:<id>``.
+release is a posting with actor ``staff:<id>``. The routes are thin: one unit of work each
+(``pos_server.uow``), its repositories doing the reading and writing.
+
+The reset's body is read only after its credentials are checked (``late_body``): a wrong
+token, password or key gets its 401 with the body unread (issue 16 point 6).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import AwareDatetime, Field, StringConstraints, ValidationError, model_validator
 
 from pos_app.domain.bonus import HoldAlreadyEnded, HoldStatus
-from pos_server.db.models import BonusHoldRow
-from pos_server.db.models_ledger import AdminAuditRow
-from pos_server.db.models_staff import StaffRow
-from pos_server.http.api import UNAUTHORISED, ClockDep, Sessions
+from pos_server.http.api import UNAUTHORISED, WorkDep
+from pos_server.http.nul_guard import MESSAGE as NUL_MESSAGE
+from pos_server.http.nul_guard import holds_nul
 from pos_server.http.schemas import EntityId, ErrorResponse, TerminalRef, WireModel
 from pos_server.ledger.overdraft_list import list_overdrafts
-from pos_server.ledger.statements import load_account, save_account
-from pos_server.staff.auth import ManagerAtTill, ManagerOrAdmin
+from pos_server.staff.auth import ManagerAtTill, ManagerOrAdmin, StaffCaller
+from pos_server.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 STAFF_REFUSALS: dict[int | str, dict[str, Any]] = {
@@ -62,67 +63,73 @@ class OverdraftsOut(WireModel):
 
 @router.get("/overdrafts", responses=STAFF_REFUSALS)
 def get_overdrafts(
-    _manager: ManagerOrAdmin,
-    sessions: Sessions,
+    manager: ManagerOrAdmin,
+    work: WorkDep,
     since: Annotated[AwareDatetime | None, Query(description="only from this time on")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1_000,
 ) -> OverdraftsOut:
     """Overdrafts (points and balance) and rule breaches, newest first, at most ``limit`` each."""
-    with sessions() as session:
-        found = list_overdrafts(session, since, limit)
+    with work(f"staff:{manager.row.id}") as uow:
+        found = list_overdrafts(uow, since, limit)
     return OverdraftsOut(overdrafts=found.overdrafts, breaches=found.breaches)
 
 
-@router.post("/holds/reset", responses={**STAFF_REFUSALS, 422: {"model": ErrorResponse}})
+async def late_body(request: Request) -> ResetHolds:
+    """The reset's body, read when this dependency runs: after the credentials before it in
+    the route's signature. A body that does not parse, or holds a NUL (``nul_guard``, which
+    leaves ``LATE_BODY_PATHS`` to this), is a 422 in the usual shape."""
+    raw = await request.body()
+    if holds_nul(raw):
+        raise RequestValidationError([{"loc": ("body",), "msg": NUL_MESSAGE,
+                                       "type": "value_error"}])  # fmt: skip
+    try:
+        return ResetHolds.model_validate_json(raw)
+    except ValidationError as error:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])}
+                                      for e in error.errors(include_url=False)]) from None
+
+
+_RESET_SCHEMA = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": ResetHolds.model_json_schema()}}}}  # fmt: skip
+
+
+LATE_BODY_PATHS = frozenset({"/v1/admin/holds/reset"})  # the body read after the credentials
+
+
+@router.post("/holds/reset", responses={**STAFF_REFUSALS, 422: {"model": ErrorResponse}},
+             openapi_extra=_RESET_SCHEMA)  # fmt: skip
 def reset_holds(
-    body: ResetHolds,
-    caller: ManagerAtTill,
-    sessions: Sessions,
-    clock: ClockDep,
+    caller: ManagerAtTill,  # first: checked before the body is read
+    body: Annotated[ResetHolds, Depends(late_body)],
+    work: WorkDep,
 ) -> ResetHoldsOut:
     """Release every open hold of a guest or of a terminal; audited."""
-    now, manager, terminal_id = clock(), caller.row, caller.terminal_id
-    with sessions.begin() as session:
-        released = _release_open_holds(session, body, manager, now)
-        audit = AdminAuditRow(
-            at=now, action="reset_holds", actor=f"staff:{manager.id}", terminal_id=terminal_id,
+    manager = caller.row
+    with work(f"staff:{manager.id}") as uow:
+        released = _release_open_holds(uow, body, caller)
+        audit_id = uow.audit.record(
+            "reset_holds", actor=f"staff:{manager.id}", terminal_id=caller.terminal_id,
             target=f"guest:{body.guest_id}" if body.guest_id else f"terminal:{body.terminal_id}",
             reason=body.reason,
             details={"staff_name": manager.name, "role": manager.role, "released": released,
                      "credential": caller.credential},
         )  # fmt: skip
-        session.add(audit)
-        session.flush()
-        audit_id = audit.id
     return ResetHoldsOut(released=released, audit_id=audit_id)
 
 
-def _release_open_holds(
-    session: Session, body: ResetHolds, manager: StaffRow, now: datetime
-) -> list[str]:
-    query = select(BonusHoldRow.id, BonusHoldRow.account_id).where(
-        BonusHoldRow.status == HoldStatus.OPEN.value
-    )
-    if body.guest_id is not None:
-        query = query.where(BonusHoldRow.account_id == body.guest_id)
-    else:
-        query = query.where(BonusHoldRow.terminal_id == body.terminal_id)
-    holds = session.execute(query.order_by(BonusHoldRow.account_id, BonusHoldRow.id)).all()
+def _release_open_holds(uow: UnitOfWork, body: ResetHolds, caller: StaffCaller) -> list[str]:
+    manager = caller.row
     released: list[str] = []
-    for hold_id, account_id in holds:
-        account = load_account(session, account_id, [hold_id])  # locked
+    for hold_id, account_id in uow.holds.open_holds(guest_id=body.guest_id,
+                                                    terminal_id=body.terminal_id):  # fmt: skip
+        account = uow.accounts.load("points", account_id, [hold_id])  # locked
         if account.holds[hold_id].status is not HoldStatus.OPEN:
             continue  # ended by a racing commit while we waited for the lock
         try:
-            account.release_hold(
-                hold_id,
-                now=now,
-                actor=f"staff:{manager.id}",
-                terminal_id=None,
-                reason=f"holds reset by {manager.name}",
-            )
+            account.release_hold(hold_id, now=uow.now, actor=f"staff:{manager.id}",
+                                 terminal_id=None, reason=f"holds reset by {manager.name}")
             released.append(hold_id)
         except HoldAlreadyEnded:
             pass  # its time was up: it has just expired instead (an EXPIRE posting)
-        save_account(session, account, now)
+        uow.accounts.save(account)
     return released

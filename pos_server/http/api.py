@@ -188,15 +188,12 @@ def post_ops(
     "/holds/reconcile",
     responses={**UNAUTHORISED, 409: {"model": ErrorResponse, "description": "queue not drained"}},
 )
-def post_reconcile(
-    body: ReconcileRequest, terminal_id: TerminalId, sessions: Sessions, clock: ClockDep
-) -> ReconcileResponse:
+def post_reconcile(body: ReconcileRequest, terminal_id: TerminalId, work: WorkDep
+                   ) -> ReconcileResponse:  # fmt: skip
     """After a reconnect, with the queue drained: release this terminal's forgotten holds."""
     try:
-        with sessions.begin() as session:
-            released = reconcile_holds(
-                session, terminal_id, body.last_seq, body.open_hold_ids, clock()
-            )
+        with work(terminal_id) as uow:
+            released = reconcile_holds(uow, body.last_seq, body.open_hold_ids)
     except QueueNotDrained as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     return ReconcileResponse(released=released)

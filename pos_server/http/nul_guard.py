@@ -33,11 +33,17 @@ def holds_nul(body: bytes) -> bool:
 
 
 class NulGuard:
-    def __init__(self, app: ASGIApp) -> None:
+    """``exempt``: paths whose route reads its body only after checking the caller's
+    credentials (``admin_api.late_body``), and checks it for NUL itself then: held here, the
+    body would be read before the credentials are checked."""
+
+    def __init__(self, app: ASGIApp, exempt: frozenset[str] = frozenset()) -> None:
         self.app = app
+        self.exempt = exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+        if (scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH")
+                or scope.get("path") in self.exempt):  # fmt: skip
             await self.app(scope, receive, send)
             return
         messages: list[Message] = []

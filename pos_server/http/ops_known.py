@@ -7,7 +7,8 @@ whose ``seq`` the server has passed: for each one the server knows, whether the 
 same (its payload hash, ``ops.pipeline.payload_hash``) and the verdict it stored, and the
 receipt number of the terminal's last sale it applied. The till then records those verdicts,
 renumbers the rest after the server's ``last_seq``, counts its receipts on after that number
-and sends them (``pos_app.services.sync_queue.SyncQueue.realign``). Nothing is written here.
+and sends them (``pos_app.services.sync_queue.SyncQueue.realign``). Nothing is written here;
+the reads are ``uow.applied``'s.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
-from sqlalchemy import select
 
-from pos_server.db.models import AppliedOperation, Sale, Terminal
-from pos_server.http.api import UNAUTHORISED, Sessions, Settings, TerminalId
+from pos_server.http.api import UNAUTHORISED, Settings, TerminalId, WorkDep
 from pos_server.http.schemas import ErrorResponse, OpsRequest, WireModel
 from pos_server.ops.pipeline import payload_hash
 
@@ -50,7 +49,7 @@ class KnownResponse(WireModel):
     },
 )
 def post_known(
-    body: OpsRequest, terminal_id: TerminalId, sessions: Sessions, settings: Settings
+    body: OpsRequest, terminal_id: TerminalId, work: WorkDep, settings: Settings
 ) -> KnownResponse:
     """The operations among ``operations`` that the server has judged, with their stored
     verdicts, and this terminal's last seq. Read-only."""
@@ -62,15 +61,8 @@ def post_known(
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             "An operation names another terminal than the token's.")
     wanted = {str(op.op_id): op for op in ops}
-    with sessions() as session:
-        last_seq = session.scalar(select(Terminal.last_seq).where(Terminal.id == terminal_id))
-        rows = session.execute(
-            select(AppliedOperation.op_id, AppliedOperation.terminal_id, AppliedOperation.seq,
-                   AppliedOperation.payload_hash, AppliedOperation.verdict,
-                   AppliedOperation.reason, AppliedOperation.message,
-                   AppliedOperation.current)
-            .where(AppliedOperation.op_id.in_(list(wanted)))
-        ).all() if wanted else []
+    with work(terminal_id) as uow:
+        last_seq = uow.applied.last_seq()
         known = [
             KnownOp(
                 op_id=row.op_id, seq=row.seq, status=row.verdict, reason=row.reason,
@@ -78,13 +70,7 @@ def post_known(
                 same_payload=(row.terminal_id == terminal_id
                               and row.payload_hash == payload_hash(wanted[row.op_id])),
             )
-            for row in rows
+            for row in uow.applied.judged(list(wanted))
         ]  # fmt: skip
-        last_receipt_no = session.scalar(
-            select(Sale.receipt_no)
-            .join(AppliedOperation, AppliedOperation.op_id == Sale.op_id)
-            .where(Sale.terminal_id == terminal_id, Sale.receipt_no.is_not(None))
-            .order_by(AppliedOperation.seq.desc()).limit(1)
-        )  # fmt: skip
-    return KnownResponse(last_seq=int(last_seq or 0), known=known,
-                         last_receipt_no=last_receipt_no)
+        last_receipt_no = uow.applied.last_receipt_no()
+    return KnownResponse(last_seq=last_seq, known=known, last_receipt_no=last_receipt_no)

@@ -2,20 +2,15 @@
 
 The till, with its queue drained, lists the holds it still considers open; the server releases
 that terminal's other open holds (for example after a reinstall wiped the till). The terminal
-row stays locked throughout, so no operation of that terminal interleaves.
+row stays locked throughout, so no operation of that terminal interleaves. One unit of work
+(``pos_server.uow``); its repositories do the reading and writing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from pos_app.domain.bonus import HoldStatus
-from pos_server.db.models import BonusHoldRow, Terminal
-from pos_server.ledger.statements import load_account, save_account
+from pos_server.uow import UnitOfWork
 
 
 class QueueNotDrained(Exception):
@@ -30,29 +25,22 @@ class QueueNotDrained(Exception):
         self.server_last_seq = server_last_seq
 
 
-def reconcile_holds(
-    session: Session, terminal_id: str, till_last_seq: int, open_hold_ids: Collection[str],
-    now: datetime,
-) -> list[str]:
-    """Release the terminal's open holds the till no longer knows; returns their ids."""
-    terminal = session.scalars(
-        select(Terminal).where(Terminal.id == terminal_id).with_for_update()
-    ).one()
+def reconcile_holds(uow: UnitOfWork, till_last_seq: int, open_hold_ids: Collection[str]
+                    ) -> list[str]:  # fmt: skip
+    """Release the open holds of the unit of work's terminal (``uow.terminal_id``) that the
+    till no longer knows; returns their ids."""
+    terminal_id = uow.terminal_id
+    terminal = uow.applied.lock_terminal()
+    if terminal is None:
+        raise LookupError(f"terminal {terminal_id} is not known")  # authenticated: cannot be
     if terminal.last_seq != till_last_seq:
         raise QueueNotDrained(terminal.last_seq, till_last_seq)
     keep = set(open_hold_ids)
-    stale = [
-        row for row in session.scalars(
-            select(BonusHoldRow)
-            .where(BonusHoldRow.terminal_id == terminal_id,
-                   BonusHoldRow.status == HoldStatus.OPEN.value)
-            .order_by(BonusHoldRow.account_id, BonusHoldRow.id)
-        )
-        if row.id not in keep
-    ]  # fmt: skip
-    for row in stale:
-        account = load_account(session, row.account_id, [row.id])
-        account.release_hold(row.id, now=now, actor=f"reconcile:{terminal_id}",
+    stale = [(hold_id, account_id) for hold_id, account_id
+             in uow.holds.open_holds(terminal_id=terminal_id) if hold_id not in keep]  # fmt: skip
+    for hold_id, account_id in stale:
+        account = uow.accounts.load("points", account_id, [hold_id])
+        account.release_hold(hold_id, now=uow.now, actor=f"reconcile:{terminal_id}",
                              terminal_id=terminal_id, reason="the till no longer knows this hold")
-        save_account(session, account, now)
-    return [row.id for row in stale]
+        uow.accounts.save(account)
+    return [hold_id for hold_id, _ in stale]

@@ -5,29 +5,34 @@ lifetime spend are stored, what "today" is (the shop's business day in ``shop_ti
 today's identifications and points spending are counted, and where a rule the server could not
 enforce (the till already acted offline) is recorded for managers (``rule_breaches``).
 
+The statements that read and write a guest's loyalty state for the operations (the loyalty
+row locked, promotion, today's counts) are ``uow.loyalty``'s (``repositories/loyalty.py``).
+
 Program defaults (the percentages when neither the guest nor the group sets one) come from the
 environment like the other settings: ``POS_SERVER_ACCRUAL_BP`` (500 = 5 %),
 ``POS_SERVER_MAX_REDEMPTION_BP`` (5000 = 50 %), the same defaults as the till's
 ``loyalty.program``; and ``POS_SERVER_SHOP_TIMEZONE``, an IANA zone name (default
 ``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE``, Europe/Moscow), checked at start and
 published to the tills through the feed (``shop_settings.py``), so both count one business day.
+The top-up limits by role (``POS_SERVER_TOP_UP_<ROLE>`` for one top-up,
+``POS_SERVER_TOP_UP_<ROLE>_DAY`` for one staff member's business day; defaults
+``pos_app.domain.balance.TOP_UP_LIMITS``) bound what a top-up naming a staff member may credit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import cache
 from typing import Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.groups import GuestGroup, group_after_spend
-from pos_app.domain.ledger import PostingKind
+from pos_app.domain.balance import TOP_UP_LIMITS, TopUpLimit
+from pos_app.domain.groups import GuestGroup
 from pos_app.domain.limits import DailyLimits
 from pos_app.domain.loyalty import (
     NO_OVERRIDE,
@@ -36,18 +41,14 @@ from pos_app.domain.loyalty import (
     resolve_settings,
 )
 from pos_app.domain.money import Percent
+from pos_app.domain.operations.codec import MAX_AMOUNT
+from pos_app.domain.staff_pins import Role
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE, UnknownTimeZone, shop_zone
 from pos_app.domain.venue_clock import day_bounds as shop_day_bounds
-from pos_server.db.fastexec import Fast
-from pos_server.db.models import POINTS, Guest, PostingRow
+from pos_server.db.models import Guest
 from pos_server.db.models_ledger import (
-    CancelledGuestSaleRow,
     GuestLoyaltyRow,
-    RuleBreachRow,
-    SaleLoyaltyRow,
 )
-from pos_server.guests.groups import current_groups
-from pos_server.ledger.feed_snapshots import defer_snapshot
 
 
 class LedgerRules(BaseSettings):
@@ -58,6 +59,24 @@ class LedgerRules(BaseSettings):
     accrual_bp: int = Field(default=500, ge=0, le=10_000)
     max_redemption_bp: int = Field(default=5_000, ge=0, le=10_000)
     shop_timezone: str = DEFAULT_SHOP_TIMEZONE
+    # What one staff member may top up, by role (kopecks; 0: the role may not top up), one
+    # top-up and one business day: POS_SERVER_TOP_UP_CASHIER, ..._CASHIER_DAY, and so on.
+    top_up_cashier: int = Field(default=TOP_UP_LIMITS[Role.CASHIER].per_top_up, ge=0,
+                                le=MAX_AMOUNT)  # fmt: skip
+    top_up_cashier_day: int = Field(default=TOP_UP_LIMITS[Role.CASHIER].per_day, ge=0,
+                                    le=MAX_AMOUNT)  # fmt: skip
+    top_up_operator: int = Field(default=TOP_UP_LIMITS[Role.OPERATOR].per_top_up, ge=0,
+                                 le=MAX_AMOUNT)  # fmt: skip
+    top_up_operator_day: int = Field(default=TOP_UP_LIMITS[Role.OPERATOR].per_day, ge=0,
+                                     le=MAX_AMOUNT)  # fmt: skip
+    top_up_manager: int = Field(default=TOP_UP_LIMITS[Role.MANAGER].per_top_up, ge=0,
+                                le=MAX_AMOUNT)  # fmt: skip
+    top_up_manager_day: int = Field(default=TOP_UP_LIMITS[Role.MANAGER].per_day, ge=0,
+                                    le=MAX_AMOUNT)  # fmt: skip
+    top_up_admin: int = Field(default=TOP_UP_LIMITS[Role.ADMIN].per_top_up, ge=0,
+                              le=MAX_AMOUNT)  # fmt: skip
+    top_up_admin_day: int = Field(default=TOP_UP_LIMITS[Role.ADMIN].per_day, ge=0,
+                                  le=MAX_AMOUNT)  # fmt: skip
 
     @field_validator("shop_timezone")
     @classmethod
@@ -75,6 +94,12 @@ class LedgerRules(BaseSettings):
     @property
     def zone(self) -> tzinfo:
         return shop_zone(self.shop_timezone)
+
+    @property
+    def top_up_limits(self) -> dict[Role, TopUpLimit]:
+        return {role: TopUpLimit(getattr(self, f"top_up_{role.value}"),
+                                 getattr(self, f"top_up_{role.value}_day"))
+                for role in Role}  # fmt: skip
 
 
 @cache
@@ -117,46 +142,6 @@ def loyalty_row(session: Session, guest_id: str, now: datetime) -> GuestLoyaltyR
     return row
 
 
-def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
-    """Points committed or debited today (late commits included)."""
-    start, end = day_bounds(now)
-    spent = session.scalar(
-        select(func.coalesce(func.sum(PostingRow.amount), 0)).where(
-            PostingRow.account_kind == POINTS, PostingRow.account_id == guest_id,
-            PostingRow.kind.in_((PostingKind.COMMIT.value, PostingKind.DEBIT.value)),
-            PostingRow.at >= start, PostingRow.at < end,
-        )
-    )  # fmt: skip
-    return int(spent or 0)
-
-
-def identified_on_day(session: Session, guest_id: str, at: datetime) -> int:
-    """The guest's identifications on the business day of ``at``: their sales that ended that
-    day, closed or cancelled, one each (docs/domain.md "Daily identification limit")."""
-    start, end = day_bounds(at)
-    closed = session.scalar(
-        select(func.count()).select_from(SaleLoyaltyRow).where(
-            SaleLoyaltyRow.guest_id == guest_id,
-            SaleLoyaltyRow.closed_at >= start, SaleLoyaltyRow.closed_at < end,
-        )
-    )  # fmt: skip
-    cancelled = session.scalar(
-        select(func.count()).select_from(CancelledGuestSaleRow).where(
-            CancelledGuestSaleRow.guest_id == guest_id,
-            CancelledGuestSaleRow.cancelled_at >= start, CancelledGuestSaleRow.cancelled_at < end,
-        )
-    )  # fmt: skip
-    return int(closed or 0) + int(cancelled or 0)
-
-
-def record_breach(
-    session: Session, guest_id: str, rule: str, amount: int, *, now: datetime,
-    terminal_id: str | None, ref: str | None, message: str,
-) -> None:  # fmt: skip
-    session.add(RuleBreachRow(guest_id=guest_id, rule=rule, amount=amount, at=now,
-                              terminal_id=terminal_id, ref=ref, message=message[:500]))
-
-
 def guest_data(guest: Guest, row: GuestLoyaltyRow | None) -> dict[str, Any]:
     """A ``guest`` change: the guest with their group and lifetime spend (what a till reads)."""
     if row is not None:
@@ -178,55 +163,3 @@ class GuestLoyalty:
     def feed_data(self) -> dict[str, Any]:
         return {"guest_id": self.guest_id, "name": self.name, "phone": self.phone,
                 "group_id": self.group_id, "lifetime_spend": self.lifetime_spend}
-
-
-# The guest and their loyalty row, locked, in one statement; no row: an unknown guest or a
-# loyalty row not created yet (lock_loyalty then takes the general path).
-_GUEST_LOYALTY = Fast(
-    select(Guest.id, Guest.name, Guest.phone, GuestLoyaltyRow.group_id,
-           GuestLoyaltyRow.lifetime_spend)
-    .join(GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id)
-    .where(Guest.id == bindparam("guest_id")).with_for_update(of=GuestLoyaltyRow)
-)  # fmt: skip
-_SET_LOYALTY = Fast(
-    update(GuestLoyaltyRow).where(GuestLoyaltyRow.guest_id == bindparam("loyal_guest"))
-    .values(group_id=bindparam("group_id"), lifetime_spend=bindparam("lifetime_spend"),
-            updated_at=bindparam("updated_at"))
-)  # fmt: skip
-
-
-def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, guest_id: str,
-                 now: datetime) -> GuestLoyalty | None:  # fmt: skip
-    """The guest's loyalty state, row locked (created on first use); None: unknown guest.
-
-    Handlers call it as ``uow.loyalty.lock(guest_id)``; ``ops/kinds.py`` still calls it
-    directly until it is converted (issue 15 point 4)."""
-    row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
-    if row is None:
-        session = ctx_session()
-        guest = session.get(Guest, guest_id)
-        if guest is None:
-            return None
-        loyalty_row(session, guest_id, now)
-        session.flush()
-        row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
-        assert row is not None
-    return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend)
-
-
-def promote_after_sale(
-    connection: Connection, loyalty: GuestLoyalty, spend: int, now: datetime,
-    groups: tuple[dict[str, GuestGroup], list[GuestGroup]] | None = None,
-) -> None:  # fmt: skip
-    """After a sale: the lifetime spend, ``group_after_spend`` over the groups as they are now
-    (``groups``: ``current_groups`` as the caller read it in this transaction), and the guest's
-    feed change at commit."""
-    by_id, active = groups or current_groups(connection)
-    current = None if loyalty.group_id is None else by_id.get(loyalty.group_id)
-    lifetime = loyalty.lifetime_spend + spend
-    after = group_after_spend(current, lifetime, active)
-    moved = replace(loyalty, group_id=None if after is None else after.id,
-                    lifetime_spend=lifetime)  # fmt: skip
-    _SET_LOYALTY.run(connection, {"loyal_guest": moved.guest_id, "group_id": moved.group_id,
-                                  "lifetime_spend": lifetime, "updated_at": now})  # fmt: skip
-    defer_snapshot(connection, "guest", moved.guest_id, moved.feed_data(), now)

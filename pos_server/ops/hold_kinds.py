@@ -21,7 +21,7 @@ from pos_app.domain.operations import (
 )
 from pos_server.ledger.rules import limits_of
 from pos_server.ops.kinds import Handler, broken_rule, unknown_guest
-from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.ops.verdicts import APPLIED, Breach, Verdict, conflict, rejected
 from pos_server.uow import UnitOfWork
 
 
@@ -74,8 +74,8 @@ def _check_daily_spend(
     except DomainError as error:
         if not placed.offline:
             return rejected("daily_limit", error.message)
-        uow.loyalty.record_breach(placed.guest_id, error.code, placed.amount,
-                                  ref=placed.hold_id, message=error.message)
+        uow.loyalty.record_breach(Breach(placed.guest_id, error.code, placed.amount,
+                                         placed.hold_id, error.message))
     return None
 
 
@@ -90,8 +90,8 @@ def _flag_beyond_allowance(
     message = (f"Offline hold {placed.hold_id} left the account "
                f"{format_money(overdrawn, currency='points')} overdrawn; the group's offline "
                f"allowance is {format_money(allowance, currency='points')}.")  # fmt: skip
-    uow.loyalty.record_breach(placed.guest_id, "offline_allowance", overdrawn - allowance,
-                              ref=placed.hold_id, message=message)
+    uow.loyalty.record_breach(Breach(placed.guest_id, "offline_allowance",
+                                     overdrawn - allowance, placed.hold_id, message))
 
 
 def _with_hold(uow: UnitOfWork, hold_id: str) -> BonusAccount | Verdict:

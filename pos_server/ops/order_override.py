@@ -22,7 +22,7 @@ from pos_app.domain.loyalty import NO_OVERRIDE, LoyaltyOverride
 from pos_app.domain.money import Percent
 from pos_app.domain.operations import SaleClosed
 from pos_app.domain.staff_pins import Role
-from pos_server.ops.verdicts import Verdict
+from pos_server.ops.verdicts import Breach, Verdict
 from pos_server.uow import UnitOfWork
 
 BONUS_SETTINGS_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
@@ -43,8 +43,8 @@ class OrderOverride:
         in the applied verdict; otherwise nothing to say."""
         if self.problem is None or sale.guest_id is None:
             return None
-        uow.loyalty.record_breach(sale.guest_id, "order_override", 0, ref=sale.sale_id,
-                                  message=self.problem)
+        uow.loyalty.record_breach(Breach(sale.guest_id, "order_override", 0, sale.sale_id,
+                                         self.problem))
         return Verdict("applied", IGNORED, self.problem)
 
 

@@ -430,7 +430,8 @@ class _NotApplied(Exception):
 
 def _apply_kind(uow: UnitOfWork, checked: CheckedOp, changes: OpChanges, guarded: bool
                 ) -> Verdict:  # fmt: skip
-    """Anything but ``applied`` leaves no trace. Most operations are applied, so the handler
+    """Anything but ``applied`` leaves no trace but the breach its verdict may name (a
+    refused points payment, ``verdicts.Breach``). Most operations are applied, so the handler
     first runs without a savepoint (SAVEPOINT and RELEASE are two more round trips); when its
     verdict is not ``applied`` the whole transaction is rolled back and the operation judged
     again, ``guarded``: the handler in a savepoint rolled back after it, so the verdict is
@@ -449,6 +450,8 @@ def _apply_kind(uow: UnitOfWork, checked: CheckedOp, changes: OpChanges, guarded
         uow.close_session()
         savepoint.rollback()
         changes.clear()
+        if verdict.breach is not None:  # refused, and listed for managers all the same
+            uow.loyalty.record_breach(verdict.breach)
     return verdict
 
 

@@ -7,7 +7,8 @@ makes the parts on the till). Then: the balance part is credited back to the gue
 account, the points part to their bonus account, and the share of the accrual the sale earned
 and of any referral cashback its promo code paid is taken back (a debit; if already spent, an
 overdraft is recorded for managers - never hidden): pro rata to the money refunded, the part
-that completes the sale taking the rest. A sale refunded in full is refunded no more.
+that completes the sale taking the rest. A sale refunded in full is refunded no more. A refund
+whose approver the server's staff table does not confirm stands, and is listed for managers.
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ from collections import defaultdict
 from pos_app.domain.bonus import BonusAccount
 from pos_app.domain.operations import SALE_REFUNDED, SaleRefunded
 from pos_app.domain.refunds import accrual_left
+from pos_app.domain.staff_pins import Role
 from pos_server.ops.kinds import Handler
-from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.ops.verdicts import APPLIED, Breach, Verdict, conflict, rejected
 from pos_server.uow import UnitOfWork
+
+# The roles with the till's refund permission (pos_app.services.staff.ROLE_PERMISSIONS; the
+# server may not import the till's services, tests/server/test_promo_refunds.py keeps them equal)
+REFUND_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+APPROVER_UNCONFIRMED = "refund_approver_unconfirmed"
 
 
 def sale_refunded(refund: SaleRefunded, uow: UnitOfWork) -> Verdict:
@@ -60,7 +67,28 @@ def sale_refunded(refund: SaleRefunded, uow: UnitOfWork) -> Verdict:
         approved_by=refund.approved_by, total=total, accrual_taken_back=accrual,
         cashback_taken_back=cashback, by_method=dict(given),
     )  # fmt: skip
-    return APPLIED
+    return _approver_noted(uow, refund, sale.guest_id, total)
+
+
+def _approver_noted(uow: UnitOfWork, refund: SaleRefunded, guest_id: str | None, total: int
+                    ) -> Verdict:  # fmt: skip
+    """The refund stands (the till already gave the money back), but one whose approver the
+    server's staff table does not confirm - unknown, withdrawn, or of a role without the refund
+    permission - is listed for managers (``rule_breaches``, rule ``refund_approver``) and named
+    in the applied verdict: a terminal token alone could otherwise give a sale's balance and
+    points back unseen (issue 16 point 4)."""
+    member = uow.staff.member(refund.approved_by)
+    if member is not None and member.active and member.role in REFUND_ROLES:
+        return APPLIED
+    if member is None or not member.active:
+        who = "is not known to the server" if member is None else f"({member.name}) is withdrawn"
+    else:
+        who = f"({member.name}) is a {member.role.value}, without the refund permission"
+    message = (f"Refund {refund.refund_id} of sale {refund.sale_id} was applied, but its "
+               f"approver {refund.approved_by} {who}.")  # fmt: skip
+    uow.loyalty.record_breach(Breach(guest_id, "refund_approver", total, refund.refund_id,
+                                     message))  # fmt: skip
+    return Verdict("applied", APPROVER_UNCONFIRMED, message)
 
 
 def _debit_back(account: BonusAccount, amount: int, uow: UnitOfWork, reason: str, ref: str) -> None:

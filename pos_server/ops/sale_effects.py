@@ -7,7 +7,8 @@ instead (the guest already left with the goods):
 1. a points payment not backed by its hold -> ``hold_required`` (no hold named),
    ``hold_mismatch`` (unknown or another guest's), ``hold_not_committed``, ``hold_already_used``
    (another sale's), ``points_exceed_hold`` (more than it committed); always rejected, offline
-   too: the points were never debited;
+   too: the points were never debited; and listed for managers as a breach of that name all
+   the same (``verdicts.Breach``: the pipeline writes it after undoing the sale);
 2. points beyond the max redemption % of the total -> ``max_redemption_exceeded``;
 3. the guest's daily identification limit used up -> ``daily_limit``;
 4. balance payments beyond the balance -> ``insufficient_balance`` (offline: an overdraft).
@@ -33,7 +34,7 @@ from pos_app.domain.money import format_money
 from pos_app.domain.operations import SaleClosed
 from pos_server.ledger.rules import GuestLoyalty, limits_of, settings_for
 from pos_server.ops.order_override import OrderOverride, order_override
-from pos_server.ops.verdicts import Verdict, rejected
+from pos_server.ops.verdicts import Breach, Verdict, rejected
 from pos_server.uow import UnitOfWork
 
 MONEY_METHODS = frozenset({"cash", "card", "balance"})
@@ -52,9 +53,9 @@ def apply_sale_effects(
     ``groups``: ``uow.groups.current()`` as the caller already read them in this transaction."""
     if sale.guest_id is None:
         if _paid(sale, "balance", "points") or any(p.hold_id for p in sale.payments):
-            return rejected("guest_required",
-                            "A sale paid from a balance account or with held points must name "
-                            "its guest.")  # fmt: skip
+            return _unbacked(sale, "guest_required", _paid(sale, "points"),
+                             "A sale paid from a balance account or with held points must "
+                             "name its guest.")  # fmt: skip
         return None
     problem = _hold_mismatch(uow, sale)
     if problem is not None:
@@ -90,8 +91,8 @@ def _hold_mismatch(uow: UnitOfWork, sale: SaleClosed) -> Verdict | None:
     claimed: dict[str, int] = {}
     for payment in sale.payments:
         if payment.method == "points" and payment.hold_id is None:
-            return rejected("hold_required",
-                            "A points payment must name the hold that spent the points.")
+            return _unbacked(sale, "hold_required", payment.amount,
+                             "A points payment must name the hold that spent the points.")
         if payment.hold_id is not None:
             claimed[payment.hold_id] = claimed.get(payment.hold_id, 0) + payment.amount
     for hold_id, amount in claimed.items():
@@ -105,18 +106,28 @@ def _hold_problem(uow: UnitOfWork, sale: SaleClosed, hold_id: str, amount: int) 
     hold = uow.holds.get(hold_id)
     if hold is None or hold.account_id != sale.guest_id:
         whose = "is not known to the server" if hold is None else "belongs to another guest"
-        return rejected("hold_mismatch", f"The points payment names hold {hold_id}, which {whose}.")
+        return _unbacked(sale, "hold_mismatch", amount,
+                         f"The points payment names hold {hold_id}, which {whose}.")
     if hold.status != HoldStatus.COMMITTED.value:
-        return rejected("hold_not_committed",
-                        f"Hold {hold_id} is {hold.status}, not committed: no points were spent.")
+        return _unbacked(sale, "hold_not_committed", amount,
+                         f"Hold {hold_id} is {hold.status}, not committed: no points were "
+                         "spent.")  # fmt: skip
     if uow.holds.used_by_another_sale(hold_id, sale.sale_id):
-        return rejected("hold_already_used", f"Hold {hold_id} already paid another sale.")
+        return _unbacked(sale, "hold_already_used", amount,
+                         f"Hold {hold_id} already paid another sale.")
     if amount > hold.committed_amount:
-        return rejected("points_exceed_hold",
-                        f"The sale claims {format_money(amount, currency='points')} from hold "
-                        f"{hold_id}, which committed "
-                        f"{format_money(hold.committed_amount, currency='points')}.")  # fmt: skip
+        return _unbacked(sale, "points_exceed_hold", amount - hold.committed_amount,
+                         f"The sale claims {format_money(amount, currency='points')} from "
+                         f"hold {hold_id}, which committed "
+                         f"{format_money(hold.committed_amount, currency='points')}.")  # fmt: skip
     return None
+
+
+def _unbacked(sale: SaleClosed, reason: str, points: int, message: str) -> Verdict:
+    """A points payment no hold backs: refused (online and offline alike: the points were
+    never debited) and listed for managers as a breach of ``reason``, ``points`` being what
+    the sale claimed beyond what backs it (issue 16 point 1)."""
+    return rejected(reason, message, Breach(sale.guest_id, reason, points, sale.sale_id, message))
 
 
 def _breach_or_reject(
@@ -126,7 +137,7 @@ def _breach_or_reject(
     if not sale.offline:
         return rejected(reason, message)
     assert sale.guest_id is not None
-    uow.loyalty.record_breach(sale.guest_id, rule, amount, ref=sale.sale_id, message=message)
+    uow.loyalty.record_breach(Breach(sale.guest_id, rule, amount, sale.sale_id, message))
     return None
 
 

@@ -6,6 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """A rule broken by an operation the server refuses, listed for managers all the same
+    (``rule_breaches``): the pipeline writes it after undoing the operation, so the refusal
+    leaves this row and nothing else. ``guest_id`` None: the operation named no guest."""
+
+    guest_id: str | None
+    rule: str
+    amount: int
+    ref: str | None
+    message: str
+
+
 @dataclass(frozen=True)
 class Verdict:
     """``applied`` / ``rejected`` (final, business rule) / ``conflict`` (carries current state).
@@ -18,6 +31,7 @@ class Verdict:
     reason: str | None = None
     message: str | None = None
     current: dict[str, Any] | None = None
+    breach: Breach | None = None  # not part of the answer: written beside the stored verdict
 
     @property
     def applied(self) -> bool:
@@ -27,8 +41,8 @@ class Verdict:
 APPLIED = Verdict("applied")
 
 
-def rejected(reason: str, message: str) -> Verdict:
-    return Verdict("rejected", reason, message)
+def rejected(reason: str, message: str, breach: Breach | None = None) -> Verdict:
+    return Verdict("rejected", reason, message, breach=breach)
 
 
 def conflict(reason: str, message: str, current: dict[str, Any]) -> Verdict:

@@ -7,10 +7,10 @@ the other: the second sees the state the first left. Every change goes to the ch
 entity ``order`` (what GET /v1/orders/stream pushes), and on PostgreSQL a ``NOTIFY`` in the same
 transaction wakes every server process's order reader at commit (``pos_server.orders.notify``).
 
-Effects: a points hold is committed or released through ``pos_server.ledger.statements`` (the bonus
-ledger). Invoice, payment, reversal and debt are recorded on the order itself
-(``invoice_status``, ``paid_money``, ``reversed_amount``, ``debt``); a balance payment, its
-reversal and a debt also post to the guest's balance account (``pos_server.ledger.balance``).
+Effects: a points hold is committed or released through ``uow.accounts`` (the bonus ledger).
+Invoice, payment, reversal and debt are recorded on the order itself (``invoice_status``,
+``paid_money``, ``reversed_amount``, ``debt``); a balance payment, its reversal and a debt also
+post to the guest's balance account (``uow.accounts``, kind ``money``).
 """
 
 from __future__ import annotations

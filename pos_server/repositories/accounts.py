@@ -4,9 +4,8 @@ One repository for the two ledgers: ``kind`` picks the account (``"points"``: th
 account, ``pos_app.domain.bonus.BonusAccount`` with its holds; ``"money"``: the balance account,
 ``pos_app.domain.balance.BalanceAccount``). A handler loads an account locked, lets the domain
 object decide and saves what it did; which tables that touches is known here and in the two
-storage modules this wraps (``pos_server/ledger/statements.py``,
-``pos_server/ledger/balance.py``), which the sweeper, the admin calls and guest orders also call
-with a session of their own.
+statement modules of this package it wraps (``points_ledger.py``, ``money_ledger.py``: the
+dialect SQL of the two ledgers, kept apart for their size).
 
 Both kinds live in the same tables (``accounts`` keyed by kind and id, ``postings`` and
 ``overdrafts`` with ``account_kind``; migration 0016), written with Core statements compiled
@@ -17,21 +16,27 @@ a balance payment.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, overload
+from datetime import datetime
+from typing import Any, Literal, overload
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pos_app.domain.balance import BalanceAccount
 from pos_app.domain.bonus import BonusAccount
 from pos_app.domain.ledger import Overdraft, Posting
-from pos_server.ledger.balance import (
+from pos_app.domain.venue_clock import business_day
+from pos_server.db.models import OverdraftRow
+from pos_server.db.models_ledger import StaffTopUpRow
+from pos_server.ledger.rules import ledger_rules
+from pos_server.repositories.money_ledger import (
     balance_overdrafts,
     balance_postings,
     load_balance,
     save_balance,
 )
-from pos_server.ledger.statements import (
+from pos_server.repositories.points_ledger import (
     load_account,
     load_account_of_hold,
     load_overdrafts,
@@ -102,3 +107,32 @@ class Accounts(Repository):
         if kind == POINTS:
             return load_overdrafts(self._session, account_id)
         return balance_overdrafts(self._session, account_id)
+
+    def count_top_up(self, staff_id: str, amount: int) -> int:
+        """Add ``amount`` to what ``staff_id`` topped up on the shop's business day of
+        ``uow.now``; what they had topped up that day before it. One statement (an upsert
+        returning the new total, the row locked until the end of the transaction), so two
+        top-ups in one person's name are counted one after the other; undone with the
+        operation when it is refused."""
+        day = business_day(self._uow.now, ledger_rules().zone)
+        dialect = postgresql if self._dialect == "postgresql" else sqlite
+        statement = dialect.insert(StaffTopUpRow).values(staff_id=staff_id, day=day, total=amount)
+        statement = statement.on_conflict_do_update(
+            index_elements=["staff_id", "day"],
+            set_={"total": StaffTopUpRow.total + statement.excluded.total},
+        ).returning(StaffTopUpRow.total)  # fmt: skip
+        total = int(self._connection.execute(statement).scalar_one())
+        return total - amount
+
+    def recent_overdrafts(self, since: datetime | None, limit: int) -> list[Any]:
+        """At most ``limit`` overdrafts of both kinds, newest first, from ``since`` on: rows
+        with the ``overdrafts`` columns (the managers' list, ``ledger/overdraft_list.py``)."""
+        return newest(self._connection, OverdraftRow, since, limit)
+
+
+def newest(connection: Connection, table: Any, since: datetime | None, limit: int) -> list[Any]:
+    """The newest ``limit`` rows of ``table`` (an ``id`` and an ``at`` column), newest first."""
+    query = select(*table.__table__.c).order_by(table.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(table.at >= since)
+    return list(connection.execute(query))

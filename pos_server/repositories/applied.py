@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from pos_server.db.fastexec import Fast, FastRow, run_and_commit
-from pos_server.db.models import AppliedOperation, Terminal
+from pos_server.db.models import AppliedOperation, Sale, Terminal
 from pos_server.ledger.feed_snapshots import OpChanges, counted_change, write_changes
 from pos_server.uow import Repository
 
@@ -128,6 +128,27 @@ class AppliedOperations(Repository):
         run_and_commit(connection, finish)
 
 
+    # --- read by POST /v1/ops/known (a till restored from an older backup) -----------------
+
+    def last_seq(self) -> int:
+        """The unit of work's terminal's last seq, unlocked (0: no such terminal)."""
+        row = self._connection.execute(_TERMINAL, {"terminal_id": self._uow.terminal_id}).first()
+        return 0 if row is None else int(row.last_seq)
+
+    def judged(self, op_ids: list[str]) -> list[Any]:
+        """The stored verdicts of those of ``op_ids`` the server judged (any terminal's):
+        rows of ``op_id, terminal_id, seq, payload_hash, verdict, reason, message, current``."""
+        if not op_ids:
+            return []
+        return list(self._connection.execute(_JUDGED, {"op_ids": op_ids}))
+
+    def last_receipt_no(self) -> str | None:
+        """The receipt number of the terminal's last sale the server applied."""
+        found: str | None = self._connection.scalar(
+            _LAST_RECEIPT, {"terminal_id": self._uow.terminal_id})
+        return found
+
+
 # --- outside an operation (a batch without operations, the durable barrier) ---------------
 
 
@@ -152,6 +173,17 @@ def _known(row: FastRow) -> KnownOperation:
 _TERMINAL = select(Terminal.last_seq, Terminal.token_hash, Terminal.revoked_at).where(
     Terminal.id == bindparam("terminal_id")
 )
+_JUDGED = select(
+    AppliedOperation.op_id, AppliedOperation.terminal_id, AppliedOperation.seq,
+    AppliedOperation.payload_hash, AppliedOperation.verdict, AppliedOperation.reason,
+    AppliedOperation.message, AppliedOperation.current,
+).where(AppliedOperation.op_id.in_(bindparam("op_ids", expanding=True)))
+_LAST_RECEIPT = (
+    select(Sale.receipt_no)
+    .join(AppliedOperation, AppliedOperation.op_id == Sale.op_id)
+    .where(Sale.terminal_id == bindparam("terminal_id"), Sale.receipt_no.is_not(None))
+    .order_by(AppliedOperation.seq.desc()).limit(1)
+)  # fmt: skip
 _KNOWN_COLUMNS = (
     AppliedOperation.op_id, AppliedOperation.payload_hash, AppliedOperation.verdict,
     AppliedOperation.reason, AppliedOperation.message, AppliedOperation.current,

@@ -13,12 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.sql import Select
 
-from pos_app.domain.bonus import BonusAccount
+from pos_app.domain.bonus import BonusAccount, HoldStatus
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, Guest, SalePayment
 from pos_server.db.models_ledger import GuestLoyaltyRow
-from pos_server.ledger.statements import load_account, locked_account
+from pos_server.repositories.points_ledger import load_account, locked_account
 from pos_server.uow import Repository
 
 
@@ -109,3 +110,26 @@ class Holds(Repository):
         found = _USED_BY_OTHER_SALE.first(self._connection,
                                           {"hold_id": hold_id, "sale_id": sale_id})  # fmt: skip
         return found is not None
+
+    def open_holds(self, *, guest_id: str | None = None, terminal_id: str | None = None
+                   ) -> list[tuple[str, str]]:  # fmt: skip
+        """(hold id, account id) of the open holds of a guest or placed by a terminal (exactly
+        one of the two), by account then hold: the order their accounts are locked in."""
+        if (guest_id is None) == (terminal_id is None):
+            raise ValueError("name exactly one of guest_id or terminal_id")
+        query: Select[tuple[str, str]] = select(BonusHoldRow.id, BonusHoldRow.account_id).where(
+            BonusHoldRow.status == HoldStatus.OPEN.value)
+        if guest_id is not None:
+            query = query.where(BonusHoldRow.account_id == guest_id)
+        else:
+            query = query.where(BonusHoldRow.terminal_id == terminal_id)
+        rows = self._connection.execute(query.order_by(BonusHoldRow.account_id, BonusHoldRow.id))
+        return [(row.id, row.account_id) for row in rows]
+
+    def accounts_with_due_holds(self, limit: int) -> list[str]:
+        """Accounts with an open hold whose time is up at ``uow.now`` (at most ``limit``)."""
+        query = (select(BonusHoldRow.account_id)
+                 .where(BonusHoldRow.status == HoldStatus.OPEN.value,
+                        BonusHoldRow.expires_at <= self._uow.now)
+                 .distinct().limit(limit))  # fmt: skip
+        return list(self._connection.scalars(query))

@@ -8,28 +8,120 @@ The rules themselves are ``pos_app.domain``'s, resolved by ``pos_server/ledger/r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
 
+from pos_app.domain.groups import GuestGroup, group_after_spend
+from pos_app.domain.ledger import PostingKind
 from pos_server.db.fastexec import Fast
-from pos_server.db.models_ledger import SaleLoyaltyRow
-from pos_server.ledger.rules import (
-    GuestLoyalty,
-    identified_on_day,
-    lock_loyalty,
-    points_spent_today,
-    promote_after_sale,
-    record_breach,
+from pos_server.db.models import POINTS, Guest, PostingRow
+from pos_server.db.models_ledger import (
+    CancelledGuestSaleRow,
+    GuestLoyaltyRow,
+    RuleBreachRow,
+    SaleLoyaltyRow,
 )
+from pos_server.guests.groups import current_groups
+from pos_server.ledger.feed_snapshots import defer_snapshot
+from pos_server.ledger.rules import GuestLoyalty, day_bounds, loyalty_row
+from pos_server.ops.verdicts import Breach
+from pos_server.repositories.accounts import newest
 from pos_server.repositories.groups import CurrentGroups as Groups
 from pos_server.uow import Repository
 
 _INSERT_SALE_LOYALTY = Fast(insert(SaleLoyaltyRow), column_keys=(
     "sale_id", "guest_id", "group_id", "closed_at", "money_paid", "points_paid", "accrual",
     "offline"))  # fmt: skip
+_INSERT_BREACH = Fast(insert(RuleBreachRow), column_keys=(
+    "guest_id", "rule", "amount", "at", "terminal_id", "ref", "message"))
 _SALE_ACCRUAL = Fast(select(SaleLoyaltyRow.accrual).where(
     SaleLoyaltyRow.sale_id == bindparam("sale_id")))
+
+
+def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
+    """Points committed or debited today (late commits included)."""
+    start, end = day_bounds(now)
+    spent = session.scalar(
+        select(func.coalesce(func.sum(PostingRow.amount), 0)).where(
+            PostingRow.account_kind == POINTS, PostingRow.account_id == guest_id,
+            PostingRow.kind.in_((PostingKind.COMMIT.value, PostingKind.DEBIT.value)),
+            PostingRow.at >= start, PostingRow.at < end,
+        )
+    )  # fmt: skip
+    return int(spent or 0)
+
+
+def identified_on_day(session: Session, guest_id: str, at: datetime) -> int:
+    """The guest's identifications on the business day of ``at``: their sales that ended that
+    day, closed or cancelled, one each (docs/domain.md "Daily identification limit")."""
+    start, end = day_bounds(at)
+    closed = session.scalar(
+        select(func.count()).select_from(SaleLoyaltyRow).where(
+            SaleLoyaltyRow.guest_id == guest_id,
+            SaleLoyaltyRow.closed_at >= start, SaleLoyaltyRow.closed_at < end,
+        )
+    )  # fmt: skip
+    cancelled = session.scalar(
+        select(func.count()).select_from(CancelledGuestSaleRow).where(
+            CancelledGuestSaleRow.guest_id == guest_id,
+            CancelledGuestSaleRow.cancelled_at >= start, CancelledGuestSaleRow.cancelled_at < end,
+        )
+    )  # fmt: skip
+    return int(closed or 0) + int(cancelled or 0)
+
+
+# The guest and their loyalty row, locked, in one statement; no row: an unknown guest or a
+# loyalty row not created yet (lock_loyalty then takes the general path).
+_GUEST_LOYALTY = Fast(
+    select(Guest.id, Guest.name, Guest.phone, GuestLoyaltyRow.group_id,
+           GuestLoyaltyRow.lifetime_spend)
+    .join(GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id)
+    .where(Guest.id == bindparam("guest_id")).with_for_update(of=GuestLoyaltyRow)
+)  # fmt: skip
+_SET_LOYALTY = Fast(
+    update(GuestLoyaltyRow).where(GuestLoyaltyRow.guest_id == bindparam("loyal_guest"))
+    .values(group_id=bindparam("group_id"), lifetime_spend=bindparam("lifetime_spend"),
+            updated_at=bindparam("updated_at"))
+)  # fmt: skip
+
+
+def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, guest_id: str,
+                 now: datetime) -> GuestLoyalty | None:  # fmt: skip
+    """The guest's loyalty state, row locked (created on first use); None: unknown guest."""
+    row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
+    if row is None:
+        session = ctx_session()
+        guest = session.get(Guest, guest_id)
+        if guest is None:
+            return None
+        loyalty_row(session, guest_id, now)
+        session.flush()
+        row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
+        assert row is not None
+    return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend)
+
+
+def promote_after_sale(
+    connection: Connection, loyalty: GuestLoyalty, spend: int, now: datetime,
+    groups: tuple[dict[str, GuestGroup], list[GuestGroup]] | None = None,
+) -> None:  # fmt: skip
+    """After a sale: the lifetime spend, ``group_after_spend`` over the groups as they are now
+    (``groups``: ``current_groups`` as the caller read it in this transaction), and the guest's
+    feed change at commit."""
+    by_id, active = groups or current_groups(connection)
+    current = None if loyalty.group_id is None else by_id.get(loyalty.group_id)
+    lifetime = loyalty.lifetime_spend + spend
+    after = group_after_spend(current, lifetime, active)
+    moved = replace(loyalty, group_id=None if after is None else after.id,
+                    lifetime_spend=lifetime)  # fmt: skip
+    _SET_LOYALTY.run(connection, {"loyal_guest": moved.guest_id, "group_id": moved.group_id,
+                                  "lifetime_spend": lifetime, "updated_at": now})  # fmt: skip
+    defer_snapshot(connection, "guest", moved.guest_id, moved.feed_data(), now)
 
 
 class Loyalty(Repository):
@@ -56,13 +148,14 @@ class Loyalty(Repository):
         """The guest's sales that ended on the business day of ``at``, closed or cancelled."""
         return identified_on_day(self._session, guest_id, at)
 
-    def record_breach(
-        self, guest_id: str, rule: str, amount: int, *, ref: str | None, message: str
-    ) -> None:
-        """A rule the server did not enforce (the till had acted offline), for managers; by
-        the operation's terminal, now."""
-        record_breach(self._session, guest_id, rule, amount, now=self._uow.now,
-                      terminal_id=self._uow.terminal_id, ref=ref, message=message)  # fmt: skip
+    def record_breach(self, breach: Breach) -> None:
+        """A rule the server did not enforce (the till had acted offline) or a refusal worth
+        a manager's look, by the operation's terminal, now."""
+        _INSERT_BREACH.run(self._connection, {
+            "guest_id": breach.guest_id, "rule": breach.rule, "amount": breach.amount,
+            "at": self._uow.now, "terminal_id": self._uow.terminal_id, "ref": breach.ref,
+            "message": breach.message[:500],
+        })  # fmt: skip
 
     def record_sale(
         self, sale_id: str, guest_id: str, *, group_id: str | None, closed_at: datetime,
@@ -80,3 +173,8 @@ class Loyalty(Repository):
         """The points a sale earned its guest (0 for a sale without loyalty facts)."""
         accrual: int | None = _SALE_ACCRUAL.scalar(self._connection, {"sale_id": sale_id})
         return accrual or 0
+
+    def recent_breaches(self, since: datetime | None, limit: int) -> list[Any]:
+        """At most ``limit`` recorded breaches, newest first, from ``since`` on (rows with the
+        ``rule_breaches`` columns)."""
+        return newest(self._connection, RuleBreachRow, since, limit)

@@ -19,7 +19,7 @@ from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import MONEY, POINTS, AccountRow, OverdraftRow, PostingRow, Sale
 from pos_server.db.models_ledger import GuestLoyaltyRow, RuleBreachRow
 from pos_server.guests.groups import GroupsIn, import_groups
-from pos_server.ledger.statements import credit_points
+from pos_server.repositories.points_ledger import credit_points
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, add_staff_member, enrol, guest_payload, till_sale
 

@@ -3,10 +3,14 @@ debts, every change an append-only posting with the balance after it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from pos_app.domain.balance import TOP_UP_LIMITS
 from pos_app.domain.staff_pins import Role
+from pos_server.ledger.rules import ledger_rules
 from tests.server.conftest import add_staff_member
 from tests.server.ledger_fixtures import Shop, shop
 
@@ -97,8 +101,54 @@ def test_a_top_up_names_an_active_staff_member_within_their_role_limit(shop: Sho
     assert top_up(5_000) == "staff_required"
     assert top_up(5_000, staff_id="nobody") == "staff_unknown"
     assert top_up(5_000, staff_id="gone") == "staff_unknown"
-    assert top_up(TOP_UP_LIMITS[Role.CASHIER] + 1, staff_id="kasia") == "top_up_limit"
+    cashier, manager = (TOP_UP_LIMITS[role].per_top_up for role in (Role.CASHIER, Role.MANAGER))
+    assert top_up(cashier + 1, staff_id="kasia") == "top_up_limit"
     assert top_up(10**11, staff_id="maria") == "top_up_limit"
-    assert top_up(TOP_UP_LIMITS[Role.CASHIER], staff_id="kasia") == "applied"
-    assert top_up(TOP_UP_LIMITS[Role.MANAGER], staff_id="maria") == "applied"
-    assert shop.state()["balance"] == TOP_UP_LIMITS[Role.CASHIER] + TOP_UP_LIMITS[Role.MANAGER]
+    assert top_up(cashier, staff_id="kasia") == "applied"
+    assert top_up(manager, staff_id="maria") == "applied"
+    assert shop.state()["balance"] == cashier + manager
+
+
+def test_top_up_limits_are_settings_and_hold_per_business_day(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 point 4: what one person's name can credit is bounded per top-up and per
+    business day of the shop, by role, from POS_SERVER_TOP_UP_<ROLE>[_DAY]; a role with 0 may
+    not top up. A refused top-up counts nothing toward the day."""
+    monkeypatch.setenv("POS_SERVER_TOP_UP_CASHIER", "30000")
+    monkeypatch.setenv("POS_SERVER_TOP_UP_CASHIER_DAY", "50000")
+    monkeypatch.setenv("POS_SERVER_TOP_UP_OPERATOR", "0")
+    ledger_rules.cache_clear()
+    try:
+        add_staff_member(shop.db_url, "olga", "operator")
+
+        def top_up(amount: int, staff_id: str = "kasia") -> dict[str, Any]:
+            return shop.push("balance.topped_up", {"guest_id": "anna", "amount": amount,
+                                                   "staff_id": staff_id})  # fmt: skip
+
+        assert top_up(30_001)["reason"] == "top_up_limit"
+        assert top_up(30_000)["status"] == "applied"
+        assert top_up(20_000)["status"] == "applied"
+        over = top_up(1)
+        assert (over["status"], over["reason"]) == ("rejected", "top_up_limit")
+        assert "a day" in over["message"]
+        assert "may not top up" in top_up(1, "olga")["message"]
+        shop.clock.now += timedelta(days=1)  # the next business day starts afresh
+        assert top_up(30_000)["status"] == "applied"
+        assert shop.state()["balance"] == 80_000
+    finally:
+        ledger_rules.cache_clear()
+
+
+def test_a_top_up_limit_out_of_range_stops_the_server_at_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pos_server.cli import _rules_problem
+
+    monkeypatch.setenv("POS_SERVER_TOP_UP_MANAGER_DAY", "-1")
+    try:
+        problem = _rules_problem()
+    finally:
+        monkeypatch.delenv("POS_SERVER_TOP_UP_MANAGER_DAY")
+        ledger_rules.cache_clear()
+    assert problem is not None and "POS_SERVER_TOP_UP_MANAGER_DAY='-1'" in problem

@@ -155,3 +155,64 @@ def test_other_token_routes_refuse_a_missing_header_unread(server: Any) -> None:
         assert status == 401, content
         assert json.loads(content)["detail"].startswith("An 'Authorization: Bearer")
         assert asked == 0
+
+
+async def _call_at(app: Any, path: str, headers: list[tuple[bytes, bytes]], body: bytes
+                   ) -> tuple[int, bytes, int]:  # fmt: skip
+    """``_call`` on any path with any headers: (status, response body, body reads)."""
+    asked, sent = 0, []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal asked
+        asked += 1
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {**_scope(None), "path": path, "raw_path": path.encode(),
+             "headers": [(b"content-type", b"application/json"), *headers]}  # fmt: skip
+    await app(scope, receive, send)
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return status, content, asked
+
+
+BODY_ROUTES = ("/v1/orders", "/v1/holds/reconcile", "/v1/ops/known", "/v1/admin/holds/reset")
+
+
+def test_a_wrong_token_or_credential_gets_401_with_the_body_unread(server: Any) -> None:
+    """Issue 16 point 6 on every route that takes a body: a wrong (not only a missing) token,
+    and on the admin route a wrong staff password or key without a token, are answered before
+    the body is read."""
+    app, _terminal_id, _token = server
+    body = b'{"guest_id": "' + b"x" * BIG + b'"}'
+    wrong_token = [(b"authorization", b"Bearer forged-token")]
+    for path in BODY_ROUTES:
+        status, content, asked = asyncio.run(_call_at(app, path, wrong_token, body))
+        assert (status, asked) == (401, 0), (path, content)
+    for staff in ([(b"x-staff-id", b"maria"), (b"x-staff-password", b"not the password")],
+                  [(b"x-staff-key", b"tk_forged")], []):
+        status, content, asked = asyncio.run(_call_at(app, "/v1/admin/holds/reset", staff, body))
+        assert (status, asked) == (401, 0), (staff, content)
+
+
+def test_every_route_that_takes_a_body_is_authenticated_before_reading_it(server: Any) -> None:
+    """A new POST route must be listed with how it is authenticated before its body is read
+    (``pos_server.app.TOKEN_POSTS`` / ``late_body``), or as the enrolment, whose body is the
+    credential."""
+    from fastapi.routing import APIRoute
+    from pos_server.ops.fast_path import PATH
+
+    from pos_server.app import TOKEN_POSTS
+
+    app, _terminal_id, _token = server
+    routes = [route for top in app.routes
+              for route in getattr(getattr(top, "original_router", None), "routes", [top])
+              if isinstance(route, APIRoute)]  # fmt: skip
+    with_body = {route.path for route in routes
+                 if route.methods & {"POST", "PUT", "PATCH", "DELETE"}}  # fmt: skip
+    late = {route.path for route in routes if route.path in with_body
+            and route.body_field is None}  # fmt: skip
+    assert with_body - TOKEN_POSTS - late - {PATH, "/v1/terminals/enrol"} == set()
+    assert set(BODY_ROUTES) <= with_body

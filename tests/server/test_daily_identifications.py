@@ -21,7 +21,8 @@ from pos_app.domain.operations import SALE_CANCELLED, SALE_CLOSED
 from pos_app.services.guests import GuestService
 from pos_app.services.payments import PaymentService
 from pos_app.services.sales import SaleService
-from pos_server.ledger.rules import identified_on_day, ledger_rules
+from pos_server.ledger.rules import ledger_rules
+from pos_server.repositories.loyalty import identified_on_day
 from tests.server.conftest import enrol, till_sale
 from tests.server.ledger_fixtures import Shop, group, sale, shop
 from tests.services.fakes import FakeIds

@@ -17,8 +17,8 @@ from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, OverdraftRow, PostingRow
 from pos_server.http.schemas import Operation
-from pos_server.ledger.statements import credit_points, load_account, load_postings
 from pos_server.ops.pipeline import apply_batch, check_batch
+from pos_server.repositories.points_ledger import credit_points, load_account, load_postings
 from pos_server.settings import ServerSettings
 from pos_server.terminals import service as terminals
 from tests.server.conftest import Till, enrol, guest_payload
@@ -189,11 +189,10 @@ def test_sweeper_expires_due_holds_without_any_request(
     clock.now += timedelta(hours=20)
     anna.push_ok(hold(anna, "young", 20_000))
     engine = make_engine(db_url)
-    sessions = make_sessions(engine)
-    assert expire_due_holds(sessions, clock) == 0
+    assert expire_due_holds(engine, clock) == 0
     clock.now += timedelta(hours=5)
-    assert expire_due_holds(sessions, clock) == 1
-    assert expire_due_holds(sessions, clock) == 0
+    assert expire_due_holds(engine, clock) == 1
+    assert expire_due_holds(engine, clock) == 0
     engine.dispose()
     after = state(db_url)
     assert after["holds"] == {"old": ("expired", 0), "young": ("open", 0)}

@@ -159,3 +159,38 @@ def test_the_business_day_is_the_shops(shop: Shop, monkeypatch: pytest.MonkeyPat
     finally:
         monkeypatch.delenv("POS_SERVER_SHOP_TIMEZONE")
         ledger_rules.cache_clear()
+
+
+def test_a_refused_points_payment_is_listed_as_a_breach(
+    shop: Shop, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 point 1: a points payment not backed by its hold is rejected AND listed for
+    managers (``pos-server overdrafts --breaches``, ``GET /v1/admin/overdrafts``), the sale
+    without a guest included; replaying the operation lists it once."""
+    import json
+
+    from pos_server.cli import main
+
+    shop.push("hold.placed", {"hold_id": "h1", "guest_id": "anna", "amount": 100})
+    shop.push("hold.committed", {"hold_id": "h1", "amount": 100})
+    over = shop.push("sale.closed", sale("anna", 100_000, pay("card", 91_000),
+                                         pay("points", 9_000, "h1"), sale_id="s-1"))
+    assert over["reason"] == "points_exceed_hold"
+    unbacked = shop.push("sale.closed", sale("anna", 100_000, pay("card", 91_000),
+                                             pay("points", 9_000), offline=True,
+                                             sale_id="s-2"))
+    assert unbacked["reason"] == "hold_required"
+    nobody = shop.push("sale.closed", sale(None, 10**11, pay("points", 10**11), sale_id="s-3"))
+    assert nobody["reason"] == "guest_required"
+    assert shop.state()["breaches"] == [("points_exceed_hold", 8_900), ("hold_required", 9_000)]
+    assert shop.state()["sales"] == 0
+
+    capsys.readouterr()
+    assert main(["overdrafts", "--breaches", "--db", shop.db_url]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["guest_id"], r["rule"], r["amount"], r["ref"]) for r in rows] == [
+        ("anna", "points_exceed_hold", 8_900, "s-1"),
+        ("anna", "hold_required", 9_000, "s-2"),
+        (None, "guest_required", 10**11, "s-3"),
+    ]  # fmt: skip
+    assert all(r["breach"] and r["terminal_id"] == shop.till.terminal_id for r in rows)

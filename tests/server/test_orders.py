@@ -13,7 +13,7 @@ from sqlalchemy import select
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, GuestOrderRow, PostingRow
-from pos_server.ledger.statements import credit_points
+from pos_server.repositories.points_ledger import credit_points
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, enrol, guest_payload
 

@@ -1,6 +1,7 @@
 """Property (issue 16 point 1): whatever sequence of hold and sale operations several terminals
 send - honest, stale, replayed, forged, online or offline - the points sales claim never
-exceed the points that left the guest's account, and no hold pays more than it committed."""
+exceed the points that left the guest's account, no hold pays more than it committed, and every
+points payment refused for want of a hold is listed as a breach (once)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, PostingRow, Sale, SalePayment
+from pos_server.db.models_ledger import RuleBreachRow
 from pos_server.http.schemas import Operation
-from pos_server.ledger.statements import credit_points
 from pos_server.ops.pipeline import apply_batch, check_batch
+from pos_server.repositories.points_ledger import credit_points
 from pos_server.terminals import service as terminals
 from tests.server.conftest import guest_payload, till_sale
 
 TERMINALS = 3
+UNBACKED = frozenset({"hold_required", "hold_mismatch", "hold_not_committed", "hold_already_used",
+                      "points_exceed_hold", "guest_required"})  # fmt: skip
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
@@ -33,6 +37,7 @@ class PointsMachine(RuleBasedStateMachine):
         self.seq = dict.fromkeys(tills, 0)
         self.guest = f"g-{uuid.uuid4().hex[:12]}"  # a fresh guest per example, one database
         self.holds: list[str] = ["no-such-hold"]
+        self.refused: dict[str, str] = {}  # sale id -> why its points payment was refused
         self.send(tills[0], "guest.created", guest_payload(self.guest))
         with sessions.begin() as session:
             credit_points(session, self.guest, 10_000, now=NOW, actor="test", reason="gift")
@@ -42,7 +47,10 @@ class PointsMachine(RuleBasedStateMachine):
         op = Operation(op_id=uuid.uuid4(), terminal_id=terminal, seq=self.seq[terminal],
                        created_at=NOW, kind=kind, payload=payload)  # fmt: skip
         outcome = apply_batch(self.sessions, terminal, check_batch([op]), lambda: NOW)
-        return outcome.results[0].status
+        result = outcome.results[0]
+        if kind == "sale.closed" and result.reason in UNBACKED:
+            self.refused[payload["sale_id"]] = result.reason
+        return result.status
 
     @rule(till=st.integers(0, TERMINALS - 1), amount=st.integers(1, 15_000),
           offline=st.booleans())  # fmt: skip
@@ -112,6 +120,14 @@ class PointsMachine(RuleBasedStateMachine):
         assert sum(paid.values()) <= left
         # points left the account only by commits and debits (an overdraft is a total below 0)
         assert account.total == 10_000 + accrued - left
+
+    @invariant()
+    def every_refused_points_payment_is_listed(self) -> None:
+        with self.sessions() as session:
+            listed = dict(session.execute(
+                select(RuleBreachRow.ref, RuleBreachRow.rule)
+                .where(RuleBreachRow.ref.in_(list(self.refused)))).all())  # fmt: skip
+        assert listed == self.refused
 
 
 def test_points_paid_in_sales_never_exceed_points_spent(db_url: str) -> None:

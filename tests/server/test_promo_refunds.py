@@ -42,6 +42,7 @@ def test_a_refund_undoes_the_sale_for_the_guest_and_the_code_owner(
     till: Till, db_url: str
 ) -> None:
     add_staff_member(db_url, "kasia")
+    add_staff_member(db_url, "m1", "manager")  # the refunds' approver
     till.push_ok(
         till.op("guest.created", guest_payload("olga", "Olga")),
         till.op("guest.created", {**guest_payload("pavel", "Pavel"), "phone": "+79220000002"}),
@@ -78,6 +79,7 @@ def test_refunds_by_line_give_back_parts_never_more_than_the_sale(
     till: Till, db_url: str
 ) -> None:
     add_staff_member(db_url, "kasia")
+    add_staff_member(db_url, "m1", "manager")  # the refunds' approver
     till.push_ok(
         till.op("guest.created", guest_payload("olga", "Olga")),
         till.op("guest.created", {**guest_payload("pavel", "Pavel"), "phone": "+79220000002"}),
@@ -146,3 +148,52 @@ def test_the_tills_refund_payload_is_what_the_server_reads() -> None:
 
     refunded = SaleRefunded.from_json(dict(store.pending[-1].payload))
     assert [(p.method, p.amount) for p in refunded.payments] == [("cash", 18_000)]
+
+
+def test_a_refund_whose_approver_the_server_does_not_confirm_stands_and_is_listed(
+    till: Till, db_url: str
+) -> None:
+    """Issue 16 point 4: a refund gives a sale's balance and points back; one approved by
+    nobody the server knows as an active manager or admin is applied (the till already gave
+    the money back) but listed for managers and named in the verdict."""
+    from sqlalchemy import select
+
+    from pos_server.db.models_ledger import RuleBreachRow
+
+    add_staff_member(db_url, "kasia")
+    add_staff_member(db_url, "c2")  # a cashier: no refund permission
+    add_staff_member(db_url, "m1", "manager")
+    till.push_ok(
+        till.op("guest.created", {**guest_payload("pavel", "Pavel"), "phone": "+79220000002"}),
+        till.op("balance.topped_up", {"guest_id": "pavel", "amount": 30_000,
+                                       "staff_id": "kasia"}),
+    )  # fmt: skip
+    sales = [sale_payload("pavel", payments=PAYMENTS) for _ in range(3)]
+    till.push_ok(*(till.op("sale.closed", sale) for sale in sales))
+    body = till.push_ok(*(till.op("sale.refunded", {**refund(sale["sale_id"]),
+                                                    "approved_by": approver})
+                          for sale, approver in zip(sales, ("m1", "nobody", "c2"),
+                                                    strict=True)))  # fmt: skip
+    assert verdicts(body) == [("applied", None), ("applied", "refund_approver_unconfirmed"),
+                              ("applied", "refund_approver_unconfirmed")]  # fmt: skip
+    assert "without the refund permission" in body["results"][2]["message"]
+    assert accounts(db_url, "pavel")[1] == 30_000  # every balance part given back
+    engine = make_engine(db_url)
+    with make_sessions(engine)() as session:
+        listed = session.execute(select(RuleBreachRow.rule, RuleBreachRow.ref,
+                                        RuleBreachRow.amount, RuleBreachRow.guest_id)
+                                 .where(RuleBreachRow.ref.in_(
+                                     [f"r-{sale['sale_id']}" for sale in sales]))
+                                 .order_by(RuleBreachRow.id)).all()  # fmt: skip
+    engine.dispose()
+    assert [tuple(row) for row in listed] == [
+        ("refund_approver", f"r-{sales[1]['sale_id']}", 54_000, "pavel"),
+        ("refund_approver", f"r-{sales[2]['sale_id']}", 54_000, "pavel")]
+
+
+def test_the_servers_refund_roles_are_the_tills_refund_permission() -> None:
+    from pos_app.domain.staff_pins import Role
+    from pos_app.services.staff import ROLE_PERMISSIONS, Action
+    from pos_server.ops.refund_kinds import REFUND_ROLES
+
+    assert {role for role in Role if Action.REFUND in ROLE_PERMISSIONS[role]} == REFUND_ROLES

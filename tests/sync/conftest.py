@@ -20,7 +20,7 @@ from pos_app.commands.composition import start_sync
 from pos_app.commands.sync_runtime import SyncRuntime, enrol_data_dir
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, AppliedOperation, BonusHoldRow
-from pos_server.ledger.statements import credit_points
+from pos_server.repositories.points_ledger import credit_points
 from pos_server.terminals import service as terminals
 from tests.sync.faultproxy import ServerProcess
 

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from pos_app.db import open_store
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import BonusHoldRow
-from pos_server.ledger.statements import credit_points
+from pos_server.repositories.points_ledger import credit_points
 from pos_server.terminals import service as terminals
 from tests.sync.faultproxy import ServerProcess, enrol_terminal
 from tests.sync.proofs_invariants import ServerView, TillOps

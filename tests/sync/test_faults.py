@@ -57,7 +57,7 @@ def till(tmp_path: Path, server: ServerProcess) -> Iterator[tuple[Store, str]]:
 
 def credit(db_url: str, account_id: str, amount: int) -> None:
     from pos_server.db import make_engine, make_sessions
-    from pos_server.ledger.statements import credit_points
+    from pos_server.repositories.points_ledger import credit_points
 
     engine = make_engine(db_url)
     try:

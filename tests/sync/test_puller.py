@@ -70,7 +70,7 @@ def push(server: ServerProcess, token: str, terminal_id: str, ops: list[tuple[st
 
 def credit(db_url: str, account_id: str, amount: int) -> None:
     from pos_server.db import make_engine, make_sessions
-    from pos_server.ledger.statements import credit_points
+    from pos_server.repositories.points_ledger import credit_points
 
     engine = make_engine(db_url)
     try:

@@ -31,8 +31,8 @@ from pos_app.services.ports_sync import HOLD_COMMITTED, HOLD_RELEASED, HoldRecor
 from pos_app.sync.puller import FeedPuller
 from pos_app.sync.worker import OutboxWorker
 from pos_server.db import make_engine, make_sessions, upgrade
-from pos_server.ledger.statements import credit_points
 from pos_server.ledger.sweeper import expire_due_holds
+from pos_server.repositories.points_ledger import credit_points
 from tests.operation_examples import till_sale
 from tests.sync.faultproxy import FaultProxy, ServerProcess, enrol_terminal
 from tests.sync.proofs_drain import drain, worker_for
@@ -201,7 +201,7 @@ class SyncMachine(RuleBasedStateMachine):
         engine = make_engine(self.server.db_url)
         try:
             later = datetime.now(UTC) + timedelta(days=2)
-            expire_due_holds(make_sessions(engine), lambda: later)
+            expire_due_holds(engine, lambda: later)
         finally:
             engine.dispose()
 

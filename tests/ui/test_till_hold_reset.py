@@ -18,7 +18,7 @@ from pos_app.commands.till_app import TillOptions
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import rub
 from pos_server.db import make_engine, make_sessions
-from pos_server.ledger.statements import load_account, save_account
+from pos_server.repositories.points_ledger import load_account, save_account
 from pos_server.staff.service import add_staff
 from tests.sync.conftest import give_points, new_code, server_account
 from tests.sync.faultproxy import ServerProcess, seed_guests

@@ -1,6 +1,7 @@
-"""Balance (money) accounts in the database, driven by ``pos_app.domain.balance``.
+"""Balance (money) accounts in the database, driven by ``pos_app.domain.balance``: the
+statements behind ``uow.accounts`` for the kind ``money`` (``accounts.py``).
 
-Same pattern as the points ledger (``pos_server.ledger.statements``): the account row is locked
+Same pattern as the points ledger (``points_ledger.py``): the account row is locked
 (PostgreSQL SELECT ... FOR UPDATE; SQLite: the write lock of BEGIN IMMEDIATE), the domain object
 decides, and its postings, overdrafts and a ``balance_account`` feed snapshot are written in the
 same transaction. The tables are the points ledger's (``accounts``, ``postings``, ``overdrafts``,

@@ -1,4 +1,5 @@
-"""Bonus accounts in the database, driven by ``pos_app.domain.bonus`` (the rules are not copied).
+"""Bonus accounts in the database, driven by ``pos_app.domain.bonus`` (the rules are not copied):
+the statements behind ``uow.accounts`` for the kind ``points`` and ``uow.holds``.
 
 An operation loads the account with its row locked (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
 the write lock of BEGIN IMMEDIATE), lets the domain object decide, then writes the postings,
