@@ -202,9 +202,9 @@ def test_every_route_that_takes_a_body_is_authenticated_before_reading_it(server
     (``pos_server.app.TOKEN_POSTS`` / ``late_body``), or as the enrolment, whose body is the
     credential."""
     from fastapi.routing import APIRoute
-    from pos_server.ops.fast_path import PATH
 
     from pos_server.app import TOKEN_POSTS
+    from pos_server.http.ops_fast_path import PATH
 
     app, _terminal_id, _token = server
     routes = [route for top in app.routes
