@@ -52,7 +52,7 @@ def till_services(
     return TillServices.build(
         store.unit_of_work, clock or SystemClock(), ids or UuidGenerator(), acquirer=acquirer,
         points_gateway=sync.worker if sync is not None else None, hold_reset_port=port,
-        after_hold_reset=refresh, promo_digits=promo_digits,
+        after_hold_reset=refresh, after_points_refused=refresh, promo_digits=promo_digits,
     )  # fmt: skip
 
 

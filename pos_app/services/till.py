@@ -60,6 +60,7 @@ class TillServices:
         acquirer: Acquirer | None = None, points_gateway: HoldGateway | None = None,
         hold_reset_port: HoldResetPort | None = None,
         after_hold_reset: Callable[[], object] | None = None,
+        after_points_refused: Callable[[], object] | None = None,
         promo_digits: Digits = random_digits,
     ) -> TillServices:  # fmt: skip
         """The whole set; the keyword arguments are the till's optional adapters."""
@@ -71,7 +72,8 @@ class TillServices:
             sales=sales, staff=staff, guests=GuestService(uow, clock, ids), payments=payments,
             shifts=ShiftService(uow, clock, ids, staff), promo=PromoService(uow, clock, ids),
             overrides=OverrideService(uow), refunds=RefundService(uow, clock, ids, acquirer),
-            points=PointsService(uow, clock, ids, payments, points_gateway),
+            points=PointsService(uow, clock, ids, payments, points_gateway,
+                                 refresh=after_points_refused),
             reconciliation=SyncQueue(uow, clock), bonus=BonusOverrideService(uow),
             hold_reset=HoldResetService(staff, hold_reset_port, refresh=after_hold_reset),
         )  # fmt: skip

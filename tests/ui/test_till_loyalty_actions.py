@@ -57,7 +57,7 @@ def test_a_managers_bonus_settings_change_the_points_cap_and_travel_with_the_sal
     till.qtbot.waitUntil(lambda: window.payment_dialog is not None
                          and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
     payment = window.payment_dialog
-    assert payment is not None and payment.points_allowed == 37_80  # 10 % of 378 ₽, not 50 %
+    assert payment is not None and payment.options.points_online == 37_80  # 10 % of 378 ₽
     payment.reject()
     window.controller.pay("cash", 378_00)
     till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)

@@ -118,6 +118,9 @@ def test_points_within_the_offline_allowance_then_cash_for_the_rest(till_factory
     till.qtbot.waitUntil(lambda: window.payment_dialog is not None, timeout=5000)
     dialog = window.payment_dialog
     assert dialog is not None and dialog.points_allowed == 189_00  # 50 % of the order
+    assert dialog.points_room.text() == (  # said before anything is typed (issue 22 point 4)
+        "Points: up to 189,00 pts (this till has no server; its own limit)."
+    )
     dialog.choose("points")
     assert dialog.edit.text() == "189,00"
     dialog.edit.setText("250")  # under what is due, over the points cap

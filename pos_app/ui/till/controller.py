@@ -41,6 +41,10 @@ class PaymentOptions:
     balance: int | None = None
     points: int | None = None  # the most that may be paid in points now
     max_redemption_bp: int | None = None
+    points_online: int | None = None  # what the server is asked for when it is reachable
+    points_offline: int | None = None  # what the till may take without the server
+    online: bool = False  # the server is believed reachable: points go there first
+    connected: bool = False  # the till has a server at all
 
 
 class _SaleHolder:
@@ -246,8 +250,9 @@ class TillController(QObject):
             services = self._services.get()
             sale_id = self._holder.ensure()
             balance = services.payments.balance_available(sale_id) if has_balance else None
-            points = services.payments.available_for_points(sale_id)
-            return PaymentOptions(balance, points.max_points, points.max_redemption_bp)
+            room = services.points.room(sale_id)
+            return PaymentOptions(balance, room.now, room.max_redemption_bp, room.max_points,
+                                  room.offline, room.online, room.connected)  # fmt: skip
 
         self._runner.run(work, done, lambda _e: done(PaymentOptions()))
 
@@ -265,7 +270,26 @@ class TillController(QObject):
             self._holder.track(result.sale)
             return result
 
-        self._runner.run(work, self._paid, self._failed)
+        def failed(error: Exception) -> None:
+            self._failed(error)
+            if getattr(error, "code", "") == "points_refused":
+                self.refresh_guest()  # the server's answer is in the store now
+
+        self._runner.run(work, self._paid, failed)
+
+    def refresh_guest(self) -> None:
+        """Read the identified guest's panel again (after the server said something new)."""
+        guest = self.guest
+        if guest is None:
+            return
+        guest_id = guest.guest_id
+
+        def shown(panel: GuestInfo) -> None:
+            if self.guest is not None and self.guest.guest_id == panel.guest_id:
+                self.guest = panel
+                self.guest_did_change.emit(panel)
+
+        self._runner.run(lambda: self._guests.panel(guest_id), shown, self._failed)
 
     def cancel_sale(self, manager_pin: str | None = None) -> None:
         """Cancel the open sale; one with money taken already is a void and needs a manager's

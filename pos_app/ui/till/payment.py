@@ -51,6 +51,13 @@ def suggested_notes(due: int) -> list[int]:
     return out[:5]
 
 
+def _wrapped(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
 def _plain(amount: int) -> str:
     return money(amount).replace(" ₽", "")
 
@@ -79,9 +86,8 @@ class PaymentDialog(QDialog):
         mark_typing_field(self.edit)  # "300" and Enter typed fast is an amount, not a scan
         self.edit.textChanged.connect(self._update)
         self.edit.returnPressed.connect(self._take)
-        self.hint = QLabel()
-        self.hint.setObjectName("paymentChange")
-        self.hint.setWordWrap(True)  # a long refusal (the points limit) wraps, never cut off
+        self.hint = _wrapped("paymentChange")  # a long refusal wraps, never cut off
+        self.points_room = _wrapped("pointsRoom")
         self.notice = QLabel()
         self.notice.setObjectName("paymentNotice")
         self.notice.setWordWrap(True)
@@ -100,6 +106,7 @@ class PaymentDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Due")))
         layout.addWidget(self.due_label)
         layout.addLayout(self._method_row())
+        layout.addWidget(self.points_room)
         layout.addWidget(self.field_caption)
         layout.addWidget(self.edit)
         self.notes = QWidget()
@@ -112,7 +119,27 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.buttons)
         self._tab_order()
         self._keys()
+        self._show_points_room()
         self.choose("cash")
+
+    def _show_points_room(self) -> None:
+        """What may be paid with points online and offline, before anything is typed."""
+        o = self.options
+        if o.points_online is None or o.points_offline is None:
+            self.points_room.hide()
+            return
+        if not o.connected:
+            text = self.tr("Points: up to %1 (this till has no server; its own limit).")
+        elif o.online:
+            text = self.tr("Points: up to %1 now, confirmed by the server; up to %2 if the "
+                           "server cannot be reached.")  # fmt: skip
+        else:
+            text = self.tr("The server cannot be reached: points up to %1 now (the till's own "
+                           "limit; up to %2 with the server).")  # fmt: skip
+        first = o.points_online if o.connected and o.online else o.points_offline
+        second = o.points_offline if o.online else o.points_online
+        self.points_room.setText(text.replace("%1", points(first)).replace("%2", points(second)))
+        self.points_room.show()
 
     def _method_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -221,6 +248,7 @@ class PaymentDialog(QDialog):
             self.options = options
             self.balance_available = options.balance
             self.points_allowed = options.points
+            self._show_points_room()
             for method in METHODS:
                 getattr(self, f"{method}_button").setEnabled(self._limit(method) != 0)
         self.due_label.setText(money(due))
@@ -257,6 +285,10 @@ class PaymentDialog(QDialog):
                 "%1", money(self.balance_available or 0)
             )
         if self.method == "points" and amount > (self.points_allowed or 0):
+            o = self.options
+            if not o.online and (self.points_allowed or 0) < (o.points_online or 0):
+                return self.tr("Without the server at most %1 in points").replace(
+                    "%1", points(self.points_allowed or 0))  # fmt: skip
             return (
                 self.tr("At most %1 in points (%2 of the order)")
                 .replace("%1", points(self.points_allowed or 0))
