@@ -146,6 +146,7 @@ def test_a_receipt_is_found_previewed_and_refunded_in_parts_with_a_managers_pin(
     jobs = till.printer.wait_for_jobs(2, timeout=10)
     slip = jobs[-1].read_text(encoding="utf-8")
     assert "ВОЗВРАТ" in slip and receipt_no in slip and "[DRAWER]" in slip
+    assert "Спасибо за покупку" not in slip and "Возврат оформлен" in slip
     assert "1 x 210,00" in slip
 
     till.scan(f"receipt:{receipt_no}")  # scanned on the sale screen: the dialog, previewed

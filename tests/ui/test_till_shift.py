@@ -54,6 +54,7 @@ def test_a_blind_count_cash_moves_and_a_z_with_a_reason_printed(till_factory: An
     till.qtbot.waitUntil(lambda: "X-ОТЧЁТ" in dialog.report.toPlainText(), timeout=5000)
     x = dialog.report.toPlainText()
     assert "Продаж" in x and "касса Бар у окна" in x and "размен" in x and "в банк" in x
+    assert "Ожидается в кассе" not in x  # blind: the X report keeps the expected cash unsaid
 
     dialog.cash.setText("1200")  # 1 260 ₽ expected: 60 ₽ short
     dialog.close_button.click()  # the sale's operation is still in the outbox: not yet
