@@ -87,10 +87,10 @@ def _payment(till: Till, card: str) -> object:
     till.scan(LATTE)
     till.scan(f";{card}=4912?")
     till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
-    window.pay()
-    till.qtbot.waitUntil(lambda: window.payment_dialog is not None
-                         and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
-    return window.payment_dialog
+    window.payment.pay()
+    till.qtbot.waitUntil(lambda: window.payment.dialog is not None
+                         and window.payment.dialog.isVisible(), timeout=5000)  # fmt: skip
+    return window.payment.dialog
 
 
 def test_the_servers_refusal_says_its_balance_and_the_panel_shows_it(

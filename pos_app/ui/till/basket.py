@@ -5,7 +5,8 @@ name - so a 1366×768 screen shows at least 8 lines with a guest identified (amo
 the ₽ sign, which the headers carry).
 
 The table only shows a ``SaleView``; every change is a request (a signal) that the window
-turns into one service call, and the table is redrawn from the sale the service returns.
+turns into one service call, and the table is redrawn from the sale the service returns
+whenever an operation says the sale changed (``op_executed``).
 The line a change added (a scan, a tile, the search's Enter) - or whose quantity it raised -
 is selected and scrolled into view, so Del, + and − act on what the cashier just added.
 """
@@ -31,6 +32,7 @@ from pos_app.ui.till.format import plain
 
 if TYPE_CHECKING:
     from pos_app.services.dto import LineView, SaleView
+    from pos_app.ui.till.changes import OpChanges, Session
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ROW_HEIGHT = 30
@@ -82,6 +84,10 @@ class BasketPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+
+    def op_executed(self, changes: OpChanges, session: Session) -> None:
+        if changes.sale:
+            self.show_sale(session.sale)
 
     def show_sale(self, sale: SaleView | None) -> None:
         selected = self.selected_line()

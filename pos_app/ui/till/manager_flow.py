@@ -9,13 +9,12 @@ the signed-in person (``services/overrides.py`` and ``services/refunds.py`` deci
 gives discounts up to their limit); if their role lacks the permission the till asks for a
 manager's PIN and tries again, the PIN checked by ``staff.authorize_manager`` in the same op as
 the change. Values are asked for in non-blocking dialogs (``input_dialog``,
-``manager_dialog``), so the event loop - scanners, sync status - never waits on the cashier.
+``pin_dialog``), so the event loop - scanners, sync status - never waits on the cashier.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import Percent
 from pos_app.services.staff import Action
-from pos_app.ui.till.actions import CashierActions
+from pos_app.ui.till.flow import Screen, TillFlow
 from pos_app.ui.till.format import money, parse_amount
 from pos_app.ui.till.messages import cashier_text
 
@@ -33,6 +32,9 @@ if TYPE_CHECKING:
     from pos_app.services.refunds import RefundResult
     from pos_app.services.staff import Authorization
     from pos_app.services.sync_queue import SyncQueue
+    from pos_app.ui.main_window import TillContext
+    from pos_app.ui.till.basket import BasketPanel
+    from pos_app.ui.till.controller import TillController
     from pos_app.ui.till.reconciliation import ReconciliationDialog
     from pos_app.ui.till.refund import RefundDialog
     from pos_app.ui.till.status import SyncProblemsButton
@@ -44,22 +46,30 @@ RECEIPT_QR = "receipt:"  # what a printed receipt's QR carries (services/refunds
 translate = QCoreApplication.translate  # literal calls, so lupdate finds the texts
 
 
-class ManagerActions(CashierActions):
-    """Base of ``TillWindow`` with the guarded actions (the window adds the shortcuts)."""
+class ManagerFlow(TillFlow):
+    """The guarded actions (the window binds their keys); ``guarded``, ``ask`` and
+    ``ask_pin`` serve the other flows that need a manager (loyalty, a void)."""
 
     input_dialog: QInputDialog | None = None
+    pin_dialog: QInputDialog | None = None
     refund_dialog: RefundDialog | None = None
     reconciliation_dialog: ReconciliationDialog | None = None
-    sync_problems: SyncProblemsButton  # built by the window
-    venue_zone: tzinfo | None = None  # the window's, once the store is open
+
+    def __init__(
+        self, ctx: TillContext, controller: TillController, screen: Screen,
+        basket: BasketPanel, sync_problems: SyncProblemsButton,
+    ) -> None:  # fmt: skip
+        super().__init__(ctx, controller, screen)
+        self.basket = basket
+        self.sync_problems = sync_problems
 
     # --- what the cashier asks for ------------------------------------------------------
 
     def ask_order_discount(self) -> None:
-        if self._need_sale():
+        if self.need_sale():
             title = translate("ManagerActions", "Order discount")
             label = translate("ManagerActions", "Discount on the whole order, % (0 removes it):")
-            self._ask(title, label, lambda text: self._percent(text, self._order_discount))
+            self.ask(title, label, lambda text: self._percent(text, self._order_discount))
 
     def ask_line_discount(self) -> None:
         line = self._selected_line()
@@ -68,7 +78,7 @@ class ManagerActions(CashierActions):
                 "ManagerActions", "Discount on %1, % of its price (0 restores it):"
             ).replace("%1", line.name)
             title = translate("ManagerActions", "Line discount")
-            self._ask(title, prompt, lambda text: self._percent(
+            self.ask(title, prompt, lambda text: self._percent(
                 text, lambda bp: self._line_discount(line, bp)))  # fmt: skip
 
     def ask_price(self) -> None:
@@ -77,7 +87,7 @@ class ManagerActions(CashierActions):
             return
         prompt = translate("ManagerActions", "New price of %1 (now %2):").replace("%1", line.name)
         title = translate("ManagerActions", "Change the price")
-        self._ask(title, prompt.replace("%2", money(line.unit_price)),
+        self.ask(title, prompt.replace("%2", money(line.unit_price)),
                   lambda text: self._price(text, line))  # fmt: skip
 
     def show_sync_problems(self) -> None:
@@ -100,13 +110,13 @@ class ManagerActions(CashierActions):
 
         def show(loaded: reconciliation.Loaded) -> None:
             dialog = self.reconciliation_dialog = reconciliation.ReconciliationDialog(
-                loaded, self.ctx.runner, queue, self, zone=self.venue_zone
+                loaded, self.ctx.runner, queue, self.parent, zone=self.screen.venue_zone
             )
             dialog.count_did_change.connect(self.sync_problems.show_count)
             self.sync_problems.show_count(loaded.open_count)
             dialog.open()
 
-        self._guarded(Action.RECONCILE, attempt, show)
+        self.guarded(Action.RECONCILE, attempt, show)
 
     def ask_refund(self, code: str = "") -> None:
         """The refund dialog with today's receipts; ``code``: a receipt's QR just scanned."""
@@ -114,7 +124,7 @@ class ManagerActions(CashierActions):
             return
         from pos_app.ui.till.refund import RefundDialog
 
-        dialog = self.refund_dialog = RefundDialog(self, zone=self.venue_zone)
+        dialog = self.refund_dialog = RefundDialog(self.parent, zone=self.screen.venue_zone)
         run, services = self.ctx.runner, self.ctx.services
 
         def problem(error: Exception) -> None:
@@ -162,7 +172,7 @@ class ManagerActions(CashierActions):
             overrides = services.get().overrides
             return controller.sale_op(lambda sale_id: change(overrides, sale_id, approval))
 
-        self._guarded(action, attempt, controller.show_sale)
+        self.guarded(action, attempt, controller.show_sale)
 
     def _refund(self, sale_id: str, quantities: dict[int, int], reason: str) -> None:
         services, dialog = self.ctx.services, self.refund_dialog
@@ -177,9 +187,9 @@ class ManagerActions(CashierActions):
             else:
                 self.controller.fail(error)
 
-        self._guarded(Action.REFUND, attempt, self._refunded, failed, dialog)
+        self.guarded(Action.REFUND, attempt, self._refunded, failed, dialog)
 
-    def _guarded(
+    def guarded(
         self, action: Action, attempt: Attempt, done: Callable[[Any], None],
         fail: Callable[[Exception], None] | None = None, over: QWidget | None = None,
     ) -> None:  # fmt: skip
@@ -203,7 +213,7 @@ class ManagerActions(CashierActions):
 
             runner.run(work, done, failed)
 
-        self.hide_message()
+        self.screen.hide_message()
         run(None)
 
     def _refunded(self, result: RefundResult) -> None:
@@ -245,7 +255,7 @@ class ManagerActions(CashierActions):
     def dialog_takes(self, kind: str, data: str) -> bool:
         """A reading while a manager's PIN or a value is asked for belongs to that dialog: a
         badge (a PIN-shaped code) or e.g. a receipt's code scanned to refund it."""
-        manager, asking = self.manager_dialog, self.input_dialog
+        manager, asking = self.pin_dialog, self.input_dialog
         if manager is not None and manager.isVisible():
             if kind == "barcode" and data.isdigit() and 4 <= len(data) <= 8:
                 manager.setTextValue(data)
@@ -267,16 +277,23 @@ class ManagerActions(CashierActions):
         return False
 
     def ask_manager_pin(self, then: Callable[[str], None], over: QWidget | None = None) -> None:
-        dialog = self.manager_dialog = QInputDialog(over if over is not None else self)
-        dialog.setWindowTitle(translate("ManagerActions", "Manager's approval"))
         label = translate("ManagerActions", "%1 may not do this alone. A manager's PIN allows it:")
-        dialog.setLabelText(label.replace("%1", getattr(self.staff, "name", "")))
+        self.ask_pin(translate("ManagerActions", "Manager's approval"),
+                     label.replace("%1", getattr(self.staff, "name", "")), then, over)  # fmt: skip
+
+    def ask_pin(
+        self, title: str, label: str, then: Callable[[str], None], over: QWidget | None = None
+    ) -> None:
+        """A manager's PIN in a non-blocking dialog (a badge scanned into it answers it)."""
+        dialog = self.pin_dialog = QInputDialog(over if over is not None else self.parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
         dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
         dialog.textValueSelected.connect(lambda pin: then(pin.strip()) if pin.strip() else None)
         dialog.open()
 
-    def _ask(self, title: str, label: str, then: Callable[[str], None]) -> None:
-        dialog = self.input_dialog = QInputDialog(self)
+    def ask(self, title: str, label: str, then: Callable[[str], None]) -> None:
+        dialog = self.input_dialog = QInputDialog(self.parent)
         dialog.setWindowTitle(title)
         dialog.setLabelText(label)
         dialog.textValueSelected.connect(lambda text: then(text) if text.strip() else None)
@@ -290,22 +307,17 @@ class ManagerActions(CashierActions):
             return
         then(bp)
 
-    def _need_sale(self) -> bool:
+    def need_sale(self) -> bool:
         if self.controller.sale is None:
             self.show_message(translate("ManagerActions", "Add something to the basket first."))
             return False
         return True
 
     def _selected_line(self) -> LineView | None:
-        if not self._need_sale():
+        if not self.need_sale():
             return None
         line_no = self.basket.selected_line()
         line = next((x for x in self.basket.lines if x.line_no == line_no), None)
         if line is None:
             self.show_message(translate("ManagerActions", "Select a line in the basket first."))
         return line
-
-    basket: Any  # BasketPanel, built by the window
-
-    def hide_message(self) -> None:
-        raise NotImplementedError
