@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from pos_app.commands.sync_runtime import SyncRuntime
     from pos_app.db import Store
     from pos_app.services.dto import SaleView
+    from pos_app.ui.till.customer_display import CustomerDisplay
 
 SYNC_POLL_MS = 5_000
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class TillOptions:
     role: str | None = None  # store this terminal's role first (till | till+console)
     hid_readers: Sequence[str] = field(default_factory=tuple)  # "VID:PID[:pos]", hex
     trust: ServerTrust | None = None  # --ca-cert / --insecure (else the enrolment's choice)
+    customer_display: str = "auto"  # auto: on a second screen if there is one | on | off
 
 
 def parse_args(argv: list[str]) -> TillOptions:
@@ -98,6 +100,10 @@ def parse_args(argv: list[str]) -> TillOptions:
                    help="also show the incoming guest orders (a tab; F10 switches)")  # fmt: skip
     p.add_argument("--role", choices=("till", "till+console"),
                    help="store this terminal's role: till+console always shows the orders tab")
+    p.add_argument("--customer-display", choices=("auto", "on", "off"), default="auto",
+                   help="the guest-facing display: auto shows it full-screen on a second "
+                   "screen when there is one; on also opens it as a window on one "
+                   "screen")  # fmt: skip
     add_trust_options(p)
     a = p.parse_args(argv)
     printer = None if a.printer.lower() == "none" else a.printer
@@ -109,7 +115,7 @@ def parse_args(argv: list[str]) -> TillOptions:
             p.error(str(exc))
     return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
                        a.card_terminal, a.enrol_code, a.token_store, a.with_console,
-                       a.role, tuple(a.hid_reader), trust)  # fmt: skip
+                       a.role, tuple(a.hid_reader), trust, a.customer_display)  # fmt: skip
 
 
 def _hid_arg(text: str) -> str:
@@ -308,6 +314,7 @@ class TillRuntime:
     readers: list[Any]  # serial and HID readers (commands/till_devices.py)
     translators: Sequence[QTranslator]
     console: Any = None  # RunningConsole of a till + console terminal (on the till's store)
+    display: CustomerDisplay | None = None  # the guest-facing second screen, when shown
     stopped: bool = False
 
     def stop(self, app: QApplication) -> None:
@@ -317,6 +324,8 @@ class TillRuntime:
         if self.console is not None:
             self.console.close()
         self.window.close()
+        if self.display is not None:
+            self.display.close()
         if self.key_hook is not None:
             self.key_hook.uninstall(app)
         for reader in self.readers:
@@ -358,7 +367,31 @@ def build_till(
     runtime = TillRuntime(window, runner, bridge, backend, None, readers, translators)
     QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: _attach_wedge(runtime, app, options))
     QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: till_console.start(runtime, console_sound))
+    if options.customer_display != "off":
+        QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: _customer_display(runtime, options))
     return runtime
+
+
+def _customer_display(runtime: TillRuntime, options: TillOptions) -> None:
+    """The guest-facing display on a second screen (or, asked for, on the one screen): it
+    observes the till's session like the window's panels."""
+    from pos_app.ui.till.customer_display import CustomerDisplay, place
+
+    if runtime.stopped:
+        return
+    window = runtime.window
+    display = CustomerDisplay(window.venue.text())
+    if not place(display, window, force=options.customer_display == "on"):
+        display.deleteLater()
+        return
+    window.controller.observe(display)
+    window.controller.sale_did_close.connect(display.sale_closed)
+    window.venue_did_change.connect(display.venue.setText)
+    front = QApplication.activeModalWidget() or window  # the keys stay with the till
+    front.activateWindow()
+    display.show_sale(window.controller.sale)
+    display.show_guest(window.controller.guest)
+    runtime.display = display
 
 
 def _attach_wedge(runtime: TillRuntime, app: QApplication, options: TillOptions) -> None:

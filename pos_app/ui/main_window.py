@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -87,6 +87,7 @@ class TillContext:
 
 
 class TillWindow(QMainWindow):
+    venue_did_change = Signal(str)  # the venue's name as the store has it (the display's too)
     venue_zone: tzinfo | None = None  # the venue's time zone once the store is open
     _zone_sync: object = None  # the sync (its last_sync) after which the zone was last read
     _zone_pending = False
@@ -288,6 +289,7 @@ class TillWindow(QMainWindow):
     def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None, str]) -> None:
         catalogue, zone, venue = loaded
         self.venue.setText(venue or self.ctx.venue_name or self.tr("Till"))
+        self.venue_did_change.emit(self.venue.text())
         self._zone_read(zone)
         self._catalogue_loaded(catalogue)
 

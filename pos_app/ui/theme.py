@@ -74,4 +74,15 @@ QPushButton:focus, QToolButton:focus { border: 2px solid #2f7dd1; }
 #syncStatus { padding: 2px 8px; color: #8a5a00; }
 #syncStatus[online="true"] { color: #1d5e34; }
 #syncProblems { padding: 2px 8px; color: #a61b1b; font-weight: bold; border: none; }
+#customerDisplay { background: #f7f9fb; }
+#displayVenue { font-size: 28px; font-weight: 700; color: #1f2a36; }
+#displayLines { font-size: 24px; background: white; border: 1px solid #cfd7de;
+                border-radius: 8px; }
+#displayGuest { font-size: 26px; font-weight: 600; color: #1d5e34; }
+#displayTotals { background: white; border: 1px solid #cfd7de; border-radius: 10px; }
+#displayCaption { font-size: 30px; font-weight: 700; color: #56626e; }
+#displayTotal { font-size: 64px; font-weight: 800; color: #11181f; }
+#displayCaption[state="closed"], #displayTotal[state="closed"] { color: #1e7a46; }
+#displayNote { font-size: 24px; color: #1d5e34; font-weight: 600; }
+#displayQrCaption { font-size: 18px; color: #33404c; }
 """
