@@ -28,6 +28,7 @@ from PySide6.QtCore import QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from pos_app.commands.server_options import add_trust_options, trust_of
+from pos_app.services.screen_look import DEFAULT_FONT_PX, MAX_FONT_PX, MIN_FONT_PX
 from pos_app.sync.server_link import (
     InsecureServer,
     ServerLinkError,
@@ -71,6 +72,8 @@ class TillOptions:
     hid_readers: Sequence[str] = field(default_factory=tuple)  # "VID:PID[:pos]", hex
     trust: ServerTrust | None = None  # --ca-cert / --insecure (else the enrolment's choice)
     customer_display: str = "auto"  # auto: on a second screen if there is one | on | off
+    font_size: int | None = None  # store this font size (px) first (else the stored one)
+    touch: bool | None = None  # store touch mode on / off first (else the stored one)
 
 
 def parse_args(argv: list[str]) -> TillOptions:
@@ -104,8 +107,16 @@ def parse_args(argv: list[str]) -> TillOptions:
                    help="the guest-facing display: auto shows it full-screen on a second "
                    "screen when there is one; on also opens it as a window on one "
                    "screen")  # fmt: skip
+    p.add_argument("--font-size", type=int, metavar="PX",
+                   help=f"store the screen's type size ({MIN_FONT_PX}-{MAX_FONT_PX}, default "
+                   f"{DEFAULT_FONT_PX}; kept for the next start)")  # fmt: skip
+    p.add_argument("--touch", action=argparse.BooleanOptionalAction, default=None,
+                   help="store touch mode: larger buttons, tiles and basket rows, the numpad "
+                   "(kept for the next start)")  # fmt: skip
     add_trust_options(p)
     a = p.parse_args(argv)
+    if a.font_size is not None and not MIN_FONT_PX <= a.font_size <= MAX_FONT_PX:
+        p.error(f"--font-size is {MIN_FONT_PX} to {MAX_FONT_PX} pixels")
     printer = None if a.printer.lower() == "none" else a.printer
     trust = trust_of(a)
     if a.server:  # a plain http:// server elsewhere: refused before the window opens
@@ -115,7 +126,8 @@ def parse_args(argv: list[str]) -> TillOptions:
             p.error(str(exc))
     return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
                        a.card_terminal, a.enrol_code, a.token_store, a.with_console,
-                       a.role, tuple(a.hid_reader), trust, a.customer_display)  # fmt: skip
+                       a.role, tuple(a.hid_reader), trust, a.customer_display, a.font_size,
+                       a.touch)  # fmt: skip
 
 
 def _hid_arg(text: str) -> str:
@@ -166,6 +178,7 @@ class TillBackend:
     def open(self) -> TillScreenServices:
         from pos_app.commands.composition import card_terminal, screen_services, till_services
         from pos_app.commands.store_factory import open_till_store
+        from pos_app.services.screen_look import store_look
         from pos_app.services.venue_name import store_venue_name
 
         store = self.store = (
@@ -173,6 +186,7 @@ class TillBackend:
         )
         if self.options.venue:
             store_venue_name(store.unit_of_work, self.options.venue)
+        store_look(store.unit_of_work, self.options.font_size, self.options.touch)
         self.sync = self._start_sync(store)
         self.backups = _start_backups(store)
         if self.options.printer is not None:
@@ -344,7 +358,7 @@ def build_till(
     from pos_app.commands import till_console
 
     translators = list(install_translators(app, pick_language(options.lang)))
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(STYLE_SHEET)  # the stored size and touch mode follow once the store opens
     runner, bridge = OpRunner(), CoreBridge()
     backend = TillBackend(options, bridge, store)
     services = ServiceHolder(backend.open)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -38,12 +39,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.services.screen_look import ScreenLook
 from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.key_hook import Reading, as_reading, rejection_message
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.scan_router import DEFAULT_RULES, ScanRouter, promo_rules
+from pos_app.ui.theme import TOUCH_ROW_HEIGHT, style_sheet
 from pos_app.ui.till import dialog_scans, orders_tab
-from pos_app.ui.till.basket import BasketPanel
+from pos_app.ui.till.basket import ROW_HEIGHT, BasketPanel
 from pos_app.ui.till.catalogue import CataloguePanel
 from pos_app.ui.till.controller import TillController
 from pos_app.ui.till.guest_flow import GuestFlow
@@ -98,6 +101,7 @@ class TillWindow(QMainWindow):
         self.setWindowTitle(self.tr("Till"))
         self.ctx = context
         self.staff: SignedInStaff | None = None
+        self.look = ScreenLook()  # as the style sheet was set at start (build_till)
         self.sign_in_dialog: SignInDialog | None = None
         self.orders_tabs: OrdersTabs | None = None
         self._shown_sale_id: str | None = None
@@ -263,6 +267,7 @@ class TillWindow(QMainWindow):
             ("Shift+F4", self.loyalty.ask_reset_holds),
             ("F5", self.manager.show_sync_problems),
             ("Del", self.basket.remove_selected),
+            ("F2", self.basket.ask_quantity),
             ("Ctrl+Up", self.basket.increase),
             ("Ctrl+Down", self.basket.decrease),
             ("Ctrl+I", self.guest_panel.toggle_details),
@@ -280,18 +285,30 @@ class TillWindow(QMainWindow):
     def _open_store(self) -> None:
         services = self.ctx.services
 
-        def load() -> tuple[Catalogue, tzinfo | None, str]:  # on the op worker; opens the store
+        def load() -> tuple[Catalogue, tzinfo | None, str, ScreenLook]:  # opens the store
             opened = services.get()
-            return opened.catalogue.load(), opened.venue_zone, opened.venue_name
+            return opened.catalogue.load(), opened.venue_zone, opened.venue_name, opened.look
 
         self.ctx.runner.run(load, self._store_opened, self.show_error)
 
-    def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None, str]) -> None:
-        catalogue, zone, venue = loaded
+    def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None, str, ScreenLook]) -> None:
+        catalogue, zone, venue, look = loaded
+        self.apply_look(look)
         self.venue.setText(venue or self.ctx.venue_name or self.tr("Till"))
         self.venue_did_change.emit(self.venue.text())
         self._zone_read(zone)
         self._catalogue_loaded(catalogue)
+
+    def apply_look(self, look: ScreenLook) -> None:
+        """The font size and touch mode from the settings (the whole app's style sheet; the
+        basket's rows, which the sheet cannot size). Nothing is redrawn if they are as now."""
+        if look == self.look:
+            return
+        self.look = look
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setStyleSheet(style_sheet(look.font_px, look.touch))
+        self.basket.set_row_height(TOUCH_ROW_HEIGHT if look.touch else ROW_HEIGHT)
 
     def _reread_zone(self, state: object) -> None:
         """After a sync that pulled (``last_sync`` moved), read the shop's zone again on the op

@@ -35,7 +35,7 @@ def test_the_display_follows_the_sale_the_guest_and_the_change(till_factory: Any
     assert display.total.text() == "210,00 ₽"
 
     till.scan(f";{card_number(1)}?")  # guest 1: 10 %, and their own promo code
-    till.qtbot.waitUntil(lambda: display.qr.isVisible(), timeout=5000)
+    till.qtbot.waitUntil(display.qr.isVisible, timeout=5000)
     assert display.qr_link == "https://t.me/toplaser_demo_bot?start=TOPLASER6502"
     assert display.guest.text().startswith("Hello, ")
     assert "pts" in display.guest.text()

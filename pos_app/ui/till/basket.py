@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.till.format import plain
+from pos_app.ui.till.numpad import NumberDialog
 
 if TYPE_CHECKING:
     from pos_app.services.dto import LineView, SaleView
@@ -49,6 +50,7 @@ class BasketPanel(QWidget):
         super().__init__(parent)
         self.lines: tuple[LineView, ...] = ()
         self._sale_id: str | None = None
+        self.quantity_dialog: NumberDialog | None = None
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("basket")
         self.table.setHorizontalHeaderLabels([
@@ -73,6 +75,7 @@ class BasketPanel(QWidget):
         for name, text, slot in (
             ("minusButton", "−", lambda: self._step(-1)),
             ("plusButton", "+", lambda: self._step(+1)),
+            ("quantityButton", self.tr("Qty (F2)"), self.ask_quantity),
             ("removeButton", self.tr("Remove line (Del)"), self.remove_selected),
         ):
             button = QPushButton(text)
@@ -84,6 +87,10 @@ class BasketPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+
+    def set_row_height(self, height: int) -> None:
+        """Taller rows in touch mode (a finger picks a line)."""
+        self.table.verticalHeader().setDefaultSectionSize(height)
 
     def op_executed(self, changes: OpChanges, session: Session) -> None:
         if changes.sale:
@@ -162,6 +169,23 @@ class BasketPanel(QWidget):
 
     def decrease(self) -> None:
         self._step(-1)
+
+    def ask_quantity(self) -> None:
+        """The selected line's quantity typed or tapped on the numpad (``numpad.py``)."""
+        line = next((x for x in self.lines if x.line_no == self.selected_line()), None)
+        if line is None:
+            return
+        dialog = self.quantity_dialog = NumberDialog(
+            self.tr("Quantity"), self.tr("Quantity of %1:").replace("%1", line.name),
+            self.window(), decimals=False, value=str(line.quantity),
+        )  # fmt: skip
+
+        def chosen(text: str) -> None:
+            if text.strip().isdigit() and int(text) > 0:
+                self.quantity_requested.emit(line.line_no, int(text))
+
+        dialog.textValueSelected.connect(chosen)
+        dialog.open()
 
     def remove_selected(self) -> None:
         line_no = self.selected_line()

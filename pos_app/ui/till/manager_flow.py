@@ -26,6 +26,7 @@ from pos_app.services.staff import Action
 from pos_app.ui.till.flow import Screen, TillFlow
 from pos_app.ui.till.format import money, parse_amount
 from pos_app.ui.till.messages import cashier_text
+from pos_app.ui.till.numpad import NumberDialog
 
 if TYPE_CHECKING:
     from pos_app.services.dto import LineView, SaleView
@@ -50,7 +51,7 @@ class ManagerFlow(TillFlow):
     """The guarded actions (the window binds their keys); ``guarded``, ``ask`` and
     ``ask_pin`` serve the other flows that need a manager (loyalty, a void)."""
 
-    input_dialog: QInputDialog | None = None
+    input_dialog: QInputDialog | NumberDialog | None = None
     pin_dialog: QInputDialog | None = None
     refund_dialog: RefundDialog | None = None
     reconciliation_dialog: ReconciliationDialog | None = None
@@ -69,7 +70,7 @@ class ManagerFlow(TillFlow):
         if self.need_sale():
             title = translate("ManagerActions", "Order discount")
             label = translate("ManagerActions", "Discount on the whole order, % (0 removes it):")
-            self.ask(title, label, lambda text: self._percent(text, self._order_discount))
+            self.ask_number(title, label, lambda text: self._percent(text, self._order_discount))
 
     def ask_line_discount(self) -> None:
         line = self._selected_line()
@@ -78,7 +79,7 @@ class ManagerFlow(TillFlow):
                 "ManagerActions", "Discount on %1, % of its price (0 restores it):"
             ).replace("%1", line.name)
             title = translate("ManagerActions", "Line discount")
-            self.ask(title, prompt, lambda text: self._percent(
+            self.ask_number(title, prompt, lambda text: self._percent(
                 text, lambda bp: self._line_discount(line, bp)))  # fmt: skip
 
     def ask_price(self) -> None:
@@ -87,7 +88,7 @@ class ManagerFlow(TillFlow):
             return
         prompt = translate("ManagerActions", "New price of %1 (now %2):").replace("%1", line.name)
         title = translate("ManagerActions", "Change the price")
-        self.ask(title, prompt.replace("%2", money(line.unit_price)),
+        self.ask_number(title, prompt.replace("%2", money(line.unit_price)),
                   lambda text: self._price(text, line))  # fmt: skip
 
     def show_sync_problems(self) -> None:
@@ -290,6 +291,12 @@ class ManagerFlow(TillFlow):
         dialog.setLabelText(label)
         dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
         dialog.textValueSelected.connect(lambda pin: then(pin.strip()) if pin.strip() else None)
+        dialog.open()
+
+    def ask_number(self, title: str, label: str, then: Callable[[str], None]) -> None:
+        """A percentage or an amount, with the on-screen numpad (``numpad.NumberDialog``)."""
+        dialog = self.input_dialog = NumberDialog(title, label, self.parent)
+        dialog.textValueSelected.connect(lambda text: then(text) if text.strip() else None)
         dialog.open()
 
     def ask(self, title: str, label: str, then: Callable[[str], None]) -> None:

@@ -5,6 +5,7 @@ window opens the dialog again for the rest, so any mix (card + cash, balance + c
 sequence of plain steps. The dialog only collects method and amount; the window takes the
 payment through the payment service, off the GUI thread.
 
+An on-screen numpad (``numpad.py``) types the amount on a touch screen.
 Keyboard first: F1-F4 choose the method, F5-F9 take the quick-cash amounts (each button shows
 its key), Enter takes the typed amount, Esc goes back; Tab reaches every button. While it is
 open the sale may still change (a guest's card or a promo code scanned into it): ``set_due``
@@ -34,6 +35,7 @@ from pos_app.domain.money import rub
 from pos_app.ui.key_hook import mark_typing_field
 from pos_app.ui.till.controller import PaymentOptions
 from pos_app.ui.till.format import money, parse_amount, percent_of_bp, points
+from pos_app.ui.till.numpad import Numpad
 
 NOTES = (100, 500, 1_000, 2_000, 5_000)
 METHODS = ("cash", "card", "balance", "points")
@@ -99,8 +101,7 @@ class PaymentDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
             self.tr("Back") + " (Esc)"
         )
-        self.buttons.accepted.connect(self._take)
-        self.buttons.rejected.connect(self.reject)
+        self._connect_buttons()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(QLabel(self.tr("Due")))
@@ -109,6 +110,8 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.points_room)
         layout.addWidget(self.field_caption)
         layout.addWidget(self.edit)
+        self.numpad = Numpad(self.edit, self)  # a touch screen without a keyboard
+        layout.addWidget(self.numpad)
         self.notes = QWidget()
         self.note_amounts: list[int] = []
         QGridLayout(self.notes).setContentsMargins(0, 0, 0, 0)
@@ -121,6 +124,10 @@ class PaymentDialog(QDialog):
         self._keys()
         self._show_points_room()
         self.choose("cash")
+
+    def _connect_buttons(self) -> None:
+        self.buttons.accepted.connect(self._take)
+        self.buttons.rejected.connect(self.reject)
 
     def _show_points_room(self) -> None:
         """What may be paid with points online and offline, before anything is typed."""
