@@ -38,6 +38,10 @@ def card_number(index: int) -> str:
     return f"{CARD_PREFIX}{index:012d}"
 
 
+GROUP_COLOURS = {"coffee": "#8d5a3b", "tea": "#4f8a3c", "cold": "#2f7dd1",
+                 "desserts": "#c2507a", "snacks": "#e0a100", "kitchen": "#c0492b"}  # fmt: skip
+
+
 def fill_catalogue(uow: UnitOfWork) -> int:
     count = 0
     for order, (group_id, (group_name, items)) in enumerate(CATALOGUE.items()):
@@ -45,8 +49,10 @@ def fill_catalogue(uow: UnitOfWork) -> int:
         for item_id, name, roubles, tags, has_barcode in items:
             count += 1
             barcode = ean13(f"460{count:09d}") if has_barcode else None
+            colour = GROUP_COLOURS.get(group_id)  # the tiles' colour, by group
+            marked = (*tags, f"colour:{colour}") if colour else tags
             uow.products.add(
-                Product(item_id, name, rub(roubles), group_id, frozenset(tags), barcode)
+                Product(item_id, name, rub(roubles), group_id, frozenset(marked), barcode)
             )
     return count
 

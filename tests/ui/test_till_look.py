@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from pos_app.commands.till_app import parse_args
 from pos_app.services.screen_look import ScreenLook, read_look
@@ -44,3 +44,11 @@ def test_a_big_font_and_touch_mode_reach_the_window(till_factory: Any) -> None:
         assert read_look(till.store.unit_of_work) == ScreenLook(20, True)  # kept for next time
     finally:
         app.setStyleSheet(STYLE_SHEET)
+
+
+def test_product_tiles_carry_their_colour(till_factory: Any) -> None:
+    till = signed_in(till_factory)  # the demo catalogue: one colour per group
+    tiles = [t for t in till.window.catalogue.findChildren(QToolButton, "productTile")
+             if t.isVisible()]  # fmt: skip
+    assert tiles and {t.property("colour") for t in tiles} == {"#8d5a3b"}  # coffee
+    assert "border-left: 10px solid #8d5a3b" in tiles[0].styleSheet()
