@@ -98,8 +98,8 @@ _TOUCH = """
 QPushButton { min-height: 48px; padding: 10px 16px; }
 QLineEdit { min-height: 40px; }
 #productTile { min-height: 96px; }
-#methodButton, #noteButton { min-height: 64px; }
-#numpadKey { min-height: 64px; min-width: 64px; }
+#methodButton, #noteButton { min-height: 64px; padding: 10px 4px; }
+#numpadKey { min-height: 56px; min-width: 64px; padding: 0; }
 #guestDetailsButton { min-height: 40px; }
 QScrollBar:vertical { width: 28px; }
 """

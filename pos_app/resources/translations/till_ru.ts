@@ -26,6 +26,18 @@
         <source>Total, ₽</source>
         <translation>Сумма, ₽</translation>
     </message>
+    <message>
+        <source>Qty (F2)</source>
+        <translation>Кол-во (F2)</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Количество</translation>
+    </message>
+    <message>
+        <source>Quantity of %1:</source>
+        <translation>Количество «%1»:</translation>
+    </message>
 </context>
 <context>
     <name>CataloguePanel</name>
@@ -1381,6 +1393,51 @@
     <message>
         <source>To give back: %1</source>
         <translation>К возврату: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDisplay</name>
+    <message>
+        <source>Customer display</source>
+        <translation>Экран покупателя</translation>
+    </message>
+    <message>
+        <source>Scan to get your card in the messenger</source>
+        <translation>Отсканируйте, чтобы получить карту в мессенджере</translation>
+    </message>
+    <message>
+        <source>To pay</source>
+        <translation>К оплате</translation>
+    </message>
+    <message>
+        <source>Your discount: %1</source>
+        <translation>Ваша скидка: %1</translation>
+    </message>
+    <message>
+        <source>Welcome!</source>
+        <translation>Добро пожаловать!</translation>
+    </message>
+    <message>
+        <source>Hello, %1!
+Your points: %2</source>
+        <translation>Здравствуйте, %1!
+Ваши баллы: %2</translation>
+    </message>
+    <message>
+        <source>Your change</source>
+        <translation>Ваша сдача</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Оплачено</translation>
+    </message>
+    <message>
+        <source>Thank you!</source>
+        <translation>Спасибо за покупку!</translation>
+    </message>
+    <message>
+        <source>Points for this purchase: %1</source>
+        <translation>Баллы за эту покупку: %1</translation>
     </message>
 </context>
 </TS>

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +44,7 @@ class Numpad(QWidget):
                 button = QPushButton(key)
                 button.setObjectName("numpadKey")
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the field keeps the focus
+                button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
                 button.clicked.connect(lambda _=False, k=key: self.press(k))
                 span = 2 if key == "00" else 1
                 grid.addWidget(button, row, col if key != "00" else 1, 1, span)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +39,7 @@ from pos_app.ui.till.format import money, parse_amount, percent_of_bp, points
 from pos_app.ui.till.numpad import Numpad
 
 NOTES = (100, 500, 1_000, 2_000, 5_000)
+LEFT_MIN_WIDTH = 720  # the due, methods, amount and quick cash; the numpad on their right
 METHODS = ("cash", "card", "balance", "points")
 METHOD_KEYS = ("F1", "F2", "F3", "F4")  # in the order of METHODS
 NOTE_KEYS = ("F5", "F6", "F7", "F8", "F9")  # the quick-cash amounts, left to right
@@ -73,7 +75,6 @@ class PaymentDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("payment")
         self.setWindowTitle(self.tr("Payment"))
-        self.setMinimumWidth(560)
         self.due = due
         self.options = options or PaymentOptions()
         self.balance_available = self.options.balance
@@ -102,16 +103,31 @@ class PaymentDialog(QDialog):
             self.tr("Back") + " (Esc)"
         )
         self._connect_buttons()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
+        self._lay_out()
+        self._tab_order()
+        self._keys()
+        self._show_points_room()
+        self.choose("cash")
+
+    def _lay_out(self) -> None:
+        """The due, methods, amount and quick cash on the left, the numpad on their right."""
+        outer = QHBoxLayout(self)  # the numpad beside the rest: the dialog fits 768 px high
+        outer.setContentsMargins(24, 20, 24, 20)
+        outer.setSpacing(20)
+        left = QWidget()
+        left.setMinimumWidth(LEFT_MIN_WIDTH)  # the method and quick-cash labels never cut
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(left, 1)
+        self.numpad = Numpad(self.edit, self)  # a touch screen without a keyboard
+        self.numpad.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        outer.addWidget(self.numpad, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addWidget(QLabel(self.tr("Due")))
         layout.addWidget(self.due_label)
         layout.addLayout(self._method_row())
         layout.addWidget(self.points_room)
         layout.addWidget(self.field_caption)
         layout.addWidget(self.edit)
-        self.numpad = Numpad(self.edit, self)  # a touch screen without a keyboard
-        layout.addWidget(self.numpad)
         self.notes = QWidget()
         self.note_amounts: list[int] = []
         QGridLayout(self.notes).setContentsMargins(0, 0, 0, 0)
@@ -120,10 +136,6 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.notice)
         layout.addWidget(self.buttons)
-        self._tab_order()
-        self._keys()
-        self._show_points_room()
-        self.choose("cash")
 
     def _connect_buttons(self) -> None:
         self.buttons.accepted.connect(self._take)
