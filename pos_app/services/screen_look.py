@@ -8,9 +8,12 @@ makes every target large enough for a finger (buttons, tiles, basket rows, the n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import DomainError
-from pos_app.services.ports import UnitOfWorkFactory
+
+if TYPE_CHECKING:  # the window imports this at start: nothing heavy before the first frame
+    from pos_app.services.ports import UnitOfWorkFactory
 
 FONT_KEY = "ui.font_size"
 TOUCH_KEY = "ui.touch"

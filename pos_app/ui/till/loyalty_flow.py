@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 
-from pos_app.services.staff import Action
 from pos_app.ui.till.flow import Screen, TillFlow
 from pos_app.ui.till.format import percent_of_bp
 
@@ -70,6 +69,7 @@ class LoyaltyFlow(TillFlow):
         dialog.open()
 
     def _set_bonus(self, sale_id: str, override: LoyaltyOverride) -> None:
+        from pos_app.services.staff import Action
         services = self.ctx.services
 
         def attempt(approval: Authorization | None) -> BonusSettingsView:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import Percent
-from pos_app.services.staff import Action
 from pos_app.ui.till.flow import Screen, TillFlow
 from pos_app.ui.till.format import money, parse_amount
 from pos_app.ui.till.messages import cashier_text
@@ -31,7 +30,7 @@ from pos_app.ui.till.numpad import NumberDialog
 if TYPE_CHECKING:
     from pos_app.services.dto import LineView, SaleView
     from pos_app.services.refunds import RefundResult
-    from pos_app.services.staff import Authorization
+    from pos_app.services.staff import Action, Authorization
     from pos_app.services.sync_queue import SyncQueue
     from pos_app.ui.main_window import TillContext
     from pos_app.ui.till.basket import BasketPanel
@@ -95,6 +94,7 @@ class ManagerFlow(TillFlow):
         """F5 or the status bar's count: the operations the server did not accept
         (``ui/till/reconciliation.py``), for a manager - a cashier is asked for a manager's PIN.
         """
+        from pos_app.services.staff import Action
         if self.staff is None:
             return
         from pos_app.ui.till import reconciliation
@@ -147,15 +147,18 @@ class ManagerFlow(TillFlow):
     # --- the guarded calls ---------------------------------------------------------------
 
     def _order_discount(self, bp: int) -> None:
+        from pos_app.services.staff import Action
         self._sale_change(Action.DISCOUNT_OVERRIDE, lambda overrides, sale_id, approval:
                           overrides.order_discount(sale_id, bp, self.staff, approval))  # fmt: skip
 
     def _line_discount(self, line: LineView, bp: int) -> None:
+        from pos_app.services.staff import Action
         self._sale_change(Action.DISCOUNT_OVERRIDE, lambda overrides, sale_id, approval:
                           overrides.line_discount(sale_id, line.line_no, bp, self.staff,
                                                   approval))  # fmt: skip
 
     def _price(self, text: str, line: LineView) -> None:
+        from pos_app.services.staff import Action
         price = parse_amount(text)
         if price is None:
             self.show_message(
@@ -176,6 +179,7 @@ class ManagerFlow(TillFlow):
         self.guarded(action, attempt, controller.show_sale)
 
     def _refund(self, sale_id: str, quantities: dict[int, int], reason: str) -> None:
+        from pos_app.services.staff import Action
         services, dialog = self.ctx.services, self.refund_dialog
 
         def attempt(approval: Authorization | None) -> RefundResult:
