@@ -45,8 +45,10 @@ def test_the_display_follows_the_sale_the_guest_and_the_change(till_factory: Any
     till.qtbot.waitUntil(lambda: display.caption.text() == "Your change", timeout=5000)
     assert display.total.text() == "311,00 ₽"
     assert display.note.text().startswith("Thank you!")
+    assert display.guest.text().startswith("Hello, ") and display.qr.isVisible()  # stays
     till.scan(LATTE)  # the next sale starts: the change goes
     till.qtbot.waitUntil(lambda: display.caption.text() == "To pay", timeout=5000)
+    assert display.guest.text() == "Welcome!" and not display.qr.isVisible()
 
 
 def test_off_by_default_on_a_single_screen(till_factory: Any) -> None:

@@ -81,6 +81,7 @@ class CustomerDisplay(QWidget):
         self.qr_caption.setWordWrap(True)
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_link: str | None = None
+        self._last_guest: GuestInfo | None = None
         self._build()
         self.show_sale(None)
         self.show_guest(None)
@@ -110,9 +111,10 @@ class CustomerDisplay(QWidget):
     # --- what the till tells it ------------------------------------------------------------
 
     def op_executed(self, changes: OpChanges, session: Session) -> None:
+        closed = self.caption.property("state") == "closed"
         if changes.sale:
             self.show_sale(session.sale)
-        if changes.guest:
+        if changes.guest or (closed and session.sale is not None):  # a new sale: a clean slate
             self.show_guest(session.guest)
 
     def show_sale(self, sale: SaleView | None) -> None:
@@ -140,6 +142,9 @@ class CustomerDisplay(QWidget):
         self.note.setVisible(bool(discount))
 
     def show_guest(self, guest: GuestInfo | None) -> None:
+        """The guest's greeting, points and QR (kept with the thanks after their sale)."""
+        if guest is not None:
+            self._last_guest = guest
         if guest is None:
             self.guest.setText(self.tr("Welcome!"))
         else:
@@ -159,6 +164,9 @@ class CustomerDisplay(QWidget):
         """Thanks, the change to take (after cash) and the points the sale earns."""
         sale = result.sale
         self._state("closed")
+        last = self._last_guest
+        if sale.guest is not None and last is not None and last.guest_id == sale.guest.guest_id:
+            self.show_guest(last)  # their points and QR stay with the thanks
         cash = any(p.method == "cash" for p in sale.payments)
         if cash:
             self.caption.setText(self.tr("Your change"))
