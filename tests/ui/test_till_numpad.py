@@ -62,3 +62,19 @@ def test_a_lines_quantity_and_a_price_on_the_numpad(till_factory: Any) -> None:
     _tap(asking.numpad, "199")
     assert asking.textValue() == "199"
     asking.reject()
+
+
+def test_the_drawer_is_counted_on_the_numpad(till_factory: Any) -> None:
+    till = till_factory()
+    till.sign_in()
+    till.qtbot.waitUntil(lambda: till.window.staff is not None, timeout=20000)
+    window = till.window
+    till.qtbot.waitUntil(lambda: window.shift.dialog is not None
+                         and window.shift.dialog.isVisible(), timeout=10000)  # fmt: skip
+    dialog = window.shift.dialog
+    assert dialog is not None
+    _tap(dialog.numpad, "1500")
+    assert dialog.cash.text() == "1500"
+    dialog.open_button.click()
+    till.qtbot.waitUntil(lambda: dialog.shift is not None, timeout=5000)
+    assert dialog.shift.opening_cash == 1_500_00

@@ -32,6 +32,7 @@ class Numpad(QWidget):
                  decimals: bool = True) -> None:  # fmt: skip
         super().__init__(parent)
         self.setObjectName("numpad")
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)  # compact
         self.field = field
         self.keys: dict[str, QPushButton] = {}
         grid = QGridLayout(self)
