@@ -163,11 +163,13 @@ def time_identify(
     loop = QEventLoop()
     wanted: list[str] = []
 
-    def shown(guest: object) -> None:
-        if guest is not None and getattr(guest, "guest_id", None) == wanted[-1]:
+    def shown(changes: object, session: object) -> None:
+        guest = getattr(session, "guest", None)
+        if getattr(changes, "guest", False) and getattr(guest, "guest_id", None) == wanted[-1]:
             loop.quit()
 
-    window.controller.guest_did_change.connect(shown, Qt.ConnectionType.QueuedConnection)
+    done = window.controller.operation_did_execute
+    done.connect(shown, Qt.ConnectionType.QueuedConnection)
     for _ in range(rounds):
         i = rng.randrange(guests)
         wanted.append(f"bench-{i}")
@@ -177,7 +179,7 @@ def time_identify(
         assert window.guest_panel.guest is not None
         assert window.guest_panel.guest.guest_id == wanted[-1]
         samples.append((time.perf_counter() - start) * 1000)
-    window.controller.guest_did_change.disconnect(shown)
+    done.disconnect(shown)
     scanned = time_scans(app, window, scans)
     runtime.stop(app)
     store.close()
@@ -191,8 +193,8 @@ def _open_shift(app: object, window: object) -> None:
     from pos_app.ui.main_window import TillWindow
 
     assert isinstance(window, TillWindow)
-    _wait(app, lambda: window.shift_dialog is not None and window.shift_dialog.isVisible())
-    dialog = window.shift_dialog
+    _wait(app, lambda: window.shift.dialog is not None and window.shift.dialog.isVisible())
+    dialog = window.shift.dialog
     assert dialog is not None
     dialog.cash.setText("0")
     dialog.open_button.click()
@@ -225,7 +227,7 @@ def time_scans(app: object, window: object, rounds: int) -> list[float]:
             event.setTimestamp(stamp[0] + 4 * i)
             QApplication.sendEvent(window.catalogue.search, event)
 
-    def changed(_sale: object = None) -> None:  # queued: after the basket has redrawn
+    def changed(*_op: object) -> None:  # queued: after the basket has redrawn
         if ready[0]():
             basket.table.viewport().repaint()  # drawn, not only laid out
             loop.quit()
@@ -250,7 +252,7 @@ def time_scans(app: object, window: object, rounds: int) -> list[float]:
 
         return check
 
-    window.controller.sale_did_change.connect(changed, Qt.ConnectionType.QueuedConnection)
+    window.controller.operation_did_execute.connect(changed, Qt.ConnectionType.QueuedConnection)
     start_lines = len(basket.lines)
     for i in range(BASKET_LINES):
         scan(product_code(i))
@@ -267,7 +269,7 @@ def time_scans(app: object, window: object, rounds: int) -> list[float]:
         assert line_no is not None
         window.controller.remove_line(line_no)
         wait_for(lines_are(full))
-    window.controller.sale_did_change.disconnect(changed)
+    window.controller.operation_did_execute.disconnect(changed)
     return samples
 
 

@@ -33,6 +33,7 @@ from pos_app.services.points import NO_SERVER
 from pos_app.services.ports import Clock, IdGenerator
 from pos_app.services.promo import Digits, random_digits
 from pos_app.services.report_printer import NoReportPrinter, ReportPrinter
+from pos_app.services.screen_look import read_look
 from pos_app.services.till import TillServices
 from pos_app.services.venue_name import read_venue_name
 from pos_app.services.venue_time import VenueTime
@@ -86,7 +87,7 @@ def till_services(
     return TillServices.build(
         store.unit_of_work, clock or SystemClock(), ids or UuidGenerator(), acquirer=acquirer,
         points_gateway=sync.worker if sync is not None else NO_SERVER, hold_reset_port=port,
-        after_hold_reset=refresh, promo_digits=promo_digits,
+        after_hold_reset=refresh, after_points_refused=refresh, promo_digits=promo_digits,
     )  # fmt: skip
 
 
@@ -193,7 +194,7 @@ def screen_services(
         overrides=till.overrides, refunds=till.refunds, reconciliation=till.reconciliation,
         bonus=till.bonus, hold_reset=till.hold_reset,
         venue_zone=VenueTime(store.unit_of_work).zone(), venue_time=VenueTime(store.unit_of_work),
-        venue_name=read_venue_name(store.unit_of_work),
+        venue_name=read_venue_name(store.unit_of_work), look=read_look(store.unit_of_work),
     )  # fmt: skip
 
 

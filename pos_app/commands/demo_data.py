@@ -38,6 +38,10 @@ def card_number(index: int) -> str:
     return f"{CARD_PREFIX}{index:012d}"
 
 
+GROUP_COLOURS = {"coffee": "#8d5a3b", "tea": "#4f8a3c", "cold": "#2f7dd1",
+                 "desserts": "#c2507a", "snacks": "#e0a100", "kitchen": "#c0492b"}  # fmt: skip
+
+
 def fill_catalogue(uow: UnitOfWork) -> int:
     count = 0
     for order, (group_id, (group_name, items)) in enumerate(CATALOGUE.items()):
@@ -45,8 +49,10 @@ def fill_catalogue(uow: UnitOfWork) -> int:
         for item_id, name, roubles, tags, has_barcode in items:
             count += 1
             barcode = ean13(f"460{count:09d}") if has_barcode else None
+            colour = GROUP_COLOURS.get(group_id)  # the tiles' colour, by group
+            marked = (*tags, f"colour:{colour}") if colour else tags
             uow.products.add(
-                Product(item_id, name, rub(roubles), group_id, frozenset(tags), barcode)
+                Product(item_id, name, rub(roubles), group_id, frozenset(marked), barcode)
             )
     return count
 
@@ -83,7 +89,8 @@ DEMO_STAFF = (
     ("staff-operator", "Дарья Операторова", "operator", "2222"),
 )
 DEMO_PROMO_PROGRAM = {"prefix": "TOPLASER", "discount_bp": 1500, "cashback_bp": 1000,
-                      "digits": 4}  # fmt: skip
+                      "digits": 4,  # the link: the customer display's QR for a guest's card
+                      "subscribe_link": "https://t.me/toplaser_demo_bot?start={code}"}  # fmt: skip
 
 
 DEMO_VENUE = "Демо-кафе"  # the demo's venue name, on its screen and receipts

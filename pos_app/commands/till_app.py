@@ -28,6 +28,7 @@ from PySide6.QtCore import QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from pos_app.commands.server_options import add_trust_options, trust_of
+from pos_app.services.screen_look import DEFAULT_FONT_PX, MAX_FONT_PX, MIN_FONT_PX
 from pos_app.sync.server_link import (
     InsecureServer,
     ServerLinkError,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from pos_app.commands.sync_runtime import SyncRuntime
     from pos_app.db import Store
     from pos_app.services.dto import SaleView
+    from pos_app.ui.till.customer_display import CustomerDisplay
 
 SYNC_POLL_MS = 5_000
 log = logging.getLogger(__name__)
@@ -70,6 +72,9 @@ class TillOptions:
     hid_readers: Sequence[str] = field(default_factory=tuple)  # "VID:PID[:pos]", hex
     trust: ServerTrust | None = None  # --ca-cert / --insecure (else the enrolment's choice)
     setup: bool = True  # a till never set up shows the first-run wizard (--no-setup: never)
+    customer_display: str = "auto"  # auto: on a second screen if there is one | on | off
+    font_size: int | None = None  # store this font size (px) first (else the stored one)
+    touch: bool | None = None  # store touch mode on / off first (else the stored one)
 
 
 def parse_args(argv: list[str]) -> TillOptions:
@@ -102,8 +107,20 @@ def parse_args(argv: list[str]) -> TillOptions:
     p.add_argument("--no-setup", action="store_true",
                    help="never show the first-run wizard (a till with no store or never "
                    "enrolled shows it otherwise)")  # fmt: skip
+    p.add_argument("--customer-display", choices=("auto", "on", "off"), default="auto",
+                   help="the guest-facing display: auto shows it full-screen on a second "
+                   "screen when there is one; on also opens it as a window on one "
+                   "screen")  # fmt: skip
+    p.add_argument("--font-size", type=int, metavar="PX",
+                   help=f"store the screen's type size ({MIN_FONT_PX}-{MAX_FONT_PX}, default "
+                   f"{DEFAULT_FONT_PX}; kept for the next start)")  # fmt: skip
+    p.add_argument("--touch", action=argparse.BooleanOptionalAction, default=None,
+                   help="store touch mode: larger buttons, tiles and basket rows, the numpad "
+                   "(kept for the next start)")  # fmt: skip
     add_trust_options(p)
     a = p.parse_args(argv)
+    if a.font_size is not None and not MIN_FONT_PX <= a.font_size <= MAX_FONT_PX:
+        p.error(f"--font-size is {MIN_FONT_PX} to {MAX_FONT_PX} pixels")
     printer = None if a.printer.lower() == "none" else a.printer
     trust = trust_of(a)
     if a.server:  # a plain http:// server elsewhere: refused before the window opens
@@ -113,8 +130,9 @@ def parse_args(argv: list[str]) -> TillOptions:
             p.error(str(exc))
     return TillOptions(a.data_dir, a.server, a.lang, a.venue, printer, tuple(a.card_reader),
                        a.card_terminal, a.enrol_code, a.token_store, a.with_console,
-                       a.role, tuple(a.hid_reader), trust,
-                       not a.no_setup)  # fmt: skip
+                       a.role, tuple(a.hid_reader), trust, setup=not a.no_setup,
+                       customer_display=a.customer_display, font_size=a.font_size,
+                       touch=a.touch)  # fmt: skip
 
 
 def _hid_arg(text: str) -> str:
@@ -165,6 +183,7 @@ class TillBackend:
     def open(self) -> TillScreenServices:
         from pos_app.commands.composition import card_terminal, screen_services, till_services
         from pos_app.commands.store_factory import open_till_store
+        from pos_app.services.screen_look import store_look
         from pos_app.services.venue_name import store_venue_name
 
         store = self.store = (
@@ -172,6 +191,7 @@ class TillBackend:
         )
         if self.options.venue:
             store_venue_name(store.unit_of_work, self.options.venue)
+        store_look(store.unit_of_work, self.options.font_size, self.options.touch)
         self.sync = self._start_sync(store)
         self.backups = _start_backups(store)
         if self.options.printer is not None:
@@ -314,6 +334,7 @@ class TillRuntime:
     readers: list[Any]  # serial and HID readers (commands/till_devices.py)
     translators: Sequence[QTranslator]
     console: Any = None  # RunningConsole of a till + console terminal (on the till's store)
+    display: CustomerDisplay | None = None  # the guest-facing second screen, when shown
     stopped: bool = False
 
     def stop(self, app: QApplication) -> None:
@@ -323,6 +344,8 @@ class TillRuntime:
         if self.console is not None:
             self.console.close()
         self.window.close()
+        if self.display is not None:
+            self.display.close()
         if self.key_hook is not None:
             self.key_hook.uninstall(app)
         for reader in self.readers:
@@ -341,7 +364,7 @@ def build_till(
     from pos_app.commands import till_console
 
     translators = list(install_translators(app, pick_language(options.lang)))
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(STYLE_SHEET)  # the stored size and touch mode follow once the store opens
     runner, bridge = OpRunner(), CoreBridge()
     backend = TillBackend(options, bridge, store)
     services = ServiceHolder(backend.open)
@@ -370,7 +393,31 @@ def build_till(
         till_console.start(runtime, console_sound)
 
     QTimer.singleShot(AFTER_FIRST_FRAME_MS, after_first_frame)
+    if options.customer_display != "off":
+        QTimer.singleShot(AFTER_FIRST_FRAME_MS, lambda: _customer_display(runtime, options))
     return runtime
+
+
+def _customer_display(runtime: TillRuntime, options: TillOptions) -> None:
+    """The guest-facing display on a second screen (or, asked for, on the one screen): it
+    observes the till's session like the window's panels."""
+    from pos_app.ui.till.customer_display import CustomerDisplay, place
+
+    if runtime.stopped:
+        return
+    window = runtime.window
+    display = CustomerDisplay(window.venue.text())
+    if not place(display, window, force=options.customer_display == "on"):
+        display.deleteLater()
+        return
+    window.controller.observe(display)
+    window.controller.sale_did_close.connect(display.sale_closed)
+    window.venue_did_change.connect(display.venue.setText)
+    front = QApplication.activeModalWidget() or window  # the keys stay with the till
+    front.activateWindow()
+    display.show_sale(window.controller.sale)
+    display.show_guest(window.controller.guest)
+    runtime.display = display
 
 
 def _attach_wedge(runtime: TillRuntime, app: QApplication, options: TillOptions) -> None:

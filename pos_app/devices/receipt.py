@@ -84,6 +84,7 @@ class ReceiptData:
     qr: str = ""
     footer: str = ""
     copy_label: str = ""
+    closing: str = "Спасибо за покупку!"  # the last line; a refund says something else
     logo_key: int | None = None
     kick_drawer: bool = False
     timezone: str = DEFAULT_SHOP_TIMEZONE  # the shop's zone (services/venue_time.py)

@@ -12,6 +12,7 @@ from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
 from pos_app.services.refunds import RefundReceipt
 
 REFUND_LABEL = "ВОЗВРАТ"
+REFUND_CLOSING = "Возврат оформлен. Сохраните этот чек."  # not the sale's "thank you"
 
 
 def refund_receipt_for(
@@ -31,6 +32,7 @@ def refund_receipt_for(
         guest_name=refund.guest_name,
         footer=f"Причина: {refund.reason}" if refund.reason else "",
         copy_label=REFUND_LABEL,
+        closing=REFUND_CLOSING,
         kick_drawer=refund.cash > 0,
         timezone=timezone,
     )

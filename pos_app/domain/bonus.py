@@ -24,6 +24,7 @@ account.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,7 +32,7 @@ from enum import StrEnum
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.ledger import Ledger, Posting, PostingKind, require_aware
-from pos_app.domain.money import format_money, require_amount
+from pos_app.domain.money import format_money, parse_money, require_amount
 
 DEFAULT_HOLD_TTL = timedelta(hours=24)
 
@@ -81,6 +82,19 @@ class Hold:
 
 def _points(kopecks: int) -> str:
     return format_money(kopecks, currency="points")
+
+
+_REFUSAL = re.compile(r"^Only (-?[0-9\u00a0 ]+,[0-9]{2}) points available;")
+
+
+def available_in_refusal(message: str | None) -> int | None:
+    """The available points an ``InsufficientPoints`` message names (kopecks), or None.
+
+    The server's ``rejected/insufficient_points`` verdict carries only the message made by
+    ``BonusAccount._insufficient`` above; the till reads the server's balance back from it
+    (format and parser live here together, a test keeps them in step)."""
+    found = _REFUSAL.match(message or "")
+    return None if found is None else parse_money(found.group(1))
 
 
 def _require_hold_id(hold_id: str) -> str:

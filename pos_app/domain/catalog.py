@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pos_app.domain.money import require_amount
+
+COLOUR_TAGS = ("colour", "color")  # "colour:#f4c430" on a product colours its tile
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +26,16 @@ class Product:
 
     def __post_init__(self) -> None:
         require_amount(self.price, "price")
+
+    @property
+    def colour(self) -> str | None:
+        """The tile's colour, ``#rrggbb``, from a ``colour:#rrggbb`` tag (the catalogue has no
+        field of its own for it yet); None without one or with a malformed one."""
+        for tag in sorted(self.tags):
+            key, _, value = tag.partition(":")
+            if key in COLOUR_TAGS and _HEX_COLOUR.fullmatch(value.strip()):
+                return value.strip().lower()
+        return None
 
 
 @dataclass(frozen=True, slots=True)

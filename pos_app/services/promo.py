@@ -173,7 +173,7 @@ class PromoService:
             paid = money_paid([(p.method.value, p.amount) for p in sale.payments])
             buyer = sale.guest.guest_id if sale.guest else None
             own = uow.promo.of_guest(buyer) if buyer else None
-            link = _subscribe_link(uow, own.code) if own else None
+            link = subscribe_link(uow, own.code) if own else None
             return PromoOutcome(promo.code, promo.owner_guest_id,
                                 Percent(promo.cashback_bp).apply(paid), buyer,
                                 own.code if own else None, link)  # fmt: skip
@@ -248,7 +248,9 @@ def _free_code(prefix: str, taken: _Taken, generate: Callable[[], str]) -> str:
     )
 
 
-def _subscribe_link(uow: UnitOfWork, code: str) -> str | None:
+def subscribe_link(uow: UnitOfWork, code: str) -> str | None:
+    """Where the owner of ``code`` subscribes to the messenger sending their card (the
+    program's ``subscribe_link`` with ``{code}`` filled in), or None without one."""
     template = {**DEFAULT_PROGRAM, **(uow.settings.get(PROGRAM_KEY) or {})}.get("subscribe_link")
     return str(template).replace("{code}", code) if template else None
 

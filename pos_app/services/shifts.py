@@ -345,7 +345,11 @@ _NAMES = {"cash": "Наличные", "card": "Карта", "balance": "Депо
 
 
 def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
-    """The report as printable lines (Russian, like the receipts), ``width`` characters."""
+    """The report as printable lines (Russian, like the receipts), ``width`` characters.
+
+    The expected cash is printed on the Z report only, next to what was counted: an X report
+    in the middle of the shift would otherwise tell the cashier the figure the blind count at
+    the close is meant to find on its own."""
 
     def row(label: str, amount: int | str, currency: str = "₽") -> str:
         value = amount if isinstance(amount, str) else format_money(amount, currency)
@@ -373,7 +377,8 @@ def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
         sign = "+" if move.kind == "in" else "-"
         label = f"  {local_time(move.at, zone):%H:%M} {move.reason}"[: width - 14]
         lines.append(row(label, f"{sign}{format_money(move.amount)}"))
-    lines.append(row("Ожидается в кассе", report.expected_cash))
+    if report.kind == "Z":  # the count is blind: the X report never says what should be there
+        lines.append(row("Ожидается в кассе", report.expected_cash))
     if report.counted_cash is not None and report.difference is not None:
         lines += [row("Пересчитано", report.counted_cash),
                   row("Расхождение", f"{'+' if report.difference > 0 else ''}"

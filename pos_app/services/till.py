@@ -26,7 +26,7 @@ from pos_app.services.guests import GuestService
 from pos_app.services.hold_reset import NOT_ENROLLED, HoldResetPort, HoldResetService, no_feed
 from pos_app.services.overrides import OverrideService
 from pos_app.services.payments import PaymentService
-from pos_app.services.points import NO_SERVER, PointsService
+from pos_app.services.points import NO_SERVER, PointsService, no_refresh
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWorkFactory
 from pos_app.services.ports_sync import HoldGateway
 from pos_app.services.promo import Digits, PromoService, random_digits
@@ -59,7 +59,9 @@ class TillServices:
         cls, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, *,
         acquirer: Acquirer = NO_ACQUIRER, points_gateway: HoldGateway = NO_SERVER,
         hold_reset_port: HoldResetPort = NOT_ENROLLED,
-        after_hold_reset: Callable[[], object] = no_feed, promo_digits: Digits = random_digits,
+        after_hold_reset: Callable[[], object] = no_feed,
+        after_points_refused: Callable[[], object] = no_refresh,
+        promo_digits: Digits = random_digits,
     ) -> TillServices:  # fmt: skip
         """The whole set; the keyword arguments are the till's adapters, each by default the
         null object of a till without it."""
@@ -71,7 +73,8 @@ class TillServices:
             sales=sales, staff=staff, guests=GuestService(uow, clock, ids), payments=payments,
             shifts=ShiftService(uow, clock, ids, staff), promo=PromoService(uow, clock, ids),
             overrides=OverrideService(uow), refunds=RefundService(uow, clock, ids, acquirer),
-            points=PointsService(uow, clock, ids, payments, points_gateway),
+            points=PointsService(uow, clock, ids, payments, points_gateway,
+                                 refresh=after_points_refused),
             reconciliation=SyncQueue(uow, clock), bonus=BonusOverrideService(uow),
             hold_reset=HoldResetService(staff, hold_reset_port, refresh=after_hold_reset),
         )  # fmt: skip

@@ -5,13 +5,18 @@ the scan router (a scan while a dialog is open goes to ``ui/till/dialog_scans.py
 searches the catalogue, F4 finds a guest by phone or code, F12 takes payment, Del removes the
 selected line, Up/Down and the keypad's +/− are ``ui/till/keyboard.py``'s; Tab reaches every
 button (a click never takes the focus from the search field); F7/F8/Shift+F8/F11 are the
-discounts, price change and refund of ``ui/till/manager.py`` (a manager's PIN when the
+discounts, price change and refund of ``ui/till/manager_flow.py`` (a manager's PIN when the
 cashier's role lacks the right), F5 (or the status bar's red count) the manager's list of
 operations the server did not accept.
 Shift+F7 sets the order's bonus settings, Shift+F4 resets the guest's points holds on the
-server (``ui/till/loyalty_actions.py``); Ctrl+I shows or hides the guest's details.
-Every service call goes through the op runner via the till controller; core events (sync
-state, device readings, printed receipts) arrive through the one bridge as Qt signals.
+server (``ui/till/loyalty_flow.py``); Ctrl+I shows or hides the guest's details.
+
+Composed, not inherited: the window builds the panels, the till controller (the session) and
+one object per flow - ``shift``, ``payment``, ``guests``, ``manager``, ``loyalty`` - each
+given the context, the controller and the window as its screen (``ui/till/flow.py``), and binds
+the keys to them. Every service call goes through the op runner; an operation says what it
+changed and the panels observing the controller refresh themselves (``ui/till/changes.py``).
+Core events (sync state, device readings, printed receipts) arrive through the one bridge.
 """
 
 from __future__ import annotations
@@ -21,31 +26,38 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from pos_app.services.screen_look import ScreenLook
 from pos_app.ui.bridge import CoreBridge
 from pos_app.ui.key_hook import Reading, as_reading, rejection_message
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.scan_router import DEFAULT_RULES, ScanRouter, promo_rules
+from pos_app.ui.theme import TOUCH_ROW_HEIGHT, style_sheet
 from pos_app.ui.till import dialog_scans, orders_tab
-from pos_app.ui.till.basket import BasketPanel
+from pos_app.ui.till.basket import ROW_HEIGHT, BasketPanel
 from pos_app.ui.till.catalogue import CataloguePanel
 from pos_app.ui.till.controller import TillController
-from pos_app.ui.till.format import money, points
+from pos_app.ui.till.guest_flow import GuestFlow
 from pos_app.ui.till.guest_panel import GuestPanel
 from pos_app.ui.till.keyboard import SellingKeys
-from pos_app.ui.till.loyalty_actions import LoyaltyActions
+from pos_app.ui.till.loyalty_flow import LoyaltyFlow
+from pos_app.ui.till.manager_flow import ManagerFlow
 from pos_app.ui.till.messages import cashier_text
+from pos_app.ui.till.payment_flow import PaymentFlow
 from pos_app.ui.till.ports import Catalogue, ServiceHolder, SignedInStaff, TillExtras
+from pos_app.ui.till.shift_flow import ShiftFlow
 from pos_app.ui.till.signin import SignInDialog
 from pos_app.ui.till.status import (
     ConnectionBanner,
@@ -57,10 +69,8 @@ from pos_app.ui.till.totals import TotalsPanel
 
 if TYPE_CHECKING:
     from pos_app.services.dto import SaleView
-    from pos_app.services.payments import PaymentResult
-    from pos_app.ui.till.new_guest import NewGuestDialog
+    from pos_app.ui.till.changes import OpChanges, Session
     from pos_app.ui.till.orders_tab import OrdersTabs
-    from pos_app.ui.till.payment import PaymentDialog
 
 log = logging.getLogger(__name__)
 IDLE_FLUSH_MS = 30_000
@@ -79,7 +89,8 @@ class TillContext:
     extras: TillExtras = field(default_factory=TillExtras)
 
 
-class TillWindow(LoyaltyActions):
+class TillWindow(QMainWindow):
+    venue_did_change = Signal(str)  # the venue's name as the store has it (the display's too)
     venue_zone: tzinfo | None = None  # the venue's time zone once the store is open
     _zone_sync: object = None  # the sync (its last_sync) after which the zone was last read
     _zone_pending = False
@@ -90,9 +101,8 @@ class TillWindow(LoyaltyActions):
         self.setWindowTitle(self.tr("Till"))
         self.ctx = context
         self.staff: SignedInStaff | None = None
+        self.look = ScreenLook()  # as the style sheet was set at start (build_till)
         self.sign_in_dialog: SignInDialog | None = None
-        self.payment_dialog: PaymentDialog | None = None
-        self.new_guest_dialog: NewGuestDialog | None = None
         self.orders_tabs: OrdersTabs | None = None
         self._shown_sale_id: str | None = None
         rules = (*promo_rules(context.extras.promo_prefixes), *DEFAULT_RULES)
@@ -114,6 +124,12 @@ class TillWindow(LoyaltyActions):
         self.sync_problems = SyncProblemsButton()
         self.statusBar().addPermanentWidget(self.sync_problems)
         self.sync_status.setText(self.tr("offline — not enrolled with a server"))
+        c = self.controller
+        self.shift = ShiftFlow(context, c, self)
+        self.manager = ManagerFlow(context, c, self, self.basket, self.sync_problems)
+        self.loyalty = LoyaltyFlow(context, c, self, self.manager)
+        self.payment = PaymentFlow(context, c, self, self.manager)
+        self.guests = GuestFlow(context, c, self)
         self._build()
         self._connect()
         self._shortcuts()
@@ -138,7 +154,7 @@ class TillWindow(LoyaltyActions):
         self.shift_button = QPushButton(self.tr("Shift (F9)"))
         self.shift_button.setObjectName("shiftButton")
         self.shift_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.shift_button.clicked.connect(self.show_shift)
+        self.shift_button.clicked.connect(self.shift.show)
         top.addWidget(self.venue)
         top.addSpacing(16)
         top.addWidget(self.connection_banner)
@@ -149,7 +165,7 @@ class TillWindow(LoyaltyActions):
         self.refund_button = QPushButton(self.tr("Refund (F11)"))
         self.refund_button.setObjectName("shiftButton")
         self.refund_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.refund_button.clicked.connect(self.ask_refund)
+        self.refund_button.clicked.connect(self.manager.ask_refund)
         top.addWidget(self.refund_button)
         self.sign_out_button = QPushButton(self.tr("Sign out"))
         self.sign_out_button.setObjectName("shiftButton")
@@ -211,25 +227,23 @@ class TillWindow(LoyaltyActions):
         c = self.controller
         self.catalogue.product_chosen.connect(c.add_product)
         self.basket.step_requested.connect(c.step_quantity)
+        self.basket.quantity_requested.connect(c.set_quantity)
         self.basket.removal_requested.connect(c.remove_line)
-        c.sale_did_change.connect(self._show_sale)
-        c.guest_did_change.connect(self.guest_panel.show_guest)
-        c.sale_did_close.connect(self._sale_closed)
-        c.payment_did_succeed.connect(self._part_paid)
+        for panel in (self, self.basket, self.totals, self.guest_panel):
+            c.observe(panel)  # each refreshes itself from what an operation changed
+        c.sale_did_close.connect(self.totals.sale_closed)
         c.message_did_arrive.connect(self.show_message)
-        c.unknown_card.connect(self._unknown_card)
-        self.pay_button.clicked.connect(self.pay)
-        self.find_button.clicked.connect(self.find_guest)
-        self.cancel_button.clicked.connect(self.cancel_sale)
-        self.promo_button.clicked.connect(self.ask_promo)
-        self.discount_button.clicked.connect(self.ask_order_discount)
-        c.promo_was_applied.connect(self._promo_applied)
+        self.pay_button.clicked.connect(self.payment.pay)
+        self.find_button.clicked.connect(self.guests.find_guest)
+        self.cancel_button.clicked.connect(self.payment.cancel_sale)
+        self.promo_button.clicked.connect(self.guests.ask_promo)
+        self.discount_button.clicked.connect(self.manager.ask_order_discount)
         bridge = self.ctx.bridge
         bridge.sync_did_change_state.connect(self.sync_status.show_state)
         bridge.sync_did_change_state.connect(self.connection_banner.show_state)
         bridge.sync_did_change_state.connect(self._reread_zone)
         bridge.sync_did_change_state.connect(self.sync_problems.show_state)
-        self.sync_problems.clicked.connect(self.show_sync_problems)
+        self.sync_problems.clicked.connect(self.manager.show_sync_problems)
         bridge.scan_did_arrive.connect(self._device_event)
         bridge.receipt_did_print.connect(self._receipt_printed)
         bridge.device_did_change_state.connect(self.device_status.show_status)
@@ -241,18 +255,19 @@ class TillWindow(LoyaltyActions):
     def _shortcuts(self) -> None:
         for key, slot in (
             ("F3", self.catalogue.search.setFocus),
-            ("F4", self.find_guest),
-            ("F6", self.ask_promo),
-            ("F9", self.show_shift),
-            ("F12", self.pay),
-            ("F7", self.ask_order_discount),
-            ("F8", self.ask_line_discount),
-            ("Shift+F8", self.ask_price),
-            ("F11", self.ask_refund),
-            ("Shift+F7", self.ask_bonus_settings),
-            ("Shift+F4", self.ask_reset_holds),
-            ("F5", self.show_sync_problems),
+            ("F4", self.guests.find_guest),
+            ("F6", self.guests.ask_promo),
+            ("F9", self.shift.show),
+            ("F12", self.payment.pay),
+            ("F7", self.manager.ask_order_discount),
+            ("F8", self.manager.ask_line_discount),
+            ("Shift+F8", self.manager.ask_price),
+            ("F11", self.manager.ask_refund),
+            ("Shift+F7", self.loyalty.ask_bonus_settings),
+            ("Shift+F4", self.loyalty.ask_reset_holds),
+            ("F5", self.manager.show_sync_problems),
             ("Del", self.basket.remove_selected),
+            ("F2", self.basket.ask_quantity),
             ("Ctrl+Up", self.basket.increase),
             ("Ctrl+Down", self.basket.decrease),
             ("Ctrl+I", self.guest_panel.toggle_details),
@@ -270,17 +285,30 @@ class TillWindow(LoyaltyActions):
     def _open_store(self) -> None:
         services = self.ctx.services
 
-        def load() -> tuple[Catalogue, tzinfo | None, str]:  # on the op worker; opens the store
+        def load() -> tuple[Catalogue, tzinfo | None, str, ScreenLook]:  # opens the store
             opened = services.get()
-            return opened.catalogue.load(), opened.venue_zone, opened.venue_name
+            return opened.catalogue.load(), opened.venue_zone, opened.venue_name, opened.look
 
         self.ctx.runner.run(load, self._store_opened, self.show_error)
 
-    def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None, str]) -> None:
-        catalogue, zone, venue = loaded
+    def _store_opened(self, loaded: tuple[Catalogue, tzinfo | None, str, ScreenLook]) -> None:
+        catalogue, zone, venue, look = loaded
+        self.apply_look(look)
         self.venue.setText(venue or self.ctx.venue_name or self.tr("Till"))
+        self.venue_did_change.emit(self.venue.text())
         self._zone_read(zone)
         self._catalogue_loaded(catalogue)
+
+    def apply_look(self, look: ScreenLook) -> None:
+        """The font size and touch mode from the settings (the whole app's style sheet; the
+        basket's rows, which the sheet cannot size). Nothing is redrawn if they are as now."""
+        if look == self.look:
+            return
+        self.look = look
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setStyleSheet(style_sheet(look.font_px, look.touch))
+        self.basket.set_row_height(TOUCH_ROW_HEIGHT if look.touch else ROW_HEIGHT)
 
     def _reread_zone(self, state: object) -> None:
         """After a sync that pulled (``last_sync`` moved), read the shop's zone again on the op
@@ -331,7 +359,7 @@ class TillWindow(LoyaltyActions):
 
         def offer(is_open: bool) -> None:
             if not is_open:
-                self.show_shift()  # start of the day: count the drawer and open the shift
+                self.shift.show()  # start of the day: count the drawer and open the shift
 
         self.ctx.runner.run(shift_open, offer, self._failed)
 
@@ -360,7 +388,7 @@ class TillWindow(LoyaltyActions):
                 dialog.pin.setText(reading.data)
                 dialog.submit()
             return
-        if self.dialog_takes(reading.kind, reading.data):
+        if self.manager.dialog_takes(reading.kind, reading.data):
             return
         if self.staff is None:
             return  # nobody signed in: readings are not sales
@@ -384,41 +412,19 @@ class TillWindow(LoyaltyActions):
         del message  # the device's English sentence; the cashier reads the translated one
         self.show_message(self.tr("Card not read — swipe again."), "error")
 
+    def op_executed(self, changes: OpChanges, session: Session) -> None:
+        """The window's own part of the sale: its buttons, and a new sale's clean slate."""
+        if changes.sale:
+            self._show_sale(session.sale)
+
     def _show_sale(self, sale: SaleView | None) -> None:
         if sale is not None and sale.sale_id != self._shown_sale_id:
             self.hide_message()  # a new sale: the previous one's banner and change go
             self.totals.clear_change()
         self._shown_sale_id = sale.sale_id if sale is not None else None
-        self.basket.show_sale(sale)
-        self.totals.show_sale(sale)
         self.pay_button.setEnabled(sale is not None and sale.due > 0)
         self.cancel_button.setEnabled(sale is not None)
         self.discount_button.setEnabled(sale is not None)
-
-    def _sale_closed(self, result: PaymentResult) -> None:
-        sale = result.sale
-        parts = [self.tr("Sale %1 closed.").replace("%1", sale.receipt_no or "")]
-        cash = [p for p in sale.payments if p.method == "cash"]
-        if cash:  # the change in big type where the amount to pay was
-            self.totals.show_change(sale.change, sum(p.tendered for p in cash), sale.total)
-        if sale.change:
-            parts.append(self.tr("Change: %1").replace("%1", money(sale.change)))
-        if result.accrual_estimate:
-            parts.append(
-                self.tr("Points to the guest: %1").replace("%1", points(result.accrual_estimate))
-            )
-        self.show_message("  ·  ".join(parts), "info")
-        self.ctx.bridge.on_sale_completed(sale)
-
-    def _part_paid(self, result: PaymentResult) -> None:
-        """Part of the sale is paid (a mix): ask for the rest at once."""
-        self.show_message(
-            self.tr("%1 paid; %2 left to pay.")
-            .replace("%1", money(result.amount))
-            .replace("%2", money(result.sale.due)),
-            "info",
-        )
-        self.pay()
 
     def _receipt_printed(self, result: object) -> None:
         if getattr(result, "ok", True):

@@ -1,11 +1,18 @@
 """The till's look: large readable type, big touch targets, the amount to pay in heavy type.
 
 One style sheet for the whole app, so screens share a look without each styling itself.
+``style_sheet(font_px, touch)`` scales every type size from the 15 px base and, in touch mode,
+gives every target room for a finger (the till's settings, ``services/screen_look.py``).
 """
 
 from __future__ import annotations
 
-STYLE_SHEET = """
+import re
+
+BASE_FONT_PX = 15
+TOUCH_ROW_HEIGHT = 46  # the basket's rows in touch mode (30 otherwise)
+
+_BASE = """
 QWidget { font-size: 15px; color: #1d2329; }
 QMainWindow, QDialog { background: #eef1f4; }
 #header { background: #1f2a36; }
@@ -74,4 +81,39 @@ QPushButton:focus, QToolButton:focus { border: 2px solid #2f7dd1; }
 #syncStatus { padding: 2px 8px; color: #8a5a00; }
 #syncStatus[online="true"] { color: #1d5e34; }
 #syncProblems { padding: 2px 8px; color: #a61b1b; font-weight: bold; border: none; }
+#customerDisplay { background: #f7f9fb; }
+#displayVenue { font-size: 28px; font-weight: 700; color: #1f2a36; }
+#displayLines { font-size: 24px; background: white; border: 1px solid #cfd7de;
+                border-radius: 8px; }
+#displayGuest { font-size: 26px; font-weight: 600; color: #1d5e34; }
+#displayTotals { background: white; border: 1px solid #cfd7de; border-radius: 10px; }
+#displayCaption { font-size: 30px; font-weight: 700; color: #56626e; }
+#displayTotal { font-size: 64px; font-weight: 800; color: #11181f; }
+#displayCaption[state="closed"], #displayTotal[state="closed"] { color: #1e7a46; }
+#displayNote { font-size: 24px; color: #1d5e34; font-weight: 600; }
+#displayQrCaption { font-size: 18px; color: #33404c; }
 """
+
+_TOUCH = """
+QPushButton { min-height: 48px; padding: 10px 16px; }
+QLineEdit { min-height: 40px; }
+#productTile { min-height: 96px; }
+#methodButton, #noteButton { min-height: 64px; padding: 10px 4px; }
+#numpadKey { min-height: 56px; min-width: 64px; padding: 0; }
+#guestDetailsButton { min-height: 40px; }
+QScrollBar:vertical { width: 28px; }
+"""
+
+_FONT_SIZE = re.compile(r"font-size: (\d+)px")
+
+
+def style_sheet(font_px: int = BASE_FONT_PX, touch: bool = False) -> str:
+    """The style sheet with every type size scaled by ``font_px / 15``, plus the touch rules."""
+    scale = font_px / BASE_FONT_PX
+    sheet = _BASE + (_TOUCH if touch else "")
+    if font_px == BASE_FONT_PX:
+        return sheet
+    return _FONT_SIZE.sub(lambda m: f"font-size: {round(int(m.group(1)) * scale)}px", sheet)
+
+
+STYLE_SHEET = style_sheet()

@@ -119,3 +119,18 @@ def test_a_sale_paid_in_parts_prints_one_line_per_method_tendered_change_and_poi
 def test_without_cash_neither_received_nor_change_is_printed() -> None:
     text = to_plain_text(render_receipt(a_receipt(tendered=0, change=0), 42), 42)
     assert "Получено" not in text and "Сдача" not in text
+
+
+def test_a_refund_receipt_does_not_thank_for_a_purchase() -> None:
+    """Issue 22: the refund receipt ended with the sale's "Спасибо за покупку!"."""
+    from pos_app.devices.refund_layout import REFUND_CLOSING, refund_receipt_for
+    from pos_app.services.refunds import RefundReceipt, RefundReceiptLine
+
+    refund = RefundReceipt("r1", "T1-000042", datetime(2026, 12, 7, 9, 0, tzinfo=UTC),
+                           (RefundReceiptLine("Латте", 1, 210_00, 210_00),),
+                           (("cash", 210_00),), "", "")  # fmt: skip
+    text = to_plain_text(render_receipt(refund_receipt_for(refund, venue_name="Кофейня")), 48)
+    assert "ВОЗВРАТ" in text and REFUND_CLOSING in text
+    assert "Спасибо за покупку" not in text
+    sale = to_plain_text(render_receipt(a_receipt()), 48)
+    assert "Спасибо за покупку!" in sale

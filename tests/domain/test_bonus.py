@@ -374,3 +374,14 @@ def test_a_hold_must_live_for_some_time(ttl: timedelta) -> None:
     with pytest.raises(ValueError, match="time to live"):
         acc.place_hold("h1", rub(1), now=T0, reason="", ttl=ttl, **WHO)
     assert acc.holds == {} and acc.postings == []
+
+
+def test_the_servers_balance_is_read_back_from_an_insufficient_points_message() -> None:
+    """The server's refusal carries only the message; the till reads the figure from it."""
+    from pos_app.domain.bonus import BonusAccount, available_in_refusal
+
+    for available in (0, 5_00, 12_345_67):
+        message = BonusAccount("g1", total=available)._insufficient(100_000_00).message
+        assert available_in_refusal(message) == available
+    assert available_in_refusal("Guest g1 is not known to the server.") is None
+    assert available_in_refusal(None) is None

@@ -38,3 +38,10 @@ def test_scope_by_tag() -> None:
 def test_product_price_must_be_kopecks() -> None:
     with pytest.raises(InvalidAmount):
         Product(id="x", name="x", price=-1)
+
+
+def test_a_products_tile_colour_comes_from_a_colour_tag() -> None:
+    assert Product("a", "A", 100, tags=frozenset({"еда", "colour:#C2507A"})).colour == "#c2507a"
+    assert Product("b", "B", 100, tags=frozenset({"color:#2f7dd1"})).colour == "#2f7dd1"
+    assert Product("c", "C", 100, tags=frozenset({"colour:red; x"})).colour is None  # not CSS
+    assert Product("d", "D", 100).colour is None

@@ -30,6 +30,8 @@ class FakeGateway:
 
     online: bool = True
     answer: str | None = "applied"
+    reason: str = "insufficient_points"
+    message: str = "The guest has only 10.00 points."
     pushed: list[str] = field(default_factory=list)
 
     def is_online(self) -> bool:
@@ -39,9 +41,9 @@ class FakeGateway:
         self.pushed.append(op_id)
         if self.answer is None:
             return None
-        message = None if self.answer == "applied" else "The guest has only 10.00 points."
-        return OpVerdict(op_id, 1, self.answer, None if message is None else "insufficient_points",
-                         message)  # fmt: skip
+        if self.answer == "applied":
+            return OpVerdict(op_id, 1, "applied")
+        return OpVerdict(op_id, 1, self.answer, self.reason, self.message)
 
 
 @pytest.fixture
@@ -216,3 +218,57 @@ def test_a_sale_that_ends_while_the_till_is_offline_says_so_in_its_operation(
     shop.pay.pay_cash(offline, rub(180))
     flags = [e.payload.get("offline") for e in shop.pending()]
     assert flags == [False, True]
+
+
+def test_a_refusal_for_want_of_points_adopts_the_servers_balance_and_pulls_the_feed(
+    shop: Shop, gateway: FakeGateway
+) -> None:
+    """Issue 22 point 4: the cache believed 250 ₽ available, the server had 0; after the
+    refusal the cached snapshot says the server's figure (its held part kept)."""
+    pulled: list[bool] = []
+    pay = PaymentService(shop.uow, FakeClock(), FakeIds("pay"), shop.service)
+    points = PointsService(shop.uow, FakeClock(), FakeIds("hold"), pay, gateway,
+                           refresh=lambda: pulled.append(True))  # fmt: skip
+    gateway.answer = "rejected"
+    gateway.message = "Only 0,00 points available; 100,00 points requested."
+    sale_id = _anna_sale(shop)
+    with pytest.raises(PointsRefused) as refused:
+        points.pay_points(sale_id, rub(100))
+    assert refused.value.details["reason"] == "insufficient_points"
+    assert refused.value.details["server_available"] == 0
+    assert refused.value.details["guest_id"] == "anna"
+    with shop.uow() as uow:
+        [account] = uow.accounts.for_guest("anna")
+    assert (account.total, account.held, account.available) == (rub(50), rub(50), 0)
+    assert pulled == [True]
+
+
+def test_an_unknown_guest_refusal_leaves_the_cache_and_names_the_reason(
+    shop: Shop, gateway: FakeGateway
+) -> None:
+    gateway.answer = "rejected"
+    gateway.reason = "unknown_guest"
+    gateway.message = "Guest anna is not known to the server."
+    sale_id = _anna_sale(shop)
+    pay = PaymentService(shop.uow, FakeClock(), FakeIds("pay"), shop.service)
+    points = PointsService(shop.uow, FakeClock(), FakeIds("hold"), pay, gateway)
+    with pytest.raises(PointsRefused) as refused:
+        points.pay_points(sale_id, rub(100))
+    assert refused.value.details["reason"] == "unknown_guest"
+    assert refused.value.details["server_available"] is None
+    with shop.uow() as uow:
+        [account] = uow.accounts.for_guest("anna")
+    assert account.available == rub(250)
+
+
+def test_the_room_says_what_may_be_paid_online_and_offline(
+    shop: Shop, points: PointsService, gateway: FakeGateway
+) -> None:
+    sale_id = _anna_sale(shop)  # 549 ₽ due; 50 % cap -> 250 ₽ available limits it
+    _allow_offline(shop, rub(80))
+    room = points.room(sale_id)
+    assert (room.max_points, room.offline, room.online, room.connected) == (
+        rub(250), rub(80), True, True)  # fmt: skip
+    assert room.now == rub(250)
+    gateway.online = False
+    assert points.room(sale_id).now == rub(80)  # pay_points would go offline

@@ -35,9 +35,9 @@ def main(lang: str = "ru") -> int:
         keys("QR-GUEST-03\r", 4, 1_200_000, window)
         wait_until(lambda: window.guest_panel.guest is not None
                    and window.controller.sale is not None)  # fmt: skip
-        window.ask_bonus_settings()
-        wait_until(lambda: window.bonus_dialog is not None and window.bonus_dialog.isVisible())
-        bonus = window.bonus_dialog
+        window.loyalty.ask_bonus_settings()
+        wait_until(lambda: window.loyalty.dialog is not None and window.loyalty.dialog.isVisible())
+        bonus = window.loyalty.dialog
         assert bonus is not None
         bonus.accrual.setText("10")
         bonus.redemption.setText("100")

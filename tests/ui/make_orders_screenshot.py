@@ -57,11 +57,11 @@ def _shoot(app: QApplication, server: RealServer, tmp: Path) -> int:
         window.sign_in_dialog.submit()
         wait_until(lambda: window.staff is not None, 20)
         settle(1.0)
-        if window.shift_dialog is not None and window.shift_dialog.isVisible():
-            window.shift_dialog.cash.setText("5000")
-            window.shift_dialog.open_button.click()
-            wait_until(lambda: window.shift_dialog.shift is not None)  # type: ignore[union-attr]
-            window.shift_dialog.accept()
+        if window.shift.dialog is not None and window.shift.dialog.isVisible():
+            window.shift.dialog.cash.setText("5000")
+            window.shift.dialog.open_button.click()
+            wait_until(lambda: window.shift.dialog.shift is not None)  # type: ignore[union-attr]
+            window.shift.dialog.accept()
         wait_until(lambda: runtime.console is not None and runtime.console.window.ready, 15)
         for number, note in ((1, "стол 4"), (2, "без сахара"), (3, "к 19:30")):
             server.place(f"demo-{number}", note=note)
@@ -69,14 +69,15 @@ def _shoot(app: QApplication, server: RealServer, tmp: Path) -> int:
         wait_until(lambda: console.window.model.row_of("demo-3") is not None, 10)
         keys(LATTE + "\r", 4, 5_000_000, window)
         wait_until(lambda: window.controller.sale is not None)
-        window.ask_order_discount()
-        assert window.input_dialog is not None
-        window.input_dialog.setTextValue("20")
-        window.input_dialog.accept()
-        wait_until(lambda: window.manager_dialog is not None and window.manager_dialog.isVisible())
+        window.manager.ask_order_discount()
+        assert window.manager.input_dialog is not None
+        window.manager.input_dialog.setTextValue("20")
+        window.manager.input_dialog.accept()
+        wait_until(lambda: window.manager.pin_dialog is not None
+                   and window.manager.pin_dialog.isVisible())  # fmt: skip
         settle(0.8)
         shoot("manager-pin")
-        window.manager_dialog.reject()  # type: ignore[union-attr]
+        window.manager.pin_dialog.reject()  # type: ignore[union-attr]
         assert window.orders_tabs is not None
         window.orders_tabs.switch()
         console.window.panel.select("demo-2")

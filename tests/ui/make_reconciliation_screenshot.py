@@ -71,9 +71,9 @@ def main(lang: str = "ru") -> int:
         sell_latte(window, 2_000_000, "QR-GUEST-03")
         server_answers(store)
         wait_until(lambda: window.sync_problems.count == 2, 15.0)  # the status bar's poll
-        window.show_sync_problems()
-        wait_until(lambda: window.reconciliation_dialog is not None
-                   and window.reconciliation_dialog.isVisible())  # fmt: skip
+        window.manager.show_sync_problems()
+        wait_until(lambda: window.manager.reconciliation_dialog is not None
+                   and window.manager.reconciliation_dialog.isVisible())  # fmt: skip
         shoot("reconciliation")
         runtime.stop(app)
         store.close()

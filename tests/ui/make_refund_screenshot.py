@@ -43,18 +43,18 @@ def main(lang: str = "ru") -> int:
             receipt = next(op.payload["receipt_no"] for op in uow.outbox.pending()
                            if op.kind == "sale.closed")  # fmt: skip
         keys(f"receipt:{receipt}\r", 4, 5_000_000, window)  # the receipt's QR, scanned
-        wait_until(lambda: window.refund_dialog is not None
-                   and window.refund_dialog.preview is not None)  # fmt: skip
-        dialog = window.refund_dialog
+        wait_until(lambda: window.manager.refund_dialog is not None
+                   and window.manager.refund_dialog.preview is not None)  # fmt: skip
+        dialog = window.manager.refund_dialog
         assert dialog is not None
         dialog.set_quantity(1, 1)
         dialog.reason.setText("остыл")
         shoot("refund")
         dialog.reject()
-        window.show_shift()
-        wait_until(lambda: window.shift_dialog is not None and window.shift_dialog.isVisible()
-                   and window.shift_dialog.shift is not None)  # fmt: skip
-        shift = window.shift_dialog
+        window.shift.show()
+        wait_until(lambda: window.shift.dialog is not None and window.shift.dialog.isVisible()
+                   and window.shift.dialog.shift is not None)  # fmt: skip
+        shift = window.shift.dialog
         assert shift is not None
         shift.move_amount.setText("1000")
         shift.move_reason.setText("размен")

@@ -88,8 +88,8 @@ def sign_in_and_open_shift(window: TillWindow, pin: str) -> None:
     dialog.pin.setText(pin)
     dialog.submit()
     wait_until(lambda: window.staff is not None, 30.0)
-    wait_until(lambda: window.shift_dialog is not None and window.shift_dialog.isVisible())
-    shift = window.shift_dialog
+    wait_until(lambda: window.shift.dialog is not None and window.shift.dialog.isVisible())
+    shift = window.shift.dialog
     assert shift is not None
     shift.cash.setText("5000")
     shift.open_button.click()
@@ -130,10 +130,10 @@ def main(lang: str = "ru") -> int:
         wait_until(lambda: window.guest_panel.guest is not None)
         window.catalogue.show_group("coffee")
         shoot("sale")
-        window.pay()
-        wait_until(lambda: window.payment_dialog is not None
-                   and window.payment_dialog.isVisible())  # fmt: skip
-        payment = window.payment_dialog
+        window.payment.pay()
+        wait_until(lambda: window.payment.dialog is not None
+                   and window.payment.dialog.isVisible())  # fmt: skip
+        payment = window.payment.dialog
         assert payment is not None
         sale = window.controller.sale
         assert sale is not None
@@ -143,10 +143,10 @@ def main(lang: str = "ru") -> int:
         wait_until(lambda: window.controller.sale is None)
         printer.wait_for_jobs(1, timeout=10)
         shoot("closed")
-        window.show_shift()
-        wait_until(lambda: window.shift_dialog is not None and window.shift_dialog.isVisible()
-                   and window.shift_dialog.shift is not None)  # fmt: skip
-        report = window.shift_dialog
+        window.shift.show()
+        wait_until(lambda: window.shift.dialog is not None and window.shift.dialog.isVisible()
+                   and window.shift.dialog.shift is not None)  # fmt: skip
+        report = window.shift.dialog
         assert report is not None
         report.x_button.click()
         wait_until(lambda: "X-ОТЧЁТ" in report.report.toPlainText())

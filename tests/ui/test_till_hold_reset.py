@@ -86,9 +86,9 @@ def test_a_manager_releases_the_guests_stuck_hold_from_the_till(
 
         press(till, "Shift+F4")
         answer(till, "the till crashed mid-payment")
-        qtbot.waitUntil(lambda: window.manager_dialog is not None
-                        and window.manager_dialog.isVisible(), timeout=5000)  # fmt: skip
-        pin = window.manager_dialog
+        qtbot.waitUntil(lambda: window.manager.pin_dialog is not None
+                        and window.manager.pin_dialog.isVisible(), timeout=5000)  # fmt: skip
+        pin = window.manager.pin_dialog
         assert pin is not None and "releases the holds of" in pin.labelText()
         pin.setTextValue(MANAGER_PIN)
         pin.accept()

@@ -22,10 +22,10 @@ def _paying(till: Till, total: int) -> PaymentDialog:
     till.scan(LATTE)
     till.qtbot.waitUntil(lambda: window.controller.sale is not None
                          and window.controller.sale.total == total, timeout=5000)  # fmt: skip
-    window.pay()
-    till.qtbot.waitUntil(lambda: window.payment_dialog is not None
-                         and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
-    dialog = window.payment_dialog
+    window.payment.pay()
+    till.qtbot.waitUntil(lambda: window.payment.dialog is not None
+                         and window.payment.dialog.isVisible(), timeout=5000)  # fmt: skip
+    dialog = window.payment.dialog
     assert dialog is not None and dialog.due == total
     return dialog
 
@@ -99,9 +99,9 @@ def test_300_and_enter_typed_fast_into_the_amount_is_cash_not_a_scan(till_factor
 def test_a_scan_while_the_shift_dialog_is_open_changes_nothing(till_factory: Any) -> None:
     till = signed_in(till_factory)
     window = till.window
-    window.show_shift()
-    till.qtbot.waitUntil(lambda: window.shift_dialog is not None
-                         and window.shift_dialog.isVisible(), timeout=5000)  # fmt: skip
+    window.shift.show()
+    till.qtbot.waitUntil(lambda: window.shift.dialog is not None
+                         and window.shift.dialog.isVisible(), timeout=5000)  # fmt: skip
     till.scan(LATTE)
     till.qtbot.waitUntil(window.banner.isVisible, timeout=5000)
     assert window.banner.text() == (
@@ -114,8 +114,8 @@ def test_a_scan_while_the_shift_dialog_is_open_changes_nothing(till_factory: Any
 def test_a_card_scanned_into_the_find_guest_dialog_finds_the_guest(till_factory: Any) -> None:
     till = signed_in(till_factory)
     window = till.window
-    window.find_guest()  # not blocking: the event loop (and the scanner) keep running
-    dialog = window.find_dialog
+    window.guests.find_guest()  # not blocking: the event loop (and the scanner) keep running
+    dialog = window.guests.find_dialog
     assert dialog is not None and dialog.isVisible()
     till.scan(LATTE)  # a product's code means nothing here
     till.qtbot.waitUntil(window.banner.isVisible, timeout=5000)

@@ -96,10 +96,10 @@ def test_every_payment_method_and_quick_cash_amount_has_a_key(till_factory: Any)
     window = till.window
     till.scan(LATTE)
     _lines(till, ("Латте", 1))
-    window.pay()
-    till.qtbot.waitUntil(lambda: window.payment_dialog is not None
-                         and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
-    dialog = window.payment_dialog
+    window.payment.pay()
+    till.qtbot.waitUntil(lambda: window.payment.dialog is not None
+                         and window.payment.dialog.isVisible(), timeout=5000)  # fmt: skip
+    dialog = window.payment.dialog
     assert dialog is not None
     methods = dialog.findChildren(QPushButton, "methodButton")
     names = [b.text() for b in methods]
@@ -167,18 +167,18 @@ def test_after_a_dialog_the_focus_is_back_in_the_search_field(till_factory: Any)
     till.qtbot.keyClick(window.catalogue.search, Qt.Key.Key_Tab)  # away, to a button
     till.qtbot.waitUntil(lambda: QApplication.focusWidget() is not window.catalogue.search,
                          timeout=2000)  # fmt: skip
-    window.pay()
-    till.qtbot.waitUntil(lambda: window.payment_dialog is not None
-                         and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
-    dialog = window.payment_dialog
+    window.payment.pay()
+    till.qtbot.waitUntil(lambda: window.payment.dialog is not None
+                         and window.payment.dialog.isVisible(), timeout=5000)  # fmt: skip
+    dialog = window.payment.dialog
     assert dialog is not None
     dialog.reject()
     till.qtbot.waitUntil(lambda: QApplication.focusWidget() is window.catalogue.search,
                          timeout=3000)  # fmt: skip
-    window.show_shift()  # any dialog: the shift's too
-    till.qtbot.waitUntil(lambda: window.shift_dialog is not None
-                         and window.shift_dialog.isVisible(), timeout=5000)  # fmt: skip
-    shift = window.shift_dialog
+    window.shift.show()  # any dialog: the shift's too
+    till.qtbot.waitUntil(lambda: window.shift.dialog is not None
+                         and window.shift.dialog.isVisible(), timeout=5000)  # fmt: skip
+    shift = window.shift.dialog
     assert shift is not None
     shift.reject()
     till.qtbot.waitUntil(lambda: QApplication.focusWidget() is window.catalogue.search,

@@ -26,9 +26,9 @@ def _guest_sale(till: Till) -> None:
 
 def _bonus_dialog(till: Till) -> Any:
     window = till.window
-    till.qtbot.waitUntil(lambda: window.bonus_dialog is not None
-                         and window.bonus_dialog.isVisible(), timeout=5000)  # fmt: skip
-    return window.bonus_dialog
+    till.qtbot.waitUntil(lambda: window.loyalty.dialog is not None
+                         and window.loyalty.dialog.isVisible(), timeout=5000)  # fmt: skip
+    return window.loyalty.dialog
 
 
 def test_a_managers_bonus_settings_change_the_points_cap_and_travel_with_the_sale(
@@ -53,11 +53,11 @@ def test_a_managers_bonus_settings_change_the_points_cap_and_travel_with_the_sal
     till.qtbot.waitUntil(lambda: "This order: points accrued 20 %, at most 10 %"
                          in window.banner.text(), timeout=5000)  # fmt: skip
 
-    window.pay()
-    till.qtbot.waitUntil(lambda: window.payment_dialog is not None
-                         and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
-    payment = window.payment_dialog
-    assert payment is not None and payment.points_allowed == 37_80  # 10 % of 378 ₽, not 50 %
+    window.payment.pay()
+    till.qtbot.waitUntil(lambda: window.payment.dialog is not None
+                         and window.payment.dialog.isVisible(), timeout=5000)  # fmt: skip
+    payment = window.payment.dialog
+    assert payment is not None and payment.options.points_online == 37_80  # 10 % of 378 ₽
     payment.reject()
     window.controller.pay("cash", 378_00)
     till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
@@ -76,9 +76,9 @@ def test_reset_holds_needs_a_guest_a_reason_and_a_server(till_factory: Any) -> N
     _guest_sale(till)
     press(till, "Shift+F4")
     answer(till, "the till crashed mid-payment")
-    till.qtbot.waitUntil(lambda: window.manager_dialog is not None
-                         and window.manager_dialog.isVisible(), timeout=5000)  # fmt: skip
-    pin_dialog = window.manager_dialog
+    till.qtbot.waitUntil(lambda: window.manager.pin_dialog is not None
+                         and window.manager.pin_dialog.isVisible(), timeout=5000)  # fmt: skip
+    pin_dialog = window.manager.pin_dialog
     assert pin_dialog is not None and "releases the holds of" in pin_dialog.labelText()
     pin_dialog.setTextValue("1234")  # a wrong PIN is refused before any server call
     pin_dialog.accept()
@@ -86,9 +86,9 @@ def test_reset_holds_needs_a_guest_a_reason_and_a_server(till_factory: Any) -> N
 
     press(till, "Shift+F4")
     answer(till, "the till crashed mid-payment")
-    till.qtbot.waitUntil(lambda: window.manager_dialog is not None
-                         and window.manager_dialog.isVisible(), timeout=5000)  # fmt: skip
-    window.manager_dialog.setTextValue(MANAGER_PIN)
-    window.manager_dialog.accept()
+    till.qtbot.waitUntil(lambda: window.manager.pin_dialog is not None
+                         and window.manager.pin_dialog.isVisible(), timeout=5000)  # fmt: skip
+    window.manager.pin_dialog.setTextValue(MANAGER_PIN)
+    window.manager.pin_dialog.accept()
     till.qtbot.waitUntil(lambda: "not enrolled with a server" in window.banner.text(),
                          timeout=5000)  # fmt: skip

@@ -14,9 +14,9 @@ from tests.ui.till_fixtures import Till
 
 def _pay_with(till: Till, method: str, amount: str) -> None:
     window = till.window
-    till.qtbot.waitUntil(lambda: window.payment_dialog is not None
-                         and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
-    dialog = window.payment_dialog
+    till.qtbot.waitUntil(lambda: window.payment.dialog is not None
+                         and window.payment.dialog.isVisible(), timeout=5000)  # fmt: skip
+    dialog = window.payment.dialog
     assert dialog is not None
     dialog.choose(method)
     dialog.edit.setText(amount)
@@ -33,7 +33,7 @@ def test_a_mix_of_card_balance_and_cash_closes_one_sale(till_factory: Any) -> No
     till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
     till.qtbot.waitUntil(lambda: window.controller.sale is not None
                          and window.controller.sale.total == 189_00, timeout=5000)  # fmt: skip
-    window.pay()
+    window.payment.pay()
     _pay_with(till, "card", "100")
     till.qtbot.waitUntil(lambda: window.controller.sale is not None
                          and window.controller.sale.due == 89_00, timeout=10000)  # fmt: skip
@@ -55,9 +55,9 @@ def test_the_balance_button_is_off_for_a_guest_without_a_balance(till_factory: A
     till.scan(LATTE)
     till.scan(f";{card_number(2)}?")  # guest 2 has no deposit
     till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
-    window.pay()
-    till.qtbot.waitUntil(lambda: window.payment_dialog is not None, timeout=5000)
-    dialog = window.payment_dialog
+    window.payment.pay()
+    till.qtbot.waitUntil(lambda: window.payment.dialog is not None, timeout=5000)
+    dialog = window.payment.dialog
     assert dialog is not None
     assert not dialog.balance_button.isEnabled()
     assert dialog.due == 199_50  # 210 ₽ less guest 2's 5 %
@@ -70,9 +70,9 @@ def test_an_unknown_card_creates_a_guest_and_binds_it_in_one_dialog(till_factory
     till = signed_in(till_factory)
     window = till.window
     till.scan(";7799000000000042?")
-    till.qtbot.waitUntil(lambda: window.new_guest_dialog is not None
-                         and window.new_guest_dialog.isVisible(), timeout=5000)  # fmt: skip
-    dialog = window.new_guest_dialog
+    till.qtbot.waitUntil(lambda: window.guests.new_guest_dialog is not None
+                         and window.guests.new_guest_dialog.isVisible(), timeout=5000)  # fmt: skip
+    dialog = window.guests.new_guest_dialog
     assert dialog is not None
     assert not dialog.ok.isEnabled()
     dialog.name.setText("Пётр Новый")
@@ -114,10 +114,13 @@ def test_points_within_the_offline_allowance_then_cash_for_the_rest(till_factory
     till.scan(f";{card_number(6)}?")  # guest 6: 10 %, 2 310 points
     till.qtbot.waitUntil(lambda: window.controller.sale is not None
                          and window.controller.sale.total == 378_00, timeout=5000)  # fmt: skip
-    window.pay()
-    till.qtbot.waitUntil(lambda: window.payment_dialog is not None, timeout=5000)
-    dialog = window.payment_dialog
+    window.payment.pay()
+    till.qtbot.waitUntil(lambda: window.payment.dialog is not None, timeout=5000)
+    dialog = window.payment.dialog
     assert dialog is not None and dialog.points_allowed == 189_00  # 50 % of the order
+    assert dialog.points_room.text() == (  # said before anything is typed (issue 22 point 4)
+        "Points: up to 189,00 pts (this till has no server; its own limit)."
+    )
     dialog.choose("points")
     assert dialog.edit.text() == "189,00"
     dialog.edit.setText("250")  # under what is due, over the points cap

@@ -33,7 +33,7 @@ def test_points_then_cash_in_two_parts_print_one_line_per_method(till_factory: A
     till.scan(f";{card_number(6)}?")  # guest 6: 10 %, 2 310 points
     till.qtbot.waitUntil(lambda: window.controller.sale is not None
                          and window.controller.sale.total == 378_00, timeout=5000)  # fmt: skip
-    window.pay()
+    window.payment.pay()
     _pay_with(till, "points", "189")
     till.qtbot.waitUntil(lambda: window.controller.sale is not None
                          and window.controller.sale.due == 189_00, timeout=5000)  # fmt: skip
@@ -61,7 +61,7 @@ def test_a_sale_without_a_guest_prints_no_points_and_change_even_when_zero(
     window = till.window
     till.scan(LATTE)
     till.qtbot.waitUntil(lambda: window.controller.sale is not None, timeout=5000)
-    window.pay()
+    window.payment.pay()
     _pay_with(till, "cash", "210")  # exact
     till.qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
     text = till.printer.wait_for_jobs(1, timeout=10)[0].read_text(encoding="utf-8")

@@ -61,10 +61,10 @@ def server_rejects_a_sale_and_a_guest(till: Till) -> SyncQueue:
 
 
 def open_dialog(till: Till) -> ReconciliationDialog:
-    till.qtbot.waitUntil(lambda: till.window.reconciliation_dialog is not None
-                         and till.window.reconciliation_dialog.isVisible(),
+    till.qtbot.waitUntil(lambda: till.window.manager.reconciliation_dialog is not None
+                         and till.window.manager.reconciliation_dialog.isVisible(),
                          timeout=5000)  # fmt: skip
-    dialog = till.window.reconciliation_dialog
+    dialog = till.window.manager.reconciliation_dialog
     assert dialog is not None
     return dialog
 
@@ -89,20 +89,20 @@ def test_rejected_operations_are_counted_shown_to_a_manager_and_resolved(
     assert problems.text() == "sync problems: 2 (F5)"
 
     press(till, "F5")  # the cashier: a manager's PIN is asked; the cashier's own does not do
-    till.qtbot.waitUntil(lambda: window.manager_dialog is not None
-                         and window.manager_dialog.isVisible(), timeout=5000)  # fmt: skip
-    assert window.manager_dialog is not None
-    window.manager_dialog.setTextValue(CASHIER_PIN)
-    window.manager_dialog.accept()
+    till.qtbot.waitUntil(lambda: window.manager.pin_dialog is not None
+                         and window.manager.pin_dialog.isVisible(), timeout=5000)  # fmt: skip
+    assert window.manager.pin_dialog is not None
+    window.manager.pin_dialog.setTextValue(CASHIER_PIN)
+    window.manager.pin_dialog.accept()
     till.qtbot.waitUntil(lambda: "A manager's PIN is needed" in window.banner.text(),
                          timeout=5000)  # fmt: skip
-    assert window.reconciliation_dialog is None
+    assert window.manager.reconciliation_dialog is None
 
     problems.click()  # the count in the status bar opens it too
-    till.qtbot.waitUntil(lambda: window.manager_dialog is not None
-                         and window.manager_dialog.isVisible(), timeout=5000)  # fmt: skip
-    window.manager_dialog.setTextValue(MANAGER_PIN)
-    window.manager_dialog.accept()
+    till.qtbot.waitUntil(lambda: window.manager.pin_dialog is not None
+                         and window.manager.pin_dialog.isVisible(), timeout=5000)  # fmt: skip
+    window.manager.pin_dialog.setTextValue(MANAGER_PIN)
+    window.manager.pin_dialog.accept()
     dialog = open_dialog(till)
     rows = cells(dialog)
     assert [row[1:] for row in rows] == [
@@ -140,7 +140,7 @@ def test_a_manager_signed_in_opens_it_without_a_pin(till_factory: Any) -> None:
     till.qtbot.waitUntil(lambda: window.staff is not None, timeout=10000)
     press(till, "F5")
     dialog = open_dialog(till)
-    assert window.manager_dialog is None  # no PIN asked of a manager
+    assert window.manager.pin_dialog is None  # no PIN asked of a manager
     assert dialog.model.rowCount() == 0 and not dialog.resolve_button.isEnabled()
     assert "every operation was accepted" in dialog.detail.text()
 

@@ -79,7 +79,8 @@ def test_the_points_limit_of_the_day_is_readable_in_full(till_factory: Any) -> N
     def limit(store: Any) -> None:
         with store.unit_of_work() as uow:
             group = uow.groups.get("g10")
-            uow.groups.add(replace(group, daily_points_spend_limit=rub(300)))
+            uow.groups.add(replace(group, daily_points_spend_limit=rub(300),
+                                   offline_allowance=rub(1_000)))  # this till has no server
             uow.commit()
 
     till = guest_and_lines(till_factory, before=limit)
@@ -88,10 +89,10 @@ def test_the_points_limit_of_the_day_is_readable_in_full(till_factory: Any) -> N
     till.qtbot.waitUntil(lambda: fits(panel.summary), timeout=2000)
     assert fully_visible_rows(till.window) >= 8
     window = till.window
-    window.pay()
-    till.qtbot.waitUntil(lambda: window.payment_dialog is not None
-                         and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
-    dialog = window.payment_dialog
+    window.payment.pay()
+    till.qtbot.waitUntil(lambda: window.payment.dialog is not None
+                         and window.payment.dialog.isVisible(), timeout=5000)  # fmt: skip
+    dialog = window.payment.dialog
     assert dialog is not None
     dialog.choose("points")
     dialog.edit.setText("2000")
@@ -106,10 +107,10 @@ def test_errors_are_red_and_change_is_green(till_factory: Any) -> None:
     window = till.window
     till.scan(LATTE)
     till.qtbot.waitUntil(lambda: window.controller.sale is not None, timeout=5000)
-    window.pay()
-    till.qtbot.waitUntil(lambda: window.payment_dialog is not None
-                         and window.payment_dialog.isVisible(), timeout=5000)  # fmt: skip
-    dialog = window.payment_dialog
+    window.payment.pay()
+    till.qtbot.waitUntil(lambda: window.payment.dialog is not None
+                         and window.payment.dialog.isVisible(), timeout=5000)  # fmt: skip
+    dialog = window.payment.dialog
     assert dialog is not None
     dialog.choose("card")
     dialog.edit.setText("500")

@@ -49,11 +49,11 @@ def test_the_clock_the_shift_dialog_and_the_x_report_show_the_venues_time(
     shown, expected = _either_side(window.clock.text, "%d.%m.%Y  %H:%M")
     assert shown in expected
 
-    window.show_shift()
-    till.qtbot.waitUntil(lambda: window.shift_dialog is not None
-                         and window.shift_dialog.isVisible()
-                         and window.shift_dialog.shift is not None, timeout=5000)  # fmt: skip
-    dialog = window.shift_dialog
+    window.shift.show()
+    till.qtbot.waitUntil(lambda: window.shift.dialog is not None
+                         and window.shift.dialog.isVisible()
+                         and window.shift.dialog.shift is not None, timeout=5000)  # fmt: skip
+    dialog = window.shift.dialog
     assert dialog is not None and dialog.shift is not None
     opened = dialog.shift.opened_at.astimezone(VENUE).strftime("%d.%m.%Y %H:%M")
     assert f"open since {opened}." in dialog.state.text()

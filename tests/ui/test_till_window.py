@@ -25,9 +25,9 @@ def signed_in(till_factory: Any, **kw: Any) -> Till:
 def open_shift(till: Till, cash: str = "1000") -> None:
     """Signed in with no shift open, the cashier is asked to count the drawer: they do."""
     window = till.window
-    till.qtbot.waitUntil(lambda: window.shift_dialog is not None
-                         and window.shift_dialog.isVisible(), timeout=10000)  # fmt: skip
-    dialog = window.shift_dialog
+    till.qtbot.waitUntil(lambda: window.shift.dialog is not None
+                         and window.shift.dialog.isVisible(), timeout=10000)  # fmt: skip
+    dialog = window.shift.dialog
     assert dialog is not None and dialog.open_button.isVisible()
     dialog.cash.setText(cash)
     dialog.open_button.click()

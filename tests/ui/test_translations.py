@@ -99,7 +99,7 @@ def test_the_till_window_speaks_russian_with_lang_ru(till_factory: Any) -> None:
     window = till.window
     assert window.pay_button.text() == "Оплата (F12)"
     assert window.totals.findChildren(QLabel)[0].text() == "Сумма без скидки 0,00 ₽"
-    window.ask_promo()  # a dialog flow of the window's base class: its text is translated too
+    window.guests.ask_promo()  # a flow of the window: its text is translated too
     assert window.banner.text() == "Сначала добавьте товар в корзину."
 
 

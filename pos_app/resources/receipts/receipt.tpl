@@ -35,6 +35,6 @@
 ?@row Баланс баллов|{points_balance}
 @qr
 ?<center>{footer}
-<center>Спасибо за покупку!
+?<center>{closing}
 @cut
 @drawer

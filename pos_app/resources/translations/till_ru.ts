@@ -26,6 +26,18 @@
         <source>Total, ₽</source>
         <translation>Сумма, ₽</translation>
     </message>
+    <message>
+        <source>Qty (F2)</source>
+        <translation>Кол-во (F2)</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Количество</translation>
+    </message>
+    <message>
+        <source>Quantity of %1:</source>
+        <translation>Количество «%1»:</translation>
+    </message>
 </context>
 <context>
     <name>CataloguePanel</name>
@@ -290,6 +302,22 @@
     <message>
         <source>Expected %1, counted %2: %3 over.</source>
         <translation>Ожидалось %1, пересчитано %2: излишек %3.</translation>
+    </message>
+    <message>
+        <source>The server has %1 for this guest, so no points were taken; the guest's points now show the server's figure. Take another payment.</source>
+        <translation>На сервере у гостя %1, поэтому баллы не списаны; в карточке гостя теперь цифра сервера. Примите другую оплату.</translation>
+    </message>
+    <message>
+        <source>The server has fewer points for this guest than asked; no points were taken. Take another payment.</source>
+        <translation>На сервере у гостя меньше баллов, чем запрошено; баллы не списаны. Примите другую оплату.</translation>
+    </message>
+    <message>
+        <source>This guest is not known to the server yet (a guest made at this till reaches it with the next sync), so no points were taken. Take another payment.</source>
+        <translation>Сервер ещё не знает этого гостя (гость, заведённый на этой кассе, попадёт туда со следующей синхронизацией), поэтому баллы не списаны. Примите другую оплату.</translation>
+    </message>
+    <message>
+        <source>The server says this guest reached today's points limit; no points were taken. Take another payment.</source>
+        <translation>По данным сервера гость исчерпал дневной лимит оплаты баллами; баллы не списаны. Примите другую оплату.</translation>
     </message>
 </context>
 <context>
@@ -569,6 +597,22 @@
     <message>
         <source>Left to pay after this: %1</source>
         <translation>Останется доплатить: %1</translation>
+    </message>
+    <message>
+        <source>Points: up to %1 (this till has no server; its own limit).</source>
+        <translation>Баллами: до %1 (касса без сервера; её собственный лимит).</translation>
+    </message>
+    <message>
+        <source>Points: up to %1 now, confirmed by the server; up to %2 if the server cannot be reached.</source>
+        <translation>Баллами: до %1 сейчас, с подтверждением сервера; до %2, если сервер недоступен.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached: points up to %1 now (the till's own limit; up to %2 with the server).</source>
+        <translation>Сервер недоступен: баллами сейчас до %1 (лимит кассы; с сервером — до %2).</translation>
+    </message>
+    <message>
+        <source>Without the server at most %1 in points</source>
+        <translation>Без сервера баллами не более %1</translation>
     </message>
 </context>
 <context>
@@ -919,7 +963,7 @@
         <translation>%1 ч</translation>
     </message>
     <message>
-        <source>offline — the server&apos;s address is plain http://; use https:// (or start the till with --insecure)</source>
+        <source>offline — the server's address is plain http://; use https:// (or start the till with --insecure)</source>
         <translation>офлайн — сервер указан по незащищённому http://; нужен https:// (или запуск кассы с --insecure)</translation>
     </message>
     <message>
@@ -967,7 +1011,7 @@
         <translation>касса не подключена к серверу, продажи хранятся на ней</translation>
     </message>
     <message>
-        <source>OFFLINE — the server&apos;s address is not https://</source>
+        <source>OFFLINE — the server's address is not https://</source>
         <translation>ОФЛАЙН — адрес сервера не https://</translation>
     </message>
     <message>
@@ -1167,7 +1211,7 @@
         <translation>как обычно</translation>
     </message>
     <message>
-        <source>Empty: the guest&apos;s usual setting. A manager&apos;s PIN is asked if your role may not.</source>
+        <source>Empty: the guest's usual setting. A manager's PIN is asked if your role may not.</source>
         <translation>Пусто — обычная настройка гостя. Если вашей роли нельзя, спросим PIN менеджера.</translation>
     </message>
     <message>
@@ -1206,15 +1250,15 @@
         <translation>Сброс резервов</translation>
     </message>
     <message>
-        <source>Manager&apos;s approval</source>
+        <source>Manager's approval</source>
         <translation>Подтверждение менеджера</translation>
     </message>
     <message>
-        <source>A manager&apos;s PIN releases the holds of %1:</source>
+        <source>A manager's PIN releases the holds of %1:</source>
         <translation>PIN менеджера снимает резервы гостя %1:</translation>
     </message>
     <message>
-        <source>The guest&apos;s holds released on the server: %1 (approved by %2).</source>
+        <source>The guest's holds released on the server: %1 (approved by %2).</source>
         <translation>Резервов гостя снято на сервере: %1 (подтвердил(а) %2).</translation>
     </message>
     <message>
@@ -1226,7 +1270,7 @@
         <translation>Сервер недоступен, резервы не сняты. Повторите, когда касса будет онлайн.</translation>
     </message>
     <message>
-        <source>The server did not accept this manager&apos;s PIN or role; nothing was released.</source>
+        <source>The server did not accept this manager's PIN or role; nothing was released.</source>
         <translation>Сервер не принял PIN или роль менеджера; ничего не снято.</translation>
     </message>
     <message>
@@ -1260,7 +1304,7 @@
         <translation>Скан не учтён: идёт оплата.</translation>
     </message>
     <message>
-        <source>Scan ignored: only a guest&apos;s card or a promo code is taken here.</source>
+        <source>Scan ignored: only a guest's card or a promo code is taken here.</source>
         <translation>Скан не учтён: здесь принимается только карта гостя или промокод.</translation>
     </message>
     <message>
@@ -1349,6 +1393,51 @@
     <message>
         <source>To give back: %1</source>
         <translation>К возврату: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDisplay</name>
+    <message>
+        <source>Customer display</source>
+        <translation>Экран покупателя</translation>
+    </message>
+    <message>
+        <source>Scan to get your card in the messenger</source>
+        <translation>Отсканируйте, чтобы получить карту в мессенджере</translation>
+    </message>
+    <message>
+        <source>To pay</source>
+        <translation>К оплате</translation>
+    </message>
+    <message>
+        <source>Your discount: %1</source>
+        <translation>Ваша скидка: %1</translation>
+    </message>
+    <message>
+        <source>Welcome!</source>
+        <translation>Добро пожаловать!</translation>
+    </message>
+    <message>
+        <source>Hello, %1!
+Your points: %2</source>
+        <translation>Здравствуйте, %1!
+Ваши баллы: %2</translation>
+    </message>
+    <message>
+        <source>Your change</source>
+        <translation>Ваша сдача</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Оплачено</translation>
+    </message>
+    <message>
+        <source>Thank you!</source>
+        <translation>Спасибо за покупку!</translation>
+    </message>
+    <message>
+        <source>Points for this purchase: %1</source>
+        <translation>Баллы за эту покупку: %1</translation>
     </message>
 </context>
 </TS>

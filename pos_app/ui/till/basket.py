@@ -5,7 +5,8 @@ name - so a 1366×768 screen shows at least 8 lines with a guest identified (amo
 the ₽ sign, which the headers carry).
 
 The table only shows a ``SaleView``; every change is a request (a signal) that the window
-turns into one service call, and the table is redrawn from the sale the service returns.
+turns into one service call, and the table is redrawn from the sale the service returns
+whenever an operation says the sale changed (``op_executed``).
 The line a change added (a scan, a tile, the search's Enter) - or whose quantity it raised -
 is selected and scrolled into view, so Del, + and − act on what the cashier just added.
 """
@@ -28,9 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.till.format import plain
+from pos_app.ui.till.numpad import NumberDialog
 
 if TYPE_CHECKING:
     from pos_app.services.dto import LineView, SaleView
+    from pos_app.ui.till.changes import OpChanges, Session
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ROW_HEIGHT = 30
@@ -40,12 +43,14 @@ DISCOUNT_COLOUR = QColor("#1d5e34")
 
 class BasketPanel(QWidget):
     step_requested = Signal(int, int)  # line_no, +1 / -1 (read against the sale on the worker)
+    quantity_requested = Signal(int, int)  # line_no, new quantity
     removal_requested = Signal(int)  # line_no
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lines: tuple[LineView, ...] = ()
         self._sale_id: str | None = None
+        self.quantity_dialog: NumberDialog | None = None
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("basket")
         self.table.setHorizontalHeaderLabels([
@@ -70,6 +75,7 @@ class BasketPanel(QWidget):
         for name, text, slot in (
             ("minusButton", "−", lambda: self._step(-1)),
             ("plusButton", "+", lambda: self._step(+1)),
+            ("quantityButton", self.tr("Qty (F2)"), self.ask_quantity),
             ("removeButton", self.tr("Remove line (Del)"), self.remove_selected),
         ):
             button = QPushButton(text)
@@ -81,6 +87,14 @@ class BasketPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+
+    def set_row_height(self, height: int) -> None:
+        """Taller rows in touch mode (a finger picks a line)."""
+        self.table.verticalHeader().setDefaultSectionSize(height)
+
+    def op_executed(self, changes: OpChanges, session: Session) -> None:
+        if changes.sale:
+            self.show_sale(session.sale)
 
     def show_sale(self, sale: SaleView | None) -> None:
         selected = self.selected_line()
@@ -155,6 +169,23 @@ class BasketPanel(QWidget):
 
     def decrease(self) -> None:
         self._step(-1)
+
+    def ask_quantity(self) -> None:
+        """The selected line's quantity typed or tapped on the numpad (``numpad.py``)."""
+        line = next((x for x in self.lines if x.line_no == self.selected_line()), None)
+        if line is None:
+            return
+        dialog = self.quantity_dialog = NumberDialog(
+            self.tr("Quantity"), self.tr("Quantity of %1:").replace("%1", line.name),
+            self.window(), decimals=False, value=str(line.quantity),
+        )  # fmt: skip
+
+        def chosen(text: str) -> None:
+            if text.strip().isdigit() and int(text) > 0:
+                self.quantity_requested.emit(line.line_no, int(text))
+
+        dialog.textValueSelected.connect(chosen)
+        dialog.open()
 
     def remove_selected(self) -> None:
         line_no = self.selected_line()

@@ -3,7 +3,7 @@
 Shows the percentages in force now (the guest's group's or the program's, or an override set
 before) and two fields; an empty field keeps the usual setting, both empty remove the
 override. Opened with ``open()`` (non-blocking); ``chosen`` carries the ``LoyaltyOverride``.
-Who may do it is decided after (``LoyaltyActions``: a manager's PIN for a cashier).
+Who may do it is decided after (``LoyaltyFlow``: a manager's PIN for a cashier).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Catalogue: product groups as buttons, products as big tiles, and a search field.
 
-Touch and mouse pick a tile; the keyboard types in the search field (name, code or barcode)
+Touch and mouse pick a tile (a product tagged ``colour:#rrggbb`` shows a band in that colour,
+``Product.colour``); the keyboard types in the search field (name, code or barcode)
 and Enter adds the first match. The catalogue itself is loaded once by the window (off the
 GUI thread) and handed in as plain data.
 """
@@ -113,6 +114,10 @@ class CataloguePanel(QWidget):
             tile.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab, never a click
             tile.setMinimumSize(120, 72)
             tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            colour = product.colour
+            if colour is not None:  # a band in the product's colour (a tag in the catalogue)
+                tile.setProperty("colour", colour)
+                tile.setStyleSheet(f"#productTile {{ border-left: 10px solid {colour}; }}")
             tile.clicked.connect(lambda _=False, pid=product.id: self.product_chosen.emit(pid))
             self._tiles.addWidget(tile, i // COLUMNS, i % COLUMNS)
 

@@ -3,7 +3,10 @@
 Every service call goes through the op runner. Which sale is open is known only on the op
 worker (``_SaleHolder``), so two quick scans cannot open two sales: the first op opens the
 sale and the next one, queued behind it on the same worker, adds to it. The GUI side hears
-about each change through signals and redraws from the plain views it is given.
+about each change through ``operation_did_execute``: the operation says what it changed
+(``ui/till/changes.py``) and every observing panel reads the sale or the guest again from
+here. A sale closed or paid in part are events of their own (the change to hand back, the
+payment dialog again for the rest).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pos_app.domain.identifiers import InputMethod
 from pos_app.ui.key_hook import Reading
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.scan_router import ScanRouter, Target
+from pos_app.ui.till.changes import EVERYTHING, GUEST, SALE, ChangeObserver, OpChanges
 from pos_app.ui.till.messages import cashier_text
 from pos_app.ui.till.ports import ServiceHolder
 
@@ -41,6 +45,10 @@ class PaymentOptions:
     balance: int | None = None
     points: int | None = None  # the most that may be paid in points now
     max_redemption_bp: int | None = None
+    points_online: int | None = None  # what the server is asked for when it is reachable
+    points_offline: int | None = None  # what the till may take without the server
+    online: bool = False  # the server is believed reachable: points go there first
+    connected: bool = False  # the till has a server at all
 
 
 class _SaleHolder:
@@ -61,8 +69,7 @@ class _SaleHolder:
 
 
 class TillController(QObject):
-    sale_did_change = Signal(object)  # SaleView | None
-    guest_did_change = Signal(object)  # GuestInfo | None
+    operation_did_execute = Signal(object, object)  # OpChanges, this controller (the session)
     sale_did_close = Signal(object)  # PaymentResult of the payment that closed it
     payment_did_succeed = Signal(object)  # PaymentResult that left something due
     message_did_arrive = Signal(str, str)  # text, level: "info" | "error"
@@ -81,6 +88,10 @@ class TillController(QObject):
         self.sale: SaleView | None = None
         self.guest: GuestInfo | None = None
 
+    def observe(self, observer: ChangeObserver) -> None:
+        """``observer.op_executed`` after every operation, with what it changed."""
+        self.operation_did_execute.connect(observer.op_executed)
+
     # services: read on the op worker only (see ServiceHolder)
     @property
     def _sales(self) -> SaleService:
@@ -98,6 +109,10 @@ class TillController(QObject):
 
     def add_product(self, product_id: str) -> None:
         self._op(lambda: self._sales.add_line(self._holder.ensure(), product_id=product_id))
+
+    def set_quantity(self, line_no: int, quantity: int) -> None:
+        """A line's quantity typed on the numpad (``BasketPanel.ask_quantity``)."""
+        self._op(lambda: self._sales.set_quantity(self._holder.ensure(), line_no, quantity))
 
     def step_quantity(self, line_no: int, delta: int) -> None:
         """One more or one less of a line, counted from the sale as it is on the op worker
@@ -243,8 +258,9 @@ class TillController(QObject):
             services = self._services.get()
             sale_id = self._holder.ensure()
             balance = services.payments.balance_available(sale_id) if has_balance else None
-            points = services.payments.available_for_points(sale_id)
-            return PaymentOptions(balance, points.max_points, points.max_redemption_bp)
+            room = services.points.room(sale_id)
+            return PaymentOptions(balance, room.now, room.max_redemption_bp, room.max_points,
+                                  room.offline, room.online, room.connected)  # fmt: skip
 
         self._runner.run(work, done, lambda _e: done(PaymentOptions()))
 
@@ -262,7 +278,28 @@ class TillController(QObject):
             self._holder.track(result.sale)
             return result
 
-        self._runner.run(work, self._paid, self._failed)
+        def failed(error: Exception) -> None:
+            self._failed(error)
+            if getattr(error, "code", "") == "points_refused":
+                self.refresh_guest()  # the server's answer is in the store now
+
+        self._runner.run(work, self._paid, failed)
+
+    def refresh_guest(self) -> None:
+        """Read the identified guest's panel again (after the server said something new)."""
+        guest = self.guest
+        if guest is None:
+            return
+        guest_id = guest.guest_id
+
+        self._runner.run(lambda: self._guests.panel(guest_id), self.adopt_guest, self._failed)
+
+    def adopt_guest(self, panel: GuestInfo) -> None:
+        """The identified guest as just read again (their points after a reset or a refusal);
+        a panel of a guest no longer on the sale is dropped."""
+        if self.guest is not None and self.guest.guest_id == panel.guest_id:
+            self.guest = panel
+            self.operation_did_execute.emit(GUEST, self)
 
     def cancel_sale(self, manager_pin: str | None = None) -> None:
         """Cancel the open sale; one with money taken already is a void and needs a manager's
@@ -277,7 +314,7 @@ class TillController(QObject):
                 self._sales.cancel_sale(self._holder.sale_id)
                 self._holder.sale_id = None
 
-        self._runner.run(work, lambda _: self._show(None), self._failed)
+        self._runner.run(work, lambda _: self._show(None, changes=EVERYTHING), self._failed)
 
     # --- guarded changes (discounts, prices) ----------------------------------------------
 
@@ -332,14 +369,20 @@ class TillController(QObject):
         else:
             self._show(result)
 
-    def _show(self, sale: SaleView | None, guest: GuestInfo | None = None) -> None:
+    def _show(
+        self, sale: SaleView | None, guest: GuestInfo | None = None, changes: OpChanges = SALE
+    ) -> None:
+        """The sale (and guest) an operation left; observers hear what changed - the guest
+        too whenever the sale's guest is another one now (identified, or gone with the sale)."""
+        before = self.guest
         self.sale = sale if sale is not None and sale.status == "open" else None
         if self.sale is None or self.sale.guest is None:
             self.guest = None
         elif guest is not None:
             self.guest = guest
-        self.sale_did_change.emit(self.sale)
-        self.guest_did_change.emit(self.guest)
+        if self.guest is not before:
+            changes = changes | GUEST
+        self.operation_did_execute.emit(changes, self)
 
     def _paid(self, result: PaymentResult) -> None:
         if result.closed:

@@ -22,7 +22,9 @@ from pos_app.ui.till.messages import cashier_text
 if TYPE_CHECKING:
     from pos_app.ui.key_hook import Reading
     from pos_app.ui.till.controller import TillController
+    from pos_app.ui.till.guest_flow import GuestFlow
     from pos_app.ui.till.payment import PaymentDialog
+    from pos_app.ui.till.payment_flow import PaymentFlow
 
 translate = QCoreApplication.translate  # literal calls, so lupdate finds the texts
 
@@ -31,11 +33,8 @@ class ScanWindow(Protocol):
     """What of the till window this module uses."""
 
     controller: TillController
-    payment_dialog: PaymentDialog | None
-    @property
-    def find_dialog(self) -> QDialog | None: ...
-    @property
-    def promo_dialog(self) -> QDialog | None: ...
+    payment: PaymentFlow
+    guests: GuestFlow
 
     def show_message(self, text: str, level: str = "error") -> None: ...
 
@@ -51,11 +50,11 @@ def open_dialog(window: QWidget) -> QWidget | None:
 
 def take(window: ScanWindow, dialog: QWidget, reading: Reading) -> None:
     """Give ``reading`` to ``dialog`` if it means something there, else hold it and say so."""
-    payment = window.payment_dialog
+    payment = window.payment.dialog
     if payment is not None and dialog is payment:
         window.controller.card_or_promo(reading, lambda: None, _held_in_payment(window, payment))
         return
-    if dialog is not None and dialog in (window.find_dialog, window.promo_dialog):
+    if dialog is not None and dialog in (window.guests.find_dialog, window.guests.promo_dialog):
         assert isinstance(dialog, QDialog)
         window.controller.card_or_promo(reading, dialog.reject, _held(window))
         return

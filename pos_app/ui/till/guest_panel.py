@@ -29,6 +29,7 @@ from pos_app.ui.till.format import money, percent_of_bp, points
 if TYPE_CHECKING:
     from pos_app.services.guests import GuestPanel as GuestInfo
     from pos_app.services.guests import TodayLimits
+    from pos_app.ui.till.changes import OpChanges, Session
 
 
 class GuestPanel(QFrame):
@@ -93,6 +94,10 @@ class GuestPanel(QFrame):
         known = self.guest is not None
         self._details.setVisible(known and on)
         self.summary.setVisible(known and not on)
+
+    def op_executed(self, changes: OpChanges, session: Session) -> None:
+        if changes.guest:
+            self.show_guest(session.guest)
 
     def show_guest(self, guest: GuestInfo | None) -> None:
         if guest is None or self.guest is None or guest.guest_id != self.guest.guest_id:

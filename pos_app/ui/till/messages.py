@@ -122,9 +122,7 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "points_not_allowed": lambda d: QCoreApplication.translate(
             "Errors", "At most %1 can be paid with points now."
         ).replace("%1", points(int(d.get("max_points", 0)))),
-        "points_refused": lambda d: QCoreApplication.translate(
-            "Errors", "The server refused the points payment; take another payment."
-        ),
+        "points_refused": _points_refused,
         "points_not_confirmed": lambda d: QCoreApplication.translate(
             "Errors",
             "The server did not confirm the points in time; nothing was taken. Try again or "
@@ -163,6 +161,38 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "Errors", "A guest with this phone number already exists; identify that guest instead."
         ),
     }
+
+
+def _points_refused(d: Mapping[str, Any]) -> str:
+    """Why the server would not take the points, as it said (``PointsService._refused``)."""
+    reason, available = d.get("reason"), d.get("server_available")
+    if reason == "insufficient_points" and available is not None:
+        return QCoreApplication.translate(
+            "Errors",
+            "The server has %1 for this guest, so no points were taken; the guest's "
+            "points now show the server's figure. Take another payment.",
+        ).replace("%1", points(int(available)))
+    if reason == "insufficient_points":
+        return QCoreApplication.translate(
+            "Errors",
+            "The server has fewer points for this guest than asked; no points were "
+            "taken. Take another payment.",
+        )
+    if reason == "unknown_guest":
+        return QCoreApplication.translate(
+            "Errors",
+            "This guest is not known to the server yet (a guest made at this till "
+            "reaches it with the next sync), so no points were taken. Take another payment.",
+        )
+    if reason == "daily_limit":
+        return QCoreApplication.translate(
+            "Errors",
+            "The server says this guest reached today's points limit; no points were "
+            "taken. Take another payment.",
+        )
+    return QCoreApplication.translate(
+        "Errors", "The server refused the points payment; take another payment."
+    )
 
 
 def _difference(d: Mapping[str, Any]) -> str:

@@ -5,6 +5,7 @@ window opens the dialog again for the rest, so any mix (card + cash, balance + c
 sequence of plain steps. The dialog only collects method and amount; the window takes the
 payment through the payment service, off the GUI thread.
 
+An on-screen numpad (``numpad.py``) types the amount on a touch screen.
 Keyboard first: F1-F4 choose the method, F5-F9 take the quick-cash amounts (each button shows
 its key), Enter takes the typed amount, Esc goes back; Tab reaches every button. While it is
 open the sale may still change (a guest's card or a promo code scanned into it): ``set_due``
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +36,10 @@ from pos_app.domain.money import rub
 from pos_app.ui.key_hook import mark_typing_field
 from pos_app.ui.till.controller import PaymentOptions
 from pos_app.ui.till.format import money, parse_amount, percent_of_bp, points
+from pos_app.ui.till.numpad import Numpad
 
 NOTES = (100, 500, 1_000, 2_000, 5_000)
+LEFT_MIN_WIDTH = 720  # the due, methods, amount and quick cash; the numpad on their right
 METHODS = ("cash", "card", "balance", "points")
 METHOD_KEYS = ("F1", "F2", "F3", "F4")  # in the order of METHODS
 NOTE_KEYS = ("F5", "F6", "F7", "F8", "F9")  # the quick-cash amounts, left to right
@@ -51,6 +55,13 @@ def suggested_notes(due: int) -> list[int]:
     return out[:5]
 
 
+def _wrapped(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
 def _plain(amount: int) -> str:
     return money(amount).replace(" ₽", "")
 
@@ -64,7 +75,6 @@ class PaymentDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("payment")
         self.setWindowTitle(self.tr("Payment"))
-        self.setMinimumWidth(560)
         self.due = due
         self.options = options or PaymentOptions()
         self.balance_available = self.options.balance
@@ -79,9 +89,8 @@ class PaymentDialog(QDialog):
         mark_typing_field(self.edit)  # "300" and Enter typed fast is an amount, not a scan
         self.edit.textChanged.connect(self._update)
         self.edit.returnPressed.connect(self._take)
-        self.hint = QLabel()
-        self.hint.setObjectName("paymentChange")
-        self.hint.setWordWrap(True)  # a long refusal (the points limit) wraps, never cut off
+        self.hint = _wrapped("paymentChange")  # a long refusal wraps, never cut off
+        self.points_room = _wrapped("pointsRoom")
         self.notice = QLabel()
         self.notice.setObjectName("paymentNotice")
         self.notice.setWordWrap(True)
@@ -93,13 +102,30 @@ class PaymentDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
             self.tr("Back") + " (Esc)"
         )
-        self.buttons.accepted.connect(self._take)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
+        self._connect_buttons()
+        self._lay_out()
+        self._tab_order()
+        self._keys()
+        self._show_points_room()
+        self.choose("cash")
+
+    def _lay_out(self) -> None:
+        """The due, methods, amount and quick cash on the left, the numpad on their right."""
+        outer = QHBoxLayout(self)  # the numpad beside the rest: the dialog fits 768 px high
+        outer.setContentsMargins(24, 20, 24, 20)
+        outer.setSpacing(20)
+        left = QWidget()
+        left.setMinimumWidth(LEFT_MIN_WIDTH)  # the method and quick-cash labels never cut
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(left, 1)
+        self.numpad = Numpad(self.edit, self)  # a touch screen without a keyboard
+        self.numpad.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        outer.addWidget(self.numpad, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addWidget(QLabel(self.tr("Due")))
         layout.addWidget(self.due_label)
         layout.addLayout(self._method_row())
+        layout.addWidget(self.points_room)
         layout.addWidget(self.field_caption)
         layout.addWidget(self.edit)
         self.notes = QWidget()
@@ -110,9 +136,29 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.notice)
         layout.addWidget(self.buttons)
-        self._tab_order()
-        self._keys()
-        self.choose("cash")
+
+    def _connect_buttons(self) -> None:
+        self.buttons.accepted.connect(self._take)
+        self.buttons.rejected.connect(self.reject)
+
+    def _show_points_room(self) -> None:
+        """What may be paid with points online and offline, before anything is typed."""
+        o = self.options
+        if o.points_online is None or o.points_offline is None:
+            self.points_room.hide()
+            return
+        if not o.connected:
+            text = self.tr("Points: up to %1 (this till has no server; its own limit).")
+        elif o.online:
+            text = self.tr("Points: up to %1 now, confirmed by the server; up to %2 if the "
+                           "server cannot be reached.")  # fmt: skip
+        else:
+            text = self.tr("The server cannot be reached: points up to %1 now (the till's own "
+                           "limit; up to %2 with the server).")  # fmt: skip
+        first = o.points_online if o.connected and o.online else o.points_offline
+        second = o.points_offline if o.online else o.points_online
+        self.points_room.setText(text.replace("%1", points(first)).replace("%2", points(second)))
+        self.points_room.show()
 
     def _method_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -221,6 +267,7 @@ class PaymentDialog(QDialog):
             self.options = options
             self.balance_available = options.balance
             self.points_allowed = options.points
+            self._show_points_room()
             for method in METHODS:
                 getattr(self, f"{method}_button").setEnabled(self._limit(method) != 0)
         self.due_label.setText(money(due))
@@ -257,6 +304,10 @@ class PaymentDialog(QDialog):
                 "%1", money(self.balance_available or 0)
             )
         if self.method == "points" and amount > (self.points_allowed or 0):
+            o = self.options
+            if not o.online and (self.points_allowed or 0) < (o.points_online or 0):
+                return self.tr("Without the server at most %1 in points").replace(
+                    "%1", points(self.points_allowed or 0))  # fmt: skip
             return (
                 self.tr("At most %1 in points (%2 of the order)")
                 .replace("%1", points(self.points_allowed or 0))

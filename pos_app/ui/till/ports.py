@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
+from pos_app.services.screen_look import ScreenLook
+
 if TYPE_CHECKING:
     from pos_app.domain.catalog import Product
     from pos_app.services.bonus_override import BonusOverrideService
@@ -115,6 +117,7 @@ class TillScreenServices:
     venue_zone: tzinfo  # the venue's local time (services/venue_time.py)
     venue_time: VenueTime  # reads it again once a pull may have brought a new one
     venue_name: str = ""  # the venue on screen (services/venue_name.py); "": the window says Till
+    look: ScreenLook = field(default_factory=ScreenLook)  # font size, touch mode (settings)
 
 
 class ServiceHolder:

@@ -5,7 +5,7 @@ Each row says when, what kind of operation, what it was about (``reconciliation_
 server's reason and whether a manager has resolved it. "Mark resolved" takes the selected item
 off the open list (``SyncQueue.resolve``); every read and write runs on the op runner, and the
 open count goes back to the status bar (``count_did_change``). Who may open it is decided
-before: ``ManagerActions.show_sync_problems`` (``Action.RECONCILE``, a manager's PIN for a
+before: ``ManagerFlow.show_sync_problems`` (``Action.RECONCILE``, a manager's PIN for a
 cashier).
 """
 

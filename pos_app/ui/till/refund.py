@@ -5,7 +5,7 @@ A receipt is found by its number (``T1-000042``), its short number (``42``), its
 sold, what earlier refunds took and a quantity to give back now, and the amount that makes
 (``RefundPreview``: the same rule as the service). The dialog only collects; the window makes
 the service calls off the GUI thread and asks a manager's PIN only when the cashier's role
-lacks the refund right (``ui/till/manager.py``).
+lacks the refund right (``ui/till/manager_flow.py``).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.ui.key_hook import mark_typing_field
 from pos_app.ui.till.format import money, parse_amount
+from pos_app.ui.till.numpad import Numpad
 
 if TYPE_CHECKING:
     from pos_app.services.shifts import ShiftView
@@ -96,13 +97,24 @@ class ShiftDialog(QDialog):
                        done):  # fmt: skip
             buttons.addWidget(button)
         self.cash_caption = QLabel()
+        self._lay_out(buttons)
+        self.show_shift(shift)
+
+    def _lay_out(self, buttons: QHBoxLayout) -> None:
+        """The count's field, then the report with the numpad beside it (the count on a
+        touch screen), the messages and the buttons."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
-        for widget in (self.state, self.moves, self.cash_caption, self.cash, self.report,
-                       self.message, self.reason, self.manager_pin):  # fmt: skip
+        self.numpad = Numpad(self.cash, self)
+        beside = QHBoxLayout()
+        beside.addWidget(self.report, 1)
+        beside.addWidget(self.numpad, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        for widget in (self.state, self.moves, self.cash_caption, self.cash):
+            layout.addWidget(widget)
+        layout.addLayout(beside, 1)
+        for widget in (self.message, self.reason, self.manager_pin):
             layout.addWidget(widget)
         layout.addLayout(buttons)
-        self.show_shift(shift)
 
     def _reason_field(self) -> QLineEdit:
         """Asked only when the count differs from the expected cash."""

@@ -16,6 +16,8 @@ from pos_app.ui.till.format import money
 
 if TYPE_CHECKING:
     from pos_app.services.dto import SaleView
+    from pos_app.services.payments import PaymentResult
+    from pos_app.ui.till.changes import OpChanges, Session
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -45,6 +47,10 @@ class TotalsPanel(QFrame):
         grid.addWidget(self.total, 1, 1, 1, 2)
         self.show_sale(None)
 
+    def op_executed(self, changes: OpChanges, session: Session) -> None:
+        if changes.sale:
+            self.show_sale(session.sale)
+
     def show_sale(self, sale: SaleView | None) -> None:
         """The open sale's figures; with no sale, a change just shown stays on screen."""
         if sale is None and self.showing_change:
@@ -57,6 +63,13 @@ class TotalsPanel(QFrame):
         self.total.setText(money(sale.due if sale else 0))
         count = sum(line.quantity for line in sale.lines) if sale else 0
         self.items.setText(self.tr("Items: %1").replace("%1", str(count)))
+
+    def sale_closed(self, result: PaymentResult) -> None:
+        """A sale paid (partly) in cash closed: the change in big type where the due was."""
+        sale = result.sale
+        cash = [p for p in sale.payments if p.method == "cash"]
+        if cash:
+            self.show_change(sale.change, sum(p.tendered for p in cash), sale.total)
 
     def show_change(self, change: int, received: int, total: int) -> None:
         """The sale closed with ``change`` to hand back from ``received`` cash."""

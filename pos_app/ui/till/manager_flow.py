@@ -9,13 +9,12 @@ the signed-in person (``services/overrides.py`` and ``services/refunds.py`` deci
 gives discounts up to their limit); if their role lacks the permission the till asks for a
 manager's PIN and tries again, the PIN checked by ``staff.authorize_manager`` in the same op as
 the change. Values are asked for in non-blocking dialogs (``input_dialog``,
-``manager_dialog``), so the event loop - scanners, sync status - never waits on the cashier.
+``pin_dialog``), so the event loop - scanners, sync status - never waits on the cashier.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
@@ -23,16 +22,19 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import Percent
-from pos_app.services.staff import Action
-from pos_app.ui.till.actions import CashierActions
+from pos_app.ui.till.flow import Screen, TillFlow
 from pos_app.ui.till.format import money, parse_amount
 from pos_app.ui.till.messages import cashier_text
+from pos_app.ui.till.numpad import NumberDialog
 
 if TYPE_CHECKING:
     from pos_app.services.dto import LineView, SaleView
     from pos_app.services.refunds import RefundResult
-    from pos_app.services.staff import Authorization
+    from pos_app.services.staff import Action, Authorization
     from pos_app.services.sync_queue import SyncQueue
+    from pos_app.ui.main_window import TillContext
+    from pos_app.ui.till.basket import BasketPanel
+    from pos_app.ui.till.controller import TillController
     from pos_app.ui.till.reconciliation import ReconciliationDialog
     from pos_app.ui.till.refund import RefundDialog
     from pos_app.ui.till.status import SyncProblemsButton
@@ -44,22 +46,30 @@ RECEIPT_QR = "receipt:"  # what a printed receipt's QR carries (services/refunds
 translate = QCoreApplication.translate  # literal calls, so lupdate finds the texts
 
 
-class ManagerActions(CashierActions):
-    """Base of ``TillWindow`` with the guarded actions (the window adds the shortcuts)."""
+class ManagerFlow(TillFlow):
+    """The guarded actions (the window binds their keys); ``guarded``, ``ask`` and
+    ``ask_pin`` serve the other flows that need a manager (loyalty, a void)."""
 
-    input_dialog: QInputDialog | None = None
+    input_dialog: QInputDialog | NumberDialog | None = None
+    pin_dialog: QInputDialog | None = None
     refund_dialog: RefundDialog | None = None
     reconciliation_dialog: ReconciliationDialog | None = None
-    sync_problems: SyncProblemsButton  # built by the window
-    venue_zone: tzinfo | None = None  # the window's, once the store is open
+
+    def __init__(
+        self, ctx: TillContext, controller: TillController, screen: Screen,
+        basket: BasketPanel, sync_problems: SyncProblemsButton,
+    ) -> None:  # fmt: skip
+        super().__init__(ctx, controller, screen)
+        self.basket = basket
+        self.sync_problems = sync_problems
 
     # --- what the cashier asks for ------------------------------------------------------
 
     def ask_order_discount(self) -> None:
-        if self._need_sale():
+        if self.need_sale():
             title = translate("ManagerActions", "Order discount")
             label = translate("ManagerActions", "Discount on the whole order, % (0 removes it):")
-            self._ask(title, label, lambda text: self._percent(text, self._order_discount))
+            self.ask_number(title, label, lambda text: self._percent(text, self._order_discount))
 
     def ask_line_discount(self) -> None:
         line = self._selected_line()
@@ -68,7 +78,7 @@ class ManagerActions(CashierActions):
                 "ManagerActions", "Discount on %1, % of its price (0 restores it):"
             ).replace("%1", line.name)
             title = translate("ManagerActions", "Line discount")
-            self._ask(title, prompt, lambda text: self._percent(
+            self.ask_number(title, prompt, lambda text: self._percent(
                 text, lambda bp: self._line_discount(line, bp)))  # fmt: skip
 
     def ask_price(self) -> None:
@@ -77,13 +87,14 @@ class ManagerActions(CashierActions):
             return
         prompt = translate("ManagerActions", "New price of %1 (now %2):").replace("%1", line.name)
         title = translate("ManagerActions", "Change the price")
-        self._ask(title, prompt.replace("%2", money(line.unit_price)),
+        self.ask_number(title, prompt.replace("%2", money(line.unit_price)),
                   lambda text: self._price(text, line))  # fmt: skip
 
     def show_sync_problems(self) -> None:
         """F5 or the status bar's count: the operations the server did not accept
         (``ui/till/reconciliation.py``), for a manager - a cashier is asked for a manager's PIN.
         """
+        from pos_app.services.staff import Action
         if self.staff is None:
             return
         from pos_app.ui.till import reconciliation
@@ -100,13 +111,13 @@ class ManagerActions(CashierActions):
 
         def show(loaded: reconciliation.Loaded) -> None:
             dialog = self.reconciliation_dialog = reconciliation.ReconciliationDialog(
-                loaded, self.ctx.runner, queue, self, zone=self.venue_zone
+                loaded, self.ctx.runner, queue, self.parent, zone=self.screen.venue_zone
             )
             dialog.count_did_change.connect(self.sync_problems.show_count)
             self.sync_problems.show_count(loaded.open_count)
             dialog.open()
 
-        self._guarded(Action.RECONCILE, attempt, show)
+        self.guarded(Action.RECONCILE, attempt, show)
 
     def ask_refund(self, code: str = "") -> None:
         """The refund dialog with today's receipts; ``code``: a receipt's QR just scanned."""
@@ -114,7 +125,7 @@ class ManagerActions(CashierActions):
             return
         from pos_app.ui.till.refund import RefundDialog
 
-        dialog = self.refund_dialog = RefundDialog(self, zone=self.venue_zone)
+        dialog = self.refund_dialog = RefundDialog(self.parent, zone=self.screen.venue_zone)
         run, services = self.ctx.runner, self.ctx.services
 
         def problem(error: Exception) -> None:
@@ -136,15 +147,18 @@ class ManagerActions(CashierActions):
     # --- the guarded calls ---------------------------------------------------------------
 
     def _order_discount(self, bp: int) -> None:
+        from pos_app.services.staff import Action
         self._sale_change(Action.DISCOUNT_OVERRIDE, lambda overrides, sale_id, approval:
                           overrides.order_discount(sale_id, bp, self.staff, approval))  # fmt: skip
 
     def _line_discount(self, line: LineView, bp: int) -> None:
+        from pos_app.services.staff import Action
         self._sale_change(Action.DISCOUNT_OVERRIDE, lambda overrides, sale_id, approval:
                           overrides.line_discount(sale_id, line.line_no, bp, self.staff,
                                                   approval))  # fmt: skip
 
     def _price(self, text: str, line: LineView) -> None:
+        from pos_app.services.staff import Action
         price = parse_amount(text)
         if price is None:
             self.show_message(
@@ -162,9 +176,10 @@ class ManagerActions(CashierActions):
             overrides = services.get().overrides
             return controller.sale_op(lambda sale_id: change(overrides, sale_id, approval))
 
-        self._guarded(action, attempt, controller.show_sale)
+        self.guarded(action, attempt, controller.show_sale)
 
     def _refund(self, sale_id: str, quantities: dict[int, int], reason: str) -> None:
+        from pos_app.services.staff import Action
         services, dialog = self.ctx.services, self.refund_dialog
 
         def attempt(approval: Authorization | None) -> RefundResult:
@@ -177,9 +192,9 @@ class ManagerActions(CashierActions):
             else:
                 self.controller.fail(error)
 
-        self._guarded(Action.REFUND, attempt, self._refunded, failed, dialog)
+        self.guarded(Action.REFUND, attempt, self._refunded, failed, dialog)
 
-    def _guarded(
+    def guarded(
         self, action: Action, attempt: Attempt, done: Callable[[Any], None],
         fail: Callable[[Exception], None] | None = None, over: QWidget | None = None,
     ) -> None:  # fmt: skip
@@ -203,7 +218,7 @@ class ManagerActions(CashierActions):
 
             runner.run(work, done, failed)
 
-        self.hide_message()
+        self.screen.hide_message()
         run(None)
 
     def _refunded(self, result: RefundResult) -> None:
@@ -245,7 +260,7 @@ class ManagerActions(CashierActions):
     def dialog_takes(self, kind: str, data: str) -> bool:
         """A reading while a manager's PIN or a value is asked for belongs to that dialog: a
         badge (a PIN-shaped code) or e.g. a receipt's code scanned to refund it."""
-        manager, asking = self.manager_dialog, self.input_dialog
+        manager, asking = self.pin_dialog, self.input_dialog
         if manager is not None and manager.isVisible():
             if kind == "barcode" and data.isdigit() and 4 <= len(data) <= 8:
                 manager.setTextValue(data)
@@ -267,16 +282,29 @@ class ManagerActions(CashierActions):
         return False
 
     def ask_manager_pin(self, then: Callable[[str], None], over: QWidget | None = None) -> None:
-        dialog = self.manager_dialog = QInputDialog(over if over is not None else self)
-        dialog.setWindowTitle(translate("ManagerActions", "Manager's approval"))
         label = translate("ManagerActions", "%1 may not do this alone. A manager's PIN allows it:")
-        dialog.setLabelText(label.replace("%1", getattr(self.staff, "name", "")))
+        self.ask_pin(translate("ManagerActions", "Manager's approval"),
+                     label.replace("%1", getattr(self.staff, "name", "")), then, over)  # fmt: skip
+
+    def ask_pin(
+        self, title: str, label: str, then: Callable[[str], None], over: QWidget | None = None
+    ) -> None:
+        """A manager's PIN in a non-blocking dialog (a badge scanned into it answers it)."""
+        dialog = self.pin_dialog = QInputDialog(over if over is not None else self.parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
         dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
         dialog.textValueSelected.connect(lambda pin: then(pin.strip()) if pin.strip() else None)
         dialog.open()
 
-    def _ask(self, title: str, label: str, then: Callable[[str], None]) -> None:
-        dialog = self.input_dialog = QInputDialog(self)
+    def ask_number(self, title: str, label: str, then: Callable[[str], None]) -> None:
+        """A percentage or an amount, with the on-screen numpad (``numpad.NumberDialog``)."""
+        dialog = self.input_dialog = NumberDialog(title, label, self.parent)
+        dialog.textValueSelected.connect(lambda text: then(text) if text.strip() else None)
+        dialog.open()
+
+    def ask(self, title: str, label: str, then: Callable[[str], None]) -> None:
+        dialog = self.input_dialog = QInputDialog(self.parent)
         dialog.setWindowTitle(title)
         dialog.setLabelText(label)
         dialog.textValueSelected.connect(lambda text: then(text) if text.strip() else None)
@@ -290,22 +318,17 @@ class ManagerActions(CashierActions):
             return
         then(bp)
 
-    def _need_sale(self) -> bool:
+    def need_sale(self) -> bool:
         if self.controller.sale is None:
             self.show_message(translate("ManagerActions", "Add something to the basket first."))
             return False
         return True
 
     def _selected_line(self) -> LineView | None:
-        if not self._need_sale():
+        if not self.need_sale():
             return None
         line_no = self.basket.selected_line()
         line = next((x for x in self.basket.lines if x.line_no == line_no), None)
         if line is None:
             self.show_message(translate("ManagerActions", "Select a line in the basket first."))
         return line
-
-    basket: Any  # BasketPanel, built by the window
-
-    def hide_message(self) -> None:
-        raise NotImplementedError

@@ -2,7 +2,7 @@
 guest's open points holds.
 
 Shift+F7 opens the order's bonus settings (``bonus_dialog.py``): tried as the signed-in person,
-a manager's PIN asked if their role lacks ``bonus_settings`` (``ManagerActions._guarded``, the
+a manager's PIN asked if their role lacks ``bonus_settings`` (``ManagerFlow.guarded``, the
 PIN checked on the op worker in the same op as the change). The payment screen's points cap and
 the accrual then follow (``services/bonus_override.py``).
 
@@ -17,32 +17,40 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QInputDialog, QLineEdit
 
-from pos_app.services.staff import Action
+from pos_app.ui.till.flow import Screen, TillFlow
 from pos_app.ui.till.format import percent_of_bp
-from pos_app.ui.till.manager import ManagerActions
 
 if TYPE_CHECKING:
     from pos_app.domain.loyalty import LoyaltyOverride
     from pos_app.services.bonus_override import BonusOverrideService, BonusSettingsView
     from pos_app.services.hold_reset import HoldsReset
     from pos_app.services.staff import Authorization
+    from pos_app.ui.main_window import TillContext
     from pos_app.ui.till.bonus_dialog import BonusSettingsDialog
+    from pos_app.ui.till.controller import TillController
+    from pos_app.ui.till.manager_flow import ManagerFlow
     from pos_app.ui.till.ports import ServiceHolder
 
 translate = QCoreApplication.translate
 
 
-class LoyaltyActions(ManagerActions):
-    """Base of ``TillWindow`` with the loyalty actions (the window adds the shortcuts)."""
+class LoyaltyFlow(TillFlow):
+    """The loyalty actions (the window binds their keys); the manager's part is
+    ``ManagerFlow``'s."""
 
-    bonus_dialog: BonusSettingsDialog | None = None
+    dialog: BonusSettingsDialog | None = None
+
+    def __init__(
+        self, ctx: TillContext, controller: TillController, screen: Screen, manager: ManagerFlow
+    ) -> None:
+        super().__init__(ctx, controller, screen)
+        self.manager = manager
 
     # --- bonus settings of one order ------------------------------------------------------
 
     def ask_bonus_settings(self) -> None:
-        if not self._need_sale():
+        if not self.manager.need_sale():
             return
         assert self.controller.sale is not None
         sale_id, services = self.controller.sale.sale_id, self.ctx.services
@@ -56,17 +64,18 @@ class LoyaltyActions(ManagerActions):
     def _bonus_dialog(self, sale_id: str, view: BonusSettingsView) -> None:
         from pos_app.ui.till.bonus_dialog import BonusSettingsDialog
 
-        dialog = self.bonus_dialog = BonusSettingsDialog(view, self)
+        dialog = self.dialog = BonusSettingsDialog(view, self.parent)
         dialog.chosen.connect(lambda override: self._set_bonus(sale_id, override))
         dialog.open()
 
     def _set_bonus(self, sale_id: str, override: LoyaltyOverride) -> None:
+        from pos_app.services.staff import Action
         services = self.ctx.services
 
         def attempt(approval: Authorization | None) -> BonusSettingsView:
             return _bonus(services).set(sale_id, override, self.staff, approval)
 
-        self._guarded(Action.BONUS_SETTINGS, attempt, self._bonus_set)
+        self.manager.guarded(Action.BONUS_SETTINGS, attempt, self._bonus_set)
 
     def _bonus_set(self, view: BonusSettingsView) -> None:
         text = translate(
@@ -90,18 +99,16 @@ class LoyaltyActions(ManagerActions):
         label = translate(
             "LoyaltyActions", "Release every open points hold of %1 on the server. Why?"
         ).replace("%1", guest.name)
-        self._ask(translate("LoyaltyActions", "Reset holds"), label,
+        self.manager.ask(translate("LoyaltyActions", "Reset holds"), label,
                   lambda reason: self._reset_pin(guest.guest_id, guest.name, reason))  # fmt: skip
 
     def _reset_pin(self, guest_id: str, name: str, reason: str) -> None:
-        dialog = self.manager_dialog = QInputDialog(self)
-        dialog.setWindowTitle(translate("LoyaltyActions", "Manager's approval"))
-        dialog.setLabelText(translate(
-            "LoyaltyActions", "A manager's PIN releases the holds of %1:").replace("%1", name))
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-        dialog.textValueSelected.connect(
-            lambda pin: self._reset(guest_id, reason, pin.strip()) if pin.strip() else None)
-        dialog.open()
+        self.manager.ask_pin(
+            translate("LoyaltyActions", "Manager's approval"),
+            translate("LoyaltyActions", "A manager's PIN releases the holds of %1:").replace(
+                "%1", name),
+            lambda pin: self._reset(guest_id, reason, pin),
+        )  # fmt: skip
 
     def _reset(self, guest_id: str, reason: str, pin: str) -> None:
         services = self.ctx.services
@@ -110,7 +117,7 @@ class LoyaltyActions(ManagerActions):
             done = services.get().hold_reset.reset_guest(guest_id, reason, pin)
             return done, services.get().guests.panel(guest_id)
 
-        self.hide_message()
+        self.screen.hide_message()
         self.ctx.runner.run(work, self._holds_reset, self._reset_failed)
 
     def _holds_reset(self, result: tuple[HoldsReset, Any]) -> None:
@@ -124,10 +131,7 @@ class LoyaltyActions(ManagerActions):
                 "LoyaltyActions", "The guest had no open holds on the server; nothing to release."
             )
         self.show_message(text.replace("%2", done.approved_by), "info")
-        controller = self.controller
-        if controller.guest is not None and controller.guest.guest_id == panel.guest_id:
-            controller.guest = panel
-            controller.guest_did_change.emit(panel)
+        self.controller.adopt_guest(panel)  # the guest's points panel refreshes itself
 
     def _reset_failed(self, error: Exception) -> None:
         code = getattr(error, "code", "")
