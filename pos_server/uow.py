@@ -30,6 +30,7 @@ from pos_server.ledger.feed_snapshots import op_changes, write_changes
 if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.accounts import Accounts
     from pos_server.repositories.applied import AppliedOperations
+    from pos_server.repositories.audit import Audit
     from pos_server.repositories.catalogue import CatalogueHistory
     from pos_server.repositories.feed import Feed
     from pos_server.repositories.groups import Groups
@@ -44,6 +45,8 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.sales import Sales
     from pos_server.repositories.shifts import Shifts
     from pos_server.repositories.staff import Staff
+    from pos_server.repositories.terminals import Terminals
+    from pos_server.repositories.web import SignInFailures, WebSessions
 
 R = TypeVar("R")
 
@@ -83,6 +86,7 @@ class UnitOfWork:
     __slots__ = (
         "_accounts",
         "_applied",
+        "_audit",
         "_catalogue",
         "_feed",
         "_groups",
@@ -97,7 +101,10 @@ class UnitOfWork:
         "_sales",
         "_session",
         "_shifts",
+        "_sign_in_failures",
         "_staff",
+        "_terminals",
+        "_web_sessions",
         "alone",
         "connection",
         "hold_ttl",
@@ -109,6 +116,7 @@ class UnitOfWork:
     # The repositories, each made on first use (``_Lazy``) over this unit of work's transaction.
     accounts: _Lazy[Accounts] = _Lazy("accounts", "Accounts")
     applied: _Lazy[AppliedOperations] = _Lazy("applied", "AppliedOperations")
+    audit: _Lazy[Audit] = _Lazy("audit", "Audit")
     catalogue: _Lazy[CatalogueHistory] = _Lazy("catalogue", "CatalogueHistory")
     feed: _Lazy[Feed] = _Lazy("feed", "Feed")
     groups: _Lazy[Groups] = _Lazy("groups", "Groups")
@@ -122,7 +130,10 @@ class UnitOfWork:
     refunds: _Lazy[Refunds] = _Lazy("refunds", "Refunds")
     sales: _Lazy[Sales] = _Lazy("sales", "Sales")
     shifts: _Lazy[Shifts] = _Lazy("shifts", "Shifts")
+    sign_in_failures: _Lazy[SignInFailures] = _Lazy("web", "SignInFailures")
     staff: _Lazy[Staff] = _Lazy("staff", "Staff")
+    terminals: _Lazy[Terminals] = _Lazy("terminals", "Terminals")
+    web_sessions: _Lazy[WebSessions] = _Lazy("web", "WebSessions")
 
     def __init__(
         self, connection: Connection, terminal_id: str, op_id: str, now: datetime,

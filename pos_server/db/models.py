@@ -313,3 +313,4 @@ class GuestOrderLineRow(Base):
 from pos_server.db import models_ledger as _models_ledger  # noqa: E402, F401
 from pos_server.db import models_staff as _models_staff  # noqa: E402, F401
 from pos_server.db import models_till as _models_till  # noqa: E402, F401
+from pos_server.db import models_web as _models_web  # noqa: E402, F401

@@ -31,7 +31,8 @@ def stored(db_url: str) -> tuple[dict[str, str | None], list[AdminAuditRow]]:
     try:
         with make_sessions(engine)() as session:
             groups = {r.guest_id: r.group_id for r in session.scalars(select(GuestLoyaltyRow))}
-            audit = list(session.scalars(select(AdminAuditRow).order_by(AdminAuditRow.id)))
+            audit = list(session.scalars(select(AdminAuditRow).where(  # not the groups' imports
+                AdminAuditRow.action == "assign_group").order_by(AdminAuditRow.id)))
             session.expunge_all()
     finally:
         engine.dispose()

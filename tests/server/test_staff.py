@@ -24,6 +24,7 @@ from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import Change
 from pos_server.db.models_staff import StaffRow
 from pos_server.staff import service as staff
+from pos_server.uow import unit_of_work
 
 
 def run_cli(capsys: Any, *argv: str) -> tuple[int, str, str]:
@@ -127,9 +128,10 @@ def test_authenticate_checks_pin_activity_and_role(db_url: str) -> None:
     now = datetime.now(UTC)
     engine = make_engine(db_url)
     try:
+        with unit_of_work(engine, actor="test", now=now) as uow:
+            manager = staff.add_staff(uow, "Mia", "manager", "555555")
+            cashier = staff.add_staff(uow, "Cal", "cashier", "6666")
         with make_sessions(engine).begin() as session:
-            manager = staff.add_staff(session, "Mia", "manager", "555555", now)
-            cashier = staff.add_staff(session, "Cal", "cashier", "6666", now)
             stored = session.get(StaffRow, manager.id)
             assert stored is not None
             assert "555555" not in stored.pin_hash + stored.salt
@@ -143,11 +145,13 @@ def test_authenticate_checks_pin_activity_and_role(db_url: str) -> None:
                 staff.authenticate(session, cashier.id, "6666", wanted)
             assert str(not_allowed.value) == str(wrong.value) == staff.WRONG_PIN
             assert "Cal" not in str(not_allowed.value)
-            staff.deactivate(session, manager.id, now)
-            with pytest.raises(staff.StaffError, match="wrong PIN"):
-                staff.authenticate(session, manager.id, "555555", wanted)
+        with unit_of_work(engine, actor="test", now=now) as uow:
+            staff.deactivate(uow, manager.id)
             with pytest.raises(staff.StaffError, match="Unknown role"):
-                staff.add_staff(session, "Zed", "boss", "7777", now)
+                staff.add_staff(uow, "Zed", "boss", "7777")
+        with (make_sessions(engine).begin() as session,
+              pytest.raises(staff.StaffError, match="wrong PIN")):  # fmt: skip
+            staff.authenticate(session, manager.id, "555555", wanted)
     finally:
         engine.dispose()
 

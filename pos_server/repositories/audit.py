@@ -1,0 +1,50 @@
+"""The audit log of administrative changes (``admin_audit``): who, when, what, before and
+after. The back office, the ``pos-server`` admin commands and the till's manager calls write
+one row per change, in the change's own transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from pos_server.db.models_ledger import AdminAuditRow
+from pos_server.uow import Repository
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    action: str
+    actor: str
+    target: str
+    reason: str
+    details: dict[str, Any]
+
+
+class Audit(Repository):
+    __slots__ = ()
+
+    def record(
+        self, action: str, target: str, *, before: Any = None, after: Any = None,
+        reason: str = "",
+    ) -> int:  # fmt: skip
+        """One row at the unit of work's ``now`` by its actor; the row's id."""
+        row = AdminAuditRow(
+            at=self._uow.now, action=action[:32], actor=self._uow.terminal_id[:64],
+            terminal_id=None, target=target[:128], reason=reason[:500],
+            details={"before": before, "after": after},
+        )  # fmt: skip
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def newest(self, limit: int = 100, target: str | None = None) -> list[AuditEntry]:
+        query = select(AdminAuditRow).order_by(AdminAuditRow.id.desc()).limit(limit)
+        if target is not None:
+            query = query.where(AdminAuditRow.target == target)
+        return [AuditEntry(r.id, r.at, r.action, r.actor, r.target, r.reason, r.details)
+                for r in self._session.scalars(query)]  # fmt: skip
