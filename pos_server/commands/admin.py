@@ -176,9 +176,7 @@ def cmd_staff_new_key(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_withdraw_key(args: argparse.Namespace) -> int:
-    return _in_transaction(
-        args, lambda u: staff.public_view(staff.withdraw_key(u, args.staff_id))
-    )
+    return _in_transaction(args, lambda u: staff.public_view(staff.withdraw_key(u, args.staff_id)))
 
 
 def cmd_staff_deactivate(args: argparse.Namespace) -> int:
@@ -259,9 +257,12 @@ def register(sub: Any) -> None:
     add_admin.add_argument("--pin", help="6-8 digits (else stdin or a prompt)")
     secret = add_admin.add_mutually_exclusive_group()
     secret.add_argument("--password", action="store_true", help=PASSWORD_HELP)
-    secret.add_argument("--password-stdin", action="store_true",
-                        help="the back office's first admin: the password is the first line "
-                        "of stdin; without --pin the PIN is left unknown (set it later)")
+    secret.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="the back office's first admin: the password is the first line "
+        "of stdin; without --pin the PIN is left unknown (set it later)",
+    )
     _with_db(add_admin, cmd_admin_add)
 
     people = sub.add_parser("staff", help="cashiers, managers, operators").add_subparsers(

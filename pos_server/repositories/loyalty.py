@@ -28,8 +28,9 @@ from pos_server.uow import Repository
 _INSERT_SALE_LOYALTY = Fast(insert(SaleLoyaltyRow), column_keys=(
     "sale_id", "guest_id", "group_id", "closed_at", "money_paid", "points_paid", "accrual",
     "offline"))  # fmt: skip
-_SALE_ACCRUAL = Fast(select(SaleLoyaltyRow.accrual).where(
-    SaleLoyaltyRow.sale_id == bindparam("sale_id")))
+_SALE_ACCRUAL = Fast(
+    select(SaleLoyaltyRow.accrual).where(SaleLoyaltyRow.sale_id == bindparam("sale_id"))
+)
 
 
 class Loyalty(Repository):

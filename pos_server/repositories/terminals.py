@@ -46,8 +46,15 @@ class Terminals(Repository):
             .order_by(Terminal.revoked_at.is_not(None), Terminal.name, Terminal.id)
         )
         return [
-            TerminalView(t.id, t.name, t.created_at, t.enrolled_at, t.revoked_at,
-                         t.enrol_code_expires_at if t.enrol_code_hash else None, t.last_seq,
-                         seen)
+            TerminalView(
+                t.id,
+                t.name,
+                t.created_at,
+                t.enrolled_at,
+                t.revoked_at,
+                t.enrol_code_expires_at if t.enrol_code_hash else None,
+                t.last_seq,
+                seen,
+            )
             for t, seen in self._session.execute(query)
         ]

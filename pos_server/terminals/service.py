@@ -89,8 +89,11 @@ def register(uow: UnitOfWork, name: str, lifetime: timedelta = CODE_LIFETIME) ->
         raise TerminalError("A terminal's name is 1 to 200 characters.")
     terminal, code = _new_terminal(name, uow.now, lifetime)
     uow.terminals.add(terminal)
-    uow.audit.record("terminal.add", f"terminal:{terminal.id}",
-                     after={"name": name, "code_expires_at": (uow.now + lifetime).isoformat()})
+    uow.audit.record(
+        "terminal.add",
+        f"terminal:{terminal.id}",
+        after={"name": name, "code_expires_at": (uow.now + lifetime).isoformat()},
+    )
     return NewTerminal(terminal.id, code, uow.now + lifetime)
 
 
