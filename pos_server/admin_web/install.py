@@ -6,7 +6,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from pos_server.admin_web import group_pages, session_pages, staff_pages, terminal_pages
+from pos_server.admin_web import (
+    audit_pages,
+    group_pages,
+    session_pages,
+    staff_pages,
+    terminal_pages,
+)
 from pos_server.admin_web.context import Reader, Refused, SignInNeeded, lang_of, render
 from pos_server.web.templating import STATIC_PREFIX
 
@@ -14,7 +20,7 @@ from pos_server.web.templating import STATIC_PREFIX
 def install(app: FastAPI) -> None:
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("pos_server.web", "static")]),
               name="web-static")  # fmt: skip
-    for module in (session_pages, staff_pages, terminal_pages, group_pages):
+    for module in (session_pages, staff_pages, terminal_pages, group_pages, audit_pages):
         app.include_router(module.router)
     app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
