@@ -177,11 +177,11 @@ def acting(request: Request, who: Reader) -> Iterator[UnitOfWork]:
         yield uow
 
 
-def render(request: Request, who: Reader, name: str, status: int = 200,
+def render(request: Request, who: Reader, template: str, status: int = 200,
            headers: dict[str, str] | None = None, **context: Any) -> Any:  # fmt: skip
     context.setdefault("error", None)
     context.setdefault("notice", None)
-    return TEMPLATES.render(who.lang, name, {
+    return TEMPLATES.render(who.lang, template, {
         "who": who, "csrf_token": who.session.csrf_token if who.session else "",
         "path": request.url.path, "sections": SECTIONS, **context}, status, headers)  # fmt: skip
 
