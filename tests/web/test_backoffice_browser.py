@@ -23,6 +23,8 @@ from tests.web.browser import (
 )
 
 pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
+from playwright.sync_api import expect
+
 if chromium_path() is None:
     pytest.skip("no chromium on this machine (scripts/bootstrap.sh installs Debian's)",
                 allow_module_level=True)  # fmt: skip
@@ -93,9 +95,12 @@ def test_a_section_without_the_permission_is_refused(page: Any, server: Server) 
 
 def test_a_terminal_is_added_and_its_code_enrols_a_till(page: Any, server: Server) -> None:
     sign_in(page, server, "Boss", path="/admin/terminals")
+    page.wait_for_selector("#terminal-name")
+    page.evaluate("window.stayed = true")  # gone if the page were loaded again
     page.fill("#terminal-name", "Бар 2")
     page.click("#add-terminal")
     page.wait_for_selector("#enrolment-code")
+    assert page.evaluate("window.stayed === true")  # htmx swapped the main part in place
     code = page.inner_text("#enrolment-code").strip()
     assert page.inner_text("#server-url") == server.url
     assert page.locator("#enrolment-qr svg").count() == 1
@@ -103,7 +108,16 @@ def test_a_terminal_is_added_and_its_code_enrols_a_till(page: Any, server: Serve
     enrolled = httpx.post(f"{server.url}/v1/terminals/enrol", json={"code": code}, timeout=30)
     assert enrolled.status_code == 200 and enrolled.json()["name"] == "Бар 2"
     page.goto(server.url + "/admin/terminals")
-    assert "подключён" in page.inner_text("#terminals")
+    row = page.locator("#terminals tr", has_text="Бар 2")
+    assert "подключён" in row.inner_text()
+    row.locator("button").click()
+    expect(page.locator("#terminals tr", has_text="Бар 2")).to_contain_text("отозван")
+    refused = httpx.get(
+        f"{server.url}/v1/changes",
+        timeout=30,
+        headers={"Authorization": f"Bearer {enrolled.json()['token']}"},
+    )
+    assert refused.status_code in (401, 403)
 
 
 def test_a_group_edited_in_the_browser_reaches_the_tills(
