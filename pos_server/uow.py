@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.identifiers import Identifiers
     from pos_server.repositories.loyalty import Loyalty
     from pos_server.repositories.orders import Orders
+    from pos_server.repositories.products import Products
     from pos_server.repositories.promos import Promos
     from pos_server.repositories.reconciliation import Reconciliation
     from pos_server.repositories.refunds import Refunds
@@ -95,6 +96,7 @@ class UnitOfWork:
         "_identifiers",
         "_loyalty",
         "_orders",
+        "_products",
         "_promos",
         "_reconciliation",
         "_refunds",
@@ -125,6 +127,7 @@ class UnitOfWork:
     identifiers: _Lazy[Identifiers] = _Lazy("identifiers", "Identifiers")
     loyalty: _Lazy[Loyalty] = _Lazy("loyalty", "Loyalty")
     orders: _Lazy[Orders] = _Lazy("orders", "Orders")
+    products: _Lazy[Products] = _Lazy("products", "Products")
     promos: _Lazy[Promos] = _Lazy("promos", "Promos")
     reconciliation: _Lazy[Reconciliation] = _Lazy("reconciliation", "Reconciliation")
     refunds: _Lazy[Refunds] = _Lazy("refunds", "Refunds")

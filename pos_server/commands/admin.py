@@ -52,14 +52,15 @@ def _database_url(args: argparse.Namespace) -> str:
     return str(args.db) if args.db else ServerSettings().database_url
 
 
-def _in_transaction(args: argparse.Namespace, work: Callable[[UnitOfWork], dict[str, Any]]
-                    ) -> int:  # fmt: skip
-    """``work`` in one unit of work acting as ``cli:<OS user>`` (the audit's who)."""
+def _in_transaction(args: argparse.Namespace, work: Callable[[UnitOfWork], dict[str, Any]],
+                    by: str | None = None) -> int:  # fmt: skip
+    """``work`` in one unit of work acting as ``cli:<by or the OS user>`` (the audit's who)."""
     url = _database_url(args)
     upgrade(url)
     engine = make_engine(url)
+    actor = f"cli:{by or _os_user()}"
     try:
-        with unit_of_work(engine, actor=f"cli:{_os_user()}", now=datetime.now(UTC)) as uow:
+        with unit_of_work(engine, actor=actor, now=datetime.now(UTC)) as uow:
             result = work(uow)
     except (staff.StaffError, catalogue.CatalogueError, groups.GroupsError, _Refused) as exc:
         print(f"pos-server: {exc}", file=sys.stderr)
@@ -214,9 +215,8 @@ def _load_json(path: str, model: type[Any]) -> Any:
 
 
 def cmd_catalogue_import(args: argparse.Namespace) -> int:
-    def work(uow: UnitOfWork) -> dict[str, Any]:  # the catalogue service still takes a session
-        data = _load_json(args.file, catalogue.CatalogueIn)
-        return catalogue.import_catalogue(uow.session, data, uow.now)
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        return catalogue.import_catalogue(uow, _load_json(args.file, catalogue.CatalogueIn))
 
     return _in_transaction(args, work)
 
@@ -232,7 +232,7 @@ def cmd_groups_assign(args: argparse.Namespace) -> int:
 
     by = args.by or _os_user()
     return _in_transaction(args, lambda uow: assign_group(
-        uow.session, args.guest_id, args.group_id, uow.now, by=by, reason=args.reason))  # fmt: skip
+        uow, args.guest_id, args.group_id, by=by, reason=args.reason), by=by)  # fmt: skip
 
 
 def _os_user() -> str:

@@ -214,6 +214,15 @@ def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, gue
     return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend)
 
 
+def set_group(connection: Connection, loyalty: GuestLoyalty, group_id: str | None,
+              now: datetime) -> GuestLoyalty:  # fmt: skip
+    """The loyalty row (locked by ``lock_loyalty``) moved to ``group_id``, spend unchanged."""
+    moved = replace(loyalty, group_id=group_id)
+    _SET_LOYALTY.run(connection, {"loyal_guest": moved.guest_id, "group_id": group_id,
+                                  "lifetime_spend": moved.lifetime_spend, "updated_at": now})
+    return moved
+
+
 def promote_after_sale(
     connection: Connection, loyalty: GuestLoyalty, spend: int, now: datetime,
     groups: tuple[dict[str, GuestGroup], list[GuestGroup]] | None = None,

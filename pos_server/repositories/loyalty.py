@@ -21,6 +21,7 @@ from pos_server.ledger.rules import (
     points_spent_today,
     promote_after_sale,
     record_breach,
+    set_group,
 )
 from pos_server.repositories.groups import CurrentGroups as Groups
 from pos_server.uow import Repository
@@ -43,6 +44,11 @@ class Loyalty(Repository):
         end of the transaction (created on first use); None: an unknown guest. One statement
         for a guest who already has the row."""
         return lock_loyalty(lambda: self._session, self._connection, guest_id, self._uow.now)
+
+    def set_group(self, loyalty: GuestLoyalty, group_id: str | None) -> GuestLoyalty:
+        """The guest put into ``group_id`` by hand (their row locked by ``lock``); the new
+        state, whose ``feed_data`` the caller records."""
+        return set_group(self._connection, loyalty, group_id, self._uow.now)
 
     def promote_after_sale(self, loyalty: GuestLoyalty, spend: int, groups: Groups) -> None:
         """The lifetime spend grown by ``spend``, the group it reaches among ``groups``, and

@@ -272,3 +272,30 @@ def test_admin_add_password_stdin_makes_an_admin_who_can_sign_in(db_url: str) ->
     )  # fmt: skip
     assert short.returncode == 1 and "12 to 1024 characters" in short.stderr
     assert [a.actor.startswith("cli:") for a in audit(db_url, "staff.add")] == [True]
+
+
+def test_the_catalogue_import_runs_in_a_unit_of_work_and_is_audited(db_url: str) -> None:
+    from pos_server.catalogue import service as catalogue
+
+    data = catalogue.CatalogueIn.model_validate({
+        "groups": [{"id": "drinks", "name": "Drinks", "position": 1}],
+        "products": [{"id": "tea", "name": "Tea", "price": 15_000, "group_id": "drinks",
+                      "barcode": "4600000000017"}]})  # fmt: skip
+    assert run(db_url, lambda uow: catalogue.import_catalogue(uow, data)) == {
+        "groups": 1,
+        "products": 1,
+        "changes": 2,
+    }
+    assert run(db_url, lambda uow: catalogue.import_catalogue(uow, data))["changes"] == 0
+    [made] = audit(db_url, "catalogue.import")
+    assert made.details["after"] == {"product_groups": ["drinks"], "products": ["tea"],
+                                     "changes": 2}  # fmt: skip
+    clash = catalogue.CatalogueIn.model_validate(
+        {
+            "products": [
+                {"id": "coffee", "name": "Coffee", "price": 20_000, "barcode": "4600000000017"}
+            ]
+        }
+    )
+    with pytest.raises(catalogue.CatalogueError, match="both have barcode"):
+        run(db_url, lambda uow: catalogue.import_catalogue(uow, clash))
