@@ -162,6 +162,10 @@ def check_form(request: Request, form: FormData, expected: str | None, lang: str
     sent = form.get(csrf.FIELD)
     token = sent if isinstance(sent, str) else request.headers.get(csrf.HEADER)
     same = csrf.same_origin(request.headers.get("origin"), request.headers.get("host"))
+    if any(isinstance(value, str) and "\x00" in value for _key, value in form.multi_items()):
+        who = Reader(lang)  # PostgreSQL cannot store it; a URL-encoded form hides it from NulGuard
+        raise Refused(400, who.gettext("Not accepted"),
+                      who.gettext("Text may not contain the NUL character."))  # fmt: skip
     if not (same and csrf.matches(token, expected)):
         who = Reader(lang)
         raise Refused(403, who.gettext("The form has expired"), who.gettext(

@@ -154,3 +154,12 @@ def test_staff_page_adds_a_member_with_permissions_and_a_group_is_edited(
     assert "7,5 %" in listed and "<td>7.5</td>" in listed
     audit = client.get("/admin/audit").text
     assert "group.save" in audit and "staff.permissions" in audit and "Boss" in audit
+
+
+def test_a_nul_character_in_a_form_is_refused_before_it_reaches_the_database(
+    client: TestClient,
+) -> None:
+    sign_in(client, "boss")
+    token = token_of(client.get("/admin/terminals").text)
+    refused = client.post("/admin/terminals", data={"name": "Bar\x00", "csrf_token": token})
+    assert refused.status_code == 400 and "NUL" in refused.text
