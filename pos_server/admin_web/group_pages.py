@@ -156,7 +156,10 @@ def edit_form(group_id: str, request: Request, who: Page) -> Response:
     if found is None:
         raise Refused(404, who.gettext("Not found"), who.gettext("No guest group has this id."))
     notice = who.gettext("Saved.") if request.query_params.get("saved") else None
-    return _form(request, who, _as_form(found), new=False, notice=notice)
+    with acting(request, who) as uow:
+        count, shown = groups.members(uow, group_id)
+    return _form(request, who, _as_form(found), new=False, notice=notice, member_count=count,
+                 members=shown, money=money_text)  # fmt: skip
 
 
 def _save(request: Request, who: Reader, form: FormData, group_id: str, *, new: bool

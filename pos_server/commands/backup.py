@@ -55,19 +55,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     made = sub.add_parser("backup", help="write a backup of the database (the server may run)")
-    made.add_argument(
-        "--out",
-        type=Path,
-        required=True,
-        metavar="FILE",
-        help="the backup file (SQLite: a database file; PostgreSQL: pg_dump -Fc)",
-    )
+    made.add_argument("--out", type=Path, required=True, metavar="FILE",
+                      help="the backup file (SQLite: a database file; PostgreSQL: pg_dump -Fc)")
     made.add_argument("--db", help=DB_HELP)
     made.set_defaults(func=cmd_backup)
     back = sub.add_parser("restore", help="restore a checked backup (stop the servers first)")
     back.add_argument("file", type=Path, metavar="FILE", help="a file from pos-server backup")
     back.add_argument("--db", help=DB_HELP)
-    back.add_argument(
-        "--force", action="store_true", help="replace a database that already holds data"
-    )
+    back.add_argument("--force", action="store_true",
+                      help="replace a database that already holds data")
     back.set_defaults(func=cmd_restore)

@@ -59,6 +59,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+
+
 def register(sub: Any) -> None:
     """Add ``reconciliation`` to ``pos-server``'s subparsers."""
     actions = sub.add_parser(

@@ -156,6 +156,11 @@ def list_groups(uow: UnitOfWork) -> list[GuestGroupRow]:
     return uow.groups.rows()
 
 
+def members(uow: UnitOfWork, group_id: str, limit: int = 200) -> tuple[int, list[Any]]:
+    """The group's members tab: how many guests it holds and the first ``limit`` by name."""
+    return uow.groups.members(group_id, limit)
+
+
 def group_in(row: GuestGroupRow) -> GuestGroupIn:
     """A stored group as the form and the file describe it."""
     values = feed_data(row)

@@ -25,7 +25,6 @@ from pos_server.uow import Repository
 # The records below are read and made once per operation on the hot path: plain slotted
 # dataclasses (a frozen one's __init__ costs twice as much).
 
-
 @dataclass(slots=True)
 class KnownOperation:
     """An op_id the server has judged before, with its stored verdict."""
@@ -166,31 +165,15 @@ _TERMINAL_LOCKED = Fast(
     .where(Terminal.id == bindparam("terminal_id"))
     .with_for_update(of=Terminal)
 )  # fmt: skip
-_TOUCH_TERMINAL = (
-    update(Terminal)
-    .where(Terminal.id == bindparam("terminal_id"))
-    .values(last_seq=Terminal.last_seq)
+_TOUCH_TERMINAL = update(Terminal).where(Terminal.id == bindparam("terminal_id")).values(
+    last_seq=Terminal.last_seq
 )
-_SET_SEQ_STATEMENT = (
-    update(Terminal)
-    .where(Terminal.id == bindparam("seq_terminal"))
-    .values(last_seq=bindparam("new_seq"))
+_SET_SEQ_STATEMENT = update(Terminal).where(Terminal.id == bindparam("seq_terminal")).values(
+    last_seq=bindparam("new_seq")
 )
 _SET_SEQ = Fast(_SET_SEQ_STATEMENT)
-_APPLIED_COLUMNS = (
-    "op_id",
-    "terminal_id",
-    "seq",
-    "kind",
-    "created_at",
-    "received_at",
-    "payload",
-    "payload_hash",
-    "verdict",
-    "reason",
-    "message",
-    "current",
-)
+_APPLIED_COLUMNS = ("op_id", "terminal_id", "seq", "kind", "created_at", "received_at",
+                    "payload", "payload_hash", "verdict", "reason", "message", "current")
 _INSERT_APPLIED = Fast(insert(AppliedOperation), column_keys=_APPLIED_COLUMNS)
 # PostgreSQL: a data-modifying CTE runs whether or not the INSERT reads it
 _APPLIED_AND_SEQ = Fast(

@@ -55,11 +55,9 @@ _COLUMNS = (BonusHoldRow.id, BonusHoldRow.account_id, BonusHoldRow.amount, Bonus
             BonusHoldRow.committed_amount, BonusHoldRow.expires_at)  # fmt: skip
 _HOLD = Fast(select(*_COLUMNS).where(BonusHoldRow.id == bindparam("hold_id")))
 # the guest and their group id in one statement (no row: unknown guest)
-_GUEST_GROUP = Fast(
-    select(Guest.id, GuestLoyaltyRow.group_id)
-    .outerjoin(GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id)
-    .where(Guest.id == bindparam("guest_id"))
-)
+_GUEST_GROUP = Fast(select(Guest.id, GuestLoyaltyRow.group_id).outerjoin(
+    GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id
+).where(Guest.id == bindparam("guest_id")))
 # The guest, their group, whether the hold id is taken and the account's total, locked: one
 # round trip for what hold.placed needs first. No row: an unknown guest or an account not
 # created yet, judged by the general path.
@@ -71,11 +69,9 @@ _PLACE_CONTEXT = Fast(
     .outerjoin(BonusHoldRow, BonusHoldRow.id == bindparam("hold_id"))
     .where(Guest.id == bindparam("guest_id")).with_for_update(of=AccountRow)
 )  # fmt: skip
-_USED_BY_OTHER_SALE = Fast(
-    select(SalePayment.sale_id)
-    .where(SalePayment.hold_id == bindparam("hold_id"), SalePayment.sale_id != bindparam("sale_id"))
-    .limit(1)
-)
+_USED_BY_OTHER_SALE = Fast(select(SalePayment.sale_id).where(
+    SalePayment.hold_id == bindparam("hold_id"), SalePayment.sale_id != bindparam("sale_id")
+).limit(1))
 
 
 def _view(row: Any) -> HoldView:

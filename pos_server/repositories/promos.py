@@ -43,7 +43,9 @@ class Promos(Repository):
         return None if row is None else PromoCode(row.code, row.guest_id, row.phone)
 
     def code_of_phone(self, phone: str) -> PromoCode | None:
-        row = self._session.scalars(select(PromoCodeRow).where(PromoCodeRow.phone == phone)).first()
+        row = self._session.scalars(
+            select(PromoCodeRow).where(PromoCodeRow.phone == phone)
+        ).first()
         return None if row is None else PromoCode(row.code, row.guest_id, row.phone)
 
     def issue(self, code: PromoCode) -> None:

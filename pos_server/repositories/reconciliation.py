@@ -41,13 +41,8 @@ _INSERT_ITEM = Fast(insert(ReconciliationItemRow), column_keys=(
 # --- the managers' list (a session of the CLI's or the back office's own) -----------------
 
 
-def list_items(
-    session: Session,
-    *,
-    include_resolved: bool = False,
-    since: datetime | None = None,
-    limit: int = 1_000,
-) -> list[dict[str, Any]]:
+def list_items(session: Session, *, include_resolved: bool = False,
+               since: datetime | None = None, limit: int = 1_000) -> list[dict[str, Any]]:
     """Items newest first (open ones only unless ``include_resolved``)."""
     query = select(ReconciliationItemRow).order_by(ReconciliationItemRow.id.desc()).limit(limit)
     if not include_resolved:

@@ -40,8 +40,7 @@ class Refunds(Repository):
     def of_sale(self, sale_id: str) -> list[RecordedRefund]:
         """The sale's refunds so far, oldest first (a sale may be refunded in parts)."""
         rows = self._session.scalars(
-            select(SaleRefundRow)
-            .where(SaleRefundRow.sale_id == sale_id)
+            select(SaleRefundRow).where(SaleRefundRow.sale_id == sale_id)
             .order_by(SaleRefundRow.at, SaleRefundRow.refund_id)
         )
         return [RecordedRefund(row.sale_id, row.refund_id, row.refunded_at, row.by_method)

@@ -98,38 +98,13 @@ class Sales(Repository):
 
 _RECORDED = Fast(select(Sale.id, Sale.terminal_id, Sale.receipt_no, Sale.total, Sale.closed_at)
                  .where(Sale.id == bindparam("sale_id")))  # fmt: skip
-_INSERT_SALE = Fast(
-    insert(Sale),
-    column_keys=(
-        "id",
-        "terminal_id",
-        "op_id",
-        "receipt_no",
-        "guest_id",
-        "opened_at",
-        "closed_at",
-        "total",
-    ),
-)
-_INSERT_LINES = Fast(
-    insert(SaleLine),
-    column_keys=(
-        "sale_id",
-        "line_no",
-        "product_id",
-        "name",
-        "quantity",
-        "unit_price",
-        "discount",
-        "total",
-    ),
-)
+_INSERT_SALE = Fast(insert(Sale), column_keys=(
+    "id", "terminal_id", "op_id", "receipt_no", "guest_id", "opened_at", "closed_at", "total"))
+_INSERT_LINES = Fast(insert(SaleLine), column_keys=(
+    "sale_id", "line_no", "product_id", "name", "quantity", "unit_price", "discount", "total"))
 _INSERT_PAYMENTS = Fast(insert(SalePayment), column_keys=(
     "sale_id", "position", "method", "amount", "hold_id"))  # fmt: skip
-_CANCELLED_KNOWN = Fast(
-    select(CancelledGuestSaleRow.sale_id).where(
-        CancelledGuestSaleRow.sale_id == bindparam("sale_id")
-    )
-)
+_CANCELLED_KNOWN = Fast(select(CancelledGuestSaleRow.sale_id)
+                        .where(CancelledGuestSaleRow.sale_id == bindparam("sale_id")))
 _INSERT_CANCELLED = Fast(insert(CancelledGuestSaleRow), column_keys=(
     "sale_id", "guest_id", "terminal_id", "cancelled_at"))  # fmt: skip

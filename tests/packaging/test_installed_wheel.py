@@ -65,11 +65,8 @@ class Installed:
         return self.venv / "bin" / "pos-app"
 
     def env(self) -> dict[str, str]:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("PYTHONPATH", "POS_RESOURCES", "POS_DATA_DIR", "VIRTUAL_ENV")
-        }
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("PYTHONPATH", "POS_RESOURCES", "POS_DATA_DIR", "VIRTUAL_ENV")}
         env["QT_QPA_PLATFORM"] = "offscreen"
         env["PYTHONNOUSERSITE"] = "1"
         return env  # fmt: skip

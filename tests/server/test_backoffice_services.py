@@ -299,3 +299,23 @@ def test_the_catalogue_import_runs_in_a_unit_of_work_and_is_audited(db_url: str)
     )
     with pytest.raises(catalogue.CatalogueError, match="both have barcode"):
         run(db_url, lambda uow: catalogue.import_catalogue(uow, clash))
+
+
+def test_a_groups_members_tab_counts_and_lists_its_guests_by_name(db_url: str) -> None:
+    from pos_server.db.models import Guest
+    from pos_server.db.models_ledger import GuestLoyaltyRow
+
+    run(db_url, lambda uow: groups.save_group(uow, groups.GuestGroupIn(**GROUP)))
+    till = run(db_url, lambda uow: terminals.register(uow, "Till")).terminal_id
+
+    def guests(uow: UnitOfWork) -> None:
+        for n, (name, group) in enumerate([("Vera", "g5"), ("Anna", "g5"), ("Boris", None)]):
+            uow.session.add(Guest(id=f"guest{n}", name=name, phone=None, created_at=NOW,
+                                  created_by=till))  # fmt: skip
+            uow.session.flush()
+            uow.session.add(GuestLoyaltyRow(guest_id=f"guest{n}", group_id=group,
+                                            lifetime_spend=1000 * n, updated_at=NOW))  # fmt: skip
+
+    run(db_url, guests)
+    count, shown = run(db_url, lambda uow: groups.members(uow, "g5", limit=1))
+    assert count == 2 and [(m.name, m.lifetime_spend) for m in shown] == [("Anna", 1000)]

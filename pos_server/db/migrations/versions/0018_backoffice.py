@@ -1,5 +1,6 @@
 """The web back office (issue 18 point 1): server-side sessions, sign-in throttling, staff
-permissions. The audit of back-office changes goes to the existing ``admin_audit`` table.
+permissions; an index of guests by group (a group's members tab). The audit of back-office
+changes goes to the existing ``admin_audit`` table.
 
 Revision ID: 0018
 Revises: 0017
@@ -40,9 +41,11 @@ def upgrade() -> None:
         sa.Column("staff_id", sa.String(36), sa.ForeignKey("staff.id"), primary_key=True),
         sa.Column("permission", sa.String(32), primary_key=True),
     )
+    op.create_index("ix_guest_loyalty_group_id", "guest_loyalty", ["group_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_guest_loyalty_group_id", table_name="guest_loyalty")
     op.drop_table("staff_permissions")
     op.drop_table("sign_in_failures")
     op.drop_index("ix_web_sessions_expires_at", table_name="web_sessions")
