@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.refunds import Refunds
     from pos_server.repositories.sales import Sales
     from pos_server.repositories.shifts import Shifts
-    from pos_server.repositories.staff import Staff
+    from pos_server.repositories.staff import PinFailures, Staff
     from pos_server.repositories.terminals import Terminals
     from pos_server.repositories.web import SignInFailures, WebSessions
 
@@ -96,6 +96,7 @@ class UnitOfWork:
         "_identifiers",
         "_loyalty",
         "_orders",
+        "_pin_failures",
         "_products",
         "_promos",
         "_reconciliation",
@@ -127,6 +128,7 @@ class UnitOfWork:
     identifiers: _Lazy[Identifiers] = _Lazy("identifiers", "Identifiers")
     loyalty: _Lazy[Loyalty] = _Lazy("loyalty", "Loyalty")
     orders: _Lazy[Orders] = _Lazy("orders", "Orders")
+    pin_failures: _Lazy[PinFailures] = _Lazy("staff", "PinFailures")
     products: _Lazy[Products] = _Lazy("products", "Products")
     promos: _Lazy[Promos] = _Lazy("promos", "Promos")
     reconciliation: _Lazy[Reconciliation] = _Lazy("reconciliation", "Reconciliation")

@@ -5,11 +5,13 @@ still act (operation handlers), and the rows and permissions the staff service c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from pos_app.domain.staff_pins import Role
-from pos_server.db.models_staff import StaffRow
+from pos_server.db.models_staff import PinFailureRow, StaffRow
 from pos_server.db.models_web import StaffPermissionRow
 from pos_server.uow import Repository
 
@@ -70,3 +72,38 @@ class Staff(Repository):
         self._session.add_all(StaffPermissionRow(staff_id=staff_id, permission=p)
                               for p in sorted(permissions))  # fmt: skip
         self._session.flush()
+
+
+class PinFailures(Repository):
+    """Wrong PINs and passwords in a row per (source, staff id) on the admin routes
+    (``pin_failures``, ``pos_server.staff.auth``)."""
+
+    __slots__ = ()
+
+    def locked_until(self, key: tuple[str, str]) -> datetime | None:
+        """The key's lock (None: none); the row stays locked to the end of the transaction."""
+        row = self._session.get(PinFailureRow, key, with_for_update=True)
+        return None if row is None else row.locked_until
+
+    def failed(self, key: tuple[str, str]) -> int:
+        """One more failure (insert-or-increment: two processes never lose one); the count."""
+        dialect = postgresql if self._dialect == "postgresql" else sqlite
+        statement = (
+            dialect.insert(PinFailureRow)
+            .values(terminal_id=key[0], staff_id=key[1], failures=1, locked_until=None)
+            .on_conflict_do_update(index_elements=["terminal_id", "staff_id"],
+                                   set_={"failures": PinFailureRow.failures + 1})
+            .returning(PinFailureRow.failures)
+        )  # fmt: skip
+        return int(self._session.execute(statement).scalar_one())
+
+    def lock(self, key: tuple[str, str], seconds: float) -> None:
+        self._session.execute(
+            update(PinFailureRow)
+            .where(PinFailureRow.terminal_id == key[0], PinFailureRow.staff_id == key[1])
+            .values(locked_until=self._uow.now + timedelta(seconds=seconds))
+        )
+
+    def clear(self, key: tuple[str, str]) -> None:
+        self._session.execute(delete(PinFailureRow).where(
+            PinFailureRow.terminal_id == key[0], PinFailureRow.staff_id == key[1]))  # fmt: skip

@@ -12,11 +12,10 @@ database; so the server's admin routes take a password or a staff key
 (``pos_server.staff.passwords``, never in the feed), and a PIN only with an enrolled
 terminal's token for the till's own manager calls (``pos_server.staff.auth``).
 
-The changes run in the caller's unit of work (``pos_server.uow``: the CLI's and the back
-office's each open one), read and write through ``uow.staff``, feed the tills through
-``uow.feed`` and write one ``uow.audit`` row each (who: the unit of work's actor). The
-checks of a credential (``authenticate*``) still take a session: the admin routes' header
-authentication (``pos_server.staff.auth``) calls them in its throttled transaction.
+Everything runs in the caller's unit of work (``pos_server.uow``: the CLI's, the back
+office's and the admin routes' header authentication each open one), reads and writes through
+``uow.staff``, feeds the tills through ``uow.feed``, and each change writes one ``uow.audit``
+row (who: the unit of work's actor).
 """
 
 from __future__ import annotations
@@ -24,9 +23,6 @@ from __future__ import annotations
 import secrets
 import uuid
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from pos_app.domain.staff_pins import (
     PIN_PARAMS,
@@ -266,10 +262,10 @@ def withdraw_key(uow: UnitOfWork, staff_id: str) -> StaffRow:
     return row
 
 
-def authenticate(session: Session, staff_id: str, pin: str, roles: set[Role]) -> StaffRow:
+def authenticate(uow: UnitOfWork, staff_id: str, pin: str, roles: set[Role]) -> StaffRow:
     """The active staff member ``staff_id`` if ``pin`` is theirs and their role is in ``roles``
     (the till's manager calls); WrongCredentials otherwise, the same for every reason."""
-    row = session.get(StaffRow, staff_id)
+    row = uow.staff.row(staff_id)
     if row is None or not row.active:
         hash_pin(pin, bytes(SALT_BYTES), PIN_PARAMS)  # same cost as a real check: no timing hint
         raise WrongCredentials(WRONG_PIN)
@@ -279,10 +275,10 @@ def authenticate(session: Session, staff_id: str, pin: str, roles: set[Role]) ->
 
 
 def authenticate_password(
-    session: Session, staff_id: str, password: str, roles: set[Role]
+    uow: UnitOfWork, staff_id: str, password: str, roles: set[Role]
 ) -> StaffRow:
     """As ``authenticate``, with the server password instead of the PIN."""
-    row = session.get(StaffRow, staff_id)
+    row = uow.staff.row(staff_id)
     usable = row is not None and row.active
     stored = row.password_hash if row is not None and usable else None
     if not staff_passwords.password_matches(password, stored):  # as slow when nothing is set
@@ -295,11 +291,9 @@ def authenticate_password(
     return row
 
 
-def authenticate_key(session: Session, key: str, roles: set[Role]) -> StaffRow:
+def authenticate_key(uow: UnitOfWork, key: str, roles: set[Role]) -> StaffRow:
     """The active staff member whose key this is, if their role is in ``roles``."""
-    row = session.scalars(
-        select(StaffRow).where(StaffRow.key_hash == staff_passwords.key_digest(key))
-    ).first()
+    row = uow.staff.by_key_digest(staff_passwords.key_digest(key))
     if row is None or not row.active or Role(row.role) not in roles:
         raise WrongCredentials(WRONG_KEY)
     return row

@@ -213,14 +213,13 @@ def test_lock_doubles_and_is_capped(db_url: str) -> None:
     throttle, key = staff_auth.PinThrottle(), ("t", "s")
     now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     engine = make_engine(db_url)
-    sessions = make_sessions(engine)
 
     def fail_and_wait(times: int = 1, at: datetime = now) -> float:
         for _ in range(times):
-            with sessions.begin() as session:
-                throttle.failed(session, key, at)
-        with sessions.begin() as session:
-            return throttle.locked_for(session, key, at)
+            with unit_of_work(engine, actor="test", now=at) as uow:
+                throttle.failed(uow, key)
+        with unit_of_work(engine, actor="test", now=at) as uow:
+            return throttle.locked_for(uow, key)
 
     try:
         assert fail_and_wait(staff_auth.FREE_ATTEMPTS) == 0
@@ -228,9 +227,9 @@ def test_lock_doubles_and_is_capped(db_url: str) -> None:
         assert fail_and_wait() == 2 * staff_auth.LOCK_SECONDS
         assert fail_and_wait(20) == staff_auth.MAX_LOCK_SECONDS
         later = now + timedelta(seconds=staff_auth.MAX_LOCK_SECONDS)
-        with sessions.begin() as session:
-            assert throttle.locked_for(session, key, later) == 0
-            throttle.succeeded(session, key)
+        with unit_of_work(engine, actor="test", now=later) as uow:
+            assert throttle.locked_for(uow, key) == 0
+            throttle.succeeded(uow, key)
         assert fail_and_wait() == 0  # counted from one again
     finally:
         engine.dispose()
