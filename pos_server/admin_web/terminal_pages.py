@@ -2,8 +2,9 @@
 (its one-time enrolment code and a QR code of the server's URL and the code, shown once),
 revoke. Calls ``pos_server.terminals.service`` in the member's unit of work (audited).
 
-Operations waiting at a till and the oldest one's age are not known to the server (a till
-does not report its outbox yet); the page says so rather than showing a guess."""
+Operations waiting at a till and the oldest one's age: a till sends them with every batch
+(``X-Till-Queue-Waiting``, ``X-Till-Queue-Age``), but the server keeps them only as the
+``/metrics`` histograms, not per terminal; the page says so rather than showing a guess."""
 
 from __future__ import annotations
 
