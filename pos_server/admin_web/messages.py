@@ -21,6 +21,7 @@ SERVICE_MESSAGES = (
     _("A staff password is 12 to 1024 characters."),
     _("A staff password has no leading or trailing spaces and no control characters."),
     _("You may grant only permissions you hold yourself."),
+    _("You may change only members whose permissions you hold yourself."),
     _("A terminal's name is 1 to 200 characters."),
     _("A guest group with this id already exists."),
     _("A cashier's PIN is 4 to 8 digits."),

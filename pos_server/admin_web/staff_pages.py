@@ -95,6 +95,8 @@ def edit_form(staff_id: str, request: Request, who: Page) -> Response:
 def _change(request: Request, who: Reader, form: FormData, staff_id: str, work: Any) -> Response:
     try:
         with acting(request, who) as uow:
+            perms.may_manage(uow, staff_id, by_role=Role(who.me.role),
+                             by_permissions=who.me.permissions)  # fmt: skip
             work(uow)
     except staff.StaffError as exc:
         member = _member(request, who, staff_id)

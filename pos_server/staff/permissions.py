@@ -60,3 +60,13 @@ def set_permissions(
         uow.audit.record("staff.permissions", f"staff:{row.id}", before=before, after=after,
                          reason=public_view(row)["name"])  # fmt: skip
     return checked
+
+
+def may_manage(uow: UnitOfWork, staff_id: str, *, by_role: Role,
+               by_permissions: frozenset[Permission]) -> None:  # fmt: skip
+    """Refuse (StaffError) a non-admin changing a member who holds a permission they do not:
+    resetting that member's password would let them sign in with more than their own."""
+    if by_role is Role.ADMIN:
+        return
+    if not granted(uow, get(uow, staff_id)) <= by_permissions:
+        raise StaffError("You may change only members whose permissions you hold yourself.")

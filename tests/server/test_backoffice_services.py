@@ -319,3 +319,20 @@ def test_a_groups_members_tab_counts_and_lists_its_guests_by_name(db_url: str) -
     run(db_url, guests)
     count, shown = run(db_url, lambda uow: groups.members(uow, "g5", limit=1))
     assert count == 2 and [(m.name, m.lifetime_spend) for m in shown] == [("Anna", 1000)]
+
+
+def test_a_manager_may_not_change_a_member_holding_more_than_they_do(db_url: str) -> None:
+    ids = run(db_url, lambda uow: {
+        "mia": staff.add_staff(uow, "Mia", "manager", "555555").id,
+        "max": staff.add_staff(uow, "Max", "manager", "666666").id,
+        "cal": staff.add_staff(uow, "Cal", "cashier", "6666").id})  # fmt: skip
+    run(db_url, lambda uow: perms.set_permissions(uow, ids["mia"], {"staff"}))
+    run(db_url, lambda uow: perms.set_permissions(uow, ids["max"], {"staff", "reports"}))
+    mine = frozenset({perms.Permission.STAFF})
+    run(db_url, lambda uow: perms.may_manage(uow, ids["cal"], by_role=Role.MANAGER,
+                                             by_permissions=mine))  # fmt: skip
+    with pytest.raises(staff.StaffError, match="whose permissions you hold"):
+        run(db_url, lambda uow: perms.may_manage(uow, ids["max"], by_role=Role.MANAGER,
+                                                 by_permissions=mine))  # fmt: skip
+    run(db_url, lambda uow: perms.may_manage(uow, ids["max"], by_role=Role.ADMIN,
+                                             by_permissions=mine))  # fmt: skip
