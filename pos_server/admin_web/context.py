@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from pos_server.settings import ServerSettings
@@ -49,7 +50,6 @@ class Reader:
     member: Member | None = None
     session: sessions.WebSession | None = None
     token: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def me(self) -> Member:
@@ -147,8 +147,6 @@ def form_of(permission: Permission | None) -> Callable[..., Awaitable[tuple[Read
     page = require(permission)
 
     async def dependency(request: Request) -> tuple[Reader, FormData]:
-        from starlette.concurrency import run_in_threadpool
-
         found = await run_in_threadpool(page, request)
         form = await request.form()
         check_form(request, form, found.session.csrf_token if found.session else None,

@@ -41,10 +41,9 @@ def _secure(request: Request) -> bool:
 
 def _sign_in_page(request: Request, who: Reader, status: int = 200, **context: Any) -> Response:
     token = request.cookies.get(csrf.PRE_COOKIE) or csrf.new_token()
-    response: Response = render(request, who, "admin/sign_in.html", status,
-                                pre_token=token, next=safe_next(request.query_params.get("next")
-                                                                or context.pop("next", None)),
-                                **context)  # fmt: skip
+    next_path = safe_next(context.pop("next", None) or request.query_params.get("next"))
+    response: Response = render(request, who, "admin/sign_in.html", status, pre_token=token,
+                                next=next_path, **context)  # fmt: skip
     response.set_cookie(csrf.PRE_COOKIE, token, path=PREFIX, httponly=True, samesite="strict",
                         secure=_secure(request))  # fmt: skip
     return response

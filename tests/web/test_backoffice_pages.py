@@ -63,6 +63,16 @@ def test_pages_need_a_session_and_sign_in_sets_one(client: TestClient) -> None:
     assert htmx.headers["HX-Redirect"].startswith("/admin/sign-in")
     status, body = sign_in(client, "boss", "not the password")
     assert status == 401 and "Неверное имя или пароль." in body
+    again = client.post(
+        "/admin/sign-in?next=/admin/staff",
+        data={
+            "csrf_token": token_of(body),
+            "name": "boss",
+            "password": "wrong again",
+            "next": "/x",
+        },
+    )
+    assert again.status_code == 401 and 'name="next" value="/admin"' in again.text
     assert sign_in(client, "boss")[0] == 303
     cookie = next(c for c in client.cookies.jar if c.name == "pos_admin")
     assert cookie.path == "/admin" and cookie.has_nonstandard_attr("HttpOnly")
