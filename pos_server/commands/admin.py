@@ -198,6 +198,21 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
     return _in_transaction(args, work)
 
 
+def cmd_staff_permissions(args: argparse.Namespace) -> int:
+    """A member's back-office permissions; ``--set a,b`` replaces them (audited)."""
+    from pos_server.staff import permissions
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        if args.set is not None:
+            wanted = {p.strip() for p in args.set.split(",") if p.strip()}
+            permissions.set_permissions(uow, args.staff_id, wanted)
+        row = staff.get(uow, args.staff_id)
+        return {**staff.public_view(row),
+                "permissions": sorted(permissions.granted(uow, row))}  # fmt: skip
+
+    return _in_transaction(args, work)
+
+
 def _load_json(path: str, model: type[Any]) -> Any:
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -295,6 +310,12 @@ def register(sub: Any) -> None:
     deactivate.add_argument("staff_id")
     _with_db(deactivate, cmd_staff_deactivate)
     _with_db(people.add_parser("list", help="staff without their hashes"), cmd_staff_list)
+    granted = people.add_parser("permissions", help="a member's back-office permissions "
+                                "(guests, loyalty, bonus, catalogue, staff, reports, terminals)")
+    granted.add_argument("staff_id")
+    granted.add_argument("--set", metavar="LIST", help="replace them: comma-separated, "
+                         "'' for none (an admin holds all by role)")  # fmt: skip
+    _with_db(granted, cmd_staff_permissions)
 
     for name, func, what in (("catalogue", cmd_catalogue_import, "product groups and products"),
                              ("groups", cmd_groups_import, "guest groups")):  # fmt: skip

@@ -336,3 +336,21 @@ def test_a_manager_may_not_change_a_member_holding_more_than_they_do(db_url: str
                                                  by_permissions=mine))  # fmt: skip
     run(db_url, lambda uow: perms.may_manage(uow, ids["max"], by_role=Role.ADMIN,
                                              by_permissions=mine))  # fmt: skip
+
+
+def test_permissions_are_set_and_shown_by_the_cli(db_url: str, capsys: Any) -> None:
+    import json
+
+    from pos_server.cli import main
+
+    ira = run(db_url, lambda uow: staff.add_staff(uow, "Ira", "cashier", "1234").id)
+    assert main(["staff", "permissions", ira, "--set", "terminals, reports", "--db", db_url]) == 0
+    assert json.loads(capsys.readouterr().out)["permissions"] == ["reports", "terminals"]
+    assert main(["staff", "permissions", ira, "--set", "everything", "--db", db_url]) == 1
+    assert "Unknown permission" in capsys.readouterr().err
+    assert main(["staff", "permissions", ira, "--set", "", "--db", db_url]) == 0
+    assert json.loads(capsys.readouterr().out)["permissions"] == []
+    assert [a.details["after"] for a in audit(db_url, "staff.permissions")] == [
+        ["reports", "terminals"],
+        [],
+    ]
