@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pos_server.admin_web.install import install as install_back_office
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
 from pos_server.feed.shop_settings import publish_shop_settings
@@ -177,6 +178,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(admin_api.router)
     app.include_router(ops_known.router)
     app.include_router(notify_http.router)
+    install_back_office(app)
     app.add_middleware(NulGuard, exempt=admin_api.LATE_BODY_PATHS)
     return app
 

@@ -156,9 +156,12 @@ def cmd_terminal_add(args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
-        with make_sessions(engine).begin() as session:
-            added = terminals.add_terminal(session, args.name, datetime.now(UTC),
-                                           settings.enrol_code_lifetime)  # fmt: skip
+        with unit_of_work(engine, actor=f"cli:{admin_cli._os_user()}",
+                          now=datetime.now(UTC)) as uow:  # fmt: skip
+            added = terminals.register(uow, args.name, settings.enrol_code_lifetime)
+    except terminals.TerminalError as exc:
+        print(f"pos-server: {exc}", file=sys.stderr)
+        return 1
     finally:
         engine.dispose()
     print(json.dumps({"terminal_id": added.terminal_id, "enrolment_code": added.enrolment_code,
@@ -170,8 +173,9 @@ def cmd_terminal_revoke(args: argparse.Namespace) -> int:
     settings = _settings(args)
     engine = make_engine(settings.database_url)
     try:
-        with make_sessions(engine).begin() as session:
-            found = terminals.revoke(session, args.terminal_id, datetime.now(UTC))
+        with unit_of_work(engine, actor=f"cli:{admin_cli._os_user()}",
+                          now=datetime.now(UTC)) as uow:  # fmt: skip
+            found = terminals.revoke_terminal(uow, args.terminal_id)
     finally:
         engine.dispose()
     if not found:

@@ -80,6 +80,18 @@ class ServerSettings(BaseSettings):
         default=None, description="GET /metrics needs 'Authorization: Bearer <this>'; "
         "unset: /metrics is open (keep it off the public side of the proxy)",
     )
+    web_session_idle_minutes: float = Field(
+        default=30.0, gt=0, le=24 * 60,
+        description="a back-office session unused this long ends (sign in again)",
+    )
+    web_session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 30,
+        description="a back-office session ends this long after sign-in, used or not",
+    )
+    public_url: str | None = Field(
+        default=None, description="the server's URL as tills reach it (the back office's "
+        "enrolment QR code); unset: the URL the browser used",
+    )
     log_format: Literal["text", "json"] = Field(
         default="text", description="json: one JSON object per log line (pos_server/log_format.py)"
     )

@@ -30,7 +30,7 @@ from pos_server.ledger.feed_snapshots import op_changes, write_changes
 if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.accounts import Accounts
     from pos_server.repositories.applied import AppliedOperations
-    from pos_server.repositories.audit import AdminAudit
+    from pos_server.repositories.audit import Audit
     from pos_server.repositories.catalogue import CatalogueHistory
     from pos_server.repositories.feed import Feed
     from pos_server.repositories.groups import Groups
@@ -40,12 +40,15 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.loyalty import Loyalty
     from pos_server.repositories.notifications import Notifications
     from pos_server.repositories.orders import Orders
+    from pos_server.repositories.products import Products
     from pos_server.repositories.promos import Promos
     from pos_server.repositories.reconciliation import Reconciliation
     from pos_server.repositories.refunds import Refunds
     from pos_server.repositories.sales import Sales
     from pos_server.repositories.shifts import Shifts
-    from pos_server.repositories.staff import Staff
+    from pos_server.repositories.staff import PinFailures, Staff
+    from pos_server.repositories.terminals import Terminals
+    from pos_server.repositories.web import SignInFailures, WebSessions
 
 R = TypeVar("R")
 
@@ -95,13 +98,18 @@ class UnitOfWork:
         "_loyalty",
         "_notifications",
         "_orders",
+        "_pin_failures",
+        "_products",
         "_promos",
         "_reconciliation",
         "_refunds",
         "_sales",
         "_session",
         "_shifts",
+        "_sign_in_failures",
         "_staff",
+        "_terminals",
+        "_web_sessions",
         "alone",
         "connection",
         "hold_ttl",
@@ -113,7 +121,7 @@ class UnitOfWork:
     # The repositories, each made on first use (``_Lazy``) over this unit of work's transaction.
     accounts: _Lazy[Accounts] = _Lazy("accounts", "Accounts")
     applied: _Lazy[AppliedOperations] = _Lazy("applied", "AppliedOperations")
-    audit: _Lazy[AdminAudit] = _Lazy("audit", "AdminAudit")
+    audit: _Lazy[Audit] = _Lazy("audit", "Audit")
     catalogue: _Lazy[CatalogueHistory] = _Lazy("catalogue", "CatalogueHistory")
     feed: _Lazy[Feed] = _Lazy("feed", "Feed")
     groups: _Lazy[Groups] = _Lazy("groups", "Groups")
@@ -123,12 +131,17 @@ class UnitOfWork:
     loyalty: _Lazy[Loyalty] = _Lazy("loyalty", "Loyalty")
     notifications: _Lazy[Notifications] = _Lazy("notifications", "Notifications")
     orders: _Lazy[Orders] = _Lazy("orders", "Orders")
+    pin_failures: _Lazy[PinFailures] = _Lazy("staff", "PinFailures")
+    products: _Lazy[Products] = _Lazy("products", "Products")
     promos: _Lazy[Promos] = _Lazy("promos", "Promos")
     reconciliation: _Lazy[Reconciliation] = _Lazy("reconciliation", "Reconciliation")
     refunds: _Lazy[Refunds] = _Lazy("refunds", "Refunds")
     sales: _Lazy[Sales] = _Lazy("sales", "Sales")
     shifts: _Lazy[Shifts] = _Lazy("shifts", "Shifts")
+    sign_in_failures: _Lazy[SignInFailures] = _Lazy("web", "SignInFailures")
     staff: _Lazy[Staff] = _Lazy("staff", "Staff")
+    terminals: _Lazy[Terminals] = _Lazy("terminals", "Terminals")
+    web_sessions: _Lazy[WebSessions] = _Lazy("web", "WebSessions")
 
     def __init__(
         self, connection: Connection, terminal_id: str, op_id: str, now: datetime,

@@ -8,10 +8,11 @@ VENV="$ROOT/.venv"
 PY="${PYTHON:-python3.11}"
 command -v "$PY" >/dev/null 2>&1 || PY=python3
 
-# Debian libraries that Qt (offscreen and xcb), QtMultimedia and the tests need.
+# Debian libraries that Qt (offscreen and xcb), QtMultimedia and the tests need; chromium for
+# the back office's browser tests (tests/web: Playwright drives Debian's, it downloads none).
 APT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0
   libdbus-1-3 libxcb-cursor0 libpulse0 libasound2 libgstreamer1.0-0
-  libgstreamer-plugins-base1.0-0 libusb-1.0-0 libxcb-icccm4 libxcb-keysyms1 xvfb)
+  libgstreamer-plugins-base1.0-0 libusb-1.0-0 libxcb-icccm4 libxcb-keysyms1 xvfb chromium)
 
 missing_apt() {
   local p missing=()
@@ -27,7 +28,7 @@ if command -v dpkg >/dev/null 2>&1; then
     if [ "$(id -u)" = "0" ]; then
       echo "bootstrap: installing Debian packages: $missing"
       (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing) >/dev/null \
-        || echo "bootstrap: warning: apt-get failed; Qt sound or screenshots may be unavailable"
+        || echo "bootstrap: warning: apt-get failed; Qt sound, screenshots or the browser tests may be unavailable"
     else
       echo "bootstrap: please run as root: apt-get install -y $missing"
     fi

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 from sqlalchemy import select
@@ -31,15 +30,15 @@ from pos_app.domain.catalog import Product
 from pos_app.domain.errors import DomainError
 from pos_app.domain.orders import OrderLine
 from pos_server.db.models_staff import ProductGroupRow, ProductRow
-from pos_server.db.upsert import upsert_changed
-from pos_server.feed.changes import record_changes
 from pos_server.http.schemas import Amount, EntityId, Name, OrderLineIn, OrderPlaced
+
+if TYPE_CHECKING:  # the unit of work's repositories import this package's neighbours
+    from pos_server.uow import UnitOfWork
 
 GROUP_ENTITY = "product_group"
 PRODUCT_ENTITY = "product"
 Flag = Annotated[bool, Strict()]
 Barcode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-_Row = TypeVar("_Row", ProductGroupRow, ProductRow)
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
@@ -90,20 +89,16 @@ def product_data(row: ProductRow) -> dict[str, Any]:
             "guest_orderable": row.guest_orderable, "active": row.active}  # fmt: skip
 
 
-def _check_references(session: Session, data: CatalogueIn) -> None:
+def _check_references(uow: UnitOfWork, data: CatalogueIn) -> None:
     """Unique ids and barcodes, known groups: refuse the file before writing anything."""
     for what, ids in (("group", [g.id for g in data.groups]),
                       ("product", [p.id for p in data.products])):  # fmt: skip
         dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
         if dupes:
             raise CatalogueError(f"The file names {what} {dupes[0]!r} more than once.")
-    known_groups = {g.id for g in data.groups} | set(session.scalars(select(ProductGroupRow.id)))
+    known_groups = {g.id for g in data.groups} | uow.products.group_ids()
     in_file = {p.id for p in data.products}
-    barcodes: dict[str, str] = {
-        code: pid for pid, code in session.execute(
-            select(ProductRow.id, ProductRow.barcode).where(ProductRow.barcode.is_not(None)))
-        if pid not in in_file and code is not None
-    }  # fmt: skip
+    barcodes = {code: pid for code, pid in uow.products.barcodes().items() if pid not in in_file}
     for product in data.products:
         if product.group_id is not None and product.group_id not in known_groups:
             raise CatalogueError(
@@ -119,27 +114,29 @@ def _check_references(session: Session, data: CatalogueIn) -> None:
             )
 
 
-def _upsert(
-    session: Session, model: type[_Row], items: Sequence[BaseModel], now: datetime
-) -> list[_Row]:
-    """Insert or update rows; the rows that changed (tags compared as a sorted set)."""
+def _values(items: Sequence[BaseModel]) -> list[dict[str, Any]]:
+    """The rows' values (tags compared as a sorted set)."""
     all_values = [item.model_dump() for item in items]
     for values in all_values:
         if "tags" in values:
             values["tags"] = sorted(set(values["tags"]))
-    return upsert_changed(session, model, all_values, now)
+    return all_values
 
 
-def import_catalogue(session: Session, data: CatalogueIn, now: datetime) -> dict[str, int]:
-    """Apply a checked catalogue file; counts of groups, products and changes written."""
-    _check_references(session, data)
-    groups = _upsert(session, ProductGroupRow, data.groups, now)
-    session.flush()  # products refer to their groups
-    products = _upsert(session, ProductRow, data.products, now)
-    session.flush()
+def import_catalogue(uow: UnitOfWork, data: CatalogueIn) -> dict[str, int]:
+    """Apply a checked catalogue file in the caller's unit of work (``uow.products``); counts
+    of groups, products and changes written. One audit row names what changed (a file may hold
+    20 000 products: the records themselves are in the feed's history)."""
+    _check_references(uow, data)
+    groups = uow.products.upsert_groups(_values(data.groups))
+    products = uow.products.upsert_products(_values(data.products))
     entries = [(GROUP_ENTITY, row.id, group_data(row)) for row in groups]
     entries += [(PRODUCT_ENTITY, row.id, product_data(row)) for row in products]
-    record_changes(session, entries, now)
+    uow.feed.record_many(entries)
+    if entries:
+        uow.audit.record("catalogue.import", "catalogue", after={
+            "product_groups": [row.id for row in groups][:1000],
+            "products": [row.id for row in products][:1000], "changes": len(entries)})  # fmt: skip
     return {"groups": len(data.groups), "products": len(data.products),
             "changes": len(groups) + len(products)}  # fmt: skip
 

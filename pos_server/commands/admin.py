@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import secrets
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from pos_app.domain.staff_pins import (
     MAX_PIN_DIGITS,
@@ -31,12 +31,13 @@ from pos_app.domain.staff_pins import (
     min_pin_digits,
 )
 from pos_server.catalogue import service as catalogue
-from pos_server.db import make_engine, make_sessions, upgrade
+from pos_server.db import make_engine, upgrade
 from pos_server.db.models_staff import StaffRow
 from pos_server.guests import groups
 from pos_server.settings import ServerSettings
 from pos_server.staff import service as staff
 from pos_server.staff.passwords import MIN_PASSWORD_CHARS
+from pos_server.uow import UnitOfWork, unit_of_work
 
 DB_HELP = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
 PASSWORD_HELP = ("also set a server password (admin routes, back office): the next line of "
@@ -51,13 +52,16 @@ def _database_url(args: argparse.Namespace) -> str:
     return str(args.db) if args.db else ServerSettings().database_url
 
 
-def _in_transaction(args: argparse.Namespace, work: Callable[[Session], dict[str, Any]]) -> int:
+def _in_transaction(args: argparse.Namespace, work: Callable[[UnitOfWork], dict[str, Any]],
+                    by: str | None = None) -> int:  # fmt: skip
+    """``work`` in one unit of work acting as ``cli:<by or the OS user>`` (the audit's who)."""
     url = _database_url(args)
     upgrade(url)
     engine = make_engine(url)
+    actor = f"cli:{by or _os_user()}"
     try:
-        with make_sessions(engine).begin() as session:
-            result = work(session)
+        with unit_of_work(engine, actor=actor, now=datetime.now(UTC)) as uow:
+            result = work(uow)
     except (staff.StaffError, catalogue.CatalogueError, groups.GroupsError, _Refused) as exc:
         print(f"pos-server: {exc}", file=sys.stderr)
         return 1
@@ -91,7 +95,7 @@ def _read_password() -> str:
     return _read_secret("password", f"at least {MIN_PASSWORD_CHARS} characters")
 
 
-Work = Callable[[Session, str, str | None], StaffRow]  # (session, PIN, password)
+Work = Callable[[UnitOfWork, str, str | None], StaffRow]  # (unit of work, PIN, password)
 
 
 def _with_secrets(
@@ -106,25 +110,48 @@ def _with_secrets(
     except _Refused as exc:
         print(f"pos-server: {exc}", file=sys.stderr)
         return 1
-    return _in_transaction(
-        args, lambda session: staff.public_view(work(session, the_pin, the_password))
-    )
+    return _in_transaction(args, lambda uow: staff.public_view(work(uow, the_pin, the_password)))
 
 
 def _add(args: argparse.Namespace, role: str) -> int:
-    now = datetime.now(UTC)
-
-    def work(session: Session, pin: str, password: str | None) -> StaffRow:
-        row = staff.add_staff(session, args.name, role, pin, now)
+    def work(uow: UnitOfWork, pin: str, password: str | None) -> StaffRow:
+        row = staff.add_staff(uow, args.name, role, pin)
         if password is not None:
-            staff.set_password(session, row.id, password, now)
+            staff.set_password(uow, row.id, password)
         return row
 
     return _with_secrets(args, role, work, password=args.password)
 
 
 def cmd_admin_add(args: argparse.Namespace) -> int:
+    if args.password_stdin:
+        return _add_with_password_stdin(args)
     return _add(args, Role.ADMIN.value)
+
+
+def _add_with_password_stdin(args: argparse.Namespace) -> int:
+    """``admin add NAME --password-stdin``: the back office's first admin. The password is
+    the first line of stdin (a script's pipe, never an argument); the PIN comes from
+    ``--pin`` or, without it, is a random one nobody is told: the admin signs in to the back
+    office with the password and sets a PIN there (or ``staff set-pin``) before using a till."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    pin = str(args.pin) if args.pin is not None else None
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        row = staff.add_staff(uow, args.name, Role.ADMIN.value, pin or _unknown_pin(uow))
+        staff.set_password(uow, row.id, password)
+        return {**staff.public_view(row), "pin_set": pin is not None}
+
+    return _in_transaction(args, work)
+
+
+def _unknown_pin(uow: UnitOfWork) -> str:
+    """8 random digits no active member has (the PIN rule refuses a shared one)."""
+    for _ in range(20):
+        pin = "".join(secrets.choice("0123456789") for _ in range(8))
+        if not any(staff.pin_matches(row, pin) for row in uow.staff.active_rows()):
+            return pin
+    raise _Refused("Could not choose a PIN no one has; give one with --pin.")
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:
@@ -132,21 +159,17 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_set_pin(args: argparse.Namespace) -> int:
-    now = datetime.now(UTC)
-    return _with_secrets(args, None, lambda s, pin, _: staff.change_pin(s, args.staff_id, pin, now))
+    return _with_secrets(args, None, lambda u, pin, _: staff.change_pin(u, args.staff_id, pin))
 
 
 def cmd_staff_set_password(args: argparse.Namespace) -> int:
-    now = datetime.now(UTC)
-    return _with_secrets(args, None, lambda s, _, password: staff.set_password(
-        s, args.staff_id, password or "", now), pin=False, password=True)  # fmt: skip
+    return _with_secrets(args, None, lambda u, _, password: staff.set_password(
+        u, args.staff_id, password or ""), pin=False, password=True)  # fmt: skip
 
 
 def cmd_staff_new_key(args: argparse.Namespace) -> int:
-    now = datetime.now(UTC)
-
-    def work(session: Session) -> dict[str, Any]:
-        row, key = staff.new_key(session, args.staff_id, now)
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        row, key = staff.new_key(uow, args.staff_id)
         return {**staff.public_view(row), "staff_key": key,
                 "note": "shown once: keep it; send it as the X-Staff-Key header"}  # fmt: skip
 
@@ -154,22 +177,16 @@ def cmd_staff_new_key(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_withdraw_key(args: argparse.Namespace) -> int:
-    now = datetime.now(UTC)
-    return _in_transaction(
-        args, lambda s: staff.public_view(staff.withdraw_key(s, args.staff_id, now))
-    )
+    return _in_transaction(args, lambda u: staff.public_view(staff.withdraw_key(u, args.staff_id)))
 
 
 def cmd_staff_deactivate(args: argparse.Namespace) -> int:
-    now = datetime.now(UTC)
-    return _in_transaction(
-        args, lambda s: staff.public_view(staff.deactivate(s, args.staff_id, now))
-    )
+    return _in_transaction(args, lambda u: staff.public_view(staff.deactivate(u, args.staff_id)))
 
 
 def cmd_staff_list(args: argparse.Namespace) -> int:
-    def work(session: Session) -> dict[str, Any]:
-        rows = staff.list_staff(session)
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        rows = staff.list_staff(uow)
         for row in rows:
             if staff.pin_change_needed(row):
                 print(f"pos-server: warning: {row.name} ({row.role}, {row.id}) has a PIN set "
@@ -177,6 +194,21 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
                       "tills but not on the server: set a new one with 'pos-server staff "
                       "set-pin'.", file=sys.stderr)  # fmt: skip
         return {"staff": [staff.public_view(row) for row in rows]}
+
+    return _in_transaction(args, work)
+
+
+def cmd_staff_permissions(args: argparse.Namespace) -> int:
+    """A member's back-office permissions; ``--set a,b`` replaces them (audited)."""
+    from pos_server.staff import permissions
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        if args.set is not None:
+            wanted = {p.strip() for p in args.set.split(",") if p.strip()}
+            permissions.set_permissions(uow, args.staff_id, wanted)
+        row = staff.get(uow, args.staff_id)
+        return {**staff.public_view(row),
+                "permissions": sorted(permissions.granted(uow, row))}  # fmt: skip
 
     return _in_transaction(args, work)
 
@@ -198,30 +230,24 @@ def _load_json(path: str, model: type[Any]) -> Any:
 
 
 def cmd_catalogue_import(args: argparse.Namespace) -> int:
-    now = datetime.now(UTC)
-
-    def work(session: Session) -> dict[str, Any]:
-        data = _load_json(args.file, catalogue.CatalogueIn)
-        return catalogue.import_catalogue(session, data, now)
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        return catalogue.import_catalogue(uow, _load_json(args.file, catalogue.CatalogueIn))
 
     return _in_transaction(args, work)
 
 
 def cmd_groups_import(args: argparse.Namespace) -> int:
-    now = datetime.now(UTC)
-
-    def work(session: Session) -> dict[str, Any]:
-        return groups.import_groups(session, _load_json(args.file, groups.GroupsIn), now)
-
-    return _in_transaction(args, work)
+    return _in_transaction(
+        args, lambda uow: groups.import_groups(uow, _load_json(args.file, groups.GroupsIn))
+    )
 
 
 def cmd_groups_assign(args: argparse.Namespace) -> int:
     from pos_server.guests.group_assign import assign_group
 
-    now, by = datetime.now(UTC), args.by or _os_user()
-    return _in_transaction(args, lambda session: assign_group(
-        session, args.guest_id, args.group_id, now, by=by, reason=args.reason))  # fmt: skip
+    by = args.by or _os_user()
+    return _in_transaction(args, lambda uow: assign_group(
+        uow, args.guest_id, args.group_id, by=by, reason=args.reason), by=by)  # fmt: skip
 
 
 def _os_user() -> str:
@@ -244,7 +270,14 @@ def register(sub: Any) -> None:
     add_admin = admin.add_parser("add", help="create an admin; prints one JSON line")
     add_admin.add_argument("name")
     add_admin.add_argument("--pin", help="6-8 digits (else stdin or a prompt)")
-    add_admin.add_argument("--password", action="store_true", help=PASSWORD_HELP)
+    secret = add_admin.add_mutually_exclusive_group()
+    secret.add_argument("--password", action="store_true", help=PASSWORD_HELP)
+    secret.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="the back office's first admin: the password is the first line "
+        "of stdin; without --pin the PIN is left unknown (set it later)",
+    )
     _with_db(add_admin, cmd_admin_add)
 
     people = sub.add_parser("staff", help="cashiers, managers, operators").add_subparsers(
@@ -277,6 +310,12 @@ def register(sub: Any) -> None:
     deactivate.add_argument("staff_id")
     _with_db(deactivate, cmd_staff_deactivate)
     _with_db(people.add_parser("list", help="staff without their hashes"), cmd_staff_list)
+    granted = people.add_parser("permissions", help="a member's back-office permissions "
+                                "(guests, loyalty, bonus, catalogue, staff, reports, terminals)")
+    granted.add_argument("staff_id")
+    granted.add_argument("--set", metavar="LIST", help="replace them: comma-separated, "
+                         "'' for none (an admin holds all by role)")  # fmt: skip
+    _with_db(granted, cmd_staff_permissions)
 
     for name, func, what in (("catalogue", cmd_catalogue_import, "product groups and products"),
                              ("groups", cmd_groups_import, "guest groups")):  # fmt: skip

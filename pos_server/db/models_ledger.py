@@ -24,7 +24,7 @@ class GuestLoyaltyRow(Base):
     __tablename__ = "guest_loyalty"
 
     guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id"), primary_key=True)
-    group_id: Mapped[str | None] = mapped_column(String(64))
+    group_id: Mapped[str | None] = mapped_column(String(64), index=True)  # 0018: members tab
     lifetime_spend: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime]
 

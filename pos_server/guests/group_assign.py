@@ -14,65 +14,60 @@ be the spend within the period, the same figure the promotion after a sale uses.
 
 What is written: the resulting group in ``guest_loyalty`` (the row auto-promotion reads and
 locks, so a sale being applied at the same moment waits for it), the ``guest`` change the tills
-read with that group (the same data as a promotion after a sale: ``ledger_rules.guest_data``),
-and an ``admin_audit`` row (who, from which group, the group asked for and the one the guest
-ended in, the spend compared, why).
+read with that group (the same data as a promotion after a sale), and an ``admin_audit`` row
+(who, before: the group and the spend compared; after: the group asked for and the one the
+guest ended in; why). It runs in a unit of work (``uow.groups``, ``uow.loyalty``, ``uow.feed``,
+``uow.audit``) acting as ``cli:<--by>``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.groups import GuestGroup, group_after_spend
 from pos_app.domain.money import format_money
-from pos_server.db.models import Guest
-from pos_server.db.models_ledger import AdminAuditRow
-from pos_server.feed.changes import record_change
-from pos_server.guests.groups import GroupsError, current_groups
-from pos_server.ledger.rules import guest_data, loyalty_row
+from pos_server.guests.groups import GroupsError
+
+if TYPE_CHECKING:
+    from pos_server.uow import UnitOfWork
 
 ACTION = "assign_group"
 DEFAULT_REASON = "put into the group by hand"
 
 
 def assign_group(
-    session: Session, guest_id: str, group_id: str, now: datetime, *, by: str,
+    uow: UnitOfWork, guest_id: str, group_id: str, *, by: str,
     reason: str = DEFAULT_REASON,
 ) -> dict[str, Any]:  # fmt: skip
-    """Put the guest into ``group_id`` and apply the group rules, in the caller's transaction;
-    what changed, for the CLI (``group_id`` is where the guest ended, ``message`` says why).
+    """Put the guest into ``group_id`` and apply the group rules, in the caller's unit of
+    work; what changed, for the CLI (``group_id`` is where the guest ended, ``message`` says
+    why).
 
     ``GroupsError`` (nothing written) for an unknown guest, an unknown or withdrawn group.
     """
-    guest = session.get(Guest, guest_id)
-    if guest is None:
-        raise GroupsError(f"There is no guest {guest_id!r} on the server.")
-    by_id, active = current_groups(session.connection())
+    by_id, active = uow.groups.current()
     requested = by_id.get(group_id)
+    loyalty = uow.loyalty.lock(guest_id)
+    if loyalty is None:
+        raise GroupsError(f"There is no guest {guest_id!r} on the server.")
     if requested is None:
         raise GroupsError(f"There is no guest group {group_id!r}; import it first.")
     if all(g.id != group_id for g in active):
         raise GroupsError(f"Guest group {group_id!r} is withdrawn (inactive).")
-    row = loyalty_row(session, guest_id, now)
-    before, spend = row.group_id, row.lifetime_spend
+    before, spend = loyalty.group_id, loyalty.lifetime_spend
     result = group_after_spend(requested, spend, active) or requested
-    row.group_id, row.updated_at = result.id, now
-    change_id = record_change(session, "guest", guest.id, guest_data(guest, row), now)
-    audit = AdminAuditRow(
-        at=now, action=ACTION, actor=f"cli:{by}"[:64], terminal_id=None,
-        target=f"guest:{guest_id}", reason=reason[:500],
-        details={"from_group": before, "requested_group": group_id, "to_group": result.id,
-                 "lifetime_spend": spend, "by": by},
+    moved = uow.loyalty.set_group(loyalty, result.id)
+    change_id = uow.feed.record("guest", guest_id, moved.feed_data())
+    audit_id = uow.audit.record(
+        ACTION, f"guest:{guest_id}", reason=reason,
+        before={"group_id": before, "lifetime_spend": spend},
+        after={"group_id": result.id, "requested_group": group_id, "lifetime_spend": spend,
+               "by": by},
     )  # fmt: skip
-    session.add(audit)
-    session.flush()
     return {"guest_id": guest_id, "from_group": before, "requested_group": group_id,
             "group_id": result.id, "lifetime_spend": spend,
             "message": explain(requested, result, spend),
-            "change_id": change_id, "audit_id": audit.id}  # fmt: skip
+            "change_id": change_id, "audit_id": audit_id}  # fmt: skip
 
 
 def explain(requested: GuestGroup, result: GuestGroup, spend: int) -> str:

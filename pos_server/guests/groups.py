@@ -18,12 +18,10 @@ refuse a bad file. Upsert by id, a ``guest_group`` change only when a group real
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 from sqlalchemy import Connection, select
-from sqlalchemy.orm import Session
 
 from pos_app.domain.catalog import DiscountScope
 from pos_app.domain.errors import DomainError
@@ -31,9 +29,10 @@ from pos_app.domain.groups import GuestGroup
 from pos_app.domain.money import Percent
 from pos_server.db.fastexec import Fast
 from pos_server.db.models_staff import GuestGroupRow
-from pos_server.db.upsert import upsert_changed
-from pos_server.feed.changes import record_changes
 from pos_server.http.schemas import Amount, EntityId, Name
+
+if TYPE_CHECKING:  # the unit of work's groups repository imports this module
+    from pos_server.uow import UnitOfWork
 
 GROUP_ENTITY = "guest_group"
 Bp = Annotated[int, Strict(), Field(ge=0, le=10_000)]
@@ -112,12 +111,12 @@ def feed_data(row: GuestGroupRow) -> dict[str, Any]:
             "offline_allowance": row.offline_allowance, "active": row.active}  # fmt: skip
 
 
-def _check(session: Session, data: GroupsIn) -> None:
+def _check(stored_ids: set[str], data: GroupsIn) -> None:
     ids = [g.id for g in data.groups]
     if len(set(ids)) < len(ids):
         dupe = next(i for i in ids if ids.count(i) > 1)
         raise GroupsError(f"The file names guest group {dupe!r} more than once.")
-    known = set(ids) | set(session.scalars(select(GuestGroupRow.id)))
+    known = set(ids) | stored_ids
     for group in data.groups:
         if group.demote_to is not None and group.demote_to not in known:
             raise GroupsError(
@@ -130,13 +129,43 @@ def _check(session: Session, data: GroupsIn) -> None:
             raise GroupsError(f"Group {group.id!r}: {error.message}") from error
 
 
-def import_groups(session: Session, data: GroupsIn, now: datetime) -> dict[str, int]:
-    """Apply a checked groups file in the caller's transaction; counts of groups and changes."""
-    _check(session, data)
-    changed = upsert_changed(session, GuestGroupRow, [_values(g) for g in data.groups], now)
-    session.flush()
-    record_changes(session, [(GROUP_ENTITY, row.id, feed_data(row)) for row in changed], now)
+def import_groups(uow: UnitOfWork, data: GroupsIn) -> dict[str, int]:
+    """Apply a checked groups file in the caller's unit of work; counts of groups and changes.
+    Each group that really changed gets a feed change and an audit row (before and after)."""
+    _check(uow.groups.ids(), data)
+    before = {row.id: feed_data(row) for row in uow.groups.rows()}
+    changed = uow.groups.upsert_changed([_values(g) for g in data.groups])
+    uow.feed.record_many([(GROUP_ENTITY, row.id, feed_data(row)) for row in changed])
+    for row in changed:
+        uow.audit.record("group.save", f"guest_group:{row.id}", before=before.get(row.id),
+                         after=feed_data(row))  # fmt: skip
     return {"groups": len(data.groups), "changes": len(changed)}
+
+
+def save_group(uow: UnitOfWork, group: GuestGroupIn) -> GuestGroupRow:
+    """Create or change one group (the back office's form): the same checks, feed change
+    and audit as an import of a file naming only this group."""
+    import_groups(uow, GroupsIn(groups=[group]))
+    row = uow.groups.row(group.id)
+    assert row is not None
+    return row
+
+
+def list_groups(uow: UnitOfWork) -> list[GuestGroupRow]:
+    """Every group, by spend threshold."""
+    return uow.groups.rows()
+
+
+def members(uow: UnitOfWork, group_id: str, limit: int = 200) -> tuple[int, list[Any]]:
+    """The group's members tab: how many guests it holds and the first ``limit`` by name."""
+    return uow.groups.members(group_id, limit)
+
+
+def group_in(row: GuestGroupRow) -> GuestGroupIn:
+    """A stored group as the form and the file describe it."""
+    values = feed_data(row)
+    values["id"] = values.pop("group_id")
+    return GuestGroupIn.model_validate(values)
 
 
 # Every group in one statement, compiled once (pos_server/db/fastexec.py). The domain objects

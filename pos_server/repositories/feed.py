@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import Change
-from pos_server.feed.changes import record_change
+from pos_server.feed.changes import record_change, record_changes
 from pos_server.uow import Repository
 
 
@@ -27,6 +27,13 @@ class Feed(Repository):
         if uow.has_session:
             uow.session.flush()
         return record_change(uow.connection, entity, entity_id, data, uow.now)
+
+    def record_many(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """Many ``(entity, entity_id, data)`` changes at once (imports): one counter update."""
+        uow = self._uow
+        if uow.has_session:
+            uow.session.flush()
+        record_changes(uow.connection, entries, uow.now)
 
     def record_at_version(self, entity: str, entity_id: str, version: int
                           ) -> dict[str, Any] | None:  # fmt: skip

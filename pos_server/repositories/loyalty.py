@@ -106,6 +106,15 @@ def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, gue
     return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend)
 
 
+def set_group(connection: Connection, loyalty: GuestLoyalty, group_id: str | None,
+              now: datetime) -> GuestLoyalty:  # fmt: skip
+    """The loyalty row (locked by ``lock_loyalty``) moved to ``group_id``, spend unchanged."""
+    moved = replace(loyalty, group_id=group_id)
+    _SET_LOYALTY.run(connection, {"loyal_guest": moved.guest_id, "group_id": group_id,
+                                  "lifetime_spend": moved.lifetime_spend, "updated_at": now})
+    return moved
+
+
 def promote_after_sale(
     connection: Connection, loyalty: GuestLoyalty, spend: int, now: datetime,
     groups: tuple[dict[str, GuestGroup], list[GuestGroup]] | None = None,
@@ -134,6 +143,11 @@ class Loyalty(Repository):
         end of the transaction (created on first use); None: an unknown guest. One statement
         for a guest who already has the row."""
         return lock_loyalty(lambda: self._session, self._connection, guest_id, self._uow.now)
+
+    def set_group(self, loyalty: GuestLoyalty, group_id: str | None) -> GuestLoyalty:
+        """The guest put into ``group_id`` by hand (their row locked by ``lock``); the new
+        state, whose ``feed_data`` the caller records."""
+        return set_group(self._connection, loyalty, group_id, self._uow.now)
 
     def promote_after_sale(self, loyalty: GuestLoyalty, spend: int, groups: Groups) -> None:
         """The lifetime spend grown by ``spend``, the group it reaches among ``groups``, and

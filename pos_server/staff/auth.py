@@ -18,9 +18,10 @@ Wrong PINs and passwords are throttled per (source, staff id), the source being 
 (or, without a token, a digest of the client's address): after ``FREE_ATTEMPTS`` wrong ones in
 a row each further one locks that pair for ``LOCK_SECONDS``, doubled each time up to
 ``MAX_LOCK_SECONDS``; a right one clears it. Keyed by source too, so one till guessing cannot
-lock a manager out everywhere. The count is a row of ``pin_failures`` (migration 0008), so every
-server process (``pos-server run --workers N``, several hosts on one PostgreSQL) counts the same
-guesses; the row is read ``FOR UPDATE`` before the credential is checked, so on PostgreSQL the
+lock a manager out everywhere. The count is a row of ``pin_failures`` (migration 0008;
+``uow.pin_failures``), so every server process (``pos-server run --workers N``, several hosts
+on one PostgreSQL) counts the same guesses; the row is read ``FOR UPDATE`` before the
+credential is checked, so on PostgreSQL the
 guesses of one pair are checked one at a time once the first one failed. Keys (256 random bits)
 are not guessable and not throttled.
 """
@@ -30,16 +31,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
-from sqlalchemy import delete, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from pos_app.domain.staff_pins import Role, min_pin_digits
-from pos_server.db.models_staff import PinFailureRow, StaffRow
+from pos_server.db.models_staff import StaffRow
 from pos_server.http.api import ClockDep, Credentials, Sessions, current_terminal
 from pos_server.staff.service import (
     WrongCredentials,
@@ -47,6 +46,7 @@ from pos_server.staff.service import (
     authenticate_key,
     authenticate_password,
 )
+from pos_server.uow import UnitOfWork, unit_of_work
 
 FREE_ATTEMPTS = 5
 LOCK_SECONDS = 30.0
@@ -62,38 +62,20 @@ def lock_seconds(failures: int) -> float:
 
 class PinThrottle:
     """Consecutive wrong PINs or passwords per key and the lock they earned, in the caller's
-    transaction."""
+    unit of work (``uow.pin_failures``)."""
 
-    def locked_for(self, session: Session, key: Key, now: datetime) -> float:
+    def locked_for(self, uow: UnitOfWork, key: Key) -> float:
         """Seconds until ``key`` may try again (0: now); the row stays locked until commit."""
-        row = session.get(PinFailureRow, key, with_for_update=True)
-        if row is None or row.locked_until is None:
-            return 0.0
-        return max(0.0, (row.locked_until - now).total_seconds())
+        until = uow.pin_failures.locked_until(key)
+        return 0.0 if until is None else max(0.0, (until - uow.now).total_seconds())
 
-    def failed(self, session: Session, key: Key, now: datetime) -> None:
+    def failed(self, uow: UnitOfWork, key: Key) -> None:
         """Count one more wrong PIN (an insert-or-increment: two processes never lose one)."""
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        count = session.execute(
-            dialect.insert(PinFailureRow)
-            .values(terminal_id=key[0], staff_id=key[1], failures=1, locked_until=None)
-            .on_conflict_do_update(index_elements=["terminal_id", "staff_id"],
-                                   set_={"failures": PinFailureRow.failures + 1})
-            .returning(PinFailureRow.failures)
-        ).scalar_one()  # fmt: skip
-        if lock := lock_seconds(count):
-            session.execute(
-                update(PinFailureRow)
-                .where(PinFailureRow.terminal_id == key[0], PinFailureRow.staff_id == key[1])
-                .values(locked_until=now + timedelta(seconds=lock))
-            )
+        if lock := lock_seconds(uow.pin_failures.failed(key)):
+            uow.pin_failures.lock(key, lock)
 
-    def succeeded(self, session: Session, key: Key) -> None:
-        session.execute(
-            delete(PinFailureRow).where(
-                PinFailureRow.terminal_id == key[0], PinFailureRow.staff_id == key[1]
-            )
-        )
+    def succeeded(self, uow: UnitOfWork, key: Key) -> None:
+        uow.pin_failures.clear(key)
 
 
 THROTTLE = PinThrottle()
@@ -120,23 +102,24 @@ def _source(request: Request, terminal_id: str | None) -> str:
 
 
 def _throttled(
-    sessions: Sessions, key: Key, now: datetime, check: Callable[[Session], StaffRow]
+    engine: Engine, key: Key, now: datetime, check: Callable[[UnitOfWork], StaffRow]
 ) -> StaffRow:
     """``check`` under the lock-out of ``key``: 429 while locked, a failure counted."""
     refusal: HTTPException | None = None
-    with sessions.begin() as session:  # the count is written even when the call is refused
-        wait = THROTTLE.locked_for(session, key, now)
+    # the count is written even when the call is refused (the refusal is raised after commit)
+    with unit_of_work(engine, actor=f"staff-auth:{key[1]}"[:64], now=now) as uow:
+        wait = THROTTLE.locked_for(uow, key)
         if wait > 0:
             raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
                                 f"Too many wrong PINs or passwords; try again in {wait:.0f} s.",
                                 headers={"Retry-After": str(int(wait) + 1)})  # fmt: skip
         try:
-            row = check(session)
+            row = check(uow)
         except WrongCredentials as exc:
-            THROTTLE.failed(session, key, now)
+            THROTTLE.failed(uow, key)
             refusal = _refused(str(exc))
         else:
-            THROTTLE.succeeded(session, key)
+            THROTTLE.succeeded(uow, key)
     if refusal is not None:
         raise refusal
     return row
@@ -164,17 +147,18 @@ def require_staff(*roles: Role, pin: bool = False) -> Callable[..., StaffCaller]
     ) -> StaffCaller:
         terminal_id = current_terminal(sessions, credentials) if credentials else None
         now = clock()
+        engine: Engine = request.app.state.engine
         if x_staff_key:
-            with sessions() as session:
-                try:
-                    row = authenticate_key(session, x_staff_key, wanted)
-                except WrongCredentials as exc:
-                    raise _refused(str(exc)) from None
+            try:
+                with unit_of_work(engine, actor="staff-auth", now=now) as uow:
+                    row = authenticate_key(uow, x_staff_key, wanted)
+            except WrongCredentials as exc:
+                raise _refused(str(exc)) from None
             return StaffCaller(row, "key", terminal_id)
         if x_staff_id and x_staff_password is not None:
             key = (_source(request, terminal_id), x_staff_id)
-            row = _throttled(sessions, key, now, lambda session: authenticate_password(
-                session, x_staff_id, x_staff_password, wanted))  # fmt: skip
+            row = _throttled(engine, key, now, lambda uow: authenticate_password(
+                uow, x_staff_id, x_staff_password, wanted))  # fmt: skip
             return StaffCaller(row, "password", terminal_id)
         if not (pin and x_staff_id and x_staff_pin):
             raise _refused(ask)
@@ -184,8 +168,8 @@ def require_staff(*roles: Role, pin: bool = False) -> Callable[..., StaffCaller]
         if len(x_staff_pin.strip()) < shortest_pin:  # says nothing about anyone: not counted
             raise _refused(f"A PIN sent to the server is at least {shortest_pin} digits; a "
                            "shorter one needs changing (pos-server staff set-pin).")  # fmt: skip
-        row = _throttled(sessions, (terminal_id, x_staff_id), now, lambda session: authenticate(
-            session, x_staff_id, x_staff_pin, wanted))  # fmt: skip
+        row = _throttled(engine, (terminal_id, x_staff_id), now, lambda uow: authenticate(
+            uow, x_staff_id, x_staff_pin, wanted))  # fmt: skip
         return StaffCaller(row, "pin", terminal_id)
 
     return dependency

@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos_server.db.models import Terminal
+from pos_server.repositories.terminals import TerminalView
+from pos_server.uow import UnitOfWork
 
 TOKEN_BYTES = 32  # 256 bits of randomness, ~43 url-safe characters
 CODE_BYTES = 12
@@ -54,19 +56,64 @@ def new_enrolment_code() -> str:
             return code
 
 
-def add_terminal(
-    session: Session, name: str, now: datetime, lifetime: timedelta = CODE_LIFETIME
-) -> NewTerminal:
-    """Register a terminal; the returned code is shown once and never stored in clear, and
-    works for ``lifetime`` (a code copied into a chat or a ticket is not a key for ever)."""
+def _new_terminal(name: str, now: datetime, lifetime: timedelta) -> tuple[Terminal, str]:
     code = new_enrolment_code()
     terminal = Terminal(
         id=str(uuid.uuid4()), name=name, created_at=now, enrol_code_hash=digest(code),
         enrol_code_expires_at=now + lifetime, last_seq=0,
     )  # fmt: skip
+    return terminal, code
+
+
+def add_terminal(
+    session: Session, name: str, now: datetime, lifetime: timedelta = CODE_LIFETIME
+) -> NewTerminal:
+    """Register a terminal; the returned code is shown once and never stored in clear, and
+    works for ``lifetime`` (a code copied into a chat or a ticket is not a key for ever).
+    In a session of the caller's (tests and benchmarks); ``register`` is the audited one."""
+    terminal, code = _new_terminal(name, now, lifetime)
     session.add(terminal)
     session.flush()
     return NewTerminal(terminal.id, code, now + lifetime)
+
+
+class TerminalError(Exception):
+    """A terminal request cannot be done; the message is a sentence for the operator."""
+
+
+def register(uow: UnitOfWork, name: str, lifetime: timedelta = CODE_LIFETIME) -> NewTerminal:
+    """``add_terminal`` in the unit of work (``pos-server terminal add``, the back office),
+    audited (never the code)."""
+    name = name.strip()
+    if not 1 <= len(name) <= 200:
+        raise TerminalError("A terminal's name is 1 to 200 characters.")
+    terminal, code = _new_terminal(name, uow.now, lifetime)
+    uow.terminals.add(terminal)
+    uow.audit.record(
+        "terminal.add",
+        f"terminal:{terminal.id}",
+        after={"name": name, "code_expires_at": (uow.now + lifetime).isoformat()},
+    )
+    return NewTerminal(terminal.id, code, uow.now + lifetime)
+
+
+def revoke_terminal(uow: UnitOfWork, terminal_id: str) -> bool:
+    """``revoke`` in the unit of work, audited; False when no such terminal exists."""
+    terminal = uow.terminals.row(terminal_id)
+    if terminal is None:
+        return False
+    if terminal.revoked_at is None:
+        terminal.revoked_at = uow.now
+        terminal.enrol_code_hash = None
+        uow.audit.record("terminal.revoke", f"terminal:{terminal.id}",
+                         before={"name": terminal.name, "revoked": False},
+                         after={"name": terminal.name, "revoked": True})  # fmt: skip
+    return True
+
+
+def listing(uow: UnitOfWork) -> list[TerminalView]:
+    """Every terminal, revoked last, with when it was last heard from."""
+    return uow.terminals.listing()
 
 
 def enrol(session: Session, code: str, now: datetime) -> Enrolment:

@@ -42,6 +42,12 @@ RESOURCES = (
     "pos_app/resources/translations/device_settings_ru.qm",
     "pos_app/resources/translations/setup_ru.qm",
     "pos_app/resources/icons/tillkeeper.svg",
+    "pos_server/web/locale/ru/LC_MESSAGES/messages.mo",
+    "pos_server/web/static/htmx.min.js",
+    "pos_server/web/static/web.css",
+    "pos_server/web/templates/web/base.html",
+    "pos_server/admin_web/templates/admin/sign_in.html",
+    "pos_server/db/migrations/versions/0020_backoffice.py",
 )
 
 
@@ -164,6 +170,26 @@ def test_the_russian_translation_loads_from_the_installed_package(installed: Ins
     assert Path(folder).is_relative_to(_site_packages(installed.venv))
     assert int(count) >= 3  # till, console, device settings (and Qt's own when it has one)
     assert texts == ["Товар", "Новый", "Чековый принтер"], texts
+
+
+_BACK_OFFICE = """
+from pos_server.admin_web.context import TEMPLATES, Reader
+from pos_server.web.i18n import LOCALE_DIR, gettext
+print(LOCALE_DIR)
+print(gettext("ru", "Sign in to the back office"))
+html = TEMPLATES.render("ru", "admin/sign_in.html", {"who": Reader("ru"), "csrf_token": "",
+    "path": "/admin/sign-in", "sections": [], "pre_token": "t", "next": "/admin",
+    "error": None, "notice": None}).body.decode()
+print("Вход в бэк-офис" in html and "htmx.min.js" in html)
+"""
+
+
+def test_the_back_office_speaks_russian_from_the_installed_package(installed: Installed) -> None:
+    done = installed.run(installed.python, "-c", _BACK_OFFICE)
+    assert done.returncode == 0, done.stderr
+    folder, title, rendered = done.stdout.splitlines()
+    assert Path(folder).is_relative_to(_site_packages(installed.venv))
+    assert (title, rendered) == ("Вход в бэк-офис", "True")
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from pos_server.db.models_ledger import GuestLoyaltyRow, RuleBreachRow
 from pos_server.guests.groups import GroupsIn, import_groups
 from pos_server.repositories.points_ledger import credit_points
 from pos_server.settings import ServerSettings
+from pos_server.uow import unit_of_work
 from tests.server.conftest import Till, add_staff_member, enrol, guest_payload, till_sale
 
 
@@ -47,13 +48,22 @@ class Shop:
         finally:
             engine.dispose()
 
+    def work(self, work: Any) -> Any:
+        """Run ``work(uow)`` in one committed unit of work at the shop's clock."""
+        engine = make_engine(self.db_url)
+        try:
+            with unit_of_work(engine, actor="test", now=self.clock()) as uow:
+                return work(uow)
+        finally:
+            engine.dispose()
+
     def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = self.till.push_ok(self.till.op(kind, payload))["results"][0]
         return result
 
     def groups(self, *groups: dict[str, Any]) -> None:
         data = GroupsIn.model_validate({"groups": list(groups)})
-        self.write(lambda s: import_groups(s, data, self.clock()))
+        self.work(lambda uow: import_groups(uow, data))
 
     def put_in_group(self, guest_id: str, group_id: str) -> None:
         self.write(lambda s: s.merge(GuestLoyaltyRow(guest_id=guest_id, group_id=group_id,

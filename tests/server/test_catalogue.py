@@ -14,6 +14,7 @@ from pos_server.cli import main
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models_staff import GuestGroupRow
 from pos_server.guests import groups
+from pos_server.uow import unit_of_work
 from tests.server.conftest import Till, guest_payload
 from tests.server.test_changes import pull_all
 
@@ -187,8 +188,8 @@ def test_import_time_is_utc(db_url: str) -> None:
     now = datetime.now(UTC)
     engine = make_engine(db_url)
     try:
-        with make_sessions(engine).begin() as session:
-            result = groups.import_groups(session, groups.GroupsIn.model_validate(GROUPS), now)
+        with unit_of_work(engine, actor="test", now=now) as uow:
+            result = groups.import_groups(uow, groups.GroupsIn.model_validate(GROUPS))
         assert result == {"groups": 2, "changes": 2}
         with make_sessions(engine)() as session:
             row = session.get(GuestGroupRow, "g5")

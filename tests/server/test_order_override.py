@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from pos_app.domain.staff_pins import Role
 from pos_app.services.staff import ROLE_PERMISSIONS, Action
 from pos_server.ops.order_override import BONUS_SETTINGS_ROLES
@@ -18,10 +16,7 @@ __all__ = ["shop"]
 
 
 def _staff(s: Shop, name: str, role: str, pin: str) -> str:
-    def work(session: Session) -> str:
-        return add_staff(session, name, role, pin, s.clock()).id
-
-    staff_id: str = s.write(work)
+    staff_id: str = s.work(lambda uow: add_staff(uow, name, role, pin).id)
     return staff_id
 
 
@@ -49,7 +44,7 @@ def test_a_managers_override_sets_the_accrual_and_the_points_cap(shop: Shop) -> 
 def test_without_a_valid_approver_the_program_applies_and_it_is_said(shop: Shop) -> None:
     cashier = _staff(shop, "Ирина", "cashier", "1111")
     gone = _staff(shop, "Пётр", "manager", "888888")
-    shop.write(lambda session: deactivate(session, gone, shop.clock()))
+    shop.work(lambda uow: deactivate(uow, gone))
     for approver, why in ((cashier, "is a cashier"), (gone, "is withdrawn"),
                           ("nobody", "is not known to the server")):  # fmt: skip
         done = shop.push("sale.closed", sale("anna", 10_000,

@@ -24,6 +24,7 @@ from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import Change
 from pos_server.db.models_staff import StaffRow
 from pos_server.staff import service as staff
+from pos_server.uow import unit_of_work
 
 
 def run_cli(capsys: Any, *argv: str) -> tuple[int, str, str]:
@@ -127,27 +128,30 @@ def test_authenticate_checks_pin_activity_and_role(db_url: str) -> None:
     now = datetime.now(UTC)
     engine = make_engine(db_url)
     try:
+        with unit_of_work(engine, actor="test", now=now) as uow:
+            manager = staff.add_staff(uow, "Mia", "manager", "555555")
+            cashier = staff.add_staff(uow, "Cal", "cashier", "6666")
         with make_sessions(engine).begin() as session:
-            manager = staff.add_staff(session, "Mia", "manager", "555555", now)
-            cashier = staff.add_staff(session, "Cal", "cashier", "6666", now)
             stored = session.get(StaffRow, manager.id)
             assert stored is not None
             assert "555555" not in stored.pin_hash + stored.salt
         wanted = {staff.Role.MANAGER, staff.Role.ADMIN}
-        with make_sessions(engine).begin() as session:
-            assert staff.authenticate(session, manager.id, "555555", wanted).name == "Mia"
+        with unit_of_work(engine, actor="test", now=now) as uow:
+            assert staff.authenticate(uow, manager.id, "555555", wanted).name == "Mia"
             with pytest.raises(staff.WrongCredentials) as wrong:
-                staff.authenticate(session, manager.id, "555556", wanted)
+                staff.authenticate(uow, manager.id, "555556", wanted)
             # a right PIN of a role that may not: exactly the wrong PIN's refusal, no name
             with pytest.raises(staff.WrongCredentials) as not_allowed:
-                staff.authenticate(session, cashier.id, "6666", wanted)
+                staff.authenticate(uow, cashier.id, "6666", wanted)
             assert str(not_allowed.value) == str(wrong.value) == staff.WRONG_PIN
             assert "Cal" not in str(not_allowed.value)
-            staff.deactivate(session, manager.id, now)
-            with pytest.raises(staff.StaffError, match="wrong PIN"):
-                staff.authenticate(session, manager.id, "555555", wanted)
+        with unit_of_work(engine, actor="test", now=now) as uow:
+            staff.deactivate(uow, manager.id)
             with pytest.raises(staff.StaffError, match="Unknown role"):
-                staff.add_staff(session, "Zed", "boss", "7777", now)
+                staff.add_staff(uow, "Zed", "boss", "7777")
+        with (unit_of_work(engine, actor="test", now=now) as uow,
+              pytest.raises(staff.StaffError, match="wrong PIN")):  # fmt: skip
+            staff.authenticate(uow, manager.id, "555555", wanted)
     finally:
         engine.dispose()
 
@@ -246,9 +250,9 @@ def test_an_older_pin_hash_still_verifies_and_the_list_asks_for_a_new_pin(
     manager_id = legacy_manager(db_url, "4321")
     engine = make_engine(db_url)
     try:
-        with make_sessions(engine).begin() as session:
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
             wanted = {staff.Role.MANAGER}
-            assert staff.authenticate(session, manager_id, "4321", wanted).id == manager_id
+            assert staff.authenticate(uow, manager_id, "4321", wanted).id == manager_id
     finally:
         engine.dispose()
     code, out, err = run_cli(capsys, "staff", "list", "--db", db_url)
@@ -285,15 +289,15 @@ def test_passwords_and_keys_are_set_by_the_cli_and_never_fed(db_url: str, capsys
     assert key.startswith("tk_") and len(key) >= 40
     engine = make_engine(db_url)
     try:
-        with make_sessions(engine).begin() as session:
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
             wanted = {staff.Role.ADMIN}
-            row = staff.authenticate_password(session, boss, "correct horse battery", wanted)
+            row = staff.authenticate_password(uow, boss, "correct horse battery", wanted)
             assert row.password_hash is not None and row.password_hash.startswith("$argon2id$")
-            assert staff.authenticate_key(session, key, wanted).id == boss
+            assert staff.authenticate_key(uow, key, wanted).id == boss
             with pytest.raises(staff.WrongCredentials):
-                staff.authenticate_password(session, boss, "correct horse batterx", wanted)
+                staff.authenticate_password(uow, boss, "correct horse batterx", wanted)
             with pytest.raises(staff.WrongCredentials):
-                staff.authenticate_key(session, key + "x", wanted)
+                staff.authenticate_key(uow, key + "x", wanted)
     finally:
         engine.dispose()
     assert run_cli(capsys, "staff", "withdraw-key", boss, "--db", db_url)[0] == 0

@@ -20,6 +20,7 @@ from pos_server.db.models_staff import StaffRow
 from pos_server.settings import ServerSettings
 from pos_server.staff import auth as staff_auth
 from pos_server.staff import service as staff
+from pos_server.uow import unit_of_work
 from tests.server.conftest import Till, enrol
 from tests.sync.conftest import new_code
 from tests.sync.faultproxy import ServerProcess
@@ -50,12 +51,12 @@ def people(db_url: str) -> dict[str, str]:
     now = datetime.now(UTC)
     engine = make_engine(db_url)
     try:
-        with make_sessions(engine).begin() as session:
-            ids = {role: staff.add_staff(session, role.title(), role, pin, now).id
+        with unit_of_work(engine, actor="test", now=now) as uow:
+            ids = {role: staff.add_staff(uow, role.title(), role, pin).id
                    for role, pin in [("manager", "999999"), ("cashier", "111111"),
                                      ("admin", "424242")]}  # fmt: skip
             for role, staff_id in ids.items():
-                staff.set_password(session, staff_id, PASSWORDS[role], now)
+                staff.set_password(uow, staff_id, PASSWORDS[role])
             return ids
     finally:
         engine.dispose()
@@ -175,15 +176,15 @@ def test_a_staff_key_opens_admin_routes_until_withdrawn(
     now = datetime.now(UTC)
     engine = make_engine(db_url)
     try:
-        with make_sessions(engine).begin() as session:
-            _row, key = staff.new_key(session, people["admin"], now)
-            _row, cashier_key = staff.new_key(session, people["cashier"], now)
+        with unit_of_work(engine, actor="test", now=now) as uow:
+            _row, key = staff.new_key(uow, people["admin"])
+            _row, cashier_key = staff.new_key(uow, people["cashier"])
         assert admin_call(till.client, key=key)[0] == 200
         wrong = admin_call(till.client, key=key[:-2] + "xx")
         assert wrong == (401, {"detail": "Unknown or withdrawn staff key."})
         assert admin_call(till.client, key=cashier_key) == wrong
-        with make_sessions(engine).begin() as session:
-            staff.withdraw_key(session, people["admin"], now)
+        with unit_of_work(engine, actor="test", now=now) as uow:
+            staff.withdraw_key(uow, people["admin"])
         assert admin_call(till.client, key=key) == wrong
     finally:
         engine.dispose()
@@ -212,14 +213,13 @@ def test_lock_doubles_and_is_capped(db_url: str) -> None:
     throttle, key = staff_auth.PinThrottle(), ("t", "s")
     now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     engine = make_engine(db_url)
-    sessions = make_sessions(engine)
 
     def fail_and_wait(times: int = 1, at: datetime = now) -> float:
         for _ in range(times):
-            with sessions.begin() as session:
-                throttle.failed(session, key, at)
-        with sessions.begin() as session:
-            return throttle.locked_for(session, key, at)
+            with unit_of_work(engine, actor="test", now=at) as uow:
+                throttle.failed(uow, key)
+        with unit_of_work(engine, actor="test", now=at) as uow:
+            return throttle.locked_for(uow, key)
 
     try:
         assert fail_and_wait(staff_auth.FREE_ATTEMPTS) == 0
@@ -227,9 +227,9 @@ def test_lock_doubles_and_is_capped(db_url: str) -> None:
         assert fail_and_wait() == 2 * staff_auth.LOCK_SECONDS
         assert fail_and_wait(20) == staff_auth.MAX_LOCK_SECONDS
         later = now + timedelta(seconds=staff_auth.MAX_LOCK_SECONDS)
-        with sessions.begin() as session:
-            assert throttle.locked_for(session, key, later) == 0
-            throttle.succeeded(session, key)
+        with unit_of_work(engine, actor="test", now=later) as uow:
+            assert throttle.locked_for(uow, key) == 0
+            throttle.succeeded(uow, key)
         assert fail_and_wait() == 0  # counted from one again
     finally:
         engine.dispose()
@@ -260,10 +260,8 @@ def test_two_real_server_processes_share_the_lock(tmp_path: Path) -> None:
             token = requests.post(f"{first.url}/v1/terminals/enrol", timeout=10,
                                   json={"code": new_code(db_url)}).json()["token"]  # fmt: skip
             engine = make_engine(db_url)
-            with make_sessions(engine).begin() as session:
-                manager = staff.add_staff(session, "Maria", "manager", "999999",
-                                          datetime.now(UTC))  # fmt: skip
-                manager_id = manager.id
+            with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+                manager_id = staff.add_staff(uow, "Maria", "manager", "999999").id
             engine.dispose()
 
             def reset(server: ServerProcess, pin: str) -> int:

@@ -29,6 +29,7 @@ from pos_app.sync.admin_client import AdminClient
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models_ledger import AdminAuditRow
 from pos_server.staff.service import add_staff
+from pos_server.uow import unit_of_work
 from tests.sync.conftest import MakeTill, server_account
 from tests.sync.faultproxy import ServerProcess
 from tests.sync.test_holds import guest_sale, ready_till
@@ -39,8 +40,8 @@ REASON = "the till restarted during a payment"
 def _server_staff(db_url: str, name: str, role: str, pin: str) -> str:
     engine = make_engine(db_url)
     try:
-        with make_sessions(engine).begin() as session:
-            return add_staff(session, name, role, pin, datetime.now(UTC)).id
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+            return add_staff(uow, name, role, pin).id
     finally:
         engine.dispose()
 

@@ -20,6 +20,7 @@ from pos_app.domain.money import rub
 from pos_server.db import make_engine, make_sessions
 from pos_server.repositories.points_ledger import load_account, save_account
 from pos_server.staff.service import add_staff
+from pos_server.uow import unit_of_work
 from tests.sync.conftest import give_points, new_code, server_account
 from tests.sync.faultproxy import ServerProcess, seed_guests
 from tests.ui.test_till_manager import answer, press
@@ -44,9 +45,10 @@ def _on_server(db_url: str, guest_id: str) -> None:
     now = datetime.now(UTC)
     engine = make_engine(db_url)
     try:
+        with unit_of_work(engine, actor="test", now=now) as uow:
+            add_staff(uow, "Oleg Manager", "manager", MANAGER_PIN)
+            add_staff(uow, "Olga Cashier", "cashier", CASHIER_PIN)
         with make_sessions(engine).begin() as session:
-            add_staff(session, "Oleg Manager", "manager", MANAGER_PIN, now)
-            add_staff(session, "Olga Cashier", "cashier", CASHIER_PIN, now)
             account = load_account(session, guest_id)
             account.place_hold("stuck-hold", rub(100), now=now, actor="test", terminal_id=None,
                                reason="a till crashed mid-payment")  # fmt: skip

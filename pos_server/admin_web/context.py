@@ -1,0 +1,211 @@
+"""Who is reading a back-office page and what they may do: the dependencies every page takes.
+
+- ``reader``: the page's language and, when the session cookie names a live session of an
+  active member of staff, that member with their permissions.
+- ``require(permission)``: a signed-in member holding ``permission``; not signed in: a
+  redirect to the sign-in page (``SignInNeeded``); signed in without it: 403 (``Refused``),
+  a plain page saying which permission is missing.
+- ``form_of(permission)``: the same, and the POSTed form, whose CSRF token must be the
+  session's (and whose Origin, if sent, this server): else 403.
+- ``acting(request, who)``: the unit of work a change runs in, acting as ``web:<staff id>``
+  (the audit's who).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from pos_server.settings import ServerSettings
+from pos_server.staff.permissions import Permission, granted
+from pos_server.staff.service import STAFF_REALM
+from pos_server.uow import UnitOfWork, unit_of_work
+from pos_server.web import csrf, i18n, sessions
+from pos_server.web.templating import Templates
+
+COOKIE = "pos_admin"
+PREFIX = "/admin"
+TEMPLATES = Templates("pos_server.admin_web")
+
+
+@dataclass(frozen=True)
+class Member:
+    staff_id: str
+    name: str
+    role: str
+    permissions: frozenset[Permission]
+
+
+@dataclass(frozen=True)
+class Reader:
+    lang: str
+    member: Member | None = None
+    session: sessions.WebSession | None = None
+    token: str = ""
+
+    @property
+    def me(self) -> Member:
+        assert self.member is not None
+        return self.member
+
+    def can(self, permission: str) -> bool:
+        return self.member is not None and permission in self.member.permissions
+
+    def gettext(self, message: str) -> str:
+        return i18n.gettext(self.lang, message)
+
+
+class SignInNeeded(Exception):
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+class Refused(Exception):
+    """A plain refusal page: 403 (no permission, a bad form token) or 404."""
+
+    def __init__(self, status: int, title: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.title, self.message = status, title, message
+
+
+def settings_of(request: Request) -> ServerSettings:
+    found: ServerSettings = request.app.state.settings
+    return found
+
+
+def lifetimes_of(request: Request) -> sessions.Lifetimes:
+    s = settings_of(request)
+    return sessions.Lifetimes(idle=timedelta(minutes=s.web_session_idle_minutes),
+                              absolute=timedelta(hours=s.web_session_hours))  # fmt: skip
+
+
+def now_of(request: Request) -> datetime:
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def lang_of(request: Request) -> str:
+    return i18n.choose(request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"))
+
+
+def reader(request: Request) -> Reader:
+    """The page's reader (a sync dependency: FastAPI runs it on its thread pool)."""
+    lang = lang_of(request)
+    token = request.cookies.get(COOKIE, "")
+    if not token:
+        return Reader(lang)
+    with unit_of_work(engine_of(request), actor="web", now=now_of(request)) as uow:
+        session = sessions.load(uow, token, STAFF_REALM, lifetimes_of(request))
+        if session is None:
+            return Reader(lang)
+        row = uow.staff.row(session.subject_id)
+        if row is None or not row.active:
+            sessions.end(uow, token)
+            return Reader(lang)
+        member = Member(row.id, row.name, row.role, granted(uow, row))
+    return Reader(lang, member, session, token)
+
+
+def signed_in(request: Request) -> Reader:
+    found = reader(request)
+    if found.member is None:
+        raise SignInNeeded(request.url.path)
+    return found
+
+
+def require(permission: Permission | None) -> Callable[[Request], Reader]:
+    """A page of ``permission``'s section (None: any signed-in member)."""
+
+    def dependency(request: Request) -> Reader:
+        found = signed_in(request)
+        if permission is not None and permission not in found.me.permissions:
+            section = found.gettext(SECTION_NAMES[permission])
+            raise Refused(403, found.gettext("Not allowed"), found.gettext(
+                "Your account does not have the permission for this section: {section}."
+            ).format(section=section))  # fmt: skip
+        return found
+
+    return dependency
+
+
+def form_of(permission: Permission | None) -> Callable[..., Awaitable[tuple[Reader, FormData]]]:
+    """``require(permission)`` and the request's form, its CSRF token checked."""
+    page = require(permission)
+
+    async def dependency(request: Request) -> tuple[Reader, FormData]:
+        found = await run_in_threadpool(page, request)
+        form = await request.form()
+        check_form(request, form, found.session.csrf_token if found.session else None,
+                   found.lang)  # fmt: skip
+        return found, form
+
+    return dependency
+
+
+def check_form(request: Request, form: FormData, expected: str | None, lang: str) -> None:
+    sent = form.get(csrf.FIELD)
+    token = sent if isinstance(sent, str) else request.headers.get(csrf.HEADER)
+    same = csrf.same_origin(request.headers.get("origin"), request.headers.get("host"))
+    if any(isinstance(value, str) and "\x00" in value for _key, value in form.multi_items()):
+        who = Reader(lang)  # PostgreSQL cannot store it; a URL-encoded form hides it from NulGuard
+        raise Refused(400, who.gettext("Not accepted"),
+                      who.gettext("Text may not contain the NUL character."))  # fmt: skip
+    if not (same and csrf.matches(token, expected)):
+        who = Reader(lang)
+        raise Refused(403, who.gettext("The form has expired"), who.gettext(
+            "This form is no longer valid (it was open too long, or came from another site). "
+            "Open the page again and repeat."))  # fmt: skip
+
+
+@contextmanager
+def acting(request: Request, who: Reader) -> Iterator[UnitOfWork]:
+    """The unit of work of a change made by ``who``: committed when the block ends."""
+    with unit_of_work(engine_of(request), actor=f"web:{who.me.staff_id}",
+                      now=now_of(request)) as uow:  # fmt: skip
+        yield uow
+
+
+def render(request: Request, who: Reader, template: str, status: int = 200,
+           headers: dict[str, str] | None = None, **context: Any) -> Any:  # fmt: skip
+    context.setdefault("error", None)
+    context.setdefault("notice", None)
+    return TEMPLATES.render(who.lang, template, {
+        "who": who, "csrf_token": who.session.csrf_token if who.session else "",
+        "path": request.url.path, "sections": SECTIONS, **context}, status, headers)  # fmt: skip
+
+
+def _(message: str) -> str:
+    """Marks a message for extraction; translated where it is shown."""
+    return message
+
+
+SECTION_NAMES: dict[Permission, str] = {
+    Permission.GUESTS: _("Guests"),
+    Permission.LOYALTY: _("Loyalty settings"),
+    Permission.BONUS: _("Bonus settings"),
+    Permission.CATALOGUE: _("Catalogue"),
+    Permission.STAFF: _("Staff"),
+    Permission.REPORTS: _("Reports"),
+    Permission.TERMINALS: _("Terminals"),
+}
+# The sections with pages so far: (permission, path, title).
+SECTIONS: list[tuple[Permission, str, str]] = [
+    (Permission.LOYALTY, f"{PREFIX}/groups", _("Guest groups")),
+    (Permission.STAFF, f"{PREFIX}/staff", _("Staff")),
+    (Permission.TERMINALS, f"{PREFIX}/terminals", _("Terminals")),
+    (Permission.REPORTS, f"{PREFIX}/audit", _("Audit log")),
+]

@@ -1,0 +1,40 @@
+"""Plug the back office and the web stack's static files into the server's app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.staticfiles import StaticFiles
+
+from pos_server.admin_web import (
+    audit_pages,
+    group_pages,
+    session_pages,
+    staff_pages,
+    terminal_pages,
+)
+from pos_server.admin_web.context import Reader, Refused, SignInNeeded, lang_of, render
+from pos_server.web.templating import STATIC_PREFIX
+
+
+def install(app: FastAPI) -> None:
+    app.mount(STATIC_PREFIX, StaticFiles(packages=[("pos_server.web", "static")]),
+              name="web-static")  # fmt: skip
+    for module in (session_pages, staff_pages, terminal_pages, group_pages, audit_pages):
+        app.include_router(module.router)
+    app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]
+    app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
+
+
+def _sign_in_needed(request: Request, exc: SignInNeeded) -> Response:
+    target = f"{session_pages.SIGN_IN}?next={session_pages.safe_next(exc.next_path)}"
+    if request.headers.get("hx-request"):  # htmx follows this header, not a 303
+        return Response(status_code=200, headers={"HX-Redirect": target})
+    return RedirectResponse(target, 303)
+
+
+def _refused(request: Request, exc: Refused) -> Response:
+    who = Reader(lang_of(request))
+    response: Response = render(request, who, "web/refused.html", exc.status,
+                                title=exc.title, message=exc.message, back="/admin")  # fmt: skip
+    return response

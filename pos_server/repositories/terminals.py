@@ -1,0 +1,60 @@
+"""Terminals as the back office and the ``pos-server terminal`` commands change and list them
+(the operations path reads the terminal row through ``uow.applied``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, select
+
+from pos_server.db.models import AppliedOperation, Terminal
+from pos_server.uow import Repository
+
+
+@dataclass(frozen=True)
+class TerminalView:
+    """A terminal as the list shows it. ``last_seen_at``: when the server received its newest
+    operation (the row of ``last_seq``, found through the unique (terminal, seq) index)."""
+
+    terminal_id: str
+    name: str
+    created_at: datetime
+    enrolled_at: datetime | None
+    revoked_at: datetime | None
+    code_expires_at: datetime | None
+    last_seq: int
+    last_seen_at: datetime | None
+
+
+class Terminals(Repository):
+    __slots__ = ()
+
+    def add(self, row: Terminal) -> None:
+        self._session.add(row)
+        self._session.flush()
+
+    def row(self, terminal_id: str) -> Terminal | None:
+        return self._session.get(Terminal, terminal_id)
+
+    def listing(self) -> list[TerminalView]:
+        newest = and_(AppliedOperation.terminal_id == Terminal.id,
+                      AppliedOperation.seq == Terminal.last_seq)  # fmt: skip
+        query = (
+            select(Terminal, AppliedOperation.received_at)
+            .outerjoin(AppliedOperation, newest)
+            .order_by(Terminal.revoked_at.is_not(None), Terminal.name, Terminal.id)
+        )
+        return [
+            TerminalView(
+                t.id,
+                t.name,
+                t.created_at,
+                t.enrolled_at,
+                t.revoked_at,
+                t.enrol_code_expires_at if t.enrol_code_hash else None,
+                t.last_seq,
+                seen,
+            )
+            for t, seen in self._session.execute(query)
+        ]

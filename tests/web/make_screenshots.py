@@ -1,0 +1,51 @@
+"""The back office's screenshots for the README and docs/backoffice.md, from a real
+``pos-server run`` in headless chromium (Russian and English)::
+
+    .venv/bin/python -m tests.web.make_screenshots
+
+Saves ``docs/screenshots/backoffice-{sign-in,terminals,group}-{ru,en}.png``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from tests.web.browser import ROOT, add_admin_by_cli, add_member, browser, live_server, sign_in
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder, live_server(Path(folder)) as server:
+        add_admin_by_cli(server.db_url, "Анна Владелец")
+        add_member(server.db_url, "Ирина Кассир", "cashier", "1234", {"terminals"})
+        with browser() as chromium:
+            for lang in ("ru", "en"):
+                context = chromium.new_context(locale=lang, viewport={"width": 1200, "height": 760})
+                page = context.new_page()
+                page.goto(f"{server.url}/admin/language/{lang}?next=/admin/sign-in")
+                page.screenshot(path=str(OUT / f"backoffice-sign-in-{lang}.png"))
+                sign_in(page, server, "Анна Владелец", path="/admin/terminals")
+                page.wait_for_selector("#terminal-name")
+                page.fill("#terminal-name", "Бар 1" if lang == "ru" else "Bar 1")
+                page.click("#add-terminal")
+                page.wait_for_selector("#enrolment-code")
+                page.screenshot(path=str(OUT / f"backoffice-terminals-{lang}.png"), full_page=True)
+                if lang == "ru":
+                    page.goto(f"{server.url}/admin/groups/new")
+                    page.fill("#id", "g5")
+                    page.fill("#name", "Гости 5 %")
+                    page.fill("#discount", "5")
+                    page.fill("#spend_threshold", "500")
+                    page.check("#auto_move")
+                    page.click("#save")
+                    page.wait_for_url("**/admin/groups/g5?saved=1")
+                else:
+                    page.goto(f"{server.url}/admin/groups/g5")
+                page.screenshot(path=str(OUT / f"backoffice-group-{lang}.png"), full_page=True)
+                context.close()
+
+
+if __name__ == "__main__":
+    main()
