@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.catalogue import CatalogueHistory
     from pos_server.repositories.feed import Feed
     from pos_server.repositories.groups import Groups
+    from pos_server.repositories.guest_cards import GuestCards
     from pos_server.repositories.guests import Guests
     from pos_server.repositories.holds import Holds
     from pos_server.repositories.identifiers import Identifiers
@@ -86,6 +87,7 @@ class UnitOfWork:
         "_catalogue",
         "_feed",
         "_groups",
+        "_guest_cards",
         "_guests",
         "_holds",
         "_identifiers",
@@ -113,6 +115,7 @@ class UnitOfWork:
     feed: _Lazy[Feed] = _Lazy("feed", "Feed")
     groups: _Lazy[Groups] = _Lazy("groups", "Groups")
     guests: _Lazy[Guests] = _Lazy("guests", "Guests")
+    guest_cards: _Lazy[GuestCards] = _Lazy("guest_cards", "GuestCards")
     holds: _Lazy[Holds] = _Lazy("holds", "Holds")
     identifiers: _Lazy[Identifiers] = _Lazy("identifiers", "Identifiers")
     loyalty: _Lazy[Loyalty] = _Lazy("loyalty", "Loyalty")

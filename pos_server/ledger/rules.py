@@ -90,13 +90,14 @@ def day_bounds(at: datetime) -> tuple[datetime, datetime]:
 
 def settings_for(
     group: GuestGroup | None, *, order: LoyaltyOverride = NO_OVERRIDE,
-    may_override_order: bool = False,
+    may_override_order: bool = False, guest: LoyaltyOverride = NO_OVERRIDE,
 ) -> LoyaltySettings:  # fmt: skip
-    """Accrual and max redemption for a guest of ``group`` (domain resolution order); ``order``
-    is one sale's override by hand, used only if ``may_override_order`` (``order_override``)."""
+    """Accrual and max redemption for a guest of ``group`` with their own settings ``guest``
+    (domain resolution order); ``order`` is one sale's override by hand, used only if
+    ``may_override_order`` (``order_override``)."""
     override = NO_OVERRIDE if group is None else LoyaltyOverride(group.accrual,
                                                                  group.max_redemption)
-    return resolve_settings(ledger_rules().program, group=override, order=order,
+    return resolve_settings(ledger_rules().program, group=override, guest=guest, order=order,
                             may_override_order=may_override_order)
 
 
@@ -174,6 +175,16 @@ class GuestLoyalty:
     phone: str | None
     group_id: str | None
     lifetime_spend: int
+    accrual_bp: int | None = None  # the guest's own percentages (the guest card)
+    max_redemption_bp: int | None = None
+    group_by_hand: bool = False
+
+    @property
+    def own_settings(self) -> LoyaltyOverride:
+        def pct(bp: int | None) -> Percent | None:
+            return None if bp is None else Percent(bp)
+
+        return LoyaltyOverride(pct(self.accrual_bp), pct(self.max_redemption_bp))
 
     def feed_data(self) -> dict[str, Any]:
         return {"guest_id": self.guest_id, "name": self.name, "phone": self.phone,
@@ -184,14 +195,15 @@ class GuestLoyalty:
 # loyalty row not created yet (lock_loyalty then takes the general path).
 _GUEST_LOYALTY = Fast(
     select(Guest.id, Guest.name, Guest.phone, GuestLoyaltyRow.group_id,
-           GuestLoyaltyRow.lifetime_spend)
+           GuestLoyaltyRow.lifetime_spend, GuestLoyaltyRow.accrual_bp,
+           GuestLoyaltyRow.max_redemption_bp, GuestLoyaltyRow.group_by_hand)
     .join(GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id)
     .where(Guest.id == bindparam("guest_id")).with_for_update(of=GuestLoyaltyRow)
 )  # fmt: skip
 _SET_LOYALTY = Fast(
     update(GuestLoyaltyRow).where(GuestLoyaltyRow.guest_id == bindparam("loyal_guest"))
     .values(group_id=bindparam("group_id"), lifetime_spend=bindparam("lifetime_spend"),
-            updated_at=bindparam("updated_at"))
+            updated_at=bindparam("updated_at"), group_by_hand=bindparam("by_hand"))
 )  # fmt: skip
 
 
@@ -211,7 +223,8 @@ def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, gue
         session.flush()
         row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
         assert row is not None
-    return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend)
+    return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend,
+                        row.accrual_bp, row.max_redemption_bp, bool(row.group_by_hand))
 
 
 def promote_after_sale(
@@ -227,6 +240,9 @@ def promote_after_sale(
     after = group_after_spend(current, lifetime, active)
     moved = replace(loyalty, group_id=None if after is None else after.id,
                     lifetime_spend=lifetime)  # fmt: skip
+    # a group put by hand stays "by hand" until the rules move the guest elsewhere
+    by_hand = loyalty.group_by_hand and moved.group_id == loyalty.group_id
     _SET_LOYALTY.run(connection, {"loyal_guest": moved.guest_id, "group_id": moved.group_id,
-                                  "lifetime_spend": lifetime, "updated_at": now})  # fmt: skip
+                                  "lifetime_spend": lifetime, "updated_at": now,
+                                  "by_hand": by_hand})  # fmt: skip
     defer_snapshot(connection, "guest", moved.guest_id, moved.feed_data(), now)

@@ -17,6 +17,7 @@ class StaffMember:
     name: str
     role: Role
     active: bool
+    permissions: frozenset[str] = frozenset()  # granted beyond the role (``guest_card.may``)
 
 
 class Staff(Repository):
@@ -26,4 +27,5 @@ class Staff(Repository):
         row = self._session.get(StaffRow, staff_id)
         if row is None:
             return None
-        return StaffMember(row.id, row.name, Role(row.role), row.active)
+        return StaffMember(row.id, row.name, Role(row.role), row.active,
+                           frozenset(row.permissions or ()))

@@ -20,6 +20,21 @@ from pos_app.domain.operations.codec import (
     Record,
     UnknownKind,
 )
+from pos_app.domain.operations.guest_card import (
+    ACCOUNT_ADJUSTED,
+    GUEST_CONTACTS_SET,
+    GUEST_LOYALTY_SET,
+    GUEST_UPDATED,
+    IDENTIFIER_BLOCKED,
+    IDENTIFIER_REPLACED,
+    AccountAdjusted,
+    ContactEntry,
+    GuestContactsSet,
+    GuestLoyaltySet,
+    GuestUpdated,
+    IdentifierBlocked,
+    IdentifierReplaced,
+)
 from pos_app.domain.operations.guests import (
     GUEST_CREATED,
     IDENTIFIER_BOUND,
@@ -89,6 +104,8 @@ OPERATIONS: dict[str, type[Operation]] = {
     for cls in (
         SaleClosed, SaleCancelled, SaleRefunded,
         GuestCreated, IdentifierBound,
+        GuestUpdated, GuestContactsSet, GuestLoyaltySet, IdentifierBlocked, IdentifierReplaced,
+        AccountAdjusted,
         HoldPlaced, HoldCommitted, HoldReleased, BalanceToppedUp,
         OrderAccepted, OrderCancelled, OrderVoided, OrderCompleted, OrderItemDelivered, OrderPaid,
         ShiftOpened, ShiftClosed,
@@ -107,6 +124,10 @@ def parse(kind: str, payload: Any) -> Operation:
 
 
 __all__ = [
+    "ACCOUNT_ADJUSTED", "GUEST_CONTACTS_SET", "GUEST_LOYALTY_SET", "GUEST_UPDATED",
+    "IDENTIFIER_BLOCKED", "IDENTIFIER_REPLACED", "AccountAdjusted", "ContactEntry",
+    "GuestContactsSet", "GuestLoyaltySet", "GuestUpdated", "IdentifierBlocked",
+    "IdentifierReplaced",
     "BALANCE_TOPPED_UP", "GUEST_CREATED", "HOLD_COMMITTED", "HOLD_KINDS", "HOLD_PLACED",
     "HOLD_RELEASED", "IDENTIFIER_BOUND", "MAX_AMOUNT", "MAX_QUANTITY", "OPERATIONS",
     "ORDER_ACCEPTED", "ORDER_CANCELLED", "ORDER_COMPLETED", "ORDER_ITEM_DELIVERED", "ORDER_PAID",
