@@ -125,8 +125,7 @@ def primary_phone(contacts: Iterable[GuestContact]) -> str | None:
     """The phone kept as the guest's one ``phone`` (search, promo codes): the SMS number, else
     the first phone."""
     listed = tuple(contacts)
-    return sms_phone(listed) or next(
-        (c.value for c in listed if c.type is ContactType.PHONE), None)
+    return sms_phone(listed) or next((c.value for c in listed if c.type is ContactType.PHONE), None)
 
 
 def parse_birthday(text: str, today: date) -> date:

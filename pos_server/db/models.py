@@ -321,7 +321,7 @@ class GuestOrderLineRow(Base):
 
 # Tables of other modules on the same Base, imported so every user of Base.metadata (alembic,
 # the schema comparison test, test fixtures) sees them.
+from pos_server.db import models_guest_card as _models_guest_card  # noqa: E402, F401
 from pos_server.db import models_ledger as _models_ledger  # noqa: E402, F401
 from pos_server.db import models_staff as _models_staff  # noqa: E402, F401
 from pos_server.db import models_till as _models_till  # noqa: E402, F401
-from pos_server.db import models_guest_card as _models_guest_card  # noqa: E402, F401

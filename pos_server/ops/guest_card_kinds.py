@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pos_app.domain.balance import BalanceAccount
+from pos_app.domain.bonus import BonusAccount
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import group_after_spend
 from pos_app.domain.guest_card import (
@@ -63,8 +65,7 @@ def invalid(message: str) -> Verdict:
 
 
 def guest_updated(op: GuestUpdated, uow: UnitOfWork) -> Verdict:
-    needed = [Permission.EDIT_GUEST] + (
-        [Permission.GUEST_GROUP] if "group_id" in op.fields else [])
+    needed = [Permission.EDIT_GUEST] + ([Permission.GUEST_GROUP] if "group_id" in op.fields else [])
     problem = staff_problem(uow, op.staff_id, *needed)
     if problem is not None:
         return problem
@@ -218,18 +219,21 @@ def account_adjusted(op: AccountAdjusted, uow: UnitOfWork) -> Verdict:
         return problem
     if not uow.guests.exists(op.guest_id):
         return unknown_guest(op.guest_id)
-    who = {"now": uow.now, "actor": f"staff:{op.staff_id}", "terminal_id": uow.terminal_id,
-           "reason": op.reason, "ref": op.adjustment_id}  # fmt: skip
+    actor, reason, ref = f"staff:{op.staff_id}", op.reason, op.adjustment_id
+    account: BonusAccount | BalanceAccount
     account = (uow.accounts.load("points", op.guest_id) if op.account == "points"
                else uow.accounts.load("money", op.guest_id))  # fmt: skip
     before = account.total
     try:
         if op.direction == "credit":
-            account.credit(op.amount, **who)
-        elif op.account == "points":
-            account.debit(op.amount, **who)  # type: ignore[union-attr]
+            account.credit(op.amount, now=uow.now, actor=actor, terminal_id=uow.terminal_id,
+                           reason=reason, ref=ref)  # fmt: skip
+        elif isinstance(account, BonusAccount):
+            account.debit(op.amount, now=uow.now, actor=actor, terminal_id=uow.terminal_id,
+                          reason=reason, ref=ref)  # fmt: skip
         else:
-            account.pay(op.amount, **who)  # type: ignore[union-attr]
+            account.pay(op.amount, now=uow.now, actor=actor, terminal_id=uow.terminal_id,
+                        reason=reason, ref=ref)  # fmt: skip
     except DomainError as error:
         return broken_rule(error)
     uow.accounts.save(account)

@@ -65,10 +65,22 @@ class Identifiers(Repository):
 _OWNER = Fast(select(GuestIdentifier.guest_id).where(GuestIdentifier.value == bindparam("value")))
 _INSERT = Fast(insert(GuestIdentifier), column_keys=("guest_id", "medium", "method", "value",
                                                      "bound_at"))  # fmt: skip
-_COLUMNS = (GuestIdentifier.guest_id, GuestIdentifier.medium, GuestIdentifier.method,
-            GuestIdentifier.value, GuestIdentifier.blocked_at, GuestIdentifier.block_reason)
+_COLUMNS = (
+    GuestIdentifier.guest_id,
+    GuestIdentifier.medium,
+    GuestIdentifier.method,
+    GuestIdentifier.value,
+    GuestIdentifier.blocked_at,
+    GuestIdentifier.block_reason,
+)
 _GET = Fast(select(*_COLUMNS).where(GuestIdentifier.value == bindparam("value")))
-_OF_GUEST = select(*_COLUMNS).where(GuestIdentifier.guest_id == bindparam("guest_id")).order_by(
-    GuestIdentifier.id)
-_BLOCK = update(GuestIdentifier).where(GuestIdentifier.value == bindparam("b_value")).values(
-    blocked_at=bindparam("blocked_at"), block_reason=bindparam("reason"))
+_OF_GUEST = (
+    select(*_COLUMNS)
+    .where(GuestIdentifier.guest_id == bindparam("guest_id"))
+    .order_by(GuestIdentifier.id)
+)
+_BLOCK = (
+    update(GuestIdentifier)
+    .where(GuestIdentifier.value == bindparam("b_value"))
+    .values(blocked_at=bindparam("blocked_at"), block_reason=bindparam("reason"))
+)

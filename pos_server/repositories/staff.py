@@ -27,5 +27,6 @@ class Staff(Repository):
         row = self._session.get(StaffRow, staff_id)
         if row is None:
             return None
-        return StaffMember(row.id, row.name, Role(row.role), row.active,
-                           frozenset(row.permissions or ()))
+        return StaffMember(
+            row.id, row.name, Role(row.role), row.active, frozenset(row.permissions or ())
+        )

@@ -58,37 +58,60 @@ def _setup(till: Till, db_url: str) -> None:
 def test_a_guest_card_edit_applies_and_reaches_the_feed(till: Till, db_url: str) -> None:
     _setup(till, db_url)
     body = till.push_ok(
-        till.op("guest.updated", update(name="  Anna   Petrova ", birthday="1990-05-17",
-                                        sex="female", note="likes oat milk",
-                                        ordering_allowed=False)),
-        till.op("guest.contacts_set", {
-            "guest_id": "anna", "staff_id": "kate", "changed_at": T0.isoformat(),
-            "contacts": [{"type": "phone", "label": "home", "value": "8 (343) 111-22-33"},
-                         {"type": "phone", "label": "mobile", "value": "+7 912 000 11 22"},
-                         {"type": "email", "label": "work", "value": "Anna@Example.COM"}]}),
+        till.op(
+            "guest.updated",
+            update(
+                name="  Anna   Petrova ",
+                birthday="1990-05-17",
+                sex="female",
+                note="likes oat milk",
+                ordering_allowed=False,
+            ),
+        ),
+        till.op(
+            "guest.contacts_set",
+            {
+                "guest_id": "anna",
+                "staff_id": "kate",
+                "changed_at": T0.isoformat(),
+                "contacts": [
+                    {"type": "phone", "label": "home", "value": "8 (343) 111-22-33"},
+                    {"type": "phone", "label": "mobile", "value": "+7 912 000 11 22"},
+                    {"type": "email", "label": "work", "value": "Anna@Example.COM"},
+                ],
+            },
+        ),
     )
     assert verdicts(body) == [("applied", None), ("applied", None)]
     card = guest_changes(till, "anna")[-1]
     assert card["name"] == "Anna Petrova" and card["birthday"] == "1990-05-17"
-    assert (card["sex"], card["note"], card["ordering_allowed"]) == ("female", "likes oat milk",
-                                                                     False)
+    assert (card["sex"], card["note"], card["ordering_allowed"]) == (
+        "female",
+        "likes oat milk",
+        False,
+    )
     assert card["phone"] == "+79120001122"  # the mobile one: SMS go there
     assert card["phones"] == ["+73431112233", "+79120001122"]
     assert card["emails"] == ["anna@example.com"]
     assert card["contacts"][0] == {"type": "phone", "label": "home", "value": "+73431112233"}
     audit = rows(db_url, select(GuestAuditRow).order_by(GuestAuditRow.id))
     assert [(a.field, a.outcome, a.staff_id) for a in audit] == [
-        ("name", "applied", "kate"), ("birthday", "applied", "kate"), ("sex", "applied", "kate"),
-        ("note", "applied", "kate"), ("ordering_allowed", "applied", "kate"),
-        ("contacts", "applied", "kate")]
+        ("name", "applied", "kate"),
+        ("birthday", "applied", "kate"),
+        ("sex", "applied", "kate"),
+        ("note", "applied", "kate"),
+        ("ordering_allowed", "applied", "kate"),
+        ("contacts", "applied", "kate"),
+    ]
     assert audit[0].before == "Anna" and audit[0].after == "Anna Petrova"
     assert audit[0].terminal_id == till.terminal_id
 
 
 def test_edits_that_break_a_rule_are_rejected(till: Till, db_url: str) -> None:
     _setup(till, db_url)
-    till.push_ok(till.op("guest.created", {**guest_payload("boris", "Boris"),
-                                           "phone": "+79125550000"}))
+    till.push_ok(
+        till.op("guest.created", {**guest_payload("boris", "Boris"), "phone": "+79125550000"})
+    )
     body = till.push_ok(
         till.op("guest.updated", update(birthday="2999-01-01")),
         till.op("guest.updated", update(name=None)),
@@ -96,20 +119,43 @@ def test_edits_that_break_a_rule_are_rejected(till: Till, db_url: str) -> None:
         till.op("guest.updated", update(staff="nobody", note="x")),
         till.op("guest.updated", update(group_id="vip")),  # a cashier may not move groups
         till.op("guest.updated", update("ghost", note="x")),
-        till.op("guest.contacts_set", {"guest_id": "anna", "staff_id": "kate",
-                                       "changed_at": T0.isoformat(),
-                                       "contacts": [{"type": "phone", "value": "+79125550000"}]}),
-        till.op("guest.contacts_set", {"guest_id": "anna", "staff_id": "kate",
-                                       "changed_at": T0.isoformat(),
-                                       "contacts": [{"type": "email", "value": "not-mail"}]}),
-        till.op("guest.loyalty_set", {"guest_id": "anna", "staff_id": "max",
-                                      "changed_at": T0.isoformat(), "accrual_bp": 1000}),
+        till.op(
+            "guest.contacts_set",
+            {
+                "guest_id": "anna",
+                "staff_id": "kate",
+                "changed_at": T0.isoformat(),
+                "contacts": [{"type": "phone", "value": "+79125550000"}],
+            },
+        ),
+        till.op(
+            "guest.contacts_set",
+            {
+                "guest_id": "anna",
+                "staff_id": "kate",
+                "changed_at": T0.isoformat(),
+                "contacts": [{"type": "email", "value": "not-mail"}],
+            },
+        ),
+        till.op(
+            "guest.loyalty_set",
+            {
+                "guest_id": "anna",
+                "staff_id": "max",
+                "changed_at": T0.isoformat(),
+                "accrual_bp": 1000,
+            },
+        ),
     )
     assert verdicts(body) == [
-        ("rejected", "invalid_guest_card"), ("rejected", "invalid_guest_card"),
-        ("rejected", "invalid_guest_card"), ("rejected", "staff_unknown"),
-        ("rejected", "permission_denied"), ("rejected", "unknown_guest"),
-        ("rejected", "phone_taken"), ("rejected", "invalid_email"),
+        ("rejected", "invalid_guest_card"),
+        ("rejected", "invalid_guest_card"),
+        ("rejected", "invalid_guest_card"),
+        ("rejected", "staff_unknown"),
+        ("rejected", "permission_denied"),
+        ("rejected", "unknown_guest"),
+        ("rejected", "phone_taken"),
+        ("rejected", "invalid_email"),
         ("rejected", "permission_denied"),  # bonus settings: a checkbox, not the manager role
     ]
     assert rows(db_url, select(GuestAuditRow)) == []
@@ -124,10 +170,14 @@ def test_two_offline_tills_editing_one_guest_merge_field_by_field(
     _setup(till, db_url)
     other = enrol(client, db_url, "Till 2")
     minute = timedelta(minutes=1)
-    other.push_ok(other.op("guest.updated", update(at=T0 + 2 * minute, name="Anna B")),
-                  other.op("guest.updated", update(at=T0 + 3 * minute, note="note B")))
-    body = till.push_ok(till.op("guest.updated", update(at=T0 + 5 * minute, name="Anna A")),
-                        till.op("guest.updated", update(at=T0 + 1 * minute, note="note A")))
+    other.push_ok(
+        other.op("guest.updated", update(at=T0 + 2 * minute, name="Anna B")),
+        other.op("guest.updated", update(at=T0 + 3 * minute, note="note B")),
+    )
+    body = till.push_ok(
+        till.op("guest.updated", update(at=T0 + 5 * minute, name="Anna A")),
+        till.op("guest.updated", update(at=T0 + 1 * minute, note="note A")),
+    )
     assert verdicts(body) == [("applied", None), ("applied", None)]
     card = guest_changes(till, "anna")[-1]
     assert (card["name"], card["note"]) == ("Anna A", "note B")
@@ -143,21 +193,30 @@ def test_two_offline_tills_editing_one_guest_merge_field_by_field(
     assert guest_changes(till, "anna")[-1]["name"] == "Anna tie"
     future = datetime.now(UTC) + timedelta(days=365)
     till.push_ok(till.op("guest.updated", update(at=future, note="from the future")))
-    other.push_ok(other.op("guest.updated", update(at=datetime.now(UTC) + timedelta(seconds=5),
-                                                   note="a moment later")))
+    other.push_ok(
+        other.op(
+            "guest.updated",
+            update(at=datetime.now(UTC) + timedelta(seconds=5), note="a moment later"),
+        )
+    )
     assert guest_changes(till, "anna")[-1]["note"] == "a moment later"
 
 
-def test_group_by_hand_and_own_loyalty_settings_drive_the_accrual(
-    till: Till, db_url: str
-) -> None:
+def test_group_by_hand_and_own_loyalty_settings_drive_the_accrual(till: Till, db_url: str) -> None:
     from tests.server.conftest import sale_payload
 
     _setup(till, db_url)
     grant(db_url, "kate", "bonus_settings")
     body = till.push_ok(
-        till.op("guest.loyalty_set", {"guest_id": "anna", "staff_id": "kate",
-                                      "changed_at": T0.isoformat(), "accrual_bp": 1000}),
+        till.op(
+            "guest.loyalty_set",
+            {
+                "guest_id": "anna",
+                "staff_id": "kate",
+                "changed_at": T0.isoformat(),
+                "accrual_bp": 1000,
+            },
+        ),
         till.op("sale.closed", sale_payload("anna")),
     )
     assert verdicts(body) == [("applied", None), ("applied", None)]
@@ -173,17 +232,27 @@ def test_identifiers_are_blocked_and_replaced_keeping_the_guest(till: Till, db_u
     body = till.push_ok(
         till.op("identifier.bound", {**card, "value": "c-1", "staff_id": "kate"}),
         till.op("identifier.bound", {**card, "value": "c-2"}),
-        till.op("identifier.blocked", {"guest_id": "anna", "value": "C-2", "staff_id": "kate",
-                                       "reason": "broken"}),
-        till.op("identifier.blocked", {"guest_id": "anna", "value": "C-2", "staff_id": "kate",
-                                       "reason": "broken"}),
-        till.op("identifier.replaced", {**card, "old_value": "C-1", "value": "c-3",
-                                        "staff_id": "kate", "reason": "lost"}),
+        till.op(
+            "identifier.blocked",
+            {"guest_id": "anna", "value": "C-2", "staff_id": "kate", "reason": "broken"},
+        ),
+        till.op(
+            "identifier.blocked",
+            {"guest_id": "anna", "value": "C-2", "staff_id": "kate", "reason": "broken"},
+        ),
+        till.op(
+            "identifier.replaced",
+            {**card, "old_value": "C-1", "value": "c-3", "staff_id": "kate", "reason": "lost"},
+        ),
         till.op("identifier.bound", {**card, "guest_id": "anna", "value": "c-9"}),
-        till.op("identifier.replaced", {**card, "old_value": "C-404", "value": "c-4",
-                                        "staff_id": "kate", "reason": "lost"}),
-        till.op("identifier.blocked", {"guest_id": "anna", "value": "C-7", "staff_id": "kate",
-                                       "reason": "x"}),
+        till.op(
+            "identifier.replaced",
+            {**card, "old_value": "C-404", "value": "c-4", "staff_id": "kate", "reason": "lost"},
+        ),
+        till.op(
+            "identifier.blocked",
+            {"guest_id": "anna", "value": "C-7", "staff_id": "kate", "reason": "x"},
+        ),
     )
     assert verdicts(body) == [("applied", None)] * 6 + [("rejected", "unknown_identifier")] * 2
     stored = {r.value: r for r in rows(db_url, select(GuestIdentifier))}
@@ -196,16 +265,23 @@ def test_identifiers_are_blocked_and_replaced_keeping_the_guest(till: Till, db_u
     audit = rows(db_url, select(GuestAuditRow).order_by(GuestAuditRow.id))
     assert [(a.action, a.before, a.after, a.reason) for a in audit] == [
         ("identifier.blocked", "C-2", None, "broken"),
-        ("identifier.replaced", "C-1", "C-3", "lost")]
+        ("identifier.replaced", "C-1", "C-3", "lost"),
+    ]
 
 
 def test_a_manager_credits_and_debits_points_and_money(till: Till, db_url: str) -> None:
     _setup(till, db_url)
 
     def adjust(account: str, direction: str, amount: int, staff: str = "max") -> dict[str, Any]:
-        return {"adjustment_id": f"adj-{account}-{direction}-{amount}", "guest_id": "anna",
-                "account": account, "direction": direction, "amount": amount,
-                "staff_id": staff, "reason": "birthday gift"}
+        return {
+            "adjustment_id": f"adj-{account}-{direction}-{amount}",
+            "guest_id": "anna",
+            "account": account,
+            "direction": direction,
+            "amount": amount,
+            "staff_id": staff,
+            "reason": "birthday gift",
+        }
 
     body = till.push_ok(
         till.op("account.adjusted", adjust("points", "credit", 50_000)),
@@ -215,19 +291,45 @@ def test_a_manager_credits_and_debits_points_and_money(till: Till, db_url: str) 
         till.op("account.adjusted", adjust("points", "credit", 100, staff="kate")),
     )
     assert verdicts(body) == [("applied", None)] * 3 + [
-        ("rejected", "insufficient_balance"), ("rejected", "permission_denied")]
+        ("rejected", "insufficient_balance"),
+        ("rejected", "permission_denied"),
+    ]
     engine = make_engine(db_url)
     with make_sessions(engine)() as session:
         assert session.get_one(AccountRow, (POINTS, "anna")).total == 30_000
         postings = session.scalars(select(PostingRow).order_by(PostingRow.id)).all()
-        assert [(p.account_kind, p.kind, p.amount, p.total_after, p.actor, p.reason, p.ref)
-                for p in postings] == [
-            ("points", "credit", 50_000, 50_000, "staff:max", "birthday gift",
-             "adj-points-credit-50000"),
-            ("points", "debit", 20_000, 30_000, "staff:max", "birthday gift",
-             "adj-points-debit-20000"),
-            ("money", "credit", 10_000, 10_000, "staff:max", "birthday gift",
-             "adj-money-credit-10000")]
+        assert [
+            (p.account_kind, p.kind, p.amount, p.total_after, p.actor, p.reason, p.ref)
+            for p in postings
+        ] == [
+            (
+                "points",
+                "credit",
+                50_000,
+                50_000,
+                "staff:max",
+                "birthday gift",
+                "adj-points-credit-50000",
+            ),
+            (
+                "points",
+                "debit",
+                20_000,
+                30_000,
+                "staff:max",
+                "birthday gift",
+                "adj-points-debit-20000",
+            ),
+            (
+                "money",
+                "credit",
+                10_000,
+                10_000,
+                "staff:max",
+                "birthday gift",
+                "adj-money-credit-10000",
+            ),
+        ]
         assert all(p.terminal_id == till.terminal_id for p in postings)
     engine.dispose()
     changes = till.client.get("/v1/changes", headers=till.headers).json()["changes"]

@@ -22,27 +22,38 @@ def upgrade() -> None:
         table.add_column(sa.Column("birthday", sa.Date(), nullable=True))
         table.add_column(sa.Column("sex", sa.String(8), nullable=True))
         table.add_column(sa.Column("note", sa.String(1000), nullable=False, server_default=""))
-        table.add_column(sa.Column("cabinet_login_allowed", sa.Boolean(), nullable=False,
-                                   server_default=sa.true()))
-        table.add_column(sa.Column("ordering_allowed", sa.Boolean(), nullable=False,
-                                   server_default=sa.true()))
-        table.add_column(sa.Column("registration_skipped", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+        table.add_column(
+            sa.Column(
+                "cabinet_login_allowed", sa.Boolean(), nullable=False, server_default=sa.true()
+            )
+        )
+        table.add_column(
+            sa.Column("ordering_allowed", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
+        table.add_column(
+            sa.Column(
+                "registration_skipped", sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
     with op.batch_alter_table("guest_identifiers") as table:
         table.add_column(sa.Column("blocked_at", _AT, nullable=True))
         table.add_column(sa.Column("block_reason", sa.String(200), nullable=True))
     with op.batch_alter_table("guest_loyalty") as table:
-        table.add_column(sa.Column("group_by_hand", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+        table.add_column(
+            sa.Column("group_by_hand", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
         table.add_column(sa.Column("accrual_bp", sa.Integer(), nullable=True))
         table.add_column(sa.Column("max_redemption_bp", sa.Integer(), nullable=True))
     with op.batch_alter_table("staff") as table:
-        table.add_column(sa.Column("permissions", sa.JSON(), nullable=False,
-                                   server_default="[]"))
+        table.add_column(sa.Column("permissions", sa.JSON(), nullable=False, server_default="[]"))
     op.create_table(
         "guest_contacts",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
-                  autoincrement=True),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         sa.Column("guest_id", sa.String(64), sa.ForeignKey("guests.id"), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("type", sa.String(8), nullable=False),
@@ -62,8 +73,12 @@ def upgrade() -> None:
     )
     op.create_table(
         "guest_audit",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
-                  autoincrement=True),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         sa.Column("guest_id", sa.String(64), nullable=False),
         sa.Column("at", _AT, nullable=False),
         sa.Column("changed_at", _AT, nullable=True),
@@ -101,6 +116,12 @@ def downgrade() -> None:
         table.drop_column("block_reason")
         table.drop_column("blocked_at")
     with op.batch_alter_table("guests") as table:
-        for column in ("registration_skipped", "ordering_allowed", "cabinet_login_allowed",
-                       "note", "sex", "birthday"):
+        for column in (
+            "registration_skipped",
+            "ordering_allowed",
+            "cabinet_login_allowed",
+            "note",
+            "sex",
+            "birthday",
+        ):
             table.drop_column(column)
