@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from pos_app.domain.guest_card import Permission
 from pos_app.domain.staff_pins import (
     MAX_PIN_DIGITS,
     MIN_MANAGER_PIN_DIGITS,
@@ -167,6 +168,12 @@ def cmd_staff_deactivate(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_staff_permission(args: argparse.Namespace) -> int:
+    now, granted = datetime.now(UTC), args.action == "grant"
+    return _in_transaction(args, lambda s: staff.public_view(
+        staff.set_permission(s, args.staff_id, args.permission, granted, now)))  # fmt: skip
+
+
 def cmd_staff_list(args: argparse.Namespace) -> int:
     def work(session: Session) -> dict[str, Any]:
         rows = staff.list_staff(session)
@@ -276,6 +283,13 @@ def register(sub: Any) -> None:
     deactivate = people.add_parser("deactivate", help="stop a staff member signing in")
     deactivate.add_argument("staff_id")
     _with_db(deactivate, cmd_staff_deactivate)
+    for verb, text in (("grant", "give a staff member a permission beyond their role "
+                        "(bonus_settings: a guest's own bonus settings)"),
+                       ("revoke", "withdraw a permission given by grant")):  # fmt: skip
+        change = people.add_parser(verb, help=text)
+        change.add_argument("staff_id")
+        change.add_argument("permission", choices=[p.value for p in Permission])
+        _with_db(change, cmd_staff_permission)
     _with_db(people.add_parser("list", help="staff without their hashes"), cmd_staff_list)
 
     for name, func, what in (("catalogue", cmd_catalogue_import, "product groups and products"),

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pos_app.domain.guest_card import Permission
 from pos_app.domain.staff_pins import (
     PIN_PARAMS,
     SALT_BYTES,
@@ -74,7 +75,8 @@ def pin_matches(row: StaffRow, pin: str) -> bool:
 def feed_data(row: StaffRow) -> dict[str, Any]:
     """The ``staff`` change: hash, salt and parameters, never the PIN."""
     return {"staff_id": row.id, "name": row.name, "role": row.role, "pin_hash": row.pin_hash,
-            "salt": row.salt, "params": dict(row.params), "active": row.active}  # fmt: skip
+            "salt": row.salt, "params": dict(row.params), "active": row.active,
+            "permissions": sorted(row.permissions or ())}  # fmt: skip
 
 
 def public_view(row: StaffRow) -> dict[str, Any]:
@@ -82,7 +84,8 @@ def public_view(row: StaffRow) -> dict[str, Any]:
     predates scrypt and the 6-digit rule (``pin_outdated``: set it again)."""
     return {"staff_id": row.id, "name": row.name, "role": row.role, "active": row.active,
             "pin_outdated": is_legacy(row.params), "password": row.password_hash is not None,
-            "key": row.key_hash is not None}  # fmt: skip
+            "key": row.key_hash is not None,
+            "permissions": sorted(row.permissions or ())}  # fmt: skip
 
 
 def pin_change_needed(row: StaffRow) -> bool:
@@ -144,6 +147,25 @@ def deactivate(session: Session, staff_id: str, now: datetime) -> StaffRow:
     row = _get(session, staff_id)
     if row.active:
         row.active = False
+        row.updated_at = now
+        record_change(session, STAFF_ENTITY, row.id, feed_data(row), now)
+    return row
+
+
+def set_permission(session: Session, staff_id: str, permission: str, granted: bool,
+                   now: datetime) -> StaffRow:  # fmt: skip
+    """Grant or withdraw one permission beyond the role's (``pos_app.domain.guest_card.
+    Permission``: ``bonus_settings`` is given only so); the tills learn it from the feed."""
+    try:
+        checked = Permission(permission)
+    except ValueError:
+        known = ", ".join(p.value for p in Permission)
+        raise StaffError(f"Unknown permission {permission!r}; they are {known}.") from None
+    row = _get(session, staff_id)
+    held = set(row.permissions or ())
+    after = held | {checked.value} if granted else held - {checked.value}
+    if after != held:
+        row.permissions = sorted(after)
         row.updated_at = now
         record_change(session, STAFF_ENTITY, row.id, feed_data(row), now)
     return row
