@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
 from pos_server.feed.shop_settings import publish_shop_settings
-from pos_server.http import admin_api, metrics, order_api
+from pos_server.http import admin_api, guest_api, metrics, order_api
 from pos_server.http.api import router
 from pos_server.http.errors import http_error, validation_failed
 from pos_server.http.health import HealthProbe
@@ -144,6 +144,7 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     app.include_router(order_api.router)
     app.include_router(order_list.router)  # after order_api: /v1/orders/stream wins over /{id}
     app.include_router(admin_api.router)
+    app.include_router(guest_api.router)
     app.include_router(ops_known.router)
     app.add_middleware(NulGuard)
     return app
