@@ -18,7 +18,9 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from pos_app.domain.errors import DomainError
-from pos_app.domain.guests import normalise_email
+from pos_app.domain.guests import Guest, normalise_email
+from pos_app.domain.loyalty import LoyaltyOverride
+from pos_app.domain.money import Percent
 from pos_app.domain.phones import is_mobile, normalise_phone
 from pos_app.domain.staff_pins import Role
 
@@ -160,3 +162,37 @@ def edit_wins(current: datetime | None, changed_at: datetime) -> bool:
     by an edit made at ``current`` (None: never edited). The edit arrives after every one the
     server has judged, so a tie goes to it: the server's order breaks ties."""
     return current is None or changed_at >= current
+
+
+def contacts_of(guest: Guest) -> tuple[GuestContact, ...]:
+    """The guest's phones then e-mails with their kinds (``other`` where none is known)."""
+    labels = dict(guest.contact_labels)
+
+    def label(value: str) -> ContactLabel:
+        return ContactLabel(labels.get(value, ContactLabel.OTHER.value))
+
+    return tuple(GuestContact(ContactType.PHONE, label(p), p) for p in guest.phones) + tuple(
+        GuestContact(ContactType.EMAIL, label(e), e) for e in guest.emails)
+
+
+def contact_fields(contacts: Iterable[GuestContact]) -> dict[str, object]:
+    """``contacts`` as the guest record keeps them: phones (the SMS number first, where the
+    till's search and promo codes look), e-mails and the kinds."""
+    listed = normal_contacts(contacts)
+    phones = [c.value for c in listed if c.type is ContactType.PHONE]
+    first = primary_phone(listed)
+    if first is not None:
+        phones.remove(first)
+        phones.insert(0, first)
+    return {"phones": tuple(phones),
+            "emails": tuple(c.value for c in listed if c.type is ContactType.EMAIL),
+            "contact_labels": tuple((c.value, c.label.value) for c in listed)}  # fmt: skip
+
+
+def own_loyalty(guest: Guest) -> LoyaltyOverride:
+    """The guest's own percentages as a level of ``loyalty.resolve_settings``."""
+
+    def pct(bp: int | None) -> Percent | None:
+        return None if bp is None else Percent(bp)
+
+    return LoyaltyOverride(pct(guest.accrual_bp), pct(guest.max_redemption_bp))
