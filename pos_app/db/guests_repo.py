@@ -172,8 +172,9 @@ class SqlGuestRepository:
             group_by_hand=bool(row["group_by_hand"]),
             accrual_bp=row["accrual_bp"],
             max_redemption_bp=row["max_redemption_bp"],
-            contact_labels=tuple((str(v), str(k)) for v, k in load_json(row["contact_labels"])
-                                 or ()),
+            contact_labels=tuple(
+                (str(v), str(k)) for v, k in load_json(row["contact_labels"]) or ()
+            ),
         )
 
 

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.guests import Guest, normalise_email
+from pos_app.domain.identifiers import InputMethod, Medium
 from pos_app.domain.loyalty import LoyaltyOverride
 from pos_app.domain.money import Percent
 from pos_app.domain.phones import is_mobile, normalise_phone
@@ -57,6 +58,28 @@ class ContactLabel(StrEnum):
 
 class InvalidGuestCard(DomainError):
     code = "invalid_guest_card"
+
+
+class PhoneTaken(DomainError):
+    code = "phone_taken"
+
+
+class UnknownIdentifier(DomainError):
+    code = "unknown_identifier"
+
+
+def require_reason(text: str) -> str:
+    """Blocking a card, replacing it, crediting or debiting an account says why."""
+    reason = " ".join(text.split())
+    if not 1 <= len(reason) <= 200:
+        raise InvalidGuestCard("Say why (1 to 200 characters).")
+    return reason
+
+
+def identifier_method(medium: Medium, chosen: InputMethod) -> InputMethod:
+    """How an identifier of ``medium`` is read: an app's code is always scanned (seed 002: for
+    the apps the method is filled in by itself); a card by the method chosen."""
+    return chosen if medium is Medium.CARD else InputMethod.BARCODE
 
 
 class Permission(StrEnum):
@@ -146,6 +169,8 @@ def field_problem(field: str, value: object) -> str | None:
     ``parse_birthday``."""
     if field in NOT_NULL_FIELDS and value is None:
         return f"The field {field!r} cannot be emptied."
+    if field == "name" and not str(value).strip():
+        return "A guest needs a name."
     if field == "note" and isinstance(value, str) and len(value) > MAX_NOTE:
         return f"A note has at most {MAX_NOTE} characters."
     return None
@@ -172,7 +197,8 @@ def contacts_of(guest: Guest) -> tuple[GuestContact, ...]:
         return ContactLabel(labels.get(value, ContactLabel.OTHER.value))
 
     return tuple(GuestContact(ContactType.PHONE, label(p), p) for p in guest.phones) + tuple(
-        GuestContact(ContactType.EMAIL, label(e), e) for e in guest.emails)
+        GuestContact(ContactType.EMAIL, label(e), e) for e in guest.emails
+    )
 
 
 def contact_fields(contacts: Iterable[GuestContact]) -> dict[str, object]:

@@ -98,8 +98,9 @@ def protected_keys(pending: Iterable[OutboxEntry]) -> set[str]:
     keys: set[str] = set()
     for op in pending:
         guest = op.payload.get("guest")
-        guest_id = op.payload.get("guest_id") or (guest.get("guest_id")
-                                                 if isinstance(guest, Mapping) else None)
+        guest_id = op.payload.get("guest_id") or (
+            guest.get("guest_id") if isinstance(guest, Mapping) else None
+        )
         if isinstance(guest_id, str):
             keys.add(f"guest:{guest_id}")
         value, method = op.payload.get("value"), op.payload.get("method")
@@ -267,8 +268,12 @@ def _guest(
     after a sale) keeps the local phones when that number is among them."""
     fields: dict[str, Any] = {"name": str(d["name"])}
     if d.get("contacts") is not None:
-        fields.update(contact_fields(GuestContact.read(str(c["type"]), str(c["label"]),
-                                                       str(c["value"])) for c in d["contacts"]))
+        fields.update(
+            contact_fields(
+                GuestContact.read(str(c["type"]), str(c["label"]), str(c["value"]))
+                for c in d["contacts"]
+            )
+        )
     else:
         phones = d.get("phones")
         if phones is None and "phone" in d:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from pos_app.services.acquiring import Acquirer
 from pos_app.services.bonus_override import BonusOverrideService
+from pos_app.services.guest_card import GuestCardService
 from pos_app.services.guests import GuestService
 from pos_app.services.hold_reset import HoldResetPort, HoldResetService
 from pos_app.services.overrides import OverrideService
@@ -53,6 +54,7 @@ class TillServices:
     reconciliation: SyncQueue  # what the server did not accept
     bonus: BonusOverrideService
     hold_reset: HoldResetService
+    guest_card: GuestCardService  # the guest card: fields, contacts, cards, accounts
 
     @classmethod
     def build(
@@ -74,4 +76,5 @@ class TillServices:
             points=PointsService(uow, clock, ids, payments, points_gateway),
             reconciliation=SyncQueue(uow, clock), bonus=BonusOverrideService(uow),
             hold_reset=HoldResetService(staff, hold_reset_port, refresh=after_hold_reset),
+            guest_card=GuestCardService(uow, clock, ids),
         )  # fmt: skip
