@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pos_app.commands.sync_runtime import SyncRuntime
     from pos_app.db import Store
     from pos_app.db.orders_repo import SqlOrderCache
+    from pos_app.services.guest_history import HistorySource
     from pos_app.services.orders import ActionSender, ConsoleOrders
     from pos_app.sync.order_actions import HttpActionSender
     from pos_app.sync.server_link import ServerTrust
@@ -53,6 +54,7 @@ def till_services(
         store.unit_of_work, clock or SystemClock(), ids or UuidGenerator(), acquirer=acquirer,
         points_gateway=sync.worker if sync is not None else None, hold_reset_port=port,
         after_hold_reset=refresh, promo_digits=promo_digits,
+        history_source=_history_source(store, sync, server_url),
     )  # fmt: skip
 
 
@@ -106,6 +108,22 @@ def console_orders(
                               HttpTransport(base_url, token, trust=trust or ServerTrust()))
     acting = wrap_sender(sender) if wrap_sender is not None else sender
     return ConsoleOrders(cache, store.unit_of_work, acting, is_online=is_online), sender, cache
+
+
+def _history_source(
+    store: Store, sync: SyncRuntime | None, server_url: str | None
+) -> HistorySource | None:
+    """An enrolled till reads guests' history from its server (``sync.guest_history_client``);
+    one that is not has none (the card says so and shows what it kept)."""
+    if sync is None:
+        return None
+    from pos_app.commands.sync_runtime import SERVER_KEY, load_token
+    from pos_app.sync.guest_history_client import GuestHistoryClient
+
+    _, token = load_token(store)
+    with store.unit_of_work(durable=False) as uow:
+        url = server_url or uow.settings.get(SERVER_KEY)
+    return GuestHistoryClient(str(url), token, trust=sync.trust) if url else None
 
 
 def _hold_reset_port(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pos_app.services.acquiring import Acquirer
 from pos_app.services.bonus_override import BonusOverrideService
 from pos_app.services.guest_card import GuestCardService
+from pos_app.services.guest_history import GuestHistoryService, HistorySource
 from pos_app.services.guests import GuestService
 from pos_app.services.hold_reset import HoldResetPort, HoldResetService
 from pos_app.services.overrides import OverrideService
@@ -55,6 +56,7 @@ class TillServices:
     bonus: BonusOverrideService
     hold_reset: HoldResetService
     guest_card: GuestCardService  # the guest card: fields, contacts, cards, accounts
+    guest_history: GuestHistoryService  # its History tab: the server's pages, kept offline
 
     @classmethod
     def build(
@@ -62,7 +64,7 @@ class TillServices:
         acquirer: Acquirer | None = None, points_gateway: HoldGateway | None = None,
         hold_reset_port: HoldResetPort | None = None,
         after_hold_reset: Callable[[], object] | None = None,
-        promo_digits: Digits = random_digits,
+        promo_digits: Digits = random_digits, history_source: HistorySource | None = None,
     ) -> TillServices:  # fmt: skip
         """The whole set; the keyword arguments are the till's optional adapters."""
         sales = SaleService(uow, clock, ids, promo_digits=promo_digits)
@@ -77,4 +79,5 @@ class TillServices:
             reconciliation=SyncQueue(uow, clock), bonus=BonusOverrideService(uow),
             hold_reset=HoldResetService(staff, hold_reset_port, refresh=after_hold_reset),
             guest_card=GuestCardService(uow, clock, ids),
+            guest_history=GuestHistoryService(uow, clock, history_source),
         )  # fmt: skip

@@ -76,13 +76,15 @@ def test_two_tills_edit_one_guest_offline_and_converge(
         raw=new_card,
         reason="lost",
     )
+    cards(till_a).adjust(kate, guest_id, account="points", direction="credit", amount=15_000,
+                         reason="birthday")  # fmt: skip
     till_a.worker.drain_once()  # A reaches the server first, B later: arrival order differs
     till_b.worker.drain_once()
     assert {v for _, v in verdicts(db_url, till_a) + verdicts(db_url, till_b)} == {"applied"}
     till_a.puller.pull()
     till_b.puller.pull()
 
-    seen = [cards(till).card(guest_id) for till in (till_a, till_b)]
+    seen = [cards(till).card(guest_id) for till in (till_a, till_b)]  # accounts: snapshots
     for card in seen:
         assert (card.name, card.note) == ("Anna from A", "note from B")
         assert [(c.type, c.label, c.value) for c in card.contacts] == [
@@ -98,6 +100,13 @@ def test_two_tills_edit_one_guest_offline_and_converge(
     with till_b.store.unit_of_work(durable=False) as uow:
         assert uow.guests.by_identifier(card_no) is None
         assert uow.guests.by_identifier(new_card).id == guest_id
+
+    page = till_b.till.guest_history.page(guest_id, "points")  # the server's history at B
+    [credit] = page.items
+    assert (credit["kind"], credit["amount"], credit["total_after"], credit["staff"],
+            credit["terminal_id"], credit["reason"]) == (
+        "credit", 15_000, 15_000, staff_id, till_a.queue.terminal_id(), "birthday")  # fmt: skip
+    assert seen[1].points_total == 15_000 and not page.offline
 
     with make_sessions(engine)() as session:  # both versions of each field are kept
         audit = session.scalars(select(GuestAuditRow).where(
