@@ -152,6 +152,11 @@ class GuestCardService:
         with self._uow(durable=False) as uow:
             return _view(uow, _guest(uow, guest_id))
 
+    def groups(self) -> list[tuple[str, str]]:
+        """The guest groups a guest may be put into by hand: (id, name), by name."""
+        with self._uow(durable=False) as uow:
+            return sorted(((g.id, g.name) for g in uow.groups.all()), key=lambda g: g[1])
+
     def update(self, by: StaffSession, guest_id: str, **changes: Any) -> GuestCardView:
         """Set the fields given (``GUEST_FIELDS``); a group is put by hand and the group rules
         apply at once, as the server applies them."""
@@ -234,7 +239,8 @@ class GuestCardService:
                        method: InputMethod, raw: str) -> GuestCardView:  # fmt: skip
         """Bind a card or app code read by swipe, scan or typing (``IdentifierTaken``)."""
         require(by, Permission.IDENTIFIERS)
-        method = identifier_method(medium, method)
+        medium = Medium(medium)
+        method = identifier_method(medium, InputMethod(method))
         identifier = Identifier.read(medium, method, raw)
         with self._uow() as uow:
             _guest(uow, guest_id)
@@ -274,7 +280,8 @@ class GuestCardService:
         points, money and history."""
         require(by, Permission.IDENTIFIERS)
         reason = require_reason(reason)
-        method = identifier_method(medium, method)
+        medium = Medium(medium)
+        method = identifier_method(medium, InputMethod(method))
         new = Identifier.read(medium, method, raw)
         with self._uow() as uow:
             _guest(uow, guest_id)
