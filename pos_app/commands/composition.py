@@ -82,7 +82,8 @@ def screen_services(
         flush=store.flush_open_sales, promo_prefix=promo_prefix(store), shifts=till.shifts,
         reports=reports if reports is not None else NoReportPrinter(),
         overrides=till.overrides, refunds=till.refunds, reconciliation=till.reconciliation,
-        bonus=till.bonus, hold_reset=till.hold_reset,
+        bonus=till.bonus, hold_reset=till.hold_reset, guest_card=till.guest_card,
+        guest_history=till.guest_history,
         venue_zone=VenueTime(store.unit_of_work).zone(), venue_time=VenueTime(store.unit_of_work),
         venue_name=read_venue_name(store.unit_of_work),
     )  # fmt: skip

@@ -2,7 +2,7 @@
 to it, each in one durable unit of work that changes the local store and queues the operation
 the server judges (``pos_app.domain.operations.guest_card``) - so each works offline.
 
-API (``by`` is the signed-in ``StaffSession``; ``DomainError`` subclasses on refusal)::
+API (``by``: the signed-in ``StaffSession``, an ``Actor``; ``DomainError`` on refusal)::
 
     cards = GuestCardService(uow_factory, clock, ids)
     cards.card(guest_id)                                  # -> GuestCardView
@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from pos_app.domain.balance import InsufficientBalance
 from pos_app.domain.bonus import InsufficientPoints
@@ -70,7 +70,6 @@ from pos_app.domain.operations import (
 )
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.sale_errors import GuestNotFound
-from pos_app.services.staff import StaffSession
 
 _ACCOUNT_KINDS = {"points": "bonus", "money": "balance"}  # operation -> snapshot kind
 _PERMISSION_TEXT = {
@@ -134,7 +133,20 @@ class GuestCardView:
         return self.points_total - self.points_held
 
 
-def require(by: StaffSession, permission: Permission) -> None:
+class Actor(Protocol):
+    """Who makes a change: ``services.staff.StaffSession`` (the signed-in person)."""
+
+    @property
+    def staff_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def granted(self) -> frozenset[str]: ...
+
+
+def require(by: Actor, permission: Permission) -> None:
     if not may(by.role, by.granted, permission):
         raise PermissionDenied(
             f"{by.name} ({by.role}) may not {_PERMISSION_TEXT[permission]}.",
@@ -157,7 +169,7 @@ class GuestCardService:
         with self._uow(durable=False) as uow:
             return sorted(((g.id, g.name) for g in uow.groups.all()), key=lambda g: g[1])
 
-    def update(self, by: StaffSession, guest_id: str, **changes: Any) -> GuestCardView:
+    def update(self, by: Actor, guest_id: str, **changes: Any) -> GuestCardView:
         """Set the fields given (``GUEST_FIELDS``); a group is put by hand and the group rules
         apply at once, as the server applies them."""
         unknown = set(changes) - set(GUEST_FIELDS)
@@ -185,7 +197,7 @@ class GuestCardService:
             uow.commit()
             return _view(uow, _guest(uow, guest_id))
 
-    def set_contacts(self, by: StaffSession, guest_id: str, contacts: Sequence[ContactInput]
+    def set_contacts(self, by: Actor, guest_id: str, contacts: Sequence[ContactInput]
                      ) -> GuestCardView:  # fmt: skip
         """The guest's whole list of phones and e-mails; a phone of another guest is refused."""
         require(by, Permission.EDIT_GUEST)
@@ -210,7 +222,7 @@ class GuestCardService:
             uow.commit()
             return _view(uow, _guest(uow, guest_id))
 
-    def set_loyalty(self, by: StaffSession, guest_id: str, *, accrual_bp: int | None,
+    def set_loyalty(self, by: Actor, guest_id: str, *, accrual_bp: int | None,
                     max_redemption_bp: int | None) -> GuestCardView:  # fmt: skip
         """The guest's own accrual and max redemption (None: the group's or the program's);
         the till's pricing uses them at once, the server once the operation arrives."""
@@ -235,7 +247,7 @@ class GuestCardService:
             uow.commit()
             return _view(uow, _guest(uow, guest_id))
 
-    def add_identifier(self, by: StaffSession, guest_id: str, medium: Medium,
+    def add_identifier(self, by: Actor, guest_id: str, medium: Medium,
                        method: InputMethod, raw: str) -> GuestCardView:  # fmt: skip
         """Bind a card or app code read by swipe, scan or typing (``IdentifierTaken``)."""
         require(by, Permission.IDENTIFIERS)
@@ -257,7 +269,7 @@ class GuestCardService:
             uow.commit()
             return _view(uow, _guest(uow, guest_id))
 
-    def block_identifier(self, by: StaffSession, guest_id: str, value: str, reason: str
+    def block_identifier(self, by: Actor, guest_id: str, value: str, reason: str
                          ) -> GuestCardView:  # fmt: skip
         require(by, Permission.IDENTIFIERS)
         reason = require_reason(reason)
@@ -273,7 +285,7 @@ class GuestCardService:
             return _view(uow, _guest(uow, guest_id))
 
     def replace_identifier(
-        self, by: StaffSession, guest_id: str, *, old_value: str, medium: Medium,
+        self, by: Actor, guest_id: str, *, old_value: str, medium: Medium,
         method: InputMethod, raw: str, reason: str,
     ) -> GuestCardView:  # fmt: skip
         """A lost card: the old one blocked and the new one bound at once; the guest keeps
@@ -295,7 +307,7 @@ class GuestCardService:
             uow.commit()
             return _view(uow, _guest(uow, guest_id))
 
-    def adjust(self, by: StaffSession, guest_id: str, *, account: str, direction: str,
+    def adjust(self, by: Actor, guest_id: str, *, account: str, direction: str,
                amount: int, reason: str) -> GuestCardView:  # fmt: skip
         """A manager's credit or debit of ``account`` (seed 002 «Зачислить / Списать»); a
         debit may not exceed what the till last heard is available."""

@@ -9,7 +9,8 @@ discounts, price change and refund of ``ui/till/manager.py`` (a manager's PIN wh
 cashier's role lacks the right), F5 (or the status bar's red count) the manager's list of
 operations the server did not accept.
 Shift+F7 sets the order's bonus settings, Shift+F4 resets the guest's points holds on the
-server (``ui/till/loyalty_actions.py``); Ctrl+I shows or hides the guest's details.
+server (``ui/till/loyalty_actions.py``); Ctrl+I shows or hides the guest's details; F2 (or
+the guest panel's button) opens the guest card (``ui/till/guest_card.py``).
 Every service call goes through the op runner via the till controller; core events (sync
 state, device readings, printed receipts) arrive through the one bridge as Qt signals.
 """
@@ -215,6 +216,7 @@ class TillWindow(LoyaltyActions):
         self.basket.removal_requested.connect(c.remove_line)
         c.sale_did_change.connect(self._show_sale)
         c.guest_did_change.connect(self.guest_panel.show_guest)
+        self.guest_panel.card_button.clicked.connect(self.open_guest_card)
         c.sale_did_close.connect(self._sale_closed)
         c.payment_did_succeed.connect(self._part_paid)
         c.message_did_arrive.connect(self.show_message)
@@ -257,6 +259,7 @@ class TillWindow(LoyaltyActions):
             ("Ctrl+Up", self.basket.increase),
             ("Ctrl+Down", self.basket.decrease),
             ("Ctrl+I", self.guest_panel.toggle_details),
+            ("F2", self.open_guest_card),
         ):
             QShortcut(QKeySequence(key), self, slot)
 
@@ -436,6 +439,12 @@ class TillWindow(LoyaltyActions):
         if self.orders_tabs is None:
             self.orders_tabs = orders_tab.install(self)
         return self.orders_tabs
+
+    def open_guest_card(self) -> None:
+        """F2: the identified guest's card (``ui/till/guest_card.py``)."""
+        from pos_app.ui.till.guest_card import open_guest_card
+
+        open_guest_card(self)
 
     # --- messages, clock, idle ----------------------------------------------------------
 

@@ -174,3 +174,27 @@ def test_history_pages_and_reads_a_kept_page_offline(qtbot: QtBot, card: Card) -
     dialog.history.load()
     qtbot.waitUntil(lambda: dialog.history.state.text().startswith("Offline"))
     assert table.rowCount() == 1
+
+
+def test_f2_opens_the_identified_guests_card_in_the_till_window(till_factory: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    from tests.ui.test_till_window import LATTE, signed_in
+
+    till = signed_in(till_factory)
+    window = till.window
+    till.qtbot.keyClick(window, Qt.Key.Key_F2)
+    assert window.banner.text() == "Identify a guest first."
+    till.scan(LATTE)
+    till.scan("QR-GUEST-03")
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+    assert window.guest_panel.card_button.isVisible()
+    till.qtbot.keyClick(window, Qt.Key.Key_F2)
+    till.qtbot.waitUntil(lambda: getattr(window, "guest_card_dialog", None) is not None)
+    dialog = window.guest_card_dialog
+    till.qtbot.waitUntil(lambda: dialog.view is not None, timeout=5000)
+    assert dialog.main.name.text() == "Мария Кузнецова"
+    assert dialog.identifiers.table.rowCount() >= 1
+    dialog.tabs.setCurrentWidget(dialog.history)  # not enrolled: no server, nothing kept
+    till.qtbot.waitUntil(lambda: "cannot be reached" in dialog.message.text(), timeout=5000)
+    dialog.close()

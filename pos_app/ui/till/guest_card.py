@@ -24,9 +24,8 @@ from pos_app.ui.till.guest_card_tabs import (
 from pos_app.ui.till.messages import cashier_text
 
 if TYPE_CHECKING:
-    from pos_app.services.guest_card import GuestCardService, GuestCardView
+    from pos_app.services.guest_card import Actor, GuestCardService, GuestCardView
     from pos_app.services.guest_history import GuestHistoryService
-    from pos_app.services.staff import StaffSession
 
 translate = QCoreApplication.translate
 
@@ -41,7 +40,7 @@ class GuestCardDialog(QDialog):
 
     def __init__(
         self, runner: Runner, cards: GuestCardService, history: GuestHistoryService,
-        *, by: StaffSession, guest_id: str, parent: QWidget | None = None,
+        *, by: Actor, guest_id: str, parent: QWidget | None = None,
     ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setObjectName("guestCardDialog")
@@ -113,3 +112,21 @@ class GuestCardDialog(QDialog):
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.history and not self.history.loaded:
             self.history.load()
+
+
+def open_guest_card(window: Any) -> None:
+    """F2 or the guest panel's button: the identified guest's card, for whoever is signed in
+    (the till window; its services are resolved on the op worker)."""
+    guest = window.guest_panel.guest
+    if window.staff is None or guest is None:
+        window.show_message(translate("GuestCard", "Identify a guest first."), "error")
+        return
+    services, by, guest_id = window.ctx.services, window.staff, guest.guest_id
+
+    def show(opened: Any) -> None:
+        dialog = GuestCardDialog(window.ctx.runner, opened.guest_card, opened.guest_history,
+                                 by=by, guest_id=guest_id, parent=window)  # fmt: skip
+        window.guest_card_dialog = dialog
+        dialog.open()
+
+    window.ctx.runner.run(services.get, show, window._failed)
