@@ -198,3 +198,28 @@ def test_f2_opens_the_identified_guests_card_in_the_till_window(till_factory: An
     dialog.tabs.setCurrentWidget(dialog.history)  # not enrolled: no server, nothing kept
     till.qtbot.waitUntil(lambda: "cannot be reached" in dialog.message.text(), timeout=5000)
     dialog.close()
+
+
+def test_the_card_speaks_russian(qtbot: QtBot, card: Card) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.ui.i18n import install_translators
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translators = install_translators(app, "ru")
+    try:
+        dialog = opened(qtbot, card.store, card.server, MAX)
+        assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
+            "Основное",
+            "Контакты",
+            "Идентификаторы",
+            "Счета",
+            "История",
+        ]
+        assert dialog.windowTitle() == "Карточка гостя"
+        assert dialog.accounts.figures.text().startswith("Баллы: всего 300,00")
+        dialog.runner.shutdown()  # type: ignore[attr-defined]
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
