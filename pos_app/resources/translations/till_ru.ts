@@ -600,6 +600,10 @@
         <translation>списать</translation>
     </message>
     <message>
+        <source>amount</source>
+        <translation>сумма</translation>
+    </message>
+    <message>
         <source>why</source>
         <translation>причина</translation>
     </message>
@@ -702,6 +706,44 @@
     <message>
         <source>Offline: as of %1</source>
         <translation>Без сервера: на %1</translation>
+    </message>
+    <message>
+        <source>credit</source>
+        <comment>a posting</comment>
+        <translation>зачисление</translation>
+    </message>
+    <message>
+        <source>debit</source>
+        <comment>a posting</comment>
+        <translation>списание</translation>
+    </message>
+    <message>
+        <source>hold</source>
+        <translation>холд</translation>
+    </message>
+    <message>
+        <source>paid with held points</source>
+        <translation>оплата баллами из холда</translation>
+    </message>
+    <message>
+        <source>hold released</source>
+        <translation>холд снят</translation>
+    </message>
+    <message>
+        <source>hold expired</source>
+        <translation>холд истёк</translation>
+    </message>
+    <message>
+        <source>accrual</source>
+        <translation>начисление за покупку</translation>
+    </message>
+    <message>
+        <source>adjustment</source>
+        <translation>корректировка</translation>
+    </message>
+    <message>
+        <source>debt</source>
+        <translation>долг</translation>
     </message>
 </context>
 <context>

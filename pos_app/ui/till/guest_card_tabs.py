@@ -341,6 +341,7 @@ class AccountsTab(QWidget):
             (translate("GuestCard", "debit"), "debit")])  # fmt: skip
         self.amount = QLineEdit()
         self.amount.setObjectName("adjustAmount")
+        self.amount.setPlaceholderText(translate("GuestCard", "amount"))
         self.reason = QLineEdit()
         self.reason.setObjectName("adjustReason")
         self.reason.setPlaceholderText(translate("GuestCard", "why"))
@@ -465,6 +466,7 @@ class HistoryTab(QWidget):
             self.table.insertRow(row)
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
         self.next = page.next
         self.older.setEnabled(page.next is not None)
         self.state.setText(translate("GuestCard", "Offline: as of %1").replace(
@@ -475,10 +477,26 @@ def _when(text: str) -> str:
     return datetime.fromisoformat(text).strftime("%d.%m.%Y %H:%M")
 
 
+def _kinds() -> dict[str, str]:
+    """The postings' kinds (``pos_app.domain.ledger.PostingKind``) as the cashier reads them."""
+    return {
+        "credit": translate("GuestCard", "credit", "a posting"),
+        "debit": translate("GuestCard", "debit", "a posting"),
+        "hold": translate("GuestCard", "hold"),
+        "commit": translate("GuestCard", "paid with held points"),
+        "release": translate("GuestCard", "hold released"),
+        "expire": translate("GuestCard", "hold expired"),
+        "accrual": translate("GuestCard", "accrual"),
+        "adjustment": translate("GuestCard", "adjustment"),
+        "debt": translate("GuestCard", "debt"),
+    }
+
+
 def _posting_cells(item: Any) -> list[str]:
     fmt = points if item["account"] == "points" else money
     who = " / ".join(x for x in (item.get("staff") or "", item.get("terminal_id") or "") if x)
-    return [_when(item["at"]), item["kind"], fmt(item["amount"]), fmt(item["total_after"]),
+    kind = _kinds().get(item["kind"], item["kind"])
+    return [_when(item["at"]), kind, fmt(item["amount"]), fmt(item["total_after"]),
             who, item.get("reason") or ""]  # fmt: skip
 
 
