@@ -179,6 +179,7 @@ def test_history_pages_and_reads_a_kept_page_offline(qtbot: QtBot, card: Card) -
 def test_f2_opens_the_identified_guests_card_in_the_till_window(till_factory: Any) -> None:
     from PySide6.QtCore import Qt
 
+    from pos_app.ui.key_hook import Reading
     from tests.ui.test_till_window import LATTE, signed_in
 
     till = signed_in(till_factory)
@@ -195,6 +196,14 @@ def test_f2_opens_the_identified_guests_card_in_the_till_window(till_factory: An
     till.qtbot.waitUntil(lambda: dialog.view is not None, timeout=5000)
     assert dialog.main.name.text() == "Мария Кузнецова"
     assert dialog.identifiers.table.rowCount() >= 1
+    window.handle_reading(Reading("msr", ";7799000000000099=2912?", "test"))  # a swipe
+    assert dialog.tabs.currentWidget() is dialog.identifiers
+    assert dialog.identifiers.value.text() == ";7799000000000099=2912?"
+    assert dialog.identifiers.method.currentData() == "msr"
+    dialog.identifiers.add()
+    till.qtbot.waitUntil(lambda: "Card added." in dialog.message.text(), timeout=5000)
+    sale = window.controller.sale
+    assert sale is not None and sale.guest is not None  # the sale behind is not touched
     dialog.tabs.setCurrentWidget(dialog.history)  # not enrolled: no server, nothing kept
     till.qtbot.waitUntil(lambda: "cannot be reached" in dialog.message.text(), timeout=5000)
     dialog.close()

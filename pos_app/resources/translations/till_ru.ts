@@ -396,6 +396,10 @@
         <translation>История</translation>
     </message>
     <message>
+        <source>Card read: add it, or replace the selected one.</source>
+        <translation>Карта считана: добавьте её или замените выбранную.</translation>
+    </message>
+    <message>
         <source>Identify a guest first.</source>
         <translation>Сначала определите гостя.</translation>
     </message>

@@ -109,6 +109,13 @@ class GuestCardDialog(QDialog):
     def fail(self, error: BaseException) -> None:
         self.say(cashier_text(error), problem=True)
 
+    def take_reading(self, kind: str, data: str) -> None:
+        """A swipe (``msr``) or scan (``barcode``) while the card is open: the Identifiers tab
+        with the reading as the new card, its input method set; Add or Replace binds it."""
+        self.tabs.setCurrentWidget(self.identifiers)
+        self.identifiers.take_reading(kind, data)
+        self.say(translate("GuestCard", "Card read: add it, or replace the selected one."))
+
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.history and not self.history.loaded:
             self.history.load()

@@ -270,6 +270,14 @@ class IdentifiersTab(QWidget):
             _select(self.method, InputMethod.BARCODE)
         self.method.setEnabled(is_card)
 
+    def take_reading(self, kind: str, data: str) -> None:
+        """A reading of the till's readers as the new identifier: a swipe is a card's stripe,
+        a scan a barcode or QR code (of a card unless an app is chosen)."""
+        if kind == "msr":
+            _select(self.medium, Medium.CARD)
+        _select(self.method, InputMethod.MSR if kind == "msr" else InputMethod.BARCODE)
+        self.value.setText(data)
+
     def show_card(self, view: GuestCardView) -> None:
         self.table.setRowCount(0)
         for identifier in view.identifiers:
