@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from pos_app.domain.errors import DomainError
 from pos_app.services.ports import Clock, UnitOfWorkFactory
 
-SECTIONS = ("postings", "points", "money", "sales")
+SECTIONS = ("postings", "points", "money", "sales", "holds")  # holds: the open ones now
 CACHE_PREFIX = "guest.history:"
 INDEX_KEY = "guest.history.index"
 KEEP_PAGES = 50

@@ -8,6 +8,7 @@ same however deep it is):
   the staff id of a ``staff:<id>`` actor, else none; ``actor`` as recorded), where
   (``terminal_id``), when, why (``reason``, ``ref``, ``hold_id``) and the balance after.
   ``amount`` is the posting's magnitude, ``kind`` its direction (``pos_app.domain.ledger``).
+- ``holds``: the guest's open points holds now (the Accounts tab), oldest first, one page.
 - ``sales``: the guest's sales with the group they were in at that moment (``sale_loyalty``)
   and that group's discount % as the group was then (its newest ``guest_group`` change made by
   the sale's close), the discounts given, money and points paid and the points earned.
@@ -21,7 +22,7 @@ from typing import Any
 
 from pos_server.uow import UnitOfWork
 
-SECTIONS = ("postings", "points", "money", "sales")
+SECTIONS = ("postings", "points", "money", "sales", "holds")
 MAX_LIMIT = 500
 _ACCOUNTS = {"postings": ("points", "money"), "points": ("points",), "money": ("money",)}
 
@@ -70,9 +71,22 @@ class SaleEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class HoldEntry:
+    hold_id: str
+    amount: int
+    created_at: datetime
+    expires_at: datetime
+    terminal_id: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "created_at": self.created_at.isoformat(),
+                "expires_at": self.expires_at.isoformat()}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryPage:
     section: str
-    items: tuple[PostingEntry, ...] | tuple[SaleEntry, ...]
+    items: tuple[PostingEntry, ...] | tuple[SaleEntry, ...] | tuple[HoldEntry, ...]
     next: str | None  # pass as ``before`` for the next (older) page; None: no more
 
     def to_json(self) -> dict[str, Any]:
@@ -94,6 +108,9 @@ def history_page(
     limit = max(1, min(limit, MAX_LIMIT))
     if section == "sales":
         return _sales(uow, guest_id, before, limit)
+    if section == "holds":
+        holds = uow.guest_history.open_holds(guest_id, MAX_LIMIT)
+        return HistoryPage("holds", tuple(HoldEntry(*row) for row in holds), None)
     try:
         before_id = None if before is None else int(before)
     except ValueError:

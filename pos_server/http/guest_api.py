@@ -13,6 +13,7 @@ from pos_server.http.api import UNAUTHORISED, TerminalId, WorkDep
 from pos_server.http.schemas import ErrorResponse, IdRule
 
 router = APIRouter(prefix="/v1/guests")
+Section = Literal["postings", "points", "money", "sales", "holds"]
 
 
 class HistoryOut(BaseModel):
@@ -28,12 +29,13 @@ def get_history(
     guest_id: Annotated[str, Path(min_length=1, max_length=64), IdRule],
     terminal_id: TerminalId,
     work: WorkDep,
-    section: Annotated[Literal["postings", "points", "money", "sales"], Query()] = "postings",
+    section: Annotated[Section, Query()] = "postings",
     before: Annotated[str | None, Query(max_length=200, description="`next` of the page "
                                         "before; absent: the newest page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ) -> HistoryOut:  # fmt: skip
-    """One page of the guest's postings (points, money or both) or sales, newest first."""
+    """One page of the guest's postings (points, money or both) or sales, newest first; or
+    the guest's open points holds."""
     with work(terminal_id) as uow:
         if not uow.guests.exists(guest_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"Guest {guest_id} is not known.")

@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import Row, func, select
 
-from pos_server.db.models import PostingRow, Sale, SaleLine
+from pos_app.domain.bonus import HoldStatus
+from pos_server.db.models import BonusHoldRow, PostingRow, Sale, SaleLine
 from pos_server.db.models_ledger import SaleLoyaltyRow
 from pos_server.uow import Repository
 
@@ -56,4 +57,13 @@ class GuestHistory(Repository):
             at, sale_id = before
             query = query.where((Sale.closed_at < at)
                                 | ((Sale.closed_at == at) & (Sale.id < sale_id)))  # fmt: skip
+        return self._connection.execute(query).all()
+
+    def open_holds(self, guest_id: str, limit: int) -> Sequence[Row[Any]]:
+        """The guest's open points holds, oldest first (index ``ix_bonus_holds_account_status``)."""
+        query = (select(BonusHoldRow.id, BonusHoldRow.amount, BonusHoldRow.created_at,
+                        BonusHoldRow.expires_at, BonusHoldRow.terminal_id)
+                 .where(BonusHoldRow.account_id == guest_id,
+                        BonusHoldRow.status == HoldStatus.OPEN.value)
+                 .order_by(BonusHoldRow.created_at, BonusHoldRow.id).limit(limit))  # fmt: skip
         return self._connection.execute(query).all()

@@ -118,3 +118,17 @@ def test_the_ledger_command_prints_json_lines_oldest_first(
          "hold_id": None, "staff": "max", "terminal_id": till.terminal_id, "reason": "gift 2"},
     ]  # fmt: skip
     assert server_main(["guest", "ledger", "ghost", "--db", db_url]) == 1
+
+
+def test_open_holds_are_listed(till: Till, db_url: str) -> None:
+    add_staff_member(db_url, "max", "manager")
+    till.push_ok(till.op("guest.created", guest_payload("anna", "Anna")),
+                 till.op("account.adjusted", _adjust(1, 10_000)),
+                 till.op("hold.placed", {"hold_id": "h-1", "guest_id": "anna", "amount": 3_000}),
+                 till.op("hold.placed", {"hold_id": "h-2", "guest_id": "anna", "amount": 2_000}),
+                 till.op("hold.released", {"hold_id": "h-2"}))  # fmt: skip
+    page = history(till, section="holds").json()
+    assert [(h["hold_id"], h["amount"], h["terminal_id"]) for h in page["items"]] == [
+        ("h-1", 3_000, till.terminal_id)
+    ]
+    assert page["next"] is None

@@ -28,6 +28,8 @@ POSTING = {"id": 7, "account": "points", "kind": "credit", "amount": 15_000,
            "total_after": 45_000, "held_after": 0, "hold_id": None, "staff": "max",
            "actor": "staff:max", "terminal_id": "T2", "at": "2026-11-23T10:00:00+00:00",
            "reason": "birthday", "ref": "adj-1"}  # fmt: skip
+HOLD = {"hold_id": "h-1", "amount": 5_000, "created_at": "2026-11-23T10:00:00+00:00",
+        "expires_at": "2026-11-23T10:15:00+00:00", "terminal_id": "T2"}  # fmt: skip
 
 
 class Server:
@@ -38,6 +40,8 @@ class Server:
              ) -> Mapping[str, Any]:  # fmt: skip
         if not self.up:
             raise HistoryUnavailable("The server did not answer.")
+        if section == "holds":
+            return {"items": [HOLD], "next": None}
         if before is None:
             return {"items": [POSTING], "next": "7"}
         return {"items": [{**POSTING, "id": 6, "reason": "older"}], "next": None}
@@ -98,6 +102,7 @@ def test_the_tabs_show_the_card(card: Card) -> None:
     assert dialog.contacts.rows() == [("phone", "other", "+79121234567")]
     assert dialog.identifiers.table.item(0, 2).text() == ANNA_CARD
     assert "300,00" in dialog.accounts.figures.text() and "250,00" in dialog.accounts.figures.text()
+    assert dialog.accounts.holds.text() == "Open holds: 50,00 pts since 23.11.2026 10:00 (T2)"
 
 
 def test_main_tab_saves_only_what_changed(qtbot: QtBot, card: Card) -> None:

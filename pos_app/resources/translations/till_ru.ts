@@ -640,6 +640,26 @@
         <translation>Баллы: всего %1, в холде %2, доступно %3. Деньги: %4.</translation>
     </message>
     <message>
+        <source>Open holds: the server cannot be asked.</source>
+        <translation>Холды: сервер недоступен, узнать нельзя.</translation>
+    </message>
+    <message>
+        <source>%1 since %2 (%3)</source>
+        <translation>%1 с %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Open holds: %1</source>
+        <translation>Открытые холды: %1</translation>
+    </message>
+    <message>
+        <source>No open holds.</source>
+        <translation>Открытых холдов нет.</translation>
+    </message>
+    <message>
+        <source>(as of %1)</source>
+        <translation>(на %1)</translation>
+    </message>
+    <message>
         <source>Type an amount, e.g. 150 or 99,50.</source>
         <translation>Введите сумму, например 150 или 99,50.</translation>
     </message>

@@ -45,6 +45,7 @@ class GuestCardDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("guestCardDialog")
         self.runner, self.cards, self.by, self.guest_id = runner, cards, by, guest_id
+        self.history_service = history
         self.view: GuestCardView | None = None
         self.setWindowTitle(translate("GuestCard", "Guest card"))
         self.title = QLabel("")
@@ -76,9 +77,12 @@ class GuestCardDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        guest_id = self.guest_id
+        guest_id, history = self.guest_id, self.history_service
         self.act(lambda: self.cards.card(guest_id), done=None)
         self.act(self.cards.groups, done=None, then=self.main.set_groups)
+        # the open holds are the server's: without it the tab says so, the card opens anyway
+        self.runner.run(lambda: history.page(guest_id, "holds"), self.accounts.show_holds,
+                        lambda _error: self.accounts.show_holds(None))  # fmt: skip
 
     def act(self, func: Callable[[], Any], *, done: str | None,
             then: Callable[[Any], None] | None = None) -> None:  # fmt: skip

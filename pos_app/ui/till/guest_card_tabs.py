@@ -341,6 +341,9 @@ class AccountsTab(QWidget):
         self.card = card
         self.figures = QLabel("")
         self.figures.setObjectName("accountFigures")
+        self.holds = QLabel("")
+        self.holds.setObjectName("openHolds")
+        self.holds.setWordWrap(True)
         self.account = _combo("adjustAccount", [
             (translate("GuestCard", "points"), "points"),
             (translate("GuestCard", "money"), "money")])  # fmt: skip
@@ -368,6 +371,7 @@ class AccountsTab(QWidget):
             adjust.addWidget(widget)
         form = QFormLayout(self)
         form.addRow(self.figures)
+        form.addRow(self.holds)
         form.addRow(translate("GuestCard", "Credit or debit"), adjust)
         form.addRow(translate("GuestCard", "Points accrued, %"), self.accrual)
         form.addRow(translate("GuestCard", "Max paid with points, %"), self.redemption)
@@ -382,6 +386,21 @@ class AccountsTab(QWidget):
         for field, bp in ((self.accrual, view.accrual_bp),
                           (self.redemption, view.max_redemption_bp)):  # fmt: skip
             field.setText("" if bp is None else percent_of_bp(bp).replace(" %", ""))
+
+    def show_holds(self, page: HistoryPage | None) -> None:
+        """The guest's open holds on the server (None: it could not be asked, nothing kept)."""
+        if page is None:
+            self.holds.setText(translate("GuestCard", "Open holds: the server cannot be asked."))
+            return
+        held = [translate("GuestCard", "%1 since %2 (%3)").replace("%1", points(h["amount"]))
+                .replace("%2", _when(h["created_at"])).replace("%3", h.get("terminal_id") or "—")
+                for h in page.items]  # fmt: skip
+        text = (translate("GuestCard", "Open holds: %1").replace("%1", "; ".join(held)) if held
+                else translate("GuestCard", "No open holds."))  # fmt: skip
+        if page.offline:
+            text += " " + translate("GuestCard", "(as of %1)").replace(
+                "%1", page.fetched_at.strftime("%d.%m %H:%M"))  # fmt: skip
+        self.holds.setText(text)
 
     def adjust(self) -> None:
         try:
