@@ -6,8 +6,8 @@ its SQLite database); a till store holds the guest. Each round builds the card d
 (``pos_app.ui.till.guest_card``) offscreen with the real op runner, the card service on the
 till's store and the history service over HTTP (``sync/guest_history_client.py``), switches to
 the History tab at once, and stops the clock when the table shows the first page (50 rows):
-the card read, the groups read, ``GET /v1/guests/{id}/history`` (keyset page on the server)
-and the table drawn. Target: p99 < 200 ms.
+the card read, the groups read, the open holds and ``GET /v1/guests/{id}/history`` (keyset
+page on the server) asked, and the table drawn. Target: p99 < 200 ms.
 """
 
 from __future__ import annotations

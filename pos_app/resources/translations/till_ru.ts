@@ -637,7 +637,7 @@
     </message>
     <message>
         <source>Points: %1 total, %2 held, %3 available. Money: %4.</source>
-        <translation>Баллы: всего %1, в холде %2, доступно %3. Деньги: %4.</translation>
+        <translation>Баллы: всего %1, в холде %2, доступно %3; деньги: %4.</translation>
     </message>
     <message>
         <source>Open holds: the server cannot be asked.</source>
