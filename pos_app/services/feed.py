@@ -176,8 +176,8 @@ class _Page:
         merged: list[Guest] = []
         for guest_id in ids:
             try:
-                merged.append(_guest(existing.get(guest_id), guest_id, self.guests[guest_id],
-                                     group_known))  # fmt: skip
+                merged.append(guest_from_feed(existing.get(guest_id), guest_id,
+                                              self.guests[guest_id], group_known))  # fmt: skip
             except (DomainError, KeyError, TypeError, ValueError):
                 self.applied -= 1
                 self.skipped["guest/invalid"] = self.skipped.get("guest/invalid", 0) + 1
@@ -258,7 +258,7 @@ def _dump(change: Change) -> dict[str, Any]:
             "data": dict(change.data)}  # fmt: skip
 
 
-def _guest(
+def guest_from_feed(
     old: Guest | None, guest_id: str, d: Mapping[str, Any], group_known: Callable[[str], bool]
 ) -> Guest:
     """The server's fields over the local guest (fields the feed does not carry are kept).

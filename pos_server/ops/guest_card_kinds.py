@@ -40,7 +40,8 @@ from pos_app.domain.operations import (
 )
 from pos_server.guests.card_edits import apply_edit
 from pos_server.ops.kinds import Handler, broken_rule, unknown_guest
-from pos_server.ops.verdicts import APPLIED, Verdict, rejected
+from pos_server.ops.verdicts import APPLIED, Verdict, conflict, rejected
+from pos_server.repositories.guest_cards import GuestCard
 from pos_server.repositories.identifiers import IdentifierRecord
 from pos_server.uow import UnitOfWork
 
@@ -64,7 +65,22 @@ def invalid(message: str) -> Verdict:
     return rejected("invalid_guest_card", message)
 
 
+def refused(card: GuestCard, verdict: Verdict) -> Verdict:
+    """An edit of a known guest refused: a conflict carrying the card as the server has it,
+    which the till takes (``services/sync_queue.py``), so its copy does not keep the refused
+    edit; nothing else is written (the operation's savepoint is undone)."""
+    return conflict(verdict.reason or "refused", verdict.message or "", card.feed_data())
+
+
 def guest_updated(op: GuestUpdated, uow: UnitOfWork) -> Verdict:
+    card = uow.guest_cards.load(op.guest_id)
+    if card is None:
+        return unknown_guest(op.guest_id)
+    verdict = _update(op, uow, card)
+    return verdict if verdict.applied else refused(card, verdict)
+
+
+def _update(op: GuestUpdated, uow: UnitOfWork, card: GuestCard) -> Verdict:
     needed = [Permission.EDIT_GUEST] + ([Permission.GUEST_GROUP] if "group_id" in op.fields else [])
     problem = staff_problem(uow, op.staff_id, *needed)
     if problem is not None:
@@ -72,9 +88,6 @@ def guest_updated(op: GuestUpdated, uow: UnitOfWork) -> Verdict:
     stray = [f for f in GUEST_FIELDS if f not in op.fields and getattr(op, f) is not None]
     if stray:
         return invalid(f"Fields not listed as changed carry values: {', '.join(stray)}.")
-    card = uow.guest_cards.load(op.guest_id)
-    if card is None:
-        return unknown_guest(op.guest_id)
     values: dict[str, Any] = {}
     extra: dict[str, dict[str, Any]] = {}
     for field in dict.fromkeys(op.fields):
@@ -117,6 +130,14 @@ def _group_problem_or_result(uow: UnitOfWork, group_id: str | None, spend: int
 
 
 def guest_contacts_set(op: GuestContactsSet, uow: UnitOfWork) -> Verdict:
+    card = uow.guest_cards.load(op.guest_id)
+    if card is None:
+        return unknown_guest(op.guest_id)
+    verdict = _contacts(op, uow, card)
+    return verdict if verdict.applied else refused(card, verdict)
+
+
+def _contacts(op: GuestContactsSet, uow: UnitOfWork, card: GuestCard) -> Verdict:
     problem = staff_problem(uow, op.staff_id, Permission.EDIT_GUEST)
     if problem is not None:
         return problem
@@ -125,12 +146,8 @@ def guest_contacts_set(op: GuestContactsSet, uow: UnitOfWork) -> Verdict:
                                    for c in op.contacts)  # fmt: skip
     except DomainError as error:
         return broken_rule(error)
-    card = uow.guest_cards.load(op.guest_id)
-    if card is None:
-        return unknown_guest(op.guest_id)
     phones = [c.value for c in contacts if c.type is ContactType.PHONE]
-    taken = uow.guest_cards.contact_owners(op.guest_id, phones)
-    if taken:
+    if uow.guest_cards.contact_owners(op.guest_id, phones):
         return rejected("phone_taken", "This phone number belongs to another guest.")
     apply_edit(uow, card, op.KIND, {"contacts": contacts}, staff_id=op.staff_id,
                changed_at=op.changed_at)  # fmt: skip
@@ -138,12 +155,12 @@ def guest_contacts_set(op: GuestContactsSet, uow: UnitOfWork) -> Verdict:
 
 
 def guest_loyalty_set(op: GuestLoyaltySet, uow: UnitOfWork) -> Verdict:
-    problem = staff_problem(uow, op.staff_id, Permission.BONUS_SETTINGS)
-    if problem is not None:
-        return problem
     card = uow.guest_cards.load(op.guest_id)
     if card is None:
         return unknown_guest(op.guest_id)
+    problem = staff_problem(uow, op.staff_id, Permission.BONUS_SETTINGS)
+    if problem is not None:
+        return refused(card, problem)
     apply_edit(uow, card, op.KIND, {"accrual_bp": op.accrual_bp,
                                     "max_redemption_bp": op.max_redemption_bp},
                staff_id=op.staff_id, changed_at=op.changed_at)  # fmt: skip

@@ -119,3 +119,26 @@ def test_two_tills_edit_one_guest_offline_and_converge(
         ("name", "Anna from B", "superseded"),
         ("note", "note from B", "applied"),
     ]
+
+
+def test_an_edit_the_server_refuses_is_undone_at_the_till(
+    make_till: MakeTill, server: ServerProcess
+) -> None:
+    """A till whose copy of the staff list is stale lets someone edit a card offline; the
+    server refuses (the person is unknown there) and answers with the card it has, which the
+    till takes: its copy does not keep the refused edit."""
+    suffix = uuid.uuid4().hex[:6]
+    till = make_till()
+    guest_id = (
+        GuestService(till.store.unit_of_work, SystemClock(), UuidGenerator())
+        .create_guest(f"Boris {suffix}")
+        .guest_id
+    )
+    stranger = StaffSession(f"gone-{suffix}", "Gone", "cashier", frozenset(), datetime.now(UTC))
+    cards(till).update(stranger, guest_id, name="Boris edited", note="never applied")
+    assert cards(till).card(guest_id).name == "Boris edited"
+    till.worker.drain_once()
+    assert verdicts(server.db_url, till) == [("guest.created", "applied"),
+                                             ("guest.updated", "conflict")]  # fmt: skip
+    card = cards(till).card(guest_id)
+    assert (card.name, card.note) == (f"Boris {suffix}", "")
