@@ -11,11 +11,11 @@ value from it (its own edit stays on screen only until then)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from pos_app.domain.guest_card import edit_wins, effective_time
-from pos_server.repositories.guest_cards import GuestCard
+from pos_app.domain.guest_card import GuestContact, edit_wins, effective_time
+from pos_server.repositories.guest_cards import GuestCard, contact_json
 from pos_server.repositories.guests import GUEST_ENTITY
 from pos_server.uow import UnitOfWork
 
@@ -26,10 +26,10 @@ def _json(value: Any) -> Any:
     """A value as the audit keeps it (the card's JSON form)."""
     if isinstance(value, tuple):
         return [_json(v) for v in value]
-    if hasattr(value, "isoformat"):
+    if isinstance(value, date):
         return value.isoformat()
-    if hasattr(value, "type") and hasattr(value, "label"):
-        return {"type": value.type.value, "label": value.label.value, "value": value.value}
+    if isinstance(value, GuestContact):
+        return contact_json(value)
     return value
 
 
