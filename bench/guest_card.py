@@ -34,10 +34,18 @@ def seed_server(db_url: str, terminal_id: str, postings: int) -> None:
     engine = make_engine(db_url)
     try:
         with engine.begin() as connection:
-            connection.execute(insert(Guest).values(id=GUEST, name="Card Bench", phone=None,
-                                                    created_at=start, created_by=terminal_id))
-            connection.execute(insert(AccountRow).values(kind=POINTS, id=GUEST,
-                                                         total=100 * postings, held=0))
+            connection.execute(
+                insert(Guest).values(
+                    id=GUEST,
+                    name="Card Bench",
+                    phone=None,
+                    created_at=start,
+                    created_by=terminal_id,
+                )
+            )
+            connection.execute(
+                insert(AccountRow).values(kind=POINTS, id=GUEST, total=100 * postings, held=0)
+            )
             connection.execute(insert(PostingRow), rows)
     finally:
         engine.dispose()

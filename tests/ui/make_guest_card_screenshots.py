@@ -81,8 +81,14 @@ def main(lang: str = "ru") -> int:
             history = GuestHistoryService(store.unit_of_work, SystemClock(),
                                           GuestHistoryClient(server.url, token))  # fmt: skip
             assert window.staff is not None
-            dialog = GuestCardDialog(window.ctx.runner, services.guest_card, history,
-                                     by=window.staff, guest_id=guest.guest_id, parent=window)
+            dialog = GuestCardDialog(
+                window.ctx.runner,
+                services.guest_card,
+                history,
+                by=window.staff,
+                guest_id=guest.guest_id,
+                parent=window,
+            )
             dialog.open()
             wait_until(lambda: dialog.view is not None)
             for index, tab in enumerate(TABS):
