@@ -12,6 +12,7 @@ from sqlalchemy import select
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, GuestIdentifier, PostingRow
 from pos_server.db.models_guest_card import GuestAuditRow
+from pos_server.db.models_ledger import GuestLoyaltyRow
 from pos_server.db.models_staff import StaffRow
 from tests.server.conftest import Till, add_staff_member, enrol, guest_payload
 
@@ -205,7 +206,7 @@ def test_two_offline_tills_editing_one_guest_merge_field_by_field(
     assert guest_changes(till, "anna")[-1]["note"] == "a moment later"
 
 
-def test_group_by_hand_and_own_loyalty_settings_drive_the_accrual(till: Till, db_url: str) -> None:
+def test_own_loyalty_settings_drive_the_accrual(till: Till, db_url: str) -> None:
     from tests.server.conftest import sale_payload
 
     _setup(till, db_url)
@@ -337,3 +338,33 @@ def test_a_manager_credits_and_debits_points_and_money(till: Till, db_url: str) 
     engine.dispose()
     changes = till.client.get("/v1/changes", headers=till.headers).json()["changes"]
     assert {"bonus_account", "balance_account"} <= {c["entity"] for c in changes}
+
+
+def test_a_group_put_by_hand_follows_the_group_rules_and_stays_by_hand(
+    till: Till, db_url: str
+) -> None:
+    """Groups 5 % (500 ₽) and 10 % (1 000 ₽), both automatic (DOMAIN.md): a guest with no
+    spend put into 10 % by hand lands in 5 %, marked by hand; a 540 ₽ sale keeps them there
+    (still by hand); a second one takes them to 10 % by the rules (no longer by hand)."""
+    from pos_server.guests.groups import GroupsIn, import_groups
+    from tests.server.conftest import sale_payload
+
+    _setup(till, db_url)
+    data = GroupsIn.model_validate({"groups": [
+        {"id": "g5", "name": "Five", "discount_bp": 500, "spend_threshold": 50_000,
+         "auto_move": True},
+        {"id": "g10", "name": "Ten", "discount_bp": 1_000, "spend_threshold": 100_000,
+         "auto_move": True}]})  # fmt: skip
+    engine = make_engine(db_url)
+    with make_sessions(engine).begin() as session:
+        import_groups(session, data, datetime.now(UTC))
+    engine.dispose()
+    till.push_ok(till.op("guest.updated", update(staff="max", group_id="g10")))
+    card = guest_changes(till, "anna")[-1]
+    assert (card["group_id"], card["group_by_hand"]) == ("g5", True)
+    till.push_ok(till.op("sale.closed", sale_payload("anna")))
+    assert guest_changes(till, "anna")[-1]["group_id"] == "g5"
+    assert rows(db_url, select(GuestLoyaltyRow))[0].group_by_hand is True
+    till.push_ok(till.op("sale.closed", sale_payload("anna", receipt_no="A-000002")))
+    [loyalty] = rows(db_url, select(GuestLoyaltyRow))
+    assert (loyalty.group_id, loyalty.group_by_hand) == ("g10", False)
