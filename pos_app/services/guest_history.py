@@ -15,7 +15,7 @@ from the store with ``offline=True`` and the time it was fetched; one never view
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -52,7 +52,7 @@ class NoHistorySource:
 @dataclass(frozen=True, slots=True)
 class HistoryPage:
     section: str
-    items: tuple[Mapping[str, Any], ...]  # the server's entries (docs/api.md)
+    items: tuple[Mapping[str, Any], ...]  # the server's entries (docs/api.md), + staff_name
     next: str | None
     fetched_at: datetime
     offline: bool  # True: kept from ``fetched_at``, the server did not answer now
@@ -76,10 +76,19 @@ class GuestHistoryService:
             answer = self._source.page(guest_id, section, before, limit)
         except HistoryUnavailable as unavailable:
             return self._kept(key, section, unavailable)
-        page = HistoryPage(section, tuple(answer["items"]), answer.get("next"),
+        page = HistoryPage(section, self._named(answer["items"]), answer.get("next"),
                            self._clock.now(), offline=False)  # fmt: skip
         self._keep_page(key, page)
         return page
+
+    def _named(self, items: Sequence[Mapping[str, Any]]) -> tuple[Mapping[str, Any], ...]:
+        """The entries with ``staff_name`` where this till knows the staff member."""
+        with self._uow(durable=False) as uow:
+            names: dict[str, str | None] = {}
+            for staff_id in {str(i["staff"]) for i in items if i.get("staff")}:
+                record = uow.staff.get(staff_id)
+                names[staff_id] = None if record is None else record.name
+        return tuple({**i, "staff_name": names.get(str(i.get("staff")))} for i in items)
 
     def _kept(self, key: str, section: str, unavailable: HistoryUnavailable) -> HistoryPage:
         with self._uow(durable=False) as uow:

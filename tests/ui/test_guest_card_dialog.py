@@ -16,7 +16,7 @@ from pos_app.db import Store, open_store
 from pos_app.db.uow import SystemClock, UuidGenerator
 from pos_app.services.guest_card import GuestCardService
 from pos_app.services.guest_history import GuestHistoryService, HistoryUnavailable
-from pos_app.services.staff import StaffSession
+from pos_app.services.staff import StaffService, StaffSession
 from pos_app.ui.op_runner import OpRunner
 from pos_app.ui.till.guest_card import GuestCardDialog
 from tests.services.conftest import ANNA_CARD, seed
@@ -74,6 +74,8 @@ def opened(qtbot: QtBot, store: Store, server: Server, by: StaffSession) -> Gues
 def card(qtbot: QtBot, tmp_path: Path) -> Iterator[Card]:
     store = open_store(tmp_path / "till.sqlite3", terminal_id="T1", receipt_prefix="T1")
     seed(store.unit_of_work)
+    StaffService(store.unit_of_work, SystemClock()).add_staff("max", "Max", "manager", "9999",
+                                                              b"salt-max-0000000")  # fmt: skip
     server = Server()
     dialog = opened(qtbot, store, server, MAX)
     yield Card(dialog, store, server)
@@ -171,7 +173,7 @@ def test_history_pages_and_reads_a_kept_page_offline(qtbot: QtBot, card: Card) -
     dialog.tabs.setCurrentWidget(dialog.history)
     table = dialog.history.table
     qtbot.waitUntil(lambda: table.rowCount() == 1)
-    assert table.item(0, 5).text() == "birthday" and table.item(0, 4).text() == "max / T2"
+    assert table.item(0, 5).text() == "birthday" and table.item(0, 4).text() == "Max / T2"
     dialog.history.older.click()
     qtbot.waitUntil(lambda: table.rowCount() == 2)
     assert not dialog.history.older.isEnabled()

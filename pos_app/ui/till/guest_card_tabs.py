@@ -521,7 +521,8 @@ def _kinds() -> dict[str, str]:
 
 def _posting_cells(item: Any) -> list[str]:
     fmt = points if item["account"] == "points" else money
-    who = " / ".join(x for x in (item.get("staff") or "", item.get("terminal_id") or "") if x)
+    staff = item.get("staff_name") or item.get("staff") or ""
+    who = " / ".join(x for x in (staff, item.get("terminal_id") or "") if x)
     kind = _kinds().get(item["kind"], item["kind"])
     return [_when(item["at"]), kind, fmt(item["amount"]), fmt(item["total_after"]),
             who, item.get("reason") or ""]  # fmt: skip
