@@ -17,7 +17,7 @@ from pos_server.admin_web.install import install as install_back_office
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
 from pos_server.feed.shop_settings import publish_shop_settings
-from pos_server.http import admin_api, metrics, ops_known, order_api
+from pos_server.http import admin_api, guest_api, metrics, ops_known, order_api
 from pos_server.http.api import router
 from pos_server.http.errors import http_error, validation_failed
 from pos_server.http.health import HealthProbe
@@ -172,15 +172,20 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
                                 headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
         return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
 
+    _install_routes(app)
+    app.add_middleware(NulGuard, exempt=admin_api.LATE_BODY_PATHS)
+    return app
+
+
+def _install_routes(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(order_api.router)
     app.include_router(order_list.router)  # after order_api: /v1/orders/stream wins over /{id}
     app.include_router(admin_api.router)
+    app.include_router(guest_api.router)
     app.include_router(ops_known.router)
     app.include_router(notify_http.router)
     install_back_office(app)
-    app.add_middleware(NulGuard, exempt=admin_api.LATE_BODY_PATHS)
-    return app
 
 
 def metrics_allowed(settings: ServerSettings, authorization: str | None) -> bool:

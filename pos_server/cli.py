@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from pos_server.commands import admin as admin_cli
 from pos_server.commands import backup as backup_cli
+from pos_server.commands import guest as guest_cli
 from pos_server.commands import notifications as notifications_cli
 from pos_server.commands import reconciliation as reconciliation_cli
 from pos_server.commands.args import aware_time, positive
@@ -325,6 +326,7 @@ def _parser() -> argparse.ArgumentParser:
     ops.set_defaults(func=cmd_export_operations)
     admin_cli.register(sub)
     reconciliation_cli.register(sub)
+    guest_cli.register(sub)
     backup_cli.register(sub)
     notifications_cli.register(sub)
     return parser

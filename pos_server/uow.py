@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.catalogue import CatalogueHistory
     from pos_server.repositories.feed import Feed
     from pos_server.repositories.groups import Groups
+    from pos_server.repositories.guest_cards import GuestCards
+    from pos_server.repositories.guest_history import GuestHistory
     from pos_server.repositories.guests import Guests
     from pos_server.repositories.holds import Holds
     from pos_server.repositories.identifiers import Identifiers
@@ -92,6 +94,8 @@ class UnitOfWork:
         "_catalogue",
         "_feed",
         "_groups",
+        "_guest_cards",
+        "_guest_history",
         "_guests",
         "_holds",
         "_identifiers",
@@ -126,6 +130,8 @@ class UnitOfWork:
     feed: _Lazy[Feed] = _Lazy("feed", "Feed")
     groups: _Lazy[Groups] = _Lazy("groups", "Groups")
     guests: _Lazy[Guests] = _Lazy("guests", "Guests")
+    guest_cards: _Lazy[GuestCards] = _Lazy("guest_cards", "GuestCards")
+    guest_history: _Lazy[GuestHistory] = _Lazy("guest_history", "GuestHistory")
     holds: _Lazy[Holds] = _Lazy("holds", "Holds")
     identifiers: _Lazy[Identifiers] = _Lazy("identifiers", "Identifiers")
     loyalty: _Lazy[Loyalty] = _Lazy("loyalty", "Loyalty")

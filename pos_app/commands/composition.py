@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from pos_app.db.uow import SystemClock, UuidGenerator
 from pos_app.services.acquiring import NO_ACQUIRER, Acquirer
+from pos_app.services.guest_history import NO_HISTORY_SOURCE
 from pos_app.services.hold_reset import NOT_ENROLLED, HoldResetPort, no_feed
 from pos_app.services.points import NO_SERVER
 from pos_app.services.ports import Clock, IdGenerator
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
         DeviceSettingsService,
         SoundPrefs,
     )
+    from pos_app.services.guest_history import HistorySource
     from pos_app.services.orders import ActionSender, ConsoleOrders, OrderView, StreamBatch
     from pos_app.sync.order_actions import HttpActionSender
     from pos_app.sync.order_stream import OrderStream, StreamStatus
@@ -88,6 +90,7 @@ def till_services(
         store.unit_of_work, clock or SystemClock(), ids or UuidGenerator(), acquirer=acquirer,
         points_gateway=sync.worker if sync is not None else NO_SERVER, hold_reset_port=port,
         after_hold_reset=refresh, after_points_refused=refresh, promo_digits=promo_digits,
+        history_source=_history_source(store, sync, server_url),
     )  # fmt: skip
 
 
@@ -192,7 +195,8 @@ def screen_services(
         flush=store.flush_open_sales, promo_prefix=promo_prefix(store), shifts=till.shifts,
         reports=reports if reports is not None else NoReportPrinter(),
         overrides=till.overrides, refunds=till.refunds, reconciliation=till.reconciliation,
-        bonus=till.bonus, hold_reset=till.hold_reset,
+        bonus=till.bonus, hold_reset=till.hold_reset, guest_card=till.guest_card,
+        guest_history=till.guest_history,
         venue_zone=VenueTime(store.unit_of_work).zone(), venue_time=VenueTime(store.unit_of_work),
         venue_name=read_venue_name(store.unit_of_work), look=read_look(store.unit_of_work),
     )  # fmt: skip
@@ -303,6 +307,22 @@ def _flush(sender: HttpActionSender) -> None:
         sender.flush()
     except Exception:  # a failed flush is retried at the next reconnect
         log.exception("queued order actions not sent")
+
+
+def _history_source(
+    store: Store, sync: SyncRuntime | None, server_url: str | None
+) -> HistorySource:
+    """An enrolled till reads guests' history from its server (``sync.guest_history_client``);
+    one that is not has none (the card says so and shows what it kept)."""
+    if sync is None:
+        return NO_HISTORY_SOURCE
+    from pos_app.commands.sync_runtime import SERVER_KEY, load_token
+    from pos_app.sync.guest_history_client import GuestHistoryClient
+
+    _, token = load_token(store)
+    with store.unit_of_work(durable=False) as uow:
+        url = server_url or uow.settings.get(SERVER_KEY)
+    return GuestHistoryClient(str(url), token, trust=sync.trust) if url else NO_HISTORY_SOURCE
 
 
 def _hold_reset_port(

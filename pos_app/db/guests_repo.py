@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
@@ -41,7 +42,8 @@ def _load_hash(text: str | None) -> PasswordHash | None:
 _GUEST_COLS = ", ".join(f"g.{c.name}" for c in GUESTS.columns)
 _BY_ID = f"SELECT {_GUEST_COLS} FROM guests g WHERE g.id = ?"
 _BY_IDENTIFIER = (
-    f"SELECT {_GUEST_COLS} FROM guests g JOIN identifiers i ON i.guest_id = g.id WHERE i.value = ?"
+    f"SELECT {_GUEST_COLS} FROM guests g JOIN identifiers i ON i.guest_id = g.id"
+    " WHERE i.value = ? AND NOT i.blocked"
 )
 _BY_PHONE = (
     f"SELECT {_GUEST_COLS} FROM guests g JOIN guest_phones p ON p.guest_id = g.id"
@@ -50,10 +52,11 @@ _BY_PHONE = (
 _PHONES_OF = "SELECT phone FROM guest_phones WHERE guest_id = ? ORDER BY position, phone"
 _UPSERT_COLS = (
     "id, name, search_key, group_id, lifetime_spend, emails, login, password_hash,"
-    " skip_registration, can_order_from_cabinet"
+    " skip_registration, can_order_from_cabinet, birthday, sex, note, cabinet_login_allowed,"
+    " group_by_hand, accrual_bp, max_redemption_bp, contact_labels"
 )
 _UPSERT_GUEST = (
-    f"INSERT INTO guests ({_UPSERT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO guests ({_UPSERT_COLS}) VALUES ({', '.join('?' * 18)})"
     " ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in _UPSERT_COLS.split(",")[1:])
 )
@@ -78,38 +81,12 @@ class SqlGuestRepository:
         return [self._guest(r) for r in query(self._raw, _BY_PHONE, (e164,))]
 
     def add(self, guest: Guest) -> None:
-        row = {
-            "id": guest.id,
-            "name": guest.name,
-            "search_key": guest.search_key,
-            "group_id": guest.group_id,
-            "lifetime_spend": guest.lifetime_spend,
-            "emails": dump_json(list(guest.emails)),
-            "login": guest.login,
-            "password_hash": _dump_hash(guest.password_hash),
-            "skip_registration": guest.skip_registration,
-            "can_order_from_cabinet": guest.can_order_from_cabinet,
-        }
-        stmt = sqlite_insert(GUESTS).values(row)
-        self._conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
-        self._conn.execute(delete(PHONES).where(PHONES.c.guest_id == guest.id))
-        if guest.phones:
-            self._conn.execute(
-                sqlite_insert(PHONES),
-                [
-                    {"guest_id": guest.id, "phone": p, "position": i}
-                    for i, p in enumerate(guest.phones)
-                ],
-            )
+        self.add_many([guest])
 
     def add_many(self, guests: Sequence[Guest]) -> None:
         """Insert or replace many guests with their phones in three ``executemany`` calls
         (the change feed's first sync brings 100 000 guests; one statement each is 5x slower)."""
-        rows = [
-            (g.id, g.name, g.search_key, g.group_id, g.lifetime_spend, dump_json(list(g.emails)),
-             g.login, _dump_hash(g.password_hash), g.skip_registration, g.can_order_from_cabinet)
-            for g in guests
-        ]  # fmt: skip
+        rows = [_row(g) for g in guests]
         self._raw.executemany(_UPSERT_GUEST, rows)
         ids = [(g.id,) for g in guests]
         self._raw.executemany("DELETE FROM guest_phones WHERE guest_id = ?", ids)
@@ -133,7 +110,7 @@ class SqlGuestRepository:
         owner = self._conn.execute(
             select(IDENTIFIERS.c.guest_id).where(IDENTIFIERS.c.value == identifier.value)
         ).scalar()
-        if owner == guest_id:
+        if owner == guest_id:  # blocked or not, it stays as it is
             return
         if owner is not None:
             raise IdentifierTaken(
@@ -157,6 +134,21 @@ class SqlGuestRepository:
         )
         return [Identifier(Medium(r.medium), InputMethod(r.method), r.value) for r in rows]
 
+    def block_identifier(self, value: str, guest_id: str) -> bool:
+        """Block the guest's identifier ``value``: it identifies nobody and stays theirs;
+        False when it is not the guest's."""
+        done = self._conn.execute(
+            update(IDENTIFIERS)
+            .where(IDENTIFIERS.c.value == value, IDENTIFIERS.c.guest_id == guest_id)
+            .values(blocked=True)
+        )
+        return bool(done.rowcount)
+
+    def blocked_identifiers(self, guest_id: str) -> frozenset[str]:
+        rows = self._conn.execute(select(IDENTIFIERS.c.value).where(
+            IDENTIFIERS.c.guest_id == guest_id, IDENTIFIERS.c.blocked))  # fmt: skip
+        return frozenset(r[0] for r in rows)
+
     def count(self) -> int:
         return int(self._conn.execute(select(func.count()).select_from(GUESTS)).scalar_one())
 
@@ -173,4 +165,23 @@ class SqlGuestRepository:
             password_hash=_load_hash(row["password_hash"]),
             skip_registration=bool(row["skip_registration"]),
             can_order_from_cabinet=bool(row["can_order_from_cabinet"]),
+            birthday=date.fromisoformat(row["birthday"]) if row["birthday"] else None,
+            sex=row["sex"],
+            note=row["note"] or "",
+            cabinet_login_allowed=bool(row["cabinet_login_allowed"]),
+            group_by_hand=bool(row["group_by_hand"]),
+            accrual_bp=row["accrual_bp"],
+            max_redemption_bp=row["max_redemption_bp"],
+            contact_labels=tuple(
+                (str(v), str(k)) for v, k in load_json(row["contact_labels"]) or ()
+            ),
         )
+
+
+def _row(g: Guest) -> tuple[object, ...]:
+    """The guest as the upsert's parameters (``_UPSERT_COLS`` order)."""
+    return (g.id, g.name, g.search_key, g.group_id, g.lifetime_spend, dump_json(list(g.emails)),
+            g.login, _dump_hash(g.password_hash), g.skip_registration, g.can_order_from_cabinet,
+            g.birthday.isoformat() if g.birthday else None, g.sex, g.note,
+            g.cabinet_login_allowed, g.group_by_hand, g.accrual_bp, g.max_redemption_bp,
+            dump_json([list(pair) for pair in g.contact_labels]))  # fmt: skip

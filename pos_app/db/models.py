@@ -21,6 +21,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -111,6 +113,15 @@ class GuestRow(Base):
     password_hash: Mapped[str | None] = mapped_column(Text)  # "pbkdf2_sha256$iter$salt$digest"
     skip_registration: Mapped[bool] = mapped_column(default=False)
     can_order_from_cabinet: Mapped[bool] = mapped_column(default=True)
+    # the guest card (migration 0008)
+    birthday: Mapped[str | None] = mapped_column(String(10))  # YYYY-MM-DD
+    sex: Mapped[str | None] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cabinet_login_allowed: Mapped[bool] = mapped_column(default=True, server_default=true())
+    group_by_hand: Mapped[bool] = mapped_column(default=False, server_default=false())
+    accrual_bp: Mapped[int | None]
+    max_redemption_bp: Mapped[int | None]
+    contact_labels: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class GuestPhone(Base):
@@ -129,6 +140,7 @@ class IdentifierRow(Base):
     medium: Mapped[str] = mapped_column(String(32))
     method: Mapped[str] = mapped_column(String(32))
     guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id", ondelete="CASCADE"), index=True)
+    blocked: Mapped[bool] = mapped_column(default=False, server_default=false())  # 0008
 
 
 class AccountSnapshot(Base):

@@ -23,6 +23,8 @@ class StaffRow(Base):
     salt: Mapped[str] = mapped_column(String(128))  # hex
     params: Mapped[str] = mapped_column(Text, default="{}")  # JSON: algorithm and cost
     active: Mapped[bool] = mapped_column(default=True)
+    # granted beyond the role (migration 0008): JSON list, e.g. ["bonus_settings"]
+    permissions: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     __table_args__ = (
         CheckConstraint("role IN ('cashier', 'manager', 'operator', 'admin')", name="role"),
     )

@@ -61,12 +61,13 @@ class SqlStaffRepository:
 
     def add(self, staff: StaffRecord) -> None:
         self._raw.execute(
-            "INSERT INTO staff (id, name, role, pin_hash, salt, params, active)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-            " role = excluded.role, pin_hash = excluded.pin_hash, salt = excluded.salt,"
-            " params = excluded.params, active = excluded.active",
+            "INSERT INTO staff (id, name, role, pin_hash, salt, params, active, permissions)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash,"
+            " salt = excluded.salt, params = excluded.params, active = excluded.active,"
+            " permissions = excluded.permissions",
             (staff.staff_id, staff.name, staff.role, staff.pin_hash, staff.salt,
-             dump_json(dict(staff.params)), staff.active),
+             dump_json(dict(staff.params)), staff.active, dump_json(sorted(staff.permissions))),
         )  # fmt: skip
 
     def get(self, staff_id: str) -> StaffRecord | None:
@@ -82,6 +83,7 @@ def _staff(r: sqlite3.Row) -> StaffRecord:
     return StaffRecord(
         r["id"], r["name"], r["role"], r["pin_hash"], r["salt"],
         load_json(r["params"]) or {}, bool(r["active"]),
+        frozenset(load_json(r["permissions"]) or ()),
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ import hmac
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 from pos_app.domain.errors import DomainError
@@ -137,6 +138,15 @@ class Guest:
     password_hash: PasswordHash | None = field(default=None, repr=False)
     skip_registration: bool = False
     can_order_from_cabinet: bool = True
+    # the guest card (issue 17, ``guest_card.py``); defaults for guests made before it
+    birthday: date | None = None
+    sex: str | None = None  # "female" | "male"
+    note: str = ""
+    cabinet_login_allowed: bool = True
+    group_by_hand: bool = False
+    accrual_bp: int | None = None  # the guest's own loyalty percentages (None: the group's)
+    max_redemption_bp: int | None = None
+    contact_labels: tuple[tuple[str, str], ...] = ()  # (value, "mobile"|"home"|"work"|"other")
 
     def __post_init__(self) -> None:
         if not self.name.strip():

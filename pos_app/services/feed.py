@@ -20,16 +20,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pos_app.domain.catalog import DiscountScope, Product
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
+from pos_app.domain.guest_card import GuestContact, contact_fields
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium, normalise_identifier
 from pos_app.domain.money import Percent
-from pos_app.domain.operations import IDENTIFIER_BOUND, PROMO_ISSUED
+from pos_app.domain.operations import (
+    IDENTIFIER_BLOCKED,
+    IDENTIFIER_BOUND,
+    IDENTIFIER_REPLACED,
+    PROMO_ISSUED,
+)
 from pos_app.services.ports import Clock, OutboxEntry, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.promo import promo_code_from_feed
 from pos_app.services.staff import staff_from_feed
@@ -39,6 +45,7 @@ CURSOR_KEY = "feed.cursor"
 DEFERRED_PREFIX = "feed.deferred."
 ACCOUNT_KINDS = {"bonus_account": "bonus", "balance_account": "balance"}
 PROMO_CODE_ENTITY = "promo_code"
+_IDENTIFIER_KINDS = (IDENTIFIER_BOUND, IDENTIFIER_BLOCKED, IDENTIFIER_REPLACED)
 PENDING_SCAN_LIMIT = 1_000_000  # every waiting operation is looked at (a day offline: ~10 000)
 
 
@@ -91,13 +98,17 @@ def protected_keys(pending: Iterable[OutboxEntry]) -> set[str]:
     keys: set[str] = set()
     for op in pending:
         guest = op.payload.get("guest")
-        guest_id = op.payload.get("guest_id") or (guest.get("guest_id")
-                                                 if isinstance(guest, Mapping) else None)
+        guest_id = op.payload.get("guest_id") or (
+            guest.get("guest_id") if isinstance(guest, Mapping) else None
+        )
         if isinstance(guest_id, str):
             keys.add(f"guest:{guest_id}")
         value, method = op.payload.get("value"), op.payload.get("method")
-        if op.kind == IDENTIFIER_BOUND and isinstance(value, str):
-            keys.add(f"identifier:{_normalised(method, value)}")
+        if op.kind in _IDENTIFIER_KINDS and isinstance(value, str):
+            keys.add(f"identifier:{_normalised(method or InputMethod.MANUAL.value, value)}")
+        old = op.payload.get("old_value")
+        if op.kind == IDENTIFIER_REPLACED and isinstance(old, str):
+            keys.add(f"identifier:{_normalised(InputMethod.MANUAL.value, old)}")
         code = op.payload.get("code")
         if op.kind == PROMO_ISSUED and isinstance(code, str):
             keys.add(f"{PROMO_CODE_ENTITY}:{code.upper()}")
@@ -165,8 +176,8 @@ class _Page:
         merged: list[Guest] = []
         for guest_id in ids:
             try:
-                merged.append(_guest(existing.get(guest_id), guest_id, self.guests[guest_id],
-                                     group_known))  # fmt: skip
+                merged.append(guest_from_feed(existing.get(guest_id), guest_id,
+                                              self.guests[guest_id], group_known))  # fmt: skip
             except (DomainError, KeyError, TypeError, ValueError):
                 self.applied -= 1
                 self.skipped["guest/invalid"] = self.skipped.get("guest/invalid", 0) + 1
@@ -190,6 +201,8 @@ class _Page:
             self.uow.guests.add_identifier(identifier, str(d["guest_id"]))
         except DomainError:  # IdentifierTaken locally: the server's owner is not ours to guess
             return "taken locally"
+        if d.get("blocked"):
+            self.uow.guests.block_identifier(identifier.value, str(d["guest_id"]))
         return None
 
     def _account(self, change: Change) -> str | None:
@@ -245,26 +258,51 @@ def _dump(change: Change) -> dict[str, Any]:
             "data": dict(change.data)}  # fmt: skip
 
 
-def _guest(
+def guest_from_feed(
     old: Guest | None, guest_id: str, d: Mapping[str, Any], group_known: Callable[[str], bool]
 ) -> Guest:
-    """The server's fields over the local guest (fields the feed does not carry are kept)."""
-    phones = d.get("phones")
-    if phones is None and "phone" in d:
-        phones = [d["phone"]] if d["phone"] else []
+    """The server's fields over the local guest (fields the feed does not carry are kept).
+
+    A whole card (``contacts`` present: the guest card's operations) replaces the phones, the
+    e-mails and their kinds; a change with only ``phone`` (a guest made at a till, a promotion
+    after a sale) keeps the local phones when that number is among them."""
     fields: dict[str, Any] = {"name": str(d["name"])}
-    if phones is not None:
-        fields["phones"] = tuple(phones)
-    if "emails" in d:
-        fields["emails"] = tuple(d["emails"] or ())
+    if d.get("contacts") is not None:
+        fields.update(
+            contact_fields(
+                GuestContact.read(str(c["type"]), str(c["label"]), str(c["value"]))
+                for c in d["contacts"]
+            )
+        )
+    else:
+        phones = d.get("phones")
+        if phones is None and "phone" in d:
+            kept = old is not None and d["phone"] in old.phones
+            phones = list(old.phones) if kept and old else ([d["phone"]] if d["phone"] else [])
+        if phones is not None:
+            fields["phones"] = tuple(phones)
+        if "emails" in d:
+            fields["emails"] = tuple(d["emails"] or ())
     if "group_id" in d:
         group_id = d["group_id"]
         fields["group_id"] = group_id if group_id and group_known(str(group_id)) else None
     if "lifetime_spend" in d:
         fields["lifetime_spend"] = int(d["lifetime_spend"])
+    if "birthday" in d:
+        fields["birthday"] = date.fromisoformat(d["birthday"]) if d["birthday"] else None
+    for name, local in _CARD_FIELDS.items():
+        if name in d:
+            fields[local] = d[name]
     if old is None:
         return Guest(id=guest_id, **fields)
     return replace(old, **fields)
+
+
+# the guest card's fields the feed carries as they are -> the local guest's
+_CARD_FIELDS = {"sex": "sex", "note": "note", "cabinet_login_allowed": "cabinet_login_allowed",
+                "ordering_allowed": "can_order_from_cabinet",
+                "registration_skipped": "skip_registration", "group_by_hand": "group_by_hand",
+                "accrual_bp": "accrual_bp", "max_redemption_bp": "max_redemption_bp"}  # fmt: skip
 
 
 def guest_group_from_feed(group_id: str, d: Mapping[str, Any]) -> GuestGroup:

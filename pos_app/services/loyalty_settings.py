@@ -2,7 +2,8 @@
 
 The program's defaults are the setting ``loyalty.program`` (``{"accrual_bp": 500,
 "max_redemption_bp": 5000}`` when unset), overridden by the guest's group
-(``GuestGroup.accrual`` / ``max_redemption``) and by the sale's own override set by a manager
+(``GuestGroup.accrual`` / ``max_redemption``), by the guest's own settings (the guest card,
+``Guest.accrual_bp`` / ``max_redemption_bp``) and by the sale's own override set by a manager
 (``order_loyalty.py``), resolved by ``pos_app.domain.loyalty``. The server posts the real
 accrual when ``sale.closed`` arrives; the till only estimates it for the cashier and the
 shift report.
@@ -10,6 +11,7 @@ shift report.
 
 from __future__ import annotations
 
+from pos_app.domain.guest_card import own_loyalty
 from pos_app.domain.loyalty import LoyaltyOverride, LoyaltySettings, accrual_for, resolve_settings
 from pos_app.domain.money import Percent
 from pos_app.domain.sale import Sale
@@ -39,7 +41,8 @@ def loyalty_for(
     guest = uow.guests.get(guest_id) if guest_id else None
     group = uow.groups.get(guest.group_id) if guest and guest.group_id else None
     override = LoyaltyOverride(group.accrual, group.max_redemption) if group else LoyaltyOverride()
-    return resolve_settings(program_settings(uow), group=override,
+    own = own_loyalty(guest) if guest else LoyaltyOverride()
+    return resolve_settings(program_settings(uow), group=override, guest=own,
                             order=order_override(uow, sale_id), may_override_order=True)
 
 

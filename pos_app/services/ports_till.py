@@ -35,6 +35,7 @@ class StaffRecord:
     salt: str
     params: Mapping[str, Any] = field(default_factory=dict)
     active: bool = True
+    permissions: frozenset[str] = frozenset()  # granted beyond the role, e.g. bonus_settings
 
 
 class StaffRepository(Protocol):

@@ -120,6 +120,7 @@ class StaffSession:
     role: str
     permissions: frozenset[str]
     signed_in_at: datetime
+    granted: frozenset[str] = frozenset()  # given to this person beyond the role (the server's)
 
     def can(self, action: Action) -> bool:
         return action.value in self.permissions
@@ -179,6 +180,7 @@ def staff_from_feed(data: Mapping[str, Any]) -> StaffRecord:
         staff_id, str(data["name"]), Role(str(data["role"])).value,
         str(data["pin_hash"]).lower(), str(data["salt"]).lower(),
         dict(data.get("params") or LEGACY_PARAMS), bool(data.get("active", True)),
+        frozenset(str(p) for p in data.get("permissions") or ()),
     )  # fmt: skip
 
 
@@ -193,7 +195,8 @@ class StaffService:
         """The staff member whose PIN this is; a wrong PIN counts towards the lock."""
         record = self._check_pin(pin)
         return StaffSession(record.staff_id, record.name, record.role,
-                            _permissions(record.role), self._clock.now())  # fmt: skip
+                            _permissions(record.role), self._clock.now(),
+                            record.permissions)  # fmt: skip
 
     def require(self, session: StaffSession, action: Action) -> None:
         if not session.can(action):

@@ -29,6 +29,7 @@ from typing import Any
 from pos_app.domain import operations as kinds
 from pos_app.domain.errors import DomainError
 from pos_app.domain.sale import receipt_number
+from pos_app.services.feed import guest_from_feed
 from pos_app.services.ports import Clock, OutboxEntry, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_sync import (
     HOLD_COMMITTED,
@@ -245,6 +246,9 @@ def _hold_rejected(uow: UnitOfWork, entry: OutboxEntry) -> bool:
     return hold.status != HOLD_REFUSED
 
 
+_CARD_EDITS = (kinds.GUEST_UPDATED, kinds.GUEST_CONTACTS_SET, kinds.GUEST_LOYALTY_SET)
+
+
 def _take_current(uow: UnitOfWork, entry: OutboxEntry, verdict: OpVerdict) -> None:
     """Apply the server's state where the till keeps a copy of it."""
     current: dict[str, Any] = dict(verdict.current or {})
@@ -256,6 +260,12 @@ def _take_current(uow: UnitOfWork, entry: OutboxEntry, verdict: OpVerdict) -> No
             with contextlib.suppress(DomainError):
                 uow.guests.add(replace(guest, name=str(current.get("name") or guest.name),
                                        phones=(str(phone),) if phone else guest.phones))
+    elif entry.kind in _CARD_EDITS and current.get("guest_id"):
+        # the card as the server has it: the edit it refused is undone here too
+        guest_id = str(current["guest_id"])
+        with contextlib.suppress(DomainError, KeyError, TypeError, ValueError):
+            uow.guests.add(guest_from_feed(uow.guests.get(guest_id), guest_id, current,
+                                           lambda g: uow.groups.get(g) is not None))
     elif entry.kind == kinds.PROMO_ISSUED and current.get("code") and current.get("guest_id"):
         # the phone already has a code: the till adopts the server's instead of its own
         phone = current.get("phone")

@@ -22,6 +22,12 @@ from dataclasses import dataclass
 
 from pos_app.services.acquiring import NO_ACQUIRER, Acquirer
 from pos_app.services.bonus_override import BonusOverrideService
+from pos_app.services.guest_card import GuestCardService
+from pos_app.services.guest_history import (
+    NO_HISTORY_SOURCE,
+    GuestHistoryService,
+    HistorySource,
+)
 from pos_app.services.guests import GuestService
 from pos_app.services.hold_reset import NOT_ENROLLED, HoldResetPort, HoldResetService, no_feed
 from pos_app.services.overrides import OverrideService
@@ -53,6 +59,8 @@ class TillServices:
     reconciliation: SyncQueue  # what the server did not accept
     bonus: BonusOverrideService
     hold_reset: HoldResetService
+    guest_card: GuestCardService  # the guest card: fields, contacts, cards, accounts
+    guest_history: GuestHistoryService  # its History tab: the server's pages, kept offline
 
     @classmethod
     def build(
@@ -62,6 +70,7 @@ class TillServices:
         after_hold_reset: Callable[[], object] = no_feed,
         after_points_refused: Callable[[], object] = no_refresh,
         promo_digits: Digits = random_digits,
+        history_source: HistorySource = NO_HISTORY_SOURCE,
     ) -> TillServices:  # fmt: skip
         """The whole set; the keyword arguments are the till's adapters, each by default the
         null object of a till without it."""
@@ -77,4 +86,6 @@ class TillServices:
                                  refresh=after_points_refused),
             reconciliation=SyncQueue(uow, clock), bonus=BonusOverrideService(uow),
             hold_reset=HoldResetService(staff, hold_reset_port, refresh=after_hold_reset),
+            guest_card=GuestCardService(uow, clock, ids),
+            guest_history=GuestHistoryService(uow, clock, history_source),
         )  # fmt: skip

@@ -9,7 +9,8 @@ discounts, price change and refund of ``ui/till/manager_flow.py`` (a manager's P
 cashier's role lacks the right), F5 (or the status bar's red count) the manager's list of
 operations the server did not accept.
 Shift+F7 sets the order's bonus settings, Shift+F4 resets the guest's points holds on the
-server (``ui/till/loyalty_flow.py``); Ctrl+I shows or hides the guest's details.
+server (``ui/till/loyalty_flow.py``); Ctrl+I shows or hides the guest's details; Ctrl+G (or
+the guest panel's button) opens the guest card (``ui/till/guest_card.py``).
 
 Composed, not inherited: the window builds the panels, the till controller (the session) and
 one object per flow - ``shift``, ``payment``, ``guests``, ``manager``, ``loyalty`` - each
@@ -232,6 +233,7 @@ class TillWindow(QMainWindow):
         for panel in (self, self.basket, self.totals, self.guest_panel):
             c.observe(panel)  # each refreshes itself from what an operation changed
         c.sale_did_close.connect(self.totals.sale_closed)
+        self.guest_panel.card_button.clicked.connect(self.open_guest_card)
         c.message_did_arrive.connect(self.show_message)
         self.pay_button.clicked.connect(self.payment.pay)
         self.find_button.clicked.connect(self.guests.find_guest)
@@ -271,6 +273,7 @@ class TillWindow(QMainWindow):
             ("Ctrl+Up", self.basket.increase),
             ("Ctrl+Down", self.basket.decrease),
             ("Ctrl+I", self.guest_panel.toggle_details),
+            ("Ctrl+G", self.open_guest_card),
         ):
             QShortcut(QKeySequence(key), self, slot)
 
@@ -440,6 +443,12 @@ class TillWindow(QMainWindow):
         if self.orders_tabs is None:
             self.orders_tabs = orders_tab.install(self)
         return self.orders_tabs
+
+    def open_guest_card(self) -> None:
+        """Ctrl+G: the identified guest's card (``ui/till/guest_card.py``)."""
+        from pos_app.ui.till.guest_card import open_guest_card
+
+        open_guest_card(self)
 
     # --- messages, clock, idle ----------------------------------------------------------
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from pos_app.domain.guest_card import Permission
 from pos_app.domain.staff_pins import (
     MAX_PIN_DIGITS,
     MIN_MANAGER_PIN_DIGITS,
@@ -184,6 +185,12 @@ def cmd_staff_deactivate(args: argparse.Namespace) -> int:
     return _in_transaction(args, lambda u: staff.public_view(staff.deactivate(u, args.staff_id)))
 
 
+def cmd_staff_permission(args: argparse.Namespace) -> int:
+    granted = args.action == "grant"
+    return _in_transaction(args, lambda u: staff.public_view(
+        staff.set_permission(u, args.staff_id, args.permission, granted)))  # fmt: skip
+
+
 def cmd_staff_list(args: argparse.Namespace) -> int:
     def work(uow: UnitOfWork) -> dict[str, Any]:
         rows = staff.list_staff(uow)
@@ -279,7 +286,11 @@ def register(sub: Any) -> None:
         "of stdin; without --pin the PIN is left unknown (set it later)",
     )
     _with_db(add_admin, cmd_admin_add)
+    _register_staff(sub)
+    _register_imports(sub)
 
+
+def _register_staff(sub: Any) -> None:
     people = sub.add_parser("staff", help="cashiers, managers, operators").add_subparsers(
         dest="action", required=True
     )
@@ -309,6 +320,13 @@ def register(sub: Any) -> None:
     deactivate = people.add_parser("deactivate", help="stop a staff member signing in")
     deactivate.add_argument("staff_id")
     _with_db(deactivate, cmd_staff_deactivate)
+    for verb, text in (("grant", "give a staff member a permission beyond their role "
+                        "(bonus_settings: a guest's own bonus settings)"),
+                       ("revoke", "withdraw a permission given by grant")):  # fmt: skip
+        change = people.add_parser(verb, help=text)
+        change.add_argument("staff_id")
+        change.add_argument("permission", choices=[p.value for p in Permission])
+        _with_db(change, cmd_staff_permission)
     _with_db(people.add_parser("list", help="staff without their hashes"), cmd_staff_list)
     granted = people.add_parser("permissions", help="a member's back-office permissions "
                                 "(guests, loyalty, bonus, catalogue, staff, reports, terminals)")
@@ -317,6 +335,8 @@ def register(sub: Any) -> None:
                          "'' for none (an admin holds all by role)")  # fmt: skip
     _with_db(granted, cmd_staff_permissions)
 
+
+def _register_imports(sub: Any) -> None:
     for name, func, what in (("catalogue", cmd_catalogue_import, "product groups and products"),
                              ("groups", cmd_groups_import, "guest groups")):  # fmt: skip
         aliases = ["group"] if name == "groups" else []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -16,6 +16,8 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -88,12 +90,19 @@ class Guest(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32))  # the primary one (guest_contacts)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(ForeignKey("terminals.id"))
     # the guest's Telegram chat with the venue's bot (seed 003), NULL: not subscribed
     telegram_chat_id: Mapped[str | None] = mapped_column(String(32))
     telegram_bound_at: Mapped[datetime | None]
+    # the guest card (migration 0021)
+    birthday: Mapped[date | None]
+    sex: Mapped[str | None] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(String(1000), server_default="")
+    cabinet_login_allowed: Mapped[bool] = mapped_column(server_default=true())
+    ordering_allowed: Mapped[bool] = mapped_column(server_default=true())
+    registration_skipped: Mapped[bool] = mapped_column(server_default=false())
 
 
 class GuestIdentifier(Base):
@@ -107,6 +116,8 @@ class GuestIdentifier(Base):
     method: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(String(128), unique=True)
     bound_at: Mapped[datetime]
+    blocked_at: Mapped[datetime | None]  # blocked: identifies nobody, stays the guest's
+    block_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class Sale(Base):
@@ -313,6 +324,7 @@ class GuestOrderLineRow(Base):
 
 # Tables of other modules on the same Base, imported so every user of Base.metadata (alembic,
 # the schema comparison test, test fixtures) sees them.
+from pos_server.db import models_guest_card as _models_guest_card  # noqa: E402, F401
 from pos_server.db import models_ledger as _models_ledger  # noqa: E402, F401
 from pos_server.db import models_notify as _models_notify  # noqa: E402, F401
 from pos_server.db import models_staff as _models_staff  # noqa: E402, F401

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos_server.db.models import Base, BigId
@@ -27,6 +27,10 @@ class GuestLoyaltyRow(Base):
     group_id: Mapped[str | None] = mapped_column(String(64), index=True)  # 0018: members tab
     lifetime_spend: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime]
+    # migration 0021: the group was put by hand; the guest's own percentages (null: group's)
+    group_by_hand: Mapped[bool] = mapped_column(server_default=false())
+    accrual_bp: Mapped[int | None]
+    max_redemption_bp: Mapped[int | None]
 
 
 class SaleLoyaltyRow(Base):

@@ -115,13 +115,14 @@ def day_bounds(at: datetime) -> tuple[datetime, datetime]:
 
 def settings_for(
     group: GuestGroup | None, *, order: LoyaltyOverride = NO_OVERRIDE,
-    may_override_order: bool = False,
+    may_override_order: bool = False, guest: LoyaltyOverride = NO_OVERRIDE,
 ) -> LoyaltySettings:  # fmt: skip
-    """Accrual and max redemption for a guest of ``group`` (domain resolution order); ``order``
-    is one sale's override by hand, used only if ``may_override_order`` (``order_override``)."""
+    """Accrual and max redemption for a guest of ``group`` with their own settings ``guest``
+    (domain resolution order); ``order`` is one sale's override by hand, used only if
+    ``may_override_order`` (``order_override``)."""
     override = NO_OVERRIDE if group is None else LoyaltyOverride(group.accrual,
                                                                  group.max_redemption)
-    return resolve_settings(ledger_rules().program, group=override, order=order,
+    return resolve_settings(ledger_rules().program, group=override, guest=guest, order=order,
                             may_override_order=may_override_order)
 
 
@@ -159,6 +160,16 @@ class GuestLoyalty:
     phone: str | None
     group_id: str | None
     lifetime_spend: int
+    accrual_bp: int | None = None  # the guest's own percentages (the guest card)
+    max_redemption_bp: int | None = None
+    group_by_hand: bool = False
+
+    @property
+    def own_settings(self) -> LoyaltyOverride:
+        def pct(bp: int | None) -> Percent | None:
+            return None if bp is None else Percent(bp)
+
+        return LoyaltyOverride(pct(self.accrual_bp), pct(self.max_redemption_bp))
 
     def feed_data(self) -> dict[str, Any]:
         return {"guest_id": self.guest_id, "name": self.name, "phone": self.phone,

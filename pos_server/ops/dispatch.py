@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pos_app.domain.operations import Operation
 from pos_server.ops.balance_kinds import BALANCE_HANDLERS
+from pos_server.ops.guest_card_kinds import GUEST_CARD_HANDLERS
 from pos_server.ops.hold_kinds import HOLD_HANDLERS
 from pos_server.ops.kinds import HANDLERS
 from pos_server.ops.order_kinds import ORDER_HANDLERS
@@ -17,6 +18,7 @@ from pos_server.uow import UnitOfWork
 ALL_HANDLERS = {**HANDLERS, **HOLD_HANDLERS, **ORDER_HANDLERS, **BALANCE_HANDLERS}
 ALL_HANDLERS.update({**SHIFT_HANDLERS, **PROMO_HANDLERS, **REFUND_HANDLERS})  # the till's
 ALL_HANDLERS.update(SALE_CANCEL_HANDLERS)
+ALL_HANDLERS.update(GUEST_CARD_HANDLERS)
 
 
 def handle(kind: str, payload: Operation | None, uow: UnitOfWork) -> Verdict:

@@ -119,7 +119,8 @@ def identifier_bound(bound: IdentifierBound, uow: UnitOfWork) -> Verdict:
         return APPLIED  # already bound to this guest: nothing changes
     uow.identifiers.bind(bound.guest_id, bound.medium, bound.method, value)
     data = {"guest_id": bound.guest_id, "medium": bound.medium.value,
-            "method": bound.method.value, "value": value}
+            "method": bound.method.value, "value": value, "blocked": False,
+            "block_reason": None}
     uow.feed.record("identifier", value, data)
     return APPLIED
 

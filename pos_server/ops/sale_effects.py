@@ -66,7 +66,8 @@ def apply_sale_effects(
     group = None if loyalty.group_id is None else groups[0].get(loyalty.group_id)
     order = (order_override(uow, sale) if sale.loyalty_override is not None
              else OrderOverride())  # bonus settings set by hand, if honoured  # fmt: skip
-    settings = settings_for(group, order=order.override, may_override_order=order.allowed)
+    settings = settings_for(group, order=order.override, may_override_order=order.allowed,
+                            guest=loyalty.own_settings)
     for check in (_check_redemption, _check_identification):
         problem = check(uow, sale, settings, group)
         if problem is not None:

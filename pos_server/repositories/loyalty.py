@@ -79,14 +79,15 @@ def identified_on_day(session: Session, guest_id: str, at: datetime) -> int:
 # loyalty row not created yet (lock_loyalty then takes the general path).
 _GUEST_LOYALTY = Fast(
     select(Guest.id, Guest.name, Guest.phone, GuestLoyaltyRow.group_id,
-           GuestLoyaltyRow.lifetime_spend)
+           GuestLoyaltyRow.lifetime_spend, GuestLoyaltyRow.accrual_bp,
+           GuestLoyaltyRow.max_redemption_bp, GuestLoyaltyRow.group_by_hand)
     .join(GuestLoyaltyRow, GuestLoyaltyRow.guest_id == Guest.id)
     .where(Guest.id == bindparam("guest_id")).with_for_update(of=GuestLoyaltyRow)
 )  # fmt: skip
 _SET_LOYALTY = Fast(
     update(GuestLoyaltyRow).where(GuestLoyaltyRow.guest_id == bindparam("loyal_guest"))
     .values(group_id=bindparam("group_id"), lifetime_spend=bindparam("lifetime_spend"),
-            updated_at=bindparam("updated_at"))
+            updated_at=bindparam("updated_at"), group_by_hand=bindparam("by_hand"))
 )  # fmt: skip
 
 
@@ -103,7 +104,8 @@ def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, gue
         session.flush()
         row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
         assert row is not None
-    return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend)
+    return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend,
+                        row.accrual_bp, row.max_redemption_bp, bool(row.group_by_hand))
 
 
 def set_group(connection: Connection, loyalty: GuestLoyalty, group_id: str | None,
@@ -111,8 +113,9 @@ def set_group(connection: Connection, loyalty: GuestLoyalty, group_id: str | Non
     """The loyalty row (locked by ``lock_loyalty``) moved to ``group_id``, spend unchanged."""
     moved = replace(loyalty, group_id=group_id)
     _SET_LOYALTY.run(connection, {"loyal_guest": moved.guest_id, "group_id": group_id,
-                                  "lifetime_spend": moved.lifetime_spend, "updated_at": now})
-    return moved
+                                  "lifetime_spend": moved.lifetime_spend, "updated_at": now,
+                                  "by_hand": True})  # fmt: skip
+    return replace(moved, group_by_hand=True)
 
 
 def promote_after_sale(
@@ -128,8 +131,11 @@ def promote_after_sale(
     after = group_after_spend(current, lifetime, active)
     moved = replace(loyalty, group_id=None if after is None else after.id,
                     lifetime_spend=lifetime)  # fmt: skip
+    # a group put by hand stays "by hand" until the rules move the guest elsewhere
+    by_hand = loyalty.group_by_hand and moved.group_id == loyalty.group_id
     _SET_LOYALTY.run(connection, {"loyal_guest": moved.guest_id, "group_id": moved.group_id,
-                                  "lifetime_spend": lifetime, "updated_at": now})  # fmt: skip
+                                  "lifetime_spend": lifetime, "updated_at": now,
+                                  "by_hand": by_hand})  # fmt: skip
     defer_snapshot(connection, "guest", moved.guest_id, moved.feed_data(), now)
 
 

@@ -22,6 +22,7 @@ class StaffMember:
     name: str
     role: Role
     active: bool
+    permissions: frozenset[str] = frozenset()  # granted beyond the role (``guest_card.may``)
 
 
 class Staff(Repository):
@@ -31,7 +32,9 @@ class Staff(Repository):
         row = self._session.get(StaffRow, staff_id)
         if row is None:
             return None
-        return StaffMember(row.id, row.name, Role(row.role), row.active)
+        return StaffMember(
+            row.id, row.name, Role(row.role), row.active, frozenset(row.permissions or ())
+        )
 
     def row(self, staff_id: str) -> StaffRow | None:
         """The staff row to change (the session writes it back at the unit of work's end)."""

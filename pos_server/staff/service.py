@@ -24,6 +24,7 @@ import secrets
 import uuid
 from typing import Any
 
+from pos_app.domain.guest_card import Permission as TillPermission
 from pos_app.domain.staff_pins import (
     PIN_PARAMS,
     SALT_BYTES,
@@ -77,7 +78,8 @@ def pin_matches(row: StaffRow, pin: str) -> bool:
 def feed_data(row: StaffRow) -> dict[str, Any]:
     """The ``staff`` change: hash, salt and parameters, never the PIN."""
     return {"staff_id": row.id, "name": row.name, "role": row.role, "pin_hash": row.pin_hash,
-            "salt": row.salt, "params": dict(row.params), "active": row.active}  # fmt: skip
+            "salt": row.salt, "params": dict(row.params), "active": row.active,
+            "permissions": sorted(row.permissions or ())}  # fmt: skip
 
 
 def public_view(row: StaffRow) -> dict[str, Any]:
@@ -85,7 +87,8 @@ def public_view(row: StaffRow) -> dict[str, Any]:
     predates scrypt and the 6-digit rule (``pin_outdated``: set it again)."""
     return {"staff_id": row.id, "name": row.name, "role": row.role, "active": row.active,
             "pin_outdated": is_legacy(row.params), "password": row.password_hash is not None,
-            "key": row.key_hash is not None}  # fmt: skip
+            "key": row.key_hash is not None,
+            "permissions": sorted(row.permissions or ())}  # fmt: skip
 
 
 def pin_change_needed(row: StaffRow) -> bool:
@@ -218,6 +221,26 @@ def deactivate(uow: UnitOfWork, staff_id: str, *, by_role: Role = Role.ADMIN) ->
         _fed(uow, row)
         uow.web_sessions.remove_of(STAFF_REALM, row.id)
         _audit(uow, "staff.deactivate", row, before)
+    return row
+
+
+def set_permission(uow: UnitOfWork, staff_id: str, permission: str, granted: bool) -> StaffRow:
+    """Grant or withdraw one till permission beyond the role's (``pos_app.domain.guest_card.
+    Permission``: ``bonus_settings`` is given only so); the tills learn it from the feed."""
+    try:
+        checked = TillPermission(permission)
+    except ValueError:
+        known = ", ".join(p.value for p in TillPermission)
+        raise StaffError(f"Unknown permission {permission!r}; they are {known}.") from None
+    row = _get(uow, staff_id)
+    before = public_view(row)
+    held = set(row.permissions or ())
+    after = held | {checked.value} if granted else held - {checked.value}
+    if after != held:
+        row.permissions = sorted(after)
+        row.updated_at = uow.now
+        _fed(uow, row)
+        _audit(uow, "staff.grant" if granted else "staff.revoke", row, before)
     return row
 
 

@@ -93,7 +93,7 @@ def test_optional_fields_may_be_left_out_and_come_back_as_null() -> None:
 
 def test_every_kind_is_registered_under_its_own_name() -> None:
     assert all(kind == cls.KIND for kind, cls in OPERATIONS.items())
-    assert len(OPERATIONS) == 19
+    assert len(OPERATIONS) == 25
 
 
 def test_the_api_document_lists_the_kinds_as_they_are_defined() -> None:

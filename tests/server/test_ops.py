@@ -227,4 +227,5 @@ def test_a_swiped_card_and_the_same_card_typed_are_one_identifier(till: Till) ->
     ]
     changes = till.client.get("/v1/changes", headers=till.headers).json()["changes"]
     assert changes[-1]["data"] == {"guest_id": "anna", "medium": "card", "method": "msr",
-                                   "value": "4000123412341234"}
+                                   "value": "4000123412341234", "blocked": False,
+                                   "block_reason": None}

@@ -63,12 +63,12 @@ def test_admin_add_prints_one_json_line_and_feeds_the_hash_never_the_pin(
     added = json.loads(out)
     assert added == {"staff_id": added["staff_id"], "name": "Boss", "role": "admin",
                      "active": True, "pin_outdated": False, "password": False,
-                     "key": False}  # fmt: skip
+                     "key": False, "permissions": []}  # fmt: skip
     [change] = feed(db_url, "staff")
     assert change.entity_id == added["staff_id"]
     assert "482913" not in json.dumps(change.data)
     assert set(change.data) == {"staff_id", "name", "role", "pin_hash", "salt", "params",
-                                "active"}  # fmt: skip
+                                "active", "permissions"}  # fmt: skip
     assert check_like_a_till(change.data, "482913")
     assert not check_like_a_till(change.data, "482914")
 
@@ -118,7 +118,7 @@ def test_set_pin_deactivate_and_list(db_url: str, capsys: Any) -> None:
     assert json.loads(out) == {"staff": [{"staff_id": staff_id, "name": "Ivan",
                                           "role": "cashier", "active": False,
                                           "pin_outdated": False, "password": False,
-                                          "key": False}]}  # fmt: skip
+                                          "key": False, "permissions": []}]}  # fmt: skip
     code, _out, err = run_cli(capsys, "staff", "deactivate", "nobody", "--db", db_url)
     assert code == 1
     assert "No member of staff" in err
@@ -318,3 +318,18 @@ def test_set_password_prompts_twice_without_echo(tmp_path: Path, capsys: Any) ->
     assert "password (at least 12 characters):" in output
     assert "a long pass phrase" not in output
     assert json.loads(output[output.index("{"):])["password"] is True
+
+
+def test_a_permission_is_granted_and_revoked_and_fed(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _code, out, _err = run_cli(capsys, "staff", "add", "Kate", "--role", "cashier", "--pin",
+                               "4829", "--db", db_url)  # fmt: skip
+    staff_id = json.loads(out)["staff_id"]
+    code, out, _err = run_cli(capsys, "staff", "grant", staff_id, "bonus_settings", "--db", db_url)
+    assert code == 0 and json.loads(out)["permissions"] == ["bonus_settings"]
+    assert feed(db_url, "staff")[-1].data["permissions"] == ["bonus_settings"]
+    code, out, _err = run_cli(capsys, "staff", "revoke", staff_id, "bonus_settings", "--db",
+                              db_url)  # fmt: skip
+    assert code == 0 and json.loads(out)["permissions"] == []
+    assert feed(db_url, "staff")[-1].data["permissions"] == []

@@ -57,6 +57,7 @@ class _Data:
     groups: dict[str, GuestGroup] = field(default_factory=dict)
     guests: dict[str, Guest] = field(default_factory=dict)
     identifiers: dict[str, tuple[Identifier, str]] = field(default_factory=dict)
+    blocked_identifiers: set[str] = field(default_factory=set)
     accounts: dict[str, tuple[str, AccountView]] = field(default_factory=dict)
     sales: dict[str, Sale] = field(default_factory=dict)
     outbox: list[OutboxEntry] = field(default_factory=list)
@@ -127,7 +128,9 @@ class _Guests:
 
     def by_identifier(self, value: str) -> Guest | None:
         found = self.d.identifiers.get(value)
-        return None if found is None else self.d.guests.get(found[1])
+        if found is None or value in self.d.blocked_identifiers:
+            return None
+        return self.d.guests.get(found[1])
 
     def by_phone(self, e164: str) -> Sequence[Guest]:
         return [g for g in self.d.guests.values() if e164 in g.phones]
@@ -150,6 +153,17 @@ class _Guests:
 
     def identifiers_of(self, guest_id: str) -> Sequence[Identifier]:
         return [i for i, g in self.d.identifiers.values() if g == guest_id]
+
+    def block_identifier(self, value: str, guest_id: str) -> bool:
+        found = self.d.identifiers.get(value)
+        if found is None or found[1] != guest_id:
+            return False
+        self.d.blocked_identifiers.add(value)
+        return True
+
+    def blocked_identifiers(self, guest_id: str) -> frozenset[str]:
+        return frozenset(v for v in self.d.blocked_identifiers
+                         if self.d.identifiers[v][1] == guest_id)  # fmt: skip
 
     def count(self) -> int:
         return len(self.d.guests)

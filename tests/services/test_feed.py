@@ -252,3 +252,50 @@ def test_given_the_shops_time_zone_in_the_feed_then_the_till_keeps_it(tmp_path: 
         bad = feed.apply_page(1, [change(2, "shop_settings", "shop", timezone="Mars/Base")], 2)
         assert bad.skipped == {"shop_settings/invalid": 1}
         assert VenueTime(real.unit_of_work).zone() == ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.parametrize("kind", ["fake", "sqlite"])
+def test_a_whole_guest_card_and_a_blocked_card_are_applied(kind: str, tmp_path: Path) -> None:
+    """The guest card's changes (issue 17): the whole card over the local guest, a blocked
+    identifier that then identifies nobody, and a later change with only the phone (a
+    promotion after a sale) keeping the card's other phones."""
+    from datetime import date
+
+    from pos_app.domain.guest_card import contacts_of
+
+    real = open_store(tmp_path / "till.sqlite3", terminal_id="T1") if kind == "sqlite" else None
+    uow_factory = real.unit_of_work if real is not None else FakeStore()
+    feed = FeedService(uow_factory, FakeClock())
+    card = {"phones": ["+79120001122", "+73431112233"], "emails": ["anna@example.com"],
+            "contacts": [{"type": "phone", "label": "home", "value": "+73431112233"},
+                         {"type": "phone", "label": "mobile", "value": "+79120001122"},
+                         {"type": "email", "label": "work", "value": "anna@example.com"}],
+            "birthday": "1990-05-17", "sex": "female", "note": "oat milk",
+            "cabinet_login_allowed": False, "ordering_allowed": False,
+            "registration_skipped": True, "group_id": None, "group_by_hand": False,
+            "lifetime_spend": 0, "accrual_bp": 1200, "max_redemption_bp": None}  # fmt: skip
+    page = [guest(1, "anna", "Anna P", "+79120001122", **card),
+            change(2, "identifier", "C-1", guest_id="anna", medium="card", method="barcode",
+                   value="C-1", blocked=True, block_reason="lost"),
+            guest(3, "anna", "Anna P", "+79120001122", group_id=None,
+                  lifetime_spend=500)]  # fmt: skip
+    assert feed.apply_page(0, page, 3).applied == 3
+    with uow_factory(durable=False) as uow:
+        anna = uow.guests.get("anna")
+        assert anna is not None
+        assert (anna.birthday, anna.sex, anna.note) == (date(1990, 5, 17), "female", "oat milk")
+        assert (
+            anna.cabinet_login_allowed,
+            anna.can_order_from_cabinet,
+            anna.skip_registration,
+            anna.accrual_bp,
+        ) == (False, False, True, 1200)
+        assert anna.phones == ("+79120001122", "+73431112233") and anna.lifetime_spend == 500
+        assert [(c.label.value, c.value) for c in contacts_of(anna)][:2] == [
+            ("mobile", "+79120001122"),
+            ("home", "+73431112233"),
+        ]
+        assert uow.guests.by_identifier("C-1") is None
+        assert uow.guests.blocked_identifiers("anna") == frozenset({"C-1"})
+    if real is not None:
+        real.close()

@@ -62,7 +62,7 @@ def test_create_guest_and_bind_the_unknown_card_in_one_go(
         ("guest.created", {"guest_id": panel.guest_id, "name": "Пётр Новиков",
                            "phone": "+79035554433"}),
         ("identifier.bound", {"guest_id": panel.guest_id, "medium": "card", "method": "msr",
-                              "value": "7799000000000001"}),
+                              "value": "7799000000000001", "staff_id": None}),
     ]  # fmt: skip
     sale_id = shop.service.open_sale().sale_id
     view = shop.service.identify_guest(sale_id, identifier="7799 0000 0000 0001")

@@ -32,3 +32,4 @@ class IdentifierBound(Operation):
     medium: Medium = spec(Choice(Medium))
     method: InputMethod = spec(Choice(InputMethod))
     value: str = spec(Str(1, 128, strip=True))
+    staff_id: str | None = spec(Optional(ENTITY_ID), None)  # who added it (the guest card)

@@ -40,6 +40,41 @@
     </message>
 </context>
 <context>
+    <name>BonusSettingsDialog</name>
+    <message>
+        <source>Bonus settings of this order</source>
+        <translation>Бонусные настройки этого чека</translation>
+    </message>
+    <message>
+        <source>Now: points accrued %1, at most %2 of the order paid with points.</source>
+        <translation>Сейчас: начисление баллов %1, баллами можно оплатить не более %2 чека.</translation>
+    </message>
+    <message>
+        <source>(set by hand for this order)</source>
+        <translation>(изменено вручную для этого чека)</translation>
+    </message>
+    <message>
+        <source>as usual</source>
+        <translation>как обычно</translation>
+    </message>
+    <message>
+        <source>Empty: the guest's usual setting. A manager's PIN is asked if your role may not.</source>
+        <translation>Пусто — обычная настройка гостя. Если вашей роли нельзя, спросим PIN менеджера.</translation>
+    </message>
+    <message>
+        <source>Points accrued, %</source>
+        <translation>Начисление баллов, %</translation>
+    </message>
+    <message>
+        <source>Max paid with points, %</source>
+        <translation>Оплата баллами не более, %</translation>
+    </message>
+    <message>
+        <source>Type a percentage from 0 to 100, e.g. 10 or 2,5.</source>
+        <translation>Введите процент от 0 до 100, например 10 или 2,5.</translation>
+    </message>
+</context>
+<context>
     <name>CataloguePanel</name>
     <message>
         <source>Search by name or code (F3)</source>
@@ -83,6 +118,21 @@
     <message>
         <source>cannot open: %1</source>
         <translation>не открывается: %1</translation>
+    </message>
+</context>
+<context>
+    <name>DialogScans</name>
+    <message>
+        <source>Scan ignored during payment.</source>
+        <translation>Скан не учтён: идёт оплата.</translation>
+    </message>
+    <message>
+        <source>Scan ignored: only a guest's card or a promo code is taken here.</source>
+        <translation>Скан не учтён: здесь принимается только карта гостя или промокод.</translation>
+    </message>
+    <message>
+        <source>Scan ignored while a window is open: close it, then scan again.</source>
+        <translation>Скан не учтён, пока открыто окно: закройте его и отсканируйте снова.</translation>
     </message>
 </context>
 <context>
@@ -196,6 +246,10 @@
         <translation>На депозите гостя только %1.</translation>
     </message>
     <message>
+        <source>The guest has only %1 available.</source>
+        <translation>У гостя доступно только %1.</translation>
+    </message>
+    <message>
         <source>Identify the guest first.</source>
         <translation>Сначала определите гостя.</translation>
     </message>
@@ -268,6 +322,22 @@
         <translation>По этому чеку уже сделан возврат.</translation>
     </message>
     <message>
+        <source>This phone number belongs to another guest.</source>
+        <translation>Этот номер телефона принадлежит другому гостю.</translation>
+    </message>
+    <message>
+        <source>The guest has no such card or code.</source>
+        <translation>У гостя нет такой карты или кода.</translation>
+    </message>
+    <message>
+        <source>The card cannot be saved like this: a name is needed, a birthday is a past date (YYYY-MM-DD), a percentage is 0 to 100, and blocking, replacing or posting needs a reason.</source>
+        <translation>Карточку нельзя сохранить так: нужно имя, день рождения — прошедшая дата (ГГГГ-ММ-ДД), процент — от 0 до 100, а для блокировки, замены и начисления нужна причина.</translation>
+    </message>
+    <message>
+        <source>The history is kept on the server, which cannot be reached now; pages viewed before are shown when you open them again.</source>
+        <translation>История хранится на сервере, а он сейчас недоступен; уже просмотренные страницы откроются и без него.</translation>
+    </message>
+    <message>
         <source>A guest with this phone number already exists; identify that guest instead.</source>
         <translation>Гость с этим номером уже есть — определите его.</translation>
     </message>
@@ -318,6 +388,414 @@
     <message>
         <source>The server says this guest reached today's points limit; no points were taken. Take another payment.</source>
         <translation>По данным сервера гость исчерпал дневной лимит оплаты баллами; баллы не списаны. Примите другую оплату.</translation>
+    </message>
+</context>
+<context>
+    <name>Format</name>
+    <message>
+        <source>%1 pts</source>
+        <translation>%1 б.</translation>
+    </message>
+</context>
+<context>
+    <name>GuestCard</name>
+    <message>
+        <source>Guest card</source>
+        <translation>Карточка гостя</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Основное</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Контакты</translation>
+    </message>
+    <message>
+        <source>Identifiers</source>
+        <translation>Идентификаторы</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Счета</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>История</translation>
+    </message>
+    <message>
+        <source>Card read: add it, or replace the selected one.</source>
+        <translation>Карта считана: добавьте её или замените выбранную.</translation>
+    </message>
+    <message>
+        <source>Identify a guest first.</source>
+        <translation>Сначала определите гостя.</translation>
+    </message>
+    <message>
+        <source>mobile</source>
+        <translation>мобильный</translation>
+    </message>
+    <message>
+        <source>home</source>
+        <translation>домашний</translation>
+    </message>
+    <message>
+        <source>work</source>
+        <translation>рабочий</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>другой</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>ГГГГ-ММ-ДД</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>женский</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>мужской</translation>
+    </message>
+    <message>
+        <source>May sign in to the cabinet</source>
+        <translation>Может входить в личный кабинет</translation>
+    </message>
+    <message>
+        <source>May order from the cabinet</source>
+        <translation>Может заказывать из личного кабинета</translation>
+    </message>
+    <message>
+        <source>Registration skipped</source>
+        <translation>Регистрация пропущена</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>День рождения</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Пол</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Заметка</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Группа</translation>
+    </message>
+    <message>
+        <source>set by hand</source>
+        <translation>задана вручную</translation>
+    </message>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>Ничего не изменилось.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Сохранено.</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Тип</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Значение</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Добавить</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>телефон</translation>
+    </message>
+    <message>
+        <source>e-mail</source>
+        <translation>e-mail</translation>
+    </message>
+    <message>
+        <source>SMS go to: %1</source>
+        <translation>SMS на номер: %1</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Носитель</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Способ ввода</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>card</source>
+        <translation>карта</translation>
+    </message>
+    <message>
+        <source>guest app</source>
+        <translation>приложение Guest</translation>
+    </message>
+    <message>
+        <source>white-label app</source>
+        <translation>приложение White Label</translation>
+    </message>
+    <message>
+        <source>magnetic stripe</source>
+        <translation>магнитная полоса</translation>
+    </message>
+    <message>
+        <source>barcode</source>
+        <translation>штрихкод</translation>
+    </message>
+    <message>
+        <source>manual</source>
+        <translation>вручную</translation>
+    </message>
+    <message>
+        <source>swipe, scan or type</source>
+        <translation>проведите, отсканируйте или введите</translation>
+    </message>
+    <message>
+        <source>why (to block or replace)</source>
+        <translation>причина (для блокировки или замены)</translation>
+    </message>
+    <message>
+        <source>Block selected</source>
+        <translation>Заблокировать выбранный</translation>
+    </message>
+    <message>
+        <source>Replace selected (lost)</source>
+        <translation>Заменить выбранный (утерян)</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>заблокирован</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>действует</translation>
+    </message>
+    <message>
+        <source>Card added.</source>
+        <translation>Карта добавлена.</translation>
+    </message>
+    <message>
+        <source>Choose a card in the list first.</source>
+        <translation>Сначала выберите карту в списке.</translation>
+    </message>
+    <message>
+        <source>Card blocked.</source>
+        <translation>Карта заблокирована.</translation>
+    </message>
+    <message>
+        <source>The lost card is blocked, the new one bound.</source>
+        <translation>Утерянная карта заблокирована, новая привязана.</translation>
+    </message>
+    <message>
+        <source>points</source>
+        <translation>баллы</translation>
+    </message>
+    <message>
+        <source>money</source>
+        <translation>деньги</translation>
+    </message>
+    <message>
+        <source>credit</source>
+        <translation>зачислить</translation>
+    </message>
+    <message>
+        <source>debit</source>
+        <translation>списать</translation>
+    </message>
+    <message>
+        <source>amount</source>
+        <translation>сумма</translation>
+    </message>
+    <message>
+        <source>why</source>
+        <translation>причина</translation>
+    </message>
+    <message>
+        <source>Post</source>
+        <translation>Провести</translation>
+    </message>
+    <message>
+        <source>the group's</source>
+        <translation>как у группы</translation>
+    </message>
+    <message>
+        <source>Save bonus settings</source>
+        <translation>Сохранить бонусные настройки</translation>
+    </message>
+    <message>
+        <source>Credit or debit</source>
+        <translation>Зачислить или списать</translation>
+    </message>
+    <message>
+        <source>Points accrued, %</source>
+        <translation>Начисление баллов, %</translation>
+    </message>
+    <message>
+        <source>Max paid with points, %</source>
+        <translation>Макс. оплата баллами, %</translation>
+    </message>
+    <message>
+        <source>Points: %1 total, %2 held, %3 available. Money: %4.</source>
+        <translation>Баллы: всего %1, в холде %2, доступно %3; деньги: %4.</translation>
+    </message>
+    <message>
+        <source>Open holds: the server cannot be asked.</source>
+        <translation>Холды: сервер недоступен, узнать нельзя.</translation>
+    </message>
+    <message>
+        <source>%1 since %2 (%3)</source>
+        <translation>%1 с %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Open holds: %1</source>
+        <translation>Открытые холды: %1</translation>
+    </message>
+    <message>
+        <source>No open holds.</source>
+        <translation>Открытых холдов нет.</translation>
+    </message>
+    <message>
+        <source>(as of %1)</source>
+        <translation>(на %1)</translation>
+    </message>
+    <message>
+        <source>Type an amount, e.g. 150 or 99,50.</source>
+        <translation>Введите сумму, например 150 или 99,50.</translation>
+    </message>
+    <message>
+        <source>Posted; the balance changes when the server has it.</source>
+        <translation>Проведено; баланс изменится, когда операцию получит сервер.</translation>
+    </message>
+    <message>
+        <source>Type a percentage from 0 to 100, e.g. 10 or 2,5.</source>
+        <translation>Введите процент от 0 до 100, например 10 или 2,5.</translation>
+    </message>
+    <message>
+        <source>points and money</source>
+        <translation>баллы и деньги</translation>
+    </message>
+    <message>
+        <source>sales</source>
+        <translation>продажи</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>Раньше</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Закрыт</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Чек</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>Скидка</translation>
+    </message>
+    <message>
+        <source>Points earned</source>
+        <translation>Начислено баллов</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>Операция</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Balance after</source>
+        <translation>Остаток после</translation>
+    </message>
+    <message>
+        <source>Who / where</source>
+        <translation>Кто / где</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Offline: as of %1</source>
+        <translation>Без сервера: на %1</translation>
+    </message>
+    <message>
+        <source>credit</source>
+        <comment>a posting</comment>
+        <translation>зачисление</translation>
+    </message>
+    <message>
+        <source>debit</source>
+        <comment>a posting</comment>
+        <translation>списание</translation>
+    </message>
+    <message>
+        <source>hold</source>
+        <translation>холд</translation>
+    </message>
+    <message>
+        <source>paid with held points</source>
+        <translation>оплата баллами из холда</translation>
+    </message>
+    <message>
+        <source>hold released</source>
+        <translation>холд снят</translation>
+    </message>
+    <message>
+        <source>hold expired</source>
+        <translation>холд истёк</translation>
+    </message>
+    <message>
+        <source>accrual</source>
+        <translation>начисление за покупку</translation>
+    </message>
+    <message>
+        <source>adjustment</source>
+        <translation>корректировка</translation>
+    </message>
+    <message>
+        <source>debt</source>
+        <translation>долг</translation>
     </message>
 </context>
 <context>
@@ -383,6 +861,10 @@
         <translation>Свернуть ▴</translation>
     </message>
     <message>
+        <source>Card (Ctrl+G)</source>
+        <translation>Карточка (Ctrl+G)</translation>
+    </message>
+    <message>
         <source>More ▾</source>
         <translation>Подробнее ▾</translation>
     </message>
@@ -401,6 +883,69 @@
     <message>
         <source>today up to %1 in points</source>
         <translation>сегодня баллами до %1</translation>
+    </message>
+</context>
+<context>
+    <name>LoyaltyActions</name>
+    <message>
+        <source>This order: points accrued %1, at most %2 paid with points.</source>
+        <translation>Этот чек: начисление %1, оплата баллами не более %2.</translation>
+    </message>
+    <message>
+        <source>Back to the usual: points accrued %1, at most %2 paid with points.</source>
+        <translation>Снова как обычно: начисление %1, оплата баллами не более %2.</translation>
+    </message>
+    <message>
+        <source>Identify the guest first.</source>
+        <translation>Сначала определите гостя.</translation>
+    </message>
+    <message>
+        <source>Release every open points hold of %1 on the server. Why?</source>
+        <translation>Снять на сервере все открытые резервы баллов гостя %1. Причина?</translation>
+    </message>
+    <message>
+        <source>Reset holds</source>
+        <translation>Сброс резервов</translation>
+    </message>
+    <message>
+        <source>Manager's approval</source>
+        <translation>Подтверждение менеджера</translation>
+    </message>
+    <message>
+        <source>A manager's PIN releases the holds of %1:</source>
+        <translation>PIN менеджера снимает резервы гостя %1:</translation>
+    </message>
+    <message>
+        <source>The guest's holds released on the server: %1 (approved by %2).</source>
+        <translation>Резервов гостя снято на сервере: %1 (подтвердил(а) %2).</translation>
+    </message>
+    <message>
+        <source>The guest had no open holds on the server; nothing to release.</source>
+        <translation>У гостя нет открытых резервов на сервере — снимать нечего.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached, so no holds were released. Try again online.</source>
+        <translation>Сервер недоступен, резервы не сняты. Повторите, когда касса будет онлайн.</translation>
+    </message>
+    <message>
+        <source>The server did not accept this manager's PIN or role; nothing was released.</source>
+        <translation>Сервер не принял PIN или роль менеджера; ничего не снято.</translation>
+    </message>
+    <message>
+        <source>The server refused: %1</source>
+        <translation>Сервер отказал: %1</translation>
+    </message>
+    <message>
+        <source>This till is not enrolled with a server; it cannot release holds.</source>
+        <translation>Касса не подключена к серверу и не может снять резервы.</translation>
+    </message>
+    <message>
+        <source>This manager's PIN is shorter than 6 digits, which the server does not accept; ask the admin for a new PIN. Nothing was released.</source>
+        <translation>PIN этого менеджера короче 6 цифр, а сервер такие не принимает; попросите администратора выдать новый PIN. Резервы не сняты.</translation>
+    </message>
+    <message>
+        <source>Say why the holds are reset (a few words for the audit).</source>
+        <translation>Укажите причину сброса резервов (несколько слов для журнала).</translation>
     </message>
 </context>
 <context>
@@ -848,6 +1393,89 @@
     <message>
         <source>Order %1</source>
         <translation>Заказ %1</translation>
+    </message>
+</context>
+<context>
+    <name>RefundDialog</name>
+    <message>
+        <source>Refund</source>
+        <translation>Возврат</translation>
+    </message>
+    <message>
+        <source>Type the receipt's number (or just its last digits), scan the QR on the receipt, or pick it from today's list.</source>
+        <translation>Введите номер чека (или только последние цифры), отсканируйте QR-код с чека или выберите чек из сегодняшних.</translation>
+    </message>
+    <message>
+        <source>Receipt number</source>
+        <translation>Номер чека</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Найти</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Чек</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>Возвращено</translation>
+    </message>
+    <message>
+        <source>No receipt chosen yet.</source>
+        <translation>Чек ещё не выбран.</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Товар</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>Продано</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Оплачено</translation>
+    </message>
+    <message>
+        <source>Give back</source>
+        <translation>Вернуть</translation>
+    </message>
+    <message>
+        <source>Reason (optional)</source>
+        <translation>Причина (необязательно)</translation>
+    </message>
+    <message>
+        <source>Everything left</source>
+        <translation>Всё оставшееся</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Receipt %1 of %2, %3</source>
+        <translation>Чек %1 от %2, %3</translation>
+    </message>
+    <message>
+        <source>refunded so far: %1</source>
+        <translation>уже возвращено: %1</translation>
+    </message>
+    <message>
+        <source>This receipt was already refunded in full.</source>
+        <translation>По этому чеку уже сделан полный возврат.</translation>
+    </message>
+    <message>
+        <source>To give back: %1</source>
+        <translation>К возврату: %1</translation>
     </message>
 </context>
 <context>

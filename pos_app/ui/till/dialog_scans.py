@@ -6,7 +6,8 @@ identifies the guest and a promo code is applied - the payment dialog's amount d
 follows the sale (``PaymentDialog.set_due``), the other two close as answered. A product's
 code there, or any reading while another dialog is open (the shift, a new guest, a manager's
 question), is held back - the sale is not touched - and the cashier is told: in the payment
-dialog itself, and in the window's banner.
+dialog itself, and in the window's banner. In the guest card a swipe or scan goes to its
+Identifiers tab, to be added or to replace the selected card.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def take(window: ScanWindow, dialog: QWidget, reading: Reading) -> None:
     payment = window.payment.dialog
     if payment is not None and dialog is payment:
         window.controller.card_or_promo(reading, lambda: None, _held_in_payment(window, payment))
+        return
+    from pos_app.ui.till.guest_card import GuestCardDialog
+
+    if isinstance(dialog, GuestCardDialog):  # a card swiped or scanned to add or replace
+        dialog.take_reading(reading.kind, reading.data)
         return
     if dialog is not None and dialog in (window.guests.find_dialog, window.guests.promo_dialog):
         assert isinstance(dialog, QDialog)

@@ -44,6 +44,9 @@ class GuestPanel(QFrame):
         self.toggle.setCheckable(True)
         self.toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.toggle.toggled.connect(self._expand)
+        self.card_button = QPushButton(self.tr("Card (Ctrl+G)"))
+        self.card_button.setObjectName("guestCardButton")
+        self.card_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.hint = QLabel(self.tr("Swipe a card, scan a QR code or press F4 to find a guest"))
         self.hint.setObjectName("guestHint")
         self.hint.setWordWrap(True)
@@ -71,6 +74,7 @@ class GuestPanel(QFrame):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.name, 1)
+        top.addWidget(self.card_button)
         top.addWidget(self.toggle)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -105,6 +109,7 @@ class GuestPanel(QFrame):
         self.guest = guest
         self.hint.setVisible(guest is None)
         self.toggle.setVisible(guest is not None)
+        self.card_button.setVisible(guest is not None)
         self._expand(self.toggle.isChecked())
         if guest is None:
             self.name.setText(self.tr("No guest"))

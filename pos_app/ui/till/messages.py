@@ -94,6 +94,9 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "insufficient_balance": lambda d: QCoreApplication.translate(
             "Errors", "The guest has only %1 on their balance."
         ).replace("%1", format_money(int(d.get("available", 0)))),
+        "insufficient_points": lambda d: QCoreApplication.translate(
+            "Errors", "The guest has only %1 available."
+        ).replace("%1", points(max(int(d.get("available", 0)), 0))),
         "no_guest": lambda d: QCoreApplication.translate("Errors", "Identify the guest first."),
         "operations_waiting": lambda d: QCoreApplication.translate(
             "Errors",
@@ -157,6 +160,21 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
             "at least that much, or refund the whole receipt."
         ).replace("%1", format_money(int(d.get("card", 0)))),
         "cash_difference": _difference,
+        "phone_taken": lambda d: QCoreApplication.translate(
+            "Errors", "This phone number belongs to another guest."
+        ),
+        "unknown_identifier": lambda d: QCoreApplication.translate(
+            "Errors", "The guest has no such card or code."
+        ),
+        "invalid_guest_card": lambda d: QCoreApplication.translate(
+            "Errors", "The card cannot be saved like this: a name is needed, a birthday is a "
+            "past date (YYYY-MM-DD), a percentage is 0 to 100, and blocking, replacing or "
+            "posting needs a reason."
+        ),
+        "history_unavailable": lambda d: QCoreApplication.translate(
+            "Errors", "The history is kept on the server, which cannot be reached now; pages "
+            "viewed before are shown when you open them again."
+        ),
         "guest_exists": lambda d: QCoreApplication.translate(
             "Errors", "A guest with this phone number already exists; identify that guest instead."
         ),

@@ -16,6 +16,8 @@ from pos_app.services.screen_look import ScreenLook
 if TYPE_CHECKING:
     from pos_app.domain.catalog import Product
     from pos_app.services.bonus_override import BonusOverrideService
+    from pos_app.services.guest_card import GuestCardService
+    from pos_app.services.guest_history import GuestHistoryService
     from pos_app.services.guests import GuestService
     from pos_app.services.hold_reset import HoldResetService
     from pos_app.services.overrides import OverrideService
@@ -40,6 +42,8 @@ class SignedInStaff(Protocol):
     def name(self) -> str: ...
     @property
     def role(self) -> str: ...
+    @property
+    def granted(self) -> frozenset[str]: ...  # permissions beyond the role (the guest card)
 
 
 class SignIn(Protocol):
@@ -114,6 +118,8 @@ class TillScreenServices:
     reconciliation: SyncQueue  # what the server did not accept (manager's PIN)
     bonus: BonusOverrideService  # one order's bonus settings (manager's PIN)
     hold_reset: HoldResetService  # a guest's holds released on the server
+    guest_card: GuestCardService  # the guest card dialog (Ctrl+G)
+    guest_history: GuestHistoryService  # its History tab
     venue_zone: tzinfo  # the venue's local time (services/venue_time.py)
     venue_time: VenueTime  # reads it again once a pull may have brought a new one
     venue_name: str = ""  # the venue on screen (services/venue_name.py); "": the window says Till

@@ -1,0 +1,54 @@
+"""The till asks its server for a page of a guest's history (``GET /v1/guests/{id}/history``,
+docs/api.md) for the guest card; ``pos_app.services.guest_history`` keeps what it gets for
+offline reading. No answer, a 5xx or a refusal is ``HistoryUnavailable`` with the reason; one
+short timeout, no retries (a person is waiting)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from pos_app.services.guest_history import HistoryUnavailable
+from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, new_session
+
+TIMEOUT = (2.05, 5.0)
+
+
+class GuestHistoryClient:
+    def __init__(
+        self, base_url: str, token: str, *, timeout: tuple[float, float] = TIMEOUT,
+        session: requests.Session | None = None, trust: ServerTrust = DEFAULT_TRUST,
+    ) -> None:  # fmt: skip
+        self.base_url = base_url.rstrip("/")
+        self._token, self._timeout = token, timeout
+        self._session = session or new_session(base_url, trust)
+
+    def close(self) -> None:
+        self._session.close()
+
+    def page(self, guest_id: str, section: str, before: str | None, limit: int
+             ) -> Mapping[str, Any]:  # fmt: skip
+        params: dict[str, Any] = {"section": section, "limit": limit}
+        if before is not None:
+            params["before"] = before
+        url = f"{self.base_url}/v1/guests/{quote(guest_id, safe='')}/history"
+        try:
+            response = self._session.get(
+                url,
+                params=params,
+                timeout=self._timeout,
+                headers={"Authorization": f"Bearer {self._token}"},
+            )
+        except requests.RequestException as exc:
+            raise HistoryUnavailable("The server did not answer.",
+                                     error=type(exc).__name__) from exc  # fmt: skip
+        if response.status_code == 404:
+            raise HistoryUnavailable("The server does not know this guest yet.", status=404)
+        if response.status_code != 200:
+            raise HistoryUnavailable(f"The server could not answer ({response.status_code}).",
+                                     status=response.status_code)  # fmt: skip
+        body: Mapping[str, Any] = response.json()
+        return body
