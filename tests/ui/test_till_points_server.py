@@ -13,15 +13,17 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from pos_app.commands.composition import start_sync
 from pos_app.commands.demo_data import fill_catalogue
-from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal, start_sync
+from pos_app.commands.sync_runtime import enrol_data_dir, enrolled_terminal
 from pos_app.commands.till_app import TillOptions
 from pos_app.db import Store
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import rub
-from pos_server.db import make_engine, make_sessions
-from pos_server.staff import StaffError, add_staff
+from pos_server.db import make_engine
+from pos_server.staff.service import StaffError, add_staff
+from pos_server.uow import unit_of_work
 from tests.sync.conftest import new_code
 from tests.sync.faultproxy import ServerProcess, seed_guests
 from tests.ui.test_till_window import LATTE, open_shift
@@ -43,8 +45,8 @@ def _cashier(db_url: str) -> None:
     """Olga on the server's staff (once for the module's server)."""
     engine = make_engine(db_url)
     try:
-        with make_sessions(engine).begin() as session:
-            add_staff(session, "Olga Cashier", "cashier", CASHIER_PIN, datetime.now(UTC))
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+            add_staff(uow, "Olga Cashier", "cashier", CASHIER_PIN)
     except StaffError:
         pass  # added by the test before
     finally:
