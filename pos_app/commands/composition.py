@@ -35,6 +35,7 @@ from pos_app.services.ports import Clock, IdGenerator
 from pos_app.services.promo import Digits, random_digits
 from pos_app.services.report_printer import NoReportPrinter, ReportPrinter
 from pos_app.services.screen_look import read_look
+from pos_app.services.subscription import NO_LINK_SOURCE
 from pos_app.services.till import TillServices
 from pos_app.services.venue_name import read_venue_name
 from pos_app.services.venue_time import VenueTime
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     )
     from pos_app.services.guest_history import HistorySource
     from pos_app.services.orders import ActionSender, ConsoleOrders, OrderView, StreamBatch
+    from pos_app.services.subscription import LinkSource
     from pos_app.sync.order_actions import HttpActionSender
     from pos_app.sync.order_stream import OrderStream, StreamStatus
     from pos_app.sync.puller import FeedPuller, PullProgress
@@ -91,6 +93,8 @@ def till_services(
         points_gateway=sync.worker if sync is not None else NO_SERVER, hold_reset_port=port,
         after_hold_reset=refresh, after_points_refused=refresh, promo_digits=promo_digits,
         history_source=_history_source(store, sync, server_url),
+        link_source=_link_source(store, sync, server_url),
+        wake_sync=sync.worker.wake if sync is not None else no_feed,
     )  # fmt: skip
 
 
@@ -199,6 +203,7 @@ def screen_services(
         guest_history=till.guest_history,
         venue_zone=VenueTime(store.unit_of_work).zone(), venue_time=VenueTime(store.unit_of_work),
         venue_name=read_venue_name(store.unit_of_work), look=read_look(store.unit_of_work),
+        subscriptions=till.subscriptions,
     )  # fmt: skip
 
 
@@ -323,6 +328,20 @@ def _history_source(
     with store.unit_of_work(durable=False) as uow:
         url = server_url or uow.settings.get(SERVER_KEY)
     return GuestHistoryClient(str(url), token, trust=sync.trust) if url else NO_HISTORY_SOURCE
+
+
+def _link_source(store: Store, sync: SyncRuntime | None, server_url: str | None) -> LinkSource:
+    """An enrolled till asks its server for a guest's Telegram link; one that is not has none
+    (the till says the guest can subscribe later, it never makes a link up)."""
+    if sync is None:
+        return NO_LINK_SOURCE
+    from pos_app.commands.sync_runtime import SERVER_KEY, load_token
+    from pos_app.sync.subscription_client import SubscriptionLinkClient
+
+    _, token = load_token(store)
+    with store.unit_of_work(durable=False) as uow:
+        url = server_url or uow.settings.get(SERVER_KEY)
+    return SubscriptionLinkClient(str(url), token, trust=sync.trust) if url else NO_LINK_SOURCE
 
 
 def _hold_reset_port(

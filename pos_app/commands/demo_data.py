@@ -89,8 +89,7 @@ DEMO_STAFF = (
     ("staff-operator", "Дарья Операторова", "operator", "2222"),
 )
 DEMO_PROMO_PROGRAM = {"prefix": "TOPLASER", "discount_bp": 1500, "cashback_bp": 1000,
-                      "digits": 4,  # the link: the customer display's QR for a guest's card
-                      "subscribe_link": "https://t.me/toplaser_demo_bot?start={code}"}  # fmt: skip
+                      "digits": 4}  # fmt: skip
 
 
 DEMO_VENUE = "Демо-кафе"  # the demo's venue name, on its screen and receipts

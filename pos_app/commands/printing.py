@@ -104,14 +104,17 @@ class ReceiptPrinting:
         return self.service.enqueue("receipt", document, title=receipt.number)
 
     def enqueue_sale(self, sale: SaleView, *, cashier: str = "", venue_name: str | None = None,
-                     points: ReceiptPoints | None = None) -> int:  # fmt: skip
+                     points: ReceiptPoints | None = None,
+                     subscribe_link: str | None = None) -> int:  # fmt: skip
         """``venue_name``: None, the till's setting (``services/venue_name.py``); ``points``:
-        the guest's points of the sale (``services/receipt_points.py``)."""
+        the guest's points of the sale (``services/receipt_points.py``); ``subscribe_link``:
+        the buyer's messenger link and its QR (``services/subscription.py``)."""
         if venue_name is None:
             venue_name = read_venue_name(self._store.unit_of_work)
         document = self.layout.sale_receipt(sale, venue_name=venue_name, cashier=cashier,
                                              timezone=self._venue.name(),
-                                             points=points)  # fmt: skip
+                                             points=points,
+                                             subscribe_link=subscribe_link)  # fmt: skip
         return self.service.enqueue("receipt", document, title=sale.receipt_no or sale.sale_id)
 
     @property

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from pos_app.commands.sync_runtime import SyncRuntime
     from pos_app.db import Store
     from pos_app.services.dto import SaleView
+    from pos_app.services.till import TillServices
     from pos_app.ui.till.customer_display import CustomerDisplay
 
 SYNC_POLL_MS = 5_000
@@ -179,6 +181,7 @@ class TillBackend:
         self.sync: SyncRuntime | None = None
         self.plain_http = False  # the stored server is plain http:// elsewhere: no sync
         self.backups: DailyBackup | None = None
+        self.till: TillServices | None = None  # set by ``open``
 
     def open(self) -> TillScreenServices:
         from pos_app.commands.composition import card_terminal, screen_services, till_services
@@ -196,8 +199,9 @@ class TillBackend:
         self.backups = _start_backups(store)
         if self.options.printer is not None:
             self.printing = _start_printing(store, self.options, self.bridge)
-        till = till_services(store, sync=self.sync, server_url=self.options.server,
-                             acquirer=card_terminal(self.options.card_terminal))  # fmt: skip
+        terminal = card_terminal(self.options.card_terminal)
+        till = self.till = till_services(store, sync=self.sync, server_url=self.options.server,
+                                         acquirer=terminal)  # fmt: skip
         return screen_services(store, till, self.printing)
 
     def _enrolled(self) -> Store | None:
@@ -250,16 +254,43 @@ class TillBackend:
                               problems=stats.open_items, plain_http=self.plain_http)
 
     def sale_completed(self, sale: SaleView, cashier: str) -> None:
-        """On the op worker: the receipt into the print queue, the sync worker woken."""
+        """On the op worker: the receipt into the print queue, the sync worker woken. A promo
+        sale that gave the buyer a card first asks the server for the buyer's messenger link
+        (on a thread of its own: the op worker stays free for the next sale), shows it and
+        prints it on the receipt (seed 003)."""
         if self.sync is not None:
             self.sync.worker.wake()
+        buyer = self._card_buyer(sale)
+        if buyer is None:
+            self._print_sale(sale, cashier, None)
+            return
+
+        def ask() -> None:
+            assert self.till is not None
+            state = self.till.subscriptions.state(buyer)
+            self.bridge.on_subscription(state)
+            self._print_sale(sale, cashier, state.link if state.needs_link else None)
+
+        threading.Thread(target=ask, name="subscription-link", daemon=True).start()
+
+    def _card_buyer(self, sale: SaleView) -> str | None:
+        """The buyer of a promo sale who has a card now (issued at its close or before)."""
+        if self.till is None or sale.guest is None:
+            return None
+        outcome = self.till.promo.outcome(sale.sale_id)
+        if outcome is None or outcome.buyer_code is None:
+            return None
+        return outcome.buyer_guest_id
+
+    def _print_sale(self, sale: SaleView, cashier: str, link: str | None) -> None:
         if self.printing is not None:
             from pos_app.services.receipt_points import read_receipt_points
 
             points = None
             if sale.guest is not None and self.store is not None:
                 points = read_receipt_points(self.store.unit_of_work, sale.sale_id)
-            self.printing.enqueue_sale(sale, cashier=cashier, points=points)
+            self.printing.enqueue_sale(sale, cashier=cashier, points=points,
+                                       subscribe_link=link)  # fmt: skip
 
     def close(self) -> None:
         if self.printing is not None:
@@ -412,6 +443,7 @@ def _customer_display(runtime: TillRuntime, options: TillOptions) -> None:
         return
     window.controller.observe(display)
     window.controller.sale_did_close.connect(display.sale_closed)
+    runtime.bridge.subscription_did_arrive.connect(display.show_subscription)
     window.venue_did_change.connect(display.venue.setText)
     front = QApplication.activeModalWidget() or window  # the keys stay with the till
     front.activateWindow()

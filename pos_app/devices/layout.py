@@ -8,6 +8,7 @@ encoded for its profile; a report is its lines, a feed and a cut.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from pos_app.devices.escpos_printer import EscposPrinter
@@ -35,11 +36,13 @@ class EscposLayout:
     def sale_receipt(
         self, sale: SaleView, *, venue_name: str, cashier: str = "",
         printed_at: datetime | None = None, timezone: str = DEFAULT_SHOP_TIMEZONE,
-        points: ReceiptPoints | None = None,
+        points: ReceiptPoints | None = None, subscribe_link: str | None = None,
     ) -> bytes:  # fmt: skip
-        return self.receipt(receipt_for(sale, venue_name=venue_name, cashier=cashier,
-                                        printed_at=printed_at, timezone=timezone,
-                                        points=points))  # fmt: skip
+        data = receipt_for(sale, venue_name=venue_name, cashier=cashier, printed_at=printed_at,
+                           timezone=timezone, points=points)  # fmt: skip
+        if subscribe_link:
+            data = replace(data, subscribe_link=subscribe_link)
+        return self.receipt(data)
 
     def receipt(self, receipt: ReceiptData) -> bytes:
         return self.printer.render(render_receipt(receipt, self.printer.profile.columns))

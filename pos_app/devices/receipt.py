@@ -82,6 +82,8 @@ class ReceiptData:
     guest_name: str = ""
     guest_card: str = ""
     qr: str = ""
+    # seed 003: the buyer is not subscribed to the venue's messenger: their one-time link
+    subscribe_link: str = ""
     footer: str = ""
     copy_label: str = ""
     closing: str = "Спасибо за покупку!"  # the last line; a refund says something else
@@ -181,6 +183,7 @@ class ReceiptRenderer:
             "payments": lambda: self._rows((p.method, money(p.amount)) for p in data.payments),
             "cash": lambda: self._cash(args, data),
             "qr": lambda: [Qr(data.qr)] if data.qr else [],
+            "subscribe": lambda: [Qr(data.subscribe_link)] if data.subscribe_link else [],
             "logo": lambda: [StoredLogo(data.logo_key)] if data.logo_key is not None else [],
             "cut": lambda: [Cut()],
             "drawer": lambda: [DrawerKick()] if data.kick_drawer else [],

@@ -36,7 +36,6 @@ from pos_app.domain.phones import normalise_phone
 from pos_app.domain.venue_clock import day_bounds
 from pos_app.services.dto import GroupView, SaleView
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
-from pos_app.services.promo import subscribe_link as link_for_code
 from pos_app.services.sale_errors import GuestNotFound
 from pos_app.services.venue_time import venue_zone
 
@@ -85,7 +84,6 @@ class GuestPanel:
     balance: int | None  # None: no balance account
     promo_code: str | None
     today: TodayLimits
-    subscribe_link: str | None = None  # the guest's own code in the program's link (a QR)
 
 
 def business_day_start(uow: UnitOfWork, now: datetime) -> datetime:
@@ -214,7 +212,6 @@ class GuestService:
             sum(a.available for a in balance) if balance else None,
             code.code if code else None,
             today_limits(uow, guest.id, group, self._clock.now()),
-            link_for_code(uow, code.code) if code else None,
         )  # fmt: skip
 
 

@@ -10,6 +10,8 @@ API (plain frozen results; ``DomainError`` subclasses with cashier-readable mess
     promo.outcome(sale_id)                      # -> PromoOutcome after payment: cashback
                                                 #    estimate, the buyer's own code
     promo.upsert_from_feed(data)                # ``promo_code`` entity from the change feed
+    card = promo.issue_card("8 912 000-00-01", name="Анна")  # -> IssuedCard: the «Client»
+                                                #    action, a card by phone without a sale
 
 The cashier types the digits after the prefix (or the whole code, any case). A code is known
 to the till from the change feed or because this till issued it; a guest's own code is refused.
@@ -24,11 +26,11 @@ a code yet, ``promo.issued`` with the buyer's own new code (a phone that already
 keeps it), and ``identifier.bound``: the code is also the guest's card, so its QR identifies
 them.
 
-Program settings: ``promo.program`` = ``{"prefix", "discount_bp", "cashback_bp", "digits",
-"subscribe_link"}`` (default ``PROMO``, 15 %, 5 %, 6 digits, no link); ``subscribe_link`` is a
-URL template with ``{code}`` (e.g. a messenger bot's start link) that ``outcome`` fills in.
-Sending the messages themselves (owner: cashback credited; buyer: the new card) is not built:
-there is no messenger adapter yet.
+Program settings: ``promo.program`` = ``{"prefix", "discount_bp", "cashback_bp", "digits"}``
+(default ``PROMO``, 15 %, 5 %, 6 digits). The server sends the messages (owner: cashback
+credited; buyer: the new card) from these operations; whether the buyer is subscribed to the
+messenger, and their one-time subscription link, come from the server
+(``services/subscription.py``): the till never builds a link itself.
 """
 
 from __future__ import annotations
@@ -39,9 +41,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pos_app.domain.errors import DomainError
+from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import Identifier, InputMethod, Medium
 from pos_app.domain.money import Percent
-from pos_app.domain.operations import IdentifierBound, PromoIssued, PromoRedeemed
+from pos_app.domain.operations import GuestCreated, IdentifierBound, PromoIssued, PromoRedeemed
+from pos_app.domain.phones import normalise_phone
 from pos_app.domain.promo import (
     MAX_ISSUE_ATTEMPTS,
     PromoCodeSpaceExhausted,
@@ -89,9 +93,6 @@ class PromoOutcome:
     cashback_estimate: int  # the server posts the real one
     buyer_guest_id: str | None
     buyer_code: str | None  # the buyer's own card/code (new or the one they had)
-    # Where the buyer subscribes to the messenger that sends their card (shown with a QR code).
-    # The till does not know who is subscribed, so the link is always offered with a code.
-    subscribe_link: str | None = None
 
 
 def program(uow: UnitOfWork) -> tuple[str, ReferralProgram, int]:
@@ -107,11 +108,61 @@ def random_digits(count: int) -> Callable[[], str]:
     return lambda: "".join(secrets.choice("0123456789") for _ in range(count))
 
 
+@dataclass(frozen=True, slots=True)
+class IssuedCard:
+    guest_id: str
+    name: str
+    phone: str
+    code: str
+    new_guest: bool  # the phone was not known: a guest was created for it
+    resent: bool  # the phone already had this code: the same card is sent again
+
+
 class PromoService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator,
+        digits: Digits = random_digits,
+    ) -> None:  # fmt: skip
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
+        self._digits = digits
+
+    def issue_card(self, phone: str, *, name: str = "") -> IssuedCard:
+        """Seed 003's «Client» tab: give the guest with this phone their card (promo code),
+        creating the guest if the phone is new; a phone that has a code gets the same code
+        again (``promo.issued`` once more: the server sends the same card again). One durable
+        unit of work: works offline, reaches the server through the outbox."""
+        number = normalise_phone(phone)
+        with self._uow() as uow:
+            same = uow.promo.by_phone(number)
+            if same is not None:  # the phone has its card: the same one is sent again
+                owner = uow.guests.get(same.guest_id)
+                uow.outbox.append(PromoIssued(code=same.code, guest_id=same.guest_id,
+                                              phone=number))  # fmt: skip
+                uow.commit()
+                return IssuedCard(same.guest_id, owner.name if owner else name, number,
+                                  same.code, new_guest=False, resent=True)  # fmt: skip
+            known = uow.guests.by_phone(number)
+            guest = known[0] if known else Guest(self._ids.new_id(), name.strip() or number,
+                                                 (number,))  # fmt: skip
+            if not known:
+                uow.guests.add(guest)
+                uow.outbox.append(GuestCreated(guest_id=guest.id, name=guest.name,
+                                               phone=number))  # fmt: skip
+            resent = uow.promo.of_guest(guest.id) is not None
+            if resent:  # a code of this guest without the phone on it: sent again
+                own = uow.promo.of_guest(guest.id)
+                assert own is not None
+                uow.outbox.append(PromoIssued(code=own.code, guest_id=guest.id, phone=own.phone))
+            else:
+                _issue(uow, guest.id, self._digits)
+            record = uow.promo.of_guest(guest.id)
+            assert record is not None
+            uow.commit()
+            return IssuedCard(
+                guest.id, guest.name, number, record.code, new_guest=not known, resent=resent
+            )
 
     def check_code(self, sale_id: str, typed: str) -> PromoQuote:
         """What applying the code would do; the sale is not changed."""
@@ -173,10 +224,9 @@ class PromoService:
             paid = money_paid([(p.method.value, p.amount) for p in sale.payments])
             buyer = sale.guest.guest_id if sale.guest else None
             own = uow.promo.of_guest(buyer) if buyer else None
-            link = subscribe_link(uow, own.code) if own else None
             return PromoOutcome(promo.code, promo.owner_guest_id,
                                 Percent(promo.cashback_bp).apply(paid), buyer,
-                                own.code if own else None, link)  # fmt: skip
+                                own.code if own else None)  # fmt: skip
 
     def upsert_from_feed(self, data: Mapping[str, Any]) -> None:
         """A ``promo_code`` change: ``{"code", "guest_id", "phone"}``."""
@@ -246,13 +296,6 @@ def _free_code(prefix: str, taken: _Taken, generate: Callable[[], str]) -> str:
         "Could not find a free promo code; make the codes longer in the settings.",
         attempts=MAX_ISSUE_ATTEMPTS,
     )
-
-
-def subscribe_link(uow: UnitOfWork, code: str) -> str | None:
-    """Where the owner of ``code`` subscribes to the messenger sending their card (the
-    program's ``subscribe_link`` with ``{code}`` filled in), or None without one."""
-    template = {**DEFAULT_PROGRAM, **(uow.settings.get(PROGRAM_KEY) or {})}.get("subscribe_link")
-    return str(template).replace("{code}", code) if template else None
 
 
 class _Taken:

@@ -40,6 +40,7 @@ from pos_app.services.refunds import RefundService
 from pos_app.services.sales import SaleService
 from pos_app.services.shifts import ShiftService
 from pos_app.services.staff import StaffService
+from pos_app.services.subscription import NO_LINK_SOURCE, LinkSource, SubscriptionService
 from pos_app.services.sync_queue import SyncQueue
 
 
@@ -61,6 +62,7 @@ class TillServices:
     hold_reset: HoldResetService
     guest_card: GuestCardService  # the guest card: fields, contacts, cards, accounts
     guest_history: GuestHistoryService  # its History tab: the server's pages, kept offline
+    subscriptions: SubscriptionService  # the guest's messenger link (seed 003), from the server
 
     @classmethod
     def build(
@@ -71,6 +73,7 @@ class TillServices:
         after_points_refused: Callable[[], object] = no_refresh,
         promo_digits: Digits = random_digits,
         history_source: HistorySource = NO_HISTORY_SOURCE,
+        link_source: LinkSource = NO_LINK_SOURCE, wake_sync: Callable[[], object] = no_feed,
     ) -> TillServices:  # fmt: skip
         """The whole set; the keyword arguments are the till's adapters, each by default the
         null object of a till without it."""
@@ -80,7 +83,8 @@ class TillServices:
                                   promo_digits=promo_digits)  # fmt: skip
         return cls(
             sales=sales, staff=staff, guests=GuestService(uow, clock, ids), payments=payments,
-            shifts=ShiftService(uow, clock, ids, staff), promo=PromoService(uow, clock, ids),
+            shifts=ShiftService(uow, clock, ids, staff),
+            promo=PromoService(uow, clock, ids, promo_digits),
             overrides=OverrideService(uow), refunds=RefundService(uow, clock, ids, acquirer),
             points=PointsService(uow, clock, ids, payments, points_gateway,
                                  refresh=after_points_refused),
@@ -88,4 +92,5 @@ class TillServices:
             hold_reset=HoldResetService(staff, hold_reset_port, refresh=after_hold_reset),
             guest_card=GuestCardService(uow, clock, ids),
             guest_history=GuestHistoryService(uow, clock, history_source),
+            subscriptions=SubscriptionService(link_source, wake=wake_sync),
         )  # fmt: skip

@@ -20,6 +20,7 @@ class CoreBridge(QObject):
     scan_did_arrive = Signal(object)  # ScanEvent / ScanRejected from a serial or HID reader
     device_did_change_state = Signal(object)  # DeviceStatus
     receipt_did_print = Signal(object)  # the printer's result for one receipt
+    subscription_did_arrive = Signal(object)  # services.subscription.Subscription (seed 003)
 
     def on_sync_state(self, state: object) -> None:
         self.sync_did_change_state.emit(state)
@@ -35,3 +36,6 @@ class CoreBridge(QObject):
 
     def on_receipt_printed(self, result: object) -> None:
         self.receipt_did_print.emit(result)
+
+    def on_subscription(self, state: object) -> None:
+        self.subscription_did_arrive.emit(state)

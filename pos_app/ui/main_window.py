@@ -66,6 +66,7 @@ from pos_app.ui.till.status import (
     SyncProblemsButton,
     SyncStatusLabel,
 )
+from pos_app.ui.till.subscription import SubscriptionFlow
 from pos_app.ui.till.totals import TotalsPanel
 
 if TYPE_CHECKING:
@@ -131,6 +132,8 @@ class TillWindow(QMainWindow):
         self.loyalty = LoyaltyFlow(context, c, self, self.manager)
         self.payment = PaymentFlow(context, c, self, self.manager)
         self.guests = GuestFlow(context, c, self)
+        self.subscription = SubscriptionFlow(context, c, self)  # seed 003: link, «Client»
+        self.subscription.start()
         self._build()
         self._connect()
         self._shortcuts()
@@ -274,6 +277,7 @@ class TillWindow(QMainWindow):
             ("Ctrl+Down", self.basket.decrease),
             ("Ctrl+I", self.guest_panel.toggle_details),
             ("Ctrl+G", self.open_guest_card),
+            ("Ctrl+K", self.subscription.ask_client_card),
         ):
             QShortcut(QKeySequence(key), self, slot)
 

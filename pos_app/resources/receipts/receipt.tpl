@@ -3,7 +3,8 @@
 #   <center bold double>text   a text line; styles: center, right, bold, double
 #   @row Label|value           label on the left, value on the right
 #   ?...                       optional: left out when every {field} in it is empty or 0
-#   @rule @lines @discounts @payments @qr @logo @cut @drawer @feed N    blocks
+#   @rule @lines @discounts @payments @qr @subscribe @logo @cut @drawer @feed N    blocks
+#                              (@subscribe: the QR of the guest's messenger link, seed 003)
 #                              (@qr, @logo, @drawer print only when the receipt asks for them;
 #                              text after @rule only serves the ? condition)
 #   @cash Received|Change      cash handed over and the change, when cash was taken
@@ -34,6 +35,9 @@
 ?@row Начислено баллов|{points_earned}
 ?@row Баланс баллов|{points_balance}
 @qr
+?@rule {subscribe_link}
+?<center>Ваша карта в Telegram: {subscribe_link}
+@subscribe
 ?<center>{footer}
 ?<center>{closing}
 @cut

@@ -2,9 +2,10 @@
 
 What the guest should see while the cashier works: the basket (name, quantity, amount), the
 amount to pay in large type, after a cash payment the change, the identified guest's name and
-points, and - when the loyalty program has a subscription link and the guest has a code - a QR
-code of that link to scan with a phone. It observes the till controller like every panel
-(``ui/till/changes.py``) and the sale's close; it never takes the focus or a key.
+points, and - after a promo sale or the «Client» action, when the server says the guest is not
+subscribed to the venue's Telegram bot - the QR code of their one-time subscription link to
+scan with a phone (``show_subscription``; seed 003). It observes the till controller like
+every panel (``ui/till/changes.py``) and the sale's close; it never takes the focus or a key.
 
 ``place`` puts it full-screen on a screen other than the till's; with one screen it opens as a
 normal window only when asked for (``pos-app till --customer-display on``).
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from pos_app.services.dto import SaleView
     from pos_app.services.guests import GuestPanel as GuestInfo
     from pos_app.services.payments import PaymentResult
+    from pos_app.services.subscription import Subscription
     from pos_app.ui.till.changes import OpChanges, Session
 
 QR_SIZE = 220
@@ -81,6 +83,7 @@ class CustomerDisplay(QWidget):
         self.qr_caption.setWordWrap(True)
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_link: str | None = None
+        self.qr_guest: str | None = None  # whose link the QR is
         self._last_guest: GuestInfo | None = None
         self._build()
         self.show_sale(None)
@@ -153,8 +156,16 @@ class CustomerDisplay(QWidget):
                 .replace("%1", guest.name)
                 .replace("%2", points(guest.points_available))
             )
-        link = guest.subscribe_link if guest is not None else None
-        self.qr_link = link
+        if guest is None or (self.qr_guest is not None and guest.guest_id != self.qr_guest):
+            self._show_qr(None, None)  # a link is for its guest only
+
+    def show_subscription(self, state: Subscription) -> None:
+        """The server's answer for the guest of the sale just closed: their link's QR code
+        while they are not subscribed (it stays until the next guest or sale)."""
+        self._show_qr(state.link if state.needs_link else None, state.guest_id)
+
+    def _show_qr(self, link: str | None, guest_id: str | None) -> None:
+        self.qr_link, self.qr_guest = link, guest_id
         if link:
             self.qr.setPixmap(qr_pixmap(link, QR_SIZE))
         self.qr.setVisible(bool(link))

@@ -12,6 +12,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pos_app.services.screen_look import ScreenLook
+from pos_app.services.subscription import SubscriptionService
 
 if TYPE_CHECKING:
     from pos_app.domain.catalog import Product
@@ -124,6 +125,8 @@ class TillScreenServices:
     venue_time: VenueTime  # reads it again once a pull may have brought a new one
     venue_name: str = ""  # the venue on screen (services/venue_name.py); "": the window says Till
     look: ScreenLook = field(default_factory=ScreenLook)  # font size, touch mode (settings)
+    # the guest's messenger link from the server (seed 003); default: no server, "later"
+    subscriptions: SubscriptionService = field(default_factory=SubscriptionService)
 
 
 class ServiceHolder:

@@ -1,0 +1,152 @@
+"""The guest's messenger card at the till (seed 003, issues 17 point 5 and 21).
+
+- After a promo sale that gave the buyer a card (and after the «Client» action), the server
+  says whether the guest is subscribed to the venue's Telegram bot (``services/subscription``,
+  asked off the GUI thread; the answer arrives through the bridge). Subscribed: the banner says
+  the card was sent. Not subscribed: ``SubscriptionDialog`` shows the one-time link and its QR
+  code for the guest to scan (the receipt prints them too). No server or no answer: the banner
+  says the guest can subscribe later - never a made-up link.
+- The «Client» action (Ctrl+K, ``ClientCardDialog``): a card (promo code) for a phone without
+  a sale; the same phone gets the same code again.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.ui.qr import qr_pixmap
+from pos_app.ui.till.flow import TillFlow
+
+if TYPE_CHECKING:
+    from pos_app.services.promo import IssuedCard
+    from pos_app.services.subscription import Subscription
+
+translate = QCoreApplication.translate  # literal calls, so lupdate finds the texts
+QR_SIZE = 240
+
+
+class SubscriptionDialog(QDialog):
+    """The link to the venue's bot and its QR code, for a guest not subscribed yet."""
+
+    def __init__(self, state: Subscription, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("subscriptionDialog")
+        self.setWindowTitle(self.tr("The guest's card in Telegram"))
+        assert state.link is not None
+        self.link = state.link
+        text = QLabel(self.tr(
+            "The guest is not subscribed to our Telegram bot yet. Let them scan the QR code "
+            "or send them the link: when they press Start, the bot sends them their card."
+        ))  # fmt: skip
+        text.setWordWrap(True)
+        self.qr = QLabel()
+        self.qr.setObjectName("subscriptionQr")
+        self.qr.setPixmap(qr_pixmap(self.link, QR_SIZE))
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.field = QLineEdit(self.link)
+        self.field.setObjectName("subscriptionLink")
+        self.field.setReadOnly(True)
+        copy = QPushButton(self.tr("Copy the link"))
+        copy.setObjectName("copySubscriptionLink")
+        copy.clicked.connect(self.copy_link)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (text, self.qr, self.field, copy, buttons):
+            layout.addWidget(widget)
+
+    def copy_link(self) -> None:
+        QGuiApplication.clipboard().setText(self.link)
+
+
+class ClientCardDialog(QDialog):
+    """Seed 003's «Client» tab: the guest's name and mobile phone, «Issue card»."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("clientCardDialog")
+        self.setWindowTitle(self.tr("Client: a card by phone"))
+        self.name = QLineEdit()
+        self.name.setObjectName("clientName")
+        self.phone = QLineEdit()
+        self.phone.setObjectName("clientPhone")
+        self.phone.setPlaceholderText("+7 912 000-00-00")
+        form = QFormLayout()
+        form.addRow(self.tr("Guest's name"), self.name)
+        form.addRow(self.tr("Mobile phone"), self.phone)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.issue = buttons.addButton(self.tr("Issue card"),
+                                       QDialogButtonBox.ButtonRole.AcceptRole)  # fmt: skip
+        self.issue.setObjectName("issueCard")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr(
+            "A new phone gets a new card; a phone that has one gets the same card again."
+        )))  # fmt: skip
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.phone.setFocus()
+
+    def _accept(self) -> None:
+        if self.phone.text().strip():
+            self.accept()
+
+
+class SubscriptionFlow(TillFlow):
+    """Shows what the server said about a guest's subscription; the «Client» action."""
+
+    dialog: SubscriptionDialog | None = None
+    client_dialog: ClientCardDialog | None = None
+
+    def start(self) -> None:
+        self.ctx.bridge.subscription_did_arrive.connect(self.show_state)
+
+    def show_state(self, state: Subscription) -> None:
+        if state.subscribed:
+            self.show_message(translate("TillWindow", "The card was sent to the guest in "
+                                        "Telegram."), "info")  # fmt: skip
+        elif state.link is not None:
+            if self.dialog is not None:
+                self.dialog.close()
+            self.dialog = SubscriptionDialog(state, self.parent)
+            self.dialog.open()
+        else:
+            self.show_message(translate("TillWindow", "The guest can subscribe to the Telegram "
+                                        "bot later: %1").replace("%1", state.later or ""),
+                              "info")  # fmt: skip
+
+    def ask_client_card(self) -> None:
+        dialog = self.client_dialog = ClientCardDialog(self.parent)
+        dialog.accepted.connect(lambda: self._issue(dialog.phone.text(), dialog.name.text()))
+        dialog.open()
+
+    def _issue(self, phone: str, name: str) -> None:
+        services = self.ctx.services
+        self.ctx.runner.run(lambda: services.get().promo.issue_card(phone, name=name),
+                            self._issued, self.controller.fail)  # fmt: skip
+
+    def _issued(self, card: IssuedCard) -> None:
+        text = (translate("TillWindow", "Card %1 sent again to %2.") if card.resent
+                else translate("TillWindow", "Card %1 issued to %2."))  # fmt: skip
+        self.show_message(text.replace("%1", card.code).replace("%2", card.name), "info")
+        subscriptions, bridge = self.ctx.services.get().subscriptions, self.ctx.bridge
+
+        def ask() -> None:  # a network call: off the GUI thread and off the op worker
+            bridge.on_subscription(subscriptions.state(card.guest_id))
+
+        threading.Thread(target=ask, name="subscription-link", daemon=True).start()
