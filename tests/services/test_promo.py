@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from pos_app.domain.catalog import Product
+from pos_app.domain.errors import DomainError
 from pos_app.domain.guests import Guest
 from pos_app.domain.identifiers import InputMethod
 from pos_app.domain.money import rub
@@ -27,9 +28,8 @@ class Salon:
             uow.products.add(LASER)
             uow.guests.add(OLGA)
             uow.guests.add(PAVEL)
-            uow.settings.set("promo.program", {
-                "prefix": "TopLaser", "discount_bp": 1500, "cashback_bp": 1000, "digits": 4,
-                "subscribe_link": "https://t.me/toplaser_bot?start={code}"})  # fmt: skip
+            uow.settings.set("promo.program", {"prefix": "TopLaser", "discount_bp": 1500,
+                                               "cashback_bp": 1000, "digits": 4})  # fmt: skip
             uow.commit()
         clock = FakeClock()
         counter = itertools.count(7001)
@@ -91,7 +91,6 @@ def test_paying_queues_the_cashback_and_issues_the_buyer_a_card(
     view = salon.sales.identify_guest(again, identifier="toplaser7001",
                                       method=InputMethod.BARCODE)
     assert view.guest is not None and view.guest.guest_id == "pavel"
-    assert outcome.subscribe_link == "https://t.me/toplaser_bot?start=TOPLASER7001"
     second = salon.laser_sale("+79220000002")  # Pavel's own code now works for others only
     with pytest.raises(OwnPromoCode):
         salon.promo.apply_code(second, "7001")
@@ -145,3 +144,40 @@ def test_an_anonymous_buyer_gets_the_discount_and_the_owner_the_cashback(
     outcome = salon.promo.outcome(sale_id)
     assert outcome is not None and (outcome.buyer_guest_id, outcome.buyer_code) == (None, None)
 
+
+
+def test_the_client_action_gives_a_new_phone_a_guest_and_a_card(salon: Salon, shop: Shop) -> None:
+    card = salon.promo.issue_card("8 (933) 000-00-03", name="Вера Новая")
+    assert (card.phone, card.code, card.new_guest, card.resent) == (
+        "+79330000003", "TOPLASER7001", True, False)
+    created, issued, bound = shop.pending()
+    assert (created.kind, created.payload["name"], created.payload["phone"]) == (
+        "guest.created", "Вера Новая", "+79330000003")
+    assert (issued.kind, issued.payload["code"], issued.payload["guest_id"]) == (
+        "promo.issued", "TOPLASER7001", card.guest_id)
+    assert (bound.kind, bound.payload["value"]) == ("identifier.bound", "TOPLASER7001")
+    sale_id = salon.sales.open_sale().sale_id  # the card's QR identifies her at once
+    view = salon.sales.identify_guest(sale_id, identifier="TOPLASER7001",
+                                      method=InputMethod.BARCODE)  # fmt: skip
+    assert view.guest is not None and view.guest.guest_id == card.guest_id
+
+
+def test_the_same_phone_gets_the_same_card_again(salon: Salon, shop: Shop) -> None:
+    first = salon.promo.issue_card("+79220000002")  # Pavel: known, no code yet
+    assert (first.guest_id, first.name, first.new_guest, first.resent) == (
+        "pavel", "Павел Покупатель", False, False)
+    again = salon.promo.issue_card("8 922 000 00 02", name="ignored")
+    assert (again.guest_id, again.code, again.new_guest, again.resent) == (
+        "pavel", first.code, False, True)
+    olga = salon.promo.issue_card("+79110000001")  # a code from the feed: sent again
+    assert (olga.guest_id, olga.code, olga.resent) == ("olga", "TOPLASER6502", True)
+    issued = [e for e in shop.pending() if e.kind == "promo.issued"]
+    assert [(e.payload["code"], e.payload["guest_id"]) for e in issued] == [
+        (first.code, "pavel"), (first.code, "pavel"), ("TOPLASER6502", "olga")]
+    assert len([e for e in shop.pending() if e.kind == "guest.created"]) == 0
+
+
+def test_a_garbled_phone_is_refused_and_nothing_is_queued(salon: Salon, shop: Shop) -> None:
+    with pytest.raises(DomainError):
+        salon.promo.issue_card("12")
+    assert shop.pending() == []

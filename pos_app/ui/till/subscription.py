@@ -7,7 +7,8 @@
   code for the guest to scan (the receipt prints them too). No server or no answer: the banner
   says the guest can subscribe later - never a made-up link.
 - The «Client» action (Ctrl+K, ``ClientCardDialog``): a card (promo code) for a phone without
-  a sale; the same phone gets the same code again.
+  a sale; the same phone gets the same code again. With a sale open for an anonymous buyer
+  (a promo sale), the buyer with that phone is also identified on the sale.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class SubscriptionDialog(QDialog):
 class ClientCardDialog(QDialog):
     """Seed 003's «Client» tab: the guest's name and mobile phone, «Issue card»."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, for_sale: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("clientCardDialog")
         self.setWindowTitle(self.tr("Client: a card by phone"))
@@ -98,6 +99,8 @@ class ClientCardDialog(QDialog):
         layout.addWidget(QLabel(self.tr(
             "A new phone gets a new card; a phone that has one gets the same card again."
         )))  # fmt: skip
+        if for_sale:
+            layout.addWidget(QLabel(self.tr("The buyer of the open sale gets this card.")))
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.phone.setFocus()
@@ -131,19 +134,31 @@ class SubscriptionFlow(TillFlow):
                               "info")  # fmt: skip
 
     def ask_client_card(self) -> None:
-        dialog = self.client_dialog = ClientCardDialog(self.parent)
-        dialog.accepted.connect(lambda: self._issue(dialog.phone.text(), dialog.name.text()))
+        sale = self.controller.sale
+        for_sale = sale is not None and sale.guest is None and bool(sale.lines)
+        dialog = self.client_dialog = ClientCardDialog(self.parent, for_sale=for_sale)
+        dialog.accepted.connect(
+            lambda: self._issue(dialog.phone.text(), dialog.name.text(), for_sale)
+        )
         dialog.open()
 
-    def _issue(self, phone: str, name: str) -> None:
+    def _issue(self, phone: str, name: str, for_sale: bool) -> None:
         services = self.ctx.services
-        self.ctx.runner.run(lambda: services.get().promo.issue_card(phone, name=name),
-                            self._issued, self.controller.fail)  # fmt: skip
 
-    def _issued(self, card: IssuedCard) -> None:
+        def done(card: IssuedCard) -> None:
+            if for_sale:  # the anonymous buyer of the open sale is this guest; their link
+                self.controller.identify_by_phone(card.phone)  # comes when the sale closes
+            self._issued(card, ask_link=not for_sale)
+
+        self.ctx.runner.run(lambda: services.get().promo.issue_card(phone, name=name),
+                            done, self.controller.fail)  # fmt: skip
+
+    def _issued(self, card: IssuedCard, *, ask_link: bool = True) -> None:
         text = (translate("TillWindow", "Card %1 sent again to %2.") if card.resent
                 else translate("TillWindow", "Card %1 issued to %2."))  # fmt: skip
         self.show_message(text.replace("%1", card.code).replace("%2", card.name), "info")
+        if not ask_link:
+            return
         subscriptions, bridge = self.ctx.services.get().subscriptions, self.ctx.bridge
 
         def ask() -> None:  # a network call: off the GUI thread and off the op worker
