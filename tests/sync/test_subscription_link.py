@@ -77,7 +77,7 @@ def test_a_card_by_phone_then_the_link_then_start_then_subscribed(
     assert second.link != state.link  # one-time: each question makes a new token
 
     chat = 700_000 + free_port()
-    bot.push_update(message=bot.start_message(chat, "/start " + state.link[len(prefix):]))
+    bot.push_update(message=bot.start_message(chat, "/start " + state.link[len(prefix) :]))
     _eventually(lambda: any(card.code in d.text for d in bot.to(chat)))  # the card, its QR
     assert any(d.photo for d in bot.to(chat))
     _eventually(lambda: services.subscriptions.state(card.guest_id).subscribed)
