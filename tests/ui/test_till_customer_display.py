@@ -1,12 +1,14 @@
 """The customer-facing display (issue 22 point 8): a window of its own that follows the sale
-- the basket, the amount to pay, the guest's name and points, a QR of the program's
-subscription link for a guest with a code - and after a cash payment the change."""
+- the basket, the amount to pay, the guest's name and points, the QR of the guest's one-time
+Telegram link when the server says they are not subscribed (seed 003) - and after a cash
+payment the change."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pos_app.commands.demo_data import card_number, fill_till
+from pos_app.services.subscription import Subscription
 from pos_app.ui.till.customer_display import CustomerDisplay
 from tests.ui.test_till_window import LATTE, open_shift
 
@@ -35,9 +37,18 @@ def test_the_display_follows_the_sale_the_guest_and_the_change(till_factory: Any
     assert display.total.text() == "210,00 ₽"
 
     till.scan(f";{card_number(1)}?")  # guest 1: 10 %, and their own promo code
-    till.qtbot.waitUntil(display.qr.isVisible, timeout=5000)
-    assert display.qr_link == "https://t.me/toplaser_demo_bot?start=TOPLASER6502"
-    assert display.guest.text().startswith("Hello, ")
+    till.qtbot.waitUntil(lambda: display.guest.text().startswith("Hello, "), timeout=5000)
+    assert not display.qr.isVisible()  # no link is made up from the code
+    guest_id = window.controller.guest.guest_id
+    link = "https://t.me/venue_bot?start=one-time-token"
+    till.runtime.bridge.on_subscription(Subscription("someone-else", False, link))
+    till.qtbot.waitUntil(lambda: window.subscription.dialog is not None, timeout=5000)
+    assert not display.qr.isVisible()  # not the guest greeted
+    window.subscription.dialog.close()
+    till.runtime.bridge.on_subscription(Subscription(guest_id, False, link))
+    till.qtbot.waitUntil(display.qr.isVisible, timeout=5000)  # the server's answer, shown
+    assert display.qr_link == link
+    window.subscription.dialog.close()
     assert "pts" in display.guest.text()
     assert display.total.text() == "189,00 ₽"
 

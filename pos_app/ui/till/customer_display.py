@@ -84,6 +84,8 @@ class CustomerDisplay(QWidget):
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_link: str | None = None
         self.qr_guest: str | None = None  # whose link the QR is
+        self._shown_guest: str | None = None  # the guest greeted
+        self._link: tuple[str | None, str | None] = (None, None)  # the last answer: link, whose
         self._last_guest: GuestInfo | None = None
         self._build()
         self.show_sale(None)
@@ -156,15 +158,20 @@ class CustomerDisplay(QWidget):
                 .replace("%1", guest.name)
                 .replace("%2", points(guest.points_available))
             )
-        if guest is None or (self.qr_guest is not None and guest.guest_id != self.qr_guest):
-            self._show_qr(None, None)  # a link is for its guest only
+        self._shown_guest = guest.guest_id if guest is not None else None
+        link, owner = self._link
+        self._show_qr(link if guest is not None and guest.guest_id == owner else None, owner)
 
     def show_subscription(self, state: Subscription) -> None:
-        """The server's answer for the guest of the sale just closed: their link's QR code
-        while they are not subscribed (it stays until the next guest or sale)."""
-        self._show_qr(state.link if state.needs_link else None, state.guest_id)
+        """The server's answer for the guest of the sale just closed (or of the «Client»
+        action): their link's QR code while they are not subscribed, until the next guest or
+        sale. An answer about someone other than the guest greeted is not shown."""
+        self._link = (state.link if state.needs_link else None, state.guest_id)
+        if self._shown_guest in (None, state.guest_id):
+            self._show_qr(*self._link)
 
     def _show_qr(self, link: str | None, guest_id: str | None) -> None:
+        """The QR of ``link`` (a link is for its guest only: the greeting decides)."""
         self.qr_link, self.qr_guest = link, guest_id
         if link:
             self.qr.setPixmap(qr_pixmap(link, QR_SIZE))
