@@ -115,23 +115,28 @@ class SubscriptionFlow(TillFlow):
 
     dialog: SubscriptionDialog | None = None
     client_dialog: ClientCardDialog | None = None
+    _note: tuple[str, str] | None = None  # (guest_id, the «Client» action's result)
 
     def start(self) -> None:
         self.ctx.bridge.subscription_did_arrive.connect(self.show_state)
 
     def show_state(self, state: Subscription) -> None:
+        note, self._note = self._note, None  # "card issued", kept with what follows it
+        lead = note[1] + "  ·  " if note is not None and note[0] == state.guest_id else ""
         if state.subscribed:
-            self.show_message(translate("TillWindow", "The card was sent to the guest in "
-                                        "Telegram."), "info")  # fmt: skip
+            self.show_message(lead + translate("TillWindow", "The card was sent to the guest "
+                                               "in Telegram."), "info")  # fmt: skip
         elif state.link is not None:
+            if lead:
+                self.show_message(lead.removesuffix("  ·  "), "info")
             if self.dialog is not None:
                 self.dialog.close()
             self.dialog = SubscriptionDialog(state, self.parent)
             self.dialog.open()
         else:
-            self.show_message(translate("TillWindow", "The guest can subscribe to the Telegram "
-                                        "bot later: %1").replace("%1", state.later or ""),
-                              "info")  # fmt: skip
+            self.show_message(lead + translate("TillWindow", "The guest can subscribe to the "
+                                               "Telegram bot later: %1")
+                              .replace("%1", state.later or ""), "info")  # fmt: skip
 
     def ask_client_card(self) -> None:
         sale = self.controller.sale
@@ -156,9 +161,11 @@ class SubscriptionFlow(TillFlow):
     def _issued(self, card: IssuedCard, *, ask_link: bool = True) -> None:
         text = (translate("TillWindow", "Card %1 sent again to %2.") if card.resent
                 else translate("TillWindow", "Card %1 issued to %2."))  # fmt: skip
-        self.show_message(text.replace("%1", card.code).replace("%2", card.name), "info")
+        text = text.replace("%1", card.code).replace("%2", card.name)
+        self.show_message(text, "info")
         if not ask_link:
             return
+        self._note = (card.guest_id, text)
         subscriptions, bridge = self.ctx.services.get().subscriptions, self.ctx.bridge
 
         def ask() -> None:  # a network call: off the GUI thread and off the op worker
