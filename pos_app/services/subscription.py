@@ -27,8 +27,8 @@ from pos_app.domain.errors import DomainError
 
 
 class LinkUnavailable(DomainError):
-    """The server could not give a link; ``unknown_guest`` is True when it does not know the
-    guest (yet)."""
+    """The server could not give a link; ``details["reason"]``: ``not_connected``,
+    ``no_answer``, ``unknown_guest`` (not on the server yet), ``no_bot`` or ``refused``."""
 
     code = "subscription_link_unavailable"
 
@@ -44,7 +44,7 @@ class NoLinkSource:
     """A till not connected to a server: the guest subscribes later (no link is made up)."""
 
     def telegram_link(self, guest_id: str) -> Mapping[str, Any]:
-        raise LinkUnavailable("This till is not connected to a server.")
+        raise LinkUnavailable("This till is not connected to a server.", reason="not_connected")
 
 
 NO_LINK_SOURCE = NoLinkSource()  # stateless
@@ -56,6 +56,7 @@ class Subscription:
     subscribed: bool
     link: str | None  # a one-time deep link to show and print; None when subscribed or later
     later: str | None = None  # why no link now (English; the screen says its own sentence)
+    reason: str | None = None  # LinkUnavailable's reason, for the screen's sentence
 
     @property
     def needs_link(self) -> bool:
@@ -79,11 +80,12 @@ class SubscriptionService:
             try:
                 answer = self._source.telegram_link(guest_id)
             except LinkUnavailable as error:
-                if error.details.get("unknown_guest") and attempt < self._retries:
+                reason = str(error.details.get("reason", "refused"))
+                if reason == "unknown_guest" and attempt < self._retries:
                     self._wake()  # the guest may be waiting in the outbox: send it first
                     self._sleep(self._pause)
                     continue
-                return Subscription(guest_id, False, None, later=error.message)
+                return Subscription(guest_id, False, None, later=error.message, reason=reason)
             link = answer.get("link")
             return Subscription(guest_id, bool(answer.get("subscribed")),
                                 str(link) if link else None)  # fmt: skip

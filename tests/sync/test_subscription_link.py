@@ -66,7 +66,7 @@ def test_a_card_by_phone_then_the_link_then_start_then_subscribed(
     card = services.promo.issue_card("+7 933 100-00-01", name="Вера")  # offline-capable
     with pytest.raises(LinkUnavailable) as unknown:  # still in the till's outbox
         client.telegram_link(card.guest_id)
-    assert unknown.value.details["unknown_guest"] is True
+    assert unknown.value.details["reason"] == "unknown_guest"
 
     till.worker.start()  # the service wakes it and asks again until the guest is there
     state = services.subscriptions.state(card.guest_id)
@@ -88,11 +88,15 @@ def test_a_card_by_phone_then_the_link_then_start_then_subscribed(
 def test_no_server_and_a_silent_server_mean_later_with_the_reason() -> None:
     offline = SubscriptionService(NO_LINK_SOURCE).state("g1")
     assert (offline.subscribed, offline.link, offline.needs_link) == (False, None, False)
-    assert offline.later == "This till is not connected to a server."
+    assert (offline.later, offline.reason) == (
+        "This till is not connected to a server.",
+        "not_connected",
+    )
     silent = SubscriptionLinkClient(f"http://127.0.0.1:{free_port()}", "token")
     woken: list[int] = []
     state = SubscriptionService(silent, wake=lambda: woken.append(1), pause=0).state("g1")
     assert (state.link, state.later, woken) == (None, "The server did not answer.", [])
+    assert state.reason == "no_answer"
 
 
 def test_a_guest_the_server_never_learns_of_is_later_after_the_retries(

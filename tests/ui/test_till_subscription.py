@@ -58,7 +58,7 @@ def test_the_anonymous_buyer_of_a_promo_sale_gets_a_card_by_phone(till_factory: 
     window.controller.pay("cash", 100_000)
     till.qtbot.waitUntil(lambda: "subscribe to the Telegram bot later" in window.banner.text(),
                          timeout=10000)  # fmt: skip
-    assert "not connected to a server" in window.banner.text()
+    assert "this till is not connected to a server." in window.banner.text()
     assert window.subscription.dialog is None  # no link to show
     [job] = till.printer.wait_for_jobs(1)
     printed = job.read_text("utf-8")

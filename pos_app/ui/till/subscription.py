@@ -40,6 +40,18 @@ translate = QCoreApplication.translate  # literal calls, so lupdate finds the te
 QR_SIZE = 240
 
 
+def why_later(reason: str | None) -> str:
+    """Why the server gave no link now, in the cashier's language."""
+    texts = {
+        "not_connected": lambda: translate("TillWindow", "this till is not connected to a server."),
+        "no_answer": lambda: translate("TillWindow", "the server did not answer."),
+        "unknown_guest": lambda: translate("TillWindow", "the guest is not on the server yet."),
+        "no_bot": lambda: translate("TillWindow", "no Telegram bot is set up on the server."),
+    }
+    pick = texts.get(reason or "")
+    return pick() if pick else translate("TillWindow", "the server refused.")
+
+
 class SubscriptionDialog(QDialog):
     """The link to the venue's bot and its QR code, for a guest not subscribed yet."""
 
@@ -136,7 +148,7 @@ class SubscriptionFlow(TillFlow):
         else:
             self.show_message(lead + translate("TillWindow", "The guest can subscribe to the "
                                                "Telegram bot later: %1")
-                              .replace("%1", state.later or ""), "info")  # fmt: skip
+                              .replace("%1", why_later(state.reason)), "info")  # fmt: skip
 
     def ask_client_card(self) -> None:
         sale = self.controller.sale
