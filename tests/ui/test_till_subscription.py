@@ -92,3 +92,17 @@ def test_the_servers_link_is_shown_with_its_qr_and_copied(till_factory: Any) -> 
     till.runtime.bridge.on_subscription(Subscription("g1", True, None))
     till.qtbot.waitUntil(lambda: "sent to the guest in Telegram" in window.banner.text(),
                          timeout=5000)  # fmt: skip
+
+
+def test_in_russian(till_factory: Any) -> None:
+    till = till_factory(lang="ru")
+    window = till.window
+    till.runtime.bridge.on_subscription(Subscription("g1", False, LINK))
+    till.qtbot.waitUntil(lambda: window.subscription.dialog is not None, timeout=5000)
+    assert window.subscription.dialog.windowTitle() == "Карта гостя в Telegram"
+    window.subscription.dialog.close()
+    till.runtime.bridge.on_subscription(Subscription("g1", False, None, reason="no_answer"))
+    till.qtbot.waitUntil(lambda: window.banner.text() == "Гость сможет подписаться на "
+                         "Telegram-бот позже: сервер не ответил.", timeout=5000)  # fmt: skip
+    window.subscription.ask_client_card()
+    assert window.subscription.client_dialog.issue.text() == "Выдать карту"

@@ -1669,6 +1669,42 @@
 <context>
     <name>TillWindow</name>
     <message>
+        <source>The card was sent to the guest in Telegram.</source>
+        <translation>Карта отправлена гостю в Telegram.</translation>
+    </message>
+    <message>
+        <source>The guest can subscribe to the Telegram bot later: %1</source>
+        <translation>Гость сможет подписаться на Telegram-бот позже: %1</translation>
+    </message>
+    <message>
+        <source>Card %1 sent again to %2.</source>
+        <translation>Карта %1 отправлена повторно: %2.</translation>
+    </message>
+    <message>
+        <source>Card %1 issued to %2.</source>
+        <translation>Карта %1 выдана: %2.</translation>
+    </message>
+    <message>
+        <source>this till is not connected to a server.</source>
+        <translation>эта касса не подключена к серверу.</translation>
+    </message>
+    <message>
+        <source>the server did not answer.</source>
+        <translation>сервер не ответил.</translation>
+    </message>
+    <message>
+        <source>the guest is not on the server yet.</source>
+        <translation>гость ещё не дошёл до сервера.</translation>
+    </message>
+    <message>
+        <source>no Telegram bot is set up on the server.</source>
+        <translation>на сервере не настроен Telegram-бот.</translation>
+    </message>
+    <message>
+        <source>the server refused.</source>
+        <translation>сервер отказал.</translation>
+    </message>
+    <message>
         <source>Till</source>
         <translation>Касса</translation>
     </message>
@@ -2066,6 +2102,48 @@ Your points: %2</source>
     <message>
         <source>Points for this purchase: %1</source>
         <translation>Баллы за эту покупку: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SubscriptionDialog</name>
+    <message>
+        <source>The guest's card in Telegram</source>
+        <translation>Карта гостя в Telegram</translation>
+    </message>
+    <message>
+        <source>The guest is not subscribed to our Telegram bot yet. Let them scan the QR code or send them the link: when they press Start, the bot sends them their card.</source>
+        <translation>Гость ещё не подписан на наш Telegram-бот. Дайте ему отсканировать QR-код или отправьте ссылку: когда он нажмёт «Старт», бот пришлёт ему карту.</translation>
+    </message>
+    <message>
+        <source>Copy the link</source>
+        <translation>Скопировать ссылку</translation>
+    </message>
+</context>
+<context>
+    <name>ClientCardDialog</name>
+    <message>
+        <source>Client: a card by phone</source>
+        <translation>Клиент: карта по телефону</translation>
+    </message>
+    <message>
+        <source>Guest's name</source>
+        <translation>Имя клиента</translation>
+    </message>
+    <message>
+        <source>Mobile phone</source>
+        <translation>Мобильный телефон</translation>
+    </message>
+    <message>
+        <source>Issue card</source>
+        <translation>Выдать карту</translation>
+    </message>
+    <message>
+        <source>A new phone gets a new card; a phone that has one gets the same card again.</source>
+        <translation>Новый телефон получает новую карту; телефон, у которого карта уже есть, получает ту же карту повторно.</translation>
+    </message>
+    <message>
+        <source>The buyer of the open sale gets this card.</source>
+        <translation>Карту получит покупатель открытого чека.</translation>
     </message>
 </context>
 </TS>
