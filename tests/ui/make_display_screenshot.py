@@ -4,8 +4,9 @@ Run under a virtual display, like the other till screenshots::
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python -m tests.ui.make_display_screenshot
 
-The demo cashier scans two lattes and a guest's card (the demo guest 1 has a promo code, so
-the program's subscription link shows as a QR); the display (``--customer-display on``: one
+The demo cashier scans two lattes and a guest's card; the server's answer that the guest is
+not subscribed to the venue's Telegram bot (given here through the bridge, as the till's link
+client would) shows their one-time link as a QR; the display (``--customer-display on``: one
 screen here) is grabbed at 1024×600 into ``docs/screenshots/till-customer-display.png``.
 Then the till in touch mode (``--touch``): coloured product tiles and the payment dialog with
 its numpad, ``docs/screenshots/till-touch-numpad.png`` (the 1366×768 screen).
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 from pos_app.commands.demo_data import card_number
 from pos_app.commands.demo_data import main as demo_data
 from pos_app.commands.till_app import TillOptions
+from pos_app.services.subscription import Subscription
 from pos_app.ui.theme import STYLE_SHEET
 from tests.ui.make_reconciliation_screenshot import LATTE
 from tests.ui.make_screenshots import (
@@ -50,7 +52,13 @@ def main(lang: str = "ru") -> int:
         keys(LATTE + "\r", 4, 1_000_000, window)
         keys(LATTE + "\r", 4, 1_100_000, window)
         window.controller.identify(card_number(1), "msr")  # guest 1's card, as swiped
+        wait_until(lambda: window.controller.guest is not None)
+        guest_id = window.controller.guest.guest_id
+        link = "https://t.me/toplaser_demo_bot?start=q7Kx2mYtW9"
+        runtime.bridge.on_subscription(Subscription(guest_id, False, link))
         wait_until(lambda: display.qr.isVisible() and display.lines.rowCount() == 1)
+        if window.subscription.dialog is not None:
+            window.subscription.dialog.close()
         display.resize(1024, 600)
         settle(0.5)
         path = OUT / "till-customer-display.png"
