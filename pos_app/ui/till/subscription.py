@@ -34,7 +34,7 @@ from pos_app.ui.till.flow import TillFlow
 
 if TYPE_CHECKING:
     from pos_app.services.promo import IssuedCard
-    from pos_app.services.subscription import Subscription
+    from pos_app.services.subscription import Subscription, SubscriptionService
 
 translate = QCoreApplication.translate  # literal calls, so lupdate finds the texts
 QR_SIZE = 240
@@ -162,23 +162,27 @@ class SubscriptionFlow(TillFlow):
     def _issue(self, phone: str, name: str, for_sale: bool) -> None:
         services = self.ctx.services
 
-        def done(card: IssuedCard) -> None:
+        def work() -> tuple[IssuedCard, SubscriptionService]:  # on the op worker
+            opened = services.get()
+            return opened.promo.issue_card(phone, name=name), opened.subscriptions
+
+        def done(result: tuple[IssuedCard, SubscriptionService]) -> None:
+            card, subscriptions = result
             if for_sale:  # the anonymous buyer of the open sale is this guest; their link
                 self.controller.identify_by_phone(card.phone)  # comes when the sale closes
-            self._issued(card, ask_link=not for_sale)
+            self._issued(card, None if for_sale else subscriptions)
 
-        self.ctx.runner.run(lambda: services.get().promo.issue_card(phone, name=name),
-                            done, self.controller.fail)  # fmt: skip
+        self.ctx.runner.run(work, done, self.controller.fail)
 
-    def _issued(self, card: IssuedCard, *, ask_link: bool = True) -> None:
+    def _issued(self, card: IssuedCard, subscriptions: SubscriptionService | None) -> None:
         text = (translate("TillWindow", "Card %1 sent again to %2.") if card.resent
                 else translate("TillWindow", "Card %1 issued to %2."))  # fmt: skip
         text = text.replace("%1", card.code).replace("%2", card.name)
         self.show_message(text, "info")
-        if not ask_link:
+        if subscriptions is None:
             return
         self._note = (card.guest_id, text)
-        subscriptions, bridge = self.ctx.services.get().subscriptions, self.ctx.bridge
+        bridge = self.ctx.bridge
 
         def ask() -> None:  # a network call: off the GUI thread and off the op worker
             bridge.on_subscription(subscriptions.state(card.guest_id))
