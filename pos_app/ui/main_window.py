@@ -10,7 +10,8 @@ cashier's role lacks the right), F5 (or the status bar's red count) the manager'
 operations the server did not accept.
 Shift+F7 sets the order's bonus settings, Shift+F4 resets the guest's points holds on the
 server (``ui/till/loyalty_flow.py``); Ctrl+I shows or hides the guest's details; Ctrl+G (or
-the guest panel's button) opens the guest card (``ui/till/guest_card.py``).
+the guest panel's button) opens the guest card (``ui/till/guest_card.py``); Ctrl+K is the
+promo «Client» action, a card by phone (``ui/till/subscription.py``).
 
 Composed, not inherited: the window builds the panels, the till controller (the session) and
 one object per flow - ``shift``, ``payment``, ``guests``, ``manager``, ``loyalty`` - each
