@@ -46,6 +46,7 @@ def test_the_anonymous_buyer_of_a_promo_sale_gets_a_card_by_phone(till_factory: 
     till.qtbot.waitUntil(lambda: window.controller.sale is not None, timeout=5000)
     window.controller.apply_promo("6502")
     till.qtbot.waitUntil(lambda: window.controller.sale.discount > 0, timeout=5000)
+    till.qtbot.waitUntil(lambda: "Ctrl+K: a card for the buyer" in window.banner.text())
 
     texts = _client_card(till, "+7 999 555-00-01", "Вера Новая")
     assert "The buyer of the open sale gets this card." in texts

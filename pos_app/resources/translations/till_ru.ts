@@ -1669,6 +1669,10 @@
 <context>
     <name>TillWindow</name>
     <message>
+        <source>Ctrl+K: a card for the buyer by phone.</source>
+        <translation>Ctrl+K: карта покупателю по телефону.</translation>
+    </message>
+    <message>
         <source>The card was sent to the guest in Telegram.</source>
         <translation>Карта отправлена гостю в Telegram.</translation>
     </message>

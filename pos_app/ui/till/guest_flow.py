@@ -94,11 +94,13 @@ class GuestFlow(TillFlow):
         dialog.open()
 
     def _promo_applied(self, quote: Any) -> None:
-        self.show_message(
+        text = (
             translate("TillWindow", "Promo code %1 of %2: %3 off, %4 to pay.")
             .replace("%1", quote.code)
             .replace("%2", quote.owner_name)
             .replace("%3", money(quote.discount))
-            .replace("%4", money(quote.to_pay)),
-            "info",
+            .replace("%4", money(quote.to_pay))
         )
+        if quote.sale.guest is None:  # seed 003: the buyer gets a card by their phone
+            text += "  " + translate("TillWindow", "Ctrl+K: a card for the buyer by phone.")
+        self.show_message(text, "info")
