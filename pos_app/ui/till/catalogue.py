@@ -125,7 +125,7 @@ class CataloguePanel(QWidget):
             if colour is not None:  # a band in the product's (or its group's) colour
                 tile.setProperty("colour", colour)
                 tile.setStyleSheet(f"#productTile {{ border-left: 10px solid {colour}; }}")
-            icon = self._icon(product.image or (group.image if group is not None else None))
+            icon = self._icon(product.image) or self._icon(group.image if group else None)
             if icon is not None:
                 tile.setIcon(icon)
                 tile.setIconSize(ICON_SIZE)
