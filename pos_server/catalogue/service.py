@@ -155,6 +155,23 @@ def import_catalogue(uow: UnitOfWork, data: CatalogueIn) -> dict[str, int]:
             "changes": len(groups) + len(products)}  # fmt: skip
 
 
+def set_tile(uow: UnitOfWork, kind: str, entity_id: str, colour: str | None,
+             image: bytes | None) -> None:  # fmt: skip
+    """A product's or a group's tile colour and picture (the back office's form): the same
+    checks, feed change and audit as an import of a file naming only it. ``kind``: "product"
+    or "group"; CatalogueError when there is no such row, ValidationError for a bad value."""
+    row = uow.products.product(entity_id) if kind == "product" else uow.products.group(entity_id)
+    if row is None:
+        raise CatalogueError(f"There is no {kind} {entity_id!r}.", "not_found")
+    values = (product_data(row) if isinstance(row, ProductRow) else group_data(row)) | {
+        "colour": colour, "image": image}  # fmt: skip
+    values["id"] = values.pop(f"{'product' if kind == 'product' else 'group'}_id")
+    if isinstance(row, ProductRow):
+        import_catalogue(uow, CatalogueIn(products=[ProductIn.model_validate(values)]))
+    else:
+        import_catalogue(uow, CatalogueIn(groups=[GroupIn.model_validate(values)]))
+
+
 def to_domain(row: ProductRow) -> Product:
     return Product(row.id, row.name, row.price, row.group_id, frozenset(row.tags), row.barcode,
                    row.guest_orderable, row.allow_points, row.colour)  # fmt: skip

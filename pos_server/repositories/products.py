@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pos_server.db.models_staff import ProductGroupRow, ProductRow
 from pos_server.db.upsert import upsert_changed
@@ -23,6 +23,26 @@ class Products(Repository):
         """Every stored barcode and the product that has it."""
         query = select(ProductRow.id, ProductRow.barcode).where(ProductRow.barcode.is_not(None))
         return {code: pid for pid, code in self._session.execute(query) if code is not None}
+
+    def group(self, group_id: str) -> ProductGroupRow | None:
+        return self._session.get(ProductGroupRow, group_id)
+
+    def product(self, product_id: str) -> ProductRow | None:
+        return self._session.get(ProductRow, product_id)
+
+    def groups(self) -> list[ProductGroupRow]:
+        """Every group in the tiles' order."""
+        query = select(ProductGroupRow).order_by(ProductGroupRow.position, ProductGroupRow.name)
+        return list(self._session.scalars(query))
+
+    def find(self, text: str, limit: int) -> list[ProductRow]:
+        """Products whose name or id holds ``text`` (any case), by name; the first ``limit``."""
+        query = select(ProductRow).order_by(ProductRow.name, ProductRow.id).limit(limit)
+        if text:
+            needle = f"%{text.lower()}%"
+            query = query.where(func.lower(ProductRow.name).like(needle)
+                                | func.lower(ProductRow.id).like(needle))  # fmt: skip
+        return list(self._session.scalars(query))
 
     def upsert_groups(self, values: Sequence[Mapping[str, Any]]) -> list[ProductGroupRow]:
         """Insert or update by id; the rows that changed (flushed: products refer to them)."""
