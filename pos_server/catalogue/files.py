@@ -1,5 +1,5 @@
-"""Catalogue files as ``pos-server catalogue import`` reads them: JSON or CSV, and the tile
-pictures they name by path.
+"""Catalogue files as ``pos-server catalogue import`` reads them and ``catalogue export``
+writes them: JSON or CSV, and the tile pictures they name by path.
 
 Why apart from the service: the service takes checked data from any source (the command, a
 back-office form); this module alone touches the file system. What it returns is still raw:
@@ -16,13 +16,14 @@ An empty cell is "not given".
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from pathlib import Path
 from typing import Any
 
 from pos_server.catalogue.service import CatalogueError
-from pos_server.catalogue.tiles import MAX_IMAGE_BYTES, encode_image
+from pos_server.catalogue.tiles import MAX_IMAGE_BYTES, encode_image, image_size
 
 _FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 _GROUP_FIELDS = ("id", "name", "position", "active", "colour", "image")
@@ -112,3 +113,60 @@ def _cell(name: str, cell: str, path: str, line: int) -> Any:
     if name == "tags":
         return [tag.strip() for tag in cell.split(";") if tag.strip()]
     return cell
+
+
+def write_catalogue_file(path: str, groups: list[Any], products: list[Any]) -> dict[str, int]:
+    """The catalogue as a file ``read_catalogue_file`` takes back (JSON, or CSV by the name):
+    pictures go to ``<name>-pictures/`` next to it, named by their content (one file for a
+    picture shared by several rows), and are referred to by that relative path."""
+    file = Path(path)
+    folder = file.with_name(f"{file.stem}-pictures")
+    written: set[str] = set()
+
+    def picture(image: bytes | None) -> str | None:
+        if image is None:
+            return None
+        name = f"{hashlib.sha256(image).hexdigest()[:20]}.{image_size(image)[0]}"
+        if name not in written:
+            folder.mkdir(exist_ok=True)
+            (folder / name).write_bytes(image)
+            written.add(name)
+        return f"{folder.name}/{name}"
+
+    data = {
+        "groups": [{"id": g.id, "name": g.name, "position": g.position, "active": g.active,
+                    "colour": g.colour, "image": picture(g.image)} for g in groups],
+        "products": [{"id": p.id, "name": p.name, "price": p.price, "barcode": p.barcode,
+                      "group_id": p.group_id, "tags": sorted(p.tags),
+                      "allow_points": p.allow_points, "guest_orderable": p.guest_orderable,
+                      "active": p.active, "colour": p.colour, "image": picture(p.image)}
+                     for p in products],
+    }  # fmt: skip
+    try:
+        if file.suffix.lower() == ".csv":
+            file.write_text(_to_csv(data), encoding="utf-8")
+        else:
+            text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+            file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CatalogueError(f"Cannot write {path}: {exc.strerror}.") from exc
+    return {"groups": len(groups), "products": len(products), "pictures": len(written)}
+
+
+def _to_csv(data: dict[str, list[dict[str, Any]]]) -> str:
+    out = io.StringIO()
+    columns = ["kind", *dict.fromkeys(_GROUP_FIELDS + _PRODUCT_FIELDS)]
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    for kind, items in (("group", data["groups"]), ("product", data["products"])):
+        for item in items:
+            row = {"kind": kind}
+            for key, value in item.items():
+                if isinstance(value, bool):
+                    row[key] = "true" if value else "false"
+                elif isinstance(value, list):
+                    row[key] = ";".join(value)
+                else:
+                    row[key] = "" if value is None else str(value)
+            writer.writerow(row)
+    return out.getvalue()

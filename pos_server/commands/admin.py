@@ -32,7 +32,7 @@ from pos_app.domain.staff_pins import (
     min_pin_digits,
 )
 from pos_server.catalogue import service as catalogue
-from pos_server.catalogue.files import read_catalogue_file
+from pos_server.catalogue.files import read_catalogue_file, write_catalogue_file
 from pos_server.db import make_engine, upgrade
 from pos_server.db.models_staff import StaffRow
 from pos_server.guests import groups
@@ -253,6 +253,15 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
     return _in_transaction(args, work)
 
 
+def cmd_catalogue_export(args: argparse.Namespace) -> int:
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        return write_catalogue_file(
+            args.file, uow.products.groups(), uow.products.find("", limit=1_000_000)
+        )
+
+    return _in_transaction(args, work)
+
+
 def cmd_groups_import(args: argparse.Namespace) -> int:
     return _in_transaction(
         args, lambda uow: groups.import_groups(uow, _load_json(args.file, groups.GroupsIn))
@@ -357,6 +366,13 @@ def _register_imports(sub: Any) -> None:
         load = actions.add_parser("import", help=f"upsert {what} from {source}")
         load.add_argument("file")
         _with_db(load, func)
+        if name == "catalogue":
+            save = actions.add_parser(
+                "export", help="write the catalogue to a JSON or CSV file (pictures into "
+                "NAME-pictures/), as import reads it"
+            )  # fmt: skip
+            save.add_argument("file")
+            _with_db(save, cmd_catalogue_export)
     assign = actions.add_parser(
         "assign", help="put a guest into a guest group by hand (fed to the tills, audited)"
     )
