@@ -255,9 +255,7 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
 
 def cmd_catalogue_export(args: argparse.Namespace) -> int:
     def work(uow: UnitOfWork) -> dict[str, Any]:
-        return write_catalogue_file(
-            args.file, uow.products.groups(), uow.products.find("", limit=1_000_000)
-        )
+        return write_catalogue_file(args.file, uow.products.groups(), uow.products.all_products())
 
     return _in_transaction(args, work)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pos_server.db.models_staff import ProductGroupRow, ProductRow
 from pos_server.db.upsert import upsert_changed
@@ -35,14 +35,23 @@ class Products(Repository):
         query = select(ProductGroupRow).order_by(ProductGroupRow.position, ProductGroupRow.name)
         return list(self._session.scalars(query))
 
-    def find(self, text: str, limit: int) -> list[ProductRow]:
-        """Products whose name or id holds ``text`` (any case), by name; the first ``limit``."""
-        query = select(ProductRow).order_by(ProductRow.name, ProductRow.id).limit(limit)
-        if text:
-            needle = f"%{text.lower()}%"
-            query = query.where(func.lower(ProductRow.name).like(needle)
-                                | func.lower(ProductRow.id).like(needle))  # fmt: skip
+    def all_products(self) -> list[ProductRow]:
+        """Every product, by group and name (the export)."""
+        query = select(ProductRow).order_by(ProductRow.group_id, ProductRow.name, ProductRow.id)
         return list(self._session.scalars(query))
+
+    def find(self, text: str, limit: int) -> list[ProductRow]:
+        """Products whose name or id holds ``text`` (any case, Cyrillic too: SQLite's lower()
+        knows only ASCII, so names and ids are matched here), by name; the first ``limit``."""
+        needle = text.casefold()
+        names = self._session.execute(
+            select(ProductRow.id, ProductRow.name).order_by(ProductRow.name, ProductRow.id)
+        )
+        ids = [pid for pid, name in names
+               if needle in name.casefold() or needle in pid.casefold()][:limit]  # fmt: skip
+        rows = {row.id: row for row in self._session.scalars(
+            select(ProductRow).where(ProductRow.id.in_(ids)))} if ids else {}  # fmt: skip
+        return [rows[pid] for pid in ids]
 
     def upsert_groups(self, values: Sequence[Mapping[str, Any]]) -> list[ProductGroupRow]:
         """Insert or update by id; the rows that changed (flushed: products refer to them)."""

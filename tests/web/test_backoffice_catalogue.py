@@ -68,6 +68,8 @@ def test_a_products_colour_and_picture_are_set_and_fed(client: TestClient, db_ur
     listed = client.get("/admin/catalogue").text
     assert 'href="/admin/catalogue/products/latte"' in listed and 'value="#8d5a3b"' in listed
     assert "Цвет плитки" in listed and "как у группы" in listed  # Russian by default
+    found = client.get("/admin/catalogue", params={"q": "ЛАТ"}).text  # any case, Cyrillic too
+    assert "/admin/catalogue/products/latte" in found and "/products/raf" not in found
     page = client.get("/admin/catalogue/products/latte")
     assert page.status_code == 200 and 'type="file" id="image"' in page.text
     token = token_of(page.text)
