@@ -173,7 +173,10 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
         return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
 
     _install_routes(app)
-    app.add_middleware(NulGuard, exempt=admin_api.LATE_BODY_PATHS)
+    # the back office's tile pictures are binary uploads (their forms check text for NUL)
+    app.add_middleware(
+        NulGuard, exempt=admin_api.LATE_BODY_PATHS, multipart_prefixes=("/admin/catalogue/",)
+    )
     return app
 
 

@@ -45,14 +45,13 @@ GROUP_COLOURS = {"coffee": "#8d5a3b", "tea": "#4f8a3c", "cold": "#2f7dd1",
 def fill_catalogue(uow: UnitOfWork) -> int:
     count = 0
     for order, (group_id, (group_name, items)) in enumerate(CATALOGUE.items()):
-        uow.products.add_group(group_id, group_name, order)
+        # the tiles' colour is the group's (as the back office sets it); products take it
+        uow.products.add_group(group_id, group_name, order, GROUP_COLOURS.get(group_id))
         for item_id, name, roubles, tags, has_barcode in items:
             count += 1
             barcode = ean13(f"460{count:09d}") if has_barcode else None
-            colour = GROUP_COLOURS.get(group_id)  # the tiles' colour, by group
-            marked = (*tags, f"colour:{colour}") if colour else tags
             uow.products.add(
-                Product(item_id, name, rub(roubles), group_id, frozenset(marked), barcode)
+                Product(item_id, name, rub(roubles), group_id, frozenset(tags), barcode)
             )
     return count
 

@@ -28,17 +28,23 @@ class StoreCatalogue:
         from sqlalchemy import select
 
         from pos_app.db.models import ProductGroup
+        from pos_app.domain.catalog import tile_colour
 
         with self._store.unit_of_work(durable=False) as uow:
             order = (ProductGroup.sort_order, ProductGroup.name)
             rows = uow.connection.execute(
-                select(ProductGroup.id, ProductGroup.name).order_by(*order)
+                select(
+                    ProductGroup.id, ProductGroup.name, ProductGroup.colour, ProductGroup.image
+                ).order_by(*order)
             ).all()
             products = uow.products.all()
         by_group: dict[str | None, list[Any]] = {}
         for product in products:
             by_group.setdefault(product.group_id, []).append(product)
-        groups = [CatalogueGroup(gid, name, tuple(by_group.pop(gid, ()))) for gid, name in rows]
+        groups = [
+            CatalogueGroup(gid, name, tuple(by_group.pop(gid, ())), tile_colour(colour), image)
+            for gid, name, colour, image in rows
+        ]
         rest = tuple(p for items in by_group.values() for p in items)
         if rest:
             groups.append(CatalogueGroup("", "Other", rest))

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pos_app.domain.catalog import DiscountScope, Product
+from pos_app.domain.catalog import DiscountScope, Product, tile_colour
 from pos_app.domain.money import Percent
 
 # One encoder for all: ``json.dumps`` with options builds a new one per call (a third of the
@@ -74,6 +74,8 @@ def product_from_row(row: Any) -> Product:
         barcode=row["barcode"],
         guest_orderable=bool(row["guest_orderable"]),
         payable_with_points=bool(row["payable_with_points"]),
+        colour=tile_colour(row["colour"]),
+        image=row["image"],
     )
 
 
@@ -88,6 +90,8 @@ def product_to_row(product: Product) -> dict[str, Any]:
         "guest_orderable": product.guest_orderable,
         "payable_with_points": product.payable_with_points,
         "active": True,
+        "colour": product.colour,
+        "image": product.image,
     }
 
 

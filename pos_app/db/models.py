@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -68,6 +69,8 @@ class ProductGroup(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    colour: Mapped[str | None] = mapped_column(String(7))  # the tiles' "#rrggbb"
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)  # the tiles' picture
 
 
 class ProductRow(Base):
@@ -81,6 +84,8 @@ class ProductRow(Base):
     guest_orderable: Mapped[bool] = mapped_column(default=True)
     payable_with_points: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
+    colour: Mapped[str | None] = mapped_column(String(7))  # its tile's "#rrggbb"
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)  # its tile's picture
     __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
 
 

@@ -30,7 +30,7 @@ from pos_app.db.codec import (
     scope_to_dict,
 )
 from pos_app.db.models import AccountSnapshot, GuestGroupRow, ProductGroup, ProductRow, table
-from pos_app.domain.catalog import Product
+from pos_app.domain.catalog import Product, tile_colour
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.money import Percent
 from pos_app.services.ports import AccountView
@@ -88,8 +88,10 @@ class SqlProductRepository:
         self._conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
         self.dirty = True
 
-    def add_group(self, group_id: str, name: str, sort_order: int = 0) -> None:
-        row = {"id": group_id, "name": name, "sort_order": sort_order}
+    def add_group(self, group_id: str, name: str, sort_order: int = 0,
+                  colour: str | None = None, image: bytes | None = None) -> None:  # fmt: skip
+        row = {"id": group_id, "name": name, "sort_order": sort_order,
+               "colour": tile_colour(colour), "image": image}  # fmt: skip
         stmt = sqlite_insert(PRODUCT_GROUPS).values(row)
         self._conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
 

@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 
 from pos_app.domain.money import require_amount
 
-COLOUR_TAGS = ("colour", "color")  # "colour:#f4c430" on a product colours its tile
-_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
+
+
+def tile_colour(value: object) -> str | None:
+    """A tile colour as the catalogue sends it, ``#rrggbb`` in lower case; None for anything
+    else (a till shows a plain tile rather than refuse a product over its colour)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    return text if _HEX_COLOUR.fullmatch(text) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,19 +31,14 @@ class Product:
     barcode: str | None = None
     guest_orderable: bool = True  # seed 001: enabled for guest ordering (default: all)
     payable_with_points: bool = True
+    colour: str | None = None  # its tile's "#rrggbb" (None: its group's, else plain)
+    # its tile's picture (PNG/JPEG/WebP bytes, checked by the server); not part of equality
+    image: bytes | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         require_amount(self.price, "price")
-
-    @property
-    def colour(self) -> str | None:
-        """The tile's colour, ``#rrggbb``, from a ``colour:#rrggbb`` tag (the catalogue has no
-        field of its own for it yet); None without one or with a malformed one."""
-        for tag in sorted(self.tags):
-            key, _, value = tag.partition(":")
-            if key in COLOUR_TAGS and _HEX_COLOUR.fullmatch(value.strip()):
-                return value.strip().lower()
-        return None
+        if self.colour is not None and tile_colour(self.colour) != self.colour:
+            raise ValueError(f"a tile colour is #rrggbb in lower case, not {self.colour!r}")
 
 
 @dataclass(frozen=True, slots=True)

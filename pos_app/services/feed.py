@@ -18,12 +18,14 @@ cut that loses the page loses its cursor with it, so the page is simply pulled a
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from pos_app.domain.catalog import DiscountScope, Product
+from pos_app.domain.catalog import DiscountScope, Product, tile_colour
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guest_card import GuestContact, contact_fields
@@ -226,6 +228,7 @@ class _Page:
             tags=frozenset(d.get("tags") or ()), barcode=d.get("barcode") or None,
             guest_orderable=bool(d.get("guest_orderable", True)),
             payable_with_points=bool(d.get("allow_points", d.get("payable_with_points", True))),
+            colour=tile_colour(d.get("colour")), image=tile_image(d.get("image")),
         ))  # fmt: skip
         return None
 
@@ -233,7 +236,8 @@ class _Page:
         d = change.data
         group_id = str(d.get("group_id") or d.get("id") or change.entity_id)
         position = d.get("position", d.get("sort_order"))
-        self.uow.products.add_group(group_id, str(d["name"]), int(position or 0))
+        colour, image = tile_colour(d.get("colour")), tile_image(d.get("image"))
+        self.uow.products.add_group(group_id, str(d["name"]), int(position or 0), colour, image)
         return None
 
     def _guest_group(self, change: Change) -> str | None:
@@ -250,6 +254,17 @@ class _Page:
 
     def _shop_settings(self, change: Change) -> str | None:
         store_shop_settings(self.uow, change.data)  # the shop's time zone
+        return None
+
+
+def tile_image(value: object) -> bytes | None:
+    """A tile's picture from the feed (base64, checked by the server); None when absent or
+    not base64 (the tile is then drawn without it rather than the page refused)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
         return None
 
 

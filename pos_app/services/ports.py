@@ -89,7 +89,16 @@ class ProductRepository(Protocol):
     def add(self, product: Product) -> None:
         """Insert or replace the product (catalogue pull and demo data)."""
         ...
-    def add_group(self, group_id: str, name: str, sort_order: int = 0) -> None: ...
+    def add_group(
+        self,
+        group_id: str,
+        name: str,
+        sort_order: int = 0,
+        colour: str | None = None,
+        image: bytes | None = None,
+    ) -> None:
+        """Insert or replace; ``colour``/``image``: its products' tiles (theirs win)."""
+        ...
     def all(self) -> Sequence[Product]: ...
 
 

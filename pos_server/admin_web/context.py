@@ -208,4 +208,5 @@ SECTIONS: list[tuple[Permission, str, str]] = [
     (Permission.STAFF, f"{PREFIX}/staff", _("Staff")),
     (Permission.TERMINALS, f"{PREFIX}/terminals", _("Terminals")),
     (Permission.REPORTS, f"{PREFIX}/audit", _("Audit log")),
+    (Permission.CATALOGUE, f"{PREFIX}/catalogue", _("Catalogue")),
 ]

@@ -8,6 +8,7 @@ from starlette.staticfiles import StaticFiles
 
 from pos_server.admin_web import (
     audit_pages,
+    catalogue_pages,
     group_pages,
     session_pages,
     staff_pages,
@@ -22,6 +23,7 @@ def install(app: FastAPI) -> None:
               name="web-static")  # fmt: skip
     for module in (session_pages, staff_pages, terminal_pages, group_pages, audit_pages):
         app.include_router(module.router)
+    app.include_router(catalogue_pages.router)  # the tiles' colours and pictures
     app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
 

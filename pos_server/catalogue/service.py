@@ -5,7 +5,13 @@
     {"groups": [{"id": "coffee", "name": "Coffee", "position": 0, "active": true}],
      "products": [{"id": "latte", "name": "Latte", "price": 21000, "barcode": "4600000000046",
                    "group_id": "coffee", "tags": ["drinks"], "allow_points": true,
-                   "guest_orderable": true, "active": true}]}
+                   "guest_orderable": true, "active": true,
+                   "colour": "#8d5a3b", "image": "images/latte.png"}]}
+
+``colour`` (``#rrggbb``) and ``image`` (a PNG, JPEG or WebP of at most 64 KB and 1024 px a
+side: ``tiles.py``) are optional on groups and products and colour the till's tiles (a product
+without its own takes its group's). In the file ``image`` is a path relative to the file (the
+command reads it) or base64 / a ``data:`` URI; ``null`` or leaving it out clears it.
 
 An import is an upsert by id: what the file names is created or replaced, what it does not
 name stays as it is (set ``"active": false`` to withdraw something). Only rows that really
@@ -29,6 +35,7 @@ from sqlalchemy.orm import Session
 from pos_app.domain.catalog import Product
 from pos_app.domain.errors import DomainError
 from pos_app.domain.orders import OrderLine
+from pos_server.catalogue.tiles import TileColour, TileImage, encode_image
 from pos_server.db.models_staff import ProductGroupRow, ProductRow
 from pos_server.http.schemas import Amount, EntityId, Name, OrderLineIn, OrderPlaced
 
@@ -59,6 +66,8 @@ class GroupIn(_In):
     name: Name
     position: Annotated[int, Strict(), Field(ge=0, le=1_000_000)] = 0
     active: Flag = True
+    colour: TileColour | None = None
+    image: TileImage | None = None
 
 
 class ProductIn(_In):
@@ -71,6 +80,8 @@ class ProductIn(_In):
     allow_points: Flag = True
     guest_orderable: Flag = True
     active: Flag = True
+    colour: TileColour | None = None
+    image: TileImage | None = None
 
 
 class CatalogueIn(_In):
@@ -79,14 +90,17 @@ class CatalogueIn(_In):
 
 
 def group_data(row: ProductGroupRow) -> dict[str, Any]:
-    return {"group_id": row.id, "name": row.name, "position": row.position, "active": row.active}
+    """The ``product_group`` change (``image``: base64 or None)."""
+    return {"group_id": row.id, "name": row.name, "position": row.position, "active": row.active,
+            "colour": row.colour, "image": encode_image(row.image)}  # fmt: skip
 
 
 def product_data(row: ProductRow) -> dict[str, Any]:
     """The ``product`` change: the fields of ``pos_app.domain.catalog.Product`` plus active."""
     return {"product_id": row.id, "name": row.name, "price": row.price, "barcode": row.barcode,
             "group_id": row.group_id, "tags": list(row.tags), "allow_points": row.allow_points,
-            "guest_orderable": row.guest_orderable, "active": row.active}  # fmt: skip
+            "guest_orderable": row.guest_orderable, "active": row.active,
+            "colour": row.colour, "image": encode_image(row.image)}  # fmt: skip
 
 
 def _check_references(uow: UnitOfWork, data: CatalogueIn) -> None:
@@ -141,9 +155,26 @@ def import_catalogue(uow: UnitOfWork, data: CatalogueIn) -> dict[str, int]:
             "changes": len(groups) + len(products)}  # fmt: skip
 
 
+def set_tile(uow: UnitOfWork, kind: str, entity_id: str, colour: str | None,
+             image: bytes | None) -> None:  # fmt: skip
+    """A product's or a group's tile colour and picture (the back office's form): the same
+    checks, feed change and audit as an import of a file naming only it. ``kind``: "product"
+    or "group"; CatalogueError when there is no such row, ValidationError for a bad value."""
+    row = uow.products.product(entity_id) if kind == "product" else uow.products.group(entity_id)
+    if row is None:
+        raise CatalogueError(f"There is no {kind} {entity_id!r}.", "not_found")
+    values = (product_data(row) if isinstance(row, ProductRow) else group_data(row)) | {
+        "colour": colour, "image": image}  # fmt: skip
+    values["id"] = values.pop(f"{'product' if kind == 'product' else 'group'}_id")
+    if isinstance(row, ProductRow):
+        import_catalogue(uow, CatalogueIn(products=[ProductIn.model_validate(values)]))
+    else:
+        import_catalogue(uow, CatalogueIn(groups=[GroupIn.model_validate(values)]))
+
+
 def to_domain(row: ProductRow) -> Product:
     return Product(row.id, row.name, row.price, row.group_id, frozenset(row.tags), row.barcode,
-                   row.guest_orderable, row.allow_points)  # fmt: skip
+                   row.guest_orderable, row.allow_points, row.colour)  # fmt: skip
 
 
 def has_catalogue(session: Session) -> bool:

@@ -32,6 +32,7 @@ from pos_app.domain.staff_pins import (
     min_pin_digits,
 )
 from pos_server.catalogue import service as catalogue
+from pos_server.catalogue.files import read_catalogue_file, write_catalogue_file
 from pos_server.db import make_engine, upgrade
 from pos_server.db.models_staff import StaffRow
 from pos_server.guests import groups
@@ -225,8 +226,14 @@ def _load_json(path: str, model: type[Any]) -> Any:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise _Refused(f"Cannot read {path}: {exc.strerror}.") from exc
+    return _validated(path, model, text)
+
+
+def _validated(path: str, model: type[Any], text: str | None = None, data: Any = None) -> Any:
     try:
-        return model.model_validate_json(text)
+        if text is not None:
+            return model.model_validate_json(text)
+        return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
@@ -238,7 +245,17 @@ def _load_json(path: str, model: type[Any]) -> Any:
 
 def cmd_catalogue_import(args: argparse.Namespace) -> int:
     def work(uow: UnitOfWork) -> dict[str, Any]:
-        return catalogue.import_catalogue(uow, _load_json(args.file, catalogue.CatalogueIn))
+        data = read_catalogue_file(args.file)  # JSON or CSV, pictures read in by path
+        return catalogue.import_catalogue(
+            uow, _validated(args.file, catalogue.CatalogueIn, data=data)
+        )
+
+    return _in_transaction(args, work)
+
+
+def cmd_catalogue_export(args: argparse.Namespace) -> int:
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        return write_catalogue_file(args.file, uow.products.groups(), uow.products.all_products())
 
     return _in_transaction(args, work)
 
@@ -343,9 +360,17 @@ def _register_imports(sub: Any) -> None:
         actions = sub.add_parser(name, help=what, aliases=aliases).add_subparsers(
             dest="action", required=True
         )
-        load = actions.add_parser("import", help=f"upsert {what} from a JSON file")
+        source = "a JSON or CSV file" if name == "catalogue" else "a JSON file"
+        load = actions.add_parser("import", help=f"upsert {what} from {source}")
         load.add_argument("file")
         _with_db(load, func)
+        if name == "catalogue":
+            save = actions.add_parser(
+                "export", help="write the catalogue to a JSON or CSV file (pictures into "
+                "NAME-pictures/), as import reads it"
+            )  # fmt: skip
+            save.add_argument("file")
+            _with_db(save, cmd_catalogue_export)
     assign = actions.add_parser(
         "assign", help="put a guest into a guest group by hand (fed to the tills, audited)"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos_server.db.models import Base, GuestOrderRow
@@ -46,6 +46,8 @@ class ProductGroupRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool]
+    colour: Mapped[str | None] = mapped_column(String(7))  # the tiles' "#rrggbb"
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG/JPEG/WebP, <= 64 KB
     updated_at: Mapped[datetime]
 
 
@@ -63,6 +65,8 @@ class ProductRow(Base):
     allow_points: Mapped[bool]
     guest_orderable: Mapped[bool]
     active: Mapped[bool]
+    colour: Mapped[str | None] = mapped_column(String(7))  # its tile's "#rrggbb"
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG/JPEG/WebP, <= 64 KB
     updated_at: Mapped[datetime]
 
 

@@ -35,15 +35,20 @@ def holds_nul(body: bytes) -> bool:
 class NulGuard:
     """``exempt``: paths whose route reads its body only after checking the caller's
     credentials (``admin_api.late_body``), and checks it for NUL itself then: held here, the
-    body would be read before the credentials are checked."""
+    body would be read before the credentials are checked. ``multipart_prefixes``: paths whose
+    ``multipart/form-data`` bodies pass (an uploaded picture is binary and holds NUL bytes by
+    nature); the back office's forms check their text fields for NUL themselves
+    (``admin_web.context.check_form``)."""
 
-    def __init__(self, app: ASGIApp, exempt: frozenset[str] = frozenset()) -> None:
+    def __init__(self, app: ASGIApp, exempt: frozenset[str] = frozenset(),
+                 multipart_prefixes: tuple[str, ...] = ()) -> None:  # fmt: skip
         self.app = app
         self.exempt = exempt
+        self.multipart_prefixes = multipart_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH")
-                or scope.get("path") in self.exempt):  # fmt: skip
+                or scope.get("path") in self.exempt or self._upload(scope)):  # fmt: skip
             await self.app(scope, receive, send)
             return
         messages: list[Message] = []
@@ -62,6 +67,13 @@ class NulGuard:
             return next(replay, None) or await receive()
 
         await self.app(scope, replayed, send)
+
+    def _upload(self, scope: Scope) -> bool:
+        path = str(scope.get("path", ""))
+        if not any(path.startswith(prefix) for prefix in self.multipart_prefixes):
+            return False
+        headers: dict[bytes, bytes] = dict(scope.get("headers") or ())
+        return headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
 
 
 async def _refuse(send: Send) -> None:

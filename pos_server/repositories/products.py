@@ -24,6 +24,35 @@ class Products(Repository):
         query = select(ProductRow.id, ProductRow.barcode).where(ProductRow.barcode.is_not(None))
         return {code: pid for pid, code in self._session.execute(query) if code is not None}
 
+    def group(self, group_id: str) -> ProductGroupRow | None:
+        return self._session.get(ProductGroupRow, group_id)
+
+    def product(self, product_id: str) -> ProductRow | None:
+        return self._session.get(ProductRow, product_id)
+
+    def groups(self) -> list[ProductGroupRow]:
+        """Every group in the tiles' order."""
+        query = select(ProductGroupRow).order_by(ProductGroupRow.position, ProductGroupRow.name)
+        return list(self._session.scalars(query))
+
+    def all_products(self) -> list[ProductRow]:
+        """Every product, by group and name (the export)."""
+        query = select(ProductRow).order_by(ProductRow.group_id, ProductRow.name, ProductRow.id)
+        return list(self._session.scalars(query))
+
+    def find(self, text: str, limit: int) -> list[ProductRow]:
+        """Products whose name or id holds ``text`` (any case, Cyrillic too: SQLite's lower()
+        knows only ASCII, so names and ids are matched here), by name; the first ``limit``."""
+        needle = text.casefold()
+        names = self._session.execute(
+            select(ProductRow.id, ProductRow.name).order_by(ProductRow.name, ProductRow.id)
+        )
+        ids = [pid for pid, name in names
+               if needle in name.casefold() or needle in pid.casefold()][:limit]  # fmt: skip
+        rows = {row.id: row for row in self._session.scalars(
+            select(ProductRow).where(ProductRow.id.in_(ids)))} if ids else {}  # fmt: skip
+        return [rows[pid] for pid in ids]
+
     def upsert_groups(self, values: Sequence[Mapping[str, Any]]) -> list[ProductGroupRow]:
         """Insert or update by id; the rows that changed (flushed: products refer to them)."""
         changed = upsert_changed(self._session, ProductGroupRow, values, self._uow.now)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pos_app.domain.catalog import WHOLE_ORDER, DiscountScope, Product
+from pos_app.domain.catalog import WHOLE_ORDER, DiscountScope, Product, tile_colour
 from pos_app.domain.errors import InvalidAmount
 
 LATTE = Product(
@@ -40,8 +40,14 @@ def test_product_price_must_be_kopecks() -> None:
         Product(id="x", name="x", price=-1)
 
 
-def test_a_products_tile_colour_comes_from_a_colour_tag() -> None:
-    assert Product("a", "A", 100, tags=frozenset({"еда", "colour:#C2507A"})).colour == "#c2507a"
-    assert Product("b", "B", 100, tags=frozenset({"color:#2f7dd1"})).colour == "#2f7dd1"
-    assert Product("c", "C", 100, tags=frozenset({"colour:red; x"})).colour is None  # not CSS
-    assert Product("d", "D", 100).colour is None
+def test_a_products_tile_colour_is_its_own_field_not_a_tag() -> None:
+    assert Product("a", "A", 100, colour="#c2507a").colour == "#c2507a"
+    assert Product("b", "B", 100, tags=frozenset({"colour:#2f7dd1"})).colour is None  # no tags
+    assert tile_colour(" #C2507A ") == "#c2507a"
+    assert tile_colour("red; x") is None and tile_colour("#abc") is None and tile_colour(7) is None
+    with pytest.raises(ValueError, match="rrggbb"):
+        Product("c", "C", 100, colour="red")
+
+
+def test_a_products_picture_does_not_change_what_it_is() -> None:
+    assert Product("a", "A", 100, image=b"png") == Product("a", "A", 100)

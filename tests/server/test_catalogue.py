@@ -61,11 +61,11 @@ def test_catalogue_import_feeds_changes_once_and_again_only_what_changed(
     ]  # fmt: skip
     assert [c["id"] for c in changes] == [1, 2, 3, 4, 5]  # one block of ids, in file order
     assert changes[0]["data"] == {"group_id": "coffee", "name": "Кофе", "position": 0,
-                                  "active": True}  # fmt: skip
+                                  "active": True, "colour": None, "image": None}  # fmt: skip
     assert changes[2]["data"] == {
         "product_id": "latte", "name": "Латте", "price": 21000, "barcode": "4600000000046",
         "group_id": "coffee", "tags": ["кофе", "напитки"], "allow_points": True,
-        "guest_orderable": True, "active": True,
+        "guest_orderable": True, "active": True, "colour": None, "image": None,
     }  # fmt: skip
 
     code, counts, _err = import_file(capsys, tmp_path, "catalogue", CATALOGUE, db_url)

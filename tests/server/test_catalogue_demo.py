@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pos_app.commands.demo_data import GROUPS
+from pos_app.commands.demo_data import GROUP_COLOURS, GROUPS
 from pos_app.commands.demo_data_catalog import CATALOGUE, ean13
 from pos_app.domain.money import rub
 from pos_server.catalogue import service as catalogue
@@ -31,7 +31,10 @@ def export_catalogue() -> dict[str, Any]:
     out: dict[str, Any] = {"groups": [], "products": []}
     count = 0
     for position, (group_id, (group_name, items)) in enumerate(CATALOGUE.items()):
-        out["groups"].append({"id": group_id, "name": group_name, "position": position})
+        group = {"id": group_id, "name": group_name, "position": position}
+        if group_id in GROUP_COLOURS:  # the tiles' colours, by group
+            group["colour"] = GROUP_COLOURS[group_id]
+        out["groups"].append(group)
         for item_id, name, roubles, tags, has_barcode in items:
             count += 1
             out["products"].append({

@@ -54,6 +54,7 @@ class FakeIds:
 class _Data:
     products: dict[str, Product] = field(default_factory=dict)
     product_groups: dict[str, str] = field(default_factory=dict)
+    group_tiles: dict[str, tuple[str | None, bytes | None]] = field(default_factory=dict)
     groups: dict[str, GuestGroup] = field(default_factory=dict)
     guests: dict[str, Guest] = field(default_factory=dict)
     identifiers: dict[str, tuple[Identifier, str]] = field(default_factory=dict)
@@ -98,8 +99,10 @@ class _Products:
     def add(self, product: Product) -> None:
         self.d.products[product.id] = product
 
-    def add_group(self, group_id: str, name: str, sort_order: int = 0) -> None:
+    def add_group(self, group_id: str, name: str, sort_order: int = 0,
+                  colour: str | None = None, image: bytes | None = None) -> None:  # fmt: skip
         self.d.product_groups[group_id] = name
+        self.d.group_tiles[group_id] = (colour, image)
 
     def all(self) -> Sequence[Product]:
         return list(self.d.products.values())

@@ -1,9 +1,10 @@
 """Catalogue: product groups as buttons, products as big tiles, and a search field.
 
-Touch and mouse pick a tile (a product tagged ``colour:#rrggbb`` shows a band in that colour,
-``Product.colour``); the keyboard types in the search field (name, code or barcode)
-and Enter adds the first match. The catalogue itself is loaded once by the window (off the
-GUI thread) and handed in as plain data.
+Touch and mouse pick a tile. A tile shows a band in the product's colour, else its group's, and
+the product's picture, else its group's (both set in the back office and pulled with the
+catalogue; pictures are decoded and scaled once, then cached by content). The keyboard types
+in the search field (name, code or barcode) and Enter adds the first match. The catalogue
+itself is loaded once by the window (off the GUI thread) and handed in as plain data.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -25,13 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.till.format import money
-from pos_app.ui.till.ports import Catalogue
+from pos_app.ui.till.ports import Catalogue, CatalogueGroup
 
 if TYPE_CHECKING:
     from pos_app.domain.catalog import Product
 
 COLUMNS = 4
 GROUP_COLUMNS = 4
+ICON_SIZE = QSize(56, 56)
 
 
 class CataloguePanel(QWidget):
@@ -41,6 +44,8 @@ class CataloguePanel(QWidget):
         super().__init__(parent)
         self._catalogue = Catalogue()
         self._group_id: str | None = None
+        self._groups_by_id: dict[str, CatalogueGroup] = {}
+        self._icons: dict[bytes, QIcon | None] = {}  # a picture's bytes: its scaled icon
         self.search = QLineEdit()
         self.search.setObjectName("productSearch")
         self.search.setPlaceholderText(self.tr("Search by name or code (F3)"))
@@ -67,6 +72,7 @@ class CataloguePanel(QWidget):
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
+        self._groups_by_id = {group.group_id: group for group in catalogue.groups}
         for button in self._group_buttons.buttons():
             self._group_buttons.removeButton(button)
             button.deleteLater()
@@ -114,12 +120,34 @@ class CataloguePanel(QWidget):
             tile.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab, never a click
             tile.setMinimumSize(120, 72)
             tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            colour = product.colour
-            if colour is not None:  # a band in the product's colour (a tag in the catalogue)
+            group = self._groups_by_id.get(product.group_id or "")
+            colour = product.colour or (group.colour if group is not None else None)
+            if colour is not None:  # a band in the product's (or its group's) colour
                 tile.setProperty("colour", colour)
                 tile.setStyleSheet(f"#productTile {{ border-left: 10px solid {colour}; }}")
+            icon = self._icon(product.image) or self._icon(group.image if group else None)
+            if icon is not None:
+                tile.setIcon(icon)
+                tile.setIconSize(ICON_SIZE)
+                tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+                tile.setProperty("hasImage", True)
             tile.clicked.connect(lambda _=False, pid=product.id: self.product_chosen.emit(pid))
             self._tiles.addWidget(tile, i // COLUMNS, i % COLUMNS)
+
+    def _icon(self, image: bytes | None) -> QIcon | None:
+        """The picture scaled to the tile's icon size, decoded once per distinct picture; None
+        without one or when Qt cannot read it (the tile is then plain)."""
+        if not image:
+            return None
+        if image not in self._icons:
+            pixmap = QPixmap()
+            if pixmap.loadFromData(QByteArray(image)):
+                scaled = pixmap.scaled(ICON_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+                self._icons[image] = QIcon(scaled)
+            else:
+                self._icons[image] = None
+        return self._icons[image]
 
     def _add_first_match(self) -> None:
         matches = self._catalogue.search(self.search.text())

@@ -69,6 +69,8 @@ class CatalogueGroup:
     group_id: str
     name: str
     products: tuple[Product, ...]
+    colour: str | None = None  # its products' tiles unless they have their own
+    image: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
