@@ -105,6 +105,13 @@ class OrderView:
     change_id: int = 0
     guest_name: str = ""
     pending_ops: int = 0  # actions queued here and not yet judged by the server
+    number: str = ""  # "A-017", the venue day's short number ("" for orders before it)
+    updated_by_name: str = ""  # the console or till that made the last change
+
+    @property
+    def label(self) -> str:
+        """What an operator calls the order: its short number, or its id's head before them."""
+        return self.number or self.order_id[:8]
 
     def to_domain(self) -> Order:
         hold = (
@@ -161,6 +168,8 @@ def order_from_wire(data: Mapping[str, Any], change_id: int = 0) -> OrderView:
         reversed_amount=int(data.get("reversed_amount") or 0), debt=int(data.get("debt") or 0),
         version=int(data.get("version") or 1),
         change_id=int(data.get("change_id") or change_id),
+        number=str(data.get("number") or ""),
+        updated_by_name=str(data.get("updated_by_name") or ""),
     )  # fmt: skip
 
 
@@ -346,7 +355,8 @@ class ConsoleOrders:
         current = order_from_wire(verdict.current) if verdict.current else order
         current = replace(current, guest_name=order.guest_name)
         if verdict.status == "conflict":
-            message = (f"Another console got there first: order {order.order_id} is now "
+            winner = current.updated_by_name or "Another console"
+            message = (f"{winner} got there first: order {current.label} is now "
                        f"{current.state.value}. {verdict.message or ''}").strip()  # fmt: skip
             return ActionOutcome(action, "conflict", current, message, verdict.reason)
         return ActionOutcome(action, "rejected", current, verdict.message or "Refused.",

@@ -292,6 +292,16 @@ class GuestOrderRow(Base):
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(36))
     version: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(16))  # "A-017", per venue day (0018)
+
+
+class GuestOrderNumberRow(Base):
+    """How many orders the venue's day (``YYYY-MM-DD`` on the shop's clock) has numbered."""
+
+    __tablename__ = "guest_order_numbers"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
 
 
 class GuestOrderLineRow(Base):

@@ -198,3 +198,6 @@ class OrderOut(WireModel):
     version: int
     allowed_actions: list[str]
     lines: list[OrderLineOut]
+    number: str | None = None  # "A-017": the venue day's short number (none before 0018)
+    updated_by: str | None = None  # the terminal that made the last change
+    updated_by_name: str = ""  # its name: who won a race, for the console that lost it

@@ -23,6 +23,7 @@ from typing import Any
 
 from pos_app.domain.bonus import HoldAlreadyEnded
 from pos_app.domain.errors import DomainError
+from pos_app.domain.order_numbers import order_number
 from pos_app.domain.orders import (
     DebtRecorded,
     Effect,
@@ -39,6 +40,8 @@ from pos_app.domain.orders import (
     PointsRefunded,
     Transition,
 )
+from pos_app.domain.venue_clock import shop_zone
+from pos_server.feed.shop_settings import published_timezone
 from pos_server.http.schemas import OrderPlaced
 from pos_server.repositories.orders import ORDER_ENTITY, StoredOrder
 from pos_server.uow import UnitOfWork
@@ -66,12 +69,19 @@ def place_order(uow: UnitOfWork, placed: OrderPlaced) -> dict[str, Any]:
         order = stored.to_domain()  # the domain's own checks before anything is written
     except DomainError as error:
         raise OrderRefused(422, error.code, error.message) from error
+    stored.row.number = _number_of_the_day(uow)
     uow.orders.add(stored)
     points = order.total if order.method is PaymentMethod.POINTS else order.points_total
     if points > 0:
         stored.row.points_hold_id = _hold_points(uow, stored, points)
         stored.row.points_hold_amount = points
     return uow.orders.saved(stored, "placed")
+
+
+def _number_of_the_day(uow: UnitOfWork) -> str:
+    """The short number the operators call out: counted per day of the venue's clock."""
+    day = uow.now.astimezone(shop_zone(published_timezone(uow.session))).date().isoformat()
+    return order_number(uow.orders.next_number(day))
 
 
 def _hold_points(uow: UnitOfWork, stored: StoredOrder, amount: int) -> str:

@@ -24,13 +24,17 @@ from pos_app.domain.orders import (
     PaymentMethod,
     allowed_actions,
 )
-from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
+from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow, Terminal
 from pos_server.http.schemas import OrderLineOut, OrderOut, OrderPlaced
 from pos_server.orders.notify import CHANNEL
 from pos_server.uow import Repository
 
 ORDER_ENTITY = "order"
 _NOTIFY = text(f"NOTIFY {CHANNEL}")
+_NEXT_NUMBER = text(  # both SQLite (3.35+) and PostgreSQL
+    "INSERT INTO guest_order_numbers (day, last) VALUES (:day, 1)"
+    " ON CONFLICT (day) DO UPDATE SET last = guest_order_numbers.last + 1 RETURNING last"
+)
 _MIN_PHONE_DIGITS = 3
 
 
@@ -41,6 +45,7 @@ class StoredOrder:
 
     row: GuestOrderRow
     lines: list[GuestOrderLineRow]
+    updated_by_name: str = ""  # the name of the terminal of the last change (Orders fills it)
 
     def to_domain(self) -> Order:
         lines = tuple(
@@ -64,7 +69,8 @@ class StoredOrder:
             points_hold_amount=r.points_hold_amount, invoice_status=r.invoice_status,
             paid_money=r.paid_money, paid_points=r.paid_points,
             reversed_amount=r.reversed_amount, debt=r.debt, placed_at=r.placed_at,
-            updated_at=r.updated_at, version=r.version,
+            updated_at=r.updated_at, version=r.version, number=r.number,
+            updated_by=r.updated_by, updated_by_name=self.updated_by_name,
             allowed_actions=sorted(a.value for a in allowed_actions(self.to_domain())),
             lines=[OrderLineOut(line_id=ln.line_id, product_id=ln.product_id, name=ln.name,
                                 quantity=ln.quantity, unit_price=ln.unit_price,
@@ -104,7 +110,22 @@ class Orders(Repository):
             .where(GuestOrderLineRow.order_id == order_id)
             .order_by(GuestOrderLineRow.position)
         )
-        return StoredOrder(row, list(lines))
+        return StoredOrder(
+            row, list(lines), self._terminal_names({row.updated_by}).get(row.updated_by, "")
+        )
+
+    def _terminal_names(self, ids: set[str]) -> dict[str, str]:
+        """Terminals' names by id (an order changed by one shows who did it)."""
+        if not ids:
+            return {}
+        query = select(Terminal.id, Terminal.name).where(Terminal.id.in_(sorted(ids)))
+        return dict(self._session.execute(query).tuples().all())
+
+    def next_number(self, day: str) -> int:
+        """The next order number of the venue's ``day`` (1 for its first order): one atomic
+        upsert, so two orders placed at once on two server processes never share a number."""
+        row = self._session.execute(_NEXT_NUMBER, {"day": day}).one()
+        return int(row[0])
 
     def new(self, order_id: str, placed: OrderPlaced) -> StoredOrder:
         """A new order (state ``new``) placed now by the unit of work's terminal; not stored
@@ -149,6 +170,9 @@ class Orders(Repository):
         on PostgreSQL wake every server process's order reader at commit. Returns the state."""
         session = self._session
         session.flush()
+        stored.updated_by_name = self._terminal_names({stored.row.updated_by}).get(
+            stored.row.updated_by, ""
+        )
         state = stored.state()
         self._uow.feed.record(ORDER_ENTITY, stored.row.id, {**state, "event": event})
         if self._dialect == "postgresql":
@@ -170,7 +194,9 @@ class Orders(Repository):
                      .order_by(GuestOrderLineRow.order_id, GuestOrderLineRow.position))  # fmt: skip
             for line in session.scalars(query):
                 lines[line.order_id].append(line)
-        return [StoredOrder(row, lines[row.id]) for row in page], len(rows) > wanted.limit
+        names = self._terminal_names({row.updated_by for row in page})
+        return ([StoredOrder(row, lines[row.id], names.get(row.updated_by, "")) for row in page],
+                len(rows) > wanted.limit)  # fmt: skip
 
     def list_query(self, wanted: OrderFilter) -> Select[tuple[GuestOrderRow]]:
         query = select(GuestOrderRow)

@@ -43,6 +43,7 @@ class OrderDetail(QWidget):
         super().__init__(parent)
         self.order: OrderView | None = None
         self.online = True
+        self.busy = False  # an action is being confirmed or is in flight: every button waits
         self.zone: tzinfo | None = None  # the venue's, set by the window once loaded
         self.title = QLabel(self.tr("Select an order"))
         self.title.setObjectName("detailTitle")
@@ -138,6 +139,12 @@ class OrderDetail(QWidget):
         method = self.method.currentData() if action is OrderAction.PAY else ""
         self.action_requested.emit(self.order.order_id, action.value, line or "", method or "")
 
+    def set_busy(self, busy: bool) -> None:
+        """While an action is asked about or in flight nothing else can be pressed: a double
+        click never sends two actions, and never one to the order shown after the first."""
+        self.busy = busy
+        self._refresh_buttons()
+
     def set_online(self, online: bool) -> None:
         self.online = online
         self._refresh_buttons()
@@ -171,7 +178,7 @@ class OrderDetail(QWidget):
             self.lines.setRowCount(0)
             self._refresh_buttons()
             return
-        self.title.setText(self.tr("Order {0}").format(order.order_id[:8]))
+        self.title.setText(self.tr("Order {0}").format(order.label))
         self.state.setText(state_text(order.state))
         self.state.show()
         self.state.setProperty("state", order.state.value)
@@ -194,12 +201,7 @@ class OrderDetail(QWidget):
             if points else self.tr("not known on this console"))  # fmt: skip
 
     def _fill_fields(self, order: OrderView, points: PointsInfo | None) -> None:
-        guest = (
-            order.guest_label
-            if order.guest_label == order.guest_id
-            else (f"{order.guest_name} ({order.guest_id})")
-        )
-        self.fields["guest"].setText(guest)
+        self.fields["guest"].setText(order.guest_label)  # the name; the id only if none is known
         self.show_points(points)
         placed = order.placed_at.astimezone(self.zone).strftime("%d.%m.%Y %H:%M")
         self.fields["placed"].setText(placed)
@@ -231,8 +233,8 @@ class OrderDetail(QWidget):
                 self.lines.setItem(row, col, item)
             if line.line_id == keep_line:
                 self.lines.selectRow(row)
-        if keep_line is None or self.selected_line() is None:
-            pending = next((i for i, ln in enumerate(order.lines) if not ln.delivered), None)
+        if keep_line is None or not self._selected_line_undelivered():
+            pending = _next_undelivered(order, keep_line)
             if pending is not None and order.state in (OrderState.ACCEPTED, OrderState.PAID):
                 self.lines.selectRow(pending)
 
@@ -243,7 +245,7 @@ class OrderDetail(QWidget):
         return not any(ln.delivered for ln in order.lines if ln.line_id == line)
 
     def _refresh_buttons(self) -> None:
-        allowed = self.order.allowed if self.order is not None else frozenset()
+        allowed = self.order.allowed if self.order is not None and not self.busy else frozenset()
         for action, button in self.buttons.items():
             enabled = action in allowed and (self.online or action not in ONLINE_ONLY)
             if action is OrderAction.DELIVER and enabled:
@@ -254,3 +256,11 @@ class OrderDetail(QWidget):
             else:
                 button.setToolTip("")
         self.method.setEnabled(self.buttons[OrderAction.PAY].isEnabled())
+
+
+def _next_undelivered(order: OrderView, after: str | None) -> int | None:
+    """The row to hand over next: the first undelivered line after ``after`` (the one just
+    delivered), else the first undelivered one of the order."""
+    rows = [i for i, ln in enumerate(order.lines) if not ln.delivered]
+    start = next((i for i, ln in enumerate(order.lines) if ln.line_id == after), -1)
+    return next((i for i in rows if i > start), rows[0] if rows else None)

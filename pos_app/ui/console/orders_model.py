@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor
 
@@ -100,6 +101,10 @@ WIDTHS = (90, 105, 180, 0, 105, 80, 90, 110)  # px; 0: Items stretches
 
 class OrdersModel(QAbstractTableModel):
     """Rows of ``OrderView``; ``keep`` decides which orders belong in this table."""
+
+    # emitted before a row leaves, ahead of Qt's own rowsAboutToBeRemoved: the selection model
+    # handles that one first and moves the current row to a neighbour (panel._rows_leaving)
+    row_leaving = Signal(int)
 
     def __init__(self, keep: Callable[[OrderView], bool] = lambda o: True) -> None:
         super().__init__()
@@ -197,6 +202,7 @@ class OrdersModel(QAbstractTableModel):
 
     def _remove(self, rows: list[int]) -> None:
         for row in sorted(set(rows), reverse=True):
+            self.row_leaving.emit(row)
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
             self.endRemoveRows()

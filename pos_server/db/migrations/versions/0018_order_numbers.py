@@ -1,0 +1,30 @@
+"""Short order numbers (issue 20 point 5): ``guest_orders.number`` ("A-017") and the counter of
+each venue day, ``guest_order_numbers``. Orders placed before keep no number (the consoles
+show their id's head as before).
+
+Revision ID: 0018
+Revises: 0017
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0018"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("guest_orders", sa.Column("number", sa.String(16), nullable=True))
+    op.create_table(
+        "guest_order_numbers",
+        sa.Column("day", sa.String(10), primary_key=True),
+        sa.Column("last", sa.Integer(), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("guest_order_numbers")
+    with op.batch_alter_table("guest_orders") as batch:
+        batch.drop_column("number")

@@ -1,0 +1,54 @@
+"""Short order numbers (issue 20 point 5) and who made an order's last change (point 4: a
+console that lost a race says which console won)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from pos_app.domain.order_numbers import order_number
+from tests.server.conftest import Till
+from tests.server.test_orders import act, place, tills
+
+__all__ = ["tills"]
+
+
+def test_the_numbers_of_a_day_count_up_and_change_letter_after_999() -> None:
+    assert [order_number(n) for n in (1, 17, 999, 1000, 1998)] == [
+        "A-001", "A-017", "A-999", "B-001", "B-999"]  # fmt: skip
+    assert order_number(999 * 23 + 1) == f"Z-{999 * 23 + 1}"
+    with pytest.raises(ValueError):
+        order_number(0)
+
+
+def test_each_placed_order_gets_the_next_number_in_its_answer_and_the_feed(
+    tills: tuple[Till, Till],
+) -> None:
+    one, two = tills
+    numbers = [place(one, order_id="n-1")["number"], place(two, order_id="n-2")["number"]]
+    assert numbers == ["A-001", "A-002"]
+    changes = one.client.get("/v1/changes", params={"cursor": 0, "limit": 1000},
+                             headers=one.headers).json()["changes"]  # fmt: skip
+    placed = {c["entity_id"]: c["data"] for c in changes if c["entity"] == "order"}
+    assert placed["n-1"]["number"] == "A-001" and placed["n-2"]["number"] == "A-002"
+    assert placed["n-2"]["updated_by_name"] == "Console 2"
+    listed = one.client.get("/v1/orders", headers=one.headers).json()["orders"]
+    assert {o["order_id"]: o["number"] for o in listed} == {"n-1": "A-001", "n-2": "A-002"}
+
+
+def test_orders_placed_at_once_never_share_a_number(tills: tuple[Till, Till]) -> None:
+    one, two = tills
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda n: place((one, two)[n % 2], order_id=f"c-{n}"), range(12)))
+    assert sorted(a["number"] for a in answers) == [order_number(n) for n in range(1, 13)]
+
+
+def test_a_lost_race_names_the_console_that_won(tills: tuple[Till, Till]) -> None:
+    one, two = tills
+    place(one, order_id="r-1")
+    assert act(two, "order.cancelled", order_id="r-1")["status"] == "applied"
+    late = act(one, "order.cancelled", order_id="r-1")
+    assert late["status"] == "conflict"
+    assert late["current"]["updated_by_name"] == "Console 2"
+    assert late["current"]["state"] == "cancelled" and late["current"]["number"] == "A-001"
