@@ -84,15 +84,18 @@ class SqlOrderCache:
         with self._tx() as raw:
             self._put_guests(raw, batch.guests)
             raw.executemany(
-                "INSERT INTO console_points (guest_id, total, held) VALUES (?, ?, ?)"
-                " ON CONFLICT (guest_id) DO UPDATE SET"
-                " total = excluded.total, held = excluded.held",
-                [(p.guest_id, p.total, p.held) for p in batch.points],
+                "INSERT INTO console_points (guest_id, total, held, change_id) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (guest_id) DO UPDATE SET total = excluded.total,"
+                " held = excluded.held, change_id = excluded.change_id"
+                " WHERE console_points.change_id <= excluded.change_id",  # the newer one wins
+                [(p.guest_id, p.total, p.held, p.change_id) for p in batch.points],
             )
             raw.executemany(
-                "INSERT INTO console_balances (guest_id, total) VALUES (?, ?)"
-                " ON CONFLICT (guest_id) DO UPDATE SET total = excluded.total",
-                [(b.guest_id, b.total) for b in batch.balances],
+                "INSERT INTO console_balances (guest_id, total, change_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (guest_id) DO UPDATE SET total = excluded.total,"
+                " change_id = excluded.change_id"
+                " WHERE console_balances.change_id <= excluded.change_id",
+                [(b.guest_id, b.total, b.change_id) for b in batch.balances],
             )
             known = self._change_ids(raw, {o.order_id for o in batch.orders})
             for order in sorted(batch.orders, key=lambda o: o.change_id):

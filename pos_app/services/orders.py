@@ -187,6 +187,7 @@ class BalanceInfo:
 
     guest_id: str
     total: int
+    change_id: int = 0  # the feed change it comes from: a newer one replaces it, never older
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,10 +197,24 @@ class PointsInfo:
     guest_id: str
     total: int
     held: int
+    change_id: int = 0
 
     @property
     def available(self) -> int:
         return self.total - self.held
+
+
+def accounts_from_wire(
+    data: Mapping[str, Any], change_id: int
+) -> tuple[PointsInfo | None, BalanceInfo | None]:
+    """The guest's points and balance an order change carries (the server reads them in the
+    same transaction); None where the change has none (older servers, a conflict's state)."""
+    guest = str(data["guest_id"])
+    total, held, balance = (data.get(key) for key in
+                            ("guest_points", "guest_points_held", "guest_balance"))  # fmt: skip
+    points = None if total is None else PointsInfo(guest, int(total), int(held or 0), change_id)
+    money = None if balance is None else BalanceInfo(guest, int(balance), change_id)
+    return points, money
 
 
 @dataclass(frozen=True, slots=True)

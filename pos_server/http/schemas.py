@@ -201,3 +201,8 @@ class OrderOut(WireModel):
     number: str | None = None  # "A-017": the venue day's short number (none before 0018)
     updated_by: str | None = None  # the terminal that made the last change
     updated_by_name: str = ""  # its name: who won a race, for the console that lost it
+    # the guest's accounts as this change left them (none: not read for this answer), so a
+    # console shows points and deposit from the order stream itself
+    guest_points: int | None = None
+    guest_points_held: int | None = None
+    guest_balance: int | None = None

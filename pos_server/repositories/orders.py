@@ -24,7 +24,15 @@ from pos_app.domain.orders import (
     PaymentMethod,
     allowed_actions,
 )
-from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow, Terminal
+from pos_server.db.models import (
+    MONEY,
+    POINTS,
+    AccountRow,
+    Guest,
+    GuestOrderLineRow,
+    GuestOrderRow,
+    Terminal,
+)
 from pos_server.http.schemas import OrderLineOut, OrderOut, OrderPlaced
 from pos_server.orders.notify import CHANNEL
 from pos_server.uow import Repository
@@ -46,6 +54,7 @@ class StoredOrder:
     row: GuestOrderRow
     lines: list[GuestOrderLineRow]
     updated_by_name: str = ""  # the name of the terminal of the last change (Orders fills it)
+    guest_accounts: dict[str, int] | None = None  # guest_points/_held/balance (Orders.saved)
 
     def to_domain(self) -> Order:
         lines = tuple(
@@ -77,7 +86,7 @@ class StoredOrder:
                                 in_points=ln.in_points, delivered=ln.delivered)
                    for ln in self.lines],
         )  # fmt: skip
-        return out.model_dump(mode="json")
+        return {**out.model_dump(mode="json"), **(self.guest_accounts or {})}
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,17 @@ class Orders(Repository):
             return {}
         query = select(Terminal.id, Terminal.name).where(Terminal.id.in_(sorted(ids)))
         return dict(self._session.execute(query).tuples().all())
+
+    def _guest_accounts(self, guest_id: str) -> dict[str, int]:
+        """The guest's points (total, held) and money balance now, read without a lock: what
+        this transaction left them at (an account never used reads 0)."""
+        query = select(AccountRow.kind, AccountRow.total, AccountRow.held).where(
+            AccountRow.id == guest_id, AccountRow.kind.in_((POINTS, MONEY))
+        )
+        rows = {kind: (total, held) for kind, total, held in self._session.execute(query)}
+        points, held = rows.get(POINTS, (0, 0))
+        return {"guest_points": points, "guest_points_held": held,
+                "guest_balance": rows.get(MONEY, (0, 0))[0]}  # fmt: skip
 
     def next_number(self, day: str) -> int:
         """The next order number of the venue's ``day`` (1 for its first order): one atomic
@@ -173,6 +193,7 @@ class Orders(Repository):
         stored.updated_by_name = self._terminal_names({stored.row.updated_by}).get(
             stored.row.updated_by, ""
         )
+        stored.guest_accounts = self._guest_accounts(stored.row.guest_id)
         state = stored.state()
         self._uow.feed.record(ORDER_ENTITY, stored.row.id, {**state, "event": event})
         if self._dialect == "postgresql":

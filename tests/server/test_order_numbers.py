@@ -52,3 +52,22 @@ def test_a_lost_race_names_the_console_that_won(tills: tuple[Till, Till]) -> Non
     assert late["status"] == "conflict"
     assert late["current"]["updated_by_name"] == "Console 2"
     assert late["current"]["state"] == "cancelled" and late["current"]["number"] == "A-001"
+
+
+def test_an_order_change_carries_the_guests_points_and_balance(tills: tuple[Till, Till]) -> None:
+    """Anna has 1 000.00 points (the fixture); paying in points holds the order's total."""
+    one, _ = tills
+    placed = place(one, order_id="acc-1", method="points")
+    assert (placed["guest_points"], placed["guest_points_held"]) == (100_000, 59_000)
+    assert placed["guest_balance"] == 0
+    act(one, "order.accepted", order_id="acc-1")
+    act(one, "order.paid", order_id="acc-1", method="points")  # the hold is committed
+    place(one, order_id="acc-2")
+    act(one, "order.completed", order_id="acc-2")  # unpaid: the total becomes a debt
+    changes = one.client.get("/v1/changes", params={"cursor": 0, "limit": 1000},
+                             headers=one.headers).json()["changes"]  # fmt: skip
+    paid = [c["data"] for c in changes if c["entity_id"] == "acc-1"][-1]
+    assert paid["event"] == "paid"
+    assert (paid["guest_points"], paid["guest_points_held"]) == (41_000, 0)
+    completed = [c["data"] for c in changes if c["entity_id"] == "acc-2"][-1]
+    assert completed["event"] == "completed" and completed["guest_balance"] == -59_000

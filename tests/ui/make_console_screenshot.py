@@ -42,7 +42,7 @@ def main(lang: str = "ru", out: str | None = None) -> int:
             store = open_store(Path(tmp) / "console.sqlite3", terminal_id=who.terminal_id)
             console = start_console(store, server.base, who.token, sound=Silent(), name="Demo")
             window = console.window
-            window.resize(1360, 780)
+            window.resize(1366, 768)  # the smallest screen the console is made for
             window.show()
             wait_until(lambda: window.panel.model.rowCount() == 8, 15)
             chosen = window.panel.model.order(2).order_id

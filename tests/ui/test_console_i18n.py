@@ -42,3 +42,43 @@ def test_console_texts_are_english_without_it(qtbot: QtBot) -> None:
     assert detail.buttons[OrderAction.VOID].text() == "Void"
     assert state_text(OrderState.VOIDED) == "Voided"
     assert money(123_450) == "1\xa0234,50 ₽" and money(-5) == "-0,05 ₽"  # as the till writes it
+
+
+def test_every_column_header_fits_in_russian_at_1366_by_768(russian: None, qtbot: QtBot) -> None:
+    """The incoming panel gets 900 of the 1 366 px (the splitter's default): every header,
+    "Состав" (Items) included, is shown whole, and Items keeps the room that is left."""
+    from pos_app.ui.console.panel import IncomingPanel
+    from pos_app.ui.console.style import STYLE
+
+    panel = IncomingPanel(OrdersModel())
+    panel.setStyleSheet(STYLE)
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    header = panel.view.horizontalHeader()
+    for column in range(header.count()):
+        needed = header.sectionSizeFromContents(column).width()
+        assert needed <= header.sectionSize(column), (column, needed, header.sectionSize(column))
+    assert header.sectionSize(3) >= 150  # Items: room for two or three products
+
+
+def test_the_confirmation_and_a_lost_race_read_in_russian(russian: None, qtbot: QtBot) -> None:
+    from datetime import UTC, datetime
+
+    from pos_app.domain.orders import PaymentMethod
+    from pos_app.services.orders import OrderLineView, OrderView
+    from pos_app.ui.console.confirm import ActionConfirmation, lost_race_text
+
+    now = datetime.now(UTC)
+    order = OrderView("o-1", "anna", OrderState.CANCELLED, PaymentMethod.CASH, 35_000, now, now,
+                      (OrderLineView("1", "tea", "Чай", 1, 35_000),), guest_name="Анна",
+                      number="A-017", updated_by_name="Бар")  # fmt: skip
+    assert lost_race_text(order) == (
+        "Раньше успели на «Бар»: заказ A-017 уже отменён. Ничего не применено дважды."
+    )
+    dialog = ActionConfirmation(OrderAction.CANCEL, order, None)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Отменить заказ A-017?"
+    assert dialog.text.text().splitlines()[:2] == ["Гость: Анна", "Сумма: 350,00 ₽"]
+    assert (dialog.confirm.text(), dialog.back.text()) == ("Отменить заказ", "Назад")

@@ -14,6 +14,8 @@ from pytestqt.qtbot import QtBot
 from pos_app.domain.orders import OrderAction, OrderState, PaymentMethod
 from pos_app.services.orders import OrderLineView, OrderView
 from pos_app.ui.console.detail import OrderDetail
+from pos_server.db import make_engine, make_sessions
+from pos_server.ledger.statements import credit_points
 from tests.sync.test_order_stream_server import RealServer
 from tests.ui.test_console import (
     ConsoleFactory,
@@ -120,6 +122,32 @@ def test_a_question_raced_by_the_server_answer_names_the_winner(
     lost = [m.text() for m in messages if m.text()]
     assert len(lost) == 1 and lost[0].startswith(("Front got there first", "Back got there first"))
     assert lost[0].endswith("is now accepted. Nothing was applied twice.")
+
+
+def test_the_guests_points_and_deposit_come_with_the_order_stream(
+    server: RealServer, consoles: ConsoleFactory, qtbot: QtBot
+) -> None:
+    """The live stream pushes order changes only; each carries the guest's accounts, so the
+    second order of a guest the console already knows still shows the new hold at once."""
+    server.add_guest("boris", "Boris Orlov")
+    engine = make_engine(server.db_url)
+    with make_sessions(engine).begin() as session:
+        credit_points(session, "boris", 100_000, now=datetime.now(UTC), actor="t", reason="gift")
+    engine.dispose()
+    console = consoles("Points")
+    line = {"product_id": "tea", "name": "Tea", "quantity": 1, "unit_price": 30_000}
+    server.place("pts-1", guest_id="boris", method="points", lines=[line])
+    qtbot.waitUntil(lambda: "pts-1" in rows(console), timeout=5000)
+    select(console, qtbot, "pts-1")
+    fields = console.window.detail.fields
+    qtbot.waitUntil(lambda: fields["points"].text() == "700,00 pts available (300,00 pts held)",
+                    timeout=5000)  # fmt: skip
+    assert fields["balance"].text() == "0,00 ₽"
+    server.place("pts-2", guest_id="boris", method="points", lines=[line])
+    qtbot.waitUntil(lambda: "pts-2" in rows(console), timeout=5000)
+    select(console, qtbot, "pts-2")
+    qtbot.waitUntil(lambda: fields["points"].text() == "400,00 pts available (600,00 pts held)",
+                    timeout=5000)  # fmt: skip
 
 
 def qtbot_button() -> object:

@@ -21,25 +21,23 @@ CONFIRMED = frozenset({OrderAction.CANCEL, OrderAction.VOID, OrderAction.PAY,
                        OrderAction.COMPLETE})  # fmt: skip
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ActionConfirmation", text)
-
-
 def question(action: OrderAction, order: OrderView) -> str:
+    translate = QCoreApplication.translate
     return {
-        OrderAction.CANCEL: _tr("Cancel order {0}?"),
-        OrderAction.VOID: _tr("Void order {0}?"),
-        OrderAction.PAY: _tr("Record payment for order {0}?"),
-        OrderAction.COMPLETE: _tr("Complete order {0}?"),
+        OrderAction.CANCEL: translate("ActionConfirmation", "Cancel order {0}?"),
+        OrderAction.VOID: translate("ActionConfirmation", "Void order {0}?"),
+        OrderAction.PAY: translate("ActionConfirmation", "Record payment for order {0}?"),
+        OrderAction.COMPLETE: translate("ActionConfirmation", "Complete order {0}?"),
     }[action].format(order.label)
 
 
 def confirm_text(action: OrderAction) -> str:
+    translate = QCoreApplication.translate
     return {
-        OrderAction.CANCEL: _tr("Cancel the order"),
-        OrderAction.VOID: _tr("Void the order"),
-        OrderAction.PAY: _tr("Paid"),
-        OrderAction.COMPLETE: _tr("Complete"),
+        OrderAction.CANCEL: translate("ActionConfirmation", "Cancel the order"),
+        OrderAction.VOID: translate("ActionConfirmation", "Void the order"),
+        OrderAction.PAY: translate("ActionConfirmation", "Paid"),
+        OrderAction.COMPLETE: translate("ActionConfirmation", "Complete"),
     }[action]
 
 
@@ -50,20 +48,22 @@ def due(order: OrderView) -> int:
 
 def details(action: OrderAction, order: OrderView, method: PaymentMethod | None) -> list[str]:
     """The lines under the question: guest, amount, and what the action does with money."""
-    lines = [_tr("Guest: {0}").format(order.guest_label),
-             _tr("Amount: {0}").format(money(order.total))]  # fmt: skip
+    translate = QCoreApplication.translate
+    lines = [
+        translate("ActionConfirmation", "Guest: {0}").format(order.guest_label),
+        translate("ActionConfirmation", "Amount: {0}").format(money(order.total)),
+    ]
+    how = method_text(method or order.method).lower()
     if action is OrderAction.PAY:
-        lines.append(
-            _tr("To pay now: {0}, {1}").format(
-                money(due(order)), method_text(method or order.method).lower()
-            )
-        )
+        text = translate("ActionConfirmation", "To pay now: {0}, {1}")
+        lines.append(text.format(money(due(order)), how))
     elif action is OrderAction.COMPLETE and due(order) and order.paid_money == 0:
-        lines.append(_tr("Not paid: {0} becomes the guest's debt.").format(money(due(order))))
+        text = translate("ActionConfirmation", "Not paid: {0} becomes the guest's debt.")
+        lines.append(text.format(money(due(order))))
     elif action is OrderAction.VOID and (order.paid_money or order.paid_points):
-        lines.append(_tr("What was paid is given back."))
+        lines.append(translate("ActionConfirmation", "What was paid is given back."))
     elif action is OrderAction.CANCEL:
-        lines.append(_tr("The guest is told the order is rejected."))
+        lines.append(translate("ActionConfirmation", "The guest is told the order is rejected."))
     return lines
 
 
@@ -87,7 +87,7 @@ class ActionConfirmation(QDialog):
         self.text.setWordWrap(True)
         self.confirm = QPushButton(confirm_text(action))
         self.confirm.setObjectName("confirmAction")
-        self.back = QPushButton(_tr("Back"))
+        self.back = QPushButton(QCoreApplication.translate("ActionConfirmation", "Back"))
         self.back.setObjectName("confirmBack")
         self.back.setDefault(True)
         self.confirm.setAutoDefault(False)
@@ -106,7 +106,16 @@ class ActionConfirmation(QDialog):
 
 def lost_race_text(current: OrderView) -> str:
     """Another console (or a till) acted first: who, and what the order is now."""
-    winner = current.updated_by_name or _tr("Another console")
-    return _tr("{0} got there first: order {1} is now {2}. Nothing was applied twice.").format(
-        winner, current.label, state_text(current.state).lower()
+    translate = QCoreApplication.translate
+    state = state_text(current.state).lower()
+    if not current.updated_by_name:
+        text = translate(
+            "ActionConfirmation",
+            "Another console got there first: order {0} is now {1}. Nothing was applied twice.",
+        )
+        return text.format(current.label, state)
+    text = translate(
+        "ActionConfirmation",
+        "{0} got there first: order {1} is now {2}. Nothing was applied twice.",
     )
+    return text.format(current.updated_by_name, current.label, state)

@@ -86,7 +86,7 @@ def _placed(order: OrderView, zone: tzinfo | None) -> str:
 
 Cell = Callable[[OrderView, "tzinfo | None"], str]  # (order, the venue's zone) -> text
 COLUMNS: tuple[tuple[str, Cell], ...] = (
-    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "No.")), lambda o, _: o.order_id[:8]),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "No.")), lambda o, _: o.label),
     (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Placed")), _placed),
     (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Guest")), lambda o, _: o.guest_label),
     (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Items")), lambda o, _: items_text(o)),
@@ -96,7 +96,7 @@ COLUMNS: tuple[tuple[str, Cell], ...] = (
     (str(QT_TRANSLATE_NOOP("ConsoleOrders", "State")), lambda o, _: _state_cell(o)),
 )
 TOTAL_COLUMN, STATE_COLUMN = 4, 7
-WIDTHS = (90, 105, 180, 0, 105, 80, 90, 110)  # px; 0: Items stretches
+WIDTHS = (76, 105, 160, 0, 105, 84, 90, 110)  # px; 0: Items stretches (fits Russian at 1366 px)
 
 
 class OrdersModel(QAbstractTableModel):
