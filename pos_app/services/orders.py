@@ -11,9 +11,11 @@ Which actions need the server's answer (docs/console.md): *accept*, *cancel*, *p
 *complete* change who owns the order, create or annul an invoice, take money or points, or record
 a debt - two consoles must not both believe they did it, so they are **online-only**: offline
 they are refused with a clear sentence and nothing is written. *Deliver an item* only marks a
-line handed over; it is **queued** in the outbox while offline (the line shows as delivered at
-once) and reconciled when the connection returns: the server's verdict (applied, or a conflict
-if the order was voided meanwhile) and its change bring the cache back in line.
+line handed over, and *pay* in cash or by card records money the operator already holds: both
+are **queued** in the outbox while offline (shown at once, with ⏳) and reconciled when the
+connection returns: the server's verdict (applied once, by the operation's id; or a conflict if
+the order was voided meanwhile, which becomes an item for a manager) and its change bring the
+cache back in line.
 """
 
 from __future__ import annotations
@@ -44,6 +46,14 @@ ONLINE_ONLY = frozenset(
      OrderAction.VOID}
 )  # fmt: skip
 QUEUEABLE = frozenset({OrderAction.DELIVER})
+# a payment that does not need the server's answer: money the operator took in hand (cash, or
+# a card on a terminal of its own); balance and points need the server's balance
+OFFLINE_PAY_METHODS = frozenset({PaymentMethod.CASH, PaymentMethod.CARD})
+
+
+def can_queue(action: OrderAction, method: PaymentMethod | None) -> bool:
+    """May ``action`` be queued while the server cannot be reached (docs/console.md)?"""
+    return action in QUEUEABLE or (action is OrderAction.PAY and method in OFFLINE_PAY_METHODS)
 # the actions whose operation names the order only
 OP_KINDS: Mapping[OrderAction, type[OrderAccepted | OrderCancelled | OrderCompleted | OrderVoided]]
 OP_KINDS = {
@@ -317,17 +327,18 @@ class ConsoleOrders:
                                  order_id=order_id)  # fmt: skip
         transition = _transition(order, action, line_id, method)  # raises IllegalOrderAction
         online = self.is_online()
-        if action in ONLINE_ONLY and not online:
+        queueable = can_queue(action, transition[0].method if action is OrderAction.PAY else None)
+        if action in ONLINE_ONLY and not online and not queueable:
             raise ActionNeedsServer(
                 f"The server cannot be reached: {action.value} needs its answer, try again "
                 "when the console is back online.", action=action.value, order_id=order_id)
         entry = self._queue(action, order_id, line_id, method)
-        if action in QUEUEABLE:
+        if action in QUEUEABLE or not online:
             self.cache.put_local(_local_view(order, transition[0], pending=order.pending_ops + 1))
         verdict = self.sender.push_until(entry.op_id) if online else None
         if verdict is not None and verdict.status != "applied":
             self._seen_by_operator(entry.op_id)
-        return self._outcome(action, order, verdict)
+        return self._outcome(action, order, verdict, queued=queueable)
 
     def _seen_by_operator(self, op_id: str) -> None:
         """The operator reads the conflict or refusal now: its reconciliation item (made by
@@ -355,11 +366,12 @@ class ConsoleOrders:
         return entry
 
     def _outcome(
-        self, action: OrderAction, order: OrderView, verdict: OpVerdict | None
-    ) -> ActionOutcome:
+        self, action: OrderAction, order: OrderView, verdict: OpVerdict | None,
+        *, queued: bool = False,
+    ) -> ActionOutcome:  # fmt: skip
         if verdict is None:
             current = self.cache.get(order.order_id) or order
-            if action in QUEUEABLE:
+            if queued:
                 return ActionOutcome(action, "queued", current,
                                      "Saved; it will be sent when the server is reachable.")
             return ActionOutcome(action, "queued", current,
@@ -418,6 +430,9 @@ def _transition(
 
 
 def _local_view(order: OrderView, new: Order, *, pending: int) -> OrderView:
+    """A queued action's effect as the domain computes it (delivered lines; a payment's state,
+    method and amounts), shown with ⏳ until the server's change replaces it."""
     delivered = {ln.id for ln in new.lines if ln.delivered}
     lines = tuple(replace(ln, delivered=ln.line_id in delivered) for ln in order.lines)
-    return replace(order, lines=lines, pending_ops=pending)
+    return replace(order, lines=lines, pending_ops=pending, state=new.state, method=new.method,
+                   paid_money=new.paid_money, paid_points=new.paid_points)  # fmt: skip

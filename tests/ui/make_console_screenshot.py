@@ -55,6 +55,16 @@ def main(lang: str = "ru", out: str | None = None) -> int:
             path = out or f"docs/screenshots/console{'_ru' if lang == 'ru' else ''}.png"
             window.grab().save(path)
             print(f"saved {path}")
+            window.detail.buttons[OrderAction.VOID].click()  # the question (issue 20 point 4)
+            wait_until(lambda: window.confirmation is not None, 15)
+            settle(0.4)
+            asked = path.replace("console", "console-confirm", 1) if out is None else (
+                path.replace(".png", "-confirm.png"))  # fmt: skip
+            screen = app.primaryScreen()
+            screen.grabWindow(0).save(asked)  # the whole screen: the window and its question
+            print(f"saved {asked}")
+            if window.confirmation is not None:
+                window.confirmation.reject()
             console.close()
         finally:
             server.stop()

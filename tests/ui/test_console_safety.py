@@ -150,6 +150,52 @@ def test_the_guests_points_and_deposit_come_with_the_order_stream(
                     timeout=5000)  # fmt: skip
 
 
+def test_an_accepted_order_paid_in_cash_offline_is_applied_once_when_back(
+    server: RealServer, consoles: ConsoleFactory, qtbot: QtBot
+) -> None:
+    """Point 6: cash (or card) is money in the operator's hand, so paying an accepted order is
+    allowed offline; it is queued, shown with ⏳, and applied exactly once on reconnect. A
+    balance payment still needs the server."""
+    try:
+        console = consoles("Offline")
+        server.place("off-pay")
+        qtbot.waitUntil(lambda: "off-pay" in rows(console), timeout=5000)
+        select(console, qtbot, "off-pay")
+        detail = console.window.detail
+        detail.buttons[OrderAction.ACCEPT].click()
+        qtbot.waitUntil(lambda: state_on(console, "off-pay") is OrderState.ACCEPTED, timeout=5000)
+        server.stop()
+        qtbot.waitUntil(lambda: not console.stream.online, timeout=5000)
+        qtbot.waitUntil(lambda: not detail.busy and not detail.online, timeout=5000)
+        detail.method.setCurrentIndex(detail.method.findData("balance"))
+        assert not detail.buttons[OrderAction.PAY].isEnabled()  # needs the server's balance
+        detail.method.setCurrentIndex(detail.method.findData("cash"))
+        assert detail.buttons[OrderAction.PAY].isEnabled()
+        assert not detail.buttons[OrderAction.VOID].isEnabled()
+        detail.buttons[OrderAction.PAY].click()
+        confirm(console, qtbot)
+        qtbot.waitUntil(lambda: "Saved on this console" in detail.message.text(), timeout=5000)
+        shown = console.window.model.order(console.window.model.row_of("off-pay") or 0)
+        assert shown.state is OrderState.PAID and shown.pending_ops == 1
+        server.start()
+        qtbot.waitUntil(lambda: console.stream.online, timeout=15000)
+        qtbot.waitUntil(lambda: server_state(server, "off-pay") == "paid", timeout=10000)
+        row = console.window.model.row_of
+        qtbot.waitUntil(lambda: console.window.model.order(row("off-pay") or 0).pending_ops == 0,
+                        timeout=10000)  # fmt: skip
+        feed = requests.get(f"{server.base}/v1/changes", params={"cursor": 0, "limit": 1000},
+                            headers=server.admin.headers, timeout=5)  # fmt: skip
+        changes = feed.json()["changes"]
+        paid = [c for c in changes if c["entity_id"] == "off-pay" and c["data"]["event"] == "paid"]
+        assert len(paid) == 1 and paid[0]["data"]["method"] == "cash"
+        assert paid[0]["data"]["updated_by_name"] == "Offline"
+        with console.store.unit_of_work() as uow:
+            assert list(uow.outbox.pending()) == []  # sent, judged, never resent
+    finally:
+        if server.process is None:
+            server.start()
+
+
 def qtbot_button() -> object:
     from PySide6.QtCore import Qt
 

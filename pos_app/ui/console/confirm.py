@@ -85,6 +85,7 @@ class ActionConfirmation(QDialog):
         self.text = QLabel("\n".join(details(action, order, method)))
         self.text.setObjectName("confirmDetails")
         self.text.setWordWrap(True)
+        self.setMinimumWidth(380)
         self.confirm = QPushButton(confirm_text(action))
         self.confirm.setObjectName("confirmAction")
         self.back = QPushButton(QCoreApplication.translate("ActionConfirmation", "Back"))

@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.orders import OrderAction, OrderState, PaymentMethod
-from pos_app.services.orders import ONLINE_ONLY, BalanceInfo, OrderView, PointsInfo
+from pos_app.services.orders import (
+    ONLINE_ONLY,
+    BalanceInfo,
+    OrderView,
+    PointsInfo,
+    can_queue,
+)
 from pos_app.ui.console.orders_model import clock, method_text, money, state_text
 from pos_app.ui.console.orders_model import points as points_text
 
@@ -51,8 +57,17 @@ class OrderDetail(QWidget):
         self.state.setObjectName("stateChip")
         self.fields = {
             name: QLabel()
-            for name in ("guest", "points", "balance", "placed", "ready", "method", "note",
-                         "paid", "debt")
+            for name in (
+                "guest",
+                "points",
+                "balance",
+                "placed",
+                "ready",
+                "method",
+                "note",
+                "paid",
+                "debt",
+            )
         }
         form = QFormLayout()
         labels = {"guest": self.tr("Guest"), "points": self.tr("Points balance"),
@@ -117,6 +132,7 @@ class OrderDetail(QWidget):
         self.method.setObjectName("payMethod")
         for method in PaymentMethod:
             self.method.addItem(method_text(method), method.value)
+        self.method.currentIndexChanged.connect(self._refresh_buttons)
         order = [OrderAction.ACCEPT, OrderAction.DELIVER, OrderAction.PAY, OrderAction.COMPLETE,
                  OrderAction.CANCEL, OrderAction.VOID]  # fmt: skip
         for i, action in enumerate(order):
@@ -246,16 +262,20 @@ class OrderDetail(QWidget):
 
     def _refresh_buttons(self) -> None:
         allowed = self.order.allowed if self.order is not None and not self.busy else frozenset()
+        data = self.method.currentData()
+        method = PaymentMethod(data) if data else None
         for action, button in self.buttons.items():
-            enabled = action in allowed and (self.online or action not in ONLINE_ONLY)
+            # offline: what may be queued (a delivery; a cash or card payment) stays possible
+            reachable = self.online or action not in ONLINE_ONLY or can_queue(action, method)
+            enabled = action in allowed and reachable
             if action is OrderAction.DELIVER and enabled:
                 enabled = self._selected_line_undelivered()
             button.setEnabled(enabled)
-            if action in ONLINE_ONLY and action in allowed and not self.online:
+            if action in allowed and not reachable:
                 button.setToolTip(self.tr("Needs the server: the console is offline."))
             else:
                 button.setToolTip("")
-        self.method.setEnabled(self.buttons[OrderAction.PAY].isEnabled())
+        self.method.setEnabled(OrderAction.PAY in allowed)
 
 
 def _next_undelivered(order: OrderView, after: str | None) -> int | None:
