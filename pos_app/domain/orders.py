@@ -106,10 +106,14 @@ class OrderLine:
     unit_price: int
     in_points: bool = False
     delivered: bool = False
+    discount: int = 0  # the guest group's, priced by the server at placement (issue 20)
 
     def __post_init__(self) -> None:
         require_amount(self.unit_price, "unit price")
         require_amount(self.quantity, "quantity", allow_zero=False)
+        require_amount(self.discount, "line discount")
+        if self.discount > self.quantity * self.unit_price:
+            raise InvalidOrder("A line's discount cannot exceed the line.", line_id=self.id)
 
     @classmethod
     def for_product(
@@ -128,7 +132,7 @@ class OrderLine:
 
     @property
     def amount(self) -> int:
-        return self.quantity * self.unit_price
+        return self.quantity * self.unit_price - self.discount
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,10 +84,11 @@ class OrderLineView:
     unit_price: int
     in_points: bool = False
     delivered: bool = False
+    discount: int = 0  # the guest group's, priced by the server at placement
 
     @property
     def amount(self) -> int:
-        return self.quantity * self.unit_price
+        return self.quantity * self.unit_price - self.discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,7 @@ class OrderView:
         )
         lines = tuple(
             OrderLine(ln.line_id, ln.product_id, ln.name, ln.quantity, ln.unit_price,
-                      ln.in_points, ln.delivered)
+                      ln.in_points, ln.delivered, ln.discount)
             for ln in self.lines
         )  # fmt: skip
         return Order(self.order_id, self.guest_id, lines, self.method, self.state, self.note,
@@ -161,7 +162,7 @@ def order_from_wire(data: Mapping[str, Any], change_id: int = 0) -> OrderView:
     lines = tuple(
         OrderLineView(str(ln["line_id"]), str(ln["product_id"]), str(ln["name"]),
                       int(ln["quantity"]), int(ln["unit_price"]), bool(ln.get("in_points")),
-                      bool(ln.get("delivered")))
+                      bool(ln.get("delivered")), int(ln.get("discount") or 0))
         for ln in data["lines"]
     )  # fmt: skip
     ready_by = data.get("ready_by")

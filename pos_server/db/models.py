@@ -316,6 +316,7 @@ class GuestOrderLineRow(Base):
     unit_price: Mapped[int] = mapped_column(BigInteger)
     in_points: Mapped[bool]
     delivered: Mapped[bool]
+    discount: Mapped[int] = mapped_column(BigInteger, server_default="0")  # the group's (0018)
 
 
 # Tables of other modules on the same Base, imported so every user of Base.metadata (alembic,

@@ -43,6 +43,7 @@ from pos_app.domain.orders import (
 from pos_app.domain.venue_clock import shop_zone
 from pos_server.feed.shop_settings import published_timezone
 from pos_server.http.schemas import OrderPlaced
+from pos_server.orders.pricing import price_order
 from pos_server.repositories.orders import ORDER_ENTITY, StoredOrder
 from pos_server.uow import UnitOfWork
 
@@ -58,13 +59,16 @@ class OrderRefused(Exception):
 
 
 def place_order(uow: UnitOfWork, placed: OrderPlaced) -> dict[str, Any]:
-    """Store a new order; paying in points reserves the total as a hold right away."""
+    """Store a new order priced by the server (the guest's group discount, ``pricing.py``);
+    paying in points reserves the total as a hold right away. The answer is what the guest
+    pays: each line's discount, the total after it, and the group that gave it."""
     order_id = placed.order_id or str(uuid.uuid4())
     if uow.orders.get(order_id, lock=False) is not None:
         raise OrderRefused(409, "order_exists", f"Order {order_id} already exists.")
     if not uow.guests.exists(placed.guest_id):
         raise OrderRefused(404, "unknown_guest", f"Guest {placed.guest_id} is not known.")
-    stored = uow.orders.new(order_id, placed)
+    price = price_order(uow, placed)
+    stored = uow.orders.new(order_id, placed, price.discounts)
     try:
         order = stored.to_domain()  # the domain's own checks before anything is written
     except DomainError as error:
@@ -75,7 +79,7 @@ def place_order(uow: UnitOfWork, placed: OrderPlaced) -> dict[str, Any]:
     if points > 0:
         stored.row.points_hold_id = _hold_points(uow, stored, points)
         stored.row.points_hold_amount = points
-    return uow.orders.saved(stored, "placed")
+    return {**uow.orders.saved(stored, "placed"), "group_name": price.group_name}
 
 
 def _number_of_the_day(uow: UnitOfWork) -> str:

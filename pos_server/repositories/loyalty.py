@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select
 
 from pos_server.db.fastexec import Fast
-from pos_server.db.models_ledger import SaleLoyaltyRow
+from pos_server.db.models_ledger import GuestLoyaltyRow, SaleLoyaltyRow
 from pos_server.ledger.rules import (
     GuestLoyalty,
     identified_on_day,
@@ -42,6 +42,13 @@ class Loyalty(Repository):
         end of the transaction (created on first use); None: an unknown guest. One statement
         for a guest who already has the row."""
         return lock_loyalty(lambda: self._session, self._connection, guest_id, self._uow.now)
+
+    def group_of(self, guest_id: str) -> str | None:
+        """The guest's group now, read without a lock and without creating their loyalty row
+        (a guest order's price, ``orders/pricing.py``: two orders of one new guest placed at
+        once must not both create it)."""
+        query = select(GuestLoyaltyRow.group_id).where(GuestLoyaltyRow.guest_id == guest_id)
+        return self._connection.execute(query).scalar_one_or_none()
 
     def promote_after_sale(self, loyalty: GuestLoyalty, spend: int, groups: Groups) -> None:
         """The lifetime spend grown by ``spend``, the group it reaches among ``groups``, and

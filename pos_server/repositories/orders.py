@@ -59,7 +59,7 @@ class StoredOrder:
     def to_domain(self) -> Order:
         lines = tuple(
             OrderLine(ln.line_id, ln.product_id, ln.name, ln.quantity, ln.unit_price,
-                      ln.in_points, ln.delivered)
+                      ln.in_points, ln.delivered, ln.discount or 0)
             for ln in self.lines
         )  # fmt: skip
         r = self.row
@@ -83,8 +83,10 @@ class StoredOrder:
             allowed_actions=sorted(a.value for a in allowed_actions(self.to_domain())),
             lines=[OrderLineOut(line_id=ln.line_id, product_id=ln.product_id, name=ln.name,
                                 quantity=ln.quantity, unit_price=ln.unit_price,
-                                in_points=ln.in_points, delivered=ln.delivered)
+                                in_points=ln.in_points, delivered=ln.delivered,
+                                discount=ln.discount or 0)
                    for ln in self.lines],
+            discount=sum(ln.discount or 0 for ln in self.lines),
         )  # fmt: skip
         return {**out.model_dump(mode="json"), **(self.guest_accounts or {})}
 
@@ -147,20 +149,22 @@ class Orders(Repository):
         row = self._session.execute(_NEXT_NUMBER, {"day": day}).one()
         return int(row[0])
 
-    def new(self, order_id: str, placed: OrderPlaced) -> StoredOrder:
-        """A new order (state ``new``) placed now by the unit of work's terminal; not stored
-        until ``add``."""
+    def new(self, order_id: str, placed: OrderPlaced, discounts: list[int] | None = None
+            ) -> StoredOrder:  # fmt: skip
+        """A new order (state ``new``) placed now by the unit of work's terminal, its lines
+        with ``discounts`` (the group's, by line; none: 0); not stored until ``add``."""
         uow = self._uow
+        cut = discounts or [0] * len(placed.lines)
         lines = [
             GuestOrderLineRow(order_id=order_id, line_id=str(n), position=n, delivered=False,
-                              **line.model_dump())
-            for n, line in enumerate(placed.lines, start=1)
+                              discount=d, **line.model_dump())
+            for n, (line, d) in enumerate(zip(placed.lines, cut, strict=True), start=1)
         ]  # fmt: skip
         row = GuestOrderRow(
             id=order_id, guest_id=placed.guest_id, state=OrderState.NEW.value,
             method=placed.method.value, note=placed.note, ready_by=placed.ready_by,
             points_hold_id=None, points_hold_amount=0,
-            total=sum(line.quantity * line.unit_price for line in placed.lines),
+            total=sum(line.quantity * line.unit_price for line in placed.lines) - sum(cut),
             invoice_status="none", paid_money=0, paid_points=0, reversed_amount=0, debt=0,
             placed_at=uow.now, placed_by=uow.terminal_id, updated_at=uow.now,
             updated_by=uow.terminal_id, version=1,

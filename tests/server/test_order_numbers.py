@@ -71,3 +71,64 @@ def test_an_order_change_carries_the_guests_points_and_balance(tills: tuple[Till
     assert (paid["guest_points"], paid["guest_points_held"]) == (41_000, 0)
     completed = [c["data"] for c in changes if c["entity_id"] == "acc-2"][-1]
     assert completed["event"] == "completed" and completed["guest_balance"] == -59_000
+
+
+def _group(db_url: str, discount_bp: int, scope: dict[str, list[str]] | None = None) -> None:
+    """Anna in a group with ``discount_bp`` (over ``scope``: every line when None)."""
+    from datetime import UTC, datetime
+
+    from pos_server.db import make_engine, make_sessions
+    from pos_server.guests.group_assign import assign_group
+    from pos_server.guests.groups import GroupsIn, import_groups
+
+    groups = GroupsIn.model_validate(
+        {
+            "groups": [
+                {"id": "g10", "name": "Regulars", "discount_bp": discount_bp, "scope": scope or {}}
+            ]
+        }
+    )
+    engine = make_engine(db_url)
+    with make_sessions(engine).begin() as session:
+        import_groups(session, groups, datetime.now(UTC))
+        assign_group(session, "anna", "g10", datetime.now(UTC), by="test")
+    engine.dispose()
+
+
+def test_an_order_is_priced_with_the_guests_group_discount_when_placed(
+    tills: tuple[Till, Till], db_url: str
+) -> None:
+    """Issue 20 point 1: the server prices the order by ``pos_app.domain.pricing`` (the 10 %
+    is taken once of the covered lines and spread over them to the kopeck), the guest's
+    answer shows it, the points held and the invoice are the discounted amounts."""
+    one, _ = tills
+    _group(db_url, 1_000)
+    placed = place(one, order_id="g-1", method="points")  # 2 x 250.00 + 90.00 = 590.00
+    assert [ln["discount"] for ln in placed["lines"]] == [5_000, 900]
+    assert (placed["total"], placed["discount"], placed["group_name"]) == (
+        53_100,
+        5_900,
+        "Regulars",
+    )
+    assert placed["points_hold_amount"] == 53_100 and placed["guest_points_held"] == 53_100
+    act(one, "order.accepted", order_id="g-1")
+    paid = act(one, "order.paid", order_id="g-1", method="points")
+    assert paid["status"] == "applied"
+    listed = one.client.get("/v1/orders/g-1", headers=one.headers).json()
+    assert (listed["paid_points"], listed["total"], listed["discount"]) == (53_100, 53_100, 5_900)
+
+
+def test_the_groups_scope_decides_which_lines_are_discounted(
+    tills: tuple[Till, Till], db_url: str
+) -> None:
+    one, _ = tills
+    _group(db_url, 1_000, {"product_ids": ["cookie"]})
+    placed = place(one, order_id="g-2")
+    assert [ln["discount"] for ln in placed["lines"]] == [0, 900]
+    assert placed["total"] == 58_100
+
+
+def test_a_guest_without_a_group_pays_the_list_price(tills: tuple[Till, Till]) -> None:
+    one, _ = tills
+    placed = place(one, order_id="g-3")
+    assert (placed["total"], placed["discount"], placed["group_name"]) == (59_000, 0, None)

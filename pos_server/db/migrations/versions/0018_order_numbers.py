@@ -1,6 +1,7 @@
 """Short order numbers (issue 20 point 5): ``guest_orders.number`` ("A-017") and the counter of
 each venue day, ``guest_order_numbers``. Orders placed before keep no number (the consoles
-show their id's head as before).
+show their id's head as before). Orders priced at placement (point 1): each line's group
+discount, ``guest_order_lines.discount`` (0 for the lines before).
 
 Revision ID: 0018
 Revises: 0017
@@ -17,6 +18,10 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("guest_orders", sa.Column("number", sa.String(16), nullable=True))
+    op.add_column(
+        "guest_order_lines",
+        sa.Column("discount", sa.BigInteger(), nullable=False, server_default="0"),
+    )
     op.create_table(
         "guest_order_numbers",
         sa.Column("day", sa.String(10), primary_key=True),
@@ -26,5 +31,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("guest_order_numbers")
+    with op.batch_alter_table("guest_order_lines") as batch:
+        batch.drop_column("discount")
     with op.batch_alter_table("guest_orders") as batch:
         batch.drop_column("number")
