@@ -293,6 +293,7 @@ class GuestOrderRow(Base):
     updated_by: Mapped[str] = mapped_column(String(36))
     version: Mapped[int] = mapped_column(Integer)
     number: Mapped[str | None] = mapped_column(String(16))  # "A-017", per venue day (0018)
+    accrual: Mapped[int] = mapped_column(BigInteger, server_default="0")  # points it earned
 
 
 class GuestOrderNumberRow(Base):

@@ -43,6 +43,7 @@ from pos_app.domain.orders import (
 from pos_app.domain.venue_clock import shop_zone
 from pos_server.feed.shop_settings import published_timezone
 from pos_server.http.schemas import OrderPlaced
+from pos_server.orders.loyalty import after_transition
 from pos_server.orders.pricing import price_order
 from pos_server.repositories.orders import ORDER_ENTITY, StoredOrder
 from pos_server.uow import UnitOfWork
@@ -113,6 +114,7 @@ def act_on_order(uow: UnitOfWork, stored: StoredOrder, step: Step, event: str
     after, effects = step(before)
     for effect in effects:
         _apply_effect(uow, stored, effect)
+    after_transition(uow, stored, before, after)  # accrual after payment (loyalty.py)
     uow.orders.moved(stored, after)
     return uow.orders.saved(stored, event)
 

@@ -86,7 +86,7 @@ class StoredOrder:
                                 in_points=ln.in_points, delivered=ln.delivered,
                                 discount=ln.discount or 0)
                    for ln in self.lines],
-            discount=sum(ln.discount or 0 for ln in self.lines),
+            discount=sum(ln.discount or 0 for ln in self.lines), accrual=r.accrual or 0,
         )  # fmt: skip
         return {**out.model_dump(mode="json"), **(self.guest_accounts or {})}
 
@@ -166,6 +166,7 @@ class Orders(Repository):
             points_hold_id=None, points_hold_amount=0,
             total=sum(line.quantity * line.unit_price for line in placed.lines) - sum(cut),
             invoice_status="none", paid_money=0, paid_points=0, reversed_amount=0, debt=0,
+            accrual=0,
             placed_at=uow.now, placed_by=uow.terminal_id, updated_at=uow.now,
             updated_by=uow.terminal_id, version=1,
         )  # fmt: skip

@@ -132,3 +132,47 @@ def test_a_guest_without_a_group_pays_the_list_price(tills: tuple[Till, Till]) -
     one, _ = tills
     placed = place(one, order_id="g-3")
     assert (placed["total"], placed["discount"], placed["group_name"]) == (59_000, 0, None)
+
+
+def test_a_paid_order_earns_points_and_counts_towards_the_group_a_void_takes_them_back(
+    tills: tuple[Till, Till], db_url: str
+) -> None:
+    """Issue 20 point 2 / seed 004: points are accrued after the payment, on the money part,
+    by the guest's group settings; the spend counts for the group rules."""
+    from pos_app.domain.loyalty import accrual_for
+    from pos_server.db import make_engine, make_sessions
+    from pos_server.db.models_ledger import GuestLoyaltyRow
+    from pos_server.ledger.rules import settings_for
+
+    one, _ = tills
+    expected = accrual_for(59_000, settings_for(None))
+    assert expected > 0
+    place(one, order_id="acc-p")
+    act(one, "order.accepted", order_id="acc-p")
+    assert act(one, "order.paid", order_id="acc-p", method="cash")["status"] == "applied"
+    order = one.client.get("/v1/orders/acc-p", headers=one.headers).json()
+    assert order["accrual"] == expected
+    changes = one.client.get("/v1/changes", params={"cursor": 0, "limit": 1000},
+                             headers=one.headers).json()["changes"]  # fmt: skip
+    paid = [c["data"] for c in changes if c["entity_id"] == "acc-p"][-1]
+    assert paid["guest_points"] == 100_000 + expected  # the fixture's 1 000.00 + the accrual
+    engine = make_engine(db_url)
+    with make_sessions(engine)() as session:
+        assert session.get(GuestLoyaltyRow, "anna").lifetime_spend == 59_000  # type: ignore[union-attr]
+    engine.dispose()
+    assert act(one, "order.voided", order_id="acc-p")["status"] == "applied"
+    voided = one.client.get("/v1/orders/acc-p", headers=one.headers).json()
+    assert voided["accrual"] == 0
+    changes = one.client.get("/v1/changes", params={"cursor": 0, "limit": 1000},
+                             headers=one.headers).json()["changes"]  # fmt: skip
+    assert [c["data"] for c in changes if c["entity_id"] == "acc-p"][-1]["guest_points"] == (
+        100_000
+    )
+
+
+def test_an_order_completed_unpaid_earns_nothing(tills: tuple[Till, Till]) -> None:
+    one, _ = tills
+    place(one, order_id="acc-u")
+    act(one, "order.completed", order_id="acc-u")
+    order = one.client.get("/v1/orders/acc-u", headers=one.headers).json()
+    assert (order["accrual"], order["debt"]) == (0, 59_000)

@@ -1,7 +1,8 @@
 """Short order numbers (issue 20 point 5): ``guest_orders.number`` ("A-017") and the counter of
 each venue day, ``guest_order_numbers``. Orders placed before keep no number (the consoles
 show their id's head as before). Orders priced at placement (point 1): each line's group
-discount, ``guest_order_lines.discount`` (0 for the lines before).
+discount, ``guest_order_lines.discount`` (0 for the lines before). The points a paid order
+earned (point 2), ``guest_orders.accrual``.
 
 Revision ID: 0018
 Revises: 0017
@@ -19,6 +20,9 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("guest_orders", sa.Column("number", sa.String(16), nullable=True))
     op.add_column(
+        "guest_orders", sa.Column("accrual", sa.BigInteger(), nullable=False, server_default="0")
+    )
+    op.add_column(
         "guest_order_lines",
         sa.Column("discount", sa.BigInteger(), nullable=False, server_default="0"),
     )
@@ -34,4 +38,5 @@ def downgrade() -> None:
     with op.batch_alter_table("guest_order_lines") as batch:
         batch.drop_column("discount")
     with op.batch_alter_table("guest_orders") as batch:
+        batch.drop_column("accrual")
         batch.drop_column("number")
