@@ -117,7 +117,13 @@ class OrderView:
     guest_name: str = ""
     pending_ops: int = 0  # actions queued here and not yet judged by the server
     number: str = ""  # "A-017", the venue day's short number ("" for orders before it)
+    accrual: int = 0  # the points its payment earned (the server's, after payment)
     updated_by_name: str = ""  # the console or till that made the last change
+
+    @property
+    def discount(self) -> int:
+        """The guest group's discount the server priced the order with at placement."""
+        return sum(ln.discount for ln in self.lines)
 
     @property
     def label(self) -> str:
@@ -179,7 +185,7 @@ def order_from_wire(data: Mapping[str, Any], change_id: int = 0) -> OrderView:
         reversed_amount=int(data.get("reversed_amount") or 0), debt=int(data.get("debt") or 0),
         version=int(data.get("version") or 1),
         change_id=int(data.get("change_id") or change_id),
-        number=str(data.get("number") or ""),
+        number=str(data.get("number") or ""), accrual=int(data.get("accrual") or 0),
         updated_by_name=str(data.get("updated_by_name") or ""),
     )  # fmt: skip
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication
@@ -82,3 +85,28 @@ def test_the_confirmation_and_a_lost_race_read_in_russian(russian: None, qtbot: 
     assert dialog.windowTitle() == "Отменить заказ A-017?"
     assert dialog.text.text().splitlines()[:2] == ["Гость: Анна", "Сумма: 350,00 ₽"]
     assert (dialog.confirm.text(), dialog.back.text()) == ("Отменить заказ", "Назад")
+
+
+def test_every_console_string_is_translated_and_the_qm_is_built_from_the_ts(
+    tmp_path: Path,
+) -> None:
+    """As tests/ui/test_translations.py does for the till: lupdate of the console's sources
+    finds nothing new or unfinished, and lrelease of the committed .ts gives the committed .qm."""
+    from tests.ui.test_translations import BIN, ROOT, messages
+
+    ts = TRANSLATIONS_DIR / "console_ru.ts"
+    fresh = tmp_path / "fresh.ts"
+    sources = sorted((ROOT / "pos_app/ui/console").glob("*.py"))
+    subprocess.run([BIN / "pyside6-lupdate", "-locations", "none", *sources, "-ts", fresh],
+                   check=True, capture_output=True)  # fmt: skip
+    in_code, committed = set(messages(fresh)), messages(ts)
+    assert in_code - set(committed) == set(), "run lupdate and translate the new strings"
+    for key in in_code:
+        translation = committed[key].find("translation")
+        assert translation is not None, key
+        assert translation.get("type") != "unfinished", key
+    shutil.copy(ts, tmp_path / "console_ru.ts")
+    subprocess.run([BIN / "pyside6-lrelease", tmp_path / "console_ru.ts", "-qm",
+                    tmp_path / "console_ru.qm"], check=True, capture_output=True)  # fmt: skip
+    built = (tmp_path / "console_ru.qm").read_bytes()
+    assert built == (TRANSLATIONS_DIR / "console_ru.qm").read_bytes(), "run pyside6-lrelease"

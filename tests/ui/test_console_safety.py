@@ -196,6 +196,47 @@ def test_an_accepted_order_paid_in_cash_offline_is_applied_once_when_back(
             server.start()
 
 
+def test_an_order_taken_through_its_workflow_paid_by_card_earns_points_shown_live(
+    server: RealServer, consoles: ConsoleFactory, qtbot: QtBot
+) -> None:
+    """Placed, accepted, every item delivered (the next one selected each time), paid by card
+    and completed: the server accrues points on the payment (seed 004) and the console shows
+    the accrual and the guest's new points from the stream."""
+    from pos_app.domain.loyalty import accrual_for
+    from pos_server.ledger.rules import settings_for
+
+    server.add_guest("vera", "Vera Lebedeva")
+    console = consoles("Workflow")
+    number = server.place("wf-1", guest_id="vera")["number"]
+    qtbot.waitUntil(lambda: "wf-1" in rows(console), timeout=5000)
+    select(console, qtbot, "wf-1")
+    detail = console.window.detail
+    detail.buttons[OrderAction.ACCEPT].click()
+    qtbot.waitUntil(lambda: OrderAction.DELIVER in enabled(console), timeout=5000)
+    for line in ("1", "2"):
+        assert detail.selected_line() == line  # the next undelivered item, without a click
+        detail.buttons[OrderAction.DELIVER].click()
+        qtbot.waitUntil(lambda ln=line: detail.order is not None and any(
+            x.delivered for x in detail.order.lines if x.line_id == ln) and not detail.busy,
+            timeout=5000)  # fmt: skip
+    detail.method.setCurrentIndex(detail.method.findData("card"))
+    qtbot.waitUntil(lambda: OrderAction.PAY in enabled(console), timeout=5000)
+    detail.buttons[OrderAction.PAY].click()
+    said = confirm(console, qtbot)
+    assert f"order {number}" in said and "To pay now: 820,00 ₽, card" in said
+    earned = accrual_for(82_000, settings_for(None))
+    qtbot.waitUntil(lambda: detail.order is not None and detail.order.accrual == earned,
+                    timeout=5000)  # fmt: skip
+    assert detail.fields["paid"].text().endswith(f", {earned // 100},00 pts earned")
+    qtbot.waitUntil(lambda: detail.fields["points"].text().startswith(
+        f"{earned // 100},00 pts available"), timeout=5000)  # fmt: skip
+    detail.buttons[OrderAction.COMPLETE].click()
+    confirm(console, qtbot)
+    qtbot.waitUntil(lambda: "wf-1" not in rows(console), timeout=5000)
+    assert detail.order is not None and detail.order.state is OrderState.COMPLETED
+    assert server_state(server, "wf-1") == "completed"
+
+
 def qtbot_button() -> object:
     from PySide6.QtCore import Qt
 

@@ -74,17 +74,17 @@
         <translation>Гость увидит, что заказ отклонён.</translation>
     </message>
     <message>
-        <location filename="../../ui/console/confirm.py" line="90"/>
+        <location filename="../../ui/console/confirm.py" line="91"/>
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../../ui/console/confirm.py" line="112"/>
+        <location filename="../../ui/console/confirm.py" line="113"/>
         <source>Another console got there first: order {0} is now {1}. Nothing was applied twice.</source>
         <translation>Другая консоль успела раньше: заказ {0} уже {1}. Ничего не применено дважды.</translation>
     </message>
     <message>
-        <location filename="../../ui/console/confirm.py" line="117"/>
+        <location filename="../../ui/console/confirm.py" line="118"/>
         <source>{0} got there first: order {1} is now {2}. Nothing was applied twice.</source>
         <translation>Раньше успели на «{0}»: заказ {1} уже {2}. Ничего не применено дважды.</translation>
     </message>
@@ -205,42 +205,42 @@
         <translation>История</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="188"/>
+        <location filename="../../ui/console/window.py" line="195"/>
         <source>Online</source>
         <translation>В сети</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="189"/>
+        <location filename="../../ui/console/window.py" line="196"/>
         <source>Offline since {0}</source>
         <translation>Нет связи с {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="246"/>
+        <location filename="../../ui/console/window.py" line="253"/>
         <source>Sending…</source>
         <translation>Отправка…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="263"/>
+        <location filename="../../ui/console/window.py" line="270"/>
         <source>Saved on this console; it will be sent when the server is reachable.</source>
         <translation>Сохранено на этой консоли; будет отправлено, когда сервер станет доступен.</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="268"/>
+        <location filename="../../ui/console/window.py" line="275"/>
         <source>The server refused: {0}</source>
         <translation>Сервер отказал: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="286"/>
+        <location filename="../../ui/console/window.py" line="293"/>
         <source>Offline: this action needs the server&apos;s answer. Try again when the console is back online.</source>
         <translation>Нет связи: для этого действия нужен ответ сервера. Повторите, когда связь восстановится.</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="296"/>
+        <location filename="../../ui/console/window.py" line="303"/>
         <source>Not possible any more: the order is {0}.</source>
         <translation>Уже невозможно: заказ {0}.</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="300"/>
+        <location filename="../../ui/console/window.py" line="307"/>
         <source>Something went wrong: {0}</source>
         <translation>Что-то пошло не так: {0}</translation>
     </message>
@@ -328,149 +328,159 @@
 <context>
     <name>OrderDetail</name>
     <message>
-        <location filename="../../ui/console/detail.py" line="48"/>
-        <location filename="../../ui/console/detail.py" line="174"/>
+        <location filename="../../ui/console/detail.py" line="54"/>
+        <location filename="../../ui/console/detail.py" line="190"/>
         <source>Select an order</source>
         <translation>Выберите заказ</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="58"/>
+        <location filename="../../ui/console/detail.py" line="73"/>
         <source>Guest</source>
         <translation>Гость</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="58"/>
+        <location filename="../../ui/console/detail.py" line="73"/>
         <source>Points balance</source>
         <translation>Баланс баллов</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="59"/>
+        <location filename="../../ui/console/detail.py" line="74"/>
         <source>Balance account</source>
         <translation>Денежный счёт</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="190"/>
+        <location filename="../../ui/console/detail.py" line="206"/>
         <source>{0} owed</source>
         <translation>долг {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="60"/>
+        <location filename="../../ui/console/detail.py" line="75"/>
         <source>Placed</source>
         <translation>Создан</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="60"/>
+        <location filename="../../ui/console/detail.py" line="75"/>
         <source>Ready by</source>
         <translation>Готов к</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="61"/>
+        <location filename="../../ui/console/detail.py" line="76"/>
         <source>Payment intent</source>
         <translation>Способ оплаты</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="61"/>
+        <location filename="../../ui/console/detail.py" line="76"/>
         <source>Note</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="62"/>
+        <location filename="../../ui/console/detail.py" line="77"/>
         <source>Paid</source>
         <translation>Оплачен</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="62"/>
+        <location filename="../../ui/console/detail.py" line="77"/>
         <source>Debt</source>
         <translation>Долг</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="85"/>
+        <location filename="../../ui/console/detail.py" line="100"/>
         <source>Item</source>
         <translation>Позиция</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="85"/>
+        <location filename="../../ui/console/detail.py" line="100"/>
         <source>Qty</source>
         <translation>Кол-во</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="85"/>
+        <location filename="../../ui/console/detail.py" line="100"/>
         <source>Amount</source>
         <translation>Сумма</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="85"/>
+        <location filename="../../ui/console/detail.py" line="100"/>
         <source>Delivered</source>
         <translation>Выдано</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="103"/>
+        <location filename="../../ui/console/detail.py" line="118"/>
         <source>Accept</source>
         <translation>Принять</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="104"/>
+        <location filename="../../ui/console/detail.py" line="119"/>
         <source>Cancel order</source>
         <translation>Отменить заказ</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="105"/>
+        <location filename="../../ui/console/detail.py" line="120"/>
         <source>Deliver item</source>
         <translation>Выдать позицию</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="106"/>
+        <location filename="../../ui/console/detail.py" line="121"/>
         <source>Pay</source>
         <translation>Оплатить</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="107"/>
+        <location filename="../../ui/console/detail.py" line="122"/>
         <source>Complete</source>
         <translation>Завершить</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="108"/>
+        <location filename="../../ui/console/detail.py" line="123"/>
         <source>Void</source>
         <translation>Аннулировать</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="124"/>
+        <location filename="../../ui/console/detail.py" line="140"/>
         <source>Method</source>
         <translation>Способ</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="181"/>
+        <location filename="../../ui/console/detail.py" line="197"/>
         <source>Order {0}</source>
         <translation>Заказ {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="199"/>
+        <location filename="../../ui/console/detail.py" line="215"/>
         <source>{0} available ({1} held)</source>
         <translation>доступно {0} (в холде {1})</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="191"/>
-        <location filename="../../ui/console/detail.py" line="201"/>
+        <location filename="../../ui/console/detail.py" line="207"/>
+        <location filename="../../ui/console/detail.py" line="217"/>
         <source>not known on this console</source>
         <translation>неизвестен на этой консоли</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="211"/>
+        <location filename="../../ui/console/detail.py" line="227"/>
         <source>, {0} in points held</source>
         <translation>, {0} баллами в холде</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="215"/>
+        <location filename="../../ui/console/detail.py" line="231"/>
         <source>{0} of {1}</source>
         <translation>{0} из {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="222"/>
+        <location filename="../../ui/console/detail.py" line="233"/>
+        <source> (group discount {0})</source>
+        <translation> (скидка группы {0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/detail.py" line="235"/>
+        <source>, {0} earned</source>
+        <translation>, начислено {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/detail.py" line="243"/>
         <source> (points)</source>
         <translation> (баллы)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/detail.py" line="255"/>
+        <location filename="../../ui/console/detail.py" line="280"/>
         <source>Needs the server: the console is offline.</source>
         <translation>Нужен сервер: консоль не в сети.</translation>
     </message>

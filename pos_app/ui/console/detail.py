@@ -228,7 +228,12 @@ class OrderDetail(QWidget):
         self.fields["method"].setText(intent)
         self.fields["note"].setText(order.note or "–")
         paid = order.paid_money + order.paid_points
-        self.fields["paid"].setText(self.tr("{0} of {1}").format(money(paid), money(order.total)))
+        text = self.tr("{0} of {1}").format(money(paid), money(order.total))
+        if order.discount:
+            text += self.tr(" (group discount {0})").format(money(order.discount))
+        if order.accrual:
+            text += self.tr(", {0} earned").format(points_text(order.accrual))
+        self.fields["paid"].setText(text)
         self.fields["debt"].setText(money(order.debt) if order.debt else "–")
 
     def _fill_lines(self, order: OrderView, keep_line: str | None) -> None:

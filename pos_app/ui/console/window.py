@@ -159,6 +159,13 @@ class ConsoleWindow(QMainWindow):
             if latest is not None:
                 self.detail.show_order(latest, self._points, self._balance)
                 self._withdraw_question(latest)
+                self._reload_accounts(latest.order_id)
+
+    def _reload_accounts(self, order_id: str) -> None:
+        """The change may have brought the guest's points and balance (it carries them):
+        read them from the cache again, off the GUI thread."""
+        if not self.closed:
+            self.runner.run(lambda: self.service.detail(order_id), self._detail_loaded)
 
     def _withdraw_question(self, latest: OrderView) -> None:
         """The order changed under an open question so that the action no longer applies
