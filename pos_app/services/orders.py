@@ -118,6 +118,7 @@ class OrderView:
     pending_ops: int = 0  # actions queued here and not yet judged by the server
     number: str = ""  # "A-017", the venue day's short number ("" for orders before it)
     accrual: int = 0  # the points its payment earned (the server's, after payment)
+    paid_by_sale: str | None = None  # the till sale that took its payment
     updated_by_name: str = ""  # the console or till that made the last change
 
     @property
@@ -142,7 +143,8 @@ class OrderView:
             for ln in self.lines
         )  # fmt: skip
         return Order(self.order_id, self.guest_id, lines, self.method, self.state, self.note,
-                     self.ready_by, hold, self.paid_money, self.paid_points)  # fmt: skip
+                     self.ready_by, hold, self.paid_money, self.paid_points,
+                     self.paid_by_sale)  # fmt: skip
 
     @property
     def allowed(self) -> frozenset[OrderAction]:
@@ -186,6 +188,7 @@ def order_from_wire(data: Mapping[str, Any], change_id: int = 0) -> OrderView:
         version=int(data.get("version") or 1),
         change_id=int(data.get("change_id") or change_id),
         number=str(data.get("number") or ""), accrual=int(data.get("accrual") or 0),
+        paid_by_sale=data.get("paid_by_sale") or None,
         updated_by_name=str(data.get("updated_by_name") or ""),
     )  # fmt: skip
 

@@ -294,6 +294,7 @@ class GuestOrderRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     number: Mapped[str | None] = mapped_column(String(16))  # "A-017", per venue day (0018)
     accrual: Mapped[int] = mapped_column(BigInteger, server_default="0")  # points it earned
+    paid_by_sale: Mapped[str | None] = mapped_column(String(64))  # the till sale that paid it
 
 
 class GuestOrderNumberRow(Base):

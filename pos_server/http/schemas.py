@@ -202,6 +202,7 @@ class OrderOut(WireModel):
     number: str | None = None  # "A-017": the venue day's short number (none before 0018)
     discount: int = 0  # the lines' discounts together: ``total`` is what the guest pays
     accrual: int = 0  # the points the payment earned (taken back by a void)
+    paid_by_sale: str | None = None  # the till sale that took the payment (its receipt)
     group_name: str | None = None  # the group whose discount priced it (placement answer)
     updated_by: str | None = None  # the terminal that made the last change
     updated_by_name: str = ""  # its name: who won a race, for the console that lost it

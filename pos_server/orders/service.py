@@ -31,6 +31,7 @@ from pos_app.domain.orders import (
     InvoiceCreated,
     ItemDelivered,
     Order,
+    PaidBySale,
     PaymentMethod,
     PaymentRecorded,
     PaymentReversed,
@@ -114,7 +115,8 @@ def act_on_order(uow: UnitOfWork, stored: StoredOrder, step: Step, event: str
     after, effects = step(before)
     for effect in effects:
         _apply_effect(uow, stored, effect)
-    after_transition(uow, stored, before, after)  # accrual after payment (loyalty.py)
+    if after.paid_by_sale is None:  # a till sale accrued for itself (sale_effects)
+        after_transition(uow, stored, before, after)  # accrual after payment (loyalty.py)
     uow.orders.moved(stored, after)
     return uow.orders.saved(stored, event)
 
@@ -144,6 +146,8 @@ def _apply_effect(uow: UnitOfWork, stored: StoredOrder, effect: Effect) -> None:
             points.refund(guest_id, amount)
         case ItemDelivered():
             pass  # the delivered flags come from the new domain order
+        case PaidBySale():
+            row.invoice_status = "paid"  # the sale posted the money and points itself
     if isinstance(effect, PointsHoldCommitted | PointsDebited):
         row.invoice_status = "paid"
 

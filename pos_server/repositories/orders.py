@@ -66,7 +66,7 @@ class StoredOrder:
         hold = HoldRef(r.points_hold_id, r.points_hold_amount) if r.points_hold_id else None
         return Order(
             r.id, r.guest_id, lines, PaymentMethod(r.method), OrderState(r.state), r.note,
-            r.ready_by, hold, r.paid_money, r.paid_points,
+            r.ready_by, hold, r.paid_money, r.paid_points, r.paid_by_sale,
         )  # fmt: skip
 
     def state(self) -> dict[str, Any]:
@@ -87,6 +87,7 @@ class StoredOrder:
                                 discount=ln.discount or 0)
                    for ln in self.lines],
             discount=sum(ln.discount or 0 for ln in self.lines), accrual=r.accrual or 0,
+            paid_by_sale=r.paid_by_sale,
         )  # fmt: skip
         return {**out.model_dump(mode="json"), **(self.guest_accounts or {})}
 
@@ -182,6 +183,7 @@ class Orders(Repository):
         row.points_hold_id = after.points_hold.id if after.points_hold else None
         row.points_hold_amount = after.points_hold.amount if after.points_hold else 0
         row.paid_money, row.paid_points = after.paid_money, after.paid_points
+        row.paid_by_sale = after.paid_by_sale
         row.updated_at, row.updated_by, row.version = uow.now, uow.terminal_id, row.version + 1
 
     def add(self, stored: StoredOrder) -> None:

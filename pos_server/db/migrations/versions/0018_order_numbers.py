@@ -2,7 +2,8 @@
 each venue day, ``guest_order_numbers``. Orders placed before keep no number (the consoles
 show their id's head as before). Orders priced at placement (point 1): each line's group
 discount, ``guest_order_lines.discount`` (0 for the lines before). The points a paid order
-earned (point 2), ``guest_orders.accrual``.
+earned (point 2), ``guest_orders.accrual``, and the till sale that paid it,
+``guest_orders.paid_by_sale``.
 
 Revision ID: 0018
 Revises: 0017
@@ -22,6 +23,7 @@ def upgrade() -> None:
     op.add_column(
         "guest_orders", sa.Column("accrual", sa.BigInteger(), nullable=False, server_default="0")
     )
+    op.add_column("guest_orders", sa.Column("paid_by_sale", sa.String(64), nullable=True))
     op.add_column(
         "guest_order_lines",
         sa.Column("discount", sa.BigInteger(), nullable=False, server_default="0"),
@@ -38,5 +40,6 @@ def downgrade() -> None:
     with op.batch_alter_table("guest_order_lines") as batch:
         batch.drop_column("discount")
     with op.batch_alter_table("guest_orders") as batch:
+        batch.drop_column("paid_by_sale")
         batch.drop_column("accrual")
         batch.drop_column("number")
