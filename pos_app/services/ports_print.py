@@ -109,10 +109,11 @@ class PrintLayout(Protocol):
     def sale_receipt(
         self, sale: SaleView, *, venue_name: str, cashier: str = "",
         printed_at: datetime | None = None, timezone: str = ...,
-        points: ReceiptPoints | None = None,
+        points: ReceiptPoints | None = None, order_number: str = "",
     ) -> bytes:  # fmt: skip
         """``timezone``: the shop's named zone (``services/venue_time.py``), for the time;
-        ``points``: the guest's points spent, earned and balance after."""
+        ``points``: the guest's points spent, earned and balance after; ``order_number``: the
+        guest order the sale pays."""
         ...
 
     def report(self, lines: Sequence[str]) -> bytes: ...

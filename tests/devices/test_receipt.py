@@ -119,3 +119,10 @@ def test_a_sale_paid_in_parts_prints_one_line_per_method_tendered_change_and_poi
 def test_without_cash_neither_received_nor_change_is_printed() -> None:
     text = to_plain_text(render_receipt(a_receipt(tendered=0, change=0), 42), 42)
     assert "Получено" not in text and "Сдача" not in text
+
+
+def test_a_sale_paying_a_guest_order_prints_the_orders_number() -> None:
+    """Issue 20 point 5: the number the operator called out is on the guest's receipt."""
+    assert "Заказ" not in to_plain_text(render_receipt(a_receipt(), 42), 42)
+    text = to_plain_text(render_receipt(a_receipt(order_number="A-017"), 42), 42)
+    assert "Заказ" + " " * 32 + "A-017" in text
