@@ -215,32 +215,37 @@
         <translation>Нет связи с {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="253"/>
+        <location filename="../../ui/console/window.py" line="259"/>
+        <source>Payment is taken at the till: the sale screen shows the order.</source>
+        <translation>Оплата принимается на кассе: заказ открыт на экране продажи.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="263"/>
         <source>Sending…</source>
         <translation>Отправка…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="270"/>
+        <location filename="../../ui/console/window.py" line="280"/>
         <source>Saved on this console; it will be sent when the server is reachable.</source>
         <translation>Сохранено на этой консоли; будет отправлено, когда сервер станет доступен.</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="275"/>
+        <location filename="../../ui/console/window.py" line="285"/>
         <source>The server refused: {0}</source>
         <translation>Сервер отказал: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="293"/>
+        <location filename="../../ui/console/window.py" line="303"/>
         <source>Offline: this action needs the server&apos;s answer. Try again when the console is back online.</source>
         <translation>Нет связи: для этого действия нужен ответ сервера. Повторите, когда связь восстановится.</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="303"/>
+        <location filename="../../ui/console/window.py" line="313"/>
         <source>Not possible any more: the order is {0}.</source>
         <translation>Уже невозможно: заказ {0}.</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="307"/>
+        <location filename="../../ui/console/window.py" line="317"/>
         <source>Something went wrong: {0}</source>
         <translation>Что-то пошло не так: {0}</translation>
     </message>

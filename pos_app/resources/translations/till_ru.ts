@@ -1351,4 +1351,12 @@
         <translation>К возврату: %1</translation>
     </message>
 </context>
+<context>
+    <name>OrderPayment</name>
+    <message>
+        <location filename="../../ui/till/order_payment.py" line="48" />
+        <source>Finish or cancel the sale on the screen first, then pay the order.</source>
+        <translation>Сначала завершите или отмените продажу на экране, затем оплатите заказ.</translation>
+    </message>
+</context>
 </TS>

@@ -9,7 +9,7 @@ waits on the database or the network.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -245,10 +245,20 @@ class ConsoleWindow(QMainWindow):
         self._send(order_id, chosen, line_id, pay_by)
 
     confirmation: ActionConfirmation | None = None  # the question on screen, if any
+    # set by a till sharing this console's store: it takes an order's payment as a till sale
+    # (its payment dialog, receipt and shift; ``ui/till/order_payment.py``) instead of
+    # ``order.paid``
+    pay_at_till: Callable[[str], None] | None = None
 
     def _send(self, order_id: str, action: OrderAction, line_id: str,
               method: PaymentMethod | None) -> None:  # fmt: skip
         if self.closed:
+            return
+        if action is OrderAction.PAY and self.pay_at_till is not None:
+            self.detail.set_busy(False)
+            self.detail.show_message(self.tr("Payment is taken at the till: the sale screen "
+                                             "shows the order."), warning=False)  # fmt: skip
+            self.pay_at_till(order_id)
             return
         self.detail.show_message(self.tr("Sending…"), warning=False)
         self.runner.run(
