@@ -295,6 +295,11 @@
 <context>
     <name>GuestPanel</name>
     <message>
+        <location filename="../../ui/till/guest_panel.py" line="133" />
+        <source>%1 owed</source>
+        <translation>долг %1</translation>
+    </message>
+    <message>
         <source>Swipe a card, scan a QR code or press F4 to find a guest</source>
         <translation>Проведите карту, отсканируйте QR-код или нажмите F4, чтобы найти гостя</translation>
     </message>
