@@ -48,11 +48,14 @@ def till_services(
 ) -> TillServices:  # fmt: skip
     """The till's services on ``store``: ``sync`` (an enrolled till's worker) confirms points
     online and lets a manager reset holds on the server; ``acquirer`` takes cards."""
+    from pos_app.db.orders_repo import SqlOrderCache
+
     port, refresh = _hold_reset_port(store, sync, server_url)
     return TillServices.build(
         store.unit_of_work, clock or SystemClock(), ids or UuidGenerator(), acquirer=acquirer,
         points_gateway=sync.worker if sync is not None else None, hold_reset_port=port,
         after_hold_reset=refresh, promo_digits=promo_digits,
+        order_debts=SqlOrderCache(store).debts_by,  # orders completed unpaid here (issue 20)
     )  # fmt: skip
 
 

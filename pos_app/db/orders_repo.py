@@ -221,6 +221,20 @@ class SqlOrderCache:
             ).fetchone()
         return BalanceInfo(*row) if row else None
 
+    def debts_by(self, terminal_id: str, since: datetime, until: datetime) -> tuple[int, int]:
+        """Orders this terminal completed unpaid between ``since`` and ``until`` (as the order
+        stream told it): how many, and the debt they left (a till's shift report, issue 20)."""
+        with self._tx() as raw:
+            row = raw.execute(
+                "SELECT COUNT(*), COALESCE(SUM(json_extract(data, '$.debt')), 0)"
+                " FROM console_orders WHERE state = 'completed'"
+                " AND json_extract(data, '$.debt') > 0"
+                " AND json_extract(data, '$.updated_by') = ?"
+                " AND updated_at >= ? AND updated_at < ?",
+                (terminal_id, _iso(since), _iso(until)),
+            ).fetchone()
+        return int(row[0]), int(row[1])
+
     def load_settings(self) -> ConsoleSettings:
         with self._store.unit_of_work(durable=False) as uow:
             value = uow.settings.get(SETTINGS_KEY) or {}

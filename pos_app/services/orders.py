@@ -120,6 +120,7 @@ class OrderView:
     accrual: int = 0  # the points its payment earned (the server's, after payment)
     paid_by_sale: str | None = None  # the till sale that took its payment
     updated_by_name: str = ""  # the console or till that made the last change
+    updated_by: str = ""  # its terminal id (a till's shift report counts its own debts)
 
     @property
     def discount(self) -> int:
@@ -190,6 +191,7 @@ def order_from_wire(data: Mapping[str, Any], change_id: int = 0) -> OrderView:
         number=str(data.get("number") or ""), accrual=int(data.get("accrual") or 0),
         paid_by_sale=data.get("paid_by_sale") or None,
         updated_by_name=str(data.get("updated_by_name") or ""),
+        updated_by=str(data.get("updated_by") or ""),
     )  # fmt: skip
 
 

@@ -32,7 +32,7 @@ from pos_app.services.ports_sync import HoldGateway
 from pos_app.services.promo import Digits, PromoService, random_digits
 from pos_app.services.refunds import RefundService
 from pos_app.services.sales import SaleService
-from pos_app.services.shifts import ShiftService
+from pos_app.services.shifts import OrderDebts, ShiftService
 from pos_app.services.staff import StaffService
 from pos_app.services.sync_queue import SyncQueue
 
@@ -60,7 +60,7 @@ class TillServices:
         acquirer: Acquirer | None = None, points_gateway: HoldGateway | None = None,
         hold_reset_port: HoldResetPort | None = None,
         after_hold_reset: Callable[[], object] | None = None,
-        promo_digits: Digits = random_digits,
+        promo_digits: Digits = random_digits, order_debts: OrderDebts | None = None,
     ) -> TillServices:  # fmt: skip
         """The whole set; the keyword arguments are the till's optional adapters."""
         sales = SaleService(uow, clock, ids, promo_digits=promo_digits)
@@ -69,7 +69,8 @@ class TillServices:
                                   promo_digits=promo_digits)  # fmt: skip
         return cls(
             sales=sales, staff=staff, guests=GuestService(uow, clock, ids), payments=payments,
-            shifts=ShiftService(uow, clock, ids, staff), promo=PromoService(uow, clock, ids),
+            shifts=ShiftService(uow, clock, ids, staff, order_debts),
+            promo=PromoService(uow, clock, ids),
             overrides=OverrideService(uow), refunds=RefundService(uow, clock, ids, acquirer),
             points=PointsService(uow, clock, ids, payments, points_gateway),
             reconciliation=SyncQueue(uow, clock), bonus=BonusOverrideService(uow),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -114,3 +114,36 @@ def test_only_an_accepted_order_priced_as_this_till_prices_it_is_opened(till: Ti
         with pytest.raises(OrderNotPayableHere):
             till.checkout.start(order_id)
     assert till.ops() == []  # nothing opened, nothing queued
+
+
+def test_an_order_this_till_completed_unpaid_is_a_debt_in_the_shift_report(
+    tmp_path: Path,
+) -> None:
+    """Issue 20 point 3: the X (and Z) report counts the guest orders this till completed
+    unpaid during the shift and the debt they left; another terminal's are not its own."""
+    from dataclasses import replace
+
+    from pos_app.services.shifts import report_lines
+
+    store = open_store(tmp_path / "till.sqlite3", terminal_id="T1", receipt_prefix="T1")
+    try:
+        seed(store.unit_of_work)
+        clock = FakeClock()
+        cache = SqlOrderCache(store)
+        services = TillServices.build(store.unit_of_work, clock, FakeIds(),
+                                      order_debts=cache.debts_by)  # fmt: skip
+        services.staff.add_staff("c1", "Ирина", "cashier", "1111", SALT)
+        services.shifts.open_shift(services.staff.sign_in("1111"), 0)
+        clock.current += timedelta(seconds=60)
+        done = order("o-9", state=OrderState.COMPLETED)
+        later = clock.now()
+        mine = replace(done, debt=done.total, updated_by="T1", updated_at=later)
+        other = replace(done, order_id="o-10", debt=done.total, updated_by="T2",
+                        updated_at=later, change_id=6)  # fmt: skip
+        cache.apply(StreamBatch((mine, other), cursor=6))
+        clock.current += timedelta(seconds=60)
+        x = services.shifts.x_report()
+        assert (x.orders_debt_count, x.orders_debt_total) == (1, rub(549))
+        assert any(line.startswith("Долг гостей по заказам (1)") for line in report_lines(x))
+    finally:
+        store.close()
