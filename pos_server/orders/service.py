@@ -41,8 +41,6 @@ from pos_app.domain.orders import (
     PointsRefunded,
     Transition,
 )
-from pos_app.domain.venue_clock import shop_zone
-from pos_server.feed.shop_settings import published_timezone
 from pos_server.http.schemas import OrderPlaced
 from pos_server.orders.loyalty import after_transition
 from pos_server.orders.pricing import price_order
@@ -86,8 +84,7 @@ def place_order(uow: UnitOfWork, placed: OrderPlaced) -> dict[str, Any]:
 
 def _number_of_the_day(uow: UnitOfWork) -> str:
     """The short number the operators call out: counted per day of the venue's clock."""
-    day = uow.now.astimezone(shop_zone(published_timezone(uow.session))).date().isoformat()
-    return order_number(uow.orders.next_number(day))
+    return order_number(uow.orders.next_number(uow.orders.venue_day()))
 
 
 def _hold_points(uow: UnitOfWork, stored: StoredOrder, amount: int) -> str:

@@ -24,6 +24,7 @@ from pos_app.domain.orders import (
     PaymentMethod,
     allowed_actions,
 )
+from pos_app.domain.venue_clock import shop_zone
 from pos_server.db.models import (
     MONEY,
     POINTS,
@@ -33,6 +34,7 @@ from pos_server.db.models import (
     GuestOrderRow,
     Terminal,
 )
+from pos_server.feed.shop_settings import published_timezone
 from pos_server.http.schemas import OrderLineOut, OrderOut, OrderPlaced
 from pos_server.orders.notify import CHANNEL
 from pos_server.uow import Repository
@@ -143,6 +145,11 @@ class Orders(Repository):
         points, held = rows.get(POINTS, (0, 0))
         return {"guest_points": points, "guest_points_held": held,
                 "guest_balance": rows.get(MONEY, (0, 0))[0]}  # fmt: skip
+
+    def venue_day(self) -> str:
+        """Today on the venue's clock (the shop's published zone), ``YYYY-MM-DD``."""
+        zone = shop_zone(published_timezone(self._session))
+        return self._uow.now.astimezone(zone).date().isoformat()
 
     def next_number(self, day: str) -> int:
         """The next order number of the venue's ``day`` (1 for its first order): one atomic
