@@ -87,6 +87,8 @@ def till_services(
 ) -> TillServices:  # fmt: skip
     """The till's services on ``store``: ``sync`` (an enrolled till's worker) confirms points
     online and lets a manager reset holds on the server; ``acquirer`` takes cards."""
+    from pos_app.db.orders_repo import SqlOrderCache
+
     port, refresh = _hold_reset_port(store, sync, server_url)
     return TillServices.build(
         store.unit_of_work, clock or SystemClock(), ids or UuidGenerator(), acquirer=acquirer,
@@ -95,6 +97,7 @@ def till_services(
         history_source=_history_source(store, sync, server_url),
         link_source=_link_source(store, sync, server_url),
         wake_sync=sync.worker.wake if sync is not None else no_feed,
+        order_debts=SqlOrderCache(store).debts_by,  # orders completed unpaid here (issue 20)
     )  # fmt: skip
 
 

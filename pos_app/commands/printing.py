@@ -28,6 +28,7 @@ from pos_app.services.device_settings import (
     PrinterSettings,
 )
 from pos_app.services.dto import SaleView
+from pos_app.services.order_checkout import order_of_sale
 from pos_app.services.ports_print import PrintLayout
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
 from pos_app.services.receipt_points import ReceiptPoints
@@ -111,10 +112,12 @@ class ReceiptPrinting:
         the buyer's messenger link and its QR (``services/subscription.py``)."""
         if venue_name is None:
             venue_name = read_venue_name(self._store.unit_of_work)
+        with self._store.unit_of_work() as uow:  # the guest order it pays, if any (issue 20)
+            order = order_of_sale(uow, sale.sale_id) or {}
         document = self.layout.sale_receipt(sale, venue_name=venue_name, cashier=cashier,
-                                             timezone=self._venue.name(),
-                                             points=points,
-                                             subscribe_link=subscribe_link)  # fmt: skip
+                                             timezone=self._venue.name(), points=points,
+                                             subscribe_link=subscribe_link,
+                                             order_number=order.get("number") or "")  # fmt: skip
         return self.service.enqueue("receipt", document, title=sale.receipt_no or sale.sale_id)
 
     @property

@@ -126,8 +126,25 @@ def attach(runtime: TillRuntime, link: ConsoleLink | None, sound: Any = None) ->
                             wrap_sender=lambda inner: SharedQueueSender(inner, store),
                             trust=link.trust)  # fmt: skip
     runtime.console = console
+    _pay_orders_at_the_till(runtime, console)
     model = console.window.model
     tabs.show_console(console.window, model, lambda: model.count(OrderState.NEW))
+
+
+def _pay_orders_at_the_till(runtime: TillRuntime, console: Any) -> None:
+    """The console's *Pay* opens the order as a till sale in the till's payment dialog
+    (issue 20 point 2; ``ui/till/order_payment.py``, ``services/order_checkout.py``)."""
+    from pos_app.db.uow import SystemClock, UuidGenerator
+    from pos_app.services.order_checkout import OrderCheckout
+    from pos_app.ui.till.order_payment import pay_order_at_till
+
+    store = console.store
+    checkout = OrderCheckout(store.unit_of_work, console.service.cache, SystemClock(),
+                             UuidGenerator())  # fmt: skip
+    window = runtime.window
+    console.window.pay_at_till = lambda order_id: pay_order_at_till(
+        window, runtime.runner.run, checkout.start, order_id
+    )
 
 
 def start(runtime: TillRuntime, sound: Any = None) -> None:

@@ -44,6 +44,7 @@ class ConsoleBalanceRow(Base):
     __tablename__ = "console_balances"
     guest_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     total: Mapped[int]
+    change_id: Mapped[int] = mapped_column(server_default="0")  # the feed change that wrote it
 
 
 class ConsolePointsRow(Base):
@@ -51,3 +52,4 @@ class ConsolePointsRow(Base):
     guest_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     total: Mapped[int]
     held: Mapped[int]
+    change_id: Mapped[int] = mapped_column(server_default="0")  # the feed change that wrote it

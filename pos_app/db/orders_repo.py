@@ -84,15 +84,18 @@ class SqlOrderCache:
         with self._tx() as raw:
             self._put_guests(raw, batch.guests)
             raw.executemany(
-                "INSERT INTO console_points (guest_id, total, held) VALUES (?, ?, ?)"
-                " ON CONFLICT (guest_id) DO UPDATE SET"
-                " total = excluded.total, held = excluded.held",
-                [(p.guest_id, p.total, p.held) for p in batch.points],
+                "INSERT INTO console_points (guest_id, total, held, change_id) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (guest_id) DO UPDATE SET total = excluded.total,"
+                " held = excluded.held, change_id = excluded.change_id"
+                " WHERE console_points.change_id <= excluded.change_id",  # the newer one wins
+                [(p.guest_id, p.total, p.held, p.change_id) for p in batch.points],
             )
             raw.executemany(
-                "INSERT INTO console_balances (guest_id, total) VALUES (?, ?)"
-                " ON CONFLICT (guest_id) DO UPDATE SET total = excluded.total",
-                [(b.guest_id, b.total) for b in batch.balances],
+                "INSERT INTO console_balances (guest_id, total, change_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (guest_id) DO UPDATE SET total = excluded.total,"
+                " change_id = excluded.change_id"
+                " WHERE console_balances.change_id <= excluded.change_id",
+                [(b.guest_id, b.total, b.change_id) for b in batch.balances],
             )
             known = self._change_ids(raw, {o.order_id for o in batch.orders})
             for order in sorted(batch.orders, key=lambda o: o.change_id):
@@ -217,6 +220,20 @@ class SqlOrderCache:
                 "SELECT guest_id, total FROM console_balances WHERE guest_id = ?", (guest_id,)
             ).fetchone()
         return BalanceInfo(*row) if row else None
+
+    def debts_by(self, terminal_id: str, since: datetime, until: datetime) -> tuple[int, int]:
+        """Orders this terminal completed unpaid between ``since`` and ``until`` (as the order
+        stream told it): how many, and the debt they left (a till's shift report, issue 20)."""
+        with self._tx() as raw:
+            row = raw.execute(
+                "SELECT COUNT(*), COALESCE(SUM(json_extract(data, '$.debt')), 0)"
+                " FROM console_orders WHERE state = 'completed'"
+                " AND json_extract(data, '$.debt') > 0"
+                " AND json_extract(data, '$.updated_by') = ?"
+                " AND updated_at >= ? AND updated_at < ?",
+                (terminal_id, _iso(since), _iso(until)),
+            ).fetchone()
+        return int(row[0]), int(row[1])
 
     def load_settings(self) -> ConsoleSettings:
         with self._store.unit_of_work(durable=False) as uow:

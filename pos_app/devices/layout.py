@@ -37,9 +37,10 @@ class EscposLayout:
         self, sale: SaleView, *, venue_name: str, cashier: str = "",
         printed_at: datetime | None = None, timezone: str = DEFAULT_SHOP_TIMEZONE,
         points: ReceiptPoints | None = None, subscribe_link: str | None = None,
+        order_number: str = "",
     ) -> bytes:  # fmt: skip
         data = receipt_for(sale, venue_name=venue_name, cashier=cashier, printed_at=printed_at,
-                           timezone=timezone, points=points)  # fmt: skip
+                           timezone=timezone, points=points, order_number=order_number)  # fmt: skip
         if subscribe_link:
             data = replace(data, subscribe_link=subscribe_link)
         return self.receipt(data)
@@ -54,9 +55,11 @@ class EscposLayout:
 def receipt_for(
     sale: SaleView, *, venue_name: str, cashier: str = "", printed_at: datetime | None = None,
     timezone: str = DEFAULT_SHOP_TIMEZONE, points: ReceiptPoints | None = None,
+    order_number: str = "",
 ) -> ReceiptData:  # fmt: skip
     """``timezone``: the shop's (``services/venue_time.py``), for the printed time;
-    ``points``: the guest's points of this sale (``services/receipt_points.py``). A method paid
+    ``points``: the guest's points of this sale (``services/receipt_points.py``);
+    ``order_number``: the guest order the sale pays (``services/order_checkout.py``). A method paid
     in several parts (cash handed over twice) is one payment line; the cash handed over and
     the change are their own lines."""
     lines = tuple(
@@ -98,6 +101,7 @@ def receipt_for(
         qr=f"receipt:{sale.receipt_no or sale.sale_id}",
         kick_drawer=any(p.method == "cash" for p in sale.payments),
         timezone=timezone,
+        order_number=order_number,
     )
 
 

@@ -90,6 +90,7 @@ class ReceiptData:
     logo_key: int | None = None
     kick_drawer: bool = False
     timezone: str = DEFAULT_SHOP_TIMEZONE  # the shop's zone (services/venue_time.py)
+    order_number: str = ""  # the guest order the sale pays ("A-017"; issue 20)
 
 
 _MONEY_FIELDS = {"total", "subtotal", "discount_total", "change", "tendered"}

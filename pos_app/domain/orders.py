@@ -106,10 +106,14 @@ class OrderLine:
     unit_price: int
     in_points: bool = False
     delivered: bool = False
+    discount: int = 0  # the guest group's, priced by the server at placement (issue 20)
 
     def __post_init__(self) -> None:
         require_amount(self.unit_price, "unit price")
         require_amount(self.quantity, "quantity", allow_zero=False)
+        require_amount(self.discount, "line discount")
+        if self.discount > self.quantity * self.unit_price:
+            raise InvalidOrder("A line's discount cannot exceed the line.", line_id=self.id)
 
     @classmethod
     def for_product(
@@ -128,7 +132,7 @@ class OrderLine:
 
     @property
     def amount(self) -> int:
-        return self.quantity * self.unit_price
+        return self.quantity * self.unit_price - self.discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,7 @@ class Order:
     points_hold: HoldRef | None = None
     paid_money: int = 0
     paid_points: int = 0
+    paid_by_sale: str | None = None  # the till sale that took the payment (issue 20)
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -206,6 +211,17 @@ class PaymentRecorded:
     guest_id: str
     amount: int
     method: PaymentMethod
+
+
+@dataclass(frozen=True, slots=True)
+class PaidBySale:
+    """A till sale took the order's payment (its own receipt, shift, holds and accrual): the
+    order records what was paid and posts nothing itself."""
+
+    order_id: str
+    sale_id: str
+    money: int
+    points: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +293,7 @@ Effect = (
     | PointsRefunded
     | ItemDelivered
     | DebtRecorded
+    | PaidBySale
 )
 Transition = tuple[Order, tuple[Effect, ...]]
 
@@ -286,6 +303,8 @@ def allowed_actions(order: Order) -> frozenset[OrderAction]:
     allowed = {action for action, states in _ALLOWED_FROM.items() if order.state in states}
     if order.all_delivered:
         allowed.discard(OrderAction.DELIVER)
+    if order.paid_by_sale is not None:  # given back by refunding the sale at the till
+        allowed.discard(OrderAction.VOID)
     return frozenset(allowed)
 
 
@@ -393,9 +412,30 @@ def complete(order: Order) -> Transition:
     return done, tuple(effects)
 
 
+def settle_by_sale(order: Order, *, sale_id: str, money: int, points: int) -> Transition:
+    """A till sale took the payment (receipt, shift, card terminal, its own points holds and
+    accrual): the order is paid by it, its own points hold released (the sale paid points
+    through holds of its own), and nothing is posted for the order."""
+    _require(order, OrderAction.PAY)
+    effects: list[Effect] = [*_release_hold(order), PaidBySale(order.id, sale_id, money, points)]
+    paid = replace(order, state=OrderState.PAID, paid_money=money, paid_points=points,
+                   points_hold=None, paid_by_sale=sale_id)  # fmt: skip
+    return paid, tuple(effects)
+
+
+class PaidBySaleNotVoidable(DomainError):
+    """A sale-paid order's money is given back by refunding the sale at the till."""
+
+    code = "order_paid_by_sale"
+
+
 def void(order: Order) -> Transition:
     """Annul the invoice and cancel the order; a payment is given back, a hold released."""
     _require(order, OrderAction.VOID)
+    if order.paid_by_sale is not None:
+        raise PaidBySaleNotVoidable(
+            f"Order {order.id} was paid by till sale {order.paid_by_sale}: refund that sale at "
+            "the till.", order_id=order.id, sale_id=order.paid_by_sale)
     effects: list[Effect] = [InvoiceAnnulled(order.id, order.guest_id, order.total)]
     if order.paid_money:
         effects.append(PaymentReversed(order.id, order.guest_id, order.paid_money, order.method))

@@ -30,7 +30,8 @@ from pos_app.domain.sale import Sale
 
 __all__ = ["SALE_CANCELLED", "SALE_CLOSED", "sale_cancelled", "sale_closed"]
 
-END_FIELDS = frozenset({"offline", "loyalty_override", "catalogue_version"})  # the end adds
+# the end adds; ``order_id`` (the guest order a sale pays) only to sale.closed
+END_FIELDS = frozenset({"offline", "loyalty_override", "catalogue_version", "order_id"})
 
 
 def _record(sale: Sale, extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,10 +78,11 @@ def _record(sale: Sale, extra: Mapping[str, Any]) -> dict[str, Any]:
 
 def sale_closed(sale: Sale, extra: Mapping[str, Any] | None = None) -> SaleClosed:
     """``sale.closed`` for a sale just closed; ``extra``: the marks of its end (``offline``,
-    ``loyalty_override``)."""
+    ``loyalty_override``, ``order_id``)."""
     assert sale.ended_at is not None and sale.receipt_no is not None
-    return SaleClosed(**_record(sale, extra or {}), receipt_no=sale.receipt_no,
-                      closed_at=sale.ended_at)  # fmt: skip
+    marks = extra or {}
+    return SaleClosed(**_record(sale, marks), receipt_no=sale.receipt_no,
+                      closed_at=sale.ended_at, order_id=marks.get("order_id"))  # fmt: skip
 
 
 def sale_cancelled(sale: Sale, refund: int, extra: Mapping[str, Any] | None = None

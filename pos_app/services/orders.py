@@ -11,9 +11,11 @@ Which actions need the server's answer (docs/console.md): *accept*, *cancel*, *p
 *complete* change who owns the order, create or annul an invoice, take money or points, or record
 a debt - two consoles must not both believe they did it, so they are **online-only**: offline
 they are refused with a clear sentence and nothing is written. *Deliver an item* only marks a
-line handed over; it is **queued** in the outbox while offline (the line shows as delivered at
-once) and reconciled when the connection returns: the server's verdict (applied, or a conflict
-if the order was voided meanwhile) and its change bring the cache back in line.
+line handed over, and *pay* in cash or by card records money the operator already holds: both
+are **queued** in the outbox while offline (shown at once, with ⏳) and reconciled when the
+connection returns: the server's verdict (applied once, by the operation's id; or a conflict if
+the order was voided meanwhile, which becomes an item for a manager) and its change bring the
+cache back in line.
 """
 
 from __future__ import annotations
@@ -44,6 +46,14 @@ ONLINE_ONLY = frozenset(
      OrderAction.VOID}
 )  # fmt: skip
 QUEUEABLE = frozenset({OrderAction.DELIVER})
+# a payment that does not need the server's answer: money the operator took in hand (cash, or
+# a card on a terminal of its own); balance and points need the server's balance
+OFFLINE_PAY_METHODS = frozenset({PaymentMethod.CASH, PaymentMethod.CARD})
+
+
+def can_queue(action: OrderAction, method: PaymentMethod | None) -> bool:
+    """May ``action`` be queued while the server cannot be reached (docs/console.md)?"""
+    return action in QUEUEABLE or (action is OrderAction.PAY and method in OFFLINE_PAY_METHODS)
 # the actions whose operation names the order only
 OP_KINDS: Mapping[OrderAction, type[OrderAccepted | OrderCancelled | OrderCompleted | OrderVoided]]
 OP_KINDS = {
@@ -74,10 +84,11 @@ class OrderLineView:
     unit_price: int
     in_points: bool = False
     delivered: bool = False
+    discount: int = 0  # the guest group's, priced by the server at placement
 
     @property
     def amount(self) -> int:
-        return self.quantity * self.unit_price
+        return self.quantity * self.unit_price - self.discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,21 @@ class OrderView:
     change_id: int = 0
     guest_name: str = ""
     pending_ops: int = 0  # actions queued here and not yet judged by the server
+    number: str = ""  # "A-017", the venue day's short number ("" for orders before it)
+    accrual: int = 0  # the points its payment earned (the server's, after payment)
+    paid_by_sale: str | None = None  # the till sale that took its payment
+    updated_by_name: str = ""  # the console or till that made the last change
+    updated_by: str = ""  # its terminal id (a till's shift report counts its own debts)
+
+    @property
+    def discount(self) -> int:
+        """The guest group's discount the server priced the order with at placement."""
+        return sum(ln.discount for ln in self.lines)
+
+    @property
+    def label(self) -> str:
+        """What an operator calls the order: its short number, or its id's head before them."""
+        return self.number or self.order_id[:8]
 
     def to_domain(self) -> Order:
         hold = (
@@ -114,11 +140,12 @@ class OrderView:
         )
         lines = tuple(
             OrderLine(ln.line_id, ln.product_id, ln.name, ln.quantity, ln.unit_price,
-                      ln.in_points, ln.delivered)
+                      ln.in_points, ln.delivered, ln.discount)
             for ln in self.lines
         )  # fmt: skip
         return Order(self.order_id, self.guest_id, lines, self.method, self.state, self.note,
-                     self.ready_by, hold, self.paid_money, self.paid_points)  # fmt: skip
+                     self.ready_by, hold, self.paid_money, self.paid_points,
+                     self.paid_by_sale)  # fmt: skip
 
     @property
     def allowed(self) -> frozenset[OrderAction]:
@@ -144,7 +171,7 @@ def order_from_wire(data: Mapping[str, Any], change_id: int = 0) -> OrderView:
     lines = tuple(
         OrderLineView(str(ln["line_id"]), str(ln["product_id"]), str(ln["name"]),
                       int(ln["quantity"]), int(ln["unit_price"]), bool(ln.get("in_points")),
-                      bool(ln.get("delivered")))
+                      bool(ln.get("delivered")), int(ln.get("discount") or 0))
         for ln in data["lines"]
     )  # fmt: skip
     ready_by = data.get("ready_by")
@@ -161,6 +188,10 @@ def order_from_wire(data: Mapping[str, Any], change_id: int = 0) -> OrderView:
         reversed_amount=int(data.get("reversed_amount") or 0), debt=int(data.get("debt") or 0),
         version=int(data.get("version") or 1),
         change_id=int(data.get("change_id") or change_id),
+        number=str(data.get("number") or ""), accrual=int(data.get("accrual") or 0),
+        paid_by_sale=data.get("paid_by_sale") or None,
+        updated_by_name=str(data.get("updated_by_name") or ""),
+        updated_by=str(data.get("updated_by") or ""),
     )  # fmt: skip
 
 
@@ -178,6 +209,7 @@ class BalanceInfo:
 
     guest_id: str
     total: int
+    change_id: int = 0  # the feed change it comes from: a newer one replaces it, never older
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +219,24 @@ class PointsInfo:
     guest_id: str
     total: int
     held: int
+    change_id: int = 0
 
     @property
     def available(self) -> int:
         return self.total - self.held
+
+
+def accounts_from_wire(
+    data: Mapping[str, Any], change_id: int
+) -> tuple[PointsInfo | None, BalanceInfo | None]:
+    """The guest's points and balance an order change carries (the server reads them in the
+    same transaction); None where the change has none (older servers, a conflict's state)."""
+    guest = str(data["guest_id"])
+    total, held, balance = (data.get(key) for key in
+                            ("guest_points", "guest_points_held", "guest_balance"))  # fmt: skip
+    points = None if total is None else PointsInfo(guest, int(total), int(held or 0), change_id)
+    money = None if balance is None else BalanceInfo(guest, int(balance), change_id)
+    return points, money
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,17 +339,18 @@ class ConsoleOrders:
                                  order_id=order_id)  # fmt: skip
         transition = _transition(order, action, line_id, method)  # raises IllegalOrderAction
         online = self.is_online()
-        if action in ONLINE_ONLY and not online:
+        queueable = can_queue(action, transition[0].method if action is OrderAction.PAY else None)
+        if action in ONLINE_ONLY and not online and not queueable:
             raise ActionNeedsServer(
                 f"The server cannot be reached: {action.value} needs its answer, try again "
                 "when the console is back online.", action=action.value, order_id=order_id)
         entry = self._queue(action, order_id, line_id, method)
-        if action in QUEUEABLE:
+        if action in QUEUEABLE or not online:
             self.cache.put_local(_local_view(order, transition[0], pending=order.pending_ops + 1))
         verdict = self.sender.push_until(entry.op_id) if online else None
         if verdict is not None and verdict.status != "applied":
             self._seen_by_operator(entry.op_id)
-        return self._outcome(action, order, verdict)
+        return self._outcome(action, order, verdict, queued=queueable)
 
     def _seen_by_operator(self, op_id: str) -> None:
         """The operator reads the conflict or refusal now: its reconciliation item (made by
@@ -331,11 +378,12 @@ class ConsoleOrders:
         return entry
 
     def _outcome(
-        self, action: OrderAction, order: OrderView, verdict: OpVerdict | None
-    ) -> ActionOutcome:
+        self, action: OrderAction, order: OrderView, verdict: OpVerdict | None,
+        *, queued: bool = False,
+    ) -> ActionOutcome:  # fmt: skip
         if verdict is None:
             current = self.cache.get(order.order_id) or order
-            if action in QUEUEABLE:
+            if queued:
                 return ActionOutcome(action, "queued", current,
                                      "Saved; it will be sent when the server is reachable.")
             return ActionOutcome(action, "queued", current,
@@ -346,7 +394,8 @@ class ConsoleOrders:
         current = order_from_wire(verdict.current) if verdict.current else order
         current = replace(current, guest_name=order.guest_name)
         if verdict.status == "conflict":
-            message = (f"Another console got there first: order {order.order_id} is now "
+            winner = current.updated_by_name or "Another console"
+            message = (f"{winner} got there first: order {current.label} is now "
                        f"{current.state.value}. {verdict.message or ''}").strip()  # fmt: skip
             return ActionOutcome(action, "conflict", current, message, verdict.reason)
         return ActionOutcome(action, "rejected", current, verdict.message or "Refused.",
@@ -393,6 +442,9 @@ def _transition(
 
 
 def _local_view(order: OrderView, new: Order, *, pending: int) -> OrderView:
+    """A queued action's effect as the domain computes it (delivered lines; a payment's state,
+    method and amounts), shown with ⏳ until the server's change replaces it."""
     delivered = {ln.id for ln in new.lines if ln.delivered}
     lines = tuple(replace(ln, delivered=ln.line_id in delivered) for ln in order.lines)
-    return replace(order, lines=lines, pending_ops=pending)
+    return replace(order, lines=lines, pending_ops=pending, state=new.state, method=new.method,
+                   paid_money=new.paid_money, paid_points=new.paid_points)  # fmt: skip

@@ -110,10 +110,12 @@ class PrintLayout(Protocol):
         self, sale: SaleView, *, venue_name: str, cashier: str = "",
         printed_at: datetime | None = None, timezone: str = ...,
         points: ReceiptPoints | None = None, subscribe_link: str | None = None,
+        order_number: str = "",
     ) -> bytes:  # fmt: skip
         """``timezone``: the shop's named zone (``services/venue_time.py``), for the time;
         ``points``: the guest's points spent, earned and balance after; ``subscribe_link``:
-        the buyer's one-time messenger link, printed with its QR (seed 003)."""
+        the buyer's one-time messenger link, printed with its QR (seed 003); ``order_number``:
+        the guest order the sale pays."""
         ...
 
     def report(self, lines: Sequence[str]) -> bytes: ...

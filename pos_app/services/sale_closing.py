@@ -11,7 +11,8 @@ payment that settles the sale (through ``PaymentService.record``), and
    server's contract;
 3. the offline mark (``sync_queue.offline_mark``): ``"offline": true`` while the server is out
    of reach, so the server records a rule it could not check as a breach, not a refusal;
-4. the loyalty override by hand (``order_loyalty.order_override_mark``) with its approver;
+4. the loyalty override by hand (``order_loyalty.order_override_mark``) with its approver, and
+   the guest order the sale pays (``order_checkout.order_sale_mark``, issue 20);
 5. ``sale.closed`` (``operations.sale_closed`` with the fields of 3 and 4, each line's list
    price, the order discount and the till's feed position, ``catalogue_version``: what the
    server recomputes the sale with, ``pos_server/ops/sale_review.py``);
@@ -34,6 +35,7 @@ from pos_app.domain.sale import Sale
 from pos_app.services import operations as ops
 from pos_app.services.feed import CURSOR_KEY
 from pos_app.services.loyalty_settings import sale_accrual
+from pos_app.services.order_checkout import order_sale_mark
 from pos_app.services.order_loyalty import order_override_mark
 from pos_app.services.points_holds import end_holds
 from pos_app.services.ports import Clock, UnitOfWork
@@ -68,4 +70,5 @@ def _end(uow: UnitOfWork, sale: Sale) -> dict[str, Any]:
     end_holds(uow, sale)
     version = int(uow.settings.get(CURSOR_KEY, 0) or 0)
     return {**offline_mark(uow), **order_override_mark(uow, sale),
+            **order_sale_mark(uow, sale),  # the guest order it pays (order_checkout.py)
             "catalogue_version": version or None}  # fmt: skip

@@ -37,8 +37,8 @@ accrual). Closing a shift with operations still waiting in the outbox warns and 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from pos_app.domain.errors import DomainError
@@ -125,6 +125,10 @@ class ShiftReport:
     terminal_name: str = ""
     movements: tuple[CashMovement, ...] = ()
     difference_reason: str = ""
+    # guest orders this till completed unpaid in the shift (their total is the guest's debt,
+    # issue 20): how many, and how much
+    orders_debt_count: int = 0
+    orders_debt_total: int = 0
 
     def as_operation(self, approval: Authorization | None) -> ShiftClosed:
         """The Z report as ``shift.closed``; ``approval``: a manager's, to close with
@@ -150,14 +154,30 @@ class ShiftReport:
         )  # fmt: skip
 
 
+OrderDebts = Callable[[str, datetime, datetime], tuple[int, int]]  # (terminal, since, until)
+
+
+def no_order_debts(terminal_id: str, since: datetime, until: datetime) -> tuple[int, int]:
+    """A till without the orders tab completes no guest orders: nothing owed."""
+    return 0, 0
+
+
 class ShiftService:
     def __init__(
-        self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, staff: StaffService
-    ) -> None:
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, staff: StaffService,
+        order_debts: OrderDebts = no_order_debts,
+    ) -> None:  # fmt: skip
+        """``order_debts``: the guest orders this till completed unpaid (a till with the
+        orders tab: ``SqlOrderCache.debts_by``; ``no_order_debts`` without orders)."""
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
         self._staff = staff
+        self._debts = order_debts
+
+    def _with_debts(self, report: ShiftReport) -> ShiftReport:
+        count, total = self._debts(report.terminal_id, report.opened_at, report.at)
+        return replace(report, orders_debt_count=count, orders_debt_total=total)
 
     def current(self) -> ShiftView | None:
         with self._uow(durable=False) as uow:
@@ -210,7 +230,8 @@ class ShiftService:
 
     def x_report(self) -> ShiftReport:
         with self._uow(durable=False) as uow:
-            return _report(uow, _open_shift(uow), "X", self._clock.now())
+            report = _report(uow, _open_shift(uow), "X", self._clock.now())
+        return self._with_debts(report)  # its own read, after this one
 
     def close_shift(
         self, session: StaffSession, counted_cash: int, manager_pin: str | None = None,
@@ -242,7 +263,7 @@ class ShiftService:
                 report.expected_cash))  # fmt: skip
             uow.outbox.append(report.as_operation(approval))
             uow.commit()
-            return report
+        return self._with_debts(report)  # read after the commit (the cache is its own read)
 
 
 def _waiting(oldest: datetime, count: int) -> OperationsWaiting:
@@ -371,6 +392,8 @@ def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
               row(f"Возвраты ({report.refunds_count})", report.refunds_total),
               row("Списано баллов", report.points_spent, "б."),
               row("Начислится (оценка)", report.points_earned_estimate, "б."),
+              *([row(f"Долг гостей по заказам ({report.orders_debt_count})",
+                     report.orders_debt_total)] if report.orders_debt_count else []),
               "-" * width, row("Наличные на начало", report.opening_cash),
               row("Внесено", report.cash_in), row("Изъято", report.cash_out)]  # fmt: skip
     for move in report.movements:

@@ -38,7 +38,7 @@ from pos_app.services.ports_sync import HoldGateway
 from pos_app.services.promo import Digits, PromoService, random_digits
 from pos_app.services.refunds import RefundService
 from pos_app.services.sales import SaleService
-from pos_app.services.shifts import ShiftService
+from pos_app.services.shifts import OrderDebts, ShiftService, no_order_debts
 from pos_app.services.staff import StaffService
 from pos_app.services.subscription import NO_LINK_SOURCE, LinkSource, SubscriptionService
 from pos_app.services.sync_queue import SyncQueue
@@ -74,6 +74,7 @@ class TillServices:
         promo_digits: Digits = random_digits,
         history_source: HistorySource = NO_HISTORY_SOURCE,
         link_source: LinkSource = NO_LINK_SOURCE, wake_sync: Callable[[], object] = no_feed,
+        order_debts: OrderDebts = no_order_debts,
     ) -> TillServices:  # fmt: skip
         """The whole set; the keyword arguments are the till's adapters, each by default the
         null object of a till without it."""
@@ -83,7 +84,7 @@ class TillServices:
                                   promo_digits=promo_digits)  # fmt: skip
         return cls(
             sales=sales, staff=staff, guests=GuestService(uow, clock, ids), payments=payments,
-            shifts=ShiftService(uow, clock, ids, staff),
+            shifts=ShiftService(uow, clock, ids, staff, order_debts),
             promo=PromoService(uow, clock, ids, promo_digits),
             overrides=OverrideService(uow), refunds=RefundService(uow, clock, ids, acquirer),
             points=PointsService(uow, clock, ids, payments, points_gateway,

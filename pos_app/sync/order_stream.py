@@ -38,6 +38,7 @@ from pos_app.services.orders import (
     OrderView,
     PointsInfo,
     StreamBatch,
+    accounts_from_wire,
     order_from_wire,
 )
 from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, new_session
@@ -65,14 +66,27 @@ def batch_from_changes(changes: list[dict[str, Any]], cursor: int) -> StreamBatc
         entity, data = change["entity"], change["data"]
         if entity == "order":
             orders.append(order_from_wire(data, int(change["id"])))
+            _add_accounts(data, int(change["id"]), points, balances)
         elif entity == "guest":
             guests.append(GuestInfo(str(data["guest_id"]), str(data["name"]), data.get("phone")))
         elif entity == "bonus_account":
             points.append(PointsInfo(str(data["account_id"]), int(data["total"]),
-                                     int(data["held"])))  # fmt: skip
+                                     int(data["held"]), int(change["id"])))  # fmt: skip
         elif entity == "balance_account":
-            balances.append(BalanceInfo(str(data["guest_id"]), int(data["total"])))
+            balances.append(BalanceInfo(str(data["guest_id"]), int(data["total"]),
+                                        int(change["id"])))  # fmt: skip
     return StreamBatch(tuple(orders), tuple(guests), tuple(points), cursor, tuple(balances))
+
+
+def _add_accounts(data: dict[str, Any], change_id: int, points: list[PointsInfo],
+                  balances: list[BalanceInfo]) -> None:  # fmt: skip
+    """An order change carries its guest's accounts: the console shows them without waiting
+    for the feed's own account snapshots (which the live stream does not push)."""
+    guest_points, guest_balance = accounts_from_wire(data, change_id)
+    if guest_points is not None:
+        points.append(guest_points)
+    if guest_balance is not None:
+        balances.append(guest_balance)
 
 
 def parse_events(chunks: Iterator[bytes]) -> Iterator[tuple[str, str, str]]:
@@ -199,7 +213,7 @@ class OrderStream:
             fresh = tuple(o for o in batch.orders if o.change_id > self._cursor)
             self._feed_cursor = batch.cursor
             self._cursor = max(self._cursor, batch.cursor)
-            if fresh or batch.guests or batch.points:
+            if fresh or batch.guests or batch.points or batch.balances:
                 self._events.put(replace(batch, orders=fresh, cursor=self._cursor))
             if not body["has_more"]:
                 return
@@ -221,9 +235,14 @@ class OrderStream:
                     self._connected = True
                     self._set_online(True)
                 elif kind == "order":
-                    order = order_from_wire(json.loads(data), int(event_id))
+                    wire = json.loads(data)
+                    order = order_from_wire(wire, int(event_id))
                     self._cursor = max(self._cursor, order.change_id)
-                    self._events.put(StreamBatch((order,), cursor=self._cursor))
+                    points: list[PointsInfo] = []
+                    balances: list[BalanceInfo] = []
+                    _add_accounts(wire, order.change_id, points, balances)
+                    self._events.put(StreamBatch((order,), (), tuple(points), self._cursor,
+                                                 tuple(balances)))  # fmt: skip
                     if order.guest_id not in self._guests:
                         self._catch_up()  # the guest's name (and balance) is in the feed
                         self._guests.add(order.guest_id)  # looked up once, found or not
@@ -267,4 +286,5 @@ def _merge(batches: list[StreamBatch]) -> StreamBatch:
         tuple(g for b in batches for g in b.guests),
         tuple(p for b in batches for p in b.points),
         max(b.cursor for b in batches),
+        tuple(m for b in batches for m in b.balances),
     )

@@ -177,6 +177,12 @@ def to_domain(row: ProductRow) -> Product:
                    row.guest_orderable, row.allow_points, row.colour)  # fmt: skip
 
 
+def catalogue_products(session: Session, ids: set[str]) -> dict[str, Product]:
+    """The catalogue's products of ``ids`` (as the domain sees them), the withdrawn too."""
+    query = select(ProductRow).where(ProductRow.id.in_(sorted(ids)))
+    return {row.id: to_domain(row) for row in session.scalars(query)}
+
+
 def has_catalogue(session: Session) -> bool:
     return session.scalars(select(ProductRow.id).limit(1)).first() is not None
 

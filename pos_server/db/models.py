@@ -306,6 +306,18 @@ class GuestOrderRow(Base):
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(36))
     version: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(16))  # "A-017", per venue day (0018)
+    accrual: Mapped[int] = mapped_column(BigInteger, server_default="0")  # points it earned
+    paid_by_sale: Mapped[str | None] = mapped_column(String(64))  # the till sale that paid it
+
+
+class GuestOrderNumberRow(Base):
+    """How many orders the venue's day (``YYYY-MM-DD`` on the shop's clock) has numbered."""
+
+    __tablename__ = "guest_order_numbers"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
 
 
 class GuestOrderLineRow(Base):
@@ -320,6 +332,7 @@ class GuestOrderLineRow(Base):
     unit_price: Mapped[int] = mapped_column(BigInteger)
     in_points: Mapped[bool]
     delivered: Mapped[bool]
+    discount: Mapped[int] = mapped_column(BigInteger, server_default="0")  # the group's (0018)
 
 
 # Tables of other modules on the same Base, imported so every user of Base.metadata (alembic,

@@ -176,6 +176,7 @@ class OrderLineOut(WireModel):
     unit_price: int
     in_points: bool
     delivered: bool
+    discount: int = 0  # the guest group's, in kopecks: the line costs quantity x price - this
 
 
 class OrderOut(WireModel):
@@ -198,3 +199,15 @@ class OrderOut(WireModel):
     version: int
     allowed_actions: list[str]
     lines: list[OrderLineOut]
+    number: str | None = None  # "A-017": the venue day's short number (none before 0018)
+    discount: int = 0  # the lines' discounts together: ``total`` is what the guest pays
+    accrual: int = 0  # the points the payment earned (taken back by a void)
+    paid_by_sale: str | None = None  # the till sale that took the payment (its receipt)
+    group_name: str | None = None  # the group whose discount priced it (placement answer)
+    updated_by: str | None = None  # the terminal that made the last change
+    updated_by_name: str = ""  # its name: who won a race, for the console that lost it
+    # the guest's accounts as this change left them (none: not read for this answer), so a
+    # console shows points and deposit from the order stream itself
+    guest_points: int | None = None
+    guest_points_held: int | None = None
+    guest_balance: int | None = None

@@ -64,7 +64,12 @@ def sale_closed(sale: SaleClosed, uow: UnitOfWork) -> Verdict:
     uow.reconciliation.add(sale.sale_id, findings)
     from pos_server.ops.sale_effects import apply_sale_effects  # it builds on this module
 
-    return apply_sale_effects(uow, sale, loyalty, groups) or APPLIED
+    verdict = apply_sale_effects(uow, sale, loyalty, groups)
+    if sale.order_id is not None and (verdict is None or verdict.status == "applied"):
+        from pos_server.ops.order_sale import pay_order_by_sale  # it builds on the orders
+
+        uow.reconciliation.add(sale.sale_id, pay_order_by_sale(uow, sale))
+    return verdict or APPLIED
 
 
 def _sale_record_problem(sale: SaleClosed) -> str | None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from pos_app.domain.bonus import HoldAlreadyEnded
 from pos_app.domain.errors import DomainError
+from pos_app.domain.order_numbers import order_number
 from pos_app.domain.orders import (
     DebtRecorded,
     Effect,
@@ -30,6 +31,7 @@ from pos_app.domain.orders import (
     InvoiceCreated,
     ItemDelivered,
     Order,
+    PaidBySale,
     PaymentMethod,
     PaymentRecorded,
     PaymentReversed,
@@ -40,6 +42,8 @@ from pos_app.domain.orders import (
     Transition,
 )
 from pos_server.http.schemas import OrderPlaced
+from pos_server.orders.loyalty import after_transition
+from pos_server.orders.pricing import price_order
 from pos_server.repositories.orders import ORDER_ENTITY, StoredOrder
 from pos_server.uow import UnitOfWork
 
@@ -55,23 +59,32 @@ class OrderRefused(Exception):
 
 
 def place_order(uow: UnitOfWork, placed: OrderPlaced) -> dict[str, Any]:
-    """Store a new order; paying in points reserves the total as a hold right away."""
+    """Store a new order priced by the server (the guest's group discount, ``pricing.py``);
+    paying in points reserves the total as a hold right away. The answer is what the guest
+    pays: each line's discount, the total after it, and the group that gave it."""
     order_id = placed.order_id or str(uuid.uuid4())
     if uow.orders.get(order_id, lock=False) is not None:
         raise OrderRefused(409, "order_exists", f"Order {order_id} already exists.")
     if not uow.guests.exists(placed.guest_id):
         raise OrderRefused(404, "unknown_guest", f"Guest {placed.guest_id} is not known.")
-    stored = uow.orders.new(order_id, placed)
+    price = price_order(uow, placed)
+    stored = uow.orders.new(order_id, placed, price.discounts)
     try:
         order = stored.to_domain()  # the domain's own checks before anything is written
     except DomainError as error:
         raise OrderRefused(422, error.code, error.message) from error
+    stored.row.number = _number_of_the_day(uow)
     uow.orders.add(stored)
     points = order.total if order.method is PaymentMethod.POINTS else order.points_total
     if points > 0:
         stored.row.points_hold_id = _hold_points(uow, stored, points)
         stored.row.points_hold_amount = points
-    return uow.orders.saved(stored, "placed")
+    return {**uow.orders.saved(stored, "placed"), "group_name": price.group_name}
+
+
+def _number_of_the_day(uow: UnitOfWork) -> str:
+    """The short number the operators call out: counted per day of the venue's clock."""
+    return order_number(uow.orders.next_number(uow.orders.venue_day()))
 
 
 def _hold_points(uow: UnitOfWork, stored: StoredOrder, amount: int) -> str:
@@ -99,6 +112,8 @@ def act_on_order(uow: UnitOfWork, stored: StoredOrder, step: Step, event: str
     after, effects = step(before)
     for effect in effects:
         _apply_effect(uow, stored, effect)
+    if after.paid_by_sale is None:  # a till sale accrued for itself (sale_effects)
+        after_transition(uow, stored, before, after)  # accrual after payment (loyalty.py)
     uow.orders.moved(stored, after)
     return uow.orders.saved(stored, event)
 
@@ -128,6 +143,8 @@ def _apply_effect(uow: UnitOfWork, stored: StoredOrder, effect: Effect) -> None:
             points.refund(guest_id, amount)
         case ItemDelivered():
             pass  # the delivered flags come from the new domain order
+        case PaidBySale():
+            row.invoice_status = "paid"  # the sale posted the money and points itself
     if isinstance(effect, PointsHoldCommitted | PointsDebited):
         row.invoice_status = "paid"
 

@@ -155,6 +155,13 @@ class Loyalty(Repository):
         state, whose ``feed_data`` the caller records."""
         return set_group(self._connection, loyalty, group_id, self._uow.now)
 
+    def group_of(self, guest_id: str) -> str | None:
+        """The guest's group now, read without a lock and without creating their loyalty row
+        (a guest order's price, ``orders/pricing.py``: two orders of one new guest placed at
+        once must not both create it)."""
+        query = select(GuestLoyaltyRow.group_id).where(GuestLoyaltyRow.guest_id == guest_id)
+        return self._connection.execute(query).scalar_one_or_none()
+
     def promote_after_sale(self, loyalty: GuestLoyalty, spend: int, groups: Groups) -> None:
         """The lifetime spend grown by ``spend``, the group it reaches among ``groups``, and
         the guest's feed change at commit."""

@@ -24,13 +24,27 @@ from pos_app.domain.orders import (
     PaymentMethod,
     allowed_actions,
 )
-from pos_server.db.models import Guest, GuestOrderLineRow, GuestOrderRow
+from pos_app.domain.venue_clock import shop_zone
+from pos_server.db.models import (
+    MONEY,
+    POINTS,
+    AccountRow,
+    Guest,
+    GuestOrderLineRow,
+    GuestOrderRow,
+    Terminal,
+)
+from pos_server.feed.shop_settings import published_timezone
 from pos_server.http.schemas import OrderLineOut, OrderOut, OrderPlaced
 from pos_server.orders.notify import CHANNEL
 from pos_server.uow import Repository
 
 ORDER_ENTITY = "order"
 _NOTIFY = text(f"NOTIFY {CHANNEL}")
+_NEXT_NUMBER = text(  # both SQLite (3.35+) and PostgreSQL
+    "INSERT INTO guest_order_numbers (day, last) VALUES (:day, 1)"
+    " ON CONFLICT (day) DO UPDATE SET last = guest_order_numbers.last + 1 RETURNING last"
+)
 _MIN_PHONE_DIGITS = 3
 
 
@@ -41,18 +55,20 @@ class StoredOrder:
 
     row: GuestOrderRow
     lines: list[GuestOrderLineRow]
+    updated_by_name: str = ""  # the name of the terminal of the last change (Orders fills it)
+    guest_accounts: dict[str, int] | None = None  # guest_points/_held/balance (Orders.saved)
 
     def to_domain(self) -> Order:
         lines = tuple(
             OrderLine(ln.line_id, ln.product_id, ln.name, ln.quantity, ln.unit_price,
-                      ln.in_points, ln.delivered)
+                      ln.in_points, ln.delivered, ln.discount or 0)
             for ln in self.lines
         )  # fmt: skip
         r = self.row
         hold = HoldRef(r.points_hold_id, r.points_hold_amount) if r.points_hold_id else None
         return Order(
             r.id, r.guest_id, lines, PaymentMethod(r.method), OrderState(r.state), r.note,
-            r.ready_by, hold, r.paid_money, r.paid_points,
+            r.ready_by, hold, r.paid_money, r.paid_points, r.paid_by_sale,
         )  # fmt: skip
 
     def state(self) -> dict[str, Any]:
@@ -64,14 +80,18 @@ class StoredOrder:
             points_hold_amount=r.points_hold_amount, invoice_status=r.invoice_status,
             paid_money=r.paid_money, paid_points=r.paid_points,
             reversed_amount=r.reversed_amount, debt=r.debt, placed_at=r.placed_at,
-            updated_at=r.updated_at, version=r.version,
+            updated_at=r.updated_at, version=r.version, number=r.number,
+            updated_by=r.updated_by, updated_by_name=self.updated_by_name,
             allowed_actions=sorted(a.value for a in allowed_actions(self.to_domain())),
             lines=[OrderLineOut(line_id=ln.line_id, product_id=ln.product_id, name=ln.name,
                                 quantity=ln.quantity, unit_price=ln.unit_price,
-                                in_points=ln.in_points, delivered=ln.delivered)
+                                in_points=ln.in_points, delivered=ln.delivered,
+                                discount=ln.discount or 0)
                    for ln in self.lines],
+            discount=sum(ln.discount or 0 for ln in self.lines), accrual=r.accrual or 0,
+            paid_by_sale=r.paid_by_sale,
         )  # fmt: skip
-        return out.model_dump(mode="json")
+        return {**out.model_dump(mode="json"), **(self.guest_accounts or {})}
 
 
 @dataclass(frozen=True)
@@ -104,23 +124,57 @@ class Orders(Repository):
             .where(GuestOrderLineRow.order_id == order_id)
             .order_by(GuestOrderLineRow.position)
         )
-        return StoredOrder(row, list(lines))
+        return StoredOrder(
+            row, list(lines), self._terminal_names({row.updated_by}).get(row.updated_by, "")
+        )
 
-    def new(self, order_id: str, placed: OrderPlaced) -> StoredOrder:
-        """A new order (state ``new``) placed now by the unit of work's terminal; not stored
-        until ``add``."""
+    def _terminal_names(self, ids: set[str]) -> dict[str, str]:
+        """Terminals' names by id (an order changed by one shows who did it)."""
+        if not ids:
+            return {}
+        query = select(Terminal.id, Terminal.name).where(Terminal.id.in_(sorted(ids)))
+        return dict(self._session.execute(query).tuples().all())
+
+    def _guest_accounts(self, guest_id: str) -> dict[str, int]:
+        """The guest's points (total, held) and money balance now, read without a lock: what
+        this transaction left them at (an account never used reads 0)."""
+        query = select(AccountRow.kind, AccountRow.total, AccountRow.held).where(
+            AccountRow.id == guest_id, AccountRow.kind.in_((POINTS, MONEY))
+        )
+        rows = {kind: (total, held) for kind, total, held in self._session.execute(query)}
+        points, held = rows.get(POINTS, (0, 0))
+        return {"guest_points": points, "guest_points_held": held,
+                "guest_balance": rows.get(MONEY, (0, 0))[0]}  # fmt: skip
+
+    def venue_day(self) -> str:
+        """Today on the venue's clock (the shop's published zone), ``YYYY-MM-DD``."""
+        zone = shop_zone(published_timezone(self._session))
+        return self._uow.now.astimezone(zone).date().isoformat()
+
+    def next_number(self, day: str) -> int:
+        """The next order number of the venue's ``day`` (1 for its first order): one atomic
+        upsert, so two orders placed at once on two server processes never share a number."""
+        row = self._session.execute(_NEXT_NUMBER, {"day": day}).one()
+        return int(row[0])
+
+    def new(self, order_id: str, placed: OrderPlaced, discounts: list[int] | None = None
+            ) -> StoredOrder:  # fmt: skip
+        """A new order (state ``new``) placed now by the unit of work's terminal, its lines
+        with ``discounts`` (the group's, by line; none: 0); not stored until ``add``."""
         uow = self._uow
+        cut = discounts or [0] * len(placed.lines)
         lines = [
             GuestOrderLineRow(order_id=order_id, line_id=str(n), position=n, delivered=False,
-                              **line.model_dump())
-            for n, line in enumerate(placed.lines, start=1)
+                              discount=d, **line.model_dump())
+            for n, (line, d) in enumerate(zip(placed.lines, cut, strict=True), start=1)
         ]  # fmt: skip
         row = GuestOrderRow(
             id=order_id, guest_id=placed.guest_id, state=OrderState.NEW.value,
             method=placed.method.value, note=placed.note, ready_by=placed.ready_by,
             points_hold_id=None, points_hold_amount=0,
-            total=sum(line.quantity * line.unit_price for line in placed.lines),
+            total=sum(line.quantity * line.unit_price for line in placed.lines) - sum(cut),
             invoice_status="none", paid_money=0, paid_points=0, reversed_amount=0, debt=0,
+            accrual=0,
             placed_at=uow.now, placed_by=uow.terminal_id, updated_at=uow.now,
             updated_by=uow.terminal_id, version=1,
         )  # fmt: skip
@@ -136,6 +190,7 @@ class Orders(Repository):
         row.points_hold_id = after.points_hold.id if after.points_hold else None
         row.points_hold_amount = after.points_hold.amount if after.points_hold else 0
         row.paid_money, row.paid_points = after.paid_money, after.paid_points
+        row.paid_by_sale = after.paid_by_sale
         row.updated_at, row.updated_by, row.version = uow.now, uow.terminal_id, row.version + 1
 
     def add(self, stored: StoredOrder) -> None:
@@ -149,6 +204,10 @@ class Orders(Repository):
         on PostgreSQL wake every server process's order reader at commit. Returns the state."""
         session = self._session
         session.flush()
+        stored.updated_by_name = self._terminal_names({stored.row.updated_by}).get(
+            stored.row.updated_by, ""
+        )
+        stored.guest_accounts = self._guest_accounts(stored.row.guest_id)
         state = stored.state()
         self._uow.feed.record(ORDER_ENTITY, stored.row.id, {**state, "event": event})
         if self._dialect == "postgresql":
@@ -170,7 +229,9 @@ class Orders(Repository):
                      .order_by(GuestOrderLineRow.order_id, GuestOrderLineRow.position))  # fmt: skip
             for line in session.scalars(query):
                 lines[line.order_id].append(line)
-        return [StoredOrder(row, lines[row.id]) for row in page], len(rows) > wanted.limit
+        names = self._terminal_names({row.updated_by for row in page})
+        return ([StoredOrder(row, lines[row.id], names.get(row.updated_by, "")) for row in page],
+                len(rows) > wanted.limit)  # fmt: skip
 
     def list_query(self, wanted: OrderFilter) -> Select[tuple[GuestOrderRow]]:
         query = select(GuestOrderRow)

@@ -134,3 +134,10 @@ def test_a_refund_receipt_does_not_thank_for_a_purchase() -> None:
     assert "Спасибо за покупку" not in text
     sale = to_plain_text(render_receipt(a_receipt()), 48)
     assert "Спасибо за покупку!" in sale
+
+
+def test_a_sale_paying_a_guest_order_prints_the_orders_number() -> None:
+    """Issue 20 point 5: the number the operator called out is on the guest's receipt."""
+    assert "Заказ" not in to_plain_text(render_receipt(a_receipt(), 42), 42)
+    text = to_plain_text(render_receipt(a_receipt(order_number="A-017"), 42), 42)
+    assert "Заказ" + " " * 32 + "A-017" in text

@@ -10,9 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from pos_app.domain.loyalty import accrual_for
 from pos_server.app import create_app
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, GuestOrderRow, PostingRow
+from pos_server.ledger.rules import settings_for
 from pos_server.repositories.points_ledger import credit_points
 from pos_server.settings import ServerSettings
 from tests.server.conftest import Till, enrol, guest_payload
@@ -170,7 +172,8 @@ def test_changing_the_method_at_payment_releases_the_hold(
     act(one, "order.accepted", order_id="o-1")
     assert act(one, "order.paid", order_id="o-1", method="cash")["status"] == "applied"
     summary, _ = db_rows(db_url)
-    assert (summary["total"], summary["held"]) == (100_000, 0)
+    accrual = accrual_for(59_000, settings_for(None))  # paid in money: points earned (issue 20)
+    assert (summary["total"], summary["held"]) == (100_000 + accrual, 0)
     assert summary["holds"] == {order["points_hold_id"]: "released"}
     changes = one.client.get("/v1/changes", headers=one.headers).json()["changes"]
     last = [c["data"] for c in changes if c["entity"] == "order"][-1]
@@ -218,11 +221,12 @@ def test_void_of_an_order_paid_in_points_gives_the_points_back(
     act(one, "order.accepted", order_id="o-1")
     act(one, "order.paid", order_id="o-1")
     summary, postings = db_rows(db_url)
-    assert (summary["total"], summary["held"]) == (75_000, 0)
+    accrual = accrual_for(9_000, settings_for(None))  # on the money part only
+    assert (summary["total"], summary["held"]) == (75_000 + accrual, 0)
     assert act(one, "order.voided", order_id="o-1")["status"] == "applied"
     summary, postings = db_rows(db_url)
-    assert (summary["total"], summary["held"]) == (100_000, 0)
-    assert [kind for kind, _, _ in postings] == ["hold", "commit", "credit"]
+    assert (summary["total"], summary["held"]) == (100_000, 0)  # and the accrual taken back
+    assert [kind for kind, _, _ in postings] == ["hold", "commit", "accrual", "credit", "debit"]
     last = [c["data"] for c in one.client.get("/v1/changes", headers=one.headers).json()[
         "changes"] if c["entity"] == "order"][-1]
     assert (last["paid_money"], last["paid_points"], last["reversed_amount"]) == (

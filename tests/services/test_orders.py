@@ -36,8 +36,19 @@ def order(order_id: str, change_id: int, state: OrderState = OrderState.NEW, *,
           guest: str = "anna", at: datetime = T0) -> OrderView:  # fmt: skip
     lines = (OrderLineView("1", "latte", "Latte", 2, 25_000),
              OrderLineView("2", "cake", "Cheesecake", 1, 32_000))  # fmt: skip
-    return OrderView(order_id, guest, state, PaymentMethod.CARD, 82_000, at, at, lines,
-                     note="no sugar", ready_by=at + timedelta(minutes=15), change_id=change_id)
+    return OrderView(
+        order_id,
+        guest,
+        state,
+        PaymentMethod.CARD,
+        82_000,
+        at,
+        at,
+        lines,
+        note="no sugar",
+        ready_by=at + timedelta(minutes=15),
+        change_id=change_id,
+    )
 
 
 @dataclass
@@ -71,8 +82,13 @@ def console(tmp_path: Path) -> Iterator[Console]:
     store = open_store(tmp_path / "console.sqlite3", terminal_id="console-1")
     cache, sender, online = SqlOrderCache(store), FakeSender(), [True]
     service = ConsoleOrders(cache, store.unit_of_work, sender, is_online=lambda: online[0])
-    cache.apply(StreamBatch(guests=(GuestInfo("anna", "Анна Смирнова", "+79121234567"),),
-                            points=(PointsInfo("anna", 50_000, 10_000),), cursor=1))
+    cache.apply(
+        StreamBatch(
+            guests=(GuestInfo("anna", "Анна Смирнова", "+79121234567"),),
+            points=(PointsInfo("anna", 50_000, 10_000),),
+            cursor=1,
+        )
+    )
     try:
         yield Console(store, cache, sender, service, online)
     finally:
@@ -87,7 +103,8 @@ def test_a_change_delivered_twice_is_applied_once_and_an_older_one_never_wins(
     assert console.service.ingest(StreamBatch((order("o-1", 5),), cursor=5)) == []
     accepted = order("o-1", 7, OrderState.ACCEPTED)
     assert [o.state for o in console.service.ingest(StreamBatch((accepted,), cursor=7))] == [
-        OrderState.ACCEPTED]
+        OrderState.ACCEPTED
+    ]
     assert console.service.ingest(StreamBatch((order("o-1", 6),), cursor=6)) == []
     cached = console.cache.get("o-1")
     assert cached is not None and (cached.state, cached.change_id) == (OrderState.ACCEPTED, 7)
@@ -96,8 +113,9 @@ def test_a_change_delivered_twice_is_applied_once_and_an_older_one_never_wins(
 
 
 def test_one_batch_with_two_changes_of_one_order_shows_the_last(console: Console) -> None:
-    fresh = console.service.ingest(StreamBatch(
-        (order("o-2", 3), order("o-2", 4, OrderState.CANCELLED)), cursor=4))
+    fresh = console.service.ingest(
+        StreamBatch((order("o-2", 3), order("o-2", 4, OrderState.CANCELLED)), cursor=4)
+    )
     assert [(o.change_id, o.state) for o in fresh] == [(4, OrderState.CANCELLED)]
     assert console.service.active() == []
 
@@ -123,7 +141,8 @@ def test_a_delivery_is_queued_offline_shown_at_once_and_the_server_change_replac
     assert [ln.delivered for ln in outcome.order.lines] == [False, True]
     assert outcome.order.pending_ops == 1
     assert console.outbox() == [
-        ("order.item_delivered", "pending", {"order_id": "o-4", "line_id": "2"})]
+        ("order.item_delivered", "pending", {"order_id": "o-4", "line_id": "2"})
+    ]
     server = order("o-4", 9, OrderState.ACCEPTED)
     server = replace(server, lines=(server.lines[0], replace(server.lines[1], delivered=True)))
     assert console.service.ingest(StreamBatch((server,), cursor=9)) != []
@@ -158,9 +177,57 @@ def test_a_conflict_verdict_brings_the_state_the_other_console_left(console: Con
 def test_pay_sends_the_method_chosen_at_payment(console: Console) -> None:
     console.service.ingest(StreamBatch((order("o-7", 3, OrderState.ACCEPTED),), cursor=3))
     assert console.service.act("o-7", OrderAction.PAY, method=PaymentMethod.CASH).status == (
-        "applied")
+        "applied"
+    )
     assert console.outbox()[-1] == ("order.paid", "pending", {"order_id": "o-7",
                                                               "method": "cash"})  # fmt: skip
+
+
+def test_paying_offline_in_cash_or_by_card_is_queued_balance_and_points_are_refused(
+    console: Console,
+) -> None:
+    """docs/console.md "Offline": money in the operator's hand may be recorded offline."""
+    console.service.ingest(StreamBatch((order("o-8", 3, OrderState.ACCEPTED),), cursor=3))
+    console.online[0] = False
+    for method in (PaymentMethod.BALANCE, PaymentMethod.POINTS):
+        with pytest.raises(ActionNeedsServer):
+            console.service.act("o-8", OrderAction.PAY, method=method)
+    assert console.outbox() == []
+    outcome = console.service.act("o-8", OrderAction.PAY, method=PaymentMethod.CASH)
+    assert outcome.status == "queued" and outcome.order is not None
+    assert (outcome.order.state, outcome.order.method, outcome.order.pending_ops) == (
+        OrderState.PAID,
+        PaymentMethod.CASH,
+        1,
+    )
+    assert outcome.order.paid_money == outcome.order.total
+    assert console.outbox() == [("order.paid", "pending", {"order_id": "o-8", "method": "cash"})]
+    assert console.sender.pushed == []  # sent by the outbox worker once the server is back
+    server = order("o-8", 9, OrderState.PAID)  # the server's change replaces the local view
+    console.service.ingest(StreamBatch((server,), cursor=9))
+    cached = console.cache.get("o-8")
+    assert cached is not None and cached.pending_ops == 0 and cached.state is OrderState.PAID
+
+
+def test_the_newer_account_snapshot_wins_whichever_arrives_last(console: Console) -> None:
+    """An order change carries the guest's accounts; a feed page re-read later may bring an
+    older snapshot of the same account: it must not replace the newer one."""
+    console.service.ingest(
+        StreamBatch(
+            points=(PointsInfo("anna", 40_000, 5_000, 20),),
+            balances=(BalanceInfo("anna", -1_000, 20),),
+            cursor=20,
+        )
+    )
+    console.service.ingest(
+        StreamBatch(
+            points=(PointsInfo("anna", 50_000, 0, 12),),
+            balances=(BalanceInfo("anna", 0, 12),),
+            cursor=20,
+        )
+    )
+    assert console.cache.points("anna") == PointsInfo("anna", 40_000, 5_000)
+    assert console.cache.balance("anna") == BalanceInfo("anna", -1_000)
 
 
 def test_history_of_a_thousand_orders_filters_by_state_day_and_guest(

@@ -42,7 +42,7 @@ def main(lang: str = "ru", out: str | None = None) -> int:
             store = open_store(Path(tmp) / "console.sqlite3", terminal_id=who.terminal_id)
             console = start_console(store, server.base, who.token, sound=Silent(), name="Demo")
             window = console.window
-            window.resize(1360, 780)
+            window.resize(1366, 768)  # the smallest screen the console is made for
             window.show()
             wait_until(lambda: window.panel.model.rowCount() == 8, 15)
             chosen = window.panel.model.order(2).order_id
@@ -55,6 +55,16 @@ def main(lang: str = "ru", out: str | None = None) -> int:
             path = out or f"docs/screenshots/console{'_ru' if lang == 'ru' else ''}.png"
             window.grab().save(path)
             print(f"saved {path}")
+            window.detail.buttons[OrderAction.VOID].click()  # the question (issue 20 point 4)
+            wait_until(lambda: window.confirmation is not None, 15)
+            settle(0.4)
+            asked = path.replace("console", "console-confirm", 1) if out is None else (
+                path.replace(".png", "-confirm.png"))  # fmt: skip
+            screen = app.primaryScreen()
+            screen.grabWindow(0).save(asked)  # the whole screen: the window and its question
+            print(f"saved {asked}")
+            if window.confirmation is not None:
+                window.confirmation.reject()
             console.close()
         finally:
             server.stop()

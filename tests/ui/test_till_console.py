@@ -176,3 +176,75 @@ def test_an_action_the_tills_worker_sent_first_keeps_its_verdict(
         assert verdict is not None and verdict.status == "conflict" and verdict.reason
     finally:
         store.close()
+
+
+def test_an_order_paid_on_the_orders_tab_is_a_till_sale_with_the_tills_payment_dialog(
+    server: RealServer, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Issue 20 point 2: *Pay* on the orders tab asks first, then opens the order as the till's
+    sale in its own payment dialog; paid in cash it closes like any sale (receipt number, the
+    shift) and the server marks the order paid by that sale."""
+    import requests
+
+    from pos_app.domain.guests import Guest
+    from tests.ui.test_till_window import LATTE
+
+    folder = tmp_path / "till"
+    store = prepared(enrol_data_dir(folder, server.base, new_code(server.db_url),
+                                    f"file:{tmp_path / 'tokens'}"))  # fmt: skip
+    with store.unit_of_work() as uow:
+        product = uow.products.by_barcode(LATTE)
+        uow.guests.add(Guest("anna", "Anna Smirnova", ("+79121234567",)))
+        uow.commit()
+    assert product is not None
+    options = TillOptions(data_dir=str(folder), lang="en", printer=None, with_console=True)
+    till, runtime = open_till(qtbot, store, options)
+    window = runtime.window
+    try:
+        till.sign_in()
+        qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
+        open_shift(till)
+        qtbot.waitUntil(lambda: runtime.console is not None and runtime.console.stream.online
+                        and runtime.console.window.ready, timeout=10000)  # fmt: skip
+        tabs, console = window.orders_tabs, runtime.console
+        assert tabs is not None and console is not None
+        line = {"product_id": product.id, "name": product.name, "quantity": 2,
+                "unit_price": product.price}  # fmt: skip
+        number = server.place("tp-1", lines=[line])["number"]
+        qtbot.waitUntil(lambda: console.window.model.row_of("tp-1") is not None, timeout=5000)
+        tabs.switch()
+        console.window.panel.select("tp-1")
+        detail = console.window.detail
+        qtbot.waitUntil(lambda: detail.order is not None and detail.order.order_id == "tp-1",
+                        timeout=5000)  # fmt: skip
+        detail.buttons[OrderAction.ACCEPT].click()
+        qtbot.waitUntil(lambda: OrderAction.PAY in {a for a, b in detail.buttons.items()
+                                                    if b.isEnabled()}, timeout=10000)  # fmt: skip
+        detail.buttons[OrderAction.PAY].click()
+        qtbot.waitUntil(lambda: console.window.confirmation is not None, timeout=3000)
+        question = console.window.confirmation
+        assert question is not None and f"order {number}?" in question.windowTitle()
+        question.confirm.click()
+        qtbot.waitUntil(lambda: window.payment.dialog is not None
+                        and window.payment.dialog.isVisible(), timeout=10000)  # fmt: skip
+        assert tabs.currentIndex() == 0  # the sale screen, with the order's sale
+        dialog = window.payment.dialog
+        assert dialog is not None and dialog.due == 2 * product.price
+        sale = window.controller.sale
+        assert sale is not None and sale.guest is not None and sale.guest.guest_id == "anna"
+        dialog.reject()
+        window.controller.pay("cash", 2 * product.price + 10_000)  # change handed back
+        qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+
+        def paid() -> dict[str, object]:
+            answer: dict[str, object] = requests.get(
+                f"{server.base}/v1/orders/tp-1", headers=server.admin.headers, timeout=5).json()
+            return answer
+
+        qtbot.waitUntil(lambda: paid()["state"] == "paid", timeout=15000)
+        assert paid()["paid_by_sale"] == sale.sale_id
+        qtbot.waitUntil(lambda: (row := console.window.model.row_of("tp-1")) is not None
+                        and console.window.model.order(row).state is OrderState.PAID,
+                        timeout=10000)  # fmt: skip
+    finally:
+        stop(runtime, store)

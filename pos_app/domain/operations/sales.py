@@ -164,6 +164,8 @@ class SaleClosed(_SaleRecord):
     receipt_no: str | None = spec(Optional(Str(0, 32)), None)
     closed_at: datetime = spec(DateTime())
     lines: tuple[SaleLine, ...] = spec(ListOf(Nested(lambda: SaleLine), 1, 1000))
+    # the guest order this sale pays (issue 20): the server marks it paid by this sale
+    order_id: str | None = spec(Optional(ENTITY_ID), None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,6 +17,7 @@
 ?<center bold>{copy_label}
 @rule
 @row Чек|{number}
+?@row Заказ|{order_number}
 @row Дата|{printed_at}
 ?@row Кассир|{cashier}
 ?@row Гость|{guest_name}

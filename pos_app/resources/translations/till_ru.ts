@@ -801,6 +801,10 @@
 <context>
     <name>GuestPanel</name>
     <message>
+        <source>%1 owed</source>
+        <translation>долг %1</translation>
+    </message>
+    <message>
         <source>Swipe a card, scan a QR code or press F4 to find a guest</source>
         <translation>Проведите карту, отсканируйте QR-код или нажмите F4, чтобы найти гостя</translation>
     </message>
@@ -2148,6 +2152,13 @@ Your points: %2</source>
     <message>
         <source>The buyer of the open sale gets this card.</source>
         <translation>Карту получит покупатель открытого чека.</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPayment</name>
+    <message>
+        <source>Finish or cancel the sale on the screen first, then pay the order.</source>
+        <translation>Сначала завершите или отмените продажу на экране, затем оплатите заказ.</translation>
     </message>
 </context>
 </TS>

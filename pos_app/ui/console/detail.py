@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.orders import OrderAction, OrderState, PaymentMethod
-from pos_app.services.orders import ONLINE_ONLY, BalanceInfo, OrderView, PointsInfo
+from pos_app.services.orders import (
+    ONLINE_ONLY,
+    BalanceInfo,
+    OrderView,
+    PointsInfo,
+    can_queue,
+)
 from pos_app.ui.console.orders_model import clock, method_text, money, state_text
 from pos_app.ui.console.orders_model import points as points_text
 
@@ -43,6 +49,7 @@ class OrderDetail(QWidget):
         super().__init__(parent)
         self.order: OrderView | None = None
         self.online = True
+        self.busy = False  # an action is being confirmed or is in flight: every button waits
         self.zone: tzinfo | None = None  # the venue's, set by the window once loaded
         self.title = QLabel(self.tr("Select an order"))
         self.title.setObjectName("detailTitle")
@@ -50,8 +57,17 @@ class OrderDetail(QWidget):
         self.state.setObjectName("stateChip")
         self.fields = {
             name: QLabel()
-            for name in ("guest", "points", "balance", "placed", "ready", "method", "note",
-                         "paid", "debt")
+            for name in (
+                "guest",
+                "points",
+                "balance",
+                "placed",
+                "ready",
+                "method",
+                "note",
+                "paid",
+                "debt",
+            )
         }
         form = QFormLayout()
         labels = {"guest": self.tr("Guest"), "points": self.tr("Points balance"),
@@ -116,6 +132,7 @@ class OrderDetail(QWidget):
         self.method.setObjectName("payMethod")
         for method in PaymentMethod:
             self.method.addItem(method_text(method), method.value)
+        self.method.currentIndexChanged.connect(self._refresh_buttons)
         order = [OrderAction.ACCEPT, OrderAction.DELIVER, OrderAction.PAY, OrderAction.COMPLETE,
                  OrderAction.CANCEL, OrderAction.VOID]  # fmt: skip
         for i, action in enumerate(order):
@@ -137,6 +154,12 @@ class OrderDetail(QWidget):
         line = self.selected_line() if action is OrderAction.DELIVER else None
         method = self.method.currentData() if action is OrderAction.PAY else ""
         self.action_requested.emit(self.order.order_id, action.value, line or "", method or "")
+
+    def set_busy(self, busy: bool) -> None:
+        """While an action is asked about or in flight nothing else can be pressed: a double
+        click never sends two actions, and never one to the order shown after the first."""
+        self.busy = busy
+        self._refresh_buttons()
 
     def set_online(self, online: bool) -> None:
         self.online = online
@@ -171,7 +194,7 @@ class OrderDetail(QWidget):
             self.lines.setRowCount(0)
             self._refresh_buttons()
             return
-        self.title.setText(self.tr("Order {0}").format(order.order_id[:8]))
+        self.title.setText(self.tr("Order {0}").format(order.label))
         self.state.setText(state_text(order.state))
         self.state.show()
         self.state.setProperty("state", order.state.value)
@@ -194,12 +217,7 @@ class OrderDetail(QWidget):
             if points else self.tr("not known on this console"))  # fmt: skip
 
     def _fill_fields(self, order: OrderView, points: PointsInfo | None) -> None:
-        guest = (
-            order.guest_label
-            if order.guest_label == order.guest_id
-            else (f"{order.guest_name} ({order.guest_id})")
-        )
-        self.fields["guest"].setText(guest)
+        self.fields["guest"].setText(order.guest_label)  # the name; the id only if none is known
         self.show_points(points)
         placed = order.placed_at.astimezone(self.zone).strftime("%d.%m.%Y %H:%M")
         self.fields["placed"].setText(placed)
@@ -210,7 +228,12 @@ class OrderDetail(QWidget):
         self.fields["method"].setText(intent)
         self.fields["note"].setText(order.note or "–")
         paid = order.paid_money + order.paid_points
-        self.fields["paid"].setText(self.tr("{0} of {1}").format(money(paid), money(order.total)))
+        text = self.tr("{0} of {1}").format(money(paid), money(order.total))
+        if order.discount:
+            text += self.tr(" (group discount {0})").format(money(order.discount))
+        if order.accrual:
+            text += self.tr(", {0} earned").format(points_text(order.accrual))
+        self.fields["paid"].setText(text)
         self.fields["debt"].setText(money(order.debt) if order.debt else "–")
 
     def _fill_lines(self, order: OrderView, keep_line: str | None) -> None:
@@ -231,8 +254,8 @@ class OrderDetail(QWidget):
                 self.lines.setItem(row, col, item)
             if line.line_id == keep_line:
                 self.lines.selectRow(row)
-        if keep_line is None or self.selected_line() is None:
-            pending = next((i for i, ln in enumerate(order.lines) if not ln.delivered), None)
+        if keep_line is None or not self._selected_line_undelivered():
+            pending = _next_undelivered(order, keep_line)
             if pending is not None and order.state in (OrderState.ACCEPTED, OrderState.PAID):
                 self.lines.selectRow(pending)
 
@@ -243,14 +266,26 @@ class OrderDetail(QWidget):
         return not any(ln.delivered for ln in order.lines if ln.line_id == line)
 
     def _refresh_buttons(self) -> None:
-        allowed = self.order.allowed if self.order is not None else frozenset()
+        allowed = self.order.allowed if self.order is not None and not self.busy else frozenset()
+        data = self.method.currentData()
+        method = PaymentMethod(data) if data else None
         for action, button in self.buttons.items():
-            enabled = action in allowed and (self.online or action not in ONLINE_ONLY)
+            # offline: what may be queued (a delivery; a cash or card payment) stays possible
+            reachable = self.online or action not in ONLINE_ONLY or can_queue(action, method)
+            enabled = action in allowed and reachable
             if action is OrderAction.DELIVER and enabled:
                 enabled = self._selected_line_undelivered()
             button.setEnabled(enabled)
-            if action in ONLINE_ONLY and action in allowed and not self.online:
+            if action in allowed and not reachable:
                 button.setToolTip(self.tr("Needs the server: the console is offline."))
             else:
                 button.setToolTip("")
-        self.method.setEnabled(self.buttons[OrderAction.PAY].isEnabled())
+        self.method.setEnabled(OrderAction.PAY in allowed)
+
+
+def _next_undelivered(order: OrderView, after: str | None) -> int | None:
+    """The row to hand over next: the first undelivered line after ``after`` (the one just
+    delivered), else the first undelivered one of the order."""
+    rows = [i for i, ln in enumerate(order.lines) if not ln.delivered]
+    start = next((i for i, ln in enumerate(order.lines) if ln.line_id == after), -1)
+    return next((i for i in rows if i > start), rows[0] if rows else None)

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor
 
@@ -85,7 +86,7 @@ def _placed(order: OrderView, zone: tzinfo | None) -> str:
 
 Cell = Callable[[OrderView, "tzinfo | None"], str]  # (order, the venue's zone) -> text
 COLUMNS: tuple[tuple[str, Cell], ...] = (
-    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "No.")), lambda o, _: o.order_id[:8]),
+    (str(QT_TRANSLATE_NOOP("ConsoleOrders", "No.")), lambda o, _: o.label),
     (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Placed")), _placed),
     (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Guest")), lambda o, _: o.guest_label),
     (str(QT_TRANSLATE_NOOP("ConsoleOrders", "Items")), lambda o, _: items_text(o)),
@@ -95,11 +96,15 @@ COLUMNS: tuple[tuple[str, Cell], ...] = (
     (str(QT_TRANSLATE_NOOP("ConsoleOrders", "State")), lambda o, _: _state_cell(o)),
 )
 TOTAL_COLUMN, STATE_COLUMN = 4, 7
-WIDTHS = (90, 105, 180, 0, 105, 80, 90, 110)  # px; 0: Items stretches
+WIDTHS = (76, 105, 160, 0, 105, 84, 90, 110)  # px; 0: Items stretches (fits Russian at 1366 px)
 
 
 class OrdersModel(QAbstractTableModel):
     """Rows of ``OrderView``; ``keep`` decides which orders belong in this table."""
+
+    # emitted before a row leaves, ahead of Qt's own rowsAboutToBeRemoved: the selection model
+    # handles that one first and moves the current row to a neighbour (panel._rows_leaving)
+    row_leaving = Signal(int)
 
     def __init__(self, keep: Callable[[OrderView], bool] = lambda o: True) -> None:
         super().__init__()
@@ -197,6 +202,7 @@ class OrdersModel(QAbstractTableModel):
 
     def _remove(self, rows: list[int]) -> None:
         for row in sorted(set(rows), reverse=True):
+            self.row_leaving.emit(row)
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
             self.endRemoveRows()

@@ -81,6 +81,7 @@ class IncomingPanel(QWidget):
         self.view.setModel(model)
         configure_table(self.view)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        model.row_leaving.connect(self._row_leaving)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(head)
@@ -129,6 +130,15 @@ class IncomingPanel(QWidget):
     def selected_order(self) -> str | None:
         index = self.view.selectionModel().currentIndex()
         return self.model.order(index.row()).order_id if index.isValid() else None
+
+    def _row_leaving(self, row: int) -> None:
+        """The selected order leaves the panel (cancelled, completed, voided): clear the
+        selection instead of letting Qt move it to a neighbour, which would put another
+        guest's order under the operator's next click (issue 20: one slow double-click
+        cancelled two orders). The detail keeps showing the order that was acted on."""
+        current = self.view.selectionModel().currentIndex()
+        if current.isValid() and current.row() == row:
+            self.view.selectionModel().clear()
 
     def _current_changed(self, current: object, _previous: object) -> None:
         order_id = self.selected_order()

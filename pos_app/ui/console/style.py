@@ -40,6 +40,10 @@ QPushButton#completeButton:enabled {
 }
 QPushButton#cancelButton:enabled, QPushButton#voidButton:enabled { color: #922b21; }
 QPushButton#soundToggle:checked { background: #fef5e7; border-color: #d68910; }
+QDialog#actionConfirmation { background: white; border: 2px solid #2471a3; }
+QLabel#confirmQuestion { font-size: 14pt; font-weight: 600; color: #1b2631; padding-bottom: 4px; }
+QLabel#confirmDetails { font-size: 11pt; color: #1b2631; }
+QPushButton#confirmAction { color: #922b21; font-weight: 600; }
 QTabWidget::pane { border-top: 1px solid #d5d8dc; }
 QTabBar::tab { padding: 6px 16px; }
 QTabBar::tab:selected { font-weight: 600; border-bottom: 2px solid #2471a3; }

@@ -9,7 +9,7 @@ waits on the database or the network.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -28,6 +28,7 @@ from pos_app.services.orders import (
     PointsInfo,
 )
 from pos_app.ui.console.alerts import AlertSound, NewOrderAlert
+from pos_app.ui.console.confirm import CONFIRMED, ActionConfirmation, lost_race_text
 from pos_app.ui.console.detail import OrderDetail
 from pos_app.ui.console.history import HistoryPanel
 from pos_app.ui.console.orders_model import OrdersModel, state_text
@@ -157,6 +158,23 @@ class ConsoleWindow(QMainWindow):
             latest = next((o for o in reversed(pending) if o.order_id == self._selected), None)
             if latest is not None:
                 self.detail.show_order(latest, self._points, self._balance)
+                self._withdraw_question(latest)
+                self._reload_accounts(latest.order_id)
+
+    def _reload_accounts(self, order_id: str) -> None:
+        """The change may have brought the guest's points and balance (it carries them):
+        read them from the cache again, off the GUI thread."""
+        if not self.closed:
+            self.runner.run(lambda: self.service.detail(order_id), self._detail_loaded)
+
+    def _withdraw_question(self, latest: OrderView) -> None:
+        """The order changed under an open question so that the action no longer applies
+        (another console or a till acted first): close it and say who did what."""
+        asked = self.confirmation
+        if asked is None or asked.order_id != latest.order_id or asked.action in latest.allowed:
+            return
+        asked.reject()
+        self.detail.show_message(lost_race_text(latest))
 
     def _scrolled_to_bottom(self) -> bool:
         bar = self.panel.view.verticalScrollBar()
@@ -207,17 +225,57 @@ class ConsoleWindow(QMainWindow):
 
     # -- actions
     def _act(self, order_id: str, action: str, line_id: str, method: str) -> None:
-        if self.closed:
+        """One operator action. Cancel, void, pay and complete are asked about first, naming
+        the order (``confirm.py``); from the click until the answer every button is disabled,
+        so a double click acts once and only on the order that was clicked."""
+        if self.closed or self.detail.busy:
             return
         chosen = OrderAction(action)
+        pay_by = PaymentMethod(method) if method else None
+        shown = self.detail.order
+        self.detail.set_busy(True)
+        if chosen in CONFIRMED and shown is not None and shown.order_id == order_id:
+            dialog = ActionConfirmation(chosen, shown, pay_by, self)
+            self.confirmation = dialog
+            dialog.accepted.connect(lambda: self._send(order_id, chosen, line_id, pay_by))
+            dialog.rejected.connect(lambda: self.detail.set_busy(False))
+            dialog.finished.connect(lambda _: setattr(self, "confirmation", None))
+            dialog.open()
+            return
+        self._send(order_id, chosen, line_id, pay_by)
+
+    confirmation: ActionConfirmation | None = None  # the question on screen, if any
+    # set by a till sharing this console's store: it takes an order's payment as a till sale
+    # (its payment dialog, receipt and shift; ``ui/till/order_payment.py``) instead of
+    # ``order.paid``
+    pay_at_till: Callable[[str], None] | None = None
+
+    def _send(self, order_id: str, action: OrderAction, line_id: str,
+              method: PaymentMethod | None) -> None:  # fmt: skip
+        if self.closed:
+            return
+        shown = self.detail.order
+        held = shown is not None and shown.order_id == order_id and shown.points_hold_amount > 0
+        # an order holding the guest's points (seed 001 "P add to order") is paid from that
+        # hold by order.paid: a till sale would need those points free while they are held
+        if action is OrderAction.PAY and self.pay_at_till is not None and not held:
+            self.detail.set_busy(False)
+            self.detail.show_message(self.tr("Payment is taken at the till: the sale screen "
+                                             "shows the order."), warning=False)  # fmt: skip
+            self.pay_at_till(order_id)
+            return
         self.detail.show_message(self.tr("Sending…"), warning=False)
         self.runner.run(
-            lambda: self.service.act(order_id, chosen, line_id=line_id or None,
-                                     method=PaymentMethod(method) if method else None),
-            self._acted, self._failed,
+            lambda: self.service.act(order_id, action, line_id=line_id or None, method=method),
+            self._acted, self._action_failed,
         )  # fmt: skip
 
+    def _action_failed(self, error: Exception) -> None:
+        self.detail.set_busy(False)
+        self._failed(error)
+
     def _acted(self, outcome: ActionOutcome) -> None:
+        self.detail.set_busy(False)
         if outcome.order is not None:
             self._show_current(outcome.order)
         if outcome.status == "applied":
@@ -226,12 +284,7 @@ class ConsoleWindow(QMainWindow):
             self.detail.show_message(self.tr("Saved on this console; it will be sent when the "
                                              "server is reachable."), warning=False)  # fmt: skip
         elif outcome.status == "conflict" and outcome.order is not None:
-            self.detail.show_message(
-                self.tr(
-                    "Another console got there first: the order is now {0}. Nothing was applied "
-                    "twice."
-                ).format(state_text(outcome.order.state).lower())
-            )
+            self.detail.show_message(lost_race_text(outcome.order))
         else:
             self.detail.show_message(self.tr("The server refused: {0}").format(outcome.message))
 
@@ -255,6 +308,12 @@ class ConsoleWindow(QMainWindow):
                            "the console is back online.")  # fmt: skip
         elif code == "illegal_order_action" and isinstance(error, DomainError):
             state = error.details.get("state", "")
+            shown = self.detail.order
+            if shown is not None and shown.order_id == error.details.get("order_id") and (
+                shown.state.value == state
+            ):  # the stream already brought the winner's change: name the winner
+                self.detail.show_message(lost_race_text(shown))
+                return
             text = self.tr("Not possible any more: the order is {0}.").format(
                 state_text(OrderState(state)).lower() if state else "?"
             )

@@ -329,6 +329,11 @@ class TillController(QObject):
     def show_sale(self, sale: SaleView) -> None:
         self._show(sale)
 
+    def adopt(self, sale: SaleView) -> SaleView:
+        """On the op worker: make ``sale`` (opened elsewhere: a guest order's, issue 20) the
+        open sale of this till; ``show_sale`` it on the GUI thread next."""
+        return self._holder.track(sale)
+
     def fail(self, error: Exception) -> None:
         """Tell the cashier why an action did not happen."""
         self._failed(error)

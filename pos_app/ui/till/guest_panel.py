@@ -130,9 +130,17 @@ class GuestPanel(QFrame):
             .replace("%1", points(guest.points_total))
             .replace("%2", points(guest.points_held))
         )
-        self.balance.setText(money(guest.balance) if guest.balance is not None else self.tr("none"))
+        self.balance.setText(self._balance(guest.balance))
         self.today.setText(self._today(guest.today))
         self.summary.setText(self._summary(guest))
+
+    def _balance(self, balance: int | None) -> str:
+        """A negative balance is a debt (a guest order completed unpaid, issue 20): "owed"."""
+        if balance is None:
+            return self.tr("none")
+        if balance < 0:
+            return self.tr("%1 owed").replace("%1", money(-balance))
+        return money(balance)
 
     def _summary(self, guest: GuestInfo) -> str:
         """The compact line: discount, points, balance, today's points limit."""
@@ -143,7 +151,7 @@ class GuestPanel(QFrame):
             self.tr("%1 available").replace("%1", points(guest.points_available)),
         ]
         if guest.balance is not None:
-            parts.append(self.tr("balance %1").replace("%1", money(guest.balance)))
+            parts.append(self.tr("balance %1").replace("%1", self._balance(guest.balance)))
         limit = guest.today.points_limit
         if limit is not None:
             left = guest.today.points_remaining if guest.today.points_remaining is not None else 0
