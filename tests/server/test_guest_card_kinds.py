@@ -14,6 +14,7 @@ from pos_server.db.models import POINTS, AccountRow, GuestIdentifier, PostingRow
 from pos_server.db.models_guest_card import GuestAuditRow
 from pos_server.db.models_ledger import GuestLoyaltyRow
 from pos_server.db.models_staff import StaffRow
+from pos_server.uow import unit_of_work
 from tests.server.conftest import Till, add_staff_member, enrol, guest_payload
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -356,8 +357,8 @@ def test_a_group_put_by_hand_follows_the_group_rules_and_stays_by_hand(
         {"id": "g10", "name": "Ten", "discount_bp": 1_000, "spend_threshold": 100_000,
          "auto_move": True}]})  # fmt: skip
     engine = make_engine(db_url)
-    with make_sessions(engine).begin() as session:
-        import_groups(session, data, datetime.now(UTC))
+    with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+        import_groups(uow, data)
     engine.dispose()
     till.push_ok(till.op("guest.updated", update(staff="max", group_id="g10")))
     card = guest_changes(till, "anna")[-1]

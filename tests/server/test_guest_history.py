@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from pos_server.cli import main as server_main
-from pos_server.db import make_engine, make_sessions
+from pos_server.db import make_engine
 from pos_server.guests.groups import GroupsIn, import_groups
+from pos_server.uow import unit_of_work
 from tests.server.conftest import Till, add_staff_member, guest_payload, sale_payload
 
 
@@ -68,8 +69,8 @@ def test_sales_show_the_group_and_its_discount_at_that_moment(
             }
         )
         engine = make_engine(db_url)
-        with make_sessions(engine).begin() as session:
-            import_groups(session, data, datetime.now(UTC))
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+            import_groups(uow, data)
         engine.dispose()
 
     groups(1_000)

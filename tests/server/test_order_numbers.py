@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from pos_app.domain.order_numbers import order_number
+from pos_server.uow import unit_of_work
 from tests.server.conftest import Till
 from tests.server.test_orders import act, place, tills
 
@@ -77,7 +78,7 @@ def _group(db_url: str, discount_bp: int, scope: dict[str, list[str]] | None = N
     """Anna in a group with ``discount_bp`` (over ``scope``: every line when None)."""
     from datetime import UTC, datetime
 
-    from pos_server.db import make_engine, make_sessions
+    from pos_server.db import make_engine
     from pos_server.guests.group_assign import assign_group
     from pos_server.guests.groups import GroupsIn, import_groups
 
@@ -89,9 +90,9 @@ def _group(db_url: str, discount_bp: int, scope: dict[str, list[str]] | None = N
         }
     )
     engine = make_engine(db_url)
-    with make_sessions(engine).begin() as session:
-        import_groups(session, groups, datetime.now(UTC))
-        assign_group(session, "anna", "g10", datetime.now(UTC), by="test")
+    with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+        import_groups(uow, groups)
+        assign_group(uow, "anna", "g10", by="test")
     engine.dispose()
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import requests
-from pos_server.ledger.statements import credit_points
 from pytestqt.qtbot import QtBot
 
 from pos_app.domain.orders import OrderAction, OrderState, PaymentMethod
 from pos_app.services.orders import OrderLineView, OrderView
 from pos_app.ui.console.detail import OrderDetail
 from pos_server.db import make_engine, make_sessions
+from pos_server.repositories.points_ledger import credit_points
 from tests.sync.test_order_stream_server import RealServer
 from tests.ui.test_console import (
     ConsoleFactory,
