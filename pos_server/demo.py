@@ -88,6 +88,6 @@ def place_demo_order(engine: Engine, *, now: datetime, rng: random.Random) -> di
     with make_sessions(engine).begin() as session:
         terminal_id = demo_terminal(session, now)
         guest_id = rng.choice(demo_guests(session, terminal_id, now))
-        placed = check_order(session, demo_order(rng, guest_id, now, demo_menu(session)))
+        order = demo_order(rng, guest_id, now, demo_menu(session))
     with unit_of_work(engine, actor=terminal_id, now=now) as uow:
-        return place_order(uow, placed)
+        return place_order(uow, check_order(uow, order))

@@ -29,8 +29,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from pos_app.domain.catalog import Product
 from pos_app.domain.errors import DomainError
@@ -177,17 +175,12 @@ def to_domain(row: ProductRow) -> Product:
                    row.guest_orderable, row.allow_points, row.colour)  # fmt: skip
 
 
-def catalogue_products(session: Session, ids: set[str]) -> dict[str, Product]:
+def catalogue_products(uow: UnitOfWork, ids: set[str]) -> dict[str, Product]:
     """The catalogue's products of ``ids`` (as the domain sees them), the withdrawn too."""
-    query = select(ProductRow).where(ProductRow.id.in_(sorted(ids)))
-    return {row.id: to_domain(row) for row in session.scalars(query)}
+    return {product_id: to_domain(row) for product_id, row in uow.products.by_ids(ids).items()}
 
 
-def has_catalogue(session: Session) -> bool:
-    return session.scalars(select(ProductRow.id).limit(1)).first() is not None
-
-
-def check_order(session: Session, placed: OrderPlaced) -> OrderPlaced:
+def check_order(uow: UnitOfWork, placed: OrderPlaced) -> OrderPlaced:
     """The order with names from the catalogue, once the server has one (an empty catalogue
     takes lines as sent, so a server without a catalogue keeps taking orders).
 
@@ -196,10 +189,9 @@ def check_order(session: Session, placed: OrderPlaced) -> OrderPlaced:
     ``OrderLine.for_product``), a price other than the catalogue's (``price_changed``: the
     guest must see the real price before ordering).
     """
-    if not has_catalogue(session):
+    if not uow.products.any():
         return placed
-    ids = {line.product_id for line in placed.lines}
-    rows = {r.id: r for r in session.scalars(select(ProductRow).where(ProductRow.id.in_(ids)))}
+    rows = uow.products.by_ids({line.product_id for line in placed.lines})
     lines = []
     for line in placed.lines:
         row = rows.get(line.product_id)

@@ -38,7 +38,7 @@ def post_order(body: OrderPlaced, terminal_id: TerminalId, work: WorkDep) -> Ord
     """Place a guest order (state ``new``); paying in points holds them at once."""
     try:
         with work(terminal_id) as uow:
-            body = check_order(uow.session, body)  # once a catalogue exists, lines must be in it
+            body = check_order(uow, body)  # once a catalogue exists, lines must be in it
             state = place_order(uow, body)
     except OrderRefused as exc:
         raise HTTPException(exc.status, {"code": exc.code, "message": exc.message}) from exc

@@ -29,7 +29,6 @@ from pos_server.repositories.notifications import (
     TELEGRAM,
     Outgoing,
     claim_due,
-    mark_failed,
     mark_sent,
     release_claims,
 )
@@ -128,7 +127,7 @@ class Sender:
         log.info("notification %d attempt %d: %s%s", message.id, message.attempts,
                  failure.reason, "" if retry_at else " (given up)")  # fmt: skip
         with unit_of_work(self._engine, actor="notify", now=now) as uow:
-            mark_failed(uow.connection, message, failure.reason, retry_at)
+            uow.notifications.mark_failed(message, failure.reason, retry_at)
             if failure.unsubscribed and message.channel == TELEGRAM:
                 uow.notifications.unsubscribe(message.recipient)
 

@@ -33,7 +33,7 @@ def price_order(uow: UnitOfWork, placed: OrderPlaced) -> OrderPrice:
     group = None if group_id is None else uow.groups.current()[0].get(group_id)
     if group is None or group.discount.bp == 0:
         return OrderPrice([0] * len(placed.lines), None)
-    products = catalogue_products(uow.session, {line.product_id for line in placed.lines})
+    products = catalogue_products(uow, {line.product_id for line in placed.lines})
     lines = [
         SaleLine(n, products.get(line.product_id)
                  or Product(line.product_id, line.name, line.unit_price),

@@ -150,6 +150,10 @@ class Notifications(Repository):
         )
         return Bound(guest_id, set(released), again=False)
 
+    def mark_failed(self, message: Outgoing, error: str, retry_at: datetime | None) -> bool:
+        """``mark_failed`` in this unit of work (the sender's own claim is checked there)."""
+        return mark_failed(self._connection, message, error, retry_at)
+
     def unsubscribe(self, chat_id: str) -> None:
         """The guest blocked the bot: no chat any more (their next messages are held)."""
         guests = _GUESTS

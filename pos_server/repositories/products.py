@@ -16,6 +16,14 @@ from pos_server.uow import Repository
 class Products(Repository):
     __slots__ = ()
 
+    def any(self) -> bool:
+        """Whether the server has a catalogue at all (orders are checked against it once so)."""
+        return self._session.scalars(select(ProductRow.id).limit(1)).first() is not None
+
+    def by_ids(self, ids: set[str]) -> dict[str, ProductRow]:
+        rows = self._session.scalars(select(ProductRow).where(ProductRow.id.in_(ids)))
+        return {row.id: row for row in rows}
+
     def group_ids(self) -> set[str]:
         return set(self._session.scalars(select(ProductGroupRow.id)))
 
