@@ -205,8 +205,15 @@ def pending_phone(uow: UnitOfWork, token: str) -> str | None:
     return None if row is None or uow.now >= row.expires_at else row.phone
 
 
-def confirm(uow: UnitOfWork, token: str, code: str, lifetimes: sessions.Lifetimes) -> SignedIn:
-    """The code of a registration (or of a first sign-in): the account, and a session."""
+@dataclass(frozen=True)
+class WrongCode:
+    left: int  # codes that may still be tried; 0: the registration is over
+
+
+def confirm(uow: UnitOfWork, token: str, code: str, lifetimes: sessions.Lifetimes
+            ) -> SignedIn | WrongCode:  # fmt: skip
+    """The code of a registration (or of a first sign-in): the account and a session, or the
+    wrong code counted (committed like any answer)."""
     row = uow.cabinet.signup(_digest(token)) if token else None
     if row is None or uow.now >= row.expires_at:
         raise CabinetRefused("This code has expired. Start again.", 410)
@@ -214,9 +221,7 @@ def confirm(uow: UnitOfWork, token: str, code: str, lifetimes: sessions.Lifetime
         row.wrong_codes += 1
         if row.wrong_codes >= WRONG_CODES:
             uow.cabinet.remove_signup(row.token_hash)
-            raise CabinetRefused("Too many wrong codes. Start again.", 410)
-        raise CabinetRefused("Wrong code. Attempts left: {left}.", 400,
-                             left=WRONG_CODES - row.wrong_codes)  # fmt: skip
+        return WrongCode(max(WRONG_CODES - row.wrong_codes, 0))
     uow.cabinet.remove_signup(row.token_hash)
     guest_id = row.guest_id or _register(uow, row)
     account = uow.cabinet.account(guest_id)
