@@ -83,15 +83,18 @@ def _login(text: str) -> str:
         return normalise_login(text)
     except DomainError:
         raise CabinetRefused(
-            "A login has 3 to 64 letters, digits, dots, dashes or underscores.") from None
+            "A login has 3 to 64 letters, digits, dots, dashes or underscores."
+        ) from None
 
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def set_credentials(uow: UnitOfWork, guest_id: str, login: str, password: str | None = None,
-                    *, send: bool = False, url: str = "", staff_id: str | None = None) -> str:  # fmt: skip
+def set_credentials(
+    uow: UnitOfWork, guest_id: str, login: str, password: str | None = None, *,
+    send: bool = False, url: str = "", staff_id: str | None = None,
+) -> str:  # fmt: skip
     """Staff set a guest's login and password (``None``: a random one) from the guest card;
     ``send``: the credentials by SMS now, when the card has a mobile phone. The password."""
     guest = uow.cabinet.guest(guest_id)
@@ -136,7 +139,7 @@ def sign_in(uow: UnitOfWork, login: str, password: str, source: str,
     except DomainError:
         account = None
     current = account.password_hash if account is not None else None
-    by_password = passwords.password_matches(password[:MAX_PASSWORD * 8], current)
+    by_password = passwords.password_matches(password[: MAX_PASSWORD * 8], current)
     by_recovery = (not by_password and account is not None
                    and account.recovery_hash is not None
                    and account.recovery_expires_at is not None
@@ -159,7 +162,8 @@ def sign_in(uow: UnitOfWork, login: str, password: str, source: str,
         if not guest.phone or not is_mobile(guest.phone):
             raise CabinetRefused("Your card has no mobile phone to confirm. Ask the venue to "
                                  "add one.", 403)  # fmt: skip
-        return _send_code(uow, guest.phone, account.login, None, account.guest_id, source)
+        return _send_code(uow, guest.phone, account.login, None, guest_id=account.guest_id,
+                          source=source)  # fmt: skip
     token, _session = sessions.start(uow, GUEST_REALM, account.guest_id, lifetimes)
     return SignedIn(account.guest_id, token)
 
@@ -176,10 +180,10 @@ def start_signup(uow: UnitOfWork, phone: str, login: str, password: str, source:
     if uow.cabinet.account_by_login(name) is not None:
         raise CabinetRefused("This login is taken.", 409)
     hashed = passwords.hash_checked(require_password(password))
-    return _send_code(uow, number, name, hashed, None, source)
+    return _send_code(uow, number, name, hashed, guest_id=None, source=source)
 
 
-def _send_code(uow: UnitOfWork, phone: str, login: str, password_hash: str | None,
+def _send_code(uow: UnitOfWork, phone: str, login: str, password_hash: str | None, *,
                guest_id: str | None, source: str) -> CodeSent:  # fmt: skip
     """A registration row and its code by SMS, unless this phone or address sent too many."""
     attempt = throttle.Attempt(SMS_REALM, phone, source)

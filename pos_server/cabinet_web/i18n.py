@@ -26,7 +26,8 @@ def translations(lang: str) -> NullTranslations:
     own = Translations.load(str(LOCALE_DIR), [lang], DOMAIN)
     if not isinstance(merged, Translations) or not isinstance(own, Translations):
         raise FileNotFoundError(f"no compiled {lang} catalogue for the cabinet")
-    return merged.merge(own)
+    merged.merge(own)  # a fresh load: the web stack's cached catalogue stays as it is
+    return merged
 
 
 def gettext(lang: str, message: str) -> str:

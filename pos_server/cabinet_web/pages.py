@@ -72,8 +72,9 @@ def _signed_in_response(request: Request, token: str) -> Response:
 
 def _code_sent(request: Request, token: str) -> Response:
     response = RedirectResponse(CONFIRM, 303)
+    lifetime = int(accounts.CODE_LIFETIME.total_seconds())
     response.set_cookie(CODE_COOKIE, token, path=PREFIX, httponly=True, samesite="strict",
-                        secure=secure(request), max_age=int(accounts.CODE_LIFETIME.total_seconds()))  # fmt: skip
+                        secure=secure(request), max_age=lifetime)  # fmt: skip
     return response
 
 
@@ -226,42 +227,39 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-@router.get("/profile")
-def profile_page(request: Request, who: Annotated[Reader, Depends(signed_in)]) -> Response:
+def _profile(request: Request, who: Reader, status: int = 200, **context: Any) -> Response:
     with unit_of_work(engine_of(request), actor=ACTOR, now=now_of(request)) as uow:
         card = profile.card(uow, who.me)
-        login = uow.cabinet.account(who.me)
+        account = uow.cabinet.account(who.me)
+    page: Response = render(request, who, "cabinet/profile.html", status, card=card,
+                            login=account.login if account else "", **context)  # fmt: skip
+    return page
+
+
+@router.get("/profile")
+def profile_page(request: Request, who: Annotated[Reader, Depends(signed_in)]) -> Response:
     notice = who.gettext("Saved.") if request.query_params.get("saved") else None
-    response: Response = render(request, who, "cabinet/profile.html", card=card, notice=notice,
-                                login=login.login if login else "")  # fmt: skip
-    return response
+    return _profile(request, who, notice=notice)
 
 
 @router.post("/profile")
-async def save_profile(request: Request,
-                       signed: Annotated[tuple[Reader, FormData], Depends(form_of)]) -> Response:  # fmt: skip
+async def save_profile(
+    request: Request, signed: Annotated[tuple[Reader, FormData], Depends(form_of)]
+) -> Response:
     who, form = signed
     emails = [v[:254] for v in form.getlist("email") if isinstance(v, str)][:10]
 
     def save() -> None:
-        with unit_of_work(engine_of(request), actor=ACTOR,
-                          now=now_of(request)) as uow:  # fmt: skip
-            profile.save(uow, who.me, name=text(form, "name"), birthday=text(form, "birthday", 20),
-                         sex=text(form, "sex", 10), emails=emails)  # fmt: skip
+        with unit_of_work(engine_of(request), actor=ACTOR, now=now_of(request)) as uow:
+            profile.save(uow, who.me, name=text(form, "name"),
+                         birthday=text(form, "birthday", 20), sex=text(form, "sex", 10),
+                         emails=emails)  # fmt: skip
 
     try:
         await run_in_threadpool(save)
     except CabinetRefused as error:
-        def again() -> Response:
-            with unit_of_work(engine_of(request), actor=ACTOR, now=now_of(request)) as uow:
-                card = profile.card(uow, who.me)
-                login = uow.cabinet.account(who.me)
-            page: Response = render(request, who, "cabinet/profile.html", error.status, card=card,
-                                    login=login.login if login else "",
-                                    error=_refusal(who, error))  # fmt: skip
-            return page
-
-        return await run_in_threadpool(again)
+        return await run_in_threadpool(_profile, request, who, error.status,
+                                       error=_refusal(who, error))  # fmt: skip
     return RedirectResponse(f"{PREFIX}/profile?saved=1", 303)
 
 

@@ -35,7 +35,8 @@ def _json(value: Any) -> Any:
 
 def apply_edit(
     uow: UnitOfWork, card: GuestCard, action: str, values: Mapping[str, Any], *,
-    staff_id: str | None, changed_at: datetime, extra: Mapping[str, Mapping[str, Any]] | None = None,
+    staff_id: str | None, changed_at: datetime,
+    extra: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[str]:  # fmt: skip
     """Write the fields of ``values`` the edit wins (``extra[field]``: columns written, not
     stamped, with a field it wins, such as ``group_by_hand`` with ``group_id``); the fields

@@ -48,8 +48,8 @@ def new_guest(till: Till, name: str = "Anna", phone: str = "+79121234567") -> st
 
 def sms_texts(engine: Engine, phone: str) -> list[str]:
     with engine.connect() as connection:
-        return list(connection.execute(select(NotificationRow.text).where(
-            NotificationRow.recipient == phone).order_by(NotificationRow.id)).scalars())  # fmt: skip
+        query = select(NotificationRow.text).where(NotificationRow.recipient == phone)
+        return list(connection.execute(query.order_by(NotificationRow.id)).scalars())
 
 
 def last_code(engine: Engine, phone: str) -> str:
@@ -74,7 +74,9 @@ def test_staff_credentials_sign_in_and_the_closed_cabinet(till: Till, engine: En
     anna = new_guest(till)
     with work(engine) as uow:
         skip_registration(uow, anna)
-        sent = accounts.set_credentials(uow, anna, "Anna_K", None, send=True, url="https://x/cabinet")
+        sent = accounts.set_credentials(
+            uow, anna, "Anna_K", None, send=True, url="https://x/cabinet"
+        )
     assert len(sent) == 10
     [text] = sms_texts(engine, "+79121234567")
     assert "anna_k" in text and sent in text and "https://x/cabinet" in text
@@ -91,7 +93,8 @@ def test_staff_credentials_sign_in_and_the_closed_cabinet(till: Till, engine: En
     with work(engine) as uow:
         rows = uow.guest_cards.audit_rows(anna)
     assert [(r.action, r.after, r.staff_id) for r in rows if r.action.startswith("cabinet")] == [
-        ("cabinet.credentials", "anna_k", None)]
+        ("cabinet.credentials", "anna_k", None)
+    ]
 
 
 def test_wrong_passwords_are_throttled_in_the_database(till: Till, engine: Engine) -> None:
@@ -211,8 +214,11 @@ def test_the_profile_is_edited_through_the_card_service_as_by_the_guest(
     assert card.name == "Anna Ivanova" and card.sex == "female"
     assert [c.value for c in card.contacts] == ["+79125550007", "a@example.com"]
     assert {(r.field, r.staff_id, r.terminal_id, r.outcome) for r in audit} == {
-        ("name", None, "cabinet", "applied"), ("birthday", None, "cabinet", "applied"),
-        ("sex", None, "cabinet", "applied"), ("contacts", None, "cabinet", "applied")}
+        ("name", None, "cabinet", "applied"),
+        ("birthday", None, "cabinet", "applied"),
+        ("sex", None, "cabinet", "applied"),
+        ("contacts", None, "cabinet", "applied"),
+    }
     assert feed is not None and feed["emails"] == ["a@example.com"]  # the tills learn it
     with work(engine) as uow, pytest.raises(CabinetRefused):
         profile.save(uow, anna, name="Anna", birthday="2990-01-01", sex="", emails=[])
@@ -227,7 +233,8 @@ def test_history_for_a_period_with_balances(till: Till, engine: Engine, db_url: 
     for n, amount in enumerate((10_000, 25_000), 1):
         till.push_ok(till.op("account.adjusted", {
             "adjustment_id": f"adj-{n}", "guest_id": anna, "account": "money",
-            "direction": "credit", "amount": amount, "staff_id": "max", "reason": f"top {n}"}))  # fmt: skip
+            "direction": "credit", "amount": amount, "staff_id": "max",
+            "reason": f"top {n}"}))  # fmt: skip
     today = datetime.now(UTC).date()
     with work(engine) as uow:
         money = history.view(uow, anna, "money", history.period_of(None, None, today), None)
