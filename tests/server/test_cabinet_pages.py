@@ -33,7 +33,7 @@ def new_guest(till: Till, name: str, phone: str) -> str:
     return str(payload["guest_id"])
 
 
-def credit(till: Till, guest_id: str, n: int, amount: int, reason: str,
+def credit(till: Till, guest_id: str, n: int, amount: int, reason: str, *,
            account: str = "money") -> None:  # fmt: skip
     till.push_ok(till.op("account.adjusted", {
         "adjustment_id": f"adj-{guest_id}-{n}", "guest_id": guest_id, "account": account,
@@ -112,8 +112,8 @@ def test_a_guest_never_sees_or_changes_another_guests_data(till: Till, db_url: s
     anna = new_guest(till, "Anna", "+79126660002")
     boris = new_guest(till, "Boris", "+79126660003")
     for n in range(3):
-        credit(till, anna, n, 1_000 + n, f"anna gift {n}", "points")
-        credit(till, boris, n, 2_000 + n, f"boris gift {n}", "points")
+        credit(till, anna, n, 1_000 + n, f"anna gift {n}", account="points")
+        credit(till, boris, n, 2_000 + n, f"boris gift {n}", account="points")
     credit(till, boris, 9, 99_900, "boris money")
     till.push_ok(till.op("sale.closed", sale_payload(boris, receipt_no="B-777777")))
     credentials(db_url, anna, "anna2")
@@ -196,8 +196,8 @@ def test_recovery_answers_the_same_and_languages(till: Till, db_url: str) -> Non
     answers = []
     for asked in ("anna6", "nobody-at-all"):
         page = client.get("/cabinet/recover", headers={"Accept-Language": "en"})
-        answer = client.post("/cabinet/recover", data={"csrf_token": token_of(page.text),
-                             "login_or_email": asked}, headers={"Accept-Language": "en"})  # fmt: skip
+        data = {"csrf_token": token_of(page.text), "login_or_email": asked}
+        answer = client.post("/cabinet/recover", data=data, headers={"Accept-Language": "en"})
         answers.append((answer.status_code, answer.text.replace(asked, "")))
     assert answers[0] == answers[1] and "a new password is on its way" in answers[0][1]
     ru = client.get("/cabinet/sign-in", headers={"Accept-Language": "ru"}).text
