@@ -6,7 +6,6 @@ back in; another guest's data is nowhere."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
