@@ -139,7 +139,7 @@ def sign_in(uow: UnitOfWork, login: str, password: str, source: str,
     except DomainError:
         account = None
     current = account.password_hash if account is not None else None
-    by_password = passwords.password_matches(password[: MAX_PASSWORD * 8], current)
+    by_password = passwords.password_matches(password, current)
     by_recovery = (not by_password and account is not None
                    and account.recovery_hash is not None
                    and account.recovery_expires_at is not None
