@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from pos_server.app import create_app
+from pos_server.cabinet_web import accounts
+from pos_server.db import make_engine
 from pos_server.settings import ServerSettings
+from pos_server.uow import unit_of_work
 from tests.server.conftest import add_staff_member, enrol, guest_payload, sale_payload
 from tests.server.fake_smsru import API_ID, FakeSmsRu
 from tests.web.browser import Server, live_server
@@ -55,6 +59,32 @@ def seed_guest(db_url: str, name: str = "Анна Смирнова", phone: str 
                 "direction": "credit", "amount": amount, "staff_id": "max",
                 "reason": reason}))  # fmt: skip
     return guest_id
+
+
+def seed_credentials(db_url: str, phone: str, login: str, password: str) -> str:
+    """Credentials staff set for the guest having ``phone`` ("skip registration" on)."""
+    engine = make_engine(db_url)
+    try:
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+            [guest_id] = uow.cabinet.guests_by_phone(phone)
+            uow.guest_cards.load(guest_id)
+            uow.guest_cards.write(guest_id, {"registration_skipped": True}, uow.now)
+            accounts.set_credentials(uow, guest_id, login, password)
+    finally:
+        engine.dispose()
+    return guest_id
+
+
+def password_from(sms: FakeSmsRu, phone: str, timeout: float = 30.0) -> str:
+    """The password in the newest credentials SMS the fake was asked to send to ``phone``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for sent in reversed(sms.sent):
+            found = re.search(r"(?:password|пароль) (\S+)", sent["msg"])
+            if sent["to"] == phone.lstrip("+") and found:
+                return found.group(1)
+        time.sleep(0.2)
+    raise AssertionError(f"no password reached the fake for {phone}: {sms.sent}")
 
 
 def code_from(sms: FakeSmsRu, phone: str = PHONE, timeout: float = 30.0) -> str:

@@ -14,7 +14,9 @@ from tests.web.browser import browser, chromium_path
 from tests.web.cabinet_flow import (
     PHONE_VIEWPORT,
     cabinet_server,
+    password_from,
     register,
+    seed_credentials,
     seed_guest,
     sign_in,
 )
@@ -69,4 +71,36 @@ def test_register_by_sms_code_sign_in_and_see_the_history(phone: tuple[Any, Any,
     expect(page.locator(".error")).to_contain_text("Wrong login or password")
     sign_in(page, server)
     page.wait_for_url("**/cabinet/profile")
+    page.close()
+
+
+def test_recovery_by_e_mail_and_throttled_guessing(phone: tuple[Any, Any, Any]) -> None:
+    """Boris (staff gave him credentials, registration skipped) forgets his password: a new
+    one comes by SMS to the fake; the old one keeps working until the new one is used. Then a
+    stranger guessing his password is locked out after five tries."""
+    server, sms, context = phone
+    seed_credentials(server.db_url, "+79167654321", "boris", "borises old pass")
+    context.clear_cookies()  # Anna's session from the test before
+    page = context.new_page()
+    page.goto(f"{server.url}/cabinet/language/en?next=/cabinet/profile")
+    sign_in(page, server, "boris", "borises old pass")
+    page.wait_for_url("**/cabinet/profile")
+    page.fill("#email-1", "Boris@Example.com")
+    page.click("#save")
+    expect(page.locator(".notice")).to_be_visible()
+    page.click("#sign-out")
+    page.click("#to-recover")
+    page.fill("#login_or_email", "boris@example.com")
+    page.click("#submit")
+    expect(page.locator(".notice")).to_contain_text("a new password is on its way")
+    new = password_from(sms, "+79167654321")
+    sign_in(page, server, "boris", new)
+    page.wait_for_url("**/cabinet/profile")
+    expect(page.locator("#name")).to_have_value("Борис Другой")
+    page.click("#sign-out")
+    for _ in range(6):  # five free; the sixth is judged and locks the (address, login) pair
+        sign_in(page, server, "boris", "a wrong guess")
+        expect(page.locator(".error")).to_contain_text("Wrong login or password")
+    sign_in(page, server, "boris", new)  # locked: not even the right password is checked
+    expect(page.locator(".error")).to_contain_text("Too many wrong attempts")
     page.close()
