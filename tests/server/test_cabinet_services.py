@@ -250,3 +250,27 @@ def test_history_for_a_period_with_balances(till: Till, engine: Engine, db_url: 
     assert [s.total for s in sales.page.items] == [54_000]
     assert none.page.items == ()
     assert (future.opening, future.closing, future.page.items) == (35_000, 35_000, ())
+
+
+def test_cabinet_login_from_the_command_line(
+    till: Till, engine: Engine, db_url: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import io
+    import json
+
+    from pos_server.cli import main as server_main
+
+    anna = new_guest(till, phone="+79125550010")
+    assert server_main(["guest", "cabinet-login", anna, "Anna10", "--db", db_url]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["login"], shown["sent"], len(shown["password"])) == ("anna10", False, 10)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert server_main(["guest", "cabinet-login", anna, "anna10", "--password-stdin", "--send",
+                        "--url", "https://venue/cabinet", "--db", db_url]) == 0  # fmt: skip
+    assert "password" not in json.loads(capsys.readouterr().out)
+    assert PASSWORD in sms_texts(engine, "+79125550010")[-1]
+    with work(engine) as uow:
+        skip_registration(uow, anna)
+    assert isinstance(sign_in(engine, "anna10", PASSWORD), accounts.SignedIn)
+    assert server_main(["guest", "cabinet-login", "ghost", "x1x", "--db", db_url]) == 1
