@@ -29,6 +29,7 @@ from pos_server.cabinet_web.context import (
     reader,
     render,
     secure,
+    settings_of,
     signed_in,
     source_of,
     text,
@@ -67,6 +68,7 @@ def _signed_in_response(request: Request, token: str) -> Response:
     response.set_cookie(COOKIE, token, path=PREFIX, httponly=True, samesite="lax",
                         secure=secure(request))  # fmt: skip
     response.delete_cookie(CODE_COOKIE, path=PREFIX)
+    response.delete_cookie(csrf.PRE_COOKIE, path=PREFIX)
     return response
 
 
@@ -79,7 +81,10 @@ def _code_sent(request: Request, token: str) -> Response:
 
 
 def _url(request: Request) -> str:
-    return str(request.base_url).rstrip("/") + PREFIX
+    """The cabinet's address for an SMS: the configured public URL only, never the request's
+    Host header (a forged one would put a phishing link into the guest's SMS)."""
+    public = settings_of(request).public_url
+    return public.rstrip("/") + PREFIX if public else ""
 
 
 @router.get("")
