@@ -168,6 +168,31 @@ def sign_in(uow: UnitOfWork, login: str, password: str, source: str,
     return SignedIn(account.guest_id, token)
 
 
+def change_password(uow: UnitOfWork, guest_id: str, current: str, new: str, *, source: str,
+                    lifetimes: sessions.Lifetimes) -> SignedIn | Refused:  # fmt: skip
+    """A signed-in guest's new password, given the current one (throttled as a sign-in: a
+    stolen session cannot guess it); every session of the guest ends and a new one starts."""
+    account = uow.cabinet.account(guest_id)
+    if account is None:
+        raise CabinetRefused("There is no such guest.", 404)
+    require_password(new)
+    attempt = throttle.Attempt(GUEST_REALM, account.login, source)
+    wait = throttle.wait_seconds(uow, attempt)
+    if wait > 0:
+        return Refused(wait)
+    if not passwords.password_matches(current, account.password_hash):
+        throttle.failed(uow, attempt)
+        return Refused()
+    throttle.succeeded(uow, attempt)
+    account.password_hash = passwords.hash_checked(new)
+    account.recovery_hash = account.recovery_expires_at = None
+    account.password_changed_at = uow.now
+    uow.web_sessions.remove_of(GUEST_REALM, guest_id)
+    uow.guest_cards.audit(guest_id, "cabinet.password", reason="by the guest")
+    token, _session = sessions.start(uow, GUEST_REALM, guest_id, lifetimes)
+    return SignedIn(guest_id, token)
+
+
 def start_signup(uow: UnitOfWork, phone: str, login: str, password: str, source: str) -> CodeSent:
     """A registration: the code goes by SMS to ``phone``; the account is made on ``confirm``."""
     try:

@@ -244,6 +244,8 @@ def _profile(request: Request, who: Reader, status: int = 200, **context: Any) -
 @router.get("/profile")
 def profile_page(request: Request, who: Annotated[Reader, Depends(signed_in)]) -> Response:
     notice = who.gettext("Saved.") if request.query_params.get("saved") else None
+    if request.query_params.get("password"):
+        notice = who.gettext("The password is changed. Other devices are signed out.")
     return _profile(request, who, notice=notice)
 
 
@@ -266,6 +268,38 @@ async def save_profile(
         return await run_in_threadpool(_profile, request, who, error.status,
                                        error=_refusal(who, error))  # fmt: skip
     return RedirectResponse(f"{PREFIX}/profile?saved=1", 303)
+
+
+@router.post("/password")
+async def change_password(
+    request: Request, signed: Annotated[tuple[Reader, FormData], Depends(form_of)]
+) -> Response:
+    who, form = signed
+    current, new = text(form, "current", 1024), text(form, "new", 1024)
+    if new != text(form, "new_again", 1024):
+        return await run_in_threadpool(_profile, request, who, 400,
+                                       error=who.gettext("The passwords differ."))  # fmt: skip
+
+    def change() -> accounts.SignedIn | accounts.Refused:
+        with unit_of_work(engine_of(request), actor=ACTOR, now=now_of(request)) as uow:
+            return accounts.change_password(uow, who.me, current, new, source=source_of(request),
+                                            lifetimes=lifetimes_of(request))  # fmt: skip
+
+    try:
+        result = await run_in_threadpool(change)
+    except CabinetRefused as error:
+        return await run_in_threadpool(_profile, request, who, error.status,
+                                       error=_refusal(who, error))  # fmt: skip
+    if isinstance(result, accounts.Refused):
+        message = who.gettext("Too many wrong attempts. Try again in {seconds} s.").format(
+            seconds=int(result.locked_seconds) + 1) if result.locked_seconds else who.gettext(
+            "The current password is wrong.")  # fmt: skip
+        status = 429 if result.locked_seconds else 400
+        return await run_in_threadpool(_profile, request, who, status, error=message)
+    response = RedirectResponse(f"{PREFIX}/profile?password=1", 303)
+    response.set_cookie(COOKIE, result.token, path=PREFIX, httponly=True, samesite="lax",
+                        secure=secure(request))  # fmt: skip
+    return response
 
 
 @router.get("/history")

@@ -211,3 +211,23 @@ def test_recovery_answers_the_same_and_languages(till: Till, db_url: str) -> Non
     assert "Вход в личный кабинет" in ru and "Забыли пароль?" in ru
     client.get("/cabinet/language/en?next=/cabinet/sign-in")
     assert "Sign in to your cabinet" in client.get("/cabinet/sign-in").text
+
+
+def test_changing_the_password_signs_out_elsewhere(till: Till, db_url: str) -> None:
+    anna = new_guest(till, "Anna", "+79126660007")
+    credentials(db_url, anna, "anna7")
+    client, elsewhere = till.client, TestClient(till.client.app)
+    assert sign_in(client, "anna7").status_code == 303
+    assert sign_in(elsewhere, "anna7").status_code == 303
+    page = client.get("/cabinet/profile").text
+    form = {"csrf_token": token_of(page), "current": "not it at all", "new": "a new password",
+            "new_again": "a new password"}  # fmt: skip
+    assert client.post("/cabinet/password", data=form).status_code == 400
+    changed = client.post("/cabinet/password", data={**form, "current": PASSWORD},
+                          follow_redirects=False)  # fmt: skip
+    assert changed.status_code == 303
+    assert client.get("/cabinet/profile", follow_redirects=False).status_code == 200
+    assert elsewhere.get("/cabinet/profile", follow_redirects=False).status_code == 303
+    assert sign_in(elsewhere, "anna7").status_code == 401
+    assert sign_in(elsewhere, "anna7", "a new password").status_code == 303
+    elsewhere.close()
