@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pos_server.admin_web.install import install as install_back_office
+from pos_server.cabinet_web.install import install as install_cabinet
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
 from pos_server.feed.shop_settings import publish_shop_settings
@@ -189,6 +190,7 @@ def _install_routes(app: FastAPI) -> None:
     app.include_router(ops_known.router)
     app.include_router(notify_http.router)
     install_back_office(app)
+    install_cabinet(app)  # after the back office: it mounts the web stack's static files
 
 
 def metrics_allowed(settings: ServerSettings, authorization: str | None) -> bool:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.accounts import Accounts
     from pos_server.repositories.applied import AppliedOperations
     from pos_server.repositories.audit import Audit
+    from pos_server.repositories.cabinet import Cabinet
     from pos_server.repositories.catalogue import CatalogueHistory
     from pos_server.repositories.feed import Feed
     from pos_server.repositories.groups import Groups
@@ -91,6 +92,7 @@ class UnitOfWork:
         "_accounts",
         "_applied",
         "_audit",
+        "_cabinet",
         "_catalogue",
         "_feed",
         "_groups",
@@ -126,6 +128,7 @@ class UnitOfWork:
     accounts: _Lazy[Accounts] = _Lazy("accounts", "Accounts")
     applied: _Lazy[AppliedOperations] = _Lazy("applied", "AppliedOperations")
     audit: _Lazy[Audit] = _Lazy("audit", "Audit")
+    cabinet: _Lazy[Cabinet] = _Lazy("cabinet", "Cabinet")
     catalogue: _Lazy[CatalogueHistory] = _Lazy("catalogue", "CatalogueHistory")
     feed: _Lazy[Feed] = _Lazy("feed", "Feed")
     groups: _Lazy[Groups] = _Lazy("groups", "Groups")

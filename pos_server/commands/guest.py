@@ -1,6 +1,9 @@
 """``pos-server guest ledger GUEST_ID [--account points|money] [--db URL]``: the guest's
 points and money postings as JSON lines, oldest first, for scripts and support (the same
-``pos_server/guests/history.py`` service the till's guest card pages through)."""
+``pos_server/guests/history.py`` service the till's guest card pages through).
+
+``pos-server guest cabinet-login GUEST_ID LOGIN [--password-stdin] [--send] [--url URL]``:
+the guest's cabinet credentials (``pos_server/cabinet_web/accounts.set_credentials``)."""
 
 from __future__ import annotations
 
@@ -50,6 +53,31 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cabinet_login(args: argparse.Namespace) -> int:
+    """Set a guest's cabinet login and password (issue 19): the password from stdin's first
+    line, or a random one printed once (unless ``--send`` sends it by SMS instead)."""
+    from pos_server.cabinet_web.accounts import CabinetRefused, set_credentials
+
+    url = str(args.db) if args.db else ServerSettings().database_url
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with unit_of_work(engine, actor="cli", now=datetime.now(UTC)) as uow:
+            secret = set_credentials(uow, args.guest_id, args.login, password, send=args.send,
+                                     url=args.url or "")  # fmt: skip
+    except CabinetRefused as refused:
+        print(refused.message.format(**refused.values), file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    shown = {"guest_id": args.guest_id, "login": args.login.strip().lower(), "sent": args.send}
+    if password is None and not args.send:
+        shown["password"] = secret  # random: shown this once, never stored in clear
+    print(json.dumps(shown, ensure_ascii=False))
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add ``guest`` to ``pos-server``'s subparsers."""
     actions = sub.add_parser("guest", help="a guest's records").add_subparsers(
@@ -63,3 +91,15 @@ def register(sub: Any) -> None:
                         help="one account only (default: both)")  # fmt: skip
     ledger.add_argument("--db", help=DB_HELP)
     ledger.set_defaults(func=cmd_ledger)
+    cabinet = actions.add_parser(
+        "cabinet-login", help="set the guest's cabinet login and password (random by default)"
+    )
+    cabinet.add_argument("guest_id")
+    cabinet.add_argument("login", help="numeric or alphabetic, 3-64 characters")
+    cabinet.add_argument("--password-stdin", action="store_true",
+                         help="the password is stdin's first line (else a random one)")  # fmt: skip
+    cabinet.add_argument("--send", action="store_true",
+                         help="send the login and password by SMS now")  # fmt: skip
+    cabinet.add_argument("--url", help="the cabinet's address for the SMS")
+    cabinet.add_argument("--db", help=DB_HELP)
+    cabinet.set_defaults(func=cmd_cabinet_login)

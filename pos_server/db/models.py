@@ -337,6 +337,7 @@ class GuestOrderLineRow(Base):
 
 # Tables of other modules on the same Base, imported so every user of Base.metadata (alembic,
 # the schema comparison test, test fixtures) sees them.
+from pos_server.db import models_cabinet as _models_cabinet  # noqa: E402, F401
 from pos_server.db import models_guest_card as _models_guest_card  # noqa: E402, F401
 from pos_server.db import models_ledger as _models_ledger  # noqa: E402, F401
 from pos_server.db import models_notify as _models_notify  # noqa: E402, F401

@@ -35,11 +35,12 @@ def _json(value: Any) -> Any:
 
 def apply_edit(
     uow: UnitOfWork, card: GuestCard, action: str, values: Mapping[str, Any], *,
-    staff_id: str, changed_at: datetime, extra: Mapping[str, Mapping[str, Any]] | None = None,
+    staff_id: str | None, changed_at: datetime,
+    extra: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[str]:  # fmt: skip
     """Write the fields of ``values`` the edit wins (``extra[field]``: columns written, not
     stamped, with a field it wins, such as ``group_by_hand`` with ``group_id``); the fields
-    written."""
+    written. ``staff_id`` None: the guest's own edit in the cabinet (its ``action`` says so)."""
     at = effective_time(changed_at, uow.now)
     stamps = uow.guest_cards.stamps(card.guest_id)
     won: dict[str, Any] = {}

@@ -100,14 +100,16 @@ def staff_of(actor: str) -> str | None:
 
 def history_page(
     uow: UnitOfWork, guest_id: str, section: str, *, before: str | None = None,
-    limit: int = 50,
+    limit: int = 50, period: tuple[datetime, datetime] | None = None,
 ) -> HistoryPage:  # fmt: skip
-    """One page of ``section`` (``SECTIONS``) older than ``before``; ``BadCursor``."""
+    """One page of ``section`` (``SECTIONS``) older than ``before``; ``BadCursor``.
+    ``period`` (start, end; end excluded): only postings and sales within it (the cabinet's
+    chosen period); holds are always the open ones now."""
     if section not in SECTIONS:
         raise ValueError(f"unknown history section {section!r}")
     limit = max(1, min(limit, MAX_LIMIT))
     if section == "sales":
-        return _sales(uow, guest_id, before, limit)
+        return _sales(uow, guest_id, before, limit, period)
     if section == "holds":
         holds = uow.guest_history.open_holds(guest_id, MAX_LIMIT)
         return HistoryPage("holds", tuple(HoldEntry(*row) for row in holds), None)
@@ -115,7 +117,8 @@ def history_page(
         before_id = None if before is None else int(before)
     except ValueError:
         raise BadCursor("not a cursor of this history") from None
-    rows = uow.guest_history.postings(guest_id, _ACCOUNTS[section], before_id, limit + 1)
+    rows = uow.guest_history.postings(guest_id, _ACCOUNTS[section], before_id, limit + 1,
+                                      period)  # fmt: skip
     items = tuple(PostingEntry(r.id, r.account_kind, r.kind, r.amount, r.total_after,
                                r.held_after, r.hold_id, staff_of(r.actor), r.actor,
                                r.terminal_id, r.at, r.reason, r.ref)
@@ -124,7 +127,8 @@ def history_page(
     return HistoryPage(section, items, str(items[-1].id) if more else None)
 
 
-def _sales(uow: UnitOfWork, guest_id: str, before: str | None, limit: int) -> HistoryPage:
+def _sales(uow: UnitOfWork, guest_id: str, before: str | None, limit: int,
+           period: tuple[datetime, datetime] | None = None) -> HistoryPage:  # fmt: skip
     key = None
     if before is not None:
         at, _bar, sale_id = before.partition("|")
@@ -132,7 +136,7 @@ def _sales(uow: UnitOfWork, guest_id: str, before: str | None, limit: int) -> Hi
             key = (datetime.fromisoformat(at), sale_id)
         except ValueError:
             raise BadCursor("not a cursor of this history") from None
-    rows = uow.guest_history.sales(guest_id, key, limit + 1)
+    rows = uow.guest_history.sales(guest_id, key, limit + 1, period)
     items = tuple(_sale(uow, r) for r in rows[:limit])
     more = len(rows) > limit
     last = items[-1] if items else None

@@ -25,10 +25,12 @@ class GuestHistory(Repository):
     __slots__ = ()
 
     def postings(
-        self, guest_id: str, accounts: Sequence[str], before_id: int | None, limit: int
-    ) -> Sequence[Row[Any]]:
+        self, guest_id: str, accounts: Sequence[str], before_id: int | None, limit: int,
+        period: tuple[datetime, datetime] | None = None,
+    ) -> Sequence[Row[Any]]:  # fmt: skip
         """The guest's postings of ``accounts`` (``points``, ``money``) with ids below
-        ``before_id``, newest first (index ``ix_postings_account`` and the primary key)."""
+        ``before_id``, newest first (index ``ix_postings_account`` and the primary key);
+        ``period``: only those made from its start up to (not including) its end."""
         query = (select(PostingRow.id, PostingRow.account_kind, PostingRow.kind,
                         PostingRow.amount, PostingRow.total_after, PostingRow.held_after,
                         PostingRow.at, PostingRow.actor, PostingRow.terminal_id,
@@ -38,14 +40,17 @@ class GuestHistory(Repository):
                  .order_by(PostingRow.id.desc()).limit(limit))  # fmt: skip
         if before_id is not None:
             query = query.where(PostingRow.id < before_id)
+        if period is not None:
+            query = query.where(PostingRow.at >= period[0], PostingRow.at < period[1])
         return self._connection.execute(query).all()
 
     def sales(
-        self, guest_id: str, before: tuple[datetime, str] | None, limit: int
-    ) -> Sequence[Row[Any]]:
+        self, guest_id: str, before: tuple[datetime, str] | None, limit: int,
+        period: tuple[datetime, datetime] | None = None,
+    ) -> Sequence[Row[Any]]:  # fmt: skip
         """The guest's sales closed before ``before`` (time, then id), newest first, with the
         loyalty facts recorded at the time (group, money and points paid, accrual) and the
-        sum of the lines' discounts."""
+        sum of the lines' discounts; ``period``: only those closed within it (end excluded)."""
         query = (select(Sale.id, Sale.receipt_no, Sale.terminal_id, Sale.closed_at, Sale.total,
                         _DISCOUNT.label("discount"), SaleLoyaltyRow.group_id,
                         SaleLoyaltyRow.money_paid, SaleLoyaltyRow.points_paid,
@@ -57,6 +62,8 @@ class GuestHistory(Repository):
             at, sale_id = before
             query = query.where((Sale.closed_at < at)
                                 | ((Sale.closed_at == at) & (Sale.id < sale_id)))  # fmt: skip
+        if period is not None:
+            query = query.where(Sale.closed_at >= period[0], Sale.closed_at < period[1])
         return self._connection.execute(query).all()
 
     def open_holds(self, guest_id: str, limit: int) -> Sequence[Row[Any]]:

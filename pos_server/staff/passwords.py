@@ -52,6 +52,12 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(require_password(password))
 
 
+def hash_checked(password: str) -> str:
+    """The argon2id hash of a password whose own rule its caller checked (a guest's cabinet
+    password: ``pos_server.cabinet_web.accounts``); the same parameters as staff passwords."""
+    return _HASHER.hash(password)
+
+
 def password_matches(password: str, stored: str | None) -> bool:
     """Whether ``password`` is the one behind ``stored``; as slow when there is none."""
     try:

@@ -47,6 +47,9 @@ RESOURCES = (
     "pos_server/web/static/web.css",
     "pos_server/web/templates/web/base.html",
     "pos_server/admin_web/templates/admin/sign_in.html",
+    "pos_server/cabinet_web/templates/cabinet/sign_in.html",
+    "pos_server/cabinet_web/static/cabinet.css",
+    "pos_server/cabinet_web/locale/ru/LC_MESSAGES/cabinet.mo",
     "pos_server/db/migrations/versions/0020_backoffice.py",
 )
 

@@ -63,13 +63,15 @@ def add_member(db_url: str, name: str, role: str, pin: str, permissions: set[str
 
 
 @contextmanager
-def live_server(folder: Path) -> Iterator[Server]:
-    """``pos-server run`` on a SQLite file in ``folder``, stopped when the block ends."""
+def live_server(folder: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``pos-server run`` on a SQLite file in ``folder``, stopped when the block ends;
+    ``env``: more ``POS_SERVER_*`` settings (the cabinet's fake SMS.ru)."""
     db_url = f"sqlite:///{folder / 'server.sqlite3'}"
     upgrade(db_url)
     port = free_port()
     log = folder / "server.log"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "POS_SERVER_SWEEP_INTERVAL_SECONDS": "0"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "POS_SERVER_SWEEP_INTERVAL_SECONDS": "0",
+           **(env or {})}  # fmt: skip
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "pos_server.cli", "run", "--db", db_url, "--host",

@@ -1,0 +1,63 @@
+"""The guest's history for a chosen period (seed 000 points 3-4), from the one history
+service (``pos_server.guests.history``): sales (orders at the venue), money movements with
+the opening and closing balance of the period, points postings; newest first, 20 a page with
+the service's keyset cursor. Periods are whole days, ``from`` to ``to`` inclusive, in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from pos_server.guests.history import BadCursor, HistoryPage, history_page
+from pos_server.uow import UnitOfWork
+
+SECTIONS = ("sales", "money", "points")
+PAGE = 20
+DEFAULT_DAYS = 30
+MAX_DAYS = 3 * 366
+
+__all__ = ["BadCursor", "Period", "View", "period_of", "view"]
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        start = datetime.combine(self.first, time(), UTC)
+        return start, datetime.combine(self.last + timedelta(days=1), time(), UTC)
+
+
+@dataclass(frozen=True)
+class View:
+    page: HistoryPage
+    opening: int | None  # the account's balance when the period began (money, points)
+    closing: int | None  # ... and when it ended (or now, for a period reaching today)
+
+
+def period_of(first: str | None, last: str | None, today: date) -> Period:
+    """The period the page asks for (``YYYY-MM-DD``; default: the last 30 days); ValueError."""
+    end = date.fromisoformat(last) if last else today
+    start = date.fromisoformat(first) if first else end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        start, end = end, start
+    if (end - start).days > MAX_DAYS:
+        start = end - timedelta(days=MAX_DAYS)
+    return Period(start, end)
+
+
+def view(uow: UnitOfWork, guest_id: str, section: str, period: Period,
+         before: str | None) -> View:  # fmt: skip
+    """One page of the guest's ``section`` within ``period`` (``BadCursor``)."""
+    if section not in SECTIONS:
+        raise ValueError(f"unknown cabinet history section {section!r}")
+    start, end = period.bounds
+    page = history_page(uow, guest_id, section, before=before, limit=PAGE, period=(start, end))
+    if section == "sales":
+        return View(page, None, None)
+    opening = uow.cabinet.balance_before(guest_id, section, start)
+    closing = uow.cabinet.balance_before(guest_id, section, end)
+    return View(page, opening, closing)

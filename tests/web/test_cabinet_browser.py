@@ -1,0 +1,106 @@
+"""The guest cabinet in a real headless Chromium (Debian's, driven by Playwright) at a phone's
+size against a real ``pos-server run`` whose SMS go to a fake SMS.ru: register -> the code
+read from the fake -> signed in -> profile -> history with the closing balance; sign out and
+back in; another guest's data is nowhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.web.browser import browser, chromium_path
+from tests.web.cabinet_flow import (
+    PHONE_VIEWPORT,
+    cabinet_server,
+    password_from,
+    register,
+    seed_credentials,
+    seed_guest,
+    sign_in,
+)
+
+pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
+from playwright.sync_api import expect
+
+if chromium_path() is None:
+    pytest.skip("no chromium on this machine (scripts/bootstrap.sh installs Debian's)",
+                allow_module_level=True)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def phone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any, Any]]:
+    with cabinet_server(tmp_path_factory.mktemp("cabinet")) as (server, sms), browser() as chromium:
+        seed_guest(server.db_url)
+        seed_guest(server.db_url, "Борис Другой", "+79167654321")
+        context = chromium.new_context(locale="en", viewport=PHONE_VIEWPORT, is_mobile=True,
+                                       has_touch=True)  # fmt: skip
+        yield server, sms, context
+        context.close()
+
+
+def test_register_by_sms_code_sign_in_and_see_the_history(phone: tuple[Any, Any, Any]) -> None:
+    server, sms, context = phone
+    page = context.new_page()
+    page.goto(f"{server.url}/cabinet/language/en?next=/cabinet/register")
+    register(page, server, sms)
+    expect(page.locator("#name")).to_have_value("Анна Смирнова")
+    expect(page.locator("#my-login")).to_have_text("anna")
+    page.click("#nav-history")
+    expect(page.locator("#entries")).to_contain_text("A-000102")
+    expect(page.locator("#entries")).to_contain_text("A-000101")
+    page.click("#tab-money")
+    expect(page.locator("#closing")).to_have_text("3\u00a0500,00 ₽")
+    expect(page.locator("#entries")).to_contain_text("Пополнение на кассе")
+    page.click("#tab-points")
+    expect(page.locator("#entries")).to_contain_text("Бонус за отзыв")
+    expect(page.locator("#entries")).to_contain_text("accrued")  # the sales' points
+    page.fill("#from", "2020-01-01")
+    page.fill("#to", "2020-12-31")
+    page.click("#show")
+    expect(page.locator("#nothing")).to_be_visible()
+    # the page fits a phone: nothing wider than the screen
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_VIEWPORT["width"], width
+    body = page.content()
+    assert "Борис" not in body and "+79167654321" not in body
+    page.click("#sign-out")
+    page.wait_for_url("**/cabinet/sign-in")
+    sign_in(page, server, "anna", "wrong password!")
+    expect(page.locator(".error")).to_contain_text("Wrong login or password")
+    sign_in(page, server)
+    page.wait_for_url("**/cabinet/profile")
+    page.close()
+
+
+def test_recovery_by_e_mail_and_throttled_guessing(phone: tuple[Any, Any, Any]) -> None:
+    """Boris (staff gave him credentials, registration skipped) forgets his password: a new
+    one comes by SMS to the fake; the old one keeps working until the new one is used. Then a
+    stranger guessing his password is locked out after five tries."""
+    server, sms, context = phone
+    seed_credentials(server.db_url, "+79167654321", "boris", "borises old pass")
+    context.clear_cookies()  # Anna's session from the test before
+    page = context.new_page()
+    page.goto(f"{server.url}/cabinet/language/en?next=/cabinet/profile")
+    sign_in(page, server, "boris", "borises old pass")
+    page.wait_for_url("**/cabinet/profile")
+    page.fill("#email-1", "Boris@Example.com")
+    page.click("#save")
+    expect(page.locator(".notice")).to_be_visible()
+    page.click("#sign-out")
+    page.click("#to-recover")
+    page.fill("#login_or_email", "boris@example.com")
+    page.click("#submit")
+    expect(page.locator(".notice")).to_contain_text("a new password is on its way")
+    new = password_from(sms, "+79167654321")
+    sign_in(page, server, "boris", new)
+    page.wait_for_url("**/cabinet/profile")
+    expect(page.locator("#name")).to_have_value("Борис Другой")
+    page.click("#sign-out")
+    for _ in range(6):  # five free; the sixth is judged and locks the (address, login) pair
+        sign_in(page, server, "boris", "a wrong guess")
+        expect(page.locator(".error")).to_contain_text("Wrong login or password")
+    sign_in(page, server, "boris", new)  # locked: not even the right password is checked
+    expect(page.locator(".error")).to_contain_text("Too many wrong attempts")
+    page.close()
