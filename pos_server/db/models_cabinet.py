@@ -1,4 +1,4 @@
-"""The guest cabinet's tables (migration 0022, issue 19).
+"""The guest cabinet's tables (migration 0024, issue 19).
 
 - ``cabinet_accounts``: a guest's cabinet login (normalised: ``pos_app.domain.guests.
   normalise_login``) and argon2id password hash; a pending recovery password (sent by SMS,

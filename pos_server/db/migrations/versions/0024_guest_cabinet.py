@@ -1,15 +1,15 @@
 """The guest cabinet (issue 19): cabinet accounts (login, argon2id password, a pending
 recovery password, the phone's confirmation) and registrations waiting for their SMS code.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
-down_revision = "0021"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
