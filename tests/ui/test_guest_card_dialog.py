@@ -90,7 +90,7 @@ def said(qtbot: QtBot, dialog: GuestCardDialog, text: str) -> None:
     qtbot.waitUntil(check)
 
 
-def test_the_tabs_show_the_card(card: Card) -> None:
+def test_the_tabs_show_the_card(card: Card, qtbot: QtBot) -> None:
     dialog = card.dialog
     assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
         "Main",
@@ -104,6 +104,8 @@ def test_the_tabs_show_the_card(card: Card) -> None:
     assert dialog.contacts.rows() == [("phone", "other", "+79121234567")]
     assert dialog.identifiers.table.item(0, 2).text() == ANNA_CARD
     assert "300,00" in dialog.accounts.figures.text() and "250,00" in dialog.accounts.figures.text()
+    # the open holds are asked of the server on the op worker after the card is shown
+    qtbot.waitUntil(lambda: dialog.accounts.holds.text() != "", timeout=5000)
     assert dialog.accounts.holds.text() == "Open holds: 50,00 pts since 23.11.2026 10:00 (T2)"
 
 
