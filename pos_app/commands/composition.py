@@ -196,7 +196,7 @@ def screen_services(
         reports=reports if reports is not None else NoReportPrinter(),
         overrides=till.overrides, refunds=till.refunds, reconciliation=till.reconciliation,
         bonus=till.bonus, hold_reset=till.hold_reset, guest_card=till.guest_card,
-        guest_history=till.guest_history,
+        guest_history=till.guest_history, deposits=till.deposits,
         venue_zone=VenueTime(store.unit_of_work).zone(), venue_time=VenueTime(store.unit_of_work),
         venue_name=read_venue_name(store.unit_of_work), look=read_look(store.unit_of_work),
     )  # fmt: skip

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from pos_app.services.acquiring import NO_ACQUIRER, Acquirer
 from pos_app.services.bonus_override import BonusOverrideService
+from pos_app.services.deposits import DepositService
 from pos_app.services.guest_card import GuestCardService
 from pos_app.services.guest_history import (
     NO_HISTORY_SOURCE,
@@ -61,6 +62,7 @@ class TillServices:
     hold_reset: HoldResetService
     guest_card: GuestCardService  # the guest card: fields, contacts, cards, accounts
     guest_history: GuestHistoryService  # its History tab: the server's pages, kept offline
+    deposits: DepositService  # deposit top-ups by cash or card, a manager's refund
 
     @classmethod
     def build(
@@ -88,4 +90,5 @@ class TillServices:
             hold_reset=HoldResetService(staff, hold_reset_port, refresh=after_hold_reset),
             guest_card=GuestCardService(uow, clock, ids),
             guest_history=GuestHistoryService(uow, clock, history_source),
+            deposits=DepositService(uow, clock, ids, acquirer=acquirer),
         )  # fmt: skip
