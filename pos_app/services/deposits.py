@@ -34,19 +34,14 @@ from pos_app.domain.balance import InsufficientBalance, top_up_problem
 from pos_app.domain.errors import DomainError
 from pos_app.domain.guest_card import Permission, require_reason
 from pos_app.domain.money import format_money, require_amount
-from pos_app.domain.operations import (
-    ACCOUNT_ADJUSTED,
-    BALANCE_TOPPED_UP,
-    SALE_CLOSED,
-    AccountAdjusted,
-    BalanceToppedUp,
-)
+from pos_app.domain.operations import AccountAdjusted, BalanceToppedUp
 from pos_app.services.acquiring import (
     NO_ACQUIRER,
     Acquirer,
     CardPaymentUncertain,
     CardTerminalUnavailable,
 )
+from pos_app.services.deposit_balance import deposit_available
 from pos_app.services.guest_card import Actor, require
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import TopUpRecord
@@ -225,24 +220,6 @@ def _charge(acquirer: Acquirer, ref: str, amount: int) -> None:
         raise CardTerminalUnavailable(
             f"{lost.message} The top-up was cancelled: nothing was charged.",
             ref=ref, amount=amount) from lost  # fmt: skip
-
-
-def deposit_available(uow: UnitOfWork, guest_id: str) -> int:
-    """The guest's deposit as this till knows it: the server's last snapshot, plus the
-    top-ups and less the balance payments and money debits still in the outbox."""
-    cached = sum(a.available for a in uow.accounts.for_guest(guest_id) if a.kind == "balance")
-    undelivered = 0
-    for entry in uow.outbox.pending(limit=10_000):
-        p = entry.payload
-        if entry.kind == BALANCE_TOPPED_UP and p.get("guest_id") == guest_id:
-            undelivered += int(p["amount"])
-        elif (entry.kind == ACCOUNT_ADJUSTED and p.get("guest_id") == guest_id
-              and p.get("account") == "money"):  # fmt: skip
-            undelivered += int(p["amount"]) * (1 if p.get("direction") == "credit" else -1)
-        elif entry.kind == SALE_CLOSED and (p.get("guest") or {}).get("guest_id") == guest_id:
-            undelivered -= sum(int(x["amount"]) for x in p.get("payments", ())
-                               if x.get("method") == "balance")  # fmt: skip
-    return cached + undelivered
 
 
 def _open_shift(uow: UnitOfWork) -> None:
