@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         SoundPrefs,
     )
     from pos_app.services.guest_history import HistorySource
+    from pos_app.services.guests import PhoneOwnerSource
     from pos_app.services.orders import ActionSender, ConsoleOrders, OrderView, StreamBatch
     from pos_app.sync.order_actions import HttpActionSender
     from pos_app.sync.order_stream import OrderStream, StreamStatus
@@ -86,11 +87,12 @@ def till_services(
     """The till's services on ``store``: ``sync`` (an enrolled till's worker) confirms points
     online and lets a manager reset holds on the server; ``acquirer`` takes cards."""
     port, refresh = _hold_reset_port(store, sync, server_url)
+    history = _history_source(store, sync, server_url)
     return TillServices.build(
         store.unit_of_work, clock or SystemClock(), ids or UuidGenerator(), acquirer=acquirer,
         points_gateway=sync.worker if sync is not None else NO_SERVER, hold_reset_port=port,
         after_hold_reset=refresh, after_points_refused=refresh, promo_digits=promo_digits,
-        history_source=_history_source(store, sync, server_url),
+        history_source=history, phone_owners=_phone_owners(history),
     )  # fmt: skip
 
 
@@ -323,6 +325,15 @@ def _history_source(
     with store.unit_of_work(durable=False) as uow:
         url = server_url or uow.settings.get(SERVER_KEY)
     return GuestHistoryClient(str(url), token, trust=sync.trust) if url else NO_HISTORY_SOURCE
+
+
+def _phone_owners(history: HistorySource) -> PhoneOwnerSource:
+    """The server's verdict on a new guest's phone comes from the same client as the history
+    (an enrolled till); a till without a server checks its own store only."""
+    from pos_app.services.guests import NO_PHONE_OWNERS
+    from pos_app.sync.guest_history_client import GuestHistoryClient
+
+    return history if isinstance(history, GuestHistoryClient) else NO_PHONE_OWNERS
 
 
 def _hold_reset_port(

@@ -29,7 +29,7 @@ from pos_app.services.guest_history import (
     GuestHistoryService,
     HistorySource,
 )
-from pos_app.services.guests import GuestService
+from pos_app.services.guests import NO_PHONE_OWNERS, GuestService, PhoneOwnerSource
 from pos_app.services.hold_reset import NOT_ENROLLED, HoldResetPort, HoldResetService, no_feed
 from pos_app.services.overrides import OverrideService
 from pos_app.services.payments import PaymentService
@@ -73,6 +73,7 @@ class TillServices:
         after_points_refused: Callable[[], object] = no_refresh,
         promo_digits: Digits = random_digits,
         history_source: HistorySource = NO_HISTORY_SOURCE,
+        phone_owners: PhoneOwnerSource = NO_PHONE_OWNERS,
     ) -> TillServices:  # fmt: skip
         """The whole set; the keyword arguments are the till's adapters, each by default the
         null object of a till without it."""
@@ -81,7 +82,8 @@ class TillServices:
         payments = PaymentService(uow, clock, ids, sales, acquirer=acquirer,
                                   promo_digits=promo_digits)  # fmt: skip
         return cls(
-            sales=sales, staff=staff, guests=GuestService(uow, clock, ids), payments=payments,
+            sales=sales, staff=staff, guests=GuestService(uow, clock, ids, phone_owners),
+            payments=payments,
             shifts=ShiftService(uow, clock, ids, staff), promo=PromoService(uow, clock, ids),
             overrides=OverrideService(uow), refunds=RefundService(uow, clock, ids, acquirer),
             points=PointsService(uow, clock, ids, payments, points_gateway,
