@@ -68,7 +68,7 @@ def test_a_duplicate_here_or_on_the_server_creates_nobody(
     with pytest.raises(GuestExists, match="Анна Смирнова"):
         guests.create_guest("Анна", phone="8 912 123 45 67")
     server.owners["+79000000001"] = PhoneOwner("boris", "Борис")
-    with pytest.raises(GuestExists, match="Борис .* on the server"):
+    with pytest.raises(GuestExists, match=r"Борис .* on the server"):
         guests.create_guest("Борис Второй", phone="+79000000001")
     assert shop.pending() == []
 
