@@ -8,11 +8,14 @@ not delivered yet): the server's figure arrives through the feed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pos_app.domain.errors import DomainError
 from pos_app.domain.money import format_money
 from pos_app.domain.venue_clock import local_time, shop_zone
+from pos_app.services.report_printer import ReportPrinter
 
 _METHOD = {"cash": "Наличные", "card": "Банковская карта"}
 _ACCOUNT = {"points": ("баллы", "б."), "money": ("депозит", "₽")}
@@ -72,3 +75,15 @@ def adjustment_slip(header: SlipHeader, *, account: str, direction: str, amount:
               _row("Остаток после", format_money(balance_after, unit), width), "-" * width,
               f"Менеджер: {header.staff_name}"]  # fmt: skip
     return lines
+
+
+def print_slip(printer: ReportPrinter | None, lines: Sequence[str], title: str) -> bool:
+    """Queue a slip on the till's printer; False when there is none or it refused (the
+    change itself stands; the screen says the slip was not printed)."""
+    if printer is None or not printer.available:
+        return False
+    try:
+        printer.print_report(lines, title)
+    except DomainError:
+        return False
+    return True

@@ -10,7 +10,8 @@ cashier's role lacks the right), F5 (or the status bar's red count) the manager'
 operations the server did not accept.
 Shift+F7 sets the order's bonus settings, Shift+F4 resets the guest's points holds on the
 server (``ui/till/loyalty_flow.py``); Ctrl+I shows or hides the guest's details; Ctrl+G (or
-the guest panel's button) opens the guest card (``ui/till/guest_card.py``).
+the guest panel's button) opens the guest card (``ui/till/guest_card.py``); Ctrl+N the full
+form for a new guest (``ui/till/new_guest.py``).
 
 Composed, not inherited: the window builds the panels, the till controller (the session) and
 one object per flow - ``shift``, ``payment``, ``guests``, ``manager``, ``loyalty`` - each
@@ -274,6 +275,7 @@ class TillWindow(QMainWindow):
             ("Ctrl+Down", self.basket.decrease),
             ("Ctrl+I", self.guest_panel.toggle_details),
             ("Ctrl+G", self.open_guest_card),
+            ("Ctrl+N", self.guests.new_guest),
         ):
             QShortcut(QKeySequence(key), self, slot)
 
