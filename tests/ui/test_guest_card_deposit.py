@@ -180,3 +180,27 @@ def test_the_new_guest_form_checks_the_phone(qtbot: QtBot, till: Till) -> None:
     assert dialog.ok.isEnabled()
     dialog.take_reading("msr", "7000000000000555")
     assert (dialog.identifier(), dialog.method()) == ("7000000000000555", "msr")
+
+
+def test_ctrl_n_creates_a_guest_from_the_full_form_and_identifies_them(till_factory: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    from pos_app.ui.key_hook import Reading
+    from tests.ui.test_till_window import LATTE, signed_in
+
+    till = signed_in(till_factory)
+    window = till.window
+    till.scan(LATTE)
+    till.qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.guests.new_guest_dialog
+    assert dialog is not None and dialog.isVisible() and not dialog.card.isReadOnly()
+    dialog.name.setText("Вера Котова")
+    dialog.phone.setText("+7 900 555 44 33")
+    dialog.check()
+    till.qtbot.waitUntil(lambda: "server cannot be asked" in dialog.phone_note.text(),
+                         timeout=5000)  # fmt: skip
+    window.handle_reading(Reading("msr", ";7799000000000555=2912?", "test"))  # swiped into it
+    assert dialog.method() == "msr"
+    dialog.ok.click()
+    till.qtbot.waitUntil(lambda: window.guest_panel.guest is not None, timeout=5000)
+    assert window.guest_panel.guest.name == "Вера Котова"
