@@ -45,6 +45,8 @@ class DepositBox(QWidget):
         top_up = _named(QPushButton(translate("GuestCard", "Top up")), "topUpDeposit")
         top_up.clicked.connect(self.top_up)
         self.top_ups = _named(QComboBox(), "depositTopUps")
+        self.top_ups.setMinimumContentsLength(26)  # "07.12 10:41 · 500,00 ₽ · cash"
+        self.top_ups.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.reason = _named(QLineEdit(), "depositRefundReason")
         self.reason.setPlaceholderText(translate("GuestCard", "why"))
         refund = _named(QPushButton(translate("GuestCard", "Refund top-up")), "refundTopUp")

@@ -79,6 +79,7 @@ class NewGuestDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.setMinimumWidth(520)  # the phone's note reads whole
         self.name.setFocus()
 
     def take_reading(self, kind: str, data: str) -> None:
