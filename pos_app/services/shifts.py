@@ -153,6 +153,8 @@ class ShiftReport:
             movements=tuple(CashMove(kind=m.kind, amount=m.amount, reason=m.reason, at=m.at,
                                      staff_id=m.staff_id) for m in self.movements),
             difference_reason=self.difference_reason,
+            deposits=sum(a for _, a in self.deposits),
+            deposit_refunds=sum(a for _, a in self.deposit_refunds),
         )  # fmt: skip
 
 

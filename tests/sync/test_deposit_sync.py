@@ -2,8 +2,8 @@
 the till while the server cannot be reached, it waits in the outbox, reaches the server exactly
 once when the connection is back (one ``balance.topped_up``, one money posting with the
 top-up's id), and the shift's Z report lists it as a deposit, not revenue, its cash counted in
-the drawer. A manager's refund then debits the deposit on the server through the audited
-``account.adjusted``."""
+the drawer (and ``shift.closed`` carries it to the server). A manager's refund then debits the
+deposit on the server through the audited ``account.adjusted``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from pos_app.domain.money import rub
 from pos_app.services.guests import GuestService
 from pos_app.services.shifts import report_lines
 from pos_app.sync.transport import Unreachable
+from pos_server.db import make_engine, make_sessions
+from pos_server.db.models_till import ShiftRow
 from tests.server.conftest import add_staff_member
 from tests.sync.conftest import MakeTill, server_ops
 from tests.sync.faultproxy import FaultProxy, ServerProcess
@@ -68,6 +70,14 @@ def test_an_offline_top_up_reaches_the_server_once_and_is_a_deposit_on_the_z_rep
     assert dict(z.deposits)["cash"] == rub(500) and z.deposits_count == 1
     assert (z.expected_cash, z.difference) == (rub(1500), 0)
     assert any(line.startswith("Депозиты, не выручка (1)") for line in report_lines(z))
+    till.worker.drain_once()  # the Z report on the server carries the deposits too
+    engine = make_engine(server.db_url)
+    try:
+        with make_sessions(engine)() as session:
+            report = session.get_one(ShiftRow, z.shift_id).report
+    finally:
+        engine.dispose()
+    assert report is not None and (report["deposits"], report["sales_total"]) == (rub(500), 0)
 
 
 def test_a_managers_refund_debits_the_deposit_on_the_server(
