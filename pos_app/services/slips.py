@@ -77,13 +77,14 @@ def adjustment_slip(header: SlipHeader, *, account: str, direction: str, amount:
     return lines
 
 
-def print_slip(printer: ReportPrinter | None, lines: Sequence[str], title: str) -> bool:
+def print_slip(printer: ReportPrinter | None, lines: Sequence[str], title: str, *,
+               kick_drawer: bool = False) -> bool:  # fmt: skip
     """Queue a slip on the till's printer; False when there is none or it refused (the
     change itself stands; the screen says the slip was not printed)."""
     if printer is None or not printer.available:
         return False
     try:
-        printer.print_report(lines, title)
+        printer.print_report(lines, title, kick_drawer=kick_drawer)
     except DomainError:
         return False
     return True

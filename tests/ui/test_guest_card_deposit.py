@@ -33,13 +33,17 @@ from tests.ui.test_guest_card_dialog import Server, said
 @dataclass
 class Printer:
     printed: list[tuple[str, list[str]]] = field(default_factory=list)
+    drawer: list[str] = field(default_factory=list)  # the titles that opened the drawer
 
     @property
     def available(self) -> bool:
         return True
 
-    def print_report(self, lines: Sequence[str], title: str) -> int:
+    def print_report(self, lines: Sequence[str], title: str, *, kick_drawer: bool = False
+                     ) -> int:  # fmt: skip
         self.printed.append((title, list(lines)))
+        if kick_drawer:
+            self.drawer.append(title)
         return len(self.printed)
 
     def print_refund(self, refund: Any, *, venue_name: str, cashier: str) -> int:
@@ -120,6 +124,7 @@ def test_cash_top_up_says_the_change_and_prints_the_slip(qtbot: QtBot, till: Til
     assert (kind, payload["amount"], payload["staff_id"]) == ("balance.topped_up", rub(500), "kate")
     [(title, lines)] = till.printer.printed
     assert title == "deposit top-up" and "ПОПОЛНЕНИЕ ДЕПОЗИТА" in lines[0]
+    assert till.printer.drawer == ["deposit top-up"]  # cash: the drawer opens
     qtbot.waitUntil(lambda: box.top_ups.count() == 1)
 
 
@@ -140,6 +145,7 @@ def test_card_top_up_and_a_managers_refund(qtbot: QtBot, till: Till) -> None:
     assert [k for k, _ in till.pending()] == ["balance.topped_up", "account.adjusted"]
     qtbot.waitUntil(lambda: box.top_ups.count() == 0)
     assert [t for t, _ in till.printer.printed] == ["deposit top-up", "deposit refund"]
+    assert till.printer.drawer == []  # card: no cash moves
 
 
 def test_a_cashier_may_not_refund_a_top_up(qtbot: QtBot, till: Till) -> None:

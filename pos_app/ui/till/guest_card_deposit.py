@@ -93,7 +93,8 @@ class DepositBox(QWidget):
                 result = deposits.top_up_cash(by, guest_id, amount, tendered)
             else:
                 result = deposits.top_up_card(by, guest_id, amount)
-            return result, print_slip(self.card.reports, result.slip, "deposit top-up")
+            return result, print_slip(self.card.reports, result.slip, "deposit top-up",
+                                      kick_drawer=method == "cash")  # fmt: skip
 
         self.card.runner.run(work, self._topped_up, self.card.fail)
 
@@ -119,7 +120,8 @@ class DepositBox(QWidget):
 
         def work() -> tuple[TopUpResult, bool]:
             result = deposits.refund(by, top_up_id, reason)
-            return result, print_slip(self.card.reports, result.slip, "deposit refund")
+            return result, print_slip(self.card.reports, result.slip, "deposit refund",
+                                      kick_drawer=result.top_up.method == "cash")  # fmt: skip
 
         self.card.runner.run(work, self._refunded, self.card.fail)
 
