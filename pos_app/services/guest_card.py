@@ -315,7 +315,8 @@ class GuestCardService:
     def adjust(self, by: Actor, guest_id: str, *, account: str, direction: str,
                amount: int, reason: str) -> GuestCardView:  # fmt: skip
         """A manager's credit or debit of ``account`` (seed 002 «Зачислить / Списать»); a
-        debit may not exceed what the till last heard is available."""
+        debit may not exceed what the till knows is available (for money: with the top-ups and
+        debits not delivered yet)."""
         return self.adjust_with_slip(by, guest_id, account=account, direction=direction,
                                      amount=amount, reason=reason)[0]  # fmt: skip
 
@@ -334,10 +335,10 @@ class GuestCardService:
         now = self._clock.now()
         with self._uow() as uow:
             view = _view(uow, _guest(uow, guest_id))
-            if direction == "debit":
-                _check_debit(view, account, amount)
             before = (view.points_available if account == "points"
                       else deposit_available(uow, guest_id))  # fmt: skip
+            if direction == "debit":
+                _check_debit(account, amount, before)
             uow.outbox.append(
                 AccountAdjusted(
                     adjustment_id=self._ids.new_id(),
@@ -417,15 +418,17 @@ def _block(uow: UnitOfWork, guest_id: str, raw: str) -> str:
     return value
 
 
-def _check_debit(view: GuestCardView, account: str, amount: int) -> None:
-    if account == "points" and amount > view.points_available:
+def _check_debit(account: str, amount: int, available: int) -> None:
+    """``available``: the points the till last heard of, or the deposit as the till knows it
+    (``deposit_balance``: with the top-ups and debits it has not delivered yet)."""
+    if account == "points" and amount > available:
         raise InsufficientPoints(
-            f"Only {format_money(max(view.points_available, 0))} points are available.",
-            available=view.points_available, requested=amount)  # fmt: skip
-    if account == "money" and amount > view.money_total:
+            f"Only {format_money(max(available, 0))} points are available.",
+            available=available, requested=amount)  # fmt: skip
+    if account == "money" and amount > available:
         raise InsufficientBalance(
-            f"The balance has only {format_money(max(view.money_total, 0))}.",
-            available=view.money_total, requested=amount)  # fmt: skip
+            f"The balance has only {format_money(max(available, 0))}.",
+            available=available, requested=amount)  # fmt: skip
 
 
 def _view(uow: UnitOfWork, guest: Guest) -> GuestCardView:

@@ -190,3 +190,21 @@ def test_the_service_alone(shop: Shop) -> None:
     with pytest.raises(NoCardTerminal):
         plain.top_up_card(till.cashier, "anna", rub(100))
     assert plain.of_guest("anna") == []
+
+
+def test_a_managers_money_debit_counts_an_undelivered_top_up(shop: Shop, till: Till) -> None:
+    """The deposit as the till knows it: a debit right after an offline top-up is allowed up
+    to it, beyond it refused."""
+    from pos_app.services.guest_card import GuestCardService
+
+    cards = GuestCardService(shop.uow, FakeClock(), FakeIds("adj"))
+    till.shifts.open_shift(till.cashier, 0)
+    till.deposits.top_up_cash(till.cashier, "anna", rub(500), rub(500))
+    with pytest.raises(InsufficientBalance):
+        cards.adjust(till.manager, "anna", account="money", direction="debit", amount=rub(600),
+                     reason="ошибка")  # fmt: skip
+    _view, slip = cards.adjust_with_slip(
+        till.manager, "anna", account="money", direction="debit", amount=rub(200), reason="ошибка"
+    )
+    assert "300,00 ₽" in "\n".join(slip)  # the deposit after
+    assert till.deposits.available("anna") == rub(300)
