@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         SoundPrefs,
     )
     from pos_app.services.guest_history import HistorySource
+    from pos_app.services.guests import PhoneOwnerSource
     from pos_app.services.orders import ActionSender, ConsoleOrders, OrderView, StreamBatch
     from pos_app.services.subscription import LinkSource
     from pos_app.sync.order_actions import HttpActionSender
@@ -90,11 +91,12 @@ def till_services(
     from pos_app.db.orders_repo import SqlOrderCache
 
     port, refresh = _hold_reset_port(store, sync, server_url)
+    history = _history_source(store, sync, server_url)
     return TillServices.build(
         store.unit_of_work, clock or SystemClock(), ids or UuidGenerator(), acquirer=acquirer,
         points_gateway=sync.worker if sync is not None else NO_SERVER, hold_reset_port=port,
         after_hold_reset=refresh, after_points_refused=refresh, promo_digits=promo_digits,
-        history_source=_history_source(store, sync, server_url),
+        history_source=history, phone_owners=_phone_owners(history),
         link_source=_link_source(store, sync, server_url),
         wake_sync=sync.worker.wake if sync is not None else no_feed,
         order_debts=SqlOrderCache(store).debts_by,  # orders completed unpaid here (issue 20)
@@ -203,7 +205,7 @@ def screen_services(
         reports=reports if reports is not None else NoReportPrinter(),
         overrides=till.overrides, refunds=till.refunds, reconciliation=till.reconciliation,
         bonus=till.bonus, hold_reset=till.hold_reset, guest_card=till.guest_card,
-        guest_history=till.guest_history,
+        guest_history=till.guest_history, deposits=till.deposits,
         venue_zone=VenueTime(store.unit_of_work).zone(), venue_time=VenueTime(store.unit_of_work),
         venue_name=read_venue_name(store.unit_of_work), look=read_look(store.unit_of_work),
         subscriptions=till.subscriptions,
@@ -345,6 +347,15 @@ def _link_source(store: Store, sync: SyncRuntime | None, server_url: str | None)
     with store.unit_of_work(durable=False) as uow:
         url = server_url or uow.settings.get(SERVER_KEY)
     return SubscriptionLinkClient(str(url), token, trust=sync.trust) if url else NO_LINK_SOURCE
+
+
+def _phone_owners(history: HistorySource) -> PhoneOwnerSource:
+    """The server's verdict on a new guest's phone comes from the same client as the history
+    (an enrolled till); a till without a server checks its own store only."""
+    from pos_app.services.guests import NO_PHONE_OWNERS
+    from pos_app.sync.guest_history_client import GuestHistoryClient
+
+    return history if isinstance(history, GuestHistoryClient) else NO_PHONE_OWNERS
 
 
 def _hold_reset_port(

@@ -125,9 +125,12 @@ class ReceiptPrinting:
         """A ``ReportPrinter``: this till has a printer."""
         return True
 
-    def print_report(self, lines: Sequence[str], title: str) -> int:
-        """A shift report (plain lines) into the print queue."""
-        return self.service.enqueue("report", self.layout.report(lines), title=title)
+    def print_report(self, lines: Sequence[str], title: str, *, kick_drawer: bool = False
+                     ) -> int:  # fmt: skip
+        """A shift report or a slip (plain lines) into the print queue; ``kick_drawer``: the
+        drawer opens after it (cash of a deposit top-up taken or handed back)."""
+        return self.service.enqueue("report", self.layout.report(lines, kick_drawer=kick_drawer),
+                                    title=title)  # fmt: skip
 
     def print_refund(self, refund: RefundReceipt, *, venue_name: str, cashier: str) -> int:
         """A refund's receipt into the print queue (``devices/refund_layout.py``)."""

@@ -74,6 +74,26 @@ class CardSlipRow(Base):
     reversed: Mapped[bool] = mapped_column(default=False)
 
 
+class DepositTopUpRow(Base):
+    """Money put on a guest's deposit at this till (migration 0011): the shift reports list it
+    apart from revenue; a manager's refund fills ``refunded_*``."""
+
+    __tablename__ = "deposit_top_ups"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(String(64), index=True)
+    method: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    staff_id: Mapped[str] = mapped_column(String(64))
+    card_ref: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    refunded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    __table_args__ = (
+        CheckConstraint("method IN ('cash', 'card')", name="method"),
+        CheckConstraint("amount > 0", name="amount"),
+    )
+
+
 class RefundRow(Base):
     """A closed sale given back, in full or by line (``refunds.py``); the parts by how they
     were paid, and the lines as JSON (``[[line_no, quantity, amount], ...]``; migration 0007)."""

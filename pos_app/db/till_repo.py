@@ -30,6 +30,7 @@ from pos_app.services.ports_till import (
     SaleRecord,
     ShiftRecord,
     StaffRecord,
+    TopUpRecord,
 )
 
 # Importing models_till puts these tables on the store's one metadata (migrations are checked
@@ -38,7 +39,7 @@ TILL_TABLES = tuple(
     table(model)
     for model in (models_till.StaffRow, models_till.ShiftRow, models_till.CashMovementRow,
                   models_till.CardSlipRow, models_till.PromoCodeRow, models_till.SalePromoRow,
-                  models_till.RefundRow)
+                  models_till.RefundRow, models_till.DepositTopUpRow)
 )  # fmt: skip
 
 
@@ -234,15 +235,70 @@ class SqlShiftRepository:
             for r in rows
         ]  # fmt: skip
 
+    def save_top_up(self, top_up: TopUpRecord) -> None:
+        self._raw.execute(
+            f"INSERT OR REPLACE INTO deposit_top_ups ({_TOP_UP_COLS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (top_up.top_up_id, top_up.guest_id, top_up.method, top_up.amount, _ts(top_up.at),
+             top_up.staff_id, top_up.card_ref, _ts(top_up.refunded_at), top_up.refunded_by),
+        )  # fmt: skip
 
-_REFUND_COLS = ("id, sale_id, at, staff_id, approved_by, reason, cash, card, balance, points,"
-                " lines")
+    def top_up(self, top_up_id: str) -> TopUpRecord | None:
+        rows = query(self._raw, f"SELECT {_TOP_UP_COLS} FROM deposit_top_ups WHERE id = ?",
+                     (top_up_id,))  # fmt: skip
+        return _top_up(rows[0]) if rows else None
+
+    def top_ups(self, since: datetime, until: datetime | None = None) -> Sequence[TopUpRecord]:
+        end = _ts(until) or "9999"
+        rows = query(
+            self._raw,
+            f"SELECT {_TOP_UP_COLS} FROM deposit_top_ups WHERE (at >= ? AND at < ?)"
+            " OR (refunded_at >= ? AND refunded_at < ?) ORDER BY at",
+            (_ts(since), end, _ts(since), end),
+        )
+        return [_top_up(r) for r in rows]
+
+    def guest_top_ups(self, guest_id: str) -> Sequence[TopUpRecord]:
+        rows = query(self._raw, f"SELECT {_TOP_UP_COLS} FROM deposit_top_ups WHERE guest_id = ?"
+                     " ORDER BY at DESC", (guest_id,))  # fmt: skip
+        return [_top_up(r) for r in rows]
+
+
+_TOP_UP_COLS = "id, guest_id, method, amount, at, staff_id, card_ref, refunded_at, refunded_by"
+
+
+def _top_up(r: Any) -> TopUpRecord:
+    return TopUpRecord(
+        r["id"],
+        r["guest_id"],
+        r["method"],
+        r["amount"],
+        _at(r["at"]),
+        r["staff_id"],
+        r["card_ref"],
+        _dt(r["refunded_at"]),
+        r["refunded_by"],
+    )
+
+
+_REFUND_COLS = "id, sale_id, at, staff_id, approved_by, reason, cash, card, balance, points, lines"
 
 
 def _refund(r: sqlite3.Row) -> RefundRecord:
     lines = tuple(RefundedLine(int(n), int(q), int(a)) for n, q, a in load_json(r["lines"]))
-    return RefundRecord(r["id"], r["sale_id"], _at(r["at"]), r["staff_id"], r["approved_by"],
-                        r["reason"], r["cash"], r["card"], r["balance"], r["points"], lines)
+    return RefundRecord(
+        r["id"],
+        r["sale_id"],
+        _at(r["at"]),
+        r["staff_id"],
+        r["approved_by"],
+        r["reason"],
+        r["cash"],
+        r["card"],
+        r["balance"],
+        r["points"],
+        lines,
+    )
 
 
 def _shift(r: sqlite3.Row) -> ShiftRecord:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from pos_app.devices.escpos_printer import EscposPrinter
-from pos_app.devices.print_document import Cut, Feed, Text
+from pos_app.devices.print_document import Cut, DrawerKick, Feed, Text
 from pos_app.devices.receipt import (
     ReceiptData,
     ReceiptDiscount,
@@ -48,8 +48,10 @@ class EscposLayout:
     def receipt(self, receipt: ReceiptData) -> bytes:
         return self.printer.render(render_receipt(receipt, self.printer.profile.columns))
 
-    def report(self, lines: Sequence[str]) -> bytes:
-        return self.printer.render([*(Text(line) for line in lines), Feed(3), Cut()])
+    def report(self, lines: Sequence[str], *, kick_drawer: bool = False) -> bytes:
+        """Plain lines; ``kick_drawer``: the cash drawer opens (a cash top-up or its refund)."""
+        drawer = [DrawerKick()] if kick_drawer else []
+        return self.printer.render([*(Text(line) for line in lines), Feed(3), Cut(), *drawer])
 
 
 def receipt_for(

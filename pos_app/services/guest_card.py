@@ -18,6 +18,7 @@ API (``by``: the signed-in ``StaffSession``, an ``Actor``; ``DomainError`` on re
                                                           # the lost card blocked, the new bound
     cards.adjust(by, guest_id, account="points"|"money", direction="credit"|"debit",
                  amount=..., reason=...)
+    cards.adjust_with_slip(by, guest_id, ...)            # -> (view, the slip's lines)
 
 Permissions are ``pos_app.domain.guest_card.may`` (the server checks the same): cashiers edit
 the card and identifiers; managers also move groups and adjust accounts; the guest's bonus
@@ -68,8 +69,12 @@ from pos_app.domain.operations import (
     IdentifierBound,
     IdentifierReplaced,
 )
+from pos_app.services.deposit_balance import deposit_available
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.sale_errors import GuestNotFound
+from pos_app.services.shifts import terminal_name
+from pos_app.services.slips import SlipHeader, adjustment_slip
+from pos_app.services.venue_time import venue_zone_name
 
 _ACCOUNT_KINDS = {"points": "bonus", "money": "balance"}  # operation -> snapshot kind
 _PERMISSION_TEXT = {
@@ -310,17 +315,30 @@ class GuestCardService:
     def adjust(self, by: Actor, guest_id: str, *, account: str, direction: str,
                amount: int, reason: str) -> GuestCardView:  # fmt: skip
         """A manager's credit or debit of ``account`` (seed 002 «Зачислить / Списать»); a
-        debit may not exceed what the till last heard is available."""
+        debit may not exceed what the till knows is available (for money: with the top-ups and
+        debits not delivered yet)."""
+        return self.adjust_with_slip(by, guest_id, account=account, direction=direction,
+                                     amount=amount, reason=reason)[0]  # fmt: skip
+
+    def adjust_with_slip(
+        self, by: Actor, guest_id: str, *, account: str, direction: str, amount: int,
+        reason: str,
+    ) -> tuple[GuestCardView, tuple[str, ...]]:  # fmt: skip
+        """``adjust``, and the slip to print (``slips.adjustment_slip``: reason, staff, guest,
+        the balance after as the till expects it)."""
         require(by, Permission.ADJUST_ACCOUNTS)
         if account not in _ACCOUNT_KINDS or direction not in ("credit", "debit"):
             raise ValueError(f"unknown account or direction: {account!r} {direction!r}")
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
             raise InvalidGuestCard("The amount must be more than zero.")
         reason = require_reason(reason)
+        now = self._clock.now()
         with self._uow() as uow:
             view = _view(uow, _guest(uow, guest_id))
+            before = (view.points_available if account == "points"
+                      else deposit_available(uow, guest_id))  # fmt: skip
             if direction == "debit":
-                _check_debit(view, account, amount)
+                _check_debit(account, amount, before)
             uow.outbox.append(
                 AccountAdjusted(
                     adjustment_id=self._ids.new_id(),
@@ -332,8 +350,13 @@ class GuestCardService:
                     reason=reason,
                 )
             )
+            header = SlipHeader(terminal_name(uow), venue_zone_name(uow), now, by.name,
+                                view.name)  # fmt: skip
             uow.commit()  # fmt: skip
-            return view
+        after = before + (amount if direction == "credit" else -amount)
+        slip = adjustment_slip(header, account=account, direction=direction, amount=amount,
+                               reason=reason, balance_after=after)  # fmt: skip
+        return view, tuple(slip)
 
 
 def _guest(uow: UnitOfWork, guest_id: str) -> Guest:
@@ -395,15 +418,17 @@ def _block(uow: UnitOfWork, guest_id: str, raw: str) -> str:
     return value
 
 
-def _check_debit(view: GuestCardView, account: str, amount: int) -> None:
-    if account == "points" and amount > view.points_available:
+def _check_debit(account: str, amount: int, available: int) -> None:
+    """``available``: the points the till last heard of, or the deposit as the till knows it
+    (``deposit_balance``: with the top-ups and debits it has not delivered yet)."""
+    if account == "points" and amount > available:
         raise InsufficientPoints(
-            f"Only {format_money(max(view.points_available, 0))} points are available.",
-            available=view.points_available, requested=amount)  # fmt: skip
-    if account == "money" and amount > view.money_total:
+            f"Only {format_money(max(available, 0))} points are available.",
+            available=available, requested=amount)  # fmt: skip
+    if account == "money" and amount > available:
         raise InsufficientBalance(
-            f"The balance has only {format_money(max(view.money_total, 0))}.",
-            available=view.money_total, requested=amount)  # fmt: skip
+            f"The balance has only {format_money(max(available, 0))}.",
+            available=available, requested=amount)  # fmt: skip
 
 
 def _view(uow: UnitOfWork, guest: Guest) -> GuestCardView:

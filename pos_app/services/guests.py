@@ -7,9 +7,16 @@ API (plain frozen results; ``DomainError`` subclasses with cashier-readable mess
     panel = guests.create_guest("Анна", phone="8 912 …", identifier=";7700…?",
                                 method=InputMethod.MSR)  # -> GuestPanel; one unit of work,
                                 # ops guest.created + identifier.bound
+    guests.phone_check("8 912 …")                         # -> PhoneCheck: the local guests
+                                # with that phone and the server's verdict (None: not asked)
     panel = guests.panel(guest_id)                        # -> GuestPanel (limits of today)
     sale, panel = guests.identify(sale_service, sale_id, identifier=…, method=…)  # or phone=
                                 # checks the daily identification limit first (clear error)
+
+A new guest's phone is checked for duplicates in the local store and, when the server answers
+(``PhoneOwnerSource``, one short request), on the server too, which knows guests made on other
+tills that have not reached this one; offline the local check alone decides and the server's
+operation settles the rest.
 
 The guest panel shows name, phones, group and discount, points total / held / available,
 balance, the guest's promo code, and today's limits: identifications used and allowed, points
@@ -24,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
@@ -46,6 +53,52 @@ if TYPE_CHECKING:  # sales.py imports the closing, which imports promo.py, which
 
 class GuestExists(DomainError):
     code = "guest_exists"
+
+
+class ServerNotAsked(DomainError):
+    """The server could not be asked (offline, no answer, not enrolled)."""
+
+    code = "server_not_asked"
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneOwner:
+    guest_id: str
+    name: str
+
+
+class PhoneOwnerSource(Protocol):
+    def phone_owner(self, phone: str) -> PhoneOwner | None:
+        """Who has ``phone`` (E.164) on the server; ``ServerNotAsked`` without an answer."""
+        ...
+
+
+class NoPhoneOwnerSource:
+    """A till without a server: the local store alone answers."""
+
+    def phone_owner(self, phone: str) -> PhoneOwner | None:
+        raise ServerNotAsked("This till is not connected to a server.")
+
+
+NO_PHONE_OWNERS = NoPhoneOwnerSource()
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneCheck:
+    """A phone for a new guest: the local guests with it, and the server's owner (``server``
+    None and ``server_asked`` False: offline, the local check alone)."""
+
+    phone: str  # E.164
+    local: tuple[GuestSummary, ...]
+    server: PhoneOwner | None
+    server_asked: bool
+
+    @property
+    def taken_by(self) -> str | None:
+        """The name of a guest who has it already (None: free as far as the till knows)."""
+        if self.local:
+            return self.local[0].name
+        return self.server.name if self.server is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +171,24 @@ def _limits(group: GuestGroup | None) -> DailyLimits:
 
 
 class GuestService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator,
+                 phone_owners: PhoneOwnerSource = NO_PHONE_OWNERS) -> None:  # fmt: skip
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
+        self._phone_owners = phone_owners
+
+    def phone_check(self, phone: str) -> PhoneCheck:
+        """Whether ``phone`` (any format) belongs to a guest already: here, and on the server
+        when it answers."""
+        e164 = normalise_phone(phone)
+        with self._uow(durable=False) as uow:
+            local = tuple(_summary(uow, g) for g in uow.guests.by_phone(e164))
+        try:
+            server, asked = self._phone_owners.phone_owner(e164), True
+        except ServerNotAsked:
+            server, asked = None, False
+        return PhoneCheck(e164, local, server, asked)
 
     def search(self, text: str, limit: int = 20) -> list[GuestSummary]:
         """By a name fragment (any case, ё = е) or phone digits/number in any format."""
@@ -144,7 +211,15 @@ class GuestService:
         method: InputMethod = InputMethod.MANUAL, medium: Medium = Medium.CARD,
     ) -> GuestPanel:  # fmt: skip
         """A new guest, with the card or code that was not known bound to them, in one durable
-        unit of work with its ``guest.created`` and ``identifier.bound`` operations."""
+        unit of work with its ``guest.created`` and ``identifier.bound`` operations. A phone
+        another guest has (here, or on the server when it answers) is refused."""
+        if phone:
+            check = self.phone_check(phone)
+            if check.server is not None and not check.local:
+                raise GuestExists(
+                    f"{check.server.name} already has the phone number {check.phone} on the "
+                    "server; find that guest instead.", guest_id=check.server.guest_id,
+                    phone=check.phone)  # fmt: skip
         with self._uow() as uow:
             guest = Guest(self._ids.new_id(), name, (phone,) if phone else ())
             for number in guest.phones:

@@ -113,6 +113,23 @@ class CardSlip:
 
 
 @dataclass(frozen=True, slots=True)
+class TopUpRecord:
+    """Money a guest put on their deposit (balance account) at this till: not revenue, so the
+    shift reports list it apart from sales; ``card_ref``: the acquirer's reference of a card
+    top-up (reversed to give it back); ``refunded_*``: a manager gave it back."""
+
+    top_up_id: str
+    guest_id: str
+    method: str  # "cash" | "card"
+    amount: int
+    at: datetime
+    staff_id: str
+    card_ref: str | None = None
+    refunded_at: datetime | None = None
+    refunded_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RefundRecord:
     """A closed sale given back, in full or by line: what went back by each way it was paid;
     ``lines``: the lines and units (empty for refunds made before refunds by line: the whole
@@ -176,6 +193,18 @@ class ShiftRepository(Protocol):
     def sale_id_by_receipt(self, receipt_no: str) -> str | None: ...
     def add_card_slip(self, slip: CardSlip) -> None: ...
     def card_slips(self, since: datetime) -> Sequence[CardSlip]: ...
+    def save_top_up(self, top_up: TopUpRecord) -> None:
+        """Insert or replace (a refund replaces the row with its ``refunded_*`` set)."""
+        ...
+
+    def top_up(self, top_up_id: str) -> TopUpRecord | None: ...
+    def top_ups(self, since: datetime, until: datetime | None = None) -> Sequence[TopUpRecord]:
+        """Top-ups taken, or refunded, in ``[since, until)``, oldest first."""
+        ...
+
+    def guest_top_ups(self, guest_id: str) -> Sequence[TopUpRecord]:
+        """One guest's top-ups at this till, newest first."""
+        ...
 
 
 # --- promo codes ------------------------------------------------------------------------

@@ -27,8 +27,10 @@ class ReportPrinter(Protocol):
         """Whether a printer is set up (a screen may say so before it is asked to print)."""
         ...
 
-    def print_report(self, lines: Sequence[str], title: str) -> int:
-        """Queue ``lines`` for printing; the print job's id."""
+    def print_report(self, lines: Sequence[str], title: str, *, kick_drawer: bool = False
+                     ) -> int:  # fmt: skip
+        """Queue ``lines`` for printing; the print job's id. ``kick_drawer``: the cash drawer
+        opens after it (cash taken or handed back: a deposit top-up or its refund)."""
         ...
 
     def print_refund(self, refund: RefundReceipt, *, venue_name: str, cashier: str) -> int:
@@ -43,7 +45,8 @@ class NoReportPrinter:
     def available(self) -> bool:
         return False
 
-    def print_report(self, lines: Sequence[str], title: str) -> int:
+    def print_report(self, lines: Sequence[str], title: str, *, kick_drawer: bool = False
+                     ) -> int:  # fmt: skip
         raise NoPrinter("No printer is set up on this till.")
 
     def print_refund(self, refund: RefundReceipt, *, venue_name: str, cashier: str) -> int:

@@ -25,7 +25,8 @@ The reports name the till by its name (the ``terminal.name`` setting, which enro
 from the server's answer; else its receipt prefix), never by its id.
 
 Expected cash = opening cash + cash kept by closed sales (tendered minus change) - cash given
-back by refunds (``refunds.py``) + cash in - cash out; a cancelled sale handed its money back,
+back by refunds (``refunds.py``) + cash in - cash out + cash deposit top-ups taken - those
+given back (``deposits.py``: listed apart, never revenue); a cancelled sale handed its money back,
 so it adds nothing. Refunds count cancelled sales that had taken money and refunded closed
 sales (all parts: cash, card, balance, points); points given back by refunds are not counted as
 spent, and a refunded sale's accrual estimate drops by the refunded share. Sales belong to a shift
@@ -129,6 +130,11 @@ class ShiftReport:
     # issue 20): how many, and how much
     orders_debt_count: int = 0
     orders_debt_total: int = 0
+    # deposit top-ups (services/deposits.py): money put on guests' balance accounts, not
+    # revenue; (method, amount) taken and given back in this shift
+    deposits: tuple[tuple[str, int], ...] = ()
+    deposits_count: int = 0
+    deposit_refunds: tuple[tuple[str, int], ...] = ()
 
     def as_operation(self, approval: Authorization | None) -> ShiftClosed:
         """The Z report as ``shift.closed``; ``approval``: a manager's, to close with
@@ -151,6 +157,8 @@ class ShiftReport:
             movements=tuple(CashMove(kind=m.kind, amount=m.amount, reason=m.reason, at=m.at,
                                      staff_id=m.staff_id) for m in self.movements),
             difference_reason=self.difference_reason,
+            deposits=sum(a for _, a in self.deposits),
+            deposit_refunds=sum(a for _, a in self.deposit_refunds),
         )  # fmt: skip
 
 
@@ -222,8 +230,16 @@ class ShiftService:
                     f"{format_money(amount)} cannot be taken out.",
                     expected=in_drawer, amount=amount,
                 )  # fmt: skip
-            uow.shifts.add_movement(CashMovement(shift.shift_id, kind, amount, reason.strip(),
-                                                 self._clock.now(), session.staff_id))
+            uow.shifts.add_movement(
+                CashMovement(
+                    shift.shift_id,
+                    kind,
+                    amount,
+                    reason.strip(),
+                    self._clock.now(),
+                    session.staff_id,
+                )
+            )
             view = _view(uow, shift)
             uow.commit()
             return view
@@ -308,11 +324,31 @@ def _movements(uow: UnitOfWork, shift: ShiftRecord) -> tuple[int, int]:
             sum(m.amount for m in moves if m.kind == "out"))  # fmt: skip
 
 
+def _deposits(uow: UnitOfWork, shift: ShiftRecord
+              ) -> tuple[dict[str, int], int, dict[str, int]]:  # fmt: skip
+    """(taken by method, how many, given back by method) of this shift's deposit top-ups."""
+    taken, count, back = {"cash": 0, "card": 0}, 0, {"cash": 0, "card": 0}
+
+    def inside(at: datetime | None) -> bool:
+        return at is not None and at >= shift.opened_at and (
+            shift.closed_at is None or at < shift.closed_at)  # fmt: skip
+
+    for t in uow.shifts.top_ups(shift.opened_at, shift.closed_at):
+        if inside(t.at):
+            taken[t.method] = taken.get(t.method, 0) + t.amount
+            count += 1
+        if inside(t.refunded_at):
+            back[t.method] = back.get(t.method, 0) + t.amount
+    return taken, count, back
+
+
 def _view(uow: UnitOfWork, shift: ShiftRecord) -> ShiftView:
     cash_in, cash_out = _movements(uow, shift)
     sales = uow.shifts.ended_sales(shift.terminal_id, shift.opened_at, shift.closed_at)
     refunded = sum(r.cash for r in uow.shifts.refunds(shift.opened_at, shift.closed_at))
-    expected = shift.opening_cash + _cash_kept(sales) - refunded + cash_in - cash_out
+    taken, _count, back = _deposits(uow, shift)
+    expected = (shift.opening_cash + _cash_kept(sales) - refunded + cash_in - cash_out
+                + taken["cash"] - back["cash"])  # fmt: skip
     return ShiftView(shift.shift_id, shift.number, shift.opened_at, shift.opened_by,
                      shift.opening_cash, cash_in, cash_out, expected)  # fmt: skip
 
@@ -334,6 +370,7 @@ def _report(
         for p in sale.payments:
             by_method[p.method] = by_method.get(p.method, 0) + p.amount
     view = _view(uow, shift)
+    taken, deposits_count, back = _deposits(uow, shift)
     return ShiftReport(
         kind, shift.shift_id, shift.number, shift.terminal_id, shift.opened_at,
         shift.opened_by, now, closed_by, shift.opening_cash, view.cash_in, view.cash_out,
@@ -349,6 +386,8 @@ def _report(
         _name(uow, shift.opened_by), _name(uow, closed_by),
         venue_zone_name(uow), terminal_name(uow),
         tuple(uow.shifts.movements(shift.shift_id)), reason,
+        deposits=tuple(taken.items()), deposits_count=deposits_count,
+        deposit_refunds=tuple(back.items()),
     )  # fmt: skip
 
 
@@ -393,8 +432,9 @@ def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
               row("Списано баллов", report.points_spent, "б."),
               row("Начислится (оценка)", report.points_earned_estimate, "б."),
               *([row(f"Долг гостей по заказам ({report.orders_debt_count})",
-                     report.orders_debt_total)] if report.orders_debt_count else []),
-              "-" * width, row("Наличные на начало", report.opening_cash),
+                     report.orders_debt_total)] if report.orders_debt_count else [])]  # fmt: skip
+    lines += _deposit_lines(report, row)
+    lines += ["-" * width, row("Наличные на начало", report.opening_cash),
               row("Внесено", report.cash_in), row("Изъято", report.cash_out)]  # fmt: skip
     for move in report.movements:
         sign = "+" if move.kind == "in" else "-"
@@ -412,4 +452,17 @@ def report_lines(report: ShiftReport, width: int = 42) -> list[str]:
         lines.append(f"Закрыл(а): {report.closed_by_name or report.closed_by}")
     if report.pending_operations:
         lines.append(f"Не отправлено на сервер: {report.pending_operations}")
+    return lines
+
+
+def _deposit_lines(report: ShiftReport, row: Callable[[str, int], str]) -> list[str]:
+    """Deposit top-ups apart from the revenue (they are advances, not sales)."""
+    taken, back = dict(report.deposits), dict(report.deposit_refunds)
+    if not report.deposits_count and not any(back.values()):
+        return []
+    lines = [row(f"Депозиты, не выручка ({report.deposits_count})", sum(taken.values()))]
+    lines += [row(f"  {_NAMES.get(m, m)}", amount) for m, amount in report.deposits]
+    if any(back.values()):
+        lines.append(row("Возвраты депозитов", sum(back.values())))
+        lines += [row(f"  {_NAMES.get(m, m)}", a) for m, a in report.deposit_refunds if a]
     return lines

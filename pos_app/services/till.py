@@ -22,13 +22,14 @@ from dataclasses import dataclass
 
 from pos_app.services.acquiring import NO_ACQUIRER, Acquirer
 from pos_app.services.bonus_override import BonusOverrideService
+from pos_app.services.deposits import DepositService
 from pos_app.services.guest_card import GuestCardService
 from pos_app.services.guest_history import (
     NO_HISTORY_SOURCE,
     GuestHistoryService,
     HistorySource,
 )
-from pos_app.services.guests import GuestService
+from pos_app.services.guests import NO_PHONE_OWNERS, GuestService, PhoneOwnerSource
 from pos_app.services.hold_reset import NOT_ENROLLED, HoldResetPort, HoldResetService, no_feed
 from pos_app.services.overrides import OverrideService
 from pos_app.services.payments import PaymentService
@@ -63,6 +64,7 @@ class TillServices:
     guest_card: GuestCardService  # the guest card: fields, contacts, cards, accounts
     guest_history: GuestHistoryService  # its History tab: the server's pages, kept offline
     subscriptions: SubscriptionService  # the guest's messenger link (seed 003), from the server
+    deposits: DepositService  # deposit top-ups by cash or card, a manager's refund
 
     @classmethod
     def build(
@@ -75,6 +77,7 @@ class TillServices:
         history_source: HistorySource = NO_HISTORY_SOURCE,
         link_source: LinkSource = NO_LINK_SOURCE, wake_sync: Callable[[], object] = no_feed,
         order_debts: OrderDebts = no_order_debts,
+        phone_owners: PhoneOwnerSource = NO_PHONE_OWNERS,
     ) -> TillServices:  # fmt: skip
         """The whole set; the keyword arguments are the till's adapters, each by default the
         null object of a till without it."""
@@ -83,8 +86,8 @@ class TillServices:
         payments = PaymentService(uow, clock, ids, sales, acquirer=acquirer,
                                   promo_digits=promo_digits)  # fmt: skip
         return cls(
-            sales=sales, staff=staff, guests=GuestService(uow, clock, ids), payments=payments,
-            shifts=ShiftService(uow, clock, ids, staff, order_debts),
+            sales=sales, staff=staff, guests=GuestService(uow, clock, ids, phone_owners),
+            payments=payments, shifts=ShiftService(uow, clock, ids, staff, order_debts),
             promo=PromoService(uow, clock, ids, promo_digits),
             overrides=OverrideService(uow), refunds=RefundService(uow, clock, ids, acquirer),
             points=PointsService(uow, clock, ids, payments, points_gateway,
@@ -94,4 +97,5 @@ class TillServices:
             guest_card=GuestCardService(uow, clock, ids),
             guest_history=GuestHistoryService(uow, clock, history_source),
             subscriptions=SubscriptionService(link_source, wake=wake_sync),
+            deposits=DepositService(uow, clock, ids, acquirer=acquirer),
         )  # fmt: skip

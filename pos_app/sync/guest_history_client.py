@@ -12,6 +12,7 @@ from urllib.parse import quote
 import requests
 
 from pos_app.services.guest_history import HistoryUnavailable
+from pos_app.services.guests import PhoneOwner, ServerNotAsked
 from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, new_session
 
 TIMEOUT = (2.05, 5.0)
@@ -52,3 +53,23 @@ class GuestHistoryClient:
                                      status=response.status_code)  # fmt: skip
         body: Mapping[str, Any] = response.json()
         return body
+
+    def phone_owner(self, phone: str) -> PhoneOwner | None:
+        """The server's verdict on a phone for a new guest (``GET /v1/guests/by-phone``):
+        who has it, None: nobody; ``ServerNotAsked`` without an answer."""
+        try:
+            response = self._session.get(
+                f"{self.base_url}/v1/guests/by-phone",
+                params={"phone": phone},
+                timeout=self._timeout,
+                headers={"Authorization": f"Bearer {self._token}"},
+            )
+        except requests.RequestException as exc:
+            raise ServerNotAsked("The server did not answer.", error=type(exc).__name__) from exc
+        if response.status_code != 200:
+            raise ServerNotAsked(f"The server could not answer ({response.status_code}).",
+                                 status=response.status_code)  # fmt: skip
+        body: Mapping[str, Any] = response.json()
+        if not body.get("guest_id"):
+            return None
+        return PhoneOwner(str(body["guest_id"]), str(body.get("name") or ""))

@@ -11,7 +11,8 @@ operations the server did not accept.
 Shift+F7 sets the order's bonus settings, Shift+F4 resets the guest's points holds on the
 server (``ui/till/loyalty_flow.py``); Ctrl+I shows or hides the guest's details; Ctrl+G (or
 the guest panel's button) opens the guest card (``ui/till/guest_card.py``); Ctrl+K is the
-promo «Client» action, a card by phone (``ui/till/subscription.py``).
+promo «Client» action, a card by phone (``ui/till/subscription.py``); Ctrl+N the full
+form for a new guest (``ui/till/new_guest.py``).
 
 Composed, not inherited: the window builds the panels, the till controller (the session) and
 one object per flow - ``shift``, ``payment``, ``guests``, ``manager``, ``loyalty`` - each
@@ -279,6 +280,7 @@ class TillWindow(QMainWindow):
             ("Ctrl+I", self.guest_panel.toggle_details),
             ("Ctrl+G", self.open_guest_card),
             ("Ctrl+K", self.subscription.ask_client_card),
+            ("Ctrl+N", self.guests.new_guest),
         ):
             QShortcut(QKeySequence(key), self, slot)
 

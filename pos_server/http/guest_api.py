@@ -1,5 +1,7 @@
 """``GET /v1/guests/{guest_id}/history``: a guest's history for the till's guest card, paged
-(``pos_server/guests/history.py``, the one service the back office and the cabinet reuse)."""
+(``pos_server/guests/history.py``, the one service the back office and the cabinet reuse);
+``GET /v1/guests/by-phone``: who has a phone number, the server's verdict for the till's
+new-guest form (a guest made on another till may not have reached this one yet)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel
 
+from pos_app.domain.errors import DomainError
+from pos_app.domain.phones import normalise_phone
 from pos_server.guests.history import MAX_LIMIT, BadCursor, history_page
 from pos_server.http.api import UNAUTHORISED, TerminalId, WorkDep
 from pos_server.http.schemas import ErrorResponse, IdRule
@@ -44,3 +48,27 @@ def get_history(
         except BadCursor as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return HistoryOut(**page.to_json())
+
+
+class PhoneOwnerOut(BaseModel):
+    phone: str  # E.164
+    guest_id: str | None  # None: no guest has it
+    name: str | None
+
+
+@router.get("/by-phone", responses={**UNAUTHORISED, 422: {"model": ErrorResponse}})
+def get_phone_owner(
+    *,
+    phone: Annotated[str, Query(min_length=1, max_length=40)],
+    terminal_id: TerminalId,
+    work: WorkDep,
+) -> PhoneOwnerOut:
+    """The guest who has ``phone`` (any format) as their phone or a contact, if any."""
+    try:
+        e164 = normalise_phone(phone)
+    except DomainError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, exc.message) from exc
+    with work(terminal_id) as uow:
+        owner = uow.guest_cards.contact_owners("", [e164]).get(e164)
+        guest = uow.guests.get(owner) if owner is not None else None
+    return PhoneOwnerOut(phone=e164, guest_id=owner, name=guest.name if guest else None)

@@ -19,6 +19,7 @@ from pos_app.services.ports_till import (
     SaleRecord,
     ShiftRecord,
     StaffRecord,
+    TopUpRecord,
 )
 
 
@@ -28,6 +29,7 @@ class FakeTillData:
     shifts: dict[str, ShiftRecord] = field(default_factory=dict)
     movements: list[CashMovement] = field(default_factory=list)
     slips: dict[str, CardSlip] = field(default_factory=dict)
+    top_ups: dict[str, TopUpRecord] = field(default_factory=dict)
     codes: dict[str, PromoCodeRecord] = field(default_factory=dict)
     sale_promos: dict[str, SalePromo] = field(default_factory=dict)
     refunds: dict[str, RefundRecord] = field(default_factory=dict)
@@ -128,6 +130,23 @@ class FakeShifts:
 
     def card_slips(self, since: datetime) -> Sequence[CardSlip]:
         return sorted((s for s in self.d.slips.values() if s.at >= since), key=lambda s: s.at)
+
+    def save_top_up(self, top_up: TopUpRecord) -> None:
+        self.d.top_ups[top_up.top_up_id] = top_up
+
+    def top_up(self, top_up_id: str) -> TopUpRecord | None:
+        return self.d.top_ups.get(top_up_id)
+
+    def top_ups(self, since: datetime, until: datetime | None = None) -> Sequence[TopUpRecord]:
+        def inside(at: datetime | None) -> bool:
+            return at is not None and at >= since and (until is None or at < until)
+
+        return sorted((t for t in self.d.top_ups.values() if inside(t.at)
+                       or inside(t.refunded_at)), key=lambda t: t.at)  # fmt: skip
+
+    def guest_top_ups(self, guest_id: str) -> Sequence[TopUpRecord]:
+        return sorted((t for t in self.d.top_ups.values() if t.guest_id == guest_id),
+                      key=lambda t: t.at, reverse=True)  # fmt: skip
 
 
 class FakePromo:

@@ -178,3 +178,17 @@ def test_a_manager_credits_and_debits_with_a_reason(shop: Shop, cards: GuestCard
         ("points", "credit", rub(100), "день рождения", "max"),
         ("points", "debit", rub(250), "ошибка кассира", "max")]  # fmt: skip
     assert payloads[0]["adjustment_id"] != payloads[1]["adjustment_id"]
+
+
+def test_a_managers_adjustment_prints_a_slip(cards: GuestCardService) -> None:
+    """Seed 002's slip: the account, credit or debit, the reason, who, the guest, the balance
+    after as the till expects it."""
+    _view, slip = cards.adjust_with_slip(MAX, "anna", account="points", direction="debit",
+                                         amount=rub(50), reason="ошибка кассира")  # fmt: skip
+    text = "\n".join(slip)
+    assert "СПИСАНИЕ: БАЛЛЫ" in text and "-50,00 б." in text
+    assert "Причина: ошибка кассира" in text and "Менеджер: Max" in text
+    assert "Анна Смирнова" in text and "200,00 б." in text  # 250 available - 50
+    _view, slip = cards.adjust_with_slip(MAX, "anna", account="money", direction="credit",
+                                         amount=rub(100), reason="компенсация")  # fmt: skip
+    assert "ЗАЧИСЛЕНИЕ: ДЕПОЗИТ" in slip[0] and "100,00 ₽" in "\n".join(slip)

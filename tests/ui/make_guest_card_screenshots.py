@@ -7,7 +7,9 @@ Run under a virtual display, like the other till screenshots::
 The demo till identifies the demo guest by the app code and opens the card (Ctrl+G). The History
 tab reads a real ``pos-server run`` on loopback that knows the same guest: a manager's credit
 and debit and a top-up are sent to it as operations first. Saves
-``docs/screenshots/till-guest-card-<tab>-<lang>.png``.
+``docs/screenshots/till-guest-card-<tab>-<lang>.png``, the Accounts tab after a cash top-up
+(``till-guest-card-deposit-<lang>.png``) and the new-guest form refusing a phone another guest
+has (``till-new-guest-<lang>.png``).
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ def main(lang: str = "ru") -> int:
                 by=window.staff,
                 guest_id=guest.guest_id,
                 parent=window,
+                deposits=services.deposits,
+                reports=services.reports,
             )
             dialog.open()
             wait_until(lambda: dialog.view is not None)
@@ -96,7 +100,23 @@ def main(lang: str = "ru") -> int:
                 if tab == "history":
                     wait_until(lambda: dialog.history.table.rowCount() > 0)
                 shoot(f"guest-card-{tab}-{lang}")
+            dialog.tabs.setCurrentWidget(dialog.accounts)  # a cash top-up with change
+            box = dialog.accounts.deposit
+            box.amount.setText("500")
+            box.tendered.setText("1000")
+            box.top_up()
+            wait_until(lambda: box.top_ups.count() > 0)
+            shoot(f"guest-card-deposit-{lang}")
             dialog.close()
+            window.guests.new_guest()  # Ctrl+N: the full form, the phone checked
+            form = window.guests.new_guest_dialog
+            assert form is not None
+            form.name.setText("Вера Котова" if lang == "ru" else "Vera Kotova")
+            form.phone.setText(guest.phones[0] if guest.phones else "+7 900 555 44 33")
+            form.check()
+            wait_until(lambda: "…" not in form.phone_note.text() and form.phone_note.text() != "")
+            shoot(f"new-guest-{lang}")
+            form.close()
         runtime.stop(app)
         store.close()
     return 0

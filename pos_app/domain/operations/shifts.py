@@ -62,8 +62,9 @@ class ShiftClosed(Operation):
     """The Z report as the till computed it (``pos_app.services.shifts.ShiftReport``);
     ``authorization``: a manager's approval to close with operations still waiting;
     ``movements``: each cash in / out (they add up to ``cash_in`` / ``cash_out``);
-    ``difference_reason``: the cashier's word on a shortage or surplus. Tills before these
-    fields sent neither (defaults)."""
+    ``difference_reason``: the cashier's word on a shortage or surplus; ``deposits`` /
+    ``deposit_refunds``: guests' deposit top-ups taken / given back in the shift (not revenue;
+    their cash is in ``expected_cash``). Tills before these fields sent none (defaults)."""
 
     KIND: ClassVar[str] = SHIFT_CLOSED
     shift_id: str = spec(ENTITY_ID)
@@ -91,3 +92,5 @@ class ShiftClosed(Operation):
     authorization: Approval | None = spec(Optional(Nested(lambda: Approval)), None)
     movements: tuple[CashMove, ...] = spec(ListOf(Nested(lambda: CashMove), 0, 1000), ())
     difference_reason: str = spec(Str(0, 200), "")
+    deposits: int = spec(AMOUNT, 0)
+    deposit_refunds: int = spec(AMOUNT, 0)

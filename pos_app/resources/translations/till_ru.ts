@@ -389,6 +389,22 @@
         <source>The server says this guest reached today's points limit; no points were taken. Take another payment.</source>
         <translation>По данным сервера гость исчерпал дневной лимит оплаты баллами; баллы не списаны. Примите другую оплату.</translation>
     </message>
+    <message>
+        <source>Less was handed over than the top-up: %1.</source>
+        <translation>Получено меньше суммы пополнения: %1.</translation>
+    </message>
+    <message>
+        <source>There is no such top-up on this till.</source>
+        <translation>На этой кассе нет такого пополнения.</translation>
+    </message>
+    <message>
+        <source>This top-up is more than your role may take; ask a manager.</source>
+        <translation>Такое пополнение больше, чем разрешено вашей роли; позовите менеджера.</translation>
+    </message>
+    <message>
+        <source>This top-up was given back already.</source>
+        <translation>Это пополнение уже возвращено.</translation>
+    </message>
 </context>
 <context>
     <name>Format</name>
@@ -797,6 +813,54 @@
         <source>debt</source>
         <translation>долг</translation>
     </message>
+    <message>
+        <source>%1 went back to the card.</source>
+        <translation>%1 возвращено на карту.</translation>
+    </message>
+    <message>
+        <source>Change: %1.</source>
+        <translation>Сдача: %1.</translation>
+    </message>
+    <message>
+        <source>Choose the top-up to give back.</source>
+        <translation>Выберите пополнение для возврата.</translation>
+    </message>
+    <message>
+        <source>Deposit</source>
+        <translation>Депозит</translation>
+    </message>
+    <message>
+        <source>Give back %1 in cash.</source>
+        <translation>Выдайте %1 наличными.</translation>
+    </message>
+    <message>
+        <source>No printer: the slip was not printed.</source>
+        <translation>Нет принтера: чек не напечатан.</translation>
+    </message>
+    <message>
+        <source>Refund top-up</source>
+        <translation>Вернуть пополнение</translation>
+    </message>
+    <message>
+        <source>The slip is printing.</source>
+        <translation>Чек печатается.</translation>
+    </message>
+    <message>
+        <source>Top up</source>
+        <translation>Пополнить</translation>
+    </message>
+    <message>
+        <source>Topped up %1 (%2); the deposit is %3.</source>
+        <translation>Пополнено на %1 (%2); на депозите %3.</translation>
+    </message>
+    <message>
+        <source>cash</source>
+        <translation>наличные</translation>
+    </message>
+    <message>
+        <source>handed over</source>
+        <translation>получено</translation>
+    </message>
 </context>
 <context>
     <name>GuestPanel</name>
@@ -1048,6 +1112,38 @@
     <message>
         <source>Create and bind the card</source>
         <translation>Создать и привязать карту</translation>
+    </message>
+    <message>
+        <source>%1 already has this phone: find that guest instead.</source>
+        <translation>Этот телефон уже есть у гостя %1: найдите этого гостя.</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Карта</translation>
+    </message>
+    <message>
+        <source>Checking the phone…</source>
+        <translation>Проверяем телефон…</translation>
+    </message>
+    <message>
+        <source>Create the guest</source>
+        <translation>Создать гостя</translation>
+    </message>
+    <message>
+        <source>Name, and a phone or a card: swipe or scan it, or type it.</source>
+        <translation>Имя и телефон или карта: проведите, отсканируйте или введите её номер.</translation>
+    </message>
+    <message>
+        <source>No guest has this phone (checked on the server).</source>
+        <translation>Этого телефона нет ни у одного гостя (проверено на сервере).</translation>
+    </message>
+    <message>
+        <source>No guest of this till has this phone; the server cannot be asked now.</source>
+        <translation>Ни у одного гостя этой кассы нет такого телефона; сервер сейчас недоступен.</translation>
+    </message>
+    <message>
+        <source>This is not a phone number.</source>
+        <translation>Это не номер телефона.</translation>
     </message>
 </context>
 <context>

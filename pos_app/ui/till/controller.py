@@ -211,12 +211,16 @@ class TillController(QObject):
                 self.tr("This guest has no phone; swipe their card instead."), "error"
             )
 
-    def create_guest(self, name: str, phone: str | None, identifier: str, method: str) -> None:
-        """Create a guest with the unknown card bound to them, then identify them by it."""
+    def create_guest(self, name: str, phone: str | None, identifier: str | None,
+                     method: str) -> None:  # fmt: skip
+        """Create a guest (with the card bound to them), then identify them by it, or by
+        their phone when no card was given."""
 
         def work() -> Identified:
             self._guests.create_guest(name, phone=phone, identifier=identifier,
                                       method=InputMethod(method))  # fmt: skip
+            if identifier is None:
+                return self._guests.identify(self._sales, self._holder.ensure(), phone=phone)
             return self._identify_by(identifier, method)
 
         self._runner.run(work, self._shown, self._failed)

@@ -60,6 +60,11 @@ def take(window: ScanWindow, dialog: QWidget, reading: Reading) -> None:
     if isinstance(dialog, GuestCardDialog):  # a card swiped or scanned to add or replace
         dialog.take_reading(reading.kind, reading.data)
         return
+    from pos_app.ui.till.new_guest import NewGuestDialog
+
+    if isinstance(dialog, NewGuestDialog):  # the new guest's card
+        dialog.take_reading(reading.kind, reading.data)
+        return
     if dialog is not None and dialog in (window.guests.find_dialog, window.guests.promo_dialog):
         assert isinstance(dialog, QDialog)
         window.controller.card_or_promo(reading, dialog.reject, _held(window))

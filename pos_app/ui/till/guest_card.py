@@ -24,8 +24,10 @@ from pos_app.ui.till.guest_card_tabs import (
 from pos_app.ui.till.messages import cashier_text
 
 if TYPE_CHECKING:
+    from pos_app.services.deposits import DepositService
     from pos_app.services.guest_card import Actor, GuestCardService, GuestCardView
     from pos_app.services.guest_history import GuestHistoryService
+    from pos_app.services.report_printer import ReportPrinter
 
 translate = QCoreApplication.translate
 
@@ -41,11 +43,15 @@ class GuestCardDialog(QDialog):
     def __init__(
         self, runner: Runner, cards: GuestCardService, history: GuestHistoryService,
         *, by: Actor, guest_id: str, parent: QWidget | None = None,
+        deposits: DepositService | None = None, reports: ReportPrinter | None = None,
     ) -> None:  # fmt: skip
+        """``deposits``: the Accounts tab takes top-ups (None: it does not); ``reports``: the
+        printer of the slips (None: none is printed, the tab says so)."""
         super().__init__(parent)
         self.setObjectName("guestCardDialog")
         self.runner, self.cards, self.by, self.guest_id = runner, cards, by, guest_id
         self.history_service = history
+        self.deposits, self.reports = deposits, reports
         self.view: GuestCardView | None = None
         self.setWindowTitle(translate("GuestCard", "Guest card"))
         self.title = QLabel("")
@@ -83,6 +89,7 @@ class GuestCardDialog(QDialog):
         # the open holds are the server's: without it the tab says so, the card opens anyway
         self.runner.run(lambda: history.page(guest_id, "holds"), self.accounts.show_holds,
                         lambda _error: self.accounts.show_holds(None))  # fmt: skip
+        self.accounts.load_top_ups()
 
     def act(self, func: Callable[[], Any], *, done: str | None,
             then: Callable[[Any], None] | None = None) -> None:  # fmt: skip
@@ -136,7 +143,8 @@ def open_guest_card(window: Any) -> None:
 
     def show(opened: Any) -> None:
         dialog = GuestCardDialog(window.ctx.runner, opened.guest_card, opened.guest_history,
-                                 by=by, guest_id=guest_id, parent=window)  # fmt: skip
+                                 by=by, guest_id=guest_id, parent=window,
+                                 deposits=opened.deposits, reports=opened.reports)  # fmt: skip
         window.guest_card_dialog = dialog
         dialog.open()
 

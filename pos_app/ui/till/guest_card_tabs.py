@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import InputMethod, Medium
 from pos_app.domain.money import Percent, parse_money
+from pos_app.services.slips import print_slip
 from pos_app.ui.till.format import money, percent_of_bp, points
+from pos_app.ui.till.guest_card_deposit import DepositBox, slip_note
 
 if TYPE_CHECKING:
     from pos_app.services.guest_card import GuestCardView
@@ -369,10 +371,13 @@ class AccountsTab(QWidget):
         adjust = QHBoxLayout()
         for widget in (self.account, self.direction, self.amount, self.reason, post):
             adjust.addWidget(widget)
+        self.deposit = DepositBox(card)
         form = QFormLayout(self)
         form.addRow(self.figures)
         form.addRow(self.holds)
         form.addRow(translate("GuestCard", "Credit or debit"), adjust)
+        form.addRow(translate("GuestCard", "Deposit"), self.deposit)
+        self.deposit.setVisible(card.deposits is not None)
         form.addRow(translate("GuestCard", "Points accrued, %"), self.accrual)
         form.addRow(translate("GuestCard", "Max paid with points, %"), self.redemption)
         form.addRow("", save)
@@ -386,6 +391,9 @@ class AccountsTab(QWidget):
         for field, bp in ((self.accrual, view.accrual_bp),
                           (self.redemption, view.max_redemption_bp)):  # fmt: skip
             field.setText("" if bp is None else percent_of_bp(bp).replace(" %", ""))
+
+    def load_top_ups(self) -> None:
+        self.deposit.load()
 
     def show_holds(self, page: HistoryPage | None) -> None:
         """The guest's open holds on the server (None: it could not be asked, nothing kept)."""
@@ -412,10 +420,19 @@ class AccountsTab(QWidget):
         card, guest_id = self.card, self.card.guest_id
         account, direction, reason = (self.account.currentData(), self.direction.currentData(),
                                       self.reason.text())  # fmt: skip
-        card.act(lambda: card.cards.adjust(card.by, guest_id, account=account,
-                                           direction=direction, amount=amount, reason=reason),
-                 done=translate("GuestCard", "Posted; the balance changes when the server has "
-                                "it."))  # fmt: skip
+
+        def work() -> tuple[GuestCardView, bool]:
+            view, slip = card.cards.adjust_with_slip(card.by, guest_id, account=account,
+                                                     direction=direction, amount=amount,
+                                                     reason=reason)  # fmt: skip
+            return view, print_slip(card.reports, slip, "adjustment")
+
+        def posted(done: tuple[GuestCardView, bool]) -> None:
+            card.show_card(done[0])
+            card.say(translate("GuestCard", "Posted; the balance changes when the server has "
+                               "it.") + " " + slip_note(done[1]))  # fmt: skip
+
+        card.runner.run(work, posted, card.fail)
 
     def save_bonus(self) -> None:
         try:

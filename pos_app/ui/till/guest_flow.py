@@ -5,6 +5,7 @@ or promo dialog answers it (``ui/till/dialog_scans.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
@@ -69,16 +70,31 @@ class GuestFlow(TillFlow):
             )
 
     def _unknown_card(self, identifier: str, method: str) -> None:
+        self._new_guest(identifier, method)
+
+    def new_guest(self) -> None:
+        """Ctrl+N: the full form for a new guest (name, phone, card), phone checked."""
+        self._new_guest(None, "manual")
+
+    def _new_guest(self, identifier: str | None, method: str) -> None:
         from pos_app.ui.till.new_guest import NewGuestDialog
 
-        dialog = self.new_guest_dialog = NewGuestDialog(identifier, self.parent)
+        dialog = self.new_guest_dialog = NewGuestDialog(identifier, self.parent,
+                                                        check_phone=self._check_phone)  # fmt: skip
 
         def create() -> None:
             phone = dialog.phone.text().strip() or None
-            self.controller.create_guest(dialog.name.text().strip(), phone, identifier, method)
+            card = identifier or dialog.identifier()
+            how = method if identifier else dialog.method()
+            self.controller.create_guest(dialog.name.text().strip(), phone, card, how)
 
         dialog.accepted.connect(create)
         dialog.open()
+
+    def _check_phone(self, phone: str, done: Callable[[Any], None]) -> None:
+        services = self.ctx.services
+        self.ctx.runner.run(lambda: services.get().guests.phone_check(phone), done,
+                            lambda _error: done(None))  # fmt: skip
 
     def ask_promo(self) -> None:
         if self.controller.sale is None:

@@ -178,6 +178,18 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "guest_exists": lambda d: QCoreApplication.translate(
             "Errors", "A guest with this phone number already exists; identify that guest instead."
         ),
+        "not_enough_tendered": lambda d: QCoreApplication.translate(
+            "Errors", "Less was handed over than the top-up: %1."
+        ).replace("%1", format_money(int(d.get("amount", 0)))),
+        "top_up_refused": lambda d: QCoreApplication.translate(
+            "Errors", "This top-up is more than your role may take; ask a manager."
+        ),
+        "top_up_already_refunded": lambda d: QCoreApplication.translate(
+            "Errors", "This top-up was given back already."
+        ),
+        "top_up_not_found": lambda d: QCoreApplication.translate(
+            "Errors", "There is no such top-up on this till."
+        ),
     }
 
 

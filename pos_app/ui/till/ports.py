@@ -17,6 +17,7 @@ from pos_app.services.subscription import SubscriptionService
 if TYPE_CHECKING:
     from pos_app.domain.catalog import Product
     from pos_app.services.bonus_override import BonusOverrideService
+    from pos_app.services.deposits import DepositService
     from pos_app.services.guest_card import GuestCardService
     from pos_app.services.guest_history import GuestHistoryService
     from pos_app.services.guests import GuestService
@@ -123,6 +124,7 @@ class TillScreenServices:
     hold_reset: HoldResetService  # a guest's holds released on the server
     guest_card: GuestCardService  # the guest card dialog (Ctrl+G)
     guest_history: GuestHistoryService  # its History tab
+    deposits: DepositService  # deposit top-ups and their refunds (the card's Accounts tab)
     venue_zone: tzinfo  # the venue's local time (services/venue_time.py)
     venue_time: VenueTime  # reads it again once a pull may have brought a new one
     venue_name: str = ""  # the venue on screen (services/venue_name.py); "": the window says Till
