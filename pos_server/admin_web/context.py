@@ -196,7 +196,7 @@ def _(message: str) -> str:
 SECTION_NAMES: dict[Permission, str] = {
     Permission.GUESTS: _("Guests"),
     Permission.LOYALTY: _("Loyalty settings"),
-    Permission.BONUS: _("Bonus settings"),
+    Permission.BONUS_SETTINGS: _("Bonus settings"),
     Permission.CATALOGUE: _("Catalogue"),
     Permission.STAFF: _("Staff"),
     Permission.REPORTS: _("Reports"),

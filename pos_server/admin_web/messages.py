@@ -43,7 +43,7 @@ SERVICE_MESSAGES = (
     _("admin"),
     _("guests"),
     _("loyalty"),
-    _("bonus"),
+    _("bonus settings"),  # bonus_settings, shown with a space
     _("catalogue"),
     _("staff"),
     _("reports"),
