@@ -204,6 +204,7 @@ SECTION_NAMES: dict[Permission, str] = {
 }
 # The sections with pages so far: (permission, path, title).
 SECTIONS: list[tuple[Permission, str, str]] = [
+    (Permission.GUESTS, f"{PREFIX}/guests", _("Guests")),
     (Permission.LOYALTY, f"{PREFIX}/groups", _("Guest groups")),
     (Permission.STAFF, f"{PREFIX}/staff", _("Staff")),
     (Permission.TERMINALS, f"{PREFIX}/terminals", _("Terminals")),

@@ -1,0 +1,123 @@
+"""Guests (issue 18 point 2): the list with search (``?q=`` by name, phone, e-mail, card),
+offset paging and CSV export, and the guest card with the till's tabs (main, contacts,
+identifiers, accounts, history). Edits go through ``pos_server.guests.backoffice``: the
+tills' own operations and handlers, as the signed-in member. The guests permission; a credit
+or debit also needs the bonus settings permission (and the handler's own check)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.money import format_money, parse_money
+from pos_server.admin_web.context import PREFIX, Reader, Refused, acting, form_of, render, require
+from pos_server.guests import backoffice
+from pos_server.staff.permissions import Permission
+
+router = APIRouter(prefix=f"{PREFIX}/guests", include_in_schema=False)
+Page = Annotated[Reader, Depends(require(Permission.GUESTS))]
+Form = Annotated[tuple[Reader, FormData], Depends(form_of(Permission.GUESTS))]
+FLAGS = ("cabinet_login_allowed", "ordering_allowed", "registration_skipped")
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _page(request: Request) -> int:
+    text = request.query_params.get("page", "0")
+    return int(text) if text.isdigit() else 0
+
+
+@router.get("")
+def guest_list(request: Request, who: Page) -> Response:
+    query, page = request.query_params.get("q", ""), _page(request)
+    with acting(request, who) as uow:
+        rows, more = backoffice.listing(uow, query, page)
+    response: Response = render(request, who, "admin/guests.html", guests=rows, q=query,
+                                page=page, more=more)  # fmt: skip
+    return response
+
+
+@router.get(".csv")
+def guest_csv(request: Request, who: Page) -> Response:
+    with acting(request, who) as uow:
+        text = backoffice.csv_text(uow, request.query_params.get("q", ""))
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="guests.csv"'},
+    )
+
+
+def _card(request: Request, who: Reader, guest_id: str, status: int = 200,
+          **context: Any) -> Response:  # fmt: skip
+    with acting(request, who) as uow:
+        view = backoffice.card_view(uow, guest_id, request.query_params.get("before"))
+    if view is None:
+        raise Refused(404, who.gettext("Not found"), who.gettext("No guest has this id."))
+    if request.query_params.get("saved"):
+        context.setdefault("notice", who.gettext("Saved."))
+    response: Response = render(request, who, "admin/guest_card.html", status, v=view,
+                                money=lambda k: format_money(k, ""), **context)  # fmt: skip
+    return response
+
+
+@router.get("/{guest_id}")
+def guest_card(guest_id: str, request: Request, who: Page) -> Response:
+    return _card(request, who, guest_id)
+
+
+def _done(request: Request, who: Reader, guest_id: str, work: object) -> Response:
+    try:
+        with acting(request, who) as uow:
+            work(uow)  # type: ignore[operator]
+    except (backoffice.EditRefused, DomainError, ValueError) as exc:
+        return _card(request, who, guest_id, 400, error=who.gettext(str(exc)))
+    return RedirectResponse(f"{PREFIX}/guests/{guest_id}?saved=1", 303)
+
+
+@router.post("/{guest_id}")
+def save_main(guest_id: str, request: Request, posted: Form) -> Response:
+    who, form = posted
+    values: dict[str, object] = {"name": _text(form, "name"), "note": _text(form, "note"),
+                                 "birthday": _text(form, "birthday") or None}  # fmt: skip
+    values.update({flag: form.get(flag) == "on" for flag in FLAGS})
+    return _done(request, who, guest_id, lambda uow: backoffice.update(
+        uow, who.me.staff_id, guest_id, values))  # fmt: skip
+
+
+@router.post("/{guest_id}/adjust")
+def adjust(guest_id: str, request: Request, posted: Form) -> Response:
+    who, form = posted
+    if Permission.BONUS_SETTINGS not in who.me.permissions:
+        raise Refused(403, who.gettext("Forbidden"), who.gettext(
+            "Your account does not have the permission for this section: {section}.").format(
+            section=who.gettext("Bonus settings")))  # fmt: skip
+    try:
+        amount = parse_money(_text(form, "amount"))
+    except DomainError:
+        return _card(request, who, guest_id, 400,
+                     error=who.gettext("This field is not a valid number: {field}.").format(
+                         field=who.gettext("Amount")))  # fmt: skip
+    account = "money" if form.get("account") == "money" else "points"
+    direction = "debit" if form.get("direction") == "debit" else "credit"
+    return _done(
+        request,
+        who,
+        guest_id,
+        lambda uow: backoffice.adjust(
+            uow,
+            who.me.staff_id,
+            guest_id,
+            account=account,
+            direction=direction,
+            amount=amount,
+            reason=_text(form, "reason"),
+        ),
+    )

@@ -1,0 +1,84 @@
+"""The back office's guests section (issue 18 point 2): search by name, phone, e-mail and
+card, CSV, the card's tabs, an edit through the till's own operation (audited in the guest's
+audit, fed to the tills) and a credit that needs the bonus settings permission."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from pos_app.domain.identifiers import InputMethod, Medium
+from pos_server.db import make_engine, make_sessions
+from pos_server.db.models import Change
+from pos_server.db.models_guest_card import GuestAuditRow
+from pos_server.repositories.guests import GuestRecord
+from pos_server.terminals import service as terminals
+from pos_server.uow import unit_of_work
+from tests.web.test_backoffice_pages import client, db_url, sign_in, token_of  # noqa: F401
+
+
+def add_guests(url: str) -> None:
+    engine = make_engine(url)
+    with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+        till = terminals.register(uow, "Till 1").terminal_id
+    with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+        uow.terminal_id = till  # the guests made at that till
+        uow.guests.add(GuestRecord("anna", "Anna Petrova", "+79121234567"))
+        uow.guests.add(GuestRecord("boris", "Boris", None))
+        uow.identifiers.bind("boris", Medium.CARD, InputMethod.MANUAL, "7700123")
+    engine.dispose()
+
+
+def test_guests_are_found_exported_edited_and_credited(client: TestClient, db_url: str) -> None:  # noqa: F811
+    add_guests(db_url)
+    sign_in(client, "boss")
+    assert "Anna Petrova" in client.get("/admin/guests?q=petrova").text
+    by_phone = client.get("/admin/guests?q=912123").text
+    assert "Anna Petrova" in by_phone and "Boris" not in by_phone
+    by_card = client.get("/admin/guests?q=7700123").text
+    assert "Boris" in by_card and "Anna" not in by_card
+    csv = client.get("/admin/guests.csv?q=").text
+    assert csv.splitlines()[0].startswith("guest_id,name,phone") and "7700123" in csv
+    card = client.get("/admin/guests/anna").text
+    for tab in ('id="main"', 'id="contacts"', 'id="identifiers"', 'id="accounts"',
+                'id="history"', "+79121234567"):  # fmt: skip
+        assert tab in card
+    token = token_of(card)
+    saved = client.post("/admin/guests/anna", data={"csrf_token": token, "name": "Anna P.",
+                        "note": "likes tea", "cabinet_login_allowed": "on",
+                        "ordering_allowed": "on"}, follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303
+    credited = client.post("/admin/guests/anna/adjust", data={
+        "csrf_token": token, "account": "points", "direction": "credit", "amount": "150",
+        "reason": "birthday gift"}, follow_redirects=False)  # fmt: skip
+    assert credited.status_code == 303
+    card = client.get("/admin/guests/anna").text
+    assert "Anna P." in card and "birthday gift" in card and 'id="points">150' in card
+    engine = make_engine(db_url)
+    with make_sessions(engine)() as session:
+        audit = [(a.action, a.field) for a in session.scalars(select(GuestAuditRow))]
+        fed = [c.data for c in session.scalars(select(Change).where(Change.entity == "guest"))]
+    engine.dispose()
+    assert ("guest.updated", "name") in audit and ("account.adjusted", "points") in audit
+    assert fed[-1]["name"] == "Anna P." and fed[-1]["note"] == "likes tea"
+
+
+def test_a_credit_needs_the_bonus_settings_permission(client: TestClient, db_url: str) -> None:  # noqa: F811
+    add_guests(db_url)
+    from pos_server.staff import permissions as perms
+    from pos_server.staff import service as staff
+
+    engine = make_engine(db_url)
+    with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+        ira = next(r for r in staff.list_staff(uow) if r.name == "Ira")
+        perms.set_permissions(uow, ira.id, {"guests"})
+    engine.dispose()
+    sign_in(client, "ira")
+    card = client.get("/admin/guests/anna").text
+    assert 'id="adjust"' not in card
+    refused = client.post("/admin/guests/anna/adjust", data={
+        "csrf_token": token_of(card), "account": "points", "direction": "credit",
+        "amount": "150", "reason": "x"}, follow_redirects=False)  # fmt: skip
+    assert refused.status_code == 403
