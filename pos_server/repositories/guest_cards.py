@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, false, func, select
+from sqlalchemy import delete, false, func, or_, select
 
 from pos_app.domain.guest_card import (
     ContactLabel,
@@ -203,8 +203,10 @@ def search_guests(repo: GuestCards, query: str, offset: int, limit: int) -> list
         )
         by_card = select(GuestIdentifier.guest_id).where(
             func.lower(GuestIdentifier.value).like(like))  # fmt: skip
+        # SQLite's lower() folds ASCII only: a Cyrillic name is also tried as typed and titled
+        spelled = {query.strip(), query.strip().title()}
         found = found.where(
-            func.lower(Guest.name).like(like)
+            or_(func.lower(Guest.name).like(like), *(Guest.name.like(f"%{s}%") for s in spelled))
             | Guest.id.in_(by_contact)
             | Guest.id.in_(by_card)
             | (Guest.phone.like(f"%{digits}%") if len(digits) >= 3 else false())

@@ -9,26 +9,12 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from pos_app.domain.identifiers import InputMethod, Medium
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import Change
 from pos_server.db.models_guest_card import GuestAuditRow
-from pos_server.repositories.guests import GuestRecord
-from pos_server.terminals import service as terminals
 from pos_server.uow import unit_of_work
+from tests.web.guests_seed import add_guests
 from tests.web.test_backoffice_pages import client, db_url, sign_in, token_of  # noqa: F401
-
-
-def add_guests(url: str) -> None:
-    engine = make_engine(url)
-    with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
-        till = terminals.register(uow, "Till 1").terminal_id
-    with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
-        uow.terminal_id = till  # the guests made at that till
-        uow.guests.add(GuestRecord("anna", "Anna Petrova", "+79121234567"))
-        uow.guests.add(GuestRecord("boris", "Boris", None))
-        uow.identifiers.bind("boris", Medium.CARD, InputMethod.MANUAL, "7700123")
-    engine.dispose()
 
 
 def test_guests_are_found_exported_edited_and_credited(client: TestClient, db_url: str) -> None:  # noqa: F811
