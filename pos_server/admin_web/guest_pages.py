@@ -13,8 +13,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from pos_app.domain.errors import DomainError
-from pos_app.domain.money import format_money, parse_money
+from pos_app.domain.guest_card import MAX_CONTACTS
+from pos_app.domain.money import Percent, format_money, parse_money
 from pos_server.admin_web.context import PREFIX, Reader, Refused, acting, form_of, render, require
+from pos_server.admin_web.group_pages import percent_text
 from pos_server.guests import backoffice
 from pos_server.staff.permissions import Permission
 
@@ -64,7 +66,8 @@ def _card(request: Request, who: Reader, guest_id: str, status: int = 200,
     if request.query_params.get("saved"):
         context.setdefault("notice", who.gettext("Saved."))
     response: Response = render(request, who, "admin/guest_card.html", status, v=view,
-                                money=lambda k: format_money(k, ""), **context)  # fmt: skip
+                                money=lambda k: format_money(k, ""), percent=percent_text,
+                                **context)  # fmt: skip
     return response
 
 
@@ -86,7 +89,9 @@ def _done(request: Request, who: Reader, guest_id: str, work: object) -> Respons
 def save_main(guest_id: str, request: Request, posted: Form) -> Response:
     who, form = posted
     values: dict[str, object] = {"name": _text(form, "name"), "note": _text(form, "note"),
-                                 "birthday": _text(form, "birthday") or None}  # fmt: skip
+                                 "birthday": _text(form, "birthday") or None,
+                                 "sex": _text(form, "sex") or None,
+                                 "group_id": _text(form, "group_id") or None}  # fmt: skip
     values.update({flag: form.get(flag) == "on" for flag in FLAGS})
     return _done(request, who, guest_id, lambda uow: backoffice.update(
         uow, who.me.staff_id, guest_id, values))  # fmt: skip
@@ -121,3 +126,55 @@ def adjust(guest_id: str, request: Request, posted: Form) -> Response:
             reason=_text(form, "reason"),
         ),
     )
+
+
+@router.post("/{guest_id}/contacts")
+def save_contacts(guest_id: str, request: Request, posted: Form) -> Response:
+    who, form = posted
+    rows = [{"type": _text(form, f"type_{i}"), "label": _text(form, f"label_{i}"),
+             "value": _text(form, f"value_{i}")} for i in range(MAX_CONTACTS)]  # fmt: skip
+    contacts = [row for row in rows if row["value"]]
+    return _done(request, who, guest_id, lambda uow: backoffice.set_contacts(
+        uow, who.me.staff_id, guest_id, contacts))  # fmt: skip
+
+
+def _percent(form: FormData, name: str) -> int | None:
+    text = _text(form, name)
+    return None if not text else Percent.parse(text).bp
+
+
+@router.post("/{guest_id}/loyalty")
+def save_loyalty(guest_id: str, request: Request, posted: Form) -> Response:
+    who, form = posted
+    try:
+        accrual, redemption = _percent(form, "accrual"), _percent(form, "max_redemption")
+    except DomainError:
+        return _card(request, who, guest_id, 400,
+                     error=who.gettext("This field is not a valid number: {field}.").format(
+                         field=who.gettext("Own accrual")))  # fmt: skip
+    return _done(
+        request,
+        who,
+        guest_id,
+        lambda uow: backoffice.set_loyalty(
+            uow, who.me.staff_id, guest_id, accrual_bp=accrual, max_redemption_bp=redemption
+        ),
+    )
+
+
+@router.post("/{guest_id}/identifiers")
+def change_identifier(guest_id: str, request: Request, posted: Form) -> Response:
+    """Block a card (``new`` empty) or replace it by the card ``new``, with a reason."""
+    who, form = posted
+    old, new, reason = _text(form, "value"), _text(form, "new"), _text(form, "reason")
+    if new:
+        return _done(
+            request,
+            who,
+            guest_id,
+            lambda uow: backoffice.replace_identifier(
+                uow, who.me.staff_id, guest_id, old_value=old, value=new, reason=reason
+            ),
+        )
+    return _done(request, who, guest_id, lambda uow: backoffice.block_identifier(
+        uow, who.me.staff_id, guest_id, old, reason))  # fmt: skip

@@ -13,9 +13,19 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from pos_app.domain.operations import AccountAdjusted, GuestLoyaltySet, GuestUpdated
+from pos_app.domain.identifiers import InputMethod, Medium
+from pos_app.domain.operations import (
+    ACCOUNT_ADJUSTED,
+    GUEST_CONTACTS_SET,
+    GUEST_LOYALTY_SET,
+    GUEST_UPDATED,
+    IDENTIFIER_BLOCKED,
+    IDENTIFIER_REPLACED,
+    parse,
+)
+from pos_app.domain.operations.codec import OperationInvalid
 from pos_server.guests.history import HistoryPage, history_page
-from pos_server.ops.guest_card_kinds import account_adjusted, guest_loyalty_set, guest_updated
+from pos_server.ops.guest_card_kinds import GUEST_CARD_HANDLERS as HANDLERS
 from pos_server.ops.verdicts import Verdict
 from pos_server.repositories.guest_cards import GuestCard, GuestListed, search_guests
 from pos_server.repositories.identifiers import IdentifierRecord
@@ -60,6 +70,7 @@ class CardView:
     money: int
     postings: HistoryPage
     sales: HistoryPage
+    groups: list[tuple[str, str]]  # the active groups (id, name) a guest may be put into
 
 
 def card_view(uow: UnitOfWork, guest_id: str, before: str | None = None) -> CardView | None:
@@ -70,12 +81,26 @@ def card_view(uow: UnitOfWork, guest_id: str, before: str | None = None) -> Card
     return CardView(card, uow.identifiers.of_guest(guest_id), (points.total, points.held),
                     uow.accounts.load("money", guest_id).total,
                     history_page(uow, guest_id, "postings", before=before, limit=20),
-                    history_page(uow, guest_id, "sales", limit=20))  # fmt: skip
+                    history_page(uow, guest_id, "sales", limit=20),
+                    [(g.id, g.name) for g in uow.groups.current()[1]])  # fmt: skip
 
 
-def _applied(verdict: Verdict) -> None:
+def _run(uow: UnitOfWork, kind: str, payload: dict[str, Any]) -> None:
+    """Build the operation from its wire form (the very checks of a till's payload) and judge
+    it with the till's handler; EditRefused unless applied."""
+    try:
+        op = parse(kind, payload)
+    except OperationInvalid as exc:
+        first = exc.errors[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise EditRefused(Verdict("rejected", "invalid", f"{where}: {first['msg']}")) from None
+    verdict = HANDLERS[kind](op, uow)
     if not verdict.applied:
         raise EditRefused(verdict)
+
+
+def _edit(uow: UnitOfWork, staff_id: str, guest_id: str) -> dict[str, Any]:
+    return {"guest_id": guest_id, "staff_id": staff_id, "changed_at": uow.now.isoformat()}
 
 
 def update(uow: UnitOfWork, staff_id: str, guest_id: str, values: dict[str, Any]) -> None:
@@ -84,25 +109,42 @@ def update(uow: UnitOfWork, staff_id: str, guest_id: str, values: dict[str, Any]
     if card is None:
         raise EditRefused(Verdict("rejected", "unknown_guest", "No guest has this id."))
     changed = {f: v for f, v in values.items() if card.value(f) != v}
-    if not changed:
-        return
-    op = GuestUpdated(guest_id=guest_id, staff_id=staff_id, changed_at=uow.now,
-                      fields=tuple(changed), **changed)  # fmt: skip
-    _applied(guest_updated(op, uow))
+    if changed:
+        _run(uow, GUEST_UPDATED, {**_edit(uow, staff_id, guest_id), "fields": list(changed),
+                                  **changed})  # fmt: skip
 
 
-def set_loyalty(uow: UnitOfWork, staff_id: str, guest_id: str, accrual_bp: int | None,
+def set_contacts(uow: UnitOfWork, staff_id: str, guest_id: str,
+                 contacts: list[dict[str, str]]) -> None:  # fmt: skip
+    """The whole list of phones and e-mails (``guest.contacts_set``)."""
+    _run(uow, GUEST_CONTACTS_SET, {**_edit(uow, staff_id, guest_id), "contacts": contacts})
+
+
+def set_loyalty(uow: UnitOfWork, staff_id: str, guest_id: str, *, accrual_bp: int | None,
                 max_redemption_bp: int | None) -> None:  # fmt: skip
     """The guest's own percentages (``guest.loyalty_set``: the bonus settings permission)."""
-    op = GuestLoyaltySet(guest_id=guest_id, staff_id=staff_id, changed_at=uow.now,
-                         accrual_bp=accrual_bp, max_redemption_bp=max_redemption_bp)  # fmt: skip
-    _applied(guest_loyalty_set(op, uow))
+    _run(uow, GUEST_LOYALTY_SET, {**_edit(uow, staff_id, guest_id), "accrual_bp": accrual_bp,
+                                  "max_redemption_bp": max_redemption_bp})  # fmt: skip
+
+
+def block_identifier(uow: UnitOfWork, staff_id: str, guest_id: str, value: str,
+                     reason: str) -> None:  # fmt: skip
+    _run(uow, IDENTIFIER_BLOCKED, {"guest_id": guest_id, "value": value, "staff_id": staff_id,
+                                   "reason": reason})  # fmt: skip
+
+
+def replace_identifier(uow: UnitOfWork, staff_id: str, guest_id: str, *, old_value: str,
+                       value: str, reason: str) -> None:  # fmt: skip
+    """A lost card replaced by a new one typed in (``identifier.replaced``)."""
+    _run(uow, IDENTIFIER_REPLACED, {"guest_id": guest_id, "old_value": old_value,
+                                    "medium": Medium.CARD.value,
+                                    "method": InputMethod.MANUAL.value, "value": value,
+                                    "staff_id": staff_id, "reason": reason})  # fmt: skip
 
 
 def adjust(uow: UnitOfWork, staff_id: str, guest_id: str, *, account: str, direction: str,
            amount: int, reason: str) -> None:  # fmt: skip
     """A credit or debit with a reason (``account.adjusted``), its ref a new adjustment id."""
-    op = AccountAdjusted(adjustment_id=f"web-{uuid.uuid4()}", guest_id=guest_id,
-                         account=account, direction=direction, amount=amount,
-                         staff_id=staff_id, reason=reason)  # fmt: skip
-    _applied(account_adjusted(op, uow))
+    _run(uow, ACCOUNT_ADJUSTED, {"adjustment_id": f"web-{uuid.uuid4()}", "guest_id": guest_id,
+                                 "account": account, "direction": direction, "amount": amount,
+                                 "staff_id": staff_id, "reason": reason})  # fmt: skip

@@ -68,3 +68,28 @@ def test_a_credit_needs_the_bonus_settings_permission(client: TestClient, db_url
         "csrf_token": token_of(card), "account": "points", "direction": "credit",
         "amount": "150", "reason": "x"}, follow_redirects=False)  # fmt: skip
     assert refused.status_code == 403
+
+
+def test_contacts_loyalty_and_cards_are_edited_on_the_card(client: TestClient, db_url: str) -> None:  # noqa: F811
+    add_guests(db_url)
+    sign_in(client, "boss")
+    token = token_of(client.get("/admin/guests/boris").text)
+    posts = {
+        "/admin/guests/boris/contacts": {"type_0": "email", "label_0": "work",
+                                         "value_0": "boris@example.com", "type_1": "phone",
+                                         "label_1": "mobile", "value_1": "8 912 555 44 33"},
+        "/admin/guests/boris/loyalty": {"accrual": "15", "max_redemption": ""},
+        "/admin/guests/boris/identifiers": {"value": "7700123", "new": "7700999",
+                                            "reason": "lost"},
+    }  # fmt: skip
+    for path, data in posts.items():
+        answer = client.post(path, data={"csrf_token": token, **data}, follow_redirects=False)
+        assert answer.status_code == 303, answer.text
+    card = client.get("/admin/guests/boris").text
+    assert "boris@example.com" in card and "+79125554433" in card
+    assert 'name="accrual" value="15"' in card and "7700999" in card and "lost" in card
+    bad = client.post(
+        "/admin/guests/boris/contacts",
+        data={"csrf_token": token, "type_0": "email", "label_0": "work", "value_0": "not mail"},
+    )
+    assert bad.status_code == 400 and 'class="error"' in bad.text
