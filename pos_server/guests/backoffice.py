@@ -24,7 +24,7 @@ from pos_app.domain.operations import (
     parse,
 )
 from pos_app.domain.operations.codec import OperationInvalid
-from pos_server.guests.history import HistoryPage, history_page
+from pos_server.guests.history import HistoryPage, PostingEntry, history_page
 from pos_server.ops.guest_card_kinds import GUEST_CARD_HANDLERS as HANDLERS
 from pos_server.ops.verdicts import Verdict
 from pos_server.repositories.guest_cards import GuestCard, GuestListed, search_guests
@@ -71,6 +71,7 @@ class CardView:
     postings: HistoryPage
     sales: HistoryPage
     groups: list[tuple[str, str]]  # the active groups (id, name) a guest may be put into
+    names: dict[str, str]  # staff id -> name, for the history's "who"
 
 
 def card_view(uow: UnitOfWork, guest_id: str, before: str | None = None) -> CardView | None:
@@ -78,11 +79,15 @@ def card_view(uow: UnitOfWork, guest_id: str, before: str | None = None) -> Card
     if card is None:
         return None
     points = uow.accounts.load("points", guest_id)
+    postings = history_page(uow, guest_id, "postings", before=before, limit=20)
+    names = {}
+    for staff_id in {p.staff for p in postings.items if isinstance(p, PostingEntry) and p.staff}:
+        member = uow.staff.member(staff_id)
+        names[staff_id] = member.name if member is not None else staff_id
     return CardView(card, uow.identifiers.of_guest(guest_id), (points.total, points.held),
-                    uow.accounts.load("money", guest_id).total,
-                    history_page(uow, guest_id, "postings", before=before, limit=20),
+                    uow.accounts.load("money", guest_id).total, postings,
                     history_page(uow, guest_id, "sales", limit=20),
-                    [(g.id, g.name) for g in uow.groups.current()[1]])  # fmt: skip
+                    [(g.id, g.name) for g in uow.groups.current()[1]], names)  # fmt: skip
 
 
 def _run(uow: UnitOfWork, kind: str, payload: dict[str, Any]) -> None:
