@@ -178,3 +178,10 @@ def change_identifier(guest_id: str, request: Request, posted: Form) -> Response
         )
     return _done(request, who, guest_id, lambda uow: backoffice.block_identifier(
         uow, who.me.staff_id, guest_id, old, reason))  # fmt: skip
+
+
+@router.post("/{guest_id}/holds/reset")
+def reset_holds(guest_id: str, request: Request, posted: Form) -> Response:
+    who, form = posted
+    return _done(request, who, guest_id, lambda uow: backoffice.reset_holds(
+        uow, who.me.staff_id, guest_id, _text(form, "reason")))  # fmt: skip

@@ -24,7 +24,9 @@ from pos_app.domain.operations import (
     parse,
 )
 from pos_app.domain.operations.codec import OperationInvalid
+from pos_app.domain.staff_pins import Role
 from pos_server.guests.history import HistoryPage, PostingEntry, history_page
+from pos_server.ledger.hold_reset import release_open_holds
 from pos_server.ops.guest_card_kinds import GUEST_CARD_HANDLERS as HANDLERS
 from pos_server.ops.verdicts import Verdict
 from pos_server.repositories.guest_cards import GuestCard, GuestListed, search_guests
@@ -153,3 +155,21 @@ def adjust(uow: UnitOfWork, staff_id: str, guest_id: str, *, account: str, direc
     _run(uow, ACCOUNT_ADJUSTED, {"adjustment_id": f"web-{uuid.uuid4()}", "guest_id": guest_id,
                                  "account": account, "direction": direction, "amount": amount,
                                  "staff_id": staff_id, "reason": reason})  # fmt: skip
+
+
+def reset_holds(uow: UnitOfWork, staff_id: str, guest_id: str, reason: str) -> list[str]:
+    """Release the guest's open holds (a manager's or an admin's action, as at the till's
+    ``POST /v1/admin/holds/reset``; the same service and audit action ``reset_holds``)."""
+    member = uow.staff.member(staff_id)
+    if member is None or not member.active or member.role not in (Role.MANAGER, Role.ADMIN):
+        raise EditRefused(Verdict("rejected", "permission_denied",
+                                  "Only a manager or an admin may reset holds."))  # fmt: skip
+    reason = " ".join(reason.split())
+    if not 3 <= len(reason) <= 500:
+        raise EditRefused(Verdict("rejected", "invalid", "Say why (3 to 500 characters)."))
+    released = release_open_holds(uow, guest_id=guest_id, terminal_id=None, staff_id=staff_id,
+                                  staff_name=member.name)  # fmt: skip
+    uow.audit.record("reset_holds", target=f"guest:{guest_id}", reason=reason,
+                     details={"staff_name": member.name, "role": member.role.value,
+                              "released": released, "credential": "web"})  # fmt: skip
+    return released

@@ -97,3 +97,30 @@ def test_edits_go_through_the_tills_handlers(db_url: str) -> None:
     assert ("guest.updated", mia) in audit and ("account.adjusted", cal) in audit
     assert ("guest.loyalty_set", cal) in audit and ("identifier.replaced", mia) in audit
     assert {"guest", "identifier"} <= fed
+
+
+def test_a_manager_resets_a_guests_holds_with_a_reason(db_url: str) -> None:
+    add_guests(db_url)
+    mia = run(db_url, lambda uow: staff.add_staff(uow, "Mia", "manager", "555555").id)
+    cal = run(db_url, lambda uow: staff.add_staff(uow, "Cal", "cashier", "6666").id)
+    run(
+        db_url,
+        lambda uow: backoffice.adjust(
+            uow, mia, "anna", account="points", direction="credit", amount=500, reason="gift"
+        ),
+    )
+
+    def hold(uow: UnitOfWork) -> None:
+        account = uow.accounts.load("points", "anna")
+        account.place_hold("h1", 200, now=uow.now, actor="test", terminal_id=None, reason="t")
+        uow.accounts.save(account)
+
+    run(db_url, hold)
+    with pytest.raises(backoffice.EditRefused, match="manager"):
+        run(db_url, lambda uow: backoffice.reset_holds(uow, cal, "anna", "stuck at a till"))
+    with pytest.raises(backoffice.EditRefused, match="Say why"):
+        run(db_url, lambda uow: backoffice.reset_holds(uow, mia, "anna", " "))
+    released = run(db_url, lambda uow: backoffice.reset_holds(uow, mia, "anna", "stuck"))
+    assert released == ["h1"]
+    view = run(db_url, lambda uow: backoffice.card_view(uow, "anna"))
+    assert view is not None and view.points == (500, 0)
