@@ -185,3 +185,10 @@ def reset_holds(guest_id: str, request: Request, posted: Form) -> Response:
     who, form = posted
     return _done(request, who, guest_id, lambda uow: backoffice.reset_holds(
         uow, who.me.staff_id, guest_id, _text(form, "reason")))  # fmt: skip
+
+
+@router.post("/{guest_id}/identifiers/add")
+def add_identifier(guest_id: str, request: Request, posted: Form) -> Response:
+    who, form = posted
+    return _done(request, who, guest_id, lambda uow: backoffice.add_identifier(
+        uow, who.me.staff_id, guest_id, _text(form, "value")))  # fmt: skip

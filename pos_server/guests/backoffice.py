@@ -20,6 +20,7 @@ from pos_app.domain.operations import (
     GUEST_LOYALTY_SET,
     GUEST_UPDATED,
     IDENTIFIER_BLOCKED,
+    IDENTIFIER_BOUND,
     IDENTIFIER_REPLACED,
     parse,
 )
@@ -27,7 +28,8 @@ from pos_app.domain.operations.codec import OperationInvalid
 from pos_app.domain.staff_pins import Role
 from pos_server.guests.history import HistoryPage, PostingEntry, history_page
 from pos_server.ledger.hold_reset import release_open_holds
-from pos_server.ops.guest_card_kinds import GUEST_CARD_HANDLERS as HANDLERS
+from pos_server.ops.guest_card_kinds import GUEST_CARD_HANDLERS as CARD_HANDLERS
+from pos_server.ops.kinds import HANDLERS
 from pos_server.ops.verdicts import Verdict
 from pos_server.repositories.guest_cards import GuestCard, GuestListed, search_guests
 from pos_server.repositories.identifiers import IdentifierRecord
@@ -101,7 +103,7 @@ def _run(uow: UnitOfWork, kind: str, payload: dict[str, Any]) -> None:
         first = exc.errors[0]
         where = ".".join(str(part) for part in first["loc"])
         raise EditRefused(Verdict("rejected", "invalid", f"{where}: {first['msg']}")) from None
-    verdict = HANDLERS[kind](op, uow)
+    verdict = {**HANDLERS, **CARD_HANDLERS}[kind](op, uow)
     if not verdict.applied:
         raise EditRefused(verdict)
 
@@ -132,6 +134,13 @@ def set_loyalty(uow: UnitOfWork, staff_id: str, guest_id: str, *, accrual_bp: in
     """The guest's own percentages (``guest.loyalty_set``: the bonus settings permission)."""
     _run(uow, GUEST_LOYALTY_SET, {**_edit(uow, staff_id, guest_id), "accrual_bp": accrual_bp,
                                   "max_redemption_bp": max_redemption_bp})  # fmt: skip
+
+
+def add_identifier(uow: UnitOfWork, staff_id: str, guest_id: str, value: str) -> None:
+    """A card typed in, bound to the guest (``identifier.bound``: one owner per value)."""
+    _run(uow, IDENTIFIER_BOUND, {"guest_id": guest_id, "medium": Medium.CARD.value,
+                                 "method": InputMethod.MANUAL.value, "value": value,
+                                 "staff_id": staff_id})  # fmt: skip
 
 
 def block_identifier(uow: UnitOfWork, staff_id: str, guest_id: str, value: str,

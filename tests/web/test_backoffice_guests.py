@@ -80,6 +80,7 @@ def test_contacts_loyalty_and_cards_are_edited_on_the_card(client: TestClient, d
                                          "value_0": "boris@example.com", "type_1": "phone",
                                          "label_1": "mobile", "value_1": "8 912 555 44 33"},
         "/admin/guests/boris/loyalty": {"accrual": "15", "max_redemption": ""},
+        "/admin/guests/boris/identifiers/add": {"value": "7700555"},
         "/admin/guests/boris/identifiers": {"value": "7700123", "new": "7700999",
                                             "reason": "lost"},
     }  # fmt: skip
@@ -89,6 +90,10 @@ def test_contacts_loyalty_and_cards_are_edited_on_the_card(client: TestClient, d
     card = client.get("/admin/guests/boris").text
     assert "boris@example.com" in card and "+79125554433" in card
     assert 'name="accrual" value="15"' in card and "7700999" in card and "lost" in card
+    assert "7700555" in card
+    taken = client.post("/admin/guests/anna/identifiers/add",
+                        data={"csrf_token": token, "value": "7700555"})  # fmt: skip
+    assert taken.status_code == 400 and "another guest" in taken.text
     bad = client.post(
         "/admin/guests/boris/contacts",
         data={"csrf_token": token, "type_0": "email", "label_0": "work", "value_0": "not mail"},
