@@ -12,6 +12,7 @@ from sqlalchemy import select
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import Change
 from pos_server.db.models_guest_card import GuestAuditRow
+from pos_server.db.models_staff import StaffRow
 from pos_server.uow import unit_of_work
 from tests.web.guests_seed import add_guests
 from tests.web.test_backoffice_pages import client, db_url, sign_in, token_of  # noqa: F401
@@ -99,3 +100,24 @@ def test_contacts_loyalty_and_cards_are_edited_on_the_card(client: TestClient, d
         data={"csrf_token": token, "type_0": "email", "label_0": "work", "value_0": "not mail"},
     )
     assert bad.status_code == 400 and 'class="error"' in bad.text
+
+
+def test_the_bonus_settings_checkbox_on_the_staff_page_is_fed_to_the_tills(
+    client: TestClient,  # noqa: F811
+    db_url: str,  # noqa: F811
+) -> None:
+    engine = make_engine(db_url)
+    with make_sessions(engine)() as session:
+        ira = next(r.id for r in session.scalars(select(StaffRow)) if r.name == "Ira")
+    sign_in(client, "boss")
+    token = token_of(client.get(f"/admin/staff/{ira}").text)
+    for ticked in (["terminals", "bonus_settings"], ["terminals"]):
+        saved = client.post(f"/admin/staff/{ira}", data={
+            "csrf_token": token, "permissions_form": "1", "name": "Ira", "role": "cashier",
+            "pin": "", "permission": ticked}, follow_redirects=False)  # fmt: skip
+        assert saved.status_code == 303, saved.text
+        with make_sessions(engine)() as session:
+            mine = select(Change).where(Change.entity == "staff", Change.entity_id == ira)
+            fed = session.scalars(mine.order_by(Change.id.desc())).first()
+        assert fed is not None and fed.data["permissions"] == sorted(ticked)
+    engine.dispose()
