@@ -31,18 +31,13 @@ def _text(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _page(request: Request) -> int:
-    text = request.query_params.get("page", "0")
-    return int(text) if text.isdigit() else 0
-
-
 @router.get("")
 def guest_list(request: Request, who: Page) -> Response:
-    query, page = request.query_params.get("q", ""), _page(request)
+    query, after = request.query_params.get("q", ""), request.query_params.get("after")
     with acting(request, who) as uow:
-        rows, more = backoffice.listing(uow, query, page)
+        rows, next_after = backoffice.listing(uow, query, after)
     response: Response = render(request, who, "admin/guests.html", guests=rows, q=query,
-                                page=page, more=more)  # fmt: skip
+                                after=after, next_after=next_after)  # fmt: skip
     return response
 
 

@@ -47,10 +47,12 @@ class EditRefused(Exception):
         self.reason = verdict.reason
 
 
-def listing(uow: UnitOfWork, query: str, page: int) -> tuple[list[GuestListed], bool]:
-    """Page ``page`` (from 0) of the guests matching ``query``; and whether more follow."""
-    rows = search_guests(uow.guest_cards, query, max(page, 0) * PAGE, PAGE + 1)
-    return rows[:PAGE], len(rows) > PAGE
+def listing(uow: UnitOfWork, query: str, after: str | None = None
+            ) -> tuple[list[GuestListed], str | None]:  # fmt: skip
+    """A page of the guests matching ``query`` after the guest ``after``; and the ``after``
+    of the next page (None: no more)."""
+    rows = search_guests(uow.guest_cards, query, after, PAGE + 1)
+    return rows[:PAGE], rows[PAGE - 1].guest_id if len(rows) > PAGE else None
 
 
 def csv_text(uow: UnitOfWork, query: str) -> str:
@@ -58,7 +60,7 @@ def csv_text(uow: UnitOfWork, query: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["guest_id", "name", "phone", "emails", "cards", "created_at"])
-    for g in search_guests(uow.guest_cards, query, 0, CSV_LIMIT):
+    for g in search_guests(uow.guest_cards, query, None, CSV_LIMIT):
         writer.writerow([g.guest_id, g.name, g.phone or "", " ".join(g.emails),
                          " ".join(g.cards), g.created_at.isoformat()])  # fmt: skip
     return out.getvalue()

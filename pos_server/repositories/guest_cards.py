@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, false, func, or_, select
+from sqlalchemy import delete, false, func, literal, or_, select, tuple_
 
 from pos_app.domain.guest_card import (
     ContactLabel,
@@ -188,11 +188,18 @@ class GuestListed:
     created_at: datetime
 
 
-def search_guests(repo: GuestCards, query: str, offset: int, limit: int) -> list[GuestListed]:
+def search_guests(repo: GuestCards, query: str, after: str | None, limit: int
+                  ) -> list[GuestListed]:  # fmt: skip
     """Guests whose name, a contact (phone, e-mail) or an identifier contains ``query``
-    (case-insensitive; a phone also by its digits), by name; ``limit`` from ``offset``."""
+    (case-insensitive; a phone also by its digits), by name; ``limit`` of them after the guest
+    ``after`` (keyset: a page costs the same however deep)."""
     session = repo._session
     found = select(Guest).order_by(Guest.name, Guest.id)
+    last = None if after is None else session.get(Guest, after)
+    if last is not None:
+        found = found.where(
+            tuple_(Guest.name, Guest.id) > tuple_(literal(last.name), literal(last.id))
+        )
     text = query.strip().casefold()
     if text:
         like = f"%{text}%"
@@ -211,7 +218,7 @@ def search_guests(repo: GuestCards, query: str, offset: int, limit: int) -> list
             | Guest.id.in_(by_card)
             | (Guest.phone.like(f"%{digits}%") if len(digits) >= 3 else false())
         )
-    guests = list(session.scalars(found.offset(offset).limit(limit)))
+    guests = list(session.scalars(found.limit(limit)))
     ids = [g.id for g in guests]
     emails: dict[str, list[str]] = {}
     for row in session.scalars(select(GuestContactRow).where(
