@@ -10,6 +10,7 @@ from pos_server.admin_web import (
     audit_pages,
     catalogue_pages,
     group_pages,
+    guest_pages,
     session_pages,
     staff_pages,
     terminal_pages,
@@ -21,7 +22,8 @@ from pos_server.web.templating import STATIC_PREFIX
 def install(app: FastAPI) -> None:
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("pos_server.web", "static")]),
               name="web-static")  # fmt: skip
-    for module in (session_pages, staff_pages, terminal_pages, group_pages, audit_pages):
+    for module in (session_pages, staff_pages, terminal_pages, group_pages, guest_pages,
+                   audit_pages):  # fmt: skip
         app.include_router(module.router)
     app.include_router(catalogue_pages.router)  # the tiles' colours and pictures
     app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]
