@@ -30,9 +30,9 @@ from pos_app.services.device_settings import (
 from pos_app.services.dto import SaleView
 from pos_app.services.ports_print import PrintLayout
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
+from pos_app.services.programme_settings import read_venue_details
 from pos_app.services.receipt_points import ReceiptPoints
 from pos_app.services.refunds import RefundReceipt
-from pos_app.services.venue_name import read_venue_name
 from pos_app.services.venue_time import VenueTime
 
 
@@ -107,11 +107,12 @@ class ReceiptPrinting:
                      points: ReceiptPoints | None = None) -> int:  # fmt: skip
         """``venue_name``: None, the till's setting (``services/venue_name.py``); ``points``:
         the guest's points of the sale (``services/receipt_points.py``)."""
+        venue = read_venue_details(self._store.unit_of_work)  # the back office's, via the feed
         if venue_name is None:
-            venue_name = read_venue_name(self._store.unit_of_work)
+            venue_name = venue.name
         document = self.layout.sale_receipt(sale, venue_name=venue_name, cashier=cashier,
-                                             timezone=self._venue.name(),
-                                             points=points)  # fmt: skip
+                                             timezone=self._venue.name(), points=points,
+                                             venue=venue)  # fmt: skip
         return self.service.enqueue("receipt", document, title=sale.receipt_no or sale.sale_id)
 
     @property

@@ -107,28 +107,32 @@ def ledger_rules() -> LedgerRules:
     return LedgerRules()
 
 
-def day_bounds(at: datetime) -> tuple[datetime, datetime]:
+def day_bounds(at: datetime, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
     """The shop's business day holding ``at``, as aware UTC datetimes [start, end) (the
-    domain's rule, the same the till counts by)."""
-    return shop_day_bounds(at, ledger_rules().zone)
+    domain's rule, the same the till counts by); ``zone``: the programme's (``venue.timezone``,
+    ``pos_server.programme``), else the environment's."""
+    return shop_day_bounds(at, zone or ledger_rules().zone)
 
 
 def settings_for(
     group: GuestGroup | None, *, order: LoyaltyOverride = NO_OVERRIDE,
     may_override_order: bool = False, guest: LoyaltyOverride = NO_OVERRIDE,
+    program: LoyaltySettings | None = None,
 ) -> LoyaltySettings:  # fmt: skip
     """Accrual and max redemption for a guest of ``group`` with their own settings ``guest``
     (domain resolution order); ``order`` is one sale's override by hand, used only if
-    ``may_override_order`` (``order_override``)."""
+    ``may_override_order`` (``order_override``); ``program``: the programme's percentages
+    (``pos_server.programme``), else the environment's."""
     override = NO_OVERRIDE if group is None else LoyaltyOverride(group.accrual,
                                                                  group.max_redemption)
-    return resolve_settings(ledger_rules().program, group=override, guest=guest, order=order,
-                            may_override_order=may_override_order)
+    return resolve_settings(program or ledger_rules().program, group=override, guest=guest,
+                            order=order, may_override_order=may_override_order)
 
 
-def limits_of(group: GuestGroup | None) -> DailyLimits:
+def limits_of(group: GuestGroup | None, default: DailyLimits | None = None) -> DailyLimits:
+    """The group's daily limits; ``default`` (the programme's) for a guest without one."""
     if group is None:
-        return DailyLimits()
+        return default or DailyLimits()
     return DailyLimits(group.daily_identification_limit, group.daily_points_spend_limit)
 
 
