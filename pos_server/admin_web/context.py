@@ -205,7 +205,9 @@ SECTION_NAMES: dict[Permission, str] = {
 # The sections with pages so far: (permission, path, title).
 SECTIONS: list[tuple[Permission, str, str]] = [
     (Permission.LOYALTY, f"{PREFIX}/groups", _("Guest groups")),
+    (Permission.LOYALTY, f"{PREFIX}/settings", _("Programme settings")),
     (Permission.STAFF, f"{PREFIX}/staff", _("Staff")),
     (Permission.TERMINALS, f"{PREFIX}/terminals", _("Terminals")),
+    (Permission.TERMINALS, f"{PREFIX}/settings#venue", _("Venue settings")),
     (Permission.REPORTS, f"{PREFIX}/audit", _("Audit log")),
 ]

@@ -10,6 +10,7 @@ from pos_server.admin_web import (
     audit_pages,
     group_pages,
     session_pages,
+    settings_pages,
     staff_pages,
     terminal_pages,
 )
@@ -20,7 +21,8 @@ from pos_server.web.templating import STATIC_PREFIX
 def install(app: FastAPI) -> None:
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("pos_server.web", "static")]),
               name="web-static")  # fmt: skip
-    for module in (session_pages, staff_pages, terminal_pages, group_pages, audit_pages):
+    for module in (session_pages, staff_pages, terminal_pages, group_pages, audit_pages,
+                   settings_pages):
         app.include_router(module.router)
     app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
