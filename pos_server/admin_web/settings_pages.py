@@ -55,6 +55,14 @@ def _(message: str) -> str:
 
 METHOD_NAMES = {PaymentMethod.CASH: _("Cash"), PaymentMethod.CARD: _("Card"),
                 PaymentMethod.BALANCE: _("Balance"), PaymentMethod.POINTS: _("Points")}  # fmt: skip
+MESSAGES = [
+    ("message_card_ru", _("The card (Russian)")),
+    ("message_card_en", _("The card (English)")),
+    ("message_cashback_ru", _("Cashback credited (Russian)")),
+    ("message_cashback_en", _("Cashback credited (English)")),
+    ("message_subscribed_ru", _("Subscribed (Russian)")),
+    ("message_subscribed_en", _("Subscribed (English)")),
+]
 PERMISSION = {"loyalty": Permission.LOYALTY, "promo": Permission.LOYALTY,
               "venue": Permission.TERMINALS, "ordering": Permission.TERMINALS}  # fmt: skip
 
@@ -81,6 +89,7 @@ def _as_form(p: Programme) -> dict[str, Any]:
         "prefix": pr.prefix, "discount": percent_text(pr.discount_bp),
         "cashback": percent_text(pr.cashback_bp), "digits": str(pr.digits),
         "enabled": o.enabled, "methods": [m.value for m in o.payment_methods],
+        **{key: getattr(pr, key) for key, _label in MESSAGES},
     }  # fmt: skip
 
 
@@ -109,7 +118,8 @@ def _updates(group: str, form: FormData) -> dict[str, Any]:
         return {"promo.prefix": _text(form, "prefix"),
                 "promo.discount_bp": _bp(form, "discount", "Buyer's discount"),
                 "promo.cashback_bp": _bp(form, "cashback", "Owner's cashback"),
-                "promo.digits": digits if digits is not None else 0}  # fmt: skip
+                "promo.digits": digits if digits is not None else 0,
+                **{f"promo.{key}": _text(form, key) for key, _label in MESSAGES}}  # fmt: skip
     return {"ordering.enabled": form.get("enabled") == "on",
             "ordering.payment_methods": [m.value for m in PaymentMethod
                                          if form.get(f"method_{m.value}") == "on"]}  # fmt: skip
@@ -120,7 +130,8 @@ def _page(request: Request, who: Reader, values: dict[str, Any], status: int = 2
     shown = {group for group, permission in PERMISSION.items() if who.can(permission)}
     methods = [(m.value, METHOD_NAMES[m]) for m in PaymentMethod]
     response: Response = render(request, who, "admin/settings.html", status, v=values,
-                                shown=shown, methods=methods, **context)  # fmt: skip
+                                shown=shown, methods=methods, messages=MESSAGES,
+                                **context)  # fmt: skip
     return response
 
 

@@ -8,7 +8,8 @@ Four groups, each published to the tills as one ``programme`` change (entity id 
 - ``loyalty``: the programme's accrual and max redemption (a guest's group or own settings
   override them), how long an open points hold lives, and for guests without a group the
   offline allowance and the daily limits (a group sets its own).
-- ``promo``: the promo code prefix, the buyer's discount, the owner's cashback, digits per code.
+- ``promo``: the promo code prefix, the buyer's discount, the owner's cashback, digits per code,
+  and the texts of the guest's messages (card, cashback credited, subscribed; ru and en).
 - ``ordering``: whether guests may order from their cabinet and which payment methods they
   may choose.
 
@@ -23,7 +24,7 @@ import re
 from datetime import timedelta, tzinfo
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pos_app.domain.limits import DailyLimits
 from pos_app.domain.loyalty import LoyaltySettings
@@ -31,6 +32,7 @@ from pos_app.domain.money import Percent
 from pos_app.domain.operations.codec import MAX_AMOUNT
 from pos_app.domain.orders import PaymentMethod
 from pos_app.domain.venue_clock import UnknownTimeZone, shop_zone
+from pos_server.notify.templates import UnknownPlaceholder, check_template
 
 GROUPS = ("venue", "loyalty", "promo", "ordering")
 _TAX_NUMBER = re.compile(r"^(\d{10}|\d{12})?$")
@@ -103,6 +105,36 @@ class Promo(_Group):
     discount_bp: int = Field(default=1_500, ge=0, le=10_000)
     cashback_bp: int = Field(default=500, ge=0, le=10_000)
     digits: int = Field(default=6, ge=4, le=12)
+    # The guest's messages of the programme (seed 003), Russian and English; empty: the
+    # default text (``POS_SERVER_TEMPLATE_<NAME>_<LANG>`` or ``pos_server.notify.templates``).
+    message_card_ru: str = Field(default="", max_length=1000)
+    message_card_en: str = Field(default="", max_length=1000)
+    message_cashback_ru: str = Field(default="", max_length=1000)
+    message_cashback_en: str = Field(default="", max_length=1000)
+    message_subscribed_ru: str = Field(default="", max_length=1000)
+    message_subscribed_en: str = Field(default="", max_length=1000)
+
+    @field_validator(
+        "message_card_ru",
+        "message_card_en",
+        "message_cashback_ru",
+        "message_cashback_en",
+        "message_subscribed_ru",
+        "message_subscribed_en",
+    )
+    @classmethod
+    def _placeholders(cls, text: str, info: ValidationInfo) -> str:
+        text = text.strip()
+        name = str(info.field_name).removeprefix("message_").rsplit("_", 1)[0]
+        try:
+            check_template(name, text)
+        except UnknownPlaceholder as exc:
+            raise ValueError(str(exc)) from None
+        return text
+
+    def message(self, name: str, language: str) -> str:
+        """The programme's text of message ``name`` in ``language``; "" if it has none."""
+        return str(getattr(self, f"message_{name}_{language}", "") or "")
 
     @field_validator("prefix")
     @classmethod
