@@ -34,8 +34,9 @@ def cashback_credited(uow: UnitOfWork, sale_id: str, owner_guest_id: str, code: 
 def card_issued(uow: UnitOfWork, guest_id: str, code: str, event: str) -> None:
     """To the guest: their card (promo code) as text and a QR picture. ``event`` names what
     sent it (an issue, a re-issue: the seed sends the same card again)."""
-    text = render_for(notify_settings(), CARD, current(uow),
-                      {"name": _name(uow, guest_id), "code": code})
+    text = render_for(
+        notify_settings(), CARD, current(uow), {"name": _name(uow, guest_id), "code": code}
+    )
     uow.notifications.to_guest(guest_id, CARD, f"card:{event}:{guest_id}", text, qr=code)
 
 

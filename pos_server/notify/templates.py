@@ -93,8 +93,10 @@ def check_template(name: str, text: str) -> None:
         raise UnknownPlaceholder(f"{exc}") from exc
     unknown = used - allowed
     if unknown:
-        raise UnknownPlaceholder(f"the text names {{{'}, {'.join(sorted(unknown))}}}; it may "
-                                 f"use {', '.join(sorted(allowed)) or 'no placeholders'}")
+        raise UnknownPlaceholder(
+            f"the text names {{{'}, {'.join(sorted(unknown))}}}; it may "
+            f"use {', '.join(sorted(allowed)) or 'no placeholders'}"
+        )
 
 
 def check_templates(settings: NotifySettings) -> None:
