@@ -1,6 +1,7 @@
 """The venue's clock at the till: the shop's named time zone, from the server's feed.
 
-The server's ``POS_SERVER_SHOP_TIMEZONE`` reaches the till as a ``shop_settings`` change
+The server's ``venue.timezone`` (the back office; ``POS_SERVER_SHOP_TIMEZONE`` until set)
+reaches the till as a ``shop_settings`` change (and in the ``programme`` change ``venue``)
 (``services/feed.py``) and is kept as the setting ``shop.timezone``; until one has arrived the
 till uses ``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE`` (Europe/Moscow), the server's
 default too, so till and server count the same business day. It decides the guests' daily

@@ -8,12 +8,14 @@ enforce (the till already acted offline) is recorded for managers (``rule_breach
 The statements that read and write a guest's loyalty state for the operations (the loyalty
 row locked, promotion, today's counts) are ``uow.loyalty``'s (``repositories/loyalty.py``).
 
-Program defaults (the percentages when neither the guest nor the group sets one) come from the
-environment like the other settings: ``POS_SERVER_ACCRUAL_BP`` (500 = 5 %),
-``POS_SERVER_MAX_REDEMPTION_BP`` (5000 = 50 %), the same defaults as the till's
-``loyalty.program``; and ``POS_SERVER_SHOP_TIMEZONE``, an IANA zone name (default
-``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE``, Europe/Moscow), checked at start and
-published to the tills through the feed (``shop_settings.py``), so both count one business day.
+The programme's percentages, the venue's time zone and the limits of guests without a group
+are the programme settings (``pos_server.programme``, set in the back office), which the
+operations pass in (``settings_for(program=...)``, ``limits_of(default=...)``,
+``day_bounds(zone=...)``). The environment gives only their defaults for a new database:
+``POS_SERVER_ACCRUAL_BP`` (500 = 5 %), ``POS_SERVER_MAX_REDEMPTION_BP`` (5000 = 50 %), the
+same defaults as the till's ``loyalty.program``; and ``POS_SERVER_SHOP_TIMEZONE``, an IANA
+zone name (default ``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE``, Europe/Moscow),
+checked at start.
 The top-up limits by role (``POS_SERVER_TOP_UP_<ROLE>`` for one top-up,
 ``POS_SERVER_TOP_UP_<ROLE>_DAY`` for one staff member's business day; defaults
 ``pos_app.domain.balance.TOP_UP_LIMITS``) bound what a top-up naming a staff member may credit.
