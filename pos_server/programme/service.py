@@ -12,6 +12,7 @@ last got (say a ``POS_SERVER_ACCRUAL_BP`` set for a new database), and nothing o
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -52,11 +53,25 @@ def _build(flat: dict[str, Any]) -> Programme:
 
 
 def current(uow: UnitOfWork) -> Programme:
+    """The programme as this unit of work's transaction sees it (read once per unit of work;
+    the checked model is kept per distinct content, so an unchanged programme is not checked
+    again for every operation)."""
     store = uow.programme
     if store.built is None:
-        store.built = _build({**defaults(uow.hold_ttl), **store.stored()})
-    built: Programme = store.built
-    return built
+        flat = {**defaults(uow.hold_ttl), **store.stored()}
+        key = json.dumps(flat, sort_keys=True)
+        built = _BUILT.get(key)
+        if built is None:
+            built = _build(flat)
+            if len(_BUILT) > 64:
+                _BUILT.clear()
+            _BUILT[key] = built
+        store.built = built
+    found: Programme = store.built
+    return found
+
+
+_BUILT: dict[str, Programme] = {}  # immutable models by their content (JSON)
 
 
 def change(uow: UnitOfWork, updates: dict[str, Any], *, reason: str = "") -> Programme:

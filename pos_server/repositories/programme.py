@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from pos_server.db.fastexec import Fast
 from pos_server.db.models import ProgrammeSettingRow
 from pos_server.uow import Repository, UnitOfWork
 
@@ -23,9 +24,7 @@ class ProgrammeStore(Repository):
         try:
             return self._cache
         except AttributeError:
-            rows = self._connection.execute(
-                select(ProgrammeSettingRow.key, ProgrammeSettingRow.value)
-            ).all()
+            rows = _ALL.rows(self._connection)  # every operation reads it: the fast path
             self._cache: dict[str, Any] = {key: value["v"] for key, value in rows}
             return self._cache
 
@@ -40,3 +39,6 @@ class ProgrammeStore(Repository):
         session.flush()
         self.stored()[key] = value
         self.built = None
+
+
+_ALL = Fast(select(ProgrammeSettingRow.key, ProgrammeSettingRow.value))
