@@ -22,6 +22,7 @@ from typing import Any
 
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE, shop_zone
 from pos_app.services.ports import UnitOfWork, UnitOfWorkFactory
+from pos_app.services.venue_name import VENUE_NAME_KEY
 
 TIMEZONE_KEY = "shop.timezone"
 SHOP_SETTINGS_ENTITY = "shop_settings"
@@ -57,3 +58,9 @@ class VenueTime:
     def name(self) -> str:
         with self._uow(durable=False) as uow:
             return venue_zone_name(uow)
+
+    def zone_and_venue(self) -> tuple[tzinfo, str]:
+        """The zone and the venue's name (``shop.name``) in one read: the window reads both
+        again after a pull, which may have brought the back office's new ones."""
+        with self._uow(durable=False) as uow:
+            return venue_zone(uow), str(uow.settings.get(VENUE_NAME_KEY) or "")
