@@ -10,7 +10,8 @@ always read, so each of them follows the server's value:
 - ``loyalty``: ``loyalty.program`` (``loyalty_settings.py``), ``points.offline_allowance``
   (``points_holds.py``) and ``loyalty.daily_limits`` (``guests.py``), both for guests without
   a group;
-- ``promo``: ``promo.program`` (``promo.py``: prefix, discount, cashback, digits).
+- ``promo``: ``promo.program`` (``promo.py``: prefix, discount, cashback, digits; its
+  ``subscribe_link`` is left as it was).
 
 ``ordering`` is the server's alone (it refuses a guest order when ordering is off or the method
 is not allowed); the till has nothing to keep from it.
@@ -85,7 +86,8 @@ def store_programme(uow: UnitOfWork, group: str, data: Mapping[str, Any]) -> Non
         uow.settings.set(LIMITS_KEY, limits)
         uow.settings.set(ALLOWANCE_KEY, allowance)
     elif group == "promo":
-        uow.settings.set(PROMO_KEY, {"prefix": str(data["prefix"]),
+        kept = dict(uow.settings.get(PROMO_KEY) or {})  # its subscribe_link stays the till's
+        uow.settings.set(PROMO_KEY, {**kept, "prefix": str(data["prefix"]),
                                      "discount_bp": int(data["discount_bp"]),
                                      "cashback_bp": int(data["cashback_bp"]),
                                      "digits": int(data["digits"])})  # fmt: skip

@@ -74,3 +74,21 @@ def test_a_malformed_programme_change_is_counted_and_changes_nothing(tmp_path: P
         empty = feed.apply_page(3, [Change(4, "programme", "venue", {**VENUE, "name": ""})], 4)
         assert empty.applied == 1  # the server has no name yet: the till keeps its own
         assert read_venue_name(store.unit_of_work) == "Кофейня «Зерно»"
+
+
+def test_the_promo_programme_from_the_feed_keeps_the_tills_subscribe_link(tmp_path: Path) -> None:
+    from pos_app.services.promo import PROGRAM_KEY, program
+
+    with open_store(tmp_path / "till.sqlite3", terminal_id="T1") as store:
+        with store.unit_of_work() as uow:
+            uow.settings.set(PROGRAM_KEY, {"prefix": "PROMO", "subscribe_link": "https://t.me/x"})
+            uow.commit()
+        promo = {"prefix": "ZERNO", "discount_bp": 1_000, "cashback_bp": 300, "digits": 6,
+                 "message_card_ru": ""}  # fmt: skip
+        feed = FeedService(store.unit_of_work, FakeClock())
+        assert feed.apply_page(0, [Change(1, "programme", "promo", promo)], 1).applied == 1
+        with store.unit_of_work(durable=False) as uow:
+            prefix, referral, digits = program(uow)
+            assert (prefix, referral.discount.bp, referral.cashback.bp, digits) == (
+                "ZERNO", 1_000, 300, 6)  # fmt: skip
+            assert uow.settings.get(PROGRAM_KEY)["subscribe_link"] == "https://t.me/x"
