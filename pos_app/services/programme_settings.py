@@ -10,8 +10,8 @@ always read, so each of them follows the server's value:
 - ``loyalty``: ``loyalty.program`` (``loyalty_settings.py``), ``points.offline_allowance``
   (``points_holds.py``) and ``loyalty.daily_limits`` (``guests.py``), both for guests without
   a group;
-- ``promo``: ``promo.program`` (``promo.py``: prefix, discount, cashback, digits; its
-  ``subscribe_link`` is left as it was).
+- ``promo``: ``promo.program`` (``promo.py``: prefix, discount, cashback, digits, the
+  subscription link; an empty link on the server leaves the till's).
 
 ``ordering`` is the server's alone (it refuses a guest order when ordering is off or the method
 is not allowed); the till has nothing to keep from it.
@@ -86,7 +86,9 @@ def store_programme(uow: UnitOfWork, group: str, data: Mapping[str, Any]) -> Non
         uow.settings.set(LIMITS_KEY, limits)
         uow.settings.set(ALLOWANCE_KEY, allowance)
     elif group == "promo":
-        kept = dict(uow.settings.get(PROMO_KEY) or {})  # its subscribe_link stays the till's
+        kept = dict(uow.settings.get(PROMO_KEY) or {})
+        if data.get("subscribe_link"):  # the server has none: the till's own stays
+            kept["subscribe_link"] = str(data["subscribe_link"])
         uow.settings.set(PROMO_KEY, {**kept, "prefix": str(data["prefix"]),
                                      "discount_bp": int(data["discount_bp"]),
                                      "cashback_bp": int(data["cashback_bp"]),

@@ -88,6 +88,7 @@ def _as_form(p: Programme) -> dict[str, Any]:
         "daily_points_spend_limit": money_text(lo.daily_points_spend_limit),
         "prefix": pr.prefix, "discount": percent_text(pr.discount_bp),
         "cashback": percent_text(pr.cashback_bp), "digits": str(pr.digits),
+        "subscribe_link": pr.subscribe_link,
         "enabled": o.enabled, "methods": [m.value for m in o.payment_methods],
         **{key: getattr(pr, key) for key, _label in MESSAGES},
     }  # fmt: skip
@@ -119,6 +120,7 @@ def _updates(group: str, form: FormData) -> dict[str, Any]:
                 "promo.discount_bp": _bp(form, "discount", "Buyer's discount"),
                 "promo.cashback_bp": _bp(form, "cashback", "Owner's cashback"),
                 "promo.digits": digits if digits is not None else 0,
+                "promo.subscribe_link": _text(form, "subscribe_link"),
                 **{f"promo.{key}": _text(form, key) for key, _label in MESSAGES}}  # fmt: skip
     return {"ordering.enabled": form.get("enabled") == "on",
             "ordering.payment_methods": [m.value for m in PaymentMethod

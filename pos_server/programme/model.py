@@ -105,6 +105,9 @@ class Promo(_Group):
     discount_bp: int = Field(default=1_500, ge=0, le=10_000)
     cashback_bp: int = Field(default=500, ge=0, le=10_000)
     digits: int = Field(default=6, ge=4, le=12)
+    # Where a guest subscribes to the messenger that sends their card (the till shows it as a
+    # QR code); ``{code}`` is the guest's code. Empty: the tills keep the link they have.
+    subscribe_link: str = Field(default="", max_length=300)
     # The guest's messages of the programme (seed 003), Russian and English; empty: the
     # default text (``POS_SERVER_TEMPLATE_<NAME>_<LANG>`` or ``pos_server.notify.templates``).
     message_card_ru: str = Field(default="", max_length=1000)
@@ -135,6 +138,14 @@ class Promo(_Group):
     def message(self, name: str, language: str) -> str:
         """The programme's text of message ``name`` in ``language``; "" if it has none."""
         return str(getattr(self, f"message_{name}_{language}", "") or "")
+
+    @field_validator("subscribe_link")
+    @classmethod
+    def _link(cls, text: str) -> str:
+        text = text.strip()
+        if text and not text.startswith(("https://", "http://")):
+            raise ValueError("a subscription link is a web address (https://...), or empty")
+        return text
 
     @field_validator("prefix")
     @classmethod

@@ -76,8 +76,8 @@ def test_a_malformed_programme_change_is_counted_and_changes_nothing(tmp_path: P
         assert read_venue_name(store.unit_of_work) == "Кофейня «Зерно»"
 
 
-def test_the_promo_programme_from_the_feed_keeps_the_tills_subscribe_link(tmp_path: Path) -> None:
-    from pos_app.services.promo import PROGRAM_KEY, program
+def test_the_promo_programme_from_the_feed_without_a_link_keeps_the_tills(tmp_path: Path) -> None:
+    from pos_app.services.promo import PROGRAM_KEY, program, subscribe_link
 
     with open_store(tmp_path / "till.sqlite3", terminal_id="T1") as store:
         with store.unit_of_work() as uow:
@@ -92,3 +92,7 @@ def test_the_promo_programme_from_the_feed_keeps_the_tills_subscribe_link(tmp_pa
             assert (prefix, referral.discount.bp, referral.cashback.bp, digits) == (
                 "ZERNO", 1_000, 300, 6)  # fmt: skip
             assert uow.settings.get(PROGRAM_KEY)["subscribe_link"] == "https://t.me/x"
+        linked = {**promo, "subscribe_link": "https://t.me/zerno_bot?start={code}"}
+        feed.apply_page(1, [Change(2, "programme", "promo", linked)], 2)
+        with store.unit_of_work(durable=False) as uow:
+            assert subscribe_link(uow, "ZERNO123456") == "https://t.me/zerno_bot?start=ZERNO123456"

@@ -90,6 +90,7 @@ def test_hold_lifetime_and_the_daily_limit_without_a_group_are_the_programmes(
     ({"ordering.payment_methods": ["cash", "cheque"]}, "ordering.payment_methods: Input"),
     ({"loyalty.hold_ttl_seconds": 5}, "greater than or equal to 60"),
     ({"venue.colour": "red"}, "Unknown setting venue.colour; the settings are"),
+    ({"promo.subscribe_link": "t.me/bot"}, "promo.subscribe_link: a subscription link is a web"),
 ])  # fmt: skip
 def test_invalid_values_are_refused_with_a_clear_message_and_nothing_changes(
     shop: Shop, updates: dict[str, Any], message: str
