@@ -206,8 +206,10 @@ SECTION_NAMES: dict[Permission, str] = {
 SECTIONS: list[tuple[Permission, str, str]] = [
     (Permission.GUESTS, f"{PREFIX}/guests", _("Guests")),
     (Permission.LOYALTY, f"{PREFIX}/groups", _("Guest groups")),
+    (Permission.LOYALTY, f"{PREFIX}/settings", _("Programme settings")),
     (Permission.STAFF, f"{PREFIX}/staff", _("Staff")),
     (Permission.TERMINALS, f"{PREFIX}/terminals", _("Terminals")),
+    (Permission.TERMINALS, f"{PREFIX}/settings#venue", _("Venue settings")),
     (Permission.REPORTS, f"{PREFIX}/audit", _("Audit log")),
     (Permission.CATALOGUE, f"{PREFIX}/catalogue", _("Catalogue")),
 ]

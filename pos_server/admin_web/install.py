@@ -12,6 +12,7 @@ from pos_server.admin_web import (
     group_pages,
     guest_pages,
     session_pages,
+    settings_pages,
     staff_pages,
     terminal_pages,
 )
@@ -23,7 +24,7 @@ def install(app: FastAPI) -> None:
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("pos_server.web", "static")]),
               name="web-static")  # fmt: skip
     for module in (session_pages, staff_pages, terminal_pages, group_pages, guest_pages,
-                   audit_pages):  # fmt: skip
+                   audit_pages, settings_pages):  # fmt: skip
         app.include_router(module.router)
     app.include_router(catalogue_pages.router)  # the tiles' colours and pictures
     app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]

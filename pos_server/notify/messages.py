@@ -8,7 +8,8 @@ Each key names the event and the recipient, so an event writes its message once.
 from __future__ import annotations
 
 from pos_server.notify.settings import notify_settings
-from pos_server.notify.templates import render
+from pos_server.notify.templates import render, render_for
+from pos_server.programme.service import current
 from pos_server.repositories.notifications import SMS
 from pos_server.uow import UnitOfWork
 
@@ -23,8 +24,9 @@ def _name(uow: UnitOfWork, guest_id: str) -> str:
 def cashback_credited(uow: UnitOfWork, sale_id: str, owner_guest_id: str, code: str, *,
                       amount: int, balance: int) -> None:  # fmt: skip
     """To the code's owner: the cashback of the sale and their balance after it (kopecks)."""
-    text = render(notify_settings(), CASHBACK, name=_name(uow, owner_guest_id), amount=amount,
-                  balance=balance, code=code)  # fmt: skip
+    text = render_for(notify_settings(), CASHBACK, current(uow),
+                      {"name": _name(uow, owner_guest_id), "amount": amount, "balance": balance,
+                       "code": code})  # fmt: skip
     uow.notifications.to_guest(owner_guest_id, CASHBACK, f"cashback:{sale_id}:{owner_guest_id}",
                                text)  # fmt: skip
 
@@ -32,7 +34,9 @@ def cashback_credited(uow: UnitOfWork, sale_id: str, owner_guest_id: str, code: 
 def card_issued(uow: UnitOfWork, guest_id: str, code: str, event: str) -> None:
     """To the guest: their card (promo code) as text and a QR picture. ``event`` names what
     sent it (an issue, a re-issue: the seed sends the same card again)."""
-    text = render(notify_settings(), CARD, name=_name(uow, guest_id), code=code)
+    text = render_for(
+        notify_settings(), CARD, current(uow), {"name": _name(uow, guest_id), "code": code}
+    )
     uow.notifications.to_guest(guest_id, CARD, f"card:{event}:{guest_id}", text, qr=code)
 
 

@@ -3,7 +3,8 @@
 
     .venv/bin/python -m tests.web.make_screenshots
 
-Saves ``docs/screenshots/backoffice-{sign-in,terminals,group,guests,guest-card}-{ru,en}.png``
+Saves ``docs/screenshots/backoffice-{sign-in,terminals,group,settings,guests,guest-card}-``
+``{ru,en}.png``
 (``python -m tests.web.make_screenshots guests``: the guests' two only).
 """
 
@@ -79,7 +80,22 @@ def main() -> None:
                 else:
                     page.goto(f"{server.url}/admin/groups/g5")
                 page.screenshot(path=str(OUT / f"backoffice-group-{lang}.png"), full_page=True)
+                settings(page, server.url, lang)
                 context.close()
+
+
+def settings(page: Any, url: str, lang: str) -> None:
+    """The programme settings page, a venue filled in (issue 18 point 4)."""
+    page.goto(f"{url}/admin/settings")
+    if lang == "ru":
+        page.fill("#name", "Кофейня «Зерно»")
+        page.fill("#address", "Екатеринбург, ул. Ленина, 1")
+        page.fill("#tax_number", "6671000001")
+        page.fill("#receipt_header", "Добро пожаловать!")
+        page.fill("#receipt_footer", "Wi-Fi: zerno / 12345678")
+        page.click("#save-venue")
+        page.wait_for_url("**/admin/settings?saved=venue*")
+    page.screenshot(path=str(OUT / f"backoffice-settings-{lang}.png"), full_page=True)
 
 
 if __name__ == "__main__":
