@@ -212,4 +212,5 @@ SECTIONS: list[tuple[Permission, str, str]] = [
     (Permission.TERMINALS, f"{PREFIX}/settings#venue", _("Venue settings")),
     (Permission.REPORTS, f"{PREFIX}/audit", _("Audit log")),
     (Permission.CATALOGUE, f"{PREFIX}/catalogue", _("Catalogue")),
+    (Permission.GUESTS, f"{PREFIX}/notifications", _("Messages to guests")),
 ]

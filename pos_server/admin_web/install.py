@@ -11,6 +11,7 @@ from pos_server.admin_web import (
     catalogue_pages,
     group_pages,
     guest_pages,
+    notification_pages,
     session_pages,
     settings_pages,
     staff_pages,
@@ -27,6 +28,7 @@ def install(app: FastAPI) -> None:
                    audit_pages, settings_pages):  # fmt: skip
         app.include_router(module.router)
     app.include_router(catalogue_pages.router)  # the tiles' colours and pictures
+    app.include_router(notification_pages.router)  # the outbox's waiting and failed messages
     app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
 

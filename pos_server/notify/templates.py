@@ -28,6 +28,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "cabinet_credentials": frozenset({"name", "login", "password", "url"}),
     "signup_code": frozenset({"code"}),
     "recovery_code": frozenset({"code"}),
+    # a guest order all of whose items were handed over (``messages.order_ready``)
+    "order_ready": frozenset({"name", "number"}),
 }
 
 DEFAULTS: dict[tuple[str, str], str] = {
@@ -54,6 +56,8 @@ DEFAULTS: dict[tuple[str, str], str] = {
     ("signup_code", "en"): "Your sign-up code: {code}",
     ("recovery_code", "ru"): "Код для восстановления пароля: {code}. Никому его не сообщайте.",
     ("recovery_code", "en"): "Your password recovery code: {code}. Do not tell it to anyone.",
+    ("order_ready", "ru"): "{name}, ваш заказ № {number} готов.",
+    ("order_ready", "en"): "{name}, your order No. {number} is ready.",
 }
 
 

@@ -42,6 +42,7 @@ from pos_app.domain.orders import (
     Transition,
 )
 from pos_server.http.schemas import OrderPlaced
+from pos_server.notify import messages
 from pos_server.orders.loyalty import after_transition
 from pos_server.orders.pricing import price_order
 from pos_server.programme.service import current
@@ -123,7 +124,15 @@ def act_on_order(uow: UnitOfWork, stored: StoredOrder, step: Step, event: str
     if after.paid_by_sale is None:  # a till sale accrued for itself (sale_effects)
         after_transition(uow, stored, before, after)  # accrual after payment (loyalty.py)
     uow.orders.moved(stored, after)
+    if _all_delivered(after) and not _all_delivered(before):
+        # no "ready" state: the order is ready for the guest when its last item is handed over
+        # (by "deliver", or by "complete", which delivers the rest); written in this transaction
+        messages.order_ready(uow, stored.row.id, stored.row.guest_id, stored.row.number)
     return uow.orders.saved(stored, event)
+
+
+def _all_delivered(order: Order) -> bool:
+    return bool(order.lines) and all(line.delivered for line in order.lines)
 
 
 def _apply_effect(uow: UnitOfWork, stored: StoredOrder, effect: Effect) -> None:
