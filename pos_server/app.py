@@ -18,6 +18,7 @@ from pos_server.cabinet_web.install import install as install_cabinet
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
 from pos_server.feed.shop_settings import publish_shop_settings
+from pos_server.guests.demotion import DemotionJob
 from pos_server.http import admin_api, guest_api, metrics, ops_known, order_api
 from pos_server.http.api import router
 from pos_server.http.errors import http_error, validation_failed
@@ -122,6 +123,10 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
         if settings.sweep_interval_seconds > 0:
             sweeper = HoldSweeper(engine, clock, settings.sweep_interval_seconds)
             sweeper.start()
+        demotion = None
+        if settings.demotion_interval_seconds > 0:
+            demotion = DemotionJob(engine, clock, settings.demotion_interval_seconds)
+            demotion.start()
         checkpointer = Checkpointer(engine) if engine.dialect.name == "sqlite" else None
         if checkpointer is not None:
             checkpointer.start()
@@ -133,6 +138,8 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
             notify.stop()
             if sweeper is not None:
                 sweeper.stop()
+            if demotion is not None:
+                demotion.stop()
             if checkpointer is not None:
                 checkpointer.stop()
             await order_hub.stop()

@@ -57,9 +57,7 @@ class GuestGroup:
     def __post_init__(self) -> None:
         require_amount(self.spend_threshold, "spend threshold")
         if self.demotion_days is not None and not 1 <= self.demotion_days <= 3660:
-            raise InvalidGroup(
-                "The demotion period must be 1 to 3660 days.", group_id=self.id
-            )
+            raise InvalidGroup("The demotion period must be 1 to 3660 days.", group_id=self.id)
         require_amount(self.offline_allowance, "offline allowance")
         if self.daily_points_spend_limit is not None:
             require_amount(self.daily_points_spend_limit, "daily points spend limit")
@@ -71,7 +69,6 @@ class GuestGroup:
             raise InvalidGroup(
                 f"Group {self.name!r} cannot demote guests to itself.", group_id=self.id
             )
-
 
     @property
     def demotes_by_period(self) -> bool:
