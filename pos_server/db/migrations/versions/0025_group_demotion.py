@@ -36,22 +36,26 @@ def upgrade() -> None:
         "INSERT INTO guest_spend (guest_id, at, amount) SELECT guest_id, closed_at, "
         "money_paid + points_paid FROM sale_loyalty WHERE money_paid + points_paid > 0"
     )
+    # the list's order (by name) and the prefix matches (PostgreSQL: pattern ops; SQLite
+    # gets plain indexes of the same names, so both match the models)
+    op.create_index("ix_guests_name_lower", "guests", [sa.text("lower(name)")])
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE INDEX ix_guests_name_lower ON guests (lower(name) "
-                   "varchar_pattern_ops)")  # fmt: skip
+        op.execute("CREATE INDEX ix_guests_name_pattern ON guests "
+                   "(lower(name) varchar_pattern_ops)")  # fmt: skip
         op.execute("CREATE INDEX ix_guest_contacts_value_lower ON guest_contacts "
                    "(lower(value) varchar_pattern_ops)")  # fmt: skip
         op.execute("CREATE INDEX ix_guest_identifiers_value_pattern ON guest_identifiers "
                    "(value varchar_pattern_ops)")  # fmt: skip
     else:
-        op.create_index("ix_guests_name_lower", "guests", [sa.text("lower(name)")])
+        op.create_index("ix_guests_name_pattern", "guests", [sa.text("lower(name)")])
         op.create_index("ix_guest_contacts_value_lower", "guest_contacts",
                         [sa.text("lower(value)")])  # fmt: skip
+        op.create_index("ix_guest_identifiers_value_pattern", "guest_identifiers", ["value"])
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.drop_index("ix_guest_identifiers_value_pattern", "guest_identifiers")
+    op.drop_index("ix_guest_identifiers_value_pattern", "guest_identifiers")
+    op.drop_index("ix_guests_name_pattern", "guests")
     op.drop_index("ix_guest_contacts_value_lower", "guest_contacts")
     op.drop_index("ix_guests_name_lower", "guests")
     op.drop_index("ix_guest_spend_guest_at", "guest_spend")
