@@ -123,3 +123,38 @@ def test_one_server_process_claims_the_pass(db_url: str) -> None:
         assert demote_due_guests(engine, lambda: datetime.now(UTC)) == []
     finally:
         engine.dispose()
+
+
+def test_passes_run_at_once_move_each_guest_once(
+    till: Till, db_url: str, tmp_path: Path, capsys: Any
+) -> None:
+    import threading
+
+    import_file(capsys, tmp_path, "groups", PERIOD, db_url)
+    for n in range(6):
+        till.push_ok(till.op("guest.created", guest_payload(f"guest-{n}")))
+        till.push_ok(till.op("sale.closed", sale(f"guest-{n}", 150000)))
+    age_spend(db_url, 365)
+    engines = [make_engine(db_url) for _ in range(3)]
+    results: list[Any] = []
+    try:
+        threads = [threading.Thread(target=lambda e=e: results.append(
+            demote_due_guests(e, lambda: datetime.now(UTC)))) for e in engines]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        for engine in engines:
+            engine.dispose()
+    moved = [g["guest_id"] for r in results if r for g in r]
+    assert sorted(moved) == [f"guest-{n}" for n in range(6)]
+    assert all(group_of(db_url, f"guest-{n}") == "g5" for n in range(6))
+    engine = make_engine(db_url)
+    try:
+        with make_sessions(engine)() as session:
+            count = len(session.scalars(select(AdminAuditRow).where(
+                AdminAuditRow.action == "group.demote")).all())  # fmt: skip
+    finally:
+        engine.dispose()
+    assert count == 6
