@@ -13,6 +13,7 @@ BENCHMARKS = {
     "server": "bench.server",
     "sync": "bench.sync",
     "notify": "bench.notify",
+    "backoffice": "bench.backoffice",
 }
 
 

@@ -6,17 +6,20 @@ import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Protocol
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pos_server.admin_web.install import install as install_back_office
 from pos_server.cabinet_web.install import install as install_cabinet
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
+from pos_server.guests.demotion import DemotionJob
 from pos_server.http import admin_api, guest_api, metrics, ops_known, order_api
 from pos_server.http.api import router
 from pos_server.http.errors import http_error, validation_failed
@@ -119,23 +122,14 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        sweeper = None
-        if settings.sweep_interval_seconds > 0:
-            sweeper = HoldSweeper(engine, clock, settings.sweep_interval_seconds)
-            sweeper.start()
-        checkpointer = Checkpointer(engine) if engine.dialect.name == "sqlite" else None
-        if checkpointer is not None:
-            checkpointer.start()
-        notify = NotifyRuntime(engine, notify_settings(), clock)  # issue 21: messages to guests
-        notify.start()
+        jobs = _background_jobs(engine, clock, settings)
+        for job in jobs:
+            job.start()
         try:
             yield
         finally:
-            notify.stop()
-            if sweeper is not None:
-                sweeper.stop()
-            if checkpointer is not None:
-                checkpointer.stop()
+            for job in reversed(jobs):
+                job.stop()
             await order_hub.stop()
             engine.dispose()
 
@@ -180,6 +174,25 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
         NulGuard, exempt=admin_api.LATE_BODY_PATHS, multipart_prefixes=("/admin/catalogue/",)
     )
     return app
+
+
+class _Job(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+def _background_jobs(engine: Engine, clock: Clock, settings: ServerSettings) -> list[_Job]:
+    """What runs beside the requests: the hold sweeper, the demotion by period (each off at an
+    interval of 0), SQLite's checkpointer, and the messages to guests (issue 21)."""
+    jobs: list[_Job] = []
+    if settings.sweep_interval_seconds > 0:
+        jobs.append(HoldSweeper(engine, clock, settings.sweep_interval_seconds))
+    if settings.demotion_interval_seconds > 0:
+        jobs.append(DemotionJob(engine, clock, settings.demotion_interval_seconds))
+    if engine.dialect.name == "sqlite":
+        jobs.append(Checkpointer(engine))
+    jobs.append(NotifyRuntime(engine, notify_settings(), clock))
+    return jobs
 
 
 def _install_routes(app: FastAPI) -> None:

@@ -41,23 +41,36 @@ class ServerSettings(BaseSettings):
     sweep_interval_seconds: float = Field(
         default=30.0, ge=0, description="how often expired holds are swept; 0 turns it off"
     )
+    demotion_interval_seconds: float = Field(
+        default=3600.0,
+        ge=0,
+        description="how often guests are demoted by period (issue 18); 0 turns it off",
+    )
     commit_group_ops: int = Field(
-        default=100, ge=1, le=10_000,
+        default=100,
+        ge=1,
+        le=10_000,
         description="operations of one batch that share a commit; 1: a transaction each",
     )
     commit_group_ms: int = Field(
-        default=50, ge=1, le=10_000,
+        default=50,
+        ge=1,
+        le=10_000,
         description="a shared commit comes after at most this much work, so another terminal "
         "never waits longer for the write lock",
     )
     max_page: int = Field(default=1000, ge=1, le=10_000, description="changes per GET /v1/changes")
     stream_poll_seconds: float = Field(
-        default=0.2, gt=0, le=5,
+        default=0.2,
+        gt=0,
+        le=5,
         description="how often the process's order reader looks for new changes (PostgreSQL: "
         "also woken by NOTIFY at once)",
     )
     stream_buffer_events: int = Field(
-        default=1000, ge=1, le=1_000_000,
+        default=1000,
+        ge=1,
+        le=1_000_000,
         description="order events queued for one stream; a stream further behind is closed "
         "and its console resumes from the feed",
     )
@@ -65,11 +78,15 @@ class ServerSettings(BaseSettings):
         default=15.0, gt=0, description="an idle order stream sends a comment this often"
     )
     stream_auth_seconds: float = Field(
-        default=1.0, gt=0, le=60,
+        default=1.0,
+        gt=0,
+        le=60,
         description="how often an open order stream checks that its token is still valid",
     )
     enrol_code_hours: float = Field(
-        default=24.0, gt=0, le=24 * 365,
+        default=24.0,
+        gt=0,
+        le=24 * 365,
         description="an enrolment code from `pos-server terminal add` works this long",
     )
     api_docs: bool = Field(
@@ -78,19 +95,25 @@ class ServerSettings(BaseSettings):
     tls_cert: Path | None = Field(default=None, description="PEM certificate (chain) for HTTPS")
     tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
     metrics_token: SecretStr | None = Field(
-        default=None, description="GET /metrics needs 'Authorization: Bearer <this>'; "
+        default=None,
+        description="GET /metrics needs 'Authorization: Bearer <this>'; "
         "unset: /metrics is open (keep it off the public side of the proxy)",
     )
     web_session_idle_minutes: float = Field(
-        default=30.0, gt=0, le=24 * 60,
+        default=30.0,
+        gt=0,
+        le=24 * 60,
         description="a back-office session unused this long ends (sign in again)",
     )
     web_session_hours: float = Field(
-        default=12.0, gt=0, le=24 * 30,
+        default=12.0,
+        gt=0,
+        le=24 * 30,
         description="a back-office session ends this long after sign-in, used or not",
     )
     public_url: str | None = Field(
-        default=None, description="the server's URL as tills reach it (the back office's "
+        default=None,
+        description="the server's URL as tills reach it (the back office's "
         "enrolment QR code); unset: the URL the browser used",
     )
     log_format: Literal["text", "json"] = Field(
@@ -100,8 +123,9 @@ class ServerSettings(BaseSettings):
     @model_validator(mode="after")
     def _tls_pair(self) -> ServerSettings:
         if (self.tls_cert is None) != (self.tls_key is None):
-            raise ValueError("give both tls_cert and tls_key (--tls-cert and --tls-key), "
-                             "or neither")
+            raise ValueError(
+                "give both tls_cert and tls_key (--tls-cert and --tls-key), or neither"
+            )
         if self.metrics_token is not None and not self.metrics_token.get_secret_value():
             self.metrics_token = None  # POS_SERVER_METRICS_TOKEN= (empty): not set
         return self

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.groups import Groups
     from pos_server.repositories.guest_cards import GuestCards
     from pos_server.repositories.guest_history import GuestHistory
+    from pos_server.repositories.guest_search import GuestSearch
     from pos_server.repositories.guests import Guests
     from pos_server.repositories.holds import Holds
     from pos_server.repositories.identifiers import Identifiers
@@ -99,6 +100,7 @@ class UnitOfWork:
         "_groups",
         "_guest_cards",
         "_guest_history",
+        "_guest_search",
         "_guests",
         "_holds",
         "_identifiers",
@@ -137,6 +139,7 @@ class UnitOfWork:
     guests: _Lazy[Guests] = _Lazy("guests", "Guests")
     guest_cards: _Lazy[GuestCards] = _Lazy("guest_cards", "GuestCards")
     guest_history: _Lazy[GuestHistory] = _Lazy("guest_history", "GuestHistory")
+    guest_search: _Lazy[GuestSearch] = _Lazy("guest_search", "GuestSearch")
     holds: _Lazy[Holds] = _Lazy("holds", "Holds")
     identifiers: _Lazy[Identifiers] = _Lazy("identifiers", "Identifiers")
     loyalty: _Lazy[Loyalty] = _Lazy("loyalty", "Loyalty")

@@ -1,8 +1,9 @@
 """Guest groups (issue 18 point 3): the list and a form of every setting of a group (seed 002:
 discount %, the products it applies to, spend threshold, automatic move, never demote, where
-a demotion goes, daily limits, the group's own accrual and redemption, offline allowance).
-Saved through ``pos_server.guests.groups.save_group`` (the import's checks, a feed change for
-the tills, an audit row) in the member's unit of work. The loyalty settings permission."""
+a demotion goes and after how many days short of the threshold (the demotion period), daily
+limits, the group's own accrual and redemption, offline allowance). Saved through
+``pos_server.guests.groups.save_group`` (the import's checks, a feed change for the tills, an
+audit row) in the member's unit of work. The loyalty settings permission."""
 
 from __future__ import annotations
 
@@ -98,6 +99,7 @@ def parse_group(form: FormData, group_id: str) -> groups.GuestGroupIn:
         "max_redemption_bp": _bp(form, "max_redemption", "Max redemption", optional=True),
         "offline_allowance": _money(form, "offline_allowance", "Offline allowance"),
         "active": form.get("active") == "on",
+        "demotion_days": _count(form, "demotion_days", "Demotion period, days"),
     }  # fmt: skip
     return groups.GuestGroupIn.model_validate(values)
 
@@ -115,6 +117,7 @@ def _as_form(group: groups.GuestGroupIn) -> dict[str, Any]:
         "accrual": percent_text(group.accrual_bp),
         "max_redemption": percent_text(group.max_redemption_bp),
         "offline_allowance": money_text(group.offline_allowance), "active": group.active,
+        "demotion_days": "" if group.demotion_days is None else str(group.demotion_days),
     }  # fmt: skip
 
 
@@ -142,7 +145,8 @@ def _form(request: Request, who: Reader, values: dict[str, Any], *, new: bool,
 EMPTY = {"id": "", "name": "", "discount": "0", "spend_threshold": "0", "product_group_ids": "",
          "product_ids": "", "tags": "", "auto_move": False, "no_demotion": False,
          "demote_to": "", "daily_identification_limit": "", "daily_points_spend_limit": "",
-         "accrual": "", "max_redemption": "", "offline_allowance": "0", "active": True}  # fmt: skip
+         "accrual": "", "max_redemption": "", "offline_allowance": "0", "active": True,
+         "demotion_days": ""}  # fmt: skip
 
 
 @router.get("/new")

@@ -292,6 +292,23 @@ def cmd_groups_assign(args: argparse.Namespace) -> int:
         uow, args.guest_id, args.group_id, by=by, reason=args.reason), by=by)  # fmt: skip
 
 
+def cmd_groups_demote_now(args: argparse.Namespace) -> int:
+    """One demotion pass now (the job's, ``pos_server/guests/demotion.py``); JSON of the
+    guests moved, or ``{"skipped": true}`` when another server process holds the work."""
+    from pos_server.guests.demotion import demote_due_guests
+
+    url = _database_url(args)
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        moved = demote_due_guests(engine, lambda: datetime.now(UTC))
+    finally:
+        engine.dispose()
+    result = {"skipped": True} if moved is None else {"demoted": len(moved), "guests": moved}
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
 def _os_user() -> str:
     try:
         return getpass.getuser()
@@ -398,3 +415,8 @@ def _register_imports(sub: Any) -> None:
     assign.add_argument("--reason", default="put into the group by hand",
                         help="why, for the audit")  # fmt: skip
     _with_db(assign, cmd_groups_assign)
+    demote = actions.add_parser(
+        "demote-now", help="demote guests short of their group's threshold within its "
+        "period now (the scheduled job's pass; fed to the tills, audited)"
+    )  # fmt: skip
+    _with_db(demote, cmd_groups_demote_now)

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pos_server.db.models import Base, BigId
+from pos_server.db.models import Base, BigId, Guest, GuestIdentifier
 
 
 class GuestContactRow(Base):
@@ -61,3 +61,16 @@ class GuestAuditRow(Base):
     terminal_id: Mapped[str | None] = mapped_column(String(36))
     op_id: Mapped[str | None] = mapped_column(String(36))
     reason: Mapped[str] = mapped_column(String(200), server_default="")
+
+
+# The back office's guest search (migration 0027, ``repositories/guest_search.py``): the list
+# by name, and prefix matches (PostgreSQL: ``varchar_pattern_ops``, so ``LIKE 'abc%'`` uses the
+# index whatever the database's collation).
+_PATTERN = "varchar_pattern_ops"
+Index("ix_guests_name_lower", func.lower(Guest.name))
+Index("ix_guests_name_pattern", func.lower(Guest.name).label("name_lower"),
+      postgresql_ops={"name_lower": _PATTERN})  # fmt: skip
+Index("ix_guest_contacts_value_lower", func.lower(GuestContactRow.value).label("value_lower"),
+      postgresql_ops={"value_lower": _PATTERN})  # fmt: skip
+Index("ix_guest_identifiers_value_pattern", GuestIdentifier.value,
+      postgresql_ops={"value": _PATTERN})  # fmt: skip

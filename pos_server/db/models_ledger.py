@@ -33,6 +33,19 @@ class GuestLoyaltyRow(Base):
     max_redemption_bp: Mapped[int | None]
 
 
+class GuestSpendRow(Base):
+    """A spend that grew the guest's lifetime spend, and when (migration 0027): the rolling
+    periods of demotion by period are summed from these rows."""
+
+    __tablename__ = "guest_spend"
+    __table_args__ = (Index("ix_guest_spend_guest_at", "guest_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id"))
+    at: Mapped[datetime]
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
 class SaleLoyaltyRow(Base):
     """What a sale meant for its guest: the group at that moment, money and points paid,
     the accrual credited, and whether the till closed it offline."""

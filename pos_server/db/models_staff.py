@@ -89,6 +89,7 @@ class GuestGroupRow(Base):
     offline_allowance: Mapped[int] = mapped_column(BigInteger)
     active: Mapped[bool]
     updated_at: Mapped[datetime]
+    demotion_days: Mapped[int | None] = mapped_column(Integer)  # migration 0027
 
 
 # Order listing for consoles pages newest first by (placed_at, id): keyset paging needs this.

@@ -8,9 +8,9 @@ group they qualify for, else the lowest lower one); "never demote" on 10 %, or 1
 automatic, keeps them in 10 %; a guest who already reached a higher automatic group's threshold
 lands there. Waiting for the next sale instead would price that sale at the wrong group.
 
-The spend compared is lifetime spend: the server has no demotion-by-period setting yet, and
-while demotion is off promotion counts lifetime spend (DOMAIN.md); with demotion on it would
-be the spend within the period, the same figure the promotion after a sale uses.
+The spend compared is the one each group counts: lifetime spend, or, for a group that demotes
+by period, the spend within its period (DOMAIN.md), the same figures the promotion after a sale
+uses (``uow.loyalty.spend``). The audit and the message give lifetime spend.
 
 What is written: the resulting group in ``guest_loyalty`` (the row auto-promotion reads and
 locks, so a sale being applied at the same moment waits for it), the ``guest`` change the tills
@@ -55,7 +55,8 @@ def assign_group(
     if all(g.id != group_id for g in active):
         raise GroupsError(f"Guest group {group_id!r} is withdrawn (inactive).")
     before, spend = loyalty.group_id, loyalty.lifetime_spend
-    result = group_after_spend(requested, spend, active) or requested
+    counted = uow.loyalty.spend(guest_id, spend, [requested, *active])
+    result = group_after_spend(requested, counted, active) or requested
     moved = uow.loyalty.set_group(loyalty, result.id)
     change_id = uow.feed.record("guest", guest_id, moved.feed_data())
     audit_id = uow.audit.record(

@@ -7,7 +7,8 @@
                  "demote_to": null, "scope": {"product_group_ids": [], "product_ids": [],
                  "tags": []}, "daily_identification_limit": null,
                  "daily_points_spend_limit": null, "accrual_bp": 500,
-                 "max_redemption_bp": 3000, "offline_allowance": 50000, "active": true}]}
+                 "max_redemption_bp": 3000, "offline_allowance": 50000, "active": true,
+                 "demotion_days": null}]}
 
 Percentages are basis points (1 % = 100), amounts kopecks. Every group is built as a
 ``pos_app.domain.groups.GuestGroup`` before anything is written, so the domain's own checks
@@ -70,6 +71,7 @@ class GuestGroupIn(_In):
     max_redemption_bp: Bp | None = None
     offline_allowance: Amount = 0
     active: Flag = True
+    demotion_days: Annotated[int, Strict(), Field(ge=1, le=3660)] | None = None
 
 
 class GroupsIn(_In):
@@ -95,7 +97,7 @@ def to_domain(row: GuestGroupRow) -> GuestGroup:
         row.daily_points_spend_limit,
         None if row.accrual_bp is None else Percent(row.accrual_bp),
         None if row.max_redemption_bp is None else Percent(row.max_redemption_bp),
-        row.offline_allowance,
+        row.offline_allowance, row.demotion_days,
     )  # fmt: skip
 
 
@@ -108,7 +110,8 @@ def feed_data(row: GuestGroupRow) -> dict[str, Any]:
             "daily_identification_limit": row.daily_identification_limit,
             "daily_points_spend_limit": row.daily_points_spend_limit,
             "accrual_bp": row.accrual_bp, "max_redemption_bp": row.max_redemption_bp,
-            "offline_allowance": row.offline_allowance, "active": row.active}  # fmt: skip
+            "offline_allowance": row.offline_allowance, "active": row.active,
+            "demotion_days": row.demotion_days}  # fmt: skip
 
 
 def _check(stored_ids: set[str], data: GroupsIn) -> None:

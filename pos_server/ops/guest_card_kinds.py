@@ -105,7 +105,7 @@ def _update(op: GuestUpdated, uow: UnitOfWork, card: GuestCard) -> Verdict:
         elif field == "sex" and value is not None:
             value = value.value
         elif field == "group_id":
-            group = _group_problem_or_result(uow, value, card.lifetime_spend)
+            group = _group_problem_or_result(uow, value, card.guest_id, card.lifetime_spend)
             if isinstance(group, Verdict):
                 return group
             value = group
@@ -116,8 +116,8 @@ def _update(op: GuestUpdated, uow: UnitOfWork, card: GuestCard) -> Verdict:
     return APPLIED
 
 
-def _group_problem_or_result(uow: UnitOfWork, group_id: str | None, spend: int
-                             ) -> Verdict | str | None:  # fmt: skip
+def _group_problem_or_result(uow: UnitOfWork, group_id: str | None, guest_id: str,
+                             spend: int) -> Verdict | str | None:  # fmt: skip
     """The group a guest put by hand into ``group_id`` ends in (the group rules applied at
     once, as ``pos-server groups assign`` does), or why they cannot be put there."""
     if group_id is None:
@@ -126,7 +126,8 @@ def _group_problem_or_result(uow: UnitOfWork, group_id: str | None, spend: int
     requested = by_id.get(group_id)
     if requested is None or all(g.id != group_id for g in active):
         return rejected("unknown_group", f"There is no active guest group {group_id}.")
-    return (group_after_spend(requested, spend, active) or requested).id
+    counted = uow.loyalty.spend(guest_id, spend, [requested, *active])
+    return (group_after_spend(requested, counted, active) or requested).id
 
 
 def guest_contacts_set(op: GuestContactsSet, uow: UnitOfWork) -> Verdict:

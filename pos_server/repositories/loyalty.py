@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from pos_app.domain.groups import GuestGroup, group_after_spend
+from pos_app.domain.groups import GuestGroup, GuestSpend, group_after_spend, periods_of
 from pos_app.domain.ledger import PostingKind
 from pos_server.db.fastexec import Fast
 from pos_server.db.models import POINTS, Guest, PostingRow
 from pos_server.db.models_ledger import (
     CancelledGuestSaleRow,
     GuestLoyaltyRow,
+    GuestSpendRow,
     RuleBreachRow,
     SaleLoyaltyRow,
 )
@@ -38,10 +39,19 @@ from pos_server.uow import Repository
 _INSERT_SALE_LOYALTY = Fast(insert(SaleLoyaltyRow), column_keys=(
     "sale_id", "guest_id", "group_id", "closed_at", "money_paid", "points_paid", "accrual",
     "offline"))  # fmt: skip
-_INSERT_BREACH = Fast(insert(RuleBreachRow), column_keys=(
-    "guest_id", "rule", "amount", "at", "terminal_id", "ref", "message"))
-_SALE_ACCRUAL = Fast(select(SaleLoyaltyRow.accrual).where(
-    SaleLoyaltyRow.sale_id == bindparam("sale_id")))
+_INSERT_BREACH = Fast(
+    insert(RuleBreachRow),
+    column_keys=("guest_id", "rule", "amount", "at", "terminal_id", "ref", "message"),
+)
+_INSERT_SPEND = Fast(insert(GuestSpendRow), column_keys=("guest_id", "at", "amount"))
+_SPEND_SINCE = Fast(
+    select(func.coalesce(func.sum(GuestSpendRow.amount), 0)).where(
+        GuestSpendRow.guest_id == bindparam("guest_id"), GuestSpendRow.at > bindparam("since")
+    )
+)
+_SALE_ACCRUAL = Fast(
+    select(SaleLoyaltyRow.accrual).where(SaleLoyaltyRow.sale_id == bindparam("sale_id"))
+)
 
 
 def points_spent_today(session: Session, guest_id: str, now: datetime,
@@ -107,31 +117,52 @@ def lock_loyalty(ctx_session: Callable[[], Session], connection: Connection, gue
         session.flush()
         row = _GUEST_LOYALTY.first(connection, {"guest_id": guest_id})
         assert row is not None
-    return GuestLoyalty(row.id, row.name, row.phone, row.group_id, row.lifetime_spend,
-                        row.accrual_bp, row.max_redemption_bp, bool(row.group_by_hand))
+    return GuestLoyalty(
+        row.id,
+        row.name,
+        row.phone,
+        row.group_id,
+        row.lifetime_spend,
+        row.accrual_bp,
+        row.max_redemption_bp,
+        bool(row.group_by_hand),
+    )
 
 
 def set_group(connection: Connection, loyalty: GuestLoyalty, group_id: str | None,
-              now: datetime) -> GuestLoyalty:  # fmt: skip
-    """The loyalty row (locked by ``lock_loyalty``) moved to ``group_id``, spend unchanged."""
+              now: datetime, by_hand: bool = True) -> GuestLoyalty:  # fmt: skip
+    """The loyalty row (locked by ``lock_loyalty``) moved to ``group_id``, spend unchanged;
+    ``by_hand`` False: moved by the rules (the demotion job)."""
     moved = replace(loyalty, group_id=group_id)
     _SET_LOYALTY.run(connection, {"loyal_guest": moved.guest_id, "group_id": group_id,
                                   "lifetime_spend": moved.lifetime_spend, "updated_at": now,
-                                  "by_hand": True})  # fmt: skip
-    return replace(moved, group_by_hand=True)
+                                  "by_hand": by_hand})  # fmt: skip
+    return replace(moved, group_by_hand=by_hand)
+
+
+def spend_within(connection: Connection, guest_id: str, days: int, now: datetime) -> int:
+    """The guest's spend in the rolling period of ``days`` ending ``now`` (``guest_spend``)."""
+    since = now - timedelta(days=days)
+    total: int = _SPEND_SINCE.scalar(connection, {"guest_id": guest_id, "since": since})
+    return int(total or 0)
 
 
 def promote_after_sale(
     connection: Connection, loyalty: GuestLoyalty, spend: int, now: datetime,
     groups: tuple[dict[str, GuestGroup], list[GuestGroup]] | None = None,
 ) -> None:  # fmt: skip
-    """After a sale: the lifetime spend, ``group_after_spend`` over the groups as they are now
-    (``groups``: ``current_groups`` as the caller read it in this transaction), and the guest's
-    feed change at commit."""
+    """After a sale: the spend recorded (``guest_spend``), the lifetime spend, and
+    ``group_after_spend`` over the groups as they are now (``groups``: ``current_groups`` as
+    the caller read it in this transaction), a group that demotes by period judging by the
+    spend within its period (docs/domain.md); the guest's feed change at commit."""
     by_id, active = groups or current_groups(connection)
     current = None if loyalty.group_id is None else by_id.get(loyalty.group_id)
     lifetime = loyalty.lifetime_spend + spend
-    after = group_after_spend(current, lifetime, active)
+    if spend > 0:
+        _INSERT_SPEND.run(connection, {"guest_id": loyalty.guest_id, "at": now, "amount": spend})
+    periods = periods_of([*active, *([current] if current is not None else [])])
+    within = {days: spend_within(connection, loyalty.guest_id, days, now) for days in periods}
+    after = group_after_spend(current, GuestSpend(lifetime, within), active)
     moved = replace(loyalty, group_id=None if after is None else after.id,
                     lifetime_spend=lifetime)  # fmt: skip
     # a group put by hand stays "by hand" until the rules move the guest elsewhere
@@ -153,10 +184,11 @@ class Loyalty(Repository):
         for a guest who already has the row."""
         return lock_loyalty(lambda: self._session, self._connection, guest_id, self._uow.now)
 
-    def set_group(self, loyalty: GuestLoyalty, group_id: str | None) -> GuestLoyalty:
-        """The guest put into ``group_id`` by hand (their row locked by ``lock``); the new
-        state, whose ``feed_data`` the caller records."""
-        return set_group(self._connection, loyalty, group_id, self._uow.now)
+    def set_group(self, loyalty: GuestLoyalty, group_id: str | None, *, by_hand: bool = True
+                  ) -> GuestLoyalty:  # fmt: skip
+        """The guest put into ``group_id`` by hand (their row locked by ``lock``; ``by_hand``
+        False: by the demotion job); the new state, whose ``feed_data`` the caller records."""
+        return set_group(self._connection, loyalty, group_id, self._uow.now, by_hand)
 
     def group_of(self, guest_id: str) -> str | None:
         """The guest's group now, read without a lock and without creating their loyalty row
@@ -169,6 +201,13 @@ class Loyalty(Repository):
         """The lifetime spend grown by ``spend``, the group it reaches among ``groups``, and
         the guest's feed change at commit."""
         promote_after_sale(self._connection, loyalty, spend, self._uow.now, groups)
+
+    def spend(self, guest_id: str, lifetime: int, groups: list[GuestGroup]) -> GuestSpend:
+        """The guest's spend as ``group_after_spend`` judges it among ``groups``: lifetime,
+        and within each period a group there demotes by."""
+        now = self._uow.now
+        return GuestSpend(lifetime, {days: spend_within(self._connection, guest_id, days, now)
+                                     for days in periods_of(groups)})  # fmt: skip
 
     def points_spent_today(self, guest_id: str) -> int:
         """Points committed or debited on the shop's business day of ``uow.now``."""
