@@ -209,4 +209,5 @@ SECTIONS: list[tuple[Permission, str, str]] = [
     (Permission.TERMINALS, f"{PREFIX}/terminals", _("Terminals")),
     (Permission.REPORTS, f"{PREFIX}/audit", _("Audit log")),
     (Permission.CATALOGUE, f"{PREFIX}/catalogue", _("Catalogue")),
+    (Permission.REPORTS, f"{PREFIX}/reports", _("Reports")),
 ]

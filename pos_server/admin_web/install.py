@@ -10,6 +10,7 @@ from pos_server.admin_web import (
     audit_pages,
     catalogue_pages,
     group_pages,
+    report_pages,
     session_pages,
     staff_pages,
     terminal_pages,
@@ -24,6 +25,7 @@ def install(app: FastAPI) -> None:
     for module in (session_pages, staff_pages, terminal_pages, group_pages, audit_pages):
         app.include_router(module.router)
     app.include_router(catalogue_pages.router)  # the tiles' colours and pictures
+    app.include_router(report_pages.router)  # money views and reports
     app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
 

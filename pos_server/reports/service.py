@@ -1,0 +1,248 @@
+"""The back office's money views and reports, written once for the pages and their CSV.
+
+A period is a range of the venue's business days, first and last included, in the venue's
+time zone (``ledger_rules().zone``, the zone the tills count their days by): it covers the UTC
+instants [start of the first day, start of the day after the last) (``venue_clock.day_start``,
+so a day is 23 or 25 hours long across a daylight-saving change). Every amount is int kopecks,
+points are int points. Everything is read through the unit of work's repositories
+(``uow.reports``, ``uow.accounts``, ``uow.loyalty``, ``uow.staff``).
+
+Where a sale goes:
+
+- **day**: the venue's business day of its ``closed_at``;
+- **terminal**: the terminal that recorded it;
+- **shift**: the shift of that terminal open at its ``closed_at`` (opened at or before it,
+  closed at or after it, or still open); none: "outside a shift";
+- **staff**: that shift's cashier (who opened it) - a sale record names no cashier, the
+  shift does.
+
+A refund goes the same way by its own terminal and ``refunded_at`` (a refund today of
+yesterday's sale is today's). ``net`` is the sales' total less the refunds'.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from enum import StrEnum
+
+from pos_app.domain.venue_clock import business_day, day_start
+from pos_server.ledger.overdraft_list import list_overdrafts
+from pos_server.repositories.reports import ShiftFact
+from pos_server.uow import UnitOfWork
+
+MAX_DAYS = 366  # a longer period is asked for in parts
+LIMIT = 1_000  # rows of a list (overdrafts, breaches, reconciliation items)
+METHODS = ("cash", "card", "balance", "points")
+
+
+class BadPeriod(ValueError):
+    """The period asked for is not one (last before first, or too long)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+    zone: tzinfo
+
+    @classmethod
+    def of(cls, first: date, last: date, zone: tzinfo) -> Period:
+        if last < first:
+            raise BadPeriod("The period ends before it starts.")
+        if (last - first).days + 1 > MAX_DAYS:
+            raise BadPeriod("A period is at most 366 days.")  # MAX_DAYS
+        return cls(first, last, zone)
+
+    @property
+    def start(self) -> datetime:
+        return day_start(self.first, self.zone)
+
+    @property
+    def end(self) -> datetime:
+        return day_start(self.last + timedelta(days=1), self.zone)
+
+    def day_of(self, at: datetime) -> date:
+        return business_day(at, self.zone)
+
+
+# --- overdrafts and rule breaches; reconciliation items ------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdraftLine:
+    at: datetime
+    account: str  # points / balance
+    guest_id: str
+    amount: int
+    reason: str
+    ref: str | None
+    beyond_offline_allowance: bool
+
+
+@dataclass(frozen=True)
+class BreachLine:
+    at: datetime
+    guest_id: str | None
+    rule: str
+    amount: int
+    terminal_id: str | None
+    ref: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class MoneyIssues:
+    overdrafts: list[OverdraftLine]
+    breaches: list[BreachLine]
+
+
+def money_issues(uow: UnitOfWork, period: Period, limit: int = LIMIT) -> MoneyIssues:
+    """Overdrafts and rule breaches of the period, newest first (the managers' list of
+    ``ledger/overdraft_list.py``, cut to the period)."""
+    found = list_overdrafts(uow, since=period.start, limit=limit)
+    end = period.end
+    overdrafts = [OverdraftLine(at, o["account"], o["guest_id"], o["amount"], o["reason"],
+                                o["ref"], o["beyond_offline_allowance"])
+                  for o in found.overdrafts
+                  if (at := datetime.fromisoformat(o["at"])) < end]  # fmt: skip
+    breaches = [BreachLine(at, b["guest_id"], b["rule"], b["amount"], b["terminal_id"],
+                           b["ref"], b["message"])
+                for b in found.breaches
+                if (at := datetime.fromisoformat(b["at"])) < end]  # fmt: skip
+    return MoneyIssues(overdrafts, breaches)
+
+
+@dataclass(frozen=True)
+class ReconciliationLine:
+    id: int
+    at: datetime
+    kind: str
+    sale_id: str
+    terminal_id: str
+    amount: int  # the till's total minus the server's
+    message: str
+    resolved_at: datetime | None
+    resolved_by: str | None
+
+
+def reconciliation(uow: UnitOfWork, period: Period, *, include_resolved: bool = False,
+                   limit: int = LIMIT) -> list[ReconciliationLine]:  # fmt: skip
+    """The differences the server's recomputation of the period's sales found, newest first
+    (open ones only unless ``include_resolved``); resolved with ``pos-server reconciliation
+    resolve``."""
+    rows = uow.reports.reconciliation_items(
+        period.start, period.end, include_resolved=include_resolved, limit=limit
+    )
+    return [ReconciliationLine(r.id, r.at, r.kind, r.sale_id, r.terminal_id, r.amount,
+                               r.message, r.resolved_at, r.resolved_by) for r in rows]  # fmt: skip
+
+
+# --- sales by day / shift / terminal / staff -----------------------------------------------
+
+
+class SalesBy(StrEnum):
+    DAY = "day"
+    SHIFT = "shift"
+    TERMINAL = "terminal"
+    STAFF = "staff"
+
+
+@dataclass
+class SalesLine:
+    key: str  # the day (ISO), shift id, terminal id or staff id; "" outside a shift
+    label: str  # what a person reads: the day, "Till 1 #3", a name
+    sales: int = 0
+    total: int = 0
+    paid: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METHODS, 0))
+    refunds: int = 0
+    refunds_total: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.total - self.refunds_total
+
+
+@dataclass(frozen=True)
+class SalesReport:
+    by: SalesBy
+    lines: list[SalesLine]  # by key (days in order; shifts by terminal and opening)
+    totals: SalesLine
+
+
+def sales(uow: UnitOfWork, period: Period, by: SalesBy) -> SalesReport:
+    """The period's sales and refunds, added up ``by`` day, shift, terminal or staff."""
+    start, end = period.start, period.end
+    terminals = uow.reports.terminal_names()
+    staff = {row.id: row.name for row in uow.staff.rows()}
+    shifts = _ShiftFinder(uow.reports.shifts(start, end) if by in (SalesBy.SHIFT, SalesBy.STAFF)
+                          else [])  # fmt: skip
+
+    def place(terminal_id: str, at: datetime) -> tuple[str, str]:
+        if by is SalesBy.DAY:
+            day = period.day_of(at).isoformat()
+            return day, day
+        if by is SalesBy.TERMINAL:
+            return terminal_id, terminals.get(terminal_id, terminal_id)
+        shift = shifts.find(terminal_id, at)
+        if shift is None:
+            return "", ""
+        if by is SalesBy.SHIFT:
+            till = terminals.get(shift.terminal_id, shift.terminal_id)
+            return shift.shift_id, f"{till} #{shift.number}"
+        return shift.opened_by, staff.get(shift.opened_by, shift.opened_by)
+
+    lines: dict[str, SalesLine] = {}
+    totals = SalesLine("", "")
+
+    def line_of(terminal_id: str, at: datetime) -> SalesLine:
+        key, label = place(terminal_id, at)
+        if key not in lines:
+            lines[key] = SalesLine(key, label)
+        return lines[key]
+
+    for sale in uow.reports.sales(start, end):
+        for line in (line_of(sale.terminal_id, sale.closed_at), totals):
+            line.sales += 1
+            line.total += sale.total
+            for method, amount in sale.paid.items():
+                line.paid[method] = line.paid.get(method, 0) + amount
+    for refund in uow.reports.refunds(start, end):
+        for line in (line_of(refund.terminal_id, refund.refunded_at), totals):
+            line.refunds += 1
+            line.refunds_total += refund.total
+    rank = {s.shift_id: f"{s.terminal_id}\x00{s.opened_at.isoformat()}" for s in shifts.all}
+
+    def order(line: SalesLine) -> tuple[bool, str]:
+        """Days and shifts in time order, terminals and staff by name; "outside" last."""
+        if by is SalesBy.SHIFT:
+            return line.key == "", rank.get(line.key, line.key)
+        if by in (SalesBy.TERMINAL, SalesBy.STAFF):
+            return line.key == "", line.label.casefold()
+        return line.key == "", line.key
+
+    return SalesReport(by, sorted(lines.values(), key=order), totals)
+
+
+class _ShiftFinder:
+    """The shift of a terminal open at an instant (the latest opened at or before it)."""
+
+    def __init__(self, shifts: Iterable[ShiftFact]) -> None:
+        self.all = list(shifts)
+        self._by_terminal: dict[str, list[ShiftFact]] = defaultdict(list)
+        for shift in sorted(self.all, key=lambda s: s.opened_at):
+            self._by_terminal[shift.terminal_id].append(shift)
+        self._starts = {t: [s.opened_at for s in found] for t, found in self._by_terminal.items()}
+
+    def find(self, terminal_id: str, at: datetime) -> ShiftFact | None:
+        found = self._by_terminal.get(terminal_id)
+        if not found:
+            return None
+        index = bisect_right(self._starts[terminal_id], at) - 1
+        if index < 0:
+            return None
+        shift = found[index]
+        return shift if shift.closed_at is None or at <= shift.closed_at else None
