@@ -122,6 +122,55 @@ def _sales(uow: UnitOfWork, period: Period, request: Request) -> list[Table]:
     return [Table(f"by-{by.value}", _("Sales"), columns, rows)]
 
 
+def _deposits(uow: UnitOfWork, period: Period, request: Request) -> list[Table]:
+    report = service.deposits(uow, period)
+
+    def row(d: service.DepositDay, label: str) -> list[Any]:
+        return [label, d.top_ups, d.topped_up, d.other_credits, d.debited, d.debts, d.change]
+
+    days = [row(d, d.day.isoformat()) for d in report.days]
+    if report.days:
+        days.append(row(report.totals, _("Total")))
+    return [
+        Table("days", _("Deposits by day"), [
+            (_("Day"), TEXT), (_("Top-ups"), COUNT), (_("Topped up"), MONEY),
+            (_("Other credits"), MONEY), (_("Debited"), MONEY), (_("Debts"), MONEY),
+            (_("Change"), MONEY)], days),
+        Table("shifts", _("Deposits in shifts' Z reports"), [
+            (_("Shift"), TEXT), (_("Closed (UTC)"), AT), (_("Deposits taken"), MONEY),
+            (_("Deposits given back"), MONEY)],
+            [[f"{s.terminal} #{s.number}", s.closed_at, s.taken, s.given_back]
+             for s in report.shifts]),
+    ]  # fmt: skip
+
+
+def _liability(uow: UnitOfWork, period: Period, request: Request) -> list[Table]:
+    tables = []
+    for found in service.liability(uow, period):
+        points = found.kind == "points"
+        amount = COUNT if points else MONEY
+        tables.append(Table(
+            found.kind, _("Points outstanding") if points else _("Deposit balances"), [
+                (_("At the start"), amount), (_("At the end"), amount), (_("Change"), amount),
+                (_("Held"), amount), (_("Overdrawn"), amount), (_("Accounts"), COUNT),
+                (_("Now"), amount)],
+            [[found.start.total, found.end.total, found.change, found.end.held,
+              found.end.negative, found.end.accounts, found.now.total]]))  # fmt: skip
+    return tables
+
+
+def _top_guests(uow: UnitOfWork, period: Period, request: Request) -> list[Table]:
+    try:
+        limit = int(request.query_params.get("limit", "50"))
+    except ValueError:
+        limit = 50
+    found = service.top_guests(uow, period, limit)
+    return [Table("guests", _("Top guests"), [
+        (_("Guest"), TEXT), (_("Name"), TEXT), (_("Phone"), TEXT), (_("Sales"), COUNT),
+        (_("Spent"), MONEY)],
+        [[g.guest_id, g.name, g.phone or "", g.sales, g.total] for g in found])]  # fmt: skip
+
+
 VIEWS: dict[str, View] = {
     "money": View(
         _("Overdrafts and rule breaches"),
@@ -146,6 +195,27 @@ VIEWS: dict[str, View] = {
             "refunds made in the period."
         ),
         _sales,
+    ),
+    "deposits": View(
+        _("Deposits"),
+        _(
+            "Guests' deposits topped up, spent and given back by business day, and what each "
+            "shift closed in the period took and gave back (its Z report)."
+        ),
+        _deposits,
+    ),
+    "liability": View(
+        _("Points liability"),
+        _(
+            "Points outstanding (in points) and deposits held: what the venue owes its guests "
+            "at the start and the end of the period, and now."
+        ),
+        _liability,
+    ),
+    "top-guests": View(
+        _("Top guests"),
+        _("The guests who spent most on the period's sales (refunds not deducted)."),
+        _top_guests,
     ),
 }
 

@@ -31,7 +31,7 @@ from enum import StrEnum
 
 from pos_app.domain.venue_clock import business_day, day_start
 from pos_server.ledger.overdraft_list import list_overdrafts
-from pos_server.repositories.reports import ShiftFact
+from pos_server.repositories.reports import Balances, GuestSpend, ShiftFact
 from pos_server.uow import UnitOfWork
 
 MAX_DAYS = 366  # a longer period is asked for in parts
@@ -246,3 +246,106 @@ class _ShiftFinder:
             return None
         shift = found[index]
         return shift if shift.closed_at is None or at <= shift.closed_at else None
+
+
+# --- deposits ---------------------------------------------------------------------------
+
+
+@dataclass
+class DepositDay:
+    """The guests' deposit (money) accounts' postings on one business day."""
+
+    day: date
+    top_ups: int = 0  # how many
+    topped_up: int = 0  # top-ups ("top-up" credits)
+    other_credits: int = 0  # refunds of deposit payments, manual credits
+    debited: int = 0  # deposit payments, manual debits, deposits given back
+    debts: int = 0  # amounts recorded as owed
+
+    @property
+    def change(self) -> int:
+        return self.topped_up + self.other_credits - self.debited - self.debts
+
+
+@dataclass(frozen=True)
+class DepositShift:
+    """What a shift closed in the period took and gave back in deposits (its Z report)."""
+
+    shift_id: str
+    terminal: str
+    number: int
+    closed_at: datetime
+    taken: int
+    given_back: int
+
+
+@dataclass(frozen=True)
+class DepositsReport:
+    days: list[DepositDay]
+    totals: DepositDay
+    shifts: list[DepositShift]
+
+
+def deposits(uow: UnitOfWork, period: Period) -> DepositsReport:
+    """The deposit accounts' movements by business day, and the deposits each shift closed in
+    the period took and gave back in cash or card (its stored Z report)."""
+    days: dict[date, DepositDay] = {}
+    totals = DepositDay(period.first)
+    for move in uow.reports.money_moves(period.start, period.end):
+        day = period.day_of(move.at)
+        for line in (days.setdefault(day, DepositDay(day)), totals):
+            if move.kind == "credit" and move.reason == "top-up":
+                line.top_ups += 1
+                line.topped_up += move.amount
+            elif move.kind in ("credit", "adjustment"):
+                line.other_credits += move.amount
+            elif move.kind == "debt":
+                line.debts += move.amount
+            else:
+                line.debited += move.amount
+    terminals = uow.reports.terminal_names()
+    shifts = [
+        DepositShift(s.shift_id, terminals.get(s.terminal_id, s.terminal_id), s.number,
+                     s.closed_at, int((s.report or {}).get("deposits", 0)),
+                     int((s.report or {}).get("deposit_refunds", 0)))
+        for s in uow.reports.shifts(period.start, period.end)
+        if s.closed_at is not None and period.start <= s.closed_at < period.end
+    ]  # fmt: skip
+    shifts.sort(key=lambda s: (s.closed_at, s.terminal))
+    return DepositsReport([days[d] for d in sorted(days)], totals, shifts)
+
+
+# --- points liability ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Liability:
+    """What the venue owes its guests on one kind of account: ``points`` (points outstanding,
+    in points) or ``money`` (deposits held, in kopecks), at the period's start and end (the
+    accounts' totals after their last posting before each instant) and now (the accounts'
+    stored totals)."""
+
+    kind: str
+    start: Balances
+    end: Balances
+    now: Balances
+
+    @property
+    def change(self) -> int:
+        return self.end.total - self.start.total
+
+
+def liability(uow: UnitOfWork, period: Period) -> list[Liability]:
+    """Points outstanding and deposits held: the points first."""
+    return [Liability(kind, uow.reports.balances_at(kind, period.start),
+                      uow.reports.balances_at(kind, period.end), uow.reports.balances_now(kind))
+            for kind in ("points", "money")]  # fmt: skip
+
+
+# --- top guests ---------------------------------------------------------------------------
+
+
+def top_guests(uow: UnitOfWork, period: Period, limit: int = 50) -> list[GuestSpend]:
+    """The guests who spent most on the period's sales (their total, refunds not deducted),
+    most first; at most ``limit`` (1-1000)."""
+    return uow.reports.top_guests(period.start, period.end, max(1, min(limit, 1_000)))

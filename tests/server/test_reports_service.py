@@ -104,7 +104,8 @@ def seed(uow: UnitOfWork) -> dict[str, str]:
         [
             AccountRow(kind="points", id="g1", total=0, held=0),
             AccountRow(kind="points", id="g2", total=0, held=0),
-            AccountRow(kind="money", id="g1", total=0, held=0),
+            AccountRow(kind="money", id="g1", total=5000, held=0),
+            AccountRow(kind="money", id="g2", total=-2000, held=0),
         ]
     )
     s.flush()
@@ -115,7 +116,8 @@ def seed(uow: UnitOfWork) -> dict[str, str]:
         ("points", "g1", "hold", 1000, 3000, 1000, at(DAY2, 12), "hold"),
         ("money", "g1", "credit", 50000, 50000, 0, at(DAY1, 15), "top-up"),
         ("money", "g1", "debit", 40000, 10000, 0, at(DAY2, 10), "sale d"),
-        ("money", "g1", "debit", 10000, 0, 0, at(DAY2, 18), "deposit refund"),
+        ("money", "g1", "debit", 5000, 5000, 0, at(DAY2, 18), "deposit refund"),
+        ("money", "g2", "debt", 2000, -2000, 0, at(DAY2, 19), "unpaid order"),
     ]
     s.add_all(PostingRow(account_kind=k, account_id=g, kind=kind, amount=a, total_after=t,
                          held_after=h, at=when, actor="test", terminal_id="t1", reason=r,
@@ -212,3 +214,38 @@ def test_overdrafts_breaches_and_reconciliation_of_the_period(db_url: str) -> No
     assert [(i.sale_id, i.resolved_by) for i in every] == [("d", "cli:anna"), ("b", None)]
     day2 = Period.of(DAY2, DAY2, MSK)
     assert run(db_url, lambda uow: service.reconciliation(uow, day2)) == []
+
+
+def test_deposits_by_day_and_in_the_shifts_z_reports(db_url: str) -> None:
+    run(db_url, seed)
+    report = run(db_url, lambda uow: service.deposits(uow, period()))
+    assert [(d.day, d.top_ups, d.topped_up, d.debited, d.debts, d.change) for d in report.days] == [
+        (DAY1, 1, 50000, 0, 0, 50000), (DAY2, 0, 0, 45000, 2000, -47000)]  # fmt: skip
+    assert (report.totals.topped_up, report.totals.debited, report.totals.change) == (
+        50000, 45000, 3000)  # fmt: skip
+    assert [(s.terminal, s.number, s.taken, s.given_back) for s in report.shifts] == [
+        ("Till 1", 1, 50000, 0), ("Till 1", 2, 0, 10000)]  # s2 is still open  # fmt: skip
+
+
+def test_points_liability_at_the_start_and_end_of_the_period(db_url: str) -> None:
+    run(db_url, seed)
+    points, money = run(db_url, lambda uow: service.liability(uow, period()))
+    assert (points.kind, points.start.total, points.end.total, points.change) == (
+        "points", 0, 6000, 6000)  # fmt: skip
+    assert (points.end.accounts, points.end.held, points.end.negative) == (2, 1000, 0)
+    assert points.now == points.end  # the stored totals agree with the postings
+    day1 = run(db_url, lambda uow: service.liability(uow, Period.of(DAY1, DAY1, MSK)))[0]
+    assert day1.end.total == 3000 + 3000  # g1's accrual, g2's 8000 less the 5000 paid
+    assert (money.end.accounts, money.end.total, money.end.negative) == (2, 3000, -2000)
+    assert money.now == money.end
+
+
+def test_top_guests_of_the_period(db_url: str) -> None:
+    run(db_url, seed)
+    top = run(db_url, lambda uow: service.top_guests(uow, period()))
+    assert [(g.guest_id, g.name, g.sales, g.total) for g in top] == [
+        ("g1", 'Анна "Кофе", VIP', 2, 70000),
+        ("g2", "Boris", 1, 15000),
+    ]  # x (Dec 3) is out
+    assert [g.guest_id for g in run(db_url, lambda u: service.top_guests(u, period(), 1))] == [
+        "g1"]  # fmt: skip

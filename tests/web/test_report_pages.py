@@ -141,3 +141,42 @@ def test_a_bad_period_is_refused(client: TestClient) -> None:
     assert client.get("/admin/reports/sales", params={"from": "1.12.2026"}).status_code == 400
     assert client.get("/admin/reports/nope").status_code == 404
     assert client.get("/admin/reports/sales/nope.csv", params=PERIOD).status_code == 404
+
+
+def test_deposits_by_day_and_shift(client: TestClient) -> None:
+    sign_in(client, "boss")
+    page = client.get("/admin/reports/deposits", params=PERIOD).text
+    assert 'id="days"' in page and 'id="shifts"' in page and "500,00" in page
+    days = csv_rows(client, "/admin/reports/deposits/days.csv")
+    assert days[0][:3] == ["День", "Пополнения", "Пополнено"]
+    assert days[1:] == [["2026-12-01", "1", "500.00", "0.00", "0.00", "0.00", "500.00"],
+                        ["2026-12-02", "0", "0.00", "0.00", "450.00", "20.00", "-470.00"],
+                        ["Итого", "1", "500.00", "0.00", "450.00", "20.00", "30.00"]]  # fmt: skip
+    shifts = csv_rows(client, "/admin/reports/deposits/shifts.csv")
+    assert [(r[0], r[2], r[3]) for r in shifts[1:]] == [
+        ("Till 1 #1", "500.00", "0.00"),
+        ("Till 1 #2", "0.00", "100.00"),
+    ]
+
+
+def test_points_liability(client: TestClient) -> None:
+    sign_in(client, "boss")
+    page = client.get("/admin/reports/liability", params=PERIOD).text
+    assert "Баллы на счетах" in page and "Остатки депозитов" in page
+    points = csv_rows(client, "/admin/reports/liability/points.csv")
+    assert points == [["На начало", "На конец", "Изменение", "В холде", "В минусе", "Счета",
+                       "Сейчас"], ["0", "6000", "6000", "1000", "0", "2", "6000"]]  # fmt: skip
+    money = csv_rows(client, "/admin/reports/liability/money.csv")
+    assert money[1] == ["0.00", "30.00", "30.00", "0.00", "-20.00", "2", "30.00"]
+
+
+def test_top_guests_quoted_in_csv(client: TestClient) -> None:
+    sign_in(client, "boss")
+    page = client.get("/admin/reports/top-guests", params=PERIOD).text
+    assert "Анна &#34;Кофе&#34;, VIP" in page or "Анна &quot;Кофе&quot;, VIP" in page
+    answer = client.get("/admin/reports/top-guests/guests.csv", params=PERIOD)
+    assert '"Анна ""Кофе"", VIP"' in answer.content.decode("utf-8-sig")  # RFC 4180 quoting
+    rows = csv_rows(client, "/admin/reports/top-guests/guests.csv")
+    assert rows[1:] == [["g1", 'Анна "Кофе", VIP', "+79990000001", "2", "700.00"],
+                        ["g2", "Boris", "", "1", "150.00"]]  # fmt: skip
+    assert len(csv_rows(client, "/admin/reports/top-guests/guests.csv", limit="1")) == 2
