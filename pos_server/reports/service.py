@@ -30,7 +30,6 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from pos_app.domain.venue_clock import business_day, day_start
-from pos_server.ledger.overdraft_list import list_overdrafts
 from pos_server.repositories.reports import Balances, GuestSpend, ShiftFact
 from pos_server.uow import UnitOfWork
 
@@ -101,19 +100,19 @@ class MoneyIssues:
 
 
 def money_issues(uow: UnitOfWork, period: Period, limit: int = LIMIT) -> MoneyIssues:
-    """Overdrafts and rule breaches of the period, newest first (the managers' list of
-    ``ledger/overdraft_list.py``, cut to the period)."""
-    found = list_overdrafts(uow, since=period.start, limit=limit)
-    end = period.end
-    overdrafts = [OverdraftLine(at, o["account"], o["guest_id"], o["amount"], o["reason"],
-                                o["ref"], o["beyond_offline_allowance"])
-                  for o in found.overdrafts
-                  if (at := datetime.fromisoformat(o["at"])) < end]  # fmt: skip
-    breaches = [BreachLine(at, b["guest_id"], b["rule"], b["amount"], b["terminal_id"],
-                           b["ref"], b["message"])
-                for b in found.breaches
-                if (at := datetime.fromisoformat(b["at"])) < end]  # fmt: skip
-    return MoneyIssues(overdrafts, breaches)
+    """Overdrafts and rule breaches of the period, newest first, at most ``limit`` of each:
+    the managers' list of ``ledger/overdraft_list.py`` (``pos-server overdrafts``) bounded by
+    the period's end too. A points overdraft whose hold a breach ``offline_allowance`` names
+    is flagged as beyond the group's offline allowance, as there."""
+    breaches = uow.reports.breaches(period.start, period.end, limit)
+    flagged = {b.ref for b in breaches if b.rule == "offline_allowance" and b.ref}
+    overdrafts = [OverdraftLine(o.at, "points" if o.account_kind == "points" else "balance",
+                                o.account_id, o.amount, o.reason, o.ref,
+                                o.account_kind == "points" and o.hold_id in flagged)
+                  for o in uow.reports.overdrafts(period.start, period.end, limit)]  # fmt: skip
+    return MoneyIssues(overdrafts, [
+        BreachLine(b.at, b.guest_id, b.rule, b.amount, b.terminal_id, b.ref, b.message)
+        for b in breaches])  # fmt: skip
 
 
 @dataclass(frozen=True)

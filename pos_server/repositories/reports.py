@@ -15,8 +15,16 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from pos_server.db.models import AccountRow, Guest, PostingRow, Sale, SalePayment, Terminal
-from pos_server.db.models_ledger import ReconciliationItemRow
+from pos_server.db.models import (
+    AccountRow,
+    Guest,
+    OverdraftRow,
+    PostingRow,
+    Sale,
+    SalePayment,
+    Terminal,
+)
+from pos_server.db.models_ledger import ReconciliationItemRow, RuleBreachRow
 from pos_server.db.models_till import SaleRefundRow, ShiftRow
 from pos_server.uow import Repository
 
@@ -178,7 +186,23 @@ class Reports(Repository):
             query = query.where(ReconciliationItemRow.resolved_at.is_(None))
         return list(self._session.scalars(query))
 
+    def overdrafts(self, start: datetime, end: datetime, limit: int) -> list[Any]:
+        """At most ``limit`` overdrafts (both kinds of account) of [start, end), newest first:
+        rows with the ``overdrafts`` columns."""
+        return _newest(self._connection, OverdraftRow, start, end, limit)
+
+    def breaches(self, start: datetime, end: datetime, limit: int) -> list[Any]:
+        """At most ``limit`` rule breaches of [start, end), newest first (``rule_breaches``
+        columns)."""
+        return _newest(self._connection, RuleBreachRow, start, end, limit)
+
     def terminal_names(self) -> dict[str, str]:
         return {
             row.id: row.name for row in self._connection.execute(select(Terminal.id, Terminal.name))
         }
+
+
+def _newest(connection: Any, table: Any, start: datetime, end: datetime, limit: int) -> list[Any]:
+    query = (select(*table.__table__.c).where(table.at >= start, table.at < end)
+             .order_by(table.at.desc(), table.id.desc()).limit(limit))  # fmt: skip
+    return list(connection.execute(query))

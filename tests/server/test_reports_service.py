@@ -132,6 +132,11 @@ def seed(uow: UnitOfWork) -> dict[str, str]:
         OverdraftRow(account_kind="points", account_id="g1", amount=1,
                      at=at(date(2026, 11, 30), 23, 59),
                      reason="before the period", ref=None, hold_id=None),
+        OverdraftRow(account_kind="money", account_id="g2", amount=2,
+                     at=at(DAY2 + timedelta(days=1), 1), reason="after", ref=None, hold_id=None),
+        RuleBreachRow(guest_id="g1", rule="daily_limit", amount=1,
+                      at=at(DAY2 + timedelta(days=1), 1), terminal_id="t1", ref=None,
+                      message="after the period"),
         RuleBreachRow(guest_id="g2", rule="offline_allowance", amount=700, at=at(DAY2, 13),
                       terminal_id="t2", ref="h1", message="beyond the allowance"),
         ReconciliationItemRow(at=at(DAY1, 12), kind="discount", sale_id="b", terminal_id="t1",
@@ -204,7 +209,7 @@ def test_overdrafts_breaches_and_reconciliation_of_the_period(db_url: str) -> No
     issues = run(db_url, lambda uow: service.money_issues(uow, period()))
     assert [(o.guest_id, o.amount, o.beyond_offline_allowance) for o in issues.overdrafts] == [
         ("g2", 700, True)
-    ]  # 23:59 in Moscow on Nov 30 (20:59 UTC) is before the period
+    ]  # 23:59 in Moscow on Nov 30 (20:59 UTC) is before the period, Dec 3's after it
     assert [(b.rule, b.guest_id, b.amount) for b in issues.breaches] == [
         ("offline_allowance", "g2", 700)
     ]
