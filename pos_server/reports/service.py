@@ -191,7 +191,8 @@ def sales(uow: UnitOfWork, period: Period, by: SalesBy) -> SalesReport:
             return "", ""
         if by is SalesBy.SHIFT:
             till = terminals.get(shift.terminal_id, shift.terminal_id)
-            return shift.shift_id, f"{till} #{shift.number}"
+            opened = period.day_of(shift.opened_at).isoformat()
+            return shift.shift_id, f"{till} #{shift.number} ({opened})"
         return shift.opened_by, staff.get(shift.opened_by, shift.opened_by)
 
     lines: dict[str, SalesLine] = {}

@@ -192,9 +192,9 @@ def test_sales_by_terminal_shift_and_cashier(db_url: str) -> None:
     ]
     by_shift = run(db_url, lambda uow: service.sales(uow, period(), SalesBy.SHIFT))
     assert [(x.key, x.label, x.sales, x.total, x.refunds) for x in by_shift.lines] == [
-        ("s1", "Till 1 #1", 2, 50000, 0),
-        ("s3", "Till 1 #2", 1, 40000, 1),
-        ("s2", "Till 2 #1", 1, 15000, 0),
+        ("s1", "Till 1 #1 (2026-12-01)", 2, 50000, 0),
+        ("s3", "Till 1 #2 (2026-12-02)", 1, 40000, 1),
+        ("s2", "Till 2 #1 (2026-12-01)", 1, 15000, 0),
         ("", "", 1, 1000, 0),
     ]  # e: before t1's shift
     by_staff = run(db_url, lambda uow: service.sales(uow, period(), SalesBy.STAFF))

@@ -127,8 +127,9 @@ def test_sales_by_day_and_staff_with_csv(client: TestClient) -> None:
                                                ["Вне смены", "1", "10.00"],
                                                ["Итого", "5", "1060.00"]]  # fmt: skip
     shifts = csv_rows(client, "/admin/reports/sales/by-shift.csv", by="shift")
-    assert [r[0] for r in shifts[1:]] == ["Till 1 #1", "Till 1 #2", "Till 2 #1", "Вне смены",
-                                          "Итого"]  # fmt: skip
+    assert [r[0] for r in shifts[1:]] == [
+        "Till 1 #1 (2026-12-01)", "Till 1 #2 (2026-12-02)", "Till 2 #1 (2026-12-01)",
+        "Вне смены", "Итого"]  # fmt: skip
     terminals = csv_rows(client, "/admin/reports/sales/by-terminal.csv", by="terminal")
     assert [r[0] for r in terminals[1:]] == ["Till 1", "Till 2", "Итого"]
 
