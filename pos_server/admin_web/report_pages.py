@@ -21,21 +21,34 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from pos_app.domain.money import format_money
 from pos_app.domain.venue_clock import business_day
-from pos_server.admin_web.context import PREFIX, Reader, Refused, acting, now_of, render, require
+from pos_server.admin_web.context import (
+    PREFIX,
+    Reader,
+    Refused,
+    acting,
+    form_of,
+    now_of,
+    render,
+    require,
+)
 from pos_server.ledger.rules import ledger_rules
 from pos_server.reports import service
 from pos_server.reports.service import METHODS, BadPeriod, Period, SalesBy, SalesLine
+from pos_server.repositories.reconciliation import UnknownItem
 from pos_server.staff.permissions import Permission
 from pos_server.uow import UnitOfWork
 
 router = APIRouter(prefix=f"{PREFIX}/reports", include_in_schema=False)
 Page = Annotated[Reader, Depends(require(Permission.REPORTS))]
+Posted = Annotated[tuple[Reader, FormData], Depends(form_of(Permission.REPORTS))]
 DEFAULT_DAYS = 7
 TEXT, MONEY, COUNT, AT = "text", "money", "count", "at"
+ACTION = "action"  # a button on the page (the value: what it acts on, None: no button), not in CSV
 
 
 def _(message: str) -> str:
@@ -80,9 +93,9 @@ def _reconciliation(uow: UnitOfWork, period: Period, request: Request) -> list[T
     return [Table("items", _("Reconciliation items"), [
         (_("When (UTC)"), AT), (_("Item"), COUNT), (_("Kind"), TEXT), (_("Sale"), TEXT),
         (_("Terminal"), TEXT), (_("Difference (till - server)"), MONEY), (_("Message"), TEXT),
-        (_("Resolved (UTC)"), AT), (_("Resolved by"), TEXT),
+        (_("Resolved (UTC)"), AT), (_("Resolved by"), TEXT), (_("Resolve"), ACTION),
     ], [[i.at, i.id, i.kind, i.sale_id, i.terminal_id, i.amount, i.message, i.resolved_at,
-         i.resolved_by or ""] for i in items])]  # fmt: skip
+         i.resolved_by or "", None if i.resolved_at else i.id] for i in items])]  # fmt: skip
 
 
 SALES_KEYS = {SalesBy.DAY: _("Day"), SalesBy.SHIFT: _("Shift"),
@@ -255,7 +268,7 @@ def report(name: str, request: Request, who: Page) -> Response:
     period = _period(request, who)
     with acting(request, who) as uow:
         tables = view.build(uow, period, request)
-    shown = [(t, [[_cell(who, kind, value) for (_h, kind), value in zip(t.columns, row,
+    shown = [(t, [[(kind, _cell(who, kind, value)) for (_h, kind), value in zip(t.columns, row,
                                                                          strict=True)]
                   for row in t.rows]) for t in tables]  # fmt: skip
     query = request.url.query
@@ -284,14 +297,32 @@ def report_csv(name: str, slug: str, request: Request, who: Page) -> Response:
     )
 
 
+@router.post("/reconciliation/{item_id}/resolve")
+def resolve(item_id: int, request: Request, posted: Posted) -> Response:
+    """Close an open reconciliation item (audited), then back to the list as it was."""
+    who, form = posted
+    try:
+        with acting(request, who) as uow:
+            service.resolve_reconciliation(uow, item_id)
+    except UnknownItem as exc:
+        raise Refused(404, who.gettext("Not found"), who.gettext(
+            "This item is not open (already resolved, or there is no such item)."
+        )) from exc  # fmt: skip
+    back = form.get("back")
+    target = f"{PREFIX}/reports/reconciliation"
+    if isinstance(back, str) and back and "\n" not in back and "\r" not in back:
+        target += "?" + back.lstrip("?")
+    return RedirectResponse(target, 303)
+
+
 def csv_bytes(who: Reader, table: Table) -> bytes:
     """The table as CSV: UTF-8 with a byte-order mark, RFC 4180 quoting, CRLF line ends."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([who.gettext(header) for header, _kind in table.columns])
+    writer.writerow([who.gettext(header) for header, kind in table.columns if kind != ACTION])
     for row in table.rows:
         writer.writerow([_csv_cell(who, kind, value) for (_h, kind), value in zip(
-            table.columns, row, strict=True)])  # fmt: skip
+            table.columns, row, strict=True) if kind != ACTION])  # fmt: skip
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 

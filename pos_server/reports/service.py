@@ -140,6 +140,16 @@ def reconciliation(uow: UnitOfWork, period: Period, *, include_resolved: bool = 
                                r.message, r.resolved_at, r.resolved_by) for r in rows]  # fmt: skip
 
 
+def resolve_reconciliation(uow: UnitOfWork, item_id: int) -> None:
+    """Close an open reconciliation item as the unit of work's actor (``web:<staff id>``),
+    audited as ``reconciliation.resolve``; ``UnknownItem`` if it is not open."""
+    item = uow.reconciliation.resolve(item_id, by=uow.terminal_id)
+    uow.audit.record("reconciliation.resolve", f"reconciliation_item:{item_id}",
+                     before={"resolved_at": None},
+                     after={"resolved_at": item["resolved_at"], "resolved_by": item["resolved_by"],
+                            "sale_id": item["sale_id"], "amount": item["amount"]})  # fmt: skip
+
+
 # --- sales by day / shift / terminal / staff -----------------------------------------------
 
 

@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from pos_server.db import make_engine
 from pos_server.db.models import (
     AccountRow,
@@ -23,6 +25,7 @@ from pos_server.db.models_ledger import ReconciliationItemRow, RuleBreachRow
 from pos_server.db.models_till import SaleRefundRow, ShiftRow
 from pos_server.reports import service
 from pos_server.reports.service import BadPeriod, Period, SalesBy
+from pos_server.repositories.reconciliation import UnknownItem
 from pos_server.staff import service as staff
 from pos_server.uow import UnitOfWork, unit_of_work
 
@@ -254,3 +257,19 @@ def test_top_guests_of_the_period(db_url: str) -> None:
     ]  # x (Dec 3) is out
     assert [g.guest_id for g in run(db_url, lambda u: service.top_guests(u, period(), 1))] == [
         "g1"]  # fmt: skip
+
+
+def test_a_reconciliation_item_is_resolved_once_and_audited(db_url: str) -> None:
+    run(db_url, seed)
+    item = run(db_url, lambda uow: service.reconciliation(uow, period()))[0]
+    run(db_url, lambda uow: service.resolve_reconciliation(uow, item.id))
+    assert run(db_url, lambda uow: service.reconciliation(uow, period())) == []
+    every = run(db_url, lambda uow: service.reconciliation(uow, period(), include_resolved=True))
+    assert [(i.sale_id, i.resolved_by, i.resolved_at) for i in every if i.id == item.id] == [
+        ("b", "web:test", NOW)]  # fmt: skip
+    entry = run(db_url, lambda uow: uow.audit.newest(1))[0]
+    assert (entry.action, entry.actor, entry.target) == (
+        "reconciliation.resolve", "web:test", f"reconciliation_item:{item.id}")  # fmt: skip
+    assert entry.details["after"]["sale_id"] == "b"
+    with pytest.raises(UnknownItem):
+        run(db_url, lambda uow: service.resolve_reconciliation(uow, item.id))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -19,7 +20,7 @@ from pos_server.staff import permissions as perms
 from pos_server.staff import service as staff
 from pos_server.uow import unit_of_work
 from tests.server.test_reports_service import seed
-from tests.web.test_backoffice_pages import PASSWORD, sign_in
+from tests.web.test_backoffice_pages import PASSWORD, sign_in, token_of
 
 PERIOD = {"from": "2026-12-01", "to": "2026-12-02"}
 
@@ -181,3 +182,29 @@ def test_top_guests_quoted_in_csv(client: TestClient) -> None:
     assert rows[1:] == [["g1", 'Анна "Кофе", VIP', "+79990000001", "2", "700.00"],
                         ["g2", "Boris", "", "1", "150.00"]]  # fmt: skip
     assert len(csv_rows(client, "/admin/reports/top-guests/guests.csv", limit="1")) == 2
+
+
+def test_a_reconciliation_item_is_resolved_from_the_page(client: TestClient) -> None:
+    sign_in(client, "boss")
+    page = client.get("/admin/reports/reconciliation", params=PERIOD).text
+    found = re.search(r'action="/admin/reports/reconciliation/(\d+)/resolve"', page)
+    assert found is not None and 'id="resolve-' in page
+    path = f"/admin/reports/reconciliation/{found.group(1)}/resolve"
+    back = "from=2026-12-01&to=2026-12-02"
+    forged = client.post(path, data={"back": back}, follow_redirects=False)
+    assert forged.status_code == 403  # no CSRF token: nothing changed
+    assert "till gave more" in client.get("/admin/reports/reconciliation", params=PERIOD).text
+    done = client.post(path, data={"csrf_token": token_of(page), "back": back},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/admin/reports/reconciliation?{back}"
+    assert "till gave more" not in client.get("/admin/reports/reconciliation",
+                                              params=PERIOD).text  # fmt: skip
+    assert "reconciliation.resolve" in client.get("/admin/audit").text
+    again = client.post(path, data={"csrf_token": token_of(page)}, follow_redirects=False)
+    assert again.status_code == 404
+    client.post("/admin/sign-out", data={"csrf_token": token_of(page)})
+    sign_in(client, "kim")
+    kim_page = client.get("/admin/terminals").text
+    refused = client.post(path, data={"csrf_token": token_of(kim_page)}, follow_redirects=False)
+    assert refused.status_code == 403
