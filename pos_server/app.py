@@ -17,7 +17,6 @@ from pos_server.admin_web.install import install as install_back_office
 from pos_server.cabinet_web.install import install as install_cabinet
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
-from pos_server.feed.shop_settings import publish_shop_settings
 from pos_server.http import admin_api, guest_api, metrics, ops_known, order_api
 from pos_server.http.api import router
 from pos_server.http.errors import http_error, validation_failed
@@ -42,6 +41,7 @@ from pos_server.notify.settings import notify_settings
 from pos_server.ops.pipeline import Clock
 from pos_server.orders import listing as order_list
 from pos_server.orders.hub import OrderHub
+from pos_server.programme.service import publish_at_start
 from pos_server.settings import ServerSettings
 from pos_server.terminals import service as terminals
 
@@ -107,7 +107,8 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     rules = ledger_rules()
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
-    publish_shop_settings(sessions, rules.shop_timezone, clock())
+    del rules  # read (checked) only: the programme's values win once set (pos_server.programme)
+    publish_at_start(engine, clock(), settings.hold_ttl)
     # one reader of order changes for all the order streams of this process (started by the
     # first stream, stopped with the app)
     order_hub = OrderHub(

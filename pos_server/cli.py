@@ -25,6 +25,7 @@ from pos_server.commands import backup as backup_cli
 from pos_server.commands import guest as guest_cli
 from pos_server.commands import notifications as notifications_cli
 from pos_server.commands import reconciliation as reconciliation_cli
+from pos_server.commands import settings as settings_cli
 from pos_server.commands.args import aware_time, positive
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import AppliedOperation
@@ -329,6 +330,7 @@ def _parser() -> argparse.ArgumentParser:
     guest_cli.register(sub)
     backup_cli.register(sub)
     notifications_cli.register(sub)
+    settings_cli.register(sub)
     return parser
 
 

@@ -35,7 +35,8 @@ class ServerSettings(BaseSettings):
         default=4 * 1024 * 1024, ge=1024, description="larger request bodies get 413 unread"
     )
     hold_ttl_seconds: int = Field(
-        default=24 * 3600, ge=60, description="an open points hold expires after this"
+        default=24 * 3600, ge=60, description="an open points hold expires after this: the "
+        "default of the programme setting loyalty.hold_ttl_seconds (pos_server.programme)"
     )
     sweep_interval_seconds: float = Field(
         default=30.0, ge=0, description="how often expired holds are swept; 0 turns it off"

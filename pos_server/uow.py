@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.notifications import Notifications
     from pos_server.repositories.orders import Orders
     from pos_server.repositories.products import Products
+    from pos_server.repositories.programme import ProgrammeStore
     from pos_server.repositories.promos import Promos
     from pos_server.repositories.reconciliation import Reconciliation
     from pos_server.repositories.refunds import Refunds
@@ -107,6 +108,7 @@ class UnitOfWork:
         "_orders",
         "_pin_failures",
         "_products",
+        "_programme",
         "_promos",
         "_reconciliation",
         "_refunds",
@@ -144,6 +146,7 @@ class UnitOfWork:
     orders: _Lazy[Orders] = _Lazy("orders", "Orders")
     pin_failures: _Lazy[PinFailures] = _Lazy("staff", "PinFailures")
     products: _Lazy[Products] = _Lazy("products", "Products")
+    programme: _Lazy[ProgrammeStore] = _Lazy("programme", "ProgrammeStore")
     promos: _Lazy[Promos] = _Lazy("promos", "Promos")
     reconciliation: _Lazy[Reconciliation] = _Lazy("reconciliation", "Reconciliation")
     refunds: _Lazy[Refunds] = _Lazy("refunds", "Refunds")

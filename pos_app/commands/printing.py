@@ -31,9 +31,9 @@ from pos_app.services.dto import SaleView
 from pos_app.services.order_checkout import order_of_sale
 from pos_app.services.ports_print import PrintLayout
 from pos_app.services.printing import Backoff, PrintService, PrintWorker
+from pos_app.services.programme_settings import read_venue_details
 from pos_app.services.receipt_points import ReceiptPoints
 from pos_app.services.refunds import RefundReceipt
-from pos_app.services.venue_name import read_venue_name
 from pos_app.services.venue_time import VenueTime
 
 
@@ -110,14 +110,16 @@ class ReceiptPrinting:
         """``venue_name``: None, the till's setting (``services/venue_name.py``); ``points``:
         the guest's points of the sale (``services/receipt_points.py``); ``subscribe_link``:
         the buyer's messenger link and its QR (``services/subscription.py``)."""
+        venue = read_venue_details(self._store.unit_of_work)  # the back office's, via the feed
         if venue_name is None:
-            venue_name = read_venue_name(self._store.unit_of_work)
+            venue_name = venue.name
         with self._store.unit_of_work() as uow:  # the guest order it pays, if any (issue 20)
             order = order_of_sale(uow, sale.sale_id) or {}
         document = self.layout.sale_receipt(sale, venue_name=venue_name, cashier=cashier,
                                              timezone=self._venue.name(), points=points,
                                              subscribe_link=subscribe_link,
-                                             order_number=order.get("number") or "")  # fmt: skip
+                                             order_number=order.get("number") or "",
+                                             venue=venue)  # fmt: skip
         return self.service.enqueue("receipt", document, title=sale.receipt_no or sale.sale_id)
 
     @property

@@ -22,6 +22,7 @@ from pos_app.devices.receipt import (
 )
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE
 from pos_app.services.dto import PaymentView, SaleView
+from pos_app.services.programme_settings import VenueDetails
 from pos_app.services.receipt_points import ReceiptPoints
 
 PAYMENT_NAMES = {"cash": "Наличные", "card": "Карта", "balance": "Депозит", "points": "Баллы"}
@@ -37,10 +38,11 @@ class EscposLayout:
         self, sale: SaleView, *, venue_name: str, cashier: str = "",
         printed_at: datetime | None = None, timezone: str = DEFAULT_SHOP_TIMEZONE,
         points: ReceiptPoints | None = None, subscribe_link: str | None = None,
-        order_number: str = "",
+        order_number: str = "", venue: VenueDetails | None = None,
     ) -> bytes:  # fmt: skip
         data = receipt_for(sale, venue_name=venue_name, cashier=cashier, printed_at=printed_at,
-                           timezone=timezone, points=points, order_number=order_number)  # fmt: skip
+                           timezone=timezone, points=points, order_number=order_number,
+                           venue=venue)  # fmt: skip
         if subscribe_link:
             data = replace(data, subscribe_link=subscribe_link)
         return self.receipt(data)
@@ -58,12 +60,15 @@ def receipt_for(
     sale: SaleView, *, venue_name: str, cashier: str = "", printed_at: datetime | None = None,
     timezone: str = DEFAULT_SHOP_TIMEZONE, points: ReceiptPoints | None = None,
     order_number: str = "",
+    venue: VenueDetails | None = None,
 ) -> ReceiptData:  # fmt: skip
     """``timezone``: the shop's (``services/venue_time.py``), for the printed time;
     ``points``: the guest's points of this sale (``services/receipt_points.py``);
     ``order_number``: the guest order the sale pays (``services/order_checkout.py``). A method paid
     in several parts (cash handed over twice) is one payment line; the cash handed over and
-    the change are their own lines."""
+    the change are their own lines. ``venue``: the address, tax number, header and footer
+    the back office set (``services/programme_settings.py``)."""
+    venue = venue or VenueDetails()
     lines = tuple(
         ReceiptLine(
             name=line.name,
@@ -98,6 +103,10 @@ def receipt_for(
         points_spent=points.spent if points else spent,
         points_earned=points.earned if points else 0,
         points_balance=points.balance_after if points else None,
+        venue_address=venue.address,
+        tax_id=venue.tax_number,
+        header=venue.header,
+        footer=venue.footer,
         cashier=cashier,
         guest_name=sale.guest.name if sale.guest else "",
         qr=f"receipt:{sale.receipt_no or sale.sale_id}",

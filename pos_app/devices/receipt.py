@@ -78,6 +78,7 @@ class ReceiptData:
     points_balance: int | None = None
     venue_address: str = ""
     tax_id: str = ""
+    header: str = ""  # the venue's receipt header (the back office), under its name
     cashier: str = ""
     guest_name: str = ""
     guest_card: str = ""
@@ -167,7 +168,8 @@ class ReceiptRenderer:
         if body.startswith("@"):
             directive, _, args = text[1:].partition(" ")
             return self._block(directive, args, data, width=width, bold=bold, double=double)
-        return [Text(part, align, bold, double) for part in textwrap.wrap(text, width) or [""]]
+        return [Text(part, align, bold, double) for chunk in text.split("\n")
+                for part in textwrap.wrap(chunk, width) or [""]]  # fmt: skip
 
     def _block(
         self, name: str, args: str, data: ReceiptData, *, width: int, bold: bool, double: bool

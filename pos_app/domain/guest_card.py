@@ -23,6 +23,7 @@ from pos_app.domain.identifiers import InputMethod, Medium
 from pos_app.domain.loyalty import LoyaltyOverride
 from pos_app.domain.money import Percent
 from pos_app.domain.phones import is_mobile, normalise_phone
+from pos_app.domain.staff_permissions import StaffPermission
 from pos_app.domain.staff_pins import Role
 
 # The fields of the card's main tab, as operations name them.
@@ -83,27 +84,34 @@ def identifier_method(medium: Medium, chosen: InputMethod) -> InputMethod:
 
 
 class Permission(StrEnum):
-    """What a staff member may do with a guest card. ``BONUS_SETTINGS`` is never given by a
-    role: it is the checkbox on the staff member (seed 004), granted one by one."""
+    """What a staff member may do with a guest card. ``BONUS_SETTINGS`` is the one checkbox
+    on the staff member (seed 004), the back office's permission of that very name
+    (``pos_app.domain.staff_permissions``): no role but admin gives it."""
 
     EDIT_GUEST = "edit_guest"
     GUEST_GROUP = "guest_group"
     IDENTIFIERS = "identifiers"
     ADJUST_ACCOUNTS = "adjust_accounts"
-    BONUS_SETTINGS = "bonus_settings"
+    BONUS_SETTINGS = StaffPermission.BONUS_SETTINGS.value
 
 
 _BY_ROLE: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset({Permission.EDIT_GUEST, Permission.IDENTIFIERS}),
     Role.OPERATOR: frozenset({Permission.EDIT_GUEST, Permission.IDENTIFIERS}),
     Role.MANAGER: frozenset(set(Permission) - {Permission.BONUS_SETTINGS}),
-    Role.ADMIN: frozenset(set(Permission) - {Permission.BONUS_SETTINGS}),
+    Role.ADMIN: frozenset(Permission),  # an admin holds every staff permission by role
 }
+# What a staff permission held (``staff_permissions.held``, fed to the tills) adds to the
+# role's: the bonus settings checkbox covers a guest's own percentages, credits and debits.
+_BY_GRANT: dict[str, frozenset[Permission]] = {
+    StaffPermission.BONUS_SETTINGS.value: frozenset({Permission.BONUS_SETTINGS,
+                                                     Permission.ADJUST_ACCOUNTS}),
+}  # fmt: skip
 
 
 def may(role: str, granted: Iterable[str], permission: Permission) -> bool:
-    """Whether a staff member of ``role`` with the permissions ``granted`` to them may."""
-    if permission.value in set(granted):
+    """Whether a staff member of ``role`` holding the staff permissions ``granted`` may."""
+    if any(permission in _BY_GRANT.get(name, ()) for name in granted):
         return True
     try:
         return permission in _BY_ROLE[Role(role)]

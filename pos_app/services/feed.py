@@ -39,6 +39,7 @@ from pos_app.domain.operations import (
     PROMO_ISSUED,
 )
 from pos_app.services.ports import Clock, OutboxEntry, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.programme_settings import PROGRAMME_ENTITY, store_programme
 from pos_app.services.promo import promo_code_from_feed
 from pos_app.services.staff import staff_from_feed
 from pos_app.services.venue_time import SHOP_SETTINGS_ENTITY, store_shop_settings
@@ -138,7 +139,7 @@ class _Page:
             "product_group": self._product_group, "guest_group": self._guest_group,
             "staff": self._staff, "bonus_account": self._account,
             "balance_account": self._account, PROMO_CODE_ENTITY: self._promo_code,
-            SHOP_SETTINGS_ENTITY: self._shop_settings,
+            SHOP_SETTINGS_ENTITY: self._shop_settings, PROGRAMME_ENTITY: self._programme,
         }  # fmt: skip
 
     def take(self, change: Change, *, from_deferred: bool = False) -> None:
@@ -254,6 +255,10 @@ class _Page:
 
     def _shop_settings(self, change: Change) -> str | None:
         store_shop_settings(self.uow, change.data)  # the shop's time zone
+        return None
+
+    def _programme(self, change: Change) -> str | None:
+        store_programme(self.uow, change.entity_id, change.data)  # the back office's settings
         return None
 
 

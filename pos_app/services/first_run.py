@@ -75,7 +75,7 @@ class VenueDetails:
     groups: int
     staff: int
     guests: int
-    venue_name: str  # the till's own setting (shop.name): the server does not publish one
+    venue_name: str  # shop.name: the till's until the server publishes venue.name
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ from pos_app.domain.phones import normalise_phone
 from pos_app.domain.venue_clock import day_bounds
 from pos_app.services.dto import GroupView, SaleView
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.programme_settings import default_limits
 from pos_app.services.sale_errors import GuestNotFound
 from pos_app.services.venue_time import venue_zone
 
@@ -159,14 +160,15 @@ def today_limits(
     )  # fmt: skip
     # an identification is a sale that ended today, closed or cancelled: what the server counts
     identified = sum(1 for s in sales if s.status != "open")
-    limits = _limits(group)
+    limits = _limits(uow, group)
     return TodayLimits(identified, limits.identifications, spent, limits.points_spend,
                        remaining_spend(limits, spent))  # fmt: skip
 
 
-def _limits(group: GuestGroup | None) -> DailyLimits:
+def _limits(uow: UnitOfWork, group: GuestGroup | None) -> DailyLimits:
+    """The group's limits; the programme's for a guest without a group (``programme_settings``)."""
     if group is None:
-        return DailyLimits()
+        return default_limits(uow)
     return DailyLimits(group.daily_identification_limit, group.daily_points_spend_limit)
 
 
@@ -258,7 +260,7 @@ class GuestService:
             if guest is not None:
                 group = uow.groups.get(guest.group_id) if guest.group_id else None
                 today = today_limits(uow, guest.id, group, self._clock.now(), sale_id)
-                check_identification(_limits(group), today.identifications)
+                check_identification(_limits(uow, group), today.identifications)
         view = sales.identify_guest(sale_id, identifier=identifier, method=method, phone=phone)
         assert view.guest is not None
         return view, self.panel(view.guest.guest_id)

@@ -1,7 +1,8 @@
 """The loyalty percentages that apply to a sale, and the till's estimate of its accrual.
 
 The program's defaults are the setting ``loyalty.program`` (``{"accrual_bp": 500,
-"max_redemption_bp": 5000}`` when unset), overridden by the guest's group
+"max_redemption_bp": 5000}`` when unset; the back office's, through the feed:
+``programme_settings.py``), overridden by the guest's group
 (``GuestGroup.accrual`` / ``max_redemption``), by the guest's own settings (the guest card,
 ``Guest.accrual_bp`` / ``max_redemption_bp``) and by the sale's own override set by a manager
 (``order_loyalty.py``), resolved by ``pos_app.domain.loyalty``. The server posts the real

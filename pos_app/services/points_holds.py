@@ -28,7 +28,7 @@ from pos_app.services.ports_sync import (
     HoldRecord,
 )
 
-DEFAULT_ALLOWANCE_KEY = "points.offline_allowance"  # for guests without a group; kopecks
+DEFAULT_ALLOWANCE_KEY = "points.offline_allowance"  # no group; kopecks; from the server's feed
 
 def place_hold(uow: UnitOfWork, hold: HoldRecord) -> OutboxEntry:
     """Record the hold and queue ``hold.placed`` in the caller's (durable) transaction."""
@@ -81,7 +81,8 @@ def cached_points(uow: UnitOfWork, guest_id: str) -> int:
 
 
 def offline_allowance(uow: UnitOfWork, guest_id: str) -> int:
-    """The guest group's offline allowance; for a guest without one, the till's setting."""
+    """The guest group's offline allowance; for a guest without one, the programme's
+    (``loyalty.offline_allowance``, kept by ``programme_settings.py``)."""
     guest = uow.guests.get(guest_id)
     group = uow.groups.get(guest.group_id) if guest and guest.group_id else None
     if group is not None:

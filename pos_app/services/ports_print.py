@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pos_app.services.dto import SaleView
 from pos_app.services.receipt_points import ReceiptPoints
+
+if TYPE_CHECKING:
+    from pos_app.services.programme_settings import VenueDetails
 
 JobKind = Literal["receipt", "test", "report"]
 JobStatus = Literal["queued", "printing", "done", "waiting", "cancelled"]
@@ -110,12 +113,13 @@ class PrintLayout(Protocol):
         self, sale: SaleView, *, venue_name: str, cashier: str = "",
         printed_at: datetime | None = None, timezone: str = ...,
         points: ReceiptPoints | None = None, subscribe_link: str | None = None,
-        order_number: str = "",
+        order_number: str = "", venue: VenueDetails | None = None,
     ) -> bytes:  # fmt: skip
         """``timezone``: the shop's named zone (``services/venue_time.py``), for the time;
         ``points``: the guest's points spent, earned and balance after; ``subscribe_link``:
         the buyer's one-time messenger link, printed with its QR (seed 003); ``order_number``:
-        the guest order the sale pays."""
+        the guest order the sale pays; ``venue``: the venue's address, tax number, receipt
+        header and footer (``programme_settings.py``)."""
         ...
 
     def report(self, lines: Sequence[str], *, kick_drawer: bool = False) -> bytes: ...

@@ -29,7 +29,7 @@ resets the count. Manager approvals share the same counter (a PIN is a PIN).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +39,7 @@ from typing import Any
 from pos_app.domain.errors import DomainError
 from pos_app.domain.loyalty import PermissionDenied
 from pos_app.domain.operations import Approval
+from pos_app.domain.staff_permissions import StaffPermission
 from pos_app.domain.staff_pins import LEGACY_PARAMS, PIN_PARAMS, Role, hash_pin, pin_format_ok
 from pos_app.domain.staff_pins import pin_matches as domain_pin_matches
 from pos_app.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -95,6 +96,17 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Action]] = {
 }
 
 
+# What a staff permission held (the back office's checkbox, fed to the tills) allows at the till
+# beyond the role: "bonus settings" also sets the percentages on an order (seed 004).
+ACTIONS_BY_PERMISSION: Mapping[str, frozenset[Action]] = {
+    StaffPermission.BONUS_SETTINGS.value: frozenset({Action.BONUS_SETTINGS}),
+}
+
+
+def granted_actions(granted: Iterable[str]) -> frozenset[Action]:
+    return frozenset(a for p in granted for a in ACTIONS_BY_PERMISSION.get(p, ()))
+
+
 class InvalidPin(DomainError):
     code = "invalid_pin"
 
@@ -123,7 +135,7 @@ class StaffSession:
     granted: frozenset[str] = frozenset()  # given to this person beyond the role (the server's)
 
     def can(self, action: Action) -> bool:
-        return action.value in self.permissions
+        return action.value in self.permissions or action in granted_actions(self.granted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +217,8 @@ class StaffService:
     def authorize_manager(self, pin: str, action: Action) -> Authorization:
         """Approve ``action`` with the PIN of someone whose role allows it."""
         record = self._check_pin(pin)
-        if action not in ROLE_PERMISSIONS[Role(record.role)]:
+        allowed = ROLE_PERMISSIONS[Role(record.role)] | granted_actions(record.permissions)
+        if action not in allowed:
             raise _denied(record.name, record.role, action)
         return Authorization(record.staff_id, record.name, record.role, action.value,
                              self._clock.now())  # fmt: skip
@@ -278,9 +291,7 @@ def _refuse_if_locked(failures: Mapping[str, Any], now: datetime) -> None:
     until = failures.get("locked_until")
     if until and datetime.fromisoformat(until) > now:
         seconds = int((datetime.fromisoformat(until) - now).total_seconds()) + 1
-        raise SignInLocked(
-            f"Too many wrong PINs. Try again in {seconds} seconds.", seconds=seconds
-        )
+        raise SignInLocked(f"Too many wrong PINs. Try again in {seconds} seconds.", seconds=seconds)
 
 
 def _count_failure(uow: UnitOfWork, failures: Mapping[str, Any], now: datetime) -> DomainError:

@@ -1,8 +1,10 @@
 """The venue's name on the till's screen and receipts: the till's setting ``shop.name``.
 
-It is the venue's, never the product's: ``pos-app till --venue NAME`` stores it (kept for the
-next start), ``pos-app demo-data`` stores the demo's "Демо-кафе". A till with none prints no
-name line on its receipts and its window says "Till".
+It is the venue's, never the product's: the back office's ``venue.name`` replaces it when it
+arrives through the feed (``programme_settings.py``); until then ``pos-app till --venue NAME``
+or the first-run wizard stores it (kept for the next start), ``pos-app demo-data`` stores the
+demo's "Демо-кафе". A till with none prints no name line on its receipts and its window says
+"Till".
 """
 
 from __future__ import annotations

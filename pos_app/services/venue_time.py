@@ -1,6 +1,7 @@
 """The venue's clock at the till: the shop's named time zone, from the server's feed.
 
-The server's ``POS_SERVER_SHOP_TIMEZONE`` reaches the till as a ``shop_settings`` change
+The server's ``venue.timezone`` (the back office; ``POS_SERVER_SHOP_TIMEZONE`` until set)
+reaches the till as a ``shop_settings`` change (and in the ``programme`` change ``venue``)
 (``services/feed.py``) and is kept as the setting ``shop.timezone``; until one has arrived the
 till uses ``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE`` (Europe/Moscow), the server's
 default too, so till and server count the same business day. It decides the guests' daily
@@ -21,6 +22,7 @@ from typing import Any
 
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE, shop_zone
 from pos_app.services.ports import UnitOfWork, UnitOfWorkFactory
+from pos_app.services.venue_name import VENUE_NAME_KEY
 
 TIMEZONE_KEY = "shop.timezone"
 SHOP_SETTINGS_ENTITY = "shop_settings"
@@ -56,3 +58,9 @@ class VenueTime:
     def name(self) -> str:
         with self._uow(durable=False) as uow:
             return venue_zone_name(uow)
+
+    def zone_and_venue(self) -> tuple[tzinfo, str]:
+        """The zone and the venue's name (``shop.name``) in one read: the window reads both
+        again after a pull, which may have brought the back office's new ones."""
+        with self._uow(durable=False) as uow:
+            return venue_zone(uow), str(uow.settings.get(VENUE_NAME_KEY) or "")

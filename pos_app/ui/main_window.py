@@ -321,19 +321,24 @@ class TillWindow(QMainWindow):
         self.basket.set_row_height(TOUCH_ROW_HEIGHT if look.touch else ROW_HEIGHT)
 
     def _reread_zone(self, state: object) -> None:
-        """After a sync that pulled (``last_sync`` moved), read the shop's zone again on the op
-        worker: the feed may have brought the server's (a new till starts on the default)."""
+        """After a sync that pulled (``last_sync`` moved), read the shop's zone and the venue's
+        name again on the op worker: the feed may have brought the server's (a new till starts
+        on the default; the back office may have renamed the venue)."""
         last_sync = getattr(state, "last_sync", None)
         if self.venue_zone is None or last_sync == self._zone_sync or self._zone_pending:
             return
         self._zone_sync, self._zone_pending = last_sync, True
         services = self.ctx.services
 
-        def read() -> tzinfo | None:
-            return services.get().venue_time.zone()
+        def read() -> tuple[tzinfo | None, str]:
+            return services.get().venue_time.zone_and_venue()
 
-        def done(zone: tzinfo | None) -> None:
+        def done(read_now: tuple[tzinfo | None, str]) -> None:
             self._zone_pending = False
+            zone, venue = read_now
+            if venue and venue != self.venue.text():
+                self.venue.setText(venue)
+                self.venue_did_change.emit(venue)
             self._zone_read(zone)
 
         def failed(error: Exception) -> None:

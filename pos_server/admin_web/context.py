@@ -196,7 +196,7 @@ def _(message: str) -> str:
 SECTION_NAMES: dict[Permission, str] = {
     Permission.GUESTS: _("Guests"),
     Permission.LOYALTY: _("Loyalty settings"),
-    Permission.BONUS: _("Bonus settings"),
+    Permission.BONUS_SETTINGS: _("Bonus settings"),
     Permission.CATALOGUE: _("Catalogue"),
     Permission.STAFF: _("Staff"),
     Permission.REPORTS: _("Reports"),
@@ -204,10 +204,14 @@ SECTION_NAMES: dict[Permission, str] = {
 }
 # The sections with pages so far: (permission, path, title).
 SECTIONS: list[tuple[Permission, str, str]] = [
+    (Permission.GUESTS, f"{PREFIX}/guests", _("Guests")),
     (Permission.LOYALTY, f"{PREFIX}/groups", _("Guest groups")),
+    (Permission.LOYALTY, f"{PREFIX}/settings", _("Programme settings")),
     (Permission.STAFF, f"{PREFIX}/staff", _("Staff")),
     (Permission.TERMINALS, f"{PREFIX}/terminals", _("Terminals")),
+    (Permission.TERMINALS, f"{PREFIX}/settings#venue", _("Venue settings")),
     (Permission.REPORTS, f"{PREFIX}/audit", _("Audit log")),
     (Permission.CATALOGUE, f"{PREFIX}/catalogue", _("Catalogue")),
+    (Permission.GUESTS, f"{PREFIX}/notifications", _("Messages to guests")),
     (Permission.REPORTS, f"{PREFIX}/reports", _("Reports")),
 ]

@@ -10,8 +10,11 @@ from pos_server.admin_web import (
     audit_pages,
     catalogue_pages,
     group_pages,
+    guest_pages,
+    notification_pages,
     report_pages,
     session_pages,
+    settings_pages,
     staff_pages,
     terminal_pages,
 )
@@ -22,9 +25,11 @@ from pos_server.web.templating import STATIC_PREFIX
 def install(app: FastAPI) -> None:
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("pos_server.web", "static")]),
               name="web-static")  # fmt: skip
-    for module in (session_pages, staff_pages, terminal_pages, group_pages, audit_pages):
+    for module in (session_pages, staff_pages, terminal_pages, group_pages, guest_pages,
+                   audit_pages, settings_pages):  # fmt: skip
         app.include_router(module.router)
     app.include_router(catalogue_pages.router)  # the tiles' colours and pictures
+    app.include_router(notification_pages.router)  # the outbox's waiting and failed messages
     app.include_router(report_pages.router)  # money views and reports
     app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]

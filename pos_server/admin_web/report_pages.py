@@ -17,7 +17,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -36,7 +36,6 @@ from pos_server.admin_web.context import (
     render,
     require,
 )
-from pos_server.ledger.rules import ledger_rules
 from pos_server.reports import service
 from pos_server.reports.service import METHODS, BadPeriod, Period, SalesBy, SalesLine
 from pos_server.repositories.reconciliation import UnknownItem
@@ -233,8 +232,7 @@ VIEWS: dict[str, View] = {
 }
 
 
-def _period(request: Request, who: Reader) -> Period:
-    zone = ledger_rules().zone
+def _period(request: Request, who: Reader, zone: tzinfo) -> Period:
     today = business_day(now_of(request), zone)
     try:
         last = _date(request.query_params.get("to"), today)
@@ -265,8 +263,8 @@ def index(request: Request, who: Page) -> Response:
 @router.get("/{name}")
 def report(name: str, request: Request, who: Page) -> Response:
     view = _view(name, who)
-    period = _period(request, who)
     with acting(request, who) as uow:
+        period = _period(request, who, service.venue_zone(uow))
         tables = view.build(uow, period, request)
     shown = [(t, [[(kind, _cell(who, kind, value)) for (_h, kind), value in zip(t.columns, row,
                                                                          strict=True)]
@@ -283,8 +281,8 @@ def report(name: str, request: Request, who: Page) -> Response:
 @router.get("/{name}/{slug}.csv")
 def report_csv(name: str, slug: str, request: Request, who: Page) -> Response:
     view = _view(name, who)
-    period = _period(request, who)
     with acting(request, who) as uow:
+        period = _period(request, who, service.venue_zone(uow))
         tables = {t.slug: t for t in view.build(uow, period, request)}
     table = tables.get(slug)
     if table is None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pos_app.domain.guest_card import Permission
+from pos_app.domain.staff_permissions import StaffPermission
 from pos_app.domain.staff_pins import (
     MAX_PIN_DIGITS,
     MIN_MANAGER_PIN_DIGITS,
@@ -112,7 +112,7 @@ def _with_secrets(
     except _Refused as exc:
         print(f"pos-server: {exc}", file=sys.stderr)
         return 1
-    return _in_transaction(args, lambda uow: staff.public_view(work(uow, the_pin, the_password)))
+    return _in_transaction(args, lambda uow: _view(uow, work(uow, the_pin, the_password)))
 
 
 def _add(args: argparse.Namespace, role: str) -> int:
@@ -142,7 +142,7 @@ def _add_with_password_stdin(args: argparse.Namespace) -> int:
     def work(uow: UnitOfWork) -> dict[str, Any]:
         row = staff.add_staff(uow, args.name, Role.ADMIN.value, pin or _unknown_pin(uow))
         staff.set_password(uow, row.id, password)
-        return {**staff.public_view(row), "pin_set": pin is not None}
+        return {**_view(uow, row), "pin_set": pin is not None}
 
     return _in_transaction(args, work)
 
@@ -172,24 +172,44 @@ def cmd_staff_set_password(args: argparse.Namespace) -> int:
 def cmd_staff_new_key(args: argparse.Namespace) -> int:
     def work(uow: UnitOfWork) -> dict[str, Any]:
         row, key = staff.new_key(uow, args.staff_id)
-        return {**staff.public_view(row), "staff_key": key,
+        return {**_view(uow, row), "staff_key": key,
                 "note": "shown once: keep it; send it as the X-Staff-Key header"}  # fmt: skip
 
     return _in_transaction(args, work)
 
 
 def cmd_staff_withdraw_key(args: argparse.Namespace) -> int:
-    return _in_transaction(args, lambda u: staff.public_view(staff.withdraw_key(u, args.staff_id)))
+    return _in_transaction(args, lambda u: _view(u, staff.withdraw_key(u, args.staff_id)))
 
 
 def cmd_staff_deactivate(args: argparse.Namespace) -> int:
-    return _in_transaction(args, lambda u: staff.public_view(staff.deactivate(u, args.staff_id)))
+    return _in_transaction(args, lambda u: _view(u, staff.deactivate(u, args.staff_id)))
 
 
 def cmd_staff_permission(args: argparse.Namespace) -> int:
-    granted = args.action == "grant"
-    return _in_transaction(args, lambda u: staff.public_view(
-        staff.set_permission(u, args.staff_id, args.permission, granted)))  # fmt: skip
+    """``grant|revoke ID NAME``: one permission added to or taken from those stored (the same
+    ``permissions.set_permissions`` as ``--set`` and the back office's staff page)."""
+    from pos_server.staff import permissions
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        stored = uow.staff.permissions(staff.get(uow, args.staff_id).id)
+        wanted = stored | {args.permission} if args.action == "grant" else stored - {
+            args.permission}  # fmt: skip
+        permissions.set_permissions(uow, args.staff_id, wanted)
+        return _with_permissions(uow, args.staff_id)
+
+    return _in_transaction(args, work)
+
+
+def _with_permissions(uow: UnitOfWork, staff_id: str) -> dict[str, Any]:
+    return _view(uow, staff.get(uow, staff_id))
+
+
+def _view(uow: UnitOfWork, row: StaffRow) -> dict[str, Any]:
+    """What the CLI prints of a member: ``public_view`` and the permissions they hold."""
+    from pos_server.staff import permissions
+
+    return {**staff.public_view(row), "permissions": sorted(permissions.granted(uow, row))}
 
 
 def cmd_staff_list(args: argparse.Namespace) -> int:
@@ -201,7 +221,7 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
                       f"before the {MIN_MANAGER_PIN_DIGITS}-digit rule; it still works at the "
                       "tills but not on the server: set a new one with 'pos-server staff "
                       "set-pin'.", file=sys.stderr)  # fmt: skip
-        return {"staff": [staff.public_view(row) for row in rows]}
+        return {"staff": [_with_permissions(uow, row.id) for row in rows]}
 
     return _in_transaction(args, work)
 
@@ -214,9 +234,7 @@ def cmd_staff_permissions(args: argparse.Namespace) -> int:
         if args.set is not None:
             wanted = {p.strip() for p in args.set.split(",") if p.strip()}
             permissions.set_permissions(uow, args.staff_id, wanted)
-        row = staff.get(uow, args.staff_id)
-        return {**staff.public_view(row),
-                "permissions": sorted(permissions.granted(uow, row))}  # fmt: skip
+        return _with_permissions(uow, args.staff_id)
 
     return _in_transaction(args, work)
 
@@ -337,16 +355,16 @@ def _register_staff(sub: Any) -> None:
     deactivate = people.add_parser("deactivate", help="stop a staff member signing in")
     deactivate.add_argument("staff_id")
     _with_db(deactivate, cmd_staff_deactivate)
-    for verb, text in (("grant", "give a staff member a permission beyond their role "
-                        "(bonus_settings: a guest's own bonus settings)"),
-                       ("revoke", "withdraw a permission given by grant")):  # fmt: skip
+    for verb, text in (("grant", "add one permission (as 'permissions --set'; bonus_settings: "
+                        "a guest's own bonus settings at the tills and in the back office)"),
+                       ("revoke", "take one permission away")):  # fmt: skip
         change = people.add_parser(verb, help=text)
         change.add_argument("staff_id")
-        change.add_argument("permission", choices=[p.value for p in Permission])
+        change.add_argument("permission", choices=[p.value for p in StaffPermission])
         _with_db(change, cmd_staff_permission)
     _with_db(people.add_parser("list", help="staff without their hashes"), cmd_staff_list)
-    granted = people.add_parser("permissions", help="a member's back-office permissions "
-                                "(guests, loyalty, bonus, catalogue, staff, reports, terminals)")
+    granted = people.add_parser("permissions", help="a member's permissions (" + ", ".join(
+        StaffPermission) + "); bonus_settings is honoured by the tills too")  # fmt: skip
     granted.add_argument("staff_id")
     granted.add_argument("--set", metavar="LIST", help="replace them: comma-separated, "
                          "'' for none (an admin holds all by role)")  # fmt: skip

@@ -3,7 +3,8 @@
 ``list`` prints messages oldest first as JSON lines (``--failed``: only those given up,
 ``--waiting``: those not sent yet: held for a subscription, waiting for their time, being
 sent); ``retry ID`` or ``retry --all-failed`` puts failed messages back in the queue, due now,
-with their attempts counted from zero. The back office will show the same ``list_messages``.
+with their attempts counted from zero. The back office (``/admin/notifications``) shows the
+same ``list_messages``.
 ``set-webhook URL`` points the bot at ``URL/telegram/webhook/<secret>`` (webhook mode).
 """
 

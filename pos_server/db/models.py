@@ -179,6 +179,19 @@ class ShopSettingsRow(Base):
     updated_at: Mapped[datetime]
 
 
+class ProgrammeSettingRow(Base):
+    """One programme setting set in the back office or by ``pos-server settings set``
+    (``pos_server/programme``): a dotted key (``venue.name``, ``loyalty.accrual_bp``) and its
+    JSON value. A key with no row takes its default (``POS_SERVER_*`` or the built-in one)."""
+
+    __tablename__ = "programme_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]]  # {"v": value}: JSON of any type under one key
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
 class Change(Base):
     """The change feed: what terminals pull, in id order."""
 

@@ -35,8 +35,6 @@ class StaffRow(Base):
     updated_at: Mapped[datetime]
     password_hash: Mapped[str | None] = mapped_column(String(255))
     key_hash: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
-    # permissions granted one by one beyond the role's (migration 0021), e.g. bonus_settings
-    permissions: Mapped[list[str]] = mapped_column(JSON, server_default="[]")
 
 
 class ProductGroupRow(Base):

@@ -20,11 +20,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import AwareDatetime, Field, StringConstraints, ValidationError, model_validator
 
-from pos_app.domain.bonus import HoldAlreadyEnded, HoldStatus
 from pos_server.http.api import UNAUTHORISED, WorkDep
 from pos_server.http.nul_guard import MESSAGE as NUL_MESSAGE
 from pos_server.http.nul_guard import holds_nul
 from pos_server.http.schemas import EntityId, ErrorResponse, TerminalRef, WireModel
+from pos_server.ledger.hold_reset import release_open_holds
 from pos_server.ledger.overdraft_list import list_overdrafts
 from pos_server.staff.auth import ManagerAtTill, ManagerOrAdmin, StaffCaller
 from pos_server.uow import UnitOfWork
@@ -85,8 +85,9 @@ async def late_body(request: Request) -> ResetHolds:
     try:
         return ResetHolds.model_validate_json(raw)
     except ValidationError as error:
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])}
-                                      for e in error.errors(include_url=False)]) from None
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+        ) from None
 
 
 _RESET_SCHEMA = {"requestBody": {"required": True, "content": {
@@ -118,18 +119,5 @@ def reset_holds(
 
 
 def _release_open_holds(uow: UnitOfWork, body: ResetHolds, caller: StaffCaller) -> list[str]:
-    manager = caller.row
-    released: list[str] = []
-    for hold_id, account_id in uow.holds.open_holds(guest_id=body.guest_id,
-                                                    terminal_id=body.terminal_id):  # fmt: skip
-        account = uow.accounts.load("points", account_id, [hold_id])  # locked
-        if account.holds[hold_id].status is not HoldStatus.OPEN:
-            continue  # ended by a racing commit while we waited for the lock
-        try:
-            account.release_hold(hold_id, now=uow.now, actor=f"staff:{manager.id}",
-                                 terminal_id=None, reason=f"holds reset by {manager.name}")
-            released.append(hold_id)
-        except HoldAlreadyEnded:
-            pass  # its time was up: it has just expired instead (an EXPIRE posting)
-        uow.accounts.save(account)
-    return released
+    return release_open_holds(uow, guest_id=body.guest_id, terminal_id=body.terminal_id,
+                              staff_id=caller.row.id, staff_name=caller.row.name)  # fmt: skip

@@ -8,12 +8,14 @@ enforce (the till already acted offline) is recorded for managers (``rule_breach
 The statements that read and write a guest's loyalty state for the operations (the loyalty
 row locked, promotion, today's counts) are ``uow.loyalty``'s (``repositories/loyalty.py``).
 
-Program defaults (the percentages when neither the guest nor the group sets one) come from the
-environment like the other settings: ``POS_SERVER_ACCRUAL_BP`` (500 = 5 %),
-``POS_SERVER_MAX_REDEMPTION_BP`` (5000 = 50 %), the same defaults as the till's
-``loyalty.program``; and ``POS_SERVER_SHOP_TIMEZONE``, an IANA zone name (default
-``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE``, Europe/Moscow), checked at start and
-published to the tills through the feed (``shop_settings.py``), so both count one business day.
+The programme's percentages, the venue's time zone and the limits of guests without a group
+are the programme settings (``pos_server.programme``, set in the back office), which the
+operations pass in (``settings_for(program=...)``, ``limits_of(default=...)``,
+``day_bounds(zone=...)``). The environment gives only their defaults for a new database:
+``POS_SERVER_ACCRUAL_BP`` (500 = 5 %), ``POS_SERVER_MAX_REDEMPTION_BP`` (5000 = 50 %), the
+same defaults as the till's ``loyalty.program``; and ``POS_SERVER_SHOP_TIMEZONE``, an IANA
+zone name (default ``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE``, Europe/Moscow),
+checked at start.
 The top-up limits by role (``POS_SERVER_TOP_UP_<ROLE>`` for one top-up,
 ``POS_SERVER_TOP_UP_<ROLE>_DAY`` for one staff member's business day; defaults
 ``pos_app.domain.balance.TOP_UP_LIMITS``) bound what a top-up naming a staff member may credit.
@@ -107,28 +109,32 @@ def ledger_rules() -> LedgerRules:
     return LedgerRules()
 
 
-def day_bounds(at: datetime) -> tuple[datetime, datetime]:
+def day_bounds(at: datetime, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
     """The shop's business day holding ``at``, as aware UTC datetimes [start, end) (the
-    domain's rule, the same the till counts by)."""
-    return shop_day_bounds(at, ledger_rules().zone)
+    domain's rule, the same the till counts by); ``zone``: the programme's (``venue.timezone``,
+    ``pos_server.programme``), else the environment's."""
+    return shop_day_bounds(at, zone or ledger_rules().zone)
 
 
 def settings_for(
     group: GuestGroup | None, *, order: LoyaltyOverride = NO_OVERRIDE,
     may_override_order: bool = False, guest: LoyaltyOverride = NO_OVERRIDE,
+    program: LoyaltySettings | None = None,
 ) -> LoyaltySettings:  # fmt: skip
     """Accrual and max redemption for a guest of ``group`` with their own settings ``guest``
     (domain resolution order); ``order`` is one sale's override by hand, used only if
-    ``may_override_order`` (``order_override``)."""
+    ``may_override_order`` (``order_override``); ``program``: the programme's percentages
+    (``pos_server.programme``), else the environment's."""
     override = NO_OVERRIDE if group is None else LoyaltyOverride(group.accrual,
                                                                  group.max_redemption)
-    return resolve_settings(ledger_rules().program, group=override, guest=guest, order=order,
-                            may_override_order=may_override_order)
+    return resolve_settings(program or ledger_rules().program, group=override, guest=guest,
+                            order=order, may_override_order=may_override_order)
 
 
-def limits_of(group: GuestGroup | None) -> DailyLimits:
+def limits_of(group: GuestGroup | None, default: DailyLimits | None = None) -> DailyLimits:
+    """The group's daily limits; ``default`` (the programme's) for a guest without one."""
     if group is None:
-        return DailyLimits()
+        return default or DailyLimits()
     return DailyLimits(group.daily_identification_limit, group.daily_points_spend_limit)
 
 

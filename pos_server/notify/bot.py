@@ -30,7 +30,8 @@ from sqlalchemy import Engine
 from pos_server.notify import messages
 from pos_server.notify.settings import NotifySettings
 from pos_server.notify.telegram import BotApi, BotApiError
-from pos_server.notify.templates import render
+from pos_server.notify.templates import render, render_for
+from pos_server.programme.service import current
 from pos_server.repositories.notifications import TELEGRAM, release_lease, take_lease
 from pos_server.uow import UnitOfWork, unit_of_work
 
@@ -91,8 +92,8 @@ def _start(uow: UnitOfWork, settings: NotifySettings, chat_id: str, token: str,
         return
     guest = uow.guests.get(guest_id)
     uow.notifications.to_guest(guest_id, messages.SUBSCRIBED, f"start:{token}:{guest_id}",
-                               render(settings, messages.SUBSCRIBED,
-                                      name=guest.name if guest else ""))  # fmt: skip
+                               render_for(settings, messages.SUBSCRIBED, current(uow),
+                                          {"name": guest.name if guest else ""}))  # fmt: skip
 
 
 class TelegramPoller:

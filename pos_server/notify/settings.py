@@ -75,6 +75,8 @@ class NotifySettings(BaseSettings):
     template_recovery_code_en: str | None = None
     template_link_invalid_ru: str | None = None
     template_link_invalid_en: str | None = None
+    template_order_ready_ru: str | None = None
+    template_order_ready_en: str | None = None
 
     @model_validator(mode="after")
     def _blank_secrets(self) -> NotifySettings:

@@ -1,5 +1,7 @@
 """Message texts: templates with ``{placeholders}``, Russian and English defaults, each
-replaceable by a setting (``POS_SERVER_TEMPLATE_<NAME>_<LANG>``).
+replaceable by a setting (``POS_SERVER_TEMPLATE_<NAME>_<LANG>``); the promo programme's
+messages (card, cashback, subscribed) also by the back office (``promo.message_<name>_<lang>``,
+``pos_server.programme``), whose text wins over both.
 
 A template naming a placeholder its message does not have stops the server at start (the
 settings are checked), rather than failing every message later.
@@ -14,6 +16,7 @@ from pos_app.domain.money import format_money
 
 if TYPE_CHECKING:
     from pos_server.notify.settings import NotifySettings
+    from pos_server.programme.model import Programme
 
 # name -> the placeholders its messages fill
 PLACEHOLDERS: dict[str, frozenset[str]] = {
@@ -25,6 +28,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "cabinet_credentials": frozenset({"name", "login", "password", "url"}),
     "signup_code": frozenset({"code"}),
     "recovery_code": frozenset({"code"}),
+    # a guest order all of whose items were handed over (``messages.order_ready``)
+    "order_ready": frozenset({"name", "number"}),
 }
 
 DEFAULTS: dict[tuple[str, str], str] = {
@@ -51,6 +56,8 @@ DEFAULTS: dict[tuple[str, str], str] = {
     ("signup_code", "en"): "Your sign-up code: {code}",
     ("recovery_code", "ru"): "Код для восстановления пароля: {code}. Никому его не сообщайте.",
     ("recovery_code", "en"): "Your password recovery code: {code}. Do not tell it to anyone.",
+    ("order_ready", "ru"): "{name}, ваш заказ № {number} готов.",
+    ("order_ready", "en"): "{name}, your order No. {number} is ready.",
 }
 
 
@@ -58,18 +65,42 @@ class UnknownPlaceholder(ValueError):
     pass
 
 
-def template(settings: NotifySettings, name: str) -> str:
+def template(settings: NotifySettings, name: str, programme: Programme | None = None) -> str:
+    """The back office's text (``promo.message_<name>_<lang>``, ``pos_server.programme``), else
+    the environment's, else the default."""
     language = settings.notify_language
+    set_here = programme.promo.message(name, language) if programme is not None else ""
     custom: str | None = getattr(settings, f"template_{name}_{language}")
-    return custom if custom else DEFAULTS[(name, language)]
+    return set_here or custom or DEFAULTS[(name, language)]
 
 
 def render(settings: NotifySettings, message: str, **values: object) -> str:
     """The message ``message`` in the configured language; money values are kopecks (int) and
     are written as roubles."""
+    return render_for(settings, message, None, values)
+
+
+def render_for(settings: NotifySettings, message: str, programme: Programme | None,
+               values: dict[str, object]) -> str:  # fmt: skip
+    """``render`` with the programme settings (``pos_server.programme``), whose texts win."""
     shown = {k: format_money(v) if k in ("amount", "balance") and isinstance(v, int) else v
              for k, v in values.items()}  # fmt: skip
-    return template(settings, message).format_map(shown)
+    return template(settings, message, programme).format_map(shown)
+
+
+def check_template(name: str, text: str) -> None:
+    """``text`` parses and names only message ``name``'s placeholders (empty: fine)."""
+    allowed = PLACEHOLDERS[name]
+    try:
+        used = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    except ValueError as exc:
+        raise UnknownPlaceholder(f"{exc}") from exc
+    unknown = used - allowed
+    if unknown:
+        raise UnknownPlaceholder(
+            f"the text names {{{'}, {'.join(sorted(unknown))}}}; it may "
+            f"use {', '.join(sorted(allowed)) or 'no placeholders'}"
+        )
 
 
 def check_templates(settings: NotifySettings) -> None:

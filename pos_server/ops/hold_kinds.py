@@ -22,6 +22,7 @@ from pos_app.domain.operations import (
 from pos_server.ledger.rules import limits_of
 from pos_server.ops.kinds import Handler, broken_rule, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Breach, Verdict, conflict, rejected
+from pos_server.programme.service import current
 from pos_server.uow import UnitOfWork
 
 
@@ -50,7 +51,7 @@ def hold_placed(placed: HoldPlaced, uow: UnitOfWork) -> Verdict:
         account.place_hold(
             placed.hold_id, placed.amount, now=uow.now, actor=_actor(uow),
             terminal_id=uow.terminal_id, reason="points payment", ref=placed.ref,
-            ttl=uow.hold_ttl, allow_overdraft=placed.offline,
+            ttl=current(uow).loyalty.hold_ttl, allow_overdraft=placed.offline,
         )  # fmt: skip
     except DomainError as error:
         return broken_rule(error)
@@ -65,7 +66,7 @@ def _check_daily_spend(
 ) -> Verdict | None:
     """The group's daily points limit (points committed or debited today plus open holds):
     online a ``rejected/daily_limit``; an offline hold is applied and the breach recorded."""
-    limits = limits_of(group)
+    limits = limits_of(group, current(uow).loyalty.limits)
     if limits.points_spend is None:
         return None
     spent = uow.loyalty.points_spent_today(placed.guest_id) + held
@@ -84,7 +85,8 @@ def _flag_beyond_allowance(
 ) -> None:
     """An offline hold took the account below zero: within the group's offline allowance that
     is the recorded overdraft alone; beyond it the overdraft is also flagged for managers."""
-    allowance = 0 if group is None else group.offline_allowance
+    allowance = (current(uow).loyalty.offline_allowance if group is None
+                 else group.offline_allowance)  # fmt: skip
     if overdrawn <= allowance:
         return
     message = (f"Offline hold {placed.hold_id} left the account "

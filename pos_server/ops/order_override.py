@@ -6,7 +6,9 @@ approver. The till checked the PIN against the staff the feed brought it, which 
 (the person withdrawn since), so the server checks again: the approver must be an active member
 of its staff whose role has that permission (manager or admin, as
 ``pos_app.services.staff.ROLE_PERMISSIONS`` gives it; the server may not import the till's
-services, so the roles are named here and a test keeps them equal).
+services, so the roles are named here and a test keeps them equal), or who holds the "bonus
+settings" checkbox (``pos_app.domain.staff_permissions``, as the till's
+``granted_actions``).
 
 Otherwise the sale is still recorded (the guest has paid and left) by the guest's group's /
 program's percentages, and that is kept visible: a ``rule_breaches`` row (rule
@@ -21,11 +23,13 @@ from dataclasses import dataclass
 from pos_app.domain.loyalty import NO_OVERRIDE, LoyaltyOverride
 from pos_app.domain.money import Percent
 from pos_app.domain.operations import SaleClosed
+from pos_app.domain.staff_permissions import StaffPermission
 from pos_app.domain.staff_pins import Role
 from pos_server.ops.verdicts import Breach, Verdict
 from pos_server.uow import UnitOfWork
 
-BONUS_SETTINGS_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+BONUS_SETTINGS_ROLES = frozenset({Role.MANAGER, Role.ADMIN})  # and whoever holds the checkbox:
+BONUS_SETTINGS = StaffPermission.BONUS_SETTINGS.value  # (pos_app.domain.staff_permissions)
 IGNORED = "order_override_ignored"
 
 
@@ -43,8 +47,9 @@ class OrderOverride:
         in the applied verdict; otherwise nothing to say."""
         if self.problem is None or sale.guest_id is None:
             return None
-        uow.loyalty.record_breach(Breach(sale.guest_id, "order_override", 0, sale.sale_id,
-                                         self.problem))
+        uow.loyalty.record_breach(
+            Breach(sale.guest_id, "order_override", 0, sale.sale_id, self.problem)
+        )
         return Verdict("applied", IGNORED, self.problem)
 
 
@@ -59,7 +64,7 @@ def order_override(uow: UnitOfWork, sale: SaleClosed) -> OrderOverride:
     if member is None or not member.active:
         who = "is not known to the server" if member is None else f"({member.name}) is withdrawn"
         return OrderOverride(problem=_ignored(f"its approver {sent.approved_by} {who}"))
-    if member.role not in BONUS_SETTINGS_ROLES:
+    if member.role not in BONUS_SETTINGS_ROLES and BONUS_SETTINGS not in member.permissions:
         return OrderOverride(problem=_ignored(f"its approver {member.name} is a "
                                               f"{member.role.value}, without the bonus settings "
                                               "permission"))  # fmt: skip

@@ -35,6 +35,7 @@ from pos_app.domain.operations import SaleClosed
 from pos_server.ledger.rules import GuestLoyalty, limits_of, settings_for
 from pos_server.ops.order_override import OrderOverride, order_override
 from pos_server.ops.verdicts import Breach, Verdict, rejected
+from pos_server.programme.service import current
 from pos_server.uow import UnitOfWork
 
 MONEY_METHODS = frozenset({"cash", "card", "balance"})
@@ -67,7 +68,8 @@ def apply_sale_effects(
     order = (order_override(uow, sale) if sale.loyalty_override is not None
              else OrderOverride())  # bonus settings set by hand, if honoured  # fmt: skip
     settings = settings_for(group, order=order.override, may_override_order=order.allowed,
-                            guest=loyalty.own_settings)
+                            guest=loyalty.own_settings,
+                            program=current(uow).loyalty.program)  # fmt: skip
     for check in (_check_redemption, _check_identification):
         problem = check(uow, sale, settings, group)
         if problem is not None:
@@ -160,7 +162,7 @@ def _check_identification(
     uow: UnitOfWork, sale: SaleClosed, _settings: LoyaltySettings, group: GuestGroup | None
 ) -> Verdict | None:
     assert sale.guest_id is not None
-    limits = limits_of(group)
+    limits = limits_of(group, current(uow).loyalty.limits)
     if limits.identifications is None:
         return None
     try:

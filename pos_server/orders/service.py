@@ -42,8 +42,10 @@ from pos_app.domain.orders import (
     Transition,
 )
 from pos_server.http.schemas import OrderPlaced
+from pos_server.notify import messages
 from pos_server.orders.loyalty import after_transition
 from pos_server.orders.pricing import price_order
+from pos_server.programme.service import current
 from pos_server.repositories.orders import ORDER_ENTITY, StoredOrder
 from pos_server.uow import UnitOfWork
 
@@ -67,6 +69,13 @@ def place_order(uow: UnitOfWork, placed: OrderPlaced) -> dict[str, Any]:
         raise OrderRefused(409, "order_exists", f"Order {order_id} already exists.")
     if not uow.guests.exists(placed.guest_id):
         raise OrderRefused(404, "unknown_guest", f"Guest {placed.guest_id} is not known.")
+    ordering = current(uow).ordering
+    if not ordering.enabled:
+        raise OrderRefused(403, "ordering_off", "Guest ordering is turned off at this venue.")
+    if placed.method not in ordering.payment_methods:
+        raise OrderRefused(422, "payment_method_off", f"Guests may not choose "
+                           f"{placed.method.value} here; they may choose "
+                           f"{', '.join(m.value for m in ordering.payment_methods)}.")  # fmt: skip
     price = price_order(uow, placed)
     stored = uow.orders.new(order_id, placed, price.discounts)
     try:
@@ -94,7 +103,7 @@ def _hold_points(uow: UnitOfWork, stored: StoredOrder, amount: int) -> str:
     try:
         account.place_hold(hold_id, amount, now=uow.now, actor=f"terminal:{uow.terminal_id}",
                            terminal_id=uow.terminal_id, reason="guest order", ref=stored.row.id,
-                           ttl=uow.hold_ttl)  # fmt: skip
+                           ttl=current(uow).loyalty.hold_ttl)  # fmt: skip
     except DomainError as error:
         raise OrderRefused(422, error.code, error.message) from error
     uow.accounts.save(account)
@@ -115,7 +124,15 @@ def act_on_order(uow: UnitOfWork, stored: StoredOrder, step: Step, event: str
     if after.paid_by_sale is None:  # a till sale accrued for itself (sale_effects)
         after_transition(uow, stored, before, after)  # accrual after payment (loyalty.py)
     uow.orders.moved(stored, after)
+    if _all_delivered(after) and not _all_delivered(before):
+        # no "ready" state: the order is ready for the guest when its last item is handed over
+        # (by "deliver", or by "complete", which delivers the rest); written in this transaction
+        messages.order_ready(uow, stored.row.id, stored.row.guest_id, stored.row.number)
     return uow.orders.saved(stored, event)
+
+
+def _all_delivered(order: Order) -> bool:
+    return bool(order.lines) and all(line.delivered for line in order.lines)
 
 
 def _apply_effect(uow: UnitOfWork, stored: StoredOrder, effect: Effect) -> None:
@@ -183,8 +200,12 @@ class _Points:
     @property
     def _who(self) -> dict[str, Any]:
         uow = self.uow
-        return {"now": uow.now, "actor": f"terminal:{uow.terminal_id}",
-                "terminal_id": uow.terminal_id, "reason": f"order {self.order_id}"}
+        return {
+            "now": uow.now,
+            "actor": f"terminal:{uow.terminal_id}",
+            "terminal_id": uow.terminal_id,
+            "reason": f"order {self.order_id}",
+        }
 
     def end_hold(self, hold_id: str, *, commit: int | None) -> None:
         """Commit ``commit`` points of the hold (the rest is released), or release it (None).

@@ -1,11 +1,12 @@
 """The back office's money views and reports, written once for the pages and their CSV.
 
 A period is a range of the venue's business days, first and last included, in the venue's
-time zone (``ledger_rules().zone``, the zone the tills count their days by): it covers the UTC
-instants [start of the first day, start of the day after the last) (``venue_clock.day_start``,
-so a day is 23 or 25 hours long across a daylight-saving change). Every amount is int kopecks,
-points are int points. Everything is read through the unit of work's repositories
-(``uow.reports``, ``uow.accounts``, ``uow.loyalty``, ``uow.staff``).
+time zone (``venue_zone``: the programme's ``venue.timezone``, the zone the tills count their
+days by): it covers the UTC instants [start of the first day, start of the day after the last)
+(``venue_clock.day_start``, so a day is 23 or 25 hours long across a daylight-saving change).
+Every amount is int kopecks, points are int points. Everything is read through the unit of
+work's repositories (``uow.reports``, ``uow.reconciliation``, ``uow.staff``, ``uow.audit``,
+and the programme's).
 
 Where a sale goes:
 
@@ -30,12 +31,18 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from pos_app.domain.venue_clock import business_day, day_start
+from pos_server.programme import service as programme
 from pos_server.repositories.reports import Balances, GuestSpend, ShiftFact
 from pos_server.uow import UnitOfWork
 
 MAX_DAYS = 366  # a longer period is asked for in parts
 LIMIT = 1_000  # rows of a list (overdrafts, breaches, reconciliation items)
 METHODS = ("cash", "card", "balance", "points")
+
+
+def venue_zone(uow: UnitOfWork) -> tzinfo:
+    """The venue's time zone, as the programme settings have it now."""
+    return programme.current(uow).venue.zone
 
 
 class BadPeriod(ValueError):

@@ -29,7 +29,7 @@ from pos_app.domain.ledger import Overdraft, Posting
 from pos_app.domain.venue_clock import business_day
 from pos_server.db.models import OverdraftRow
 from pos_server.db.models_ledger import StaffTopUpRow
-from pos_server.ledger.rules import ledger_rules
+from pos_server.programme.service import current
 from pos_server.repositories.money_ledger import (
     balance_overdrafts,
     balance_postings,
@@ -114,7 +114,7 @@ class Accounts(Repository):
         returning the new total, the row locked until the end of the transaction), so two
         top-ups in one person's name are counted one after the other; undone with the
         operation when it is refused."""
-        day = business_day(self._uow.now, ledger_rules().zone)
+        day = business_day(self._uow.now, current(self._uow).venue.zone)
         dialect = postgresql if self._dialect == "postgresql" else sqlite
         statement = dialect.insert(StaffTopUpRow).values(staff_id=staff_id, day=day, total=amount)
         statement = statement.on_conflict_do_update(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
@@ -30,6 +30,7 @@ from pos_server.guests.groups import current_groups
 from pos_server.ledger.feed_snapshots import defer_snapshot
 from pos_server.ledger.rules import GuestLoyalty, day_bounds, loyalty_row
 from pos_server.ops.verdicts import Breach
+from pos_server.programme.service import current
 from pos_server.repositories.accounts import newest
 from pos_server.repositories.groups import CurrentGroups as Groups
 from pos_server.uow import Repository
@@ -43,9 +44,10 @@ _SALE_ACCRUAL = Fast(select(SaleLoyaltyRow.accrual).where(
     SaleLoyaltyRow.sale_id == bindparam("sale_id")))
 
 
-def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
+def points_spent_today(session: Session, guest_id: str, now: datetime,
+                       zone: tzinfo | None = None) -> int:  # fmt: skip
     """Points committed or debited today (late commits included)."""
-    start, end = day_bounds(now)
+    start, end = day_bounds(now, zone)
     spent = session.scalar(
         select(func.coalesce(func.sum(PostingRow.amount), 0)).where(
             PostingRow.account_kind == POINTS, PostingRow.account_id == guest_id,
@@ -56,10 +58,11 @@ def points_spent_today(session: Session, guest_id: str, now: datetime) -> int:
     return int(spent or 0)
 
 
-def identified_on_day(session: Session, guest_id: str, at: datetime) -> int:
+def identified_on_day(session: Session, guest_id: str, at: datetime,
+                      zone: tzinfo | None = None) -> int:  # fmt: skip
     """The guest's identifications on the business day of ``at``: their sales that ended that
     day, closed or cancelled, one each (docs/domain.md "Daily identification limit")."""
-    start, end = day_bounds(at)
+    start, end = day_bounds(at, zone)
     closed = session.scalar(
         select(func.count()).select_from(SaleLoyaltyRow).where(
             SaleLoyaltyRow.guest_id == guest_id,
@@ -169,11 +172,12 @@ class Loyalty(Repository):
 
     def points_spent_today(self, guest_id: str) -> int:
         """Points committed or debited on the shop's business day of ``uow.now``."""
-        return points_spent_today(self._session, guest_id, self._uow.now)
+        return points_spent_today(self._session, guest_id, self._uow.now,
+                                  current(self._uow).venue.zone)  # fmt: skip
 
     def identified_on_day(self, guest_id: str, at: datetime) -> int:
         """The guest's sales that ended on the business day of ``at``, closed or cancelled."""
-        return identified_on_day(self._session, guest_id, at)
+        return identified_on_day(self._session, guest_id, at, current(self._uow).venue.zone)
 
     def record_breach(self, breach: Breach) -> None:
         """A rule the server did not enforce (the till had acted offline) or a refusal worth

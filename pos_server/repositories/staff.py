@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from pos_app.domain.staff_permissions import held
 from pos_app.domain.staff_pins import Role
 from pos_server.db.models_staff import PinFailureRow, StaffRow
 from pos_server.db.models_web import StaffPermissionRow
@@ -22,7 +23,7 @@ class StaffMember:
     name: str
     role: Role
     active: bool
-    permissions: frozenset[str] = frozenset()  # granted beyond the role (``guest_card.may``)
+    permissions: frozenset[str] = frozenset()  # held: ``staff_permissions.held``
 
 
 class Staff(Repository):
@@ -32,9 +33,9 @@ class Staff(Repository):
         row = self._session.get(StaffRow, staff_id)
         if row is None:
             return None
-        return StaffMember(
-            row.id, row.name, Role(row.role), row.active, frozenset(row.permissions or ())
-        )
+        held_now = held(row.role, row.active, self.permissions(row.id))
+        return StaffMember(row.id, row.name, Role(row.role), row.active,
+                           frozenset(p.value for p in held_now))  # fmt: skip
 
     def row(self, staff_id: str) -> StaffRow | None:
         """The staff row to change (the session writes it back at the unit of work's end)."""

@@ -1,48 +1,38 @@
-"""Back-office permissions per member of staff (issue 18 point 1), stored on the server.
+"""Permissions per member of staff (issue 18 point 1), stored on the server in
+``staff_permissions``; the vocabulary is ``pos_app.domain.staff_permissions`` (one for the back
+office and the tills).
 
 Each permission opens one section of the back office; every page asks for its section's
-permission and answers 403 without it. Admins hold every permission whatever is stored, so
-the first admin (``pos-server admin add``) can never be locked out of the staff page.
+permission and answers 403 without it. ``bonus_settings`` is also the tills' right to change a
+guest's own loyalty percentages: a change here is fed to the tills (``staff`` entity).
+Admins hold every permission whatever is stored, so the first admin (``pos-server admin add``)
+can never be locked out of the staff page.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from pos_app.domain.staff_permissions import ALL, held
+from pos_app.domain.staff_permissions import StaffPermission as Permission
 from pos_app.domain.staff_pins import Role
 from pos_server.db.models_staff import StaffRow
-from pos_server.staff.service import StaffError, get, public_view
+from pos_server.staff.service import StaffError, fed, get, public_view
 from pos_server.uow import UnitOfWork
 
-
-class Permission(StrEnum):
-    GUESTS = "guests"
-    LOYALTY = "loyalty"  # loyalty settings: groups, programme settings
-    BONUS = "bonus"  # bonus settings: accrual, redemption, credits and debits
-    CATALOGUE = "catalogue"
-    STAFF = "staff"
-    REPORTS = "reports"
-    TERMINALS = "terminals"
-
-
-ALL = frozenset(Permission)
+__all__ = ["ALL", "Permission", "granted", "may_manage", "set_permissions"]
 
 
 def granted(uow: UnitOfWork, row: StaffRow) -> frozenset[Permission]:
     """What ``row`` may open: everything for an active admin, else what is stored."""
-    if not row.active:
-        return frozenset()
-    if row.role == Role.ADMIN.value:
-        return ALL
-    return frozenset(Permission(p) for p in uow.staff.permissions(row.id) if p in ALL)
+    return held(row.role, row.active, uow.staff.permissions(row.id))
 
 
 def set_permissions(
     uow: UnitOfWork, staff_id: str, wanted: set[str], *, by_role: Role = Role.ADMIN,
     by_permissions: frozenset[Permission] = ALL,
 ) -> frozenset[Permission]:  # fmt: skip
-    """Store ``wanted`` for a member (audited, before and after). Nobody grants what they do
-    not hold themselves, and an admin's permissions are all of them by role."""
+    """Store ``wanted`` for a member (audited, before and after) and feed the member to the
+    tills (they honour ``bonus_settings``). Nobody grants what they do not hold themselves, and
+    an admin's permissions are all of them by role."""
     row = get(uow, staff_id)
     try:
         checked = frozenset(Permission(p) for p in wanted)
@@ -57,6 +47,8 @@ def set_permissions(
     after = sorted(p.value for p in checked)
     if before != after:
         uow.staff.set_permissions(row.id, set(after))
+        row.updated_at = uow.now
+        fed(uow, row)
         uow.audit.record("staff.permissions", f"staff:{row.id}", before=before, after=after,
                          reason=public_view(row)["name"])  # fmt: skip
     return checked

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from pos_app.domain.guest_card import Permission as TillPermission
+from pos_app.domain.staff_permissions import held
 from pos_app.domain.staff_pins import (
     PIN_PARAMS,
     SALT_BYTES,
@@ -75,11 +76,13 @@ def pin_matches(row: StaffRow, pin: str) -> bool:
     return domain_pin_matches(pin, row.pin_hash, row.salt, row.params)
 
 
-def feed_data(row: StaffRow) -> dict[str, Any]:
-    """The ``staff`` change: hash, salt and parameters, never the PIN."""
+def feed_data(row: StaffRow, permissions: Iterable[str]) -> dict[str, Any]:
+    """The ``staff`` change: hash, salt and parameters, never the PIN; and the permissions the
+    member holds (``pos_app.domain.staff_permissions.held``: the till honours
+    ``bonus_settings``, the same checkbox as the back office's)."""
     return {"staff_id": row.id, "name": row.name, "role": row.role, "pin_hash": row.pin_hash,
             "salt": row.salt, "params": dict(row.params), "active": row.active,
-            "permissions": sorted(row.permissions or ())}  # fmt: skip
+            "permissions": sorted(permissions)}  # fmt: skip
 
 
 def public_view(row: StaffRow) -> dict[str, Any]:
@@ -87,8 +90,7 @@ def public_view(row: StaffRow) -> dict[str, Any]:
     predates scrypt and the 6-digit rule (``pin_outdated``: set it again)."""
     return {"staff_id": row.id, "name": row.name, "role": row.role, "active": row.active,
             "pin_outdated": is_legacy(row.params), "password": row.password_hash is not None,
-            "key": row.key_hash is not None,
-            "permissions": sorted(row.permissions or ())}  # fmt: skip
+            "key": row.key_hash is not None}  # fmt: skip
 
 
 def pin_change_needed(row: StaffRow) -> bool:
@@ -139,8 +141,10 @@ def _audit(uow: UnitOfWork, action: str, row: StaffRow, before: dict[str, Any] |
     uow.audit.record(action, f"staff:{row.id}", before=before, after=public_view(row))
 
 
-def _fed(uow: UnitOfWork, row: StaffRow) -> None:
-    uow.feed.record(STAFF_ENTITY, row.id, feed_data(row))
+def fed(uow: UnitOfWork, row: StaffRow) -> None:
+    """Send the member as they are now to the tills (with the permissions they hold)."""
+    uow.feed.record(STAFF_ENTITY, row.id, feed_data(
+        row, held(row.role, row.active, uow.staff.permissions(row.id))))  # fmt: skip
 
 
 def add_staff(
@@ -155,7 +159,7 @@ def add_staff(
     _refuse_shared_pin(uow, pin, None)
     _set_pin(row, pin)
     uow.staff.add(row)
-    _fed(uow, row)
+    fed(uow, row)
     _audit(uow, "staff.add", row, None)
     return row
 
@@ -183,7 +187,7 @@ def edit(
         _set_pin(row, pin)
     if public_view(row) != before or pin:
         row.updated_at = uow.now
-        _fed(uow, row)
+        fed(uow, row)
         _audit(uow, "staff.edit", row, before)
     return row
 
@@ -198,7 +202,7 @@ def change_pin(uow: UnitOfWork, staff_id: str, pin: str, *, by_role: Role = Role
     _refuse_shared_pin(uow, pin, row.id)
     _set_pin(row, pin)
     row.updated_at = uow.now
-    _fed(uow, row)
+    fed(uow, row)
     _audit(uow, "staff.set_pin", row, before)
     return row
 
@@ -218,29 +222,9 @@ def deactivate(uow: UnitOfWork, staff_id: str, *, by_role: Role = Role.ADMIN) ->
         before = public_view(row)
         row.active = False
         row.updated_at = uow.now
-        _fed(uow, row)
+        fed(uow, row)
         uow.web_sessions.remove_of(STAFF_REALM, row.id)
         _audit(uow, "staff.deactivate", row, before)
-    return row
-
-
-def set_permission(uow: UnitOfWork, staff_id: str, permission: str, granted: bool) -> StaffRow:
-    """Grant or withdraw one till permission beyond the role's (``pos_app.domain.guest_card.
-    Permission``: ``bonus_settings`` is given only so); the tills learn it from the feed."""
-    try:
-        checked = TillPermission(permission)
-    except ValueError:
-        known = ", ".join(p.value for p in TillPermission)
-        raise StaffError(f"Unknown permission {permission!r}; they are {known}.") from None
-    row = _get(uow, staff_id)
-    before = public_view(row)
-    held = set(row.permissions or ())
-    after = held | {checked.value} if granted else held - {checked.value}
-    if after != held:
-        row.permissions = sorted(after)
-        row.updated_at = uow.now
-        _fed(uow, row)
-        _audit(uow, "staff.grant" if granted else "staff.revoke", row, before)
     return row
 
 

@@ -68,9 +68,21 @@ def test_bonus_settings_come_from_the_checkbox_only() -> None:
     assert may("cashier", [], Permission.EDIT_GUEST)
     assert not may("cashier", [], Permission.ADJUST_ACCOUNTS)
     assert may("manager", [], Permission.ADJUST_ACCOUNTS)
-    assert not may("admin", [], Permission.BONUS_SETTINGS)
+    assert not may("manager", [], Permission.BONUS_SETTINGS)
+    assert may("admin", [], Permission.BONUS_SETTINGS)  # an admin holds every permission
     assert may("cashier", ["bonus_settings"], Permission.BONUS_SETTINGS)
+    assert may("cashier", ["bonus_settings"], Permission.ADJUST_ACCOUNTS)
+    assert not may("cashier", ["guests", "loyalty"], Permission.BONUS_SETTINGS)
     assert not may("nobody", [], Permission.EDIT_GUEST)
+
+
+def test_the_till_and_the_back_office_name_one_bonus_settings_permission() -> None:
+    from pos_app.domain.staff_permissions import StaffPermission, held
+
+    assert Permission.BONUS_SETTINGS.value == StaffPermission.BONUS_SETTINGS.value
+    assert held("cashier", True, ["bonus_settings", "bonus"]) == {StaffPermission.BONUS_SETTINGS}
+    assert held("admin", True, []) == set(StaffPermission)
+    assert held("admin", False, ["guests"]) == set()
 
 
 def test_the_later_edit_by_the_tills_time_wins_a_tie_goes_to_the_later_arrival() -> None:

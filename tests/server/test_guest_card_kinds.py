@@ -13,7 +13,7 @@ from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import POINTS, AccountRow, GuestIdentifier, PostingRow
 from pos_server.db.models_guest_card import GuestAuditRow
 from pos_server.db.models_ledger import GuestLoyaltyRow
-from pos_server.db.models_staff import StaffRow
+from pos_server.db.models_web import StaffPermissionRow
 from pos_server.uow import unit_of_work
 from tests.server.conftest import Till, add_staff_member, enrol, guest_payload
 
@@ -27,7 +27,7 @@ def verdicts(body: dict[str, Any]) -> list[tuple[str, str | None]]:
 def grant(db_url: str, staff_id: str, *permissions: str) -> None:
     engine = make_engine(db_url)
     with make_sessions(engine).begin() as session:
-        session.get_one(StaffRow, staff_id).permissions = list(permissions)
+        session.add_all(StaffPermissionRow(staff_id=staff_id, permission=p) for p in permissions)
     engine.dispose()
 
 

@@ -4,6 +4,7 @@ with the reason kept (a breach row, the applied verdict's reason); on SQLite and
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from pos_app.domain.staff_pins import Role
@@ -34,9 +35,16 @@ def test_a_managers_override_sets_the_accrual_and_the_points_cap(shop: Shop) -> 
     # max redemption 80 % instead of 50 %: 70.00 of 100.00 in points is allowed now
     shop.push("hold.placed", {"hold_id": "h1", "guest_id": "anna", "amount": 7_000})
     shop.push("hold.committed", {"hold_id": "h1", "amount": 7_000})
-    paid = shop.push("sale.closed", sale("anna", 10_000, pay("card", 3_000),
-                                         pay("points", 7_000, "h1"),
-                                         **_override(manager, max_redemption_bp=8_000)))
+    paid = shop.push(
+        "sale.closed",
+        sale(
+            "anna",
+            10_000,
+            pay("card", 3_000),
+            pay("points", 7_000, "h1"),
+            **_override(manager, max_redemption_bp=8_000),
+        ),
+    )
     assert paid["status"] == "applied", paid
     assert shop.state()["point_postings"][-1] == ("accrual", 150)  # program 5 % of 30.00
 
@@ -47,8 +55,9 @@ def test_without_a_valid_approver_the_program_applies_and_it_is_said(shop: Shop)
     shop.work(lambda uow: deactivate(uow, gone))
     for approver, why in ((cashier, "is a cashier"), (gone, "is withdrawn"),
                           ("nobody", "is not known to the server")):  # fmt: skip
-        done = shop.push("sale.closed", sale("anna", 10_000,
-                                             **_override(approver, accrual_bp=5_000)))
+        done = shop.push(
+            "sale.closed", sale("anna", 10_000, **_override(approver, accrual_bp=5_000))
+        )
         assert (done["status"], done["reason"]) == ("applied", "order_override_ignored")
         assert why in done["message"]
     after = shop.state()
@@ -58,9 +67,16 @@ def test_without_a_valid_approver_the_program_applies_and_it_is_said(shop: Shop)
     # online, points beyond the program's 50 % are refused as without the override
     shop.push("hold.placed", {"hold_id": "h2", "guest_id": "anna", "amount": 7_000})
     shop.push("hold.committed", {"hold_id": "h2", "amount": 7_000})
-    refused = shop.push("sale.closed", sale("anna", 10_000, pay("card", 3_000),
-                                            pay("points", 7_000, "h2"),
-                                            **_override(cashier, max_redemption_bp=8_000)))
+    refused = shop.push(
+        "sale.closed",
+        sale(
+            "anna",
+            10_000,
+            pay("card", 3_000),
+            pay("points", 7_000, "h2"),
+            **_override(cashier, max_redemption_bp=8_000),
+        ),
+    )
     assert (refused["status"], refused["reason"]) == ("rejected", "max_redemption_exceeded")
 
 
@@ -72,3 +88,19 @@ def test_an_old_tills_sale_without_the_field_is_as_before(shop: Shop) -> None:
 def test_the_servers_roles_are_the_tills_bonus_settings_permission() -> None:
     tills = {role for role in Role if Action.BONUS_SETTINGS in ROLE_PERMISSIONS[role]}
     assert tills == BONUS_SETTINGS_ROLES
+
+
+def test_a_cashier_with_the_bonus_settings_checkbox_may_set_an_orders_percentages(
+    shop: Shop,
+) -> None:
+    from pos_app.services.staff import StaffSession
+    from pos_server.staff.permissions import set_permissions
+
+    cashier = _staff(shop, "Ирина", "cashier", "1111")
+    shop.work(lambda uow: set_permissions(uow, cashier, {"bonus_settings"}))
+    done = shop.push("sale.closed", sale("anna", 10_000, **_override(cashier, accrual_bp=1_000)))
+    assert (done["status"], done["reason"]) == ("applied", None)
+    assert shop.state()["point_postings"] == [("accrual", 1_000)]  # 10 %, not the program's 5 %
+    at_till = StaffSession(cashier, "Ирина", "cashier", frozenset(), datetime.now(UTC),
+                           frozenset({"bonus_settings"}))  # fmt: skip
+    assert at_till.can(Action.BONUS_SETTINGS) and not at_till.can(Action.VOID)

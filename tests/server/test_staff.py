@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select as sql_select
 
+from pos_app.domain.staff_permissions import StaffPermission
 from pos_app.domain.staff_pins import LEGACY_PARAMS, hash_pin
 from pos_server.cli import main
 from pos_server.db import make_engine, make_sessions
@@ -50,8 +51,15 @@ def check_like_a_till(data: dict[str, Any], pin: str) -> bool:
     assert params["algorithm"] == "scrypt"
     assert params["n"] >= 2**14 and params["r"] >= 8
     n, r, p = params["n"], params["r"], params["p"]
-    candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(data["salt"]), n=n, r=r, p=p,
-                               dklen=params["dklen"], maxmem=2 * 128 * n * r * p + 2**20).hex()
+    candidate = hashlib.scrypt(
+        pin.encode(),
+        salt=bytes.fromhex(data["salt"]),
+        n=n,
+        r=r,
+        p=p,
+        dklen=params["dklen"],
+        maxmem=2 * 128 * n * r * p + 2**20,
+    ).hex()
     return bool(candidate == data["pin_hash"])
 
 
@@ -63,7 +71,7 @@ def test_admin_add_prints_one_json_line_and_feeds_the_hash_never_the_pin(
     added = json.loads(out)
     assert added == {"staff_id": added["staff_id"], "name": "Boss", "role": "admin",
                      "active": True, "pin_outdated": False, "password": False,
-                     "key": False, "permissions": []}  # fmt: skip
+                     "key": False, "permissions": sorted(StaffPermission)}  # fmt: skip
     [change] = feed(db_url, "staff")
     assert change.entity_id == added["staff_id"]
     assert "482913" not in json.dumps(change.data)
@@ -317,7 +325,7 @@ def test_set_password_prompts_twice_without_echo(tmp_path: Path, capsys: Any) ->
     assert code == 0, output
     assert "password (at least 12 characters):" in output
     assert "a long pass phrase" not in output
-    assert json.loads(output[output.index("{"):])["password"] is True
+    assert json.loads(output[output.index("{") :])["password"] is True
 
 
 def test_a_permission_is_granted_and_revoked_and_fed(

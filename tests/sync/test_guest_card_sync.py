@@ -19,7 +19,7 @@ from pos_app.services.guests import GuestService
 from pos_app.services.staff import StaffSession
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models_guest_card import GuestAuditRow
-from pos_server.db.models_staff import StaffRow
+from pos_server.db.models_web import StaffPermissionRow
 from tests.server.conftest import add_staff_member
 from tests.sync.conftest import MakeTill, server_ops
 from tests.sync.faultproxy import ServerProcess
@@ -41,7 +41,7 @@ def test_two_tills_edit_one_guest_offline_and_converge(
     add_staff_member(db_url, staff_id, "manager")
     engine = make_engine(db_url)
     with make_sessions(engine).begin() as session:
-        session.get_one(StaffRow, staff_id).permissions = ["bonus_settings"]
+        session.add(StaffPermissionRow(staff_id=staff_id, permission="bonus_settings"))
     now = datetime.now(UTC)
     kate = StaffSession(
         staff_id, "Kate", "manager", frozenset(), now, frozenset({"bonus_settings"})

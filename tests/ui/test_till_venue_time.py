@@ -90,3 +90,21 @@ def test_a_zone_pulled_after_the_till_started_moves_its_clock(till_factory: Any)
     till.qtbot.waitUntil(lambda: window.venue_zone == ZoneInfo("Asia/Kolkata"), timeout=5000)
     shown, expected = _either_side(window.clock.text, "%d.%m.%Y  %H:%M")
     assert shown in expected
+
+
+def test_a_venue_name_pulled_after_the_till_started_is_shown(till_factory: Any) -> None:
+    """Issue 18 point 4: the back office renames the venue; the till's feed handler stores it
+    (``programme_settings.py``) and the window shows it after the pull, without a restart."""
+    from pos_app.services.programme_settings import store_programme
+
+    till = till_factory()
+    window = till.window
+    till.qtbot.waitUntil(lambda: window.venue_zone is not None, timeout=20000)
+    with till.store.unit_of_work() as uow:
+        store_programme(uow, "venue", {"name": "Кофейня «Зерно»", "timezone": "Asia/Kolkata"})
+        uow.commit()
+    state = SimpleNamespace(enrolled=True, online=True, offline_since=None, waiting=0,
+                            last_sync=datetime.now(UTC), problems=0)  # fmt: skip
+    window.ctx.bridge.sync_did_change_state.emit(state)
+    till.qtbot.waitUntil(lambda: window.venue.text() == "Кофейня «Зерно»", timeout=5000)
+    assert window.venue_zone == ZoneInfo("Asia/Kolkata")

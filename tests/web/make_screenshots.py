@@ -3,17 +3,50 @@
 
     .venv/bin/python -m tests.web.make_screenshots
 
-Saves ``docs/screenshots/backoffice-{sign-in,terminals,group}-{ru,en}.png``.
+Saves ``docs/screenshots/backoffice-{sign-in,terminals,group,settings,guests,guest-card}-``
+``{ru,en}.png``
+(``python -m tests.web.make_screenshots guests``: the guests' two only).
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from tests.web.browser import ROOT, add_admin_by_cli, add_member, browser, live_server, sign_in
+from tests.web.browser import (
+    ROOT,
+    Server,
+    add_admin_by_cli,
+    add_member,
+    browser,
+    live_server,
+    sign_in,
+)
+from tests.web.guests_seed import add_guests
 
 OUT = ROOT / "docs" / "screenshots"
+
+
+def guests(server: Server, chromium: Any) -> None:
+    """The guest list found by a search, and a card after a credit."""
+    add_guests(server.db_url, anna="Анна Петрова", boris="Борис Смирнов")
+    for lang in ("ru", "en"):
+        context = chromium.new_context(locale=lang, viewport={"width": 1200, "height": 760})
+        page = context.new_page()
+        page.goto(f"{server.url}/admin/language/{lang}?next=/admin/sign-in")
+        sign_in(page, server, "Анна Владелец", path="/admin/guests")
+        page.wait_for_selector("#guests")
+        page.screenshot(path=str(OUT / f"backoffice-guests-{lang}.png"), full_page=True)
+        page.goto(f"{server.url}/admin/guests/anna")
+        if lang == "ru":
+            page.fill("#amount", "150")
+            page.fill("#reason", "Подарок ко дню рождения")
+            page.click("#adjust")
+            page.wait_for_url("**/admin/guests/anna?saved=1")
+        page.screenshot(path=str(OUT / f"backoffice-guest-card-{lang}.png"), full_page=True)
+        context.close()
 
 
 def main() -> None:
@@ -21,6 +54,9 @@ def main() -> None:
         add_admin_by_cli(server.db_url, "Анна Владелец")
         add_member(server.db_url, "Ирина Кассир", "cashier", "1234", {"terminals"})
         with browser() as chromium:
+            guests(server, chromium)
+            if sys.argv[1:] == ["guests"]:
+                return
             for lang in ("ru", "en"):
                 context = chromium.new_context(locale=lang, viewport={"width": 1200, "height": 760})
                 page = context.new_page()
@@ -44,7 +80,22 @@ def main() -> None:
                 else:
                     page.goto(f"{server.url}/admin/groups/g5")
                 page.screenshot(path=str(OUT / f"backoffice-group-{lang}.png"), full_page=True)
+                settings(page, server.url, lang)
                 context.close()
+
+
+def settings(page: Any, url: str, lang: str) -> None:
+    """The programme settings page, a venue filled in (issue 18 point 4)."""
+    page.goto(f"{url}/admin/settings")
+    if lang == "ru":
+        page.fill("#name", "Кофейня «Зерно»")
+        page.fill("#address", "Екатеринбург, ул. Ленина, 1")
+        page.fill("#tax_number", "6671000001")
+        page.fill("#receipt_header", "Добро пожаловать!")
+        page.fill("#receipt_footer", "Wi-Fi: zerno / 12345678")
+        page.click("#save-venue")
+        page.wait_for_url("**/admin/settings?saved=venue*")
+    page.screenshot(path=str(OUT / f"backoffice-settings-{lang}.png"), full_page=True)
 
 
 if __name__ == "__main__":

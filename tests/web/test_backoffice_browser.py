@@ -21,6 +21,7 @@ from tests.web.browser import (
     live_server,
     sign_in,
 )
+from tests.web.guests_seed import add_guests
 
 pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
 from playwright.sync_api import expect
@@ -153,3 +154,33 @@ def test_a_group_edited_in_the_browser_reaches_the_tills(
     ).json()
     fed = [c["data"] for c in changes["changes"] if c["entity"] == "guest_group"]
     assert [(g["discount_bp"], g["no_demotion"]) for g in fed][-1] == (750, True)
+
+
+def test_a_guest_edited_in_the_browser_reaches_the_tills(page: Any, server: Server) -> None:
+    add_guests(server.db_url, anna="Анна Петрова", boris="Борис")
+    sign_in(page, server, "Boss", path="/admin/guests")
+    page.fill("#q", "петрова")
+    page.click("#search")
+    page.click("#guests >> text=Анна Петрова")
+    page.wait_for_url("**/admin/guests/anna")
+    page.fill("#name", "Анна Петровна")
+    page.fill("#note", "любит чай")
+    page.click("#save")
+    page.wait_for_url("**/admin/guests/anna?saved=1")
+    assert page.input_value("#name") == "Анна Петровна"
+
+    page.goto(server.url + "/admin/terminals")
+    page.fill("#terminal-name", "Guest feed reader")
+    page.click("#add-terminal")
+    code = page.inner_text("#enrolment-code").strip()
+    token = httpx.post(f"{server.url}/v1/terminals/enrol", json={"code": code},
+                       timeout=30).json()["token"]  # fmt: skip
+    changes = httpx.get(
+        f"{server.url}/v1/changes",
+        params={"cursor": 0, "limit": 1000},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
+    fed = [c["data"] for c in changes["changes"] if c["entity"] == "guest"]
+    assert (fed[-1]["guest_id"], fed[-1]["name"], fed[-1]["note"]) == (
+        "anna", "Анна Петровна", "любит чай")  # fmt: skip

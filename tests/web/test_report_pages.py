@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from pos_server.app import create_app
 from pos_server.db import make_engine, upgrade
+from pos_server.programme import service as programme
 from pos_server.settings import ServerSettings
 from pos_server.staff import permissions as perms
 from pos_server.staff import service as staff
@@ -208,3 +209,15 @@ def test_a_reconciliation_item_is_resolved_from_the_page(client: TestClient) -> 
     kim_page = client.get("/admin/terminals").text
     refused = client.post(path, data={"csrf_token": token_of(kim_page)}, follow_redirects=False)
     assert refused.status_code == 403
+
+
+def test_the_days_are_the_programmes_time_zone(client: TestClient, db_url: str) -> None:
+    engine = make_engine(db_url)
+    with unit_of_work(engine, actor="web:test", now=datetime.now(UTC)) as uow:
+        programme.change(uow, {"venue.timezone": "UTC"})
+    engine.dispose()
+    sign_in(client, "boss")
+    rows = csv_rows(client, "/admin/reports/sales/by-day.csv", by="day")
+    # sale x, 00:30 on Dec 3 in Moscow, is 21:30 on Dec 2 in UTC: now in the period
+    assert [(r[0], r[1]) for r in rows[1:]] == [("2026-12-01", "4"), ("2026-12-02", "2"),
+                                                ("Итого", "6")]  # fmt: skip

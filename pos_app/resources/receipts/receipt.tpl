@@ -14,6 +14,7 @@
 ?<center bold double>{venue_name}
 ?<center>{venue_address}
 ?<center>ИНН {tax_id}
+?<center>{header}
 ?<center bold>{copy_label}
 @rule
 @row Чек|{number}

@@ -1,0 +1,194 @@
+"""Programme settings (issue 18 point 4): one page, four forms, each saved through
+``pos_server.programme.service.change`` (checked as a whole, audited, sent to the tills).
+
+The loyalty programme and the promo programme need the loyalty settings permission; the venue
+(name, address, tax number, receipt header and footer, time zone) and guest ordering need the
+terminals permission, since they set what every till prints and shows. A member sees the forms
+of the permissions they hold; the page needs at least one of them.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from pos_app.domain.orders import PaymentMethod
+from pos_server.admin_web.context import (
+    PREFIX,
+    Reader,
+    Refused,
+    engine_of,
+    form_of,
+    now_of,
+    render,
+    require,
+    settings_of,
+)
+from pos_server.admin_web.group_pages import (
+    FormProblem,
+    _bp,
+    _count,
+    _money,
+    _text,
+    money_text,
+    percent_text,
+)
+from pos_server.programme.model import Programme
+from pos_server.programme.service import ProgrammeError, change, current
+from pos_server.staff.permissions import Permission
+from pos_server.uow import UnitOfWork, unit_of_work
+
+router = APIRouter(prefix=f"{PREFIX}/settings", include_in_schema=False)
+SignedIn = Annotated[Reader, Depends(require(None))]
+LoyaltyForm = Annotated[tuple[Reader, FormData], Depends(form_of(Permission.LOYALTY))]
+VenueForm = Annotated[tuple[Reader, FormData], Depends(form_of(Permission.TERMINALS))]
+
+
+def _(message: str) -> str:
+    """Marks a message for extraction; translated in the template."""
+    return message
+
+
+METHOD_NAMES = {PaymentMethod.CASH: _("Cash"), PaymentMethod.CARD: _("Card"),
+                PaymentMethod.BALANCE: _("Balance"), PaymentMethod.POINTS: _("Points")}  # fmt: skip
+MESSAGES = [
+    ("message_card_ru", _("The card (Russian)")),
+    ("message_card_en", _("The card (English)")),
+    ("message_cashback_ru", _("Cashback credited (Russian)")),
+    ("message_cashback_en", _("Cashback credited (English)")),
+    ("message_subscribed_ru", _("Subscribed (Russian)")),
+    ("message_subscribed_en", _("Subscribed (English)")),
+]
+PERMISSION = {"loyalty": Permission.LOYALTY, "promo": Permission.LOYALTY,
+              "venue": Permission.TERMINALS, "ordering": Permission.TERMINALS}  # fmt: skip
+
+
+def _uow(request: Request, who: Reader) -> AbstractContextManager[UnitOfWork]:
+    """``acting``'s unit of work with the server's hold lifetime (the default of that key)."""
+    return unit_of_work(engine_of(request), actor=f"web:{who.me.staff_id}",
+                        now=now_of(request), hold_ttl=settings_of(request).hold_ttl)  # fmt: skip
+
+
+def _as_form(p: Programme) -> dict[str, Any]:
+    v, lo, pr, o = p.venue, p.loyalty, p.promo, p.ordering
+    return {
+        "name": v.name, "address": v.address, "tax_number": v.tax_number,
+        "receipt_header": v.receipt_header, "receipt_footer": v.receipt_footer,
+        "timezone": v.timezone,
+        "accrual": percent_text(lo.accrual_bp),
+        "max_redemption": percent_text(lo.max_redemption_bp),
+        "hold_minutes": str(lo.hold_ttl_seconds // 60),
+        "offline_allowance": money_text(lo.offline_allowance),
+        "daily_identification_limit": "" if lo.daily_identification_limit is None
+        else str(lo.daily_identification_limit),
+        "daily_points_spend_limit": money_text(lo.daily_points_spend_limit),
+        "prefix": pr.prefix, "discount": percent_text(pr.discount_bp),
+        "cashback": percent_text(pr.cashback_bp), "digits": str(pr.digits),
+        "enabled": o.enabled, "methods": [m.value for m in o.payment_methods],
+        **{key: getattr(pr, key) for key, _label in MESSAGES},
+    }  # fmt: skip
+
+
+def _updates(group: str, form: FormData) -> dict[str, Any]:
+    """The posted form of ``group`` as dotted keys; FormProblem names a field it cannot read."""
+    if group == "venue":
+        return {f"venue.{key}": _text(form, key) for key in
+                ("name", "address", "tax_number", "receipt_header", "receipt_footer",
+                 "timezone")}  # fmt: skip
+    if group == "loyalty":
+        minutes = _count(form, "hold_minutes", "Hold lifetime, minutes")
+        if minutes is None:
+            raise FormProblem("Hold lifetime, minutes")
+        return {
+            "loyalty.accrual_bp": _bp(form, "accrual", "Accrual"),
+            "loyalty.max_redemption_bp": _bp(form, "max_redemption", "Max redemption"),
+            "loyalty.hold_ttl_seconds": minutes * 60,
+            "loyalty.offline_allowance": _money(form, "offline_allowance", "Offline allowance"),
+            "loyalty.daily_identification_limit": _count(form, "daily_identification_limit",
+                                                         "Identifications a day"),
+            "loyalty.daily_points_spend_limit": _money(form, "daily_points_spend_limit",
+                                                       "Points spent a day", optional=True),
+        }  # fmt: skip
+    if group == "promo":
+        digits = _count(form, "digits", "Digits in a code")
+        return {"promo.prefix": _text(form, "prefix"),
+                "promo.discount_bp": _bp(form, "discount", "Buyer's discount"),
+                "promo.cashback_bp": _bp(form, "cashback", "Owner's cashback"),
+                "promo.digits": digits if digits is not None else 0,
+                **{f"promo.{key}": _text(form, key) for key, _label in MESSAGES}}  # fmt: skip
+    return {"ordering.enabled": form.get("enabled") == "on",
+            "ordering.payment_methods": [m.value for m in PaymentMethod
+                                         if form.get(f"method_{m.value}") == "on"]}  # fmt: skip
+
+
+def _page(request: Request, who: Reader, values: dict[str, Any], status: int = 200,
+          **context: Any) -> Response:  # fmt: skip
+    shown = {group for group, permission in PERMISSION.items() if who.can(permission)}
+    methods = [(m.value, METHOD_NAMES[m]) for m in PaymentMethod]
+    response: Response = render(request, who, "admin/settings.html", status, v=values,
+                                shown=shown, methods=methods, messages=MESSAGES,
+                                **context)  # fmt: skip
+    return response
+
+
+def _read(request: Request, who: Reader) -> Programme:
+    with _uow(request, who) as uow:
+        return current(uow)
+
+
+@router.get("")
+def settings_page(request: Request, who: SignedIn) -> Response:
+    if not (who.can(Permission.LOYALTY) or who.can(Permission.TERMINALS)):
+        raise Refused(403, who.gettext("Not allowed"), who.gettext(
+            "Your account does not have the permission for this section: {section}."
+        ).format(section=who.gettext("Loyalty settings")))  # fmt: skip
+    saved = request.query_params.get("saved")
+    notice = who.gettext("Saved.") if saved else None
+    return _page(request, who, _as_form(_read(request, who)), notice=notice)
+
+
+def _save(request: Request, who: Reader, form: FormData, group: str) -> Response:
+    raw = {**_as_form(_read(request, who)), **{key: _text(form, key) for key in form}}
+    if group == "ordering":
+        raw["enabled"] = form.get("enabled") == "on"
+        raw["methods"] = [m for m in (x.value for x in PaymentMethod)
+                          if form.get(f"method_{m}") == "on"]  # fmt: skip
+    try:
+        updates = _updates(group, form)
+        with _uow(request, who) as uow:
+            change(uow, updates, reason=_text(form, "reason"))
+    except FormProblem as exc:
+        message = who.gettext("This field is not a valid number: {field}.").format(
+            field=who.gettext(str(exc))
+        )
+        return _page(request, who, raw, 400, error=message)
+    except ProgrammeError as exc:
+        message = who.gettext("Not saved, the setting is not valid: {problem}").format(
+            problem=str(exc)
+        )
+        return _page(request, who, raw, 400, error=message)
+    return RedirectResponse(f"{PREFIX}/settings?saved={group}#{group}", 303)
+
+
+@router.post("/loyalty")
+def save_loyalty(request: Request, posted: LoyaltyForm) -> Response:
+    return _save(request, *posted, "loyalty")
+
+
+@router.post("/promo")
+def save_promo(request: Request, posted: LoyaltyForm) -> Response:
+    return _save(request, *posted, "promo")
+
+
+@router.post("/venue")
+def save_venue(request: Request, posted: VenueForm) -> Response:
+    return _save(request, *posted, "venue")
+
+
+@router.post("/ordering")
+def save_ordering(request: Request, posted: VenueForm) -> Response:
+    return _save(request, *posted, "ordering")
