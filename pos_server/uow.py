@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.promos import Promos
     from pos_server.repositories.reconciliation import Reconciliation
     from pos_server.repositories.refunds import Refunds
+    from pos_server.repositories.reports import Reports
     from pos_server.repositories.sales import Sales
     from pos_server.repositories.shifts import Shifts
     from pos_server.repositories.staff import PinFailures, Staff
@@ -113,6 +114,7 @@ class UnitOfWork:
         "_promos",
         "_reconciliation",
         "_refunds",
+        "_reports",
         "_sales",
         "_session",
         "_shifts",
@@ -151,6 +153,7 @@ class UnitOfWork:
     promos: _Lazy[Promos] = _Lazy("promos", "Promos")
     reconciliation: _Lazy[Reconciliation] = _Lazy("reconciliation", "Reconciliation")
     refunds: _Lazy[Refunds] = _Lazy("refunds", "Refunds")
+    reports: _Lazy[Reports] = _Lazy("reports", "Reports")
     sales: _Lazy[Sales] = _Lazy("sales", "Sales")
     shifts: _Lazy[Shifts] = _Lazy("shifts", "Shifts")
     sign_in_failures: _Lazy[SignInFailures] = _Lazy("web", "SignInFailures")

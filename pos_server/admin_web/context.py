@@ -213,4 +213,5 @@ SECTIONS: list[tuple[Permission, str, str]] = [
     (Permission.REPORTS, f"{PREFIX}/audit", _("Audit log")),
     (Permission.CATALOGUE, f"{PREFIX}/catalogue", _("Catalogue")),
     (Permission.GUESTS, f"{PREFIX}/notifications", _("Messages to guests")),
+    (Permission.REPORTS, f"{PREFIX}/reports", _("Reports")),
 ]

@@ -12,6 +12,7 @@ from pos_server.admin_web import (
     group_pages,
     guest_pages,
     notification_pages,
+    report_pages,
     session_pages,
     settings_pages,
     staff_pages,
@@ -29,6 +30,7 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router)
     app.include_router(catalogue_pages.router)  # the tiles' colours and pictures
     app.include_router(notification_pages.router)  # the outbox's waiting and failed messages
+    app.include_router(report_pages.router)  # money views and reports
     app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
 

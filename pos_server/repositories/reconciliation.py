@@ -33,6 +33,11 @@ class Reconciliation(Repository):
             for f in findings
         ])  # fmt: skip
 
+    def resolve(self, item_id: int, *, by: str) -> dict[str, Any]:
+        """Mark an open item resolved by ``by`` now (``resolve_item``); ``UnknownItem`` if
+        it is not open."""
+        return resolve_item(self._session, item_id, by=by, now=self._uow.now)
+
 
 _INSERT_ITEM = Fast(insert(ReconciliationItemRow), column_keys=(
     "at", "kind", "sale_id", "terminal_id", "op_id", "amount", "message", "details"))  # fmt: skip

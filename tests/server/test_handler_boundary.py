@@ -23,9 +23,11 @@ OPS_MODULES = sorted(
     if path.name not in {"__init__.py", "pipeline.py"}
 )
 # ... and the code outside the pipeline that is thin over ``unit_of_work`` (issue 15 point 4):
-# the admin routes, the overdraft listing, the hold sweeper and hold reconciliation.
+# the admin routes, the overdraft listing, the hold sweeper and hold reconciliation, the
+# back office's reports and their pages.
 UOW_MODULES = ("pos_server/http/admin_api.py", "pos_server/ledger/overdraft_list.py",
-               "pos_server/ledger/sweeper.py", "pos_server/ledger/hold_reconcile.py")
+               "pos_server/ledger/sweeper.py", "pos_server/ledger/hold_reconcile.py",
+               "pos_server/reports/service.py", "pos_server/admin_web/report_pages.py")
 HANDLER_MODULES = (*OPS_MODULES, "pos_server/ops/sale_review.py", "pos_server/orders/service.py",
                    "pos_server/notify/messages.py", *UOW_MODULES)  # fmt: skip
 ALLOWED_CALLS: dict[str, frozenset[str]] = {}
