@@ -44,27 +44,24 @@ class GuestSearch(Repository):
         if self._connection.dialect.name == "postgresql":
             names = [n for n in names if n == n.lower()] or list(names)  # lower() folds all
         cursor = self._cursor(after)
-        branches = [self._page(select(Guest.id).where(_starts(func.lower(Guest.name), names)),
-                               cursor, limit)]  # fmt: skip
+        # each branch carries the row and its sort key, so the union needs no join back
+        row = select(*_COLUMNS, func.lower(Guest.name).label("sort_name"))
+        matches = [_starts(func.lower(Guest.name), names)]
         if contacts:  # a semi-join: a guest with two matching contacts is one row
-            by_contact = select(GuestContactRow.guest_id).where(
-                _starts(func.lower(GuestContactRow.value), contacts)
-            )
-            branches.append(
-                self._page(select(Guest.id).where(Guest.id.in_(by_contact)), cursor, limit)
-            )
-            branches.append(
-                self._page(select(Guest.id).where(_starts(Guest.phone, contacts)), cursor, limit)
-            )
+            matches.append(Guest.id.in_(select(GuestContactRow.guest_id).where(
+                _starts(func.lower(GuestContactRow.value), contacts))))  # fmt: skip
+            matches.append(_starts(Guest.phone, contacts))
         if cards:
-            by_card = select(GuestIdentifier.guest_id).where(_starts(GuestIdentifier.value, cards))
-            branches.append(
-                self._page(select(Guest.id).where(Guest.id.in_(by_card)), cursor, limit)
-            )
-        found = union(*(b.subquery().select() for b in branches)).subquery()
-        query = select(*_COLUMNS).join(found, found.c.id == Guest.id)
-        return self._connection.execute(
-            query.order_by(*self._name_order()).limit(limit)).all()  # fmt: skip
+            matches.append(Guest.id.in_(select(GuestIdentifier.guest_id).where(
+                _starts(GuestIdentifier.value, cards))))  # fmt: skip
+        branches = [self._page(row.where(match), cursor, limit).subquery().select()
+                    for match in matches]  # fmt: skip
+        found = union(*branches).subquery()
+        by_name = (text("sort_name USING ~<~") if self._connection.dialect.name == "postgresql"
+                   else found.c.sort_name)  # fmt: skip
+        query = (select(found.c.id, found.c.name, found.c.phone, found.c.created_at)
+                 .order_by(by_name, found.c.id).limit(limit))  # fmt: skip
+        return self._connection.execute(query).all()
 
     def first_by_name(self, limit: int, after: str | None = None) -> Sequence[Row[Any]]:
         """The first ``limit`` guests (id, name, phone, created_at) by name after the guest
