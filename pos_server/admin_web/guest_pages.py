@@ -1,5 +1,5 @@
 """Guests (issue 18 point 2): the list with search (``?q=`` by name, phone, e-mail, card),
-offset paging and CSV export, and the guest card with the till's tabs (main, contacts,
+keyset paging and CSV export, and the guest card with the till's tabs (main, contacts,
 identifiers, accounts, history). Edits go through ``pos_server.guests.backoffice``: the
 tills' own operations and handlers, as the signed-in member. The guests permission; a credit
 or debit also needs the bonus settings permission (and the handler's own check)."""

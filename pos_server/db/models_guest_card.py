@@ -74,3 +74,5 @@ Index("ix_guest_contacts_value_lower", func.lower(GuestContactRow.value).label("
       postgresql_ops={"value_lower": _PATTERN})  # fmt: skip
 Index("ix_guest_identifiers_value_pattern", GuestIdentifier.value,
       postgresql_ops={"value": _PATTERN})  # fmt: skip
+# a till-made guest's phone lives in ``guests.phone`` only (migration 0028)
+Index("ix_guests_phone_pattern", Guest.phone, postgresql_ops={"phone": _PATTERN})

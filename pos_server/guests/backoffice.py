@@ -27,16 +27,18 @@ from pos_app.domain.operations import (
 from pos_app.domain.operations.codec import OperationInvalid
 from pos_app.domain.staff_pins import Role
 from pos_server.guests.history import HistoryPage, PostingEntry, history_page
+from pos_server.guests.search import GuestListed, search_guests
 from pos_server.ledger.hold_reset import release_open_holds
 from pos_server.ops.guest_card_kinds import GUEST_CARD_HANDLERS as CARD_HANDLERS
 from pos_server.ops.kinds import HANDLERS
 from pos_server.ops.verdicts import Verdict
-from pos_server.repositories.guest_cards import GuestCard, GuestListed, search_guests
+from pos_server.repositories.guest_cards import GuestCard
 from pos_server.repositories.identifiers import IdentifierRecord
 from pos_server.uow import UnitOfWork
 
 PAGE = 50
 CSV_LIMIT = 100_000
+CSV_CHUNK = 1_000
 
 
 class EditRefused(Exception):
@@ -50,19 +52,27 @@ class EditRefused(Exception):
 def listing(uow: UnitOfWork, query: str, after: str | None = None
             ) -> tuple[list[GuestListed], str | None]:  # fmt: skip
     """A page of the guests matching ``query`` after the guest ``after``; and the ``after``
-    of the next page (None: no more)."""
-    rows = search_guests(uow.guest_cards, query, after, PAGE + 1)
+    of the next page (None: no more). The one search (``pos_server.guests.search``)."""
+    rows = search_guests(uow, query, after, PAGE + 1)
     return rows[:PAGE], rows[PAGE - 1].guest_id if len(rows) > PAGE else None
 
 
 def csv_text(uow: UnitOfWork, query: str) -> str:
-    """The list (every match, up to ``CSV_LIMIT``) as CSV with a header row."""
+    """The list (every match, up to ``CSV_LIMIT``) as CSV with a header row: the same search
+    as the page, read in keyset chunks."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["guest_id", "name", "phone", "emails", "cards", "created_at"])
-    for g in search_guests(uow.guest_cards, query, None, CSV_LIMIT):
-        writer.writerow([g.guest_id, g.name, g.phone or "", " ".join(g.emails),
-                         " ".join(g.cards), g.created_at.isoformat()])  # fmt: skip
+    written, after = 0, None
+    while written < CSV_LIMIT:
+        rows = search_guests(uow, query, after, min(CSV_CHUNK, CSV_LIMIT - written))
+        for g in rows:
+            writer.writerow([g.guest_id, g.name, g.phone or "", " ".join(g.emails),
+                             " ".join(g.cards), g.created_at.isoformat()])  # fmt: skip
+        written += len(rows)
+        if len(rows) < CSV_CHUNK:
+            break
+        after = rows[-1].guest_id
     return out.getvalue()
 
 

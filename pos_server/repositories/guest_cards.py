@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, false, func, literal, or_, select, tuple_
+from sqlalchemy import delete, select
 
 from pos_app.domain.guest_card import (
     ContactLabel,
@@ -19,7 +19,7 @@ from pos_app.domain.guest_card import (
     primary_phone,
 )
 from pos_app.domain.phones import is_mobile
-from pos_server.db.models import Guest, GuestIdentifier
+from pos_server.db.models import Guest
 from pos_server.db.models_guest_card import GuestAuditRow, GuestContactRow, GuestFieldStampRow
 from pos_server.db.models_ledger import GuestLoyaltyRow
 from pos_server.ledger.rules import loyalty_row
@@ -174,61 +174,3 @@ class GuestCards(Repository):
         """The guest's audit, oldest first."""
         return list(self._session.scalars(select(GuestAuditRow).where(
             GuestAuditRow.guest_id == guest_id).order_by(GuestAuditRow.id)))  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class GuestListed:
-    """One row of the back office's guest list (and its CSV)."""
-
-    guest_id: str
-    name: str
-    phone: str | None
-    emails: tuple[str, ...]
-    cards: tuple[str, ...]
-    created_at: datetime
-
-
-def search_guests(repo: GuestCards, query: str, after: str | None, limit: int
-                  ) -> list[GuestListed]:  # fmt: skip
-    """Guests whose name, a contact (phone, e-mail) or an identifier contains ``query``
-    (case-insensitive; a phone also by its digits), by name; ``limit`` of them after the guest
-    ``after`` (keyset: a page costs the same however deep)."""
-    session = repo._session
-    found = select(Guest).order_by(Guest.name, Guest.id)
-    last = None if after is None else session.get(Guest, after)
-    if last is not None:
-        found = found.where(
-            tuple_(Guest.name, Guest.id) > tuple_(literal(last.name), literal(last.id))
-        )
-    text = query.strip().casefold()
-    if text:
-        like = f"%{text}%"
-        digits = "".join(ch for ch in text if ch.isdigit())
-        by_contact = select(GuestContactRow.guest_id).where(
-            func.lower(GuestContactRow.value).like(like)
-            | (GuestContactRow.value.like(f"%{digits}%") if len(digits) >= 3 else false())
-        )
-        by_card = select(GuestIdentifier.guest_id).where(
-            func.lower(GuestIdentifier.value).like(like))  # fmt: skip
-        # SQLite's lower() folds ASCII only: a Cyrillic name is also tried as typed and titled
-        spelled = {query.strip(), query.strip().title()}
-        found = found.where(
-            or_(func.lower(Guest.name).like(like), *(Guest.name.like(f"%{s}%") for s in spelled))
-            | Guest.id.in_(by_contact)
-            | Guest.id.in_(by_card)
-            | (Guest.phone.like(f"%{digits}%") if len(digits) >= 3 else false())
-        )
-    guests = list(session.scalars(found.limit(limit)))
-    ids = [g.id for g in guests]
-    emails: dict[str, list[str]] = {}
-    for row in session.scalars(select(GuestContactRow).where(
-            GuestContactRow.guest_id.in_(ids), GuestContactRow.type == ContactType.EMAIL.value)
-            .order_by(GuestContactRow.position)):  # fmt: skip
-        emails.setdefault(row.guest_id, []).append(row.value)
-    cards: dict[str, list[str]] = {}
-    for card in session.scalars(select(GuestIdentifier).where(
-            GuestIdentifier.guest_id.in_(ids), GuestIdentifier.blocked_at.is_(None))
-            .order_by(GuestIdentifier.id)):  # fmt: skip
-        cards.setdefault(card.guest_id, []).append(card.value)
-    return [GuestListed(g.id, g.name, g.phone, tuple(emails.get(g.id, ())),
-                        tuple(cards.get(g.id, ())), g.created_at) for g in guests]  # fmt: skip

@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import Change
 from pos_server.db.models_guest_card import GuestAuditRow
 from pos_server.guests import backoffice
+from pos_server.repositories import guest_search
+from pos_server.repositories.guests import GuestRecord
 from pos_server.staff import permissions as perms
 from pos_server.staff import service as staff
 from pos_server.uow import UnitOfWork, unit_of_work
@@ -37,19 +39,59 @@ def names(db_url: str, query: str, after: str | None = None) -> list[str]:
 
 
 def test_search_by_name_phone_email_and_card(db_url: str) -> None:
-    add_guests(db_url, anna="Анна Петрова")
+    add_guests(db_url, anna="Анна Петрова")  # her phone in ``guests.phone`` only (a till's)
     mia = run(db_url, lambda uow: staff.add_staff(uow, "Mia", "manager", "555555").id)
     run(db_url, lambda uow: backoffice.set_contacts(uow, mia, "boris", [
         {"type": "email", "label": "work", "value": "Boris@Example.com"}]))  # fmt: skip
     assert names(db_url, "") == ["Boris", "Анна Петрова"]
-    assert names(db_url, "петрова") == names(db_url, "+7 912 123") == ["Анна Петрова"]
+    # prefixes: the name from its start (case-insensitive for Cyrillic on PostgreSQL only)
+    cyrillic = "анна п" if db_url.startswith("postgresql") else "Анна П"
+    assert names(db_url, cyrillic) == names(db_url, "+7 912 123") == ["Анна Петрова"]
+    assert names(db_url, "8 (912) 12") == names(db_url, "912123") == ["Анна Петрова"]
+    assert names(db_url, "петрова") == []  # a word inside the name: not a prefix
     assert names(db_url, "boris@example") == names(db_url, "7700123") == ["Boris"]
+    assert names(db_url, "example") == names(db_url, "00123") == []
     assert names(db_url, "nobody") == []
     assert names(db_url, "", after="boris") == ["Анна Петрова"]  # keyset: after Boris by name
+    assert names(db_url, "", after="gone") == ["Boris", "Анна Петрова"]  # starts over
     assert run(db_url, lambda uow: backoffice.listing(uow, "")[1]) is None  # one page
+    rows = run(db_url, lambda uow: backoffice.listing(uow, "b")[0])
+    assert [(g.guest_id, g.emails, g.cards) for g in rows] == [
+        ("boris", ("boris@example.com",), ("7700123",))]  # fmt: skip
     csv = run(db_url, lambda uow: backoffice.csv_text(uow, "boris")).splitlines()
     assert csv[0] == "guest_id,name,phone,emails,cards,created_at"
-    assert csv[1].startswith("boris,Boris,,boris@example.com,7700123,")
+    assert csv[1].startswith("boris,Boris,,boris@example.com,7700123,") and len(csv) == 2
+
+
+def test_the_list_pages_by_keyset_and_the_csv_has_every_match(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of 50 (and CSV chunks) by the guest last shown: every match once, in order."""
+    add_guests(db_url)
+    many = [GuestRecord(f"g{n:03d}", f"Guest {n:03d}", f"+7900{n:07d}") for n in range(120)]
+
+    engine = make_engine(db_url)
+    try:
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+            uow.terminal_id = str(uow.connection.execute(text(
+                "SELECT created_by FROM guests WHERE id = 'anna'")).scalar_one())  # fmt: skip
+            for guest in many:
+                uow.guests.add(guest)
+    finally:
+        engine.dispose()
+    for few in (guest_search.FEW, 5):  # the phone's 120 matches read first, or semi-joined
+        monkeypatch.setattr(guest_search, "FEW", few)
+        for query in ("guest", "+7900"):  # a name and a phone prefix, each matching all 120
+            seen: list[str] = []
+            after = None
+            for _ in range(3):
+                page, after = run(db_url, lambda uow, q=query, a=after: backoffice.listing(
+                    uow, q, a))  # fmt: skip
+                seen += [g.guest_id for g in page]
+            assert seen == [g.guest_id for g in many] and after is None, (query, few)
+    monkeypatch.setattr(backoffice, "CSV_CHUNK", 7)
+    csv = run(db_url, lambda uow: backoffice.csv_text(uow, "GUEST")).splitlines()
+    assert [line.split(",")[0] for line in csv[1:]] == [g.guest_id for g in many]
 
 
 def test_edits_go_through_the_tills_handlers(db_url: str) -> None:
