@@ -71,7 +71,8 @@ def test_an_unreachable_database_is_retried_then_given_up(tmp_path: Path) -> Non
     assert done.returncode == 2
     assert "trying again in 2 s" in done.stderr
     assert "could not be migrated within 15 s" in done.stderr
-    assert time.monotonic() - started >= 15
+    # the script counts whole seconds (``date +%s``): 15 of them may be 14.01 s of real time
+    assert time.monotonic() - started >= 14
 
 
 def test_healthcheck_fails_when_no_server_answers() -> None:
