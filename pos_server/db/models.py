@@ -129,7 +129,7 @@ class Sale(Base):
     receipt_no: Mapped[str | None] = mapped_column(String(32))
     guest_id: Mapped[str | None] = mapped_column(ForeignKey("guests.id"), index=True)
     opened_at: Mapped[datetime]
-    closed_at: Mapped[datetime]
+    closed_at: Mapped[datetime] = mapped_column(index=True)  # reports read sales by period
     total: Mapped[int] = mapped_column(BigInteger)
 
 
