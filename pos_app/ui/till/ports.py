@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
+from pos_app.services.guest_cabinet import GuestCabinetService
 from pos_app.services.screen_look import ScreenLook
 from pos_app.services.subscription import SubscriptionService
 
@@ -131,6 +132,8 @@ class TillScreenServices:
     look: ScreenLook = field(default_factory=ScreenLook)  # font size, touch mode (settings)
     # the guest's messenger link from the server (seed 003); default: no server, "later"
     subscriptions: SubscriptionService = field(default_factory=SubscriptionService)
+    # the guest card's Cabinet tab (login and password on the server); default: no server
+    guest_cabinet: GuestCabinetService = field(default_factory=GuestCabinetService)
 
 
 class ServiceHolder:
