@@ -20,7 +20,14 @@ from pos_server.cabinet_web.install import install as install_cabinet
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.checkpointer import Checkpointer
 from pos_server.guests.demotion import DemotionJob
-from pos_server.http import admin_api, guest_api, metrics, ops_known, order_api
+from pos_server.http import (
+    admin_api,
+    cabinet_access_api,
+    guest_api,
+    metrics,
+    ops_known,
+    order_api,
+)
 from pos_server.http.api import router
 from pos_server.http.errors import http_error, validation_failed
 from pos_server.http.health import HealthProbe
@@ -201,6 +208,7 @@ def _install_routes(app: FastAPI) -> None:
     app.include_router(order_list.router)  # after order_api: /v1/orders/stream wins over /{id}
     app.include_router(admin_api.router)
     app.include_router(guest_api.router)
+    app.include_router(cabinet_access_api.router)
     app.include_router(ops_known.router)
     app.include_router(notify_http.router)
     install_back_office(app)

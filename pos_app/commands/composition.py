@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from pos_app.db.uow import SystemClock, UuidGenerator
 from pos_app.services.acquiring import NO_ACQUIRER, Acquirer
+from pos_app.services.guest_cabinet import NO_CABINET_SERVER
 from pos_app.services.guest_history import NO_HISTORY_SOURCE
 from pos_app.services.hold_reset import NOT_ENROLLED, HoldResetPort, no_feed
 from pos_app.services.points import NO_SERVER
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
         DeviceSettingsService,
         SoundPrefs,
     )
+    from pos_app.services.guest_cabinet import CabinetPort
     from pos_app.services.guest_history import HistorySource
     from pos_app.services.guests import PhoneOwnerSource
     from pos_app.services.orders import ActionSender, ConsoleOrders, OrderView, StreamBatch
@@ -100,6 +102,7 @@ def till_services(
         link_source=_link_source(store, sync, server_url),
         wake_sync=sync.worker.wake if sync is not None else no_feed,
         order_debts=SqlOrderCache(store).debts_by,  # orders completed unpaid here (issue 20)
+        cabinet_port=_cabinet_port(store, sync, server_url),
     )  # fmt: skip
 
 
@@ -208,7 +211,7 @@ def screen_services(
         guest_history=till.guest_history, deposits=till.deposits,
         venue_zone=VenueTime(store.unit_of_work).zone(), venue_time=VenueTime(store.unit_of_work),
         venue_name=read_venue_name(store.unit_of_work), look=read_look(store.unit_of_work),
-        subscriptions=till.subscriptions,
+        subscriptions=till.subscriptions, guest_cabinet=till.guest_cabinet,
     )  # fmt: skip
 
 
@@ -333,6 +336,21 @@ def _history_source(
     with store.unit_of_work(durable=False) as uow:
         url = server_url or uow.settings.get(SERVER_KEY)
     return GuestHistoryClient(str(url), token, trust=sync.trust) if url else NO_HISTORY_SOURCE
+
+
+def _cabinet_port(store: Store, sync: SyncRuntime | None, server_url: str | None
+                  ) -> CabinetPort:  # fmt: skip
+    """An enrolled till sets guests' cabinet credentials on its server
+    (``sync.guest_cabinet_client``); one that is not cannot (the card's Cabinet tab says so)."""
+    if sync is None:
+        return NO_CABINET_SERVER
+    from pos_app.commands.sync_runtime import SERVER_KEY, load_token
+    from pos_app.sync.guest_cabinet_client import GuestCabinetClient
+
+    _, token = load_token(store)
+    with store.unit_of_work(durable=False) as uow:
+        url = server_url or uow.settings.get(SERVER_KEY)
+    return GuestCabinetClient(str(url), token, trust=sync.trust) if url else NO_CABINET_SERVER
 
 
 def _link_source(store: Store, sync: SyncRuntime | None, server_url: str | None) -> LinkSource:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pos_app.services.acquiring import NO_ACQUIRER, Acquirer
 from pos_app.services.bonus_override import BonusOverrideService
 from pos_app.services.deposits import DepositService
+from pos_app.services.guest_cabinet import NO_CABINET_SERVER, CabinetPort, GuestCabinetService
 from pos_app.services.guest_card import GuestCardService
 from pos_app.services.guest_history import (
     NO_HISTORY_SOURCE,
@@ -65,6 +66,7 @@ class TillServices:
     guest_history: GuestHistoryService  # its History tab: the server's pages, kept offline
     subscriptions: SubscriptionService  # the guest's messenger link (seed 003), from the server
     deposits: DepositService  # deposit top-ups by cash or card, a manager's refund
+    guest_cabinet: GuestCabinetService  # its Cabinet tab: login and password on the server
 
     @classmethod
     def build(
@@ -78,6 +80,7 @@ class TillServices:
         link_source: LinkSource = NO_LINK_SOURCE, wake_sync: Callable[[], object] = no_feed,
         order_debts: OrderDebts = no_order_debts,
         phone_owners: PhoneOwnerSource = NO_PHONE_OWNERS,
+        cabinet_port: CabinetPort = NO_CABINET_SERVER,
     ) -> TillServices:  # fmt: skip
         """The whole set; the keyword arguments are the till's adapters, each by default the
         null object of a till without it."""
@@ -98,4 +101,5 @@ class TillServices:
             guest_history=GuestHistoryService(uow, clock, history_source),
             subscriptions=SubscriptionService(link_source, wake=wake_sync),
             deposits=DepositService(uow, clock, ids, acquirer=acquirer),
+            guest_cabinet=GuestCabinetService(cabinet_port),
         )  # fmt: skip

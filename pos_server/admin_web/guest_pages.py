@@ -1,8 +1,10 @@
 """Guests (issue 18 point 2): the list with search (``?q=`` by name, phone, e-mail, card),
 keyset paging and CSV export, and the guest card with the till's tabs (main, contacts,
-identifiers, accounts, history). Edits go through ``pos_server.guests.backoffice``: the
-tills' own operations and handlers, as the signed-in member. The guests permission; a credit
-or debit also needs the bonus settings permission (and the handler's own check)."""
+identifiers, accounts, history, cabinet). Edits go through ``pos_server.guests.backoffice``:
+the tills' own operations and handlers, as the signed-in member. The guests permission; a
+credit or debit also needs the bonus settings permission (and the handler's own check). The
+cabinet tab sets the guest's cabinet login and password (``pos_server.guests.cabinet_access``):
+a random password is shown once, on the page answering the form, unless it went by SMS."""
 
 from __future__ import annotations
 
@@ -15,15 +17,35 @@ from starlette.datastructures import FormData
 from pos_app.domain.errors import DomainError
 from pos_app.domain.guest_card import MAX_CONTACTS
 from pos_app.domain.money import Percent, format_money, parse_money
-from pos_server.admin_web.context import PREFIX, Reader, Refused, acting, form_of, render, require
+from pos_server.admin_web.context import (
+    PREFIX,
+    Reader,
+    Refused,
+    _,
+    acting,
+    form_of,
+    render,
+    require,
+    settings_of,
+)
 from pos_server.admin_web.group_pages import percent_text
+from pos_server.cabinet_web.accounts import CabinetRefused
 from pos_server.guests import backoffice
+from pos_server.guests.cabinet_access import access, set_access
 from pos_server.staff.permissions import Permission
 
 router = APIRouter(prefix=f"{PREFIX}/guests", include_in_schema=False)
 Page = Annotated[Reader, Depends(require(Permission.GUESTS))]
 Form = Annotated[tuple[Reader, FormData], Depends(form_of(Permission.GUESTS))]
 FLAGS = ("cabinet_login_allowed", "ordering_allowed", "registration_skipped")
+# set_credentials' refusals, translated where shown (pos_server/cabinet_web/accounts.py)
+CABINET_REFUSALS = (
+    _("There is no such guest."),
+    _("This login is taken."),
+    _("A password is {low} to {high} characters."),
+    _("A password has no leading or trailing spaces."),
+    _("A login has 3 to 64 letters, digits, dots, dashes or underscores."),
+)
 
 
 def _text(form: FormData, name: str) -> str:
@@ -56,13 +78,16 @@ def _card(request: Request, who: Reader, guest_id: str, status: int = 200,
           **context: Any) -> Response:  # fmt: skip
     with acting(request, who) as uow:
         view = backoffice.card_view(uow, guest_id, request.query_params.get("before"))
+        cabinet = access(uow, guest_id)
     if view is None:
         raise Refused(404, who.gettext("Not found"), who.gettext("No guest has this id."))
     if request.query_params.get("saved"):
         context.setdefault("notice", who.gettext("Saved."))
+    context.setdefault("credentials", None)  # the cabinet tab's answer (a random password)
+    context.setdefault("cabinet_login", None)  # the login typed into a refused form
     response: Response = render(request, who, "admin/guest_card.html", status, v=view,
                                 money=lambda k: format_money(k, ""), percent=percent_text,
-                                **context)  # fmt: skip
+                                cabinet=cabinet, **context)  # fmt: skip
     return response
 
 
@@ -87,7 +112,6 @@ def save_main(guest_id: str, request: Request, posted: Form) -> Response:
                                  "birthday": _text(form, "birthday") or None,
                                  "sex": _text(form, "sex") or None,
                                  "group_id": _text(form, "group_id") or None}  # fmt: skip
-    values.update({flag: form.get(flag) == "on" for flag in FLAGS})
     return _done(request, who, guest_id, lambda uow: backoffice.update(
         uow, who.me.staff_id, guest_id, values))  # fmt: skip
 
@@ -187,3 +211,43 @@ def add_identifier(guest_id: str, request: Request, posted: Form) -> Response:
     who, form = posted
     return _done(request, who, guest_id, lambda uow: backoffice.add_identifier(
         uow, who.me.staff_id, guest_id, _text(form, "value")))  # fmt: skip
+
+
+@router.post("/{guest_id}/cabinet")
+def save_cabinet_flags(guest_id: str, request: Request, posted: Form) -> Response:
+    """The cabinet tab's three flags (``guest.updated``, as the main tab's fields)."""
+    who, form = posted
+    values: dict[str, object] = {flag: form.get(flag) == "on" for flag in FLAGS}
+    return _done(request, who, guest_id, lambda uow: backoffice.update(
+        uow, who.me.staff_id, guest_id, values))  # fmt: skip
+
+
+@router.post("/{guest_id}/cabinet/credentials")
+def set_cabinet_credentials(guest_id: str, request: Request, posted: Form) -> Response:
+    """A login and a password (typed, or random: shown once on this answer unless sent by
+    SMS); "send": by SMS to the card's mobile phone with the cabinet's public address."""
+    who, form = posted
+    login, typed = _text(form, "login"), form.get("password")
+    password = None if form.get("random") == "on" else typed if isinstance(typed, str) else ""
+    if password == "":
+        return _card(request, who, guest_id, 400, cabinet_login=login, error=who.gettext(
+            "Type a password or choose a random one."))  # fmt: skip
+    try:
+        with acting(request, who) as uow:
+            done = set_access(uow, guest_id, login, password, send=form.get("send") == "on",
+                              staff_id=who.me.staff_id,
+                              public_url=settings_of(request).public_url)  # fmt: skip
+    except CabinetRefused as exc:
+        if exc.status == 404:
+            raise Refused(404, who.gettext("Not found"),
+                          who.gettext("No guest has this id.")) from None  # fmt: skip
+        return _card(request, who, guest_id, exc.status, cabinet_login=login,
+                     error=who.gettext(exc.message).format(**exc.values))  # fmt: skip
+    if done.sent:
+        notice = who.gettext("The login and the password were sent by SMS.")
+    elif done.password is not None:
+        notice = who.gettext("The login is set. Tell the guest the password shown below: it "
+                             "is shown only now.")  # fmt: skip
+    else:
+        notice = who.gettext("The login and the password are set.")
+    return _card(request, who, guest_id, notice=notice, credentials=done)

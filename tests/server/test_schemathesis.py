@@ -40,8 +40,8 @@ def test_no_request_breaks_the_server(tmp_path: Path) -> None:
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result
         operations.append(result.ok())
-    assert len(operations) == 15  # order listing (2), admin calls (2), ops/known, telegram-link,
-    # a guest's history, who has a phone
+    assert len(operations) == 17  # order listing (2), admin calls (2), ops/known, telegram-link,
+    # a guest's history, who has a phone, a guest's cabinet credentials (2)
 
     for operation in operations:
         if operation.path == STREAM:

@@ -1,4 +1,4 @@
-"""Screenshots of the guest card's five tabs, Russian and English, for the README.
+"""Screenshots of the guest card's tabs, Russian and English, for the README.
 
 Run under a virtual display, like the other till screenshots::
 
@@ -7,9 +7,10 @@ Run under a virtual display, like the other till screenshots::
 The demo till identifies the demo guest by the app code and opens the card (Ctrl+G). The History
 tab reads a real ``pos-server run`` on loopback that knows the same guest: a manager's credit
 and debit and a top-up are sent to it as operations first. Saves
-``docs/screenshots/till-guest-card-<tab>-<lang>.png``, the Accounts tab after a cash top-up
-(``till-guest-card-deposit-<lang>.png``) and the new-guest form refusing a phone another guest
-has (``till-new-guest-<lang>.png``).
+``docs/screenshots/till-guest-card-<tab>-<lang>.png``, the Cabinet tab after a login set with
+a random password on that server (``till-guest-card-cabinet-<lang>.png``), the Accounts tab
+after a cash top-up (``till-guest-card-deposit-<lang>.png``) and the new-guest form refusing a
+phone another guest has (``till-new-guest-<lang>.png``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from PySide6.QtWidgets import QApplication
 from pos_app.commands.demo_data import main as demo_data
 from pos_app.commands.till_app import TillOptions
 from pos_app.db.uow import SystemClock
+from pos_app.services.guest_cabinet import GuestCabinetService
 from pos_app.services.guest_history import GuestHistoryService
+from pos_app.sync.guest_cabinet_client import GuestCabinetClient
 from pos_app.sync.guest_history_client import GuestHistoryClient
 from pos_app.ui.till.guest_card import GuestCardDialog
 from pos_server.db import upgrade
@@ -92,6 +95,7 @@ def main(lang: str = "ru") -> int:
                 parent=window,
                 deposits=services.deposits,
                 reports=services.reports,
+                cabinet=GuestCabinetService(GuestCabinetClient(server.url, token)),
             )
             dialog.open()
             wait_until(lambda: dialog.view is not None)
@@ -100,6 +104,15 @@ def main(lang: str = "ru") -> int:
                 if tab == "history":
                     wait_until(lambda: dialog.history.table.rowCount() > 0)
                 shoot(f"guest-card-{tab}-{lang}")
+            add_staff_member(server.db_url, window.staff.staff_id, "cashier")  # may set it
+            tab = dialog.cabinet
+            dialog.tabs.setCurrentWidget(tab)
+            wait_until(lambda: tab.state.text() != "" and not tab.state.text().endswith("…"))
+            tab.login.setText("anna.demo")
+            tab.random.setChecked(True)
+            tab.set_credentials()
+            wait_until(lambda: tab.answer.text() != "")
+            shoot(f"guest-card-cabinet-{lang}")
             dialog.tabs.setCurrentWidget(dialog.accounts)  # a cash top-up with change
             box = dialog.accounts.deposit
             box.amount.setText("500")

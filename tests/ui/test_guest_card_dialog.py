@@ -98,6 +98,7 @@ def test_the_tabs_show_the_card(card: Card, qtbot: QtBot) -> None:
         "Identifiers",
         "Accounts",
         "History",
+        "Cabinet",
     ]
     assert dialog.main.name.text() == "Анна Смирнова"
     assert dialog.main.group.currentData() == "g10"
@@ -113,12 +114,11 @@ def test_main_tab_saves_only_what_changed(qtbot: QtBot, card: Card) -> None:
     dialog = card.dialog
     dialog.main.name.setText("Анна Петрова")
     dialog.main.birthday.setText("1990-05-17")
-    dialog.main.ordering.setChecked(False)
     dialog.main.save()
     said(qtbot, dialog, "Saved.")
     [(kind, payload)] = card.pending()
     assert kind == "guest.updated"
-    assert payload["fields"] == ["name", "birthday", "ordering_allowed"]
+    assert payload["fields"] == ["name", "birthday"]
     assert dialog.title.text() == "Анна Петрова"
     dialog.main.birthday.setText("2999-01-01")
     dialog.main.save()
@@ -234,6 +234,7 @@ def test_the_card_speaks_russian(qtbot: QtBot, card: Card) -> None:
             "Идентификаторы",
             "Счета",
             "История",
+            "Кабинет",
         ]
         assert dialog.windowTitle() == "Карточка гостя"
         assert dialog.accounts.figures.text().startswith("Баллы: всего 300,00")
@@ -241,3 +242,29 @@ def test_the_card_speaks_russian(qtbot: QtBot, card: Card) -> None:
     finally:
         for translator in translators:
             app.removeTranslator(translator)
+
+
+def test_the_cabinet_tab_saves_the_flags_and_needs_a_server_for_credentials(
+    qtbot: QtBot, card: Card
+) -> None:
+    """The flags are card edits (queued offline); the login and password live on the server,
+    which this till does not have: the tab says so and keeps the form."""
+    dialog = card.dialog
+    tab = dialog.cabinet
+    assert tab.ordering.isChecked() == dialog.view.ordering_allowed  # type: ignore[union-attr]
+    tab.ordering.setChecked(not tab.ordering.isChecked())
+    tab.save_flags()
+    said(qtbot, dialog, "Saved.")
+    [(kind, payload)] = card.pending()
+    assert kind == "guest.updated" and payload["fields"] == ["ordering_allowed"]
+    dialog.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: "not connected" in tab.state.text())
+    tab.login.setText("ab")
+    tab.random.setChecked(True)
+    tab.set_credentials()
+    said(qtbot, dialog, "A login has 3 to 64 letters")  # the till's own check, first
+    tab.login.setText("anna.s")
+    tab.set_credentials()
+    said(qtbot, dialog, "this till is not connected to one")
+    assert dialog.message.property("problem") is True
+    assert tab.login.text() == "anna.s" and tab.random.isChecked()

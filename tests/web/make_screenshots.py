@@ -30,7 +30,8 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def guests(server: Server, chromium: Any) -> None:
-    """The guest list found by a search, and a card after a credit."""
+    """The guest list found by a search, and a card after a credit and a cabinet login set
+    with a random password (shown once)."""
     add_guests(server.db_url, anna="Анна Петрова", boris="Борис Смирнов")
     for lang in ("ru", "en"):
         context = chromium.new_context(locale=lang, viewport={"width": 1200, "height": 760})
@@ -45,6 +46,10 @@ def guests(server: Server, chromium: Any) -> None:
             page.fill("#reason", "Подарок ко дню рождения")
             page.click("#adjust")
             page.wait_for_url("**/admin/guests/anna?saved=1")
+            page.fill("#cabinet-login", "anna.petrova")  # the Cabinet tab: a random password
+            page.check("#cabinet-random")
+            page.click("#set-credentials")
+            page.wait_for_selector("#cabinet-password-once")
         page.screenshot(path=str(OUT / f"backoffice-guest-card-{lang}.png"), full_page=True)
         context.close()
 

@@ -861,6 +861,98 @@
         <source>handed over</source>
         <translation>получено</translation>
     </message>
+    <message>
+        <source>Cabinet</source>
+        <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>The cabinet's login and password are kept on the server, and this till is not connected to one.</source>
+        <translation>Логин и пароль кабинета хранятся на сервере, а эта касса к нему не подключена.</translation>
+    </message>
+    <message>
+        <source>The cabinet's login and password are kept on the server, which did not answer: nothing was set. Try again when the till is online.</source>
+        <translation>Логин и пароль кабинета хранятся на сервере, а он не ответил: ничего не изменено. Повторите, когда касса будет в сети.</translation>
+    </message>
+    <message>
+        <source>This login is taken: choose another.</source>
+        <translation>Этот логин уже занят: выберите другой.</translation>
+    </message>
+    <message>
+        <source>The server does not know this guest yet: try again once the till has synced.</source>
+        <translation>Сервер ещё не знает этого гостя: повторите после синхронизации кассы.</translation>
+    </message>
+    <message>
+        <source>A login has 3 to 64 letters, digits, dots, dashes or underscores.</source>
+        <translation>В логине от 3 до 64 символов: буквы, цифры, точки, дефисы или подчёркивания.</translation>
+    </message>
+    <message>
+        <source>A password is 8 to 128 characters, with no spaces at its ends.</source>
+        <translation>В пароле от 8 до 128 символов, без пробелов в начале и в конце.</translation>
+    </message>
+    <message>
+        <source>You may not change this guest's cabinet access.</source>
+        <translation>Вам нельзя менять доступ этого гостя в кабинет.</translation>
+    </message>
+    <message>
+        <source>Random password</source>
+        <translation>Случайный пароль</translation>
+    </message>
+    <message>
+        <source>Send now by SMS</source>
+        <translation>Отправить сейчас по SMS</translation>
+    </message>
+    <message>
+        <source>The card has no mobile phone: tell the guest the login and password.</source>
+        <translation>В карточке нет мобильного телефона: сообщите гостю логин и пароль.</translation>
+    </message>
+    <message>
+        <source>Set login and password</source>
+        <translation>Задать логин и пароль</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>Send now by SMS to %1</source>
+        <translation>Отправить сейчас по SMS на %1</translation>
+    </message>
+    <message>
+        <source>Asking the server…</source>
+        <translation>Спрашиваем сервер…</translation>
+    </message>
+    <message>
+        <source>Cabinet login: %1 (the password is never shown).</source>
+        <translation>Логин кабинета: %1 (пароль никогда не показывается).</translation>
+    </message>
+    <message>
+        <source>No cabinet login yet.</source>
+        <translation>Логина для кабинета пока нет.</translation>
+    </message>
+    <message>
+        <source>Type a login, and a password or choose a random one.</source>
+        <translation>Введите логин, а также пароль или выберите случайный.</translation>
+    </message>
+    <message>
+        <source>Sending to the server…</source>
+        <translation>Отправляем на сервер…</translation>
+    </message>
+    <message>
+        <source>The login and password were sent by SMS.</source>
+        <translation>Логин и пароль отправлены по SMS.</translation>
+    </message>
+    <message>
+        <source>Login %1 is set. Tell the guest the password: %2 (shown only now).</source>
+        <translation>Логин %1 задан. Сообщите гостю пароль: %2 (показан только сейчас).</translation>
+    </message>
+    <message>
+        <source>Login %1 and its password are set.</source>
+        <translation>Логин %1 и пароль заданы.</translation>
+    </message>
 </context>
 <context>
     <name>GuestPanel</name>

@@ -1,4 +1,5 @@
-"""The guest card dialog (issue 17): Main / Contacts / Identifiers / Accounts / History tabs.
+"""The guest card dialog (issue 17): Main / Contacts / Identifiers / Accounts / History /
+Cabinet tabs (the last: issue 19 point 1, ``guest_card_cabinet.py``).
 
 Every read and change goes through ``services/guest_card.py`` and ``services/guest_history.py``
 on the op runner's worker (never the GUI thread); a change the service refuses is said in the
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from pos_app.ui.till.guest_card_cabinet import CabinetTab
 from pos_app.ui.till.guest_card_tabs import (
     AccountsTab,
     ContactsTab,
@@ -25,6 +27,7 @@ from pos_app.ui.till.messages import cashier_text
 
 if TYPE_CHECKING:
     from pos_app.services.deposits import DepositService
+    from pos_app.services.guest_cabinet import GuestCabinetService
     from pos_app.services.guest_card import Actor, GuestCardService, GuestCardView
     from pos_app.services.guest_history import GuestHistoryService
     from pos_app.services.report_printer import ReportPrinter
@@ -44,9 +47,13 @@ class GuestCardDialog(QDialog):
         self, runner: Runner, cards: GuestCardService, history: GuestHistoryService,
         *, by: Actor, guest_id: str, parent: QWidget | None = None,
         deposits: DepositService | None = None, reports: ReportPrinter | None = None,
+        cabinet: GuestCabinetService | None = None,
     ) -> None:  # fmt: skip
         """``deposits``: the Accounts tab takes top-ups (None: it does not); ``reports``: the
-        printer of the slips (None: none is printed, the tab says so)."""
+        printer of the slips (None: none is printed, the tab says so); ``cabinet``: the
+        server's cabinet credentials (None: a till without a server, the tab says so)."""
+        from pos_app.services.guest_cabinet import GuestCabinetService
+
         super().__init__(parent)
         self.setObjectName("guestCardDialog")
         self.runner, self.cards, self.by, self.guest_id = runner, cards, by, guest_id
@@ -62,11 +69,13 @@ class GuestCardDialog(QDialog):
         self.identifiers = IdentifiersTab(self)
         self.accounts = AccountsTab(self)
         self.history = HistoryTab(self, history)
+        self.cabinet = CabinetTab(self, cabinet or GuestCabinetService())
         for tab, name in ((self.main, translate("GuestCard", "Main")),
                           (self.contacts, translate("GuestCard", "Contacts")),
                           (self.identifiers, translate("GuestCard", "Identifiers")),
                           (self.accounts, translate("GuestCard", "Accounts")),
-                          (self.history, translate("GuestCard", "History"))):  # fmt: skip
+                          (self.history, translate("GuestCard", "History")),
+                          (self.cabinet, translate("GuestCard", "Cabinet"))):  # fmt: skip
             self.tabs.addTab(tab, name)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.message = QLabel("")
@@ -109,7 +118,7 @@ class GuestCardDialog(QDialog):
     def show_card(self, view: GuestCardView) -> None:
         self.view = view
         self.title.setText(view.name)
-        for tab in (self.main, self.contacts, self.identifiers, self.accounts):
+        for tab in (self.main, self.contacts, self.identifiers, self.accounts, self.cabinet):
             tab.show_card(view)
 
     def say(self, text: str, *, problem: bool = False) -> None:
@@ -130,6 +139,8 @@ class GuestCardDialog(QDialog):
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.history and not self.history.loaded:
             self.history.load()
+        if self.tabs.widget(index) is self.cabinet and not self.cabinet.loaded:
+            self.cabinet.load()
 
 
 def open_guest_card(window: Any) -> None:
@@ -144,7 +155,8 @@ def open_guest_card(window: Any) -> None:
     def show(opened: Any) -> None:
         dialog = GuestCardDialog(window.ctx.runner, opened.guest_card, opened.guest_history,
                                  by=by, guest_id=guest_id, parent=window,
-                                 deposits=opened.deposits, reports=opened.reports)  # fmt: skip
+                                 deposits=opened.deposits, reports=opened.reports,
+                                 cabinet=opened.guest_cabinet)  # fmt: skip
         window.guest_card_dialog = dialog
         dialog.open()
 

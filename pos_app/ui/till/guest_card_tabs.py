@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -66,7 +65,8 @@ def _labels() -> dict[str, str]:
 
 
 class MainTab(QWidget):
-    """Name, birthday, sex, note, group (and whether set by hand), the three flags."""
+    """Name, birthday, sex, note, group (and whether set by hand); the three flags are on the
+    Cabinet tab (``guest_card_cabinet.py``)."""
 
     def __init__(self, card: GuestCardDialog) -> None:
         super().__init__()
@@ -84,9 +84,6 @@ class MainTab(QWidget):
         self.group = _combo("guestGroup", [("—", None)])
         self.by_hand = QLabel("")
         self.by_hand.setObjectName("groupByHand")
-        self.login = QCheckBox(translate("GuestCard", "May sign in to the cabinet"))
-        self.ordering = QCheckBox(translate("GuestCard", "May order from the cabinet"))
-        self.skip = QCheckBox(translate("GuestCard", "Registration skipped"))
         save = _button("saveMain", translate("GuestCard", "Save"))
         save.clicked.connect(self.save)
         form = QFormLayout(self)
@@ -98,8 +95,6 @@ class MainTab(QWidget):
         group_row.addWidget(self.group, 1)
         group_row.addWidget(self.by_hand)
         form.addRow(translate("GuestCard", "Group"), group_row)
-        for box in (self.login, self.ordering, self.skip):
-            form.addRow("", box)
         form.addRow("", save)
 
     def set_groups(self, groups: list[tuple[str, str]]) -> None:
@@ -119,9 +114,6 @@ class MainTab(QWidget):
             self.group.addItem(view.group_name or view.group_id, view.group_id)
         _select(self.group, view.group_id)
         self.by_hand.setText(translate("GuestCard", "set by hand") if view.group_by_hand else "")
-        self.login.setChecked(view.cabinet_login_allowed)
-        self.ordering.setChecked(view.ordering_allowed)
-        self.skip.setChecked(view.registration_skipped)
 
     def changes(self) -> dict[str, Any]:
         """The fields that differ from the card as drawn."""
@@ -131,15 +123,9 @@ class MainTab(QWidget):
         typed = self.birthday.text().strip()
         now = {"name": self.name.text(), "birthday": typed or None,
                "sex": self.sex.currentData(), "note": self.note.toPlainText(),
-               "group_id": self.group.currentData(),
-               "cabinet_login_allowed": self.login.isChecked(),
-               "ordering_allowed": self.ordering.isChecked(),
-               "registration_skipped": self.skip.isChecked()}  # fmt: skip
+               "group_id": self.group.currentData()}  # fmt: skip
         was = {"name": view.name, "birthday": view.birthday.isoformat() if view.birthday else None,
-               "sex": view.sex, "note": view.note, "group_id": view.group_id,
-               "cabinet_login_allowed": view.cabinet_login_allowed,
-               "ordering_allowed": view.ordering_allowed,
-               "registration_skipped": view.registration_skipped}  # fmt: skip
+               "sex": view.sex, "note": view.note, "group_id": view.group_id}  # fmt: skip
         return {k: v for k, v in now.items() if v != was[k]}
 
     def save(self) -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pos_app.domain.catalog import Product
     from pos_app.services.bonus_override import BonusOverrideService
     from pos_app.services.deposits import DepositService
+    from pos_app.services.guest_cabinet import GuestCabinetService
     from pos_app.services.guest_card import GuestCardService
     from pos_app.services.guest_history import GuestHistoryService
     from pos_app.services.guests import GuestService
@@ -100,6 +101,14 @@ class CatalogueSource(Protocol):
     def load(self) -> Catalogue: ...
 
 
+def _no_cabinet() -> GuestCabinetService:
+    """A till without a server (imported here, not at start: the window's first frame waits
+    for the imports of this module)."""
+    from pos_app.services.guest_cabinet import GuestCabinetService
+
+    return GuestCabinetService()
+
+
 @dataclass(frozen=True)
 class TillScreenServices:
     """The use cases the till screen calls, all on one store, every one always there: a till
@@ -131,6 +140,8 @@ class TillScreenServices:
     look: ScreenLook = field(default_factory=ScreenLook)  # font size, touch mode (settings)
     # the guest's messenger link from the server (seed 003); default: no server, "later"
     subscriptions: SubscriptionService = field(default_factory=SubscriptionService)
+    # the guest card's Cabinet tab (login and password on the server); default: no server
+    guest_cabinet: GuestCabinetService = field(default_factory=_no_cabinet)
 
 
 class ServiceHolder:
