@@ -118,6 +118,14 @@ def order_of_sale(uow: UnitOfWork, sale_id: str) -> dict[str, Any] | None:
     return dict(value) if value else None
 
 
+def order_hold_points(uow: UnitOfWork, sale_id: str) -> int:
+    """The points of the sale paid from its guest order's own hold (0 if none were)."""
+    found = order_of_sale(uow, sale_id)
+    if found is None or found.get(TAKEN_KEY) is None:
+        return 0
+    return int(found[POINTS_KEY])
+
+
 def order_hold_payment(uow: UnitOfWork, sale: Sale) -> None:
     """A step of every sale's end, before its holds end (``sale_closing._end``): the points
     payment taken from the order's own hold names that hold again (the sale's store does not

@@ -215,7 +215,12 @@ def test_a_till_hold_beside_the_orders_hold_keeps_its_own_payment(tmp_path: Path
         clock, ids = FakeClock(), FakeIds()
         sale = OrderCheckout(store.unit_of_work, cache, clock, ids).start("o-8")
         OrderHoldPayment(store.unit_of_work, clock).take(sale.sale_id)
-        TillServices.build(store.unit_of_work, clock, ids).points.pay_points(sale.sale_id, rub(25))
+        services = TillServices.build(store.unit_of_work, clock, ids)
+        allowed = services.payments.available_for_points(sale.sale_id)
+        # all 250.00 available: the order's 225.00 are already held out of the snapshot and
+        # are not counted again
+        assert (allowed.already_paid, allowed.max_points) == (rub(225), rub(250))
+        services.points.pay_points(sale.sale_id, rub(25))
     finally:
         store.close()
     store = open_store(path, terminal_id="T1", receipt_prefix="T1")  # the till restarted
