@@ -9,7 +9,9 @@ The link to the order is a small value in the till's settings, ``guest_order.sal
 stay as they are. ``order_sale_mark`` (a step of every sale's end, ``sale_closing._end``) puts
 ``order_id`` into ``sale.closed``, where the server marks the order paid by the sale
 (``pos_server/ops/order_sale.py``); a cancelled sale forgets the link and the order stays
-unpaid.
+unpaid. An order holding the guest's points (seed 001 "P add to order") keeps that hold in the
+link too (``hold_id``, ``points``): ``order_hold_payment.py`` pays its lines in points with it,
+and ``order_hold_payment`` here names it on that payment again when the sale ends.
 
 The sale is priced by the till (the same ``pos_app.domain.pricing`` as the server's placement,
 with the guest's group as this till knows it). If that does not come to the order's total -
