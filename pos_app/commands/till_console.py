@@ -136,14 +136,16 @@ def _pay_orders_at_the_till(runtime: TillRuntime, console: Any) -> None:
     (issue 20 point 2; ``ui/till/order_payment.py``, ``services/order_checkout.py``)."""
     from pos_app.db.uow import SystemClock, UuidGenerator
     from pos_app.services.order_checkout import OrderCheckout
+    from pos_app.services.order_hold_payment import OrderHoldPayment
     from pos_app.ui.till.order_payment import pay_order_at_till
 
     store = console.store
     checkout = OrderCheckout(store.unit_of_work, console.service.cache, SystemClock(),
                              UuidGenerator())  # fmt: skip
+    held = OrderHoldPayment(store.unit_of_work, SystemClock())  # its lines in points
     window = runtime.window
     console.window.pay_at_till = lambda order_id: pay_order_at_till(
-        window, runtime.runner.run, checkout.start, order_id
+        window, runtime.runner.run, checkout.start, order_id, held.take
     )
 
 

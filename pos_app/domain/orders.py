@@ -412,12 +412,17 @@ def complete(order: Order) -> Transition:
     return done, tuple(effects)
 
 
-def settle_by_sale(order: Order, *, sale_id: str, money: int, points: int) -> Transition:
-    """A till sale took the payment (receipt, shift, card terminal, its own points holds and
-    accrual): the order is paid by it, its own points hold released (the sale paid points
-    through holds of its own), and nothing is posted for the order."""
+def settle_by_sale(order: Order, *, sale_id: str, money: int, points: int,
+                   spent_hold: str | None = None) -> Transition:  # fmt: skip
+    """A till sale took the payment (receipt, shift, card terminal, its points and accrual):
+    the order is paid by it and nothing is posted for the order. ``spent_hold``: the hold the
+    sale's points payment spent; when it is the order's own hold (the points the guest chose
+    at placement, seed 001 "P add to order") the sale's close committed it, so it is not
+    released; any other hold of the order is released (the sale paid with holds of its own)."""
     _require(order, OrderAction.PAY)
-    effects: list[Effect] = [*_release_hold(order), PaidBySale(order.id, sale_id, money, points)]
+    own = order.points_hold is not None and order.points_hold.id == spent_hold
+    effects: list[Effect] = [*(() if own else _release_hold(order)),
+                             PaidBySale(order.id, sale_id, money, points)]  # fmt: skip
     paid = replace(order, state=OrderState.PAID, paid_money=money, paid_points=points,
                    points_hold=None, paid_by_sale=sale_id)  # fmt: skip
     return paid, tuple(effects)

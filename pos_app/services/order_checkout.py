@@ -9,7 +9,9 @@ The link to the order is a small value in the till's settings, ``guest_order.sal
 stay as they are. ``order_sale_mark`` (a step of every sale's end, ``sale_closing._end``) puts
 ``order_id`` into ``sale.closed``, where the server marks the order paid by the sale
 (``pos_server/ops/order_sale.py``); a cancelled sale forgets the link and the order stays
-unpaid.
+unpaid. An order holding the guest's points (seed 001 "P add to order") keeps that hold in the
+link too (``hold_id``, ``points``): ``order_hold_payment.py`` pays its lines in points with it,
+and ``order_hold_payment`` here names it on that payment again when the sale ends.
 
 The sale is priced by the till (the same ``pos_app.domain.pricing`` as the server's placement,
 with the guest's group as this till knows it). If that does not come to the order's total -
@@ -19,19 +21,23 @@ is told both amounts: the guest was shown the order's price.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pos_app.domain.errors import DomainError
-from pos_app.domain.orders import OrderAction, OrderState
+from pos_app.domain.orders import OrderAction, OrderState, PaymentMethod
 from pos_app.domain.pricing import GroupSnapshot
 from pos_app.domain.sale import GuestSnapshot, Sale, SaleStatus
+from pos_app.domain.sale import PaymentMethod as SalePayment
 from pos_app.services.dto import SaleView
-from pos_app.services.orders import OrderCache
+from pos_app.services.orders import OrderCache, OrderView
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 
 KEY_PREFIX = "guest_order.sale:"
 PAYLOAD_KEY = "order_id"
+HOLD_KEY = "hold_id"  # the order's own points hold (seed 001 "P add to order")
+POINTS_KEY = "points"  # what of the sale that hold pays
+TAKEN_KEY = "taken_at"  # the position of the points payment taken from it, once taken
 
 
 class OrderNotPayableHere(DomainError):
@@ -81,9 +87,21 @@ class OrderCheckout:
                     till_total=sale.totals.total)  # fmt: skip
             uow.sales.add(sale)
             uow.settings.set(KEY_PREFIX + sale.id, {"order_id": order.order_id,
-                                                    "number": order.number})  # fmt: skip
+                                                    "number": order.number,
+                                                    **_held(order, sale.total)})  # fmt: skip
             uow.commit()
             return SaleView.of(sale)
+
+
+def _held(order: OrderView, total: int) -> dict[str, Any]:
+    """The order's points hold and what of the sale it pays: the lines the guest chose in
+    points (the whole order when it is paid in points), at most the hold and the sale."""
+    if not order.points_hold_id or order.points_hold_amount <= 0:
+        return {}
+    in_points = sum(line.amount for line in order.lines if line.in_points)
+    due = order.total if order.method is PaymentMethod.POINTS else in_points
+    points = min(due, order.points_hold_amount, total)
+    return {HOLD_KEY: order.points_hold_id, POINTS_KEY: points} if points > 0 else {}
 
 
 def _attach_guest(uow: UnitOfWork, sale: Sale, guest_id: str, label: str) -> None:
@@ -100,6 +118,27 @@ def order_of_sale(uow: UnitOfWork, sale_id: str) -> dict[str, Any] | None:
     """The order a sale pays ({"order_id", "number"}), if any: the receipt prints the number."""
     value = uow.settings.get(KEY_PREFIX + sale_id)
     return dict(value) if value else None
+
+
+def order_hold_points(uow: UnitOfWork, sale_id: str) -> int:
+    """The points of the sale paid from its guest order's own hold (0 if none were)."""
+    found = order_of_sale(uow, sale_id)
+    if found is None or found.get(TAKEN_KEY) is None:
+        return 0
+    return int(found[POINTS_KEY])
+
+
+def order_hold_payment(uow: UnitOfWork, sale: Sale) -> None:
+    """A step of every sale's end, before its holds end (``sale_closing._end``): the points
+    payment taken from the order's own hold names that hold again (the sale's store does not
+    keep a payment's hold id), so ``sale.closed`` claims it and ``end_holds`` - which ends the
+    till's own holds only - does not give it one of those."""
+    found = order_of_sale(uow, sale.id)
+    if found is None or found.get(TAKEN_KEY) is None or sale.status is not SaleStatus.CLOSED:
+        return
+    index = int(found[TAKEN_KEY])
+    if index < len(sale.payments) and sale.payments[index].method is SalePayment.POINTS:
+        sale.payments[index] = replace(sale.payments[index], hold_id=str(found[HOLD_KEY]))
 
 
 def order_sale_mark(uow: UnitOfWork, sale: Sale) -> dict[str, Any]:

@@ -56,6 +56,7 @@ from pos_app.services.acquiring import (
 from pos_app.services.dto import SaleView
 from pos_app.services.guests import today_limits
 from pos_app.services.loyalty_settings import loyalty_for, sale_accrual
+from pos_app.services.order_checkout import order_hold_points
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import CardSlip
 from pos_app.services.promo import Digits, random_digits
@@ -232,10 +233,13 @@ class PaymentService:
             group = uow.groups.get(guest.group_id) if guest and guest.group_id else None
             today = today_limits(uow, guest_id, group, self._clock.now(), sale.id)
             paid = sum(p.amount for p in sale.payments if p.method is PaymentMethod.POINTS)
+            # a guest order's own hold paid part (order_hold_payment.py): those points are
+            # already out of ``available`` (held) and not capped, so they do not count again
+            own = paid - order_hold_points(uow, sale.id)
             room = max_redeemable(payable, settings, available, today.points_remaining)
             return PointsAllowance(sale.total, settings.max_redemption.bp, cap, available,
                                    today.points_remaining, paid,
-                                   max(min(room - paid, sale.due), 0))  # fmt: skip
+                                   max(min(room - own, sale.due), 0))  # fmt: skip
 
     def accrual_estimate(self, sale_id: str) -> int:
         with self._uow(durable=False) as uow:

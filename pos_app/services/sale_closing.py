@@ -8,7 +8,9 @@ payment that settles the sale (through ``PaymentService.record``), and
 1. ``Sale.close``: the next receipt number and the close time;
 2. end the sale's points holds (``points_holds.end_holds``): ``hold.committed`` for what its
    points payments spent, ``hold.released`` for the rest - before ``sale.closed``, the
-   server's contract;
+   server's contract; a points payment taken from a guest order's own hold names that hold
+   again first and is committed by the server with ``sale.closed``
+   (``order_checkout.order_hold_payment``, ``order_hold_payment.py``);
 3. the offline mark (``sync_queue.offline_mark``): ``"offline": true`` while the server is out
    of reach, so the server records a rule it could not check as a breach, not a refusal;
 4. the loyalty override by hand (``order_loyalty.order_override_mark``) with its approver, and
@@ -35,7 +37,7 @@ from pos_app.domain.sale import Sale
 from pos_app.services import operations as ops
 from pos_app.services.feed import CURSOR_KEY
 from pos_app.services.loyalty_settings import sale_accrual
-from pos_app.services.order_checkout import order_sale_mark
+from pos_app.services.order_checkout import order_hold_payment, order_sale_mark
 from pos_app.services.order_loyalty import order_override_mark
 from pos_app.services.points_holds import end_holds
 from pos_app.services.ports import Clock, UnitOfWork
@@ -67,6 +69,7 @@ def _end(uow: UnitOfWork, sale: Sale) -> dict[str, Any]:
     """What every end of a sale does before its operation; returns fields for that operation:
     the marks, and the change-feed position the till priced with (``catalogue_version``: the
     server recomputes the sale with the catalogue it had then)."""
+    order_hold_payment(uow, sale)  # a guest order's own hold names its payment again
     end_holds(uow, sale)
     version = int(uow.settings.get(CURSOR_KEY, 0) or 0)
     return {**offline_mark(uow), **order_override_mark(uow, sale),

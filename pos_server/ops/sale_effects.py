@@ -9,7 +9,8 @@ instead (the guest already left with the goods):
    (another sale's), ``points_exceed_hold`` (more than it committed); always rejected, offline
    too: the points were never debited; and listed for managers as a breach of that name all
    the same (``verdicts.Breach``: the pipeline writes it after undoing the sale);
-2. points beyond the max redemption % of the total -> ``max_redemption_exceeded``;
+2. points beyond the max redemption % of the total -> ``max_redemption_exceeded`` (the points
+   of a guest order's own hold, chosen at placement, not counted: ``order_sale.py``);
 3. the guest's daily identification limit used up -> ``daily_limit``;
 4. balance payments beyond the balance -> ``insufficient_balance`` (offline: an overdraft).
 
@@ -18,7 +19,8 @@ the sale's loyalty row (the guest's group at that moment), and group auto-promot
 lifetime spend. A manager's override of the percentages on this sale is honoured when the
 server's staff table confirms the approver (``order_override.py``). Points are NOT debited
 here: the till's ``hold.committed`` before this sale already spent them (docs/api.md,
-"Contract with the till").
+"Contract with the till") - except the hold of a guest order the sale pays, which the till
+does not own: it is committed here, before check 1 (``order_sale.commit_order_hold``).
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ def apply_sale_effects(
                              "A sale paid from a balance account or with held points must "
                              "name its guest.")  # fmt: skip
         return None
+    from_order = 0  # points of a guest order's own hold, committed here (order_sale.py)
+    if sale.order_id is not None:
+        from pos_server.ops.order_sale import commit_order_hold  # it builds on the orders
+
+        from_order = commit_order_hold(uow, sale)
     problem = _hold_mismatch(uow, sale)
     if problem is not None:
         return problem
@@ -70,10 +77,10 @@ def apply_sale_effects(
     settings = settings_for(group, order=order.override, may_override_order=order.allowed,
                             guest=loyalty.own_settings,
                             program=current(uow).loyalty.program)  # fmt: skip
-    for check in (_check_redemption, _check_identification):
-        problem = check(uow, sale, settings, group)
-        if problem is not None:
-            return problem
+    problem = (_check_redemption(uow, sale, settings, from_order)
+               or _check_identification(uow, sale, settings, group))  # fmt: skip
+    if problem is not None:
+        return problem
     problem = _pay_from_balance(uow, sale)
     if problem is not None:
         return problem
@@ -145,9 +152,11 @@ def _breach_or_reject(
 
 
 def _check_redemption(
-    uow: UnitOfWork, sale: SaleClosed, settings: LoyaltySettings, _group: GuestGroup | None
+    uow: UnitOfWork, sale: SaleClosed, settings: LoyaltySettings, from_order: int
 ) -> Verdict | None:
-    points = _paid(sale, "points")
+    """``from_order``: points a guest order held since placement for lines the guest chose in
+    points (seed 001): agreed then, by the product's own "payable with points", so not capped."""
+    points = _paid(sale, "points") - from_order
     cap = settings.max_redemption.apply(sale.total)
     if points <= cap:
         return None

@@ -19,6 +19,7 @@ import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from pos_app.domain.bonus import HoldAlreadyEnded
@@ -50,6 +51,13 @@ from pos_server.repositories.orders import ORDER_ENTITY, StoredOrder
 from pos_server.uow import UnitOfWork
 
 __all__ = ["ORDER_ENTITY", "OrderRefused", "Step", "StoredOrder", "act_on_order", "place_order"]
+
+
+# An order's points hold ends with the order (paid, cancelled, voided, completed), never by the
+# clock: not the till's hold lifetime (loyalty.hold_ttl, 24 h by default), so the hold sweeper
+# (pos_server/ledger/sweeper.py) never expires it while the order is open - a sale paying the
+# order offline commits it when it reaches the server, however late (order_sale.py).
+ORDER_HOLD_TTL = timedelta(days=3650)
 
 
 class OrderRefused(Exception):
@@ -103,7 +111,7 @@ def _hold_points(uow: UnitOfWork, stored: StoredOrder, amount: int) -> str:
     try:
         account.place_hold(hold_id, amount, now=uow.now, actor=f"terminal:{uow.terminal_id}",
                            terminal_id=uow.terminal_id, reason="guest order", ref=stored.row.id,
-                           ttl=current(uow).loyalty.hold_ttl)  # fmt: skip
+                           ttl=ORDER_HOLD_TTL)  # fmt: skip
     except DomainError as error:
         raise OrderRefused(422, error.code, error.message) from error
     uow.accounts.save(account)

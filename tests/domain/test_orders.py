@@ -29,6 +29,7 @@ from pos_app.domain.orders import (
     OrderAction,
     OrderLine,
     OrderState,
+    PaidBySale,
     PaymentMethod,
     PaymentRecorded,
     PaymentReversed,
@@ -45,6 +46,7 @@ from pos_app.domain.orders import (
     complete,
     deliver,
     pay,
+    settle_by_sale,
     void,
 )
 
@@ -361,3 +363,29 @@ def test_random_action_sequences_stay_consistent(
     if order.state is OrderState.VOIDED:
         refunds = tally.count(PaymentReversed, PointsRefunded)
         assert refunds == (order.paid_money > 0) + (order.paid_points > 0)
+
+
+def test_a_till_sale_spending_the_orders_own_hold_does_not_release_it() -> None:
+    """Seed 001 "P add to order" paid at the till: the sale's points payment was the order's
+    hold (committed by the sale's close), so settling by the sale ends nothing more; a sale
+    that paid with a hold of its own (or none) releases the order's hold."""
+    accepted, _ = accept(_order(hold="h1", hold_amount=rub(300), cake_in_points=True))
+    paid, effects = settle_by_sale(accepted, sale_id="s1", money=rub(300), points=rub(300),
+                                   spent_hold="h1")  # fmt: skip
+    assert effects == (PaidBySale("o1", "s1", rub(300), rub(300)),)
+    assert (paid.state, paid.paid_by_sale, paid.points_hold) == (OrderState.PAID, "s1", None)
+    assert (paid.paid_money, paid.paid_points) == (rub(300), rub(300))
+    for other in ("h-till", None):
+        _, effects = settle_by_sale(accepted, sale_id="s1", money=rub(600), points=0,
+                                    spent_hold=other)  # fmt: skip
+        assert effects == (PointsHoldReleased("o1", "h1"), PaidBySale("o1", "s1", rub(600), 0))
+
+
+def test_cancel_and_void_before_payment_release_the_orders_hold() -> None:
+    held = _order(hold="h1", hold_amount=rub(300), cake_in_points=True)
+    cancelled, effects = cancel(held)
+    assert effects == (PointsHoldReleased("o1", "h1"),) and cancelled.points_hold is None
+    accepted, _ = accept(held)
+    voided, effects = void(accepted)
+    assert PointsHoldReleased("o1", "h1") in effects and voided.points_hold is None
+    assert voided.state is OrderState.VOIDED

@@ -248,3 +248,86 @@ def test_an_order_paid_on_the_orders_tab_is_a_till_sale_with_the_tills_payment_d
                         timeout=10000)  # fmt: skip
     finally:
         stop(runtime, store)
+
+
+def test_an_order_holding_points_is_paid_on_the_orders_tab_from_its_hold_and_the_dialog(
+    server: RealServer, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Seed 001 "P add to order" on a till with the orders tab: *Pay* opens the order as the
+    till's sale with its line in points already paid by the order's own hold, and the payment
+    dialog asks only for the rest; paid in cash, the server marks the order paid by that sale
+    with the points from the hold."""
+    from datetime import UTC, datetime
+
+    import requests
+
+    from pos_app.domain.guests import Guest
+    from pos_server.db import make_engine, make_sessions
+    from pos_server.repositories.points_ledger import credit_points
+    from tests.ui.test_till_window import LATTE
+
+    engine = make_engine(server.db_url)
+    with make_sessions(engine).begin() as session:
+        credit_points(session, "anna", 100_000, now=datetime.now(UTC), actor="t", reason="gift")
+    engine.dispose()
+    folder = tmp_path / "till"
+    store = prepared(enrol_data_dir(folder, server.base, new_code(server.db_url),
+                                    f"file:{tmp_path / 'tokens'}"))  # fmt: skip
+    with store.unit_of_work() as uow:
+        product = uow.products.by_barcode(LATTE)
+        uow.guests.add(Guest("anna", "Anna Smirnova", ("+79121234567",)))
+        uow.commit()
+    assert product is not None
+    options = TillOptions(data_dir=str(folder), lang="en", printer=None, with_console=True)
+    till, runtime = open_till(qtbot, store, options)
+    window = runtime.window
+    try:
+        till.sign_in()
+        qtbot.waitUntil(lambda: window.staff is not None, timeout=20000)
+        open_shift(till)
+        qtbot.waitUntil(lambda: runtime.console is not None and runtime.console.stream.online
+                        and runtime.console.window.ready, timeout=10000)  # fmt: skip
+        tabs, console = window.orders_tabs, runtime.console
+        assert tabs is not None and console is not None
+        line = {"product_id": product.id, "name": product.name, "quantity": 1,
+                "unit_price": product.price}  # fmt: skip
+        placed = server.place("tp-2", lines=[{**line, "in_points": True}, line])
+        assert placed["points_hold_amount"] == product.price
+        qtbot.waitUntil(lambda: console.window.model.row_of("tp-2") is not None, timeout=5000)
+        tabs.switch()
+        console.window.panel.select("tp-2")
+        detail = console.window.detail
+        qtbot.waitUntil(lambda: detail.order is not None and detail.order.order_id == "tp-2",
+                        timeout=5000)  # fmt: skip
+        detail.buttons[OrderAction.ACCEPT].click()
+        qtbot.waitUntil(lambda: OrderAction.PAY in {a for a, b in detail.buttons.items()
+                                                    if b.isEnabled()}, timeout=10000)  # fmt: skip
+        detail.buttons[OrderAction.PAY].click()
+        qtbot.waitUntil(lambda: console.window.confirmation is not None, timeout=3000)
+        question = console.window.confirmation
+        assert question is not None
+        question.confirm.click()
+        qtbot.waitUntil(lambda: window.payment.dialog is not None
+                        and window.payment.dialog.isVisible(), timeout=10000)  # fmt: skip
+        assert tabs.currentIndex() == 0
+        dialog = window.payment.dialog
+        assert dialog is not None and dialog.due == product.price  # only the line for money
+        sale = window.controller.sale
+        assert sale is not None
+        assert [(p.method, p.amount) for p in sale.payments] == [("points", product.price)]
+        dialog.reject()
+        window.controller.pay("cash", product.price)
+        qtbot.waitUntil(lambda: window.controller.sale is None, timeout=5000)
+
+        def paid() -> dict[str, object]:
+            answer: dict[str, object] = requests.get(
+                f"{server.base}/v1/orders/tp-2", headers=server.admin.headers, timeout=5
+            ).json()
+            return answer
+
+        qtbot.waitUntil(lambda: paid()["state"] == "paid", timeout=15000)
+        now = paid()
+        assert (now["paid_by_sale"], now["paid_points"], now["paid_money"]) == (
+            sale.sale_id, product.price, product.price)  # fmt: skip
+    finally:
+        stop(runtime, store)

@@ -254,11 +254,9 @@ class ConsoleWindow(QMainWindow):
               method: PaymentMethod | None) -> None:  # fmt: skip
         if self.closed:
             return
-        shown = self.detail.order
-        held = shown is not None and shown.order_id == order_id and shown.points_hold_amount > 0
-        # an order holding the guest's points (seed 001 "P add to order") is paid from that
-        # hold by order.paid: a till sale would need those points free while they are held
-        if action is OrderAction.PAY and self.pay_at_till is not None and not held:
+        # an order holding the guest's points (seed 001 "P add to order") too: the till sale
+        # pays its lines in points from that hold (services/order_hold_payment.py)
+        if action is OrderAction.PAY and self.pay_at_till is not None:
             self.detail.set_busy(False)
             self.detail.show_message(self.tr("Payment is taken at the till: the sale screen "
                                              "shows the order."), warning=False)  # fmt: skip

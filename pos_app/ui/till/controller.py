@@ -338,6 +338,11 @@ class TillController(QObject):
         open sale of this till; ``show_sale`` it on the GUI thread next."""
         return self._holder.track(sale)
 
+    def show_payment(self, result: PaymentResult) -> None:
+        """On the GUI thread: a payment taken elsewhere on the op worker (a guest order's held
+        points, ``ui/till/order_payment.py``), followed as the till's own payments are."""
+        self._paid(result)
+
     def fail(self, error: Exception) -> None:
         """Tell the cashier why an action did not happen."""
         self._failed(error)
