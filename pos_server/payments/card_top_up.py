@@ -41,11 +41,12 @@ _AMOUNT = re.compile(r"^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$")
 
 
 class TopUpRefused(Exception):
-    """The amount is not accepted (the message is the guest's, with ``values``)."""
+    """The amount is not accepted: ``code`` "format" (not an amount) or "range" (beyond the
+    limits, ``low`` and ``high`` in kopecks); the cabinet words it in the guest's language."""
 
-    def __init__(self, message: str, **values: str) -> None:
-        super().__init__(message)
-        self.message, self.values = message, values
+    def __init__(self, code: str, low: int = 0, high: int = 0) -> None:
+        super().__init__(code)
+        self.code, self.low, self.high = code, low, high
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,10 @@ def check_amount(text: str, low: int, high: int) -> int:
     try:
         amount = parse_amount(text)
     except ValueError:
-        raise TopUpRefused("Enter the amount in roubles, for example 500 or 500,50.") from None
+        raise TopUpRefused("format") from None
     if not low <= amount <= high:
-        raise TopUpRefused("The amount must be from {low} to {high} ₽.",
-                           low=_rub(low), high=_rub(high))  # fmt: skip
+        raise TopUpRefused("range", low, high)
     return amount
-
-
-def _rub(amount: int) -> str:
-    whole = f"{amount // 100:,}".replace(",", "\u00a0")
-    return whole if amount % 100 == 0 else f"{whole},{amount % 100:02d}"
 
 
 def start(engine: Engine, gateway: YooKassa, guest_id: str, amount: int, *, now: datetime,
