@@ -103,10 +103,11 @@ def start(engine: Engine, gateway: YooKassa, guest_id: str, amount: int, *, now:
 
 def confirm(engine: Engine, gateway: YooKassa, top_up_id: str, now: datetime) -> str | None:
     """Ask YooKassa how the top-up's payment stands and settle it; the status after (None: no
-    such top-up). Raises ``ProviderError`` when YooKassa cannot be asked (nothing changed)."""
+    such top-up). Raises ``ProviderError`` when YooKassa cannot be asked (nothing changed).
+    A top-up the poll gave up on is asked again when notified: a late success still counts."""
     with unit_of_work(engine, actor=ACTOR, now=now) as uow:
         row = uow.card_top_ups.get(top_up_id)
-        if row is None or row.status != PENDING or row.payment_id is None:
+        if row is None or row.status not in (PENDING, FAILED) or row.payment_id is None:
             return None if row is None else row.status
         payment_id = row.payment_id
     return settle(engine, top_up_id, gateway.payment(payment_id), now)
@@ -115,19 +116,21 @@ def confirm(engine: Engine, gateway: YooKassa, top_up_id: str, now: datetime) ->
 def settle(engine: Engine, top_up_id: str, payment: Payment, now: datetime) -> str:
     """Apply what YooKassa said of the payment, once: the row locked, its status moved by a
     conditional update, the balance credited in the same transaction."""
+    succeeded = payment.status == "succeeded" and payment.paid
     with unit_of_work(engine, actor=ACTOR, now=now) as uow:
         row = uow.card_top_ups.get(top_up_id, lock=True)
         assert row is not None
-        if row.status != PENDING:
-            return row.status  # a racing confirmation settled it first
+        if row.status != PENDING and not (row.status == FAILED and succeeded):
+            return row.status  # settled before (a racing confirmation got there first)
         problem = _mismatch(row, payment)
         if problem is not None:
             log.error("card top-up %s refused: %s", top_up_id, problem)
-            uow.card_top_ups.move(top_up_id, (PENDING,), MISMATCH, failure=problem)
+            uow.card_top_ups.move(top_up_id, (row.status,), MISMATCH, failure=problem)
             _audit(uow, row, "card_top_up.mismatch", problem)
             return MISMATCH
-        if payment.status == "succeeded" and payment.paid:
-            if not uow.card_top_ups.move(top_up_id, (PENDING,), CREDITED, credited_at=now):
+        if succeeded:  # (failed: given up by the poll, then paid late after all)
+            if not uow.card_top_ups.move(top_up_id, (row.status,), CREDITED, credited_at=now,
+                                         failure=None):  # fmt: skip
                 return CREDITED  # pragma: no cover - the row lock makes this unreachable
             _credit(uow, row, payment)
             return CREDITED
