@@ -180,9 +180,9 @@ def poll_due(engine: Engine, gateway: YooKassa, now: datetime, *, after: timedel
     for top_up_id in pending:
         try:
             status = confirm(engine, gateway, top_up_id, now)
-        except ProviderError as error:
+        except ProviderError as error:  # asked again next pass, until given up
             log.warning("card top-up %s: YooKassa not asked: %s", top_up_id, error)
-            continue
+            status = PENDING
         if status == PENDING:
             settled += _expire(engine, top_up_id, now, give_up)
         else:

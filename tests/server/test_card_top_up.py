@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,13 +16,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from pos_server.app import create_app
 from pos_server.db import make_engine
 from pos_server.payments import card_top_up
 from pos_server.payments.card_top_up import CREDITED, FAILED, MISMATCH, PENDING
 from pos_server.payments.settings import payment_settings
 from pos_server.payments.yookassa import ProviderError, YooKassa, kopecks, roubles
+from pos_server.settings import ServerSettings
 from pos_server.uow import unit_of_work
-from tests.server.conftest import Till
+from tests.server.conftest import Till, enrol
 from tests.server.fake_yookassa import SECRET_KEY, SHOP_ID, FakeYooKassa
 from tests.server.test_cabinet_pages import credentials, new_guest, sign_in, token_of
 
@@ -369,6 +372,26 @@ def test_without_a_shop_card_top_up_is_not_available(monkeypatch: pytest.MonkeyP
     assert 'id="unavailable"' in page.text and 'id="pay"' not in page.text
     assert _top_up_by_form(till.client, "500").status_code == 409
     assert till.client.post(WEBHOOK, json={}).status_code == 404
+
+
+def test_the_servers_background_poll_credits_without_any_notification(
+    fake: FakeYooKassa, monkeypatch: pytest.MonkeyPatch, db_url: str, gateway: YooKassa
+) -> None:
+    """The app's own job (``POS_SERVER_CARD_TOP_UP_POLL_SECONDS``): the notification lost and
+    the guest gone, the payment is still credited."""
+    monkeypatch.setenv("POS_SERVER_CARD_TOP_UP_POLL_SECONDS", "0.2")
+    monkeypatch.setenv("POS_SERVER_CARD_TOP_UP_POLL_AFTER_SECONDS", "0")
+    payment_settings.cache_clear()
+    with TestClient(create_app(ServerSettings(database_url=db_url))) as client:
+        anna = _guest(enrol(client, db_url), db_url)
+        top_up_id = _start(db_url, gateway, anna, 77_700)
+        fake.pay(_payment_of(db_url, anna, top_up_id))
+        deadline = time.monotonic() + 20
+        while _state(db_url, anna, top_up_id)[0] != CREDITED and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 77_700, 1)
+        time.sleep(0.5)  # more passes: nothing more
+        assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 77_700, 1)
 
 
 def test_notifications_only_from_yookassa_networks_when_asked(
