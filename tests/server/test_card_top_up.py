@@ -15,9 +15,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 
 from pos_server.app import create_app
 from pos_server.db import make_engine
+from pos_server.db.models import Guest
+from pos_server.db.models_notify import NotificationRow
 from pos_server.payments import card_top_up
 from pos_server.payments.card_top_up import CREDITED, FAILED, MISMATCH, PENDING
 from pos_server.payments.settings import payment_settings
@@ -137,6 +140,7 @@ def test_a_duplicate_notification_credits_once(fake: FakeYooKassa, gateway: YooK
     for _ in range(2):
         assert till.client.post(WEBHOOK, json=body).status_code == 200
     assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 50_000, 1)
+    assert _telegram(db_url) == []  # not subscribed: no message (and no SMS)
     # and late, after a poll already asked
     engine = make_engine(db_url)
     try:
@@ -148,10 +152,26 @@ def test_a_duplicate_notification_credits_once(fake: FakeYooKassa, gateway: YooK
     assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 50_000, 1)
 
 
+def _telegram(db_url: str) -> list[tuple[str | None, str]]:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                select(NotificationRow.recipient, NotificationRow.text).where(
+                    NotificationRow.kind == "top_up_credited"))  # fmt: skip
+            return [(row.recipient, row.text) for row in found]
+    finally:
+        engine.dispose()
+
+
 def test_the_poll_credits_when_the_notification_is_lost(
     fake: FakeYooKassa, gateway: YooKassa, till: Till, db_url: str
 ) -> None:
     anna = _guest(till, db_url)
+    engine = make_engine(db_url)
+    with engine.begin() as connection:  # subscribed in Telegram: the credit is messaged
+        connection.execute(update(Guest).where(Guest.id == anna).values(telegram_chat_id="4242"))
+    engine.dispose()
     top_up_id = _start(db_url, gateway, anna, 20_000)
     engine = make_engine(db_url)
     try:
@@ -164,9 +184,12 @@ def test_the_poll_credits_when_the_notification_is_lost(
         assert card_top_up.poll_due(engine, gateway, now + 2 * minute, after=minute,
                                     give_up=timedelta(hours=1)) == 1  # fmt: skip
         assert fake.reads == reads + 1
+        assert card_top_up.confirm(engine, gateway, top_up_id, now) == CREDITED
     finally:
         engine.dispose()
     assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 20_000, 1)
+    [(chat, text)] = _telegram(db_url)  # once
+    assert chat == "4242" and "200,00" in text, text
 
 
 def _race(*calls: Any) -> list[str]:
