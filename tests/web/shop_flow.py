@@ -81,8 +81,10 @@ class Console:
     def act(self, kind: str, **payload: Any) -> dict[str, Any]:
         """An order action as a console sends it (``order.accepted``, ...): applied."""
         self.seq += 1
-        op = {"op_id": str(uuid.uuid4()), "terminal_id": self.terminal_id, "seq": self.seq,
-              "created_at": datetime.now(UTC).isoformat(), "kind": kind, "payload": payload}  # fmt: skip
+        op = {
+            "op_id": str(uuid.uuid4()), "terminal_id": self.terminal_id, "seq": self.seq,
+            "created_at": datetime.now(UTC).isoformat(), "kind": kind, "payload": payload,
+        }  # fmt: skip
         response = httpx.post(f"{self.server.url}/v1/ops", json={"operations": [op]},
                               headers=self.headers, timeout=30)  # fmt: skip
         assert response.status_code == 200, response.text
