@@ -61,6 +61,13 @@ class Console:
         self.seq = 0
 
     def _listen(self) -> None:
+        try:
+            self._read()
+        except httpx.TransportError:
+            if not self.stop.is_set():  # the server went away while still wanted
+                raise
+
+    def _read(self) -> None:
         with httpx.stream("GET", f"{self.server.url}/v1/orders/stream", headers=self.headers,
                           timeout=httpx.Timeout(10, read=None)) as response:  # fmt: skip
             assert response.status_code == 200, response.read()
