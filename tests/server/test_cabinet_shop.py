@@ -330,7 +330,5 @@ def test_racing_submits_of_one_form_place_one_order(till: Till, db_url: str, ann
     with ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(lambda _: place(client, form), range(4)))
     got = {(a.status_code, a.headers.get("location") or a.text[-3000:]) for a in answers}
-    assert got == {
-        (303, f"/cabinet/orders/{form['order_token']}")
-    }
+    assert got == {(303, f"/cabinet/orders/{form['order_token']}")}
     assert len(order_changes(till)) == 1
