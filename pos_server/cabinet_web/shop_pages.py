@@ -73,7 +73,7 @@ def _basket_answer(request: Request, who: Reader, status: int = 200,
             view = shop.shop(uow, who.me)
         page: Response = render(request, who, "cabinet/shop_basket.html", status, shop=view,
                                 order_token=uuid.uuid4().hex, form={},
-                                basket_error=error)  # fmt: skip
+                                basket_error=error, oob=True)  # fmt: skip
         return page
     if error is not None:
         return _shop_page(request, who, status, error=error)
