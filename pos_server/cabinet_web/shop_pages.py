@@ -158,9 +158,7 @@ def order_page(order_id: str, request: Request,
     order = _order(request, who, order_id)
     if order is None:
         return _not_found(request, who)
-    placed = request.query_params.get("placed") is not None
-    page: Response = render(request, who, "cabinet/order.html", order=order, placed=placed,
-                            poll=POLL_SECONDS)  # fmt: skip
+    page: Response = render(request, who, "cabinet/order.html", order=order, poll=POLL_SECONDS)
     return page
 
 
