@@ -13,7 +13,14 @@ MAX_PARTS = 50  # a bundle lists its parts on the receipt; a longer list is a da
 
 
 class BundleError(ValueError):
-    """What is wrong with a bundle, in words for the person who made it."""
+    """What is wrong with a bundle, in words for the person who made it; ``kind`` (``self``,
+    ``unknown``, ``twice``, ``cycle``) and ``subject`` (the product or the chain) let a page
+    say it in its own language."""
+
+    def __init__(self, message: str, kind: str, subject: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.subject = subject
 
 
 def check_bundles(
@@ -30,12 +37,16 @@ def check_bundles(
         parts = bundles.get(bundle_id, ())
         for part in parts:
             if part == bundle_id:
-                raise BundleError(f"Bundle {bundle_id!r} cannot hold itself.")
+                raise BundleError(f"Bundle {bundle_id!r} cannot hold itself.", "self", bundle_id)
             if part not in products:
-                raise BundleError(f"Bundle {bundle_id!r} holds {part!r}, which is no product.")
+                raise BundleError(
+                    f"Bundle {bundle_id!r} holds {part!r}, which is no product.", "unknown", part
+                )
         twice = sorted({part for part in parts if list(parts).count(part) > 1})
         if twice:
-            raise BundleError(f"Bundle {bundle_id!r} names {twice[0]!r} more than once.")
+            raise BundleError(
+                f"Bundle {bundle_id!r} names {twice[0]!r} more than once.", "twice", twice[0]
+            )
     for bundle_id in given:
         _no_cycle(bundles, bundle_id)
 
@@ -54,7 +65,7 @@ def _no_cycle(bundles: Mapping[str, Sequence[str]], start: str) -> None:
             continue
         if part == start:
             chain = " → ".join([*path, start])
-            raise BundleError(f"Bundles cannot hold each other: {chain}.")
+            raise BundleError(f"Bundles cannot hold each other: {chain}.", "cycle", chain)
         if part in seen or part not in bundles:
             continue
         seen.add(part)

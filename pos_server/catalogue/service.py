@@ -66,9 +66,10 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 class CatalogueError(Exception):
     """The file or the order does not fit the catalogue; the message says what to fix."""
 
-    def __init__(self, message: str, code: str = "invalid_catalogue") -> None:
+    def __init__(self, message: str, code: str = "invalid_catalogue", subject: str = "") -> None:
         super().__init__(message)
         self.code = code
+        self.subject = subject  # what a page names in its own words (a barcode, a product)
 
 
 class _In(BaseModel):
@@ -151,7 +152,7 @@ def _check_references(uow: UnitOfWork, data: CatalogueIn) -> None:
         if product.group_id is not None and product.group_id not in known_groups:
             raise CatalogueError(
                 f"Product {product.id!r} names group {product.group_id!r}, which is neither "
-                "in the file nor on the server."
+                "in the file nor on the server.", "unknown_group", product.group_id,
             )
         if product.barcode is None:
             continue
@@ -159,7 +160,7 @@ def _check_references(uow: UnitOfWork, data: CatalogueIn) -> None:
         if owner != product.id:
             raise CatalogueError(
                 f"Products {owner!r} and {product.id!r} both have barcode {product.barcode}.",
-                "duplicate_barcode",
+                "duplicate_barcode", owner,
             )
     bundles = {pid: parts for pid, parts in uow.products.bundles().items() if pid not in in_file}
     bundles.update({p.id: [c.product_id for c in p.components]
@@ -169,7 +170,7 @@ def _check_references(uow: UnitOfWork, data: CatalogueIn) -> None:
         check_bundles(bundles, in_file | set(uow.products.by_ids(named)),
                       [p.id for p in data.products if p.components])  # fmt: skip
     except BundleError as error:
-        raise CatalogueError(str(error), "invalid_bundle") from error
+        raise CatalogueError(str(error), f"bundle_{error.kind}", error.subject) from error
 
 
 def _values(items: Sequence[BaseModel]) -> list[dict[str, Any]]:
@@ -268,8 +269,8 @@ def save_group(uow: UnitOfWork, values: Mapping[str, Any], *, new: bool) -> bool
 def save_product(uow: UnitOfWork, values: Mapping[str, Any], *, new: bool) -> bool:
     """A product created or edited on the back office's form (withdrawn: ``active`` false):
     like ``save_group``; refused besides for a barcode another product has
-    (``duplicate_barcode``), an unknown group (``invalid_catalogue``) and a bundle whose parts
-    do not fit (``invalid_bundle``)."""
+    (``duplicate_barcode``), an unknown group (``unknown_group``) and a bundle whose parts
+    do not fit (``bundle_self``, ``bundle_unknown``, ``bundle_twice``, ``bundle_cycle``)."""
     row = uow.products.product(str(values.get("id", "")).strip())
     _exists(row is not None, new, "product", values)
     kept = {"colour": row.colour, "image": row.image} if row is not None else {}
