@@ -55,7 +55,7 @@ def _text(form: FormData, name: str) -> str:
 
 
 def price_kopecks(text: str) -> int:
-    """"210.50" / "210,50" / "1 210" roubles as kopecks, exactly (no float on the way)."""
+    """ "210.50" / "210,50" / "1 210" roubles as kopecks, exactly (no float on the way)."""
     try:
         kopecks = parse_money(text)
     except DomainError:
@@ -213,11 +213,13 @@ def product_values(typed: dict[str, Any]) -> dict[str, Any]:
     components = []
     for part_id, quantity in typed["parts"]:
         if not (quantity or "1").isdigit() or int(quantity or "1") < 1:
-            raise FormProblem("components", _("A quantity in the bundle is a whole number, 1 or more."))
+            message = _("A quantity in the bundle is a whole number, 1 or more.")
+            raise FormProblem("components", message)
         components.append({"product_id": part_id, "quantity": int(quantity or "1")})
     minutes = typed["minutes"]
     if minutes and (not minutes.isdigit() or int(minutes) < 1):
-        raise FormProblem("minutes", _("The minutes of a time package are a whole number, 1 or more."))
+        message = _("The minutes of a time package are a whole number, 1 or more.")
+        raise FormProblem("minutes", message)
     others = [t.strip() for t in typed["other_tags"].split(",") if t.strip()]
     return {
         "id": typed["id"], "name": typed["name"], "price": price_kopecks(typed["price"]),

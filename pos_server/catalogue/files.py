@@ -10,7 +10,8 @@ CSV (``.csv``, UTF-8, a header row): one row per product, or per group when the 
 ``price`` in kopecks, ``barcode``, ``group_id``, ``tags`` separated by ``;``,
 ``allow_points``, ``guest_orderable``, ``active`` as true/false/1/0/yes/no, ``colour``,
 ``image``, ``minutes`` for a time package, ``components`` for a bundle as
-``product_id=quantity`` separated by ``;``, e.g. ``latte=1;croissant=2``); group rows use ``id``, ``name``, ``position``, ``active``, ``colour``, ``image``.
+``product_id=quantity`` separated by ``;``, e.g. ``latte=1;croissant=2``); group rows use
+``id``, ``name``, ``position``, ``active``, ``colour``, ``image``.
 An empty cell is "not given".
 """
 

@@ -152,7 +152,9 @@ def _check_references(uow: UnitOfWork, data: CatalogueIn) -> None:
         if product.group_id is not None and product.group_id not in known_groups:
             raise CatalogueError(
                 f"Product {product.id!r} names group {product.group_id!r}, which is neither "
-                "in the file nor on the server.", "unknown_group", product.group_id,
+                "in the file nor on the server.",
+                "unknown_group",
+                product.group_id,
             )
         if product.barcode is None:
             continue
@@ -160,7 +162,8 @@ def _check_references(uow: UnitOfWork, data: CatalogueIn) -> None:
         if owner != product.id:
             raise CatalogueError(
                 f"Products {owner!r} and {product.id!r} both have barcode {product.barcode}.",
-                "duplicate_barcode", owner,
+                "duplicate_barcode",
+                owner,
             )
     bundles = {pid: parts for pid, parts in uow.products.bundles().items() if pid not in in_file}
     bundles.update({p.id: [c.product_id for c in p.components]

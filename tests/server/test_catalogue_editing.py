@@ -130,8 +130,11 @@ def test_refused_products_write_nothing(engine: Any, change: dict[str, Any], cod
 
 
 def test_bad_values_are_refused(engine: Any) -> None:
-    for bad in ({"price": -1}, {"minutes": 0}, {"price": 100, "minutes": 60,
-                                                "components": [{"product_id": "latte"}]}):
+    for bad in (
+        {"price": -1},
+        {"minutes": 0},
+        {"price": 100, "minutes": 60, "components": [{"product_id": "latte"}]},
+    ):
         with pytest.raises(ValidationError):
             _save(engine, {"id": "x", "name": "X", "price": 100, **bad}, new=True)
     assert _changes(engine)[-1][1] == "croissant"  # nothing after the start
@@ -168,8 +171,16 @@ def test_nested_bundles_are_taken_and_cycles_refused(engine: Any) -> None:
 
 
 def test_renaming_a_part_sends_its_bundles_again(engine: Any) -> None:
-    _save(engine, {"id": "breakfast", "name": "Завтрак", "price": 27000,
-                   "components": [{"product_id": "croissant", "quantity": 2}]}, new=True)
+    _save(
+        engine,
+        {
+            "id": "breakfast",
+            "name": "Завтрак",
+            "price": 27000,
+            "components": [{"product_id": "croissant", "quantity": 2}],
+        },
+        new=True,
+    )
     before = len(_changes(engine))
     _save(engine, {**_product(engine, "latte"), "price": 22000}, new=False)  # not a part
     assert [i for _e, i, _d in _changes(engine)[before:]] == ["latte"]
@@ -187,25 +198,45 @@ def test_a_time_package_is_fed_with_its_minutes_and_guests_can_order_it(engine: 
                           "components": [{"product_id": "hour", "quantity": 1},
                                          {"product_id": "latte", "quantity": 1}]},
                  new=True)  # fmt: skip
-    placed = OrderPlaced.model_validate({
-        "guest_id": "g1", "method": "cash",
-        "lines": [{"product_id": "hour", "name": "?", "quantity": 2, "unit_price": 30000},
-                  {"product_id": "combo", "name": "?", "quantity": 1, "unit_price": 45000}]})
+    placed = OrderPlaced.model_validate(
+        {
+            "guest_id": "g1",
+            "method": "cash",
+            "lines": [
+                {"product_id": "hour", "name": "?", "quantity": 2, "unit_price": 30000},
+                {"product_id": "combo", "name": "?", "quantity": 1, "unit_price": 45000},
+            ],
+        }
+    )
     with _uow(engine) as uow:
         checked = catalogue.check_order(uow, placed)
         products = catalogue.catalogue_products(uow, {"hour", "combo"})
-    assert [(ln.name, ln.unit_price) for ln in checked.lines] == [("Час игры", 30000),
-                                                                 ("Час и кофе", 45000)]
+    assert [(ln.name, ln.unit_price) for ln in checked.lines] == [
+        ("Час игры", 30000),
+        ("Час и кофе", 45000),
+    ]
     assert products["hour"].minutes == 60
     assert [(p.name, p.quantity) for p in products["combo"].components] == [
-        ("Час игры", 1), ("Латте", 1)]
+        ("Час игры", 1),
+        ("Латте", 1),
+    ]
 
 
 def test_json_and_csv_files_carry_bundles_and_minutes(engine: Any, tmp_path: Path) -> None:
     _save(engine, {"id": "hour", "name": "Час игры", "price": 30000, "minutes": 60}, new=True)
-    _save(engine, {"id": "breakfast", "name": "Завтрак", "price": 27000,
-                   "components": [{"product_id": "latte", "quantity": 1},
-                                  {"product_id": "croissant", "quantity": 2}]}, new=True)
+    _save(
+        engine,
+        {
+            "id": "breakfast",
+            "name": "Завтрак",
+            "price": 27000,
+            "components": [
+                {"product_id": "latte", "quantity": 1},
+                {"product_id": "croissant", "quantity": 2},
+            ],
+        },
+        new=True,
+    )
     for name in ("catalogue.json", "catalogue.csv"):
         path = tmp_path / name
         with _uow(engine) as uow:
@@ -214,7 +245,9 @@ def test_json_and_csv_files_carry_bundles_and_minutes(engine: Any, tmp_path: Pat
         by_id = {p.id: p for p in data.products}
         assert by_id["hour"].minutes == 60 and by_id["hour"].components == []
         assert [(c.product_id, c.quantity) for c in by_id["breakfast"].components] == [
-            ("latte", 1), ("croissant", 2)]
+            ("latte", 1),
+            ("croissant", 2),
+        ]
         with _uow(engine) as uow:  # read back unchanged: nothing to send
             assert catalogue.import_catalogue(uow, data)["changes"] == 0
     text = (tmp_path / "catalogue.csv").read_text("utf-8")
