@@ -78,6 +78,7 @@ def product_from_row(row: Any) -> Product:
         image=row["image"],
         components=load_parts(row["components"]),
         minutes=row["minutes"],
+        extra_barcodes=tuple(load_json(row["extra_barcodes"]) or ()),
     )
 
 
@@ -111,6 +112,7 @@ def product_to_row(product: Product) -> dict[str, Any]:
         "image": product.image,
         "components": dump_parts(product.components),
         "minutes": product.minutes,
+        "extra_barcodes": dump_json(list(product.extra_barcodes)),
     }
 
 

@@ -90,6 +90,7 @@ class ProductRow(Base):
     # package's minutes
     components: Mapped[str] = mapped_column(Text, default="[]")
     minutes: Mapped[int | None]
+    extra_barcodes: Mapped[str] = mapped_column(Text, default="[]")  # JSON: besides barcode
     __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
 
 

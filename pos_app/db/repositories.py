@@ -55,7 +55,8 @@ class CatalogCache:
                 rows = conn.execute(select(PRODUCTS).where(PRODUCTS.c.active.is_(True)))
                 products = [product_from_row(r._mapping) for r in rows]
                 self._by_id = {p.id: p for p in products}
-                self._by_barcode = {p.barcode: p for p in products if p.barcode}
+                self._by_barcode = {code: p for p in products
+                                    for code in (*p.extra_barcodes, p.barcode) if code}  # fmt: skip
             return self._by_id, self._by_barcode
 
     def invalidate(self) -> None:
@@ -79,6 +80,13 @@ class SqlProductRepository:
     def by_barcode(self, barcode: str) -> Product | None:
         if self.dirty:
             row = self._conn.execute(select(PRODUCTS).where(PRODUCTS.c.barcode == barcode)).first()
+            if row is None:  # an extra barcode (few products have any)
+                row = self._conn.execute(select(PRODUCTS).where(
+                    PRODUCTS.c.extra_barcodes != "[]",
+                    PRODUCTS.c.extra_barcodes.contains(dump_json(barcode)),
+                )).first()  # fmt: skip
+                if row is not None and barcode not in load_json(row.extra_barcodes):
+                    row = None
             return None if row is None else product_from_row(row._mapping)
         return self._cache.lookup(self._conn)[1].get(barcode)
 

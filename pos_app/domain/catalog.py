@@ -51,6 +51,7 @@ class Product:
     # listed under it on the receipt; empty for a plain product
     components: tuple[BundlePart, ...] = ()
     minutes: int | None = None  # a time package (gaming clubs): the minutes it buys
+    extra_barcodes: tuple[str, ...] = ()  # more barcodes it is found by besides ``barcode``
 
     def __post_init__(self) -> None:
         require_amount(self.price, "price")

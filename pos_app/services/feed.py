@@ -232,6 +232,7 @@ class _Page:
             colour=tile_colour(d.get("colour")), image=tile_image(d.get("image")),
             components=bundle_parts(d.get("components")),
             minutes=int(d["minutes"]) if d.get("minutes") is not None else None,
+            extra_barcodes=tuple(str(c) for c in d.get("extra_barcodes") or () if c),
         ))  # fmt: skip
         return None
 

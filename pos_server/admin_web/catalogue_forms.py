@@ -10,6 +10,7 @@ what was typed and nothing written. The tile's colour and picture keep their own
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -149,7 +150,7 @@ def save_group(group_id: str, request: Request, posted: Form) -> Response:
 PRODUCT_EMPTY: dict[str, Any] = {
     "id": "", "name": "", "price": "", "barcode": "", "group_id": "", "guest_orderable": True,
     "allow_points": True, "active": True, "tags": [], "other_tags": "", "minutes": "",
-    "parts": [],
+    "parts": [], "extra_barcodes": "",
 }  # fmt: skip
 
 
@@ -188,6 +189,7 @@ def edit_product(product_id: str, request: Request, who: Page) -> Response:
             "other_tags": ", ".join(t for t in row.tags if t not in scope_tags),
             "minutes": "" if row.minutes is None else str(row.minutes),
             "parts": [(str(p["product_id"]), str(p["quantity"])) for p in row.components or ()],
+            "extra_barcodes": ", ".join(row.extra_barcodes or ()),
         }  # fmt: skip
     notice = who.gettext("Saved.") if request.query_params.get("saved") else None
     return _product_form(request, who, values, new=False, notice=notice)
@@ -205,6 +207,7 @@ def _typed_product(form: FormData, product_id: str) -> dict[str, Any]:
         "allow_points": form.get("allow_points") == "on", "active": form.get("active") == "on",
         "tags": [str(t) for t in form.getlist("tags")], "other_tags": _text(form, "other_tags"),
         "minutes": _text(form, "minutes"), "parts": parts,
+        "extra_barcodes": _text(form, "extra_barcodes"),
     }  # fmt: skip
 
 
@@ -227,6 +230,7 @@ def product_values(typed: dict[str, Any]) -> dict[str, Any]:
         "guest_orderable": typed["guest_orderable"], "allow_points": typed["allow_points"],
         "active": typed["active"], "tags": [*typed["tags"], *others],
         "minutes": int(minutes) if minutes else None, "components": components,
+        "extra_barcodes": [code for code in re.split(r"[\s,;]+", typed["extra_barcodes"]) if code],
     }  # fmt: skip
 
 
@@ -267,6 +271,7 @@ _CODES = {
     "bundle_cycle": _("Bundles cannot hold each other: {subject}."),
 }
 _FIELDS = {"id": _("Id"), "name": _("Name"), "price": _("Price"), "barcode": _("Barcode"),
+           "extra_barcodes": _("More barcodes"),
            "position": _("Position"), "minutes": _("Minutes"), "components": _("Bundle"),
            "tags": _("Discount scope tags")}  # fmt: skip
 

@@ -12,6 +12,9 @@
                                   {"product_id": "croissant", "quantity": 2}]},
                   {"id": "hour", "name": "Game time", "price": 30000, "minutes": 60}]}
 
+``extra_barcodes`` (optional) lists more barcodes a product is found by besides ``barcode``
+(a pack and a single item, an old and a new label); every barcode belongs to one product.
+
 A composite product (``components``, issue 18 point 6) is a bundle of other products with
 their quantities, sold as one line at its own price; the receipt lists its parts under it.
 Parts must be products (in the file or on the server), not the bundle itself, named once, and
@@ -104,12 +107,31 @@ class ProductIn(_In):
     image: TileImage | None = None
     components: Annotated[list[ComponentIn], Field(max_length=MAX_PARTS)] = []
     minutes: Annotated[int, Strict(), Field(ge=1, le=100_000)] | None = None
+    extra_barcodes: Annotated[list[Barcode], Field(max_length=20)] = []
 
     @model_validator(mode="after")
     def _one_kind(self) -> ProductIn:
         if self.components and self.minutes is not None:
             raise ValueError("a product is a bundle or a time package, not both")
         return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _barcodes_once(cls, data: Any) -> Any:
+        """Extra barcodes without repeats or the main one; the first becomes the main one
+        when there is none (``barcode`` alone is what an older till reads)."""
+        extra = data.get("extra_barcodes") if isinstance(data, dict) else None
+        main = data.get("barcode") if isinstance(data, dict) else None
+        if not extra or not isinstance(extra, list) or not isinstance(main, str | None):
+            return data
+        if not all(isinstance(code, str) for code in extra):
+            return data  # the field's own check says what is wrong
+        codes = list(dict.fromkeys(c.strip() for c in [main or "", *extra] if c.strip()))
+        return {**data, "barcode": codes[0] if codes else None, "extra_barcodes": codes[1:]}
+
+    @property
+    def all_barcodes(self) -> list[str]:
+        return [*([self.barcode] if self.barcode else []), *self.extra_barcodes]
 
 
 class CatalogueIn(_In):
@@ -135,7 +157,8 @@ def product_data(row: ProductRow, names: Mapping[str, str] | None = None) -> dic
             "group_id": row.group_id, "tags": list(row.tags), "allow_points": row.allow_points,
             "guest_orderable": row.guest_orderable, "active": row.active,
             "colour": row.colour, "image": encode_image(row.image),
-            "components": parts, "minutes": row.minutes}  # fmt: skip
+            "components": parts, "minutes": row.minutes,
+            "extra_barcodes": list(row.extra_barcodes or ())}  # fmt: skip
 
 
 def _check_references(uow: UnitOfWork, data: CatalogueIn) -> None:
@@ -156,15 +179,14 @@ def _check_references(uow: UnitOfWork, data: CatalogueIn) -> None:
                 "unknown_group",
                 product.group_id,
             )
-        if product.barcode is None:
-            continue
-        owner = barcodes.setdefault(product.barcode, product.id)
-        if owner != product.id:
-            raise CatalogueError(
-                f"Products {owner!r} and {product.id!r} both have barcode {product.barcode}.",
-                "duplicate_barcode",
-                owner,
-            )
+        for code in product.all_barcodes:
+            owner = barcodes.setdefault(code, product.id)
+            if owner != product.id:
+                raise CatalogueError(
+                    f"Products {owner!r} and {product.id!r} both have barcode {code}.",
+                    "duplicate_barcode",
+                    owner,
+                )
     bundles = {pid: parts for pid, parts in uow.products.bundles().items() if pid not in in_file}
     bundles.update({p.id: [c.product_id for c in p.components]
                     for p in data.products if p.components})  # fmt: skip
@@ -237,7 +259,7 @@ def product_values(row: ProductRow) -> dict[str, Any]:
             "guest_orderable": row.guest_orderable, "active": row.active,
             "colour": row.colour, "image": row.image,
             "components": [dict(part) for part in row.components or ()],
-            "minutes": row.minutes}  # fmt: skip
+            "minutes": row.minutes, "extra_barcodes": list(row.extra_barcodes or ())}  # fmt: skip
 
 
 def set_tile(uow: UnitOfWork, kind: str, entity_id: str, colour: str | None,
@@ -296,7 +318,8 @@ def to_domain(row: ProductRow, names: Mapping[str, str] | None = None) -> Produc
                              part["quantity"]) for part in row.components or ())  # fmt: skip
     return Product(row.id, row.name, row.price, row.group_id, frozenset(row.tags), row.barcode,
                    row.guest_orderable, row.allow_points, row.colour, components=parts,
-                   minutes=row.minutes)  # fmt: skip
+                   minutes=row.minutes,
+                   extra_barcodes=tuple(row.extra_barcodes or ()))  # fmt: skip
 
 
 def catalogue_products(uow: UnitOfWork, ids: set[str]) -> dict[str, Product]:

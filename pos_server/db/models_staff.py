@@ -70,6 +70,8 @@ class ProductRow(Base):
     # bundle), and a time package's minutes (None: not one)
     components: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     minutes: Mapped[int | None] = mapped_column(Integer)
+    # migration 0029: more barcodes the product answers to besides ``barcode`` (JSON list)
+    extra_barcodes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class GuestGroupRow(Base):

@@ -28,9 +28,15 @@ class Products(Repository):
         return set(self._session.scalars(select(ProductGroupRow.id)))
 
     def barcodes(self) -> dict[str, str]:
-        """Every stored barcode and the product that has it."""
+        """Every stored barcode (the extra ones too) and the product that has it."""
         query = select(ProductRow.id, ProductRow.barcode).where(ProductRow.barcode.is_not(None))
-        return {code: pid for pid, code in self._session.execute(query) if code is not None}
+        found = {code: pid for pid, code in self._session.execute(query) if code is not None}
+        extra = select(ProductRow.id, ProductRow.extra_barcodes).where(
+            cast(ProductRow.extra_barcodes, String) != "[]"
+        )
+        for pid, codes in self._session.execute(extra):
+            found.update((str(code), pid) for code in codes or ())
+        return found
 
     def bundles(self) -> dict[str, list[str]]:
         """Every composite product and its parts' ids (few rows: the others store ``[]``)."""

@@ -13,7 +13,7 @@ from pos_app.db import open_store
 from pos_app.devices.layout import receipt_for
 from pos_app.devices.print_document import to_plain_text
 from pos_app.devices.receipt import render_receipt
-from pos_app.domain.catalog import BundlePart
+from pos_app.domain.catalog import BundlePart, Product
 from pos_app.domain.money import rub
 from pos_app.services.feed import Change, FeedService
 from pos_app.services.payments import PaymentService
@@ -106,5 +106,28 @@ def test_the_feed_takes_a_product_without_the_new_fields(tmp_path: Path) -> None
         with store.unit_of_work() as uow:
             tea = uow.products.get("tea")
         assert tea is not None and (tea.components, tea.minutes) == ((), None)
+    finally:
+        store.close()
+
+
+def test_a_till_finds_a_product_by_any_of_its_barcodes(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "till.sqlite3")
+    try:
+        feed = FeedService(store.unit_of_work, FakeClock())
+        cola = Change(1, "product", "cola", {
+            "product_id": "cola", "name": "Кола", "price": 9000, "barcode": "4600000000091",
+            "extra_barcodes": ["4600000000084", "46%0"]})  # fmt: skip
+        assert feed.apply_page(0, [cola], 1).skipped == {}
+        with store.unit_of_work() as uow:  # read through the shared cache
+            found = [uow.products.by_barcode(c) for c in ("4600000000091", "4600000000084")]
+            assert uow.products.by_barcode("4600000000") is None
+        assert [p.id if p else None for p in found] == ["cola", "cola"]
+        with store.unit_of_work() as uow:  # a unit of work's own writes: read from the table
+            uow.products.add(Product("tea", "Чай", 5000, extra_barcodes=("4600000000114",)))
+            tea = uow.products.by_barcode("4600000000114")
+            percent = uow.products.by_barcode("46%0")
+            assert uow.products.by_barcode("460") is None  # no partial matches
+        assert tea is not None and tea.id == "tea" and tea.extra_barcodes == ("4600000000114",)
+        assert percent is not None and percent.id == "cola"
     finally:
         store.close()

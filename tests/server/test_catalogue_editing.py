@@ -253,3 +253,42 @@ def test_json_and_csv_files_carry_bundles_and_minutes(engine: Any, tmp_path: Pat
     text = (tmp_path / "catalogue.csv").read_text("utf-8")
     assert "latte=1;croissant=2" in text
     assert json.loads((tmp_path / "catalogue.json").read_text("utf-8"))["products"]
+
+
+def test_a_product_has_more_barcodes_each_owned_once(engine: Any, tmp_path: Path) -> None:
+    assert _save(engine, {"id": "cola", "name": "Кола", "price": 9000,
+                          "extra_barcodes": ["4600000000091", " 4600000000084 ",
+                                             "4600000000091"]}, new=True)  # fmt: skip
+    fed = _changes(engine)[-1][2]  # no main barcode given: the first extra one becomes it
+    assert (fed["barcode"], fed["extra_barcodes"]) == ("4600000000091", ["4600000000084"])
+    before = _changes(engine)
+    for clash in ("4600000000084", "4600000000046"):  # cola's extra one, latte's main one
+        with pytest.raises(catalogue.CatalogueError) as refused:
+            _save(
+                engine,
+                {
+                    "id": "pepsi",
+                    "name": "Пепси",
+                    "price": 9000,
+                    "barcode": "4600000000107",
+                    "extra_barcodes": [clash],
+                },
+                new=True,
+            )
+        assert refused.value.code == "duplicate_barcode"
+    with pytest.raises(catalogue.CatalogueError) as taken:  # an extra one as another's main
+        _save(
+            engine,
+            {"id": "pepsi", "name": "Пепси", "price": 9000, "barcode": "4600000000084"},
+            new=True,
+        )
+    assert taken.value.subject == "cola"
+    assert _changes(engine) == before
+    path = tmp_path / "c.csv"
+    with _uow(engine) as uow:
+        write_catalogue_file(str(path), uow.products.groups(), uow.products.all_products())
+        assert uow.products.barcodes()["4600000000084"] == "cola"
+    data = catalogue.CatalogueIn.model_validate(read_catalogue_file(str(path)))
+    assert {p.id: p.extra_barcodes for p in data.products}["cola"] == ["4600000000084"]
+    with _uow(engine) as uow:
+        assert catalogue.import_catalogue(uow, data)["changes"] == 0

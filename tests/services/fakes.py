@@ -94,7 +94,8 @@ class _Products:
         return self.d.products.get(product_id)
 
     def by_barcode(self, barcode: str) -> Product | None:
-        return next((p for p in self.d.products.values() if p.barcode == barcode), None)
+        return next((p for p in self.d.products.values()
+                     if barcode in (p.barcode, *p.extra_barcodes)), None)  # fmt: skip
 
     def add(self, product: Product) -> None:
         self.d.products[product.id] = product

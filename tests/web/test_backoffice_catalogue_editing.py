@@ -74,7 +74,8 @@ def test_a_product_is_created_and_edited_on_the_web(client: TestClient, db_url: 
 
     saved = client.post("/admin/catalogue/create/products", data={
         "csrf_token": token, **_product_form(barcode="4600000000053", group_id="coffee",
-                                             tags="десерты", other_tags="сладкое, выпечка")},
+                                             tags="десерты", other_tags="сладкое, выпечка",
+                                             extra_barcodes="4600000000060 4600000000039")},
         follow_redirects=False)  # fmt: skip
     assert saved.status_code == 303, saved.text
     assert saved.headers["location"] == "/admin/catalogue/products/eclair/edit?saved=1"
@@ -87,6 +88,8 @@ def test_a_product_is_created_and_edited_on_the_web(client: TestClient, db_url: 
     assert (entity, entity_id, data["price"], data["barcode"], data["group_id"]) == (
         "product", "eclair", 21050, "4600000000053", "coffee")  # fmt: skip
     assert data["tags"] == ["выпечка", "десерты", "сладкое"]
+    assert data["extra_barcodes"] == ["4600000000060", "4600000000039"]
+    assert 'value="4600000000060, 4600000000039"' in shown
     assert (data["guest_orderable"], data["allow_points"], data["active"]) == (True, True, True)
 
     # withdrawn, not for guests, no points: the boxes cleared
@@ -107,6 +110,7 @@ def test_a_product_is_created_and_edited_on_the_web(client: TestClient, db_url: 
      ({"price": "-3"}, "Введите цену в рублях"),
      ({"barcode": "4600000000046"}, "Этот штрихкод уже у другого товара: latte"),
      ({"group_id": "tea"}, "Нет группы товаров tea"),
+     ({"extra_barcodes": "4600000000008, 4600000000046"}, "уже у другого товара: latte"),
      ({"id": "latte"}, "Этот код уже занят"),
      ({"minutes": "0"}, "Минуты пакета времени"),
      ({"part_id": "ghost", "part_quantity": "1"}, "ghost"),
