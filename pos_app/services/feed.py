@@ -221,8 +221,9 @@ class _Page:
 
     def _product(self, change: Change) -> str | None:
         d = change.data
-        if not d.get("active", True):
-            return "inactive"  # the local catalogue port cannot retire a product yet
+        if not d.get("active", True):  # withdrawn in the back office
+            self.uow.products.withdraw(str(d.get("product_id") or change.entity_id))
+            return None
         self.uow.products.add(Product(
             id=str(d.get("product_id") or change.entity_id), name=str(d["name"]),
             price=int(d["price"]), group_id=d.get("group_id"),

@@ -131,3 +131,30 @@ def test_a_till_finds_a_product_by_any_of_its_barcodes(tmp_path: Path) -> None:
         assert percent is not None and percent.id == "cola"
     finally:
         store.close()
+
+
+def test_a_product_withdrawn_on_the_server_leaves_the_tills_catalogue(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "till.sqlite3")
+    try:
+        feed = FeedService(store.unit_of_work, FakeClock())
+        tea = {"product_id": "tea", "name": "Чай", "price": 9000, "barcode": "4600000000121"}
+        assert feed.apply_page(0, [Change(1, "product", "tea", tea)], 1).applied == 1
+        with store.unit_of_work() as uow:
+            assert uow.products.get("tea") is not None
+        withdrawn = Change(2, "product", "tea", {**tea, "active": False})
+        assert feed.apply_page(1, [withdrawn], 2).applied == 1
+        with store.unit_of_work() as uow:
+            assert uow.products.get("tea") is None
+            assert uow.products.by_barcode("4600000000121") is None
+            assert [p.id for p in uow.products.all()] == []
+            # the barcode is free for another product
+            uow.products.add(Product("tea2", "Чай зелёный", 9500, barcode="4600000000121"))
+            found = uow.products.by_barcode("4600000000121")
+            uow.rollback()
+        assert found is not None and found.id == "tea2"
+        assert feed.apply_page(2, [Change(3, "product", "tea", tea)], 3).applied == 1
+        with store.unit_of_work() as uow:  # on sale again
+            back = uow.products.by_barcode("4600000000121")
+        assert back is not None and back.id == "tea"
+    finally:
+        store.close()

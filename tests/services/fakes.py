@@ -105,6 +105,9 @@ class _Products:
         self.d.product_groups[group_id] = name
         self.d.group_tiles[group_id] = (colour, image)
 
+    def withdraw(self, product_id: str) -> None:
+        self.d.products.pop(product_id, None)
+
     def all(self) -> Sequence[Product]:
         return list(self.d.products.values())
 
