@@ -109,9 +109,10 @@ class BasketPanel(QWidget):
                      discount, plain(line.total))  # fmt: skip
             for col, text in enumerate(cells):
                 self._set_cell(row, col, text)
-            if line.parts:  # a bundle: its parts under the name
+            name_cell = self.table.item(row, 0)
+            if line.parts and name_cell is not None:  # a bundle: its parts under the name
                 parts = "\n".join(f"  {name} × {qty}" for name, qty in line.parts)
-                self.table.item(row, 0).setToolTip(f"{cells[0]}\n{parts}")
+                name_cell.setToolTip(f"{cells[0]}\n{parts}")
         rows = [i for i, line in enumerate(self.lines) if selected and line.line_no == selected]
         self.select_row(rows[0] if rows else len(self.lines) - 1)
 
