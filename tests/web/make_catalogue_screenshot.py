@@ -57,8 +57,10 @@ def main() -> None:
             page.wait_for_url("**/admin/catalogue/products/breakfast/edit?saved=1")
             page.screenshot(path=str(OUT / "backoffice-product-ru.png"), full_page=True)
             context.close()
-        print(f"saved {OUT}/backoffice-tile-ru.png, backoffice-catalogue-ru.png and "
-              "backoffice-product-ru.png")
+        print(
+            f"saved {OUT}/backoffice-tile-ru.png, backoffice-catalogue-ru.png and "
+            "backoffice-product-ru.png"
+        )
 
 
 if __name__ == "__main__":
