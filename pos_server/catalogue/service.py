@@ -213,10 +213,8 @@ def import_catalogue(uow: UnitOfWork, data: CatalogueIn,
     of groups, products and changes written. One audit row names what changed (a file may hold
     20 000 products: the records themselves are in the feed's history)."""
     _check_references(uow, data)
-    bundles = uow.products.bundles()
-    named = {p.id for p in data.products}
-    before = uow.products.names(named) if bundles or any(p.components for p in data.products) \
-        else {}  # fmt: skip
+    any_bundle = bool(uow.products.bundles()) or any(p.components for p in data.products)
+    before = uow.products.names({p.id for p in data.products}) if any_bundle else {}
     groups = uow.products.upsert_groups(_values(data.groups))
     products = uow.products.upsert_products(_values(data.products))
     products += _renamed_parts(uow, products, before)
