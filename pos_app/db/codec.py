@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pos_app.domain.catalog import DiscountScope, Product, tile_colour
+from pos_app.domain.catalog import BundlePart, DiscountScope, Product, tile_colour
 from pos_app.domain.money import Percent
 
 # One encoder for all: ``json.dumps`` with options builds a new one per call (a third of the
@@ -76,7 +76,25 @@ def product_from_row(row: Any) -> Product:
         payable_with_points=bool(row["payable_with_points"]),
         colour=tile_colour(row["colour"]),
         image=row["image"],
+        components=load_parts(row["components"]),
+        minutes=row["minutes"],
+        extra_barcodes=tuple(load_json(row["extra_barcodes"]) or ()),
     )
+
+
+def dump_parts(parts: tuple[BundlePart, ...]) -> str:
+    """A bundle's parts as the ``components`` columns keep them (``[]``: not a bundle)."""
+    if not parts:
+        return "[]"
+    return dump_json([{"product_id": p.product_id, "name": p.name, "quantity": p.quantity}
+                      for p in parts])  # fmt: skip
+
+
+def load_parts(text: str | None) -> tuple[BundlePart, ...]:
+    if not text or text == "[]":
+        return ()
+    return tuple(BundlePart(str(p["product_id"]), str(p["name"]), int(p["quantity"]))
+                 for p in load_json(text) or ())  # fmt: skip
 
 
 def product_to_row(product: Product) -> dict[str, Any]:
@@ -92,6 +110,9 @@ def product_to_row(product: Product) -> dict[str, Any]:
         "active": True,
         "colour": product.colour,
         "image": product.image,
+        "components": dump_parts(product.components),
+        "minutes": product.minutes,
+        "extra_barcodes": dump_json(list(product.extra_barcodes)),
     }
 
 

@@ -86,6 +86,11 @@ class ProductRow(Base):
     active: Mapped[bool] = mapped_column(default=True)
     colour: Mapped[str | None] = mapped_column(String(7))  # its tile's "#rrggbb"
     image: Mapped[bytes | None] = mapped_column(LargeBinary)  # its tile's picture
+    # migration 0012: a bundle's parts, JSON [{"product_id", "name", "quantity"}], and a time
+    # package's minutes
+    components: Mapped[str] = mapped_column(Text, default="[]")
+    minutes: Mapped[int | None]
+    extra_barcodes: Mapped[str] = mapped_column(Text, default="[]")  # JSON: besides barcode
     __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
 
 
@@ -208,6 +213,8 @@ class SaleLineRow(Base):
     quantity: Mapped[int]
     discount: Mapped[int] = mapped_column(default=0)
     total: Mapped[int]
+    components: Mapped[str] = mapped_column(Text, default="[]")  # migration 0012: as products
+    minutes: Mapped[int | None]
 
 
 class PaymentRow(Base):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
@@ -55,7 +55,8 @@ class CatalogCache:
                 rows = conn.execute(select(PRODUCTS).where(PRODUCTS.c.active.is_(True)))
                 products = [product_from_row(r._mapping) for r in rows]
                 self._by_id = {p.id: p for p in products}
-                self._by_barcode = {p.barcode: p for p in products if p.barcode}
+                self._by_barcode = {code: p for p in products
+                                    for code in (*p.extra_barcodes, p.barcode) if code}  # fmt: skip
             return self._by_id, self._by_barcode
 
     def invalidate(self) -> None:
@@ -72,13 +73,22 @@ class SqlProductRepository:
 
     def get(self, product_id: str) -> Product | None:
         if self.dirty:  # our own uncommitted writes are not in the shared cache
-            row = self._conn.execute(select(PRODUCTS).where(PRODUCTS.c.id == product_id)).first()
+            row = self._conn.execute(select(PRODUCTS).where(
+                PRODUCTS.c.id == product_id, PRODUCTS.c.active.is_(True))).first()  # fmt: skip
             return None if row is None else product_from_row(row._mapping)
         return self._cache.lookup(self._conn)[0].get(product_id)
 
     def by_barcode(self, barcode: str) -> Product | None:
         if self.dirty:
-            row = self._conn.execute(select(PRODUCTS).where(PRODUCTS.c.barcode == barcode)).first()
+            row = self._conn.execute(select(PRODUCTS).where(
+                PRODUCTS.c.barcode == barcode, PRODUCTS.c.active.is_(True))).first()  # fmt: skip
+            if row is None:  # an extra barcode (few products have any)
+                row = self._conn.execute(select(PRODUCTS).where(
+                    PRODUCTS.c.extra_barcodes != "[]", PRODUCTS.c.active.is_(True),
+                    PRODUCTS.c.extra_barcodes.contains(dump_json(barcode)),
+                )).first()  # fmt: skip
+                if row is not None and barcode not in load_json(row.extra_barcodes):
+                    row = None
             return None if row is None else product_from_row(row._mapping)
         return self._cache.lookup(self._conn)[1].get(barcode)
 
@@ -86,6 +96,11 @@ class SqlProductRepository:
         row = product_to_row(product)
         stmt = sqlite_insert(PRODUCTS).values(row)
         self._conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
+        self.dirty = True
+
+    def withdraw(self, product_id: str) -> None:
+        self._conn.execute(update(PRODUCTS).where(PRODUCTS.c.id == product_id)
+                           .values(active=False, barcode=None))  # fmt: skip
         self.dirty = True
 
     def add_group(self, group_id: str, name: str, sort_order: int = 0,
@@ -96,7 +111,8 @@ class SqlProductRepository:
         self._conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
 
     def all(self) -> Sequence[Product]:
-        rows = self._conn.execute(select(PRODUCTS).order_by(PRODUCTS.c.group_id, PRODUCTS.c.name))
+        rows = self._conn.execute(select(PRODUCTS).where(PRODUCTS.c.active.is_(True))
+                                  .order_by(PRODUCTS.c.group_id, PRODUCTS.c.name))  # fmt: skip
         return [product_from_row(r._mapping) for r in rows]
 
 

@@ -22,7 +22,15 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from pos_app.db.codec import dump_json, dump_tags, load_json, load_tags, scope_from_dict
+from pos_app.db.codec import (
+    dump_json,
+    dump_parts,
+    dump_tags,
+    load_json,
+    load_parts,
+    load_tags,
+    scope_from_dict,
+)
 from pos_app.db.codec import scope_to_dict as _scope_dict
 from pos_app.db.models import PaymentRow, SaleLineRow, SaleRow, table
 from pos_app.domain.catalog import DiscountScope, Product
@@ -106,7 +114,7 @@ _SALE_ORDER = (
 )  # fmt: skip
 _LINE_ORDER = (
     "sale_id", "line_no", "product_id", "product_name", "product_group_id", "tags", "barcode",
-    "payable_with_points", "unit_price", "quantity", "discount", "total",
+    "payable_with_points", "unit_price", "quantity", "discount", "total", "components", "minutes",
 )  # fmt: skip
 _PAY_ORDER = ("sale_id", "position", "method", "amount", "tendered", "change", "at")
 if (tuple(SALE_COLS), tuple(LINE_COLS), tuple(PAY_COLS)) != (_SALE_ORDER, _LINE_ORDER, _PAY_ORDER):
@@ -133,6 +141,7 @@ def _line_values(sale_id: str, line: SaleLine) -> tuple[Any, ...]:
     return (
         sale_id, line.line_no, p.id, p.name, p.group_id, dump_tags(p.tags), p.barcode,
         p.payable_with_points, line.unit_price, line.quantity, line.discount, line.total,
+        dump_parts(p.components), p.minutes,
     )  # fmt: skip
 
 
@@ -228,6 +237,7 @@ def _restore(row: dict[str, Any], lines: list[Any], payments: list[Any]) -> Sale
         product = Product(
             r["product_id"], r["product_name"], r["unit_price"], r["product_group_id"],
             load_tags(r["tags"]), r["barcode"], payable_with_points=bool(r["payable_with_points"]),
+            components=load_parts(r["components"]), minutes=r["minutes"],
         )  # fmt: skip
         sale_lines.append(SaleLine(r["line_no"], product, r["quantity"], r["unit_price"]))
     pays = []

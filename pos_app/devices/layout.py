@@ -71,11 +71,12 @@ def receipt_for(
     venue = venue or VenueDetails()
     lines = tuple(
         ReceiptLine(
-            name=line.name,
+            name=line_title(line.name, line.minutes),
             quantity=line.quantity,
             unit_price=line.unit_price,
             total=line.subtotal,  # the discount is printed on its own line below
             discount=line.discount,
+            details=tuple(f"  - {name} x {qty}" for name, qty in line.parts),
         )
         for line in sale.lines
     )
@@ -114,6 +115,11 @@ def receipt_for(
         timezone=timezone,
         order_number=order_number,
     )
+
+
+def line_title(name: str, minutes: int | None) -> str:
+    """A time package shows the minutes it buys after its name ("Game time, 60 мин")."""
+    return name if minutes is None else f"{name}, {minutes} мин"
 
 
 def by_method(payments: Sequence[PaymentView]) -> dict[str, int]:

@@ -44,6 +44,7 @@ class ReceiptLine:
     total: int
     discount: int = 0
     quantity_text: str = ""  # e.g. "0,350 кг" for goods sold by weight
+    details: tuple[str, ...] = ()  # printed under the line: a bundle's parts
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,9 @@ class ReceiptRenderer:
             ops.extend(Text(t) for t in textwrap.wrap(item.name, self.columns) or [""])
             qty = item.quantity_text or str(item.quantity)
             ops.extend(self._rows([(f"  {qty} x {money(item.unit_price)}", money(item.total))]))
+            for detail in item.details:
+                ops.extend(Text(t) for t in textwrap.wrap(detail, self.columns,
+                                                          subsequent_indent="    "))  # fmt: skip
             if item.discount:
                 ops.extend(self._rows([("  скидка", "-" + money(item.discount))]))
         return ops

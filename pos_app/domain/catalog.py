@@ -20,6 +20,19 @@ def tile_colour(value: object) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class BundlePart:
+    """One product inside a composite product, as the receipt lists it under the bundle."""
+
+    product_id: str
+    name: str
+    quantity: int = 1
+
+    def __post_init__(self) -> None:
+        if self.quantity < 1:
+            raise ValueError("a bundle holds at least one of each of its products")
+
+
+@dataclass(frozen=True, slots=True)
 class Product:
     """A sellable item or service; ``price`` in kopecks per unit."""
 
@@ -34,9 +47,16 @@ class Product:
     colour: str | None = None  # its tile's "#rrggbb" (None: its group's, else plain)
     # its tile's picture (PNG/JPEG/WebP bytes, checked by the server); not part of equality
     image: bytes | None = field(default=None, compare=False, repr=False)
+    # a composite product (issue 18 point 6): sold as one line at its own price, its parts
+    # listed under it on the receipt; empty for a plain product
+    components: tuple[BundlePart, ...] = ()
+    minutes: int | None = None  # a time package (gaming clubs): the minutes it buys
+    extra_barcodes: tuple[str, ...] = ()  # more barcodes it is found by besides ``barcode``
 
     def __post_init__(self) -> None:
         require_amount(self.price, "price")
+        if self.minutes is not None and self.minutes < 1:
+            raise ValueError("a time package buys at least one minute")
         if self.colour is not None and tile_colour(self.colour) != self.colour:
             raise ValueError(f"a tile colour is #rrggbb in lower case, not {self.colour!r}")
 

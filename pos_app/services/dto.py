@@ -18,6 +18,8 @@ class LineView:
     subtotal: int
     discount: int
     total: int
+    minutes: int | None = None  # a time package's minutes (issue 18 point 6)
+    parts: tuple[tuple[str, int], ...] = ()  # a bundle's parts: (name, quantity per bundle)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,8 @@ class SaleView:
                     line.subtotal,
                     line.discount,
                     line.total,
+                    line.product.minutes,
+                    tuple((part.name, part.quantity) for part in line.product.components),
                 )
                 for line in sale.lines
             ),

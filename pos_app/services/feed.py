@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from pos_app.domain.catalog import DiscountScope, Product, tile_colour
+from pos_app.domain.catalog import BundlePart, DiscountScope, Product, tile_colour
 from pos_app.domain.errors import DomainError
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.guest_card import GuestContact, contact_fields
@@ -221,8 +221,9 @@ class _Page:
 
     def _product(self, change: Change) -> str | None:
         d = change.data
-        if not d.get("active", True):
-            return "inactive"  # the local catalogue port cannot retire a product yet
+        if not d.get("active", True):  # withdrawn in the back office
+            self.uow.products.withdraw(str(d.get("product_id") or change.entity_id))
+            return None
         self.uow.products.add(Product(
             id=str(d.get("product_id") or change.entity_id), name=str(d["name"]),
             price=int(d["price"]), group_id=d.get("group_id"),
@@ -230,6 +231,9 @@ class _Page:
             guest_orderable=bool(d.get("guest_orderable", True)),
             payable_with_points=bool(d.get("allow_points", d.get("payable_with_points", True))),
             colour=tile_colour(d.get("colour")), image=tile_image(d.get("image")),
+            components=bundle_parts(d.get("components")),
+            minutes=int(d["minutes"]) if d.get("minutes") is not None else None,
+            extra_barcodes=tuple(str(c) for c in d.get("extra_barcodes") or () if c),
         ))  # fmt: skip
         return None
 
@@ -260,6 +264,15 @@ class _Page:
     def _programme(self, change: Change) -> str | None:
         store_programme(self.uow, change.entity_id, change.data)  # the back office's settings
         return None
+
+
+def bundle_parts(value: object) -> tuple[BundlePart, ...]:
+    """A composite product's parts from the feed (``[{"product_id", "name", "quantity"}]``);
+    a part without a name shows its id. Not a list: no parts (a plain product)."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(BundlePart(str(part["product_id"]), str(part.get("name") or part["product_id"]),
+                            int(part.get("quantity", 1))) for part in value)  # fmt: skip
 
 
 def tile_image(value: object) -> bytes | None:

@@ -99,6 +99,10 @@ class ProductRepository(Protocol):
     ) -> None:
         """Insert or replace; ``colour``/``image``: its products' tiles (theirs win)."""
         ...
+    def withdraw(self, product_id: str) -> None:
+        """The catalogue withdrew it: no longer found or shown (its barcode is freed); a sale
+        already holding it keeps its line. ``add`` brings it back."""
+        ...
     def all(self) -> Sequence[Product]: ...
 
 

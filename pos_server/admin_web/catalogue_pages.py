@@ -1,8 +1,8 @@
 """The catalogue's tiles (issue 22 point 8): product groups and products with their tile colour
 and picture, and a form to set them. Saved through ``pos_server.catalogue.service.set_tile``
 (the import's checks, a feed change for the tills, an audit row) in the member's unit of work.
-Everything else about a product still comes from ``pos-server catalogue import``. The
-catalogue permission."""
+Creating and editing groups and products is ``catalogue_forms.py``. The catalogue
+permission."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
+from pos_app.domain.money import format_money
 from pos_server.admin_web.context import PREFIX, Reader, Refused, acting, form_of, render, require
 from pos_server.catalogue import service as catalogue
 from pos_server.catalogue.tiles import (
@@ -51,7 +52,8 @@ def catalogue_list(request: Request, who: Page) -> Response:
         names = {g.id: g.name for g in groups}
         page: Response = render(request, who, "admin/catalogue.html", groups=groups,
                                 products=products[:SHOWN], more=len(products) > SHOWN,
-                                q=text, names=names, picture=picture_uri)  # fmt: skip
+                                q=text, names=names, picture=picture_uri,
+                                money=lambda kopecks: format_money(kopecks, ""))  # fmt: skip
     return page
 
 

@@ -8,6 +8,7 @@ from starlette.staticfiles import StaticFiles
 
 from pos_server.admin_web import (
     audit_pages,
+    catalogue_forms,
     catalogue_pages,
     group_pages,
     guest_pages,
@@ -28,6 +29,7 @@ def install(app: FastAPI) -> None:
     for module in (session_pages, staff_pages, terminal_pages, group_pages, guest_pages,
                    audit_pages, settings_pages):  # fmt: skip
         app.include_router(module.router)
+    app.include_router(catalogue_forms.router)  # groups and products (before: /create/...)
     app.include_router(catalogue_pages.router)  # the tiles' colours and pictures
     app.include_router(notification_pages.router)  # the outbox's waiting and failed messages
     app.include_router(report_pages.router)  # money views and reports

@@ -9,8 +9,10 @@ CSV (``.csv``, UTF-8, a header row): one row per product, or per group when the 
 ``kind`` column says ``group``. Product columns are the JSON fields (``id``, ``name``,
 ``price`` in kopecks, ``barcode``, ``group_id``, ``tags`` separated by ``;``,
 ``allow_points``, ``guest_orderable``, ``active`` as true/false/1/0/yes/no, ``colour``,
-``image``); group rows use ``id``, ``name``, ``position``, ``active``, ``colour``, ``image``.
-An empty cell is "not given".
+``image``, ``extra_barcodes`` separated by ``;``, ``minutes`` for a time package,
+``components`` for a bundle as ``product_id=quantity`` separated by ``;``, e.g.
+``latte=1;croissant=2``); group rows use ``id``, ``name``, ``position``, ``active``,
+``colour``, ``image``. An empty cell is "not given".
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from pos_server.catalogue.tiles import MAX_IMAGE_BYTES, encode_image, image_size
 _FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 _GROUP_FIELDS = ("id", "name", "position", "active", "colour", "image")
 _PRODUCT_FIELDS = ("id", "name", "price", "barcode", "group_id", "tags", "allow_points",
-                   "guest_orderable", "active", "colour", "image")  # fmt: skip
-_INTS = ("price", "position")
+                   "guest_orderable", "active", "colour", "image", "extra_barcodes",
+                   "minutes", "components")  # fmt: skip
+_INTS = ("price", "position", "minutes")
 _BOOLS = ("allow_points", "guest_orderable", "active")
 
 
@@ -110,9 +113,23 @@ def _cell(name: str, cell: str, path: str, line: int) -> Any:
         if cell.lower() not in _FLAGS:
             raise CatalogueError(f"{path}, line {line}: {name} is true or false, not {cell!r}.")
         return _FLAGS[cell.lower()]
-    if name == "tags":
+    if name in ("tags", "extra_barcodes"):
         return [tag.strip() for tag in cell.split(";") if tag.strip()]
+    if name == "components":
+        return [_part(part.strip(), path, line) for part in cell.split(";") if part.strip()]
     return cell
+
+
+def _part(text: str, path: str, line: int) -> dict[str, Any]:
+    """``latte=2`` (or ``latte``: one of it) as a bundle's part."""
+    product_id, equals, quantity = text.rpartition("=")
+    if not equals:
+        return {"product_id": text, "quantity": 1}
+    if not quantity.strip().isdigit():
+        raise CatalogueError(
+            f"{path}, line {line}: a bundle's part is product_id=quantity, not {text!r}."
+        )
+    return {"product_id": product_id.strip(), "quantity": int(quantity)}
 
 
 def write_catalogue_file(path: str, groups: list[Any], products: list[Any]) -> dict[str, int]:
@@ -139,7 +156,9 @@ def write_catalogue_file(path: str, groups: list[Any], products: list[Any]) -> d
         "products": [{"id": p.id, "name": p.name, "price": p.price, "barcode": p.barcode,
                       "group_id": p.group_id, "tags": sorted(p.tags),
                       "allow_points": p.allow_points, "guest_orderable": p.guest_orderable,
-                      "active": p.active, "colour": p.colour, "image": picture(p.image)}
+                      "active": p.active, "colour": p.colour, "image": picture(p.image),
+                      "extra_barcodes": list(p.extra_barcodes or ()), "minutes": p.minutes,
+                      "components": [dict(part) for part in p.components or ()]}
                      for p in products],
     }  # fmt: skip
     try:
@@ -164,6 +183,8 @@ def _to_csv(data: dict[str, list[dict[str, Any]]]) -> str:
             for key, value in item.items():
                 if isinstance(value, bool):
                     row[key] = "true" if value else "false"
+                elif key == "components":
+                    row[key] = ";".join(f"{c['product_id']}={c['quantity']}" for c in value)
                 elif isinstance(value, list):
                     row[key] = ";".join(value)
                 else:

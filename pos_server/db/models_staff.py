@@ -66,6 +66,12 @@ class ProductRow(Base):
     colour: Mapped[str | None] = mapped_column(String(7))  # its tile's "#rrggbb"
     image: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG/JPEG/WebP, <= 64 KB
     updated_at: Mapped[datetime]
+    # migration 0029: a bundle's parts, JSON [{"product_id", "quantity"}] (empty: not a
+    # bundle), and a time package's minutes (None: not one)
+    components: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    # migration 0029: more barcodes the product answers to besides ``barcode`` (JSON list)
+    extra_barcodes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class GuestGroupRow(Base):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 
 from pos_server.db.models_staff import ProductGroupRow, ProductRow
 from pos_server.db.upsert import upsert_changed
@@ -28,9 +28,34 @@ class Products(Repository):
         return set(self._session.scalars(select(ProductGroupRow.id)))
 
     def barcodes(self) -> dict[str, str]:
-        """Every stored barcode and the product that has it."""
+        """Every stored barcode (the extra ones too) and the product that has it."""
         query = select(ProductRow.id, ProductRow.barcode).where(ProductRow.barcode.is_not(None))
-        return {code: pid for pid, code in self._session.execute(query) if code is not None}
+        found = {code: pid for pid, code in self._session.execute(query) if code is not None}
+        extra = select(ProductRow.id, ProductRow.extra_barcodes).where(
+            cast(ProductRow.extra_barcodes, String) != "[]"
+        )
+        for pid, codes in self._session.execute(extra):
+            found.update((str(code), pid) for code in codes or ())
+        return found
+
+    def bundles(self) -> dict[str, list[str]]:
+        """Every composite product and its parts' ids (few rows: the others store ``[]``)."""
+        query = select(ProductRow.id, ProductRow.components).where(
+            cast(ProductRow.components, String) != "[]"
+        )
+        return {pid: [str(part["product_id"]) for part in parts or ()]
+                for pid, parts in self._session.execute(query) if parts}  # fmt: skip
+
+    def names(self, ids: set[str]) -> dict[str, str]:
+        """The names of the products of ``ids`` that exist."""
+        found: dict[str, str] = {}
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 1000):
+            query = select(ProductRow.id, ProductRow.name).where(
+                ProductRow.id.in_(ordered[start : start + 1000])
+            )
+            found.update((pid, name) for pid, name in self._session.execute(query))
+        return found
 
     def group(self, group_id: str) -> ProductGroupRow | None:
         return self._session.get(ProductGroupRow, group_id)

@@ -66,6 +66,7 @@ def test_catalogue_import_feeds_changes_once_and_again_only_what_changed(
         "product_id": "latte", "name": "Латте", "price": 21000, "barcode": "4600000000046",
         "group_id": "coffee", "tags": ["кофе", "напитки"], "allow_points": True,
         "guest_orderable": True, "active": True, "colour": None, "image": None,
+        "components": [], "minutes": None, "extra_barcodes": [],
     }  # fmt: skip
 
     code, counts, _err = import_file(capsys, tmp_path, "catalogue", CATALOGUE, db_url)

@@ -94,7 +94,8 @@ class _Products:
         return self.d.products.get(product_id)
 
     def by_barcode(self, barcode: str) -> Product | None:
-        return next((p for p in self.d.products.values() if p.barcode == barcode), None)
+        return next((p for p in self.d.products.values()
+                     if barcode in (p.barcode, *p.extra_barcodes)), None)  # fmt: skip
 
     def add(self, product: Product) -> None:
         self.d.products[product.id] = product
@@ -103,6 +104,9 @@ class _Products:
                   colour: str | None = None, image: bytes | None = None) -> None:  # fmt: skip
         self.d.product_groups[group_id] = name
         self.d.group_tiles[group_id] = (colour, image)
+
+    def withdraw(self, product_id: str) -> None:
+        self.d.products.pop(product_id, None)
 
     def all(self) -> Sequence[Product]:
         return list(self.d.products.values())

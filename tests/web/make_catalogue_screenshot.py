@@ -5,7 +5,8 @@
 
 The demo catalogue is imported (its groups coloured), a member gives the latte its own colour
 and uploads a picture through the form; saves ``docs/screenshots/backoffice-tile-ru.png``
-(the form) and ``backoffice-catalogue-ru.png`` (the list).
+(the form) and ``backoffice-catalogue-ru.png`` (the list); then makes a bundle on the product
+form (issue 18 point 6) and saves ``backoffice-product-ru.png``.
 """
 
 from __future__ import annotations
@@ -43,8 +44,23 @@ def main() -> None:
             page.screenshot(path=str(OUT / "backoffice-tile-ru.png"), full_page=True)
             page.goto(f"{server.url}/admin/catalogue?q=%D0%BB%D0%B0")  # "ла"
             page.screenshot(path=str(OUT / "backoffice-catalogue-ru.png"), full_page=True)
+            page.goto(f"{server.url}/admin/catalogue/create/products")
+            page.fill("#id", "breakfast")
+            page.fill("#name", "Завтрак: латте и круассан")
+            page.fill("#price", "290,00")
+            page.select_option("#group_id", "kitchen")
+            page.fill("#other_tags", "завтраки")
+            for row, (part, quantity) in enumerate((("latte", "1"), ("croissant", "1"))):
+                page.locator('input[name="part_id"]').nth(row).fill(part)
+                page.locator('input[name="part_quantity"]').nth(row).fill(quantity)
+            page.click("#save")
+            page.wait_for_url("**/admin/catalogue/products/breakfast/edit?saved=1")
+            page.screenshot(path=str(OUT / "backoffice-product-ru.png"), full_page=True)
             context.close()
-        print(f"saved {OUT}/backoffice-tile-ru.png and backoffice-catalogue-ru.png")
+        print(
+            f"saved {OUT}/backoffice-tile-ru.png, backoffice-catalogue-ru.png and "
+            "backoffice-product-ru.png"
+        )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,10 @@
 <context>
     <name>BasketPanel</name>
     <message>
+        <source>%1, %2 min</source>
+        <translation>%1, %2 мин</translation>
+    </message>
+    <message>
         <source>Item</source>
         <translation>Товар</translation>
     </message>
