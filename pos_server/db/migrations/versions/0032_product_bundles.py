@@ -3,15 +3,15 @@ bundle's parts, JSON ``[{"product_id", "quantity"}]``, empty for a plain product
 ``products.minutes`` (a time package's minutes, NULL otherwise); ``products.extra_barcodes``
 (JSON list: the barcodes a product answers to besides ``barcode``).
 
-Revision ID: 0029
-Revises: 0028
+Revision ID: 0032
+Revises: 0031
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029"
-down_revision = "0028"
+revision = "0032"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 
