@@ -11,6 +11,10 @@ from sqlalchemy import and_, select, update
 from pos_server.db.models import AppliedOperation, Terminal
 from pos_server.uow import Repository
 
+# The row that stands for the back office where a terminal is required (a guest made there,
+# ``guests.created_by``): never enrolled, revoked from the start, left out of the list.
+BACK_OFFICE_ID = "back-office"
+
 
 @dataclass(frozen=True)
 class TerminalView:
@@ -46,6 +50,7 @@ class Terminals(Repository):
         query = (
             select(Terminal, AppliedOperation.received_at)
             .outerjoin(AppliedOperation, newest)
+            .where(Terminal.id != BACK_OFFICE_ID)
             .order_by(Terminal.revoked_at.is_not(None), Terminal.name, Terminal.id)
         )
         return [
@@ -63,6 +68,15 @@ class Terminals(Repository):
             )
             for t, seen in self._session.execute(query)
         ]
+
+    def back_office(self) -> str:
+        """The back office's row (``BACK_OFFICE_ID``), made on first use."""
+        if self._session.get(Terminal, BACK_OFFICE_ID) is None:
+            now = self._uow.now
+            self._session.add(Terminal(id=BACK_OFFICE_ID, name="Back office", created_at=now,
+                                       revoked_at=now, last_seq=0))  # fmt: skip
+            self._session.flush()
+        return BACK_OFFICE_ID
 
     def report_queue(self, terminal_id: str, waiting: int, oldest_at: datetime | None,
                      reported_at: datetime) -> None:  # fmt: skip
