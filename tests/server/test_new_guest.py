@@ -98,3 +98,15 @@ def test_a_taken_phone_names_its_owner_and_nothing_is_kept(db_url: str) -> None:
     with pytest.raises(backoffice.EditRefused, match="guest_group"):
         run(db_url, lambda uow: create_guest(uow, cal, NewGuest("Vera", group_id="gold")))
     assert run(db_url, lambda uow: create_guest(uow, cal, NewGuest("Vera")))
+
+
+def test_a_members_edit_is_stored_on_postgresql_too(db_url: str) -> None:
+    """A back-office member's unit of work acts as ``web:<staff id>`` (40 characters), longer
+    than the terminal columns of the guest's audit and field stamps: those rows name the back
+    office's row instead (the member is the audit's ``staff_id``)."""
+    add_guests(db_url)
+    mia = run(db_url, lambda uow: staff.add_staff(uow, "Mia", "manager", "555555").id)
+    run(db_url, lambda uow: backoffice.update(uow, mia, "anna", {"name": "Anna P."}),
+        actor=f"web:{mia}")  # fmt: skip
+    audit = rows(db_url, select(GuestAuditRow).where(GuestAuditRow.guest_id == "anna"))
+    assert [(a.staff_id, a.terminal_id) for a in audit] == [(mia, BACK_OFFICE_ID)]  # type: ignore[attr-defined]
