@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from pos_app.sync.transport import QueueReport
 from pos_server.db import make_engine, make_sessions
@@ -50,7 +50,13 @@ def test_a_till_batch_puts_its_queue_on_the_terminals_page(client: TestClient, d
                                                            ) -> None:  # fmt: skip
     till = enrol(client, db_url, "Bar till")
     add_terminal(db_url, "Never seen")  # a code not used: no warning (not enrolled)
-    quiet = enrol(client, db_url, "Quiet till")  # enrolled, never sent a batch
+    quiet = enrol(client, db_url, "Quiet till")  # enrolled 20 min ago, never sent a batch
+    fresh = enrol(client, db_url, "Fresh till")  # enrolled just now: not flagged yet
+    engine = make_engine(db_url)
+    with make_sessions(engine).begin() as session:
+        session.execute(update(Terminal).where(Terminal.id == quiet.terminal_id).values(
+            enrolled_at=datetime.now(UTC) - timedelta(minutes=20)))  # fmt: skip
+    engine.dispose()
     # the till's own headers: 4 waiting (this batch of 1 among them), the oldest 30 min old
     push(till, QueueReport(4, 1800.0), till.op("guest.created", guest_payload()))
     stored = row(db_url, till.terminal_id)
@@ -65,6 +71,7 @@ def test_a_till_batch_puts_its_queue_on_the_terminals_page(client: TestClient, d
     assert "waiting for over 15 min" in bar and "not seen" not in bar
     assert "not seen for over 15 min" in cells(page, "Quiet till")
     assert "not seen" not in cells(page, "Never seen")
+    assert "not seen" not in cells(page, "Fresh till") and fresh.terminal_id in page
     assert quiet.terminal_id not in bar
     ru = page_in(client, "ru")
     assert "30 мин" in cells(ru, "Bar till") and "ждут дольше 15 мин" in cells(ru, "Bar till")
