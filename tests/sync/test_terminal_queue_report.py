@@ -15,8 +15,9 @@ from tests.sync.conftest import MakeTill
 from tests.sync.faultproxy import ServerProcess
 
 
-def test_a_tills_batch_leaves_its_queue_on_the_terminals_list(make_till: MakeTill,
-                                                             server: ServerProcess) -> None:  # fmt: skip
+def test_a_tills_batch_leaves_its_queue_on_the_terminals_list(
+    make_till: MakeTill, server: ServerProcess
+) -> None:
     till = make_till()
     guests = GuestService(till.store.unit_of_work, SystemClock(), UuidGenerator())
     for n in range(3):
