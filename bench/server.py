@@ -172,7 +172,10 @@ def _op(term: Terminal, kind: str, payload: dict[str, Any]) -> bytes:
 
 def _post(conn: http.client.HTTPConnection, term: Terminal, body: bytes) -> str:
     conn.request("POST", "/v1/ops", body, {"Authorization": f"Bearer {term.token}",
-                                           "Content-Type": "application/json"})
+                                           "Content-Type": "application/json",
+                                           # as a till sends them (its queue: this batch)
+                                           "X-Till-Queue-Waiting": "1",
+                                           "X-Till-Queue-Age": "0.0"})
     response = conn.getresponse()
     data = response.read()
     if response.status != 200:

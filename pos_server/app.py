@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hmac
+import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -43,7 +45,7 @@ from pos_server.http.ops_fast_path import (
     serve_ops,
     unauthorised,
 )
-from pos_server.ledger.rules import ledger_rules
+from pos_server.ledger.rules import ledger_rules, retired_variables
 from pos_server.ledger.sweeper import HoldSweeper
 from pos_server.notify import http as notify_http
 from pos_server.notify.runtime import NotifyRuntime
@@ -63,6 +65,8 @@ from pos_server.terminals import service as terminals
 # ``late_body``), but the enrolment, whose body is the credential;
 # tests/server/test_bounded_requests.py fails on a new route that is neither.
 TOKEN_POSTS = frozenset({"/v1/orders", "/v1/holds/reconcile", "/v1/ops/known"})
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -120,6 +124,10 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
     del rules  # read (checked) only: the programme's values win once set (pos_server.programme)
+    for name in retired_variables(os.environ):
+        log.warning("%s is set but no longer read: the top-up limits by role are programme "
+                    "settings now (top_up.*: the back office's programme settings page, or "
+                    "`pos-server settings set`)", name)  # fmt: skip
     publish_at_start(engine, clock(), settings.hold_ttl)
     # one reader of order changes for all the order streams of this process (started by the
     # first stream, stopped with the app)

@@ -31,7 +31,8 @@ class TopUpLimit:
     per_day: int
 
 
-# The shop's defaults; the server reads its own from POS_SERVER_TOP_UP_* (ledger/rules.py).
+# The built-in defaults; a venue sets its own in the programme settings (``top_up``,
+# pos_server.programme), which the tills get through the feed.
 # A role not listed, or with a limit of 0, may not top up at all.
 TOP_UP_LIMITS: Mapping[Role, TopUpLimit] = {
     Role.CASHIER: TopUpLimit(1_000_000, 5_000_000),  # 10 000.00 a top-up, 50 000.00 a day

@@ -15,7 +15,8 @@ A top-up is one durable unit of work: the local record (the shift reports list i
 deposit, never revenue; cash counts in the drawer) and ``balance.topped_up`` (``ref``: the
 top-up's id) - so it works offline and reaches the server once through the outbox. It needs an
 open shift (the money goes into this shift's drawer) and stays within the role's limits
-(``domain.balance.top_up_problem``; the server checks the same).
+(``domain.balance.top_up_problem`` with the server's programme settings, ``top_up_limits``;
+the server checks the same).
 
 A refund is a manager's debit of the deposit through ``account.adjusted`` (audited on the
 server; its ``adjustment_id`` is derived from the top-up's id, so one top-up is given back at
@@ -45,6 +46,7 @@ from pos_app.services.deposit_balance import deposit_available
 from pos_app.services.guest_card import Actor, require
 from pos_app.services.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.ports_till import TopUpRecord
+from pos_app.services.programme_settings import top_up_limits
 from pos_app.services.sale_errors import GuestNotFound
 from pos_app.services.shifts import NoOpenShift, terminal_name
 from pos_app.services.slips import SlipHeader, top_up_slip
@@ -171,7 +173,8 @@ class DepositService:
                                                                microsecond=0)  # fmt: skip
             earlier = sum(t.amount for t in uow.shifts.top_ups(today)
                           if t.staff_id == by.staff_id and t.at >= today)  # fmt: skip
-        problem = top_up_problem(by.role, amount, earlier_today=earlier)
+            limits = top_up_limits(uow)  # the server's programme settings (top_up)
+        problem = top_up_problem(by.role, amount, earlier_today=earlier, limits=limits)
         if problem is not None:
             raise TopUpRefused(problem, amount=amount)
 

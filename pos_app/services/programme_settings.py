@@ -11,7 +11,10 @@ always read, so each of them follows the server's value:
   (``points_holds.py``) and ``loyalty.daily_limits`` (``guests.py``), both for guests without
   a group;
 - ``promo``: ``promo.program`` (``promo.py``: prefix, discount, cashback, digits, the
-  subscription link; an empty link on the server leaves the till's).
+  subscription link; an empty link on the server leaves the till's);
+- ``top_up``: ``balance.top_up_limits``, what one staff member of each role may top up at a
+  time and in a day (``deposits.py``, ``top_up_limits``); the built-in
+  ``domain.balance.TOP_UP_LIMITS`` until the server sends them.
 
 ``ordering`` is the server's alone (it refuses a guest order when ordering is off or the method
 is not allowed); the till has nothing to keep from it.
@@ -23,7 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pos_app.domain.balance import TOP_UP_LIMITS, TopUpLimit
 from pos_app.domain.limits import DailyLimits
+from pos_app.domain.staff_pins import Role
 from pos_app.domain.venue_clock import shop_zone
 from pos_app.services.loyalty_settings import PROGRAM_KEY as LOYALTY_KEY
 from pos_app.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -38,6 +43,7 @@ HEADER_KEY = "receipt.header"
 FOOTER_KEY = "receipt.footer"
 ALLOWANCE_KEY = "points.offline_allowance"  # = points_holds.DEFAULT_ALLOWANCE_KEY
 LIMITS_KEY = "loyalty.daily_limits"
+TOP_UP_KEY = "balance.top_up_limits"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +76,14 @@ def default_limits(uow: UnitOfWork) -> DailyLimits:
     return DailyLimits(data.get("identifications"), data.get("points_spend"))
 
 
+def top_up_limits(uow: UnitOfWork) -> dict[Role, TopUpLimit]:
+    """What one staff member of each role may top up (kopecks): the server's ``top_up``."""
+    data = uow.settings.get(TOP_UP_KEY) or {}
+    return {role: TopUpLimit(int(data.get(role.value, built_in.per_top_up)),
+                             int(data.get(f"{role.value}_day", built_in.per_day)))
+            for role, built_in in TOP_UP_LIMITS.items()}  # fmt: skip
+
+
 def store_programme(uow: UnitOfWork, group: str, data: Mapping[str, Any]) -> None:
     """One ``programme`` change; a malformed one raises before anything is written (the feed
     counts it skipped, the till keeps what it had)."""
@@ -91,6 +105,12 @@ def store_programme(uow: UnitOfWork, group: str, data: Mapping[str, Any]) -> Non
                                      "discount_bp": int(data["discount_bp"]),
                                      "cashback_bp": int(data["cashback_bp"]),
                                      "digits": int(data["digits"])})  # fmt: skip
+    elif group == "top_up":
+        top_up = {f"{role.value}{day}": int(data[f"{role.value}{day}"])
+                  for role in Role for day in ("", "_day")}  # fmt: skip
+        if any(value < 0 for value in top_up.values()):
+            raise ValueError("a top-up limit cannot be negative")
+        uow.settings.set(TOP_UP_KEY, top_up)
 
 
 def _venue(uow: UnitOfWork, data: Mapping[str, Any]) -> None:

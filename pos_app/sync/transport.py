@@ -69,7 +69,8 @@ class KnownAnswer:
 @dataclass(frozen=True, slots=True)
 class QueueReport:
     """The till's queue as a batch leaves: the server counts it in its metrics
-    (``tillkeeper_till_queue_*``), nothing else."""
+    (``tillkeeper_till_queue_*``) and keeps the last one per terminal for the back office
+    (``pos_server.terminals.queue``)."""
 
     waiting: int
     oldest_age_seconds: float | None  # None: nothing waits

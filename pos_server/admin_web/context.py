@@ -208,6 +208,7 @@ SECTIONS: list[tuple[Permission, str, str]] = [
     (Permission.LOYALTY, f"{PREFIX}/groups", _("Guest groups")),
     (Permission.LOYALTY, f"{PREFIX}/settings", _("Programme settings")),
     (Permission.STAFF, f"{PREFIX}/staff", _("Staff")),
+    (Permission.STAFF, f"{PREFIX}/settings#top_up", _("Top-up limits")),
     (Permission.TERMINALS, f"{PREFIX}/terminals", _("Terminals")),
     (Permission.TERMINALS, f"{PREFIX}/settings#venue", _("Venue settings")),
     (Permission.REPORTS, f"{PREFIX}/audit", _("Audit log")),

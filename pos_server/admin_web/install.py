@@ -12,6 +12,7 @@ from pos_server.admin_web import (
     catalogue_pages,
     group_pages,
     guest_pages,
+    new_guest_pages,
     notification_pages,
     report_pages,
     session_pages,
@@ -26,6 +27,7 @@ from pos_server.web.templating import STATIC_PREFIX
 def install(app: FastAPI) -> None:
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("pos_server.web", "static")]),
               name="web-static")  # fmt: skip
+    app.include_router(new_guest_pages.router)  # before /admin/guests/{guest_id}
     for module in (session_pages, staff_pages, terminal_pages, group_pages, guest_pages,
                    audit_pages, settings_pages):  # fmt: skip
         app.include_router(module.router)

@@ -3,8 +3,9 @@
 
 The loyalty programme and the promo programme need the loyalty settings permission; the venue
 (name, address, tax number, receipt header and footer, time zone) and guest ordering need the
-terminals permission, since they set what every till prints and shows. A member sees the forms
-of the permissions they hold; the page needs at least one of them.
+terminals permission, since they set what every till prints and shows; the top-up limits by
+role need the staff permission (what each role may do). A member sees the forms of the
+permissions they hold; the page needs at least one of them.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ router = APIRouter(prefix=f"{PREFIX}/settings", include_in_schema=False)
 SignedIn = Annotated[Reader, Depends(require(None))]
 LoyaltyForm = Annotated[tuple[Reader, FormData], Depends(form_of(Permission.LOYALTY))]
 VenueForm = Annotated[tuple[Reader, FormData], Depends(form_of(Permission.TERMINALS))]
+StaffForm = Annotated[tuple[Reader, FormData], Depends(form_of(Permission.STAFF))]
 
 
 def _(message: str) -> str:
@@ -64,7 +66,10 @@ MESSAGES = [
     ("message_subscribed_en", _("Subscribed (English)")),
 ]
 PERMISSION = {"loyalty": Permission.LOYALTY, "promo": Permission.LOYALTY,
-              "venue": Permission.TERMINALS, "ordering": Permission.TERMINALS}  # fmt: skip
+              "venue": Permission.TERMINALS, "ordering": Permission.TERMINALS,
+              "top_up": Permission.STAFF}  # fmt: skip
+# The top-up form's rows: (role, its name); fields <role> and <role>_day (money).
+TOP_UP_ROLES = [(role, _(role)) for role in ("cashier", "operator", "manager", "admin")]
 
 
 def _uow(request: Request, who: Reader) -> AbstractContextManager[UnitOfWork]:
@@ -90,6 +95,7 @@ def _as_form(p: Programme) -> dict[str, Any]:
         "cashback": percent_text(pr.cashback_bp), "digits": str(pr.digits),
         "enabled": o.enabled, "methods": [m.value for m in o.payment_methods],
         **{key: getattr(pr, key) for key, _label in MESSAGES},
+        **{key: money_text(value) for key, value in p.top_up.model_dump().items()},
     }  # fmt: skip
 
 
@@ -120,6 +126,9 @@ def _updates(group: str, form: FormData) -> dict[str, Any]:
                 "promo.cashback_bp": _bp(form, "cashback", "Owner's cashback"),
                 "promo.digits": digits if digits is not None else 0,
                 **{f"promo.{key}": _text(form, key) for key, _label in MESSAGES}}  # fmt: skip
+    if group == "top_up":
+        return {f"top_up.{role}{day}": _money(form, f"{role}{day}", "Top-up limits")
+                for role, _name in TOP_UP_ROLES for day in ("", "_day")}  # fmt: skip
     return {"ordering.enabled": form.get("enabled") == "on",
             "ordering.payment_methods": [m.value for m in PaymentMethod
                                          if form.get(f"method_{m.value}") == "on"]}  # fmt: skip
@@ -131,7 +140,7 @@ def _page(request: Request, who: Reader, values: dict[str, Any], status: int = 2
     methods = [(m.value, METHOD_NAMES[m]) for m in PaymentMethod]
     response: Response = render(request, who, "admin/settings.html", status, v=values,
                                 shown=shown, methods=methods, messages=MESSAGES,
-                                **context)  # fmt: skip
+                                top_up_roles=TOP_UP_ROLES, **context)  # fmt: skip
     return response
 
 
@@ -142,7 +151,7 @@ def _read(request: Request, who: Reader) -> Programme:
 
 @router.get("")
 def settings_page(request: Request, who: SignedIn) -> Response:
-    if not (who.can(Permission.LOYALTY) or who.can(Permission.TERMINALS)):
+    if not any(who.can(permission) for permission in set(PERMISSION.values())):
         raise Refused(403, who.gettext("Not allowed"), who.gettext(
             "Your account does not have the permission for this section: {section}."
         ).format(section=who.gettext("Loyalty settings")))  # fmt: skip
@@ -192,3 +201,8 @@ def save_venue(request: Request, posted: VenueForm) -> Response:
 @router.post("/ordering")
 def save_ordering(request: Request, posted: VenueForm) -> Response:
     return _save(request, *posted, "ordering")
+
+
+@router.post("/top_up")
+def save_top_up(request: Request, posted: StaffForm) -> Response:
+    return _save(request, *posted, "top_up")

@@ -2,12 +2,14 @@
 (its one-time enrolment code and a QR code of the server's URL and the code, shown once),
 revoke. Calls ``pos_server.terminals.service`` in the member's unit of work (audited).
 
-Operations waiting at a till and the oldest one's age: a till sends them with every batch
-(``X-Till-Queue-Waiting``, ``X-Till-Queue-Age``), but the server keeps them only as the
-``/metrics`` histograms, not per terminal; the page says so rather than showing a guess."""
+Operations waiting at a till and the oldest one's age: as the till last reported them with a
+batch (``X-Till-Queue-Waiting``, ``X-Till-Queue-Age``; kept by ``pos_server.terminals.queue``,
+at most a minute old for a till that is online). A till whose oldest operation has waited
+longer than ``STALE``, or that has not been heard from for that long, is marked."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -33,11 +35,35 @@ Page = Annotated[Reader, Depends(require(Permission.TERMINALS))]
 Form = Annotated[tuple[Reader, FormData], Depends(form_of(Permission.TERMINALS))]
 
 
+STALE = timedelta(minutes=15)
+
+
+def age_text(who: Reader, since: datetime | None, now: datetime) -> str:
+    """How long ago ``since`` was, in the member's language ("1 h 5 min", "40 s")."""
+    if since is None:
+        return "—"
+    seconds = max(int((now - since).total_seconds()), 0)
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return who.gettext("{days} d {hours} h").format(days=days, hours=hours)
+    if hours:
+        return who.gettext("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+    if minutes:
+        return who.gettext("{minutes} min").format(minutes=minutes)
+    return who.gettext("{seconds} s").format(seconds=seconds)
+
+
 def _list(request: Request, who: Reader, status: int = 200, **context: Any) -> Response:
     with acting(request, who) as uow:
         found = terminals.listing(uow)
+    now = request.app.state.clock()
     response: Response = render(request, who, "admin/terminals.html", status, terminals=found,
-                                now=request.app.state.clock(), **context)  # fmt: skip
+                                now=now, stale=now - STALE,
+                                age=lambda since: age_text(who, since, now),
+                                stale_minutes=int(STALE.total_seconds() // 60),
+                                **context)  # fmt: skip
     return response
 
 

@@ -63,6 +63,12 @@ class Terminal(Base):
     enrolled_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The till's queue as it last reported it with a batch (``pos_server.terminals.queue``),
+    # written only when it changes or at most once a minute: operations still waiting after
+    # that batch, since when the oldest of them has waited, and when the report came.
+    queue_waiting: Mapped[int | None]
+    queue_oldest_at: Mapped[datetime | None]
+    queue_reported_at: Mapped[datetime | None]
 
 
 class AppliedOperation(Base):

@@ -31,6 +31,7 @@ from pos_server.http.schemas import (
 from pos_server.ledger.hold_reconcile import QueueNotDrained, reconcile_holds
 from pos_server.ops.pipeline import BatchRefused, Clock, apply_posted, checked_for
 from pos_server.settings import ServerSettings
+from pos_server.terminals import queue as till_queue
 from pos_server.terminals import service as terminals
 from pos_server.uow import UnitOfWork, unit_of_work
 
@@ -166,7 +167,12 @@ def enrol(body: EnrolRequest, sessions: Sessions, clock: ClockDep) -> EnrolRespo
     },
 )
 def post_ops(
-    body: OpsRequest, auth: OpsTerminal, sessions: Sessions, settings: Settings,
+    body: OpsRequest,
+    request: Request,
+    *,
+    auth: OpsTerminal,
+    sessions: Sessions,
+    settings: Settings,
     clock: ClockDep,
 ) -> OpsResponse:
     """Apply a batch of operations in order; one verdict per operation."""
@@ -181,6 +187,12 @@ def post_ops(
     except terminals.AuthError as exc:
         raise _unauthorised(str(exc)) from exc
     count_verdicts(body.operations, outcome.results)
+    judged = sum(1 for r in outcome.results if r.status != "refused")
+    queue = till_queue.note(request.app.state, terminal_id,
+                            till_queue.reported(request.scope["headers"]), judged)  # fmt: skip
+    if queue is not None:
+        till_queue.store(sessions.kw["bind"], till_queue.QueueBook.of(request.app.state),
+                         terminal_id, queue)  # fmt: skip
     return OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
 
 

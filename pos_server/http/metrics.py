@@ -22,7 +22,6 @@ all of them (prometheus_client's multiprocess mode).
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
@@ -40,6 +39,7 @@ from prometheus_client import (
 
 from pos_app.domain.operations import OPERATIONS
 from pos_server.http.schemas import Operation, OpResult
+from pos_server.terminals import queue as till_queue
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -50,8 +50,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 OPS_PATH = "/v1/ops"
 STREAM_PATH = "/v1/orders/stream"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
-QUEUE_WAITING_HEADER = b"x-till-queue-waiting"
-QUEUE_AGE_HEADER = b"x-till-queue-age"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _NO_RESPONSE = "none"  # the client went away before any answer started
 
@@ -153,23 +151,8 @@ def _route(scope: Scope) -> str:
 
 
 def _queue_report(scope: Scope) -> None:
-    waiting = age = None
-    for name, value in scope["headers"]:
-        if name == QUEUE_WAITING_HEADER:
-            waiting = _number(value)
-        elif name == QUEUE_AGE_HEADER:
-            age = _number(value)
-    if waiting is not None:
-        QUEUE_WAITING.observe(waiting)
-    if age is not None:
-        QUEUE_AGE.observe(age)
-
-
-def _number(value: bytes) -> float | None:
-    """A finite, non-negative number from a header, else None (a till's report is not
-    trusted to be well-formed)."""
-    try:
-        number = float(value[:32])
-    except ValueError:
-        return None
-    return number if math.isfinite(number) and number >= 0 else None
+    report = till_queue.reported(scope["headers"])
+    if report.waiting is not None:
+        QUEUE_WAITING.observe(report.waiting)
+    if report.age is not None:
+        QUEUE_AGE.observe(report.age)

@@ -31,6 +31,7 @@ from pos_server.http.metrics import count_verdicts
 from pos_server.http.nul_guard import holds_nul
 from pos_server.http.schemas import Operation, OpsRequest, OpsResponse
 from pos_server.ops.pipeline import BatchRefused, apply_posted, checked_for
+from pos_server.terminals import queue as till_queue
 from pos_server.terminals import service as terminals
 
 Scope = MutableMapping[str, Any]
@@ -91,7 +92,7 @@ async def serve_ops(app: Any, scope: Scope, receive: Receive, send: Send, fallba
     answer = None
     if complete:
         body = b"".join(m.get("body", b"") for m in messages)
-        answer = await _answer(state, terminal_id, token, body)
+        answer = await _answer(state, terminal_id, token, body, scope)
     if answer is None:
         log.debug("POST /v1/ops goes to the FastAPI route")
         replay = iter(messages)
@@ -121,7 +122,8 @@ def unauthorised(message: str) -> Answer:
     return 401, content, [(b"www-authenticate", b"Bearer")]
 
 
-async def _answer(state: Any, terminal_id: str, token: str, body: bytes) -> Answer | None:
+async def _answer(state: Any, terminal_id: str, token: str, body: bytes, scope: Scope
+                  ) -> Answer | None:  # fmt: skip
     """(status, body, headers), or None: the FastAPI route decides."""
     if holds_nul(body):
         return None
@@ -147,8 +149,20 @@ async def _answer(state: Any, terminal_id: str, token: str, body: bytes) -> Answ
     except terminals.AuthError as exc:
         return unauthorised(str(exc))
     count_verdicts(request.operations, outcome.results)
+    await _keep_queue(state, terminal_id, scope, outcome.results)
     response = OpsResponse(results=outcome.results, last_seq=outcome.last_seq)
     return 200, response.model_dump_json().encode(), []
+
+
+async def _keep_queue(state: Any, terminal_id: str, scope: Scope, results: Any) -> None:
+    """The till's queue report kept for the back office (``terminals.queue``): a dictionary
+    lookup here; a write, on a worker thread, only when the figures changed or a minute
+    passed."""
+    judged = sum(1 for r in results if r.status != "refused")
+    queue = till_queue.note(state, terminal_id, till_queue.reported(scope["headers"]), judged)
+    if queue is not None:
+        await to_thread.run_sync(till_queue.store, state.sessions.kw["bind"],
+                                 till_queue.QueueBook.of(state), terminal_id, queue)  # fmt: skip
 
 
 def _parsed(body: bytes, max_batch: int) -> OpsRequest | None:

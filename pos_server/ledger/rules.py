@@ -16,13 +16,14 @@ operations pass in (``settings_for(program=...)``, ``limits_of(default=...)``,
 same defaults as the till's ``loyalty.program``; and ``POS_SERVER_SHOP_TIMEZONE``, an IANA
 zone name (default ``pos_app.domain.venue_clock.DEFAULT_SHOP_TIMEZONE``, Europe/Moscow),
 checked at start.
-The top-up limits by role (``POS_SERVER_TOP_UP_<ROLE>`` for one top-up,
-``POS_SERVER_TOP_UP_<ROLE>_DAY`` for one staff member's business day; defaults
-``pos_app.domain.balance.TOP_UP_LIMITS``) bound what a top-up naming a staff member may credit.
+The top-up limits by role are the programme's too (``top_up``, ``pos_server.programme``); the
+``POS_SERVER_TOP_UP_<ROLE>[_DAY]`` variables of earlier versions are no longer read (a server
+that still has one set says so in its log at start: ``retired_variables``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import cache
@@ -33,7 +34,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.balance import TOP_UP_LIMITS, TopUpLimit
 from pos_app.domain.groups import GuestGroup
 from pos_app.domain.limits import DailyLimits
 from pos_app.domain.loyalty import (
@@ -43,8 +43,6 @@ from pos_app.domain.loyalty import (
     resolve_settings,
 )
 from pos_app.domain.money import Percent
-from pos_app.domain.operations.codec import MAX_AMOUNT
-from pos_app.domain.staff_pins import Role
 from pos_app.domain.venue_clock import DEFAULT_SHOP_TIMEZONE, UnknownTimeZone, shop_zone
 from pos_app.domain.venue_clock import day_bounds as shop_day_bounds
 from pos_server.db.models import Guest
@@ -61,24 +59,6 @@ class LedgerRules(BaseSettings):
     accrual_bp: int = Field(default=500, ge=0, le=10_000)
     max_redemption_bp: int = Field(default=5_000, ge=0, le=10_000)
     shop_timezone: str = DEFAULT_SHOP_TIMEZONE
-    # What one staff member may top up, by role (kopecks; 0: the role may not top up), one
-    # top-up and one business day: POS_SERVER_TOP_UP_CASHIER, ..._CASHIER_DAY, and so on.
-    top_up_cashier: int = Field(default=TOP_UP_LIMITS[Role.CASHIER].per_top_up, ge=0,
-                                le=MAX_AMOUNT)  # fmt: skip
-    top_up_cashier_day: int = Field(default=TOP_UP_LIMITS[Role.CASHIER].per_day, ge=0,
-                                    le=MAX_AMOUNT)  # fmt: skip
-    top_up_operator: int = Field(default=TOP_UP_LIMITS[Role.OPERATOR].per_top_up, ge=0,
-                                 le=MAX_AMOUNT)  # fmt: skip
-    top_up_operator_day: int = Field(default=TOP_UP_LIMITS[Role.OPERATOR].per_day, ge=0,
-                                     le=MAX_AMOUNT)  # fmt: skip
-    top_up_manager: int = Field(default=TOP_UP_LIMITS[Role.MANAGER].per_top_up, ge=0,
-                                le=MAX_AMOUNT)  # fmt: skip
-    top_up_manager_day: int = Field(default=TOP_UP_LIMITS[Role.MANAGER].per_day, ge=0,
-                                    le=MAX_AMOUNT)  # fmt: skip
-    top_up_admin: int = Field(default=TOP_UP_LIMITS[Role.ADMIN].per_top_up, ge=0,
-                              le=MAX_AMOUNT)  # fmt: skip
-    top_up_admin_day: int = Field(default=TOP_UP_LIMITS[Role.ADMIN].per_day, ge=0,
-                                  le=MAX_AMOUNT)  # fmt: skip
 
     @field_validator("shop_timezone")
     @classmethod
@@ -97,16 +77,19 @@ class LedgerRules(BaseSettings):
     def zone(self) -> tzinfo:
         return shop_zone(self.shop_timezone)
 
-    @property
-    def top_up_limits(self) -> dict[Role, TopUpLimit]:
-        return {role: TopUpLimit(getattr(self, f"top_up_{role.value}"),
-                                 getattr(self, f"top_up_{role.value}_day"))
-                for role in Role}  # fmt: skip
-
 
 @cache
 def ledger_rules() -> LedgerRules:
     return LedgerRules()
+
+
+RETIRED_PREFIX = "POS_SERVER_TOP_UP_"
+
+
+def retired_variables(environ: Mapping[str, str]) -> list[str]:
+    """The ``POS_SERVER_TOP_UP_*`` variables set in ``environ``: no longer read (the top-up
+    limits are the programme settings' ``top_up`` group, set in the back office)."""
+    return sorted(name for name in environ if name.upper().startswith(RETIRED_PREFIX))
 
 
 def day_bounds(at: datetime, zone: tzinfo | None = None) -> tuple[datetime, datetime]:

@@ -3,17 +3,17 @@ the balance being simply the sum of its postings, ``pos_app.domain.balance``).
 
 A top-up mints money for whoever holds a terminal token, so it names the staff member who took
 the money: unknown, inactive, beyond their role's limit for one top-up or for one business day
-(``POS_SERVER_TOP_UP_<ROLE>[_DAY]``, ``ledger/rules.py``), it is refused. The server cannot
-check a PIN for a top-up the till took offline, so the name is attributed, not proved: the
-daily limit is what bounds a stolen token (docs/security.md)."""
+(the programme settings' ``top_up`` group, ``pos_server.programme``), it is refused. The
+server cannot check a PIN for a top-up the till took offline, so the name is attributed, not
+proved: the daily limit is what bounds a stolen token (docs/security.md)."""
 
 from __future__ import annotations
 
 from pos_app.domain.balance import top_up_problem
 from pos_app.domain.operations import BALANCE_TOPPED_UP, BalanceToppedUp
-from pos_server.ledger.rules import ledger_rules
 from pos_server.ops.kinds import Handler, unknown_guest
 from pos_server.ops.verdicts import APPLIED, Verdict, rejected
+from pos_server.programme.service import current
 from pos_server.uow import UnitOfWork
 
 
@@ -40,7 +40,7 @@ def _staff_problem(uow: UnitOfWork, top_up: BalanceToppedUp) -> Verdict | None:
                                          "member of staff.")  # fmt: skip
     earlier_today = uow.accounts.count_top_up(staff.staff_id, top_up.amount)
     problem = top_up_problem(staff.role.value, top_up.amount, earlier_today=earlier_today,
-                             limits=ledger_rules().top_up_limits)  # fmt: skip
+                             limits=current(uow).top_up.limits)  # fmt: skip
     return None if problem is None else rejected("top_up_limit", problem)
 
 

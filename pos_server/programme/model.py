@@ -1,6 +1,6 @@
 """The programme settings, typed and validated: money in kopecks, percentages in basis points.
 
-Four groups, each published to the tills as one ``programme`` change (entity id = the group):
+Five groups, each published to the tills as one ``programme`` change (entity id = the group):
 
 - ``venue``: name, address, tax number (INN, 10 or 12 digits, or empty), receipt header and
   footer (printed above and below every receipt), the IANA time zone the business day is
@@ -12,10 +12,15 @@ Four groups, each published to the tills as one ``programme`` change (entity id 
   and the texts of the guest's messages (card, cashback credited, subscribed; ru and en).
 - ``ordering``: whether guests may order from their cabinet and which payment methods they
   may choose.
+- ``top_up``: what one staff member of each role may credit to guests' balance accounts, in one
+  top-up and in one business day (kopecks; 0: the role may not top up); the server refuses a
+  ``balance.topped_up`` beyond them and the tills check the same before taking the money.
 
 A key nobody has set takes its default: ``POS_SERVER_ACCRUAL_BP``, ``POS_SERVER_MAX_REDEMPTION_BP``,
 ``POS_SERVER_SHOP_TIMEZONE`` (``ledger_rules``) and ``POS_SERVER_HOLD_TTL_SECONDS`` (the
-server's settings) for a new database, else the built-in values below.
+server's settings) for a new database, else the built-in values below (the top-up limits:
+``pos_app.domain.balance.TOP_UP_LIMITS``; the ``POS_SERVER_TOP_UP_*`` variables of earlier
+versions are no longer read).
 """
 
 from __future__ import annotations
@@ -26,15 +31,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from pos_app.domain.balance import TOP_UP_LIMITS, TopUpLimit
 from pos_app.domain.limits import DailyLimits
 from pos_app.domain.loyalty import LoyaltySettings
 from pos_app.domain.money import Percent
 from pos_app.domain.operations.codec import MAX_AMOUNT
 from pos_app.domain.orders import PaymentMethod
+from pos_app.domain.staff_pins import Role
 from pos_app.domain.venue_clock import UnknownTimeZone, shop_zone
 from pos_server.notify.templates import UnknownPlaceholder, check_template
 
-GROUPS = ("venue", "loyalty", "promo", "ordering")
+GROUPS = ("venue", "loyalty", "promo", "ordering", "top_up")
 _TAX_NUMBER = re.compile(r"^(\d{10}|\d{12})?$")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]*$")
 
@@ -161,11 +168,34 @@ class Ordering(_Group):
         return value
 
 
+def _limit(role: Role, field: str) -> Any:
+    return Field(default=getattr(TOP_UP_LIMITS[role], field), ge=0, le=MAX_AMOUNT)
+
+
+class TopUp(_Group):
+    """Top-up limits by role, kopecks: ``<role>`` one top-up, ``<role>_day`` one business day."""
+
+    cashier: int = _limit(Role.CASHIER, "per_top_up")
+    cashier_day: int = _limit(Role.CASHIER, "per_day")
+    operator: int = _limit(Role.OPERATOR, "per_top_up")
+    operator_day: int = _limit(Role.OPERATOR, "per_day")
+    manager: int = _limit(Role.MANAGER, "per_top_up")
+    manager_day: int = _limit(Role.MANAGER, "per_day")
+    admin: int = _limit(Role.ADMIN, "per_top_up")
+    admin_day: int = _limit(Role.ADMIN, "per_day")
+
+    @property
+    def limits(self) -> dict[Role, TopUpLimit]:
+        return {role: TopUpLimit(getattr(self, role.value), getattr(self, f"{role.value}_day"))
+                for role in Role}  # fmt: skip
+
+
 class Programme(_Group):
     venue: Venue = Venue()
     loyalty: Loyalty = Loyalty()
     promo: Promo = Promo()
     ordering: Ordering = Ordering()
+    top_up: TopUp = TopUp()
 
     def group(self, name: str) -> dict[str, Any]:
         """One group as its feed change carries it (JSON types)."""

@@ -23,6 +23,7 @@ from pos_server.db.models import Guest
 from pos_server.db.models_guest_card import GuestAuditRow, GuestContactRow, GuestFieldStampRow
 from pos_server.db.models_ledger import GuestLoyaltyRow
 from pos_server.ledger.rules import loyalty_row
+from pos_server.repositories.terminals import BACK_OFFICE_ID
 from pos_server.uow import Repository
 
 # fields of ``guests`` and of ``guest_loyalty`` an operation may set
@@ -130,7 +131,7 @@ class GuestCards(Repository):
             if field != "group_by_hand":
                 session.merge(GuestFieldStampRow(guest_id=guest_id, field=field,
                                                  changed_at=changed_at,
-                                                 terminal_id=uow.terminal_id or None,
+                                                 terminal_id=_terminal(uow.terminal_id),
                                                  op_id=uow.op_id or None))  # fmt: skip
         session.flush()
 
@@ -167,10 +168,19 @@ class GuestCards(Repository):
         self._session.add(GuestAuditRow(
             guest_id=guest_id, at=uow.now, changed_at=changed_at, action=action, field=field,
             before=before, after=after, outcome=outcome, staff_id=staff_id,
-            terminal_id=uow.terminal_id or None, op_id=uow.op_id or None, reason=reason[:200],
+            terminal_id=_terminal(uow.terminal_id), op_id=uow.op_id or None, reason=reason[:200],
         ))  # fmt: skip
 
     def audit_rows(self, guest_id: str) -> list[GuestAuditRow]:
         """The guest's audit, oldest first."""
         return list(self._session.scalars(select(GuestAuditRow).where(
             GuestAuditRow.guest_id == guest_id).order_by(GuestAuditRow.id)))  # fmt: skip
+
+
+def _terminal(actor: str) -> str | None:
+    """The terminal column of an edit's rows: a back-office member's unit of work acts as
+    ``web:<staff id>`` (longer than the column), which names the back office's row
+    (``terminals.BACK_OFFICE_ID``; the member is the audit's ``staff_id``)."""
+    if actor.startswith("web:"):
+        return BACK_OFFICE_ID
+    return actor or None

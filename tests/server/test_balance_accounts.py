@@ -3,14 +3,18 @@ debts, every change an append-only posting with the balance after it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from pos_app.domain.balance import TOP_UP_LIMITS
 from pos_app.domain.staff_pins import Role
-from pos_server.ledger.rules import ledger_rules
+from pos_server.db import make_engine
+from pos_server.ledger.rules import retired_variables
+from pos_server.programme.model import Programme
+from pos_server.programme.service import ProgrammeError, change
+from pos_server.uow import unit_of_work
 from tests.server.conftest import add_staff_member
 from tests.server.ledger_fixtures import Shop, shop
 
@@ -109,46 +113,51 @@ def test_a_top_up_names_an_active_staff_member_within_their_role_limit(shop: Sho
     assert shop.state()["balance"] == cashier + manager
 
 
+def set_programme(db_url: str, updates: dict[str, Any]) -> None:
+    engine = make_engine(db_url)
+    try:
+        with unit_of_work(engine, actor="web:boss", now=datetime.now(UTC)) as uow:
+            change(uow, updates)
+    finally:
+        engine.dispose()
+
+
 def test_top_up_limits_are_settings_and_hold_per_business_day(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 16 point 4: what one person's name can credit is bounded per top-up and per
-    business day of the shop, by role, from POS_SERVER_TOP_UP_<ROLE>[_DAY]; a role with 0 may
-    not top up. A refused top-up counts nothing toward the day."""
-    monkeypatch.setenv("POS_SERVER_TOP_UP_CASHIER", "30000")
-    monkeypatch.setenv("POS_SERVER_TOP_UP_CASHIER_DAY", "50000")
-    monkeypatch.setenv("POS_SERVER_TOP_UP_OPERATOR", "0")
-    ledger_rules.cache_clear()
-    try:
-        add_staff_member(shop.db_url, "olga", "operator")
+    business day of the shop, by role, from the programme settings (``top_up``, issue 18 point
+    4: no longer POS_SERVER_TOP_UP_<ROLE>[_DAY]); a role with 0 may not top up. A refused
+    top-up counts nothing toward the day."""
+    monkeypatch.setenv("POS_SERVER_TOP_UP_CASHIER", "1")  # retired: not read any more
+    set_programme(shop.db_url, {"top_up.cashier": 30_000, "top_up.cashier_day": 50_000,
+                                "top_up.operator": 0})  # fmt: skip
+    add_staff_member(shop.db_url, "olga", "operator")
 
-        def top_up(amount: int, staff_id: str = "kasia") -> dict[str, Any]:
-            return shop.push("balance.topped_up", {"guest_id": "anna", "amount": amount,
-                                                   "staff_id": staff_id})  # fmt: skip
+    def top_up(amount: int, staff_id: str = "kasia") -> dict[str, Any]:
+        return shop.push("balance.topped_up", {"guest_id": "anna", "amount": amount,
+                                               "staff_id": staff_id})  # fmt: skip
 
-        assert top_up(30_001)["reason"] == "top_up_limit"
-        assert top_up(30_000)["status"] == "applied"
-        assert top_up(20_000)["status"] == "applied"
-        over = top_up(1)
-        assert (over["status"], over["reason"]) == ("rejected", "top_up_limit")
-        assert "a day" in over["message"]
-        assert "may not top up" in top_up(1, "olga")["message"]
-        shop.clock.now += timedelta(days=1)  # the next business day starts afresh
-        assert top_up(30_000)["status"] == "applied"
-        assert shop.state()["balance"] == 80_000
-    finally:
-        ledger_rules.cache_clear()
+    assert top_up(30_001)["reason"] == "top_up_limit"
+    assert top_up(30_000)["status"] == "applied"
+    assert top_up(20_000)["status"] == "applied"
+    over = top_up(1)
+    assert (over["status"], over["reason"]) == ("rejected", "top_up_limit")
+    assert "a day" in over["message"]
+    assert "may not top up" in top_up(1, "olga")["message"]
+    shop.clock.now += timedelta(days=1)  # the next business day starts afresh
+    assert top_up(30_000)["status"] == "applied"
+    assert shop.state()["balance"] == 80_000
+    set_programme(shop.db_url, {"top_up.cashier": 40_000})  # a change applies at once
+    assert top_up(40_000)["status"] == "rejected"  # 30 000 today already, 50 000 a day
+    assert top_up(20_000)["status"] == "applied"
 
 
-def test_a_top_up_limit_out_of_range_stops_the_server_at_start(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from pos_server.cli import _rules_problem
-
-    monkeypatch.setenv("POS_SERVER_TOP_UP_MANAGER_DAY", "-1")
-    try:
-        problem = _rules_problem()
-    finally:
-        monkeypatch.delenv("POS_SERVER_TOP_UP_MANAGER_DAY")
-        ledger_rules.cache_clear()
-    assert problem is not None and "POS_SERVER_TOP_UP_MANAGER_DAY='-1'" in problem
+def test_a_top_up_limit_out_of_range_is_refused_and_old_variables_are_named(shop: Shop
+                                                                             ) -> None:  # fmt: skip
+    with pytest.raises(ProgrammeError, match=r"top_up\.manager_day"):
+        set_programme(shop.db_url, {"top_up.manager_day": -1})
+    assert retired_variables({"POS_SERVER_TOP_UP_MANAGER_DAY": "-1", "POS_SERVER_PORT": "1",
+                              "pos_server_top_up_admin": "5"}) == [
+        "POS_SERVER_TOP_UP_MANAGER_DAY", "pos_server_top_up_admin"]  # fmt: skip
+    assert Programme().top_up.limits == dict(TOP_UP_LIMITS)  # the defaults are the domain's

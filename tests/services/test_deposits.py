@@ -208,3 +208,23 @@ def test_a_managers_money_debit_counts_an_undelivered_top_up(shop: Shop, till: T
     )
     assert "300,00 ₽" in "\n".join(slip)  # the deposit after
     assert till.deposits.available("anna") == rub(300)
+
+
+def test_the_till_checks_the_top_up_limits_the_server_sent(till: Till) -> None:
+    """Issue 18 point 4: the limits by role are programme settings (``top_up``), stored from
+    the feed (``store_programme``) and read by the till's own check before taking money."""
+    from pos_app.services.programme_settings import store_programme
+
+    till.shifts.open_shift(till.cashier, 0)
+    till.deposits.top_up_cash(till.cashier, "anna", rub(10_000), rub(10_000))  # the default
+    limits = {"cashier": 200_000, "cashier_day": 5_000_000, "operator": 0, "operator_day": 0,
+              "manager": 1, "manager_day": 1, "admin": 1, "admin_day": 1}  # fmt: skip
+    with till.shop.uow() as uow:
+        store_programme(uow, "top_up", limits)
+        uow.commit()
+    with pytest.raises(TopUpRefused, match="at a time"):  # 2 000.00: a cashier's one top-up now
+        till.deposits.top_up_cash(till.cashier, "anna", rub(2_001), rub(2_001))
+    till.deposits.top_up_cash(till.cashier, "anna", rub(2_000), rub(2_000))
+    with pytest.raises(ValueError, match="negative"), till.shop.uow() as uow:
+        store_programme(uow, "top_up", {**limits, "admin_day": -1})
+    assert len(till.ops("balance.topped_up")) == 2
