@@ -22,12 +22,13 @@ from starlette.datastructures import FormData
 
 from pos_server.cabinet_web.accounts import GUEST_REALM
 from pos_server.cabinet_web.i18n import TEMPLATES, gettext
+from pos_server.repositories.terminals import CABINET_ID
 from pos_server.settings import ServerSettings
 from pos_server.uow import unit_of_work
 from pos_server.web import csrf, i18n, sessions
 
 COOKIE = "pos_cabinet"
-ACTOR = "cabinet"  # the unit of work's terminal_id: audit rows and stamps say "from the cabinet"
+ACTOR = CABINET_ID  # the unit of work's terminal_id: audit rows and stamps say "from the cabinet"
 CODE_COOKIE = "pos_cabinet_code"
 PREFIX = "/cabinet"
 

@@ -14,6 +14,9 @@ from pos_server.uow import Repository
 # The row that stands for the back office where a terminal is required (a guest made there,
 # ``guests.created_by``): never enrolled, revoked from the start, left out of the list.
 BACK_OFFICE_ID = "back-office"
+# The same for the guest cabinet (its orders' ``placed_by``; ``cabinet_web.context.ACTOR``).
+CABINET_ID = "cabinet"
+PLACEHOLDERS = (BACK_OFFICE_ID, CABINET_ID)
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Terminals(Repository):
         query = (
             select(Terminal, AppliedOperation.received_at)
             .outerjoin(AppliedOperation, newest)
-            .where(Terminal.id != BACK_OFFICE_ID)
+            .where(Terminal.id.not_in(PLACEHOLDERS))
             .order_by(Terminal.revoked_at.is_not(None), Terminal.name, Terminal.id)
         )
         return [

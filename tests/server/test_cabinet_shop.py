@@ -253,6 +253,8 @@ def test_place_an_order_to_the_consoles_and_follow_it(till: Till, db_url: str,
     assert ("cabinet.order", "cabinet", None) in audit
     placeholder = run(db_url, lambda uow: uow.session.get(Terminal, "cabinet"))
     assert placeholder.token_hash is None and placeholder.revoked_at is not None
+    listed = run(db_url, lambda uow: [view.terminal_id for view in uow.terminals.listing()])
+    assert "cabinet" not in listed and listed  # not a till: the terminals page leaves it out
 
 
 def test_a_cancelled_order_is_seen_and_closed(till: Till, db_url: str, anna: str) -> None:
