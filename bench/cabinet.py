@@ -49,6 +49,13 @@ PASSWORD = "bench cabinet pass"
 PAGE_TARGET_MS = 300.0
 ORDER_TARGET_MS = 1000.0
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+PRODUCT = re.compile(r'<li class="product" id="product-([^"]+)"')  # a product on the menu
+ORDER_TOKEN = re.compile(r'name="order_token" value="([^"]+)"')
+METHOD = re.compile(r'name="method" value="([^"]+)"')
+SEARCHES = ("латте", "чай", "кофе", "сок", "торт")
+HTMX = {"HX-Request": "true"}
+MENU_PART = HTMX | {"HX-Target": "menu"}
+ORDER_CHANCE = 0.08  # of a guest's steps: an order (one or two in a minute's run)
 CATALOGUE = Path(__file__).resolve().parents[1] / "pos_server" / "demo_data" / "catalogue.json"
 
 
@@ -215,20 +222,68 @@ class Guest:
                                f"{answer.url}")  # fmt: skip
         self.csrf = session.group(1)
 
-    async def page(self, kind: str, path: str) -> str:
-        """GET a page, timed under ``kind``; its text ('' after an error)."""
+    async def page(self, kind: str, path: str, *, must: str | None = None,
+                   headers: dict[str, str] | None = None) -> str:  # fmt: skip
+        """GET a page, timed under ``kind``; its text ('' after an error). ``must``: what the
+        answer must hold (default: the session's CSRF token, which every full page has)."""
+        return await self._timed(kind, "GET", path, must=must, headers=headers)
+
+    async def post(self, kind: str, path: str, data: dict[str, str], *, must: str | None = None,
+                   headers: dict[str, str] | None = None) -> str:  # fmt: skip
+        """POST a form (the session's CSRF token added), timed with the redirect it answers."""
+        return await self._timed(kind, "POST", path, data | {"csrf_token": self.csrf},
+                                 must=must, headers=headers)  # fmt: skip
+
+    async def _timed(self, kind: str, method: str, path: str, data: dict[str, str] | None = None,
+                     *, must: str | None, headers: dict[str, str] | None) -> str:  # fmt: skip
         started = time.perf_counter()
         try:
-            answer = await self.client.get(path)
+            answer = await self.client.request(method, path, data=data, headers=headers)
         except Exception as error:  # an error is a result of the run
             self.results.errors.append(f"{kind}: {error!r}")
             return ""
         self.results.pages[kind].append((time.perf_counter() - started) * 1000)
-        if answer.status_code != 200 or self.csrf not in answer.text or (
+        if answer.status_code != 200 or (must or self.csrf) not in answer.text or (
                 self.login not in answer.text and kind in OWN_LOGIN):  # fmt: skip
             self.results.errors.append(f"{kind}: {answer.status_code} {answer.url}")
             return ""
         return answer.text
+
+    async def order(self, rng: random.Random, think: tuple[float, float]) -> None:
+        """The shop, a search, two or three products into the basket (htmx's requests, as the
+        page's buttons send them), the order placed, then its page following the state as
+        the page does (its live part every 3 s, twice)."""
+        menu = await self.page("shop: menu", "/cabinet/shop")
+        products = PRODUCT.findall(menu)
+        if not products:
+            self.results.errors.append("shop: no product on the menu")
+            return
+        await asyncio.sleep(rng.uniform(*think))
+        word = rng.choice(SEARCHES)
+        await self.page("shop: search", f"/cabinet/shop?q={word}", headers=MENU_PART)
+        basket = ""
+        for product in rng.sample(products, min(len(products), rng.choice((2, 3)))):
+            await asyncio.sleep(rng.uniform(*think) / 2)
+            basket = await self.post("shop: add", "/cabinet/shop/add",
+                                     {"product_id": product, "in_points": "0"},
+                                     headers=HTMX)  # fmt: skip
+        token, methods = ORDER_TOKEN.search(basket), METHOD.findall(basket)
+        if token is None or not methods:
+            self.results.errors.append("shop: no order form in the basket")
+            return
+        await asyncio.sleep(rng.uniform(*think))
+        order_id = token.group(1)
+        self.results.placed[order_id] = time.perf_counter()
+        placed = await self.post("shop: place order", "/cabinet/shop/order", {
+            "order_token": order_id, "method": "balance" if "balance" in methods
+            else methods[0], "note": "", "ready_by": ""}, must=order_id)  # fmt: skip
+        if not placed:
+            self.results.placed.pop(order_id, None)
+            return
+        for _ in range(2):
+            await asyncio.sleep(3)
+            await self.page("order: live state", f"/cabinet/orders/{order_id}/live",
+                            must="order", headers=HTMX)  # fmt: skip
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -240,16 +295,20 @@ OWN_LOGIN = {"profile"}
 
 
 async def browse(guest: Guest, stop_at: float, think: tuple[float, float],
-                 rng: random.Random) -> None:  # fmt: skip
-    """Pages a guest opens one after another, a pause between them, until ``stop_at``."""
+                 rng: random.Random, *, shop: bool, order_chance: float) -> None:  # fmt: skip
+    """Pages a guest opens one after another, a pause between them, until ``stop_at``;
+    ``shop``: now and then an order instead (once the server has the shop)."""
     pages = [("home", "/cabinet"), ("profile", "/cabinet/profile"),
              ("history: orders", "/cabinet/history?section=sales"),
              ("history: balance", "/cabinet/history?section=money"),
              ("history: points", "/cabinet/history?section=points")]  # fmt: skip
     await asyncio.sleep(rng.uniform(0, think[1]))  # the guests do not all start at once
     while time.monotonic() < stop_at:
-        kind, path = rng.choice(pages)
-        await guest.page(kind, path)
+        if shop and rng.random() < order_chance:
+            await guest.order(rng, think)
+        else:
+            kind, path = rng.choice(pages)
+            await guest.page(kind, path)
         await asyncio.sleep(rng.uniform(*think))
 
 
@@ -305,7 +364,8 @@ async def console(base: str, port: int, venue: Venue, results: Results, stop: as
 
 
 async def run_load(base: str, port: int, venue: Venue, seconds: float, *,
-                   think: tuple[float, float], sign_in_at_once: int) -> Results:  # fmt: skip
+                   think: tuple[float, float], sign_in_at_once: int, order_chance: float
+                   ) -> Results:  # fmt: skip
     results = Results()
     guests = [Guest(base, gid, login, results) for gid, login in venue.guests]
     gate = asyncio.Semaphore(sign_in_at_once)
@@ -318,11 +378,12 @@ async def run_load(base: str, port: int, venue: Venue, seconds: float, *,
     listener = asyncio.create_task(console(base, port, venue, results, stop))
     try:
         await asyncio.gather(*(sign_in(g) for g in guests))
+        shop = (await guests[0].client.get("/cabinet/shop")).status_code == 200
         stop_at = time.monotonic() + seconds
         rng = random.Random(19)
         await asyncio.gather(health_probe(base, stop_at, results),
-                             *(browse(g, stop_at, think, random.Random(rng.random()))
-                               for g in guests))  # fmt: skip
+                             *(browse(g, stop_at, think, random.Random(rng.random()), shop=shop,
+                                      order_chance=order_chance) for g in guests))  # fmt: skip
         await asyncio.sleep(0.1)
         for _ in range(50):  # orders placed last: give the stream up to 5 s to bring them
             if not results.placed:
@@ -353,13 +414,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20 guests, 8 s of load (< 30 s)")
     parser.add_argument("--guests", type=int, help="guests signed in at once (200; quick 20)")
     parser.add_argument("--seconds", type=float, help="load time (default 60; quick 8)")
-    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 5.0),
-                        metavar=("MIN", "MAX"), help="pause between pages, s")  # fmt: skip
+    parser.add_argument("--think", type=float, nargs=2, metavar=("MIN", "MAX"),
+                        help="pause between pages, s (default 1 5; quick 0.5 2)")  # fmt: skip
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args(argv)
     count = args.guests or (20 if args.quick else 200)
     seconds = args.seconds or (8.0 if args.quick else 60.0)
-    think = (min(args.think), max(args.think))
+    think = (min(args.think), max(args.think)) if args.think else (0.5, 2.0) if args.quick \
+        else (1.0, 5.0)  # fmt: skip
 
     recreate_pg_database(DATABASE)
     url = pg_url(DATABASE)
@@ -371,8 +433,9 @@ def main(argv: list[str] | None = None) -> int:
             base = f"http://127.0.0.1:{server.port}"
             seed_guests(url, base, venue, count)
             seeded_s = time.perf_counter() - started
-            results = asyncio.run(run_load(base, server.port, venue, seconds, think=think,
-                                           sign_in_at_once=4))  # fmt: skip
+            results = asyncio.run(run_load(
+                base, server.port, venue, seconds, think=think, sign_in_at_once=4,
+                order_chance=0.3 if args.quick else ORDER_CHANCE))  # fmt: skip
         finally:
             logged = server.stop()
     finally:
