@@ -44,6 +44,8 @@ from pos_server.notify.settings import notify_settings
 from pos_server.ops.pipeline import Clock
 from pos_server.orders import listing as order_list
 from pos_server.orders.hub import OrderHub
+from pos_server.payments.poller import card_top_up_jobs
+from pos_server.payments.settings import payment_settings
 from pos_server.programme.service import publish_at_start
 from pos_server.settings import ServerSettings
 from pos_server.terminals import service as terminals
@@ -192,6 +194,7 @@ def _background_jobs(engine: Engine, clock: Clock, settings: ServerSettings) -> 
     if engine.dialect.name == "sqlite":
         jobs.append(Checkpointer(engine))
     jobs.append(NotifyRuntime(engine, notify_settings(), clock))
+    jobs.extend(card_top_up_jobs(engine, clock, payment_settings()))  # issue 19 point 5
     return jobs
 
 

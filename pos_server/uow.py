@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.applied import AppliedOperations
     from pos_server.repositories.audit import Audit
     from pos_server.repositories.cabinet import Cabinet
+    from pos_server.repositories.card_top_ups import CardTopUps
     from pos_server.repositories.catalogue import CatalogueHistory
     from pos_server.repositories.feed import Feed
     from pos_server.repositories.groups import Groups
@@ -96,6 +97,7 @@ class UnitOfWork:
         "_applied",
         "_audit",
         "_cabinet",
+        "_card_top_ups",
         "_catalogue",
         "_feed",
         "_groups",
@@ -135,6 +137,7 @@ class UnitOfWork:
     applied: _Lazy[AppliedOperations] = _Lazy("applied", "AppliedOperations")
     audit: _Lazy[Audit] = _Lazy("audit", "Audit")
     cabinet: _Lazy[Cabinet] = _Lazy("cabinet", "Cabinet")
+    card_top_ups: _Lazy[CardTopUps] = _Lazy("card_top_ups", "CardTopUps")
     catalogue: _Lazy[CatalogueHistory] = _Lazy("catalogue", "CatalogueHistory")
     feed: _Lazy[Feed] = _Lazy("feed", "Feed")
     groups: _Lazy[Groups] = _Lazy("groups", "Groups")

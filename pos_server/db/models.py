@@ -354,6 +354,7 @@ from pos_server.db import models_cabinet as _models_cabinet  # noqa: E402, F401
 from pos_server.db import models_guest_card as _models_guest_card  # noqa: E402, F401
 from pos_server.db import models_ledger as _models_ledger  # noqa: E402, F401
 from pos_server.db import models_notify as _models_notify  # noqa: E402, F401
+from pos_server.db import models_payments as _models_payments  # noqa: E402, F401
 from pos_server.db import models_staff as _models_staff  # noqa: E402, F401
 from pos_server.db import models_till as _models_till  # noqa: E402, F401
 from pos_server.db import models_web as _models_web  # noqa: E402, F401
