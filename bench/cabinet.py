@@ -283,7 +283,7 @@ class Guest:
         for _ in range(2):
             await asyncio.sleep(3)
             await self.page("order: live state", f"/cabinet/orders/{order_id}/live",
-                            must="order", headers=HTMX)  # fmt: skip
+                            must='id="order-live"', headers=HTMX)  # fmt: skip
 
     async def close(self) -> None:
         await self.client.aclose()
