@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the repositories import Repository from here
     from pos_server.repositories.applied import AppliedOperations
     from pos_server.repositories.audit import Audit
     from pos_server.repositories.cabinet import Cabinet
+    from pos_server.repositories.cabinet_shop import CabinetShop
     from pos_server.repositories.card_top_ups import CardTopUps
     from pos_server.repositories.catalogue import CatalogueHistory
     from pos_server.repositories.feed import Feed
@@ -97,6 +98,7 @@ class UnitOfWork:
         "_applied",
         "_audit",
         "_cabinet",
+        "_cabinet_shop",
         "_card_top_ups",
         "_catalogue",
         "_feed",
@@ -137,6 +139,7 @@ class UnitOfWork:
     applied: _Lazy[AppliedOperations] = _Lazy("applied", "AppliedOperations")
     audit: _Lazy[Audit] = _Lazy("audit", "Audit")
     cabinet: _Lazy[Cabinet] = _Lazy("cabinet", "Cabinet")
+    cabinet_shop: _Lazy[CabinetShop] = _Lazy("cabinet_shop", "CabinetShop")
     card_top_ups: _Lazy[CardTopUps] = _Lazy("card_top_ups", "CardTopUps")
     catalogue: _Lazy[CatalogueHistory] = _Lazy("catalogue", "CatalogueHistory")
     feed: _Lazy[Feed] = _Lazy("feed", "Feed")

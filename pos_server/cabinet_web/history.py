@@ -2,13 +2,16 @@
 service (``pos_server.guests.history``): sales (orders at the venue), money movements with
 the opening and closing balance of the period, points postings; newest first, 20 a page with
 the service's keyset cursor. Periods are whole days, ``from`` to ``to`` inclusive, in UTC.
+The orders tab's first page also lists the guest's closed orders (the shop's and a console's:
+completed, cancelled, voided) placed in the period, with their numbers (at most ``PAGE``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from pos_server.db.models import GuestOrderRow
 from pos_server.guests.history import BadCursor, HistoryPage, history_page
 from pos_server.uow import UnitOfWork
 
@@ -36,6 +39,7 @@ class View:
     page: HistoryPage
     opening: int | None  # the account's balance when the period began (money, points)
     closing: int | None  # ... and when it ended (or now, for a period reaching today)
+    orders: list[GuestOrderRow] = field(default_factory=list)  # closed guest orders (sales tab)
 
 
 def period_of(first: str | None, last: str | None, today: date) -> Period:
@@ -57,7 +61,8 @@ def view(uow: UnitOfWork, guest_id: str, section: str, period: Period,
     start, end = period.bounds
     page = history_page(uow, guest_id, section, before=before, limit=PAGE, period=(start, end))
     if section == "sales":
-        return View(page, None, None)
+        orders = [] if before else uow.cabinet_shop.closed_orders(guest_id, start, end, PAGE)
+        return View(page, None, None, orders)
     opening = uow.cabinet.balance_before(guest_id, section, start)
     closing = uow.cabinet.balance_before(guest_id, section, end)
     return View(page, opening, closing)

@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from pos_server.cabinet_web import pages, top_up
+from pos_server.cabinet_web import pages, shop_pages, top_up
 from pos_server.cabinet_web.context import PREFIX, Reader, Refused, SignInNeeded, lang_of, render
 
 STATIC = f"{PREFIX}/static"
@@ -17,6 +17,7 @@ def install(app: FastAPI) -> None:
     app.mount(STATIC, StaticFiles(packages=[("pos_server.cabinet_web", "static")]),
               name="cabinet-static")  # fmt: skip
     app.include_router(pages.router)
+    app.include_router(shop_pages.router)
     app.include_router(top_up.router)
     app.add_exception_handler(SignInNeeded, _sign_in_needed)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]

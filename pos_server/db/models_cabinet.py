@@ -7,6 +7,9 @@
 - ``cabinet_signups``: a registration waiting for its SMS code (or a first sign-in waiting for
   the phone's confirmation). The browser holds a random token; the row keeps its SHA-256,
   the code's SHA-256 and how many wrong codes were tried.
+- ``cabinet_basket_lines`` (migration 0029, the shop): the order a guest is building, one row
+  per product and way of paying (money or points), kept on the server so the shop works
+  without script and across the guest's devices; emptied when the order is placed.
 """
 
 from __future__ import annotations
@@ -45,3 +48,13 @@ class CabinetSignupRow(Base):
     wrong_codes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CabinetBasketLineRow(Base):
+    __tablename__ = "cabinet_basket_lines"
+
+    guest_id: Mapped[str] = mapped_column(ForeignKey("guests.id"), primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    in_points: Mapped[bool] = mapped_column(primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime]
