@@ -1,15 +1,15 @@
 """Card top-ups from the guest cabinet (issue 19 point 5): ``card_top_ups``, one row per
 attempt, the provider's payment id unique (``pos_server/db/models_payments.py``).
 
-Revision ID: 0029
-Revises: 0028
+Revision ID: 0030
+Revises: 0029
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029"
-down_revision = "0028"
+revision = "0030"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
