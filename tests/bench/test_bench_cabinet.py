@@ -1,5 +1,6 @@
 """Smoke test of ``python -m bench cabinet``: a few guests signed in against a real server on
-PostgreSQL browse the cabinet; the table and one JSON line with the pages' figures, no errors."""
+PostgreSQL browse the cabinet and order from its shop while a console accepts the orders off
+its stream; the table and one JSON line with the figures, no errors."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def test_the_cabinet_bench_runs_and_ends_with_its_json(capsys: pytest.CaptureFix
     assert result["errors"] == 0, lines
     assert code == 0, lines
     assert result["page_p99_ms"] > 0 and result["health_p50_ms"] > 0
-    for page in ("home", "profile", "history_orders", "history_balance", "history_points"):
+    for page in ("home", "profile", "history_orders", "history_balance", "history_points",
+                 "shop_menu", "shop_search", "shop_add", "shop_place_order"):  # fmt: skip
         assert result[f"{page}_p99_ms"] is not None, page
+    # every order placed reached the console's stream and was accepted there
+    assert result["orders"] >= 1 and result["accepted"] == result["orders"]
+    assert result["order_console_p99_ms"] > 0
     assert any(line.startswith("all pages") for line in lines)
