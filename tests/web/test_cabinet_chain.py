@@ -10,7 +10,6 @@ addresses, and sees neither."""
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -21,14 +20,21 @@ import pytest
 import requests
 
 from pos_app.domain.orders import OrderAction, OrderState
-from pos_server.catalogue.service import CatalogueIn, import_catalogue
 from pos_server.db import make_engine
 from pos_server.uow import unit_of_work
-from tests.server.fake_smsru import API_ID, FakeSmsRu
-from tests.server.fake_yookassa import SECRET_KEY, SHOP_ID, FakeYooKassa
-from tests.web.browser import ROOT, Server, browser, chromium_path, live_server
+from tests.server.fake_smsru import FakeSmsRu
+from tests.server.fake_yookassa import FakeYooKassa
+from tests.web.browser import Server, browser, chromium_path
 from tests.web.cabinet_console import Console
-from tests.web.cabinet_flow import PHONE_VIEWPORT, register, seed_credentials, seed_guest, sign_in
+from tests.web.cabinet_flow import (
+    PHONE_VIEWPORT,
+    cabinet_server,
+    register,
+    seed_catalogue,
+    seed_credentials,
+    seed_guest,
+    sign_in,
+)
 
 pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
 from playwright.sync_api import expect
@@ -38,20 +44,6 @@ if chromium_path() is None:
                 allow_module_level=True)  # fmt: skip
 
 OTHER_PHONE = "+79167654321"
-CATALOGUE = ROOT / "pos_server" / "demo_data" / "catalogue.json"
-
-
-def seed_catalogue(db_url: str) -> None:
-    """The demo catalogue, every product open to guest orders, as a catalogue import does."""
-    data = json.loads(CATALOGUE.read_text(encoding="utf-8"))
-    for product in data["products"]:
-        product["guest_orderable"] = True
-    engine = make_engine(db_url)
-    try:
-        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
-            import_catalogue(uow, CatalogueIn.model_validate(data))
-    finally:
-        engine.dispose()
 
 
 class Venue:
@@ -61,19 +53,13 @@ class Venue:
 
 @pytest.fixture(scope="module")
 def venue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Venue]:
-    folder = tmp_path_factory.mktemp("chain")
-    with FakeSmsRu() as sms, FakeYooKassa() as bank:
-        env = {"POS_SERVER_SMS_RU_API_ID": API_ID, "POS_SERVER_SMS_RU_BASE": sms.base,
-               "POS_SERVER_NOTIFY_INTERVAL_SECONDS": "1", "POS_SERVER_YOOKASSA_SHOP_ID": SHOP_ID,
-               "POS_SERVER_YOOKASSA_SECRET_KEY": SECRET_KEY,
-               "POS_SERVER_YOOKASSA_API_BASE": bank.api}  # fmt: skip
-        assert not any(key.startswith("POS_SERVER_YOOKASSA") for key in os.environ)
-        with live_server(folder, env) as server:
-            bank.webhook_url = f"{server.url}/cabinet/payments/yookassa"
-            seed_catalogue(server.db_url)
-            seed_guest(server.db_url)
-            seed_guest(server.db_url, "Борис Другой", OTHER_PHONE)
-            yield Venue(server, sms, bank)
+    assert not any(key.startswith("POS_SERVER_YOOKASSA") for key in os.environ)
+    with FakeYooKassa() as bank, cabinet_server(tmp_path_factory.mktemp("chain"), bank) as (
+        server, sms):  # fmt: skip
+        seed_catalogue(server.db_url)
+        seed_guest(server.db_url)
+        seed_guest(server.db_url, "Борис Другой", OTHER_PHONE)
+        yield Venue(server, sms, bank)
 
 
 @pytest.fixture
