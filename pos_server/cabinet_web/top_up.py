@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from pos_app.domain.money import format_money
 from pos_server.cabinet_web.context import (
     ACTOR,
     PREFIX,
@@ -69,6 +70,13 @@ def make_gateway(settings: PaymentSettings) -> YooKassa:
                     settings.yookassa_secret_key.get_secret_value())  # fmt: skip
 
 
+def _refusal(who: Reader, refused: TopUpRefused) -> str:
+    if refused.code == "range":
+        return who.gettext("The amount must be from {low} to {high}.").format(
+            low=format_money(refused.low), high=format_money(refused.high))  # fmt: skip
+    return who.gettext("Enter the amount in roubles, for example 500 or 500,50.")
+
+
 def _return_url(request: Request) -> Any:
     """Where the bank sends the guest back: the configured public URL when set (the same
     rule as the SMS links), else the address the guest reached us by."""
@@ -107,7 +115,7 @@ async def top_up(
         amount = card_top_up.check_amount(typed, settings.card_top_up_min,
                                           settings.card_top_up_max)  # fmt: skip
     except TopUpRefused as refused:
-        refusal = who.gettext(refused.message).format(**refused.values)
+        refusal = _refusal(who, refused)
         return await run_in_threadpool(_page, request, who, 400, amount=typed, error=refusal)
     started = await run_in_threadpool(
         card_top_up.start, engine_of(request), gateway, who.me, amount, now=now_of(request),

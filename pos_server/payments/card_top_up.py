@@ -41,11 +41,12 @@ _AMOUNT = re.compile(r"^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$")
 
 
 class TopUpRefused(Exception):
-    """The amount is not accepted (the message is the guest's, with ``values``)."""
+    """The amount is not accepted: ``code`` "format" (not an amount) or "range" (beyond the
+    limits, ``low`` and ``high`` in kopecks); the cabinet words it in the guest's language."""
 
-    def __init__(self, message: str, **values: str) -> None:
-        super().__init__(message)
-        self.message, self.values = message, values
+    def __init__(self, code: str, low: int = 0, high: int = 0) -> None:
+        super().__init__(code)
+        self.code, self.low, self.high = code, low, high
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,10 @@ def check_amount(text: str, low: int, high: int) -> int:
     try:
         amount = parse_amount(text)
     except ValueError:
-        raise TopUpRefused("Enter the amount in roubles, for example 500 or 500,50.") from None
+        raise TopUpRefused("format") from None
     if not low <= amount <= high:
-        raise TopUpRefused("The amount must be from {low} to {high} ₽.",
-                           low=_rub(low), high=_rub(high))  # fmt: skip
+        raise TopUpRefused("range", low, high)
     return amount
-
-
-def _rub(amount: int) -> str:
-    whole = f"{amount // 100:,}".replace(",", "\u00a0")
-    return whole if amount % 100 == 0 else f"{whole},{amount % 100:02d}"
 
 
 def start(engine: Engine, gateway: YooKassa, guest_id: str, amount: int, *, now: datetime,
@@ -108,10 +103,11 @@ def start(engine: Engine, gateway: YooKassa, guest_id: str, amount: int, *, now:
 
 def confirm(engine: Engine, gateway: YooKassa, top_up_id: str, now: datetime) -> str | None:
     """Ask YooKassa how the top-up's payment stands and settle it; the status after (None: no
-    such top-up). Raises ``ProviderError`` when YooKassa cannot be asked (nothing changed)."""
+    such top-up). Raises ``ProviderError`` when YooKassa cannot be asked (nothing changed).
+    A top-up the poll gave up on is asked again when notified: a late success still counts."""
     with unit_of_work(engine, actor=ACTOR, now=now) as uow:
         row = uow.card_top_ups.get(top_up_id)
-        if row is None or row.status != PENDING or row.payment_id is None:
+        if row is None or row.status not in (PENDING, FAILED) or row.payment_id is None:
             return None if row is None else row.status
         payment_id = row.payment_id
     return settle(engine, top_up_id, gateway.payment(payment_id), now)
@@ -120,19 +116,21 @@ def confirm(engine: Engine, gateway: YooKassa, top_up_id: str, now: datetime) ->
 def settle(engine: Engine, top_up_id: str, payment: Payment, now: datetime) -> str:
     """Apply what YooKassa said of the payment, once: the row locked, its status moved by a
     conditional update, the balance credited in the same transaction."""
+    succeeded = payment.status == "succeeded" and payment.paid
     with unit_of_work(engine, actor=ACTOR, now=now) as uow:
         row = uow.card_top_ups.get(top_up_id, lock=True)
         assert row is not None
-        if row.status != PENDING:
-            return row.status  # a racing confirmation settled it first
+        if row.status != PENDING and not (row.status == FAILED and succeeded):
+            return row.status  # settled before (a racing confirmation got there first)
         problem = _mismatch(row, payment)
         if problem is not None:
             log.error("card top-up %s refused: %s", top_up_id, problem)
-            uow.card_top_ups.move(top_up_id, (PENDING,), MISMATCH, failure=problem)
+            uow.card_top_ups.move(top_up_id, (row.status,), MISMATCH, failure=problem)
             _audit(uow, row, "card_top_up.mismatch", problem)
             return MISMATCH
-        if payment.status == "succeeded" and payment.paid:
-            if not uow.card_top_ups.move(top_up_id, (PENDING,), CREDITED, credited_at=now):
+        if succeeded:  # (failed: given up by the poll, then paid late after all)
+            if not uow.card_top_ups.move(top_up_id, (row.status,), CREDITED, credited_at=now,
+                                         failure=None):  # fmt: skip
                 return CREDITED  # pragma: no cover - the row lock makes this unreachable
             _credit(uow, row, payment)
             return CREDITED

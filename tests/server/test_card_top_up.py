@@ -274,8 +274,9 @@ def test_an_amount_that_does_not_match_is_refused(fake: FakeYooKassa, gateway: Y
     assert _state(db_url, anna, other)[:3] == (MISMATCH, 0, 0)
 
 
-def test_a_payment_still_pending_is_given_up(fake: FakeYooKassa, gateway: YooKassa, till: Till,
-                                            db_url: str) -> None:  # fmt: skip
+def test_a_payment_still_pending_is_given_up_and_a_late_success_counts(
+    fake: FakeYooKassa, gateway: YooKassa, till: Till, db_url: str
+) -> None:
     anna = _guest(till, db_url)
     top_up_id = _start(db_url, gateway, anna)
     engine = make_engine(db_url)
@@ -286,6 +287,12 @@ def test_a_payment_still_pending_is_given_up(fake: FakeYooKassa, gateway: YooKas
     finally:
         engine.dispose()
     assert _state(db_url, anna, top_up_id)[:3] == (FAILED, 0, 0)
+    # ... and paid at last after all: the notification still credits it, once
+    payment_id = _payment_of(db_url, anna, top_up_id)
+    fake.pay(payment_id)
+    for _ in range(2):
+        assert till.client.post(WEBHOOK, json=fake.notification(payment_id)).status_code == 200
+    assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 50_000, 1)
 
 
 def _top_up_by_form(client: TestClient, amount: str) -> Any:
