@@ -68,6 +68,7 @@ def anna(till: Till, db_url: str) -> str:
             credit_points(session, guest, 10_000, now=datetime.now(UTC), actor="t", reason="gift")
     finally:
         engine.dispose()
+    till.client.cookies.set("pos_lang", "en")  # the texts below are asserted in English
     assert sign_in(till.client, "anna").status_code == 303
     return guest
 
@@ -271,7 +272,7 @@ def test_another_guests_order_is_not_found(till: Till, db_url: str, anna: str) -
     add(client, "latte")
     location = place(client, order_form(client, note="anna-secret-note")).headers["location"]
     shop_guest(till, db_url, "boris", "+79126661002")
-    boris = TestClient(client.app)
+    boris = TestClient(client.app, cookies={"pos_lang": "en"})
     assert sign_in(boris, "boris").status_code == 303
     for path in (location, f"{location}/live", "/cabinet/orders/nothing-here"):
         page = boris.get(path)
@@ -312,3 +313,8 @@ def test_russian_shop(till: Till, db_url: str, anna: str) -> None:
     client.cookies.set("pos_lang", "ru")
     page = client.get("/cabinet/shop").text
     assert "Магазин" in page and "Добавить за баллы" in page
+    refused = add(client, "espresso", in_points=True, htmx=True)
+    assert "Эту позицию нельзя оплатить баллами." in refused.text
+    add(client, "latte")
+    location = place(client, order_form(client)).headers["location"]
+    assert "Отправлен: ждёт, когда заведение его примет" in client.get(location).text
