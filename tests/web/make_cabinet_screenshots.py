@@ -5,7 +5,9 @@ Russian and English::
 
     .venv/bin/python -m tests.web.make_cabinet_screenshots
 
-Saves ``docs/screenshots/cabinet-*.png``.
+Saves ``docs/screenshots/cabinet-*.png``, but for the Russian phone views of the shop, the
+order and the top-up form, which ``make_shop_screenshots`` and ``make_top_up_screenshots``
+make (with their own menu and states).
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ from tests.web.cabinet_flow import (
 
 OUT = ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1200, "height": 800}
+ELSEWHERE = {"cabinet-shop-ru.png", "cabinet-order-ru.png", "cabinet-shop-desktop-ru.png",
+             "cabinet-top-up-ru.png"}  # fmt: skip
+
+
+def shot(page: Any, name: str, *, full_page: bool = True) -> None:
+    if name not in ELSEWHERE:
+        page.screenshot(path=str(OUT / name), full_page=full_page)
 
 
 def top_up(page: Any, server: Server, amount: str) -> None:
@@ -94,11 +103,11 @@ def main() -> None:
                 page.screenshot(path=str(OUT / f"cabinet-money-{lang}.png"), full_page=True)
                 page.goto(f"{server.url}/cabinet/top-up")
                 page.fill("#amount", "500")
-                page.screenshot(path=str(OUT / f"cabinet-top-up-{lang}.png"), full_page=True)
+                shot(page, f"cabinet-top-up-{lang}.png")
                 fill_basket(page, server)
-                page.screenshot(path=str(OUT / f"cabinet-shop-{lang}.png"), full_page=True)
+                shot(page, f"cabinet-shop-{lang}.png")
                 order_accepted(page, console)
-                page.screenshot(path=str(OUT / f"cabinet-order-{lang}.png"), full_page=True)
+                shot(page, f"cabinet-order-{lang}.png")
                 context.close()
             for lang in ("ru", "en"):
                 desktop = chromium.new_context(locale=lang, viewport=DESKTOP)
@@ -111,9 +120,9 @@ def main() -> None:
                     page.screenshot(path=str(OUT / "cabinet-money-desktop-ru.png"),
                                     full_page=True)  # fmt: skip
                 fill_basket(page, server)
-                page.screenshot(path=str(OUT / f"cabinet-shop-desktop-{lang}.png"))
+                shot(page, f"cabinet-shop-desktop-{lang}.png", full_page=False)
                 order_accepted(page, console)
-                page.screenshot(path=str(OUT / f"cabinet-order-desktop-{lang}.png"))
+                shot(page, f"cabinet-order-desktop-{lang}.png", full_page=False)
                 desktop.close()
 
 
