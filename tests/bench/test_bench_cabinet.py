@@ -19,7 +19,7 @@ def test_the_cabinet_bench_runs_and_ends_with_its_json(capsys: pytest.CaptureFix
     if not os.environ.get("POS_TEST_PG_URL"):
         pytest.skip("POS_TEST_PG_URL is not set (PostgreSQL did not answer): skipped")
     assert BENCHMARKS["cabinet"] == "bench.cabinet"
-    code = cabinet.main(["--quick", "--guests", "4", "--seconds", "3", "--think", "0.2", "0.5"])
+    code = cabinet.main(["--quick", "--guests", "4", "--seconds", "3", "--think", "0.3"])
     lines = capsys.readouterr().out.strip().splitlines()
     result = json.loads(lines[-1])
     assert result["benchmark"] == "cabinet" and result["guests"] == 4
