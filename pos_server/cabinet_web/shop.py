@@ -254,6 +254,7 @@ def place(uow: UnitOfWork, guest_id: str, token: str, *, method: str, note: str,
     same token again (a double submit) answers the order it placed, nothing new."""
     if not valid_token(token):
         raise ShopRefused("order_exists", REFUSALS["order_exists"], 409)
+    uow.cabinet_shop.lock_guest(guest_id)  # a twin submit waits here, then finds the order
     existing = uow.orders.get(token, lock=False)
     if existing is not None:
         if existing.row.guest_id != guest_id:

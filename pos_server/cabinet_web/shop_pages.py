@@ -73,7 +73,7 @@ def _basket_answer(request: Request, who: Reader, status: int = 200,
             view = shop.shop(uow, who.me)
         page: Response = render(request, who, "cabinet/shop_basket.html", status, shop=view,
                                 order_token=uuid.uuid4().hex, form={},
-                                basket_error=error)  # fmt: skip
+                                basket_error=error, oob=True)  # fmt: skip
         return page
     if error is not None:
         return _shop_page(request, who, status, error=error)
@@ -158,9 +158,7 @@ def order_page(order_id: str, request: Request,
     order = _order(request, who, order_id)
     if order is None:
         return _not_found(request, who)
-    placed = request.query_params.get("placed") is not None
-    page: Response = render(request, who, "cabinet/order.html", order=order, placed=placed,
-                            poll=POLL_SECONDS)  # fmt: skip
+    page: Response = render(request, who, "cabinet/order.html", order=order, poll=POLL_SECONDS)
     return page
 
 

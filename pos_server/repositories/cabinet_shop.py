@@ -58,6 +58,14 @@ class CabinetShop(Repository):
         found = self._session.scalar(select(Guest.ordering_allowed).where(Guest.id == guest_id))
         return bool(found)
 
+    def lock_guest(self, guest_id: str) -> None:
+        """Hold the guest's row until the transaction ends (FOR NO KEY UPDATE: an order's
+        foreign key to it still goes in), so one guest's placements are judged one after the
+        other and each sees what the one before committed (its order, its emptied basket)."""
+        self._session.execute(
+            select(Guest.id).where(Guest.id == guest_id).with_for_update(key_share=True)
+        )
+
     def wallet(self, guest_id: str) -> tuple[int, int]:
         """The guest's points available (total - held) and money balance now, no lock."""
         query = select(AccountRow.kind, AccountRow.total, AccountRow.held).where(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -318,3 +319,16 @@ def test_russian_shop(till: Till, db_url: str, anna: str) -> None:
     add(client, "latte")
     location = place(client, order_form(client)).headers["location"]
     assert "Отправлен: ждёт, когда заведение его примет" in client.get(location).text
+
+
+def test_racing_submits_of_one_form_place_one_order(till: Till, db_url: str, anna: str) -> None:
+    """Four submits of the same form at once (a guest tapping "Place order" repeatedly on a
+    slow line): one order, every answer leads to it."""
+    client = till.client
+    add(client, "cookie")
+    form = order_form(client)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: place(client, form), range(4)))
+    got = {(a.status_code, a.headers.get("location") or a.text[-3000:]) for a in answers}
+    assert got == {(303, f"/cabinet/orders/{form['order_token']}")}
+    assert len(order_changes(till)) == 1

@@ -53,6 +53,8 @@ def test_order_from_the_cabinet_accepted_by_a_console(phone: tuple[Any, Any]) ->
     expect(page.locator("#basket .basket-line")).to_have_count(1)
     page.click("#product-latte button.add")
     expect(page.locator("#basket .count")).to_have_text("2")
+    # the order is below the menu on a phone: a bar at the bottom says what is in it
+    expect(page.locator("#basket-bar")).to_have_text("Your order: 2 · 500,00\u00a0₽")
     page.fill("#q", "")
     expect(page.locator("#product-cookie")).to_be_visible()
     expect(page.locator("#product-espresso button.add-points")).to_have_count(0)
