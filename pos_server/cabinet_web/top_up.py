@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 TOP_UP = f"{PREFIX}/top-up"
 WEBHOOK = f"{PREFIX}/payments/yookassa"
+_MAKING = threading.Lock()
 
 
 def gateway_of(request: Request) -> YooKassa | None:
@@ -57,10 +59,11 @@ def gateway_of(request: Request) -> YooKassa | None:
     settings = payment_settings()
     if not settings.card_on:
         return None
-    found: YooKassa | None = getattr(request.app.state, "yookassa", None)
-    if found is None:
-        found = make_gateway(settings)
-        request.app.state.yookassa = found
+    with _MAKING:  # one client per app, whichever request comes first
+        found: YooKassa | None = getattr(request.app.state, "yookassa", None)
+        if found is None:
+            found = make_gateway(settings)
+            request.app.state.yookassa = found
     return found
 
 

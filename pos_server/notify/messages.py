@@ -16,6 +16,7 @@ from pos_server.uow import UnitOfWork
 
 CASHBACK, CARD, SUBSCRIBED, LINK_INVALID = "cashback", "card", "subscribed", "link_invalid"
 ORDER_READY = "order_ready"
+TOP_UP_CREDITED = "top_up_credited"
 
 
 def _name(uow: UnitOfWork, guest_id: str) -> str:
@@ -69,3 +70,18 @@ def order_ready(uow: UnitOfWork, order_id: str, guest_id: str, number: str | Non
         return uow.notifications.enqueue(SMS, guest.phone, ORDER_READY, key, text,
                                          guest_id=guest_id)  # fmt: skip
     return False
+
+
+def top_up_credited(uow: UnitOfWork, guest_id: str, top_up_id: str, *, amount: int,
+                    balance: int) -> bool:  # fmt: skip
+    """To the guest whose card top-up was credited: to their Telegram chat when subscribed,
+    else nothing (the cabinet's page says it already; an SMS would cost the venue money).
+    Once per top-up; False: nothing written."""
+    chat = uow.notifications.chat_of(guest_id)
+    if chat is None:
+        return False
+    text = render(notify_settings(), TOP_UP_CREDITED, name=_name(uow, guest_id), amount=amount,
+                  balance=balance)  # fmt: skip
+    return uow.notifications.enqueue(
+        TELEGRAM, chat, TOP_UP_CREDITED, f"top_up_credited:{top_up_id}", text, guest_id=guest_id
+    )

@@ -77,6 +77,8 @@ class NotifySettings(BaseSettings):
     template_link_invalid_en: str | None = None
     template_order_ready_ru: str | None = None
     template_order_ready_en: str | None = None
+    template_top_up_credited_ru: str | None = None
+    template_top_up_credited_en: str | None = None
 
     @model_validator(mode="after")
     def _blank_secrets(self) -> NotifySettings:

@@ -30,6 +30,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "recovery_code": frozenset({"code"}),
     # a guest order all of whose items were handed over (``messages.order_ready``)
     "order_ready": frozenset({"name", "number"}),
+    # a card top-up from the cabinet credited (``messages.top_up_credited``)
+    "top_up_credited": frozenset({"name", "amount", "balance"}),
 }
 
 DEFAULTS: dict[tuple[str, str], str] = {
@@ -58,6 +60,10 @@ DEFAULTS: dict[tuple[str, str], str] = {
     ("recovery_code", "en"): "Your password recovery code: {code}. Do not tell it to anyone.",
     ("order_ready", "ru"): "{name}, ваш заказ № {number} готов.",
     ("order_ready", "en"): "{name}, your order No. {number} is ready.",
+    ("top_up_credited", "ru"): "{name}, ваш депозит пополнен картой на {amount}. "
+    "Баланс: {balance}.",
+    ("top_up_credited", "en"): "{name}, {amount} paid by card is on your deposit. "
+    "Balance: {balance}.",
 }
 
 

@@ -9,7 +9,8 @@ end in it. It reads the payment back from YooKassa (a notification's body is nev
 then ``settle`` locks the top-up row and, when the payment ``succeeded`` with our top-up id,
 amount and currency, moves the row ``pending -> credited`` by a conditional update and credits
 the guest's balance account in the same transaction (a ``credit`` posting, reason "card
-top-up", ref the payment id, as a till's top-up posts; an audit row). Two confirmations at
+top-up", ref the payment id, as a till's top-up posts; an audit row; a Telegram message to
+a subscribed guest through the outbox). Two confirmations at
 once: the second waits for the row lock and finds it credited, so the money goes in once. A
 cancelled payment is ``failed`` (nothing credited); one that does not match the row is
 ``mismatch`` (nothing credited, staff look at it).
@@ -27,6 +28,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from pos_server.db.models_payments import CardTopUpRow
+from pos_server.notify import messages
 from pos_server.payments.yookassa import Payment, ProviderError, YooKassa
 from pos_server.uow import UnitOfWork, unit_of_work
 
@@ -159,6 +161,7 @@ def _credit(uow: UnitOfWork, row: CardTopUpRow, payment: Payment) -> None:
                    terminal_id=uow.terminal_id, reason=REASON, ref=payment.payment_id)  # fmt: skip
     uow.accounts.save(account)
     _audit(uow, row, "card_top_up.credited", f"YooKassa payment {payment.payment_id}")
+    messages.top_up_credited(uow, row.guest_id, row.id, amount=row.amount, balance=account.total)
 
 
 def _audit(uow: UnitOfWork, row: CardTopUpRow, action: str, reason: str) -> None:
@@ -180,9 +183,9 @@ def poll_due(engine: Engine, gateway: YooKassa, now: datetime, *, after: timedel
     for top_up_id in pending:
         try:
             status = confirm(engine, gateway, top_up_id, now)
-        except ProviderError as error:
+        except ProviderError as error:  # asked again next pass, until given up
             log.warning("card top-up %s: YooKassa not asked: %s", top_up_id, error)
-            continue
+            status = PENDING
         if status == PENDING:
             settled += _expire(engine, top_up_id, now, give_up)
         else:

@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 
+from pos_server.app import create_app
 from pos_server.db import make_engine
+from pos_server.db.models import Guest
+from pos_server.db.models_notify import NotificationRow
 from pos_server.payments import card_top_up
 from pos_server.payments.card_top_up import CREDITED, FAILED, MISMATCH, PENDING
 from pos_server.payments.settings import payment_settings
 from pos_server.payments.yookassa import ProviderError, YooKassa, kopecks, roubles
+from pos_server.settings import ServerSettings
 from pos_server.uow import unit_of_work
-from tests.server.conftest import Till
+from tests.server.conftest import Till, enrol
 from tests.server.fake_yookassa import SECRET_KEY, SHOP_ID, FakeYooKassa
 from tests.server.test_cabinet_pages import credentials, new_guest, sign_in, token_of
 
@@ -134,6 +140,7 @@ def test_a_duplicate_notification_credits_once(fake: FakeYooKassa, gateway: YooK
     for _ in range(2):
         assert till.client.post(WEBHOOK, json=body).status_code == 200
     assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 50_000, 1)
+    assert _telegram(db_url) == []  # not subscribed: no message (and no SMS)
     # and late, after a poll already asked
     engine = make_engine(db_url)
     try:
@@ -145,10 +152,26 @@ def test_a_duplicate_notification_credits_once(fake: FakeYooKassa, gateway: YooK
     assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 50_000, 1)
 
 
+def _telegram(db_url: str) -> list[tuple[str | None, str]]:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                select(NotificationRow.recipient, NotificationRow.text).where(
+                    NotificationRow.kind == "top_up_credited"))  # fmt: skip
+            return [(row.recipient, row.text) for row in found]
+    finally:
+        engine.dispose()
+
+
 def test_the_poll_credits_when_the_notification_is_lost(
     fake: FakeYooKassa, gateway: YooKassa, till: Till, db_url: str
 ) -> None:
     anna = _guest(till, db_url)
+    engine = make_engine(db_url)
+    with engine.begin() as connection:  # subscribed in Telegram: the credit is messaged
+        connection.execute(update(Guest).where(Guest.id == anna).values(telegram_chat_id="4242"))
+    engine.dispose()
     top_up_id = _start(db_url, gateway, anna, 20_000)
     engine = make_engine(db_url)
     try:
@@ -161,9 +184,12 @@ def test_the_poll_credits_when_the_notification_is_lost(
         assert card_top_up.poll_due(engine, gateway, now + 2 * minute, after=minute,
                                     give_up=timedelta(hours=1)) == 1  # fmt: skip
         assert fake.reads == reads + 1
+        assert card_top_up.confirm(engine, gateway, top_up_id, now) == CREDITED
     finally:
         engine.dispose()
     assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 20_000, 1)
+    [(chat, text)] = _telegram(db_url)  # once
+    assert chat == "4242" and "200,00" in text, text
 
 
 def _race(*calls: Any) -> list[str]:
@@ -369,6 +395,26 @@ def test_without_a_shop_card_top_up_is_not_available(monkeypatch: pytest.MonkeyP
     assert 'id="unavailable"' in page.text and 'id="pay"' not in page.text
     assert _top_up_by_form(till.client, "500").status_code == 409
     assert till.client.post(WEBHOOK, json={}).status_code == 404
+
+
+def test_the_servers_background_poll_credits_without_any_notification(
+    fake: FakeYooKassa, monkeypatch: pytest.MonkeyPatch, db_url: str, gateway: YooKassa
+) -> None:
+    """The app's own job (``POS_SERVER_CARD_TOP_UP_POLL_SECONDS``): the notification lost and
+    the guest gone, the payment is still credited."""
+    monkeypatch.setenv("POS_SERVER_CARD_TOP_UP_POLL_SECONDS", "0.2")
+    monkeypatch.setenv("POS_SERVER_CARD_TOP_UP_POLL_AFTER_SECONDS", "0")
+    payment_settings.cache_clear()
+    with TestClient(create_app(ServerSettings(database_url=db_url))) as client:
+        anna = _guest(enrol(client, db_url), db_url)
+        top_up_id = _start(db_url, gateway, anna, 77_700)
+        fake.pay(_payment_of(db_url, anna, top_up_id))
+        deadline = time.monotonic() + 20
+        while _state(db_url, anna, top_up_id)[0] != CREDITED and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 77_700, 1)
+        time.sleep(0.5)  # more passes: nothing more
+        assert _state(db_url, anna, top_up_id)[:3] == (CREDITED, 77_700, 1)
 
 
 def test_notifications_only_from_yookassa_networks_when_asked(
