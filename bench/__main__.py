@@ -14,6 +14,7 @@ BENCHMARKS = {
     "sync": "bench.sync",
     "notify": "bench.notify",
     "backoffice": "bench.backoffice",
+    "cabinet": "bench.cabinet",
 }
 
 

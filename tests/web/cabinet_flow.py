@@ -5,6 +5,7 @@ signed in -> history)."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -17,27 +18,51 @@ from fastapi.testclient import TestClient
 
 from pos_server.app import create_app
 from pos_server.cabinet_web import accounts
+from pos_server.catalogue.service import CatalogueIn, import_catalogue
 from pos_server.db import make_engine
 from pos_server.settings import ServerSettings
 from pos_server.uow import unit_of_work
 from tests.server.conftest import add_staff_member, enrol, guest_payload, sale_payload
 from tests.server.fake_smsru import API_ID, FakeSmsRu
-from tests.web.browser import Server, live_server
+from tests.server.fake_yookassa import FakeYooKassa
+from tests.web.browser import ROOT, Server, live_server
 
 PHONE = "+79161234567"
 LOGIN = "anna"
 PASSWORD = "my cabinet pass"
 PHONE_VIEWPORT = {"width": 390, "height": 844}  # a phone (iPhone 12-15 size)
+CATALOGUE = ROOT / "pos_server" / "demo_data" / "catalogue.json"
 
 
 @contextmanager
-def cabinet_server(folder: Path) -> Iterator[tuple[Server, FakeSmsRu]]:
-    """A live server sending SMS to the fake every second, and the fake."""
+def cabinet_server(folder: Path, bank: FakeYooKassa | None = None
+                   ) -> Iterator[tuple[Server, FakeSmsRu]]:  # fmt: skip
+    """A live server sending SMS to the fake every second, and the fake; ``bank``: card
+    top-ups go to this fake YooKassa, whose notifications come back to the server."""
     with FakeSmsRu() as sms:
         env = {"POS_SERVER_SMS_RU_API_ID": API_ID, "POS_SERVER_SMS_RU_BASE": sms.base,
                "POS_SERVER_NOTIFY_INTERVAL_SECONDS": "1"}  # fmt: skip
+        if bank is not None:
+            env |= {"POS_SERVER_YOOKASSA_SHOP_ID": bank.shop_id,
+                    "POS_SERVER_YOOKASSA_SECRET_KEY": bank.secret_key,
+                    "POS_SERVER_YOOKASSA_API_BASE": bank.api}  # fmt: skip
         with live_server(folder, env) as server:
+            if bank is not None:
+                bank.webhook_url = f"{server.url}/cabinet/payments/yookassa"
             yield server, sms
+
+
+def seed_catalogue(db_url: str) -> None:
+    """The demo catalogue, every product open to guest orders, as a catalogue import does."""
+    data = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    for product in data["products"]:
+        product["guest_orderable"] = True
+    engine = make_engine(db_url)
+    try:
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+            import_catalogue(uow, CatalogueIn.model_validate(data))
+    finally:
+        engine.dispose()
 
 
 def seed_guest(db_url: str, name: str = "Анна Смирнова", phone: str = PHONE) -> str:

@@ -6,10 +6,13 @@ back in; another guest's data is nowhere."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from pos_server.db import make_engine
+from pos_server.uow import unit_of_work
 from tests.web.browser import browser, chromium_path
 from tests.web.cabinet_flow import (
     PHONE_VIEWPORT,
@@ -103,4 +106,70 @@ def test_recovery_by_e_mail_and_throttled_guessing(phone: tuple[Any, Any, Any]) 
         expect(page.locator(".error")).to_contain_text("Wrong login or password")
     sign_in(page, server, "boris", new)  # locked: not even the right password is checked
     expect(page.locator(".error")).to_contain_text("Too many wrong attempts")
+    page.close()
+
+
+def _guest_id(db_url: str, phone: str) -> str:
+    engine = make_engine(db_url)
+    try:
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+            [guest_id] = uow.cabinet.guests_by_phone(phone)
+            return guest_id
+    finally:
+        engine.dispose()
+
+
+def _name_of(db_url: str, guest_id: str) -> str:
+    engine = make_engine(db_url)
+    try:
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+            found = uow.cabinet.guest(guest_id)
+            assert found is not None
+            return found.name
+    finally:
+        engine.dispose()
+
+
+def test_a_guest_tampering_with_urls_and_forms_sees_only_her_own(
+    phone: tuple[Any, Any, Any],
+) -> None:
+    """Anna, signed in, puts Boris's guest id into the addresses of the profile and of every
+    history tab, and into the profile form as an extra field: every page is hers, Boris's
+    name and phone are nowhere, and his card is unchanged."""
+    server, _sms, context = phone
+    boris = _guest_id(server.db_url, "+79167654321")
+    context.clear_cookies()
+    page = context.new_page()
+    page.goto(f"{server.url}/cabinet/language/en?next=/cabinet/sign-in")
+    sign_in(page, server)  # Anna registered in the first test
+    page.wait_for_url("**/cabinet/profile")
+    tampered = [f"/cabinet/profile?guest_id={boris}", f"/cabinet/profile?guest={boris}"]
+    tampered += [f"/cabinet/history?section={section}&guest_id={boris}&guest={boris}"
+                 for section in ("sales", "money", "points")]  # fmt: skip
+    tampered += [f"/cabinet/{boris}", f"/cabinet/guests/{boris}/history",
+                 f"/cabinet/history/{boris}"]  # fmt: skip
+    for path in tampered:
+        answer = page.goto(server.url + path)
+        assert answer is not None and answer.status in (200, 404), (path, answer)
+        body = page.content()
+        assert "Борис" not in body and "7654321" not in body, path
+        assert boris not in body.replace(path, ""), path
+        if answer.status == 200:
+            expect(page.locator("#sign-out")).to_be_visible()  # still Anna's session
+    page.goto(f"{server.url}/cabinet/profile")
+    page.evaluate(
+        """(boris) => { for (const name of ["guest_id", "guest", "id"]) {
+            const field = document.createElement("input");
+            field.type = "hidden"; field.name = name; field.value = boris;
+            document.querySelector("form[action='/cabinet/profile']").appendChild(field); } }""",
+        boris,
+    )
+    page.fill("#name", "Анна Смирнова-Другая")
+    page.click("#save")
+    expect(page.locator(".notice")).to_be_visible()
+    expect(page.locator("#name")).to_have_value("Анна Смирнова-Другая")
+    assert _name_of(server.db_url, boris) == "Борис Другой"
+    page.fill("#name", "Анна Смирнова")
+    page.click("#save")
+    expect(page.locator(".notice")).to_be_visible()
     page.close()
