@@ -5,11 +5,15 @@ throttled sign-in, recovery by login or e-mail with a new password by SMS.
 - Sign-in is throttled in the database (``pos_server.web.throttle``, realm ``guest``): a
   wrong login and a wrong password are the same answer and cost the same time.
 - A guest whose "cabinet login allowed" flag is off is refused, whatever the password.
-- Registration: the guest gives a phone, a login and a password; a 6-digit code goes by SMS
-  through the outbox (``notify.messages.sms_to_phone``, template ``signup_code``); the right
-  code (five wrong ones end the attempt, ten minutes at most) gives the account to the venue's
-  guest having that phone. Which guest that is, or that none is, is said only after the code
-  proved the phone is the person's. SMS sending is throttled per phone and address.
+- Registration: the guest gives a phone, their name, a login and a password; a 6-digit code
+  goes by SMS through the outbox (``notify.messages.sms_to_phone``, template ``signup_code``);
+  the right code (five wrong ones end the attempt, ten minutes at most) gives the account to
+  the venue's guest having that phone, or, when no guest has it, to a new guest with that name
+  and phone made as a till's new guest is (``guests.new_guest.create_guest_by_guest``: by the
+  cabinet, fed to every till). Nothing is created before the code; which guest it is, or that
+  several share the phone, is said only after it. Confirmations of one phone are serialised
+  (``uow.cabinet.lock_phone``): one new guest, however many at once. SMS sending is throttled
+  per phone and address.
 - First sign-in with credentials staff set: unless the guest's "skip registration" flag is on,
   the phone on the card is confirmed by a code the same way before the first session.
 - Recovery: whoever asks, the answer is the same; a guest found by login or e-mail gets a new
@@ -30,6 +34,7 @@ from pos_app.domain.errors import DomainError
 from pos_app.domain.guests import generate_password, normalise_login
 from pos_app.domain.phones import is_mobile, normalise_phone
 from pos_server.db.models_cabinet import CabinetAccountRow, CabinetSignupRow
+from pos_server.guests.new_guest import create_guest_by_guest
 from pos_server.notify.messages import sms_to_phone
 from pos_server.staff import passwords
 from pos_server.uow import UnitOfWork
@@ -42,6 +47,7 @@ CODE_LIFETIME = timedelta(minutes=10)
 WRONG_CODES = 5
 RECOVERY_LIFETIME = timedelta(days=1)
 RECOVERY_EVERY = timedelta(minutes=10)
+MAX_NAME = 200  # as a guest's name column
 RECOVERY_ACCOUNTS = 3  # one e-mail may be on several guests' cards
 
 
@@ -193,23 +199,31 @@ def change_password(uow: UnitOfWork, guest_id: str, current: str, new: str, *, s
     return SignedIn(guest_id, token)
 
 
-def start_signup(uow: UnitOfWork, phone: str, login: str, password: str, source: str) -> CodeSent:
-    """A registration: the code goes by SMS to ``phone``; the account is made on ``confirm``."""
+def start_signup(uow: UnitOfWork, phone: str, login: str, password: str, source: str, *,
+                 name: str) -> CodeSent:  # fmt: skip
+    """A registration: the code goes by SMS to ``phone``; the account (and the guest, when no
+    guest has the phone: ``name`` is theirs) is made on ``confirm``."""
+    name = " ".join(name.split())
+    if not name:
+        raise CabinetRefused("Give your name.")
+    if len(name) > MAX_NAME:
+        raise CabinetRefused("A name has at most 200 characters.")
     try:
         number = normalise_phone(phone)
     except DomainError:
         raise CabinetRefused("This is not a phone number.") from None
     if not is_mobile(number):
         raise CabinetRefused("An SMS code can only go to a mobile phone (+7 9..).")
-    name = _login(login)
-    if uow.cabinet.account_by_login(name) is not None:
+    chosen = _login(login)
+    if uow.cabinet.account_by_login(chosen) is not None:
         raise CabinetRefused("This login is taken.", 409)
     hashed = passwords.hash_checked(require_password(password))
-    return _send_code(uow, number, name, hashed, guest_id=None, source=source)
+    return _send_code(uow, number, chosen, hashed, guest_id=None, source=source, name=name)
 
 
 def _send_code(uow: UnitOfWork, phone: str, login: str, password_hash: str | None, *,
-               guest_id: str | None, source: str) -> CodeSent:  # fmt: skip
+               guest_id: str | None, source: str, name: str | None = None
+               ) -> CodeSent:  # fmt: skip
     """A registration row and its code by SMS, unless this phone or address sent too many."""
     attempt = throttle.Attempt(SMS_REALM, phone, source)
     wait = throttle.wait_seconds(uow, attempt)
@@ -221,8 +235,8 @@ def _send_code(uow: UnitOfWork, phone: str, login: str, password_hash: str | Non
     code = f"{secrets.randbelow(10**6):06d}"
     uow.cabinet.add_signup(CabinetSignupRow(
         token_hash=_digest(token), phone=phone, login=login, password_hash=password_hash,
-        guest_id=guest_id, code_hash=_digest(token, code), wrong_codes=0, created_at=uow.now,
-        expires_at=uow.now + CODE_LIFETIME))  # fmt: skip
+        guest_id=guest_id, name=name, code_hash=_digest(token, code), wrong_codes=0,
+        created_at=uow.now, expires_at=uow.now + CODE_LIFETIME))  # fmt: skip
     sms_to_phone(uow, phone, "signup_code", f"cabinet-code:{_digest(token)}", guest_id,
                  code=code)  # fmt: skip
     return CodeSent(token)
@@ -252,6 +266,8 @@ def confirm(uow: UnitOfWork, token: str, code: str, lifetimes: sessions.Lifetime
             uow.cabinet.remove_signup(row.token_hash)
         return WrongCode(max(WRONG_CODES - row.wrong_codes, 0))
     uow.cabinet.remove_signup(row.token_hash)
+    if row.guest_id is None:
+        uow.cabinet.lock_phone(row.phone)  # a second confirmation waits, then finds the guest
     guest_id = row.guest_id or _register(uow, row)
     account = uow.cabinet.account(guest_id)
     assert account is not None
@@ -261,11 +277,11 @@ def confirm(uow: UnitOfWork, token: str, code: str, lifetimes: sessions.Lifetime
 
 
 def _register(uow: UnitOfWork, row: CabinetSignupRow) -> str:
-    """The account of the venue's guest with the confirmed phone: the guest id."""
+    """The account of the venue's guest with the confirmed phone, or of a new guest when none
+    has it: the guest id."""
     found = uow.cabinet.guests_by_phone(row.phone)
     if not found:
-        raise CabinetRefused("The venue has no guest with this phone yet. Ask at the venue to "
-                             "be added, then register.", 404)  # fmt: skip
+        return _register_new(uow, row)
     if len(found) > 1:
         raise CabinetRefused("Several guests have this phone. Ask the venue to set your "
                              "login.", 409)  # fmt: skip
@@ -284,6 +300,22 @@ def _register(uow: UnitOfWork, row: CabinetSignupRow) -> str:
     uow.guest_cards.audit(guest.guest_id, "cabinet.registered", field="cabinet_login",
                           after=row.login, reason="by the guest")  # fmt: skip
     return guest.guest_id
+
+
+def _register_new(uow: UnitOfWork, row: CabinetSignupRow) -> str:
+    """A new guest with the registration's name and the phone its code proved, and the
+    account: the guest id."""
+    if not row.name or row.password_hash is None:  # a registration started before names
+        raise CabinetRefused("This code has expired. Start again.", 410)
+    if uow.cabinet.account_by_login(row.login) is not None:
+        raise CabinetRefused("This login is taken.", 409)
+    guest_id = create_guest_by_guest(uow, row.name, row.phone)
+    uow.cabinet.add_account(CabinetAccountRow(
+        guest_id=guest_id, login=row.login, password_hash=row.password_hash,
+        created_at=uow.now, password_changed_at=uow.now))  # fmt: skip
+    uow.guest_cards.audit(guest_id, "cabinet.registered", field="cabinet_login",
+                          after=row.login, reason="by the guest")  # fmt: skip
+    return guest_id
 
 
 def recover(uow: UnitOfWork, login_or_email: str, url: str = "") -> int:

@@ -136,20 +136,23 @@ def register_form(request: Request, who: Annotated[Reader, Depends(reader)]) -> 
 async def register(request: Request) -> Response:
     who, form = await _public_form(request)
     phone, login = text(form, "phone", 40), text(form, "login", 64)
+    name = text(form, "name", 400)
     password, again = text(form, "password", 1024), text(form, "password_again", 1024)
     if password != again:
         return _public_page(request, who, "cabinet/register.html", 400, phone=phone,
-                            login=login, error=who.gettext("The passwords differ."))  # fmt: skip
+                            login=login, name=name,
+                            error=who.gettext("The passwords differ."))  # fmt: skip
 
     def start() -> accounts.CodeSent:
         with unit_of_work(engine_of(request), actor=ACTOR, now=now_of(request)) as uow:
-            return accounts.start_signup(uow, phone, login, password, source_of(request))
+            return accounts.start_signup(uow, phone, login, password, source_of(request),
+                                         name=name)  # fmt: skip
 
     try:
         sent = await run_in_threadpool(start)
     except CabinetRefused as error:
         return _public_page(request, who, "cabinet/register.html", error.status, phone=phone,
-                            login=login, error=_refusal(who, error))  # fmt: skip
+                            login=login, name=name, error=_refusal(who, error))  # fmt: skip
     return _code_sent(request, sent.token)
 
 

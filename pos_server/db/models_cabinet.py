@@ -44,6 +44,7 @@ class CabinetSignupRow(Base):
     login: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     guest_id: Mapped[str | None] = mapped_column(String(64))  # set: a first sign-in's check
+    name: Mapped[str | None] = mapped_column(String(200))  # a new guest's, if no one has the phone
     code_hash: Mapped[str] = mapped_column(String(64))
     wrong_codes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]

@@ -4,7 +4,11 @@ for a new guest (``guest.created``, then ``guest.contacts_set`` for an e-mail,
 tills' handlers as the signed-in member in one unit of work: all of it or nothing (the guest's
 ``created_by`` is the back office's terminal row, ``BACK_OFFICE_ID``). So the
 guest is checked, audited and fed to every till exactly as one made at a till; and, as the
-till's new-guest dialog does, a phone another guest has is refused naming that guest."""
+till's new-guest dialog does, a phone another guest has is refused naming that guest.
+
+A guest registering in the cabinet (issue 19 point 1, ``create_guest_by_guest``) is made by
+the same ``guest.created``, with the cabinet's row (``CABINET_ID``) as ``created_by`` and no
+staff member: audited "by the guest", fed to every till."""
 
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from pos_server.guests.backoffice import EditRefused
 from pos_server.ops.guest_card_kinds import GUEST_CARD_HANDLERS, staff_problem
 from pos_server.ops.kinds import HANDLERS
 from pos_server.ops.verdicts import Verdict
+from pos_server.repositories.terminals import CABINET_ID, CABINET_NAME
 from pos_server.uow import UnitOfWork
 
 CREATED = "guest.created"  # the action in the guest's audit
@@ -71,6 +76,19 @@ def create_guest(uow: UnitOfWork, staff_id: str, new: NewGuest) -> str:
     problem = staff_problem(uow, staff_id)
     if problem is not None:
         raise EditRefused(problem)
+    return _made_by(uow, uow.terminals.back_office(), staff_id, new)
+
+
+def create_guest_by_guest(uow: UnitOfWork, name: str, phone: str) -> str:
+    """The guest registering in the cabinet once an SMS code proved ``phone`` is theirs (the
+    caller checked no guest has it, under ``uow.cabinet.lock_phone``): name and phone only,
+    the rest the guest adds in the profile. The flags are a till's new guest's (the columns'
+    defaults: cabinet and ordering allowed); no group, as at a till."""
+    uow.cabinet_shop.ensure_terminal(CABINET_ID, CABINET_NAME)
+    return _made_by(uow, CABINET_ID, None, NewGuest(name, phone=phone))
+
+
+def _made_by(uow: UnitOfWork, terminal_id: str, staff_id: str | None, new: NewGuest) -> str:
     phone = None
     if new.phone.strip():
         try:
@@ -83,8 +101,8 @@ def create_guest(uow: UnitOfWork, staff_id: str, new: NewGuest) -> str:
             raise PhoneTaken(phone, owner, other.name if other is not None else owner)
     guest_id = str(uuid.uuid4())
     # where a terminal is recorded (guests.created_by, the guest's audit) the back office's
-    # row stands; the member is the audit's staff_id
-    acting, uow.terminal_id = uow.terminal_id, uow.terminals.back_office()
+    # (or the cabinet's) row stands; the member, if any, is the audit's staff_id
+    acting, uow.terminal_id = uow.terminal_id, terminal_id
     try:
         _create(uow, staff_id, guest_id, phone, new)
     finally:
@@ -92,10 +110,15 @@ def create_guest(uow: UnitOfWork, staff_id: str, new: NewGuest) -> str:
     return guest_id
 
 
-def _create(uow: UnitOfWork, staff_id: str, guest_id: str, phone: str | None,
+def _create(uow: UnitOfWork, staff_id: str | None, guest_id: str, phone: str | None,
             new: NewGuest) -> None:  # fmt: skip
     name = " ".join(new.name.split())  # as guest.updated stores a name
     _judge(uow, GUEST_CREATED, {"guest_id": guest_id, "name": name, "phone": phone})
+    if staff_id is None:  # the guest in the cabinet: the card's edits need a member
+        assert not (new.email or new.birthday or new.group_id or new.card)
+        uow.guest_cards.audit(guest_id, CREATED, after={"name": name, "phone": phone},
+                              reason="by the guest")  # fmt: skip
+        return
     edit = {"guest_id": guest_id, "staff_id": staff_id, "changed_at": uow.now.isoformat()}
     if new.email.strip():
         contacts = [{"type": "phone", "label": "mobile", "value": phone}] if phone else []

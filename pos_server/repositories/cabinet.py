@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from pos_server.db.models import Guest, PostingRow
 from pos_server.db.models_cabinet import CabinetAccountRow, CabinetSignupRow
@@ -65,6 +65,13 @@ class Cabinet(Repository):
             select(Guest.id).where((Guest.phone == phone) | Guest.id.in_(by_contact))
             .order_by(Guest.id))  # fmt: skip
         return list(found)
+
+    def lock_phone(self, phone: str) -> None:
+        """Held until the transaction ends: two registrations of one phone confirmed at once
+        (PostgreSQL; SQLite's writers are serialised at BEGIN) make one guest, not two."""
+        if self._dialect == "postgresql":
+            self._session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:p, 19))"),
+                                  {"p": f"cabinet-phone:{phone}"})  # fmt: skip
 
     def add_signup(self, row: CabinetSignupRow) -> None:
         self._session.execute(delete(CabinetSignupRow).where(

@@ -16,6 +16,7 @@ from pos_server.uow import Repository
 BACK_OFFICE_ID = "back-office"
 # The same for the guest cabinet (its orders' ``placed_by``; ``cabinet_web.context.ACTOR``).
 CABINET_ID = "cabinet"
+CABINET_NAME = "Guest cabinet"
 PLACEHOLDERS = (BACK_OFFICE_ID, CABINET_ID)
 
 

@@ -84,7 +84,8 @@ def test_register_by_sms_code_then_profile_and_history(till: Till, db_url: str) 
     assert form.headers["content-security-policy"].startswith("default-src 'self'")
     sent = client.post("/cabinet/register", data={
         "csrf_token": token_of(form.text), "phone": "8 912 666-00-01", "login": "anna",
-        "password": PASSWORD, "password_again": PASSWORD}, follow_redirects=False)  # fmt: skip
+        "name": "Anna K.", "password": PASSWORD, "password_again": PASSWORD},
+        follow_redirects=False)  # fmt: skip
     assert (sent.status_code, sent.headers["location"]) == (303, "/cabinet/register/confirm")
     page = client.get("/cabinet/register/confirm")
     assert "+7912•••0001" in page.text
@@ -105,6 +106,31 @@ def test_register_by_sms_code_then_profile_and_history(till: Till, db_url: str) 
     money = client.get("/cabinet/history", params={"section": "money"})
     assert "top-up at the bar" in money.text
     assert re.search(r'id="closing">1\s500,00 ₽', money.text), money.text
+
+
+def test_a_new_person_registers_in_russian_and_becomes_a_guest(till: Till, db_url: str) -> None:
+    client = till.client
+    client.get("/cabinet/language/ru", follow_redirects=False)
+    form = client.get("/cabinet/register")
+    assert "Ваше имя" in form.text
+    data = {"csrf_token": token_of(form.text), "phone": "8 912 666-00-77", "login": "vera",
+            "name": " ", "password": PASSWORD, "password_again": PASSWORD}  # fmt: skip
+    nameless = client.post("/cabinet/register", data=data, follow_redirects=False)
+    assert nameless.status_code == 400 and "Укажите ваше имя." in nameless.text
+    sent = client.post("/cabinet/register", data={**data, "name": "Вера Новая"},
+                       follow_redirects=False)  # fmt: skip
+    assert (sent.status_code, sent.headers["location"]) == (303, "/cabinet/register/confirm")
+    page = client.get("/cabinet/register/confirm")
+    done = client.post("/cabinet/register/confirm", data={
+        "csrf_token": token_of(page.text), "code": code_sent_to(db_url, "+79126660077")},
+        follow_redirects=False)  # fmt: skip
+    assert (done.status_code, done.headers["location"]) == (303, "/cabinet/profile")
+    profile = client.get("/cabinet/profile")
+    assert 'value="Вера Новая"' in profile.text and "+79126660077" in profile.text
+    changes = client.get("/v1/changes", params={"cursor": 0, "limit": 1000},
+                         headers=till.headers).json()["changes"]  # fmt: skip
+    assert [c["data"]["name"] for c in changes if c["entity"] == "guest"
+            and c["data"]["phone"] == "+79126660077"][-1] == "Вера Новая"  # fmt: skip
 
 
 def test_a_guest_never_sees_or_changes_another_guests_data(till: Till, db_url: str) -> None:

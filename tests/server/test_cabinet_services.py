@@ -5,7 +5,9 @@ edit service and the history by period; SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,6 +17,7 @@ from sqlalchemy import Engine, select
 from pos_server.cabinet_web import accounts, history, profile
 from pos_server.cabinet_web.accounts import CabinetRefused
 from pos_server.db import make_engine
+from pos_server.db.models import Guest
 from pos_server.db.models_notify import NotificationRow
 from pos_server.uow import UnitOfWork, unit_of_work
 from pos_server.web import sessions
@@ -114,7 +117,9 @@ def test_wrong_passwords_are_throttled_in_the_database(till: Till, engine: Engin
 def test_registration_confirms_the_phone_by_an_sms_code(till: Till, engine: Engine) -> None:
     anna = new_guest(till, phone="+79125550001")
     with work(engine) as uow:
-        sent = accounts.start_signup(uow, "8 (912) 555-00-01", "anna", PASSWORD, "10.0.0.2")
+        sent = accounts.start_signup(
+            uow, "8 (912) 555-00-01", "anna", PASSWORD, "10.0.0.2", name="Anna"
+        )
     code = last_code(engine, "+79125550001")
     with work(engine) as uow:
         assert accounts.pending_phone(uow, sent.token) == "+79125550001"
@@ -127,27 +132,144 @@ def test_registration_confirms_the_phone_by_an_sms_code(till: Till, engine: Engi
     with work(engine) as uow, pytest.raises(CabinetRefused):
         accounts.confirm(uow, sent.token, code, LIFE)  # a code is used once
     with work(engine) as uow, pytest.raises(CabinetRefused) as taken:
-        accounts.start_signup(uow, "+79125550002", "anna", PASSWORD, "10.0.0.2")
+        accounts.start_signup(uow, "+79125550002", "anna", PASSWORD, "10.0.0.2", name="Anna")
     assert taken.value.status == 409
 
 
-def test_registration_refusals_after_the_code(till: Till, engine: Engine) -> None:
+def guests_with(engine: Engine, phone: str) -> list[Guest]:
+    with engine.connect() as connection:
+        return list(connection.execute(select(Guest).where(Guest.phone == phone)))
+
+
+def signup(engine: Engine, phone: str, login: str, name: str = "Вера Новая",
+           source: str = "10.0.0.3") -> str:  # fmt: skip
+    """A registration started; its token (the code is the newest SMS to ``phone``)."""
     with work(engine) as uow:
-        sent = accounts.start_signup(uow, "+79125550009", "stranger", PASSWORD, "10.0.0.3")
+        return accounts.start_signup(uow, phone, login, PASSWORD, source, name=name).token
+
+
+def test_a_new_person_registers_as_a_new_guest_fed_to_the_tills(
+    till: Till, engine: Engine
+) -> None:  # fmt: skip
+    token = signup(engine, "8 912 555-00-09", "stranger", name="  Вера   Новая ")
     code = last_code(engine, "+79125550009")
-    with work(engine) as uow, pytest.raises(CabinetRefused) as unknown:
-        accounts.confirm(uow, sent.token, code, LIFE)
-    assert unknown.value.status == 404  # no guest of the venue has it: said only after the code
+    assert guests_with(engine, "+79125550009") == []  # nothing made before the code
+    with work(engine) as uow:
+        wrong = accounts.confirm(uow, token, "000000" if code != "000000" else "111111", LIFE)
+    assert wrong == accounts.WrongCode(4)
+    assert guests_with(engine, "+79125550009") == []  # nor by a wrong one
+    with work(engine) as uow:
+        done = accounts.confirm(uow, token, code, LIFE)
+    assert isinstance(done, accounts.SignedIn)
+    [guest] = guests_with(engine, "+79125550009")
+    assert (guest.id, guest.name, guest.created_by) == (done.guest_id, "Вера Новая", "cabinet")
+    assert guest.cabinet_login_allowed and guest.ordering_allowed
+    assert not guest.registration_skipped
+    with work(engine) as uow:
+        audit = [(r.action, r.staff_id, r.terminal_id, r.reason, r.after)
+                 for r in uow.guest_cards.audit_rows(done.guest_id)]  # fmt: skip
+        card = uow.guest_cards.load(done.guest_id)
+    assert audit[0] == ("guest.created", None, "cabinet", "by the guest",
+                        {"name": "Вера Новая", "phone": "+79125550009"})  # fmt: skip
+    assert audit[-1] == ("cabinet.registered", None, "cabinet", "by the guest", "stranger")
+    assert card is not None and card.group_id is None  # no group, as a till's new guest
+    changes = till.client.get("/v1/changes", params={"cursor": 0, "limit": 1000},
+                              headers=till.headers).json()["changes"]  # fmt: skip
+    fed = [c["data"] for c in changes if c["entity"] == "guest"
+           and c["entity_id"] == done.guest_id]  # fmt: skip
+    assert fed and (fed[-1]["name"], fed[-1]["phone"]) == ("Вера Новая", "+79125550009")
+    assert isinstance(sign_in(engine, "stranger", PASSWORD), accounts.SignedIn)
     with work(engine) as uow, pytest.raises(CabinetRefused):
-        accounts.start_signup(uow, "+74951234567", "landline", PASSWORD, "10.0.0.3")
+        accounts.confirm(uow, token, code, LIFE)  # a code is used once
+    assert len(guests_with(engine, "+79125550009")) == 1
+
+
+def test_a_phone_the_venue_knows_links_its_guest_not_a_new_one(
+    till: Till, engine: Engine
+) -> None:  # fmt: skip
+    anna = new_guest(till, "Anna", phone="+79125550010")
+    token = signup(engine, "+79125550010", "anna10", name="Somebody Else")
+    code = last_code(engine, "+79125550010")
+    with work(engine) as uow:
+        done = accounts.confirm(uow, token, code, LIFE)
+    assert isinstance(done, accounts.SignedIn) and done.guest_id == anna
+    [guest] = guests_with(engine, "+79125550010")
+    assert guest.name == "Anna"  # the card keeps its name
+
+
+def test_registration_refusals_after_the_code(till: Till, engine: Engine) -> None:
+    new_guest(till, "Twin 1", phone="+79125550011")
+    new_guest(till, "Twin 2", phone="+79125550011")
+    closed = new_guest(till, "Closed", phone="+79125550012")
+    with work(engine) as uow:
+        uow.guest_cards.load(closed)
+        uow.guest_cards.write(closed, {"cabinet_login_allowed": False}, uow.now)
+    for phone, status in (("+79125550011", 409), ("+79125550012", 403)):
+        token = signup(engine, phone, f"u{phone[-2:]}")  # no refusal before the code
+        code = last_code(engine, phone)
+        with work(engine) as uow, pytest.raises(CabinetRefused) as refused:
+            accounts.confirm(uow, token, code, LIFE)
+        assert refused.value.status == status
+    assert len(guests_with(engine, "+79125550011")) == 2  # no third guest made
+    assert len(guests_with(engine, "+79125550012")) == 1
     with work(engine) as uow, pytest.raises(CabinetRefused):
-        accounts.start_signup(uow, "+79125550009", "shorty", "short", "10.0.0.3")
+        accounts.start_signup(uow, "+74951234567", "landline", PASSWORD, "10.0.0.3", name="A")
+    with work(engine) as uow, pytest.raises(CabinetRefused):
+        accounts.start_signup(uow, "+79125550009", "shorty", "short", "10.0.0.3", name="A")
+    with work(engine) as uow, pytest.raises(CabinetRefused) as nameless:
+        accounts.start_signup(uow, "+79125550013", "nameless", PASSWORD, "10.0.0.3", name="  ")
+    assert nameless.value.message == "Give your name."
+    assert sms_texts(engine, "+79125550013") == []
+
+
+def _at_once(*jobs: Callable[[], Any]) -> list[Any]:
+    """The jobs started together on threads; each one's result or exception."""
+    start = threading.Barrier(len(jobs))
+
+    def run(job: Callable[[], Any]) -> Any:
+        start.wait()
+        try:
+            return job()
+        except CabinetRefused as refused:
+            return refused
+
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        return list(pool.map(run, jobs))
+
+
+def test_racing_confirmations_make_one_guest(till: Till, engine: Engine) -> None:
+    """The same registration confirmed twice at once, then two registrations of one phone
+    confirmed at once: one new guest each time (PostgreSQL: the signup row's lock and
+    ``lock_phone``; SQLite: writers serialised)."""
+    token = signup(engine, "+79125550014", "racer")
+    code = last_code(engine, "+79125550014")
+
+    def confirm(token: str, code: str) -> Callable[[], Any]:
+        def job() -> Any:
+            with work(engine) as uow:
+                return accounts.confirm(uow, token, code, LIFE)
+
+        return job
+
+    results = _at_once(confirm(token, code), confirm(token, code))
+    assert sorted(type(r).__name__ for r in results) == ["CabinetRefused", "SignedIn"]
+    assert len(guests_with(engine, "+79125550014")) == 1
+    first = signup(engine, "+79125550015", "racer_a", source="10.0.0.6")
+    first_code = last_code(engine, "+79125550015")
+    second = signup(engine, "+79125550015", "racer_b", source="10.0.0.7")
+    second_code = last_code(engine, "+79125550015")
+    results = _at_once(confirm(first, first_code), confirm(second, second_code))
+    signed = [r for r in results if isinstance(r, accounts.SignedIn)]
+    refused = [r for r in results if isinstance(r, CabinetRefused)]
+    assert len(signed) == 1 and [r.status for r in refused] == [409], results
+    [guest] = guests_with(engine, "+79125550015")
+    assert guest.id == signed[0].guest_id
 
 
 def test_five_wrong_codes_end_the_registration(till: Till, engine: Engine) -> None:
     new_guest(till, phone="+79125550003")
     with work(engine) as uow:
-        sent = accounts.start_signup(uow, "+79125550003", "bob", PASSWORD, "10.0.0.4")
+        sent = accounts.start_signup(uow, "+79125550003", "bob", PASSWORD, "10.0.0.4", name="Anna")
     code = last_code(engine, "+79125550003")
     wrong = "000000" if code != "000000" else "111111"
     for left in (4, 3, 2, 1, 0):
@@ -160,9 +282,11 @@ def test_five_wrong_codes_end_the_registration(till: Till, engine: Engine) -> No
 def test_sms_codes_to_one_phone_are_throttled(till: Till, engine: Engine) -> None:
     for n in range(6):  # five free; the sixth locks the (address, phone) pair for 30 s
         with work(engine) as uow:
-            accounts.start_signup(uow, "+79125550004", f"user{n}", PASSWORD, "10.0.0.5")
+            accounts.start_signup(
+                uow, "+79125550004", f"user{n}", PASSWORD, "10.0.0.5", name="Anna"
+            )
     with work(engine) as uow, pytest.raises(CabinetRefused) as throttled:
-        accounts.start_signup(uow, "+79125550004", "user9", PASSWORD, "10.0.0.5")
+        accounts.start_signup(uow, "+79125550004", "user9", PASSWORD, "10.0.0.5", name="Anna")
     assert throttled.value.status == 429
     assert len(sms_texts(engine, "+79125550004")) == 6
 
