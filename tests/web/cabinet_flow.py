@@ -124,19 +124,22 @@ def code_from(sms: FakeSmsRu, phone: str = PHONE, timeout: float = 30.0) -> str:
     raise AssertionError(f"no SMS code reached the fake for {phone}: {sms.sent}")
 
 
-def register(page: Any, server: Server, sms: FakeSmsRu, shots: dict[str, str] | None = None
+def register(page: Any, server: Server, sms: FakeSmsRu, shots: dict[str, str] | None = None,
+             *, phone: str = PHONE, login: str = LOGIN, name: str = "Анна Смирнова",
              ) -> None:  # fmt: skip
-    """Register -> the code from the fake -> the profile (``shots``: page name -> png path)."""
+    """Register -> the code from the fake -> the profile (``shots``: page name -> png path);
+    the seeded guest's phone by default, any other one makes a new guest named ``name``."""
     page.goto(f"{server.url}/cabinet/register")
-    page.fill("#phone", "8 916 123-45-67")
-    page.fill("#login", LOGIN)
+    page.fill("#phone", "8 " + phone[2:])
+    page.fill("#name", name)
+    page.fill("#login", login)
     page.fill("#password", PASSWORD)
     page.fill("#password_again", PASSWORD)
     if shots and "register" in shots:
         page.screenshot(path=shots["register"], full_page=True)
     page.click("#submit")
     page.wait_for_url("**/cabinet/register/confirm")
-    page.fill("#code", code_from(sms))
+    page.fill("#code", code_from(sms, phone))
     if shots and "confirm" in shots:
         page.screenshot(path=shots["confirm"], full_page=True)
     page.click("#submit")

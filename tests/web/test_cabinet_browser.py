@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 
 from pos_server.db import make_engine
 from pos_server.uow import unit_of_work
+from tests.server.conftest import add_terminal
 from tests.web.browser import browser, chromium_path
 from tests.web.cabinet_flow import (
     PHONE_VIEWPORT,
@@ -172,4 +174,34 @@ def test_a_guest_tampering_with_urls_and_forms_sees_only_her_own(
     page.fill("#name", "Анна Смирнова")
     page.click("#save")
     expect(page.locator(".notice")).to_be_visible()
+    page.close()
+
+
+def test_a_new_person_registers_and_reaches_the_tills(phone: tuple[Any, Any, Any]) -> None:
+    """Someone the venue does not know registers in Russian with a phone no guest has: the
+    code comes from the fake SMS.ru, she lands signed in on her new card, and a till reading
+    the change feed receives the new guest, made by the cabinet."""
+    server, sms, context = phone
+    context.clear_cookies()
+    page = context.new_page()
+    page.goto(f"{server.url}/cabinet/language/ru?next=/cabinet/register")
+    expect(page.locator("label[for=name]")).to_have_text("Ваше имя")
+    register(page, server, sms, phone="+79165550101", login="vera.new", name="Вера Новикова")
+    expect(page.locator("#name")).to_have_value("Вера Новикова")
+    expect(page.locator("#my-login")).to_have_text("vera.new")
+    assert "+79165550101" in page.content()
+    guest_id = _guest_id(server.db_url, "+79165550101")
+    added = add_terminal(server.db_url, "Feed reader")
+    token = httpx.post(f"{server.url}/v1/terminals/enrol", json={"code": added.enrolment_code},
+                       timeout=30).json()["token"]  # fmt: skip
+    changes = httpx.get(f"{server.url}/v1/changes", params={"cursor": 0, "limit": 1000},
+                        headers={"Authorization": f"Bearer {token}"},
+                        timeout=30).json()  # fmt: skip
+    fed = [c["data"] for c in changes["changes"]
+           if c["entity"] == "guest" and c["entity_id"] == guest_id]  # fmt: skip
+    assert fed and (fed[-1]["name"], fed[-1]["phone"]) == ("Вера Новикова", "+79165550101")
+    page.click("#sign-out")
+    page.wait_for_url("**/cabinet/sign-in")
+    sign_in(page, server, "vera.new")
+    page.wait_for_url("**/cabinet/profile")
     page.close()
