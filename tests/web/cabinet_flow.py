@@ -130,7 +130,7 @@ def register(page: Any, server: Server, sms: FakeSmsRu, shots: dict[str, str] | 
     """Register -> the code from the fake -> the profile (``shots``: page name -> png path);
     the seeded guest's phone by default, any other one makes a new guest named ``name``."""
     page.goto(f"{server.url}/cabinet/register")
-    page.fill("#phone", "8 " + phone[2:])
+    page.fill("#phone", f"8 {phone[2:5]} {phone[5:8]}-{phone[8:10]}-{phone[10:]}")
     page.fill("#name", name)
     page.fill("#login", login)
     page.fill("#password", PASSWORD)
