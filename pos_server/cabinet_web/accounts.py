@@ -34,6 +34,7 @@ from pos_app.domain.errors import DomainError
 from pos_app.domain.guests import generate_password, normalise_login
 from pos_app.domain.phones import is_mobile, normalise_phone
 from pos_server.db.models_cabinet import CabinetAccountRow, CabinetSignupRow
+from pos_server.guests.backoffice import EditRefused
 from pos_server.guests.new_guest import create_guest_by_guest
 from pos_server.notify.messages import sms_to_phone
 from pos_server.staff import passwords
@@ -204,7 +205,7 @@ def start_signup(uow: UnitOfWork, phone: str, login: str, password: str, source:
     """A registration: the code goes by SMS to ``phone``; the account (and the guest, when no
     guest has the phone: ``name`` is theirs) is made on ``confirm``."""
     name = " ".join(name.split())
-    if not name:
+    if not name or not name.isprintable():
         raise CabinetRefused("Give your name.")
     if len(name) > MAX_NAME:
         raise CabinetRefused("A name has at most 200 characters.")
@@ -309,7 +310,11 @@ def _register_new(uow: UnitOfWork, row: CabinetSignupRow) -> str:
         raise CabinetRefused("This code has expired. Start again.", 410)
     if uow.cabinet.account_by_login(row.login) is not None:
         raise CabinetRefused("This login is taken.", 409)
-    guest_id = create_guest_by_guest(uow, row.name, row.phone)
+    try:
+        guest_id = create_guest_by_guest(uow, row.name, row.phone)
+    except EditRefused:  # a till's rule refused it (checked before the code; not expected)
+        raise CabinetRefused("The venue could not add you as a guest. Ask at the venue.",
+                             409) from None  # fmt: skip
     uow.cabinet.add_account(CabinetAccountRow(
         guest_id=guest_id, login=row.login, password_hash=row.password_hash,
         created_at=uow.now, password_changed_at=uow.now))  # fmt: skip
