@@ -92,7 +92,7 @@ def test_message_texts_are_saved_checked_and_used_by_the_next_message(
 
     assert sign_in(client, "boss")[0] == 303
     page = client.get("/admin/settings")
-    assert 'id="messages"' in page.text and "Сообщения гостям" in page.text
+    assert 'id="messages"' in page.text and "Тексты сообщений гостям" in page.text
     assert "{code} {name}" in page.text  # the card's placeholders beside its fields
     assert 'placeholder="Код для регистрации: {code}"' in page.text  # the built-in text shown
     token = token_of(page.text)
