@@ -4,7 +4,8 @@ the messages).
 
 The loyalty programme, the promo programme and the texts of the messages to guests (each
 kind's placeholders listed beside it, a text naming one its message does not have refused with
-the reason) need the loyalty settings permission; the venue
+the reason) need the loyalty settings permission; the cashier's own discount cap, like the
+top-up limits, the staff permission; the venue
 (name, address, tax number, receipt header and footer, time zone) and guest ordering need the
 terminals permission, since they set what every till prints and shows; the top-up limits by
 role need the staff permission (what each role may do). A member sees the forms of the
@@ -83,7 +84,7 @@ LANGUAGE_NAMES = {"ru": _("Russian"), "en": _("English")}
 PERMISSION = {"loyalty": Permission.LOYALTY, "promo": Permission.LOYALTY,
               "messages": Permission.LOYALTY,
               "venue": Permission.TERMINALS, "ordering": Permission.TERMINALS,
-              "top_up": Permission.STAFF}  # fmt: skip
+              "top_up": Permission.STAFF, "staff": Permission.STAFF}  # fmt: skip
 # The top-up form's rows: (role, its name); fields <role> and <role>_day (money).
 TOP_UP_ROLES = [(role, _(role)) for role in ("cashier", "operator", "manager", "admin")]
 
@@ -113,6 +114,7 @@ def _as_form(p: Programme) -> dict[str, Any]:
         **{f"msg_{kind}_{lang}": p.messages.text(kind, lang)
            for kind in MESSAGE_KINDS for lang in LANGUAGES},
         **{key: money_text(value) for key, value in p.top_up.model_dump().items()},
+        "cashier_discount": percent_text(p.staff.cashier_max_discount_bp),
     }  # fmt: skip
 
 
@@ -145,6 +147,9 @@ def _updates(group: str, form: FormData) -> dict[str, Any]:
     if group == "messages":
         return {f"messages.{kind}_{lang}": _text(form, f"msg_{kind}_{lang}")
                 for kind in MESSAGE_KINDS for lang in LANGUAGES}  # fmt: skip
+    if group == "staff":
+        return {"staff.cashier_max_discount_bp": _bp(form, "cashier_discount",
+                                                     "Cashier's own discount")}  # fmt: skip
     if group == "top_up":
         return {f"top_up.{role}{day}": _money(form, f"{role}{day}", "Top-up limits")
                 for role, _name in TOP_UP_ROLES for day in ("", "_day")}  # fmt: skip
@@ -260,6 +265,11 @@ def save_venue(request: Request, posted: VenueForm) -> Response:
 @router.post("/ordering")
 def save_ordering(request: Request, posted: VenueForm) -> Response:
     return _save(request, *posted, "ordering")
+
+
+@router.post("/staff")
+def save_staff(request: Request, posted: StaffForm) -> Response:
+    return _save(request, *posted, "staff")
 
 
 @router.post("/top_up")

@@ -1,6 +1,6 @@
 """The programme settings, typed and validated: money in kopecks, percentages in basis points.
 
-Six groups; each but ``messages`` is published to the tills as one ``programme`` change (entity
+Seven groups; each but ``messages`` is published to the tills as one ``programme`` change (entity
 id = the group):
 
 - ``venue``: name, address, tax number (INN, 10 or 12 digits, or empty), receipt header and
@@ -15,6 +15,8 @@ id = the group):
 - ``top_up``: what one staff member of each role may credit to guests' balance accounts, in one
   top-up and in one business day (kopecks; 0: the role may not top up); the server refuses a
   ``balance.topped_up`` beyond them and the tills check the same before taking the money.
+- ``staff``: the discount a cashier may give alone (an order's or a line's, basis points; more
+  needs a manager's PIN at the till), a till-local setting before.
 - ``messages``: the texts of the messages to guests, one per kind and language (empty: the
   built-in text); the outbox's messages are written with them. The server's alone (the
   ``POS_SERVER_TEMPLATE_*`` variables of earlier versions are no longer read).
@@ -44,8 +46,8 @@ from pos_app.domain.staff_pins import Role
 from pos_app.domain.venue_clock import UnknownTimeZone, shop_zone
 from pos_server.notify.templates import UnknownPlaceholder, check_template
 
-GROUPS = ("venue", "loyalty", "promo", "ordering", "top_up", "messages")
-PUBLISHED = GROUPS[:-1]  # sent to the tills; ``messages`` is the server's alone
+GROUPS = ("venue", "loyalty", "promo", "ordering", "top_up", "staff", "messages")
+PUBLISHED = tuple(g for g in GROUPS if g != "messages")  # ``messages``: the server's alone
 _TAX_NUMBER = re.compile(r"^(\d{10}|\d{12})?$")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]*$")
 
@@ -142,6 +144,13 @@ class Ordering(_Group):
         return value
 
 
+class Staff(_Group):
+    """What a cashier may do alone at the till: an order or a line discount up to
+    ``cashier_max_discount_bp``; more needs a manager (``pos_app.services.overrides``)."""
+
+    cashier_max_discount_bp: int = Field(default=500, ge=0, le=10_000)
+
+
 def _text() -> Any:
     return Field(default="", max_length=1000)
 
@@ -213,6 +222,7 @@ class Programme(_Group):
     promo: Promo = Promo()
     ordering: Ordering = Ordering()
     top_up: TopUp = TopUp()
+    staff: Staff = Staff()
     messages: Messages = Messages()
 
     def group(self, name: str) -> dict[str, Any]:

@@ -136,6 +136,18 @@ def _till_pulls(s: Shop, store: Any) -> None:
     assert result.skipped == {}, result.skipped
 
 
+def test_the_cashiers_own_discount_reaches_a_till(shop: Shop, tmp_path: Path) -> None:
+    """Before, a till-local setting nobody could change but by hand (issue 18 point 4)."""
+    shop.work(lambda uow: change(uow, {"staff.cashier_max_discount_bp": "750"}))
+    with pytest.raises(ProgrammeError, match=r"staff\.cashier_max_discount_bp"):
+        shop.work(lambda uow: change(uow, {"staff.cashier_max_discount_bp": 10_001}))
+    assert ("staff", {"cashier_max_discount_bp": 750}) in programme_changes(shop)
+    with open_store(tmp_path / "till.sqlite3", terminal_id="T1") as store:
+        _till_pulls(shop, store)
+        with store.unit_of_work(durable=False) as uow:
+            assert uow.settings.get("staff.cashier_max_discount_bp") == 750
+
+
 def test_venue_loyalty_and_promo_settings_reach_a_till_and_its_receipt(
     shop: Shop, tmp_path: Path
 ) -> None:

@@ -128,6 +128,25 @@ def test_message_texts_are_saved_checked_and_used_by_the_next_message(
     assert written == "Код: 4242. Добро пожаловать!"
 
 
+def test_the_cashiers_own_discount_is_set_on_the_page(client: TestClient, db_url: str) -> None:
+    assert sign_in(client, "boss")[0] == 303
+    page = client.get("/admin/settings")
+    assert 'id="staff"' in page.text and 'name="cashier_discount" value="5"' in page.text
+    token = token_of(page.text)
+    saved = client.post("/admin/settings/staff", follow_redirects=False,
+                        data={"csrf_token": token, "cashier_discount": "7,5"})  # fmt: skip
+    assert saved.status_code == 303
+    bad = client.post("/admin/settings/staff", data={"csrf_token": token,
+                                                     "cashier_discount": "lots"})  # fmt: skip
+    assert bad.status_code == 400 and "Скидка кассира без менеджера" in bad.text
+    engine = make_engine(db_url)
+    try:
+        with unit_of_work(engine, actor="test", now=datetime.now(UTC)) as uow:
+            assert current(uow).staff.cashier_max_discount_bp == 750
+    finally:
+        engine.dispose()
+
+
 def test_the_messages_form_needs_the_loyalty_permission(client: TestClient) -> None:
     assert sign_in(client, "ira")[0] == 303
     page = client.get("/admin/settings")
