@@ -111,6 +111,7 @@ def _as_form(p: Programme) -> dict[str, Any]:
         "prefix": pr.prefix, "discount": percent_text(pr.discount_bp),
         "cashback": percent_text(pr.cashback_bp), "digits": str(pr.digits),
         "enabled": o.enabled, "methods": [m.value for m in o.payment_methods],
+        "msg_language": p.messages.language,
         **{f"msg_{kind}_{lang}": p.messages.text(kind, lang)
            for kind in MESSAGE_KINDS for lang in LANGUAGES},
         **{key: money_text(value) for key, value in p.top_up.model_dump().items()},
@@ -145,8 +146,10 @@ def _updates(group: str, form: FormData) -> dict[str, Any]:
                 "promo.cashback_bp": _bp(form, "cashback", "Owner's cashback"),
                 "promo.digits": digits if digits is not None else 0}  # fmt: skip
     if group == "messages":
-        return {f"messages.{kind}_{lang}": _text(form, f"msg_{kind}_{lang}")
-                for kind in MESSAGE_KINDS for lang in LANGUAGES}  # fmt: skip
+        language = _text(form, "msg_language")
+        return {**({"messages.language": language} if language else {}),
+                **{f"messages.{kind}_{lang}": _text(form, f"msg_{kind}_{lang}")
+                   for kind in MESSAGE_KINDS for lang in LANGUAGES}}  # fmt: skip
     if group == "staff":
         return {"staff.cashier_max_discount_bp": _bp(form, "cashier_discount",
                                                      "Cashier's own discount")}  # fmt: skip
@@ -167,6 +170,7 @@ def _page(request: Request, who: Reader, values: dict[str, Any], status: int = 2
                 for kind, label in MESSAGE_KINDS.items()]  # fmt: skip
     response: Response = render(request, who, "admin/settings.html", status, v=values,
                                 shown=shown, methods=methods, messages=messages,
+                                languages=list(LANGUAGE_NAMES.items()),
                                 top_up_roles=TOP_UP_ROLES, **context)  # fmt: skip
     return response
 
@@ -191,6 +195,8 @@ def _message_problem(who: Reader, updates: dict[str, Any]) -> str | None:
     """The first text of the messages form that cannot be saved, said in the reader's
     language (the model refuses the same, in English, for ``pos-server settings set``)."""
     for key, text in updates.items():
+        if key == "messages.language":
+            continue
         kind, _sep, lang = key.removeprefix("messages.").rpartition("_")
         where = who.gettext("{message} ({language})").format(
             message=who.gettext(MESSAGE_KINDS[kind]), language=who.gettext(LANGUAGE_NAMES[lang])

@@ -87,17 +87,19 @@ def template(language: str, name: str, programme: Programme | None = None) -> st
 
 
 def render(settings: NotifySettings, message: str, **values: object) -> str:
-    """The built-in text of ``message`` in the configured language; money values are kopecks
+    """The built-in text of ``message`` in ``POS_SERVER_NOTIFY_LANGUAGE``; money values are kopecks
     (int) and are written as roubles."""
     return render_for(settings, message, None, values)
 
 
 def render_for(settings: NotifySettings, message: str, programme: Programme | None,
                values: dict[str, object]) -> str:  # fmt: skip
-    """``render`` with the programme settings (``pos_server.programme``), whose texts win."""
+    """``render`` with the programme settings (``pos_server.programme``), whose language
+    (``messages.language``) and texts win."""
     shown = {k: format_money(v) if k in ("amount", "balance") and isinstance(v, int) else v
              for k, v in values.items()}  # fmt: skip
-    return template(settings.notify_language, message, programme).format_map(shown)
+    language = programme.messages.language if programme is not None else settings.notify_language
+    return template(language, message, programme).format_map(shown)
 
 
 def unknown_placeholders(name: str, text: str) -> list[str] | None:

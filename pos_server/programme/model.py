@@ -17,22 +17,24 @@ id = the group):
   ``balance.topped_up`` beyond them and the tills check the same before taking the money.
 - ``staff``: the discount a cashier may give alone (an order's or a line's, basis points; more
   needs a manager's PIN at the till), a till-local setting before.
-- ``messages``: the texts of the messages to guests, one per kind and language (empty: the
-  built-in text); the outbox's messages are written with them. The server's alone (the
-  ``POS_SERVER_TEMPLATE_*`` variables of earlier versions are no longer read).
+- ``messages``: the language messages to guests go out in and their texts, one per kind and
+  language (empty: the built-in text); the outbox's messages are written with them. The
+  server's alone (the ``POS_SERVER_TEMPLATE_*`` variables of earlier versions are no longer
+  read).
 
-A key nobody has set takes its default: ``POS_SERVER_ACCRUAL_BP``, ``POS_SERVER_MAX_REDEMPTION_BP``,
-``POS_SERVER_SHOP_TIMEZONE`` (``ledger_rules``) and ``POS_SERVER_HOLD_TTL_SECONDS`` (the
-server's settings) for a new database, else the built-in values below (the top-up limits:
-``pos_app.domain.balance.TOP_UP_LIMITS``; the ``POS_SERVER_TOP_UP_*`` variables of earlier
-versions are no longer read).
+A key nobody has set takes its default: ``POS_SERVER_ACCRUAL_BP``,
+``POS_SERVER_MAX_REDEMPTION_BP``, ``POS_SERVER_SHOP_TIMEZONE`` (``ledger_rules``),
+``POS_SERVER_HOLD_TTL_SECONDS`` (the server's settings) and ``POS_SERVER_NOTIFY_LANGUAGE``
+(``messages.language``) for a new database, else the built-in values below (the top-up
+limits: ``pos_app.domain.balance.TOP_UP_LIMITS``; the ``POS_SERVER_TOP_UP_*`` variables of
+earlier versions are no longer read).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -44,7 +46,7 @@ from pos_app.domain.operations.codec import MAX_AMOUNT
 from pos_app.domain.orders import PaymentMethod
 from pos_app.domain.staff_pins import Role
 from pos_app.domain.venue_clock import UnknownTimeZone, shop_zone
-from pos_server.notify.templates import UnknownPlaceholder, check_template
+from pos_server.notify.templates import LANGUAGES, PLACEHOLDERS, UnknownPlaceholder, check_template
 
 GROUPS = ("venue", "loyalty", "promo", "ordering", "top_up", "staff", "messages")
 PUBLISHED = tuple(g for g in GROUPS if g != "messages")  # ``messages``: the server's alone
@@ -158,8 +160,10 @@ def _text() -> Any:
 class Messages(_Group):
     """The texts of the messages to guests (``pos_server.notify.templates``: their kinds, the
     placeholders each may use, the built-in texts), Russian and English; empty: the built-in
-    text. Server-only: the outbox's messages are written with them, no till reads them."""
+    text. ``language``: the one messages go out in. Server-only: the outbox's messages are
+    written with them, no till reads them."""
 
+    language: Literal["ru", "en"] = "ru"
     card_ru: str = _text()
     card_en: str = _text()
     cashback_ru: str = _text()
@@ -179,7 +183,7 @@ class Messages(_Group):
     top_up_credited_ru: str = _text()
     top_up_credited_en: str = _text()
 
-    @field_validator("*")
+    @field_validator(*(f"{kind}_{lang}" for kind in PLACEHOLDERS for lang in LANGUAGES))
     @classmethod
     def _placeholders(cls, text: str, info: ValidationInfo) -> str:
         text = "\n".join(line.rstrip() for line in text.strip().splitlines())

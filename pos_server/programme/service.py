@@ -23,6 +23,7 @@ from sqlalchemy import Engine, select
 from pos_server.db.models import FeedCounter
 from pos_server.feed.shop_settings import publish_timezone
 from pos_server.ledger.rules import ledger_rules
+from pos_server.notify.settings import notify_settings
 from pos_server.programme.model import KEYS, PUBLISHED, Programme, nested
 from pos_server.uow import UnitOfWork, unit_of_work
 
@@ -40,7 +41,8 @@ def defaults(hold_ttl: timedelta) -> dict[str, Any]:
     return {"loyalty.accrual_bp": rules.accrual_bp,
             "loyalty.max_redemption_bp": rules.max_redemption_bp,
             "loyalty.hold_ttl_seconds": int(hold_ttl.total_seconds()),
-            "venue.timezone": rules.shop_timezone}  # fmt: skip
+            "venue.timezone": rules.shop_timezone,
+            "messages.language": notify_settings().notify_language}  # fmt: skip
 
 
 def _build(flat: dict[str, Any]) -> Programme:

@@ -1,5 +1,6 @@
 """The texts of messages to guests are programme settings (issue 18 point 4, ``messages``): a
 text set through the audited service is the one a message written after it carries (ru and en),
+the language they go out in is one too (``POS_SERVER_NOTIFY_LANGUAGE`` only its default),
 a text naming a placeholder its message does not have (or lacking one it must name) is refused
 with the reason, the group is not sent to the tills, a server still given a retired
 ``POS_SERVER_TEMPLATE_*`` variable says so in its log (its name, never its value), and migration
@@ -53,21 +54,20 @@ def _outbox(s: Shop) -> list[tuple[str, str]]:
 
 
 def test_every_kind_has_a_setting_per_language_and_a_built_in_text() -> None:
-    assert set(Messages.model_fields) == {f"{kind}_{lang}" for kind in PLACEHOLDERS
+    assert set(Messages.model_fields) - {"language"} == {f"{kind}_{lang}" for kind in PLACEHOLDERS
                                           for lang in ("ru", "en")}  # fmt: skip
     assert set(DEFAULTS) == {(kind, lang) for kind in PLACEHOLDERS for lang in ("ru", "en")}
 
 
 def test_a_message_written_after_a_change_carries_the_new_text_in_ru_and_en(
-    shop: Shop, language: pytest.MonkeyPatch
+    shop: Shop,
 ) -> None:
     shop.work(lambda uow: order_ready(uow, "o-1", "anna", "17"))
     shop.work(lambda uow: change(uow, {"messages.order_ready_ru": "{name}, заказ {number} ждёт!",
                                        "messages.order_ready_en": "{name}: order {number} is up"},
                                  reason="friendlier"))  # fmt: skip
     shop.work(lambda uow: order_ready(uow, "o-2", "anna", "18"))
-    language.setenv("POS_SERVER_NOTIFY_LANGUAGE", "en")
-    notify_settings.cache_clear()
+    shop.work(lambda uow: change(uow, {"messages.language": "en"}))
     shop.work(lambda uow: order_ready(uow, "o-3", "anna", "19"))
     shop.work(lambda uow: change(uow, {"messages.order_ready_en": ""}))  # back to the built-in
     shop.work(lambda uow: order_ready(uow, "o-4", "anna", "20"))
@@ -82,6 +82,20 @@ def test_a_message_written_after_a_change_carries_the_new_text_in_ru_and_en(
         ("programme.set", {"before": "", "after": "{name}, заказ {number} ждёт!"}, "friendlier")
     ]
     assert not [group for group, _data in programme_changes(shop) if group == "messages"]
+    with pytest.raises(ProgrammeError, match=r"messages\.language"):
+        shop.work(lambda uow: change(uow, {"messages.language": "de"}))
+
+
+def test_the_environments_language_is_only_the_default_until_one_is_set(
+    shop: Shop, language: pytest.MonkeyPatch
+) -> None:
+    language.setenv("POS_SERVER_NOTIFY_LANGUAGE", "en")
+    notify_settings.cache_clear()
+    shop.work(lambda uow: order_ready(uow, "o-1", "anna", "17"))
+    shop.work(lambda uow: change(uow, {"messages.language": "ru"}))
+    shop.work(lambda uow: order_ready(uow, "o-2", "anna", "18"))
+    assert [body for _key, body in _outbox(shop)] == [
+        "Anna, your order No. 17 is ready.", "Anna, ваш заказ № 18 готов."]  # fmt: skip
 
 
 def test_a_secret_in_a_message_stays_out_of_the_audit(shop: Shop) -> None:

@@ -126,6 +126,12 @@ def test_message_texts_are_saved_checked_and_used_by_the_next_message(
         engine.dispose()
     assert [(a.actor.startswith("web:"), a.reason) for a in audit] == [(True, "tone")]
     assert written == "Код: 4242. Добро пожаловать!"
+    assert '<option value="ru" selected>русский</option>' in again.text
+    english = client.post("/admin/settings/messages", follow_redirects=False, data={
+        "csrf_token": token, "msg_language": "en",
+        "msg_signup_code_ru": "Код: {code}. Добро пожаловать!"})  # fmt: skip
+    assert english.status_code == 303
+    assert '<option value="en" selected>английский</option>' in client.get("/admin/settings").text
 
 
 def test_the_cashiers_own_discount_is_set_on_the_page(client: TestClient, db_url: str) -> None:
