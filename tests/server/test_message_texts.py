@@ -169,6 +169,7 @@ def test_migration_0034_moves_the_promo_texts_into_the_group_and_back(tmp_path: 
         with engine.begin() as connection:
             assert list(connection.execute(keys).scalars()) == ["messages.card_ru", "promo.prefix"]
             connection.execute(put, {"k": "messages.order_ready_en", "v": '{"v": "{number}"}'})
+            connection.execute(put, {"k": "staff.cashier_max_discount_bp", "v": '{"v": 700}'})
         command.downgrade(alembic_config(url), "0033")
         with engine.begin() as connection:
             assert list(connection.execute(keys).scalars()) == [

@@ -1,6 +1,7 @@
 """The texts of messages to guests became one programme settings group, ``messages`` (issue
 18 point 4): the promo programme's three texts set so far move from ``promo.message_<kind>_<lang>``
-to ``messages.<kind>_<lang>`` (``pos_server.programme.model.Messages``). Data only.
+to ``messages.<kind>_<lang>`` (``pos_server.programme.model.Messages``). Data only; going
+back drops the keys the earlier model does not know (``messages.*``, ``staff.*``).
 
 Revision ID: 0034
 Revises: 0033
@@ -26,5 +27,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in _MOVED:
         op.execute(_RENAME.bindparams(old=f"messages.{name}", new=f"promo.message_{name}"))
-    # the other kinds had no setting before: their texts are dropped
-    op.execute(sa.text("DELETE FROM programme_settings WHERE key LIKE 'messages.%'"))
+    # the other kinds, the language and the cashier's cap had no setting before: dropped
+    op.execute(sa.text("DELETE FROM programme_settings WHERE key LIKE 'messages.%' "
+                       "OR key LIKE 'staff.%'"))  # fmt: skip
