@@ -1,11 +1,11 @@
-"""Programme settings (issue 18 point 4): one page, six forms, each saved through
+"""Programme settings (issue 18 point 4): one page, seven forms, each saved through
 ``pos_server.programme.service.change`` (checked as a whole, audited, sent to the tills but
 the messages).
 
-The loyalty programme, the promo programme and the texts of the messages to guests (each
-kind's placeholders listed beside it, a text naming one its message does not have refused with
-the reason) need the loyalty settings permission; the cashier's own discount cap, like the
-top-up limits, the staff permission; the venue
+The loyalty programme, the promo programme and the messages to guests (their language and
+texts: each kind's placeholders listed beside it, a text naming one its message does not have
+refused with the reason) need the loyalty settings permission; the cashier's own discount cap
+the staff permission; the venue
 (name, address, tax number, receipt header and footer, time zone) and guest ordering need the
 terminals permission, since they set what every till prints and shows; the top-up limits by
 role need the staff permission (what each role may do). A member sees the forms of the
