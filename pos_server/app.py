@@ -49,7 +49,7 @@ from pos_server.ledger.rules import ledger_rules, retired_variables
 from pos_server.ledger.sweeper import HoldSweeper
 from pos_server.notify import http as notify_http
 from pos_server.notify.runtime import NotifyRuntime
-from pos_server.notify.settings import notify_settings
+from pos_server.notify.settings import notify_settings, retired_template_variables
 from pos_server.ops.pipeline import Clock
 from pos_server.orders import listing as order_list
 from pos_server.orders.hub import OrderHub
@@ -128,6 +128,10 @@ def create_app(settings: ServerSettings, clock: Clock = utc_now) -> FastAPI:
         log.warning("%s is set but no longer read: the top-up limits by role are programme "
                     "settings now (top_up.*: the back office's programme settings page, or "
                     "`pos-server settings set`)", name)  # fmt: skip
+    for name in retired_template_variables(os.environ):
+        log.warning("%s is set but no longer read: the texts of messages to guests are "
+                    "programme settings now (messages.*: the back office's programme settings "
+                    "page, or `pos-server settings set`)", name)  # fmt: skip
     publish_at_start(engine, clock(), settings.hold_ttl)
     # one reader of order changes for all the order streams of this process (started by the
     # first stream, stopped with the app)

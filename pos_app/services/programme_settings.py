@@ -14,7 +14,9 @@ always read, so each of them follows the server's value:
   subscription link; an empty link on the server leaves the till's);
 - ``top_up``: ``balance.top_up_limits``, what one staff member of each role may top up at a
   time and in a day (``deposits.py``, ``top_up_limits``); the built-in
-  ``domain.balance.TOP_UP_LIMITS`` until the server sends them.
+  ``domain.balance.TOP_UP_LIMITS`` until the server sends them;
+- ``staff``: ``staff.cashier_max_discount_bp``, the order or line discount a cashier may give
+  without a manager (``overrides.py``; 5 % until the server sends it).
 
 ``ordering`` is the server's alone (it refuses a guest order when ordering is off or the method
 is not allowed); the till has nothing to keep from it.
@@ -44,6 +46,7 @@ FOOTER_KEY = "receipt.footer"
 ALLOWANCE_KEY = "points.offline_allowance"  # = points_holds.DEFAULT_ALLOWANCE_KEY
 LIMITS_KEY = "loyalty.daily_limits"
 TOP_UP_KEY = "balance.top_up_limits"
+CASHIER_DISCOUNT_KEY = "staff.cashier_max_discount_bp"  # = overrides.CASHIER_LIMIT_KEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +114,11 @@ def store_programme(uow: UnitOfWork, group: str, data: Mapping[str, Any]) -> Non
         if any(value < 0 for value in top_up.values()):
             raise ValueError("a top-up limit cannot be negative")
         uow.settings.set(TOP_UP_KEY, top_up)
+    elif group == "staff":
+        cap = int(data["cashier_max_discount_bp"])
+        if not 0 <= cap <= 10_000:
+            raise ValueError("a cashier's discount cap is 0 to 100 %")
+        uow.settings.set(CASHIER_DISCOUNT_KEY, cap)
 
 
 def _venue(uow: UnitOfWork, data: Mapping[str, Any]) -> None:

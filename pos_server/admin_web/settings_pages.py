@@ -1,7 +1,11 @@
-"""Programme settings (issue 18 point 4): one page, four forms, each saved through
-``pos_server.programme.service.change`` (checked as a whole, audited, sent to the tills).
+"""Programme settings (issue 18 point 4): one page, seven forms, each saved through
+``pos_server.programme.service.change`` (checked as a whole, audited, sent to the tills but
+the messages).
 
-The loyalty programme and the promo programme need the loyalty settings permission; the venue
+The loyalty programme, the promo programme and the messages to guests (their language and
+texts: each kind's placeholders listed beside it, a text naming one its message does not have
+refused with the reason) need the loyalty settings permission; the cashier's own discount cap
+the staff permission; the venue
 (name, address, tax number, receipt header and footer, time zone) and guest ordering need the
 terminals permission, since they set what every till prints and shows; the top-up limits by
 role need the staff permission (what each role may do). A member sees the forms of the
@@ -38,6 +42,13 @@ from pos_server.admin_web.group_pages import (
     money_text,
     percent_text,
 )
+from pos_server.notify.templates import (
+    DEFAULTS,
+    LANGUAGES,
+    PLACEHOLDERS,
+    missing_placeholders,
+    unknown_placeholders,
+)
 from pos_server.programme.model import Programme
 from pos_server.programme.service import ProgrammeError, change, current
 from pos_server.staff.permissions import Permission
@@ -57,17 +68,23 @@ def _(message: str) -> str:
 
 METHOD_NAMES = {PaymentMethod.CASH: _("Cash"), PaymentMethod.CARD: _("Card"),
                 PaymentMethod.BALANCE: _("Balance"), PaymentMethod.POINTS: _("Points")}  # fmt: skip
-MESSAGES = [
-    ("message_card_ru", _("The card (Russian)")),
-    ("message_card_en", _("The card (English)")),
-    ("message_cashback_ru", _("Cashback credited (Russian)")),
-    ("message_cashback_en", _("Cashback credited (English)")),
-    ("message_subscribed_ru", _("Subscribed (Russian)")),
-    ("message_subscribed_en", _("Subscribed (English)")),
-]
+# The messages form: each kind of message to guests, its name; fields msg_<kind>_<lang>.
+MESSAGE_KINDS = {
+    "card": _("The loyalty card (promo code and QR code)"),
+    "cashback": _("Cashback credited to the code's owner"),
+    "subscribed": _("Subscribed to the bot"),
+    "link_invalid": _("The bot's link is not valid"),
+    "order_ready": _("Order ready"),
+    "top_up_credited": _("Card top-up credited"),
+    "cabinet_credentials": _("Cabinet sign-in details (SMS)"),
+    "signup_code": _("Cabinet sign-up code (SMS)"),
+    "recovery_code": _("Password recovery code (SMS)"),
+}
+LANGUAGE_NAMES = {"ru": _("Russian"), "en": _("English")}
 PERMISSION = {"loyalty": Permission.LOYALTY, "promo": Permission.LOYALTY,
+              "messages": Permission.LOYALTY,
               "venue": Permission.TERMINALS, "ordering": Permission.TERMINALS,
-              "top_up": Permission.STAFF}  # fmt: skip
+              "top_up": Permission.STAFF, "staff": Permission.STAFF}  # fmt: skip
 # The top-up form's rows: (role, its name); fields <role> and <role>_day (money).
 TOP_UP_ROLES = [(role, _(role)) for role in ("cashier", "operator", "manager", "admin")]
 
@@ -94,8 +111,11 @@ def _as_form(p: Programme) -> dict[str, Any]:
         "prefix": pr.prefix, "discount": percent_text(pr.discount_bp),
         "cashback": percent_text(pr.cashback_bp), "digits": str(pr.digits),
         "enabled": o.enabled, "methods": [m.value for m in o.payment_methods],
-        **{key: getattr(pr, key) for key, _label in MESSAGES},
+        "msg_language": p.messages.language,
+        **{f"msg_{kind}_{lang}": p.messages.text(kind, lang)
+           for kind in MESSAGE_KINDS for lang in LANGUAGES},
         **{key: money_text(value) for key, value in p.top_up.model_dump().items()},
+        "cashier_discount": percent_text(p.staff.cashier_max_discount_bp),
     }  # fmt: skip
 
 
@@ -124,8 +144,15 @@ def _updates(group: str, form: FormData) -> dict[str, Any]:
         return {"promo.prefix": _text(form, "prefix"),
                 "promo.discount_bp": _bp(form, "discount", "Buyer's discount"),
                 "promo.cashback_bp": _bp(form, "cashback", "Owner's cashback"),
-                "promo.digits": digits if digits is not None else 0,
-                **{f"promo.{key}": _text(form, key) for key, _label in MESSAGES}}  # fmt: skip
+                "promo.digits": digits if digits is not None else 0}  # fmt: skip
+    if group == "messages":
+        language = _text(form, "msg_language")
+        return {**({"messages.language": language} if language else {}),
+                **{f"messages.{kind}_{lang}": _text(form, f"msg_{kind}_{lang}")
+                   for kind in MESSAGE_KINDS for lang in LANGUAGES}}  # fmt: skip
+    if group == "staff":
+        return {"staff.cashier_max_discount_bp": _bp(form, "cashier_discount",
+                                                     "Cashier's own discount")}  # fmt: skip
     if group == "top_up":
         return {f"top_up.{role}{day}": _money(form, f"{role}{day}", "Top-up limits")
                 for role, _name in TOP_UP_ROLES for day in ("", "_day")}  # fmt: skip
@@ -138,8 +165,12 @@ def _page(request: Request, who: Reader, values: dict[str, Any], status: int = 2
           **context: Any) -> Response:  # fmt: skip
     shown = {group for group, permission in PERMISSION.items() if who.can(permission)}
     methods = [(m.value, METHOD_NAMES[m]) for m in PaymentMethod]
+    messages = [(kind, label, " ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS[kind])),
+                 [(lang, LANGUAGE_NAMES[lang], DEFAULTS[(kind, lang)]) for lang in LANGUAGES])
+                for kind, label in MESSAGE_KINDS.items()]  # fmt: skip
     response: Response = render(request, who, "admin/settings.html", status, v=values,
-                                shown=shown, methods=methods, messages=MESSAGES,
+                                shown=shown, methods=methods, messages=messages,
+                                languages=list(LANGUAGE_NAMES.items()),
                                 top_up_roles=TOP_UP_ROLES, **context)  # fmt: skip
     return response
 
@@ -160,6 +191,37 @@ def settings_page(request: Request, who: SignedIn) -> Response:
     return _page(request, who, _as_form(_read(request, who)), notice=notice)
 
 
+def _message_problem(who: Reader, updates: dict[str, Any]) -> str | None:
+    """The first text of the messages form that cannot be saved, said in the reader's
+    language (the model refuses the same, in English, for ``pos-server settings set``)."""
+    for key, text in updates.items():
+        if key == "messages.language":
+            continue
+        kind, _sep, lang = key.removeprefix("messages.").rpartition("_")
+        where = who.gettext("{message} ({language})").format(
+            message=who.gettext(MESSAGE_KINDS[kind]), language=who.gettext(LANGUAGE_NAMES[lang])
+        )
+        allowed = " ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS[kind])) or "—"
+        unknown = unknown_placeholders(kind, text)
+        if unknown is None:
+            return who.gettext(
+                "Not saved: the text of «{message}» has a brace without its "
+                "pair; to write a brace itself, double it."
+            ).format(message=where)
+        if unknown:
+            return who.gettext(
+                "Not saved: the text of «{message}» names {unknown}, which this "
+                "message does not have; it may use: {allowed}."
+            ).format(message=where, unknown=" ".join(f"{{{p}}}" for p in unknown), allowed=allowed)
+        missing = missing_placeholders(kind, text)
+        if missing:
+            return who.gettext(
+                "Not saved: the text of «{message}» must name {missing}, or the "
+                "guest does not get what the message is for."
+            ).format(message=where, missing=" ".join(f"{{{p}}}" for p in missing))
+    return None
+
+
 def _save(request: Request, who: Reader, form: FormData, group: str) -> Response:
     raw = {**_as_form(_read(request, who)), **{key: _text(form, key) for key in form}}
     if group == "ordering":
@@ -168,6 +230,9 @@ def _save(request: Request, who: Reader, form: FormData, group: str) -> Response
                           if form.get(f"method_{m}") == "on"]  # fmt: skip
     try:
         updates = _updates(group, form)
+        problem = _message_problem(who, updates) if group == "messages" else None
+        if problem is not None:
+            return _page(request, who, raw, 400, error=problem)
         with _uow(request, who) as uow:
             change(uow, updates, reason=_text(form, "reason"))
     except FormProblem as exc:
@@ -193,6 +258,11 @@ def save_promo(request: Request, posted: LoyaltyForm) -> Response:
     return _save(request, *posted, "promo")
 
 
+@router.post("/messages")
+def save_messages(request: Request, posted: LoyaltyForm) -> Response:
+    return _save(request, *posted, "messages")
+
+
 @router.post("/venue")
 def save_venue(request: Request, posted: VenueForm) -> Response:
     return _save(request, *posted, "venue")
@@ -201,6 +271,11 @@ def save_venue(request: Request, posted: VenueForm) -> Response:
 @router.post("/ordering")
 def save_ordering(request: Request, posted: VenueForm) -> Response:
     return _save(request, *posted, "ordering")
+
+
+@router.post("/staff")
+def save_staff(request: Request, posted: StaffForm) -> Response:
+    return _save(request, *posted, "staff")
 
 
 @router.post("/top_up")

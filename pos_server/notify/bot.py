@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 from pos_server.notify import messages
 from pos_server.notify.settings import NotifySettings
 from pos_server.notify.telegram import BotApi, BotApiError
-from pos_server.notify.templates import render, render_for
+from pos_server.notify.templates import render_for
 from pos_server.programme.service import current
 from pos_server.repositories.notifications import TELEGRAM, release_lease, take_lease
 from pos_server.uow import UnitOfWork, unit_of_work
@@ -81,7 +81,8 @@ def _start(uow: UnitOfWork, settings: NotifySettings, chat_id: str, token: str,
     if bound is None:
         uow.notifications.enqueue(TELEGRAM, chat_id, messages.LINK_INVALID,
                                   f"start-invalid:{update_id}:{chat_id}",
-                                  render(settings, messages.LINK_INVALID))  # fmt: skip
+                                  render_for(settings, messages.LINK_INVALID, current(uow),
+                                             {}))  # fmt: skip
         return
     guest_id = bound.guest_id
     if bound.again or messages.CARD in bound.released:

@@ -3,13 +3,14 @@ transaction: the code owner's "cashback credited", the guest's card with its QR 
 of the guest's cabinet (credentials, sign-up and recovery codes) for its issue to write; and
 "order ready" (issue 21 point 1) to the guest whose order's items were all handed over.
 
-Each key names the event and the recipient, so an event writes its message once.
+Each key names the event and the recipient, so an event writes its message once. The text is
+rendered here, when written, with the venue's texts (the programme settings' ``messages``).
 """
 
 from __future__ import annotations
 
 from pos_server.notify.settings import notify_settings
-from pos_server.notify.templates import render, render_for
+from pos_server.notify.templates import render_for
 from pos_server.programme.service import current
 from pos_server.repositories.notifications import SMS, TELEGRAM
 from pos_server.uow import UnitOfWork
@@ -48,7 +49,7 @@ def sms_to_phone(uow: UnitOfWork, phone: str, message: str, key: str,
     """An SMS of template ``message`` (``cabinet_credentials``, ``signup_code``,
     ``recovery_code``) to an E.164 phone, once per ``key`` (the event: a sign-up attempt, a
     recovery request); False: the key was written before."""
-    text = render(notify_settings(), message, **values)
+    text = render_for(notify_settings(), message, current(uow), values)
     return uow.notifications.enqueue(SMS, phone, message, key, text, guest_id=guest_id)
 
 
@@ -60,7 +61,8 @@ def order_ready(uow: UnitOfWork, order_id: str, guest_id: str, number: str | Non
     guest = uow.guests.get(guest_id)
     if guest is None:
         return False
-    text = render(notify_settings(), ORDER_READY, name=guest.name, number=number or order_id)
+    text = render_for(notify_settings(), ORDER_READY, current(uow),
+                      {"name": guest.name, "number": number or order_id})  # fmt: skip
     key = f"order_ready:{order_id}:{guest_id}"
     chat = uow.notifications.chat_of(guest_id)
     if chat is not None:
@@ -80,8 +82,9 @@ def top_up_credited(uow: UnitOfWork, guest_id: str, top_up_id: str, *, amount: i
     chat = uow.notifications.chat_of(guest_id)
     if chat is None:
         return False
-    text = render(notify_settings(), TOP_UP_CREDITED, name=_name(uow, guest_id), amount=amount,
-                  balance=balance)  # fmt: skip
+    text = render_for(notify_settings(), TOP_UP_CREDITED, current(uow),
+                      {"name": _name(uow, guest_id), "amount": amount,
+                       "balance": balance})  # fmt: skip
     return uow.notifications.enqueue(
         TELEGRAM, chat, TOP_UP_CREDITED, f"top_up_credited:{top_up_id}", text, guest_id=guest_id
     )

@@ -1,12 +1,15 @@
 """Notification settings of the server: ``POS_SERVER_*`` environment variables, read once.
 
 A channel without its credentials is off: its messages wait in the outbox (``waiting``) until
-it is configured, nothing is lost. The message templates are settings too
-(``templates.py`` holds their Russian and English defaults).
+it is configured, nothing is lost. The texts of the messages are the venue's, set in the back
+office (the programme settings' ``messages`` group; ``templates.py`` holds the built-in ones):
+the ``POS_SERVER_TEMPLATE_*`` variables of earlier versions are no longer read, and a server
+that still has one set says so in its log at start (``retired_template_variables``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Literal
 
@@ -61,24 +64,6 @@ class NotifySettings(BaseSettings):
         description="a claimed message not marked within this is taken "
         "again by another pass (its worker died): the at-least-once window",
     )
-    template_cashback_ru: str | None = None
-    template_cashback_en: str | None = None
-    template_card_ru: str | None = None
-    template_card_en: str | None = None
-    template_subscribed_ru: str | None = None
-    template_subscribed_en: str | None = None
-    template_cabinet_credentials_ru: str | None = None
-    template_cabinet_credentials_en: str | None = None
-    template_signup_code_ru: str | None = None
-    template_signup_code_en: str | None = None
-    template_recovery_code_ru: str | None = None
-    template_recovery_code_en: str | None = None
-    template_link_invalid_ru: str | None = None
-    template_link_invalid_en: str | None = None
-    template_order_ready_ru: str | None = None
-    template_order_ready_en: str | None = None
-    template_top_up_credited_ru: str | None = None
-    template_top_up_credited_en: str | None = None
 
     @model_validator(mode="after")
     def _blank_secrets(self) -> NotifySettings:
@@ -86,9 +71,6 @@ class NotifySettings(BaseSettings):
             value = getattr(self, name)
             if value is not None and not value.get_secret_value():
                 setattr(self, name, None)  # POS_SERVER_X= (empty): not set
-        from pos_server.notify.templates import check_templates
-
-        check_templates(self)
         return self
 
     @property
@@ -99,6 +81,15 @@ class NotifySettings(BaseSettings):
         """Seconds before the next try after ``attempts`` failed ones: exponential, capped."""
         delay: float = self.notify_backoff_seconds * 2 ** max(attempts - 1, 0)
         return min(delay, self.notify_backoff_max_seconds)
+
+
+RETIRED_TEMPLATE_PREFIX = "POS_SERVER_TEMPLATE_"
+
+
+def retired_template_variables(environ: Mapping[str, str]) -> list[str]:
+    """The ``POS_SERVER_TEMPLATE_*`` variables set in ``environ`` (names only: no longer
+    read, the texts are the programme settings' ``messages``)."""
+    return sorted(name for name in environ if name.upper().startswith(RETIRED_TEMPLATE_PREFIX))
 
 
 @cache

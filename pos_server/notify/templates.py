@@ -1,10 +1,10 @@
-"""Message texts: templates with ``{placeholders}``, Russian and English defaults, each
-replaceable by a setting (``POS_SERVER_TEMPLATE_<NAME>_<LANG>``); the promo programme's
-messages (card, cashback, subscribed) also by the back office (``promo.message_<name>_<lang>``,
-``pos_server.programme``), whose text wins over both.
+"""Message texts: templates with ``{placeholders}``, Russian and English built-in texts, each
+replaceable by the venue in the programme settings' ``messages`` group (``messages.<kind>_<lang>``,
+``pos_server.programme``; the back office's settings page), checked when saved: a text naming a
+placeholder its message does not have is refused there, rather than failing every message later.
 
-A template naming a placeholder its message does not have stops the server at start (the
-settings are checked), rather than failing every message later.
+The text is rendered when the message is written into the outbox (``messages.py``), so a change
+applies to the messages written after it; what is already queued goes out as written.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pos_app.domain.money import format_money
 if TYPE_CHECKING:
     from pos_server.notify.settings import NotifySettings
     from pos_server.programme.model import Programme
+
+LANGUAGES = ("ru", "en")
 
 # name -> the placeholders its messages fill
 PLACEHOLDERS: dict[str, frozenset[str]] = {
@@ -32,6 +34,13 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "order_ready": frozenset({"name", "number"}),
     # a card top-up from the cabinet credited (``messages.top_up_credited``)
     "top_up_credited": frozenset({"name", "amount", "balance"}),
+}
+
+# name -> the placeholders its text must name (the message is useless without them)
+REQUIRED: dict[str, frozenset[str]] = {
+    "cabinet_credentials": frozenset({"login", "password"}),
+    "signup_code": frozenset({"code"}),
+    "recovery_code": frozenset({"code"}),
 }
 
 DEFAULTS: dict[tuple[str, str], str] = {
@@ -71,56 +80,59 @@ class UnknownPlaceholder(ValueError):
     pass
 
 
-def template(settings: NotifySettings, name: str, programme: Programme | None = None) -> str:
-    """The back office's text (``promo.message_<name>_<lang>``, ``pos_server.programme``), else
-    the environment's, else the default."""
-    language = settings.notify_language
-    set_here = programme.promo.message(name, language) if programme is not None else ""
-    custom: str | None = getattr(settings, f"template_{name}_{language}")
-    return set_here or custom or DEFAULTS[(name, language)]
+def template(language: str, name: str, programme: Programme | None = None) -> str:
+    """The venue's text (``messages.<name>_<language>``), else the built-in one."""
+    set_here = programme.messages.text(name, language) if programme is not None else ""
+    return set_here or DEFAULTS[(name, language)]
 
 
 def render(settings: NotifySettings, message: str, **values: object) -> str:
-    """The message ``message`` in the configured language; money values are kopecks (int) and
-    are written as roubles."""
+    """The built-in text of ``message`` in ``POS_SERVER_NOTIFY_LANGUAGE``; money values are kopecks
+    (int) and are written as roubles."""
     return render_for(settings, message, None, values)
 
 
 def render_for(settings: NotifySettings, message: str, programme: Programme | None,
                values: dict[str, object]) -> str:  # fmt: skip
-    """``render`` with the programme settings (``pos_server.programme``), whose texts win."""
+    """``render`` with the programme settings (``pos_server.programme``), whose language
+    (``messages.language``) and texts win."""
     shown = {k: format_money(v) if k in ("amount", "balance") and isinstance(v, int) else v
              for k, v in values.items()}  # fmt: skip
-    return template(settings, message, programme).format_map(shown)
+    language = programme.messages.language if programme is not None else settings.notify_language
+    return template(language, message, programme).format_map(shown)
+
+
+def unknown_placeholders(name: str, text: str) -> list[str] | None:
+    """The placeholders ``text`` names that message ``name`` does not have, sorted ("" for a
+    bare ``{}``, ``name.attr`` as written); None: ``text`` does not parse (a lone brace)."""
+    try:
+        used = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    except ValueError:
+        return None
+    return sorted(used - PLACEHOLDERS[name])
+
+
+def missing_placeholders(name: str, text: str) -> list[str]:
+    """The placeholders message ``name`` must name (``REQUIRED``) that ``text`` does not;
+    nothing for an empty text (the built-in one is used)."""
+    if not text:
+        return []
+    used = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    return sorted(REQUIRED.get(name, frozenset()) - used)
 
 
 def check_template(name: str, text: str) -> None:
-    """``text`` parses and names only message ``name``'s placeholders (empty: fine)."""
+    """``text`` parses, names only message ``name``'s placeholders and the ones it must
+    (empty: fine, the built-in text)."""
     allowed = PLACEHOLDERS[name]
-    try:
-        used = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
-    except ValueError as exc:
-        raise UnknownPlaceholder(f"{exc}") from exc
-    unknown = used - allowed
+    unknown = unknown_placeholders(name, text)
+    if unknown is None:
+        raise UnknownPlaceholder("a brace without its pair: write {{ and }} for a brace itself")
     if unknown:
         raise UnknownPlaceholder(
-            f"the text names {{{'}, {'.join(sorted(unknown))}}}; it may "
+            f"the text names {{{'}, {'.join(unknown)}}}; it may "
             f"use {', '.join(sorted(allowed)) or 'no placeholders'}"
         )
-
-
-def check_templates(settings: NotifySettings) -> None:
-    """Every configured template parses and names only its message's placeholders."""
-    for name, allowed in PLACEHOLDERS.items():
-        for language in ("ru", "en"):
-            text = getattr(settings, f"template_{name}_{language}") or DEFAULTS[(name, language)]
-            try:
-                used = {field for _, field, _, _ in string.Formatter().parse(text) if field}
-            except ValueError as exc:
-                raise UnknownPlaceholder(f"template {name}_{language}: {exc}") from exc
-            unknown = used - allowed
-            if unknown:
-                raise UnknownPlaceholder(
-                    f"template {name}_{language} names {sorted(unknown)}; it may use "
-                    f"{sorted(allowed) or 'no placeholders'}"
-                )
+    missing = missing_placeholders(name, text)
+    if missing:
+        raise UnknownPlaceholder(f"the text must name {{{'}, {'.join(missing)}}}")

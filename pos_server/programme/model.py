@@ -1,6 +1,7 @@
 """The programme settings, typed and validated: money in kopecks, percentages in basis points.
 
-Five groups, each published to the tills as one ``programme`` change (entity id = the group):
+Seven groups; each but ``messages`` is published to the tills as one ``programme`` change (entity
+id = the group):
 
 - ``venue``: name, address, tax number (INN, 10 or 12 digits, or empty), receipt header and
   footer (printed above and below every receipt), the IANA time zone the business day is
@@ -8,26 +9,32 @@ Five groups, each published to the tills as one ``programme`` change (entity id 
 - ``loyalty``: the programme's accrual and max redemption (a guest's group or own settings
   override them), how long an open points hold lives, and for guests without a group the
   offline allowance and the daily limits (a group sets its own).
-- ``promo``: the promo code prefix, the buyer's discount, the owner's cashback, digits per code,
-  and the texts of the guest's messages (card, cashback credited, subscribed; ru and en).
+- ``promo``: the promo code prefix, the buyer's discount, the owner's cashback, digits per code.
 - ``ordering``: whether guests may order from their cabinet and which payment methods they
   may choose.
 - ``top_up``: what one staff member of each role may credit to guests' balance accounts, in one
   top-up and in one business day (kopecks; 0: the role may not top up); the server refuses a
   ``balance.topped_up`` beyond them and the tills check the same before taking the money.
+- ``staff``: the discount a cashier may give alone (an order's or a line's, basis points; more
+  needs a manager's PIN at the till), a till-local setting before.
+- ``messages``: the language messages to guests go out in and their texts, one per kind and
+  language (empty: the built-in text); the outbox's messages are written with them. The
+  server's alone (the ``POS_SERVER_TEMPLATE_*`` variables of earlier versions are no longer
+  read).
 
-A key nobody has set takes its default: ``POS_SERVER_ACCRUAL_BP``, ``POS_SERVER_MAX_REDEMPTION_BP``,
-``POS_SERVER_SHOP_TIMEZONE`` (``ledger_rules``) and ``POS_SERVER_HOLD_TTL_SECONDS`` (the
-server's settings) for a new database, else the built-in values below (the top-up limits:
-``pos_app.domain.balance.TOP_UP_LIMITS``; the ``POS_SERVER_TOP_UP_*`` variables of earlier
-versions are no longer read).
+A key nobody has set takes its default: ``POS_SERVER_ACCRUAL_BP``,
+``POS_SERVER_MAX_REDEMPTION_BP``, ``POS_SERVER_SHOP_TIMEZONE`` (``ledger_rules``),
+``POS_SERVER_HOLD_TTL_SECONDS`` (the server's settings) and ``POS_SERVER_NOTIFY_LANGUAGE``
+(``messages.language``) for a new database, else the built-in values below (the top-up
+limits: ``pos_app.domain.balance.TOP_UP_LIMITS``; the ``POS_SERVER_TOP_UP_*`` variables of
+earlier versions are no longer read).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -39,9 +46,10 @@ from pos_app.domain.operations.codec import MAX_AMOUNT
 from pos_app.domain.orders import PaymentMethod
 from pos_app.domain.staff_pins import Role
 from pos_app.domain.venue_clock import UnknownTimeZone, shop_zone
-from pos_server.notify.templates import UnknownPlaceholder, check_template
+from pos_server.notify.templates import LANGUAGES, PLACEHOLDERS, UnknownPlaceholder, check_template
 
-GROUPS = ("venue", "loyalty", "promo", "ordering", "top_up")
+GROUPS = ("venue", "loyalty", "promo", "ordering", "top_up", "staff", "messages")
+PUBLISHED = tuple(g for g in GROUPS if g != "messages")  # ``messages``: the server's alone
 _TAX_NUMBER = re.compile(r"^(\d{10}|\d{12})?$")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]*$")
 
@@ -112,36 +120,6 @@ class Promo(_Group):
     discount_bp: int = Field(default=1_500, ge=0, le=10_000)
     cashback_bp: int = Field(default=500, ge=0, le=10_000)
     digits: int = Field(default=6, ge=4, le=12)
-    # The guest's messages of the programme (seed 003), Russian and English; empty: the
-    # default text (``POS_SERVER_TEMPLATE_<NAME>_<LANG>`` or ``pos_server.notify.templates``).
-    message_card_ru: str = Field(default="", max_length=1000)
-    message_card_en: str = Field(default="", max_length=1000)
-    message_cashback_ru: str = Field(default="", max_length=1000)
-    message_cashback_en: str = Field(default="", max_length=1000)
-    message_subscribed_ru: str = Field(default="", max_length=1000)
-    message_subscribed_en: str = Field(default="", max_length=1000)
-
-    @field_validator(
-        "message_card_ru",
-        "message_card_en",
-        "message_cashback_ru",
-        "message_cashback_en",
-        "message_subscribed_ru",
-        "message_subscribed_en",
-    )
-    @classmethod
-    def _placeholders(cls, text: str, info: ValidationInfo) -> str:
-        text = text.strip()
-        name = str(info.field_name).removeprefix("message_").rsplit("_", 1)[0]
-        try:
-            check_template(name, text)
-        except UnknownPlaceholder as exc:
-            raise ValueError(str(exc)) from None
-        return text
-
-    def message(self, name: str, language: str) -> str:
-        """The programme's text of message ``name`` in ``language``; "" if it has none."""
-        return str(getattr(self, f"message_{name}_{language}", "") or "")
 
     @field_validator("prefix")
     @classmethod
@@ -166,6 +144,58 @@ class Ordering(_Group):
             if not value:
                 raise ValueError("choose at least one payment method (or turn ordering off)")
         return value
+
+
+class Staff(_Group):
+    """What a cashier may do alone at the till: an order or a line discount up to
+    ``cashier_max_discount_bp``; more needs a manager (``pos_app.services.overrides``)."""
+
+    cashier_max_discount_bp: int = Field(default=500, ge=0, le=10_000)
+
+
+def _text() -> Any:
+    return Field(default="", max_length=1000)
+
+
+class Messages(_Group):
+    """The texts of the messages to guests (``pos_server.notify.templates``: their kinds, the
+    placeholders each may use, the built-in texts), Russian and English; empty: the built-in
+    text. ``language``: the one messages go out in. Server-only: the outbox's messages are
+    written with them, no till reads them."""
+
+    language: Literal["ru", "en"] = "ru"
+    card_ru: str = _text()
+    card_en: str = _text()
+    cashback_ru: str = _text()
+    cashback_en: str = _text()
+    subscribed_ru: str = _text()
+    subscribed_en: str = _text()
+    link_invalid_ru: str = _text()
+    link_invalid_en: str = _text()
+    cabinet_credentials_ru: str = _text()
+    cabinet_credentials_en: str = _text()
+    signup_code_ru: str = _text()
+    signup_code_en: str = _text()
+    recovery_code_ru: str = _text()
+    recovery_code_en: str = _text()
+    order_ready_ru: str = _text()
+    order_ready_en: str = _text()
+    top_up_credited_ru: str = _text()
+    top_up_credited_en: str = _text()
+
+    @field_validator(*(f"{kind}_{lang}" for kind in PLACEHOLDERS for lang in LANGUAGES))
+    @classmethod
+    def _placeholders(cls, text: str, info: ValidationInfo) -> str:
+        text = "\n".join(line.rstrip() for line in text.strip().splitlines())
+        try:
+            check_template(str(info.field_name).rsplit("_", 1)[0], text)
+        except UnknownPlaceholder as exc:
+            raise ValueError(str(exc)) from None
+        return text
+
+    def text(self, kind: str, language: str) -> str:
+        """The venue's text of message ``kind`` in ``language``; "" if it has none."""
+        return str(getattr(self, f"{kind}_{language}", "") or "")
 
 
 def _limit(role: Role, field: str) -> Any:
@@ -196,6 +226,8 @@ class Programme(_Group):
     promo: Promo = Promo()
     ordering: Ordering = Ordering()
     top_up: TopUp = TopUp()
+    staff: Staff = Staff()
+    messages: Messages = Messages()
 
     def group(self, name: str) -> dict[str, Any]:
         """One group as its feed change carries it (JSON types)."""

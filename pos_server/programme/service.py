@@ -4,7 +4,8 @@
 nobody set follows its ``POS_SERVER_*`` variable, so a new database starts from the
 environment; once set here, the database wins). ``change(uow, updates)`` checks the whole
 programme with the changes, writes each changed key with an audit row (before, after) and
-publishes each changed group to the tills as a ``programme`` change; a new time zone also goes
+publishes each changed group the tills read (``PUBLISHED``: not ``messages``) as a
+``programme`` change; a new time zone also goes
 out as the ``shop_settings`` change tills have always read (``feed/shop_settings.py``). At
 start ``publish_at_start`` sends a group whose effective value differs from what the tills
 last got (say a ``POS_SERVER_ACCRUAL_BP`` set for a new database), and nothing otherwise.
@@ -22,7 +23,8 @@ from sqlalchemy import Engine, select
 from pos_server.db.models import FeedCounter
 from pos_server.feed.shop_settings import publish_timezone
 from pos_server.ledger.rules import ledger_rules
-from pos_server.programme.model import GROUPS, KEYS, Programme, nested
+from pos_server.notify.settings import notify_settings
+from pos_server.programme.model import KEYS, PUBLISHED, Programme, nested
 from pos_server.uow import UnitOfWork, unit_of_work
 
 PROGRAMME_ENTITY = "programme"
@@ -39,7 +41,8 @@ def defaults(hold_ttl: timedelta) -> dict[str, Any]:
     return {"loyalty.accrual_bp": rules.accrual_bp,
             "loyalty.max_redemption_bp": rules.max_redemption_bp,
             "loyalty.hold_ttl_seconds": int(hold_ttl.total_seconds()),
-            "venue.timezone": rules.shop_timezone}  # fmt: skip
+            "venue.timezone": rules.shop_timezone,
+            "messages.language": notify_settings().notify_language}  # fmt: skip
 
 
 def _build(flat: dict[str, Any]) -> Programme:
@@ -88,7 +91,7 @@ def change(uow: UnitOfWork, updates: dict[str, Any], *, reason: str = "") -> Pro
         uow.programme.put(key, new[key], uow.terminal_id)
         uow.audit.record("programme.set", f"setting:{key}", before=old[key], after=new[key],
                          reason=reason)  # fmt: skip
-    for group in sorted({key.partition(".")[0] for key in changed}):
+    for group in sorted({key.partition(".")[0] for key in changed} & set(PUBLISHED)):
         uow.feed.record(PROGRAMME_ENTITY, group, after.group(group))
     if "venue.timezone" in changed:
         publish_timezone(uow.session, after.venue.timezone, uow.now)
@@ -104,7 +107,7 @@ def publish_at_start(engine: Engine, now: datetime, hold_ttl: timedelta) -> list
     with unit_of_work(engine, actor="server", now=now, hold_ttl=hold_ttl) as uow:
         uow.session.execute(select(FeedCounter.id).where(FeedCounter.id == 1).with_for_update())
         programme, built_in = current(uow), Programme()
-        for group in GROUPS:
+        for group in PUBLISHED:
             published = uow.feed.record_at_version(PROGRAMME_ENTITY, group, _NEWEST)
             if published is None:
                 published = built_in.group(group)  # what every till starts with

@@ -136,6 +136,18 @@ def _till_pulls(s: Shop, store: Any) -> None:
     assert result.skipped == {}, result.skipped
 
 
+def test_the_cashiers_own_discount_reaches_a_till(shop: Shop, tmp_path: Path) -> None:
+    """Before, a till-local setting nobody could change but by hand (issue 18 point 4)."""
+    shop.work(lambda uow: change(uow, {"staff.cashier_max_discount_bp": "750"}))
+    with pytest.raises(ProgrammeError, match=r"staff\.cashier_max_discount_bp"):
+        shop.work(lambda uow: change(uow, {"staff.cashier_max_discount_bp": 10_001}))
+    assert ("staff", {"cashier_max_discount_bp": 750}) in programme_changes(shop)
+    with open_store(tmp_path / "till.sqlite3", terminal_id="T1") as store:
+        _till_pulls(shop, store)
+        with store.unit_of_work(durable=False) as uow:
+            assert uow.settings.get("staff.cashier_max_discount_bp") == 750
+
+
 def test_venue_loyalty_and_promo_settings_reach_a_till_and_its_receipt(
     shop: Shop, tmp_path: Path
 ) -> None:
@@ -246,7 +258,7 @@ def test_the_command_shows_sets_and_refuses(
     assert settings_cli.DB_HELP
 
 
-def test_the_promo_messages_set_in_the_back_office_are_the_ones_sent(shop: Shop) -> None:
+def test_the_message_texts_set_in_the_back_office_are_the_ones_sent(shop: Shop) -> None:
     from pos_server.notify.settings import NotifySettings
     from pos_server.notify.templates import render_for
 
@@ -255,14 +267,14 @@ def test_the_promo_messages_set_in_the_back_office_are_the_ones_sent(shop: Shop)
         lambda uow: render_for(settings, "card", current(uow), {"name": "Анна", "code": "P1"})
     )
     assert before.startswith("Анна, ваша карта лояльности: промокод P1")  # the default text
-    shop.work(lambda uow: change(uow, {"promo.message_card_ru": "{name}, код {code} — ваш!"}))
+    shop.work(lambda uow: change(uow, {"messages.card_ru": "{name}, код {code} — ваш!"}))
     after = shop.work(
         lambda uow: render_for(settings, "card", current(uow), {"name": "Анна", "code": "P1"})
     )
     assert after == "Анна, код P1 — ваш!"
     with pytest.raises(
         ProgrammeError,
-        match=r"promo.message_cashback_en: the text names "
+        match=r"messages.cashback_en: the text names "
         r"\{bonus\}; it may use amount, balance, code, name",
     ):
-        shop.work(lambda uow: change(uow, {"promo.message_cashback_en": "{bonus} credited"}))
+        shop.work(lambda uow: change(uow, {"messages.cashback_en": "{bonus} credited"}))

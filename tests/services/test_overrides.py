@@ -96,3 +96,25 @@ def test_a_line_discount_is_off_the_catalogue_price_within_the_same_limit(
     view = overrides.line_discount(sale_id, 2, 2_000, cashier, approval)
     assert view.lines[1].unit_price == rub(200)
     assert overrides.line_discount(sale_id, 1, 0, cashier).lines[0].unit_price == rub(180)
+
+
+def test_the_cashiers_own_limit_is_the_one_the_server_sends(
+    shop: Shop, staff: StaffService
+) -> None:
+    """``staff.cashier_max_discount_bp`` of the programme settings, as the feed stores it."""
+    from pos_app.services.overrides import CASHIER_LIMIT_KEY
+    from pos_app.services.programme_settings import CASHIER_DISCOUNT_KEY, store_programme
+
+    assert CASHIER_DISCOUNT_KEY == CASHIER_LIMIT_KEY
+    with shop.uow() as uow:
+        store_programme(uow, "staff", {"cashier_max_discount_bp": 1_000})
+        uow.commit()
+    overrides, cashier = OverrideService(shop.uow), staff.sign_in("1111")
+    sale_id = _basket(shop)
+    assert overrides.order_discount(sale_id, 1_000, cashier).total == rub(549)
+    with pytest.raises(PermissionDenied):
+        overrides.order_discount(sale_id, 1_001, cashier)
+    with pytest.raises(PermissionDenied):
+        overrides.line_discount(sale_id, 1, 1_500, cashier)
+    with shop.uow() as uow, pytest.raises(ValueError, match="0 to 100"):
+        store_programme(uow, "staff", {"cashier_max_discount_bp": 10_001})

@@ -6,7 +6,8 @@
 The demo catalogue is imported (its groups coloured), a member gives the latte its own colour
 and uploads a picture through the form; saves ``docs/screenshots/backoffice-tile-ru.png``
 (the form) and ``backoffice-catalogue-ru.png`` (the list); then makes a bundle on the product
-form (issue 18 point 6) and saves ``backoffice-product-ru.png``.
+form (issue 18 point 6) and saves ``backoffice-product-ru.png``; the list and that form in
+English too (``backoffice-catalogue-en.png``, ``backoffice-product-en.png``).
 """
 
 from __future__ import annotations
@@ -57,9 +58,20 @@ def main() -> None:
             page.wait_for_url("**/admin/catalogue/products/breakfast/edit?saved=1")
             page.screenshot(path=str(OUT / "backoffice-product-ru.png"), full_page=True)
             context.close()
+            context = chromium.new_context(locale="en", viewport={"width": 1200, "height": 760})
+            page = context.new_page()
+            page.goto(f"{server.url}/admin/language/en?next=/admin/sign-in")
+            sign_in(page, server, "Анна Владелец", path="/admin/catalogue")
+            page.wait_for_url("**/admin/catalogue")
+            page.goto(f"{server.url}/admin/catalogue?q=%D0%BB%D0%B0")  # the query after sign-in
+            page.screenshot(path=str(OUT / "backoffice-catalogue-en.png"), full_page=True)
+            page.goto(f"{server.url}/admin/catalogue/products/breakfast/edit")
+            page.wait_for_selector("#save")
+            page.screenshot(path=str(OUT / "backoffice-product-en.png"), full_page=True)
+            context.close()
         print(
-            f"saved {OUT}/backoffice-tile-ru.png, backoffice-catalogue-ru.png and "
-            "backoffice-product-ru.png"
+            f"saved {OUT}/backoffice-tile-ru.png, backoffice-catalogue-{{ru,en}}.png and "
+            "backoffice-product-{ru,en}.png"
         )
 
 

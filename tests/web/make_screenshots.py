@@ -15,6 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import httpx
+
+from pos_app.sync.transport import QueueReport
+from tests.server.conftest import add_terminal
 from tests.web.browser import (
     ROOT,
     Server,
@@ -54,6 +58,20 @@ def guests(server: Server, chromium: Any) -> None:
         context.close()
 
 
+def tills_with_queues(server: Server) -> None:
+    """Two tills enrolled and reporting their queues over the real protocol, as the terminals
+    page shows them (issue 18 point 7): one with 4 operations waiting for 35 minutes (the
+    warning), one with nothing waiting."""
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        for name, queue in (("Касса 1", QueueReport(4, 35 * 60.0)),
+                            ("Касса 2", QueueReport(0, None))):  # fmt: skip
+            code = add_terminal(server.db_url, name).enrolment_code
+            enrolled = http.post("/v1/terminals/enrol", json={"code": code})
+            enrolled.raise_for_status()
+            headers = {"Authorization": f"Bearer {enrolled.json()['token']}", **queue.headers()}
+            http.post("/v1/ops", json={"operations": []}, headers=headers).raise_for_status()
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder, live_server(Path(folder)) as server:
         add_admin_by_cli(server.db_url, "Анна Владелец")
@@ -62,6 +80,7 @@ def main() -> None:
             guests(server, chromium)
             if sys.argv[1:] == ["guests"]:
                 return
+            tills_with_queues(server)
             for lang in ("ru", "en"):
                 context = chromium.new_context(locale=lang, viewport={"width": 1200, "height": 760})
                 page = context.new_page()
@@ -90,7 +109,8 @@ def main() -> None:
 
 
 def settings(page: Any, url: str, lang: str) -> None:
-    """The programme settings page, a venue filled in (issue 18 point 4)."""
+    """The programme settings page, a venue filled in and the "order ready" message's Russian
+    text set (issue 18 point 4)."""
     page.goto(f"{url}/admin/settings")
     if lang == "ru":
         page.fill("#name", "Кофейня «Зерно»")
@@ -100,6 +120,9 @@ def settings(page: Any, url: str, lang: str) -> None:
         page.fill("#receipt_footer", "Wi-Fi: zerno / 12345678")
         page.click("#save-venue")
         page.wait_for_url("**/admin/settings?saved=venue*")
+        page.fill("#msg_order_ready_ru", "{name}, заказ № {number} готов — заберите у бара!")
+        page.click("#save-messages")
+        page.wait_for_url("**/admin/settings?saved=messages*")
     page.screenshot(path=str(OUT / f"backoffice-settings-{lang}.png"), full_page=True)
 
 
