@@ -4,7 +4,7 @@ the language they go out in is one too (``POS_SERVER_NOTIFY_LANGUAGE`` only its 
 a text naming a placeholder its message does not have (or lacking one it must name) is refused
 with the reason, the group is not sent to the tills, a server still given a retired
 ``POS_SERVER_TEMPLATE_*`` variable says so in its log (its name, never its value), and migration
-0034 moves the promo programme's texts set before into the group."""
+0035 moves the promo programme's texts set before into the group."""
 
 from __future__ import annotations
 
@@ -154,9 +154,9 @@ def test_a_retired_template_variable_is_named_in_the_log_and_not_read(
         "POS_SERVER_TEMPLATE_CARD_RU", "pos_server_template_signup_code_en"]  # fmt: skip
 
 
-def test_migration_0034_moves_the_promo_texts_into_the_group_and_back(tmp_path: Path) -> None:
+def test_migration_0035_moves_the_promo_texts_into_the_group_and_back(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    upgrade(url, "0033")
+    upgrade(url, "0034")
     engine = make_engine(url)
     put = text("INSERT INTO programme_settings (key, value, updated_at, updated_by) "
                "VALUES (:k, :v, '2026-12-07 10:00:00', 'test')")  # fmt: skip
@@ -170,7 +170,7 @@ def test_migration_0034_moves_the_promo_texts_into_the_group_and_back(tmp_path: 
             assert list(connection.execute(keys).scalars()) == ["messages.card_ru", "promo.prefix"]
             connection.execute(put, {"k": "messages.order_ready_en", "v": '{"v": "{number}"}'})
             connection.execute(put, {"k": "staff.cashier_max_discount_bp", "v": '{"v": 700}'})
-        command.downgrade(alembic_config(url), "0033")
+        command.downgrade(alembic_config(url), "0034")
         with engine.begin() as connection:
             assert list(connection.execute(keys).scalars()) == [
                 "promo.message_card_ru", "promo.prefix"]  # fmt: skip

@@ -3,15 +3,15 @@
 to ``messages.<kind>_<lang>`` (``pos_server.programme.model.Messages``). Data only; going
 back drops the keys the earlier model does not know (``messages.*``, ``staff.*``).
 
-Revision ID: 0034
-Revises: 0033
+Revision ID: 0035
+Revises: 0034
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0034"
-down_revision = "0033"
+revision = "0035"
+down_revision = "0034"
 branch_labels = None
 depends_on = None
 
