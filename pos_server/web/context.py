@@ -89,6 +89,12 @@ def check_form(request: Request, form: FormData, expected: str | None,
             "Open the page again and repeat."))  # fmt: skip
 
 
+def form_text(form: FormData, name: str) -> str:
+    """A form field's text, stripped ("" when it is missing or a file)."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
 async def signed_form(request: Request, page: Callable[[Request], ReaderT],
                       check: FormCheck) -> tuple[ReaderT, FormData]:  # fmt: skip
     """``page``'s reader (run on the thread pool) and the request's form, checked by ``check``
