@@ -19,8 +19,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from bench.fake_http import FakeHttpServer, QuietHandler
 
 TOKEN = "123456:TEST-token"
 BOT_USERNAME = "venue_test_bot"
@@ -35,7 +37,7 @@ class Delivered:
     at: float = field(default_factory=time.monotonic)
 
 
-class FakeBotApi:
+class FakeBotApi(FakeHttpServer):
     def __init__(self, token: str = TOKEN, rate_per_second: int = 30) -> None:
         self.token = token
         self.rate = rate_per_second
@@ -49,22 +51,7 @@ class FakeBotApi:
         self._next_update = 1
         self._sends: deque[float] = deque()
         self._lock = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> FakeBotApi:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler())
 
     # what a test does
     def fail_next(self, count: int, code: int = 500, description: str = "Internal Server Error",
@@ -153,19 +140,16 @@ class FakeBotApi:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                body = self.body()
                 if api.down:
-                    self._reply(502, b"<html>502 Bad Gateway</html>", "text/html")
+                    self.reply(502, b"<html>502 Bad Gateway</html>", "text/html")
                     return
                 prefix = f"/bot{api.token}/"
                 if not self.path.startswith(prefix):
-                    self._json(401, {"ok": False, "error_code": 401,
-                                     "description": "Unauthorized"})  # fmt: skip
+                    self.reply_json(401, {"ok": False, "error_code": 401,
+                                          "description": "Unauthorized"})  # fmt: skip
                     return
                 fields, files = _parse(self.headers.get("Content-Type", ""), body)
                 try:
@@ -175,19 +159,9 @@ class FakeBotApi:
                                               "description": error.description}  # fmt: skip
                     if error.retry_after is not None:
                         answer["parameters"] = {"retry_after": error.retry_after}
-                    self._json(error.code, answer)
+                    self.reply_json(error.code, answer)
                     return
-                self._json(200, {"ok": True, "result": result})
-
-            def _json(self, status: int, body: dict[str, Any]) -> None:
-                self._reply(status, json.dumps(body).encode(), "application/json")
-
-            def _reply(self, status: int, data: bytes, kind: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply_json(200, {"ok": True, "result": result})
 
         return Handler
 

@@ -26,7 +26,7 @@ from pos_server.commands import guest as guest_cli
 from pos_server.commands import notifications as notifications_cli
 from pos_server.commands import reconciliation as reconciliation_cli
 from pos_server.commands import settings as settings_cli
-from pos_server.commands.args import aware_time, positive
+from pos_server.commands.args import DB_HELP, aware_time, positive
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.db.models import AppliedOperation
 from pos_server.ledger.overdraft_list import list_overdrafts
@@ -262,10 +262,9 @@ def _hours(text: str) -> float:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pos-server", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    db_help = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
 
     run = sub.add_parser("run", help="migrate, then serve the API")
-    run.add_argument("--db", help=db_help)
+    run.add_argument("--db", help=DB_HELP)
     run.add_argument("--host")
     run.add_argument("--port", type=int)
     run.add_argument("--workers", type=int, default=1,
@@ -283,7 +282,7 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     migrate = sub.add_parser("migrate", help="upgrade the database schema")
-    migrate.add_argument("--db", help=db_help)
+    migrate.add_argument("--db", help=DB_HELP)
     migrate.set_defaults(func=cmd_migrate)
 
     terminal = sub.add_parser("terminal", help="manage terminals").add_subparsers(
@@ -294,17 +293,17 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--code-hours", dest="enrol_code_hours", type=_hours,
                      help="the code works this many hours (default 24; "
                           "POS_SERVER_ENROL_CODE_HOURS)")
-    add.add_argument("--db", help=db_help)
+    add.add_argument("--db", help=DB_HELP)
     add.set_defaults(func=cmd_terminal_add)
     revoke = terminal.add_parser("revoke", help="revoke a terminal's token")
     revoke.add_argument("terminal_id")
-    revoke.add_argument("--db", help=db_help)
+    revoke.add_argument("--db", help=DB_HELP)
     revoke.set_defaults(func=cmd_terminal_revoke)
 
     overdrafts = sub.add_parser(
         "overdrafts", help="points and balance overdrafts for managers (JSON lines)"
     )
-    overdrafts.add_argument("--db", help=db_help)
+    overdrafts.add_argument("--db", help=DB_HELP)
     overdrafts.add_argument("--since", type=aware_time, help="only from this time on (ISO)")
     overdrafts.add_argument("--limit", type=positive, default=1_000,
                             help="at most this many of each (newest kept; default 1000)")
@@ -313,7 +312,7 @@ def _parser() -> argparse.ArgumentParser:
     overdrafts.set_defaults(func=cmd_overdrafts)
 
     demo = sub.add_parser("demo-order", help="place believable demo guest orders")
-    demo.add_argument("--db", help=db_help)
+    demo.add_argument("--db", help=DB_HELP)
     demo.add_argument("--count", type=positive, default=1, help="how many orders (default 1)")
     demo.add_argument("--seed", type=int, help="random seed, for repeatable demos")
     demo.set_defaults(func=cmd_demo_order)
@@ -323,7 +322,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ops = export.add_parser("operations", help="applied operations as JSON lines")
     ops.add_argument("--terminal", help="only this terminal id")
-    ops.add_argument("--db", help=db_help)
+    ops.add_argument("--db", help=DB_HELP)
     ops.set_defaults(func=cmd_export_operations)
     admin_cli.register(sub)
     reconciliation_cli.register(sub)

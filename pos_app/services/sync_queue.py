@@ -109,18 +109,8 @@ class SyncQueue:
         self, sent: Sequence[OutboxEntry], verdicts: Sequence[OpVerdict], last_seq: int
     ) -> Recorded:
         """Store the judged verdicts of one batch (``refused`` ones are the worker's business)."""
-        by_id = {entry.op_id: entry for entry in sent}
-        counts = {"applied": 0, "rejected": 0, "conflict": 0}
-        messages: list[str] = []
         with self._uow() as uow:
-            for verdict in verdicts:
-                entry = by_id.get(verdict.op_id)
-                if entry is None or verdict.status not in counts:
-                    continue
-                counts[verdict.status] += 1
-                message = _judge(uow, entry, verdict, self._clock.now())
-                if message:
-                    messages.append(message)
+            counts, messages = self._judge_all(uow, sent, verdicts)
             uow.settings.set(LAST_SEQ_KEY, last_seq)
             uow.commit()
         return Recorded(counts["applied"], counts["rejected"], counts["conflict"],
@@ -148,19 +138,9 @@ class SyncQueue:
         last sale of this till), so a lost sale's number is not printed again. The operations
         the server applied that this store never had stay the server's; their effects come
         back through the change feed."""
-        by_id = {entry.op_id: entry for entry in overlap}
-        counts = {"applied": 0, "rejected": 0, "conflict": 0}
-        messages: list[str] = []
         with self._uow() as uow:
             reopened = uow.sync.reopen_after(server_last_seq)
-            for verdict in known:
-                entry = by_id.get(verdict.op_id)
-                if entry is None or verdict.status not in counts:
-                    continue
-                counts[verdict.status] += 1
-                message = _judge(uow, entry, verdict, self._clock.now())
-                if message:
-                    messages.append(message)
+            counts, messages = self._judge_all(uow, overlap, known)
             renumbered = uow.sync.renumber_pending(server_last_seq)
             prefix = uow.terminal.info().receipt_prefix
             number = receipt_number(prefix, last_receipt_no) if last_receipt_no else None
@@ -169,6 +149,24 @@ class SyncQueue:
             uow.settings.set(LAST_SEQ_KEY, server_last_seq)
             uow.commit()
         return Realigned(sum(counts.values()), renumbered, reopened, tuple(messages))
+
+    def _judge_all(self, uow: UnitOfWork, sent: Sequence[OutboxEntry],
+                   verdicts: Sequence[OpVerdict]
+                   ) -> tuple[dict[str, int], list[str]]:  # fmt: skip
+        """Each verdict on an operation of ``sent`` stored (``_judge``): the count of each
+        status and the messages for the cashier."""
+        by_id = {entry.op_id: entry for entry in sent}
+        counts = {"applied": 0, "rejected": 0, "conflict": 0}
+        messages: list[str] = []
+        for verdict in verdicts:
+            entry = by_id.get(verdict.op_id)
+            if entry is None or verdict.status not in counts:
+                continue
+            counts[verdict.status] += 1
+            message = _judge(uow, entry, verdict, self._clock.now())
+            if message:
+                messages.append(message)
+        return counts, messages
 
     def set_offline_since(self, since: datetime | None) -> None:
         """The worker found the server unreachable (or, with None, reachable again)."""

@@ -17,42 +17,38 @@ from typing import Any
 import requests
 
 from pos_app.services.hold_reset import ResetRefused, ServerRefusedStaff, ServerUnavailable
-from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, check_server_url, new_session
+from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, check_server_url
+from pos_app.sync.terminal_client import TerminalClient
 
-TIMEOUT = (3.05, 10.0)
 
-
-class AdminClient:
+class AdminClient(TerminalClient):
     """Admin calls of one enrolled terminal to one server."""
 
+    TIMEOUT = (3.05, 10.0)
+
     def __init__(
-        self, base_url: str, token: str, *, timeout: tuple[float, float] = TIMEOUT,
+        self, base_url: str, token: str, *, timeout: tuple[float, float] | None = None,
         session: requests.Session | None = None, trust: ServerTrust = DEFAULT_TRUST,
     ) -> None:  # fmt: skip
-        self.base_url = base_url.rstrip("/")
-        self._token = token
-        self._timeout = timeout
         check_server_url(base_url, trust)  # the PIN goes along: never over unsafe http://
-        self._session = session or new_session(base_url, trust)
+        super().__init__(base_url, token, timeout=timeout, session=session, trust=trust)
 
     @property
     def available(self) -> bool:
         """An enrolled terminal can always ask (whether the server answers is another matter)."""
         return True
 
-    def close(self) -> None:
-        self._session.close()
-
     def reset_guest_holds(self, guest_id: str, reason: str, staff_id: str, pin: str) -> list[str]:
-        headers = {"Authorization": f"Bearer {self._token}", "X-Staff-Id": staff_id,
-                   "X-Staff-Pin": pin}  # fmt: skip
+        headers = {**self._auth(), "X-Staff-Id": staff_id, "X-Staff-Pin": pin}
         url = self.base_url + "/v1/admin/holds/reset"
         try:
             response = self._session.post(url, json={"guest_id": guest_id, "reason": reason},
                                           headers=headers, timeout=self._timeout)  # fmt: skip
         except requests.RequestException as exc:
-            raise ServerUnavailable(f"The server {self.base_url} did not answer, so no holds "
-                                    "were released.", error=type(exc).__name__) from exc
+            raise ServerUnavailable(
+                f"The server {self.base_url} did not answer, so no holds were released.",
+                error=type(exc).__name__,
+            ) from exc
         status = response.status_code
         if status == 200:
             return [str(h) for h in response.json()["released"]]

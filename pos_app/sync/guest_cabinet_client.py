@@ -19,24 +19,14 @@ from pos_app.services.guest_cabinet import (
     CabinetServerNeeded,
     CredentialsSet,
 )
-from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, new_session
+from pos_app.sync.terminal_client import TerminalClient
 
-TIMEOUT = (2.05, 15.0)
 REASONS = {400: "invalid", 403: "forbidden", 404: "unknown_guest", 409: "login_taken",
            422: "invalid"}  # fmt: skip
 
 
-class GuestCabinetClient:
-    def __init__(
-        self, base_url: str, token: str, *, timeout: tuple[float, float] = TIMEOUT,
-        session: requests.Session | None = None, trust: ServerTrust = DEFAULT_TRUST,
-    ) -> None:  # fmt: skip
-        self.base_url = base_url.rstrip("/")
-        self._token, self._timeout = token, timeout
-        self._session = session or new_session(base_url, trust)
-
-    def close(self) -> None:
-        self._session.close()
+class GuestCabinetClient(TerminalClient):
+    TIMEOUT = (2.05, 15.0)
 
     def _ask(self, method: str, guest_id: str, body: Mapping[str, Any] | None = None
              ) -> Mapping[str, Any]:  # fmt: skip
@@ -44,7 +34,7 @@ class GuestCabinetClient:
         try:
             response = self._session.request(
                 method, url, json=body, timeout=self._timeout,
-                headers={"Authorization": f"Bearer {self._token}"},
+                headers=self._auth(),
             )  # fmt: skip
         except requests.RequestException as exc:
             raise CabinetServerNeeded("The server did not answer.", reason="no_answer",

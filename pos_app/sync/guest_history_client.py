@@ -13,22 +13,11 @@ import requests
 
 from pos_app.services.guest_history import HistoryUnavailable
 from pos_app.services.guests import PhoneOwner, ServerNotAsked
-from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, new_session
-
-TIMEOUT = (2.05, 5.0)
+from pos_app.sync.terminal_client import TerminalClient
 
 
-class GuestHistoryClient:
-    def __init__(
-        self, base_url: str, token: str, *, timeout: tuple[float, float] = TIMEOUT,
-        session: requests.Session | None = None, trust: ServerTrust = DEFAULT_TRUST,
-    ) -> None:  # fmt: skip
-        self.base_url = base_url.rstrip("/")
-        self._token, self._timeout = token, timeout
-        self._session = session or new_session(base_url, trust)
-
-    def close(self) -> None:
-        self._session.close()
+class GuestHistoryClient(TerminalClient):
+    TIMEOUT = (2.05, 5.0)
 
     def page(self, guest_id: str, section: str, before: str | None, limit: int
              ) -> Mapping[str, Any]:  # fmt: skip
@@ -41,7 +30,7 @@ class GuestHistoryClient:
                 url,
                 params=params,
                 timeout=self._timeout,
-                headers={"Authorization": f"Bearer {self._token}"},
+                headers=self._auth(),
             )
         except requests.RequestException as exc:
             raise HistoryUnavailable("The server did not answer.",
@@ -62,7 +51,7 @@ class GuestHistoryClient:
                 f"{self.base_url}/v1/guests/by-phone",
                 params={"phone": phone},
                 timeout=self._timeout,
-                headers={"Authorization": f"Bearer {self._token}"},
+                headers=self._auth(),
             )
         except requests.RequestException as exc:
             raise ServerNotAsked("The server did not answer.", error=type(exc).__name__) from exc

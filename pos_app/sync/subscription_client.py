@@ -13,29 +13,16 @@ from urllib.parse import quote
 import requests
 
 from pos_app.services.subscription import LinkUnavailable
-from pos_app.sync.server_link import DEFAULT_TRUST, ServerTrust, new_session
-
-TIMEOUT = (2.05, 4.0)
+from pos_app.sync.terminal_client import TerminalClient
 
 
-class SubscriptionLinkClient:
-    def __init__(
-        self, base_url: str, token: str, *, timeout: tuple[float, float] = TIMEOUT,
-        session: requests.Session | None = None, trust: ServerTrust = DEFAULT_TRUST,
-    ) -> None:  # fmt: skip
-        self.base_url = base_url.rstrip("/")
-        self._token, self._timeout = token, timeout
-        self._session = session or new_session(base_url, trust)
-
-    def close(self) -> None:
-        self._session.close()
+class SubscriptionLinkClient(TerminalClient):
+    TIMEOUT = (2.05, 4.0)
 
     def telegram_link(self, guest_id: str) -> Mapping[str, Any]:
         url = f"{self.base_url}/v1/guests/{quote(guest_id, safe='')}/telegram-link"
         try:
-            response = self._session.post(
-                url, timeout=self._timeout, headers={"Authorization": f"Bearer {self._token}"}
-            )
+            response = self._session.post(url, timeout=self._timeout, headers=self._auth())
         except requests.RequestException as exc:
             raise LinkUnavailable("The server did not answer.", reason="no_answer",
                                   error=type(exc).__name__) from exc  # fmt: skip

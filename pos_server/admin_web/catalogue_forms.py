@@ -34,6 +34,7 @@ from pos_server.admin_web.context import (
 from pos_server.catalogue import service as catalogue
 from pos_server.staff.permissions import Permission
 from pos_server.uow import UnitOfWork
+from pos_server.web.context import form_text as _text
 
 router = APIRouter(prefix=f"{PREFIX}/catalogue", include_in_schema=False)
 Page = Annotated[Reader, Depends(require(Permission.CATALOGUE))]
@@ -48,11 +49,6 @@ class FormProblem(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def price_kopecks(text: str) -> int:

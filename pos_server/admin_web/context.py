@@ -16,24 +16,29 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from pos_server.settings import ServerSettings
 from pos_server.staff.permissions import Permission, granted
 from pos_server.staff.service import STAFF_REALM
 from pos_server.uow import UnitOfWork, unit_of_work
-from pos_server.web import csrf, i18n, sessions
+from pos_server.web import context as shared
+from pos_server.web import i18n, sessions
 from pos_server.web.templating import Templates
 
 COOKIE = "pos_admin"
 PREFIX = "/admin"
 TEMPLATES = Templates("pos_server.admin_web")
+
+
+# The web stack's, under the names this app's pages import them by.
+settings_of = shared.settings_of
+lifetimes_of = shared.lifetimes_of
+now_of = shared.now_of
+engine_of = shared.engine_of
+lang_of = shared.lang_of
 
 
 @dataclass(frozen=True)
@@ -69,37 +74,8 @@ class SignInNeeded(Exception):
         self.next_path = next_path
 
 
-class Refused(Exception):
-    """A plain refusal page: 403 (no permission, a bad form token) or 404."""
-
-    def __init__(self, status: int, title: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.title, self.message = status, title, message
-
-
-def settings_of(request: Request) -> ServerSettings:
-    found: ServerSettings = request.app.state.settings
-    return found
-
-
-def lifetimes_of(request: Request) -> sessions.Lifetimes:
-    s = settings_of(request)
-    return sessions.Lifetimes(idle=timedelta(minutes=s.web_session_idle_minutes),
-                              absolute=timedelta(hours=s.web_session_hours))  # fmt: skip
-
-
-def now_of(request: Request) -> datetime:
-    clock: Callable[[], datetime] = request.app.state.clock
-    return clock()
-
-
-def engine_of(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-def lang_of(request: Request) -> str:
-    return i18n.choose(request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"))
+class Refused(shared.Refused):
+    """A plain refusal page of the back office: 403 (no permission, a bad form token) or 404."""
 
 
 def reader(request: Request) -> Reader:
@@ -147,28 +123,13 @@ def form_of(permission: Permission | None) -> Callable[..., Awaitable[tuple[Read
     page = require(permission)
 
     async def dependency(request: Request) -> tuple[Reader, FormData]:
-        found = await run_in_threadpool(page, request)
-        form = await request.form()
-        check_form(request, form, found.session.csrf_token if found.session else None,
-                   found.lang)  # fmt: skip
-        return found, form
+        return await shared.signed_form(request, page, check_form)
 
     return dependency
 
 
 def check_form(request: Request, form: FormData, expected: str | None, lang: str) -> None:
-    sent = form.get(csrf.FIELD)
-    token = sent if isinstance(sent, str) else request.headers.get(csrf.HEADER)
-    same = csrf.same_origin(request.headers.get("origin"), request.headers.get("host"))
-    if any(isinstance(value, str) and "\x00" in value for _key, value in form.multi_items()):
-        who = Reader(lang)  # PostgreSQL cannot store it; a URL-encoded form hides it from NulGuard
-        raise Refused(400, who.gettext("Not accepted"),
-                      who.gettext("Text may not contain the NUL character."))  # fmt: skip
-    if not (same and csrf.matches(token, expected)):
-        who = Reader(lang)
-        raise Refused(403, who.gettext("The form has expired"), who.gettext(
-            "This form is no longer valid (it was open too long, or came from another site). "
-            "Open the page again and repeat."))  # fmt: skip
+    shared.check_form(request, form, expected, Reader(lang).gettext, Refused)
 
 
 @contextmanager
@@ -181,11 +142,8 @@ def acting(request: Request, who: Reader) -> Iterator[UnitOfWork]:
 
 def render(request: Request, who: Reader, template: str, status: int = 200,
            headers: dict[str, str] | None = None, **context: Any) -> Any:  # fmt: skip
-    context.setdefault("error", None)
-    context.setdefault("notice", None)
-    return TEMPLATES.render(who.lang, template, {
-        "who": who, "csrf_token": who.session.csrf_token if who.session else "",
-        "path": request.url.path, "sections": SECTIONS, **context}, status, headers)  # fmt: skip
+    return shared.render(TEMPLATES, request, who, template, status=status, headers=headers,
+                         context={"sections": SECTIONS} | context)  # fmt: skip
 
 
 def _(message: str) -> str:

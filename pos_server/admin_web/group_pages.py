@@ -19,6 +19,7 @@ from pos_app.domain.money import Percent, format_money, parse_money
 from pos_server.admin_web.context import PREFIX, Reader, Refused, acting, form_of, render, require
 from pos_server.guests import groups
 from pos_server.staff.permissions import Permission
+from pos_server.web.context import form_text
 
 router = APIRouter(prefix=f"{PREFIX}/groups", include_in_schema=False)
 Page = Annotated[Reader, Depends(require(Permission.LOYALTY))]
@@ -30,17 +31,15 @@ class FormProblem(ValueError):
     """A field the form cannot read; the message names it (translated where shown)."""
 
 
+_text = form_text  # (settings_pages takes it from here)
+
+
 def percent_text(bp: int | None) -> str:
     return "" if bp is None else str(Percent(bp)).rstrip("%")
 
 
 def money_text(kopecks: int | None) -> str:
     return "" if kopecks is None else format_money(kopecks, "")
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _bp(form: FormData, name: str, label: str, *, optional: bool = False) -> int | None:

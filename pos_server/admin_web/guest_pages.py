@@ -33,6 +33,7 @@ from pos_server.cabinet_web.accounts import CabinetRefused
 from pos_server.guests import backoffice
 from pos_server.guests.cabinet_access import access, set_access
 from pos_server.staff.permissions import Permission
+from pos_server.web.context import form_text as _text
 
 router = APIRouter(prefix=f"{PREFIX}/guests", include_in_schema=False)
 Page = Annotated[Reader, Depends(require(Permission.GUESTS))]
@@ -46,11 +47,6 @@ CABINET_REFUSALS = (
     _("A password has no leading or trailing spaces."),
     _("A login has 3 to 64 letters, digits, dots, dashes or underscores."),
 )
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 @router.get("")

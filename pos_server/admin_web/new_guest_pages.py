@@ -17,6 +17,7 @@ from pos_server.admin_web.context import PREFIX, Reader, acting, form_of, render
 from pos_server.guests.backoffice import EditRefused
 from pos_server.guests.new_guest import NewGuest, PhoneTaken, create_guest
 from pos_server.staff.permissions import Permission
+from pos_server.web.context import form_text as _text
 
 router = APIRouter(prefix=f"{PREFIX}/guests/new", include_in_schema=False)
 Page = Annotated[Reader, Depends(require(Permission.GUESTS))]
@@ -53,8 +54,3 @@ def add_guest(request: Request, posted: Form) -> Response:
     except (EditRefused, DomainError, ValueError) as exc:
         return _page(request, who, values, 400, error=who.gettext(str(exc)))
     return RedirectResponse(f"{PREFIX}/guests/{guest_id}?saved=1", 303)
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""

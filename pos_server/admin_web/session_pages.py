@@ -23,6 +23,7 @@ from pos_server.admin_web.context import (
 )
 from pos_server.uow import unit_of_work
 from pos_server.web import csrf, i18n, sessions
+from pos_server.web.context import secure
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 SIGN_IN = f"{PREFIX}/sign-in"
@@ -35,17 +36,13 @@ def safe_next(path: str | None) -> str:
     return PREFIX
 
 
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
-
-
 def _sign_in_page(request: Request, who: Reader, status: int = 200, **context: Any) -> Response:
     token = request.cookies.get(csrf.PRE_COOKIE) or csrf.new_token()
     next_path = safe_next(context.pop("next", None) or request.query_params.get("next"))
     response: Response = render(request, who, "admin/sign_in.html", status, pre_token=token,
                                 next=next_path, **context)  # fmt: skip
     response.set_cookie(csrf.PRE_COOKIE, token, path=PREFIX, httponly=True, samesite="strict",
-                        secure=_secure(request))  # fmt: skip
+                        secure=secure(request))  # fmt: skip
     return response
 
 
@@ -81,7 +78,7 @@ async def sign_in(request: Request) -> Response:
                              name=name, next=next_path)  # fmt: skip
     response = RedirectResponse(next_path, 303)
     response.set_cookie(COOKIE, result.token, path=PREFIX, httponly=True, samesite="lax",
-                        secure=_secure(request))  # fmt: skip
+                        secure=secure(request))  # fmt: skip
     response.delete_cookie(csrf.PRE_COOKIE, path=PREFIX)
     return response
 
@@ -113,7 +110,7 @@ def language(lang: str, request: Request) -> Response:
     response = RedirectResponse(safe_next(request.query_params.get("next")), 303)
     if lang in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, lang, path="/", max_age=365 * 24 * 3600,
-                            samesite="lax", secure=_secure(request))  # fmt: skip
+                            samesite="lax", secure=secure(request))  # fmt: skip
     return response
 
 

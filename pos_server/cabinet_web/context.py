@@ -10,27 +10,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from pos_server.cabinet_web.accounts import GUEST_REALM
 from pos_server.cabinet_web.i18n import TEMPLATES, gettext
 from pos_server.repositories.terminals import CABINET_ID
-from pos_server.settings import ServerSettings
 from pos_server.uow import unit_of_work
-from pos_server.web import csrf, i18n, sessions
+from pos_server.web import context as shared
+from pos_server.web import sessions
 
 COOKIE = "pos_cabinet"
 ACTOR = CABINET_ID  # the unit of work's terminal_id: audit rows and stamps say "from the cabinet"
 CODE_COOKIE = "pos_cabinet_code"
 PREFIX = "/cabinet"
+
+
+# The web stack's, under the names this app's pages import them by.
+settings_of = shared.settings_of
+lifetimes_of = shared.lifetimes_of
+now_of = shared.now_of
+engine_of = shared.engine_of
+lang_of = shared.lang_of
+secure = shared.secure
 
 
 @dataclass(frozen=True)
@@ -54,45 +59,12 @@ class SignInNeeded(Exception):
     pass
 
 
-class Refused(Exception):
-    """A plain refusal page (403: an expired form; 400: a NUL character)."""
-
-    def __init__(self, status: int, title: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.title, self.message = status, title, message
-
-
-def settings_of(request: Request) -> ServerSettings:
-    found: ServerSettings = request.app.state.settings
-    return found
-
-
-def lifetimes_of(request: Request) -> sessions.Lifetimes:
-    s = settings_of(request)
-    return sessions.Lifetimes(idle=timedelta(minutes=s.web_session_idle_minutes),
-                              absolute=timedelta(hours=s.web_session_hours))  # fmt: skip
-
-
-def now_of(request: Request) -> datetime:
-    clock: Callable[[], datetime] = request.app.state.clock
-    return clock()
-
-
-def engine_of(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-def lang_of(request: Request) -> str:
-    return i18n.choose(request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"))
+class Refused(shared.Refused):
+    """A plain refusal page of the cabinet (403: an expired form; 400: a NUL character)."""
 
 
 def source_of(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
-
-
-def secure(request: Request) -> bool:
-    return request.url.scheme == "https"
 
 
 def reader(request: Request) -> Reader:
@@ -119,25 +91,11 @@ def signed_in(request: Request) -> Reader:
 
 
 async def form_of(request: Request) -> tuple[Reader, FormData]:
-    found = await run_in_threadpool(signed_in, request)
-    form = await request.form()
-    assert found.session is not None
-    check_form(request, form, found.session.csrf_token, found.lang)
-    return found, form
+    return await shared.signed_form(request, signed_in, check_form)
 
 
 def check_form(request: Request, form: FormData, expected: str | None, lang: str) -> None:
-    sent = form.get(csrf.FIELD)
-    token = sent if isinstance(sent, str) else request.headers.get(csrf.HEADER)
-    same = csrf.same_origin(request.headers.get("origin"), request.headers.get("host"))
-    who = Reader(lang)
-    if any(isinstance(value, str) and "\x00" in value for _key, value in form.multi_items()):
-        raise Refused(400, who.gettext("Not accepted"),
-                      who.gettext("Text may not contain the NUL character."))  # fmt: skip
-    if not (same and csrf.matches(token, expected)):
-        raise Refused(403, who.gettext("The form has expired"), who.gettext(
-            "This form is no longer valid (it was open too long, or came from another site). "
-            "Open the page again and repeat."))  # fmt: skip
+    shared.check_form(request, form, expected, Reader(lang).gettext, Refused)
 
 
 def text(form: FormData, name: str, limit: int = 200) -> str:
@@ -147,8 +105,5 @@ def text(form: FormData, name: str, limit: int = 200) -> str:
 
 def render(request: Request, who: Reader, template: str, status: int = 200,
            headers: dict[str, str] | None = None, **context: Any) -> Any:  # fmt: skip
-    context.setdefault("error", None)
-    context.setdefault("notice", None)
-    return TEMPLATES.render(who.lang, template, {
-        "who": who, "csrf_token": who.session.csrf_token if who.session else "",
-        "path": request.url.path}  | context, status, headers)  # fmt: skip
+    return shared.render(TEMPLATES, request, who, template, status=status, headers=headers,
+                         context=context)  # fmt: skip

@@ -33,15 +33,14 @@ from pos_app.domain.staff_pins import (
 )
 from pos_server.catalogue import service as catalogue
 from pos_server.catalogue.files import read_catalogue_file, write_catalogue_file
+from pos_server.commands.args import DB_HELP, database_url
 from pos_server.db import make_engine, upgrade
 from pos_server.db.models_staff import StaffRow
 from pos_server.guests import groups
-from pos_server.settings import ServerSettings
 from pos_server.staff import service as staff
 from pos_server.staff.passwords import MIN_PASSWORD_CHARS
 from pos_server.uow import UnitOfWork, unit_of_work
 
-DB_HELP = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
 PASSWORD_HELP = ("also set a server password (admin routes, back office): the next line of "
                  "stdin, else a prompt")  # fmt: skip
 
@@ -50,14 +49,10 @@ class _Refused(Exception):
     """Printed on stderr, exit status 1."""
 
 
-def _database_url(args: argparse.Namespace) -> str:
-    return str(args.db) if args.db else ServerSettings().database_url
-
-
 def _in_transaction(args: argparse.Namespace, work: Callable[[UnitOfWork], dict[str, Any]],
                     by: str | None = None) -> int:  # fmt: skip
     """``work`` in one unit of work acting as ``cli:<by or the OS user>`` (the audit's who)."""
-    url = _database_url(args)
+    url = database_url(args)
     upgrade(url)
     engine = make_engine(url)
     actor = f"cli:{by or _os_user()}"
@@ -297,7 +292,7 @@ def cmd_groups_demote_now(args: argparse.Namespace) -> int:
     guests moved, or ``{"skipped": true}`` when another server process holds the work."""
     from pos_server.guests.demotion import demote_due_guests
 
-    url = _database_url(args)
+    url = database_url(args)
     upgrade(url)
     engine = make_engine(url)
     try:

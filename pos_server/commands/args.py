@@ -1,9 +1,14 @@
-"""Argument types shared by the ``pos-server`` sub-commands (argparse ``type=`` callables)."""
+"""Arguments shared by the ``pos-server`` sub-commands: ``--db`` and argparse ``type=``
+callables."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import datetime
+
+from pos_server.settings import ServerSettings
+
+DB_HELP = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
 
 
 def aware_time(text: str) -> datetime:
@@ -21,3 +26,8 @@ def positive(text: str) -> int:
     if not 1 <= value <= 100_000:
         raise argparse.ArgumentTypeError("must be between 1 and 100000")
     return value
+
+
+def database_url(args: argparse.Namespace) -> str:
+    """``--db``, else the configured database (``POS_SERVER_DATABASE_URL``, its default)."""
+    return str(args.db) if args.db else ServerSettings().database_url

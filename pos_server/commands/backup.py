@@ -13,17 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from pos_server.backup import BackupError, backup, kind_of, restore
-from pos_server.settings import ServerSettings
-
-DB_HELP = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
-
-
-def _url(args: argparse.Namespace) -> str:
-    return str(args.db) if args.db else ServerSettings().database_url
+from pos_server.commands.args import DB_HELP, database_url
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    url = _url(args)
+    url = database_url(args)
     try:
         made = backup(url, args.out)
     except BackupError as exc:
@@ -39,7 +33,7 @@ def verify_checksum_quietly(file: Path) -> bool:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    url = _url(args)
+    url = database_url(args)
     if args.file.is_file() and not verify_checksum_quietly(args.file):
         print(f"pos-server restore: no {args.file.name}.sha256 beside the backup: its format "
               "is checked, not its checksum.", file=sys.stderr)  # fmt: skip

@@ -13,12 +13,11 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from pos_server.commands.args import DB_HELP, database_url
 from pos_server.db import make_engine, upgrade
 from pos_server.guests.history import MAX_LIMIT, PostingEntry, history_page
-from pos_server.settings import ServerSettings
 from pos_server.uow import unit_of_work
 
-DB_HELP = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
 FIELDS = ("account", "kind", "amount", "total_after", "hold_id", "staff", "terminal_id", "at",
           "reason")  # fmt: skip
 
@@ -29,7 +28,7 @@ def ledger_line(entry: PostingEntry) -> dict[str, Any]:
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
-    url = str(args.db) if args.db else ServerSettings().database_url
+    url = database_url(args)
     upgrade(url)
     engine = make_engine(url)
     entries: list[PostingEntry] = []
@@ -58,7 +57,7 @@ def cmd_cabinet_login(args: argparse.Namespace) -> int:
     line, or a random one printed once (unless ``--send`` sends it by SMS instead)."""
     from pos_server.cabinet_web.accounts import CabinetRefused, set_credentials
 
-    url = str(args.db) if args.db else ServerSettings().database_url
+    url = database_url(args)
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
     upgrade(url)
     engine = make_engine(url)

@@ -16,7 +16,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from pos_server.commands.args import positive
+from pos_server.commands.args import DB_HELP, database_url, positive
 from pos_server.db import make_engine, upgrade
 from pos_server.repositories.notifications import (
     FAILED,
@@ -26,17 +26,10 @@ from pos_server.repositories.notifications import (
     list_messages,
     retry,
 )
-from pos_server.settings import ServerSettings
-
-DB_HELP = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
-
-
-def _url(args: argparse.Namespace) -> str:
-    return str(args.db) if args.db else ServerSettings().database_url
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    url = _url(args)
+    url = database_url(args)
     upgrade(url)
     statuses = [FAILED] if args.failed else [HELD, WAITING, SENDING] if args.waiting else None
     engine = make_engine(url)
@@ -51,7 +44,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
-    url = _url(args)
+    url = database_url(args)
     upgrade(url)
     engine = make_engine(url)
     try:

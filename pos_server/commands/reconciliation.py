@@ -15,20 +15,13 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from pos_server.commands.args import aware_time, positive
+from pos_server.commands.args import DB_HELP, aware_time, database_url, positive
 from pos_server.db import make_engine, make_sessions, upgrade
 from pos_server.repositories.reconciliation import UnknownItem, list_items, resolve_item
-from pos_server.settings import ServerSettings
-
-DB_HELP = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
-
-
-def _url(args: argparse.Namespace) -> str:
-    return str(args.db) if args.db else ServerSettings().database_url
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    url = _url(args)
+    url = database_url(args)
     upgrade(url)
     engine = make_engine(url)
     try:
@@ -43,7 +36,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    url = _url(args)
+    url = database_url(args)
     upgrade(url)
     engine = make_engine(url)
     try:

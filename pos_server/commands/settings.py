@@ -15,13 +15,13 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from pos_server.commands.args import DB_HELP
 from pos_server.db import make_engine, upgrade
 from pos_server.programme.model import Programme
 from pos_server.programme.service import ProgrammeError, change, current
 from pos_server.settings import ServerSettings
 from pos_server.uow import unit_of_work
 
-DB_HELP = "SQLAlchemy URL (sqlite:///file or postgresql+psycopg://...)"
 _OPTIONAL = frozenset(key for key, value in Programme().flat().items() if value is None)
 
 

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import ClauseElement, Connection
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
 
 Processor = Callable[[Any], Any]
 # keys in the pool's per-connection info: (DBAPI connection, cursor)
@@ -158,6 +159,15 @@ class Fast:
             return
         compiled, cursor = self._cursor(connection)
         cursor.executemany(compiled.sql, [self._params(compiled, r) for r in rows])
+
+
+def core_connection(db: Session | Connection) -> Connection:
+    """A Core connection in ``db``'s transaction, for ``Fast`` statements; a session's pending
+    objects flushed first (as an ORM query would autoflush them)."""
+    if isinstance(db, Session):
+        db.flush()
+        return db.connection()
+    return db
 
 
 def run_and_commit(connection: Connection, parts: Sequence[tuple[Fast, Mapping[str, Any]]]

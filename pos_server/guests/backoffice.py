@@ -106,7 +106,7 @@ def card_view(uow: UnitOfWork, guest_id: str, before: str | None = None) -> Card
                     [(g.id, g.name) for g in uow.groups.current()[1]], names)  # fmt: skip
 
 
-def _run(uow: UnitOfWork, kind: str, payload: dict[str, Any]) -> None:
+def judge(uow: UnitOfWork, kind: str, payload: dict[str, Any]) -> None:
     """Build the operation from its wire form (the very checks of a till's payload) and judge
     it with the till's handler; EditRefused unless applied."""
     try:
@@ -131,51 +131,51 @@ def update(uow: UnitOfWork, staff_id: str, guest_id: str, values: dict[str, Any]
         raise EditRefused(Verdict("rejected", "unknown_guest", "No guest has this id."))
     changed = {f: v for f, v in values.items() if card.value(f) != v}
     if changed:
-        _run(uow, GUEST_UPDATED, {**_edit(uow, staff_id, guest_id), "fields": list(changed),
-                                  **changed})  # fmt: skip
+        judge(uow, GUEST_UPDATED, {**_edit(uow, staff_id, guest_id), "fields": list(changed),
+                                   **changed})  # fmt: skip
 
 
 def set_contacts(uow: UnitOfWork, staff_id: str, guest_id: str,
                  contacts: list[dict[str, str]]) -> None:  # fmt: skip
     """The whole list of phones and e-mails (``guest.contacts_set``)."""
-    _run(uow, GUEST_CONTACTS_SET, {**_edit(uow, staff_id, guest_id), "contacts": contacts})
+    judge(uow, GUEST_CONTACTS_SET, {**_edit(uow, staff_id, guest_id), "contacts": contacts})
 
 
 def set_loyalty(uow: UnitOfWork, staff_id: str, guest_id: str, *, accrual_bp: int | None,
                 max_redemption_bp: int | None) -> None:  # fmt: skip
     """The guest's own percentages (``guest.loyalty_set``: the bonus settings permission)."""
-    _run(uow, GUEST_LOYALTY_SET, {**_edit(uow, staff_id, guest_id), "accrual_bp": accrual_bp,
-                                  "max_redemption_bp": max_redemption_bp})  # fmt: skip
+    judge(uow, GUEST_LOYALTY_SET, {**_edit(uow, staff_id, guest_id), "accrual_bp": accrual_bp,
+                                   "max_redemption_bp": max_redemption_bp})  # fmt: skip
 
 
 def add_identifier(uow: UnitOfWork, staff_id: str, guest_id: str, value: str) -> None:
     """A card typed in, bound to the guest (``identifier.bound``: one owner per value)."""
-    _run(uow, IDENTIFIER_BOUND, {"guest_id": guest_id, "medium": Medium.CARD.value,
-                                 "method": InputMethod.MANUAL.value, "value": value,
-                                 "staff_id": staff_id})  # fmt: skip
+    judge(uow, IDENTIFIER_BOUND, {"guest_id": guest_id, "medium": Medium.CARD.value,
+                                  "method": InputMethod.MANUAL.value, "value": value,
+                                  "staff_id": staff_id})  # fmt: skip
 
 
 def block_identifier(uow: UnitOfWork, staff_id: str, guest_id: str, value: str,
                      reason: str) -> None:  # fmt: skip
-    _run(uow, IDENTIFIER_BLOCKED, {"guest_id": guest_id, "value": value, "staff_id": staff_id,
-                                   "reason": reason})  # fmt: skip
+    judge(uow, IDENTIFIER_BLOCKED, {"guest_id": guest_id, "value": value, "staff_id": staff_id,
+                                    "reason": reason})  # fmt: skip
 
 
 def replace_identifier(uow: UnitOfWork, staff_id: str, guest_id: str, *, old_value: str,
                        value: str, reason: str) -> None:  # fmt: skip
     """A lost card replaced by a new one typed in (``identifier.replaced``)."""
-    _run(uow, IDENTIFIER_REPLACED, {"guest_id": guest_id, "old_value": old_value,
-                                    "medium": Medium.CARD.value,
-                                    "method": InputMethod.MANUAL.value, "value": value,
-                                    "staff_id": staff_id, "reason": reason})  # fmt: skip
+    judge(uow, IDENTIFIER_REPLACED, {"guest_id": guest_id, "old_value": old_value,
+                                     "medium": Medium.CARD.value,
+                                     "method": InputMethod.MANUAL.value, "value": value,
+                                     "staff_id": staff_id, "reason": reason})  # fmt: skip
 
 
 def adjust(uow: UnitOfWork, staff_id: str, guest_id: str, *, account: str, direction: str,
            amount: int, reason: str) -> None:  # fmt: skip
     """A credit or debit with a reason (``account.adjusted``), its ref a new adjustment id."""
-    _run(uow, ACCOUNT_ADJUSTED, {"adjustment_id": f"web-{uuid.uuid4()}", "guest_id": guest_id,
-                                 "account": account, "direction": direction, "amount": amount,
-                                 "staff_id": staff_id, "reason": reason})  # fmt: skip
+    judge(uow, ACCOUNT_ADJUSTED, {"adjustment_id": f"web-{uuid.uuid4()}", "guest_id": guest_id,
+                                  "account": account, "direction": direction, "amount": amount,
+                                  "staff_id": staff_id, "reason": reason})  # fmt: skip
 
 
 def reset_holds(uow: UnitOfWork, staff_id: str, guest_id: str, reason: str) -> list[str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.identifiers import InputMethod, Medium
@@ -23,13 +22,11 @@ from pos_app.domain.operations import (
     GUEST_CREATED,
     GUEST_UPDATED,
     IDENTIFIER_BOUND,
-    parse,
 )
-from pos_app.domain.operations.codec import OperationInvalid
 from pos_app.domain.phones import normalise_phone
 from pos_server.guests.backoffice import EditRefused
-from pos_server.ops.guest_card_kinds import GUEST_CARD_HANDLERS, staff_problem
-from pos_server.ops.kinds import HANDLERS
+from pos_server.guests.backoffice import judge as _judge
+from pos_server.ops.guest_card_kinds import staff_problem
 from pos_server.ops.verdicts import Verdict
 from pos_server.repositories.terminals import CABINET_ID, CABINET_NAME
 from pos_server.uow import UnitOfWork
@@ -56,18 +53,6 @@ class PhoneTaken(EditRefused):
         super().__init__(Verdict("rejected", "phone_taken", f"{name} already has the phone "
                                  f"number {phone}."))  # fmt: skip
         self.phone, self.guest_id, self.name = phone, guest_id, name
-
-
-def _judge(uow: UnitOfWork, kind: str, payload: dict[str, Any]) -> None:
-    try:
-        op = parse(kind, payload)
-    except OperationInvalid as exc:
-        first = exc.errors[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise EditRefused(Verdict("rejected", "invalid", f"{where}: {first['msg']}")) from None
-    verdict = {**HANDLERS, **GUEST_CARD_HANDLERS}[kind](op, uow)
-    if not verdict.applied:
-        raise EditRefused(verdict)
 
 
 def create_guest(uow: UnitOfWork, staff_id: str, new: NewGuest) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.balance import BalanceAccount
 from pos_app.domain.ledger import Overdraft, Posting, PostingKind
-from pos_server.db.fastexec import Fast
+from pos_server.db.fastexec import Fast, core_connection
 from pos_server.db.models import MONEY, AccountRow, OverdraftRow, PostingRow
 from pos_server.ledger.amount_range import check_in_range
 from pos_server.ledger.feed_snapshots import defer_snapshot
@@ -41,18 +41,9 @@ _INSERT_OVERDRAFTS = Fast(insert(OverdraftRow), column_keys=(
     "account_kind", "account_id", "amount", "at", "reason", "ref"))  # fmt: skip
 
 
-def _connection(db: Session | Connection) -> Connection:
-    """A Core connection in ``db``'s transaction; a session's pending objects flushed first
-    (as an ORM query would autoflush them)."""
-    if isinstance(db, Session):
-        db.flush()
-        return db.connection()
-    return db
-
-
 def load_balance(db: Session | Connection, guest_id: str) -> BalanceAccount:
     """The guest's balance account, locked (created empty on first use)."""
-    connection = _connection(db)
+    connection = core_connection(db)
     total: int | None = _LOCK_TOTAL.scalar(connection, {"account_id": guest_id})
     if total is None:
         _INSERT_ACCOUNT.run(connection, {"kind": MONEY, "id": guest_id, "total": 0, "held": 0})
@@ -67,7 +58,7 @@ def save_balance(db: Session | Connection, account: BalanceAccount, now: datetim
     if not account.postings:
         return
     check_in_range("balance", account.total, *(o.amount for o in account.overdrafts))
-    connection = _connection(db)
+    connection = core_connection(db)
     _SET_TOTAL.run(connection, {"account_id": account.account_id, "new_total": account.total})
     _INSERT_POSTINGS.run_many(connection, [{
         "account_kind": MONEY, "account_id": p.account_id, "kind": p.kind.value,

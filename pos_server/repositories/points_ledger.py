@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.bonus import BonusAccount, Hold, HoldStatus
 from pos_app.domain.ledger import Overdraft, Posting, PostingKind
-from pos_server.db.fastexec import Fast
+from pos_server.db.fastexec import Fast, core_connection
 from pos_server.db.models import POINTS, AccountRow, BonusHoldRow, OverdraftRow, PostingRow
 from pos_server.ledger.amount_range import check_in_range
 from pos_server.ledger.feed_snapshots import defer_snapshot
@@ -84,15 +84,6 @@ def _holds_of(connection: Connection, account_id: str, wanted: list[str]) -> lis
     return [_hold(r) for r in rows]
 
 
-def _connection(db: Session | Connection) -> Connection:
-    """A Core connection in ``db``'s transaction; a session's pending objects flushed first
-    (as an ORM query would autoflush them)."""
-    if isinstance(db, Session):
-        db.flush()
-        return db.connection()
-    return db
-
-
 def load_account(
     db: Session | Connection, account_id: str, hold_ids: Iterable[str] = ()
 ) -> BonusAccount:
@@ -101,7 +92,7 @@ def load_account(
     Core statements, not ORM objects: this runs in every hold operation. The account row is
     locked (PostgreSQL: FOR UPDATE; SQLite: the write lock of BEGIN IMMEDIATE).
     """
-    connection = _connection(db)
+    connection = core_connection(db)
     total = _locked_total(connection, account_id)
     if total is None:
         _INSERT_ACCOUNT.run(connection, {"kind": POINTS, "id": account_id, "total": 0,
@@ -154,7 +145,7 @@ def save_account(db: Session | Connection, account: BonusAccount, now: datetime)
     check_in_range("points balance", account.total, account.held,
                    *(o.amount for o in account.overdrafts))
     loaded = _LOADED.get(account, {})
-    connection = _connection(db)  # ORM objects of the caller first (a sale postings refer to)
+    connection = core_connection(db)  # ORM objects of the caller first (a sale postings refer to)
     new, changed = [], []
     for hold in account.holds.values():
         state = (hold.status.value, hold.committed_amount)

@@ -3,39 +3,24 @@ answers in SMS.ru's JSON shape with its status codes, and keeps what it was aske
 
 from __future__ import annotations
 
-import json
-import threading
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from bench.fake_http import FakeHttpServer, QuietHandler
 
 API_ID = "A3CA597E-3ACF-4E7D-82EE-CF82B52B1A8B"
 STOP_LIST = "79990000000"  # SMS.ru code 209: the number is in the stop list
 
 
-class FakeSmsRu:
+class FakeSmsRu(FakeHttpServer):
     def __init__(self, api_id: str = API_ID) -> None:
         self.api_id = api_id
         self.sent: list[dict[str, str]] = []
         self.codes: deque[int] = deque()  # the next requests answer these codes
         self.balance = 100.0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> FakeSmsRu:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler())
 
     def _send(self, form: dict[str, str]) -> dict[str, Any]:
         if form.get("api_id") != self.api_id:
@@ -64,22 +49,12 @@ class FakeSmsRu:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                body = self.body()
                 if urlsplit(self.path).path != "/sms/send":
-                    self.send_response(404)
-                    self.end_headers()
+                    self.reply(404, b"", "text/plain")
                     return
-                form = dict(parse_qsl(body.decode()))
-                answer = json.dumps(fake._send(form)).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                self.reply_json(200, fake._send(dict(parse_qsl(body.decode()))))
 
         return Handler

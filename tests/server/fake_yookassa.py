@@ -14,17 +14,19 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from bench.fake_http import FakeHttpServer, QuietHandler
+
 SHOP_ID = "506751"
 SECRET_KEY = "test_Fh8hUAVVBGUGbjmlzba6TB0iyUbos_lueTHE-axOwM0"
 
 
-class FakeYooKassa:
+class FakeYooKassa(FakeHttpServer):
     def __init__(self, shop_id: str = SHOP_ID, secret_key: str = SECRET_KEY) -> None:
         self.shop_id, self.secret_key = shop_id, secret_key
         self.payments: dict[str, dict[str, Any]] = {}
@@ -38,26 +40,11 @@ class FakeYooKassa:
         self.delivered: list[int] = []  # the webhook's answers
         self.fail_next = 0  # the next API requests answer 500
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(self._handler())
 
     @property
     def api(self) -> str:
         return f"{self.base}/v3"
-
-    def __enter__(self) -> FakeYooKassa:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     # what the payer or the bank does
     def pay(self, payment_id: str) -> None:
@@ -142,20 +129,11 @@ class FakeYooKassa:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _answer(self, status: int, body: Any, content: str = "application/json",
                         headers: dict[str, str] | None = None) -> None:  # fmt: skip
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content)
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply(status, data, content, headers)
 
             def _api_refused(self) -> bool:
                 if not fake._authorised(self.headers.get("Authorization")):
@@ -192,7 +170,7 @@ class FakeYooKassa:
 
             def do_POST(self) -> None:
                 path = urlsplit(self.path).path
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                raw = self.body()
                 if path == "/v3/payments":
                     if self._api_refused():
                         return

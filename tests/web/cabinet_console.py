@@ -1,7 +1,7 @@
-"""An operator console for the cabinet's end-to-end browser test, built from the console's own
-parts: an enrolled terminal, the console's order stream client
-(``pos_app.sync.order_stream.OrderStream``: catch-up from the change feed, then
-``GET /v1/orders/stream``) and its action operations (``pos_app.services.orders.OP_KINDS``)
+"""An operator console for the cabinet's browser tests (the shop's, the end-to-end chain) and
+their screenshots, built from the console's own parts: an enrolled terminal, the console's
+order stream client (``pos_app.sync.order_stream.OrderStream``: catch-up from the change feed,
+then ``GET /v1/orders/stream``) and its action operations (``pos_app.services.orders.OP_KINDS``)
 sent to ``POST /v1/ops`` with the terminal's token, as the console's sender does."""
 
 from __future__ import annotations
@@ -16,22 +16,17 @@ import requests
 
 from pos_app.domain.orders import OrderAction, OrderState
 from pos_app.services.orders import OP_KINDS, OrderView, StreamBatch
-from pos_app.sync.order_stream import OrderStream
-from pos_server.db import make_engine, make_sessions
-from pos_server.terminals import service as terminals
+from pos_app.sync.order_stream import OrderStream, StreamStatus
+from tests.server.conftest import add_terminal
 from tests.web.browser import Server
 
 
 class Console:
-    """A console listening to a live server: ``orders`` fills as the stream brings them."""
+    """A console listening to a live server: ``orders`` fills as the stream brings them. As a
+    context manager: the stream is open (``online``) for the block."""
 
     def __init__(self, server: Server, name: str = "Bar console") -> None:
-        engine = make_engine(server.db_url)
-        try:
-            with make_sessions(engine).begin() as session:
-                code = terminals.add_terminal(session, name, datetime.now(UTC)).enrolment_code
-        finally:
-            engine.dispose()
+        code = add_terminal(server.db_url, name).enrolment_code
         enrolled = requests.post(f"{server.url}/v1/terminals/enrol", json={"code": code},
                                  timeout=10)  # fmt: skip
         enrolled.raise_for_status()
@@ -41,14 +36,23 @@ class Console:
         self.arrived: dict[str, float] = {}  # order id -> time.monotonic() of its first event
         self._seq = 0
         self._changed = threading.Condition()
-        self._stream = OrderStream(server.url, self.token, cursor=0, on_batch=self._take)
+        self._online = threading.Event()
+        self._stream = OrderStream(server.url, self.token, cursor=0, on_batch=self._take,
+                                   on_status=self._status)  # fmt: skip
 
     def __enter__(self) -> Console:
         self._stream.start()
+        if not self._online.wait(30):
+            self._stream.stop()
+            raise AssertionError("the console's order stream did not open")
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stream.stop()
+
+    def _status(self, status: StreamStatus) -> None:
+        if status.online:
+            self._online.set()
 
     def _take(self, batch: StreamBatch) -> None:
         with self._changed:
@@ -72,7 +76,8 @@ class Console:
                 self._changed.wait(left)
 
     def act(self, action: OrderAction, order_id: str) -> dict[str, Any]:
-        """The action's operation judged by the server; its result."""
+        """The action's operation judged by the server: applied (else AssertionError); its
+        result."""
         self._seq += 1
         operation = OP_KINDS[action](order_id=order_id)
         op = {"op_id": str(uuid.uuid4()), "terminal_id": self.terminal_id, "seq": self._seq,
@@ -83,4 +88,5 @@ class Console:
                                headers={"Authorization": f"Bearer {self.token}"})  # fmt: skip
         answer.raise_for_status()
         result: dict[str, Any] = answer.json()["results"][0]
+        assert result["status"] == "applied", result
         return result

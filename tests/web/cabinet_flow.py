@@ -35,13 +35,15 @@ CATALOGUE = ROOT / "pos_server" / "demo_data" / "catalogue.json"
 
 
 @contextmanager
-def cabinet_server(folder: Path, bank: FakeYooKassa | None = None
+def cabinet_server(folder: Path, bank: FakeYooKassa | None = None,
+                   more_env: dict[str, str] | None = None
                    ) -> Iterator[tuple[Server, FakeSmsRu]]:  # fmt: skip
     """A live server sending SMS to the fake every second, and the fake; ``bank``: card
-    top-ups go to this fake YooKassa, whose notifications come back to the server."""
+    top-ups go to this fake YooKassa, whose notifications come back to the server;
+    ``more_env``: more of the server's settings."""
     with FakeSmsRu() as sms:
         env = {"POS_SERVER_SMS_RU_API_ID": API_ID, "POS_SERVER_SMS_RU_BASE": sms.base,
-               "POS_SERVER_NOTIFY_INTERVAL_SECONDS": "1"}  # fmt: skip
+               "POS_SERVER_NOTIFY_INTERVAL_SECONDS": "1", **(more_env or {})}  # fmt: skip
         if bank is not None:
             env |= {"POS_SERVER_YOOKASSA_SHOP_ID": bank.shop_id,
                     "POS_SERVER_YOOKASSA_SECRET_KEY": bank.secret_key,

@@ -13,9 +13,11 @@ import re
 import tempfile
 from pathlib import Path
 
+from pos_app.domain.orders import OrderAction
 from tests.web.browser import ROOT, browser, live_server
+from tests.web.cabinet_console import Console
 from tests.web.cabinet_flow import PHONE_VIEWPORT, seed_credentials, seed_guest, sign_in
-from tests.web.shop_flow import console, seed_menu
+from tests.web.shop_flow import seed_menu
 
 OUT = ROOT / "docs" / "screenshots"
 LOGIN, PASSWORD = "anna", "my cabinet pass"
@@ -48,10 +50,10 @@ def main() -> None:
             page.screenshot(path=str(OUT / "cabinet-shop-ru.png"), full_page=True)
             page.fill("#ready-by", "18:30")
             page.fill("#note", "Без сахара, пожалуйста")
-            with console(server) as venue:
+            with Console(server) as venue:
                 page.click("#place-order")
                 page.wait_for_url(re.compile(r".*/cabinet/orders/[0-9a-f]{32}$"))
-                venue.act("order.accepted", order_id=page.url.rsplit("/", 1)[1])
+                venue.act(OrderAction.ACCEPT, page.url.rsplit("/", 1)[1])
                 page.wait_for_selector("#order-live[data-state=accepted]", timeout=15_000)
             page.screenshot(path=str(OUT / "cabinet-order-ru.png"), full_page=True)
             phone.close()

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from pos_app.domain.orders import OrderAction, OrderState
 from tests.web.browser import browser, chromium_path, live_server
+from tests.web.cabinet_console import Console
 from tests.web.cabinet_flow import PHONE_VIEWPORT, seed_credentials, seed_guest, sign_in
-from tests.web.shop_flow import console, seed_menu
+from tests.web.shop_flow import seed_menu
 
 pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
 from playwright.sync_api import expect
@@ -67,20 +69,20 @@ def test_order_from_the_cabinet_accepted_by_a_console(phone: tuple[Any, Any]) ->
     page.fill("#ready-by", "18:30")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_VIEWPORT["width"], width
-    with console(server) as venue:
+    with Console(server) as venue:
         page.click("#place-order")
         page.wait_for_url(re.compile(r".*/cabinet/orders/[0-9a-f]{32}$"))
         order_id = page.url.rsplit("/", 1)[1]
-        placed = venue.order_event(order_id)
-        assert (placed["event"], placed["state"], placed["note"]) == ("placed", "new", "без сахара")
-        assert (placed["total"], placed["points_hold_amount"]) == (59_000, 9_000)
-        expect(page.locator("#order-number")).to_have_text(placed["number"])
+        placed = venue.wait_for(order_id, OrderState.NEW)
+        assert placed.note == "без сахара" and placed.method.value == "card"
+        assert (placed.total, placed.points_hold_amount) == (59_000, 9_000)
+        expect(page.locator("#order-number")).to_have_text(placed.number)
         expect(page.locator("#order-state")).to_contain_text("waiting for the venue")
-        venue.act("order.accepted", order_id=order_id)
+        venue.act(OrderAction.ACCEPT, order_id)
         expect(page.locator("#order-state")).to_have_text("Accepted", timeout=15_000)
-        venue.act("order.completed", order_id=order_id)
+        venue.act(OrderAction.COMPLETE, order_id)
         expect(page.locator("#order-state")).to_have_text("Completed", timeout=15_000)
         expect(page.locator("#order-live")).not_to_have_attribute("hx-trigger", re.compile("."))
     page.click("#nav-history")
-    expect(page.locator("#closed-orders")).to_contain_text(placed["number"])
+    expect(page.locator("#closed-orders")).to_contain_text(placed.number)
     page.close()

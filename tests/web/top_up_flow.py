@@ -1,7 +1,8 @@
-"""Card top-up in a real browser, shared by its browser test (and the end-to-end chain): a
+"""Card top-up in a real browser, shared by its browser test and its screenshots: a
 ``pos-server run`` whose YooKassa is the local fake (``tests/server/fake_yookassa.py``; its
-notifications go to the server's webhook) and SMS.ru the local fake, and the guest's steps
-(the cabinet's "Top up" -> the fake's checkout page -> back on the cabinet's status page)."""
+notifications go to the server's webhook) and SMS.ru the local fake (``cabinet_server``), and
+the guest's steps (the cabinet's "Top up" -> the fake's checkout page -> back on the
+cabinet's status page)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.server.fake_smsru import API_ID, FakeSmsRu
-from tests.server.fake_yookassa import SECRET_KEY, SHOP_ID, FakeYooKassa
-from tests.web.browser import Server, live_server
-
-WEBHOOK = "/cabinet/payments/yookassa"
+from tests.server.fake_smsru import FakeSmsRu
+from tests.server.fake_yookassa import FakeYooKassa
+from tests.web.browser import Server
+from tests.web.cabinet_flow import cabinet_server
 
 
 @contextmanager
@@ -23,16 +23,10 @@ def card_server(
 ) -> Iterator[tuple[Server, FakeSmsRu, FakeYooKassa]]:
     """A live server with card top-up through the fake YooKassa (``poll_seconds``: the
     background status poll, 0: off), SMS through the fake SMS.ru."""
-    with FakeSmsRu() as sms, FakeYooKassa() as bank:
-        env = {"POS_SERVER_SMS_RU_API_ID": API_ID, "POS_SERVER_SMS_RU_BASE": sms.base,
-               "POS_SERVER_NOTIFY_INTERVAL_SECONDS": "1",
-               "POS_SERVER_YOOKASSA_SHOP_ID": SHOP_ID, "POS_SERVER_YOOKASSA_SECRET_KEY": SECRET_KEY,
-               "POS_SERVER_YOOKASSA_API_BASE": bank.api,
-               "POS_SERVER_CARD_TOP_UP_POLL_SECONDS": str(poll_seconds),
-               "POS_SERVER_CARD_TOP_UP_POLL_AFTER_SECONDS": "0"}  # fmt: skip
-        with live_server(folder, env) as server:
-            bank.webhook_url = server.url + WEBHOOK
-            yield server, sms, bank
+    poll = {"POS_SERVER_CARD_TOP_UP_POLL_SECONDS": str(poll_seconds),
+            "POS_SERVER_CARD_TOP_UP_POLL_AFTER_SECONDS": "0"}  # fmt: skip
+    with FakeYooKassa() as bank, cabinet_server(folder, bank, poll) as (server, sms):
+        yield server, sms, bank
 
 
 def top_up_by_card(page: Any, amount: str, *, pay: bool = True) -> None:
