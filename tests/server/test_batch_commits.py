@@ -155,11 +155,11 @@ def test_the_fast_path_answers_as_the_route_does(
     answered: list[int | None] = []
     original = ops_fast_path._answer
 
-    async def spy(state: Any, terminal_id: str, token: str, body: bytes) -> Any:
+    async def spy(state: Any, terminal_id: str, token: str, body: bytes, scope: Any) -> Any:
         if not answered:  # the first request is left to the FastAPI route, to compare with
             answered.append(None)
             return None
-        answer = await original(state, terminal_id, token, body)
+        answer = await original(state, terminal_id, token, body, scope)
         answered.append(None if answer is None else answer[0])
         return answer
 
