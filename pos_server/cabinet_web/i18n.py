@@ -4,6 +4,7 @@ cabinet's pages need no change to the back office's catalogue."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +35,12 @@ def gettext(lang: str, message: str) -> str:
     return translations(lang).gettext(message)
 
 
+def local_time(at: datetime, zone: tzinfo) -> str:
+    """A stored instant (UTC; naive from SQLite) as the venue's clock shows it."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return aware.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
 class CabinetTemplates(Templates):
     """The web stack's templates with the cabinet's catalogue installed."""
 
@@ -43,6 +50,7 @@ class CabinetTemplates(Templates):
         env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
         env.filters["money"] = format_money
         env.filters["points"] = lambda kopecks: format_money(kopecks, "")
+        env.filters["local"] = local_time
         env.globals["cabinet_static"] = "/cabinet/static"
         return env
 

@@ -34,6 +34,7 @@ from pos_server.cabinet_web.context import (
     source_of,
     text,
 )
+from pos_server.programme.service import current
 from pos_server.uow import unit_of_work
 from pos_server.web import csrf, i18n, sessions
 
@@ -311,17 +312,20 @@ def history_page(request: Request, who: Annotated[Reader, Depends(signed_in)]) -
     section = query.get("section", "sales")
     if section not in history.SECTIONS:
         section = "sales"
-    try:
-        period = history.period_of(query.get("from"), query.get("to"), now_of(request).date())
-    except ValueError:
-        period = history.period_of(None, None, now_of(request).date())
-    with unit_of_work(engine_of(request), actor=ACTOR, now=now_of(request)) as uow:
+    now = now_of(request)
+    with unit_of_work(engine_of(request), actor=ACTOR, now=now) as uow:
+        zone = current(uow).venue.zone
+        today = now.astimezone(zone).date()
+        try:
+            period = history.period_of(query.get("from"), query.get("to"), today, zone)
+        except ValueError:
+            period = history.period_of(None, None, today, zone)
         try:
             view = history.view(uow, who.me, section, period, query.get("before"))
         except history.BadCursor:
             view = history.view(uow, who.me, section, period, None)
     response: Response = render(request, who, "cabinet/history.html", view=view,
-                                section=section, period=period,
+                                section=section, period=period, zone=zone,
                                 sections=history.SECTIONS)  # fmt: skip
     return response
 

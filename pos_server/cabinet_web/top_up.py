@@ -45,6 +45,7 @@ from pos_server.payments.yookassa import (
     from_yookassa,
     notified_payment_id,
 )
+from pos_server.programme.service import current
 from pos_server.uow import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ def _page(request: Request, who: Reader, status: int = 200, **context: Any) -> R
     context.setdefault("amount", "")
     with unit_of_work(engine_of(request), actor=ACTOR, now=now_of(request)) as uow:
         recent = uow.card_top_ups.recent(who.me)
-    page: Response = render(request, who, "cabinet/top_up.html", status, recent=recent,
+        zone = current(uow).venue.zone
+    page: Response = render(request, who, "cabinet/top_up.html", status, recent=recent, zone=zone,
                             available=settings.card_on, low=settings.card_top_up_min,
                             high=settings.card_top_up_max, **context)  # fmt: skip
     return page

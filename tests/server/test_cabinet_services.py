@@ -378,6 +378,38 @@ def test_history_for_a_period_with_balances(till: Till, engine: Engine, db_url: 
     assert (future.opening, future.closing, future.page.items) == (35_000, 35_000, ())
 
 
+def test_history_days_are_the_venues(till: Till, engine: Engine) -> None:
+    """A sale at 01:30 in Moscow on 24 November (22:30 UTC on the 23rd) is the 24th's."""
+    from zoneinfo import ZoneInfo
+
+    from pos_server.cabinet_web.i18n import local_time
+
+    anna = new_guest(till, phone="+79125550011")
+    till.push_ok(
+        till.op(
+            "sale.closed",
+            sale_payload(
+                anna, opened_at="2026-11-23T22:25:00+00:00", closed_at="2026-11-23T22:30:00+00:00"
+            ),
+        )
+    )
+    moscow = ZoneInfo("Europe/Moscow")
+    today = datetime(2026, 12, 7, tzinfo=UTC).date()
+    with work(engine) as uow:
+        on_24th = history.view(
+            uow, anna, "sales", history.period_of("2026-11-24", "2026-11-24", today, moscow), None
+        )
+        on_23rd = history.view(
+            uow, anna, "sales", history.period_of("2026-11-23", "2026-11-23", today, moscow), None
+        )
+        in_utc = history.view(
+            uow, anna, "sales", history.period_of("2026-11-23", "2026-11-23", today), None
+        )
+    assert [s.total for s in on_24th.page.items] == [54_000]
+    assert on_23rd.page.items == () and len(in_utc.page.items) == 1
+    assert local_time(on_24th.page.items[0].closed_at, moscow) == "2026-11-24 01:30"
+
+
 def test_cabinet_login_from_the_command_line(
     till: Till, engine: Engine, db_url: str, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
