@@ -21,6 +21,7 @@ from pos_app.domain.orders import PaymentMethod
 from pos_server.catalogue.service import CatalogueError, CatalogueIn, check_order, import_catalogue
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import GuestOrderRow, Terminal
+from pos_server.demo import demo_menu
 from pos_server.guests.group_assign import assign_group
 from pos_server.guests.groups import GroupsIn, import_groups
 from pos_server.http.schemas import OrderLineIn, OrderPlaced
@@ -372,6 +373,12 @@ def test_an_inactive_groups_products_are_off_the_menu_and_refused(
     placed = place(client, order_form(client))
     assert placed.status_code == 303
     assert [line["product_id"] for line in order_changes(till)[-1]["lines"]] == ["cookie"]
+    engine = make_engine(db_url)
+    try:
+        with make_sessions(engine).begin() as session:  # the demo's orders keep to the menu
+            assert [pid for pid, _, _ in demo_menu(session)] == ["cookie"]
+    finally:
+        engine.dispose()
 
     _coffee_active(db_url, True)
     page = client.get("/cabinet/shop").text
