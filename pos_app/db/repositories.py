@@ -126,9 +126,9 @@ class SqlProductRepository:
         return [product_from_row(r._mapping) for r in rows]
 
 
-# a product's group is active (or it has none): inactive groups' products are off sale
-GROUP_ON_SALE = or_(PRODUCTS.c.group_id.is_(None), PRODUCTS.c.group_id.in_(
-    select(PRODUCT_GROUPS.c.id).where(PRODUCT_GROUPS.c.active.is_(True))))  # fmt: skip
+# a product's group is not inactive (or it has none): inactive groups' products are off sale
+GROUP_ON_SALE = or_(PRODUCTS.c.group_id.is_(None), PRODUCTS.c.group_id.not_in(
+    select(PRODUCT_GROUPS.c.id).where(PRODUCT_GROUPS.c.active.is_(False))))  # fmt: skip
 
 
 def _on_sale(*where: Any) -> Select[Any]:
