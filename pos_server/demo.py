@@ -10,14 +10,14 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.orders import PaymentMethod
 from pos_server.catalogue.service import check_order
 from pos_server.db.engine import make_sessions
 from pos_server.db.models import Guest, Terminal
-from pos_server.db.models_staff import ProductRow
+from pos_server.db.models_staff import ProductGroupRow, ProductRow
 from pos_server.feed.changes import record_change
 from pos_server.http.schemas import OrderLineIn, OrderPlaced
 from pos_server.orders.service import place_order
@@ -61,10 +61,12 @@ def demo_guests(session: Session, terminal_id: str, now: datetime) -> list[str]:
 
 def demo_menu(session: Session) -> list[tuple[str, str, int]]:
     """The catalogue's products open to guest orders once the server has a catalogue (which
-    POST /v1/orders then insists on), else the built-in MENU."""
+    POST /v1/orders then insists on), else the built-in MENU; not an inactive group's."""
     rows = session.execute(
         select(ProductRow.id, ProductRow.name, ProductRow.price)
+        .outerjoin(ProductGroupRow, ProductGroupRow.id == ProductRow.group_id)
         .where(ProductRow.active.is_(True), ProductRow.guest_orderable.is_(True))
+        .where(or_(ProductGroupRow.active.is_(None), ProductGroupRow.active.is_(True)))
         .order_by(ProductRow.id)
     ).all()
     return [(pid, name, price) for pid, name, price in rows] or MENU

@@ -19,7 +19,8 @@ def promo_prefix(store: Store) -> str:
 
 
 class StoreCatalogue:
-    """The catalogue for the tiles: product groups in their order, products by name."""
+    """The catalogue for the tiles: active product groups in their order, products by name
+    (an inactive group's products are off sale: ``products.all()`` leaves them out)."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -33,9 +34,9 @@ class StoreCatalogue:
         with self._store.unit_of_work(durable=False) as uow:
             order = (ProductGroup.sort_order, ProductGroup.name)
             rows = uow.connection.execute(
-                select(
-                    ProductGroup.id, ProductGroup.name, ProductGroup.colour, ProductGroup.image
-                ).order_by(*order)
+                select(ProductGroup.id, ProductGroup.name, ProductGroup.colour, ProductGroup.image)
+                .where(ProductGroup.active.is_(True))  # an inactive group's tile is hidden
+                .order_by(*order)
             ).all()
             products = uow.products.all()
         by_group: dict[str | None, list[Any]] = {}

@@ -71,6 +71,8 @@ class ProductGroup(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     colour: Mapped[str | None] = mapped_column(String(7))  # the tiles' "#rrggbb"
     image: Mapped[bytes | None] = mapped_column(LargeBinary)  # the tiles' picture
+    # migration 0013: an inactive group's tile and products are off sale at the till
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class ProductRow(Base):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
@@ -52,7 +52,7 @@ class CatalogCache:
     def lookup(self, conn: Connection) -> tuple[dict[str, Product], dict[str, Product]]:
         with self._lock:
             if self._by_id is None:
-                rows = conn.execute(select(PRODUCTS).where(PRODUCTS.c.active.is_(True)))
+                rows = conn.execute(_on_sale())
                 products = [product_from_row(r._mapping) for r in rows]
                 self._by_id = {p.id: p for p in products}
                 self._by_barcode = {code: p for p in products
@@ -73,24 +73,33 @@ class SqlProductRepository:
 
     def get(self, product_id: str) -> Product | None:
         if self.dirty:  # our own uncommitted writes are not in the shared cache
-            row = self._conn.execute(select(PRODUCTS).where(
-                PRODUCTS.c.id == product_id, PRODUCTS.c.active.is_(True))).first()  # fmt: skip
+            row = self._conn.execute(_on_sale(PRODUCTS.c.id == product_id)).first()
             return None if row is None else product_from_row(row._mapping)
         return self._cache.lookup(self._conn)[0].get(product_id)
 
     def by_barcode(self, barcode: str) -> Product | None:
         if self.dirty:
-            row = self._conn.execute(select(PRODUCTS).where(
-                PRODUCTS.c.barcode == barcode, PRODUCTS.c.active.is_(True))).first()  # fmt: skip
-            if row is None:  # an extra barcode (few products have any)
-                row = self._conn.execute(select(PRODUCTS).where(
-                    PRODUCTS.c.extra_barcodes != "[]", PRODUCTS.c.active.is_(True),
-                    PRODUCTS.c.extra_barcodes.contains(dump_json(barcode)),
-                )).first()  # fmt: skip
-                if row is not None and barcode not in load_json(row.extra_barcodes):
-                    row = None
+            row = _by_barcode(self._conn, barcode, GROUP_ON_SALE)
             return None if row is None else product_from_row(row._mapping)
         return self._cache.lookup(self._conn)[1].get(barcode)
+
+    def off_sale_group(self, *, product_id: str | None = None,
+                       barcode: str | None = None) -> tuple[str, str] | None:  # fmt: skip
+        """(the product's name, its group's name) when a product not withdrawn is found by
+        ``product_id`` or ``barcode`` but its group is inactive (the scan says why), else None."""
+        if product_id is not None:
+            row = self._conn.execute(select(PRODUCTS).where(
+                PRODUCTS.c.id == product_id, PRODUCTS.c.active.is_(True))).first()  # fmt: skip
+        elif barcode is not None:
+            row = _by_barcode(self._conn, barcode)
+        else:
+            return None
+        if row is None or row.group_id is None:
+            return None
+        group = self._conn.execute(select(PRODUCT_GROUPS.c.name).where(
+            PRODUCT_GROUPS.c.id == row.group_id, PRODUCT_GROUPS.c.active.is_(False),
+        )).first()  # fmt: skip
+        return None if group is None else (row.name, group.name)
 
     def add(self, product: Product) -> None:
         row = product_to_row(product)
@@ -104,16 +113,41 @@ class SqlProductRepository:
         self.dirty = True
 
     def add_group(self, group_id: str, name: str, sort_order: int = 0,
-                  colour: str | None = None, image: bytes | None = None) -> None:  # fmt: skip
+                  colour: str | None = None, image: bytes | None = None, *,
+                  active: bool = True) -> None:  # fmt: skip
         row = {"id": group_id, "name": name, "sort_order": sort_order,
-               "colour": tile_colour(colour), "image": image}  # fmt: skip
+               "colour": tile_colour(colour), "image": image, "active": active}  # fmt: skip
         stmt = sqlite_insert(PRODUCT_GROUPS).values(row)
         self._conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
+        self.dirty = True  # the group's products go off (or back on) sale with it
 
     def all(self) -> Sequence[Product]:
-        rows = self._conn.execute(select(PRODUCTS).where(PRODUCTS.c.active.is_(True))
-                                  .order_by(PRODUCTS.c.group_id, PRODUCTS.c.name))  # fmt: skip
+        rows = self._conn.execute(_on_sale().order_by(PRODUCTS.c.group_id, PRODUCTS.c.name))
         return [product_from_row(r._mapping) for r in rows]
+
+
+# a product's group is not inactive (or it has none): inactive groups' products are off sale
+GROUP_ON_SALE = or_(PRODUCTS.c.group_id.is_(None), PRODUCTS.c.group_id.not_in(
+    select(PRODUCT_GROUPS.c.id).where(PRODUCT_GROUPS.c.active.is_(False))))  # fmt: skip
+
+
+def _on_sale(*where: Any) -> Select[Any]:
+    """Products not withdrawn whose group is active."""
+    return select(PRODUCTS).where(PRODUCTS.c.active.is_(True), GROUP_ON_SALE, *where)
+
+
+def _by_barcode(conn: Connection, barcode: str, *where: Any) -> Any:
+    """The row of the product not withdrawn with ``barcode`` as its own or an extra one."""
+    row = conn.execute(select(PRODUCTS).where(
+        PRODUCTS.c.barcode == barcode, PRODUCTS.c.active.is_(True), *where)).first()  # fmt: skip
+    if row is None:  # an extra barcode (few products have any)
+        row = conn.execute(select(PRODUCTS).where(
+            PRODUCTS.c.extra_barcodes != "[]", PRODUCTS.c.active.is_(True), *where,
+            PRODUCTS.c.extra_barcodes.contains(dump_json(barcode)),
+        )).first()  # fmt: skip
+        if row is not None and barcode not in load_json(row.extra_barcodes):
+            row = None
+    return row
 
 
 def group_from_row(r: Any) -> GuestGroup:

@@ -242,7 +242,8 @@ class _Page:
         group_id = str(d.get("group_id") or d.get("id") or change.entity_id)
         position = d.get("position", d.get("sort_order"))
         colour, image = tile_colour(d.get("colour")), tile_image(d.get("image"))
-        self.uow.products.add_group(group_id, str(d["name"]), int(position or 0), colour, image)
+        self.uow.products.add_group(group_id, str(d["name"]), int(position or 0), colour, image,
+                                    active=bool(d.get("active", True)))  # fmt: skip
         return None
 
     def _guest_group(self, change: Change) -> str | None:

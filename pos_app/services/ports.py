@@ -96,8 +96,17 @@ class ProductRepository(Protocol):
         sort_order: int = 0,
         colour: str | None = None,
         image: bytes | None = None,
+        *,
+        active: bool = True,
     ) -> None:
-        """Insert or replace; ``colour``/``image``: its products' tiles (theirs win)."""
+        """Insert or replace; ``colour``/``image``: its products' tiles (theirs win);
+        ``active`` False: its tile and products are off sale (not found, shown or scanned)
+        until it is active again."""
+        ...
+    def off_sale_group(
+        self, *, product_id: str | None = None, barcode: str | None = None
+    ) -> tuple[str, str] | None:
+        """(product name, group name) of a product off sale only by its inactive group."""
         ...
     def withdraw(self, product_id: str) -> None:
         """The catalogue withdrew it: no longer found or shown (its barcode is freed); a sale

@@ -19,6 +19,13 @@ class ProductNotFound(DomainError):
     code = "product_not_found"
 
 
+class ProductOffSale(DomainError):
+    """Found, but its product group is inactive in the back office: not sold until the group
+    is active again (``details``: product, group)."""
+
+    code = "product_off_sale"
+
+
 class GuestNotFound(DomainError):
     code = "guest_not_found"
 

@@ -31,10 +31,12 @@ from pos_app.services.sale_errors import (
     AmbiguousPhone,
     GuestNotFound,
     ProductNotFound,
+    ProductOffSale,
     SaleNotFound,
 )
 
-__all__ = ["AmbiguousPhone", "GuestNotFound", "ProductNotFound", "SaleNotFound", "SaleService"]
+__all__ = ["AmbiguousPhone", "GuestNotFound", "ProductNotFound", "ProductOffSale", "SaleNotFound",
+           "SaleService"]  # fmt: skip
 
 
 class SaleService:
@@ -76,6 +78,7 @@ class SaleService:
             else:
                 raise ValueError("add_line needs a product_id or a barcode")
             if product is None:
+                _refuse_off_sale(uow, product_id, barcode)
                 what = f"barcode {barcode}" if product_id is None else f"product {product_id}"
                 raise ProductNotFound(f"No product with {what}.", product_id=product_id,
                                       barcode=barcode)
@@ -154,6 +157,18 @@ class SaleService:
     def get_sale(self, sale_id: str) -> SaleView:
         with self._uow() as uow:
             return SaleView.of(_load(uow, sale_id))
+
+
+def _refuse_off_sale(uow: UnitOfWork, product_id: str | None, barcode: str | None) -> None:
+    """A product of an inactive group is off sale like a withdrawn one, but the cashier is
+    told which group to ask about rather than that the code is unknown."""
+    found = uow.products.off_sale_group(
+        product_id=product_id, barcode=None if barcode is None else barcode.strip()
+    )
+    if found is not None:
+        raise ProductOffSale(f"{found[0]} is off sale: its group {found[1]} is inactive.",
+                             product=found[0], group=found[1], product_id=product_id,
+                             barcode=barcode)  # fmt: skip
 
 
 def _load(uow: UnitOfWork, sale_id: str) -> Sale:

@@ -174,20 +174,23 @@ def menu(uow: UnitOfWork, guest_id: str, text: str = "") -> list[MenuGroup]:
             item.product_id, item.name, item.price, price_now, item.allow_points))  # fmt: skip
     named = [(gid, name) for gid, name in uow.cabinet_shop.group_names() if gid in groups]
     found = [MenuGroup(gid, name, groups.pop(gid)) for gid, name in named]
-    rest = [item for items in groups.values() for item in items]  # no group, or an inactive one
+    rest = [item for items in groups.values() for item in items]  # no group
     return found + ([MenuGroup(None, "", rest)] if rest else [])
 
 
 def _lines(uow: UnitOfWork, guest_id: str) -> list[OrderLineIn]:
-    """The basket as order lines at the catalogue's prices now (products gone are dropped)."""
+    """The basket as order lines at the catalogue's prices now (products gone or off sale
+    with their inactive group are dropped)."""
     basket = uow.cabinet_shop.basket(guest_id)
     products = uow.products.by_ids({line.product_id for line in basket})
+    off_groups = uow.products.inactive_group_ids()
     return [
         OrderLineIn(product_id=line.product_id, name=products[line.product_id].name,
                     quantity=line.quantity, unit_price=products[line.product_id].price,
                     in_points=line.in_points)
         for line in basket
         if line.product_id in products and products[line.product_id].active
+        and products[line.product_id].group_id not in off_groups
     ]  # fmt: skip
 
 
@@ -220,7 +223,8 @@ def change_basket(uow: UnitOfWork, guest_id: str, product_id: str, in_points: bo
         if why is not None:
             raise ShopRefused("ordering_off", why, 403)
         row = uow.products.product(product_id[:64])
-        if row is None or not row.active or not row.guest_orderable:
+        off_sale = row is not None and row.group_id in uow.products.inactive_group_ids()
+        if row is None or not row.active or not row.guest_orderable or off_sale:
             raise ShopRefused("unknown_product", REFUSALS["unknown_product"], 404)
         if in_points and not row.allow_points:
             raise ShopRefused("points_not_allowed", REFUSALS["points_not_allowed"], 422)

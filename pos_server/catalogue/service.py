@@ -332,14 +332,15 @@ def check_order(uow: UnitOfWork, placed: OrderPlaced) -> OrderPlaced:
     """The order with names from the catalogue, once the server has one (an empty catalogue
     takes lines as sent, so a server without a catalogue keeps taking orders).
 
-    Refused (CatalogueError, code): a product the catalogue lacks or has withdrawn
-    (``unknown_product``), one not for guest ordering or not payable in points (the domain's
-    ``OrderLine.for_product``), a price other than the catalogue's (``price_changed``: the
-    guest must see the real price before ordering).
+    Refused (CatalogueError, code): a product the catalogue lacks or has withdrawn, or one of
+    an inactive product group (``unknown_product``), one not for guest ordering or not payable
+    in points (the domain's ``OrderLine.for_product``), a price other than the catalogue's
+    (``price_changed``: the guest must see the real price before ordering).
     """
     if not uow.products.any():
         return placed
     rows = uow.products.by_ids({line.product_id for line in placed.lines})
+    off_groups = uow.products.inactive_group_ids()
     lines = []
     for line in placed.lines:
         row = rows.get(line.product_id)
@@ -347,6 +348,9 @@ def check_order(uow: UnitOfWork, placed: OrderPlaced) -> OrderPlaced:
             raise CatalogueError(
                 f"Product {line.product_id!r} is not in the catalogue.", "unknown_product"
             )
+        if row.group_id in off_groups:
+            raise CatalogueError(f"{row.name} is off sale: its group is inactive.",
+                                 "unknown_product")  # fmt: skip
         try:
             checked = OrderLine.for_product("1", to_domain(row), line.quantity,
                                             in_points=line.in_points)  # fmt: skip

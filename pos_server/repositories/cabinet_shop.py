@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pos_app.domain.orders import TERMINAL_STATES
@@ -76,11 +76,14 @@ class CabinetShop(Repository):
 
     def menu(self, text: str = "") -> list[MenuProduct]:
         """The active guest-orderable products whose name holds ``text`` (any case, Cyrillic
-        too: matched here, SQLite's lower() knows only ASCII), by name."""
+        too: matched here, SQLite's lower() knows only ASCII), by name; an inactive group's
+        products are off sale, so not on the menu."""
         query = (
             select(ProductRow.id, ProductRow.name, ProductRow.price, ProductRow.group_id,
                    ProductRow.tags, ProductRow.allow_points)
-            .where(ProductRow.active.is_(True), ProductRow.guest_orderable.is_(True))
+            .outerjoin(ProductGroupRow, ProductGroupRow.id == ProductRow.group_id)
+            .where(ProductRow.active.is_(True), ProductRow.guest_orderable.is_(True),
+                   or_(ProductGroupRow.active.is_(None), ProductGroupRow.active.is_(True)))
             .order_by(ProductRow.name, ProductRow.id)
         )  # fmt: skip
         needle = text.strip().casefold()

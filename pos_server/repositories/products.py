@@ -27,6 +27,11 @@ class Products(Repository):
     def group_ids(self) -> set[str]:
         return set(self._session.scalars(select(ProductGroupRow.id)))
 
+    def inactive_group_ids(self) -> set[str]:
+        """The groups switched off in the back office: their products are off sale."""
+        query = select(ProductGroupRow.id).where(ProductGroupRow.active.is_(False))
+        return set(self._session.scalars(query))
+
     def barcodes(self) -> dict[str, str]:
         """Every stored barcode (the extra ones too) and the product that has it."""
         query = select(ProductRow.id, ProductRow.barcode).where(ProductRow.barcode.is_not(None))

@@ -17,11 +17,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from pos_server.catalogue.service import CatalogueIn, import_catalogue
+from pos_app.domain.orders import PaymentMethod
+from pos_server.catalogue.service import CatalogueError, CatalogueIn, check_order, import_catalogue
 from pos_server.db import make_engine, make_sessions
 from pos_server.db.models import GuestOrderRow, Terminal
+from pos_server.demo import demo_menu
 from pos_server.guests.group_assign import assign_group
 from pos_server.guests.groups import GroupsIn, import_groups
+from pos_server.http.schemas import OrderLineIn, OrderPlaced
 from pos_server.programme.service import change
 from pos_server.repositories.points_ledger import credit_points
 from pos_server.uow import UnitOfWork, unit_of_work
@@ -334,3 +337,51 @@ def test_racing_submits_of_one_form_place_one_order(till: Till, db_url: str, ann
     got = {(a.status_code, a.headers.get("location") or a.text[-3000:]) for a in answers}
     assert got == {(303, f"/cabinet/orders/{form['order_token']}")}
     assert len(order_changes(till)) == 1
+
+
+def _coffee_active(db_url: str, active: bool) -> None:
+    group = {"id": "coffee", "name": "Coffee", "position": 0, "active": active}
+    run(db_url, lambda uow: import_catalogue(uow, CatalogueIn.model_validate(
+        {"groups": [group], "products": []})))  # fmt: skip
+
+
+def _latte_order(uow: UnitOfWork, guest_id: str) -> OrderPlaced:
+    return check_order(uow, OrderPlaced(guest_id=guest_id, method=PaymentMethod.CASH, lines=[
+        OrderLineIn(product_id="latte", name="Latte", quantity=1, unit_price=25_000)]))  # fmt: skip
+
+
+def test_an_inactive_groups_products_are_off_the_menu_and_refused(
+    till: Till, db_url: str, anna: str
+) -> None:
+    """Issue 18 point 6: a product group switched off in the back office takes its products
+    off the guests' menu, out of baskets, and out of orders (the terminals' and the shop's
+    ``check_order``); on again, they are back."""
+    client = till.client
+    assert add(client, "latte").status_code == 303
+    assert add(client, "cookie").status_code == 303
+    _coffee_active(db_url, False)
+    page = client.get("/cabinet/shop").text
+    menu = page[page.index('id="menu"') : page.index('id="basket"')]
+    assert "Cookie" in menu and "Food" in menu
+    assert "Latte" not in menu and "Espresso" not in menu and "Coffee" not in menu
+    basket_part = page[page.index('id="basket"') :]
+    assert "Latte" not in basket_part and "Cookie" in basket_part  # dropped from the basket
+    assert add(client, "latte").status_code == 404
+    with pytest.raises(CatalogueError, match="off sale") as refused:
+        run(db_url, lambda uow: _latte_order(uow, anna))
+    assert refused.value.code == "unknown_product"
+    placed = place(client, order_form(client))
+    assert placed.status_code == 303
+    assert [line["product_id"] for line in order_changes(till)[-1]["lines"]] == ["cookie"]
+    engine = make_engine(db_url)
+    try:
+        with make_sessions(engine).begin() as session:  # the demo's orders keep to the menu
+            assert [pid for pid, _, _ in demo_menu(session)] == ["cookie"]
+    finally:
+        engine.dispose()
+
+    _coffee_active(db_url, True)
+    page = client.get("/cabinet/shop").text
+    assert "Latte" in page[page.index('id="menu"') : page.index('id="basket"')]
+    assert add(client, "latte").status_code == 303
+    assert run(db_url, lambda uow: _latte_order(uow, anna)).lines[0].name == "Latte"

@@ -55,6 +55,7 @@ class _Data:
     products: dict[str, Product] = field(default_factory=dict)
     product_groups: dict[str, str] = field(default_factory=dict)
     group_tiles: dict[str, tuple[str | None, bytes | None]] = field(default_factory=dict)
+    inactive_groups: set[str] = field(default_factory=set)
     groups: dict[str, GuestGroup] = field(default_factory=dict)
     guests: dict[str, Guest] = field(default_factory=dict)
     identifiers: dict[str, tuple[Identifier, str]] = field(default_factory=dict)
@@ -90,26 +91,43 @@ class _Products:
     def __init__(self, data: _Data) -> None:
         self.d = data
 
+    def _on_sale(self, product: Product | None) -> Product | None:
+        inactive = product is not None and product.group_id in self.d.inactive_groups
+        return None if inactive else product
+
     def get(self, product_id: str) -> Product | None:
-        return self.d.products.get(product_id)
+        return self._on_sale(self.d.products.get(product_id))
 
     def by_barcode(self, barcode: str) -> Product | None:
+        return self._on_sale(self._scanned(barcode))
+
+    def _scanned(self, barcode: str) -> Product | None:
         return next((p for p in self.d.products.values()
                      if barcode in (p.barcode, *p.extra_barcodes)), None)  # fmt: skip
+
+    def off_sale_group(self, *, product_id: str | None = None,
+                       barcode: str | None = None) -> tuple[str, str] | None:  # fmt: skip
+        found = (self.d.products.get(product_id) if product_id is not None
+                 else self._scanned(barcode) if barcode is not None else None)  # fmt: skip
+        if found is None or found.group_id not in self.d.inactive_groups:
+            return None
+        return found.name, self.d.product_groups[found.group_id]
 
     def add(self, product: Product) -> None:
         self.d.products[product.id] = product
 
     def add_group(self, group_id: str, name: str, sort_order: int = 0,
-                  colour: str | None = None, image: bytes | None = None) -> None:  # fmt: skip
+                  colour: str | None = None, image: bytes | None = None, *,
+                  active: bool = True) -> None:  # fmt: skip
         self.d.product_groups[group_id] = name
         self.d.group_tiles[group_id] = (colour, image)
+        (self.d.inactive_groups.discard if active else self.d.inactive_groups.add)(group_id)
 
     def withdraw(self, product_id: str) -> None:
         self.d.products.pop(product_id, None)
 
     def all(self) -> Sequence[Product]:
-        return list(self.d.products.values())
+        return [p for p in self.d.products.values() if self._on_sale(p)]
 
 
 class _Groups:

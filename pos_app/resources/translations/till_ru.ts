@@ -3,10 +3,6 @@
 <context>
     <name>BasketPanel</name>
     <message>
-        <source>%1, %2 min</source>
-        <translation>%1, %2 мин</translation>
-    </message>
-    <message>
         <source>Item</source>
         <translation>Товар</translation>
     </message>
@@ -160,6 +156,10 @@
     <message>
         <source>No product has the code %1.</source>
         <translation>Нет товара с кодом %1.</translation>
+    </message>
+    <message>
+        <source>%1 is off sale: its group «%2» is inactive in the back office.</source>
+        <translation>%1 не продаётся: его группа «%2» отключена в бэк-офисе.</translation>
     </message>
     <message>
         <source>No guest has this card or code.</source>
@@ -2257,6 +2257,13 @@
     <message>
         <source>To give back: %1</source>
         <translation>К возврату: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SaleLine</name>
+    <message>
+        <source>%1, %2 min</source>
+        <translation>%1, %2 мин</translation>
     </message>
 </context>
 <context>

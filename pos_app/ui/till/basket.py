@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.till.format import plain
+from pos_app.ui.till.line_text import line_parts, line_title
 from pos_app.ui.till.numpad import NumberDialog
 
 if TYPE_CHECKING:
@@ -105,23 +106,15 @@ class BasketPanel(QWidget):
         self.table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
             discount = "−" + plain(line.discount) if line.discount else ""
-            cells = (self.line_title(line), str(line.quantity), plain(line.unit_price),
+            cells = (line_title(line), str(line.quantity), plain(line.unit_price),
                      discount, plain(line.total))  # fmt: skip
             for col, text in enumerate(cells):
                 self._set_cell(row, col, text)
             name_cell = self.table.item(row, 0)
             if line.parts and name_cell is not None:  # a bundle: its parts under the name
-                parts = "\n".join(f"  {name} × {qty}" for name, qty in line.parts)
-                name_cell.setToolTip(f"{cells[0]}\n{parts}")
+                name_cell.setToolTip(f"{cells[0]}\n{line_parts(line)}")
         rows = [i for i, line in enumerate(self.lines) if selected and line.line_no == selected]
         self.select_row(rows[0] if rows else len(self.lines) - 1)
-
-    def line_title(self, line: LineView) -> str:
-        """The line's name; a time package's with its minutes ("Game time, 60 min")."""
-        if line.minutes is None:
-            return line.name
-        title = self.tr("%1, %2 min")
-        return title.replace("%1", line.name).replace("%2", str(line.minutes))
 
     def _set_cell(self, row: int, col: int, text: str) -> None:
         """Reuse the cell's item (a redraw of a long basket changes few cells; rows have one

@@ -1,6 +1,7 @@
 """The customer-facing display: a window of its own on the second screen.
 
-What the guest should see while the cashier works: the basket (name, quantity, amount), the
+What the guest should see while the cashier works: the basket (name, quantity, amount; a time
+package's minutes and a bundle's parts as the basket shows them, ``line_text.py``), the
 amount to pay in large type, after a cash payment the change, the identified guest's name and
 points, and - after a promo sale or the «Client» action, when the server says the guest is not
 subscribed to the venue's Telegram bot - the QR code of their one-time subscription link to
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.ui.qr import qr_pixmap
 from pos_app.ui.till.format import money, plain, points
+from pos_app.ui.till.line_text import line_parts, line_title
 
 if TYPE_CHECKING:
     from pos_app.services.dto import SaleView
@@ -130,12 +132,16 @@ class CustomerDisplay(QWidget):
         lines = sale.lines if sale is not None else ()
         self.lines.setRowCount(len(lines))
         for row, line in enumerate(lines):
-            cells = (line.name, f"  × {line.quantity}  ", "  " + plain(line.total))
+            name = line_title(line)  # as the basket names it; a bundle's parts under it
+            if line.parts:
+                name = f"{name}\n{line_parts(line)}"
+            cells = (name, f"  × {line.quantity}  ", "  " + plain(line.total))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:
                     item.setTextAlignment(RIGHT)
                 self.lines.setItem(row, col, item)
+            self.lines.resizeRowToContents(row)  # a bundle's row is as tall as its parts
         if lines:
             self.lines.scrollToBottom()
         self._state("sale")

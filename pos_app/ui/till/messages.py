@@ -33,6 +33,9 @@ def _texts() -> Mapping[str, Callable[[Mapping[str, Any]], str]]:
         "product_not_found": lambda d: QCoreApplication.translate(
             "Errors", "No product has the code %1."
         ).replace("%1", str(d.get("barcode") or d.get("product_id") or "")),
+        "product_off_sale": lambda d: QCoreApplication.translate(
+            "Errors", "%1 is off sale: its group «%2» is inactive in the back office."
+        ).replace("%1", str(d.get("product", ""))).replace("%2", str(d.get("group", ""))),
         "guest_not_found": lambda d: QCoreApplication.translate(
             "Errors", "No guest has this card or code."
         ),
