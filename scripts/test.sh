@@ -16,7 +16,8 @@ echo "== import-linter"
 "$BIN/lint-imports"
 echo "== pytest"
 set +e
-"$BIN/python" -m pytest "$@"
+# both cores (POS_TEST_WORKERS=0: one process); a file's tests stay on one worker
+"$BIN/python" -m pytest -n "${POS_TEST_WORKERS:-2}" --dist loadfile "$@"
 rc=$?
 set -e
 if [ "$rc" = "5" ]; then
