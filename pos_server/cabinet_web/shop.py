@@ -207,11 +207,14 @@ def basket(uow: UnitOfWork, guest_id: str) -> Basket:
                   price.group_name)  # fmt: skip
 
 
-def shop(uow: UnitOfWork, guest_id: str, text: str = "") -> Shop:
+def shop(uow: UnitOfWork, guest_id: str, text: str = "", *, whole: bool = True) -> Shop:
+    """The shop page's data; ``whole=False``: for the basket part alone (an htmx add or
+    remove), without pricing the menu or reading the open orders it does not show."""
     points, balance = uow.cabinet_shop.wallet(guest_id)
-    return Shop(closed_reason(uow, guest_id), current(uow).ordering.payment_methods,
-                menu(uow, guest_id, text), basket(uow, guest_id), points, balance,
-                uow.cabinet_shop.open_orders(guest_id))  # fmt: skip
+    groups = menu(uow, guest_id, text) if whole else []
+    orders = uow.cabinet_shop.open_orders(guest_id) if whole else []
+    return Shop(closed_reason(uow, guest_id), current(uow).ordering.payment_methods, groups,
+                basket(uow, guest_id), points, balance, orders)  # fmt: skip
 
 
 def change_basket(uow: UnitOfWork, guest_id: str, product_id: str, in_points: bool,

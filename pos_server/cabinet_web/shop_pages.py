@@ -70,7 +70,7 @@ def _basket_answer(request: Request, who: Reader, status: int = 200,
     """htmx: the basket part; without script: back to the shop (the error shown there)."""
     if _htmx(request):
         with unit_of_work(engine_of(request), actor=ACTOR, now=now_of(request)) as uow:
-            view = shop.shop(uow, who.me)
+            view = shop.shop(uow, who.me, whole=False)
         page: Response = render(request, who, "cabinet/shop_basket.html", status, shop=view,
                                 order_token=uuid.uuid4().hex, form={},
                                 basket_error=error, oob=True)  # fmt: skip
